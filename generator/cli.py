@@ -1,0 +1,134 @@
+"""The `atlas` command: parses options, runs one command, prints, exits.
+
+This is the only module that exits. User mistakes end as one clear message and exit code 1;
+a usage error exits 2; an unexpected exception is a bug and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from generator.errors import AtlasError
+
+# command -> (module, function); modules are imported only when their command runs, so that
+# `atlas validate` does not pay for matplotlib or WeasyPrint.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("generator.commands", "run_validate"),
+    "schema": ("generator.commands", "run_schema"),
+    "new": ("generator.scaffold", "run_new"),
+    "stats": ("generator.commands", "run_stats"),
+    "build": ("generator.build", "run_build"),
+    "serve": ("generator.serve", "run_serve"),
+    "pdf": ("generator.pdf", "run_pdf"),
+    "import": ("generator.importer", "run_import"),
+}
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--territories", metavar="DIR", type=Path, default=Path("territories"),
+        help="folder of the sheets (default: territories/)",
+    )
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="atlas",
+        description="Atlas des territoires de demain: validate fact sheets, build the site and the PDF reports.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check sheets and report every error at once")
+    _common(p)
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS",
+                   help="only report problems in these files or folders (the whole atlas is still loaded)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems, no summary")
+
+    p = sub.add_parser("schema", help="write the JSON Schema files of the sheets")
+    _common(p)
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("schema"), help="output folder (default: schema/)")
+    p.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale, write nothing")
+
+    p = sub.add_parser("new", help="write a skeleton sheet for a new territory or hub")
+    _common(p)
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    t = kinds.add_parser("territory", help="new territory sheet")
+    _common(t)
+    t.add_argument("id", nargs="?", help="territory id (a slug: rennes-metropole)")
+    t.add_argument("--name")
+    t.add_argument("--level", choices=("region", "departement", "epci", "commune", "pays"))
+    t.add_argument("--parent")
+    t.add_argument("--code")
+    h = kinds.add_parser("hub", help="new hub sheet")
+    _common(h)
+    h.add_argument("territory", nargs="?", help="id of the territory the hub is in")
+    h.add_argument("id", nargs="?", help="hub id (a slug: labfab-rennes)")
+    h.add_argument("--name")
+    h.add_argument("--type", dest="types", action="append", help="hub type id (repeatable)")
+    h.add_argument("--status", choices=("active", "project", "closed"), default=None)
+
+    p = sub.add_parser("stats", help="quality report on the terminal")
+    _common(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--top", type=int, default=15, help="how many sheets that most need work to list")
+
+    p = sub.add_parser("build", help="validate, generate and build the site")
+    _common(p)
+    p.add_argument("--site-dir", metavar="DIR", type=Path, default=Path("site"), help="output folder (default: site/)")
+    p.add_argument("--docs-dir", metavar="DIR", type=Path, default=Path("build/docs"),
+                   help="generated docs folder (default: build/docs/)")
+    p.add_argument("--pdf", action="store_true", help="also build the PDF reports into SITE/pdf/")
+    p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant for the reports (e.g. pdf/a-3u)")
+    p.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs", help="site engine")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
+    p.add_argument("--no-site", action="store_true", help="generate the docs folder only, do not run the engine")
+
+    p = sub.add_parser("serve", help="local preview that rebuilds when a sheet is saved")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--docs-dir", metavar="DIR", type=Path, default=Path("build/docs"))
+
+    p = sub.add_parser("pdf", help="PDF reports (état des lieux) per territory, or the whole atlas")
+    _common(p)
+    p.add_argument("ids", nargs="*", metavar="TERRITORY", help="territory ids (default: all)")
+    p.add_argument("--atlas", action="store_true", help="the whole atlas as one PDF")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("site/pdf"), help="output folder (default: site/pdf/)")
+    p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant (default: pdf/ua-1; e.g. pdf/a-3u)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
+
+    p = sub.add_parser("import", help="create or update territory sheets from @etalab/decoupage-administratif")
+    _common(p)
+    p.add_argument("--data", metavar="DIR", type=Path, default=None,
+                   help="the package's data/ folder (default: node_modules/@etalab/decoupage-administratif/data)")
+    p.add_argument("--level", choices=("region", "departement", "epci", "commune"), required=True)
+    p.add_argument("--region", metavar="CODE", help="only this région (INSEE code)")
+    p.add_argument("--departement", metavar="CODE", help="only this département (INSEE code)")
+    p.add_argument("--epci-types", default="METRO,MET69,CU", help="EPCI types to import (default: METRO,MET69,CU)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)  # exits 2 on a usage error
+    module_name, function_name = COMMANDS[args.command]
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module_name), function_name)
+    try:
+        return run(args)
+    except AtlasError as error:
+        print(f"atlas {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""French formats for numbers, percentages, dates and fact values, one place for every output.
+
+Babel gives the CLDR rules (narrow no-break space as thousands separator, decimal comma).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Union
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "fr_FR"
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def number(value: Union[int, float], decimals: int | None = None) -> str:
+    """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces)."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if decimals is not None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=LOCALE)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return format_decimal(value, locale=LOCALE)
+
+
+def with_unit(value: Union[int, float, bool, str], unit: str | None = None) -> str:
+    """A fact value with its unit the French way: `12,5 %`, `462 000 habitants`, `3 km`."""
+    if isinstance(value, bool):
+        text = "oui" if value else "non"
+    elif isinstance(value, (int, float)):
+        text = number(value)
+    else:
+        text = str(value)
+    if not unit:
+        return text
+    return f"{text}{NBSP}{unit}"
+
+
+def long_date(day: date) -> str:
+    """`2025-01-10` -> `10 janvier 2025`."""
+    return format_date(day, format="long", locale=LOCALE)
+
+
+def short_date(day: date) -> str:
+    """`2025-01-10` -> `10/01/2025`."""
+    return format_date(day, format="short", locale=LOCALE)
+
+
+def population(value: Union[int, float]) -> str:
+    return f"{number(value)}{NBSP}habitants"

@@ -1,0 +1,310 @@
+"""The one immutable model of the atlas that every output reads.
+
+Built once by `generator.load.load_atlas` from validated sheets; nothing downstream re-reads YAML.
+Collections are tuples and read-only mappings, sorted by id, so every output derived from the model
+is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Iterator, Mapping, Union
+
+from generator.errors import Location
+
+PILLARS: tuple[str, ...] = ("metropolisation", "health", "knowledge", "identity", "environment")
+PILLAR_LABELS: Mapping[str, str] = MappingProxyType({
+    "metropolisation": "Métropolisation",
+    "health": "Santé",
+    "knowledge": "Savoirs",
+    "identity": "Identité",
+    "environment": "Environnement",
+})
+PILLAR_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
+    "metropolisation": "Liens avec les métropoles et leurs nouvelles activités (French Tech), accès et flux",
+    "health": "Position par rapport au système de soins : e-santé, start-up MedTech, living labs santé",
+    "knowledge": "Place sur la carte universitaire et parmi les lieux de savoirs, espaces d'innovation compris",
+    "identity": "Identité régionale : Food Labs, Food Tech, alimentation locale et circuits d'approvisionnement, culture",
+    "environment": "Environnement naturel et ses interactions avec les pôles ; stratégie climat",
+})
+LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune", "pays")
+LEVEL_LABELS: Mapping[str, str] = MappingProxyType({
+    "region": "Région",
+    "departement": "Département",
+    "epci": "Intercommunalité (EPCI)",
+    "commune": "Commune",
+    "pays": "Pays, PETR ou bassin de vie",
+})
+LEVEL_PLURALS: Mapping[str, str] = MappingProxyType({
+    "region": "Régions",
+    "departement": "Départements",
+    "epci": "Intercommunalités (EPCI)",
+    "commune": "Communes",
+    "pays": "Pays, PETR et bassins de vie",
+})
+STATUSES: tuple[str, ...] = ("active", "project", "closed")
+STATUS_LABELS: Mapping[str, str] = MappingProxyType({
+    "active": "En activité",
+    "project": "En projet",
+    "closed": "Fermé",
+})
+VOCABULARY_LISTS: tuple[str, ...] = ("hub_types", "services", "themes", "networks")
+OLD_AFTER_YEARS = 5
+
+Value = Union[int, float, bool, str]
+
+
+def _frozen(mapping: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document a fact comes from; `shared` when defined in territories/sources.yml."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    url: str | None = None
+    accessed: date | None = None
+    shared: bool = False
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value with its year and resolved source. `label`/`unit` are set for indicators and figures."""
+
+    value: Value
+    year: int | None = None
+    source: Source | None = None
+    note: str | None = None
+    label: str | None = None
+    unit: str | None = None
+    location: Location = Location("")
+
+    @property
+    def sourced(self) -> bool:
+        return self.source is not None
+
+    def is_old(self, as_of: date) -> bool:
+        """Old when its year is more than OLD_AFTER_YEARS years before the build date."""
+        return self.year is not None and self.year < as_of.year - OLD_AFTER_YEARS
+
+
+@dataclass(frozen=True)
+class Pillar:
+    """One of the five characteristics for one territory; `rating` None means "not assessed"."""
+
+    key: str
+    rating: int | None = None
+    rationale: str | None = None
+    summary: str | None = None
+    indicators: tuple[Fact, ...] = ()
+    en: Mapping[str, str] = field(default_factory=_frozen)
+
+    @property
+    def label(self) -> str:
+        return PILLAR_LABELS[self.key]
+
+
+@dataclass(frozen=True)
+class Territory:
+    """One territory sheet, validated. `path` is the sheet file relative to the repository root."""
+
+    id: str
+    name: str
+    level: str
+    updated: date
+    path: str
+    code: str | None = None
+    parent_id: str | None = None
+    population: Fact | None = None
+    area_km2: Fact | None = None
+    coordinates: tuple[float, float] | None = None
+    summary: str | None = None
+    pillars: Mapping[str, Pillar] = field(default_factory=_frozen)
+    sources: Mapping[str, Source] = field(default_factory=_frozen)
+    contributors: tuple[str, ...] = ()
+    en: Mapping[str, str] = field(default_factory=_frozen)
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    def facts(self) -> Iterator[tuple[str, Fact]]:
+        """Every fact of the sheet with its field path, in sheet order."""
+        if self.population is not None:
+            yield "population", self.population
+        if self.area_km2 is not None:
+            yield "area_km2", self.area_km2
+        for key in PILLARS:
+            pillar = self.pillars.get(key)
+            if pillar:
+                for i, fact in enumerate(pillar.indicators):
+                    yield f"pillars.{key}.indicators[{i}]", fact
+
+
+@dataclass(frozen=True)
+class Hub:
+    """One hub sheet, validated; it lives in the territory `territory_id`."""
+
+    id: str
+    territory_id: str
+    name: str
+    types: tuple[str, ...]
+    status: str
+    updated: date
+    path: str
+    founded: int | None = None
+    closed_in: int | None = None
+    address: str | None = None
+    coordinates: tuple[float, float] | None = None
+    website: str | None = None
+    services: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    pillars: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    figures: tuple[Fact, ...] = ()
+    description: str | None = None
+    sources: Mapping[str, Source] = field(default_factory=_frozen)
+    en: Mapping[str, str] = field(default_factory=_frozen)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def facts(self) -> Iterator[tuple[str, Fact]]:
+        for i, fact in enumerate(self.figures):
+            yield f"figures[{i}]", fact
+
+
+@dataclass(frozen=True)
+class VocabularyEntry:
+    id: str
+    label: str
+    description: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The four controlled lists, each a read-only mapping id -> entry in file order."""
+
+    hub_types: Mapping[str, VocabularyEntry] = field(default_factory=_frozen)
+    services: Mapping[str, VocabularyEntry] = field(default_factory=_frozen)
+    themes: Mapping[str, VocabularyEntry] = field(default_factory=_frozen)
+    networks: Mapping[str, VocabularyEntry] = field(default_factory=_frozen)
+
+    def list(self, name: str) -> Mapping[str, VocabularyEntry]:
+        return getattr(self, name)
+
+    def label(self, name: str, entry_id: str) -> str:
+        entry = self.list(name).get(entry_id)
+        return entry.label if entry else entry_id
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The whole atlas. Territories and hubs are sorted by id; derived indexes are precomputed.
+
+    `as_of` is the build date used to call a fact old (SOURCE_DATE_EPOCH when set, for reproducible builds).
+    `repo_root` is the folder sheet paths are relative to.
+    """
+
+    territories: Mapping[str, Territory]
+    hubs: Mapping[str, Hub]
+    vocabulary: Vocabulary
+    sources: Mapping[str, Source]
+    as_of: date
+    children: Mapping[str, tuple[str, ...]]
+    hubs_by_territory: Mapping[str, tuple[str, ...]]
+    partnerships: tuple[tuple[str, str], ...]
+    partners_of: Mapping[str, tuple[str, ...]]
+    named_by: Mapping[str, tuple[str, ...]]
+
+    def parent(self, territory_id: str) -> Territory | None:
+        parent_id = self.territories[territory_id].parent_id
+        return self.territories.get(parent_id) if parent_id else None
+
+    def ancestors(self, territory_id: str) -> tuple[Territory, ...]:
+        """Enclosing territories from the top (région) down to the direct parent."""
+        chain: list[Territory] = []
+        current = self.parent(territory_id)
+        while current is not None:
+            chain.append(current)
+            current = self.parent(current.id)
+        return tuple(reversed(chain))
+
+    def descendants(self, territory_id: str) -> tuple[str, ...]:
+        """Ids of every territory below this one, depth first, sorted by id at each level."""
+        out: list[str] = []
+        stack = list(reversed(self.children.get(territory_id, ())))
+        while stack:
+            tid = stack.pop()
+            out.append(tid)
+            stack.extend(reversed(self.children.get(tid, ())))
+        return tuple(out)
+
+    def hubs_within(self, territory_id: str) -> tuple[str, ...]:
+        """Hubs of this territory and of all territories below it, sorted by id."""
+        ids = [territory_id, *self.descendants(territory_id)]
+        return tuple(sorted(h for tid in ids for h in self.hubs_by_territory.get(tid, ())))
+
+    def by_level(self, level: str) -> tuple[Territory, ...]:
+        return tuple(t for t in self.territories.values() if t.level == level)
+
+    def facts(self) -> Iterator[tuple[Territory | Hub, str, Fact]]:
+        """Every fact of the atlas with its owner and field path."""
+        for territory in self.territories.values():
+            for path, fact in territory.facts():
+                yield territory, path, fact
+        for hub in self.hubs.values():
+            for path, fact in hub.facts():
+                yield hub, path, fact
+
+    def is_old(self, fact: Fact) -> bool:
+        return fact.is_old(self.as_of)
+
+
+def build_atlas(
+    territories: Mapping[str, Territory],
+    hubs: Mapping[str, Hub],
+    vocabulary: Vocabulary,
+    sources: Mapping[str, Source],
+    as_of: date,
+) -> Atlas:
+    """Derive the indexes from validated records (references are known to resolve)."""
+    territories = dict(sorted(territories.items()))
+    hubs = dict(sorted(hubs.items()))
+    children: dict[str, list[str]] = {}
+    for t in territories.values():
+        if t.parent_id:
+            children.setdefault(t.parent_id, []).append(t.id)
+    by_territory: dict[str, list[str]] = {}
+    for h in hubs.values():
+        by_territory.setdefault(h.territory_id, []).append(h.id)
+    pairs = sorted({tuple(sorted((h.id, p))) for h in hubs.values() for p in h.partners if p in hubs and p != h.id})
+    partners_of: dict[str, set[str]] = {}
+    for a, b in pairs:
+        partners_of.setdefault(a, set()).add(b)
+        partners_of.setdefault(b, set()).add(a)
+    named_by: dict[str, list[str]] = {}
+    for h in hubs.values():
+        for p in h.partners:
+            named_by.setdefault(p, []).append(h.id)
+    return Atlas(
+        territories=_frozen(territories),
+        hubs=_frozen(hubs),
+        vocabulary=vocabulary,
+        sources=_frozen(dict(sorted(sources.items()))),
+        as_of=as_of,
+        children=_frozen({k: tuple(sorted(v)) for k, v in sorted(children.items())}),
+        hubs_by_territory=_frozen({k: tuple(v) for k, v in sorted(by_territory.items())}),
+        partnerships=tuple(pairs),  # type: ignore[arg-type]
+        partners_of=_frozen({k: tuple(sorted(v)) for k, v in sorted(partners_of.items())}),
+        named_by=_frozen({k: tuple(sorted(v)) for k, v in sorted(named_by.items())}),
+    )
