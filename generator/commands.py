@@ -1,0 +1,168 @@
+"""The contributor commands that need only the sheets: `validate`, `schema`, `stats`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from generator.errors import AtlasError, Problem, Report
+from generator.load import load_atlas
+from generator.model import Atlas, PILLARS
+from generator.schema import schema_files
+from generator.sheets import find_sheets, read_sheet
+from generator.validate import check_sheet
+from generator.schema import SHEET_SPECS
+
+
+def _progress_printer(enabled: bool):
+    """A small stderr progress line for big trees (rich, only on a terminal)."""
+    if not enabled or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import Progress
+    bar = Progress(transient=True, console=None)
+    task = bar.add_task("Lecture des fiches", total=None)
+    bar.start()
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update, bar
+
+
+def _in_paths(problem: Problem, paths: list[Path]) -> bool:
+    target = Path(problem.location.file).absolute()
+    for p in paths:
+        p = p.absolute()
+        if target == p or p in target.parents:
+            return True
+    return False
+
+
+def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = None) -> str:
+    shown = report.sorted() if shown is None else shown
+    errors = sum(1 for p in shown if p.severity == "error")
+    warnings = len(shown) - errors
+    if atlas is not None:
+        head = f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs"
+    else:
+        head = "atlas not built"
+    return f"{head}, {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Report every problem of every sheet; exit 1 on errors (or warnings with --strict)."""
+    for p in args.paths:
+        if not p.exists():
+            raise AtlasError(f"no such file or folder: {p}", exit_code=2)
+    update, bar = _progress_printer(args.format == "text" and not args.quiet)
+    try:
+        atlas, report = load_atlas(args.territories, progress=update)
+    finally:
+        if bar is not None:
+            bar.stop()
+    shown = report.sorted()
+    if args.paths:
+        shown = [p for p in shown if _in_paths(p, args.paths)]
+    filtered = Report(shown)
+    out = filtered.format(args.format)
+    if out:
+        print(out)
+    if args.format == "text" and not args.quiet:
+        print(summary(atlas, report, shown), file=sys.stderr)
+    failed = any(p.severity == "error" for p in shown) or (args.strict and shown)
+    if not args.paths and atlas is None:
+        failed = True
+    return 1 if failed else 0
+
+
+def vocabulary_ids(territories: Path) -> dict[str, list[str]]:
+    """The vocabulary ids of the atlas (for schema enums), read even when other sheets are invalid."""
+    tree = find_sheets(territories)
+    for sheet in tree.files:
+        if sheet.kind == "vocabulary":
+            report = Report()
+            checked = check_sheet(SHEET_SPECS["vocabulary"], read_sheet(sheet, report), report, sheet.display)
+            if checked.data:
+                return {name: list(entries) for name, entries in checked.data.items()}
+    return {}
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Write schema/*.schema.json (or with --check, say whether they are up to date)."""
+    if not args.territories.is_dir():
+        raise AtlasError(f"the territories folder '{args.territories}' does not exist")
+    files = schema_files(vocabulary_ids(args.territories))
+    stale = [name for name, body in files.items()
+             if not (args.out / name).is_file() or (args.out / name).read_bytes() != body]
+    if args.check:
+        for name in stale:
+            print(f"{args.out / name}: stale; run `atlas schema` and commit the result", file=sys.stderr)
+        return 1 if stale else 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        (args.out / name).write_bytes(files[name])
+    print(f"{len(files)} schema files in {args.out}/ ({len(stale)} written, {len(files) - len(stale)} unchanged)")
+    return 0
+
+
+def quality(atlas: Atlas) -> list[dict]:
+    """Per sheet: completeness, unsourced and old facts; the sheets that most need work first."""
+    rows = []
+    for t in atlas.territories.values():
+        facts = [f for _, f in t.facts()]
+        filled = sum(1 for x in (t.code, t.population, t.coordinates, t.summary) if x) + \
+            sum(1 for k in PILLARS if k in t.pillars and t.pillars[k].rating is not None)
+        rows.append({"kind": "territory", "id": t.id, "name": t.name, "path": t.path,
+                     "completeness": round(filled / (4 + len(PILLARS)), 2), "facts": len(facts),
+                     "unsourced": sum(1 for f in facts if not f.sourced),
+                     "old": sum(1 for f in facts if atlas.is_old(f)),
+                     "missing_pillars": [k for k in PILLARS if k not in t.pillars or t.pillars[k].rating is None]})
+    for h in atlas.hubs.values():
+        facts = list(h.figures)
+        fields = (h.founded, h.address, h.coordinates, h.website, h.services, h.themes, h.description,
+                  h.networks, h.figures)
+        rows.append({"kind": "hub", "id": h.id, "name": h.name, "path": h.path,
+                     "completeness": round(sum(1 for x in fields if x) / len(fields), 2), "facts": len(facts),
+                     "unsourced": sum(1 for f in facts if not f.sourced),
+                     "old": sum(1 for f in facts if atlas.is_old(f)), "missing_pillars": []})
+    rows.sort(key=lambda r: (r["completeness"], -r["unsourced"] - r["old"], r["id"]))
+    return rows
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Quality report on the terminal."""
+    atlas, report = load_atlas(args.territories)
+    if atlas is None:
+        print(report.format("text"))
+        print(summary(atlas, report), file=sys.stderr)
+        return 1
+    rows = quality(atlas)
+    facts = [f for _, _, f in atlas.facts()]
+    totals = {
+        "territories": len(atlas.territories), "hubs": len(atlas.hubs), "partnerships": len(atlas.partnerships),
+        "facts": len(facts), "unsourced": sum(1 for f in facts if not f.sourced),
+        "old": sum(1 for f in facts if atlas.is_old(f)),
+        "territories_by_level": {lvl: len(atlas.by_level(lvl)) for lvl in
+                                 sorted({t.level for t in atlas.territories.values()})},
+        "missing_pillars": sum(len(r["missing_pillars"]) for r in rows),
+    }
+    if args.format == "json":
+        print(json.dumps({"totals": totals, "sheets": rows}, ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    console = Console()
+    sourced = 100 * (1 - totals["unsourced"] / totals["facts"]) if totals["facts"] else 100.0
+    console.print(f"[bold]{totals['territories']}[/] territories, [bold]{totals['hubs']}[/] hubs, "
+                  f"{totals['partnerships']} partnerships, {totals['facts']} facts "
+                  f"({sourced:.0f}% sourced, {totals['old']} old), {totals['missing_pillars']} pillars not assessed")
+    table = Table(title=f"The {args.top} sheets that most need work")
+    for col in ("sheet", "completeness", "facts", "unsourced", "old", "pillars not assessed"):
+        table.add_column(col)
+    for r in rows[: args.top]:
+        table.add_row(r["path"], f"{r['completeness']:.0%}", str(r["facts"]), str(r["unsourced"]), str(r["old"]),
+                      ", ".join(r["missing_pillars"]))
+    console.print(table)
+    return 0

@@ -1,0 +1,174 @@
+"""Boundaries of France read from the committed files of generator/geodata/, and where things are.
+
+Territories are matched to outlines by their official code (INSEE for régions and départements,
+SIREN for EPCI); a commune, a pays or an EPCI without an outline of its own falls back to its
+département. Points are tested against outlines with matplotlib paths, so no GIS library is
+needed at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+from matplotlib.path import Path as MplPath
+
+from generator.model import Atlas, Hub, Territory
+
+GEODATA = Path(__file__).resolve().parent / "geodata"
+LAYERS = ("regions", "departements", "epci", "regions-simple", "departements-simple")
+LEVEL_LAYER = {"region": "regions", "departement": "departements", "epci": "epci"}
+OVERSEAS: tuple[str, ...] = ("971", "972", "973", "974", "976")
+METRO_LAT = 46.5  # reference latitude of the projection of metropolitan France
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One boundary: polygons of rings of (lon, lat) points, the first ring of each the exterior."""
+
+    code: str
+    name: str
+    polygons: tuple[tuple[np.ndarray, ...], ...]
+    region: str | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        points = np.concatenate([p[0] for p in self.polygons])
+        return (float(points[:, 0].min()), float(points[:, 1].min()),
+                float(points[:, 0].max()), float(points[:, 1].max()))
+
+    def path(self, lat0: float) -> MplPath:
+        """The outline as one compound path in projected coordinates (holes included)."""
+        paths = [MplPath(project_array(ring, lat0), closed=True)
+                 for polygon in self.polygons for ring in polygon]
+        return MplPath.make_compound_path(*paths)
+
+    def contains(self, lat: float, lon: float) -> bool:
+        """Point in polygon (even-odd over the rings, so holes are outside)."""
+        west, south, east, north = self.bounds
+        if not (west <= lon <= east and south <= lat <= north):
+            return False
+        inside = False
+        for polygon in self.polygons:
+            for ring in polygon:
+                if MplPath(ring).contains_point((lon, lat)):
+                    inside = not inside
+        return inside
+
+
+@lru_cache(maxsize=None)
+def layer(name: str) -> Mapping[str, Outline]:
+    """All outlines of one committed layer, by code (read once per process)."""
+    raw = json.loads((GEODATA / f"{name}.geojson").read_text(encoding="utf-8"))
+    out: dict[str, Outline] = {}
+    for feature in raw["features"]:
+        geometry = feature["geometry"]
+        polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        props = feature["properties"]
+        out[props["code"]] = Outline(
+            code=props["code"], name=props["nom"], region=props.get("region"),
+            polygons=tuple(tuple(np.asarray(ring, dtype=float) for ring in poly) for poly in polys),
+        )
+    return out
+
+
+@lru_cache(maxsize=None)
+def geodata_version() -> str:
+    """Hash of the committed boundary files: part of every picture's cache key."""
+    digest = hashlib.sha256()
+    for name in LAYERS:
+        digest.update((GEODATA / f"{name}.geojson").read_bytes())
+    return digest.hexdigest()
+
+
+def project(lon: float, lat: float, lat0: float) -> tuple[float, float]:
+    """Equirectangular projection around `lat0`: right shapes at the scale of a département."""
+    return lon * math.cos(math.radians(lat0)), lat
+
+
+def project_array(points: np.ndarray, lat0: float) -> np.ndarray:
+    out = np.array(points, dtype=float)
+    out[:, 0] *= math.cos(math.radians(lat0))
+    return out
+
+
+def departement_of_commune(code: str) -> str:
+    """INSEE commune code -> département code (`25056` -> `25`, `97411` -> `974`, `2A004` -> `2A`)."""
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def is_overseas(departement: str | None) -> bool:
+    return departement in OVERSEAS
+
+
+COAST_TOLERANCE = 0.05  # degrees: a point on the coast may fall just outside a simplified outline
+
+
+def departement_at(lat: float, lon: float) -> str | None:
+    """The département whose outline holds the point, else the nearest one within COAST_TOLERANCE."""
+    outlines = layer("departements")
+    for code, outline in outlines.items():
+        if outline.contains(lat, lon):
+            return code
+    best: tuple[float, str] | None = None
+    for code, outline in outlines.items():
+        west, south, east, north = outline.bounds
+        if not (west - COAST_TOLERANCE <= lon <= east + COAST_TOLERANCE
+                and south - COAST_TOLERANCE <= lat <= north + COAST_TOLERANCE):
+            continue
+        for polygon in outline.polygons:
+            distance = float(np.min(np.hypot(polygon[0][:, 0] - lon, polygon[0][:, 1] - lat)))
+            if distance <= COAST_TOLERANCE and (best is None or (distance, code) < best):
+                best = (distance, code)
+    return best[1] if best else None
+
+
+def departement_of_territory(atlas: Atlas, territory: Territory) -> str | None:
+    """The département a territory is in (or is), from codes first, else from its coordinates."""
+    deps = layer("departements")
+    for t in (territory, *reversed(atlas.ancestors(territory.id))):
+        if t.code:
+            if t.level == "departement" and t.code in deps:
+                return t.code
+            if t.level == "commune" and departement_of_commune(t.code) in deps:
+                return departement_of_commune(t.code)
+    if territory.coordinates is not None:
+        return departement_at(*territory.coordinates)
+    return None
+
+
+def departement_of_hub(atlas: Atlas, hub: Hub) -> str | None:
+    """The département a hub is in: where its coordinates fall, else where its territory is."""
+    if hub.coordinates is not None:
+        found = departement_at(*hub.coordinates)
+        if found:
+            return found
+    return departement_of_territory(atlas, atlas.territories[hub.territory_id])
+
+
+@dataclass(frozen=True)
+class Located:
+    """Which outline stands for a territory on a map, and whether it is its own or its département's."""
+
+    layer: str
+    code: str
+    own: bool
+
+
+def territory_outline(atlas: Atlas, territory: Territory) -> Located | None:
+    """Its own outline where its level has one (matched by code), else its département's."""
+    layer_name = LEVEL_LAYER.get(territory.level)
+    if layer_name and territory.code and territory.code in layer(layer_name):
+        return Located(layer_name, territory.code, True)
+    if territory.level == "region":
+        return None  # a région is never shown as one of its départements
+    dep = departement_of_territory(atlas, territory)
+    if dep is None:
+        return None
+    return Located("departements", dep, territory.level == "departement")

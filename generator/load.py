@@ -1,0 +1,149 @@
+"""Load a territories folder into the one model of the atlas, or a report of what is wrong.
+
+The sequence is linear: find the files, parse each, type each against the format, check the atlas
+as a whole, then build the immutable model. All problems of all sheets are collected in one run.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from generator.errors import AtlasError, InvalidAtlas, Location, Report
+from generator.model import (
+    Atlas, Fact, Hub, Pillar, PILLARS, Source, Territory, Vocabulary, VocabularyEntry, build_atlas, _frozen,
+)
+from generator.schema import SHEET_SPECS
+from generator.sheets import find_sheets, read_sheet
+from generator.validate import SheetData, check_atlas, check_sheet
+
+Progress = Callable[[int, int], None]
+
+
+def build_date() -> date:
+    """The date facts are judged against: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def load_atlas(territories_dir: Path, as_of: date | None = None,
+               progress: Progress | None = None) -> tuple[Atlas | None, Report]:
+    """Every sheet under `territories_dir` -> (Atlas, report) or (None, report) when any error was found."""
+    root = Path(territories_dir)
+    if not root.exists():
+        raise AtlasError(f"the territories folder '{root}' does not exist (give another with --territories DIR)")
+    if not root.is_dir() or root.is_symlink():
+        raise AtlasError(f"'{root}' is not a folder (give the territories folder with --territories DIR)")
+    as_of = as_of or build_date()
+    tree = find_sheets(root)
+    report = tree.report
+    base = root.absolute().parent
+    territories: list[SheetData] = []
+    hubs: list[SheetData] = []
+    vocabulary: dict = {}
+    shared_sources: dict = {}
+    shared_locs: dict[str, Location] = {}
+    total = len(tree.files)
+    for done, sheet in enumerate(tree.files, 1):
+        before = len(report.problems)
+        node = read_sheet(sheet, report)
+        unreadable = node is None and len(report.problems) > before
+        checked = None if unreadable else check_sheet(SHEET_SPECS[sheet.kind], node, report, sheet.display)
+        if progress and (done % 200 == 0 or done == total):
+            progress(done, total)
+        if checked is None or checked.data is None:
+            continue
+        rel = sheet.path.absolute().relative_to(base).as_posix() if sheet.path.absolute().is_relative_to(base) \
+            else sheet.display
+        if sheet.kind == "vocabulary":
+            vocabulary = checked.data
+        elif sheet.kind == "sources":
+            shared_sources = checked.data
+            shared_locs = {k[:-4]: v for k, v in checked.locations.items() if k.endswith("#key")}
+        else:
+            target = territories if sheet.kind == "territory" else hubs
+            target.append(SheetData(sheet.kind, sheet.stem or "", sheet.display, rel, checked, sheet.territory_id))
+    valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of)
+    if report.errors:
+        return None, report
+    # a hub's territory folder may hold an invalid territory sheet; that is an error already reported
+    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of), report
+
+
+def load_valid_atlas(territories_dir: Path, as_of: date | None = None) -> Atlas:
+    """The model, or InvalidAtlas (a user error listing the problems) when any sheet is invalid."""
+    atlas, report = load_atlas(territories_dir, as_of)
+    if atlas is None:
+        raise InvalidAtlas(report)
+    return atlas
+
+
+def _source(sid: str, data: dict, shared: bool, loc: Location) -> Source:
+    return Source(sid, data["title"], data.get("publisher"), data.get("url"), data.get("accessed"), shared, loc)
+
+
+def _fact(data: dict, sources: dict[str, Source], display: str) -> Fact:
+    sid = data.get("source")
+    return Fact(
+        value=data["value"], year=data.get("year"), source=sources.get(sid) if sid else None,
+        note=data.get("note"), label=data.get("label"), unit=data.get("unit"),
+        location=data.get("_loc") or Location(display),
+    )
+
+
+def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabulary: dict,
+           shared_sources: dict, shared_locs: dict[str, Location], as_of: date) -> Atlas:
+    shared = {sid: _source(sid, d, True, shared_locs.get(f"{sid}", Location(""))) for sid, d in shared_sources.items()}
+
+    def local_sources(sheet: SheetData) -> dict[str, Source]:
+        return {sid: _source(sid, d, False, sheet.loc(f"sources.{sid}#key"))
+                for sid, d in (sheet.data.get("sources") or {}).items()}
+
+    territories: dict[str, Territory] = {}
+    for tid, sheet in valid_t.items():
+        d = sheet.data
+        local = local_sources(sheet)
+        resolve = {**shared, **local}
+        pillars = {}
+        for key in PILLARS:
+            p = (d.get("pillars") or {}).get(key)
+            if p is None:
+                continue
+            pillars[key] = Pillar(
+                key=key, rating=p.get("rating"), rationale=p.get("rationale"), summary=p.get("summary"),
+                indicators=tuple(_fact(f, resolve, sheet.display) for f in p.get("indicators") or []),
+                en=_frozen(p.get("en")),
+            )
+        territories[tid] = Territory(
+            id=tid, name=d["name"], level=d["level"], updated=d["updated"], path=sheet.path,
+            code=d.get("code"), parent_id=d.get("parent"),
+            population=_fact(d["population"], resolve, sheet.display) if "population" in d else None,
+            area_km2=_fact(d["area_km2"], resolve, sheet.display) if "area_km2" in d else None,
+            coordinates=d.get("coordinates"), summary=d.get("summary"), pillars=_frozen(pillars),
+            sources=_frozen(local), contributors=tuple(d.get("contributors") or ()), en=_frozen(d.get("en")),
+        )
+    hubs: dict[str, Hub] = {}
+    for hid, sheet in valid_h.items():
+        d = sheet.data
+        local = local_sources(sheet)
+        resolve = {**shared, **local}
+        hubs[hid] = Hub(
+            id=hid, territory_id=sheet.territory_id or "", name=d["name"], types=tuple(d["types"]),
+            status=d["status"], updated=d["updated"], path=sheet.path, founded=d.get("founded"),
+            closed_in=d.get("closed_in"), address=d.get("address"), coordinates=d.get("coordinates"),
+            website=d.get("website"), services=tuple(d.get("services") or ()), themes=tuple(d.get("themes") or ()),
+            pillars=tuple(d.get("pillars") or ()), networks=tuple(d.get("networks") or ()),
+            partners=tuple(d.get("partners") or ()),
+            figures=tuple(_fact(f, resolve, sheet.display) for f in d.get("figures") or []),
+            description=d.get("description"), sources=_frozen(local), en=_frozen(d.get("en")),
+        )
+    vocab = Vocabulary(**{
+        name: _frozen({eid: VocabularyEntry(eid, e["label"], e.get("description"), e.get("url"))
+                       for eid, e in (vocabulary.get(name) or {}).items()})
+        for name in ("hub_types", "services", "themes", "networks")
+    })
+    return build_atlas(territories, hubs, vocab, shared, as_of)

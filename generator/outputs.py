@@ -1,0 +1,132 @@
+"""Generated files are values: (path, bytes, the sheets they came from), written by one function.
+
+`write_tree` is the only place the generator writes the docs folder: it refuses a path that would
+leave the folder and two outputs with one path, leaves files whose bytes are unchanged untouched
+(timestamps kept, so MkDocs' and the reader's caches stay warm) and removes generated files that
+are no longer produced.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from generator.errors import AtlasError
+
+MANIFEST = ".atlas-generated"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: a relative POSIX path inside the docs folder, its bytes, its sources."""
+
+    path: str
+    data: bytes
+    sources: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        check_relative(self.path)
+        if not isinstance(self.data, bytes):
+            raise TypeError(f"output {self.path}: data must be bytes")
+
+
+@dataclass
+class WriteStats:
+    """What `write_tree` did, for the progress line and the tests."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def check_relative(path: str) -> PurePosixPath:
+    """A relative path with no `..`, no absolute part, no NUL and short parts; else AtlasError."""
+    if not path or "\x00" in path or "\\" in path:
+        raise AtlasError(f"refusing to write {path!r}: not a plain relative path")
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or any(part in ("..", ".", "") for part in path.split("/")):
+        raise AtlasError(f"refusing to write {path!r}: it would leave the output folder")
+    if any(len(part.encode("utf-8")) > 200 for part in pure.parts):
+        raise AtlasError(f"refusing to write {path!r}: a file name is too long")
+    return pure
+
+
+def _fold(path: str) -> str:
+    """The key two paths collide on, on a case-insensitive, normalising file system."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def check_unique(outputs: Iterable[Output]) -> list[Output]:
+    """The outputs as a list; two outputs with one path (even differing by case) are an error."""
+    seen: dict[str, str] = {}
+    items = list(outputs)
+    for out in items:
+        key = _fold(out.path)
+        if key in seen:
+            raise AtlasError(
+                f"two generated files have the same path {out.path!r} (also {seen[key]!r}); "
+                "rename one of the sheets so their ids differ"
+            )
+        seen[key] = out.path
+    return items
+
+
+def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True) -> WriteStats:
+    """Write every output under `folder`; unchanged files are not rewritten.
+
+    With `prune`, files written by a previous run (listed in the folder's manifest) that are no
+    longer produced are removed; files the generator never wrote are left alone.
+    """
+    items = check_unique(outputs)
+    root = folder.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    stats = WriteStats()
+    for out in items:
+        target = (root / out.path)
+        resolved = target.resolve()
+        if root != resolved and root not in resolved.parents:
+            raise AtlasError(f"refusing to write {out.path!r}: it would leave {folder}")
+        if target.is_symlink():
+            raise AtlasError(f"refusing to write {out.path!r}: it is a symbolic link")
+        if target.is_file():
+            if target.stat().st_size == len(out.data) and target.read_bytes() == out.data:
+                stats.unchanged.append(out.path)
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".atlas-tmp")
+        tmp.write_bytes(out.data)
+        os.replace(tmp, target)
+        stats.written.append(out.path)
+    manifest = root / MANIFEST
+    current = sorted(out.path for out in items)
+    if prune and manifest.is_file():
+        previous = manifest.read_text(encoding="utf-8").splitlines()
+        keep = set(current)
+        for old in previous:
+            if old in keep:
+                continue
+            try:
+                check_relative(old)
+            except AtlasError:
+                continue
+            stale = root / old
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+                stats.removed.append(old)
+                _remove_empty_parents(stale.parent, root)
+    text = "\n".join(current) + "\n"
+    if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
+        manifest.write_text(text, encoding="utf-8")
+    return stats
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,474 @@
+"""The atlas model -> the Markdown pages of the site, as `Output` values (nothing is written here).
+
+Templates live in `theme/pages/` (outside the MkDocs `custom_dir`), escape every plain value for
+Markdown by default (see `generator.site_templates`) and render Markdown fields with
+`generator.text.render_markdown`. Paths come from validated ids and are checked again by
+`generator.outputs`. Nothing reads the clock: dates come from the sheets and `atlas.as_of`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from markupsafe import Markup
+
+from generator import formats, text
+from generator.errors import AtlasError
+from generator.model import (
+    LEVEL_LABELS, LEVEL_PLURALS, LEVELS, OLD_AFTER_YEARS, PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS,
+    STATUS_LABELS, STATUSES, VOCABULARY_LISTS, Atlas, Fact, Hub, Source, Territory,
+)
+from generator.outputs import Output
+from generator.site_templates import make_environment, relative_href
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+VOCABULARY_PAGES: Mapping[str, tuple[str, str, str]] = {
+    # list name -> (page path, title, anchor prefix)
+    "hub_types": ("parcourir/types.md", "Lieux par type", "type"),
+    "themes": ("parcourir/themes.md", "Lieux par thème", "theme"),
+    "networks": ("parcourir/reseaux.md", "Lieux par réseau", "reseau"),
+}
+STATUS_PAGE = "parcourir/statuts.md"
+VOCABULARY_TITLES: Mapping[str, str] = {
+    "hub_types": "Types de lieux", "services": "Services", "themes": "Thèmes", "networks": "Réseaux",
+}
+
+
+def territory_path(territory_id: str) -> str:
+    return f"territoires/{_slug(territory_id)}.md"
+
+
+def hub_path(hub_id: str) -> str:
+    return f"hubs/{_slug(hub_id)}.md"
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value) or len(value) > 80:
+        raise AtlasError(f"refusing to make a page for the id {value!r}: ids are slugs such as rennes-metropole")
+    return value
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the pages need to know beyond the atlas: where sheets are edited, which PDFs exist."""
+
+    repo_url: str | None = None
+    sheet_edit_uri: str = "edit/main/"
+    pdf_ids: frozenset[str] = frozenset()
+    atlas_pdf: str | None = None  # path of the whole-atlas PDF inside the docs folder, if built
+    intro: str | None = None  # content/index.md, the hand-written introduction of the home page
+
+    def edit_url(self, sheet_path: str) -> str | None:
+        base = text.safe_url(self.repo_url) if self.repo_url else None
+        if not base:
+            return None
+        return text.safe_url(base.rstrip("/") + "/" + self.sheet_edit_uri.strip("/") + "/" + sheet_path.lstrip("/"))
+
+
+@dataclass
+class PictureRef:
+    """A picture as placed on a page (filename inside the docs folder, alt text, data table)."""
+
+    key: str
+    filename: str
+    title: str
+    alt: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+# ---- quality -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SheetQuality:
+    """How complete one sheet is and which of its facts need a contributor."""
+
+    kind: str  # "territory" | "hub"
+    id: str
+    name: str
+    path: str
+    filled: int
+    total: int
+    facts: int
+    unsourced: tuple[str, ...]
+    old: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def completeness(self) -> float:
+        return self.filled / self.total if self.total else 1.0
+
+    @property
+    def need(self) -> tuple:
+        """Sort key: the sheets that most need work first."""
+        return (round(self.completeness, 4), -len(self.unsourced) - len(self.old), self.kind, self.id)
+
+
+def territory_quality(atlas: Atlas, t: Territory) -> SheetQuality:
+    checks: list[tuple[str, bool]] = [
+        ("code", t.code is not None),
+        ("population", t.population is not None),
+        ("superficie", t.area_km2 is not None),
+        ("coordonnées", t.coordinates is not None),
+        ("présentation", bool(t.summary)),
+    ]
+    for key in PILLARS:
+        pillar = t.pillars.get(key)
+        checks.append((f"note {PILLAR_LABELS[key]}", pillar is not None and pillar.rating is not None))
+        checks.append((f"indicateurs {PILLAR_LABELS[key]}", pillar is not None and bool(pillar.indicators)))
+    return _quality(atlas, "territory", t.id, t.name, t.path, checks, list(t.facts()))
+
+
+def hub_quality(atlas: Atlas, h: Hub) -> SheetQuality:
+    checks = [
+        ("adresse", h.address is not None),
+        ("coordonnées", h.coordinates is not None),
+        ("site web", h.website is not None),
+        ("année d'ouverture", h.founded is not None),
+        ("services", bool(h.services)),
+        ("thèmes", bool(h.themes)),
+        ("piliers", bool(h.pillars)),
+        ("réseaux", bool(h.networks)),
+        ("description", bool(h.description)),
+        ("chiffres", bool(h.figures)),
+    ]
+    return _quality(atlas, "hub", h.id, h.name, h.path, checks, list(h.facts()))
+
+
+def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: list[tuple[str, bool]],
+             facts: list[tuple[str, Fact]]) -> SheetQuality:
+    return SheetQuality(
+        kind=kind, id=sid, name=name, path=path,
+        filled=sum(1 for _, ok in checks if ok), total=len(checks), facts=len(facts),
+        unsourced=tuple(p for p, f in facts if not f.sourced),
+        old=tuple(p for p, f in facts if atlas.is_old(f)),
+        missing=tuple(label for label, ok in checks if not ok),
+    )
+
+
+def quality_table(atlas: Atlas) -> list[SheetQuality]:
+    """Every sheet's quality, the sheets that most need work first."""
+    rows = [territory_quality(atlas, t) for t in atlas.territories.values()]
+    rows += [hub_quality(atlas, h) for h in atlas.hubs.values()]
+    return sorted(rows, key=lambda q: q.need)
+
+
+# ---- the page generator ------------------------------------------------------------------------
+
+class Pages:
+    """Renders every page of the site from one atlas; each method returns Outputs."""
+
+    def __init__(self, atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any] | None = None,
+                 schemas: Mapping[str, dict] | None = None) -> None:
+        self.atlas = atlas
+        self.options = options
+        self.pictures = dict(pictures or {})
+        self.schemas = schemas
+        self.env = make_environment()
+        self.env.globals.update(
+            fact=self.fact, source=self.source, picture=self.picture, vocab=self.vocab,
+            territory_path=territory_path, hub_path=hub_path, rating=self.rating,
+            LEVELS=LEVELS, LEVEL_LABELS=LEVEL_LABELS, LEVEL_PLURALS=LEVEL_PLURALS, PILLARS=PILLARS,
+            PILLAR_LABELS=PILLAR_LABELS, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
+            STATUS_LABELS=STATUS_LABELS, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
+            VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
+            hub_card=self.hub_card, yaml_string=text.yaml_string, ext_url=text.safe_url, slug_ok=SLUG.match,
+        )
+
+    # -- helpers used by the templates --
+
+    def render(self, template: str, path: str, sources: Iterable[str] = (), **context: Any) -> Output:
+        page = self.env.get_template(template).render(page_path=path, **context)
+        return Output(path, page.encode("utf-8"), tuple(sorted(set(sources))))
+
+    def vocab(self, name: str, entry_id: str) -> str:
+        return self.atlas.vocabulary.label(name, entry_id)
+
+    def rating(self, territory: Territory, key: str) -> str:
+        pillar = territory.pillars.get(key)
+        if pillar is None or pillar.rating is None:
+            return "non évalué"
+        return f"{pillar.rating}/5"
+
+    def source(self, src: Source | None) -> Markup:
+        """A citation: title (linked when it has an http(s) URL), publisher, date consulted."""
+        if src is None:
+            return Markup('<span class="atlas-badge atlas-badge--unsourced">non sourcé</span>')
+        parts = [text.md_link(src.title, src.url) if src.url else text.md_text(src.title)]
+        if src.publisher:
+            parts.append(text.md_text(src.publisher))
+        if src.accessed:
+            parts.append("consulté le " + text.md_text(formats.long_date(src.accessed)))
+        return Markup(", ".join(parts))
+
+    def fact(self, f: Fact | None, with_source: bool = True) -> Markup:
+        """A fact the French way with its year, its source and its marks (unsourced, old)."""
+        if f is None:
+            return Markup("—")
+        value = text.md_text(formats.with_unit(f.value, f.unit))
+        bits = [value]
+        if f.year is not None:
+            bits.append(f"({f.year})")
+        if f.note:
+            bits.append("— " + text.md_text(f.note))
+        if with_source:
+            if f.source is not None:
+                bits.append("— source : " + str(self.source(f.source)))
+            else:
+                bits.append(str(self.source(None)))
+        if self.atlas.is_old(f):
+            bits.append(f'<span class="atlas-badge atlas-badge--old" title="donnée de plus de {OLD_AFTER_YEARS} ans">'
+                        "ancien</span>")
+        return Markup(" ".join(bits))
+
+    def picture(self, key: str, page_path: str) -> Markup:
+        """A chart or map with its alt text and, beside it, its data in a collapsible table."""
+        pic = self.pictures.get(key)
+        if pic is None:
+            return Markup("")
+        src = relative_href(page_path, pic.filename)
+        head = "".join(f"<th scope=\"col\">{text.html_text(h)}</th>" for h in pic.table_headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_html_value(c)}</td>" for c in row) + "</tr>" for row in pic.table_rows
+        )
+        html = (
+            f'<figure class="atlas-figure">\n'
+            f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy">\n'
+            f"<figcaption>{text.html_text(pic.title)}</figcaption>\n"
+            f"</figure>\n"
+        )
+        if pic.table_headers:
+            html += (
+                f'\n<details class="atlas-data">\n<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
+                f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
+                f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
+            )
+        return Markup("\n" + html + "\n")
+
+    def hub_card(self, hub_id: str, page_path: str) -> Markup:
+        """A hub as a card (raw HTML): name, types, status, themes, its territory."""
+        h = self.atlas.hubs[hub_id]
+        territory = self.atlas.territories.get(h.territory_id)
+        types = ", ".join(self.vocab("hub_types", t) for t in h.types)
+        themes = ", ".join(self.vocab("themes", t) for t in h.themes)
+        lines = [
+            '<li class="atlas-card">',
+            f'<a class="atlas-card__title" href="{relative_href(page_path, hub_path(h.id))}">{text.html_text(h.name)}</a>',
+            f'<span class="atlas-card__meta">{text.html_text(types)} · '
+            f'<span class="atlas-status atlas-status--{h.status}">{text.html_text(h.status_label)}</span></span>',
+        ]
+        if themes:
+            lines.append(f'<span class="atlas-card__themes">Thèmes : {text.html_text(themes)}</span>')
+        if territory is not None:
+            lines.append(f'<span class="atlas-card__place">{text.html_text(territory.name)}</span>')
+        lines.append("</li>")
+        return Markup("".join(lines))
+
+    # -- pages --
+
+    def territory_page(self, t: Territory) -> Output:
+        path = territory_path(t.id)
+        hubs = self.atlas.hubs_within(t.id)
+        hub_set = set(hubs)
+        pairs = [p for p in self.atlas.partnerships if p[0] in hub_set or p[1] in hub_set]
+        pdf = f"pdf/{t.id}.pdf" if t.id in self.options.pdf_ids else None
+        return self.render(
+            "territory.md.j2", path, sources=[t.path, *(self.atlas.hubs[h].path for h in hubs)],
+            t=t, ancestors=self.atlas.ancestors(t.id), parent=self.atlas.parent(t.id),
+            children=[self.atlas.territories[c] for c in self.atlas.children.get(t.id, ())],
+            own_hubs=self.atlas.hubs_by_territory.get(t.id, ()), hubs=hubs, pairs=pairs, pdf=pdf,
+            edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
+        )
+
+    def hub_page(self, h: Hub) -> Output:
+        path = hub_path(h.id)
+        territory = self.atlas.territories[h.territory_id]
+        return self.render(
+            "hub.md.j2", path, sources=[h.path, territory.path], h=h, territory=territory,
+            ancestors=self.atlas.ancestors(territory.id),
+            partners=self.atlas.partners_of.get(h.id, ()), named_by=self.atlas.named_by.get(h.id, ()),
+            edit_url=self.options.edit_url(h.path), quality=hub_quality(self.atlas, h),
+        )
+
+    def home_page(self) -> Output:
+        recent: list[tuple[Any, str, str]] = []
+        for t in self.atlas.territories.values():
+            recent.append((t.updated, t.name, territory_path(t.id)))
+        for h in self.atlas.hubs.values():
+            recent.append((h.updated, h.name, hub_path(h.id)))
+        recent.sort(key=lambda r: (-r[0].toordinal(), r[2]))
+        facts = [f for _, _, f in self.atlas.facts()]
+        intro = self.options.intro
+        return self.render(
+            "home.md.j2", "index.md", intro=Markup(intro) if intro is not None else None,
+            recent=recent[:12], facts_total=len(facts), facts_sourced=sum(1 for f in facts if f.sourced),
+            facts_old=sum(1 for f in facts if self.atlas.is_old(f)),
+            by_status={s: sum(1 for h in self.atlas.hubs.values() if h.status == s) for s in STATUSES},
+        )
+
+    def territories_index(self) -> Output:
+        return self.render("territories_index.md.j2", "territoires/index.md")
+
+    def hubs_index(self) -> Output:
+        return self.render("hubs_index.md.j2", "hubs/index.md")
+
+    def vocabulary_index(self, name: str) -> Output:
+        path, title, prefix = VOCABULARY_PAGES[name]
+        groups: dict[str, list[str]] = {entry: [] for entry in self.atlas.vocabulary.list(name)}
+        for h in self.atlas.hubs.values():
+            for entry in getattr(h, "types" if name == "hub_types" else name):
+                groups.setdefault(entry, []).append(h.id)
+        return self.render("vocabulary_index.md.j2", path, name=name, title=title, prefix=prefix, groups=groups)
+
+    def status_index(self) -> Output:
+        groups = {s: [h.id for h in self.atlas.hubs.values() if h.status == s] for s in STATUSES}
+        return self.render("status_index.md.j2", STATUS_PAGE, groups=groups)
+
+    def pillars_index(self) -> Output:
+        return self.render("pillars_index.md.j2", "piliers/index.md")
+
+    def pillar_page(self, key: str) -> Output:
+        rated = [t for t in self.atlas.territories.values()
+                 if t.pillars.get(key) is not None and t.pillars[key].rating is not None]
+        rated.sort(key=lambda t: (-t.pillars[key].rating, t.name.casefold(), t.id))
+        unrated = len(self.atlas.territories) - len(rated)
+        hubs = [h for h in self.atlas.hubs.values() if key in h.pillars]
+        return self.render("pillar.md.j2", f"piliers/{key}.md", key=key, rated=rated, unrated=unrated, hubs=hubs)
+
+    def comparison_index(self) -> Output:
+        return self.render("comparison_index.md.j2", "comparaison/index.md")
+
+    def comparison_page(self, level: str) -> Output:
+        rows = sorted(self.atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
+        return self.render("comparison.md.j2", f"comparaison/{level}.md", level=level, rows=rows)
+
+    def network_page(self) -> Output:
+        degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
+        by_territory: dict[str, list[tuple[str, str]]] = {}
+        for a, b in self.atlas.partnerships:
+            ta, tb = self.atlas.hubs[a].territory_id, self.atlas.hubs[b].territory_id
+            by_territory.setdefault(ta, []).append((a, b))
+            if tb != ta:
+                by_territory.setdefault(tb, []).append((a, b))
+        return self.render("network.md.j2", "reseau.md", degree=degree,
+                           by_territory=dict(sorted(by_territory.items())))
+
+    def quality_page(self) -> Output:
+        rows = quality_table(self.atlas)
+        return self.render("quality.md.j2", "qualite.md", rows=rows)
+
+    def methodology_page(self) -> Output:
+        return self.render("methodology.md.j2", "reference/methode.md")
+
+    def reference_page(self) -> Output:
+        sections = []
+        if self.schemas:
+            for kind, schema in self.schemas.items():
+                sections.append((kind, schema.get("title", kind), list(_schema_rows(schema))))
+        return self.render("reference.md.j2", "reference/fiches.md", sections=sections)
+
+    def all_pages(self, progress: Callable[[int, int], None] | None = None) -> list[Output]:
+        """Every page of the site; `progress(done, total)` is called as territory and hub pages are made."""
+        outs = [
+            self.home_page(), self.territories_index(), self.hubs_index(), self.status_index(),
+            *(self.vocabulary_index(name) for name in VOCABULARY_PAGES),
+            self.pillars_index(), *(self.pillar_page(k) for k in PILLARS),
+            self.comparison_index(), *(self.comparison_page(lv) for lv in self.levels()),
+            self.network_page(), self.quality_page(), self.methodology_page(), self.reference_page(),
+        ]
+        total = len(self.atlas.territories) + len(self.atlas.hubs)
+        done = 0
+        for t in self.atlas.territories.values():
+            outs.append(self.territory_page(t))
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, total)
+        for h in self.atlas.hubs.values():
+            outs.append(self.hub_page(h))
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, total)
+        if progress:
+            progress(done, total)
+        return outs
+
+    def levels(self) -> list[str]:
+        """The levels that have at least one territory (a comparison page each)."""
+        return [lv for lv in LEVELS if self.atlas.by_level(lv)]
+
+
+def _html_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return text.html_text(formats.number(value))
+    if value is None:
+        return "—"
+    return text.html_text(value)
+
+
+_TYPE_NAMES = {
+    "string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen",
+    "array": "liste", "object": "table",
+}
+
+
+def _schema_type(spec: Mapping[str, Any]) -> str:
+    if "enum" in spec:
+        return "une valeur parmi : " + ", ".join(f"`{v}`" for v in spec["enum"])
+    kinds = spec.get("type")
+    if kinds is None and "anyOf" in spec:
+        return " ou ".join(_schema_type(s) for s in spec["anyOf"])
+    if kinds is None and "oneOf" in spec:
+        return " ou ".join(_schema_type(s) for s in spec["oneOf"])
+    if isinstance(kinds, list):
+        return " ou ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+    name = _TYPE_NAMES.get(kinds, str(kinds) if kinds else "valeur")
+    if kinds == "string" and spec.get("format") == "date":
+        return "date AAAA-MM-JJ"
+    if kinds == "string" and spec.get("pattern") == "^[a-z0-9]+(-[a-z0-9]+)*$":
+        return "identifiant"
+    if kinds == "array" and isinstance(spec.get("items"), Mapping):
+        return f"liste de {_schema_type(spec['items'])}"
+    return name
+
+
+def _schema_rows(schema: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iterable[tuple[str, str, bool, str]]:
+    """(field path, type in French, required, description) for every field of a JSON Schema."""
+    if depth > 6:
+        return
+    required = set(schema.get("required", ()))
+    props = schema.get("properties")
+    if isinstance(props, Mapping):
+        for name, spec in props.items():
+            path = f"{prefix}{name}"
+            yield path, _schema_type(spec), name in required, str(spec.get("description", ""))
+            yield from _nested(spec, path, depth)
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, Mapping) and not props:
+        path = f"{prefix}<id>"
+        yield path, _schema_type(extra), False, str(extra.get("description", ""))
+        yield from _nested(extra, path, depth)
+
+
+def _nested(spec: Mapping[str, Any], path: str, depth: int) -> Iterable[tuple[str, str, bool, str]]:
+    if "properties" in spec or isinstance(spec.get("additionalProperties"), Mapping):
+        yield from _schema_rows(spec, f"{path}.", depth + 1)
+    items = spec.get("items")
+    if isinstance(items, Mapping) and "properties" in items:
+        yield from _schema_rows(items, f"{path}[].", depth + 1)
+    for alt in list(spec.get("anyOf", [])) + list(spec.get("oneOf", [])):
+        if isinstance(alt, Mapping) and "properties" in alt:
+            yield from _schema_rows(alt, f"{path}.", depth + 1)
+
+
+def content_intro(content_dir: Path) -> str | None:
+    """The hand-written introduction of the home page (content/index.md), if there is one."""
+    index = content_dir / "index.md"
+    if index.is_file() and not index.is_symlink():
+        return index.read_text(encoding="utf-8")
+    return None

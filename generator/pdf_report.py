@@ -1,0 +1,188 @@
+"""What a PDF report says, computed from the model: numbered sources, sections, the atlas' order.
+
+Kept apart from the rendering (generator.pdf) so that the numbering of references and the order of
+the chapters can be read and tested without WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from generator import formats
+from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Source, Territory
+
+
+def _source_key(source: Source) -> tuple[str, bool, str]:
+    # Two sheets may each define a local source with the same id: the file tells them apart.
+    return (source.id, source.shared, "" if source.shared else source.location.file)
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A fact ready to print: its French text, its year, its reference number and its flags."""
+
+    text: str
+    year: int | None
+    number: int | None
+    anchor: str | None
+    old: bool
+    note: str | None
+
+    @property
+    def unsourced(self) -> bool:
+        return self.number is None
+
+
+@dataclass
+class Citations:
+    """The numbered references of one report (or one territory of the atlas), in order of first use.
+
+    Numbers are given while the template renders, so the list printed at the end of a territory
+    matches the numbers printed beside its facts.
+    """
+
+    atlas: Atlas
+    prefix: str
+    sources: list[Source] = field(default_factory=list)
+    _numbers: dict[tuple[str, bool, str], int] = field(default_factory=dict)
+    unsourced: int = 0
+    old: int = 0
+
+    def number(self, source: Source) -> int:
+        key = _source_key(source)
+        if key not in self._numbers:
+            self.sources.append(source)
+            self._numbers[key] = len(self.sources)
+        return self._numbers[key]
+
+    def anchor(self, number: int) -> str:
+        return f"{self.prefix}-src-{number}"
+
+    def cite(self, fact: Fact) -> Cited:
+        """Number the fact's source (if any) and format its value the French way."""
+        number = self.number(fact.source) if fact.source is not None else None
+        old = self.atlas.is_old(fact)
+        self.unsourced += number is None
+        self.old += old
+        return Cited(
+            text=formats.with_unit(fact.value, fact.unit),
+            year=fact.year,
+            number=number,
+            anchor=self.anchor(number) if number is not None else None,
+            old=old,
+            note=fact.note,
+        )
+
+    def add_listed(self, sources: Iterator[Source]) -> None:
+        """Sources the sheet lists without any fact citing them still belong in its references."""
+        for source in sources:
+            self.number(source)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One territory in the whole-atlas order, with the heading level it gets there."""
+
+    territory: Territory
+    depth: int
+
+
+MAX_TERRITORY_DEPTH = 4  # territory heading h1-h4, its sections h2-h5 and their parts h3-h6
+
+
+def atlas_chapters(atlas: Atlas) -> list[tuple[Territory | None, list[Entry]]]:
+    """The whole atlas: one chapter per région (itself, then its départements and territories, depth
+    first), then a last chapter (None) for the territories that have no région above them."""
+    chapters: list[tuple[Territory | None, list[Entry]]] = []
+    placed: set[str] = set()
+    regions = [t for t in atlas.territories.values() if t.level == "region" and not t.parent_id]
+    for region in sorted(regions, key=lambda t: (_sort_name(t.name), t.id)):
+        entries = [Entry(region, 1)]
+        placed.add(region.id)
+        for tid in _ordered_descendants(atlas, region.id):
+            base = len(atlas.ancestors(region.id))
+            depth = 1 + len(atlas.ancestors(tid)) - base
+            entries.append(Entry(atlas.territories[tid], min(depth, MAX_TERRITORY_DEPTH)))
+            placed.add(tid)
+        chapters.append((region, entries))
+    rest: list[Entry] = []
+    roots = [t for t in atlas.territories.values() if t.id not in placed and (
+        t.parent_id is None or t.parent_id in placed or t.parent_id not in atlas.territories)]
+    for root in sorted(roots, key=lambda t: (_sort_name(t.name), t.id)):
+        if root.id in placed:
+            continue
+        rest.append(Entry(root, 2))
+        placed.add(root.id)
+        for tid in _ordered_descendants(atlas, root.id):
+            if tid in placed:
+                continue
+            depth = 2 + len(atlas.ancestors(tid)) - len(atlas.ancestors(root.id))
+            rest.append(Entry(atlas.territories[tid], min(depth, MAX_TERRITORY_DEPTH)))
+            placed.add(tid)
+    # Anything still unplaced (a parent chain that only leads to placed territories): keep it, last.
+    for t in atlas.territories.values():
+        if t.id not in placed:
+            rest.append(Entry(t, 2))
+            placed.add(t.id)
+    if rest:
+        chapters.append((None, rest))
+    return chapters
+
+
+def _ordered_descendants(atlas: Atlas, territory_id: str) -> list[str]:
+    """Depth first, siblings by name (the reading order of a printed atlas)."""
+    out: list[str] = []
+
+    def visit(tid: str) -> None:
+        kids = sorted(atlas.children.get(tid, ()),
+                      key=lambda k: (_sort_name(atlas.territories[k].name), k))
+        for kid in kids:
+            out.append(kid)
+            visit(kid)
+
+    visit(territory_id)
+    return out
+
+
+def _sort_name(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def territory_hubs(atlas: Atlas, territory_id: str) -> list[Hub]:
+    """Hubs of the territory and of the territories below it, by name."""
+    hubs = [atlas.hubs[h] for h in atlas.hubs_within(territory_id)]
+    return sorted(hubs, key=lambda h: (_sort_name(h.name), h.id))
+
+
+def territory_partnerships(atlas: Atlas, territory_id: str) -> list[tuple[Hub, Hub]]:
+    """Partnerships with at least one hub in the territory (or below), the inside hub first."""
+    inside = set(atlas.hubs_within(territory_id))
+    pairs: list[tuple[Hub, Hub]] = []
+    for a, b in atlas.partnerships:
+        if a in inside or b in inside:
+            first, second = (a, b) if a in inside else (b, a)
+            pairs.append((atlas.hubs[first], atlas.hubs[second]))
+    return sorted(pairs, key=lambda p: (_sort_name(p[0].name), _sort_name(p[1].name), p[0].id, p[1].id))
+
+
+def hub_type_counts(atlas: Atlas, hubs: list[Hub]) -> list[tuple[str, int]]:
+    """(label, number of hubs) per hub type, in vocabulary order; a hub counts once per type."""
+    counts: dict[str, int] = {}
+    for hub in hubs:
+        for t in hub.types:
+            counts[t] = counts.get(t, 0) + 1
+    order = list(atlas.vocabulary.hub_types)
+    keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return [(atlas.vocabulary.label("hub_types", k), counts[k]) for k in keys]
+
+
+def pillar_rows(territory: Territory) -> list[tuple[str, str, int | None]]:
+    """(key, label, rating or None) for the five pillars, in the fixed order of the model."""
+    rows = []
+    for key in PILLARS:
+        pillar = territory.pillars.get(key)
+        rows.append((key, PILLAR_LABELS[key], pillar.rating if pillar else None))
+    return rows

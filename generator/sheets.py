@@ -1,0 +1,369 @@
+"""Find the sheets of a territories folder and parse each into nodes that keep line and column.
+
+Sheets come from strangers: the walk never follows a symbolic link, the parser refuses tags other
+than the plain YAML ones, anchors, aliases, merge keys, duplicate keys, non-string keys, more than one
+document and deep nesting, and no YAML value is typed here: every scalar keeps the text that was
+written and whether it was quoted, so `validate` can type it against the format (YAML 1.1's `01`,
+`yes` and `2025-01-10` surprises are caught there). This is the only module that reads sheet files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Union
+
+import yaml
+
+from generator.errors import Location, Report
+
+# libyaml's parser keeps this fast; the pure-Python one gives the same events. Only the event
+# interface of these loaders is used: nothing is constructed.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 12
+SHEET_SUFFIXES = (".yml", ".yaml")
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+@dataclass
+class Scalar:
+    """A scalar as written: its text, whether it was quoted (or tagged !!str) and where it starts."""
+
+    text: str
+    quoted: bool
+    loc: Location
+    tag: str | None = None
+
+
+@dataclass
+class Seq:
+    items: list["Node"]
+    loc: Location
+
+
+@dataclass
+class Map:
+    """A mapping in key order; keys are the scalars as written (their text is the key)."""
+
+    items: list[tuple[Scalar, "Node"]]
+    loc: Location
+
+    def keys(self) -> list[str]:
+        return [k.text for k, _ in self.items]
+
+
+Node = Union[Scalar, Seq, Map]
+
+
+@dataclass
+class SheetFile:
+    """A file found under the territories folder, with its role in the atlas."""
+
+    path: Path            # real path on disk
+    display: str          # how messages name it
+    kind: str             # "territory" | "hub" | "vocabulary" | "sources"
+    territory_id: str | None = None
+    stem: str | None = None   # id from the folder or file name
+
+
+@dataclass
+class Tree:
+    """Everything found by the walk: sheets to parse, and problems with the layout itself."""
+
+    files: list[SheetFile] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when inside it, else absolute."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name.startswith("_")
+
+
+def _is_sheet_name(name: str) -> bool:
+    return name.endswith(SHEET_SUFFIXES)
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
+def find_sheets(root: Path) -> Tree:
+    """Walk `root` without following links; classify every entry or report it as stray."""
+    tree = Tree()
+    report = tree.report
+
+    def stray(path: Path, why: str, hint: str) -> None:
+        report.error(Location(display_path(path)), "", why, hint)
+
+    entries = sorted(os.scandir(root), key=lambda e: e.name)
+    for entry in entries:
+        path = Path(entry.path)
+        if _ignored(entry.name):
+            continue
+        if entry.is_symlink():
+            stray(path, "symbolic links are not allowed in the territories folder",
+                  "replace the link with the file or folder itself")
+        elif entry.is_dir(follow_symlinks=False):
+            _walk_territory(path, tree, stray)
+        elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in ("vocabulary", "sources") \
+                and _is_sheet_name(entry.name):
+            tree.files.append(SheetFile(path, display_path(path), _stem(entry.name)))
+        else:
+            stray(path, "unexpected file in the territories folder",
+                  "only vocabulary.yml, sources.yml and one folder per territory belong here; "
+                  "prefix the name with '_' or '.' to keep a file that is not a sheet")
+    for kind in ("vocabulary", "sources"):
+        found = [f for f in tree.files if f.kind == kind]
+        if len(found) > 1:
+            for f in found[1:]:
+                stray(f.path, f"two {kind} files", f"keep one of {', '.join(x.display for x in found)}")
+            tree.files = [f for f in tree.files if f.kind != kind or f is found[0]]
+    return tree
+
+
+def _walk_territory(folder: Path, tree: Tree, stray) -> None:
+    territory_id = folder.name
+    sheet: Path | None = None
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if _ignored(entry.name):
+            continue
+        if entry.is_symlink():
+            stray(path, "symbolic links are not allowed in the territories folder",
+                  "replace the link with the file or folder itself")
+        elif entry.name in ("territory.yml", "territory.yaml"):
+            if not entry.is_file(follow_symlinks=False):
+                stray(path, "a folder where the territory sheet should be", "territory.yml must be a file")
+            elif sheet is not None:
+                stray(path, "two territory sheets in one folder", f"keep only {sheet.name}")
+            else:
+                sheet = path
+        elif entry.name == "hubs" and entry.is_dir(follow_symlinks=False):
+            for hub in sorted(os.scandir(path), key=lambda e: e.name):
+                hub_path = Path(hub.path)
+                if _ignored(hub.name):
+                    continue
+                if hub.is_symlink():
+                    stray(hub_path, "symbolic links are not allowed in the territories folder",
+                          "replace the link with the file itself")
+                elif hub.is_dir(follow_symlinks=False):
+                    stray(hub_path, "a folder where a hub sheet should be",
+                          "a hub is one file: hubs/<hub-id>.yml")
+                elif _is_sheet_name(hub.name):
+                    tree.files.append(SheetFile(hub_path, display_path(hub_path), "hub",
+                                                territory_id, _stem(hub.name)))
+                else:
+                    stray(hub_path, "unexpected file in a hubs folder",
+                          "hub sheets end in .yml or .yaml; prefix other files with '_' or '.'")
+        else:
+            stray(path, "unexpected entry in a territory folder",
+                  "a territory folder holds territory.yml and a hubs/ folder only")
+    if sheet is None:
+        stray(folder, "territory folder without a territory.yml", "add territory.yml (atlas new territory ...) "
+              "or remove the folder")
+    else:
+        tree.files.insert(0, SheetFile(sheet, display_path(sheet), "territory", territory_id, territory_id))
+
+
+def _offset_location(text: str, offset: int, display: str) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return Location(display, line, offset - start + 1)
+
+
+class _Refused(Exception):
+    """A structural problem that stops the parse of one sheet (its message is for the user)."""
+
+    def __init__(self, loc: Location, message: str, hint: str = "") -> None:
+        self.loc, self.message, self.hint = loc, message, hint
+
+
+def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
+    """Read and parse one sheet; on any problem report it and return None. Never raises for bad input."""
+    display = sheet.display
+    try:
+        size = sheet.path.stat().st_size
+        if size > MAX_BYTES:
+            report.error(Location(display), "", f"the sheet is {size:,} bytes; the limit is 1 MiB (1,048,576 bytes)",
+                         "split the text or move long content elsewhere")
+            return None
+        raw = sheet.path.read_bytes()
+    except OSError as error:
+        report.error(Location(display), "", f"cannot read the file: {error.strerror or error}")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start].decode("utf-8", "replace")
+        report.error(_offset_location(prefix, len(prefix), display), "",
+                     f"invalid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8")
+        return None
+    bad = False
+    for pattern, what, hint in (
+        (CONTROL, "control character", "remove it; only tab, carriage return and newline are allowed"),
+        (INVISIBLE, "invisible or bidirectional-override character", "remove it (it can hide what the text says)"),
+    ):
+        for match in pattern.finditer(text):
+            report.error(_offset_location(text, match.start(), display), "",
+                         f"{what} U+{ord(match.group()):04X} in the sheet", hint)
+            bad = True
+    if bad:
+        return None
+    try:
+        return _build(text, display)
+    except _Refused as refused:
+        report.error(refused.loc, "", refused.message, refused.hint)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        problem = error.problem or error.context or "invalid YAML"
+        report.error(loc, "", f"not valid YAML: {problem}",
+                     "check the indentation and quote values that contain ': ' or start with a special character")
+    except yaml.YAMLError as error:
+        report.error(Location(display), "", f"not valid YAML: {error}")
+    except (RecursionError, MemoryError):
+        report.error(Location(display), "", "the sheet is nested too deeply or too large to read",
+                     "sheets are flat data: at most a few levels of nesting")
+    return None
+
+
+def _loc(event, display: str) -> Location:
+    mark = event.start_mark
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+def _build(text: str, display: str) -> Node | None:
+    """Turn libyaml events into nodes, refusing every construct that plain data does not need."""
+    parser = _Parser(text)
+    documents = 0
+    root: Node | None = None
+    stack: list[Node] = []
+    pending_key: list[Scalar | None] = []
+    seen_keys: list[dict[str, Scalar]] = []
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Refused(_loc(event, display), "more than one YAML document in the sheet",
+                                   "a sheet is one document: remove the '---' line and what follows")
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refused(_loc(event, display), f"alias '*{event.anchor}' is not allowed",
+                               "sheets are plain data: write the value again instead of an alias")
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.anchor is not None:
+                    raise _Refused(_loc(event, display), f"anchor '&{event.anchor}' is not allowed",
+                                   "sheets are plain data: remove the anchor")
+                tag = event.tag
+                if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
+                    raise _Refused(_loc(event, display), f"tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+                                   "remove the tag; quote the value if it is text")
+                loc = _loc(event, display)
+                if isinstance(event, yaml.ScalarEvent):
+                    quoted = event.style in ("'", '"', "|", ">") or tag in ("tag:yaml.org,2002:str", "!")
+                    node: Node = Scalar(event.value, quoted, loc, tag)
+                elif isinstance(event, yaml.MappingStartEvent):
+                    node = Map([], loc)
+                else:
+                    node = Seq([], loc)
+                if len(stack) >= MAX_DEPTH and not isinstance(node, Scalar):
+                    raise _Refused(loc, f"the sheet is nested more than {MAX_DEPTH} levels deep",
+                                   "sheets need only a few levels: check the indentation")
+                _attach(node, stack, pending_key, seen_keys)
+                if root is None and not stack:
+                    root = node
+                if not isinstance(node, Scalar):
+                    stack.append(node)
+                    pending_key.append(None)
+                    seen_keys.append({})
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                pending_key.pop()
+                seen_keys.pop()
+    finally:
+        parser.dispose() if hasattr(parser, "dispose") else None
+    return root
+
+
+def _attach(node: Node, stack: list[Node], pending_key: list[Scalar | None],
+            seen_keys: list[dict[str, Scalar]]) -> None:
+    if not stack:
+        return
+    parent = stack[-1]
+    if isinstance(parent, Seq):
+        parent.items.append(node)
+        return
+    assert isinstance(parent, Map)
+    key = pending_key[-1]
+    if key is None:
+        if not isinstance(node, Scalar):
+            raise _Refused(node.loc, "a key must be text, not a list or a map", "check the indentation")
+        if node.text == "<<" and not node.quoted:
+            raise _Refused(node.loc, "merge keys ('<<') are not allowed", "write the fields out in full")
+        if not node.quoted and plain_type(node.text) != "str":
+            raise _Refused(node.loc, f"key {node.text!r} is not a string ({plain_type(node.text)})",
+                           f"quote it: \"{node.text}\":")
+        previous = seen_keys[-1].get(node.text)
+        if previous is not None:
+            raise _Refused(node.loc, f"duplicate key '{node.text}' (first written at line {previous.loc.line})",
+                           "keep one of the two; YAML would silently drop the first")
+        seen_keys[-1][node.text] = node
+        pending_key[-1] = node
+    else:
+        parent.items.append((key, node))
+        pending_key[-1] = None
+
+
+# How YAML 1.1 (PyYAML) or YAML 1.2 would type a plain scalar. A plain scalar is text only when
+# neither would type it as something else.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N)$")
+_INT = re.compile(r"""^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+
+                     |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9]+)$""", re.X)
+_FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+                       |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""", re.X)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?$")
+
+
+def plain_type(text: str) -> str:
+    """'null', 'bool', 'int', 'float', 'date' or 'str': what some YAML version makes of this plain text."""
+    if _NULL.match(text):
+        return "null"
+    if _BOOL.match(text):
+        return "bool"
+    if _INT.match(text):
+        return "int"
+    if text != "." and _FLOAT.match(text):
+        return "float"
+    if _DATE.match(text):
+        return "date"
+    return "str"
+
+
+def iter_sheets(root: Path) -> Iterator[tuple[SheetFile, Node | None, Report]]:  # pragma: no cover - convenience
+    tree = find_sheets(root)
+    for sheet in tree.files:
+        report = Report()
+        yield sheet, read_sheet(sheet, report), report

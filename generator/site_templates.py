@@ -1,0 +1,125 @@
+"""The Jinja environment of the page templates (`theme/pages/*.md.j2`): escape by default, for Markdown.
+
+Every `{{ ... }}` whose value is a plain string is written with `text.md_text`, so a sheet string
+is inert text in a Markdown paragraph, heading, table cell, link text and even an HTML attribute
+(every character that means something there becomes a character reference). Only values wrapped
+in `Markup` by the helpers below (links, rendered Markdown fields, figures) are written as they are.
+`StrictUndefined` makes a missing value fail the build instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import formats, text
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "theme" / "pages"
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return text.md_text(formats.number(value))
+    if isinstance(value, date):
+        return text.md_text(formats.long_date(value))
+    return text.md_text(value)
+
+
+def page_url(path: str) -> str:
+    """The URL (relative to the site root) MkDocs gives the Markdown file `path` (directory URLs)."""
+    if path.endswith("index.md"):
+        return path[: -len("index.md")]
+    if path.endswith(".md"):
+        return path[:-3] + "/"
+    return path
+
+
+def relative_href(from_page: str, target: str) -> str:
+    """An href from the built page of `from_page` to the built URL of `target` (for raw HTML)."""
+    here = posixpath.dirname(page_url(from_page).rstrip("/") + "/x")
+    there = page_url(target)
+    rel = posixpath.relpath(there or ".", here or ".")
+    if there.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel
+
+
+def relative_file(from_page: str, target: str) -> str:
+    """A Markdown link target from the source file `from_page` to the source file `target`."""
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+@jinja2.pass_context
+def _link(ctx: jinja2.runtime.Context, label: Any, target: str, anchor: str = "") -> Markup:
+    """A Markdown link to another page of the site, checked by MkDocs (`--strict`)."""
+    href = relative_file(ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
+    return Markup(f"[{_label(label)}]({href})")
+
+
+@jinja2.pass_context
+def _href(ctx: jinja2.runtime.Context, target: str) -> Markup:
+    """An href for raw HTML (cards, `<details>` tables) pointing at another page or file."""
+    return Markup(text.attr(relative_href(ctx["page_path"], target)))
+
+
+def _label(label: Any) -> str:
+    return str(label) if isinstance(label, Markup) else text.md_text(label)
+
+
+def _ext_link(label: Any, url: Any) -> Markup:
+    return Markup(text.md_link(label, url))
+
+
+def _markdown(value: Any, css_class: str = "atlas-md") -> Markup:
+    return Markup(text.render_markdown(value, css_class))
+
+
+def _cell(value: Any) -> Markup:
+    """A table cell: never empty (MkDocs tables need a cell), never split by a `|` or a newline."""
+    if isinstance(value, Markup):
+        return Markup(str(value).replace("\n", " ") or " ")
+    return Markup(_finalize(value) or " ")
+
+
+def _html(value: Any) -> Markup:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Markup(text.html_text(formats.number(value)))
+    if isinstance(value, date):
+        return Markup(text.html_text(formats.long_date(value)))
+    return Markup(text.html_text("" if value is None else value))
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    """The page templates' environment: strict, Markdown-escaping, deterministic."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        markdown=_markdown,
+        cell=_cell,
+        html=_html,
+        number=lambda v, d=None: formats.number(v, d),
+        long_date=formats.long_date,
+        short_date=formats.short_date,
+    )
+    env.globals.update(link=_link, href=_href, ext_link=_ext_link, Markup=Markup)
+    return env

@@ -1,0 +1,544 @@
+"""Type parsed nodes against the format, then check what only the whole atlas can tell.
+
+Phase 1 (`check_sheet`) turns one sheet's nodes into plain Python data, reporting every problem it
+finds and remembering where each value was written. Phase 2 (`check_atlas`) resolves ids across sheets:
+parents, partners, sources, vocabulary, uniqueness, loops. Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from generator.errors import Location, Report
+from generator.schema import (
+    MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, Coords, Date, Enum, Fact, FactValue,
+    Field, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
+)
+from generator.sheets import Map, Node, Scalar, Seq, plain_type
+
+SLUG = re.compile(SLUG_PATTERN)
+_INT_TEXT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT_TEXT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_DATE_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass
+class Checked:
+    """One sheet after phase 1: its data (None when unusable) and where each field path was written."""
+
+    data: Any
+    locations: dict[str, Location] = field(default_factory=dict)
+    refs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id, field path)
+
+
+def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, sorted(set(choices)), n=n, cutoff=0.6)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = nearest(word, choices)
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def describe(node: Node) -> str:
+    """How a message names what was found."""
+    if isinstance(node, Map):
+        return "a map"
+    if isinstance(node, Seq):
+        return "a list"
+    text = node.text
+    if node.quoted:
+        return _quote(text)
+    kind = plain_type(text)
+    if kind == "null":
+        return "nothing"
+    if kind == "bool":
+        return f"{text} (read by YAML as a boolean)"
+    if kind == "date":
+        return f"{text} (read by YAML as a date)"
+    if kind in ("int", "float"):
+        return text
+    return _quote(text)
+
+
+def _quote(text: str) -> str:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+class SheetChecker:
+    """Phase 1 for one sheet: walk the spec and the nodes together."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.checked = Checked(None)
+
+    def error(self, node_or_loc: Node | Location, path: str, message: str, hint: str = "") -> None:
+        loc = node_or_loc if isinstance(node_or_loc, Location) else node_or_loc.loc
+        self.report.error(loc, path, message, hint)
+
+    def wrong(self, spec: Spec, node: Node, path: str, hint: str = "") -> Any:
+        self.error(node, path, f"expected {spec.expected}, found {describe(node)}", hint)
+        return MISSING
+
+    def check(self, spec: Spec, node: Node, path: str) -> Any:
+        self.checked.locations[path] = node.loc
+        if isinstance(spec, Record):
+            return self.record(spec, node, path)
+        if isinstance(spec, MapOf):
+            return self.map_of(spec, node, path)
+        if isinstance(spec, ListOf):
+            return self.list_of(spec, node, path)
+        if isinstance(spec, Fact):
+            return self.fact(spec, node, path)
+        if isinstance(spec, Coords):
+            return self.coords(spec, node, path)
+        if not isinstance(node, Scalar):
+            return self.wrong(spec, node, path)
+        if isinstance(spec, (Text, Markdown)):
+            return self.text(spec, node, path)
+        if isinstance(spec, Enum):
+            return self.enum(spec, node, path)
+        if isinstance(spec, Slug):
+            return self.slug(spec, node, path)
+        if isinstance(spec, Integer):
+            return self.integer(spec, node, path)
+        if isinstance(spec, Number):
+            return self.number(spec, node, path)
+        if isinstance(spec, Date):
+            return self.date(spec, node, path)
+        if isinstance(spec, Url):
+            return self.url(spec, node, path)
+        if isinstance(spec, FactValue):
+            return self.fact_value(spec, node, path)
+        raise AssertionError(f"no rule for {spec!r}")  # a bug in the format table, not user input
+
+    # -- containers -------------------------------------------------------------------------
+    def record(self, spec: Record, node: Node, path: str) -> Any:
+        if not isinstance(node, Map):
+            return self.wrong(spec, node, path)
+        out: dict[str, Any] = {}
+        known = list(spec.fields)
+        for key, value in node.items:
+            name = key.text
+            sub = join(path, name)
+            if name not in spec.fields:
+                hint = did_you_mean(name, known) or "known fields: " + ", ".join(known)
+                self.error(key, sub, f"unknown field '{name}'", hint)
+                continue
+            self.checked.locations[sub + "#key"] = key.loc
+            result = self.check(spec.fields[name].spec, value, sub)
+            if result is not MISSING:
+                out[name] = result
+        present = set(node.keys())
+        for name, f in spec.fields.items():
+            if f.required and name not in present:
+                self.error(node, join(path, name), f"missing required field '{name}'",
+                           f"add '{name}:' ({f.spec.expected})")
+        return out
+
+    def map_of(self, spec: MapOf, node: Node, path: str) -> Any:
+        if not isinstance(node, Map):
+            return self.wrong(spec, node, path)
+        out: dict[str, Any] = {}
+        for key, value in node.items:
+            sub = join(path, key.text)
+            if not self.valid_id(key, sub, key.text):
+                continue
+            self.checked.locations[sub + "#key"] = key.loc
+            result = self.check(spec.value, value, sub)
+            if result is not MISSING:
+                out[key.text] = result
+        return out
+
+    def list_of(self, spec: ListOf, node: Node, path: str) -> Any:
+        if isinstance(node, Scalar) and not node.quoted and plain_type(node.text) == "null":
+            node_items: list[Node] = []
+        elif not isinstance(node, Seq):
+            hint = ""
+            if isinstance(node, Scalar):
+                hint = f"write a list, even of one item: [{node.text}]"
+            return self.wrong(spec, node, path, hint)
+        else:
+            node_items = node.items
+        out = []
+        seen: dict[Any, int] = {}
+        for i, item in enumerate(node_items):
+            sub = join(path, i)
+            result = self.check(spec.item, item, sub)
+            if result is MISSING:
+                continue
+            if isinstance(result, str):
+                if result in seen:
+                    self.error(item, sub, f"'{result}' is listed twice (first at {join(path, seen[result])})",
+                               "remove the repeated item")
+                    continue
+                seen[result] = i
+            out.append(result)
+        if len(node_items) < spec.min_items:
+            self.error(node, path, f"expected at least {spec.min_items} item(s), found {len(node_items)}",
+                       "add at least one")
+            return MISSING
+        return out
+
+    def fact(self, spec: Fact, node: Node, path: str) -> Any:
+        if isinstance(node, Map):
+            result = self.record(Record(spec.fields()), node, path)
+            if result is MISSING or "value" not in result:
+                return MISSING
+            result["_loc"] = node.loc
+            return result
+        if spec.indicator:
+            return self.wrong(spec, node, path, "write: {label: ..., value: ..., year: ..., source: ...}")
+        value = self.check(spec.value, node, path)
+        if value is MISSING:
+            return MISSING
+        return {"value": value, "_loc": node.loc}
+
+    def coords(self, spec: Coords, node: Node, path: str) -> Any:
+        if not isinstance(node, Seq) or len(node.items) != 2:
+            count = f" of {len(node.items)} item(s)" if isinstance(node, Seq) else ""
+            self.error(node, path, f"expected {spec.expected}, found {describe(node)}{count}",
+                       "write [47.2378, 6.0241]: latitude first, then longitude, in decimal degrees")
+            return MISSING
+        values = []
+        for i, (item, (name, bound)) in enumerate(zip(node.items, (("latitude", 90), ("longitude", 180)))):
+            value = self.number(Number(), item, join(path, i)) if isinstance(item, Scalar) else \
+                self.wrong(Number(), item, join(path, i))
+            if value is MISSING:
+                return MISSING
+            if not -bound <= value <= bound:
+                self.error(item, join(path, i), f"{name} {value} is out of range [-{bound}, {bound}]",
+                           "coordinates are [latitude, longitude]; were they swapped?")
+                return MISSING
+            values.append(float(value))
+        return tuple(values)
+
+    # -- scalars ------------------------------------------------------------------------------
+    def text(self, spec: Text | Markdown, node: Scalar, path: str) -> Any:
+        if not node.quoted:
+            kind = plain_type(node.text)
+            if kind != "str":
+                name = path.rsplit(".", 1)[-1]
+                return self.wrong(spec, node, path,
+                                  f'quote it: {name}: "{node.text}"' if kind != "null" else "write a value")
+        text = node.text
+        if isinstance(spec, Text):
+            if spec.nonblank and not text.strip():
+                self.error(node, path, "must not be empty", "write the text, or remove the field if optional")
+                return MISSING
+            if spec.max_length and len(text) > spec.max_length:
+                self.error(node, path, f"at most {spec.max_length} characters, found {len(text)}", "shorten it")
+                return MISSING
+        return text
+
+    def enum(self, spec: Enum, node: Scalar, path: str) -> Any:
+        if node.text in spec.values and (node.quoted or plain_type(node.text) == "str"):
+            return node.text
+        hint = did_you_mean(node.text, spec.values) if plain_type(node.text) == "str" or node.quoted else \
+            "write one of the listed words"
+        return self.wrong(spec, node, path, hint)
+
+    def valid_id(self, node: Scalar, path: str, text: str) -> bool:
+        if not node.quoted and plain_type(text) not in ("str", "int"):
+            self.wrong(Slug(), node, path, f'quote it: "{text}"')
+            return False
+        if len(text) > MAX_ID_LENGTH:
+            self.error(node, path, f"an id has at most {MAX_ID_LENGTH} characters, found {len(text)}",
+                       "use a shorter id")
+            return False
+        if not SLUG.match(text):
+            self.error(node, path, f"expected an id (lower-case letters, digits and dashes), found {_quote(text)}",
+                       f"try '{slugify(text)}'" if slugify(text) else "use letters a-z, digits and dashes")
+            return False
+        return True
+
+    def slug(self, spec: Slug, node: Scalar, path: str) -> Any:
+        if not self.valid_id(node, path, node.text):
+            return MISSING
+        if spec.ref:
+            self.checked.refs.append((spec.ref, node.text, path))
+        return node.text
+
+    def integer(self, spec: Integer, node: Scalar, path: str) -> Any:
+        text = node.text
+        if node.quoted or not _INT_TEXT.match(text):
+            hint = ""
+            if node.quoted and _INT_TEXT.match(text):
+                hint = "write the number without quotes"
+            elif _FLOAT_TEXT.match(text.replace(",", ".", 1)):
+                hint = "write a whole number"
+            return self.wrong(spec, node, path, hint)
+        if re.match(r"^[-+]?0[0-9]", text):
+            return self.wrong(spec, node, path, "remove the leading zero (YAML 1.1 reads it as octal)")
+        value = int(text)
+        if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
+            return self.wrong(spec, node, path)
+        return value
+
+    def number(self, spec: Number, node: Scalar, path: str) -> Any:
+        text = node.text
+        hint = ""
+        if not node.quoted and _INT_TEXT.match(text) and not re.match(r"^[-+]?0[0-9]", text):
+            value: float | int = int(text)
+        elif not node.quoted and _FLOAT_TEXT.match(text):
+            value = float(text)
+        else:
+            if "," in text and _FLOAT_TEXT.match(text.replace(",", ".", 1)):
+                hint = f"use a decimal point: {text.replace(',', '.', 1)}"
+            elif node.quoted and _FLOAT_TEXT.match(text):
+                hint = "write the number without quotes"
+            elif text.lower() in (".nan", ".inf", "-.inf", "+.inf"):
+                hint = "the value must be a finite number"
+            return self.wrong(spec, node, path, hint)
+        if not math.isfinite(value) or (spec.positive and value <= 0):
+            return self.wrong(spec, node, path)
+        return value
+
+    def date(self, spec: Date, node: Scalar, path: str) -> Any:
+        match = _DATE_TEXT.match(node.text)
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                self.error(node, path, f"{node.text} is not a real date", "check the month and the day")
+                return MISSING
+        return self.wrong(spec, node, path, "write the date as YYYY-MM-DD, e.g. 2025-01-10")
+
+    def url(self, spec: Url, node: Scalar, path: str) -> Any:
+        text = node.text.strip()
+        if not (node.quoted or plain_type(node.text) == "str"):
+            return self.wrong(spec, node, path)
+        if re.match(r"^https?://[^\s/$.?#][^\s]*$", text, re.I) is None:
+            hint = "only http:// and https:// links are allowed"
+            if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", text, re.I):
+                hint = f"add the scheme: https://{text}"
+            return self.wrong(spec, node, path, hint)
+        return text
+
+    def fact_value(self, spec: FactValue, node: Scalar, path: str) -> Any:
+        text = node.text
+        if node.quoted:
+            if len(text) > MAX_SHORT_STRING:
+                self.error(node, path, f"a text value has at most {MAX_SHORT_STRING} characters, found {len(text)}",
+                           "shorten it, or put the detail in note")
+                return MISSING
+            return text
+        kind = plain_type(text)
+        if text in ("true", "false"):
+            return text == "true"
+        if kind == "bool":
+            return self.wrong(spec, node, path, f'write true or false, or quote it: "{text}"')
+        if kind in ("int", "float"):
+            value = self.number(Number(), node, path)
+            return value
+        if kind in ("date", "null"):
+            return self.wrong(spec, node, path, f'quote it: "{text}"')
+        return self.text(Text(max_length=MAX_SHORT_STRING), node, path)
+
+
+def slugify(text: str) -> str:
+    """A suggestion for an id from free text: `Rennes Métropole` -> `rennes-metropole`."""
+    import unicodedata
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_ID_LENGTH].strip("-")
+
+
+def check_sheet(spec: Spec, node: Node | None, report: Report, display: str) -> Checked:
+    """Phase 1: the data of one sheet (None if unusable) with its locations and references."""
+    checker = SheetChecker(report)
+    if node is None:
+        if report.errors:
+            return checker.checked
+        report.error(Location(display, 1, 1), "", "the sheet is empty", "write the fields of the sheet")
+        return checker.checked
+    if not isinstance(node, Map):
+        report.error(node.loc, "", f"the top of a sheet must be a map of fields, found {describe(node)}",
+                     "write 'field: value' lines")
+        return checker.checked
+    data = checker.check(spec, node, "")
+    checker.checked.data = None if data is MISSING else data
+    return checker.checked
+
+
+@dataclass
+class SheetData:
+    """A sheet that passed phase 1, with what phase 2 needs to locate its problems."""
+
+    kind: str
+    id: str
+    display: str
+    path: str
+    checked: Checked
+    territory_id: str | None = None
+
+    @property
+    def data(self) -> dict:
+        return self.checked.data
+
+    def loc(self, path: str) -> Location:
+        return self.checked.locations.get(path) or self.checked.locations.get("") or Location(self.display, 1, 1)
+
+
+VOCAB_WORDS = {"hub_types": "hub type", "services": "service", "themes": "theme", "networks": "network"}
+
+
+def check_id(report: Report, sheet: SheetData, what: str) -> bool:
+    """The folder or file name is the id: a slug, not reserved, equal to an `id:` field if any."""
+    loc = Location(sheet.display)
+    ident = sheet.id
+    if len(ident) > MAX_ID_LENGTH:
+        report.error(loc, "id", f"the {what} id '{ident[:40]}...' has {len(ident)} characters; at most {MAX_ID_LENGTH}",
+                     "rename the " + ("folder" if what == "territory" else "file") + " with a shorter id")
+        return False
+    if not SLUG.match(ident):
+        report.error(loc, "id", f"the {what} id {_quote(ident)} (from the "
+                     + ("folder" if what == "territory" else "file") + " name) is not a valid id",
+                     f"rename it '{slugify(ident)}': lower-case letters, digits and dashes" if slugify(ident)
+                     else "use lower-case letters, digits and dashes")
+        return False
+    if ident in RESERVED_IDS:
+        report.error(loc, "id", f"the id '{ident}' is reserved for the site's own pages",
+                     f"choose another id, e.g. '{ident}-{'territoire' if what == 'territory' else 'hub'}'")
+        return False
+    written = sheet.data.get("id") if sheet.data else None
+    if written is not None and written != ident:
+        report.error(sheet.loc("id"), "id", f"the id field '{written}' differs from the "
+                     + ("folder" if what == "territory" else "file") + f" name '{ident}'",
+                     f"write id: {ident}, or remove the id field")
+    return True
+
+
+def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetData],
+                vocabulary: dict[str, dict], shared_sources: dict[str, dict], shared_locs: dict[str, Location],
+                as_of: date) -> tuple[dict[str, SheetData], dict[str, SheetData]]:
+    """Phase 2: ids, references, loops and the rules that tie fields together; warnings on facts."""
+    by_id: dict[str, SheetData] = {}
+    valid_t: dict[str, SheetData] = {}
+    valid_h: dict[str, SheetData] = {}
+    for sheet in [*territories, *hubs]:
+        if not check_id(report, sheet, sheet.kind):
+            continue
+        first = by_id.get(sheet.id)
+        if first is not None:
+            report.error(Location(sheet.display), "id", f"the id '{sheet.id}' is already used by {first.display}",
+                         "ids are unique across territories and hubs: rename one of them")
+            continue
+        by_id[sheet.id] = sheet
+        (valid_t if sheet.kind == "territory" else valid_h)[sheet.id] = sheet
+
+    all_t = {s.id for s in territories}
+    all_h = {s.id for s in hubs}
+    for sheet in [*territories, *hubs]:
+        local = sheet.data.get("sources", {})
+        for sid in local:
+            if sid in shared_sources:
+                report.error(sheet.loc(f"sources.{sid}#key"), f"sources.{sid}",
+                             f"the source id '{sid}' is already defined in the shared sources.yml",
+                             f"cite the shared source as source: {sid} and remove it here, or rename it")
+        for kind, ident, path in sheet.checked.refs:
+            loc = sheet.loc(path)
+            if kind == "territory":
+                if ident in all_t:
+                    continue
+                extra = f" ('{ident}' is a hub)" if ident in all_h else ""
+                report.error(loc, path, f"unknown territory '{ident}'{extra}",
+                             did_you_mean(ident, all_t) or "write the id of a territory that has a sheet")
+            elif kind == "hub":
+                if ident == sheet.id:
+                    report.error(loc, path, "a hub cannot be its own partner", "remove it from partners")
+                elif ident not in all_h:
+                    extra = f" ('{ident}' is a territory)" if ident in all_t else ""
+                    report.error(loc, path, f"unknown hub '{ident}'{extra}",
+                                 did_you_mean(ident, all_h) or "write the id of a hub that has a sheet")
+            elif kind == "source":
+                if ident not in local and ident not in shared_sources:
+                    report.error(loc, path, f"unknown source '{ident}'",
+                                 did_you_mean(ident, [*local, *shared_sources])
+                                 or "define it under sources: in this sheet or in territories/sources.yml")
+            else:
+                entries = vocabulary.get(kind, {})
+                if ident not in entries:
+                    report.error(loc, path, f"unknown {VOCAB_WORDS[kind]} '{ident}'",
+                                 did_you_mean(ident, entries) or f"add it to {kind} in territories/vocabulary.yml")
+        _check_rules(report, sheet, as_of)
+
+    # parent loops: follow each chain; a chain that comes back to a territory is a loop
+    parents = {tid: s.data.get("parent") for tid, s in valid_t.items()}
+    reported: set[str] = set()
+    for start in parents:
+        seen: list[str] = []
+        current: str | None = start
+        while current is not None and current in parents and current not in seen:
+            seen.append(current)
+            current = parents[current]
+        if current is not None and current in seen and current not in reported:
+            loop = seen[seen.index(current):]
+            for tid in loop:
+                reported.add(tid)
+                chain = " -> ".join([*loop[loop.index(tid):], *loop[:loop.index(tid)], tid])
+                report.error(valid_t[tid].loc("parent"), "parent", f"parent loop: {chain}",
+                             "a territory cannot be inside itself: fix one of these parents")
+    return valid_t, valid_h
+
+
+def _check_rules(report: Report, sheet: SheetData, as_of: date) -> None:
+    data = sheet.data
+    if sheet.kind == "territory":
+        for key, pillar in (data.get("pillars") or {}).items():
+            if "rating" in pillar and not (pillar.get("rationale") or "").strip():
+                path = f"pillars.{key}.rating"
+                report.error(sheet.loc(path), path, "a rating needs a rationale",
+                             f"add pillars.{key}.rationale: why this rating, or remove the rating")
+    else:
+        status, closed_in, founded = data.get("status"), data.get("closed_in"), data.get("founded")
+        if closed_in is not None and status is not None and status != "closed":
+            report.error(sheet.loc("closed_in"), "closed_in", f"closed_in is set but status is '{status}'",
+                         "set status: closed, or remove closed_in")
+        if closed_in is not None and founded is not None and closed_in < founded:
+            report.error(sheet.loc("closed_in"), "closed_in", f"closed in {closed_in}, before it was founded ({founded})",
+                         "check both years")
+    for path, fact in iter_facts(data, sheet.kind):
+        loc = fact.get("_loc") or sheet.loc(path)
+        if "source" not in fact:
+            report.warning(loc, path, "fact without a source",
+                           "add source: <id> (a source of this sheet or of territories/sources.yml)")
+        year = fact.get("year")
+        if year is not None and year < as_of.year - 5:
+            report.warning(loc, path, f"fact from {year}, more than five years old",
+                           "update it with a recent figure, or keep it marked as old")
+
+
+def iter_facts(data: dict, kind: str) -> Iterable[tuple[str, dict]]:
+    """The facts of a checked sheet (plain data) with their field paths."""
+    if kind == "territory":
+        for name in ("population", "area_km2"):
+            if name in data:
+                yield name, data[name]
+        for key, pillar in (data.get("pillars") or {}).items():
+            for i, fact in enumerate(pillar.get("indicators") or []):
+                yield f"pillars.{key}.indicators[{i}]", fact
+        return
+    for i, fact in enumerate(data.get("figures") or []):
+        yield f"figures[{i}]", fact
