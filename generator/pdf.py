@@ -1,0 +1,485 @@
+"""PDF reports built offline: one "état des lieux" per territory, and the whole atlas as one PDF.
+
+The same model as the site goes through Jinja HTML templates and a print stylesheet in
+`theme/pdf/`, then WeasyPrint. Everything WeasyPrint reads comes from two folders: the theme and a
+private build folder holding the pictures and the fonts (DejaVu, copied from matplotlib's own
+data); a restricted URL fetcher refuses anything else, so a report never touches the network.
+Reports are tagged PDF/UA by default (`--pdf-variant` for PDF/A), in French, with French spacing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copyreg
+import difflib
+import io
+import logging
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType, SimpleNamespace
+from typing import Any, Mapping, Sequence
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator import formats
+from generator.errors import AtlasError
+from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, Atlas, Territory
+from generator.pdf_report import (
+    Citations,
+    atlas_chapters,
+    hub_type_counts,
+    pillar_rows,
+    territory_hubs,
+    territory_partnerships,
+)
+from generator.text import render_markdown, safe_url
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme" / "pdf"
+DEFAULT_VARIANT = "pdf/ua-1"
+ATLAS_FILE = "atlas.pdf"
+
+# (CSS family, weight, style, file in matplotlib's mpl-data/fonts/ttf). DejaVu: Bitstream Vera
+# licence plus public-domain changes; the licence file is copied beside the fonts.
+FONT_FACES: tuple[tuple[str, str, str, str], ...] = (
+    ("Atlas Serif", "normal", "normal", "DejaVuSerif.ttf"),
+    ("Atlas Serif", "bold", "normal", "DejaVuSerif-Bold.ttf"),
+    ("Atlas Serif", "normal", "italic", "DejaVuSerif-Italic.ttf"),
+    ("Atlas Serif", "bold", "italic", "DejaVuSerif-BoldItalic.ttf"),
+    ("Atlas Sans", "normal", "normal", "DejaVuSans.ttf"),
+    ("Atlas Sans", "bold", "normal", "DejaVuSans-Bold.ttf"),
+    ("Atlas Sans", "normal", "italic", "DejaVuSans-Oblique.ttf"),
+    ("Atlas Mono", "normal", "normal", "DejaVuSansMono.ttf"),
+)
+FONT_LICENCE = "LICENSE_DEJAVU"
+
+
+# ---- inputs: variant, ids, pictures ---------------------------------------------------------------
+
+def pdf_variants() -> tuple[str, ...]:
+    """The PDF variants the installed WeasyPrint knows (`pdf/ua-1`, `pdf/a-3u`, ...)."""
+    from weasyprint.pdf import VARIANTS
+
+    return tuple(sorted(VARIANTS))
+
+
+def check_variant(variant: str | None) -> str:
+    """The variant to use, or a clear error naming the nearest known ones."""
+    variant = variant or DEFAULT_VARIANT
+    known = pdf_variants()
+    if variant not in known:
+        near = difflib.get_close_matches(variant, known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise AtlasError(f"unknown PDF variant {variant!r}{hint} (known: {', '.join(known)})")
+    return variant
+
+
+def check_territory_ids(atlas: Atlas, ids: Sequence[str]) -> list[str]:
+    """The ids in the given order without repeats; an unknown id is an error with "did you mean"."""
+    out: list[str] = []
+    problems: list[str] = []
+    for tid in ids:
+        if tid in atlas.territories:
+            if tid not in out:
+                out.append(tid)
+            continue
+        near = difflib.get_close_matches(tid, list(atlas.territories), n=3, cutoff=0.6)
+        by_name = [t.id for t in atlas.territories.values() if t.name.casefold() == tid.casefold()]
+        near = list(dict.fromkeys(by_name + near))
+        hint = f" (did you mean {', '.join(near)}?)" if near else " (run `atlas stats` to list the territories)"
+        problems.append(f"no territory with id {tid!r}{hint}")
+    if problems:
+        raise AtlasError("; ".join(problems))
+    return out
+
+
+@dataclass(frozen=True)
+class PictureRef:
+    """A picture written into the build folder: its relative URL, its title and its text alternative."""
+
+    url: str
+    title: str
+    alt: str
+
+
+def picture_keys(territory_ids: Sequence[str], whole_atlas: bool) -> list[str]:
+    """The picture keys the reports use (generator.pictures draws them)."""
+    keys = []
+    for tid in territory_ids:
+        keys += [f"territory/{tid}/pillars", f"territory/{tid}/locator", f"territory/{tid}/hubs-by-type"]
+    if whole_atlas:
+        keys.append("home/map")
+    return keys
+
+
+def draw_report_pictures(atlas: Atlas, keys: Sequence[str], jobs: int | None) -> dict[str, Any]:
+    """Charts and maps for the reports, or none when the pictures module is not there.
+
+    The reports carry their data tables anyway, so a missing picture costs an illustration, not
+    information.
+    """
+    try:
+        from generator.pictures import draw_pictures
+    except ModuleNotFoundError as error:
+        if error.name not in ("generator.pictures",):
+            raise
+        return {}
+    return dict(draw_pictures(atlas, keys=list(keys), jobs=jobs, progress=True))
+
+
+def _picture_file(key: str) -> str:
+    name = "".join(c if c.isalnum() or c in "-_" else "--" for c in key)
+    return f"{name[:150]}.svg"
+
+
+def prepare_build_folder(folder: Path, pictures: Mapping[str, Any]) -> dict[str, PictureRef]:
+    """Write the fonts (with their licence) and the pictures WeasyPrint may read, return the refs."""
+    fonts = folder / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    source = _font_dir()
+    for *_, name in FONT_FACES:
+        shutil.copyfile(source / name, fonts / name)
+    if (source / FONT_LICENCE).is_file():
+        shutil.copyfile(source / FONT_LICENCE, fonts / FONT_LICENCE)
+    refs: dict[str, PictureRef] = {}
+    folder_pictures = folder / "pictures"
+    folder_pictures.mkdir(exist_ok=True)
+    for key in sorted(pictures):
+        picture = pictures[key]
+        name = _picture_file(key)
+        (folder_pictures / name).write_bytes(picture.svg)
+        refs[key] = PictureRef(f"pictures/{name}", str(picture.title), str(picture.alt))
+    return refs
+
+
+def _font_dir() -> Path:
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    missing = [name for *_, name in FONT_FACES if not (folder / name).is_file()]
+    if missing:
+        raise AtlasError(f"the DejaVu fonts are missing from {folder} ({', '.join(missing)}); reinstall matplotlib")
+    return folder
+
+
+# ---- the model as the templates see it -----------------------------------------------------------
+
+def _coordinates(lat: float, lon: float) -> str:
+    ns = "N" if lat >= 0 else "S"
+    ew = "E" if lon >= 0 else "O"
+    return (f"{formats.number(abs(lat), 4)}{formats.NBSP}° {ns}, "
+            f"{formats.number(abs(lon), 4)}{formats.NBSP}° {ew}")
+
+
+def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, PictureRef], depth: int = 1) -> SimpleNamespace:
+    """Everything one territory's pages show, with a fresh set of numbered references."""
+    tid = territory.id
+    hubs = territory_hubs(atlas, tid)
+    children = sorted((atlas.territories[k] for k in atlas.children.get(tid, ())), key=lambda t: (t.name.casefold(), t.id))
+    return SimpleNamespace(
+        territory=territory,
+        prefix=f"t-{tid}",
+        depth=depth,
+        citations=Citations(atlas, f"t-{tid}"),
+        ancestors=atlas.ancestors(tid),
+        children=children,
+        hubs=hubs,
+        hub_types=hub_type_counts(atlas, hubs),
+        partnerships=territory_partnerships(atlas, tid),
+        pillar_rows=pillar_rows(territory),
+        pillar_descriptions=PILLAR_DESCRIPTIONS,
+        coordinates=_coordinates(*territory.coordinates) if territory.coordinates else "",
+        updated=formats.long_date(territory.updated),
+        old_before=atlas.as_of.year - 5,
+        pictures=SimpleNamespace(
+            pillars=pictures.get(f"territory/{tid}/pillars"),
+            locator=pictures.get(f"territory/{tid}/locator"),
+            hubs_by_type=pictures.get(f"territory/{tid}/hubs-by-type"),
+        ),
+    )
+
+
+def _environment(atlas: Atlas) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(THEME_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["md"] = lambda text: Markup(render_markdown(text))
+    env.globals.update(
+        vocab=atlas.vocabulary.label,
+        territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
+        hub_count=lambda tid: len(atlas.hubs_within(tid)),
+        pillar_label=lambda key: PILLAR_LABELS.get(key, key),
+        safe_url=safe_url,
+        long_date=formats.long_date,
+    )
+    return env
+
+
+# ---- rendering ------------------------------------------------------------------------------------
+
+class Renderer:
+    """One per process: templates, stylesheets, fonts and the fetcher are loaded once and reused."""
+
+    def __init__(self, atlas: Atlas, build_dir: Path, pictures: Mapping[str, PictureRef], variant: str) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from generator.pdf_fetcher import LocalFetcher
+
+        # WeasyPrint's errors (a refused URL, an image that can't be read) stay visible; its
+        # warnings about CSS it ignores are noise for the people building reports.
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        self.atlas = atlas
+        self.build_dir = build_dir
+        self.pictures = dict(pictures)
+        self.variant = variant
+        self.env = _environment(atlas)
+        self.fetcher = LocalFetcher([THEME_DIR, build_dir])
+        self.fonts = FontConfiguration()
+        faces = "\n".join(
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+            f'src: url("fonts/{name}"); }}'
+            for family, weight, style, name in FONT_FACES
+        )
+        self.stylesheets = [
+            CSS(string=faces, base_url=_dir_url(build_dir), url_fetcher=self.fetcher, font_config=self.fonts),
+            CSS(filename=str(THEME_DIR / "report.css"), url_fetcher=self.fetcher, font_config=self.fonts),
+        ]
+
+    def _page(self, template: str, **context: Any) -> str:
+        as_of = self.atlas.as_of
+        return self.env.get_template(template).render(
+            edition=formats.long_date(as_of), as_of_iso=as_of.isoformat(), **context)
+
+    def territory_html(self, territory_id: str) -> str:
+        """The HTML of one territory's report (escaped, before French spacing)."""
+        territory = self.atlas.territories[territory_id]
+        view = territory_view(self.atlas, territory, self.pictures)
+        level = territory.level_label.lower() if territory.level != "epci" else "intercommunalité"
+        return self._page(
+            "territory.html.j2",
+            v=view,
+            title=f"{territory.name} — état des lieux",
+            description=f"État des lieux de {territory.name} ({level}) dans l’atlas des territoires de demain",
+            body_class="report",
+        )
+
+    def atlas_html(self) -> str:
+        """The HTML of the whole atlas: one chapter per région, then the territories without one."""
+        chapters = []
+        for region, entries in atlas_chapters(self.atlas):
+            views = [territory_view(self.atlas, e.territory, self.pictures, e.depth) for e in entries]
+            if region is not None:
+                chapters.append(SimpleNamespace(region=region, id=f"t-{region.id}", title=region.name,
+                                                views=views, toc_views=views[1:]))
+            else:
+                chapters.append(SimpleNamespace(region=None, id="autres-territoires", title="Autres territoires",
+                                                views=views, toc_views=views))
+        counts = SimpleNamespace(territories=len(self.atlas.territories), hubs=len(self.atlas.hubs),
+                                 partnerships=len(self.atlas.partnerships))
+        return self._page(
+            "atlas.html.j2",
+            chapters=chapters,
+            counts=counts,
+            home_map=self.pictures.get("home/map"),
+            title="Atlas des territoires de demain",
+            description="L’atlas des territoires de demain : territoires, pôles d’innovation et partenariats",
+            body_class="atlas",
+        )
+
+    def render(self, source: str) -> bytes:
+        """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only."""
+        from weasyprint import HTML
+
+        from generator.typography import apply_french_spacing
+
+        document = HTML(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
+        apply_french_spacing(document.etree_element)
+        return document.write_pdf(
+            stylesheets=self.stylesheets,
+            font_config=self.fonts,
+            pdf_variant=self.variant,
+            pdf_tags=True,  # tagged in every variant: PDF/A-3u is archival, not accessible, on its own
+        )
+
+    def territory_pdf(self, territory_id: str) -> bytes:
+        return self.render(self.territory_html(territory_id))
+
+    def atlas_pdf(self) -> bytes:
+        return self.render(self.atlas_html())
+
+
+def _dir_url(folder: Path) -> str:
+    return folder.resolve().as_uri() + "/"
+
+
+# ---- parallel work --------------------------------------------------------------------------------
+
+def _proxy(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
+def dump_atlas(atlas: Atlas) -> bytes:
+    """The atlas as bytes for worker processes (read-only mappings are not picklable on their own)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[MappingProxyType] = lambda m: (_proxy, (dict(m),))
+    pickler.dump(atlas)
+    return buffer.getvalue()
+
+
+_WORKER: Renderer | None = None
+
+
+def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, PictureRef], variant: str) -> None:
+    global _WORKER
+    _WORKER = Renderer(pickle.loads(atlas_bytes), Path(build_dir), pictures, variant)
+
+
+def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
+    assert _WORKER is not None
+    kind, tid = task
+    if kind == "atlas":
+        return ATLAS_FILE, _WORKER.atlas_pdf()
+    return f"{tid}.pdf", _WORKER.territory_pdf(tid)  # type: ignore[arg-type]
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_file() and path.read_bytes() == data:
+        return  # unchanged: keep its timestamp
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _output_path(out_dir: Path, name: str) -> Path:
+    target = (out_dir / name).resolve()
+    if target.parent != out_dir.resolve():
+        raise AtlasError(f"refusing to write {name!r} outside {out_dir}")
+    return target
+
+
+def write_reports(
+    atlas: Atlas,
+    out_dir: Path,
+    territory_ids: Sequence[str] | None = None,
+    whole_atlas: bool = True,
+    variant: str | None = None,
+    jobs: int | None = None,
+    pictures: Mapping[str, Any] | None = None,
+) -> list[Path]:
+    """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked,
+    `<out_dir>/atlas.pdf`; return the paths in that order. Used by `atlas pdf` and `atlas build --pdf`.
+
+    Work is spread over `jobs` processes (default: all cores); progress goes to stderr.
+    `pictures` are generator.pictures' Picture objects by key; None draws them here.
+    """
+    variant = check_variant(variant)
+    ids = list(atlas.territories) if territory_ids is None else check_territory_ids(atlas, territory_ids)
+    if whole_atlas and f"{ATLAS_FILE[:-4]}" in ids:
+        raise AtlasError("a territory with the id 'atlas' would overwrite the whole-atlas PDF; rename it")
+    tasks: list[tuple[str, str | None]] = ([("atlas", None)] if whole_atlas else []) + [("territory", t) for t in ids]
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AtlasError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
+    if not tasks:
+        return []
+    if pictures is None:
+        drawn = list(atlas.territories) if whole_atlas else ids
+        pictures = draw_report_pictures(atlas, picture_keys(drawn, whole_atlas), jobs)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    results: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:
+        build_dir = Path(tmp)
+        refs = prepare_build_folder(build_dir, pictures)
+        with _progress(len(tasks)) as advance:
+            if workers == 1:
+                renderer = Renderer(atlas, build_dir, refs, variant)
+                global _WORKER
+                previous, _WORKER = _WORKER, renderer
+                try:
+                    for task in tasks:
+                        name, data = _work(task)
+                        _write_if_changed(_output_path(out_dir, name), data)
+                        results[name] = out_dir / name
+                        advance(name)
+                finally:
+                    _WORKER = previous
+            else:
+                with ProcessPoolExecutor(
+                    max_workers=workers,
+                    initializer=_init_worker,
+                    initargs=(dump_atlas(atlas), str(build_dir), refs, variant),
+                ) as pool:
+                    pending: set[Future] = {pool.submit(_work, task) for task in tasks}
+                    try:
+                        while pending:
+                            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                            for future in done:
+                                name, data = future.result()
+                                _write_if_changed(_output_path(out_dir, name), data)
+                                results[name] = out_dir / name
+                                advance(name)
+                    except BaseException:
+                        for future in pending:
+                            future.cancel()
+                        raise
+    order = [f"{t}.pdf" for t in ids] + ([ATLAS_FILE] if whole_atlas else [])
+    return [results[name] for name in order]
+
+
+class _progress:
+    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("PDF"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=console, disable=not console.is_terminal,
+        )
+        self.progress.__enter__()
+        self.task = self.progress.add_task("", total=self.total)
+        return lambda name: self.progress.update(self.task, advance=1, description=name)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+
+# ---- command --------------------------------------------------------------------------------------
+
+def run_pdf(args: argparse.Namespace) -> int:
+    """`atlas pdf [TERRITORY...] [--atlas]`: territory reports (all when none is named) and/or the atlas."""
+    from generator.load import load_valid_atlas
+
+    variant = check_variant(args.pdf_variant)
+    if args.jobs is not None and args.jobs < 1:
+        raise AtlasError("--jobs must be at least 1")
+    atlas = load_valid_atlas(args.territories)
+    if args.ids:
+        ids: list[str] | None = check_territory_ids(atlas, args.ids)
+    elif args.atlas:
+        ids = []
+    else:
+        ids = None
+    paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"{len(paths)} PDF written to {args.out} ({size / 1e6:.1f} MB, {variant})", file=sys.stderr)
+    return 0
