@@ -1,0 +1,181 @@
+"""`atlas new territory|hub`: write a valid skeleton sheet, with the schema line and the optional
+fields as comments, so a contributor starts from something `atlas validate` accepts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+from generator.errors import AtlasError
+from generator.load import build_date
+from generator.model import LEVELS, STATUSES
+from generator.schema import RESERVED_IDS, schema_comment
+from generator.sheets import find_sheets, plain_type
+from generator.validate import SLUG, did_you_mean, slugify
+
+Ask = Callable[[str], str]
+
+
+def _yaml_text(value: str) -> str:
+    """A string as a YAML scalar that reads back as exactly that text (always double-quoted)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _existing_ids(territories: Path) -> tuple[set[str], set[str]]:
+    tree = find_sheets(territories)
+    terr = {f.stem for f in tree.files if f.kind == "territory" and f.stem}
+    hubs = {f.stem for f in tree.files if f.kind == "hub" and f.stem}
+    return terr, hubs
+
+
+def _need(value: str | None, label: str, ask: Ask | None, default: str | None = None) -> str:
+    if value:
+        return value
+    if ask is None:
+        raise AtlasError(f"{label} is required (give it as an option; in a terminal the command asks for it)",
+                         exit_code=2)
+    answer = ask(f"{label}{f' [{default}]' if default else ''}: ").strip()
+    if not answer and default:
+        return default
+    if not answer:
+        raise AtlasError(f"{label} is required", exit_code=2)
+    return answer
+
+
+def _check_new_id(ident: str, terr: set[str], hubs: set[str]) -> None:
+    if not SLUG.match(ident) or len(ident) > 80:
+        raise AtlasError(f"'{ident}' is not a valid id: use lower-case letters, digits and dashes"
+                         + (f" (try '{slugify(ident)}')" if slugify(ident) else ""))
+    if ident in RESERVED_IDS:
+        raise AtlasError(f"the id '{ident}' is reserved for the site's own pages; choose another")
+    if ident in terr or ident in hubs:
+        kind = "territory" if ident in terr else "hub"
+        raise AtlasError(f"the id '{ident}' already exists (a {kind}); edit that sheet or choose another id")
+
+
+def territory_sheet(ident: str, name: str, level: str, parent: str | None, code: str | None,
+                    today: str, schema_line: str) -> str:
+    lines = [
+        schema_line,
+        f"name: {_yaml_text(name)}",
+        f"level: {level}",
+        f"code: {_yaml_text(code)}" if code else '# code: "00000"            # INSEE code (commune, département, région) or SIREN (EPCI), quoted',
+        f"parent: {parent}" if parent else "# parent: id-of-the-enclosing-territory",
+        "# population:",
+        "#   value: 0",
+        "#   year: 2022",
+        "#   source: insee-rp-2022          # a source id of territories/sources.yml or of sources: below",
+        "# area_km2: 0.0",
+        "# coordinates: [47.2378, 6.0241]   # [latitude, longitude] of the main town",
+        "# summary: |",
+        "#   One or two paragraphs presenting the territory (Markdown).",
+        "# pillars:                         # metropolisation, health, knowledge, identity, environment",
+        "#   health:",
+        "#     rating: 3                    # 0 to 5; needs a rationale",
+        "#     rationale: Why this rating.",
+        "#     summary: What stands out.",
+        "#     indicators:",
+        "#       - label: Médecins pour 10 000 habitants",
+        "#         value: 0",
+        "#         unit: ''",
+        "#         year: 2023",
+        "#         source: some-source",
+        "# sources:",
+        "#   some-source:",
+        "#     title: Title of the document",
+        "#     publisher: Publisher",
+        "#     url: https://...",
+        "#     accessed: " + today,
+        f"updated: {today}",
+        "# contributors: [Your name]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str) -> str:
+    lines = [
+        schema_line,
+        f"name: {_yaml_text(name)}",
+        "types: [" + ", ".join(types) + "]",
+        f"status: {status}",
+        "# founded: 2015",
+        "# closed_in: 2020                 # only with status: closed",
+        "# address: 1 rue ..., 00000 Ville",
+        "# coordinates: [47.2378, 6.0241]   # [latitude, longitude]",
+        "# website: https://...",
+        "# services: [incubation, prototyping]",
+        "# themes: [numerique]",
+        "# pillars: [knowledge]",
+        "# networks: [french-tech]",
+        "# partners: [id-of-another-hub]",
+        "# figures:",
+        "#   - label: Membres",
+        "#     value: 0",
+        "#     year: 2024",
+        "#     source: some-source",
+        "# description: |",
+        "#   What it is and does (Markdown).",
+        "# sources:",
+        "#   some-source:",
+        "#     title: Title of the page",
+        "#     url: https://...",
+        f"updated: {today}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
+    """Write territories/<id>/territory.yml or territories/<territory>/hubs/<id>.yml; refuse an existing id."""
+    if ask is None and sys.stdin.isatty():
+        ask = input
+    root: Path = args.territories
+    if not root.is_dir():
+        raise AtlasError(f"the territories folder '{root}' does not exist (give it with --territories DIR)")
+    terr, hubs = _existing_ids(root)
+    today = build_date().isoformat()
+    schema_dir = root.absolute().parent / "schema"
+    if args.kind == "territory":
+        name = _need(args.name, "Name (official, with accents)", ask)
+        ident = _need(args.id, "Id", ask, default=slugify(name))
+        _check_new_id(ident, terr, hubs)
+        level = _need(args.level, f"Level ({', '.join(LEVELS)})", ask)
+        if level not in LEVELS:
+            raise AtlasError(f"unknown level '{level}': one of {', '.join(LEVELS)}", exit_code=2)
+        parent = args.parent
+        if parent is None and ask is not None:
+            parent = ask("Parent territory id (empty for none): ").strip() or None
+        if parent and parent not in terr:
+            raise AtlasError(f"unknown parent territory '{parent}' " + (did_you_mean(parent, terr) or ""))
+        code = args.code
+        path = root / ident / "territory.yml"
+        body = territory_sheet(ident, name, level, parent, code, today,
+                               schema_comment("territory", path.absolute(), schema_dir))
+    else:
+        territory = _need(args.territory, "Territory id", ask)
+        if territory not in terr:
+            raise AtlasError(f"unknown territory '{territory}' " + (did_you_mean(territory, terr) or
+                             "(create it first with atlas new territory)"))
+        name = _need(args.name, "Name", ask)
+        ident = _need(args.id, "Id", ask, default=slugify(name))
+        _check_new_id(ident, terr, hubs)
+        types = args.types or [t.strip() for t in _need(None, "Types (comma-separated vocabulary ids)", ask).split(",")]
+        status = args.status or (ask("Status (active, project, closed) [active]: ").strip() if ask else "") or "active"
+        if status not in STATUSES:
+            raise AtlasError(f"unknown status '{status}': one of {', '.join(STATUSES)}", exit_code=2)
+        for t in types:
+            if not SLUG.match(t):
+                raise AtlasError(f"'{t}' is not a hub type id")
+        path = root / territory / "hubs" / f"{ident}.yml"
+        body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir))
+    if path.exists():
+        raise AtlasError(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    print(f"wrote {path}; fill it in, then run: atlas validate {path}")
+    return 0

@@ -1,0 +1,145 @@
+"""The contributor commands end to end: validate's formats and exit codes, schema, new, stats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generator.cli import main
+from generator.commands import vocabulary_ids
+from generator.schema import schema_files
+
+BAD_RATING = "  health:\n    rating: \"4/5\"\n    rationale: CHU\n"
+
+
+def _break(atlas_copy: Path) -> str:
+    path = atlas_copy / "pays-horloger" / "territory.yml"
+    path.write_text(path.read_text() + "pillars:\n" + BAD_RATING, encoding="utf-8")
+    return "territories/pays-horloger/territory.yml"
+
+
+def test_valid_atlas_exits_0_and_summarises(atlas_copy: Path, capsys) -> None:
+    assert main(["validate"]) == 0
+    err = capsys.readouterr().err
+    assert err.strip().endswith("5 territories, 4 hubs, 0 errors, 3 warnings")
+
+
+def test_strict_fails_on_warnings(atlas_copy: Path) -> None:
+    assert main(["validate", "--strict"]) == 1
+
+
+def test_text_format_and_exit_1(atlas_copy: Path, capsys) -> None:
+    f = _break(atlas_copy)
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    errors = [line for line in out if ": warning: " not in line]
+    assert errors == [f'{f}:8:13: pillars.health.rating: expected an integer from 0 to 5, found "4/5"']
+
+
+def test_json_format(atlas_copy: Path, capsys) -> None:
+    f = _break(atlas_copy)
+    assert main(["validate", "--format", "json"]) == 1
+    items = json.loads(capsys.readouterr().out)
+    error = [i for i in items if i["severity"] == "error"]
+    assert error == [{"file": f, "line": 8, "column": 13, "field": "pillars.health.rating",
+                      "message": 'expected an integer from 0 to 5, found "4/5"', "hint": "", "severity": "error"}]
+
+
+def test_github_format(atlas_copy: Path, capsys) -> None:
+    f = _break(atlas_copy)
+    assert main(["validate", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert f"::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found \"4/5\"" in lines
+    assert all(line.startswith(("::error ", "::warning ")) for line in lines)
+
+
+def test_paths_filter_keeps_references(atlas_copy: Path, capsys) -> None:
+    _break(atlas_copy)
+    # only the hub file is named: its partner reference resolves against the whole atlas, and the
+    # error of another sheet is not shown
+    hub = atlas_copy / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    assert main(["validate", "--format", "json", str(hub)]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["validate", "--format", "json", str(atlas_copy / "pays-horloger")]) == 1
+    assert [i["field"] for i in json.loads(capsys.readouterr().out)] == ["pillars.health.rating"]
+
+
+def test_usage_error_exits_2(atlas_copy: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate", "--format", "xml"])
+    assert exit_.value.code == 2
+    assert main(["validate", "no/such/file.yml"]) == 2
+
+
+def test_missing_territories_folder_is_a_clear_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--territories", "nope"]) == 1
+    assert "the territories folder 'nope' does not exist" in capsys.readouterr().err
+
+
+def test_schema_files_are_up_to_date() -> None:
+    """The committed schema/ files equal what `atlas schema` writes for the shipped vocabulary."""
+    files = schema_files(vocabulary_ids(ROOT / "territories"))
+    for name, body in files.items():
+        on_disk = ROOT / "schema" / name
+        assert on_disk.is_file() and on_disk.read_bytes() == body, f"schema/{name} is stale: run `atlas schema`"
+
+
+def test_schema_has_vocabulary_enums(fixture_atlas_dir: Path) -> None:
+    import jsonschema
+    files = schema_files(vocabulary_ids(fixture_atlas_dir))
+    hub = json.loads(files["hub.schema.json"])
+    assert hub["properties"]["types"]["items"]["enum"] == ["fab-lab", "living-lab", "tiers-lieu", "incubator"]
+    jsonschema.Draft202012Validator.check_schema(hub)
+    validator = jsonschema.Draft202012Validator(hub)
+    good = {"name": "X", "types": ["fab-lab"], "status": "active", "updated": "2025-01-01"}
+    assert list(validator.iter_errors(good)) == []
+    assert list(validator.iter_errors({**good, "types": ["fablab"]}))
+
+
+def test_new_territory_and_hub_validate(atlas_copy: Path) -> None:
+    assert main(["new", "territory", "besancon", "--name", "Besançon", "--level", "commune",
+                 "--parent", "grand-besancon-metropole", "--code", "25056"]) == 0
+    assert main(["new", "hub", "besancon", "fab-lab-test", "--name", 'Lab "x": {{ 7*7 }}', "--type", "fab-lab"]) == 0
+    text = (atlas_copy / "besancon" / "territory.yml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../schema/territory.schema.json\n")
+    assert main(["validate", "-q"]) == 0
+    from generator.load import load_valid_atlas
+    atlas = load_valid_atlas(atlas_copy)
+    assert atlas.hubs["fab-lab-test"].name == 'Lab "x": {{ 7*7 }}'
+    assert atlas.territories["besancon"].code == "25056"
+
+
+def test_new_refuses_existing_id(atlas_copy: Path, capsys) -> None:
+    assert main(["new", "hub", "doubs", "fablab-besancon", "--name", "X", "--type", "fab-lab"]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
+    import argparse
+    from generator.scaffold import run_new
+    answers = iter(["Le Lab", "", "fab-lab, living-lab", "project"])
+    args = argparse.Namespace(territories=atlas_copy, kind="hub", territory="doubs", id=None, name=None,
+                              types=None, status=None)
+    assert run_new(args, ask=lambda prompt: next(answers)) == 0
+    assert (atlas_copy / "doubs" / "hubs" / "le-lab.yml").is_file()
+    assert main(["validate", "-q"]) == 0
+
+
+def test_stats_json(atlas_copy: Path, capsys) -> None:
+    assert main(["stats", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 11
+    assert data["totals"]["unsourced"] == 2 and data["totals"]["old"] == 1
+
+
+def test_python_dash_m_runs(atlas_copy: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "generator", "validate", "-q"], cwd=atlas_copy.parent,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
