@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """Where a value was written: a path relative to the working folder, 1-based line and column."""
+class Location(NamedTuple):
+    """Where a value was written: a path relative to the working folder, 1-based line and column.
+
+    A named tuple rather than a dataclass: one is made for every value of every sheet.
+    """
 
     file: str
     line: int = 0

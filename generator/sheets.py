@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
@@ -35,7 +36,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     """A scalar as written: its text, whether it was quoted (or tagged !!str) and where it starts."""
 
@@ -45,13 +46,13 @@ class Scalar:
     tag: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Seq:
     items: list["Node"]
     loc: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class Map:
     """A mapping in key order; keys are the scalars as written (their text is the key)."""
 
@@ -251,6 +252,11 @@ def _loc(event, display: str) -> Location:
     return Location(display, mark.line + 1, mark.column + 1)
 
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END, _ALIAS, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent, \
+    yaml.DocumentStartEvent
+
+
 def _build(text: str, display: str) -> Node | None:
     """Turn libyaml events into nodes, refusing every construct that plain data does not need."""
     parser = _Parser(text)
@@ -259,81 +265,83 @@ def _build(text: str, display: str) -> Node | None:
     stack: list[Node] = []
     pending_key: list[Scalar | None] = []
     seen_keys: list[dict[str, Scalar]] = []
+    get_event, check_event = parser.get_event, parser.check_event
     try:
-        while parser.check_event():
-            event = parser.get_event()
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Refused(_loc(event, display), "more than one YAML document in the sheet",
-                                   "a sheet is one document: remove the '---' line and what follows")
+        while check_event():
+            event = get_event()
+            cls = event.__class__
+            if cls is _MAP_END or cls is _SEQ_END:
+                stack.pop()
+                pending_key.pop()
+                seen_keys.pop()
                 continue
-            if isinstance(event, yaml.AliasEvent):
-                raise _Refused(_loc(event, display), f"alias '*{event.anchor}' is not allowed",
-                               "sheets are plain data: write the value again instead of an alias")
-            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if cls is _SCALAR or cls is _MAP_START or cls is _SEQ_START:
                 if event.anchor is not None:
                     raise _Refused(_loc(event, display), f"anchor '&{event.anchor}' is not allowed",
                                    "sheets are plain data: remove the anchor")
                 tag = event.tag
                 if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
-                    raise _Refused(_loc(event, display), f"tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    raise _Refused(_loc(event, display), f"tag '{shown}' is not allowed",
                                    "remove the tag; quote the value if it is text")
-                loc = _loc(event, display)
-                if isinstance(event, yaml.ScalarEvent):
-                    quoted = event.style in ("'", '"', "|", ">") or tag in ("tag:yaml.org,2002:str", "!")
+                mark = event.start_mark
+                loc = Location(display, mark.line + 1, mark.column + 1)
+                if cls is _SCALAR:
+                    quoted = bool(event.style) or tag == "tag:yaml.org,2002:str" or tag == "!"
                     node: Node = Scalar(event.value, quoted, loc, tag)
-                elif isinstance(event, yaml.MappingStartEvent):
-                    node = Map([], loc)
                 else:
-                    node = Seq([], loc)
-                if len(stack) >= MAX_DEPTH and not isinstance(node, Scalar):
-                    raise _Refused(loc, f"the sheet is nested more than {MAX_DEPTH} levels deep",
-                                   "sheets need only a few levels: check the indentation")
-                _attach(node, stack, pending_key, seen_keys)
-                if root is None and not stack:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Refused(loc, f"the sheet is nested more than {MAX_DEPTH} levels deep",
+                                       "sheets need only a few levels: check the indentation")
+                    node = Map([], loc) if cls is _MAP_START else Seq([], loc)
+                if stack:
+                    _attach(node, stack[-1], pending_key, seen_keys)
+                elif root is None:
                     root = node
-                if not isinstance(node, Scalar):
+                if cls is not _SCALAR:
                     stack.append(node)
                     pending_key.append(None)
                     seen_keys.append({})
                 continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-                pending_key.pop()
-                seen_keys.pop()
+            if cls is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    raise _Refused(_loc(event, display), "more than one YAML document in the sheet",
+                                   "a sheet is one document: remove the '---' line and what follows")
+            elif cls is _ALIAS:
+                raise _Refused(_loc(event, display), f"alias '*{event.anchor}' is not allowed",
+                               "sheets are plain data: write the value again instead of an alias")
     finally:
-        parser.dispose() if hasattr(parser, "dispose") else None
+        if hasattr(parser, "dispose"):
+            parser.dispose()
     return root
 
 
-def _attach(node: Node, stack: list[Node], pending_key: list[Scalar | None],
+def _attach(node: Node, parent: Node, pending_key: list[Scalar | None],
             seen_keys: list[dict[str, Scalar]]) -> None:
-    if not stack:
+    if parent.__class__ is Seq:
+        parent.items.append(node)  # type: ignore[union-attr]
         return
-    parent = stack[-1]
-    if isinstance(parent, Seq):
-        parent.items.append(node)
-        return
-    assert isinstance(parent, Map)
     key = pending_key[-1]
-    if key is None:
-        if not isinstance(node, Scalar):
-            raise _Refused(node.loc, "a key must be text, not a list or a map", "check the indentation")
-        if node.text == "<<" and not node.quoted:
-            raise _Refused(node.loc, "merge keys ('<<') are not allowed", "write the fields out in full")
-        if not node.quoted and plain_type(node.text) != "str":
-            raise _Refused(node.loc, f"key {node.text!r} is not a string ({plain_type(node.text)})",
-                           f"quote it: \"{node.text}\":")
-        previous = seen_keys[-1].get(node.text)
-        if previous is not None:
-            raise _Refused(node.loc, f"duplicate key '{node.text}' (first written at line {previous.loc.line})",
-                           "keep one of the two; YAML would silently drop the first")
-        seen_keys[-1][node.text] = node
-        pending_key[-1] = node
-    else:
-        parent.items.append((key, node))
+    if key is not None:
+        parent.items.append((key, node))  # type: ignore[union-attr]
         pending_key[-1] = None
+        return
+    if node.__class__ is not Scalar:
+        raise _Refused(node.loc, "a key must be text, not a list or a map", "check the indentation")
+    text = node.text  # type: ignore[union-attr]
+    if not node.quoted:  # type: ignore[union-attr]
+        if text == "<<":
+            raise _Refused(node.loc, "merge keys ('<<') are not allowed", "write the fields out in full")
+        kind = plain_type(text)
+        if kind != "str":
+            raise _Refused(node.loc, f"key {text!r} is not a string ({kind})", f"quote it: \"{text}\":")
+    previous = seen_keys[-1].get(text)
+    if previous is not None:
+        raise _Refused(node.loc, f"duplicate key '{text}' (first written at line {previous.loc.line})",
+                       "keep one of the two; YAML would silently drop the first")
+    seen_keys[-1][text] = node  # type: ignore[assignment]
+    pending_key[-1] = node  # type: ignore[assignment]
 
 
 # How YAML 1.1 (PyYAML) or YAML 1.2 would type a plain scalar. A plain scalar is text only when
@@ -347,6 +355,7 @@ _FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?$")
 
 
+@lru_cache(maxsize=65536)
 def plain_type(text: str) -> str:
     """'null', 'bool', 'int', 'float', 'date' or 'str': what some YAML version makes of this plain text."""
     if _NULL.match(text):

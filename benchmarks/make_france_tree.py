@@ -1,0 +1,121 @@
+"""Write a France-scale territories tree for benchmarks: the 18 régions, 101 départements and 1,255 EPCI
+of the INSEE COG (from @etalab/decoupage-administratif in node_modules/) plus synthetic hubs.
+
+The hubs are synthetic (names "Pôle synthétique N"): this tree measures the generator, it is never
+published. Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+TYPES = ["fab-lab", "living-lab", "media-lab", "coworking", "tiers-lieu", "incubator", "accelerator",
+         "food-lab", "djersen"]
+SERVICES = ["incubation", "acceleration", "prototyping", "training", "coworking-space", "events"]
+THEMES = ["e-sante", "medtech", "food-tech", "agriculture", "energie", "mobilite", "culture", "numerique"]
+NETWORKS = ["french-tech", "enoll", "fab-foundation", "rfflabs", "france-tiers-lieux"]
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70].strip("-")
+
+
+def q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def vocabulary() -> str:
+    out = []
+    for name, ids in (("hub_types", TYPES), ("services", SERVICES), ("themes", THEMES), ("networks", NETWORKS)):
+        out.append(f"{name}:")
+        for i in ids:
+            out += [f"  {i}:", f"    label: {q(i.replace('-', ' ').title())}"]
+    return "\n".join(out) + "\n"
+
+
+def write_tree(out: Path, hubs: int, seed: int = 7) -> tuple[int, int]:
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / "vocabulary.yml").write_text(vocabulary(), encoding="utf-8")
+    (out / "sources.yml").write_text("insee-cog-2026:\n  title: Code officiel géographique 2026\n"
+                                     "  publisher: INSEE\n  url: https://www.insee.fr/fr/information/2560452\n",
+                                     encoding="utf-8")
+    regions = [r for r in json.loads((DATA / "regions.json").read_text()) if r.get("zone") in ("metro", "drom")]
+    deps = [d for d in json.loads((DATA / "departements.json").read_text()) if d.get("zone") in ("metro", "drom")]
+    epcis = json.loads((DATA / "epci.json").read_text())
+    communes = json.loads((DATA / "communes.json").read_text())
+    dep_of_commune = {c["code"]: c.get("departement") for c in communes if c.get("type") == "commune-actuelle"}
+    ids: dict[str, str] = {}
+
+    def new_id(base: str, suffix: str) -> str:
+        ident = slug(base)
+        if ident in ids.values() or ident in ("index", "search", "data", "pdf"):
+            ident = f"{ident}-{suffix}"
+        return ident
+
+    sheets: list[tuple[str, str]] = []
+    for r in regions:
+        ids["r" + r["code"]] = rid = new_id(r["nom"], "region")
+        sheets.append((rid, f"name: {q(r['nom'])}\nlevel: region\ncode: {q(r['code'])}\nupdated: 2026-01-15\n"))
+    for d in deps:
+        ids["d" + d["code"]] = did = new_id(d["nom"], "departement")
+        sheets.append((did, f"name: {q(d['nom'])}\nlevel: departement\ncode: {q(d['code'])}\n"
+                            f"parent: {ids['r' + d['region']]}\nupdated: 2026-01-15\n"))
+    epci_ids = []
+    for e in epcis:
+        ids["e" + e["code"]] = eid = new_id(e["nom"], e["code"])
+        dep = dep_of_commune.get(e["membres"][0]["code"]) if e.get("membres") else None
+        parent = ids.get("d" + dep) if dep else None
+        body = (f"name: {q(e['nom'])}\nlevel: epci\ncode: {q(e['code'])}\n"
+                + (f"parent: {parent}\n" if parent else "")
+                + f"population:\n  value: {e['populationMunicipale']}\n  year: 2023\n  source: insee-cog-2026\n"
+                + "pillars:\n  health:\n    rating: " + str(rng.randint(0, 5))
+                + "\n    rationale: Évaluation synthétique pour le banc d'essai.\nupdated: 2026-01-15\n")
+        sheets.append((eid, body))
+        epci_ids.append(eid)
+    for tid, body in sheets:
+        (out / tid).mkdir()
+        (out / tid / "territory.yml").write_text(
+            "# yaml-language-server: $schema=../../schema/territory.schema.json\n" + body, encoding="utf-8")
+    hub_ids = [f"pole-synthetique-{i:04d}" for i in range(hubs)]
+    for i, hid in enumerate(hub_ids):
+        tid = rng.choice(epci_ids)
+        partners = sorted(set(rng.sample(hub_ids[:i], k=min(i, rng.randint(0, 2)))))
+        lat, lon = 42.5 + rng.random() * 8, -4.5 + rng.random() * 12
+        body = (f"name: Pôle synthétique {i}\ntypes: [{rng.choice(TYPES)}]\nstatus: active\n"
+                f"founded: {rng.randint(2005, 2025)}\ncoordinates: [{lat:.4f}, {lon:.4f}]\n"
+                f"services: [{', '.join(rng.sample(SERVICES, 2))}]\nthemes: [{rng.choice(THEMES)}]\n"
+                f"networks: [{rng.choice(NETWORKS)}]\n"
+                + (f"partners: [{', '.join(partners)}]\n" if partners else "")
+                + "figures:\n  - label: Membres\n    value: " + str(rng.randint(5, 500))
+                + "\n    year: 2024\n    source: site\n"
+                + "description: |\n  Un pôle *synthétique* pour mesurer le générateur.\n"
+                + "sources:\n  site:\n    title: Page synthétique\n    url: https://example.org/\n"
+                + "updated: 2026-01-15\n")
+        folder = out / tid / "hubs"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{hid}.yml").write_text(body, encoding="utf-8")
+    return len(sheets), hubs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--hubs", type=int, default=4000)
+    args = parser.parse_args()
+    territories, hubs = write_tree(args.out, args.hubs)
+    print(f"{territories} territories, {hubs} hubs in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
