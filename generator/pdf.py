@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from generator import formats
 from generator.errors import AtlasError
-from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, Atlas, Territory
+from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Territory
 from generator.pdf_report import (
     Citations,
     atlas_chapters,
@@ -125,12 +125,16 @@ def draw_report_pictures(atlas: Atlas, keys: Sequence[str], jobs: int | None) ->
     information.
     """
     try:
-        from generator.pictures import draw_pictures
+        from generator.pictures import draw_pictures, picture_keys as existing_keys
     except ModuleNotFoundError as error:
         if error.name not in ("generator.pictures",):
             raise
         return {}
-    return dict(draw_pictures(atlas, keys=list(keys), jobs=jobs, progress=True))
+    existing = set(existing_keys(atlas))  # e.g. no hubs-by-type chart for a territory without hubs
+    wanted = [key for key in keys if key in existing]
+    if not wanted:
+        return {}
+    return dict(draw_pictures(atlas, keys=wanted, jobs=jobs, progress=True))
 
 
 def _picture_file(key: str) -> str:
@@ -190,6 +194,8 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         ancestors=atlas.ancestors(tid),
         children=children,
         hubs=hubs,
+        own_hubs=[h for h in hubs if h.territory_id == tid],
+        missing_pillars=[PILLAR_LABELS[k] for k in PILLARS if k not in territory.pillars],
         hub_types=hub_type_counts(atlas, hubs),
         partnerships=territory_partnerships(atlas, tid),
         pillar_rows=pillar_rows(territory),

@@ -60,14 +60,15 @@ class Citations:
     def anchor(self, number: int) -> str:
         return f"{self.prefix}-src-{number}"
 
-    def cite(self, fact: Fact) -> Cited:
-        """Number the fact's source (if any) and format its value the French way."""
+    def cite(self, fact: Fact, unit: str | None = None) -> Cited:
+        """Number the fact's source (if any) and format its value the French way; `unit` is the
+        field's own unit (population, area) when the fact carries none."""
         number = self.number(fact.source) if fact.source is not None else None
         old = self.atlas.is_old(fact)
         self.unsourced += number is None
         self.old += old
         return Cited(
-            text=formats.with_unit(fact.value, fact.unit),
+            text=formats.with_unit(fact.value, fact.unit or unit),
             year=fact.year,
             number=number,
             anchor=self.anchor(number) if number is not None else None,
