@@ -61,6 +61,7 @@ class SiteOptions:
     pdf_ids: frozenset[str] = frozenset()
     atlas_pdf: str | None = None  # path of the whole-atlas PDF inside the docs folder, if built
     intro: str | None = None  # content/index.md, the hand-written introduction of the home page
+    has_contribuer: bool = False  # content/contribuer.md exists (the quality page links to it)
 
     def edit_url(self, sheet_path: str) -> str | None:
         base = text.safe_url(self.repo_url) if self.repo_url else None
@@ -169,6 +170,7 @@ class Pages:
         self.pictures = dict(pictures or {})
         self.schemas = schemas
         self.env = make_environment()
+        self.env.filters["plain_excerpt"] = _excerpt
         self.env.globals.update(
             fact=self.fact, source=self.source, picture=self.picture, vocab=self.vocab,
             territory_path=territory_path, hub_path=hub_path, rating=self.rating,
@@ -311,10 +313,20 @@ class Pages:
         )
 
     def territories_index(self) -> Output:
-        return self.render("territories_index.md.j2", "territoires/index.md")
+        groups = []
+        for level in LEVELS:
+            rows = []
+            for t in self.atlas.by_level(level):
+                parent = self.atlas.parent(t.id)
+                rows.append((parent.name.casefold() if parent else "", t.name.casefold(), t.id, t, parent))
+            if rows:
+                rows.sort(key=lambda r: r[:3])
+                groups.append((level, [(r[3], r[4]) for r in rows]))
+        return self.render("territories_index.md.j2", "territoires/index.md", groups=groups)
 
     def hubs_index(self) -> Output:
-        return self.render("hubs_index.md.j2", "hubs/index.md")
+        hubs = sorted(self.atlas.hubs.values(), key=lambda h: (h.name.casefold(), h.id))
+        return self.render("hubs_index.md.j2", "hubs/index.md", hubs=hubs)
 
     def vocabulary_index(self, name: str) -> Output:
         path, title, prefix = VOCABULARY_PAGES[name]
@@ -329,7 +341,15 @@ class Pages:
         return self.render("status_index.md.j2", STATUS_PAGE, groups=groups)
 
     def pillars_index(self) -> Output:
-        return self.render("pillars_index.md.j2", "piliers/index.md")
+        counts = {
+            key: (
+                sum(1 for t in self.atlas.territories.values()
+                    if t.pillars.get(key) is not None and t.pillars[key].rating is not None),
+                sum(1 for h in self.atlas.hubs.values() if key in h.pillars),
+            )
+            for key in PILLARS
+        }
+        return self.render("pillars_index.md.j2", "piliers/index.md", counts=counts)
 
     def pillar_page(self, key: str) -> Output:
         rated = [t for t in self.atlas.territories.values()
@@ -340,11 +360,51 @@ class Pages:
         return self.render("pillar.md.j2", f"piliers/{key}.md", key=key, rated=rated, unrated=unrated, hubs=hubs)
 
     def comparison_index(self) -> Output:
-        return self.render("comparison_index.md.j2", "comparaison/index.md")
+        return self.render("comparison_index.md.j2", "comparaison/index.md", levels=self.levels())
 
     def comparison_page(self, level: str) -> Output:
+        path = f"comparaison/{level}.md"
         rows = sorted(self.atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
-        return self.render("comparison.md.j2", f"comparaison/{level}.md", level=level, rows=rows)
+        return self.render("comparison.md.j2", path, level=level, rows=rows,
+                           table=Markup(self.comparison_table(rows, path)))
+
+    def comparison_table(self, rows: Sequence[Territory], page_path: str) -> str:
+        """All territories of a level side by side, as a raw HTML table the site's script can sort.
+
+        Each cell carries `data-sort` (a number or the name folded) so sorting does not have to read
+        French number formats; the table is complete and readable without JavaScript.
+        """
+        head = ["Territoire", "Population", "Superficie (km²)", *(PILLAR_LABELS[k] for k in PILLARS), "Lieux"]
+        kinds = ["text", "number", "number", *("number" for _ in PILLARS), "number"]
+        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
+               '<table class="atlas-sortable">',
+               f"<caption>{text.html_text(LEVEL_PLURALS[rows[0].level] if rows else '')} : piliers et chiffres clés</caption>",
+               "<thead><tr>" + "".join(
+                   f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in zip(head, kinds)
+               ) + "</tr></thead>", "<tbody>"]
+        for t in rows:
+            cells = [
+                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
+                f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(t.name)}</a></th>'
+            ]
+            for f in (t.population, t.area_km2):
+                if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
+                    mark = "" if f.sourced else ' <span class="atlas-badge atlas-badge--unsourced">non sourcé</span>'
+                    year = f" ({f.year})" if f.year is not None else ""
+                    cells.append(f'<td data-sort="{f.value!r}">{text.html_text(formats.number(f.value))}{year}{mark}</td>')
+                else:
+                    cells.append('<td data-sort="">—</td>')
+            for key in PILLARS:
+                p = t.pillars.get(key)
+                if p is not None and p.rating is not None:
+                    cells.append(f'<td data-sort="{p.rating}">{p.rating}/5</td>')
+                else:
+                    cells.append('<td data-sort="">—</td>')
+            n = len(self.atlas.hubs_within(t.id))
+            cells.append(f'<td data-sort="{n}">{n}</td>')
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
 
     def network_page(self) -> Output:
         degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
@@ -354,12 +414,37 @@ class Pages:
             by_territory.setdefault(ta, []).append((a, b))
             if tb != ta:
                 by_territory.setdefault(tb, []).append((a, b))
-        return self.render("network.md.j2", "reseau.md", degree=degree,
-                           by_territory=dict(sorted(by_territory.items())))
+        ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+        ordered = dict(sorted(by_territory.items(),
+                              key=lambda kv: (self.atlas.territories[kv[0]].name.casefold(), kv[0])))
+        return self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory=ordered)
 
     def quality_page(self) -> Output:
         rows = quality_table(self.atlas)
-        return self.render("quality.md.j2", "qualite.md", rows=rows)
+        facts = [f for _, _, f in self.atlas.facts()]
+        average = sum(q.completeness for q in rows) / len(rows) if rows else 1.0
+        return self.render(
+            "quality.md.j2", "qualite.md", rows=rows, facts=len(facts),
+            unsourced=sum(1 for f in facts if not f.sourced), old=sum(1 for f in facts if self.atlas.is_old(f)),
+            average=formats.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
+        )
+
+    def opendata_page(self, data: Sequence[Output]) -> Output:
+        from generator.opendata import HUB_COLUMNS, TERRITORY_COLUMNS
+
+        described = {
+            "atlas.json": ("L'atlas complet : territoires, lieux, partenariats, sources, vocabulaire", "JSON"),
+            "territories.csv": ("Les territoires, une ligne chacun", "CSV"),
+            "hubs.csv": ("Les lieux d'innovation, une ligne chacun", "CSV"),
+            "hubs.geojson": ("Les lieux d'innovation qui ont des coordonnées, pour une carte", "GeoJSON"),
+        }
+        files = []
+        for out in data:
+            name = out.path.rsplit("/", 1)[-1]
+            what, fmt = described.get(name, (name, name.rsplit(".", 1)[-1].upper()))
+            files.append((name, what, fmt, _size(len(out.data))))
+        return self.render("opendata.md.j2", "donnees/index.md", files=files,
+                           territory_columns=TERRITORY_COLUMNS, hub_columns=HUB_COLUMNS)
 
     def methodology_page(self) -> Output:
         return self.render("methodology.md.j2", "reference/methode.md")
@@ -369,7 +454,8 @@ class Pages:
         if self.schemas:
             for kind, schema in self.schemas.items():
                 sections.append((kind, schema.get("title", kind), list(_schema_rows(schema))))
-        return self.render("reference.md.j2", "reference/fiches.md", sections=sections)
+        return self.render("reference.md.j2", "reference/fiches.md", sections=sections,
+                           has_schema_files=bool(sections))
 
     def all_pages(self, progress: Callable[[int, int], None] | None = None) -> list[Output]:
         """Every page of the site; `progress(done, total)` is called as territory and hub pages are made."""
@@ -401,6 +487,22 @@ class Pages:
         return [lv for lv in LEVELS if self.atlas.by_level(lv)]
 
 
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n}\u00a0octets"
+    if n < 1024 * 1024:
+        return f"{formats.number(n / 1024, 0)}\u00a0Ko"
+    return f"{formats.number(n / 1024 / 1024, 1)}\u00a0Mo"
+
+
+def _excerpt(value: Any, limit: int = 160) -> str:
+    """A Markdown field as one short line of plain text (for a table cell)."""
+    flat = text.markdown_to_text(value)
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _html_value(value: Any) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
@@ -419,7 +521,7 @@ _TYPE_NAMES = {
 
 def _schema_type(spec: Mapping[str, Any]) -> str:
     if "enum" in spec:
-        return "une valeur parmi : " + ", ".join(f"`{v}`" for v in spec["enum"])
+        return "une valeur parmi : " + ", ".join(str(v) for v in spec["enum"])
     kinds = spec.get("type")
     if kinds is None and "anyOf" in spec:
         return " ou ".join(_schema_type(s) for s in spec["anyOf"])

@@ -102,6 +102,25 @@ def _html(value: Any) -> Markup:
     return Markup(text.html_text("" if value is None else value))
 
 
+def _raw(value: Any) -> Markup:
+    """Output of one of our own macros (already escaped piece by piece): written as it is.
+
+    Only for macro calls (`{{ m.breadcrumb(...)|raw }}`): never apply it to a sheet value.
+    """
+    return Markup(str(value))
+
+
+_SLUG = __import__("re").compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _slug(value: Any) -> Markup:
+    """An id for an anchor (`{ #type-fab-lab }`): must be a slug, else the build fails."""
+    text_value = str(value)
+    if not _SLUG.match(text_value):
+        raise ValueError(f"not a slug: {text_value!r}")
+    return Markup(text_value)
+
+
 def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     """The page templates' environment: strict, Markdown-escaping, deterministic."""
     env = jinja2.Environment(
@@ -115,6 +134,8 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     )
     env.filters.update(
         markdown=_markdown,
+        raw=_raw,
+        slug=_slug,
         cell=_cell,
         html=_html,
         number=lambda v, d=None: formats.number(v, d),

@@ -38,7 +38,7 @@ __all__ = [
 # abbr, def_list, footnotes, pymdownx caret/tilde/mark/critic/emoji/smartsymbols/snippets) or to a
 # template engine reading the page. They are written as numeric character references, which every
 # Markdown parser passes through as text and the browser shows as the original character.
-_MD_SPECIAL = set("\\`*_{}[]()#+-!|<>&\"'~^=:$%@;")
+_MD_SPECIAL = set("\\`*_{}[]#+!|<>&\"~^=$@")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 
@@ -65,7 +65,10 @@ def md_text(value: object) -> str:
         else:
             out.append(ch)
     text = "".join(out)
-    # "1. Name" at the start of a line would be an ordered list in some contexts.
+    # A dash starting the text or next to another dash (a list, a rule, `-->`, `--8<--`), a colon
+    # starting it (a definition) and "1." starting it (an ordered list) are written as references too.
+    text = re.sub(r"-(?=-)|(?<=-)-|^-", "&#45;", text)
+    text = re.sub(r"^:", "&#58;", text)
     return re.sub(r"^(\d+)\.", r"\1&#46;", text)
 
 

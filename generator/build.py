@@ -1,0 +1,212 @@
+"""`atlas build`: validate, generate the docs folder, build the site aside, swap it in on success.
+
+One linear sequence: load and validate the sheets -> draw the pictures -> make every output in
+memory -> write the ones that changed into the docs folder -> (PDFs) -> run the site engine into a
+sibling temporary folder -> replace the site folder only if the engine succeeded. A failed build
+leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from calendar import timegm
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from generator.errors import AtlasError
+from generator.model import Atlas
+from generator.outputs import WriteStats, write_tree
+from generator.site import (
+    CONFIG_FILE, ROOT, draw_site_pictures, load_schemas, read_site_config, site_options, site_outputs,
+)
+
+PDF_DIR = "pdf"
+
+
+def source_date_epoch(day: date) -> str:
+    """SOURCE_DATE_EPOCH for the engine: midnight UTC of the atlas date (reproducible builds)."""
+    return str(timegm(day.timetuple()))
+
+
+def _say(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        if not quiet and sys.stderr.isatty():
+            end = "\n" if done >= total else ""
+            print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    return report
+
+
+def generate_docs(atlas: Atlas, docs_dir: Path, content_dir: Path, config: dict[str, Any],
+                  pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
+                  quiet: bool = False) -> WriteStats:
+    """Write every generated file of the site into `docs_dir` (unchanged files are left alone)."""
+    options = site_options(config, content_dir, pdf_ids, atlas_pdf)
+    outs = site_outputs(atlas, content_dir, options, pictures, load_schemas(), _progress("pages", quiet))
+    return write_tree(outs, docs_dir)
+
+
+def engine_config(config: dict[str, Any], docs_dir: Path, site_dir: Path, config_dir: Path = ROOT) -> dict[str, Any]:
+    """mkdocs.yml with absolute docs, site and theme folders, so it can live in a temporary file."""
+    derived = dict(config)
+    derived["docs_dir"] = str(docs_dir.resolve())
+    derived["site_dir"] = str(site_dir.resolve())
+    theme = dict(derived.get("theme") or {})
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((config_dir / theme["custom_dir"]).resolve())
+    derived["theme"] = theme
+    if not derived.get("repo_url"):
+        derived.pop("edit_uri", None)  # an edit path without a repository is a warning (strict fails)
+    if "nav" in derived:
+        derived["nav"] = _existing_nav(derived["nav"], docs_dir)
+    return derived
+
+
+def _existing_nav(items: Any, docs_dir: Path) -> Any:
+    """The nav without the hand-written pages that content/ does not have (yet)."""
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            if "://" in item or (docs_dir / item).is_file():
+                out.append(item)
+        elif isinstance(item, dict):
+            kept = {}
+            for title, value in item.items():
+                if isinstance(value, list):
+                    sub = _existing_nav(value, docs_dir)
+                    if sub:
+                        kept[title] = sub
+                elif isinstance(value, str) and ("://" in value or (docs_dir / value).is_file()):
+                    kept[title] = value
+            if kept:
+                out.append(kept)
+    return out
+
+
+def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path, as_of: date,
+               quiet: bool = False) -> None:
+    """Build `docs_dir` into `site_dir` (which must not exist yet) with MkDocs or Zensical, strictly."""
+    with tempfile.TemporaryDirectory(prefix="atlas-engine-") as tmp:
+        config_path = Path(tmp) / "mkdocs.yml"
+        config_path.write_text(
+            yaml.safe_dump(engine_config(config, docs_dir, site_dir), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0")
+        if engine == "mkdocs":
+            # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
+            command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                       "-f", str(config_path), "-d", str(site_dir.resolve())]
+        elif engine == "zensical":
+            exe = shutil.which("zensical")
+            if exe is None:
+                raise AtlasError("Zensical is not installed; install it with `pip install zensical`, "
+                                 "or build with the default engine (`--engine mkdocs`)")
+            command = [exe, "build", "--clean", "-f", str(config_path)]
+        else:
+            raise AtlasError(f"unknown site engine {engine!r}; use mkdocs or zensical")
+        _say(f"site: {engine} build…", quiet)
+        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        if result.returncode != 0 or not (site_dir / "index.html").is_file():
+            log = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
+                            if "WARNING" in line or "ERROR" in line or "Error" in line)
+            raise AtlasError(
+                f"the {engine} build failed (exit {result.returncode}); the previous site is unchanged.\n"
+                + (log or (result.stderr.strip()[-2000:] or "no output"))
+            )
+
+
+def swap_in(new_site: Path, site_dir: Path) -> None:
+    """Replace `site_dir` by `new_site` (a sibling folder), keeping the old one until the last moment."""
+    old = site_dir.with_name(site_dir.name + ".atlas-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(new_site, site_dir)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdocs",
+               config: dict[str, Any] | None = None, quiet: bool = False) -> None:
+    """Run the engine aside and swap the result into `site_dir` only on success."""
+    config = config if config is not None else read_site_config()
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    target = aside / "site"
+    try:
+        run_engine(engine, config, docs_dir, target, atlas.as_of, quiet)
+        swap_in(target, site_dir)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _make_pdfs(atlas: Atlas, docs_dir: Path, args: argparse.Namespace, pictures: dict[str, Any],
+               quiet: bool) -> tuple[frozenset[str], str | None]:
+    from generator.pdf import write_reports  # WeasyPrint only when asked for
+
+    _say("PDF reports…", quiet)
+    paths = write_reports(atlas, docs_dir / PDF_DIR, territory_ids=None, whole_atlas=True,
+                          variant=getattr(args, "pdf_variant", None), jobs=getattr(args, "jobs", None),
+                          pictures=pictures)
+    names = {p.name for p in paths}
+    ids = frozenset(t for t in atlas.territories if f"{t}.pdf" in names)
+    atlas_pdf = f"{PDF_DIR}/atlas.pdf" if "atlas.pdf" in names else None
+    return ids, atlas_pdf
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """`atlas build`: see the module docstring. Returns 0, or raises AtlasError with the reason."""
+    from generator.load import load_valid_atlas
+
+    quiet = bool(getattr(args, "quiet", False))
+    started = time.perf_counter()
+    territories: Path = args.territories
+    if not territories.is_dir():
+        raise AtlasError(f"no sheets folder {territories}; run from the repository root or pass --territories DIR")
+    docs_dir: Path = args.docs_dir
+    site_dir: Path = args.site_dir
+    content_dir = getattr(args, "content_dir", None) or ROOT / "content"
+    config_file = getattr(args, "config", None) or CONFIG_FILE
+    config = read_site_config(config_file)
+    if docs_dir.resolve() == site_dir.resolve() or site_dir.resolve() in docs_dir.resolve().parents:
+        raise AtlasError("the docs folder and the site folder must be different folders")
+
+    _say("validating the sheets…", quiet)
+    atlas = load_valid_atlas(territories)
+    _say(f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs", quiet)
+
+    _say("charts and maps…", quiet)
+    pictures = draw_site_pictures(atlas, Path(".cache/pictures"), getattr(args, "jobs", None), not quiet)
+
+    pdf_ids: frozenset[str] = frozenset()
+    atlas_pdf = None
+    if getattr(args, "pdf", False):
+        pdf_ids, atlas_pdf = _make_pdfs(atlas, docs_dir, args, pictures, quiet)
+
+    _say("pages…", quiet)
+    stats = generate_docs(atlas, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf, quiet)
+    _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
+         f"{len(stats.removed)} removed", quiet)
+
+    if getattr(args, "no_site", False):
+        _say(f"done in {time.perf_counter() - started:.1f} s (no site: --no-site)", quiet)
+        return 0
+    build_site(atlas, docs_dir, site_dir, getattr(args, "engine", "mkdocs"), config, quiet)
+    _say(f"site built into {site_dir} in {time.perf_counter() - started:.1f} s", quiet)
+    return 0

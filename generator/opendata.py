@@ -1,0 +1,230 @@
+"""The atlas as open data: `atlas.json`, `territories.csv`, `hubs.csv`, `hubs.geojson`.
+
+Files are deterministic (sorted by id, fixed separators, `\\n` line ends). Text cells that a
+spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) get a
+leading apostrophe in the CSV files only, as the data dictionary says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from generator.model import PILLARS, Atlas, Fact, Hub, Source, Territory, VOCABULARY_LISTS
+from generator.outputs import Output
+
+DATA_DIR = "donnees"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _source(src: Source | None) -> str | None:
+    return src.id if src is not None else None
+
+
+def _fact(f: Fact | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    out: dict[str, Any] = {"value": f.value}
+    for key in ("label", "unit", "year", "note"):
+        if getattr(f, key) is not None:
+            out[key] = getattr(f, key)
+    if f.source is not None:
+        out["source"] = f.source.id
+    return out
+
+
+def _source_dict(src: Source) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": src.title}
+    if src.publisher:
+        out["publisher"] = src.publisher
+    if src.url:
+        out["url"] = src.url
+    if src.accessed:
+        out["accessed"] = src.accessed.isoformat()
+    return out
+
+
+def territory_record(atlas: Atlas, t: Territory) -> dict[str, Any]:
+    pillars = {}
+    for key in PILLARS:
+        p = t.pillars.get(key)
+        if p is None:
+            continue
+        entry: dict[str, Any] = {"rating": p.rating}
+        if p.rationale:
+            entry["rationale"] = p.rationale
+        if p.summary:
+            entry["summary"] = p.summary
+        entry["indicators"] = [_fact(f) for f in p.indicators]
+        pillars[key] = entry
+    return {
+        "id": t.id, "name": t.name, "level": t.level, "code": t.code, "parent": t.parent_id,
+        "children": list(atlas.children.get(t.id, ())),
+        "population": _fact(t.population), "area_km2": _fact(t.area_km2),
+        "coordinates": list(t.coordinates) if t.coordinates else None,
+        "summary": t.summary, "pillars": pillars,
+        "sources": {k: _source_dict(v) for k, v in sorted(t.sources.items())},
+        "hubs": list(atlas.hubs_by_territory.get(t.id, ())),
+        "updated": t.updated.isoformat(), "contributors": list(t.contributors), "sheet": t.path,
+    }
+
+
+def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
+    return {
+        "id": h.id, "name": h.name, "territory": h.territory_id, "types": list(h.types), "status": h.status,
+        "founded": h.founded, "closed_in": h.closed_in, "address": h.address,
+        "coordinates": list(h.coordinates) if h.coordinates else None, "website": h.website,
+        "services": list(h.services), "themes": list(h.themes), "pillars": list(h.pillars),
+        "networks": list(h.networks), "partners": list(h.partners),
+        "partners_all": list(atlas.partners_of.get(h.id, ())),
+        "figures": [_fact(f) for f in h.figures], "description": h.description,
+        "sources": {k: _source_dict(v) for k, v in sorted(h.sources.items())},
+        "updated": h.updated.isoformat(), "sheet": h.path,
+    }
+
+
+def atlas_json(atlas: Atlas) -> bytes:
+    """The whole atlas as one JSON document (UTF-8, keys in a fixed order)."""
+    doc = {
+        "as_of": atlas.as_of.isoformat(),
+        "territories": [territory_record(atlas, t) for t in atlas.territories.values()],
+        "hubs": [hub_record(atlas, h) for h in atlas.hubs.values()],
+        "partnerships": [list(p) for p in atlas.partnerships],
+        "sources": {k: _source_dict(v) for k, v in atlas.sources.items()},
+        "vocabulary": {
+            name: {eid: {"label": e.label, "description": e.description, "url": e.url}
+                   for eid, e in atlas.vocabulary.list(name).items()}
+            for name in VOCABULARY_LISTS
+        },
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=_default) + "\n").encode("utf-8")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+TERRITORY_COLUMNS: list[tuple[str, str]] = [
+    ("id", "identifiant de la fiche (slug)"),
+    ("name", "nom officiel"),
+    ("level", "niveau : region, departement, epci, commune ou pays"),
+    ("code", "code officiel (INSEE, ou SIREN pour un EPCI)"),
+    ("parent", "identifiant du territoire parent"),
+    ("population", "nombre d'habitants"),
+    ("population_year", "année de la population"),
+    ("population_source", "identifiant de la source de la population"),
+    ("area_km2", "superficie en km²"),
+    ("latitude", "latitude (WGS 84)"),
+    ("longitude", "longitude (WGS 84)"),
+    *((f"rating_{k}", f"note du pilier {k}, de 0 à 5 ; vide si non évalué") for k in PILLARS),
+    ("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus"),
+    ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
+]
+
+HUB_COLUMNS: list[tuple[str, str]] = [
+    ("id", "identifiant de la fiche (slug)"),
+    ("name", "nom du lieu"),
+    ("territory", "identifiant du territoire où il se trouve"),
+    ("types", "types (identifiants du vocabulaire, séparés par « ; »)"),
+    ("status", "statut : active, project ou closed"),
+    ("founded", "année d'ouverture"),
+    ("closed_in", "année de fermeture"),
+    ("address", "adresse postale"),
+    ("latitude", "latitude (WGS 84)"),
+    ("longitude", "longitude (WGS 84)"),
+    ("website", "site web"),
+    ("services", "services (identifiants, séparés par « ; »)"),
+    ("themes", "thèmes (identifiants, séparés par « ; »)"),
+    ("pillars", "piliers servis (séparés par « ; »)"),
+    ("networks", "réseaux (identifiants, séparés par « ; »)"),
+    ("partners", "partenaires (identifiants des lieux, dans les deux sens, séparés par « ; »)"),
+    ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
+]
+
+
+def territories_csv(atlas: Atlas) -> bytes:
+    rows = []
+    for t in atlas.territories.values():
+        pop = t.population
+        ratings = []
+        for key in PILLARS:
+            p = t.pillars.get(key)
+            ratings.append(p.rating if p is not None else None)
+        rows.append([
+            t.id, t.name, t.level, t.code, t.parent_id,
+            pop.value if pop else None, pop.year if pop else None, _source(pop.source) if pop else None,
+            t.area_km2.value if t.area_km2 else None,
+            t.coordinates[0] if t.coordinates else None, t.coordinates[1] if t.coordinates else None,
+            *ratings, len(atlas.hubs_within(t.id)), t.updated.isoformat(),
+        ])
+    return _csv([c for c, _ in TERRITORY_COLUMNS], rows)
+
+
+def hubs_csv(atlas: Atlas) -> bytes:
+    rows = []
+    for h in atlas.hubs.values():
+        rows.append([
+            h.id, h.name, h.territory_id, ";".join(h.types), h.status, h.founded, h.closed_in, h.address,
+            h.coordinates[0] if h.coordinates else None, h.coordinates[1] if h.coordinates else None,
+            h.website, ";".join(h.services), ";".join(h.themes), ";".join(h.pillars), ";".join(h.networks),
+            ";".join(atlas.partners_of.get(h.id, ())), h.updated.isoformat(),
+        ])
+    return _csv([c for c, _ in HUB_COLUMNS], rows)
+
+
+def hubs_geojson(atlas: Atlas) -> bytes:
+    """Hubs with coordinates as GeoJSON points ([longitude, latitude], RFC 7946)."""
+    features = []
+    for h in atlas.hubs.values():
+        if not h.coordinates:
+            continue
+        lat, lon = h.coordinates
+        features.append({
+            "type": "Feature",
+            "id": h.id,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "name": h.name, "territory": h.territory_id, "types": list(h.types), "status": h.status,
+                "founded": h.founded, "website": h.website, "updated": h.updated.isoformat(),
+            },
+        })
+    doc = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+
+
+def data_outputs(atlas: Atlas) -> list[Output]:
+    """The four data files, under `donnees/` in the docs folder."""
+    every = tuple(sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()}))
+    return [
+        Output(f"{DATA_DIR}/atlas.json", atlas_json(atlas), every),
+        Output(f"{DATA_DIR}/territories.csv", territories_csv(atlas), every),
+        Output(f"{DATA_DIR}/hubs.csv", hubs_csv(atlas), every),
+        Output(f"{DATA_DIR}/hubs.geojson", hubs_geojson(atlas), every),
+    ]

@@ -1,0 +1,114 @@
+"""Everything that goes into the generated docs folder, as one list of `Output` values.
+
+Pages (generator.pages), data files (generator.opendata), pictures (generator.pictures, optional),
+the site's CSS and script (theme/assets/) and the hand-written pages of content/, copied as they
+are. `content/index.md` is not copied: it is the introduction of the generated home page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import yaml
+
+from generator.errors import AtlasError
+from generator.model import Atlas
+from generator.outputs import Output, check_unique
+from generator.pages import Pages, SiteOptions, content_intro
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS_DIR = ROOT / "theme" / "assets"
+ASSETS_PREFIX = "assets/atlas"
+CONFIG_FILE = ROOT / "mkdocs.yml"
+
+
+def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:
+    """mkdocs.yml as plain data (it is ours: no `!ENV` or Python tags, read with the safe loader)."""
+    try:
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise AtlasError(f"cannot read {config_file}: {error}; check that the file exists and is plain YAML") from None
+    if not isinstance(data, dict):
+        raise AtlasError(f"{config_file} is not a YAML map of MkDocs settings")
+    return data
+
+
+def site_options(config: Mapping[str, Any], content_dir: Path, pdf_ids: frozenset[str] = frozenset(),
+                 atlas_pdf: str | None = None) -> SiteOptions:
+    extra = config.get("extra") or {}
+    return SiteOptions(
+        repo_url=config.get("repo_url") or None,
+        sheet_edit_uri=str(extra.get("sheet_edit_uri") or "edit/main/"),
+        pdf_ids=pdf_ids,
+        atlas_pdf=atlas_pdf,
+        intro=content_intro(content_dir),
+        has_contribuer=(content_dir / "contribuer.md").is_file(),
+    )
+
+
+def content_outputs(content_dir: Path) -> list[Output]:
+    """The hand-written pages and their files, copied as they are (symbolic links refused)."""
+    outs: list[Output] = []
+    if not content_dir.is_dir():
+        return outs
+    for path in sorted(content_dir.rglob("*")):
+        rel = path.relative_to(content_dir).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if path.is_symlink():
+            raise AtlasError(f"{path} is a symbolic link; content/ must hold plain files")
+        if not path.is_file() or rel == "index.md":
+            continue
+        outs.append(Output(rel, path.read_bytes(), (path.relative_to(content_dir.parent).as_posix(),)))
+    return outs
+
+
+def asset_outputs(assets_dir: Path = ASSETS_DIR) -> list[Output]:
+    outs = []
+    for path in sorted(assets_dir.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            rel = path.relative_to(assets_dir).as_posix()
+            outs.append(Output(f"{ASSETS_PREFIX}/{rel}", path.read_bytes()))
+    return outs
+
+
+def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress: bool) -> dict[str, Any]:
+    """The charts and maps of the site, or none (with a warning) if the picture module is missing."""
+    try:
+        from generator import pictures
+    except ImportError as error:  # pages still build, without their figures
+        print(f"atlas build: warning: no charts or maps ({error})", file=sys.stderr)
+        return {}
+    return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress))
+
+
+def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
+    return [Output(pic.filename, pic.svg, ()) for _, pic in sorted(pictures.items())]
+
+
+def site_outputs(atlas: Atlas, content_dir: Path, options: SiteOptions, pictures: Mapping[str, Any],
+                 schemas: Mapping[str, dict] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Output]:
+    """Every file of the generated docs folder; two files with one path are an error."""
+    from generator import opendata
+
+    pages = Pages(atlas, options, pictures, schemas)
+    data = opendata.data_outputs(atlas)
+    outs = pages.all_pages(progress)
+    outs.append(pages.opendata_page(data))
+    outs += data
+    outs += picture_outputs(pictures)
+    outs += asset_outputs()
+    outs += content_outputs(content_dir)
+    return check_unique(outs)
+
+
+def load_schemas() -> dict[str, dict] | None:
+    """The JSON Schemas of the sheets, for the fact-sheet reference page (None if unavailable)."""
+    try:
+        from generator.schema import json_schemas
+    except ImportError:
+        return None
+    return json_schemas()
