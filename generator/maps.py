@@ -1,0 +1,473 @@
+"""Maps of the atlas, drawn offline from the committed boundary files (generator/geodata/).
+
+France with its régions and départements and the overseas départements as insets; the density
+of hubs per département; a locator map per territory and per hub. A hub without coordinates is
+listed in the alt text and the table, never placed at a made-up point.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Callable, Iterable
+
+from matplotlib.collections import PathCollection
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.lines import Line2D
+
+from generator import formats, geo
+from generator.drawing import (
+    ATTRIBUTION, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, new_figure, plural, shorten,
+    svg_bytes,
+)
+from generator.model import STATUS_LABELS, STATUSES, Atlas, Hub, Territory
+
+METRO: tuple[float, float, float, float] = (-5.3, 41.25, 9.7, 51.15)  # west, south, east, north
+CREDIT = f"Fonds de carte : {ATTRIBUTION}."
+NO_COORDINATES = "non renseignée"
+DENSITY_COLOURS = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # ColorBrewer Blues, one hue
+NO_DATA = "#d9d9d9"
+HIGHLIGHT = "#0072B2"
+HIGHLIGHT_FILL = "#cfe3f3"
+OUTLINE = "#8c8c8c"
+PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
+MARKERS = {"active": "o", "project": "s", "closed": "X"}
+
+
+def coordinate(value: float) -> str:
+    return formats.number(round(value, 4))
+
+
+def _view_of(lat: float, lon: float) -> str | None:
+    """Which panel of the France map shows a point: "metro", an overseas code, or None (off the map)."""
+    west, south, east, north = METRO
+    if west <= lon <= east and south <= lat <= north:
+        return "metro"
+    for code in geo.OVERSEAS:
+        w, s, e, n = _padded(geo.layer("departements-simple")[code].bounds, 0.15)
+        if w <= lon <= e and s <= lat <= n:
+            return code
+    return None
+
+
+def _padded(bounds: tuple[float, float, float, float], ratio: float, minimum: float = 0.0
+            ) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    pad_x = max((east - west) * ratio, minimum)
+    pad_y = max((north - south) * ratio, minimum)
+    return west - pad_x, south - pad_y, east + pad_x, north + pad_y
+
+
+def _hub_rows(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for h in hub_ids:
+        hub = atlas.hubs[h]
+        lat, lon = hub.coordinates if hub.coordinates else (None, None)
+        rows.append((hub.name, atlas.territories[hub.territory_id].name, hub.status_label,
+                     coordinate(lat) if lat is not None else NO_COORDINATES,
+                     coordinate(lon) if lon is not None else NO_COORDINATES))
+    return tuple(rows)
+
+
+HUB_HEADERS = ("Lieu", "Territoire", "Statut", "Latitude", "Longitude")
+
+
+def _point(hub: Hub) -> dict[str, Any]:
+    lat, lon = hub.coordinates  # type: ignore[misc]
+    return {"lat": lat, "lon": lon, "status": hub.status, "label": hub.name}
+
+
+def _unplaced_sentence(names: list[str]) -> str:
+    if not names:
+        return ""
+    return f" Sans coordonnées, donc non placés : {enumerate_fr(sorted(names))}."
+
+
+# --- specs ---------------------------------------------------------------------------------------
+
+
+def france_spec(atlas: Atlas) -> Spec:
+    """Every hub with coordinates on France; overseas ones in their inset."""
+    placed, unplaced, off_map = [], [], []
+    overseas = 0
+    for hub in atlas.hubs.values():
+        if hub.coordinates is None:
+            unplaced.append(hub.name)
+            continue
+        view = _view_of(*hub.coordinates)
+        if view is None:
+            off_map.append(hub.name)
+            continue
+        overseas += view != "metro"
+        placed.append(_point(hub))
+    counts = Counter(p["status"] for p in placed)
+    alt = ("Carte de France, régions et départements tracés, départements d'outre-mer en encarts, avec "
+           f"{plural(len(placed), *PLACED)}")
+    if overseas:
+        alt += f" (dont {formats.number(overseas)} outre-mer)"
+    alt += " : " + enumerate_fr([f"{STATUS_LABELS[s].lower()} {formats.number(counts[s])}" for s in STATUSES]) + "."
+    alt += _unplaced_sentence(unplaced)
+    if off_map:
+        alt += f" Hors du cadre de la carte : {enumerate_fr(sorted(off_map))}."
+    alt += " " + CREDIT
+    return Spec(
+        key="home/map", kind="france", title="Les lieux d'innovation de l'atlas en France",
+        alt=alt, table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, atlas.hubs),
+        data={"points": placed},
+    )
+
+
+def _departement_populations(atlas: Atlas) -> dict[str, tuple[float, Territory]]:
+    """Population of each département that has a sheet with a population fact, by INSEE code."""
+    out: dict[str, tuple[float, Territory]] = {}
+    deps = geo.layer("departements")
+    for territory in atlas.by_level("departement"):
+        if territory.code in deps and territory.population is not None and territory.code not in out:
+            value = territory.population.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                out[territory.code] = (float(value), territory)
+    return out
+
+
+def density_breaks(values: list[float]) -> list[float]:
+    """Upper bounds of four equal classes above zero, rounded up to one decimal."""
+    top = max(values, default=0.0)
+    if top <= 0:
+        return []
+    step = top / 4
+    return [round(step * i + 0.049, 1) for i in range(1, 5)]
+
+
+def density_spec(atlas: Atlas) -> Spec:
+    """Active and planned hubs per 100,000 inhabitants per département (population from the sheets)."""
+    deps = geo.layer("departements")
+    counts: Counter[str] = Counter()
+    unassigned = []
+    for hub in atlas.hubs.values():
+        if hub.status == "closed":
+            continue
+        dep = geo.departement_of_hub(atlas, hub)
+        if dep is None:
+            unassigned.append(hub.name)
+        else:
+            counts[dep] += 1
+    populations = _departement_populations(atlas)
+    density = {code: counts[code] / pop * 100_000 for code, (pop, _) in populations.items()}
+    breaks = density_breaks(list(density.values()))
+    classes = {}
+    for code, value in density.items():
+        classes[code] = 0 if value == 0 else next(i + 1 for i, b in enumerate(breaks) if value <= b + 1e-9)
+    legend = ["0"] + [f"{formats.number(lo, 1)} à {formats.number(hi, 1)}"
+                      for lo, hi in zip([0.0] + breaks[:-1], breaks)]
+    rows = []
+    for code in sorted(set(counts) | set(populations), key=lambda c: (deps[c].name, c)):
+        pop = populations.get(code)
+        rows.append((f"{deps[code].name} ({code})", formats.number(counts[code]),
+                     formats.number(int(pop[0])) if pop else "non renseignée",
+                     formats.number(density[code], 2) if code in density else "non calculée"))
+    ranked = sorted(density.items(), key=lambda item: (-item[1], deps[item[0]].name))
+    alt = ("Carte de France des lieux d'innovation en activité ou en projet pour 100 000 habitants, par "
+           "département ; la population est celle des fiches de département "
+           f"({plural(len(populations), 'département renseigné', 'départements renseignés')}, les autres en gris).")
+    if ranked:
+        alt += " " + "; ".join(f"{deps[c].name} {formats.number(v, 2)}" for c, v in ranked[:15])
+        if len(ranked) > 15:
+            alt += f" ; et {plural(len(ranked) - 15, 'département')} de plus (voir le tableau)"
+        alt += "."
+    without = sorted(c for c in counts if c not in populations)
+    if without:
+        alt += (" Lieux dans des départements sans population renseignée : "
+                + enumerate_fr([f"{deps[c].name} {formats.number(counts[c])}" for c in without]) + ".")
+    if unassigned:
+        alt += f" Sans département connu : {enumerate_fr(sorted(unassigned))}."
+    alt += " " + CREDIT
+    return Spec(
+        key="home/density", kind="density",
+        title="Lieux d'innovation pour 100 000 habitants, par département", alt=alt,
+        table_headers=("Département", "Lieux en activité ou en projet", "Population", "Lieux pour 100 000 habitants"),
+        table_rows=tuple(rows),
+        data={"classes": dict(sorted(classes.items())), "legend": legend},
+    )
+
+
+def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
+    """The territory's outline (or its département's) highlighted, its hubs as points."""
+    territory = atlas.territories[territory_id]
+    located = geo.territory_outline(atlas, territory)
+    hub_ids = atlas.hubs_within(territory_id)
+    hubs = [atlas.hubs[h] for h in hub_ids]
+    points = [_point(h) for h in hubs if h.coordinates is not None]
+    centre = territory.coordinates
+    if located is None and not points and centre is None:
+        return None
+    if located is None:
+        shown = "pas de contour connu pour ce territoire"
+    else:
+        outline = geo.layer(located.layer)[located.code]
+        if located.own:
+            shown = "contour du territoire surligné"
+        else:
+            shown = (f"pas de contour propre à ce niveau, le département qui le contient, {outline.name} "
+                     f"({outline.code}), est surligné")
+    alt = f"Carte de localisation, {territory.name} : {shown}"
+    if centre is not None and (located is None or not located.own):
+        alt += f", son chef-lieu marqué d'une étoile ({coordinate(centre[0])} N, {coordinate(centre[1])} E)"
+    alt += f" ; {plural(len(points), *PLACED)}"
+    if points:
+        alt += " : " + enumerate_fr(sorted(p["label"] for p in points))
+    alt += "."
+    alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None])
+    alt += " " + CREDIT
+    return Spec(
+        key=f"territory/{territory_id}/locator", kind="locator",
+        title=f"Localisation : {territory.name}", alt=alt,
+        table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, hub_ids),
+        data={"outline": [located.layer, located.code] if located else None,
+              "points": points, "centre": list(centre) if centre else None,
+              "labels": len(points) <= 12},
+    )
+
+
+def hub_locator_spec(atlas: Atlas, hub_id: str) -> Spec | None:
+    """Where one hub is: its département highlighted, the hub as a point."""
+    hub = atlas.hubs[hub_id]
+    if hub.coordinates is None:
+        return None
+    lat, lon = hub.coordinates
+    dep = geo.departement_of_hub(atlas, hub)
+    alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {coordinate(lat)} N, {coordinate(lon)} E"
+    if dep is not None:
+        alt += f", dans le département {geo.layer('departements')[dep].name} ({dep}), surligné"
+    alt += ". " + CREDIT
+    return Spec(
+        key=f"hub/{hub_id}/locator", kind="locator", title=f"Localisation : {hub.name}", alt=alt,
+        table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, [hub_id]),
+        data={"outline": ["departements", dep] if dep else None, "points": [_point(hub)], "centre": None,
+              "labels": True},
+    )
+
+
+# --- keys ----------------------------------------------------------------------------------------
+
+
+def keys(atlas: Atlas) -> list[str]:
+    """Every map that has something to show for this atlas."""
+    out = ["home/map"]
+    if atlas.hubs:
+        out.append("home/density")
+    for tid, territory in atlas.territories.items():
+        if (geo.territory_outline(atlas, territory) is not None or territory.coordinates is not None
+                or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
+            out.append(f"territory/{tid}/locator")
+    out += [f"hub/{hid}/locator" for hid, hub in atlas.hubs.items() if hub.coordinates is not None]
+    return out
+
+
+def spec(atlas: Atlas, key: str) -> Spec:
+    parts = key.split("/")
+    if key == "home/map":
+        return france_spec(atlas)
+    if key == "home/density":
+        return density_spec(atlas)
+    if parts[0] == "territory" and parts[2] == "locator":
+        found = territory_locator_spec(atlas, parts[1])
+    elif parts[0] == "hub" and parts[2] == "locator":
+        found = hub_locator_spec(atlas, parts[1])
+    else:
+        raise KeyError(key)
+    if found is None:
+        raise KeyError(key)
+    return found
+
+
+# --- drawing -------------------------------------------------------------------------------------
+
+
+def _outline_paths(outlines: Iterable[geo.Outline], lat0: float, clip: Bbox | None = None) -> list[MplPath]:
+    paths = []
+    for outline in outlines:
+        path = outline.path(lat0)
+        if clip is not None and ((path.vertices.min(axis=0) < clip.min).any()
+                                 or (path.vertices.max(axis=0) > clip.max).any()):
+            path = path.clip_to_bbox(clip, inside=True)
+        if len(path.vertices):
+            paths.append(path)
+    return paths
+
+
+def _outline_collection(outlines: Iterable[geo.Outline], lat0: float, clip: Bbox | None = None,
+                        **style: Any) -> PathCollection:
+    return PathCollection(_outline_paths(outlines, lat0, clip), **style)
+
+
+def _set_view(ax: Any, bounds: tuple[float, float, float, float], lat0: float) -> None:
+    west, south, east, north = bounds
+    x0, y0 = geo.project(west, south, lat0)
+    x1, y1 = geo.project(east, north, lat0)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _intersects(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _clip_box(bounds: tuple[float, float, float, float], lat0: float) -> Bbox:
+    """The view grown by a margin, so that clipped outlines never show their cut edge."""
+    west, south, east, north = _padded(bounds, 0.05)
+    (x0, y0), (x1, y1) = geo.project(west, south, lat0), geo.project(east, north, lat0)
+    return Bbox.from_extents(x0, y0, x1, y1)
+
+
+def draw_base(ax: Any, bounds: tuple[float, float, float, float], simple: bool,
+              fills: dict[str, str] | None = None, departements: bool = True, regions: bool = True,
+              clip: bool = False) -> float:
+    """Départements (thin) and régions (thicker) that meet the view; returns the projection latitude."""
+    lat0 = (bounds[1] + bounds[3]) / 2
+    suffix = "-simple" if simple else ""
+    box = _clip_box(bounds, lat0) if clip else None
+    if departements:
+        deps = [o for o in geo.layer("departements" + suffix).values() if _intersects(o.bounds, bounds)]
+        faces = [(fills or {}).get(o.code, "none") for o in deps]
+        ax.add_collection(_outline_collection(deps, lat0, box, facecolors=faces,
+                                              edgecolors=OUTLINE if regions else MUTED,
+                                              linewidths=0.35 if regions else 0.7, zorder=1))
+    if regions:
+        regs = [o for o in geo.layer("regions" + suffix).values() if _intersects(o.bounds, bounds)]
+        ax.add_collection(_outline_collection(regs, lat0, box, facecolors="none", edgecolors=MUTED,
+                                              linewidths=0.9, zorder=2))
+    _set_view(ax, bounds, lat0)
+    return lat0
+
+
+def draw_points(ax: Any, points: list[dict[str, Any]], lat0: float, size: float = 22,
+                labels: bool = False) -> None:
+    """Hubs as points, shaped and coloured by status (shape keeps them apart without colour)."""
+    for status in STATUSES:
+        chosen = [p for p in points if p["status"] == status]
+        if not chosen:
+            continue
+        xy = [geo.project(p["lon"], p["lat"], lat0) for p in chosen]
+        ax.scatter([x for x, _ in xy], [y for _, y in xy], s=size, marker=MARKERS[status],
+                   facecolors=STATUS_COLOURS[status], edgecolors="white", linewidths=0.6, zorder=5)
+        if labels:
+            for (x, y), p in zip(xy, chosen):
+                ax.annotate(shorten(p["label"], 28), (x, y), xytext=(4, 3), textcoords="offset points",
+                            fontsize=6.5, color=INK, zorder=6)
+
+
+def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01) -> None:
+    present = [s for s in STATUSES if any(p["status"] == s for p in points)]
+    if not present:
+        return
+    handles = [Line2D([], [], linestyle="none", marker=MARKERS[s], markerfacecolor=STATUS_COLOURS[s],
+                      markeredgecolor="white", markersize=7, label=STATUS_LABELS[s]) for s in present]
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y), ncols=len(handles), frameon=False,
+               fontsize=7.5)
+
+
+def _credit(fig: Any) -> None:
+    fig.text(0.99, 0.005, ATTRIBUTION, ha="right", va="bottom", fontsize=5.5, color=MUTED)
+
+
+def _insets(fig: Any, points: list[dict[str, Any]], fills: dict[str, str] | None, top: float) -> list[Any]:
+    axes = []
+    width = 0.98 / len(geo.OVERSEAS)
+    deps = geo.layer("departements-simple")
+    for i, code in enumerate(geo.OVERSEAS):
+        ax = fig.add_axes((0.01 + i * width, 0.06, width - 0.01, top - 0.07))
+        bounds = _padded(deps[code].bounds, 0.08)
+        lat0 = draw_base(ax, bounds, simple=False, fills=fills or {code: "none"}, regions=False)
+        inside = [p for p in points if _view_of(p["lat"], p["lon"]) == code]
+        draw_points(ax, inside, lat0, size=16)
+        ax.set_title(deps[code].name, fontsize=7, pad=2)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(OUTLINE)
+            spine.set_linewidth(0.5)
+        axes.append(ax)
+    return axes
+
+
+def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None) -> Any:
+    """Metropolitan France above, the five overseas départements as insets below."""
+    fig = new_figure(6.4, 7.2)
+    ax = fig.add_axes((0.01, 0.25, 0.98, 0.74))
+    lat0 = draw_base(ax, METRO, simple=True, fills=fills)
+    ax.set_axis_off()
+    points = data.get("points", [])
+    draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
+    _insets(fig, points, fills, 0.24)
+    return fig, ax, lat0
+
+
+def draw_france_map(data: dict[str, Any]) -> bytes:
+    fig, _, _ = draw_france(data)
+    _status_legend(fig, data["points"], y=0.955)
+    _credit(fig)
+    return svg_bytes(fig)
+
+
+def draw_density(data: dict[str, Any]) -> bytes:
+    """Choropleth in one hue (colour-blind safe), grey where the population is not known."""
+    fills = {code: NO_DATA for code in geo.layer("departements-simple")}
+    fills.update({code: DENSITY_COLOURS[cls] for code, cls in data["classes"].items()})
+    fig, _, _ = draw_france({"points": []}, fills=fills)
+    handles = [Patch(facecolor=DENSITY_COLOURS[i], edgecolor=OUTLINE, label=label)
+               for i, label in enumerate(data["legend"])]
+    handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.99), frameon=False, fontsize=7,
+               title="Lieux pour 100 000 hab.", title_fontsize=7.5)
+    _credit(fig)
+    return svg_bytes(fig)
+
+
+def draw_locator(data: dict[str, Any]) -> bytes:
+    """Two panels: where it is in France (skipped overseas), and a close view with the hubs."""
+    points, centre = data["points"], data["centre"]
+    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
+    if outline is not None:
+        bounds = _padded(outline.bounds, 0.12, 0.05)
+    else:
+        lats = [p["lat"] for p in points] + ([centre[0]] if centre else [])
+        lons = [p["lon"] for p in points] + ([centre[1]] if centre else [])
+        bounds = _padded((min(lons), min(lats), max(lons), max(lats)), 0.2, 0.3)
+    for p in points:  # a hub just outside the outline still shows
+        bounds = (min(bounds[0], p["lon"] - 0.05), min(bounds[1], p["lat"] - 0.05),
+                  max(bounds[2], p["lon"] + 0.05), max(bounds[3], p["lat"] + 0.05))
+    centre_lat, centre_lon = (bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2
+    in_metro = _view_of(centre_lat, centre_lon) == "metro"
+    fig = new_figure(6.4, 3.6)
+    zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9) if in_metro else (0.02, 0.08, 0.96, 0.9))
+    lat0 = draw_base(zoom, bounds, simple=False, clip=True)
+    if outline is not None:
+        zoom.add_collection(_outline_collection([outline], lat0, facecolors=HIGHLIGHT_FILL, edgecolors=HIGHLIGHT,
+                                                linewidths=1.6, zorder=3))
+    draw_points(zoom, points, lat0, size=30, labels=data["labels"])
+    if centre:
+        x, y = geo.project(centre[1], centre[0], lat0)
+        zoom.scatter([x], [y], marker="*", s=70, facecolors=INK, edgecolors="white", linewidths=0.5, zorder=4)
+    if in_metro:
+        over = fig.add_axes((0.01, 0.12, 0.33, 0.84))
+        over_lat0 = draw_base(over, METRO, simple=True, departements=False)
+        if outline is not None:
+            over.add_collection(_outline_collection([outline], over_lat0, facecolors=HIGHLIGHT,
+                                                    edgecolors=HIGHLIGHT, linewidths=0.6, zorder=3))
+        (x0, y0), (x1, y1) = (geo.project(bounds[0], bounds[1], over_lat0),
+                              geo.project(bounds[2], bounds[3], over_lat0))
+        over.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=OKABE_ITO[4],
+                                 linewidth=1.0, zorder=4))
+        over.set_axis_off()
+    _status_legend(fig, points)
+    _credit(fig)
+    return svg_bytes(fig)
+
+
+DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "france": draw_france_map,
+    "density": draw_density,
+    "locator": draw_locator,
+}

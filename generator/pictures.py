@@ -1,0 +1,219 @@
+"""Every picture of the atlas (charts and maps) as values: SVG bytes with words for who can't see them.
+
+The site pages and the PDF reports code against `Picture`, `picture_keys` and `draw_pictures`.
+A picture is first a spec computed from the atlas (cheap); its cache key is the SHA-256 of that
+spec and of the drawing code, so an unchanged picture is taken from `.cache/pictures/` and never
+drawn again. What must be drawn is drawn in parallel worker processes, with progress on stderr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import matplotlib
+import networkx
+
+from generator import charts, geo, maps
+from generator.drawing import Spec, style
+from generator.errors import AtlasError
+from generator.model import Atlas
+
+CODE_FILES = ("drawing.py", "charts.py", "maps.py", "geo.py", "pictures.py")
+SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
+DRAWERS = {**charts.DRAWERS, **maps.DRAWERS}
+
+
+@dataclass(frozen=True)
+class Picture:
+    key: str                  # stable id: "home/map", "territory/<id>/pillars", ...
+    filename: str             # path relative to the docs root: "assets/pictures/<key>.svg"
+    svg: bytes                # deterministic SVG
+    title: str                # short French caption
+    alt: str                  # French text alternative generated from the data (plain text, no markup)
+    table_headers: tuple[str, ...]            # the data table beside the picture (French)
+    table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
+
+
+@dataclass
+class DrawStats:
+    """What one `draw_pictures` call did: how many pictures were drawn and how many came from the cache."""
+
+    requested: int = 0
+    drawn: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    drawn_keys: list[str] = field(default_factory=list)
+
+
+last_stats = DrawStats()
+
+
+def _is_map(key: str) -> bool:
+    return key in ("home/map", "home/density") or key.endswith("/locator")
+
+
+def picture_keys(atlas: Atlas) -> list[str]:
+    """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs)."""
+    return sorted(set(charts.keys(atlas)) | set(maps.keys(atlas)))
+
+
+def picture_spec(atlas: Atlas, key: str) -> Spec:
+    """What the picture `key` is made of, without drawing it."""
+    try:
+        return maps.spec(atlas, key) if _is_map(key) else charts.spec(atlas, key)
+    except (KeyError, IndexError) as error:
+        raise AtlasError(f"no picture {key!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
+
+
+@lru_cache(maxsize=None)
+def code_version() -> str:
+    """Hash of everything outside the data that shapes a picture: drawing code, libraries, boundaries."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in CODE_FILES:
+        digest.update((here / name).read_bytes())
+    digest.update(f"matplotlib {matplotlib.__version__} networkx {networkx.__version__}".encode())
+    digest.update(geo.geodata_version().encode())
+    return digest.hexdigest()
+
+
+def _words(spec: Spec) -> dict[str, Any]:
+    return {"title": spec.title, "alt": spec.alt, "table_headers": list(spec.table_headers),
+            "table_rows": [list(row) for row in spec.table_rows]}
+
+
+def cache_key(spec: Spec) -> str:
+    """SHA-256 of the spec (kind, drawing data, words) and of the code version."""
+    payload = {"code": code_version(), "kind": spec.kind, "data": spec.data, **_words(spec)}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def render(kind: str, data: dict[str, Any]) -> bytes:
+    """Draw one picture in the atlas style and return its SVG bytes."""
+    with style():
+        return DRAWERS[kind](data)
+
+
+def _render_job(job: tuple[str, str, dict[str, Any]]) -> tuple[str, bytes]:
+    key, kind, data = job
+    return key, render(kind, data)
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _from_cache(cache_dir: Path, digest: str) -> bytes | None:
+    svg_path, words_path = cache_dir / f"{digest}.svg", cache_dir / f"{digest}.json"
+    try:
+        svg = svg_path.read_bytes()
+        json.loads(words_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
+
+
+def _store(cache_dir: Path, digest: str, spec: Spec, svg: bytes) -> None:
+    words = json.dumps({"key": spec.key, **_words(spec)}, ensure_ascii=False, indent=1, sort_keys=True)
+    _write_atomic(cache_dir / f"{digest}.json", words.encode("utf-8"))
+    _write_atomic(cache_dir / f"{digest}.svg", svg)
+
+
+def _picture(spec: Spec, svg: bytes) -> Picture:
+    return Picture(key=spec.key, filename=spec.filename, svg=svg, title=spec.title, alt=spec.alt,
+                   table_headers=spec.table_headers, table_rows=spec.table_rows)
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("pictures"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True, disable=not enabled or total == 0)
+
+
+def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys: Iterable[str] | None = None,
+                  jobs: int | None = None, progress: bool = True,
+                  stats: DrawStats | None = None) -> dict[str, Picture]:
+    """Draw (or take from cache) the pictures; parallel on all cores; progress on stderr.
+
+    `stats`, when given, is filled with what was drawn and what came from the cache (the same
+    figures are kept in `generator.pictures.last_stats`).
+    """
+    global last_stats
+    started = time.perf_counter()
+    wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
+    specs = {key: picture_spec(atlas, key) for key in wanted}
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AtlasError(f"cannot create the picture cache {cache_dir}: {error.strerror}; "
+                         "check the folder's permissions or remove it") from error
+    result: dict[str, Picture] = {}
+    digests = {key: cache_key(spec) for key, spec in specs.items()}
+    todo: list[str] = []
+    for key, spec in specs.items():
+        svg = _from_cache(cache_dir, digests[key])
+        if svg is None:
+            todo.append(key)
+        else:
+            result[key] = _picture(spec, svg)
+
+    def done(key: str, svg: bytes) -> None:
+        _store(cache_dir, digests[key], specs[key], svg)
+        result[key] = _picture(specs[key], svg)
+
+    # The same spec under two keys is drawn once.
+    unique: dict[str, str] = {}
+    for key in todo:
+        unique.setdefault(digests[key], key)
+    jobs_list = [(key, specs[key].kind, specs[key].data) for key in unique.values()]
+    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    if any(_is_map(key) for key in unique.values()):
+        for name in geo.LAYERS:  # read once here so that forked workers inherit them
+            geo.layer(name)
+    drawn: dict[str, bytes] = {}
+    if workers == 1 or len(jobs_list) < SERIAL_BELOW:
+        with _progress(len(jobs_list), progress) as bar:
+            task = bar.add_task("pictures", total=len(jobs_list))
+            for job in jobs_list:
+                drawn[job[0]] = _render_job(job)[1]
+                bar.advance(task)
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs_list))) as pool:
+            futures = [pool.submit(_render_job, job) for job in jobs_list]
+            with _progress(len(jobs_list), progress) as bar:
+                task = bar.add_task("pictures", total=len(jobs_list))
+                for future in as_completed(futures):
+                    key, svg = future.result()
+                    drawn[key] = svg
+                    bar.advance(task)
+    for key in todo:
+        done(key, drawn[unique[digests[key]]])
+
+    last_stats = DrawStats(requested=len(specs), drawn=len(jobs_list), cached=len(specs) - len(todo),
+                           seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()))
+    if stats is not None:
+        stats.__dict__.update(last_stats.__dict__)
+    if progress and jobs_list:
+        print(f"pictures: {len(jobs_list)} drawn, {last_stats.cached} from the cache "
+              f"({last_stats.seconds:.1f} s)", file=sys.stderr)
+    return dict(sorted(result.items()))
