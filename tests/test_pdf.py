@@ -1,0 +1,380 @@
+"""PDF reports read back with pypdf: content, French formats, outline, tags, safety, offline.
+
+Reports are real WeasyPrint PDFs of the lead's fixture atlas (tests/fixtures/atlas) and of a
+hostile sheet (tests/fixtures/pdf_hostile). Expected strings are computed from the model with
+generator.formats, never written by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator import formats
+from generator.errors import AtlasError
+from generator.model import PILLAR_LABELS, PILLARS
+from generator.pdf import (
+    DEFAULT_VARIANT,
+    check_territory_ids,
+    check_variant,
+    dump_atlas,
+    write_reports,
+)
+from generator.pdf_report import atlas_chapters
+
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "pdf_hostile"
+AS_OF = date(2025, 11, 26)
+TERRITORY = "grand-besancon-metropole"
+
+
+def text_of(path_or_bytes) -> str:
+    """All the page text, with no-break spaces as spaces and hyphenated line ends joined."""
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    return normalize("\n".join(page.extract_text() for page in reader.pages))
+
+
+def normalize(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub(r"[\u2010-]\n", "", text)  # WeasyPrint's hyphenation (U+2010) at a line end
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def outline_tree(reader: PdfReader) -> list:
+    """The PDF outline as nested (title, children) pairs."""
+    def build(items: list) -> list:
+        out: list = []
+        for item in items:
+            if isinstance(item, list):
+                out[-1] = (out[-1][0], build(item))
+            else:
+                out.append((item.title, []))
+        return out
+    return build(reader.outline)
+
+
+def struct_elements(reader: PdfReader, kind: str) -> list:
+    """The structure elements of type `kind` (`/Figure`, `/H1`...) of a tagged PDF."""
+    found: list = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == kind:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile_atlas():
+    from generator.load import load_valid_atlas
+
+    return load_valid_atlas(HOSTILE, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def fixture_reports(fixture_atlas, tmp_path_factory) -> dict[str, Path]:
+    """Every territory report and the whole atlas of the fixture, built once, without pictures."""
+    out = tmp_path_factory.mktemp("pdf")
+    paths = write_reports(fixture_atlas, out, None, whole_atlas=True, jobs=1, pictures={})
+    return {p.stem: p for p in paths}
+
+
+# ---- one territory's report -------------------------------------------------------------------
+
+def test_territory_report_shows_name_pillars_indicators_and_sources(fixture_atlas, fixture_reports):
+    territory = fixture_atlas.territories[TERRITORY]
+    text = text_of(fixture_reports[TERRITORY])
+    assert territory.name in text
+    for key in PILLARS:
+        assert PILLAR_LABELS[key] in text
+    # Every indicator value, in the French format generator.formats gives it.
+    for key, pillar in territory.pillars.items():
+        for fact in pillar.indicators:
+            assert normalize(formats.with_unit(fact.value, fact.unit)) in text, fact
+    # Population with its unit and the French thousands separator.
+    assert normalize(formats.with_unit(territory.population.value, "habitants")) in text
+    # Every source cited by the territory's facts is listed with its title.
+    cited = {fact.source.title for _, fact in territory.facts() if fact.source}
+    assert cited
+    for title in cited:
+        assert normalize(title) in text
+    assert formats.long_date(fixture_atlas.as_of) in text  # the edition date, in French
+
+
+def test_ratings_absent_is_not_assessed_never_zero(fixture_atlas, fixture_reports):
+    territory = fixture_atlas.territories[TERRITORY]
+    text = text_of(fixture_reports[TERRITORY])
+    for key in PILLARS:
+        pillar = territory.pillars.get(key)
+        label = PILLAR_LABELS[key]
+        if pillar is None or pillar.rating is None:
+            assert re.search(rf"{label}\s+non évalué", text), label
+        else:
+            assert re.search(rf"{label}\s+{pillar.rating} sur 5", text), label
+    assert any(p.rating is None for p in territory.pillars.values()), "fixture should have an unrated pillar"
+
+
+def test_unsourced_and_old_facts_are_marked(fixture_atlas, fixture_reports):
+    territory = fixture_atlas.territories[TERRITORY]
+    facts = [fact for _, fact in territory.facts()]
+    assert any(f.source is None for f in facts) and any(fixture_atlas.is_old(f) for f in facts)
+    text = text_of(fixture_reports[TERRITORY])
+    assert "non sourcé" in text
+    assert "ancien" in text
+    # Sources are numbered: the first reference is [1] and facts cite it.
+    assert text.count("[1]") >= 2
+
+
+def test_page_numbers_toc_and_outline(fixture_atlas, fixture_reports):
+    reader = PdfReader(fixture_reports[TERRITORY])
+    pages = len(reader.pages)
+    assert pages >= 4
+    for number in range(2, pages + 1):
+        assert f"page {number} sur {pages}" in normalize(reader.pages[number - 1].extract_text())
+    tree = outline_tree(reader)
+    name = fixture_atlas.territories[TERRITORY].name
+    assert [title for title, _ in tree] == [name]
+    sections = [title for title, _ in tree[0][1]]
+    assert sections == ["Identité", "Les cinq piliers", "Pôles d’innovation", "Partenariats",
+                        "Territoires inclus", "Sources"]
+    pillars = [title for title, _ in tree[0][1][1][1]]
+    assert pillars == [PILLAR_LABELS[k] for k in PILLARS]
+    # The table of contents (page 2) gives each section a page number that exists.
+    toc = normalize(reader.pages[1].extract_text())
+    numbers = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", toc, flags=re.M)]
+    assert len(numbers) >= 6 and all(3 <= n <= pages for n in numbers)
+
+
+def test_accessible_metadata_and_tags(fixture_atlas, fixture_reports):
+    reader = PdfReader(fixture_reports[TERRITORY])
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+    name = fixture_atlas.territories[TERRITORY].name
+    assert reader.metadata.title.startswith(name)
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp  # DEFAULT_VARIANT is pdf/ua-1
+    assert DEFAULT_VARIANT == "pdf/ua-1"
+    assert struct_elements(reader, "/H1") and struct_elements(reader, "/Table")
+
+
+def test_reports_are_deterministic(fixture_atlas, fixture_reports, tmp_path):
+    again = write_reports(fixture_atlas, tmp_path, [TERRITORY], whole_atlas=False, jobs=1, pictures={})
+    assert again[0].read_bytes() == fixture_reports[TERRITORY].read_bytes()
+
+
+# ---- the whole atlas --------------------------------------------------------------------------
+
+def test_whole_atlas_chapters_follow_the_hierarchy(fixture_atlas, fixture_reports):
+    reader = PdfReader(fixture_reports["atlas"])
+    tree = outline_tree(reader)
+
+    def expected(tid: str) -> tuple:
+        kids = sorted(fixture_atlas.children.get(tid, ()), key=lambda k: fixture_atlas.territories[k].name.casefold())
+        return (fixture_atlas.territories[tid].name, [expected(k) for k in kids])
+
+    regions = sorted((t for t in fixture_atlas.territories.values() if t.level == "region"), key=lambda t: t.name)
+    assert regions
+    roots = [t for t in fixture_atlas.territories.values() if t.parent_id is None and t.level != "region"]
+    want = [expected(r.id) for r in regions]
+    if roots:
+        want.append(("Autres territoires", [expected(t.id) for t in sorted(roots, key=lambda t: t.name)]))
+    assert tree == want
+    text = text_of(fixture_reports["atlas"])
+    for territory in fixture_atlas.territories.values():
+        assert territory.name in text
+    assert len(reader.pages) > len(fixture_atlas.territories)
+    assert f"page 3 sur {len(reader.pages)}" in text
+
+
+def test_territories_without_region_come_last(fixture_atlas):
+    chapters = atlas_chapters(fixture_atlas)
+    placed = [e.territory.id for _, entries in chapters for e in entries]
+    assert sorted(placed) == sorted(fixture_atlas.territories)  # each territory exactly once
+    for region, entries in chapters:
+        if region is None:
+            assert chapters[-1][0] is None
+            break
+        for entry in entries[1:]:
+            assert region in fixture_atlas.ancestors(entry.territory.id)
+
+
+# ---- safety and offline -----------------------------------------------------------------------
+
+def _no_network(monkeypatch) -> list:
+    attempts: list = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+def test_hostile_sheet_markup_is_literal_text_and_nothing_is_fetched(hostile_atlas, tmp_path, monkeypatch):
+    attempts = _no_network(monkeypatch)
+    paths = write_reports(hostile_atlas, tmp_path, None, whole_atlas=True, jobs=1, pictures={})
+    assert not attempts
+    territory = hostile_atlas.territories["terre-hostile"]
+    hub = hostile_atlas.hubs["atelier-piege"]
+    for path in paths:
+        data = path.read_bytes()
+        text = text_of(data)
+        assert normalize(territory.name) in text  # "<script>alert(1)</script> {{ 7*7 }}" as written
+        assert "{{ 7*7 }}" in text and "{{ 6*7 }}" in text and "{{ config }}" in text
+        assert normalize(hub.name) in text
+        assert "Fab Lab <b>gras</b>" in text  # a vocabulary label is text too
+        assert "Rapport <script>alert('src')</script>" in text  # source title
+        # Template code in a note stayed code: the loop did not run.
+        assert "{% for x in range(3) %}boucle{% endfor %}" in text
+        assert "boucleboucle" not in text
+        reader = PdfReader(io.BytesIO(data))
+        assert b"/JavaScript" not in data and b"/JS " not in data
+        for page in reader.pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get_object().get("/A")
+                if action and "/URI" in action:
+                    uri = str(action["/URI"])
+                    assert uri.startswith("https://") or uri.startswith("http://"), uri
+                    assert "<" not in uri and '"' not in uri and " " not in uri, uri
+
+
+def test_fetcher_refuses_network_and_files_outside_the_build_folders(fixture_atlas, tmp_path, monkeypatch):
+    from generator.pdf import Renderer, prepare_build_folder
+
+    attempts = _no_network(monkeypatch)
+    build = tmp_path / "build"
+    refs = prepare_build_folder(build, {})
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    (build / "pictures" / "escape.svg").symlink_to(secret)
+    renderer = Renderer(fixture_atlas, build, refs, check_variant(None))
+    html = f"""<!DOCTYPE html><html lang="fr"><head><title>t</title>
+      <link rel="stylesheet" href="http://example.invalid/evil.css">
+      <style>@import url("https://example.invalid/import.css");
+        body {{ background: url("http://example.invalid/bg.png"); }}</style></head>
+      <body><p>texte</p>
+      <img src="http://example.invalid/pixel.png" alt="a">
+      <img src="file:///etc/passwd" alt="b">
+      <img src="{secret.as_uri()}" alt="c">
+      <img src="../secret.svg" alt="d">
+      <img src="pictures/escape.svg" alt="e">
+      <img src="ftp://example.invalid/x.png" alt="f"></body></html>"""
+    pdf = renderer.render(html)
+    assert pdf.startswith(b"%PDF")
+    assert not attempts
+    refused = " ".join(renderer.fetcher.refused)
+    for needle in ("http://example.invalid/evil.css", "https://example.invalid/import.css",
+                   "http://example.invalid/bg.png", "http://example.invalid/pixel.png", "file:///etc/passwd",
+                   secret.as_uri(), "escape.svg", "ftp://example.invalid/x.png"):
+        assert needle in refused, needle
+    # Its own fonts were read from the build folder: the text is set in the @font-face families
+    # (DejaVu files copied there), never in a font fetched from elsewhere.
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+Atlas-(Serif|Sans|Mono)", name) for name in fonts), fonts
+
+
+def test_french_spacing_in_text_not_in_attributes(fixture_atlas, tmp_path):
+    from generator.pdf import Renderer, prepare_build_folder
+    from generator.typography import NBSP, NNBSP, french_spacing
+
+    assert french_spacing("Note : texte ; « citation » ? oui!") == (
+        f"Note{NBSP}: texte{NNBSP}; «{NBSP}citation{NBSP}»{NNBSP}? oui{NNBSP}!")
+    assert french_spacing("https://exemple.fr/?q=1 à 10:30") == "https://exemple.fr/?q=1 à 10:30"
+    assert french_spacing(french_spacing("Quoi ?")) == french_spacing("Quoi ?")
+    build = tmp_path / "build"
+    renderer = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None))
+    html = ('<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body>'
+            '<p>Bilan : <a href="https://exemple.fr/a?b=c">Quoi ?</a></p></body></html>')
+    reader = PdfReader(io.BytesIO(renderer.render(html)))
+    assert f"Bilan{NBSP}:" in reader.pages[0].extract_text()
+    uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
+    assert uris == ["https://exemple.fr/a?b=c"]
+
+
+# ---- options and errors -----------------------------------------------------------------------
+
+def test_unknown_territory_says_did_you_mean(fixture_atlas, tmp_path):
+    with pytest.raises(AtlasError, match="did you mean grand-besancon-metropole"):
+        write_reports(fixture_atlas, tmp_path, ["grand-besancon"], pictures={})
+    assert check_territory_ids(fixture_atlas, ["doubs", "doubs"]) == ["doubs"]
+    assert not list(tmp_path.iterdir())
+
+
+def test_unknown_variant_is_a_clear_error():
+    with pytest.raises(AtlasError, match="did you mean pdf/a-3u"):
+        check_variant("pdf/a3u")
+
+
+def test_pdfa_variant(fixture_atlas, tmp_path):
+    path = write_reports(fixture_atlas, tmp_path, ["doubs"], whole_atlas=False, variant="pdf/a-3u",
+                         jobs=1, pictures={})[0]
+    reader = PdfReader(path)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="U"' in xmp
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # still tagged
+
+
+def test_atlas_pickles_for_worker_processes(fixture_atlas):
+    import pickle
+
+    assert pickle.loads(dump_atlas(fixture_atlas)) == fixture_atlas
+
+
+def test_cli_parallel_matches_serial_and_reports_errors(fixture_atlas_dir, fixture_reports, tmp_path,
+                                                        monkeypatch, capsys):
+    from generator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")  # 2025-11-26, the fixture's build date
+    out = tmp_path / "pdf"
+    assert main(["pdf", "--territories", str(fixture_atlas_dir), "--out", str(out), "--jobs", "2",
+                 "doubs", "ornans", "--atlas"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["atlas.pdf", "doubs.pdf", "ornans.pdf"]
+    # Pictures were drawn for this run: compare text, not bytes, with the picture-less build.
+    assert text_of(out / "doubs.pdf").split("Identité")[0] == text_of(fixture_reports["doubs"]).split("Identité")[0]
+    capsys.readouterr()
+    assert main(["pdf", "--territories", str(fixture_atlas_dir), "--out", str(out), "dubs"]) == 1
+    err = capsys.readouterr().err
+    assert "no territory with id 'dubs'" in err and "did you mean doubs" in err
+    assert "Traceback" not in err
+
+
+def test_pictures_are_figures_with_their_text_alternative(fixture_atlas, tmp_path):
+    import generator.pictures as pictures_module
+    from generator.pdf import picture_keys
+
+    keys = [k for k in picture_keys([TERRITORY], False) if k in set(pictures_module.picture_keys(fixture_atlas))]
+    assert keys
+    pictures = pictures_module.draw_pictures(fixture_atlas, cache_dir=tmp_path / "cache", keys=keys,
+                                             jobs=1, progress=False)
+    path = write_reports(fixture_atlas, tmp_path / "out", [TERRITORY], whole_atlas=False, jobs=1,
+                         pictures=pictures)[0]
+    reader = PdfReader(path)
+    alts = [str(f.get("/Alt")) for f in struct_elements(reader, "/Figure")]
+    assert sorted(alts) == sorted(p.alt for p in pictures.values())
+    text = text_of(path)
+    for picture in pictures.values():
+        assert normalize(picture.title) in text  # the caption
