@@ -207,13 +207,13 @@ class Pages:
             parts.append("consulté le " + text.md_text(formats.long_date(src.accessed)))
         return Markup(", ".join(parts))
 
-    def fact(self, f: Fact | None, with_source: bool = True) -> Markup:
+    def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None) -> Markup:
         """A fact the French way with its year, its source and its marks (unsourced, old)."""
         if f is None:
             return Markup("—")
-        value = text.md_text(formats.with_unit(f.value, f.unit))
+        value = text.md_text(formats.with_unit(f.value, f.unit or unit))
         bits = [value]
-        if f.year is not None:
+        if with_year and f.year is not None:
             bits.append(f"({f.year})")
         if f.note:
             bits.append("— " + text.md_text(f.note))

@@ -47,12 +47,13 @@ def page_url(path: str) -> str:
 
 def relative_href(from_page: str, target: str) -> str:
     """An href from the built page of `from_page` to the built URL of `target` (for raw HTML)."""
-    here = posixpath.dirname(page_url(from_page).rstrip("/") + "/x")
-    there = page_url(target)
-    rel = posixpath.relpath(there or ".", here or ".")
+    here = "/" + page_url(from_page)
+    here_dir = here if here.endswith("/") else posixpath.dirname(here)
+    there = "/" + page_url(target)
+    rel = posixpath.relpath(there, here_dir)
     if there.endswith("/") and not rel.endswith("/"):
         rel += "/"
-    return rel
+    return "./" if rel == "./" or rel == "." else rel
 
 
 def relative_file(from_page: str, target: str) -> str:

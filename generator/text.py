@@ -40,7 +40,8 @@ __all__ = [
 # Markdown parser passes through as text and the browser shows as the original character.
 _MD_SPECIAL = set("\\`*_{}[]#+!|<>&\"~^=$@")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACE = re.compile(r"\s+")
+# Runs of spaces and line breaks; no-break spaces (French number and unit separators) are kept.
+_SPACE = re.compile("[ \t\n\r\f\v\u0085\u2028\u2029]+")
 
 
 def plain(value: object) -> str:
@@ -106,7 +107,7 @@ def safe_url(value: object) -> str | None:
     to the web.
     """
     text = plain(value)
-    if not text or any(c.isspace() for c in text):
+    if not text or any(c.isspace() for c in text):  # no space of any kind inside a URL
         return None
     try:
         parts = urlsplit(text)

@@ -102,3 +102,7 @@ def test_attr_and_yaml_string_escape_quotes_and_newlines() -> None:
 
 def test_markdown_to_text_drops_markup() -> None:
     assert text.markdown_to_text("**Gras** <script>x</script> [lien](https://x.org)") == "Gras <script>x</script> lien"
+
+
+def test_plain_keeps_french_no_break_spaces() -> None:
+    assert text.plain("462\u202f000\u00a0habitants\n  ok") == "462\u202f000\u00a0habitants ok"

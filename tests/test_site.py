@@ -1,0 +1,231 @@
+"""The generated docs folder of the fixture atlas: golden tree, escaping in context, outputs.
+
+The golden tree (tests/golden/site/) holds the generated Markdown and data files of the fixture
+atlas, without pictures (their drawing belongs to generator.pictures) and without the fact-sheet
+reference (its text comes from generator.schema). Refresh it with `pytest --update-golden`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.errors import AtlasError
+from generator.outputs import Output, check_unique, write_tree
+from generator.pages import Pages, SiteOptions, quality_table
+from generator.site import site_outputs
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
+INTRO = "# Atlas des territoires de demain\n\nIntroduction écrite à la main pour les tests.\n"
+EXCLUDED = ("assets/", "reference/fiches.md")
+
+
+def _options(**kw) -> SiteOptions:
+    base = dict(repo_url="https://example.org/atlas/depot", sheet_edit_uri="edit/main/", intro=INTRO,
+                has_contribuer=True)
+    base.update(kw)
+    return SiteOptions(**base)
+
+
+def _generated(atlas, tmp_path: Path) -> dict[str, bytes]:
+    content = tmp_path / "content"
+    content.mkdir(exist_ok=True)
+    outs = site_outputs(atlas, content, _options(), pictures={}, schemas=None)
+    return {o.path: o.data for o in outs if not o.path.startswith(EXCLUDED)}
+
+
+def test_golden_tree(fixture_atlas, tmp_path: Path, update_golden: bool) -> None:
+    files = _generated(fixture_atlas, tmp_path)
+    if update_golden:
+        if GOLDEN.exists():
+            for old in sorted(GOLDEN.rglob("*"), reverse=True):
+                old.unlink() if old.is_file() else old.rmdir()
+        for path, data in files.items():
+            target = GOLDEN / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        pytest.skip("golden tree rewritten")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(files) == sorted(expected), "pages added or removed: run pytest --update-golden and review"
+    for path in files:
+        assert files[path].decode() == expected[path].decode(), f"{path} differs from the golden file"
+
+
+def test_generation_is_deterministic(fixture_atlas, tmp_path: Path) -> None:
+    assert _generated(fixture_atlas, tmp_path) == _generated(fixture_atlas, tmp_path)
+
+
+def test_territory_page_shows_facts_the_french_way(fixture_atlas) -> None:
+    pages = Pages(fixture_atlas, _options())
+    t = fixture_atlas.territories["grand-besancon-metropole"]
+    page = pages.territory_page(t).data.decode()
+    body = page.split("---\n", 2)[2].lstrip("\n")
+    assert body.startswith("# Grand Besançon Métropole\n")  # the h1 comes first: MkDocs takes it as the title
+    pop = t.population
+    from generator import formats
+    assert formats.population(pop.value) in page  # "196 000 habitants" with a no-break space
+    assert f"({pop.year})" in page
+    assert "source : [" in page
+    assert "atlas-badge--unsourced" in page  # an unsourced fact is marked
+    assert "atlas-badge--old" in page  # the 2015 figure is old at the fixture's build date
+    assert "[Doubs](doubs.md)" in page  # parent and breadcrumb
+    assert "[Ornans](ornans.md)" in page  # child
+    assert "https://example.org/atlas/depot/edit/main/" + t.path in page  # edit this sheet
+    assert "edit_url: \"https://example.org/atlas/depot/edit/main/" + t.path + '"' in page
+    assert "pdf/" not in page  # no PDF built: no dead link
+
+
+def test_pdf_link_only_when_the_pdf_exists(fixture_atlas) -> None:
+    pages = Pages(fixture_atlas, _options(pdf_ids=frozenset({"doubs"})))
+    assert "[État des lieux en PDF](../pdf/doubs.pdf)" in pages.territory_page(fixture_atlas.territories["doubs"]).data.decode()
+    assert "pdf" not in pages.territory_page(fixture_atlas.territories["ornans"]).data.decode().split("À propos")[1]
+
+
+def test_hub_page_lists_partners_and_hubs_that_name_it(fixture_atlas) -> None:
+    pages = Pages(fixture_atlas, _options())
+    for hub_id, named in fixture_atlas.named_by.items():
+        page = pages.hub_page(fixture_atlas.hubs[hub_id]).data.decode()
+        assert "Lieux qui le citent comme partenaire" in page
+        for other in named:
+            assert f"(../hubs/{other}.md)" in page or f"({other}.md)" in page
+        for partner in fixture_atlas.partners_of.get(hub_id, ()):
+            assert f'href="../{partner}/"' in page
+
+
+def test_pillar_page_ranks_by_rating(fixture_atlas) -> None:
+    pages = Pages(fixture_atlas, _options())
+    page = pages.pillar_page("health").data.decode()
+    rated = [t for t in fixture_atlas.territories.values()
+             if t.pillars.get("health") and t.pillars["health"].rating is not None]
+    ranks = [page.index(f"({t.id}.md") if f"({t.id}.md" in page else page.index(f"../territoires/{t.id}.md") for t in rated]
+    order = [t for _, t in sorted(zip(ranks, rated), key=lambda x: x[0])]
+    ratings = [t.pillars["health"].rating for t in order]
+    assert ratings == sorted(ratings, reverse=True)
+
+
+def test_quality_lists_the_sheets_that_most_need_work_first(fixture_atlas) -> None:
+    rows = quality_table(fixture_atlas)
+    assert [r.completeness for r in rows] == sorted(r.completeness for r in rows)
+    unsourced = sum(len(r.unsourced) for r in rows)
+    assert unsourced == sum(1 for _, _, f in fixture_atlas.facts() if not f.sourced)
+
+
+def test_open_data_files_hold_the_atlas(fixture_atlas) -> None:
+    from generator import opendata
+    doc = json.loads(opendata.atlas_json(fixture_atlas))
+    assert [t["id"] for t in doc["territories"]] == list(fixture_atlas.territories)
+    assert len(doc["partnerships"]) == len(fixture_atlas.partnerships)
+    rows = list(csv.DictReader(io.StringIO(opendata.hubs_csv(fixture_atlas).decode())))
+    assert [r["id"] for r in rows] == list(fixture_atlas.hubs)
+    geo = json.loads(opendata.hubs_geojson(fixture_atlas))
+    with_coords = [h for h in fixture_atlas.hubs.values() if h.coordinates]
+    assert len(geo["features"]) == len(with_coords)
+    first = with_coords[0]
+    assert geo["features"][0]["geometry"]["coordinates"] == [first.coordinates[1], first.coordinates[0]]
+
+
+def test_csv_cells_cannot_run_as_formulas() -> None:
+    from generator.opendata import _cell
+    assert _cell("=HYPERLINK(\"http://x\")").startswith("'=")
+    assert _cell("+33 1") == "'+33 1"
+    assert _cell(-3) == "-3"
+
+
+def test_reference_page_lists_every_schema_field(fixture_atlas) -> None:
+    from generator.site import load_schemas
+    schemas = load_schemas()
+    if schemas is None:
+        pytest.skip("generator.schema has no json_schemas")
+    page = Pages(fixture_atlas, _options(), schemas=schemas).reference_page().data.decode()
+    for field in schemas["hub"]["properties"]:
+        assert field.replace("_", "&#95;") in page
+
+
+@dataclass
+class _Pic:
+    key: str
+    filename: str
+    svg: bytes
+    title: str
+    alt: str
+    table_headers: tuple
+    table_rows: tuple
+
+
+def test_pictures_are_placed_with_alt_text_and_a_data_table(fixture_atlas, tmp_path: Path) -> None:
+    pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte <des> lieux", 'Carte "alt" & <b>',
+               ("Lieu", "Nombre"), (("A | B", "3"),))
+    content = tmp_path / "content"
+    content.mkdir()
+    outs = {o.path: o for o in site_outputs(fixture_atlas, content, _options(), {"home/map": pic})}
+    assert outs["assets/pictures/home/map.svg"].data == b"<svg/>"
+    home = outs["index.md"].data.decode()
+    assert '<img src="assets/pictures/home/map.svg" alt="Carte &quot;alt&quot; &amp; &lt;b&gt;"' in home
+    assert "<summary>Données du graphique : Carte &lt;des&gt; lieux</summary>" in home
+    assert "<td>A &#124; B</td>" in home
+
+
+def test_missing_pictures_are_tolerated(fixture_atlas) -> None:
+    page = Pages(fixture_atlas, _options(), pictures={}).home_page().data.decode()
+    assert "<figure" not in page
+
+
+def test_two_outputs_with_one_path_are_an_error() -> None:
+    with pytest.raises(AtlasError, match="same path"):
+        check_unique([Output("a/b.md", b"1"), Output("a/b.md", b"2")])
+    with pytest.raises(AtlasError, match="same path"):
+        check_unique([Output("a/B.md", b"1"), Output("a/b.md", b"2")])
+
+
+def test_content_page_colliding_with_a_generated_page_is_an_error(fixture_atlas, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "territoires").mkdir(parents=True)
+    (content / "territoires" / "index.md").write_text("# Collision\n")
+    with pytest.raises(AtlasError, match="same path"):
+        site_outputs(fixture_atlas, content, _options(), {})
+
+
+@pytest.mark.parametrize("path", ["../x.md", "/etc/passwd", "a/../../x", "a\\b", "a\x00b", "", "a//b", "x" * 300])
+def test_paths_cannot_leave_the_output_folder(path: str) -> None:
+    with pytest.raises(AtlasError):
+        Output(path, b"")
+
+
+def test_ids_that_are_not_slugs_make_no_page() -> None:
+    from generator.pages import hub_path, territory_path
+    for bad in ["../etc", "a/b", "A", "x" * 81, "a\x00"]:
+        with pytest.raises(AtlasError):
+            territory_path(bad)
+        with pytest.raises(AtlasError):
+            hub_path(bad)
+
+
+def test_write_tree_leaves_unchanged_files_untouched_and_prunes_stale_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    write_tree([Output("a.md", b"A"), Output("sub/b.md", b"B")], folder)
+    (folder / "hand.txt").write_text("not generated")
+    before = (folder / "a.md").stat().st_mtime_ns
+    import os
+    os.utime(folder / "a.md", ns=(before - 10_000_000_000, before - 10_000_000_000))
+    old = (folder / "a.md").stat().st_mtime_ns
+    stats = write_tree([Output("a.md", b"A"), Output("c.md", b"C")], folder)
+    assert stats.unchanged == ["a.md"] and stats.written == ["c.md"] and stats.removed == ["sub/b.md"]
+    assert (folder / "a.md").stat().st_mtime_ns == old
+    assert not (folder / "sub").exists()
+    assert (folder / "hand.txt").exists()
+
+
+def test_write_tree_refuses_a_symbolic_link_out_of_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (folder / "link").symlink_to(outside)
+    with pytest.raises(AtlasError):
+        write_tree([Output("link/x.md", b"x")], folder)
+    assert not (outside / "x.md").exists()
