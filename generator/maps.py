@@ -39,6 +39,12 @@ def coordinate(value: float) -> str:
     return formats.number(round(value, 4))
 
 
+def position(lat: float, lon: float) -> str:
+    """`47,24 N, 6,02 E`; south and west the French way (S, O)."""
+    return (f"{coordinate(abs(lat))}{formats.NBSP}{'N' if lat >= 0 else 'S'}, "
+            f"{coordinate(abs(lon))}{formats.NBSP}{'E' if lon >= 0 else 'O'}")
+
+
 def _view_of(lat: float, lon: float) -> str | None:
     """Which panel of the France map shows a point: "metro", an overseas code, or None (off the map)."""
     west, south, east, north = METRO
@@ -158,7 +164,8 @@ def density_spec(atlas: Atlas) -> Spec:
     classes = {}
     for code, value in density.items():
         classes[code] = 0 if value == 0 else next(i + 1 for i, b in enumerate(breaks) if value <= b + 1e-9)
-    legend = ["0"] + [f"{formats.number(lo, 1)} à {formats.number(hi, 1)}"
+    legend = ["0"] + [(f"plus de 0 à {formats.number(hi, 1)}" if lo == 0 else
+                       f"{formats.number(lo, 1)} à {formats.number(hi, 1)}")
                       for lo, hi in zip([0.0] + breaks[:-1], breaks)]
     rows = []
     for code in sorted(set(counts) | set(populations), key=lambda c: (deps[c].name, c)):
@@ -212,7 +219,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
                      f"({outline.code}), est surligné")
     alt = f"Carte de localisation, {territory.name} : {shown}"
     if centre is not None and (located is None or not located.own):
-        alt += f", son chef-lieu marqué d'une étoile ({coordinate(centre[0])} N, {coordinate(centre[1])} E)"
+        alt += f", son chef-lieu marqué d'une étoile ({position(*centre)})"
     alt += f" ; {plural(len(points), *PLACED)}"
     if points:
         alt += " : " + enumerate_fr(sorted(p["label"] for p in points))
@@ -236,7 +243,7 @@ def hub_locator_spec(atlas: Atlas, hub_id: str) -> Spec | None:
         return None
     lat, lon = hub.coordinates
     dep = geo.departement_of_hub(atlas, hub)
-    alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {coordinate(lat)} N, {coordinate(lon)} E"
+    alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {position(lat, lon)}"
     if dep is not None:
         alt += f", dans le département {geo.layer('departements')[dep].name} ({dep}), surligné"
     alt += ". " + CREDIT
@@ -347,6 +354,8 @@ def draw_base(ax: Any, bounds: tuple[float, float, float, float], simple: bool,
 def draw_points(ax: Any, points: list[dict[str, Any]], lat0: float, size: float = 22,
                 labels: bool = False) -> None:
     """Hubs as points, shaped and coloured by status (shape keeps them apart without colour)."""
+    all_xy: list[tuple[float, float]] = []
+    names: list[str] = []
     for status in STATUSES:
         chosen = [p for p in points if p["status"] == status]
         if not chosen:
@@ -354,10 +363,20 @@ def draw_points(ax: Any, points: list[dict[str, Any]], lat0: float, size: float 
         xy = [geo.project(p["lon"], p["lat"], lat0) for p in chosen]
         ax.scatter([x for x, _ in xy], [y for _, y in xy], s=size, marker=MARKERS[status],
                    facecolors=STATUS_COLOURS[status], edgecolors="white", linewidths=0.6, zorder=5)
-        if labels:
-            for (x, y), p in zip(xy, chosen):
-                ax.annotate(shorten(p["label"], 28), (x, y), xytext=(4, 3), textcoords="offset points",
-                            fontsize=6.5, color=INK, zorder=6)
+        all_xy += xy
+        names += [p["label"] for p in chosen]
+    if labels:
+        _labels(ax, all_xy, names)
+
+
+def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> None:
+    """Names beside the points, alternately right and left from north to south, so neighbours part."""
+    order = sorted(range(len(xy)), key=lambda i: (-xy[i][1], xy[i][0]))
+    for rank, i in enumerate(order):
+        right = rank % 2 == 0
+        ax.annotate(shorten(names[i], 28), xy[i], xytext=(5 if right else -5, 4 if right else -4),
+                    textcoords="offset points", ha="left" if right else "right", va="bottom" if right else "top",
+                    fontsize=6.5, color=INK, zorder=6)
 
 
 def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01) -> None:
@@ -425,8 +444,12 @@ def draw_density(data: dict[str, Any]) -> bytes:
     return svg_bytes(fig)
 
 
-def draw_locator(data: dict[str, Any]) -> bytes:
-    """Two panels: where it is in France (skipped overseas), and a close view with the hubs."""
+def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollection | None]:
+    """Two panels: where it is in France (skipped overseas), and a close view with the hubs.
+
+    Returns the figure, the close view's axes, its projection latitude and the highlighted outline,
+    so that tests can check where things were drawn.
+    """
     points, centre = data["points"], data["centre"]
     outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
     if outline is not None:
@@ -443,9 +466,11 @@ def draw_locator(data: dict[str, Any]) -> bytes:
     fig = new_figure(6.4, 3.6)
     zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9) if in_metro else (0.02, 0.08, 0.96, 0.9))
     lat0 = draw_base(zoom, bounds, simple=False, clip=True)
+    highlight = None
     if outline is not None:
-        zoom.add_collection(_outline_collection([outline], lat0, facecolors=HIGHLIGHT_FILL, edgecolors=HIGHLIGHT,
-                                                linewidths=1.6, zorder=3))
+        highlight = _outline_collection([outline], lat0, facecolors=HIGHLIGHT_FILL, edgecolors=HIGHLIGHT,
+                                        linewidths=1.6, zorder=3)
+        zoom.add_collection(highlight)
     draw_points(zoom, points, lat0, size=30, labels=data["labels"])
     if centre:
         x, y = geo.project(centre[1], centre[0], lat0)
@@ -463,7 +488,11 @@ def draw_locator(data: dict[str, Any]) -> bytes:
         over.set_axis_off()
     _status_legend(fig, points)
     _credit(fig)
-    return svg_bytes(fig)
+    return fig, zoom, lat0, highlight
+
+
+def draw_locator(data: dict[str, Any]) -> bytes:
+    return svg_bytes(locator_figure(data)[0])
 
 
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {

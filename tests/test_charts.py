@@ -1,0 +1,147 @@
+"""The data behind each chart, its words (title, alt, table) and its drawing, not its pixels."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import charts, formats
+from generator.drawing import STYLE, french_axis, new_figure, svg_bytes, style
+from generator.pictures import picture_keys, picture_spec, render
+
+from picture_atlas import DOLLAR_NAME, make_atlas
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return make_atlas()
+
+
+def test_pillars_keep_not_assessed_apart_from_zero(atlas):
+    spec = picture_spec(atlas, "territory/gbm/pillars")
+    territory, parent = spec.data["series"]
+    assert territory == {"name": "Grand Besançon Métropole", "ratings": [3, 4, 4, 0, None]}
+    assert parent == {"name": "Doubs", "ratings": [2, 4, None, None, None]}
+    assert spec.table_headers == ("Pilier", "Grand Besançon Métropole", "Doubs")
+    assert spec.table_rows[3] == ("Identité", "0/5", "non évalué")
+    assert spec.table_rows[4] == ("Environnement", "non évalué", "non évalué")
+    assert spec.alt.startswith("Grand Besançon Métropole, cinq piliers notés de 0 à 5 : Métropolisation 3/5, "
+                               "Santé 4/5, Savoirs 4/5, Identité 0/5, Environnement non évalué.")
+    assert "Pour comparaison, Doubs (département) : Métropolisation 2/5" in spec.alt
+    assert spec.title == "Profil des cinq piliers : Grand Besançon Métropole"
+
+
+def test_pillars_drawing_marks_zero_and_not_assessed_differently(atlas):
+    svg = render("pillars", picture_spec(atlas, "territory/gbm/pillars").data).decode()
+    # text is drawn as paths, with the text itself kept in an XML comment
+    assert svg.count("<!-- non évalué -->") == 4  # one empty box per missing rating (1 + 3)
+    assert "<!-- 0/5 -->" in svg
+
+
+def test_pillars_without_rated_parent_show_one_series(atlas):
+    spec = picture_spec(atlas, "territory/reunion/pillars")  # no parent
+    assert len(spec.data["series"]) == 1 and spec.table_headers == ("Pilier", "La Réunion")
+    spec = picture_spec(atlas, "territory/bfc/pillars")  # région: no parent
+    assert "Pour comparaison" not in spec.alt
+
+
+def test_hubs_by_type_count_every_type_and_the_hubs_below(atlas):
+    spec = picture_spec(atlas, "territory/bfc/hubs-by-type")
+    # the région counts the hubs of its départements and EPCI (hubs_within), not Run Lab overseas
+    assert dict(zip(spec.data["labels"], spec.data["values"])) == {
+        "Fab Lab": 2, "Tiers-lieu": 2, "Living Lab": 1, "Incubateur": 1}
+    assert spec.table_rows[0] == ("Fab Lab", "2")
+    assert "(5\u00a0lieux ; un lieu peut avoir plusieurs types)" in spec.alt
+    home = picture_spec(atlas, "home/hubs-by-type")
+    assert sum(home.data["values"]) == 7  # 6 hubs, one of them with two types
+
+
+def test_hubs_by_status_show_every_status(atlas):
+    spec = picture_spec(atlas, "territory/gbm/hubs-by-status")
+    assert spec.data["labels"] == ["En activité", "En projet", "Fermé"]
+    assert spec.data["values"] == [2, 0, 0]
+    assert spec.alt.endswith("en activité 2, en projet 0 et fermé 0.")
+
+
+def test_founded_per_year_fills_the_gaps(atlas):
+    spec = picture_spec(atlas, "home/founded")
+    assert spec.data["years"] == list(range(2010, 2017))
+    assert spec.data["values"] == [1, 0, 0, 0, 2, 0, 1]
+    assert ("2014", "2") in spec.table_rows
+    assert "2\u00a0lieux sans année de création connue" in spec.alt
+
+
+def test_ranking_orders_by_rating_with_shared_ranks(atlas):
+    spec = picture_spec(atlas, "pillar/metropolisation/departement")
+    assert spec.table_rows == (("1", "Doubs", "2/5"), ("1", "Jura", "2/5"), ("3", "La Réunion", "1/5"))
+    health = picture_spec(atlas, "pillar/health/departement")
+    assert [row[1] for row in health.table_rows] == ["Doubs", "Jura"]
+    assert health.alt.endswith("Non évalués : La Réunion.")
+
+
+def test_pillar_keys_only_for_levels_with_a_rating(atlas):
+    keys = picture_keys(atlas)
+    assert "pillar/knowledge/region" in keys
+    assert "pillar/environment/region" not in keys
+    assert not any(k.startswith("pillar/") and k.endswith("/commune") for k in keys)
+
+
+def test_network_of_a_territory_brings_its_partners_from_elsewhere(atlas):
+    spec = picture_spec(atlas, "territory/gbm/network")
+    nodes = {n["id"]: n for n in spec.data["nodes"]}
+    assert set(nodes) == {"fablab", "living", "incubator", "dollar", "jura-lab"}
+    assert sorted(h for h, n in nodes.items() if n["outside"]) == ["dollar", "incubator", "jura-lab"]
+    assert sorted(map(tuple, spec.data["edges"])) == sorted(
+        [("dollar", "fablab"), ("fablab", "incubator"), ("fablab", "living"), ("jura-lab", "living")])
+    assert ("Jura Lab", "Jura", "Living Lab Santé", "Grand Besançon Métropole") in spec.table_rows
+    assert "5\u00a0lieux reliés par 4\u00a0partenariats, dont 3\u00a0lieux partenaires d'autres territoires" in spec.alt
+
+
+def test_network_only_where_hubs_have_partners(atlas):
+    keys = picture_keys(atlas)
+    assert "territory/jura/network" in keys and "home/network" in keys
+    assert "territory/reunion/network" not in keys  # its hub has no partner
+    assert "territory/ornans/network" not in keys  # no hub
+
+
+def test_network_layout_is_seeded(atlas):
+    data = picture_spec(atlas, "home/network").data
+    nodes = [n["id"] for n in data["nodes"]]
+    assert charts.network_layout(nodes, data["edges"]) == charts.network_layout(nodes, data["edges"])
+
+
+def test_node_styles_differ_per_type(atlas):
+    legend = picture_spec(atlas, "home/network").data["legend"]
+    styles = [(e["colour"], e["marker"]) for e in legend]
+    assert len(set(styles)) == len(styles)
+
+
+def test_dollar_in_a_name_stays_text(atlas):
+    spec = picture_spec(atlas, "territory/doubs/network")
+    assert STYLE["text.parse_math"] is False
+    svg = render(spec.kind, spec.data).decode()  # mathtext would raise on \invalidcmd
+    assert r"Lab $\invalidcmd$ &amp; $x^2$" in svg  # the label, as an XML comment beside its glyphs
+    assert DOLLAR_NAME in spec.alt
+
+
+def test_axis_numbers_are_french():
+    with style():
+        fig = new_figure(3, 2)
+        ax = fig.add_subplot()
+        ax.bar([0, 1], [1500, 12000])
+        ax.set_yticks([0, 5000, 10000])
+        french_axis(ax.yaxis, integer=False)
+        fig.canvas.draw()
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        svg_bytes(fig)
+    assert labels == ["0", "5\u202f000", "10\u202f000"]
+    assert labels[2] == formats.number(10000)
+
+
+def test_tables_are_rectangular_and_alts_plain(atlas):
+    for key in picture_keys(atlas):
+        spec = picture_spec(atlas, key)
+        assert spec.title and spec.alt
+        assert all(len(row) == len(spec.table_headers) for row in spec.table_rows), key
+        assert not re.search(r"<[a-z/]", spec.alt.replace(DOLLAR_NAME, "")), key

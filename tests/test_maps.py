@@ -1,0 +1,111 @@
+"""Maps: boundaries matched by code, points placed where they are, hubs without coordinates listed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator import geo, maps
+from generator.drawing import ATTRIBUTION, style
+from generator.pictures import picture_keys, picture_spec
+
+from picture_atlas import BESANCON, make_atlas
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return make_atlas()
+
+
+def test_committed_boundaries_cover_france_with_their_attribution():
+    assert len(geo.layer("departements")) == 101
+    assert len(geo.layer("regions")) == 18
+    assert set(geo.OVERSEAS) <= set(geo.layer("departements"))
+    assert {"242500361", "200046977"} <= set(geo.layer("epci"))  # Grand Besançon, Métropole de Lyon
+    for name in geo.LAYERS:
+        raw = json.loads((geo.GEODATA / f"{name}.geojson").read_text(encoding="utf-8"))
+        assert raw["attribution"] == ATTRIBUTION
+    assert ATTRIBUTION in (geo.GEODATA / "ATTRIBUTION").read_text(encoding="utf-8")
+
+
+def test_points_fall_in_their_departement():
+    assert geo.departement_at(*BESANCON) == "25"
+    assert geo.departement_at(48.8566, 2.3522) == "75"
+    assert geo.departement_at(-20.88, 55.45) == "974"
+    assert geo.departement_at(41.9192, 8.7386) == "2A"  # Ajaccio, on the coast
+    assert geo.departement_at(51.5, -0.12) is None  # London
+
+
+def test_besancon_is_drawn_inside_the_doubs_outline(atlas):
+    spec = picture_spec(atlas, "hub/fablab/locator")
+    assert spec.data["outline"] == ["departements", "25"]
+    with style():
+        fig, ax, lat0, highlight = maps.locator_figure(spec.data)
+        fig.canvas.draw()
+        to_screen = ax.transData
+        x, y = to_screen.transform(geo.project(BESANCON[1], BESANCON[0], lat0))
+        (drawn,) = highlight.get_paths()
+        outline_on_screen = drawn.transformed(highlight.get_transform())
+        assert outline_on_screen.contains_point((x, y))
+        jura = geo.layer("departements")["39"].path(lat0).transformed(to_screen)
+        assert not jura.contains_point((x, y))
+        # the hub's marker is drawn at that very place
+        offsets = [c.get_offsets() for c in ax.collections if len(c.get_offsets()) == 1]
+        assert any(abs(to_screen.transform(o[0])[0] - x) < 0.01 for o in offsets)
+
+
+def test_territory_outlines_are_matched_by_code(atlas):
+    t = atlas.territories
+    assert geo.territory_outline(atlas, t["gbm"]) == geo.Located("epci", "242500361", True)
+    assert geo.territory_outline(atlas, t["doubs"]) == geo.Located("departements", "25", True)
+    assert geo.territory_outline(atlas, t["bfc"]) == geo.Located("regions", "27", True)
+    # a commune has no outline of its own: its département's, found from its INSEE code
+    assert geo.territory_outline(atlas, t["ornans"]) == geo.Located("departements", "25", False)
+
+
+def test_territory_locator_lists_its_hubs(atlas):
+    spec = picture_spec(atlas, "territory/doubs/locator")
+    assert sorted(p["label"] for p in spec.data["points"]) == ["Fablab de Besançon", "Lab $\\invalidcmd$ & $x^2$",
+                                                              "Living Lab Santé"]
+    assert ("Ancien incubateur", "Doubs", "Fermé", "non renseignée", "non renseignée") in spec.table_rows
+    assert "Sans coordonnées, donc non placés : Ancien incubateur." in spec.alt
+    assert ATTRIBUTION in spec.alt
+    ornans = picture_spec(atlas, "territory/ornans/locator")
+    assert "le département qui le contient, Doubs (25), est surligné" in ornans.alt
+
+
+def test_a_hub_without_coordinates_is_listed_never_placed(atlas):
+    keys = picture_keys(atlas)
+    assert "hub/incubator/locator" not in keys
+    assert "hub/fablab/locator" in keys
+    france = picture_spec(atlas, "home/map")
+    assert "Ancien incubateur" not in [p["label"] for p in france.data["points"]]
+    assert len(france.data["points"]) == 5
+    assert "Sans coordonnées, donc non placés : Ancien incubateur." in france.alt
+    assert ("Ancien incubateur", "Doubs", "Fermé", "non renseignée", "non renseignée") in france.table_rows
+
+
+def test_overseas_hubs_go_to_their_inset(atlas):
+    france = picture_spec(atlas, "home/map")
+    assert "(dont 1 outre-mer)" in france.alt
+    views = {p["label"]: maps._view_of(p["lat"], p["lon"]) for p in france.data["points"]}
+    assert views["Run Lab"] == "974" and views["Jura Lab"] == "metro"
+    run = picture_spec(atlas, "hub/run-lab/locator")
+    assert "20,88\u00a0S, 55,45\u00a0E" in run.alt and "La Réunion (974)" in run.alt
+
+
+def test_density_uses_sheet_populations_and_skips_closed_hubs(atlas):
+    spec = picture_spec(atlas, "home/density")
+    rows = {row[0]: row for row in spec.table_rows}
+    # Doubs: 200 000 inhabitants (test sheet), 3 hubs open or planned (the closed one is left out)
+    assert rows["Doubs (25)"] == ("Doubs (25)", "3", "200\u202f000", "1,50")
+    assert spec.data["classes"]["25"] == 4
+    assert rows["Jura (39)"][2:] == ("non renseignée", "non calculée")
+    assert "39" not in spec.data["classes"]
+    assert "Lieux dans des départements sans population renseignée : Jura 1 et La Réunion 1." in spec.alt
+
+
+def test_density_breaks():
+    assert maps.density_breaks([]) == []
+    assert maps.density_breaks([0.0, 1.5]) == [0.4, 0.8, 1.2, 1.5]

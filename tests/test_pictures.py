@@ -1,0 +1,94 @@
+"""The picture contract: every key drawn, deterministic bytes, a cache that never draws twice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import pictures
+from generator.errors import AtlasError
+from generator.pictures import DrawStats, Picture, draw_pictures, picture_keys, picture_spec, render
+
+from picture_atlas import make_atlas
+
+SOME = ["territory/gbm/pillars", "home/hubs-by-status", "territory/doubs/network", "hub/fablab/locator",
+        "home/map"]
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return make_atlas()
+
+
+def test_two_renders_give_the_same_bytes(atlas):
+    for key in ("territory/gbm/pillars", "territory/doubs/network", "territory/gbm/locator", "home/density"):
+        spec = picture_spec(atlas, key)
+        first, second = render(spec.kind, spec.data), render(spec.kind, spec.data)
+        assert first == second, key
+        assert first.startswith(b"<?xml")
+        assert b"<dc:date>" not in first and b"Matplotlib" not in first
+
+
+def test_every_key_is_drawn_with_its_words(atlas, tmp_path: Path):
+    stats = DrawStats()
+    drawn = draw_pictures(atlas, cache_dir=tmp_path, progress=False, jobs=2, stats=stats)
+    assert list(drawn) == picture_keys(atlas)
+    assert stats.drawn == len(drawn) and stats.cached == 0
+    for key, picture in drawn.items():
+        assert isinstance(picture, Picture)
+        assert picture.key == key
+        assert picture.filename == f"assets/pictures/{key}.svg"
+        assert picture.svg.rstrip().endswith(b"</svg>")
+        assert picture.title and picture.alt and picture.table_headers
+
+
+def test_parallel_and_serial_drawings_are_identical(atlas, tmp_path: Path):
+    parallel = draw_pictures(atlas, cache_dir=tmp_path / "a", keys=SOME * 2, jobs=2, progress=False)
+    # fewer keys than SERIAL_BELOW: drawn in this process
+    serial = draw_pictures(atlas, cache_dir=tmp_path / "b", keys=SOME, jobs=1, progress=False)
+    assert {k: p.svg for k, p in parallel.items()} == {k: p.svg for k, p in serial.items()}
+
+
+def test_second_draw_draws_nothing(atlas, tmp_path: Path):
+    first = draw_pictures(atlas, cache_dir=tmp_path, keys=SOME, progress=False)
+    assert pictures.last_stats.drawn == len(SOME)
+    cached = sorted(p.name for p in tmp_path.iterdir())
+    assert len(cached) == 2 * len(SOME)  # one SVG and one JSON of words per picture
+    assert all(re.fullmatch(r"[0-9a-f]{64}\.(svg|json)", name) for name in cached)
+    stats = DrawStats()
+    second = draw_pictures(make_atlas(), cache_dir=tmp_path, keys=SOME, progress=False, stats=stats)
+    assert (stats.drawn, stats.cached) == (0, len(SOME))
+    assert second == first
+
+
+def test_a_change_redraws_only_what_depends_on_it(atlas, tmp_path: Path):
+    draw_pictures(atlas, cache_dir=tmp_path, progress=False, jobs=1)
+    renamed = make_atlas(**{"run-lab": {"name": "Run Lab 974"}})
+    stats = DrawStats()
+    draw_pictures(renamed, cache_dir=tmp_path, progress=False, jobs=1, stats=stats)
+    # a hub's name shows in the maps' tables and its locators; Run Lab has no partner, no chart names it
+    assert stats.drawn_keys == ["home/map", "hub/run-lab/locator", "territory/reunion/locator"]
+    assert "territory/gbm/pillars" not in stats.drawn_keys
+
+
+def test_a_spoiled_cache_entry_is_drawn_again(atlas, tmp_path: Path):
+    draw_pictures(atlas, cache_dir=tmp_path, keys=["home/founded"], progress=False)
+    for svg in tmp_path.glob("*.svg"):
+        svg.write_bytes(b"<?xml half")
+    stats = DrawStats()
+    again = draw_pictures(atlas, cache_dir=tmp_path, keys=["home/founded"], progress=False, stats=stats)
+    assert stats.drawn == 1 and again["home/founded"].svg.rstrip().endswith(b"</svg>")
+
+
+def test_an_unknown_key_is_a_clear_error(atlas, tmp_path: Path):
+    with pytest.raises(AtlasError, match="no picture 'territory/nowhere/pillars'"):
+        draw_pictures(atlas, cache_dir=tmp_path, keys=["territory/nowhere/pillars"], progress=False)
+    with pytest.raises(AtlasError):
+        draw_pictures(atlas, cache_dir=tmp_path, keys=["hub/incubator/locator"], progress=False)
+
+
+def test_the_fixture_atlas_draws(fixture_atlas, tmp_path: Path):
+    drawn = draw_pictures(fixture_atlas, cache_dir=tmp_path, progress=False, jobs=1)
+    assert "home/map" in drawn and "territory/grand-besancon-metropole/pillars" in drawn
