@@ -1,0 +1,242 @@
+"""Real site builds (MkDocs with mkdocs-material, --strict): fixture atlas, hostile atlas, determinism,
+unchanged files kept, a failed build that keeps the previous site."""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import hashlib
+import html.parser
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import run_build
+from generator.errors import AtlasError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EPOCH = "1764115200"  # 2025-11-26
+
+
+def _content(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.md").write_text("# Atlas des territoires de demain\n\nIntroduction.\n", encoding="utf-8")
+    (folder / "a-propos.md").write_text("# À propos\n\nPage écrite à la main.\n", encoding="utf-8")
+    return folder
+
+
+def _args(territories: Path, base: Path, content: Path, **kw) -> argparse.Namespace:
+    values = dict(territories=territories, docs_dir=base / "docs", site_dir=base / "site", pdf=False,
+                  pdf_variant=None, engine="mkdocs", jobs=1, no_site=False, content_dir=content, quiet=True)
+    values.update(kw)
+    return argparse.Namespace(**values)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("site")
+
+
+@pytest.fixture(scope="module")
+def built(workdir: Path) -> Path:
+    """The fixture atlas built once into workdir/a (the other tests read it)."""
+    mp = pytest.MonkeyPatch()
+    mp.chdir(workdir)
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        content = _content(workdir / "content")
+        assert run_build(_args(FIXTURES / "atlas", workdir / "a", content)) == 0
+    finally:
+        mp.undo()
+    return workdir / "a"
+
+
+def test_fixture_atlas_builds_with_mkdocs_strict(built: Path) -> None:
+    site = built / "site"
+    assert (site / "index.html").is_file()
+    for page in ["territoires/grand-besancon-metropole/index.html", "hubs/fablab-besancon/index.html",
+                 "comparaison/epci/index.html", "piliers/health/index.html", "reseau/index.html",
+                 "qualite/index.html", "donnees/index.html", "reference/fiches/index.html",
+                 "reference/methode/index.html", "parcourir/types/index.html", "a-propos/index.html"]:
+        assert (site / page).is_file(), page
+    for data in ["atlas.json", "territories.csv", "hubs.csv", "hubs.geojson"]:
+        assert (site / "donnees" / data).is_file()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in index
+    assert "fonts.googleapis" not in index and "fonts.gstatic" not in index
+    page = (site / "territoires/grand-besancon-metropole/index.html").read_text(encoding="utf-8")
+    assert "<title>Grand Besançon Métropole - Atlas des territoires de demain</title>" in page
+
+
+def test_site_loads_nothing_from_the_network(built: Path) -> None:
+    remote = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
+    for page in (built / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        found = [m.group(0) for m in remote.finditer(text) if 'rel="edit"' not in m.group(0)
+                 and "<a " not in m.group(0)]
+        assert not found, f"{page}: {found[:3]}"
+
+
+def test_search_is_french(built: Path) -> None:
+    import json
+    config = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    assert config["lang"] == ["fr"]
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical_and_unchanged_files_are_not_rewritten(built: Path, workdir: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    docs = built / "docs"
+    before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
+    first_site = _tree(built / "site")
+    # Same docs folder again: nothing is rewritten; the site is rebuilt aside and swapped in.
+    assert run_build(_args(FIXTURES / "atlas", built, workdir / "content")) == 0
+    after = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
+    assert before == after
+    assert _tree(built / "site") == first_site
+    # A fresh folder: the same bytes everywhere (docs and site).
+    assert run_build(_args(FIXTURES / "atlas", workdir / "b", workdir / "content")) == 0
+    assert _tree(workdir / "b" / "docs") == _tree(docs)
+    assert _tree(workdir / "b" / "site") == first_site
+
+
+def test_failed_build_keeps_the_previous_site(built: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    content = _content(workdir / "broken-content")
+    (content / "a-propos.md").write_text("# À propos\n\n[lien cassé](nulle-part.md)\n", encoding="utf-8")
+    base = workdir / "c"
+    assert run_build(_args(FIXTURES / "atlas", base, _content(workdir / "good-content"))) == 0
+    previous = _tree(base / "site")
+    with pytest.raises(AtlasError, match="previous site is unchanged"):
+        run_build(_args(FIXTURES / "atlas", base, content))
+    assert _tree(base / "site") == previous
+    assert not [p for p in base.iterdir() if p.name.startswith(".site.building-")]
+
+
+def test_invalid_sheets_build_nothing(workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    monkeypatch.chdir(workdir)
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURES / "atlas", sheets)
+    (sheets / "doubs" / "territory.yml").write_text("name: [\n", encoding="utf-8")
+    with pytest.raises(AtlasError):
+        run_build(_args(sheets, tmp_path / "out", _content(tmp_path / "content")))
+    assert not (tmp_path / "out" / "site").exists()
+
+
+# ---- hostile sheets ------------------------------------------------------------------------------
+
+class _Scan(html.parser.HTMLParser):
+    """Every element, attribute and text of a page, to look for anything a sheet made live."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._stack.append(tag)
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.problems.append(f"event handler {name}={value!r} on <{tag}>")
+            squashed = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+            if name in ("href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data") and \
+                    squashed.startswith(("javascript:", "data:", "vbscript:", "file:")):
+                self.problems.append(f"{name}={value!r} on <{tag}>")
+            if "alert(" in value and name in ("href", "src", "style", "action", "formaction", "srcdoc"):
+                self.problems.append(f"payload in attribute {name} of <{tag}>: {value!r}")
+        if tag in ("iframe", "object", "embed", "style", "base", "frame"):
+            self.problems.append(f"<{tag}> element")
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._stack[-1] = "heading"
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if "script" in self._stack and "alert(" in data:
+            self.problems.append(f"script with a payload: {data[:80]!r}")
+        if "heading" in self._stack and "Faux titre" in data:
+            self.problems.append(f"forged heading: {data!r}")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(workdir: Path) -> Path:
+    mp = pytest.MonkeyPatch()
+    mp.chdir(workdir)
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        assert run_build(_args(FIXTURES / "hostile", workdir / "h", _content(workdir / "content"))) == 0
+    finally:
+        mp.undo()
+    return workdir / "h" / "site"
+
+
+def test_hostile_sheets_build_and_nothing_of_them_is_live(hostile_site: Path) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 10
+    texts = []
+    for page in pages:
+        scan = _Scan()
+        raw = page.read_text(encoding="utf-8")
+        scan.feed(raw)
+        assert not scan.problems, f"{page.relative_to(hostile_site)}: {scan.problems[:5]}"
+        assert 'class="admonition' not in raw, f"{page}: a sheet made an admonition"
+        texts.append("".join(scan.text))
+    everything = "\n".join(texts)
+    # What the sheets wrote is shown as text, exactly.
+    assert "Terre <script>alert('nom')</script> | hostile $\\invalidcmd$ {{ 7*7 }}" in everything
+    assert "Atelier </title><script>alert('hub')</script> | $x$ {{ 7*7 }} # pas un titre" in everything
+    # No snippet include pasted a file of the build host into the site.
+    for secret in ("repositoryformatversion", "root:x:0:0", "site_name:", "[core]"):
+        assert secret not in everything, secret
+
+
+def test_hostile_page_title_and_heading_are_text(hostile_site: Path) -> None:
+    raw = (hostile_site / "hubs/atelier-piege/index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", raw, re.S).group(1)
+    assert "<" not in title and "alert" in title
+    scan = _Scan()
+    scan.feed(f"<p>{title}</p>")
+    assert "".join(scan.text).startswith("Atelier </title><script>alert('hub')</script>")
+
+
+def test_hostile_search_index_holds_escaped_text(hostile_site: Path) -> None:
+    import json
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            assert "<script" not in doc[field].lower(), (doc["location"], doc[field][:120])
+            assert not re.search(r"<[a-z][^>]*\son\w+=", doc[field], re.I), doc["location"]
+
+
+def test_hostile_links_are_only_http(hostile_site: Path) -> None:
+    raw = (hostile_site / "territoires/terre-hostile/index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'href="([^"]*)"', raw)
+    external = [h for h in hrefs if ":" in h.split("/")[0]]
+    assert external and all(h.startswith(("https://", "http://")) for h in external), external
+    assert "https://example.org/source?a=1&amp;b=%3Cscript%3E" in raw
+
+
+@pytest.mark.parametrize("snippet", [
+    '<a href="javascript:alert(1)">x</a>', '<img src=x onerror="alert(1)">', "<script>alert(1)</script>",
+    '<a href=" JaVa\nScript:alert(1)">x</a>', '<img src="data:image/svg+xml,x">', "<h2>Faux titre</h2>",
+    "<iframe src=x></iframe>", "<style>body{}</style>",
+])
+def test_the_scan_catches_live_markup(snippet: str) -> None:
+    scan = _Scan()
+    scan.feed(snippet)
+    assert scan.problems
