@@ -1,0 +1,168 @@
+"""One built site in headless Chromium: French page, sortable table, no console error, axe-core.
+
+axe-core is read from node_modules/axe-core/axe.min.js (`npm install --no-save axe-core@4.14.1`) or
+from the file named by ATLAS_AXE_JS; without it the accessibility check is skipped, the rest runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+EPOCH = "1764115200"
+
+pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                                reason="Debian chromium and chromedriver are needed")
+
+COMMUNES = {  # extra communes so the comparison table has rows to sort (populations are test values)
+    "bourg-test-a": ("Bourg A", 5000),
+    "bourg-test-b": ("Bourg B", 120),
+    "bourg-test-c": ("Bourg C", 40000),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from generator.build import run_build
+
+    base = tmp_path_factory.mktemp("browser")
+    sheets = base / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    for tid, (name, population) in COMMUNES.items():
+        (sheets / tid).mkdir()
+        (sheets / tid / "territory.yml").write_text(
+            f"name: {name}\nlevel: commune\nparent: doubs\npopulation: {population}\nupdated: 2025-01-01\n",
+            encoding="utf-8")
+    content = base / "content"
+    content.mkdir()
+    (content / "index.md").write_text("# Atlas des territoires de demain\n\nIntroduction.\n", encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(base)
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        args = argparse.Namespace(territories=sheets, docs_dir=base / "docs", site_dir=base / "site", pdf=False,
+                                  pdf_variant=None, engine="mkdocs", jobs=1, no_site=False, content_dir=content,
+                                  quiet=True)
+        assert run_build(args) == 0
+    finally:
+        mp.undo()
+    return base / "site"
+
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args, **kwargs) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield browser
+    browser.quit()
+
+
+def _errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_comparison_table_sorts_in_the_browser(driver, server: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{server}/comparaison/commune/")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    table = driver.find_element(By.CSS_SELECTOR, "table.atlas-sortable")
+
+    def names() -> list[str]:
+        return [row.find_element(By.CSS_SELECTOR, "th").text for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+
+    def populations() -> list[str]:
+        return [row.find_elements(By.CSS_SELECTOR, "td")[0].get_attribute("data-sort")
+                for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+
+    assert names() == sorted(names(), key=str.casefold)  # generated sorted by name: works without JS
+    header = table.find_elements(By.CSS_SELECTOR, "thead th")[1]
+    header.find_element(By.TAG_NAME, "button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    values = [float(v) for v in populations() if v]
+    assert values == sorted(values) and len(values) >= 3
+    assert populations()[-1] == "" or all(populations())  # communes without population come last
+    header.find_element(By.TAG_NAME, "button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    values = [float(v) for v in populations() if v]
+    assert values == sorted(values, reverse=True)
+    assert _errors(driver) == []
+
+
+def test_territory_page_has_no_console_error_and_a_french_title(driver, server: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    assert driver.title == "Grand Besançon Métropole - Atlas des territoires de demain"
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Grand Besançon Métropole")
+    figures = driver.find_elements(By.CSS_SELECTOR, "figure.atlas-figure img")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert figures
+    for img in figures:
+        assert img.get_attribute("alt")
+        driver.execute_script("arguments[0].scrollIntoView()", img)
+        WebDriverWait(driver, 10).until(
+            lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img))
+    assert _errors(driver) == []
+
+
+def _axe_source() -> str | None:
+    for candidate in (os.environ.get("ATLAS_AXE_JS"), ROOT / "node_modules" / "axe-core" / "axe.min.js"):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).read_text(encoding="utf-8")
+    return None
+
+
+@pytest.mark.parametrize("page", ["", "territoires/grand-besancon-metropole/", "comparaison/commune/",
+                                  "hubs/fablab-besancon/"])
+def test_pages_have_no_wcag_aa_violation(driver, server: str, page: str) -> None:
+    source = _axe_source()
+    if source is None:
+        pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
+    driver.get(f"{server}/{page}")
+    driver.execute_script(source)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        ".then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, "
+        "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))))"
+        ".catch(e => done(JSON.stringify([{id: 'axe-error', impact: String(e)}])));"
+    )
+    violations = json.loads(result)
+    assert violations == [], violations
