@@ -22,7 +22,7 @@ from matplotlib.path import Path as MplPath
 from generator.model import Atlas, Hub, Territory
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
-LAYERS = ("regions", "departements", "epci", "regions-simple", "departements-simple")
+LAYERS = ("regions", "departements", "epci", "regions-simple", "departements-simple", "regions-overview")
 LEVEL_LAYER = {"region": "regions", "departement": "departements", "epci": "epci"}
 OVERSEAS: tuple[str, ...] = ("971", "972", "973", "974", "976")
 METRO_LAT = 46.5  # reference latitude of the projection of metropolitan France

