@@ -31,6 +31,7 @@ NO_DATA = "#d9d9d9"
 HIGHLIGHT = "#0072B2"
 HIGHLIGHT_FILL = "#cfe3f3"
 OUTLINE = "#8c8c8c"
+FAR = 1.0  # degrees around a territory's outline beyond which a hub is not drawn on its locator
 WIDE_VIEW = 3.5  # degrees of longitude: wider views (régions) use the simplified layers
 PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
 MARKERS = {"active": "o", "project": "s", "closed": "X"}
@@ -209,22 +210,32 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
     centre = territory.coordinates
     if located is None and not points and centre is None:
         return None
+    far: list[str] = []
     if located is None:
         shown = "pas de contour connu pour ce territoire"
     else:
         outline = geo.layer(located.layer)[located.code]
         if located.own:
             shown = "contour du territoire surligné"
+            centre = None  # its outline says where it is
         else:
             shown = (f"pas de contour propre à ce niveau, le département qui le contient, {outline.name} "
                      f"({outline.code}), est surligné")
+        # a point far from the outline (a typo in a sheet, a hub elsewhere) would shrink the map to nothing
+        west, south, east, north = _padded(outline.bounds, 0, FAR)
+        far = sorted(p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north))
+        points = [p for p in points if p["label"] not in far]
+        if centre is not None and not (west <= centre[1] <= east and south <= centre[0] <= north):
+            centre = None
     alt = f"Carte de localisation, {territory.name} : {shown}"
-    if centre is not None and (located is None or not located.own):
+    if centre is not None:
         alt += f", son chef-lieu marqué d'une étoile ({position(*centre)})"
     alt += f" ; {plural(len(points), *PLACED)}"
     if points:
         alt += " : " + enumerate_fr(sorted(p["label"] for p in points))
     alt += "."
+    if far:
+        alt += f" Hors du cadre de la carte : {enumerate_fr(far)}."
     alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None])
     alt += " " + CREDIT
     return Spec(
@@ -243,7 +254,7 @@ def hub_locator_spec(atlas: Atlas, hub_id: str) -> Spec | None:
     if hub.coordinates is None:
         return None
     lat, lon = hub.coordinates
-    dep = geo.departement_of_hub(atlas, hub)
+    dep = geo.departement_at(lat, lon)  # where the point is, even if its territory says otherwise
     alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {position(lat, lon)}"
     if dep is not None:
         alt += f", dans le département {geo.layer('departements')[dep].name} ({dep}), surligné"

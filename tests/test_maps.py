@@ -109,3 +109,12 @@ def test_density_uses_sheet_populations_and_skips_closed_hubs(atlas):
 def test_density_breaks():
     assert maps.density_breaks([]) == []
     assert maps.density_breaks([0.0, 1.5]) == [0.4, 0.8, 1.2, 1.5]
+
+
+def test_a_hub_far_from_its_territory_is_named_not_drawn():
+    moved = make_atlas(dollar={"coordinates": (50.63, 3.06)})  # a slip: Lille instead of the Doubs
+    spec = picture_spec(moved, "territory/doubs/locator")
+    assert "Lab $\\invalidcmd$ & $x^2$" not in [p["label"] for p in spec.data["points"]]
+    assert "Hors du cadre de la carte : Lab $\\invalidcmd$ & $x^2$." in spec.alt
+    hub = picture_spec(moved, "hub/dollar/locator")
+    assert hub.data["outline"] == ["departements", "59"]  # where the point is
