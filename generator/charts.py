@@ -275,7 +275,8 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
     fig = new_figure(6.4, 0.9 + 0.62 * len(labels) * (1 + 0.45 * (n - 1)))
     ax = fig.add_axes((0.2, 0.17 if n > 1 else 0.13, 0.76, 0.8 if n > 1 else 0.84))
     height = 0.8 / n
-    colours, hatches = (OKABE_ITO[0], OKABE_ITO[1]), (None, "///")
+    # blue and vermillion: both above 3:1 against the white card (WCAG 1.4.11), hatching tells them apart
+    colours, hatches = (OKABE_ITO[0], OKABE_ITO[4]), (None, "///")
     for i, _label in enumerate(labels):
         for j, s in enumerate(series):
             y = i + (j - (n - 1) / 2) * height
@@ -374,14 +375,15 @@ def draw_network(data: dict[str, Any]) -> bytes:
         ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.9, zorder=1)
     for node in nodes:
         x, y = positions[node["id"]]
-        ax.scatter([x], [y], s=90, marker=node["marker"], zorder=2, linewidths=1.6,
-                   facecolors="white" if node["outside"] else node["colour"], edgecolors=node["colour"])
+        ax.scatter([x], [y], s=90, marker=node["marker"], zorder=2, linewidths=1.2,
+                   facecolors="white" if node["outside"] else node["colour"],
+                   edgecolors=node["colour"] if node["outside"] else INK)
         ax.annotate(shorten(node["label"], 30), (x, y), xytext=(0, 8), textcoords="offset points",
                     ha="center", va="bottom", fontsize=7, color=INK, zorder=3)
     ax.set_axis_off()
     ax.margins(0.15)
     handles = [Line2D([], [], linestyle="none", marker=e["marker"], markerfacecolor=e["colour"],
-                      markeredgecolor=e["colour"], markersize=7, label=shorten(e["label"], 30))
+                      markeredgecolor=INK, markersize=7, label=shorten(e["label"], 30))
                for e in data["legend"]]
     if data["has_outside"]:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
