@@ -14,6 +14,7 @@ import copyreg
 import difflib
 import io
 import logging
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -66,7 +67,7 @@ def pdf_variants() -> tuple[str, ...]:
     """The PDF variants the installed WeasyPrint knows (`pdf/ua-1`, `pdf/a-3u`, ...)."""
     from weasyprint.pdf import VARIANTS
 
-    return tuple(sorted(VARIANTS))
+    return tuple(sorted(name for name in VARIANTS if name.startswith("pdf/")))  # not "debug"
 
 
 def check_variant(variant: str | None) -> str:
@@ -360,6 +361,13 @@ def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
     return f"{tid}.pdf", _WORKER.territory_pdf(tid)  # type: ignore[arg-type]
 
 
+def _process_context() -> multiprocessing.context.BaseContext:
+    # Not fork: the progress bar runs a thread, and forking a threaded process can deadlock. The
+    # workers get the atlas as bytes through the initializer, so they need nothing inherited.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def _write_if_changed(path: Path, data: bytes) -> None:
     if path.is_file() and path.read_bytes() == data:
         return  # unchanged: keep its timestamp
@@ -396,6 +404,8 @@ def write_reports(
         raise AtlasError("a territory with the id 'atlas' would overwrite the whole-atlas PDF; rename it")
     tasks: list[tuple[str, str | None]] = ([("atlas", None)] if whole_atlas else []) + [("territory", t) for t in ids]
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AtlasError(f"the output folder {out_dir} is a file; give a folder with --out DIR")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -426,6 +436,7 @@ def write_reports(
             else:
                 with ProcessPoolExecutor(
                     max_workers=workers,
+                    mp_context=_process_context(),
                     initializer=_init_worker,
                     initargs=(dump_atlas(atlas), str(build_dir), refs, variant),
                 ) as pool:
