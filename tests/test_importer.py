@@ -1,0 +1,291 @@
+"""`atlas import`: sheets from the INSEE COG, ids and their collisions, round-trip updates.
+
+Most tests run on a small data folder written here in the package's own JSON shape, so that they
+are fast and do not need npm; the last ones read the real package (installed by `npm ci`) and are
+skipped, saying why, when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from generator.cli import main
+from generator.load import load_atlas
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+VOCABULARY = "hub_types:\n  fab-lab:\n    label: Fab Lab\nservices: {}\nthemes: {}\nnetworks: {}\n"
+
+
+def _commune(code: str, nom: str, dep: str, reg: str, pop: int | None, zone: str = "metro") -> dict:
+    c = {"code": code, "nom": nom, "departement": dep, "region": reg, "type": "commune-actuelle", "zone": zone}
+    if pop is not None:
+        c["population"] = pop
+    return c
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A tiny COG: the collisions the id rule must solve are all here."""
+    d = tmp_path / "data"
+    d.mkdir()
+    regions = [
+        {"code": "11", "nom": "Île-de-France", "chefLieu": "75056", "zone": "metro"},
+        {"code": "04", "nom": "La Réunion", "chefLieu": "97411", "zone": "drom"},
+        {"code": "53", "nom": "Bretagne", "chefLieu": "35238", "zone": "metro"},
+        {"code": "978", "nom": "Saint-Martin", "chefLieu": "97801", "zone": "com"},
+    ]
+    departements = [
+        {"code": "75", "nom": "Paris", "region": "11", "chefLieu": "75056", "zone": "metro"},
+        {"code": "93", "nom": "Seine-Saint-Denis", "region": "11", "chefLieu": "93008", "zone": "metro"},
+        {"code": "974", "nom": "La Réunion", "region": "04", "chefLieu": "97411", "zone": "drom"},
+        {"code": "35", "nom": "Ille-et-Vilaine", "region": "53", "chefLieu": "35238", "zone": "metro"},
+        {"code": "978", "nom": "Saint-Martin", "region": "978", "chefLieu": "97801", "zone": "com"},
+    ]
+    communes = [
+        _commune("75056", "Paris", "75", "11", 2103778),
+        _commune("93066", "Saint-Denis", "93", "11", 100000),
+        _commune("93008", "Bobigny", "93", "11", 50000),
+        _commune("97411", "Saint-Denis", "974", "04", 150000, "drom"),
+        _commune("97416", "Saint-Pierre", "974", "04", 85000, "drom"),
+        _commune("35238", "Rennes", "35", "53", 230000),
+        _commune("35001", "Acigné", "35", "53", 7000),
+        _commune("97801", "Saint-Martin", "978", "978", 31000, "com"),
+        {"code": "75101", "nom": "Paris 1er Arrondissement", "type": "arrondissement-municipal", "commune": "75056"},
+    ]
+    epci = [
+        {"code": "200054781", "nom": "Métropole du Grand Paris", "type": "METRO", "populationMunicipale": 2253778,
+         "membres": [{"code": "75056", "populationMunicipale": 2103778},
+                     {"code": "93066", "populationMunicipale": 100000},
+                     {"code": "93008", "populationMunicipale": 50000}]},
+        {"code": "243500139", "nom": "Rennes Métropole", "type": "METRO", "populationMunicipale": 237000,
+         "membres": [{"code": "35238", "populationMunicipale": 230000}, {"code": "35001", "populationMunicipale": 7000}]},
+        {"code": "249740119", "nom": "CA Intercommunale du Nord de la Réunion (CINOR)", "type": "CA",
+         "populationMunicipale": 150000, "membres": [{"code": "97411", "populationMunicipale": 150000}]},
+        {"code": "249740077", "nom": "CA CIVIS", "type": "CA", "populationMunicipale": 85000,
+         "membres": [{"code": "97416", "populationMunicipale": 85000}]},
+    ]
+    for name, rows in (("regions", regions), ("departements", departements), ("communes", communes), ("epci", epci)):
+        (d / f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def terr(tmp_path: Path) -> Path:
+    t = tmp_path / "territories"
+    t.mkdir()
+    (t / "vocabulary.yml").write_text(VOCABULARY, encoding="utf-8")
+    return t
+
+
+def run(terr: Path, data: Path, *extra: str) -> int:
+    return main(["import", "--territories", str(terr), "--data", str(data), *extra])
+
+
+def read(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_ids_follow_the_collision_rule(terr: Path, data_dir: Path) -> None:
+    assert run(terr, data_dir, "--level", "region") == 0
+    assert run(terr, data_dir, "--level", "departement") == 0
+    assert run(terr, data_dir, "--level", "commune") == 0
+    ids = {p.name for p in terr.iterdir() if p.is_dir()}
+    # région keeps the plain slug, the département of the same name is suffixed
+    assert {"la-reunion", "la-reunion-departement", "ile-de-france", "bretagne"} <= ids
+    # the département keeps "paris"; the commune of the same name takes its INSEE code
+    assert {"paris", "paris-75056"} <= ids
+    # two communes named Saint-Denis, one on the island: both take their code
+    assert {"saint-denis-93066", "saint-denis-97411"} <= ids
+    assert "saint-denis" not in ids
+    # collectivités d'outre-mer are neither régions nor départements
+    assert "saint-martin" not in ids
+    assert read(terr / "la-reunion-departement" / "territory.yml")["level"] == "departement"
+
+
+def test_new_sheet_content(terr: Path, data_dir: Path) -> None:
+    run(terr, data_dir, "--level", "region")
+    run(terr, data_dir, "--level", "departement")
+    text = (terr / "la-reunion-departement" / "territory.yml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schema/territory.schema.json"
+    assert 'code: "974"' in text  # quoted, never a YAML number
+    sheet = read(terr / "la-reunion-departement" / "territory.yml")
+    assert sheet["name"] == "La Réunion" and sheet["parent"] == "la-reunion"
+    # départements carry no population in the package: the sum of their communes
+    assert sheet["population"]["value"] == 150000 + 85000
+    assert sheet["population"]["year"] == 2023
+    assert "somme" in sheet["population"]["note"]
+    region = read(terr / "ile-de-france" / "territory.yml")
+    assert region["population"]["value"] == 2103778 + 100000 + 50000
+    assert "parent" not in region
+    sources = read(terr / "sources.yml")
+    assert sheet["population"]["source"] in sources
+    assert sources[sheet["population"]["source"]]["url"].startswith("https://www.insee.fr/")
+
+
+def test_imported_atlas_is_valid(terr: Path, data_dir: Path) -> None:
+    for level in ("region", "departement", "epci", "commune"):
+        assert run(terr, data_dir, "--level", level, "--epci-types", "METRO,CA") == 0
+    atlas, report = load_atlas(terr)
+    assert atlas is not None, [p.text() for p in report.sorted()]
+    assert [p for p in report.sorted() if p.severity == "error"] == []
+    # parents: commune -> EPCI when it has a sheet; EPCI -> département of most of its population
+    assert atlas.territories["rennes"].parent_id == "rennes-metropole"
+    assert atlas.territories["metropole-du-grand-paris"].parent_id == "paris"
+    assert atlas.territories["acigne"].parent_id == "rennes-metropole"
+    assert atlas.territories["rennes-metropole"].population.value == 237000
+    # a COM commune has no département or EPCI sheet: no parent
+    assert atlas.territories["saint-martin-97801"].parent_id is None
+
+
+def test_second_run_changes_nothing(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for level in ("region", "departement", "epci"):
+        run(terr, data_dir, "--level", level)
+    before = snapshot(terr)
+    capsys.readouterr()
+    for level in ("region", "departement", "epci"):
+        assert run(terr, data_dir, "--level", level) == 0
+    assert snapshot(terr) == before
+    out = capsys.readouterr().out
+    assert "0 created, 0 updated" in out and "set " not in out
+
+
+def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(terr, data_dir, "--level", "region")
+    sheet = terr / "bretagne" / "territory.yml"
+    sheet.write_text(
+        "# yaml-language-server: $schema=../../schema/territory.schema.json\n"
+        "# Written by hand: keep me\n"
+        "name: Bretagne   # official name\n"
+        "summary: |\n"
+        "  Une région de **technopoles**.\n"
+        "level: region\n"
+        "code: 53\n"
+        "population:\n"
+        "  value: 1\n"
+        "  year: 2019\n"
+        "  source: insee-populations-reference-2023  # keep this comment\n"
+        "pillars:\n"
+        "  health:\n"
+        "    rating: 3  # a rating\n"
+        "    rationale: Parce que.\n"
+        "updated: 2025-01-01\n"
+        "contributors: [Alice]\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert run(terr, data_dir, "--level", "region") == 0
+    out = capsys.readouterr().out
+    assert "population.value: 1 -> 237000" in out
+    assert "population.year: 2019 -> 2023" in out
+    assert "code: 53 -> 53" in out  # an unquoted code is rewritten as a string
+    text = sheet.read_text(encoding="utf-8")
+    for kept in ("# Written by hand: keep me", "# official name", "# keep this comment", "# a rating",
+                 "Une région de **technopoles**.", "updated: 2025-01-01", "contributors: [Alice]"):
+        assert kept in text
+    assert 'code: "53"' in text
+    data = read(sheet)
+    # key order is the contributor's, not the importer's
+    assert list(data)[:4] == ["name", "summary", "level", "code"]
+    assert data["population"]["value"] == 237000
+    assert data["pillars"]["health"]["rating"] == 3
+
+
+def test_dry_run_writes_nothing(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(terr)
+    assert run(terr, data_dir, "--level", "region", "--dry-run") == 0
+    assert snapshot(terr) == before
+    out = capsys.readouterr().out
+    assert "would create" in out and "dry run" in out
+
+
+def test_filters(terr: Path, data_dir: Path) -> None:
+    run(terr, data_dir, "--level", "departement", "--region", "11")
+    assert {p.name for p in terr.iterdir() if p.is_dir()} == {"paris", "seine-saint-denis"}
+    run(terr, data_dir, "--level", "epci", "--departement", "974", "--epci-types", "CA")
+    assert (terr / "ca-civis" / "territory.yml").is_file()
+    assert not (terr / "rennes-metropole").exists()
+    run(terr, data_dir, "--level", "epci", "--code", "243500139")  # --code ignores --epci-types
+    assert (terr / "rennes-metropole" / "territory.yml").is_file()
+
+
+def test_existing_sheet_found_by_code_whatever_its_id(terr: Path, data_dir: Path) -> None:
+    folder = terr / "rm"
+    folder.mkdir()
+    (folder / "territory.yml").write_text('name: RM\nlevel: epci\ncode: "243500139"\nupdated: 2025-01-01\n',
+                                          encoding="utf-8")
+    run(terr, data_dir, "--level", "epci", "--code", "243500139")
+    assert not (terr / "rennes-metropole").exists()
+    assert read(folder / "territory.yml")["name"] == "Rennes Métropole"
+
+
+def test_user_mistakes_are_one_clear_message(terr: Path, tmp_path: Path, data_dir: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(terr, tmp_path / "nowhere", "--level", "region") == 1
+    err = capsys.readouterr().err
+    assert "npm ci" in err and "Traceback" not in err
+    assert run(terr, data_dir, "--level", "departement", "--region", "99") == 1
+    assert "no région with code '99'" in capsys.readouterr().err
+    (terr / "broken").mkdir()
+    (terr / "broken" / "territory.yml").write_text("name: [unclosed\n", encoding="utf-8")
+    assert run(terr, data_dir, "--level", "region") == 1
+    assert "atlas validate" in capsys.readouterr().err
+
+
+def test_coordinates_from_town_halls(terr: Path, data_dir: Path, tmp_path: Path) -> None:
+    shapely = pytest.importorskip("shapely")
+    from shapely import wkb
+    from shapely.geometry import Point, box
+
+    csv_path = tmp_path / "communes.csv"
+    rows = [
+        ("35238", wkb.dumps(Point(-1.6778, 48.1119), hex=True), wkb.dumps(box(-1.8, 48.0, -1.6, 48.2), hex=True)),
+        ("75056", "\\N", wkb.dumps(box(2.2, 48.8, 2.4, 48.9), hex=True)),  # no town-hall point
+    ]
+    csv_path.write_text("code,mairie_localisation,geometry\n" + "".join(f"{c},{m},{g}\n" for c, m, g in rows),
+                        encoding="utf-8")
+    run(terr, data_dir, "--level", "region", "--coordinates", str(csv_path))
+    assert read(terr / "bretagne" / "territory.yml")["coordinates"] == [48.1119, -1.6778]
+    lat, lon = read(terr / "ile-de-france" / "territory.yml")["coordinates"]
+    assert box(2.2, 48.8, 2.4, 48.9).contains(Point(lon, lat))  # a point inside the commune
+    assert "coordinates" not in read(terr / "la-reunion" / "territory.yml")  # no row: none made up
+    assert shapely is not None
+
+
+needs_package = pytest.mark.skipif(not PACKAGE_DATA.is_dir(),
+                                   reason="npm package @etalab/decoupage-administratif not installed (run `npm ci`)")
+
+
+@needs_package
+def test_real_package_regions_match_insee(terr: Path) -> None:
+    """The summed populations equal the regional totals INSEE published for 1 January 2023."""
+    assert main(["import", "--territories", str(terr), "--level", "region"]) == 0
+    ids = sorted(p.name for p in terr.iterdir() if p.is_dir())
+    assert len(ids) == 18
+    # INSEE Flash Bretagne n° 117 and Insee Flash Corse n° 101 (populations de référence 2023),
+    # listed on https://www.insee.fr/fr/information/8683652
+    assert read(terr / "bretagne" / "territory.yml")["population"]["value"] == 3449370
+    assert read(terr / "corse" / "territory.yml")["population"]["value"] == 355486
+    mayotte = read(terr / "mayotte" / "territory.yml")["population"]
+    assert mayotte["year"] == 2017 and mayotte["source"] == "insee-population-mayotte-2017"
+
+
+@needs_package
+def test_real_package_epci_with_commune_parents(terr: Path) -> None:
+    for level in ("region", "departement"):
+        main(["import", "--territories", str(terr), "--level", level])
+    assert main(["import", "--territories", str(terr), "--level", "epci"]) == 0
+    epci = [p for p in terr.iterdir() if p.is_dir() and read(p / "territory.yml")["level"] == "epci"]
+    types = {e["code"]: e["type"] for e in json.loads((PACKAGE_DATA / "epci.json").read_text(encoding="utf-8"))}
+    assert len(epci) == sum(1 for t in types.values() if t in ("METRO", "MET69", "CU"))
+    assert read(terr / "metropole-de-lyon" / "territory.yml")["parent"] == "rhone"
+    atlas, report = load_atlas(terr)
+    assert atlas is not None, [p.text() for p in report.sorted()][:5]
