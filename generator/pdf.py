@@ -415,6 +415,8 @@ def write_reports(
     if pictures is None:
         drawn = list(atlas.territories) if whole_atlas else ids
         pictures = draw_report_pictures(atlas, picture_keys(drawn, whole_atlas), jobs)
+    used = set(picture_keys(list(atlas.territories) if whole_atlas else ids, whole_atlas))
+    pictures = {key: picture for key, picture in pictures.items() if key in used}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     results: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:
