@@ -348,6 +348,8 @@ def scan_existing(territories: Path) -> tuple[dict[tuple[str, str], Existing], s
             ids.update(p.stem for p in hubs.iterdir() if p.suffix in (".yml", ".yaml"))
         for name in ("territory.yml", "territory.yaml"):
             sheet = folder / name
+            if folder.is_symlink() or sheet.is_symlink():
+                raise AtlasError(f"{sheet} is a symbolic link; sheets must be plain files (run `atlas validate`).")
             if sheet.is_file():
                 try:
                     data = yaml.load(sheet.read_text(encoding="utf-8-sig"))

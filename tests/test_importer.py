@@ -238,6 +238,13 @@ def test_user_mistakes_are_one_clear_message(terr: Path, tmp_path: Path, data_di
     (terr / "broken" / "territory.yml").write_text("name: [unclosed\n", encoding="utf-8")
     assert run(terr, data_dir, "--level", "region") == 1
     assert "atlas validate" in capsys.readouterr().err
+    (terr / "broken" / "territory.yml").unlink()
+    outside = tmp_path / "outside.yml"
+    outside.write_text('name: X\nlevel: region\ncode: "53"\nupdated: 2025-01-01\n', encoding="utf-8")
+    (terr / "broken" / "territory.yml").symlink_to(outside)
+    assert run(terr, data_dir, "--level", "region") == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert outside.read_text(encoding="utf-8").startswith("name: X")  # never written through
 
 
 def test_coordinates_from_town_halls(terr: Path, data_dir: Path, tmp_path: Path) -> None:
