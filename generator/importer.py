@@ -658,6 +658,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"note: {len(orphans)} sheet(s) have no parent because the enclosing territory has no sheet; "
               f"import the level above first (atlas import --level {above.split()[0]}).", file=sys.stderr)
     unchanged = len(results) - len(created) - len(updated)
-    print(f"{args.level}: {len(chosen)} territories, {len(created)} {verb}created, "
-          f"{len(updated)} {verb}updated, {unchanged} unchanged" + (" (dry run: nothing written)" if dry_run else ""))
+    done = ("to create", "to update") if dry_run else ("created", "updated")
+    print(f"{args.level}: {len(chosen)} territories, {len(created)} {done[0]}, "
+          f"{len(updated)} {done[1]}, {unchanged} unchanged" + (" (dry run: nothing written)" if dry_run else ""))
     return 0
