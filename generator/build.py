@@ -115,7 +115,7 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
             if exe is None:
                 raise AtlasError("Zensical is not installed; install it with `pip install zensical`, "
                                  "or build with the default engine (`--engine mkdocs`)")
-            command = [exe, "build", "--clean", "-f", str(config_path)]
+            command = [exe, "build", "--clean", "--strict", "-f", str(config_path)]
         else:
             raise AtlasError(f"unknown site engine {engine!r}; use mkdocs or zensical")
         _say(f"site: {engine} build…", quiet)

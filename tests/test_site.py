@@ -8,6 +8,7 @@ reference (its text comes from generator.schema). Refresh it with `pytest --upda
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 from dataclasses import dataclass
@@ -229,3 +230,38 @@ def test_write_tree_refuses_a_symbolic_link_out_of_the_folder(tmp_path: Path) ->
     with pytest.raises(AtlasError):
         write_tree([Output("link/x.md", b"x")], folder)
     assert not (outside / "x.md").exists()
+
+
+def test_home_links_the_whole_atlas_pdf_when_built(fixture_atlas) -> None:
+    page = Pages(fixture_atlas, _options(atlas_pdf="pdf/atlas.pdf")).home_page().data.decode()
+    assert "[L'atlas complet en PDF](pdf/atlas.pdf)" in page
+
+
+def test_preview_regenerates_only_what_a_saved_sheet_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    from generator.serve import Regenerator
+    from generator.site import read_site_config
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    sheets = tmp_path / "territories"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "atlas", sheets)
+    content = tmp_path / "content"
+    content.mkdir()
+    messages: list[str] = []
+    regen = Regenerator(sheets, tmp_path / "docs", content, read_site_config(), messages.append)
+    assert regen.run()
+    page = tmp_path / "docs" / "territoires" / "pays-horloger.md"
+    untouched = tmp_path / "docs" / "hubs" / "living-lab-sante.md"  # does not name the Pays horloger
+    mtime = untouched.stat().st_mtime_ns
+    sheet = sheets / "pays-horloger" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("name: Pays horloger", "name: Pays horloger modifié"),
+                     encoding="utf-8")
+    assert regen.run()
+    assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")
+    assert untouched.stat().st_mtime_ns == mtime
+    written = int(re.search(r"(\d+) file\(s\) written", messages[-1]).group(1))
+    assert 0 < written < 20
+    sheet.write_text("name: [\n", encoding="utf-8")  # a broken sheet: reported, last good pages kept
+    assert not regen.run()
+    assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")

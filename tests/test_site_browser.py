@@ -149,13 +149,23 @@ def _axe_source() -> str | None:
     return None
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("page", ["", "territoires/grand-besancon-metropole/", "comparaison/commune/",
                                   "hubs/fablab-besancon/"])
-def test_pages_have_no_wcag_aa_violation(driver, server: str, page: str) -> None:
+def test_pages_have_no_wcag_aa_violation(driver, server: str, page: str, scheme: str) -> None:
     source = _axe_source()
     if source is None:
         pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
     driver.get(f"{server}/{page}")
+    driver.execute_script("localStorage.clear()")  # the theme remembers the last palette used
+    driver.get(f"{server}/{page}")
+    expected = "slate" if scheme == "dark" else "default"
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.body.getAttribute('data-md-color-scheme')") == expected)
     driver.execute_script(source)
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
