@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import yaml
 
-from generator.errors import AtlasError
+from generator.errors import AtlasError, InvalidAtlas
 from generator.model import Atlas
 from generator.outputs import WriteStats, write_tree
 from generator.site import (
@@ -188,7 +188,11 @@ def run_build(args: argparse.Namespace) -> int:
         raise AtlasError("the docs folder and the site folder must be different folders")
 
     _say("validating the sheets…", quiet)
-    atlas = load_valid_atlas(territories)
+    try:
+        atlas = load_valid_atlas(territories)
+    except InvalidAtlas as error:
+        print("\n".join(p.text() for p in error.report.errors), file=sys.stderr)  # every error, then the summary
+        raise
     _say(f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs", quiet)
 
     _say("charts and maps…", quiet)
