@@ -31,6 +31,7 @@ NO_DATA = "#d9d9d9"
 HIGHLIGHT = "#0072B2"
 HIGHLIGHT_FILL = "#cfe3f3"
 OUTLINE = "#8c8c8c"
+MAX_NAMED = 12  # beyond this many, an alt text counts the hubs instead of naming them
 FAR = 1.0  # degrees around a territory's outline beyond which a hub is not drawn on its locator
 WIDE_VIEW = 3.5  # degrees of longitude: wider views (régions) use the simplified layers
 PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
@@ -68,14 +69,8 @@ def _padded(bounds: tuple[float, float, float, float], ratio: float, minimum: fl
 
 
 def _hub_rows(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    rows = []
-    for h in hub_ids:
-        hub = atlas.hubs[h]
-        lat, lon = hub.coordinates if hub.coordinates else (None, None)
-        rows.append((hub.name, atlas.territories[hub.territory_id].name, hub.status_label,
-                     coordinate(lat) if lat is not None else NO_COORDINATES,
-                     coordinate(lon) if lon is not None else NO_COORDINATES))
-    return tuple(rows)
+    return tuple((atlas.hubs[h].name, atlas.territories[atlas.hubs[h].territory_id].name,
+                  atlas.hubs[h].status_label, *_coordinates(atlas.hubs[h].coordinates)) for h in hub_ids)
 
 
 HUB_HEADERS = ("Lieu", "Territoire", "Statut", "Latitude", "Longitude")
@@ -89,14 +84,20 @@ def _point(hub: Hub) -> dict[str, Any]:
 def _unplaced_sentence(names: list[str]) -> str:
     if not names:
         return ""
+    if len(names) > MAX_NAMED:
+        return f" {plural(len(names), 'lieu', 'lieux')} sans coordonnées, donc non placés (voir le tableau)."
     return f" Sans coordonnées, donc non placés : {enumerate_fr(sorted(names))}."
 
 
 # --- specs ---------------------------------------------------------------------------------------
 
 
+MARKED_LEVELS = ("epci", "commune", "pays")  # régions and départements are outlined already
+
+
 def france_spec(atlas: Atlas) -> Spec:
-    """Every hub with coordinates on France; overseas ones in their inset."""
+    """Every hub with coordinates on France, and the main town of each smaller territory of the atlas;
+    overseas ones in their inset."""
     placed, unplaced, off_map = [], [], []
     overseas = 0
     for hub in atlas.hubs.values():
@@ -109,21 +110,39 @@ def france_spec(atlas: Atlas) -> Spec:
             continue
         overseas += view != "metro"
         placed.append(_point(hub))
+    towns = [t for t in atlas.territories.values()
+             if t.level in MARKED_LEVELS and t.coordinates is not None and _view_of(*t.coordinates) is not None]
     counts = Counter(p["status"] for p in placed)
     alt = ("Carte de France, régions et départements tracés, départements d'outre-mer en encarts, avec "
            f"{plural(len(placed), *PLACED)}")
     if overseas:
         alt += f" (dont {formats.number(overseas)} outre-mer)"
-    alt += " : " + enumerate_fr([f"{STATUS_LABELS[s].lower()} {formats.number(counts[s])}" for s in STATUSES]) + "."
+    if placed:
+        alt += " : " + enumerate_fr([f"{STATUS_LABELS[s].lower()} {formats.number(counts[s])}" for s in STATUSES])
+    alt += "."
+    if towns:
+        alt += (f" {plural(len(towns), 'territoire', 'territoires')} de l'atlas (intercommunalités, communes, pays) "
+                f"{'marqué' if len(towns) < 2 else 'marqués'} d'un losange à leur chef-lieu.")
     alt += _unplaced_sentence(unplaced)
     if off_map:
         alt += f" Hors du cadre de la carte : {enumerate_fr(sorted(off_map))}."
     alt += " " + CREDIT
+    rows = [(hub.name, f"Lieu d'innovation ({hub.status_label.lower()})", atlas.territories[hub.territory_id].name,
+             *(_coordinates(hub.coordinates))) for hub in atlas.hubs.values()]
+    rows += [(t.name, t.level_label, atlas.territories[t.parent_id].name if t.parent_id else "",
+              *(_coordinates(t.coordinates))) for t in towns]
     return Spec(
         key="home/map", kind="france", title="Les lieux d'innovation de l'atlas en France",
-        alt=alt, table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, atlas.hubs),
-        data={"points": placed},
+        alt=alt, table_headers=("Nom", "Nature", "Rattachement", "Latitude", "Longitude"), table_rows=tuple(rows),
+        data={"points": placed,
+              "towns": [{"lat": t.coordinates[0], "lon": t.coordinates[1]} for t in towns]},  # type: ignore[index]
     )
+
+
+def _coordinates(coordinates: tuple[float, float] | None) -> tuple[str, str]:
+    if coordinates is None:
+        return NO_COORDINATES, NO_COORDINATES
+    return coordinate(coordinates[0]), coordinate(coordinates[1])
 
 
 def _departement_populations(atlas: Atlas) -> dict[str, tuple[float, Territory]]:
@@ -394,12 +413,13 @@ def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> None:
                     fontsize=6.5, color=INK, zorder=6)
 
 
-def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01) -> None:
+def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01, extra: list[Any] | None = None) -> None:
     present = [s for s in STATUSES if any(p["status"] == s for p in points)]
-    if not present:
-        return
     handles = [Line2D([], [], linestyle="none", marker=MARKERS[s], markerfacecolor=STATUS_COLOURS[s],
                       markeredgecolor="white", markersize=7, label=STATUS_LABELS[s]) for s in present]
+    handles += extra or []
+    if not handles:
+        return
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y), ncols=len(handles), frameon=False,
                fontsize=7.5)
 
@@ -408,7 +428,8 @@ def _credit(fig: Any) -> None:
     fig.text(0.99, 0.005, ATTRIBUTION, ha="right", va="bottom", fontsize=5.5, color=MUTED)
 
 
-def _insets(fig: Any, points: list[dict[str, Any]], fills: dict[str, str] | None, top: float) -> list[Any]:
+def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]], fills: dict[str, str] | None,
+            top: float) -> list[Any]:
     axes = []
     width = 0.98 / len(geo.OVERSEAS)
     deps = geo.layer("departements-simple")
@@ -416,8 +437,8 @@ def _insets(fig: Any, points: list[dict[str, Any]], fills: dict[str, str] | None
         ax = fig.add_axes((0.01 + i * width, 0.06, width - 0.01, top - 0.07))
         bounds = _padded(deps[code].bounds, 0.08)
         lat0 = draw_base(ax, bounds, "", fills=fills or {code: "none"}, regions=False)
-        inside = [p for p in points if _view_of(p["lat"], p["lon"]) == code]
-        draw_points(ax, inside, lat0, size=16)
+        draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == code], lat0, size=10)
+        draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == code], lat0, size=16)
         ax.set_title(deps[code].name, fontsize=7, pad=2)
         for spine in ax.spines.values():
             spine.set_edgecolor(OUTLINE)
@@ -433,14 +454,26 @@ def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None) -> An
     lat0 = draw_base(ax, METRO, "-simple", fills=fills)
     ax.set_axis_off()
     points = data.get("points", [])
+    towns = data.get("towns", [])
+    draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == "metro"], lat0)
     draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
-    _insets(fig, points, fills, 0.24)
+    _insets(fig, points, towns, fills, 0.24)
     return fig, ax, lat0
+
+
+def draw_towns(ax: Any, towns: list[dict[str, Any]], lat0: float, size: float = 14) -> None:
+    """Main towns of the atlas's smaller territories: white diamonds, under the hubs."""
+    if towns:
+        xy = [geo.project(t["lon"], t["lat"], lat0) for t in towns]
+        ax.scatter([x for x, _ in xy], [y for _, y in xy], s=size, marker="D", facecolors="white",
+                   edgecolors=INK, linewidths=0.6, zorder=4)
 
 
 def draw_france_map(data: dict[str, Any]) -> bytes:
     fig, _, _ = draw_france(data)
-    _status_legend(fig, data["points"], y=0.955)
+    extra = [Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor=INK,
+                    markersize=5, label="chef-lieu d'un territoire de l'atlas")] if data["towns"] else []
+    _status_legend(fig, data["points"], y=0.955, extra=extra)
     _credit(fig)
     return svg_bytes(fig)
 

@@ -33,7 +33,7 @@ def territories() -> dict[str, Territory]:
         Territory(id="jura", name="Jura", level="departement", updated=DAY, path="t/jura.yml", code="39",
                   parent_id="bfc", pillars=_pillars(metropolisation=2, health=1)),
         Territory(id="gbm", name="Grand Besançon Métropole", level="epci", updated=DAY, path="t/gbm.yml",
-                  code="242500361", parent_id="doubs",
+                  code="242500361", parent_id="doubs", coordinates=BESANCON,
                   pillars=_pillars(metropolisation=3, health=4, knowledge=4, identity=0)),
         Territory(id="ornans", name="Ornans", level="commune", updated=DAY, path="t/ornans.yml", code="25434",
                   parent_id="gbm"),

@@ -84,7 +84,15 @@ def test_a_hub_without_coordinates_is_listed_never_placed(atlas):
     assert "Ancien incubateur" not in [p["label"] for p in france.data["points"]]
     assert len(france.data["points"]) == 5
     assert "Sans coordonnées, donc non placés : Ancien incubateur." in france.alt
-    assert ("Ancien incubateur", "Doubs", "Fermé", "non renseignée", "non renseignée") in france.table_rows
+    assert ("Ancien incubateur", "Lieu d'innovation (fermé)", "Doubs", "non renseignée",
+            "non renseignée") in france.table_rows
+
+
+def test_the_france_map_marks_the_main_towns_of_smaller_territories(atlas):
+    france = picture_spec(atlas, "home/map")
+    assert france.data["towns"] == [{"lat": 47.24, "lon": 6.02}]  # Grand Besançon; Ornans has no coordinates
+    assert ("Grand Besançon Métropole", "Intercommunalité (EPCI)", "Doubs", "47,24", "6,02") in france.table_rows
+    assert "1\u00a0territoire de l'atlas (intercommunalités, communes, pays) marqué d'un losange" in france.alt
 
 
 def test_overseas_hubs_go_to_their_inset(atlas):
