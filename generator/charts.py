@@ -17,7 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from generator import formats
 from generator.drawing import (
     GRID, INK, MARKERS, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, french_axis, new_figure,
-    plural, shorten, svg_bytes,
+    plural, shorten, sort_key, svg_bytes,
 )
 from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, STATUS_LABELS, STATUSES, Atlas, Territory
 
@@ -81,7 +81,7 @@ def _type_counts(atlas: Atlas, hub_ids: tuple[str, ...]) -> list[tuple[str, int]
     order = list(atlas.vocabulary.hub_types)
     labelled = [(atlas.vocabulary.label("hub_types", t), n, order.index(t) if t in order else len(order))
                 for t, n in counts.items()]
-    labelled.sort(key=lambda item: (-item[1], item[2], item[0]))
+    labelled.sort(key=lambda item: (-item[1], item[2], sort_key(item[0])))
     return [(label, n) for label, n, _ in labelled]
 
 
@@ -118,7 +118,7 @@ def hubs_by_status_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where:
 def founded_spec(atlas: Atlas) -> Spec:
     """Hubs founded per year, every year between the first and the last shown (zeros included)."""
     years = Counter(h.founded for h in atlas.hubs.values() if h.founded is not None)
-    unknown = sorted(h.name for h in atlas.hubs.values() if h.founded is None)
+    unknown = [h.name for h in atlas.hubs.values() if h.founded is None]
     span = list(range(min(years), max(years) + 1))
     alt = (f"Lieux d'innovation créés par année, de {span[0]} à {span[-1]} : "
            + _capped([f"{y} : {formats.number(years[y])}" for y in span if years[y]], "année") + ".")
@@ -137,8 +137,8 @@ def ranking_spec(atlas: Atlas, pillar: str, level: str) -> Spec:
     territories = atlas.by_level(level)
     rated = sorted(((t.pillars[pillar].rating, t.name, t.id) for t in territories
                     if pillar in t.pillars and t.pillars[pillar].rating is not None),
-                   key=lambda item: (-item[0], item[1], item[2]))
-    unrated = sorted(t.name for t in territories if t.id not in {r[2] for r in rated})
+                   key=lambda item: (-item[0], sort_key(item[1]), item[2]))
+    unrated = sorted((t.name for t in territories if t.id not in {r[2] for r in rated}), key=sort_key)
     ranks: list[int] = []
     for i, (rating, _, _) in enumerate(rated):
         ranks.append(ranks[-1] if i and rating == rated[i - 1][0] else i + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -128,6 +129,12 @@ def shorten(text: str, limit: int = 38) -> str:
     """A label that fits beside a bar; the full text stays in the table and the alt text."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Alphabetical order the French way: accents and case do not come first (`Alpes-de-…` before `Alpes-M…`)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return plain.casefold(), text
 
 
 def enumerate_fr(items: Iterable[str]) -> str:

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from generator import formats, geo
 from generator.drawing import (
     ATTRIBUTION, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, new_figure, plural, shorten,
-    svg_bytes,
+    sort_key, svg_bytes,
 )
 from generator.model import STATUS_LABELS, STATUSES, Atlas, Hub, Territory
 
@@ -86,7 +86,7 @@ def _unplaced_sentence(names: list[str]) -> str:
         return ""
     if len(names) > MAX_NAMED:
         return f" {plural(len(names), 'lieu', 'lieux')} sans coordonnées, donc non placés (voir le tableau)."
-    return f" Sans coordonnées, donc non placés : {enumerate_fr(sorted(names))}."
+    return f" Sans coordonnées, donc non placés : {enumerate_fr(sorted(names, key=sort_key))}."
 
 
 # --- specs ---------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def france_spec(atlas: Atlas) -> Spec:
                 f"{'marqué' if len(towns) < 2 else 'marqués'} d'un losange à leur chef-lieu.")
     alt += _unplaced_sentence(unplaced)
     if off_map:
-        alt += f" Hors du cadre de la carte : {enumerate_fr(sorted(off_map))}."
+        alt += f" Hors du cadre de la carte : {enumerate_fr(sorted(off_map, key=sort_key))}."
     alt += " " + CREDIT
     rows = [(hub.name, f"Lieu d'innovation ({hub.status_label.lower()})", atlas.territories[hub.territory_id].name,
              *(_coordinates(hub.coordinates))) for hub in atlas.hubs.values()]
@@ -189,33 +189,35 @@ def density_spec(atlas: Atlas) -> Spec:
                        f"{formats.number(lo, 1)} à {formats.number(hi, 1)}")
                       for lo, hi in zip([0.0] + breaks[:-1], breaks)]
     rows = []
-    for code in sorted(set(counts) | set(populations), key=lambda c: (deps[c].name, c)):
+    for code in sorted(set(counts) | set(populations), key=lambda c: (sort_key(deps[c].name), c)):
         pop = populations.get(code)
         rows.append((f"{deps[code].name} ({code})", formats.number(counts[code]),
                      formats.number(int(pop[0])) if pop else "non renseignée",
                      formats.number(density[code], 2) if code in density else "non calculée"))
-    ranked = sorted(density.items(), key=lambda item: (-item[1], deps[item[0]].name))
+    ranked = sorted(density.items(), key=lambda item: (-item[1], sort_key(deps[item[0]].name)))
+    missing = len(deps) - len(populations)
     alt = ("Carte de France des lieux d'innovation en activité ou en projet pour 100 000 habitants, par "
            "département ; la population est celle des fiches de département "
-           f"({plural(len(populations), 'département renseigné', 'départements renseignés')}, les autres en gris).")
+           f"({plural(len(populations), 'département renseigné', 'départements renseignés')}"
+           f"{', les autres en gris' if missing else ''}).")
     if ranked:
-        alt += " " + "; ".join(f"{deps[c].name} {formats.number(v, 2)}" for c, v in ranked[:15])
+        alt += " " + " ; ".join(f"{deps[c].name} {formats.number(v, 2)}" for c, v in ranked[:15])
         if len(ranked) > 15:
             alt += f" ; et {plural(len(ranked) - 15, 'département')} de plus (voir le tableau)"
         alt += "."
-    without = sorted(c for c in counts if c not in populations)
+    without = sorted((c for c in counts if c not in populations), key=lambda c: sort_key(deps[c].name))
     if without:
         alt += (" Lieux dans des départements sans population renseignée : "
                 + enumerate_fr([f"{deps[c].name} {formats.number(counts[c])}" for c in without]) + ".")
     if unassigned:
-        alt += f" Sans département connu : {enumerate_fr(sorted(unassigned))}."
+        alt += f" Sans département connu : {enumerate_fr(sorted(unassigned, key=sort_key))}."
     alt += " " + CREDIT
     return Spec(
         key="home/density", kind="density",
         title="Lieux d'innovation pour 100 000 habitants, par département", alt=alt,
         table_headers=("Département", "Lieux en activité ou en projet", "Population", "Lieux pour 100 000 habitants"),
         table_rows=tuple(rows),
-        data={"classes": dict(sorted(classes.items())), "legend": legend},
+        data={"classes": dict(sorted(classes.items())), "legend": legend, "missing": missing > 0},
     )
 
 
@@ -242,7 +244,8 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
                      f"({outline.code}), est surligné")
         # a point far from the outline (a typo in a sheet, a hub elsewhere) would shrink the map to nothing
         west, south, east, north = _padded(outline.bounds, 0, FAR)
-        far = sorted(p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north))
+        far = sorted((p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north)),
+                     key=sort_key)
         points = [p for p in points if p["label"] not in far]
         if centre is not None and not (west <= centre[1] <= east and south <= centre[0] <= north):
             centre = None
@@ -251,7 +254,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
         alt += f", son chef-lieu marqué d'une étoile ({position(*centre)})"
     alt += f" ; {plural(len(points), *PLACED)}"
     if points:
-        alt += " : " + enumerate_fr(sorted(p["label"] for p in points))
+        alt += " : " + enumerate_fr(sorted((p["label"] for p in points), key=sort_key))
     alt += "."
     if far:
         alt += f" Hors du cadre de la carte : {enumerate_fr(far)}."
@@ -485,7 +488,8 @@ def draw_density(data: dict[str, Any]) -> bytes:
     fig, _, _ = draw_france({"points": []}, fills=fills)
     handles = [Patch(facecolor=DENSITY_COLOURS[i], edgecolor=OUTLINE, label=label)
                for i, label in enumerate(data["legend"])]
-    handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
+    if data["missing"]:
+        handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.99), frameon=False, fontsize=7,
                title="Lieux pour 100 000 hab.", title_fontsize=7.5)
     _credit(fig)

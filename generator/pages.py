@@ -377,7 +377,7 @@ class Pages:
         head = ["Territoire", "Population", "Superficie (km²)", *(PILLAR_LABELS[k] for k in PILLARS), "Lieux"]
         kinds = ["text", "number", "number", *("number" for _ in PILLARS), "number"]
         out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
-               '<table class="atlas-sortable">',
+               '<table data-sortable="true">',
                f"<caption>{text.html_text(LEVEL_PLURALS[rows[0].level] if rows else '')} : piliers et chiffres clés</caption>",
                "<thead><tr>" + "".join(
                    f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in zip(head, kinds)

@@ -28,7 +28,7 @@ from generator.drawing import Spec, style
 from generator.errors import AtlasError
 from generator.model import Atlas
 
-CODE_FILES = ("drawing.py", "charts.py", "maps.py", "geo.py", "pictures.py")
+CODE_FILES = ("drawing.py", "charts.py", "maps.py", "geo.py", "pictures.py", "formats.py")  # axis labels
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
 DRAWERS = {**charts.DRAWERS, **maps.DRAWERS}
 

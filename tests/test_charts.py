@@ -7,7 +7,7 @@ import re
 import pytest
 
 from generator import charts, formats
-from generator.drawing import STYLE, french_axis, new_figure, svg_bytes, style
+from generator.drawing import STYLE, french_axis, new_figure, sort_key, svg_bytes, style
 from generator.pictures import picture_keys, picture_spec, render
 
 from picture_atlas import DOLLAR_NAME, make_atlas
@@ -145,3 +145,8 @@ def test_tables_are_rectangular_and_alts_plain(atlas):
         assert spec.title and spec.alt
         assert all(len(row) == len(spec.table_headers) for row in spec.table_rows), key
         assert not re.search(r"<[a-z/]", spec.alt.replace(DOLLAR_NAME, "")), key
+
+
+def test_names_sort_the_french_way():
+    names = ["Alpes-Maritimes", "Écully", "Alpes-de-Haute-Provence", "Eure"]
+    assert sorted(names, key=sort_key) == ["Alpes-de-Haute-Provence", "Alpes-Maritimes", "Écully", "Eure"]
