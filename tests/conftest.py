@@ -43,3 +43,15 @@ def atlas_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")  # 2025-11-26
     return target
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (ATLAS_NO_SKIP=1) a test that skips for a missing tool fails instead: CI installs them all."""
+    import os
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("ATLAS_NO_SKIP") == "1" and report.skipped:
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = f"skipped in CI, where every tool is installed: {reason}"
