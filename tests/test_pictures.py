@@ -92,3 +92,14 @@ def test_an_unknown_key_is_a_clear_error(atlas, tmp_path: Path):
 def test_the_fixture_atlas_draws(fixture_atlas, tmp_path: Path):
     drawn = draw_pictures(fixture_atlas, cache_dir=tmp_path, progress=False, jobs=1)
     assert "home/map" in drawn and "territory/grand-besancon-metropole/pillars" in drawn
+
+
+def test_a_hostile_name_stays_inert_text_in_the_svg():
+    from xml.dom import minidom
+
+    hostile = make_atlas(dollar={"name": "--><script>alert(1)</script><!-- {{ 7*7 }}"})
+    for key in ("territory/doubs/network", "territory/doubs/locator"):
+        spec = picture_spec(hostile, key)
+        svg = render(spec.kind, spec.data)
+        minidom.parseString(svg)  # still well-formed XML
+        assert b"<script" not in svg and b"&lt;script&gt;" in svg
