@@ -101,7 +101,7 @@ def test_comparison_table_sorts_in_the_browser(driver, server: str) -> None:
 
     driver.get(f"{server}/comparaison/commune/")
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
-    table = driver.find_element(By.CSS_SELECTOR, "table.atlas-sortable")
+    table = driver.find_element(By.CSS_SELECTOR, "table[data-sortable]")
 
     def names() -> list[str]:
         return [row.find_element(By.CSS_SELECTOR, "th").text for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]

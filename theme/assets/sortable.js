@@ -1,4 +1,4 @@
-/* Sortable tables for the atlas (no library, no network). A table with class "atlas-sortable"
+/* Sortable tables for the atlas (no library, no network). A table with the attribute data-sortable (no class, so the theme styles it like its own tables)
    gets a button in each column header; cells may carry data-sort (a number or a folded text).
    Without JavaScript the table stays as generated, sorted by name. */
 (function () {
@@ -50,7 +50,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.atlas-sortable"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), setup);
   }
 
   if (document.readyState === "loading") {
