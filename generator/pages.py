@@ -178,7 +178,7 @@ class Pages:
             PILLAR_LABELS=PILLAR_LABELS, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
             STATUS_LABELS=STATUS_LABELS, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
-            hub_card=self.hub_card, yaml_string=text.yaml_string, ext_url=text.safe_url, slug_ok=SLUG.match,
+            hub_card=self.hub_card, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
         )
 
     # -- helpers used by the templates --
