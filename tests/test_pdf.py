@@ -117,6 +117,15 @@ def test_territory_report_shows_name_pillars_indicators_and_sources(fixture_atla
     assert formats.long_date(fixture_atlas.as_of) in text  # the edition date, in French
 
 
+def test_french_spacing_in_a_report(fixture_reports):
+    from generator.typography import NBSP, NNBSP
+
+    raw = "\n".join(page.extract_text() for page in PdfReader(fixture_reports[TERRITORY]).pages)
+    assert f"Note{NBSP}:" in raw and f"Dans{NBSP}:" in raw
+    assert f"«{NBSP}non sourcé{NBSP}»" in raw
+    assert not re.search(r"\w [:;?!](\s|$)", raw, flags=re.M)  # no ordinary space before those marks
+
+
 def test_ratings_absent_is_not_assessed_never_zero(fixture_atlas, fixture_reports):
     territory = fixture_atlas.territories[TERRITORY]
     text = text_of(fixture_reports[TERRITORY])
@@ -255,6 +264,7 @@ def test_hostile_sheet_markup_is_literal_text_and_nothing_is_fetched(hostile_atl
         # Template code in a note stayed code: the loop did not run.
         assert "{% for x in range(3) %}boucle{% endfor %}" in text
         assert "boucleboucle" not in text
+        assert "49" not in text  # `{{ 7*7 }}` was never evaluated
         reader = PdfReader(io.BytesIO(data))
         assert b"/JavaScript" not in data and b"/JS " not in data
         for page in reader.pages:
