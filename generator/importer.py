@@ -7,6 +7,12 @@ gets only its identity fields updated -- name, code, parent, population, and coo
 coordinates file is given -- through a round-trip YAML edit that keeps every other field, the
 order of keys and the comments. Running the same import twice changes nothing.
 
+A population whose census is more than five years before the build date (`generator.load.build_date`,
+so SOURCE_DATE_EPOCH when set) is left out, with a notice: the package's latest census of Mayotte is
+2017, and an aged figure would only be an "old fact" warning on every build. A sheet that still holds
+that figure from an earlier import loses it; a population a contributor wrote from another source is
+kept untouched.
+
 Ids are computed from the whole data set, so that they do not depend on the order of imports:
 
 - the slug of the official name (`Provence-Alpes-Côte d'Azur` -> `provence-alpes-cote-d-azur`);
@@ -42,6 +48,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
+from generator.load import build_date
 
 DEFAULT_DATA = Path("node_modules/@etalab/decoupage-administratif/data")
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/territory.schema.json"
@@ -50,6 +57,7 @@ RESERVED_IDS = frozenset({
 })
 LEVEL_ORDER = ("region", "departement", "epci", "commune")
 MAX_ID = 80
+MAX_POPULATION_AGE = 5  # years; the validator's rule for an "old" fact
 
 # Shared sources the imported facts cite; added to territories/sources.yml when missing.
 SOURCE_POPULATION = "insee-populations-reference-2023"
@@ -373,12 +381,25 @@ def _population_map(e: Entity) -> CommentedMap:
     return pop
 
 
-def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | None) -> dict[str, Any]:
-    """The identity fields the import owns, in sheet order."""
+def population_is_old(e: Entity, as_of: date) -> bool:
+    """True when the entity's census is more than five years before `as_of` (an "old" fact)."""
+    return e.population is not None and e.population_year is not None \
+        and e.population_year < as_of.year - MAX_POPULATION_AGE
+
+
+def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | None,
+             leave_out_population: bool = False) -> dict[str, Any]:
+    """The identity fields the import owns, in sheet order.
+
+    With `leave_out_population`, `population` maps to None: new sheets get none, and an existing
+    sheet loses the figure this import wrote earlier (see `update_sheet_text`).
+    """
     fields: dict[str, Any] = {"name": e.name, "level": e.level, "code": e.code}
     if parent:
         fields["parent"] = parent
-    if e.population is not None:
+    if leave_out_population:
+        fields["population"] = None
+    elif e.population is not None:
         fields["population"] = _population_map(e)
     if coordinates is not None:
         fields["coordinates"] = [coordinates[0], coordinates[1]]
@@ -388,6 +409,8 @@ def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | N
 def new_sheet_text(fields: dict[str, Any], updated: date) -> str:
     doc = CommentedMap()
     for key, value in fields.items():
+        if value is None:
+            continue  # a field left out (an aged population)
         if key in ("name",):
             doc[key] = _string(value)
         elif key == "code":
@@ -430,8 +453,13 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def update_sheet_text(text: str, fields: dict[str, Any]) -> tuple[str, list[str]]:
-    """Set the identity fields of an existing sheet, keeping everything else; returns (text, changes)."""
+def update_sheet_text(text: str, fields: dict[str, Any],
+                      removable_sources: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """Set the identity fields of an existing sheet, keeping everything else; returns (text, changes).
+
+    A field given as None is left out: `population` is removed only when its source is one of
+    `removable_sources` (the figure an earlier import wrote), never a contributor's own figure.
+    """
     yaml = _yaml()
     doc = yaml.load(text)
     if not isinstance(doc, CommentedMap):
@@ -440,6 +468,12 @@ def update_sheet_text(text: str, fields: dict[str, Any]) -> tuple[str, list[str]
     keys = list(doc.keys())
     for key, value in fields.items():
         old = doc.get(key)
+        if value is None:
+            if key in doc and isinstance(old, dict) and str(old.get("source")) in removable_sources:
+                changes.append(f"{key}: {_show(old)} -> (removed)")
+                del doc[key]
+                keys = list(doc.keys())
+            continue
         if key == "population" and isinstance(old, CommentedMap):
             for sub in ("value", "year", "source", "note"):
                 if sub in value:
@@ -605,9 +639,11 @@ def run_import(args: argparse.Namespace) -> int:
         return planned.get((level, code)) if code else None
 
     today = _today()
+    as_of = build_date()
     results: list[Change] = []
     needed_sources: set[str] = set()
     orphans: list[str] = []
+    left_out: list[Entity] = []
     for e in chosen:
         tid = planned[(e.level, e.code)]
         if e.level == "departement":
@@ -621,8 +657,11 @@ def run_import(args: argparse.Namespace) -> int:
         if e.level != "region" and parent is None:
             orphans.append(tid)
         point = points.get(e.chef_lieu) if points is not None and e.chef_lieu else None
-        fields = identity(e, parent, point)
-        if e.population is not None and e.population_source:
+        old_census = population_is_old(e, as_of)
+        if old_census:
+            left_out.append(e)
+        fields = identity(e, parent, point, leave_out_population=old_census)
+        if e.population is not None and e.population_source and not old_census:
             needed_sources.add(e.population_source)
         if point is not None:
             needed_sources.add(SOURCE_COORDINATES)
@@ -634,8 +673,9 @@ def run_import(args: argparse.Namespace) -> int:
             results.append(Change(path, True))
         else:
             text = ex.path.read_text(encoding="utf-8-sig")
+            removable = frozenset({e.population_source}) if old_census and e.population_source else frozenset()
             try:
-                new_text, changes = update_sheet_text(text, fields)
+                new_text, changes = update_sheet_text(text, fields, removable)
             except AtlasError as error:
                 raise AtlasError(f"{ex.path}: {error}") from None
             if changes and not dry_run:
@@ -653,6 +693,9 @@ def run_import(args: argparse.Namespace) -> int:
     for r in updated:
         for change in r.changes:
             print(f"{r.path}: {verb}set {change}")
+    for e in left_out:
+        print(f"note: population of {e.name} left out: its latest census ({e.population_year}) is more than "
+              "five years old", file=sys.stderr)
     if orphans:
         above = {"departement": "region", "epci": "departement", "commune": "epci or departement"}[args.level]
         print(f"note: {len(orphans)} sheet(s) have no parent because the enclosing territory has no sheet; "

@@ -199,6 +199,81 @@ def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys
     assert data["pillars"]["health"]["rating"] == 3
 
 
+EPOCH_2026 = 1767225600  # 2026-01-01T00:00:00Z
+EPOCH_2022 = 1654041600  # 2022-06-01T00:00:00Z
+
+
+@pytest.fixture
+def data_with_mayotte(data_dir: Path) -> Path:
+    """The tiny COG plus Mayotte, whose latest census in the package is 2017."""
+    def add(name: str, *rows: dict) -> None:
+        path = data_dir / f"{name}.json"
+        path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")) + list(rows), ensure_ascii=False),
+                        encoding="utf-8")
+
+    add("regions", {"code": "06", "nom": "Mayotte", "chefLieu": "97611", "zone": "drom"})
+    add("departements", {"code": "976", "nom": "Mayotte", "region": "06", "chefLieu": "97611", "zone": "drom"})
+    add("communes", _commune("97611", "Mamoudzou", "976", "06", 71437, "drom"))
+    return data_dir
+
+
+def test_aged_census_is_left_out(terr: Path, data_with_mayotte: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A census more than five years before the build date is not written, and the import says so."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2026))
+    capsys.readouterr()
+    assert run(terr, data_with_mayotte, "--level", "region") == 0
+    err = capsys.readouterr().err
+    assert "population of Mayotte left out: its latest census (2017) is more than five years old" in err
+    assert "population" not in read(terr / "mayotte" / "territory.yml")
+    assert read(terr / "bretagne" / "territory.yml")["population"]["year"] == 2023  # recent ones are kept
+    assert "insee-population-mayotte-2017" not in read(terr / "sources.yml")  # nothing cites it
+    # running it again changes nothing, and still says why the figure is missing
+    before = snapshot(terr)
+    assert run(terr, data_with_mayotte, "--level", "region") == 0
+    captured = capsys.readouterr()
+    assert snapshot(terr) == before
+    assert "0 created, 0 updated" in captured.out and "set " not in captured.out
+    assert "population of Mayotte left out" in captured.err
+    atlas, report = load_atlas(terr)
+    assert atlas is not None and atlas.territories["mayotte"].population is None
+    assert not [p for p in report.sorted() if "more than five years old" in p.message]
+
+
+def test_aged_census_depends_on_the_build_date(terr: Path, data_with_mayotte: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Built in 2022, the 2017 census is recent enough; built in 2026, the import removes it again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2022))
+    assert run(terr, data_with_mayotte, "--level", "departement") == 0
+    population = read(terr / "mayotte-departement" / "territory.yml")["population"]
+    assert (population["value"], population["year"]) == (71437, 2017)
+    assert population["source"] in read(terr / "sources.yml")
+    assert "left out" not in capsys.readouterr().err
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2026))
+    assert run(terr, data_with_mayotte, "--level", "departement") == 0
+    out = capsys.readouterr().out
+    assert "mayotte-departement/territory.yml: set population: {value: 71437, year: 2017" in out and "-> (removed)" in out
+    assert "population" not in read(terr / "mayotte-departement" / "territory.yml")
+    before = snapshot(terr)
+    assert run(terr, data_with_mayotte, "--level", "departement") == 0
+    assert snapshot(terr) == before
+
+
+def test_aged_census_keeps_a_contributors_own_figure(terr: Path, data_with_mayotte: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the figure an import wrote is removed; a population from another source stays as written."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2026))
+    folder = terr / "mayotte"
+    folder.mkdir()
+    text = ('name: Mayotte\nlevel: region\ncode: "06"\npopulation:\n  value: 320901\n  year: 2024\n'
+            '  source: estimation-2024  # written by hand\nupdated: 2025-01-01\n')
+    (folder / "territory.yml").write_text(text, encoding="utf-8")
+    assert run(terr, data_with_mayotte, "--level", "region", "--code", "06") == 0
+    assert (folder / "territory.yml").read_text(encoding="utf-8") == text
+
+
 def test_dry_run_writes_nothing(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(terr)
     assert run(terr, data_dir, "--level", "region", "--dry-run") == 0
@@ -272,8 +347,9 @@ needs_package = pytest.mark.skipif(not PACKAGE_DATA.is_dir(),
 
 
 @needs_package
-def test_real_package_regions_match_insee(terr: Path) -> None:
+def test_real_package_regions_match_insee(terr: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The summed populations equal the regional totals INSEE published for 1 January 2023."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2026))
     assert main(["import", "--territories", str(terr), "--level", "region"]) == 0
     ids = sorted(p.name for p in terr.iterdir() if p.is_dir())
     assert len(ids) == 18
@@ -281,8 +357,8 @@ def test_real_package_regions_match_insee(terr: Path) -> None:
     # listed on https://www.insee.fr/fr/information/8683652
     assert read(terr / "bretagne" / "territory.yml")["population"]["value"] == 3449370
     assert read(terr / "corse" / "territory.yml")["population"]["value"] == 355486
-    mayotte = read(terr / "mayotte" / "territory.yml")["population"]
-    assert mayotte["year"] == 2017 and mayotte["source"] == "insee-population-mayotte-2017"
+    # the package's latest census of Mayotte is 2017: more than five years before 2026, left out
+    assert "population" not in read(terr / "mayotte" / "territory.yml")
 
 
 @needs_package
