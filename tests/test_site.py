@@ -265,3 +265,26 @@ def test_preview_regenerates_only_what_a_saved_sheet_changes(tmp_path: Path, mon
     sheet.write_text("name: [\n", encoding="utf-8")  # a broken sheet: reported, last good pages kept
     assert not regen.run()
     assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")
+
+
+def test_methodology_is_generated_from_the_vocabulary(fixture_atlas) -> None:
+    from generator.text import md_cell
+    page = Pages(fixture_atlas, _options()).methodology_page().data.decode()
+    for name in ("hub_types", "services", "themes", "networks"):
+        for entry_id, entry in fixture_atlas.vocabulary.list(name).items():
+            assert f"| {md_cell(entry_id)} | {md_cell(entry.label)} |" in page
+
+
+def test_vocabulary_indexes_list_every_hub_under_each_of_its_entries(fixture_atlas) -> None:
+    pages = Pages(fixture_atlas, _options())
+    for name, field in (("hub_types", "types"), ("themes", "themes"), ("networks", "networks")):
+        page = pages.vocabulary_index(name).data.decode()
+        sections = re.split(r"^## ", page, flags=re.M)[1:]
+        by_anchor = {re.search(r"\{ #[a-z]+-([a-z0-9-]+) \}", s).group(1): s for s in sections}
+        for hub in fixture_atlas.hubs.values():
+            for entry in getattr(hub, field):
+                assert f"(../hubs/{hub.id}.md)" in by_anchor[entry], (name, entry, hub.id)
+    status = pages.status_index().data.decode()
+    for hub in fixture_atlas.hubs.values():
+        section = status.split(f"{{ #statut-{hub.status} }}")[1].split("\n## ")[0]
+        assert f"(../hubs/{hub.id}.md)" in section
