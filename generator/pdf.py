@@ -24,7 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -383,6 +383,35 @@ def _output_path(out_dir: Path, name: str) -> Path:
     return target
 
 
+def _rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], variant: str,
+              tasks: list[tuple[str, str | None]], workers: int) -> Iterator[tuple[str, bytes]]:
+    """(file name, PDF bytes) for each task, as they finish: in this process or in `workers` processes."""
+    global _WORKER
+    if workers == 1:
+        previous, _WORKER = _WORKER, Renderer(atlas, build_dir, refs, variant)
+        try:
+            for task in tasks:
+                yield _work(task)
+        finally:
+            _WORKER = previous
+        return
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_process_context(),
+        initializer=_init_worker,
+        initargs=(dump_atlas(atlas), str(build_dir), refs, variant),
+    ) as pool:
+        pending: set[Future] = {pool.submit(_work, task) for task in tasks}  # the atlas, the longest, first
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def write_reports(
     atlas: Atlas,
     out_dir: Path,
@@ -400,7 +429,7 @@ def write_reports(
     """
     variant = check_variant(variant)
     ids = list(atlas.territories) if territory_ids is None else check_territory_ids(atlas, territory_ids)
-    if whole_atlas and f"{ATLAS_FILE[:-4]}" in ids:
+    if whole_atlas and "atlas" in ids:
         raise AtlasError("a territory with the id 'atlas' would overwrite the whole-atlas PDF; rename it")
     tasks: list[tuple[str, str | None]] = ([("atlas", None)] if whole_atlas else []) + [("territory", t) for t in ids]
     out_dir = Path(out_dir)
@@ -422,44 +451,16 @@ def write_reports(
     with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:
         build_dir = Path(tmp)
         refs = prepare_build_folder(build_dir, pictures)
-        with _progress(len(tasks)) as advance:
-            if workers == 1:
-                renderer = Renderer(atlas, build_dir, refs, variant)
-                global _WORKER
-                previous, _WORKER = _WORKER, renderer
-                try:
-                    for task in tasks:
-                        name, data = _work(task)
-                        _write_if_changed(_output_path(out_dir, name), data)
-                        results[name] = out_dir / name
-                        advance(name)
-                finally:
-                    _WORKER = previous
-            else:
-                with ProcessPoolExecutor(
-                    max_workers=workers,
-                    mp_context=_process_context(),
-                    initializer=_init_worker,
-                    initargs=(dump_atlas(atlas), str(build_dir), refs, variant),
-                ) as pool:
-                    pending: set[Future] = {pool.submit(_work, task) for task in tasks}
-                    try:
-                        while pending:
-                            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                            for future in done:
-                                name, data = future.result()
-                                _write_if_changed(_output_path(out_dir, name), data)
-                                results[name] = out_dir / name
-                                advance(name)
-                    except BaseException:
-                        for future in pending:
-                            future.cancel()
-                        raise
+        with _Progress(len(tasks)) as advance:
+            for name, data in _rendered(atlas, build_dir, refs, variant, tasks, workers):
+                _write_if_changed(_output_path(out_dir, name), data)
+                results[name] = out_dir / name
+                advance(name)
     order = [f"{t}.pdf" for t in ids] + ([ATLAS_FILE] if whole_atlas else [])
     return [results[name] for name in order]
 
 
-class _progress:
+class _Progress:
     """A rich progress bar on stderr (silent when stderr is not a terminal)."""
 
     def __init__(self, total: int) -> None:
