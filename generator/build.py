@@ -157,17 +157,42 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
 
 
 def _make_pdfs(atlas: Atlas, docs_dir: Path, args: argparse.Namespace, pictures: dict[str, Any],
-               quiet: bool) -> tuple[frozenset[str], str | None]:
+               quiet: bool) -> list[Path]:
     from generator.pdf import write_reports  # WeasyPrint only when asked for
 
     _say("PDF reports…", quiet)
-    paths = write_reports(atlas, docs_dir / PDF_DIR, territory_ids=None, whole_atlas=True,
-                          variant=getattr(args, "pdf_variant", None), jobs=getattr(args, "jobs", None),
-                          pictures=pictures)
-    names = {p.name for p in paths}
+    return write_reports(atlas, docs_dir / PDF_DIR, territory_ids=None, whole_atlas=True,
+                         variant=getattr(args, "pdf_variant", None), jobs=getattr(args, "jobs", None),
+                         pictures=pictures)
+
+
+def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[frozenset[str], str | None]:
+    """PDFs made earlier (`atlas pdf` into SITE/pdf, or a previous `--pdf`) stay in the new site.
+
+    The site folder is replaced by each build; without this, `atlas build` would drop the reports
+    that `atlas pdf` wrote. They are copied into the docs folder, so MkDocs publishes them and the
+    pages can link them (links checked by --strict).
+    """
+    target = docs_dir / PDF_DIR
+    for source in (site_dir / PDF_DIR,):
+        if not source.is_dir() or source.is_symlink():
+            continue
+        for pdf in sorted(source.glob("*.pdf")):
+            if pdf.is_symlink() or not pdf.is_file():
+                continue
+            if pdf.stem not in atlas.territories and pdf.stem != "atlas":
+                continue
+            copy = target / pdf.name
+            if copy.is_file() and (copy.stat().st_mtime_ns >= pdf.stat().st_mtime_ns
+                                   or copy.read_bytes() == pdf.read_bytes()):
+                continue  # the docs folder has this report already, or a newer one (`--pdf`)
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(pdf, copy)
+    if not target.is_dir():
+        return frozenset(), None
+    names = {p.name for p in target.glob("*.pdf") if p.is_file() and not p.is_symlink()}
     ids = frozenset(t for t in atlas.territories if f"{t}.pdf" in names)
-    atlas_pdf = f"{PDF_DIR}/atlas.pdf" if "atlas.pdf" in names else None
-    return ids, atlas_pdf
+    return ids, (f"{PDF_DIR}/atlas.pdf" if "atlas.pdf" in names else None)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -198,10 +223,9 @@ def run_build(args: argparse.Namespace) -> int:
     _say("charts and maps…", quiet)
     pictures = draw_site_pictures(atlas, Path(".cache/pictures"), getattr(args, "jobs", None), not quiet)
 
-    pdf_ids: frozenset[str] = frozenset()
-    atlas_pdf = None
     if getattr(args, "pdf", False):
-        pdf_ids, atlas_pdf = _make_pdfs(atlas, docs_dir, args, pictures, quiet)
+        _make_pdfs(atlas, docs_dir, args, pictures, quiet)
+    pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir)
 
     _say("pages…", quiet)
     stats = generate_docs(atlas, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf, quiet)

@@ -240,3 +240,37 @@ def test_the_scan_catches_live_markup(snippet: str) -> None:
     scan = _Scan()
     scan.feed(snippet)
     assert scan.problems
+
+
+def test_reports_written_by_atlas_pdf_survive_a_build_and_are_linked(workdir: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = tmp_path / "site"
+    (site / "pdf").mkdir(parents=True)
+    report = b"%PDF-1.7 stand-in written by `atlas pdf`"
+    (site / "pdf" / "doubs.pdf").write_bytes(report)
+    (site / "pdf" / "not-a-territory.pdf").write_bytes(b"%PDF")
+    assert run_build(_args(FIXTURES / "atlas", tmp_path, workdir / "content")) == 0
+    assert (site / "pdf" / "doubs.pdf").read_bytes() == report
+    assert not (site / "pdf" / "not-a-territory.pdf").exists()
+    page = (site / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../pdf/doubs.pdf"' in page
+    other = (site / "territoires" / "ornans" / "index.html").read_text(encoding="utf-8")
+    assert "pdf/ornans.pdf" not in other
+
+
+def test_build_with_pdf_publishes_and_links_the_reports(workdir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert run_build(_args(FIXTURES / "atlas", tmp_path, workdir / "content", pdf=True)) == 0
+    site = tmp_path / "site"
+    from pypdf import PdfReader
+    for tid in ("doubs", "grand-besancon-metropole"):
+        reader = PdfReader(site / "pdf" / f"{tid}.pdf")
+        assert len(reader.pages) >= 1
+        page = (site / "territoires" / tid / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../pdf/{tid}.pdf"' in page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="pdf/atlas.pdf"' in home and (site / "pdf" / "atlas.pdf").is_file()
