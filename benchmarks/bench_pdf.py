@@ -143,7 +143,8 @@ def main() -> int:
     if not args.skip_write:
         w = _run(phase_write_all, args.territories, args.jobs, args.pictures)
         print(f"write_reports (all territories + atlas, jobs={w['jobs'] or 'all cores'}): {w['files']} files "
-              f"in {w['seconds']:.1f} s, parent peak RSS {w['peak_mb_parent']:.0f} MiB")
+              f"in {w['seconds']:.1f} s, parent peak RSS {w['peak_mb_parent']:.0f} MiB "
+              f"(each worker peaks as the phases above: the one rendering the atlas as the atlas phase)")
     return 0
 
 

@@ -14,7 +14,6 @@ import copyreg
 import difflib
 import io
 import logging
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -361,13 +360,6 @@ def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
     return f"{tid}.pdf", _WORKER.territory_pdf(tid)  # type: ignore[arg-type]
 
 
-def _process_context() -> multiprocessing.context.BaseContext:
-    # Not fork: the progress bar runs a thread, and forking a threaded process can deadlock. The
-    # workers get the atlas as bytes through the initializer, so they need nothing inherited.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
 def _write_if_changed(path: Path, data: bytes) -> None:
     if path.is_file() and path.read_bytes() == data:
         return  # unchanged: keep its timestamp
@@ -397,7 +389,6 @@ def _rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], varian
         return
     with ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_process_context(),
         initializer=_init_worker,
         initargs=(dump_atlas(atlas), str(build_dir), refs, variant),
     ) as pool:
@@ -461,7 +452,11 @@ def write_reports(
 
 
 class _Progress:
-    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+    """A rich progress bar on stderr (silent when stderr is not a terminal).
+
+    It is redrawn when a report is done, never by a timer thread: worker processes are forked
+    (the platform default on Linux), and forking while another thread holds a lock can deadlock.
+    """
 
     def __init__(self, total: int) -> None:
         self.total = total
@@ -474,10 +469,14 @@ class _Progress:
         self.progress = Progress(
             TextColumn("PDF"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=console, disable=not console.is_terminal,
+            auto_refresh=False,
         )
         self.progress.__enter__()
         self.task = self.progress.add_task("", total=self.total)
-        return lambda name: self.progress.update(self.task, advance=1, description=name)
+        return self.advance
+
+    def advance(self, name: str) -> None:
+        self.progress.update(self.task, advance=1, description=name, refresh=True)
 
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)
