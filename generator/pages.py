@@ -9,7 +9,7 @@ Markdown by default (see `generator.site_templates`) and render Markdown fields 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -19,9 +19,10 @@ from generator import formats, text
 from generator.errors import AtlasError
 from generator.model import (
     LEVEL_LABELS, LEVEL_PLURALS, LEVELS, OLD_AFTER_YEARS, PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS,
-    STATUS_LABELS, STATUSES, VOCABULARY_LISTS, Atlas, Fact, Hub, Source, Territory,
+    STATUS_LABELS, STATUSES, Atlas, Fact, Hub, Source, Territory,
 )
 from generator.outputs import Output
+from generator.quality import hub_quality, quality_table, territory_quality
 from generator.site_templates import make_environment, relative_href
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -80,82 +81,6 @@ class PictureRef:
     alt: str
     headers: Sequence[str]
     rows: Sequence[Sequence[Any]]
-
-
-# ---- quality -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SheetQuality:
-    """How complete one sheet is and which of its facts need a contributor."""
-
-    kind: str  # "territory" | "hub"
-    id: str
-    name: str
-    path: str
-    filled: int
-    total: int
-    facts: int
-    unsourced: tuple[str, ...]
-    old: tuple[str, ...]
-    missing: tuple[str, ...]
-
-    @property
-    def completeness(self) -> float:
-        return self.filled / self.total if self.total else 1.0
-
-    @property
-    def need(self) -> tuple:
-        """Sort key: the sheets that most need work first."""
-        return (round(self.completeness, 4), -len(self.unsourced) - len(self.old), self.kind, self.id)
-
-
-def territory_quality(atlas: Atlas, t: Territory) -> SheetQuality:
-    checks: list[tuple[str, bool]] = [
-        ("code", t.code is not None),
-        ("population", t.population is not None),
-        ("superficie", t.area_km2 is not None),
-        ("coordonnées", t.coordinates is not None),
-        ("présentation", bool(t.summary)),
-    ]
-    for key in PILLARS:
-        pillar = t.pillars.get(key)
-        checks.append((f"note {PILLAR_LABELS[key]}", pillar is not None and pillar.rating is not None))
-        checks.append((f"indicateurs {PILLAR_LABELS[key]}", pillar is not None and bool(pillar.indicators)))
-    return _quality(atlas, "territory", t.id, t.name, t.path, checks, list(t.facts()))
-
-
-def hub_quality(atlas: Atlas, h: Hub) -> SheetQuality:
-    checks = [
-        ("adresse", h.address is not None),
-        ("coordonnées", h.coordinates is not None),
-        ("site web", h.website is not None),
-        ("année d'ouverture", h.founded is not None),
-        ("services", bool(h.services)),
-        ("thèmes", bool(h.themes)),
-        ("piliers", bool(h.pillars)),
-        ("réseaux", bool(h.networks)),
-        ("description", bool(h.description)),
-        ("chiffres", bool(h.figures)),
-    ]
-    return _quality(atlas, "hub", h.id, h.name, h.path, checks, list(h.facts()))
-
-
-def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: list[tuple[str, bool]],
-             facts: list[tuple[str, Fact]]) -> SheetQuality:
-    return SheetQuality(
-        kind=kind, id=sid, name=name, path=path,
-        filled=sum(1 for _, ok in checks if ok), total=len(checks), facts=len(facts),
-        unsourced=tuple(p for p, f in facts if not f.sourced),
-        old=tuple(p for p, f in facts if atlas.is_old(f)),
-        missing=tuple(label for label, ok in checks if not ok),
-    )
-
-
-def quality_table(atlas: Atlas) -> list[SheetQuality]:
-    """Every sheet's quality, the sheets that most need work first."""
-    rows = [territory_quality(atlas, t) for t in atlas.territories.values()]
-    rows += [hub_quality(atlas, h) for h in atlas.hubs.values()]
-    return sorted(rows, key=lambda q: q.need)
 
 
 # ---- the page generator ------------------------------------------------------------------------

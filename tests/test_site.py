@@ -18,7 +18,8 @@ import pytest
 
 from generator.errors import AtlasError
 from generator.outputs import Output, check_unique, write_tree
-from generator.pages import Pages, SiteOptions, quality_table
+from generator.pages import Pages, SiteOptions
+from generator.quality import quality_table
 from generator.site import site_outputs
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"

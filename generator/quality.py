@@ -1,0 +1,85 @@
+"""How complete each sheet is, and which of its facts need a contributor: one measure for every output.
+
+The site's quality page, the territory and hub pages and (ideally) `atlas stats` read the same
+numbers, so a contributor sees the same completeness on the terminal and on the site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Territory
+
+
+@dataclass(frozen=True)
+class SheetQuality:
+    """How complete one sheet is and which of its facts need a contributor."""
+
+    kind: str  # "territory" | "hub"
+    id: str
+    name: str
+    path: str
+    filled: int
+    total: int
+    facts: int
+    unsourced: tuple[str, ...]
+    old: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def completeness(self) -> float:
+        return self.filled / self.total if self.total else 1.0
+
+    @property
+    def need(self) -> tuple:
+        """Sort key: the sheets that most need work first."""
+        return (round(self.completeness, 4), -len(self.unsourced) - len(self.old), self.kind, self.id)
+
+
+def territory_quality(atlas: Atlas, t: Territory) -> SheetQuality:
+    checks: list[tuple[str, bool]] = [
+        ("code", t.code is not None),
+        ("population", t.population is not None),
+        ("superficie", t.area_km2 is not None),
+        ("coordonnées", t.coordinates is not None),
+        ("présentation", bool(t.summary)),
+    ]
+    for key in PILLARS:
+        pillar = t.pillars.get(key)
+        checks.append((f"note {PILLAR_LABELS[key]}", pillar is not None and pillar.rating is not None))
+        checks.append((f"indicateurs {PILLAR_LABELS[key]}", pillar is not None and bool(pillar.indicators)))
+    return _quality(atlas, "territory", t.id, t.name, t.path, checks, list(t.facts()))
+
+
+def hub_quality(atlas: Atlas, h: Hub) -> SheetQuality:
+    checks = [
+        ("adresse", h.address is not None),
+        ("coordonnées", h.coordinates is not None),
+        ("site web", h.website is not None),
+        ("année d'ouverture", h.founded is not None),
+        ("services", bool(h.services)),
+        ("thèmes", bool(h.themes)),
+        ("piliers", bool(h.pillars)),
+        ("réseaux", bool(h.networks)),
+        ("description", bool(h.description)),
+        ("chiffres", bool(h.figures)),
+    ]
+    return _quality(atlas, "hub", h.id, h.name, h.path, checks, list(h.facts()))
+
+
+def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: list[tuple[str, bool]],
+             facts: list[tuple[str, Fact]]) -> SheetQuality:
+    return SheetQuality(
+        kind=kind, id=sid, name=name, path=path,
+        filled=sum(1 for _, ok in checks if ok), total=len(checks), facts=len(facts),
+        unsourced=tuple(p for p, f in facts if not f.sourced),
+        old=tuple(p for p, f in facts if atlas.is_old(f)),
+        missing=tuple(label for label, ok in checks if not ok),
+    )
+
+
+def quality_table(atlas: Atlas) -> list[SheetQuality]:
+    """Every sheet's quality, the sheets that most need work first."""
+    rows = [territory_quality(atlas, t) for t in atlas.territories.values()]
+    rows += [hub_quality(atlas, h) for h in atlas.hubs.values()]
+    return sorted(rows, key=lambda q: q.need)
