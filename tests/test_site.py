@@ -289,3 +289,16 @@ def test_vocabulary_indexes_list_every_hub_under_each_of_its_entries(fixture_atl
     for hub in fixture_atlas.hubs.values():
         section = status.split(f"{{ #statut-{hub.status} }}")[1].split("\n## ")[0]
         assert f"(../hubs/{hub.id}.md)" in section
+
+
+def test_schema_reference_rows_name_nested_fields() -> None:
+    from generator.schema_reference import schema_rows
+    schema = {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "description": "Nom"},
+        "facts": {"type": "array", "items": {"type": "object", "properties": {"value": {"type": "number"}}}},
+        "status": {"enum": ["active", "closed"]},
+    }}
+    rows = list(schema_rows(schema))
+    assert ("name", "texte", True, "Nom") in rows
+    assert ("facts[].value", "nombre", False, "") in rows
+    assert ("status", "une valeur parmi : active, closed", False, "") in rows
