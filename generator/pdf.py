@@ -177,8 +177,8 @@ def _font_dir() -> Path:
 def _coordinates(lat: float, lon: float) -> str:
     ns = "N" if lat >= 0 else "S"
     ew = "E" if lon >= 0 else "O"
-    return (f"{formats.number(abs(lat), 4)}{formats.NBSP}° {ns}, "
-            f"{formats.number(abs(lon), 4)}{formats.NBSP}° {ew}")
+    return (f"{formats.number(abs(lat), 4)}°{formats.NBSP}{ns}, "
+            f"{formats.number(abs(lon), 4)}°{formats.NBSP}{ew}")
 
 
 def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, PictureRef], depth: int = 1) -> SimpleNamespace:

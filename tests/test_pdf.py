@@ -397,3 +397,36 @@ def test_pictures_are_figures_with_their_text_alternative(fixture_atlas, tmp_pat
     text = text_of(path)
     for picture in pictures.values():
         assert normalize(picture.title) in text  # the caption
+
+
+def test_atlas_order_puts_territories_without_region_in_a_last_chapter(fixture_atlas, tmp_path):
+    from generator.model import Territory, build_atlas
+
+    def territory(tid: str, name: str, level: str, parent: str | None = None) -> Territory:
+        return Territory(id=tid, name=name, level=level, updated=AS_OF, path=f"{tid}/territory.yml",
+                         parent_id=parent)
+
+    records = [
+        territory("zeta", "Zêta", "region"),
+        territory("alpha", "Alpha", "region"),
+        territory("dep-b", "Béta", "departement", "alpha"),
+        territory("dep-a", "Aube", "departement", "alpha"),
+        territory("epci", "Agglo", "epci", "dep-b"),
+        territory("commune", "Commune", "commune", "epci"),
+        territory("pays-libre", "Pays libre", "pays"),
+        territory("dans-pays", "Dans le pays", "commune", "pays-libre"),
+    ]
+    atlas = build_atlas({t.id: t for t in records}, {}, fixture_atlas.vocabulary, {}, AS_OF)
+    chapters = atlas_chapters(atlas)
+    shape = [(region.id if region else None, [(e.territory.id, e.depth) for e in entries])
+             for region, entries in chapters]
+    assert shape == [
+        ("alpha", [("alpha", 1), ("dep-a", 2), ("dep-b", 2), ("epci", 3), ("commune", 4)]),
+        ("zeta", [("zeta", 1)]),
+        (None, [("pays-libre", 2), ("dans-pays", 3)]),
+    ]
+    pdf = write_reports(atlas, tmp_path, [], whole_atlas=True, jobs=1, pictures={})[0]
+    tree = outline_tree(PdfReader(pdf))
+    assert [title for title, _ in tree] == ["Alpha", "Zêta", "Autres territoires"]
+    assert tree[2][1] == [("Pays libre", [("Dans le pays", [])])]
+    assert tree[0][1][1] == ("Béta", [("Agglo", [("Commune", [])])])
