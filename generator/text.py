@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
@@ -171,6 +172,7 @@ def _restricted_markdown() -> markdown.Markdown:
 
 
 _MD = _restricted_markdown()
+_MD_LOCK = threading.Lock()  # one Markdown instance, reset between documents: one caller at a time
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -187,9 +189,9 @@ def _sanitize(fragment: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str:
-    _MD.reset()
-    # `&` is escaped first so that no entity written in a sheet can smuggle a character past us.
-    body = _MD.convert(text.replace("\x00", ""))
+    with _MD_LOCK:
+        _MD.reset()
+        body = _MD.convert(text.replace("\x00", ""))
     clean = _sanitize(body)
     # Relative links (no scheme) survive nh3's scheme check: keep only absolute http(s) links.
     clean = re.sub(r'<a href="(?!https?://)[^"]*"', "<a", clean)
