@@ -106,3 +106,25 @@ def test_markdown_to_text_drops_markup() -> None:
 
 def test_plain_keeps_french_no_break_spaces() -> None:
     assert text.plain("462\u202f000\u00a0habitants\n  ok") == "462\u202f000\u00a0habitants ok"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("abcé Z09|#[](){}<>&\"'`*_~^=$@!:+-.\\/%;\t\n") + ["--8<--", "{{", "}}", "{:", "!!!"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, min_size=1, max_size=30).map("".join))
+def test_any_plain_text_comes_out_of_a_table_cell_as_written(value: str) -> None:
+    import html as html_lib
+    import re
+    expected = text.plain(value)
+    page = _site_markdown(f"| a | b |\n|---|---|\n| {text.md_cell(value)} | fin |\n\n## {text.md_text(value)}\n")
+    cells = re.findall(r"<td>(.*?)</td>", page, re.S)
+    assert len(cells) == 2
+    assert "<" not in cells[0]  # no element at all inside the cell
+    assert html_lib.unescape(cells[0]).strip() == expected.strip()
+    heading = re.search(r"<h2[^>]*>(.*?)</h2>", page, re.S)
+    if expected:
+        assert heading and "<" not in heading.group(1)
+        assert html_lib.unescape(heading.group(1)).strip() == expected.strip()
