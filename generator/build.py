@@ -105,7 +105,7 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
             yaml.safe_dump(engine_config(config, docs_dir, site_dir), allow_unicode=True, sort_keys=False),
             encoding="utf-8",
         )
-        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0")
+        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
         if engine == "mkdocs":
             # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
             command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
