@@ -251,7 +251,7 @@ def test_reports_written_by_atlas_pdf_survive_a_build_and_are_linked(workdir: Pa
     report = b"%PDF-1.7 stand-in written by `atlas pdf`"
     (site / "pdf" / "doubs.pdf").write_bytes(report)
     (site / "pdf" / "not-a-territory.pdf").write_bytes(b"%PDF")
-    assert run_build(_args(FIXTURES / "atlas", tmp_path, workdir / "content")) == 0
+    assert run_build(_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"))) == 0
     assert (site / "pdf" / "doubs.pdf").read_bytes() == report
     assert not (site / "pdf" / "not-a-territory.pdf").exists()
     page = (site / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
@@ -264,7 +264,7 @@ def test_build_with_pdf_publishes_and_links_the_reports(workdir: Path, tmp_path:
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(workdir)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    assert run_build(_args(FIXTURES / "atlas", tmp_path, workdir / "content", pdf=True)) == 0
+    assert run_build(_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"), pdf=True)) == 0
     site = tmp_path / "site"
     from pypdf import PdfReader
     for tid in ("doubs", "grand-besancon-metropole"):
@@ -274,3 +274,28 @@ def test_build_with_pdf_publishes_and_links_the_reports(workdir: Path, tmp_path:
         assert f'href="../../pdf/{tid}.pdf"' in page
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="pdf/atlas.pdf"' in home and (site / "pdf" / "atlas.pdf").is_file()
+
+
+def test_edit_links_point_at_the_sheets_when_the_repository_is_known(workdir: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+    from generator.site import read_site_config
+
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    config = read_site_config()
+    config.update(repo_url="https://git.example/owner/atlas", edit_uri="edit/main/content/")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert run_build(_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"), config=config_file)) == 0
+    site = tmp_path / "site"
+
+    def edit_button(page: str) -> str | None:
+        found = re.search(r'<a href="([^"]*)"[^>]*rel="edit"', (site / page).read_text(encoding="utf-8"))
+        return found.group(1) if found else None
+
+    sheet = "https://git.example/owner/atlas/edit/main/atlas/doubs/territory.yml"
+    assert edit_button("territoires/doubs/index.html") == sheet
+    assert sheet in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")  # "Modifier cette fiche"
+    assert edit_button("a-propos/index.html") == "https://git.example/owner/atlas/edit/main/content/a-propos.md"
+    assert edit_button("qualite/index.html") is None  # generated from every sheet: no one file to edit
