@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from generator import formats
 from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Source, Territory
@@ -76,7 +76,7 @@ class Citations:
             note=fact.note,
         )
 
-    def add_listed(self, sources: Iterator[Source]) -> None:
+    def add_listed(self, sources: Iterable[Source]) -> None:
         """Sources the sheet lists without any fact citing them still belong in its references."""
         for source in sources:
             self.number(source)
