@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.errors import AtlasError, Problem, Report
 from generator.load import load_atlas
 from generator.model import Atlas, PILLARS
+from generator.quality import quality_table
 from generator.schema import schema_files
 from generator.sheets import find_sheets, read_sheet
 from generator.validate import check_sheet
@@ -107,30 +108,6 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def quality(atlas: Atlas) -> list[dict]:
-    """Per sheet: completeness, unsourced and old facts; the sheets that most need work first."""
-    rows = []
-    for t in atlas.territories.values():
-        facts = [f for _, f in t.facts()]
-        filled = sum(1 for x in (t.code, t.population, t.coordinates, t.summary) if x) + \
-            sum(1 for k in PILLARS if k in t.pillars and t.pillars[k].rating is not None)
-        rows.append({"kind": "territory", "id": t.id, "name": t.name, "path": t.path,
-                     "completeness": round(filled / (4 + len(PILLARS)), 2), "facts": len(facts),
-                     "unsourced": sum(1 for f in facts if not f.sourced),
-                     "old": sum(1 for f in facts if atlas.is_old(f)),
-                     "missing_pillars": [k for k in PILLARS if k not in t.pillars or t.pillars[k].rating is None]})
-    for h in atlas.hubs.values():
-        facts = list(h.figures)
-        fields = (h.founded, h.address, h.coordinates, h.website, h.services, h.themes, h.description,
-                  h.networks, h.figures)
-        rows.append({"kind": "hub", "id": h.id, "name": h.name, "path": h.path,
-                     "completeness": round(sum(1 for x in fields if x) / len(fields), 2), "facts": len(facts),
-                     "unsourced": sum(1 for f in facts if not f.sourced),
-                     "old": sum(1 for f in facts if atlas.is_old(f)), "missing_pillars": []})
-    rows.sort(key=lambda r: (r["completeness"], -r["unsourced"] - r["old"], r["id"]))
-    return rows
-
-
 def run_stats(args: argparse.Namespace) -> int:
     """Quality report on the terminal."""
     atlas, report = load_atlas(args.territories)
@@ -138,7 +115,7 @@ def run_stats(args: argparse.Namespace) -> int:
         print(report.format("text"))
         print(summary(atlas, report), file=sys.stderr)
         return 1
-    rows = quality(atlas)
+    rows = quality_table(atlas)
     facts = [f for _, _, f in atlas.facts()]
     totals = {
         "territories": len(atlas.territories), "hubs": len(atlas.hubs), "partnerships": len(atlas.partnerships),
@@ -146,10 +123,14 @@ def run_stats(args: argparse.Namespace) -> int:
         "old": sum(1 for f in facts if atlas.is_old(f)),
         "territories_by_level": {lvl: len(atlas.by_level(lvl)) for lvl in
                                  sorted({t.level for t in atlas.territories.values()})},
-        "missing_pillars": sum(len(r["missing_pillars"]) for r in rows),
+        "pillars_not_assessed": sum(1 for t in atlas.territories.values() for k in PILLARS
+                                    if k not in t.pillars or t.pillars[k].rating is None),
     }
     if args.format == "json":
-        print(json.dumps({"totals": totals, "sheets": rows}, ensure_ascii=False, indent=2))
+        sheets = [{"kind": r.kind, "id": r.id, "path": r.path, "completeness": round(r.completeness, 4),
+                   "facts": r.facts, "unsourced": list(r.unsourced), "old": list(r.old), "missing": list(r.missing)}
+                  for r in rows]
+        print(json.dumps({"totals": totals, "sheets": sheets}, ensure_ascii=False, indent=2))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -157,12 +138,13 @@ def run_stats(args: argparse.Namespace) -> int:
     sourced = 100 * (1 - totals["unsourced"] / totals["facts"]) if totals["facts"] else 100.0
     console.print(f"[bold]{totals['territories']}[/] territories, [bold]{totals['hubs']}[/] hubs, "
                   f"{totals['partnerships']} partnerships, {totals['facts']} facts "
-                  f"({sourced:.0f}% sourced, {totals['old']} old), {totals['missing_pillars']} pillars not assessed")
-    table = Table(title=f"The {args.top} sheets that most need work")
-    for col in ("sheet", "completeness", "facts", "unsourced", "old", "pillars not assessed"):
+                  f"({sourced:.0f}% sourced, {totals['old']} old), "
+                  f"{totals['pillars_not_assessed']} pillars not assessed")
+    table = Table(title=f"The {args.top} sheets that most need work (same measure as the site's quality page)")
+    for col in ("sheet", "completeness", "facts", "unsourced", "old", "missing"):
         table.add_column(col)
     for r in rows[: args.top]:
-        table.add_row(r["path"], f"{r['completeness']:.0%}", str(r["facts"]), str(r["unsourced"]), str(r["old"]),
-                      ", ".join(r["missing_pillars"]))
+        table.add_row(r.path, f"{r.completeness:.0%}", str(r.facts), str(len(r.unsourced)), str(len(r.old)),
+                      f"{len(r.missing)}: " + ", ".join(r.missing[:3]) + (", …" if len(r.missing) > 3 else ""))
     console.print(table)
     return 0
