@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from generator import formats
 from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Source, Territory
