@@ -234,14 +234,14 @@ class Fact(Spec):
         return f"{self.value.expected}, or a map with value, year and source"
 
     def fields(self) -> dict[str, Field]:
-        out = {"value": Field(self.value, True, "The value")}
+        out = {"value": Field(self.value, True, "La valeur")}
         if self.indicator:
-            out = {"label": Field(Text(nonblank=True), True, "What is measured, in French"), **out,
-                   "unit": Field(Text(), False, "Unit: km, min, %, €...")}
+            out = {"label": Field(Text(nonblank=True), True, "Ce qui est mesuré, en français"), **out,
+                   "unit": Field(Text(), False, "Unité : km, min, %, €…")}
         out.update({
-            "year": Field(Year(), False, "Year the figure describes"),
-            "source": Field(Slug("source"), False, "Id of a source of this sheet or of territories/sources.yml"),
-            "note": Field(Text(), False, "A short note"),
+            "year": Field(Year(), False, "Année que décrit le chiffre"),
+            "source": Field(Slug("source"), False, "Identifiant d'une source de cette fiche ou de territories/sources.yml"),
+            "note": Field(Text(), False, "Une courte note"),
         })
         return out
 
@@ -253,70 +253,70 @@ class Fact(Spec):
 
 
 SOURCE = Record({
-    "title": Field(Text(nonblank=True), True, "Title of the document"),
-    "publisher": Field(Text(), False, "Who published it"),
-    "url": Field(Url(), False, "Where a reader can check it"),
-    "accessed": Field(Date(), False, "When it was read"),
+    "title": Field(Text(nonblank=True), True, "Titre du document"),
+    "publisher": Field(Text(), False, "Qui l'a publié"),
+    "url": Field(Url(), False, "Où un lecteur peut le vérifier (http ou https)"),
+    "accessed": Field(Date(), False, "Date de consultation (AAAA-MM-JJ)"),
 })
 SOURCES = MapOf(SOURCE)
 
 
 def _en(*names: str) -> Field:
-    return Field(Record({n: Field(Markdown()) for n in names}), False, "English version of the Markdown fields")
+    return Field(Record({n: Field(Markdown()) for n in names}), False, "Version anglaise des champs Markdown")
 
 
 PILLAR = Record({
-    "rating": Field(Integer(0, 5), False, "Assessment from 0 to 5; absent means not assessed"),
-    "rationale": Field(Markdown(), False, "Why this rating (required with rating)"),
-    "summary": Field(Markdown(), False, "What stands out on this pillar"),
-    "indicators": Field(ListOf(Fact(FactValue(), indicator=True)), False, "Measured facts"),
+    "rating": Field(Integer(0, 5), False, "Évaluation de 0 à 5 ; absente : non évalué (jamais affiché comme 0)"),
+    "rationale": Field(Markdown(), False, "Pourquoi cette note (obligatoire avec rating)"),
+    "summary": Field(Markdown(), False, "Ce qui ressort pour ce pilier"),
+    "indicators": Field(ListOf(Fact(FactValue(), indicator=True)), False, "Faits mesurés (label, value, unit, year, source)"),
     "en": _en("rationale", "summary"),
 })
 
 TERRITORY = Record({
-    "id": Field(Slug(), False, "Must equal the folder name"),
-    "name": Field(Text(nonblank=True), True, "Official name, with accents"),
-    "level": Field(Enum(LEVELS), True, "Administrative level"),
-    "code": Field(Text(nonblank=True), False, "Official code (INSEE or SIREN), quoted"),
-    "parent": Field(Slug("territory"), False, "Id of the enclosing territory"),
-    "population": Field(Fact(Integer(0)), False, "Inhabitants"),
-    "area_km2": Field(Fact(Number(positive=True)), False, "Area in km²"),
-    "coordinates": Field(Coords(), False, "Main town: [latitude, longitude]"),
-    "summary": Field(Markdown(), False, "One or two paragraphs presenting the territory"),
+    "id": Field(Slug(), False, "Doit être égal au nom du dossier"),
+    "name": Field(Text(nonblank=True), True, "Nom officiel, avec les accents"),
+    "level": Field(Enum(LEVELS), True, "Niveau administratif"),
+    "code": Field(Text(nonblank=True), False, "Code officiel (INSEE ou SIREN), entre guillemets"),
+    "parent": Field(Slug("territory"), False, "Identifiant du territoire englobant"),
+    "population": Field(Fact(Integer(0)), False, "Habitants"),
+    "area_km2": Field(Fact(Number(positive=True)), False, "Superficie en km²"),
+    "coordinates": Field(Coords(), False, "Ville principale : [latitude, longitude]"),
+    "summary": Field(Markdown(), False, "Un ou deux paragraphes de présentation (Markdown)"),
     "pillars": Field(Record({k: Field(PILLAR, False, PILLAR_LABELS[k]) for k in PILLARS}), False,
-                     "The five pillars"),
-    "sources": Field(SOURCES, False, "Sources local to this sheet"),
-    "updated": Field(Date(), True, "When the sheet was last checked"),
-    "contributors": Field(ListOf(Text(nonblank=True)), False, "Who wrote or checked it"),
+                     "Les cinq piliers"),
+    "sources": Field(SOURCES, False, "Sources propres à cette fiche"),
+    "updated": Field(Date(), True, "Date de dernière vérification (AAAA-MM-JJ)"),
+    "contributors": Field(ListOf(Text(nonblank=True)), False, "Qui l'a rédigée ou vérifiée"),
     "en": _en("summary"),
 })
 
 HUB = Record({
-    "id": Field(Slug(), False, "Must equal the file name"),
-    "name": Field(Text(nonblank=True), True, "Name of the place"),
-    "types": Field(ListOf(Slug("hub_types"), min_items=1), True, "Hub types (vocabulary)"),
-    "status": Field(Enum(STATUSES), True, "active, project or closed"),
-    "founded": Field(Year(), False, "Year it opened"),
-    "closed_in": Field(Year(), False, "Year it closed (only with status: closed)"),
-    "address": Field(Text(), False, "Postal address"),
-    "coordinates": Field(Coords(), False, "Location: [latitude, longitude]"),
-    "website": Field(Url(), False, "http(s) URL"),
-    "services": Field(ListOf(Slug("services")), False, "Services (vocabulary)"),
-    "themes": Field(ListOf(Slug("themes")), False, "Themes (vocabulary)"),
-    "pillars": Field(ListOf(Enum(PILLARS)), False, "Pillars of its territory it serves"),
-    "networks": Field(ListOf(Slug("networks")), False, "Networks (vocabulary)"),
-    "partners": Field(ListOf(Slug("hub")), False, "Ids of hubs it works with"),
-    "figures": Field(ListOf(Fact(FactValue(), indicator=True)), False, "Figures: members, start-ups..."),
-    "description": Field(Markdown(), False, "What it is and does"),
-    "sources": Field(SOURCES, False, "Sources local to this sheet"),
-    "updated": Field(Date(), True, "When the sheet was last checked"),
+    "id": Field(Slug(), False, "Doit être égal au nom du fichier"),
+    "name": Field(Text(nonblank=True), True, "Nom du lieu"),
+    "types": Field(ListOf(Slug("hub_types"), min_items=1), True, "Types de lieu (vocabulaire hub_types)"),
+    "status": Field(Enum(STATUSES), True, "active (en activité), project (en projet) ou closed (fermé)"),
+    "founded": Field(Year(), False, "Année d'ouverture"),
+    "closed_in": Field(Year(), False, "Année de fermeture (seulement avec status: closed)"),
+    "address": Field(Text(), False, "Adresse postale"),
+    "coordinates": Field(Coords(), False, "Emplacement : [latitude, longitude]"),
+    "website": Field(Url(), False, "Adresse http(s)"),
+    "services": Field(ListOf(Slug("services")), False, "Services (vocabulaire services)"),
+    "themes": Field(ListOf(Slug("themes")), False, "Thèmes (vocabulaire themes)"),
+    "pillars": Field(ListOf(Enum(PILLARS)), False, "Piliers de son territoire qu'il sert"),
+    "networks": Field(ListOf(Slug("networks")), False, "Réseaux (vocabulaire networks)"),
+    "partners": Field(ListOf(Slug("hub")), False, "Identifiants des lieux avec lesquels il travaille (liens non orientés)"),
+    "figures": Field(ListOf(Fact(FactValue(), indicator=True)), False, "Chiffres : membres, start-up accompagnées…"),
+    "description": Field(Markdown(), False, "Ce qu'il est et ce qu'il fait (Markdown)"),
+    "sources": Field(SOURCES, False, "Sources propres à cette fiche"),
+    "updated": Field(Date(), True, "Date de dernière vérification (AAAA-MM-JJ)"),
     "en": _en("description"),
 })
 
 VOCABULARY_ENTRY = Record({
-    "label": Field(Text(nonblank=True), True, "French label"),
-    "description": Field(Markdown(), False, "What it means, for a reader"),
-    "url": Field(Url(), False, "Official page"),
+    "label": Field(Text(nonblank=True), True, "Libellé en français"),
+    "description": Field(Markdown(), False, "Ce que cela veut dire, pour un lecteur"),
+    "url": Field(Url(), False, "Page officielle"),
 })
 VOCABULARY = Record({name: Field(MapOf(VOCABULARY_ENTRY), False) for name in VOCABULARY_LISTS})
 
