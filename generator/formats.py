@@ -42,8 +42,9 @@ def with_unit(value: Union[int, float, bool, str], unit: str | None = None) -> s
 
 
 def long_date(day: date) -> str:
-    """`2025-01-10` -> `10 janvier 2025`."""
-    return format_date(day, format="long", locale=LOCALE)
+    """`2025-01-10` -> `10 janvier 2025`; the first of the month is `1er` in French."""
+    text = format_date(day, format="long", locale=LOCALE)
+    return "1er" + text[1:] if day.day == 1 and text.startswith("1 ") else text
 
 
 def short_date(day: date) -> str:

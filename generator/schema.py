@@ -19,7 +19,7 @@ RESERVED_IDS = frozenset({
     # the project's own: folders of the generated site and names of its data files
     "stylesheets", "javascripts", "pictures", "schema", "methodologie", "contribuer", "qualite",
     "comparaison", "reseau", "piliers", "index-par", "a-propos", "licences", "donnees", "vocabulary",
-    "sources",
+    "sources", "atlas",  # site/pdf/atlas.pdf is the whole-atlas report
 })
 SCHEMA_BASE = "https://atlas-territoires-de-demain.fr/schema/"
 

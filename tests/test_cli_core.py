@@ -134,7 +134,7 @@ def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
 def test_stats_json(atlas_copy: Path, capsys) -> None:
     assert main(["stats", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 11
+    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 12
     assert data["totals"]["unsourced"] == 2 and data["totals"]["old"] == 1
 
 

@@ -1,0 +1,80 @@
+"""The fixture atlas exercises every field of the format, and every shipped sheet points at its schema."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from conftest import FIXTURE_ATLAS, ROOT
+from generator.schema import SHEET_SPECS, Fact, Field, ListOf, MapOf, Record, Spec
+
+
+def _paths(spec: Spec, prefix: str = "") -> set[str]:
+    """Every field path the format defines, lists and maps collapsed to `[]` and `{}`."""
+    out: set[str] = set()
+    if isinstance(spec, Record):
+        for name, f in spec.fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            out.add(path)
+            out |= _paths(f.spec, path)
+    elif isinstance(spec, ListOf):
+        out |= _paths(spec.item, prefix + "[]")
+    elif isinstance(spec, MapOf):
+        out |= _paths(spec.value, prefix + "{}")
+    elif isinstance(spec, Fact):
+        out |= _paths(Record(spec.fields()), prefix)
+    return out
+
+
+def _used(data, prefix: str = "", mapping_of_ids: bool = False) -> set[str]:
+    out: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = "{}" if mapping_of_ids else key
+            path = (f"{prefix}{name}" if name == "{}" else (f"{prefix}.{name}" if prefix else name))
+            if name != "{}":
+                out.add(path)
+            out |= _used(value, path, mapping_of_ids=(key in ("sources", "hub_types", "services", "themes",
+                                                                 "networks") and not mapping_of_ids))
+    elif isinstance(data, list):
+        for item in data:
+            out |= _used(item, prefix + "[]")
+    return out
+
+
+def test_fixture_uses_every_field_of_the_format() -> None:
+    kinds = {"territory": sorted(FIXTURE_ATLAS.glob("*/territory.yml")),
+             "hub": sorted(FIXTURE_ATLAS.glob("*/hubs/*.yml")),
+             "vocabulary": [FIXTURE_ATLAS / "vocabulary.yml"]}
+    for kind, files in kinds.items():
+        used: set[str] = set()
+        for f in files:
+            used |= _used(yaml.safe_load(f.read_text(encoding="utf-8")))
+        defined = _paths(SHEET_SPECS[kind])
+        # the five pillars share one format, and so do the four vocabulary lists: a field used under
+        # any of them counts for all
+        def as_one(paths: set[str]) -> set[str]:
+            if kind == "territory":
+                return {re.sub(r"^pillars\.[a-z]+", "pillars.*", p) for p in paths}
+            if kind == "vocabulary":
+                return {re.sub(r"^(hub_types|services|themes|networks)", "*", p) for p in paths}
+            return paths
+        assert as_one(defined) - as_one(used) == set(), f"{kind}: fields never used by the fixture"
+    sources = _used({"sources": yaml.safe_load((FIXTURE_ATLAS / "sources.yml").read_text(encoding="utf-8"))})
+    assert {"sources{}.title", "sources{}.publisher", "sources{}.url", "sources{}.accessed"} <= sources
+
+
+def test_every_shipped_sheet_points_at_its_schema() -> None:
+    territories = ROOT / "territories"
+    for path in sorted(territories.rglob("*.y*ml")):
+        rel = path.relative_to(territories)
+        kind = ("vocabulary" if rel.name.startswith("vocabulary") else "sources" if rel.name.startswith("sources")
+                else "territory" if rel.name.startswith("territory") else "hub")
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), f"{rel}: no schema line"
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target == (ROOT / "schema" / f"{kind}.schema.json").resolve(), f"{rel}: points at {target}"
+        assert os.path.isfile(target)
