@@ -177,10 +177,6 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         else:
             result[key] = _picture(spec, svg)
 
-    def done(key: str, svg: bytes) -> None:
-        _store(cache_dir, digests[key], specs[key], svg)
-        result[key] = _picture(specs[key], svg)
-
     # The same spec under two keys is drawn once.
     unique: dict[str, str] = {}
     for key in todo:
@@ -196,6 +192,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             task = bar.add_task("pictures", total=len(jobs_list))
             for job in jobs_list:
                 drawn[job[0]] = _render_job(job)[1]
+                _store(cache_dir, digests[job[0]], specs[job[0]], drawn[job[0]])
                 bar.advance(task)
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs_list))) as pool:
@@ -205,9 +202,11 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                 for future in as_completed(futures):
                     key, svg = future.result()
                     drawn[key] = svg
+                    # stored as soon as drawn: an interrupted national build keeps what it drew
+                    _store(cache_dir, digests[key], specs[key], svg)
                     bar.advance(task)
     for key in todo:
-        done(key, drawn[unique[digests[key]]])
+        result[key] = _picture(specs[key], drawn[unique[digests[key]]])
 
     last_stats = DrawStats(requested=len(specs), drawn=len(jobs_list), cached=len(specs) - len(todo),
                            seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()))
