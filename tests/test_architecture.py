@@ -1,0 +1,60 @@
+"""Imports go one way: from the sheets to the model, then to the outputs, then to the commands.
+
+A module may import only modules of a lower layer; page, chart and PDF code never import each other
+(they meet in `build`, through the model and the pictures). A new module must be placed here.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+LAYERS: list[set[str]] = [
+    {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "__init__"},
+    {"model", "outputs", "drawing", "site_templates"},
+    {"schema", "sheets", "quality", "geo", "opendata", "pdf_report"},
+    {"validate", "charts", "maps"},
+    {"load", "pictures"},
+    {"commands", "scaffold", "importer", "pages"},
+    {"pdf", "site"},
+    {"build"},
+    {"serve"},
+    {"cli"},
+    {"__main__"},
+]
+APART = [({"pages", "site", "site_templates", "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
+         ({"charts", "maps", "geo", "drawing"}, {"pages", "site", "pdf", "pdf_report"}),
+         ({"pdf", "pdf_report"}, {"pages", "site", "charts", "maps"})]
+
+
+def _imports(path: Path) -> set[str]:
+    deps: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "generator":
+                deps |= {a.name for a in node.names}
+            elif node.module.startswith("generator."):
+                deps.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            deps |= {a.name.split(".")[1] for a in node.names if a.name.startswith("generator.")}
+    return deps
+
+
+def test_imports_go_one_way() -> None:
+    layer_of = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+    modules = sorted((ROOT / "generator").glob("*.py"))
+    unplaced = [m.stem for m in modules if m.stem not in layer_of]
+    assert unplaced == [], f"place these modules in a layer of tests/test_architecture.py: {unplaced}"
+    wrong = [f"{m.stem} -> {dep}" for m in modules for dep in sorted(_imports(m))
+             if dep in layer_of and layer_of[dep] >= layer_of[m.stem]]
+    assert wrong == []
+
+
+def test_pages_charts_and_pdf_stay_apart() -> None:
+    for group, forbidden in APART:
+        for name in group:
+            path = ROOT / "generator" / f"{name}.py"
+            if path.exists():
+                assert _imports(path) & forbidden == set(), f"{name} imports {_imports(path) & forbidden}"
