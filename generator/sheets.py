@@ -50,6 +50,7 @@ class Scalar:
 class Seq:
     items: list["Node"]
     loc: Location
+    tag: str | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +59,8 @@ class Map:
 
     items: list[tuple[Scalar, "Node"]]
     loc: Location
+    tag: str | None = None
+    dropped: bool = False  # an entry was refused (reported already): its field may look missing
 
     def keys(self) -> list[str]:
         return [k.text for k, _ in self.items]
@@ -229,9 +232,15 @@ def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
             bad = True
     if bad:
         return None
+    problems: list[_Refused] = []
     try:
-        return _build(text, display)
+        node = _build(text, display, problems)
+        for p in problems:
+            report.error(p.loc, "", p.message, p.hint)
+        return node
     except _Refused as refused:
+        for p in problems:
+            report.error(p.loc, "", p.message, p.hint)
         report.error(refused.loc, "", refused.message, refused.hint)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -257,8 +266,17 @@ _MAP_END, _SEQ_END, _ALIAS, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndE
     yaml.DocumentStartEvent
 
 
-def _build(text: str, display: str) -> Node | None:
-    """Turn libyaml events into nodes, refusing every construct that plain data does not need."""
+REFUSED_TAG = "!refused"  # a node whose problem is already reported: the validator skips it silently
+_DROP = Scalar("", True, Location(""), REFUSED_TAG)  # pending key meaning "drop the value that follows"
+
+
+def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
+    """Turn libyaml events into nodes, refusing every construct that plain data does not need.
+
+    Problems that leave the rest of the sheet readable (an anchor, an alias, a tag, a bad or
+    duplicate key) are collected in `problems` and the offending value is dropped or marked, so
+    that one run reports them all; more than one document or deep nesting stop the parse.
+    """
     parser = _Parser(text)
     documents = 0
     root: Node | None = None
@@ -276,26 +294,28 @@ def _build(text: str, display: str) -> Node | None:
                 seen_keys.pop()
                 continue
             if cls is _SCALAR or cls is _MAP_START or cls is _SEQ_START:
-                if event.anchor is not None:
-                    raise _Refused(_loc(event, display), f"anchor '&{event.anchor}' is not allowed",
-                                   "sheets are plain data: remove the anchor")
-                tag = event.tag
-                if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
-                    shown = tag.replace("tag:yaml.org,2002:", "!!")
-                    raise _Refused(_loc(event, display), f"tag '{shown}' is not allowed",
-                                   "remove the tag; quote the value if it is text")
                 mark = event.start_mark
                 loc = Location(display, mark.line + 1, mark.column + 1)
+                tag = event.tag
+                refused = False
+                if event.anchor is not None:
+                    problems.append(_Refused(loc, f"anchor '&{event.anchor}' is not allowed",
+                                             "sheets are plain data: remove the anchor"))
+                if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    problems.append(_Refused(loc, f"tag '{shown}' is not allowed",
+                                             "remove the tag; quote the value if it is text"))
+                    refused = True
                 if cls is _SCALAR:
                     quoted = bool(event.style) or tag == "tag:yaml.org,2002:str" or tag == "!"
-                    node: Node = Scalar(event.value, quoted, loc, tag)
+                    node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
                 else:
                     if len(stack) >= MAX_DEPTH:
                         raise _Refused(loc, f"the sheet is nested more than {MAX_DEPTH} levels deep",
                                        "sheets need only a few levels: check the indentation")
-                    node = Map([], loc) if cls is _MAP_START else Seq([], loc)
+                    node = (Map if cls is _MAP_START else Seq)([], loc, REFUSED_TAG if refused else None)
                 if stack:
-                    _attach(node, stack[-1], pending_key, seen_keys)
+                    _attach(node, stack[-1], pending_key, seen_keys, problems)
                 elif root is None:
                     root = node
                 if cls is not _SCALAR:
@@ -309,8 +329,11 @@ def _build(text: str, display: str) -> Node | None:
                     raise _Refused(_loc(event, display), "more than one YAML document in the sheet",
                                    "a sheet is one document: remove the '---' line and what follows")
             elif cls is _ALIAS:
-                raise _Refused(_loc(event, display), f"alias '*{event.anchor}' is not allowed",
-                               "sheets are plain data: write the value again instead of an alias")
+                loc = _loc(event, display)
+                problems.append(_Refused(loc, f"alias '*{event.anchor}' is not allowed",
+                                         "sheets are plain data: write the value again instead of an alias"))
+                if stack:
+                    _attach(Scalar("", True, loc, REFUSED_TAG), stack[-1], pending_key, seen_keys, problems)
     finally:
         if hasattr(parser, "dispose"):
             parser.dispose()
@@ -318,30 +341,50 @@ def _build(text: str, display: str) -> Node | None:
 
 
 def _attach(node: Node, parent: Node, pending_key: list[Scalar | None],
-            seen_keys: list[dict[str, Scalar]]) -> None:
+            seen_keys: list[dict[str, Scalar]], problems: list[_Refused]) -> None:
     if parent.__class__ is Seq:
         parent.items.append(node)  # type: ignore[union-attr]
         return
     key = pending_key[-1]
     if key is not None:
-        parent.items.append((key, node))  # type: ignore[union-attr]
+        if key is not _DROP:
+            parent.items.append((key, node))  # type: ignore[union-attr]
         pending_key[-1] = None
         return
+    refusal = _key_refusal(node, seen_keys[-1])
+    if refusal is None:
+        seen_keys[-1][node.text] = node  # type: ignore[union-attr, index]
+        pending_key[-1] = node  # type: ignore[assignment]
+        return
+    # the entry is dropped; its problem is reported once, and the map is marked so that a field
+    # it held is not also reported as missing
+    pending_key[-1] = _DROP
+    parent.dropped = True  # type: ignore[union-attr]
+    if refusal is not _SILENT:
+        problems.append(refusal)
+
+
+_SILENT = _Refused(Location(""), "")
+
+
+def _key_refusal(node: Node, seen: dict[str, Scalar]) -> _Refused | None:
+    """Why this key can't be used (None when it can)."""
     if node.__class__ is not Scalar:
-        raise _Refused(node.loc, "a key must be text, not a list or a map", "check the indentation")
+        return _Refused(node.loc, "a key must be text, not a list or a map", "check the indentation")
+    if node.tag == REFUSED_TAG:  # type: ignore[union-attr]
+        return _SILENT
     text = node.text  # type: ignore[union-attr]
     if not node.quoted:  # type: ignore[union-attr]
         if text == "<<":
-            raise _Refused(node.loc, "merge keys ('<<') are not allowed", "write the fields out in full")
+            return _Refused(node.loc, "merge keys ('<<') are not allowed", "write the fields out in full")
         kind = plain_type(text)
         if kind != "str":
-            raise _Refused(node.loc, f"key {text!r} is not a string ({kind})", f"quote it: \"{text}\":")
-    previous = seen_keys[-1].get(text)
+            return _Refused(node.loc, f"key {text!r} is not a string ({kind})", f"quote it: \"{text}\":")
+    previous = seen.get(text)
     if previous is not None:
-        raise _Refused(node.loc, f"duplicate key '{text}' (first written at line {previous.loc.line})",
-                       "keep one of the two; YAML would silently drop the first")
-    seen_keys[-1][text] = node  # type: ignore[assignment]
-    pending_key[-1] = node  # type: ignore[assignment]
+        return _Refused(node.loc, f"duplicate key '{text}' (first written at line {previous.loc.line})",
+                        "keep one of the two; YAML would silently drop the first")
+    return None
 
 
 # How YAML 1.1 (PyYAML) or YAML 1.2 would type a plain scalar. A plain scalar is text only when

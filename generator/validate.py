@@ -19,7 +19,7 @@ from generator.schema import (
     MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, Coords, Date, Enum, Fact, FactValue,
     Field, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
 )
-from generator.sheets import Map, Node, Scalar, Seq, plain_type
+from generator.sheets import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 
 SLUG = re.compile(SLUG_PATTERN)
 _INT_TEXT = re.compile(r"^[-+]?[0-9]+$")
@@ -103,6 +103,8 @@ class SheetChecker:
         return MISSING
 
     def check(self, spec: Spec, node: Node, path: str) -> Any:
+        if node.tag == REFUSED_TAG:  # its problem (a tag, an alias) is already reported
+            return MISSING
         self.checked.locations[path] = node.loc
         if isinstance(spec, Record):
             return self.record(spec, node, path)
@@ -153,7 +155,7 @@ class SheetChecker:
                 out[name] = result
         present = set(node.keys())
         for name, f in spec.fields.items():
-            if f.required and name not in present:
+            if f.required and name not in present and not node.dropped:
                 self.error(node, join(path, name), f"missing required field '{name}'",
                            f"add '{name}:' ({f.spec.expected})")
         return out

@@ -113,3 +113,25 @@ def test_all_errors_of_all_sheets_in_one_run(atlas_copy: Path) -> None:
     lines = _errors(atlas_copy)
     assert len(lines) == 4  # unknown type, status, unknown field, missing name
     assert lines == sorted(lines, key=lambda s: (s.split(":")[0], int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0))
+
+
+def test_several_problems_in_one_sheet_each_reported_once(atlas_copy: Path) -> None:
+    f = _write(atlas_copy, "pays-horloger/territory.yml", (
+        "name: &n Pays horloger\n"      # 1 anchor
+        "level: pays\n"
+        "level: epci\n"                 # 3 duplicate key
+        "code: 01\n"                    # 4 YAML 1.1 octal
+        "parent: *n\n"                  # 5 alias (its value is not checked again)
+        "summary: !ENV HOME\n"          # 6 tag
+        "updated: 2025-01-05\n"
+        "populaton: 3\n"                # 8 unknown field
+    ).encode())
+    assert _errors(atlas_copy) == [
+        f"{f}:1:7: anchor '&n' is not allowed (hint: sheets are plain data: remove the anchor)",
+        f"{f}:3:1: duplicate key 'level' (first written at line 2) "
+        "(hint: keep one of the two; YAML would silently drop the first)",
+        f'{f}:4:7: code: expected text, found 01 (hint: quote it: code: "01")',
+        f"{f}:5:9: alias '*n' is not allowed (hint: sheets are plain data: write the value again instead of an alias)",
+        f"{f}:6:10: tag '!ENV' is not allowed (hint: remove the tag; quote the value if it is text)",
+        f"{f}:8:1: populaton: unknown field 'populaton' (hint: did you mean 'population'?)",
+    ]
