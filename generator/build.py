@@ -50,12 +50,12 @@ def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
     return report
 
 
-def generate_docs(atlas: Atlas, docs_dir: Path, content_dir: Path, config: dict[str, Any],
+def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
                   quiet: bool = False) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone)."""
     options = site_options(config, content_dir, pdf_ids, atlas_pdf)
-    outs = site_outputs(atlas, content_dir, options, pictures, load_schemas(), _progress("pages", quiet))
+    outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(), _progress("pages", quiet))
     return write_tree(outs, docs_dir)
 
 
@@ -228,7 +228,7 @@ def run_build(args: argparse.Namespace) -> int:
     pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir)
 
     _say("pages…", quiet)
-    stats = generate_docs(atlas, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf, quiet)
+    stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf, quiet)
     _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
          f"{len(stats.removed)} removed", quiet)
 

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from generator.model import PILLARS, Atlas, Fact, Hub, Source, Territory, VOCABULARY_LISTS
+from generator.errors import AtlasError
 from generator.outputs import Output
 
 DATA_DIR = "donnees"
+SHEETS_DIR = f"{DATA_DIR}/fiches"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -228,3 +231,36 @@ def data_outputs(atlas: Atlas) -> list[Output]:
         Output(f"{DATA_DIR}/hubs.csv", hubs_csv(atlas), every),
         Output(f"{DATA_DIR}/hubs.geojson", hubs_geojson(atlas), every),
     ]
+
+
+def sheet_copy_path(sheet_path: str) -> str:
+    """Where the site publishes a sheet: `donnees/fiches/` + its path inside the territories folder.
+
+    Sheet paths in the model start with the territories folder's own name (`territories/doubs/...`).
+    """
+    inside = sheet_path.split("/", 1)[1] if "/" in sheet_path else sheet_path
+    return f"{SHEETS_DIR}/{inside}"
+
+
+def sheet_outputs(atlas: Atlas, territories_dir: Path) -> list[Output]:
+    """Byte copies of the validated sheets, so every page can link to the YAML it comes from.
+
+    Without a known repository address this is how a reader sees (and can copy) the exact sheet
+    behind a page. The files keep their `.yml` names: the site serves them as files, never as pages.
+    The shared vocabulary and sources files are published too, when the folder has them.
+    """
+    root = territories_dir.resolve()
+    paths = sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()})
+    for name in ("vocabulary", "sources"):
+        for suffix in (".yml", ".yaml"):
+            if (root / (name + suffix)).is_file():
+                paths.append(f"{territories_dir.absolute().name}/{name}{suffix}")
+    outs = []
+    for sheet in paths:
+        inside = sheet.split("/", 1)[1] if "/" in sheet else sheet
+        source = root / inside
+        if source.is_symlink() or not source.is_file() or root not in source.resolve().parents:
+            raise AtlasError(f"the sheet {sheet} is no longer a plain file in {territories_dir}; "
+                             "run the build again once the sheets are saved")
+        outs.append(Output(sheet_copy_path(sheet), source.read_bytes(), (sheet,)))
+    return outs

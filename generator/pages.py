@@ -21,6 +21,7 @@ from generator.model import (
     LEVEL_LABELS, LEVEL_PLURALS, LEVELS, OLD_AFTER_YEARS, PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS,
     STATUS_LABELS, STATUSES, Atlas, Fact, Hub, Source, Territory,
 )
+from generator.opendata import sheet_copy_path
 from generator.outputs import Output
 from generator.quality import hub_quality, quality_table, territory_quality
 from generator.schema_reference import schema_rows
@@ -104,7 +105,7 @@ class Pages:
             PILLAR_LABELS=PILLAR_LABELS, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
             STATUS_LABELS=STATUS_LABELS, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
-            hub_card=self.hub_card, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
+            hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
         )
 
     # -- helpers used by the templates --
@@ -210,6 +211,7 @@ class Pages:
             children=[self.atlas.territories[c] for c in self.atlas.children.get(t.id, ())],
             own_hubs=self.atlas.hubs_by_territory.get(t.id, ()), hubs=hubs, pairs=pairs, pdf=pdf,
             edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
+            sheet_copy=sheet_copy_path(t.path),
         )
 
     def hub_page(self, h: Hub) -> Output:
@@ -220,6 +222,7 @@ class Pages:
             ancestors=self.atlas.ancestors(territory.id),
             partners=self.atlas.partners_of.get(h.id, ()), named_by=self.atlas.named_by.get(h.id, ()),
             edit_url=self.options.edit_url(h.path), quality=hub_quality(self.atlas, h),
+            sheet_copy=sheet_copy_path(h.path),
         )
 
     def home_page(self) -> Output:
@@ -355,7 +358,7 @@ class Pages:
             average=formats.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
         )
 
-    def opendata_page(self, data: Sequence[Output]) -> Output:
+    def opendata_page(self, data: Sequence[Output], sheet_count: int = 0) -> Output:
         from generator.opendata import HUB_COLUMNS, TERRITORY_COLUMNS
 
         described = {
@@ -369,7 +372,7 @@ class Pages:
             name = out.path.rsplit("/", 1)[-1]
             what, fmt = described.get(name, (name, name.rsplit(".", 1)[-1].upper()))
             files.append((name, what, fmt, _size(len(out.data))))
-        return self.render("opendata.md.j2", "donnees/index.md", files=files,
+        return self.render("opendata.md.j2", "donnees/index.md", files=files, sheet_count=sheet_count,
                            territory_columns=TERRITORY_COLUMNS, hub_columns=HUB_COLUMNS)
 
     def methodology_page(self) -> Output:

@@ -55,7 +55,7 @@ class Regenerator:
                 return False
             self.as_of = atlas.as_of
             pictures = draw_site_pictures(atlas, Path(".cache/pictures"), None, progress=False)
-            stats = generate_docs(atlas, self.docs_dir, self.content_dir, self.config, pictures, quiet=True)
+            stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config, pictures, quiet=True)
             self.say(f"regenerated in {time.perf_counter() - started:.1f} s: {len(stats.written)} file(s) "
                      f"written, {len(stats.removed)} removed, {len(stats.unchanged)} unchanged")
             return True

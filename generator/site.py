@@ -1,6 +1,6 @@
 """Everything that goes into the generated docs folder, as one list of `Output` values.
 
-Pages (generator.pages), data files (generator.opendata), pictures (generator.pictures, optional),
+Pages (generator.pages), data files and byte copies of the sheets (generator.opendata), pictures (generator.pictures, optional),
 the site's CSS and script (theme/assets/) and the hand-written pages of content/, copied as they
 are. `content/index.md` is not copied: it is the introduction of the generated home page.
 """
@@ -88,7 +88,8 @@ def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
     return [Output(pic.filename, pic.svg, ()) for _, pic in sorted(pictures.items())]
 
 
-def site_outputs(atlas: Atlas, content_dir: Path, options: SiteOptions, pictures: Mapping[str, Any],
+def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options: SiteOptions,
+                 pictures: Mapping[str, Any],
                  schemas: Mapping[str, dict] | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[Output]:
     """Every file of the generated docs folder; two files with one path are an error."""
@@ -97,8 +98,10 @@ def site_outputs(atlas: Atlas, content_dir: Path, options: SiteOptions, pictures
     pages = Pages(atlas, options, pictures, schemas)
     data = opendata.data_outputs(atlas)
     outs = pages.all_pages(progress)
-    outs.append(pages.opendata_page(data))
+    sheets = opendata.sheet_outputs(atlas, territories_dir)
+    outs.append(pages.opendata_page(data, len(sheets)))
     outs += data
+    outs += sheets
     outs += picture_outputs(pictures)
     outs += asset_outputs()
     outs += content_outputs(content_dir)

@@ -24,7 +24,9 @@ from generator.site import site_outputs
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 INTRO = "# Atlas des territoires de demain\n\nIntroduction écrite à la main pour les tests.\n"
-EXCLUDED = ("assets/", "reference/fiches.md")
+FIXTURE_SHEETS = Path(__file__).resolve().parent / "fixtures" / "atlas"
+# Sheet copies (donnees/fiches/) are byte copies of the fixture: checked by their own test.
+EXCLUDED = ("assets/", "reference/fiches.md", "donnees/fiches/")
 
 
 def _options(**kw) -> SiteOptions:
@@ -37,7 +39,7 @@ def _options(**kw) -> SiteOptions:
 def _generated(atlas, tmp_path: Path) -> dict[str, bytes]:
     content = tmp_path / "content"
     content.mkdir(exist_ok=True)
-    outs = site_outputs(atlas, content, _options(), pictures={}, schemas=None)
+    outs = site_outputs(atlas, FIXTURE_SHEETS, content, _options(), pictures={}, schemas=None)
     return {o.path: o.data for o in outs if not o.path.startswith(EXCLUDED)}
 
 
@@ -164,7 +166,7 @@ def test_pictures_are_placed_with_alt_text_and_a_data_table(fixture_atlas, tmp_p
                ("Lieu", "Nombre"), (("A | B", "3"),))
     content = tmp_path / "content"
     content.mkdir()
-    outs = {o.path: o for o in site_outputs(fixture_atlas, content, _options(), {"home/map": pic})}
+    outs = {o.path: o for o in site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {"home/map": pic})}
     assert outs["assets/pictures/home/map.svg"].data == b"<svg/>"
     home = outs["index.md"].data.decode()
     assert '<img src="assets/pictures/home/map.svg" alt="Carte &quot;alt&quot; &amp; &lt;b&gt;"' in home
@@ -189,7 +191,7 @@ def test_content_page_colliding_with_a_generated_page_is_an_error(fixture_atlas,
     (content / "territoires").mkdir(parents=True)
     (content / "territoires" / "index.md").write_text("# Collision\n")
     with pytest.raises(AtlasError, match="same path"):
-        site_outputs(fixture_atlas, content, _options(), {})
+        site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {})
 
 
 @pytest.mark.parametrize("path", ["../x.md", "/etc/passwd", "a/../../x", "a\\b", "a\x00b", "", "a//b", "x" * 300])
@@ -302,3 +304,33 @@ def test_schema_reference_rows_name_nested_fields() -> None:
     assert ("name", "texte", True, "Nom") in rows
     assert ("facts[].value", "nombre", False, "") in rows
     assert ("status", "une valeur parmi : active, closed", False, "") in rows
+
+
+def test_every_sheet_is_published_as_a_byte_copy_and_linked_from_its_page(fixture_atlas, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    outs = {o.path: o for o in site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {})}
+    copies = {p: o for p, o in outs.items() if p.startswith("donnees/fiches/")}
+    sheets = [*fixture_atlas.territories.values(), *fixture_atlas.hubs.values()]
+    for sheet in sheets:
+        inside = Path(sheet.path).relative_to(FIXTURE_SHEETS.name).as_posix()
+        copy = copies[f"donnees/fiches/{inside}"]
+        assert copy.data == (FIXTURE_SHEETS / inside).read_bytes()
+        assert copy.sources == (sheet.path,)
+        page_path = (f"territoires/{sheet.id}.md" if sheet in fixture_atlas.territories.values()
+                     else f"hubs/{sheet.id}.md")
+        page = outs[page_path].data.decode()
+        assert f"[Voir la fiche source (YAML)](../donnees/fiches/{inside})" in page
+        assert "[guide du contributeur](../contribuer.md)" in page
+    assert copies["donnees/fiches/vocabulary.yml"].data == (FIXTURE_SHEETS / "vocabulary.yml").read_bytes()
+    assert len(copies) == len(sheets) + 2  # and the shared vocabulary and sources
+    assert all(p.endswith(".yml") for p in copies)  # never a page: MkDocs copies them as files
+
+
+def test_modify_link_only_with_a_repository(fixture_atlas) -> None:
+    t = fixture_atlas.territories["doubs"]
+    without = Pages(fixture_atlas, _options(repo_url=None)).territory_page(t).data.decode()
+    assert "Modifier cette fiche" not in without and "edit_url" not in without
+    assert "[Voir la fiche source (YAML)](../donnees/fiches/doubs/territory.yml)" in without
+    with_repo = Pages(fixture_atlas, _options()).territory_page(t).data.decode()
+    assert "[Modifier cette fiche](<https://example.org/atlas/depot/edit/main/atlas/doubs/territory.yml>)" in with_repo

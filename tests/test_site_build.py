@@ -70,6 +70,18 @@ def test_fixture_atlas_builds_with_mkdocs_strict(built: Path) -> None:
     assert "<title>Grand Besançon Métropole - Atlas des territoires de demain</title>" in page
 
 
+def test_sheets_are_published_as_files_and_linked(built: Path) -> None:
+    site = built / "site"
+    for sheet in ["doubs/territory.yml", "grand-besancon-metropole/hubs/fablab-besancon.yml", "vocabulary.yml"]:
+        assert (site / "donnees/fiches" / sheet).read_bytes() == (FIXTURES / "atlas" / sheet).read_bytes()
+    assert not list((site / "donnees/fiches").rglob("*.html"))  # files, never pages
+    page = (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../donnees/fiches/doubs/territory.yml">Voir la fiche source (YAML)</a>' in page
+    assert "Modifier cette fiche" not in page  # no repository address in mkdocs.yml: no edit link
+    hub = (site / "hubs/fablab-besancon/index.html").read_text(encoding="utf-8")
+    assert 'href="../../donnees/fiches/grand-besancon-metropole/hubs/fablab-besancon.yml"' in hub
+
+
 def test_site_loads_nothing_from_the_network(built: Path) -> None:
     remote = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?//', re.I)
     for page in (built / "site").rglob("*.html"):
@@ -200,6 +212,10 @@ def test_hostile_sheets_build_and_nothing_of_them_is_live(hostile_site: Path) ->
     # What the sheets wrote is shown as text, exactly.
     assert "Terre <script>alert('nom')</script> | hostile $\\invalidcmd$ {{ 7*7 }}" in everything
     assert "Atelier </title><script>alert('hub')</script> | $x$ {{ 7*7 }} # pas un titre" in everything
+    # The sheets are published as they are, as YAML files that no page embeds.
+    copy = hostile_site / "donnees/fiches/terre-hostile/territory.yml"
+    assert copy.read_bytes() == (FIXTURES / "hostile/terre-hostile/territory.yml").read_bytes()
+    assert not list((hostile_site / "donnees/fiches").rglob("*.html"))
     # No snippet include pasted a file of the build host into the site.
     for secret in ("repositoryformatversion", "root:x:0:0", "site_name:", "[core]"):
         assert secret not in everything, secret
@@ -296,6 +312,8 @@ def test_edit_links_point_at_the_sheets_when_the_repository_is_known(workdir: Pa
 
     sheet = "https://git.example/owner/atlas/edit/main/atlas/doubs/territory.yml"
     assert edit_button("territoires/doubs/index.html") == sheet
-    assert sheet in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")  # "Modifier cette fiche"
+    doubs = (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
+    assert f'<a href="{sheet}">Modifier cette fiche</a>' in doubs
+    assert '<a href="../../donnees/fiches/doubs/territory.yml">Voir la fiche source (YAML)</a>' in doubs
     assert edit_button("a-propos/index.html") == "https://git.example/owner/atlas/edit/main/content/a-propos.md"
     assert edit_button("qualite/index.html") is None  # generated from every sheet: no one file to edit
