@@ -78,3 +78,9 @@ def test_every_shipped_sheet_points_at_its_schema() -> None:
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == (ROOT / "schema" / f"{kind}.schema.json").resolve(), f"{rel}: points at {target}"
         assert os.path.isfile(target)
+
+
+def test_reserved_ids_are_listed_in_the_contributor_guide() -> None:
+    from generator.schema import RESERVED_IDS
+    guide = (ROOT / "content" / "contribuer.md").read_text(encoding="utf-8")
+    assert [i for i in sorted(RESERVED_IDS) if f"`{i}`" not in guide] == []
