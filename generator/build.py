@@ -191,8 +191,31 @@ def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[fr
     if not target.is_dir():
         return frozenset(), None
     names = {p.name for p in target.glob("*.pdf") if p.is_file() and not p.is_symlink()}
+    names &= {f"{t}.pdf" for t in atlas.territories} | {"atlas.pdf"}
     ids = frozenset(t for t in atlas.territories if f"{t}.pdf" in names)
     return ids, (f"{PDF_DIR}/atlas.pdf" if "atlas.pdf" in names else None)
+
+
+def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
+    """Remove from the docs folder's pdf/ every file that is not a report of the current atlas.
+
+    The folder belongs to the build: reports of a territory that was removed (or renamed) must not
+    be published again, and a stray file there has no page linking it. Returns the removed paths.
+    """
+    target = docs_dir / PDF_DIR
+    if not target.is_dir() or target.is_symlink():
+        return []
+    keep = {f"{t}.pdf" for t in atlas.territories} | {"atlas.pdf"}
+    removed = []
+    for path in sorted(target.iterdir()):
+        if path.name in keep and path.is_file() and not path.is_symlink():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(f"{PDF_DIR}/{path.name}")
+    return removed
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -226,9 +249,11 @@ def run_build(args: argparse.Namespace) -> int:
     if getattr(args, "pdf", False):
         _make_pdfs(atlas, docs_dir, args, pictures, quiet)
     pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir)
+    stale_pdfs = prune_pdfs(atlas, docs_dir)
 
     _say("pages…", quiet)
     stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf, quiet)
+    stats.removed.extend(stale_pdfs)
     _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
          f"{len(stats.removed)} removed", quiet)
 

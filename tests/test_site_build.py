@@ -317,3 +317,32 @@ def test_edit_links_point_at_the_sheets_when_the_repository_is_known(workdir: Pa
     assert '<a href="../../donnees/fiches/doubs/territory.yml">Voir la fiche source (YAML)</a>' in doubs
     assert edit_button("a-propos/index.html") == "https://git.example/owner/atlas/edit/main/content/a-propos.md"
     assert edit_button("qualite/index.html") is None  # generated from every sheet: no one file to edit
+
+
+def test_reports_of_a_removed_territory_are_not_published_again(workdir: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURES / "atlas", sheets)
+    docs_pdf = tmp_path / "docs" / "pdf"
+    docs_pdf.mkdir(parents=True)
+    for name in ("doubs.pdf", "ornans.pdf", "stray.txt"):  # as a previous `atlas build --pdf` left them
+        (docs_pdf / name).write_bytes(b"%PDF-1.7 stand-in")
+    content = _content(tmp_path / "content")
+    assert run_build(_args(sheets, tmp_path, content)) == 0
+    site = tmp_path / "site"
+    assert sorted(p.name for p in (site / "pdf").iterdir()) == ["doubs.pdf", "ornans.pdf"]
+    assert 'href="../../pdf/ornans.pdf"' in (site / "territoires/ornans/index.html").read_text(encoding="utf-8")
+    shutil.rmtree(sheets / "ornans")  # the territory leaves the atlas
+    assert run_build(_args(sheets, tmp_path, content)) == 0
+    assert sorted(p.name for p in docs_pdf.iterdir()) == ["doubs.pdf"]
+    assert sorted(p.name for p in (site / "pdf").iterdir()) == ["doubs.pdf"]
+    assert not (site / "territoires/ornans").exists()
+    assert 'href="../../pdf/doubs.pdf"' in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
+    (docs_pdf / "doubs.pdf").unlink()  # gone from the docs folder and from the previous site: no link
+    shutil.rmtree(site / "pdf")
+    assert run_build(_args(sheets, tmp_path, content)) == 0
+    assert "pdf/doubs.pdf" not in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
+    assert not (site / "pdf").exists() or not list((site / "pdf").iterdir())
