@@ -187,11 +187,36 @@ def _sanitize(fragment: str) -> str:
     )
 
 
+# Template spans (`{{ ... }}`, `{% ... %}`) are shown exactly as written: they are taken out before
+# Markdown (which would read `*` or `_` inside them as emphasis) and put back, escaped, at the end.
+_TEMPLATE_SPAN = re.compile(r"\{\{(?:(?!\n[ \t]*\n).)*?\}\}|\{%(?:(?!\n[ \t]*\n).)*?%\}", re.S)  # within a paragraph
+_HOLD_OPEN, _HOLD_CLOSE = "\ue000", "\ue001"  # private-use characters, removed from the input first
+_HELD = re.compile("(?:\ue000|%EE%80%80)(\\d+)(?:\ue001|%EE%80%81)")
+_LITERAL_REFS = {ch: f"&#{ord(ch)};" for ch in "{}$|\\`[]*_:~^=#%<>&\"'+!-"}
+
+
+def _literal(span: str) -> str:
+    """A template span as HTML text that no Markdown or template engine reads again."""
+    return "".join(_LITERAL_REFS.get(ch, ch) for ch in span)
+
+
+def _hold_template_spans(text: str) -> tuple[str, list[str]]:
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(match.group(0))
+        return f"{_HOLD_OPEN}{len(held) - 1}{_HOLD_CLOSE}"
+
+    text = text.replace(_HOLD_OPEN, "").replace(_HOLD_CLOSE, "")
+    return _TEMPLATE_SPAN.sub(hold, text), held
+
+
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str:
+    text, held = _hold_template_spans(text.replace("\x00", ""))
     with _MD_LOCK:
         _MD.reset()
-        body = _MD.convert(text.replace("\x00", ""))
+        body = _MD.convert(text)
     clean = _sanitize(body)
     # Relative links (no scheme) survive nh3's scheme check: keep only absolute http(s) links.
     clean = re.sub(r'<a href="(?!https?://)[^"]*"', "<a", clean)
@@ -202,6 +227,8 @@ def _render(text: str) -> str:
                     ("*", "&#42;"), ("_", "&#95;"), (":", "&#58;"), ("~", "&#126;"),
                     ("^", "&#94;"), ("=", "&#61;")):
         clean = _replace_in_text(clean, ch, ref)
+    if held:
+        clean = _HELD.sub(lambda m: _literal(held[int(m.group(1))]) if int(m.group(1)) < len(held) else "", clean)
     # No blank line inside: the whole fragment stays one raw HTML block for the site's Markdown.
     clean = _BLANK_LINES.sub("\n", clean.strip())
     return clean

@@ -128,3 +128,29 @@ def test_any_plain_text_comes_out_of_a_table_cell_as_written(value: str) -> None
     if expected:
         assert heading and "<" not in heading.group(1)
         assert html_lib.unescape(heading.group(1)).strip() == expected.strip()
+
+
+@pytest.mark.parametrize("span", ["{{ 7*7 }}", "{{ a*b*c }}", "{% for x in __items__ %}", "{{ x }}*", "{{ `a` }}",
+                                  "{{ [l](https://example.org) }}", "{% if a*b %}x{% endif %}",
+                                  "{{ <b>x</b> & y }}", "{{ a\n*b* }}"])
+def test_template_spans_stay_exactly_literal_in_markdown_fields(span: str) -> None:
+    import html.parser
+
+    class Text(html.parser.HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    page = _site_markdown("Avant\n\n" + text.render_markdown(f"Texte {span} et *suite*") + "\n\nAprès\n")
+    shown = Text()
+    shown.feed(page)
+    assert f"Texte {span} et " in "".join(shown.parts)
+    assert shown.tags.count("em") == 1 and "strong" not in shown.tags and "b" not in shown.tags
+    assert text.markdown_to_text(f"{span} fin").replace("\n", " ") == f"{span} fin".replace("\n", " ")
