@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable, Iterable
 
+import matplotlib
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
@@ -18,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from generator import formats, geo
 from generator.drawing import (
-    ATTRIBUTION, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, new_figure, plural, shorten,
+    ATTRIBUTION, COARSE, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, new_figure, plural, shorten,
     sort_key, svg_bytes,
 )
 from generator.model import STATUS_LABELS, STATUSES, Atlas, Hub, Territory
@@ -357,6 +358,16 @@ def _intersects(a: tuple[float, float, float, float], b: tuple[float, float, flo
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
+def _covered(outline: geo.Outline, layer: str, hidden: tuple[str, str] | None) -> bool:
+    """Whether an opaque highlight of `hidden` covers this outline whole (itself, or a département of a région)."""
+    if hidden is None:
+        return False
+    kind, code = hidden
+    if kind == layer:
+        return outline.code == code
+    return kind == "regions" and layer == "departements" and outline.region == code
+
+
 def _clip_box(bounds: tuple[float, float, float, float], lat0: float) -> Bbox:
     """The view grown by a margin, so that clipped outlines never show their cut edge."""
     west, south, east, north = _padded(bounds, 0.05)
@@ -366,22 +377,25 @@ def _clip_box(bounds: tuple[float, float, float, float], lat0: float) -> Bbox:
 
 def draw_base(ax: Any, bounds: tuple[float, float, float, float], detail: str,
               fills: dict[str, str] | None = None, departements: bool = True, regions: bool = True,
-              clip: bool = False) -> float:
+              clip: bool = False, hidden: tuple[str, str] | None = None) -> float:
     """Départements (thin) and régions (thicker) that meet the view; returns the projection latitude.
 
     `detail` picks the layers: "" (full), "-simple" (all of France), "-overview" (régions only, tiny).
+    `hidden` (layer, code) is an outline about to be filled on top: what it covers is not drawn.
     """
     lat0 = (bounds[1] + bounds[3]) / 2
     suffix = detail
     box = _clip_box(bounds, lat0) if clip else None
     if departements:
-        deps = [o for o in geo.layer("departements" + suffix).values() if _intersects(o.bounds, bounds)]
+        deps = [o for o in geo.layer("departements" + suffix).values()
+                if _intersects(o.bounds, bounds) and not _covered(o, "departements", hidden)]
         faces = [(fills or {}).get(o.code, "none") for o in deps]
         ax.add_collection(_outline_collection(deps, lat0, box, facecolors=faces,
                                               edgecolors=OUTLINE if regions else MUTED,
                                               linewidths=0.35 if regions else 0.7, zorder=1))
     if regions:
-        regs = [o for o in geo.layer("regions" + suffix).values() if _intersects(o.bounds, bounds)]
+        regs = [o for o in geo.layer("regions" + suffix).values()
+                if _intersects(o.bounds, bounds) and not _covered(o, "regions", hidden)]
         ax.add_collection(_outline_collection(regs, lat0, box, facecolors="none", edgecolors=MUTED,
                                               linewidths=0.9, zorder=2))
     _set_view(ax, bounds, lat0)
@@ -528,7 +542,8 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
     fig = new_figure(6.4, 3.6)
     zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9) if in_metro else (0.02, 0.08, 0.96, 0.9))
     detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
-    lat0 = draw_base(zoom, bounds, detail, clip=True)
+    hidden = (data["outline"][0], data["outline"][1]) if outline is not None else None
+    lat0 = draw_base(zoom, bounds, detail, clip=True, hidden=hidden)  # not what the highlight covers
     highlight = None
     if outline is not None:
         highlight = _outline_collection([_variant(data["outline"], detail)], lat0, facecolors=HIGHLIGHT_FILL,
@@ -542,10 +557,12 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
     if in_metro:
         over = fig.add_axes((0.01, 0.12, 0.33, 0.84))
         over_lat0 = draw_base(over, METRO, "-overview", departements=False)
+        over.collections[-1].set_gid(f"{COARSE}-regions")  # a 150 pt wide France: whole points suffice
         if outline is not None:
             over.add_collection(_outline_collection([_variant(data["outline"], "-overview")], over_lat0,
                                                     facecolors=HIGHLIGHT,
-                                                    edgecolors=HIGHLIGHT, linewidths=0.6, zorder=3))
+                                                    edgecolors=HIGHLIGHT, linewidths=0.6, zorder=3,
+                                                    gid=f"{COARSE}-highlight"))
         (x0, y0), (x1, y1) = (geo.project(bounds[0], bounds[1], over_lat0),
                               geo.project(bounds[2], bounds[3], over_lat0))
         over.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=OKABE_ITO[4],
@@ -557,7 +574,9 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
 
 
 def draw_locator(data: dict[str, Any]) -> bytes:
-    return svg_bytes(locator_figure(data)[0])
+    """Its words (names, legend, credit) as SVG text: thousands of locators, each ~9 KB lighter than glyph paths."""
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        return svg_bytes(locator_figure(data)[0])
 
 
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {

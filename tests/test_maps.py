@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 
 import pytest
 
 from generator import geo, maps
-from generator.drawing import ATTRIBUTION, style
-from generator.pictures import picture_keys, picture_spec
+from generator.drawing import ATTRIBUTION, compact_path, shared_styles, style
+from generator.pictures import picture_keys, picture_spec, render
 
 from picture_atlas import BESANCON, make_atlas
 
@@ -127,3 +129,91 @@ def test_a_hub_far_from_its_territory_is_named_not_drawn():
     assert "Hors du cadre de la carte : Lab $\\invalidcmd$ & $x^2$." in spec.alt
     hub = picture_spec(moved, "hub/dollar/locator")
     assert hub.data["outline"] == ["departements", "59"]  # where the point is
+
+
+# --- light locators ----------------------------------------------------------------------------------
+
+_PATH_TOKEN = re.compile(r"[MmLlHhVvQqCcZz]|-?(?:\d+\.?\d*|\.\d+)")
+_ARGS = {"M": 2, "L": 2, "H": 1, "V": 1, "Q": 4, "C": 6, "Z": 0}
+
+
+def absolute_points(data: str) -> list[tuple]:
+    """An independent reader of SVG path data: every command with absolute coordinates."""
+    tokens = _PATH_TOKEN.findall(data)
+    out: list[tuple] = []
+    i, command, x, y, start = 0, "", 0.0, 0.0, (0.0, 0.0)
+    while i < len(tokens):
+        if tokens[i].isalpha():
+            command, i = tokens[i], i + 1
+            if command in "zZ":
+                x, y = start
+                out.append(("Z",))
+                continue
+        n = _ARGS[command.upper()]
+        values, i = [float(v) for v in tokens[i:i + n]], i + n
+        dx, dy = (x, y) if command.islower() else (0.0, 0.0)
+        upper = command.upper()
+        if upper == "H":
+            x = values[0] + dx
+        elif upper == "V":
+            y = values[0] + dy
+        else:
+            values = [v + (dx if k % 2 == 0 else dy) for k, v in enumerate(values)]
+            x, y = values[-2:]
+        if upper == "M":
+            start = (x, y)
+            command = "l" if command == "m" else "L"  # what repeated numbers after a moveto mean
+        out.append(("L" if upper in "HV" else upper, *([x, y] if upper in "HV" else values)))
+    return out
+
+
+def without_repeats(points: list[tuple]) -> list[tuple]:
+    """Lines of no length after a drawn segment: what compact_path leaves out."""
+    out: list[tuple] = []
+    for point in points:
+        if point[0] == "L" and out and out[-1][0] in "LQC" and out[-1][-2:] == point[1:]:
+            continue
+        out.append(point)
+    return out
+
+
+@pytest.mark.parametrize("unit", [1, 10, 100])
+def test_compact_paths_keep_every_point_on_their_grid(unit):
+    rng = random.Random(unit)
+    for _ in range(200):
+        parts = []
+        for _sub in range(rng.randint(1, 3)):
+            parts.append(f"M {rng.uniform(-50, 500):.6f} {rng.uniform(-50, 300):.6f}")
+            for _seg in range(rng.randint(1, 25)):
+                command = rng.choice("LLLLLQC")
+                count = {"L": 2, "Q": 4, "C": 6}[command]
+                parts.append(command + " " + " ".join(rng.choice([f"{rng.uniform(-50, 500):.6f}", "100", "0"])
+                                                      for _ in range(count)))
+            if rng.random() < 0.7:
+                parts.append("z")
+        original = " ".join(parts)
+        compact = compact_path(original, unit)
+        rounded = [(p[0], *[round(v * unit) / unit for v in p[1:]]) for p in absolute_points(original)]
+        got = absolute_points(compact)
+        assert len(without_repeats(got)) == len(without_repeats(rounded))
+        for a, b in zip(without_repeats(got), without_repeats(rounded)):
+            assert a[0] == b[0] and a[1:] == pytest.approx(b[1:], abs=1e-9)
+        assert len(compact) < len(original)
+    assert compact_path("M 1 2 A 3 4 0 0 1 5 6", 10) == "M 1 2 A 3 4 0 0 1 5 6"  # unknown command: untouched
+
+
+def test_repeated_styles_become_classes():
+    svg = (b'<svg><defs><style type="text/css">*{a: b}</style></defs><path d="M0 0" style="fill: red"/>'
+           b'<path d="M1 1" style="fill: red"/><path d="M2 2" style="fill: blue"/></svg>')
+    out = shared_styles(svg)
+    assert out.count(b'class="s0"') == 2 and b'style="fill: blue"' in out
+    assert b".s0{fill: red}\n</style>" in out
+
+
+def test_locators_are_light_and_say_their_credit_in_text(atlas):
+    for key in [k for k in picture_keys(atlas) if k.endswith("/locator")]:
+        spec = picture_spec(atlas, key)
+        svg = render(spec.kind, spec.data)
+        assert len(svg) < 20 * 1024, (key, len(svg))
+        assert ATTRIBUTION.encode("utf-8") in svg  # real text, found by a search in the PDF too
+        assert b"DejaVuSans-" not in svg and b"clip-path" in svg
