@@ -334,3 +334,33 @@ def test_modify_link_only_with_a_repository(fixture_atlas) -> None:
     assert "[Voir la fiche source (YAML)](../donnees/fiches/doubs/territory.yml)" in without
     with_repo = Pages(fixture_atlas, _options()).territory_page(t).data.decode()
     assert "[Modifier cette fiche](<https://example.org/atlas/depot/edit/main/atlas/doubs/territory.yml>)" in with_repo
+
+
+def _heading_levels(markdown_page: str) -> list[int]:
+    """Levels of the ATX headings of a generated page (outside fenced code) and of raw HTML headings."""
+    levels, fenced = [], False
+    for line in markdown_page.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"(#{1,6}) \S", line)):
+            levels.append(len(m.group(1)))
+        levels += [int(n) for n in re.findall(r"<h([1-6])\b", line)] if not fenced else []
+    return levels
+
+
+def test_generated_pages_have_one_h1_and_no_skipped_heading_level(fixture_atlas, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    outs = site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {})
+    pages = [o for o in outs if o.path.endswith(".md") and o.data.startswith(b"---\natlas_generated: true")]
+    assert len(pages) > 20
+    for page in pages:
+        levels = _heading_levels(page.data.decode())
+        assert levels and levels[0] == 1 and levels.count(1) == 1, (page.path, levels)
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, f"{page.path}: h{before} followed by h{after}"
+
+
+def test_heading_check_sees_a_skipped_level() -> None:
+    assert _heading_levels("# A\n\n### C\n") == [1, 3]
+    assert _heading_levels("# A\n```\n# not a heading\n```\n<h2>B</h2>\n") == [1, 2]

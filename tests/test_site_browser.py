@@ -30,6 +30,8 @@ COMMUNES = {  # extra communes so the comparison table has rows to sort (populat
     "bourg-test-b": ("Bourg B", 120),
     "bourg-test-c": ("Bourg C", 40000),
 }
+# An unbreakable word wider than a phone screen (an address written out in a summary): it must wrap.
+LONG_WORD = "https://example.org/" + "chemin" * 12
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for tid, (name, population) in COMMUNES.items():
         (sheets / tid).mkdir()
         (sheets / tid / "territory.yml").write_text(
-            f"name: {name}\nlevel: commune\nparent: doubs\npopulation: {population}\nupdated: 2025-01-01\n",
-            encoding="utf-8")
+            f"name: {name}\nlevel: commune\nparent: doubs\npopulation: {population}\nupdated: 2025-01-01\n"
+            f"summary: {LONG_WORD}\n", encoding="utf-8")
     content = base / "content"
     content.mkdir()
     (content / "index.md").write_text("# Atlas des territoires de demain\n\nIntroduction.\n", encoding="utf-8")
@@ -176,3 +178,83 @@ def test_pages_have_no_wcag_aa_violation(driver, server: str, page: str, scheme:
     )
     violations = json.loads(result)
     assert violations == [], violations
+
+
+def _tab_to(driver, script: str, limit: int = 80) -> bool:
+    """Press Tab until `script` (run on document.activeElement as `a`) is true; False if never."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.execute_script(f"const a = document.activeElement; return Boolean({script});"):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("page", ["territoires/bourg-test-a/", "territoires/grand-besancon-metropole/",
+                                  "comparaison/commune/", "qualite/"])
+def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
+    """WCAG 1.4.10: no horizontal scroll of the page at 320 px; wide tables scroll in their own box."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.set_window_size(320, 800)
+    try:
+        assert driver.execute_script("return window.innerWidth") == 320
+        driver.get(f"{server}/{page}")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return document.readyState === 'complete' && [...document.images].every(i => i.complete)"))
+        sizes = driver.execute_script(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.body.scrollWidth];")
+        assert sizes[0] <= sizes[1] and sizes[2] <= sizes[1], f"{page} scrolls sideways: {sizes}"
+        tables = driver.execute_script("""
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('article table')].map(t => {
+              // Some scrolling box around the table fits the screen (the theme may nest two).
+              let box = t.parentElement, fits = false;
+              for (; box && box.tagName !== 'ARTICLE'; box = box.parentElement) {
+                if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+                    && box.getBoundingClientRect().right <= width + 0.5) { fits = true; break; }
+              }
+              return [t.scrollWidth > width, fits];
+            });""")
+        assert all(contained for _, contained in tables), tables
+        if page == "comparaison/commune/":
+            assert any(wide for wide, _ in tables)  # the check did meet a table wider than the screen
+        assert _errors(driver) == []
+    finally:
+        driver.set_window_size(1280, 900)
+
+
+def test_search_works_with_the_keyboard_alone(driver, server: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    assert _tab_to(driver, "a.classList.contains('md-search__input')", limit=10)
+    ActionChains(driver).send_keys("Ornans").perform()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.querySelectorAll('.md-search-result__item').length > 0"))
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    assert "/territoires/ornans/" in driver.execute_script("return document.activeElement.href")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 10).until(lambda d: "/territoires/ornans/" in d.current_url)
+    assert _errors(driver) == []
+
+
+def test_chart_data_tables_open_and_close_with_the_keyboard(driver, server: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    assert driver.find_elements("css selector", "details.atlas-data")
+    assert _tab_to(driver, "a.tagName === 'SUMMARY' && a.parentElement.matches('details.atlas-data')")
+    is_open = "return document.activeElement.parentElement.open"
+    assert driver.execute_script(is_open) is False
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert driver.execute_script(is_open) is True
+    assert driver.execute_script("return document.activeElement.parentElement.querySelector('table') "
+                                 ".getBoundingClientRect().height") > 0
+    ActionChains(driver).send_keys(Keys.SPACE).perform()
+    assert driver.execute_script(is_open) is False

@@ -347,3 +347,78 @@ def test_reports_of_a_removed_territory_are_not_published_again(workdir: Path, t
     assert run_build(_args(sheets, tmp_path, content)) == 0
     assert "pdf/doubs.pdf" not in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
     assert not (site / "pdf").exists() or not list((site / "pdf").iterdir())
+
+
+# ---- accessibility checks that axe does not make ------------------------------------------------------
+
+def _generated_pages(base: Path) -> list[Path]:
+    """The built HTML of every generated page (its Markdown in the docs folder says atlas_generated)."""
+    from generator.site_templates import page_url
+
+    pages = []
+    for md in sorted((base / "docs").rglob("*.md")):
+        if md.read_bytes().startswith(b"---\natlas_generated: true"):
+            pages.append(base / "site" / page_url(md.relative_to(base / "docs").as_posix()) / "index.html")
+    return pages
+
+
+class _Outline(html.parser.HTMLParser):
+    """Headings and links of a page's main content (the <article>), with the text of each link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[int] = []
+        self.links: list[tuple[str, str]] = []
+        self._article = 0
+        self._link: list[str] | None = None
+        self._label = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "article":
+            self._article += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "a" and self._article:
+            self._link, self._label = [], values.get("aria-label") or values.get("title") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self._article -= 1
+        if tag == "a" and self._link is not None:
+            self.links.append((" ".join("".join(self._link).split()), self._label))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link.append(data)
+
+
+VAGUE = {"", "ici", "cliquez ici", "lien", "ce lien", "plus", "en savoir plus", "voir", "suite", "lire la suite",
+         "modifier", "¶", "#", "→", "télécharger", "page"}
+
+
+@pytest.mark.parametrize("which", ["fixture", "hostile"])
+def test_generated_pages_are_french_with_one_h1_ordered_headings_and_link_texts_that_say_where(
+        which: str, built: Path, hostile_site: Path) -> None:
+    base = built if which == "fixture" else hostile_site.parent
+    pages = _generated_pages(base)
+    assert len(pages) > 20 if which == "fixture" else len(pages) > 10
+    for page in pages:
+        raw = page.read_text(encoding="utf-8")
+        assert re.search(r'<html lang="fr"[\s>]', raw), page
+        outline = _Outline()
+        outline.feed(raw)
+        levels = outline.headings
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, f"{page}: h{before} followed by h{after}"
+        for text, label in outline.links:
+            assert (text or label).casefold() not in VAGUE, f"{page}: a link says only {text or label!r}"
+
+
+def test_every_page_of_the_site_is_in_french(built: Path) -> None:
+    pages = sorted((built / "site").rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert re.search(r'<html lang="fr"[\s>]', page.read_text(encoding="utf-8")), page
