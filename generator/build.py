@@ -52,11 +52,15 @@ def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
 
 def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
-                  quiet: bool = False) -> WriteStats:
-    """Write every generated file of the site into `docs_dir` (unchanged files are left alone)."""
+                  quiet: bool = False, wanted: Callable[[str, set[str]], bool] | None = None) -> WriteStats:
+    """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
+
+    With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save).
+    """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf)
-    outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(), _progress("pages", quiet))
-    return write_tree(outs, docs_dir)
+    outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
+                        _progress("pages", quiet), wanted)
+    return write_tree(outs, docs_dir, partial=wanted is not None)
 
 
 def engine_config(config: dict[str, Any], docs_dir: Path, site_dir: Path, config_dir: Path = ROOT) -> dict[str, Any]:

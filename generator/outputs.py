@@ -40,6 +40,7 @@ class WriteStats:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each output's declared sources
 
 
 def check_relative(path: str) -> PurePosixPath:
@@ -74,16 +75,18 @@ def check_unique(outputs: Iterable[Output]) -> list[Output]:
     return items
 
 
-def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True) -> WriteStats:
+def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, partial: bool = False) -> WriteStats:
     """Write every output under `folder`; unchanged files are not rewritten.
 
     With `prune`, files written by a previous run (listed in the folder's manifest) that are no
-    longer produced are removed; files the generator never wrote are left alone.
+    longer produced are removed; files the generator never wrote are left alone. With `partial`
+    (some pages only, `atlas serve` after a save), nothing is removed and the manifest keeps the
+    files of the previous runs.
     """
     items = check_unique(outputs)
     root = folder.resolve()
     root.mkdir(parents=True, exist_ok=True)
-    stats = WriteStats()
+    stats = WriteStats(sources={out.path: out.sources for out in items})
     for out in items:
         target = (root / out.path)
         resolved = target.resolve()
@@ -102,7 +105,10 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True) -> W
         stats.written.append(out.path)
     manifest = root / MANIFEST
     current = sorted(out.path for out in items)
-    if prune and manifest.is_file():
+    if partial:
+        previous = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+        current = sorted(set(current) | set(previous))
+    elif prune and manifest.is_file():
         previous = manifest.read_text(encoding="utf-8").splitlines()
         keep = set(current)
         for old in previous:

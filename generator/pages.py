@@ -199,14 +199,46 @@ class Pages:
 
     # -- pages --
 
+    def _hub_and_place(self, hub_id: str) -> tuple[str, str]:
+        """The sheets a hub card or a hub mention shows: the hub's and its territory's."""
+        h = self.atlas.hubs[hub_id]
+        return h.path, self.atlas.territories[h.territory_id].path
+
+    def _pairs(self, hubs: Sequence[str]) -> list[tuple[str, str]]:
+        hub_set = set(hubs)
+        return [p for p in self.atlas.partnerships if p[0] in hub_set or p[1] in hub_set]
+
+    def territory_sources(self, t: Territory, hubs: Sequence[str], pairs: Sequence[tuple[str, str]]) -> set[str]:
+        """Every sheet whose text the territory page shows (names in the breadcrumb, cards, tables).
+
+        `atlas serve` regenerates a page only when one of these sheets changed: the list must be complete.
+        """
+        a = self.atlas
+        paths = {t.path, *(x.path for x in a.ancestors(t.id))}
+        paths.update(a.territories[c].path for c in a.children.get(t.id, ()))
+        for hub_id in {*hubs, *(h for pair in pairs for h in pair)}:
+            paths.update(self._hub_and_place(hub_id))
+        return paths
+
+    def hub_sources(self, h: Hub) -> set[str]:
+        """Every sheet whose text the hub page shows (see `territory_sources`)."""
+        a = self.atlas
+        paths = {h.path, *(x.path for x in a.ancestors(h.territory_id)), a.territories[h.territory_id].path}
+        for other in {*a.partners_of.get(h.id, ()), *a.named_by.get(h.id, ())}:
+            paths.update(self._hub_and_place(other))
+        return paths
+
+    def _territory_sources_of(self, t: Territory) -> set[str]:
+        hubs = self.atlas.hubs_within(t.id)
+        return self.territory_sources(t, hubs, self._pairs(hubs))
+
     def territory_page(self, t: Territory) -> Output:
         path = territory_path(t.id)
         hubs = self.atlas.hubs_within(t.id)
-        hub_set = set(hubs)
-        pairs = [p for p in self.atlas.partnerships if p[0] in hub_set or p[1] in hub_set]
+        pairs = self._pairs(hubs)
         pdf = f"pdf/{t.id}.pdf" if t.id in self.options.pdf_ids else None
         return self.render(
-            "territory.md.j2", path, sources=[t.path, *(self.atlas.hubs[h].path for h in hubs)],
+            "territory.md.j2", path, sources=self.territory_sources(t, hubs, pairs),
             t=t, ancestors=self.atlas.ancestors(t.id), parent=self.atlas.parent(t.id),
             children=[self.atlas.territories[c] for c in self.atlas.children.get(t.id, ())],
             own_hubs=self.atlas.hubs_by_territory.get(t.id, ()), hubs=hubs, pairs=pairs, pdf=pdf,
@@ -218,7 +250,7 @@ class Pages:
         path = hub_path(h.id)
         territory = self.atlas.territories[h.territory_id]
         return self.render(
-            "hub.md.j2", path, sources=[h.path, territory.path], h=h, territory=territory,
+            "hub.md.j2", path, sources=self.hub_sources(h), h=h, territory=territory,
             ancestors=self.atlas.ancestors(territory.id),
             partners=self.atlas.partners_of.get(h.id, ()), named_by=self.atlas.named_by.get(h.id, ()),
             edit_url=self.options.edit_url(h.path), quality=hub_quality(self.atlas, h),
@@ -386,8 +418,13 @@ class Pages:
         return self.render("reference.md.j2", "reference/fiches.md", sections=sections,
                            has_schema_files=bool(sections))
 
-    def all_pages(self, progress: Callable[[int, int], None] | None = None) -> list[Output]:
-        """Every page of the site; `progress(done, total)` is called as territory and hub pages are made."""
+    def all_pages(self, progress: Callable[[int, int], None] | None = None,
+                  wanted: Callable[[str, set[str]], bool] | None = None) -> list[Output]:
+        """Every page of the site; `progress(done, total)` is called as territory and hub pages are made.
+
+        With `wanted(page_path, sources)`, a territory or hub page is made only when it returns True
+        (`atlas serve` after a save); the pages made from every sheet (indexes, home...) always are.
+        """
         outs = [
             self.home_page(), self.territories_index(), self.hubs_index(), self.status_index(),
             *(self.vocabulary_index(name) for name in VOCABULARY_PAGES),
@@ -398,12 +435,14 @@ class Pages:
         total = len(self.atlas.territories) + len(self.atlas.hubs)
         done = 0
         for t in self.atlas.territories.values():
-            outs.append(self.territory_page(t))
+            if wanted is None or wanted(territory_path(t.id), self._territory_sources_of(t)):
+                outs.append(self.territory_page(t))
             done += 1
             if progress and done % 50 == 0:
                 progress(done, total)
         for h in self.atlas.hubs.values():
-            outs.append(self.hub_page(h))
+            if wanted is None or wanted(hub_path(h.id), self.hub_sources(h)):
+                outs.append(self.hub_page(h))
             done += 1
             if progress and done % 50 == 0:
                 progress(done, total)

@@ -2,8 +2,8 @@
 
 The docs folder is generated once, then MkDocs' own development server (`mkdocs serve --dirty`,
 live reload) serves it. A watchdog observer follows `territories/`, `content/` and the page
-templates: when a file is saved, the atlas is loaded again and the docs are regenerated in memory;
-only the files whose bytes changed are written (`generator.outputs.write_tree`), so MkDocs
+templates: when a file is saved, the atlas is loaded again and the pages that show a changed sheet
+are made again in memory (see `Regenerator`); only the files whose bytes changed are written (`generator.outputs.write_tree`), so MkDocs
 rebuilds only those pages and reloads the browser. A sheet with errors is reported and the
 preview keeps the last good pages.
 """
@@ -18,19 +18,29 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import yaml
 
 from generator.build import engine_config, generate_docs, source_date_epoch
 from generator.errors import AtlasError
+from generator.model import Atlas
+from generator.pages import hub_path, territory_path
 from generator.site import ROOT, draw_site_pictures, read_site_config
 
 DEBOUNCE_SECONDS = 0.4
 
 
 class Regenerator:
-    """Loads the atlas and writes the docs folder; called once at start and after each save."""
+    """Loads the atlas and writes the docs folder; called once at start and after each save.
+
+    After the first run, a save regenerates only the territory and hub pages that show a changed
+    sheet: the pages whose declared sources (`Output.sources`, this run's or the previous run's)
+    name a sheet whose content changed, and the pages whose pictures changed. The pages made from
+    every sheet (home, indexes, comparisons, quality, open data) are always made again. A change
+    that reaches every page (vocabulary, shared sources, a sheet added or removed, content/ or the
+    templates) regenerates everything.
+    """
 
     def __init__(self, territories: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
                  say: Callable[[str], None]) -> None:
@@ -41,9 +51,16 @@ class Regenerator:
         self.say = say
         self.lock = threading.Lock()
         self.as_of = None
+        self.previous: Atlas | None = None
+        self.picture_signatures: dict[str, tuple] = {}
+        self.sources: dict[str, tuple[str, ...]] = {}
+        self.pages_made = 0
 
-    def run(self) -> bool:
-        """Regenerate; True when the docs folder is up to date with the sheets."""
+    def run(self, changed_files: Iterable[Path] | None = None) -> bool:
+        """Regenerate; True when the docs folder is up to date with the sheets.
+
+        `changed_files` are the files the watcher saw change (None: unknown, regenerate everything).
+        """
         from generator.load import load_atlas
 
         with self.lock:
@@ -55,18 +72,80 @@ class Regenerator:
                 return False
             self.as_of = atlas.as_of
             pictures = draw_site_pictures(atlas, Path(".cache/pictures"), None, progress=False)
-            stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config, pictures, quiet=True)
-            self.say(f"regenerated in {time.perf_counter() - started:.1f} s: {len(stats.written)} file(s) "
+            signatures = {key: _signature(pic) for key, pic in pictures.items()}
+            wanted = self._wanted(atlas, signatures, changed_files)
+            self.pages_made = 0
+
+            def counted(path: str, sources: set[str]) -> bool:
+                keep = wanted is None or wanted(path, sources)
+                self.pages_made += keep
+                return keep
+
+            stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config, pictures,
+                                  quiet=True, wanted=None if wanted is None else counted)
+            if wanted is None:
+                self.pages_made = len(atlas.territories) + len(atlas.hubs)
+                self.sources = dict(stats.sources)
+            else:
+                self.sources.update(stats.sources)
+            self.previous, self.picture_signatures = atlas, signatures
+            scope = "every page" if wanted is None else f"{self.pages_made} territory or hub page(s)"
+            self.say(f"regenerated {scope} in {time.perf_counter() - started:.1f} s: {len(stats.written)} file(s) "
                      f"written, {len(stats.removed)} removed, {len(stats.unchanged)} unchanged")
             return True
 
+    def _wanted(self, atlas: Atlas, signatures: dict[str, tuple],
+                changed_files: Iterable[Path] | None) -> Callable[[str, set[str]], bool] | None:
+        """Which territory and hub pages to make again, or None for all of them."""
+        old = self.previous
+        if old is None or changed_files is None:
+            return None
+        root = self.territories.resolve()
+        if any(root not in Path(f).resolve().parents for f in changed_files):
+            return None  # content/, the templates or the theme: every page
+        if (set(old.territories) != set(atlas.territories) or set(old.hubs) != set(atlas.hubs)
+                or old.vocabulary != atlas.vocabulary or old.sources != atlas.sources or old.as_of != atlas.as_of):
+            return None
+        changed = {t.path for tid, t in atlas.territories.items() if old.territories[tid] != t}
+        changed |= {old.territories[tid].path for tid, t in atlas.territories.items() if old.territories[tid] != t}
+        changed |= {h.path for hid, h in atlas.hubs.items() if old.hubs[hid] != h}
+        changed |= {old.hubs[hid].path for hid, h in atlas.hubs.items() if old.hubs[hid] != h}
+        redrawn = {key for key, sig in signatures.items() if self.picture_signatures.get(key) != sig}
+        forced = set()
+        for key in redrawn:
+            kind, _, rest = key.partition("/")
+            owner = rest.split("/", 1)[0]
+            if kind == "territory" and owner in atlas.territories:
+                forced.add(territory_path(owner))
+            elif kind == "hub" and owner in atlas.hubs:
+                forced.add(hub_path(owner))
+        previous = self.sources
 
-def _watch(paths: list[Path], on_change: Callable[[], None]) -> Any:
-    """Call `on_change` (debounced) when a file under `paths` is created, changed, moved or deleted."""
+        def wanted(page: str, sources: set[str]) -> bool:
+            return page in forced or not changed.isdisjoint(sources) or not changed.isdisjoint(previous.get(page, ()))
+
+        return wanted
+
+
+def _signature(picture: Any) -> tuple:
+    """What a page shows of a picture: its file, caption, alt text and data table."""
+    return (picture.filename, picture.svg, picture.title, picture.alt, picture.table_headers, picture.table_rows)
+
+
+def _watch(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
+    """Call `on_change(files)` (debounced) when files under `paths` are created, changed, moved or deleted."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
     timer: list[threading.Timer | None] = [None]
+    seen: set[Path] = set()
+    guard = threading.Lock()
+
+    def fire() -> None:
+        with guard:
+            files = set(seen)
+            seen.clear()
+        on_change(files)
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -75,11 +154,15 @@ def _watch(paths: list[Path], on_change: Callable[[], None]) -> Any:
             name = Path(str(event.src_path)).name
             if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
                 return
-            if timer[0] is not None:
-                timer[0].cancel()
-            timer[0] = threading.Timer(DEBOUNCE_SECONDS, on_change)
-            timer[0].daemon = True
-            timer[0].start()
+            with guard:
+                seen.add(Path(str(event.src_path)))
+                if getattr(event, "dest_path", None):
+                    seen.add(Path(str(event.dest_path)))
+                if timer[0] is not None:
+                    timer[0].cancel()
+                timer[0] = threading.Timer(DEBOUNCE_SECONDS, fire)
+                timer[0].daemon = True
+                timer[0].start()
 
     observer = Observer()
     for path in paths:

@@ -91,13 +91,17 @@ def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
 def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options: SiteOptions,
                  pictures: Mapping[str, Any],
                  schemas: Mapping[str, dict] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[Output]:
-    """Every file of the generated docs folder; two files with one path are an error."""
+                 progress: Callable[[int, int], None] | None = None,
+                 wanted: Callable[[str, set[str]], bool] | None = None) -> list[Output]:
+    """Every file of the generated docs folder; two files with one path are an error.
+
+    `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses.
+    """
     from generator import opendata
 
     pages = Pages(atlas, options, pictures, schemas)
     data = opendata.data_outputs(atlas)
-    outs = pages.all_pages(progress)
+    outs = pages.all_pages(progress, wanted)
     sheets = opendata.sheet_outputs(atlas, territories_dir)
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data

@@ -260,11 +260,12 @@ def test_preview_regenerates_only_what_a_saved_sheet_changes(tmp_path: Path, mon
     sheet = sheets / "pays-horloger" / "territory.yml"
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("name: Pays horloger", "name: Pays horloger modifié"),
                      encoding="utf-8")
-    assert regen.run()
+    assert regen.run({sheet})
     assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")
     assert untouched.stat().st_mtime_ns == mtime
     written = int(re.search(r"(\d+) file\(s\) written", messages[-1]).group(1))
     assert 0 < written < 20
+    assert 0 < regen.pages_made < len(regen.previous.territories) + len(regen.previous.hubs) - 3
     sheet.write_text("name: [\n", encoding="utf-8")  # a broken sheet: reported, last good pages kept
     assert not regen.run()
     assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")
@@ -364,3 +365,49 @@ def test_generated_pages_have_one_h1_and_no_skipped_heading_level(fixture_atlas,
 def test_heading_check_sees_a_skipped_level() -> None:
     assert _heading_levels("# A\n\n### C\n") == [1, 3]
     assert _heading_levels("# A\n```\n# not a heading\n```\n<h2>B</h2>\n") == [1, 2]
+
+
+def _docs_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each save, the docs folder is what a full generation would write, from far fewer pages."""
+    import shutil
+    from generator.serve import Regenerator
+    from generator.site import read_site_config
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_SHEETS, sheets)
+    content = tmp_path / "content"
+    content.mkdir()
+    config = read_site_config()
+    regen = Regenerator(sheets, tmp_path / "docs", content, config, lambda message: None)
+    assert regen.run()
+    every = len(regen.previous.territories) + len(regen.previous.hubs)
+    edits = [
+        # a commune's name shows on its page, its parent's (children) and nowhere else among sheet pages
+        (sheets / "ornans" / "territory.yml", "name: Ornans", "name: Ornans sur Loue"),
+        # a partnership dropped: the former partner's page must stop naming this hub
+        (sheets / "doubs" / "hubs" / "incubateur-ferme.yml", "partners: [fablab-besancon]\n", ""),
+        # a hub renamed: its cards on its territory's pages and its partner's page change
+        (sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml", "name: Living Lab Santé",
+         "name: Living Lab Santé et autonomie"),
+    ]
+    for sheet, before, after in edits:
+        text_before = sheet.read_text(encoding="utf-8")
+        assert before in text_before
+        sheet.write_text(text_before.replace(before, after), encoding="utf-8")
+        assert regen.run({sheet})
+        assert 0 < regen.pages_made < every
+        sheet_path = f"territories/{sheet.relative_to(sheets).as_posix()}"
+        showing = {p for p, src in regen.sources.items() if p.startswith(("territoires/", "hubs/"))
+                   and p != "territoires/index.md" and p != "hubs/index.md" and sheet_path in src}
+        assert len(showing) <= regen.pages_made
+        full = Regenerator(sheets, tmp_path / f"full-{regen.pages_made}-{sheet.stem}", content, config,
+                           lambda message: None)
+        assert full.run()
+        assert _docs_tree(tmp_path / "docs") == _docs_tree(full.docs_dir), f"after editing {sheet.name}"
