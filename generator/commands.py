@@ -54,9 +54,13 @@ def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = N
 
 def run_validate(args: argparse.Namespace) -> int:
     """Report every problem of every sheet; exit 1 on errors (or warnings with --strict)."""
+    root = args.territories.absolute()
     for p in args.paths:
         if not p.exists():
             raise AtlasError(f"no such file or folder: {p}", exit_code=2)
+        if not (p.absolute() == root or root in p.absolute().parents):
+            raise AtlasError(f"{p} is not inside the territories folder {args.territories} "
+                             "(give that folder with --territories DIR)", exit_code=2)
     update, bar = _progress_printer(args.format == "text" and not args.quiet)
     try:
         atlas, report = load_atlas(args.territories, progress=update)
@@ -141,7 +145,8 @@ def run_stats(args: argparse.Namespace) -> int:
                   f"({sourced:.0f}% sourced, {totals['old']} old), "
                   f"{totals['pillars_not_assessed']} pillars not assessed")
     table = Table(title=f"The {args.top} sheets that most need work (same measure as the site's quality page)")
-    for col in ("sheet", "completeness", "facts", "unsourced", "old", "missing"):
+    table.add_column("sheet", overflow="fold", min_width=24)
+    for col in ("completeness", "facts", "unsourced", "old", "missing"):
         table.add_column(col)
     for r in rows[: args.top]:
         table.add_row(r.path, f"{r.completeness:.0%}", str(r.facts), str(len(r.unsourced)), str(len(r.old)),

@@ -20,12 +20,25 @@ def number(value: Union[int, float], decimals: int | None = None) -> str:
     """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces)."""
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if value != 0 and not (1e-6 <= abs(value) < 1e15):
+        return _scientific(value)
     if decimals is not None:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=LOCALE)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return format_decimal(value, locale=LOCALE)
+    # every digit the contributor wrote is kept (Babel rounds to 3 decimals by default)
+    return format_decimal(value, locale=LOCALE, decimal_quantization=False)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _scientific(value: Union[int, float]) -> str:
+    """Very large or very small values: `1,5 × 10²⁵` (Babel's decimal context can't hold them)."""
+    mantissa, exponent = f"{float(value):.3e}".split("e")
+    digits = format_decimal(float(mantissa), locale=LOCALE)
+    return f"{digits}{NNBSP}×{NNBSP}10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def with_unit(value: Union[int, float, bool, str], unit: str | None = None) -> str:

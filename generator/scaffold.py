@@ -32,6 +32,11 @@ def _existing_ids(territories: Path) -> tuple[set[str], set[str]]:
     return terr, hubs
 
 
+def _hub_types(territories: Path) -> set[str]:
+    from generator.commands import vocabulary_ids
+    return set(vocabulary_ids(territories).get("hub_types", []))
+
+
 def _need(value: str | None, label: str, ask: Ask | None, default: str | None = None) -> str:
     if value:
         return value
@@ -168,9 +173,12 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
         status = args.status or (ask("Status (active, project, closed) [active]: ").strip() if ask else "") or "active"
         if status not in STATUSES:
             raise AtlasError(f"unknown status '{status}': one of {', '.join(STATUSES)}", exit_code=2)
+        known = _hub_types(root)
         for t in types:
-            if not SLUG.match(t):
-                raise AtlasError(f"'{t}' is not a hub type id")
+            if t not in known:
+                hint = did_you_mean(t, known) or f"known types: {', '.join(sorted(known))}"
+                raise AtlasError(f"unknown hub type '{t}' ({hint}); add it to vocabulary.yml first if it is new",
+                                 exit_code=2)
         path = root / territory / "hubs" / f"{ident}.yml"
         body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir))
     if path.exists():

@@ -126,7 +126,7 @@ class Year(Integer):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return "a year (4 digits)"
+        return f"a year from {self.minimum} to {self.maximum}"
 
 
 @dataclass(frozen=True)

@@ -307,6 +307,14 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                                              "remove the tag; quote the value if it is text"))
                     refused = True
                 if cls is _SCALAR:
+                    if event.style == '"':  # only double quotes have escapes (\0, \u202E...)
+                        bad = CONTROL.search(event.value) or INVISIBLE.search(event.value)
+                        if bad:
+                            what = "control" if CONTROL.match(bad.group()) else "invisible or bidirectional-override"
+                            problems.append(_Refused(loc, f"{what} character U+{ord(bad.group()):04X} "
+                                                     "written as an escape in a quoted value",
+                                                     "remove the escape; only \\t and \\n are allowed"))
+                            refused = True
                     quoted = bool(event.style) or tag == "tag:yaml.org,2002:str" or tag == "!"
                     node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
                 else:

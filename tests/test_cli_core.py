@@ -78,7 +78,7 @@ def test_usage_error_exits_2(atlas_copy: Path) -> None:
 
 def test_missing_territories_folder_is_a_clear_error(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["validate", "--territories", "nope"]) == 1
+    assert main(["validate", "--territories", "nope"]) == 2
     assert "the territories folder 'nope' does not exist" in capsys.readouterr().err
 
 
@@ -113,6 +113,19 @@ def test_new_territory_and_hub_validate(atlas_copy: Path) -> None:
     atlas = load_valid_atlas(atlas_copy)
     assert atlas.hubs["fab-lab-test"].name == 'Lab "x": {{ 7*7 }}'
     assert atlas.territories["besancon"].code == "25056"
+
+
+def test_new_hub_refuses_an_unknown_type(atlas_copy: Path, capsys) -> None:
+    assert main(["new", "hub", "doubs", "h3", "--name", "X", "--type", "fablab"]) == 2
+    assert "unknown hub type 'fablab' (did you mean 'fab-lab'?)" in capsys.readouterr().err
+    assert not (atlas_copy / "doubs" / "hubs" / "h3.yml").exists()
+
+
+def test_validate_refuses_paths_outside_the_territories_folder(atlas_copy: Path, capsys) -> None:
+    outside = atlas_copy.parent / "outside.yml"
+    outside.write_text("name: x\n", encoding="utf-8")
+    assert main(["validate", str(outside)]) == 2
+    assert "is not inside the territories folder" in capsys.readouterr().err
 
 
 def test_new_refuses_existing_id(atlas_copy: Path, capsys) -> None:

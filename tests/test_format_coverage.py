@@ -84,3 +84,21 @@ def test_reserved_ids_are_listed_in_the_contributor_guide() -> None:
     from generator.schema import RESERVED_IDS
     guide = (ROOT / "content" / "contribuer.md").read_text(encoding="utf-8")
     assert [i for i in sorted(RESERVED_IDS) if f"`{i}`" not in guide] == []
+
+
+def test_french_numbers_never_fail() -> None:
+    """Any number the format accepts can be shown (huge and tiny ones in scientific notation)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.formats import number, with_unit
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False)))
+    def check(value) -> None:
+        text = with_unit(value, "km")
+        assert text and "E" not in number(value)
+
+    check()
+    assert number(462000) == "462\u202f000" and number(12.5) == "12,5"
+    assert number(1e30) == "1\u202f×\u202f10³⁰" and number(0.00012) == "0,00012"

@@ -135,3 +135,15 @@ def test_several_problems_in_one_sheet_each_reported_once(atlas_copy: Path) -> N
         f"{f}:6:10: tag '!ENV' is not allowed (hint: remove the tag; quote the value if it is text)",
         f"{f}:8:1: populaton: unknown field 'populaton' (hint: did you mean 'population'?)",
     ]
+
+
+def test_control_and_bidi_characters_written_as_escapes(atlas_copy: Path) -> None:
+    f = _write(atlas_copy, "pays-horloger/hubs/h.yml",
+               b'name: "Dou\\0bs"\ntypes: [tiers-lieu]\nstatus: project\naddress: "rue \\u202E evil"\n'
+               b'description: "ligne\\tune\\nligne deux"\nupdated: 2025-01-05\n')
+    assert _errors(atlas_copy) == [
+        f"{f}:1:7: control character U+0000 written as an escape in a quoted value "
+        "(hint: remove the escape; only \\t and \\n are allowed)",
+        f"{f}:4:10: invisible or bidirectional-override character U+202E written as an escape in a quoted value "
+        "(hint: remove the escape; only \\t and \\n are allowed)",
+    ]
