@@ -96,6 +96,10 @@ class Pages:
         self.options = options
         self.pictures = dict(pictures or {})
         self.schemas = schemas
+        self._pairs_of: dict[str, list[int]] = {}  # hub id -> indexes of its partnerships
+        for i, (a, b) in enumerate(atlas.partnerships):
+            self._pairs_of.setdefault(a, []).append(i)
+            self._pairs_of.setdefault(b, []).append(i)
         self.env = make_environment()
         self.env.filters["plain_excerpt"] = _excerpt
         self.env.globals.update(
@@ -205,8 +209,9 @@ class Pages:
         return h.path, self.atlas.territories[h.territory_id].path
 
     def _pairs(self, hubs: Sequence[str]) -> list[tuple[str, str]]:
-        hub_set = set(hubs)
-        return [p for p in self.atlas.partnerships if p[0] in hub_set or p[1] in hub_set]
+        """The partnerships that involve one of `hubs`, in the atlas's order."""
+        found = {i for h in hubs for i in self._pairs_of.get(h, ())}
+        return [self.atlas.partnerships[i] for i in sorted(found)]
 
     def territory_sources(self, t: Territory, hubs: Sequence[str], pairs: Sequence[tuple[str, str]]) -> set[str]:
         """Every sheet whose text the territory page shows (names in the breadcrumb, cards, tables).

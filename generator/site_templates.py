@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ def page_url(path: str) -> str:
     return path
 
 
+@lru_cache(maxsize=65536)
 def relative_href(from_page: str, target: str) -> str:
     """An href from the built page of `from_page` to the built URL of `target` (for raw HTML)."""
     here = "/" + page_url(from_page)
@@ -58,7 +60,12 @@ def relative_href(from_page: str, target: str) -> str:
 
 def relative_file(from_page: str, target: str) -> str:
     """A Markdown link target from the source file `from_page` to the source file `target`."""
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return _relative_file(posixpath.dirname(from_page), target)
+
+
+@lru_cache(maxsize=65536)  # few folders link to the same targets, page after page
+def _relative_file(from_dir: str, target: str) -> str:
+    return posixpath.relpath(target, from_dir or ".")
 
 
 @jinja2.pass_context

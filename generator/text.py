@@ -54,24 +54,29 @@ def plain(value: object) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_MD_TABLE = {ord(ch): f"&#{ord(ch)};" for ch in _MD_SPECIAL}
+_DASHES = re.compile(r"-(?=-)|(?<=-)-|^-")
+_ORDERED = re.compile(r"^(\d+)\.")
+
+
 def md_text(value: object) -> str:
     """Plain text for a Markdown paragraph, heading, list item or link text: shown exactly as written.
 
     `|`, `#`, `[`, `{`, `<`, `$`, ... become character references, so a name can't open a table cell,
     a heading, a link, an attribute list, raw HTML or an extension's syntax.
     """
-    out = []
-    for ch in plain(value):
-        if ch in _MD_SPECIAL:
-            out.append(f"&#{ord(ch)};")
-        else:
-            out.append(ch)
-    text = "".join(out)
+    return _md_text(value) if type(value) is str else _md_text(str(value))
+
+
+@lru_cache(maxsize=65536)  # names and labels come back on thousands of pages of a national atlas
+def _md_text(value: str) -> str:
+    text = plain(value).translate(_MD_TABLE)
     # A dash starting the text or next to another dash (a list, a rule, `-->`, `--8<--`), a colon
     # starting it (a definition) and "1." starting it (an ordered list) are written as references too.
-    text = re.sub(r"-(?=-)|(?<=-)-|^-", "&#45;", text)
-    text = re.sub(r"^:", "&#58;", text)
-    return re.sub(r"^(\d+)\.", r"\1&#46;", text)
+    text = _DASHES.sub("&#45;", text)
+    if text.startswith(":"):
+        text = "&#58;" + text[1:]
+    return _ORDERED.sub(r"\1&#46;", text)
 
 
 def md_cell(value: object) -> str:
@@ -79,21 +84,20 @@ def md_cell(value: object) -> str:
     return md_text(value) or " "
 
 
+_HTML_TABLE = {
+    **{ord(ch): ref for ch, ref in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))},
+    **{ord(ch): f"&#{ord(ch)};" for ch in "{}|$\\`*_[]"},
+}
+
+
 def html_text(value: object) -> str:
     """Plain text inside raw HTML (a card, a `<details>` table): escaped, braces included."""
-    return (
-        html.escape(plain(value), quote=True)
-        .replace("{", "&#123;")
-        .replace("}", "&#125;")
-        .replace("|", "&#124;")
-        .replace("$", "&#36;")
-        .replace("\\", "&#92;")
-        .replace("`", "&#96;")
-        .replace("*", "&#42;")
-        .replace("_", "&#95;")
-        .replace("[", "&#91;")
-        .replace("]", "&#93;")
-    )
+    return _html_text(value) if type(value) is str else _html_text(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _html_text(value: str) -> str:
+    return plain(value).translate(_HTML_TABLE)
 
 
 def attr(value: object) -> str:
