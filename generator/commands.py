@@ -8,13 +8,10 @@ import sys
 from pathlib import Path
 
 from generator.errors import AtlasError, Problem, Report
-from generator.load import load_atlas
+from generator.load import load_atlas, vocabulary_ids
 from generator.model import Atlas, PILLARS
 from generator.quality import quality_table
 from generator.schema import schema_files
-from generator.sheets import find_sheets, read_sheet
-from generator.validate import check_sheet
-from generator.schema import SHEET_SPECS
 
 
 def _progress_printer(enabled: bool):
@@ -80,18 +77,6 @@ def run_validate(args: argparse.Namespace) -> int:
     if not args.paths and atlas is None:
         failed = True
     return 1 if failed else 0
-
-
-def vocabulary_ids(territories: Path) -> dict[str, list[str]]:
-    """The vocabulary ids of the atlas (for schema enums), read even when other sheets are invalid."""
-    tree = find_sheets(territories)
-    for sheet in tree.files:
-        if sheet.kind == "vocabulary":
-            report = Report()
-            checked = check_sheet(SHEET_SPECS["vocabulary"], read_sheet(sheet, report), report, sheet.display)
-            if checked.data:
-                return {name: list(entries) for name, entries in checked.data.items()}
-    return {}
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -149,3 +149,15 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
         for name in ("hub_types", "services", "themes", "networks")
     })
     return build_atlas(territories, hubs, vocab, shared, as_of)
+
+
+def vocabulary_ids(territories: Path) -> dict[str, list[str]]:
+    """The vocabulary ids of the atlas (for schema enums), read even when other sheets are invalid."""
+    tree = find_sheets(territories)
+    for sheet in tree.files:
+        if sheet.kind == "vocabulary":
+            report = Report()
+            checked = check_sheet(SHEET_SPECS["vocabulary"], read_sheet(sheet, report), report, sheet.display)
+            if checked.data:
+                return {name: list(entries) for name, entries in checked.data.items()}
+    return {}

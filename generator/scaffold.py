@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Callable
 
 from generator.errors import AtlasError
-from generator.load import build_date
+from generator.load import build_date, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import RESERVED_IDS, schema_comment
-from generator.sheets import find_sheets, plain_type
+from generator.sheets import find_sheets
 from generator.validate import SLUG, did_you_mean, slugify
 
 Ask = Callable[[str], str]
@@ -33,7 +33,6 @@ def _existing_ids(territories: Path) -> tuple[set[str], set[str]]:
 
 
 def _hub_types(territories: Path) -> set[str]:
-    from generator.commands import vocabulary_ids
     return set(vocabulary_ids(territories).get("hub_types", []))
 
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from generator.errors import Location, Report
 from generator.schema import (
     MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, Coords, Date, Enum, Fact, FactValue,
-    Field, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
+    Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
 )
 from generator.sheets import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 

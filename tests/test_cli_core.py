@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from generator.cli import main
-from generator.commands import vocabulary_ids
+from generator.load import vocabulary_ids
 from generator.schema import schema_files
 
 BAD_RATING = "  health:\n    rating: \"4/5\"\n    rationale: CHU\n"
