@@ -103,34 +103,89 @@ def _existing_nav(items: Any, docs_dir: Path) -> Any:
 def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path, as_of: date,
                quiet: bool = False) -> None:
     """Build `docs_dir` into `site_dir` (which must not exist yet) with MkDocs or Zensical, strictly."""
-    with tempfile.TemporaryDirectory(prefix="atlas-engine-") as tmp:
-        config_path = Path(tmp) / "mkdocs.yml"
-        config_path.write_text(
-            yaml.safe_dump(engine_config(config, docs_dir, site_dir), allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
-        )
-        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
-        if engine == "mkdocs":
+    env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
+    if engine == "mkdocs":
+        with tempfile.TemporaryDirectory(prefix="atlas-engine-") as tmp:
+            config_path = Path(tmp) / "mkdocs.yml"
+            _write_config(config_path, engine_config(config, docs_dir, site_dir))
             # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
-            command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-                       "-f", str(config_path), "-d", str(site_dir.resolve())]
-        elif engine == "zensical":
-            exe = shutil.which("zensical")
-            if exe is None:
-                raise AtlasError("Zensical is not installed; install it with `pip install zensical`, "
-                                 "or build with the default engine (`--engine mkdocs`)")
-            command = [exe, "build", "--clean", "--strict", "-f", str(config_path)]
-        else:
-            raise AtlasError(f"unknown site engine {engine!r}; use mkdocs or zensical")
-        _say(f"site: {engine} build…", quiet)
-        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0 or not (site_dir / "index.html").is_file():
-            log = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
-                            if "WARNING" in line or "ERROR" in line or "Error" in line)
-            raise AtlasError(
-                f"the {engine} build failed (exit {result.returncode}); the previous site is unchanged.\n"
-                + (log or (result.stderr.strip()[-2000:] or "no output"))
-            )
+            _run(engine, [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                          "-f", str(config_path), "-d", str(site_dir.resolve())], env, site_dir, quiet)
+    elif engine == "zensical":
+        exe = shutil.which("zensical")
+        if exe is None:
+            raise AtlasError("Zensical is not installed; install it with `pip install zensical`, "
+                             "or build with the default engine (`--engine mkdocs`)")
+        # Zensical wants the docs and site folders inside the folder of its configuration file: the
+        # configuration goes beside the docs folder and the site is built there, then moved aside.
+        project = docs_dir.resolve().parent
+        with tempfile.TemporaryDirectory(prefix=".atlas-zensical-", dir=project) as tmp:
+            local_site = Path(tmp) / "site"
+            derived = engine_config(config, docs_dir, local_site)
+            derived["docs_dir"] = os.path.relpath(docs_dir.resolve(), project)
+            derived["site_dir"] = os.path.relpath(local_site, project)
+            config_path = project / f"{Path(tmp).name}.yml"
+            try:
+                _write_config(config_path, derived)
+                _run(engine, [exe, "build", "--clean", "--strict", "-f", str(config_path)], env, local_site, quiet,
+                     cwd=project)
+            finally:
+                config_path.unlink(missing_ok=True)
+            shutil.move(str(local_site), str(site_dir))
+    else:
+        raise AtlasError(f"unknown site engine {engine!r}; use mkdocs or zensical")
+
+
+def _write_config(path: Path, config: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _run(engine: str, command: list[str], env: dict[str, str], site_dir: Path, quiet: bool,
+         cwd: Path = ROOT) -> None:
+    _say(f"site: {engine} build…", quiet)
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0 or not (site_dir / "index.html").is_file():
+        log = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
+                        if "WARNING" in line or "ERROR" in line or "Error" in line)
+        raise AtlasError(
+            f"the {engine} build failed (exit {result.returncode}); the previous site is unchanged.\n"
+            + (log or (result.stderr.strip()[-2000:] or "no output"))
+        )
+
+
+SITE_MARKER = ".atlas-site"
+
+
+def check_output_folders(territories: Path, content_dir: Path, config_file: Path, docs_dir: Path,
+                         site_dir: Path) -> None:
+    """Refuse output folders that would overwrite the sheets, the pages or a folder atlas did not make.
+
+    The site folder is replaced as a whole by each build: pointing it at `territories/` would delete
+    every sheet. It may only be a new folder, an empty one, or a site folder (one that a build made).
+    """
+    docs, site = docs_dir.resolve(), site_dir.resolve()
+    keep = {"the sheets folder": territories.resolve(), "the content folder": content_dir.resolve(),
+            "the theme folder": (ROOT / "theme").resolve(), "the generator package": (ROOT / "generator").resolve()}
+    whole = {"the repository": ROOT.resolve(), "the configuration's folder": config_file.resolve().parent,
+             "the working folder": Path.cwd().resolve(), "the home folder": Path.home().resolve()}
+    for label, out in (("--site-dir", site), ("--docs-dir", docs)):
+        for what, folder in keep.items():
+            if out == folder or out in folder.parents or folder in out.parents:
+                raise AtlasError(f"{label} {out} would overwrite {what} ({folder}); choose a folder of its own")
+        for what, folder in whole.items():
+            if out == folder or out in folder.parents:
+                raise AtlasError(f"{label} {out} is {what} or holds it; choose a folder of its own")
+    if docs == site or site in docs.parents or docs in site.parents:
+        raise AtlasError("the docs folder and the site folder must be separate folders")
+    if site.is_dir() and any(site.iterdir()):
+        entries = {p.name for p in site.iterdir()}
+        # a built site (marker or home page), or a folder that holds only the reports of `atlas pdf`
+        made_by_atlas = SITE_MARKER in entries or "index.html" in entries or entries <= {PDF_DIR}
+    else:
+        made_by_atlas = True
+    if not made_by_atlas:
+        raise AtlasError(f"--site-dir {site} exists and holds files that are not a built site; "
+                         "each build replaces that folder, so choose a new or empty folder")
 
 
 def swap_in(new_site: Path, site_dir: Path) -> None:
@@ -155,6 +210,8 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
     target = aside / "site"
     try:
         run_engine(engine, config, docs_dir, target, atlas.as_of, quiet)
+        (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
+                                          encoding="utf-8")
         swap_in(target, site_dir)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
@@ -236,8 +293,7 @@ def run_build(args: argparse.Namespace) -> int:
     content_dir = getattr(args, "content_dir", None) or ROOT / "content"
     config_file = getattr(args, "config", None) or CONFIG_FILE
     config = read_site_config(config_file)
-    if docs_dir.resolve() == site_dir.resolve() or site_dir.resolve() in docs_dir.resolve().parents:
-        raise AtlasError("the docs folder and the site folder must be different folders")
+    check_output_folders(territories, content_dir, config_file, docs_dir, site_dir)
 
     _say("validating the sheets…", quiet)
     try:

@@ -1,0 +1,64 @@
+"""Output folders can't swallow what they are built from, and the Zensical engine builds the same docs."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_ATLAS
+from generator.build import run_build
+from generator.errors import AtlasError
+
+
+def _args(territories: Path, docs: Path, site: Path, content: Path, **kw) -> argparse.Namespace:
+    values = dict(territories=territories, docs_dir=docs, site_dir=site, pdf=False, pdf_variant=None,
+                  engine="mkdocs", jobs=1, no_site=False, content_dir=content, quiet=True)
+    values.update(kw)
+    return argparse.Namespace(**values)
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    shutil.copytree(FIXTURE_ATLAS, tmp_path / "territories")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "index.md").write_text("# Atlas\n\nIntroduction.\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("site", ["territories", "content", ".", "territories/doubs", "notes"])
+def test_site_dir_that_would_overwrite_other_files_is_refused(tree: Path, site: str) -> None:
+    (tree / "notes").mkdir()
+    (tree / "notes" / "mine.txt").write_text("not a site", encoding="utf-8")
+    before = sorted(p.relative_to(tree) for p in tree.rglob("*"))
+    with pytest.raises(AtlasError) as error:
+        run_build(_args(tree / "territories", tree / "build" / "docs", tree / site, tree / "content"))
+    assert "--site-dir" in str(error.value)
+    assert sorted(p.relative_to(tree) for p in tree.rglob("*")) == before  # nothing written, nothing lost
+
+
+def test_docs_dir_inside_the_sheets_is_refused(tree: Path) -> None:
+    with pytest.raises(AtlasError, match="--docs-dir .* would overwrite the sheets folder"):
+        run_build(_args(tree / "territories", tree / "territories" / "docs", tree / "site", tree / "content"))
+
+
+def test_a_built_site_is_replaced_and_marked(tree: Path) -> None:
+    args = _args(tree / "territories", tree / "build" / "docs", tree / "out" / "site", tree / "content", no_site=False)
+    assert run_build(args) == 0
+    assert (tree / "out" / "site" / ".atlas-site").is_file()
+    assert run_build(args) == 0  # the second build replaces the first: allowed, it is a site
+
+
+@pytest.mark.skipif(shutil.which("zensical") is None, reason="Zensical not installed (pip install zensical)")
+def test_zensical_builds_the_same_generated_docs(tree: Path) -> None:
+    site = tree / "elsewhere" / "zsite"
+    assert run_build(_args(tree / "territories", tree / "build" / "docs", site, tree / "content",
+                           engine="zensical")) == 0
+    page = (site / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
+    assert "Grand Besançon Métropole" in page and '<html lang="fr"' in page
+    assert not list((tree / "build").glob(".atlas-zensical-*"))  # its scratch files are gone
