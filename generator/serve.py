@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -173,6 +175,22 @@ def _watch(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
     return observer
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One clear message when the port is taken, instead of the server's traceback later."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise AtlasError(f"port {port} is already in use on {host}; stop the other server or choose "
+                             f"another port with --port {port + 1}") from None
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """`atlas serve`: generate, serve with live reload, regenerate on save; Ctrl+C stops."""
     host = str(args.host)
@@ -188,6 +206,7 @@ def run_serve(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    _check_port_free(host, int(args.port))
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
     if not regen.run():
         raise AtlasError("the sheets have errors; fix them (see above) and run `atlas serve` again")
@@ -202,11 +221,18 @@ def run_serve(args: argparse.Namespace) -> int:
         env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of))
         say(f"preview on http://{host}:{int(args.port)}/ (Ctrl+C to stop); watching {territories} and {content_dir}")
         process = subprocess.Popen(command, cwd=ROOT, env=env)
+        # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return process.wait()
         except KeyboardInterrupt:
-            process.terminate()
-            process.wait(timeout=10)
             return 130
         finally:
+            signal.signal(signal.SIGTERM, previous)
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
             observer.stop()
