@@ -176,7 +176,7 @@ class Pages:
         )
         if pic.table_headers:
             html += (
-                f'\n<details class="atlas-data">\n<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
+                f'\n<details class="atlas-data" data-search-exclude>\n<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
                 f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
             )
@@ -342,7 +342,7 @@ class Pages:
         """
         head = ["Territoire", "Population", "Superficie (km²)", *(PILLAR_LABELS[k] for k in PILLARS), "Lieux"]
         kinds = ["text", "number", "number", *("number" for _ in PILLARS), "number"]
-        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
+        out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
                '<table data-sortable="true">',
                f"<caption>{text.html_text(LEVEL_PLURALS[rows[0].level] if rows else '')} : piliers et chiffres clés</caption>",
                "<thead><tr>" + "".join(

@@ -1,0 +1,55 @@
+/* Tables wider than the screen scroll inside their own box (.md-typeset__scrollwrap). A box that
+   scrolls is made reachable with the keyboard (tabindex="0", WCAG 2.1.1) and named after its
+   table's caption or the heading above it, so a screen reader says what the focused region holds.
+   A box that does not scroll (wide screen) gets no extra tab stop. No library, no network. */
+(function () {
+  "use strict";
+
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var details = box.closest("details");
+    var summary = details && details.querySelector("summary");
+    if (summary && summary.textContent.trim()) { return summary.textContent.trim(); }
+    var node = box;
+    while (node && node.parentElement) {
+      var previous = node.previousElementSibling;
+      while (previous) {
+        if (/^H[1-6]$/.test(previous.tagName)) { return previous.textContent.trim(); }
+        previous = previous.previousElementSibling;
+      }
+      node = node.parentElement;
+      if (node.tagName === "ARTICLE") { break; }
+    }
+    return "Tableau";
+  }
+
+  function update() {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.parentElement && box.parentElement.closest(".md-typeset__scrollwrap")) { continue; }
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tableau défilant : " + nameOf(box));
+      } else if (!scrolls && box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  var pending = null;
+  function later() {
+    if (pending !== null) { window.clearTimeout(pending); }
+    pending = window.setTimeout(function () { pending = null; update(); }, 100);
+  }
+  /* The theme wraps Markdown tables in their scroll box once its own script has run. */
+  window.addEventListener("load", update);
+  window.addEventListener("resize", later);
+  document.addEventListener("toggle", later, true);  /* a <details> data table opened */
+  if (document.readyState === "complete") { update(); }
+}());
