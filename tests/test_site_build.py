@@ -97,6 +97,21 @@ def test_search_is_french(built: Path) -> None:
     assert config["lang"] == ["fr"]
 
 
+def test_search_leaves_out_lists_of_every_sheet_and_chart_tables(built: Path) -> None:
+    """Searching a name leads to its page, not to every list that names it; the index stays small."""
+    import json
+    docs = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"].split("#")[0] for d in docs}
+    assert "territoires/doubs/" in locations and "hubs/fablab-besancon/" in locations
+    assert not {"qualite/", "reseau/"} & locations
+    doubs = " ".join(d["text"] for d in docs if d["location"].startswith("territoires/doubs/"))
+    assert "Identité" in doubs or "Niveau" in doubs
+    assert "Thèmes :" not in doubs  # the hub cards' line of themes
+    assert not any("Données du graphique" in d["text"] for d in docs)
+    page = (built / "site" / "territoires/doubs/index.html").read_text(encoding="utf-8")
+    assert "Données du graphique" in page and "Thèmes :" in page  # still on the page itself
+
+
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
