@@ -37,15 +37,30 @@ def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:
 
 def site_options(config: Mapping[str, Any], content_dir: Path, pdf_ids: frozenset[str] = frozenset(),
                  atlas_pdf: str | None = None) -> SiteOptions:
-    extra = config.get("extra") or {}
     return SiteOptions(
         repo_url=config.get("repo_url") or None,
-        sheet_edit_uri=str(extra.get("sheet_edit_uri") or "edit/main/"),
+        sheet_edit_uri=sheet_edit_uri(config),
         pdf_ids=pdf_ids,
         atlas_pdf=atlas_pdf,
         intro=content_intro(content_dir),
         has_contribuer=(content_dir / "contribuer.md").is_file(),
     )
+
+
+def sheet_edit_uri(config: Mapping[str, Any]) -> str:
+    """The path between repo_url and a sheet's path in its edit link.
+
+    `extra.sheet_edit_uri` when set; else MkDocs' `edit_uri` (which points at content/, the folder of
+    the hand-written pages) without its last folder, so one setting serves GitHub (`edit/main/content/`)
+    and GitLab (`-/edit/main/content/`) alike; else `edit/main/`.
+    """
+    extra = config.get("extra") or {}
+    if extra.get("sheet_edit_uri"):
+        return str(extra["sheet_edit_uri"])
+    edit_uri = str(config.get("edit_uri") or "").strip("/")
+    if edit_uri.endswith("content") and "?" not in edit_uri:
+        return edit_uri[: -len("content")]
+    return "edit/main/"
 
 
 def content_outputs(content_dir: Path) -> list[Output]:

@@ -411,3 +411,18 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
                            lambda message: None)
         assert full.run()
         assert _docs_tree(tmp_path / "docs") == _docs_tree(full.docs_dir), f"after editing {sheet.name}"
+
+
+@pytest.mark.parametrize("config, expected", [
+    ({}, "edit/main/"),
+    ({"edit_uri": "edit/main/content/"}, "edit/main/"),
+    ({"edit_uri": "-/edit/trunk/content/"}, "-/edit/trunk/"),
+    ({"edit_uri": "-/edit/trunk/content/", "extra": {"sheet_edit_uri": "src/branch/main/"}}, "src/branch/main/"),
+])
+def test_sheet_edit_links_follow_the_repositorys_edit_uri(fixture_atlas, config: dict, expected: str) -> None:
+    from generator.site import site_options, sheet_edit_uri
+
+    assert sheet_edit_uri(config) == expected
+    options = site_options({"repo_url": "https://git.example/o/atlas", **config}, Path("content"))
+    t = fixture_atlas.territories["doubs"]
+    assert options.edit_url(t.path) == f"https://git.example/o/atlas/{expected}{t.path}"
