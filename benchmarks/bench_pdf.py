@@ -131,16 +131,18 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="workers for the write_reports phase")
     parser.add_argument("--pictures", action="store_true", help="draw and include the charts and maps")
     parser.add_argument("--skip-write", action="store_true", help="skip the parallel write_reports phase")
+    parser.add_argument("--atlas-only", action="store_true", help="only the whole-atlas phase")
     args = parser.parse_args()
 
-    t = _run(phase_territories, args.territories, args.sample, args.pictures)
-    print(f"territory reports: {t['reports']} timed, {t['mean_s']:.2f} s mean, {t['median_s']:.2f} s median, "
-          f"{t['max_s']:.2f} s max (first {t['first_s']:.2f} s; renderer setup {t['setup_s']:.2f} s), "
-          f"{t['pages_mean']:.1f} pages and {t['kb_mean']:.0f} KiB on average, peak RSS {t['peak_mb']:.0f} MiB")
+    if not args.atlas_only:
+        t = _run(phase_territories, args.territories, args.sample, args.pictures)
+        print(f"territory reports: {t['reports']} timed, {t['mean_s']:.2f} s mean, {t['median_s']:.2f} s median, "
+              f"{t['max_s']:.2f} s max (first {t['first_s']:.2f} s; renderer setup {t['setup_s']:.2f} s), "
+              f"{t['pages_mean']:.1f} pages and {t['kb_mean']:.0f} KiB on average, peak RSS {t['peak_mb']:.0f} MiB")
     a = _run(phase_atlas, args.territories, args.pictures)
     print(f"whole atlas: {a['territories']} territories, {a['hubs']} hubs -> {a['pages']} pages, "
           f"{a['mb']:.1f} MB in {a['seconds']:.1f} s, peak RSS {a['peak_mb']:.0f} MiB")
-    if not args.skip_write:
+    if not args.skip_write and not args.atlas_only:
         w = _run(phase_write_all, args.territories, args.jobs, args.pictures)
         print(f"write_reports (all territories + atlas, jobs={w['jobs'] or 'all cores'}): {w['files']} files "
               f"in {w['seconds']:.1f} s, parent peak RSS {w['peak_mb_parent']:.0f} MiB "

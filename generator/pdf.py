@@ -108,6 +108,13 @@ class PictureRef:
     alt: str
 
 
+# In the whole-atlas edition only régions and départements carry their charts and locator map: a
+# WeasyPrint layout holds every page in memory (about 1.5 MiB a page), pictures take about a third of
+# the pages, and a national atlas has ten times more intercommunalités than départements. Their data
+# tables stay; the pictures of every territory are in its own report.
+ATLAS_PICTURE_LEVELS = ("region", "departement")
+
+
 def picture_keys(territory_ids: Sequence[str], whole_atlas: bool) -> list[str]:
     """The picture keys the reports use (generator.pictures draws them)."""
     keys = []
@@ -116,6 +123,11 @@ def picture_keys(territory_ids: Sequence[str], whole_atlas: bool) -> list[str]:
     if whole_atlas:
         keys.append("home/map")
     return keys
+
+
+def atlas_picture_ids(atlas: Atlas) -> list[str]:
+    """The territories whose pictures the whole-atlas edition shows (see ATLAS_PICTURE_LEVELS)."""
+    return [tid for tid, t in atlas.territories.items() if t.level in ATLAS_PICTURE_LEVELS]
 
 
 def draw_report_pictures(atlas: Atlas, keys: Sequence[str], jobs: int | None) -> dict[str, Any]:
@@ -282,8 +294,11 @@ class Renderer:
     def atlas_html(self) -> str:
         """The HTML of the whole atlas: one chapter per région, then the territories without one."""
         chapters = []
+        no_pictures: dict[str, PictureRef] = {}
         for region, entries in atlas_chapters(self.atlas):
-            views = [territory_view(self.atlas, e.territory, self.pictures, e.depth) for e in entries]
+            views = [territory_view(self.atlas, e.territory,
+                                    self.pictures if e.territory.level in ATLAS_PICTURE_LEVELS else no_pictures,
+                                    e.depth) for e in entries]
             if region is not None:
                 chapters.append(SimpleNamespace(region=region, id=f"t-{region.id}", title=region.name,
                                                 views=views, toc_views=views[1:]))
@@ -291,7 +306,9 @@ class Renderer:
                 chapters.append(SimpleNamespace(region=None, id="autres-territoires", title="Autres territoires",
                                                 views=views, toc_views=views))
         counts = SimpleNamespace(territories=len(self.atlas.territories), hubs=len(self.atlas.hubs),
-                                 partnerships=len(self.atlas.partnerships))
+                                 partnerships=len(self.atlas.partnerships),
+                                 without_pictures=sum(t.level not in ATLAS_PICTURE_LEVELS
+                                                      for t in self.atlas.territories.values()))
         return self._page(
             "atlas.html.j2",
             chapters=chapters,
@@ -432,11 +449,11 @@ def write_reports(
         raise AtlasError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
     if not tasks:
         return []
+    used = picture_keys(ids, False) + (picture_keys(atlas_picture_ids(atlas), True) if whole_atlas else [])
+    used = sorted(set(used))
     if pictures is None:
-        drawn = list(atlas.territories) if whole_atlas else ids
-        pictures = draw_report_pictures(atlas, picture_keys(drawn, whole_atlas), jobs)
-    used = set(picture_keys(list(atlas.territories) if whole_atlas else ids, whole_atlas))
-    pictures = {key: picture for key, picture in pictures.items() if key in used}
+        pictures = draw_report_pictures(atlas, used, jobs)
+    pictures = {key: picture for key, picture in pictures.items() if key in set(used)}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     results: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:

@@ -430,3 +430,23 @@ def test_atlas_order_puts_territories_without_region_in_a_last_chapter(fixture_a
     assert [title for title, _ in tree] == ["Alpha", "Zêta", "Autres territoires"]
     assert tree[2][1] == [("Pays libre", [("Dans le pays", [])])]
     assert tree[0][1][1] == ("Béta", [("Agglo", [("Commune", [])])])
+
+
+def test_whole_atlas_shows_pictures_of_regions_and_departements_only(fixture_atlas, tmp_path):
+    import generator.pictures as pictures_module
+    from generator.pdf import ATLAS_PICTURE_LEVELS, atlas_picture_ids, picture_keys
+
+    shown = atlas_picture_ids(fixture_atlas)
+    assert shown and all(fixture_atlas.territories[t].level in ATLAS_PICTURE_LEVELS for t in shown)
+    below = [t for t in fixture_atlas.territories.values() if t.level not in ATLAS_PICTURE_LEVELS]
+    assert below  # the fixture has intercommunalités or communes
+    existing = set(pictures_module.picture_keys(fixture_atlas))
+    keys = [k for k in picture_keys(list(fixture_atlas.territories), True) if k in existing]
+    pictures = pictures_module.draw_pictures(fixture_atlas, cache_dir=tmp_path / "cache", keys=keys,
+                                             jobs=1, progress=False)
+    path = write_reports(fixture_atlas, tmp_path / "out", [], whole_atlas=True, jobs=1, pictures=pictures)[0]
+    alts = sorted(str(f.get("/Alt")) for f in struct_elements(PdfReader(path), "/Figure"))
+    wanted = sorted(p.alt for k, p in pictures.items() if k == "home/map" or k.split("/")[1] in shown)
+    assert alts == wanted
+    assert any(k.split("/")[1] == t.id for k in pictures if k != "home/map" for t in below)  # drawn, left out
+    assert "leurs tableaux de données ici" in " ".join(text_of(path).split())
