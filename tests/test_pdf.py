@@ -450,3 +450,24 @@ def test_whole_atlas_shows_pictures_of_regions_and_departements_only(fixture_atl
     assert alts == wanted
     assert any(k.split("/")[1] == t.id for k in pictures if k != "home/map" for t in below)  # drawn, left out
     assert "leurs tableaux de données ici" in " ".join(text_of(path).split())
+
+
+def test_a_long_table_flows_on_with_its_caption_and_leaves_no_empty_page(fixture_atlas, tmp_path):
+    from generator.model import PILLAR_DESCRIPTIONS, Fact, Pillar, Territory, build_atlas
+
+    indicators = tuple(Fact(value=i, year=2024, label=f"Mesure {i:02d}") for i in range(1, 71))
+    pillars = {"metropolisation": Pillar(key="metropolisation", rating=2, rationale="Texte " * 200),
+               "health": Pillar(key="health", rating=3, rationale="Justification courte.", indicators=indicators)}
+    territory = Territory(id="longue", name="Territoire aux longs tableaux", level="departement", updated=AS_OF,
+                          path="longue/territory.yml", pillars=pillars)
+    atlas = build_atlas({"longue": territory}, {}, fixture_atlas.vocabulary, {}, AS_OF)
+    path = write_reports(atlas, tmp_path, ["longue"], whole_atlas=False, jobs=1, pictures={})[0]
+    pages = [" ".join(normalize(page.extract_text()).split()) for page in PdfReader(path).pages]
+    (start,) = [i for i, text in enumerate(pages) if "Indicateurs — Santé" in text]
+    # the caption stays with the first two rows, and the table starts right after the pillar's text
+    # instead of being pushed whole to the next page
+    assert "Mesure 01" in pages[start] and "Mesure 02" in pages[start]
+    assert PILLAR_DESCRIPTIONS["health"] in pages[start]
+    last = [i for i, text in enumerate(pages) if "Mesure 70" in text][-1]
+    assert "Mesure 69" in pages[last]  # the last row never stands alone
+    assert all(f"Mesure {i:02d}" in " ".join(pages) for i in range(1, 71))
