@@ -209,9 +209,12 @@ class Pages:
         return h.path, self.atlas.territories[h.territory_id].path
 
     def _pairs(self, hubs: Sequence[str]) -> list[tuple[str, str]]:
-        """The partnerships that involve one of `hubs`, in the atlas's order."""
+        """The partnerships that involve one of `hubs`, in the atlas's order, each written from the
+        side of a hub of `hubs` (its partner second), so a row reads "our hub -> its partner"."""
         found = {i for h in hubs for i in self._pairs_of.get(h, ())}
-        return [self.atlas.partnerships[i] for i in sorted(found)]
+        inside = set(hubs)
+        pairs = [self.atlas.partnerships[i] for i in sorted(found)]
+        return [(a, b) if a in inside else (b, a) for a, b in pairs]
 
     def territory_sources(self, t: Territory, hubs: Sequence[str], pairs: Sequence[tuple[str, str]]) -> set[str]:
         """Every sheet whose text the territory page shows (names in the breadcrumb, cards, tables).
@@ -379,7 +382,7 @@ class Pages:
             ta, tb = self.atlas.hubs[a].territory_id, self.atlas.hubs[b].territory_id
             by_territory.setdefault(ta, []).append((a, b))
             if tb != ta:
-                by_territory.setdefault(tb, []).append((a, b))
+                by_territory.setdefault(tb, []).append((b, a))  # seen from that territory's hub
         ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         ordered = dict(sorted(by_territory.items(),
                               key=lambda kv: (self.atlas.territories[kv[0]].name.casefold(), kv[0])))

@@ -426,3 +426,15 @@ def test_sheet_edit_links_follow_the_repositorys_edit_uri(fixture_atlas, config:
     options = site_options({"repo_url": "https://git.example/o/atlas", **config}, Path("content"))
     t = fixture_atlas.territories["doubs"]
     assert options.edit_url(t.path) == f"https://git.example/o/atlas/{expected}{t.path}"
+
+
+def test_partnership_rows_read_from_the_territory_s_own_hub(fixture_atlas, tmp_path: Path) -> None:
+    """Under a territory, each row starts with that territory's hub; the partner's territory is the other one."""
+    pages = _generated(fixture_atlas, tmp_path)
+    network = pages["reseau.md"].decode("utf-8")
+    doubs = network.split("### Doubs", 1)[1].split("###", 1)[0]
+    rows = [line for line in doubs.splitlines() if line.startswith("| [")]
+    assert rows == ["| [Ancien incubateur](hubs/incubateur-ferme.md) | [Fablab de Besançon](hubs/fablab-besancon.md)"
+                    " | Grand Besançon Métropole |"]
+    page = pages["territoires/doubs.md"].decode("utf-8")
+    assert "Ancien incubateur" in page
