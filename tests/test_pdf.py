@@ -464,7 +464,7 @@ def test_a_long_table_flows_on_with_its_caption_and_leaves_no_empty_page(fixture
     path = write_reports(atlas, tmp_path, ["longue"], whole_atlas=False, jobs=1, pictures={})[0]
     pages = [" ".join(normalize(page.extract_text()).split()) for page in PdfReader(path).pages]
     (start,) = [i for i, text in enumerate(pages) if "Indicateurs — Santé" in text]
-    # the caption stays with the first two rows, and the table starts right after the pillar's text
+    # the caption stays with the first rows, and the table starts right after the pillar's text
     # instead of being pushed whole to the next page
     assert "Mesure 01" in pages[start] and "Mesure 02" in pages[start]
     assert PILLAR_DESCRIPTIONS["health"] in pages[start]
