@@ -119,6 +119,8 @@ class Regenerator:
             owner = rest.split("/", 1)[0]
             if kind == "territory" and owner in atlas.territories:
                 forced.add(territory_path(owner))
+                # a hub without coordinates shows its territory's locator on its page
+                forced.update(hub_path(h) for h in atlas.hubs_by_territory.get(owner, ()))
             elif kind == "hub" and owner in atlas.hubs:
                 forced.add(hub_path(owner))
         previous = self.sources
