@@ -366,6 +366,11 @@ _WORKER: Renderer | None = None
 
 def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, PictureRef], variant: str) -> None:
     global _WORKER
+    # WeasyPrint's font configuration makes a temporary folder that a pool worker never removes (its
+    # finalizer does not run when the worker exits): keep it inside the build folder, which is removed
+    scratch = Path(build_dir) / f"tmp-{os.getpid()}"
+    scratch.mkdir(exist_ok=True)
+    tempfile.tempdir = str(scratch)
     _WORKER = Renderer(pickle.loads(atlas_bytes), Path(build_dir), pictures, variant)
 
 
