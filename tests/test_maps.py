@@ -217,3 +217,51 @@ def test_locators_are_light_and_say_their_credit_in_text(atlas):
         assert len(svg) < 20 * 1024, (key, len(svg))
         assert ATTRIBUTION.encode("utf-8") in svg  # real text, found by a search in the PDF too
         assert b"DejaVuSans-" not in svg and b"clip-path" in svg
+
+
+CSS_PX_PER_PT = 4 / 3
+SITE_COLUMN_PX = 760  # the widest the site's content column shows a picture (img max-width: 100%)
+
+
+def credit_font_size(svg: str) -> float:
+    """The credit's font size in SVG user units, whether drawn as text (locators) or as glyph paths."""
+    block = re.search(r'<g id="credit">(.*?)</g>', svg, re.DOTALL)
+    assert block, "no credit group in the SVG"
+    as_text = re.search(r"font-size: ([\d.]+)px", block.group(1))
+    if as_text:
+        assert ATTRIBUTION in block.group(1)
+        return float(as_text.group(1))
+    assert f"<!-- {ATTRIBUTION} -->" in block.group(1)
+    return float(re.search(r"scale\(([\d.]+) -", block.group(1)).group(1)) * 100  # glyphs are 100 units to the pt
+
+
+@pytest.mark.parametrize("key", ["home/map", "home/density", "territory/gbm/locator", "hub/run-lab/locator"])
+def test_the_ign_credit_is_legible_on_screen(atlas, key):
+    spec = picture_spec(atlas, key)
+    svg = render(spec.kind, spec.data).decode()
+    size = credit_font_size(svg)
+    width = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', svg).group(1))
+    assert size / width >= maps.CREDIT_FONTSIZE / 460.8 - 1e-9
+    shown_px = min(SITE_COLUMN_PX, width * CSS_PX_PER_PT)  # an SVG is never shown wider than its own size
+    assert size * shown_px / width >= 9  # px on screen, at the size the site shows the picture
+
+
+def test_the_credit_sits_in_a_band_of_its_own(atlas):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    with style():
+        figures = [maps.draw_france(picture_spec(atlas, "home/map").data)[0]]
+        figures += [maps.locator_figure(picture_spec(atlas, key).data)[0]
+                    for key in ("territory/gbm/locator", "hub/run-lab/locator")]
+        for fig in figures:
+            if not fig.legends:
+                maps._status_legend(fig, [{"status": s} for s in ("active", "project", "closed")])  # widest legend
+            credits = [text for text in fig.texts if text.get_gid() == "credit"] or [maps._credit(fig)]
+            assert len(credits) == 1
+            credit = credits[0]
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)
+            box = credit.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 and box.y0 >= 0
+            others = [ax.get_window_extent(renderer) for ax in fig.axes]
+            others += [legend.get_window_extent(renderer) for legend in fig.legends]
+            assert not [other for other in others if other.overlaps(box)]
