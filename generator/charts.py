@@ -7,17 +7,21 @@ process and the spec alone decides whether a cached picture is still good.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any, Callable
 
 import networkx as nx
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from generator import formats
 from generator.drawing import (
-    GRID, INK, MARKERS, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, french_axis, new_figure,
-    plural, shorten, sort_key, svg_bytes,
+    GRID, INK, MARKERS, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, away_from, enumerate_fr, french_axis,
+    new_figure, plural, shorten, sort_key, svg_bytes, place_labels, wrap_label,
 )
 from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, STATUS_LABELS, STATUSES, Atlas, Territory
 
@@ -363,8 +367,16 @@ def network_layout(nodes: list[str], edges: list[list[str]]) -> dict[str, tuple[
     return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in positions.items()}
 
 
-def draw_network(data: dict[str, Any]) -> bytes:
-    """Nodes coloured and shaped by their first type, labelled; partners from elsewhere drawn hollow."""
+NETWORK_MARKER = 90  # marker area in points²
+LABEL_GAP = 7.0  # points between a node and its label
+
+
+def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
+    """The network drawn, with its labels placed apart; the labels are returned for tests to measure.
+
+    Labels are wrapped, set beside their node on the side away from the centre of the picture, then
+    nudged apart (measured with the Agg renderer) so that no label covers another or another's node.
+    """
     nodes = data["nodes"]
     positions = network_layout([n["id"] for n in nodes], data["edges"])
     size = 6.4 if len(nodes) <= 25 else 8.0
@@ -373,15 +385,38 @@ def draw_network(data: dict[str, Any]) -> bytes:
     for a, b in data["edges"]:
         (x1, y1), (x2, y2) = positions[a], positions[b]
         ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.9, zorder=1)
+    xs = [positions[n["id"]][0] for n in nodes]
+    ys = [positions[n["id"]][1] for n in nodes]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    # room beside the outer nodes for their labels, which sit on the outside
+    ax.set_xlim(min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x)
+    ax.set_ylim(min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y)
+    ax.set_axis_off()
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    labels: list[Annotation] = []
     for node in nodes:
         x, y = positions[node["id"]]
-        ax.scatter([x], [y], s=90, marker=node["marker"], zorder=2, linewidths=1.2,
+        ax.scatter([x], [y], s=NETWORK_MARKER, marker=node["marker"], zorder=2, linewidths=1.2,
                    facecolors="white" if node["outside"] else node["colour"],
                    edgecolors=node["colour"] if node["outside"] else INK)
-        ax.annotate(shorten(node["label"], 30), (x, y), xytext=(0, 8), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=7, color=INK, zorder=3)
-    ax.set_axis_off()
-    ax.margins(0.15)
+        labels.append(ax.annotate(wrap_label(shorten(node["label"], 60)), (x, y), textcoords="offset points",
+                                  fontsize=7, color=INK, zorder=3, linespacing=1.1,
+                                  **away_from(x, y, cx, cy, LABEL_GAP)))
+    radius = NETWORK_MARKER ** 0.5 / 2 * fig.dpi / 72 + 1  # marker half-width in pixels
+    points = []
+    for node in nodes:
+        px, py = ax.transData.transform(positions[node["id"]])
+        points.append(Bbox.from_extents(px - radius, py - radius, px + radius, py + radius))
+    degree = Counter(h for edge in data["edges"] for h in edge)
+    order = sorted(range(len(nodes)), key=lambda i: (-degree[nodes[i]["id"]], i))  # the busiest first
+    boxes = place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
+    to_data = ax.transData.inverted()
+    for label, box, point in zip(labels, boxes, points):
+        if math.hypot(*label.xyann) > 2.2 * LABEL_GAP:  # nudged far: a thin line says whose label it is
+            px, py = point.x0 + radius, point.y0 + radius
+            end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
+            (x1, y1), (x2, y2) = to_data.transform([(px, py), end])
+            ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.5, linestyle=":", zorder=1)
     handles = [Line2D([], [], linestyle="none", marker=e["marker"], markerfacecolor=e["colour"],
                       markeredgecolor=INK, markersize=7, label=shorten(e["label"], 30))
                for e in data["legend"]]
@@ -389,7 +424,12 @@ def draw_network(data: dict[str, Any]) -> bytes:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
                               markeredgecolor=MUTED, markersize=7, label="lieu d'un autre territoire"))
     fig.legend(handles=handles, loc="lower center", ncols=min(4, len(handles)), frameon=False, fontsize=7)
-    return svg_bytes(fig)
+    return fig, labels
+
+
+def draw_network(data: dict[str, Any]) -> bytes:
+    """Nodes coloured and shaped by their first type, labelled apart; partners from elsewhere drawn hollow."""
+    return svg_bytes(network_figure(data)[0])
 
 
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {

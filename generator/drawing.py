@@ -8,7 +8,9 @@ process receives; `svg_bytes` turns a matplotlib figure into deterministic SVG.
 from __future__ import annotations
 
 import io
+import math
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -19,7 +21,10 @@ import numpy as np
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from generator import formats  # noqa: E402
@@ -284,3 +289,100 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`1 lieu`, `3 lieux`, `0 lieu` (French: 0 and 1 take the singular)."""
     word = singular if abs(count) < 2 else (plural_form or singular + "s")
     return f"{formats.number(count)}{formats.NBSP}{word}"
+
+
+def wrap_label(text: str, width: int = 20, lines: int = 3) -> str:
+    """A long name on a few short lines of even length, so that it takes less room beside its point."""
+    text = " ".join(text.split())
+    count = min(lines, max(1, math.ceil(len(text) / width)))
+    for target in range(math.ceil(len(text) / count), width + 1):
+        wrapped = textwrap.wrap(text, target, break_long_words=False)
+        if len(wrapped) <= count:
+            return "\n".join(wrapped)
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …")) or text
+
+
+def away_from(x: float, y: float, cx: float, cy: float, gap: float) -> dict[str, Any]:
+    """Offset (in points) and alignment that put a label beside (x, y) on the side away from (cx, cy)."""
+    angle = math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else 0.0
+    dx, dy = math.cos(angle), math.sin(angle)
+    return {
+        "xytext": (round(gap * dx, 2), round(gap * dy, 2)),
+        "ha": "left" if dx > 0.38 else "right" if dx < -0.38 else "center",
+        "va": "bottom" if dy > 0.38 else "top" if dy < -0.38 else "center",
+    }
+
+
+def label_boxes(fig: Figure, labels: list[Annotation], pad: float = 0.0) -> list[Bbox]:
+    """Where each label is drawn, in display pixels, measured by the Agg renderer."""
+    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    return [label.get_window_extent(renderer).padded(pad) for label in labels]
+
+
+LABEL_DIRECTIONS = 16
+LABEL_REACH = (1.0, 1.6, 2.4, 3.4, 4.8, 6.5, 9.0, 12.0, 16.0)
+
+
+def _box_at(px: float, py: float, ux: float, uy: float, reach: float, w: float, h: float) -> tuple[float, ...]:
+    """The box (x0, y0, x1, y1) of a w×h label aligned as `away_from` aligns it, `reach` pixels along (ux, uy)."""
+    ax, ay = px + reach * ux, py + reach * uy
+    x0 = ax if ux > 0.38 else ax - w if ux < -0.38 else ax - w / 2
+    y0 = ay if uy > 0.38 else ay - h if uy < -0.38 else ay - h / 2
+    return x0, y0, x0 + w, y0 + h
+
+
+def _overlap(box: tuple[float, ...], others: np.ndarray) -> float:
+    """Total area of `box` covered by the boxes in `others` (k×4)."""
+    if not len(others):
+        return 0.0
+    ox = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
+    oy = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
+    return float(np.sum(np.clip(ox, 0, None) * np.clip(oy, 0, None)))
+
+
+def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area: Bbox, gap: float,
+                 order: list[int] | None = None, pad: float = 2.0) -> list[Bbox]:
+    """Put each label beside its point where it covers no other label and no point, inside `area`.
+
+    `labels[i]` names the point whose box (display pixels) is `points[i]`; its offset direction on
+    entry (see `away_from`) is the side it prefers. Labels are measured once with the Agg renderer,
+    then placed one by one (in `order`, the most constrained first): the first free spot among
+    directions closest to the preferred side, nearest reach first, wins; when none is free, the
+    least covered one. Plain arithmetic in a fixed order: the same labels always land in the same
+    place. Returns the final boxes (without padding); `gap` is the nearest reach, in points.
+    """
+    if not labels:
+        return []
+    sizes = [(b.width, b.height) for b in label_boxes(fig, labels)]
+    dots = np.array([b.extents for b in points])
+    px_per_pt = fig.dpi / 72
+    placed: list[tuple[float, ...]] = []
+    for i in order if order is not None else range(len(labels)):
+        label, (w, h) = labels[i], sizes[i]
+        cx, cy = (points[i].x0 + points[i].x1) / 2, (points[i].y0 + points[i].y1) / 2
+        ox, oy = label.xyann
+        preferred = math.atan2(oy, ox) if (ox, oy) != (0, 0) else 0.0
+        turns = sorted(range(LABEL_DIRECTIONS), key=lambda k: (min(k, LABEL_DIRECTIONS - k), k))
+        best: tuple[float, float, float, float, tuple[float, ...]] | None = None
+        for reach in LABEL_REACH:
+            for k in turns:
+                angle = preferred + 2 * math.pi * k / LABEL_DIRECTIONS
+                ux, uy = round(math.cos(angle), 6), round(math.sin(angle), 6)
+                x0, y0, x1, y1 = _box_at(cx, cy, ux, uy, gap * reach * px_per_pt, w, h)
+                box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+                outside = (max(area.x0 - box[0], 0) + max(box[2] - area.x1, 0)
+                           + max(area.y0 - box[1], 0) + max(box[3] - area.y1, 0))
+                covered = _overlap(box, np.array(placed)) + _overlap(box, dots) + outside * 1000
+                if best is None or covered < best[0]:
+                    best = (covered, ux, uy, reach, box)
+                if covered == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        _, ux, uy, reach, box = best
+        placed.append(box)
+        label.xyann = (round(gap * reach * ux, 2), round(gap * reach * uy, 2))
+        label.set_horizontalalignment("left" if ux > 0.38 else "right" if ux < -0.38 else "center")
+        label.set_verticalalignment("bottom" if uy > 0.38 else "top" if uy < -0.38 else "center")
+    return label_boxes(fig, labels)
