@@ -116,15 +116,8 @@ def find_sheets(root: Path) -> Tree:
     def stray(path: Path, why: str, hint: str) -> None:
         report.error(Location(display_path(path)), "", why, hint)
 
-    entries = sorted(os.scandir(root), key=lambda e: e.name)
-    for entry in entries:
-        path = Path(entry.path)
-        if _ignored(entry.name):
-            continue
-        if entry.is_symlink():
-            stray(path, "symbolic links are not allowed in the territories folder",
-                  "replace the link with the file or folder itself")
-        elif entry.is_dir(follow_symlinks=False):
+    for entry, path in _listing(root, stray, "replace the link with the file or folder itself"):
+        if entry.is_dir(follow_symlinks=False):
             _walk_territory(path, tree, stray)
         elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in ("vocabulary", "sources") \
                 and _is_sheet_name(entry.name):
@@ -142,17 +135,23 @@ def find_sheets(root: Path) -> Tree:
     return tree
 
 
+def _listing(folder: Path, stray, link_hint: str) -> Iterator[tuple[os.DirEntry, Path]]:
+    """A folder's entries in name order, without ignored names; symbolic links are reported and skipped."""
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if _ignored(entry.name):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            stray(path, "symbolic links are not allowed in the territories folder", link_hint)
+            continue
+        yield entry, path
+
+
 def _walk_territory(folder: Path, tree: Tree, stray) -> None:
     territory_id = folder.name
     sheet: Path | None = None
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        path = Path(entry.path)
-        if _ignored(entry.name):
-            continue
-        if entry.is_symlink():
-            stray(path, "symbolic links are not allowed in the territories folder",
-                  "replace the link with the file or folder itself")
-        elif entry.name in ("territory.yml", "territory.yaml"):
+    for entry, path in _listing(folder, stray, "replace the link with the file or folder itself"):
+        if entry.name in ("territory.yml", "territory.yaml"):
             if not entry.is_file(follow_symlinks=False):
                 stray(path, "a folder where the territory sheet should be", "territory.yml must be a file")
             elif sheet is not None:
@@ -160,14 +159,8 @@ def _walk_territory(folder: Path, tree: Tree, stray) -> None:
             else:
                 sheet = path
         elif entry.name == "hubs" and entry.is_dir(follow_symlinks=False):
-            for hub in sorted(os.scandir(path), key=lambda e: e.name):
-                hub_path = Path(hub.path)
-                if _ignored(hub.name):
-                    continue
-                if hub.is_symlink():
-                    stray(hub_path, "symbolic links are not allowed in the territories folder",
-                          "replace the link with the file itself")
-                elif hub.is_dir(follow_symlinks=False):
+            for hub, hub_path in _listing(path, stray, "replace the link with the file itself"):
+                if hub.is_dir(follow_symlinks=False):
                     stray(hub_path, "a folder where a hub sheet should be",
                           "a hub is one file: hubs/<hub-id>.yml")
                 elif _is_sheet_name(hub.name):
