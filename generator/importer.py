@@ -37,7 +37,6 @@ import csv
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -49,6 +48,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
 from generator.load import build_date
+from generator.validate import slugify
 
 DEFAULT_DATA = Path("node_modules/@etalab/decoupage-administratif/data")
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/territory.schema.json"
@@ -125,16 +125,6 @@ class Change:
 
 
 # ---------------------------------------------------------------- ids
-
-
-def slugify(text: str) -> str:
-    """The id rule of the atlas: ASCII, lower case, words joined by '-', at most 80 characters."""
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > MAX_ID:
-        slug = slug[:MAX_ID].rstrip("-")
-    return slug
 
 
 def _with_suffix(slug: str, suffix: str) -> str:

@@ -24,10 +24,11 @@ from generator.model import (
 from generator.opendata import sheet_copy_path
 from generator.outputs import Output
 from generator.quality import hub_quality, quality_table, territory_quality
+from generator.schema import MAX_ID_LENGTH, SLUG_PATTERN
 from generator.schema_reference import schema_rows
 from generator.site_templates import make_environment, relative_href
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = re.compile(SLUG_PATTERN)
 
 VOCABULARY_PAGES: Mapping[str, tuple[str, str, str]] = {
     # list name -> (page path, title, anchor prefix)
@@ -50,7 +51,7 @@ def hub_path(hub_id: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not SLUG.match(value) or len(value) > 80:
+    if not SLUG.match(value) or len(value) > MAX_ID_LENGTH:
         raise AtlasError(f"refusing to make a page for the id {value!r}: ids are slugs such as rennes-metropole")
     return value
 

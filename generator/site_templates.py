@@ -10,6 +10,7 @@ in `Markup` by the helpers below (links, rendered Markdown fields, figures) are 
 from __future__ import annotations
 
 import posixpath
+import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -118,7 +119,7 @@ def _raw(value: Any) -> Markup:
     return Markup(str(value))
 
 
-_SLUG = __import__("re").compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # schema.SLUG_PATTERN (a lower layer can't import it)
 
 
 def _slug(value: Any) -> Markup:

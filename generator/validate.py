@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
@@ -361,10 +362,11 @@ class SheetChecker:
 
 
 def slugify(text: str) -> str:
-    """A suggestion for an id from free text: `Rennes Métropole` -> `rennes-metropole`."""
-    import unicodedata
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_ID_LENGTH].strip("-")
+    """The id rule of the atlas from free text (`Rennes Métropole` -> `rennes-metropole`): ASCII, lower
+    case, words joined by '-', at most 80 characters. Used by `atlas import`, `atlas new` and hints."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:MAX_ID_LENGTH].rstrip("-")
 
 
 def check_sheet(spec: Spec, node: Node | None, report: Report, display: str) -> Checked:
