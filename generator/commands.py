@@ -41,12 +41,14 @@ def _in_paths(problem: Problem, paths: list[Path]) -> bool:
 def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = None) -> str:
     shown = report.sorted() if shown is None else shown
     errors = sum(1 for p in shown if p.severity == "error")
-    warnings = len(shown) - errors
+    warnings = sum(1 for p in shown if p.severity == "warning")
+    notices = len(report.notices)
     if atlas is not None:
         head = f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs"
     else:
         head = "atlas not built"
-    return f"{head}, {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    tail = f", {notices} notice{'s' if notices != 1 else ''} (--notices to list)" if notices else ""
+    return f"{head}, {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{tail}"
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -64,7 +66,8 @@ def run_validate(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.stop()
-    shown = report.sorted()
+    # notices (old facts, shown as such on the site) are counted, listed only on request
+    shown = [p for p in report.sorted() if p.severity != "notice" or getattr(args, "notices", False)]
     if args.paths:
         shown = [p for p in shown if _in_paths(p, args.paths)]
     filtered = Report(shown)
@@ -73,7 +76,8 @@ def run_validate(args: argparse.Namespace) -> int:
         print(out)
     if args.format == "text" and not args.quiet:
         print(summary(atlas, report, shown), file=sys.stderr)
-    failed = any(p.severity == "error" for p in shown) or (args.strict and shown)
+    failed = any(p.severity == "error" for p in shown) or \
+        (args.strict and any(p.severity == "warning" for p in shown))
     if not args.paths and atlas is None:
         failed = True
     return 1 if failed else 0
@@ -105,11 +109,11 @@ def run_stats(args: argparse.Namespace) -> int:
         print(summary(atlas, report), file=sys.stderr)
         return 1
     rows = quality_table(atlas)
-    facts = [f for _, _, f in atlas.facts()]
     totals = {
         "territories": len(atlas.territories), "hubs": len(atlas.hubs), "partnerships": len(atlas.partnerships),
-        "facts": len(facts), "unsourced": sum(1 for f in facts if not f.sourced),
-        "old": sum(1 for f in facts if atlas.is_old(f)),
+        "facts": sum(r.facts for r in rows), "unsourced": sum(len(r.unsourced) for r in rows),
+        "old": sum(len(r.old) for r in rows),
+        "status_to_check": sum(1 for h in atlas.hubs.values() if atlas.status_is_old(h)),
         "territories_by_level": {lvl: len(atlas.by_level(lvl)) for lvl in
                                  sorted({t.level for t in atlas.territories.values()})},
         "pillars_not_assessed": sum(1 for t in atlas.territories.values() for k in PILLARS

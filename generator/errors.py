@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "notice"]
 
 
 class Location(NamedTuple):
@@ -44,7 +44,7 @@ class Problem:
     def text(self) -> str:
         where = f"{self.location}: "
         what = f"{self.field}: " if self.field else ""
-        label = "" if self.severity == "error" else "warning: "
+        label = "" if self.severity == "error" else f"{self.severity}: "
         hint = f" (hint: {self.hint})" if self.hint else ""
         return f"{where}{label}{what}{self.message}{hint}"
 
@@ -60,7 +60,7 @@ class Problem:
         }
 
     def github(self) -> str:
-        kind = "error" if self.severity == "error" else "warning"
+        kind = self.severity  # GitHub's three annotation levels have the same names
         message = (f"{self.field}: " if self.field else "") + self.message
         if self.hint:
             message += f" (hint: {self.hint})"
@@ -82,6 +82,10 @@ class Report:
     def warning(self, location: Location, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(location, field, message, hint, "warning"))
 
+    def notice(self, location: Location, field: str, message: str, hint: str = "") -> None:
+        """Something a reader is told (an old fact shown as such); never fails a run, even --strict."""
+        self.problems.append(Problem(location, field, message, hint, "notice"))
+
     def extend(self, other: "Report") -> None:
         self.problems.extend(other.problems)
 
@@ -96,6 +100,10 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.sorted() if p.severity == "warning"]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity == "notice"]
 
     def format(self, fmt: str = "text") -> str:
         items = self.sorted()

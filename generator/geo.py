@@ -77,6 +77,40 @@ def layer(name: str) -> Mapping[str, Outline]:
     return out
 
 
+def outline_of(level: str | None, code: str | None) -> Outline | None:
+    """The committed outline of a territory of `level` with that official code, if the atlas has one."""
+    if not code:
+        return None
+    for name in LEVEL_LAYERS.get(level or "", ()):
+        found = layer(name).get(code)
+        if found is not None:
+            return found
+    return None
+
+
+KM_PER_DEGREE_LAT = 111.2
+
+
+def distance_outside_km(outline: Outline, lat: float, lon: float) -> float:
+    """0 inside the outline, else the distance in km to its nearest edge (local equirectangular scale,
+    precise to a few metres at the 1 km the validator allows)."""
+    if outline.contains(lat, lon):
+        return 0.0
+    kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat))
+    best = math.inf
+    for polygon in outline.polygons:
+        for ring in polygon:
+            ax, ay = (ring[:-1, 0] - lon) * kx, (ring[:-1, 1] - lat) * KM_PER_DEGREE_LAT
+            bx, by = (ring[1:, 0] - lon) * kx, (ring[1:, 1] - lat) * KM_PER_DEGREE_LAT
+            dx, dy = bx - ax, by - ay
+            length2 = dx * dx + dy * dy
+            t = np.clip(-(ax * dx + ay * dy) / np.where(length2 == 0, 1, length2), 0, 1)
+            d = np.hypot(ax + t * dx, ay + t * dy)
+            if d.size:
+                best = min(best, float(d.min()))
+    return best
+
+
 @lru_cache(maxsize=None)
 def geodata_version() -> str:
     """Hash of the committed boundary files: part of every picture's cache key."""

@@ -13,7 +13,8 @@ from typing import Callable
 
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
 from generator.model import (
-    Atlas, Fact, Hub, Pillar, PILLARS, Source, Territory, Vocabulary, VocabularyEntry, build_atlas, _frozen,
+    Atlas, Fact, Hub, Indicator, Pillar, PILLARS, Source, Territory, Vocabulary, VocabularyEntry, build_atlas,
+    _frozen,
 )
 from generator.schema import SHEET_SPECS
 from generator.sheets import find_sheets, read_sheet
@@ -49,6 +50,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None,
     vocabulary: dict = {}
     shared_sources: dict = {}
     shared_locs: dict[str, Location] = {}
+    catalogue: SheetData | None = None
     total = len(tree.files)
     for done, sheet in enumerate(tree.files, 1):
         before = len(report.problems)
@@ -63,17 +65,21 @@ def load_atlas(territories_dir: Path, as_of: date | None = None,
             else sheet.display
         if sheet.kind == "vocabulary":
             vocabulary = checked.data
+        elif sheet.kind == "indicators":
+            catalogue = SheetData("indicators", "indicators", sheet.display, rel, checked)
         elif sheet.kind == "sources":
             shared_sources = checked.data
             shared_locs = {k[:-4]: v for k, v in checked.locations.items() if k.endswith("#key")}
         else:
             target = territories if sheet.kind == "territory" else hubs
             target.append(SheetData(sheet.kind, sheet.stem or "", sheet.display, rel, checked, sheet.territory_id))
-    valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of)
+    valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of,
+                                   catalogue)
     if report.errors:
         return None, report
     # a hub's territory folder may hold an invalid territory sheet; that is an error already reported
-    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of), report
+    indicators = catalogue.data if catalogue is not None else {}
+    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators), report
 
 
 def load_valid_atlas(territories_dir: Path, as_of: date | None = None) -> Atlas:
@@ -97,9 +103,38 @@ def _fact(data: dict, sources: dict[str, Source], display: str) -> Fact:
     )
 
 
+def _identity(d: dict, name: str, resolve: dict[str, Source], display: str) -> tuple[object, Fact | None]:
+    """A hub identity field: its plain value, and the fact when it was written as one (with year, source)."""
+    raw = d.get(name)
+    if raw is None:
+        return None, None
+    value = raw["value"]
+    if raw.get("_bare"):
+        return value, None
+    return value, _fact(raw, resolve, display)
+
+
+def _measure(data: dict, indicator: Indicator | None, resolve: dict[str, Source], display: str) -> Fact:
+    """A measure; a bare value takes the catalogue's source and year."""
+    fact = _fact(data, resolve, display)
+    if indicator is None:
+        return fact
+    return Fact(value=fact.value, year=fact.year if fact.year is not None else indicator.year,
+                source=fact.source or indicator.source, note=fact.note, label=indicator.label,
+                unit=indicator.unit, location=fact.location)
+
+
 def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabulary: dict,
-           shared_sources: dict, shared_locs: dict[str, Location], as_of: date) -> Atlas:
+           shared_sources: dict, shared_locs: dict[str, Location], as_of: date,
+           catalogue: dict[str, dict]) -> Atlas:
     shared = {sid: _source(sid, d, True, shared_locs.get(f"{sid}", Location(""))) for sid, d in shared_sources.items()}
+    indicators = {
+        iid: Indicator(id=iid, label=e["label"], pillar=e["pillar"], direction=e["direction"],
+                       levels=tuple(e["levels"]), unit=e.get("unit"), definition=e.get("definition"),
+                       source=shared.get(e["source"]) if "source" in e else None, year=e.get("year"),
+                       derived=e.get("derived"))
+        for iid, e in catalogue.items()
+    }
 
     def local_sources(sheet: SheetData) -> dict[str, Source]:
         return {sid: _source(sid, d, False, sheet.loc(f"sources.{sid}#key"))
@@ -127,28 +162,39 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
             area_km2=_fact(d["area_km2"], resolve, sheet.display) if "area_km2" in d else None,
             coordinates=d.get("coordinates"), summary=d.get("summary"), pillars=_frozen(pillars),
             sources=_frozen(local), contributors=tuple(d.get("contributors") or ()), en=_frozen(d.get("en")),
+            measures=_frozen({iid: _measure(f, indicators.get(iid), resolve, sheet.display)
+                              for iid, f in (d.get("measures") or {}).items()}),
         )
     hubs: dict[str, Hub] = {}
     for hid, sheet in valid_h.items():
         d = sheet.data
         local = local_sources(sheet)
         resolve = {**shared, **local}
+        status, status_fact = _identity(d, "status", resolve, sheet.display)
+        founded, founded_fact = _identity(d, "founded", resolve, sheet.display)
+        closed_in, closed_in_fact = _identity(d, "closed_in", resolve, sheet.display)
+        address, address_fact = _identity(d, "address", resolve, sheet.display)
+        coordinates, coordinates_fact = _identity(d, "coordinates", resolve, sheet.display)
         hubs[hid] = Hub(
             id=hid, territory_id=sheet.territory_id or "", name=d["name"], types=tuple(d["types"]),
-            status=d["status"], updated=d["updated"], path=sheet.path, founded=d.get("founded"),
-            closed_in=d.get("closed_in"), address=d.get("address"), coordinates=d.get("coordinates"),
+            status=status, updated=d["updated"], path=sheet.path, founded=founded,  # type: ignore[arg-type]
+            closed_in=closed_in, address=address, coordinates=coordinates,  # type: ignore[arg-type]
             website=d.get("website"), services=tuple(d.get("services") or ()), themes=tuple(d.get("themes") or ()),
             pillars=tuple(d.get("pillars") or ()), networks=tuple(d.get("networks") or ()),
             partners=tuple(d.get("partners") or ()),
             figures=tuple(_fact(f, resolve, sheet.display) for f in d.get("figures") or []),
             description=d.get("description"), sources=_frozen(local), en=_frozen(d.get("en")),
+            commune=d.get("commune"),
+            precision=(d["coordinates"].get("precision", "address") if coordinates is not None else None),
+            status_fact=status_fact, founded_fact=founded_fact, closed_in_fact=closed_in_fact,
+            address_fact=address_fact, coordinates_fact=coordinates_fact,
         )
     vocab = Vocabulary(**{
         name: _frozen({eid: VocabularyEntry(eid, e["label"], e.get("description"), e.get("url"))
                        for eid, e in (vocabulary.get(name) or {}).items()})
         for name in ("hub_types", "services", "themes", "networks")
     })
-    return build_atlas(territories, hubs, vocab, shared, as_of)
+    return build_atlas(territories, hubs, vocab, shared, as_of, indicators)
 
 
 def vocabulary_ids(territories: Path) -> dict[str, list[str]]:

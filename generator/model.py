@@ -51,6 +51,10 @@ STATUS_LABELS: Mapping[str, str] = MappingProxyType({
     "closed": "Fermé",
 })
 VOCABULARY_LISTS: tuple[str, ...] = ("hub_types", "services", "themes", "networks")
+PRECISIONS: tuple[str, ...] = ("address", "commune")
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+# indicators the atlas computes from its own sheets (`derived:` in the catalogue)
+DERIVED_INDICATORS: tuple[str, ...] = ("hubs-per-100k",)
 OLD_AFTER_YEARS = 5
 
 Value = Union[int, float, bool, str]
@@ -129,6 +133,7 @@ class Territory:
     sources: Mapping[str, Source] = field(default_factory=_frozen)
     contributors: tuple[str, ...] = ()
     en: Mapping[str, str] = field(default_factory=_frozen)
+    measures: Mapping[str, Fact] = field(default_factory=_frozen)  # catalogue id -> official measure
 
     @property
     def level_label(self) -> str:
@@ -145,6 +150,24 @@ class Territory:
             if pillar:
                 for i, fact in enumerate(pillar.indicators):
                     yield f"pillars.{key}.indicators[{i}]", fact
+        for iid, fact in self.measures.items():
+            yield f"measures.{iid}", fact
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One entry of the catalogue territories/indicators.yml: measured the same way for a whole level."""
+
+    id: str
+    label: str
+    pillar: str
+    direction: str
+    levels: tuple[str, ...]
+    unit: str | None = None
+    definition: str | None = None
+    source: Source | None = None
+    year: int | None = None
+    derived: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,12 +195,30 @@ class Hub:
     description: str | None = None
     sources: Mapping[str, Source] = field(default_factory=_frozen)
     en: Mapping[str, str] = field(default_factory=_frozen)
+    commune: str | None = None  # INSEE code of today's commune
+    # "address" (the default) or "commune" (placed at the commune's main town); None without coordinates
+    precision: str | None = None
+    # the identity fields written as facts (year, source); None when absent or written as a bare value
+    status_fact: Fact | None = None
+    founded_fact: Fact | None = None
+    closed_in_fact: Fact | None = None
+    address_fact: Fact | None = None
+    coordinates_fact: Fact | None = None
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    @property
+    def status_year(self) -> int | None:
+        """The year a source last saw the status, when the sheet says it."""
+        return self.status_fact.year if self.status_fact else None
+
     def facts(self) -> Iterator[tuple[str, Fact]]:
+        for name in ("status", "founded", "closed_in", "address", "coordinates"):
+            fact = getattr(self, f"{name}_fact")
+            if fact is not None:
+                yield name, fact
         for i, fact in enumerate(self.figures):
             yield f"figures[{i}]", fact
 
@@ -225,6 +266,7 @@ class Atlas:
     partnerships: tuple[tuple[str, str], ...]
     partners_of: Mapping[str, tuple[str, ...]]
     named_by: Mapping[str, tuple[str, ...]]
+    indicators: Mapping[str, Indicator] = field(default_factory=_frozen)  # the catalogue, in file order
 
     def parent(self, territory_id: str) -> Territory | None:
         parent_id = self.territories[territory_id].parent_id
@@ -269,6 +311,10 @@ class Atlas:
     def is_old(self, fact: Fact) -> bool:
         return fact.is_old(self.as_of)
 
+    def status_is_old(self, hub: Hub) -> bool:
+        """An open or planned status no source has seen for more than five years is not shown as current."""
+        return hub.status != "closed" and hub.status_fact is not None and hub.status_fact.is_old(self.as_of)
+
 
 def build_atlas(
     territories: Mapping[str, Territory],
@@ -276,6 +322,7 @@ def build_atlas(
     vocabulary: Vocabulary,
     sources: Mapping[str, Source],
     as_of: date,
+    indicators: Mapping[str, Indicator] | None = None,
 ) -> Atlas:
     """Derive the indexes from validated records (references are known to resolve)."""
     territories = dict(sorted(territories.items()))
@@ -307,4 +354,5 @@ def build_atlas(
         partnerships=tuple(pairs),  # type: ignore[arg-type]
         partners_of=_frozen({k: tuple(sorted(v)) for k, v in sorted(partners_of.items())}),
         named_by=_frozen({k: tuple(sorted(v)) for k, v in sorted(named_by.items())}),
+        indicators=_frozen(indicators),
     )

@@ -73,7 +73,8 @@ def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: li
         kind=kind, id=sid, name=name, path=path,
         filled=sum(1 for _, ok in checks if ok), total=len(checks), facts=len(facts),
         unsourced=tuple(p for p, f in facts if not f.sourced),
-        old=tuple(p for p, f in facts if atlas.is_old(f)),
+        # a closure does not go stale; an old open or planned status is "à vérifier" (atlas.status_is_old)
+        old=tuple(p for p, f in facts if atlas.is_old(f) and not (p == "status" and f.value == "closed")),
         missing=tuple(label for label, ok in checks if not ok),
     )
 

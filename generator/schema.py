@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from generator.model import LEVELS, PILLAR_LABELS, PILLARS, STATUSES, VOCABULARY_LISTS
+from generator.model import (
+    DERIVED_INDICATORS, DIRECTIONS, LEVELS, PILLAR_LABELS, PILLARS, PRECISIONS, STATUSES, VOCABULARY_LISTS,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_ID_LENGTH = 80
@@ -138,6 +140,17 @@ class Date(Spec):
 
 
 @dataclass(frozen=True)
+class CommuneCode(Spec):
+    """An INSEE commune code, quoted: five digits, or 2A/2B and three digits for Corsica."""
+
+    expected = 'an INSEE commune code in quotes, e.g. "44109" or "2A004"'
+    pattern = r"^(?:[0-9]{5}|2[AB][0-9]{3})$"
+
+    def json(self, vocab):
+        return {"type": "string", "pattern": self.pattern}
+
+
+@dataclass(frozen=True)
 class Url(Spec):
     expected = "an http(s) URL"
 
@@ -226,6 +239,7 @@ class Fact(Spec):
 
     value: Spec = field(default_factory=FactValue)
     indicator: bool = False
+    precision: bool = False  # coordinates as a fact say how precise they are
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -243,6 +257,9 @@ class Fact(Spec):
             "source": Field(Slug("source"), False, "Identifiant d'une source de cette fiche ou de territories/sources.yml"),
             "note": Field(Text(), False, "Une courte note"),
         })
+        if self.precision:
+            out["precision"] = Field(Enum(PRECISIONS), False,
+                                     "address (adresse, par défaut) ou commune (placé au centre de la commune)")
         return out
 
     def json(self, vocab):
@@ -285,6 +302,8 @@ TERRITORY = Record({
     "summary": Field(Markdown(), False, "Un ou deux paragraphes de présentation (Markdown)"),
     "pillars": Field(Record({k: Field(PILLAR, False, PILLAR_LABELS[k]) for k in PILLARS}), False,
                      "Les cinq piliers"),
+    "measures": Field(MapOf(Fact(Number())), False,
+                      "Mesures officielles : identifiant du catalogue territories/indicators.yml -> valeur ou fait"),
     "sources": Field(SOURCES, False, "Sources propres à cette fiche"),
     "updated": Field(Date(), True, "Date de dernière vérification (AAAA-MM-JJ)"),
     "contributors": Field(ListOf(Text(nonblank=True)), False, "Qui l'a rédigée ou vérifiée"),
@@ -295,11 +314,15 @@ HUB = Record({
     "id": Field(Slug(), False, "Doit être égal au nom du fichier"),
     "name": Field(Text(nonblank=True), True, "Nom du lieu"),
     "types": Field(ListOf(Slug("hub_types"), min_items=1), True, "Types de lieu (vocabulaire hub_types)"),
-    "status": Field(Enum(STATUSES), True, "active (en activité), project (en projet) ou closed (fermé)"),
-    "founded": Field(Year(), False, "Année d'ouverture"),
-    "closed_in": Field(Year(), False, "Année de fermeture (seulement avec status: closed)"),
-    "address": Field(Text(), False, "Adresse postale"),
-    "coordinates": Field(Coords(), False, "Emplacement : [latitude, longitude]"),
+    "status": Field(Fact(Enum(STATUSES)), True,
+                    "active (en activité), project (en projet) ou closed (fermé) ; en fait daté et sourcé : "
+                    "{value, year (année où une source l'a constaté), source}"),
+    "founded": Field(Fact(Year()), False, "Année d'ouverture"),
+    "closed_in": Field(Fact(Year()), False, "Année de fermeture (seulement avec status: closed)"),
+    "address": Field(Fact(Text()), False, "Adresse postale"),
+    "commune": Field(CommuneCode(), False, "Code INSEE de la commune, entre guillemets"),
+    "coordinates": Field(Fact(Coords(), precision=True), False,
+                         "Emplacement : [latitude, longitude], ou {value, precision, source}"),
     "website": Field(Url(), False, "Adresse http(s)"),
     "services": Field(ListOf(Slug("services")), False, "Services (vocabulaire services)"),
     "themes": Field(ListOf(Slug("themes")), False, "Thèmes (vocabulaire themes)"),
@@ -313,6 +336,19 @@ HUB = Record({
     "en": _en("description"),
 })
 
+INDICATOR = Record({
+    "label": Field(Text(nonblank=True), True, "Ce qui est mesuré, en français"),
+    "pillar": Field(Enum(PILLARS), True, "Le pilier qu'il mesure"),
+    "unit": Field(Text(), False, "Unité"),
+    "definition": Field(Markdown(), False, "Définition et méthode de calcul (Markdown)"),
+    "direction": Field(Enum(DIRECTIONS), True, "higher : plus c'est haut, mieux c'est ; lower : l'inverse"),
+    "levels": Field(ListOf(Enum(LEVELS), min_items=1), True, "Niveaux où il est mesuré et noté"),
+    "source": Field(Slug("source"), False, "Source par défaut d'une mesure (territories/sources.yml)"),
+    "derived": Field(Enum(DERIVED_INDICATORS), False, "Calculé par l'atlas lui-même, au lieu d'une source"),
+    "year": Field(Year(), False, "Année par défaut d'une mesure"),
+})
+INDICATORS = MapOf(INDICATOR)
+
 VOCABULARY_ENTRY = Record({
     "label": Field(Text(nonblank=True), True, "Libellé en français"),
     "description": Field(Markdown(), False, "Ce que cela veut dire, pour un lecteur"),
@@ -322,10 +358,12 @@ VOCABULARY = Record({name: Field(MapOf(VOCABULARY_ENTRY), False) for name in VOC
 
 SHEET_SPECS: Mapping[str, Record] = {
     "territory": TERRITORY, "hub": HUB, "vocabulary": VOCABULARY, "sources": SOURCES,  # type: ignore[dict-item]
+    "indicators": INDICATORS,  # type: ignore[dict-item]
 }
 TITLES = {
     "territory": "Fiche territoire", "hub": "Fiche pôle (hub)",
     "vocabulary": "Vocabulaire contrôlé", "sources": "Sources partagées",
+    "indicators": "Catalogue des indicateurs mesurés",
 }
 
 

@@ -75,7 +75,7 @@ class SheetFile:
 
     path: Path            # real path on disk
     display: str          # how messages name it
-    kind: str             # "territory" | "hub" | "vocabulary" | "sources"
+    kind: str             # "territory" | "hub" | "vocabulary" | "sources" | "indicators"
     territory_id: str | None = None
     stem: str | None = None   # id from the folder or file name
 
@@ -100,6 +100,10 @@ def _ignored(name: str) -> bool:
     return name.startswith(".") or name.startswith("_")
 
 
+# the sheets of the atlas as a whole, at the top of the territories folder
+TOP_SHEETS: tuple[str, ...] = ("vocabulary", "sources", "indicators")
+
+
 def _is_sheet_name(name: str) -> bool:
     return name.endswith(SHEET_SUFFIXES)
 
@@ -119,14 +123,14 @@ def find_sheets(root: Path) -> Tree:
     for entry, path in _listing(root, stray, "replace the link with the file or folder itself"):
         if entry.is_dir(follow_symlinks=False):
             _walk_territory(path, tree, stray)
-        elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in ("vocabulary", "sources") \
+        elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in TOP_SHEETS \
                 and _is_sheet_name(entry.name):
             tree.files.append(SheetFile(path, display_path(path), _stem(entry.name)))
         else:
             stray(path, "unexpected file in the territories folder",
-                  "only vocabulary.yml, sources.yml and one folder per territory belong here; "
+                  "only vocabulary.yml, sources.yml, indicators.yml and one folder per territory belong here; "
                   "prefix the name with '_' or '.' to keep a file that is not a sheet")
-    for kind in ("vocabulary", "sources"):
+    for kind in TOP_SHEETS:
         found = [f for f in tree.files if f.kind == kind]
         if len(found) > 1:
             for f in found[1:]:

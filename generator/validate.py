@@ -17,8 +17,8 @@ from typing import Any, Iterable
 
 from generator.errors import Location, Report
 from generator.schema import (
-    MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, Coords, Date, Enum, Fact, FactValue,
-    Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
+    MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, CommuneCode, Coords, Date, Enum, Fact,
+    FactValue, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
 )
 from generator.sheets import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 
@@ -133,6 +133,8 @@ class SheetChecker:
             return self.date(spec, node, path)
         if isinstance(spec, Url):
             return self.url(spec, node, path)
+        if isinstance(spec, CommuneCode):
+            return self.commune_code(spec, node, path)
         if isinstance(spec, FactValue):
             return self.fact_value(spec, node, path)
         raise AssertionError(f"no rule for {spec!r}")  # a bug in the format table, not user input
@@ -217,7 +219,8 @@ class SheetChecker:
         value = self.check(spec.value, node, path)
         if value is MISSING:
             return MISSING
-        return {"value": value, "_loc": node.loc}
+        # "_bare": written as a plain value, not as a map (a bare identity field is not a sourced fact)
+        return {"value": value, "_loc": node.loc, "_bare": True}
 
     def coords(self, spec: Coords, node: Node, path: str) -> Any:
         if not isinstance(node, Seq) or len(node.items) != 2:
@@ -340,6 +343,15 @@ class SheetChecker:
             return self.wrong(spec, node, path, hint)
         return text
 
+    def commune_code(self, spec: CommuneCode, node: Scalar, path: str) -> Any:
+        text = node.text
+        if not node.quoted and plain_type(text) != "str":
+            hint = f'quote it: "{text.zfill(5)}"' if _INT_TEXT.match(text) else ""
+            return self.wrong(spec, node, path, hint)
+        if not re.match(spec.pattern, text):
+            return self.wrong(spec, node, path, "five digits (2A/2B and three digits in Corsica)")
+        return text
+
     def fact_value(self, spec: FactValue, node: Scalar, path: str) -> Any:
         text = node.text
         if node.quoted:
@@ -436,8 +448,11 @@ def check_id(report: Report, sheet: SheetData, what: str) -> bool:
 
 def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetData],
                 vocabulary: dict[str, dict], shared_sources: dict[str, dict], shared_locs: dict[str, Location],
-                as_of: date) -> tuple[dict[str, SheetData], dict[str, SheetData]]:
+                as_of: date, catalogue: SheetData | None = None) -> tuple[dict[str, SheetData], dict[str, SheetData]]:
     """Phase 2: ids, references, loops and the rules that tie fields together; warnings on facts."""
+    indicators: dict[str, dict] = catalogue.data if catalogue is not None else {}
+    if catalogue is not None:
+        _check_catalogue(report, catalogue, shared_sources)
     by_id: dict[str, SheetData] = {}
     valid_t: dict[str, SheetData] = {}
     valid_h: dict[str, SheetData] = {}
@@ -486,7 +501,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                 if ident not in entries:
                     report.error(loc, path, f"unknown {VOCAB_WORDS[kind]} '{ident}'",
                                  did_you_mean(ident, entries) or f"add it to {kind} in territories/vocabulary.yml")
-        _check_rules(report, sheet, as_of)
+        _check_rules(report, sheet, as_of, indicators)
 
     # parent loops: follow each chain; a chain that comes back to a territory is a loop
     parents = {tid: s.data.get("parent") for tid, s in valid_t.items()}
@@ -504,10 +519,73 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                 chain = " -> ".join([*loop[loop.index(tid):], *loop[:loop.index(tid)], tid])
                 report.error(valid_t[tid].loc("parent"), "parent", f"parent loop: {chain}",
                              "a territory cannot be inside itself: fix one of these parents")
+    _check_codes(report, valid_t)
+    _check_hubs_inside(report, valid_t, valid_h)
     return valid_t, valid_h
 
 
-def _check_rules(report: Report, sheet: SheetData, as_of: date) -> None:
+def _check_catalogue(report: Report, catalogue: SheetData, shared_sources: dict[str, dict]) -> None:
+    """The catalogue's entries: a source (shared, since the catalogue has no sources of its own) or `derived`."""
+    for kind, ident, path in catalogue.checked.refs:
+        if kind == "source" and ident not in shared_sources:
+            report.error(catalogue.loc(path), path, f"unknown source '{ident}'",
+                         did_you_mean(ident, shared_sources) or "define it in territories/sources.yml")
+    for iid, entry in catalogue.data.items():
+        if "source" in entry and "derived" in entry:
+            report.error(catalogue.loc(f"{iid}.derived"), f"{iid}.derived",
+                         "an indicator has either a source or derived, not both",
+                         "keep source for official data, derived for what the atlas computes itself")
+        elif "source" not in entry and "derived" not in entry:
+            report.error(catalogue.loc(iid), f"{iid}.source", "an indicator needs a source (or derived)",
+                         "add source: <id of territories/sources.yml>")
+
+
+def _check_codes(report: Report, valid_t: dict[str, SheetData]) -> None:
+    """Two territories of one level may not share an official code (a copied sheet, a wrong code)."""
+    first: dict[tuple[str, str], SheetData] = {}
+    for sheet in sorted(valid_t.values(), key=lambda s: s.display.split("/")):  # doubs before doubs-bis
+        code, level = sheet.data.get("code"), sheet.data.get("level")
+        if code is None or level is None:
+            continue
+        seen = first.setdefault((level, code), sheet)
+        if seen is not sheet:
+            report.error(sheet.loc("code"), "code", f"the code \"{code}\" is already the code of {seen.display} "
+                         f"(level {level})", "two territories of one level cannot share an official code: "
+                         "check the code, or keep one of the two sheets")
+
+
+OUTSIDE_TOLERANCE_KM = 1.0
+
+
+def _check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: dict[str, SheetData]) -> None:
+    """A hub placed at its address must lie inside its territory's outline (where the atlas has one)."""
+    from generator import geo  # the outlines are read only when a hub has to be checked
+
+    for sheet in valid_h.values():
+        coords = sheet.data.get("coordinates")
+        territory = valid_t.get(sheet.territory_id or "")
+        if coords is None or territory is None or coords.get("precision", "address") != "address":
+            continue
+        outline = geo.outline_of(territory.data.get("level"), territory.data.get("code"))
+        if outline is None:
+            continue
+        lat, lon = coords["value"]
+        distance = geo.distance_outside_km(outline, lat, lon)
+        if distance <= OUTSIDE_TOLERANCE_KM:
+            continue
+        name = territory.data.get("name", sheet.territory_id)
+        hint = "check the point (latitude first, then longitude), or move the sheet to the territory it is in"
+        if -90 <= lon <= 90 and geo.distance_outside_km(outline, lon, lat) <= OUTSIDE_TOLERANCE_KM:
+            hint = f"latitude and longitude look swapped: [{lon}, {lat}] is inside {name}"
+        report.error(sheet.loc("coordinates"), "coordinates",
+                     f"[{lat}, {lon}] is {distance:.1f} km outside the outline of its territory {name}", hint)
+
+
+def _value(fact: dict | None) -> Any:
+    return fact.get("value") if fact is not None else None
+
+
+def _check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[str, dict]) -> None:
     data = sheet.data
     if sheet.kind == "territory":
         for key, pillar in (data.get("pillars") or {}).items():
@@ -515,27 +593,59 @@ def _check_rules(report: Report, sheet: SheetData, as_of: date) -> None:
                 path = f"pillars.{key}.rating"
                 report.error(sheet.loc(path), path, "a rating needs a rationale",
                              f"add pillars.{key}.rationale: why this rating, or remove the rating")
+        _check_measures(report, sheet, indicators)
     else:
-        status, closed_in, founded = data.get("status"), data.get("closed_in"), data.get("founded")
+        status, closed_in, founded = (_value(data.get(k)) for k in ("status", "closed_in", "founded"))
         if closed_in is not None and status is not None and status != "closed":
             report.error(sheet.loc("closed_in"), "closed_in", f"closed_in is set but status is '{status}'",
                          "set status: closed, or remove closed_in")
         if closed_in is not None and founded is not None and closed_in < founded:
             report.error(sheet.loc("closed_in"), "closed_in", f"closed in {closed_in}, before it was founded ({founded})",
                          "check both years")
-    for path, fact in iter_facts(data, sheet.kind):
+        if data.get("status", {}).get("_bare"):
+            report.warning(sheet.loc("status"), "status", "status without a source",
+                           f"write status: {{value: {status}, year: <year a source saw it>, source: <id>}}")
+    for path, fact in iter_facts(data, sheet.kind, indicators):
         loc = fact.get("_loc") or sheet.loc(path)
         if "source" not in fact:
             report.warning(loc, path, "fact without a source",
                            "add source: <id> (a source of this sheet or of territories/sources.yml)")
         year = fact.get("year")
         if year is not None and year < as_of.year - 5:
-            report.warning(loc, path, f"fact from {year}, more than five years old",
-                           "update it with a recent figure, or keep it marked as old")
+            if path == "status" and fact["value"] == "closed":
+                continue  # a closure does not go stale
+            if path == "status":
+                report.notice(loc, path, f"status '{fact['value']}' last seen by a source in {year}, more than "
+                              "five years ago: shown as to be checked", "find a recent source and update year")
+            else:
+                report.notice(loc, path, f"fact from {year}, more than five years old: shown as old",
+                              "update it with a recent figure, or keep it marked as old")
 
 
-def iter_facts(data: dict, kind: str) -> Iterable[tuple[str, dict]]:
-    """The facts of a checked sheet (plain data) with their field paths."""
+def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict]) -> None:
+    level = sheet.data.get("level")
+    for iid in sheet.data.get("measures") or {}:
+        path = f"measures.{iid}"
+        entry = indicators.get(iid)
+        if entry is None:
+            report.error(sheet.loc(path + "#key"), path, f"unknown indicator '{iid}'",
+                         did_you_mean(iid, indicators) or "use an id of territories/indicators.yml")
+        elif "derived" in entry:
+            report.error(sheet.loc(path + "#key"), path, f"the indicator '{iid}' is computed by the atlas",
+                         "remove this measure: the atlas derives it from the sheets")
+        elif level not in entry.get("levels", ()):
+            report.error(sheet.loc(path + "#key"), path,
+                         f"the indicator '{iid}' is not measured for the level {level} "
+                         f"(levels: {', '.join(entry.get('levels', ()))})",
+                         f"remove the measure, or add {level} to its levels in territories/indicators.yml")
+
+
+HUB_FACTS = ("status", "founded", "closed_in", "address", "coordinates")
+
+
+def iter_facts(data: dict, kind: str, indicators: dict[str, dict] | None = None) -> Iterable[tuple[str, dict]]:
+    """The facts of a checked sheet (plain data) with their field paths. A bare measure takes its source
+    and year from the catalogue; a bare hub identity field is a plain value, not a fact."""
     if kind == "territory":
         for name in ("population", "area_km2"):
             if name in data:
@@ -543,6 +653,14 @@ def iter_facts(data: dict, kind: str) -> Iterable[tuple[str, dict]]:
         for key, pillar in (data.get("pillars") or {}).items():
             for i, fact in enumerate(pillar.get("indicators") or []):
                 yield f"pillars.{key}.indicators[{i}]", fact
+        for iid, fact in (data.get("measures") or {}).items():
+            entry = (indicators or {}).get(iid, {})
+            defaults = {k: entry[k] for k in ("source", "year") if k in entry}
+            yield f"measures.{iid}", {**defaults, **fact}
         return
+    for name in HUB_FACTS:
+        fact = data.get(name)
+        if fact is not None and not fact.get("_bare"):
+            yield name, fact
     for i, fact in enumerate(data.get("figures") or []):
         yield f"figures[{i}]", fact

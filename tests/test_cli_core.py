@@ -26,11 +26,31 @@ def _break(atlas_copy: Path) -> str:
 def test_valid_atlas_exits_0_and_summarises(atlas_copy: Path, capsys) -> None:
     assert main(["validate"]) == 0
     err = capsys.readouterr().err
-    assert err.strip().endswith("5 territories, 4 hubs, 0 errors, 3 warnings")
+    # the two old facts (2015, 2019) are notices: counted, listed only with --notices
+    assert err.strip().endswith("5 territories, 4 hubs, 0 errors, 2 warnings, 2 notices (--notices to list)")
 
 
 def test_strict_fails_on_warnings(atlas_copy: Path) -> None:
     assert main(["validate", "--strict"]) == 1
+
+
+def test_notices_never_fail_strict(atlas_copy: Path, capsys) -> None:
+    """An old status is a notice: listed on request, never a failure, even with --strict."""
+    for path in (atlas_copy / "doubs" / "territory.yml", atlas_copy / "grand-besancon-metropole" / "territory.yml"):
+        text = path.read_text(encoding="utf-8").replace("population: 545000", "population: {value: 545000, source: insee-rp-2021}")
+        path.write_text(text.replace("        value: 25000\n", "        value: 25000\n        source: local-study\n"),
+                        encoding="utf-8")
+    hub = atlas_copy / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("year: 2025", "year: 2018"), encoding="utf-8")
+    assert main(["validate", "--strict", "--notices", "--format", "json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert {i["severity"] for i in items} == {"notice"}
+    assert {"file": "territories/pays-horloger/hubs/tiers-lieu-projet.yml", "line": 4, "column": 9,
+            "field": "status", "message": "status 'project' last seen by a source in 2018, more than five years "
+            "ago: shown as to be checked", "hint": "find a recent source and update year",
+            "severity": "notice"} in items
+    assert main(["validate", "--strict", "--format", "github"]) == 0
+    assert capsys.readouterr().out.strip() == ""
 
 
 def test_text_format_and_exit_1(atlas_copy: Path, capsys) -> None:
@@ -55,7 +75,7 @@ def test_github_format(atlas_copy: Path, capsys) -> None:
     assert main(["validate", "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert f"::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found \"4/5\"" in lines
-    assert all(line.startswith(("::error ", "::warning ")) for line in lines)
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
 
 
 def test_paths_filter_keeps_references(atlas_copy: Path, capsys) -> None:
@@ -147,8 +167,10 @@ def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
 def test_stats_json(atlas_copy: Path, capsys) -> None:
     assert main(["stats", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 12
-    assert data["totals"]["unsourced"] == 2 and data["totals"]["old"] == 1
+    # 12 facts of version 1, 4 measures, 9 hub identity fields written as facts (status, founded, address,
+    # coordinates, closed_in); the old ones: an indicator of 2015 and a closure of 2019 (a closed status never is)
+    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 25
+    assert data["totals"]["unsourced"] == 2 and data["totals"]["old"] == 2
 
 
 def test_python_dash_m_runs(atlas_copy: Path) -> None:

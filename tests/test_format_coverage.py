@@ -38,7 +38,7 @@ def _used(data, prefix: str = "", mapping_of_ids: bool = False) -> set[str]:
             if name != "{}":
                 out.add(path)
             out |= _used(value, path, mapping_of_ids=(key in ("sources", "hub_types", "services", "themes",
-                                                                 "networks") and not mapping_of_ids))
+                                                                 "networks", "measures") and not mapping_of_ids))
     elif isinstance(data, list):
         for item in data:
             out |= _used(item, prefix + "[]")
@@ -48,7 +48,8 @@ def _used(data, prefix: str = "", mapping_of_ids: bool = False) -> set[str]:
 def test_fixture_uses_every_field_of_the_format() -> None:
     kinds = {"territory": sorted(FIXTURE_ATLAS.glob("*/territory.yml")),
              "hub": sorted(FIXTURE_ATLAS.glob("*/hubs/*.yml")),
-             "vocabulary": [FIXTURE_ATLAS / "vocabulary.yml"]}
+             "vocabulary": [FIXTURE_ATLAS / "vocabulary.yml"],
+             "indicators": [FIXTURE_ATLAS / "indicators.yml"]}
     for kind, files in kinds.items():
         used: set[str] = set()
         for f in files:
@@ -61,6 +62,8 @@ def test_fixture_uses_every_field_of_the_format() -> None:
                 return {re.sub(r"^pillars\.[a-z]+", "pillars.*", p) for p in paths}
             if kind == "vocabulary":
                 return {re.sub(r"^(hub_types|services|themes|networks)", "*", p) for p in paths}
+            if kind == "indicators":  # a map of ids: every entry has the same fields
+                return {re.sub(r"^[^.]+", "*", p) for p in paths}
             return paths
         assert as_one(defined) - as_one(used) == set(), f"{kind}: fields never used by the fixture"
     sources = _used({"sources": yaml.safe_load((FIXTURE_ATLAS / "sources.yml").read_text(encoding="utf-8"))})
@@ -72,6 +75,7 @@ def test_every_shipped_sheet_points_at_its_schema() -> None:
     for path in sorted(territories.rglob("*.y*ml")):
         rel = path.relative_to(territories)
         kind = ("vocabulary" if rel.name.startswith("vocabulary") else "sources" if rel.name.startswith("sources")
+                else "indicators" if rel.name.startswith("indicators")
                 else "territory" if rel.name.startswith("territory") else "hub")
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), f"{rel}: no schema line"
