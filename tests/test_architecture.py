@@ -15,7 +15,7 @@ LAYERS: list[set[str]] = [
     {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "__init__"},
     {"model", "outputs", "drawing", "site_templates"},
     {"schema", "sheets", "quality", "geo", "opendata", "pdf_report"},
-    {"validate", "charts", "maps"},
+    {"validate", "charts", "maps", "scores"},
     {"load", "pictures"},
     {"commands", "scaffold", "importer", "pages"},
     {"pdf", "site"},

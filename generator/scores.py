@@ -1,0 +1,145 @@
+"""The measured profile: the spec's scoring rule applied to the catalogue's measures, level by level.
+
+Derived once from the model (after validation, before any output), so the site, the PDFs, the charts
+and the open data show the same scores. The rule is public and recomputable by hand:
+
+- per indicator and level, `p` is the share of the territories of that level having the measure whose
+  value is lower than or equal to the territory's own (`direction: higher`), or greater than or equal
+  to it (`lower`); the score is `max(1, ceil(5 × p))`, so equal values get equal scores;
+- a pillar's measured score is the mean of its indicators' scores, to one decimal, when at least two
+  of them are measured; otherwise the pillar is not measured (None, never 0).
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from generator.model import PILLARS, Atlas, Fact, Indicator, Territory
+
+MIN_INDICATORS = 2  # a pillar is measured when at least this many of its indicators are
+PER_INHABITANTS = 100_000
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """One territory on one indicator: its value, where it stands among its level, and the score."""
+
+    indicator: str
+    value: float
+    fact: Fact | None  # the sheet's measure; None for an indicator the atlas derives itself
+    rank: int          # 1 = strongest on the pillar (ties share the best rank)
+    count: int         # territories of the level having the measure
+    p: float
+    score: int
+    median: float      # of the level
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A territory's measured profile: every scored indicator, and the five pillar scores (None = not measured)."""
+
+    territory: str
+    level: str
+    indicators: Mapping[str, IndicatorScore]
+    pillars: Mapping[str, float | None]
+
+    def of_pillar(self, pillar: str, catalogue: Mapping[str, Indicator]) -> tuple[IndicatorScore, ...]:
+        return tuple(s for iid, s in self.indicators.items() if catalogue[iid].pillar == pillar)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Profiles of every territory of a scored level, and the national medians per level."""
+
+    profiles: Mapping[str, Profile] = field(default_factory=lambda: MappingProxyType({}))
+    # (level, indicator id) -> median value; (level, pillar) -> median measured score
+    medians: Mapping[tuple[str, str], float] = field(default_factory=lambda: MappingProxyType({}))
+    pillar_medians: Mapping[tuple[str, str], float] = field(default_factory=lambda: MappingProxyType({}))
+
+    def profile(self, territory_id: str) -> Profile | None:
+        return self.profiles.get(territory_id)
+
+
+def score(values_sorted: list[float], value: float, direction: str) -> tuple[float, int, int]:
+    """(p, score, rank) of `value` among `values_sorted` (ascending) by the rule of the spec."""
+    n = len(values_sorted)
+    if direction == "higher":
+        at_or_below = bisect.bisect_right(values_sorted, value)
+        better = n - at_or_below
+    else:
+        at_or_below = n - bisect.bisect_left(values_sorted, value)  # values >= own
+        better = bisect.bisect_left(values_sorted, value)
+    # ceil(5 × k / n) in integers: 5 * 3 / 5 in floats is 3.0000000000000004
+    return at_or_below / n, max(1, -(-5 * at_or_below // n)), better + 1
+
+
+def derived_value(atlas: Atlas, territory: Territory, name: str) -> float | None:
+    """An indicator the atlas computes from its own sheets."""
+    if name == "hubs-per-100k":
+        population = territory.population.value if territory.population else None
+        if not isinstance(population, (int, float)) or isinstance(population, bool) or population <= 0:
+            return None
+        return round(len(atlas.hubs_within(territory.id)) * PER_INHABITANTS / population, 2)
+    raise ValueError(f"unknown derived indicator {name!r}")  # the validator refuses it before
+
+
+def _measured(atlas: Atlas, territory: Territory, indicator: Indicator) -> tuple[float, Fact | None] | None:
+    if indicator.derived:
+        value = derived_value(atlas, territory, indicator.derived)
+        return None if value is None else (value, None)
+    fact = territory.measures.get(indicator.id)
+    if fact is None or isinstance(fact.value, bool) or not isinstance(fact.value, (int, float)):
+        return None
+    return float(fact.value), fact
+
+
+def score_atlas(atlas: Atlas) -> Scores:
+    """Every territory's measured profile (only levels that the catalogue scores)."""
+    catalogue = atlas.indicators
+    levels = sorted({lvl for ind in catalogue.values() for lvl in ind.levels})
+    raw: dict[tuple[str, str], dict[str, tuple[float, Fact | None]]] = {}
+    for level in levels:
+        territories = atlas.by_level(level)
+        for iid, indicator in catalogue.items():
+            if level not in indicator.levels:
+                continue
+            found = {}
+            for t in territories:
+                measured = _measured(atlas, t, indicator)
+                if measured is not None:
+                    found[t.id] = measured
+            raw[(level, iid)] = found
+    per_territory: dict[str, dict[str, IndicatorScore]] = {}
+    medians: dict[tuple[str, str], float] = {}
+    for (level, iid), found in raw.items():
+        if not found:
+            continue
+        ordered = sorted(v for v, _ in found.values())
+        median = statistics.median(ordered)
+        medians[(level, iid)] = median
+        direction = catalogue[iid].direction
+        for tid, (value, fact) in found.items():
+            p, s, rank = score(ordered, value, direction)
+            per_territory.setdefault(tid, {})[iid] = IndicatorScore(iid, value, fact, rank, len(ordered), p, s, median)
+    profiles: dict[str, Profile] = {}
+    order = list(catalogue)
+    for level in levels:
+        for t in atlas.by_level(level):
+            scored = dict(sorted(per_territory.get(t.id, {}).items(), key=lambda kv: order.index(kv[0])))
+            pillars: dict[str, float | None] = {}
+            for pillar in PILLARS:
+                scores = [s.score for iid, s in scored.items() if catalogue[iid].pillar == pillar]
+                pillars[pillar] = round(sum(scores) / len(scores), 1) if len(scores) >= MIN_INDICATORS else None
+            profiles[t.id] = Profile(t.id, level, MappingProxyType(scored), MappingProxyType(pillars))
+    pillar_medians: dict[tuple[str, str], float] = {}
+    for level in levels:
+        for pillar in PILLARS:
+            values = [p.pillars[pillar] for p in profiles.values() if p.level == level and p.pillars[pillar] is not None]
+            if values:
+                pillar_medians[(level, pillar)] = round(statistics.median(values), 1)  # type: ignore[arg-type]
+    return Scores(MappingProxyType(dict(sorted(profiles.items()))), MappingProxyType(dict(sorted(medians.items()))),
+                  MappingProxyType(dict(sorted(pillar_medians.items()))))
