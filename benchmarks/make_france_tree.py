@@ -2,12 +2,16 @@
 of the INSEE COG (from @etalab/decoupage-administratif in node_modules/) plus synthetic hubs.
 
 The hubs are synthetic (names "Pôle synthétique N"): this tree measures the generator, it is never
-published. Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000]
+published. Each hub sits in its EPCI, at the main town of one of its member communes
+(generator/geodata/communes-centres.csv): one in three with `precision: commune` at that very point,
+the others a few hundred metres away, as an address would be, so the tree passes validation; half of
+the statuses dated 2019 (old, "à vérifier"), as the census's are. Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import re
@@ -15,6 +19,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+CENTRES = Path(__file__).resolve().parent.parent / "generator" / "geodata" / "communes-centres.csv"
 DATA = Path(__file__).resolve().parent.parent / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 TYPES = ["fab-lab", "living-lab", "media-lab", "coworking", "tiers-lieu", "incubator", "accelerator",
          "food-lab", "djersen"]
@@ -72,6 +77,9 @@ def write_tree(out: Path, hubs: int, seed: int = 7) -> tuple[int, int]:
         sheets.append((did, f"name: {q(d['nom'])}\nlevel: departement\ncode: {q(d['code'])}\n"
                             f"parent: {ids['r' + d['region']]}\nupdated: 2026-01-15\n"))
     epci_ids = []
+    with CENTRES.open(encoding="utf-8", newline="") as handle:
+        centres = {row["code"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(handle)}
+    members: dict[str, list[tuple[str, tuple[float, float]]]] = {}
     for e in epcis:
         ids["e" + e["code"]] = eid = new_id(e["nom"], e["code"])
         dep = dep_of_commune.get(e["membres"][0]["code"]) if e.get("membres") else None
@@ -82,7 +90,10 @@ def write_tree(out: Path, hubs: int, seed: int = 7) -> tuple[int, int]:
                 + "pillars:\n  health:\n    rating: " + str(rng.randint(0, 5))
                 + "\n    rationale: Évaluation synthétique pour le banc d'essai.\nupdated: 2026-01-15\n")
         sheets.append((eid, body))
-        epci_ids.append(eid)
+        located = [(m["code"], centres[m["code"]]) for m in e.get("membres", []) if m["code"] in centres]
+        if located:
+            epci_ids.append(eid)
+            members[eid] = located
     for tid, body in sheets:
         (out / tid).mkdir()
         (out / tid / "territory.yml").write_text(
@@ -91,9 +102,16 @@ def write_tree(out: Path, hubs: int, seed: int = 7) -> tuple[int, int]:
     for i, hid in enumerate(hub_ids):
         tid = rng.choice(epci_ids)
         partners = sorted(set(rng.sample(hub_ids[:i], k=min(i, rng.randint(0, 2)))))
-        lat, lon = 42.5 + rng.random() * 8, -4.5 + rng.random() * 12
-        body = (f"name: Pôle synthétique {i}\ntypes: [{rng.choice(TYPES)}]\nstatus: active\n"
-                f"founded: {rng.randint(2005, 2025)}\ncoordinates: [{lat:.4f}, {lon:.4f}]\n"
+        commune, (lat, lon) = rng.choice(members[tid])
+        if i % 3 == 0:
+            where = (f"commune: {q(commune)}\ncoordinates:\n  value: [{lat:.4f}, {lon:.4f}]\n"
+                     "  precision: commune\n  source: site\n")
+        else:
+            lat, lon = lat + rng.uniform(-0.002, 0.002), lon + rng.uniform(-0.002, 0.002)
+            where = f"commune: {q(commune)}\ncoordinates: {{value: [{lat:.4f}, {lon:.4f}], source: site}}\n"
+        body = (f"name: Pôle synthétique {i}\ntypes: [{rng.choice(TYPES)}]\n"
+                f"status: {{value: active, year: {2019 if i % 2 else 2025}, source: site}}\n"
+                f"founded: {rng.randint(2005, 2025)}\n{where}"
                 f"services: [{', '.join(rng.sample(SERVICES, 2))}]\nthemes: [{rng.choice(THEMES)}]\n"
                 f"networks: [{rng.choice(NETWORKS)}]\n"
                 + (f"partners: [{', '.join(partners)}]\n" if partners else "")
