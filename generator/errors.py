@@ -6,10 +6,79 @@ A user mistake is never an exception that reaches the terminal; it is a `Problem
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "notice"]
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Letters and dashes of other scripts drawn like ASCII ones: in an id they make a name that looks
+# right and matches nothing. NFKC catches the compatibility forms (Kelvin sign, full-width letters).
+LOOK_ALIKES = {
+    **dict(zip("\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u04cf\u051b\u051d",
+               "abekmhopctyxijsdhlqw")),
+    **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0406\u0408\u0405",
+               "ABEKMHOPCTYXIJS")),
+    **dict(zip("\u03bf\u03b1\u03bd\u03b9\u03ba\u03c1\u03c5\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+               "oavikpuABEZHIKMNOPTYX")),
+    **{dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+}
+
+
+def _invisible(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (category == "Zs" and ch != " ")
+
+
+def escape(text: str) -> str:
+    """`text` on one line with nothing hidden: control, invisible and unusual space characters as
+    `\\n` or `\\u200b` escapes (a name from the tree must not split a message or hide a character)."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif _invisible(ch):
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def look_alike(ch: str) -> str | None:
+    """The ASCII character `ch` is drawn like (Cyrillic 'е' -> 'e', Kelvin sign -> 'K'), or None."""
+    if ch.isascii():
+        return None
+    if ch in LOOK_ALIKES:
+        return LOOK_ALIKES[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if folded != ch and folded.isascii() and folded.isprintable() else None
+
+
+def look_alikes(text: str) -> list[str]:
+    """Each look-alike character inside a word that also has ASCII letters or digits, described.
+
+    A whole word in Cyrillic or a dash between words is ordinary text; `brеst` with one Cyrillic
+    letter is a trap.
+    """
+    found: dict[str, str] = {}
+    for word in text.split():
+        if not any(c.isascii() and c.isalnum() for c in word):
+            continue
+        for ch in word:
+            like = look_alike(ch)
+            if like is not None and ch not in found:
+                name = unicodedata.name(ch, "UNNAMED CHARACTER")
+                found[ch] = f"'{ch}' (U+{ord(ch):04X} {name}) looks like '{like}'"
+    return list(found.values())
+
+
+def shown(text: str) -> str:
+    """`text` escaped, with the look-alike characters it hides pointed out after it."""
+    notes = look_alikes(text)
+    return escape(text) + (f" [{'; '.join(notes)}]" if notes else "")
 
 
 class Location(NamedTuple):
@@ -42,11 +111,16 @@ class Problem:
         return (self.location.file, self.location.line, self.location.column, self.field, self.message)
 
     def text(self) -> str:
-        where = f"{self.location}: "
-        what = f"{self.field}: " if self.field else ""
+        """One line: names from the tree escaped, look-alike characters pointed out once at the end."""
+        where = f"{escape(str(self.location))}: "
+        what = f"{escape(self.field)}: " if self.field else ""
         label = "" if self.severity == "error" else f"{self.severity}: "
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{where}{label}{what}{self.message}{hint}"
+        hint = f" (hint: {escape(self.hint)})" if self.hint else ""
+        return f"{where}{label}{what}{escape(self.message)}{hint}{self._look_alikes()}"
+
+    def _look_alikes(self) -> str:
+        notes = look_alikes(" ".join((self.location.file, self.field, self.message)))
+        return f" [look-alike characters: {'; '.join(notes)}]" if notes else ""
 
     def as_dict(self) -> dict:
         return {
@@ -60,13 +134,16 @@ class Problem:
         }
 
     def github(self) -> str:
+        """A workflow command: the message escaped like the text format, then as GitHub's spec says
+        (%, CR, LF in the message; also ':' and ',' in property values such as the file name)."""
         kind = self.severity  # GitHub's three annotation levels have the same names
-        message = (f"{self.field}: " if self.field else "") + self.message
+        message = (f"{escape(self.field)}: " if self.field else "") + escape(self.message)
         if self.hint:
-            message += f" (hint: {self.hint})"
-        # GitHub workflow commands need %, CR and LF escaped in the message part.
+            message += f" (hint: {escape(self.hint)})"
+        message += self._look_alikes()
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        file = self.location.file.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        file = (self.location.file.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                .replace(":", "%3A").replace(",", "%2C"))
         return f"::{kind} file={file},line={self.location.line or 1},col={self.location.column or 1}::{message}"
 
 
