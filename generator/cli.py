@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("generator.serve", "run_serve"),
     "pdf": ("generator.pdf", "run_pdf"),
     "import": ("generator.importer", "run_import"),
+    "scores": ("generator.scores", "run_scores"),
 }
 
 
@@ -104,13 +105,21 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant (default: pdf/ua-1; e.g. pdf/a-3u)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
 
+    p = sub.add_parser("scores", help="measured profiles: how each score of a territory was computed")
+    _common(p)
+    p.add_argument("--explain", metavar="TERRITORY", required=True,
+                   help="territory id: print each indicator's value, rank, p and score, and the pillar scores")
+
     p = sub.add_parser("import", help="create or update territory sheets from @etalab/decoupage-administratif, "
-                                      "or hub sheets from the 2019 census of tiers-lieux (--hubs)")
+                                      "hub sheets from the 2019 census of tiers-lieux (--hubs), or measures (--indicators)")
     _common(p)
     p.add_argument("--data", metavar="DIR", type=Path, default=None,
                    help="the package's data/ folder (default: node_modules/@etalab/decoupage-administratif/data)")
     p.add_argument("--level", choices=("region", "departement", "epci", "commune"),
-                   help="territories of this level (required unless --hubs is given)")
+                   help="territories of this level (required unless --hubs or --indicators is given)")
+    p.add_argument("--indicators", action="store_true",
+                   help="fill the measures of every région, département and EPCI sheet from data/indicators/ "
+                        "(territories/indicators.yml lists them)")
     p.add_argument("--hubs", metavar="FILE", type=Path, default=None,
                    help="hub sheets from the census of tiers-lieux (data/mission-coworking-2019/tiers-lieux-2019.csv)")
     p.add_argument("--communes", metavar="FILE", type=Path, default=None,
@@ -138,10 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 on a usage error
     module_name, function_name = COMMANDS[args.command]
     if args.command == "import":
-        if (args.level is None) == (args.hubs is None):
-            parser.error("import: give either --level LEVEL (territories) or --hubs FILE (census hubs)")
+        given = [args.level is not None, args.hubs is not None, args.indicators]
+        if sum(given) != 1:
+            parser.error("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
+                         "or --indicators (measures)")
         if args.hubs is not None:
             module_name, function_name = "generator.census", "run_census_import"
+        elif args.indicators:
+            module_name, function_name = "generator.indicators_import", "run_import_indicators"
     run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module_name), function_name)
     try:
         return run(args)

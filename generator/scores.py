@@ -77,6 +77,16 @@ def score(values_sorted: list[float], value: float, direction: str) -> tuple[flo
     return at_or_below / n, max(1, -(-5 * at_or_below // n)), better + 1
 
 
+def mean_one_decimal(scores: list[int]) -> float:
+    """The mean of integer scores to one decimal, halves rounded up (2.25 -> 2.3), as one does by hand.
+
+    Computed in integers: Python's round() rounds halves to even and floats cannot hold 2.25 exactly
+    everywhere, which would make a hand check disagree.
+    """
+    n = len(scores)
+    return ((20 * sum(scores) + n) // (2 * n)) / 10
+
+
 def derived_value(atlas: Atlas, territory: Territory, name: str) -> float | None:
     """An indicator the atlas computes from its own sheets."""
     if name == "hubs-per-100k":
@@ -119,7 +129,7 @@ def score_atlas(atlas: Atlas) -> Scores:
         if not found:
             continue
         ordered = sorted(v for v, _ in found.values())
-        median = statistics.median(ordered)
+        median = round(float(statistics.median(ordered)), 6)  # the mean of two middles, without float noise
         medians[(level, iid)] = median
         direction = catalogue[iid].direction
         for tid, (value, fact) in found.items():
@@ -133,13 +143,93 @@ def score_atlas(atlas: Atlas) -> Scores:
             pillars: dict[str, float | None] = {}
             for pillar in PILLARS:
                 scores = [s.score for iid, s in scored.items() if catalogue[iid].pillar == pillar]
-                pillars[pillar] = round(sum(scores) / len(scores), 1) if len(scores) >= MIN_INDICATORS else None
+                pillars[pillar] = mean_one_decimal(scores) if len(scores) >= MIN_INDICATORS else None
             profiles[t.id] = Profile(t.id, level, MappingProxyType(scored), MappingProxyType(pillars))
     pillar_medians: dict[tuple[str, str], float] = {}
     for level in levels:
         for pillar in PILLARS:
             values = [p.pillars[pillar] for p in profiles.values() if p.level == level and p.pillars[pillar] is not None]
             if values:
-                pillar_medians[(level, pillar)] = round(statistics.median(values), 1)  # type: ignore[arg-type]
+                pillar_medians[(level, pillar)] = float(statistics.median(values))  # type: ignore[arg-type]
     return Scores(MappingProxyType(dict(sorted(profiles.items()))), MappingProxyType(dict(sorted(medians.items()))),
                   MappingProxyType(dict(sorted(pillar_medians.items()))))
+
+
+# ---------------------------------------------------------------- atlas scores --explain
+
+
+def _fr(value: float, decimals: int | None = None) -> str:
+    from generator.formats import number
+
+    return number(value, decimals)
+
+
+def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
+    """How each measured score of a territory was computed, in French, for anyone to recompute by hand."""
+    from generator.model import LEVEL_PLURALS, PILLAR_LABELS
+
+    territory = atlas.territories[territory_id]
+    profile = scores.profile(territory_id)
+    catalogue = atlas.indicators
+    plural = LEVEL_PLURALS[territory.level].lower()
+    lines = [f"Profil mesuré : {territory.name} ({territory.level_label.lower()}, {territory.id})",
+             f"Règle : pour chaque indicateur, p = part des {plural} ayant la mesure dont la valeur est "
+             "inférieure ou égale à la sienne (supérieure ou égale quand une valeur basse est meilleure) ; "
+             "note = max(1, ⌈5 × p⌉) ; pilier = moyenne des notes, à une décimale, s'il a au moins deux "
+             "indicateurs mesurés."]
+    listed = [iid for iid, ind in catalogue.items() if territory.level in ind.levels]
+    if not listed:
+        lines.append(f"Aucun indicateur du catalogue n'est mesuré au niveau {territory.level_label.lower()}.")
+        return "\n".join(lines) + "\n"
+    for pillar in PILLARS:
+        ids = [iid for iid in listed if catalogue[iid].pillar == pillar]
+        if not ids:
+            continue
+        value = profile.pillars.get(pillar) if profile else None
+        scored = [profile.indicators[iid] for iid in ids if profile and iid in profile.indicators]
+        head = f"{PILLAR_LABELS[pillar]} : "
+        if value is None:
+            head += f"non mesuré ({len(scored)} indicateur mesuré sur {len(ids)} ; il en faut au moins deux)" \
+                if len(scored) <= 1 else "non mesuré"
+        else:
+            total = sum(s.score for s in scored)
+            head += f"{_fr(value, 1)} (moyenne de {len(scored)} notes : {' + '.join(str(s.score) for s in scored)}" \
+                    f" = {total}, divisé par {len(scored)})"
+        lines.append("")
+        lines.append(head)
+        for iid in ids:
+            indicator = catalogue[iid]
+            s = profile.indicators.get(iid) if profile else None
+            lines.append(f"- {indicator.label}")
+            if s is None:
+                lines.append("    non mesuré pour ce territoire (pas de chiffre du producteur)")
+                continue
+            unit = f" {indicator.unit}" if indicator.unit else ""
+            origin = "calculé par l'atlas"
+            if s.fact is not None:
+                bits = [str(s.fact.year)] if s.fact.year else []
+                if s.fact.source is not None:
+                    bits.append(s.fact.source.publisher or s.fact.source.title)
+                origin = ", ".join(bits) or "sans source"
+            k = round(s.p * s.count)
+            word = "inférieure" if indicator.direction == "higher" else "supérieure"
+            lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank} sur {s.count}")
+            lines.append(f"    {k} {plural} sur {s.count} ont une valeur {word} ou égale : p = {k}/{s.count} = "
+                         f"{_fr(s.p, 3)} ; note = max(1, ⌈5 × {_fr(s.p, 3)}⌉) = {s.score} ; "
+                         f"médiane des {plural} : {_fr(s.median)}")
+    return "\n".join(lines) + "\n"
+
+
+def run_scores(args) -> int:
+    """`atlas scores --explain TERRITORY`: print how the territory's measured scores were computed."""
+    from generator.errors import AtlasError
+    from generator.load import load_valid_atlas
+    from generator.validate import did_you_mean
+
+    atlas = load_valid_atlas(args.territories)
+    tid = args.explain
+    if tid not in atlas.territories:
+        hint = did_you_mean(tid, atlas.territories) or "give the id of a territory (its folder name under territories/)"
+        raise AtlasError(f"no territory '{tid}' in {args.territories}; {hint}")
+    print(explain(atlas, score_atlas(atlas), tid), end="")
+    return 0
