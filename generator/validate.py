@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any, Iterable
 
-from generator.errors import Location, Report
+from generator.errors import Location, Report, look_alike
 from generator.schema import (
     MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, CommuneCode, Coords, Date, Enum, Fact,
     FactValue, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
@@ -43,6 +44,9 @@ class Checked:
     data: Any
     locations: dict[str, Location] = field(default_factory=dict)
     refs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id, field path)
+    # references that are not ids at all (`brеst`, `bretagne/territory.yml`, null): reported by
+    # check_atlas, which knows the ids that exist and so can hint only at those
+    bad_refs: list[tuple[str, Scalar, str]] = field(default_factory=list)  # (kind, node, field path)
 
 
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -50,10 +54,42 @@ def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the nearest of `choices` (ids that exist), or "" when none is near."""
     close = nearest(word, choices)
     if not close:
         return ""
     return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def id_candidates(text: str) -> list[str]:
+    """What a mistyped id may have meant, most literal first: look-alike letters and dashes made
+    ASCII (Cyrillic 'е', non-breaking hyphens), invisible characters dropped, a path reduced to the
+    folder or file it names (`bretagne/territory.yml` -> `bretagne`), then slugified."""
+    cleaned = "".join(look_alike(ch) or ch for ch in text
+                      if not (unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")))
+    out = [cleaned, cleaned.strip().casefold()]
+    parts = [part for part in re.split(r"[\\/]+", cleaned.strip()) if part and part not in (".", "..")]
+    if len(parts) > 1:
+        for part in reversed(parts):
+            stem = re.sub(r"\.ya?ml$", "", part, flags=re.IGNORECASE)
+            if stem.casefold() not in ("territory", "hubs", "territories"):
+                out.append(stem)
+    out += [slugify(c) for c in out]
+    return [c for c in dict.fromkeys(out) if c]
+
+
+def ref_hint(text: str, choices: Iterable[str], fallback: str) -> str:
+    """A hint for an id that names nothing: only ids that exist are proposed."""
+    known = set(choices)
+    candidates = id_candidates(text)
+    exact = [c for c in candidates if c in known]
+    if exact:
+        return f"did you mean '{exact[0]}'?"
+    for candidate in candidates:
+        hint = did_you_mean(candidate, known)
+        if hint:
+            return hint
+    return fallback
 
 
 def describe(node: Node) -> str:
@@ -281,6 +317,10 @@ class SheetChecker:
         return True
 
     def slug(self, spec: Slug, node: Scalar, path: str) -> Any:
+        if spec.ref and not (node.quoted or plain_type(node.text) in ("str", "int")) or \
+                spec.ref and len(node.text) <= MAX_ID_LENGTH and not SLUG.match(node.text):
+            self.checked.bad_refs.append((spec.ref, node, path))  # reported by check_atlas, with a hint
+            return MISSING
         if not self.valid_id(node, path, node.text):
             return MISSING
         if spec.ref:
@@ -418,6 +458,48 @@ class SheetData:
 
 
 VOCAB_WORDS = {"hub_types": "hub type", "services": "service", "themes": "theme", "networks": "network"}
+REF_FALLBACK = {"territory": "write the id of a territory that has a sheet",
+                "hub": "write the id of a hub that has a sheet",
+                "source": "define it under sources: in this sheet or in territories/sources.yml"}
+
+
+def _broken_sheets(report: Report, sheets: Iterable[SheetData]) -> tuple[set[str], set[str], bool]:
+    """Ids of the territory and hub sheets that failed before phase 2 (their errors are reported),
+    and whether the vocabulary failed: what they define is unknown, not missing, so references to
+    it must not add a second, misleading error ("unknown hub ... did you mean" its own partner)."""
+    listed = {s.display for s in sheets}
+    territories: set[str] = set()
+    hubs: set[str] = set()
+    vocabulary = False
+    for problem in report.errors:
+        if problem.location.file in listed:
+            continue
+        path = PurePosixPath(problem.location.file)
+        if path.name == "territory.yml":
+            territories.add(path.parent.name)
+        elif path.parent.name == "hubs" and path.suffix in (".yml", ".yaml"):
+            hubs.add(path.stem)
+        elif path.name == "vocabulary.yml":
+            vocabulary = True
+    return territories, hubs, vocabulary
+
+
+def _report_bad_ref(report: Report, sheet: SheetData, kind: str, node: Scalar, path: str,
+                    choices: Iterable[str], fallback: str) -> None:
+    """A reference that is not an id: what was found, and a hint naming only an id that exists."""
+    text = node.text
+    plain = plain_type(text) if not node.quoted else "str"
+    known = set(choices)
+    if plain == "null":
+        message = f"expected an id (lower-case letters, digits and dashes), found nothing"
+        hint = "remove the empty item" if path.endswith("]") else "write an id, or remove the field"
+    elif plain not in ("str", "int"):
+        message = f"expected an id (lower-case letters, digits and dashes), found {describe(node)}"
+        hint = f'quote it: "{text}"' if text in known else ref_hint(text, known, fallback)
+    else:
+        message = f"expected an id (lower-case letters, digits and dashes), found {_quote(text)}"
+        hint = ref_hint(text, known, fallback)
+    report.error(node.loc, path, message, hint)
 
 
 def check_id(report: Report, sheet: SheetData, what: str) -> bool:
@@ -469,7 +551,17 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
 
     all_t = {s.id for s in territories}
     all_h = {s.id for s in hubs}
+    broken_t, broken_h, broken_vocabulary = _broken_sheets(report, [*territories, *hubs])
     for sheet in [*territories, *hubs]:
+        for kind, node, path in sheet.checked.bad_refs:
+            choices = {"territory": all_t - {sheet.id}, "hub": all_h - {sheet.id},
+                       "source": [*sheet.data.get("sources", {}), *shared_sources]}.get(kind)
+            if choices is None:
+                if broken_vocabulary:
+                    continue
+                choices = vocabulary.get(kind, {})
+            _report_bad_ref(report, sheet, kind, node, path, choices,
+                            REF_FALLBACK.get(kind, f"add it to {kind} in territories/vocabulary.yml"))
         local = sheet.data.get("sources", {})
         for sid in local:
             if sid in shared_sources:
@@ -479,18 +571,18 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
         for kind, ident, path in sheet.checked.refs:
             loc = sheet.loc(path)
             if kind == "territory":
-                if ident in all_t:
+                if ident in all_t or ident in broken_t:  # a broken sheet's own errors say enough
                     continue
                 extra = f" ('{ident}' is a hub)" if ident in all_h else ""
                 report.error(loc, path, f"unknown territory '{ident}'{extra}",
-                             did_you_mean(ident, all_t) or "write the id of a territory that has a sheet")
+                             did_you_mean(ident, all_t - {sheet.id}) or "write the id of a territory that has a sheet")
             elif kind == "hub":
                 if ident == sheet.id:
                     report.error(loc, path, "a hub cannot be its own partner", "remove it from partners")
-                elif ident not in all_h:
+                elif ident not in all_h and ident not in broken_h:
                     extra = f" ('{ident}' is a territory)" if ident in all_t else ""
                     report.error(loc, path, f"unknown hub '{ident}'{extra}",
-                                 did_you_mean(ident, all_h) or "write the id of a hub that has a sheet")
+                                 did_you_mean(ident, all_h - {sheet.id}) or "write the id of a hub that has a sheet")
             elif kind == "source":
                 if ident not in local and ident not in shared_sources:
                     report.error(loc, path, f"unknown source '{ident}'",
@@ -498,7 +590,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                                  or "define it under sources: in this sheet or in territories/sources.yml")
             else:
                 entries = vocabulary.get(kind, {})
-                if ident not in entries:
+                if ident not in entries and not broken_vocabulary:
                     report.error(loc, path, f"unknown {VOCAB_WORDS[kind]} '{ident}'",
                                  did_you_mean(ident, entries) or f"add it to {kind} in territories/vocabulary.yml")
         _check_rules(report, sheet, as_of, indicators)
@@ -526,6 +618,9 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
 
 def _check_catalogue(report: Report, catalogue: SheetData, shared_sources: dict[str, dict]) -> None:
     """The catalogue's entries: a source (shared, since the catalogue has no sources of its own) or `derived`."""
+    for kind, node, path in catalogue.checked.bad_refs:
+        _report_bad_ref(report, catalogue, kind, node, path, shared_sources if kind == "source" else (),
+                        "define it in territories/sources.yml")
     for kind, ident, path in catalogue.checked.refs:
         if kind == "source" and ident not in shared_sources:
             report.error(catalogue.loc(path), path, f"unknown source '{ident}'",
