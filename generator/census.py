@@ -607,32 +607,36 @@ def assign_place_ids(places: list[Place], matched: dict[int, HubSheet], used: se
 
 
 def match_places(places: list[Place], hubs: list[HubSheet]) -> tuple[dict[int, HubSheet], list[str]]:
-    """The existing sheet of each place, if any: the one recording its census IDs, else one with a
-    similar name in the same commune (or, without a commune, in the same territory folder)."""
+    """The existing sheet of each place, if any: the one recording its census IDs; else a sheet not made
+    by this import with a similar name in the same territory folder or the same commune (a place may
+    have moved within its EPCI since 2019), the same commune first when several places qualify."""
     by_census: dict[str, HubSheet] = {}
     for hub in hubs:
         for cid in hub.census_ids:
             by_census.setdefault(cid, hub)
     matched: dict[int, HubSheet] = {}
-    taken: dict[str, int] = {}
-    notes: list[str] = []
     for index, place in enumerate(places):
         hub = next((by_census[cid] for cid in place.ids if cid in by_census), None)
         if hub is not None:
             matched[index] = hub
-            taken[str(hub.path)] = index
-    for index, place in enumerate(places):
-        if index in matched:
+    notes: list[str] = []
+    for hub in hubs:
+        if hub.census_ids:
             continue
-        candidates = [h for h in hubs if not h.census_ids and str(h.path) not in taken
-                      and (h.commune == place.commune if h.commune else h.territory == place.territory)
-                      and similar_names(h.name, place.name)]
+        candidates = [i for i, place in enumerate(places) if i not in matched
+                      and (hub.territory == place.territory or hub.commune == place.commune)
+                      and similar_names(hub.name, place.name)]
+        if len(candidates) > 1:  # the most words in common, then the same commune
+            def closeness(i: int) -> tuple[int, bool]:
+                return len(_tokens(hub.name) & _tokens(places[i].name)), places[i].commune == hub.commune
+            best = max(closeness(i) for i in candidates)
+            candidates = [i for i in candidates if closeness(i) == best]
         if len(candidates) == 1:
-            matched[index] = candidates[0]
-            taken[str(candidates[0].path)] = index
-        elif len(candidates) > 1:
-            notes.append(f"{place.name!r} ({place.territory}) looks like {', '.join(h.id for h in candidates)}: "
-                         "left as a new hub; merge by hand if it is one of them")
+            matched[candidates[0]] = hub
+        elif candidates:
+            notes.append(f"{hub.path} looks like census places "
+                         f"{', '.join(repr(places[i].name) for i in candidates)}: none merged; merge by hand "
+                         "(add its ID to a `recensement-tiers-lieux-2019` source) if one is the same place")
     return matched, notes
 
 
@@ -779,7 +783,7 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
             if key == "coordinates" or not census_made:
                 _insert(doc, key, value)
                 changes.append(f"{key}: (absent) -> {_plain(value)}")
-        elif _ours(old) and _plain(old) != _plain(value):
+        elif census_made and _ours(old) and _plain(old) != _plain(value):
             doc[key] = value
             changes.append(f"{key}: {_plain(old)} -> {_plain(value)}")
     if not census_made:
@@ -875,9 +879,18 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def check_staged(territories: Path, writes: dict[Path, str]) -> list[str]:
-    """Errors of the tree as it would be after the writes (a copy is loaded; the tree is not touched)."""
+def check_staged(territories: Path, writes: dict[Path, str]) -> tuple[list[str], int]:
+    """Errors the writes would bring into the tree, and how many errors it already has.
+
+    A copy of the tree with the writes applied is loaded (`load_atlas`); the tree is not touched.
+    Errors that the tree already has (another contributor's work in progress) are not this import's:
+    they are counted, not held against it.
+    """
     from generator.load import load_atlas
+
+    def key(problem: Any, root: Path) -> tuple[str, str, str]:
+        where = os.path.relpath(os.path.abspath(str(problem.location.file)), os.path.abspath(root))
+        return (where, problem.field, problem.message)
 
     with tempfile.TemporaryDirectory(prefix="atlas-census-") as tmp:
         staged = Path(tmp) / territories.name
@@ -890,8 +903,13 @@ def check_staged(territories: Path, writes: dict[Path, str]) -> list[str]:
             target.unlink(missing_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
         _, report = load_atlas(staged)
-        prefix = str(staged)
-        return [str(p).replace(prefix, str(territories)) for p in report.errors]
+        if not report.errors:
+            return [], 0
+        _, before = load_atlas(territories)
+        known = {key(p, territories) for p in before.errors}
+        new = [p for p in report.errors if key(p, staged) not in known]
+        shown = [p.text().replace(str(staged), str(territories)) for p in new]
+        return shown, len(before.errors)
 
 
 def run_census_import(args: argparse.Namespace) -> int:
@@ -902,7 +920,10 @@ def run_census_import(args: argparse.Namespace) -> int:
     dry_run = bool(args.dry_run)
     plan, writes = plan_import(Path(args.hubs), territories, args.data or DEFAULT_DATA,
                                communes=getattr(args, "communes", None))
-    errors = check_staged(territories, writes) if writes else []
+    errors, already = check_staged(territories, writes) if writes else ([], 0)
+    if already:
+        print(f"note: the tree already has {already} errors, not from this import (run `atlas validate`)",
+              file=sys.stderr)
     verb = "would " if dry_run or errors else ""
     for place, path, _ in plan.created:
         print(f"{path}: {verb}create ({place.name}, lines {', '.join(str(r.line) for r in place.rows)})")
