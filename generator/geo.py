@@ -131,6 +131,34 @@ def project_array(points: np.ndarray, lat0: float) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=None)
+def symbol_point(code: str) -> tuple[float, float]:
+    """(lat, lon) where a département's proportional circle goes: the centroid of its largest polygon,
+    or the point of a fine grid inside it that is nearest that centroid when a bent shape leaves it out."""
+    outline = layer("departements")[code]
+    ring = max((polygon[0] for polygon in outline.polygons), key=lambda r: abs(_ring_area(r)))
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    area = cross.sum() / 2
+    if area == 0:
+        return float(y.mean()), float(x.mean())
+    cx = float(((x[:-1] + x[1:]) * cross).sum() / (6 * area))
+    cy = float(((y[:-1] + y[1:]) * cross).sum() / (6 * area))
+    if outline.contains(cy, cx):
+        return round(cy, 4), round(cx, 4)
+    west, south, east, north = outline.bounds
+    grid = [(south + (north - south) * (j + 0.5) / 40, west + (east - west) * (i + 0.5) / 40)
+            for i in range(40) for j in range(40)]
+    inside = [p for p in grid if outline.contains(*p)] or [(cy, cx)]
+    lat, lon = min(inside, key=lambda p: ((p[0] - cy) ** 2 + (p[1] - cx) ** 2, p))
+    return round(lat, 4), round(lon, 4)
+
+
+def _ring_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float((x[:-1] * y[1:] - x[1:] * y[:-1]).sum() / 2)
+
+
 def departement_of_commune(code: str) -> str:
     """INSEE commune code -> département code (`25056` -> `25`, `97411` -> `974`, `2A004` -> `2A`)."""
     return code[:3] if code.startswith("97") else code[:2]

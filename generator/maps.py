@@ -7,10 +7,12 @@ listed in the alt text and the table, never placed at a made-up point.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any, Callable, Iterable
 
 import matplotlib
+from matplotlib import patheffects
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
@@ -19,10 +21,10 @@ from matplotlib.lines import Line2D
 
 from generator import formats, geo
 from generator.drawing import (
-    ATTRIBUTION, COARSE, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, new_figure, plural, shorten,
-    sort_key, svg_bytes,
+    ATTRIBUTION, COARSE, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, label_boxes, new_figure, plural,
+    shorten, sort_key, svg_bytes, wrap_label,
 )
-from generator.model import STATUS_LABELS, STATUSES, Atlas, Hub, Territory
+from generator.model import OLD_AFTER_YEARS, STATUS_LABELS, STATUSES, Atlas, Hub, Territory
 
 METRO: tuple[float, float, float, float] = (-5.3, 41.25, 9.7, 51.15)  # west, south, east, north
 CREDIT = f"Fonds de carte : {ATTRIBUTION}."
@@ -36,7 +38,19 @@ MAX_NAMED = 12  # beyond this many, an alt text counts the hubs instead of namin
 FAR = 1.0  # degrees around a territory's outline beyond which a hub is not drawn on its locator
 WIDE_VIEW = 3.5  # degrees of longitude: wider views (régions) use the simplified layers
 PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
-MARKERS = {"active": "o", "project": "s", "closed": "X"}
+TO_CHECK = "to-check"  # an open or planned status no source has seen for more than five years
+CATEGORIES = (*STATUSES, TO_CHECK)  # how a point is drawn: shape and colour
+MARKERS = {"active": "o", "project": "s", "closed": "X", TO_CHECK: "^"}
+COLOURS = {**STATUS_COLOURS, TO_CHECK: OKABE_ITO[1]}  # orange: none of the three statuses
+CATEGORY_LABELS = {**STATUS_LABELS, TO_CHECK: f"À vérifier (statut vu il y a plus de {OLD_AFTER_YEARS} ans)"}
+APPROXIMATE = "Position approximative (centre de la commune)"
+PRECISION_WORDS = {"address": "adresse", "commune": "centre de la commune"}
+HOLLOW_WIDTH = 1.3  # edge of a commune-precision marker: hollow, so that shape, not colour alone, tells it
+AGGREGATE_ABOVE = 150  # more hubs than this on France: counts per département instead of points
+REGION_AGGREGATE_ABOVE = 60  # same for a région's map
+LARGEST_SYMBOL = 34.0  # points: diameter of the circle of the largest count on the France map
+LOCAL_SYMBOL = 26.0  # the same on a région's locator
+CROWDED = 40  # more points than this on a locator: smaller markers
 
 
 def coordinate(value: float) -> str:
@@ -69,17 +83,43 @@ def _padded(bounds: tuple[float, float, float, float], ratio: float, minimum: fl
     return west - pad_x, south - pad_y, east + pad_x, north + pad_y
 
 
+def category(atlas: Atlas, hub: Hub) -> str:
+    """How a hub is drawn: its status, or "to-check" when that status is old (never shown as current)."""
+    return TO_CHECK if atlas.status_is_old(hub) else hub.status
+
+
+def status_words(atlas: Atlas, hub: Hub) -> str:
+    """The status as the tables beside the maps say it: `En activité`, `À vérifier (en activité en 2019)`."""
+    if atlas.status_is_old(hub):
+        return f"À vérifier ({hub.status_label.lower()} en {hub.status_year})"
+    return hub.status_label
+
+
+def precision_words(hub: Hub) -> str:
+    return PRECISION_WORDS.get(hub.precision or "address", "adresse") if hub.coordinates else NO_COORDINATES
+
+
 def _hub_rows(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     return tuple((atlas.hubs[h].name, atlas.territories[atlas.hubs[h].territory_id].name,
-                  atlas.hubs[h].status_label, *_coordinates(atlas.hubs[h].coordinates)) for h in hub_ids)
+                  status_words(atlas, atlas.hubs[h]), *_coordinates(atlas.hubs[h].coordinates),
+                  precision_words(atlas.hubs[h])) for h in hub_ids)
 
 
-HUB_HEADERS = ("Lieu", "Territoire", "Statut", "Latitude", "Longitude")
+HUB_HEADERS = ("Lieu", "Territoire", "Statut", "Latitude", "Longitude", "Précision")
 
 
-def _point(hub: Hub) -> dict[str, Any]:
+def _point(atlas: Atlas, hub: Hub) -> dict[str, Any]:
     lat, lon = hub.coordinates  # type: ignore[misc]
-    return {"lat": lat, "lon": lon, "status": hub.status, "label": hub.name}
+    return {"lat": lat, "lon": lon, "status": category(atlas, hub), "label": hub.name,
+            "approx": hub.precision == "commune"}
+
+
+def _approx_sentence(points: list[dict[str, Any]]) -> str:
+    approx = sum(1 for p in points if p.get("approx"))
+    if not approx:
+        return ""
+    return (f" {plural(approx, 'point', 'points')} en position approximative (centre de la commune), "
+            "en symbole creux.")
 
 
 def _unplaced_sentence(names: list[str]) -> str:
@@ -96,9 +136,14 @@ def _unplaced_sentence(names: list[str]) -> str:
 MARKED_LEVELS = ("epci", "commune", "pays")  # régions and départements are outlined already
 
 
-def france_spec(atlas: Atlas) -> Spec:
-    """Every hub with coordinates on France, and the main town of each smaller territory of the atlas;
-    overseas ones in their inset."""
+def france_spec(atlas: Atlas, aggregate: bool | None = None) -> Spec:
+    """The hubs of the atlas on France, overseas ones in their inset: each hub as a point while they are
+    few, counted per département (proportional circles) beyond AGGREGATE_ABOVE, where 1,500 points
+    would only make blots."""
+    if aggregate is None:
+        aggregate = sum(1 for h in atlas.hubs.values() if h.coordinates is not None) > AGGREGATE_ABOVE
+    if aggregate:
+        return france_counts_spec(atlas)
     placed, unplaced, off_map = [], [], []
     overseas = 0
     for hub in atlas.hubs.values():
@@ -110,7 +155,7 @@ def france_spec(atlas: Atlas) -> Spec:
             off_map.append(hub.name)
             continue
         overseas += view != "metro"
-        placed.append(_point(hub))
+        placed.append(_point(atlas, hub))
     towns = [t for t in atlas.territories.values()
              if t.level in MARKED_LEVELS and t.coordinates is not None and _view_of(*t.coordinates) is not None]
     counts = Counter(p["status"] for p in placed)
@@ -119,8 +164,9 @@ def france_spec(atlas: Atlas) -> Spec:
     if overseas:
         alt += f" (dont {formats.number(overseas)} outre-mer)"
     if placed:
-        alt += " : " + enumerate_fr([f"{STATUS_LABELS[s].lower()} {formats.number(counts[s])}" for s in STATUSES])
-    alt += "."
+        alt += " : " + enumerate_fr([f"{CATEGORY_LABELS[s].lower()} {formats.number(counts[s])}"
+                                     for s in CATEGORIES if counts[s] or s in STATUSES])
+    alt += "." + _approx_sentence(placed)
     if towns:
         alt += (f" {plural(len(towns), 'territoire', 'territoires')} de l'atlas (intercommunalités, communes, pays) "
                 f"{'marqué' if len(towns) < 2 else 'marqués'} d'un losange à leur chef-lieu.")
@@ -128,15 +174,119 @@ def france_spec(atlas: Atlas) -> Spec:
     if off_map:
         alt += f" Hors du cadre de la carte : {enumerate_fr(sorted(off_map, key=sort_key))}."
     alt += " " + CREDIT
-    rows = [(hub.name, f"Lieu d'innovation ({hub.status_label.lower()})", atlas.territories[hub.territory_id].name,
-             *(_coordinates(hub.coordinates))) for hub in atlas.hubs.values()]
+    rows = [(hub.name, f"Lieu d'innovation ({status_words(atlas, hub).lower()})",
+             atlas.territories[hub.territory_id].name, *(_coordinates(hub.coordinates)), precision_words(hub))
+            for hub in atlas.hubs.values()]
     rows += [(t.name, t.level_label, atlas.territories[t.parent_id].name if t.parent_id else "",
-              *(_coordinates(t.coordinates))) for t in towns]
+              *(_coordinates(t.coordinates)), "chef-lieu") for t in towns]
     return Spec(
         key="home/map", kind="france", title="Les lieux d'innovation de l'atlas en France",
-        alt=alt, table_headers=("Nom", "Nature", "Rattachement", "Latitude", "Longitude"), table_rows=tuple(rows),
+        alt=alt, table_headers=("Nom", "Nature", "Rattachement", "Latitude", "Longitude", "Précision"),
+        table_rows=tuple(rows),
         data={"points": placed,
               "towns": [{"lat": t.coordinates[0], "lon": t.coordinates[1]} for t in towns]},  # type: ignore[index]
+    )
+
+
+COUNT_HEADERS = ("Département", "Lieux (hors fermés)", "dont statut à vérifier",
+                 "dont position approximative", "dont sans coordonnées", "Lieux fermés")
+
+
+def departement_counts(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[dict[str, Counter[str]], list[str]]:
+    """Per département (INSEE code): hubs not closed ("open"), of which "to-check", "approx", "unplaced";
+    and "closed". A hub counts where its point is, else where its territory is; the names of those with
+    no known département come second."""
+    counts: dict[str, Counter[str]] = {}
+    unknown = []
+    for hub_id in hub_ids:
+        hub = atlas.hubs[hub_id]
+        dep = geo.departement_of_hub(atlas, hub)
+        if dep is None:
+            unknown.append(hub.name)
+            continue
+        tally = counts.setdefault(dep, Counter())
+        if hub.status == "closed":
+            tally["closed"] += 1
+            continue
+        tally["open"] += 1
+        tally["to-check"] += atlas.status_is_old(hub)
+        tally["approx"] += hub.coordinates is not None and hub.precision == "commune"
+        tally["unplaced"] += hub.coordinates is None
+    return counts, sorted(unknown, key=sort_key)
+
+
+def legend_values(largest: int) -> list[int]:
+    """Up to three round counts (1, 2, 5 × 10^k) for the legend of proportional circles, largest first."""
+    if largest < 1:
+        return []
+    nice = sorted({m * 10 ** k for k in range(7) for m in (1, 2, 5) if m * 10 ** k <= largest}, reverse=True)
+    top = nice[0]
+    out = [top]
+    for share in (4, 20):
+        below = [v for v in nice if v <= top / share]
+        if below and below[0] not in out:
+            out.append(below[0])
+    return out
+
+
+def _count_rows(counts: dict[str, Counter[str]]) -> tuple[tuple[str, ...], ...]:
+    deps = geo.layer("departements")
+    return tuple((f"{deps[code].name} ({code})", *(formats.number(counts[code][k]) for k in
+                                                    ("open", "to-check", "approx", "unplaced", "closed")))
+                 for code in sorted(counts, key=lambda c: (sort_key(deps[c].name), c)))
+
+
+def _symbols(counts: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+    """One circle per département with open hubs, at a point inside it, largest first (drawn first)."""
+    out = []
+    for code, tally in counts.items():
+        if tally["open"]:
+            lat, lon = geo.symbol_point(code)
+            out.append({"code": code, "lat": lat, "lon": lon, "count": tally["open"]})
+    return sorted(out, key=lambda c: (-c["count"], c["code"]))
+
+
+def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str]) -> str:
+    deps = geo.layer("departements")
+    symbols = _symbols(counts)
+    total = sum(c["count"] for c in symbols)
+    alt = (f"{plural(total, 'lieu', 'lieux')} (hors lieux fermés) dans "
+           f"{plural(len(symbols), 'département')}")
+    if symbols:
+        alt += " ; les plus nombreux : " + " ; ".join(f"{deps[c['code']].name} {formats.number(c['count'])}"
+                                                      for c in symbols[:10])
+        if len(symbols) > 10:
+            alt += f" ; et {plural(len(symbols) - 10, 'département')} de plus (voir le tableau)"
+    alt += "."
+    to_check = sum(t["to-check"] for t in counts.values())
+    approx = sum(t["approx"] for t in counts.values())
+    unplaced = sum(t["unplaced"] for t in counts.values())
+    closed = sum(t["closed"] for t in counts.values())
+    if to_check:
+        alt += f" Dont {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de {OLD_AFTER_YEARS} ans)."
+    if approx:
+        alt += f" {plural(approx, 'lieu', 'lieux')} en position approximative (centre de la commune)."
+    if unplaced:
+        alt += f" {plural(unplaced, 'lieu', 'lieux')} sans coordonnées, comptés dans le département de leur territoire."
+    if closed:
+        alt += f" {plural(closed, 'lieu fermé', 'lieux fermés')}, {'non compté' if closed < 2 else 'non comptés'}."
+    if unknown:
+        alt += f" Sans département connu : {enumerate_fr(unknown)}."
+    return alt
+
+
+def france_counts_spec(atlas: Atlas) -> Spec:
+    """Hubs (not closed) counted per département: circles whose area is the count, the count written in."""
+    counts, unknown = departement_counts(atlas, atlas.hubs)
+    symbols = _symbols(counts)
+    alt = ("Carte de France des lieux d'innovation de l'atlas comptés par département, en cercles "
+           "proportionnels au nombre de lieux, régions et départements tracés, départements d'outre-mer en "
+           "encarts : " + _counts_alt(counts, unknown) + " " + CREDIT)
+    largest = max((c["count"] for c in symbols), default=0)
+    return Spec(
+        key="home/map", kind="france-counts", title="Les lieux d'innovation de l'atlas par département",
+        alt=alt, table_headers=COUNT_HEADERS, table_rows=_count_rows(counts),
+        data={"symbols": symbols, "largest": largest, "legend": legend_values(largest)},
     )
 
 
@@ -223,12 +373,15 @@ def density_spec(atlas: Atlas) -> Spec:
 
 
 def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
-    """The territory's outline (or its département's) highlighted, its hubs as points."""
+    """The territory's outline (or its département's) highlighted, its hubs as points; a région with
+    many hubs shows them counted per département instead."""
     territory = atlas.territories[territory_id]
     located = geo.territory_outline(atlas, territory)
     hub_ids = atlas.hubs_within(territory_id)
     hubs = [atlas.hubs[h] for h in hub_ids]
-    points = [_point(h) for h in hubs if h.coordinates is not None]
+    points = [_point(atlas, h) for h in hubs if h.coordinates is not None]
+    if territory.level == "region" and located is not None and len(points) > REGION_AGGREGATE_ABOVE:
+        return _region_counts_spec(atlas, territory, located, hub_ids)
     centre = territory.coordinates
     if located is None and not points and centre is None:
         return None
@@ -254,9 +407,15 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
     if centre is not None:
         alt += f", son chef-lieu marqué d'une étoile ({position(*centre)})"
     alt += f" ; {plural(len(points), *PLACED)}"
-    if points:
+    if points and len(points) <= MAX_NAMED:
         alt += " : " + enumerate_fr(sorted((p["label"] for p in points), key=sort_key))
-    alt += "."
+    elif points:
+        alt += " (voir le tableau)"
+    alt += "." + _approx_sentence(points)
+    to_check = sum(1 for p in points if p["status"] == TO_CHECK)
+    if to_check:
+        alt += (f" {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de "
+                f"{OLD_AFTER_YEARS} ans), en triangle.")
     if far:
         alt += f" Hors du cadre de la carte : {enumerate_fr(far)}."
     alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None])
@@ -271,21 +430,39 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
     )
 
 
+def _region_counts_spec(atlas: Atlas, territory: Territory, located: geo.Located, hub_ids: Iterable[str]) -> Spec:
+    counts, unknown = departement_counts(atlas, hub_ids)
+    symbols = _symbols(counts)
+    largest = max((c["count"] for c in symbols), default=0)
+    alt = (f"Carte de localisation, {territory.name} : contour du territoire surligné, ses lieux d'innovation "
+           "comptés par département en cercles proportionnels au nombre de lieux : "
+           + _counts_alt(counts, unknown) + " " + CREDIT)
+    return Spec(
+        key=f"territory/{territory.id}/locator", kind="locator",
+        title=f"Localisation : {territory.name}, lieux par département", alt=alt,
+        table_headers=COUNT_HEADERS, table_rows=_count_rows(counts),
+        data={"outline": [located.layer, located.code], "points": [], "centre": None, "labels": False,
+              "symbols": symbols, "largest": largest, "legend": legend_values(largest)},
+    )
+
+
 def hub_locator_spec(atlas: Atlas, hub_id: str) -> Spec | None:
-    """Where one hub is: its département highlighted, the hub as a point."""
+    """Where one hub is: its département highlighted, the hub as a point (hollow at a commune's centre)."""
     hub = atlas.hubs[hub_id]
     if hub.coordinates is None:
         return None
     lat, lon = hub.coordinates
     dep = geo.departement_at(lat, lon)  # where the point is, even if its territory says otherwise
     alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {position(lat, lon)}"
+    if hub.precision == "commune":
+        alt += " (position approximative : centre de la commune, en symbole creux)"
     if dep is not None:
         alt += f", dans le département {geo.layer('departements')[dep].name} ({dep}), surligné"
     alt += ". " + CREDIT
     return Spec(
         key=f"hub/{hub_id}/locator", kind="locator", title=f"Localisation : {hub.name}", alt=alt,
         table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, [hub_id]),
-        data={"outline": ["departements", dep] if dep else None, "points": [_point(hub)], "centre": None,
+        data={"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
               "labels": True},
     )
 
@@ -404,18 +581,23 @@ def draw_base(ax: Any, bounds: tuple[float, float, float, float], detail: str,
 
 def draw_points(ax: Any, points: list[dict[str, Any]], lat0: float, size: float = 22,
                 labels: bool = False) -> None:
-    """Hubs as points, shaped and coloured by status (shape keeps them apart without colour)."""
+    """Hubs as points, shaped and coloured by status (shape keeps them apart without colour); a point at a
+    commune's centre is hollow (white inside, a thicker edge of its colour), one at its address filled."""
     all_xy: list[tuple[float, float]] = []
     names: list[str] = []
-    for status in STATUSES:
-        chosen = [p for p in points if p["status"] == status]
-        if not chosen:
-            continue
-        xy = [geo.project(p["lon"], p["lat"], lat0) for p in chosen]
-        ax.scatter([x for x, _ in xy], [y for _, y in xy], s=size, marker=MARKERS[status],
-                   facecolors=STATUS_COLOURS[status], edgecolors="white", linewidths=0.6, zorder=5)
-        all_xy += xy
-        names += [p["label"] for p in chosen]
+    for status in CATEGORIES:
+        for approx in (False, True):
+            chosen = [p for p in points if p["status"] == status and bool(p.get("approx")) == approx]
+            if not chosen:
+                continue
+            xy = [geo.project(p["lon"], p["lat"], lat0) for p in chosen]
+            colour = COLOURS[status]
+            dots = ax.scatter([x for x, _ in xy], [y for _, y in xy], s=size, marker=MARKERS[status],
+                              facecolors="white" if approx else colour, edgecolors=colour if approx else "white",
+                              linewidths=HOLLOW_WIDTH if approx else 0.6, zorder=5)
+            dots.set_gid(f"points-{status}-{'commune' if approx else 'address'}")
+            all_xy += xy
+            names += [p["label"] for p in chosen]
     if labels:
         _labels(ax, all_xy, names)
 
@@ -430,15 +612,98 @@ def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> None:
                     fontsize=6.5, color=INK, zorder=6)
 
 
+LEGEND_WRAP = 26  # characters per line of a legend entry in a narrow column
+
+
+def legend_handles(points: list[dict[str, Any]]) -> list[Any]:
+    """One entry per status drawn (filled shapes), and the hollow circle of commune-precision points."""
+    present = [s for s in CATEGORIES if any(p["status"] == s for p in points)]
+    handles: list[Any] = [Line2D([], [], linestyle="none", marker=MARKERS[s], markerfacecolor=COLOURS[s],
+                                 markeredgecolor="white", markersize=7, label=wrap_label(CATEGORY_LABELS[s],
+                                                                                        LEGEND_WRAP, 2))
+                          for s in present]
+    if any(p.get("approx") for p in points):
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=MUTED,
+                              markeredgewidth=HOLLOW_WIDTH, markersize=6.5,
+                              label=wrap_label(APPROXIMATE, LEGEND_WRAP, 2), gid="legend-approx"))
+    return handles
+
+
 def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01, extra: list[Any] | None = None) -> None:
-    present = [s for s in STATUSES if any(p["status"] == s for p in points)]
-    handles = [Line2D([], [], linestyle="none", marker=MARKERS[s], markerfacecolor=STATUS_COLOURS[s],
-                      markeredgecolor="white", markersize=7, label=STATUS_LABELS[s]) for s in present]
-    handles += extra or []
+    """The locators' legend: one column under the small France, left of the close view."""
+    handles = legend_handles(points) + (extra or [])
     if not handles:
         return
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y), ncols=len(handles), frameon=False,
-               fontsize=7.5)
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y), ncols=1, frameon=False,
+               fontsize=7, labelspacing=0.5, handlelength=1.2, borderaxespad=0.2)
+
+
+SYMBOL_COLOUR = "#0072B2"
+SYMBOL_EDGE = "#08306b"
+
+
+def _diameter(count: int, largest: int, biggest: float) -> float:
+    """Circle diameter in points: its area is proportional to the count."""
+    return biggest * math.sqrt(count / largest) if largest else 0.0
+
+
+def draw_symbols(ax: Any, symbols: list[dict[str, Any]], lat0: float, largest: int, biggest: float,
+                 fontsize: float = 6.5) -> list[Any]:
+    """Proportional circles, largest first so that smaller ones stay on top and visible, each with its count
+    inside (or just above when the circle is smaller than the figure). Returns the count labels."""
+    if not symbols:
+        return []
+    xy = [geo.project(c["lon"], c["lat"], lat0) for c in symbols]
+    sizes = [_diameter(c["count"], largest, biggest) ** 2 for c in symbols]
+    circles = ax.scatter([x for x, _ in xy], [y for _, y in xy], s=sizes, marker="o", facecolors=SYMBOL_COLOUR,
+                         edgecolors="white", linewidths=0.7, alpha=0.55, zorder=5)
+    circles.set_gid("symbols")
+    ax.scatter([x for x, _ in xy], [y for _, y in xy], s=sizes, marker="o", facecolors="none",
+               edgecolors=SYMBOL_EDGE, linewidths=0.5, zorder=5)
+    labels = []
+    for c, point in zip(symbols, xy):
+        radius = _diameter(c["count"], largest, biggest) / 2
+        inside = 2 * radius >= fontsize * 1.3
+        label = ax.annotate(formats.number(c["count"]), point, xytext=(0, 0 if inside else radius + 0.5),
+                            textcoords="offset points", ha="center", va="center" if inside else "bottom",
+                            fontsize=fontsize, fontweight="bold", color=INK, zorder=7,
+                            path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+        label.set_gid(f"count-{c['code']}")
+        labels.append(label)
+    return labels
+
+
+def keep_apart(fig: Any, labels: list[Any], axes: list[Any]) -> list[Any]:
+    """Remove, smallest counts last in line, each label that would cover a kept one or leave its axes;
+    what a reader cannot see written stays in the table. Returns the kept labels."""
+    boxes = label_boxes(fig, labels, pad=1.0)
+    frames = [ax.get_window_extent() for ax in axes]
+    kept: list[Any] = []
+    kept_boxes: list[Bbox] = []
+    for label, box in zip(labels, boxes):
+        frame = next((f for ax, f in zip(axes, frames) if ax is label.axes), None)
+        fits = frame is not None and frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 \
+            and box.y1 <= frame.y1
+        if fits and not any(box.overlaps(other) for other in kept_boxes):
+            kept.append(label)
+            kept_boxes.append(box)
+        else:
+            label.remove()
+    return kept
+
+
+def symbol_legend(where: Any, values: list[int], largest: int, biggest: float, horizontal: bool,
+                  **placement: Any) -> Any:
+    """Reference circles (round counts) sized as on the map."""
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=_diameter(v, largest, biggest),
+                      markerfacecolor=SYMBOL_COLOUR, markeredgecolor=SYMBOL_EDGE, alpha=0.55,
+                      label=formats.number(v) if horizontal else plural(v, "lieu", "lieux")) for v in values]
+    top = _diameter(values[0], largest, biggest) if values else 0
+    fontsize = 7.0
+    return where.legend(handles=handles, ncols=len(handles) if horizontal else 1, frameon=False,
+                        fontsize=fontsize, title="Lieux par département\n(hors lieux fermés)", title_fontsize=7,
+                        handleheight=max(1.0, top / fontsize), handlelength=max(1.5, top / fontsize),
+                        labelspacing=0.4, columnspacing=0.8, borderaxespad=0.2, **placement)
 
 
 CREDIT_FONTSIZE = 8.0
@@ -454,7 +719,8 @@ def _credit(fig: Any) -> Any:
 
 
 def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]], fills: dict[str, str] | None,
-            top: float) -> list[Any]:
+            top: float, symbols: list[dict[str, Any]] | None = None, largest: int = 0,
+            labels: list[Any] | None = None) -> list[Any]:
     axes = []
     width = 0.98 / len(geo.OVERSEAS)
     deps = geo.layer("departements-simple")
@@ -464,6 +730,9 @@ def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]],
         lat0 = draw_base(ax, bounds, "", fills=fills or {code: "none"}, regions=False)
         draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == code], lat0, size=10)
         draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == code], lat0, size=16)
+        if symbols:
+            drawn = draw_symbols(ax, [c for c in symbols if c["code"] == code], lat0, largest, LARGEST_SYMBOL)
+            (labels if labels is not None else []).extend(drawn)
         ax.set_title(deps[code].name, fontsize=7, pad=2)
         for spine in ax.spines.values():
             spine.set_edgecolor(OUTLINE)
@@ -473,16 +742,21 @@ def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]],
 
 
 def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None) -> Any:
-    """Metropolitan France above, the five overseas départements as insets below."""
+    """Metropolitan France above, the five overseas départements as insets below: points, or counts."""
     fig = new_figure(6.4, 7.2)
     ax = fig.add_axes((0.01, 0.25, 0.98, 0.74))
     lat0 = draw_base(ax, METRO, "-simple", fills=fills)
     ax.set_axis_off()
     points = data.get("points", [])
     towns = data.get("towns", [])
+    symbols = data.get("symbols", [])
     draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == "metro"], lat0)
     draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
-    _insets(fig, points, towns, fills, 0.24)
+    labels = draw_symbols(ax, [c for c in symbols if c["code"] not in geo.OVERSEAS], lat0,
+                          data.get("largest", 0), LARGEST_SYMBOL)
+    insets = _insets(fig, points, towns, fills, 0.24, symbols, data.get("largest", 0), labels)
+    if labels:
+        keep_apart(fig, labels, [ax, *insets])
     return fig, ax, lat0
 
 
@@ -494,13 +768,25 @@ def draw_towns(ax: Any, towns: list[dict[str, Any]], lat0: float, size: float = 
                    edgecolors=INK, linewidths=0.6, zorder=4)
 
 
-def draw_france_map(data: dict[str, Any]) -> bytes:
-    fig, _, _ = draw_france(data)
-    extra = [Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor=INK,
-                    markersize=5, label="chef-lieu d'un territoire de l'atlas")] if data["towns"] else []
-    _status_legend(fig, data["points"], y=0.955, extra=extra)
+def france_figure(data: dict[str, Any]) -> Any:
+    """The home map, points or counts, with its legend in the Atlantic (lower left, where no outline is drawn)."""
+    fig, ax, _ = draw_france(data)
+    if data.get("symbols"):
+        symbol_legend(ax, data["legend"], data["largest"], LARGEST_SYMBOL, horizontal=False, loc="lower left")
+    else:
+        extra = [Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor=INK,
+                        markersize=5, label=wrap_label("chef-lieu d'un territoire de l'atlas", LEGEND_WRAP, 2))
+                 ] if data.get("towns") else []
+        handles = legend_handles(data["points"]) + extra
+        if handles:
+            ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=7, labelspacing=0.5,
+                      handlelength=1.2, borderaxespad=0.2)
     _credit(fig)
-    return svg_bytes(fig)
+    return fig
+
+
+def draw_france_map(data: dict[str, Any]) -> bytes:
+    return svg_bytes(france_figure(data))
 
 
 def draw_density(data: dict[str, Any]) -> bytes:
@@ -548,7 +834,7 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
     centre_lat, centre_lon = (bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2
     in_metro = _view_of(centre_lat, centre_lon) == "metro"
     fig = new_figure(6.4, 3.6)
-    zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9) if in_metro else (0.02, 0.08, 0.96, 0.9))
+    zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9))  # the left column: the small France and the legend
     detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
     hidden = (data["outline"][0], data["outline"][1]) if outline is not None else None
     lat0 = draw_base(zoom, bounds, detail, clip=True, hidden=hidden)  # not what the highlight covers
@@ -558,12 +844,15 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
                                         edgecolors=HIGHLIGHT,
                                         linewidths=1.6, zorder=3)
         zoom.add_collection(highlight)
-    draw_points(zoom, points, lat0, size=30, labels=data["labels"])
+    draw_points(zoom, points, lat0, size=30 if len(points) <= CROWDED else 16, labels=data["labels"])
+    symbols = data.get("symbols", [])
+    if symbols:
+        keep_apart(fig, draw_symbols(zoom, symbols, lat0, data["largest"], LOCAL_SYMBOL), [zoom])
     if centre:
         x, y = geo.project(centre[1], centre[0], lat0)
         zoom.scatter([x], [y], marker="*", s=70, facecolors=INK, edgecolors="white", linewidths=0.5, zorder=4)
     if in_metro:
-        over = fig.add_axes((0.01, 0.12, 0.33, 0.84))
+        over = fig.add_axes((0.01, 0.36, 0.33, 0.62))
         over_lat0 = draw_base(over, METRO, "-overview", departements=False)
         over.collections[-1].set_gid(f"{COARSE}-regions")  # a 150 pt wide France: whole points suffice
         if outline is not None:
@@ -576,7 +865,11 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
         over.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=OKABE_ITO[4],
                                  linewidth=1.0, zorder=4))
         over.set_axis_off()
-    _status_legend(fig, points)
+    if symbols:
+        symbol_legend(fig, data["legend"], data["largest"], LOCAL_SYMBOL, horizontal=True, loc="lower left",
+                      bbox_to_anchor=(0.01, 0.02))
+    else:
+        _status_legend(fig, points)
     _credit(fig)
     return fig, zoom, lat0, highlight
 
@@ -589,6 +882,7 @@ def draw_locator(data: dict[str, Any]) -> bytes:
 
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "france": draw_france_map,
+    "france-counts": draw_france_map,
     "density": draw_density,
     "locator": draw_locator,
 }

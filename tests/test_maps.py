@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import re
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from generator import geo, maps
 from generator.drawing import ATTRIBUTION, compact_path, shared_styles, style
 from generator.pictures import picture_keys, picture_spec, render
 
+from generator.model import Hub
 from picture_atlas import BESANCON, make_atlas
 
 
@@ -71,7 +75,8 @@ def test_territory_locator_lists_its_hubs(atlas):
     spec = picture_spec(atlas, "territory/doubs/locator")
     assert sorted(p["label"] for p in spec.data["points"]) == ["Fablab de Besançon", "Lab $\\invalidcmd$ & $x^2$",
                                                               "Living Lab Santé"]
-    assert ("Ancien incubateur", "Doubs", "Fermé", "non renseignée", "non renseignée") in spec.table_rows
+    assert ("Ancien incubateur", "Doubs", "Fermé", "non renseignée", "non renseignée", "non renseignée") \
+        in spec.table_rows
     assert "Sans coordonnées, donc non placés : Ancien incubateur." in spec.alt
     assert ATTRIBUTION in spec.alt
     ornans = picture_spec(atlas, "territory/ornans/locator")
@@ -87,13 +92,14 @@ def test_a_hub_without_coordinates_is_listed_never_placed(atlas):
     assert len(france.data["points"]) == 5
     assert "Sans coordonnées, donc non placés : Ancien incubateur." in france.alt
     assert ("Ancien incubateur", "Lieu d'innovation (fermé)", "Doubs", "non renseignée",
-            "non renseignée") in france.table_rows
+            "non renseignée", "non renseignée") in france.table_rows
 
 
 def test_the_france_map_marks_the_main_towns_of_smaller_territories(atlas):
     france = picture_spec(atlas, "home/map")
     assert france.data["towns"] == [{"lat": 47.24, "lon": 6.02}]  # Grand Besançon; Ornans has no coordinates
-    assert ("Grand Besançon Métropole", "Intercommunalité (EPCI)", "Doubs", "47,24", "6,02") in france.table_rows
+    assert ("Grand Besançon Métropole", "Intercommunalité (EPCI)", "Doubs", "47,24", "6,02",
+            "chef-lieu") in france.table_rows
     assert "1\u00a0territoire de l'atlas (intercommunalités, communes, pays) marqué d'un losange" in france.alt
 
 
@@ -246,15 +252,18 @@ def test_the_ign_credit_is_legible_on_screen(atlas, key):
     assert size * shown_px / width >= 9  # px on screen, at the size the site shows the picture
 
 
+WIDEST = [{"status": s, "approx": a, "lat": 47.0, "lon": 2.0, "label": s} for s in maps.CATEGORIES
+          for a in (False, True)]  # every legend entry
+
+
 def test_the_credit_sits_in_a_band_of_its_own(atlas):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     with style():
-        figures = [maps.draw_france(picture_spec(atlas, "home/map").data)[0]]
-        figures += [maps.locator_figure(picture_spec(atlas, key).data)[0]
+        figures = [maps.france_figure({**picture_spec(atlas, "home/map").data, "points": WIDEST}),
+                   maps.france_figure(maps.france_spec(atlas, aggregate=True).data)]
+        figures += [maps.locator_figure({**picture_spec(atlas, key).data, "points": WIDEST})[0]
                     for key in ("territory/gbm/locator", "hub/run-lab/locator")]
         for fig in figures:
-            if not fig.legends:
-                maps._status_legend(fig, [{"status": s} for s in ("active", "project", "closed")])  # widest legend
             credits = [text for text in fig.texts if text.get_gid() == "credit"] or [maps._credit(fig)]
             assert len(credits) == 1
             credit = credits[0]
@@ -263,5 +272,191 @@ def test_the_credit_sits_in_a_band_of_its_own(atlas):
             box = credit.get_window_extent(renderer)
             assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 and box.y0 >= 0
             others = [ax.get_window_extent(renderer) for ax in fig.axes]
-            others += [legend.get_window_extent(renderer) for legend in fig.legends]
+            others += [legend.get_window_extent(renderer) for legend in _legends(fig)]
             assert not [other for other in others if other.overlaps(box)]
+
+
+def _legends(fig):
+    return [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+
+
+# --- commune-precision points --------------------------------------------------------------------
+
+
+def _drawn_points(fig):
+    """Every point collection of a figure by its gid (points-<status>-<address|commune>)."""
+    return {c.get_gid(): c for ax in fig.axes for c in ax.collections if (c.get_gid() or "").startswith("points-")}
+
+
+def test_commune_precision_points_are_hollow_with_their_legend_entry():
+    from matplotlib.colors import to_rgba
+    moved = make_atlas(living={"precision": "commune"}, fablab={"precision": "address"})
+    for key in ("territory/gbm/locator", "hub/living/locator"):
+        spec = picture_spec(moved, key)
+        with style():
+            fig = maps.locator_figure(spec.data)[0]
+        drawn = _drawn_points(fig)
+        hollow = drawn["points-active-commune"]
+        assert len(hollow.get_offsets()) == 1
+        assert tuple(hollow.get_facecolor()[0]) == to_rgba("white")
+        assert tuple(hollow.get_edgecolor()[0]) == to_rgba(maps.COLOURS["active"])
+        assert hollow.get_linewidths()[0] == maps.HOLLOW_WIDTH
+        if key.startswith("territory"):
+            filled = drawn["points-active-address"]  # the Fablab, at its address
+            assert tuple(filled.get_facecolor()[0]) == to_rgba(maps.COLOURS["active"])
+        entries = [t.get_text().replace("\n", " ") for legend in _legends(fig) for t in legend.get_texts()]
+        assert maps.APPROXIMATE in entries
+        assert "position approximative : centre de la commune" in spec.alt or "position approximative (centre de" \
+            in spec.alt
+    rows = {row[0]: row for row in picture_spec(moved, "territory/gbm/locator").table_rows}
+    assert rows["Living Lab Santé"][-1] == "centre de la commune" and rows["Fablab de Besançon"][-1] == "adresse"
+    assert picture_spec(moved, "territory/gbm/locator").table_headers[-1] == "Précision"
+    # and without any: no such entry, nothing hollow
+    with style():
+        plain = maps.locator_figure(picture_spec(make_atlas(), "territory/gbm/locator").data)[0]
+    assert not [g for g in _drawn_points(plain) if g.endswith("-commune")]
+    assert maps.APPROXIMATE not in [t.get_text().replace("\n", " ") for lg in _legends(plain) for t in lg.get_texts()]
+
+
+def test_the_fixture_atlas_draws_its_commune_precision_hub_hollow(fixture_atlas):
+    hub = fixture_atlas.hubs["living-lab-sante"]
+    assert hub.precision == "commune"
+    france = picture_spec(fixture_atlas, "home/map")
+    (point,) = [p for p in france.data["points"] if p["label"] == hub.name]
+    assert point["approx"] is True
+    assert "en position approximative (centre de la commune), en symbole creux" in france.alt
+    svg = render(france.kind, france.data)
+    assert b'id="points-active-commune"' in svg or b'id="points-to-check-commune"' in svg
+    locator = picture_spec(fixture_atlas, "hub/living-lab-sante/locator")
+    assert "position approximative : centre de la commune" in locator.alt
+
+
+def test_the_hub_page_says_its_position_is_approximate(fixture_atlas):
+    from generator.pages import Pages, SiteOptions
+    pages = Pages(fixture_atlas, SiteOptions())
+    text = pages.hub_page(fixture_atlas.hubs["living-lab-sante"]).data.decode()
+    sentence = "position approximative : centre de la commune"
+    assert sentence in text
+    # where its map goes (no pictures drawn here), before the table of fields
+    assert text.index(".atlas-breadcrumb") < text.index(sentence) < text.index("| Champ | Valeur |")
+    others = [h for h in fixture_atlas.hubs.values() if h.coordinates and h.precision != "commune"]
+    assert others
+    for hub in others:
+        assert sentence not in pages.hub_page(hub).data.decode()
+
+
+def test_an_old_status_is_drawn_as_to_check_never_as_active():
+    from generator.model import Fact
+    atlas = make_atlas(**{"jura-lab": {"status_fact": Fact(value="active", year=2019)}})
+    spec = picture_spec(atlas, "territory/jura/locator")
+    (point,) = spec.data["points"]
+    assert point["status"] == maps.TO_CHECK
+    assert spec.table_rows[0][2] == "À vérifier (en activité en 2019)"
+
+
+# --- national density ----------------------------------------------------------------------------
+
+DECOUPAGE = Path(__file__).resolve().parent.parent / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+
+
+def national_atlas():
+    """The test atlas plus 2 to 5 hubs at the prefecture's main town of every département (from the COG and
+    communes-centres.csv), some closed and some without coordinates: more than a France map can show as points."""
+    from dataclasses import replace
+    from generator.model import build_atlas
+    from picture_atlas import AS_OF, DAY, hubs, territories, vocabulary
+
+    with (geo.GEODATA / "communes-centres.csv").open(encoding="utf-8", newline="") as handle:
+        centres = {row["code"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(handle)}
+    deps = json.loads((DECOUPAGE / "departements.json").read_text(encoding="utf-8"))
+    all_hubs = hubs()
+    expected: Counter = Counter()
+    closed_ones: Counter = Counter({"25": 1})  # the test atlas's closed incubator
+    for h in all_hubs.values():  # the test atlas's own, by where their territory is
+        if h.status != "closed":
+            expected[{"jura": "39", "reunion": "974"}.get(h.territory_id, "25")] += 1
+    for i, dep in enumerate(d for d in deps if d["zone"] in ("metro", "drom")):
+        for k in range(2 + i % 4):
+            hid = f"n-{dep['code']}-{k}"
+            closed = k == 3
+            all_hubs[hid] = Hub(id=hid, territory_id="doubs", name=f"Lieu {dep['code']} {k}", types=("coworking",),
+                                status="closed" if closed else "active", updated=DAY, path=f"h/{hid}.yml",
+                                coordinates=centres[dep["chefLieu"]], precision="commune" if k == 1 else "address",
+                                commune=dep["chefLieu"])
+            expected[dep["code"]] += not closed
+            closed_ones[dep["code"]] += closed
+    all_hubs["nowhere"] = replace(all_hubs["fablab"], id="nowhere", name="Sans point", coordinates=None)
+    expected["25"] += 1  # no coordinates: counted where its territory is (Grand Besançon, Doubs)
+    return build_atlas(territories(), all_hubs, vocabulary(), {}, AS_OF), expected, closed_ones
+
+
+def test_the_national_map_counts_hubs_per_departement():
+    atlas, expected, closed_ones = national_atlas()
+    spec = picture_spec(atlas, "home/map")
+    assert spec.kind == "france-counts"  # more than AGGREGATE_ABOVE hubs placed: counted, not dotted
+    assert sum(1 for h in atlas.hubs.values() if h.coordinates) > maps.AGGREGATE_ABOVE
+    counts = {s["code"]: s["count"] for s in spec.data["symbols"]}
+    assert counts == dict(expected)
+    rows = {row[0]: row for row in spec.table_rows}
+    deps = geo.layer("departements")
+    for code, count in expected.items():
+        assert rows[f"{deps[code].name} ({code})"][1] == str(count)
+    assert spec.table_headers == maps.COUNT_HEADERS
+    assert rows["Ain (01)"][3] == "1"  # its k = 1 hub is at the commune's centre
+    assert rows["Doubs (25)"][4] == "1"  # "Sans point"
+    for code, closed in closed_ones.items():  # closed ones: in the table, not in the circles
+        assert rows[f"{deps[code].name} ({code})"][5] == str(closed)
+    assert len(spec.data["symbols"]) == 101
+    sizes = [s["count"] for s in spec.data["symbols"]]
+    assert sizes == sorted(sizes, reverse=True)  # big circles drawn first, small ones on top
+
+
+def test_the_national_map_writes_its_counts_without_overlap():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from generator.drawing import label_boxes
+    atlas, expected, _ = national_atlas()
+    spec = picture_spec(atlas, "home/map")
+    with style():
+        fig = maps.france_figure(spec.data)
+        FigureCanvasAgg(fig).draw()
+        labels = [t for ax in fig.axes for t in ax.texts if (t.get_gid() or "").startswith("count-")]
+        assert len(labels) > 60  # most départements have their count written
+        for label in labels:
+            assert label.get_text() == str(expected[label.get_gid()[len("count-"):]])
+        boxes = label_boxes(fig, labels)
+        for i, box in enumerate(boxes):
+            frame = labels[i].axes.get_window_extent()
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
+        legend = fig.axes[0].get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == [maps.plural(v, "lieu", "lieux") for v in
+                                                              maps.legend_values(max(expected.values()))]
+
+
+def test_a_crowded_region_is_counted_per_departement_and_a_departement_keeps_its_points():
+    atlas, expected, _ = national_atlas()
+    many = {**{h.id: h for h in atlas.hubs.values()}}
+    from dataclasses import replace
+    from generator.model import build_atlas
+    from picture_atlas import AS_OF, territories, vocabulary
+    # 70 more hubs in the Doubs, at Besançon: the région's map counts, the Doubs's map shows points
+    for i in range(70):
+        many[f"b{i}"] = replace(atlas.hubs["fablab"], id=f"b{i}", name=f"B {i}", partners=())
+    dense = build_atlas(territories(), many, vocabulary(), {}, AS_OF)
+    region = picture_spec(dense, "territory/bfc/locator")
+    assert region.data["symbols"] and not region.data["points"]
+    assert {s["code"]: s["count"] for s in region.data["symbols"]}["25"] == sum(
+        1 for h in dense.hubs_within("bfc") if dense.hubs[h].status != "closed"
+        and geo.departement_at(*(dense.hubs[h].coordinates or (47.24, 6.02))) == "25")
+    assert region.table_headers == maps.COUNT_HEADERS
+    doubs = picture_spec(dense, "territory/doubs/locator")
+    assert len(doubs.data["points"]) > maps.REGION_AGGREGATE_ABOVE and "symbols" not in doubs.data
+    with style():
+        maps.locator_figure(region.data)  # draws
+
+
+def test_legend_values():
+    assert maps.legend_values(0) == []
+    assert maps.legend_values(1) == [1]
+    assert maps.legend_values(214) == [200, 50, 10]
+    assert maps.legend_values(41) == [20, 5, 1]
