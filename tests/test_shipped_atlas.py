@@ -53,7 +53,8 @@ def test_official_identity_of_the_whole_country(atlas: Atlas) -> None:
     for t in atlas.by_level("departement"):
         assert t.parent_id and atlas.territories[t.parent_id].level == "region", t.id
     for t in atlas.territories.values():
-        if (t.level, t.code) in AGED_CENSUS:
+        mayotte = t.level == "epci" and t.parent_id and atlas.territories[t.parent_id].code == "976"
+        if (t.level, t.code) in AGED_CENSUS or mayotte:
             assert t.population is None, t.id
         elif t.level in ("region", "departement", "epci"):
             assert t.code and t.population and t.population.year and t.population.source, t.id
@@ -129,14 +130,37 @@ def test_ratings_are_in_range_and_explained(atlas: Atlas) -> None:
 
 
 def test_real_hubs(atlas: Atlas) -> None:
-    assert len(atlas.hubs) >= 40
+    """Curated hubs (with sources of their own) are described; every hub's status is dated and sourced;
+    the places of the 2019 census say so, with its year."""
+    curated = [h for h in atlas.hubs.values() if h.sources]
+    assert len(curated) >= 40
+    assert len(atlas.hubs) >= 1500
     assert len(atlas.hubs_by_territory) >= 12
     used = {ty for h in atlas.hubs.values() for ty in h.types}
     assert set(atlas.vocabulary.hub_types) <= used, set(atlas.vocabulary.hub_types) - used
-    for h in atlas.hubs.values():
-        assert h.sources, h.id
+    for h in curated:
         assert all(s.url and s.url.startswith(("http://", "https://")) for s in h.sources.values()), h.id
         assert h.description, h.id
+    for h in atlas.hubs.values():
+        assert h.status_fact is not None and h.status_fact.source is not None, h.id
+        if not h.sources:
+            assert h.status_fact.source.id == "mission-coworking-2019" and h.status_fact.year == 2019, h.id
+
+
+def test_hubs_on_the_map(atlas: Atlas) -> None:
+    """At least 97 % of hubs have coordinates (commune precision allowed), each sourced."""
+    placed = [h for h in atlas.hubs.values() if h.coordinates is not None]
+    assert len(placed) >= 0.97 * len(atlas.hubs), (len(placed), len(atlas.hubs))
+    assert all(h.coordinates_fact is not None and h.coordinates_fact.source for h in placed)
+    assert {h.precision for h in placed} == {"address", "commune"}
+
+
+def test_no_old_status_presented_as_current(atlas: Atlas) -> None:
+    """A census place (2019) is never current: more than five years before the build date, its status is
+    "to be checked"."""
+    census = [h for h in atlas.hubs.values() if h.status_fact and h.status_fact.year == 2019
+              and h.status != "closed"]
+    assert census and all(atlas.status_is_old(h) for h in census)
 
 
 def test_partnerships_are_explained(atlas: Atlas) -> None:
