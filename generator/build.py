@@ -4,11 +4,18 @@ One linear sequence: load and validate the sheets -> draw the pictures -> make e
 memory -> write the ones that changed into the docs folder -> (PDFs) -> run the site engine into a
 sibling temporary folder -> replace the site folder only if the engine succeeded. A failed build
 leaves the previous site as it was.
+
+Faults (generator.faults): the build holds a lock on the site and docs folders (a second build
+stops at once and names the first one's process), removes the leftovers of an earlier build that
+was killed, turns a full or read-only disk into one message naming the folder, and stops cleanly
+on SIGTERM or Ctrl+C (workers and engine stopped, temporaries removed, the previous site kept).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import shutil
 import subprocess
@@ -23,6 +30,9 @@ from typing import Any, Callable
 import yaml
 
 from generator.errors import AtlasError, InvalidAtlas
+from generator.faults import (
+    FolderLock, child_options, folder_of, fs_error, interruptible, remove_leftovers, temporary_name, writing,
+)
 from generator.model import Atlas
 from generator.outputs import WriteStats, write_tree
 from generator.site import (
@@ -101,11 +111,17 @@ def _existing_nav(items: Any, docs_dir: Path) -> Any:
 
 
 def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path, as_of: date,
-               quiet: bool = False) -> None:
-    """Build `docs_dir` into `site_dir` (which must not exist yet) with MkDocs or Zensical, strictly."""
+               quiet: bool = False, work_dir: Path | None = None) -> None:
+    """Build `docs_dir` into `site_dir` (which must not exist yet) with MkDocs or Zensical, strictly.
+
+    The engine's configuration goes into `work_dir` (the build's own temporary folder beside the
+    site, removed with it) rather than the shared temporary directory, where a killed build would
+    leave it for good.
+    """
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
     if engine == "mkdocs":
-        with tempfile.TemporaryDirectory(prefix="atlas-engine-") as tmp:
+        with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
+              else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
             config_path = Path(tmp) / "mkdocs.yml"
             _write_config(config_path, engine_config(config, docs_dir, site_dir))
             # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
@@ -119,7 +135,7 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
         # Zensical wants the docs and site folders inside the folder of its configuration file: the
         # configuration goes beside the docs folder and the site is built there, then moved aside.
         project = docs_dir.resolve().parent
-        with tempfile.TemporaryDirectory(prefix=".atlas-zensical-", dir=project) as tmp:
+        with tempfile.TemporaryDirectory(prefix=temporary_name(docs_dir, "zensical"), dir=project) as tmp:
             local_site = Path(tmp) / "site"
             derived = engine_config(config, docs_dir, local_site)
             derived["docs_dir"] = os.path.relpath(docs_dir.resolve(), project)
@@ -143,9 +159,15 @@ def _write_config(path: Path, config: dict[str, Any]) -> None:
 def _run(engine: str, command: list[str], env: dict[str, str], site_dir: Path, quiet: bool,
          cwd: Path = ROOT) -> None:
     _say(f"site: {engine} build…", quiet)
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    # the engine dies with this process (even killed); on Ctrl+C or SIGTERM, run() kills it
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, **child_options())
     if result.returncode != 0 or not (site_dir / "index.html").is_file():
-        log = "\n".join(line for line in (result.stdout + result.stderr).splitlines()
+        output = result.stdout + result.stderr
+        for code, words in ((errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system"),
+                            (errno.EACCES, "Permission denied"), (errno.EDQUOT, "Disk quota exceeded")):
+            if words in output:  # the engine's own traceback says why: say it as the build would
+                raise fs_error(OSError(code, words), site_dir.parent, f"the {engine} build into")
+        log = "\n".join(line for line in output.splitlines()
                         if "WARNING" in line or "ERROR" in line or "Error" in line)
         raise AtlasError(
             f"the {engine} build failed (exit {result.returncode}); the previous site is unchanged.\n"
@@ -188,16 +210,24 @@ def check_output_folders(territories: Path, content_dir: Path, config_file: Path
                          "each build replaces that folder, so choose a new or empty folder")
 
 
-def swap_in(new_site: Path, site_dir: Path) -> None:
-    """Replace `site_dir` by `new_site` (a sibling folder), keeping the old one until the last moment."""
-    old = site_dir.with_name(site_dir.name + ".atlas-old")
-    if old.exists():
-        shutil.rmtree(old)
+def swap_in(new_site: Path, site_dir: Path, aside: Path | None = None) -> None:
+    """Replace `site_dir` by `new_site`, keeping the old one until the last moment.
+
+    The old site goes into `aside` (this build's own temporary folder beside the site, removed
+    afterwards), so two builds never share a name, and a build killed right here leaves the old
+    site where the next build finds and removes it.
+    """
+    aside = aside if aside is not None else new_site.parent
+    old = aside / "old"
     if site_dir.exists():
         os.replace(site_dir, old)
-    os.replace(new_site, site_dir)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.replace(new_site, site_dir)
+    except BaseException:
+        if old.exists() and not site_dir.exists():
+            os.replace(old, site_dir)  # put the previous site back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdocs",
@@ -205,14 +235,16 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
     """Run the engine aside and swap the result into `site_dir` only on success."""
     config = config if config is not None else read_site_config()
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    aside = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    with writing(site_dir.parent, "the new site beside"):
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        aside = Path(tempfile.mkdtemp(prefix=temporary_name(site_dir, "building"), dir=site_dir.parent))
     target = aside / "site"
     try:
-        run_engine(engine, config, docs_dir, target, atlas.as_of, quiet)
-        (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
-                                          encoding="utf-8")
-        swap_in(target, site_dir)
+        with writing(site_dir.parent, "the new site beside"):
+            run_engine(engine, config, docs_dir, target, atlas.as_of, quiet, work_dir=aside)
+            (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
+                                              encoding="utf-8")
+            swap_in(target, site_dir, aside)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
 
@@ -224,7 +256,7 @@ def _make_pdfs(atlas: Atlas, docs_dir: Path, args: argparse.Namespace, pictures:
     _say("PDF reports…", quiet)
     return write_reports(atlas, docs_dir / PDF_DIR, territory_ids=None, whole_atlas=True,
                          variant=getattr(args, "pdf_variant", None), jobs=getattr(args, "jobs", None),
-                         pictures=pictures)
+                         pictures=pictures, scratch=docs_dir)  # beside the docs folder, which is locked
 
 
 def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[frozenset[str], str | None]:
@@ -279,11 +311,35 @@ def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
     return removed
 
 
+CACHE_DIR = Path(".cache/pictures")
+
+
 def run_build(args: argparse.Namespace) -> int:
-    """`atlas build`: see the module docstring. Returns 0, or raises AtlasError with the reason."""
+    """`atlas build`: see the module docstring. Returns 0, or raises AtlasError with the reason.
+
+    One build at a time per folder: a second build on the same site or docs folder stops at once
+    with the first one's process id (it does not wait: a build can take minutes, and a CI job
+    should fail loudly rather than hang).
+    """
+    docs_dir: Path = args.docs_dir
+    site_dir: Path = args.site_dir
+    folders = {"the site folder": site_dir, "the docs folder": docs_dir, "the picture cache": CACHE_DIR}
+    quiet = bool(getattr(args, "quiet", False))
+    locks: list[FolderLock] = []
+    with interruptible("the build"):
+        try:
+            return _build(args, locks, quiet)
+        except OSError as error:
+            folder, label = folder_of(error, folders)
+            raise fs_error(error, folder, label) from None
+        finally:
+            for lock in reversed(locks):
+                lock.release()
+
+
+def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> int:
     from generator.load import load_valid_atlas
 
-    quiet = bool(getattr(args, "quiet", False))
     started = time.perf_counter()
     territories: Path = args.territories
     if not territories.is_dir():
@@ -294,6 +350,10 @@ def run_build(args: argparse.Namespace) -> int:
     config_file = getattr(args, "config", None) or CONFIG_FILE
     config = read_site_config(config_file)
     check_output_folders(territories, content_dir, config_file, docs_dir, site_dir)
+    no_site = bool(getattr(args, "no_site", False))
+    for folder in ([] if no_site else [site_dir]) + [docs_dir]:
+        locks.append(FolderLock(folder).acquire())
+        remove_leftovers(folder, lambda message: _say(message, quiet), inside=folder == docs_dir)
 
     _say("validating the sheets…", quiet)
     try:
@@ -304,7 +364,7 @@ def run_build(args: argparse.Namespace) -> int:
     _say(f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs", quiet)
 
     _say("charts and maps…", quiet)
-    pictures = draw_site_pictures(atlas, Path(".cache/pictures"), getattr(args, "jobs", None), not quiet)
+    pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet)
 
     if getattr(args, "pdf", False):
         _make_pdfs(atlas, docs_dir, args, pictures, quiet)
@@ -312,12 +372,14 @@ def run_build(args: argparse.Namespace) -> int:
     stale_pdfs = prune_pdfs(atlas, docs_dir)
 
     _say("pages…", quiet)
-    stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf, quiet)
+    with writing(docs_dir, "the docs folder"):
+        stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
+                              quiet)
     stats.removed.extend(stale_pdfs)
     _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
          f"{len(stats.removed)} removed", quiet)
 
-    if getattr(args, "no_site", False):
+    if no_site:
         _say(f"done in {time.perf_counter() - started:.1f} s (no site: --no-site)", quiet)
         return 0
     build_site(atlas, docs_dir, site_dir, getattr(args, "engine", "mkdocs"), config, quiet)

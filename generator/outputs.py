@@ -9,6 +9,7 @@ are no longer produced.
 from __future__ import annotations
 
 import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,7 @@ from typing import Iterable
 from generator.errors import AtlasError
 
 MANIFEST = ".atlas-generated"
+TMP_SUFFIX = ".atlas-tmp"  # generator.faults removes these when a killed build left them
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,7 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
                 stats.unchanged.append(out.path)
                 continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".atlas-tmp")
-        tmp.write_bytes(out.data)
-        os.replace(tmp, target)
+        write_atomic(target, out.data)
         stats.written.append(out.path)
     manifest = root / MANIFEST
     current = sorted(out.path for out in items)
@@ -125,8 +125,23 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
                 _remove_empty_parents(stale.parent, root)
     text = "\n".join(current) + "\n"
     if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
-        manifest.write_text(text, encoding="utf-8")
+        write_atomic(manifest, text.encode("utf-8"))
     return stats
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `target` through a temporary file of its own beside it (`.<name>.<random>.atlas-tmp`):
+    two writers never share a temporary name, and a failure (a full disk) leaves no partial file.
+    A build killed meanwhile leaves the temporary, which the next build removes
+    (generator.faults.remove_leftovers)."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=TMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

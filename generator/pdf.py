@@ -19,7 +19,7 @@ import pickle
 import shutil
 import sys
 import tempfile
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from generator import formats
 from generator.errors import AtlasError
+from generator.faults import FolderLock, remove_leftovers, temporary_name, worker_pool, workers_for_memory, writing
 from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Territory
 from generator.pdf_report import (
     Citations,
@@ -44,6 +45,7 @@ from generator.text import render_markdown, safe_url
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme" / "pdf"
 DEFAULT_VARIANT = "pdf/ua-1"
 ATLAS_FILE = "atlas.pdf"
+WORKER_MEMORY = 1 << 30  # the peak a report may reach (issue 12: under 1 GiB); sizes the worker count
 
 # (CSS family, weight, style, file in matplotlib's mpl-data/fonts/ttf). DejaVu: Bitstream Vera
 # licence plus public-domain changes; the licence file is copied beside the fonts.
@@ -383,11 +385,11 @@ def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
+    from generator.outputs import write_atomic  # a temporary of its own, removed if the write fails
+
     if path.is_file() and path.read_bytes() == data:
         return  # unchanged: keep its timestamp
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomic(path, data)
 
 
 def _output_path(out_dir: Path, name: str) -> Path:
@@ -409,11 +411,8 @@ def _rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], varian
         finally:
             _WORKER = previous
         return
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_init_worker,
-        initargs=(dump_atlas(atlas), str(build_dir), refs, variant),
-    ) as pool:
+    # workers die with this process, and are stopped at once on an error or a signal
+    with worker_pool(workers, _init_worker, (dump_atlas(atlas), str(build_dir), refs, variant)) as pool:
         pending: set[Future] = {pool.submit(_work, task) for task in tasks}  # the atlas, the longest, first
         try:
             while pending:
@@ -433,12 +432,16 @@ def write_reports(
     variant: str | None = None,
     jobs: int | None = None,
     pictures: Mapping[str, Any] | None = None,
+    scratch: Path | None = None,
 ) -> list[Path]:
     """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked,
     `<out_dir>/atlas.pdf`; return the paths in that order. Used by `atlas pdf` and `atlas build --pdf`.
 
     Work is spread over `jobs` processes (default: all cores); progress goes to stderr.
     `pictures` are generator.pictures' Picture objects by key; None draws them here.
+    The scratch folder (fonts, pictures, WeasyPrint's temporaries) is made beside `scratch` (a
+    folder whose lock the caller holds; default `out_dir`), named after it so that the next run
+    can remove it if this one is killed.
     """
     variant = check_variant(variant)
     ids = list(atlas.territories) if territory_ids is None else check_territory_ids(atlas, territory_ids)
@@ -459,16 +462,24 @@ def write_reports(
     if pictures is None:
         pictures = draw_report_pictures(atlas, used, jobs)
     pictures = {key: picture for key, picture in pictures.items() if key in set(used)}
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    # each worker may peak near WORKER_MEMORY: no more of them than the free memory holds
+    workers = workers_for_memory(max(1, min(jobs or os.cpu_count() or 1, len(tasks))), WORKER_MEMORY)
     results: dict[str, Path] = {}
-    with tempfile.TemporaryDirectory(prefix="atlas-pdf-") as tmp:
+    beside = Path(scratch if scratch is not None else out_dir).absolute()
+    with writing(beside.parent, "the PDF scratch folder beside"):
+        tmp = tempfile.mkdtemp(prefix=temporary_name(beside, "pdf"), dir=beside.parent)
+    try:
         build_dir = Path(tmp)
-        refs = prepare_build_folder(build_dir, pictures)
+        with writing(build_dir, "the PDF scratch folder"):
+            refs = prepare_build_folder(build_dir, pictures)
         with _Progress(len(tasks)) as advance:
             for name, data in _rendered(atlas, build_dir, refs, variant, tasks, workers):
-                _write_if_changed(_output_path(out_dir, name), data)
+                with writing(out_dir, "the PDF folder"):
+                    _write_if_changed(_output_path(out_dir, name), data)
                 results[name] = out_dir / name
                 advance(name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     order = [f"{t}.pdf" for t in ids] + ([ATLAS_FILE] if whole_atlas else [])
     return [results[name] for name in order]
 
@@ -520,7 +531,14 @@ def run_pdf(args: argparse.Namespace) -> int:
         ids = []
     else:
         ids = None
-    paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs)
+    from generator.faults import interruptible
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with interruptible("the PDF reports"), FolderLock(Path(args.out)).acquire() as _lock:
+        remove_leftovers(Path(args.out), say, inside=True)
+        paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs)
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} PDF written to {args.out} ({size / 1e6:.1f} MB, {variant})", file=sys.stderr)
     return 0

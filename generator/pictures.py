@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,7 @@ import networkx
 from generator import charts, geo, maps
 from generator.drawing import Spec, style
 from generator.errors import AtlasError
+from generator.faults import pid_alive, worker_pool, writing
 from generator.model import Atlas
 
 CODE_FILES = ("drawing.py", "charts.py", "maps.py", "geo.py", "pictures.py", "formats.py")  # axis labels
@@ -111,7 +112,8 @@ def _render_job(job: tuple[str, str, dict[str, Any]]) -> tuple[str, bytes]:
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    # the pid in the name tells a later build whether the writer is still alive (remove_stale_files)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -119,6 +121,26 @@ def _write_atomic(path: Path, content: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_files(cache_dir: Path) -> int:
+    """Remove the half-written cache files of builds that were killed (their writer is dead).
+
+    The cache is shared by every build of the checkout, so it has no lock: a file is stale when
+    the process named in it is gone, or, for the names of older versions, after an hour.
+    """
+    removed = 0
+    for path in cache_dir.glob(".tmp-*"):
+        pid_text = path.name.split("-")[1] if path.name.count("-") >= 2 else ""
+        try:
+            stale = (not pid_alive(int(pid_text))) if pid_text.isdigit() else \
+                time.time() - path.stat().st_mtime > 3600
+            if stale:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _from_cache(cache_dir: Path, digest: str) -> bytes | None:
@@ -162,11 +184,11 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     started = time.perf_counter()
     wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
     specs = {key: picture_spec(atlas, key) for key in wanted}
-    try:
+    with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise AtlasError(f"cannot create the picture cache {cache_dir}: {error.strerror}; "
-                         "check the folder's permissions or remove it") from error
+        if remove_stale_files(cache_dir) and progress:
+            print(f"pictures: removed the half-written files of a build that was stopped from {cache_dir}",
+                  file=sys.stderr)
     result: dict[str, Picture] = {}
     digests = {key: cache_key(spec) for key, spec in specs.items()}
     todo: list[str] = []
@@ -187,24 +209,26 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         for name in geo.LAYERS:  # read once here so that forked workers inherit them
             geo.layer(name)
     drawn: dict[str, bytes] = {}
-    if workers == 1 or len(jobs_list) < SERIAL_BELOW:
-        with _progress(len(jobs_list), progress) as bar:
-            task = bar.add_task("pictures", total=len(jobs_list))
-            for job in jobs_list:
-                drawn[job[0]] = _render_job(job)[1]
-                _store(cache_dir, digests[job[0]], specs[job[0]], drawn[job[0]])
-                bar.advance(task)
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs_list))) as pool:
-            futures = [pool.submit(_render_job, job) for job in jobs_list]
+    with writing(cache_dir, "the picture cache"):
+        if workers == 1 or len(jobs_list) < SERIAL_BELOW:
             with _progress(len(jobs_list), progress) as bar:
                 task = bar.add_task("pictures", total=len(jobs_list))
-                for future in as_completed(futures):
-                    key, svg = future.result()
-                    drawn[key] = svg
-                    # stored as soon as drawn: an interrupted national build keeps what it drew
-                    _store(cache_dir, digests[key], specs[key], svg)
+                for job in jobs_list:
+                    drawn[job[0]] = _render_job(job)[1]
+                    _store(cache_dir, digests[job[0]], specs[job[0]], drawn[job[0]])
                     bar.advance(task)
+        else:
+            # workers die with this process and are stopped at once on an error or a signal
+            with worker_pool(min(workers, len(jobs_list))) as pool:
+                futures = [pool.submit(_render_job, job) for job in jobs_list]
+                with _progress(len(jobs_list), progress) as bar:
+                    task = bar.add_task("pictures", total=len(jobs_list))
+                    for future in as_completed(futures):
+                        key, svg = future.result()
+                        drawn[key] = svg
+                        # stored as soon as drawn: an interrupted national build keeps what it drew
+                        _store(cache_dir, digests[key], specs[key], svg)
+                        bar.advance(task)
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]])
 

@@ -26,6 +26,7 @@ import yaml
 
 from generator.build import engine_config, generate_docs, source_date_epoch
 from generator.errors import AtlasError
+from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.model import Atlas
 from generator.pages import hub_path, territory_path
 from generator.site import ROOT, draw_site_pictures, read_site_config
@@ -63,9 +64,18 @@ class Regenerator:
 
         `changed_files` are the files the watcher saw change (None: unknown, regenerate everything).
         """
+        try:
+            return self._run(changed_files)
+        except AtlasError as error:  # a full disk, a read-only folder: said, and the preview goes on
+            self.say(f"{error}; the preview keeps the last good pages")
+            return False
+
+    def _run(self, changed_files: Iterable[Path] | None) -> bool:
         from generator.load import load_atlas
 
-        with self.lock:
+        with self.lock, FolderLock(self.docs_dir).acquire(wait=True, say=self.say):
+            # the docs folder's lock, taken for the time of one regeneration: a build running on
+            # the same folder is waited for, never written over
             started = time.perf_counter()
             atlas, report = load_atlas(self.territories)
             if atlas is None:
@@ -83,8 +93,9 @@ class Regenerator:
                 self.pages_made += keep
                 return keep
 
-            stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config, pictures,
-                                  quiet=True, wanted=None if wanted is None else counted)
+            with writing(self.docs_dir, "the docs folder"):
+                stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config,
+                                      pictures, quiet=True, wanted=None if wanted is None else counted)
             if wanted is None:
                 self.pages_made = len(atlas.territories) + len(atlas.hubs)
                 self.sources = dict(stats.sources)
@@ -181,6 +192,18 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+SERVE_PREFIX = "atlas-serve-"
+
+
+def _remove_stale_serve_folders() -> None:
+    """The temporary folders of previews that were killed (their process is gone)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SERVE_PREFIX}*-*"):
+        pid = path.name[len(SERVE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)) and path.is_dir() and not path.is_symlink():
+            import shutil
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _check_port_free(host: str, port: int) -> None:
     """One clear message when the port is taken, instead of the server's traceback later."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -213,7 +236,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if not regen.run():
         raise AtlasError("the sheets have errors; fix them (see above) and run `atlas serve` again")
     observer = _watch([territories, content_dir, ROOT / "theme" / "pages", ROOT / "theme" / "assets"], regen.run)
-    with tempfile.TemporaryDirectory(prefix="atlas-serve-") as tmp:
+    _remove_stale_serve_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
         config_path = Path(tmp) / "mkdocs.yml"
         derived = engine_config(config, docs_dir, Path(tmp) / "site")
         derived["strict"] = False  # a warning while editing must not stop the preview
@@ -222,7 +246,7 @@ def run_serve(args: argparse.Namespace) -> int:
                    "--dev-addr", f"{host}:{int(args.port)}"]
         env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of))
         say(f"preview on http://{host}:{int(args.port)}/ (Ctrl+C to stop); watching {territories} and {content_dir}")
-        process = subprocess.Popen(command, cwd=ROOT, env=env)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, **child_options())  # dies with us
         # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 LAYERS: list[set[str]] = [
     {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "__init__"},
-    {"model", "outputs", "drawing", "site_templates"},
+    {"model", "outputs", "drawing", "site_templates", "faults"},
     {"schema", "sheets", "quality", "geo", "opendata", "pdf_report"},
     {"validate", "charts", "maps", "scores"},
     {"load", "pictures"},
