@@ -420,8 +420,32 @@ def wanted(catalogue: Mapping[str, dict], level: str, values: Mapping[str, float
             if iid in values and "derived" not in entry and level in (entry.get("levels") or ())}
 
 
+def _already(text: str, measures: Mapping[str, float], owned: frozenset[str]) -> bool:
+    """True when the sheet's measures are already these, in this order: no round-trip parse needed.
+
+    ruamel's round-trip loader is ten times slower than libyaml's safe loader; at national scale the
+    second run of the import would spend ten seconds re-reading sheets it leaves untouched.
+    """
+    try:
+        import yaml as pyyaml
+
+        doc = pyyaml.load(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
+    except Exception:  # noqa: BLE001 - any doubt: take the careful path
+        return False
+    old = doc.get("measures") if isinstance(doc, dict) else None
+    if not isinstance(old, dict):
+        return not measures and old is None
+    mine = [k for k in old if k in owned]
+    if mine != list(measures):
+        return False
+    return all((old[k].get("value") if isinstance(old[k], dict) else old[k]) == v and type(v) is type(
+        old[k].get("value") if isinstance(old[k], dict) else old[k]) for k, v in measures.items())
+
+
 def update_measures(text: str, measures: Mapping[str, float], owned: frozenset[str]) -> tuple[str, list[str]]:
     """Set `measures` of a sheet; ids the import owns and no longer measures are removed, others kept."""
+    if _already(text, measures, owned):
+        return text, []
     yaml = _yaml()
     doc = yaml.load(text)
     if not isinstance(doc, CommentedMap):

@@ -1,0 +1,126 @@
+"""The scoring rule of the spec on a small atlas whose scores are worked out by hand below.
+
+Five départements d1..d5, in one région:
+
+- `acces` (health, higher): d1 = 1, d2 = 2, d3 = 2, d4 = 4, d5 has none -> 4 territories measured.
+  d1: values <= 1: {1} -> p = 1/4, 5p = 1.25, score 2 (rank 4);
+  d2, d3 (tie): values <= 2: {1, 2, 2} -> p = 3/4, 5p = 3.75, score 4 (rank 2, shared);
+  d4: p = 4/4, score 5 (rank 1). Median of 1, 2, 2, 4 = 2.
+- `attente` (health, lower: a low value is stronger): 10, 20, 30, 40, 50 for d1..d5.
+  p = share of values >= own: d1 5/5 -> 5; d2 4/5 -> 4; d3 3/5 -> 3 (5 × 3/5 is exactly 3, not 4);
+  d4 2/5 -> 2; d5 1/5 -> 1. Median 30.
+- `verdure` (environment): the only environment indicator of d1..d5 -> environment not measured.
+- `velo` (environment) lists only the EPCI level: never scored for départements.
+
+Health pillar = mean of the two scores: d1 (2 + 5) / 2 = 3.5; d2 (4 + 4) / 2 = 4.0; d3 (4 + 3) / 2 = 3.5;
+d4 (5 + 2) / 2 = 3.5; d5 has one health indicator only -> not measured (None, never 0).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.model import Atlas, Fact, Hub, Indicator, Source, Territory, Vocabulary, build_atlas
+from generator.scores import explain, mean_one_decimal, score, score_atlas
+
+SOURCE = Source("test-source", "Source de test", publisher="Producteur")
+
+
+def _indicator(iid: str, pillar: str, direction: str = "higher", levels: tuple[str, ...] = ("departement",),
+               derived: str | None = None) -> Indicator:
+    return Indicator(id=iid, label=iid.capitalize(), pillar=pillar, direction=direction, levels=levels,
+                     unit="u", source=None if derived else SOURCE, year=None if derived else 2023, derived=derived)
+
+
+def _territory(tid: str, level: str, parent: str | None, measures: dict[str, float], population: int) -> Territory:
+    return Territory(id=tid, name=tid.upper(), level=level, updated=date(2026, 1, 1), path=f"territories/{tid}/territory.yml",
+                     parent_id=parent, population=Fact(population, 2023, SOURCE),
+                     measures={k: Fact(v, 2023, SOURCE) for k, v in measures.items()})
+
+
+def _atlas() -> Atlas:
+    indicators = {
+        "acces": _indicator("acces", "health"),
+        "attente": _indicator("attente", "health", "lower"),
+        "verdure": _indicator("verdure", "environment"),
+        "velo": _indicator("velo", "environment", levels=("epci",)),
+        "lieux": _indicator("lieux", "knowledge", levels=("region", "departement"), derived="hubs-per-100k"),
+    }
+    values = {
+        "d1": {"acces": 1, "attente": 10, "verdure": 7, "velo": 3},
+        "d2": {"acces": 2, "attente": 20, "verdure": 8},
+        "d3": {"acces": 2, "attente": 30},
+        "d4": {"acces": 4, "attente": 40},
+        "d5": {"attente": 50},
+    }
+    territories = {"r": _territory("r", "region", None, {}, 400_000)}
+    for tid, measures in values.items():
+        territories[tid] = _territory(tid, "departement", "r", measures, 100_000)
+    hubs = {"h1": Hub(id="h1", territory_id="d1", name="H1", types=("fab-lab",), status="active",
+                      updated=date(2026, 1, 1), path="territories/d1/hubs/h1.yml")}
+    return build_atlas(territories, hubs, Vocabulary(), {"test-source": SOURCE}, date(2026, 12, 1), indicators)
+
+
+def test_scores_worked_by_hand() -> None:
+    scores = score_atlas(_atlas())
+    acces = {tid: scores.profile(tid).indicators["acces"] for tid in ("d1", "d2", "d3", "d4")}
+    assert {tid: s.score for tid, s in acces.items()} == {"d1": 2, "d2": 4, "d3": 4, "d4": 5}
+    assert {tid: s.rank for tid, s in acces.items()} == {"d1": 4, "d2": 2, "d3": 2, "d4": 1}
+    assert {tid: s.p for tid, s in acces.items()} == {"d1": 0.25, "d2": 0.75, "d3": 0.75, "d4": 1.0}
+    assert all(s.count == 4 and s.median == 2 for s in acces.values())
+    assert "acces" not in scores.profile("d5").indicators  # absent, not zero
+
+    attente = {tid: scores.profile(tid).indicators["attente"].score for tid in ("d1", "d2", "d3", "d4", "d5")}
+    assert attente == {"d1": 5, "d2": 4, "d3": 3, "d4": 2, "d5": 1}
+    assert scores.profile("d1").indicators["attente"].rank == 1
+    assert scores.medians[("departement", "attente")] == 30
+
+
+def test_pillars_need_two_measured_indicators() -> None:
+    scores = score_atlas(_atlas())
+    health = {tid: scores.profile(tid).pillars["health"] for tid in ("d1", "d2", "d3", "d4", "d5")}
+    assert health == {"d1": 3.5, "d2": 4.0, "d3": 3.5, "d4": 3.5, "d5": None}
+    # d1 has `verdure` and an EPCI-only `velo` measure: one scored environment indicator -> not measured
+    assert "velo" not in scores.profile("d1").indicators
+    assert scores.profile("d1").pillars["environment"] is None
+    assert scores.pillar_medians[("departement", "health")] == 3.5
+
+
+def test_derived_hubs_per_100k() -> None:
+    scores = score_atlas(_atlas())
+    # one hub in d1 (100,000 inhabitants) -> 1; the région (400,000) holds it too -> 0.25
+    assert scores.profile("d1").indicators["lieux"].value == 1.0
+    assert scores.profile("d2").indicators["lieux"].value == 0.0
+    assert scores.profile("r").indicators["lieux"].value == 0.25
+    # d1 is the only one above 0: p = 5/5; the four at 0 share p = 4/5 -> 4
+    assert scores.profile("d1").indicators["lieux"].score == 5
+    assert scores.profile("d2").indicators["lieux"].score == 4
+
+
+def test_rule_edges() -> None:
+    # ceil(5 × 3/5) is 3 in exact arithmetic (3.0000000000000004 in floats)
+    assert score([1.0, 2.0, 3.0, 4.0, 5.0], 3.0, "higher")[1] == 3
+    assert score([1.0] * 7, 1.0, "higher") == (1.0, 5, 1)  # all equal: all strongest
+    assert score([1.0, 2.0, 3.0], 3.0, "lower") == (1 / 3, 2, 3)
+    # halves of a mean rounded up, as by hand: 9 / 4 = 2.25 -> 2.3; 11 / 3 -> 3.7
+    assert mean_one_decimal([2, 2, 2, 3]) == 2.3
+    assert mean_one_decimal([3, 4, 4]) == 3.7
+    assert mean_one_decimal([1, 2]) == 1.5
+
+
+def test_deterministic() -> None:
+    a, b = score_atlas(_atlas()), score_atlas(_atlas())
+    assert a == b
+    assert list(a.profiles) == sorted(a.profiles)
+    assert list(a.profile("d1").indicators) == ["acces", "attente", "verdure", "lieux"]  # catalogue order
+
+
+def test_explain_in_french() -> None:
+    atlas = _atlas()
+    text = explain(atlas, score_atlas(atlas), "d2")
+    assert "Santé : 4,0 (moyenne de 2 notes : 4 + 4 = 8, divisé par 2)" in text
+    assert "rang 2 sur 4" in text
+    assert "3 départements sur 4 ont une valeur inférieure ou égale : p = 3/4 = 0,750" in text
+    assert "note = max(1, ⌈5 × 0,750⌉) = 4" in text
+    assert "4 départements sur 5 ont une valeur supérieure ou égale" in text  # `attente`, direction lower
+    assert "Environnement : non mesuré (1 indicateur mesuré sur 1 ; il en faut au moins deux)" in text
