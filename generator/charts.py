@@ -358,13 +358,62 @@ def draw_years(data: dict[str, Any]) -> bytes:
     return svg_bytes(fig)
 
 
+LARGE_NETWORK = 500  # from this size networkx's spring layout needs scipy, which is not a dependency
+
+
 def network_layout(nodes: list[str], edges: list[list[str]]) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout: the same graph always gets the same picture."""
+    """Seeded spring layout: the same graph always gets the same picture.
+
+    From LARGE_NETWORK nodes networkx switches to a solver that imports scipy (a national network
+    crashed the build with ModuleNotFoundError): larger graphs get the same force model here, in
+    numpy, with the pairwise forces computed a block of rows at a time so memory stays bounded.
+    """
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from(tuple(e) for e in edges)
-    positions = nx.spring_layout(graph, seed=NETWORK_SEED, k=1.6 / max(len(nodes), 1) ** 0.5, iterations=100)
+    k = 1.6 / max(len(nodes), 1) ** 0.5
+    if len(graph) >= LARGE_NETWORK:
+        positions = _force_layout(list(graph), list(graph.edges()), k)
+    else:
+        positions = nx.spring_layout(graph, seed=NETWORK_SEED, k=k, iterations=100)
     return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in positions.items()}
+
+
+def _force_layout(nodes: list[str], edges: list[tuple[str, str]], k: float,
+                  iterations: int = 50) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold (repulsion k²/d, attraction d²/k, cooling step) in numpy, seeded,
+    scaled to [-1, 1] around the centre like networkx's layouts."""
+    import numpy as np
+
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    pos = np.random.RandomState(NETWORK_SEED).rand(n, 2)
+    src = np.array([index[a] for a, _ in edges], dtype=np.intp)
+    dst = np.array([index[b] for _, b in edges], dtype=np.intp)
+    step = 0.1 * float(max(np.ptp(pos, axis=0).max(), 1e-9))
+    cooling = step / (iterations + 1)
+    block = max(1, 2_000_000 // n)  # rows of the pairwise arrays at a time: about 16 MB each
+    for _ in range(iterations):
+        disp = np.zeros((n, 2))
+        x, y = pos[:, 0], pos[:, 1]
+        for start in range(0, n, block):
+            dx = x[start:start + block, None] - x[None, :]
+            dy = y[start:start + block, None] - y[None, :]
+            push = k * k / np.maximum(dx * dx + dy * dy, 1e-6)
+            disp[start:start + block, 0] = (dx * push).sum(axis=1)
+            disp[start:start + block, 1] = (dy * push).sum(axis=1)
+        if len(src):
+            delta = pos[src] - pos[dst]
+            pull = delta * (np.sqrt((delta ** 2).sum(axis=1)) / k)[:, None]
+            np.add.at(disp, src, -pull)
+            np.add.at(disp, dst, pull)
+        length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 0.01)
+        pos += disp * (np.minimum(length, step) / length)[:, None]
+        step -= cooling
+    pos -= pos.mean(axis=0)
+    scale = float(np.abs(pos).max()) or 1.0
+    pos /= scale
+    return {node: (float(pos[i, 0]), float(pos[i, 1])) for node, i in index.items()}
 
 
 NETWORK_MARKER = 90  # marker area in points²
