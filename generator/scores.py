@@ -150,7 +150,7 @@ def score_atlas(atlas: Atlas) -> Scores:
         for pillar in PILLARS:
             values = [p.pillars[pillar] for p in profiles.values() if p.level == level and p.pillars[pillar] is not None]
             if values:
-                pillar_medians[(level, pillar)] = float(statistics.median(values))  # type: ignore[arg-type]
+                pillar_medians[(level, pillar)] = round(float(statistics.median(values)), 2)  # type: ignore[arg-type]
     return Scores(MappingProxyType(dict(sorted(profiles.items()))), MappingProxyType(dict(sorted(medians.items()))),
                   MappingProxyType(dict(sorted(pillar_medians.items()))))
 
