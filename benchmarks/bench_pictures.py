@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from generator.load import load_valid_atlas  # noqa: E402
 from generator.pictures import DrawStats, draw_pictures, picture_keys, picture_spec, render  # noqa: E402
 
-MAP_KINDS = {"france", "density", "locator"}
+MAP_KINDS = {"france", "france-counts", "density", "locator"}
 
 
 def main(argv: list[str] | None = None) -> int:
