@@ -93,7 +93,9 @@ def derived_value(atlas: Atlas, territory: Territory, name: str) -> float | None
         population = territory.population.value if territory.population else None
         if not isinstance(population, (int, float)) or isinstance(population, bool) or population <= 0:
             return None
-        return round(len(atlas.hubs_within(territory.id)) * PER_INHABITANTS / population, 2)
+        # places not known to be closed: open, planned, or listed by a source (e.g. the 2019 census)
+        count = sum(1 for h in atlas.hubs_within(territory.id) if atlas.hubs[h].status != "closed")
+        return round(count * PER_INHABITANTS / population, 2)
     raise ValueError(f"unknown derived indicator {name!r}")  # the validator refuses it before
 
 
