@@ -23,28 +23,14 @@ from generator.drawing import (
     GRID, INK, MARKERS, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, away_from, enumerate_fr, french_axis,
     new_figure, plural, shorten, sort_key, svg_bytes, place_labels, wrap_label,
 )
+from generator.measured import NOT_MEASURED, has_profile, levels_word, pillar_views, score_text, scores_of
 from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, STATUS_LABELS, STATUSES, Atlas, Territory
+from generator.scores import Scores
+from generator.status_text import TO_CHECK, status_category
 
-NOT_ASSESSED = "non évalué"
 NETWORK_SEED = 20240611
 MAX_ALT_ITEMS = 40
 ATLAS_WIDE = "Ensemble de l'atlas"
-
-
-def rating_text(rating: int | None) -> str:
-    return NOT_ASSESSED if rating is None else f"{rating}/5"
-
-
-def ratings_of(territory: Territory) -> list[int | None]:
-    return [territory.pillars[k].rating if k in territory.pillars else None for k in PILLARS]
-
-
-def is_rated(territory: Territory) -> bool:
-    return any(r is not None for r in ratings_of(territory))
-
-
-def _profile(territory: Territory) -> str:
-    return ", ".join(f"{PILLAR_LABELS[k]} {rating_text(r)}" for k, r in zip(PILLARS, ratings_of(territory)))
 
 
 def _capped(items: list[str], what: str, sep: str = ", ") -> str:
@@ -57,24 +43,36 @@ def _capped(items: list[str], what: str, sep: str = ", ") -> str:
 # --- specs ---------------------------------------------------------------------------------------
 
 
-def pillars_spec(atlas: Atlas, territory_id: str) -> Spec:
-    """Five pillars of a territory, with its parent's profile when the parent is rated."""
+def _scores_text(values: list[float | None]) -> str:
+    return ", ".join(f"{PILLAR_LABELS[k]} {score_text(v)}" for k, v in zip(PILLARS, values))
+
+
+def pillars_spec(atlas: Atlas, territory_id: str, scores: Scores | None = None) -> Spec:
+    """The measured profile of a territory (scores 1 to 5, one decimal), beside its parent's and the
+    national median of its level; a pillar with fewer than two indicators is "non mesuré", never 0."""
+    scores = scores if scores is not None else scores_of(atlas)
     territory = atlas.territories[territory_id]
+    views = pillar_views(atlas, scores, territory)
     parent = atlas.parent(territory_id)
-    compare = parent if parent is not None and is_rated(parent) else None
-    series = [{"name": territory.name, "ratings": ratings_of(territory)}]
-    alt = f"{territory.name}, cinq piliers notés de 0 à 5 : {_profile(territory)}."
+    own = [v.score for v in views]
+    series = [{"name": territory.name, "scores": own}]
+    alt = f"{territory.name}, scores mesurés des cinq piliers (de 1 à 5) : {_scores_text(own)}."
     headers: tuple[str, ...] = ("Pilier", territory.name)
-    if compare is not None:
-        series.append({"name": compare.name, "ratings": ratings_of(compare)})
-        alt += f" Pour comparaison, {compare.name} ({_level_word(compare)}) : {_profile(compare)}."
-        headers += (compare.name,)
-    rows = tuple(
-        (PILLAR_LABELS[k], *(rating_text(s["ratings"][i]) for s in series)) for i, k in enumerate(PILLARS)
-    )
+    theirs = [v.parent_score for v in views]
+    if parent is not None and scores.profile(parent.id) is not None and any(x is not None for x in theirs):
+        series.append({"name": f"{parent.name} ({_level_word(parent)})", "scores": theirs})
+        alt += f" Pour comparaison, {parent.name} ({_level_word(parent)}) : {_scores_text(theirs)}."
+        headers += (parent.name,)
+    medians = [v.median for v in views]
+    if any(x is not None for x in medians):
+        label = f"Médiane des {levels_word(territory.level)}"
+        series.append({"name": label, "scores": medians, "median": True})
+        alt += f" {label} : {_scores_text(medians)}."
+        headers += (label,)
+    rows = tuple((PILLAR_LABELS[k], *(score_text(s["scores"][i]) for s in series)) for i, k in enumerate(PILLARS))
     return Spec(
         key=f"territory/{territory_id}/pillars", kind="pillars",
-        title=f"Profil des cinq piliers : {territory.name}", alt=alt,
+        title=f"Profil mesuré des cinq piliers : {territory.name}", alt=alt,
         table_headers=headers, table_rows=rows,
         data={"labels": [PILLAR_LABELS[k] for k in PILLARS], "series": series},
     )
@@ -105,17 +103,26 @@ def hubs_by_type_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where: s
     )
 
 
+STATUS_CATEGORIES = ("active", TO_CHECK, "project", "closed")
+
+
+def _status_label(category: str) -> str:
+    return "À vérifier (statut ancien)" if category == TO_CHECK else STATUS_LABELS[category]
+
+
 def hubs_by_status_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where: str) -> Spec:
-    """How many hubs are active, in project or closed (every status shown, zeros included)."""
-    counts = Counter(atlas.hubs[h].status for h in hub_ids)
-    parts = [f"{STATUS_LABELS[s].lower()} {formats.number(counts[s])}" for s in STATUSES]
+    """How many hubs are active, to check (an open or planned status whose source is more than five
+    years old, never counted as current), in project or closed; every category shown, zeros included."""
+    counts = Counter(status_category(atlas, atlas.hubs[h]) for h in hub_ids)
+    parts = [f"{_status_label(s).lower()} {formats.number(counts[s])}" for s in STATUS_CATEGORIES]
     alt = f"{where}, lieux d'innovation par statut ({plural(len(hub_ids), 'lieu', 'lieux')}) : {enumerate_fr(parts)}."
+    colours = {**STATUS_COLOURS, TO_CHECK: MUTED}
     return Spec(
         key=key, kind="bars", title=f"Lieux d'innovation par statut : {where}", alt=alt,
         table_headers=("Statut", "Nombre de lieux"),
-        table_rows=tuple((STATUS_LABELS[s], formats.number(counts[s])) for s in STATUSES),
-        data={"labels": [STATUS_LABELS[s] for s in STATUSES], "values": [counts[s] for s in STATUSES],
-              "colours": [STATUS_COLOURS[s] for s in STATUSES], "xlabel": "Nombre de lieux"},
+        table_rows=tuple((_status_label(s), formats.number(counts[s])) for s in STATUS_CATEGORIES),
+        data={"labels": [_status_label(s) for s in STATUS_CATEGORIES], "values": [counts[s] for s in STATUS_CATEGORIES],
+              "colours": [colours[s] for s in STATUS_CATEGORIES], "xlabel": "Nombre de lieux"},
     )
 
 
@@ -136,28 +143,36 @@ def founded_spec(atlas: Atlas) -> Spec:
     )
 
 
-def ranking_spec(atlas: Atlas, pillar: str, level: str) -> Spec:
-    """Territories of one level ranked by their rating on one pillar; the unrated are named apart."""
+RANKING_CHART_MAX = 30  # above this, a pillar's ranking is a table and a choropleth map, not bars
+
+
+def ranking_spec(atlas: Atlas, pillar: str, level: str, scores: Scores | None = None) -> Spec:
+    """Territories of one level ranked by their measured score on one pillar; the unmeasured named apart."""
+    scores = scores if scores is not None else scores_of(atlas)
     territories = atlas.by_level(level)
-    rated = sorted(((t.pillars[pillar].rating, t.name, t.id) for t in territories
-                    if pillar in t.pillars and t.pillars[pillar].rating is not None),
-                   key=lambda item: (-item[0], sort_key(item[1]), item[2]))
-    unrated = sorted((t.name for t in territories if t.id not in {r[2] for r in rated}), key=sort_key)
+    measured = []
+    for t in territories:
+        prof = scores.profile(t.id)
+        value = prof.pillars.get(pillar) if prof else None
+        if value is not None:
+            measured.append((value, t.name, t.id))
+    measured.sort(key=lambda item: (-item[0], sort_key(item[1]), item[2]))
+    unmeasured = sorted((t.name for t in territories if t.id not in {r[2] for r in measured}), key=sort_key)
     ranks: list[int] = []
-    for i, (rating, _, _) in enumerate(rated):
-        ranks.append(ranks[-1] if i and rating == rated[i - 1][0] else i + 1)
+    for i, (value, _, _) in enumerate(measured):
+        ranks.append(ranks[-1] if i and value == measured[i - 1][0] else i + 1)
     label = PILLAR_LABELS[pillar]
-    what = LEVEL_PLURALS[level].lower().replace("(epci)", "(EPCI)")
-    alt = (f"Classement des {what} selon le pilier {label} (note de 0 à 5) : "
-           + _capped([f"{name} {rating_text(r)}" for r, name, _ in rated], "territoire") + ".")
-    if unrated:
-        alt += f" Non évalués : {_capped(unrated, 'territoire')}."
+    what = levels_word(level)
+    alt = (f"Classement des {what} selon le score mesuré du pilier {label} (de 1 à 5) : "
+           + _capped([f"{name} {score_text(v)}" for v, name, _ in measured], "territoire") + ".")
+    if unmeasured:
+        alt += f" Non mesurés : {_capped(unmeasured, 'territoire')}."
     return Spec(
         key=f"pillar/{pillar}/{level}", kind="ranking",
-        title=f"Classement des {what} : {label}", alt=alt,
-        table_headers=("Rang", "Territoire", "Note"),
-        table_rows=tuple((str(rank), name, rating_text(r)) for rank, (r, name, _) in zip(ranks, rated)),
-        data={"labels": [name for _, name, _ in rated], "values": [r for r, _, _ in rated]},
+        title=f"Classement des {what} : {label} (score mesuré)", alt=alt,
+        table_headers=("Rang", "Territoire", "Score mesuré"),
+        table_rows=tuple((str(rank), name, score_text(v)) for rank, (v, name, _) in zip(ranks, measured)),
+        data={"labels": [name for _, name, _ in measured], "values": [v for v, _, _ in measured]},
     )
 
 
@@ -217,17 +232,19 @@ def keys(atlas: Atlas) -> list[str]:
         out.append("home/founded")
     if atlas.partnerships:
         out.append("home/network")
-    for tid in atlas.territories:
-        out.append(f"territory/{tid}/pillars")
+    scores = scores_of(atlas)
+    for tid, t in atlas.territories.items():
+        if has_profile(atlas, t):
+            out.append(f"territory/{tid}/pillars")
         hubs = atlas.hubs_within(tid)
         if hubs:
             out += [f"territory/{tid}/hubs-by-type", f"territory/{tid}/hubs-by-status"]
         if any(h in atlas.partners_of for h in hubs):
             out.append(f"territory/{tid}/network")
     for pillar in PILLARS:
-        for level in sorted({t.level for t in atlas.territories.values()
-                             if pillar in t.pillars and t.pillars[pillar].rating is not None}):
-            out.append(f"pillar/{pillar}/{level}")
+        for level in sorted({p.level for p in scores.profiles.values() if p.pillars.get(pillar) is not None}):
+            if len(atlas.by_level(level)) <= RANKING_CHART_MAX:
+                out.append(f"pillar/{pillar}/{level}")
     return out
 
 
@@ -273,29 +290,27 @@ def _clean_axes(ax: Any) -> None:
 
 
 def draw_pillars(data: dict[str, Any]) -> bytes:
-    """Horizontal bars 0-5; "not assessed" is a dashed empty box with words, never a zero bar."""
+    """Horizontal bars 1-5 with their score written at the end; "non mesuré" is a dashed empty box
+    with words, never a zero bar. Up to three series: the territory, its parent, the national median."""
     labels, series = data["labels"], data["series"]
     n = len(series)
     fig = new_figure(6.4, 0.9 + 0.62 * len(labels) * (1 + 0.45 * (n - 1)))
     ax = fig.add_axes((0.2, 0.17 if n > 1 else 0.13, 0.76, 0.8 if n > 1 else 0.84))
     height = 0.8 / n
-    # blue and vermillion: both above 3:1 against the white card (WCAG 1.4.11), hatching tells them apart
-    colours, hatches = (OKABE_ITO[0], OKABE_ITO[4]), (None, "///")
+    # blue, vermillion, grey: each above 3:1 against the white card (WCAG 1.4.11); hatching tells them apart
+    colours, hatches = (OKABE_ITO[0], OKABE_ITO[4], MUTED), (None, "///", "...")
     for i, _label in enumerate(labels):
         for j, s in enumerate(series):
             y = i + (j - (n - 1) / 2) * height
-            rating = s["ratings"][i]
-            if rating is None:
+            value = s["scores"][i]
+            if value is None:
                 ax.add_patch(Rectangle((0, y - height * 0.45), 5, height * 0.9, fill=False,
                                        edgecolor=MUTED, linestyle=(0, (3, 2)), linewidth=0.8))
-                ax.text(2.5, y, NOT_ASSESSED, ha="center", va="center", color=MUTED, fontstyle="italic", fontsize=8)
+                ax.text(2.5, y, NOT_MEASURED, ha="center", va="center", color=MUTED, fontstyle="italic", fontsize=8)
             else:
-                ax.barh(y, rating, height=height * 0.9, color=colours[j], hatch=hatches[j],
+                ax.barh(y, value, height=height * 0.9, color=colours[j], hatch=hatches[j],
                         edgecolor="white" if j else colours[j], linewidth=0)
-                if rating == 0:  # a zero is a visible mark, unlike "not assessed"
-                    ax.plot([0, 0], [y - height * 0.4, y + height * 0.4], color=colours[j], linewidth=3,
-                            solid_capstyle="butt")
-                ax.text(rating + 0.06, y, f"{rating}/5", ha="left", va="center", fontsize=8,
+                ax.text(value + 0.06, y, formats.number(value, 1), ha="left", va="center", fontsize=8,
                         fontweight="bold" if j == 0 else "normal")
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
@@ -304,12 +319,12 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
     ax.set_xticks(range(6))
     french_axis(ax.xaxis)
     ax.xaxis.grid(True, color=GRID, linewidth=0.6)
-    ax.set_xlabel("Note (0 à 5)")
+    ax.set_xlabel("Score mesuré (1 à 5)")
     _clean_axes(ax)
     if n > 1:
         handles = [Patch(facecolor=colours[j], hatch=hatches[j], edgecolor="white", label=shorten(s["name"], 45))
                    for j, s in enumerate(series)]
-        fig.legend(handles=handles, loc="lower center", ncols=2, frameon=False, fontsize=8)
+        fig.legend(handles=handles, loc="lower center", ncols=min(n, 3), frameon=False, fontsize=8)
     return svg_bytes(fig)
 
 
@@ -322,7 +337,8 @@ def draw_bars(data: dict[str, Any]) -> bytes:
     ax.barh(range(len(labels)), values, color=data["colours"], height=0.7)
     top = max(values + [1])
     for i, value in enumerate(values):
-        ax.text(value + top * 0.015, i, formats.number(value), va="center", ha="left", fontsize=8)
+        ax.text(value + top * 0.015, i, formats.number(value, data.get("decimals")), va="center", ha="left",
+                fontsize=8)
     ax.set_yticks(range(len(labels)), [shorten(label) for label in labels])
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.12)
@@ -337,7 +353,7 @@ def draw_ranking(data: dict[str, Any]) -> bytes:
     """Ranked territories, best first, each bar labelled with its rating."""
     labels = data["labels"]
     return draw_bars({"labels": labels, "values": data["values"], "colours": [OKABE_ITO[0]] * len(labels),
-                      "xlabel": "Note (0 à 5)"})
+                      "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
 
 
 def draw_years(data: dict[str, Any]) -> bytes:

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.model import PILLARS, Atlas, Fact, Hub, Source, Territory, VOCABULARY_LISTS
+from generator.measured import scores_of
+from generator.model import PILLARS, Atlas, Fact, Hub, Indicator, Source, Territory, VOCABULARY_LISTS
+from generator.scores import Profile, Scores
 from generator.errors import AtlasError
 from generator.outputs import Output
 
@@ -50,7 +52,31 @@ def _source_dict(src: Source) -> dict[str, Any]:
     return out
 
 
-def territory_record(atlas: Atlas, t: Territory) -> dict[str, Any]:
+def _profile_dict(profile: Profile | None) -> dict[str, Any] | None:
+    """The measured profile in atlas.json: pillar scores (null = not measured) and each indicator's
+    value, score, rank among how many, p and the national median of the level."""
+    if profile is None:
+        return None
+    return {
+        "pillars": {k: profile.pillars.get(k) for k in PILLARS},
+        "indicators": {iid: {"value": s.value, "score": s.score, "rank": s.rank, "count": s.count,
+                             "p": round(s.p, 6), "median": s.median}
+                       for iid, s in profile.indicators.items()},
+    }
+
+
+def _indicator_dict(ind: Indicator) -> dict[str, Any]:
+    out: dict[str, Any] = {"label": ind.label, "pillar": ind.pillar, "direction": ind.direction,
+                           "levels": list(ind.levels)}
+    for key in ("unit", "definition", "year", "derived"):
+        if getattr(ind, key) is not None:
+            out[key] = getattr(ind, key)
+    if ind.source is not None:
+        out["source"] = ind.source.id
+    return out
+
+
+def territory_record(atlas: Atlas, t: Territory, scores: Scores | None = None) -> dict[str, Any]:
     pillars = {}
     for key in PILLARS:
         p = t.pillars.get(key)
@@ -69,6 +95,8 @@ def territory_record(atlas: Atlas, t: Territory) -> dict[str, Any]:
         "population": _fact(t.population), "area_km2": _fact(t.area_km2),
         "coordinates": list(t.coordinates) if t.coordinates else None,
         "summary": t.summary, "pillars": pillars,
+        "measures": {iid: _fact(f) for iid, f in t.measures.items()},
+        "measured_profile": _profile_dict((scores or scores_of(atlas)).profile(t.id)),
         "sources": {k: _source_dict(v) for k, v in sorted(t.sources.items())},
         "hubs": list(atlas.hubs_by_territory.get(t.id, ())),
         "updated": t.updated.isoformat(), "contributors": list(t.contributors), "sheet": t.path,
@@ -78,6 +106,9 @@ def territory_record(atlas: Atlas, t: Territory) -> dict[str, Any]:
 def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
     return {
         "id": h.id, "name": h.name, "territory": h.territory_id, "types": list(h.types), "status": h.status,
+        "status_fact": _fact(h.status_fact), "status_to_check": atlas.status_is_old(h),
+        "founded_fact": _fact(h.founded_fact), "closed_in_fact": _fact(h.closed_in_fact),
+        "address_fact": _fact(h.address_fact), "commune": h.commune, "precision": h.precision,
         "founded": h.founded, "closed_in": h.closed_in, "address": h.address,
         "coordinates": list(h.coordinates) if h.coordinates else None, "website": h.website,
         "services": list(h.services), "themes": list(h.themes), "pillars": list(h.pillars),
@@ -89,11 +120,13 @@ def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
     }
 
 
-def atlas_json(atlas: Atlas) -> bytes:
+def atlas_json(atlas: Atlas, scores: Scores | None = None) -> bytes:
     """The whole atlas as one JSON document (UTF-8, keys in a fixed order)."""
+    scores = scores or scores_of(atlas)
     doc = {
         "as_of": atlas.as_of.isoformat(),
-        "territories": [territory_record(atlas, t) for t in atlas.territories.values()],
+        "indicators": {iid: _indicator_dict(ind) for iid, ind in atlas.indicators.items()},
+        "territories": [territory_record(atlas, t, scores) for t in atlas.territories.values()],
         "hubs": [hub_record(atlas, h) for h in atlas.hubs.values()],
         "partnerships": [list(p) for p in atlas.partnerships],
         "sources": {k: _source_dict(v) for k, v in atlas.sources.items()},
@@ -146,7 +179,10 @@ TERRITORY_COLUMNS: list[tuple[str, str]] = [
     ("area_km2", "superficie en km²"),
     ("latitude", "latitude (WGS 84)"),
     ("longitude", "longitude (WGS 84)"),
-    *((f"rating_{k}", f"note du pilier {k}, de 0 à 5 ; vide si non évalué") for k in PILLARS),
+    *((f"score_{k}", f"score mesuré du pilier {k}, de 1 à 5 (une décimale) ; vide si non mesuré "
+       "(moins de deux indicateurs)") for k in PILLARS),
+    *((f"rating_{k}", f"appréciation éditoriale du pilier {k}, de 0 à 5, donnée par les contributeurs ; "
+       "vide si aucune") for k in PILLARS),
     ("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus"),
     ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
 ]
@@ -157,6 +193,10 @@ HUB_COLUMNS: list[tuple[str, str]] = [
     ("territory", "identifiant du territoire où il se trouve"),
     ("types", "types (identifiants du vocabulaire, séparés par « ; »)"),
     ("status", "statut : active, project ou closed"),
+    ("status_year", "année où la source a constaté le statut"),
+    ("status_source", "identifiant de la source du statut"),
+    ("status_to_check", "true quand le statut (en activité ou en projet) n'a pas été constaté depuis plus de "
+     "cinq ans : à vérifier, à ne pas lire comme actuel"),
     ("founded", "année d'ouverture"),
     ("closed_in", "année de fermeture"),
     ("address", "adresse postale"),
@@ -172,9 +212,44 @@ HUB_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def territories_csv(atlas: Atlas) -> bytes:
+MEASURE_COLUMNS: list[tuple[str, str]] = [
+    ("territory", "identifiant du territoire"),
+    ("level", "niveau du territoire (les territoires sont classés entre ceux d'un même niveau)"),
+    ("indicator", "identifiant de l'indicateur (catalogue : atlas.json, clé indicators)"),
+    ("pillar", "pilier que l'indicateur mesure"),
+    ("value", "valeur de l'indicateur pour le territoire"),
+    ("unit", "unité de la valeur"),
+    ("year", "année que décrit la valeur"),
+    ("source", "identifiant de la source ; vide pour un indicateur calculé par l'atlas"),
+    ("derived", "nom du calcul pour un indicateur que l'atlas calcule à partir de ses fiches ; sinon vide"),
+    ("rank", "rang du territoire parmi ceux de son niveau qui ont une valeur (1 = le meilleur ; ex aequo au meilleur rang)"),
+    ("count", "nombre de territoires du niveau qui ont une valeur"),
+    ("p", "part des territoires du niveau que le territoire égale ou dépasse, de 0 à 1"),
+    ("score", "score de l'indicateur : max(1, ⌈5 × p⌉), de 1 à 5"),
+    ("median", "médiane nationale de l'indicateur pour le niveau"),
+]
+
+
+def measures_csv(atlas: Atlas, scores: Scores | None = None) -> bytes:
+    """One row per territory and scored indicator (long format, sorted by territory then catalogue)."""
+    scores = scores or scores_of(atlas)
+    rows = []
+    for tid, profile in scores.profiles.items():
+        for iid, s in profile.indicators.items():
+            ind = atlas.indicators[iid]
+            fact = s.fact
+            rows.append([tid, profile.level, iid, ind.pillar, fact.value if fact else s.value, ind.unit,
+                         fact.year if fact else None, _source(fact.source) if fact else None, ind.derived,
+                         s.rank, s.count, round(s.p, 6), s.score, s.median])
+    return _csv([c for c, _ in MEASURE_COLUMNS], rows)
+
+
+def territories_csv(atlas: Atlas, scores: Scores | None = None) -> bytes:
+    scores = scores or scores_of(atlas)
     rows = []
     for t in atlas.territories.values():
+        profile = scores.profile(t.id)
+        measured = [profile.pillars.get(k) if profile else None for k in PILLARS]
         pop = t.population
         ratings = []
         for key in PILLARS:
@@ -185,7 +260,7 @@ def territories_csv(atlas: Atlas) -> bytes:
             pop.value if pop else None, pop.year if pop else None, _source(pop.source) if pop else None,
             t.area_km2.value if t.area_km2 else None,
             t.coordinates[0] if t.coordinates else None, t.coordinates[1] if t.coordinates else None,
-            *ratings, len(atlas.hubs_within(t.id)), t.updated.isoformat(),
+            *measured, *ratings, len(atlas.hubs_within(t.id)), t.updated.isoformat(),
         ])
     return _csv([c for c, _ in TERRITORY_COLUMNS], rows)
 
@@ -194,7 +269,10 @@ def hubs_csv(atlas: Atlas) -> bytes:
     rows = []
     for h in atlas.hubs.values():
         rows.append([
-            h.id, h.name, h.territory_id, ";".join(h.types), h.status, h.founded, h.closed_in, h.address,
+            h.id, h.name, h.territory_id, ";".join(h.types), h.status,
+            h.status_fact.year if h.status_fact else None,
+            _source(h.status_fact.source) if h.status_fact else None, atlas.status_is_old(h),
+            h.founded, h.closed_in, h.address,
             h.coordinates[0] if h.coordinates else None, h.coordinates[1] if h.coordinates else None,
             h.website, ";".join(h.services), ";".join(h.themes), ";".join(h.pillars), ";".join(h.networks),
             ";".join(atlas.partners_of.get(h.id, ())), h.updated.isoformat(),
@@ -222,12 +300,14 @@ def hubs_geojson(atlas: Atlas) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
-def data_outputs(atlas: Atlas) -> list[Output]:
-    """The four data files, under `donnees/` in the docs folder."""
+def data_outputs(atlas: Atlas, scores: Scores | None = None) -> list[Output]:
+    """The data files, under `donnees/` in the docs folder."""
+    scores = scores or scores_of(atlas)
     every = tuple(sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()}))
     return [
-        Output(f"{DATA_DIR}/atlas.json", atlas_json(atlas), every),
-        Output(f"{DATA_DIR}/territories.csv", territories_csv(atlas), every),
+        Output(f"{DATA_DIR}/atlas.json", atlas_json(atlas, scores), every),
+        Output(f"{DATA_DIR}/territories.csv", territories_csv(atlas, scores), every),
+        Output(f"{DATA_DIR}/measures.csv", measures_csv(atlas, scores), every),
         Output(f"{DATA_DIR}/hubs.csv", hubs_csv(atlas), every),
         Output(f"{DATA_DIR}/hubs.geojson", hubs_geojson(atlas), every),
     ]

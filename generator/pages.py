@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from markupsafe import Markup
 
 from generator import formats, text
+from generator import measured, status_text
 from generator.errors import AtlasError
 from generator.model import (
     LEVEL_LABELS, LEVEL_PLURALS, LEVELS, OLD_AFTER_YEARS, PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS,
@@ -37,6 +38,10 @@ VOCABULARY_PAGES: Mapping[str, tuple[str, str, str]] = {
     "networks": ("parcourir/reseaux.md", "Lieux par réseau", "reseau"),
 }
 STATUS_PAGE = "parcourir/statuts.md"
+INDICATORS_PAGE = "reference/indicateurs.md"
+STATUS_LIST_MAX = 300  # a status group longer than this is listed by territory count, not hub by hub
+COMPARISON_SPLIT = 200  # a level with more territories gets one comparison page per région
+RANKING_INLINE_MAX = 150  # longer rankings (the intercommunalités) get a page of their own
 VOCABULARY_TITLES: Mapping[str, str] = {
     "hub_types": "Types de lieux", "services": "Services", "themes": "Thèmes", "networks": "Réseaux",
 }
@@ -66,6 +71,7 @@ class SiteOptions:
     atlas_pdf: str | None = None  # path of the whole-atlas PDF inside the docs folder, if built
     intro: str | None = None  # content/index.md, the hand-written introduction of the home page
     has_contribuer: bool = False  # content/contribuer.md exists (the quality page links to it)
+    has_methodologie: bool = False  # content/methodologie.md exists (the catalogue page links to it)
 
     def edit_url(self, sheet_path: str) -> str | None:
         base = text.safe_url(self.repo_url) if self.repo_url else None
@@ -92,8 +98,9 @@ class Pages:
     """Renders every page of the site from one atlas; each method returns Outputs."""
 
     def __init__(self, atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any] | None = None,
-                 schemas: Mapping[str, dict] | None = None) -> None:
+                 schemas: Mapping[str, dict] | None = None, scores: measured.Scores | None = None) -> None:
         self.atlas = atlas
+        self.scores = scores if scores is not None else measured.scores_of(atlas)
         self.options = options
         self.pictures = dict(pictures or {})
         self.schemas = schemas
@@ -103,6 +110,7 @@ class Pages:
             self._pairs_of.setdefault(b, []).append(i)
         self.env = make_environment()
         self.env.filters["plain_excerpt"] = _excerpt
+        self.env.filters["count_of"] = count_of
         self.env.globals.update(
             fact=self.fact, source=self.source, picture=self.picture, vocab=self.vocab,
             territory_path=territory_path, hub_path=hub_path, rating=self.rating,
@@ -110,7 +118,13 @@ class Pages:
             PILLAR_LABELS=PILLAR_LABELS, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
             STATUS_LABELS=STATUS_LABELS, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
-            hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
+            hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, scores=self.scores,
+            score_text=measured.score_text, score_out_of=measured.score_out_of, rank_text=measured.rank_text,
+            value_text=measured.value_text, level_word=measured.level_word, of_level=measured.of_level, levels_word=measured.levels_word,
+            DIRECTION_WORDS=measured.DIRECTION_WORDS, status_is_old=atlas.status_is_old,
+            status_short=lambda h: status_text.status_short(atlas, h),
+            status_long=lambda h: status_text.status_long(atlas, h),
+            status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
         )
 
     # -- helpers used by the templates --
@@ -121,6 +135,9 @@ class Pages:
 
     def vocab(self, name: str, entry_id: str) -> str:
         return self.atlas.vocabulary.label(name, entry_id)
+
+    def pillar_views(self, t: Territory) -> tuple[measured.PillarView, ...]:
+        return measured.pillar_views(self.atlas, self.scores, t)
 
     def rating(self, territory: Territory, key: str) -> str:
         pillar = territory.pillars.get(key)
@@ -193,7 +210,8 @@ class Pages:
             '<li class="atlas-card">',
             f'<a class="atlas-card__title" href="{relative_href(page_path, hub_path(h.id))}">{text.html_text(h.name)}</a>',
             f'<span class="atlas-card__meta">{text.html_text(types)} · '
-            f'<span class="atlas-status atlas-status--{h.status}">{text.html_text(h.status_label)}</span></span>',
+            f'<span class="atlas-status atlas-status--{status_text.status_category(self.atlas, h)}">'
+            f'{text.html_text(status_text.status_short(self.atlas, h))}</span></span>',
         ]
         if themes:
             lines.append(f'<span class="atlas-card__themes">Thèmes : {text.html_text(themes)}</span>')
@@ -251,6 +269,7 @@ class Pages:
             t=t, ancestors=self.atlas.ancestors(t.id), parent=self.atlas.parent(t.id),
             children=[self.atlas.territories[c] for c in self.atlas.children.get(t.id, ())],
             own_hubs=self.atlas.hubs_by_territory.get(t.id, ()), hubs=hubs, pairs=pairs, pdf=pdf,
+            measured_level=measured.has_profile(self.atlas, t),
             edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
             sheet_copy=sheet_copy_path(t.path),
         )
@@ -279,8 +298,16 @@ class Pages:
             "home.md.j2", "index.md", intro=Markup(intro) if intro is not None else None,
             recent=recent[:12], facts_total=len(facts), facts_sourced=sum(1 for f in facts if f.sourced),
             facts_old=sum(1 for f in facts if self.atlas.is_old(f)),
-            by_status={s: sum(1 for h in self.atlas.hubs.values() if h.status == s) for s in STATUSES},
+            by_status=self._status_counts(),
+            status_rows=[("active", "en activité"), (status_text.TO_CHECK, "statut à vérifier (plus de "
+                          f"{OLD_AFTER_YEARS} ans)"), ("project", "en projet"), ("closed", "fermés")],
         )
+
+    def _status_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in (*STATUSES, status_text.TO_CHECK)}
+        for h in self.atlas.hubs.values():
+            counts[status_text.status_category(self.atlas, h)] += 1
+        return counts
 
     def territories_index(self) -> Output:
         groups = []
@@ -307,8 +334,14 @@ class Pages:
         return self.render("vocabulary_index.md.j2", path, name=name, title=title, prefix=prefix, groups=groups)
 
     def status_index(self) -> Output:
-        groups = {s: [h.id for h in self.atlas.hubs.values() if h.status == s] for s in STATUSES}
-        return self.render("status_index.md.j2", STATUS_PAGE, groups=groups)
+        """Hubs by status; an open or planned status seen more than five years ago is listed apart
+        ("à vérifier"), never with the current ones. Long groups are counted per département."""
+        order = ("active", status_text.TO_CHECK, "project", "closed")
+        groups: dict[str, list[str]] = {s: [] for s in order}
+        for h in self.atlas.hubs.values():
+            groups[status_text.status_category(self.atlas, h)].append(h.id)
+        return self.render("status_index.md.j2", STATUS_PAGE, groups=groups, to_check=status_text.TO_CHECK,
+                           long_list=STATUS_LIST_MAX)
 
     def pillars_index(self) -> Output:
         counts = {
@@ -316,58 +349,146 @@ class Pages:
                 sum(1 for t in self.atlas.territories.values()
                     if t.pillars.get(key) is not None and t.pillars[key].rating is not None),
                 sum(1 for h in self.atlas.hubs.values() if key in h.pillars),
+                sum(1 for p in self.scores.profiles.values() if p.pillars.get(key) is not None),
             )
             for key in PILLARS
         }
         return self.render("pillars_index.md.j2", "piliers/index.md", counts=counts)
 
-    def pillar_page(self, key: str) -> Output:
+    def pillar_ranking(self, key: str, level: str) -> tuple[list[tuple[int, Territory, float, int]], int]:
+        """(rank, territory, measured score, indicators used) by score, best first (ties share a rank),
+        and how many territories of the level are not measured on this pillar."""
+        found = []
+        for t in self.atlas.by_level(level):
+            prof = self.scores.profile(t.id)
+            value = prof.pillars.get(key) if prof else None
+            if value is not None:
+                found.append((value, t, len(prof.of_pillar(key, self.atlas.indicators))))  # type: ignore[union-attr]
+        found.sort(key=lambda r: (-r[0], r[1].name.casefold(), r[1].id))
+        ranked, rank = [], 0
+        for i, (value, t, n) in enumerate(found):
+            rank = rank if i and value == found[i - 1][0] else i + 1
+            ranked.append((rank, t, value, n))
+        return ranked, len(self.atlas.by_level(level)) - len(found)
+
+    def pillar_page(self, key: str) -> list[Output]:
+        """The pillar page (short rankings inline) and one page per level whose ranking is long."""
         rated = [t for t in self.atlas.territories.values()
                  if t.pillars.get(key) is not None and t.pillars[key].rating is not None]
         rated.sort(key=lambda t: (-t.pillars[key].rating, t.name.casefold(), t.id))
-        unrated = len(self.atlas.territories) - len(rated)
         hubs = [h for h in self.atlas.hubs.values() if key in h.pillars]
-        return self.render("pillar.md.j2", f"piliers/{key}.md", key=key, rated=rated, unrated=unrated, hubs=hubs)
+        levels, outs = [], []
+        for level in measured.scored_levels(self.atlas):
+            ranked, unmeasured = self.pillar_ranking(key, level)
+            long_page = f"piliers/{key}-{level}.md" if len(ranked) > RANKING_INLINE_MAX else None
+            levels.append((level, ranked, unmeasured, long_page))
+            if long_page:
+                outs.append(self.render("pillar_ranking.md.j2", long_page, key=key, level=level, ranked=ranked,
+                                        unmeasured=unmeasured, table=Markup(self.ranking_table(ranked, long_page, _ranking_caption(key, level)))))
+        page = f"piliers/{key}.md"
+        inline = {lv: Markup(self.ranking_table(r, page, _ranking_caption(key, lv))) for lv, r, _, lp in levels
+                  if not lp and r}
+        outs.insert(0, self.render("pillar.md.j2", page, key=key, rated=rated, hubs=hubs, levels=levels,
+                                   tables=inline, medians=self.scores.pillar_medians))
+        return outs
+
+    def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,
+                      caption: str) -> str:
+        """A ranking as a sortable HTML table: rank, territory, its parent, its score, indicators used."""
+        out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
+               '<table data-sortable="true">', f"<caption>{text.html_text(caption)}</caption>",
+               "<thead><tr>" + "".join(f'<th scope="col" data-type="{k}">{h}</th>' for h, k in (
+                   ("Rang", "number"), ("Territoire", "text"), ("Territoire parent", "text"),
+                   ("Score mesuré", "number"), ("Indicateurs", "number"))) + "</tr></thead>", "<tbody>"]
+        for rank, t, value, n in ranked:
+            parent = self.atlas.parent(t.id)
+            pname = parent.name if parent else ""
+            out.append(
+                f'<tr><td data-sort="{rank}">{rank}</td>'
+                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}"><a href="{relative_href(page_path, territory_path(t.id))}">'
+                f"{text.html_text(t.name)}</a></th>"
+                f'<td data-sort="{text.attr(pname.casefold())}">{text.html_text(pname or "—")}</td>'
+                f'<td data-sort="{value!r}">{text.html_text(measured.score_text(value))}</td>'
+                f'<td data-sort="{n}">{n}</td></tr>')
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
 
     def comparison_index(self) -> Output:
         return self.render("comparison_index.md.j2", "comparaison/index.md", levels=self.levels())
 
-    def comparison_page(self, level: str) -> Output:
+    def comparison_pages(self, level: str) -> list[Output]:
+        """One sortable table per level; a long level (the intercommunalités) is split by région so no
+        page grows past a few hundred rows."""
         path = f"comparaison/{level}.md"
         rows = sorted(self.atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
-        return self.render("comparison.md.j2", path, level=level, rows=rows,
-                           table=Markup(self.comparison_table(rows, path)))
+        if len(rows) <= COMPARISON_SPLIT:
+            return [self.render("comparison.md.j2", path, level=level, rows=rows, parts=None, region=None,
+                                table=Markup(self.comparison_table(rows, path, LEVEL_PLURALS[level])))]
+        groups: dict[str, list[Territory]] = {}
+        for t in rows:
+            region = next((a for a in self.atlas.ancestors(t.id) if a.level == "region"), None)
+            groups.setdefault(region.id if region else "", []).append(t)
+        outs, parts = [], []
+        for rid in sorted(groups, key=lambda r: (r == "", self.atlas.territories[r].name.casefold() if r else "")):
+            region = self.atlas.territories[rid] if rid else None
+            name = region.name if region else "Hors région"
+            part = f"comparaison/{level}-{rid or 'hors-region'}.md"
+            caption = f"{LEVEL_PLURALS[level]} : {name}"
+            outs.append(self.render("comparison.md.j2", part, level=level, rows=groups[rid], parts=None, region=name,
+                                    table=Markup(self.comparison_table(groups[rid], part, caption))))
+            parts.append((name, part, len(groups[rid])))
+        outs.insert(0, self.render("comparison.md.j2", path, level=level, rows=rows, parts=parts, region=None,
+                                   table=Markup("")))
+        return outs
 
-    def comparison_table(self, rows: Sequence[Territory], page_path: str) -> str:
+    def comparison_table(self, rows: Sequence[Territory], page_path: str, caption: str) -> str:
         """All territories of a level side by side, as a raw HTML table the site's script can sort.
 
-        Each cell carries `data-sort` (a number or the name folded) so sorting does not have to read
-        French number formats; the table is complete and readable without JavaScript.
+        Measured pillar scores, then one key measure per pillar (the first of the catalogue at that
+        level), population, area and hubs. Each cell carries `data-sort` (a number or the name folded)
+        so sorting does not have to read French number formats; the table is complete and readable
+        without JavaScript, sorted by name.
         """
-        head = ["Territoire", "Population", "Superficie (km²)", *(PILLAR_LABELS[k] for k in PILLARS), "Lieux"]
-        kinds = ["text", "number", "number", *("number" for _ in PILLARS), "number"]
+        level = rows[0].level if rows else "region"
+        keys = measured.key_indicators(self.atlas, level)
+        scored = measured.has_profile(self.atlas, rows[0]) if rows else False
+        head: list[tuple[str, str]] = [("Territoire", "text")]
+        if scored:
+            head += [(f"{PILLAR_LABELS[k]} (score)", "number") for k in PILLARS]
+            head += [(_with_unit(ind.label, ind.unit), "number") for ind in keys]
+        head += [("Population", "number"), ("Superficie (km²)", "number"), ("Lieux", "number")]
         out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
-               '<table data-sortable="true">',
-               f"<caption>{text.html_text(LEVEL_PLURALS[rows[0].level] if rows else '')} : piliers et chiffres clés</caption>",
+               '<table data-sortable="true" class="atlas-compare">',
+               f"<caption>{text.html_text(caption)} : scores mesurés et chiffres clés</caption>",
                "<thead><tr>" + "".join(
-                   f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in zip(head, kinds)
+                   f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in head
                ) + "</tr></thead>", "<tbody>"]
         for t in rows:
             cells = [
                 f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
                 f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(t.name)}</a></th>'
             ]
+            prof = self.scores.profile(t.id)
+            if scored:
+                for key in PILLARS:
+                    value = prof.pillars.get(key) if prof else None
+                    if value is None:
+                        cells.append('<td data-sort="">non mesuré</td>')
+                    else:
+                        cells.append(f'<td data-sort="{value!r}">{measured.score_text(value)}</td>')
+                for ind in keys:
+                    found = prof.indicators.get(ind.id) if prof else None
+                    if found is None:
+                        cells.append('<td data-sort="">—</td>')
+                    else:
+                        shown = formats.number(found.fact.value) if found.fact else formats.number(
+                            measured.plain_value(found.value))
+                        cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}</td>')
             for f in (t.population, t.area_km2):
                 if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
                     mark = "" if f.sourced else ' <span class="atlas-badge atlas-badge--unsourced">non sourcé</span>'
                     year = f" ({f.year})" if f.year is not None else ""
                     cells.append(f'<td data-sort="{f.value!r}">{text.html_text(formats.number(f.value))}{year}{mark}</td>')
-                else:
-                    cells.append('<td data-sort="">—</td>')
-            for key in PILLARS:
-                p = t.pillars.get(key)
-                if p is not None and p.rating is not None:
-                    cells.append(f'<td data-sort="{p.rating}">{p.rating}/5</td>')
                 else:
                     cells.append('<td data-sort="">—</td>')
             n = len(self.atlas.hubs_within(t.id))
@@ -396,15 +517,17 @@ class Pages:
         return self.render(
             "quality.md.j2", "qualite.md", rows=rows, facts=len(facts),
             unsourced=sum(1 for f in facts if not f.sourced), old=sum(1 for f in facts if self.atlas.is_old(f)),
+            status_to_check=sum(1 for h in self.atlas.hubs.values() if self.atlas.status_is_old(h)),
             average=formats.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
         )
 
     def opendata_page(self, data: Sequence[Output], sheet_count: int = 0) -> Output:
-        from generator.opendata import HUB_COLUMNS, TERRITORY_COLUMNS
+        from generator.opendata import HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS
 
         described = {
             "atlas.json": ("L'atlas complet : territoires, lieux, partenariats, sources, vocabulaire", "JSON"),
-            "territories.csv": ("Les territoires, une ligne chacun", "CSV"),
+            "territories.csv": ("Les territoires, une ligne chacun, avec leurs scores mesurés", "CSV"),
+            "measures.csv": ("Les mesures officielles et leurs scores, une ligne par territoire et indicateur", "CSV"),
             "hubs.csv": ("Les lieux d'innovation, une ligne chacun", "CSV"),
             "hubs.geojson": ("Les lieux d'innovation qui ont des coordonnées, pour une carte", "GeoJSON"),
         }
@@ -414,10 +537,70 @@ class Pages:
             what, fmt = described.get(name, (name, name.rsplit(".", 1)[-1].upper()))
             files.append((name, what, fmt, _size(len(out.data))))
         return self.render("opendata.md.j2", "donnees/index.md", files=files, sheet_count=sheet_count,
-                           territory_columns=TERRITORY_COLUMNS, hub_columns=HUB_COLUMNS)
+                           territory_columns=TERRITORY_COLUMNS, hub_columns=HUB_COLUMNS,
+                           measure_columns=MEASURE_COLUMNS)
 
     def methodology_page(self) -> Output:
         return self.render("methodology.md.j2", "reference/methode.md")
+
+    def indicators_page(self) -> Output:
+        """The catalogue, its vintages and a worked example, all read from this atlas."""
+        a, sc = self.atlas, self.scores
+        counts: dict[str, int] = {}
+        for prof in sc.profiles.values():
+            for iid in prof.indicators:
+                counts[f"{prof.level}/{iid}"] = counts.get(f"{prof.level}/{iid}", 0) + 1
+        by_pillar = []
+        for key in PILLARS:
+            items = []
+            for ind in a.indicators.values():
+                if ind.pillar == key:
+                    coverage = [(lv, counts.get(f"{lv}/{ind.id}", 0), len(a.by_level(lv)))
+                                for lv in LEVELS if lv in ind.levels]
+                    items.append((ind, coverage))
+            by_pillar.append((key, items))
+        vintages: dict[tuple[str, int | None], list[str]] = {}
+        for ind in a.indicators.values():
+            if ind.derived:
+                label = "Calcul de l'atlas à partir de ses fiches"
+            elif ind.source:
+                label = ind.source.title + (f", {ind.source.publisher}" if ind.source.publisher else "")
+            else:
+                label = "non indiquée"
+            vintages.setdefault((label, ind.year), []).append(ind.label)
+        rows = [(label, year, names) for (label, year), names in
+                sorted(vintages.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1] or 0))]
+        return self.render("indicators.md.j2", INDICATORS_PAGE, catalogue=a.indicators, by_pillar=by_pillar,
+                           vintages=rows, example=self.worked_example(),
+                           has_methodologie=self.options.has_methodologie)
+
+    def worked_example(self) -> Any:
+        """A real pillar score of this atlas, spelled out: the département (else the territory of the
+        highest level) with the most indicators behind one measured pillar."""
+        from types import SimpleNamespace
+
+        rank = {lv: i for i, lv in enumerate(("departement", "region", "epci", "commune", "pays"))}
+        best = None
+        for prof in self.scores.profiles.values():
+            for key, value in prof.pillars.items():
+                if value is None:
+                    continue
+                used = prof.of_pillar(key, self.atlas.indicators)
+                order = (rank.get(prof.level, 9), -len(used), prof.territory, PILLARS.index(key))
+                if best is None or order < best[0]:
+                    best = (order, prof, key, used, value)
+        if best is None:
+            return None
+        _, prof, key, used, value = best
+        rows = []
+        for s in used:
+            ind = self.atlas.indicators[s.indicator]
+            k = round(s.p * s.count)
+            rows.append(SimpleNamespace(
+                label=ind.label, value=measured.value_text(s.value, ind.unit), n=s.count, k=k,
+                p=formats.number(s.p, 2), five_p=formats.number(5 * s.p, 2), score=s.score))
+        return SimpleNamespace(territory=self.atlas.territories[prof.territory], pillar=key, rows=rows,
+                               result=measured.score_text(value))
 
     def reference_page(self) -> Output:
         sections = []
@@ -437,9 +620,10 @@ class Pages:
         outs = [
             self.home_page(), self.territories_index(), self.hubs_index(), self.status_index(),
             *(self.vocabulary_index(name) for name in VOCABULARY_PAGES),
-            self.pillars_index(), *(self.pillar_page(k) for k in PILLARS),
-            self.comparison_index(), *(self.comparison_page(lv) for lv in self.levels()),
+            self.pillars_index(), *(out for k in PILLARS for out in self.pillar_page(k)),
+            self.comparison_index(), *(out for lv in self.levels() for out in self.comparison_pages(lv)),
             self.network_page(), self.quality_page(), self.methodology_page(), self.reference_page(),
+            self.indicators_page(),
         ]
         total = len(self.atlas.territories) + len(self.atlas.hubs)
         done = 0
@@ -462,6 +646,20 @@ class Pages:
     def levels(self) -> list[str]:
         """The levels that have at least one territory (a comparison page each)."""
         return [lv for lv in LEVELS if self.atlas.by_level(lv)]
+
+
+def _with_unit(label: str, unit: str | None) -> str:
+    """`Densité de population (habitants par km²)`; a unit the label already says is not repeated."""
+    return f"{label} ({unit})" if unit and unit.casefold() not in label.casefold() else label
+
+
+def _ranking_caption(key: str, level: str) -> str:
+    return f"{LEVEL_PLURALS[level]} classés par score mesuré : {PILLAR_LABELS[key]}"
+
+
+def count_of(n: int, one: str, many: str) -> str:
+    """`1 donnée ancienne`, `3 données anciennes` (French: 0 and 1 take the singular)."""
+    return f"{formats.number(n)} {one if n < 2 else many}"
 
 
 def _size(n: int) -> str:

@@ -28,7 +28,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator import formats
+from generator import formats, measured, status_text
 from generator.errors import AtlasError
 from generator.faults import FolderLock, remove_leftovers, temporary_name, worker_pool, workers_for_memory, writing
 from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Territory
@@ -195,9 +195,11 @@ def _coordinates(lat: float, lon: float) -> str:
             f"{formats.number(abs(lon), 4)}°{formats.NBSP}{ew}")
 
 
-def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, PictureRef], depth: int = 1) -> SimpleNamespace:
+def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, PictureRef], depth: int = 1,
+                   scores: measured.Scores | None = None) -> SimpleNamespace:
     """Everything one territory's pages show, with a fresh set of numbered references."""
     tid = territory.id
+    scores = scores if scores is not None else measured.scores_of(atlas)
     hubs = territory_hubs(atlas, tid)
     children = sorted((atlas.territories[k] for k in atlas.children.get(tid, ())), key=lambda t: (t.name.casefold(), t.id))
     return SimpleNamespace(
@@ -213,6 +215,10 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         hub_types=hub_type_counts(atlas, hubs),
         partnerships=territory_partnerships(atlas, tid),
         pillar_rows=pillar_rows(territory),
+        parent=atlas.parent(tid),
+        measured_level=measured.has_profile(atlas, territory),
+        views={v.key: v for v in measured.pillar_views(atlas, scores, territory)},
+        levels_word=measured.levels_word(territory.level),
         pillar_descriptions=PILLAR_DESCRIPTIONS,
         coordinates=_coordinates(*territory.coordinates) if territory.coordinates else "",
         updated=formats.long_date(territory.updated),
@@ -240,6 +246,14 @@ def _environment(atlas: Atlas) -> Environment:
         pillar_label=lambda key: PILLAR_LABELS.get(key, key),
         safe_url=safe_url,
         long_date=formats.long_date,
+        score_text=measured.score_text,
+        score_out_of=measured.score_out_of,
+        rank_text=measured.rank_text,
+        value_text=measured.value_text,
+        level_word=measured.level_word,
+        levels_word=measured.levels_word,
+        of_level=measured.of_level,
+        status_long=lambda h: status_text.status_long(atlas, h),
     )
     return env
 
@@ -249,7 +263,8 @@ def _environment(atlas: Atlas) -> Environment:
 class Renderer:
     """One per process: templates, stylesheets, fonts and the fetcher are loaded once and reused."""
 
-    def __init__(self, atlas: Atlas, build_dir: Path, pictures: Mapping[str, PictureRef], variant: str) -> None:
+    def __init__(self, atlas: Atlas, build_dir: Path, pictures: Mapping[str, PictureRef], variant: str,
+                 scores: measured.Scores | None = None) -> None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -259,6 +274,7 @@ class Renderer:
         # warnings about CSS it ignores are noise for the people building reports.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         self.atlas = atlas
+        self.scores = scores if scores is not None else measured.scores_of(atlas)
         self.build_dir = build_dir
         self.pictures = dict(pictures)
         self.variant = variant
@@ -283,7 +299,7 @@ class Renderer:
     def territory_html(self, territory_id: str) -> str:
         """The HTML of one territory's report (escaped, before French spacing)."""
         territory = self.atlas.territories[territory_id]
-        view = territory_view(self.atlas, territory, self.pictures)
+        view = territory_view(self.atlas, territory, self.pictures, scores=self.scores)
         level = territory.level_label.lower() if territory.level != "epci" else "intercommunalité"
         return self._page(
             "territory.html.j2",
@@ -300,7 +316,7 @@ class Renderer:
         for region, entries in atlas_chapters(self.atlas):
             views = [territory_view(self.atlas, e.territory,
                                     self.pictures if e.territory.level in ATLAS_PICTURE_LEVELS else no_pictures,
-                                    e.depth) for e in entries]
+                                    e.depth, self.scores) for e in entries]
             if region is not None:
                 chapters.append(SimpleNamespace(region=region, id=f"t-{region.id}", title=region.name,
                                                 views=views, toc_views=views[1:]))
@@ -353,8 +369,9 @@ def _proxy(mapping: dict) -> MappingProxyType:
     return MappingProxyType(mapping)
 
 
-def dump_atlas(atlas: Atlas) -> bytes:
-    """The atlas as bytes for worker processes (read-only mappings are not picklable on their own)."""
+def dump_atlas(atlas: Any) -> bytes:
+    """The atlas (or the atlas and its scores) as bytes for worker processes (read-only mappings are
+    not picklable on their own)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = copyreg.dispatch_table.copy()
@@ -373,7 +390,8 @@ def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, Picture
     scratch = Path(build_dir) / f"tmp-{os.getpid()}"
     scratch.mkdir(exist_ok=True)
     tempfile.tempdir = str(scratch)
-    _WORKER = Renderer(pickle.loads(atlas_bytes), Path(build_dir), pictures, variant)
+    atlas, scores = pickle.loads(atlas_bytes)  # scored once in the parent, never again per worker
+    _WORKER = Renderer(atlas, Path(build_dir), pictures, variant, scores)
 
 
 def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
@@ -412,7 +430,8 @@ def _rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], varian
             _WORKER = previous
         return
     # workers die with this process, and are stopped at once on an error or a signal
-    with worker_pool(workers, _init_worker, (dump_atlas(atlas), str(build_dir), refs, variant)) as pool:
+    scored = dump_atlas((atlas, measured.scores_of(atlas)))  # scored once here, never again per worker
+    with worker_pool(workers, _init_worker, (scored, str(build_dir), refs, variant)) as pool:
         pending: set[Future] = {pool.submit(_work, task) for task in tasks}  # the atlas, the longest, first
         try:
             while pending:

@@ -44,6 +44,7 @@ def site_options(config: Mapping[str, Any], content_dir: Path, pdf_ids: frozense
         atlas_pdf=atlas_pdf,
         intro=content_intro(content_dir),
         has_contribuer=(content_dir / "contribuer.md").is_file(),
+        has_methodologie=(content_dir / "methodologie.md").is_file(),
     )
 
 
@@ -114,8 +115,11 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     """
     from generator import opendata
 
-    pages = Pages(atlas, options, pictures, schemas)
-    data = opendata.data_outputs(atlas)
+    from generator.measured import scores_of
+
+    scores = scores_of(atlas)  # the measured profile, derived once for every output
+    pages = Pages(atlas, options, pictures, schemas, scores)
+    data = opendata.data_outputs(atlas, scores)
     outs = pages.all_pages(progress, wanted)
     sheets = opendata.sheet_outputs(atlas, territories_dir)
     outs.append(pages.opendata_page(data, len(sheets)))

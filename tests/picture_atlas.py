@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from generator.model import Atlas, Fact, Hub, Pillar, Territory, Vocabulary, VocabularyEntry, build_atlas
+from generator.model import (
+    Atlas, Fact, Hub, Indicator, Pillar, Source, Territory, Vocabulary, VocabularyEntry, build_atlas,
+)
 
 AS_OF = date(2025, 11, 26)
 DAY = date(2025, 1, 10)
@@ -68,9 +70,43 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(hub_types={k: VocabularyEntry(id=k, label=v) for k, v in labels.items()})
 
 
+SOURCE = Source(id="test-source", title="Source d'essai", publisher="Essai", shared=True)
+
+
+def indicators() -> dict[str, Indicator]:
+    """Two health indicators (départements and EPCI) and one of métropolisation for départements only."""
+    items = [
+        Indicator(id="apl", label="Accès aux généralistes", pillar="health", direction="higher",
+                  levels=("departement", "epci"), unit="consultations", source=SOURCE, year=2023),
+        Indicator(id="medecins", label="Généralistes pour 10 000 habitants", pillar="health", direction="higher",
+                  levels=("departement", "epci"), unit="pour 10 000 habitants", source=SOURCE, year=2024),
+        Indicator(id="chomage", label="Taux de chômage", pillar="metropolisation", direction="lower",
+                  levels=("departement",), unit="%", source=SOURCE, year=2024),
+    ]
+    return {i.id: i for i in items}
+
+
+MEASURES = {  # made-up figures: Doubs and Jura tie on medecins; the Réunion has only chomage
+    "doubs": {"apl": 3.1, "medecins": 8.2, "chomage": 7.0},
+    "jura": {"apl": 2.5, "medecins": 8.2, "chomage": 6.0},
+    "reunion": {"chomage": 17.0},
+    "gbm": {"apl": 3.9, "medecins": 9.6},
+}
+
+
+def _measured(all_territories: dict[str, Territory]) -> dict[str, Territory]:
+    catalogue = indicators()
+    for tid, values in MEASURES.items():
+        facts = {iid: Fact(value=v, year=catalogue[iid].year, source=SOURCE, label=catalogue[iid].label,
+                           unit=catalogue[iid].unit) for iid, v in values.items()}
+        all_territories[tid] = replace(all_territories[tid], measures=facts)
+    return all_territories
+
+
 def make_atlas(**changed_hubs: dict) -> Atlas:
     """The test atlas; `make_atlas(fablab={"name": "..."})` changes fields of one hub."""
     all_hubs = hubs()
     for hub_id, changes in changed_hubs.items():
         all_hubs[hub_id] = replace(all_hubs[hub_id], **changes)
-    return build_atlas(territories(), all_hubs, vocabulary(), {}, AS_OF)
+    return build_atlas(_measured(territories()), all_hubs, vocabulary(), {"test-source": SOURCE}, AS_OF,
+                       indicators())

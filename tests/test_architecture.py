@@ -14,8 +14,10 @@ from conftest import ROOT
 LAYERS: list[set[str]] = [
     {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "__init__"},
     {"model", "outputs", "drawing", "site_templates", "faults"},
+    {"scores"},
+    {"measured", "status_text"},  # the scores derived once per atlas, in French words (every output reads them)
     {"schema", "sheets", "quality", "geo", "opendata", "pdf_report"},
-    {"validate", "charts", "maps", "scores"},
+    {"validate", "charts", "maps", "choropleth"},
     {"load", "pictures"},
     {"commands", "scaffold", "importer", "pages"},
     {"pdf", "site", "census"},
@@ -25,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
 ]
 APART = [({"pages", "site", "site_templates", "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
-         ({"charts", "maps", "geo", "drawing"}, {"pages", "site", "pdf", "pdf_report"}),
+         ({"charts", "maps", "choropleth", "geo", "drawing"}, {"pages", "site", "pdf", "pdf_report"}),
          ({"pdf", "pdf_report"}, {"pages", "site", "charts", "maps"})]
 
 

@@ -10,6 +10,7 @@ from generator import charts, formats
 from generator.drawing import STYLE, french_axis, new_figure, sort_key, svg_bytes, style
 from generator.pictures import picture_keys, picture_spec, render
 
+from generator.model import Fact
 from picture_atlas import DOLLAR_NAME, make_atlas
 
 
@@ -18,32 +19,38 @@ def atlas():
     return make_atlas()
 
 
-def test_pillars_keep_not_assessed_apart_from_zero(atlas):
+def test_pillars_show_the_measured_profile_beside_the_parent_and_the_median(atlas):
     spec = picture_spec(atlas, "territory/gbm/pillars")
-    territory, parent = spec.data["series"]
-    assert territory == {"name": "Grand Besançon Métropole", "ratings": [3, 4, 4, 0, None]}
-    assert parent == {"name": "Doubs", "ratings": [2, 4, None, None, None]}
-    assert spec.table_headers == ("Pilier", "Grand Besançon Métropole", "Doubs")
-    assert spec.table_rows[3] == ("Identité", "0/5", "non évalué")
-    assert spec.table_rows[4] == ("Environnement", "non évalué", "non évalué")
-    assert spec.alt.startswith("Grand Besançon Métropole, cinq piliers notés de 0 à 5 : Métropolisation 3/5, "
-                               "Santé 4/5, Savoirs 4/5, Identité 0/5, Environnement non évalué.")
-    assert "Pour comparaison, Doubs (département) : Métropolisation 2/5" in spec.alt
-    assert spec.title == "Profil des cinq piliers : Grand Besançon Métropole"
+    territory, parent, median = spec.data["series"]
+    # GBM is the only EPCI: 5 on both health indicators; the Doubs ranks first of two on both
+    assert territory == {"name": "Grand Besançon Métropole", "scores": [None, 5.0, None, None, None]}
+    assert parent == {"name": "Doubs (département)", "scores": [None, 5.0, None, None, None]}
+    assert median["name"] == "Médiane des intercommunalités (EPCI)" and median["scores"][1] == 5.0
+    assert spec.table_headers == ("Pilier", "Grand Besançon Métropole", "Doubs", "Médiane des intercommunalités (EPCI)")
+    assert spec.table_rows[1] == ("Santé", "5,0", "5,0", "5,0")
+    assert spec.table_rows[0] == ("Métropolisation", "non mesuré", "non mesuré", "non mesuré")
+    assert spec.alt.startswith("Grand Besançon Métropole, scores mesurés des cinq piliers (de 1 à 5) : "
+                               "Métropolisation non mesuré, Santé 5,0,")
+    assert "Pour comparaison, Doubs (département) : Métropolisation non mesuré, Santé 5,0" in spec.alt
+    assert spec.title == "Profil mesuré des cinq piliers : Grand Besançon Métropole"
+    # the Jura: 3 on apl (2.5 is the lower of two: p = 1/2), 5 on the tie -> 4,0; median of 5,0 and 4,0
+    jura = picture_spec(atlas, "territory/jura/pillars")
+    assert jura.table_rows[1] == ("Santé", "4,0", "4,5")
 
 
-def test_pillars_drawing_marks_zero_and_not_assessed_differently(atlas):
+def test_pillars_drawing_marks_not_measured_apart_from_a_score(atlas):
     svg = render("pillars", picture_spec(atlas, "territory/gbm/pillars").data).decode()
     # text is drawn as paths, with the text itself kept in an XML comment
-    assert svg.count("<!-- non évalué -->") == 4  # one empty box per missing rating (1 + 3)
-    assert "<!-- 0/5 -->" in svg
+    assert svg.count("<!-- non mesuré -->") == 12  # four pillars, three series
+    assert svg.count("<!-- 5,0 -->") == 3
 
 
-def test_pillars_without_rated_parent_show_one_series(atlas):
-    spec = picture_spec(atlas, "territory/reunion/pillars")  # no parent
-    assert len(spec.data["series"]) == 1 and spec.table_headers == ("Pilier", "La Réunion")
-    spec = picture_spec(atlas, "territory/bfc/pillars")  # région: no parent
+def test_pillars_without_parent_show_the_median_only(atlas):
+    spec = picture_spec(atlas, "territory/reunion/pillars")  # no parent, one indicator: nothing measured
+    assert [s["name"] for s in spec.data["series"]] == ["La Réunion", "Médiane des départements"]
+    assert spec.table_rows[0] == ("Métropolisation", "non mesuré", "non mesuré")
     assert "Pour comparaison" not in spec.alt
+    assert "territory/bfc/pillars" not in picture_keys(atlas)  # régions are not measured by this catalogue
 
 
 def test_hubs_by_type_count_every_type_and_the_hubs_below(atlas):
@@ -59,9 +66,16 @@ def test_hubs_by_type_count_every_type_and_the_hubs_below(atlas):
 
 def test_hubs_by_status_show_every_status(atlas):
     spec = picture_spec(atlas, "territory/gbm/hubs-by-status")
-    assert spec.data["labels"] == ["En activité", "En projet", "Fermé"]
-    assert spec.data["values"] == [2, 0, 0]
-    assert spec.alt.endswith("en activité 2, en projet 0 et fermé 0.")
+    assert spec.data["labels"] == ["En activité", "À vérifier (statut ancien)", "En projet", "Fermé"]
+    assert spec.data["values"] == [2, 0, 0, 0]
+    assert spec.alt.endswith("en activité 2, à vérifier (statut ancien) 0, en projet 0 et fermé 0.")
+
+
+def test_hubs_by_status_never_count_an_old_status_as_current():
+    old = Fact(value="active", year=2019, source=None)
+    atlas = make_atlas(fablab={"status_fact": old})  # AS_OF 2025: 2019 is more than five years before
+    spec = picture_spec(atlas, "territory/gbm/hubs-by-status")
+    assert spec.data["values"] == [1, 1, 0, 0]
 
 
 def test_founded_per_year_fills_the_gaps(atlas):
@@ -72,19 +86,16 @@ def test_founded_per_year_fills_the_gaps(atlas):
     assert "2\u00a0lieux sans année de création connue" in spec.alt
 
 
-def test_ranking_orders_by_rating_with_shared_ranks(atlas):
-    spec = picture_spec(atlas, "pillar/metropolisation/departement")
-    assert spec.table_rows == (("1", "Doubs", "2/5"), ("1", "Jura", "2/5"), ("3", "La Réunion", "1/5"))
-    health = picture_spec(atlas, "pillar/health/departement")
-    assert [row[1] for row in health.table_rows] == ["Doubs", "Jura"]
-    assert health.alt.endswith("Non évalués : La Réunion.")
+def test_ranking_orders_by_measured_score_and_names_the_unmeasured(atlas):
+    spec = picture_spec(atlas, "pillar/health/departement")
+    assert spec.table_rows == (("1", "Doubs", "5,0"), ("2", "Jura", "4,0"))
+    assert spec.alt.endswith("Non mesurés : La Réunion.")
 
 
-def test_pillar_keys_only_for_levels_with_a_rating(atlas):
+def test_pillar_keys_only_for_levels_with_a_measured_score(atlas):
     keys = picture_keys(atlas)
-    assert "pillar/knowledge/region" in keys
-    assert "pillar/environment/region" not in keys
-    assert not any(k.startswith("pillar/") and k.endswith("/commune") for k in keys)
+    assert "pillar/health/departement" in keys and "pillar/health/epci" in keys
+    assert "pillar/metropolisation/departement" not in keys  # one indicator only: never a score
 
 
 def test_network_of_a_territory_brings_its_partners_from_elsewhere(atlas):

@@ -121,22 +121,40 @@ def test_french_spacing_in_a_report(fixture_reports):
     from generator.typography import NBSP, NNBSP
 
     raw = "\n".join(page.extract_text() for page in PdfReader(fixture_reports[TERRITORY]).pages)
-    assert f"Note{NBSP}:" in raw and f"Dans{NBSP}:" in raw
+    assert f"Score mesuré{NBSP}:" in raw and f"Dans{NBSP}:" in raw
     assert f"«{NBSP}non sourcé{NBSP}»" in raw
     assert not re.search(r"\w [:;?!](\s|$)", raw, flags=re.M)  # no ordinary space before those marks
 
 
-def test_ratings_absent_is_not_assessed_never_zero(fixture_atlas, fixture_reports):
+def test_editorial_appreciation_stays_apart_from_the_measured_score(fixture_atlas, fixture_reports):
     territory = fixture_atlas.territories[TERRITORY]
     text = text_of(fixture_reports[TERRITORY])
     for key in PILLARS:
         pillar = territory.pillars.get(key)
-        label = PILLAR_LABELS[key]
-        if pillar is None or pillar.rating is None:
-            assert re.search(rf"{label}\s+non évalué", text), label
-        else:
-            assert re.search(rf"{label}\s+{pillar.rating} sur 5", text), label
-    assert any(p.rating is None for p in territory.pillars.values()), "fixture should have an unrated pillar"
+        if pillar is not None and pillar.rating is not None:
+            assert f"Appréciation éditoriale : {pillar.rating} sur 5" in text, key
+    assert text.count("Appréciation éditoriale :") == sum(
+        1 for p in territory.pillars.values() if p.rating is not None)
+    assert "jamais moyennée avec lui" in text
+
+
+def test_territory_report_shows_the_measured_profile(fixture_atlas, fixture_reports):
+    from generator.measured import rank_text, score_out_of, scores_of
+
+    profile = scores_of(fixture_atlas).profile(TERRITORY)
+    text = " ".join(text_of(fixture_reports[TERRITORY]).split())  # table cells wrap
+    assert normalize(f"Score mesuré : {score_out_of(profile.pillars['health'])}") in text
+    assert "Score mesuré : non mesuré" in text  # the pillars with fewer than two indicators
+    for iid, s in profile.indicators.items():
+        ind = fixture_atlas.indicators[iid]
+        assert normalize(ind.label) in text
+        assert normalize(rank_text(s)) in text
+        if s.fact is not None:
+            assert normalize(formats.with_unit(s.fact.value, s.fact.unit)) in text
+            assert normalize(s.fact.source.title) in text
+    parent = fixture_atlas.parent(TERRITORY)
+    assert normalize(f"{parent.name} (département)") in text  # the parent's column
+    assert "Médiane des intercommunalités (EPCI)" in text
 
 
 def test_unsourced_and_old_facts_are_marked(fixture_atlas, fixture_reports):
@@ -160,7 +178,7 @@ def test_page_numbers_toc_and_outline(fixture_atlas, fixture_reports):
     name = fixture_atlas.territories[TERRITORY].name
     assert [title for title, _ in tree] == [name]
     sections = [title for title, _ in tree[0][1]]
-    assert sections == ["Identité", "Les cinq piliers", "Pôles d’innovation", "Partenariats",
+    assert sections == ["Identité", "Profil mesuré et cinq piliers", "Pôles d’innovation", "Partenariats",
                         "Territoires inclus", "Sources"]
     pillars = [title for title, _ in tree[0][1][1][1]]
     assert pillars == [PILLAR_LABELS[k] for k in PILLARS]
@@ -463,7 +481,7 @@ def test_a_long_table_flows_on_with_its_caption_and_leaves_no_empty_page(fixture
     atlas = build_atlas({"longue": territory}, {}, fixture_atlas.vocabulary, {}, AS_OF)
     path = write_reports(atlas, tmp_path, ["longue"], whole_atlas=False, jobs=1, pictures={})[0]
     pages = [" ".join(normalize(page.extract_text()).split()) for page in PdfReader(path).pages]
-    (start,) = [i for i, text in enumerate(pages) if "Indicateurs — Santé" in text]
+    (start,) = [i for i, text in enumerate(pages) if "Faits marquants (non notés) — Santé" in text]
     # the caption stays with the first rows, and the table starts right after the pillar's text
     # instead of being pushed whole to the next page
     assert "Mesure 01" in pages[start] and "Mesure 02" in pages[start]

@@ -8,6 +8,7 @@ reference (its text comes from generator.schema). Refresh it with `pytest --upda
 from __future__ import annotations
 
 import csv
+import html
 import re
 import io
 import json
@@ -101,15 +102,118 @@ def test_hub_page_lists_partners_and_hubs_that_name_it(fixture_atlas) -> None:
             assert f'href="../{partner}/"' in page
 
 
-def test_pillar_page_ranks_by_rating(fixture_atlas) -> None:
+def test_pillar_page_ranks_by_measured_score_and_keeps_the_appreciations_apart(fixture_atlas) -> None:
+    from generator.measured import score_text, scores_of
+
     pages = Pages(fixture_atlas, _options())
-    page = pages.pillar_page("health").data.decode()
-    rated = [t for t in fixture_atlas.territories.values()
-             if t.pillars.get("health") and t.pillars["health"].rating is not None]
-    ranks = [page.index(f"({t.id}.md") if f"({t.id}.md" in page else page.index(f"../territoires/{t.id}.md") for t in rated]
-    order = [t for _, t in sorted(zip(ranks, rated), key=lambda x: x[0])]
-    ratings = [t.pillars["health"].rating for t in order]
-    assert ratings == sorted(ratings, reverse=True)
+    page = pages.pillar_page("health")[0].data.decode()
+    ranking, editorial = page.split("## Appréciations éditoriales")
+    for tid in ("doubs", "grand-besancon-metropole"):
+        value = scores_of(fixture_atlas).profile(tid).pillars["health"]
+        assert re.search(rf"territoires/{tid}/\">[^<]+</a></th><td[^>]*>[^<]*</td><td data-sort=\"{value!r}\">"
+                         rf"{score_text(value)}</td>", ranking), tid
+    rated = sorted((t for t in fixture_atlas.territories.values()
+                    if t.pillars.get("health") and t.pillars["health"].rating is not None),
+                   key=lambda t: editorial.index(f"territoires/{t.id}.md"))
+    ratings = [t.pillars["health"].rating for t in rated]
+    assert rated and ratings == sorted(ratings, reverse=True)
+    assert "/5 |" in editorial and "/5" not in ranking  # the appreciations are never in the ranking
+
+
+def _fixture_with(atlas, **changes):
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    return replace(atlas, **{k: MappingProxyType(v) for k, v in changes.items()})
+
+
+def test_territory_page_shows_the_measured_profile_apart_from_the_appreciation(fixture_atlas) -> None:
+    from generator import formats
+    from generator.measured import rank_text, scores_of
+
+    t = fixture_atlas.territories["grand-besancon-metropole"]
+    page = Pages(fixture_atlas, _options()).territory_page(t).data.decode()
+    profile = scores_of(fixture_atlas).profile(t.id)
+    measured, rest = page.split("## Profil mesuré", 1)[1].split("## Lieux d'innovation", 1)
+    # summary table: the EPCI, its parent (the Doubs) and the median of the EPCI
+    assert "| Pilier | Score mesuré | Doubs (département) | Médiane des intercommunalités (EPCI) |" in measured
+    assert "| 5,0 | 5,0 | 5,0 |" in measured and "| non mesuré | non mesuré | non mesuré |" in measured
+    assert "**Score mesuré : 5,0 sur 5**" in measured
+    for iid, s in profile.indicators.items():
+        row = next(line for line in measured.splitlines() if line.startswith(f"| {fixture_atlas.indicators[iid].label} |"))
+        assert f"| {s.score} sur 5 | {rank_text(s)} |" in row
+        if s.fact is not None:
+            assert formats.with_unit(s.fact.value, s.fact.unit) in row and s.fact.source.title in row
+            if s.fact.year:
+                assert f"({s.fact.year})" in row
+    assert measured.count("**Appréciation éditoriale : ") == sum(1 for p in t.pillars.values() if p.rating is not None)
+    assert "n'entre jamais dans son calcul" in measured
+    assert "#### Faits marquants (santé)" in measured and "ils ne sont pas notés" in measured
+    assert "(s)" not in page
+
+
+def test_an_epci_shows_a_departement_only_measure_as_context_never_scored(fixture_atlas) -> None:
+    from dataclasses import replace
+
+    from generator import formats
+
+    indicators = dict(fixture_atlas.indicators)
+    indicators["medecins-generalistes"] = replace(indicators["medecins-generalistes"], levels=("departement",))
+    atlas = _fixture_with(fixture_atlas, indicators=indicators)
+    page = Pages(atlas, _options()).territory_page(atlas.territories["grand-besancon-metropole"]).data.decode()
+    health = page.split("### Santé", 1)[1].split("### Savoirs", 1)[0]
+    assert "**Score mesuré : non mesuré**" in health  # one indicator left at EPCI level
+    assert "Contexte : ce chiffre est celui du département [Doubs](doubs.md)" in health
+    assert "ne compte pas dans le score de ce territoire" in health
+    value = formats.with_unit(8.2, "pour 10 000 habitants")
+    assert f"| Médecins généralistes pour 10 000 habitants | {value} (2024) | 1er sur 1 |" in health
+
+
+def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
+    from dataclasses import replace
+
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    old = replace(hub.status_fact, year=fixture_atlas.as_of.year - 6)
+    atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs, hub.id: replace(hub, status_fact=old)})
+    pages = Pages(atlas, _options())
+    page = pages.hub_page(atlas.hubs[hub.id]).data.decode()
+    assert f"[Recensé en activité en {old.year} — à vérifier](../parcourir/statuts.md#statut-to-check)" in page
+    assert "source : [" in page.split("| Statut |")[1].split("\n")[0]
+    statuses = pages.status_index().data.decode()
+    to_check = statuses.split("{ #statut-to-check }")[1].split("## ")[0]
+    assert hub.name in to_check and hub.name not in statuses.split("{ #statut-active }")[1].split("## ")[0]
+    assert f"Lieux au statut à vérifier" in pages.quality_page().data.decode()
+    assert re.search(r"statut à vérifier \(plus de 5 ans\)\]\([^)]*\) \| 1 \|", pages.home_page().data.decode())
+
+
+def test_scores_are_derived_once_per_build(fixture_atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import measured, opendata, pictures, scores
+    from generator.load import load_valid_atlas
+
+    calls = []
+    real = scores.score_atlas
+    monkeypatch.setattr(measured, "score_atlas", lambda a: calls.append(1) or real(a))
+    atlas = load_valid_atlas(FIXTURE_SHEETS)
+    for key in pictures.picture_keys(atlas):
+        pictures.picture_spec(atlas, key)
+    _generated(atlas, tmp_path)
+    opendata.data_outputs(atlas)
+    assert len(calls) == 1
+
+
+def test_catalogue_page_is_generated_with_a_worked_example_from_the_atlas(fixture_atlas) -> None:
+    from generator.measured import scores_of
+
+    page = Pages(fixture_atlas, _options()).indicators_page().data.decode()
+    for ind in fixture_atlas.indicators.values():
+        assert f"### {ind.label}" in page
+    example = page.split("## Exemple de calcul", 1)[1]
+    doubs = scores_of(fixture_atlas).profile("doubs")
+    assert "[Doubs](../territoires/doubs.md)" in example
+    for iid in ("apl-medecins-generalistes", "medecins-generalistes"):
+        s = doubs.indicators[iid]
+        assert f"| {fixture_atlas.indicators[iid].label} |" in example and f"| {s.count} | " in example
+    assert f"**{doubs.pillars['health']:.1f}**".replace(".", ",") in example
 
 
 def test_quality_lists_the_sheets_that_most_need_work_first(fixture_atlas) -> None:
@@ -126,6 +230,22 @@ def test_open_data_files_hold_the_atlas(fixture_atlas) -> None:
     assert len(doc["partnerships"]) == len(fixture_atlas.partnerships)
     rows = list(csv.DictReader(io.StringIO(opendata.hubs_csv(fixture_atlas).decode())))
     assert [r["id"] for r in rows] == list(fixture_atlas.hubs)
+    # the measured profile: scores in territories.csv, every scored measure in measures.csv and atlas.json
+    from generator.measured import scores_of
+    scored = scores_of(fixture_atlas)
+    territories = {r["id"]: r for r in csv.DictReader(io.StringIO(opendata.territories_csv(fixture_atlas).decode()))}
+    assert float(territories["doubs"]["score_health"]) == scored.profile("doubs").pillars["health"]
+    assert territories["doubs"]["score_identity"] == ""  # not measured: empty, never 0
+    measures = list(csv.DictReader(io.StringIO(opendata.measures_csv(fixture_atlas).decode())))
+    assert len(measures) == sum(len(p.indicators) for p in scored.profiles.values())
+    apl = next(r for r in measures if r["territory"] == "doubs" and r["indicator"] == "apl-medecins-generalistes")
+    assert (float(apl["value"]), apl["year"], apl["source"], apl["score"]) == (3.1, "2023", "drees-apl-2023", "5")
+    gbm = next(t for t in doc["territories"] if t["id"] == "grand-besancon-metropole")
+    assert gbm["measured_profile"]["pillars"]["health"] == 5.0 and gbm["measures"]["medecins-generalistes"]["value"] == 9.6
+    assert set(doc["indicators"]) == set(fixture_atlas.indicators)
+    page = Pages(fixture_atlas, _options()).opendata_page(opendata.data_outputs(fixture_atlas)).data.decode()
+    for column, _ in opendata.MEASURE_COLUMNS + opendata.TERRITORY_COLUMNS + opendata.HUB_COLUMNS:
+        assert f"| {column} |" in html.unescape(page), column  # written escaped for Markdown
     geo = json.loads(opendata.hubs_geojson(fixture_atlas))
     with_coords = [h for h in fixture_atlas.hubs.values() if h.coordinates]
     assert len(geo["features"]) == len(with_coords)

@@ -1,0 +1,191 @@
+"""The measured profile as every output shows it: derived once per atlas, words and numbers in French.
+
+`scores_of(atlas)` runs the scoring rule (generator.scores) once for an atlas object and hands the
+same `Scores` to the pages, the charts, the PDFs and the open data, so they never disagree and a
+national build scores once. `pillar_views` arranges one territory's profile for reading: each
+pillar's measured score beside its parent's and the national median of its level, each indicator
+with its value, year, source, score and rank, and the figures of the département that an
+intercommunalité is not measured on (context, never scored as its own).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass
+from typing import Mapping
+
+from generator import formats
+from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
+from generator.scores import MIN_INDICATORS, IndicatorScore, Scores, score_atlas
+
+NOT_MEASURED = "non mesuré"
+DIRECTION_WORDS: Mapping[str, str] = {"higher": "plus la valeur est haute, meilleur est le score",
+                                      "lower": "plus la valeur est basse, meilleur est le score"}
+
+_SCORED: dict[int, tuple[weakref.ref, Scores]] = {}
+calls = 0  # how many times the rule ran in this process (tests check one per build)
+
+
+def scores_of(atlas: Atlas) -> Scores:
+    """The measured profile of every territory of `atlas`, computed on the first call only."""
+    global calls
+    found = _SCORED.get(id(atlas))
+    if found is not None and found[0]() is atlas:
+        return found[1]
+    calls += 1
+    scores = score_atlas(atlas)
+    key = id(atlas)
+    _SCORED[key] = (weakref.ref(atlas, lambda _ref: _SCORED.pop(key, None)), scores)
+    return scores
+
+
+def score_text(value: float | None) -> str:
+    """`3.4` -> `3,4` (always one decimal); None -> `non mesuré`."""
+    return NOT_MEASURED if value is None else formats.number(value, 1)
+
+
+def score_out_of(value: float | None) -> str:
+    return NOT_MEASURED if value is None else f"{formats.number(value, 1)} sur 5"
+
+
+def ordinal(rank: int) -> str:
+    return "1er" if rank == 1 else f"{rank}e"
+
+
+def rank_text(s: IndicatorScore) -> str:
+    """`12e sur 101` (ties share the best rank)."""
+    return f"{ordinal(s.rank)} sur {formats.number(s.count)}"
+
+
+def plain_value(value: float) -> float:
+    """A computed value (median) shortened to what a reader needs: three significant digits, one or
+    two decimals (a whole number stays whole)."""
+    if value == 0 or math.isclose(value, round(value)):
+        return float(round(value))
+    digits = max(1, min(2, 2 - int(math.floor(math.log10(abs(value))))))
+    return round(value, digits)
+
+
+def value_text(value: float, unit: str | None) -> str:
+    return formats.with_unit(plain_value(value) if isinstance(value, float) else value, unit)
+
+
+def level_word(level: str) -> str:
+    """`département`, `intercommunalité (EPCI)`: a level in running text."""
+    return LEVEL_LABELS[level].lower().replace("(epci)", "(EPCI)")
+
+
+OF_LEVEL: Mapping[str, str] = {"region": "de la région", "departement": "du département", "epci": "de l'intercommunalité",
+                               "commune": "de la commune", "pays": "du pays"}
+
+
+def of_level(level: str) -> str:
+    """`du département`, `de l'intercommunalité`: "celui du département Doubs"."""
+    return OF_LEVEL[level]
+
+
+def levels_word(level: str) -> str:
+    return LEVEL_PLURALS[level].lower().replace("(epci)", "(EPCI)")
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One catalogue indicator on a territory page."""
+
+    indicator: Indicator
+    score: IndicatorScore | None   # None: the level is scored on it but this territory has no figure
+    median: float | None            # national median of the territory's level
+    parent_score: IndicatorScore | None = None  # the parent's own figure, for comparison
+    context_of: Territory | None = None  # set for a département's figure shown as context (not scored)
+
+    @property
+    def fact(self) -> Fact | None:
+        return self.score.fact if self.score is not None else None
+
+
+@dataclass(frozen=True)
+class PillarView:
+    """One pillar of one territory: measured score, comparison, indicators, context figures."""
+
+    key: str
+    label: str
+    score: float | None
+    parent_score: float | None
+    median: float | None
+    rows: tuple[MeasureRow, ...]
+    context: tuple[MeasureRow, ...]
+
+    @property
+    def measured_count(self) -> int:
+        return sum(1 for r in self.rows if r.score is not None)
+
+    @property
+    def why_not(self) -> str:
+        """Why a pillar has no measured score, in one sentence."""
+        if not self.rows:
+            return "aucun indicateur du catalogue ne mesure ce pilier à ce niveau"
+        n, total = self.measured_count, len(self.rows)
+        if n == 0:
+            return f"aucun des {total} indicateurs n'a de valeur ici" if total > 1 else "son indicateur n'a pas de valeur ici"
+        if total == 1:
+            return f"un seul indicateur le mesure à ce niveau ; il en faut au moins {MIN_INDICATORS}"
+        return f"un seul indicateur mesuré sur {total} ; il en faut au moins {MIN_INDICATORS}"
+
+
+def scored_levels(atlas: Atlas) -> list[str]:
+    """Levels that the catalogue measures, in the model's order."""
+    from generator.model import LEVELS
+
+    used = {lvl for ind in atlas.indicators.values() for lvl in ind.levels}
+    return [lv for lv in LEVELS if lv in used]
+
+
+def pillar_views(atlas: Atlas, scores: Scores, territory: Territory) -> tuple[PillarView, ...]:
+    """The five pillars of `territory` as its page and its report show them."""
+    profile = scores.profile(territory.id)
+    parent = atlas.parent(territory.id)
+    parent_profile = scores.profile(parent.id) if parent is not None else None
+    ancestors = list(reversed(atlas.ancestors(territory.id)))  # nearest first
+    out = []
+    for key in PILLARS:
+        rows, context = [], []
+        for iid, ind in atlas.indicators.items():
+            if ind.pillar != key:
+                continue
+            if territory.level in ind.levels:
+                own = profile.indicators.get(iid) if profile else None
+                theirs = parent_profile.indicators.get(iid) if parent_profile else None
+                rows.append(MeasureRow(ind, own, scores.medians.get((territory.level, iid)), theirs))
+                continue
+            # measured only at a level above: the nearest enclosing territory's figure, as context
+            for above in ancestors:
+                if above.level in ind.levels:
+                    theirs_profile = scores.profile(above.id)
+                    found = theirs_profile.indicators.get(iid) if theirs_profile else None
+                    if found is not None:
+                        context.append(MeasureRow(ind, found, scores.medians.get((above.level, iid)),
+                                                  context_of=above))
+                    break
+        out.append(PillarView(
+            key=key, label=PILLAR_LABELS[key],
+            score=profile.pillars.get(key) if profile else None,
+            parent_score=parent_profile.pillars.get(key) if parent_profile else None,
+            median=scores.pillar_medians.get((territory.level, key)),
+            rows=tuple(rows), context=tuple(context),
+        ))
+    return tuple(out)
+
+
+def has_profile(atlas: Atlas, territory: Territory) -> bool:
+    """Whether the catalogue measures the territory's level at all (else the page says so briefly)."""
+    return any(territory.level in ind.levels for ind in atlas.indicators.values())
+
+
+def key_indicators(atlas: Atlas, level: str) -> list[Indicator]:
+    """One indicator per pillar for comparison tables: the first of the catalogue measured at `level`."""
+    out: dict[str, Indicator] = {}
+    for ind in atlas.indicators.values():
+        if level in ind.levels and ind.pillar not in out:
+            out[ind.pillar] = ind
+    return [out[k] for k in PILLARS if k in out]

@@ -1,0 +1,38 @@
+"""A hub's status in French words, never shown as current when its only source is old.
+
+A status is a dated fact: "en activité" seen by a source in 2019 says nothing about today. When
+`Atlas.status_is_old` (more than five years), pages, reports and charts say "recensé en activité
+en 2019 — à vérifier" instead of "En activité". "Fermé" stays as it is.
+"""
+
+from __future__ import annotations
+
+from generator.model import STATUS_LABELS, Atlas, Hub
+
+TO_CHECK = "to-check"  # the display category of an old open or planned status
+TO_CHECK_LABEL = "À vérifier"
+SEEN_AS = {"active": "en activité", "project": "en projet", "closed": "fermé"}
+
+
+def status_category(atlas: Atlas, hub: Hub) -> str:
+    """`active`, `project`, `closed`, or `to-check` for an open or planned status seen long ago."""
+    return TO_CHECK if atlas.status_is_old(hub) else hub.status
+
+
+def status_short(atlas: Atlas, hub: Hub) -> str:
+    """For cards and lists: `En activité`, `Fermé`, or `À vérifier (en activité en 2019)`."""
+    if atlas.status_is_old(hub):
+        return f"{TO_CHECK_LABEL} ({SEEN_AS[hub.status]} en {hub.status_year})"
+    return STATUS_LABELS[hub.status]
+
+
+def status_long(atlas: Atlas, hub: Hub) -> str:
+    """For a hub's own page and report, without its source: `Recensé en activité en 2019 — à vérifier`,
+    `En activité (constaté en 2024)`, `Fermé en 2019`."""
+    year = hub.status_year
+    if atlas.status_is_old(hub):
+        return f"Recensé {SEEN_AS[hub.status]} en {year} — à vérifier"
+    if hub.status == "closed":
+        return f"Fermé en {hub.closed_in}" if hub.closed_in else "Fermé"
+    label = STATUS_LABELS[hub.status]
+    return f"{label} (constaté en {year})" if year is not None else label
