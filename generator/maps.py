@@ -21,8 +21,8 @@ from matplotlib.lines import Line2D
 
 from generator import formats, geo
 from generator.drawing import (
-    ATTRIBUTION, COARSE, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, label_boxes, new_figure, plural,
-    shorten, sort_key, svg_bytes, wrap_label,
+    ATTRIBUTION, COARSE, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, label_boxes, new_figure,
+    place_labels, plural, shorten, sort_key, svg_bytes, wrap_label,
 )
 from generator.model import OLD_AFTER_YEARS, STATUS_LABELS, STATUSES, Atlas, Hub, Territory
 
@@ -603,13 +603,20 @@ def draw_points(ax: Any, points: list[dict[str, Any]], lat0: float, size: float 
 
 
 def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> None:
-    """Names beside the points, alternately right and left from north to south, so neighbours part."""
+    """Names beside the points, first tried alternately right and left from north to south, then moved to the
+    first free spot inside the close view (drawing.place_labels), so that none covers another or is cut."""
     order = sorted(range(len(xy)), key=lambda i: (-xy[i][1], xy[i][0]))
+    labels = []
     for rank, i in enumerate(order):
         right = rank % 2 == 0
-        ax.annotate(shorten(names[i], 28), xy[i], xytext=(5 if right else -5, 4 if right else -4),
-                    textcoords="offset points", ha="left" if right else "right", va="bottom" if right else "top",
-                    fontsize=6.5, color=INK, zorder=6)
+        labels.append(ax.annotate(shorten(names[i], 28), xy[i], xytext=(5 if right else -5, 4 if right else -4),
+                                  textcoords="offset points", ha="left" if right else "right",
+                                  va="bottom" if right else "top", fontsize=6.5, color=INK, zorder=6, gid="name"))
+    fig = ax.figure
+    ax.apply_aspect()  # the close view's final box (equal aspect), before measuring where things are
+    screen = [ax.transData.transform(xy[i]) for i in order]
+    dots = [Bbox.from_extents(x - 3, y - 3, x + 3, y + 3) for x, y in screen]
+    place_labels(fig, labels, dots, ax.get_window_extent(), gap=4.0)
 
 
 LEGEND_WRAP = 26  # characters per line of a legend entry in a narrow column

@@ -460,3 +460,20 @@ def test_legend_values():
     assert maps.legend_values(1) == [1]
     assert maps.legend_values(214) == [200, 50, 10]
     assert maps.legend_values(41) == [20, 5, 1]
+
+
+@pytest.mark.parametrize("key", ["territory/doubs/locator", "territory/bfc/locator", "hub/dollar/locator"])
+def test_locator_names_stay_inside_the_close_view_and_apart(atlas, key):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from generator.drawing import label_boxes
+    with style():
+        fig, zoom, _, _ = maps.locator_figure(picture_spec(atlas, key).data)
+        FigureCanvasAgg(fig).draw()
+        names = [t for t in zoom.texts if t.get_gid() == "name"]
+        assert names
+        frame = zoom.get_window_extent()
+        boxes = label_boxes(fig, names)
+        for i, box in enumerate(boxes):
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, \
+                names[i].get_text()
+            assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
