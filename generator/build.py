@@ -363,6 +363,11 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         raise
     _say(f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs", quiet)
 
+    from generator.measured import scores_of
+
+    scores = scores_of(atlas)  # the measured profile, once: pictures, pages, PDFs and open data reuse it
+    _say(f"measured profile: {len(scores.profiles)} territories scored", quiet)
+
     _say("charts and maps…", quiet)
     pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet)
 

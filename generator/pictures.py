@@ -23,15 +23,15 @@ from typing import Any, Iterable
 import matplotlib
 import networkx
 
-from generator import charts, geo, maps
+from generator import charts, choropleth, geo, maps
 from generator.drawing import Spec, style
 from generator.errors import AtlasError
 from generator.faults import pid_alive, worker_pool, writing
 from generator.model import Atlas
 
-CODE_FILES = ("drawing.py", "charts.py", "maps.py", "geo.py", "pictures.py", "formats.py")  # axis labels
+CODE_FILES = ("drawing.py", "charts.py", "choropleth.py", "maps.py", "geo.py", "pictures.py", "formats.py")  # axis labels
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
-DRAWERS = {**charts.DRAWERS, **maps.DRAWERS}
+DRAWERS = {**charts.DRAWERS, **maps.DRAWERS, **choropleth.DRAWERS}
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,14 @@ def _is_map(key: str) -> bool:
 
 def picture_keys(atlas: Atlas) -> list[str]:
     """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs)."""
-    return sorted(set(charts.keys(atlas)) | set(maps.keys(atlas)))
+    return sorted(set(charts.keys(atlas)) | set(maps.keys(atlas)) | set(choropleth.keys(atlas)))
 
 
 def picture_spec(atlas: Atlas, key: str) -> Spec:
     """What the picture `key` is made of, without drawing it."""
     try:
+        if key.startswith("choropleth/"):
+            return choropleth.spec(atlas, key)
         return maps.spec(atlas, key) if _is_map(key) else charts.spec(atlas, key)
     except (KeyError, IndexError) as error:
         raise AtlasError(f"no picture {key!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
@@ -205,7 +207,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         unique.setdefault(digests[key], key)
     jobs_list = [(key, specs[key].kind, specs[key].data) for key in unique.values()]
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    if any(_is_map(key) for key in unique.values()):
+    if any(_is_map(key) or key.startswith("choropleth/") for key in unique.values()):
         for name in geo.LAYERS:  # read once here so that forked workers inherit them
             geo.layer(name)
     drawn: dict[str, bytes] = {}

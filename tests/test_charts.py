@@ -203,3 +203,19 @@ def test_a_crowded_network_keeps_every_label_apart():
     texts, boxes, _ = _network_label_boxes(data)
     clashes = [(texts[i], texts[j]) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j and a.overlaps(b)]
     assert clashes == []
+
+
+def test_choropleth_colours_each_measured_score_and_hatches_the_unmeasured(atlas):
+    from generator import choropleth
+
+    assert "choropleth/health/departement" in picture_keys(atlas)
+    assert "choropleth/metropolisation/departement" not in picture_keys(atlas)  # nobody measured
+    spec = picture_spec(atlas, "choropleth/health/departement")
+    assert spec.data["values"] == {"25": 5.0, "39": 4.0, "974": None}
+    assert ("Doubs", "25", "5,0") in spec.table_rows and ("La Réunion", "974", "non mesuré") in spec.table_rows
+    assert "5 : 1 ;" in spec.alt and "de 4 à 4,9 : 1" in spec.alt and "non mesurés (hachurés) : 1" in spec.alt
+    svg = render("choropleth", spec.data).decode()
+    assert svg.count("<path ") == 2  # one path per class drawn (the Réunion is overseas: table only)
+    assert f'fill="{choropleth.CLASSES[4][1]}"' in svg and f'fill="{choropleth.CLASSES[3][1]}"' in svg
+    assert "non mesuré" in svg and "Score mesuré" in svg and "Licence Ouverte 2.0" in svg
+    assert render("choropleth", spec.data) == render("choropleth", spec.data)
