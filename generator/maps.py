@@ -271,7 +271,7 @@ def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str]) -> str:
     if closed:
         alt += f" {plural(closed, 'lieu fermé', 'lieux fermés')}, {'non compté' if closed < 2 else 'non comptés'}."
     if unknown:
-        alt += f" Sans département connu : {enumerate_fr(unknown)}."
+        alt += f" Hors des départements de la carte : {enumerate_fr(unknown)}."
     return alt
 
 
@@ -655,7 +655,7 @@ def _diameter(count: int, largest: int, biggest: float) -> float:
 
 
 def draw_symbols(ax: Any, symbols: list[dict[str, Any]], lat0: float, largest: int, biggest: float,
-                 fontsize: float = 6.5) -> list[Any]:
+                 fontsize: float = 7.0) -> list[Any]:
     """Proportional circles, largest first so that smaller ones stay on top and visible, each with its count
     inside (or just above when the circle is smaller than the figure). Returns the count labels."""
     if not symbols:
