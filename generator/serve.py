@@ -194,6 +194,17 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 SERVE_PREFIX = "atlas-serve-"
 
+# MkDocs' server, without its warning that a --dirty build may show stale navigation on every save:
+# the preview is dirty on purpose (only the changed pages are rebuilt) and `atlas build` is always clean.
+QUIET_MKDOCS = (
+    "import logging, sys\n"
+    "logging.getLogger('mkdocs.commands.build').addFilter(\n"
+    "    lambda record: \"'dirty' build\" not in record.getMessage())\n"
+    "from mkdocs.__main__ import cli\n"
+    "sys.argv[0] = 'mkdocs'\n"
+    "cli()\n"
+)
+
 
 def _remove_stale_serve_folders() -> None:
     """The temporary folders of previews that were killed (their process is gone)."""
@@ -241,10 +252,13 @@ def run_serve(args: argparse.Namespace) -> int:
         config_path = Path(tmp) / "mkdocs.yml"
         derived = engine_config(config, docs_dir, Path(tmp) / "site")
         derived["strict"] = False  # a warning while editing must not stop the preview
+        # the generated pages are reached through the indexes, not the nav: no list of them on each save
+        derived["validation"] = {**(derived.get("validation") or {}), "omitted_files": "ignore"}
         config_path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-f", str(config_path),
+        command = [sys.executable, "-c", QUIET_MKDOCS, "serve", "--dirty", "--no-strict", "-f", str(config_path),
                    "--dev-addr", f"{host}:{int(args.port)}"]
-        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of))
+        # NO_MKDOCS_2_WARNING: mkdocs-material's end-of-life banner, said once in the README, not on each start
+        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of), NO_MKDOCS_2_WARNING="1")
         say(f"preview on http://{host}:{int(args.port)}/ (Ctrl+C to stop); watching {territories} and {content_dir}")
         process = subprocess.Popen(command, cwd=ROOT, env=env, **child_options())  # dies with us
         # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
