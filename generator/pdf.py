@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator import formats, measured, status_text
+from generator.citation import Citer, configured_site_url
 from generator.errors import AtlasError
 from generator.faults import FolderLock, remove_leftovers, temporary_name, worker_pool, workers_for_memory, writing
 from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Territory
@@ -240,6 +241,7 @@ def _environment(atlas: Atlas) -> Environment:
     )
     env.filters["md"] = lambda text: Markup(render_markdown(text))
     env.globals.update(
+        citation=Citer(atlas, configured_site_url()),  # theme/pdf/_citation.html.j2
         vocab=atlas.vocabulary.label,
         territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),

@@ -16,10 +16,10 @@ LAYERS: list[set[str]] = [
     {"model", "outputs", "drawing", "site_templates", "faults"},
     {"scores"},
     {"measured", "status_text"},  # the scores derived once per atlas, in French words (every output reads them)
-    {"schema", "sheets", "quality", "geo", "opendata", "pdf_report"},
-    {"validate", "charts", "maps", "choropleth"},
+    {"schema", "sheets", "quality", "geo", "opendata", "pdf_report", "citation", "feed"},
+    {"validate", "charts", "maps", "api", "choropleth"},
     {"load", "pictures"},
-    {"commands", "scaffold", "importer", "pages"},
+    {"commands", "scaffold", "importer", "pages", "release"},
     {"pdf", "site", "census"},
     {"build"},
     {"serve"},

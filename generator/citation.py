@@ -1,0 +1,122 @@
+"""How to cite a sheet of the atlas: a suggested citation, BibTeX and CSL-JSON, from one record.
+
+The site pages ("Citer cette fiche") and the PDF reports show the same citation, so it is made
+here once. It names the edition (the atlas date) and, when `site_url` is configured in mkdocs.yml,
+the page's stable address (directory URLs: `territoires/<id>/`, `hubs/<id>/`); without it the
+citation gives the page's path on the site rather than invent an address. Every string that comes
+from a sheet is escaped for the format it lands in (BibTeX braces and specials, JSON, HTML).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from generator import formats, text
+from generator.model import Atlas, Hub, Territory
+
+ATLAS_TITLE = "Atlas des territoires de demain"
+CONFIG_FILE = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+                   "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
+# verbatim text inside raw HTML of a Markdown page: markup and the characters Markdown extensions read
+_PRE_TABLE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;",
+              **{ord(ch): f"&#{ord(ch)};" for ch in "{}|$\\`*_[]"}}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One sheet's citation in three forms (plain text; BibTeX and CSL-JSON as text to show verbatim)."""
+
+    text: str
+    bibtex: str
+    csl_json: str
+    url: str | None  # absolute, or None when the site's address is not configured
+    path: str        # the page's URL path inside the site, e.g. territoires/doubs/
+
+    def pre(self, form: str) -> Markup:
+        """`bibtex` or `csl_json` escaped for a `<pre>` in raw HTML (lines kept, nothing interpreted)."""
+        body = getattr(self, form) if form in ("bibtex", "csl_json") else ""
+        return Markup("\n".join(line.translate(_PRE_TABLE) for line in body.splitlines() if line.strip()))
+
+
+def normalise_site_url(value: Any) -> str | None:
+    """The configured site address as `https://host/path/`, or None if absent or not an http(s) URL."""
+    url = text.safe_url(value) if value else None
+    return url.rstrip("/") + "/" if url else None
+
+
+@lru_cache(maxsize=4)
+def configured_site_url(config_file: Path = CONFIG_FILE) -> str | None:
+    """`site_url` of mkdocs.yml, for the PDF reports (which do not get the site's configuration)."""
+    try:
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    return normalise_site_url(data.get("site_url")) if isinstance(data, dict) else None
+
+
+def bibtex_text(value: object) -> str:
+    """A BibTeX field value: one line, specials escaped, so no sheet text can close the field."""
+    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], text.plain(value))
+
+
+class Citer:
+    """Makes the citations of one atlas (the edition date and site address are the same for all)."""
+
+    def __init__(self, atlas: Atlas, site_url: str | None = None) -> None:
+        self.atlas = atlas
+        self.site_url = normalise_site_url(site_url)
+
+    def territory(self, t: Territory) -> Citation:
+        kind = "fiche territoire" if t.level != "epci" else "fiche territoire (intercommunalité)"
+        return self._make("territoire", t.id, t.name, kind, f"territoires/{t.id}/", t.updated)
+
+    def hub(self, h: Hub) -> Citation:
+        where = self.atlas.territories.get(h.territory_id)
+        kind = "fiche lieu" + (f", {text.plain(where.name)}" if where is not None else "")
+        return self._make("lieu", h.id, h.name, kind, f"hubs/{h.id}/", h.updated)
+
+    def whole_atlas(self) -> Citation:
+        return self._make("atlas", "atlas", ATLAS_TITLE, "atlas complet", "", self.atlas.as_of)
+
+    def _make(self, kind: str, ident: str, name: str, what: str, path: str, updated: date) -> Citation:
+        as_of = self.atlas.as_of
+        edition = formats.long_date(as_of)
+        url = self.site_url + path if self.site_url else None
+        title = text.plain(name)
+        where = url if url else f"page {path or 'd’accueil'} du site de l’atlas"
+        sentence = (f"{ATLAS_TITLE}, « {title} » ({what}, mise à jour le {formats.long_date(updated)}), "
+                    f"édition du {edition}, {where}.")
+        if kind == "atlas":
+            sentence = f"{ATLAS_TITLE}, édition du {edition}, {where}."
+        key = f"atlas-tdd-{ident}-{as_of.isoformat()}"
+        fields = [("title", title), ("author", ATLAS_TITLE), ("year", str(as_of.year)),
+                  ("date", as_of.isoformat()), ("note", f"{what}, édition du {edition}")]
+        if kind != "atlas":
+            fields.insert(2, ("organization", ATLAS_TITLE))
+        if url:
+            fields.append(("url", url))
+        fields.append(("language", "french"))
+        bibtex = "@misc{" + key + ",\n" + "".join(
+            f"  {name} = {{{{{bibtex_text(value)}}}}},\n" if name in ("title", "author")
+            else f"  {name} = {{{bibtex_text(value)}}},\n" for name, value in fields) + "}"
+        csl: dict[str, Any] = {"id": key, "type": "webpage" if kind != "atlas" else "dataset", "title": title,
+                               "author": [{"literal": ATLAS_TITLE}],
+                               "issued": {"date-parts": [[as_of.year, as_of.month, as_of.day]]},
+                               "language": "fr", "note": f"{what}, édition du {edition}"}
+        if kind != "atlas":
+            csl["container-title"] = ATLAS_TITLE
+        if url:
+            csl["URL"] = url
+        csl_json = json.dumps([csl], ensure_ascii=False, indent=2)
+        return Citation(text=sentence, bibtex=bibtex, csl_json=csl_json, url=url, path=path)
