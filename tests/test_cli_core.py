@@ -167,9 +167,9 @@ def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
 def test_stats_json(atlas_copy: Path, capsys) -> None:
     assert main(["stats", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    # 12 facts of version 1, 4 measures, 9 hub identity fields written as facts (status, founded, address,
+    # 12 facts of version 1, 6 measures, 9 hub identity fields written as facts (status, founded, address,
     # coordinates, closed_in); the old ones: an indicator of 2015 and a closure of 2019 (a closed status never is)
-    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 25
+    assert data["totals"]["territories"] == 5 and data["totals"]["facts"] == 27
     assert data["totals"]["unsourced"] == 2 and data["totals"]["old"] == 2
 
 
