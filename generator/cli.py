@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pdf": ("generator.pdf", "run_pdf"),
     "import": ("generator.importer", "run_import"),
     "scores": ("generator.scores", "run_scores"),
+    "release": ("generator.release", "run_release"),
 }
 
 
@@ -109,6 +110,15 @@ def make_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--explain", metavar="TERRITORY", required=True,
                    help="territory id: print each indicator's value, rank, p and score, and the pillar scores")
+
+    p = sub.add_parser("release", help="a dated, versioned open-data bundle for data.gouv.fr (never overwrites one)")
+    _common(p)
+    p.add_argument("--version", dest="release_version", metavar="VERSION", default=None,
+                   help="version name (default: the atlas date, e.g. 2026-12-01)")
+    p.add_argument("--out", metavar="DIR", type=Path, default=None,
+                   help="bundle folder (default: releases/VERSION/)")
+    p.add_argument("--since", metavar="PREVIOUS", type=Path, default=None,
+                   help="earlier bundle the data changelog compares with (default: the newest one in releases/)")
 
     p = sub.add_parser("import", help="create or update territory sheets from @etalab/decoupage-administratif, "
                                       "hub sheets from the 2019 census of tiers-lieux (--hubs), or measures (--indicators)")
