@@ -69,7 +69,7 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf)
     outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
-                        _progress("pages", quiet), wanted)
+                        _progress("pages", quiet), wanted, site_url=config.get("site_url") or None)
     return write_tree(outs, docs_dir, partial=wanted is not None)
 
 

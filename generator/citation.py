@@ -118,5 +118,6 @@ class Citer:
             csl["container-title"] = ATLAS_TITLE
         if url:
             csl["URL"] = url
-        csl_json = json.dumps([csl], ensure_ascii=False, indent=2)
+        csl_json = "[{\n" + ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                                        for k, v in csl.items()) + "\n}]"
         return Citation(text=sentence, bibtex=bibtex, csl_json=csl_json, url=url, path=path)

@@ -104,11 +104,32 @@ def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
     return [Output(pic.filename, pic.svg, ()) for _, pic in sorted(pictures.items())]
 
 
+def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path, site_url: str | None) -> list[Output]:
+    """The static API, the Atom feed and the data releases; the pages get the citations and the releases.
+
+    The page templates include `_citation.md.j2` and `_releases.md.j2` when these are defined, so
+    pages made outside a site build (tests of one page) stay as they were.
+    """
+    from generator.api import Api
+    from generator.citation import Citer
+    from generator.feed import feed_outputs
+    from generator.measured import scores_of
+    from generator.release import bundle_zip, published_releases
+
+    releases = published_releases(territories_dir.absolute().parent / "releases")
+    pages.env.globals.update(citation=Citer(atlas, site_url), releases=[
+        (r.version, r.date, f"donnees/versions/atlas-{r.version}.zip") for r in releases])
+    outs = Api(atlas, scores_of(atlas), site_url).outputs() + feed_outputs(atlas, site_url)
+    outs += [Output(f"donnees/versions/atlas-{r.version}.zip", bundle_zip(r)) for r in releases]
+    return outs
+
+
 def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options: SiteOptions,
                  pictures: Mapping[str, Any],
                  schemas: Mapping[str, dict] | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 wanted: Callable[[str, set[str]], bool] | None = None) -> list[Output]:
+                 wanted: Callable[[str, set[str]], bool] | None = None,
+                 site_url: str | None = None) -> list[Output]:
     """Every file of the generated docs folder; two files with one path are an error.
 
     `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses.
@@ -119,12 +140,14 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
 
     scores = scores_of(atlas)  # the measured profile, derived once for every output
     pages = Pages(atlas, options, pictures, schemas, scores)
+    published = publishing_outputs(pages, atlas, territories_dir, site_url)  # before the pages: citations
     data = opendata.data_outputs(atlas, scores)
     outs = pages.all_pages(progress, wanted)
     sheets = opendata.sheet_outputs(atlas, territories_dir)
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data
     outs += sheets
+    outs += published
     outs += picture_outputs(pictures)
     outs += asset_outputs()
     outs += content_outputs(content_dir)
