@@ -24,7 +24,7 @@ from generator.scores import Scores
 API_DIR = "api"
 SCHEMA_DIR = f"{API_DIR}/schemas"
 API_VERSION = 1
-_INERT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_INERT = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def territory_api_path(tid: str) -> str:
@@ -36,13 +36,16 @@ def hub_api_path(hid: str) -> str:
 
 
 def dumps(doc: Any) -> bytes:
-    """JSON as the API writes it: UTF-8, fixed key order, one space indent, markup characters escaped.
+    """JSON as the API writes it: UTF-8, fixed key order, compact, markup characters escaped.
 
     The characters replaced occur only inside strings (never in JSON's own syntax), so the text
     stays the same JSON value.
     """
-    raw = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
-    return (raw.translate(_INERT) + "\n").encode("utf-8")
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)  # compact: C encoder
+    for char, escaped in _INERT:
+        if char in raw:
+            raw = raw.replace(char, escaped)
+    return (raw + "\n").encode("utf-8")
 
 
 def _source(src: Source) -> dict[str, Any]:
