@@ -124,7 +124,8 @@ class Pages:
             DIRECTION_WORDS=measured.DIRECTION_WORDS, status_is_old=atlas.status_is_old,
             status_short=lambda h: status_text.status_short(atlas, h),
             status_long=lambda h: status_text.status_long(atlas, h),
-            status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
+            status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,
+            year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
         )
 
     # -- helpers used by the templates --

@@ -256,6 +256,7 @@ def _environment(atlas: Atlas) -> Environment:
         levels_word=measured.levels_word,
         of_level=measured.of_level,
         status_long=lambda h: status_text.status_long(atlas, h),
+        year_fact=status_text.year_fact,
     )
     return env
 

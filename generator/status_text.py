@@ -7,7 +7,9 @@ en 2019 — à vérifier" instead of "En activité". "Fermé" stays as it is.
 
 from __future__ import annotations
 
-from generator.model import STATUS_LABELS, Atlas, Hub
+from dataclasses import replace
+
+from generator.model import STATUS_LABELS, Atlas, Fact, Hub
 
 TO_CHECK = "to-check"  # the display category of an old open or planned status
 TO_CHECK_LABEL = "À vérifier"
@@ -36,3 +38,9 @@ def status_long(atlas: Atlas, hub: Hub) -> str:
         return f"Fermé en {hub.closed_in}" if hub.closed_in else "Fermé"
     label = STATUS_LABELS[hub.status]
     return f"{label} (constaté en {year})" if year is not None else label
+
+
+def year_fact(fact: Fact) -> Fact:
+    """A year written as a fact (founded, closed_in) shown as `2014`, never as the number `2 014`, and
+    without the year of its source beside it (`2014 (2024)` would read as two dates of one event)."""
+    return replace(fact, value=str(fact.value), year=None)
