@@ -39,6 +39,7 @@ VOCABULARY_PAGES: Mapping[str, tuple[str, str, str]] = {
 }
 STATUS_PAGE = "parcourir/statuts.md"
 INDICATORS_PAGE = "reference/indicateurs.md"
+QUALITY_LIST_MAX = 400  # the quality page lists the sheets that most need work, not all 2,900
 STATUS_LIST_MAX = 300  # a status group longer than this is listed by territory count, not hub by hub
 COMPARISON_SPLIT = 200  # a level with more territories gets one comparison page per région
 RANKING_INLINE_MAX = 150  # longer rankings (the intercommunalités) get a page of their own
@@ -519,6 +520,7 @@ class Pages:
             "quality.md.j2", "qualite.md", rows=rows, facts=len(facts),
             unsourced=sum(1 for f in facts if not f.sourced), old=sum(1 for f in facts if self.atlas.is_old(f)),
             status_to_check=sum(1 for h in self.atlas.hubs.values() if self.atlas.status_is_old(h)),
+            list_max=QUALITY_LIST_MAX,
             average=formats.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
         )
 
