@@ -152,7 +152,7 @@ def _axe_source() -> str | None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("page", ["", "territoires/grand-besancon-metropole/", "comparaison/commune/",
+@pytest.mark.parametrize("page", ["", "territoires/grand-besancon-metropole/", "comparaison/departement/",
                                   "hubs/fablab-besancon/"])
 def test_pages_have_no_wcag_aa_violation(driver, server: str, page: str, scheme: str) -> None:
     source = _axe_source()
@@ -197,7 +197,7 @@ def _tab_to(driver, script: str, limit: int = 80) -> bool:
 
 
 @pytest.mark.parametrize("page", ["territoires/bourg-test-a/", "territoires/grand-besancon-metropole/",
-                                  "comparaison/commune/", "qualite/"])
+                                  "comparaison/departement/", "qualite/"])
 def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
     """WCAG 1.4.10: no horizontal scroll of the page at 320 px; wide tables scroll in their own box."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -225,7 +225,7 @@ def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
               return [t.scrollWidth > width, fits];
             });""")
         assert all(contained for _, contained in tables), tables
-        if page == "comparaison/commune/":
+        if page == "comparaison/departement/":
             assert any(wide for wide, _ in tables)  # the check did meet a table wider than the screen
         # Each box that scrolls can be reached and scrolled with the keyboard, and says what it holds.
         WebDriverWait(driver, 5).until(lambda d: d.execute_script("""
