@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYERS: list[set[str]] = [
-    {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "__init__"},
+    {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__"},
     {"model", "outputs", "drawing", "site_templates", "faults"},
     {"scores"},
     {"measured", "status_text"},  # the scores derived once per atlas, in French words (every output reads them)
@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"validate", "charts", "maps", "api", "choropleth"},
     {"load", "pictures"},
     {"commands", "scaffold", "importer", "pages", "release"},
-    {"pdf", "site", "census"},
+    {"pdf", "site", "census", "indicators_import"},
     {"build"},
     {"serve"},
     {"cli"},
