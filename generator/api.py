@@ -11,7 +11,8 @@ written as `\\u` escapes, so a sheet's `<script>` stays inert even if a document
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from generator.citation import normalise_site_url
 from generator.measured import scores_of
@@ -111,7 +112,8 @@ class Api:
         outs = [Output(territory_api_path(t.id), dumps(self.territory(t)), (t.path,))
                 for t in self.atlas.territories.values()]
         outs += [Output(hub_api_path(h.id), dumps(self.hub(h)), (h.path,)) for h in self.atlas.hubs.values()]
-        every = tuple(sorted({t.path for t in self.atlas.territories.values()} | {h.path for h in self.atlas.hubs.values()}))
+        every = tuple(sorted({t.path for t in self.atlas.territories.values()}
+                             | {h.path for h in self.atlas.hubs.values()}))
         outs.append(Output(f"{API_DIR}/index.json", dumps(self.index()), every))
         outs += [Output(f"{SCHEMA_DIR}/{name}", dumps(schema)) for name, schema in api_schemas().items()]
         return outs

@@ -22,17 +22,23 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from generator.errors import AtlasError, InvalidAtlas
 from generator.load import load_valid_atlas
 from generator.measured import scores_of
 from generator.model import Atlas
 from generator.opendata import (
-    DATA_DIR, HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS, data_outputs, sheet_outputs,
+    DATA_DIR,
+    HUB_COLUMNS,
+    MEASURE_COLUMNS,
+    TERRITORY_COLUMNS,
+    data_outputs,
+    sheet_outputs,
 )
 from generator.outputs import MANIFEST, Output, check_unique, write_tree
 
@@ -104,7 +110,8 @@ def _package(version: str, day: date, data: list[Output]) -> dict[str, Any]:
         "version": version, "created": day.isoformat(),
         "description": "Territoires français et lieux d'innovation, avec leurs faits datés et sourcés, "
                        "leurs mesures officielles et leur profil mesuré.",
-        "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0", "path": LICENCE_URL}],
+        "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
+                      "path": LICENCE_URL}],
         "sources": [{"title": c} for c in CREDITS],
         "resources": resources,
     }
@@ -123,8 +130,9 @@ def _readme(atlas: Atlas, version: str, data: list[Output], sheets: int, has_cha
         name = out.path.rsplit("/", 1)[-1]
         lines.append(f"| {name} | {DESCRIPTIONS.get(name, name)} | {len(out.data)} |")
     lines += [
-        f"| fiches/ | Les fiches YAML dont l'atlas est fait, telles quelles | |",
-        f"| {PACKAGE} | Le dictionnaire des données (Frictionless Data Package : colonnes, types, sens, empreintes) | |",
+        "| fiches/ | Les fiches YAML dont l'atlas est fait, telles quelles | |",
+        f"| {PACKAGE} | Le dictionnaire des données (Frictionless Data Package : colonnes, types, sens, "
+        "empreintes) | |",
         f"| {CHECKSUMS} | Empreintes SHA-256 de tous les fichiers (`sha256sum -c {CHECKSUMS}`) | |",
     ]
     if has_changes:
@@ -190,7 +198,8 @@ def read_bundle(folder: Path) -> tuple[str, str, dict[str, dict[str, Any]], dict
         package = json.loads((folder / PACKAGE).read_text(encoding="utf-8"))
         doc = json.loads((folder / "atlas.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AtlasError(f"{folder} is not a release bundle ({error}); give the folder an `atlas release` wrote") from None
+        raise AtlasError(f"{folder} is not a release bundle ({error}); "
+                         "give the folder an `atlas release` wrote") from None
     return (str(package.get("version", folder.name)), str(package.get("created", "")), *records(doc))
 
 
@@ -242,7 +251,7 @@ def check_bundle(folder: Path) -> list[str]:
                 if len(row) != len(fields):
                     problems.append(f"{res['path']}:{n}: {len(row)} cells, the dictionary has {len(fields)} columns")
                     continue
-                for f, cell in zip(fields, row):
+                for f, cell in zip(fields, row, strict=True):
                     if not _check_cell(cell, f["type"]):
                         problems.append(f"{res['path']}:{n}: {f['name']} {cell!r} is not of type {f['type']}")
         elif res["path"].endswith(("json", "geojson")):
@@ -305,7 +314,8 @@ def published_releases(releases_dir: Path) -> list[Release]:
     found = []
     if releases_dir.is_dir():
         for folder in sorted(releases_dir.iterdir()):
-            if folder.is_dir() and not folder.is_symlink() and VERSION.match(folder.name) and (folder / PACKAGE).is_file():
+            if (folder.is_dir() and not folder.is_symlink() and VERSION.match(folder.name)
+                    and (folder / PACKAGE).is_file()):
                 try:
                     package = json.loads((folder / PACKAGE).read_text(encoding="utf-8"))
                 except ValueError:

@@ -3,9 +3,9 @@
 The docs folder is generated once, then MkDocs' own development server (`mkdocs serve --dirty`,
 live reload) serves it. A watchdog observer follows `territories/`, `content/` and the page
 templates: when a file is saved, the atlas is loaded again and the pages that show a changed sheet
-are made again in memory (see `Regenerator`); only the files whose bytes changed are written (`generator.outputs.write_tree`), so MkDocs
-rebuilds only those pages and reloads the browser. A sheet with errors is reported and the
-preview keeps the last good pages.
+are made again in memory (see `Regenerator`); only the files whose bytes changed are written
+(`generator.outputs.write_tree`), so MkDocs rebuilds only those pages and reloads the browser. A
+sheet with errors is reported and the preview keeps the last good pages.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -164,7 +165,8 @@ def _watch(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
+            if event.event_type in ("opened", "closed_no_write") or (
+                    event.is_directory and event.event_type == "modified"):
                 return
             name = Path(str(event.src_path)).name
             if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):

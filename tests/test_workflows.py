@@ -71,7 +71,7 @@ def test_actions_pinned_permissions_least_and_concurrency(path: Path) -> None:
     workflow = _load(path)
     assert workflow.get("permissions") == {"contents": "read"}, "read-only by default; a job asks for more"
     assert "concurrency" in workflow and workflow["concurrency"].get("group")
-    for job_id, job, step in _steps(workflow):
+    for job_id, _job, step in _steps(workflow):
         if "uses" in step:
             assert PINNED.match(step["uses"]), f"{path.name} {job_id}: {step['uses']} is not pinned to a version"
         if step.get("uses", "").startswith("actions/checkout@"):
