@@ -15,8 +15,8 @@ LAYERS: list[set[str]] = [
     {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__"},
     {"model", "outputs", "drawing", "site_templates", "faults"},
     {"scores"},
-    {"measured", "status_text"},  # the scores derived once per atlas, in French words (every output reads them)
-    {"schema", "sheets", "quality", "geo", "opendata", "pdf_report", "citation", "feed"},
+    {"measured", "status_text", "citation"},  # derived once per atlas, in French words (every output reads them)
+    {"schema", "sheets", "quality", "geo", "opendata", "pdf_report", "feed"},
     {"validate", "charts", "maps", "api", "choropleth"},
     {"load", "pictures"},
     {"commands", "scaffold", "importer", "pages", "release"},
