@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("generator.serve", "run_serve"),
     "pdf": ("generator.pdf", "run_pdf"),
     "import": ("generator.importer", "run_import"),
-    "scores": ("generator.scores", "run_scores"),
+    "scores": ("generator.commands", "run_scores"),
     "release": ("generator.release", "run_release"),
 }
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from generator.errors import AtlasError, Problem, Report
-from generator.load import load_atlas, vocabulary_ids
+from generator.load import load_atlas, load_valid_atlas, vocabulary_ids
+from generator.scores import explain, score_atlas
+from generator.validate import did_you_mean
 from generator.model import Atlas, PILLARS
 from generator.quality import quality_table
 from generator.schema import schema_files
@@ -141,4 +143,15 @@ def run_stats(args: argparse.Namespace) -> int:
         table.add_row(r.path, f"{r.completeness:.0%}", str(r.facts), str(len(r.unsourced)), str(len(r.old)),
                       f"{len(r.missing)}: " + ", ".join(r.missing[:3]) + (", …" if len(r.missing) > 3 else ""))
     console.print(table)
+    return 0
+
+
+def run_scores(args: argparse.Namespace) -> int:
+    """`atlas scores --explain TERRITORY`: print how the territory's measured scores were computed."""
+    atlas = load_valid_atlas(args.territories)
+    tid = args.explain
+    if tid not in atlas.territories:
+        hint = did_you_mean(tid, atlas.territories) or "give the id of a territory (its folder name under territories/)"
+        raise AtlasError(f"no territory '{tid}' in {args.territories}; {hint}")
+    print(explain(atlas, score_atlas(atlas), tid), end="")
     return 0

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from generator.model import PILLARS, Atlas, Fact, Indicator, Territory
+from generator.formats import number
+from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
 
 MIN_INDICATORS = 2  # a pillar is measured when at least this many of its indicators are
 PER_INHABITANTS = 100_000
@@ -161,15 +162,11 @@ def score_atlas(atlas: Atlas) -> Scores:
 
 
 def _fr(value: float, decimals: int | None = None) -> str:
-    from generator.formats import number
-
     return number(value, decimals)
 
 
 def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
     """How each measured score of a territory was computed, in French, for anyone to recompute by hand."""
-    from generator.model import LEVEL_PLURALS, PILLAR_LABELS
-
     territory = atlas.territories[territory_id]
     profile = scores.profile(territory_id)
     catalogue = atlas.indicators
@@ -220,18 +217,3 @@ def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
                          f"{_fr(s.p, 3)} ; note = max(1, ⌈5 × {_fr(s.p, 3)}⌉) = {s.score} ; "
                          f"médiane des {plural} : {_fr(s.median)}")
     return "\n".join(lines) + "\n"
-
-
-def run_scores(args) -> int:
-    """`atlas scores --explain TERRITORY`: print how the territory's measured scores were computed."""
-    from generator.errors import AtlasError
-    from generator.load import load_valid_atlas
-    from generator.validate import did_you_mean
-
-    atlas = load_valid_atlas(args.territories)
-    tid = args.explain
-    if tid not in atlas.territories:
-        hint = did_you_mean(tid, atlas.territories) or "give the id of a territory (its folder name under territories/)"
-        raise AtlasError(f"no territory '{tid}' in {args.territories}; {hint}")
-    print(explain(atlas, score_atlas(atlas), tid), end="")
-    return 0
