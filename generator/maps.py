@@ -585,7 +585,7 @@ def draw_points(ax: Any, points: list[dict[str, Any]], lat0: float, size: float 
     commune's centre is hollow (white inside, a thicker edge of its colour), one at its address filled."""
     all_xy: list[tuple[float, float]] = []
     names: list[str] = []
-    for status in CATEGORIES:
+    for status in (TO_CHECK, *STATUSES):  # statuses seen lately drawn last, on top of the many to check
         for approx in (False, True):
             chosen = [p for p in points if p["status"] == status and bool(p.get("approx")) == approx]
             if not chosen:
@@ -620,6 +620,7 @@ def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> None:
 
 
 LEGEND_WRAP = 26  # characters per line of a legend entry in a narrow column
+LEGEND_SIZE = 8.0  # points: a locator is shown ~530 px wide on the site, where 8 pt is ~9 px
 
 
 def legend_handles(points: list[dict[str, Any]]) -> list[Any]:
@@ -642,7 +643,7 @@ def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01, extr
     if not handles:
         return
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y), ncols=1, frameon=False,
-               fontsize=7, labelspacing=0.5, handlelength=1.2, borderaxespad=0.2)
+               fontsize=LEGEND_SIZE, labelspacing=0.45, handlelength=1.2, borderaxespad=0.2)
 
 
 SYMBOL_COLOUR = "#0072B2"
@@ -706,9 +707,10 @@ def symbol_legend(where: Any, values: list[int], largest: int, biggest: float, h
                       markerfacecolor=SYMBOL_COLOUR, markeredgecolor=SYMBOL_EDGE, alpha=0.55,
                       label=formats.number(v) if horizontal else plural(v, "lieu", "lieux")) for v in values]
     top = _diameter(values[0], largest, biggest) if values else 0
-    fontsize = 7.0
+    fontsize = LEGEND_SIZE if horizontal else 7.0
     return where.legend(handles=handles, ncols=len(handles) if horizontal else 1, frameon=False,
-                        fontsize=fontsize, title="Lieux par département\n(hors lieux fermés)", title_fontsize=7,
+                        fontsize=fontsize, title="Lieux par département" if horizontal else "Lieux par\ndépartement",
+                        title_fontsize=fontsize,
                         handleheight=max(1.0, top / fontsize), handlelength=max(1.5, top / fontsize),
                         labelspacing=0.4, columnspacing=0.8, borderaxespad=0.2, **placement)
 
@@ -851,10 +853,11 @@ def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollectio
                                         edgecolors=HIGHLIGHT,
                                         linewidths=1.6, zorder=3)
         zoom.add_collection(highlight)
-    draw_points(zoom, points, lat0, size=30 if len(points) <= CROWDED else 16, labels=data["labels"])
+    draw_points(zoom, points, lat0, size=30 if len(points) <= CROWDED else 22, labels=data["labels"])
     symbols = data.get("symbols", [])
     if symbols:
-        keep_apart(fig, draw_symbols(zoom, symbols, lat0, data["largest"], LOCAL_SYMBOL), [zoom])
+        keep_apart(fig, draw_symbols(zoom, symbols, lat0, data["largest"], LOCAL_SYMBOL, fontsize=LEGEND_SIZE),
+                   [zoom])
     if centre:
         x, y = geo.project(centre[1], centre[0], lat0)
         zoom.scatter([x], [y], marker="*", s=70, facecolors=INK, edgecolors="white", linewidths=0.5, zorder=4)
