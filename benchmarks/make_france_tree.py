@@ -5,7 +5,8 @@ The hubs are synthetic (names "Pôle synthétique N"): this tree measures the ge
 published. Each hub sits in its EPCI, at the main town of one of its member communes
 (generator/geodata/communes-centres.csv): one in three with `precision: commune` at that very point,
 the others a few hundred metres away, as an address would be, so the tree passes validation; half of
-the statuses dated 2019 (old, "à vérifier"), as the census's are. Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000]
+the statuses dated 2019 (old, "à vérifier"), as the census's are.
+Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000]
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 from matplotlib.path import Path as MplPath
@@ -58,7 +58,7 @@ class Outline:
         return inside
 
 
-@lru_cache(maxsize=None)
+@cache
 def layer(name: str) -> Mapping[str, Outline]:
     """All outlines of one committed layer, by code (read once per process)."""
     raw = json.loads((GEODATA / f"{name}.geojson").read_text(encoding="utf-8"))
@@ -111,7 +111,7 @@ def distance_outside_km(outline: Outline, lat: float, lon: float) -> float:
     return best
 
 
-@lru_cache(maxsize=None)
+@cache
 def geodata_version() -> str:
     """Hash of the committed boundary files: part of every picture's cache key."""
     digest = hashlib.sha256()
@@ -131,7 +131,7 @@ def project_array(points: np.ndarray, lat0: float) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def symbol_point(code: str) -> tuple[float, float]:
     """(lat, lon) where a département's proportional circle goes: the centroid of its largest polygon,
     or the point of a fine grid inside it that is nearest that centroid when a bent shape leaves it out."""

@@ -9,20 +9,35 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import matplotlib
 from matplotlib import patheffects
 from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.lines import Line2D
 
 from generator import formats, geo
 from generator.drawing import (
-    ATTRIBUTION, COARSE, INK, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, enumerate_fr, label_boxes, new_figure,
-    place_labels, plural, shorten, sort_key, svg_bytes, wrap_label,
+    ATTRIBUTION,
+    COARSE,
+    INK,
+    MUTED,
+    OKABE_ITO,
+    STATUS_COLOURS,
+    Spec,
+    enumerate_fr,
+    label_boxes,
+    new_figure,
+    place_labels,
+    plural,
+    shorten,
+    sort_key,
+    svg_bytes,
+    wrap_label,
 )
 from generator.model import OLD_AFTER_YEARS, STATUS_LABELS, STATUSES, Atlas, Hub, Territory
 
@@ -263,7 +278,8 @@ def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str]) -> str:
     unplaced = sum(t["unplaced"] for t in counts.values())
     closed = sum(t["closed"] for t in counts.values())
     if to_check:
-        alt += f" Dont {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de {OLD_AFTER_YEARS} ans)."
+        alt += (f" Dont {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de "
+                f"{OLD_AFTER_YEARS} ans).")
     if approx:
         alt += f" {plural(approx, 'lieu', 'lieux')} en position approximative (centre de la commune)."
     if unplaced:
@@ -338,7 +354,7 @@ def density_spec(atlas: Atlas) -> Spec:
         classes[code] = 0 if value == 0 else next(i + 1 for i, b in enumerate(breaks) if value <= b + 1e-9)
     legend = ["0"] + [(f"plus de 0 à {formats.number(hi, 1)}" if lo == 0 else
                        f"{formats.number(lo, 1)} à {formats.number(hi, 1)}")
-                      for lo, hi in zip([0.0] + breaks[:-1], breaks)]
+                      for lo, hi in zip([0.0] + breaks[:-1], breaks, strict=True)]
     rows = []
     for code in sorted(set(counts) | set(populations), key=lambda c: (sort_key(deps[c].name), c)):
         pop = populations.get(code)
@@ -669,7 +685,7 @@ def draw_symbols(ax: Any, symbols: list[dict[str, Any]], lat0: float, largest: i
     ax.scatter([x for x, _ in xy], [y for _, y in xy], s=sizes, marker="o", facecolors="none",
                edgecolors=SYMBOL_EDGE, linewidths=0.5, zorder=5)
     labels = []
-    for c, point in zip(symbols, xy):
+    for c, point in zip(symbols, xy, strict=True):
         radius = _diameter(c["count"], largest, biggest) / 2
         inside = 2 * radius >= fontsize * 1.3
         label = ax.annotate(formats.number(c["count"]), point, xytext=(0, 0 if inside else radius + 0.5),
@@ -688,8 +704,8 @@ def keep_apart(fig: Any, labels: list[Any], axes: list[Any]) -> list[Any]:
     frames = [ax.get_window_extent() for ax in axes]
     kept: list[Any] = []
     kept_boxes: list[Bbox] = []
-    for label, box in zip(labels, boxes):
-        frame = next((f for ax, f in zip(axes, frames) if ax is label.axes), None)
+    for label, box in zip(labels, boxes, strict=True):
+        frame = next((f for ax, f in zip(axes, frames, strict=True) if ax is label.axes), None)
         fits = frame is not None and frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 \
             and box.y1 <= frame.y1
         if fits and not any(box.overlaps(other) for other in kept_boxes):

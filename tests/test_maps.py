@@ -10,13 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from picture_atlas import BESANCON, make_atlas
 
 from generator import geo, maps
 from generator.drawing import ATTRIBUTION, compact_path, shared_styles, style
-from generator.pictures import picture_keys, picture_spec, render
-
 from generator.model import Hub
-from picture_atlas import BESANCON, make_atlas
+from generator.pictures import picture_keys, picture_spec, render
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +201,7 @@ def test_compact_paths_keep_every_point_on_their_grid(unit):
         rounded = [(p[0], *[round(v * unit) / unit for v in p[1:]]) for p in absolute_points(original)]
         got = absolute_points(compact)
         assert len(without_repeats(got)) == len(without_repeats(rounded))
-        for a, b in zip(without_repeats(got), without_repeats(rounded)):
+        for a, b in zip(without_repeats(got), without_repeats(rounded), strict=True):
             assert a[0] == b[0] and a[1:] == pytest.approx(b[1:], abs=1e-9)
         assert len(compact) < len(original)
     assert compact_path("M 1 2 A 3 4 0 0 1 5 6", 10) == "M 1 2 A 3 4 0 0 1 5 6"  # unknown command: untouched
@@ -363,8 +362,10 @@ def national_atlas():
     """The test atlas plus 2 to 5 hubs at the prefecture's main town of every département (from the COG and
     communes-centres.csv), some closed and some without coordinates: more than a France map can show as points."""
     from dataclasses import replace
-    from generator.model import build_atlas
+
     from picture_atlas import AS_OF, DAY, hubs, territories, vocabulary
+
+    from generator.model import build_atlas
 
     with (geo.GEODATA / "communes-centres.csv").open(encoding="utf-8", newline="") as handle:
         centres = {row["code"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(handle)}
@@ -413,6 +414,7 @@ def test_the_national_map_counts_hubs_per_departement():
 
 def test_the_national_map_writes_its_counts_without_overlap():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     from generator.drawing import label_boxes
     atlas, expected, _ = national_atlas()
     spec = picture_spec(atlas, "home/map")
@@ -437,8 +439,10 @@ def test_a_crowded_region_is_counted_per_departement_and_a_departement_keeps_its
     atlas, expected, _ = national_atlas()
     many = {**{h.id: h for h in atlas.hubs.values()}}
     from dataclasses import replace
-    from generator.model import build_atlas
+
     from picture_atlas import AS_OF, territories, vocabulary
+
+    from generator.model import build_atlas
     # 70 more hubs in the Doubs, at Besançon: the région's map counts, the Doubs's map shows points
     for i in range(70):
         many[f"b{i}"] = replace(atlas.hubs["fablab"], id=f"b{i}", name=f"B {i}", partners=())
@@ -465,6 +469,7 @@ def test_legend_values():
 @pytest.mark.parametrize("key", ["territory/doubs/locator", "territory/bfc/locator", "hub/dollar/locator"])
 def test_locator_names_stay_inside_the_close_view_and_apart(atlas, key):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     from generator.drawing import label_boxes
     with style():
         fig, zoom, _, _ = maps.locator_figure(picture_spec(atlas, key).data)
