@@ -354,7 +354,7 @@ def density_spec(atlas: Atlas) -> Spec:
         classes[code] = 0 if value == 0 else next(i + 1 for i, b in enumerate(breaks) if value <= b + 1e-9)
     legend = ["0"] + [(f"plus de 0 à {formats.number(hi, 1)}" if lo == 0 else
                        f"{formats.number(lo, 1)} à {formats.number(hi, 1)}")
-                      for lo, hi in zip([0.0] + breaks[:-1], breaks, strict=True)]
+                      for lo, hi in zip([0.0] + breaks[:-1], breaks, strict=True)] if breaks else ["0"]
     rows = []
     for code in sorted(set(counts) | set(populations), key=lambda c: (sort_key(deps[c].name), c)):
         pop = populations.get(code)
