@@ -73,6 +73,12 @@ def _leftovers(folder: Path) -> list[str]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    return b""
+
+
 def _descendants(pid: int) -> set[int]:
     """Processes whose parent chain reaches `pid` (Linux /proc)."""
     parents: dict[int, int] = {}
@@ -341,7 +347,10 @@ def test_sigterm_stops_the_build_and_its_engine_and_keeps_the_previous_site(buil
     before = (site / "index.html").read_bytes()
     (tmp_path / "territories" / "ornans" / "territory.yml").open("a").write("# changed\n")
     build = _build_process(tmp_path / "territories", site, docs, tmp_path)
-    assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml")))
+    # signal while the engine runs: its config is in the building folder and its process is alive
+    # (a signal after the engine has finished may let the build complete, which is not this case)
+    assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml")) and any(
+        b"mkdocs" in _cmdline(pid) for pid in _descendants(build.pid)))
     children = _descendants(build.pid)
     build.send_signal(signal.SIGTERM)
     out, err = build.communicate(timeout=60)
