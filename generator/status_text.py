@@ -37,7 +37,10 @@ def status_long(atlas: Atlas, hub: Hub) -> str:
     if hub.status == "closed":
         return f"Fermé en {hub.closed_in}" if hub.closed_in else "Fermé"
     label = STATUS_LABELS[hub.status]
-    return f"{label} (constaté en {year})" if year is not None else label
+    if year is None:
+        # an undated source cannot say the place is open today
+        return f"{label} (selon une source non datée)" if hub.status_fact is not None else label
+    return f"{label} (constaté en {year})"
 
 
 def year_fact(fact: Fact) -> Fact:
