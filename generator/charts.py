@@ -183,11 +183,26 @@ def _type_style(atlas: Atlas, used: list[str]) -> dict[str, tuple[str, str]]:
     return {t: (OKABE_ITO[i % 7], MARKERS[i % len(MARKERS)]) for i, t in enumerate(order)}
 
 
+GROUPED_ABOVE = 150  # more hubs than this in one network: drawn by territory (past it, names are unreadable)
+MAX_GROUPS = 40  # the finest grouping of the core with at most this many territories is the one drawn
+GROUP_LEVELS = ("epci", "departement", "region")  # finest first
+GROUP_WORDS = {"epci": "intercommunalité", "departement": "département", "region": "région"}
+
+
 def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> Spec:
-    """Hubs as nodes and partnerships as edges; hubs outside `core` are the partners from elsewhere."""
+    """Hubs as nodes and partnerships as edges; hubs outside `core` are the partners from elsewhere.
+
+    Past GROUPED_ABOVE hubs (a national or régional network), the hubs are grouped by territory
+    (see `grouped_network_spec`): a drawing of thousands of named points says nothing and its
+    layout and labels cost minutes.
+    """
     core_set = set(core)
     edges = [(a, b) for a, b in atlas.partnerships if a in core_set or b in core_set]
     nodes = sorted({h for edge in edges for h in edge})
+    if len(nodes) > GROUPED_ABOVE:
+        grouped = grouped_network_spec(atlas, key, core_set, edges, nodes, title)
+        if grouped is not None:
+            return grouped
     styles = _type_style(atlas, sorted({atlas.hubs[h].types[0] for h in nodes}))
     territory_name = {h: atlas.territories[atlas.hubs[h].territory_id].name for h in nodes}
     outside = [h for h in nodes if h not in core_set]
@@ -212,6 +227,65 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> S
             "legend": [{"label": atlas.vocabulary.label("hub_types", t), "colour": c, "marker": m}
                        for t, (c, m) in styles.items()],
             "has_outside": bool(outside),
+        },
+    )
+
+
+def _group_of(atlas: Atlas, hub_id: str, level: str) -> str:
+    """The territory at `level` that holds the hub (its own territory when none is at that level)."""
+    tid = atlas.hubs[hub_id].territory_id
+    chain = [*atlas.ancestors(tid), atlas.territories[tid]]
+    return next((t.id for t in reversed(chain) if t.level == level), tid)
+
+
+def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tuple[str, str]], nodes: list[str],
+                         title: str) -> Spec | None:
+    """The partnerships counted between territories: the core's hubs grouped at the finest level that
+    gives at most MAX_GROUPS territories, partners from elsewhere by their région. None when no level
+    groups the core that much (the network is then drawn hub by hub)."""
+    core_nodes = [h for h in nodes if h in core]
+    level = next((lv for lv in GROUP_LEVELS
+                  if len({_group_of(atlas, h, lv) for h in core_nodes}) <= MAX_GROUPS), None)
+    if level is None:
+        return None
+    group = {h: ("in:" if h in core else "out:") + _group_of(atlas, h, level if h in core else "region")
+             for h in nodes}
+    hubs_in: Counter[str] = Counter(group.values())
+    internal: Counter[str] = Counter()
+    between: Counter[tuple[str, str]] = Counter()
+    for a, b in edges:
+        ga, gb = group[a], group[b]
+        if ga == gb:
+            internal[ga] += 1
+        else:
+            between[(min(ga, gb), max(ga, gb))] += 1
+
+    def name(gid: str) -> str:
+        return atlas.territories[gid.split(":", 1)[1]].name
+
+    ids = sorted(hubs_in, key=lambda g: (g.startswith("out:"), sort_key(name(g))))
+    pairs = sorted(between.items(), key=lambda item: (-item[1], sort_key(name(item[0][0])), sort_key(name(item[0][1]))))
+    counted = [(n, index, name(g), name(g)) for index, g in enumerate(ids) if (n := internal[g])]
+    counted += [(n, len(ids) + index, name(a), name(b)) for index, ((a, b), n) in enumerate(pairs)]
+    rows = [(a, b, formats.number(n)) for n, _, a, b in sorted(counted, key=lambda item: (-item[0], item[1]))]
+    word = GROUP_WORDS[level]
+    grouped_title = f"{title}, par {word}"
+    outside = [g for g in ids if g.startswith("out:")]
+    alt = (f"{grouped_title}. {plural(len(nodes), 'lieu', 'lieux')} reliés par {plural(len(edges), 'partenariat')}, "
+           f"comptés entre {plural(len(ids) - len(outside), word)}")
+    if outside:
+        alt += f" et {plural(len(outside), 'région')} des partenaires d'ailleurs"
+    alt += ". Les liens les plus nombreux : " + _capped(
+        [f"{name(a)} – {name(b)} ({formats.number(n)})" for (a, b), n in pairs], "lien", " ; ") + "."
+    return Spec(
+        key=key, kind="network-groups", title=grouped_title, alt=alt,
+        table_headers=("Territoire", "Territoire partenaire", "Partenariats"),
+        table_rows=tuple(rows),
+        data={
+            "nodes": [{"id": g, "label": name(g), "hubs": hubs_in[g], "internal": internal[g],
+                       "outside": g.startswith("out:")} for g in ids],
+            "edges": [[a, b, n] for (a, b), n in sorted(between.items())],
+            "level": level,
         },
     )
 
@@ -497,7 +571,58 @@ def draw_network(data: dict[str, Any]) -> bytes:
     return svg_bytes(network_figure(data)[0])
 
 
+def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
+    """Territories as discs (area by their number of linked hubs) joined by lines as thick as their
+    partnerships are many; labels placed apart as in `network_figure`."""
+    nodes = data["nodes"]
+    positions = network_layout([n["id"] for n in nodes], [e[:2] for e in data["edges"]])
+    fig = new_figure(8.0, 6.4)
+    ax = fig.add_axes((0.02, 0.1, 0.96, 0.88))
+    most = max((e[2] for e in data["edges"]), default=1)
+    for a, b, n in data["edges"]:
+        (x1, y1), (x2, y2) = positions[a], positions[b]
+        ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.5 + 4.5 * (n / most) ** 0.5, zorder=1,
+                solid_capstyle="round")
+    xs = [positions[n["id"]][0] for n in nodes]
+    ys = [positions[n["id"]][1] for n in nodes]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    ax.set_xlim(min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x)
+    ax.set_ylim(min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y)
+    ax.set_axis_off()
+    biggest = max(n["hubs"] for n in nodes)
+    areas = [40 + 400 * n["hubs"] / biggest for n in nodes]
+    ax.scatter(xs, ys, s=areas, zorder=2, linewidths=1.2,
+               facecolors=["white" if n["outside"] else OKABE_ITO[0] for n in nodes],
+               edgecolors=[OKABE_ITO[0] if n["outside"] else INK for n in nodes])
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    labels = [ax.annotate(wrap_label(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'])})"), (x, y),
+                          textcoords="offset points", fontsize=7, color=INK, zorder=3, linespacing=1.1,
+                          **away_from(x, y, cx, cy, LABEL_GAP))
+              for n, x, y in zip(nodes, xs, ys)]
+    points = []
+    for (x, y), area in zip(zip(xs, ys), areas):
+        px, py = ax.transData.transform((x, y))
+        radius = area ** 0.5 / 2 * fig.dpi / 72 + 1
+        points.append(Bbox.from_extents(px - radius, py - radius, px + radius, py + radius))
+    order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
+    place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
+    handles = [Line2D([], [], linestyle="none", marker="o", markerfacecolor=OKABE_ITO[0], markeredgecolor=INK,
+                      markersize=7, label=f"lieux reliés, par {GROUP_WORDS[data['level']]} (nombre)"),
+               Line2D([], [], color=MUTED, linewidth=3, label="partenariats entre territoires (épaisseur)")]
+    if any(n["outside"] for n in nodes):
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                              markeredgecolor=OKABE_ITO[0], markersize=7, label="partenaires d'une autre région"))
+    fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False, fontsize=7)
+    return fig, labels
+
+
+def draw_network_groups(data: dict[str, Any]) -> bytes:
+    """The network counted between territories (see `grouped_network_spec`)."""
+    return svg_bytes(grouped_network_figure(data)[0])
+
+
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "network-groups": draw_network_groups,
     "pillars": draw_pillars,
     "bars": draw_bars,
     "ranking": draw_ranking,

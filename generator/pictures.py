@@ -8,6 +8,7 @@ drawn again. What must be drawn is drawn in parallel worker processes, with prog
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ from generator.errors import AtlasError
 from generator.faults import pid_alive, worker_pool, writing
 from generator.model import Atlas
 
-CODE_FILES = ("drawing.py", "charts.py", "choropleth.py", "maps.py", "geo.py", "pictures.py", "formats.py")  # axis labels
+CACHE_FORMAT = 2  # bump when what the cache stores (or how a spec is drawn from here) changes
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
 DRAWERS = {**charts.DRAWERS, **maps.DRAWERS, **choropleth.DRAWERS}
 
@@ -78,14 +79,46 @@ def picture_spec(atlas: Atlas, key: str) -> Spec:
         raise AtlasError(f"no picture {key!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
 
 
+# Modules whose effect on a picture goes through the spec's data (which the key hashes already):
+# an edit there (a new field of a sheet, a new score) must not throw away every cached picture.
+MODEL_SIDE = frozenset({"model", "measured", "scores", "status_text", "load", "errors", "sheets", "validate",
+                        "schema", "text", "citation"})
+
+
+def _imported_modules(name: str, seen: set[str] | None = None) -> set[str]:
+    """`generator.<name>` and the generator modules it imports, transitively, less MODEL_SIDE."""
+    seen = set() if seen is None else seen
+    if name in seen or name in MODEL_SIDE:
+        return seen
+    path = Path(__file__).resolve().parent / f"{name}.py"
+    if not path.is_file():
+        return seen
+    seen.add(name)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "generator":
+            for alias in node.names:
+                _imported_modules(alias.name, seen)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator."):
+            _imported_modules(node.module.split(".")[1], seen)
+    return seen
+
+
 @lru_cache(maxsize=None)
-def code_version() -> str:
-    """Hash of everything outside the data that shapes a picture: drawing code, libraries, boundaries."""
+def code_version(kind: str | None = None) -> str:
+    """Hash of everything outside the data that shapes a picture of `kind`: the module that draws it
+    and the generator modules it imports (drawing, formats, geo…), the libraries, the boundaries.
+
+    Per kind, so that an edit to the maps does not redraw the charts, nor the reverse. Without
+    `kind`, the hash of every drawing module."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in CODE_FILES:
-        digest.update((here / name).read_bytes())
-    digest.update(f"matplotlib {matplotlib.__version__} networkx {networkx.__version__}".encode())
+    drawers = [DRAWERS[kind]] if kind is not None else list(DRAWERS.values())
+    names: set[str] = {"drawing", "formats"}
+    for drawer in drawers:
+        names |= _imported_modules(drawer.__module__.rsplit(".", 1)[-1])
+    for name in sorted(names):
+        digest.update(name.encode() + b"\0" + (here / f"{name}.py").read_bytes())
+    digest.update(f"cache {CACHE_FORMAT} matplotlib {matplotlib.__version__} networkx {networkx.__version__}".encode())
     digest.update(geo.geodata_version().encode())
     return digest.hexdigest()
 
@@ -97,7 +130,7 @@ def _words(spec: Spec) -> dict[str, Any]:
 
 def cache_key(spec: Spec) -> str:
     """SHA-256 of the spec (kind, drawing data, words) and of the code version."""
-    payload = {"code": code_version(), "kind": spec.kind, "data": spec.data, **_words(spec)}
+    payload = {"code": code_version(spec.kind), "kind": spec.kind, "data": spec.data, **_words(spec)}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -139,6 +172,34 @@ def remove_stale_files(cache_dir: Path) -> int:
                 time.time() - path.stat().st_mtime > 3600
             if stale:
                 path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+CACHE_KEEP_DAYS = 30
+
+
+def prune_cache(cache_dir: Path, used: set[str], keep_days: float = CACHE_KEEP_DAYS) -> int:
+    """Mark the pictures `used` by this build as fresh and remove those no build used for `keep_days`.
+
+    The cache is shared by every tree built from the checkout (the atlas, benchmark trees, CI runs)
+    and every code change makes new keys: without this it only grows (and so does CI's copy).
+    Returns how many pictures were removed.
+    """
+    now = time.time()
+    removed = 0
+    for path in cache_dir.glob("*.svg"):
+        digest = path.stem
+        try:
+            age = now - path.stat().st_mtime
+            if digest in used:
+                if age > 86400:  # touched at most once a day: a build does not rewrite 5,000 dates
+                    os.utime(path)
+            elif age > keep_days * 86400:
+                path.unlink()
+                (cache_dir / f"{digest}.json").unlink(missing_ok=True)
                 removed += 1
         except OSError:
             continue
@@ -233,6 +294,10 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                         bar.advance(task)
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]])
+
+    if keys is None:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
+        with writing(cache_dir, "the picture cache"):
+            prune_cache(cache_dir, set(digests.values()))
 
     last_stats = DrawStats(requested=len(specs), drawn=len(jobs_list), cached=len(specs) - len(todo),
                            seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()))

@@ -219,3 +219,18 @@ def test_choropleth_colours_each_measured_score_and_hatches_the_unmeasured(atlas
     assert f'fill="{choropleth.CLASSES[4][1]}"' in svg and f'fill="{choropleth.CLASSES[3][1]}"' in svg
     assert "non mesuré" in svg and "Score mesuré" in svg and "Licence Ouverte 2.0" in svg
     assert render("choropleth", spec.data) == render("choropleth", spec.data)
+
+
+def test_a_large_network_is_drawn_by_territory_with_every_partnership_counted(atlas, monkeypatch):
+    monkeypatch.setattr(charts, "GROUPED_ABOVE", 2)  # the fixture's few hubs stand for thousands
+    spec = picture_spec(atlas, "home/network")
+    assert spec.kind == "network-groups" and spec.title.endswith(", par intercommunalité")
+    nodes = {n["id"]: n for n in spec.data["nodes"]}
+    linked = {h for edge in atlas.partnerships for h in edge}
+    assert sum(n["hubs"] for n in nodes.values()) == len(linked)
+    counted = sum(n["internal"] for n in nodes.values()) + sum(n for _, _, n in spec.data["edges"])
+    assert counted == len(atlas.partnerships)
+    assert sum(int(row[2]) for row in spec.table_rows) == len(atlas.partnerships)
+    assert [int(row[2]) for row in spec.table_rows] == sorted((int(row[2]) for row in spec.table_rows), reverse=True)
+    svg = render(spec.kind, spec.data)
+    assert svg == render(spec.kind, spec.data) and svg.rstrip().endswith(b"</svg>")

@@ -103,3 +103,21 @@ def test_a_hostile_name_stays_inert_text_in_the_svg():
         svg = render(spec.kind, spec.data)
         minidom.parseString(svg)  # still well-formed XML
         assert b"<script" not in svg and b"&lt;script&gt;" in svg
+
+
+def test_the_cache_forgets_pictures_no_build_used_for_a_month(tmp_path):
+    import os
+    import time
+
+    from generator.pictures import prune_cache
+
+    old = time.time() - 40 * 86400
+    for digest in ("used", "unused", "recent"):
+        for suffix in (".svg", ".json"):
+            path = tmp_path / f"{digest}{suffix}"
+            path.write_text("x", encoding="utf-8")
+            if digest != "recent":
+                os.utime(path, (old, old))
+    assert prune_cache(tmp_path, {"used"}) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recent.json", "recent.svg", "used.json", "used.svg"]
+    assert (tmp_path / "used.svg").stat().st_mtime > old + 86400  # marked fresh
