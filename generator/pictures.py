@@ -15,11 +15,12 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import matplotlib
 import networkx
@@ -103,7 +104,7 @@ def _imported_modules(name: str, seen: set[str] | None = None) -> set[str]:
     return seen
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_version(kind: str | None = None) -> str:
     """Hash of everything outside the data that shapes a picture of `kind`: the module that draws it
     and the generator modules it imports (drawing, formats, geo…), the libraries, the boundaries.
