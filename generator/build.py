@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ from generator.site import (
 )
 
 PDF_DIR = "pdf"
+ENGINES = ("mkdocs", "zensical", "properdocs")  # the site engines that read mkdocs.yml
 
 
 def source_date_epoch(day: date) -> str:
@@ -119,13 +121,17 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
     leave it for good.
     """
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
-    if engine == "mkdocs":
+    if engine in ("mkdocs", "properdocs"):
+        if engine == "properdocs" and importlib.util.find_spec("properdocs") is None:
+            raise AtlasError("ProperDocs is not installed; install it with `pip install properdocs`, "
+                             "or build with the default engine (`--engine mkdocs`)")
         with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
               else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
             config_path = Path(tmp) / "mkdocs.yml"
             _write_config(config_path, engine_config(config, docs_dir, site_dir))
             # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
-            _run(engine, [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+            # ProperDocs (the maintained fork of MkDocs 1.x) reads the same configuration and themes.
+            _run(engine, [sys.executable, "-m", engine, "build", "--strict", "--clean",
                           "-f", str(config_path), "-d", str(site_dir.resolve())], env, site_dir, quiet)
     elif engine == "zensical":
         exe = shutil.which("zensical")
@@ -149,7 +155,7 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
                 config_path.unlink(missing_ok=True)
             shutil.move(str(local_site), str(site_dir))
     else:
-        raise AtlasError(f"unknown site engine {engine!r}; use mkdocs or zensical")
+        raise AtlasError(f"unknown site engine {engine!r}; use {', '.join(ENGINES)}")
 
 
 def _write_config(path: Path, config: dict[str, Any]) -> None:

@@ -88,7 +88,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="generated docs folder (default: build/docs/)")
     p.add_argument("--pdf", action="store_true", help="also build the PDF reports into SITE/pdf/")
     p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant for the reports (e.g. pdf/a-3u)")
-    p.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs", help="site engine")
+    p.add_argument("--engine", choices=("mkdocs", "zensical", "properdocs"), default="mkdocs", help="site engine")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
     p.add_argument("--no-site", action="store_true", help="generate the docs folder only, do not run the engine")
 
