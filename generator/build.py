@@ -24,20 +24,35 @@ import sys
 import tempfile
 import time
 from calendar import timegm
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import (
-    FolderLock, child_options, folder_of, fs_error, interruptible, remove_leftovers, temporary_name, writing,
+    FolderLock,
+    child_options,
+    folder_of,
+    fs_error,
+    interruptible,
+    remove_leftovers,
+    temporary_name,
+    writing,
 )
 from generator.model import Atlas
 from generator.outputs import WriteStats, write_tree
+from generator.search import engine_search_config, run_pagefind, search_mode
 from generator.site import (
-    CONFIG_FILE, ROOT, draw_site_pictures, load_schemas, read_site_config, site_options, site_outputs,
+    CONFIG_FILE,
+    ROOT,
+    draw_site_pictures,
+    load_schemas,
+    read_site_config,
+    site_options,
+    site_outputs,
 )
 
 PDF_DIR = "pdf"
@@ -245,9 +260,13 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         aside = Path(tempfile.mkdtemp(prefix=temporary_name(site_dir, "building"), dir=site_dir.parent))
     target = aside / "site"
+    mode = search_mode(config)
     try:
         with writing(site_dir.parent, "the new site beside"):
-            run_engine(engine, config, docs_dir, target, atlas.as_of, quiet, work_dir=aside)
+            run_engine(engine, engine_search_config(config, mode), docs_dir, target, atlas.as_of, quiet,
+                       work_dir=aside)
+            if mode == "pagefind":  # the engine's own index is left out: see generator.search
+                run_pagefind(target, quiet)
             (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
                                               encoding="utf-8")
             swap_in(target, site_dir, aside)
@@ -318,6 +337,7 @@ def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
 
 
 CACHE_DIR = Path(".cache/pictures")
+SHOW_CHANGED = 40  # up to this many files written or removed are named one by one
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -389,6 +409,11 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     stats.removed.extend(stale_pdfs)
     _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
          f"{len(stats.removed)} removed", quiet)
+    if 0 < len(stats.written) + len(stats.removed) <= SHOW_CHANGED:  # one edited sheet: say what it touched
+        for path in stats.written:
+            _say(f"  written {path}", quiet)
+        for path in stats.removed:
+            _say(f"  removed {path}", quiet)
 
     if no_site:
         _say(f"done in {time.perf_counter() - started:.1f} s (no site: --no-site)", quiet)

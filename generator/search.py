@@ -1,0 +1,73 @@
+"""Site search: Pagefind's index, made from the built site after the engine, instead of the engine's own.
+
+Why (issue 11 part 4, figures in benchmarks/RESULTS.md): the engine's lunr index is one JSON file
+that every reader downloads whole before the first result (20.8 MB for the national atlas, several
+times that with the communes); Pagefind splits its index into fragments fetched per word, so a query
+costs tens of kilobytes at any scale, stems French and folds accents, and indexes the built HTML of
+any engine (MkDocs, ProperDocs, Zensical): no engine plugin is needed.
+
+`mkdocs.yml` chooses: `extra.search: pagefind` (the default when the `pagefind` package is
+installed) or `extra.search: engine` (the engine's search plugin as configured). In Pagefind mode
+the engine's `search` plugin is left out of the configuration it is given, `pagefind` runs on the
+new site before it is swapped in, and theme/assets/recherche.js puts the search field in the header.
+Without the package, the build falls back to the engine's search and says so once.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.errors import AtlasError
+from generator.faults import child_options
+
+ROOT_SELECTOR = "article.md-content__inner"  # the page's text: no menus, header or footer in the index
+OUTPUT_SUBDIR = "pagefind"
+SEARCH_SCRIPT = "assets/atlas/recherche.js"
+
+
+def pagefind_available() -> bool:
+    return importlib.util.find_spec("pagefind") is not None
+
+
+def search_mode(config: dict[str, Any]) -> str:
+    """`pagefind` or `engine`, from `extra.search` (default: Pagefind when it is installed)."""
+    wanted = str((config.get("extra") or {}).get("search") or "pagefind")
+    if wanted not in ("pagefind", "engine"):
+        raise AtlasError(f"mkdocs.yml: extra.search is {wanted!r}; use pagefind or engine")
+    if wanted == "pagefind" and not pagefind_available():
+        print("atlas build: warning: Pagefind is not installed (pip install 'pagefind[extended]'); "
+              "the site uses the engine's own search index", file=sys.stderr)
+        return "engine"
+    return wanted
+
+
+def engine_search_config(config: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The configuration for the engine: in Pagefind mode, without its search plugin, with our script."""
+    derived = dict(config)
+    scripts = [s for s in (derived.get("extra_javascript") or []) if s != SEARCH_SCRIPT]
+    if mode == "pagefind":
+        plugins = []
+        for plugin in derived.get("plugins") or []:
+            name = plugin if isinstance(plugin, str) else next(iter(plugin), "")
+            if name not in ("search", "material/search"):
+                plugins.append(plugin)
+        derived["plugins"] = plugins
+        scripts.append(SEARCH_SCRIPT)
+    derived["extra_javascript"] = scripts
+    return derived
+
+
+def run_pagefind(site_dir: Path, quiet: bool = False) -> None:
+    """Index the built site into `site_dir/pagefind/` (the text of each page, French stemming)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", OUTPUT_SUBDIR,
+               "--root-selector", ROOT_SELECTOR, "--silent"]
+    if not quiet:
+        print("search: Pagefind index…", file=sys.stderr, flush=True)
+    result = subprocess.run(command, capture_output=True, text=True, **child_options())
+    if result.returncode != 0 or not (site_dir / OUTPUT_SUBDIR / "pagefind.js").is_file():
+        raise AtlasError(f"the Pagefind index failed (exit {result.returncode}); the previous site is unchanged.\n"
+                         + ((result.stderr or result.stdout).strip()[-2000:] or "no output"))

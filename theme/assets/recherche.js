@@ -1,0 +1,82 @@
+/* Recherche de l'atlas avec Pagefind (generator/search.py) : un champ dans l'en-tête, des résultats
+   lus fragment par fragment (quelques dizaines de kilo-octets par requête, quelle que soit la taille
+   de l'atlas), racines françaises et accents compris. Clavier : Tab jusqu'au champ, flèches pour
+   parcourir les résultats, Entrée pour ouvrir, Échap pour fermer. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script ? script.src.replace(/assets\/atlas\/recherche\.js.*$/, "") : "/";
+  var toggle = document.getElementById("__search");
+  var inner = document.querySelector(".md-header__inner");
+  if (!inner || document.querySelector(".md-search")) { return; } // the engine's own search is there
+  var pagefind = null;
+
+  var box = document.createElement("div");
+  box.className = "md-search";
+  box.setAttribute("role", "search");
+  box.innerHTML =
+    '<label class="md-search__overlay" for="__search"></label>' +
+    '<div class="md-search__inner">' +
+    '<form class="md-search__form" name="search" action="javascript:void(0)">' +
+    '<input type="search" class="md-search__input" name="query" aria-label="Rechercher dans l\'atlas"' +
+    ' placeholder="Rechercher" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false"' +
+    ' aria-controls="atlas-search-results">' +
+    '</form>' +
+    '<div class="md-search__output"><div class="md-search__scrollwrap">' +
+    '<div class="md-search-result"><div class="md-search-result__meta" role="status" aria-live="polite"></div>' +
+    '<ol class="md-search-result__list" id="atlas-search-results"></ol></div></div></div></div>';
+  var source = inner.querySelector(".md-header__source");
+  inner.insertBefore(box, source);
+  var input = box.querySelector(".md-search__input");
+  var meta = box.querySelector(".md-search-result__meta");
+  var list = box.querySelector(".md-search-result__list");
+  var pending = 0;
+
+  function open(on) { if (toggle) { toggle.checked = on; } }
+  function text(value) { var d = document.createElement("div"); d.textContent = value; return d.innerHTML; }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(base + "pagefind/pagefind.js").then(function (module) {
+        return module.options({ baseUrl: base }).then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  function search(query) {
+    var ticket = ++pending;
+    if (!query.trim()) { list.innerHTML = ""; meta.textContent = ""; return; }
+    load().then(function (module) { return module.debouncedSearch(query, {}, 150); }).then(function (found) {
+      if (!found || ticket !== pending) { return null; }
+      meta.textContent = found.results.length === 0 ? "Aucun résultat" :
+        found.results.length === 1 ? "1 résultat" : found.results.length + " résultats";
+      return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
+    }).then(function (pages) {
+      if (!pages || ticket !== pending) { return; }
+      list.innerHTML = pages.map(function (page) {
+        var title = (page.meta && page.meta.title) || page.url;
+        return '<li class="md-search-result__item"><a href="' + text(page.url) + '" class="md-search-result__link">' +
+          '<article class="md-search-result__article md-typeset"><h1>' + text(title) + '</h1>' +
+          '<p>' + page.excerpt + '</p></article></a></li>';
+      }).join("");
+    }).catch(function () { meta.textContent = "La recherche n'est pas disponible."; });
+  }
+
+  input.addEventListener("focus", function () { open(true); load(); });
+  input.addEventListener("input", function () { search(input.value); });
+  box.addEventListener("keydown", function (event) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!links.length) { return; }
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
+      if (next < 0) { input.focus(); } else { links[next].focus(); }
+    } else if (event.key === "Escape") {
+      open(false); input.blur();
+    } else if (event.key === "Enter" && document.activeElement === input && links.length) {
+      event.preventDefault(); window.location.href = links[0].href;
+    }
+  });
+})();
