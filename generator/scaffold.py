@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.load import build_date, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import RESERVED_IDS, schema_comment
@@ -40,25 +41,27 @@ def _need(value: str | None, label: str, ask: Ask | None, default: str | None = 
     if value:
         return value
     if ask is None:
-        raise AtlasError(f"{label} is required (give it as an option; in a terminal the command asks for it)",
-                         exit_code=2)
-    answer = ask(f"{label}{f' [{default}]' if default else ''}: ").strip()
+        raise AtlasError(_("{label} is required (give it as an option; in a terminal the command asks for it)")
+                         .format(label=label), exit_code=2)
+    answer = ask(f"{label}{f' [{default}]' if default else ''}{_(': ')}").strip()
     if not answer and default:
         return default
     if not answer:
-        raise AtlasError(f"{label} is required", exit_code=2)
+        raise AtlasError(_("{label} is required").format(label=label), exit_code=2)
     return answer
 
 
 def _check_new_id(ident: str, terr: set[str], hubs: set[str]) -> None:
     if not SLUG.match(ident) or len(ident) > 80:
-        raise AtlasError(f"'{ident}' is not a valid id: use lower-case letters, digits and dashes"
-                         + (f" (try '{slugify(ident)}')" if slugify(ident) else ""))
+        raise AtlasError(_("'{id}' is not a valid id: use lower-case letters, digits and dashes").format(id=ident)
+                         + (" " + _("(try '{id}')").format(id=slugify(ident)) if slugify(ident) else ""))
     if ident in RESERVED_IDS:
-        raise AtlasError(f"the id '{ident}' is reserved for the site's own pages; choose another")
-    if ident in terr or ident in hubs:
-        kind = "territory" if ident in terr else "hub"
-        raise AtlasError(f"the id '{ident}' already exists (a {kind}); edit that sheet or choose another id")
+        raise AtlasError(_("the id '{id}' is reserved for the site's own pages; choose another").format(id=ident))
+    if ident in terr:
+        raise AtlasError(_("the id '{id}' already exists (a territory); edit that sheet or choose another id")
+                         .format(id=ident))
+    if ident in hubs:
+        raise AtlasError(_("the id '{id}' already exists (a hub); edit that sheet or choose another id").format(id=ident))
 
 
 def territory_sheet(ident: str, name: str, level: str, parent: str | None, code: str | None,
@@ -140,49 +143,55 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
         ask = input
     root: Path = args.territories
     if not root.is_dir():
-        raise AtlasError(f"the territories folder '{root}' does not exist (give it with --territories DIR)")
+        raise AtlasError(_("the territories folder '{folder}' does not exist (give it with --territories DIR)")
+                         .format(folder=root))
     terr, hubs = _existing_ids(root)
     today = build_date().isoformat()
     schema_dir = root.absolute().parent / "schema"
     if args.kind == "territory":
-        name = _need(args.name, "Name (official, with accents)", ask)
-        ident = _need(args.id, "Id", ask, default=slugify(name))
+        name = _need(args.name, _("Name (official, with accents)"), ask)
+        ident = _need(args.id, _("Id"), ask, default=slugify(name))
         _check_new_id(ident, terr, hubs)
-        level = _need(args.level, f"Level ({', '.join(LEVELS)})", ask)
+        level = _need(args.level, _("Level ({levels})").format(levels=", ".join(LEVELS)), ask)
         if level not in LEVELS:
-            raise AtlasError(f"unknown level '{level}': one of {', '.join(LEVELS)}", exit_code=2)
+            raise AtlasError(_("unknown level '{level}': one of {levels}").format(level=level, levels=", ".join(LEVELS)),
+                             exit_code=2)
         parent = args.parent
         if parent is None and ask is not None:
-            parent = ask("Parent territory id (empty for none): ").strip() or None
+            parent = ask(_("Parent territory id (empty for none): ")).strip() or None
         if parent and parent not in terr:
-            raise AtlasError(f"unknown parent territory '{parent}' " + (did_you_mean(parent, terr) or ""))
+            raise AtlasError(_("unknown parent territory '{id}'").format(id=parent)
+                             + (" " + did_you_mean(parent, terr) if did_you_mean(parent, terr) else ""))
         code = args.code
         path = root / ident / "territory.yml"
         body = territory_sheet(ident, name, level, parent, code, today,
                                schema_comment("territory", path.absolute(), schema_dir))
     else:
-        territory = _need(args.territory, "Territory id", ask)
+        territory = _need(args.territory, _("Territory id"), ask)
         if territory not in terr:
-            raise AtlasError(f"unknown territory '{territory}' " + (did_you_mean(territory, terr) or
-                             "(create it first with atlas new territory)"))
-        name = _need(args.name, "Name", ask)
-        ident = _need(args.id, "Id", ask, default=slugify(name))
+            raise AtlasError(_("unknown territory '{id}'").format(id=territory) + " "
+                             + (did_you_mean(territory, terr) or _("(create it first with atlas new territory)")))
+        name = _need(args.name, _("Name"), ask)
+        ident = _need(args.id, _("Id"), ask, default=slugify(name))
         _check_new_id(ident, terr, hubs)
-        types = args.types or [t.strip() for t in _need(None, "Types (comma-separated vocabulary ids)", ask).split(",")]
-        status = args.status or (ask("Status (active, project, closed) [active]: ").strip() if ask else "") or "active"
+        types = args.types or [t.strip() for t in
+                               _need(None, _("Types (comma-separated vocabulary ids)"), ask).split(",")]
+        status = args.status or (ask(_("Status (active, project, closed) [active]: ")).strip() if ask else "") \
+            or "active"
         if status not in STATUSES:
-            raise AtlasError(f"unknown status '{status}': one of {', '.join(STATUSES)}", exit_code=2)
+            raise AtlasError(_("unknown status '{status}': one of {statuses}").format(
+                status=status, statuses=", ".join(STATUSES)), exit_code=2)
         known = _hub_types(root)
         for t in types:
             if t not in known:
-                hint = did_you_mean(t, known) or f"known types: {', '.join(sorted(known))}"
-                raise AtlasError(f"unknown hub type '{t}' ({hint}); add it to vocabulary.yml first if it is new",
-                                 exit_code=2)
+                hint = did_you_mean(t, known) or _("known types: {types}").format(types=", ".join(sorted(known)))
+                raise AtlasError(_("unknown hub type '{id}' ({hint}); add it to vocabulary.yml first if it is new")
+                                 .format(id=t, hint=hint), exit_code=2)
         path = root / territory / "hubs" / f"{ident}.yml"
         body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir))
     if path.exists():
-        raise AtlasError(f"{path} already exists")
+        raise AtlasError(_("{path} already exists").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(body, encoding="utf-8")
-    print(f"wrote {path}; fill it in, then run: atlas validate {path}")
+    print(_("wrote {path}; fill it in, then run: atlas validate {path}").format(path=path))
     return 0

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from generator.i18n import N_, _
 from generator.model import (
     DERIVED_INDICATORS, DIRECTIONS, LEVELS, PILLAR_LABELS, PILLARS, PRECISIONS, STATUSES, VOCABULARY_LISTS,
 )
@@ -27,10 +28,15 @@ SCHEMA_BASE = "https://atlas-territoires-de-demain.fr/schema/"
 
 
 class Spec:
-    """A kind of value in a sheet. `expected` is how messages name it."""
+    """A kind of value in a sheet. `expected` is how messages name it, in the language in use
+    (`expected_text` is its message id where it does not depend on the spec's settings)."""
 
-    expected = "a value"
+    expected_text = N_("a value")
     description = ""
+
+    @property
+    def expected(self) -> str:
+        return _(self.expected_text)
 
     def json(self, vocab: Mapping[str, list[str]]) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -40,7 +46,7 @@ class Spec:
 class Text(Spec):
     nonblank: bool = False
     max_length: int | None = None
-    expected = "text"
+    expected_text = N_("text")
 
     def json(self, vocab):
         out: dict = {"type": "string"}
@@ -53,7 +59,7 @@ class Text(Spec):
 
 @dataclass(frozen=True)
 class Markdown(Spec):
-    expected = "text (Markdown)"
+    expected_text = N_("text (Markdown)")
 
     def json(self, vocab):
         return {"type": "string", "description": "Markdown"}
@@ -64,7 +70,7 @@ class Slug(Spec):
     """An id; `ref` names what it must resolve to: territory, hub, source or a vocabulary list."""
 
     ref: str | None = None
-    expected = "an id (lower-case letters, digits and dashes)"
+    expected_text = N_("an id (lower-case letters, digits and dashes)")
 
     def json(self, vocab):
         if self.ref in vocab and vocab[self.ref]:
@@ -78,7 +84,7 @@ class Enum(Spec):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return "one of " + ", ".join(self.values)
+        return _("one of {values}").format(values=", ".join(self.values))
 
     def json(self, vocab):
         return {"type": "string", "enum": list(self.values)}
@@ -92,10 +98,10 @@ class Integer(Spec):
     @property
     def expected(self) -> str:  # type: ignore[override]
         if self.minimum is not None and self.maximum is not None:
-            return f"an integer from {self.minimum} to {self.maximum}"
+            return _("an integer from {minimum} to {maximum}").format(minimum=self.minimum, maximum=self.maximum)
         if self.minimum is not None:
-            return f"an integer of at least {self.minimum}"
-        return "an integer"
+            return _("an integer of at least {minimum}").format(minimum=self.minimum)
+        return _("an integer")
 
     def json(self, vocab):
         out: dict = {"type": "integer"}
@@ -112,7 +118,7 @@ class Number(Spec):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return "a number greater than 0" if self.positive else "a number"
+        return _("a number greater than 0") if self.positive else _("a number")
 
     def json(self, vocab):
         out: dict = {"type": "number"}
@@ -128,12 +134,12 @@ class Year(Integer):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return f"a year from {self.minimum} to {self.maximum}"
+        return _("a year from {minimum} to {maximum}").format(minimum=self.minimum, maximum=self.maximum)
 
 
 @dataclass(frozen=True)
 class Date(Spec):
-    expected = "a date YYYY-MM-DD"
+    expected_text = N_("a date YYYY-MM-DD")
 
     def json(self, vocab):
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -143,7 +149,7 @@ class Date(Spec):
 class CommuneCode(Spec):
     """An INSEE commune code, quoted: five digits, or 2A/2B and three digits for Corsica."""
 
-    expected = 'an INSEE commune code in quotes, e.g. "44109" or "2A004"'
+    expected_text = N_('an INSEE commune code in quotes, e.g. "44109" or "2A004"')
     pattern = r"^(?:[0-9]{5}|2[AB][0-9]{3})$"
 
     def json(self, vocab):
@@ -152,7 +158,7 @@ class CommuneCode(Spec):
 
 @dataclass(frozen=True)
 class Url(Spec):
-    expected = "an http(s) URL"
+    expected_text = N_("an http(s) URL")
 
     def json(self, vocab):
         return {"type": "string", "format": "uri", "pattern": "^https?://"}
@@ -160,7 +166,7 @@ class Url(Spec):
 
 @dataclass(frozen=True)
 class Coords(Spec):
-    expected = "coordinates [latitude, longitude]"
+    expected_text = N_("coordinates [latitude, longitude]")
 
     def json(self, vocab):
         return {
@@ -176,7 +182,10 @@ class Coords(Spec):
 class FactValue(Spec):
     """An indicator's value: a finite number, a boolean or a short string."""
 
-    expected = f"a number, true/false or a short text (at most {MAX_SHORT_STRING} characters)"
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return _("a number, true/false or a short text (at most {limit} characters)").format(limit=MAX_SHORT_STRING)
 
     def json(self, vocab):
         return {"oneOf": [{"type": "number"}, {"type": "boolean"},
@@ -190,7 +199,7 @@ class ListOf(Spec):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return "a list"
+        return _("a list")
 
     def json(self, vocab):
         out: dict = {"type": "array", "items": self.item.json(vocab), "uniqueItems": True}
@@ -209,7 +218,7 @@ class Field:
 @dataclass(frozen=True)
 class Record(Spec):
     fields: Mapping[str, Field] = field(default_factory=dict)
-    expected = "a map of fields"
+    expected_text = N_("a map of fields")
 
     def json(self, vocab):
         return {
@@ -226,7 +235,7 @@ class MapOf(Spec):
     """A map whose keys are ids (sources, vocabulary entries) and whose values share one spec."""
 
     value: Spec = field(default_factory=Text)
-    expected = "a map of ids to entries"
+    expected_text = N_("a map of ids to entries")
 
     def json(self, vocab):
         return {"type": "object", "propertyNames": {"pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH},
@@ -244,8 +253,8 @@ class Fact(Spec):
     @property
     def expected(self) -> str:  # type: ignore[override]
         if self.indicator:
-            return "a map with label and value"
-        return f"{self.value.expected}, or a map with value, year and source"
+            return _("a map with label and value")
+        return _("{expected}, or a map with value, year and source").format(expected=self.value.expected)
 
     def fields(self) -> dict[str, Field]:
         out = {"value": Field(self.value, True, "La valeur")}

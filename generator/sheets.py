@@ -19,6 +19,7 @@ from typing import Iterator, Union
 import yaml
 
 from generator.errors import Location, Report
+from generator.i18n import N_, _, number
 
 # libyaml's parser keeps this fast; the pure-Python one gives the same events. Only the event
 # interface of these loaders is used: nothing is constructed.
@@ -120,21 +121,22 @@ def find_sheets(root: Path) -> Tree:
     def stray(path: Path, why: str, hint: str) -> None:
         report.error(Location(display_path(path)), "", why, hint)
 
-    for entry, path in _listing(root, stray, "replace the link with the file or folder itself"):
+    for entry, path in _listing(root, stray, _("replace the link with the file or folder itself")):
         if entry.is_dir(follow_symlinks=False):
             _walk_territory(path, tree, stray)
         elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in TOP_SHEETS \
                 and _is_sheet_name(entry.name):
             tree.files.append(SheetFile(path, display_path(path), _stem(entry.name)))
         else:
-            stray(path, "unexpected file in the territories folder",
-                  "only vocabulary.yml, sources.yml, indicators.yml and one folder per territory belong here; "
-                  "prefix the name with '_' or '.' to keep a file that is not a sheet")
+            stray(path, _("unexpected file in the territories folder"),
+                  _("only vocabulary.yml, sources.yml, indicators.yml and one folder per territory belong here; "
+                    "prefix the name with '_' or '.' to keep a file that is not a sheet"))
     for kind in TOP_SHEETS:
         found = [f for f in tree.files if f.kind == kind]
         if len(found) > 1:
             for f in found[1:]:
-                stray(f.path, f"two {kind} files", f"keep one of {', '.join(x.display for x in found)}")
+                stray(f.path, _("two {kind} files").format(kind=kind),
+                      _("keep one of {files}").format(files=", ".join(x.display for x in found)))
             tree.files = [f for f in tree.files if f.kind != kind or f is found[0]]
     return tree
 
@@ -146,7 +148,7 @@ def _listing(folder: Path, stray, link_hint: str) -> Iterator[tuple[os.DirEntry,
             continue
         path = Path(entry.path)
         if entry.is_symlink():
-            stray(path, "symbolic links are not allowed in the territories folder", link_hint)
+            stray(path, _("symbolic links are not allowed in the territories folder"), link_hint)
             continue
         yield entry, path
 
@@ -154,31 +156,31 @@ def _listing(folder: Path, stray, link_hint: str) -> Iterator[tuple[os.DirEntry,
 def _walk_territory(folder: Path, tree: Tree, stray) -> None:
     territory_id = folder.name
     sheet: Path | None = None
-    for entry, path in _listing(folder, stray, "replace the link with the file or folder itself"):
+    for entry, path in _listing(folder, stray, _("replace the link with the file or folder itself")):
         if entry.name in ("territory.yml", "territory.yaml"):
             if not entry.is_file(follow_symlinks=False):
-                stray(path, "a folder where the territory sheet should be", "territory.yml must be a file")
+                stray(path, _("a folder where the territory sheet should be"), _("territory.yml must be a file"))
             elif sheet is not None:
-                stray(path, "two territory sheets in one folder", f"keep only {sheet.name}")
+                stray(path, _("two territory sheets in one folder"), _("keep only {name}").format(name=sheet.name))
             else:
                 sheet = path
         elif entry.name == "hubs" and entry.is_dir(follow_symlinks=False):
-            for hub, hub_path in _listing(path, stray, "replace the link with the file itself"):
+            for hub, hub_path in _listing(path, stray, _("replace the link with the file itself")):
                 if hub.is_dir(follow_symlinks=False):
-                    stray(hub_path, "a folder where a hub sheet should be",
-                          "a hub is one file: hubs/<hub-id>.yml")
+                    stray(hub_path, _("a folder where a hub sheet should be"),
+                          _("a hub is one file: hubs/<hub-id>.yml"))
                 elif _is_sheet_name(hub.name):
                     tree.files.append(SheetFile(hub_path, display_path(hub_path), "hub",
                                                 territory_id, _stem(hub.name)))
                 else:
-                    stray(hub_path, "unexpected file in a hubs folder",
-                          "hub sheets end in .yml or .yaml; prefix other files with '_' or '.'")
+                    stray(hub_path, _("unexpected file in a hubs folder"),
+                          _("hub sheets end in .yml or .yaml; prefix other files with '_' or '.'"))
         else:
-            stray(path, "unexpected entry in a territory folder",
-                  "a territory folder holds territory.yml and a hubs/ folder only")
+            stray(path, _("unexpected entry in a territory folder"),
+                  _("a territory folder holds territory.yml and a hubs/ folder only"))
     if sheet is None:
-        stray(folder, "territory folder without a territory.yml", "add territory.yml (atlas new territory ...) "
-              "or remove the folder")
+        stray(folder, _("territory folder without a territory.yml"),
+              _("add territory.yml (atlas new territory ...) or remove the folder"))
     else:
         tree.files.insert(0, SheetFile(sheet, display_path(sheet), "territory", territory_id, territory_id))
 
@@ -202,12 +204,15 @@ def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
     try:
         size = sheet.path.stat().st_size
         if size > MAX_BYTES:
-            report.error(Location(display), "", f"the sheet is {size:,} bytes; the limit is 1 MiB (1,048,576 bytes)",
-                         "split the text or move long content elsewhere")
+            report.error(Location(display), "",
+                         _("the sheet is {size} bytes; the limit is 1 MiB ({limit} bytes)").format(
+                             size=number(size, grouped_in_english=True),
+                             limit=number(MAX_BYTES, grouped_in_english=True)),
+                         _("split the text or move long content elsewhere"))
             return None
         raw = sheet.path.read_bytes()
     except OSError as error:
-        report.error(Location(display), "", f"cannot read the file: {error.strerror or error}")
+        report.error(Location(display), "", _("cannot read the file: {reason}").format(reason=error.strerror or error))
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -216,16 +221,18 @@ def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
     except UnicodeDecodeError as error:
         prefix = raw[: error.start].decode("utf-8", "replace")
         report.error(_offset_location(prefix, len(prefix), display), "",
-                     f"invalid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8")
+                     _("invalid UTF-8 (byte 0x{byte:02x})").format(byte=raw[error.start]), _("save the file as UTF-8"))
         return None
     bad = False
     for pattern, what, hint in (
-        (CONTROL, "control character", "remove it; only tab, carriage return and newline are allowed"),
-        (INVISIBLE, "invisible or bidirectional-override character", "remove it (it can hide what the text says)"),
+        (CONTROL, _("control character U+{code:04X} in the sheet"),
+         _("remove it; only tab, carriage return and newline are allowed")),
+        (INVISIBLE, _("invisible or bidirectional-override character U+{code:04X} in the sheet"),
+         _("remove it (it can hide what the text says)")),
     ):
         for match in pattern.finditer(text):
             report.error(_offset_location(text, match.start(), display), "",
-                         f"{what} U+{ord(match.group()):04X} in the sheet", hint)
+                         what.format(code=ord(match.group())), hint)
             bad = True
     if bad:
         return None
@@ -242,14 +249,14 @@ def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        problem = error.problem or error.context or "invalid YAML"
-        report.error(loc, "", f"not valid YAML: {problem}",
-                     "check the indentation and quote values that contain ': ' or start with a special character")
+        problem = _(error.problem or error.context or "invalid YAML")  # libyaml's own words, translated when known
+        report.error(loc, "", _("not valid YAML: {problem}").format(problem=problem),
+                     _("check the indentation and quote values that contain ': ' or start with a special character"))
     except yaml.YAMLError as error:
-        report.error(Location(display), "", f"not valid YAML: {error}")
+        report.error(Location(display), "", _("not valid YAML: {problem}").format(problem=error))
     except (RecursionError, MemoryError):
-        report.error(Location(display), "", "the sheet is nested too deeply or too large to read",
-                     "sheets are flat data: at most a few levels of nesting")
+        report.error(Location(display), "", _("the sheet is nested too deeply or too large to read"),
+                     _("sheets are flat data: at most a few levels of nesting"))
     return None
 
 
@@ -262,6 +269,26 @@ _SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml
 _MAP_END, _SEQ_END, _ALIAS, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent, \
     yaml.DocumentStartEvent
 
+
+# what libyaml says of the commonest mistakes, listed so that the catalog translates them; other
+# problems are shown in libyaml's English words
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected node content"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("found character that cannot start any token"),
+    N_("found a tab character that violates indentation"),
+    N_("found unexpected end of stream"),
+    N_("found unknown escape character"),
+    N_("found undefined tag handle"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("invalid YAML"),
+)
 
 REFUSED_TAG = "!refused"  # a node whose problem is already reported: the validator skips it silently
 _DROP = Scalar("", True, Location(""), REFUSED_TAG)  # pending key meaning "drop the value that follows"
@@ -296,28 +323,30 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                 tag = event.tag
                 refused = False
                 if event.anchor is not None:
-                    problems.append(_Refused(loc, f"anchor '&{event.anchor}' is not allowed",
-                                             "sheets are plain data: remove the anchor"))
+                    problems.append(_Refused(loc, _("anchor '&{anchor}' is not allowed").format(anchor=event.anchor),
+                                             _("sheets are plain data: remove the anchor")))
                 if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
                     shown = tag.replace("tag:yaml.org,2002:", "!!")
-                    problems.append(_Refused(loc, f"tag '{shown}' is not allowed",
-                                             "remove the tag; quote the value if it is text"))
+                    problems.append(_Refused(loc, _("tag '{tag}' is not allowed").format(tag=shown),
+                                             _("remove the tag; quote the value if it is text")))
                     refused = True
                 if cls is _SCALAR:
                     if event.style == '"':  # only double quotes have escapes (\0, \u202E...)
                         bad = CONTROL.search(event.value) or INVISIBLE.search(event.value)
                         if bad:
-                            what = "control" if CONTROL.match(bad.group()) else "invisible or bidirectional-override"
-                            problems.append(_Refused(loc, f"{what} character U+{ord(bad.group()):04X} "
-                                                     "written as an escape in a quoted value",
-                                                     "remove the escape; only \\t and \\n are allowed"))
+                            what = _("control character U+{code:04X} written as an escape in a quoted value") \
+                                if CONTROL.match(bad.group()) else \
+                                _("invisible or bidirectional-override character U+{code:04X} "
+                                  "written as an escape in a quoted value")
+                            problems.append(_Refused(loc, what.format(code=ord(bad.group())),
+                                                     _("remove the escape; only \\t and \\n are allowed")))
                             refused = True
                     quoted = bool(event.style) or tag == "tag:yaml.org,2002:str" or tag == "!"
                     node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
                 else:
                     if len(stack) >= MAX_DEPTH:
-                        raise _Refused(loc, f"the sheet is nested more than {MAX_DEPTH} levels deep",
-                                       "sheets need only a few levels: check the indentation")
+                        raise _Refused(loc, _("the sheet is nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                                       _("sheets need only a few levels: check the indentation"))
                     node = (Map if cls is _MAP_START else Seq)([], loc, REFUSED_TAG if refused else None)
                 if stack:
                     _attach(node, stack[-1], pending_key, seen_keys, problems)
@@ -331,12 +360,12 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
             if cls is _DOC_START:
                 documents += 1
                 if documents > 1:
-                    raise _Refused(_loc(event, display), "more than one YAML document in the sheet",
-                                   "a sheet is one document: remove the '---' line and what follows")
+                    raise _Refused(_loc(event, display), _("more than one YAML document in the sheet"),
+                                   _("a sheet is one document: remove the '---' line and what follows"))
             elif cls is _ALIAS:
                 loc = _loc(event, display)
-                problems.append(_Refused(loc, f"alias '*{event.anchor}' is not allowed",
-                                         "sheets are plain data: write the value again instead of an alias"))
+                problems.append(_Refused(loc, _("alias '*{anchor}' is not allowed").format(anchor=event.anchor),
+                                         _("sheets are plain data: write the value again instead of an alias")))
                 if stack:
                     _attach(Scalar("", True, loc, REFUSED_TAG), stack[-1], pending_key, seen_keys, problems)
     finally:
@@ -375,20 +404,22 @@ _SILENT = _Refused(Location(""), "")
 def _key_refusal(node: Node, seen: dict[str, Scalar]) -> _Refused | None:
     """Why this key can't be used (None when it can)."""
     if node.__class__ is not Scalar:
-        return _Refused(node.loc, "a key must be text, not a list or a map", "check the indentation")
+        return _Refused(node.loc, _("a key must be text, not a list or a map"), _("check the indentation"))
     if node.tag == REFUSED_TAG:  # type: ignore[union-attr]
         return _SILENT
     text = node.text  # type: ignore[union-attr]
     if not node.quoted:  # type: ignore[union-attr]
         if text == "<<":
-            return _Refused(node.loc, "merge keys ('<<') are not allowed", "write the fields out in full")
+            return _Refused(node.loc, _("merge keys ('<<') are not allowed"), _("write the fields out in full"))
         kind = plain_type(text)
         if kind != "str":
-            return _Refused(node.loc, f"key {text!r} is not a string ({kind})", f"quote it: \"{text}\":")
+            return _Refused(node.loc, _("key {key} is not a string ({kind})").format(key=repr(text), kind=kind),
+                            _('quote it: "{text}":').format(text=text))
     previous = seen.get(text)
     if previous is not None:
-        return _Refused(node.loc, f"duplicate key '{text}' (first written at line {previous.loc.line})",
-                        "keep one of the two; YAML would silently drop the first")
+        return _Refused(node.loc, _("duplicate key '{key}' (first written at line {line})").format(
+                            key=text, line=previous.loc.line),
+                        _("keep one of the two; YAML would silently drop the first"))
     return None
 
 

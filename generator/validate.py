@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from generator.errors import Location, Report, look_alike
+from generator.i18n import N_, _, decimal, ngettext
 from generator.schema import (
     MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, CommuneCode, Coords, Date, Enum, Fact,
     FactValue, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
@@ -58,7 +59,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = nearest(word, choices)
     if not close:
         return ""
-    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return _("did you mean {ids}?").format(ids=_(" or ").join(f"'{c}'" for c in close))
 
 
 def id_candidates(text: str) -> list[str]:
@@ -84,7 +85,7 @@ def ref_hint(text: str, choices: Iterable[str], fallback: str) -> str:
     candidates = id_candidates(text)
     exact = [c for c in candidates if c in known]
     if exact:
-        return f"did you mean '{exact[0]}'?"
+        return _("did you mean {ids}?").format(ids=f"'{exact[0]}'")
     for candidate in candidates:
         hint = did_you_mean(candidate, known)
         if hint:
@@ -95,19 +96,19 @@ def ref_hint(text: str, choices: Iterable[str], fallback: str) -> str:
 def describe(node: Node) -> str:
     """How a message names what was found."""
     if isinstance(node, Map):
-        return "a map"
+        return _("a map")
     if isinstance(node, Seq):
-        return "a list"
+        return _("a list")
     text = node.text
     if node.quoted:
         return _quote(text)
     kind = plain_type(text)
     if kind == "null":
-        return "nothing"
+        return _("nothing")
     if kind == "bool":
-        return f"{text} (read by YAML as a boolean)"
+        return _("{text} (read by YAML as a boolean)").format(text=text)
     if kind == "date":
-        return f"{text} (read by YAML as a date)"
+        return _("{text} (read by YAML as a date)").format(text=text)
     if kind in ("int", "float"):
         return text
     return _quote(text)
@@ -136,7 +137,8 @@ class SheetChecker:
         self.report.error(loc, path, message, hint)
 
     def wrong(self, spec: Spec, node: Node, path: str, hint: str = "") -> Any:
-        self.error(node, path, f"expected {spec.expected}, found {describe(node)}", hint)
+        self.error(node, path, _("expected {expected}, found {found}").format(expected=spec.expected,
+                                                                               found=describe(node)), hint)
         return MISSING
 
     def check(self, spec: Spec, node: Node, path: str) -> Any:
@@ -185,8 +187,8 @@ class SheetChecker:
             name = key.text
             sub = join(path, name)
             if name not in spec.fields:
-                hint = did_you_mean(name, known) or "known fields: " + ", ".join(known)
-                self.error(key, sub, f"unknown field '{name}'", hint)
+                hint = did_you_mean(name, known) or _("known fields: {fields}").format(fields=", ".join(known))
+                self.error(key, sub, _("unknown field '{name}'").format(name=name), hint)
                 continue
             self.checked.locations[sub + "#key"] = key.loc
             result = self.check(spec.fields[name].spec, value, sub)
@@ -195,8 +197,8 @@ class SheetChecker:
         present = set(node.keys())
         for name, f in spec.fields.items():
             if f.required and name not in present and not node.dropped:
-                self.error(node, join(path, name), f"missing required field '{name}'",
-                           f"add '{name}:' ({f.spec.expected})")
+                self.error(node, join(path, name), _("missing required field '{name}'").format(name=name),
+                           _("add '{name}:' ({expected})").format(name=name, expected=f.spec.expected))
         return out
 
     def map_of(self, spec: MapOf, node: Node, path: str) -> Any:
@@ -219,7 +221,7 @@ class SheetChecker:
         elif not isinstance(node, Seq):
             hint = ""
             if isinstance(node, Scalar):
-                hint = f"write a list, even of one item: [{node.text}]"
+                hint = _("write a list, even of one item: [{text}]").format(text=node.text)
             return self.wrong(spec, node, path, hint)
         else:
             node_items = node.items
@@ -232,14 +234,16 @@ class SheetChecker:
                 continue
             if isinstance(result, str):
                 if result in seen:
-                    self.error(item, sub, f"'{result}' is listed twice (first at {join(path, seen[result])})",
-                               "remove the repeated item")
+                    self.error(item, sub, _("'{item}' is listed twice (first at {first})").format(
+                        item=result, first=join(path, seen[result])), _("remove the repeated item"))
                     continue
                 seen[result] = i
             out.append(result)
         if len(node_items) < spec.min_items:
-            self.error(node, path, f"expected at least {spec.min_items} item(s), found {len(node_items)}",
-                       "add at least one")
+            self.error(node, path, ngettext("expected at least {count} item, found {found}",
+                                            "expected at least {count} items, found {found}",
+                                            spec.min_items).format(count=spec.min_items, found=len(node_items)),
+                       _("add at least one"))
             return MISSING
         return out
 
@@ -251,7 +255,7 @@ class SheetChecker:
             result["_loc"] = node.loc
             return result
         if spec.indicator:
-            return self.wrong(spec, node, path, "write: {label: ..., value: ..., year: ..., source: ...}")
+            return self.wrong(spec, node, path, _("write: {{label: ..., value: ..., year: ..., source: ...}}"))
         value = self.check(spec.value, node, path)
         if value is MISSING:
             return MISSING
@@ -260,19 +264,24 @@ class SheetChecker:
 
     def coords(self, spec: Coords, node: Node, path: str) -> Any:
         if not isinstance(node, Seq) or len(node.items) != 2:
-            count = f" of {len(node.items)} item(s)" if isinstance(node, Seq) else ""
-            self.error(node, path, f"expected {spec.expected}, found {describe(node)}{count}",
-                       "write [47.2378, 6.0241]: latitude first, then longitude, in decimal degrees")
+            found = describe(node)
+            if isinstance(node, Seq):
+                found = ngettext("{found} of {count} item", "{found} of {count} items",
+                                 len(node.items)).format(found=found, count=len(node.items))
+            self.error(node, path, _("expected {expected}, found {found}").format(expected=spec.expected, found=found),
+                       _("write [47.2378, 6.0241]: latitude first, then longitude, in decimal degrees"))
             return MISSING
         values = []
-        for i, (item, (name, bound)) in enumerate(zip(node.items, (("latitude", 90), ("longitude", 180)))):
+        bounds = ((_("latitude {value} is out of range [-{bound}, {bound}]"), 90),
+                  (_("longitude {value} is out of range [-{bound}, {bound}]"), 180))
+        for i, (item, (out_of_range, bound)) in enumerate(zip(node.items, bounds)):
             value = self.number(Number(), item, join(path, i)) if isinstance(item, Scalar) else \
                 self.wrong(Number(), item, join(path, i))
             if value is MISSING:
                 return MISSING
             if not -bound <= value <= bound:
-                self.error(item, join(path, i), f"{name} {value} is out of range [-{bound}, {bound}]",
-                           "coordinates are [latitude, longitude]; were they swapped?")
+                self.error(item, join(path, i), out_of_range.format(value=value, bound=bound),
+                           _("coordinates are [latitude, longitude]; were they swapped?"))
                 return MISSING
             values.append(float(value))
         return tuple(values)
@@ -284,14 +293,16 @@ class SheetChecker:
             if kind != "str":
                 name = path.rsplit(".", 1)[-1]
                 return self.wrong(spec, node, path,
-                                  f'quote it: {name}: "{node.text}"' if kind != "null" else "write a value")
+                                  _('quote it: {name}: "{text}"').format(name=name, text=node.text)
+                                  if kind != "null" else _("write a value"))
         text = node.text
         if isinstance(spec, Text):
             if spec.nonblank and not text.strip():
-                self.error(node, path, "must not be empty", "write the text, or remove the field if optional")
+                self.error(node, path, _("must not be empty"), _("write the text, or remove the field if optional"))
                 return MISSING
             if spec.max_length and len(text) > spec.max_length:
-                self.error(node, path, f"at most {spec.max_length} characters, found {len(text)}", "shorten it")
+                self.error(node, path, _("at most {limit} characters, found {count}").format(
+                    limit=spec.max_length, count=len(text)), _("shorten it"))
                 return MISSING
         return text
 
@@ -299,20 +310,22 @@ class SheetChecker:
         if node.text in spec.values and (node.quoted or plain_type(node.text) == "str"):
             return node.text
         hint = did_you_mean(node.text, spec.values) if plain_type(node.text) == "str" or node.quoted else \
-            "write one of the listed words"
+            _("write one of the listed words")
         return self.wrong(spec, node, path, hint)
 
     def valid_id(self, node: Scalar, path: str, text: str) -> bool:
         if not node.quoted and plain_type(text) not in ("str", "int"):
-            self.wrong(Slug(), node, path, f'quote it: "{text}"')
+            self.wrong(Slug(), node, path, _('quote it: "{text}"').format(text=text))
             return False
         if len(text) > MAX_ID_LENGTH:
-            self.error(node, path, f"an id has at most {MAX_ID_LENGTH} characters, found {len(text)}",
-                       "use a shorter id")
+            self.error(node, path, _("an id has at most {limit} characters, found {count}").format(
+                limit=MAX_ID_LENGTH, count=len(text)), _("use a shorter id"))
             return False
         if not SLUG.match(text):
-            self.error(node, path, f"expected an id (lower-case letters, digits and dashes), found {_quote(text)}",
-                       f"try '{slugify(text)}'" if slugify(text) else "use letters a-z, digits and dashes")
+            self.error(node, path, _("expected {expected}, found {found}").format(expected=Slug().expected,
+                                                                                   found=_quote(text)),
+                       _("try '{id}'").format(id=slugify(text)) if slugify(text)
+                       else _("use letters a-z, digits and dashes"))
             return False
         return True
 
@@ -332,12 +345,12 @@ class SheetChecker:
         if node.quoted or not _INT_TEXT.match(text):
             hint = ""
             if node.quoted and _INT_TEXT.match(text):
-                hint = "write the number without quotes"
+                hint = _("write the number without quotes")
             elif _FLOAT_TEXT.match(text.replace(",", ".", 1)):
-                hint = "write a whole number"
+                hint = _("write a whole number")
             return self.wrong(spec, node, path, hint)
         if re.match(r"^[-+]?0[0-9]", text):
-            return self.wrong(spec, node, path, "remove the leading zero (YAML 1.1 reads it as octal)")
+            return self.wrong(spec, node, path, _("remove the leading zero (YAML 1.1 reads it as octal)"))
         value = int(text)
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
             return self.wrong(spec, node, path)
@@ -352,11 +365,11 @@ class SheetChecker:
             value = float(text)
         else:
             if "," in text and _FLOAT_TEXT.match(text.replace(",", ".", 1)):
-                hint = f"use a decimal point: {text.replace(',', '.', 1)}"
+                hint = _("use a decimal point: {number}").format(number=text.replace(",", ".", 1))
             elif node.quoted and _FLOAT_TEXT.match(text):
-                hint = "write the number without quotes"
+                hint = _("write the number without quotes")
             elif text.lower() in (".nan", ".inf", "-.inf", "+.inf"):
-                hint = "the value must be a finite number"
+                hint = _("the value must be a finite number")
             return self.wrong(spec, node, path, hint)
         if not math.isfinite(value) or (spec.positive and value <= 0):
             return self.wrong(spec, node, path)
@@ -368,48 +381,49 @@ class SheetChecker:
             try:
                 return date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
-                self.error(node, path, f"{node.text} is not a real date", "check the month and the day")
+                self.error(node, path, _("{text} is not a real date").format(text=node.text),
+                           _("check the month and the day"))
                 return MISSING
-        return self.wrong(spec, node, path, "write the date as YYYY-MM-DD, e.g. 2025-01-10")
+        return self.wrong(spec, node, path, _("write the date as YYYY-MM-DD, e.g. 2025-01-10"))
 
     def url(self, spec: Url, node: Scalar, path: str) -> Any:
         text = node.text.strip()
         if not (node.quoted or plain_type(node.text) == "str"):
             return self.wrong(spec, node, path)
         if re.match(r"^https?://[^\s/$.?#][^\s]*$", text, re.I) is None:
-            hint = "only http:// and https:// links are allowed"
+            hint = _("only http:// and https:// links are allowed")
             if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", text, re.I):
-                hint = f"add the scheme: https://{text}"
+                hint = _("add the scheme: https://{text}").format(text=text)
             return self.wrong(spec, node, path, hint)
         return text
 
     def commune_code(self, spec: CommuneCode, node: Scalar, path: str) -> Any:
         text = node.text
         if not node.quoted and plain_type(text) != "str":
-            hint = f'quote it: "{text.zfill(5)}"' if _INT_TEXT.match(text) else ""
+            hint = _('quote it: "{text}"').format(text=text.zfill(5)) if _INT_TEXT.match(text) else ""
             return self.wrong(spec, node, path, hint)
         if not re.match(spec.pattern, text):
-            return self.wrong(spec, node, path, "five digits (2A/2B and three digits in Corsica)")
+            return self.wrong(spec, node, path, _("five digits (2A/2B and three digits in Corsica)"))
         return text
 
     def fact_value(self, spec: FactValue, node: Scalar, path: str) -> Any:
         text = node.text
         if node.quoted:
             if len(text) > MAX_SHORT_STRING:
-                self.error(node, path, f"a text value has at most {MAX_SHORT_STRING} characters, found {len(text)}",
-                           "shorten it, or put the detail in note")
+                self.error(node, path, _("a text value has at most {limit} characters, found {count}").format(
+                    limit=MAX_SHORT_STRING, count=len(text)), _("shorten it, or put the detail in note"))
                 return MISSING
             return text
         kind = plain_type(text)
         if text in ("true", "false"):
             return text == "true"
         if kind == "bool":
-            return self.wrong(spec, node, path, f'write true or false, or quote it: "{text}"')
+            return self.wrong(spec, node, path, _('write true or false, or quote it: "{text}"').format(text=text))
         if kind in ("int", "float"):
             value = self.number(Number(), node, path)
             return value
         if kind in ("date", "null"):
-            return self.wrong(spec, node, path, f'quote it: "{text}"')
+            return self.wrong(spec, node, path, _('quote it: "{text}"').format(text=text))
         return self.text(Text(max_length=MAX_SHORT_STRING), node, path)
 
 
@@ -427,11 +441,11 @@ def check_sheet(spec: Spec, node: Node | None, report: Report, display: str) -> 
     if node is None:
         if report.errors:
             return checker.checked
-        report.error(Location(display, 1, 1), "", "the sheet is empty", "write the fields of the sheet")
+        report.error(Location(display, 1, 1), "", _("the sheet is empty"), _("write the fields of the sheet"))
         return checker.checked
     if not isinstance(node, Map):
-        report.error(node.loc, "", f"the top of a sheet must be a map of fields, found {describe(node)}",
-                     "write 'field: value' lines")
+        report.error(node.loc, "", _("the top of a sheet must be a map of fields, found {found}").format(
+            found=describe(node)), _("write 'field: value' lines"))
         return checker.checked
     data = checker.check(spec, node, "")
     checker.checked.data = None if data is MISSING else data
@@ -457,10 +471,12 @@ class SheetData:
         return self.checked.locations.get(path) or self.checked.locations.get("") or Location(self.display, 1, 1)
 
 
-VOCAB_WORDS = {"hub_types": "hub type", "services": "service", "themes": "theme", "networks": "network"}
-REF_FALLBACK = {"territory": "write the id of a territory that has a sheet",
-                "hub": "write the id of a hub that has a sheet",
-                "source": "define it under sources: in this sheet or in territories/sources.yml"}
+# "unknown <word> 'x'" for each list of the vocabulary (messages, translated where they are made)
+UNKNOWN_VOCABULARY = {"hub_types": N_("unknown hub type '{id}'"), "services": N_("unknown service '{id}'"),
+                      "themes": N_("unknown theme '{id}'"), "networks": N_("unknown network '{id}'")}
+REF_FALLBACK = {"territory": N_("write the id of a territory that has a sheet"),
+                "hub": N_("write the id of a hub that has a sheet"),
+                "source": N_("define it under sources: in this sheet or in territories/sources.yml")}
 
 
 def _broken_sheets(report: Report, sheets: Iterable[SheetData]) -> tuple[set[str], set[str], bool]:
@@ -490,14 +506,15 @@ def _report_bad_ref(report: Report, sheet: SheetData, kind: str, node: Scalar, p
     text = node.text
     plain = plain_type(text) if not node.quoted else "str"
     known = set(choices)
+    expected = Slug().expected
     if plain == "null":
-        message = f"expected an id (lower-case letters, digits and dashes), found nothing"
-        hint = "remove the empty item" if path.endswith("]") else "write an id, or remove the field"
+        message = _("expected {expected}, found {found}").format(expected=expected, found=_("nothing"))
+        hint = _("remove the empty item") if path.endswith("]") else _("write an id, or remove the field")
     elif plain not in ("str", "int"):
-        message = f"expected an id (lower-case letters, digits and dashes), found {describe(node)}"
-        hint = f'quote it: "{text}"' if text in known else ref_hint(text, known, fallback)
+        message = _("expected {expected}, found {found}").format(expected=expected, found=describe(node))
+        hint = _('quote it: "{text}"').format(text=text) if text in known else ref_hint(text, known, fallback)
     else:
-        message = f"expected an id (lower-case letters, digits and dashes), found {_quote(text)}"
+        message = _("expected {expected}, found {found}").format(expected=expected, found=_quote(text))
         hint = ref_hint(text, known, fallback)
     report.error(node.loc, path, message, hint)
 
@@ -506,25 +523,30 @@ def check_id(report: Report, sheet: SheetData, what: str) -> bool:
     """The folder or file name is the id: a slug, not reserved, equal to an `id:` field if any."""
     loc = Location(sheet.display)
     ident = sheet.id
+    territory = what == "territory"
     if len(ident) > MAX_ID_LENGTH:
-        report.error(loc, "id", f"the {what} id '{ident[:40]}...' has {len(ident)} characters; at most {MAX_ID_LENGTH}",
-                     "rename the " + ("folder" if what == "territory" else "file") + " with a shorter id")
+        message = _("the territory id '{id}...' has {count} characters; at most {limit}") if territory else \
+            _("the hub id '{id}...' has {count} characters; at most {limit}")
+        report.error(loc, "id", message.format(id=ident[:40], count=len(ident), limit=MAX_ID_LENGTH),
+                     _("rename the folder with a shorter id") if territory else _("rename the file with a shorter id"))
         return False
     if not SLUG.match(ident):
-        report.error(loc, "id", f"the {what} id {_quote(ident)} (from the "
-                     + ("folder" if what == "territory" else "file") + " name) is not a valid id",
-                     f"rename it '{slugify(ident)}': lower-case letters, digits and dashes" if slugify(ident)
-                     else "use lower-case letters, digits and dashes")
+        message = _("the territory id {id} (from the folder name) is not a valid id") if territory else \
+            _("the hub id {id} (from the file name) is not a valid id")
+        report.error(loc, "id", message.format(id=_quote(ident)),
+                     _("rename it '{id}': lower-case letters, digits and dashes").format(id=slugify(ident))
+                     if slugify(ident) else _("use lower-case letters, digits and dashes"))
         return False
     if ident in RESERVED_IDS:
-        report.error(loc, "id", f"the id '{ident}' is reserved for the site's own pages",
-                     f"choose another id, e.g. '{ident}-{'territoire' if what == 'territory' else 'hub'}'")
+        report.error(loc, "id", _("the id '{id}' is reserved for the site's own pages").format(id=ident),
+                     _("choose another id, e.g. '{id}'").format(id=f"{ident}-{'territoire' if territory else 'hub'}"))
         return False
     written = sheet.data.get("id") if sheet.data else None
     if written is not None and written != ident:
-        report.error(sheet.loc("id"), "id", f"the id field '{written}' differs from the "
-                     + ("folder" if what == "territory" else "file") + f" name '{ident}'",
-                     f"write id: {ident}, or remove the id field")
+        message = _("the id field '{written}' differs from the folder name '{id}'") if territory else \
+            _("the id field '{written}' differs from the file name '{id}'")
+        report.error(sheet.loc("id"), "id", message.format(written=written, id=ident),
+                     _("write id: {id}, or remove the id field").format(id=ident))
     return True
 
 
@@ -543,8 +565,8 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
             continue
         first = by_id.get(sheet.id)
         if first is not None:
-            report.error(Location(sheet.display), "id", f"the id '{sheet.id}' is already used by {first.display}",
-                         "ids are unique across territories and hubs: rename one of them")
+            report.error(Location(sheet.display), "id", _("the id '{id}' is already used by {sheet}").format(
+                id=sheet.id, sheet=first.display), _("ids are unique across territories and hubs: rename one of them"))
             continue
         by_id[sheet.id] = sheet
         (valid_t if sheet.kind == "territory" else valid_h)[sheet.id] = sheet
@@ -560,39 +582,43 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                 if broken_vocabulary:
                     continue
                 choices = vocabulary.get(kind, {})
-            _report_bad_ref(report, sheet, kind, node, path, choices,
-                            REF_FALLBACK.get(kind, f"add it to {kind} in territories/vocabulary.yml"))
+            fallback = _(REF_FALLBACK[kind]) if kind in REF_FALLBACK else \
+                _("add it to {list} in territories/vocabulary.yml").format(list=kind)
+            _report_bad_ref(report, sheet, kind, node, path, choices, fallback)
         local = sheet.data.get("sources", {})
         for sid in local:
             if sid in shared_sources:
                 report.error(sheet.loc(f"sources.{sid}#key"), f"sources.{sid}",
-                             f"the source id '{sid}' is already defined in the shared sources.yml",
-                             f"cite the shared source as source: {sid} and remove it here, or rename it")
+                             _("the source id '{id}' is already defined in the shared sources.yml").format(id=sid),
+                             _("cite the shared source as source: {id} and remove it here, or rename it").format(
+                                 id=sid))
         for kind, ident, path in sheet.checked.refs:
             loc = sheet.loc(path)
             if kind == "territory":
                 if ident in all_t or ident in broken_t:  # a broken sheet's own errors say enough
                     continue
-                extra = f" ('{ident}' is a hub)" if ident in all_h else ""
-                report.error(loc, path, f"unknown territory '{ident}'{extra}",
-                             did_you_mean(ident, all_t - {sheet.id}) or "write the id of a territory that has a sheet")
+                message = _("unknown territory '{id}' ('{id}' is a hub)") if ident in all_h else \
+                    _("unknown territory '{id}'")
+                report.error(loc, path, message.format(id=ident),
+                             did_you_mean(ident, all_t - {sheet.id}) or _(REF_FALLBACK["territory"]))
             elif kind == "hub":
                 if ident == sheet.id:
-                    report.error(loc, path, "a hub cannot be its own partner", "remove it from partners")
+                    report.error(loc, path, _("a hub cannot be its own partner"), _("remove it from partners"))
                 elif ident not in all_h and ident not in broken_h:
-                    extra = f" ('{ident}' is a territory)" if ident in all_t else ""
-                    report.error(loc, path, f"unknown hub '{ident}'{extra}",
-                                 did_you_mean(ident, all_h - {sheet.id}) or "write the id of a hub that has a sheet")
+                    message = _("unknown hub '{id}' ('{id}' is a territory)") if ident in all_t else \
+                        _("unknown hub '{id}'")
+                    report.error(loc, path, message.format(id=ident),
+                                 did_you_mean(ident, all_h - {sheet.id}) or _(REF_FALLBACK["hub"]))
             elif kind == "source":
                 if ident not in local and ident not in shared_sources:
-                    report.error(loc, path, f"unknown source '{ident}'",
-                                 did_you_mean(ident, [*local, *shared_sources])
-                                 or "define it under sources: in this sheet or in territories/sources.yml")
+                    report.error(loc, path, _("unknown source '{id}'").format(id=ident),
+                                 did_you_mean(ident, [*local, *shared_sources]) or _(REF_FALLBACK["source"]))
             else:
                 entries = vocabulary.get(kind, {})
                 if ident not in entries and not broken_vocabulary:
-                    report.error(loc, path, f"unknown {VOCAB_WORDS[kind]} '{ident}'",
-                                 did_you_mean(ident, entries) or f"add it to {kind} in territories/vocabulary.yml")
+                    report.error(loc, path, _(UNKNOWN_VOCABULARY[kind]).format(id=ident),
+                                 did_you_mean(ident, entries)
+                                 or _("add it to {list} in territories/vocabulary.yml").format(list=kind))
         _check_rules(report, sheet, as_of, indicators)
 
     # parent loops: follow each chain; a chain that comes back to a territory is a loop
@@ -609,8 +635,8 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
             for tid in loop:
                 reported.add(tid)
                 chain = " -> ".join([*loop[loop.index(tid):], *loop[:loop.index(tid)], tid])
-                report.error(valid_t[tid].loc("parent"), "parent", f"parent loop: {chain}",
-                             "a territory cannot be inside itself: fix one of these parents")
+                report.error(valid_t[tid].loc("parent"), "parent", _("parent loop: {chain}").format(chain=chain),
+                             _("a territory cannot be inside itself: fix one of these parents"))
     _check_codes(report, valid_t)
     _check_hubs_inside(report, valid_t, valid_h)
     return valid_t, valid_h
@@ -620,19 +646,19 @@ def _check_catalogue(report: Report, catalogue: SheetData, shared_sources: dict[
     """The catalogue's entries: a source (shared, since the catalogue has no sources of its own) or `derived`."""
     for kind, node, path in catalogue.checked.bad_refs:
         _report_bad_ref(report, catalogue, kind, node, path, shared_sources if kind == "source" else (),
-                        "define it in territories/sources.yml")
+                        _("define it in territories/sources.yml"))
     for kind, ident, path in catalogue.checked.refs:
         if kind == "source" and ident not in shared_sources:
-            report.error(catalogue.loc(path), path, f"unknown source '{ident}'",
-                         did_you_mean(ident, shared_sources) or "define it in territories/sources.yml")
+            report.error(catalogue.loc(path), path, _("unknown source '{id}'").format(id=ident),
+                         did_you_mean(ident, shared_sources) or _("define it in territories/sources.yml"))
     for iid, entry in catalogue.data.items():
         if "source" in entry and "derived" in entry:
             report.error(catalogue.loc(f"{iid}.derived"), f"{iid}.derived",
-                         "an indicator has either a source or derived, not both",
-                         "keep source for official data, derived for what the atlas computes itself")
+                         _("an indicator has either a source or derived, not both"),
+                         _("keep source for official data, derived for what the atlas computes itself"))
         elif "source" not in entry and "derived" not in entry:
-            report.error(catalogue.loc(iid), f"{iid}.source", "an indicator needs a source (or derived)",
-                         "add source: <id of territories/sources.yml>")
+            report.error(catalogue.loc(iid), f"{iid}.source", _("an indicator needs a source (or derived)"),
+                         _("add source: <id of territories/sources.yml>"))
 
 
 def _check_codes(report: Report, valid_t: dict[str, SheetData]) -> None:
@@ -644,9 +670,11 @@ def _check_codes(report: Report, valid_t: dict[str, SheetData]) -> None:
             continue
         seen = first.setdefault((level, code), sheet)
         if seen is not sheet:
-            report.error(sheet.loc("code"), "code", f"the code \"{code}\" is already the code of {seen.display} "
-                         f"(level {level})", "two territories of one level cannot share an official code: "
-                         "check the code, or keep one of the two sheets")
+            report.error(sheet.loc("code"), "code",
+                         _('the code "{code}" is already the code of {sheet} (level {level})').format(
+                             code=code, sheet=seen.display, level=level),
+                         _("two territories of one level cannot share an official code: "
+                           "check the code, or keep one of the two sheets"))
 
 
 OUTSIDE_TOLERANCE_KM = 1.0
@@ -669,11 +697,13 @@ def _check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: d
         if distance <= OUTSIDE_TOLERANCE_KM:
             continue
         name = territory.data.get("name", sheet.territory_id)
-        hint = "check the point (latitude first, then longitude), or move the sheet to the territory it is in"
+        hint = _("check the point (latitude first, then longitude), or move the sheet to the territory it is in")
         if -90 <= lon <= 90 and geo.distance_outside_km(outline, lon, lat) <= OUTSIDE_TOLERANCE_KM:
-            hint = f"latitude and longitude look swapped: [{lon}, {lat}] is inside {name}"
+            hint = _("latitude and longitude look swapped: {point} is inside {name}").format(
+                point=f"[{lon}, {lat}]", name=name)
         report.error(sheet.loc("coordinates"), "coordinates",
-                     f"[{lat}, {lon}] is {distance:.1f} km outside the outline of its territory {name}", hint)
+                     _("{point} is {distance} km outside the outline of its territory {name}").format(
+                         point=f"[{lat}, {lon}]", distance=decimal(distance, 1), name=name), hint)
 
 
 def _value(fact: dict | None) -> Any:
@@ -686,35 +716,39 @@ def _check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict
         for key, pillar in (data.get("pillars") or {}).items():
             if "rating" in pillar and not (pillar.get("rationale") or "").strip():
                 path = f"pillars.{key}.rating"
-                report.error(sheet.loc(path), path, "a rating needs a rationale",
-                             f"add pillars.{key}.rationale: why this rating, or remove the rating")
+                report.error(sheet.loc(path), path, _("a rating needs a rationale"),
+                             _("add pillars.{key}.rationale: why this rating, or remove the rating").format(key=key))
         _check_measures(report, sheet, indicators)
     else:
         status, closed_in, founded = (_value(data.get(k)) for k in ("status", "closed_in", "founded"))
         if closed_in is not None and status is not None and status != "closed":
-            report.error(sheet.loc("closed_in"), "closed_in", f"closed_in is set but status is '{status}'",
-                         "set status: closed, or remove closed_in")
+            report.error(sheet.loc("closed_in"), "closed_in",
+                         _("closed_in is set but status is '{status}'").format(status=status),
+                         _("set status: closed, or remove closed_in"))
         if closed_in is not None and founded is not None and closed_in < founded:
-            report.error(sheet.loc("closed_in"), "closed_in", f"closed in {closed_in}, before it was founded ({founded})",
-                         "check both years")
+            report.error(sheet.loc("closed_in"), "closed_in",
+                         _("closed in {closed_in}, before it was founded ({founded})").format(
+                             closed_in=closed_in, founded=founded), _("check both years"))
         if data.get("status", {}).get("_bare"):
-            report.warning(sheet.loc("status"), "status", "status without a source",
-                           f"write status: {{value: {status}, year: <year a source saw it>, source: <id>}}")
+            report.warning(sheet.loc("status"), "status", _("status without a source"),
+                           _("write status: {{value: {status}, year: <year a source saw it>, source: <id>}}").format(
+                               status=status))
     for path, fact in iter_facts(data, sheet.kind, indicators):
         loc = fact.get("_loc") or sheet.loc(path)
         if "source" not in fact:
-            report.warning(loc, path, "fact without a source",
-                           "add source: <id> (a source of this sheet or of territories/sources.yml)")
+            report.warning(loc, path, _("fact without a source"),
+                           _("add source: <id> (a source of this sheet or of territories/sources.yml)"))
         year = fact.get("year")
         if year is not None and year < as_of.year - 5:
             if path == "status" and fact["value"] == "closed":
                 continue  # a closure does not go stale
             if path == "status":
-                report.notice(loc, path, f"status '{fact['value']}' last seen by a source in {year}, more than "
-                              "five years ago: shown as to be checked", "find a recent source and update year")
+                report.notice(loc, path, _("status '{status}' last seen by a source in {year}, more than "
+                                           "five years ago: shown as to be checked").format(
+                                  status=fact["value"], year=year), _("find a recent source and update year"))
             else:
-                report.notice(loc, path, f"fact from {year}, more than five years old: shown as old",
-                              "update it with a recent figure, or keep it marked as old")
+                report.notice(loc, path, _("fact from {year}, more than five years old: shown as old").format(year=year),
+                              _("update it with a recent figure, or keep it marked as old"))
 
 
 def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict]) -> None:
@@ -723,16 +757,17 @@ def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict
         path = f"measures.{iid}"
         entry = indicators.get(iid)
         if entry is None:
-            report.error(sheet.loc(path + "#key"), path, f"unknown indicator '{iid}'",
-                         did_you_mean(iid, indicators) or "use an id of territories/indicators.yml")
+            report.error(sheet.loc(path + "#key"), path, _("unknown indicator '{id}'").format(id=iid),
+                         did_you_mean(iid, indicators) or _("use an id of territories/indicators.yml"))
         elif "derived" in entry:
-            report.error(sheet.loc(path + "#key"), path, f"the indicator '{iid}' is computed by the atlas",
-                         "remove this measure: the atlas derives it from the sheets")
+            report.error(sheet.loc(path + "#key"), path, _("the indicator '{id}' is computed by the atlas").format(id=iid),
+                         _("remove this measure: the atlas derives it from the sheets"))
         elif level not in entry.get("levels", ()):
             report.error(sheet.loc(path + "#key"), path,
-                         f"the indicator '{iid}' is not measured for the level {level} "
-                         f"(levels: {', '.join(entry.get('levels', ()))})",
-                         f"remove the measure, or add {level} to its levels in territories/indicators.yml")
+                         _("the indicator '{id}' is not measured for the level {level} (levels: {levels})").format(
+                             id=iid, level=level, levels=", ".join(entry.get("levels", ()))),
+                         _("remove the measure, or add {level} to its levels in territories/indicators.yml").format(
+                             level=level))
 
 
 HUB_FACTS = ("status", "founded", "closed_in", "address", "coordinates")

@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYERS: list[set[str]] = [
+    {"i18n"},  # the language of the command line's messages: everything that speaks may use it
     {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__"},
     {"model", "outputs", "drawing", "site_templates", "faults"},
     {"scores"},

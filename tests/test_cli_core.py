@@ -26,8 +26,58 @@ def _break(atlas_copy: Path) -> str:
 def test_valid_atlas_exits_0_and_summarises(atlas_copy: Path, capsys) -> None:
     assert main(["validate"]) == 0
     err = capsys.readouterr().err
-    # the two old facts (2015, 2019) are notices: counted, listed only with --notices
+    # the two old facts (2015, 2019) are notices: counted, listed only with --notices; French by default
+    assert err.strip().endswith("5 territoires, 4 lieux, 0 erreur, 2 avertissements, 2 remarques "
+                                "(--notices pour les lister)")
+
+
+@pytest.mark.parametrize("argv", [["--lang", "en", "validate"], ["validate", "--lang", "en"],
+                                  ["validate", "--lang=en"]])
+def test_lang_en_keeps_english(atlas_copy: Path, capsys, argv: list[str]) -> None:
+    """--lang en, before the command (global) or after it, speaks English."""
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
     assert err.strip().endswith("5 territories, 4 hubs, 0 errors, 2 warnings, 2 notices (--notices to list)")
+    assert [line for line in out.splitlines() if line] == [
+        "territories/doubs/territory.yml:7:13: warning: population: fact without a source "
+        "(hint: add source: <id> (a source of this sheet or of territories/sources.yml))",
+        "territories/grand-besancon-metropole/territory.yml:56:9: warning: pillars.knowledge.indicators[0]: "
+        "fact without a source (hint: add source: <id> (a source of this sheet or of territories/sources.yml))"]
+
+
+def test_atlas_lang_variable(atlas_copy: Path, capsys, monkeypatch) -> None:
+    """ATLAS_LANG=en speaks English; --lang wins over it; a language the atlas does not speak is a usage error."""
+    monkeypatch.setenv("ATLAS_LANG", "en")
+    assert main(["validate", "-q"]) == 0
+    assert capsys.readouterr().out.startswith("territories/doubs/territory.yml:7:13: warning: population: ")
+    assert main(["validate", "-q", "--lang", "fr"]) == 0
+    assert capsys.readouterr().out.startswith("territories/doubs/territory.yml:7:13: avertissement : population: "
+                                              "fait sans source (piste : ajoutez source: <identifiant> ")
+    monkeypatch.setenv("ATLAS_LANG", "de")
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "atlas : erreur : ATLAS_LANG doit valoir l'un de fr, en, pas 'de'"
+
+
+def test_usage_errors_in_french(atlas_copy: Path, capsys, monkeypatch) -> None:
+    """argparse's own words follow the language too, and argparse is left as it was for other callers."""
+    import argparse
+    monkeypatch.setenv("COLUMNS", "80")  # argparse wraps the usage to the terminal's width
+    with pytest.raises(SystemExit):
+        main(["validate", "--format", "xml"])
+    assert capsys.readouterr().err.splitlines() == [
+        "utilisation : atlas validate [-h] [--lang {fr,en}] [--territories DIR]",
+        "                             [--format {text,json,github}] [--strict]",
+        "                             [--notices] [--quiet]",
+        "                             [PATHS ...]",
+        "atlas validate : erreur : argument --format : choix invalide : 'xml' (choisissez parmi 'text', 'json', "
+        "'github')"]
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "validate", "--format", "xml"])
+    assert capsys.readouterr().err.splitlines()[-1] == \
+        "atlas validate: error: argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'github')"
+    assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]
 
 
 def test_strict_fails_on_warnings(atlas_copy: Path) -> None:
@@ -46,8 +96,8 @@ def test_notices_never_fail_strict(atlas_copy: Path, capsys) -> None:
     items = json.loads(capsys.readouterr().out)
     assert {i["severity"] for i in items} == {"notice"}
     assert {"file": "territories/pays-horloger/hubs/tiers-lieu-projet.yml", "line": 4, "column": 9,
-            "field": "status", "message": "status 'project' last seen by a source in 2018, more than five years "
-            "ago: shown as to be checked", "hint": "find a recent source and update year",
+            "field": "status", "message": "statut 'project' constaté par une source en 2018, il y a plus de cinq "
+            "ans : affiché comme à vérifier", "hint": "trouvez une source récente et mettez year à jour",
             "severity": "notice"} in items
     assert main(["validate", "--strict", "--format", "github"]) == 0
     assert capsys.readouterr().out.strip() == ""
@@ -56,6 +106,10 @@ def test_notices_never_fail_strict(atlas_copy: Path, capsys) -> None:
 def test_text_format_and_exit_1(atlas_copy: Path, capsys) -> None:
     f = _break(atlas_copy)
     assert main(["validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    errors = [line for line in out if ": avertissement : " not in line]
+    assert errors == [f'{f}:8:13: pillars.health.rating: attendu : un entier de 0 à 5, trouvé : "4/5"']
+    assert main(["validate", "--lang", "en"]) == 1
     out = capsys.readouterr().out.splitlines()
     errors = [line for line in out if ": warning: " not in line]
     assert errors == [f'{f}:8:13: pillars.health.rating: expected an integer from 0 to 5, found "4/5"']
@@ -67,15 +121,21 @@ def test_json_format(atlas_copy: Path, capsys) -> None:
     items = json.loads(capsys.readouterr().out)
     error = [i for i in items if i["severity"] == "error"]
     assert error == [{"file": f, "line": 8, "column": 13, "field": "pillars.health.rating",
-                      "message": 'expected an integer from 0 to 5, found "4/5"', "hint": "", "severity": "error"}]
+                      "message": 'attendu : un entier de 0 à 5, trouvé : "4/5"', "hint": "", "severity": "error"}]
 
 
 def test_github_format(atlas_copy: Path, capsys) -> None:
     f = _break(atlas_copy)
     assert main(["validate", "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert f"::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found \"4/5\"" in lines
+    # the annotation syntax is GitHub's; the message is in the language of the run
+    assert f"::error file={f},line=8,col=13::pillars.health.rating: attendu : un entier de 0 à 5, trouvé : \"4/5\"" in lines
+    assert "::warning file=territories/doubs/territory.yml,line=7,col=13::population: fait sans source " \
+        "(piste : ajoutez source: <identifiant> (une source de cette fiche ou de territories/sources.yml))" in lines
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert main(["validate", "--format", "github", "--lang", "en"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert f"::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found \"4/5\"" in lines
 
 
 def test_paths_filter_keeps_references(atlas_copy: Path, capsys) -> None:
@@ -99,7 +159,8 @@ def test_usage_error_exits_2(atlas_copy: Path) -> None:
 def test_missing_territories_folder_is_a_clear_error(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--territories", "nope"]) == 2
-    assert "the territories folder 'nope' does not exist" in capsys.readouterr().err
+    assert capsys.readouterr().err == "atlas validate: le dossier des territoires 'nope' n'existe pas " \
+        "(donnez-en un autre avec --territories DOSSIER)\n"
 
 
 def test_schema_files_are_up_to_date() -> None:
@@ -137,7 +198,8 @@ def test_new_territory_and_hub_validate(atlas_copy: Path) -> None:
 
 def test_new_hub_refuses_an_unknown_type(atlas_copy: Path, capsys) -> None:
     assert main(["new", "hub", "doubs", "h3", "--name", "X", "--type", "fablab"]) == 2
-    assert "unknown hub type 'fablab' (did you mean 'fab-lab'?)" in capsys.readouterr().err
+    assert capsys.readouterr().err == "atlas new: type de lieu inconnu 'fablab' (vouliez-vous dire 'fab-lab' ?) ; " \
+        "ajoutez-le d'abord à vocabulary.yml s'il est nouveau\n"
     assert not (atlas_copy / "doubs" / "hubs" / "h3.yml").exists()
 
 
@@ -145,12 +207,14 @@ def test_validate_refuses_paths_outside_the_territories_folder(atlas_copy: Path,
     outside = atlas_copy.parent / "outside.yml"
     outside.write_text("name: x\n", encoding="utf-8")
     assert main(["validate", str(outside)]) == 2
-    assert "is not inside the territories folder" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"atlas validate: {outside} n'est pas dans le dossier des territoires " \
+        "territories (donnez ce dossier avec --territories DOSSIER)\n"
 
 
 def test_new_refuses_existing_id(atlas_copy: Path, capsys) -> None:
     assert main(["new", "hub", "doubs", "fablab-besancon", "--name", "X", "--type", "fab-lab"]) == 1
-    assert "already exists" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"atlas new: l'identifiant 'fablab-besancon' existe déjà (un lieu) ; modifiez " \
+        "cette fiche ou choisissez un autre identifiant\n"
 
 
 def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:

@@ -1,8 +1,10 @@
 """One invalid sheet per rule of the format, each with the exact message and location expected.
 
 Each file in tests/fixtures/invalid/ says where it goes in a copy of the fixture atlas (`# target:`)
-and the exact error lines it must produce (`# expect:`); `{file}` is that target, `{root}` the
-territories folder. Only errors are compared; the list must match exactly, nothing more.
+and the exact error lines it must produce, in French (`# expect:`, the default language) and in
+English (`# expect-en:`, `--lang en`; at the end of the file, so that the line numbers stay);
+`{file}` is that target, `{root}` the territories folder. Only errors are compared; the list must
+match exactly, nothing more. Each case runs once per language.
 """
 
 from __future__ import annotations
@@ -12,31 +14,36 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, FIXTURES
+from generator import i18n
 from generator.load import load_atlas
 
 CASES = sorted((FIXTURES / "invalid").iterdir())
+EXPECT = {"fr": "# expect: ", "en": "# expect-en: "}
 
 
-def _header(path: Path) -> tuple[str, list[str]]:
+def _header(path: Path, lang: str) -> tuple[str, list[str]]:
     target, expect = "", []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# target: "):
             target = line[len("# target: "):]
-        elif line.startswith("# expect: "):
-            expect.append(line[len("# expect: "):])
+        elif line.startswith(EXPECT[lang]):
+            expect.append(line[len(EXPECT[lang]):])
     return target, expect
 
 
+@pytest.mark.parametrize("lang", sorted(EXPECT))
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_invalid_sheet(case: Path, atlas_copy: Path) -> None:
-    target, expected = _header(case)
-    assert target and expected, f"{case.name} needs '# target:' and '# expect:' lines"
+def test_invalid_sheet(case: Path, lang: str, atlas_copy: Path) -> None:
+    target, expected = _header(case, lang)
+    assert target and expected, f"{case.name} needs '# target:' and '{EXPECT[lang].strip()}' lines"
+    assert len(expected) == len(_header(case, "fr" if lang == "en" else "en")[1]), "as many lines in each language"
     dest = atlas_copy / target
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(case.read_bytes())
-    atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+    with i18n.using(lang):
+        atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+        lines = [p.text() for p in report.errors]
     assert atlas is None
-    lines = [p.text() for p in report.errors]
     want = [e.format(file=f"territories/{target}", root="territories") for e in expected]
     assert lines == want
 
@@ -51,52 +58,81 @@ def _write(atlas_copy: Path, rel: str, data: bytes) -> str:
 VALID_HUB = "name: H\ntypes: [tiers-lieu]\nstatus: project\nupdated: 2025-01-05\n"
 
 
-def _errors(atlas_copy: Path) -> list[str]:
-    atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+def _errors(atlas_copy: Path, lang: str = "fr") -> list[str]:
+    with i18n.using(lang):
+        atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+        lines = [p.text() for p in report.errors]
     assert atlas is None
-    return [p.text() for p in report.errors]
+    return lines
 
 
-def test_nul_byte(atlas_copy: Path) -> None:
+LANGS = pytest.mark.parametrize("lang", ["fr", "en"])
+
+
+@LANGS
+def test_nul_byte(atlas_copy: Path, lang: str) -> None:
     f = _write(atlas_copy, "pays-horloger/hubs/h.yml", b"name: A\x00B\n" + VALID_HUB.encode()[8:])
-    assert _errors(atlas_copy) == [
-        f"{f}:1:8: control character U+0000 in the sheet "
-        "(hint: remove it; only tab, carriage return and newline are allowed)"]
+    assert _errors(atlas_copy, lang) == {
+        "fr": [f"{f}:1:8: caractère de contrôle U+0000 dans la fiche "
+               "(piste : supprimez-le ; seuls la tabulation, le retour chariot et le saut de ligne sont autorisés)"],
+        "en": [f"{f}:1:8: control character U+0000 in the sheet "
+               "(hint: remove it; only tab, carriage return and newline are allowed)"],
+    }[lang]
 
 
-def test_bidi_override(atlas_copy: Path) -> None:
+@LANGS
+def test_bidi_override(atlas_copy: Path, lang: str) -> None:
     f = _write(atlas_copy, "pays-horloger/hubs/h.yml", ("name: ab\u202ecd\n" + VALID_HUB[8:]).encode())
-    assert _errors(atlas_copy) == [
-        f"{f}:1:9: invisible or bidirectional-override character U+202E in the sheet "
-        "(hint: remove it (it can hide what the text says))"]
+    assert _errors(atlas_copy, lang) == {
+        "fr": [f"{f}:1:9: caractère invisible ou d'inversion bidirectionnelle U+202E dans la fiche "
+               "(piste : supprimez-le (il peut cacher ce que dit le texte))"],
+        "en": [f"{f}:1:9: invisible or bidirectional-override character U+202E in the sheet "
+               "(hint: remove it (it can hide what the text says))"],
+    }[lang]
 
 
-def test_invalid_utf8(atlas_copy: Path) -> None:
+@LANGS
+def test_invalid_utf8(atlas_copy: Path, lang: str) -> None:
     f = _write(atlas_copy, "pays-horloger/hubs/h.yml", b"name: Caf\xe9\n" + VALID_HUB.encode()[8:])
-    assert _errors(atlas_copy) == [f"{f}:1:10: invalid UTF-8 (byte 0xe9) (hint: save the file as UTF-8)"]
+    assert _errors(atlas_copy, lang) == {
+        "fr": [f"{f}:1:10: UTF-8 invalide (octet 0xe9) (piste : enregistrez le fichier en UTF-8)"],
+        "en": [f"{f}:1:10: invalid UTF-8 (byte 0xe9) (hint: save the file as UTF-8)"],
+    }[lang]
 
 
-def test_too_large(atlas_copy: Path) -> None:
+@LANGS
+def test_too_large(atlas_copy: Path, lang: str) -> None:
     body = VALID_HUB.encode() + b"description: |\n" + b"  " + b"x" * (1024 * 1024) + b"\n"
     f = _write(atlas_copy, "pays-horloger/hubs/h.yml", body)
-    assert _errors(atlas_copy) == [
-        f"{f}: the sheet is {len(body):,} bytes; the limit is 1 MiB (1,048,576 bytes) "
-        "(hint: split the text or move long content elsewhere)"]
+    assert _errors(atlas_copy, lang) == {
+        "fr": [f"{f}: la fiche fait {len(body):,} octets ; la limite est de 1 Mio (1 048 576 octets) ".replace(",", " ")
+               + "(piste : découpez le texte ou déplacez les longs contenus ailleurs)"],
+        "en": [f"{f}: the sheet is {len(body):,} bytes; the limit is 1 MiB (1,048,576 bytes) "
+               "(hint: split the text or move long content elsewhere)"],
+    }[lang]
 
 
-def test_symlink_refused(atlas_copy: Path) -> None:
+@LANGS
+def test_symlink_refused(atlas_copy: Path, lang: str) -> None:
     link = atlas_copy / "pays-horloger" / "hubs" / "lien.yml"
     link.symlink_to(atlas_copy / "doubs" / "hubs" / "incubateur-ferme.yml")
-    assert _errors(atlas_copy) == [
-        "territories/pays-horloger/hubs/lien.yml: symbolic links are not allowed in the territories folder "
-        "(hint: replace the link with the file itself)"]
+    assert _errors(atlas_copy, lang) == {
+        "fr": ["territories/pays-horloger/hubs/lien.yml: les liens symboliques ne sont pas autorisés dans le dossier "
+               "des territoires (piste : remplacez le lien par le fichier lui-même)"],
+        "en": ["territories/pays-horloger/hubs/lien.yml: symbolic links are not allowed in the territories folder "
+               "(hint: replace the link with the file itself)"],
+    }[lang]
 
 
-def test_folder_where_hub_sheet_should_be(atlas_copy: Path) -> None:
+@LANGS
+def test_folder_where_hub_sheet_should_be(atlas_copy: Path, lang: str) -> None:
     (atlas_copy / "pays-horloger" / "hubs" / "dossier.yml").mkdir()
-    assert _errors(atlas_copy) == [
-        "territories/pays-horloger/hubs/dossier.yml: a folder where a hub sheet should be "
-        "(hint: a hub is one file: hubs/<hub-id>.yml)"]
+    assert _errors(atlas_copy, lang) == {
+        "fr": ["territories/pays-horloger/hubs/dossier.yml: un dossier à la place d'une fiche de lieu "
+               "(piste : un lieu est un fichier : hubs/<identifiant-du-lieu>.yml)"],
+        "en": ["territories/pays-horloger/hubs/dossier.yml: a folder where a hub sheet should be "
+               "(hint: a hub is one file: hubs/<hub-id>.yml)"],
+    }[lang]
 
 
 def test_bom_and_crlf_accepted(atlas_copy: Path) -> None:
@@ -127,23 +163,35 @@ def test_several_problems_in_one_sheet_each_reported_once(atlas_copy: Path) -> N
         "populaton: 3\n"                # 8 unknown field
     ).encode())
     assert _errors(atlas_copy) == [
-        f"{f}:1:7: anchor '&n' is not allowed (hint: sheets are plain data: remove the anchor)",
-        f"{f}:3:1: duplicate key 'level' (first written at line 2) "
-        "(hint: keep one of the two; YAML would silently drop the first)",
-        f'{f}:4:7: code: expected text, found 01 (hint: quote it: code: "01")',
-        f"{f}:5:9: alias '*n' is not allowed (hint: sheets are plain data: write the value again instead of an alias)",
-        f"{f}:6:10: tag '!ENV' is not allowed (hint: remove the tag; quote the value if it is text)",
-        f"{f}:8:1: populaton: unknown field 'populaton' (hint: did you mean 'population'?)",
+        f"{f}:1:7: l'ancre '&n' n'est pas autorisée (piste : les fiches sont des données simples : supprimez l'ancre)",
+        f"{f}:3:1: clé 'level' en double (déjà écrite ligne 2) "
+        "(piste : gardez l'une des deux ; YAML ignorerait la première sans rien dire)",
+        f'{f}:4:7: code: attendu : du texte, trouvé : 01 (piste : mettez entre guillemets : code: "01")',
+        f"{f}:5:9: l'alias '*n' n'est pas autorisé "
+        "(piste : les fiches sont des données simples : réécrivez la valeur au lieu d'un alias)",
+        f"{f}:6:10: l'étiquette '!ENV' n'est pas autorisée "
+        "(piste : supprimez l'étiquette ; mettez la valeur entre guillemets si c'est du texte)",
+        f"{f}:8:1: populaton: champ inconnu 'populaton' (piste : vouliez-vous dire 'population' ?)",
     ]
 
 
-def test_control_and_bidi_characters_written_as_escapes(atlas_copy: Path) -> None:
+@LANGS
+def test_control_and_bidi_characters_written_as_escapes(atlas_copy: Path, lang: str) -> None:
     f = _write(atlas_copy, "pays-horloger/hubs/h.yml",
                b'name: "Dou\\0bs"\ntypes: [tiers-lieu]\nstatus: project\naddress: "rue \\u202E evil"\n'
                b'description: "ligne\\tune\\nligne deux"\nupdated: 2025-01-05\n')
-    assert _errors(atlas_copy) == [
-        f"{f}:1:7: control character U+0000 written as an escape in a quoted value "
-        "(hint: remove the escape; only \\t and \\n are allowed)",
-        f"{f}:4:10: invisible or bidirectional-override character U+202E written as an escape in a quoted value "
-        "(hint: remove the escape; only \\t and \\n are allowed)",
-    ]
+    assert _errors(atlas_copy, lang) == {
+        "fr": [
+            f"{f}:1:7: caractère de contrôle U+0000 écrit en séquence d'échappement dans une valeur entre guillemets "
+            "(piste : supprimez la séquence d'échappement ; seuls \\t et \\n sont autorisés)",
+            f"{f}:4:10: caractère invisible ou d'inversion bidirectionnelle U+202E écrit en séquence d'échappement "
+            "dans une valeur entre guillemets (piste : supprimez la séquence d'échappement ; seuls \\t et \\n sont "
+            "autorisés)",
+        ],
+        "en": [
+            f"{f}:1:7: control character U+0000 written as an escape in a quoted value "
+            "(hint: remove the escape; only \\t and \\n are allowed)",
+            f"{f}:4:10: invisible or bidirectional-override character U+202E written as an escape in a quoted value "
+            "(hint: remove the escape; only \\t and \\n are allowed)",
+        ],
+    }[lang]
