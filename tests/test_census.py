@@ -270,7 +270,7 @@ def test_cli_needs_level_or_hubs(capsys) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["import", "--level", "epci", "--hubs", "x.csv"])
     assert stop.value.code == 2
-    assert "--hubs FILE" in capsys.readouterr().err
+    assert "--hubs FICHIER" in capsys.readouterr().err  # the usage error in French, the default language
 
 
 @pytest.mark.parametrize("text", [

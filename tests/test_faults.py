@@ -21,6 +21,7 @@ from typing import Iterator
 import pytest
 
 from conftest import AS_OF, ROOT
+from generator import i18n
 from generator.errors import AtlasError, Location, Problem, Report
 from generator.faults import FolderLock, worker_pool
 from generator.load import load_atlas
@@ -426,9 +427,12 @@ def _partners(atlas_copy: Path, partners: str) -> Path:
 
 
 def _error_lines(atlas_copy: Path) -> list[str]:
-    atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
-    assert atlas is None
-    return [p.text() for p in report.errors]
+    """The lines in English (--lang en): these tests are about which id a hint names, not the wording,
+    which tests/test_validate_cases.py checks in both languages."""
+    with i18n.using("en"):
+        atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+        assert atlas is None
+        return [p.text() for p in report.errors]
 
 
 def test_non_breaking_hyphens_hint_at_the_id_that_exists(atlas_copy: Path) -> None:
@@ -492,8 +496,10 @@ def test_a_newline_in_a_folder_name_stays_on_one_line(atlas_copy: Path) -> None:
 
 def test_look_alike_characters_are_pointed_out() -> None:
     problem = Problem(Location("territories/\u212aelvin/territory.yml", 1, 1), "parent", "unknown territory 'x'")
-    text = problem.text()
+    with i18n.using("en"):
+        text = problem.text()
     assert "U+212A KELVIN SIGN) looks like 'K'" in text
+    assert problem.text().endswith(" [caractères trompeurs : '\u212a' (U+212A KELVIN SIGN) ressemble à 'K']")
     github = Problem(Location("a,b:c\r\nd.yml", 2, 3), "f", "50% of\nit").github()
     assert github == "::error file=a%2Cb%3Ac%0D%0Ad.yml,line=2,col=3::f: 50%25 of\\nit"
     assert Report([problem]).format("text").count("\n") == 0
