@@ -47,16 +47,16 @@ def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = N
     warnings = sum(1 for p in shown if p.severity == "warning")
     notices = len(report.notices)
     parts = [_("atlas not built")] if atlas is None else [
-        ngettext("{count} territory", "{count} territories", len(atlas.territories)),
-        ngettext("{count} hub", "{count} hubs", len(atlas.hubs)),
+        ngettext("{count} territory", "{count} territories", len(atlas.territories)).format(
+            count=number(len(atlas.territories))),
+        ngettext("{count} hub", "{count} hubs", len(atlas.hubs)).format(count=number(len(atlas.hubs))),
     ]
-    counts = [len(atlas.territories), len(atlas.hubs)] if atlas is not None else [0]
-    parts += [ngettext("{count} error", "{count} errors", errors), ngettext("{count} warning", "{count} warnings", warnings)]
-    counts += [errors, warnings]
+    parts.append(ngettext("{count} error", "{count} errors", errors).format(count=number(errors)))
+    parts.append(ngettext("{count} warning", "{count} warnings", warnings).format(count=number(warnings)))
     if notices:
-        parts.append(ngettext("{count} notice (--notices to list)", "{count} notices (--notices to list)", notices))
-        counts.append(notices)
-    return ", ".join(part.format(count=number(count)) for part, count in zip(parts, counts))
+        parts.append(ngettext("{count} notice (--notices to list)", "{count} notices (--notices to list)",
+                              notices).format(count=number(notices)))
+    return ", ".join(parts)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -171,7 +171,9 @@ def run_scores(args: argparse.Namespace) -> int:
     atlas = load_valid_atlas(args.territories)
     tid = args.explain
     if tid not in atlas.territories:
-        hint = did_you_mean(tid, atlas.territories) or _("give the id of a territory (its folder name under territories/)")
-        raise AtlasError(_("no territory '{id}' in {folder}; {hint}").format(id=tid, folder=args.territories, hint=hint))
+        hint = did_you_mean(tid, atlas.territories) or \
+            _("give the id of a territory (its folder name under territories/)")
+        raise AtlasError(_("no territory '{id}' in {folder}; {hint}").format(id=tid, folder=args.territories,
+                                                                            hint=hint))
     print(explain(atlas, score_atlas(atlas), tid), end="")
     return 0

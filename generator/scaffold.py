@@ -61,7 +61,8 @@ def _check_new_id(ident: str, terr: set[str], hubs: set[str]) -> None:
         raise AtlasError(_("the id '{id}' already exists (a territory); edit that sheet or choose another id")
                          .format(id=ident))
     if ident in hubs:
-        raise AtlasError(_("the id '{id}' already exists (a hub); edit that sheet or choose another id").format(id=ident))
+        raise AtlasError(_("the id '{id}' already exists (a hub); edit that sheet or choose another id")
+                         .format(id=ident))
 
 
 def territory_sheet(ident: str, name: str, level: str, parent: str | None, code: str | None,
@@ -154,8 +155,8 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
         _check_new_id(ident, terr, hubs)
         level = _need(args.level, _("Level ({levels})").format(levels=", ".join(LEVELS)), ask)
         if level not in LEVELS:
-            raise AtlasError(_("unknown level '{level}': one of {levels}").format(level=level, levels=", ".join(LEVELS)),
-                             exit_code=2)
+            raise AtlasError(_("unknown level '{level}': one of {levels}").format(
+                level=level, levels=", ".join(LEVELS)), exit_code=2)
         parent = args.parent
         if parent is None and ask is not None:
             parent = ask(_("Parent territory id (empty for none): ")).strip() or None

@@ -345,7 +345,8 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                     node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
                 else:
                     if len(stack) >= MAX_DEPTH:
-                        raise _Refused(loc, _("the sheet is nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                        raise _Refused(loc, _("the sheet is nested more than {depth} levels deep").format(
+                                           depth=MAX_DEPTH),
                                        _("sheets need only a few levels: check the indentation"))
                     node = (Map if cls is _MAP_START else Seq)([], loc, REFUSED_TAG if refused else None)
                 if stack:
@@ -448,10 +449,3 @@ def plain_type(text: str) -> str:
     if _DATE.match(text):
         return "date"
     return "str"
-
-
-def iter_sheets(root: Path) -> Iterator[tuple[SheetFile, Node | None, Report]]:  # pragma: no cover - convenience
-    tree = find_sheets(root)
-    for sheet in tree.files:
-        report = Report()
-        yield sheet, read_sheet(sheet, report), report

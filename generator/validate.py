@@ -274,7 +274,7 @@ class SheetChecker:
         values = []
         bounds = ((_("latitude {value} is out of range [-{bound}, {bound}]"), 90),
                   (_("longitude {value} is out of range [-{bound}, {bound}]"), 180))
-        for i, (item, (out_of_range, bound)) in enumerate(zip(node.items, bounds)):
+        for i, (item, (out_of_range, bound)) in enumerate(zip(node.items, bounds, strict=True)):
             value = self.number(Number(), item, join(path, i)) if isinstance(item, Scalar) else \
                 self.wrong(Number(), item, join(path, i))
             if value is MISSING:
@@ -747,7 +747,8 @@ def _check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict
                                            "five years ago: shown as to be checked").format(
                                   status=fact["value"], year=year), _("find a recent source and update year"))
             else:
-                report.notice(loc, path, _("fact from {year}, more than five years old: shown as old").format(year=year),
+                report.notice(loc, path,
+                              _("fact from {year}, more than five years old: shown as old").format(year=year),
                               _("update it with a recent figure, or keep it marked as old"))
 
 
@@ -760,7 +761,8 @@ def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict
             report.error(sheet.loc(path + "#key"), path, _("unknown indicator '{id}'").format(id=iid),
                          did_you_mean(iid, indicators) or _("use an id of territories/indicators.yml"))
         elif "derived" in entry:
-            report.error(sheet.loc(path + "#key"), path, _("the indicator '{id}' is computed by the atlas").format(id=iid),
+            report.error(sheet.loc(path + "#key"), path,
+                         _("the indicator '{id}' is computed by the atlas").format(id=iid),
                          _("remove this measure: the atlas derives it from the sheets"))
         elif level not in entry.get("levels", ()):
             report.error(sheet.loc(path + "#key"), path,

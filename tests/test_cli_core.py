@@ -57,7 +57,8 @@ def test_atlas_lang_variable(atlas_copy: Path, capsys, monkeypatch) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["validate"])
     assert exit_.value.code == 2
-    assert capsys.readouterr().err.splitlines()[-1] == "atlas : erreur : ATLAS_LANG doit valoir l'un de fr, en, pas 'de'"
+    assert capsys.readouterr().err.splitlines()[-1] == \
+        "atlas : erreur : ATLAS_LANG doit valoir l'un de fr, en, pas 'de'"
 
 
 def test_usage_errors_in_french(atlas_copy: Path, capsys, monkeypatch) -> None:
@@ -129,13 +130,15 @@ def test_github_format(atlas_copy: Path, capsys) -> None:
     assert main(["validate", "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
     # the annotation syntax is GitHub's; the message is in the language of the run
-    assert f"::error file={f},line=8,col=13::pillars.health.rating: attendu : un entier de 0 à 5, trouvé : \"4/5\"" in lines
+    assert f'::error file={f},line=8,col=13::pillars.health.rating: attendu : un entier de 0 à 5, trouvé : "4/5"' \
+        in lines
     assert "::warning file=territories/doubs/territory.yml,line=7,col=13::population: fait sans source " \
         "(piste : ajoutez source: <identifiant> (une source de cette fiche ou de territories/sources.yml))" in lines
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
     assert main(["validate", "--format", "github", "--lang", "en"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert f"::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found \"4/5\"" in lines
+    assert f'::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found "4/5"' \
+        in lines
 
 
 def test_paths_filter_keeps_references(atlas_copy: Path, capsys) -> None:
