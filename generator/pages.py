@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from markupsafe import Markup
 
-from generator import formats, text
+from generator import explore, formats, text
 from generator import measured, status_text
 from generator.errors import AtlasError
 from generator.model import (
@@ -43,6 +43,16 @@ QUALITY_LIST_MAX = 400  # the quality page lists the sheets that most need work,
 STATUS_LIST_MAX = 300  # a status group longer than this is listed by territory count, not hub by hub
 COMPARISON_SPLIT = 200  # a level with more territories gets one comparison page per région
 RANKING_INLINE_MAX = 150  # longer rankings (the intercommunalités) get a page of their own
+LEVEL_INLINE_MAX = 150  # a level with more territories is listed on pages of its own (explore.HUBS_PER_PAGE each)
+HUB_COLUMNS = ("Lieu", "Territoire", "Types", "Statut", "Ouverture")
+TERRITORY_COLUMNS = ("Territoire", "Niveau", "Territoire parent", "Population", "Lieux")
+HUB_FILTER_LABELS: Mapping[str, str] = {
+    "type": "Type de lieu", "region": "Région", "departement": "Département", "statut": "Statut",
+    "theme": "Thème", "reseau": "Réseau", "pilier": "Pilier servi",
+}
+TERRITORY_FILTER_LABELS: Mapping[str, str] = {
+    "niveau": "Niveau", "region": "Région", "departement": "Département", "pilier": "Classer par score du pilier",
+}
 VOCABULARY_TITLES: Mapping[str, str] = {
     "hub_types": "Types de lieux", "services": "Services", "themes": "Thèmes", "networks": "Réseaux",
 }
@@ -127,7 +137,11 @@ class Pages:
             status_long=lambda h: status_text.status_long(atlas, h),
             status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,
             year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
+            pillar_path=explore.pillar_path, MAP_PAGE=explore.MAP_PAGE,
         )
+        self.names = explore.display_names(atlas)
+        self._long_rankings: set[str] = set()  # levels whose pillar rankings have pages of their own
+        self.env.globals["tname"] = lambda t: self.names.get(t.id, t.name)
 
     # -- helpers used by the templates --
 
@@ -188,9 +202,16 @@ class Pages:
         body = "".join(
             "<tr>" + "".join(f"<td>{_html_value(c)}</td>" for c in row) + "</tr>" for row in pic.table_rows
         )
+        width, height, legible = legible_width(pic.svg)
+        size = f' width="{width}" height="{height}"' if width else ""
+        # never shown smaller than the width at which its smallest text is MIN_TEXT_PX: on a narrow
+        # screen the picture scrolls inside its own frame (maps and diagrams are the exception of
+        # WCAG 1.4.10) and its data table below reflows
+        style = f' style="min-width: {legible}px"' if legible else ""
         html = (
             f'<figure class="atlas-figure">\n'
-            f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy">\n'
+            f'<div class="atlas-figure__frame md-typeset__scrollwrap">'
+            f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy"{size}{style}></div>\n'
             f"<figcaption>{text.html_text(pic.title)}</figcaption>\n"
             f"</figure>\n"
         )
@@ -288,22 +309,32 @@ class Pages:
         )
 
     def home_page(self) -> Output:
-        recent: list[tuple[Any, str, str]] = []
-        for t in self.atlas.territories.values():
-            recent.append((t.updated, t.name, territory_path(t.id)))
-        for h in self.atlas.hubs.values():
-            recent.append((h.updated, h.name, hub_path(h.id)))
-        recent.sort(key=lambda r: (-r[0].toordinal(), r[2]))
+        recent = self.recent_updates()
         facts = [f for _, _, f in self.atlas.facts()]
         intro = self.options.intro
         return self.render(
             "home.md.j2", "index.md", intro=Markup(intro) if intro is not None else None,
-            recent=recent[:12], facts_total=len(facts), facts_sourced=sum(1 for f in facts if f.sourced),
+            recent=recent, facts_total=len(facts), facts_sourced=sum(1 for f in facts if f.sourced),
             facts_old=sum(1 for f in facts if self.atlas.is_old(f)),
             by_status=self._status_counts(),
             status_rows=[("active", "en activité"), (status_text.TO_CHECK, "statut à vérifier (plus de "
                           f"{OLD_AFTER_YEARS} ans)"), ("project", "en projet"), ("closed", "fermés")],
         )
+
+    def recent_updates(self, days: int = 6, per_day: int = 5) -> list[tuple[Any, int, list[tuple[str, str]]]]:
+        """The latest days on which sheets changed, newest first: (date, sheets changed that day, the
+        first few of them by name). A national import touches a thousand sheets on one day: listing
+        twelve of them under the same date told nothing, a count per day does."""
+        by_day: dict[Any, list[tuple[str, str]]] = {}
+        for t in self.atlas.territories.values():
+            by_day.setdefault(t.updated, []).append((self.names[t.id], territory_path(t.id)))
+        for h in self.atlas.hubs.values():
+            by_day.setdefault(h.updated, []).append((h.name, hub_path(h.id)))
+        out = []
+        for day in sorted(by_day, reverse=True)[:days]:
+            items = sorted(by_day[day], key=lambda r: (r[0].casefold(), r[1]))
+            out.append((day, len(items), items[:per_day]))
+        return out
 
     def _status_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in (*STATUSES, status_text.TO_CHECK)}
@@ -311,21 +342,131 @@ class Pages:
             counts[status_text.status_category(self.atlas, h)] += 1
         return counts
 
-    def territories_index(self) -> Output:
+    def territories_index(self) -> list[Output]:
+        """Territories by level, then parent: a level of up to LEVEL_INLINE_MAX territories is listed on
+        the index, a longer one (the intercommunalités) on pages of its own; filters above (JavaScript)."""
+        outs: list[Output] = []
         groups = []
+        ordered = explore.ordered_territories(self.atlas)
         for level in LEVELS:
-            rows = []
-            for t in self.atlas.by_level(level):
-                parent = self.atlas.parent(t.id)
-                rows.append((parent.name.casefold() if parent else "", t.name.casefold(), t.id, t, parent))
-            if rows:
-                rows.sort(key=lambda r: r[:3])
-                groups.append((level, [(r[3], r[4]) for r in rows]))
-        return self.render("territories_index.md.j2", "territoires/index.md", groups=groups)
+            rows = [(t, self.atlas.parent(t.id)) for t in ordered if t.level == level]
+            if not rows:
+                continue
+            pages = []
+            if len(rows) > LEVEL_INLINE_MAX:
+                chunks = explore.pages_of(rows)
+                for i, chunk in enumerate(chunks, start=1):
+                    part = f"parcourir/territoires-{level}-{i}.md"
+                    pages.append((i, part, chunk))
+                for i, part, chunk in pages:
+                    outs.append(self.render(
+                        "territories_list.md.j2", part, level=level, rows=chunk, number=i, total=len(pages),
+                        pager=Markup(self.pager(part, [p for _, p, _ in pages], i)),
+                        table=Markup(self.territory_table(chunk, part))))
+            groups.append((level, len(rows), Markup(self.territory_table(rows, "territoires/index.md"))
+                           if not pages else None, [(i, part, len(chunk), self.names[chunk[0][0].id],
+                                                     self.names[chunk[-1][0].id]) for i, part, chunk in pages]))
+        outs.insert(0, self.render(
+            "territories_index.md.j2", "territoires/index.md", groups=groups,
+            filters=Markup(self.filter_form("territoires/index.md", "territories", explore.TERRITORIES_DATA,
+                                            explore.territory_facets(self.atlas), TERRITORY_FILTER_LABELS))))
+        return outs
 
-    def hubs_index(self) -> Output:
+    def territory_table(self, rows: Sequence[tuple[Territory, Territory | None]], page_path: str) -> str:
+        """Territories as a plain HTML table (the filtered list of the script uses the same columns)."""
+        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
+               '<table class="atlas-list" data-filter-table>',
+               "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in TERRITORY_COLUMNS) + "</tr></thead>",
+               "<tbody>"]
+        for t, parent in rows:
+            pop = (text.html_text(formats.number(t.population.value)) if t.population is not None
+                   and isinstance(t.population.value, (int, float)) else "—")
+            out.append(
+                f'<tr><th scope="row"><a href="{relative_href(page_path, territory_path(t.id))}">'
+                f"{text.html_text(self.names[t.id])}</a></th>"
+                f"<td>{text.html_text(LEVEL_LABELS[t.level])}</td>"
+                f"<td>{text.html_text(self.names[parent.id]) if parent else '—'}</td>"
+                f'<td class="atlas-num">{pop}</td>'
+                f'<td class="atlas-num">{len(self.atlas.hubs_within(t.id))}</td></tr>')
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
+
+    def pager(self, page_path: str, parts: Sequence[str], current: int) -> str:
+        """Links to every page of a list cut into pages (no script needed)."""
+        items = []
+        for i, part in enumerate(parts, start=1):
+            if i == current:
+                items.append(f'<li><span aria-current="page">{i}</span></li>')
+            else:
+                items.append(f'<li><a href="{relative_href(page_path, part)}">{i}</a></li>')
+        return (f'<nav class="atlas-pager" aria-label="Pages de la liste"><p>Page {current} sur {len(parts)} :</p>'
+                f'<ul>{"".join(items)}</ul></nav>')
+
+    def filter_form(self, page_path: str, kind: str, data: str, choices: Mapping[str, Sequence[tuple[str, str, int]]],
+                    labels: Mapping[str, str]) -> str:
+        """The filters of an index: a GET form (so a filtered list has its own address) that the script
+        shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
+        fields = []
+        for param, label in labels.items():
+            options = [f'<option value="">{"Aucun" if param == "pilier" and kind == "territories" else "Tous"}</option>']
+            for value, name, n in choices.get(param, ()):
+                count = f" ({formats.number(n)})" if n else ""
+                options.append(f'<option value="{text.attr(value)}" data-label="{text.attr(name)}">'
+                               f"{text.html_text(name)}{count}</option>")
+            fields.append(f'<p class="atlas-filters__field"><label for="filtre-{param}">{text.html_text(label)}</label>'
+                          f'<select id="filtre-{param}" name="{param}">{"".join(options)}</select></p>')
+        return (f'<form class="atlas-filters" data-atlas-filters="{kind}" data-src="{text.attr(relative_href(page_path, data))}" '
+                f'data-root="{text.attr(relative_href(page_path, "index.md"))}" method="get" hidden '
+                f'aria-label="Filtrer la liste">\n'
+                + "\n".join(fields) +
+                '\n<p class="atlas-filters__actions"><button type="submit" class="md-button">Filtrer</button> '
+                f'<a href="{text.attr(relative_href(page_path, page_path))}">Tout afficher</a></p>\n</form>\n'
+                '<p class="atlas-filters__count" role="status" aria-live="polite" data-filter-count></p>\n'
+                '<div data-filter-results hidden></div>\n')
+
+    def hubs_index(self) -> list[Output]:
+        """Every hub by name, HUBS_PER_PAGE a page (plain lists without JavaScript); filters on page 1."""
         hubs = sorted(self.atlas.hubs.values(), key=lambda h: (h.name.casefold(), h.id))
-        return self.render("hubs_index.md.j2", "hubs/index.md", hubs=hubs)
+        chunks = explore.pages_of(hubs)
+        parts = [explore.hub_list_path(i) for i in range(1, len(chunks) + 1)]
+        outs = []
+        for i, (chunk, part) in enumerate(zip(chunks, parts, strict=True), start=1):
+            outs.append(self.render(
+                "hubs_index.md.j2" if i == 1 else "hubs_list.md.j2", part, hubs=chunk, number=i, total=len(chunks),
+                count=len(hubs), pager=Markup(self.pager(part, parts, i)) if len(parts) > 1 else Markup(""),
+                table=Markup(self.hub_table(chunk, part)),
+                filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, explore.facets(self.atlas),
+                                                HUB_FILTER_LABELS)) if i == 1 else Markup("")))
+        return outs
+
+    def hub_table(self, hubs: Sequence[Hub], page_path: str) -> str:
+        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
+               '<table class="atlas-list" data-filter-table>',
+               "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in HUB_COLUMNS) + "</tr></thead>", "<tbody>"]
+        for h in hubs:
+            types = ", ".join(self.vocab("hub_types", x) for x in h.types)
+            out.append(
+                f'<tr><th scope="row"><a href="{relative_href(page_path, hub_path(h.id))}">{text.html_text(h.name)}</a></th>'
+                f'<td><a href="{relative_href(page_path, territory_path(h.territory_id))}">'
+                f"{text.html_text(self.names[h.territory_id])}</a></td>"
+                f"<td>{text.html_text(types)}</td>"
+                f"<td>{text.html_text(status_text.status_short(self.atlas, h))}</td>"
+                f'<td class="atlas-num">{h.founded if h.founded else "—"}</td></tr>')
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
+
+    def map_page(self) -> Output:
+        """The interactive map (Leaflet, vendored; outlines and hubs from this site's own files) with the
+        static map and its table as the fallback."""
+        f = explore.facets(self.atlas)
+        return self.render("map.md.j2", explore.MAP_PAGE, located=sum(1 for h in self.atlas.hubs.values()
+                                                                      if h.coordinates),
+                           filters=Markup(self.filter_form(explore.MAP_PAGE, "map", explore.HUBS_DATA,
+                                                           {k: f[k] for k in ("type", "statut")},
+                                                           {"type": "Type de lieu", "statut": "Statut"})))
+
+    def accessibility_page(self) -> Output:
+        return self.render("accessibility.md.j2", "accessibilite.md")
 
     def vocabulary_index(self, name: str) -> Output:
         path, title, prefix = VOCABULARY_PAGES[name]
@@ -382,12 +523,13 @@ class Pages:
         levels, outs = [], []
         for level in measured.scored_levels(self.atlas):
             ranked, unmeasured = self.pillar_ranking(key, level)
-            long_page = f"piliers/{key}-{level}.md" if len(ranked) > RANKING_INLINE_MAX else None
+            long_page = explore.pillar_path(key, level) if len(ranked) > RANKING_INLINE_MAX else None
             levels.append((level, ranked, unmeasured, long_page))
             if long_page:
+                self._long_rankings.add(level)
                 outs.append(self.render("pillar_ranking.md.j2", long_page, key=key, level=level, ranked=ranked,
                                         unmeasured=unmeasured, table=Markup(self.ranking_table(ranked, long_page, _ranking_caption(key, level)))))
-        page = f"piliers/{key}.md"
+        page = explore.pillar_path(key)
         inline = {lv: Markup(self.ranking_table(r, page, _ranking_caption(key, lv))) for lv, r, _, lp in levels
                   if not lp and r}
         outs.insert(0, self.render("pillar.md.j2", page, key=key, rated=rated, hubs=hubs, levels=levels,
@@ -404,11 +546,11 @@ class Pages:
                    ("Score mesuré", "number"), ("Indicateurs", "number"))) + "</tr></thead>", "<tbody>"]
         for rank, t, value, n in ranked:
             parent = self.atlas.parent(t.id)
-            pname = parent.name if parent else ""
+            pname = self.names[parent.id] if parent else ""
             out.append(
                 f'<tr><td data-sort="{rank}">{rank}</td>'
                 f'<th scope="row" data-sort="{text.attr(t.name.casefold())}"><a href="{relative_href(page_path, territory_path(t.id))}">'
-                f"{text.html_text(t.name)}</a></th>"
+                f"{text.html_text(self.names[t.id])}</a></th>"
                 f'<td data-sort="{text.attr(pname.casefold())}">{text.html_text(pname or "—")}</td>'
                 f'<td data-sort="{value!r}">{text.html_text(measured.score_text(value))}</td>'
                 f'<td data-sort="{n}">{n}</td></tr>')
@@ -468,7 +610,7 @@ class Pages:
         for t in rows:
             cells = [
                 f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
-                f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(t.name)}</a></th>'
+                f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(self.names[t.id])}</a></th>'
             ]
             prof = self.scores.profile(t.id)
             if scored:
@@ -621,13 +763,15 @@ class Pages:
         (`atlas serve` after a save); the pages made from every sheet (indexes, home...) always are.
         """
         outs = [
-            self.home_page(), self.territories_index(), self.hubs_index(), self.status_index(),
+            self.home_page(), *self.territories_index(), *self.hubs_index(), self.status_index(),
+            self.map_page(), self.accessibility_page(), *explore.data_outputs(self.atlas, self.scores),
             *(self.vocabulary_index(name) for name in VOCABULARY_PAGES),
             self.pillars_index(), *(out for k in PILLARS for out in self.pillar_page(k)),
             self.comparison_index(), *(out for lv in self.levels() for out in self.comparison_pages(lv)),
             self.network_page(), self.quality_page(), self.methodology_page(), self.reference_page(),
             self.indicators_page(),
         ]
+        outs += explore.redirect_outputs(sorted(self._long_rankings))  # after the pillar pages: they fill it
         total = len(self.atlas.territories) + len(self.atlas.hubs)
         done = 0
         for t in self.atlas.territories.values():
@@ -649,6 +793,29 @@ class Pages:
     def levels(self) -> list[str]:
         """The levels that have at least one territory (a comparison page each)."""
         return [lv for lv in LEVELS if self.atlas.by_level(lv)]
+
+
+MIN_TEXT_PX = 11.0  # smallest text of a chart or map as displayed, at every screen width
+_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)(pt|px)?"[^>]*?\sheight="([0-9.]+)(pt|px)?"', re.S)
+_VIEWBOX = re.compile(rb'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) [0-9.]+"')
+_FONT_SIZES = re.compile(rb'font-size(?::\s*|=")([0-9.]+)')
+_GLYPH_SCALES = re.compile(rb'scale\(([0-9.]+) -[0-9.]+\)')  # matplotlib text drawn as paths: size / 100
+
+
+def legible_width(svg: bytes) -> tuple[int, int, int]:
+    """(natural width, natural height, smallest width at which every text is MIN_TEXT_PX) in CSS px,
+    read from the SVG itself; zeros when the file does not say its size."""
+    found = _SVG_SIZE.search(svg[:4000])
+    if not found:
+        return 0, 0, 0
+    unit = 4 / 3 if found.group(2) == b"pt" else 1.0
+    width, height = float(found.group(1)) * unit, float(found.group(3)) * unit
+    box = _VIEWBOX.search(svg[:4000])
+    px_per_unit = width / float(box.group(1)) if box and float(box.group(1)) else unit
+    sizes = [float(x) for x in _FONT_SIZES.findall(svg)] + [float(x) * 100 for x in _GLYPH_SCALES.findall(svg)]
+    sizes = [x for x in sizes if x > 0]
+    smallest = min(sizes) * px_per_unit if sizes else MIN_TEXT_PX
+    return round(width), round(height), int(width * max(1.0, MIN_TEXT_PX / smallest) + 0.999)
 
 
 def _with_unit(label: str, unit: str | None) -> str:

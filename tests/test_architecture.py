@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"scores"},
     {"measured", "status_text", "citation"},  # derived once per atlas, in French words (every output reads them)
     {"schema", "sheets", "quality", "geo", "opendata", "pdf_report", "feed"},
-    {"validate", "charts", "maps", "api", "choropleth"},
+    {"validate", "charts", "maps", "api", "choropleth", "explore"},
     {"load", "pictures"},
     {"commands", "scaffold", "importer", "pages", "release"},
     {"pdf", "site", "census", "indicators_import"},

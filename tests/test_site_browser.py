@@ -231,7 +231,7 @@ def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
         WebDriverWait(driver, 5).until(lambda d: d.execute_script("""
             return [...document.querySelectorAll('article .md-typeset__scrollwrap')]
               .filter(b => b.scrollWidth > b.clientWidth + 1 && !b.parentElement.closest('.md-typeset__scrollwrap'))
-              .every(b => b.tabIndex === 0 && b.getAttribute('aria-label').startsWith('Tableau défilant : '));"""))
+              .every(b => b.tabIndex === 0 && /^(Tableau défilant|Image défilante) : ./.test(b.getAttribute('aria-label')));"""))
         assert _errors(driver) == []
         source = _axe_source()
         if source is not None:  # at this width too (scrollable tables must be reachable by keyboard)
@@ -273,3 +273,211 @@ def test_chart_data_tables_open_and_close_with_the_keyboard(driver, server: str)
                                  ".getBoundingClientRect().height") > 0
     ActionChains(driver).send_keys(Keys.SPACE).perform()
     assert driver.execute_script(is_open) is False
+
+
+# ---- Readers at every width (issue 14) ----------------------------------------------------------
+
+WIDE_PAGES = ["comparaison/departement/", "comparaison/commune/", "qualite/", "hubs/", "territoires/",
+              "piliers/sante/", "territoires/doubs/", "hubs/fablab-besancon/", "", "carte/", "accessibilite/"]
+
+
+def _settle(driver) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return document.readyState === 'complete' && [...document.images].every(i => i.complete)"))
+
+
+@pytest.mark.parametrize("page", WIDE_PAGES)
+def test_no_table_wider_than_its_container_at_1280(driver, server: str, page: str) -> None:
+    """Every column of every table shows at 1280 px (the comparison page used to cut four)."""
+    driver.set_window_size(1280, 900)
+    driver.get(f"{server}/{page}")
+    _settle(driver)
+    overflows = driver.execute_script("""
+        return [...document.querySelectorAll('article table')].filter(t => t.offsetParent !== null).map(t => {
+          const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+          return [t.querySelector('caption, th') ? t.querySelector('caption, th').textContent.slice(0, 40) : '',
+                  t.getBoundingClientRect().width, box.clientWidth];
+        }).filter(([, w, c]) => w > c + 1);""")
+    assert overflows == [], f"{page}: tables wider than their box: {overflows}"
+
+
+@pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=health"])
+def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driver, server: str, page: str) -> None:
+    """No horizontal page scroll at 360 px; each picture is shown at least at the width where its
+    smallest text measures 11 px (read from the SVG file itself), scrolling in its own frame."""
+    from generator.pages import MIN_TEXT_PX, legible_width
+
+    driver.set_window_size(360, 800)
+    try:
+        driver.get(f"{server}/{page}")
+        _settle(driver)
+        sizes = driver.execute_script(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.body.scrollWidth];")
+        assert sizes[0] <= sizes[1] and sizes[2] <= sizes[1], f"{page} scrolls sideways: {sizes}"
+        shown = driver.execute_script("""
+            return [...document.querySelectorAll('figure.atlas-figure img')].map(i =>
+              [new URL(i.src).pathname, i.getBoundingClientRect().width]);""")
+        site_dir = _SITE[0]
+        for path, width in shown:
+            natural, _, legible = legible_width((site_dir / path.lstrip("/")).read_bytes())
+            assert legible >= natural
+            assert width >= legible - 0.5, f"{path} shown {width} px wide: its text would be under {MIN_TEXT_PX} px"
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(driver, 5).until(lambda d: d.execute_script("""
+            return [...document.querySelectorAll('article .md-typeset__scrollwrap')]
+              .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+              .every(b => b.previousElementSibling && b.previousElementSibling.matches('.atlas-scroll-cue')
+                          && !b.previousElementSibling.hidden);"""), f"{page}: a box scrolls without its visible cue")
+    finally:
+        driver.set_window_size(1280, 900)
+
+
+_SITE: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _remember_site(site: Path) -> None:
+    if not _SITE:
+        _SITE.append(site)
+
+
+def _records(site: Path, name: str) -> list[dict]:
+    return json.loads((site / "parcourir" / name).read_text(encoding="utf-8"))
+
+
+def test_a_filter_url_gives_the_expected_rows(driver, server: str, site: Path) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    hubs = _records(site, "lieux.json")
+    expected = sorted(r["n"] for r in hubs if "fab-lab" in r["t"] and r["r"] == "bourgogne-franche-comte")
+    assert expected and len(expected) < len(hubs)
+    driver.get(f"{server}/hubs/?type=fab-lab&region=bourgogne-franche-comte")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return !document.querySelector('[data-filter-results]').hidden"))
+    names = driver.execute_script(
+        "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
+    assert sorted(names) == expected
+    assert driver.find_element("css selector", "select[name=type]").get_attribute("value") == "fab-lab"
+    status = driver.find_element("css selector", "[data-filter-count]").text
+    assert status.startswith(f"{len(expected)} ")
+    # the counts beside each choice follow the other filters
+    option = driver.execute_script("return document.querySelector('select[name=type] option[value=fab-lab]').textContent")
+    assert option.endswith(f"({len(expected)})")
+    # the plain list is hidden while a filter applies
+    assert driver.execute_script("return document.querySelector('[data-filter-results]').nextElementSibling.hidden")
+    territories = _records(site, "territoires.json")
+    scored = [r for r in territories if r.get("sc", {}).get("health") is not None]
+    driver.get(f"{server}/territoires/?pilier=health")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return !document.querySelector('[data-filter-results]').hidden"))
+    names = driver.execute_script(
+        "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
+    best_first = sorted(scored, key=lambda r: -r["sc"]["health"])
+    assert names[0] == best_first[0]["n"] and sorted(names) == sorted(r["n"] for r in scored)
+    assert _errors(driver) == []
+
+
+def test_plain_lists_without_javascript_have_every_hub(site: Path) -> None:
+    """Without JavaScript the filters stay hidden and the paginated list holds every hub once."""
+    import re
+
+    html = (site / "hubs" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<form class=\"atlas-filters\"[^>]* hidden", html)
+    rows = re.findall(r'<th scope="row"><a href="([^"]+)"', html)
+    for extra in sorted((site / "parcourir").glob("lieux-*/index.html")):
+        rows += re.findall(r'<th scope="row"><a href="([^"]+)"', extra.read_text(encoding="utf-8"))
+    assert len(rows) == len(_records(site, "lieux.json"))
+
+
+def test_interactive_map_is_offline_filters_and_opens_a_hub_from_the_keyboard(driver, server: str, site: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    hubs = [r for r in _records(site, "lieux.json") if "ll" in r]
+    chosen = "fab-lab"
+    expected = sum(1 for r in hubs if chosen in r["t"])
+    driver.get(f"{server}/carte/?type={chosen}")
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+    assert int(driver.find_element("css selector", "[data-atlas-map]").get_attribute("data-count")) == expected
+    shown = driver.execute_script("""
+        const pins = document.querySelectorAll('.atlas-pin').length;
+        const groups = [...document.querySelectorAll('.atlas-cluster')].map(c => parseInt(c.textContent, 10));
+        return pins + groups.reduce((a, b) => a + b, 0);""")
+    assert shown == expected
+    driver.execute_script("const s = document.querySelector('select[name=type]'); s.value = '';"
+                          "s.dispatchEvent(new Event('change', {bubbles: true}))")
+    assert int(driver.find_element("css selector", "[data-atlas-map]").get_attribute("data-count")) == len(hubs)
+    assert "type=" not in driver.current_url
+    # nothing was asked of any host but this site (no tile server, no CDN)
+    urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert urls and all(u.startswith(server) for u in urls), [u for u in urls if not u.startswith(server)]
+    # keyboard: every group and point is a tab stop; Enter opens a group, then a point's card, then its page
+    for _ in range(8):
+        target = driver.execute_script(
+            "return document.querySelector('.atlas-pin[tabindex=\"0\"]') || document.querySelector('.atlas-cluster[tabindex=\"0\"]')")
+        assert target is not None
+        driver.execute_script("arguments[0].focus()", target)
+        ActionChains(driver).send_keys(Keys.ENTER).perform()
+        if "atlas-pin" in target.get_attribute("class"):
+            break
+        WebDriverWait(driver, 5).until(lambda d: d.execute_script("return !document.querySelector('.leaflet-zoom-anim')"))
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script(
+        "return document.activeElement.matches('a.atlas-popup__title')"))
+    href = driver.execute_script("return document.activeElement.href")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 10).until(lambda d: "/hubs/" in d.current_url and d.current_url == href)
+    assert driver.find_element("css selector", "h1").text
+    assert _errors(driver) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page", ["carte/", "hubs/?type=fab-lab&region=bourgogne-franche-comte", "hubs/",
+                                  "territoires/?pilier=health", "qualite/", "accessibilite/", "piliers/sante/",
+                                  "parcourir/statuts/"])
+def test_reader_pages_have_no_serious_axe_violation(driver, server: str, page: str, scheme: str) -> None:
+    source = _axe_source()
+    if source is None:
+        pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    driver.get(f"{server}/{page}")
+    driver.execute_script("localStorage.clear()")
+    driver.get(f"{server}/{page}")
+    expected = "slate" if scheme == "dark" else "default"
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.body.getAttribute('data-md-color-scheme')") == expected)
+    if page.startswith("carte/"):
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "return document.querySelector('[data-atlas-map]').dataset.ready === 'true'"))
+    driver.execute_script(source)
+    serious = [v for v in _axe_violations(driver) if v["impact"] in ("serious", "critical", None)
+               or v["id"] == "axe-error"]
+    assert serious == []
+
+
+def test_old_pillar_addresses_lead_to_the_french_ones(site: Path) -> None:
+    import re
+
+    for old, new in (("health", "sante"), ("knowledge", "savoirs"), ("identity", "identite"),
+                     ("environment", "environnement")):
+        html = (site / "piliers" / old / "index.html").read_text(encoding="utf-8")
+        target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html).group(1)
+        assert target == f"../{new}/" and f'href="../{new}/"' in html
+        assert (site / "piliers" / new / "index.html").is_file()
+
+
+def test_footer_states_the_accessibility_status_and_links_the_declaration(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "Accessibilité : partiellement conforme" in html
+    declaration = (site / "accessibilite" / "index.html").read_text(encoding="utf-8")
+    for part in ("État de conformité", "Contenus non accessibles", "Retour d'information et contact",
+                 "Voies de recours", "axe-core"):
+        assert part in declaration

@@ -30,10 +30,28 @@
       var box = boxes[i];
       if (box.parentElement && box.parentElement.closest(".md-typeset__scrollwrap")) { continue; }
       var scrolls = box.scrollWidth > box.clientWidth + 1;
+      /* a visible cue under a table that scrolls: the columns on the right are not lost */
+      var cue = box.previousElementSibling;
+      if (!(cue && cue.classList.contains("atlas-scroll-cue"))) {
+        cue = null;
+        if (scrolls) {
+          cue = document.createElement("p");
+          cue.className = "atlas-scroll-cue";
+          cue.textContent = box.classList.contains("atlas-figure__frame")
+            ? "Image plus large que l'écran (pour garder son texte lisible) : faites-la défiler horizontalement"
+            : "Tableau plus large que l'écran : faites-le défiler horizontalement";
+          box.parentNode.insertBefore(cue, box);
+        }
+      }
+      if (cue) { cue.hidden = !scrolls; }
+      if (scrolls) { box.setAttribute("data-scrolls", ""); } else { box.removeAttribute("data-scrolls"); }
       if (scrolls && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "Tableau défilant : " + nameOf(box));
+        var figure = box.closest("figure");
+        var caption = figure && figure.querySelector("figcaption");
+        box.setAttribute("aria-label", caption ? "Image défilante : " + caption.textContent.trim()
+          : "Tableau défilant : " + nameOf(box));
       } else if (!scrolls && box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");

@@ -1,0 +1,217 @@
+"""What readers use to find their way in a national atlas: filter data, pages of plain lists, the map data.
+
+The hub and territory indexes are filtered in the browser (theme/assets/filters.js) from one JSON
+file each; without JavaScript they are plain lists cut into pages. The interactive map
+(theme/assets/atlas-map.js, Leaflet vendored under theme/assets/vendor/) reads the hubs' file and
+the committed département outlines. Everything here is a value: nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Mapping, Sequence
+
+from generator import measured, status_text
+from generator.geo import GEODATA
+from generator.model import LEVEL_LABELS, LEVELS, PILLARS, Atlas, Hub, Territory
+from generator.outputs import Output
+from generator.site_templates import page_url
+
+HUBS_DATA = "parcourir/lieux.json"
+TERRITORIES_DATA = "parcourir/territoires.json"
+BOUNDARIES = "carte/departements.geojson"
+MAP_PAGE = "carte/index.md"
+HUBS_PER_PAGE = 100  # rows of one page of the plain hub list (and of the filtered list)
+PILLAR_SLUGS: Mapping[str, str] = {  # French addresses of the pillar pages; the keys stay in the data
+    "metropolisation": "metropolisation", "health": "sante", "knowledge": "savoirs",
+    "identity": "identite", "environment": "environnement",
+}
+FILTER_PARAMS = ("type", "region", "departement", "statut", "theme", "reseau", "pilier")
+
+
+def pillar_path(key: str, level: str | None = None) -> str:
+    """`piliers/sante.md`, or `piliers/sante-epci.md` for the full ranking of one level."""
+    slug = PILLAR_SLUGS[key]
+    return f"piliers/{slug}-{level}.md" if level else f"piliers/{slug}.md"
+
+
+def redirect_outputs(long_levels: Sequence[str] = ()) -> list[Output]:
+    """Small HTML pages at the pillars' former English addresses, pointing at the French ones
+    (`long_levels`: the levels whose ranking has a page of its own)."""
+    outs = []
+    for key, slug in PILLAR_SLUGS.items():
+        if key == slug:
+            continue
+        for level in (None, *long_levels):
+            old = f"piliers/{key}-{level}" if level else f"piliers/{key}"
+            new = f"../{slug}-{level}/" if level else f"../{slug}/"
+            html = ('<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+                    f'<title>Page déplacée</title>\n<meta http-equiv="refresh" content="0; url={new}">\n'
+                    f'<link rel="canonical" href="{new}">\n<meta name="robots" content="noindex">\n</head>\n'
+                    f'<body>\n<p>Cette page a changé d\'adresse : <a href="{new}">{new}</a>.</p>\n</body>\n</html>\n')
+            outs.append(Output(f"{old}/index.html", html.encode("utf-8")))
+    return outs
+
+
+def display_names(atlas: Atlas) -> dict[str, str]:
+    """Each territory's name, with its level added when another territory has the same name
+    ("Mayotte (région)" and "Mayotte (département)")."""
+    count = Counter(t.name.casefold() for t in atlas.territories.values())
+    return {t.id: f"{t.name} ({LEVEL_LABELS[t.level].casefold()})" if count[t.name.casefold()] > 1 else t.name
+            for t in atlas.territories.values()}
+
+
+def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory | None]:
+    """The région and the département a territory lies in (itself included)."""
+    chain = (*atlas.ancestors(territory_id), atlas.territories[territory_id])
+    region = next((t for t in chain if t.level == "region"), None)
+    dep = next((t for t in chain if t.level == "departement"), None)
+    return region, dep
+
+
+def hub_records(atlas: Atlas) -> list[dict[str, Any]]:
+    """One compact record per hub, sorted by name: what the filters and the map need."""
+    names = display_names(atlas)
+    out = []
+    for h in sorted(atlas.hubs.values(), key=lambda h: (h.name.casefold(), h.id)):
+        region, dep = _place(atlas, h.territory_id)
+        record: dict[str, Any] = {
+            "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
+            "s": status_text.status_category(atlas, h), "sl": status_text.status_short(atlas, h),
+            "th": list(h.themes), "rs": list(h.networks), "p": list(h.pillars),
+            "tn": names[h.territory_id], "tu": page_url(f"territoires/{h.territory_id}.md"),
+            "r": region.id if region else "", "d": dep.id if dep else "",
+        }
+        if h.founded:
+            record["f"] = h.founded
+        if h.coordinates:
+            record["ll"] = [round(h.coordinates[0], 4), round(h.coordinates[1], 4)]
+            record["pr"] = h.precision or "address"
+        out.append(record)
+    return out
+
+
+def territory_records(atlas: Atlas, scores: measured.Scores) -> list[dict[str, Any]]:
+    """One compact record per territory, in the order of the plain list (level, parent, name)."""
+    names = display_names(atlas)
+    out = []
+    for t in ordered_territories(atlas):
+        region, dep = _place(atlas, t.id)
+        parent = atlas.parent(t.id)
+        prof = scores.profile(t.id)
+        record: dict[str, Any] = {
+            "id": t.id, "n": names[t.id], "u": page_url(f"territoires/{t.id}.md"), "l": t.level,
+            "pn": names[parent.id] if parent else "", "r": region.id if region else "",
+            "d": dep.id if dep else "", "h": len(atlas.hubs_within(t.id)),
+        }
+        if t.population is not None and isinstance(t.population.value, (int, float)):
+            record["pop"] = t.population.value
+        if prof is not None:
+            record["sc"] = {k: round(v, 2) for k, v in prof.pillars.items() if v is not None}
+        out.append(record)
+    return out
+
+
+def ordered_territories(atlas: Atlas) -> list[Territory]:
+    """Territories by level (régions first), then parent name, then name."""
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    names = display_names(atlas)
+
+    def key(t: Territory) -> tuple[Any, ...]:
+        parent = atlas.parent(t.id)
+        return (rank.get(t.level, 99), names[parent.id].casefold() if parent else "", names[t.id].casefold(), t.id)
+
+    return sorted(atlas.territories.values(), key=key)
+
+
+def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
+    """For each hub filter, its choices: (value, French label, hubs) in label order, with counts."""
+    names = display_names(atlas)
+    counts: dict[str, Counter[str]] = {p: Counter() for p in FILTER_PARAMS}
+    for h in atlas.hubs.values():
+        region, dep = _place(atlas, h.territory_id)
+        counts["type"].update(set(h.types))
+        counts["theme"].update(set(h.themes))
+        counts["reseau"].update(set(h.networks))
+        counts["pilier"].update(set(h.pillars))
+        counts["statut"][status_text.status_category(atlas, h)] += 1
+        if region:
+            counts["region"][region.id] += 1
+        if dep:
+            counts["departement"][dep.id] += 1
+    label = {
+        "type": lambda v: atlas.vocabulary.label("hub_types", v),
+        "theme": lambda v: atlas.vocabulary.label("themes", v),
+        "reseau": lambda v: atlas.vocabulary.label("networks", v),
+        "pilier": lambda v: _pillar_label(v),
+        "statut": lambda v: STATUS_WORDS.get(v, v),
+        "region": lambda v: names[v],
+        "departement": lambda v: names[v],
+    }
+    return {p: sorted(((v, label[p](v), n) for v, n in c.items()), key=lambda x: (x[1].casefold(), x[0]))
+            for p, c in counts.items()}
+
+
+STATUS_WORDS = {"active": "En activité", status_text.TO_CHECK: "À vérifier (statut ancien)", "project": "En projet",
+                "closed": "Fermé"}
+
+
+def _pillar_label(key: str) -> str:
+    from generator.model import PILLAR_LABELS
+
+    return PILLAR_LABELS.get(key, key)
+
+
+def territory_facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
+    """The territory filters: level, région, département, measured pillar."""
+    names = display_names(atlas)
+    counts: dict[str, Counter[str]] = {"niveau": Counter(), "region": Counter(), "departement": Counter()}
+    for t in atlas.territories.values():
+        region, dep = _place(atlas, t.id)
+        counts["niveau"][t.level] += 1
+        if region:
+            counts["region"][region.id] += 1
+        if dep:
+            counts["departement"][dep.id] += 1
+    from generator.model import LEVEL_PLURALS, PILLAR_LABELS
+
+    out = {
+        "niveau": [(lv, LEVEL_PLURALS[lv], counts["niveau"][lv]) for lv in LEVELS if counts["niveau"][lv]],
+        "region": sorted(((v, names[v], n) for v, n in counts["region"].items()), key=lambda x: x[1].casefold()),
+        "departement": sorted(((v, names[v], n) for v, n in counts["departement"].items()),
+                              key=lambda x: x[1].casefold()),
+        "pilier": [(k, PILLAR_LABELS[k], 0) for k in PILLARS],
+    }
+    return out
+
+
+def data_outputs(atlas: Atlas, scores: measured.Scores) -> list[Output]:
+    """The two filter files and the outlines of the interactive map (a byte copy of committed data)."""
+    def dump(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+    return [
+        Output(HUBS_DATA, dump(hub_records(atlas))),
+        Output(TERRITORIES_DATA, dump(territory_records(atlas, scores))),
+        Output(BOUNDARIES, (GEODATA / "departements-simple.geojson").read_bytes(),
+               ("generator/geodata/departements-simple.geojson",)),
+    ]
+
+
+def pages_of(items: Sequence[Any], size: int = HUBS_PER_PAGE) -> list[Sequence[Any]]:
+    """`items` cut into pages of `size` (at least one page, maybe empty)."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [items]
+
+
+def hub_list_path(page: int) -> str:
+    """Page 1 is the index itself; the next ones sit beside the other browsing pages."""
+    return "hubs/index.md" if page == 1 else f"parcourir/lieux-{page}.md"
+
+
+def territory_list_path(page: int) -> str:
+    return "territoires/index.md" if page == 1 else f"parcourir/territoires-{page}.md"
+
+
+def hub_of(atlas: Atlas, hub_id: str) -> Hub:
+    return atlas.hubs[hub_id]

@@ -1,0 +1,121 @@
+/* The interactive map of the hubs: Leaflet and Leaflet.markercluster served by this site
+   (assets/atlas/vendor/), département outlines and hubs read from this site's own files; no tile
+   server, nothing from the network. Hubs are grouped at national zoom; the type and status filters
+   share the addresses of the hub list (?type=fab-lab&statut=active). Every marker and group is a
+   button reachable with the Tab key; Enter opens a group or the hub's card, whose link is focused.
+   Without JavaScript the map stays hidden and the fixed map with its table below serves. */
+(function () {
+  "use strict";
+
+  function start() {
+  var el = document.querySelector("[data-atlas-map]");
+  var form = document.querySelector("form[data-atlas-filters=map]");
+  if (!el || !form || !window.L || !window.L.markerClusterGroup || !window.atlasFilters) { return; }
+  var F = window.atlasFilters;
+  var root = el.getAttribute("data-root") || "";
+  var status = form.parentElement.querySelector("[data-filter-count]");
+  var STATUS_SHAPES = { active: "●", project: "■", closed: "✕", "to-check": "▲" };
+
+  el.hidden = false;
+  form.hidden = false;
+  el.setAttribute("role", "region");
+  el.setAttribute("aria-label", "Carte interactive des lieux d'innovation");
+  var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.5, keyboard: true });
+  L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+  map.attributionControl.setPrefix("Leaflet");
+  map.attributionControl.addAttribution("Contours © IGN – ADMIN EXPRESS COG CARTO");
+  map.fitBounds([[42.3, -5.0], [51.1, 8.3]]);
+
+  var groups = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 45,
+    spiderfyOnMaxZoom: true,
+    iconCreateFunction: function (cluster) {
+      var n = cluster.getChildCount();
+      var size = n < 10 ? 30 : n < 100 ? 38 : 46;
+      return L.divIcon({
+        html: "<span>" + n + "<span class=\"atlas-sr\"> lieux, zoomer</span></span>",
+        className: "atlas-cluster", iconSize: [size, size]
+      });
+    }
+  });
+  map.addLayer(groups);
+
+  function popup(rec) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = root + rec.u;
+    link.textContent = rec.n;
+    link.className = "atlas-popup__title";
+    box.appendChild(link);
+    var lines = [rec.sl, rec.tn];
+    if (rec.pr === "commune") { lines.push("Position approximative (centre de la commune)"); }
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      box.appendChild(p);
+    });
+    return box;
+  }
+
+  function marker(rec) {
+    var shape = STATUS_SHAPES[rec.s] || "●";
+    var m = L.marker(rec.ll, {
+      icon: L.divIcon({
+        html: "<span aria-hidden=\"true\">" + shape + "</span>",
+        className: "atlas-pin atlas-pin--" + rec.s + (rec.pr === "commune" ? " atlas-pin--approx" : ""),
+        iconSize: [20, 20]
+      }),
+      title: rec.n + " : " + rec.sl,
+      alt: rec.n,
+      keyboard: true,
+      riseOnHover: true
+    });
+    m.bindPopup(function () { return popup(rec); });
+    return m;
+  }
+
+  map.on("popupopen", function (event) {
+    var node = event.popup.getElement();
+    var close = node && node.querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", "Fermer"); close.setAttribute("title", "Fermer"); }
+    var link = node && node.querySelector("a.atlas-popup__title");
+    if (link) { link.focus(); }
+  });
+
+  function draw(records, params) {
+    groups.clearLayers();
+    var shown = records.filter(function (rec) { return rec.ll && F.accepts("map", rec, params, null); });
+    groups.addLayers(shown.map(marker));
+    F.updateCounts("map", form, records.filter(function (rec) { return rec.ll; }), params);
+    el.setAttribute("data-count", String(shown.length));
+    status.textContent = shown.length.toLocaleString("fr-FR") + (shown.length < 2 ? " lieu sur la carte." : " lieux sur la carte.");
+  }
+
+  fetch(el.getAttribute("data-outlines"))
+    .then(function (response) { return response.json(); })
+    .then(function (outlines) {
+      L.geoJSON(outlines, { interactive: false, style: { color: "#6b6b6b", weight: 0.8, fillColor: "#eeeeee", fillOpacity: 1 } })
+        .addTo(map).bringToBack();
+    })
+    .catch(function () { /* the points still show */ });
+
+  fetch(el.getAttribute("data-src"))
+    .then(function (response) { return response.json(); })
+    .then(function (records) {
+      draw(records, F.readParams(form));
+      el.setAttribute("data-ready", "true");
+      form.addEventListener("change", function () {
+        var params = {};
+        var selects = form.querySelectorAll("select");
+        for (var i = 0; i < selects.length; i++) { params[selects[i].name] = selects[i].value; }
+        window.history.replaceState(null, "", F.queryOf(params, 1));
+        draw(records, params);
+      });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+    });
+  }
+
+  /* filters.js (loaded after the page's content) shares the filter code: start once it has run */
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());
