@@ -6,7 +6,8 @@ published. Each hub sits in its EPCI, at the main town of one of its member comm
 (generator/geodata/communes-centres.csv): one in three with `precision: commune` at that very point,
 the others a few hundred metres away, as an address would be, so the tree passes validation; half of
 the statuses dated 2019 (old, "à vérifier"), as the census's are.
-Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000]
+With --communes, every commune of the COG too (under its EPCI), for the commune-scale build.
+Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000] [--communes]
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def vocabulary() -> str:
     return "\n".join(out) + "\n"
 
 
-def write_tree(out: Path, hubs: int, seed: int = 7) -> tuple[int, int]:
+def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> tuple[int, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -95,6 +96,18 @@ def write_tree(out: Path, hubs: int, seed: int = 7) -> tuple[int, int]:
         if located:
             epci_ids.append(eid)
             members[eid] = located
+    if communes:  # every commune of the COG under its EPCI (its département when it has none)
+        epci_of = {m["code"]: ids["e" + e["code"]] for e in epcis for m in e.get("membres", [])}
+        for c in sorted((c for c in json.loads((DATA / "communes.json").read_text())
+                         if c.get("type") == "commune-actuelle"), key=lambda c: c["code"]):
+            parent = epci_of.get(c["code"]) or ids.get("d" + str(c.get("departement")))
+            if parent is None:
+                continue
+            ids["c" + c["code"]] = cid = new_id(c["nom"], c["code"])
+            body = f"name: {q(c['nom'])}\nlevel: commune\ncode: {q(c['code'])}\nparent: {parent}\n"
+            if c.get("population"):
+                body += f"population:\n  value: {c['population']}\n  year: 2023\n  source: insee-cog-2026\n"
+            sheets.append((cid, body + "updated: 2026-01-15\n"))
     for tid, body in sheets:
         (out / tid).mkdir()
         (out / tid / "territory.yml").write_text(
@@ -131,8 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--hubs", type=int, default=4000)
+    parser.add_argument("--communes", action="store_true", help="add the ~35,000 communes (issue 11 part 7)")
     args = parser.parse_args()
-    territories, hubs = write_tree(args.out, args.hubs)
+    territories, hubs = write_tree(args.out, args.hubs, communes=args.communes)
     print(f"{territories} territories, {hubs} hubs in {args.out}")
 
 
