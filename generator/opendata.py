@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.measured import scores_of
-from generator.model import PILLARS, Atlas, Fact, Hub, Indicator, Source, Territory, VOCABULARY_LISTS
+from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Indicator, Source, Territory, VOCABULARY_LISTS
 from generator.scores import Profile, Scores
 from generator.errors import AtlasError
 from generator.outputs import Output
@@ -179,9 +179,9 @@ TERRITORY_COLUMNS: list[tuple[str, str]] = [
     ("area_km2", "superficie en km²"),
     ("latitude", "latitude (WGS 84)"),
     ("longitude", "longitude (WGS 84)"),
-    *((f"score_{k}", f"score mesuré du pilier {k}, de 1 à 5 (une décimale) ; vide si non mesuré "
+    *((f"score_{k}", f"score mesuré du pilier {PILLAR_LABELS[k]} ({k}), de 1 à 5 (une décimale) ; vide si non mesuré "
        "(moins de deux indicateurs)") for k in PILLARS),
-    *((f"rating_{k}", f"appréciation éditoriale du pilier {k}, de 0 à 5, donnée par les contributeurs ; "
+    *((f"rating_{k}", f"appréciation éditoriale du pilier {PILLAR_LABELS[k]} ({k}), de 0 à 5, donnée par les contributeurs ; "
        "vide si aucune") for k in PILLARS),
     ("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus"),
     ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
