@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copyreg
 import difflib
+import functools
 import io
 import logging
 import os
@@ -19,11 +20,12 @@ import pickle
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -32,11 +34,15 @@ from generator import formats, measured, status_text
 from generator.citation import Citer, configured_site_url
 from generator.errors import AtlasError
 from generator.faults import FolderLock, remove_leftovers, temporary_name, worker_pool, workers_for_memory, writing
-from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Territory
+from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Hub, Territory
 from generator.pdf_report import (
+    CAPS,
     Citations,
     atlas_chapters,
+    capped,
+    clip_text,
     hub_type_counts,
+    more_text,
     pillar_rows,
     territory_hubs,
     territory_partnerships,
@@ -140,7 +146,8 @@ def draw_report_pictures(atlas: Atlas, keys: Sequence[str], jobs: int | None) ->
     information.
     """
     try:
-        from generator.pictures import draw_pictures, picture_keys as existing_keys
+        from generator.pictures import draw_pictures
+        from generator.pictures import picture_keys as existing_keys
     except ModuleNotFoundError as error:
         if error.name not in ("generator.pictures",):
             raise
@@ -197,24 +204,38 @@ def _coordinates(lat: float, lon: float) -> str:
 
 
 def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, PictureRef], depth: int = 1,
-                   scores: measured.Scores | None = None) -> SimpleNamespace:
-    """Everything one territory's pages show, with a fresh set of numbered references."""
+                   scores: measured.Scores | None = None, single: bool = True) -> SimpleNamespace:
+    """Everything one territory's pages show, with a fresh set of numbered references.
+
+    Long lists are capped (generator.pdf_report.CAPS): a report describes its first hubs in full and
+    lists the next ones in a table; in a volume of the atlas (`single` false) a territory lists its
+    own hubs in a table only (each has its full description in its territory's report).
+    """
     tid = territory.id
     scores = scores if scores is not None else measured.scores_of(atlas)
     hubs = territory_hubs(atlas, tid)
-    children = sorted((atlas.territories[k] for k in atlas.children.get(tid, ())), key=lambda t: (t.name.casefold(), t.id))
+    own_hubs = [h for h in hubs if h.territory_id == tid]
+    detailed = hubs if single else own_hubs
+    details = capped(detailed, CAPS.hub_details if single else 0)
+    children = sorted((atlas.territories[k] for k in atlas.children.get(tid, ())),
+                      key=lambda t: (t.name.casefold(), t.id))
     return SimpleNamespace(
         territory=territory,
         prefix=f"t-{tid}",
         depth=depth,
-        citations=Citations(atlas, f"t-{tid}"),
+        single=single,
+        citations=Citations(atlas, f"t-{tid}", listed_cap=CAPS.listed_sources),
         ancestors=atlas.ancestors(tid),
         children=children,
+        children_rows=capped(children, CAPS.children),
         hubs=hubs,
-        own_hubs=[h for h in hubs if h.territory_id == tid],
+        own_hubs=own_hubs,
+        detailed=detailed,
+        hub_details=details,
+        hub_rows=capped(detailed, CAPS.hub_rows, start=len(details.shown)),
         missing_pillars=[PILLAR_LABELS[k] for k in PILLARS if k not in territory.pillars],
         hub_types=hub_type_counts(atlas, hubs),
-        partnerships=territory_partnerships(atlas, tid),
+        partnerships=capped(territory_partnerships(atlas, tid), CAPS.partnerships),
         pillar_rows=pillar_rows(territory),
         parent=atlas.parent(tid),
         measured_level=measured.has_profile(atlas, territory),
@@ -224,12 +245,32 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         coordinates=_coordinates(*territory.coordinates) if territory.coordinates else "",
         updated=formats.long_date(territory.updated),
         old_before=atlas.as_of.year - 5,
+        credits=_credits(hubs),
         pictures=SimpleNamespace(
             pillars=pictures.get(f"territory/{tid}/pillars"),
             locator=pictures.get(f"territory/{tid}/locator"),
             hubs_by_type=pictures.get(f"territory/{tid}/hubs-by-type"),
         ),
     )
+
+
+def _credits(hubs: Sequence[Hub]) -> list[tuple[str, str | None]]:
+    """(credit line, address) owed for the hubs' statuses (a census reused under Licence Ouverte asks
+    to be named, with a link), in the order of theme/pdf/credits.yml."""
+    used: dict[str, str | None] = {}
+    for h in hubs:
+        source = h.status_fact.source if h.status_fact is not None else None
+        if source is not None and source.shared:
+            used.setdefault(source.id, safe_url(source.url) if source.url else None)
+    return [(line, used[sid]) for sid, line in _credit_lines().items() if sid in used]
+
+
+@functools.lru_cache(maxsize=1)
+def _credit_lines() -> dict[str, str]:
+    import yaml
+
+    data = yaml.safe_load((THEME_DIR / "credits.yml").read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()}
 
 
 def _environment(atlas: Atlas) -> Environment:
@@ -239,15 +280,49 @@ def _environment(atlas: Atlas) -> Environment:
         undefined=StrictUndefined,
         extensions=["jinja2.ext.do"],
     )
-    env.filters["md"] = lambda text: Markup(render_markdown(text))
+    citer = Citer(atlas, configured_site_url())
+
+    def page_path(item: Territory | Hub) -> str:
+        return citer.territory(item).path if isinstance(item, Territory) else citer.hub(item).path
+
+    def site_link(item: Territory | Hub) -> Markup:
+        """"voir le site" and the page's address (a link when the site's address is configured)."""
+        path = page_path(item)
+        if citer.site_url:
+            url = citer.site_url + path
+            return Markup('<a href="{0}">voir le site</a>, <span class="url">{0}</span>').format(url)
+        return Markup('voir le site, page <span class="url">{0}</span>').format(path)
+
+    def more(rest: int, kind: str, item: Territory | Hub) -> Markup:
+        """The line after a capped list: `12 autres pôles : voir le site, page territoires/x/`."""
+        if rest <= 0:
+            return Markup("")
+        return Markup('<p class="more">{0} : {1}</p>').format(more_text(rest, kind), site_link(item))
+
+    def md_clipped(text: str | None, item: Territory | Hub) -> Markup:
+        """A Markdown field, cut past CAPS.text_chars with a line saying where the whole text is."""
+        clipped, rest = clip_text(text, CAPS.text_chars)
+        html = Markup(render_markdown(clipped))
+        if rest:
+            html += Markup('<p class="more">Texte abrégé ({0} caractères de plus) : {1}</p>').format(
+                formats.number(rest), site_link(item))
+        return html
+
+    env.filters["md"] = md_clipped
     env.globals.update(
-        citation=Citer(atlas, configured_site_url()),  # theme/pdf/_citation.html.j2
+        citation=citer,  # theme/pdf/_citation.html.j2
+        caps=CAPS,
+        capped=capped,
+        more=more,
+        more_text=more_text,
+        site_link=site_link,
         vocab=atlas.vocabulary.label,
         territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),
         pillar_label=lambda key: PILLAR_LABELS.get(key, key),
         safe_url=safe_url,
         long_date=formats.long_date,
+        number=formats.number,
         score_text=measured.score_text,
         score_out_of=measured.score_out_of,
         rank_text=measured.rank_text,
@@ -319,7 +394,7 @@ class Renderer:
         for region, entries in atlas_chapters(self.atlas):
             views = [territory_view(self.atlas, e.territory,
                                     self.pictures if e.territory.level in ATLAS_PICTURE_LEVELS else no_pictures,
-                                    e.depth, self.scores) for e in entries]
+                                    e.depth, self.scores, single=False) for e in entries]
             if region is not None:
                 chapters.append(SimpleNamespace(region=region, id=f"t-{region.id}", title=region.name,
                                                 views=views, toc_views=views[1:]))

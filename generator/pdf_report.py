@@ -6,9 +6,11 @@ the chapters can be read and tested without WeasyPrint.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Generic, TypeVar
 
 from generator import formats
 from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Source, Territory
@@ -49,6 +51,14 @@ class Citations:
     _numbers: dict[tuple[str, bool, str], int] = field(default_factory=dict)
     unsourced: int = 0
     old: int = 0
+    listed_cap: int | None = None  # sources listed without being cited: at most this many are printed
+    _listed: int = 0
+    _left_out: set[tuple[str, bool, str]] = field(default_factory=set)
+
+    @property
+    def listed_rest(self) -> int:
+        """Sources the sheets list (uncited) that the cap left out; the site lists them all."""
+        return len(self._left_out - set(self._numbers))
 
     def number(self, source: Source) -> int:
         key = _source_key(source)
@@ -77,8 +87,16 @@ class Citations:
         )
 
     def add_listed(self, sources: Iterable[Source]) -> None:
-        """Sources the sheet lists without any fact citing them still belong in its references."""
+        """Sources the sheet lists without any fact citing them still belong in its references (at
+        most `listed_cap` of them: a sheet of 10,000 sources would make a report of 300 pages)."""
         for source in sources:
+            key = _source_key(source)
+            if key in self._numbers or key in self._left_out:
+                continue
+            if self.listed_cap is not None and self._listed >= self.listed_cap:
+                self._left_out.add(key)
+                continue
+            self._listed += 1
             self.number(source)
 
 
@@ -187,3 +205,92 @@ def pillar_rows(territory: Territory) -> list[tuple[str, str, int | None]]:
         pillar = territory.pillars.get(key)
         rows.append((key, PILLAR_LABELS[key], pillar.rating if pillar else None))
     return rows
+
+
+# ---- caps: a report's memory and length bounded whatever the size of a sheet ---------------------
+# WeasyPrint holds the whole layout of a document (about 1.5 MiB a page): a sheet of 10,000
+# indicators or a territory of 2,000 hubs printed whole peaked at 1.7 GiB. Long lists are printed up
+# to a cap, followed by a line "N autres … : voir le site" with the address of the page that has
+# them all; long texts are cut at a paragraph or a word and say so.
+
+@dataclass(frozen=True)
+class Caps:
+    """How much of each long list a report prints."""
+
+    hub_details: int = 30     # hubs described in full (heading, facts, description, figures)
+    hub_rows: int = 200       # further hubs, one table row each
+    partnerships: int = 150   # rows of the partnership table
+    indicators: int = 40      # rows of one pillar's table (measured, context, curated facts)
+    figures: int = 12         # rows of one hub's figures
+    children: int = 150       # rows of the included territories
+    listed_sources: int = 40  # sources a sheet lists without citing them
+    contributors: int = 12    # names of contributors
+    text_chars: int = 3000    # characters of one Markdown text (summary, rationale, description)
+
+
+CAPS = Caps()
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Capped(Generic[T]):
+    """The first items of a list and how many there are in all."""
+
+    shown: tuple[T, ...]
+    total: int
+
+    @property
+    def rest(self) -> int:
+        return self.total - len(self.shown)
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def capped(items: Sequence[T], cap: int, start: int = 0) -> Capped[T]:
+    """`items[start:start + cap]`, remembering how many `items[start:]` holds."""
+    total = max(0, len(items) - start)
+    return Capped(tuple(items[start:start + cap]), total)
+
+
+# (singular, plural) of the things a cap line counts, as "N autres …" says them
+MORE_WORDS: dict[str, tuple[str, str]] = {
+    "hub": ("autre pôle", "autres pôles"),
+    "partnership": ("autre partenariat", "autres partenariats"),
+    "indicator": ("autre indicateur", "autres indicateurs"),
+    "fact": ("autre fait marquant", "autres faits marquants"),
+    "figure": ("autre chiffre", "autres chiffres"),
+    "territory": ("autre territoire", "autres territoires"),
+    "source": ("autre source", "autres sources"),
+    "contributor": ("autre contributeur", "autres contributeurs"),
+}
+
+
+def more_text(rest: int, kind: str) -> str:
+    """`1 autre pôle`, `1 250 autres pôles` (French thousands separator, no "(s)")."""
+    one, many = MORE_WORDS[kind]
+    return f"{formats.number(rest)} {one if rest == 1 else many}"
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def clip_text(text: str | None, limit: int) -> tuple[str | None, int]:
+    """A Markdown text cut to at most `limit` characters, at the last paragraph break (or else the
+    last space) before the limit, and how many characters were left out (0 when it is whole)."""
+    if text is None or len(text) <= limit:
+        return text, 0
+    head = text[:limit]
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(head)]
+    cut = breaks[-1] if breaks and breaks[-1] > limit // 2 else head.rfind(" ")
+    if cut <= limit // 2:
+        cut = limit
+    clipped = text[:cut].rstrip()
+    return clipped + " …", len(text) - len(clipped)
