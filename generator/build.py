@@ -266,7 +266,7 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
             run_engine(engine, engine_search_config(config, mode), docs_dir, target, atlas.as_of, quiet,
                        work_dir=aside)
             if mode == "pagefind":  # the engine's own index is left out: see generator.search
-                run_pagefind(target, quiet)
+                run_pagefind(target, docs_dir, quiet)
             (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
                                               encoding="utf-8")
             swap_in(target, site_dir, aside)

@@ -15,14 +15,14 @@ Without the package, the build falls back to the engine's search and says so onc
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
-import subprocess
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
-from generator.faults import child_options
 
 ROOT_SELECTOR = "article.md-content__inner"  # the page's text: no menus, header or footer in the index
 OUTPUT_SUBDIR = "pagefind"
@@ -61,13 +61,55 @@ def engine_search_config(config: dict[str, Any], mode: str) -> dict[str, Any]:
     return derived
 
 
-def run_pagefind(site_dir: Path, quiet: bool = False) -> None:
-    """Index the built site into `site_dir/pagefind/` (the text of each page, French stemming)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", OUTPUT_SUBDIR,
-               "--root-selector", ROOT_SELECTOR, "--silent"]
+EXCLUDE_SELECTORS = ("[data-search-exclude]",)  # what the engine's search leaves out (citations, hub cards…)
+_EXCLUDED = re.compile(r"^search:\s*\n\s+exclude:\s*true\s*$", re.M)
+
+
+def excluded_pages(docs_dir: Path) -> set[str]:
+    """The built pages (`x/y/index.html`) whose Markdown says `search: exclude: true` in its front
+    matter (the lists of every sheet): the engine's search leaves them out, so does Pagefind."""
+    out: set[str] = set()
+    for md in docs_dir.rglob("*.md"):
+        with md.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(2000)
+        if not head.startswith("---"):
+            continue
+        front = head.split("\n---", 1)[0]
+        if not _EXCLUDED.search(front):
+            continue
+        rel = md.relative_to(docs_dir).with_suffix("").as_posix()
+        # directory URLs: index.md -> index.html, a/index.md -> a/index.html, a/b.md -> a/b/index.html
+        out.add(f"{rel}.html" if rel == "index" or rel.endswith("/index") else f"{rel}/index.html")
+    return out
+
+
+def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = False) -> int:
+    """Index the built site into `site_dir/pagefind/`: the text of each page (French stemming), less
+    what the engine's search leaves out. Returns the number of pages indexed."""
     if not quiet:
         print("search: Pagefind index…", file=sys.stderr, flush=True)
-    result = subprocess.run(command, capture_output=True, text=True, **child_options())
-    if result.returncode != 0 or not (site_dir / OUTPUT_SUBDIR / "pagefind.js").is_file():
-        raise AtlasError(f"the Pagefind index failed (exit {result.returncode}); the previous site is unchanged.\n"
-                         + ((result.stderr or result.stdout).strip()[-2000:] or "no output"))
+    skip = excluded_pages(docs_dir) if docs_dir is not None else set()
+    try:
+        count = asyncio.run(_index(site_dir.resolve(), skip))
+    except Exception as error:  # the service's failure, said as the build would
+        raise AtlasError(f"the Pagefind index failed ({error}); the previous site is unchanged") from None
+    if not (site_dir / OUTPUT_SUBDIR / "pagefind.js").is_file():
+        raise AtlasError("the Pagefind index was not written; the previous site is unchanged")
+    return count
+
+
+async def _index(site: Path, skip: set[str]) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(root_selector=ROOT_SELECTOR, exclude_selectors=list(EXCLUDE_SELECTORS),
+                         output_path=str(site / OUTPUT_SUBDIR))
+    count = 0
+    async with PagefindIndex(config) as index:
+        for path in sorted(site.rglob("*.html")):
+            rel = path.relative_to(site).as_posix()
+            if rel in skip or rel.startswith(f"{OUTPUT_SUBDIR}/"):
+                continue
+            url = "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+            await index.add_html_file(content=path.read_text(encoding="utf-8", errors="replace"), url=url)
+            count += 1
+    return count

@@ -91,23 +91,31 @@ def test_site_loads_nothing_from_the_network(built: Path) -> None:
         assert not found, f"{page}: {found[:3]}"
 
 
+def _search_records(site: Path) -> list[dict]:
+    """The pages of the Pagefind index (generator.search), as its fragments hold them (gzip, then JSON)."""
+    import gzip
+    import json
+    return [json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])
+            for f in sorted((site / "pagefind" / "fragment").iterdir())]
+
+
 def test_search_is_french(built: Path) -> None:
     import json
-    config = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
-    assert config["lang"] == ["fr"]
+    entry = json.loads((built / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["fr"]  # French stemming, from <html lang="fr">
+    assert not (built / "site" / "search" / "search_index.json").exists()  # no whole index to download
 
 
 def test_search_leaves_out_lists_of_every_sheet_and_chart_tables(built: Path) -> None:
     """Searching a name leads to its page, not to every list that names it; the index stays small."""
-    import json
-    docs = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = {d["location"].split("#")[0] for d in docs}
+    docs = _search_records(built / "site")
+    locations = {d["url"].strip("/") + "/" for d in docs}
     assert "territoires/doubs/" in locations and "hubs/fablab-besancon/" in locations
     assert not {"qualite/", "reseau/"} & locations
-    doubs = " ".join(d["text"] for d in docs if d["location"].startswith("territoires/doubs/"))
+    doubs = " ".join(d["content"] for d in docs if d["url"].startswith("/territoires/doubs/"))
     assert "Identité" in doubs or "Niveau" in doubs
     assert "Thèmes :" not in doubs  # the hub cards' line of themes
-    assert not any("Données du graphique" in d["text"] for d in docs)
+    assert not any("Données du graphique" in d["content"] for d in docs)
     page = (built / "site" / "territoires/doubs/index.html").read_text(encoding="utf-8")
     assert "Données du graphique" in page and "Thèmes :" in page  # still on the page itself
 
@@ -246,13 +254,14 @@ def test_hostile_page_title_and_heading_are_text(hostile_site: Path) -> None:
     assert "".join(scan.text).startswith("Atelier </title><script>alert('hub')</script>")
 
 
-def test_hostile_search_index_holds_escaped_text(hostile_site: Path) -> None:
-    import json
-    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
-        for field in ("title", "text"):
-            assert "<script" not in doc[field].lower(), (doc["location"], doc[field][:120])
-            assert not re.search(r"<[a-z][^>]*\son\w+=", doc[field], re.I), doc["location"]
+def test_hostile_search_index_holds_text_that_the_search_shows_as_text(hostile_site: Path) -> None:
+    """Pagefind stores each page's text (a name that looks like markup stays findable); the site's
+    search script writes titles and excerpts as text, keeping only Pagefind's <mark> highlights."""
+    docs = _search_records(hostile_site)
+    assert any("<script>alert('hub')</script>" in d["content"] for d in docs)
+    script = (hostile_site / "assets" / "atlas" / "recherche.js").read_text(encoding="utf-8")
+    assert "marked(page.excerpt)" in script and "text(title)" in script
+    assert "page.excerpt +" not in script  # never inserted as HTML as it comes
 
 
 def test_hostile_links_are_only_http(hostile_site: Path) -> None:

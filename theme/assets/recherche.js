@@ -34,6 +34,21 @@
 
   function open(on) { if (toggle) { toggle.checked = on; } }
   function text(value) { var d = document.createElement("div"); d.textContent = value; return d.innerHTML; }
+  // Pagefind's excerpt is the page's text with <mark> around the words found; a sheet's text may
+  // look like markup ("<script>"): it is read in an inert template and only the marks are kept.
+  function marked(excerpt) {
+    var t = document.createElement("template");
+    t.innerHTML = excerpt || "";
+    var out = "";
+    (function walk(node) {
+      node.childNodes.forEach(function (child) {
+        if (child.nodeType === 3) { out += text(child.nodeValue); }
+        else if (child.nodeName === "MARK") { out += "<mark>" + text(child.textContent) + "</mark>"; }
+        else { out += text(child.textContent); }
+      });
+    })(t.content);
+    return out;
+  }
 
   function load() {
     if (!pagefind) {
@@ -58,7 +73,7 @@
         var title = (page.meta && page.meta.title) || page.url;
         return '<li class="md-search-result__item"><a href="' + text(page.url) + '" class="md-search-result__link">' +
           '<article class="md-search-result__article md-typeset"><h1>' + text(title) + '</h1>' +
-          '<p>' + page.excerpt + '</p></article></a></li>';
+          '<p>' + marked(page.excerpt) + '</p></article></a></li>';
       }).join("");
     }).catch(function () { meta.textContent = "La recherche n'est pas disponible."; });
   }
