@@ -51,8 +51,10 @@ from generator.text import render_markdown, safe_url
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme" / "pdf"
 DEFAULT_VARIANT = "pdf/ua-1"
-ATLAS_FILE = "atlas.pdf"
+ATLAS_FILE = "atlas.pdf"  # the national volume of the atlas
+VOLUME_PREFIX = "atlas-"  # atlas-<région id>.pdf: one volume per région
 WORKER_MEMORY = 1 << 30  # the peak a report may reach (issue 12: under 1 GiB); sizes the worker count
+VOLUME_MEMORY = 2 << 30  # the peak a région volume may reach (issue 11: under 2 GiB per worker)
 
 # (CSS family, weight, style, file in matplotlib's mpl-data/fonts/ttf). DejaVu: Bitstream Vera
 # licence plus public-domain changes; the licence file is copied beside the fonts.
@@ -194,6 +196,42 @@ def _font_dir() -> Path:
     return folder
 
 
+# ---- volumes of the whole atlas -------------------------------------------------------------------
+
+def volume_file(region_id: str | None) -> str:
+    """`atlas-<région>.pdf` for a région's volume, `atlas.pdf` for the national one."""
+    return f"{VOLUME_PREFIX}{region_id}.pdf" if region_id is not None else ATLAS_FILE
+
+
+def volume_regions(atlas: Atlas) -> list[str]:
+    """The régions that get a volume, in the atlas' order (the national volume is apart)."""
+    return [region.id for region, _ in atlas_chapters(atlas) if region is not None]
+
+
+def volume_rows(atlas: Atlas) -> list[SimpleNamespace]:
+    """One row per région volume for the national volume's list: file, territories, hubs."""
+    rows = []
+    for region, entries in atlas_chapters(atlas):
+        if region is None:
+            continue
+        ids = {e.territory.id for e in entries}
+        rows.append(SimpleNamespace(region=region, file=volume_file(region.id), territories=len(ids),
+                                    hubs=sum(1 for h in atlas.hubs.values() if h.territory_id in ids)))
+    return rows
+
+
+def output_names(atlas: Atlas) -> set[str]:
+    """Every file name `atlas pdf` may write for this atlas (reports and volumes): what a site keeps."""
+    return ({f"{t}.pdf" for t in atlas.territories} | {ATLAS_FILE}
+            | {volume_file(r) for r in volume_regions(atlas)})
+
+
+def _volume_order(atlas: Atlas) -> list[str | None]:
+    """Largest volumes first, so that parallel workers finish together; the national one last."""
+    sizes = {region.id: len(entries) for region, entries in atlas_chapters(atlas) if region is not None}
+    return [*sorted(sizes, key=lambda r: (-sizes[r], r)), None]
+
+
 # ---- the model as the templates see it -----------------------------------------------------------
 
 def _coordinates(lat: float, lon: float) -> str:
@@ -323,6 +361,7 @@ def _environment(atlas: Atlas) -> Environment:
         safe_url=safe_url,
         long_date=formats.long_date,
         number=formats.number,
+        counted=lambda n, one, many: f"{formats.number(n)} {one if n == 1 else many}",
         score_text=measured.score_text,
         score_out_of=measured.score_out_of,
         rank_text=measured.rank_text,
@@ -387,11 +426,20 @@ class Renderer:
             body_class="report",
         )
 
-    def atlas_html(self) -> str:
-        """The HTML of the whole atlas: one chapter per région, then the territories without one."""
+    def volume_html(self, region_id: str | None) -> str:
+        """The HTML of one volume of the atlas: a région's (`region_id`) or the national one (None).
+
+        A WeasyPrint layout holds every page of its document in memory, so the whole atlas of a
+        national edition (about 1.5 MiB a page, 10 GB at 1,375 territories) is printed as one
+        volume per région, each a tagged PDF of its own with its outline, plus a national volume:
+        the map, the list of volumes and the territories that have no région.
+        """
         chapters = []
         no_pictures: dict[str, PictureRef] = {}
-        for region, entries in atlas_chapters(self.atlas):
+        all_chapters = atlas_chapters(self.atlas)
+        for region, entries in all_chapters:
+            if (region.id if region is not None else None) != region_id:
+                continue
             views = [territory_view(self.atlas, e.territory,
                                     self.pictures if e.territory.level in ATLAS_PICTURE_LEVELS else no_pictures,
                                     e.depth, self.scores, single=False) for e in entries]
@@ -401,19 +449,35 @@ class Renderer:
             else:
                 chapters.append(SimpleNamespace(region=None, id="autres-territoires", title="Autres territoires",
                                                 views=views, toc_views=views))
-        counts = SimpleNamespace(territories=len(self.atlas.territories), hubs=len(self.atlas.hubs),
-                                 partnerships=len(self.atlas.partnerships),
-                                 without_pictures=sum(t.level not in ATLAS_PICTURE_LEVELS
-                                                      for t in self.atlas.territories.values()))
+        # the cover counts what the volume covers: its région, or the whole atlas for the national one
+        covered = [e.territory for r, entries in all_chapters for e in entries
+                   if region_id is None or (r is not None and r.id == region_id)]
+        ids = {t.id for t in covered}
+        hub_ids = {h.id for h in self.atlas.hubs.values() if h.territory_id in ids}
+        counts = SimpleNamespace(
+            territories=len(covered), hubs=len(hub_ids),
+            partnerships=sum(1 for a, b in self.atlas.partnerships if a in hub_ids or b in hub_ids),
+            without_pictures=sum(t.level not in ATLAS_PICTURE_LEVELS for t in covered))
+        region = self.atlas.territories[region_id] if region_id is not None else None
+        title = "Atlas des territoires de demain" + (f" — {region.name}" if region else "")
         return self._page(
             "atlas.html.j2",
             chapters=chapters,
             counts=counts,
-            home_map=self.pictures.get("home/map"),
-            title="Atlas des territoires de demain",
-            description="L’atlas des territoires de demain : territoires, pôles d’innovation et partenariats",
+            region=region,
+            volumes=[] if region else volume_rows(self.atlas),
+            home_map=None if region else self.pictures.get("home/map"),
+            title=title,
+            description=(f"L’atlas des territoires de demain, volume {region.name} : territoires, pôles "
+                         "d’innovation et partenariats" if region else
+                         "L’atlas des territoires de demain, volume national : carte, volumes régionaux "
+                         "et territoires hors région"),
             body_class="atlas",
         )
+
+    def atlas_html(self) -> str:
+        """The national volume (see volume_html)."""
+        return self.volume_html(None)
 
     def render(self, source: str) -> bytes:
         """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only."""
@@ -435,6 +499,9 @@ class Renderer:
 
     def atlas_pdf(self) -> bytes:
         return self.render(self.atlas_html())
+
+    def volume_pdf(self, region_id: str | None) -> bytes:
+        return self.render(self.volume_html(region_id))
 
 
 def _dir_url(folder: Path) -> str:
@@ -476,7 +543,7 @@ def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
     assert _WORKER is not None
     kind, tid = task
     if kind == "atlas":
-        return ATLAS_FILE, _WORKER.atlas_pdf()
+        return volume_file(tid), _WORKER.volume_pdf(tid)
     return f"{tid}.pdf", _WORKER.territory_pdf(tid)  # type: ignore[arg-type]
 
 
@@ -531,7 +598,8 @@ def write_reports(
     pictures: Mapping[str, Any] | None = None,
     scratch: Path | None = None,
 ) -> list[Path]:
-    """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked,
+    """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked
+    (`whole_atlas`), the atlas in volumes: `<out_dir>/atlas-<région>.pdf` per région and the national
     `<out_dir>/atlas.pdf`; return the paths in that order. Used by `atlas pdf` and `atlas build --pdf`.
 
     Work is spread over `jobs` processes (default: all cores); progress goes to stderr.
@@ -542,9 +610,13 @@ def write_reports(
     """
     variant = check_variant(variant)
     ids = list(atlas.territories) if territory_ids is None else check_territory_ids(atlas, territory_ids)
-    if whole_atlas and "atlas" in ids:
-        raise AtlasError("a territory with the id 'atlas' would overwrite the whole-atlas PDF; rename it")
-    tasks: list[tuple[str, str | None]] = ([("atlas", None)] if whole_atlas else []) + [("territory", t) for t in ids]
+    volumes = _volume_order(atlas) if whole_atlas else []
+    clash = sorted({volume_file(r)[:-4] for r in volumes} & set(ids))
+    if clash:
+        raise AtlasError(f"a territory with the id {clash[0]!r} would overwrite a volume of the atlas "
+                         f"({clash[0]}.pdf); rename it")
+    # the volumes, the longest tasks, first: parallel workers then end together
+    tasks: list[tuple[str, str | None]] = [("atlas", r) for r in volumes] + [("territory", t) for t in ids]
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise AtlasError(f"the output folder {out_dir} is a file; give a folder with --out DIR")
@@ -559,8 +631,10 @@ def write_reports(
     if pictures is None:
         pictures = draw_report_pictures(atlas, used, jobs)
     pictures = {key: picture for key, picture in pictures.items() if key in set(used)}
-    # each worker may peak near WORKER_MEMORY: no more of them than the free memory holds
-    workers = workers_for_memory(max(1, min(jobs or os.cpu_count() or 1, len(tasks))), WORKER_MEMORY)
+    # each worker may peak near WORKER_MEMORY (VOLUME_MEMORY with volumes): no more of them than
+    # the free memory holds
+    workers = workers_for_memory(max(1, min(jobs or os.cpu_count() or 1, len(tasks))),
+                                 VOLUME_MEMORY if volumes else WORKER_MEMORY)
     results: dict[str, Path] = {}
     beside = Path(scratch if scratch is not None else out_dir).absolute()
     with writing(beside.parent, "the PDF scratch folder beside"):
@@ -577,7 +651,8 @@ def write_reports(
                 advance(name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    order = [f"{t}.pdf" for t in ids] + ([ATLAS_FILE] if whole_atlas else [])
+    order = [f"{t}.pdf" for t in ids] + [volume_file(r) for r in volume_regions(atlas) if whole_atlas] \
+        + ([ATLAS_FILE] if whole_atlas else [])
     return [results[name] for name in order]
 
 

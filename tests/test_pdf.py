@@ -216,8 +216,9 @@ def test_reports_are_deterministic_in_worker_processes_too(fixture_atlas, fixtur
 # ---- the whole atlas --------------------------------------------------------------------------
 
 def test_whole_atlas_chapters_follow_the_hierarchy(fixture_atlas, fixture_reports):
-    reader = PdfReader(fixture_reports["atlas"])
-    tree = outline_tree(reader)
+    """One volume per région (its outline: the région, its départements, their territories) and a
+    national volume (the list of volumes, then the territories without a région); each tagged, in
+    French; together they hold every territory once."""
 
     def expected(tid: str) -> tuple:
         kids = sorted(fixture_atlas.children.get(tid, ()), key=lambda k: fixture_atlas.territories[k].name.casefold())
@@ -225,16 +226,29 @@ def test_whole_atlas_chapters_follow_the_hierarchy(fixture_atlas, fixture_report
 
     regions = sorted((t for t in fixture_atlas.territories.values() if t.level == "region"), key=lambda t: t.name)
     assert regions
+    seen: list[str] = []
+    for region in regions:
+        path = fixture_reports[f"atlas-{region.id}"]
+        reader = PdfReader(path)
+        assert outline_tree(reader) == [expected(region.id)]
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "fr" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+        assert struct_elements(reader, "/H1")
+        text = text_of(path)
+        assert f"page 3 sur {len(reader.pages)}" in text
+        seen += [t.id for t in fixture_atlas.territories.values() if t.name in text]
+    national = PdfReader(fixture_reports["atlas"])
     roots = [t for t in fixture_atlas.territories.values() if t.parent_id is None and t.level != "region"]
-    want = [expected(r.id) for r in regions]
+    want = [("Les volumes régionaux", [])]
     if roots:
         want.append(("Autres territoires", [expected(t.id) for t in sorted(roots, key=lambda t: t.name)]))
-    assert tree == want
-    text = text_of(fixture_reports["atlas"])
-    for territory in fixture_atlas.territories.values():
-        assert territory.name in text
-    assert len(reader.pages) > len(fixture_atlas.territories)
-    assert f"page 3 sur {len(reader.pages)}" in text
+    assert outline_tree(national) == want
+    assert national.trailer["/Root"]["/Lang"] == "fr"
+    text = " ".join(text_of(fixture_reports["atlas"]).split())
+    for region in regions:
+        assert f"{region.name} atlas-{region.id}.pdf" in text  # the list of volumes
+    seen += [t.id for t in roots]
+    assert set(seen) == set(fixture_atlas.territories)
 
 
 def test_territories_without_region_come_last(fixture_atlas):
@@ -379,7 +393,7 @@ def test_atlas_pickles_for_worker_processes(fixture_atlas):
     assert pickle.loads(dump_atlas(fixture_atlas)) == fixture_atlas
 
 
-def test_cli_parallel_matches_serial_and_reports_errors(fixture_atlas_dir, fixture_reports, tmp_path,
+def test_cli_parallel_matches_serial_and_reports_errors(fixture_atlas, fixture_atlas_dir, fixture_reports, tmp_path,
                                                         monkeypatch, capsys):
     from generator.cli import main
 
@@ -388,7 +402,9 @@ def test_cli_parallel_matches_serial_and_reports_errors(fixture_atlas_dir, fixtu
     out = tmp_path / "pdf"
     assert main(["pdf", "--territories", str(fixture_atlas_dir), "--out", str(out), "--jobs", "2",
                  "doubs", "ornans", "--atlas"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["atlas.pdf", "doubs.pdf", "ornans.pdf"]
+    regions = [t.id for t in fixture_atlas.territories.values() if t.level == "region"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["atlas.pdf", "doubs.pdf", "ornans.pdf"] + [f"atlas-{r}.pdf" for r in regions])
     # Pictures were drawn for this run: compare text, not bytes, with the picture-less build.
     assert text_of(out / "doubs.pdf").split("Identité")[0] == text_of(fixture_reports["doubs"]).split("Identité")[0]
     capsys.readouterr()
@@ -445,11 +461,13 @@ def test_atlas_order_puts_territories_without_region_in_a_last_chapter(fixture_a
         ("zeta", [("zeta", 1)]),
         (None, [("pays-libre", 2), ("dans-pays", 3)]),
     ]
-    pdf = write_reports(atlas, tmp_path, [], whole_atlas=True, jobs=1, pictures={})[0]
-    tree = outline_tree(PdfReader(pdf))
-    assert [title for title, _ in tree] == ["Alpha", "Zêta", "Autres territoires"]
-    assert tree[2][1] == [("Pays libre", [("Dans le pays", [])])]
-    assert tree[0][1][1] == ("Béta", [("Agglo", [("Commune", [])])])
+    pdfs = write_reports(atlas, tmp_path, [], whole_atlas=True, jobs=1, pictures={})
+    assert [p.name for p in pdfs] == ["atlas-alpha.pdf", "atlas-zeta.pdf", "atlas.pdf"]
+    trees = [outline_tree(PdfReader(pdf)) for pdf in pdfs]
+    assert [title for title, _ in trees[0]] == ["Alpha"] and [title for title, _ in trees[1]] == ["Zêta"]
+    assert [title for title, _ in trees[2]] == ["Les volumes régionaux", "Autres territoires"]
+    assert trees[2][1][1] == [("Pays libre", [("Dans le pays", [])])]
+    assert trees[0][0][1][1] == ("Béta", [("Agglo", [("Commune", [])])])
 
 
 def test_whole_atlas_shows_pictures_of_regions_and_departements_only(fixture_atlas, tmp_path):
@@ -464,12 +482,12 @@ def test_whole_atlas_shows_pictures_of_regions_and_departements_only(fixture_atl
     keys = [k for k in picture_keys(list(fixture_atlas.territories), True) if k in existing]
     pictures = pictures_module.draw_pictures(fixture_atlas, cache_dir=tmp_path / "cache", keys=keys,
                                              jobs=1, progress=False)
-    path = write_reports(fixture_atlas, tmp_path / "out", [], whole_atlas=True, jobs=1, pictures=pictures)[0]
-    alts = sorted(str(f.get("/Alt")) for f in struct_elements(PdfReader(path), "/Figure"))
+    paths = write_reports(fixture_atlas, tmp_path / "out", [], whole_atlas=True, jobs=1, pictures=pictures)
+    alts = sorted(str(f.get("/Alt")) for path in paths for f in struct_elements(PdfReader(path), "/Figure"))
     wanted = sorted(p.alt for k, p in pictures.items() if k == "home/map" or k.split("/")[1] in shown)
     assert alts == wanted
     assert any(k.split("/")[1] == t.id for k in pictures if k != "home/map" for t in below)  # drawn, left out
-    assert "leurs tableaux de données ici" in " ".join(text_of(path).split())
+    assert any("leurs tableaux de données ici" in " ".join(text_of(path).split()) for path in paths)
 
 
 def test_a_long_table_flows_on_with_its_caption_and_leaves_no_empty_page(fixture_atlas, tmp_path):
@@ -496,3 +514,76 @@ def test_a_long_table_flows_on_with_its_caption_and_leaves_no_empty_page(fixture
     assert all(f"Mesure {i:02d}" in whole for i in range(1, shown + 1))
     assert f"Mesure {shown + 1:02d}" not in whole
     assert f"{70 - shown} autres faits marquants : voir le site, page territoires/longue/" in whole
+
+
+# ---- headings are never left alone at the bottom of a page (issue 14) ---------------------------
+
+FOOTER = "Atlas des territoires de demain — édition du"
+
+
+def _headings(source: str) -> set[str]:
+    """The text of every heading of a report's HTML, and of the small labels set in capitals."""
+    import html as html_module
+
+    found = set()
+    for m in re.finditer(r"<(h[1-6])\b[^>]*>(.*?)</\1>|<p class=\"(label|citation-label)\">(.*?)</p>", source,
+                         flags=re.S):
+        raw = m.group(2) if m.group(2) is not None else m.group(4).upper() if m.group(3) == "label" else m.group(4)
+        text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", "", raw)).split())
+        if text:
+            found.add(text)
+    return found
+
+
+def _lone_headings(pdf: bytes, headings: set[str]) -> list[tuple[int, str]]:
+    """(page, heading) for each page whose last line of text (running header and footer left out)
+    is a heading, or the end of a heading set on two lines."""
+    out = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, 1):
+        lines = [" ".join(normalize(line).split()) for line in page.extract_text().splitlines()]
+        lines = [line for line in lines if line]
+        footer = next((i for i, line in enumerate(lines) if line.startswith(FOOTER)), None)
+        if footer is not None:
+            lines = lines[:max(0, footer - 1)]  # the running header is the line before the footer
+        if not lines:
+            continue
+        last, two = lines[-1], " ".join(lines[-2:])
+        out += [(number, h) for h in headings
+                if last == h or (len(lines) > 1 and h.endswith(last) and two.endswith(h) and len(h) > len(last))]
+    return out
+
+
+def test_no_heading_is_left_alone_at_the_bottom_of_a_page(fixture_atlas, tmp_path):
+    from weasyprint import CSS
+
+    from generator.model import Fact, Hub, Pillar, Territory, build_atlas
+    from generator.pdf import Renderer, prepare_build_folder
+
+    def atlas_with(summary_words: int):
+        pillars = {key: Pillar(key=key, rating=3, rationale="Justification " * 40, summary="Ce qui compte. " * 12,
+                               indicators=(Fact(value=1, year=2024, label="Un fait"),)) for key in PILLARS}
+        territory = Territory(id="titres", name="Territoire des titres", level="departement", updated=AS_OF,
+                              path="titres/territory.yml", pillars=pillars, summary="Présentation " * summary_words)
+        hubs = {f"pole-{i:02d}": Hub(id=f"pole-{i:02d}", name=f"Pôle numéro {i:02d}", types=("fab-lab",),
+                                     status="active", territory_id="titres", updated=AS_OF,
+                                     path=f"titres/hubs/pole-{i:02d}.yml", website="https://exemple.fr/" * (i % 3),
+                                     founded=2000 + i if i % 2 else None)
+                for i in range(30)}
+        return build_atlas({"titres": territory}, hubs, fixture_atlas.vocabulary, {}, AS_OF)
+
+    build = tmp_path / "build"
+    refs = prepare_build_folder(build, {})
+    control_lone = 0
+    for words in range(0, 56, 8):  # about a line more each time: headings fall at every height of a page
+        atlas = atlas_with(words)
+        renderer = Renderer(atlas, build, refs, check_variant(None))
+        source = renderer.territory_html("titres")
+        headings = _headings(source)
+        assert "Pôle numéro 03" in headings and "CE QUI SE DISTINGUE" in headings and "BibTeX :" in headings
+        assert _lone_headings(renderer.render(source), headings) == [], words
+        # the same report without the rules (and without the rows that keep a table with what comes
+        # before it) leaves headings alone: the check above can see them
+        renderer.stylesheets = [*renderer.stylesheets,
+                                CSS(string="* { break-after: auto !important; break-before: auto !important }")]
+        control_lone += len(_lone_headings(renderer.render(source), headings))
+    assert control_lone > 0
