@@ -1,6 +1,11 @@
 """Benchmark of the PDF reports: seconds per territory report, the whole atlas, peak memory.
 
     python benchmarks/bench_pdf.py [--territories DIR] [--sample N] [--jobs N] [--pictures]
+    python benchmarks/bench_pdf.py --full --jobs 2 [--territories DIR]
+
+`--full` runs the real command, `atlas pdf --atlas` (every report, every région volume and the
+national one, pictures included), and polls the resident memory of its process and of each
+worker every half second: wall time, files, pages, and the peak of the parent and of each worker.
 
 Each phase runs in a fresh process so that its peak resident memory (ru_maxrss) is its own.
 Reports are rendered to memory (nothing is written) except in the `write_reports` phase, which
@@ -42,8 +47,9 @@ def _peak_mb() -> float:
 
 
 def phase_territories(territories: Path, sample: int, use_pictures: bool, queue) -> None:
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     from generator.pdf import Renderer, check_variant, picture_keys, prepare_build_folder
 
@@ -79,8 +85,9 @@ def phase_territories(territories: Path, sample: int, use_pictures: bool, queue)
 
 
 def phase_atlas(territories: Path, use_pictures: bool, queue) -> None:
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     from generator.pdf import Renderer, check_variant, picture_keys, prepare_build_folder
 
@@ -124,6 +131,51 @@ def _run(target, *args) -> dict:
     return result
 
 
+def _tree_rss(root: int) -> dict[int, int]:
+    """Resident bytes of `root` and of its descendants, by pid (from /proc)."""
+    out: dict[int, int] = {}
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                out[pid] = int(handle.read().split()[1]) * resource.getpagesize()
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text(encoding="ascii").split()]
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def full_run(territories: Path, jobs: int) -> None:
+    """`atlas pdf --atlas --jobs N` as a user runs it, timed, with the peak memory of each process."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "pdf"
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "pdf", "--atlas", "--territories",
+                                 str(territories), "--out", str(out), "--jobs", str(jobs)], cwd=ROOT)
+        peaks: dict[int, int] = {}
+        while proc.poll() is None:
+            for pid, rss in _tree_rss(proc.pid).items():
+                peaks[pid] = max(peaks.get(pid, 0), rss)
+            time.sleep(0.5)
+        seconds = time.perf_counter() - start
+        files = sorted(out.glob("*.pdf"))
+        volumes = [f for f in files if f.name == "atlas.pdf" or f.name.startswith("atlas-")]
+        pages = {f.name: len(PdfReader(f).pages) for f in volumes}
+        size = sum(f.stat().st_size for f in files)
+    parent = peaks.pop(proc.pid, 0)
+    workers = sorted(peaks.values(), reverse=True)
+    print(f"atlas pdf --atlas --jobs {jobs}: exit {proc.returncode}, {len(files)} files ({len(volumes)} volumes, "
+          f"{sum(pages.values())} volume pages, largest {max(pages.values(), default=0)}), {size / 1e6:.0f} MB "
+          f"in {seconds:.0f} s; peak RSS parent {parent / 2**20:.0f} MiB, "
+          f"workers {', '.join(f'{w / 2**20:.0f}' for w in workers[:4])} MiB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--territories", type=Path, default=ROOT / "territories")
@@ -132,7 +184,11 @@ def main() -> int:
     parser.add_argument("--pictures", action="store_true", help="draw and include the charts and maps")
     parser.add_argument("--skip-write", action="store_true", help="skip the parallel write_reports phase")
     parser.add_argument("--atlas-only", action="store_true", help="only the whole-atlas phase")
+    parser.add_argument("--full", action="store_true", help="time the real `atlas pdf --atlas` and its workers' memory")
     args = parser.parse_args()
+    if args.full:
+        full_run(args.territories, args.jobs or 2)
+        return 0
 
     if not args.atlas_only:
         t = _run(phase_territories, args.territories, args.sample, args.pictures)

@@ -587,3 +587,34 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(fixture_atlas, tmp_pat
                                 CSS(string="* { break-after: auto !important; break-before: auto !important }")]
         control_lone += len(_lone_headings(renderer.render(source), headings))
     assert control_lone > 0
+
+
+def test_census_hubs_carry_the_census_credit_and_an_old_status_reads_to_be_checked(fixture_atlas, tmp_path):
+    """A territory whose hubs come from the 2019 census names it as its licence asks (the credit of
+    data/mission-coworking-2019/README.md), and a status seen in 2019 is never shown as current."""
+    import yaml
+
+    from generator.model import Fact, Hub, Source, Territory, build_atlas
+    from generator.pdf import THEME_DIR
+
+    shared = yaml.safe_load((Path(__file__).resolve().parent.parent / "territories" / "sources.yml")
+                            .read_text(encoding="utf-8"))["mission-coworking-2019"]
+    census = Source(id="mission-coworking-2019", title=shared["title"], publisher=shared["publisher"],
+                    url=shared["url"], shared=True)
+    credit = yaml.safe_load((THEME_DIR / "credits.yml").read_text(encoding="utf-8"))["mission-coworking-2019"]
+    assert credit == "CGET (ANCT) – Mission Coworking, recensement des tiers-lieux, mise à jour du 13 juin 2019"
+    territory = Territory(id="recensee", name="Terre recensée", level="epci", updated=AS_OF, path="recensee/territory.yml")
+    hubs = {hid: Hub(id=hid, name=name, types=("coworking",), status="active", territory_id="recensee",
+                     updated=AS_OF, path=f"recensee/hubs/{hid}.yml",
+                     status_fact=Fact(value="active", year=year, source=census if hid == "vu-en-2019" else None))
+            for hid, name, year in (("vu-en-2019", "Espace vu en 2019", 2019), ("vu-en-2025", "Espace vu en 2025", 2025))}
+    atlas = build_atlas({"recensee": territory}, hubs, fixture_atlas.vocabulary, {}, AS_OF)
+    assert atlas.status_is_old(hubs["vu-en-2019"]) and not atlas.status_is_old(hubs["vu-en-2025"])
+    paths = write_reports(atlas, tmp_path, ["recensee"], whole_atlas=True, jobs=1, pictures={})
+    for path in paths:
+        if path.name == "atlas-recensee.pdf":
+            continue
+        text = " ".join(text_of(path).split())
+        assert f"« {credit} », {census.url}, Licence Ouverte 2.0" in text, path.name
+        assert "Recensé en activité en 2019 — à vérifier" in text, path.name
+        assert "En activité (constaté en 2025)" in text, path.name
