@@ -603,11 +603,13 @@ def test_census_hubs_carry_the_census_credit_and_an_old_status_reads_to_be_check
                     url=shared["url"], shared=True)
     credit = yaml.safe_load((THEME_DIR / "credits.yml").read_text(encoding="utf-8"))["mission-coworking-2019"]
     assert credit == "CGET (ANCT) – Mission Coworking, recensement des tiers-lieux, mise à jour du 13 juin 2019"
-    territory = Territory(id="recensee", name="Terre recensée", level="epci", updated=AS_OF, path="recensee/territory.yml")
+    territory = Territory(id="recensee", name="Terre recensée", level="epci", updated=AS_OF,
+                          path="recensee/territory.yml")
     hubs = {hid: Hub(id=hid, name=name, types=("coworking",), status="active", territory_id="recensee",
                      updated=AS_OF, path=f"recensee/hubs/{hid}.yml",
                      status_fact=Fact(value="active", year=year, source=census if hid == "vu-en-2019" else None))
-            for hid, name, year in (("vu-en-2019", "Espace vu en 2019", 2019), ("vu-en-2025", "Espace vu en 2025", 2025))}
+            for hid, name, year in (("vu-en-2019", "Espace vu en 2019", 2019),
+                                    ("vu-en-2025", "Espace vu en 2025", 2025))}
     atlas = build_atlas({"recensee": territory}, hubs, fixture_atlas.vocabulary, {}, AS_OF)
     assert atlas.status_is_old(hubs["vu-en-2019"]) and not atlas.status_is_old(hubs["vu-en-2025"])
     paths = write_reports(atlas, tmp_path, ["recensee"], whole_atlas=True, jobs=1, pictures={})
