@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 from typing import Any, Callable
 
 import networkx as nx
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -20,8 +22,9 @@ from matplotlib.transforms import Bbox
 
 from generator import formats
 from generator.drawing import (
-    GRID, INK, MARKERS, MUTED, OKABE_ITO, STATUS_COLOURS, Spec, away_from, enumerate_fr, french_axis,
-    new_figure, plural, shorten, sort_key, svg_bytes, place_labels, wrap_label,
+    GRID, INK, MARKERS, MUTED, NARROW_TEXT, NARROW_WIDTH, OKABE_ITO, STATUS_COLOURS, Spec, away_from,
+    enumerate_fr, french_axis, new_figure, plural, shorten, sort_key, svg_bytes, svg_document, svg_text,
+    place_labels, wrap_label, wrap_to,
 )
 from generator.measured import NOT_MEASURED, has_profile, levels_word, pillar_views, score_text, scores_of
 from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, STATUS_LABELS, STATUSES, Atlas, Territory
@@ -29,6 +32,7 @@ from generator.scores import Scores
 from generator.status_text import TO_CHECK, status_category
 
 NETWORK_SEED = 20240611
+NARROW = "narrow"  # key prefix of a picture's variant drawn for phones (see pages.picture)
 MAX_ALT_ITEMS = 40
 ATLAS_WIDE = "Ensemble de l'atlas"
 
@@ -309,7 +313,7 @@ def keys(atlas: Atlas) -> list[str]:
     scores = scores_of(atlas)
     for tid, t in atlas.territories.items():
         if has_profile(atlas, t):
-            out.append(f"territory/{tid}/pillars")
+            out += [f"territory/{tid}/pillars", f"{NARROW}/territory/{tid}/pillars"]
         hubs = atlas.hubs_within(tid)
         if hubs:
             out += [f"territory/{tid}/hubs-by-type", f"territory/{tid}/hubs-by-status"]
@@ -324,6 +328,11 @@ def keys(atlas: Atlas) -> list[str]:
 
 def spec(atlas: Atlas, key: str) -> Spec:
     """The spec of one chart key (a key from `keys`)."""
+    if key.startswith(NARROW + "/"):
+        wide = spec(atlas, key.removeprefix(NARROW + "/"))
+        if wide.kind != "pillars":
+            raise KeyError(key)
+        return replace(wide, key=key, kind="pillars-narrow")
     parts = key.split("/")
     all_hubs = tuple(atlas.hubs)
     if parts[0] == "home":
@@ -363,16 +372,26 @@ def _clean_axes(ax: Any) -> None:
     ax.set_axisbelow(True)
 
 
-def draw_pillars(data: dict[str, Any]) -> bytes:
+PILLAR_COLOURS = (OKABE_ITO[0], OKABE_ITO[4], MUTED)  # blue, vermillion, grey: each above 3:1 on white
+PILLAR_HATCHES = (None, "///", "...")  # hatching tells the series apart without colour
+LEGEND_LINE = 0.2  # inches per line of the legend under the pillars chart
+
+
+def pillars_figure(data: dict[str, Any]) -> Figure:
     """Horizontal bars 1-5 with their score written at the end; "non mesuré" is a dashed empty box
-    with words, never a zero bar. Up to three series: the territory, its parent, the national median."""
+    with words, never a zero bar. Up to three series: the territory, its parent, the national median,
+    named in a legend of one line each under the chart (three long names side by side ran off both
+    edges of the picture)."""
     labels, series = data["labels"], data["series"]
     n = len(series)
-    fig = new_figure(6.4, 0.9 + 0.62 * len(labels) * (1 + 0.45 * (n - 1)))
-    ax = fig.add_axes((0.2, 0.17 if n > 1 else 0.13, 0.76, 0.8 if n > 1 else 0.84))
+    bars = 0.62 * len(labels) * (1 + 0.45 * (n - 1))
+    legend = (LEGEND_LINE * n + 0.1) if n > 1 else 0.0
+    below = 0.55 + legend  # ticks and axis title, then the legend
+    fig_height = 0.15 + bars + below
+    fig = new_figure(6.4, fig_height)
+    ax = fig.add_axes((0.2, below / fig_height, 0.76, bars / fig_height))
     height = 0.8 / n
-    # blue, vermillion, grey: each above 3:1 against the white card (WCAG 1.4.11); hatching tells them apart
-    colours, hatches = (OKABE_ITO[0], OKABE_ITO[4], MUTED), (None, "///", "...")
+    colours, hatches = PILLAR_COLOURS, PILLAR_HATCHES
     for i, _label in enumerate(labels):
         for j, s in enumerate(series):
             y = i + (j - (n - 1) / 2) * height
@@ -390,37 +409,136 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
     ax.invert_yaxis()
     ax.set_xlim(0, 5.45)
     ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_xticks(range(6))
     french_axis(ax.xaxis)
+    ax.set_xticks(range(6))  # after french_axis, whose locator would add a 6 past the end
     ax.xaxis.grid(True, color=GRID, linewidth=0.6)
     ax.set_xlabel("Score mesuré (1 à 5)")
     _clean_axes(ax)
+    fit_left(fig, ax)
     if n > 1:
-        handles = [Patch(facecolor=colours[j], hatch=hatches[j], edgecolor="white", label=shorten(s["name"], 45))
+        handles = [Patch(facecolor=colours[j], hatch=hatches[j], edgecolor="white", label=shorten(s["name"], 70))
                    for j, s in enumerate(series)]
-        fig.legend(handles=handles, loc="lower center", ncols=min(n, 3), frameon=False, fontsize=8)
-    return svg_bytes(fig)
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncols=1, frameon=False,
+                   fontsize=8, labelspacing=0.35, borderaxespad=0.3)
+    return fig
 
 
-def draw_bars(data: dict[str, Any]) -> bytes:
-    """Horizontal bars with their value written at the end, so colour is never the only cue."""
+def draw_pillars(data: dict[str, Any]) -> bytes:
+    return svg_bytes(pillars_figure(data))
+
+
+def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
+    """The pillars chart for a phone, written as SVG text: drawn NARROW_WIDTH px wide with text of
+    NARROW_TEXT px or more, each pillar's name above its bars, the series named one per line below.
+    Shown instead of the wide chart on narrow screens (pages.picture), where that one's 8 pt text fell
+    to 5 px."""
+    labels, series = data["labels"], data["series"]
+    n = len(series)
+    w, size, small = NARROW_WIDTH, NARROW_TEXT + 1, NARROW_TEXT
+    left, right = 8.0, w - 44.0  # bars from 0 to 5 between these x; the value is written after the bar
+    unit = (right - left) / 5
+    bar = 15.0
+    body: list[str] = []
+    y = 6.0
+    grid_top = y
+    rows: list[str] = []
+    groups: list[tuple[float, float]] = []  # the bars' bands, where the grid is drawn (never across a name)
+    for i, label in enumerate(labels):
+        y += size + 3
+        rows.append(svg_text(left, y, label, size, bold=True))
+        y += 5
+        groups.append((y - 1, y + n * (bar + 2) - 1))
+        for j, s in enumerate(series):
+            value = s["scores"][i]
+            if value is None:
+                rows.append(f'<rect x="{left}" y="{y:.1f}" width="{5 * unit:.1f}" height="{bar}" fill="none" '
+                            f'stroke="{MUTED}" stroke-dasharray="3 2" stroke-width="0.8"/>')
+                rows.append(svg_text(left + 2.5 * unit, y + bar - 3.5, NOT_MEASURED, small, "middle", fill=MUTED,
+                                     italic=True))
+            else:
+                fill = f"url(#serie-{j})" if j else PILLAR_COLOURS[0]
+                rows.append(f'<rect x="{left}" y="{y:.1f}" width="{value * unit:.1f}" height="{bar}" fill="{fill}"/>')
+                rows.append(svg_text(left + value * unit + 4, y + bar - 3.5, formats.number(value, 1), small,
+                                     bold=j == 0))
+            y += bar + 2
+        y += 6
+    grid_bottom = y
+    del grid_top
+    for tick in range(6):  # grid lines under the bars, the scale under the grid
+        x = left + tick * unit
+        body += [f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="{GRID}" '
+                 f'stroke-width="0.8"/>' for top, bottom in groups]
+        body.append(svg_text(x + (3 if tick == 0 else 0), grid_bottom + small, formats.number(tick), small,
+                             "middle"))
+    body.append(f'<line x1="{left}" y1="{grid_bottom - 4:.1f}" x2="{right:.1f}" y2="{grid_bottom - 4:.1f}" '
+                f'stroke="{MUTED}" stroke-width="0.8"/>')
+    body += rows
+    y = grid_bottom + 2 * small + 6
+    body.append(svg_text(left + 2.5 * unit, y, "Score mesuré (1 à 5)", small, "middle"))
+    y += 14
+    if n > 1:
+        for j, s in enumerate(series):
+            lines = wrap_to(s["name"], w - left - 30, small, lines=2)
+            fill = f"url(#serie-{j})" if j else PILLAR_COLOURS[0]
+            body.append(f'<rect x="{left}" y="{y + 4:.1f}" width="18" height="11" fill="{fill}"/>')
+            for k, line in enumerate(lines):
+                body.append(svg_text(left + 26, y + small + k * (small + 3), line, small))
+            y += len(lines) * (small + 3) + 5
+    defs = "".join(
+        f'<pattern id="serie-{j}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{PILLAR_COLOURS[j]}"/>'
+        + ('<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="1.5"/>' if j == 1 else
+           '<circle cx="3" cy="3" r="1" fill="#ffffff"/>') + "</pattern>" for j in (1, 2))
+    return svg_document(w, y + 4, body, defs)
+
+
+BAR_LABEL_WRAP = 30  # characters per line of a bar's name (two lines at most, whole words)
+
+
+def fit_left(fig: Figure, ax: Any, least: float = 0.12, pad: float = 6.0) -> None:
+    """Move the axes' left edge so that its longest tick label starts inside the picture (`pad` pixels
+    from its edge): a long name ("CA Lannion-Trégor Communauté") used to start at a negative x and lose
+    its first letters."""
+    renderer = FigureCanvasAgg(fig).get_renderer() if not isinstance(fig.canvas, FigureCanvasAgg) \
+        else fig.canvas.get_renderer()
+    widest = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels() if t.get_text()), default=0.0)
+    gap = ax.yaxis.get_tick_padding() * fig.dpi / 72 + pad
+    x0, y0, width, height = ax.get_position().bounds
+    left = max(least, (widest + gap) / (fig.get_figwidth() * fig.dpi))
+    ax.set_position((left, y0, x0 + width - left, height))
+
+
+def bars_figure(data: dict[str, Any]) -> Figure:
+    """Horizontal bars with their value written at the end, so colour is never the only cue; names on up
+    to two lines, the bars starting where the longest name ends."""
     labels, values = data["labels"], data["values"]
-    fig = new_figure(6.4, 0.8 + 0.34 * max(len(labels), 2))
-    ax = fig.add_axes((0.3, 0.8 / (0.8 + 0.34 * max(len(labels), 2)) * 0.75, 0.64,
-                       1 - 0.95 / (0.8 + 0.34 * max(len(labels), 2))))
+    rows = max(len(labels), 2)
+    two_lines = any(len(label) > BAR_LABEL_WRAP for label in labels)
+    step = 0.46 if two_lines else 0.34
+    height = 0.8 + step * rows
+    fig = new_figure(6.4, height)
+    ax = fig.add_axes((0.3, 0.8 / height * 0.75, 0.64, 1 - 0.95 / height))
     ax.barh(range(len(labels)), values, color=data["colours"], height=0.7)
     top = max(values + [1])
     for i, value in enumerate(values):
         ax.text(value + top * 0.015, i, formats.number(value, data.get("decimals")), va="center", ha="left",
                 fontsize=8)
-    ax.set_yticks(range(len(labels)), [shorten(label) for label in labels])
+    ax.set_yticks(range(len(labels)), [wrap_label(shorten(label, 2 * BAR_LABEL_WRAP), BAR_LABEL_WRAP, 2)
+                                       for label in labels])
+    for tick in ax.get_yticklabels():
+        tick.set_linespacing(1.0)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.12)
     french_axis(ax.xaxis)
     ax.xaxis.grid(True, color=GRID, linewidth=0.6)
     ax.set_xlabel(data["xlabel"])
     _clean_axes(ax)
-    return svg_bytes(fig)
+    fit_left(fig, ax)
+    return fig
+
+
+def draw_bars(data: dict[str, Any]) -> bytes:
+    return svg_bytes(bars_figure(data))
 
 
 def draw_ranking(data: dict[str, Any]) -> bytes:
@@ -624,6 +742,7 @@ def draw_network_groups(data: dict[str, Any]) -> bytes:
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "network-groups": draw_network_groups,
     "pillars": draw_pillars,
+    "pillars-narrow": draw_pillars_narrow,
     "bars": draw_bars,
     "ranking": draw_ranking,
     "years": draw_years,

@@ -7,6 +7,7 @@ process receives; `svg_bytes` turns a matplotlib figure into deterministic SVG.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -340,8 +341,50 @@ def _overlap(box: tuple[float, ...], others: np.ndarray) -> float:
     return float(np.sum(np.clip(ox, 0, None) * np.clip(oy, 0, None)))
 
 
+def segments_crossing(box: tuple[float, ...], segments: np.ndarray) -> int:
+    """How many of the segments (k×4: x0, y0, x1, y1) cross or enter the box (x0, y0, x1, y1):
+    Liang-Barsky clipping of every segment at once."""
+    if not len(segments):
+        return 0
+    x0, y0 = segments[:, 0], segments[:, 1]
+    dx, dy = segments[:, 2] - x0, segments[:, 3] - y0
+    lo = np.zeros(len(segments))
+    hi = np.ones(len(segments))
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        parallel = p == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
+        lo = np.where(~parallel & (p < 0), np.maximum(lo, t), lo)
+        hi = np.where(~parallel & (p > 0), np.minimum(hi, t), hi)
+        hi = np.where(parallel & (q < 0), -1.0, hi)
+    return int(np.count_nonzero(lo <= hi))
+
+
+def path_segments(paths: Iterable[Any], transform: Any, near: Bbox | None = None) -> np.ndarray:
+    """The straight segments of paths (outlines), in display pixels, those near `near` only: what a
+    label should not cross."""
+    out = []
+    for path in paths:
+        for polygon in path.transformed(transform).to_polygons(closed_only=False):
+            if len(polygon) > 1:
+                out.append(np.hstack([polygon[:-1], polygon[1:]]))
+    if not out:
+        return np.zeros((0, 4))
+    segments = np.vstack(out)
+    if near is not None:
+        keep = ((np.maximum(segments[:, 0], segments[:, 2]) >= near.x0)
+                & (np.minimum(segments[:, 0], segments[:, 2]) <= near.x1)
+                & (np.maximum(segments[:, 1], segments[:, 3]) >= near.y0)
+                & (np.minimum(segments[:, 1], segments[:, 3]) <= near.y1))
+        segments = segments[keep]
+    return segments
+
+
+CROSSING_COST = 60.0  # px² a crossed boundary segment counts for: less than covering a label, more than none
+
+
 def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area: Bbox, gap: float,
-                 order: list[int] | None = None, pad: float = 2.0) -> list[Bbox]:
+                 order: list[int] | None = None, pad: float = 2.0, lines: np.ndarray | None = None) -> list[Bbox]:
     """Put each label beside its point where it covers no other label and no point, inside `area`.
 
     `labels[i]` names the point whose box (display pixels) is `points[i]`; its offset direction on
@@ -350,6 +393,7 @@ def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area
     directions closest to the preferred side, nearest reach first, wins; when none is free, the
     least covered one. Plain arithmetic in a fixed order: the same labels always land in the same
     place. Returns the final boxes (without padding); `gap` is the nearest reach, in points.
+    `lines` (k×4 segments in display pixels, see `path_segments`) are boundaries a label should not cross.
     """
     if not labels:
         return []
@@ -373,6 +417,8 @@ def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area
                 outside = (max(area.x0 - box[0], 0) + max(box[2] - area.x1, 0)
                            + max(area.y0 - box[1], 0) + max(box[3] - area.y1, 0))
                 covered = _overlap(box, np.array(placed)) + _overlap(box, dots) + outside * 1000
+                if lines is not None and (best is None or covered < best[0]):
+                    covered += CROSSING_COST * segments_crossing(box, lines)
                 if best is None or covered < best[0]:
                     best = (covered, ux, uy, reach, box)
                 if covered == 0:
@@ -386,3 +432,68 @@ def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area
         label.set_horizontalalignment("left" if ux > 0.38 else "right" if ux < -0.38 else "center")
         label.set_verticalalignment("bottom" if uy > 0.38 else "top" if uy < -0.38 else "center")
     return label_boxes(fig, labels)
+
+
+# --- pictures written as SVG text (no matplotlib): the narrow variants read on phones -------------
+
+NARROW_WIDTH = 340  # px: the width a narrow variant is drawn for (a 360 px screen's column, about 328 px)
+NARROW_TEXT = 12.5  # px: the smallest text of a narrow variant, 11 px or more once scaled to that column
+SVG_FONT = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif"
+
+
+@functools.cache
+def _font(weight: str) -> Any:
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family="DejaVu Sans", weight=weight, size=100)
+
+
+@functools.lru_cache(maxsize=4096)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width of one line of text in DejaVu Sans at `size` px, from the font's own metrics (no rendering)."""
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(text, _font("bold" if bold else "normal"), ismath=False)
+    return width * size / 100
+
+
+def wrap_to(text: str, width: float, size: float, bold: bool = False, lines: int = 3) -> list[str]:
+    """Whole words on lines no wider than `width` px at `size` px; the last line ends with `…` when cut."""
+    words = " ".join(text.split()).split(" ")
+    out: list[str] = []
+    for word in words:
+        if out and text_width(out[-1] + " " + word, size, bold) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1].rstrip() + " …"
+    return out or [""]
+
+
+def xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def svg_text(x: float, y: float, text: str, size: float, anchor: str = "start", bold: bool = False,
+             fill: str = INK, italic: bool = False) -> str:
+    """One line of text, its baseline at y."""
+    style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
+    anchor_attr = f' text-anchor="{anchor}"' if anchor != "start" else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}"{anchor_attr}{style} fill="{fill}">'
+            f"{xml_text(text)}</text>")
+
+
+def svg_document(width: float, height: float, body: list[str], defs: str = "") -> bytes:
+    """A whole SVG picture of `width` × `height` px on the white card, its size in px (see pages.legible_width)."""
+    head = (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+            f'width="{width:.0f}px" height="{height:.0f}px" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'font-family="{SVG_FONT}">')
+    parts = [head]
+    if defs:
+        parts.append(f"<defs>{defs}</defs>")
+    parts.append(f'<rect width="{width:.0f}" height="{height:.0f}" fill="{PAPER}"/>')
+    parts += body
+    parts.append("</svg>\n")
+    return "\n".join(parts).encode("utf-8")

@@ -62,7 +62,8 @@ last_stats = DrawStats()
 
 
 def _is_map(key: str) -> bool:
-    return key in ("home/map", "home/density") or key.endswith("/locator")
+    """Maps (maps.py), whether the wide picture or its narrow variant (`narrow/home/map`) for phones."""
+    return key.removeprefix(maps.NARROW + "/") in ("home/map", "home/density") or key.endswith("/locator")
 
 
 def picture_keys(atlas: Atlas) -> list[str]:

@@ -234,3 +234,73 @@ def test_a_large_network_is_drawn_by_territory_with_every_partnership_counted(at
     assert [int(row[2]) for row in spec.table_rows] == sorted((int(row[2]) for row in spec.table_rows), reverse=True)
     svg = render(spec.kind, spec.data)
     assert svg == render(spec.kind, spec.data) and svg.rstrip().endswith(b"</svg>")
+
+
+# --- labels inside the picture (issue 14) -----------------------------------------------------------
+
+LANNION = "CA Lannion-Trégor Communauté"
+
+
+def _text_boxes(fig):
+    """Every visible word of a figure with its box in display pixels (Agg renderer)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip()]
+
+
+def _inside(fig, boxes):
+    width, height = fig.bbox.width, fig.bbox.height
+    return [(text, box.x0, box.x1) for text, box in boxes
+            if box.x0 < 0 or box.x1 > width or box.y0 < 0 or box.y1 > height]
+
+
+def test_bar_names_start_inside_the_picture():
+    """'CA Lannion-Trégor Communauté' was drawn as 'A Lannion-…': its text started at a negative x."""
+    labels = [LANNION, "Communauté d'agglomération du Pays de Saint-Malo Agglomération", "Doubs"]
+    with style():
+        fig = charts.bars_figure({"labels": labels, "values": [3.4, 2.0, 4.1], "colours": ["#0072B2"] * 3,
+                                  "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
+        boxes = _text_boxes(fig)
+    assert _inside(fig, boxes) == []
+    names = [text.replace("\n", " ") for text, _ in boxes]
+    assert LANNION in names and "Doubs" in names
+
+
+def test_the_pillars_legend_names_every_series_inside_the_picture():
+    """Three long names side by side ran off both edges: one line each, all inside."""
+    series = [{"name": LANNION, "scores": [3.7, 4.0, None, None, None]},
+              {"name": "Côtes-d'Armor (département)", "scores": [3.0, 2.1, 3.3, 3.5, 3.3]},
+              {"name": "Médiane des intercommunalités (EPCI)", "scores": [3.3, 3.0, None, None, None], "median": True}]
+    data = {"labels": ["Métropolisation", "Santé", "Savoirs", "Identité", "Environnement"], "series": series}
+    with style():
+        fig = charts.pillars_figure(data)
+        boxes = _text_boxes(fig)
+    assert _inside(fig, boxes) == []
+    assert {s["name"] for s in series} <= {text for text, _ in boxes}
+    legend = next(box for text, box in boxes if text == LANNION)
+    axes = fig.axes[0].get_window_extent()
+    assert legend.y1 < axes.y0  # under the chart, never over the bars
+
+
+def test_the_narrow_pillars_chart_fits_a_phone(atlas):
+    """The variant shown below 720 px: 340 px wide, every word 12.5 px or more, its words inside."""
+    import re
+
+    from generator.drawing import NARROW_TEXT, text_width
+    from generator.pages import legible_width
+    spec = picture_spec(atlas, "narrow/territory/gbm/pillars")
+    assert spec.kind == "pillars-narrow" and spec.alt == picture_spec(atlas, "territory/gbm/pillars").alt
+    svg = charts.draw_pillars_narrow(spec.data)
+    natural, _, legible = legible_width(svg)
+    assert natural == 340 and legible <= 328
+    texts = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"( text-anchor="(\w+)")?[^>]*>([^<]*)<',
+                       svg.decode())
+    assert len(texts) > 10
+    for x, size, _, anchor, words in texts:
+        assert float(size) >= NARROW_TEXT
+        width = text_width(words.replace("&amp;", "&").replace("&#x27;", "'"), float(size))
+        left = float(x) - (width / 2 if anchor == "middle" else width if anchor == "end" else 0)
+        assert 0 <= left and left + width <= natural + 0.5, words

@@ -216,10 +216,13 @@ def test_repeated_styles_become_classes():
 
 
 def test_locators_are_light_and_say_their_credit_in_text(atlas):
-    for key in [k for k in picture_keys(atlas) if k.endswith("/locator")]:
+    for key in [k for k in picture_keys(atlas) if k.endswith("/locator") and not k.startswith("narrow/")]:
         spec = picture_spec(atlas, key)
         svg = render(spec.kind, spec.data)
-        assert len(svg) < 20 * 1024, (key, len(svg))
+        # a département's map carries its intercommunalités (thin lines on whole points), a région's its
+        # départements: a little heavier
+        children = spec.data.get("intercommunal") or (spec.data["outline"] or [""])[0] == "regions"
+        assert len(svg) < (30 if children else 20) * 1024, (key, len(svg))
         assert ATTRIBUTION.encode("utf-8") in svg  # real text, found by a search in the PDF too
         assert b"DejaVuSans-" not in svg and b"clip-path" in svg
 
@@ -482,3 +485,154 @@ def test_locator_names_stay_inside_the_close_view_and_apart(atlas, key):
             assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, \
                 names[i].get_text()
             assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
+
+
+# --- what a reader sees: nothing cut, nothing astray (issue 14) -------------------------------------
+
+
+def _boundary_segments(ax):
+    """Every outline drawn in the axes, as display-pixel segments."""
+    from matplotlib.collections import PathCollection
+
+    from generator.drawing import path_segments
+    paths = [p for c in ax.collections if isinstance(c, PathCollection) and "points" not in (c.get_gid() or "")
+             and c.get_offsets().size == 0 or (isinstance(c, PathCollection) and c.get_gid()
+                                                in ("departements", "regions", "highlight"))
+             for p in c.get_paths()]
+    return path_segments(paths, ax.transData)
+
+
+@pytest.mark.parametrize("kind", ["points", "counts", "density"])
+def test_the_france_legend_crosses_no_boundary(atlas, kind):
+    """The home map's legend used to sit on the coast (and on the Nord in the PDF): its box meets no outline."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.drawing import segments_crossing
+    with style():
+        if kind == "counts":
+            fig = maps.france_figure(picture_spec(national_atlas()[0], "home/map").data)
+        elif kind == "density":
+            fig = maps.density_figure(picture_spec(atlas, "home/density").data)
+        else:
+            fig = maps.france_figure(picture_spec(atlas, "home/map").data)
+        FigureCanvasAgg(fig).draw()
+        metro = fig.axes[0]
+        legends = [lg for lg in [metro.get_legend(), *fig.legends] if lg is not None]
+        assert legends
+        lines = _boundary_segments(metro)
+        assert len(lines) > 1000
+        for legend in legends:
+            box = legend.get_window_extent()
+            assert segments_crossing(box.extents, lines) == 0, (kind, box)
+            assert 0 <= box.x0 and box.x1 <= fig.bbox.x1 and 0 <= box.y0 and box.y1 <= fig.bbox.y1
+
+
+NANTES = ["epci", "244400404"]
+
+
+def test_a_close_view_draws_only_what_meets_it_and_nothing_outside_its_frame():
+    """The Nantes Métropole map showed a lone piece of line east of the city: the Loire-Atlantique /
+    Maine-et-Loire limit, which runs in a thin strip along the Loire up to the city's edge, drawn with
+    nothing else around it. Every line drawn belongs to an outline that meets the view and is clipped to
+    the frame; the neighbouring intercommunalités are drawn too, so that piece reads as a limit among others."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    data = {"outline": NANTES, "points": [], "centre": None, "labels": False, "intercommunal": True}
+    with style():
+        fig, zoom, lat0, _ = maps.locator_figure(data)
+        FigureCanvasAgg(fig).draw()
+        west, south, east, north = maps._locator_bounds(data, geo.layer("epci")["244400404"])
+        margin = maps._clip_box((west, south, east, north), lat0)
+        by_gid = {c.get_gid(): c for c in zoom.collections}
+        for gid, layer_names in (("departements", ["departements"]), ("regions", ["regions"]),
+                                 (maps.INTERCOMMUNAL_GID, ["epci", "epci-cc"])):
+            collection = by_gid[gid]
+            meeting = [o for name in layer_names for o in geo.layer(name).values()
+                       if maps._intersects(o.bounds, (west, south, east, north)) and o.code != NANTES[1]]
+            assert 1 <= len(collection.get_paths()) <= len(meeting), gid  # an outline whose box meets the
+            # view but whose line does not is left out
+            assert collection.get_clip_path() is not None or collection.get_clip_box() is not None
+            for path in collection.get_paths():
+                assert (path.vertices >= margin.min - 1e-9).all() and (path.vertices <= margin.max + 1e-9).all()
+        # the neighbours of Nantes Métropole are there (Erdre et Gesvres, Clisson Sèvre et Maine…)
+        assert len(by_gid[maps.INTERCOMMUNAL_GID].get_paths()) >= 8
+        narrow = maps.draw_locator_narrow(data).decode()
+        assert 'clip-path="url(#vue)"' in narrow
+
+
+def test_a_departement_map_draws_its_intercommunalites_and_a_region_map_its_departements(atlas):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    doubs = picture_spec(atlas, "territory/doubs/locator").data
+    region = picture_spec(atlas, "territory/bfc/locator").data
+    with style():
+        fig, zoom, _, highlight = maps.locator_figure(doubs)
+        FigureCanvasAgg(fig).draw()
+        by_gid = {c.get_gid(): c for c in zoom.collections}
+        inner = by_gid[maps.INTERCOMMUNAL_GID]
+        fill = by_gid[f"{maps.COARSE}-highlight-fill"]
+        # drawn over the highlight's fill, under its edge: visible inside the Doubs
+        assert fill.get_zorder() < inner.get_zorder() < highlight.get_zorder()
+        inside = [o for name in ("epci", "epci-cc") for o in geo.layer(name).values()
+                  if geo.layer("departements")["25"].contains(*reversed(_inner_point(o)))]
+        assert len(inside) >= 5  # the Doubs's intercommunalités (Grand Besançon, Pontarlier…)
+        assert len(inner.get_paths()) >= len(inside)
+        fig, zoom, _, highlight = maps.locator_figure(region)
+        by_gid = {c.get_gid(): c for c in zoom.collections}
+        deps = by_gid["departements"]
+        assert by_gid[f"{maps.COARSE}-highlight-fill"].get_zorder() < deps.get_zorder() < highlight.get_zorder()
+        of_region = [o for o in geo.layer("departements-simple").values() if o.region == "27"]
+        assert len(of_region) == 8 and len(deps.get_paths()) >= 8
+    for data, needle in ((doubs, 'stroke="#b0b0b0"'), (region, 'stroke="#8c8c8c"')):
+        assert needle in maps.draw_locator_narrow(data).decode()
+
+
+def _inner_point(outline):
+    """(lon, lat) of a vertex of the outline's largest ring, nudged to its centre: a point inside it."""
+    ring = max((p[0] for p in outline.polygons), key=len)
+    return tuple(ring.mean(axis=0))
+
+
+LONG_NAMES = ("Plateforme C (association PiNG), atelier partagé du Haut-Doubs",
+              "Coworking et fablab communautaire du Grand Besançon")
+
+
+def test_hub_names_are_whole_inside_the_view_and_cross_no_boundary_where_there_is_room():
+    """'Plateforme C (association P…' was cut at 28 characters and drawn across the Doubs's limit."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.drawing import label_boxes, path_segments, segments_crossing
+    points = [{"lat": 47.24, "lon": 6.02, "status": "active", "label": LONG_NAMES[0]},
+              {"lat": 47.22, "lon": 5.98, "status": "project", "label": LONG_NAMES[1]},
+              {"lat": 46.93, "lon": 6.35, "status": "active", "label": "Pontarlier Lab", "approx": True}]
+    data = {"outline": ["departements", "25"], "points": points, "centre": None, "labels": True,
+            "intercommunal": True}
+    with style():
+        fig, zoom, _, highlight = maps.locator_figure(data)
+        FigureCanvasAgg(fig).draw()
+        names = [t for t in zoom.texts if t.get_gid() == "name"]
+        assert sorted(t.get_text().replace("-\n", "-").replace("\n", " ") for t in names) == sorted(
+            p["label"] for p in points)  # whole, on several lines (cut at spaces and hyphens), never cut short
+        frame = zoom.get_window_extent()
+        boxes = label_boxes(fig, names)
+        edge = path_segments(highlight.get_paths(), zoom.transData)
+        for i, box in enumerate(boxes):
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
+            assert segments_crossing(box.extents, edge) == 0, names[i].get_text()
+
+
+def test_narrow_locators_fit_a_phone_with_legible_text(atlas):
+    """The variant shown below 720 px: drawn 340 px wide, every word 12 px or more (11 px or more once
+    shown in a 360 px screen's column, ~328 px), never wider than that column needs."""
+    from generator.pages import legible_width
+    keys = [k for k in picture_keys(atlas) if k.startswith("narrow/")]
+    assert "narrow/home/map" in keys and "narrow/territory/doubs/locator" in keys
+    assert not [k for k in keys if k.startswith("narrow/hub/")]  # hubs keep one picture: not doubled
+    for key in keys:
+        spec = picture_spec(atlas, key)
+        assert spec.alt == picture_spec(atlas, key.removeprefix("narrow/")).alt
+        svg = render(spec.kind, spec.data)
+        natural, _, legible = legible_width(svg)
+        assert 330 <= natural <= 345 and legible <= 328, (key, natural, legible)
+        if spec.kind == "locator-narrow":
+            assert ATTRIBUTION.split(", ")[0].encode() in svg and b"<text" in svg
+            assert len(svg) < 30 * 1024, (key, len(svg))
