@@ -207,11 +207,26 @@ class Pages:
         # never shown smaller than the width at which its smallest text is MIN_TEXT_PX: on a narrow
         # screen the picture scrolls inside its own frame (maps and diagrams are the exception of
         # WCAG 1.4.10) and its data table below reflows
-        style = f' style="min-width: {legible}px"' if legible else ""
+        legibles = [f"--legible: {legible}px"] if legible else []
+        img = f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy"{size}'
+        narrow = self.pictures.get(f"{NARROW}/{key}")
+        if narrow is not None:
+            # the kinds a reader meets most (a territory's locator and profile, the home map) have a variant
+            # drawn for phones, with larger text relative to the picture: chosen by the browser below
+            # NARROW_SCREEN, where the wide one would scroll or show its words under 11 px
+            n_width, n_height, n_legible = legible_width(narrow.svg)
+            n_size = f' width="{n_width}" height="{n_height}"' if n_width else ""
+            legibles += [f"--legible-narrow: {n_legible}px"] if n_legible else []
+            style = f' style="{"; ".join(legibles)}"' if legibles else ""
+            img = (f'<picture><source media="{NARROW_SCREEN}" '
+                   f'srcset="{text.attr(relative_href(page_path, narrow.filename))}"{n_size}>'
+                   f"{img}{style}></picture>")
+        else:
+            style = f' style="{"; ".join(legibles)}"' if legibles else ""
+            img += f"{style}>"
         html = (
             f'<figure class="atlas-figure">\n'
-            f'<div class="atlas-figure__frame md-typeset__scrollwrap">'
-            f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy"{size}{style}></div>\n'
+            f'<div class="atlas-figure__frame md-typeset__scrollwrap">{img}</div>\n'
             f"<figcaption>{text.html_text(pic.title)}</figcaption>\n"
             f"</figure>\n"
         )
@@ -586,60 +601,86 @@ class Pages:
         return outs
 
     def comparison_table(self, rows: Sequence[Territory], page_path: str, caption: str) -> str:
-        """All territories of a level side by side, as a raw HTML table the site's script can sort.
+        """All territories of a level side by side, as raw HTML tables the site's script can sort.
 
-        Measured pillar scores, then one key measure per pillar (the first of the catalogue at that
-        level), population, area and hubs. Each cell carries `data-sort` (a number or the name folded)
-        so sorting does not have to read French number formats; the table is complete and readable
-        without JavaScript, sorted by name.
+        Two tables where the level is scored: measured pillar scores with population, area and hubs,
+        then one key measure per pillar (the first of the catalogue at that level). In one table the
+        seventeen columns did not fit at 1280 px ("Superficie" and "Lieux" were cut). Each cell carries
+        `data-sort` (a number or the name folded) so sorting does not have to read French number
+        formats; the tables are complete and readable without JavaScript, sorted by name.
         """
         level = rows[0].level if rows else "region"
         keys = measured.key_indicators(self.atlas, level)
         scored = measured.has_profile(self.atlas, rows[0]) if rows else False
         head: list[tuple[str, str]] = [("Territoire", "text")]
         if scored:
-            head += [(f"{PILLAR_LABELS[k]} (score)", "number") for k in PILLARS]
-            head += [(_with_unit(ind.label, ind.unit), "number") for ind in keys]
+            head += [(PILLAR_LABELS[k], "number") for k in PILLARS]
         head += [("Population", "number"), ("Superficie (km²)", "number"), ("Lieux", "number")]
+        first = self._compare_table(rows, page_path, f"{caption} : scores mesurés (de 1 à 5) et chiffres clés"
+                                    if scored else f"{caption} : chiffres clés", head,
+                                    lambda t: self._score_cells(t, scored) + self._identity_cells(t))
+        if not (scored and keys):
+            return first
+        measures = [("Territoire", "text")] + [(f"{PILLAR_LABELS[ind.pillar]} : {_with_unit(ind.label, ind.unit)}",
+                                                "number") for ind in keys]
+        second = self._compare_table(rows, page_path, f"{caption} : un indicateur clé par pilier", measures,
+                                     lambda t: self._measure_cells(t, keys), extra_class=" atlas-compare--measures")
+        return first + "\n\n" + second
+
+    def _compare_table(self, rows: Sequence[Territory], page_path: str, caption: str,
+                       head: Sequence[tuple[str, str]], cells: Callable[[Territory], list[str]],
+                       extra_class: str = "") -> str:
         out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
-               '<table data-sortable="true" class="atlas-compare">',
-               f"<caption>{text.html_text(caption)} : scores mesurés et chiffres clés</caption>",
+               f'<table data-sortable="true" class="atlas-compare{extra_class}">',
+               f"<caption>{text.html_text(caption)}</caption>",
                "<thead><tr>" + "".join(
                    f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in head
                ) + "</tr></thead>", "<tbody>"]
         for t in rows:
-            cells = [
-                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
-                f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(self.names[t.id])}</a></th>'
-            ]
-            prof = self.scores.profile(t.id)
-            if scored:
-                for key in PILLARS:
-                    value = prof.pillars.get(key) if prof else None
-                    if value is None:
-                        cells.append('<td data-sort="">non mesuré</td>')
-                    else:
-                        cells.append(f'<td data-sort="{value!r}">{measured.score_text(value)}</td>')
-                for ind in keys:
-                    found = prof.indicators.get(ind.id) if prof else None
-                    if found is None:
-                        cells.append('<td data-sort="">—</td>')
-                    else:
-                        shown = formats.number(found.fact.value) if found.fact else formats.number(
-                            measured.plain_value(found.value))
-                        cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}</td>')
-            for f in (t.population, t.area_km2):
-                if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
-                    mark = "" if f.sourced else ' <span class="atlas-badge atlas-badge--unsourced">non sourcé</span>'
-                    year = f" ({f.year})" if f.year is not None else ""
-                    cells.append(f'<td data-sort="{f.value!r}">{text.html_text(formats.number(f.value))}{year}{mark}</td>')
-                else:
-                    cells.append('<td data-sort="">—</td>')
-            n = len(self.atlas.hubs_within(t.id))
-            cells.append(f'<td data-sort="{n}">{n}</td>')
-            out.append("<tr>" + "".join(cells) + "</tr>")
+            name = (f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
+                    f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(self.names[t.id])}</a></th>')
+            out.append("<tr>" + name + "".join(cells(t)) + "</tr>")
         out += ["</tbody>", "</table>", "</div></div>"]
         return "\n".join(out)
+
+    def _score_cells(self, t: Territory, scored: bool) -> list[str]:
+        if not scored:
+            return []
+        prof = self.scores.profile(t.id)
+        cells = []
+        for key in PILLARS:
+            value = prof.pillars.get(key) if prof else None
+            if value is None:
+                cells.append('<td data-sort="">non mesuré</td>')
+            else:
+                cells.append(f'<td data-sort="{value!r}">{measured.score_text(value)}</td>')
+        return cells
+
+    def _measure_cells(self, t: Territory, keys: Sequence[Any]) -> list[str]:
+        prof = self.scores.profile(t.id)
+        cells = []
+        for ind in keys:
+            found = prof.indicators.get(ind.id) if prof else None
+            if found is None:
+                cells.append('<td data-sort="">—</td>')
+            else:
+                shown = formats.number(found.fact.value) if found.fact else formats.number(
+                    measured.plain_value(found.value))
+                cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}</td>')
+        return cells
+
+    def _identity_cells(self, t: Territory) -> list[str]:
+        cells = []
+        for f in (t.population, t.area_km2):
+            if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
+                mark = "" if f.sourced else ' <span class="atlas-badge atlas-badge--unsourced">non sourcé</span>'
+                year = f" ({f.year})" if f.year is not None else ""
+                cells.append(f'<td data-sort="{f.value!r}">{text.html_text(formats.number(f.value))}{year}{mark}</td>')
+            else:
+                cells.append('<td data-sort="">—</td>')
+        n = len(self.atlas.hubs_within(t.id))
+        cells.append(f'<td data-sort="{n}">{n}</td>')
+        return cells
 
     def network_page(self) -> Output:
         degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
@@ -796,6 +837,8 @@ class Pages:
 
 
 MIN_TEXT_PX = 11.0  # smallest text of a chart or map as displayed, at every screen width
+NARROW = "narrow"  # key prefix of a picture's variant for phones (maps.NARROW, charts.NARROW)
+NARROW_SCREEN = "(max-width: 719px)"  # where the narrow variant is shown (theme/assets/atlas.css says the same)
 _SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)(pt|px)?"[^>]*?\sheight="([0-9.]+)(pt|px)?"', re.S)
 _VIEWBOX = re.compile(rb'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) [0-9.]+"')
 _FONT_SIZES = re.compile(rb'font-size(?::\s*|=")([0-9.]+)')
@@ -804,7 +847,8 @@ _GLYPH_SCALES = re.compile(rb'scale\(([0-9.]+) -[0-9.]+\)')  # matplotlib text d
 
 def legible_width(svg: bytes) -> tuple[int, int, int]:
     """(natural width, natural height, smallest width at which every text is MIN_TEXT_PX) in CSS px,
-    read from the SVG itself; zeros when the file does not say its size."""
+    read from the SVG itself; zeros when the file does not say its size. The last may be under the
+    natural width: a picture drawn with large text (a narrow variant) may shrink to fit a phone."""
     found = _SVG_SIZE.search(svg[:4000])
     if not found:
         return 0, 0, 0
@@ -815,7 +859,7 @@ def legible_width(svg: bytes) -> tuple[int, int, int]:
     sizes = [float(x) for x in _FONT_SIZES.findall(svg)] + [float(x) * 100 for x in _GLYPH_SCALES.findall(svg)]
     sizes = [x for x in sizes if x > 0]
     smallest = min(sizes) * px_per_unit if sizes else MIN_TEXT_PX
-    return round(width), round(height), int(width * max(1.0, MIN_TEXT_PX / smallest) + 0.999)
+    return round(width), round(height), int(width * MIN_TEXT_PX / smallest + 0.999)
 
 
 def _with_unit(label: str, unit: str | None) -> str:

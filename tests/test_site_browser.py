@@ -34,6 +34,21 @@ COMMUNES = {  # extra communes so the comparison table has rows to sort (populat
 LONG_WORD = "https://example.org/" + "chemin" * 12
 
 
+def _ship_catalogue(sheets: Path) -> None:
+    """The shipped catalogue of indicators (and its sources) ahead of the fixture's own: the comparison
+    pages get as many columns, with names as long, as the national atlas's (they cut "Superficie" and
+    "Lieux" at 1280 px)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    for name in ("indicators.yml", "sources.yml"):
+        shipped = yaml.load((ROOT / "territories" / name).read_text(encoding="utf-8"))
+        own = yaml.load((sheets / name).read_text(encoding="utf-8"))
+        merged = {**shipped, **{k: v for k, v in own.items() if k not in shipped}}
+        with (sheets / name).open("w", encoding="utf-8") as handle:
+            yaml.dump(merged, handle)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.build import run_build
@@ -41,6 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("browser")
     sheets = base / "territories"
     shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    _ship_catalogue(sheets)
     for tid, (name, population) in COMMUNES.items():
         (sheets / tid).mkdir()
         (sheets / tid / "territory.yml").write_text(
@@ -319,12 +335,14 @@ def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driv
         assert sizes[0] <= sizes[1] and sizes[2] <= sizes[1], f"{page} scrolls sideways: {sizes}"
         shown = driver.execute_script("""
             return [...document.querySelectorAll('figure.atlas-figure img')].map(i =>
-              [new URL(i.src).pathname, i.getBoundingClientRect().width]);""")
+              [new URL(i.currentSrc || i.src).pathname, i.getBoundingClientRect().width,
+               i.closest('.atlas-figure__frame').scrollWidth > i.closest('.atlas-figure__frame').clientWidth + 1]);""")
         site_dir = _SITE[0]
-        for path, width in shown:
+        for path, width, scrolls in shown:
             natural, _, legible = legible_width((site_dir / path.lstrip("/")).read_bytes())
-            assert legible >= natural
             assert width >= legible - 0.5, f"{path} shown {width} px wide: its text would be under {MIN_TEXT_PX} px"
+            if "/narrow/" in path:  # a variant drawn for phones fits the screen: it never scrolls
+                assert not scrolls and legible <= 330, f"{path} scrolls at 360 px ({legible} px needed)"
         from selenium.webdriver.support.ui import WebDriverWait
 
         WebDriverWait(driver, 5).until(lambda d: d.execute_script("""
@@ -481,3 +499,49 @@ def test_footer_states_the_accessibility_status_and_links_the_declaration(site: 
     for part in ("État de conformité", "Contenus non accessibles", "Retour d'information et contact",
                  "Voies de recours", "axe-core"):
         assert part in declaration
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_interactive_map_opens_on_metropolitan_france(driver, server: str, width: int) -> None:
+    """The national view used to open with France at half the frame (zoom rounded down by half steps)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.set_window_size(width, 900)
+    try:
+        driver.get(f"{server}/carte/")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+        west, south, east, north = driver.execute_script(
+            "const b = document.querySelector('[data-atlas-map]').atlasMap.getBounds();"
+            "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];")
+        metro = (-5.15, 41.33, 9.56, 51.09)
+        assert west <= metro[0] and south <= metro[1] and east >= metro[2] and north >= metro[3]
+        # France fills the frame along one side at least (a quarter zoom step leaves at most ~19 % more)
+        assert (east - west) <= 1.25 * (metro[2] - metro[0]) + 1.0 or (north - south) <= 1.25 * (metro[3] - metro[1]) + 1.0
+    finally:
+        driver.set_window_size(1280, 900)
+
+
+def test_phones_get_the_pictures_drawn_for_them(driver, server: str) -> None:
+    """Below 720 px a territory's locator and pillar profile are the narrow variants (text 11 px or more
+    without scrolling); at 1280 px the wide ones."""
+    from generator.pages import legible_width
+
+    page = "territoires/doubs/"
+    try:
+        for width, narrow in ((360, True), (1280, False)):
+            driver.set_window_size(width, 900)
+            driver.get(f"{server}/{page}")
+            _settle(driver)
+            shown = driver.execute_script("""
+                return [...document.querySelectorAll('figure.atlas-figure picture img')].map(i =>
+                  [new URL(i.currentSrc).pathname, i.getBoundingClientRect().width,
+                   i.closest('.atlas-figure__frame').scrollWidth <= i.closest('.atlas-figure__frame').clientWidth + 1]);""")
+            assert {p.rsplit("/", 1)[-1] for p, _, _ in shown} >= {"locator.svg", "pillars.svg"}
+            for path, shown_width, fits in shown:
+                assert ("/narrow/" in path) == narrow, (width, path)
+                if narrow:
+                    natural, _, legible = legible_width((_SITE[0] / path.lstrip("/")).read_bytes())
+                    assert fits and shown_width >= legible - 0.5, (path, shown_width, legible)
+    finally:
+        driver.set_window_size(1280, 900)

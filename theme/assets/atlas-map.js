@@ -20,11 +20,16 @@
   form.hidden = false;
   el.setAttribute("role", "region");
   el.setAttribute("aria-label", "Carte interactive des lieux d'innovation");
-  var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.5, keyboard: true });
+  // zoomSnap 0.25: the national view fills the frame with metropolitan France (at 0.5 the zoom that
+  // fits was rounded down to nearly half the size, France lost in an empty sea)
+  var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.25, keyboard: true });
   L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Contours © IGN – ADMIN EXPRESS COG CARTO");
-  map.fitBounds([[42.3, -5.0], [51.1, 8.3]]);
+  var METRO = [[41.33, -5.15], [51.09, 9.56]];  // metropolitan France, Corsica included
+  map.invalidateSize();
+  map.fitBounds(METRO, { padding: [4, 4] });
+  el.atlasMap = map;  // what the browser tests read (the view's bounds)
 
   var groups = L.markerClusterGroup({
     showCoverageOnHover: false,
