@@ -73,13 +73,17 @@ def main() -> int:
     territories = options.territories.resolve()
     if out.exists():
         shutil.rmtree(out)
-    out.mkdir(parents=True)
+    # the builds run in out/work (picture cache in out/work/.cache); the docs folder is one level down,
+    # so Zensical's own cache (.cache beside its configuration, in the docs folder's parent, removed
+    # by its --clean) is not the picture cache
+    out = out / "work"
+    (out / "gen").mkdir(parents=True)
     atlas = [sys.executable, "-m", "generator.cli", "build", "--territories", str(territories)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     figures: dict[str, object] = {"tree": str(options.territories), "cpus": os.cpu_count()}
 
     # 1. cold build (a private, empty picture cache: the build runs in `out`)
-    figures["cold_build"] = timed([*atlas, "--docs-dir", "docs", "--site-dir", "site"], out, env)
+    figures["cold_build"] = timed([*atlas, "--docs-dir", "gen/docs", "--site-dir", "site"], out, env)
     size, files, pages, largest = folder_size(out / "site")
     figures["site"] = {"mb": round(size / 1e6, 1), "files": files, "html_pages": pages, "largest_page": largest,
                        "pages_over_1mb": sum(1 for p in (out / "site").rglob("*.html") if p.stat().st_size > 1e6)}
@@ -92,7 +96,7 @@ def main() -> int:
                   "from generator.build import run_engine\nfrom generator.site import read_site_config\n"
                   "from generator.search import engine_search_config\n"
                   f"run_engine({engine!r}, engine_search_config(read_site_config(), 'pagefind'), "
-                  f"pathlib.Path('docs'), pathlib.Path('site-{engine}'), date(2026, 1, 1), quiet=True)\n")
+                  f"pathlib.Path('gen/docs'), pathlib.Path('site-{engine}'), date(2026, 1, 1), quiet=True)\n")
         try:
             engines[engine] = timed([sys.executable, "-c", script], out, env)
         except SystemExit as error:
@@ -101,17 +105,17 @@ def main() -> int:
     figures["engine_alone"] = engines
 
     # 3. warm generation, nothing changed; 4. one hub sheet edited
-    figures["warm_generation"] = timed([*atlas, "--docs-dir", "docs", "--site-dir", "site", "--no-site"], out, env)
+    figures["warm_generation"] = timed([*atlas, "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], out, env)
     tree_copy = out / "tree"
     shutil.copytree(territories, tree_copy)
     hub = sorted(tree_copy.glob("*/hubs/*.yml"))[len(sorted(tree_copy.glob("*/hubs/*.yml"))) // 2]
     edited = list(atlas)
     edited[edited.index("--territories") + 1] = str(tree_copy)
-    timed([*edited, "--docs-dir", "docs", "--site-dir", "site", "--no-site"], out, env)  # same sheets, new path
+    timed([*edited, "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], out, env)  # same sheets, new path
     text = hub.read_text(encoding="utf-8")
     hub.write_text(re.sub(r"(?m)^name: (.*)$", r"name: \1 (modifié)", text, count=1), encoding="utf-8")
     run = subprocess.run(["/usr/bin/time", "-f", "%e %M", *edited,
-                          "--docs-dir", "docs", "--site-dir", "site", "--no-site"], cwd=out, env=env,
+                          "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], cwd=out, env=env,
                          capture_output=True, text=True)
     written = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("written ")]
     seconds, kib = run.stderr.strip().splitlines()[-1].split()[-2:]
@@ -122,7 +126,7 @@ def main() -> int:
     if not options.skip_lunr:
         script = ("import pathlib; from datetime import date\nfrom generator.build import run_engine\n"
                   "from generator.site import read_site_config\n"
-                  "run_engine('mkdocs', read_site_config(), pathlib.Path('docs'), pathlib.Path('site-lunr'), "
+                  "run_engine('mkdocs', read_site_config(), pathlib.Path('gen/docs'), pathlib.Path('site-lunr'), "
                   "date(2026, 1, 1), quiet=True)\n")
         figures["engine_with_lunr"] = timed([sys.executable, "-c", script], out, env)
         index = out / "site-lunr" / "search" / "search_index.json"
@@ -133,7 +137,7 @@ def main() -> int:
     if mkdocs:
         figures["ratio_cold_build_to_mkdocs"] = round(figures["cold_build"]["s"] / mkdocs, 2)
         figures["ratio_warm_generation_to_mkdocs"] = round(figures["warm_generation"]["s"] / mkdocs, 2)
-    (out / "figures.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
+    (out.parent / "figures.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(figures, indent=1, ensure_ascii=False))
     return 0
 
