@@ -263,7 +263,7 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
     mode = search_mode(config)
     try:
         with writing(site_dir.parent, "the new site beside"):
-            run_engine(engine, engine_search_config(config, mode), docs_dir, target, atlas.as_of, quiet,
+            run_engine(engine, engine_search_config(config, mode, engine), docs_dir, target, atlas.as_of, quiet,
                        work_dir=aside)
             if mode == "pagefind":  # the engine's own index is left out: see generator.search
                 run_pagefind(target, docs_dir, quiet)

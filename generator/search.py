@@ -49,8 +49,11 @@ def search_mode(config: dict[str, Any]) -> str:
     return wanted
 
 
-def engine_search_config(config: dict[str, Any], mode: str) -> dict[str, Any]:
-    """The configuration for the engine: in Pagefind mode, without its search plugin, with our script."""
+def engine_search_config(config: dict[str, Any], mode: str, engine: str = "mkdocs") -> dict[str, Any]:
+    """The configuration for the engine: in Pagefind mode, without its search plugin, with our script.
+
+    Zensical searches even without the plugin in the list (and stops on a page longer than its index
+    allows, the national list of hubs): it is told `search: enabled: false` instead."""
     derived = dict(config)
     scripts = [s for s in (derived.get("extra_javascript") or []) if s != SEARCH_SCRIPT]
     if mode == "pagefind":
@@ -59,6 +62,8 @@ def engine_search_config(config: dict[str, Any], mode: str) -> dict[str, Any]:
             name = plugin if isinstance(plugin, str) else next(iter(plugin), "")
             if name not in ("search", "material/search"):
                 plugins.append(plugin)
+        if engine == "zensical":
+            plugins.append({"search": {"enabled": False}})
         derived["plugins"] = plugins
         scripts.append(SEARCH_SCRIPT)
     derived["extra_javascript"] = scripts

@@ -35,3 +35,8 @@ def test_without_pagefind_the_build_falls_back_to_the_engine_search(monkeypatch,
 def test_an_unknown_search_setting_is_one_message():
     with pytest.raises(AtlasError, match="extra.search is 'lunr'; use pagefind or engine"):
         search.search_mode({"extra": {"search": "lunr"}})
+
+
+def test_zensical_is_told_not_to_search(monkeypatch):
+    derived = search.engine_search_config(CONFIG, "pagefind", "zensical")
+    assert derived["plugins"] == ["tags", {"search": {"enabled": False}}]
