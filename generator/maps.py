@@ -657,8 +657,8 @@ NAME_WRAP = 24  # characters per line of a hub's name: whole names on up to four
 def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> list[Any]:
     """Names beside the points, whole on up to four lines, first tried alternately right and left from north
     to south, then moved to the first free spot inside the close view (drawing.place_labels) where none
-    covers another or a point, crossing as few drawn boundaries as can be; a white halo keeps them legible
-    over a line they must cross (a light white box). Returns the labels (in north-to-south order), for tests to measure."""
+    covers another or a point, crossing as few drawn boundaries as can be; a light white box keeps them
+    legible over a line they must cross. Returns the labels (north to south), for tests to measure."""
     order = sorted(range(len(xy)), key=lambda i: (-xy[i][1], xy[i][0]))
     labels = []
     for rank, i in enumerate(order):
@@ -697,6 +697,10 @@ BOUNDARY_GIDS = ("highlight", "departements", "regions")  # the light intercommu
 
 LEGEND_WRAP = 26  # characters per line of a legend entry in a narrow column
 LEGEND_SIZE = 8.0  # points: a locator is shown ~530 px wide on the site, where 8 pt is ~9 px
+FRANCE_TEXT = 8.0
+"""Points: the smallest text of the France maps (counts, legends, insets' names). 8 pt on the 6.4 in wide
+picture needs 633 px for 11 px text, which the home page's column (about 690 px between its two side
+bars at 1280 px) gives: at 7 pt the map scrolled sideways there."""
 
 
 def legend_handles(points: list[dict[str, Any]]) -> list[Any]:
@@ -732,7 +736,7 @@ def _diameter(count: int, largest: int, biggest: float) -> float:
 
 
 def draw_symbols(ax: Any, symbols: list[dict[str, Any]], lat0: float, largest: int, biggest: float,
-                 fontsize: float = 7.0) -> list[Any]:
+                 fontsize: float = FRANCE_TEXT) -> list[Any]:
     """Proportional circles, largest first so that smaller ones stay on top and visible, each with its count
     inside (or just above when the circle is smaller than the figure). Returns the count labels."""
     if not symbols:
@@ -783,7 +787,7 @@ def symbol_legend(where: Any, values: list[int], largest: int, biggest: float, h
                       markerfacecolor=SYMBOL_COLOUR, markeredgecolor=SYMBOL_EDGE, alpha=0.55,
                       label=formats.number(v) if horizontal else plural(v, "lieu", "lieux")) for v in values]
     top = _diameter(values[0], largest, biggest) if values else 0
-    fontsize = LEGEND_SIZE if horizontal else 7.0
+    fontsize = LEGEND_SIZE if horizontal else FRANCE_TEXT
     return where.legend(handles=handles, ncols=len(handles) if horizontal else 1, frameon=False,
                         fontsize=fontsize, title="Lieux par département" if horizontal else "Lieux par\ndépartement",
                         title_fontsize=fontsize,
@@ -818,7 +822,7 @@ def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]],
         if symbols:
             drawn = draw_symbols(ax, [c for c in symbols if c["code"] == code], lat0, largest, LARGEST_SYMBOL)
             (labels if labels is not None else []).extend(drawn)
-        ax.set_title(deps[code].name, fontsize=7, pad=2)
+        ax.set_title(deps[code].name, fontsize=FRANCE_TEXT, pad=2)
         for spine in ax.spines.values():
             spine.set_edgecolor(OUTLINE)
             spine.set_linewidth(0.5)
@@ -826,10 +830,10 @@ def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]],
     return axes
 
 
-def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None) -> Any:
+def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None, band: float = 0.0) -> Any:
     """Metropolitan France above, the five overseas départements as insets below: points, or counts."""
-    fig = new_figure(6.4, 7.2)
-    ax = fig.add_axes((0.01, 0.25, 0.98, 0.74))
+    fig = new_figure(6.4, 7.2 + band)  # `band` inches kept free between the map and the insets (a legend)
+    ax = fig.add_axes((0.01, (0.25 * 7.2 + band) / (7.2 + band), 0.98, 0.74 * 7.2 / (7.2 + band)))
     lat0 = draw_base(ax, METRO, "-simple", fills=fills)
     ax.set_axis_off()
     points = data.get("points", [])
@@ -839,7 +843,7 @@ def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None) -> An
     draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
     labels = draw_symbols(ax, [c for c in symbols if c["code"] not in geo.OVERSEAS], lat0,
                           data.get("largest", 0), LARGEST_SYMBOL)
-    insets = _insets(fig, points, towns, fills, 0.24, symbols, data.get("largest", 0), labels)
+    insets = _insets(fig, points, towns, fills, 0.24 * 7.2 / (7.2 + band), symbols, data.get("largest", 0), labels)
     if labels:
         keep_apart(fig, labels, [ax, *insets])
     return fig, ax, lat0
@@ -865,7 +869,7 @@ def france_figure(data: dict[str, Any]) -> Any:
                  ] if data.get("towns") else []
         handles = legend_handles(data["points"]) + extra
         if handles:
-            clear_legend(fig, ax, lambda loc: ax.legend(handles=handles, loc=loc, frameon=False, fontsize=7,
+            clear_legend(fig, ax, lambda loc: ax.legend(handles=handles, loc=loc, frameon=False, fontsize=FRANCE_TEXT,
                                                         labelspacing=0.5, handlelength=1.2, borderaxespad=0.2))
     _credit(fig)
     return fig
@@ -880,18 +884,23 @@ def draw_density(data: dict[str, Any]) -> bytes:
 
 
 def density_figure(data: dict[str, Any]) -> Any:
-    """Choropleth in one hue (colour-blind safe), grey where the population is not known; the legend in
-    the Atlantic, lower left, clear of every outline."""
+    """Choropleth in one hue (colour-blind safe), grey where the population is not known; the legend in a
+    band of its own between the map and the insets (in a corner of the map, at a legible size, it lay on
+    the coast)."""
     fills = {code: NO_DATA for code in geo.layer("departements-simple")}
     fills.update({code: DENSITY_COLOURS[cls] for code, cls in data["classes"].items()})
-    fig, _, _ = draw_france({"points": []}, fills=fills)
+    band = 0.62
+    fig, _, _ = draw_france({"points": []}, fills=fills, band=band)
     handles = [Patch(facecolor=DENSITY_COLOURS[i], edgecolor=OUTLINE, label=label)
                for i, label in enumerate(data["legend"])]
     if data["missing"]:
-        handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="sans population"))
-    clear_legend(fig, fig.axes[0], lambda loc: fig.axes[0].legend(
-        handles=handles, loc=loc, frameon=False, fontsize=7, title="Lieux pour\n100 000 habitants",
-        title_fontsize=7.5, borderaxespad=0.2, alignment="left"))
+        handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
+    height = 7.2 + band
+    legend = fig.legend(handles=handles, loc="center left", ncols=3, frameon=False, fontsize=FRANCE_TEXT,
+                        title="Lieux d'innovation pour 100 000 habitants", title_fontsize=FRANCE_TEXT,
+                        alignment="left", bbox_to_anchor=(0.01, (0.245 * 7.2 + band / 2) / height),
+                        columnspacing=1.2, handlelength=1.5)
+    legend.set_gid("legend")
     _credit(fig)
     return fig
 

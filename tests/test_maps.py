@@ -525,6 +525,8 @@ def test_the_france_legend_crosses_no_boundary(atlas, kind):
             box = legend.get_window_extent()
             assert segments_crossing(box.extents, lines) == 0, (kind, box)
             assert 0 <= box.x0 and box.x1 <= fig.bbox.x1 and 0 <= box.y0 and box.y1 <= fig.bbox.y1
+            for inset in fig.axes[1:]:  # nor the overseas insets
+                assert not box.overlaps(inset.get_window_extent()), (kind, inset.get_title())
 
 
 NANTES = ["epci", "244400404"]
