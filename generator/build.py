@@ -284,6 +284,12 @@ def _make_pdfs(atlas: Atlas, docs_dir: Path, args: argparse.Namespace, pictures:
                          pictures=pictures, scratch=docs_dir)  # beside the docs folder, which is locked
 
 
+def _pdf_names(atlas: Atlas) -> set[str]:
+    from generator.pdf import output_names  # WeasyPrint only when asked for
+
+    return output_names(atlas)
+
+
 def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[frozenset[str], str | None]:
     """PDFs made earlier (`atlas pdf` into SITE/pdf, or a previous `--pdf`) stay in the new site.
 
@@ -292,13 +298,14 @@ def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[fr
     pages can link them (links checked by --strict).
     """
     target = docs_dir / PDF_DIR
+    wanted = _pdf_names(atlas)  # reports, the national volume and the volumes per région
     for source in (site_dir / PDF_DIR,):
         if not source.is_dir() or source.is_symlink():
             continue
         for pdf in sorted(source.glob("*.pdf")):
             if pdf.is_symlink() or not pdf.is_file():
                 continue
-            if pdf.stem not in atlas.territories and pdf.stem != "atlas":
+            if pdf.name not in wanted:
                 continue
             copy = target / pdf.name
             if copy.is_file() and (copy.stat().st_mtime_ns >= pdf.stat().st_mtime_ns
@@ -309,7 +316,7 @@ def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[fr
     if not target.is_dir():
         return frozenset(), None
     names = {p.name for p in target.glob("*.pdf") if p.is_file() and not p.is_symlink()}
-    names &= {f"{t}.pdf" for t in atlas.territories} | {"atlas.pdf"}
+    names &= wanted
     ids = frozenset(t for t in atlas.territories if f"{t}.pdf" in names)
     return ids, (f"{PDF_DIR}/atlas.pdf" if "atlas.pdf" in names else None)
 
@@ -323,7 +330,7 @@ def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
     target = docs_dir / PDF_DIR
     if not target.is_dir() or target.is_symlink():
         return []
-    keep = {f"{t}.pdf" for t in atlas.territories} | {"atlas.pdf"}
+    keep = _pdf_names(atlas)
     removed = []
     for path in sorted(target.iterdir()):
         if path.name in keep and path.is_file() and not path.is_symlink():

@@ -129,6 +129,15 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     return stats
 
 
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_file_mode()
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `target` through a temporary file of its own beside it (`.<name>.<random>.atlas-tmp`):
     two writers never share a temporary name, and a failure (a full disk) leaves no partial file.
@@ -136,6 +145,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     (generator.faults.remove_leftovers)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=TMP_SUFFIX)
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; a published file is readable like any other
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)

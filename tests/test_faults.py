@@ -371,7 +371,8 @@ def test_after_a_sigkill_the_next_build_removes_the_leftovers(built: Path, tmp_p
     site, docs = tmp_path / "site", tmp_path / "build" / "docs"
     (docs / ".index.md.abc.atlas-tmp").write_bytes(b"half")  # a docs file being written when killed
     build = _build_process(tmp_path / "territories", site, docs, tmp_path)
-    assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml")))
+    assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml")) and any(
+        b"mkdocs" in _cmdline(pid) for pid in _descendants(build.pid)))
     children = _descendants(build.pid)
     assert children, "the engine runs as a child"
     build.kill()
