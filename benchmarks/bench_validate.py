@@ -8,7 +8,6 @@ Writes the tree with make_france_tree.py when DIR does not exist. Prints both ti
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -18,8 +17,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generator.load import load_atlas  # noqa: E402
 from make_france_tree import write_tree  # noqa: E402
+
+from generator.load import load_atlas  # noqa: E402
 
 
 def parse_only(root: Path) -> int:

@@ -11,8 +11,8 @@ import contextlib
 import importlib
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from generator import i18n
 from generator.errors import AtlasError
@@ -152,7 +152,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pdf", help=_("PDF reports (état des lieux) per territory, or the whole atlas"))
     _common(p)
     p.add_argument("ids", nargs="*", metavar="TERRITORY", help=_("territory ids (default: all)"))
-    p.add_argument("--atlas", action="store_true", help=_("the whole atlas: one volume per région and a national volume"))
+    p.add_argument("--atlas", action="store_true",
+                   help=_("the whole atlas: one volume per région and a national volume"))
     p.add_argument("--out", metavar="DIR", type=Path, default=Path("site/pdf"),
                    help=_("output folder (default: site/pdf/)"))
     p.add_argument("--pdf-variant", default=None, help=_("WeasyPrint PDF variant (default: pdf/ua-1; e.g. pdf/a-3u)"))

@@ -10,11 +10,11 @@ from pathlib import Path
 from generator.errors import AtlasError, Problem, Report
 from generator.i18n import _, ngettext, number
 from generator.load import load_atlas, load_valid_atlas, vocabulary_ids
-from generator.scores import explain, score_atlas
-from generator.validate import did_you_mean
-from generator.model import Atlas, PILLARS
+from generator.model import PILLARS, Atlas
 from generator.quality import quality_table
 from generator.schema import schema_files
+from generator.scores import explain, score_atlas
+from generator.validate import did_you_mean
 
 
 def _progress_printer(enabled: bool):

@@ -19,11 +19,11 @@ _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # right and matches nothing. NFKC catches the compatibility forms (Kelvin sign, full-width letters).
 LOOK_ALIKES = {
     **dict(zip("\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u04cf\u051b\u051d",
-               "abekmhopctyxijsdhlqw")),
+               "abekmhopctyxijsdhlqw", strict=True)),
     **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0406\u0408\u0405",
-               "ABEKMHOPCTYXIJS")),
+               "ABEKMHOPCTYXIJS", strict=True)),
     **dict(zip("\u03bf\u03b1\u03bd\u03b9\u03ba\u03c1\u03c5\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
-               "oavikpuABEZHIKMNOPTYX")),
+               "oavikpuABEZHIKMNOPTYX", strict=True)),
     **{dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
 }
 
@@ -171,7 +171,7 @@ class Report:
         """Something a reader is told (an old fact shown as such); never fails a run, even --strict."""
         self.problems.append(Problem(location, field, message, hint, "notice"))
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         self.problems.extend(other.problems)
 
     def sorted(self) -> list[Problem]:

@@ -27,9 +27,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from generator.errors import AtlasError, escape
 
@@ -106,7 +107,7 @@ class FolderLock:
         except (OSError, UnicodeDecodeError):
             return "unknown"
 
-    def acquire(self, wait: bool = False, say: Callable[[str], None] | None = None) -> "FolderLock":
+    def acquire(self, wait: bool = False, say: Callable[[str], None] | None = None) -> FolderLock:
         """Take the lock; without `wait`, a held lock is an AtlasError naming the holder's pid."""
         with writing(self.folder.parent, "the lock file beside"):
             self.folder.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +132,7 @@ class FolderLock:
             os.close(self.fd)  # the lock file stays: removing it would race with a build opening it
             self.fd = None
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         return self if self.fd is not None else self.acquire()
 
     def __exit__(self, *exc: object) -> None:
@@ -157,7 +158,7 @@ def remove_leftovers(folder: Path, say: Callable[[str], None], inside: bool = Fa
             if n.startswith((f".{name}.atlas-", f".{name}.building-")) or n == f"{name}.atlas-old":
                 found.append(path)
     if inside and folder.is_dir():
-        for root, dirs, files in os.walk(folder):
+        for root, _dirs, files in os.walk(folder):
             for n in files:
                 if n.endswith(TMP_SUFFIX) or ".atlas-tmp-" in n:
                     found.append(Path(root) / n)

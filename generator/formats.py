@@ -6,7 +6,6 @@ Babel gives the CLDR rules (narrow no-break space as thousands separator, decima
 from __future__ import annotations
 
 from datetime import date
-from typing import Union
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -19,7 +18,7 @@ NNBSP = "\u202f"
 _NUMBERS: dict[tuple, str] = {}  # (type, value, decimals) -> text: a national build formats 70,000 numbers
 
 
-def number(value: Union[int, float], decimals: int | None = None) -> str:
+def number(value: int | float, decimals: int | None = None) -> str:
     """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces).
 
     Memoised: Babel parses its locale and pattern on every call (9 s of a national regeneration);
@@ -33,7 +32,7 @@ def number(value: Union[int, float], decimals: int | None = None) -> str:
     return text
 
 
-def _number(value: Union[int, float], decimals: int | None = None) -> str:
+def _number(value: int | float, decimals: int | None = None) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if value != 0 and not (1e-6 <= abs(value) < 1e15):
@@ -50,14 +49,14 @@ def _number(value: Union[int, float], decimals: int | None = None) -> str:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _scientific(value: Union[int, float]) -> str:
+def _scientific(value: int | float) -> str:
     """Very large or very small values: `1,5 × 10²⁵` (Babel's decimal context can't hold them)."""
     mantissa, exponent = f"{float(value):.3e}".split("e")
     digits = format_decimal(float(mantissa), locale=LOCALE)
     return f"{digits}{NNBSP}×{NNBSP}10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
-def with_unit(value: Union[int, float, bool, str], unit: str | None = None) -> str:
+def with_unit(value: int | float | bool | str, unit: str | None = None) -> str:
     """A fact value with its unit the French way: `12,5 %`, `462 000 habitants`, `3 km`."""
     if isinstance(value, bool):
         text = "oui" if value else "non"
@@ -81,5 +80,5 @@ def short_date(day: date) -> str:
     return format_date(day, format="short", locale=LOCALE)
 
 
-def population(value: Union[int, float]) -> str:
+def population(value: int | float) -> str:
     return f"{number(value)}{NBSP}habitants"

@@ -7,15 +7,25 @@ as a whole, then build the immutable model. All problems of all sheets are colle
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable
 
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
 from generator.i18n import _
 from generator.model import (
-    Atlas, Fact, Hub, Indicator, Pillar, PILLARS, Source, Territory, Vocabulary, VocabularyEntry, build_atlas,
+    PILLARS,
+    Atlas,
+    Fact,
+    Hub,
+    Indicator,
+    Pillar,
+    Source,
+    Territory,
+    Vocabulary,
+    VocabularyEntry,
     _frozen,
+    build_atlas,
 )
 from generator.schema import SHEET_SPECS
 from generator.sheets import find_sheets, read_sheet
@@ -28,7 +38,7 @@ def build_date() -> date:
     """The date facts are judged against: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 

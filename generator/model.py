@@ -7,10 +7,10 @@ is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Iterator, Mapping, Union
 
 from generator.errors import Location
 
@@ -26,7 +26,8 @@ PILLAR_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
     "metropolisation": "Liens avec les métropoles et leurs nouvelles activités (French Tech), accès et flux",
     "health": "Position par rapport au système de soins : e-santé, start-up MedTech, living labs santé",
     "knowledge": "Place sur la carte universitaire et parmi les lieux de savoirs, espaces d'innovation compris",
-    "identity": "Identité régionale : Food Labs, Food Tech, alimentation locale et circuits d'approvisionnement, culture",
+    "identity": "Identité régionale : Food Labs, Food Tech, alimentation locale et circuits d'approvisionnement, "
+                "culture",
     "environment": "Environnement naturel et ses interactions avec les pôles ; stratégie climat",
 })
 LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune", "pays")
@@ -57,7 +58,7 @@ DIRECTIONS: tuple[str, ...] = ("higher", "lower")
 DERIVED_INDICATORS: tuple[str, ...] = ("hubs-per-100k",)
 OLD_AFTER_YEARS = 5
 
-Value = Union[int, float, bool, str]
+Value = int | float | bool | str
 
 
 def _frozen(mapping: Mapping | None = None) -> Mapping:

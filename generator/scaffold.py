@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from generator.errors import AtlasError
 from generator.i18n import _
@@ -71,7 +71,8 @@ def territory_sheet(ident: str, name: str, level: str, parent: str | None, code:
         schema_line,
         f"name: {_yaml_text(name)}",
         f"level: {level}",
-        f"code: {_yaml_text(code)}" if code else '# code: "00000"            # INSEE code (commune, département, région) or SIREN (EPCI), quoted',
+        f"code: {_yaml_text(code)}" if code
+        else '# code: "00000"            # INSEE code (commune, département, région) or SIREN (EPCI), quoted',
         f"parent: {parent}" if parent else "# parent: id-of-the-enclosing-territory",
         "# population:",
         "#   value: 0",

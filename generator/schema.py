@@ -5,13 +5,20 @@ export read, so the schema files published for editors can never disagree with `
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from generator.i18n import N_, _
 from generator.model import (
-    DERIVED_INDICATORS, DIRECTIONS, LEVELS, PILLAR_LABELS, PILLARS, PRECISIONS, STATUSES, VOCABULARY_LISTS,
+    DERIVED_INDICATORS,
+    DIRECTIONS,
+    LEVELS,
+    PILLAR_LABELS,
+    PILLARS,
+    PRECISIONS,
+    STATUSES,
+    VOCABULARY_LISTS,
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -263,7 +270,8 @@ class Fact(Spec):
                    "unit": Field(Text(), False, "Unité : km, min, %, €…")}
         out.update({
             "year": Field(Year(), False, "Année que décrit le chiffre"),
-            "source": Field(Slug("source"), False, "Identifiant d'une source de cette fiche ou de territories/sources.yml"),
+            "source": Field(Slug("source"), False,
+                            "Identifiant d'une source de cette fiche ou de territories/sources.yml"),
             "note": Field(Text(), False, "Une courte note"),
         })
         if self.precision:
@@ -295,7 +303,8 @@ PILLAR = Record({
     "rating": Field(Integer(0, 5), False, "Évaluation de 0 à 5 ; absente : non évalué (jamais affiché comme 0)"),
     "rationale": Field(Markdown(), False, "Pourquoi cette note (obligatoire avec rating)"),
     "summary": Field(Markdown(), False, "Ce qui ressort pour ce pilier"),
-    "indicators": Field(ListOf(Fact(FactValue(), indicator=True)), False, "Faits mesurés (label, value, unit, year, source)"),
+    "indicators": Field(ListOf(Fact(FactValue(), indicator=True)), False,
+                        "Faits mesurés (label, value, unit, year, source)"),
     "en": _en("rationale", "summary"),
 })
 
@@ -337,7 +346,8 @@ HUB = Record({
     "themes": Field(ListOf(Slug("themes")), False, "Thèmes (vocabulaire themes)"),
     "pillars": Field(ListOf(Enum(PILLARS)), False, "Piliers de son territoire qu'il sert"),
     "networks": Field(ListOf(Slug("networks")), False, "Réseaux (vocabulaire networks)"),
-    "partners": Field(ListOf(Slug("hub")), False, "Identifiants des lieux avec lesquels il travaille (liens non orientés)"),
+    "partners": Field(ListOf(Slug("hub")), False,
+                      "Identifiants des lieux avec lesquels il travaille (liens non orientés)"),
     "figures": Field(ListOf(Fact(FactValue(), indicator=True)), False, "Chiffres : membres, start-up accompagnées…"),
     "description": Field(Markdown(), False, "Ce qu'il est et ce qu'il fait (Markdown)"),
     "sources": Field(SOURCES, False, "Sources propres à cette fiche"),

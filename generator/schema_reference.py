@@ -5,8 +5,8 @@ Read by the site's reference page; the schemas themselves come from `generator.s
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
-
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 _TYPE_NAMES = {
     "string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen",

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Union
 
 import yaml
 
@@ -49,7 +49,7 @@ class Scalar:
 
 @dataclass(slots=True)
 class Seq:
-    items: list["Node"]
+    items: list[Node]
     loc: Location
     tag: str | None = None
 
@@ -58,7 +58,7 @@ class Seq:
 class Map:
     """A mapping in key order; keys are the scalars as written (their text is the key)."""
 
-    items: list[tuple[Scalar, "Node"]]
+    items: list[tuple[Scalar, Node]]
     loc: Location
     tag: str | None = None
     dropped: bool = False  # an entry was refused (reported already): its field may look missing
@@ -67,7 +67,7 @@ class Map:
         return [k.text for k, _ in self.items]
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 @dataclass

@@ -8,7 +8,7 @@ never touched. French rules (Imprimerie nationale): a narrow no-break space (U+2
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
 NBSP = "\u00a0"

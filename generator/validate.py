@@ -11,16 +11,35 @@ import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from generator.errors import Location, Report, look_alike
 from generator.i18n import N_, _, decimal, ngettext
 from generator.schema import (
-    MAX_ID_LENGTH, MAX_SHORT_STRING, RESERVED_IDS, SLUG_PATTERN, CommuneCode, Coords, Date, Enum, Fact,
-    FactValue, Integer, ListOf, MapOf, Markdown, Number, Record, Slug, Spec, Text, Url,
+    MAX_ID_LENGTH,
+    MAX_SHORT_STRING,
+    RESERVED_IDS,
+    SLUG_PATTERN,
+    CommuneCode,
+    Coords,
+    Date,
+    Enum,
+    Fact,
+    FactValue,
+    Integer,
+    ListOf,
+    MapOf,
+    Markdown,
+    Number,
+    Record,
+    Slug,
+    Spec,
+    Text,
+    Url,
 )
 from generator.sheets import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 
@@ -67,7 +86,7 @@ def id_candidates(text: str) -> list[str]:
     ASCII (Cyrillic 'е', non-breaking hyphens), invisible characters dropped, a path reduced to the
     folder or file it names (`bretagne/territory.yml` -> `bretagne`), then slugified."""
     cleaned = "".join(look_alike(ch) or ch for ch in text
-                      if not (unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")))
+                      if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
     out = [cleaned, cleaned.strip().casefold()]
     parts = [part for part in re.split(r"[\\/]+", cleaned.strip()) if part and part not in (".", "..")]
     if len(parts) > 1:

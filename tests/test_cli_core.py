@@ -88,7 +88,8 @@ def test_strict_fails_on_warnings(atlas_copy: Path) -> None:
 def test_notices_never_fail_strict(atlas_copy: Path, capsys) -> None:
     """An old status is a notice: listed on request, never a failure, even with --strict."""
     for path in (atlas_copy / "doubs" / "territory.yml", atlas_copy / "grand-besancon-metropole" / "territory.yml"):
-        text = path.read_text(encoding="utf-8").replace("population: 545000", "population: {value: 545000, source: insee-rp-2021}")
+        text = path.read_text(encoding="utf-8").replace("population: 545000",
+                                                        "population: {value: 545000, source: insee-rp-2021}")
         path.write_text(text.replace("        value: 25000\n", "        value: 25000\n        source: local-study\n"),
                         encoding="utf-8")
     hub = atlas_copy / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml"
@@ -216,12 +217,13 @@ def test_validate_refuses_paths_outside_the_territories_folder(atlas_copy: Path,
 
 def test_new_refuses_existing_id(atlas_copy: Path, capsys) -> None:
     assert main(["new", "hub", "doubs", "fablab-besancon", "--name", "X", "--type", "fab-lab"]) == 1
-    assert capsys.readouterr().err == f"atlas new: l'identifiant 'fablab-besancon' existe déjà (un lieu) ; modifiez " \
+    assert capsys.readouterr().err == "atlas new: l'identifiant 'fablab-besancon' existe déjà (un lieu) ; modifiez " \
         "cette fiche ou choisissez un autre identifiant\n"
 
 
 def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
     import argparse
+
     from generator.scaffold import run_new
     answers = iter(["Le Lab", "", "fab-lab, living-lab", "project"])
     args = argparse.Namespace(territories=atlas_copy, kind="hub", territory="doubs", id=None, name=None,

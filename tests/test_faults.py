@@ -14,9 +14,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 
 import pytest
 
@@ -322,7 +322,8 @@ def test_serve_waits_for_a_build_of_its_docs_folder(tmp_path: Path, atlas_copy: 
     import threading
 
     from generator.serve import Regenerator
-    from generator.site import ROOT as SITE_ROOT, read_site_config
+    from generator.site import ROOT as SITE_ROOT
+    from generator.site import read_site_config
 
     docs = tmp_path / "docs"
     said: list[str] = []

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import yaml
 
 from conftest import FIXTURE_ATLAS, ROOT
-from generator.schema import SHEET_SPECS, Fact, Field, ListOf, MapOf, Record, Spec
+from generator.schema import SHEET_SPECS, Fact, ListOf, MapOf, Record, Spec
 
 
 def _paths(spec: Spec, prefix: str = "") -> set[str]:
@@ -57,7 +56,7 @@ def test_fixture_uses_every_field_of_the_format() -> None:
         defined = _paths(SHEET_SPECS[kind])
         # the five pillars share one format, and so do the four vocabulary lists: a field used under
         # any of them counts for all
-        def as_one(paths: set[str]) -> set[str]:
+        def as_one(paths: set[str], kind: str = kind) -> set[str]:
             if kind == "territory":
                 return {re.sub(r"^pillars\.[a-z]+", "pillars.*", p) for p in paths}
             if kind == "vocabulary":

@@ -108,7 +108,8 @@ def test_plain_keeps_french_no_break_spaces() -> None:
     assert text.plain("462\u202f000\u00a0habitants\n  ok") == "462\u202f000\u00a0habitants ok"
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _ALPHABET = st.sampled_from(list("abcé Z09|#[](){}<>&\"'`*_~^=$@!:+-.\\/%;\t\n") + ["--8<--", "{{", "}}", "{:", "!!!"])
 

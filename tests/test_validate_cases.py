@@ -148,20 +148,21 @@ def test_all_errors_of_all_sheets_in_one_run(atlas_copy: Path) -> None:
     _write(atlas_copy, "doubs/hubs/b.yml", b"nme: B\ntypes: [tiers-lieu]\nstatus: project\nupdated: 2025-01-05\n")
     lines = _errors(atlas_copy)
     assert len(lines) == 4  # unknown type, status, unknown field, missing name
-    assert lines == sorted(lines, key=lambda s: (s.split(":")[0], int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0))
+    assert lines == sorted(lines, key=lambda s: (s.split(":")[0],
+                                                 int(s.split(":")[1]) if s.split(":")[1].isdigit() else 0))
 
 
 def test_several_problems_in_one_sheet_each_reported_once(atlas_copy: Path) -> None:
     f = _write(atlas_copy, "pays-horloger/territory.yml", (
-        "name: &n Pays horloger\n"      # 1 anchor
-        "level: pays\n"
-        "level: epci\n"                 # 3 duplicate key
-        "code: 01\n"                    # 4 YAML 1.1 octal
-        "parent: *n\n"                  # 5 alias (its value is not checked again)
-        "summary: !ENV HOME\n"          # 6 tag
-        "updated: 2025-01-05\n"
-        "populaton: 3\n"                # 8 unknown field
-    ).encode())
+        b"name: &n Pays horloger\n"      # 1 anchor
+        b"level: pays\n"
+        b"level: epci\n"                 # 3 duplicate key
+        b"code: 01\n"                    # 4 YAML 1.1 octal
+        b"parent: *n\n"                  # 5 alias (its value is not checked again)
+        b"summary: !ENV HOME\n"          # 6 tag
+        b"updated: 2025-01-05\n"
+        b"populaton: 3\n"                # 8 unknown field
+    ))
     assert _errors(atlas_copy) == [
         f"{f}:1:7: l'ancre '&n' n'est pas autorisée (piste : les fiches sont des données simples : supprimez l'ancre)",
         f"{f}:3:1: clé 'level' en double (déjà écrite ligne 2) "
