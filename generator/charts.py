@@ -33,6 +33,7 @@ from generator.status_text import TO_CHECK, status_category
 
 NETWORK_SEED = 20240611
 NARROW = "narrow"  # key prefix of a picture's variant drawn for phones (see pages.picture)
+NARROW_KINDS = {"pillars": "pillars-narrow", "bars": "bars-narrow", "ranking": "bars-narrow"}
 MAX_ALT_ITEMS = 40
 ATLAS_WIDE = "Ensemble de l'atlas"
 
@@ -305,7 +306,7 @@ def keys(atlas: Atlas) -> list[str]:
     """Every chart that has something to show for this atlas."""
     out: list[str] = []
     if atlas.hubs:
-        out += ["home/hubs-by-type", "home/hubs-by-status"]
+        out += [f"{prefix}home/{name}" for prefix in ("", NARROW + "/") for name in ("hubs-by-type", "hubs-by-status")]
     if any(h.founded is not None for h in atlas.hubs.values()):
         out.append("home/founded")
     if atlas.partnerships:
@@ -316,13 +317,14 @@ def keys(atlas: Atlas) -> list[str]:
             out += [f"territory/{tid}/pillars", f"{NARROW}/territory/{tid}/pillars"]
         hubs = atlas.hubs_within(tid)
         if hubs:
-            out += [f"territory/{tid}/hubs-by-type", f"territory/{tid}/hubs-by-status"]
+            out += [f"{prefix}territory/{tid}/{name}" for prefix in ("", NARROW + "/")
+                    for name in ("hubs-by-type", "hubs-by-status")]
         if any(h in atlas.partners_of for h in hubs):
             out.append(f"territory/{tid}/network")
     for pillar in PILLARS:
         for level in sorted({p.level for p in scores.profiles.values() if p.pillars.get(pillar) is not None}):
             if len(atlas.by_level(level)) <= RANKING_CHART_MAX:
-                out.append(f"pillar/{pillar}/{level}")
+                out += [f"pillar/{pillar}/{level}", f"{NARROW}/pillar/{pillar}/{level}"]
     return out
 
 
@@ -330,9 +332,11 @@ def spec(atlas: Atlas, key: str) -> Spec:
     """The spec of one chart key (a key from `keys`)."""
     if key.startswith(NARROW + "/"):
         wide = spec(atlas, key.removeprefix(NARROW + "/"))
-        if wide.kind != "pillars":
+        if wide.kind not in NARROW_KINDS:
             raise KeyError(key)
-        return replace(wide, key=key, kind="pillars-narrow")
+        data = wide.data if wide.kind != "ranking" else {**wide.data, "xlabel": "Score mesuré (1 à 5)", "decimals": 1,
+                                                         "top": 5}
+        return replace(wide, key=key, kind=NARROW_KINDS[wide.kind], data=data)
     parts = key.split("/")
     all_hubs = tuple(atlas.hubs)
     if parts[0] == "home":
@@ -490,6 +494,34 @@ def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
         + ('<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="1.5"/>' if j == 1 else
            '<circle cx="3" cy="3" r="1" fill="#ffffff"/>') + "</pattern>" for j in (1, 2))
     return svg_document(w, y + 4, body, defs)
+
+
+def draw_bars_narrow(data: dict[str, Any]) -> bytes:
+    """Bars (hubs by type or status, a pillar's ranking) for a phone, written as SVG text: each name on
+    its own line above its bar, the value after the bar, NARROW_WIDTH px wide with text of NARROW_TEXT px
+    or more. Shown instead of the wide chart below 720 px (pages.picture)."""
+    labels, values = data["labels"], data["values"]
+    colours = data.get("colours") or [OKABE_ITO[0]] * len(labels)
+    w, size = NARROW_WIDTH, NARROW_TEXT
+    left, right = 8.0, w - 56.0
+    top = data.get("top") or max([*values, 1])
+    unit = (right - left) / top
+    bar = 13.0
+    body: list[str] = []
+    y = 4.0
+    for label, value, colour in zip(labels, values, colours, strict=True):
+        for line in wrap_to(label, w - 2 * left, size, lines=2):
+            y += size + 2
+            body.append(svg_text(left, y, line, size))
+        y += 4
+        body.append(f'<rect x="{left}" y="{y:.1f}" width="{max(value * unit, 0.5):.1f}" height="{bar}" '
+                    f'fill="{colour}"/>')
+        body.append(svg_text(left + value * unit + 4, y + bar - 2, formats.number(value, data.get("decimals")), size))
+        y += bar + 6
+    body.append(f'<line x1="{left}" y1="2" x2="{left}" y2="{y:.1f}" stroke="{MUTED}" stroke-width="0.8"/>')
+    y += size + 4
+    body.append(svg_text(left, y, data.get("xlabel", ""), size, fill=MUTED))
+    return svg_document(w, y + 6, body)
 
 
 BAR_LABEL_WRAP = 30  # characters per line of a bar's name (two lines at most, whole words)
@@ -743,6 +775,7 @@ DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "network-groups": draw_network_groups,
     "pillars": draw_pillars,
     "pillars-narrow": draw_pillars_narrow,
+    "bars-narrow": draw_bars_narrow,
     "bars": draw_bars,
     "ranking": draw_ranking,
     "years": draw_years,

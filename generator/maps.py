@@ -508,7 +508,8 @@ def keys(atlas: Atlas) -> list[str]:
         if (geo.territory_outline(atlas, territory) is not None or territory.coordinates is not None
                 or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
             out += [f"territory/{tid}/locator", f"{NARROW}/territory/{tid}/locator"]
-    out += [f"hub/{hid}/locator" for hid, hub in atlas.hubs.items() if hub.coordinates is not None]
+    out += [f"{prefix}hub/{hid}/locator" for hid, hub in atlas.hubs.items() if hub.coordinates is not None
+            for prefix in ("", NARROW + "/")]
     return out
 
 

@@ -304,3 +304,23 @@ def test_the_narrow_pillars_chart_fits_a_phone(atlas):
         width = text_width(words.replace("&amp;", "&").replace("&#x27;", "'"), float(size))
         left = float(x) - (width / 2 if anchor == "middle" else width if anchor == "end" else 0)
         assert 0 <= left and left + width <= natural + 0.5, words
+
+
+@pytest.mark.parametrize("key", ["narrow/territory/gbm/hubs-by-type", "narrow/home/hubs-by-status",
+                                 "narrow/pillar/health/departement"])
+def test_narrow_bars_fit_a_phone(atlas, key):
+    """Hubs by type or status, and rankings, for a phone: each name whole above its bar, the value after it."""
+    from generator.drawing import NARROW_TEXT, text_width
+    from generator.pages import legible_width
+    spec = picture_spec(atlas, key)
+    wide = picture_spec(atlas, key.removeprefix("narrow/"))
+    assert spec.kind == "bars-narrow" and spec.alt == wide.alt and spec.table_rows == wide.table_rows
+    svg = charts.draw_bars_narrow(spec.data).decode()
+    natural, _, legible = legible_width(svg.encode())
+    assert natural == 340 and legible <= 328
+    texts = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"[^>]*>([^<]*)<', svg)
+    for label, value in zip(spec.data["labels"], spec.data["values"], strict=True):
+        shown = formats.number(value, spec.data.get("decimals"))
+        assert label in {t for _, _, t in texts} and shown in {t for _, _, t in texts}
+    for x, size, words in texts:
+        assert float(size) >= NARROW_TEXT and float(x) + text_width(words.replace("&amp;", "&"), float(size)) <= 340
