@@ -37,7 +37,8 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--territories", type=Path, default=ROOT / "territories")
-    parser.add_argument("--census", type=Path, default=ROOT / "data" / "mission-coworking-2019" / "tiers-lieux-2019.csv")
+    parser.add_argument("--census", type=Path,
+                        default=ROOT / "data" / "mission-coworking-2019" / "tiers-lieux-2019.csv")
     parser.add_argument("--communes", type=Path, default=None)
     args = parser.parse_args()
     tree = ROOT / "build" / "bench" / "census" / "territories"

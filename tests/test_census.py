@@ -203,8 +203,8 @@ def test_bad_rows_are_reported_and_skipped_whole(tmp_path, tree, capsys) -> None
     assert len(skipped) == 3
     assert f"{census}:8: skipped ID 7 'Lieu Inconnu': unknown commune code '99999'" in skipped
     assert f"{census}:9: skipped ID 8 '': no name" in skipped
-    assert any(line.startswith(f"{census}:10: skipped ID 9 'Londres Coworking': coordinates") and "outside France" in line
-               for line in skipped)
+    assert any(line.startswith(f"{census}:10: skipped ID 9 'Londres Coworking': coordinates")
+               and "outside France" in line for line in skipped)
     names = {_load(p)["name"] for p in _hubs(tree).values()}
     assert not {"Lieu Inconnu", "Londres Coworking"} & names
     assert "3 rows skipped" in out
@@ -223,7 +223,8 @@ def test_reimport_changes_nothing_and_hand_edits_survive(tmp_path, tree, capsys)
     text = path.read_text(encoding="utf-8")
     text = text.replace("name: Atelier des Tests", "name: L'Atelier des Tests (Annecy)")
     text = text.replace("website: https://atelier.example.org", "website: https://atelier.example.org/accueil")
-    text = text.replace("updated: 2026-12-01", "description: Atelier ouvert, écrit à la main.  # vérifié\nupdated: 2026-12-02")
+    text = text.replace("updated: 2026-12-01",
+                        "description: Atelier ouvert, écrit à la main.  # vérifié\nupdated: 2026-12-02")
     path.write_text(text, encoding="utf-8")
     code, out, _ = _run(census, tree, capsys)
     assert code == 0
@@ -233,8 +234,9 @@ def test_reimport_changes_nothing_and_hand_edits_survive(tmp_path, tree, capsys)
 
 def test_import_that_would_leave_the_tree_invalid_writes_nothing(tmp_path, tree, capsys) -> None:
     vocabulary = tree / "vocabulary.yml"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("\n  coworking:\n", "\n  coworking-space-x:\n"),
-                          encoding="utf-8")
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace("\n  coworking:\n", "\n  coworking-space-x:\n"),
+        encoding="utf-8")
     before = _snapshot(tree)
     census = _write_csv(tmp_path / "census.csv", ROWS)
     code, _, err = _run(census, tree, capsys)

@@ -39,7 +39,8 @@ def _by_hand(siren: str) -> dict[str, float]:
     communes = json.loads((COG / "communes.json").read_text(encoding="utf-8"))
     epci = next(e for e in json.loads((COG / "epci.json").read_text(encoding="utf-8")) if e["code"] == siren)
     members = {m["code"] for m in epci["membres"]}
-    population = {c["code"]: c["population"] for c in communes if c["type"] == "commune-actuelle" and c["code"] in members}
+    population = {c["code"]: c["population"] for c in communes
+                  if c["type"] == "commune-actuelle" and c["code"] in members}
     # codes of older COGs that now belong to a member: its former codes and its communes déléguées
     part_of = {code: code for code in members}
     for c in communes:

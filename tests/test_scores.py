@@ -33,8 +33,9 @@ def _indicator(iid: str, pillar: str, direction: str = "higher", levels: tuple[s
 
 
 def _territory(tid: str, level: str, parent: str | None, measures: dict[str, float], population: int) -> Territory:
-    return Territory(id=tid, name=tid.upper(), level=level, updated=date(2026, 1, 1), path=f"territories/{tid}/territory.yml",
-                     parent_id=parent, population=Fact(population, 2023, SOURCE),
+    return Territory(id=tid, name=tid.upper(), level=level, updated=date(2026, 1, 1),
+                     path=f"territories/{tid}/territory.yml", parent_id=parent,
+                     population=Fact(population, 2023, SOURCE),
                      measures={k: Fact(v, 2023, SOURCE) for k, v in measures.items()})
 
 
