@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"measured", "status_text", "citation"},  # derived once per atlas, in French words (every output reads them)
     {"schema", "sheets", "quality", "geo", "opendata", "pdf_report", "feed"},
     {"validate", "charts", "maps", "api", "choropleth", "explore"},
-    {"load", "pictures"},
+    {"load", "pictures", "search"},
     {"commands", "scaffold", "importer", "pages", "release"},
     {"pdf", "site", "census", "indicators_import"},
     {"build"},
