@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     by_kind: dict[str, list[float]] = defaultdict(list)
     sizes: dict[str, list[int]] = defaultdict(list)
-    for key, spec in specs.items():
+    for spec in specs.values():
         if len(by_kind[spec.kind]) >= args.limit:
             continue
         t0 = time.perf_counter()

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from generator import formats
 from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
@@ -76,8 +76,8 @@ def level_word(level: str) -> str:
     return LEVEL_LABELS[level].lower().replace("(epci)", "(EPCI)")
 
 
-OF_LEVEL: Mapping[str, str] = {"region": "de la région", "departement": "du département", "epci": "de l'intercommunalité",
-                               "commune": "de la commune", "pays": "du pays"}
+OF_LEVEL: Mapping[str, str] = {"region": "de la région", "departement": "du département",
+                               "epci": "de l'intercommunalité", "commune": "de la commune", "pays": "du pays"}
 
 
 def of_level(level: str) -> str:
@@ -127,7 +127,8 @@ class PillarView:
             return "aucun indicateur du catalogue ne mesure ce pilier à ce niveau"
         n, total = self.measured_count, len(self.rows)
         if n == 0:
-            return f"aucun des {total} indicateurs n'a de valeur ici" if total > 1 else "son indicateur n'a pas de valeur ici"
+            return (f"aucun des {total} indicateurs n'a de valeur ici" if total > 1
+                    else "son indicateur n'a pas de valeur ici")
         if total == 1:
             return f"un seul indicateur le mesure à ce niveau ; il en faut au moins {MIN_INDICATORS}"
         return f"un seul indicateur mesuré sur {total} ; il en faut au moins {MIN_INDICATORS}"

@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.measured import scores_of
-from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Indicator, Source, Territory, VOCABULARY_LISTS
-from generator.scores import Profile, Scores
 from generator.errors import AtlasError
+from generator.measured import scores_of
+from generator.model import PILLAR_LABELS, PILLARS, VOCABULARY_LISTS, Atlas, Fact, Hub, Indicator, Source, Territory
 from generator.outputs import Output
+from generator.scores import Profile, Scores
 
 DATA_DIR = "donnees"
 SHEETS_DIR = f"{DATA_DIR}/fiches"
@@ -181,8 +181,8 @@ TERRITORY_COLUMNS: list[tuple[str, str]] = [
     ("longitude", "longitude (WGS 84)"),
     *((f"score_{k}", f"score mesuré du pilier {PILLAR_LABELS[k]} ({k}), de 1 à 5 (une décimale) ; vide si non mesuré "
        "(moins de deux indicateurs)") for k in PILLARS),
-    *((f"rating_{k}", f"appréciation éditoriale du pilier {PILLAR_LABELS[k]} ({k}), de 0 à 5, donnée par les contributeurs ; "
-       "vide si aucune") for k in PILLARS),
+    *((f"rating_{k}", f"appréciation éditoriale du pilier {PILLAR_LABELS[k]} ({k}), de 0 à 5, "
+       "donnée par les contributeurs ; vide si aucune") for k in PILLARS),
     ("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus"),
     ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
 ]
@@ -222,7 +222,8 @@ MEASURE_COLUMNS: list[tuple[str, str]] = [
     ("year", "année que décrit la valeur"),
     ("source", "identifiant de la source ; vide pour un indicateur calculé par l'atlas"),
     ("derived", "nom du calcul pour un indicateur que l'atlas calcule à partir de ses fiches ; sinon vide"),
-    ("rank", "rang du territoire parmi ceux de son niveau qui ont une valeur (1 = le meilleur ; ex aequo au meilleur rang)"),
+    ("rank", "rang du territoire parmi ceux de son niveau qui ont une valeur "
+             "(1 = le meilleur ; ex aequo au meilleur rang)"),
     ("count", "nombre de territoires du niveau qui ont une valeur"),
     ("p", "part des territoires du niveau que le territoire égale ou dépasse, de 0 à 1"),
     ("score", "score de l'indicateur : max(1, ⌈5 × p⌉), de 1 à 5"),

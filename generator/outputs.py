@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 from generator.errors import AtlasError
 

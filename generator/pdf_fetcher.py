@@ -9,8 +9,8 @@ the theme's own files and the private folder the pictures and fonts were written
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 

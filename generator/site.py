@@ -1,15 +1,17 @@
 """Everything that goes into the generated docs folder, as one list of `Output` values.
 
-Pages (generator.pages), data files and byte copies of the sheets (generator.opendata), pictures (generator.pictures, optional),
-the site's CSS and script (theme/assets/) and the hand-written pages of content/, copied as they
-are. `content/index.md` is not copied: it is the introduction of the generated home page.
+Pages (generator.pages), data files and byte copies of the sheets (generator.opendata), pictures
+(generator.pictures, optional), the site's CSS and script (theme/assets/) and the hand-written pages
+of content/, copied as they are. `content/index.md` is not copied: it is the introduction of the
+generated home page.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import yaml
 
@@ -135,7 +137,6 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses.
     """
     from generator import opendata
-
     from generator.measured import scores_of
 
     scores = scores_of(atlas)  # the measured profile, derived once for every output

@@ -12,7 +12,16 @@ from dataclasses import replace
 from datetime import date
 
 from generator.model import (
-    Atlas, Fact, Hub, Indicator, Pillar, Source, Territory, Vocabulary, VocabularyEntry, build_atlas,
+    Atlas,
+    Fact,
+    Hub,
+    Indicator,
+    Pillar,
+    Source,
+    Territory,
+    Vocabulary,
+    VocabularyEntry,
+    build_atlas,
 )
 
 AS_OF = date(2025, 11, 26)

@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from picture_atlas import make_atlas
 
 from generator import pictures
 from generator.errors import AtlasError
 from generator.pictures import DrawStats, Picture, draw_pictures, picture_keys, picture_spec, render
-
-from picture_atlas import make_atlas
 
 SOME = ["territory/gbm/pillars", "home/hubs-by-status", "territory/doubs/network", "hub/fablab/locator",
         "home/map"]

@@ -4,7 +4,6 @@ unchanged files kept, a failed build that keeps the previous site."""
 from __future__ import annotations
 
 import argparse
-import filecmp
 import hashlib
 import html.parser
 import re
@@ -320,6 +319,7 @@ def test_build_with_pdf_publishes_and_links_the_reports(workdir: Path, tmp_path:
 def test_edit_links_point_at_the_sheets_when_the_repository_is_known(workdir: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import yaml
+
     from generator.site import read_site_config
 
     monkeypatch.chdir(workdir)
@@ -435,7 +435,7 @@ def test_generated_pages_are_french_with_one_h1_ordered_headings_and_link_texts_
         outline.feed(raw)
         levels = outline.headings
         assert levels.count(1) == 1 and levels[0] == 1, (page, levels)
-        for before, after in zip(levels, levels[1:]):
+        for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{page}: h{before} followed by h{after}"
         for text, label in outline.links:
             assert (text or label).casefold() not in VAGUE, f"{page}: a link says only {text or label!r}"
