@@ -24,6 +24,7 @@ from generator import formats
 from generator.drawing import (
     GRID, INK, MARKERS, MUTED, NARROW_TEXT, NARROW_WIDTH, OKABE_ITO, STATUS_COLOURS, Spec, away_from,
     enumerate_fr, french_axis, new_figure, plural, shorten, sort_key, svg_bytes, svg_document, svg_text,
+    text_width,
     place_labels, wrap_label, wrap_to,
 )
 from generator.measured import NOT_MEASURED, has_profile, levels_word, pillar_views, score_text, scores_of
@@ -33,7 +34,8 @@ from generator.status_text import TO_CHECK, status_category
 
 NETWORK_SEED = 20240611
 NARROW = "narrow"  # key prefix of a picture's variant drawn for phones (see pages.picture)
-NARROW_KINDS = {"pillars": "pillars-narrow", "bars": "bars-narrow", "ranking": "bars-narrow"}
+NARROW_KINDS = {"pillars": "pillars-narrow", "bars": "bars-narrow", "ranking": "bars-narrow",
+                "years": "years-narrow"}
 MAX_ALT_ITEMS = 40
 ATLAS_WIDE = "Ensemble de l'atlas"
 
@@ -308,7 +310,7 @@ def keys(atlas: Atlas) -> list[str]:
     if atlas.hubs:
         out += [f"{prefix}home/{name}" for prefix in ("", NARROW + "/") for name in ("hubs-by-type", "hubs-by-status")]
     if any(h.founded is not None for h in atlas.hubs.values()):
-        out.append("home/founded")
+        out += ["home/founded", f"{NARROW}/home/founded"]
     if atlas.partnerships:
         out.append("home/network")
     scores = scores_of(atlas)
@@ -522,6 +524,35 @@ def draw_bars_narrow(data: dict[str, Any]) -> bytes:
     y += size + 4
     body.append(svg_text(left, y, data.get("xlabel", ""), size, fill=MUTED))
     return svg_document(w, y + 6, body)
+
+
+def draw_years_narrow(data: dict[str, Any]) -> bytes:
+    """Hubs founded per year for a phone, as SVG text: vertical bars, a year written every few bars so that
+    no two overlap, the scale's top and middle written at the left, words of NARROW_TEXT px or more."""
+    years, values = data["years"], data["values"]
+    w, size = NARROW_WIDTH, NARROW_TEXT
+    top = max([*values, 1])
+    step_value = max(1, math.ceil(top / 2))
+    scale_top = step_value * 2
+    left = 8 + text_width(formats.number(scale_top), size) + 4
+    right, base, height = w - 8.0, 30.0 + 160, 160.0
+    slot = (right - left) / len(years)
+    body = []
+    for tick in (0, step_value, scale_top):
+        y = base - height * tick / scale_top
+        colour = GRID if tick else MUTED
+        body.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{colour}" '
+                    f'stroke-width="0.8"/>')
+        body.append(svg_text(left - 4, y + size * 0.35, formats.number(tick), size, "end"))
+    for i, value in enumerate(values):
+        h = height * value / scale_top
+        body.append(f'<rect x="{left + i * slot + slot * 0.12:.1f}" y="{base - h:.1f}" width="{slot * 0.76:.1f}" '
+                    f'height="{h:.1f}" fill="{OKABE_ITO[2]}"/>')
+    every = max(1, math.ceil(len(years) / ((right - left) // (text_width("2000", size) + 10))))
+    for i in range(0, len(years), every):
+        body.append(svg_text(left + (i + 0.5) * slot, base + size + 4, str(years[i]), size, "middle"))
+    body.append(svg_text(left, 14, "Lieux créés par année", size, fill=MUTED))
+    return svg_document(w, base + size + 12, body)
 
 
 BAR_LABEL_WRAP = 30  # characters per line of a bar's name (two lines at most, whole words)
@@ -776,6 +807,7 @@ DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "pillars": draw_pillars,
     "pillars-narrow": draw_pillars_narrow,
     "bars-narrow": draw_bars_narrow,
+    "years-narrow": draw_years_narrow,
     "bars": draw_bars,
     "ranking": draw_ranking,
     "years": draw_years,

@@ -503,7 +503,7 @@ def keys(atlas: Atlas) -> list[str]:
     """Every map that has something to show for this atlas."""
     out = ["home/map", f"{NARROW}/home/map"]
     if atlas.hubs:
-        out.append("home/density")
+        out += ["home/density", f"{NARROW}/home/density"]
     for tid, territory in atlas.territories.items():
         if (geo.territory_outline(atlas, territory) is not None or territory.coordinates is not None
                 or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
@@ -513,7 +513,8 @@ def keys(atlas: Atlas) -> list[str]:
     return out
 
 
-NARROW_KINDS = {"locator": "locator-narrow", "france": "france-narrow", "france-counts": "france-narrow"}
+NARROW_KINDS = {"locator": "locator-narrow", "france": "france-narrow", "france-counts": "france-narrow",
+                "density": "density-narrow"}
 
 
 def spec(atlas: Atlas, key: str) -> Spec:
@@ -884,18 +885,27 @@ def draw_density(data: dict[str, Any]) -> bytes:
     return svg_bytes(density_figure(data))
 
 
-def density_figure(data: dict[str, Any]) -> Any:
-    """Choropleth in one hue (colour-blind safe), grey where the population is not known; the legend in a
-    band of its own between the map and the insets (in a corner of the map, at a legible size, it lay on
-    the coast)."""
+def _density_fills(data: dict[str, Any]) -> dict[str, str]:
     fills = {code: NO_DATA for code in geo.layer("departements-simple")}
     fills.update({code: DENSITY_COLOURS[cls] for code, cls in data["classes"].items()})
-    band = 0.62
-    fig, _, _ = draw_france({"points": []}, fills=fills, band=band)
+    return fills
+
+
+def _density_handles(data: dict[str, Any]) -> list[Any]:
     handles = [Patch(facecolor=DENSITY_COLOURS[i], edgecolor=OUTLINE, label=label)
                for i, label in enumerate(data["legend"])]
     if data["missing"]:
         handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
+    return handles
+
+
+def density_figure(data: dict[str, Any]) -> Any:
+    """Choropleth in one hue (colour-blind safe), grey where the population is not known; the legend in a
+    band of its own between the map and the insets (in a corner of the map, at a legible size, it lay on
+    the coast)."""
+    band = 0.62
+    fig, _, _ = draw_france({"points": []}, fills=_density_fills(data), band=band)
+    handles = _density_handles(data)
     height = 7.2 + band
     legend = fig.legend(handles=handles, loc="center left", ncols=3, frameon=False, fontsize=FRANCE_TEXT,
                         title="Lieux d'innovation pour 100 000 habitants", title_fontsize=FRANCE_TEXT,
@@ -1194,13 +1204,20 @@ NARROW_PT = 9.5  # points: text of the narrow France map, 12.7 px at its own wid
 NARROW_SYMBOL = 24.0  # points: the largest circle of the narrow France map
 
 
-def france_narrow_figure(data: dict[str, Any]) -> Any:
-    """The home map for a phone: metropolitan France, the overseas départements in a row under it, the
-    legend and the credit under them, drawn NARROW_WIDTH px wide with every word at NARROW_PT."""
+def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = None, extra: float = 0.0) -> Any:
+    """The home map (or the density map, with `fills`) for a phone: metropolitan France, the overseas
+    départements in a row under it, the legend and the credit under them, drawn NARROW_WIDTH px wide
+    with every word at NARROW_PT; `extra` inches more for a taller legend, under the insets."""
     width = NARROW_WIDTH / 96
-    fig = new_figure(width, width * 1.52)
-    ax = fig.add_axes((0.0, 0.34, 1.0, 0.66))
-    lat0 = draw_base(ax, METRO, "-simple")
+    base = width * 1.52
+    height = base + extra
+
+    def up(fraction: float) -> float:  # a height of the base layout, moved up by `extra`
+        return (fraction * base + extra) / height
+
+    fig = new_figure(width, height)
+    ax = fig.add_axes((0.0, up(0.34), 1.0, 0.66 * base / height))
+    lat0 = draw_base(ax, METRO, "-simple", fills=fills)
     ax.set_axis_off()
     points, towns, symbols = data.get("points", []), data.get("towns", []), data.get("symbols", [])
     largest = data.get("largest", 0)
@@ -1212,8 +1229,9 @@ def france_narrow_figure(data: dict[str, Any]) -> Any:
     step = 1.0 / len(geo.OVERSEAS)
     deps = geo.layer("departements-simple")
     for i, code in enumerate(geo.OVERSEAS):
-        inset = fig.add_axes((i * step + 0.005, 0.215, step - 0.01, 0.11))
-        inset_lat0 = draw_base(inset, _padded(deps[code].bounds, 0.08), "", fills={code: "none"}, regions=False)
+        inset = fig.add_axes((i * step + 0.005, up(0.215), step - 0.01, 0.11 * base / height))
+        inset_lat0 = draw_base(inset, _padded(deps[code].bounds, 0.08), "", fills=fills or {code: "none"},
+                               regions=False)
         draw_points(inset, [p for p in points if _view_of(p["lat"], p["lon"]) == code], inset_lat0, size=10)
         labels += draw_symbols(inset, [c for c in symbols if c["code"] == code], inset_lat0, largest,
                                NARROW_SYMBOL * 0.7, fontsize=NARROW_PT)
@@ -1227,14 +1245,20 @@ def france_narrow_figure(data: dict[str, Any]) -> Any:
         keep_apart(fig, labels, [ax, *insets])
     if symbols:
         symbol_legend(fig, data["legend"], largest, NARROW_SYMBOL, horizontal=True, loc="lower left",
-                      bbox_to_anchor=(0.0, 0.05)).set_gid("legend")
+                      bbox_to_anchor=(0.0, 0.34 / height)).set_gid("legend")
         for text in fig.legends[-1].get_texts():
             text.set_fontsize(NARROW_PT)
         fig.legends[-1].get_title().set_fontsize(NARROW_PT)
+    elif "classes" in data:
+        legend = fig.legend(handles=_density_handles(data), loc="lower left", bbox_to_anchor=(0.0, 0.4 / height),
+                            ncols=2, frameon=False, fontsize=NARROW_PT, title="Lieux pour 100 000 habitants",
+                            title_fontsize=NARROW_PT, alignment="left", labelspacing=0.3, handlelength=1.2,
+                            columnspacing=0.8, borderaxespad=0.2)
+        legend.set_gid("legend")
     else:
         handles = legend_handles(points)
         if handles:
-            legend = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.05), frameon=False,
+            legend = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.34 / height), frameon=False,
                                 fontsize=NARROW_PT, labelspacing=0.3, handlelength=1.2, borderaxespad=0.2)
             legend.set_gid("legend")
     fig.text(0.99, 0.006, ATTRIBUTION.replace(", Licence", ",\nLicence"), ha="right", va="bottom",
@@ -1246,6 +1270,11 @@ def draw_france_narrow(data: dict[str, Any]) -> bytes:
     return svg_bytes(france_narrow_figure(data))
 
 
+def draw_density_narrow(data: dict[str, Any]) -> bytes:
+    """The density map for a phone (see `france_narrow_figure`)."""
+    return svg_bytes(france_narrow_figure(data, fills=_density_fills(data), extra=0.5))
+
+
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "france": draw_france_map,
     "france-counts": draw_france_map,
@@ -1253,4 +1282,5 @@ DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "locator": draw_locator,
     "locator-narrow": draw_locator_narrow,
     "france-narrow": draw_france_narrow,
+    "density-narrow": draw_density_narrow,
 }

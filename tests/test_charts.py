@@ -324,3 +324,19 @@ def test_narrow_bars_fit_a_phone(atlas, key):
         assert label in {t for _, _, t in texts} and shown in {t for _, _, t in texts}
     for x, size, words in texts:
         assert float(size) >= NARROW_TEXT and float(x) + text_width(words.replace("&amp;", "&"), float(size)) <= 340
+
+
+def test_narrow_years_write_their_years_apart(atlas):
+    from generator.drawing import NARROW_TEXT, text_width
+    from generator.pages import legible_width
+    spec = picture_spec(atlas, "narrow/home/founded")
+    assert spec.kind == "years-narrow"
+    many = {"years": list(range(1990, 2026)), "values": [i % 7 for i in range(36)]}  # 36 years on 340 px
+    for data in (spec.data, many):
+        svg = charts.draw_years_narrow(data)
+        assert legible_width(svg)[0] == 340 and legible_width(svg)[2] <= 328
+        years = [(float(x), words) for x, size, words in re.findall(
+            r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)" text-anchor="middle"[^>]*>(\d{4})<', svg.decode())]
+        assert len(years) >= 2 and years[0][1] == str(data["years"][0])
+        spans = [(x - text_width(w, NARROW_TEXT) / 2, x + text_width(w, NARROW_TEXT) / 2) for x, w in years]
+        assert all(a[1] + 4 <= b[0] for a, b in zip(spans, spans[1:])) and spans[0][0] >= 0 and spans[-1][1] <= 340

@@ -628,7 +628,7 @@ def test_narrow_locators_fit_a_phone_with_legible_text(atlas):
     from generator.pages import legible_width
     keys = [k for k in picture_keys(atlas) if k.startswith("narrow/")]
     assert {"narrow/home/map", "narrow/territory/doubs/locator", "narrow/hub/fablab/locator"} <= set(keys)
-    assert "narrow/home/density" not in keys  # one picture, which scrolls in its frame on a phone
+    assert "narrow/home/density" in keys and not [k for k in keys if k.endswith("/network")]  # networks scroll
     for key in [k for k in keys if k.endswith("/locator") or k.endswith("/map")]:
         spec = picture_spec(atlas, key)
         assert spec.alt == picture_spec(atlas, key.removeprefix("narrow/")).alt
@@ -638,3 +638,21 @@ def test_narrow_locators_fit_a_phone_with_legible_text(atlas):
         if spec.kind == "locator-narrow":
             assert ATTRIBUTION.split(", ")[0].encode() in svg and b"<text" in svg
             assert len(svg) < 30 * 1024, (key, len(svg))
+
+
+@pytest.mark.parametrize("key", ["narrow/home/map", "narrow/home/density", "counts"])
+def test_the_narrow_france_maps_keep_legend_credit_and_insets_apart(atlas, key):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    spec = picture_spec(national_atlas()[0], "narrow/home/map") if key == "counts" else picture_spec(atlas, key)
+    with style():
+        fills = maps._density_fills(spec.data) if spec.kind == "density-narrow" else None
+        fig = maps.france_narrow_figure(spec.data, fills=fills, extra=0.5 if fills else 0.0)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        legend = next(lg for lg in fig.legends if lg.get_gid() == "legend").get_window_extent(renderer)
+        credit = next(t for t in fig.texts if t.get_gid() == "credit").get_window_extent(renderer)
+        assert not legend.overlaps(credit)
+        for box in (legend, credit):
+            assert 0 <= box.x0 and box.x1 <= fig.bbox.x1 and 0 <= box.y0 and box.y1 <= fig.bbox.y1
+        for inset in fig.axes[1:]:
+            assert not legend.overlaps(inset.get_window_extent(renderer))
