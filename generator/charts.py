@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import networkx as nx
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,13 +23,32 @@ from matplotlib.transforms import Bbox
 
 from generator import formats
 from generator.drawing import (
-    GRID, INK, MARKERS, MUTED, NARROW_TEXT, NARROW_WIDTH, OKABE_ITO, STATUS_COLOURS, Spec, away_from,
-    enumerate_fr, french_axis, new_figure, plural, shorten, sort_key, svg_bytes, svg_document, svg_text,
+    GRID,
+    INK,
+    MARKERS,
+    MUTED,
+    NARROW_TEXT,
+    NARROW_WIDTH,
+    OKABE_ITO,
+    STATUS_COLOURS,
+    Spec,
+    away_from,
+    enumerate_fr,
+    french_axis,
+    new_figure,
+    place_labels,
+    plural,
+    shorten,
+    sort_key,
+    svg_bytes,
+    svg_document,
+    svg_text,
     text_width,
-    place_labels, wrap_label, wrap_to,
+    wrap_label,
+    wrap_to,
 )
 from generator.measured import NOT_MEASURED, has_profile, levels_word, pillar_views, score_text, scores_of
-from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, STATUS_LABELS, STATUSES, Atlas, Territory
+from generator.model import PILLAR_LABELS, PILLARS, STATUS_LABELS, Atlas, Territory
 from generator.scores import Scores
 from generator.status_text import TO_CHECK, status_category
 
@@ -51,7 +71,7 @@ def _capped(items: list[str], what: str, sep: str = ", ") -> str:
 
 
 def _scores_text(values: list[float | None]) -> str:
-    return ", ".join(f"{PILLAR_LABELS[k]} {score_text(v)}" for k, v in zip(PILLARS, values))
+    return ", ".join(f"{PILLAR_LABELS[k]} {score_text(v)}" for k, v in zip(PILLARS, values, strict=False))
 
 
 def pillars_spec(atlas: Atlas, territory_id: str, scores: Scores | None = None) -> Spec:
@@ -178,7 +198,7 @@ def ranking_spec(atlas: Atlas, pillar: str, level: str, scores: Scores | None = 
         key=f"pillar/{pillar}/{level}", kind="ranking",
         title=f"Classement des {what} : {label} (score mesuré)", alt=alt,
         table_headers=("Rang", "Territoire", "Score mesuré"),
-        table_rows=tuple((str(rank), name, score_text(v)) for rank, (v, name, _) in zip(ranks, measured)),
+        table_rows=tuple((str(rank), name, score_text(v)) for rank, (v, name, _) in zip(ranks, measured, strict=False)),
         data={"labels": [name for _, name, _ in measured], "values": [v for v, _, _ in measured]},
     )
 
@@ -217,7 +237,8 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> S
            f"{plural(len(edges), 'partenariat')}")
     if outside:
         alt += f", dont {plural(len(outside), 'lieu partenaire', 'lieux partenaires')} d'autres territoires"
-    alt += ". " + _capped([f"{atlas.hubs[a].name} – {atlas.hubs[b].name}" for a, b in edges], "partenariat", " ; ") + "."
+    pairs = [f"{atlas.hubs[a].name} – {atlas.hubs[b].name}" for a, b in edges]
+    alt += ". " + _capped(pairs, "partenariat", " ; ") + "."
     isolated = len(core_set) - len(core_set & set(nodes))
     if isolated:
         alt += f" {plural(isolated, 'autre lieu', 'autres lieux')} sans partenariat connu."
@@ -731,7 +752,7 @@ def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
     order = sorted(range(len(nodes)), key=lambda i: (-degree[nodes[i]["id"]], i))  # the busiest first
     boxes = place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
     to_data = ax.transData.inverted()
-    for label, box, point in zip(labels, boxes, points):
+    for label, box, point in zip(labels, boxes, points, strict=False):
         if math.hypot(*label.xyann) > 2.2 * LABEL_GAP:  # nudged far: a thin line says whose label it is
             px, py = point.x0 + radius, point.y0 + radius
             end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
@@ -779,9 +800,9 @@ def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotatio
     labels = [ax.annotate(wrap_label(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'])})"), (x, y),
                           textcoords="offset points", fontsize=7, color=INK, zorder=3, linespacing=1.1,
                           **away_from(x, y, cx, cy, LABEL_GAP))
-              for n, x, y in zip(nodes, xs, ys)]
+              for n, x, y in zip(nodes, xs, ys, strict=False)]
     points = []
-    for (x, y), area in zip(zip(xs, ys), areas):
+    for (x, y), area in zip(zip(xs, ys, strict=False), areas, strict=False):
         px, py = ax.transData.transform((x, y))
         radius = area ** 0.5 / 2 * fig.dpi / 72 + 1
         points.append(Bbox.from_extents(px - radius, py - radius, px + radius, py + radius))

@@ -9,7 +9,8 @@ France is drawn; overseas territories are in the table).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from generator import formats, geo
 from generator.drawing import Spec
@@ -61,7 +62,7 @@ def spec(atlas: Atlas, key: str) -> Spec:
             counts[class_of(value)] += 1
     label = PILLAR_LABELS[pillar]
     what = levels_word(level)
-    parts = [f"{text} : {formats.number(n)}" for (text, _), n in zip(CLASSES, counts)]
+    parts = [f"{text} : {formats.number(n)}" for (text, _), n in zip(CLASSES, counts, strict=False)]
     alt = (f"Carte de France métropolitaine des {what} colorés selon leur score mesuré du pilier {label} "
            f"(de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : {', '.join(parts)} ; "
            f"non mesurés (hachurés) : {formats.number(missing)}. Le tableau donne le score de chacun.")
@@ -140,11 +141,13 @@ def draw(data: dict[str, Any]) -> bytes:
     out.append(f'<text x="{x0}" y="{y}" font-size="13" font-weight="bold" fill="#1a1a1a">Score mesuré</text>')
     y += 10
     for text, colour in reversed(CLASSES):
-        out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{colour}" stroke="#4d4d4d" stroke-width="0.6"/>'
+        out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{colour}" stroke="#4d4d4d" '
+                   f'stroke-width="0.6"/>'
                    f'<text x="{x0 + 30}" y="{y + 12.5}" font-size="12" fill="#1a1a1a">{text}</text>')
         y += 24
     out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{NOT_MEASURED_FILL}" stroke="#4d4d4d" '
-               f'stroke-width="0.6"/><text x="{x0 + 30}" y="{y + 12.5}" font-size="12" fill="#1a1a1a">non mesuré</text>')
+               f'stroke-width="0.6"/><text x="{x0 + 30}" y="{y + 12.5}" font-size="12" '
+               'fill="#1a1a1a">non mesuré</text>')
     y += 40
     out.append(f'<text x="{x0}" y="{HEIGHT - 22}" font-size="10" fill="#595959">© IGN – ADMIN EXPRESS COG CARTO,</text>'
                f'<text x="{x0}" y="{HEIGHT - 9}" font-size="10" fill="#595959">Licence Ouverte 2.0</text>')

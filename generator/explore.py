@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from generator import measured, status_text
 from generator.geo import GEODATA

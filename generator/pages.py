@@ -9,18 +9,30 @@ Markdown by default (see `generator.site_templates`) and render Markdown fields 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
-from generator import explore, formats, text
-from generator import measured, status_text
+from generator import explore, formats, measured, status_text, text
 from generator.errors import AtlasError
 from generator.model import (
-    LEVEL_LABELS, LEVEL_PLURALS, LEVELS, OLD_AFTER_YEARS, PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS,
-    STATUS_LABELS, STATUSES, Atlas, Fact, Hub, Source, Territory,
+    LEVEL_LABELS,
+    LEVEL_PLURALS,
+    LEVELS,
+    OLD_AFTER_YEARS,
+    PILLAR_DESCRIPTIONS,
+    PILLAR_LABELS,
+    PILLARS,
+    STATUS_LABELS,
+    STATUSES,
+    Atlas,
+    Fact,
+    Hub,
+    Source,
+    Territory,
 )
 from generator.opendata import sheet_copy_path
 from generator.outputs import Output
@@ -131,12 +143,14 @@ class Pages:
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
             hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, scores=self.scores,
             score_text=measured.score_text, score_out_of=measured.score_out_of, rank_text=measured.rank_text,
-            value_text=measured.value_text, level_word=measured.level_word, of_level=measured.of_level, levels_word=measured.levels_word,
+            value_text=measured.value_text, level_word=measured.level_word, of_level=measured.of_level,
+            levels_word=measured.levels_word,
             DIRECTION_WORDS=measured.DIRECTION_WORDS, status_is_old=atlas.status_is_old,
             status_short=lambda h: status_text.status_short(atlas, h),
             status_long=lambda h: status_text.status_long(atlas, h),
             status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,
-            year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url, slug_ok=SLUG.match,
+            year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url,
+            slug_ok=SLUG.match,
             pillar_path=explore.pillar_path, MAP_PAGE=explore.MAP_PAGE,
         )
         self.names = explore.display_names(atlas)
@@ -232,7 +246,8 @@ class Pages:
         )
         if pic.table_headers:
             html += (
-                f'\n<details class="atlas-data" data-search-exclude>\n<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
+                '\n<details class="atlas-data" data-search-exclude>\n'
+                f'<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
                 f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
             )
@@ -246,7 +261,8 @@ class Pages:
         themes = ", ".join(self.vocab("themes", t) for t in h.themes)
         lines = [
             '<li class="atlas-card">',
-            f'<a class="atlas-card__title" href="{relative_href(page_path, hub_path(h.id))}">{text.html_text(h.name)}</a>',
+            f'<a class="atlas-card__title" href="{relative_href(page_path, hub_path(h.id))}">'
+            f'{text.html_text(h.name)}</a>',
             f'<span class="atlas-card__meta">{text.html_text(types)} · '
             f'<span class="atlas-status atlas-status--{status_text.status_category(self.atlas, h)}">'
             f'{text.html_text(status_text.status_short(self.atlas, h))}</span></span>',
@@ -423,14 +439,16 @@ class Pages:
         shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
         fields = []
         for param, label in labels.items():
-            options = [f'<option value="">{"Aucun" if param == "pilier" and kind == "territories" else "Tous"}</option>']
+            first = "Aucun" if param == "pilier" and kind == "territories" else "Tous"
+            options = [f'<option value="">{first}</option>']
             for value, name, n in choices.get(param, ()):
                 count = f" ({formats.number(n)})" if n else ""
                 options.append(f'<option value="{text.attr(value)}" data-label="{text.attr(name)}">'
                                f"{text.html_text(name)}{count}</option>")
             fields.append(f'<p class="atlas-filters__field"><label for="filtre-{param}">{text.html_text(label)}</label>'
                           f'<select id="filtre-{param}" name="{param}">{"".join(options)}</select></p>')
-        return (f'<form class="atlas-filters" data-atlas-filters="{kind}" data-src="{text.attr(relative_href(page_path, data))}" '
+        return (f'<form class="atlas-filters" data-atlas-filters="{kind}" '
+                f'data-src="{text.attr(relative_href(page_path, data))}" '
                 f'data-root="{text.attr(relative_href(page_path, "index.md"))}" method="get" hidden '
                 f'aria-label="Filtrer la liste">\n'
                 + "\n".join(fields) +
@@ -461,7 +479,8 @@ class Pages:
         for h in hubs:
             types = ", ".join(self.vocab("hub_types", x) for x in h.types)
             out.append(
-                f'<tr><th scope="row"><a href="{relative_href(page_path, hub_path(h.id))}">{text.html_text(h.name)}</a></th>'
+                f'<tr><th scope="row"><a href="{relative_href(page_path, hub_path(h.id))}">'
+                f'{text.html_text(h.name)}</a></th>'
                 f'<td><a href="{relative_href(page_path, territory_path(h.territory_id))}">'
                 f"{text.html_text(self.names[h.territory_id])}</a></td>"
                 f"<td>{text.html_text(types)}</td>"
@@ -543,7 +562,9 @@ class Pages:
             if long_page:
                 self._long_rankings.add(level)
                 outs.append(self.render("pillar_ranking.md.j2", long_page, key=key, level=level, ranked=ranked,
-                                        unmeasured=unmeasured, table=Markup(self.ranking_table(ranked, long_page, _ranking_caption(key, level)))))
+                                        unmeasured=unmeasured,
+                                        table=Markup(self.ranking_table(ranked, long_page,
+                                                                        _ranking_caption(key, level)))))
         page = explore.pillar_path(key)
         inline = {lv: Markup(self.ranking_table(r, page, _ranking_caption(key, lv))) for lv, r, _, lp in levels
                   if not lp and r}
@@ -564,7 +585,8 @@ class Pages:
             pname = self.names[parent.id] if parent else ""
             out.append(
                 f'<tr><td data-sort="{rank}">{rank}</td>'
-                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}"><a href="{relative_href(page_path, territory_path(t.id))}">'
+                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
+                f'<a href="{relative_href(page_path, territory_path(t.id))}">'
                 f"{text.html_text(self.names[t.id])}</a></th>"
                 f'<td data-sort="{text.attr(pname.casefold())}">{text.html_text(pname or "—")}</td>'
                 f'<td data-sort="{value!r}">{text.html_text(measured.score_text(value))}</td>'
@@ -638,7 +660,8 @@ class Pages:
                ) + "</tr></thead>", "<tbody>"]
         for t in rows:
             name = (f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
-                    f'<a href="{relative_href(page_path, territory_path(t.id))}">{text.html_text(self.names[t.id])}</a></th>')
+                    f'<a href="{relative_href(page_path, territory_path(t.id))}">'
+                    f'{text.html_text(self.names[t.id])}</a></th>')
             out.append("<tr>" + name + "".join(cells(t)) + "</tr>")
         out += ["</tbody>", "</table>", "</div></div>"]
         return "\n".join(out)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from picture_atlas import DOLLAR_NAME, make_atlas
 
 from generator import charts, formats
-from generator.drawing import STYLE, french_axis, new_figure, sort_key, svg_bytes, style
-from generator.pictures import picture_keys, picture_spec, render
-
+from generator.drawing import STYLE, french_axis, new_figure, sort_key, style, svg_bytes
 from generator.model import Fact
-from picture_atlas import DOLLAR_NAME, make_atlas
+from generator.pictures import picture_keys, picture_spec, render
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +55,7 @@ def test_pillars_without_parent_show_the_median_only(atlas):
 def test_hubs_by_type_count_every_type_and_the_hubs_below(atlas):
     spec = picture_spec(atlas, "territory/bfc/hubs-by-type")
     # the région counts the hubs of its départements and EPCI (hubs_within), not Run Lab overseas
-    assert dict(zip(spec.data["labels"], spec.data["values"])) == {
+    assert dict(zip(spec.data["labels"], spec.data["values"], strict=False)) == {
         "Fab Lab": 2, "Tiers-lieu": 2, "Living Lab": 1, "Incubateur": 1}
     assert spec.table_rows[0] == ("Fab Lab", "2")
     assert "(5\u00a0lieux ; un lieu peut avoir plusieurs types)" in spec.alt
@@ -201,7 +200,8 @@ def test_a_crowded_network_keeps_every_label_apart():
     data = {"nodes": nodes, "edges": edges, "has_outside": True,
             "legend": [{"label": "Fab Lab", "colour": "#0072B2", "marker": "o"}]}
     texts, boxes, _ = _network_label_boxes(data)
-    clashes = [(texts[i], texts[j]) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j and a.overlaps(b)]
+    clashes = [(texts[i], texts[j]) for i, a in enumerate(boxes) for j, b in enumerate(boxes)
+               if i < j and a.overlaps(b)]
     assert clashes == []
 
 
@@ -339,4 +339,5 @@ def test_narrow_years_write_their_years_apart(atlas):
             r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)" text-anchor="middle"[^>]*>(\d{4})<', svg.decode())]
         assert len(years) >= 2 and years[0][1] == str(data["years"][0])
         spans = [(x - text_width(w, NARROW_TEXT) / 2, x + text_width(w, NARROW_TEXT) / 2) for x, w in years]
-        assert all(a[1] + 4 <= b[0] for a, b in zip(spans, spans[1:])) and spans[0][0] >= 0 and spans[-1][1] <= 340
+        assert all(a[1] + 4 <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert spans[0][0] >= 0 and spans[-1][1] <= 340

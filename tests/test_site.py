@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import html
-import re
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +87,8 @@ def test_territory_page_shows_facts_the_french_way(fixture_atlas) -> None:
 
 def test_pdf_link_only_when_the_pdf_exists(fixture_atlas) -> None:
     pages = Pages(fixture_atlas, _options(pdf_ids=frozenset({"doubs"})))
-    assert "[État des lieux en PDF](../pdf/doubs.pdf)" in pages.territory_page(fixture_atlas.territories["doubs"]).data.decode()
+    page = pages.territory_page(fixture_atlas.territories["doubs"]).data.decode()
+    assert "[État des lieux en PDF](../pdf/doubs.pdf)" in page
     assert "pdf" not in pages.territory_page(fixture_atlas.territories["ornans"]).data.decode().split("À propos")[1]
 
 
@@ -140,7 +141,8 @@ def test_territory_page_shows_the_measured_profile_apart_from_the_appreciation(f
     assert "| 5,0 | 5,0 | 5,0 |" in measured and "| non mesuré | non mesuré | non mesuré |" in measured
     assert "**Score mesuré : 5,0 sur 5**" in measured
     for iid, s in profile.indicators.items():
-        row = next(line for line in measured.splitlines() if line.startswith(f"| {fixture_atlas.indicators[iid].label} — "))
+        label = fixture_atlas.indicators[iid].label
+        row = next(line for line in measured.splitlines() if line.startswith(f"| {label} — "))
         assert f"| {s.score} sur 5 | {rank_text(s)} |" in row
         if s.fact is not None:
             assert formats.with_unit(s.fact.value, s.fact.unit) in row and s.fact.source.title in row.split(" | ")[0]
@@ -182,7 +184,7 @@ def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
     statuses = pages.status_index().data.decode()
     to_check = statuses.split("{ #statut-to-check }")[1].split("## ")[0]
     assert hub.name in to_check and hub.name not in statuses.split("{ #statut-active }")[1].split("## ")[0]
-    assert f"Lieux au statut à vérifier" in pages.quality_page().data.decode()
+    assert "Lieux au statut à vérifier" in pages.quality_page().data.decode()
     assert re.search(r"statut à vérifier \(plus de 5 ans\)\]\([^)]*\) \| 1 \|", pages.home_page().data.decode())
 
 
@@ -241,7 +243,8 @@ def test_open_data_files_hold_the_atlas(fixture_atlas) -> None:
     apl = next(r for r in measures if r["territory"] == "doubs" and r["indicator"] == "apl-medecins-generalistes")
     assert (float(apl["value"]), apl["year"], apl["source"], apl["score"]) == (3.1, "2023", "drees-apl-2023", "5")
     gbm = next(t for t in doc["territories"] if t["id"] == "grand-besancon-metropole")
-    assert gbm["measured_profile"]["pillars"]["health"] == 5.0 and gbm["measures"]["medecins-generalistes"]["value"] == 9.6
+    assert gbm["measured_profile"]["pillars"]["health"] == 5.0
+    assert gbm["measures"]["medecins-generalistes"]["value"] == 9.6
     assert set(doc["indicators"]) == set(fixture_atlas.indicators)
     page = Pages(fixture_atlas, _options()).opendata_page(opendata.data_outputs(fixture_atlas)).data.decode()
     for column, _ in opendata.MEASURE_COLUMNS + opendata.TERRITORY_COLUMNS + opendata.HUB_COLUMNS:
@@ -362,6 +365,7 @@ def test_home_links_the_whole_atlas_pdf_when_built(fixture_atlas) -> None:
 
 def test_preview_regenerates_only_what_a_saved_sheet_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
+
     from generator.serve import Regenerator
     from generator.site import read_site_config
 
@@ -478,7 +482,7 @@ def test_generated_pages_have_one_h1_and_no_skipped_heading_level(fixture_atlas,
     for page in pages:
         levels = _heading_levels(page.data.decode())
         assert levels and levels[0] == 1 and levels.count(1) == 1, (page.path, levels)
-        for before, after in zip(levels, levels[1:]):
+        for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{page.path}: h{before} followed by h{after}"
 
 
@@ -495,6 +499,7 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """After each save, the docs folder is what a full generation would write, from far fewer pages."""
     import shutil
+
     from generator.serve import Regenerator
     from generator.site import read_site_config
 
@@ -540,7 +545,7 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
     ({"edit_uri": "-/edit/trunk/content/", "extra": {"sheet_edit_uri": "src/branch/main/"}}, "src/branch/main/"),
 ])
 def test_sheet_edit_links_follow_the_repositorys_edit_uri(fixture_atlas, config: dict, expected: str) -> None:
-    from generator.site import site_options, sheet_edit_uri
+    from generator.site import sheet_edit_uri, site_options
 
     assert sheet_edit_uri(config) == expected
     options = site_options({"repo_url": "https://git.example/o/atlas", **config}, Path("content"))

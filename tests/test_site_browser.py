@@ -122,7 +122,8 @@ def test_comparison_table_sorts_in_the_browser(driver, server: str) -> None:
     table = driver.find_element(By.CSS_SELECTOR, "table[data-sortable]")
 
     def names() -> list[str]:
-        return [row.find_element(By.CSS_SELECTOR, "th").text for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+        return [row.find_element(By.CSS_SELECTOR, "th").text for row in rows]
 
     def populations() -> list[str]:
         return [row.find_elements(By.CSS_SELECTOR, "td")[0].get_attribute("data-sort")
@@ -156,7 +157,7 @@ def test_territory_page_has_no_console_error_and_a_french_title(driver, server: 
         assert img.get_attribute("alt")
         driver.execute_script("arguments[0].scrollIntoView()", img)
         WebDriverWait(driver, 10).until(
-            lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img))
+            lambda d, img=img: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img))
     assert _errors(driver) == []
 
 
@@ -247,7 +248,8 @@ def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
         WebDriverWait(driver, 5).until(lambda d: d.execute_script("""
             return [...document.querySelectorAll('article .md-typeset__scrollwrap')]
               .filter(b => b.scrollWidth > b.clientWidth + 1 && !b.parentElement.closest('.md-typeset__scrollwrap'))
-              .every(b => b.tabIndex === 0 && /^(Tableau défilant|Image défilante) : ./.test(b.getAttribute('aria-label')));"""))
+              .every(b => b.tabIndex === 0
+                          && /^(Tableau défilant|Image défilante) : ./.test(b.getAttribute('aria-label')));"""))
         assert _errors(driver) == []
         source = _axe_source()
         if source is not None:  # at this width too (scrollable tables must be reachable by keyboard)
@@ -383,7 +385,8 @@ def test_a_filter_url_gives_the_expected_rows(driver, server: str, site: Path) -
     status = driver.find_element("css selector", "[data-filter-count]").text
     assert status.startswith(f"{len(expected)} ")
     # the counts beside each choice follow the other filters
-    option = driver.execute_script("return document.querySelector('select[name=type] option[value=fab-lab]').textContent")
+    option = driver.execute_script(
+        "return document.querySelector('select[name=type] option[value=fab-lab]').textContent")
     assert option.endswith(f"({len(expected)})")
     # the plain list is hidden while a filter applies
     assert driver.execute_script("return document.querySelector('[data-filter-results]').nextElementSibling.hidden")
@@ -438,13 +441,15 @@ def test_interactive_map_is_offline_filters_and_opens_a_hub_from_the_keyboard(dr
     # keyboard: every group and point is a tab stop; Enter opens a group, then a point's card, then its page
     for _ in range(8):
         target = driver.execute_script(
-            "return document.querySelector('.atlas-pin[tabindex=\"0\"]') || document.querySelector('.atlas-cluster[tabindex=\"0\"]')")
+            "return document.querySelector('.atlas-pin[tabindex=\"0\"]')"
+            " || document.querySelector('.atlas-cluster[tabindex=\"0\"]')")
         assert target is not None
         driver.execute_script("arguments[0].focus()", target)
         ActionChains(driver).send_keys(Keys.ENTER).perform()
         if "atlas-pin" in target.get_attribute("class"):
             break
-        WebDriverWait(driver, 5).until(lambda d: d.execute_script("return !document.querySelector('.leaflet-zoom-anim')"))
+        WebDriverWait(driver, 5).until(
+            lambda d: d.execute_script("return !document.querySelector('.leaflet-zoom-anim')"))
     WebDriverWait(driver, 5).until(lambda d: d.execute_script(
         "return document.activeElement.matches('a.atlas-popup__title')"))
     href = driver.execute_script("return document.activeElement.href")
