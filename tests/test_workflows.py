@@ -96,7 +96,7 @@ def test_pull_requests_get_annotations_schemas_tests_and_a_preview() -> None:
     assert ".ci/run" in runs and any(u.startswith("actions/upload-artifact@") for u in uses)
     ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    test_command = re.search(r"&& (python -m pytest[^\n#]*?)\s*#", readme).group(1).strip()
+    test_command = re.search(r"&& (python -m pytest[^\n#]*?)\s*(?:#|\n)", readme).group(1).strip()
     assert test_command in ci_run and "-c constraints.txt" in ci_run
     assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
 
