@@ -6,6 +6,7 @@ Babel gives the CLDR rules (narrow no-break space as thousands separator, decima
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -69,12 +70,16 @@ def with_unit(value: int | float | bool | str, unit: str | None = None) -> str:
     return f"{text}{NBSP}{unit}"
 
 
+@lru_cache(maxsize=4096)
 def long_date(day: date) -> str:
-    """`2025-01-10` -> `10 janvier 2025`; the first of the month is `1er` in French."""
+    """`2025-01-10` -> `10 janvier 2025`; the first of the month is `1er` in French.
+
+    Memoised: the national pages ask Babel for the same few hundred dates 43,000 times (1.5 s)."""
     text = format_date(day, format="long", locale=LOCALE)
     return "1er" + text[1:] if day.day == 1 and text.startswith("1 ") else text
 
 
+@lru_cache(maxsize=4096)
 def short_date(day: date) -> str:
     """`2025-01-10` -> `10/01/2025`."""
     return format_date(day, format="short", locale=LOCALE)

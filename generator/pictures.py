@@ -96,13 +96,21 @@ def _imported_modules(name: str, seen: set[str] | None = None) -> set[str]:
     if not path.is_file():
         return seen
     seen.add(name)
+    for imported in _direct_imports(path):
+        _imported_modules(imported, seen)
+    return seen
+
+
+@cache
+def _direct_imports(path: Path) -> tuple[str, ...]:
+    """The generator modules one file imports (parsed once per build, not once per picture kind)."""
+    names: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module == "generator":
-            for alias in node.names:
-                _imported_modules(alias.name, seen)
+            names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator."):
-            _imported_modules(node.module.split(".")[1], seen)
-    return seen
+            names.append(node.module.split(".")[1])
+    return tuple(names)
 
 
 @cache
@@ -192,10 +200,13 @@ def prune_cache(cache_dir: Path, used: set[str], keep_days: float = CACHE_KEEP_D
     """
     now = time.time()
     removed = 0
-    for path in cache_dir.glob("*.svg"):
-        digest = path.stem
+    with os.scandir(cache_dir) as entries:  # not Path.glob: 100,000 names, 0.76 s of a warm national build
+        svgs = [entry.name for entry in entries if entry.name.endswith(".svg") and not entry.name.startswith(".")]
+    for name in svgs:
+        path = cache_dir / name
+        digest = name[: -len(".svg")]
         try:
-            age = now - path.stat().st_mtime
+            age = now - os.stat(path).st_mtime
             if digest in used:
                 if age > 86400:  # touched at most once a day: a build does not rewrite 5,000 dates
                     os.utime(path)
@@ -212,8 +223,9 @@ def _from_cache(cache_dir: Path, digest: str) -> bytes | None:
     svg_path, words_path = cache_dir / f"{digest}.svg", cache_dir / f"{digest}.json"
     try:
         svg = svg_path.read_bytes()
-        json.loads(words_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not words_path.is_file():  # written first: a picture without its words was never finished
+            return None
+    except OSError:
         return None
     return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
 
