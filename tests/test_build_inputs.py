@@ -1,0 +1,63 @@
+"""`atlas build --no-site` with nothing changed skips the generation (issue 11): the inputs' stamp."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import load
+from generator.build import run_build, stamp_path
+
+ROOT = Path(__file__).resolve().parent.parent
+EPOCH = "1764115200"  # 2025-11-26
+
+
+def _args(territories: Path, base: Path) -> argparse.Namespace:
+    return argparse.Namespace(territories=territories, docs_dir=base / "docs", site_dir=base / "site", pdf=False,
+                              pdf_variant=None, engine="mkdocs", jobs=1, no_site=True,
+                              content_dir=ROOT / "content", quiet=True)
+
+
+def _refuse_loading(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the sheets were loaded although nothing changed")
+
+
+def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    args = _args(sheets, tmp_path / "out")
+    assert run_build(args) == 0
+    docs = tmp_path / "out" / "docs"
+    stamp = stamp_path(docs).read_bytes()
+    page = next(p for p in sorted(docs.rglob("*.md")) if p.name == "index.md")
+    good = page.read_bytes()
+
+    with monkeypatch.context() as patch:  # nothing changed: the sheets are not even loaded
+        patch.setattr(load, "load_valid_atlas", _refuse_loading)
+        assert run_build(args) == 0
+        # a generated file edited by hand: no skip, and the file is made again
+        page.write_bytes(good + b"\nhand edit\n")
+        with pytest.raises(AssertionError, match="nothing changed"):
+            run_build(args)
+    assert run_build(args) == 0
+    assert page.read_bytes() == good
+
+    # a sheet saved again (new modification time): generated again, same bytes, the stamp follows
+    sheet = next(p for p in sorted(sheets.rglob("*.yml")) if "hubs" in p.parts)
+    later = sheet.stat().st_mtime_ns + 5_000_000_000
+    os.utime(sheet, ns=(later, later))
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "load_valid_atlas", _refuse_loading)
+        with pytest.raises(AssertionError, match="nothing changed"):
+            run_build(args)
+    assert run_build(args) == 0
+    assert stamp_path(docs).read_bytes() != stamp
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "load_valid_atlas", _refuse_loading)
+        assert run_build(args) == 0
