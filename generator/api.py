@@ -17,7 +17,7 @@ from typing import Any
 from generator.citation import normalise_site_url
 from generator.measured import scores_of
 from generator.model import Atlas, Fact, Hub, Source, Territory
-from generator.opendata import hub_record, territory_record
+from generator.opendata import hub_record, source_dict, territory_record
 from generator.outputs import Output
 from generator.schema import SLUG_PATTERN
 from generator.scores import Scores
@@ -49,24 +49,13 @@ def dumps(doc: Any) -> bytes:
     return (raw + "\n").encode("utf-8")
 
 
-def _source(src: Source) -> dict[str, Any]:
-    out: dict[str, Any] = {"title": src.title}
-    if src.publisher:
-        out["publisher"] = src.publisher
-    if src.url:
-        out["url"] = src.url
-    if src.accessed:
-        out["accessed"] = src.accessed.isoformat()
-    return out
-
-
 def _cited(own: Iterable[Source], facts: Iterable[Fact]) -> dict[str, Any]:
     """The sheet's own sources and every source its facts cite (shared ones included), by id."""
     found = {s.id: s for s in own}
     for fact in facts:
         if fact.source is not None:
             found.setdefault(fact.source.id, fact.source)
-    return {sid: _source(found[sid]) for sid in sorted(found)}
+    return {sid: source_dict(found[sid]) for sid in sorted(found)}
 
 
 class Api:

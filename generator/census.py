@@ -55,7 +55,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
-from generator.importer import _YAML11_PLAIN, DEFAULT_DATA, _string, _write, _yaml, scan_existing
+from generator.importer import _YAML11_PLAIN, DEFAULT_DATA, _string, _write, _yaml, scan_existing, sources_text
 from generator.load import build_date
 from generator.schema import RESERVED_IDS
 from generator.validate import slugify
@@ -810,27 +810,6 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
 # ---------------------------------------------------------------- shared sources
 
 
-def sources_text(path: Path, needed: set[str], today: date) -> tuple[str | None, list[str]]:
-    """territories/sources.yml with the shared sources the hubs cite added when missing (None: no change)."""
-    yaml = _yaml()
-    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
-    doc = yaml.load(text) if text.strip() else None
-    if doc is None:
-        doc = CommentedMap()
-    if not isinstance(doc, CommentedMap):
-        raise AtlasError(f"{path}: the top level must be a map of source ids to sources.")
-    added = [sid for sid in sorted(needed) if sid not in doc]
-    if not added:
-        return None, []
-    for sid in added:
-        entry = CommentedMap(SHARED_SOURCES[sid])
-        entry["accessed"] = date.fromordinal(today.toordinal())
-        doc[sid] = entry
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue(), added
-
-
 # ---------------------------------------------------------------- command
 
 
@@ -871,7 +850,7 @@ def plan_import(census: Path, territories: Path, data_dir: Path, centres_path: P
     if any(p.precision == "commune" for p in places):
         needed.add(POINTS_SOURCE)
     sources_path = territories / "sources.yml"
-    text, added = sources_text(sources_path, needed, today)
+    text, added = sources_text(sources_path, needed, SHARED_SOURCES, today)
     if text is not None:
         writes[sources_path] = text
         plan.notes.extend(f"{sources_path}: add source {sid}" for sid in added)

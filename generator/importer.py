@@ -45,9 +45,9 @@ import lzma
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -651,9 +651,10 @@ def update_sheet_text(text: str, fields: dict[str, Any],
     return out.getvalue(), changes
 
 
-def ensure_sources(territories: Path, needed: set[str], dry_run: bool) -> list[str]:
-    """Add the shared sources the imported facts cite to territories/sources.yml when missing."""
-    path = territories / "sources.yml"
+def sources_text(path: Path, needed: set[str], known: Mapping[str, Mapping[str, str]],
+                 today: date) -> tuple[str | None, list[str]]:
+    """territories/sources.yml with the shared sources of `known` that `needed` names added when missing
+    (round trip: comments and order kept); (None, []) when nothing is missing."""
     yaml = _yaml()
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     doc = yaml.load(text) if text.strip() else None
@@ -663,25 +664,28 @@ def ensure_sources(territories: Path, needed: set[str], dry_run: bool) -> list[s
         raise AtlasError(f"{path}: the top level must be a map of source ids to sources.")
     added = [sid for sid in sorted(needed) if sid not in doc]
     if not added:
-        return []
-    today = _today()
+        return None, []
     for sid in added:
-        entry = CommentedMap(SHARED_SOURCES[sid])
+        entry = CommentedMap(known[sid])
         entry["accessed"] = date.fromordinal(today.toordinal())  # a new object: no YAML alias
         doc[sid] = entry
-    if not dry_run:
-        out = io.StringIO()
-        yaml.dump(doc, out)
-        _write(path, out.getvalue())
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue(), added
+
+
+def ensure_sources(territories: Path, needed: set[str], dry_run: bool) -> list[str]:
+    """Add the shared sources the imported facts cite to territories/sources.yml when missing."""
+    path = territories / "sources.yml"
+    text, added = sources_text(path, needed, SHARED_SOURCES, _today())
+    if text is not None and not dry_run:
+        _write(path, text)
     return added
 
 
 def _today() -> date:
     """The date written in `updated`: SOURCE_DATE_EPOCH when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
+    return build_date()
 
 
 def _write(path: Path, text: str) -> None:

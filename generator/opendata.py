@@ -41,7 +41,7 @@ def _fact(f: Fact | None) -> dict[str, Any] | None:
     return out
 
 
-def _source_dict(src: Source) -> dict[str, Any]:
+def source_dict(src: Source) -> dict[str, Any]:
     out: dict[str, Any] = {"title": src.title}
     if src.publisher:
         out["publisher"] = src.publisher
@@ -97,7 +97,7 @@ def territory_record(atlas: Atlas, t: Territory, scores: Scores | None = None) -
         "summary": t.summary, "pillars": pillars,
         "measures": {iid: _fact(f) for iid, f in t.measures.items()},
         "measured_profile": _profile_dict((scores or scores_of(atlas)).profile(t.id)),
-        "sources": {k: _source_dict(v) for k, v in sorted(t.sources.items())},
+        "sources": {k: source_dict(v) for k, v in sorted(t.sources.items())},
         "hubs": list(atlas.hubs_by_territory.get(t.id, ())),
         "updated": t.updated.isoformat(), "contributors": list(t.contributors), "sheet": t.path,
     }
@@ -115,7 +115,7 @@ def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
         "networks": list(h.networks), "partners": list(h.partners),
         "partners_all": list(atlas.partners_of.get(h.id, ())),
         "figures": [_fact(f) for f in h.figures], "description": h.description,
-        "sources": {k: _source_dict(v) for k, v in sorted(h.sources.items())},
+        "sources": {k: source_dict(v) for k, v in sorted(h.sources.items())},
         "updated": h.updated.isoformat(), "sheet": h.path,
     }
 
@@ -129,7 +129,7 @@ def atlas_json(atlas: Atlas, scores: Scores | None = None) -> bytes:
         "territories": [territory_record(atlas, t, scores) for t in atlas.territories.values()],
         "hubs": [hub_record(atlas, h) for h in atlas.hubs.values()],
         "partnerships": [list(p) for p in atlas.partnerships],
-        "sources": {k: _source_dict(v) for k, v in atlas.sources.items()},
+        "sources": {k: source_dict(v) for k, v in atlas.sources.items()},
         "vocabulary": {
             name: {eid: {"label": e.label, "description": e.description, "url": e.url}
                    for eid, e in atlas.vocabulary.list(name).items()}
