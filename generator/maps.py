@@ -10,16 +10,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import matplotlib
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
@@ -48,6 +47,7 @@ from generator.drawing import (
     text_width,
     wrap_label,
     wrap_to,
+    xml_text,
 )
 from generator.model import OLD_AFTER_YEARS, STATUS_LABELS, STATUSES, Atlas, Hub, Territory
 
@@ -719,15 +719,6 @@ def legend_handles(points: list[dict[str, Any]]) -> list[Any]:
     return handles
 
 
-def _status_legend(fig: Any, points: list[dict[str, Any]], y: float = 0.01, extra: list[Any] | None = None) -> None:
-    """The locators' legend: one column under the small France, left of the close view."""
-    handles = legend_handles(points) + (extra or [])
-    if not handles:
-        return
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y), ncols=1, frameon=False,
-               fontsize=LEGEND_SIZE, labelspacing=0.45, handlelength=1.2, borderaxespad=0.2)
-
-
 SYMBOL_COLOUR = "#0072B2"
 SYMBOL_EDGE = "#08306b"
 
@@ -966,74 +957,6 @@ def _locator_bounds(data: dict[str, Any], outline: geo.Outline | None) -> tuple[
     return bounds
 
 
-def locator_figure(data: dict[str, Any]) -> tuple[Any, Any, float, PathCollection | None]:
-    """Two panels: where it is in France (skipped overseas), and a close view with the hubs.
-
-    Returns the figure, the close view's axes, its projection latitude and the highlighted outline,
-    so that tests can check where things were drawn.
-    """
-    points, centre = data["points"], data["centre"]
-    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
-    bounds = _locator_bounds(data, outline)
-    centre_lat, centre_lon = (bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2
-    in_metro = _view_of(centre_lat, centre_lon) == "metro"
-    fig = new_figure(6.4, 3.6)
-    zoom = fig.add_axes((0.36, 0.08, 0.63, 0.9))  # the left column: the small France and the legend
-    detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
-    hidden = (data["outline"][0], data["outline"][1]) if outline is not None else None
-    lat0 = draw_base(zoom, bounds, detail, clip=True, hidden=hidden,
-                     intercommunal=not detail and data.get("intercommunal", False))
-    highlight = None
-    if outline is not None:
-        shape = [_variant(data["outline"], detail)]
-        children = data.get("intercommunal", False) or data["outline"][0] == "regions"
-        if children:
-            # the fill under every line, so that a département's intercommunalités and a région's
-            # départements show inside it; the edge over them
-            zoom.add_collection(_outline_collection(shape, lat0, facecolors=HIGHLIGHT_FILL, edgecolors="none",
-                                                    linewidths=0, zorder=0.5, gid=f"{COARSE}-highlight-fill"))
-        highlight = _outline_collection(shape, lat0, facecolors="none" if children else HIGHLIGHT_FILL,
-                                        edgecolors=HIGHLIGHT, linewidths=1.6, zorder=3, gid="highlight")
-        zoom.add_collection(highlight)
-    draw_points(zoom, points, lat0, size=30 if len(points) <= CROWDED else 22, labels=data["labels"])
-    symbols = data.get("symbols", [])
-    if symbols:
-        keep_apart(fig, draw_symbols(zoom, symbols, lat0, data["largest"], LOCAL_SYMBOL, fontsize=LEGEND_SIZE),
-                   [zoom])
-    if centre:
-        x, y = geo.project(centre[1], centre[0], lat0)
-        zoom.scatter([x], [y], marker="*", s=70, facecolors=INK, edgecolors="white", linewidths=0.5, zorder=4)
-    if in_metro:
-        over = fig.add_axes((0.01, 0.36, 0.33, 0.62))
-        over_lat0 = draw_base(over, METRO, "-overview", departements=False)
-        over.collections[-1].set_gid(f"{COARSE}-regions")  # a 150 pt wide France: whole points suffice
-        if outline is not None:
-            over.add_collection(_outline_collection([_variant(data["outline"], "-overview")], over_lat0,
-                                                    facecolors=HIGHLIGHT,
-                                                    edgecolors=HIGHLIGHT, linewidths=0.6, zorder=3,
-                                                    gid=f"{COARSE}-highlight"))
-        (x0, y0), (x1, y1) = (geo.project(bounds[0], bounds[1], over_lat0),
-                              geo.project(bounds[2], bounds[3], over_lat0))
-        over.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=OKABE_ITO[4],
-                                 linewidth=1.0, zorder=4))
-        over.set_axis_off()
-    if symbols:
-        symbol_legend(fig, data["legend"], data["largest"], LOCAL_SYMBOL, horizontal=True, loc="lower left",
-                      bbox_to_anchor=(0.01, 0.02))
-    else:
-        _status_legend(fig, points)
-    _credit(fig)
-    return fig, zoom, lat0, highlight
-
-
-def draw_locator(data: dict[str, Any]) -> bytes:
-    """Its words (names, legend, credit) as SVG text: thousands of locators, each ~9 KB lighter than glyph paths."""
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        return svg_bytes(locator_figure(data)[0])
-
-
-
-
 # --- narrow variants (phones) ----------------------------------------------------------------------
 
 SHAPES = {"active": "circle", "project": "square", "closed": "cross", TO_CHECK: "triangle"}
@@ -1050,9 +973,12 @@ def _ring_data(rings: Iterable[Any], to_xy: Callable[[Any], Any], grid: int = 2,
         xy = xy[keep]
         if len(xy) < (3 if closed else 2):
             continue
-        steps = np.diff(xy, axis=0)
-        parts.append("M" + _tenths(xy[0, 0]) + " " + _tenths(xy[0, 1]) + "l"
-                     + " ".join(f"{_tenths(dx)} {_tenths(dy)}" for dx, dy in steps.tolist()) + ("z" if closed else ""))
+        steps = np.diff(xy, axis=0).ravel()
+        if len(steps) and -_TENTHS_REACH <= steps.min() and steps.max() < _TENTHS_REACH:
+            moves = " ".join(map(_TENTHS_TABLE.__getitem__, (steps + _TENTHS_REACH).tolist()))
+        else:
+            moves = " ".join(map(_tenths, steps.tolist()))
+        parts.append("M" + _tenths(xy[0, 0]) + " " + _tenths(xy[0, 1]) + "l" + moves + ("z" if closed else ""))
     return "".join(parts)
 
 
@@ -1081,9 +1007,14 @@ def _tenths(value: int) -> str:
     return f"{sign}{whole}.{part}" if part else f"{sign}{whole}"
 
 
-def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool) -> str:
+_TENTHS_REACH = 20000  # steps of up to 2,000 px or pt, written by table look-up (thousands per picture)
+_TENTHS_TABLE = [_tenths(v) for v in range(-_TENTHS_REACH, _TENTHS_REACH)]
+
+
+def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool, edge: float | None = None) -> str:
     """One hub as an SVG shape; hollow (white inside, a thicker edge) at a commune's centre."""
     fill, stroke, width = ("#ffffff", colour, HOLLOW_WIDTH * 1.3) if hollow else (colour, "#ffffff", 0.8)
+    width = edge if edge is not None else width
     if shape == "circle":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
     if shape == "square":
@@ -1273,6 +1204,396 @@ def draw_france_narrow(data: dict[str, Any]) -> bytes:
 def draw_density_narrow(data: dict[str, Any]) -> bytes:
     """The density map for a phone (see `france_narrow_figure`)."""
     return svg_bytes(france_narrow_figure(data, fills=_density_fills(data), extra=0.5))
+
+
+# --- wide locators written as SVG text (issue 11: 20-45 ms each through matplotlib) ----------------
+
+WIDE_W, WIDE_H = 460.8, 259.2  # pt: the 6.4 × 3.6 in picture the matplotlib locator was
+ZOOM_AREA = (0.36 * WIDE_W, 0.02 * WIDE_H, 0.99 * WIDE_W, 0.92 * WIDE_H)  # x0, y0, x1, y1 (y down)
+OVERVIEW_AREA = (0.01 * WIDE_W, 0.02 * WIDE_H, 0.34 * WIDE_W, 0.64 * WIDE_H)
+LINE_HEIGHT = 1.2  # of a line of text, in font sizes
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
+
+
+@dataclass
+class LocatorDrawing:
+    """A wide locator as written, with where things went (pt, y downwards) for tests to measure."""
+
+    svg: bytes
+    frame: Box                                   # the close view
+    to_xy: Callable[[float, float], tuple[float, float]]  # (lat, lon) -> pt in the close view
+    layers: dict[str, list[tuple[str, list[np.ndarray]]]]  # gid -> drawn (code, runs of pt points), in order
+    highlight: list[np.ndarray]                  # the highlighted outline's rings, pt
+    points: list[dict[str, Any]]                 # each drawn hub: status, approx, x, y, fill, stroke, width
+    names: list[tuple[str, Box]]                 # hub names (lines joined by "\n") and their boxes
+    counts: list[tuple[str, Box]]                # counts written on a région's circles
+    legend: Box | None
+    legend_entries: list[str]
+    credit: Box
+    order: list[str] = field(default_factory=list)  # the groups' ids in drawing order
+
+
+def _clip_runs(ring: np.ndarray, box: Box) -> list[np.ndarray]:
+    """The parts of a polyline inside `box`, each segment cut at the box's edge (Liang-Barsky)."""
+    if len(ring) < 2:
+        return []
+    low, high = ring.min(axis=0), ring.max(axis=0)
+    if low[0] >= box[0] and low[1] >= box[1] and high[0] <= box[2] and high[1] <= box[3]:
+        return [ring]  # wholly inside
+    if high[0] < box[0] or high[1] < box[1] or low[0] > box[2] or low[1] > box[3]:
+        return []  # wholly outside
+    a, b = ring[:-1], ring[1:]
+    d = b - a
+    lo, hi = np.zeros(len(a)), np.ones(len(a))
+    for p, q in ((-d[:, 0], a[:, 0] - box[0]), (d[:, 0], box[2] - a[:, 0]),
+                 (-d[:, 1], a[:, 1] - box[1]), (d[:, 1], box[3] - a[:, 1])):
+        parallel = p == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
+        lo = np.where(~parallel & (p < 0), np.maximum(lo, t), lo)
+        hi = np.where(~parallel & (p > 0), np.minimum(hi, t), hi)
+        hi = np.where(parallel & (q < 0), -1.0, hi)
+    keep = lo <= hi
+    if not keep.any():
+        return []
+    starts, ends = a + lo[:, None] * d, a + hi[:, None] * d
+    idx = np.flatnonzero(keep)
+    breaks = np.ones(len(idx), dtype=bool)
+    breaks[1:] = (np.diff(idx) != 1) | (hi[idx[:-1]] < 1) | (lo[idx[1:]] > 0)
+    runs = []
+    for group in np.split(idx, np.flatnonzero(breaks)[1:]):
+        runs.append(np.vstack([starts[group[:1]], ends[group]]))
+    return runs
+
+
+def _path_data(runs: Iterable[np.ndarray], grid: int, closed: bool = False) -> str:
+    return _ring_data(runs, lambda xy: xy, grid, closed)
+
+
+def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, float]], preferred: list[float],
+                 area: Box, gap: float, dots: list[Box], lines: np.ndarray, pad: float = 1.5
+                 ) -> list[tuple[Box, float]]:
+    """drawing.place_labels on plain boxes: each label beside its point, covering no other label nor point,
+    inside `area`, crossing as few `lines` as can be. Returns each box and its reach (in `gap`s)."""
+    from generator.drawing import CROSSING_COST, LABEL_DIRECTIONS, LABEL_REACH, _box_at, _overlap, segments_crossing
+
+    placed: list[Box] = []
+    out: list[tuple[Box, float]] = []
+    dot_array = np.array(dots) if dots else np.zeros((0, 4))
+    turns = sorted(range(LABEL_DIRECTIONS), key=lambda k: (min(k, LABEL_DIRECTIONS - k), k))
+    for (w, h), (cx, cy), angle0 in zip(sizes, centres, preferred, strict=True):
+        best: tuple[float, float, Box] | None = None
+        reach_max = gap * LABEL_REACH[-1] + w + h + 2 * pad  # no candidate box goes further: lines beyond are left out
+        near = lines[(np.maximum(lines[:, 0], lines[:, 2]) >= cx - reach_max)
+                     & (np.minimum(lines[:, 0], lines[:, 2]) <= cx + reach_max)
+                     & (np.maximum(lines[:, 1], lines[:, 3]) >= cy - reach_max)
+                     & (np.minimum(lines[:, 1], lines[:, 3]) <= cy + reach_max)]
+        for reach in LABEL_REACH:
+            for k in turns:
+                angle = angle0 + 2 * math.pi * k / LABEL_DIRECTIONS
+                ux, uy = round(math.cos(angle), 6), round(math.sin(angle), 6)
+                x0, y0, x1, y1 = _box_at(cx, cy, ux, uy, gap * reach, w, h)
+                box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+                outside = (max(area[0] - x0, 0) + max(x1 - area[2], 0) + max(area[1] - y0, 0)
+                           + max(y1 - area[3], 0))
+                covered = _overlap(box, np.array(placed) if placed else np.zeros((0, 4))) \
+                    + _overlap(box, dot_array) + outside * 1000
+                if best is None or covered < best[0]:
+                    covered += CROSSING_COST * segments_crossing(box, near)
+                if best is None or covered < best[0]:
+                    best = (covered, reach, (x0, y0, x1, y1))
+                if covered == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        placed.append(tuple(v + s for v, s in zip(best[2], (-pad, -pad, pad, pad), strict=True)))
+        out.append((best[2], best[1]))
+    return out
+
+
+def _text_lines(x: float, top: float, lines: list[str], size: float, anchor: str = "start", **extra: Any) -> list[str]:
+    return [svg_text(x, top + size * (0.95 + i * LINE_HEIGHT), line, size, anchor, **extra)
+            for i, line in enumerate(lines)]
+
+
+def _star(x: float, y: float, r: float) -> str:
+    corners = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.45
+        angle = -math.pi / 2 + i * math.pi / 5
+        corners.append(f"{x + radius * math.cos(angle):.1f} {y + radius * math.sin(angle):.1f}")
+    return f'<path d="M{"L".join(corners)}z" fill="{INK}" stroke="#ffffff" stroke-width="0.5"/>'
+
+
+def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
+    """Two panels, written as SVG text (no matplotlib): where it is in France (skipped overseas), and a
+    close view with the hubs, their names beside them (drawing.place_labels' rules), the legend under
+    the small France and the IGN credit under the close view."""
+    points, centre = data["points"], data["centre"]
+    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
+    bounds = _locator_bounds(data, outline)
+    in_metro = _view_of((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) == "metro"
+    detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
+    west, south, east, north = bounds
+    lat0 = (south + north) / 2
+    k = math.cos(math.radians(lat0))
+    ax0, ay0, ax1, ay1 = ZOOM_AREA
+    scale = min((ax1 - ax0) / ((east - west) * k), (ay1 - ay0) / (north - south))
+    map_w, map_h = (east - west) * k * scale, (north - south) * scale
+    ox, oy = ax0 + (ax1 - ax0 - map_w) / 2, ay0 + (ay1 - ay0 - map_h) / 2
+    frame = (ox, oy, ox + map_w, oy + map_h)
+
+    def to_px(lonlat: Any) -> Any:
+        lonlat = np.asarray(lonlat, dtype=float)
+        return np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + oy))
+
+    def to_xy(lat: float, lon: float) -> tuple[float, float]:
+        x, y = to_px([[lon, lat]])[0]
+        return float(x), float(y)
+
+    margin = _padded(bounds, 0.05)
+    clip = (float(to_px([[margin[0], margin[3]]])[0][0]), float(to_px([[margin[0], margin[3]]])[0][1]),
+            float(to_px([[margin[2], margin[1]]])[0][0]), float(to_px([[margin[2], margin[1]]])[0][1]))
+    hidden = (data["outline"][0], data["outline"][1]) if outline is not None else None
+    body = [f'<clipPath id="vue"><rect x="{ox:.1f}" y="{oy:.1f}" width="{map_w:.1f}" height="{map_h:.1f}"/>'
+            '</clipPath>', '<g clip-path="url(#vue)">']
+    order: list[str] = []
+    layers: dict[str, list[tuple[str, list[np.ndarray]]]] = {}
+
+    def group(gid: str, content: str) -> None:
+        order.append(gid)
+        body.append(f'<g id="{gid}">{content}</g>')
+
+    shape = _variant(data["outline"], detail) if outline is not None else None
+    highlight = [to_px(r) for p in shape.polygons for r in p] if shape is not None else []
+    children = outline is not None and (data.get("intercommunal", False) or data["outline"][0] == "regions")
+    if shape is not None and children:
+        group(f"{COARSE}-highlight-fill", f'<path fill="{HIGHLIGHT_FILL}" fill-rule="evenodd" '
+                                         f'd="{_path_data(highlight, 2, closed=True)}"/>')
+    specs: list[tuple[str, list[str], str, float, int]] = []
+    if not detail and data.get("intercommunal", False):
+        specs.append((INTERCOMMUNAL_GID, list(geo.LEVEL_LAYERS["epci"]), INTERCOMMUNAL, 0.3, 1))
+    specs += [("departements", ["departements" + detail], OUTLINE, 0.35, 2),
+              ("regions", ["regions" + detail], MUTED, 0.9, 2)]
+    for gid, names, colour, width, grid in specs:
+        if gid == "departements" and shape is not None and not children:
+            group(f"{COARSE}-highlight-fill", f'<path fill="{HIGHLIGHT_FILL}" fill-rule="evenodd" '
+                                             f'd="{_path_data(highlight, 2, closed=True)}"/>')
+        drawn = []
+        for name in names:
+            for o in geo.layer(name).values():
+                if not _intersects(o.bounds, bounds) or _covered(o, name.removesuffix(detail), hidden):
+                    continue
+                runs = [run for p in o.polygons for r in p for run in _clip_runs(to_px(r), clip)]
+                if runs:
+                    drawn.append((o.code, runs))
+        layers[gid] = drawn
+        if drawn:
+            group(gid, f'<path fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round" '
+                       f'd="{_path_data((r for _, rs in drawn for r in rs), grid)}"/>')
+    if shape is not None:
+        group("highlight", f'<path fill="none" stroke="{HIGHLIGHT}" stroke-width="1.6" stroke-linejoin="round" '
+                           f'd="{_path_data(highlight, 2, closed=True)}"/>')
+    # hubs: statuses seen lately drawn last, on top of the many to check
+    radius = math.sqrt(30 if len(points) <= CROWDED else 22) / 2
+    drawn_points: list[dict[str, Any]] = []
+    for status in (TO_CHECK, *STATUSES):
+        for approx in (False, True):
+            chosen = [p for p in points if p["status"] == status and bool(p.get("approx")) == approx]
+            if not chosen:
+                continue
+            marks = []
+            for p in chosen:
+                x, y = to_xy(p["lat"], p["lon"])
+                marks.append(_marker(SHAPES[status], x, y, radius, COLOURS[status], approx,
+                                     HOLLOW_WIDTH if approx else 0.6))
+                fill, stroke = ("#ffffff", COLOURS[status]) if approx else (COLOURS[status], "#ffffff")
+                drawn_points.append({"label": p["label"], "status": status, "approx": approx, "x": x, "y": y,
+                                     "fill": fill, "stroke": stroke, "width": HOLLOW_WIDTH if approx else 0.6})
+            group(f"points-{status}-{'commune' if approx else 'address'}", "".join(marks))
+    names: list[tuple[str, Box]] = []
+    if data["labels"] and drawn_points:
+        names = _wide_names(body, order, drawn_points, frame, highlight, layers)
+    symbols = data.get("symbols", [])
+    counts: list[tuple[str, Box]] = []
+    if symbols:
+        counts = _wide_symbols(body, order, symbols, data["largest"], to_xy, frame)
+    if centre:
+        x, y = to_xy(centre[0], centre[1])
+        group("centre", _star(x, y, 4.6))
+    body.append("</g>")
+    body.append(f'<rect x="{ox:.1f}" y="{oy:.1f}" width="{map_w:.1f}" height="{map_h:.1f}" fill="none" '
+                f'stroke="{MUTED}" stroke-width="0.8"/>')
+    if in_metro:
+        _wide_overview(body, order, data, bounds, shape)
+    legend, entries = (_wide_symbol_legend(body, order, data["legend"], data["largest"]) if symbols
+                       else _wide_status_legend(body, order, points))
+    credit_w = text_width(ATTRIBUTION, CREDIT_FONTSIZE)
+    credit_y = WIDE_H - 2.5
+    credit = (0.99 * WIDE_W - credit_w, credit_y - CREDIT_FONTSIZE, 0.99 * WIDE_W, credit_y + 0.25 * CREDIT_FONTSIZE)
+    order.append("credit")
+    body.append(f'<g id="credit"><text x="{0.99 * WIDE_W:.1f}" y="{credit_y:.1f}" text-anchor="end" fill="{MUTED}" '
+                f'style="font-size: {CREDIT_FONTSIZE:g}px">{xml_text(ATTRIBUTION)}</text></g>')
+    svg = svg_document(WIDE_W, WIDE_H, body).replace(
+        f'width="{WIDE_W:.0f}px" height="{WIDE_H:.0f}px" viewBox="0 0 {WIDE_W:.0f} {WIDE_H:.0f}"'.encode(),
+        f'width="{WIDE_W:g}pt" height="{WIDE_H:g}pt" viewBox="0 0 {WIDE_W:g} {WIDE_H:g}"'.encode())
+    return LocatorDrawing(svg=svg, frame=frame, to_xy=to_xy, layers=layers, highlight=highlight,
+                          points=drawn_points, names=names, counts=counts, legend=legend, legend_entries=entries,
+                          credit=credit, order=order)
+
+
+def _wide_names(body: list[str], order: list[str], points: list[dict[str, Any]], frame: Box,
+                highlight: list[np.ndarray], layers: dict[str, list[tuple[str, list[np.ndarray]]]]
+                ) -> list[tuple[str, Box]]:
+    """Names beside the points, whole on up to four lines, first tried alternately right (above) and left
+    (below) from north to south, then moved to the first free spot (see drawing.place_labels); a light
+    white box keeps them legible over a line they must cross, a thin line says whose a moved name is."""
+    ordered = sorted(points, key=lambda p: (p["y"], p["x"]))
+    texts = [wrap_label(shorten(p["label"], 4 * NAME_WRAP), NAME_WRAP, 4).split("\n") for p in ordered]
+    sizes = [(max(text_width(line, NAME_SIZE) for line in lines) + 0.16 * NAME_SIZE,
+              len(lines) * NAME_SIZE * LINE_HEIGHT + 0.16 * NAME_SIZE) for lines in texts]
+    preferred = [math.atan2(-4, 5) if rank % 2 == 0 else math.atan2(4, -5) for rank in range(len(ordered))]
+    runs = [r for gid in ("departements", "regions") for _, rs in layers.get(gid, []) for r in rs] + highlight
+    segments = [np.hstack([r[:-1], r[1:]]) for r in runs if len(r) > 1]
+    lines = np.vstack(segments) if segments else np.zeros((0, 4))
+    dots = [(p["x"] - 3, p["y"] - 3, p["x"] + 3, p["y"] + 3) for p in ordered]
+    placed = _place_boxes(sizes, [(p["x"], p["y"]) for p in ordered], preferred, frame, NAME_GAP, dots, lines)
+    out = []
+    parts = []
+    for p, lines_of, (box, reach) in zip(ordered, texts, placed, strict=True):
+        x0, y0, x1, y1 = box
+        if reach > 2.2:  # moved away from a crowd: a thin line says whose it is
+            ex, ey = min(max(p["x"], x0), x1), min(max(p["y"], y0), y1)
+            parts.append(f'<path d="M{p["x"]:.1f} {p["y"]:.1f}L{ex:.1f} {ey:.1f}" stroke="{MUTED}" '
+                         'stroke-width="0.5"/>')
+        parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
+                     'fill="#ffffff" fill-opacity="0.75"/>')
+        parts += _text_lines(x0 + 0.08 * NAME_SIZE, y0 + 0.08 * NAME_SIZE, lines_of, NAME_SIZE)
+        out.append(("\n".join(lines_of), box))
+    order.append("names")
+    body.append('<g id="names">' + "".join(parts) + "</g>")
+    return out
+
+
+def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any]], largest: int,
+                  to_xy: Callable[[float, float], tuple[float, float]], frame: Box) -> list[tuple[str, Box]]:
+    """A région's counts per département: proportional circles, largest first, each count written inside
+    (or just above) unless it would cover a kept one or leave the view (the table says them all)."""
+    parts = []
+    labels = []
+    for c in symbols:
+        x, y = to_xy(c["lat"], c["lon"])
+        r = _diameter(c["count"], largest, LOCAL_SYMBOL) / 2
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
+                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
+        text = formats.number(c["count"])
+        w = text_width(text, LEGEND_SIZE, bold=True)
+        inside = 2 * r >= LEGEND_SIZE * 1.3
+        cy = y if inside else y - r - 0.5 - LEGEND_SIZE * 0.6
+        labels.append((text, x, cy, (x - w / 2 - 1, cy - LEGEND_SIZE * 0.6 - 1, x + w / 2 + 1,
+                                     cy + LEGEND_SIZE * 0.6 + 1)))
+    order.append("symbols")
+    body.append('<g id="symbols">' + "".join(parts) + "</g>")
+    kept: list[tuple[str, Box]] = []
+    texts = []
+    for text, x, cy, box in labels:
+        fits = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+        if fits and not any(_intersects(box, other) for _, other in kept):
+            kept.append((text, box))
+            texts.append(f'<text x="{x:.1f}" y="{cy + LEGEND_SIZE * 0.36:.1f}" font-size="{LEGEND_SIZE:g}" '
+                         f'text-anchor="middle" font-weight="bold" fill="{INK}" stroke="#ffffff" stroke-width="2" '
+                         f'paint-order="stroke">{text}</text>')
+    order.append("counts")
+    body.append('<g id="counts">' + "".join(texts) + "</g>")
+    return kept
+
+
+def _wide_overview(body: list[str], order: list[str], data: dict[str, Any], bounds: tuple[float, ...],
+                   shape: geo.Outline | None) -> None:
+    """The small France: its régions, the territory filled, the close view's frame."""
+    west, south, east, north = METRO
+    k = math.cos(math.radians((south + north) / 2))
+    x0, y0, x1, y1 = OVERVIEW_AREA
+    scale = min((x1 - x0) / ((east - west) * k), (y1 - y0) / (north - south))
+    ox = x0 + (x1 - x0 - (east - west) * k * scale) / 2
+    oy = y0 + (y1 - y0 - (north - south) * scale) / 2
+
+    def to_px(lonlat: Any) -> Any:
+        lonlat = np.asarray(lonlat, dtype=float)
+        return np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + oy))
+
+    rings = [to_px(r) for o in geo.layer("regions-overview").values() if _intersects(o.bounds, METRO)
+             for p in o.polygons for r in p]
+    parts = [f'<path fill="none" stroke="{MUTED}" stroke-width="0.9" stroke-linejoin="round" '
+             f'd="{_path_data(rings, 1, closed=True)}"/>']
+    if shape is not None:
+        small = _variant(data["outline"], "-overview")
+        parts.append(f'<path fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6" '
+                     f'd="{_path_data([to_px(r) for p in small.polygons for r in p], 1, closed=True)}"/>')
+    (bx0, by0), (bx1, by1) = to_px([[bounds[0], bounds[3]], [bounds[2], bounds[1]]])
+    parts.append(f'<rect x="{bx0:.1f}" y="{by0:.1f}" width="{bx1 - bx0:.1f}" height="{by1 - by0:.1f}" fill="none" '
+                 f'stroke="{OKABE_ITO[4]}" stroke-width="1"/>')
+    order.append(f"{COARSE}-overview")
+    body.append(f'<g id="{COARSE}-overview">' + "".join(parts) + "</g>")
+
+
+def _wide_status_legend(body: list[str], order: list[str], points: list[dict[str, Any]]
+                        ) -> tuple[Box | None, list[str]]:
+    """One entry per status drawn and the hollow circle of commune-precision points, in one column at
+    the bottom left, under the small France."""
+    entries: list[tuple[str, str]] = []
+    for status in CATEGORIES:
+        if any(p["status"] == status for p in points):
+            entries.append((SHAPES[status] + ":" + COLOURS[status], CATEGORY_LABELS[status]))
+    if any(p.get("approx") for p in points):
+        entries.append(("circle:" + MUTED + ":hollow", APPROXIMATE))
+    if not entries:
+        return None, []
+    size = LEGEND_SIZE
+    wrapped = [wrap_label(label, LEGEND_WRAP, 2).split("\n") for _, label in entries]
+    height = sum(len(lines) * size * LINE_HEIGHT for lines in wrapped) + 0.45 * size * (len(entries) - 1)
+    x0, bottom = 0.01 * WIDE_W + 1.6, WIDE_H - 0.01 * WIDE_H - 1.6
+    y = bottom - height
+    top = y
+    parts = []
+    for (mark, _), lines in zip(entries, wrapped, strict=True):
+        shape, colour, *hollow = mark.split(":")
+        h = len(lines) * size * LINE_HEIGHT
+        parts.append(_marker(shape, x0 + 5, y + h / 2, 3.3, colour, bool(hollow), HOLLOW_WIDTH if hollow else 0.6))
+        parts += _text_lines(x0 + 14, y + (h - len(lines) * size * LINE_HEIGHT) / 2, lines, size)
+        y += h + 0.45 * size
+    right = x0 + 14 + max(text_width(line, size) for lines in wrapped for line in lines)
+    order.append("legend")
+    body.append('<g id="legend">' + "".join(parts) + "</g>")
+    return (x0, top, right, bottom), [" ".join(lines) for lines in wrapped]
+
+
+def _wide_symbol_legend(body: list[str], order: list[str], values: list[int], largest: int
+                        ) -> tuple[Box | None, list[str]]:
+    """Reference circles (round counts) sized as on the map, in a row under the small France."""
+    size = LEGEND_SIZE
+    top_d = _diameter(values[0], largest, LOCAL_SYMBOL) if values else 0
+    x0, bottom = 0.01 * WIDE_W + 1.6, WIDE_H - 0.01 * WIDE_H - 1.6
+    top = bottom - top_d - size * LINE_HEIGHT - 4
+    parts = _text_lines(x0, top, ["Lieux par département"], size)
+    x, cy = x0, bottom - top_d / 2
+    for v in values:
+        d = _diameter(v, largest, LOCAL_SYMBOL)
+        parts.append(f'<circle cx="{x + top_d / 2:.1f}" cy="{cy:.1f}" r="{d / 2:.1f}" fill="{SYMBOL_COLOUR}" '
+                     f'fill-opacity="0.55" stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
+        label = formats.number(v)
+        parts.append(svg_text(x + top_d + 2, cy + size * 0.36, label, size))
+        x += top_d + 2 + text_width(label, size) + 0.8 * size
+    right = max(x, x0 + text_width("Lieux par département", size))
+    order.append("legend")
+    body.append('<g id="legend">' + "".join(parts) + "</g>")
+    return (x0, top, right, bottom), ["Lieux par département", *(formats.number(v) for v in values)]
+
+
+def draw_locator(data: dict[str, Any]) -> bytes:
+    """A wide locator, written as SVG text: its words real text, a few ms instead of 20-45 through matplotlib."""
+    return locator_drawing(data).svg
 
 
 DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from picture_atlas import BESANCON, make_atlas
 
@@ -46,19 +47,17 @@ def test_points_fall_in_their_departement():
 def test_besancon_is_drawn_inside_the_doubs_outline(atlas):
     spec = picture_spec(atlas, "hub/fablab/locator")
     assert spec.data["outline"] == ["departements", "25"]
-    with style():
-        fig, ax, lat0, highlight = maps.locator_figure(spec.data)
-        fig.canvas.draw()
-        to_screen = ax.transData
-        x, y = to_screen.transform(geo.project(BESANCON[1], BESANCON[0], lat0))
-        (drawn,) = highlight.get_paths()
-        outline_on_screen = drawn.transformed(highlight.get_transform())
-        assert outline_on_screen.contains_point((x, y))
-        jura = geo.layer("departements")["39"].path(lat0).transformed(to_screen)
-        assert not jura.contains_point((x, y))
-        # the hub's marker is drawn at that very place
-        offsets = [c.get_offsets() for c in ax.collections if len(c.get_offsets()) == 1]
-        assert any(abs(to_screen.transform(o[0])[0] - x) < 0.01 for o in offsets)
+    from matplotlib.path import Path as MplPath
+    drawing = maps.locator_drawing(spec.data)
+    x, y = drawing.to_xy(*BESANCON)
+    assert any(MplPath(ring).contains_point((x, y)) for ring in drawing.highlight)
+    jura = [drawing.to_xy(lat, lon) for polygon in geo.layer("departements")["39"].polygons
+            for lon, lat in polygon[0]]
+    assert not MplPath(jura).contains_point((x, y))
+    # the hub's marker is drawn at that very place, and written in the SVG there
+    (point,) = drawing.points
+    assert abs(point["x"] - x) < 0.01 and abs(point["y"] - y) < 0.01
+    assert f'cx="{x:.1f}" cy="{y:.1f}"'.encode() in drawing.svg
 
 
 def test_territory_outlines_are_matched_by_code(atlas):
@@ -263,8 +262,13 @@ def test_the_credit_sits_in_a_band_of_its_own(atlas):
     with style():
         figures = [maps.france_figure({**picture_spec(atlas, "home/map").data, "points": WIDEST}),
                    maps.france_figure(maps.france_spec(atlas, aggregate=True).data)]
-        figures += [maps.locator_figure({**picture_spec(atlas, key).data, "points": WIDEST})[0]
-                    for key in ("territory/gbm/locator", "hub/run-lab/locator")]
+        for key in ("territory/gbm/locator", "hub/run-lab/locator"):  # written as SVG text: boxes in pt
+            drawing = maps.locator_drawing({**picture_spec(atlas, key).data, "points": WIDEST})
+            x0, y0, x1, y1 = drawing.credit
+            assert x0 >= 0 and x1 <= maps.WIDE_W and y1 <= maps.WIDE_H
+            assert drawing.svg.count(b'id="credit"') == 1
+            for other in (drawing.frame, drawing.legend):
+                assert not maps._intersects(drawing.credit, other), (key, other)
         for fig in figures:
             credits = [text for text in fig.texts if text.get_gid() == "credit"] or [maps._credit(fig)]
             assert len(credits) == 1
@@ -285,9 +289,10 @@ def _legends(fig):
 # --- commune-precision points --------------------------------------------------------------------
 
 
-def _drawn_points(fig):
-    """Every point collection of a figure by its gid (points-<status>-<address|commune>)."""
-    return {c.get_gid(): c for ax in fig.axes for c in ax.collections if (c.get_gid() or "").startswith("points-")}
+def _drawn_points(drawing):
+    """Every point group of a written locator by its id (points-<status>-<address|commune>): its markers."""
+    groups = re.findall(r'<g id="(points-[^"]+)">(.*?)</g>', drawing.svg.decode())
+    return {gid: re.findall(r'<(?:circle|rect|path) [^>]*>', content) for gid, content in groups}
 
 
 def test_commune_precision_points_are_hollow_with_their_legend_entry():
@@ -295,29 +300,26 @@ def test_commune_precision_points_are_hollow_with_their_legend_entry():
     moved = make_atlas(living={"precision": "commune"}, fablab={"precision": "address"})
     for key in ("territory/gbm/locator", "hub/living/locator"):
         spec = picture_spec(moved, key)
-        with style():
-            fig = maps.locator_figure(spec.data)[0]
-        drawn = _drawn_points(fig)
-        hollow = drawn["points-active-commune"]
-        assert len(hollow.get_offsets()) == 1
-        assert tuple(hollow.get_facecolor()[0]) == to_rgba("white")
-        assert tuple(hollow.get_edgecolor()[0]) == to_rgba(maps.COLOURS["active"])
-        assert hollow.get_linewidths()[0] == maps.HOLLOW_WIDTH
+        drawing = maps.locator_drawing(spec.data)
+        drawn = _drawn_points(drawing)
+        (hollow,) = drawn["points-active-commune"]
+        assert to_rgba(re.search(r'fill="([^"]+)"', hollow).group(1)) == to_rgba("white")
+        assert to_rgba(re.search(r'stroke="([^"]+)"', hollow).group(1)) == to_rgba(maps.COLOURS["active"])
+        assert float(re.search(r'stroke-width="([^"]+)"', hollow).group(1)) == maps.HOLLOW_WIDTH
         if key.startswith("territory"):
-            filled = drawn["points-active-address"]  # the Fablab, at its address
-            assert tuple(filled.get_facecolor()[0]) == to_rgba(maps.COLOURS["active"])
-        entries = [t.get_text().replace("\n", " ") for legend in _legends(fig) for t in legend.get_texts()]
-        assert maps.APPROXIMATE in entries
+            (filled,) = drawn["points-active-address"]  # the Fablab, at its address
+            assert to_rgba(re.search(r'fill="([^"]+)"', filled).group(1)) == to_rgba(maps.COLOURS["active"])
+        entries = drawing.legend_entries
+        assert maps.APPROXIMATE in entries and maps.APPROXIMATE.split(" (")[0].encode() in drawing.svg
         assert "position approximative : centre de la commune" in spec.alt or "position approximative (centre de" \
             in spec.alt
     rows = {row[0]: row for row in picture_spec(moved, "territory/gbm/locator").table_rows}
     assert rows["Living Lab Santé"][-1] == "centre de la commune" and rows["Fablab de Besançon"][-1] == "adresse"
     assert picture_spec(moved, "territory/gbm/locator").table_headers[-1] == "Précision"
     # and without any: no such entry, nothing hollow
-    with style():
-        plain = maps.locator_figure(picture_spec(make_atlas(), "territory/gbm/locator").data)[0]
+    plain = maps.locator_drawing(picture_spec(make_atlas(), "territory/gbm/locator").data)
     assert not [g for g in _drawn_points(plain) if g.endswith("-commune")]
-    assert maps.APPROXIMATE not in [t.get_text().replace("\n", " ") for lg in _legends(plain) for t in lg.get_texts()]
+    assert maps.APPROXIMATE not in plain.legend_entries
 
 
 def test_the_fixture_atlas_draws_its_commune_precision_hub_hollow(fixture_atlas):
@@ -458,8 +460,8 @@ def test_a_crowded_region_is_counted_per_departement_and_a_departement_keeps_its
     assert region.table_headers == maps.COUNT_HEADERS
     doubs = picture_spec(dense, "territory/doubs/locator")
     assert len(doubs.data["points"]) > maps.REGION_AGGREGATE_ABOVE and "symbols" not in doubs.data
-    with style():
-        maps.locator_figure(region.data)  # draws
+    drawing = maps.locator_drawing(region.data)
+    assert drawing.counts and b'id="symbols"' in drawing.svg and "Lieux par département" in drawing.legend_entries
 
 
 def test_legend_values():
@@ -471,20 +473,20 @@ def test_legend_values():
 
 @pytest.mark.parametrize("key", ["territory/doubs/locator", "territory/bfc/locator", "hub/dollar/locator"])
 def test_locator_names_stay_inside_the_close_view_and_apart(atlas, key):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    drawing = maps.locator_drawing(picture_spec(atlas, key).data)
+    assert drawing.names
+    x0, y0, x1, y1 = drawing.frame
+    boxes = [box for _, box in drawing.names]
+    for i, (name, box) in enumerate(drawing.names):
+        assert x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1, name
+        assert not [j for j, other in enumerate(boxes) if j != i and _overlaps(box, other)]
+        for line in name.split("\n"):
+            assert maps.xml_text(line).encode() in drawing.svg
 
-    from generator.drawing import label_boxes
-    with style():
-        fig, zoom, _, _ = maps.locator_figure(picture_spec(atlas, key).data)
-        FigureCanvasAgg(fig).draw()
-        names = [t for t in zoom.texts if t.get_gid() == "name"]
-        assert names
-        frame = zoom.get_window_extent()
-        boxes = label_boxes(fig, names)
-        for i, box in enumerate(boxes):
-            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, \
-                names[i].get_text()
-            assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
+
+def _overlaps(a, b):
+    """Boxes sharing some area (touching edges do not count), like Bbox.overlaps."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 # --- what a reader sees: nothing cut, nothing astray (issue 14) -------------------------------------
@@ -537,52 +539,50 @@ def test_a_close_view_draws_only_what_meets_it_and_nothing_outside_its_frame():
     Maine-et-Loire limit, which runs in a thin strip along the Loire up to the city's edge, drawn with
     nothing else around it. Every line drawn belongs to an outline that meets the view and is clipped to
     the frame; the neighbouring intercommunalités are drawn too, so that piece reads as a limit among others."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     data = {"outline": NANTES, "points": [], "centre": None, "labels": False, "intercommunal": True}
-    with style():
-        fig, zoom, lat0, _ = maps.locator_figure(data)
-        FigureCanvasAgg(fig).draw()
-        west, south, east, north = maps._locator_bounds(data, geo.layer("epci")["244400404"])
-        margin = maps._clip_box((west, south, east, north), lat0)
-        by_gid = {c.get_gid(): c for c in zoom.collections}
-        for gid, layer_names in (("departements", ["departements"]), ("regions", ["regions"]),
-                                 (maps.INTERCOMMUNAL_GID, ["epci", "epci-cc"])):
-            collection = by_gid[gid]
-            meeting = [o for name in layer_names for o in geo.layer(name).values()
-                       if maps._intersects(o.bounds, (west, south, east, north)) and o.code != NANTES[1]]
-            assert 1 <= len(collection.get_paths()) <= len(meeting), gid  # an outline whose box meets the
-            # view but whose line does not is left out
-            assert collection.get_clip_path() is not None or collection.get_clip_box() is not None
-            for path in collection.get_paths():
-                assert (path.vertices >= margin.min - 1e-9).all() and (path.vertices <= margin.max + 1e-9).all()
-        # the neighbours of Nantes Métropole are there (Erdre et Gesvres, Clisson Sèvre et Maine…)
-        assert len(by_gid[maps.INTERCOMMUNAL_GID].get_paths()) >= 8
-        narrow = maps.draw_locator_narrow(data).decode()
-        assert 'clip-path="url(#vue)"' in narrow
+    drawing = maps.locator_drawing(data)
+    west, south, east, north = maps._locator_bounds(data, geo.layer("epci")["244400404"])
+    mw, ms, me, mn = maps._padded((west, south, east, north), 0.05)  # the view and a margin, in pt
+    (left, top), (right, bottom) = drawing.to_xy(mn, mw), drawing.to_xy(ms, me)
+    svg = drawing.svg.decode()
+    for gid, layer_names in (("departements", ["departements"]), ("regions", ["regions"]),
+                             (maps.INTERCOMMUNAL_GID, ["epci", "epci-cc"])):
+        drawn = drawing.layers[gid]
+        meeting = [o for name in layer_names for o in geo.layer(name).values()
+                   if maps._intersects(o.bounds, (west, south, east, north)) and o.code != NANTES[1]]
+        assert 1 <= len(drawn) <= len(meeting), gid  # an outline whose box meets the view but whose line
+        # does not is left out
+        assert f'<g id="{gid}">' in svg.split('<g clip-path="url(#vue)">', 1)[1].split('<rect x=', 1)[0]  # clipped
+        for _, runs in drawn:
+            for run in runs:
+                assert (run[:, 0] >= left - 1e-6).all() and (run[:, 0] <= right + 1e-6).all()
+                assert (run[:, 1] >= top - 1e-6).all() and (run[:, 1] <= bottom + 1e-6).all()
+    # the neighbours of Nantes Métropole are there (Erdre et Gesvres, Clisson Sèvre et Maine…)
+    assert len(drawing.layers[maps.INTERCOMMUNAL_GID]) >= 8
+    narrow = maps.draw_locator_narrow(data).decode()
+    assert 'clip-path="url(#vue)"' in narrow
 
 
 def test_a_departement_map_draws_its_intercommunalites_and_a_region_map_its_departements(atlas):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     doubs = picture_spec(atlas, "territory/doubs/locator").data
     region = picture_spec(atlas, "territory/bfc/locator").data
-    with style():
-        fig, zoom, _, highlight = maps.locator_figure(doubs)
-        FigureCanvasAgg(fig).draw()
-        by_gid = {c.get_gid(): c for c in zoom.collections}
-        inner = by_gid[maps.INTERCOMMUNAL_GID]
-        fill = by_gid[f"{maps.COARSE}-highlight-fill"]
-        # drawn over the highlight's fill, under its edge: visible inside the Doubs
-        assert fill.get_zorder() < inner.get_zorder() < highlight.get_zorder()
-        inside = [o for name in ("epci", "epci-cc") for o in geo.layer(name).values()
-                  if geo.layer("departements")["25"].contains(*reversed(_inner_point(o)))]
-        assert len(inside) >= 5  # the Doubs's intercommunalités (Grand Besançon, Pontarlier…)
-        assert len(inner.get_paths()) >= len(inside)
-        fig, zoom, _, highlight = maps.locator_figure(region)
-        by_gid = {c.get_gid(): c for c in zoom.collections}
-        deps = by_gid["departements"]
-        assert by_gid[f"{maps.COARSE}-highlight-fill"].get_zorder() < deps.get_zorder() < highlight.get_zorder()
-        of_region = [o for o in geo.layer("departements-simple").values() if o.region == "27"]
-        assert len(of_region) == 8 and len(deps.get_paths()) >= 8
+    drawing = maps.locator_drawing(doubs)
+    order = drawing.order
+    # drawn over the highlight's fill, under its edge: visible inside the Doubs
+    assert order.index(f"{maps.COARSE}-highlight-fill") < order.index(maps.INTERCOMMUNAL_GID) \
+        < order.index("highlight")
+    assert [drawing.svg.index(f'<g id="{gid}">'.encode()) for gid in order] == sorted(
+        drawing.svg.index(f'<g id="{gid}">'.encode()) for gid in order)  # written in that order
+    inside = [o for name in ("epci", "epci-cc") for o in geo.layer(name).values()
+              if geo.layer("departements")["25"].contains(*reversed(_inner_point(o)))]
+    assert len(inside) >= 5  # the Doubs's intercommunalités (Grand Besançon, Pontarlier…)
+    drawn = {code for code, _ in drawing.layers[maps.INTERCOMMUNAL_GID]}
+    assert {o.code for o in inside} <= drawn
+    drawing = maps.locator_drawing(region)
+    order = drawing.order
+    assert order.index(f"{maps.COARSE}-highlight-fill") < order.index("departements") < order.index("highlight")
+    of_region = [o for o in geo.layer("departements-simple").values() if o.region == "27"]
+    assert len(of_region) == 8 and {o.code for o in of_region} <= {code for code, _ in drawing.layers["departements"]}
     for data, needle in ((doubs, 'stroke="#b0b0b0"'), (region, 'stroke="#8c8c8c"')):
         assert needle in maps.draw_locator_narrow(data).decode()
 
@@ -599,27 +599,24 @@ LONG_NAMES = ("Plateforme C (association PiNG), atelier partagé du Haut-Doubs",
 
 def test_hub_names_are_whole_inside_the_view_and_cross_no_boundary_where_there_is_room():
     """'Plateforme C (association P…' was cut at 28 characters and drawn across the Doubs's limit."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from generator.drawing import label_boxes, path_segments, segments_crossing
+    from generator.drawing import segments_crossing
     points = [{"lat": 47.24, "lon": 6.02, "status": "active", "label": LONG_NAMES[0]},
               {"lat": 47.22, "lon": 5.98, "status": "project", "label": LONG_NAMES[1]},
               {"lat": 46.93, "lon": 6.35, "status": "active", "label": "Pontarlier Lab", "approx": True}]
     data = {"outline": ["departements", "25"], "points": points, "centre": None, "labels": True,
             "intercommunal": True}
-    with style():
-        fig, zoom, _, highlight = maps.locator_figure(data)
-        FigureCanvasAgg(fig).draw()
-        names = [t for t in zoom.texts if t.get_gid() == "name"]
-        assert sorted(t.get_text().replace("-\n", "-").replace("\n", " ") for t in names) == sorted(
-            p["label"] for p in points)  # whole, on several lines (cut at spaces and hyphens), never cut short
-        frame = zoom.get_window_extent()
-        boxes = label_boxes(fig, names)
-        edge = path_segments(highlight.get_paths(), zoom.transData)
-        for i, box in enumerate(boxes):
-            assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
-            assert segments_crossing(box.extents, edge) == 0, names[i].get_text()
+    drawing = maps.locator_drawing(data)
+    names = [name for name, _ in drawing.names]
+    assert sorted(t.replace("-\n", "-").replace("\n", " ") for t in names) == sorted(
+        p["label"] for p in points)  # whole, on several lines (cut at spaces and hyphens), never cut short
+    x0, y0, x1, y1 = drawing.frame
+    boxes = [box for _, box in drawing.names]
+    edge = np.vstack([np.hstack([ring[:-1], ring[1:]]) for ring in drawing.highlight])
+    assert len(edge) > 100
+    for i, box in enumerate(boxes):
+        assert x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1
+        assert not [j for j, other in enumerate(boxes) if j != i and _overlaps(box, other)]
+        assert segments_crossing(box, edge) == 0, names[i]
 
 
 def test_narrow_locators_fit_a_phone_with_legible_text(atlas):
