@@ -712,6 +712,17 @@ NETWORK_MARKER = 90  # marker area in points²
 LABEL_GAP = 7.0  # points between a node and its label
 
 
+def _fit_nodes(ax: Any, positions: dict, nodes: list[dict]) -> tuple[list[float], list[float]]:
+    """Axes around the nodes with room beside the outer ones for their labels, which sit on the outside."""
+    xs = [positions[n["id"]][0] for n in nodes]
+    ys = [positions[n["id"]][1] for n in nodes]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    ax.set_xlim(min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x)
+    ax.set_ylim(min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y)
+    ax.set_axis_off()
+    return xs, ys
+
+
 def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
     """The network drawn, with its labels placed apart; the labels are returned for tests to measure.
 
@@ -726,13 +737,7 @@ def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
     for a, b in data["edges"]:
         (x1, y1), (x2, y2) = positions[a], positions[b]
         ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.9, zorder=1)
-    xs = [positions[n["id"]][0] for n in nodes]
-    ys = [positions[n["id"]][1] for n in nodes]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    # room beside the outer nodes for their labels, which sit on the outside
-    ax.set_xlim(min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x)
-    ax.set_ylim(min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y)
-    ax.set_axis_off()
+    xs, ys = _fit_nodes(ax, positions, nodes)
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     labels: list[Annotation] = []
     for node in nodes:
@@ -785,12 +790,7 @@ def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotatio
         (x1, y1), (x2, y2) = positions[a], positions[b]
         ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.5 + 4.5 * (n / most) ** 0.5, zorder=1,
                 solid_capstyle="round")
-    xs = [positions[n["id"]][0] for n in nodes]
-    ys = [positions[n["id"]][1] for n in nodes]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    ax.set_xlim(min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x)
-    ax.set_ylim(min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y)
-    ax.set_axis_off()
+    xs, ys = _fit_nodes(ax, positions, nodes)
     biggest = max(n["hubs"] for n in nodes)
     areas = [40 + 400 * n["hubs"] / biggest for n in nodes]
     ax.scatter(xs, ys, s=areas, zorder=2, linewidths=1.2,

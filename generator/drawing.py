@@ -347,10 +347,18 @@ def segments_crossing(box: tuple[float, ...], segments: np.ndarray) -> int:
     Liang-Barsky clipping of every segment at once."""
     if not len(segments):
         return 0
-    x0, y0 = segments[:, 0], segments[:, 1]
-    dx, dy = segments[:, 2] - x0, segments[:, 3] - y0
-    lo = np.zeros(len(segments))
-    hi = np.ones(len(segments))
+    lo, hi = clip_parameters(segments[:, :2], segments[:, 2:4] - segments[:, :2], box)
+    return int(np.count_nonzero(lo <= hi))
+
+
+def clip_parameters(starts: np.ndarray, deltas: np.ndarray,
+                    box: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Liang-Barsky for k segments at once (start + t × delta, t in [0, 1]) against the box (x0, y0,
+    x1, y1): the part inside is t in [lo, hi], none where lo > hi."""
+    x0, y0 = starts[:, 0], starts[:, 1]
+    dx, dy = deltas[:, 0], deltas[:, 1]
+    lo = np.zeros(len(starts))
+    hi = np.ones(len(starts))
     for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
         parallel = p == 0
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -358,7 +366,7 @@ def segments_crossing(box: tuple[float, ...], segments: np.ndarray) -> int:
         lo = np.where(~parallel & (p < 0), np.maximum(lo, t), lo)
         hi = np.where(~parallel & (p > 0), np.minimum(hi, t), hi)
         hi = np.where(parallel & (q < 0), -1.0, hi)
-    return int(np.count_nonzero(lo <= hi))
+    return lo, hi
 
 
 def path_segments(paths: Iterable[Any], transform: Any, near: Bbox | None = None) -> np.ndarray:

@@ -33,6 +33,7 @@ from generator.drawing import (
     OKABE_ITO,
     STATUS_COLOURS,
     Spec,
+    clip_parameters,
     enumerate_fr,
     label_boxes,
     new_figure,
@@ -1244,15 +1245,7 @@ def _clip_runs(ring: np.ndarray, box: Box) -> list[np.ndarray]:
         return []  # wholly outside
     a, b = ring[:-1], ring[1:]
     d = b - a
-    lo, hi = np.zeros(len(a)), np.ones(len(a))
-    for p, q in ((-d[:, 0], a[:, 0] - box[0]), (d[:, 0], box[2] - a[:, 0]),
-                 (-d[:, 1], a[:, 1] - box[1]), (d[:, 1], box[3] - a[:, 1])):
-        parallel = p == 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
-        lo = np.where(~parallel & (p < 0), np.maximum(lo, t), lo)
-        hi = np.where(~parallel & (p > 0), np.minimum(hi, t), hi)
-        hi = np.where(parallel & (q < 0), -1.0, hi)
+    lo, hi = clip_parameters(a, d, box)
     keep = lo <= hi
     if not keep.any():
         return []

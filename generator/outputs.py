@@ -150,12 +150,12 @@ def _default_file_mode() -> int:
 _FILE_MODE = _default_file_mode()
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, prefix: str | None = None, suffix: str = TMP_SUFFIX) -> None:
     """Write `target` through a temporary file of its own beside it (`.<name>.<random>.atlas-tmp`):
     two writers never share a temporary name, and a failure (a full disk) leaves no partial file.
     A build killed meanwhile leaves the temporary, which the next build removes
     (generator.faults.remove_leftovers)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=TMP_SUFFIX)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix or f".{target.name[:100]}.", suffix=suffix)
     try:
         os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; a published file is readable like any other
         with os.fdopen(fd, "wb") as handle:

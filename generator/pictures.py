@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import as_completed
@@ -30,6 +29,7 @@ from generator.drawing import Spec, style
 from generator.errors import AtlasError
 from generator.faults import pid_alive, worker_pool, writing
 from generator.model import Atlas
+from generator.outputs import write_atomic
 
 CACHE_FORMAT = 2  # bump when what the cache stores (or how a spec is drawn from here) changes
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
@@ -158,14 +158,7 @@ def _render_job(job: tuple[str, str, dict[str, Any]]) -> tuple[str, bytes]:
 
 def _write_atomic(path: Path, content: bytes) -> None:
     # the pid in the name tells a later build whether the writer is still alive (remove_stale_files)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, content, prefix=f".tmp-{os.getpid()}-", suffix=path.suffix)
 
 
 def remove_stale_files(cache_dir: Path) -> int:
