@@ -12,6 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # the editions' languages -> Babel locales
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
@@ -19,50 +20,54 @@ NNBSP = "\u202f"
 _NUMBERS: dict[tuple, str] = {}  # (type, value, decimals) -> text: a national build formats 70,000 numbers
 
 
-def number(value: int | float, decimals: int | None = None) -> str:
-    """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces).
+def number(value: int | float, decimals: int | None = None, lang: str = "fr") -> str:
+    """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces); `lang="en"`: `462,000`.
 
     Memoised: Babel parses its locale and pattern on every call (9 s of a national regeneration);
     the key keeps 1 and 1.0, 0.0 and -0.0 apart."""
-    key = (type(value), repr(value), decimals)
+    key = (type(value), repr(value), decimals, lang)
     text = _NUMBERS.get(key)
     if text is None:
         if len(_NUMBERS) > 200_000:
             _NUMBERS.clear()
-        text = _NUMBERS[key] = _number(value, decimals)
+        text = _NUMBERS[key] = _number(value, decimals, lang)
     return text
 
 
-def _number(value: int | float, decimals: int | None = None) -> str:
+_YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
+
+
+def _number(value: int | float, decimals: int | None = None, lang: str = "fr") -> str:
+    locale = LOCALES[lang]
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return _YES_NO[lang][0 if value else 1]
     if value != 0 and not (1e-6 <= abs(value) < 1e15):
-        return _scientific(value)
+        return _scientific(value, locale)
     if decimals is not None:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=LOCALE)
+        return format_decimal(value, format=pattern, locale=locale)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     # every digit the contributor wrote is kept (Babel rounds to 3 decimals by default)
-    return format_decimal(value, locale=LOCALE, decimal_quantization=False)
+    return format_decimal(value, locale=locale, decimal_quantization=False)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _scientific(value: int | float) -> str:
+def _scientific(value: int | float, locale: str = LOCALE) -> str:
     """Very large or very small values: `1,5 × 10²⁵` (Babel's decimal context can't hold them)."""
     mantissa, exponent = f"{float(value):.3e}".split("e")
-    digits = format_decimal(float(mantissa), locale=LOCALE)
+    digits = format_decimal(float(mantissa), locale=locale)
     return f"{digits}{NNBSP}×{NNBSP}10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
-def with_unit(value: int | float | bool | str, unit: str | None = None) -> str:
+def with_unit(value: int | float | bool | str, unit: str | None = None, lang: str = "fr") -> str:
     """A fact value with its unit the French way: `12,5 %`, `462 000 habitants`, `3 km`."""
     if isinstance(value, bool):
-        text = "oui" if value else "non"
+        text = _YES_NO[lang][0 if value else 1]
     elif isinstance(value, (int, float)):
-        text = number(value)
+        text = number(value, lang=lang)
     else:
         text = str(value)
     if not unit:
@@ -71,18 +76,18 @@ def with_unit(value: int | float | bool | str, unit: str | None = None) -> str:
 
 
 @lru_cache(maxsize=4096)
-def long_date(day: date) -> str:
-    """`2025-01-10` -> `10 janvier 2025`; the first of the month is `1er` in French.
+def long_date(day: date, lang: str = "fr") -> str:
+    """`2025-01-10` -> `10 janvier 2025`; the first of the month is `1er` in French; `10 January 2025`.
 
     Memoised: the national pages ask Babel for the same few hundred dates 43,000 times (1.5 s)."""
-    text = format_date(day, format="long", locale=LOCALE)
-    return "1er" + text[1:] if day.day == 1 and text.startswith("1 ") else text
+    text = format_date(day, format="long", locale=LOCALES[lang])
+    return "1er" + text[1:] if lang == "fr" and day.day == 1 and text.startswith("1 ") else text
 
 
 @lru_cache(maxsize=4096)
-def short_date(day: date) -> str:
+def short_date(day: date, lang: str = "fr") -> str:
     """`2025-01-10` -> `10/01/2025`."""
-    return format_date(day, format="short", locale=LOCALE)
+    return format_date(day, format="short", locale=LOCALES[lang])
 
 
 def population(value: int | float) -> str:

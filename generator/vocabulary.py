@@ -1,0 +1,159 @@
+"""The words of the atlas, once, in French and in English: terms with their plurals, ratings, sort order.
+
+Every output (site pages, PDF, charts, open data) names things through this module, so the site and
+the PDF cannot say "Lieux d'innovation" on one side and "Pôles" on the other, or "3/5" and "3 sur 5".
+
+API (stable: the PDF and the pictures import these names):
+
+- `term(key, lang="fr", n=1)`: the word for a concept, singular or plural by Babel's CLDR plural rule
+  for `n` (French: 0 and 1 singular, like `0 lieu d'innovation`); keys in `TERMS`
+  (`hub`, `territory`, `partnership`, `pillar`, `source`, `fact`, `indicator`, `page`...).
+- `count(n, key, lang="fr")`: `1 partenariat`, `1 250 lieux d'innovation`, `3 innovation hubs`
+  (number formatted for the language, no "(s)").
+- `counted(n, one, many, lang="fr")`: the same with words the caller gives (`2 données anciennes`).
+- `rating(value, lang="fr")`: an editorial rating, `3 sur 5` / `3 out of 5`; None gives `non évalué`
+  / `not rated`. `score(value, lang)`: a measured score, `3,4 sur 5` / `3.4 out of 5`.
+- `level_label(level, lang, n=1)`, `pillar_label(key, lang)`, `status_label(status, lang)`: the model's
+  fixed lists in words (French labels identical to `generator.model`).
+- `sort_key(text)`: French alphabetical order, accents and case folded (`Île-de-France` among the I,
+  `Alpes-de-…` before `Alpes-M…`); the text itself breaks ties so the order is total.
+- `plural_form(n, lang)`: Babel's category (`one`, `many`, `other`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Literal
+
+from babel import Locale
+
+from generator import formats
+
+Lang = Literal["fr", "en"]
+LANGS: tuple[str, ...] = ("fr", "en")
+
+# concept -> language -> (one, many). "many" covers Babel's plural categories other than "one".
+TERMS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "hub": {"fr": ("lieu d'innovation", "lieux d'innovation"), "en": ("innovation hub", "innovation hubs")},
+    "hub_title": {"fr": ("Lieu d'innovation", "Lieux d'innovation"), "en": ("Innovation hub", "Innovation hubs")},
+    "place": {"fr": ("lieu", "lieux"), "en": ("hub", "hubs")},
+    "territory": {"fr": ("territoire", "territoires"), "en": ("territory", "territories")},
+    "territory_title": {"fr": ("Territoire", "Territoires"), "en": ("Territory", "Territories")},
+    "partnership": {"fr": ("partenariat", "partenariats"), "en": ("partnership", "partnerships")},
+    "partner": {"fr": ("partenaire", "partenaires"), "en": ("partner", "partners")},
+    "pillar": {"fr": ("pilier", "piliers"), "en": ("pillar", "pillars")},
+    "pillar_title": {"fr": ("Pilier", "Piliers"), "en": ("Pillar", "Pillars")},
+    "source": {"fr": ("source", "sources"), "en": ("source", "sources")},
+    "fact": {"fr": ("donnée", "données"), "en": ("figure", "figures")},
+    "old_fact": {"fr": ("donnée ancienne", "données anciennes"), "en": ("old figure", "old figures")},
+    "indicator": {"fr": ("indicateur", "indicateurs"), "en": ("indicator", "indicators")},
+    "contributor": {"fr": ("contributeur", "contributeurs"), "en": ("contributor", "contributors")},
+    "page": {"fr": ("page", "pages"), "en": ("page", "pages")},
+    "inhabitant": {"fr": ("habitant", "habitants"), "en": ("inhabitant", "inhabitants")},
+    "year": {"fr": ("an", "ans"), "en": ("year", "years")},
+})
+
+LEVELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "region": {"fr": ("Région", "Régions"), "en": ("Region", "Regions")},
+    "departement": {"fr": ("Département", "Départements"), "en": ("Département", "Départements")},
+    "epci": {"fr": ("Intercommunalité (EPCI)", "Intercommunalités (EPCI)"),
+             "en": ("Intercommunality (EPCI)", "Intercommunalities (EPCI)")},
+    "commune": {"fr": ("Commune", "Communes"), "en": ("Municipality", "Municipalities")},
+    "pays": {"fr": ("Pays, PETR ou bassin de vie", "Pays, PETR et bassins de vie"),
+             "en": ("Pays, PETR or employment area", "Pays, PETR and employment areas")},
+})
+
+PILLARS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "metropolisation": {"fr": "Métropolisation", "en": "Metropolisation"},
+    "health": {"fr": "Santé", "en": "Health"},
+    "knowledge": {"fr": "Savoirs", "en": "Knowledge"},
+    "identity": {"fr": "Identité", "en": "Identity"},
+    "environment": {"fr": "Environnement", "en": "Environment"},
+})
+
+STATUSES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "active": {"fr": "En activité", "en": "Active"},
+    "project": {"fr": "En projet", "en": "Planned"},
+    "closed": {"fr": "Fermé", "en": "Closed"},
+    "to-check": {"fr": "À vérifier", "en": "To be checked"},
+})
+
+NOT_RATED: Mapping[str, str] = MappingProxyType({"fr": "non évalué", "en": "not rated"})
+NOT_MEASURED: Mapping[str, str] = MappingProxyType({"fr": "non mesuré", "en": "not measured"})
+OUT_OF: Mapping[str, str] = MappingProxyType({"fr": "sur", "en": "out of"})
+SCALE = 5
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGS)}")
+    return lang
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_lang(lang))
+
+
+def plural_form(n: int | float, lang: str = "fr") -> str:
+    """Babel's CLDR plural category of `n` in `lang`: French 0 and 1 are `one`, 1 000 000 is `many`."""
+    return _locale(lang).plural_form(abs(n))
+
+
+def _pick(forms: tuple[str, str], n: int | float, lang: str) -> str:
+    return forms[0] if plural_form(n, lang) == "one" else forms[1]
+
+
+def term(key: str, lang: str = "fr", n: int | float = 1) -> str:
+    """The word for `key` in `lang`, in the form `n` takes (`term("hub", "fr", 2)` -> `lieux d'innovation`)."""
+    return _pick(TERMS[key][_lang(lang)], n, lang)
+
+
+def counted(n: int | float, one: str, many: str, lang: str = "fr") -> str:
+    """`n` formatted for `lang` and the word in the form `n` takes: `1 250 données anciennes`."""
+    return f"{formats.number(n, lang=lang)} {_pick((one, many), n, lang)}"
+
+
+def count(n: int | float, key: str, lang: str = "fr") -> str:
+    """`1 partenariat`, `0 lieu d'innovation`, `1 250 lieux d'innovation`, `3 innovation hubs`."""
+    one, many = TERMS[key][_lang(lang)]
+    return counted(n, one, many, lang)
+
+
+def rating(value: int | float | None, lang: str = "fr") -> str:
+    """An editorial rating out of 5 in words, the same on the site and in the PDF: `3 sur 5`, `3 out of 5`."""
+    if value is None:
+        return NOT_RATED[_lang(lang)]
+    return f"{formats.number(value, lang=lang)} {OUT_OF[_lang(lang)]} {SCALE}"
+
+
+def score(value: float | None, lang: str = "fr") -> str:
+    """A measured score out of 5, one decimal: `3,4 sur 5`, `3.4 out of 5`; None: `non mesuré`."""
+    if value is None:
+        return NOT_MEASURED[_lang(lang)]
+    return f"{formats.number(value, 1, lang=lang)} {OUT_OF[_lang(lang)]} {SCALE}"
+
+
+def level_label(level: str, lang: str = "fr", n: int | float = 1) -> str:
+    """`Région`, `Intercommunalités (EPCI)`, `Municipality`: a level's name in the form `n` takes."""
+    return _pick(LEVELS[level][_lang(lang)], n, lang)
+
+
+def pillar_label(key: str, lang: str = "fr") -> str:
+    """`Santé` / `Health`."""
+    return PILLARS[key][_lang(lang)]
+
+
+def status_label(status: str, lang: str = "fr") -> str:
+    """`En activité` / `Active`; `to-check` for a status seen too long ago."""
+    return STATUSES[status][_lang(lang)]
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """French alphabetical order: accents, ligature forms and case folded first (`Île-de-France`
+    among the I, `Alpes-de-…` before `Alpes-M…`), the text itself breaking ties (a total order)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return plain.casefold(), text
