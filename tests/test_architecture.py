@@ -14,6 +14,7 @@ from conftest import ROOT
 LAYERS: list[set[str]] = [
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
     {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__"},
+    {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"model", "outputs", "drawing", "site_templates", "faults"},
     {"scores"},
     {"measured", "status_text", "citation"},  # derived once per atlas, in French words (every output reads them)
