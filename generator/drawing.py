@@ -12,7 +12,6 @@ import io
 import math
 import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from generator import formats  # noqa: E402
+from generator.vocabulary import sort_key  # noqa: E402,F401  (French order, one place: charts and maps import it from here)
 
 # Okabe-Ito, the colour-blind-safe palette (Okabe & Ito 2008), readable on the white card every
 # picture is drawn on, which is itself readable in the site's light and dark palettes.
@@ -269,12 +269,6 @@ def shorten(text: str, limit: int = 38) -> str:
     """A label that fits beside a bar; the full text stays in the table and the alt text."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def sort_key(text: str) -> tuple[str, str]:
-    """Alphabetical order the French way: accents and case do not come first (`Alpes-de-…` before `Alpes-M…`)."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return plain.casefold(), text
 
 
 def enumerate_fr(items: Iterable[str]) -> str:
