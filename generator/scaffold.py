@@ -11,11 +11,12 @@ from pathlib import Path
 
 from generator.errors import AtlasError
 from generator.i18n import _
+from generator.ids import RESERVED_IDS, is_id, slugify
 from generator.load import build_date, vocabulary_ids
 from generator.model import LEVELS, STATUSES
-from generator.schema import RESERVED_IDS, schema_comment
+from generator.schema import schema_comment
 from generator.sheets import find_sheets
-from generator.validate import SLUG, did_you_mean, slugify
+from generator.validate import did_you_mean
 
 Ask = Callable[[str], str]
 
@@ -52,7 +53,7 @@ def _need(value: str | None, label: str, ask: Ask | None, default: str | None = 
 
 
 def _check_new_id(ident: str, terr: set[str], hubs: set[str]) -> None:
-    if not SLUG.match(ident) or len(ident) > 80:
+    if not is_id(ident):
         raise AtlasError(_("'{id}' is not a valid id: use lower-case letters, digits and dashes").format(id=ident)
                          + (" " + _("(try '{id}')").format(id=slugify(ident)) if slugify(ident) else ""))
     if ident in RESERVED_IDS:

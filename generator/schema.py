@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.i18n import N_, _
+from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG_PATTERN  # noqa: F401 - read through here by pages and api
 from generator.model import (
     DERIVED_INDICATORS,
     DIRECTIONS,
@@ -21,16 +22,7 @@ from generator.model import (
     VOCABULARY_LISTS,
 )
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-MAX_ID_LENGTH = 80
 MAX_SHORT_STRING = 200
-RESERVED_IDS = frozenset({
-    "index", "assets", "search", "404", "sitemap", "pdf", "data", "hubs", "territoires", "territories",
-    # the project's own: folders of the generated site and names of its data files
-    "stylesheets", "javascripts", "pictures", "schema", "methodologie", "contribuer", "qualite",
-    "comparaison", "reseau", "piliers", "index-par", "a-propos", "licences", "donnees", "vocabulary",
-    "sources", "atlas",  # site/pdf/atlas.pdf is the whole-atlas report
-})
 SCHEMA_BASE = "https://atlas-territoires-de-demain.fr/schema/"
 
 

@@ -19,11 +19,9 @@ from typing import Any
 
 from generator.errors import Location, Report, look_alike
 from generator.i18n import N_, _, decimal, ngettext
+from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG, slugify
 from generator.schema import (
-    MAX_ID_LENGTH,
     MAX_SHORT_STRING,
-    RESERVED_IDS,
-    SLUG_PATTERN,
     CommuneCode,
     Coords,
     Date,
@@ -43,7 +41,6 @@ from generator.schema import (
 )
 from generator.sheets import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 
-SLUG = re.compile(SLUG_PATTERN)
 _INT_TEXT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT_TEXT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _DATE_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
@@ -444,14 +441,6 @@ class SheetChecker:
         if kind in ("date", "null"):
             return self.wrong(spec, node, path, _('quote it: "{text}"').format(text=text))
         return self.text(Text(max_length=MAX_SHORT_STRING), node, path)
-
-
-def slugify(text: str) -> str:
-    """The id rule of the atlas from free text (`Rennes Métropole` -> `rennes-metropole`): ASCII, lower
-    case, words joined by '-', at most 80 characters. Used by `atlas import`, `atlas new` and hints."""
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:MAX_ID_LENGTH].rstrip("-")
 
 
 def check_sheet(spec: Spec, node: Node | None, report: Report, display: str) -> Checked:
