@@ -10,7 +10,6 @@ in `Markup` by the helpers below (links, rendered Markdown fields, figures) are 
 from __future__ import annotations
 
 import posixpath
-import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import formats, text
+from generator import formats, ids, text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "theme" / "pages"
 
@@ -119,7 +118,7 @@ def _raw(value: Any) -> Markup:
     return Markup(str(value))
 
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # schema.SLUG_PATTERN (a lower layer can't import it)
+_SLUG = ids.SLUG  # the one slug rule of the atlas (generator.ids)
 
 
 def _slug(value: Any) -> Markup:
