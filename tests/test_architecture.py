@@ -13,7 +13,8 @@ from conftest import ROOT
 
 LAYERS: list[set[str]] = [
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
-    {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__"},
+    {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__",
+     "ids"},
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"model", "outputs", "drawing", "site_templates", "faults"},
     {"scores"},
