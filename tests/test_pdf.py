@@ -26,7 +26,7 @@ from generator.pdf import (
     dump_atlas,
     write_reports,
 )
-from generator.pdf_report import CAPS, atlas_chapters
+from generator.pdf.report import CAPS, atlas_chapters
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "pdf_hostile"
 AS_OF = date(2025, 11, 26)

@@ -21,7 +21,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from generator import formats
-from generator.pdf_report import CAPS
+from generator.pdf.report import CAPS
 from generator.sheets import MAX_BYTES as MAX_SHEET_BYTES
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "atlas"

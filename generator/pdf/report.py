@@ -1,103 +1,19 @@
-"""What a PDF report says, computed from the model: numbered sources, sections, the atlas' order.
+"""What a PDF report holds, computed from the model: the atlas' order, a territory's lists, the caps.
 
-Kept apart from the rendering (generator.pdf) so that the numbering of references and the order of
-the chapters can be read and tested without WeasyPrint.
+Kept apart from the rendering so that the order of the chapters and the caps can be read and tested
+without WeasyPrint (the numbered references are in generator.pdf.citations).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from generator import formats
-from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Source, Territory
-
-
-def _source_key(source: Source) -> tuple[str, bool, str]:
-    # Two sheets may each define a local source with the same id: the file tells them apart.
-    return (source.id, source.shared, "" if source.shared else source.location.file)
-
-
-@dataclass(frozen=True)
-class Cited:
-    """A fact ready to print: its French text, its year, its reference number and its flags."""
-
-    text: str
-    year: int | None
-    number: int | None
-    anchor: str | None
-    old: bool
-    note: str | None
-
-    @property
-    def unsourced(self) -> bool:
-        return self.number is None
-
-
-@dataclass
-class Citations:
-    """The numbered references of one report (or one territory of the atlas), in order of first use.
-
-    Numbers are given while the template renders, so the list printed at the end of a territory
-    matches the numbers printed beside its facts.
-    """
-
-    atlas: Atlas
-    prefix: str
-    sources: list[Source] = field(default_factory=list)
-    _numbers: dict[tuple[str, bool, str], int] = field(default_factory=dict)
-    unsourced: int = 0
-    old: int = 0
-    listed_cap: int | None = None  # sources listed without being cited: at most this many are printed
-    _listed: int = 0
-    _left_out: set[tuple[str, bool, str]] = field(default_factory=set)
-
-    @property
-    def listed_rest(self) -> int:
-        """Sources the sheets list (uncited) that the cap left out; the site lists them all."""
-        return len(self._left_out - set(self._numbers))
-
-    def number(self, source: Source) -> int:
-        key = _source_key(source)
-        if key not in self._numbers:
-            self.sources.append(source)
-            self._numbers[key] = len(self.sources)
-        return self._numbers[key]
-
-    def anchor(self, number: int) -> str:
-        return f"{self.prefix}-src-{number}"
-
-    def cite(self, fact: Fact, unit: str | None = None) -> Cited:
-        """Number the fact's source (if any) and format its value the French way; `unit` is the
-        field's own unit (population, area) when the fact carries none."""
-        number = self.number(fact.source) if fact.source is not None else None
-        old = self.atlas.is_old(fact)
-        self.unsourced += number is None
-        self.old += old
-        return Cited(
-            text=formats.with_unit(fact.value, fact.unit or unit),
-            year=fact.year,
-            number=number,
-            anchor=self.anchor(number) if number is not None else None,
-            old=old,
-            note=fact.note,
-        )
-
-    def add_listed(self, sources: Iterable[Source]) -> None:
-        """Sources the sheet lists without any fact citing them still belong in its references (at
-        most `listed_cap` of them: a sheet of 10,000 sources would make a report of 300 pages)."""
-        for source in sources:
-            key = _source_key(source)
-            if key in self._numbers or key in self._left_out:
-                continue
-            if self.listed_cap is not None and self._listed >= self.listed_cap:
-                self._left_out.add(key)
-                continue
-            self._listed += 1
-            self.number(source)
+from generator.model import PILLAR_LABELS, PILLARS, Atlas, Hub, Territory
 
 
 @dataclass(frozen=True)

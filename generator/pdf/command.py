@@ -1,0 +1,39 @@
+"""`atlas pdf [TERRITORY...] [--atlas] [--lang en]`: the command's own part (options, lock, summary)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.errors import AtlasError
+from generator.faults import FolderLock, remove_leftovers
+from generator.pdf.inputs import check_territory_ids, check_variant
+from generator.pdf.writer import write_reports
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    """`atlas pdf [TERRITORY...] [--atlas]`: territory reports (all when none is named) and/or the atlas."""
+    from generator.load import load_valid_atlas
+
+    variant = check_variant(args.pdf_variant)
+    if args.jobs is not None and args.jobs < 1:
+        raise AtlasError("--jobs must be at least 1")
+    atlas = load_valid_atlas(args.territories)
+    if args.ids:
+        ids: list[str] | None = check_territory_ids(atlas, args.ids)
+    elif args.atlas:
+        ids = []
+    else:
+        ids = None
+    from generator.faults import interruptible
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with interruptible("the PDF reports"), FolderLock(Path(args.out)).acquire() as _lock:
+        remove_leftovers(Path(args.out), say, inside=True)
+        paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"{len(paths)} PDF written to {args.out} ({size / 1e6:.1f} MB, {variant})", file=sys.stderr)
+    return 0

@@ -1,0 +1,153 @@
+"""HTML to PDF: one Renderer per process renders a territory's report or a volume of the atlas.
+
+Templates, stylesheets, fonts and the URL fetcher are loaded once and reused. A restricted fetcher
+refuses anything outside the theme and the private build folder, so a report never touches the
+network. Reports are tagged PDF/UA by default (`--pdf-variant` for PDF/A), with French spacing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from generator import formats, measured
+from generator.model import Atlas
+from generator.pdf.inputs import ATLAS_PICTURE_LEVELS, FONT_FACES, THEME_DIR, PictureRef
+from generator.pdf.report import atlas_chapters
+from generator.pdf.templates import environment
+from generator.pdf.views import territory_view
+from generator.pdf.volumes import volume_rows
+
+
+class Renderer:
+    """One per process: templates, stylesheets, fonts and the fetcher are loaded once and reused."""
+
+    def __init__(self, atlas: Atlas, build_dir: Path, pictures: Mapping[str, PictureRef], variant: str,
+                 scores: measured.Scores | None = None) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from generator.pdf.fetcher import LocalFetcher
+
+        # WeasyPrint's errors (a refused URL, an image that can't be read) stay visible; its
+        # warnings about CSS it ignores are noise for the people building reports.
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        self.atlas = atlas
+        self.scores = scores if scores is not None else measured.scores_of(atlas)
+        self.build_dir = build_dir
+        self.pictures = dict(pictures)
+        self.variant = variant
+        self.env = environment(atlas)
+        self.fetcher = LocalFetcher([THEME_DIR, build_dir])
+        self.fonts = FontConfiguration()
+        faces = "\n".join(
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+            f'src: url("fonts/{name}"); }}'
+            for family, weight, style, name in FONT_FACES
+        )
+        self.stylesheets = [
+            CSS(string=faces, base_url=_dir_url(build_dir), url_fetcher=self.fetcher, font_config=self.fonts),
+            CSS(filename=str(THEME_DIR / "report.css"), url_fetcher=self.fetcher, font_config=self.fonts),
+        ]
+
+    def _page(self, template: str, **context: Any) -> str:
+        as_of = self.atlas.as_of
+        return self.env.get_template(template).render(
+            edition=formats.long_date(as_of), as_of_iso=as_of.isoformat(), **context)
+
+    def territory_html(self, territory_id: str) -> str:
+        """The HTML of one territory's report (escaped, before French spacing)."""
+        territory = self.atlas.territories[territory_id]
+        view = territory_view(self.atlas, territory, self.pictures, scores=self.scores)
+        level = territory.level_label.lower() if territory.level != "epci" else "intercommunalité"
+        return self._page(
+            "territory.html.j2",
+            v=view,
+            title=f"{territory.name} — état des lieux",
+            description=f"État des lieux de {territory.name} ({level}) dans l’atlas des territoires de demain",
+            body_class="report",
+        )
+
+    def volume_html(self, region_id: str | None) -> str:
+        """The HTML of one volume of the atlas: a région's (`region_id`) or the national one (None).
+
+        A WeasyPrint layout holds every page of its document in memory, so the whole atlas of a
+        national edition (about 1.5 MiB a page, 10 GB at 1,375 territories) is printed as one
+        volume per région, each a tagged PDF of its own with its outline, plus a national volume:
+        the map, the list of volumes and the territories that have no région.
+        """
+        chapters = []
+        no_pictures: dict[str, PictureRef] = {}
+        all_chapters = atlas_chapters(self.atlas)
+        for region, entries in all_chapters:
+            if (region.id if region is not None else None) != region_id:
+                continue
+            views = [territory_view(self.atlas, e.territory,
+                                    self.pictures if e.territory.level in ATLAS_PICTURE_LEVELS else no_pictures,
+                                    e.depth, self.scores, single=False) for e in entries]
+            if region is not None:
+                chapters.append(SimpleNamespace(region=region, id=f"t-{region.id}", title=region.name,
+                                                views=views, toc_views=views[1:]))
+            else:
+                chapters.append(SimpleNamespace(region=None, id="autres-territoires", title="Autres territoires",
+                                                views=views, toc_views=views))
+        # the cover counts what the volume covers: its région, or the whole atlas for the national one
+        covered = [e.territory for r, entries in all_chapters for e in entries
+                   if region_id is None or (r is not None and r.id == region_id)]
+        ids = {t.id for t in covered}
+        hub_ids = {h.id for h in self.atlas.hubs.values() if h.territory_id in ids}
+        counts = SimpleNamespace(
+            territories=len(covered), hubs=len(hub_ids),
+            partnerships=sum(1 for a, b in self.atlas.partnerships if a in hub_ids or b in hub_ids),
+            without_pictures=sum(t.level not in ATLAS_PICTURE_LEVELS for t in covered))
+        region = self.atlas.territories[region_id] if region_id is not None else None
+        title = "Atlas des territoires de demain" + (f" — {region.name}" if region else "")
+        return self._page(
+            "atlas.html.j2",
+            chapters=chapters,
+            counts=counts,
+            region=region,
+            volumes=[] if region else volume_rows(self.atlas),
+            home_map=None if region else self.pictures.get("home/map"),
+            title=title,
+            description=(f"L’atlas des territoires de demain, volume {region.name} : territoires, pôles "
+                         "d’innovation et partenariats" if region else
+                         "L’atlas des territoires de demain, volume national : carte, volumes régionaux "
+                         "et territoires hors région"),
+            body_class="atlas",
+        )
+
+    def atlas_html(self) -> str:
+        """The national volume (see volume_html)."""
+        return self.volume_html(None)
+
+    def render(self, source: str) -> bytes:
+        """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only."""
+        from weasyprint import HTML
+
+        from generator.typography import apply_french_spacing
+
+        document = HTML(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
+        apply_french_spacing(document.etree_element)
+        return document.write_pdf(
+            stylesheets=self.stylesheets,
+            font_config=self.fonts,
+            pdf_variant=self.variant,
+            pdf_tags=True,  # tagged in every variant: PDF/A-3u is archival, not accessible, on its own
+        )
+
+    def territory_pdf(self, territory_id: str) -> bytes:
+        return self.render(self.territory_html(territory_id))
+
+    def atlas_pdf(self) -> bytes:
+        return self.render(self.atlas_html())
+
+    def volume_pdf(self, region_id: str | None) -> bytes:
+        return self.render(self.volume_html(region_id))
+
+
+def _dir_url(folder: Path) -> str:
+    return folder.resolve().as_uri() + "/"

@@ -1,0 +1,147 @@
+"""`write_reports`: the reports and volumes asked for, rendered (in parallel) and written atomically.
+
+The paths written are returned as values, so that the build knows which reports the pages may link
+without scanning the folder again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.errors import AtlasError
+from generator.faults import temporary_name, workers_for_memory, writing
+from generator.model import Atlas
+from generator.pdf.inputs import (
+    atlas_picture_ids,
+    check_territory_ids,
+    check_variant,
+    draw_report_pictures,
+    picture_keys,
+    prepare_build_folder,
+)
+from generator.pdf.volumes import ATLAS_FILE, volume_file, volume_order, volume_regions
+from generator.pdf.workers import rendered
+
+WORKER_MEMORY = 1 << 30  # the peak a report may reach (issue 12: under 1 GiB); sizes the worker count
+VOLUME_MEMORY = 2 << 30  # the peak a région volume may reach (issue 11: under 2 GiB per worker)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    from generator.outputs import write_atomic  # a temporary of its own, removed if the write fails
+
+    if path.is_file() and path.read_bytes() == data:
+        return  # unchanged: keep its timestamp
+    write_atomic(path, data)
+
+
+def _output_path(out_dir: Path, name: str) -> Path:
+    target = (out_dir / name).resolve()
+    if target.parent != out_dir.resolve():
+        raise AtlasError(f"refusing to write {name!r} outside {out_dir}")
+    return target
+
+
+def write_reports(
+    atlas: Atlas,
+    out_dir: Path,
+    territory_ids: Sequence[str] | None = None,
+    whole_atlas: bool = True,
+    variant: str | None = None,
+    jobs: int | None = None,
+    pictures: Mapping[str, Any] | None = None,
+    scratch: Path | None = None,
+) -> list[Path]:
+    """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked
+    (`whole_atlas`), the atlas in volumes: `<out_dir>/atlas-<région>.pdf` per région and the national
+    `<out_dir>/atlas.pdf`; return the paths in that order. Used by `atlas pdf` and `atlas build --pdf`.
+
+    Work is spread over `jobs` processes (default: all cores); progress goes to stderr.
+    `pictures` are generator.pictures' Picture objects by key; None draws them here.
+    The scratch folder (fonts, pictures, WeasyPrint's temporaries) is made beside `scratch` (a
+    folder whose lock the caller holds; default `out_dir`), named after it so that the next run
+    can remove it if this one is killed.
+    """
+    variant = check_variant(variant)
+    ids = list(atlas.territories) if territory_ids is None else check_territory_ids(atlas, territory_ids)
+    volumes = volume_order(atlas) if whole_atlas else []
+    clash = sorted({volume_file(r)[:-4] for r in volumes} & set(ids))
+    if clash:
+        raise AtlasError(f"a territory with the id {clash[0]!r} would overwrite a volume of the atlas "
+                         f"({clash[0]}.pdf); rename it")
+    # the volumes, the longest tasks, first: parallel workers then end together
+    tasks: list[tuple[str, str | None]] = [("atlas", r) for r in volumes] + [("territory", t) for t in ids]
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AtlasError(f"the output folder {out_dir} is a file; give a folder with --out DIR")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AtlasError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
+    if not tasks:
+        return []
+    used = picture_keys(ids, False) + (picture_keys(atlas_picture_ids(atlas), True) if whole_atlas else [])
+    used = sorted(set(used))
+    if pictures is None:
+        pictures = draw_report_pictures(atlas, used, jobs)
+    pictures = {key: picture for key, picture in pictures.items() if key in set(used)}
+    # each worker may peak near WORKER_MEMORY (VOLUME_MEMORY with volumes): no more of them than
+    # the free memory holds
+    workers = workers_for_memory(max(1, min(jobs or os.cpu_count() or 1, len(tasks))),
+                                 VOLUME_MEMORY if volumes else WORKER_MEMORY)
+    results: dict[str, Path] = {}
+    beside = Path(scratch if scratch is not None else out_dir).absolute()
+    with writing(beside.parent, "the PDF scratch folder beside"):
+        tmp = tempfile.mkdtemp(prefix=temporary_name(beside, "pdf"), dir=beside.parent)
+    try:
+        build_dir = Path(tmp)
+        with writing(build_dir, "the PDF scratch folder"):
+            refs = prepare_build_folder(build_dir, pictures)
+        with _Progress(len(tasks)) as advance:
+            for name, data in rendered(atlas, build_dir, refs, variant, tasks, workers):
+                with writing(out_dir, "the PDF folder"):
+                    _write_if_changed(_output_path(out_dir, name), data)
+                results[name] = out_dir / name
+                advance(name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    order = [f"{t}.pdf" for t in ids] + [volume_file(r) for r in volume_regions(atlas) if whole_atlas] \
+        + ([ATLAS_FILE] if whole_atlas else [])
+    return [results[name] for name in order]
+
+
+class _Progress:
+    """A rich progress bar on stderr (silent when stderr is not a terminal).
+
+    It is redrawn when a report is done, never by a timer thread: worker processes are forked
+    (the platform default on Linux), and forking while another thread holds a lock can deadlock.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("PDF"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=console, disable=not console.is_terminal,
+            auto_refresh=False,
+        )
+        self.progress.__enter__()
+        self.task = self.progress.add_task("", total=self.total)
+        return self.advance
+
+    def advance(self, name: str) -> None:
+        self.progress.update(self.task, advance=1, description=name, refresh=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+
