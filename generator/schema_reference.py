@@ -1,6 +1,7 @@
-"""The fact-sheet reference: the fields of a JSON Schema as rows (path, type in French, required, description).
+"""The fact-sheet reference: every field of the format as a row (path, type in French, required, help
+text), read from the one table of fields (`generator.fields`) rather than parsed back from the JSON Schema.
 
-Read by the site's reference page; the schemas themselves come from `generator.schema.json_schemas`.
+Read by the site's reference page (`reference/fiches.md`).
 """
 
 from __future__ import annotations
@@ -8,6 +9,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from generator.fields import SHEET_SPECS, TITLES
+from generator.specs import Fact, ListOf, MapOf, Markdown, Record, Spec
+
+Row = tuple[str, str, bool, str]
+
+
+def reference_sections() -> list[tuple[str, str, list[Row]]]:
+    """(kind of sheet, its French title, its rows) for each kind of sheet, in the format's order."""
+    return [(kind, TITLES[kind], list(spec_rows(spec))) for kind, spec in SHEET_SPECS.items()]
+
+
+def spec_rows(spec: Spec, prefix: str = "") -> Iterable[Row]:
+    """(field path, type in French, required, help text) for every field under `spec`."""
+    if isinstance(spec, Record):
+        for name, f in spec.fields.items():
+            path = f"{prefix}{name}"
+            help_text = f.description or ("Markdown" if isinstance(f.spec, Markdown) else "")
+            yield path, f.spec.type_name, f.required, help_text
+            yield from _nested(f.spec, path)
+    elif isinstance(spec, MapOf):
+        path = f"{prefix}<id>"
+        yield path, spec.value.type_name, False, ""
+        yield from _nested(spec.value, path)
+
+
+def _nested(spec: Spec, path: str) -> Iterable[Row]:
+    if isinstance(spec, (Record, MapOf)):
+        yield from spec_rows(spec, f"{path}.")
+    elif isinstance(spec, Fact):
+        yield from spec_rows(Record(spec.fields()), f"{path}.")
+    elif isinstance(spec, ListOf) and isinstance(spec.item, (Record, Fact)):
+        item = Record(spec.item.fields()) if isinstance(spec.item, Fact) else spec.item
+        yield from spec_rows(item, f"{path}[].")
+
+
+# -- legacy: rows parsed back from a JSON Schema, until the reference page reads reference_sections() ------
 _TYPE_NAMES = {
     "string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen",
     "array": "liste", "object": "table",
@@ -44,15 +81,15 @@ def schema_rows(schema: Mapping[str, Any], prefix: str = "", depth: int = 0) -> 
         for name, spec in props.items():
             path = f"{prefix}{name}"
             yield path, _schema_type(spec), name in required, str(spec.get("description", ""))
-            yield from _nested(spec, path, depth)
+            yield from _schema_nested(spec, path, depth)
     extra = schema.get("additionalProperties")
     if isinstance(extra, Mapping) and not props:
         path = f"{prefix}<id>"
         yield path, _schema_type(extra), False, str(extra.get("description", ""))
-        yield from _nested(extra, path, depth)
+        yield from _schema_nested(extra, path, depth)
 
 
-def _nested(spec: Mapping[str, Any], path: str, depth: int) -> Iterable[tuple[str, str, bool, str]]:
+def _schema_nested(spec: Mapping[str, Any], path: str, depth: int) -> Iterable[tuple[str, str, bool, str]]:
     if "properties" in spec or isinstance(spec.get("additionalProperties"), Mapping):
         yield from schema_rows(spec, f"{path}.", depth + 1)
     items = spec.get("items")
