@@ -18,6 +18,7 @@ from generator.geo import GEODATA
 from generator.model import LEVEL_LABELS, LEVELS, PILLARS, Atlas, Hub, Territory
 from generator.outputs import Output
 from generator.site_templates import page_url
+from generator.vocabulary import sort_key
 
 HUBS_DATA = "parcourir/lieux.json"
 TERRITORIES_DATA = "parcourir/territoires.json"
@@ -75,7 +76,7 @@ def hub_records(atlas: Atlas) -> list[dict[str, Any]]:
     """One compact record per hub, sorted by name: what the filters and the map need."""
     names = display_names(atlas)
     out = []
-    for h in sorted(atlas.hubs.values(), key=lambda h: (h.name.casefold(), h.id)):
+    for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         region, dep = _place(atlas, h.territory_id)
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
@@ -121,7 +122,7 @@ def ordered_territories(atlas: Atlas) -> list[Territory]:
 
     def key(t: Territory) -> tuple[Any, ...]:
         parent = atlas.parent(t.id)
-        return (rank.get(t.level, 99), names[parent.id].casefold() if parent else "", names[t.id].casefold(), t.id)
+        return (rank.get(t.level, 99), sort_key(names[parent.id]) if parent else ("", ""), sort_key(names[t.id]), t.id)
 
     return sorted(atlas.territories.values(), key=key)
 
@@ -150,7 +151,7 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
         "region": lambda v: names[v],
         "departement": lambda v: names[v],
     }
-    return {p: sorted(((v, label[p](v), n) for v, n in c.items()), key=lambda x: (x[1].casefold(), x[0]))
+    return {p: sorted(((v, label[p](v), n) for v, n in c.items()), key=lambda x: (sort_key(x[1]), x[0]))
             for p, c in counts.items()}
 
 
@@ -179,9 +180,9 @@ def territory_facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
 
     out = {
         "niveau": [(lv, LEVEL_PLURALS[lv], counts["niveau"][lv]) for lv in LEVELS if counts["niveau"][lv]],
-        "region": sorted(((v, names[v], n) for v, n in counts["region"].items()), key=lambda x: x[1].casefold()),
+        "region": sorted(((v, names[v], n) for v, n in counts["region"].items()), key=lambda x: sort_key(x[1])),
         "departement": sorted(((v, names[v], n) for v, n in counts["departement"].items()),
-                              key=lambda x: x[1].casefold()),
+                              key=lambda x: sort_key(x[1])),
         "pilier": [(k, PILLAR_LABELS[k], 0) for k in PILLARS],
     }
     return out

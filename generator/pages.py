@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import explore, formats, measured, status_text, text
+from generator import explore, formats, measured, status_text, text, vocabulary
 from generator.errors import AtlasError
 from generator.model import (
     LEVEL_LABELS,
@@ -40,6 +40,7 @@ from generator.quality import hub_quality, quality_table, territory_quality
 from generator.schema import MAX_ID_LENGTH, SLUG_PATTERN
 from generator.schema_reference import schema_rows
 from generator.site_templates import make_environment, relative_href
+from generator.vocabulary import sort_key
 
 SLUG = re.compile(SLUG_PATTERN)
 
@@ -136,7 +137,7 @@ class Pages:
         self.env.filters["count_of"] = count_of
         self.env.globals.update(
             fact=self.fact, source=self.source, picture=self.picture, vocab=self.vocab,
-            territory_path=territory_path, hub_path=hub_path, rating=self.rating,
+            territory_path=territory_path, hub_path=hub_path, rating=self.rating, rating_words=vocabulary.rating,
             LEVELS=LEVELS, LEVEL_LABELS=LEVEL_LABELS, LEVEL_PLURALS=LEVEL_PLURALS, PILLARS=PILLARS,
             PILLAR_LABELS=PILLAR_LABELS, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
             STATUS_LABELS=STATUS_LABELS, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
@@ -173,7 +174,7 @@ class Pages:
         pillar = territory.pillars.get(key)
         if pillar is None or pillar.rating is None:
             return "non évalué"
-        return f"{pillar.rating}/5"
+        return vocabulary.rating(pillar.rating)
 
     def source(self, src: Source | None) -> Markup:
         """A citation: title (linked when it has an http(s) URL), publisher, date consulted."""
@@ -363,7 +364,7 @@ class Pages:
             by_day.setdefault(h.updated, []).append((h.name, hub_path(h.id)))
         out = []
         for day in sorted(by_day, reverse=True)[:days]:
-            items = sorted(by_day[day], key=lambda r: (r[0].casefold(), r[1]))
+            items = sorted(by_day[day], key=lambda r: (sort_key(r[0]), r[1]))
             out.append((day, len(items), items[:per_day]))
         return out
 
@@ -459,7 +460,7 @@ class Pages:
 
     def hubs_index(self) -> list[Output]:
         """Every hub by name, HUBS_PER_PAGE a page (plain lists without JavaScript); filters on page 1."""
-        hubs = sorted(self.atlas.hubs.values(), key=lambda h: (h.name.casefold(), h.id))
+        hubs = sorted(self.atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id))
         chunks = explore.pages_of(hubs)
         parts = [explore.hub_list_path(i) for i in range(1, len(chunks) + 1)]
         outs = []
@@ -541,7 +542,7 @@ class Pages:
             value = prof.pillars.get(key) if prof else None
             if value is not None:
                 found.append((value, t, len(prof.of_pillar(key, self.atlas.indicators))))  # type: ignore[union-attr]
-        found.sort(key=lambda r: (-r[0], r[1].name.casefold(), r[1].id))
+        found.sort(key=lambda r: (-r[0], sort_key(r[1].name), r[1].id))
         ranked, rank = [], 0
         for i, (value, t, n) in enumerate(found):
             rank = rank if i and value == found[i - 1][0] else i + 1
@@ -552,7 +553,7 @@ class Pages:
         """The pillar page (short rankings inline) and one page per level whose ranking is long."""
         rated = [t for t in self.atlas.territories.values()
                  if t.pillars.get(key) is not None and t.pillars[key].rating is not None]
-        rated.sort(key=lambda t: (-t.pillars[key].rating, t.name.casefold(), t.id))
+        rated.sort(key=lambda t: (-t.pillars[key].rating, sort_key(t.name), t.id))
         hubs = [h for h in self.atlas.hubs.values() if key in h.pillars]
         levels, outs = [], []
         for level in measured.scored_levels(self.atlas):
@@ -601,7 +602,7 @@ class Pages:
         """One sortable table per level; a long level (the intercommunalités) is split by région so no
         page grows past a few hundred rows."""
         path = f"comparaison/{level}.md"
-        rows = sorted(self.atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
+        rows = sorted(self.atlas.by_level(level), key=lambda t: (sort_key(t.name), t.id))
         if len(rows) <= COMPARISON_SPLIT:
             return [self.render("comparison.md.j2", path, level=level, rows=rows, parts=None, region=None,
                                 table=Markup(self.comparison_table(rows, path, LEVEL_PLURALS[level])))]
@@ -610,7 +611,7 @@ class Pages:
             region = next((a for a in self.atlas.ancestors(t.id) if a.level == "region"), None)
             groups.setdefault(region.id if region else "", []).append(t)
         outs, parts = [], []
-        for rid in sorted(groups, key=lambda r: (r == "", self.atlas.territories[r].name.casefold() if r else "")):
+        for rid in sorted(groups, key=lambda r: (r == "", sort_key(self.atlas.territories[r].name) if r else ("", ""))):
             region = self.atlas.territories[rid] if rid else None
             name = region.name if region else "Hors région"
             part = f"comparaison/{level}-{rid or 'hors-region'}.md"
@@ -715,7 +716,7 @@ class Pages:
                 by_territory.setdefault(tb, []).append((b, a))  # seen from that territory's hub
         ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         ordered = dict(sorted(by_territory.items(),
-                              key=lambda kv: (self.atlas.territories[kv[0]].name.casefold(), kv[0])))
+                              key=lambda kv: (sort_key(self.atlas.territories[kv[0]].name), kv[0])))
         return self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory=ordered)
 
     def quality_page(self) -> Output:
@@ -778,7 +779,7 @@ class Pages:
                 label = "non indiquée"
             vintages.setdefault((label, ind.year), []).append(ind.label)
         rows = [(label, year, names) for (label, year), names in
-                sorted(vintages.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1] or 0))]
+                sorted(vintages.items(), key=lambda kv: (sort_key(kv[0][0]), kv[0][1] or 0))]
         return self.render("indicators.md.j2", INDICATORS_PAGE, catalogue=a.indicators, by_pillar=by_pillar,
                            vintages=rows, example=self.worked_example(),
                            has_methodologie=self.options.has_methodologie)

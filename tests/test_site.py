@@ -118,7 +118,7 @@ def test_pillar_page_ranks_by_measured_score_and_keeps_the_appreciations_apart(f
                    key=lambda t: editorial.index(f"territoires/{t.id}.md"))
     ratings = [t.pillars["health"].rating for t in rated]
     assert rated and ratings == sorted(ratings, reverse=True)
-    assert "/5 |" in editorial and "/5" not in ranking  # the appreciations are never in the ranking
+    assert " sur 5 |" in editorial and " sur 5" not in ranking  # the appreciations are never in the ranking
 
 
 def _fixture_with(atlas, **changes):
