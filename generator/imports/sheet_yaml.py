@@ -1,0 +1,83 @@
+"""Round-trip YAML shared by the three imports: sheets are edited in place, keeping a
+contributor's comments, key order and quoting, and written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from generator.errors import AtlasError
+from generator.load import build_date
+
+YAML11_PLAIN = re.compile(
+    r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |~|null|Null|NULL|
+    [-+]?[0-9][0-9_.:eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]\.(?:inf|Inf|INF)
+    |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$""",
+    re.VERBOSE,
+)
+
+
+def round_trip_yaml() -> YAML:
+    yaml = YAML()  # round-trip: keeps comments and key order
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def yaml_string(value: str) -> str:
+    """A string scalar that YAML 1.1 readers cannot take for a boolean, number or date."""
+    return DoubleQuotedScalarString(value) if YAML11_PLAIN.match(value) else value
+
+
+def flow_list(values: list[float]):
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def sources_text(path: Path, needed: set[str], known: Mapping[str, Mapping[str, str]],
+                 today: date) -> tuple[str | None, list[str]]:
+    """territories/sources.yml with the shared sources of `known` that `needed` names added when missing
+    (round trip: comments and order kept); (None, []) when nothing is missing."""
+    yaml = round_trip_yaml()
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    doc = yaml.load(text) if text.strip() else None
+    if doc is None:
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise AtlasError(f"{path}: the top level must be a map of source ids to sources.")
+    added = [sid for sid in sorted(needed) if sid not in doc]
+    if not added:
+        return None, []
+    for sid in added:
+        entry = CommentedMap(known[sid])
+        entry["accessed"] = date.fromordinal(today.toordinal())  # a new object: no YAML alias
+        doc[sid] = entry
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue(), added
+
+
+def sheet_date() -> date:
+    """The date written in `updated`: SOURCE_DATE_EPOCH when set (reproducible), else today."""
+    return build_date()
+
+
+def write_sheet(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)

