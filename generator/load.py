@@ -6,12 +6,15 @@ as a whole, then build the immutable model. All problems of all sheets are colle
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
+from generator.fields import HUB, PILLAR, SHEET_SPECS, TERRITORY
 from generator.i18n import _
 from generator.model import (
     PILLARS,
@@ -27,8 +30,9 @@ from generator.model import (
     _frozen,
     build_atlas,
 )
-from generator.schema import SHEET_SPECS
 from generator.sheets import find_sheets, read_sheet
+from generator.specs import Fact as FactSpec
+from generator.specs import ListOf, Record
 from generator.validate import SheetData, check_atlas, check_sheet
 
 Progress = Callable[[int, int], None]
@@ -114,15 +118,45 @@ def _fact(data: dict, sources: dict[str, Source], display: str) -> Fact:
     )
 
 
-def _identity(d: dict, name: str, resolve: dict[str, Source], display: str) -> tuple[object, Fact | None]:
+def _identity(raw: dict | None, resolve: dict[str, Source], display: str) -> tuple[object, Fact | None]:
     """A hub identity field: its plain value, and the fact when it was written as one (with year, source)."""
-    raw = d.get(name)
     if raw is None:
         return None, None
     value = raw["value"]
     if raw.get("_bare"):
         return value, None
     return value, _fact(raw, resolve, display)
+
+
+# fields the model builds apart, with what they need (the file's id, resolved sources, the catalogue)
+_APART = {Territory: {"id", "sources", "en", "pillars", "measures"}, Hub: {"id", "sources", "en"}, Pillar: {"en"}}
+
+
+def _declared(record: Record, d: dict, resolve: dict[str, Source], display: str, cls: type) -> dict[str, Any]:
+    """The model's arguments for the fields of `record` (generator.fields), derived from each field's kind:
+    a fact becomes a Fact, a hub identity field its value and `<name>_fact`, a list a tuple. Fields that the
+    model class has no attribute for go to its `extra` mapping (read like attributes, None when absent)."""
+    own: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    attrs = {f.name for f in dataclasses.fields(cls)}
+    for name, f in record.fields.items():
+        if name in _APART[cls]:
+            continue
+        attr, raw, spec = f.attr or name, d.get(name), f.spec
+        if isinstance(spec, FactSpec) and spec.identity:
+            value, fact = _identity(raw, resolve, display)
+            values = {attr: value, f"{attr}_fact": fact}
+        elif isinstance(spec, FactSpec):
+            values = {attr: _fact(raw, resolve, display) if raw is not None else None}
+        elif isinstance(spec, ListOf):
+            items = raw or ()
+            values = {attr: tuple(_fact(x, resolve, display) for x in items) if isinstance(spec.item, FactSpec)
+                      else tuple(items)}
+        else:
+            values = {attr: raw}
+        for key, value in values.items():
+            (own if key in attrs else extra)[key] = value
+    return {**own, "extra": _frozen(extra)} if "extra" in attrs else own
 
 
 def _measure(data: dict, indicator: Indicator | None, resolve: dict[str, Source], display: str) -> Fact:
@@ -156,49 +190,25 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
         d = sheet.data
         local = local_sources(sheet)
         resolve = {**shared, **local}
-        pillars = {}
-        for key in PILLARS:
-            p = (d.get("pillars") or {}).get(key)
-            if p is None:
-                continue
-            pillars[key] = Pillar(
-                key=key, rating=p.get("rating"), rationale=p.get("rationale"), summary=p.get("summary"),
-                indicators=tuple(_fact(f, resolve, sheet.display) for f in p.get("indicators") or []),
-                en=_frozen(p.get("en")),
-            )
+        pillars = {key: Pillar(key=key, en=_frozen(p.get("en")),
+                               **_declared(PILLAR, p, resolve, sheet.display, Pillar))
+                   for key in PILLARS if (p := (d.get("pillars") or {}).get(key)) is not None}
         territories[tid] = Territory(
-            id=tid, name=d["name"], level=d["level"], updated=d["updated"], path=sheet.path,
-            code=d.get("code"), parent_id=d.get("parent"),
-            population=_fact(d["population"], resolve, sheet.display) if "population" in d else None,
-            area_km2=_fact(d["area_km2"], resolve, sheet.display) if "area_km2" in d else None,
-            coordinates=d.get("coordinates"), summary=d.get("summary"), pillars=_frozen(pillars),
-            sources=_frozen(local), contributors=tuple(d.get("contributors") or ()), en=_frozen(d.get("en")),
+            id=tid, path=sheet.path, pillars=_frozen(pillars), sources=_frozen(local), en=_frozen(d.get("en")),
             measures=_frozen({iid: _measure(f, indicators.get(iid), resolve, sheet.display)
                               for iid, f in (d.get("measures") or {}).items()}),
+            **_declared(TERRITORY, d, resolve, sheet.display, Territory),
         )
     hubs: dict[str, Hub] = {}
     for hid, sheet in valid_h.items():
         d = sheet.data
         local = local_sources(sheet)
         resolve = {**shared, **local}
-        status, status_fact = _identity(d, "status", resolve, sheet.display)
-        founded, founded_fact = _identity(d, "founded", resolve, sheet.display)
-        closed_in, closed_in_fact = _identity(d, "closed_in", resolve, sheet.display)
-        address, address_fact = _identity(d, "address", resolve, sheet.display)
-        coordinates, coordinates_fact = _identity(d, "coordinates", resolve, sheet.display)
         hubs[hid] = Hub(
-            id=hid, territory_id=sheet.territory_id or "", name=d["name"], types=tuple(d["types"]),
-            status=status, updated=d["updated"], path=sheet.path, founded=founded,  # type: ignore[arg-type]
-            closed_in=closed_in, address=address, coordinates=coordinates,  # type: ignore[arg-type]
-            website=d.get("website"), services=tuple(d.get("services") or ()), themes=tuple(d.get("themes") or ()),
-            pillars=tuple(d.get("pillars") or ()), networks=tuple(d.get("networks") or ()),
-            partners=tuple(d.get("partners") or ()),
-            figures=tuple(_fact(f, resolve, sheet.display) for f in d.get("figures") or []),
-            description=d.get("description"), sources=_frozen(local), en=_frozen(d.get("en")),
-            commune=d.get("commune"),
-            precision=(d["coordinates"].get("precision", "address") if coordinates is not None else None),
-            status_fact=status_fact, founded_fact=founded_fact, closed_in_fact=closed_in_fact,
-            address_fact=address_fact, coordinates_fact=coordinates_fact,
+            id=hid, territory_id=sheet.territory_id or "", path=sheet.path, sources=_frozen(local),
+            en=_frozen(d.get("en")),
+            precision=d["coordinates"].get("precision", "address") if "coordinates" in d else None,
+            **_declared(HUB, d, resolve, sheet.display, Hub),
         )
     vocab = Vocabulary(**{
         name: _frozen({eid: VocabularyEntry(eid, e["label"], e.get("description"), e.get("url"))

@@ -8,9 +8,10 @@ is deterministic.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from generator.errors import Location
 
@@ -61,6 +62,18 @@ OLD_AFTER_YEARS = 5
 Value = int | float | bool | str
 
 
+def year_is_old(year: int | None, as_of: date) -> bool:
+    """The one rule for an old fact: its year is more than OLD_AFTER_YEARS years before the build date
+    (the validator's notices, the model, the pages, the PDF and the quality report all ask here)."""
+    return year is not None and year < as_of.year - OLD_AFTER_YEARS
+
+
+def is_stale(path: str, value: object, year: int | None, as_of: date) -> bool:
+    """An old fact that needs a contributor: a closure does not go stale (`status: closed` of 2015 stays
+    true), an open or planned status seen long ago is "to be checked", any other old fact is old."""
+    return year_is_old(year, as_of) and not (path == "status" and value == "closed")
+
+
 def _frozen(mapping: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(mapping or {}))
 
@@ -96,11 +109,30 @@ class Fact:
 
     def is_old(self, as_of: date) -> bool:
         """Old when its year is more than OLD_AFTER_YEARS years before the build date."""
-        return self.year is not None and self.year < as_of.year - OLD_AFTER_YEARS
+        return year_is_old(self.year, as_of)
+
+
+class Declared:
+    """A record built from a sheet: the fields declared in `generator.fields` that have no attribute of
+    their own here (a field just added to the format) are kept in `extra` and read like attributes
+    (`hub.opening_hours`, in templates too), None when the sheet leaves them out."""
+
+    def __getattr__(self, name: str) -> Any:
+        extra = self.__dict__.get("extra")
+        if extra is not None and name in extra:
+            return extra[name]
+        raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+
+    def own_facts(self) -> Iterator[tuple[str, Fact]]:
+        """The facts held directly (not in lists), in declaration order; `status_fact` is the fact of `status`."""
+        values = [(f.name, getattr(self, f.name)) for f in fields(self)]  # type: ignore[arg-type]
+        for name, value in [*values, *self.__dict__.get("extra", {}).items()]:
+            if isinstance(value, Fact):
+                yield name.removesuffix("_fact"), value
 
 
 @dataclass(frozen=True)
-class Pillar:
+class Pillar(Declared):
     """One of the five characteristics for one territory; `rating` None means "not assessed"."""
 
     key: str
@@ -109,6 +141,7 @@ class Pillar:
     summary: str | None = None
     indicators: tuple[Fact, ...] = ()
     en: Mapping[str, str] = field(default_factory=_frozen)
+    extra: Mapping[str, Any] = field(default_factory=_frozen)
 
     @property
     def label(self) -> str:
@@ -116,7 +149,7 @@ class Pillar:
 
 
 @dataclass(frozen=True)
-class Territory:
+class Territory(Declared):
     """One territory sheet, validated. `path` is the sheet file relative to the repository root."""
 
     id: str
@@ -135,6 +168,7 @@ class Territory:
     contributors: tuple[str, ...] = ()
     en: Mapping[str, str] = field(default_factory=_frozen)
     measures: Mapping[str, Fact] = field(default_factory=_frozen)  # catalogue id -> official measure
+    extra: Mapping[str, Any] = field(default_factory=_frozen)  # declared fields without an attribute (Declared)
 
     @property
     def level_label(self) -> str:
@@ -142,10 +176,7 @@ class Territory:
 
     def facts(self) -> Iterator[tuple[str, Fact]]:
         """Every fact of the sheet with its field path, in sheet order."""
-        if self.population is not None:
-            yield "population", self.population
-        if self.area_km2 is not None:
-            yield "area_km2", self.area_km2
+        yield from self.own_facts()
         for key in PILLARS:
             pillar = self.pillars.get(key)
             if pillar:
@@ -172,7 +203,7 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class Hub:
+class Hub(Declared):
     """One hub sheet, validated; it lives in the territory `territory_id`."""
 
     id: str
@@ -205,6 +236,7 @@ class Hub:
     closed_in_fact: Fact | None = None
     address_fact: Fact | None = None
     coordinates_fact: Fact | None = None
+    extra: Mapping[str, Any] = field(default_factory=_frozen)  # declared fields without an attribute (Declared)
 
     @property
     def status_label(self) -> str:
@@ -216,10 +248,8 @@ class Hub:
         return self.status_fact.year if self.status_fact else None
 
     def facts(self) -> Iterator[tuple[str, Fact]]:
-        for name in ("status", "founded", "closed_in", "address", "coordinates"):
-            fact = getattr(self, f"{name}_fact")
-            if fact is not None:
-                yield name, fact
+        """The identity facts written as facts (status, founded...), then the figures."""
+        yield from self.own_facts()
         for i, fact in enumerate(self.figures):
             yield f"figures[{i}]", fact
 
@@ -312,9 +342,13 @@ class Atlas:
     def is_old(self, fact: Fact) -> bool:
         return fact.is_old(self.as_of)
 
+    def is_stale(self, path: str, fact: Fact) -> bool:
+        """An old fact of a sheet at `path` that needs a contributor (a closed status never is)."""
+        return is_stale(path, fact.value, fact.year, self.as_of)
+
     def status_is_old(self, hub: Hub) -> bool:
         """An open or planned status no source has seen for more than five years is not shown as current."""
-        return hub.status != "closed" and hub.status_fact is not None and hub.status_fact.is_old(self.as_of)
+        return hub.status_fact is not None and self.is_stale("status", hub.status_fact)
 
 
 def build_atlas(

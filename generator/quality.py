@@ -7,8 +7,11 @@ numbers, so a contributor sees the same completeness on the terminal and on the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from generator.fields import HUB, TERRITORY, checklist
 from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Territory
+from generator.specs import Record
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,18 @@ class SheetQuality:
         return (round(self.completeness, 4), -len(self.unsourced) - len(self.old), self.kind, self.id)
 
 
+def _filled(value: Any) -> bool:
+    return value is not None and value != "" and value != ()
+
+
+def declared_checks(record: Record, sheet: Territory | Hub) -> list[tuple[str, bool]]:
+    """The checklist of the fields that have a `quality` rank in generator.fields: (label, filled)."""
+    return [(f.label[:1].lower() + f.label[1:], _filled(getattr(sheet, f.attr or name)))
+            for name, f in checklist(record)]
+
+
 def territory_quality(atlas: Atlas, t: Territory) -> SheetQuality:
-    checks: list[tuple[str, bool]] = [
-        ("code", t.code is not None),
-        ("population", t.population is not None),
-        ("superficie", t.area_km2 is not None),
-        ("coordonnées", t.coordinates is not None),
-        ("présentation", bool(t.summary)),
-    ]
+    checks = declared_checks(TERRITORY, t)
     for key in PILLARS:
         pillar = t.pillars.get(key)
         checks.append((f"note {PILLAR_LABELS[key]}", pillar is not None and pillar.rating is not None))
@@ -52,19 +59,7 @@ def territory_quality(atlas: Atlas, t: Territory) -> SheetQuality:
 
 
 def hub_quality(atlas: Atlas, h: Hub) -> SheetQuality:
-    checks = [
-        ("adresse", h.address is not None),
-        ("coordonnées", h.coordinates is not None),
-        ("site web", h.website is not None),
-        ("année d'ouverture", h.founded is not None),
-        ("services", bool(h.services)),
-        ("thèmes", bool(h.themes)),
-        ("piliers", bool(h.pillars)),
-        ("réseaux", bool(h.networks)),
-        ("description", bool(h.description)),
-        ("chiffres", bool(h.figures)),
-    ]
-    return _quality(atlas, "hub", h.id, h.name, h.path, checks, list(h.facts()))
+    return _quality(atlas, "hub", h.id, h.name, h.path, declared_checks(HUB, h), list(h.facts()))
 
 
 def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: list[tuple[str, bool]],
@@ -73,8 +68,8 @@ def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: li
         kind=kind, id=sid, name=name, path=path,
         filled=sum(1 for _, ok in checks if ok), total=len(checks), facts=len(facts),
         unsourced=tuple(p for p, f in facts if not f.sourced),
-        # a closure does not go stale; an old open or planned status is "à vérifier" (atlas.status_is_old)
-        old=tuple(p for p, f in facts if atlas.is_old(f) and not (p == "status" and f.value == "closed")),
+        # a closure does not go stale; an old open or planned status is "à vérifier" (model.is_stale)
+        old=tuple(p for p, f in facts if atlas.is_stale(p, f)),
         missing=tuple(label for label, ok in checks if not ok),
     )
 

@@ -1,0 +1,154 @@
+"""The rules that tie fields together (a rating needs a rationale, closed_in needs status: closed...),
+measures against the catalogue, official codes, hubs inside their territory, and the facts' warnings
+(without a source) and notices (old), on the plain data of phase 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from generator.errors import Report
+from generator.fields import SHEET_SPECS
+from generator.i18n import _, decimal
+from generator.model import is_stale
+from generator.specs import Fact, ListOf, MapOf, Record
+from generator.validate.hints import did_you_mean
+from generator.validate.values import SheetData
+
+
+def check_codes(report: Report, valid_t: dict[str, SheetData]) -> None:
+    """Two territories of one level may not share an official code (a copied sheet, a wrong code)."""
+    first: dict[tuple[str, str], SheetData] = {}
+    for sheet in sorted(valid_t.values(), key=lambda s: s.display.split("/")):  # doubs before doubs-bis
+        code, level = sheet.data.get("code"), sheet.data.get("level")
+        if code is None or level is None:
+            continue
+        seen = first.setdefault((level, code), sheet)
+        if seen is not sheet:
+            report.error(sheet.loc("code"), "code",
+                         _('the code "{code}" is already the code of {sheet} (level {level})').format(
+                             code=code, sheet=seen.display, level=level),
+                         _("two territories of one level cannot share an official code: "
+                           "check the code, or keep one of the two sheets"))
+
+
+OUTSIDE_TOLERANCE_KM = 1.0
+
+
+def check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: dict[str, SheetData]) -> None:
+    """A hub placed at its address must lie inside its territory's outline (where the atlas has one)."""
+    from generator import geo  # the outlines are read only when a hub has to be checked
+
+    for sheet in valid_h.values():
+        coords = sheet.data.get("coordinates")
+        territory = valid_t.get(sheet.territory_id or "")
+        if coords is None or territory is None or coords.get("precision", "address") != "address":
+            continue
+        outline = geo.outline_of(territory.data.get("level"), territory.data.get("code"))
+        if outline is None:
+            continue
+        lat, lon = coords["value"]
+        distance = geo.distance_outside_km(outline, lat, lon)
+        if distance <= OUTSIDE_TOLERANCE_KM:
+            continue
+        name = territory.data.get("name", sheet.territory_id)
+        hint = _("check the point (latitude first, then longitude), or move the sheet to the territory it is in")
+        if -90 <= lon <= 90 and geo.distance_outside_km(outline, lon, lat) <= OUTSIDE_TOLERANCE_KM:
+            hint = _("latitude and longitude look swapped: {point} is inside {name}").format(
+                point=f"[{lon}, {lat}]", name=name)
+        report.error(sheet.loc("coordinates"), "coordinates",
+                     _("{point} is {distance} km outside the outline of its territory {name}").format(
+                         point=f"[{lat}, {lon}]", distance=decimal(distance, 1), name=name), hint)
+
+
+def _value(fact: dict | None) -> Any:
+    return fact.get("value") if fact is not None else None
+
+
+def check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[str, dict]) -> None:
+    data = sheet.data
+    if sheet.kind == "territory":
+        for key, pillar in (data.get("pillars") or {}).items():
+            if "rating" in pillar and not (pillar.get("rationale") or "").strip():
+                path = f"pillars.{key}.rating"
+                report.error(sheet.loc(path), path, _("a rating needs a rationale"),
+                             _("add pillars.{key}.rationale: why this rating, or remove the rating").format(key=key))
+        _check_measures(report, sheet, indicators)
+    else:
+        status, closed_in, founded = (_value(data.get(k)) for k in ("status", "closed_in", "founded"))
+        if closed_in is not None and status is not None and status != "closed":
+            report.error(sheet.loc("closed_in"), "closed_in",
+                         _("closed_in is set but status is '{status}'").format(status=status),
+                         _("set status: closed, or remove closed_in"))
+        if closed_in is not None and founded is not None and closed_in < founded:
+            report.error(sheet.loc("closed_in"), "closed_in",
+                         _("closed in {closed_in}, before it was founded ({founded})").format(
+                             closed_in=closed_in, founded=founded), _("check both years"))
+        if data.get("status", {}).get("_bare"):
+            report.warning(sheet.loc("status"), "status", _("status without a source"),
+                           _("write status: {{value: {status}, year: <year a source saw it>, source: <id>}}").format(
+                               status=status))
+    for path, fact in iter_facts(data, sheet.kind, indicators):
+        loc = fact.get("_loc") or sheet.loc(path)
+        if "source" not in fact:
+            report.warning(loc, path, _("fact without a source"),
+                           _("add source: <id> (a source of this sheet or of territories/sources.yml)"))
+        year = fact.get("year")
+        if is_stale(path, fact["value"], year, as_of):  # the one rule of old facts (model.is_stale)
+            if path == "status":
+                report.notice(loc, path, _("status '{status}' last seen by a source in {year}, more than "
+                                           "five years ago: shown as to be checked").format(
+                                  status=fact["value"], year=year), _("find a recent source and update year"))
+            else:
+                report.notice(loc, path,
+                              _("fact from {year}, more than five years old: shown as old").format(year=year),
+                              _("update it with a recent figure, or keep it marked as old"))
+
+
+def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict]) -> None:
+    level = sheet.data.get("level")
+    for iid in sheet.data.get("measures") or {}:
+        path = f"measures.{iid}"
+        entry = indicators.get(iid)
+        if entry is None:
+            report.error(sheet.loc(path + "#key"), path, _("unknown indicator '{id}'").format(id=iid),
+                         did_you_mean(iid, indicators) or _("use an id of territories/indicators.yml"))
+        elif "derived" in entry:
+            report.error(sheet.loc(path + "#key"), path,
+                         _("the indicator '{id}' is computed by the atlas").format(id=iid),
+                         _("remove this measure: the atlas derives it from the sheets"))
+        elif level not in entry.get("levels", ()):
+            report.error(sheet.loc(path + "#key"), path,
+                         _("the indicator '{id}' is not measured for the level {level} (levels: {levels})").format(
+                             id=iid, level=level, levels=", ".join(entry.get("levels", ()))),
+                         _("remove the measure, or add {level} to its levels in territories/indicators.yml").format(
+                             level=level))
+
+
+def iter_facts(data: dict, kind: str, indicators: dict[str, dict] | None = None) -> Iterable[tuple[str, dict]]:
+    """The facts of a checked sheet (plain data) with their field paths, found through the format's table
+    (generator.fields). A bare measure takes its source and year from the catalogue; a bare hub identity
+    field is a plain value, not a fact."""
+    yield from _facts(SHEET_SPECS[kind], data, "", indicators or {})  # type: ignore[arg-type]
+
+
+def _facts(record: Record, data: dict, prefix: str, indicators: dict[str, dict]) -> Iterable[tuple[str, dict]]:
+    for name, value in data.items():
+        f = record.fields.get(name)
+        if f is None:
+            continue
+        path, spec = f"{prefix}{name}", f.spec
+        if isinstance(spec, Fact):
+            if not (spec.identity and value.get("_bare")):
+                yield path, value
+        elif isinstance(spec, ListOf) and isinstance(spec.item, Fact):
+            for i, fact in enumerate(value):
+                yield f"{path}[{i}]", fact
+        elif isinstance(spec, MapOf) and isinstance(spec.value, Fact):  # measures: catalogue id -> fact
+            for iid, fact in value.items():
+                entry = indicators.get(iid, {})
+                yield f"{path}.{iid}", {**{k: entry[k] for k in ("source", "year") if k in entry}, **fact}
+        elif isinstance(spec, Record):
+            yield from _facts(spec, value, f"{path}.", indicators)
