@@ -4,7 +4,8 @@ dropped, translations kept; then list what still needs a translator.
     python scripts/update_messages.py          # rewrite generator/locale/fr/LC_MESSAGES/atlas.po
     python scripts/update_messages.py --check  # exit 1 if the catalog is not in step (tests do the same)
 
-Messages are the English strings of `_()`, `N_()` and `ngettext()` in generator/*.py (see generator/i18n.py).
+Messages are the English strings of `_()`, `N_()` and `ngettext()` in generator/*.py and
+generator/validate/ (see generator/i18n.py).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "generator"
 PO = SOURCES / "locale" / "fr" / "LC_MESSAGES" / "atlas.po"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# packages of generator/ whose messages go through this catalog (the validator is one, split into modules)
+PACKAGES = ("validate",)
 
 
 def template(creation_date=None) -> Catalog:
     """Every message of the code, with the files that use it."""
     catalog = Catalog(project="Atlas des territoires de demain", fuzzy=False, creation_date=creation_date)
-    for path in sorted(SOURCES.glob("*.py")):
+    for path in sorted([*SOURCES.glob("*.py"), *(p for pkg in PACKAGES for p in (SOURCES / pkg).glob("*.py"))]):
         for _lineno, message, comments, _context in extract_from_file("python", path, keywords=KEYWORDS):
             catalog.add(message, locations=[(path.relative_to(ROOT).as_posix(), None)], auto_comments=comments,
                         flags=("python-brace-format",) if "{" in str(message) else ())
