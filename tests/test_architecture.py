@@ -13,23 +13,24 @@ from conftest import ROOT
 
 LAYERS: list[set[str]] = [
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
-    {"errors", "formats", "text", "typography", "pdf_fetcher", "schema_reference", "equal_area", "__init__",
-     "ids"},
+    {"errors", "formats", "text", "typography", "pdf_fetcher", "equal_area", "__init__", "ids"},
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"model", "outputs", "drawing", "site_templates", "faults"},
-    {"scores"},
-    {"measured", "status_text", "citation"},  # derived once per atlas, in French words (every output reads them)
-    {"schema", "sheets", "quality", "geo", "opendata", "pdf_report", "feed"},
+    {"scores", "specs"},  # specs: the kinds of value of the sheet format
+    {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
+    {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "pdf_report", "feed"},
     {"validate", "charts", "maps", "api", "choropleth", "explore"},
-    {"load", "pictures", "search"},
-    {"commands", "scaffold", "importer", "pages", "release"},
-    {"pdf", "site", "census", "indicators_import"},
+    {"load", "pictures", "search", "page_parts"},
+    {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
+    {"commands", "scaffold", "pages", "release"},
+    {"pdf", "site", "imports"},  # imports: the package of `atlas import` (territories, census, indicators)
     {"build"},
     {"serve"},
     {"cli"},
     {"__main__"},
 ]
-APART = [({"pages", "site", "site_templates", "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
+APART = [({"pages", "page_parts", "page_indexes", "page_pillars", "page_reference", "site", "site_templates",
+          "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
          ({"charts", "maps", "choropleth", "geo", "drawing"}, {"pages", "site", "pdf", "pdf_report"}),
          ({"pdf", "pdf_report"}, {"pages", "site", "charts", "maps"})]
 
