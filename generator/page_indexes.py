@@ -1,0 +1,142 @@
+"""The index pages of the site: territories and hubs (paged lists with filters), the map, the lists
+by vocabulary and by status, the partnership network, accessibility.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import explore, status_text
+from generator.model import (
+    LEVELS,
+    STATUSES,
+)
+from generator.outputs import Output
+from generator.page_parts import (
+    HUB_FILTER_LABELS,
+    LEVEL_INLINE_MAX,
+    STATUS_LIST_MAX,
+    STATUS_PAGE,
+    TERRITORY_FILTER_LABELS,
+    VOCABULARY_PAGES,
+    PageBase,
+    hub_path,
+    territory_path,
+)
+from generator.vocabulary import sort_key
+
+
+class IndexPages(PageBase):
+    """The index pages of the site: territories and hubs (paged lists with filters), the map, the lists."""
+
+    def recent_updates(self, days: int = 6, per_day: int = 5) -> list[tuple[Any, int, list[tuple[str, str]]]]:
+        """The latest days on which sheets changed, newest first: (date, sheets changed that day, the
+        first few of them by name). A national import touches a thousand sheets on one day: listing
+        twelve of them under the same date told nothing, a count per day does."""
+        by_day: dict[Any, list[tuple[str, str]]] = {}
+        for t in self.atlas.territories.values():
+            by_day.setdefault(t.updated, []).append((self.names[t.id], territory_path(t.id)))
+        for h in self.atlas.hubs.values():
+            by_day.setdefault(h.updated, []).append((h.name, hub_path(h.id)))
+        out = []
+        for day in sorted(by_day, reverse=True)[:days]:
+            items = sorted(by_day[day], key=lambda r: (sort_key(r[0]), r[1]))
+            out.append((day, len(items), items[:per_day]))
+        return out
+
+    def _status_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in (*STATUSES, status_text.TO_CHECK)}
+        for h in self.atlas.hubs.values():
+            counts[status_text.status_category(self.atlas, h)] += 1
+        return counts
+
+    def territories_index(self) -> list[Output]:
+        """Territories by level, then parent: a level of up to LEVEL_INLINE_MAX territories is listed on
+        the index, a longer one (the intercommunalités) on pages of its own; filters above (JavaScript)."""
+        outs: list[Output] = []
+        groups = []
+        ordered = explore.ordered_territories(self.atlas)
+        for level in LEVELS:
+            rows = [(t, self.atlas.parent(t.id)) for t in ordered if t.level == level]
+            if not rows:
+                continue
+            pages = []
+            if len(rows) > LEVEL_INLINE_MAX:
+                chunks = explore.pages_of(rows)
+                for i, chunk in enumerate(chunks, start=1):
+                    part = f"parcourir/territoires-{level}-{i}.md"
+                    pages.append((i, part, chunk))
+                for i, part, chunk in pages:
+                    outs.append(self.render(
+                        "territories_list.md.j2", part, level=level, rows=chunk, number=i, total=len(pages),
+                        pager=Markup(self.pager(part, [p for _, p, _ in pages], i)),
+                        table=Markup(self.territory_table(chunk, part))))
+            groups.append((level, len(rows), Markup(self.territory_table(rows, "territoires/index.md"))
+                           if not pages else None, [(i, part, len(chunk), self.names[chunk[0][0].id],
+                                                     self.names[chunk[-1][0].id]) for i, part, chunk in pages]))
+        outs.insert(0, self.render(
+            "territories_index.md.j2", "territoires/index.md", groups=groups,
+            filters=Markup(self.filter_form("territoires/index.md", "territories", explore.TERRITORIES_DATA,
+                                            explore.territory_facets(self.atlas), TERRITORY_FILTER_LABELS))))
+        return outs
+
+    def hubs_index(self) -> list[Output]:
+        """Every hub by name, HUBS_PER_PAGE a page (plain lists without JavaScript); filters on page 1."""
+        hubs = sorted(self.atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id))
+        chunks = explore.pages_of(hubs)
+        parts = [explore.hub_list_path(i) for i in range(1, len(chunks) + 1)]
+        outs = []
+        for i, (chunk, part) in enumerate(zip(chunks, parts, strict=True), start=1):
+            outs.append(self.render(
+                "hubs_index.md.j2" if i == 1 else "hubs_list.md.j2", part, hubs=chunk, number=i, total=len(chunks),
+                count=len(hubs), pager=Markup(self.pager(part, parts, i)) if len(parts) > 1 else Markup(""),
+                table=Markup(self.hub_table(chunk, part)),
+                filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, explore.facets(self.atlas),
+                                                HUB_FILTER_LABELS)) if i == 1 else Markup("")))
+        return outs
+
+    def map_page(self) -> Output:
+        """The interactive map (Leaflet, vendored; outlines and hubs from this site's own files) with the
+        static map and its table as the fallback."""
+        f = explore.facets(self.atlas)
+        return self.render("map.md.j2", explore.MAP_PAGE, located=sum(1 for h in self.atlas.hubs.values()
+                                                                      if h.coordinates),
+                           filters=Markup(self.filter_form(explore.MAP_PAGE, "map", explore.HUBS_DATA,
+                                                           {k: f[k] for k in ("type", "statut")},
+                                                           {"type": "Type de lieu", "statut": "Statut"})))
+
+    def accessibility_page(self) -> Output:
+        return self.render("accessibility.md.j2", "accessibilite.md")
+
+    def vocabulary_index(self, name: str) -> Output:
+        path, title, prefix = VOCABULARY_PAGES[name]
+        groups: dict[str, list[str]] = {entry: [] for entry in self.atlas.vocabulary.list(name)}
+        for h in self.atlas.hubs.values():
+            for entry in getattr(h, "types" if name == "hub_types" else name):
+                groups.setdefault(entry, []).append(h.id)
+        return self.render("vocabulary_index.md.j2", path, name=name, title=title, prefix=prefix, groups=groups)
+
+    def status_index(self) -> Output:
+        """Hubs by status; an open or planned status seen more than five years ago is listed apart
+        ("à vérifier"), never with the current ones. Long groups are counted per département."""
+        order = ("active", status_text.TO_CHECK, "project", "closed")
+        groups: dict[str, list[str]] = {s: [] for s in order}
+        for h in self.atlas.hubs.values():
+            groups[status_text.status_category(self.atlas, h)].append(h.id)
+        return self.render("status_index.md.j2", STATUS_PAGE, groups=groups, to_check=status_text.TO_CHECK,
+                           long_list=STATUS_LIST_MAX)
+
+    def network_page(self) -> Output:
+        degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
+        by_territory: dict[str, list[tuple[str, str]]] = {}
+        for a, b in self.atlas.partnerships:
+            ta, tb = self.atlas.hubs[a].territory_id, self.atlas.hubs[b].territory_id
+            by_territory.setdefault(ta, []).append((a, b))
+            if tb != ta:
+                by_territory.setdefault(tb, []).append((b, a))  # seen from that territory's hub
+        ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+        ordered = dict(sorted(by_territory.items(),
+                              key=lambda kv: (sort_key(self.atlas.territories[kv[0]].name), kv[0])))
+        return self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory=ordered)

@@ -1,0 +1,363 @@
+"""The pieces the site's pages share: paths, options, and the fragments every page kind shows.
+
+Facts with their year, source and marks; citations; figures with their data table; hub cards;
+the plain lists, pager and filter form of the indexes. Values are escaped where they are written
+(`generator.text`); paths come from validated ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import formats, measured, status_text, text, vocabulary
+from generator.errors import AtlasError
+from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
+from generator.model import (
+    LEVEL_LABELS,
+    LEVELS,
+    OLD_AFTER_YEARS,
+    Atlas,
+    Fact,
+    Hub,
+    Source,
+    Territory,
+)
+from generator.outputs import Output
+from generator.site_templates import relative_href
+
+SLUG = re.compile(SLUG_PATTERN)
+
+VOCABULARY_PAGES: Mapping[str, tuple[str, str, str]] = {
+    # list name -> (page path, title, anchor prefix)
+    "hub_types": ("parcourir/types.md", "Lieux par type", "type"),
+    "themes": ("parcourir/themes.md", "Lieux par thème", "theme"),
+    "networks": ("parcourir/reseaux.md", "Lieux par réseau", "reseau"),
+}
+STATUS_PAGE = "parcourir/statuts.md"
+INDICATORS_PAGE = "reference/indicateurs.md"
+QUALITY_LIST_MAX = 400  # the quality page lists the sheets that most need work, not all 2,900
+STATUS_LIST_MAX = 300  # a status group longer than this is listed by territory count, not hub by hub
+COMPARISON_SPLIT = 200  # a level with more territories gets one comparison page per région
+RANKING_INLINE_MAX = 150  # longer rankings (the intercommunalités) get a page of their own
+LEVEL_INLINE_MAX = 150  # a level with more territories is listed on pages of its own (explore.HUBS_PER_PAGE each)
+HUB_COLUMNS = ("Lieu", "Territoire", "Types", "Statut", "Ouverture")
+TERRITORY_COLUMNS = ("Territoire", "Niveau", "Territoire parent", "Population", "Lieux")
+HUB_FILTER_LABELS: Mapping[str, str] = {
+    "type": "Type de lieu", "region": "Région", "departement": "Département", "statut": "Statut",
+    "theme": "Thème", "reseau": "Réseau", "pilier": "Pilier servi",
+}
+TERRITORY_FILTER_LABELS: Mapping[str, str] = {
+    "niveau": "Niveau", "region": "Région", "departement": "Département", "pilier": "Classer par score du pilier",
+}
+VOCABULARY_TITLES: Mapping[str, str] = {
+    "hub_types": "Types de lieux", "services": "Services", "themes": "Thèmes", "networks": "Réseaux",
+}
+
+
+def territory_path(territory_id: str) -> str:
+    return f"territoires/{_slug(territory_id)}.md"
+
+
+def hub_path(hub_id: str) -> str:
+    return f"hubs/{_slug(hub_id)}.md"
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value) or len(value) > MAX_ID_LENGTH:
+        raise AtlasError(f"refusing to make a page for the id {value!r}: ids are slugs such as rennes-metropole")
+    return value
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the pages need to know beyond the atlas: where sheets are edited, which PDFs exist."""
+
+    repo_url: str | None = None
+    sheet_edit_uri: str = "edit/main/"
+    pdf_ids: frozenset[str] = frozenset()
+    atlas_pdf: str | None = None  # path of the whole-atlas PDF inside the docs folder, if built
+    intro: str | None = None  # content/index.md, the hand-written introduction of the home page
+    has_contribuer: bool = False  # content/contribuer.md exists (the quality page links to it)
+    has_methodologie: bool = False  # content/methodologie.md exists (the catalogue page links to it)
+
+    def edit_url(self, sheet_path: str) -> str | None:
+        base = text.safe_url(self.repo_url) if self.repo_url else None
+        if not base:
+            return None
+        return text.safe_url(base.rstrip("/") + "/" + self.sheet_edit_uri.strip("/") + "/" + sheet_path.lstrip("/"))
+
+
+
+
+class PageBase:
+    """What every group of pages shares: the atlas, its scores, the options, the pictures, the
+    template environment, display names, and the fragments (facts, sources, figures, cards, lists)
+    that several page kinds show. The page groups (`page_indexes`, `page_pillars`, `page_reference`)
+    and `pages.Pages` build on it."""
+
+    atlas: Atlas
+    scores: measured.Scores
+    options: SiteOptions
+    pictures: dict[str, Any]
+    schemas: Mapping[str, dict] | None
+    env: Any
+    names: Mapping[str, str]
+    _long_rankings: set[str]
+    _pairs_of: dict[str, list[int]]
+
+    def render(self, template: str, path: str, sources: Iterable[str] = (), **context: Any) -> Output:
+        """A page from its template: `page_path` is always in the context (links are relative to it)."""
+        page = self.env.get_template(template).render(page_path=path, **context)
+        return Output(path, page.encode("utf-8"), tuple(sorted(set(sources))))
+
+    def levels(self) -> list[str]:
+        """The levels that have at least one territory (a comparison page each)."""
+        return [lv for lv in LEVELS if self.atlas.by_level(lv)]
+
+    def vocab(self, name: str, entry_id: str) -> str:
+        return self.atlas.vocabulary.label(name, entry_id)
+
+    def pillar_views(self, t: Territory) -> tuple[measured.PillarView, ...]:
+        return measured.pillar_views(self.atlas, self.scores, t)
+
+    def rating(self, territory: Territory, key: str) -> str:
+        pillar = territory.pillars.get(key)
+        if pillar is None or pillar.rating is None:
+            return "non évalué"
+        return vocabulary.rating(pillar.rating)
+
+    def source(self, src: Source | None) -> Markup:
+        """A citation: title (linked when it has an http(s) URL), publisher, date consulted."""
+        if src is None:
+            return Markup('<span class="atlas-badge atlas-badge--unsourced">non sourcé</span>')
+        parts = [text.md_link(src.title, src.url) if src.url else text.md_text(src.title)]
+        if src.publisher:
+            parts.append(text.md_text(src.publisher))
+        if src.accessed:
+            parts.append("consulté le " + text.md_text(formats.long_date(src.accessed)))
+        return Markup(", ".join(parts))
+
+    def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None) -> Markup:
+        """A fact the French way with its year, its source and its marks (unsourced, old)."""
+        if f is None:
+            return Markup("—")
+        value = text.md_text(formats.with_unit(f.value, f.unit or unit))
+        bits = [value]
+        if with_year and f.year is not None:
+            bits.append(f"({f.year})")
+        if f.note:
+            bits.append("— " + text.md_text(f.note))
+        if with_source:
+            if f.source is not None:
+                bits.append("— source : " + str(self.source(f.source)))
+            else:
+                bits.append(str(self.source(None)))
+        if self.atlas.is_old(f):
+            bits.append(f'<span class="atlas-badge atlas-badge--old" title="donnée de plus de {OLD_AFTER_YEARS} ans">'
+                        "ancien</span>")
+        return Markup(" ".join(bits))
+
+    def picture(self, key: str, page_path: str) -> Markup:
+        """A chart or map with its alt text and, beside it, its data in a collapsible table."""
+        pic = self.pictures.get(key)
+        if pic is None:
+            return Markup("")
+        src = relative_href(page_path, pic.filename)
+        head = "".join(f"<th scope=\"col\">{text.html_text(h)}</th>" for h in pic.table_headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_html_value(c)}</td>" for c in row) + "</tr>" for row in pic.table_rows
+        )
+        width, height, legible = legible_width(pic.svg)
+        size = f' width="{width}" height="{height}"' if width else ""
+        # never shown smaller than the width at which its smallest text is MIN_TEXT_PX: on a narrow
+        # screen the picture scrolls inside its own frame (maps and diagrams are the exception of
+        # WCAG 1.4.10) and its data table below reflows
+        legibles = [f"--legible: {legible}px"] if legible else []
+        img = f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy"{size}'
+        narrow = self.pictures.get(f"{NARROW}/{key}")
+        if narrow is not None:
+            # the kinds a reader meets most (a territory's locator and profile, the home map) have a variant
+            # drawn for phones, with larger text relative to the picture: chosen by the browser below
+            # NARROW_SCREEN, where the wide one would scroll or show its words under 11 px
+            n_width, n_height, n_legible = legible_width(narrow.svg)
+            n_size = f' width="{n_width}" height="{n_height}"' if n_width else ""
+            legibles += [f"--legible-narrow: {n_legible}px"] if n_legible else []
+            style = f' style="{"; ".join(legibles)}"' if legibles else ""
+            img = (f'<picture><source media="{NARROW_SCREEN}" '
+                   f'srcset="{text.attr(relative_href(page_path, narrow.filename))}"{n_size}>'
+                   f"{img}{style}></picture>")
+        else:
+            style = f' style="{"; ".join(legibles)}"' if legibles else ""
+            img += f"{style}>"
+        html = (
+            f'<figure class="atlas-figure">\n'
+            f'<div class="atlas-figure__frame md-typeset__scrollwrap">{img}</div>\n'
+            f"<figcaption>{text.html_text(pic.title)}</figcaption>\n"
+            f"</figure>\n"
+        )
+        if pic.table_headers:
+            html += (
+                '\n<details class="atlas-data" data-search-exclude>\n'
+                f'<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
+                f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
+                f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
+            )
+        return Markup("\n" + html + "\n")
+
+    def hub_card(self, hub_id: str, page_path: str) -> Markup:
+        """A hub as a card (raw HTML): name, types, status, themes, its territory."""
+        h = self.atlas.hubs[hub_id]
+        territory = self.atlas.territories.get(h.territory_id)
+        types = ", ".join(self.vocab("hub_types", t) for t in h.types)
+        themes = ", ".join(self.vocab("themes", t) for t in h.themes)
+        lines = [
+            '<li class="atlas-card">',
+            f'<a class="atlas-card__title" href="{relative_href(page_path, hub_path(h.id))}">'
+            f'{text.html_text(h.name)}</a>',
+            f'<span class="atlas-card__meta">{text.html_text(types)} · '
+            f'<span class="atlas-status atlas-status--{status_text.status_category(self.atlas, h)}">'
+            f'{text.html_text(status_text.status_short(self.atlas, h))}</span></span>',
+        ]
+        if themes:
+            lines.append(f'<span class="atlas-card__themes">Thèmes : {text.html_text(themes)}</span>')
+        if territory is not None:
+            lines.append(f'<span class="atlas-card__place">{text.html_text(territory.name)}</span>')
+        lines.append("</li>")
+        return Markup("".join(lines))
+
+    def pager(self, page_path: str, parts: Sequence[str], current: int) -> str:
+        """Links to every page of a list cut into pages (no script needed)."""
+        items = []
+        for i, part in enumerate(parts, start=1):
+            if i == current:
+                items.append(f'<li><span aria-current="page">{i}</span></li>')
+            else:
+                items.append(f'<li><a href="{relative_href(page_path, part)}">{i}</a></li>')
+        return (f'<nav class="atlas-pager" aria-label="Pages de la liste"><p>Page {current} sur {len(parts)} :</p>'
+                f'<ul>{"".join(items)}</ul></nav>')
+
+    def filter_form(self, page_path: str, kind: str, data: str, choices: Mapping[str, Sequence[tuple[str, str, int]]],
+                    labels: Mapping[str, str]) -> str:
+        """The filters of an index: a GET form (so a filtered list has its own address) that the script
+        shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
+        fields = []
+        for param, label in labels.items():
+            first = "Aucun" if param == "pilier" and kind == "territories" else "Tous"
+            options = [f'<option value="">{first}</option>']
+            for value, name, n in choices.get(param, ()):
+                count = f" ({formats.number(n)})" if n else ""
+                options.append(f'<option value="{text.attr(value)}" data-label="{text.attr(name)}">'
+                               f"{text.html_text(name)}{count}</option>")
+            fields.append(f'<p class="atlas-filters__field"><label for="filtre-{param}">{text.html_text(label)}</label>'
+                          f'<select id="filtre-{param}" name="{param}">{"".join(options)}</select></p>')
+        return (f'<form class="atlas-filters" data-atlas-filters="{kind}" '
+                f'data-src="{text.attr(relative_href(page_path, data))}" '
+                f'data-root="{text.attr(relative_href(page_path, "index.md"))}" method="get" hidden '
+                f'aria-label="Filtrer la liste">\n'
+                + "\n".join(fields) +
+                '\n<p class="atlas-filters__actions"><button type="submit" class="md-button">Filtrer</button> '
+                f'<a href="{text.attr(relative_href(page_path, page_path))}">Tout afficher</a></p>\n</form>\n'
+                '<p class="atlas-filters__count" role="status" aria-live="polite" data-filter-count></p>\n'
+                '<div data-filter-results hidden></div>\n')
+
+    def territory_table(self, rows: Sequence[tuple[Territory, Territory | None]], page_path: str) -> str:
+        """Territories as a plain HTML table (the filtered list of the script uses the same columns)."""
+        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
+               '<table class="atlas-list" data-filter-table>',
+               "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in TERRITORY_COLUMNS) + "</tr></thead>",
+               "<tbody>"]
+        for t, parent in rows:
+            pop = (text.html_text(formats.number(t.population.value)) if t.population is not None
+                   and isinstance(t.population.value, (int, float)) else "—")
+            out.append(
+                f'<tr><th scope="row"><a href="{relative_href(page_path, territory_path(t.id))}">'
+                f"{text.html_text(self.names[t.id])}</a></th>"
+                f"<td>{text.html_text(LEVEL_LABELS[t.level])}</td>"
+                f"<td>{text.html_text(self.names[parent.id]) if parent else '—'}</td>"
+                f'<td class="atlas-num">{pop}</td>'
+                f'<td class="atlas-num">{len(self.atlas.hubs_within(t.id))}</td></tr>')
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
+
+    def hub_table(self, hubs: Sequence[Hub], page_path: str) -> str:
+        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
+               '<table class="atlas-list" data-filter-table>',
+               "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in HUB_COLUMNS) + "</tr></thead>", "<tbody>"]
+        for h in hubs:
+            types = ", ".join(self.vocab("hub_types", x) for x in h.types)
+            out.append(
+                f'<tr><th scope="row"><a href="{relative_href(page_path, hub_path(h.id))}">'
+                f'{text.html_text(h.name)}</a></th>'
+                f'<td><a href="{relative_href(page_path, territory_path(h.territory_id))}">'
+                f"{text.html_text(self.names[h.territory_id])}</a></td>"
+                f"<td>{text.html_text(types)}</td>"
+                f"<td>{text.html_text(status_text.status_short(self.atlas, h))}</td>"
+                f'<td class="atlas-num">{h.founded if h.founded else "—"}</td></tr>')
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
+
+
+MIN_TEXT_PX = 11.0  # smallest text of a chart or map as displayed, at every screen width
+
+
+NARROW = "narrow"  # key prefix of a picture's variant for phones (maps.NARROW, charts.NARROW)
+
+
+NARROW_SCREEN = "(max-width: 719px)"  # where the narrow variant is shown (theme/assets/atlas.css says the same)
+
+
+_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)(pt|px)?"[^>]*?\sheight="([0-9.]+)(pt|px)?"', re.S)
+
+
+_VIEWBOX = re.compile(rb'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) [0-9.]+"')
+
+
+_FONT_SIZES = re.compile(rb'font-size(?::\s*|=")([0-9.]+)')
+
+
+_GLYPH_SCALES = re.compile(rb'scale\(([0-9.]+) -[0-9.]+\)')  # matplotlib text drawn as paths: size / 100
+
+
+def legible_width(svg: bytes) -> tuple[int, int, int]:
+    """(natural width, natural height, smallest width at which every text is MIN_TEXT_PX) in CSS px,
+    read from the SVG itself; zeros when the file does not say its size. The last may be under the
+    natural width: a picture drawn with large text (a narrow variant) may shrink to fit a phone."""
+    found = _SVG_SIZE.search(svg[:4000])
+    if not found:
+        return 0, 0, 0
+    unit = 4 / 3 if found.group(2) == b"pt" else 1.0
+    width, height = float(found.group(1)) * unit, float(found.group(3)) * unit
+    box = _VIEWBOX.search(svg[:4000])
+    px_per_unit = width / float(box.group(1)) if box and float(box.group(1)) else unit
+    sizes = [float(x) for x in _FONT_SIZES.findall(svg)] + [float(x) * 100 for x in _GLYPH_SCALES.findall(svg)]
+    sizes = [x for x in sizes if x > 0]
+    smallest = min(sizes) * px_per_unit if sizes else MIN_TEXT_PX
+    return round(width), round(height), int(width * MIN_TEXT_PX / smallest + 0.999)
+
+
+def count_of(n: int, one: str, many: str) -> str:
+    """`1 donnée ancienne`, `3 données anciennes` (French: 0 and 1 take the singular)."""
+    return f"{formats.number(n)} {one if n < 2 else many}"
+
+
+def _excerpt(value: Any, limit: int = 160) -> str:
+    """A Markdown field as one short line of plain text (for a table cell)."""
+    flat = text.markdown_to_text(value)
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _html_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return text.html_text(formats.number(value))
+    if value is None:
+        return "—"
+    return text.html_text(value)

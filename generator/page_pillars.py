@@ -1,0 +1,219 @@
+"""The pillar pages (editorial ratings, measured rankings) and the comparison tables by level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import explore, formats, measured, text
+from generator.model import (
+    LEVEL_PLURALS,
+    PILLAR_LABELS,
+    PILLARS,
+    Territory,
+)
+from generator.outputs import Output
+from generator.page_parts import COMPARISON_SPLIT, RANKING_INLINE_MAX, PageBase, territory_path
+from generator.site_templates import relative_href
+from generator.vocabulary import sort_key
+
+
+class PillarPages(PageBase):
+    """The pillar pages (editorial ratings, measured rankings) and the comparison tables by level."""
+
+    def pillars_index(self) -> Output:
+        counts = {
+            key: (
+                sum(1 for t in self.atlas.territories.values()
+                    if t.pillars.get(key) is not None and t.pillars[key].rating is not None),
+                sum(1 for h in self.atlas.hubs.values() if key in h.pillars),
+                sum(1 for p in self.scores.profiles.values() if p.pillars.get(key) is not None),
+            )
+            for key in PILLARS
+        }
+        return self.render("pillars_index.md.j2", "piliers/index.md", counts=counts)
+
+    def pillar_ranking(self, key: str, level: str) -> tuple[list[tuple[int, Territory, float, int]], int]:
+        """(rank, territory, measured score, indicators used) by score, best first (ties share a rank),
+        and how many territories of the level are not measured on this pillar."""
+        found = []
+        for t in self.atlas.by_level(level):
+            prof = self.scores.profile(t.id)
+            value = prof.pillars.get(key) if prof else None
+            if value is not None:
+                found.append((value, t, len(prof.of_pillar(key, self.atlas.indicators))))  # type: ignore[union-attr]
+        found.sort(key=lambda r: (-r[0], sort_key(r[1].name), r[1].id))
+        ranked, rank = [], 0
+        for i, (value, t, n) in enumerate(found):
+            rank = rank if i and value == found[i - 1][0] else i + 1
+            ranked.append((rank, t, value, n))
+        return ranked, len(self.atlas.by_level(level)) - len(found)
+
+    def pillar_page(self, key: str) -> list[Output]:
+        """The pillar page (short rankings inline) and one page per level whose ranking is long."""
+        rated = [t for t in self.atlas.territories.values()
+                 if t.pillars.get(key) is not None and t.pillars[key].rating is not None]
+        rated.sort(key=lambda t: (-t.pillars[key].rating, sort_key(t.name), t.id))
+        hubs = [h for h in self.atlas.hubs.values() if key in h.pillars]
+        levels, outs = [], []
+        for level in measured.scored_levels(self.atlas):
+            ranked, unmeasured = self.pillar_ranking(key, level)
+            long_page = explore.pillar_path(key, level) if len(ranked) > RANKING_INLINE_MAX else None
+            levels.append((level, ranked, unmeasured, long_page))
+            if long_page:
+                self._long_rankings.add(level)
+                outs.append(self.render("pillar_ranking.md.j2", long_page, key=key, level=level, ranked=ranked,
+                                        unmeasured=unmeasured,
+                                        table=Markup(self.ranking_table(ranked, long_page,
+                                                                        _ranking_caption(key, level)))))
+        page = explore.pillar_path(key)
+        inline = {lv: Markup(self.ranking_table(r, page, _ranking_caption(key, lv))) for lv, r, _, lp in levels
+                  if not lp and r}
+        outs.insert(0, self.render("pillar.md.j2", page, key=key, rated=rated, hubs=hubs, levels=levels,
+                                   tables=inline, medians=self.scores.pillar_medians))
+        return outs
+
+    def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,
+                      caption: str) -> str:
+        """A ranking as a sortable HTML table: rank, territory, its parent, its score, indicators used."""
+        out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
+               '<table data-sortable="true">', f"<caption>{text.html_text(caption)}</caption>",
+               "<thead><tr>" + "".join(f'<th scope="col" data-type="{k}">{h}</th>' for h, k in (
+                   ("Rang", "number"), ("Territoire", "text"), ("Territoire parent", "text"),
+                   ("Score mesuré", "number"), ("Indicateurs", "number"))) + "</tr></thead>", "<tbody>"]
+        for rank, t, value, n in ranked:
+            parent = self.atlas.parent(t.id)
+            pname = self.names[parent.id] if parent else ""
+            out.append(
+                f'<tr><td data-sort="{rank}">{rank}</td>'
+                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
+                f'<a href="{relative_href(page_path, territory_path(t.id))}">'
+                f"{text.html_text(self.names[t.id])}</a></th>"
+                f'<td data-sort="{text.attr(pname.casefold())}">{text.html_text(pname or "—")}</td>'
+                f'<td data-sort="{value!r}">{text.html_text(measured.score_text(value))}</td>'
+                f'<td data-sort="{n}">{n}</td></tr>')
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
+
+    def comparison_index(self) -> Output:
+        return self.render("comparison_index.md.j2", "comparaison/index.md", levels=self.levels())
+
+    def comparison_pages(self, level: str) -> list[Output]:
+        """One sortable table per level; a long level (the intercommunalités) is split by région so no
+        page grows past a few hundred rows."""
+        path = f"comparaison/{level}.md"
+        rows = sorted(self.atlas.by_level(level), key=lambda t: (sort_key(t.name), t.id))
+        if len(rows) <= COMPARISON_SPLIT:
+            return [self.render("comparison.md.j2", path, level=level, rows=rows, parts=None, region=None,
+                                table=Markup(self.comparison_table(rows, path, LEVEL_PLURALS[level])))]
+        groups: dict[str, list[Territory]] = {}
+        for t in rows:
+            region = next((a for a in self.atlas.ancestors(t.id) if a.level == "region"), None)
+            groups.setdefault(region.id if region else "", []).append(t)
+        outs, parts = [], []
+        for rid in sorted(groups, key=lambda r: (r == "", sort_key(self.atlas.territories[r].name) if r else ("", ""))):
+            region = self.atlas.territories[rid] if rid else None
+            name = region.name if region else "Hors région"
+            part = f"comparaison/{level}-{rid or 'hors-region'}.md"
+            caption = f"{LEVEL_PLURALS[level]} : {name}"
+            outs.append(self.render("comparison.md.j2", part, level=level, rows=groups[rid], parts=None, region=name,
+                                    table=Markup(self.comparison_table(groups[rid], part, caption))))
+            parts.append((name, part, len(groups[rid])))
+        outs.insert(0, self.render("comparison.md.j2", path, level=level, rows=rows, parts=parts, region=None,
+                                   table=Markup("")))
+        return outs
+
+    def comparison_table(self, rows: Sequence[Territory], page_path: str, caption: str) -> str:
+        """All territories of a level side by side, as raw HTML tables the site's script can sort.
+
+        Two tables where the level is scored: measured pillar scores with population, area and hubs,
+        then one key measure per pillar (the first of the catalogue at that level). In one table the
+        seventeen columns did not fit at 1280 px ("Superficie" and "Lieux" were cut). Each cell carries
+        `data-sort` (a number or the name folded) so sorting does not have to read French number
+        formats; the tables are complete and readable without JavaScript, sorted by name.
+        """
+        level = rows[0].level if rows else "region"
+        keys = measured.key_indicators(self.atlas, level)
+        scored = measured.has_profile(self.atlas, rows[0]) if rows else False
+        head: list[tuple[str, str]] = [("Territoire", "text")]
+        if scored:
+            head += [(PILLAR_LABELS[k], "number") for k in PILLARS]
+        head += [("Population", "number"), ("Superficie (km²)", "number"), ("Lieux", "number")]
+        first = self._compare_table(rows, page_path, f"{caption} : scores mesurés (de 1 à 5) et chiffres clés"
+                                    if scored else f"{caption} : chiffres clés", head,
+                                    lambda t: self._score_cells(t, scored) + self._identity_cells(t))
+        if not (scored and keys):
+            return first
+        measures = [("Territoire", "text")] + [(f"{PILLAR_LABELS[ind.pillar]} : {_with_unit(ind.label, ind.unit)}",
+                                                "number") for ind in keys]
+        second = self._compare_table(rows, page_path, f"{caption} : un indicateur clé par pilier", measures,
+                                     lambda t: self._measure_cells(t, keys), extra_class=" atlas-compare--measures")
+        return first + "\n\n" + second
+
+    def _compare_table(self, rows: Sequence[Territory], page_path: str, caption: str,
+                       head: Sequence[tuple[str, str]], cells: Callable[[Territory], list[str]],
+                       extra_class: str = "") -> str:
+        out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
+               f'<table data-sortable="true" class="atlas-compare{extra_class}">',
+               f"<caption>{text.html_text(caption)}</caption>",
+               "<thead><tr>" + "".join(
+                   f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in head
+               ) + "</tr></thead>", "<tbody>"]
+        for t in rows:
+            name = (f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
+                    f'<a href="{relative_href(page_path, territory_path(t.id))}">'
+                    f'{text.html_text(self.names[t.id])}</a></th>')
+            out.append("<tr>" + name + "".join(cells(t)) + "</tr>")
+        out += ["</tbody>", "</table>", "</div></div>"]
+        return "\n".join(out)
+
+    def _score_cells(self, t: Territory, scored: bool) -> list[str]:
+        if not scored:
+            return []
+        prof = self.scores.profile(t.id)
+        cells = []
+        for key in PILLARS:
+            value = prof.pillars.get(key) if prof else None
+            if value is None:
+                cells.append('<td data-sort="">non mesuré</td>')
+            else:
+                cells.append(f'<td data-sort="{value!r}">{measured.score_text(value)}</td>')
+        return cells
+
+    def _measure_cells(self, t: Territory, keys: Sequence[Any]) -> list[str]:
+        prof = self.scores.profile(t.id)
+        cells = []
+        for ind in keys:
+            found = prof.indicators.get(ind.id) if prof else None
+            if found is None:
+                cells.append('<td data-sort="">—</td>')
+            else:
+                shown = formats.number(found.fact.value) if found.fact else formats.number(
+                    measured.plain_value(found.value))
+                cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}</td>')
+        return cells
+
+    def _identity_cells(self, t: Territory) -> list[str]:
+        cells = []
+        for f in (t.population, t.area_km2):
+            if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
+                mark = "" if f.sourced else ' <span class="atlas-badge atlas-badge--unsourced">non sourcé</span>'
+                year = f" ({f.year})" if f.year is not None else ""
+                cells.append(f'<td data-sort="{f.value!r}">{text.html_text(formats.number(f.value))}{year}{mark}</td>')
+            else:
+                cells.append('<td data-sort="">—</td>')
+        n = len(self.atlas.hubs_within(t.id))
+        cells.append(f'<td data-sort="{n}">{n}</td>')
+        return cells
+
+
+def _with_unit(label: str, unit: str | None) -> str:
+    """`Densité de population (habitants par km²)`; a unit the label already says is not repeated."""
+    return f"{label} ({unit})" if unit and unit.casefold() not in label.casefold() else label
+
+
+def _ranking_caption(key: str, level: str) -> str:
+    return f"{LEVEL_PLURALS[level]} classés par score mesuré : {PILLAR_LABELS[key]}"

@@ -1,0 +1,132 @@
+"""The reference pages: sheet quality, open data, method, the indicator catalogue with a worked
+example, the fact-sheet reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from generator import formats, measured
+from generator.model import (
+    LEVELS,
+    PILLARS,
+)
+from generator.outputs import Output
+from generator.page_parts import INDICATORS_PAGE, QUALITY_LIST_MAX, PageBase
+from generator.quality import quality_table
+from generator.schema_reference import schema_rows
+from generator.vocabulary import sort_key
+
+
+class ReferencePages(PageBase):
+    """The reference pages: sheet quality, open data, method, the indicator catalogue with a worked."""
+
+    def quality_page(self) -> Output:
+        rows = quality_table(self.atlas)
+        facts = [f for _, _, f in self.atlas.facts()]
+        average = sum(q.completeness for q in rows) / len(rows) if rows else 1.0
+        return self.render(
+            "quality.md.j2", "qualite.md", rows=rows, facts=len(facts),
+            unsourced=sum(1 for f in facts if not f.sourced), old=sum(1 for f in facts if self.atlas.is_old(f)),
+            status_to_check=sum(1 for h in self.atlas.hubs.values() if self.atlas.status_is_old(h)),
+            list_max=QUALITY_LIST_MAX,
+            average=formats.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
+        )
+
+    def opendata_page(self, data: Sequence[Output], sheet_count: int = 0) -> Output:
+        from generator.opendata import HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS
+
+        described = {
+            "atlas.json": ("L'atlas complet : territoires, lieux, partenariats, sources, vocabulaire", "JSON"),
+            "territories.csv": ("Les territoires, une ligne chacun, avec leurs scores mesurés", "CSV"),
+            "measures.csv": ("Les mesures officielles et leurs scores, une ligne par territoire et indicateur", "CSV"),
+            "hubs.csv": ("Les lieux d'innovation, une ligne chacun", "CSV"),
+            "hubs.geojson": ("Les lieux d'innovation qui ont des coordonnées, pour une carte", "GeoJSON"),
+        }
+        files = []
+        for out in data:
+            name = out.path.rsplit("/", 1)[-1]
+            what, fmt = described.get(name, (name, name.rsplit(".", 1)[-1].upper()))
+            files.append((name, what, fmt, _size(len(out.data))))
+        return self.render("opendata.md.j2", "donnees/index.md", files=files, sheet_count=sheet_count,
+                           territory_columns=TERRITORY_COLUMNS, hub_columns=HUB_COLUMNS,
+                           measure_columns=MEASURE_COLUMNS)
+
+    def methodology_page(self) -> Output:
+        return self.render("methodology.md.j2", "reference/methode.md")
+
+    def indicators_page(self) -> Output:
+        """The catalogue, its vintages and a worked example, all read from this atlas."""
+        a, sc = self.atlas, self.scores
+        counts: dict[str, int] = {}
+        for prof in sc.profiles.values():
+            for iid in prof.indicators:
+                counts[f"{prof.level}/{iid}"] = counts.get(f"{prof.level}/{iid}", 0) + 1
+        by_pillar = []
+        for key in PILLARS:
+            items = []
+            for ind in a.indicators.values():
+                if ind.pillar == key:
+                    coverage = [(lv, counts.get(f"{lv}/{ind.id}", 0), len(a.by_level(lv)))
+                                for lv in LEVELS if lv in ind.levels]
+                    items.append((ind, coverage))
+            by_pillar.append((key, items))
+        vintages: dict[tuple[str, int | None], list[str]] = {}
+        for ind in a.indicators.values():
+            if ind.derived:
+                label = "Calcul de l'atlas à partir de ses fiches"
+            elif ind.source:
+                label = ind.source.title + (f", {ind.source.publisher}" if ind.source.publisher else "")
+            else:
+                label = "non indiquée"
+            vintages.setdefault((label, ind.year), []).append(ind.label)
+        rows = [(label, year, names) for (label, year), names in
+                sorted(vintages.items(), key=lambda kv: (sort_key(kv[0][0]), kv[0][1] or 0))]
+        return self.render("indicators.md.j2", INDICATORS_PAGE, catalogue=a.indicators, by_pillar=by_pillar,
+                           vintages=rows, example=self.worked_example(),
+                           has_methodologie=self.options.has_methodologie)
+
+    def worked_example(self) -> Any:
+        """A real pillar score of this atlas, spelled out: the département (else the territory of the
+        highest level) with the most indicators behind one measured pillar."""
+        from types import SimpleNamespace
+
+        rank = {lv: i for i, lv in enumerate(("departement", "region", "epci", "commune", "pays"))}
+        best = None
+        for prof in self.scores.profiles.values():
+            for key, value in prof.pillars.items():
+                if value is None:
+                    continue
+                used = prof.of_pillar(key, self.atlas.indicators)
+                order = (rank.get(prof.level, 9), -len(used), prof.territory, PILLARS.index(key))
+                if best is None or order < best[0]:
+                    best = (order, prof, key, used, value)
+        if best is None:
+            return None
+        _, prof, key, used, value = best
+        rows = []
+        for s in used:
+            ind = self.atlas.indicators[s.indicator]
+            k = round(s.p * s.count)
+            rows.append(SimpleNamespace(
+                label=ind.label, value=measured.value_text(s.value, ind.unit), n=s.count, k=k,
+                p=formats.number(s.p, 2), five_p=formats.number(5 * s.p, 2), score=s.score))
+        return SimpleNamespace(territory=self.atlas.territories[prof.territory], pillar=key, rows=rows,
+                               result=measured.score_text(value))
+
+    def reference_page(self) -> Output:
+        sections = []
+        if self.schemas:
+            for kind, schema in self.schemas.items():
+                sections.append((kind, schema.get("title", kind), list(schema_rows(schema))))
+        return self.render("reference.md.j2", "reference/fiches.md", sections=sections,
+                           has_schema_files=bool(sections))
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n}\u00a0octets"
+    if n < 1024 * 1024:
+        return f"{formats.number(n / 1024, 0)}\u00a0Ko"
+    return f"{formats.number(n / 1024 / 1024, 1)}\u00a0Mo"
