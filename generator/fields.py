@@ -35,8 +35,8 @@ from generator.specs import (
     Year,
 )
 
-_SOURCED = "\n  value: 0\n  year: 2022\n  source: insee-rp-2022"
-_INDICATORS = "\n  - label: Médecins pour 10 000 habitants\n    value: 0\n    year: 2023\n    source: some-source"
+_SOURCED = "\n  value: 0\n  year: 2022\n  source: ma-source"
+_INDICATORS = "\n  - label: Médecins pour 10 000 habitants\n    value: 0\n    year: 2023\n    source: ma-source"
 
 SOURCE = Record({
     "title": Field(Text(nonblank=True), True, "Titre du document", "Titre", "Title"),
@@ -45,7 +45,7 @@ SOURCE = Record({
     "accessed": Field(Date(), False, "Date de consultation (AAAA-MM-JJ)", "Consulté le", "Accessed"),
 })
 SOURCES = MapOf(SOURCE)
-_SOURCES_EXAMPLE = ("\n  some-source:\n    title: Titre du document\n    publisher: Éditeur\n    url: https://...\n"
+_SOURCES_EXAMPLE = ("\n  ma-source:\n    title: Titre du document\n    publisher: Éditeur\n    url: https://exemple.org/page\n"
                     "    accessed: 2025-01-10")
 
 
@@ -84,7 +84,7 @@ TERRITORY = _with_en({
                         quality=2, column="nombre d'habitants",
                         column_fact=("année de la population", "identifiant de la source de la population")),
     "area_km2": Field(Fact(Number(positive=True)), False, "Superficie en km²", "Superficie", "Area",
-                      example="0.0", quality=3, column="superficie en km²"),
+                      example="12.5", quality=3, column="superficie en km²"),
     "coordinates": Field(Coords(), False, "Ville principale : [latitude, longitude]", "Coordonnées",
                          "Coordinates", example="[47.2378, 6.0241]", quality=4, column="(WGS 84)"),
     "summary": Field(Markdown(), False, "Un ou deux paragraphes de présentation (Markdown)", "Présentation",
@@ -125,7 +125,7 @@ HUB = _with_en({
     "coordinates": Field(Fact(Coords(), precision=True, identity=True), False,
                          "Emplacement : [latitude, longitude], ou {value, precision, source}", "Coordonnées",
                          "Coordinates", example="[47.2378, 6.0241]", quality=2, column="(WGS 84)"),
-    "website": Field(Url(), False, "Adresse http(s)", "Site web", "Website", example="https://...", quality=3,
+    "website": Field(Url(), False, "Adresse http(s)", "Site web", "Website", example="https://exemple.org", quality=3,
                      column="site web"),
     "services": Field(ListOf(Slug("services")), False, "Services (vocabulaire services)", "Services", "Services",
                       example="[incubation, prototyping]", quality=5,

@@ -10,15 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.fields import HUB, TERRITORY
 from generator.measured import scores_of
 from generator.model import PILLAR_LABELS, PILLARS, VOCABULARY_LISTS, Atlas, Fact, Hub, Indicator, Source, Territory
 from generator.outputs import Output
 from generator.scores import Profile, Scores
+from generator.specs import Coords, Field, Record
+from generator.specs import Fact as FactSpec
 
 DATA_DIR = "donnees"
 SHEETS_DIR = f"{DATA_DIR}/fiches"
@@ -76,6 +81,12 @@ def _indicator_dict(ind: Indicator) -> dict[str, Any]:
     return out
 
 
+def _extra(record: Territory | Hub) -> dict[str, Any]:
+    """The fields declared in generator.fields that the model keeps in `extra` (no attribute of their own yet)."""
+    return {k: _fact(v) if isinstance(v, Fact) else list(v) if isinstance(v, tuple) else v
+            for k, v in record.extra.items()}
+
+
 def territory_record(atlas: Atlas, t: Territory, scores: Scores | None = None) -> dict[str, Any]:
     pillars = {}
     for key in PILLARS:
@@ -100,6 +111,7 @@ def territory_record(atlas: Atlas, t: Territory, scores: Scores | None = None) -
         "sources": {k: source_dict(v) for k, v in sorted(t.sources.items())},
         "hubs": list(atlas.hubs_by_territory.get(t.id, ())),
         "updated": t.updated.isoformat(), "contributors": list(t.contributors), "sheet": t.path,
+        **_extra(t),
     }
 
 
@@ -117,6 +129,7 @@ def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
         "figures": [_fact(f) for f in h.figures], "description": h.description,
         "sources": {k: source_dict(v) for k, v in sorted(h.sources.items())},
         "updated": h.updated.isoformat(), "sheet": h.path,
+        **_extra(h),
     }
 
 
@@ -167,49 +180,87 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-TERRITORY_COLUMNS: list[tuple[str, str]] = [
-    ("id", "identifiant de la fiche (slug)"),
-    ("name", "nom officiel"),
-    ("level", "niveau : region, departement, epci, commune ou pays"),
-    ("code", "code officiel (INSEE, ou SIREN pour un EPCI)"),
-    ("parent", "identifiant du territoire parent"),
-    ("population", "nombre d'habitants"),
-    ("population_year", "année de la population"),
-    ("population_source", "identifiant de la source de la population"),
-    ("area_km2", "superficie en km²"),
-    ("latitude", "latitude (WGS 84)"),
-    ("longitude", "longitude (WGS 84)"),
-    *((f"score_{k}", f"score mesuré du pilier {PILLAR_LABELS[k]} ({k}), de 1 à 5 (une décimale) ; vide si non mesuré "
-       "(moins de deux indicateurs)") for k in PILLARS),
-    *((f"rating_{k}", f"appréciation éditoriale du pilier {PILLAR_LABELS[k]} ({k}), de 0 à 5, "
-       "donnée par les contributeurs ; vide si aucune") for k in PILLARS),
-    ("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus"),
-    ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
-]
+@dataclass(frozen=True)
+class Column:
+    """A column of territories.csv or hubs.csv: its name, its meaning (the data dictionary) and its value."""
 
-HUB_COLUMNS: list[tuple[str, str]] = [
-    ("id", "identifiant de la fiche (slug)"),
-    ("name", "nom du lieu"),
-    ("territory", "identifiant du territoire où il se trouve"),
-    ("types", "types (identifiants du vocabulaire, séparés par « ; »)"),
-    ("status", "statut : active, project ou closed"),
-    ("status_year", "année où la source a constaté le statut"),
-    ("status_source", "identifiant de la source du statut"),
-    ("status_to_check", "true quand le statut (en activité ou en projet) n'a pas été constaté depuis plus de "
-     "cinq ans : à vérifier, à ne pas lire comme actuel"),
-    ("founded", "année d'ouverture"),
-    ("closed_in", "année de fermeture"),
-    ("address", "adresse postale"),
-    ("latitude", "latitude (WGS 84)"),
-    ("longitude", "longitude (WGS 84)"),
-    ("website", "site web"),
-    ("services", "services (identifiants, séparés par « ; »)"),
-    ("themes", "thèmes (identifiants, séparés par « ; »)"),
-    ("pillars", "piliers servis (séparés par « ; »)"),
-    ("networks", "réseaux (identifiants, séparés par « ; »)"),
-    ("partners", "partenaires (identifiants des lieux, dans les deux sens, séparés par « ; »)"),
-    ("updated", "date de mise à jour de la fiche (AAAA-MM-JJ)"),
-]
+    name: str
+    description: str
+    value: Callable[[Atlas, Scores | None, Any], Any]
+
+
+def _plain(value: Any) -> Any:
+    """A model value as a cell: a fact's value, a list joined with ';', a date in ISO form."""
+    if isinstance(value, Fact):
+        return value.value
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return ";".join(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _field_columns(name: str, f: Field) -> list[Column]:
+    """The columns of one field of the table (generator.fields): its value, a fact's year and source when
+    `column_fact` says so, latitude and longitude for coordinates."""
+    attr = f.attr or name
+    spec = f.spec
+    if isinstance(spec, Coords) or isinstance(spec, FactSpec) and isinstance(spec.value, Coords):
+        return [Column(axis, f"{axis} {f.column}",
+                       lambda _a, _s, o, i=i: getattr(o, attr)[i] if getattr(o, attr) else None)
+                for i, axis in enumerate(("latitude", "longitude"))]
+    columns = [Column(name, f.column or "", lambda _a, _s, o: _plain(getattr(o, attr)))]
+    if f.column_fact:
+        fact_attr = f"{attr}_fact" if isinstance(spec, FactSpec) and spec.identity else attr
+        year, source = f.column_fact
+        columns += [Column(f"{name}_year", year, lambda _a, _s, o: getattr(getattr(o, fact_attr), "year", None)),
+                    Column(f"{name}_source", source, lambda _a, _s, o: _source(getattr(o, fact_attr).source)
+                           if getattr(o, fact_attr) else None)]
+    return columns
+
+
+def columns(record: Record, first: list[Column], after: Mapping[str, list[Column]],
+            values: Mapping[str, Callable[[Atlas, Scores | None, Any], Any]]) -> list[Column]:
+    """`first`, then the columns of every field of `record` that has a `column`, each followed by the
+    columns `after` it names (the ones that are not fields: scores, the hub's territory...); `values`
+    replaces how a field's column is computed (a hub's partners: both directions)."""
+    out = list(first)
+    for name, f in record.fields.items():
+        if f.column is not None:
+            cols = _field_columns(name, f)
+            if name in values:
+                cols[0] = Column(cols[0].name, cols[0].description, values[name])
+            out += cols
+        out += after.get(name, [])
+    return out
+
+
+def _profile_score(key: str) -> Callable[[Atlas, Scores | None, Any], Any]:
+    def value(atlas: Atlas, scores: Scores | None, t: Territory) -> Any:
+        profile = (scores or scores_of(atlas)).profile(t.id)
+        return profile.pillars.get(key) if profile else None
+    return value
+
+
+TERRITORY_TABLE: list[Column] = columns(
+    TERRITORY, [Column("id", "identifiant de la fiche (slug)", lambda _a, _s, t: t.id)],
+    {"coordinates": [
+        *(Column(f"score_{k}", f"score mesuré du pilier {PILLAR_LABELS[k]} ({k}), de 1 à 5 (une décimale) ; "
+                 "vide si non mesuré (moins de deux indicateurs)", _profile_score(k)) for k in PILLARS),
+        *(Column(f"rating_{k}", f"appréciation éditoriale du pilier {PILLAR_LABELS[k]} ({k}), de 0 à 5, "
+                 "donnée par les contributeurs ; vide si aucune",
+                 lambda _a, _s, t, k=k: t.pillars[k].rating if k in t.pillars else None) for k in PILLARS),
+        Column("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus",
+               lambda a, _s, t: len(a.hubs_within(t.id))),
+    ]}, {})
+HUB_TABLE: list[Column] = columns(
+    HUB, [Column("id", "identifiant de la fiche (slug)", lambda _a, _s, h: h.id)],
+    {"name": [Column("territory", "identifiant du territoire où il se trouve", lambda _a, _s, h: h.territory_id)],
+     "status": [Column("status_to_check", "true quand le statut (en activité ou en projet) n'a pas été constaté "
+                       "depuis plus de cinq ans : à vérifier, à ne pas lire comme actuel",
+                       lambda a, _s, h: a.status_is_old(h))]},
+    {"partners": lambda a, _s, h: ";".join(a.partners_of.get(h.id, ()))})
+# (name, meaning) of each column, for the data dictionary and the release's Table Schema
+TERRITORY_COLUMNS: list[tuple[str, str]] = [(c.name, c.description) for c in TERRITORY_TABLE]
+HUB_COLUMNS: list[tuple[str, str]] = [(c.name, c.description) for c in HUB_TABLE]
 
 
 MEASURE_COLUMNS: list[tuple[str, str]] = [
@@ -247,38 +298,13 @@ def measures_csv(atlas: Atlas, scores: Scores | None = None) -> bytes:
 
 def territories_csv(atlas: Atlas, scores: Scores | None = None) -> bytes:
     scores = scores or scores_of(atlas)
-    rows = []
-    for t in atlas.territories.values():
-        profile = scores.profile(t.id)
-        measured = [profile.pillars.get(k) if profile else None for k in PILLARS]
-        pop = t.population
-        ratings = []
-        for key in PILLARS:
-            p = t.pillars.get(key)
-            ratings.append(p.rating if p is not None else None)
-        rows.append([
-            t.id, t.name, t.level, t.code, t.parent_id,
-            pop.value if pop else None, pop.year if pop else None, _source(pop.source) if pop else None,
-            t.area_km2.value if t.area_km2 else None,
-            t.coordinates[0] if t.coordinates else None, t.coordinates[1] if t.coordinates else None,
-            *measured, *ratings, len(atlas.hubs_within(t.id)), t.updated.isoformat(),
-        ])
-    return _csv([c for c, _ in TERRITORY_COLUMNS], rows)
+    rows = [[c.value(atlas, scores, t) for c in TERRITORY_TABLE] for t in atlas.territories.values()]
+    return _csv([c.name for c in TERRITORY_TABLE], rows)
 
 
 def hubs_csv(atlas: Atlas) -> bytes:
-    rows = []
-    for h in atlas.hubs.values():
-        rows.append([
-            h.id, h.name, h.territory_id, ";".join(h.types), h.status,
-            h.status_fact.year if h.status_fact else None,
-            _source(h.status_fact.source) if h.status_fact else None, atlas.status_is_old(h),
-            h.founded, h.closed_in, h.address,
-            h.coordinates[0] if h.coordinates else None, h.coordinates[1] if h.coordinates else None,
-            h.website, ";".join(h.services), ";".join(h.themes), ";".join(h.pillars), ";".join(h.networks),
-            ";".join(atlas.partners_of.get(h.id, ())), h.updated.isoformat(),
-        ])
-    return _csv([c for c, _ in HUB_COLUMNS], rows)
+    rows = [[c.value(atlas, None, h) for c in HUB_TABLE] for h in atlas.hubs.values()]
+    return _csv([c.name for c in HUB_TABLE], rows)
 
 
 def hubs_geojson(atlas: Atlas) -> bytes:

@@ -1,5 +1,6 @@
 """`atlas new territory|hub`: write a valid skeleton sheet, with the schema line and the optional
-fields as comments, so a contributor starts from something `atlas validate` accepts.
+fields as comments (the examples and help texts of the table of fields, generator.fields), so a
+contributor starts from something `atlas validate` accepts.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import AtlasError
+from generator.fields import HUB, TERRITORY
 from generator.i18n import _
 from generator.ids import RESERVED_IDS, is_id, slugify
 from generator.load import build_date, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import schema_comment
 from generator.sheets import find_sheets
+from generator.specs import Record
 from generator.validate import did_you_mean
 
 Ask = Callable[[str], str]
@@ -66,78 +69,33 @@ def _check_new_id(ident: str, terr: set[str], hubs: set[str]) -> None:
                          .format(id=ident))
 
 
+def skeleton(record: Record, given: dict[str, str], schema_line: str) -> str:
+    """A sheet from the table of fields: the given fields written, every other field that has an example
+    as commented lines with its help text, in the format's order, so a contributor uncomments what they know."""
+    lines = [schema_line]
+    for name, f in record.fields.items():
+        if name in given:
+            lines.append(f"{name}: {given[name]}")
+        elif f.example is not None:
+            first, *rest = (f"{name}:{f.example}" if f.example.startswith("\n") else f"{name}: {f.example}").split("\n")
+            lines.append(f"# {first}".ljust(36) + f" # {f.description}")
+            lines += [f"# {line}" for line in rest]
+    return "\n".join([*lines, ""])
+
+
 def territory_sheet(ident: str, name: str, level: str, parent: str | None, code: str | None,
                     today: str, schema_line: str) -> str:
-    lines = [
-        schema_line,
-        f"name: {_yaml_text(name)}",
-        f"level: {level}",
-        f"code: {_yaml_text(code)}" if code
-        else '# code: "00000"            # INSEE code (commune, département, région) or SIREN (EPCI), quoted',
-        f"parent: {parent}" if parent else "# parent: id-of-the-enclosing-territory",
-        "# population:",
-        "#   value: 0",
-        "#   year: 2022",
-        "#   source: insee-rp-2022          # a source id of territories/sources.yml or of sources: below",
-        "# area_km2: 0.0",
-        "# coordinates: [47.2378, 6.0241]   # [latitude, longitude] of the main town",
-        "# summary: |",
-        "#   One or two paragraphs presenting the territory (Markdown).",
-        "# pillars:                         # metropolisation, health, knowledge, identity, environment",
-        "#   health:",
-        "#     rating: 3                    # 0 to 5; needs a rationale",
-        "#     rationale: Why this rating.",
-        "#     summary: What stands out.",
-        "#     indicators:",
-        "#       - label: Médecins pour 10 000 habitants",
-        "#         value: 0",
-        "#         unit: ''",
-        "#         year: 2023",
-        "#         source: some-source",
-        "# sources:",
-        "#   some-source:",
-        "#     title: Title of the document",
-        "#     publisher: Publisher",
-        "#     url: https://...",
-        "#     accessed: " + today,
-        f"updated: {today}",
-        "# contributors: [Your name]",
-        "",
-    ]
-    return "\n".join(lines)
+    given = {"name": _yaml_text(name), "level": level, "updated": today}
+    if code:
+        given["code"] = _yaml_text(code)
+    if parent:
+        given["parent"] = parent
+    return skeleton(TERRITORY, given, schema_line)
 
 
 def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str) -> str:
-    lines = [
-        schema_line,
-        f"name: {_yaml_text(name)}",
-        "types: [" + ", ".join(types) + "]",
-        f"status: {status}",
-        "# founded: 2015",
-        "# closed_in: 2020                 # only with status: closed",
-        "# address: 1 rue ..., 00000 Ville",
-        "# coordinates: [47.2378, 6.0241]   # [latitude, longitude]",
-        "# website: https://...",
-        "# services: [incubation, prototyping]",
-        "# themes: [numerique]",
-        "# pillars: [knowledge]",
-        "# networks: [french-tech]",
-        "# partners: [id-of-another-hub]",
-        "# figures:",
-        "#   - label: Membres",
-        "#     value: 0",
-        "#     year: 2024",
-        "#     source: some-source",
-        "# description: |",
-        "#   What it is and does (Markdown).",
-        "# sources:",
-        "#   some-source:",
-        "#     title: Title of the page",
-        "#     url: https://...",
-        f"updated: {today}",
-        "",
-    ]
-    return "\n".join(lines)
+    given = {"name": _yaml_text(name), "types": "[" + ", ".join(types) + "]", "status": status, "updated": today}
+    return skeleton(HUB, given, schema_line)
 
 
 def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
