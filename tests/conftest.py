@@ -1,7 +1,13 @@
-"""Shared fixtures: the small valid atlas that uses every field, loaded at a fixed build date."""
+"""Shared fixtures: the small valid atlas that uses every field, loaded at a fixed build date.
+
+Also the `slow` tests: the few that take several seconds each (real processes killed mid-build, big
+PDFs, the real INSEE package). The README's test command leaves them out so that it stays short on a
+laptop; CI runs them all (ATLAS_NO_SKIP=1 in .ci/run), and so does ATLAS_SLOW=1 or an explicit `-m`.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -45,10 +51,57 @@ def atlas_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return target
 
 
+# Tests of several seconds each, named here rather than in their files so that the list of what the
+# quick run leaves out is in one place (a name that no longer exists in its file is an error below).
+SLOW = {
+    "tests/test_faults.py::test_sigterm_stops_the_build_and_its_engine_and_keeps_the_previous_site",
+    "tests/test_faults.py::test_after_a_sigkill_the_next_build_removes_the_leftovers",
+    "tests/test_faults.py::test_two_builds_at_once_one_builds_the_other_says_why",
+    "tests/test_pdf.py::test_no_heading_is_left_alone_at_the_bottom_of_a_page",
+    "tests/test_pdf.py::test_cli_parallel_matches_serial_and_reports_errors",
+    "tests/test_pdf.py::test_whole_atlas_shows_pictures_of_regions_and_departements_only",
+    "tests/test_pdf.py::test_reports_are_deterministic_in_worker_processes_too",
+    "tests/test_pdf_memory.py::test_a_1_mib_sheet_makes_a_capped_report_under_1_gib",
+    "tests/test_pdf_memory.py::test_a_territory_of_2000_hubs_makes_a_capped_report_under_1_gib",
+    "tests/test_shipped_atlas.py::test_identity_is_in_sync_with_the_package",
+    "tests/test_importer.py::test_real_package_epci_with_commune_parents",
+    "tests/test_serve_process.py::test_sigterm_stops_the_preview_and_its_server",
+}
+
+
+def run_slow(config: pytest.Config) -> bool:
+    """Slow tests run in CI (ATLAS_NO_SKIP=1), with ATLAS_SLOW=1, or when `-m` chooses by marker."""
+    return (os.environ.get("ATLAS_NO_SKIP") == "1" or os.environ.get("ATLAS_SLOW") == "1"
+            or bool(config.option.markexpr))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    collected = {item.nodeid.split("[", 1)[0] for item in items}
+    files = {item.nodeid.split("::", 1)[0] for item in items}
+    gone = sorted(name for name in SLOW if name.split("::", 1)[0] in files and name not in collected
+                  and not config.option.keyword and not config.option.markexpr)
+    if gone and not any("::" in arg for arg in config.args):
+        raise pytest.UsageError(f"tests/conftest.py SLOW names tests that no longer exist: {gone}")
+    for item in items:
+        if item.nodeid.split("[", 1)[0] in SLOW:
+            item.add_marker(pytest.mark.slow)
+    if run_slow(config):
+        return
+    kept = [item for item in items if item.get_closest_marker("slow") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("slow")])
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not run_slow(config):
+        terminalreporter.write_line("slow tests left out (several seconds each): ATLAS_SLOW=1 runs them, "
+                                    "as CI does (.ci/run)")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI (ATLAS_NO_SKIP=1) a test that skips for a missing tool fails instead: CI installs them all."""
-    import os
     outcome = yield
     report = outcome.get_result()
     if os.environ.get("ATLAS_NO_SKIP") == "1" and report.skipped:

@@ -175,18 +175,36 @@ def test_pages_have_no_wcag_aa_violation(driver, server: str, page: str, scheme:
     source = _axe_source()
     if source is None:
         pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
-                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
-    driver.get(f"{server}/{page}")
-    driver.execute_script("localStorage.clear()")  # the theme remembers the last palette used
-    driver.get(f"{server}/{page}")
-    expected = "slate" if scheme == "dark" else "default"
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return document.body.getAttribute('data-md-color-scheme')") == expected)
+    _open_in_scheme(driver, f"{server}/{page}", scheme)
     driver.execute_script(source)
     assert _axe_violations(driver) == []
+
+
+def _open_in_scheme(driver, url: str, scheme: str) -> None:
+    """Open `url` in the light or dark palette, settled: axe measures the colours as a reader sees them.
+
+    The theme remembers the last palette in localStorage (cleared, then the page opened again), and
+    its colours change with a CSS transition: measured during one (the dark test after a light one),
+    a contrast is that of a colour half-way, and the test failed now and then. So the page waits for
+    its palette, its images and fonts, and transitions and animations are switched off."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    driver.get(url)
+    driver.execute_script("localStorage.clear()")
+    driver.get(url)
+    expected = "slate" if scheme == "dark" else "default"
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.body.getAttribute('data-md-color-scheme')") == expected)
+    driver.execute_script("const s = document.createElement('style'); s.id = 'atlas-test-still';"
+                          "s.textContent = '*, *::before, *::after { transition: none !important;"
+                          " animation: none !important; }'; document.head.append(s);")
+    _settle(driver)
+    driver.set_script_timeout(30)
+    driver.execute_async_script(  # fonts loaded, then two frames drawn with the final colours
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));")
 
 
 def _axe_violations(driver) -> list:
@@ -267,10 +285,14 @@ def test_search_works_with_the_keyboard_alone(driver, server: str) -> None:
     driver.get(f"{server}/territoires/grand-besancon-metropole/")
     assert _tab_to(driver, "a.classList.contains('md-search__input')", limit=10)
     ActionChains(driver).send_keys("Ornans").perform()
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return document.querySelectorAll('.md-search-result__item').length > 0"))
+    # The results follow the typing: wait for the results of the whole word (its page first), not
+    # for any result, which may still be those of "Or" or "Orn" and be replaced under the arrow key.
+    first_result = ("const a = document.querySelector('.md-search-result__item a');"
+                    "return document.activeElement.value === 'Ornans' && a !== null && a.href;")
+    WebDriverWait(driver, 10).until(lambda d: "/territoires/ornans/" in (d.execute_script(first_result) or ""))
     ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
-    assert "/territoires/ornans/" in driver.execute_script("return document.activeElement.href")
+    WebDriverWait(driver, 5).until(
+        lambda d: "/territoires/ornans/" in (d.execute_script("return document.activeElement.href") or ""))
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     WebDriverWait(driver, 10).until(lambda d: "/territoires/ornans/" in d.current_url)
     assert _errors(driver) == []
@@ -469,14 +491,7 @@ def test_reader_pages_have_no_serious_axe_violation(driver, server: str, page: s
         pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
-                           {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
-    driver.get(f"{server}/{page}")
-    driver.execute_script("localStorage.clear()")
-    driver.get(f"{server}/{page}")
-    expected = "slate" if scheme == "dark" else "default"
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return document.body.getAttribute('data-md-color-scheme')") == expected)
+    _open_in_scheme(driver, f"{server}/{page}", scheme)
     if page.startswith("carte/"):
         WebDriverWait(driver, 15).until(lambda d: d.execute_script(
             "return document.querySelector('[data-atlas-map]').dataset.ready === 'true'"))
