@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 import networkx as nx
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
@@ -392,66 +390,147 @@ def spec(atlas: Atlas, key: str) -> Spec:
 # --- drawing -------------------------------------------------------------------------------------
 
 
-def _clean_axes(ax: Any) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(length=0, axis="y")
-    ax.set_axisbelow(True)
-
-
 PILLAR_COLOURS = (OKABE_ITO[0], OKABE_ITO[4], MUTED)  # blue, vermillion, grey: each above 3:1 on white
-PILLAR_HATCHES = (None, "///", "...")  # hatching tells the series apart without colour
 LEGEND_LINE = 0.2  # inches per line of the legend under the pillars chart
+BAR_LABEL_WRAP = 30  # characters per line of a bar's name (two lines at most, whole words)
+
+# --- wide bar charts written as SVG text (issue 11: 60-130 ms each through matplotlib) ------------
+
+PT_PER_IN = 72.0
+WIDE_CHART_W = 6.4 * PT_PER_IN  # pt: the 6.4 in picture matplotlib drew
+TICK_TEXT = 9.0  # pt: names, scale and axis title (matplotlib's font.size in STYLE)
+VALUE_TEXT = 8.0  # pt: the value written after each bar, the legend
+TICK_PAD = 3.5  # pt between a tick (or the axis) and its text
+TICK_LENGTH = 3.5
+LEFT_PAD = 4.32  # pt (6 px at 100 dpi) between the picture's edge and the longest name (fit_left did this)
 
 
-def pillars_figure(data: dict[str, Any]) -> Figure:
-    """Horizontal bars 1-5 with their score written at the end; "non mesuré" is a dashed empty box
-    with words, never a zero bar. Up to three series: the territory, its parent, the national median,
-    named in a legend of one line each under the chart (three long names side by side ran off both
-    edges of the picture)."""
-    labels, series = data["labels"], data["series"]
-    n = len(series)
-    bars = 0.62 * len(labels) * (1 + 0.45 * (n - 1))
-    legend = (LEGEND_LINE * n + 0.1) if n > 1 else 0.0
-    below = 0.55 + legend  # ticks and axis title, then the legend
-    fig_height = 0.15 + bars + below
-    fig = new_figure(6.4, fig_height)
-    ax = fig.add_axes((0.2, below / fig_height, 0.76, bars / fig_height))
-    height = 0.8 / n
-    colours, hatches = PILLAR_COLOURS, PILLAR_HATCHES
-    for i, _label in enumerate(labels):
-        for j, s in enumerate(series):
-            y = i + (j - (n - 1) / 2) * height
-            value = s["scores"][i]
-            if value is None:
-                ax.add_patch(Rectangle((0, y - height * 0.45), 5, height * 0.9, fill=False,
-                                       edgecolor=MUTED, linestyle=(0, (3, 2)), linewidth=0.8))
-                ax.text(2.5, y, NOT_MEASURED, ha="center", va="center", color=MUTED, fontstyle="italic", fontsize=8)
-            else:
-                ax.barh(y, value, height=height * 0.9, color=colours[j], hatch=hatches[j],
-                        edgecolor="white" if j else colours[j], linewidth=0)
-                ax.text(value + 0.06, y, formats.number(value, 1), ha="left", va="center", fontsize=8,
-                        fontweight="bold" if j == 0 else "normal")
-    ax.set_yticks(range(len(labels)), labels)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 5.45)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    french_axis(ax.xaxis)
-    ax.set_xticks(range(6))  # after french_axis, whose locator would add a 6 past the end
-    ax.xaxis.grid(True, color=GRID, linewidth=0.6)
-    ax.set_xlabel("Score mesuré (1 à 5)")
-    _clean_axes(ax)
-    fit_left(fig, ax)
-    if n > 1:
-        handles = [Patch(facecolor=colours[j], hatch=hatches[j], edgecolor="white", label=shorten(s["name"], 70))
-                   for j, s in enumerate(series)]
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncols=1, frameon=False,
-                   fontsize=8, labelspacing=0.35, borderaxespad=0.3)
-    return fig
+def scale_ticks(top: float) -> list[float]:
+    """The scale's marks from 0 to `top`: whole numbers chosen as matplotlib's MaxNLocator chose them."""
+    from matplotlib.ticker import MaxNLocator
+
+    return [float(t) for t in MaxNLocator(integer=True).tick_values(0, top) if -1e-9 <= t <= top + 1e-9]
+
+
+def series_patterns() -> str:
+    """Hatching that tells the pillars' series apart without colour: diagonal lines, then dots, in white."""
+    lines = ('<pattern id="serie-1" width="6" height="6" patternUnits="userSpaceOnUse">'
+             f'<rect width="6" height="6" fill="{PILLAR_COLOURS[1]}"/>'
+             '<path d="M0 6L6 0M-1.5 1.5L1.5 -1.5M4.5 7.5L7.5 4.5" stroke="#ffffff" stroke-width="1"/></pattern>')
+    dots = ('<pattern id="serie-2" width="4.5" height="4.5" patternUnits="userSpaceOnUse">'
+            f'<rect width="4.5" height="4.5" fill="{PILLAR_COLOURS[2]}"/>'
+            '<circle cx="2.25" cy="2.25" r="0.8" fill="#ffffff"/></pattern>')
+    return lines + dots
+
+
+def _series_fill(j: int) -> str:
+    return f"url(#serie-{j})" if j else PILLAR_COLOURS[0]
+
+
+def _scale(left: float, right: float, top: float, bottom: float, xmax: float, ticks: list[float],
+           title: str) -> tuple[list[str], list[str]]:
+    """The grid lines (drawn under the bars), then the axis lines, the scale's marks and numbers and the
+    axis title (drawn over them)."""
+    unit = (right - left) / xmax
+    grid = [f'<path d="{"".join(f"M{left + t * unit:.1f} {top:.1f}V{bottom:.1f}" for t in ticks)}" '
+            f'stroke="{GRID}" stroke-width="0.6"/>']
+    axes = [f'<path d="M{left:.1f} {top:.1f}V{bottom:.1f}H{right:.1f}" fill="none" stroke="{MUTED}" '
+            'stroke-width="0.8"/>']
+    marks = "".join(f"M{left + t * unit:.1f} {bottom:.1f}v{TICK_LENGTH}" for t in ticks)
+    axes.append(f'<path d="{marks}" stroke="{INK}" stroke-width="0.8"/>')
+    baseline = bottom + TICK_LENGTH + TICK_PAD + 0.76 * TICK_TEXT
+    axes += [svg_text(left + t * unit, baseline, formats.number(round(t, 6)), TICK_TEXT, "middle") for t in ticks]
+    axes.append(svg_text((left + right) / 2, baseline + 4 + 1.17 * TICK_TEXT, title, TICK_TEXT, "middle"))
+    return grid, axes
+
+
+def _left_edge(lines: Iterable[str], width: float) -> float:
+    """Where the axis starts: after the longest name, never before 12 % of the picture."""
+    widest = max((text_width(line, TICK_TEXT) for line in lines), default=0.0)
+    return max(0.12 * width, LEFT_PAD + widest + TICK_PAD)
+
+
+def _wide_document(height: float, body: list[str], defs: str = "") -> bytes:
+    return svg_document(WIDE_CHART_W, height, body, defs, unit="pt")
 
 
 def draw_pillars(data: dict[str, Any]) -> bytes:
-    return svg_bytes(pillars_figure(data))
+    """Horizontal bars 1-5 with their score written at the end; "non mesuré" is a dashed empty box
+    with words, never a zero bar. Up to three series (the territory, its parent, the median of its level),
+    told apart by colour and hatching, named in a legend of one line each under the chart."""
+    labels, series = data["labels"], data["series"]
+    n = len(series)
+    w = WIDE_CHART_W
+    bars = PT_PER_IN * 0.62 * len(labels) * (1 + 0.45 * (n - 1))
+    legend = PT_PER_IN * (LEGEND_LINE * n + 0.1) if n > 1 else 0.0
+    top = PT_PER_IN * 0.15
+    bottom = top + bars
+    height = bottom + PT_PER_IN * 0.55 + legend
+    left, right = _left_edge(labels, w), 0.96 * w
+    xmax = 5.45
+    unit = (right - left) / xmax
+    row = bars / len(labels)
+    band = 0.8 / n * row  # one series' slot in a row; the bar fills 90 % of it
+    body, axes = _scale(left, right, top, bottom, xmax, [float(t) for t in range(6)], "Score mesuré (1 à 5)")
+    for i, label in enumerate(labels):
+        centre = top + (i + 0.5) * row
+        body.append(svg_text(left - TICK_PAD, centre + 0.35 * TICK_TEXT, label, TICK_TEXT, "end"))
+        for j, s in enumerate(series):
+            y = centre + (j - (n - 1) / 2) * band
+            value = s["scores"][i]
+            if value is None:
+                body.append(f'<rect x="{left:.1f}" y="{y - 0.45 * band:.1f}" width="{5 * unit:.1f}" '
+                            f'height="{0.9 * band:.1f}" fill="none" stroke="{MUTED}" stroke-width="0.8" '
+                            'stroke-dasharray="2.4 1.6"/>')
+                body.append(svg_text(left + 2.5 * unit, y + 0.35 * VALUE_TEXT, NOT_MEASURED, VALUE_TEXT, "middle",
+                                     fill=MUTED, italic=True))
+            else:
+                body.append(f'<rect x="{left:.1f}" y="{y - 0.45 * band:.1f}" width="{value * unit:.1f}" '
+                            f'height="{0.9 * band:.1f}" fill="{_series_fill(j)}"/>')
+                body.append(svg_text(left + (value + 0.06) * unit, y + 0.35 * VALUE_TEXT, formats.number(value, 1),
+                                     VALUE_TEXT, bold=j == 0))
+    body += axes
+    if n > 1:
+        pitch = VALUE_TEXT * 1.2 + 0.35 * VALUE_TEXT * 1.2  # a line and matplotlib's labelspacing
+        baseline = height - 2.4 - 3.2 - 0.3 * VALUE_TEXT - (n - 1) * pitch
+        x0 = 0.01 * w + 2.4 + 3.2
+        for j, s in enumerate(series):
+            body.append(f'<rect x="{x0:.1f}" y="{baseline - 0.35 * VALUE_TEXT - 2.8:.1f}" width="16" height="5.6" '
+                        f'fill="{_series_fill(j)}"/>')
+            body.append(svg_text(x0 + 16 + 6.4, baseline, shorten(s["name"], 70), VALUE_TEXT))
+            baseline += pitch
+    return _wide_document(height, body, series_patterns())
+
+
+def draw_bars(data: dict[str, Any]) -> bytes:
+    """Horizontal bars with their value written at the end, so colour is never the only cue; names on up
+    to two lines, the bars starting where the longest name ends."""
+    labels, values = data["labels"], data["values"]
+    rows = max(len(labels), 2)
+    two_lines = any(len(label) > BAR_LABEL_WRAP for label in labels)
+    height = PT_PER_IN * (0.8 + (0.46 if two_lines else 0.34) * rows)
+    top, bottom = PT_PER_IN * 0.35, height - PT_PER_IN * 0.6
+    names = [wrap_label(shorten(label, 2 * BAR_LABEL_WRAP), BAR_LABEL_WRAP, 2).split("\n") for label in labels]
+    w = WIDE_CHART_W
+    left, right = _left_edge((line for lines in names for line in lines), w), 0.94 * w
+    most = max([*values, 1])
+    xmax = most * 1.12
+    unit = (right - left) / xmax
+    span = len(labels) - 1 + 0.7  # matplotlib's view: the bars' extent and 5 % more each side
+    first = -0.35 - 0.05 * span
+    row = (bottom - top) / (span * 1.1)
+    body, axes = _scale(left, right, top, bottom, xmax, scale_ticks(xmax), data["xlabel"])
+    for i, (lines, value, colour) in enumerate(zip(names, values, data["colours"], strict=True)):
+        centre = top + (i - first) * row
+        pitch = TICK_TEXT * 1.17
+        first_line = centre - (len(lines) - 1) * pitch / 2 + 0.35 * TICK_TEXT
+        body += [svg_text(left - TICK_PAD, first_line + k * pitch, line, TICK_TEXT, "end")
+                 for k, line in enumerate(lines)]
+        body.append(f'<rect x="{left:.1f}" y="{centre - 0.35 * row:.1f}" width="{value * unit:.1f}" '
+                    f'height="{0.7 * row:.1f}" fill="{colour}"/>')
+        body.append(svg_text(left + (value + most * 0.015) * unit, centre + 0.35 * VALUE_TEXT,
+                             formats.number(value, data.get("decimals")), VALUE_TEXT))
+    return _wide_document(height, body + axes)
 
 
 def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
@@ -574,55 +653,6 @@ def draw_years_narrow(data: dict[str, Any]) -> bytes:
         body.append(svg_text(left + (i + 0.5) * slot, base + size + 4, str(years[i]), size, "middle"))
     body.append(svg_text(left, 14, "Lieux créés par année", size, fill=MUTED))
     return svg_document(w, base + size + 12, body)
-
-
-BAR_LABEL_WRAP = 30  # characters per line of a bar's name (two lines at most, whole words)
-
-
-def fit_left(fig: Figure, ax: Any, least: float = 0.12, pad: float = 6.0) -> None:
-    """Move the axes' left edge so that its longest tick label starts inside the picture (`pad` pixels
-    from its edge): a long name ("CA Lannion-Trégor Communauté") used to start at a negative x and lose
-    its first letters."""
-    renderer = FigureCanvasAgg(fig).get_renderer() if not isinstance(fig.canvas, FigureCanvasAgg) \
-        else fig.canvas.get_renderer()
-    widest = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels() if t.get_text()), default=0.0)
-    gap = ax.yaxis.get_tick_padding() * fig.dpi / 72 + pad
-    x0, y0, width, height = ax.get_position().bounds
-    left = max(least, (widest + gap) / (fig.get_figwidth() * fig.dpi))
-    ax.set_position((left, y0, x0 + width - left, height))
-
-
-def bars_figure(data: dict[str, Any]) -> Figure:
-    """Horizontal bars with their value written at the end, so colour is never the only cue; names on up
-    to two lines, the bars starting where the longest name ends."""
-    labels, values = data["labels"], data["values"]
-    rows = max(len(labels), 2)
-    two_lines = any(len(label) > BAR_LABEL_WRAP for label in labels)
-    step = 0.46 if two_lines else 0.34
-    height = 0.8 + step * rows
-    fig = new_figure(6.4, height)
-    ax = fig.add_axes((0.3, 0.8 / height * 0.75, 0.64, 1 - 0.95 / height))
-    ax.barh(range(len(labels)), values, color=data["colours"], height=0.7)
-    top = max(values + [1])
-    for i, value in enumerate(values):
-        ax.text(value + top * 0.015, i, formats.number(value, data.get("decimals")), va="center", ha="left",
-                fontsize=8)
-    ax.set_yticks(range(len(labels)), [wrap_label(shorten(label, 2 * BAR_LABEL_WRAP), BAR_LABEL_WRAP, 2)
-                                       for label in labels])
-    for tick in ax.get_yticklabels():
-        tick.set_linespacing(1.0)
-    ax.invert_yaxis()
-    ax.set_xlim(0, top * 1.12)
-    french_axis(ax.xaxis)
-    ax.xaxis.grid(True, color=GRID, linewidth=0.6)
-    ax.set_xlabel(data["xlabel"])
-    _clean_axes(ax)
-    fit_left(fig, ax)
-    return fig
-
-
-def draw_bars(data: dict[str, Any]) -> bytes:
-    return svg_bytes(bars_figure(data))
 
 
 def draw_ranking(data: dict[str, Any]) -> bytes:

@@ -488,15 +488,18 @@ def svg_text(x: float, y: float, text: str, size: float, anchor: str = "start", 
             f"{xml_text(text)}</text>")
 
 
-def svg_document(width: float, height: float, body: list[str], defs: str = "") -> bytes:
-    """A whole SVG picture of `width` × `height` px on the white card, its size in px (see pages.legible_width)."""
-    head = (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-            f'width="{width:.0f}px" height="{height:.0f}px" viewBox="0 0 {width:.0f} {height:.0f}" '
+def svg_document(width: float, height: float, body: list[str], defs: str = "", unit: str = "px") -> bytes:
+    """A whole SVG picture of `width` × `height` `unit`s (px, or pt as matplotlib wrote) on the white card,
+    its size said in that unit (see pages.legible_width)."""
+    size = (f'width="{width:.0f}px" height="{height:.0f}px" viewBox="0 0 {width:.0f} {height:.0f}"' if unit == "px"
+            else f'width="{width:g}{unit}" height="{height:.1f}{unit}" viewBox="0 0 {width:g} {height:.1f}"')
+    head = (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" {size} '
             f'font-family="{SVG_FONT}">')
     parts = [head]
     if defs:
         parts.append(f"<defs>{defs}</defs>")
-    parts.append(f'<rect width="{width:.0f}" height="{height:.0f}" fill="{PAPER}"/>')
+    parts.append(f'<rect width="{width:.0f}" height="{height:.0f}" fill="{PAPER}"/>' if unit == "px"
+                 else f'<rect width="{width:g}" height="{height:.1f}" fill="{PAPER}"/>')
     parts += body
     parts.append("</svg>\n")
     return "\n".join(parts).encode("utf-8")

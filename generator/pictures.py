@@ -34,6 +34,9 @@ from generator.outputs import write_atomic
 CACHE_FORMAT = 2  # bump when what the cache stores (or how a spec is drawn from here) changes
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
 DRAWERS = {**charts.DRAWERS, **maps.DRAWERS, **choropleth.DRAWERS}
+# kinds drawn through matplotlib (the others are written as SVG text and need no style context)
+MATPLOTLIB_KINDS = frozenset({"network", "network-groups", "years", "france", "france-counts", "density",
+                              "france-narrow", "density-narrow"})
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ def cache_key(spec: Spec) -> str:
 
 def render(kind: str, data: dict[str, Any]) -> bytes:
     """Draw one picture in the atlas style and return its SVG bytes."""
+    if kind not in MATPLOTLIB_KINDS:
+        return DRAWERS[kind](data)  # copying matplotlib's settings in and out cost more than most of these
     with style():
         return DRAWERS[kind](data)
 

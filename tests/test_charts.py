@@ -39,9 +39,10 @@ def test_pillars_show_the_measured_profile_beside_the_parent_and_the_median(atla
 
 def test_pillars_drawing_marks_not_measured_apart_from_a_score(atlas):
     svg = render("pillars", picture_spec(atlas, "territory/gbm/pillars").data).decode()
-    # text is drawn as paths, with the text itself kept in an XML comment
-    assert svg.count("<!-- non mesuré -->") == 12  # four pillars, three series
-    assert svg.count("<!-- 5,0 -->") == 3
+    # words are SVG text: "non mesuré" in a dashed empty box, never a bar of 0
+    assert svg.count(">non mesuré</text>") == 12  # four pillars, three series
+    assert svg.count('stroke-dasharray="2.4 1.6"') == 12
+    assert svg.count(">5,0</text>") == 3
 
 
 def test_pillars_without_parent_show_the_median_only(atlas):
@@ -241,32 +242,37 @@ def test_a_large_network_is_drawn_by_territory_with_every_partnership_counted(at
 LANNION = "CA Lannion-Trégor Communauté"
 
 
-def _text_boxes(fig):
-    """Every visible word of a figure with its box in display pixels (Agg renderer)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.text import Text
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw(renderer)
-    return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.findobj(Text)
-            if t.get_visible() and t.get_text().strip()]
+def _text_boxes(svg: bytes) -> list[tuple[str, float, float, float]]:
+    """Every line of text of a picture written as SVG text: (words, left, right, baseline), in its units."""
+    from generator.drawing import text_width
+    out = []
+    for x, y, size, anchor, bold, words in re.findall(
+            r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)"(?: text-anchor="(\w+)")?( font-weight="bold")?'
+            r'[^>]*>([^<]*)<', svg.decode()):
+        words = words.replace("&amp;", "&").replace("&quot;", '"')
+        width = text_width(words, float(size), bool(bold))
+        left = float(x) - (width / 2 if anchor == "middle" else width if anchor == "end" else 0)
+        out.append((words, left, left + width, float(y)))
+    return out
 
 
-def _inside(fig, boxes):
-    width, height = fig.bbox.width, fig.bbox.height
-    return [(text, box.x0, box.x1) for text, box in boxes
-            if box.x0 < 0 or box.x1 > width or box.y0 < 0 or box.y1 > height]
+def _outside(svg: bytes, boxes: list[tuple[str, float, float, float]]) -> list[tuple[str, float, float]]:
+    width, height = (float(v) for v in re.search(rb'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    return [(words, left, right) for words, left, right, y in boxes if left < 0 or right > width or y > height]
 
 
 def test_bar_names_start_inside_the_picture():
     """'CA Lannion-Trégor Communauté' was drawn as 'A Lannion-…': its text started at a negative x."""
     labels = [LANNION, "Communauté d'agglomération du Pays de Saint-Malo Agglomération", "Doubs"]
-    with style():
-        fig = charts.bars_figure({"labels": labels, "values": [3.4, 2.0, 4.1], "colours": ["#0072B2"] * 3,
-                                  "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
-        boxes = _text_boxes(fig)
-    assert _inside(fig, boxes) == []
-    names = [text.replace("\n", " ") for text, _ in boxes]
-    assert LANNION in names and "Doubs" in names
+    svg = charts.draw_bars({"labels": labels, "values": [3.4, 2.0, 4.1], "colours": ["#0072B2"] * 3,
+                            "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
+    boxes = _text_boxes(svg)
+    assert boxes and _outside(svg, boxes) == []
+    names = [words for words, *_ in boxes]
+    assert LANNION in names and "Doubs" in names and "4,1" in names
+    bars_start = float(re.search(rb'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#0072B2"',
+                                 svg).group(1))
+    assert max(right for words, _, right, _ in boxes if words == LANNION) < bars_start  # names end before the bars
 
 
 def test_the_pillars_legend_names_every_series_inside_the_picture():
@@ -275,14 +281,13 @@ def test_the_pillars_legend_names_every_series_inside_the_picture():
               {"name": "Côtes-d'Armor (département)", "scores": [3.0, 2.1, 3.3, 3.5, 3.3]},
               {"name": "Médiane des intercommunalités (EPCI)", "scores": [3.3, 3.0, None, None, None], "median": True}]
     data = {"labels": ["Métropolisation", "Santé", "Savoirs", "Identité", "Environnement"], "series": series}
-    with style():
-        fig = charts.pillars_figure(data)
-        boxes = _text_boxes(fig)
-    assert _inside(fig, boxes) == []
-    assert {s["name"] for s in series} <= {text for text, _ in boxes}
-    legend = next(box for text, box in boxes if text == LANNION)
-    axes = fig.axes[0].get_window_extent()
-    assert legend.y1 < axes.y0  # under the chart, never over the bars
+    svg = charts.draw_pillars(data)
+    boxes = _text_boxes(svg)
+    assert _outside(svg, boxes) == []
+    assert {s["name"] for s in series} <= {words for words, *_ in boxes}
+    legend = next(y for words, _, _, y in boxes if words == LANNION)
+    scale_title = next(y for words, _, _, y in boxes if words == "Score mesuré (1 à 5)")
+    assert legend > scale_title  # under the chart, never over the bars
 
 
 def test_the_narrow_pillars_chart_fits_a_phone(atlas):
