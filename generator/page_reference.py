@@ -15,7 +15,7 @@ from generator.model import (
 from generator.outputs import Output
 from generator.page_parts import INDICATORS_PAGE, QUALITY_LIST_MAX, PageBase
 from generator.quality import quality_table
-from generator.schema_reference import schema_rows
+from generator.schema_reference import reference_sections
 from generator.vocabulary import sort_key
 
 
@@ -116,10 +116,7 @@ class ReferencePages(PageBase):
                                result=measured.score_text(value))
 
     def reference_page(self) -> Output:
-        sections = []
-        if self.schemas:
-            for kind, schema in self.schemas.items():
-                sections.append((kind, schema.get("title", kind), list(schema_rows(schema))))
+        sections = reference_sections() if self.schemas else []  # rows from the table of fields (generator.fields)
         return self.render("reference.md.j2", "reference/fiches.md", sections=sections,
                            has_schema_files=bool(sections))
 
