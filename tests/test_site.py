@@ -419,13 +419,11 @@ def test_vocabulary_indexes_list_every_hub_under_each_of_its_entries(fixture_atl
 
 
 def test_schema_reference_rows_name_nested_fields() -> None:
-    from generator.schema_reference import schema_rows
-    schema = {"type": "object", "required": ["name"], "properties": {
-        "name": {"type": "string", "description": "Nom"},
-        "facts": {"type": "array", "items": {"type": "object", "properties": {"value": {"type": "number"}}}},
-        "status": {"enum": ["active", "closed"]},
-    }}
-    rows = list(schema_rows(schema))
+    from generator.schema_reference import spec_rows
+    from generator.specs import Enum, Field, ListOf, Number, Record, Text
+    spec = Record({"name": Field(Text(), True, "Nom"), "facts": Field(ListOf(Record({"value": Field(Number())}))),
+                   "status": Field(Enum(("active", "closed")))})
+    rows = list(spec_rows(spec))
     assert ("name", "texte", True, "Nom") in rows
     assert ("facts[].value", "nombre", False, "") in rows
     assert ("status", "une valeur parmi : active, closed", False, "") in rows
