@@ -36,12 +36,22 @@ def test_every_example_of_the_table_is_a_valid_value(atlas_copy: Path) -> None:
     assert atlas is not None and atlas.hubs["lieu"].website and atlas.territories["nouveau"].pillars["health"].rating
 
 
-def test_reference_rows_are_the_rows_of_the_json_schema() -> None:
-    """The reference page reads the table; its rows are the ones the JSON Schema files describe."""
+def test_reference_rows_name_every_field_of_the_table() -> None:
+    """The reference page reads the table: one row per field path, with the JSON Schema's title and help text."""
     schemas = schema.json_schemas()
     for kind, title, rows in schema_reference.reference_sections():
         assert title == schemas[kind]["title"]
-        assert rows == list(schema_reference.schema_rows(schemas[kind])), kind
+        paths = [r[0] for r in rows]
+        assert len(paths) == len(set(paths))
+        spec = fields.SHEET_SPECS[kind]
+        if isinstance(spec, Record):
+            for name, f in spec.fields.items():
+                assert (name, f.spec.type_name, f.required) == next(r[:3] for r in rows if r[0] == name)
+                description = schemas[kind]["properties"][name].get("description", "")
+                assert f.description == description or not f.description
+    rows = {r[0]: r for r in schema_reference.reference_sections()[1][2]}
+    assert rows["status"][1] == "une valeur parmi : active, project, closed ou table"
+    assert rows["figures[].label"][1:3] == ("texte", True) and rows["coordinates.precision"][2] is False
 
 
 def test_ids_are_declared_once() -> None:
