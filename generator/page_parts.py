@@ -8,7 +8,7 @@ the plain lists, pager and filter form of the indexes. Values are escaped where 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,6 @@ from generator import formats, measured, status_text, text, vocabulary
 from generator.errors import AtlasError
 from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
 from generator.model import (
-    LEVEL_LABELS,
     LEVELS,
     OLD_AFTER_YEARS,
     Atlas,
@@ -109,6 +108,9 @@ class PageBase:
     names: Mapping[str, str]
     _long_rankings: set[str]
     _pairs_of: dict[str, list[int]]
+    lang: str
+    words: Any  # views.Words of this edition
+    _: Callable[..., str]  # the site catalog of this edition, for Python's own words (plain text)
 
     def render(self, template: str, path: str, sources: Iterable[str] = (), **context: Any) -> Output:
         """A page from its template: `page_path` is always in the context (links are relative to it)."""
@@ -127,39 +129,70 @@ class PageBase:
 
     def rating(self, territory: Territory, key: str) -> str:
         pillar = territory.pillars.get(key)
-        if pillar is None or pillar.rating is None:
-            return "non évalué"
-        return vocabulary.rating(pillar.rating)
+        return vocabulary.rating(pillar.rating if pillar is not None else None, self.lang)
+
+    def count_of(self, n: int, one: str, many: str) -> str:
+        """`1 donnée ancienne`, `3 données anciennes` (Babel's plural rule of the edition's language;
+        the words are French ids of the site catalog)."""
+        return vocabulary.counted(n, self._(one), self._(many), self.lang)
+
+    def french_text(self, value: Any) -> Markup:
+        """French text from a sheet (a label, a note, a source title) as Markdown text: in the English
+        edition inside `<span lang="fr">` so that screen readers and search read it as French."""
+        if value is None or value == "":
+            return Markup("")
+        inner = str(value) if isinstance(value, Markup) else text.md_text(value)
+        return Markup(inner if self.lang == "fr" else f'<span lang="fr">{inner}</span>')
+
+    def field(self, owner: Any, name: str, css_class: str = "atlas-md") -> Markup:
+        """A Markdown field of a sheet rendered (see text.render_markdown) in the edition's language:
+        its `en:` version in the English edition when the sheet has one, else the French text, marked
+        `lang="fr"` in the English edition."""
+        french = getattr(owner, name, None)
+        if self.lang != "fr":
+            translated = (getattr(owner, "en", None) or {}).get(name)
+            if translated:
+                return Markup(text.render_markdown(translated, css_class))
+            html = text.render_markdown(french, css_class)
+            return Markup(html.replace("<div ", '<div lang="fr" ', 1) if html else "")
+        return Markup(text.render_markdown(french, css_class))
 
     def source(self, src: Source | None) -> Markup:
         """A citation: title (linked when it has an http(s) URL), publisher, date consulted."""
         if src is None:
-            return Markup('<span class="atlas-badge atlas-badge--unsourced">non sourcé</span>')
-        parts = [text.md_link(src.title, src.url) if src.url else text.md_text(src.title)]
+            return Markup('<span class="atlas-badge atlas-badge--unsourced">' + self._("non sourcé") + "</span>")
+        if self.lang == "fr":
+            parts = [text.md_link(src.title, src.url) if src.url else text.md_text(src.title)]
+        else:  # the title of a French document, marked as French
+            title = text.html_text(src.title)
+            url = text.url_attr(src.url) if src.url else None
+            parts = [f'<a href="{url}" lang="fr">{title}</a>' if url else f'<span lang="fr">{title}</span>']
         if src.publisher:
             parts.append(text.md_text(src.publisher))
         if src.accessed:
-            parts.append("consulté le " + text.md_text(formats.long_date(src.accessed)))
+            parts.append(self._("consulté le") + " " + text.md_text(formats.long_date(src.accessed, self.lang)))
         return Markup(", ".join(parts))
 
     def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None) -> Markup:
         """A fact the French way with its year, its source and its marks (unsourced, old)."""
         if f is None:
             return Markup("—")
-        value = text.md_text(formats.with_unit(f.value, f.unit or unit))
+        shown_unit = f.unit or unit
+        value = text.md_text(formats.with_unit(f.value, self._(shown_unit) if shown_unit else None, self.lang))
         bits = [value]
         if with_year and f.year is not None:
             bits.append(f"({f.year})")
         if f.note:
-            bits.append("— " + text.md_text(f.note))
+            bits.append("— " + str(self.french_text(f.note)))
         if with_source:
             if f.source is not None:
-                bits.append("— source : " + str(self.source(f.source)))
+                bits.append(self._("— source :") + " " + str(self.source(f.source)))
             else:
                 bits.append(str(self.source(None)))
         if self.atlas.is_old(f):
-            bits.append(f'<span class="atlas-badge atlas-badge--old" title="donnée de plus de {OLD_AFTER_YEARS} ans">'
-                        "ancien</span>")
+            old = self._("donnée de plus de %(n)s ans", n=OLD_AFTER_YEARS)
+            bits.append(f'<span class="atlas-badge atlas-badge--old" title="{text.attr(old)}">'
+                        + self._("ancien") + "</span>")
         return Markup(" ".join(bits))
 
     def picture(self, key: str, page_path: str) -> Markup:
@@ -203,43 +236,31 @@ class PageBase:
         if pic.table_headers:
             html += (
                 '\n<details class="atlas-data" data-search-exclude>\n'
-                f'<summary>Données du graphique : {text.html_text(pic.title)}</summary>\n'
+                f'<summary>{self._("Données du graphique :")} {text.html_text(pic.title)}</summary>\n'
                 f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
             )
         return Markup("\n" + html + "\n")
 
+    def html(self, macro: str, *args: Any) -> Markup:
+        """One macro of theme/pages/_html.md.j2 (cards, lists, pager, filters) rendered as raw HTML."""
+        return Markup(getattr(self.env.get_template("_html.md.j2").module, macro)(*args))
+
     def hub_card(self, hub_id: str, page_path: str) -> Markup:
         """A hub as a card (raw HTML): name, types, status, themes, its territory."""
         h = self.atlas.hubs[hub_id]
         territory = self.atlas.territories.get(h.territory_id)
-        types = ", ".join(self.vocab("hub_types", t) for t in h.types)
-        themes = ", ".join(self.vocab("themes", t) for t in h.themes)
-        lines = [
-            '<li class="atlas-card">',
-            f'<a class="atlas-card__title" href="{relative_href(page_path, hub_path(h.id))}">'
-            f'{text.html_text(h.name)}</a>',
-            f'<span class="atlas-card__meta">{text.html_text(types)} · '
-            f'<span class="atlas-status atlas-status--{status_text.status_category(self.atlas, h)}">'
-            f'{text.html_text(status_text.status_short(self.atlas, h))}</span></span>',
-        ]
-        if themes:
-            lines.append(f'<span class="atlas-card__themes">Thèmes : {text.html_text(themes)}</span>')
-        if territory is not None:
-            lines.append(f'<span class="atlas-card__place">{text.html_text(territory.name)}</span>')
-        lines.append("</li>")
-        return Markup("".join(lines))
+        return self.html("hub_card", {
+            "href": Markup(relative_href(page_path, hub_path(h.id))), "name": h.name,
+            "types": ", ".join(self.vocab("hub_types", t) for t in h.types),
+            "themes": ", ".join(self.vocab("themes", t) for t in h.themes),
+            "category": status_text.status_category(self.atlas, h), "status": self.words.status_short(h),
+            "place": territory.name if territory is not None else None, "mark_fr": self.lang != "fr"})
 
     def pager(self, page_path: str, parts: Sequence[str], current: int) -> str:
         """Links to every page of a list cut into pages (no script needed)."""
-        items = []
-        for i, part in enumerate(parts, start=1):
-            if i == current:
-                items.append(f'<li><span aria-current="page">{i}</span></li>')
-            else:
-                items.append(f'<li><a href="{relative_href(page_path, part)}">{i}</a></li>')
-        return (f'<nav class="atlas-pager" aria-label="Pages de la liste"><p>Page {current} sur {len(parts)} :</p>'
-                f'<ul>{"".join(items)}</ul></nav>')
+        items = [(i, Markup(relative_href(page_path, part))) for i, part in enumerate(parts, start=1)]
+        return self.html("pager", items, current, len(parts))
 
     def filter_form(self, page_path: str, kind: str, data: str, choices: Mapping[str, Sequence[tuple[str, str, int]]],
                     labels: Mapping[str, str]) -> str:
@@ -247,60 +268,45 @@ class PageBase:
         shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
         fields = []
         for param, label in labels.items():
-            first = "Aucun" if param == "pilier" and kind == "territories" else "Tous"
-            options = [f'<option value="">{first}</option>']
-            for value, name, n in choices.get(param, ()):
-                count = f" ({formats.number(n)})" if n else ""
-                options.append(f'<option value="{text.attr(value)}" data-label="{text.attr(name)}">'
-                               f"{text.html_text(name)}{count}</option>")
-            fields.append(f'<p class="atlas-filters__field"><label for="filtre-{param}">{text.html_text(label)}</label>'
-                          f'<select id="filtre-{param}" name="{param}">{"".join(options)}</select></p>')
-        return (f'<form class="atlas-filters" data-atlas-filters="{kind}" '
-                f'data-src="{text.attr(relative_href(page_path, data))}" '
-                f'data-root="{text.attr(relative_href(page_path, "index.md"))}" method="get" hidden '
-                f'aria-label="Filtrer la liste">\n'
-                + "\n".join(fields) +
-                '\n<p class="atlas-filters__actions"><button type="submit" class="md-button">Filtrer</button> '
-                f'<a href="{text.attr(relative_href(page_path, page_path))}">Tout afficher</a></p>\n</form>\n'
-                '<p class="atlas-filters__count" role="status" aria-live="polite" data-filter-count></p>\n'
-                '<div data-filter-results hidden></div>\n')
+            fields.append({
+                "param": param, "label": self._(label),
+                "first": self._("Aucun") if param == "pilier" and kind == "territories" else self._("Tous"),
+                "options": [(value, self._choice(param, value, name), self.words.number(n) if n else "")
+                            for value, name, n in choices.get(param, ())]})
+        return self.html("filter_form", {
+            "kind": kind, "src": relative_href(page_path, data), "root": relative_href(page_path, "index.md"),
+            "here": relative_href(page_path, page_path), "fields": fields})
+
+    def _choice(self, param: str, value: str, name: str) -> str:
+        """A filter choice's label in the edition's language (levels, pillars and statuses have one)."""
+        if self.lang == "fr":
+            return name
+        if param == "niveau":
+            return self.words.level_plurals.get(value, name)
+        if param == "pilier":
+            return self.words.pillar_labels.get(value, name)
+        if param == "statut":
+            return self._(name)
+        return name
 
     def territory_table(self, rows: Sequence[tuple[Territory, Territory | None]], page_path: str) -> str:
         """Territories as a plain HTML table (the filtered list of the script uses the same columns)."""
-        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
-               '<table class="atlas-list" data-filter-table>',
-               "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in TERRITORY_COLUMNS) + "</tr></thead>",
-               "<tbody>"]
-        for t, parent in rows:
-            pop = (text.html_text(formats.number(t.population.value)) if t.population is not None
-                   and isinstance(t.population.value, (int, float)) else "—")
-            out.append(
-                f'<tr><th scope="row"><a href="{relative_href(page_path, territory_path(t.id))}">'
-                f"{text.html_text(self.names[t.id])}</a></th>"
-                f"<td>{text.html_text(LEVEL_LABELS[t.level])}</td>"
-                f"<td>{text.html_text(self.names[parent.id]) if parent else '—'}</td>"
-                f'<td class="atlas-num">{pop}</td>'
-                f'<td class="atlas-num">{len(self.atlas.hubs_within(t.id))}</td></tr>')
-        out += ["</tbody>", "</table>", "</div></div>"]
-        return "\n".join(out)
+        shown = [{
+            "href": Markup(relative_href(page_path, territory_path(t.id))), "name": self.names[t.id],
+            "level": self.words.level_labels[t.level], "parent": self.names[parent.id] if parent else None,
+            "population": self.words.number(t.population.value) if t.population is not None
+            and isinstance(t.population.value, (int, float)) else None,
+            "hubs": str(len(self.atlas.hubs_within(t.id)))} for t, parent in rows]
+        return self.html("territory_list", [self._(c) for c in TERRITORY_COLUMNS], shown)
 
     def hub_table(self, hubs: Sequence[Hub], page_path: str) -> str:
-        out = ['<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
-               '<table class="atlas-list" data-filter-table>',
-               "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in HUB_COLUMNS) + "</tr></thead>", "<tbody>"]
-        for h in hubs:
-            types = ", ".join(self.vocab("hub_types", x) for x in h.types)
-            out.append(
-                f'<tr><th scope="row"><a href="{relative_href(page_path, hub_path(h.id))}">'
-                f'{text.html_text(h.name)}</a></th>'
-                f'<td><a href="{relative_href(page_path, territory_path(h.territory_id))}">'
-                f"{text.html_text(self.names[h.territory_id])}</a></td>"
-                f"<td>{text.html_text(types)}</td>"
-                f"<td>{text.html_text(status_text.status_short(self.atlas, h))}</td>"
-                f'<td class="atlas-num">{h.founded if h.founded else "—"}</td></tr>')
-        out += ["</tbody>", "</table>", "</div></div>"]
-        return "\n".join(out)
-
+        shown = [{
+            "href": Markup(relative_href(page_path, hub_path(h.id))), "name": h.name,
+            "place_href": Markup(relative_href(page_path, territory_path(h.territory_id))),
+            "place": self.names[h.territory_id], "types": ", ".join(self.vocab("hub_types", x) for x in h.types),
+            "status": self.words.status_short(h), "founded": str(h.founded) if h.founded else None,
+            "mark_fr": self.lang != "fr"} for h in hubs]
+        return self.html("hub_list", [self._(c) for c in HUB_COLUMNS], shown)
 
 MIN_TEXT_PX = 11.0  # smallest text of a chart or map as displayed, at every screen width
 

@@ -17,14 +17,10 @@ from markupsafe import Markup
 
 from generator import explore, measured, status_text, text, vocabulary
 from generator.model import (
-    LEVEL_LABELS,
-    LEVEL_PLURALS,
     LEVELS,
     OLD_AFTER_YEARS,
     PILLAR_DESCRIPTIONS,
-    PILLAR_LABELS,
     PILLARS,
-    STATUS_LABELS,
     STATUSES,
     Atlas,
     Hub,
@@ -51,7 +47,8 @@ from generator.page_parts import (  # noqa: F401  (MIN_TEXT_PX, NARROW, legible_
 from generator.page_pillars import PillarPages
 from generator.page_reference import ReferencePages
 from generator.quality import hub_quality, territory_quality
-from generator.site_templates import make_environment
+from generator.site_templates import gettext_for, make_environment
+from generator.views import Words
 
 # ---- the page generator ------------------------------------------------------------------------
 
@@ -59,37 +56,43 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
     """Renders every page of the site from one atlas; each method returns Outputs."""
 
     def __init__(self, atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any] | None = None,
-                 schemas: Mapping[str, dict] | None = None, scores: measured.Scores | None = None) -> None:
+                 schemas: Mapping[str, dict] | None = None, scores: measured.Scores | None = None,
+                 lang: str = "fr") -> None:
         self.atlas = atlas
         self.scores = scores if scores is not None else measured.scores_of(atlas)
         self.options = options
         self.pictures = dict(pictures or {})
         self.schemas = schemas
+        self.lang = lang
+        self.words = Words(atlas, lang)
+        self._ = gettext_for(lang)
         self._pairs_of: dict[str, list[int]] = {}  # hub id -> indexes of its partnerships
         for i, (a, b) in enumerate(atlas.partnerships):
             self._pairs_of.setdefault(a, []).append(i)
             self._pairs_of.setdefault(b, []).append(i)
-        self.env = make_environment()
+        self.env = make_environment(lang=lang)
         self.env.filters["plain_excerpt"] = _excerpt
-        self.env.filters["count_of"] = count_of
+        self.env.filters["count_of"] = self.count_of
+        w = self.words
         self.env.globals.update(
             fact=self.fact, source=self.source, picture=self.picture, vocab=self.vocab,
-            territory_path=territory_path, hub_path=hub_path, rating=self.rating, rating_words=vocabulary.rating,
-            LEVELS=LEVELS, LEVEL_LABELS=LEVEL_LABELS, LEVEL_PLURALS=LEVEL_PLURALS, PILLARS=PILLARS,
-            PILLAR_LABELS=PILLAR_LABELS, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
-            STATUS_LABELS=STATUS_LABELS, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
+            territory_path=territory_path, hub_path=hub_path, rating=self.rating,
+            rating_words=lambda value: vocabulary.rating(value, lang),
+            LEVELS=LEVELS, LEVEL_LABELS=w.level_labels, LEVEL_PLURALS=w.level_plurals, PILLARS=PILLARS,
+            PILLAR_LABELS=w.pillar_labels, PILLAR_DESCRIPTIONS=PILLAR_DESCRIPTIONS, STATUSES=STATUSES,
+            STATUS_LABELS=w.status_labels, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
             hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, scores=self.scores,
-            score_text=measured.score_text, score_out_of=measured.score_out_of, rank_text=measured.rank_text,
-            value_text=measured.value_text, level_word=measured.level_word, of_level=measured.of_level,
-            levels_word=measured.levels_word,
-            DIRECTION_WORDS=measured.DIRECTION_WORDS, status_is_old=atlas.status_is_old,
-            status_short=lambda h: status_text.status_short(atlas, h),
-            status_long=lambda h: status_text.status_long(atlas, h),
+            score_text=w.score_text, score_out_of=w.score_out_of, rank_text=w.rank_text,
+            value_text=w.value_text, level_word=w.level_word, of_level=w.of_level,
+            levels_word=w.levels_word, why_not=w.why_not,
+            DIRECTION_WORDS=w.direction_words, status_is_old=atlas.status_is_old,
+            status_short=w.status_short, status_long=w.status_long,
             status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,
             year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url,
             slug_ok=SLUG.match,
             pillar_path=explore.pillar_path, MAP_PAGE=explore.MAP_PAGE,
+            fr=self.french_text, field=self.field, _p=self._,
         )
         self.names = explore.display_names(atlas)
         self._long_rankings: set[str] = set()  # levels whose pillar rankings have pages of their own

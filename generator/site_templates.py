@@ -5,13 +5,21 @@ is inert text in a Markdown paragraph, heading, table cell, link text and even a
 (every character that means something there becomes a character reference). Only values wrapped
 in `Markup` by the helpers below (links, rendered Markdown fields, figures) are written as they are.
 `StrictUndefined` makes a missing value fail the build instead of printing nothing.
+
+Languages: the templates are written in French and mark their words with `_("...")` or
+`{% trans %}...{% endtrans %}` (Jinja's i18n extension); the English edition reads the catalog
+`generator/locale/en/LC_MESSAGES/site.po` (French message ids, read with Babel, nothing to compile).
+The French edition uses the ids themselves, so its pages are byte for byte what they were.
+`_("Page %(n)s sur %(total)s", n=..., total=...)` escapes its values like any `{{ }}`.
 """
 
 from __future__ import annotations
 
+import gettext
+import io
 import posixpath
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +29,50 @@ from markupsafe import Markup
 from generator import formats, ids, text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "theme" / "pages"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "site"  # generator/locale/<lang>/LC_MESSAGES/site.po: the words of the site's pages
+SOURCE_LANG = "fr"  # the language the templates are written in (the message ids)
+EN_PREFIX = "en/"  # where the English edition lives in the docs folder and the site
 
 
-def _finalize(value: Any) -> Any:
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The site catalog of `lang`, compiled in memory from its .po file; French: the ids themselves."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == SOURCE_LANG or not po.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def gettext_for(lang: str) -> Any:
+    """`_(message, **values)` for Python code: the message in `lang`, `%(name)s` filled with `values`
+    as they are (the caller escapes them for where the text goes)."""
+    catalog = translations(lang)
+
+    def _(message: str, **values: Any) -> str:
+        translated = catalog.gettext(message)
+        return translated % values if values else translated
+
+    return _
+
+
+def _finalize(value: Any, lang: str = "fr") -> Any:
     if isinstance(value, Markup):
         return str(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return text.md_text(formats.number(value))
+    if isinstance(value, (bool, int, float)):
+        return text.md_text(formats.number(value, lang=lang))  # booleans: oui/non, yes/no
     if isinstance(value, date):
-        return text.md_text(formats.long_date(value))
+        return text.md_text(formats.long_date(value, lang))
     return text.md_text(value)
 
 
@@ -70,15 +109,27 @@ def _relative_file(from_dir: str, target: str) -> str:
 
 @jinja2.pass_context
 def _link(ctx: jinja2.runtime.Context, label: Any, target: str, anchor: str = "") -> Markup:
-    """A Markdown link to another page of the site, checked by MkDocs (`--strict`)."""
+    """A Markdown link to another page of the site, checked by MkDocs (`--strict`).
+
+    In the English edition a link to a file (data, sheet copy, PDF) points at the one copy the French
+    site holds, as raw HTML (MkDocs would look for it in the English docs folder)."""
+    if ctx.get("edition_lang", SOURCE_LANG) != SOURCE_LANG and not target.endswith(".md"):
+        href = "../" + relative_href(ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
+        return Markup(f'<a href="{text.attr(href)}">{_html_label(label)}</a>')
     href = relative_file(ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
     return Markup(f"[{_label(label)}]({href})")
 
 
+def _html_label(label: Any) -> str:
+    return str(label) if isinstance(label, Markup) else text.html_text(label)
+
+
 @jinja2.pass_context
 def _href(ctx: jinja2.runtime.Context, target: str) -> Markup:
-    """An href for raw HTML (cards, `<details>` tables) pointing at another page or file."""
-    return Markup(text.attr(relative_href(ctx["page_path"], target)))
+    """An href for raw HTML (cards, `<details>` tables) pointing at another page or file (in the
+    English edition, a file is the French site's copy)."""
+    prefix = "../" if ctx.get("edition_lang", SOURCE_LANG) != SOURCE_LANG and not target.endswith(".md") else ""
+    return Markup(text.attr(prefix + relative_href(ctx["page_path"], target)))
 
 
 def _label(label: Any) -> str:
@@ -129,26 +180,42 @@ def _slug(value: Any) -> Markup:
     return Markup(text_value)
 
 
-def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
-    """The page templates' environment: strict, Markdown-escaping, deterministic."""
+def make_environment(templates_dir: Path = TEMPLATES_DIR, lang: str = SOURCE_LANG) -> jinja2.Environment:
+    """The page templates' environment: strict, Markdown-escaping, deterministic, in `lang`."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
+        finalize=lambda value: _finalize(value, lang),
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
     )
+    catalog = translations(lang)
+
+    def gettext_markup(message: str, **values: Any) -> Markup:
+        """Our own words (trusted) as they are; the values filled in escaped like any `{{ }}`."""
+        translated = catalog.gettext(message)
+        if not values:
+            return Markup(translated)
+        return Markup(translated % {k: _finalize(v, lang) for k, v in values.items()})
+
+    def ngettext_markup(one: str, many: str, n: int, **values: Any) -> Markup:
+        translated = catalog.ngettext(one, many, n)
+        return Markup(translated % {"num": _finalize(n, lang), **{k: _finalize(v, lang) for k, v in values.items()}})
+
+    env.install_gettext_callables(gettext_markup, ngettext_markup, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["_"] = gettext_markup
     env.filters.update(
         markdown=_markdown,
         raw=_raw,
         slug=_slug,
         cell=_cell,
         html=_html,
-        number=lambda v, d=None: formats.number(v, d),
-        long_date=formats.long_date,
-        short_date=formats.short_date,
+        number=lambda v, d=None: formats.number(v, d, lang=lang),
+        long_date=lambda v: formats.long_date(v, lang),
+        short_date=lambda v: formats.short_date(v, lang),
     )
-    env.globals.update(link=_link, href=_href, ext_link=_ext_link, Markup=Markup)
+    env.globals.update(link=_link, href=_href, ext_link=_ext_link, Markup=Markup, edition_lang=lang, nl=Markup("\n"))
     return env

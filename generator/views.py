@@ -1,0 +1,143 @@
+"""The atlas as a reader of one edition sees it: every number, date, score, rank, level and status in
+the edition's language, formatted once here for all the site's pages.
+
+`Words(atlas, lang)` is built once per edition. The French words are the ones `generator.measured`
+and `generator.status_text` always wrote (the French site is unchanged); the English ones come from
+`generator.vocabulary` and the site catalog. Sheet text is never translated here: `en:` blocks are
+chosen by the page helpers (`page_parts`), and French text left in an English page is marked
+`lang="fr"` there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from generator import formats, measured, status_text, vocabulary
+from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub
+from generator.scores import MIN_INDICATORS, IndicatorScore
+
+OF_LEVEL_EN: Mapping[str, str] = MappingProxyType({
+    "region": "of the region", "departement": "of the département", "epci": "of the intercommunality",
+    "commune": "of the municipality", "pays": "of the pays"})
+DIRECTION_WORDS_EN: Mapping[str, str] = MappingProxyType({
+    "higher": "the higher the value, the better the score", "lower": "the lower the value, the better the score"})
+SEEN_AS_EN: Mapping[str, str] = MappingProxyType({"active": "active", "project": "planned", "closed": "closed"})
+
+
+@dataclass(frozen=True)
+class Words:
+    """Formatting and fixed words of one edition (`fr` or `en`) of the site."""
+
+    atlas: Atlas
+    lang: str = "fr"
+
+    @property
+    def french(self) -> bool:
+        return self.lang == "fr"
+
+    # -- the model's fixed lists --
+
+    @property
+    def level_labels(self) -> Mapping[str, str]:
+        return {lv: vocabulary.level_label(lv, self.lang) for lv in LEVELS}
+
+    @property
+    def level_plurals(self) -> Mapping[str, str]:
+        return {lv: vocabulary.level_label(lv, self.lang, 2) for lv in LEVELS}
+
+    @property
+    def pillar_labels(self) -> Mapping[str, str]:
+        return {k: vocabulary.pillar_label(k, self.lang) for k in PILLARS}
+
+    @property
+    def status_labels(self) -> Mapping[str, str]:
+        return {s: vocabulary.status_label(s, self.lang) for s in STATUSES}
+
+    @property
+    def direction_words(self) -> Mapping[str, str]:
+        return measured.DIRECTION_WORDS if self.french else DIRECTION_WORDS_EN
+
+    # -- numbers, scores, ranks --
+
+    def number(self, value: int | float, decimals: int | None = None) -> str:
+        return formats.number(value, decimals, lang=self.lang)
+
+    def score_text(self, value: float | None) -> str:
+        """`3,4` / `3.4` (one decimal); None: `non mesuré` / `not measured`."""
+        if value is None:
+            return vocabulary.NOT_MEASURED[self.lang]
+        return formats.number(value, 1, lang=self.lang)
+
+    def score_out_of(self, value: float | None) -> str:
+        return measured.score_out_of(value) if self.french else vocabulary.score(value, "en")
+
+    def rank_text(self, s: IndicatorScore) -> str:
+        """`12e sur 101` / `12th of 101`."""
+        if self.french:
+            return measured.rank_text(s)
+        return f"{_ordinal_en(s.rank)} of {formats.number(s.count, lang='en')}"
+
+    def value_text(self, value: float, unit: str | None) -> str:
+        plain = measured.plain_value(value) if isinstance(value, float) else value
+        return formats.with_unit(plain, unit, lang=self.lang)
+
+    def level_word(self, level: str) -> str:
+        """`département`, `intercommunality (EPCI)`: a level in running text."""
+        return measured.level_word(level) if self.french else _lower_level(vocabulary.level_label(level, "en"))
+
+    def levels_word(self, level: str) -> str:
+        return measured.levels_word(level) if self.french else _lower_level(vocabulary.level_label(level, "en", 2))
+
+    def of_level(self, level: str) -> str:
+        return measured.of_level(level) if self.french else OF_LEVEL_EN[level]
+
+    def why_not(self, view: measured.PillarView) -> str:
+        """Why a pillar has no measured score, in one sentence."""
+        if self.french:
+            return view.why_not
+        if not view.rows:
+            return "no indicator of the catalogue measures this pillar at this level"
+        n, total = view.measured_count, len(view.rows)
+        if n == 0:
+            return (f"none of the {total} indicators has a value here" if total > 1
+                    else "its indicator has no value here")
+        if total == 1:
+            return f"only one indicator measures it at this level; at least {MIN_INDICATORS} are needed"
+        return f"only one of {total} indicators is measured; at least {MIN_INDICATORS} are needed"
+
+    # -- a hub's status --
+
+    def status_short(self, hub: Hub) -> str:
+        """`En activité` / `Active`; an old status: `À vérifier (en activité en 2019)` /
+        `To be checked (active in 2019)`."""
+        if self.french:
+            return status_text.status_short(self.atlas, hub)
+        if self.atlas.status_is_old(hub):
+            return f"To be checked ({SEEN_AS_EN[hub.status]} in {hub.status_year})"
+        return vocabulary.status_label(hub.status, "en")
+
+    def status_long(self, hub: Hub) -> str:
+        """`Recensé en activité en 2019 — à vérifier` / `Listed as active in 2019 — to be checked`."""
+        if self.french:
+            return status_text.status_long(self.atlas, hub)
+        year = hub.status_year
+        if self.atlas.status_is_old(hub):
+            return f"Listed as {SEEN_AS_EN[hub.status]} in {year} — to be checked"
+        if hub.status == "closed":
+            return f"Closed in {hub.closed_in}" if hub.closed_in else "Closed"
+        label = vocabulary.status_label(hub.status, "en")
+        if year is None:
+            return f"{label} (according to an undated source)" if hub.status_fact is not None else label
+        return f"{label} (observed in {year})"
+
+
+def _ordinal_en(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _lower_level(label: str) -> str:
+    """`Intercommunality (EPCI)` -> `intercommunality (EPCI)`; `Département` keeps its accent, lower-cased."""
+    return label[:1].lower() + label[1:]
