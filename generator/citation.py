@@ -71,49 +71,69 @@ def bibtex_text(value: object) -> str:
 
 
 class Citer:
-    """Makes the citations of one atlas (the edition date and site address are the same for all)."""
+    """Makes the citations of one atlas (the edition date and site address are the same for all).
 
-    def __init__(self, atlas: Atlas, site_url: str | None = None) -> None:
+    `lang="en"` cites the English edition (pages under `en/`, English words; the atlas keeps its title).
+    """
+
+    def __init__(self, atlas: Atlas, site_url: str | None = None, lang: str = "fr") -> None:
         self.atlas = atlas
         self.site_url = normalise_site_url(site_url)
+        self.lang = lang
+        self._en = lang == "en"
 
     def territory(self, t: Territory) -> Citation:
-        kind = "fiche territoire" if t.level != "epci" else "fiche territoire (intercommunalité)"
+        if self._en:
+            kind = "territory sheet" if t.level != "epci" else "territory sheet (intercommunality)"
+        else:
+            kind = "fiche territoire" if t.level != "epci" else "fiche territoire (intercommunalité)"
         return self._make("territoire", t.id, t.name, kind, f"territoires/{t.id}/", t.updated)
 
     def hub(self, h: Hub) -> Citation:
         where = self.atlas.territories.get(h.territory_id)
-        kind = "fiche lieu" + (f", {text.plain(where.name)}" if where is not None else "")
+        kind = ("hub sheet" if self._en else "fiche lieu") + (
+            f", {text.plain(where.name)}" if where is not None else "")
         return self._make("lieu", h.id, h.name, kind, f"hubs/{h.id}/", h.updated)
 
     def whole_atlas(self) -> Citation:
-        return self._make("atlas", "atlas", ATLAS_TITLE, "atlas complet", "", self.atlas.as_of)
+        return self._make("atlas", "atlas", ATLAS_TITLE, "whole atlas" if self._en else "atlas complet", "",
+                          self.atlas.as_of)
 
     def _make(self, kind: str, ident: str, name: str, what: str, path: str, updated: date) -> Citation:
         as_of = self.atlas.as_of
-        edition = formats.long_date(as_of)
+        edition = formats.long_date(as_of, lang=self.lang)
+        if self._en:
+            path = "en/" + path
         url = self.site_url + path if self.site_url else None
         title = text.plain(name)
-        where = url if url else f"page {path or 'd’accueil'} du site de l’atlas"
-        sentence = (f"{ATLAS_TITLE}, « {title} » ({what}, mise à jour le {formats.long_date(updated)}), "
-                    f"édition du {edition}, {where}.")
-        if kind == "atlas":
-            sentence = f"{ATLAS_TITLE}, édition du {edition}, {where}."
+        if self._en:
+            where = url if url else f"page {path} of the atlas site"
+            sentence = (f"{ATLAS_TITLE}, “{title}” ({what}, updated {formats.long_date(updated, lang='en')}), "
+                        f"edition of {edition}, {where}.")
+            if kind == "atlas":
+                sentence = f"{ATLAS_TITLE}, edition of {edition}, {where}."
+        else:
+            where = url if url else f"page {path or 'd’accueil'} du site de l’atlas"
+            sentence = (f"{ATLAS_TITLE}, « {title} » ({what}, mise à jour le {formats.long_date(updated)}), "
+                        f"édition du {edition}, {where}.")
+            if kind == "atlas":
+                sentence = f"{ATLAS_TITLE}, édition du {edition}, {where}."
         key = f"atlas-tdd-{ident}-{as_of.isoformat()}"
+        note = f"{what}, {'edition of' if self._en else 'édition du'} {edition}"
         fields = [("title", title), ("author", ATLAS_TITLE), ("year", str(as_of.year)),
-                  ("date", as_of.isoformat()), ("note", f"{what}, édition du {edition}")]
+                  ("date", as_of.isoformat()), ("note", note)]
         if kind != "atlas":
             fields.insert(2, ("organization", ATLAS_TITLE))
         if url:
             fields.append(("url", url))
-        fields.append(("language", "french"))
+        fields.append(("language", "english" if self._en else "french"))
         bibtex = "@misc{" + key + ",\n" + "".join(
             f"  {name} = {{{{{bibtex_text(value)}}}}},\n" if name in ("title", "author")
             else f"  {name} = {{{bibtex_text(value)}}},\n" for name, value in fields) + "}"
         csl: dict[str, Any] = {"id": key, "type": "webpage" if kind != "atlas" else "dataset", "title": title,
                                "author": [{"literal": ATLAS_TITLE}],
                                "issued": {"date-parts": [[as_of.year, as_of.month, as_of.day]]},
-                               "language": "fr", "note": f"{what}, édition du {edition}"}
+                               "language": self.lang, "note": note}
         if kind != "atlas":
             csl["container-title"] = ATLAS_TITLE
         if url:

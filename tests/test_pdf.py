@@ -178,8 +178,12 @@ def test_page_numbers_toc_and_outline(fixture_atlas, fixture_reports):
     name = fixture_atlas.territories[TERRITORY].name
     assert [title for title, _ in tree] == [name]
     sections = [title for title, _ in tree[0][1]]
-    assert sections == ["Identité", "Profil mesuré et cinq piliers", "Pôles d’innovation", "Partenariats",
+    # one term for the places, as on the site (issue 13): « lieux d'innovation », never « pôles »
+    assert sections == ["Identité", "Profil mesuré et cinq piliers", "Lieux d’innovation", "Partenariats",
                         "Territoires inclus", "Sources"]
+    words = text_of(fixture_reports[TERRITORY]).casefold()
+    assert "lieux d’innovation" in words and "pôle d’innovation" not in words and "pôles d’innovation" not in words
+    assert "entre pôles" not in words and "pôles par type" not in words
     pillars = [title for title, _ in tree[0][1][1][1]]
     assert pillars == [PILLAR_LABELS[k] for k in PILLARS]
     # The table of contents (page 2) gives each section a page number that exists.

@@ -131,7 +131,7 @@ def test_a_territory_of_2000_hubs_makes_a_capped_report_under_1_gib(tmp_path: Pa
     assert peak < LIMIT, f"peak {peak / 2**20:.0f} MiB"
     hubs_rest = 2000 - CAPS.hub_details - CAPS.hub_rows
     number = formats.number(hubs_rest).replace("\u202f", " ").replace("\u00a0", " ")
-    assert f"{number} autres pôles : voir le site, page territoires/foisonnante/" in text
+    assert f"{number} autres lieux d’innovation : voir le site, page territoires/foisonnante/" in text
     partnerships_rest = formats.number(2000 - CAPS.partnerships).replace("\u202f", " ").replace("\u00a0", " ")
     assert f"{partnerships_rest} autres partenariats : voir le site, page territoires/foisonnante/" in text
     assert "3 autres chiffres : voir le site, page hubs/pole-0000/" in text  # a hub's figures, capped too

@@ -5,13 +5,19 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from generator.pdf import write_reports
 
 
-def test_parallel_reports_leave_no_weasyprint_scratch(fixture_atlas, tmp_path: Path) -> None:
-    scratch = Path(tempfile.gettempdir())
-    before = set(scratch.glob("weasyprint-*"))
+def test_parallel_reports_leave_no_weasyprint_scratch(fixture_atlas, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # a temporary folder of this test's own: under pytest-xdist other workers render PDFs at the same
+    # time, and their WeasyPrint folders in the shared /tmp are not this build's leftovers
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # forked workers inherit it
     paths = write_reports(fixture_atlas, tmp_path / "pdf", territory_ids=["doubs", "ornans"], whole_atlas=False,
                           jobs=2, pictures={})
     assert [p.name for p in paths] == ["doubs.pdf", "ornans.pdf"]
-    assert set(scratch.glob("weasyprint-*")) - before == set()
+    assert list(scratch.glob("weasyprint-*")) == []

@@ -1,4 +1,4 @@
-"""`atlas pdf [TERRITORY...] [--atlas] [--lang en]`: the command's own part (options, lock, summary)."""
+"""`atlas pdf`: the command's own part (options, lock, summary)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from generator.pdf.writer import write_reports
 
 
 def run_pdf(args: argparse.Namespace) -> int:
-    """`atlas pdf [TERRITORY...] [--atlas]`: territory reports (all when none is named) and/or the atlas."""
+    """`atlas pdf [TERRITORY...] [--atlas] [--lang en]`: territory reports (all when none is named) and/or
+    the atlas, in French, or in English with `--lang en` given to the command line (`<id>.en.pdf`,
+    beside the French files; ATLAS_LANG alone changes the messages, not the reports)."""
     from generator.load import load_valid_atlas
 
     variant = check_variant(args.pdf_variant)
@@ -33,7 +35,8 @@ def run_pdf(args: argparse.Namespace) -> int:
 
     with interruptible("the PDF reports"), FolderLock(Path(args.out)).acquire() as _lock:
         remove_leftovers(Path(args.out), say, inside=True)
-        paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs)
+        paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs,
+                              lang=getattr(args, "lang", None))
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} PDF written to {args.out} ({size / 1e6:.1f} MB, {variant})", file=sys.stderr)
     return 0

@@ -2,7 +2,8 @@
 
 Templates, stylesheets, fonts and the URL fetcher are loaded once and reused. A restricted fetcher
 refuses anything outside the theme and the private build folder, so a report never touches the
-network. Reports are tagged PDF/UA by default (`--pdf-variant` for PDF/A), with French spacing.
+network. Reports are tagged PDF/UA by default (`--pdf-variant` for PDF/A), in French with French
+spacing, or in English (`lang="en"`: the document's language, its words and the sheets' `en:` texts).
 """
 
 from __future__ import annotations
@@ -13,24 +14,26 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from generator import formats, measured
+from generator import measured
 from generator.model import Atlas
 from generator.pdf.inputs import ATLAS_PICTURE_LEVELS, FONT_FACES, THEME_DIR, PictureRef
 from generator.pdf.report import atlas_chapters
 from generator.pdf.templates import environment
 from generator.pdf.views import territory_view
 from generator.pdf.volumes import volume_rows
+from generator.pdf.words import Words
 
 
 class Renderer:
     """One per process: templates, stylesheets, fonts and the fetcher are loaded once and reused."""
 
     def __init__(self, atlas: Atlas, build_dir: Path, pictures: Mapping[str, PictureRef], variant: str,
-                 scores: measured.Scores | None = None) -> None:
+                 scores: measured.Scores | None = None, lang: str = "fr") -> None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from generator.pdf.fetcher import LocalFetcher
+        from generator.pdf.tagging import tag_element_languages
 
         # WeasyPrint's errors (a refused URL, an image that can't be read) stay visible; its
         # warnings about CSS it ignores are noise for the people building reports.
@@ -40,7 +43,10 @@ class Renderer:
         self.build_dir = build_dir
         self.pictures = dict(pictures)
         self.variant = variant
-        self.env = environment(atlas)
+        self.words = Words(lang)
+        self.lang = self.words.lang
+        self.env = environment(atlas, self.lang)
+        tag_element_languages()  # lang="fr" inside an English report reaches the structure tree
         self.fetcher = LocalFetcher([THEME_DIR, build_dir])
         self.fonts = FontConfiguration()
         faces = "\n".join(
@@ -52,22 +58,32 @@ class Renderer:
             CSS(string=faces, base_url=_dir_url(build_dir), url_fetcher=self.fetcher, font_config=self.fonts),
             CSS(filename=str(THEME_DIR / "report.css"), url_fetcher=self.fetcher, font_config=self.fonts),
         ]
+        if self.lang != "fr":  # the running footer of report.css, in the report's language
+            self.stylesheets.append(CSS(string=self._footer_css(), font_config=self.fonts))
+
+    def _footer_css(self) -> str:
+        _ = self.words._
+        footer, page, of = _("Atlas des territoires de demain — édition du"), _("page"), _("sur")
+        return (f'@page {{ @bottom-left {{ content: "{footer} " string(edition); }} '
+                f'@bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }} }}')
 
     def _page(self, template: str, **context: Any) -> str:
         as_of = self.atlas.as_of
         return self.env.get_template(template).render(
-            edition=formats.long_date(as_of), as_of_iso=as_of.isoformat(), **context)
+            edition=self.words.long_date(as_of), as_of_iso=as_of.isoformat(), **context)
 
     def territory_html(self, territory_id: str) -> str:
         """The HTML of one territory's report (escaped, before French spacing)."""
         territory = self.atlas.territories[territory_id]
-        view = territory_view(self.atlas, territory, self.pictures, scores=self.scores)
-        level = territory.level_label.lower() if territory.level != "epci" else "intercommunalité"
+        w, _ = self.words, self.words._
+        view = territory_view(self.atlas, territory, self.pictures, scores=self.scores, words=w)
+        level = w.level_word(territory.level) if territory.level != "epci" else _("intercommunalité")
         return self._page(
             "territory.html.j2",
             v=view,
-            title=f"{territory.name} — état des lieux",
-            description=f"État des lieux de {territory.name} ({level}) dans l’atlas des territoires de demain",
+            title=_("%(name)s — état des lieux") % {"name": territory.name},
+            description=_("État des lieux de %(name)s (%(level)s) dans l’atlas des territoires de demain")
+            % {"name": territory.name, "level": level},
             body_class="report",
         )
 
@@ -87,12 +103,13 @@ class Renderer:
                 continue
             views = [territory_view(self.atlas, e.territory,
                                     self.pictures if e.territory.level in ATLAS_PICTURE_LEVELS else no_pictures,
-                                    e.depth, self.scores, single=False) for e in entries]
+                                    e.depth, self.scores, single=False, words=self.words) for e in entries]
             if region is not None:
                 chapters.append(SimpleNamespace(region=region, id=f"t-{region.id}", title=region.name,
                                                 views=views, toc_views=views[1:]))
             else:
-                chapters.append(SimpleNamespace(region=None, id="autres-territoires", title="Autres territoires",
+                chapters.append(SimpleNamespace(region=None, id="autres-territoires",
+                                                title=self.words._("Autres territoires"),
                                                 views=views, toc_views=views))
         # the cover counts what the volume covers: its région, or the whole atlas for the national one
         covered = [e.territory for r, entries in all_chapters for e in entries
@@ -104,19 +121,20 @@ class Renderer:
             partnerships=sum(1 for a, b in self.atlas.partnerships if a in hub_ids or b in hub_ids),
             without_pictures=sum(t.level not in ATLAS_PICTURE_LEVELS for t in covered))
         region = self.atlas.territories[region_id] if region_id is not None else None
+        _ = self.words._
         title = "Atlas des territoires de demain" + (f" — {region.name}" if region else "")
         return self._page(
             "atlas.html.j2",
             chapters=chapters,
             counts=counts,
             region=region,
-            volumes=[] if region else volume_rows(self.atlas),
+            volumes=[] if region else volume_rows(self.atlas, self.lang),
             home_map=None if region else self.pictures.get("home/map"),
             title=title,
-            description=(f"L’atlas des territoires de demain, volume {region.name} : territoires, pôles "
-                         "d’innovation et partenariats" if region else
-                         "L’atlas des territoires de demain, volume national : carte, volumes régionaux "
-                         "et territoires hors région"),
+            description=(_("L’atlas des territoires de demain, volume %(region)s : territoires, lieux "
+                           "d’innovation et partenariats") % {"region": region.name} if region else
+                         _("L’atlas des territoires de demain, volume national : carte, volumes régionaux "
+                           "et territoires hors région")),
             body_class="atlas",
         )
 
@@ -125,13 +143,15 @@ class Renderer:
         return self.volume_html(None)
 
     def render(self, source: str) -> bytes:
-        """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only."""
+        """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only (of a French
+        report: an English one keeps English spacing, its French quotations included)."""
         from weasyprint import HTML
 
         from generator.typography import apply_french_spacing
 
         document = HTML(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
-        apply_french_spacing(document.etree_element)
+        if self.lang == "fr":
+            apply_french_spacing(document.etree_element)
         return document.write_pdf(
             stylesheets=self.stylesheets,
             font_config=self.fonts,

@@ -7,13 +7,12 @@ without WeasyPrint (the numbered references are in generator.pdf.citations).
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from generator import formats
 from generator.model import PILLAR_LABELS, PILLARS, Atlas, Hub, Territory
+from generator.vocabulary import sort_key
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def atlas_chapters(atlas: Atlas) -> list[tuple[Territory | None, list[Entry]]]:
     chapters: list[tuple[Territory | None, list[Entry]]] = []
     placed: set[str] = set()
     regions = [t for t in atlas.territories.values() if t.level == "region" and not t.parent_id]
-    for region in sorted(regions, key=lambda t: (_sort_name(t.name), t.id)):
+    for region in sorted(regions, key=lambda t: (sort_key(t.name), t.id)):
         entries = [Entry(region, 1)]
         placed.add(region.id)
         for tid in _ordered_descendants(atlas, region.id):
@@ -45,7 +44,7 @@ def atlas_chapters(atlas: Atlas) -> list[tuple[Territory | None, list[Entry]]]:
     rest: list[Entry] = []
     roots = [t for t in atlas.territories.values() if t.id not in placed and (
         t.parent_id is None or t.parent_id in placed or t.parent_id not in atlas.territories)]
-    for root in sorted(roots, key=lambda t: (_sort_name(t.name), t.id)):
+    for root in sorted(roots, key=lambda t: (sort_key(t.name), t.id)):
         if root.id in placed:
             continue
         rest.append(Entry(root, 2))
@@ -72,7 +71,7 @@ def _ordered_descendants(atlas: Atlas, territory_id: str) -> list[str]:
 
     def visit(tid: str) -> None:
         kids = sorted(atlas.children.get(tid, ()),
-                      key=lambda k: (_sort_name(atlas.territories[k].name), k))
+                      key=lambda k: (sort_key(atlas.territories[k].name), k))
         for kid in kids:
             out.append(kid)
             visit(kid)
@@ -81,15 +80,10 @@ def _ordered_descendants(atlas: Atlas, territory_id: str) -> list[str]:
     return out
 
 
-def _sort_name(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def territory_hubs(atlas: Atlas, territory_id: str) -> list[Hub]:
     """Hubs of the territory and of the territories below it, by name."""
     hubs = [atlas.hubs[h] for h in atlas.hubs_within(territory_id)]
-    return sorted(hubs, key=lambda h: (_sort_name(h.name), h.id))
+    return sorted(hubs, key=lambda h: (sort_key(h.name), h.id))
 
 
 def territory_partnerships(atlas: Atlas, territory_id: str) -> list[tuple[Hub, Hub]]:
@@ -100,7 +94,7 @@ def territory_partnerships(atlas: Atlas, territory_id: str) -> list[tuple[Hub, H
         if a in inside or b in inside:
             first, second = (a, b) if a in inside else (b, a)
             pairs.append((atlas.hubs[first], atlas.hubs[second]))
-    return sorted(pairs, key=lambda p: (_sort_name(p[0].name), _sort_name(p[1].name), p[0].id, p[1].id))
+    return sorted(pairs, key=lambda p: (sort_key(p[0].name), sort_key(p[1].name), p[0].id, p[1].id))
 
 
 def hub_type_counts(atlas: Atlas, hubs: list[Hub]) -> list[tuple[str, int]]:
@@ -114,12 +108,13 @@ def hub_type_counts(atlas: Atlas, hubs: list[Hub]) -> list[tuple[str, int]]:
     return [(atlas.vocabulary.label("hub_types", k), counts[k]) for k in keys]
 
 
-def pillar_rows(territory: Territory) -> list[tuple[str, str, int | None]]:
+def pillar_rows(territory: Territory, label: Callable[[str], str] = PILLAR_LABELS.__getitem__,
+                ) -> list[tuple[str, str, int | None]]:
     """(key, label, rating or None) for the five pillars, in the fixed order of the model."""
     rows = []
     for key in PILLARS:
         pillar = territory.pillars.get(key)
-        rows.append((key, PILLAR_LABELS[key], pillar.rating if pillar else None))
+        rows.append((key, label(key), pillar.rating if pillar else None))
     return rows
 
 
@@ -174,25 +169,6 @@ def capped(items: Sequence[T], cap: int, start: int = 0) -> Capped[T]:
     """`items[start:start + cap]`, remembering how many `items[start:]` holds."""
     total = max(0, len(items) - start)
     return Capped(tuple(items[start:start + cap]), total)
-
-
-# (singular, plural) of the things a cap line counts, as "N autres …" says them
-MORE_WORDS: dict[str, tuple[str, str]] = {
-    "hub": ("autre pôle", "autres pôles"),
-    "partnership": ("autre partenariat", "autres partenariats"),
-    "indicator": ("autre indicateur", "autres indicateurs"),
-    "fact": ("autre fait marquant", "autres faits marquants"),
-    "figure": ("autre chiffre", "autres chiffres"),
-    "territory": ("autre territoire", "autres territoires"),
-    "source": ("autre source", "autres sources"),
-    "contributor": ("autre contributeur", "autres contributeurs"),
-}
-
-
-def more_text(rest: int, kind: str) -> str:
-    """`1 autre pôle`, `1 250 autres pôles` (French thousands separator, no "(s)")."""
-    one, many = MORE_WORDS[kind]
-    return f"{formats.number(rest)} {one if rest == 1 else many}"
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

@@ -1,31 +1,39 @@
 """The Jinja environment of the PDF templates (theme/pdf) and the helpers they call.
 
-Templates run with autoescape and StrictUndefined; a Markdown field goes through the `md` filter
-(restricted and sanitized), cut past CAPS.text_chars with a line saying where the whole text is.
+Templates run with autoescape and StrictUndefined; a Markdown field goes through `md` (restricted
+and sanitized), in the report's language when the sheet has it, cut past CAPS.text_chars with a line
+saying where the whole text is. Strings are French in the templates, translated with the `_()` of
+Jinja's i18n extension from the catalog of generator.pdf.words.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator import formats, measured, status_text
+from generator import status_text
 from generator.citation import Citer, configured_site_url
-from generator.model import PILLAR_LABELS, Atlas, Hub, Territory
+from generator.model import Atlas, Hub, Territory
 from generator.pdf.inputs import THEME_DIR
-from generator.pdf.report import CAPS, capped, clip_text, more_text
+from generator.pdf.report import CAPS, capped, clip_text
+from generator.pdf.words import Words
 from generator.text import render_markdown, safe_url
 
 
-def environment(atlas: Atlas) -> Environment:
-    """The templates of theme/pdf with the helpers they call (one per process, reused for every report)."""
+def environment(atlas: Atlas, lang: str = "fr") -> Environment:
+    """The templates of theme/pdf with the helpers they call, in `lang` (one per Renderer, reused)."""
+    w = Words(lang)
+    _ = w._
     env = Environment(
         loader=FileSystemLoader(str(THEME_DIR)),
         autoescape=True,
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
     )
-    citer = Citer(atlas, configured_site_url())
+    env.install_gettext_translations(w.catalog, newstyle=True)  # type: ignore[attr-defined]
+    citer = Citer(atlas, configured_site_url(), lang=w.lang)
 
     def page_path(item: Territory | Hub) -> str:
         return citer.territory(item).path if isinstance(item, Territory) else citer.hub(item).path
@@ -35,48 +43,43 @@ def environment(atlas: Atlas) -> Environment:
         path = page_path(item)
         if citer.site_url:
             url = citer.site_url + path
-            return Markup('<a href="{0}">voir le site</a>, <span class="url">{0}</span>').format(url)
-        return Markup('voir le site, page <span class="url">{0}</span>').format(path)
+            return Markup('<a href="{0}">{1}</a>, <span class="url">{0}</span>').format(url, _("voir le site"))
+        return Markup('{1} <span class="url">{0}</span>').format(path, _("voir le site, page"))
 
     def more(rest: int, kind: str, item: Territory | Hub) -> Markup:
-        """The line after a capped list: `12 autres pôles : voir le site, page territoires/x/`."""
+        """The line after a capped list: `12 autres lieux d’innovation : voir le site, page territoires/x/`."""
         if rest <= 0:
             return Markup("")
-        return Markup('<p class="more">{0} : {1}</p>').format(more_text(rest, kind), site_link(item))
+        return Markup('<p class="more">{0} : {1}</p>').format(w.more_text(rest, kind), site_link(item))
 
-    def md_clipped(text: str | None, item: Territory | Hub) -> Markup:
-        """A Markdown field, cut past CAPS.text_chars with a line saying where the whole text is."""
+    def md(obj: Any, name: str, item: Territory | Hub) -> Markup:
+        """The Markdown field `name` of `obj` (a sheet or a pillar) in the report's language, else in
+        French marked as such; cut past CAPS.text_chars with a line saying where the whole text is."""
+        text, text_lang = w.field(obj, name)
         clipped, rest = clip_text(text, CAPS.text_chars)
         html = Markup(render_markdown(clipped))
+        if text_lang != w.lang:
+            html = Markup('<div lang="{0}">{1}</div>').format(text_lang, html)
         if rest:
-            html += Markup('<p class="more">Texte abrégé ({0} caractères de plus) : {1}</p>').format(
-                formats.number(rest), site_link(item))
+            html += Markup('<p class="more">{0} : {1}</p>').format(
+                _("Texte abrégé (%(n)s caractères de plus)") % {"n": w.number(rest)}, site_link(item))
         return html
 
-    env.filters["md"] = md_clipped
     env.globals.update(
+        w=w,  # generator.pdf.words: the report's language (terms, numbers, dates, ranks, statuses)
+        lang=w.lang,
         citation=citer,  # theme/pdf/_citation.html.j2
         caps=CAPS,
         capped=capped,
         more=more,
-        more_text=more_text,
+        md=md,
+        fr=w.french,
         site_link=site_link,
-        vocab=atlas.vocabulary.label,
+        vocab=lambda name, key: w.french(atlas.vocabulary.label(name, key)),
         territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),
-        pillar_label=lambda key: PILLAR_LABELS.get(key, key),
         safe_url=safe_url,
-        long_date=formats.long_date,
-        number=formats.number,
-        counted=lambda n, one, many: f"{formats.number(n)} {one if n == 1 else many}",
-        score_text=measured.score_text,
-        score_out_of=measured.score_out_of,
-        rank_text=measured.rank_text,
-        value_text=measured.value_text,
-        level_word=measured.level_word,
-        levels_word=measured.levels_word,
-        of_level=measured.of_level,
-        status_long=lambda h: status_text.status_long(atlas, h),
+        status_long=lambda h: w.status_long(atlas, h),
         year_fact=status_text.year_fact,
     )
     return env

@@ -9,29 +9,27 @@ import functools
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 
-from generator import formats, measured
-from generator.model import PILLAR_DESCRIPTIONS, PILLAR_LABELS, PILLARS, Atlas, Hub, Territory
+from generator import measured
+from generator.model import PILLARS, Atlas, Hub, Territory
 from generator.pdf.citations import Citations, number_brief, number_report
 from generator.pdf.inputs import THEME_DIR, PictureRef
 from generator.pdf.report import CAPS, capped, hub_type_counts, pillar_rows, territory_hubs, territory_partnerships
+from generator.pdf.words import Words
 from generator.text import safe_url
-
-
-def _coordinates(lat: float, lon: float) -> str:
-    ns = "N" if lat >= 0 else "S"
-    ew = "E" if lon >= 0 else "O"
-    return (f"{formats.number(abs(lat), 4)}°{formats.NBSP}{ns}, "
-            f"{formats.number(abs(lon), 4)}°{formats.NBSP}{ew}")
+from generator.vocabulary import sort_key
 
 
 def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, PictureRef], depth: int = 1,
-                   scores: measured.Scores | None = None, single: bool = True) -> SimpleNamespace:
+                   scores: measured.Scores | None = None, single: bool = True,
+                   words: Words | None = None) -> SimpleNamespace:
     """Everything one territory's pages show, with a fresh set of numbered references.
 
     Long lists are capped (generator.pdf_report.CAPS): a report describes its first hubs in full and
     lists the next ones in a table; in a volume of the atlas (`single` false) a territory lists its
-    own hubs in a table only (each has its full description in its territory's report).
+    own hubs in a table only (each has its full description in its territory's report). `words`
+    gives the report's language (French when None).
     """
+    w = words if words is not None else Words("fr")
     tid = territory.id
     scores = scores if scores is not None else measured.scores_of(atlas)
     hubs = territory_hubs(atlas, tid)
@@ -39,7 +37,7 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
     detailed = hubs if single else own_hubs
     details = capped(detailed, CAPS.hub_details if single else 0)
     children = sorted((atlas.territories[k] for k in atlas.children.get(tid, ())),
-                      key=lambda t: (t.name.casefold(), t.id))
+                      key=lambda t: (sort_key(t.name), t.id))
     view = SimpleNamespace(
         territory=territory,
         prefix=f"t-{tid}",
@@ -53,17 +51,17 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         detailed=detailed,
         hub_details=details,
         hub_rows=capped(detailed, CAPS.hub_rows, start=len(details.shown)),
-        missing_pillars=[PILLAR_LABELS[k] for k in PILLARS if k not in territory.pillars],
+        missing_pillars=[w.pillar_label(k) for k in PILLARS if k not in territory.pillars],
         hub_types=hub_type_counts(atlas, hubs),
         partnerships=capped(territory_partnerships(atlas, tid), CAPS.partnerships),
-        pillar_rows=pillar_rows(territory),
+        pillar_rows=pillar_rows(territory, w.pillar_label),
         parent=atlas.parent(tid),
         measured_level=measured.has_profile(atlas, territory),
         views={v.key: v for v in measured.pillar_views(atlas, scores, territory)},
-        levels_word=measured.levels_word(territory.level),
-        pillar_descriptions=PILLAR_DESCRIPTIONS,
-        coordinates=_coordinates(*territory.coordinates) if territory.coordinates else "",
-        updated=formats.long_date(territory.updated),
+        levels_word=w.levels_word(territory.level),
+        pillar_descriptions={k: w.pillar_description(k) for k in PILLARS},
+        coordinates=w.coordinates(*territory.coordinates) if territory.coordinates else "",
+        updated=w.long_date(territory.updated),
         old_before=atlas.as_of.year - 5,
         credits=_credits(hubs),
         pictures=SimpleNamespace(
@@ -73,7 +71,7 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         ),
     )
     # the references are numbered now, in the order the pages print the facts: templates only print
-    citations = Citations(atlas, f"t-{tid}", listed_cap=CAPS.listed_sources)
+    citations = Citations(atlas, f"t-{tid}", listed_cap=CAPS.listed_sources, lang=w.lang)
     view.citations = number_report(citations, view) if single else number_brief(citations, view)
     return view
 

@@ -21,7 +21,7 @@ from generator.faults import worker_pool
 from generator.model import Atlas
 from generator.pdf.inputs import PictureRef
 from generator.pdf.render import Renderer
-from generator.pdf.volumes import volume_file
+from generator.pdf.volumes import report_file, volume_file
 
 
 def _proxy(mapping: dict) -> MappingProxyType:
@@ -42,7 +42,8 @@ def dump_atlas(atlas: Any) -> bytes:
 _WORKER: Renderer | None = None
 
 
-def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, PictureRef], variant: str) -> None:
+def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, PictureRef], variant: str,
+                 lang: str) -> None:
     global _WORKER
     # WeasyPrint's font configuration makes a temporary folder that a pool worker never removes (its
     # finalizer does not run when the worker exits): keep it inside the build folder, which is removed
@@ -50,23 +51,23 @@ def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, Picture
     scratch.mkdir(exist_ok=True)
     tempfile.tempdir = str(scratch)
     atlas, scores = pickle.loads(atlas_bytes)  # scored once in the parent, never again per worker
-    _WORKER = Renderer(atlas, Path(build_dir), pictures, variant, scores)
+    _WORKER = Renderer(atlas, Path(build_dir), pictures, variant, scores, lang)
 
 
 def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
     assert _WORKER is not None
     kind, tid = task
     if kind == "atlas":
-        return volume_file(tid), _WORKER.volume_pdf(tid)
-    return f"{tid}.pdf", _WORKER.territory_pdf(tid)  # type: ignore[arg-type]
+        return volume_file(tid, _WORKER.lang), _WORKER.volume_pdf(tid)
+    return report_file(tid, _WORKER.lang), _WORKER.territory_pdf(tid)  # type: ignore[arg-type]
 
 
 def rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], variant: str,
-              tasks: list[tuple[str, str | None]], workers: int) -> Iterator[tuple[str, bytes]]:
+             tasks: list[tuple[str, str | None]], workers: int, lang: str = "fr") -> Iterator[tuple[str, bytes]]:
     """(file name, PDF bytes) for each task, as they finish: in this process or in `workers` processes."""
     global _WORKER
     if workers == 1:
-        previous, _WORKER = _WORKER, Renderer(atlas, build_dir, refs, variant)
+        previous, _WORKER = _WORKER, Renderer(atlas, build_dir, refs, variant, lang=lang)
         try:
             for task in tasks:
                 yield _work(task)
@@ -75,7 +76,7 @@ def rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], variant
         return
     # workers die with this process, and are stopped at once on an error or a signal
     scored = dump_atlas((atlas, measured.scores_of(atlas)))  # scored once here, never again per worker
-    with worker_pool(workers, _init_worker, (scored, str(build_dir), refs, variant)) as pool:
+    with worker_pool(workers, _init_worker, (scored, str(build_dir), refs, variant, lang)) as pool:
         pending: set[Future] = {pool.submit(_work, task) for task in tasks}  # the atlas, the longest, first
         try:
             while pending:

@@ -24,7 +24,8 @@ from generator.pdf.inputs import (
     picture_keys,
     prepare_build_folder,
 )
-from generator.pdf.volumes import ATLAS_FILE, volume_file, volume_order, volume_regions
+from generator.pdf.volumes import report_file, volume_file, volume_order, volume_regions
+from generator.pdf.words import check_lang
 from generator.pdf.workers import rendered
 
 WORKER_MEMORY = 1 << 30  # the peak a report may reach (issue 12: under 1 GiB); sizes the worker count
@@ -55,10 +56,12 @@ def write_reports(
     jobs: int | None = None,
     pictures: Mapping[str, Any] | None = None,
     scratch: Path | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
     """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked
     (`whole_atlas`), the atlas in volumes: `<out_dir>/atlas-<région>.pdf` per région and the national
     `<out_dir>/atlas.pdf`; return the paths in that order. Used by `atlas pdf` and `atlas build --pdf`.
+    `lang="en"` writes the English edition beside the French one (`<id>.en.pdf`, `atlas.en.pdf`...).
 
     Work is spread over `jobs` processes (default: all cores); progress goes to stderr.
     `pictures` are generator.pictures' Picture objects by key; None draws them here.
@@ -67,6 +70,7 @@ def write_reports(
     can remove it if this one is killed.
     """
     variant = check_variant(variant)
+    lang = check_lang(lang)
     ids = list(atlas.territories) if territory_ids is None else check_territory_ids(atlas, territory_ids)
     volumes = volume_order(atlas) if whole_atlas else []
     clash = sorted({volume_file(r)[:-4] for r in volumes} & set(ids))
@@ -102,15 +106,15 @@ def write_reports(
         with writing(build_dir, "the PDF scratch folder"):
             refs = prepare_build_folder(build_dir, pictures)
         with _Progress(len(tasks)) as advance:
-            for name, data in rendered(atlas, build_dir, refs, variant, tasks, workers):
+            for name, data in rendered(atlas, build_dir, refs, variant, tasks, workers, lang):
                 with writing(out_dir, "the PDF folder"):
                     _write_if_changed(_output_path(out_dir, name), data)
                 results[name] = out_dir / name
                 advance(name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    order = [f"{t}.pdf" for t in ids] + [volume_file(r) for r in volume_regions(atlas) if whole_atlas] \
-        + ([ATLAS_FILE] if whole_atlas else [])
+    order = [report_file(t, lang) for t in ids] + [volume_file(r, lang) for r in volume_regions(atlas) if whole_atlas] \
+        + ([volume_file(None, lang)] if whole_atlas else [])
     return [results[name] for name in order]
 
 
