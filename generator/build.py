@@ -483,7 +483,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     site_dir: Path = args.site_dir
     content_dir = getattr(args, "content_dir", None) or ROOT / "content"
     config_file = getattr(args, "config", None) or CONFIG_FILE
-    config = read_site_config(config_file)
+    # the project's mkdocs.yml as read by generator.project (its theme found there or shipped), else the file
+    config = getattr(args, "site_config", None) or read_site_config(config_file)
     check_output_folders(territories, content_dir, config_file, docs_dir, site_dir)
     no_site = bool(getattr(args, "no_site", False))
     for folder in ([] if no_site else [site_dir]) + [docs_dir]:

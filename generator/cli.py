@@ -1,7 +1,8 @@
-"""The `atlas` command: parses options, runs one command, prints, exits.
+"""The `atlas` command: reads its arguments into a Project and a command's Options, runs it, exits.
 
 This is the only module that exits. User mistakes end as one clear message and exit code 1;
-a usage error exits 2; an unexpected exception is a bug and says so.
+a usage error exits 2; an unexpected exception is a bug and says so. The commands themselves are
+typed functions of generator.commands, which tests call directly.
 """
 
 from __future__ import annotations
@@ -11,27 +12,16 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator import i18n
+from generator.commands import MODULES, options_from
 from generator.errors import AtlasError
 from generator.i18n import N_, _
+from generator.project import Project
 
-# command -> (module, function); modules are imported only when their command runs, so that
-# `atlas validate` does not pay for matplotlib or WeasyPrint.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("generator.commands", "run_validate"),
-    "schema": ("generator.commands", "run_schema"),
-    "new": ("generator.scaffold", "run_new"),
-    "stats": ("generator.commands", "run_stats"),
-    "build": ("generator.build", "run_build"),
-    "serve": ("generator.serve", "run_serve"),
-    "pdf": ("generator.pdf", "run_pdf"),
-    "import": ("generator.imports.territories", "run_import"),
-    "scores": ("generator.commands", "run_scores"),
-    "release": ("generator.release", "run_release"),
-}
+COMMANDS = MODULES  # command -> its module in generator.commands (imported only when it runs)
 
 
 # argparse's own words (usage, option groups, usage errors) as Python 3.11-3.13 write them, listed so
@@ -91,6 +81,8 @@ def make_parser() -> argparse.ArgumentParser:
         description=_("Atlas des territoires de demain: validate fact sheets, build the site and the PDF reports."),
     )
     _language_option(parser, None)
+    parser.add_argument("-C", dest="project_dir", metavar="DIR", type=Path, default=None,
+                        help=_("run in the atlas repository DIR, as if atlas was started there"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), required=True)
 
     p = sub.add_parser("validate", help=_("check sheets and report every error at once"))
@@ -215,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
 
 
-def _main(argv: list[str]) -> int:
+def _parse(argv: list[str]) -> argparse.Namespace:
     with _argparse_speaks():
         parser = make_parser()
         env = os.environ.get(i18n.ENV_VARIABLE, "").strip().lower()
@@ -223,29 +215,39 @@ def _main(argv: list[str]) -> int:
             parser.error(_("{variable} must be one of {languages}, not {value!r}").format(
                 variable=i18n.ENV_VARIABLE, languages=", ".join(i18n.LANGUAGES), value=env))
         args = parser.parse_args(argv)  # exits 2 on a usage error
-        module_name, function_name = COMMANDS[args.command]
-        if args.command == "import":
-            given = [args.level is not None, args.hubs is not None, args.indicators]
-            if sum(given) != 1:
-                parser.error(_("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
-                               "or --indicators (measures)"))
-            if args.hubs is not None:
-                module_name, function_name = "generator.imports.census", "run_census_import"
-            elif args.indicators:
-                module_name, function_name = "generator.imports.indicators", "run_import_indicators"
-    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module_name), function_name)
-    try:
-        return run(args)
-    except AtlasError as error:
-        print(f"atlas {args.command}: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(_("interrupted"), file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # the reader went away (`atlas validate | head`): not an error of ours, nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        if args.command == "import" and \
+                sum([args.level is not None, args.hubs is not None, args.indicators]) != 1:
+            parser.error(_("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
+                           "or --indicators (measures)"))
+        if args.project_dir is not None and not args.project_dir.is_dir():
+            parser.error(_("-C {folder}: no such folder").format(folder=args.project_dir))
+    return args
+
+
+def project_of(args: argparse.Namespace) -> Project:
+    """The project the arguments name: the working folder's atlas, with the folders given as options."""
+    return Project.at(territories=args.territories, lang=getattr(args, "lang", None),
+                      **{name: getattr(args, option) for name, option in (("docs_dir", "docs_dir"),
+                                                                          ("site_dir", "site_dir"))
+                         if getattr(args, option, None) is not None})
+
+
+def _main(argv: list[str]) -> int:
+    args = _parse(argv)
+    command = importlib.import_module(COMMANDS[args.command])
+    with contextlib.chdir(args.project_dir or Path()):  # -C DIR: relative paths read from DIR, like git -C
+        try:
+            return command.run(project_of(args), options_from(args, command.Options))
+        except AtlasError as error:
+            print(f"atlas {args.command}: {error}", file=sys.stderr)
+            return error.exit_code
+        except KeyboardInterrupt:
+            print(_("interrupted"), file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            # the reader went away (`atlas validate | head`): not an error of ours, nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
 
 
 if __name__ == "__main__":

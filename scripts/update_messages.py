@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "generator"
 PO = SOURCES / "locale" / "fr" / "LC_MESSAGES" / "atlas.po"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-# packages of generator/ whose messages go through this catalog (the validator is one, split into modules)
-PACKAGES = ("validate",)
+# packages of generator/ whose messages go through this catalog (the validator and the commands, one module each)
+PACKAGES = ("validate", "commands")
 
 
 def template(creation_date=None) -> Catalog:

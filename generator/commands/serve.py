@@ -1,0 +1,21 @@
+"""`atlas serve`: a local preview that regenerates when a sheet is saved (generator.serve does the work)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.commands import legacy_args
+from generator.project import Project
+
+
+@dataclass(frozen=True)
+class Options:
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+def run(project: Project, options: Options = Options()) -> int:
+    """Serve the project's docs folder until interrupted."""
+    from generator.serve import run_serve
+
+    return run_serve(legacy_args(project, options, docs_dir=project.docs_dir))

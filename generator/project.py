@@ -1,0 +1,99 @@
+"""Where an atlas is: its sheets, pages, configuration, theme, output and cache folders, its language.
+
+A `Project` is made once, by the command line (`atlas -C DIR ...`, else the current folder) or by a
+test, and handed to the commands (generator.commands). An atlas repository needs only its sheets:
+what it lacks (hand-written pages, mkdocs.yml, theme) is the atlas's own, shipped with the package,
+so an installed `atlas` builds any atlas repository, not only the checkout it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import AtlasError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUNDLED = PACKAGE_DIR / "_shipped"  # theme/, content/ and mkdocs.yml copied into a wheel (setup.py)
+
+
+def shipped_dir() -> Path:
+    """The folder of the atlas's own theme, pages and mkdocs.yml: inside the package when it was
+    installed from a wheel, else the checkout the package lives in (an editable install)."""
+    return BUNDLED if (BUNDLED / "theme").is_dir() else PACKAGE_DIR.parent
+
+
+SHIPPED = shipped_dir()
+SHIPPED_THEME = SHIPPED / "theme"
+
+
+def _own_or_shipped(own: Path, name: str) -> Path:
+    return own if own.exists() else SHIPPED / name
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of one atlas. Paths stay as given (relative ones read from the working folder), so
+    that messages name `territories/doubs/territory.yml` as the contributor wrote it."""
+
+    root: Path
+    territories: Path
+    content: Path
+    config_file: Path
+    theme: Path
+    docs_dir: Path
+    site_dir: Path
+    cache: Path
+    lang: str | None = None  # fr or en for the messages; None: ATLAS_LANG, else French
+
+    @classmethod
+    def at(cls, root: Path | str | None = None, *, territories: Path | None = None, content: Path | None = None,
+           config_file: Path | None = None, theme: Path | None = None, docs_dir: Path | None = None,
+           site_dir: Path | None = None, cache: Path | None = None, lang: str | None = None) -> Project:
+        """The atlas in `root` (default: the working folder); each folder may be given instead.
+
+        The hand-written pages, mkdocs.yml and the theme are the repository's when it has them, else
+        the ones shipped with the package.
+        """
+        base = Path(root) if root is not None else Path()
+        return cls(
+            root=base,
+            territories=territories if territories is not None else base / "territories",
+            content=content if content is not None else _own_or_shipped(base / "content", "content"),
+            config_file=config_file if config_file is not None else _own_or_shipped(base / "mkdocs.yml",
+                                                                                    "mkdocs.yml"),
+            theme=theme if theme is not None else _own_or_shipped(base / "theme", "theme"),
+            docs_dir=docs_dir if docs_dir is not None else base / "build" / "docs",
+            site_dir=site_dir if site_dir is not None else base / "site",
+            cache=cache if cache is not None else base / ".cache",
+            lang=lang,
+        )
+
+    def with_(self, **changes: Any) -> Project:
+        """The same project with some folders (or the language) changed."""
+        return replace(self, **changes)
+
+    def site_config(self) -> dict[str, Any]:
+        """mkdocs.yml as plain data, its theme's custom_dir made absolute: the project's own folder when
+        it has it, else the same folder of the theme in use (a repository without theme/ gets the
+        shipped overrides)."""
+        try:
+            data = yaml.safe_load(self.config_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise AtlasError(f"cannot read {self.config_file}: {error}; check that the file exists and is "
+                             "plain YAML") from None
+        if not isinstance(data, dict):
+            raise AtlasError(f"{self.config_file} is not a YAML map of MkDocs settings")
+        theme = dict(data.get("theme") or {})
+        custom = theme.get("custom_dir")
+        if isinstance(custom, str) and not Path(custom).is_absolute():
+            beside = self.config_file.parent / custom
+            parts = Path(custom).parts
+            if not beside.is_dir() and parts[:1] == ("theme",):
+                beside = self.theme.joinpath(*parts[1:])
+            theme["custom_dir"] = str(beside.resolve())
+            data["theme"] = theme
+        return data
