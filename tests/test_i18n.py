@@ -1,8 +1,11 @@
-"""The French catalog of the command line: in step with the code, every message translated, the same
-placeholders on both sides (a missing `{id}` would drop the id from a message), French plurals."""
+"""The French catalog of the command line: in step with the code (generator/ and its packages), every
+message translated, the same placeholders on both sides (a missing `{id}` would drop the id from a
+message), French plurals; and no English left outside the catalog in what `atlas import` prints."""
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
 import string
 import subprocess
@@ -42,6 +45,7 @@ def test_translations_keep_every_placeholder() -> None:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"untranslated: {message.id!r}"
+        assert not message.fuzzy, f"fuzzy (not used at run time): {message.id!r}"
         for text in strings:
             assert _fields(text, message.flags) == _fields(ids[-1], message.flags), f"{message.id!r} -> {text!r}"
 
@@ -62,3 +66,49 @@ def test_language_setting() -> None:
         assert i18n.language() == "en"
     with pytest.raises(ValueError):
         i18n.set_language("de")
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("update_messages", ROOT / "scripts" / "update_messages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_catalog_reads_the_packages_and_only_the_atlas_domain() -> None:
+    """Messages of generator/imports/ and generator/validate/ are extracted; the PDF's `_()` are French ids of
+    its own catalog (generator/pdf/words.py) and stay out."""
+    sources = {path.relative_to(ROOT).as_posix() for path in _script().sources()}
+    assert {"generator/cli.py", "generator/imports/territories.py", "generator/imports/census.py",
+            "generator/imports/indicators.py"} <= sources
+    assert any(path.startswith("generator/validate/") for path in sources)
+    assert not [path for path in sources if path.startswith("generator/pdf/")]
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    located = {file for message in catalog for file, _line in message.locations}
+    assert "generator/imports/messages.py" in located and not [f for f in located if f.startswith("generator/pdf/")]
+
+
+def _words_outside_placeholders(node: ast.expr) -> str:
+    """The literal text of a message argument (an f-string's fixed parts); "" for anything computed."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _words_outside_placeholders(node.left) + _words_outside_placeholders(node.right)
+    return ""
+
+
+def test_import_prints_and_raises_only_catalog_messages() -> None:
+    """What `atlas import` prints or raises goes through `_()`/`ngettext()`: a literal with words in a
+    print() or an AtlasError() would stay English in the French import."""
+    found = []
+    for path in sorted((ROOT / "generator" / "imports").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id in ("print", "AtlasError") and node.args:
+                words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", _words_outside_placeholders(node.args[0]))
+                if words:
+                    found.append(f"{path.name}:{node.lineno}: {' '.join(words)}")
+    assert found == []

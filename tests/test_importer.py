@@ -2,7 +2,8 @@
 
 Most tests run on a small data folder written here in the package's own JSON shape, so that they
 are fast and do not need npm; the last ones read the real package (installed by `npm ci`) and are
-skipped, saying why, when it is missing.
+skipped, saying why, when it is missing. The import speaks French by default and English with
+`--lang en`: the tests read its French, and a few its exact lines in both languages.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from generator import i18n
 from generator.cli import main
+from generator.imports.cog import Entity
+from generator.imports.territories import _names
 from generator.load import load_atlas
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 VOCABULARY = "hub_types:\n  fab-lab:\n    label: Fab Lab\nservices: {}\nthemes: {}\nnetworks: {}\n"
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language a contributor gets without choosing one (an ATLAS_LANG of the shell does not leak in)."""
+    monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
 
 
 def _commune(code: str, nom: str, dep: str, reg: str, pop: int | None, zone: str = "metro") -> dict:
@@ -156,7 +166,7 @@ def test_second_run_changes_nothing(terr: Path, data_dir: Path, capsys: pytest.C
         assert run(terr, data_dir, "--level", level) == 0
     assert snapshot(terr) == before
     out = capsys.readouterr().out
-    assert "0 created, 0 updated" in out and "set " not in out
+    assert "0 créé, 0 mis à jour" in out and " : modifie " not in out
 
 
 def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,10 +194,10 @@ def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys
     )
     capsys.readouterr()
     assert run(terr, data_dir, "--level", "region") == 0
-    out = capsys.readouterr().out
-    assert "population.value: 1 -> 237000" in out
-    assert "population.year: 2019 -> 2023" in out
-    assert "code: 53 -> 53" in out  # an unquoted code is rewritten as a string
+    out = capsys.readouterr().out.splitlines()
+    assert f"{sheet} : modifie population.value: 1 -> 237000" in out
+    assert f"{sheet} : modifie population.year: 2019 -> 2023" in out
+    assert f"{sheet} : modifie code: 53 -> 53" in out  # an unquoted code is rewritten as a string
     text = sheet.read_text(encoding="utf-8")
     for kept in ("# Written by hand: keep me", "# official name", "# keep this comment", "# a rating",
                  "Une région de **technopoles**.", "updated: 2025-01-01", "contributors: [Alice]"):
@@ -225,7 +235,7 @@ def test_aged_census_is_left_out(terr: Path, data_with_mayotte: Path, monkeypatc
     capsys.readouterr()
     assert run(terr, data_with_mayotte, "--level", "region") == 0
     err = capsys.readouterr().err
-    assert "population of Mayotte left out: its latest census (2017) is more than five years old" in err
+    assert "note : population de Mayotte laissée de côté : son dernier recensement (2017) a plus de cinq ans\n" in err
     assert "population" not in read(terr / "mayotte" / "territory.yml")
     assert read(terr / "bretagne" / "territory.yml")["population"]["year"] == 2023  # recent ones are kept
     assert "insee-population-mayotte-2017" not in read(terr / "sources.yml")  # nothing cites it
@@ -234,9 +244,10 @@ def test_aged_census_is_left_out(terr: Path, data_with_mayotte: Path, monkeypatc
     assert run(terr, data_with_mayotte, "--level", "region") == 0
     captured = capsys.readouterr()
     assert snapshot(terr) == before
-    assert "0 created, 0 updated" in captured.out and "set " not in captured.out
-    assert "population of Mayotte left out" in captured.err
-    atlas, report = load_atlas(terr)
+    assert "0 créé, 0 mis à jour" in captured.out and " : modifie " not in captured.out
+    assert "population de Mayotte laissée de côté" in captured.err
+    with i18n.using("en"):  # the validator's message looked for, in English
+        atlas, report = load_atlas(terr)
     assert atlas is not None and atlas.territories["mayotte"].population is None
     assert not [p for p in report.sorted() if "more than five years old" in p.message]
 
@@ -250,13 +261,13 @@ def test_aged_census_depends_on_the_build_date(terr: Path, data_with_mayotte: Pa
     population = read(terr / "mayotte-departement" / "territory.yml")["population"]
     assert (population["value"], population["year"]) == (71437, 2017)
     assert population["source"] in read(terr / "sources.yml")
-    assert "left out" not in capsys.readouterr().err
+    assert "laissée de côté" not in capsys.readouterr().err
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2026))
     assert run(terr, data_with_mayotte, "--level", "departement") == 0
     out = capsys.readouterr().out
-    assert "mayotte-departement/territory.yml: set population: {value: 71437, year: 2017" in out
-    assert "-> (removed)" in out
+    assert "mayotte-departement/territory.yml : modifie population: {value: 71437, year: 2017" in out
+    assert "-> (supprimé)" in out
     assert "population" not in read(terr / "mayotte-departement" / "territory.yml")
     before = snapshot(terr)
     assert run(terr, data_with_mayotte, "--level", "departement") == 0
@@ -280,8 +291,62 @@ def test_dry_run_writes_nothing(terr: Path, data_dir: Path, capsys: pytest.Captu
     before = snapshot(terr)
     assert run(terr, data_dir, "--level", "region", "--dry-run") == 0
     assert snapshot(terr) == before
-    out = capsys.readouterr().out
-    assert "would create" in out and "dry run" in out
+    out = capsys.readouterr().out.splitlines()
+    sheets = [terr / tid / "territory.yml" for tid in ("la-reunion", "ile-de-france", "bretagne")]  # by code
+    assert out == [f"{terr / 'sources.yml'} : ajouterait la source insee-populations-reference-2023",
+                   *(f"{sheet} : créerait la fiche" for sheet in sheets),
+                   "region : 3 territoires, 3 à créer, 0 à mettre à jour, 0 inchangé "
+                   "(essai à blanc : rien n'est écrit)"]
+
+
+def test_dry_run_in_english(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(terr)
+    assert run(terr, data_dir, "--level", "region", "--dry-run", "--lang", "en") == 0
+    assert snapshot(terr) == before
+    out = capsys.readouterr().out.splitlines()
+    sheets = [terr / tid / "territory.yml" for tid in ("la-reunion", "ile-de-france", "bretagne")]
+    assert out == [f"{terr / 'sources.yml'}: would add source insee-populations-reference-2023",
+                   *(f"{sheet}: would create" for sheet in sheets),
+                   "region: 3 territories, 3 to create, 0 to update, 0 unchanged (dry run: nothing written)"]
+
+
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("fr", ["{sources} : ajoute la source insee-populations-reference-2023", "{sheet} : crée la fiche",
+            "note : 1 fiche n'a pas de parent, car le territoire qui l'englobe n'a pas de fiche ; importez d'abord "
+            "le niveau au-dessus (atlas import --level region).",
+            "departement : 1 territoire, 1 créé, 0 mis à jour, 0 inchangé"]),
+    ("en", ["{sources}: add source insee-populations-reference-2023", "{sheet}: create",
+            "note: 1 sheet has no parent because the enclosing territory has no sheet; import the level above "
+            "first (atlas import --level region).",
+            "departement: 1 territory, 1 created, 0 updated, 0 unchanged"]),
+])
+def test_one_sheet_in_both_languages(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                     lang: str, lines: list[str]) -> None:
+    """French by default (0 and 1 singular), English with --lang en: every line the import prints."""
+    assert run(terr, data_dir, "--level", "departement", "--code", "35", *(("--lang", "en") if lang == "en" else ())) \
+        == 0
+    captured = capsys.readouterr()
+    expected = [line.format(sources=terr / "sources.yml", sheet=terr / "ille-et-vilaine" / "territory.yml")
+                for line in lines]
+    assert captured.out.splitlines() == [expected[0], expected[1], expected[3]]
+    assert captured.err.splitlines() == [expected[2]]
+
+
+def test_plural_notes_and_long_lists(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(terr, data_dir, "--level", "departement") == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "note : 4 fiches n'ont pas de parent, car le territoire qui les englobe n'a pas de fiche ; importez "
+        "d'abord le niveau au-dessus (atlas import --level region)."]
+    assert captured.out.splitlines()[-1] == "departement : 4 territoires, 4 créés, 0 mis à jour, 0 inchangé"
+    entities = [Entity("epci", str(200000000 + i), f"CC {i}", None, None, None, None) for i in range(7)]
+    with i18n.using("fr"):
+        assert _names(entities[:5]) == "CC 0 200000000, CC 1 200000001, CC 2 200000002, CC 3 200000003, CC 4 200000004"
+        assert _names(entities[:6]).endswith("CC 4 200000004 et 1 autre")
+        assert _names(entities).endswith("CC 4 200000004 et 2 autres")
+    with i18n.using("en"):
+        assert _names(entities[:6]).endswith("CC 4 200000004 and 1 more")
+        assert _names(entities).endswith("CC 4 200000004 and 2 more")
 
 
 def test_filters(terr: Path, data_dir: Path) -> None:
@@ -308,19 +373,29 @@ def test_user_mistakes_are_one_clear_message(terr: Path, tmp_path: Path, data_di
                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert run(terr, tmp_path / "nowhere", "--level", "region") == 1
     err = capsys.readouterr().err
-    assert "npm ci" in err and "Traceback" not in err
+    assert err == (f"atlas import: {tmp_path / 'nowhere' / 'regions.json'} introuvable. Installez les données "
+                   "officielles avec `npm ci` à la racine du dépôt (cela place @etalab/decoupage-administratif dans "
+                   "node_modules/), ou donnez leur dossier data avec --data DOSSIER.\n")
     assert run(terr, data_dir, "--level", "departement", "--region", "99") == 1
-    assert "no région with code '99'" in capsys.readouterr().err
+    assert capsys.readouterr().err == ("atlas import: aucune région de code '99' dans les données (les codes "
+                                       "ressemblent à 04, 11, 53).\n")
+    assert run(terr, data_dir, "--level", "departement", "--region", "99", "--lang", "en") == 1
+    assert capsys.readouterr().err == ("atlas import: no région with code '99' in the data (codes look like 04, 11, "
+                                       "53).\n")
+    assert run(terr, data_dir, "--level", "epci", "--code", "123", "--lang", "en") == 1
+    assert capsys.readouterr().err == ("atlas import: no epci with code '123' in the data; check --code (INSEE code, "
+                                       "or SIREN for an EPCI).\n")
     (terr / "broken").mkdir()
     (terr / "broken" / "territory.yml").write_text("name: [unclosed\n", encoding="utf-8")
     assert run(terr, data_dir, "--level", "region") == 1
-    assert "atlas validate" in capsys.readouterr().err
+    assert capsys.readouterr().err == (f"atlas import: {terr / 'broken' / 'territory.yml'} n'est pas du YAML valide "
+                                       "(ParserError) ; lancez `atlas validate` et corrigez-le d'abord.\n")
     (terr / "broken" / "territory.yml").unlink()
     outside = tmp_path / "outside.yml"
     outside.write_text('name: X\nlevel: region\ncode: "53"\nupdated: 2025-01-01\n', encoding="utf-8")
     (terr / "broken" / "territory.yml").symlink_to(outside)
     assert run(terr, data_dir, "--level", "region") == 1
-    assert "symbolic link" in capsys.readouterr().err
+    assert "est un lien symbolique ; les fiches doivent être des fichiers ordinaires" in capsys.readouterr().err
     assert outside.read_text(encoding="utf-8").startswith("name: X")  # never written through
 
 
@@ -437,7 +512,7 @@ def test_epci_seat_nature_population_and_area(terr: Path, spanning: tuple[Path, 
     capsys.readouterr()
     assert run(terr, data, "--level", "epci", *opts) == 0
     assert snapshot(terr) == before
-    assert "0 created, 0 updated, 5 unchanged" in capsys.readouterr().out
+    assert "epci : 5 territoires, 0 créé, 0 mis à jour, 5 inchangés\n" in capsys.readouterr().out
 
 
 def test_epci_without_seat_goes_to_its_most_populated_departement(terr: Path, spanning: tuple[Path, Path, Path],
@@ -464,7 +539,8 @@ def test_a_contributors_epci_summary_is_kept(terr: Path, spanning: tuple[Path, P
     capsys.readouterr()
     assert run(terr, data, "--level", "epci", *opts) == 0
     assert read(sheet)["summary"] == "Une communauté écrite à la main."
-    assert "its own summary is kept" in capsys.readouterr().err
+    assert f"note : {sheet} : son propre résumé est gardé ; cet EPCI s'étend sur plusieurs départements : dites-le " \
+        "dans ce résumé et précisez sa nature" in capsys.readouterr().err.splitlines()
     # the summary the import wrote is the import's: it follows the data
     sheet2 = terr / "rennes-metropole" / "territory.yml"
     assert read(sheet2)["summary"].startswith("Métropole de 2 communes")

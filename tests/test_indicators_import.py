@@ -1,19 +1,23 @@
 """`atlas import --indicators`: commune files aggregated to real EPCI, checked against the producers.
 
 The two EPCI are recomputed here from the commune files with plain csv/json code, independently of
-generator/indicators_import.py: Bordeaux Métropole (28 communes, no merger) and the CC Entre Doubs
-et Loue, four of whose APL communes have merged into others since 2023.
+generator/imports/indicators_data.py: Bordeaux Métropole (28 communes, no merger) and the CC Entre Doubs
+et Loue, four of whose APL communes have merged into others since 2023. The command speaks French by
+default and English with `--lang en`; one sheet's import is read in both.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
+from generator import i18n
+from generator.cli import main
 from generator.imports.indicators import read_catalogue, update_measures, wanted
 from generator.imports.indicators_data import compute, read_inputs
 
@@ -151,6 +155,58 @@ def test_round_trip_keeps_the_sheet_and_orders_by_catalogue() -> None:
     assert list(doc["measures"]) == ["part-population-grandes-aires", "apl-medecins-generalistes", "unknown-measure"]
     assert doc["measures"]["apl-medecins-generalistes"] == {"value": 2.5, "note": "un chiffre vérifié"}
     assert "densite-population" not in doc["measures"]  # no longer measured: removed, not kept stale
-    assert any("densite-population" in c and "(removed)" in c for c in changes)
+    assert "measures.densite-population: 1.0 -> (supprimé)" in changes  # French by default
     again, changes_again = update_measures(text, measures, owned)
     assert (again, changes_again) == (text, [])
+    with i18n.using("en"):
+        assert "measures.densite-population: 1.0 -> (removed)" in update_measures(SHEET, measures, owned)[1]
+
+
+BORDEAUX = 'name: Bordeaux Métropole\nlevel: epci\ncode: "243300316"\nupdated: 2026-01-01\n'
+WORDS = {
+    "fr": {"set": "{sheet} : modifierait measures.{iid}: (absent) -> {value}",
+           "note": "note : epci {iid} : 1 fiche mesurée",
+           "dry": "indicateurs : 1 fiche de régions, de départements et d'EPCI, 1 à mettre à jour, 0 sans changement "
+                  "(essai à blanc : rien n'est écrit)",
+           "done": "indicateurs : 1 fiche de régions, de départements et d'EPCI, 1 mise à jour, 0 sans changement",
+           "again": "indicateurs : 1 fiche de régions, de départements et d'EPCI, 0 mise à jour, 1 sans changement"},
+    "en": {"set": "{sheet}: would set measures.{iid}: (absent) -> {value}",
+           "note": "note: epci {iid}: 1 sheet measured",
+           "dry": "indicators: 1 sheet of régions, départements and EPCI, 1 to update, 0 unchanged "
+                  "(dry run: nothing written)",
+           "done": "indicators: 1 sheet of régions, départements and EPCI, 1 updated, 0 unchanged",
+           "again": "indicators: 1 sheet of régions, départements and EPCI, 0 updated, 1 unchanged"},
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_command_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    """`atlas import --indicators` on a tree of one EPCI sheet: a dry run, the import, a second run."""
+    monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
+    tree = tmp_path / "territories"
+    sheet = tree / "bordeaux-metropole" / "territory.yml"
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text(BORDEAUX, encoding="utf-8")
+    for name in ("indicators.yml", "sources.yml", "vocabulary.yml"):
+        shutil.copy(ROOT / "territories" / name, tree / name)
+    words = WORDS[lang]
+    argv = ["import", "--indicators", "--territories", str(tree), *(("--lang", "en") if lang == "en" else ())]
+
+    assert main([*argv, "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert sheet.read_text(encoding="utf-8") == BORDEAUX
+    expected = _by_hand("243300316")
+    expected.pop("apl rows")
+    for iid, value in expected.items():  # the values recomputed by hand above
+        assert words["set"].format(sheet=sheet, iid=iid, value=value) in out.splitlines()
+        assert words["note"].format(iid=iid) in err.splitlines()
+    assert out.splitlines()[-1] == words["dry"]
+
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == words["done"]
+    assert YAML(typ="safe").load(sheet.read_text(encoding="utf-8"))["measures"]["densite-population"] == \
+        expected["densite-population"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines() == [words["again"]]

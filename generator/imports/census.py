@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.i18n import _, ngettext, number
 from generator.imports.census_plan import MARKER, Plan, assign_place_ids, match_places, plan_places, scan_hubs
 from generator.imports.census_rows import (
     CENSUS_SOURCE,
@@ -56,6 +56,7 @@ from generator.imports.census_rows import (
 )
 from generator.imports.census_sheets import new_hub_text, update_hub_text
 from generator.imports.cog import DEFAULT_DATA
+from generator.imports.messages import change_line, counted, dry_run_mark
 from generator.imports.sheet_yaml import sources_text, write_sheet
 from generator.imports.territory_sheets import scan_existing
 from generator.load import build_date
@@ -115,7 +116,7 @@ def plan_import(census: Path, territories: Path, data_dir: Path, centres_path: P
     text, added = sources_text(sources_path, needed, SHARED_SOURCES, today)
     if text is not None:
         writes[sources_path] = text
-        plan.notes.extend(f"{sources_path}: add source {sid}" for sid in added)
+        plan.notes.extend(change_line(sources_path, "add source", False, id=sid) for sid in added)
     return plan, writes
 
 
@@ -163,55 +164,74 @@ def run_census_import(args: argparse.Namespace) -> int:
     """Create or enrich hub sheets from the census; validate the result; print what was done."""
     territories: Path = args.territories
     if not territories.is_dir():
-        raise AtlasError(f"the territories folder '{territories}' does not exist (give it with --territories DIR)")
+        raise AtlasError(_("the territories folder '{folder}' does not exist (give it with --territories DIR)")
+                         .format(folder=territories))
     dry_run = bool(args.dry_run)
     plan, writes = plan_import(Path(args.hubs), territories, args.data or DEFAULT_DATA,
                                communes=getattr(args, "communes", None))
     errors, already = check_staged(territories, writes) if writes else ([], 0)
     if already:
-        print(f"note: the tree already has {already} errors, not from this import (run `atlas validate`)",
-              file=sys.stderr)
-    verb = "would " if dry_run or errors else ""
-    for place, path, _ in plan.created:
-        print(f"{path}: {verb}create ({place.name}, lines {', '.join(str(r.line) for r in place.rows)})")
-    for _place, hub, _, changes in plan.merged:
+        print(ngettext("note: the tree already has {count} error, not from this import (run `atlas validate`)",
+                       "note: the tree already has {count} errors, not from this import (run `atlas validate`)",
+                       already).format(count=number(already)), file=sys.stderr)
+    would = dry_run or bool(errors)
+    for place, path, _text in plan.created:
+        lines = ", ".join(str(r.line) for r in place.rows)
+        print((ngettext("{path}: would create ({name}, line {lines})", "{path}: would create ({name}, lines {lines})",
+                        len(place.rows)) if would else
+               ngettext("{path}: create ({name}, line {lines})", "{path}: create ({name}, lines {lines})",
+                        len(place.rows))).format(path=path, name=place.name, lines=lines))
+    for _place, hub, _text, changes in plan.merged:
         for change in changes:
-            print(f"{hub.path}: {verb}set {change}")
+            print(change_line(hub.path, "set", would, change=change))
     for place in plan.places:
-        for line in place.reports:
-            print(f"{args.hubs}:{line.removeprefix('line ')}", file=sys.stderr)
+        for report in place.reports:
+            print(f"{args.hubs}:{report}", file=sys.stderr)
     for note in plan.notes:
-        print(f"note: {note}")
+        print(_("note: {note}").format(note=note))
     for skip in plan.skipped:
-        print(f"{args.hubs}:{skip.row.line}: skipped ID {skip.row.id} {skip.row.name!r}: {skip.reason}")
-    reasons: dict[str, int] = {}
-    for skip in plan.skipped:
-        key = re.sub(r"'[^']*'|\"[^\"]*\"|\[[^]]*\]|\b[0-9][0-9AB]+\b", "…", skip.reason)
-        reasons[key] = reasons.get(key, 0) + 1
-    precisions = {"address": 0, "commune": 0, None: 0}
-    for place in plan.places:
-        precisions[place.precision] += 1
-    merged = [(p, hub) for p, hub, *_ in plan.merged if not MARKER.search(hub.text)]
-    refreshed = [(p, hub) for p, hub, *_ in plan.merged if MARKER.search(hub.text)]
-    found = sorted({hub.id for _, hub in merged} | {hub.id for _, hub in plan.unchanged if not MARKER.search(hub.text)})
+        print(_("{file}:{line}: skipped ID {id} {name!r}: {reason}").format(
+            file=args.hubs, line=skip.row.line, id=skip.row.id, name=skip.row.name, reason=skip.reason))
     if errors:
         for error in errors[:50]:
             print(error, file=sys.stderr)
-        more = " (first 50 shown)" if len(errors) > 50 else ""
-        raise AtlasError(f"the atlas would be invalid after this import: {len(errors)} errors{more}; nothing written.")
+        raise AtlasError(ngettext(
+            "the atlas would be invalid after this import: {count} error{more}; nothing written.",
+            "the atlas would be invalid after this import: {count} errors{more}; nothing written.",
+            len(errors)).format(count=number(len(errors)), more=_(" (first 50 shown)") if len(errors) > 50 else ""))
     if not dry_run:
         for path, text in sorted(writes.items()):
             write_sheet(path, text)
-    would = "would be " if dry_run else ""
-    rows = sum(len(p.rows) for p in plan.places) + len(plan.skipped)
-    print(f"hubs: {rows} rows -> {len(plan.places)} places: {len(plan.created)} {would}created, "
-          f"{len(merged)} {would}merged into existing sheets, {len(refreshed)} {would}updated, "
-          f"{len(plan.unchanged)} unchanged; {len(plan.skipped)} rows skipped"
-          + (" (dry run: nothing written)" if dry_run else ""))
-    print(f"hubs: coordinates precision address {precisions['address']}, commune {precisions['commune']}, "
-          f"none {precisions[None]}")
-    if found:
-        print(f"hubs: census places found in sheets not made by this import ({len(found)}): {', '.join(found)}")
-    for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"hubs: {count} skipped: {reason}")
+    _summary(plan, dry_run)
     return 0
+
+
+def _summary(plan: Plan, dry_run: bool) -> None:
+    """The `hubs:` lines: rows, places and what became of them, coordinates, matches, skips by reason."""
+    reasons: dict[str, int] = {}
+    for skip in plan.skipped:
+        reasons[skip.why.kind] = reasons.get(skip.why.kind, 0) + 1
+    precisions = {"address": 0, "commune": 0, None: 0}
+    for place in plan.places:
+        precisions[place.precision] += 1
+    merged = [(p, hub) for p, hub, *_rest in plan.merged if not MARKER.search(hub.text)]
+    refreshed = [(p, hub) for p, hub, *_rest in plan.merged if MARKER.search(hub.text)]
+    found = sorted({hub.id for _p, hub in merged} | {hub.id for _p, hub in plan.unchanged
+                                                     if not MARKER.search(hub.text)})
+    rows = sum(len(p.rows) for p in plan.places) + len(plan.skipped)
+    outcomes = [counted("created", len(plan.created), dry_run), counted("merged", len(merged), dry_run),
+                counted("updated", len(refreshed), dry_run), counted("unchanged", len(plan.unchanged), dry_run)]
+    print(_("hubs: {rows} -> {places}: {outcomes}; {skipped}").format(
+        rows=ngettext("{count} row", "{count} rows", rows).format(count=number(rows)),
+        places=ngettext("{count} place", "{count} places", len(plan.places)).format(count=number(len(plan.places))),
+        outcomes=", ".join(outcomes),
+        skipped=ngettext("{count} row skipped", "{count} rows skipped", len(plan.skipped)).format(
+            count=number(len(plan.skipped)))) + dry_run_mark(dry_run))
+    print(_("hubs: coordinates precision address {address}, commune {commune}, none {none}").format(
+        address=number(precisions["address"]), commune=number(precisions["commune"]), none=number(precisions[None])))
+    if found:
+        print(_("hubs: census places found in sheets not made by this import ({count}): {ids}").format(
+            count=number(len(found)), ids=", ".join(found)))
+    for kind, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(ngettext("hubs: {count} skipped: {reason}", "hubs: {count} skipped: {reason}", count).format(
+            count=number(count), reason=kind))

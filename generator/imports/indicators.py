@@ -32,8 +32,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from generator.errors import AtlasError
+from generator.i18n import _, ngettext, number
 from generator.imports.indicators_data import AREAS, COG_DIR, DATA_DIR, LEVELS, compute, read_inputs
-from generator.imports.sheet_yaml import round_trip_yaml, sheet_date, write_sheet
+from generator.imports.messages import absent, change_line, dry_run_mark, removed
+from generator.imports.sheet_yaml import not_sources_map, round_trip_yaml, sheet_date, write_sheet
 from generator.imports.territory_sheets import scan_existing
 
 # Shared sources the catalogue cites; added to territories/sources.yml when missing.
@@ -103,10 +105,11 @@ def read_catalogue(territories: Path) -> dict[str, dict]:
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8-sig"))
     except OSError:
-        raise AtlasError(f"{path} not found: the catalogue of indicators is needed "
-                         "to know which measures to write.") from None
+        raise AtlasError(_("{path} not found: the catalogue of indicators is needed to know which measures to "
+                           "write.").format(path=path)) from None
     if not isinstance(data, dict):
-        raise AtlasError(f"{path}: the top level must be a map of indicator ids to entries; run `atlas validate`.")
+        raise AtlasError(_("{path}: the top level must be a map of indicator ids to entries; run `atlas validate`.")
+                         .format(path=path))
     return data
 
 
@@ -145,7 +148,7 @@ def update_measures(text: str, measures: Mapping[str, float], owned: frozenset[s
     yaml = round_trip_yaml()
     doc = yaml.load(text)
     if not isinstance(doc, CommentedMap):
-        raise AtlasError("the sheet's top level is not a map")
+        raise AtlasError(_("the sheet's top level is not a map"))
     old = doc.get("measures")
     old_map = old if isinstance(old, dict) else {}
     new = CommentedMap()
@@ -161,14 +164,14 @@ def update_measures(text: str, measures: Mapping[str, float], owned: frozenset[s
     changes = []
     for iid in new:
         if iid not in old_map:
-            changes.append(f"measures.{iid}: (absent) -> {new[iid]}")
+            changes.append(f"measures.{iid}: {absent()} -> {new[iid]}")
         elif old_map[iid] != new[iid] and not (isinstance(old_map[iid], dict) and new[iid] is old_map[iid]):
             changes.append(f"measures.{iid}: {old_map[iid]} -> {new[iid]}")
     for iid in old_map:
         if iid not in new:
-            changes.append(f"measures.{iid}: {old_map[iid]} -> (removed)")
+            changes.append(f"measures.{iid}: {old_map[iid]} -> {removed()}")
     if list(old_map) != list(new) and not changes:
-        changes.append("measures: put in catalogue order")
+        changes.append(_("measures: put in catalogue order"))
     if not changes:
         return text, []
     if not new:
@@ -193,7 +196,7 @@ def ensure_sources(territories: Path, needed: set[str], dry_run: bool, today: da
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     doc = yaml.load(text) if text.strip() else CommentedMap()
     if not isinstance(doc, CommentedMap):
-        raise AtlasError(f"{path}: the top level must be a map of source ids to sources.")
+        raise AtlasError(not_sources_map(path))
     added = [sid for sid in sorted(needed) if sid not in doc and sid in SOURCES]
     for sid in added:
         entry = CommentedMap(SOURCES[sid])
@@ -217,13 +220,12 @@ def run_import_indicators(args: argparse.Namespace) -> int:
     cog_dir = getattr(args, "data", None) or COG_DIR
     catalogue = read_catalogue(territories)
     values = compute(read_inputs(data_dir, cog_dir, AREAS))
-    existing, _ = scan_existing(territories)
+    existing, _ids = scan_existing(territories)
     owned = frozenset(iid for iid, entry in catalogue.items() if "derived" not in entry)
-    verb = "would " if dry_run else ""
     added = ensure_sources(territories, {str(e["source"]) for e in catalogue.values() if "source" in e},
                            dry_run, sheet_date())
     for sid in added:
-        print(f"{territories / 'sources.yml'}: {verb}add source {sid}")
+        print(change_line(territories / "sources.yml", "add source", dry_run, id=sid))
     updated = unchanged = 0
     coverage: dict[tuple[str, str], int] = {}
     sheets = 0
@@ -244,13 +246,22 @@ def run_import_indicators(args: argparse.Namespace) -> int:
             if not dry_run:
                 write_sheet(ex.path, new_text)
             for change in changes:
-                print(f"{ex.path}: {verb}set {change}")
+                print(change_line(ex.path, "set", dry_run, change=change))
         else:
             unchanged += 1
     for (level, iid), n in sorted(coverage.items(),
                                   key=lambda kv: (LEVELS.index(kv[0][0]), list(catalogue).index(kv[0][1]))):
-        print(f"note: {level} {iid}: {n} sheet(s) measured", file=sys.stderr)
-    done = "to update" if dry_run else "updated"
-    print(f"indicators: {sheets} sheets of régions, départements and EPCI, {updated} {done}, {unchanged} unchanged"
-          + (" (dry run: nothing written)" if dry_run else ""))
+        print(ngettext("note: {level} {id}: {count} sheet measured", "note: {level} {id}: {count} sheets measured",
+                       n).format(level=level, id=iid, count=number(n)), file=sys.stderr)
+    counts = {"sheets": ngettext("{count} sheet", "{count} sheets", sheets).format(count=number(sheets)),
+              "updated": number(updated), "unchanged": number(unchanged)}
+    # one sentence, its plural chosen by the updates: the French agrees "mise(s) à jour" with "fiches"
+    # (feminine), which the territories' counts (masculine) cannot share
+    print((ngettext("indicators: {sheets} of régions, départements and EPCI, {updated} to update, "
+                    "{unchanged} unchanged",
+                    "indicators: {sheets} of régions, départements and EPCI, {updated} to update, "
+                    "{unchanged} unchanged", updated) if dry_run else
+           ngettext("indicators: {sheets} of régions, départements and EPCI, {updated} updated, {unchanged} unchanged",
+                    "indicators: {sheets} of régions, départements and EPCI, {updated} updated, {unchanged} unchanged",
+                    updated)).format(**counts) + dry_run_mark(dry_run))
     return 0

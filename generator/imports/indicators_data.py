@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.i18n import _
 
 DATA_DIR = Path("data/indicators")
 
@@ -80,8 +81,8 @@ def _rows(path: Path, delimiter: str = ";", skip: int = 0) -> list[list[str]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle, delimiter=delimiter))
     except OSError as error:
-        raise AtlasError(f"{path} could not be read ({error.strerror}); the indicator files live in data/indicators/ "
-                         "(see its README), give another folder with --indicators-data DIR.") from None
+        raise AtlasError(_("{path} could not be read ({error}); the indicator files live in data/indicators/ "
+                           "(see its README).").format(path=path, error=error.strerror)) from None
     return rows[skip:]
 
 
@@ -96,7 +97,8 @@ def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[st
         try:
             return json.loads((cog_dir / name).read_text(encoding="utf-8"))
         except OSError:
-            raise AtlasError(f"{cog_dir / name} not found; install the official data with `npm ci`.") from None
+            raise AtlasError(_("{path} not found; install the official data with `npm ci`.").format(
+                path=cog_dir / name)) from None
     communes_json = load("communes.json")
     communes = {c["code"]: Commune(c["code"], c.get("departement"), c.get("region"), int(c.get("population") or 0))
                 for c in communes_json if c["type"] == "commune-actuelle"}

