@@ -193,3 +193,10 @@ def checklist(record: Record) -> Iterator[tuple[str, Field]]:
     ranked = sorted((f.quality, name, f) for name, f in record.fields.items() if f.quality is not None)
     for _rank, name, f in ranked:
         yield name, f
+
+
+def label(kind: str, name: str, lang: str = "fr") -> str:
+    """A field's label in the edition's language (`label("hub", "website", "en")` -> "Website"), for the
+    pages and PDFs that name a field; French where no English label is declared."""
+    f = SHEET_SPECS[kind].fields[name]  # type: ignore[union-attr]
+    return f.label_en if lang == "en" and f.label_en else f.label

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
-from generator.fields import HUB, PILLAR, SHEET_SPECS, TERRITORY
+from generator.fields import HUB, INDICATOR, PILLAR, SHEET_SPECS, SOURCE, TERRITORY, VOCABULARY_ENTRY
 from generator.i18n import _
 from generator.model import (
     PILLARS,
+    VOCABULARY_LISTS,
     Atlas,
     Fact,
     Hub,
@@ -106,7 +107,7 @@ def load_valid_atlas(territories_dir: Path, as_of: date | None = None) -> Atlas:
 
 
 def _source(sid: str, data: dict, shared: bool, loc: Location) -> Source:
-    return Source(sid, data["title"], data.get("publisher"), data.get("url"), data.get("accessed"), shared, loc)
+    return Source(id=sid, shared=shared, location=loc, **_declared(SOURCE, data, {}, loc.file, Source))
 
 
 def _fact(data: dict, sources: dict[str, Source], display: str) -> Fact:
@@ -129,7 +130,8 @@ def _identity(raw: dict | None, resolve: dict[str, Source], display: str) -> tup
 
 
 # fields the model builds apart, with what they need (the file's id, resolved sources, the catalogue)
-_APART = {Territory: {"id", "sources", "en", "pillars", "measures"}, Hub: {"id", "sources", "en"}, Pillar: {"en"}}
+_APART = {Territory: {"id", "sources", "en", "pillars", "measures"}, Hub: {"id", "sources", "en"}, Pillar: {"en"},
+          Indicator: {"source"}, Source: set(), VocabularyEntry: set()}
 
 
 def _declared(record: Record, d: dict, resolve: dict[str, Source], display: str, cls: type) -> dict[str, Any]:
@@ -174,10 +176,8 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
            catalogue: dict[str, dict]) -> Atlas:
     shared = {sid: _source(sid, d, True, shared_locs.get(f"{sid}", Location(""))) for sid, d in shared_sources.items()}
     indicators = {
-        iid: Indicator(id=iid, label=e["label"], pillar=e["pillar"], direction=e["direction"],
-                       levels=tuple(e["levels"]), unit=e.get("unit"), definition=e.get("definition"),
-                       source=shared.get(e["source"]) if "source" in e else None, year=e.get("year"),
-                       derived=e.get("derived"))
+        iid: Indicator(id=iid, source=shared.get(e["source"]) if "source" in e else None,
+                       **_declared(INDICATOR, e, shared, "indicators.yml", Indicator))
         for iid, e in catalogue.items()
     }
 
@@ -211,9 +211,10 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
             **_declared(HUB, d, resolve, sheet.display, Hub),
         )
     vocab = Vocabulary(**{
-        name: _frozen({eid: VocabularyEntry(eid, e["label"], e.get("description"), e.get("url"))
+        name: _frozen({eid: VocabularyEntry(id=eid, **_declared(VOCABULARY_ENTRY, e, {}, "vocabulary.yml",
+                                                                VocabularyEntry))
                        for eid, e in (vocabulary.get(name) or {}).items()})
-        for name in ("hub_types", "services", "themes", "networks")
+        for name in VOCABULARY_LISTS
     })
     return build_atlas(territories, hubs, vocab, shared, as_of, indicators)
 

@@ -22,7 +22,8 @@ from generator.measured import scores_of
 from generator.model import PILLAR_LABELS, PILLARS, VOCABULARY_LISTS, Atlas, Fact, Hub, Indicator, Source, Territory
 from generator.outputs import Output
 from generator.scores import Profile, Scores
-from generator.specs import Coords, Field, Record
+from generator.specs import Coords, Field, Integer, Number, Record
+from generator.specs import Date as DateSpec
 from generator.specs import Fact as FactSpec
 
 DATA_DIR = "donnees"
@@ -187,6 +188,18 @@ class Column:
     name: str
     description: str
     value: Callable[[Atlas, Scores | None, Any], Any]
+    type: str = "string"  # Table Schema type of the release's datapackage.json
+
+
+def _table_type(spec: Any) -> str:
+    """The Table Schema type of a field's column, from its kind of value."""
+    if isinstance(spec, FactSpec):
+        return _table_type(spec.value)
+    if isinstance(spec, Integer):  # years too
+        return "integer"
+    if isinstance(spec, (Number, Coords)):
+        return "number"
+    return "date" if isinstance(spec, DateSpec) else "string"
 
 
 def _plain(value: Any) -> Any:
@@ -205,13 +218,14 @@ def _field_columns(name: str, f: Field) -> list[Column]:
     spec = f.spec
     if isinstance(spec, Coords) or isinstance(spec, FactSpec) and isinstance(spec.value, Coords):
         return [Column(axis, f"{axis} {f.column}",
-                       lambda _a, _s, o, i=i: getattr(o, attr)[i] if getattr(o, attr) else None)
+                       lambda _a, _s, o, i=i: getattr(o, attr)[i] if getattr(o, attr) else None, "number")
                 for i, axis in enumerate(("latitude", "longitude"))]
-    columns = [Column(name, f.column or "", lambda _a, _s, o: _plain(getattr(o, attr)))]
+    columns = [Column(name, f.column or "", lambda _a, _s, o: _plain(getattr(o, attr)), _table_type(spec))]
     if f.column_fact:
         fact_attr = f"{attr}_fact" if isinstance(spec, FactSpec) and spec.identity else attr
         year, source = f.column_fact
-        columns += [Column(f"{name}_year", year, lambda _a, _s, o: getattr(getattr(o, fact_attr), "year", None)),
+        columns += [Column(f"{name}_year", year, lambda _a, _s, o: getattr(getattr(o, fact_attr), "year", None),
+                           "integer"),
                     Column(f"{name}_source", source, lambda _a, _s, o: _source(getattr(o, fact_attr).source)
                            if getattr(o, fact_attr) else None)]
     return columns
@@ -244,23 +258,25 @@ TERRITORY_TABLE: list[Column] = columns(
     TERRITORY, [Column("id", "identifiant de la fiche (slug)", lambda _a, _s, t: t.id)],
     {"coordinates": [
         *(Column(f"score_{k}", f"score mesuré du pilier {PILLAR_LABELS[k]} ({k}), de 1 à 5 (une décimale) ; "
-                 "vide si non mesuré (moins de deux indicateurs)", _profile_score(k)) for k in PILLARS),
+                 "vide si non mesuré (moins de deux indicateurs)", _profile_score(k), "number") for k in PILLARS),
         *(Column(f"rating_{k}", f"appréciation éditoriale du pilier {PILLAR_LABELS[k]} ({k}), de 0 à 5, "
                  "donnée par les contributeurs ; vide si aucune",
-                 lambda _a, _s, t, k=k: t.pillars[k].rating if k in t.pillars else None) for k in PILLARS),
+                 lambda _a, _s, t, k=k: t.pillars[k].rating if k in t.pillars else None, "number") for k in PILLARS),
         Column("hubs", "nombre de lieux d'innovation du territoire et des territoires inclus",
-               lambda a, _s, t: len(a.hubs_within(t.id))),
+               lambda a, _s, t: len(a.hubs_within(t.id)), "integer"),
     ]}, {})
 HUB_TABLE: list[Column] = columns(
     HUB, [Column("id", "identifiant de la fiche (slug)", lambda _a, _s, h: h.id)],
     {"name": [Column("territory", "identifiant du territoire où il se trouve", lambda _a, _s, h: h.territory_id)],
      "status": [Column("status_to_check", "true quand le statut (en activité ou en projet) n'a pas été constaté "
                        "depuis plus de cinq ans : à vérifier, à ne pas lire comme actuel",
-                       lambda a, _s, h: a.status_is_old(h))]},
+                       lambda a, _s, h: a.status_is_old(h), "boolean")]},
     {"partners": lambda a, _s, h: ";".join(a.partners_of.get(h.id, ()))})
 # (name, meaning) of each column, for the data dictionary and the release's Table Schema
 TERRITORY_COLUMNS: list[tuple[str, str]] = [(c.name, c.description) for c in TERRITORY_TABLE]
 HUB_COLUMNS: list[tuple[str, str]] = [(c.name, c.description) for c in HUB_TABLE]
+# the columns that hold numbers, dates or booleans (every other column is text)
+COLUMN_TYPES: Mapping[str, str] = {c.name: c.type for c in [*TERRITORY_TABLE, *HUB_TABLE] if c.type != "string"}
 
 
 MEASURE_COLUMNS: list[tuple[str, str]] = [

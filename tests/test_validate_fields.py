@@ -139,3 +139,13 @@ def test_model_is_built_from_the_table(fixture_atlas) -> None:
                 continue
             assert all(hasattr(item, f.attr or name) for item in items), name
         assert all(item.extra == {} for item in items)
+
+
+def test_every_sheet_field_has_its_labels() -> None:
+    for kind in ("territory", "hub"):
+        for name, f in fields.SHEET_SPECS[kind].fields.items():  # type: ignore[union-attr]
+            assert f.label and f.label_en and f.description, (kind, name)
+    assert fields.label("hub", "website") == "Site web" and fields.label("hub", "website", "en") == "Website"
+    assert [n for n, f in fields.TERRITORY.fields.items() if f.translatable] == ["summary"]
+    assert list(fields.TERRITORY.fields["en"].spec.fields) == ["summary"]  # type: ignore[attr-defined]
+    assert list(fields.HUB.fields["en"].spec.fields) == ["description"]  # type: ignore[attr-defined]
