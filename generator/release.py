@@ -33,6 +33,7 @@ from generator.load import load_valid_atlas
 from generator.measured import scores_of
 from generator.model import Atlas
 from generator.opendata import (
+    COLUMN_TYPES,
     DATA_DIR,
     HUB_COLUMNS,
     MEASURE_COLUMNS,
@@ -61,11 +62,9 @@ CREDITS = (
 )
 # Columns that hold numbers, dates or booleans (every other column is text); Table Schema types.
 FIELD_TYPES: Mapping[str, str] = {
-    "population": "integer", "population_year": "integer", "area_km2": "number", "latitude": "number",
-    "longitude": "number", "hubs": "integer", "updated": "date", "status_year": "integer",
-    "status_to_check": "boolean", "founded": "integer", "closed_in": "integer", "value": "number",
-    "year": "integer", "rank": "integer", "count": "integer", "p": "number", "score": "integer",
-    "median": "number", **{c: "number" for c, _ in TERRITORY_COLUMNS if c.startswith(("score_", "rating_"))},
+    **COLUMN_TYPES,  # territories.csv and hubs.csv: typed from the table of fields (opendata.COLUMN_TYPES)
+    "value": "number", "year": "integer", "rank": "integer", "count": "integer", "p": "number", "score": "integer",
+    "median": "number",
 }
 CSV_FILES = {"territories.csv": TERRITORY_COLUMNS, "hubs.csv": HUB_COLUMNS, "measures.csv": MEASURE_COLUMNS}
 DESCRIPTIONS = {
