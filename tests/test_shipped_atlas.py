@@ -73,11 +73,12 @@ def test_identity_is_in_sync_with_the_package() -> None:
     """Re-importing every level changes nothing: the sheets say what the official data says."""
     for level in ("region", "departement", "epci", "commune"):
         proc = subprocess.run([sys.executable, "-m", "generator", "import", "--level", level, "--dry-run",
+                               "--lang", "en",  # the words asserted below are the English ones (French by default)
                                *(("--epci-types", "METRO,MET69,CU,CA,CC") if level == "epci" else ()),
                                *(("--departement", "978") if level == "commune" else ())],
                               cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr
-        assert " would set " not in proc.stdout, proc.stdout[:2000]
+        assert " would set " not in proc.stdout and ", 0 to update, " in proc.stdout, proc.stdout[:2000]
 
 
 def _fully_curated(atlas: Atlas) -> list[str]:
