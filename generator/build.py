@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from calendar import timegm
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -292,15 +292,21 @@ def _pdf_names(atlas: Atlas) -> set[str]:
     return output_names(atlas)
 
 
-def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[frozenset[str], str | None]:
+def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path,
+                       written: Sequence[Path] = ()) -> tuple[frozenset[str], str | None]:
     """PDFs made earlier (`atlas pdf` into SITE/pdf, or a previous `--pdf`) stay in the new site.
 
     The site folder is replaced by each build; without this, `atlas build` would drop the reports
     that `atlas pdf` wrote. They are copied into the docs folder, so MkDocs publishes them and the
-    pages can link them (links checked by --strict).
+    pages can link them (links checked by --strict). `written` is what this build's PDF stage
+    returned: those are linked as returned; the docs folder is read only for the reports earlier
+    runs left there (it persists between builds). Which links follow is generator.pdf's `published`.
     """
+    from generator.pdf.volumes import published
+
     target = docs_dir / PDF_DIR
     wanted = _pdf_names(atlas)  # reports, the national volume and the volumes per région
+    names = {p.name for p in written}  # this build's reports, as values
     for source in (site_dir / PDF_DIR,):
         if not source.is_dir() or source.is_symlink():
             continue
@@ -315,12 +321,12 @@ def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path) -> tuple[fr
                 continue  # the docs folder has this report already, or a newer one (`--pdf`)
             target.mkdir(parents=True, exist_ok=True)
             shutil.copy2(pdf, copy)
-    if not target.is_dir():
-        return frozenset(), None
-    names = {p.name for p in target.glob("*.pdf") if p.is_file() and not p.is_symlink()}
-    names &= wanted
-    ids = frozenset(t for t in atlas.territories if f"{t}.pdf" in names)
-    return ids, (f"{PDF_DIR}/atlas.pdf" if "atlas.pdf" in names else None)
+            names.add(pdf.name)
+    if target.is_dir():  # reports of earlier runs the docs folder keeps
+        names |= {p.name for p in target.glob("*.pdf")
+                  if p.name not in names and p.is_file() and not p.is_symlink()}
+    links = published(atlas, names & wanted)
+    return links.territories, (f"{PDF_DIR}/{links.atlas}" if links.atlas else None)
 
 
 def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
@@ -514,9 +520,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     _say("charts and maps…", quiet)
     pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet)
 
-    if getattr(args, "pdf", False):
-        _make_pdfs(atlas, docs_dir, args, pictures, quiet)
-    pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir)
+    written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
+    pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)
     stale_pdfs = prune_pdfs(atlas, docs_dir)
 
     _say("pages…", quiet)
