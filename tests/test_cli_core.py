@@ -222,13 +222,12 @@ def test_new_refuses_existing_id(atlas_copy: Path, capsys) -> None:
 
 
 def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
-    import argparse
+    from generator.commands import new
+    from generator.project import Project
 
-    from generator.scaffold import run_new
     answers = iter(["Le Lab", "", "fab-lab, living-lab", "project"])
-    args = argparse.Namespace(territories=atlas_copy, kind="hub", territory="doubs", id=None, name=None,
-                              types=None, status=None)
-    assert run_new(args, ask=lambda prompt: next(answers)) == 0
+    options = new.Options(kind="hub", territory="doubs")
+    assert new.run(Project.at(territories=atlas_copy), options, ask=lambda prompt: next(answers)) == 0
     assert (atlas_copy / "doubs" / "hubs" / "le-lab.yml").is_file()
     assert main(["validate", "-q"]) == 0
 
@@ -247,3 +246,77 @@ def test_python_dash_m_runs(atlas_copy: Path) -> None:
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ---- The engine API under the CLI: a Project and one typed function per command -----------------
+
+def _subparsers(parser) -> dict:
+    import argparse
+
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def test_every_option_of_the_command_line_reaches_its_command() -> None:
+    """Each command's module has Options and run(); every option its parser reads is a field of Options
+    (or a folder of the Project), so an option added to the parser cannot be silently dropped."""
+    import dataclasses
+    import importlib
+
+    from generator.cli import COMMANDS, make_parser
+
+    project_options = {"help", "lang", "territories", "docs_dir", "site_dir", "kind"}
+    for name, parser in _subparsers(make_parser()).items():
+        command = importlib.import_module(COMMANDS[name])
+        assert callable(command.run)
+        fields = {f.name for f in dataclasses.fields(command.Options)}
+        parsers = _subparsers(parser).values() if name == "new" else [parser]
+        for sub in parsers:
+            dests = {a.dest for a in sub._actions} - project_options
+            assert dests <= fields, f"atlas {name}: {dests - fields} not in {command.__name__}.Options"
+
+
+def test_commands_are_functions_of_a_project(atlas_copy: Path, capsys) -> None:
+    from generator.commands import stats, validate
+    from generator.project import Project
+
+    project = Project.at(territories=atlas_copy)
+    assert validate.run(project, validate.Options(quiet=True)) == 0
+    assert validate.run(project, validate.Options(strict=True, quiet=True)) == 1  # two unsourced facts
+    capsys.readouterr()
+    assert stats.run(project, stats.Options(format="json")) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["territories"] == 5
+
+
+def test_a_repository_of_sheets_only_gets_the_shipped_pages_configuration_and_theme(tmp_path: Path) -> None:
+    from generator.project import SHIPPED, Project
+
+    project = Project.at(tmp_path)
+    assert project.territories == tmp_path / "territories"
+    assert project.content == SHIPPED / "content" and project.config_file == SHIPPED / "mkdocs.yml"
+    assert project.theme == SHIPPED / "theme" and (project.theme / "pages").is_dir()
+    assert (project.docs_dir, project.site_dir, project.cache) == \
+        (tmp_path / "build" / "docs", tmp_path / "site", tmp_path / ".cache")
+    custom = Path(project.site_config()["theme"]["custom_dir"])
+    assert custom.is_dir() and custom == (SHIPPED / "theme" / "overrides").resolve()
+    # its own folders win, and the theme of its mkdocs.yml is read from its own theme/
+    for folder in ("content", "theme/overrides"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Autre atlas\ntheme:\n  name: material\n"
+                                         "  custom_dir: theme/overrides\n", encoding="utf-8")
+    own = Project.at(tmp_path)
+    assert (own.content, own.config_file, own.theme) == \
+        (tmp_path / "content", tmp_path / "mkdocs.yml", tmp_path / "theme")
+    assert own.site_config()["theme"]["custom_dir"] == str((tmp_path / "theme" / "overrides").resolve())
+
+
+def test_dash_c_runs_in_another_repository(atlas_copy: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["-C", str(tmp_path), "validate", "-q"]) == 0
+    assert Path.cwd() == elsewhere  # back where it was
+    assert main(["validate", "-q"]) == 2  # no territories/ here: a usage error
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["-C", str(tmp_path / "nowhere"), "validate"])
+    assert exit_.value.code == 2 and "-C " in capsys.readouterr().err

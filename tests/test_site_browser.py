@@ -6,7 +6,6 @@ from the file named by ATLAS_AXE_JS; without it the accessibility check is skipp
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
 import json
@@ -51,7 +50,8 @@ def _ship_catalogue(sheets: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.build import run_build
+    from generator.commands import build
+    from generator.project import Project
 
     base = tmp_path_factory.mktemp("browser")
     sheets = base / "territories"
@@ -69,10 +69,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mp.chdir(base)
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
-        args = argparse.Namespace(territories=sheets, docs_dir=base / "docs", site_dir=base / "site", pdf=False,
-                                  pdf_variant=None, engine="mkdocs", jobs=1, no_site=False, content_dir=content,
-                                  quiet=True)
-        assert run_build(args) == 0
+        project = Project.at(base, territories=sheets, content=content, docs_dir=base / "docs",
+                             site_dir=base / "site")
+        assert build.run(project, build.Options(jobs=1, quiet=True)) == 0
     finally:
         mp.undo()
     return base / "site"
