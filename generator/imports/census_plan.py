@@ -120,6 +120,7 @@ class Plan:
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    sources: list[tuple[Path, str]] = field(default_factory=list)  # (territories/sources.yml, id) to add
 
 
 
