@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 from pathlib import Path
@@ -10,16 +9,20 @@ from pathlib import Path
 import pytest
 
 from generator import load
-from generator.build import run_build, stamp_path
+from generator.build import stamp_path
+from generator.commands.build import Options as BuildOptions
+from generator.commands.build import run as build_run
+from generator.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1764115200"  # 2025-11-26
 
 
-def _args(territories: Path, base: Path) -> argparse.Namespace:
-    return argparse.Namespace(territories=territories, docs_dir=base / "docs", site_dir=base / "site", pdf=False,
-                              pdf_variant=None, engine="mkdocs", jobs=1, no_site=True,
-                              content_dir=ROOT / "content", quiet=True)
+def _args(territories: Path, base: Path) -> tuple[Project, BuildOptions]:
+    """The project and options of a quiet one-worker `atlas build --no-site` (the engine API)."""
+    return (Project.at(territories=territories, content=ROOT / "content", docs_dir=base / "docs",
+                       site_dir=base / "site"),
+            BuildOptions(jobs=1, no_site=True, quiet=True))
 
 
 def _refuse_loading(*args: object, **kwargs: object) -> None:
@@ -32,7 +35,7 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
     sheets = tmp_path / "territories"
     shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
     args = _args(sheets, tmp_path / "out")
-    assert run_build(args) == 0
+    assert build_run(*args) == 0
     docs = tmp_path / "out" / "docs"
     stamp = stamp_path(docs).read_bytes()
     page = next(p for p in sorted(docs.rglob("*.md")) if p.name == "index.md")
@@ -40,12 +43,12 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
 
     with monkeypatch.context() as patch:  # nothing changed: the sheets are not even loaded
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
-        assert run_build(args) == 0
+        assert build_run(*args) == 0
         # a generated file edited by hand: no skip, and the file is made again
         page.write_bytes(good + b"\nhand edit\n")
         with pytest.raises(AssertionError, match="nothing changed"):
-            run_build(args)
-    assert run_build(args) == 0
+            build_run(*args)
+    assert build_run(*args) == 0
     assert page.read_bytes() == good
 
     # a sheet saved again (new modification time): generated again, same bytes, the stamp follows
@@ -55,9 +58,9 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
     with monkeypatch.context() as patch:
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
         with pytest.raises(AssertionError, match="nothing changed"):
-            run_build(args)
-    assert run_build(args) == 0
+            build_run(*args)
+    assert build_run(*args) == 0
     assert stamp_path(docs).read_bytes() != stamp
     with monkeypatch.context() as patch:
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
-        assert run_build(args) == 0
+        assert build_run(*args) == 0

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE_ATLAS
-from generator.build import run_build
+from generator.commands.build import Options as BuildOptions
+from generator.commands.build import run as build_run
 from generator.errors import AtlasError
+from generator.project import Project
 
 
-def _args(territories: Path, docs: Path, site: Path, content: Path, **kw) -> argparse.Namespace:
-    values = dict(territories=territories, docs_dir=docs, site_dir=site, pdf=False, pdf_variant=None,
-                  engine="mkdocs", jobs=1, no_site=False, content_dir=content, quiet=True)
-    values.update(kw)
-    return argparse.Namespace(**values)
+def _args(territories: Path, docs: Path, site: Path, content: Path, **options) -> tuple[Project, BuildOptions]:
+    """The project and options of a quiet one-worker build (the engine API, as `atlas build` calls it)."""
+    return (Project.at(territories=territories, content=content, docs_dir=docs, site_dir=site),
+            BuildOptions(**{"jobs": 1, "quiet": True, **options}))
 
 
 @pytest.fixture
@@ -37,27 +37,27 @@ def test_site_dir_that_would_overwrite_other_files_is_refused(tree: Path, site: 
     (tree / "notes" / "mine.txt").write_text("not a site", encoding="utf-8")
     before = sorted(p.relative_to(tree) for p in tree.rglob("*"))
     with pytest.raises(AtlasError) as error:
-        run_build(_args(tree / "territories", tree / "build" / "docs", tree / site, tree / "content"))
+        build_run(*_args(tree / "territories", tree / "build" / "docs", tree / site, tree / "content"))
     assert "--site-dir" in str(error.value)
     assert sorted(p.relative_to(tree) for p in tree.rglob("*")) == before  # nothing written, nothing lost
 
 
 def test_docs_dir_inside_the_sheets_is_refused(tree: Path) -> None:
     with pytest.raises(AtlasError, match="--docs-dir .* would overwrite the sheets folder"):
-        run_build(_args(tree / "territories", tree / "territories" / "docs", tree / "site", tree / "content"))
+        build_run(*_args(tree / "territories", tree / "territories" / "docs", tree / "site", tree / "content"))
 
 
 def test_a_built_site_is_replaced_and_marked(tree: Path) -> None:
     args = _args(tree / "territories", tree / "build" / "docs", tree / "out" / "site", tree / "content", no_site=False)
-    assert run_build(args) == 0
+    assert build_run(*args) == 0
     assert (tree / "out" / "site" / ".atlas-site").is_file()
-    assert run_build(args) == 0  # the second build replaces the first: allowed, it is a site
+    assert build_run(*args) == 0  # the second build replaces the first: allowed, it is a site
 
 
 @pytest.mark.skipif(shutil.which("zensical") is None, reason="Zensical not installed (pip install zensical)")
 def test_zensical_builds_the_same_generated_docs(tree: Path) -> None:
     site = tree / "elsewhere" / "zsite"
-    assert run_build(_args(tree / "territories", tree / "build" / "docs", site, tree / "content",
+    assert build_run(*_args(tree / "territories", tree / "build" / "docs", site, tree / "content",
                            engine="zensical")) == 0
     page = (site / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
     assert "Grand Besançon Métropole" in page and '<html lang="fr"' in page

@@ -22,18 +22,22 @@ import pytest
 
 from conftest import AS_OF, ROOT
 from generator import i18n
+from generator.commands.build import Options as BuildOptions
+from generator.commands.build import run as build_run
 from generator.errors import AtlasError, Location, Problem, Report
 from generator.faults import FolderLock, worker_pool
 from generator.load import load_atlas
+from generator.project import Project
 
 SOURCE_DATE_EPOCH = "1764115200"  # 2025-11-26, the conftest's AS_OF
 
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _args(tree: Path, site: Path, docs: Path, **extra) -> SimpleNamespace:
-    return SimpleNamespace(territories=tree, site_dir=site, docs_dir=docs, content_dir=None, engine="mkdocs",
-                           pdf=False, jobs=1, quiet=True, no_site=False, **extra)
+def _args(tree: Path, site: Path, docs: Path, **options) -> tuple[Project, BuildOptions]:
+    """The project and options of a quiet one-worker build (the engine API, as `atlas build` calls it)."""
+    return (Project.at(territories=tree, site_dir=site, docs_dir=docs),
+            BuildOptions(**{"jobs": 1, "quiet": True, **options}))
 
 
 @contextlib.contextmanager
@@ -135,15 +139,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
     from conftest import FIXTURE_ATLAS
-    from generator.build import run_build
-
     base = tmp_path_factory.mktemp("built")
     shutil.copytree(FIXTURE_ATLAS, base / "territories")
     cwd = os.getcwd()
     os.chdir(base)
     try:
         os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-        assert run_build(_args(base / "territories", base / "site", base / "build" / "docs")) == 0
+        assert build_run(*_args(base / "territories", base / "site", base / "build" / "docs")) == 0
     finally:
         os.chdir(cwd)
     return base
@@ -176,7 +178,7 @@ def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path:
             monkeypatch.setattr(build.subprocess, "run", lambda *a, **k: SimpleNamespace(
                 returncode=1, stdout="", stderr="OSError: [Errno 28] No space left on device: 'x'"))
         with pytest.raises(AtlasError) as caught:
-            build.run_build(_args(tmp_path / "territories", disk / "site", tmp_path / "build" / "docs"))
+            build_run(*_args(tmp_path / "territories", disk / "site", tmp_path / "build" / "docs"))
         message = str(caught.value)
         assert "no space left" in message and str(disk) in message and "free some space" in message
         assert (disk / "site" / "index.html").read_bytes() == before  # the previous site stays
@@ -188,8 +190,6 @@ def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path:
 def test_full_disk_in_the_docs_folder_leaves_no_partial_file(tmp_path: Path, atlas_copy: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import outputs
-    from generator.build import run_build
-
     disk = tmp_path / "disk"
     with _tmpfs(disk, "2m") as mounted:
         if mounted:
@@ -202,10 +202,9 @@ def test_full_disk_in_the_docs_folder_leaves_no_partial_file(tmp_path: Path, atl
                     raise OSError(errno.ENOSPC, "No space left on device", str(dst))
                 return real(src, dst, *a, **k)
             monkeypatch.setattr(outputs.os, "replace", full)
-        args = _args(atlas_copy, tmp_path / "site", disk / "docs")
-        args.no_site = True
+        args = _args(atlas_copy, tmp_path / "site", disk / "docs", no_site=True)
         with pytest.raises(AtlasError, match="cannot write the docs folder .*no space left on the device"):
-            run_build(args)
+            build_run(*args)
         assert _leftovers(disk) == []
 
 
@@ -284,8 +283,6 @@ def test_read_only_parent_of_the_site_is_one_message(tmp_path: Path, atlas_copy:
 # ---- 2. one build at a time ------------------------------------------------------------------
 
 def test_a_second_build_names_the_process_that_holds_the_folder(tmp_path: Path, atlas_copy: Path) -> None:
-    from generator.build import run_build
-
     site = tmp_path / "site"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; from generator.faults import FolderLock; "
@@ -294,13 +291,13 @@ def test_a_second_build_names_the_process_that_holds_the_folder(tmp_path: Path, 
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(AtlasError) as caught:
-            run_build(_args(atlas_copy, site, tmp_path / "docs"))
+            build_run(*_args(atlas_copy, site, tmp_path / "docs"))
         assert str(caught.value) == (f"a build is already running in {site} (process {holder.pid}); "
                                      "wait for it or stop it")
     finally:
         holder.kill()
         holder.wait()
-    assert run_build(_args(atlas_copy, site, tmp_path / "docs")) == 0  # a dead holder blocks nothing
+    assert build_run(*_args(atlas_copy, site, tmp_path / "docs")) == 0  # a dead holder blocks nothing
 
 
 def test_two_builds_at_once_one_builds_the_other_says_why(tmp_path: Path, atlas_copy: Path) -> None:
@@ -366,8 +363,6 @@ def test_sigterm_stops_the_build_and_its_engine_and_keeps_the_previous_site(buil
 def test_after_a_sigkill_the_next_build_removes_the_leftovers(built: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture) -> None:
-    from generator.build import run_build
-
     _copy_built(built, tmp_path)
     site, docs = tmp_path / "site", tmp_path / "build" / "docs"
     (docs / ".index.md.abc.atlas-tmp").write_bytes(b"half")  # a docs file being written when killed
@@ -382,9 +377,8 @@ def test_after_a_sigkill_the_next_build_removes_the_leftovers(built: Path, tmp_p
     assert list(tmp_path.glob(".site.atlas-building-*"))  # what a killed build leaves
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    args = _args(tmp_path / "territories", site, docs)
-    args.quiet = False
-    assert run_build(args) == 0
+    args = _args(tmp_path / "territories", site, docs, quiet=False)
+    assert build_run(*args) == 0
     assert "leftover(s) of an earlier build that was stopped" in capsys.readouterr().err
     assert _leftovers(tmp_path) == []
 

@@ -3,7 +3,6 @@ unchanged files kept, a failed build that keeps the previous site."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html.parser
 import re
@@ -11,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import run_build
+from generator.commands.build import Options as BuildOptions
+from generator.commands.build import run as build_run
 from generator.errors import AtlasError
+from generator.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -26,11 +27,12 @@ def _content(folder: Path) -> Path:
     return folder
 
 
-def _args(territories: Path, base: Path, content: Path, **kw) -> argparse.Namespace:
-    values = dict(territories=territories, docs_dir=base / "docs", site_dir=base / "site", pdf=False,
-                  pdf_variant=None, engine="mkdocs", jobs=1, no_site=False, content_dir=content, quiet=True)
-    values.update(kw)
-    return argparse.Namespace(**values)
+def _args(territories: Path, base: Path, content: Path, config: Path | None = None,
+          **options) -> tuple[Project, BuildOptions]:
+    """The project and options of a quiet one-worker build into base/docs and base/site (the engine API)."""
+    return (Project.at(territories=territories, content=content, config_file=config, docs_dir=base / "docs",
+                       site_dir=base / "site"),
+            BuildOptions(**{"jobs": 1, "quiet": True, **options}))
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def built(workdir: Path) -> Path:
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
         content = _content(workdir / "content")
-        assert run_build(_args(FIXTURES / "atlas", workdir / "a", content)) == 0
+        assert build_run(*_args(FIXTURES / "atlas", workdir / "a", content)) == 0
     finally:
         mp.undo()
     return workdir / "a"
@@ -132,12 +134,12 @@ def test_two_builds_are_byte_identical_and_unchanged_files_are_not_rewritten(bui
     before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
     first_site = _tree(built / "site")
     # Same docs folder again: nothing is rewritten; the site is rebuilt aside and swapped in.
-    assert run_build(_args(FIXTURES / "atlas", built, workdir / "content")) == 0
+    assert build_run(*_args(FIXTURES / "atlas", built, workdir / "content")) == 0
     after = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
     assert before == after
     assert _tree(built / "site") == first_site
     # A fresh folder: the same bytes everywhere (docs and site).
-    assert run_build(_args(FIXTURES / "atlas", workdir / "b", workdir / "content")) == 0
+    assert build_run(*_args(FIXTURES / "atlas", workdir / "b", workdir / "content")) == 0
     assert _tree(workdir / "b" / "docs") == _tree(docs)
     assert _tree(workdir / "b" / "site") == first_site
 
@@ -148,10 +150,10 @@ def test_failed_build_keeps_the_previous_site(built: Path, workdir: Path, monkey
     content = _content(workdir / "broken-content")
     (content / "a-propos.md").write_text("# À propos\n\n[lien cassé](nulle-part.md)\n", encoding="utf-8")
     base = workdir / "c"
-    assert run_build(_args(FIXTURES / "atlas", base, _content(workdir / "good-content"))) == 0
+    assert build_run(*_args(FIXTURES / "atlas", base, _content(workdir / "good-content"))) == 0
     previous = _tree(base / "site")
     with pytest.raises(AtlasError, match="previous site is unchanged"):
-        run_build(_args(FIXTURES / "atlas", base, content))
+        build_run(*_args(FIXTURES / "atlas", base, content))
     assert _tree(base / "site") == previous
     assert not [p for p in base.iterdir() if p.name.startswith(".site.building-")]
 
@@ -163,7 +165,7 @@ def test_invalid_sheets_build_nothing(workdir: Path, tmp_path: Path, monkeypatch
     shutil.copytree(FIXTURES / "atlas", sheets)
     (sheets / "doubs" / "territory.yml").write_text("name: [\n", encoding="utf-8")
     with pytest.raises(AtlasError):
-        run_build(_args(sheets, tmp_path / "out", _content(tmp_path / "content")))
+        build_run(*_args(sheets, tmp_path / "out", _content(tmp_path / "content")))
     assert not (tmp_path / "out" / "site").exists()
 
 
@@ -213,7 +215,7 @@ def hostile_site(workdir: Path) -> Path:
     mp.chdir(workdir)
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
-        assert run_build(_args(FIXTURES / "hostile", workdir / "h", _content(workdir / "content"))) == 0
+        assert build_run(*_args(FIXTURES / "hostile", workdir / "h", _content(workdir / "content"))) == 0
     finally:
         mp.undo()
     return workdir / "h" / "site"
@@ -291,7 +293,7 @@ def test_reports_written_by_atlas_pdf_survive_a_build_and_are_linked(workdir: Pa
     report = b"%PDF-1.7 stand-in written by `atlas pdf`"
     (site / "pdf" / "doubs.pdf").write_bytes(report)
     (site / "pdf" / "not-a-territory.pdf").write_bytes(b"%PDF")
-    assert run_build(_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"))) == 0
+    assert build_run(*_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"))) == 0
     assert (site / "pdf" / "doubs.pdf").read_bytes() == report
     assert not (site / "pdf" / "not-a-territory.pdf").exists()
     page = (site / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
@@ -304,7 +306,7 @@ def test_build_with_pdf_publishes_and_links_the_reports(workdir: Path, tmp_path:
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(workdir)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    assert run_build(_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"), pdf=True)) == 0
+    assert build_run(*_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"), pdf=True)) == 0
     site = tmp_path / "site"
     from pypdf import PdfReader
     for tid in ("doubs", "grand-besancon-metropole"):
@@ -328,7 +330,7 @@ def test_edit_links_point_at_the_sheets_when_the_repository_is_known(workdir: Pa
     config.update(repo_url="https://git.example/owner/atlas", edit_uri="edit/main/content/")
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    assert run_build(_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"), config=config_file)) == 0
+    assert build_run(*_args(FIXTURES / "atlas", tmp_path, _content(tmp_path / "content"), config=config_file)) == 0
     site = tmp_path / "site"
 
     def edit_button(page: str) -> str | None:
@@ -356,19 +358,19 @@ def test_reports_of_a_removed_territory_are_not_published_again(workdir: Path, t
     for name in ("doubs.pdf", "ornans.pdf", "stray.txt"):  # as a previous `atlas build --pdf` left them
         (docs_pdf / name).write_bytes(b"%PDF-1.7 stand-in")
     content = _content(tmp_path / "content")
-    assert run_build(_args(sheets, tmp_path, content)) == 0
+    assert build_run(*_args(sheets, tmp_path, content)) == 0
     site = tmp_path / "site"
     assert sorted(p.name for p in (site / "pdf").iterdir()) == ["doubs.pdf", "ornans.pdf"]
     assert 'href="../../pdf/ornans.pdf"' in (site / "territoires/ornans/index.html").read_text(encoding="utf-8")
     shutil.rmtree(sheets / "ornans")  # the territory leaves the atlas
-    assert run_build(_args(sheets, tmp_path, content)) == 0
+    assert build_run(*_args(sheets, tmp_path, content)) == 0
     assert sorted(p.name for p in docs_pdf.iterdir()) == ["doubs.pdf"]
     assert sorted(p.name for p in (site / "pdf").iterdir()) == ["doubs.pdf"]
     assert not (site / "territoires/ornans").exists()
     assert 'href="../../pdf/doubs.pdf"' in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
     (docs_pdf / "doubs.pdf").unlink()  # gone from the docs folder and from the previous site: no link
     shutil.rmtree(site / "pdf")
-    assert run_build(_args(sheets, tmp_path, content)) == 0
+    assert build_run(*_args(sheets, tmp_path, content)) == 0
     assert "pdf/doubs.pdf" not in (site / "territoires/doubs/index.html").read_text(encoding="utf-8")
     assert not (site / "pdf").exists() or not list((site / "pdf").iterdir())
 
