@@ -50,6 +50,7 @@ from generator.search import engine_search_config, run_pagefind, search_mode
 from generator.site import (
     CONFIG_FILE,
     ROOT,
+    PageCache,
     draw_site_pictures,
     load_schemas,
     read_site_config,
@@ -81,15 +82,24 @@ def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
 
 def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
-                  quiet: bool = False, wanted: Callable[[str, set[str]], bool] | None = None) -> WriteStats:
+                  quiet: bool = False, wanted: Callable[[str, set[str]], bool] | None = None,
+                  cache: PageCache | None = None) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
     With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save).
+    With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
+    since they were written into `docs_dir` are read back instead of rendered.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf)
     outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
-                        _progress("pages", quiet), wanted, site_url=config.get("site_url") or None)
-    return write_tree(outs, docs_dir, partial=wanted is not None)
+                        _progress("pages", quiet), wanted, site_url=config.get("site_url") or None, cache=cache)
+    stats = write_tree(outs, docs_dir, partial=wanted is not None)
+    if cache is not None:
+        with writing(cache.index_path.parent, "the build's cache"):
+            cache.save(outs, partial=wanted is not None)
+        _say(f"pages: {len(cache.rendered)} territory or hub pages rendered, {len(cache.hits)} unchanged "
+             "(their sheets, pictures and the shared data as before)", quiet)
+    return stats
 
 
 def engine_config(config: dict[str, Any], docs_dir: Path, site_dir: Path, config_dir: Path = ROOT) -> dict[str, Any]:
@@ -452,6 +462,7 @@ def write_stamp(docs_dir: Path, signature: str) -> None:
 
 
 CACHE_DIR = Path(".cache/pictures")
+PAGE_CACHE_DIR = Path(".cache/pages")  # the sheet pages' keys per docs folder (generator.site.PageCache)
 SHOW_CHANGED = 40  # up to this many files written or removed are named one by one
 
 
@@ -527,7 +538,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     _say("pages…", quiet)
     with writing(docs_dir, "the docs folder"):
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
-                              quiet)
+                              quiet, cache=PageCache(docs_dir, PAGE_CACHE_DIR))
     stats.removed.extend(stale_pdfs)
     _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
          f"{len(stats.removed)} removed", quiet)

@@ -8,8 +8,11 @@ generated home page.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ import yaml
 
 from generator.errors import AtlasError
 from generator.model import Atlas
-from generator.outputs import Output, check_unique
+from generator.outputs import Output, check_unique, write_atomic
 from generator.pages import Pages, SiteOptions, content_intro
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,10 +134,11 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
                  schemas: Mapping[str, dict] | None = None,
                  progress: Callable[[int, int], None] | None = None,
                  wanted: Callable[[str, set[str]], bool] | None = None,
-                 site_url: str | None = None) -> list[Output]:
+                 site_url: str | None = None, cache: PageCache | None = None) -> list[Output]:
     """Every file of the generated docs folder; two files with one path are an error.
 
-    `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses.
+    `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses. With `cache`,
+    a territory or hub page whose inputs are those of its last rendering is taken as it was.
     """
     from generator import opendata
     from generator.measured import scores_of
@@ -143,7 +147,10 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     pages = Pages(atlas, options, pictures, schemas, scores)
     published = publishing_outputs(pages, atlas, territories_dir, site_url)  # before the pages: citations
     data = opendata.data_outputs(atlas, scores)
-    outs = pages.all_pages(progress, wanted)
+    if cache is None:
+        outs = pages.all_pages(progress, wanted)
+    else:
+        outs = cache.complete(pages.all_pages(progress, cache.attach(pages, territories_dir, site_url, wanted)))
     sheets = opendata.sheet_outputs(atlas, territories_dir)
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data
@@ -162,3 +169,203 @@ def load_schemas() -> dict[str, dict] | None:
     except ImportError:
         return None
     return json_schemas()
+
+
+PAGE_CACHE_FORMAT = 1  # bump when what a page's key covers changes
+_KEYED_PACKAGES = ("jinja2", "markdown", "babel", "markupsafe")
+
+
+def _code_version() -> str:
+    """The generator's and the theme's files (contents) and the libraries that render the pages."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(f"{PAGE_CACHE_FORMAT} {sys.version}\n".encode())
+    for package in _KEYED_PACKAGES:
+        try:
+            digest.update(f"{package} {metadata.version(package)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package} -\n".encode())
+    for folder in (ROOT / "generator", ROOT / "theme"):
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "geodata", "assets"))
+            for name in sorted(filenames):
+                if name.endswith((".py", ".j2", ".html", ".po", ".mo", ".yml", ".json")):
+                    path = Path(dirpath) / name
+                    digest.update(f"{path.relative_to(ROOT)}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Territory and hub pages as last rendered, each kept with a hash of everything it shows.
+
+    Rendering the 2,900 sheet pages of the national atlas is most of a regeneration; after one sheet
+    is edited, only the pages that show it have other inputs. A page's key hashes: the code (the
+    generator, the theme, the rendering libraries), what every page may show (the options, the
+    date, the vocabulary, the shared sources, the indicators, the measured scores, the display
+    names, the releases, the site's address), the bytes of every sheet the page declares as its
+    sources (`Pages.territory_sources`, `hub_sources`), and the pictures and hub cards it placed
+    the last time (recorded while rendering, checked against today's). Any doubt is a miss: the
+    page is rendered. The rendered bytes are not stored twice: a hit reads the page back from the
+    docs folder, whose file must still have the size and modification time it had when written.
+    The index of one docs folder is `.cache/pages/<docs folder hash>.json` (not in the docs folder).
+    """
+
+    def __init__(self, docs_dir: Path, cache_dir: Path = Path(".cache/pages")) -> None:
+        self.docs_dir = docs_dir.resolve()
+        self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
+        self.entries: dict[str, list[Any]] = self._read_index()
+        self.code = ""
+        self.hits: dict[str, Output] = {}
+        self.misses: dict[str, tuple[str, ...]] = {}  # page -> its sources (the key is made once rendered)
+        self.reads: dict[str, tuple[set[str], set[str]]] = {}  # page -> pictures and hubs it placed
+        self.rendered: set[str] = set()
+
+    def _read_index(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
+        return dict(data["pages"]) if ok else {}
+
+    def attach(self, pages: Any, territories_dir: Path, site_url: str | None,
+               wanted: Callable[[str, set[str]], bool] | None) -> Callable[[str, set[str]], bool]:
+        """Record what each page places (pictures, hub cards) and return the `wanted` of `all_pages`:
+        False for a page taken from the cache (or refused by `wanted`)."""
+        if not self.code:
+            self.code = _code_version()
+        self.hits, self.misses, self.reads, self.rendered = {}, {}, {}, set()
+        self._pages, self._base_dir = pages, territories_dir.absolute().parent
+        self._common: str | None = None
+        self._sheet_digests: dict[str, str] = {}
+        self._picture_digests: dict[str, str] = {}
+        self._wrap("picture", 0)
+        self._wrap("hub_card", 1)
+
+        def cached(path: str, sources: set[str]) -> bool:
+            if wanted is not None and not wanted(path, sources):
+                return False
+            found = self._hit(path, sources)
+            if found is not None:
+                self.hits[path] = found
+                return False
+            self.misses[path] = tuple(sorted(sources))
+            return True
+
+        return cached
+
+    def _wrap(self, name: str, slot: int) -> None:
+        original = self._pages.env.globals.get(name)
+        if not callable(original):
+            return
+        reads = self.reads
+
+        def recording(key: str, page_path: str, *args: Any, **kwargs: Any) -> Any:
+            reads.setdefault(page_path, (set(), set()))[slot].add(str(key))
+            return original(key, page_path, *args, **kwargs)
+
+        self._pages.env.globals[name] = recording
+
+    def _common_key(self) -> str:
+        """What every page may show, hashed once per run (after the shared pages: they fill some of it)."""
+        if self._common is None:
+            p, atlas = self._pages, self._pages.atlas
+            parts = (self.code, repr(p.options), repr(atlas.as_of), repr(atlas.vocabulary), repr(atlas.sources),
+                     repr(atlas.indicators), repr(p.scores), repr(getattr(p, "names", None)),
+                     repr(sorted(getattr(p, "_long_rankings", ()))), repr(p.env.globals.get("releases")),
+                     repr(getattr(p.env.globals.get("citation"), "site_url", None)),
+                     repr(sorted(k for k in p.env.globals if not k.startswith("_"))))
+            digest = hashlib.sha256()
+            for part in parts:
+                digest.update(part.encode("utf-8") + b"\0")
+            self._common = digest.hexdigest()
+        return self._common
+
+    def _sheet(self, path: str) -> str:
+        found = self._sheet_digests.get(path)
+        if found is None:
+            try:
+                found = hashlib.sha256((self._base_dir / path).read_bytes()).hexdigest()
+            except OSError:
+                found = "unreadable"
+            self._sheet_digests[path] = found
+        return found
+
+    def _picture(self, key: str) -> str:
+        found = self._picture_digests.get(key)
+        if found is None:
+            parts = []
+            for name in (key, f"narrow/{key}"):  # a picture is placed with its narrow variant
+                pic = self._pages.pictures.get(name)
+                if pic is None:
+                    parts.append("-")
+                    continue
+                svg = getattr(pic, "digest", None) or hashlib.sha1(pic.svg).hexdigest()
+                parts.append(repr((pic.filename, svg, pic.title, pic.alt, pic.table_headers, pic.table_rows)))
+            found = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+            self._picture_digests[key] = found
+        return found
+
+    def _hub(self, hub_id: str) -> str:
+        hub = self._pages.atlas.hubs.get(hub_id)
+        if hub is None:
+            return "-"
+        place = self._pages.atlas.territories.get(hub.territory_id)
+        return self._sheet(hub.path) + (self._sheet(place.path) if place is not None else "-")
+
+    def _key(self, path: str, sources: Iterable[str], pictures: Iterable[str], hubs: Iterable[str]) -> str:
+        digest = hashlib.sha256(f"{self._common_key()}\0{path}\n".encode())
+        for source in sorted(sources):
+            digest.update(f"s {source} {self._sheet(source)}\n".encode())
+        for key in sorted(pictures):
+            digest.update(f"p {key} {self._picture(key)}\n".encode())
+        for hub_id in sorted(hubs):
+            digest.update(f"h {hub_id} {self._hub(hub_id)}\n".encode())
+        return digest.hexdigest()
+
+    def _hit(self, path: str, sources: set[str]) -> Output | None:
+        entry = self.entries.get(path)
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        key, size, mtime_ns, pictures, hubs = entry
+        if self._key(path, sources, pictures, hubs) != key:
+            return None
+        target = self.docs_dir / path
+        try:
+            status = os.lstat(target)
+            if status.st_size != size or status.st_mtime_ns != mtime_ns:
+                return None  # edited, replaced or removed since this build wrote it
+            with open(target, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return Output(path, data, tuple(sorted(sources))) if len(data) == size else None
+
+    def complete(self, outs: list[Output]) -> list[Output]:
+        """The outputs of `all_pages` with the pages taken from the cache."""
+        self.rendered = {out.path for out in outs if out.path in self.misses}
+        return outs + [self.hits[path] for path in sorted(self.hits)]
+
+    def save(self, outputs: Iterable[Output], partial: bool = False) -> None:
+        """After `write_tree`: remember the key, size and time of each sheet page now in the docs folder."""
+        if not self.code:
+            return
+        entries = dict(self.entries) if partial else {}
+        for out in outputs:
+            if out.path in self.hits:
+                entries[out.path] = self.entries[out.path]
+            elif out.path in self.rendered:
+                pictures, hubs = self.reads.get(out.path, (set(), set()))
+                try:
+                    status = os.lstat(self.docs_dir / out.path)
+                except OSError:
+                    continue
+                if status.st_size != len(out.data):
+                    continue
+                entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), status.st_size,
+                                     status.st_mtime_ns, sorted(pictures), sorted(hubs)]
+        self.entries = entries
+        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries},
+                          sort_keys=True, separators=(",", ":"))
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.index_path, text.encode("utf-8"))

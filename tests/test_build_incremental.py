@@ -1,0 +1,107 @@
+"""After one sheet is edited, `atlas build --no-site` renders only the pages that show it (issue 11,
+target 2) and the docs folder is byte for byte what a cold build of the same sheets makes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.commands.build import Options as BuildOptions
+from generator.commands.build import run as build_run
+from generator.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+EPOCH = "1764115200"  # 2025-11-26
+HUB = "grand-besancon-metropole/hubs/fablab-besancon.yml"
+OTHER_HUB = "doubs/hubs/incubateur-ferme.yml"
+TERRITORY = "grand-besancon-metropole/territory.yml"
+
+
+def _build(sheets: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, int]:
+    """One `atlas build --no-site`; (sheet pages rendered, sheet pages taken as they were)."""
+    capsys.readouterr()
+    project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=out / "docs", site_dir=out / "site")
+    assert build_run(project, BuildOptions(jobs=1, no_site=True, quiet=False)) == 0
+    said = capsys.readouterr().err
+    found = re.search(r"pages: (\d+) territory or hub pages rendered, (\d+) unchanged", said)
+    assert found, said
+    return int(found.group(1)), int(found.group(2))
+
+
+def _files(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def _same_as_cold(sheets: Path, docs: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cold build of the same sheets into a new folder (no page of it cached) makes the same files."""
+    rendered, kept = _build(sheets, tmp_path / name, capsys)
+    assert kept == 0
+    cold, warm = _files(tmp_path / name / "docs"), _files(docs)
+    assert sorted(cold) == sorted(warm)
+    assert [path for path in cold if cold[path] != warm[path]] == []
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.slow  # six builds of the fixture atlas (about 20 s): CI runs it
+def test_an_edit_renders_only_the_pages_that_show_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    docs = tmp_path / "out" / "docs"
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    pages = rendered + kept
+    assert (rendered, kept) == (pages, 0)
+
+    # a hub renamed: its page, its partners' and the territories that list it; not the others
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert 0 < rendered < pages and rendered + kept == pages
+    _same_as_cold(sheets, docs, tmp_path, "cold1", capsys)
+
+    # nothing changed but the file's time: every page kept
+    (sheets / HUB).touch()
+    assert _build(sheets, tmp_path / "out", capsys) == (0, pages)
+
+    # a partnership added, a status changed, a territory's summary rewritten
+    _edit(sheets / OTHER_HUB, "name: Ancien incubateur", "name: Ancien incubateur du Doubs")
+    _edit(sheets / TERRITORY, "summary: |\n", "summary: |\n  Une phrase de plus.\n")
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert 0 < rendered < pages
+    _same_as_cold(sheets, docs, tmp_path, "cold2", capsys)
+
+    # a territory renamed: its name is on many pages (breadcrumbs, cards): everything is rendered
+    _edit(sheets / TERRITORY, "name: Grand Besançon Métropole", "name: Grand Besançon")
+    assert _build(sheets, tmp_path / "out", capsys) == (pages, 0)
+    _same_as_cold(sheets, docs, tmp_path, "cold3", capsys)
+
+    # a hub removed: its page goes, the others follow
+    (sheets / OTHER_HUB).unlink()
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert rendered + kept == pages - 1
+    _same_as_cold(sheets, docs, tmp_path, "cold4", capsys)
+
+
+def test_a_page_edited_in_the_docs_folder_is_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    docs = tmp_path / "out" / "docs"
+    rendered, _ = _build(sheets, tmp_path / "out", capsys)
+    page = docs / "hubs" / "fablab-besancon.md"
+    good = page.read_bytes()
+    page.write_bytes(good + b"\nhand edit\n")
+    (sheets / HUB).touch()  # so that the inputs' stamp does not skip the generation
+    assert _build(sheets, tmp_path / "out", capsys) == (1, rendered - 1)
+    assert page.read_bytes() == good
