@@ -13,16 +13,12 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from generator import vocabulary
 from generator.errors import Location
 
 PILLARS: tuple[str, ...] = ("metropolisation", "health", "knowledge", "identity", "environment")
-PILLAR_LABELS: Mapping[str, str] = MappingProxyType({
-    "metropolisation": "Métropolisation",
-    "health": "Santé",
-    "knowledge": "Savoirs",
-    "identity": "Identité",
-    "environment": "Environnement",
-})
+# the French words of the fixed lists come from the one vocabulary of the atlas (generator.vocabulary)
+PILLAR_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.PILLARS[k]["fr"] for k in PILLARS})
 PILLAR_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
     "metropolisation": "Liens avec les métropoles et leurs nouvelles activités (French Tech), accès et flux",
     "health": "Position par rapport au système de soins : e-santé, start-up MedTech, living labs santé",
@@ -32,26 +28,10 @@ PILLAR_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
     "environment": "Environnement naturel et ses interactions avec les pôles ; stratégie climat",
 })
 LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune", "pays")
-LEVEL_LABELS: Mapping[str, str] = MappingProxyType({
-    "region": "Région",
-    "departement": "Département",
-    "epci": "Intercommunalité (EPCI)",
-    "commune": "Commune",
-    "pays": "Pays, PETR ou bassin de vie",
-})
-LEVEL_PLURALS: Mapping[str, str] = MappingProxyType({
-    "region": "Régions",
-    "departement": "Départements",
-    "epci": "Intercommunalités (EPCI)",
-    "commune": "Communes",
-    "pays": "Pays, PETR et bassins de vie",
-})
+LEVEL_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.LEVELS[k]["fr"][0] for k in LEVELS})
+LEVEL_PLURALS: Mapping[str, str] = MappingProxyType({k: vocabulary.LEVELS[k]["fr"][1] for k in LEVELS})
 STATUSES: tuple[str, ...] = ("active", "project", "closed")
-STATUS_LABELS: Mapping[str, str] = MappingProxyType({
-    "active": "En activité",
-    "project": "En projet",
-    "closed": "Fermé",
-})
+STATUS_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.STATUSES[k]["fr"] for k in STATUSES})
 VOCABULARY_LISTS: tuple[str, ...] = ("hub_types", "services", "themes", "networks")
 PRECISIONS: tuple[str, ...] = ("address", "commune")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
