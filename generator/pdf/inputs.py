@@ -15,8 +15,9 @@ from typing import Any
 
 from generator.errors import AtlasError
 from generator.model import Atlas
+from generator.project import SHIPPED_THEME
 
-THEME_DIR = Path(__file__).resolve().parent.parent.parent / "theme" / "pdf"
+THEME_DIR = SHIPPED_THEME / "pdf"  # the checkout's theme, or the copy in the package (generator.project)
 DEFAULT_VARIANT = "pdf/ua-1"
 
 # (CSS family, weight, style, file in matplotlib's mpl-data/fonts/ttf). DejaVu: Bitstream Vera

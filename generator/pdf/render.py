@@ -43,7 +43,7 @@ class Renderer:
         self.build_dir = build_dir
         self.pictures = dict(pictures)
         self.variant = variant
-        self.words = Words(lang)
+        self.words = Words(atlas, lang)
         self.lang = self.words.lang
         self.env = environment(atlas, self.lang)
         tag_element_languages()  # lang="fr" inside an English report reaches the structure tree

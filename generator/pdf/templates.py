@@ -24,7 +24,7 @@ from generator.text import render_markdown, safe_url
 
 def environment(atlas: Atlas, lang: str = "fr") -> Environment:
     """The templates of theme/pdf with the helpers they call, in `lang` (one per Renderer, reused)."""
-    w = Words(lang)
+    w = Words(atlas, lang)
     _ = w._
     env = Environment(
         loader=FileSystemLoader(str(THEME_DIR)),
@@ -73,13 +73,13 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         capped=capped,
         more=more,
         md=md,
-        fr=w.french,
+        fr=w.fr_text,
         site_link=site_link,
-        vocab=lambda name, key: w.french(atlas.vocabulary.label(name, key)),
+        vocab=lambda name, key: w.fr_text(atlas.vocabulary.label(name, key)),
         territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),
         safe_url=safe_url,
-        status_long=lambda h: w.status_long(atlas, h),
+        status_long=w.status_long,
         year_fact=status_text.year_fact,
     )
     return env

@@ -29,7 +29,7 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
     own hubs in a table only (each has its full description in its territory's report). `words`
     gives the report's language (French when None).
     """
-    w = words if words is not None else Words("fr")
+    w = words if words is not None else Words(atlas, "fr")
     tid = territory.id
     scores = scores if scores is not None else measured.scores_of(atlas)
     hubs = territory_hubs(atlas, tid)
