@@ -349,15 +349,19 @@ def keys(atlas: Atlas) -> list[str]:
     return out
 
 
+def narrow_spec(wide: Spec) -> Spec:
+    """The variant of a chart drawn for phones: the same words and data, another drawer."""
+    if wide.kind not in NARROW_KINDS:
+        raise KeyError(f"{NARROW}/{wide.key}")
+    data = wide.data if wide.kind != "ranking" else {**wide.data, "xlabel": "Score mesuré (1 à 5)", "decimals": 1,
+                                                     "top": 5}
+    return replace(wide, key=f"{NARROW}/{wide.key}", kind=NARROW_KINDS[wide.kind], data=data)
+
+
 def spec(atlas: Atlas, key: str) -> Spec:
     """The spec of one chart key (a key from `keys`)."""
     if key.startswith(NARROW + "/"):
-        wide = spec(atlas, key.removeprefix(NARROW + "/"))
-        if wide.kind not in NARROW_KINDS:
-            raise KeyError(key)
-        data = wide.data if wide.kind != "ranking" else {**wide.data, "xlabel": "Score mesuré (1 à 5)", "decimals": 1,
-                                                         "top": 5}
-        return replace(wide, key=key, kind=NARROW_KINDS[wide.kind], data=data)
+        return narrow_spec(spec(atlas, key.removeprefix(NARROW + "/")))
     parts = key.split("/")
     all_hubs = tuple(atlas.hubs)
     if parts[0] == "home":

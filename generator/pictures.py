@@ -59,6 +59,8 @@ class DrawStats:
     cached: int = 0
     seconds: float = 0.0
     drawn_keys: list[str] = field(default_factory=list)
+    drawn_by_kind: dict[str, int] = field(default_factory=dict)      # pictures drawn, per kind
+    seconds_by_kind: dict[str, float] = field(default_factory=dict)  # time spent drawing them (all workers)
 
 
 last_stats = DrawStats()
@@ -74,14 +76,30 @@ def picture_keys(atlas: Atlas) -> list[str]:
     return sorted(set(charts.keys(atlas)) | set(maps.keys(atlas)) | set(choropleth.keys(atlas)))
 
 
-def picture_spec(atlas: Atlas, key: str) -> Spec:
-    """What the picture `key` is made of, without drawing it."""
+def picture_spec(atlas: Atlas, key: str, wide: dict[str, Spec] | None = None) -> Spec:
+    """What the picture `key` is made of, without drawing it. `wide`, when given, keeps the specs of wide
+    pictures already computed, so that a narrow variant does not compute its picture's spec again."""
     try:
         if key.startswith("choropleth/"):
             return choropleth.spec(atlas, key)
-        return maps.spec(atlas, key) if _is_map(key) else charts.spec(atlas, key)
+        module = maps if _is_map(key) else charts
+        if wide is not None and key.startswith(maps.NARROW + "/"):
+            plain = key.removeprefix(maps.NARROW + "/")
+            if plain not in wide:
+                wide[plain] = module.spec(atlas, plain)
+            return module.narrow_spec(wide[plain])
+        found = module.spec(atlas, key)
+        if wide is not None:
+            wide[key] = found
+        return found
     except (KeyError, IndexError) as error:
         raise AtlasError(f"no picture {key!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
+
+
+def picture_specs(atlas: Atlas, keys: Iterable[str]) -> dict[str, Spec]:
+    """The specs of many pictures, each wide picture's spec computed once for it and its narrow variant."""
+    wide: dict[str, Spec] = {}
+    return {key: picture_spec(atlas, key, wide) for key in keys}
 
 
 # Modules whose effect on a picture goes through the spec's data (which the key hashes already):
@@ -156,9 +174,33 @@ def render(kind: str, data: dict[str, Any]) -> bytes:
         return DRAWERS[kind](data)
 
 
-def _render_job(job: tuple[str, str, dict[str, Any]]) -> tuple[str, bytes]:
-    key, kind, data = job
-    return key, render(kind, data)
+Job = tuple[str, str, dict[str, Any], str, bytes]  # key, kind, data, cache digest, words (JSON)
+
+
+def _draw_batch(jobs: list[Job], cache_dir: Path) -> list[tuple[str, bytes, float]]:
+    """Draw a batch of pictures and store each in the cache as soon as drawn (an interrupted national
+    build keeps what it drew); returns each key, its SVG and the seconds it took."""
+    out = []
+    for key, kind, data, digest, words in jobs:
+        started = time.perf_counter()
+        svg = render(kind, data)
+        out.append((key, svg, time.perf_counter() - started))
+        _store(cache_dir, digest, words, svg)
+    return out
+
+
+HEAVY = 20.0  # ms: kinds that take longer than this are sent one by one, first (maps of France, networks)
+BATCH = 48  # pictures per batch sent to a worker: one message, one reply instead of one per picture
+
+
+def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Heavy pictures first, one per batch, then the rest in batches of pictures that share a base map
+    (sorted by kind and outline: a worker reuses what it computed for the previous one)."""
+    heavy = [job for job in jobs if job[1] in MATPLOTLIB_KINDS or job[1] == "choropleth"]
+    light = sorted((job for job in jobs if not (job[1] in MATPLOTLIB_KINDS or job[1] == "choropleth")),
+                   key=lambda job: (job[1], str(job[2].get("outline")), job[0]))
+    size = max(1, min(BATCH, len(light) // (4 * workers) or 1))
+    return [[job] for job in heavy] + [light[i:i + size] for i in range(0, len(light), size)]
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -228,9 +270,12 @@ def _from_cache(cache_dir: Path, digest: str) -> bytes | None:
     return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
 
 
-def _store(cache_dir: Path, digest: str, spec: Spec, svg: bytes) -> None:
-    words = json.dumps({"key": spec.key, **_words(spec)}, ensure_ascii=False, indent=1, sort_keys=True)
-    _write_atomic(cache_dir / f"{digest}.json", words.encode("utf-8"))
+def _words_json(spec: Spec) -> bytes:
+    return json.dumps({"key": spec.key, **_words(spec)}, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _store(cache_dir: Path, digest: str, words: bytes, svg: bytes) -> None:
+    _write_atomic(cache_dir / f"{digest}.json", words)
     _write_atomic(cache_dir / f"{digest}.svg", svg)
 
 
@@ -258,7 +303,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     global last_stats
     started = time.perf_counter()
     wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
-    specs = {key: picture_spec(atlas, key) for key in wanted}
+    specs = picture_specs(atlas, wanted)
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
         if remove_stale_files(cache_dir) and progress:
@@ -278,32 +323,41 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     unique: dict[str, str] = {}
     for key in todo:
         unique.setdefault(digests[key], key)
-    jobs_list = [(key, specs[key].kind, specs[key].data) for key in unique.values()]
+    jobs_list: list[Job] = [(key, specs[key].kind, specs[key].data, digests[key], _words_json(specs[key]))
+                            for key in unique.values()]
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     if any(_is_map(key) or key.startswith("choropleth/") for key in unique.values()):
         for name in geo.LAYERS:  # read once here so that forked workers inherit them
             geo.layer(name)
     drawn: dict[str, bytes] = {}
+    by_kind: dict[str, int] = {}
+    seconds_by_kind: dict[str, float] = {}
+
+    def took(batch: list[tuple[str, bytes, float]]) -> None:
+        for key, svg, seconds in batch:
+            drawn[key] = svg
+            kind = specs[key].kind
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+            seconds_by_kind[kind] = seconds_by_kind.get(kind, 0.0) + seconds
+
     with writing(cache_dir, "the picture cache"):
         if workers == 1 or len(jobs_list) < SERIAL_BELOW:
             with _progress(len(jobs_list), progress) as bar:
                 task = bar.add_task("pictures", total=len(jobs_list))
                 for job in jobs_list:
-                    drawn[job[0]] = _render_job(job)[1]
-                    _store(cache_dir, digests[job[0]], specs[job[0]], drawn[job[0]])
+                    took(_draw_batch([job], cache_dir))
                     bar.advance(task)
         else:
+            batches = _batches(jobs_list, workers)
             # workers die with this process and are stopped at once on an error or a signal
-            with worker_pool(min(workers, len(jobs_list))) as pool:
-                futures = [pool.submit(_render_job, job) for job in jobs_list]
+            with worker_pool(min(workers, len(batches))) as pool:
+                futures = [pool.submit(_draw_batch, batch, cache_dir) for batch in batches]
                 with _progress(len(jobs_list), progress) as bar:
                     task = bar.add_task("pictures", total=len(jobs_list))
                     for future in as_completed(futures):
-                        key, svg = future.result()
-                        drawn[key] = svg
-                        # stored as soon as drawn: an interrupted national build keeps what it drew
-                        _store(cache_dir, digests[key], specs[key], svg)
-                        bar.advance(task)
+                        done = future.result()
+                        took(done)
+                        bar.advance(task, len(done))
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]])
 
@@ -312,7 +366,9 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             prune_cache(cache_dir, set(digests.values()))
 
     last_stats = DrawStats(requested=len(specs), drawn=len(jobs_list), cached=len(specs) - len(todo),
-                           seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()))
+                           seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()),
+                           drawn_by_kind=dict(sorted(by_kind.items())),
+                           seconds_by_kind=dict(sorted(seconds_by_kind.items())))
     if stats is not None:
         stats.__dict__.update(last_stats.__dict__)
     if progress and jobs_list:
