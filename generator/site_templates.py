@@ -27,8 +27,9 @@ import jinja2
 from markupsafe import Markup
 
 from generator import formats, ids, text
+from generator.project import SHIPPED_THEME
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "theme" / "pages"
+TEMPLATES_DIR = SHIPPED_THEME / "pages"  # the checkout's theme, or the copy in the package (generator.project)
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "site"  # generator/locale/<lang>/LC_MESSAGES/site.po: the words of the site's pages
 SOURCE_LANG = "fr"  # the language the templates are written in (the message ids)
