@@ -30,7 +30,7 @@ from generator.errors import AtlasError
 from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.model import Atlas
 from generator.pages import hub_path, territory_path
-from generator.site import ROOT, draw_site_pictures, read_site_config
+from generator.site import ROOT, PageCache, draw_site_pictures, read_site_config
 
 DEBOUNCE_SECONDS = 0.4
 
@@ -59,6 +59,7 @@ class Regenerator:
         self.picture_signatures: dict[str, tuple] = {}
         self.sources: dict[str, tuple[str, ...]] = {}
         self.pages_made = 0
+        self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
 
     def run(self, changed_files: Iterable[Path] | None = None) -> bool:
         """Regenerate; True when the docs folder is up to date with the sheets.
@@ -96,7 +97,8 @@ class Regenerator:
 
             with writing(self.docs_dir, "the docs folder"):
                 stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config,
-                                      pictures, quiet=True, wanted=None if wanted is None else counted)
+                                      pictures, quiet=True, wanted=None if wanted is None else counted,
+                                      cache=self.page_cache)
             if wanted is None:
                 self.pages_made = len(atlas.territories) + len(atlas.hubs)
                 self.sources = dict(stats.sources)
