@@ -22,11 +22,12 @@ from generator.errors import AtlasError
 from generator.model import Atlas
 from generator.outputs import Output, check_unique, write_atomic
 from generator.pages import Pages, SiteOptions, content_intro
+from generator.project import SHIPPED, SHIPPED_THEME
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS_DIR = ROOT / "theme" / "assets"
+ASSETS_DIR = SHIPPED_THEME / "assets"  # the checkout's theme, or the copy in the package (generator.project)
 ASSETS_PREFIX = "assets/atlas"
-CONFIG_FILE = ROOT / "mkdocs.yml"
+CONFIG_FILE = SHIPPED / "mkdocs.yml"
 
 
 def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:
