@@ -22,7 +22,6 @@ class Spec:
     (`expected_text` is its message id where it does not depend on the spec's settings)."""
 
     expected_text = N_("a value")
-    description = ""
 
     @property
     def expected(self) -> str:
