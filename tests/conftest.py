@@ -66,6 +66,7 @@ SLOW = {
     "tests/test_shipped_atlas.py::test_identity_is_in_sync_with_the_package",
     "tests/test_importer.py::test_real_package_epci_with_commune_parents",
     "tests/test_serve_process.py::test_sigterm_stops_the_preview_and_its_server",
+    "tests/test_cli_core.py::test_the_wheel_carries_the_theme_and_builds_a_repository_of_sheets_only",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -320,3 +321,39 @@ def test_dash_c_runs_in_another_repository(atlas_copy: Path, tmp_path: Path, mon
     with pytest.raises(SystemExit) as exit_:
         main(["-C", str(tmp_path / "nowhere"), "validate"])
     assert exit_.value.code == 2 and "-C " in capsys.readouterr().err
+
+
+def test_the_wheel_carries_the_theme_and_builds_a_repository_of_sheets_only(tmp_path: Path) -> None:
+    """`pip install` of the atlas (not editable) is enough to build another atlas repository: the wheel
+    holds the theme, the pages, mkdocs.yml and the licence (setup.py), and its atlas finds them there.
+    (A real wheel, `pip wheel .`, was checked by hand to hold the same generator/_shipped/.)"""
+    import shutil
+
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "mkdocs.yml", "LICENCE-DONNEES.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("generator", "theme", "content"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    # what a wheel holds: the modules and package data as build_py lays them out (offline, unlike `pip wheel`)
+    installed = tmp_path / "installed"
+    done = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(installed)],
+                          cwd=source, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (installed / "generator" / "locale" / "fr" / "LC_MESSAGES" / "atlas.po").is_file()
+    for shipped in ("theme/pages", "theme/pdf", "theme/assets/atlas.css", "theme/overrides", "content/index.md",
+                    "mkdocs.yml", "LICENCE-DONNEES.md"):
+        assert (installed / "generator" / "_shipped" / shipped).exists(), shipped
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", repo / "territories")
+    # the unpacked wheel alone (the checkout's editable install left out), run from another folder with -C
+    script = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()];"
+              f"sys.path.insert(0, {str(installed)!r}); import generator.project as p;"
+              "assert p.SHIPPED == p.BUNDLED, p.SHIPPED;"
+              "from generator.cli import main; raise SystemExit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", script, "-C", str(repo), "build", "--no-site", "-j", "1"],
+                          cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1764115200"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (repo / "build" / "docs" / "assets" / "atlas" / "atlas.css").is_file()
+    assert (repo / "build" / "docs" / "contribuer.md").is_file()  # the shipped hand-written pages
