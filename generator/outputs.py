@@ -31,7 +31,7 @@ class Output:
     sources: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        check_relative(self.path)
+        _check_path(self.path)
         if not isinstance(self.data, bytes):
             raise TypeError(f"output {self.path}: data must be bytes")
 
@@ -48,14 +48,20 @@ class WriteStats:
 
 def check_relative(path: str) -> PurePosixPath:
     """A relative path with no `..`, no absolute part, no NUL and short parts; else AtlasError."""
+    _check_path(path)
+    return PurePosixPath(path)
+
+
+def _check_path(path: str) -> None:
+    """`check_relative` on the string alone: a national build makes 20,000 outputs, and a PurePosixPath
+    each was a second of it. After these checks the path's parts are exactly `path.split("/")`."""
     if not path or "\x00" in path or "\\" in path:
         raise AtlasError(f"refusing to write {path!r}: not a plain relative path")
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or any(part in ("..", ".", "") for part in path.split("/")):
+    parts = path.split("/")
+    if path.startswith("/") or any(part in ("..", ".", "") for part in parts):
         raise AtlasError(f"refusing to write {path!r}: it would leave the output folder")
-    if any(len(part.encode("utf-8")) > 200 for part in pure.parts):
+    if any(len(part) > 50 and len(part.encode("utf-8")) > 200 for part in parts):
         raise AtlasError(f"refusing to write {path!r}: a file name is too long")
-    return pure
 
 
 def _fold(path: str) -> str:
@@ -90,19 +96,16 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     root = folder.resolve()
     root.mkdir(parents=True, exist_ok=True)
     stats = WriteStats(sources={out.path: out.sources for out in items})
-    inside: dict[str, bool] = {}  # folder (relative) -> it resolves inside `root`: once per folder, not per file
+    inside = _InsideCheck(root)
+    base = str(root)
     for out in items:
-        target = root / out.path
-        folder_rel = out.path.rpartition("/")[0]
-        if folder_rel not in inside:
-            parent = target.parent.resolve()
-            inside[folder_rel] = parent == root or root in parent.parents
+        target = os.path.join(base, out.path)  # strings: pathlib was a second of 20,000 outputs
         try:
             status = os.lstat(target)
         except (FileNotFoundError, NotADirectoryError):
             status = None
-        if not inside[folder_rel] or (status is not None and stat.S_ISLNK(status.st_mode)):
-            resolved = target.resolve()
+        if not inside(out.path.rpartition("/")[0]) or (status is not None and stat.S_ISLNK(status.st_mode)):
+            resolved = Path(target).resolve()
             if root != resolved and root not in resolved.parents:
                 raise AtlasError(f"refusing to write {out.path!r}: it would leave {folder}")
             raise AtlasError(f"refusing to write {out.path!r}: it is a symbolic link")
@@ -112,8 +115,9 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
                 if handle.read() == out.data:
                     stats.unchanged.append(out.path)
                     continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, out.data)
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, out.data)
         stats.written.append(out.path)
     manifest = root / MANIFEST
     current = sorted(out.path for out in items)
@@ -139,6 +143,36 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
         write_atomic(manifest, text.encode("utf-8"))
     return stats
+
+
+class _InsideCheck:
+    """Whether a folder of the docs folder (relative, checked by `check_relative`) stays inside it.
+
+    Each folder is looked at once, from the top: a plain folder (or one not made yet) under a folder
+    inside is inside; a symbolic link is inside only if it resolves inside. One lstat per folder
+    instead of a `resolve()` (an lstat per component) per folder: 10,000 picture folders nationally.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.known: dict[str, bool] = {"": True}
+
+    def __call__(self, rel: str) -> bool:
+        found = self.known.get(rel)
+        if found is not None:
+            return found
+        parent = rel.rpartition("/")[0]
+        inside = self(parent)
+        if inside:
+            try:
+                is_link = stat.S_ISLNK(os.lstat(os.path.join(str(self.root), rel)).st_mode)
+            except (FileNotFoundError, NotADirectoryError):
+                is_link = False
+            if is_link:
+                resolved = (self.root / rel).resolve()
+                inside = resolved == self.root or self.root in resolved.parents
+        self.known[rel] = inside
+        return inside
 
 
 def _default_file_mode() -> int:

@@ -62,3 +62,30 @@ def test_zensical_builds_the_same_generated_docs(tree: Path) -> None:
     page = (site / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
     assert "Grand Besançon Métropole" in page and '<html lang="fr"' in page
     assert not list((tree / "build").glob(".atlas-zensical-*"))  # its scratch files are gone
+
+
+@pytest.mark.parametrize("path", ["", "/abs.md", "a/../b.md", "./a.md", "a//b.md", "a/", "a\\b.md", "a\x00.md",
+                                  "x/" + "é" * 101 + ".md"])
+def test_an_output_path_that_is_not_plain_and_relative_is_refused(path: str) -> None:
+    from generator.outputs import Output
+
+    with pytest.raises(AtlasError, match="refusing to write"):
+        Output(path, b"x")
+
+
+def test_write_tree_follows_a_folder_link_only_inside_the_folder(tmp_path: Path) -> None:
+    """Each folder is checked once, from the top: a link to a folder inside is written through, a link
+    out of the folder (at any depth) is refused before anything is written there."""
+    from generator.outputs import Output, write_tree
+
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    (docs / "real").mkdir(parents=True)
+    outside.mkdir()
+    (docs / "inner").symlink_to(docs / "real", target_is_directory=True)
+    stats = write_tree([Output("inner/deep/a.md", b"A"), Output("b/c/d.md", b"D")], docs)
+    assert stats.written == ["inner/deep/a.md", "b/c/d.md"]
+    assert (docs / "real" / "deep" / "a.md").read_bytes() == b"A"
+    (docs / "b" / "c" / "out").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(AtlasError, match="would leave"):
+        write_tree([Output("b/c/out/x/y.md", b"x")], docs, prune=False)
+    assert list(outside.iterdir()) == []
