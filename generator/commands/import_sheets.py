@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.commands import legacy_args
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.project import Project
 
 
@@ -31,8 +32,8 @@ class Options:
 def run(project: Project, options: Options) -> int:
     """Import, or with `dry_run` say what would change."""
     if sum([options.level is not None, options.hubs is not None, options.indicators]) != 1:
-        raise AtlasError("import: give one of level (territories), hubs (census hubs) or indicators (measures)",
-                         exit_code=2)
+        raise AtlasError(_("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
+                           "or --indicators (measures)"), exit_code=2)
     args = legacy_args(project, options)
     if options.hubs is not None:
         from generator.imports.census import run_census_import
