@@ -357,3 +357,15 @@ def test_the_wheel_carries_the_theme_and_builds_a_repository_of_sheets_only(tmp_
     assert done.returncode == 0, done.stderr[-2000:]
     assert (repo / "build" / "docs" / "assets" / "atlas" / "atlas.css").is_file()
     assert (repo / "build" / "docs" / "contribuer.md").is_file()  # the shipped hand-written pages
+
+
+def test_a_project_speaks_its_language(atlas_copy: Path, capsys) -> None:
+    """Project.lang is --lang for the engine API: English messages inside the call, French around it."""
+    from generator.commands import validate
+    from generator.project import Project
+
+    assert validate.run(Project.at(territories=atlas_copy, lang="en"), validate.Options()) == 0
+    assert capsys.readouterr().err.strip().endswith("5 territories, 4 hubs, 0 errors, 2 warnings, 2 notices "
+                                                    "(--notices to list)")
+    assert validate.run(Project.at(territories=atlas_copy), validate.Options()) == 0
+    assert capsys.readouterr().err.strip().startswith("5 territoires, 4 lieux")

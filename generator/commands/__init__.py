@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from generator import i18n
 from generator.project import Project
+
+Run = TypeVar("Run", bound=Callable[..., int])
 
 # command -> its module; imported only when the command runs, so that `atlas validate` does not pay
 # for matplotlib or WeasyPrint
@@ -42,3 +47,15 @@ def legacy_args(project: Project, options: Any, **extra: Any) -> argparse.Namesp
     return argparse.Namespace(
         territories=project.territories, content_dir=project.content, config=project.config_file,
         lang=project.lang, **dataclasses.asdict(options), **extra)
+
+
+def in_its_language(run: Run) -> Run:
+    """A command's `run` speaks the project's language (Project.lang) when it has one, as `--lang` does on
+    the command line; without one, the language chosen around the call (ATLAS_LANG, else French)."""
+    @functools.wraps(run)
+    def speaking(project: Project, *args: Any, **kwargs: Any) -> int:
+        if project.lang is None:
+            return run(project, *args, **kwargs)
+        with i18n.using(project.lang):
+            return run(project, *args, **kwargs)
+    return speaking  # type: ignore[return-value]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.commands import legacy_args
+from generator.commands import in_its_language, legacy_args
 from generator.project import Project
 
 
@@ -18,6 +18,7 @@ class Options:
     quiet: bool = False  # nothing on stderr but errors
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Build the project's site; 0, or AtlasError with the reason (the previous site kept)."""
     from generator.build import run_build  # the pictures and the engine only when a build runs

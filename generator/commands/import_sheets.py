@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.commands import legacy_args
+from generator.commands import in_its_language, legacy_args
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.project import Project
@@ -29,6 +29,7 @@ class Options:
     dry_run: bool = False
 
 
+@in_its_language
 def run(project: Project, options: Options) -> int:
     """Import, or with `dry_run` say what would change."""
     if sum([options.level is not None, options.hubs is not None, options.indicators]) != 1:

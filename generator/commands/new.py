@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.commands import legacy_args
+from generator.commands import in_its_language, legacy_args
 from generator.project import Project
 
 
@@ -22,6 +22,7 @@ class Options:
     status: str | None = None  # hub
 
 
+@in_its_language
 def run(project: Project, options: Options, ask: Callable[[str], str] | None = None) -> int:
     """Write the sheet, asking for what is missing (in a terminal, or through `ask`)."""
     from generator.scaffold import run_new

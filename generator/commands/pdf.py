@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.commands import legacy_args
+from generator.commands import in_its_language, legacy_args
 from generator.project import Project
 
 
@@ -18,6 +18,7 @@ class Options:
     jobs: int | None = None  # parallel workers (None: every core)
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Write the reports; 1 when some failed (each said)."""
     from generator.pdf.command import run_pdf  # WeasyPrint only when asked for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.commands import legacy_args
+from generator.commands import in_its_language, legacy_args
 from generator.project import Project
 
 
@@ -16,6 +16,7 @@ class Options:
     since: Path | None = None  # the bundle the data changelog compares with
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     from generator.release import run_release
 

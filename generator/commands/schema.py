@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.commands import in_its_language
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.load import vocabulary_ids
@@ -19,6 +20,7 @@ class Options:
     check: bool = False  # say which files are stale (exit 1), write nothing
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Write schema/*.schema.json (or with `check`, say whether they are up to date)."""
     if not project.territories.is_dir():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.commands import in_its_language
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.load import load_valid_atlas
@@ -17,6 +18,7 @@ class Options:
     explain: str  # the territory id
 
 
+@in_its_language
 def run(project: Project, options: Options) -> int:
     """Print each indicator's value, rank, p and score, and the pillar scores of the territory."""
     atlas = load_valid_atlas(project.territories)

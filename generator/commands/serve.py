@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.commands import legacy_args
+from generator.commands import in_its_language, legacy_args
 from generator.project import Project
 
 
@@ -14,6 +14,7 @@ class Options:
     port: int = 8000
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Serve the project's docs folder until interrupted."""
     from generator.serve import run_serve

@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from generator.commands import in_its_language
 from generator.commands.validate import summary
 from generator.i18n import _, ngettext, number
 from generator.load import load_atlas
@@ -35,6 +36,7 @@ def totals_of(atlas: Atlas, rows: list[SheetQuality]) -> dict[str, Any]:
     }
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Quality report on the terminal, or as JSON; 1 when the atlas does not load."""
     atlas, report = load_atlas(project.territories)

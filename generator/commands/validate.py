@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.commands import in_its_language
 from generator.errors import AtlasError, Problem, Report
 from generator.i18n import _, ngettext, number
 from generator.load import load_atlas
@@ -67,6 +68,7 @@ def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = N
     return ", ".join(parts)
 
 
+@in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Report every problem of every sheet; 1 on errors (or warnings with `strict`), 2 on a bad path."""
     root = project.territories.absolute()
