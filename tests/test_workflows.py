@@ -98,6 +98,8 @@ def test_pull_requests_get_annotations_schemas_tests_and_a_preview() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     test_command = re.search(r"&& (python -m pytest[^\n#]*?)\s*(?:#|\n)", readme).group(1).strip()
     assert test_command in ci_run and "-c constraints.txt" in ci_run
+    # CI runs every test: a skip fails there, and the slow tests the quick local run leaves out run there
+    assert "export ATLAS_NO_SKIP=1" in ci_run and "export ATLAS_SLOW=1" in ci_run
     assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
 
 
@@ -144,3 +146,12 @@ def test_constraints_pin_what_pyproject_needs() -> None:
         key = re.sub(r"[-_.]+", "-", req.name).lower()
         assert key in pins, f"{req.name} is not in constraints.txt (python scripts/update_constraints.py)"
         assert req.specifier.contains(pins[key], prereleases=True), f"{req.name}=={pins[key]} outside {req.specifier}"
+
+
+def test_every_slow_test_named_in_conftest_exists() -> None:
+    """tests/conftest.py names the slow tests; a renamed one would silently join the quick run."""
+    from conftest import SLOW
+
+    for name in sorted(SLOW):
+        path, test = name.split("::")
+        assert f"def {test}(" in (ROOT / path).read_text(encoding="utf-8"), f"conftest.SLOW: {name} is gone"
