@@ -46,7 +46,8 @@ class Project:
     theme: Path
     docs_dir: Path
     site_dir: Path
-    cache: Path
+    cache: Path  # the build's caches (pictures, inputs' stamps); generator.build still writes .cache/ of
+    # the working folder, which is the root when the CLI runs (`atlas -C DIR`)
     lang: str | None = None  # fr or en for the messages; None: ATLAS_LANG, else French
 
     @classmethod
