@@ -3,9 +3,11 @@
     nice -n 10 python benchmarks/bench_pictures.py [--territories DIR] [--jobs N] [--kinds K,...] [--every N]
 
 Cold: `draw_pictures` into an empty temporary cache (the build's own call: specs, cache keys, workers,
-cache writes), its wall time, and per kind the pictures drawn, the seconds spent drawing them (summed
-over the workers, so the kinds add up to more than the wall time on several cores), the mean time per
-picture and the mean and total size of the SVGs. Cached: the same call again, which draws nothing.
+cache writes), its wall time, and per kind the pictures drawn, the CPU seconds spent drawing them
+(summed over the workers; CPU time, so that other processes on the shared machine change it little),
+the mean CPU time per picture and the mean and total size of the SVGs; then the CPU time of the
+calling process (specs, cache keys, collecting the results) and what the whole costs in CPU.
+Cached: the same call again, which draws nothing.
 `--kinds locator` keeps only some kinds and `--every 10` one picture in ten of each kind. The load
 average is printed before and after: other processes on the machine change the figures.
 """
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes[specs[key].kind].append(len(picture.svg))
 
     print(f"\ncold, {cold.requested} pictures, {cold.drawn} drawn: {cold.seconds:.1f} s wall")
-    print(f"{'kind':<15} {'drawn':>6} {'draw s':>7} {'ms each':>8} {'mean KB':>8} {'total MB':>9}")
+    print(f"{'kind':<15} {'drawn':>6} {'CPU s':>7} {'ms each':>8} {'mean KB':>8} {'total MB':>9}")
     for kind in sorted(cold.drawn_by_kind, key=lambda k: -cold.seconds_by_kind[k]):
         n, seconds = cold.drawn_by_kind[kind], cold.seconds_by_kind[kind]
         mean_kb = sum(sizes[kind]) / max(len(sizes[kind]), 1) / 1024
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     total_bytes = sum(sum(v) for v in sizes.values())
     print(f"{'all':<15} {cold.drawn:>6} {total_seconds:>7.2f} {1000 * total_seconds / max(cold.drawn, 1):>8.2f} "
           f"{total_bytes / max(len(drawn), 1) / 1024:>8.1f} {total_bytes / 1024 / 1024:>9.1f}")
+    print(f"calling process: {cold.main_cpu:.2f} CPU s; drawing and calling process together "
+          f"{total_seconds + cold.main_cpu:.1f} CPU s ({(total_seconds + cold.main_cpu) / 2:.1f} s on 2 idle cores)")
     print(f"\ncached: {cached.requested} pictures, {cached.drawn} drawn, {cached.seconds:.2f} s wall")
     print(f"load average after: {_load()}")
     return 0

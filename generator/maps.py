@@ -1323,7 +1323,7 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
                  ) -> list[tuple[Box, float]]:
     """drawing.place_labels on plain boxes: each label beside its point, covering no other label nor point,
     inside `area`, crossing as few `lines` as can be. Returns each box and its reach (in `gap`s)."""
-    from generator.drawing import CROSSING_COST, LABEL_DIRECTIONS, LABEL_REACH, _box_at, _overlap, segments_crossing
+    from generator.drawing import CROSSING_COST, LABEL_DIRECTIONS, LABEL_REACH, Crossings, _box_at, overlap_area
 
     placed: list[Box] = []
     out: list[tuple[Box, float]] = []
@@ -1336,6 +1336,8 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
                      & (np.minimum(lines[:, 0], lines[:, 2]) <= cx + reach_max)
                      & (np.maximum(lines[:, 1], lines[:, 3]) >= cy - reach_max)
                      & (np.minimum(lines[:, 1], lines[:, 3]) <= cy + reach_max)]
+        crossings = Crossings(near)
+        placed_array = np.array(placed) if placed else np.zeros((0, 4))
         for reach in LABEL_REACH:
             for k in turns:
                 angle = angle0 + 2 * math.pi * k / LABEL_DIRECTIONS
@@ -1344,10 +1346,10 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
                 box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
                 outside = (max(area[0] - x0, 0) + max(x1 - area[2], 0) + max(area[1] - y0, 0)
                            + max(y1 - area[3], 0))
-                covered = _overlap(box, np.array(placed) if placed else np.zeros((0, 4))) \
-                    + _overlap(box, dot_array) + outside * 1000
+                covered = (overlap_area(box, placed_array) if placed else 0.0) \
+                    + overlap_area(box, dot_array) + outside * 1000
                 if best is None or covered < best[0]:
-                    covered += CROSSING_COST * segments_crossing(box, near)
+                    covered += CROSSING_COST * crossings.count(box)
                 if best is None or covered < best[0]:
                     best = (covered, reach, (x0, y0, x1, y1))
                 if covered == 0:
@@ -1374,13 +1376,50 @@ def _star(x: float, y: float, r: float) -> str:
     return f'<path d="M{"L".join(corners)}z" fill="{INK}" stroke="#ffffff" stroke-width="0.5"/>'
 
 
-def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
-    """Two panels, written as SVG text (no matplotlib): where it is in France (skipped overseas), and a
-    close view with the hubs, their names beside them (drawing.place_labels' rules), the legend under
-    the small France and the IGN credit under the close view."""
-    points, centre = data["points"], data["centre"]
-    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
-    bounds = _locator_bounds(data, outline)
+@dataclass(frozen=True)
+class CloseView:
+    """The close view of a wide locator without its hubs: what every locator of the same outline and
+    bounds shares (a département's hubs: one view for all of them, computed once per worker)."""
+
+    frame: Box
+    projection: tuple[float, float, float, float, float, float]  # west, north, k, scale, ox, oy
+    under: tuple[str, ...]       # the SVG from the clip path to the highlighted outline, under the hubs
+    order: tuple[str, ...]       # the groups' ids in `under`
+    layers: dict[str, list[tuple[str, list[np.ndarray]]]]
+    highlight: list[np.ndarray]
+    shape: geo.Outline | None
+    in_metro: bool
+    lines: np.ndarray            # the boundaries a hub's name should not cross (k×4 segments, pt)
+
+    def to_px(self, lonlat: Any) -> Any:
+        west, north, k, scale, ox, oy = self.projection
+        lonlat = np.asarray(lonlat, dtype=float)
+        return np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + oy))
+
+    def to_xy(self, lat: float, lon: float) -> tuple[float, float]:
+        x, y = self.to_px([[lon, lat]])[0]
+        return float(x), float(y)
+
+
+_VIEWS: dict[tuple[Any, ...], CloseView] = {}
+VIEWS_KEPT = 64  # close views kept per process: batches come sorted by outline, so the last few suffice
+
+
+def close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
+               ) -> CloseView:
+    """The close view for this outline and bounds, computed once per process and reused."""
+    key = (tuple(outline_ref) if outline_ref else None, intercommunal, tuple(bounds))
+    found = _VIEWS.get(key)
+    if found is None:
+        if len(_VIEWS) >= VIEWS_KEPT:
+            _VIEWS.clear()
+        found = _VIEWS[key] = _close_view(outline_ref, intercommunal, bounds)
+    return found
+
+
+def _close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
+                ) -> CloseView:
+    outline = geo.layer(outline_ref[0])[outline_ref[1]] if outline_ref else None
     in_metro = _view_of((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) == "metro"
     detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
     west, south, east, north = bounds
@@ -1396,14 +1435,10 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
         lonlat = np.asarray(lonlat, dtype=float)
         return np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + oy))
 
-    def to_xy(lat: float, lon: float) -> tuple[float, float]:
-        x, y = to_px([[lon, lat]])[0]
-        return float(x), float(y)
-
     margin = _padded(bounds, 0.05)
     clip = (float(to_px([[margin[0], margin[3]]])[0][0]), float(to_px([[margin[0], margin[3]]])[0][1]),
             float(to_px([[margin[2], margin[1]]])[0][0]), float(to_px([[margin[2], margin[1]]])[0][1]))
-    hidden = (data["outline"][0], data["outline"][1]) if outline is not None else None
+    hidden = (outline_ref[0], outline_ref[1]) if outline is not None and outline_ref else None
     body = [f'<clipPath id="vue"><rect x="{ox:.1f}" y="{oy:.1f}" width="{map_w:.1f}" height="{map_h:.1f}"/>'
             '</clipPath>', '<g clip-path="url(#vue)">']
     order: list[str] = []
@@ -1413,14 +1448,14 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
         order.append(gid)
         body.append(f'<g id="{gid}">{content}</g>')
 
-    shape = _variant(data["outline"], detail) if outline is not None else None
+    shape = _variant(outline_ref, detail) if outline is not None and outline_ref else None
     highlight = [to_px(r) for p in shape.polygons for r in p] if shape is not None else []
-    children = outline is not None and (data.get("intercommunal", False) or data["outline"][0] == "regions")
+    children = outline is not None and outline_ref is not None and (intercommunal or outline_ref[0] == "regions")
     if shape is not None and children:
         group(f"{COARSE}-highlight-fill", f'<path fill="{HIGHLIGHT_FILL}" fill-rule="evenodd" '
                                          f'd="{_path_data(highlight, 2, closed=True)}"/>')
     specs: list[tuple[str, list[str], str, float, int]] = []
-    if not detail and data.get("intercommunal", False):
+    if not detail and intercommunal:
         specs.append((INTERCOMMUNAL_GID, list(geo.LEVEL_LAYERS["epci"]), INTERCOMMUNAL, 0.3, 1))
     specs += [("departements", ["departements" + detail], OUTLINE, 0.35, 2),
               ("regions", ["regions" + detail], MUTED, 0.9, 2)]
@@ -1444,6 +1479,32 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     if shape is not None:
         group("highlight", f'<path fill="none" stroke="{HIGHLIGHT}" stroke-width="1.6" stroke-linejoin="round" '
                            f'd="{_path_data(highlight, 2, closed=True)}"/>')
+    runs = [r for gid in ("departements", "regions") for _, rs in layers.get(gid, []) for r in rs] + highlight
+    segments = [np.hstack([r[:-1], r[1:]]) for r in runs if len(r) > 1]
+    return CloseView(frame=frame, projection=(west, north, k, scale, ox, oy), under=tuple(body), order=tuple(order),
+                     layers=layers, highlight=highlight, shape=shape, in_metro=in_metro,
+                     lines=np.vstack(segments) if segments else np.zeros((0, 4)))
+
+
+def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
+    """Two panels, written as SVG text (no matplotlib): where it is in France (skipped overseas), and a
+    close view with the hubs, their names beside them (drawing.place_labels' rules), the legend under
+    the small France and the IGN credit under the close view. The close view without its hubs is shared
+    by the locators of the same outline and bounds (`close_view`)."""
+    points, centre = data["points"], data["centre"]
+    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
+    bounds = _locator_bounds(data, outline)
+    view = close_view(data["outline"], bool(data.get("intercommunal", False)), bounds)
+    frame, to_xy, layers, highlight, shape = view.frame, view.to_xy, view.layers, view.highlight, view.shape
+    ox, oy = frame[0], frame[1]
+    map_w, map_h = frame[2] - frame[0], frame[3] - frame[1]
+    body = list(view.under)
+    order = list(view.order)
+
+    def group(gid: str, content: str) -> None:
+        order.append(gid)
+        body.append(f'<g id="{gid}">{content}</g>')
+
     # hubs: statuses seen lately drawn last, on top of the many to check
     radius = math.sqrt(30 if len(points) <= CROWDED else 22) / 2
     drawn_points: list[dict[str, Any]] = []
@@ -1463,7 +1524,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
             group(f"points-{status}-{'commune' if approx else 'address'}", "".join(marks))
     names: list[tuple[str, Box]] = []
     if data["labels"] and drawn_points:
-        names = _wide_names(body, order, drawn_points, frame, highlight, layers)
+        names = _wide_names(body, order, drawn_points, frame, view.lines)
     symbols = data.get("symbols", [])
     counts: list[tuple[str, Box]] = []
     if symbols:
@@ -1474,7 +1535,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     body.append("</g>")
     body.append(f'<rect x="{ox:.1f}" y="{oy:.1f}" width="{map_w:.1f}" height="{map_h:.1f}" fill="none" '
                 f'stroke="{MUTED}" stroke-width="0.8"/>')
-    if in_metro:
+    if view.in_metro:
         _wide_overview(body, order, data, bounds, shape)
     legend, entries = (_wide_symbol_legend(body, order, data["legend"], data["largest"]) if symbols
                        else _wide_status_legend(body, order, points))
@@ -1492,8 +1553,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
                           credit=credit, order=order)
 
 
-def _wide_names(body: list[str], order: list[str], points: list[dict[str, Any]], frame: Box,
-                highlight: list[np.ndarray], layers: dict[str, list[tuple[str, list[np.ndarray]]]]
+def _wide_names(body: list[str], order: list[str], points: list[dict[str, Any]], frame: Box, lines: np.ndarray
                 ) -> list[tuple[str, Box]]:
     """Names beside the points, whole on up to four lines, first tried alternately right (above) and left
     (below) from north to south, then moved to the first free spot (see drawing.place_labels); a light
@@ -1503,9 +1563,6 @@ def _wide_names(body: list[str], order: list[str], points: list[dict[str, Any]],
     sizes = [(max(text_width(line, NAME_SIZE) for line in lines) + 0.16 * NAME_SIZE,
               len(lines) * NAME_SIZE * LINE_HEIGHT + 0.16 * NAME_SIZE) for lines in texts]
     preferred = [math.atan2(-4, 5) if rank % 2 == 0 else math.atan2(4, -5) for rank in range(len(ordered))]
-    runs = [r for gid in ("departements", "regions") for _, rs in layers.get(gid, []) for r in rs] + highlight
-    segments = [np.hstack([r[:-1], r[1:]]) for r in runs if len(r) > 1]
-    lines = np.vstack(segments) if segments else np.zeros((0, 4))
     dots = [(p["x"] - 3, p["y"] - 3, p["x"] + 3, p["y"] + 3) for p in ordered]
     placed = _place_boxes(sizes, [(p["x"], p["y"]) for p in ordered], preferred, frame, NAME_GAP, dots, lines)
     out = []
