@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from generator import measured, status_text
@@ -72,15 +72,17 @@ def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory
     return region, dep
 
 
-def hub_records(atlas: Atlas) -> list[dict[str, Any]]:
-    """One compact record per hub, sorted by name: what the filters and the map need."""
+def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None) -> list[dict[str, Any]]:
+    """One compact record per hub, sorted by name: what the filters and the map need (`status_short`:
+    the status in the edition's words, French by default)."""
     names = display_names(atlas)
+    status_short = status_short or (lambda h: status_text.status_short(atlas, h))
     out = []
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         region, dep = _place(atlas, h.territory_id)
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
-            "s": status_text.status_category(atlas, h), "sl": status_text.status_short(atlas, h),
+            "s": status_text.status_category(atlas, h), "sl": status_short(h),
             "th": list(h.themes), "rs": list(h.networks), "p": list(h.pillars),
             "tn": names[h.territory_id], "tu": page_url(f"territoires/{h.territory_id}.md"),
             "r": region.id if region else "", "d": dep.id if dep else "",
@@ -188,13 +190,14 @@ def territory_facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
     return out
 
 
-def data_outputs(atlas: Atlas, scores: measured.Scores) -> list[Output]:
+def data_outputs(atlas: Atlas, scores: measured.Scores,
+                 status_short: Callable[[Hub], str] | None = None) -> list[Output]:
     """The two filter files and the outlines of the interactive map (a byte copy of committed data)."""
     def dump(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
     return [
-        Output(HUBS_DATA, dump(hub_records(atlas))),
+        Output(HUBS_DATA, dump(hub_records(atlas, status_short))),
         Output(TERRITORIES_DATA, dump(territory_records(atlas, scores))),
         Output(BOUNDARIES, (GEODATA / "departements-simple.geojson").read_bytes(),
                ("generator/geodata/departements-simple.geojson",)),

@@ -110,11 +110,15 @@ class PageBase:
     _pairs_of: dict[str, list[int]]
     lang: str
     words: Any  # views.Words of this edition
+    file_prefix: str = ""  # before the href of a file (picture, data): "../" in the English edition
+    untranslated: bool = False  # a French page published in the English edition (marked lang="fr")
     _: Callable[..., str]  # the site catalog of this edition, for Python's own words (plain text)
 
     def render(self, template: str, path: str, sources: Iterable[str] = (), **context: Any) -> Output:
         """A page from its template: `page_path` is always in the context (links are relative to it)."""
         page = self.env.get_template(template).render(page_path=path, **context)
+        if self.untranslated:
+            page = mark_french(page)
         return Output(path, page.encode("utf-8"), tuple(sorted(set(sources))))
 
     def levels(self) -> list[str]:
@@ -157,6 +161,22 @@ class PageBase:
             return Markup(html.replace("<div ", '<div lang="fr" ', 1) if html else "")
         return Markup(text.render_markdown(french, css_class))
 
+    def value_with_unit(self, value: Any, unit: str | None) -> Markup:
+        """`462 000 habitants` / `462,000 inhabitants` as Markdown text: the unit in the edition's
+        language when the site catalog has it, else as the sheet wrote it (marked French in English)."""
+        shown = text.md_text(formats.with_unit(value, None, self.lang))
+        if not unit:
+            return Markup(shown)
+        translated = self._(unit)
+        unit_md = text.md_text(translated)
+        if self.lang != "fr" and translated == unit and any(c.isalpha() for c in unit):
+            unit_md = f'<span lang="fr">{unit_md}</span>'
+        return Markup(f"{shown}{formats.NBSP}{unit_md}")
+
+    def value_text(self, value: Any, unit: str | None) -> Markup:
+        """A computed value (a median, a score's value) shortened to what a reader needs, with its unit."""
+        return self.value_with_unit(measured.plain_value(value) if isinstance(value, float) else value, unit)
+
     def source(self, src: Source | None) -> Markup:
         """A citation: title (linked when it has an http(s) URL), publisher, date consulted."""
         if src is None:
@@ -177,9 +197,7 @@ class PageBase:
         """A fact the French way with its year, its source and its marks (unsourced, old)."""
         if f is None:
             return Markup("—")
-        shown_unit = f.unit or unit
-        value = text.md_text(formats.with_unit(f.value, self._(shown_unit) if shown_unit else None, self.lang))
-        bits = [value]
+        bits = [str(self.value_with_unit(f.value, f.unit or unit))]
         if with_year and f.year is not None:
             bits.append(f"({f.year})")
         if f.note:
@@ -200,7 +218,7 @@ class PageBase:
         pic = self.pictures.get(key)
         if pic is None:
             return Markup("")
-        src = relative_href(page_path, pic.filename)
+        src = self.file_prefix + relative_href(page_path, pic.filename)
         head = "".join(f"<th scope=\"col\">{text.html_text(h)}</th>" for h in pic.table_headers)
         body = "".join(
             "<tr>" + "".join(f"<td>{_html_value(c)}</td>" for c in row) + "</tr>" for row in pic.table_rows
@@ -222,7 +240,7 @@ class PageBase:
             legibles += [f"--legible-narrow: {n_legible}px"] if n_legible else []
             style = f' style="{"; ".join(legibles)}"' if legibles else ""
             img = (f'<picture><source media="{NARROW_SCREEN}" '
-                   f'srcset="{text.attr(relative_href(page_path, narrow.filename))}"{n_size}>'
+                   f'srcset="{text.attr(self.file_prefix + relative_href(page_path, narrow.filename))}"{n_size}>'
                    f"{img}{style}></picture>")
         else:
             style = f' style="{"; ".join(legibles)}"' if legibles else ""
@@ -344,6 +362,14 @@ def legible_width(svg: bytes) -> tuple[int, int, int]:
     sizes = [x for x in sizes if x > 0]
     smallest = min(sizes) * px_per_unit if sizes else MIN_TEXT_PX
     return round(width), round(height), int(width * MIN_TEXT_PX / smallest + 0.999)
+
+
+def mark_french(page: str) -> str:
+    """A page left in French in the English edition: `content_lang: fr` in its front matter, which
+    theme/overrides/main.html turns into `lang="fr"` around the content and a note in English."""
+    if page.startswith("---\n"):
+        return "---\ncontent_lang: fr\n" + page[4:]
+    return "---\ncontent_lang: fr\n---\n\n" + page
 
 
 def count_of(n: int, one: str, many: str) -> str:

@@ -84,7 +84,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
             hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, scores=self.scores,
             score_text=w.score_text, score_out_of=w.score_out_of, rank_text=w.rank_text,
-            value_text=w.value_text, level_word=w.level_word, of_level=w.of_level,
+            value_text=self.value_text, level_word=w.level_word, of_level=w.of_level,
             levels_word=w.levels_word, why_not=w.why_not,
             DIRECTION_WORDS=w.direction_words, status_is_old=atlas.status_is_old,
             status_short=w.status_short, status_long=w.status_long,
@@ -172,8 +172,9 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             recent=recent, facts_total=len(facts), facts_sourced=sum(1 for f in facts if f.sourced),
             facts_old=sum(1 for f in facts if self.atlas.is_old(f)),
             by_status=self._status_counts(),
-            status_rows=[("active", "en activité"), (status_text.TO_CHECK, "statut à vérifier (plus de "
-                          f"{OLD_AFTER_YEARS} ans)"), ("project", "en projet"), ("closed", "fermés")],
+            status_rows=[("active", self._("en activité")),
+                         (status_text.TO_CHECK, self._("statut à vérifier (plus de %(n)s ans)", n=OLD_AFTER_YEARS)),
+                         ("project", self._("en projet")), ("closed", self._("fermés"))],
         )
 
 
@@ -235,7 +236,8 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("status", STATUS_PAGE, "status_index.md.j2", lambda p: [p.status_index()]),
     PageKind("map", explore.MAP_PAGE, "map.md.j2", lambda p: [p.map_page()]),
     PageKind("accessibility", "accessibilite.md", "accessibility.md.j2", lambda p: [p.accessibility_page()]),
-    PageKind("explore-data", explore.HUBS_DATA, "", lambda p: explore.data_outputs(p.atlas, p.scores)),
+    PageKind("explore-data", explore.HUBS_DATA, "",
+             lambda p: explore.data_outputs(p.atlas, p.scores, p.words.status_short)),
     PageKind("vocabulary", "parcourir/<list>.md", "vocabulary_index.md.j2",
              lambda p: [p.vocabulary_index(name) for name in VOCABULARY_PAGES]),
     PageKind("pillars", "piliers/index.md", "pillars_index.md.j2", lambda p: [p.pillars_index()]),

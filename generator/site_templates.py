@@ -218,5 +218,6 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR, lang: str = SOURCE_LAN
         long_date=lambda v: formats.long_date(v, lang),
         short_date=lambda v: formats.short_date(v, lang),
     )
-    env.globals.update(link=_link, href=_href, ext_link=_ext_link, Markup=Markup, edition_lang=lang, nl=Markup("\n"))
+    env.globals.update(link=_link, href=_href, ext_link=_ext_link, Markup=Markup, edition_lang=lang, nl=Markup("\n"),
+                       same_id=lambda slug: Markup("" if lang == SOURCE_LANG else f" {{ #{_slug(slug)} }}"))
     return env

@@ -63,7 +63,7 @@ LEVELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType({
              "en": ("Intercommunality (EPCI)", "Intercommunalities (EPCI)")},
     "commune": {"fr": ("Commune", "Communes"), "en": ("Municipality", "Municipalities")},
     "pays": {"fr": ("Pays, PETR ou bassin de vie", "Pays, PETR et bassins de vie"),
-             "en": ("Pays, PETR or employment area", "Pays, PETR and employment areas")},
+             "en": ("Pays, PETR or living area", "Pays, PETR and living areas")},
 })
 
 PILLARS: Mapping[str, Mapping[str, str]] = MappingProxyType({

@@ -19,7 +19,8 @@
   el.hidden = false;
   form.hidden = false;
   el.setAttribute("role", "region");
-  el.setAttribute("aria-label", "Carte interactive des lieux d'innovation");
+  var EN = document.documentElement.lang === "en";  // the English edition (en/): English words
+  el.setAttribute("aria-label", EN ? "Interactive map of the innovation hubs" : "Carte interactive des lieux d'innovation");
   // zoomSnap 0.25: the national view fills the frame with metropolitan France (at 0.5 the zoom that
   // fits was rounded down to nearly half the size, France lost in an empty sea)
   var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.25, keyboard: true });
@@ -39,7 +40,7 @@
       var n = cluster.getChildCount();
       var size = n < 10 ? 30 : n < 100 ? 38 : 46;
       return L.divIcon({
-        html: "<span>" + n + "<span class=\"atlas-sr\"> lieux, zoomer</span></span>",
+        html: "<span>" + n + "<span class=\"atlas-sr\">" + (EN ? " hubs, zoom in" : " lieux, zoomer") + "</span></span>",
         className: "atlas-cluster", iconSize: [size, size]
       });
     }
@@ -54,7 +55,9 @@
     link.className = "atlas-popup__title";
     box.appendChild(link);
     var lines = [rec.sl, rec.tn];
-    if (rec.pr === "commune") { lines.push("Position approximative (centre de la commune)"); }
+    if (rec.pr === "commune") {
+      lines.push(EN ? "Approximate position (centre of the municipality)" : "Position approximative (centre de la commune)");
+    }
     lines.forEach(function (line) {
       var p = document.createElement("p");
       p.textContent = line;
@@ -94,7 +97,8 @@
     groups.addLayers(shown.map(marker));
     F.updateCounts("map", form, records.filter(function (rec) { return rec.ll; }), params);
     el.setAttribute("data-count", String(shown.length));
-    status.textContent = shown.length.toLocaleString("fr-FR") + (shown.length < 2 ? " lieu sur la carte." : " lieux sur la carte.");
+    status.textContent = EN ? shown.length.toLocaleString("en-GB") + (shown.length === 1 ? " hub on the map." : " hubs on the map.")
+      : shown.length.toLocaleString("fr-FR") + (shown.length < 2 ? " lieu sur la carte." : " lieux sur la carte.");
   }
 
   fetch(el.getAttribute("data-outlines"))

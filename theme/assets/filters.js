@@ -11,7 +11,11 @@
     territories: { niveau: "l", region: "r", departement: "d" },
     map: { type: "t", statut: "s" }
   };
-  var LEVELS = { region: "Région", departement: "Département", epci: "Intercommunalité", commune: "Commune", pays: "Pays" };
+  // the page's language (the English edition under en/ says lang="en"): the script's words follow it
+  var EN = document.documentElement.lang === "en";
+  var LOCALE = EN ? "en-GB" : "fr-FR";
+  var LEVELS = EN ? { region: "Region", departement: "Département", epci: "Intercommunality", commune: "Municipality", pays: "Pays" }
+    : { region: "Région", departement: "Département", epci: "Intercommunalité", commune: "Commune", pays: "Pays" };
 
   function has(rec, key, value) {
     var v = rec[key];
@@ -76,7 +80,7 @@
         var option = selects[i].options[j];
         var label = option.value ? option.getAttribute("data-label") : "Tous";
         var n = option.value ? (tally[option.value] || 0) : total;
-        option.textContent = label + " (" + n.toLocaleString("fr-FR") + ")";
+        option.textContent = label + " (" + n.toLocaleString(LOCALE) + ")";
       }
     }
   }
@@ -96,17 +100,19 @@
   }
 
   function number(value) {
-    return typeof value === "number" ? value.toLocaleString("fr-FR") : "—";
+    return typeof value === "number" ? value.toLocaleString(LOCALE) : "—";
   }
 
   function score(value) {
-    return (Math.round(value * 10) / 10).toLocaleString("fr-FR", { minimumFractionDigits: 1 }) + " / 5";
+    return (Math.round(value * 10) / 10).toLocaleString(LOCALE, { minimumFractionDigits: 1 }) + " / 5";
   }
 
   function table(kind, rows, root, params, labels) {
-    var head = kind === "hubs" ? ["Lieu", "Territoire", "Types", "Statut", "Ouverture"]
-      : ["Territoire", "Niveau", "Territoire parent", "Population", "Lieux"];
-    if (kind === "territories" && params.pilier) { head.push("Score : " + labels.pilier); }
+    var head = EN ? (kind === "hubs" ? ["Hub", "Territory", "Types", "Status", "Opened"]
+      : ["Territory", "Level", "Parent territory", "Population", "Hubs"])
+      : (kind === "hubs" ? ["Lieu", "Territoire", "Types", "Statut", "Ouverture"]
+      : ["Territoire", "Niveau", "Territoire parent", "Population", "Lieux"]);
+    if (kind === "territories" && params.pilier) { head.push((EN ? "Score: " : "Score : ") + labels.pilier); }
     var wrap = document.createElement("div");
     wrap.className = "md-typeset__scrollwrap";
     var inner = document.createElement("div");
@@ -149,9 +155,9 @@
   function pager(params, page, pages) {
     var nav = document.createElement("nav");
     nav.className = "atlas-pager";
-    nav.setAttribute("aria-label", "Pages de la liste filtrée");
+    nav.setAttribute("aria-label", EN ? "Pages of the filtered list" : "Pages de la liste filtrée");
     var p = document.createElement("p");
-    p.textContent = "Page " + page + " sur " + pages + " :";
+    p.textContent = EN ? "Page " + page + " of " + pages + ":" : "Page " + page + " sur " + pages + " :";
     nav.appendChild(p);
     var list = document.createElement("ul");
     for (var i = 1; i <= pages; i++) {
@@ -204,9 +210,11 @@
         rows.sort(function (a, b) { return b.sc[params.pilier] - a.sc[params.pilier] || a.n.localeCompare(b.n, "fr"); });
       }
       updateCounts(kind, form, records, params);
-      var what = kind === "hubs" ? ["lieu correspond", "lieux correspondent"] : ["territoire correspond", "territoires correspondent"];
+      var what = EN ? (kind === "hubs" ? ["hub matches", "hubs match"] : ["territory matches", "territories match"])
+        : (kind === "hubs" ? ["lieu correspond", "lieux correspondent"] : ["territoire correspond", "territoires correspondent"]);
+      var one = EN ? rows.length === 1 : rows.length < 2;  // English: 0 takes the plural, French the singular
       status.textContent = active
-        ? rows.length.toLocaleString("fr-FR") + " " + (rows.length < 2 ? what[0] : what[1]) + " aux filtres."
+        ? rows.length.toLocaleString(LOCALE) + " " + (one ? what[0] : what[1]) + (EN ? " the filters." : " aux filtres.")
         : "";
       form.setAttribute("data-count", String(rows.length));
       results.textContent = "";

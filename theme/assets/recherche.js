@@ -5,7 +5,10 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var base = script ? script.src.replace(/assets\/atlas\/recherche\.js.*$/, "") : "/";
+  // the site's root, also from the English edition (en/assets/...): one Pagefind index for both, which
+  // Pagefind splits by <html lang> and reads in the page's language
+  var base = script ? script.src.replace(/(en\/)?assets\/atlas\/recherche\.js.*$/, "") : "/";
+  var EN = document.documentElement.lang === "en";
   var toggle = document.getElementById("__search");
   var inner = document.querySelector(".md-header__inner");
   if (!inner || document.querySelector(".md-search")) { return; } // the engine's own search is there
@@ -18,8 +21,8 @@
     '<label class="md-search__overlay" for="__search"></label>' +
     '<div class="md-search__inner">' +
     '<form class="md-search__form" name="search" action="javascript:void(0)">' +
-    '<input type="search" class="md-search__input" name="query" aria-label="Rechercher dans l\'atlas"' +
-    ' placeholder="Rechercher" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false"' +
+    '<input type="search" class="md-search__input" name="query" aria-label="' + (EN ? "Search the atlas" : "Rechercher dans l\'atlas") + '"' +
+    ' placeholder="' + (EN ? "Search" : "Rechercher") + '" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false"' +
     ' aria-controls="atlas-search-results">' +
     '</form>' +
     '<div class="md-search__output"><div class="md-search__scrollwrap">' +
@@ -64,7 +67,9 @@
     if (!query.trim()) { list.innerHTML = ""; meta.textContent = ""; return; }
     load().then(function (module) { return module.debouncedSearch(query, {}, 150); }).then(function (found) {
       if (!found || ticket !== pending) { return null; }
-      meta.textContent = found.results.length === 0 ? "Aucun résultat" :
+      meta.textContent = EN ? (found.results.length === 0 ? "No result" :
+        found.results.length === 1 ? "1 result" : found.results.length + " results")
+        : found.results.length === 0 ? "Aucun résultat" :
         found.results.length === 1 ? "1 résultat" : found.results.length + " résultats";
       return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
     }).then(function (pages) {
@@ -75,7 +80,7 @@
           '<article class="md-search-result__article md-typeset"><h1>' + text(title) + '</h1>' +
           '<p>' + marked(page.excerpt) + '</p></article></a></li>';
       }).join("");
-    }).catch(function () { meta.textContent = "La recherche n'est pas disponible."; });
+    }).catch(function () { meta.textContent = EN ? "Search is not available." : "La recherche n'est pas disponible."; });
   }
 
   input.addEventListener("focus", function () { open(true); load(); });

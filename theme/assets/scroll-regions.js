@@ -37,9 +37,12 @@
         if (scrolls) {
           cue = document.createElement("p");
           cue.className = "atlas-scroll-cue";
+          var en = document.documentElement.lang === "en";  // the English edition (en/)
           cue.textContent = box.classList.contains("atlas-figure__frame")
-            ? "Image plus large que l'écran (pour garder son texte lisible) : faites-la défiler horizontalement"
-            : "Tableau plus large que l'écran : faites-le défiler horizontalement";
+            ? (en ? "Picture wider than the screen (to keep its text legible): scroll it sideways"
+              : "Image plus large que l'écran (pour garder son texte lisible) : faites-la défiler horizontalement")
+            : (en ? "Table wider than the screen: scroll it sideways"
+              : "Tableau plus large que l'écran : faites-le défiler horizontalement");
           box.parentNode.insertBefore(cue, box);
         }
       }
@@ -50,8 +53,9 @@
         box.setAttribute("role", "region");
         var figure = box.closest("figure");
         var caption = figure && figure.querySelector("figcaption");
-        box.setAttribute("aria-label", caption ? "Image défilante : " + caption.textContent.trim()
-          : "Tableau défilant : " + nameOf(box));
+        var english = document.documentElement.lang === "en";
+        box.setAttribute("aria-label", caption ? (english ? "Scrolling picture: " : "Image défilante : ")
+          + caption.textContent.trim() : (english ? "Scrolling table: " : "Tableau défilant : ") + nameOf(box));
       } else if (!scrolls && box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");

@@ -44,7 +44,7 @@
       button.type = "button";
       while (th.firstChild) { button.appendChild(th.firstChild); }
       th.appendChild(button);
-      button.setAttribute("title", "Trier par cette colonne");
+      button.setAttribute("title", document.documentElement.lang === "en" ? "Sort by this column" : "Trier par cette colonne");
       button.addEventListener("click", function () { sortBy(table, index, numeric, button); });
     });
   }

@@ -1,0 +1,145 @@
+"""The English edition of the site: the same page kinds, in English, under `en/` of the docs folder.
+
+The French site is the atlas; the English edition proves the locale layer. It is written into
+`en/` of the same docs folder (mkdocs.yml's `exclude_docs` keeps it out of the French build) and
+built by the engine on its own, with `english_config` (`theme.language: en`), into `en/` of the
+site. English URLs keep the French slugs, so every page has its twin at the same path under `/en/`
+(the language switcher and the `hreflang` links rely on it).
+
+What is in English: the page kinds listed in TRANSLATED (their words from the site catalog
+generator/locale/en/LC_MESSAGES/site.po and from generator.vocabulary), the `en:` blocks of the
+sheets, the fixed lists (levels, pillars, statuses), the numbers and dates (en_GB). What is not:
+sheet text without an `en:` version and the other page kinds, published in French and marked
+`lang="fr"` (a note at the top of such a page says so). Files (pictures, data, sheet copies, PDFs)
+are not copied: the English pages link to the French site's copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from generator import text
+from generator.model import Atlas
+from generator.outputs import Output
+from generator.page_parts import mark_french
+from generator.pages import SHARED_KINDS, Pages, SiteOptions, hub_path, territory_path
+from generator.site_templates import EN_PREFIX, gettext_for, relative_href
+
+LANG = "en"
+TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data"})  # + every territory and hub page
+ASSETS_PREFIX = "assets/atlas"
+
+
+def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
+                  schemas: Mapping[str, dict] | None, scores: Any,
+                  wanted: Callable[[str], bool] | None = None) -> list[Output]:
+    """Every page of the English edition, at its French path (without the `en/` prefix); with `wanted`,
+    only the territory and hub pages whose path it accepts (the pages remade in French)."""
+    english = Pages(atlas, options, pictures, schemas, scores, lang=LANG)
+    english.file_prefix = "../"
+    french = Pages(atlas, options, pictures, schemas, scores)  # the kinds not translated yet
+    french.file_prefix = "../"
+    french.untranslated = True
+    french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
+    outs: list[Output] = []
+    for kind in SHARED_KINDS:
+        outs += kind.build(english if kind.name in TRANSLATED else french)
+    # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new
+    for t in atlas.territories.values():
+        if wanted is None or wanted(territory_path(t.id)):
+            outs.append(english.territory_page(t))
+    for h in atlas.hubs.values():
+        if wanted is None or wanted(hub_path(h.id)):
+            outs.append(english.hub_page(h))
+    return outs
+
+
+def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
+                    schemas: Mapping[str, dict] | None, scores: Any, french: list[Output],
+                    wanted: Callable[[str, set[str]], bool] | None = None) -> list[Output]:
+    """The English edition's files, under `en/`: its pages, the French site's open-data page and
+    hand-written pages marked as French, and the site's own CSS and scripts (`french`: the French
+    edition's outputs, from which those are taken)."""
+    remade = {o.path for o in french}  # `atlas serve`: the sheet pages the French edition remade
+    pages = english_pages(atlas, options, pictures, schemas, scores,
+                          None if wanted is None else remade.__contains__)
+    made = {o.path for o in pages}
+    for out in french:
+        if out.path in made:
+            continue
+        if out.path.startswith(ASSETS_PREFIX + "/"):
+            pages.append(out)
+        elif out.path.endswith(".md"):
+            # the open-data page and content/ (a-propos, contribuer, licences, methodologie): French
+            page = mark_french(_unlinked(out.data.decode("utf-8"), out.path))
+            pages.append(Output(out.path, page.encode("utf-8"), out.sources))
+    return [Output(EN_PREFIX + o.path, o.data, o.sources) for o in pages]
+
+
+def _unlinked(page: str, page_path: str) -> str:
+    """A French page copied as it is: its relative links to files (not pages) would point inside the
+    English docs folder, where they are not; they become raw links to the French site's copy. MkDocs
+    checks the links that remain (`--strict`)."""
+
+    def fix(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if "://" in target or target.startswith(("#", "mailto:")) or target.split("#")[0].endswith(".md"):
+            return match.group(0)
+        in_docs = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), target))
+        return f'<a href="{text.attr("../" + relative_href(page_path, in_docs))}">{match.group(1)}</a>'
+
+    return _MD_LINK.sub(fix, page)
+
+
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(([^)\s]+)\)")
+
+
+def english_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """mkdocs.yml for the English edition: English theme and search, English navigation titles (same
+    pages), no `exclude_docs` (its docs folder is `en/`), the language switcher pointing home."""
+    _ = gettext_for(LANG)
+    derived = copy.deepcopy(dict(config))
+    derived.pop("exclude_docs", None)
+    derived["site_description"] = _("site-description")
+    theme = dict(derived.get("theme") or {})
+    theme["language"] = LANG
+    palettes = []
+    for palette in theme.get("palette") or []:
+        palette = dict(palette)
+        if isinstance(palette.get("toggle"), dict):
+            palette["toggle"] = {**palette["toggle"], "name": _(palette["toggle"].get("name", ""))}
+        palettes.append(palette)
+    if palettes:
+        theme["palette"] = palettes
+    derived["theme"] = theme
+    plugins = []
+    for plugin in derived.get("plugins") or []:
+        if isinstance(plugin, dict) and "search" in plugin:
+            plugin = {"search": {**(plugin["search"] or {}), "lang": LANG}}
+        plugins.append(plugin)
+    derived["plugins"] = plugins
+    extra = dict(derived.get("extra") or {})
+    extra["edition"] = LANG
+    derived["extra"] = extra
+    if "nav" in derived:
+        derived["nav"] = _nav(derived["nav"], _)
+    return derived
+
+
+def _nav(items: Any, _: Callable[[str], str]) -> Any:
+    """The navigation with its titles in English (the paths are the same)."""
+    if isinstance(items, list):
+        return [_nav(item, _) for item in items]
+    if isinstance(items, dict):
+        return {_(title): _nav(value, _) for title, value in items.items()}
+    return items
+
+
+def english_docs(docs_dir: Path) -> Path:
+    """Where the English edition's docs are inside the docs folder."""
+    return docs_dir / EN_PREFIX.rstrip("/")

@@ -1,0 +1,125 @@
+"""Bring the English catalog of the site in step with the templates and the page code: new messages
+added untranslated, gone ones dropped, translations kept; then list what still needs a translator.
+
+    python scripts/update_site_messages.py          # rewrite generator/locale/en/LC_MESSAGES/site.po
+    python scripts/update_site_messages.py --check  # exit 1 if the catalog is not in step (tests do the same)
+
+The message ids are the French words of the site: `_()` / `_p()` / `{% trans %}` in theme/pages/*.j2,
+`self._()` in the page modules (generator/page*.py, views.py, editions.py), the titles of mkdocs.yml's
+navigation and palette, and the few words chosen at run time (column and filter labels, units) listed
+in RUNTIME below. The French edition shows the ids themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "generator" / "locale" / "en" / "LC_MESSAGES" / "site.po"
+KEYWORDS = {"_": None, "_p": None, "gettext": None, "ngettext": (1, 2)}
+JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "trim_blocks": "1", "lstrip_blocks": "1"}
+PYTHON = ["generator/page_parts.py", "generator/page_indexes.py", "generator/page_pillars.py",
+          "generator/page_reference.py", "generator/pages.py", "generator/views.py", "generator/editions.py"]
+# words that reach `_()` through a variable: table columns, filter labels, units, keys of long texts
+RUNTIME = [
+    "Lieu", "Territoire", "Types", "Statut", "Ouverture", "Niveau", "Territoire parent", "Population", "Lieux",
+    "Type de lieu", "Région", "Département", "Thème", "Réseau", "Pilier servi", "Classer par score du pilier",
+    "Indicateur", "Fait marquant", "Chiffre", "habitants", "habitants par km²", "emplois", "établissements",
+    "En activité", "À vérifier (statut ancien)", "En projet", "Fermé",
+    "home-intro", "site-description",
+    # units of the indicator catalogue (territories/indicators.yml); a unit not here stays as written
+    "pour 100 000 habitants", "pour 10 000 habitants", "consultations par an et par habitant", "ans",
+    "% des actifs occupés de 15 ans ou plus", "% de la population non scolarisée de 15 ans ou plus",
+    "lieux pour 100 000 habitants", "% du PIB", "% de la surface agricole", "% de la superficie",
+    "% de la population", "hab./km²",
+]
+COUNT_OF = re.compile(r'count_of\("([^"]+)", "([^"]+)"\)')  # a filter's words: Babel's extractor skips them
+
+
+def template() -> Catalog:
+    """Every message of the site, with the files that use it."""
+    import jinja2.ext
+
+    catalog = Catalog(project="Atlas des territoires de demain — site", fuzzy=False, locale="en")
+    for path in sorted((ROOT / "theme" / "pages").glob("*.j2")):
+        for lineno, message, _comments, _context in extract_from_file(
+                jinja2.ext.babel_extract, path, keywords=KEYWORDS, options=JINJA_OPTIONS):
+            catalog.add(message, locations=[(path.relative_to(ROOT).as_posix(), lineno)])
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for words in COUNT_OF.findall(line):
+                for word in words:
+                    catalog.add(word, locations=[(path.relative_to(ROOT).as_posix(), lineno)])
+    for name in PYTHON:
+        for lineno, message, _comments, _context in extract_from_file("python", ROOT / name, keywords=KEYWORDS):
+            catalog.add(message, locations=[(name, lineno)])
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    for title in _nav_titles(config.get("nav") or []):
+        catalog.add(title, locations=[("mkdocs.yml", 0)])
+    for palette in (config.get("theme") or {}).get("palette") or []:
+        if isinstance(palette.get("toggle"), dict) and palette["toggle"].get("name"):
+            catalog.add(palette["toggle"]["name"], locations=[("mkdocs.yml", 0)])
+    for word in RUNTIME:
+        catalog.add(word, locations=[("scripts/update_site_messages.py", 0)])
+    return catalog
+
+
+def _nav_titles(items: object) -> list[str]:
+    out: list[str] = []
+    if isinstance(items, list):
+        for item in items:
+            out += _nav_titles(item)
+    elif isinstance(items, dict):
+        for title, value in items.items():
+            out.append(str(title))
+            out += _nav_titles(value)
+    return out
+
+
+def merged() -> Catalog:
+    """The catalog on disk brought in step: its translations kept for the messages still used."""
+    new = template()
+    if PO.is_file():
+        with PO.open("rb") as handle:
+            old = read_po(handle, locale="en")
+        for message in new:
+            if message.id and message.id in old and old[message.id].string:
+                message.string = old[message.id].string
+    return new
+
+
+def _ids(catalog: Catalog) -> set[str]:
+    return {str(m.id) for m in catalog if m.id}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the catalog is not in step")
+    args = parser.parse_args()
+    catalog = merged()
+    missing = sorted(str(m.id) for m in catalog if m.id and not m.string)
+    if args.check:
+        with PO.open("rb") as handle:
+            old = read_po(handle, locale="en")
+        if _ids(old) != _ids(catalog) or missing:
+            print(f"{PO}: not in step ({len(missing)} untranslated); run scripts/update_site_messages.py",
+                  file=sys.stderr)
+            return 1
+        return 0
+    PO.parent.mkdir(parents=True, exist_ok=True)
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=False, no_location=False)
+    for message in missing:
+        print(f"untranslated: {message!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The English edition (generator/editions.py): `en:` blocks shown, French fallbacks marked lang="fr",
+English words from the catalog and the vocabulary, a real `mkdocs build --strict` of both editions,
+a language switcher and hreflang links that lead to existing pages, no sheet text made live."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.editions import english_config
+from generator.pages import SiteOptions
+from generator.site import read_site_config, site_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EPOCH = "1764115200"  # 2025-11-26
+
+
+@pytest.fixture(scope="module")
+def docs(fixture_atlas, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    content = tmp_path_factory.mktemp("content")
+    (content / "a-propos.md").write_text("# À propos\n\nVoir [les données](donnees/atlas.json).\n", encoding="utf-8")
+    outs = site_outputs(fixture_atlas, FIXTURES / "atlas", content, SiteOptions(has_contribuer=True), pictures={},
+                        schemas=None)
+    return {o.path: o.data.decode("utf-8") for o in outs if o.path.endswith(".md")}
+
+
+def test_every_french_page_has_an_english_twin(docs: dict[str, str]) -> None:
+    french = {p for p in docs if not p.startswith("en/")}
+    english = {p[3:] for p in docs if p.startswith("en/")}
+    assert french and french == english
+
+
+def test_an_en_summary_shows_and_the_french_text_is_the_marked_fallback(docs: dict[str, str]) -> None:
+    page = docs["en/territoires/grand-besancon-metropole.md"]
+    assert "A metropolis in eastern France." in page  # the sheet's en: summary
+    assert "Member of a <em>French Tech</em> community." in page  # a pillar's en: rationale
+    assert "Liens avec Dijon et la Suisse." in page  # no en: summary for this pillar: the French one...
+    fallback = re.search(r'<div lang="fr" class="atlas-md">\n<p>Liens avec Dijon et la Suisse.</p>', page)
+    assert fallback, "...marked lang=fr"
+    assert "Membre d'une communauté" not in page
+    french = docs["territoires/grand-besancon-metropole.md"]
+    assert "Membre d'une communauté <em>French Tech</em>." in french and "A metropolis" not in french
+    assert 'lang="fr"' not in french
+    hub = docs["en/hubs/fablab-besancon.md"]
+    assert "An open workshop." in hub
+
+
+def test_english_words_and_no_french_ones_on_translated_pages(docs: dict[str, str]) -> None:
+    page = docs["en/territoires/doubs.md"]
+    for english in ("## Identity", "| Level | Département |", "## Measured profile", "Editorial rating: 2 out of 5.",
+                    "## About this sheet", "You are here:", "1 March 2025"):
+        assert english in page, english
+    for french in ("Identité", "Appréciation éditoriale", "Vous êtes ici", "Mise à jour", "non sourcé", "mars"):
+        # French may remain only inside an element marked lang="fr" (sheet text without an en: version)
+        outside = re.sub(r'<(span|div|a)[^>]* lang="fr"[^>]*>.*?</\1>', "", page, flags=re.S)
+        assert french not in outside, french
+    assert "Appréciation éditoriale : 2 sur 5." in docs["territoires/doubs.md"]  # the French page as it was
+
+
+def test_untranslated_pages_are_published_in_french_and_say_so(docs: dict[str, str]) -> None:
+    page = docs["en/a-propos.md"]
+    assert page.startswith("---\ncontent_lang: fr\n")  # main.html marks the content lang="fr" after a note
+    assert '<a href="../../donnees/atlas.json">les données</a>' in page  # the French site's copy of the file
+    assert docs["en/piliers/sante.md"].startswith("---\ncontent_lang: fr\n")
+    assert "content_lang" not in docs["en/territoires/doubs.md"]
+
+
+def test_english_config() -> None:
+    config = english_config(read_site_config())
+    assert config["theme"]["language"] == "en" and config["extra"]["edition"] == "en"
+    assert "exclude_docs" not in config
+    titles = [next(iter(item)) if isinstance(item, dict) else item for item in config["nav"]]
+    assert titles[:3] == ["Home", "Territories", "Innovation hubs"]
+    assert read_site_config()["theme"]["language"] == "fr"  # the French configuration is left as it was
+
+
+def test_site_catalog_is_in_step_and_complete() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "update_site_messages.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture atlas built with the real engine (--strict), both editions, into a temporary folder."""
+    from generator.commands.build import Options as BuildOptions
+    from generator.commands.build import run as build_run
+    from generator.project import Project
+
+    base = tmp_path_factory.mktemp("english")
+    content = base / "content"
+    content.mkdir()
+    (content / "index.md").write_text("# Atlas des territoires de demain\n\nIntroduction.\n", encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(base)
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        project = Project.at(territories=FIXTURES / "atlas", content=content, docs_dir=base / "docs",
+                             site_dir=base / "site")
+        assert build_run(project, BuildOptions(jobs=1, quiet=True)) == 0
+    finally:
+        mp.undo()
+    return base / "site"
+
+
+def _alternates(raw: str) -> dict[str, str]:
+    return dict((lang, href) for href, lang in re.findall(r'<link rel="alternate" href="([^"]*)" hreflang="([a-z-]+)"',
+                                                          raw))
+
+
+def _target(site: Path, page: Path, href: str) -> Path:
+    folder = page.parent.relative_to(site).as_posix()
+    path = posixpath.normpath(posixpath.join(folder, href))
+    assert not path.startswith(".."), f"{page}: {href} leaves the site"
+    target = site / path
+    return target / "index.html" if target.is_dir() or href.endswith("/") else target
+
+
+def test_both_editions_build_strictly_and_link_their_twins(built: Path) -> None:
+    def pages(folder: Path) -> list[Path]:  # the redirects from the pillars' former addresses left out
+        return sorted(p for p in folder.rglob("*.html") if p.relative_to(built).parts[0] != "en" or folder != built
+                      if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8"))
+
+    english, french = pages(built / "en"), pages(built)
+    assert len(english) > 30 and len(english) == len(french)
+    for page in [*english, *french]:
+        raw = page.read_text(encoding="utf-8")
+        lang = "en" if page.relative_to(built).parts[0] == "en" else "fr"
+        assert re.search(rf'<html lang="{lang}"[\s>]', raw), page
+        if page.name == "404.html":
+            continue
+        alternates = _alternates(raw)
+        assert set(alternates) == {"fr", "en", "x-default"}, page
+        for other, href in alternates.items():
+            assert _target(built, page, href).is_file(), f"{page}: hreflang={other} {href}"
+        switcher = re.findall(r'<a href="([^"]*)" hreflang="(fr|en)" lang="\2" class="md-select__link"', raw)
+        assert {lang_ for _, lang_ in switcher} == {"fr", "en"}, page
+        for href, _ in switcher:
+            assert _target(built, page, href).is_file(), f"{page}: switcher {href}"
+
+
+def test_english_pages_read_as_english(built: Path) -> None:
+    raw = (built / "en" / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
+    assert "A metropolis in eastern France." in raw
+    assert 'placeholder="Rechercher"' not in raw and "Accessibility: partially compliant" in raw
+    untranslated = (built / "en" / "piliers" / "sante" / "index.html").read_text(encoding="utf-8")
+    assert "This page has not been translated yet" in untranslated and '<div lang="fr">' in untranslated
+
+
+def test_search_indexes_each_edition_in_its_language(built: Path) -> None:
+    import json
+
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] > 10 and entry["languages"]["fr"]["page_count"] > 10
+    script = (built / "en" / "assets" / "atlas" / "recherche.js").read_text(encoding="utf-8")
+    assert "(en\\/)?assets" in script  # the English pages load the one index at the site's root
+
+
+def test_no_sheet_text_becomes_live_html_in_the_english_edition(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_site_build import _Scan
+
+    from generator.commands.build import Options as BuildOptions
+    from generator.commands.build import run as build_run
+    from generator.project import Project
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    content = tmp_path / "content"
+    content.mkdir()
+    project = Project.at(territories=FIXTURES / "hostile", content=content, docs_dir=tmp_path / "docs",
+                         site_dir=tmp_path / "site")
+    assert build_run(project, BuildOptions(jobs=1, quiet=True)) == 0
+    pages = sorted((tmp_path / "site" / "en").rglob("*.html"))
+    assert len(pages) > 10
+    texts = []
+    for page in pages:
+        scan = _Scan()
+        raw = page.read_text(encoding="utf-8")
+        scan.feed(raw)
+        assert not scan.problems, f"{page}: {scan.problems[:5]}"
+        texts.append("".join(scan.text))
+    assert "Terre <script>alert('nom')</script> | hostile $\\invalidcmd$ {{ 7*7 }}" in "\n".join(texts)
