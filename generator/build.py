@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from generator.editions import english_config, english_docs
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import (
     FolderLock,
@@ -277,6 +278,9 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
         with writing(site_dir.parent, "the new site beside"):
             run_engine(engine, engine_search_config(config, mode, engine), docs_dir, target, atlas.as_of, quiet,
                        work_dir=aside)
+            if english_docs(docs_dir).is_dir():  # the English edition, built on its own into en/ (owner E)
+                run_engine(engine, engine_search_config(english_config(config), mode, engine),
+                           english_docs(docs_dir), target / "en", atlas.as_of, quiet, work_dir=aside)
             if mode == "pagefind":  # the engine's own index is left out: see generator.search
                 run_pagefind(target, docs_dir, quiet)
             (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",

@@ -16,6 +16,7 @@ Without the package, the build falls back to the engine's search and says so onc
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -125,4 +126,14 @@ def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = Fal
     if result.returncode != 0 or not (site / OUTPUT_SUBDIR / "pagefind.js").is_file():
         raise AtlasError(f"the Pagefind index failed (exit {result.returncode}); the previous site is unchanged.\n"
                          + ((result.stderr or result.stdout).strip()[-2000:] or "no output"))
+    _sort_languages(site / OUTPUT_SUBDIR / "pagefind-entry.json")
     return count
+
+
+def _sort_languages(entry: Path) -> None:
+    """Pagefind lists the languages of a site in no fixed order; with two editions (French, English under
+    en/) the entry file is rewritten with its languages sorted, so two builds stay byte-identical.
+    (Owner E's edit for the English edition.)"""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted((data.get("languages") or {}).items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

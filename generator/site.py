@@ -160,6 +160,9 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     outs += picture_outputs(pictures)
     outs += asset_outputs()
     outs += content_outputs(content_dir)
+    from generator.editions import english_outputs  # the English edition, under en/ (owner E)
+
+    outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted)
     return check_unique(outs)
 
 

@@ -103,7 +103,8 @@ def _search_records(site: Path) -> list[dict]:
 def test_search_is_french(built: Path) -> None:
     import json
     entry = json.loads((built / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["fr"]  # French stemming, from <html lang="fr">
+    # French stemming for the French pages (<html lang="fr">), English for the English edition under en/
+    assert list(entry["languages"]) == ["en", "fr"]  # sorted: two builds are byte-identical
     assert not (built / "site" / "search" / "search_index.json").exists()  # no whole index to download
 
 
@@ -383,6 +384,8 @@ def _generated_pages(base: Path) -> list[Path]:
 
     pages = []
     for md in sorted((base / "docs").rglob("*.md")):
+        if md.relative_to(base / "docs").parts[0] == "en":  # the English edition: tests/test_english_edition.py
+            continue
         if md.read_bytes().startswith(b"---\natlas_generated: true"):
             pages.append(base / "site" / page_url(md.relative_to(base / "docs").as_posix()) / "index.html")
     return pages
@@ -444,7 +447,8 @@ def test_generated_pages_are_french_with_one_h1_ordered_headings_and_link_texts_
 
 
 def test_every_page_of_the_site_is_in_french(built: Path) -> None:
-    pages = sorted((built / "site").rglob("*.html"))
+    site = built / "site"
+    pages = sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "en")  # en/: English
     assert pages
     for page in pages:
         assert re.search(r'<html lang="fr"[\s>]', page.read_text(encoding="utf-8")), page
