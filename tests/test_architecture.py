@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"load", "pictures", "search", "page_parts"},
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},
+    {"editions"},  # the English edition: the page kinds again, in English, under en/
     {"pdf", "site", "imports"},  # imports: the package of `atlas import` (territories, census, indicators)
     {"build"},
     {"serve"},
@@ -31,8 +32,8 @@ LAYERS: list[set[str]] = [
     {"cli"},  # reads the arguments into a Project and a command's options
     {"__main__"},
 ]
-APART = [({"pages", "page_parts", "page_indexes", "page_pillars", "page_reference", "site", "site_templates",
-          "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
+APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "page_reference", "site",
+           "site_templates", "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
          ({"charts", "maps", "choropleth", "geo", "drawing"}, {"pages", "site", "pdf", "pdf_report"}),
          ({"pdf", "pdf_report"}, {"pages", "site", "charts", "maps"})]
 
