@@ -65,6 +65,8 @@ SLOW = {
     "tests/test_pdf_memory.py::test_a_territory_of_2000_hubs_makes_a_capped_report_under_1_gib",
     "tests/test_shipped_atlas.py::test_identity_is_in_sync_with_the_package",
     "tests/test_importer.py::test_real_package_epci_with_commune_parents",
+    "tests/test_indicators_import.py::test_command_in_both_languages",
+    "tests/test_site_build.py::test_build_with_pdf_publishes_and_links_the_reports",
     "tests/test_serve_process.py::test_sigterm_stops_the_preview_and_its_server",
     "tests/test_cli_core.py::test_the_wheel_carries_the_theme_and_builds_a_repository_of_sheets_only",
 }
