@@ -1,7 +1,7 @@
 """Write a France-scale territories tree for benchmarks: the 18 régions, 101 départements and 1,255 EPCI
 of the INSEE COG (from @etalab/decoupage-administratif in node_modules/) plus synthetic hubs.
 
-The hubs are synthetic (names "Pôle synthétique N"): this tree measures the generator, it is never
+The hubs are synthetic (names "Lieu synthétique N"): this tree measures the generator, it is never
 published. Each hub sits in its EPCI, at the main town of one of its member communes
 (generator/geodata/communes-centres.csv): one in three with `precision: commune` at that very point,
 the others a few hundred metres away, as an address would be, so the tree passes validation; half of
@@ -60,8 +60,8 @@ def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> t
     regions = [r for r in json.loads((DATA / "regions.json").read_text()) if r.get("zone") in ("metro", "drom")]
     deps = [d for d in json.loads((DATA / "departements.json").read_text()) if d.get("zone") in ("metro", "drom")]
     epcis = json.loads((DATA / "epci.json").read_text())
-    communes = json.loads((DATA / "communes.json").read_text())
-    dep_of_commune = {c["code"]: c.get("departement") for c in communes if c.get("type") == "commune-actuelle"}
+    cog_communes = json.loads((DATA / "communes.json").read_text())  # not `communes`: that is the option
+    dep_of_commune = {c["code"]: c.get("departement") for c in cog_communes if c.get("type") == "commune-actuelle"}
     ids: dict[str, str] = {}
 
     def new_id(base: str, suffix: str) -> str:
@@ -98,8 +98,7 @@ def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> t
             members[eid] = located
     if communes:  # every commune of the COG under its EPCI (its département when it has none)
         epci_of = {m["code"]: ids["e" + e["code"]] for e in epcis for m in e.get("membres", [])}
-        for c in sorted((c for c in json.loads((DATA / "communes.json").read_text())
-                         if c.get("type") == "commune-actuelle"), key=lambda c: c["code"]):
+        for c in sorted((c for c in cog_communes if c.get("type") == "commune-actuelle"), key=lambda c: c["code"]):
             parent = epci_of.get(c["code"]) or ids.get("d" + str(c.get("departement")))
             if parent is None:
                 continue
@@ -112,7 +111,7 @@ def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> t
         (out / tid).mkdir()
         (out / tid / "territory.yml").write_text(
             "# yaml-language-server: $schema=../../schema/territory.schema.json\n" + body, encoding="utf-8")
-    hub_ids = [f"pole-synthetique-{i:04d}" for i in range(hubs)]
+    hub_ids = [f"lieu-synthetique-{i:04d}" for i in range(hubs)]
     for i, hid in enumerate(hub_ids):
         tid = rng.choice(epci_ids)
         partners = sorted(set(rng.sample(hub_ids[:i], k=min(i, rng.randint(0, 2)))))
@@ -123,7 +122,7 @@ def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> t
         else:
             lat, lon = lat + rng.uniform(-0.002, 0.002), lon + rng.uniform(-0.002, 0.002)
             where = f"commune: {q(commune)}\ncoordinates: {{value: [{lat:.4f}, {lon:.4f}], source: site}}\n"
-        body = (f"name: Pôle synthétique {i}\ntypes: [{rng.choice(TYPES)}]\n"
+        body = (f"name: Lieu synthétique {i}\ntypes: [{rng.choice(TYPES)}]\n"
                 f"status: {{value: active, year: {2019 if i % 2 else 2025}, source: site}}\n"
                 f"founded: {rng.randint(2005, 2025)}\n{where}"
                 f"services: [{', '.join(rng.sample(SERVICES, 2))}]\nthemes: [{rng.choice(THEMES)}]\n"
@@ -131,7 +130,7 @@ def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> t
                 + (f"partners: [{', '.join(partners)}]\n" if partners else "")
                 + "figures:\n  - label: Membres\n    value: " + str(rng.randint(5, 500))
                 + "\n    year: 2024\n    source: site\n"
-                + "description: |\n  Un pôle *synthétique* pour mesurer le générateur.\n"
+                + "description: |\n  Un lieu *synthétique* pour mesurer le générateur.\n"
                 + "sources:\n  site:\n    title: Page synthétique\n    url: https://example.org/\n"
                 + "updated: 2026-01-15\n")
         folder = out / tid / "hubs"

@@ -27,6 +27,8 @@ from generator.page_parts import (
 )
 from generator.vocabulary import sort_key
 
+NETWORK_ROWS_MAX = 600  # partnership rows on the network page; more go on one page per région
+
 
 class IndexPages(PageBase):
     """The index pages of the site: territories and hubs (paged lists with filters), the map, the lists."""
@@ -129,6 +131,12 @@ class IndexPages(PageBase):
                            long_list=STATUS_LIST_MAX)
 
     def network_page(self) -> Output:
+        return self.network_pages()[0]
+
+    def network_pages(self) -> list[Output]:
+        """The network page; when its table by territory has more than NETWORK_ROWS_MAX rows, that table
+        goes on one page per région (`reseau/<région>.md`), which the network page lists: the France
+        tree's 3,989 partnerships made a 2.5 MB page (issue 11: no page over 1 MB). (Owner E; B's edit.)"""
         degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
         by_territory: dict[str, list[tuple[str, str]]] = {}
         for a, b in self.atlas.partnerships:
@@ -139,4 +147,17 @@ class IndexPages(PageBase):
         ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         ordered = dict(sorted(by_territory.items(),
                               key=lambda kv: (sort_key(self.atlas.territories[kv[0]].name), kv[0])))
-        return self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory=ordered)
+        if sum(len(pairs) for pairs in ordered.values()) <= NETWORK_ROWS_MAX:
+            return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory=ordered)]
+        groups: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        for tid, pairs in ordered.items():
+            place = next((x for x in (self.atlas.territories[tid], *self.atlas.ancestors(tid)) if x.level == "region"),
+                         self.atlas.territories[tid])
+            groups.setdefault(place.id, {})[tid] = pairs
+        regions = [(self.atlas.territories[g], f"reseau/{g}.md", sum(len(p) for p in groups[g].values()))
+                   for g in sorted(groups, key=lambda g: (sort_key(self.atlas.territories[g].name), g))]
+        outs = [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory={},
+                            regions=regions)]
+        outs += [self.render("network.md.j2", path, degree=degree, region=region, by_territory=groups[region.id])
+                 for region, path, _ in regions]
+        return outs

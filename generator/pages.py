@@ -246,7 +246,7 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("comparison-index", "comparaison/index.md", "comparison_index.md.j2", lambda p: [p.comparison_index()]),
     PageKind("comparison", "comparaison/<level>.md", "comparison.md.j2",
              lambda p: [out for lv in p.levels() for out in p.comparison_pages(lv)]),
-    PageKind("network", "reseau.md", "network.md.j2", lambda p: [p.network_page()]),
+    PageKind("network", "reseau.md, reseau/<région>.md", "network.md.j2", lambda p: p.network_pages()),
     PageKind("quality", "qualite.md", "quality.md.j2", lambda p: [p.quality_page()]),
     PageKind("methodology", "reference/methode.md", "methodology.md.j2", lambda p: [p.methodology_page()]),
     PageKind("reference", "reference/fiches.md", "reference.md.j2", lambda p: [p.reference_page()]),

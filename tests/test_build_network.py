@@ -1,0 +1,41 @@
+"""A long partnership table is split by région (issue 11 target 3: no page over 1 MB; the France tree's
+network page was 2.5 MB): the network page lists the régions, each région's page has its rows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import page_indexes
+from generator.pages import Pages, SiteOptions
+
+
+def _rows(text: str) -> list[str]:
+    """The partnership rows of a page: three-column rows whose first two cells link hubs."""
+    return sorted(line.replace("../", "") for line in text.splitlines()
+                  if re.match(r"^\| \[[^]]+\]\((\.\./)?hubs/[^)]+\) \| \[[^]]+\]\((\.\./)?hubs/", line))
+
+
+def test_a_short_network_stays_one_page(fixture_atlas) -> None:
+    outs = Pages(fixture_atlas, SiteOptions(), {}).network_pages()
+    assert [o.path for o in outs] == ["reseau.md"]
+    assert "## Par territoire" in outs[0].data.decode("utf-8")
+
+
+def test_a_long_network_is_split_by_region_with_every_row(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = Pages(fixture_atlas, SiteOptions(), {}).network_pages()[0].data.decode("utf-8")
+    monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
+    outs = Pages(fixture_atlas, SiteOptions(), {}).network_pages()
+    main, parts = outs[0].data.decode("utf-8"), outs[1:]
+    assert outs[0].path == "reseau.md" and parts
+    assert "## Par région" in main and _rows(main) == []
+    for out in parts:
+        region = out.path.removeprefix("reseau/").removesuffix(".md")
+        assert fixture_atlas.territories[region].level == "region"
+        assert f"]({out.path})" in main  # listed on the network page
+        text = out.data.decode("utf-8")
+        assert text.startswith("---\n") and "](../reseau.md)" in text
+    assert sorted(row for out in parts for row in _rows(out.data.decode("utf-8"))) == _rows(whole) != []
+    # the part of the page above the table is the same
+    assert main.split("## Par région")[0] == whole.split("## Par territoire")[0]
