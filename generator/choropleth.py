@@ -1,0 +1,158 @@
+"""Choropleth maps of each pillar's measured score, by département and by intercommunalité.
+
+The SVG is written directly (no plotting library): about 1,255 outlines drawn as rounded path data
+in a few hundred milliseconds. Scores fall in five classes of one colour-blind-safe sequential scale;
+a territory without a measured score is drawn hatched grey, never in the lowest colour. The legend
+is in the picture and the data table beside it lists every territory with its score (metropolitan
+France is drawn; overseas territories are in the table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator import formats, geo
+from generator.drawing import Spec
+from generator.measured import levels_word, score_text, scores_of
+from generator.model import PILLAR_LABELS, PILLARS, Atlas
+
+LEVELS = ("departement", "epci")
+# ColorBrewer YlGnBu, 5 classes (colour-blind safe, prints in grey): 1-1.9, 2-2.9, 3-3.9, 4-4.9, 5
+CLASSES = (("de 1 à 1,9", "#ffffcc"), ("de 2 à 2,9", "#a1dab4"), ("de 3 à 3,9", "#41b6c4"),
+           ("de 4 à 4,9", "#2c7fb8"), ("5", "#253494"))
+NOT_MEASURED_FILL = "url(#non-mesure)"
+WIDTH, HEIGHT, LEGEND_W = 560.0, 560.0, 210.0
+METRO = (-5.3, 41.3, 9.7, 51.2)  # west, south, east, north
+
+
+def keys(atlas: Atlas) -> list[str]:
+    """One map per pillar and level where at least one territory of the level has a measured score."""
+    scores = scores_of(atlas)
+    out = []
+    for pillar in PILLARS:
+        for level in LEVELS:
+            if any(p.level == level and p.pillars.get(pillar) is not None for p in scores.profiles.values()):
+                out.append(f"choropleth/{pillar}/{level}")
+    return out
+
+
+def class_of(score: float) -> int:
+    return min(4, max(0, int(score) - 1))
+
+
+def spec(atlas: Atlas, key: str) -> Spec:
+    """The values to draw (official code -> score or None) and the words: title, alt, table."""
+    _, pillar, level = key.split("/")
+    scores = scores_of(atlas)
+    territories = sorted(atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
+    values: dict[str, float | None] = {}
+    rows = []
+    counts = [0] * len(CLASSES)
+    missing = 0
+    for t in territories:
+        prof = scores.profile(t.id)
+        value = prof.pillars.get(pillar) if prof else None
+        if t.code:
+            values[t.code] = value
+        rows.append((t.name, t.code or "—", score_text(value)))
+        if value is None:
+            missing += 1
+        else:
+            counts[class_of(value)] += 1
+    label = PILLAR_LABELS[pillar]
+    what = levels_word(level)
+    parts = [f"{text} : {formats.number(n)}" for (text, _), n in zip(CLASSES, counts, strict=False)]
+    alt = (f"Carte de France métropolitaine des {what} colorés selon leur score mesuré du pilier {label} "
+           f"(de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : {', '.join(parts)} ; "
+           f"non mesurés (hachurés) : {formats.number(missing)}. Le tableau donne le score de chacun.")
+    return Spec(
+        key=key, kind="choropleth", title=f"Score mesuré du pilier {label} par {_one(level)}", alt=alt,
+        table_headers=("Territoire", "Code officiel", "Score mesuré"), table_rows=tuple(rows),
+        data={"level": level, "values": dict(sorted(values.items()))},
+    )
+
+
+def _one(level: str) -> str:
+    return {"departement": "département", "epci": "intercommunalité"}[level]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def _path(outline: geo.Outline, to_xy: Callable[[float, float], tuple[float, float]]) -> str:
+    parts = []
+    for polygon in outline.polygons:
+        for ring in polygon:
+            last = None
+            pts = []
+            for lon, lat in ring:
+                x, y = to_xy(float(lon), float(lat))
+                p = (_fmt(x), _fmt(y))
+                if p != last:
+                    pts.append(p)
+                    last = p
+            if len(pts) >= 3:
+                parts.append("M" + "L".join(f"{x} {y}" for x, y in pts) + "Z")
+    return "".join(parts)
+
+
+def _metropolitan(outline: geo.Outline) -> bool:
+    west, south, east, north = outline.bounds
+    return west >= METRO[0] - 0.5 and east <= METRO[2] + 0.5 and south >= METRO[1] - 0.5 and north <= METRO[3] + 0.5
+
+
+def draw(data: dict[str, Any]) -> bytes:
+    """The map as SVG: outlines filled by class, hatched where not measured, legend at the right."""
+    import math
+
+    lat0 = geo.METRO_LAT
+    k = math.cos(math.radians(lat0))
+    west, south, east, north = METRO
+    scale = min(WIDTH / ((east - west) * k), HEIGHT / (north - south))
+
+    def to_xy(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - west) * k * scale, (north - lat) * scale
+
+    values: dict[str, float | None] = data["values"]
+    layers = geo.LEVEL_LAYERS[data["level"]]
+    out = [f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {WIDTH + LEGEND_W:.0f} {HEIGHT:.0f}" width="{WIDTH + LEGEND_W:.0f}" height="{HEIGHT:.0f}" '
+           f'font-family="DejaVu Sans, sans-serif">',
+           '<defs><pattern id="non-mesure" width="6" height="6" patternUnits="userSpaceOnUse" '
+           'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/>'
+           '<line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="1.2"/></pattern></defs>',
+           f'<rect width="{WIDTH + LEGEND_W:.0f}" height="{HEIGHT:.0f}" fill="#ffffff"/>']
+    stroke = "0.3" if data["level"] == "epci" else "0.6"
+    groups: dict[str, list[str]] = {}
+    for name in layers:
+        for code, outline in sorted(geo.layer(name).items()):
+            if code not in values or not _metropolitan(outline):
+                continue
+            value = values[code]
+            fill = NOT_MEASURED_FILL if value is None else CLASSES[class_of(value)][1]
+            groups.setdefault(fill, []).append(_path(outline, to_xy))
+    for fill in sorted(groups):
+        out.append(f'<path fill="{fill}" stroke="#4d4d4d" stroke-width="{stroke}" stroke-linejoin="round" '
+                   f'd="{"".join(groups[fill])}"/>')
+    # legend
+    x0, y = WIDTH + 16, 40.0
+    out.append(f'<text x="{x0}" y="{y}" font-size="13" font-weight="bold" fill="#1a1a1a">Score mesuré</text>')
+    y += 10
+    for text, colour in reversed(CLASSES):
+        out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{colour}" stroke="#4d4d4d" '
+                   f'stroke-width="0.6"/>'
+                   f'<text x="{x0 + 30}" y="{y + 12.5}" font-size="12" fill="#1a1a1a">{text}</text>')
+        y += 24
+    out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{NOT_MEASURED_FILL}" stroke="#4d4d4d" '
+               f'stroke-width="0.6"/><text x="{x0 + 30}" y="{y + 12.5}" font-size="12" '
+               'fill="#1a1a1a">non mesuré</text>')
+    y += 40
+    out.append(f'<text x="{x0}" y="{HEIGHT - 22}" font-size="10" fill="#595959">© IGN – ADMIN EXPRESS COG CARTO,</text>'
+               f'<text x="{x0}" y="{HEIGHT - 9}" font-size="10" fill="#595959">Licence Ouverte 2.0</text>')
+    out.append("</svg>\n")
+    return "\n".join(out).encode("utf-8")
+
+
+DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {"choropleth": draw}
