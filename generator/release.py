@@ -42,8 +42,8 @@ from generator.opendata import (
     sheet_outputs,
 )
 from generator.outputs import MANIFEST, Output, check_unique, write_tree
+from generator.project import SHIPPED
 
-ROOT = Path(__file__).resolve().parent.parent
 RELEASES = "releases"
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 PACKAGE = "datapackage.json"
@@ -164,7 +164,7 @@ def bundle_outputs(atlas: Atlas, territories_dir: Path, version: str, previous: 
               for o in sheet_outputs(atlas, territories_dir)]
     outs = [*data, *sheets]
     outs.append(Output(PACKAGE, _json(_package(version, atlas.as_of, data))))
-    licence = ROOT / "LICENCE-DONNEES.md"
+    licence = SHIPPED / "LICENCE-DONNEES.md"  # the checkout's, or the copy in the package (generator.project)
     if licence.is_file():
         outs.append(Output("LICENCE.md", licence.read_bytes()))
     if previous is not None:

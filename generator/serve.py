@@ -30,6 +30,7 @@ from generator.errors import AtlasError
 from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.model import Atlas
 from generator.pages import hub_path, territory_path
+from generator.project import SHIPPED_THEME
 from generator.site import ROOT, PageCache, draw_site_pictures, read_site_config
 
 DEBOUNCE_SECONDS = 0.4
@@ -241,7 +242,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise AtlasError(f"no sheets folder {territories}; run from the repository root or pass --territories DIR")
     docs_dir: Path = args.docs_dir
     content_dir: Path = getattr(args, "content_dir", None) or ROOT / "content"
-    config = read_site_config()
+    config = getattr(args, "site_config", None) or read_site_config()  # the project's (generator.project)
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -250,7 +251,7 @@ def run_serve(args: argparse.Namespace) -> int:
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
     if not regen.run():
         raise AtlasError("the sheets have errors; fix them (see above) and run `atlas serve` again")
-    observer = _watch([territories, content_dir, ROOT / "theme" / "pages", ROOT / "theme" / "assets"], regen.run)
+    observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regen.run)
     _remove_stale_serve_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
         config_path = Path(tmp) / "mkdocs.yml"

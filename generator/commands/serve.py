@@ -19,4 +19,4 @@ def run(project: Project, options: Options = Options()) -> int:
     """Serve the project's docs folder until interrupted."""
     from generator.serve import run_serve
 
-    return run_serve(legacy_args(project, options, docs_dir=project.docs_dir))
+    return run_serve(legacy_args(project, options, docs_dir=project.docs_dir, site_config=project.site_config()))
