@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
 ]
 APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "page_reference", "site",
            "site_templates", "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
-         ({"charts", "maps", "choropleth", "geo", "drawing"}, {"pages", "site", "pdf", "pdf_report"}),
+         ({"charts", "maps", "choropleth", "geo", "drawing", "pictures"}, {"pages", "site", "pdf", "pdf_report"}),
          ({"pdf", "pdf_report"}, {"pages", "site", "charts", "maps"})]
 
 
