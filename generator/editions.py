@@ -31,15 +31,18 @@ from generator.pages import SHARED_KINDS, Pages, SiteOptions, hub_path, territor
 from generator.site_templates import EN_PREFIX, gettext_for, relative_href
 
 LANG = "en"
-TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data"})  # + every territory and hub page
+# the page kinds in English (with every territory and hub page); the others are published in French
+TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data", "pillars", "pillar"})
 ASSETS_PREFIX = "assets/atlas"
 
 
 def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                   schemas: Mapping[str, dict] | None, scores: Any,
-                  wanted: Callable[[str], bool] | None = None) -> list[Output]:
+                  wanted: Callable[[str], bool] | None = None, cache: Any = None,
+                  site_url: str | None = None) -> list[Output]:
     """Every page of the English edition, at its French path (without the `en/` prefix); with `wanted`,
-    only the territory and hub pages whose path it accepts (the pages remade in French)."""
+    only the territory and hub pages whose path it accepts (the pages remade in French). With `cache`
+    (generator.site.PageCache, B's), the sheet pages whose inputs did not change are read back."""
     english = Pages(atlas, options, pictures, schemas, scores, lang=LANG)
     english.file_prefix = "../"
     french = Pages(atlas, options, pictures, schemas, scores)  # the kinds not translated yet
@@ -50,24 +53,29 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     for kind in SHARED_KINDS:
         outs += kind.build(english if kind.name in TRANSLATED else french)
     # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new
+    cached = None if cache is None else cache.attach(
+        english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for t in atlas.territories.values():
-        if wanted is None or wanted(territory_path(t.id)):
+        if (wanted is None or wanted(territory_path(t.id))) if cached is None else \
+                cached(territory_path(t.id), english._territory_sources_of(t)):
             outs.append(english.territory_page(t))
     for h in atlas.hubs.values():
-        if wanted is None or wanted(hub_path(h.id)):
+        if (wanted is None or wanted(hub_path(h.id))) if cached is None else \
+                cached(hub_path(h.id), english.hub_sources(h)):
             outs.append(english.hub_page(h))
-    return outs
+    return outs if cache is None else cache.complete(outs, EN_PREFIX)
 
 
 def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                     schemas: Mapping[str, dict] | None, scores: Any, french: list[Output],
-                    wanted: Callable[[str, set[str]], bool] | None = None) -> list[Output]:
+                    wanted: Callable[[str, set[str]], bool] | None = None, cache: Any = None,
+                    site_url: str | None = None) -> list[Output]:
     """The English edition's files, under `en/`: its pages, the French site's open-data page and
     hand-written pages marked as French, and the site's own CSS and scripts (`french`: the French
     edition's outputs, from which those are taken)."""
     remade = {o.path for o in french}  # `atlas serve`: the sheet pages the French edition remade
     pages = english_pages(atlas, options, pictures, schemas, scores,
-                          None if wanted is None else remade.__contains__)
+                          None if wanted is None else remade.__contains__, cache, site_url)
     made = {o.path for o in pages}
     for out in french:
         if out.path in made:

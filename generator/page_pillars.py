@@ -68,13 +68,17 @@ class PillarPages(PageBase):
                 outs.append(self.render("pillar_ranking.md.j2", long_page, key=key, level=level, ranked=ranked,
                                         unmeasured=unmeasured,
                                         table=Markup(self.ranking_table(ranked, long_page,
-                                                                        _ranking_caption(key, level)))))
+                                                                        self._ranking_caption(key, level)))))
         page = explore.pillar_path(key)
-        inline = {lv: Markup(self.ranking_table(r, page, _ranking_caption(key, lv))) for lv, r, _, lp in levels
+        inline = {lv: Markup(self.ranking_table(r, page, self._ranking_caption(key, lv))) for lv, r, _, lp in levels
                   if not lp and r}
         outs.insert(0, self.render("pillar.md.j2", page, key=key, rated=rated, hubs=hubs, levels=levels,
                                    tables=inline, medians=self.scores.pillar_medians))
         return outs
+
+    def _ranking_caption(self, key: str, level: str) -> str:
+        return self._("%(levels)s classés par score mesuré : %(pillar)s", levels=self.words.level_plurals[level],
+                      pillar=self.words.pillar_labels[key])
 
     def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,
                       caption: str) -> str:
@@ -82,8 +86,8 @@ class PillarPages(PageBase):
         out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
                '<table data-sortable="true">', f"<caption>{text.html_text(caption)}</caption>",
                "<thead><tr>" + "".join(f'<th scope="col" data-type="{k}">{h}</th>' for h, k in (
-                   ("Rang", "number"), ("Territoire", "text"), ("Territoire parent", "text"),
-                   ("Score mesuré", "number"), ("Indicateurs", "number"))) + "</tr></thead>", "<tbody>"]
+                   (self._("Rang"), "number"), (self._("Territoire"), "text"), (self._("Territoire parent"), "text"),
+                   (self._("Score mesuré"), "number"), (self._("Indicateurs"), "number"))) + "</tr></thead>", "<tbody>"]
         for rank, t, value, n in ranked:
             parent = self.atlas.parent(t.id)
             pname = self.names[parent.id] if parent else ""
@@ -93,7 +97,7 @@ class PillarPages(PageBase):
                 f'<a href="{relative_href(page_path, territory_path(t.id))}">'
                 f"{text.html_text(self.names[t.id])}</a></th>"
                 f'<td data-sort="{text.attr(pname.casefold())}">{text.html_text(pname or "—")}</td>'
-                f'<td data-sort="{value!r}">{text.html_text(measured.score_text(value))}</td>'
+                f'<td data-sort="{value!r}">{text.html_text(self.words.score_text(value))}</td>'
                 f'<td data-sort="{n}">{n}</td></tr>')
         out += ["</tbody>", "</table>", "</div></div>"]
         return "\n".join(out)
@@ -213,7 +217,3 @@ class PillarPages(PageBase):
 def _with_unit(label: str, unit: str | None) -> str:
     """`Densité de population (habitants par km²)`; a unit the label already says is not repeated."""
     return f"{label} ({unit})" if unit and unit.casefold() not in label.casefold() else label
-
-
-def _ranking_caption(key: str, level: str) -> str:
-    return f"{LEVEL_PLURALS[level]} classés par score mesuré : {PILLAR_LABELS[key]}"

@@ -22,6 +22,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.model import PILLAR_DESCRIPTIONS  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "generator" / "locale" / "en" / "LC_MESSAGES" / "site.po"
 KEYWORDS = {"_": None, "_p": None, "gettext": None, "ngettext": (1, 2)}
@@ -35,6 +38,8 @@ RUNTIME = [
     "Indicateur", "Fait marquant", "Chiffre", "habitants", "habitants par km²", "emplois", "établissements",
     "En activité", "À vérifier (statut ancien)", "En projet", "Fermé",
     "home-intro", "site-description",
+    # the pillars' descriptions (generator.model.PILLAR_DESCRIPTIONS)
+    *PILLAR_DESCRIPTIONS.values(),
     # units of the indicator catalogue (territories/indicators.yml); a unit not here stays as written
     "pour 100 000 habitants", "pour 10 000 habitants", "consultations par an et par habitant", "ans",
     "% des actifs occupés de 15 ans ou plus", "% de la population non scolarisée de 15 ans ou plus",
