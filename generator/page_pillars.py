@@ -8,10 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import explore, formats, measured, text
+from generator import explore, measured, text
 from generator.model import (
-    LEVEL_PLURALS,
-    PILLAR_LABELS,
     PILLARS,
     Territory,
 )
@@ -112,7 +110,7 @@ class PillarPages(PageBase):
         rows = sorted(self.atlas.by_level(level), key=lambda t: (sort_key(t.name), t.id))
         if len(rows) <= COMPARISON_SPLIT:
             return [self.render("comparison.md.j2", path, level=level, rows=rows, parts=None, region=None,
-                                table=Markup(self.comparison_table(rows, path, LEVEL_PLURALS[level])))]
+                                table=Markup(self.comparison_table(rows, path, self.words.level_plurals[level])))]
         groups: dict[str, list[Territory]] = {}
         for t in rows:
             region = next((a for a in self.atlas.ancestors(t.id) if a.level == "region"), None)
@@ -120,9 +118,9 @@ class PillarPages(PageBase):
         outs, parts = [], []
         for rid in sorted(groups, key=lambda r: (r == "", sort_key(self.atlas.territories[r].name) if r else ("", ""))):
             region = self.atlas.territories[rid] if rid else None
-            name = region.name if region else "Hors région"
+            name = region.name if region else self._("Hors région")
             part = f"comparaison/{level}-{rid or 'hors-region'}.md"
-            caption = f"{LEVEL_PLURALS[level]} : {name}"
+            caption = self._("%(levels)s : %(region)s", levels=self.words.level_plurals[level], region=name)
             outs.append(self.render("comparison.md.j2", part, level=level, rows=groups[rid], parts=None, region=name,
                                     table=Markup(self.comparison_table(groups[rid], part, caption))))
             parts.append((name, part, len(groups[rid])))
@@ -142,18 +140,22 @@ class PillarPages(PageBase):
         level = rows[0].level if rows else "region"
         keys = measured.key_indicators(self.atlas, level)
         scored = measured.has_profile(self.atlas, rows[0]) if rows else False
-        head: list[tuple[str, str]] = [("Territoire", "text")]
+        _ = self._
+        head: list[tuple[str, str]] = [(_("Territoire"), "text")]
         if scored:
-            head += [(PILLAR_LABELS[k], "number") for k in PILLARS]
-        head += [("Population", "number"), ("Superficie (km²)", "number"), ("Lieux", "number")]
-        first = self._compare_table(rows, page_path, f"{caption} : scores mesurés (de 1 à 5) et chiffres clés"
-                                    if scored else f"{caption} : chiffres clés", head,
+            head += [(self.words.pillar_labels[k], "number") for k in PILLARS]
+        head += [(_("Population"), "number"), (_("Superficie (km²)"), "number"), (_("Lieux"), "number")]
+        first = self._compare_table(rows, page_path, _("%(caption)s : scores mesurés (de 1 à 5) et chiffres clés",
+                                                       caption=caption)
+                                    if scored else _("%(caption)s : chiffres clés", caption=caption), head,
                                     lambda t: self._score_cells(t, scored) + self._identity_cells(t))
         if not (scored and keys):
             return first
-        measures = [("Territoire", "text")] + [(f"{PILLAR_LABELS[ind.pillar]} : {_with_unit(ind.label, ind.unit)}",
-                                                "number") for ind in keys]
-        second = self._compare_table(rows, page_path, f"{caption} : un indicateur clé par pilier", measures,
+        measures = [(_("Territoire"), "text")] + [
+            (_("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
+               measure=_with_unit(ind.label, _(ind.unit) if ind.unit else None)), "number") for ind in keys]
+        second = self._compare_table(rows, page_path, _("%(caption)s : un indicateur clé par pilier", caption=caption),
+                                     measures,
                                      lambda t: self._measure_cells(t, keys), extra_class=" atlas-compare--measures")
         return first + "\n\n" + second
 
@@ -182,9 +184,9 @@ class PillarPages(PageBase):
         for key in PILLARS:
             value = prof.pillars.get(key) if prof else None
             if value is None:
-                cells.append('<td data-sort="">non mesuré</td>')
+                cells.append(f'<td data-sort="">{self.words.score_text(None)}</td>')
             else:
-                cells.append(f'<td data-sort="{value!r}">{measured.score_text(value)}</td>')
+                cells.append(f'<td data-sort="{value!r}">{self.words.score_text(value)}</td>')
         return cells
 
     def _measure_cells(self, t: Territory, keys: Sequence[Any]) -> list[str]:
@@ -195,7 +197,7 @@ class PillarPages(PageBase):
             if found is None:
                 cells.append('<td data-sort="">—</td>')
             else:
-                shown = formats.number(found.fact.value) if found.fact else formats.number(
+                shown = self.words.number(found.fact.value) if found.fact else self.words.number(
                     measured.plain_value(found.value))
                 cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}</td>')
         return cells
@@ -204,9 +206,11 @@ class PillarPages(PageBase):
         cells = []
         for f in (t.population, t.area_km2):
             if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
-                mark = "" if f.sourced else ' <span class="atlas-badge atlas-badge--unsourced">non sourcé</span>'
+                badge = self._("non sourcé")
+                mark = "" if f.sourced else f' <span class="atlas-badge atlas-badge--unsourced">{badge}</span>'
                 year = f" ({f.year})" if f.year is not None else ""
-                cells.append(f'<td data-sort="{f.value!r}">{text.html_text(formats.number(f.value))}{year}{mark}</td>')
+                shown = text.html_text(self.words.number(f.value))
+                cells.append(f'<td data-sort="{f.value!r}">{shown}{year}{mark}</td>')
             else:
                 cells.append('<td data-sort="">—</td>')
         n = len(self.atlas.hubs_within(t.id))
