@@ -7,10 +7,11 @@ import re
 import pytest
 from picture_atlas import DOLLAR_NAME, make_atlas
 
-from generator import charts, formats
-from generator.drawing import STYLE, french_axis, new_figure, sort_key, style, svg_bytes
+from generator import formats
 from generator.model import Fact
-from generator.pictures import picture_keys, picture_spec, render
+from generator.pictures import bar_charts, choropleth, network_specs, networks, picture_keys, picture_spec, render
+from generator.pictures.mpl import STYLE, french_axis, new_figure, style, svg_bytes
+from generator.vocabulary import sort_key
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,7 @@ def test_network_only_where_hubs_have_partners(atlas):
 def test_network_layout_is_seeded(atlas):
     data = picture_spec(atlas, "home/network").data
     nodes = [n["id"] for n in data["nodes"]]
-    assert charts.network_layout(nodes, data["edges"]) == charts.network_layout(nodes, data["edges"])
+    assert networks.network_layout(nodes, data["edges"]) == networks.network_layout(nodes, data["edges"])
 
 
 def test_node_styles_differ_per_type(atlas):
@@ -166,10 +167,10 @@ def test_names_sort_the_french_way():
 
 def _network_label_boxes(data):
     """The drawn network's label boxes and node boxes, in display pixels, as the Agg renderer measures them."""
-    from generator.drawing import label_boxes
+    from generator.pictures.labels import label_boxes
 
     with style():
-        fig, labels = charts.network_figure(data)
+        fig, labels = networks.network_figure(data)
         boxes = label_boxes(fig, labels)
         ax = fig.axes[0]
         nodes = [ax.transData.transform(label.xy) for label in labels]
@@ -207,7 +208,6 @@ def test_a_crowded_network_keeps_every_label_apart():
 
 
 def test_choropleth_colours_each_measured_score_and_hatches_the_unmeasured(atlas):
-    from generator import choropleth
 
     assert "choropleth/health/departement" in picture_keys(atlas)
     assert "choropleth/metropolisation/departement" not in picture_keys(atlas)  # nobody measured
@@ -223,7 +223,7 @@ def test_choropleth_colours_each_measured_score_and_hatches_the_unmeasured(atlas
 
 
 def test_a_large_network_is_drawn_by_territory_with_every_partnership_counted(atlas, monkeypatch):
-    monkeypatch.setattr(charts, "GROUPED_ABOVE", 2)  # the fixture's few hubs stand for thousands
+    monkeypatch.setattr(network_specs, "GROUPED_ABOVE", 2)  # the fixture's few hubs stand for thousands
     spec = picture_spec(atlas, "home/network")
     assert spec.kind == "network-groups" and spec.title.endswith(", par intercommunalité")
     nodes = {n["id"]: n for n in spec.data["nodes"]}
@@ -244,7 +244,7 @@ LANNION = "CA Lannion-Trégor Communauté"
 
 def _text_boxes(svg: bytes) -> list[tuple[str, float, float, float]]:
     """Every line of text of a picture written as SVG text: (words, left, right, baseline), in its units."""
-    from generator.drawing import text_width
+    from generator.pictures.svg import text_width
     out = []
     for x, y, size, anchor, bold, words in re.findall(
             r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)"(?: text-anchor="(\w+)")?( font-weight="bold")?'
@@ -264,7 +264,7 @@ def _outside(svg: bytes, boxes: list[tuple[str, float, float, float]]) -> list[t
 def test_bar_names_start_inside_the_picture():
     """'CA Lannion-Trégor Communauté' was drawn as 'A Lannion-…': its text started at a negative x."""
     labels = [LANNION, "Communauté d'agglomération du Pays de Saint-Malo Agglomération", "Doubs"]
-    svg = charts.draw_bars({"labels": labels, "values": [3.4, 2.0, 4.1], "colours": ["#0072B2"] * 3,
+    svg = bar_charts.draw_bars({"labels": labels, "values": [3.4, 2.0, 4.1], "colours": ["#0072B2"] * 3,
                             "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
     boxes = _text_boxes(svg)
     assert boxes and _outside(svg, boxes) == []
@@ -281,7 +281,7 @@ def test_the_pillars_legend_names_every_series_inside_the_picture():
               {"name": "Côtes-d'Armor (département)", "scores": [3.0, 2.1, 3.3, 3.5, 3.3]},
               {"name": "Médiane des intercommunalités (EPCI)", "scores": [3.3, 3.0, None, None, None], "median": True}]
     data = {"labels": ["Métropolisation", "Santé", "Savoirs", "Identité", "Environnement"], "series": series}
-    svg = charts.draw_pillars(data)
+    svg = bar_charts.draw_pillars(data)
     boxes = _text_boxes(svg)
     assert _outside(svg, boxes) == []
     assert {s["name"] for s in series} <= {words for words, *_ in boxes}
@@ -294,11 +294,11 @@ def test_the_narrow_pillars_chart_fits_a_phone(atlas):
     """The variant shown below 720 px: 340 px wide, every word 12.5 px or more, its words inside."""
     import re
 
-    from generator.drawing import NARROW_TEXT, text_width
     from generator.pages import legible_width
+    from generator.pictures.svg import NARROW_TEXT, text_width
     spec = picture_spec(atlas, "narrow/territory/gbm/pillars")
     assert spec.kind == "pillars-narrow" and spec.alt == picture_spec(atlas, "territory/gbm/pillars").alt
-    svg = charts.draw_pillars_narrow(spec.data)
+    svg = bar_charts.draw_pillars_narrow(spec.data)
     natural, _, legible = legible_width(svg)
     assert natural == 340 and legible <= 328
     texts = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"( text-anchor="(\w+)")?[^>]*>([^<]*)<',
@@ -315,12 +315,12 @@ def test_the_narrow_pillars_chart_fits_a_phone(atlas):
                                  "narrow/pillar/health/departement"])
 def test_narrow_bars_fit_a_phone(atlas, key):
     """Hubs by type or status, and rankings, for a phone: each name whole above its bar, the value after it."""
-    from generator.drawing import NARROW_TEXT, text_width
     from generator.pages import legible_width
+    from generator.pictures.svg import NARROW_TEXT, text_width
     spec = picture_spec(atlas, key)
     wide = picture_spec(atlas, key.removeprefix("narrow/"))
     assert spec.kind == "bars-narrow" and spec.alt == wide.alt and spec.table_rows == wide.table_rows
-    svg = charts.draw_bars_narrow(spec.data).decode()
+    svg = bar_charts.draw_bars_narrow(spec.data).decode()
     natural, _, legible = legible_width(svg.encode())
     assert natural == 340 and legible <= 328
     texts = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"[^>]*>([^<]*)<', svg)
@@ -332,13 +332,13 @@ def test_narrow_bars_fit_a_phone(atlas, key):
 
 
 def test_narrow_years_write_their_years_apart(atlas):
-    from generator.drawing import NARROW_TEXT, text_width
     from generator.pages import legible_width
+    from generator.pictures.svg import NARROW_TEXT, text_width
     spec = picture_spec(atlas, "narrow/home/founded")
     assert spec.kind == "years-narrow"
     many = {"years": list(range(1990, 2026)), "values": [i % 7 for i in range(36)]}  # 36 years on 340 px
     for data in (spec.data, many):
-        svg = charts.draw_years_narrow(data)
+        svg = bar_charts.draw_years_narrow(data)
         assert legible_width(svg)[0] == 340 and legible_width(svg)[2] <= 328
         years = [(float(x), words) for x, size, words in re.findall(
             r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)" text-anchor="middle"[^>]*>(\d{4})<', svg.decode())]

@@ -13,10 +13,23 @@ import numpy as np
 import pytest
 from picture_atlas import BESANCON, make_atlas
 
-from generator import geo, maps
-from generator.drawing import ATTRIBUTION, compact_path, shared_styles, style
+from generator import geo
 from generator.model import Hub
-from generator.pictures import picture_keys, picture_spec, render
+from generator.pictures import (
+    france_maps,
+    locator_kit,
+    locator_narrow,
+    locators,
+    map_specs,
+    map_style,
+    mpl,
+    picture_keys,
+    picture_spec,
+    render,
+)
+from generator.pictures.mpl import compact_path, shared_styles, style
+from generator.pictures.spec import ATTRIBUTION, plural
+from generator.pictures.svg import xml_text
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +61,7 @@ def test_besancon_is_drawn_inside_the_doubs_outline(atlas):
     spec = picture_spec(atlas, "hub/fablab/locator")
     assert spec.data["outline"] == ["departements", "25"]
     from matplotlib.path import Path as MplPath
-    drawing = maps.locator_drawing(spec.data)
+    drawing = locators.locator_drawing(spec.data)
     x, y = drawing.to_xy(*BESANCON)
     assert any(MplPath(ring).contains_point((x, y)) for ring in drawing.highlight)
     jura = [drawing.to_xy(lat, lon) for polygon in geo.layer("departements")["39"].polygons
@@ -104,7 +117,7 @@ def test_the_france_map_marks_the_main_towns_of_smaller_territories(atlas):
 def test_overseas_hubs_go_to_their_inset(atlas):
     france = picture_spec(atlas, "home/map")
     assert "(dont 1 outre-mer)" in france.alt
-    views = {p["label"]: maps._view_of(p["lat"], p["lon"]) for p in france.data["points"]}
+    views = {p["label"]: map_style._view_of(p["lat"], p["lon"]) for p in france.data["points"]}
     assert views["Run Lab"] == "974" and views["Jura Lab"] == "metro"
     run = picture_spec(atlas, "hub/run-lab/locator")
     assert "20,88\u00a0S, 55,45\u00a0E" in run.alt and "La Réunion (974)" in run.alt
@@ -122,8 +135,8 @@ def test_density_uses_sheet_populations_and_skips_closed_hubs(atlas):
 
 
 def test_density_breaks():
-    assert maps.density_breaks([]) == []
-    assert maps.density_breaks([0.0, 1.5]) == [0.4, 0.8, 1.2, 1.5]
+    assert map_specs.density_breaks([]) == []
+    assert map_specs.density_breaks([0.0, 1.5]) == [0.4, 0.8, 1.2, 1.5]
 
 
 def test_a_hub_far_from_its_territory_is_named_not_drawn():
@@ -248,29 +261,29 @@ def test_the_ign_credit_is_legible_on_screen(atlas, key):
     svg = render(spec.kind, spec.data).decode()
     size = credit_font_size(svg)
     width = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', svg).group(1))
-    assert size / width >= maps.CREDIT_FONTSIZE / 460.8 - 1e-9
+    assert size / width >= map_style.CREDIT_FONTSIZE / 460.8 - 1e-9
     shown_px = min(SITE_COLUMN_PX, width * CSS_PX_PER_PT)  # an SVG is never shown wider than its own size
     assert size * shown_px / width >= 9  # px on screen, at the size the site shows the picture
 
 
-WIDEST = [{"status": s, "approx": a, "lat": 47.0, "lon": 2.0, "label": s} for s in maps.CATEGORIES
+WIDEST = [{"status": s, "approx": a, "lat": 47.0, "lon": 2.0, "label": s} for s in map_style.CATEGORIES
           for a in (False, True)]  # every legend entry
 
 
 def test_the_credit_sits_in_a_band_of_its_own(atlas):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     with style():
-        figures = [maps.france_figure({**picture_spec(atlas, "home/map").data, "points": WIDEST}),
-                   maps.france_figure(maps.france_spec(atlas, aggregate=True).data)]
+        figures = [france_maps.france_figure({**picture_spec(atlas, "home/map").data, "points": WIDEST}),
+                   france_maps.france_figure(map_specs.france_spec(atlas, aggregate=True).data)]
         for key in ("territory/gbm/locator", "hub/run-lab/locator"):  # written as SVG text: boxes in pt
-            drawing = maps.locator_drawing({**picture_spec(atlas, key).data, "points": WIDEST})
+            drawing = locators.locator_drawing({**picture_spec(atlas, key).data, "points": WIDEST})
             x0, y0, x1, y1 = drawing.credit
-            assert x0 >= 0 and x1 <= maps.WIDE_W and y1 <= maps.WIDE_H
+            assert x0 >= 0 and x1 <= locator_kit.WIDE_W and y1 <= locator_kit.WIDE_H
             assert drawing.svg.count(b'id="credit"') == 1
             for other in (drawing.frame, drawing.legend):
-                assert not maps._intersects(drawing.credit, other), (key, other)
+                assert not map_style._intersects(drawing.credit, other), (key, other)
         for fig in figures:
-            credits = [text for text in fig.texts if text.get_gid() == "credit"] or [maps._credit(fig)]
+            credits = [text for text in fig.texts if text.get_gid() == "credit"] or [france_maps._credit(fig)]
             assert len(credits) == 1
             credit = credits[0]
             renderer = FigureCanvasAgg(fig).get_renderer()
@@ -300,26 +313,26 @@ def test_commune_precision_points_are_hollow_with_their_legend_entry():
     moved = make_atlas(living={"precision": "commune"}, fablab={"precision": "address"})
     for key in ("territory/gbm/locator", "hub/living/locator"):
         spec = picture_spec(moved, key)
-        drawing = maps.locator_drawing(spec.data)
+        drawing = locators.locator_drawing(spec.data)
         drawn = _drawn_points(drawing)
         (hollow,) = drawn["points-active-commune"]
         assert to_rgba(re.search(r'fill="([^"]+)"', hollow).group(1)) == to_rgba("white")
-        assert to_rgba(re.search(r'stroke="([^"]+)"', hollow).group(1)) == to_rgba(maps.COLOURS["active"])
-        assert float(re.search(r'stroke-width="([^"]+)"', hollow).group(1)) == maps.HOLLOW_WIDTH
+        assert to_rgba(re.search(r'stroke="([^"]+)"', hollow).group(1)) == to_rgba(map_style.COLOURS["active"])
+        assert float(re.search(r'stroke-width="([^"]+)"', hollow).group(1)) == map_style.HOLLOW_WIDTH
         if key.startswith("territory"):
             (filled,) = drawn["points-active-address"]  # the Fablab, at its address
-            assert to_rgba(re.search(r'fill="([^"]+)"', filled).group(1)) == to_rgba(maps.COLOURS["active"])
+            assert to_rgba(re.search(r'fill="([^"]+)"', filled).group(1)) == to_rgba(map_style.COLOURS["active"])
         entries = drawing.legend_entries
-        assert maps.APPROXIMATE in entries and maps.APPROXIMATE.split(" (")[0].encode() in drawing.svg
+        assert map_style.APPROXIMATE in entries and map_style.APPROXIMATE.split(" (")[0].encode() in drawing.svg
         assert "position approximative : centre de la commune" in spec.alt or "position approximative (centre de" \
             in spec.alt
     rows = {row[0]: row for row in picture_spec(moved, "territory/gbm/locator").table_rows}
     assert rows["Living Lab Santé"][-1] == "centre de la commune" and rows["Fablab de Besançon"][-1] == "adresse"
     assert picture_spec(moved, "territory/gbm/locator").table_headers[-1] == "Précision"
     # and without any: no such entry, nothing hollow
-    plain = maps.locator_drawing(picture_spec(make_atlas(), "territory/gbm/locator").data)
+    plain = locators.locator_drawing(picture_spec(make_atlas(), "territory/gbm/locator").data)
     assert not [g for g in _drawn_points(plain) if g.endswith("-commune")]
-    assert maps.APPROXIMATE not in plain.legend_entries
+    assert map_style.APPROXIMATE not in plain.legend_entries
 
 
 def test_the_fixture_atlas_draws_its_commune_precision_hub_hollow(fixture_atlas):
@@ -354,7 +367,7 @@ def test_an_old_status_is_drawn_as_to_check_never_as_active():
     atlas = make_atlas(**{"jura-lab": {"status_fact": Fact(value="active", year=2019)}})
     spec = picture_spec(atlas, "territory/jura/locator")
     (point,) = spec.data["points"]
-    assert point["status"] == maps.TO_CHECK
+    assert point["status"] == map_style.TO_CHECK
     assert spec.table_rows[0][2] == "À vérifier (en activité en 2019)"
 
 
@@ -400,14 +413,14 @@ def test_the_national_map_counts_hubs_per_departement():
     atlas, expected, closed_ones = national_atlas()
     spec = picture_spec(atlas, "home/map")
     assert spec.kind == "france-counts"  # more than AGGREGATE_ABOVE hubs placed: counted, not dotted
-    assert sum(1 for h in atlas.hubs.values() if h.coordinates) > maps.AGGREGATE_ABOVE
+    assert sum(1 for h in atlas.hubs.values() if h.coordinates) > map_style.AGGREGATE_ABOVE
     counts = {s["code"]: s["count"] for s in spec.data["symbols"]}
     assert counts == dict(expected)
     rows = {row[0]: row for row in spec.table_rows}
     deps = geo.layer("departements")
     for code, count in expected.items():
         assert rows[f"{deps[code].name} ({code})"][1] == str(count)
-    assert spec.table_headers == maps.COUNT_HEADERS
+    assert spec.table_headers == map_specs.COUNT_HEADERS
     assert rows["Ain (01)"][3] == "1"  # its k = 1 hub is at the commune's centre
     assert rows["Doubs (25)"][4] == "1"  # "Sans point"
     for code, closed in closed_ones.items():  # closed ones: in the table, not in the circles
@@ -420,11 +433,11 @@ def test_the_national_map_counts_hubs_per_departement():
 def test_the_national_map_writes_its_counts_without_overlap():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from generator.drawing import label_boxes
+    from generator.pictures.labels import label_boxes
     atlas, expected, _ = national_atlas()
     spec = picture_spec(atlas, "home/map")
     with style():
-        fig = maps.france_figure(spec.data)
+        fig = france_maps.france_figure(spec.data)
         FigureCanvasAgg(fig).draw()
         labels = [t for ax in fig.axes for t in ax.texts if (t.get_gid() or "").startswith("count-")]
         assert len(labels) > 60  # most départements have their count written
@@ -436,8 +449,8 @@ def test_the_national_map_writes_its_counts_without_overlap():
             assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
         legend = fig.axes[0].get_legend()
-        assert [t.get_text() for t in legend.get_texts()] == [maps.plural(v, "lieu", "lieux") for v in
-                                                              maps.legend_values(max(expected.values()))]
+        assert [t.get_text() for t in legend.get_texts()] == [plural(v, "lieu", "lieux") for v in
+                                                              map_style.legend_values(max(expected.values()))]
 
 
 def test_a_crowded_region_is_counted_per_departement_and_a_departement_keeps_its_points():
@@ -457,23 +470,23 @@ def test_a_crowded_region_is_counted_per_departement_and_a_departement_keeps_its
     assert {s["code"]: s["count"] for s in region.data["symbols"]}["25"] == sum(
         1 for h in dense.hubs_within("bfc") if dense.hubs[h].status != "closed"
         and geo.departement_at(*(dense.hubs[h].coordinates or (47.24, 6.02))) == "25")
-    assert region.table_headers == maps.COUNT_HEADERS
+    assert region.table_headers == map_specs.COUNT_HEADERS
     doubs = picture_spec(dense, "territory/doubs/locator")
-    assert len(doubs.data["points"]) > maps.REGION_AGGREGATE_ABOVE and "symbols" not in doubs.data
-    drawing = maps.locator_drawing(region.data)
+    assert len(doubs.data["points"]) > map_style.REGION_AGGREGATE_ABOVE and "symbols" not in doubs.data
+    drawing = locators.locator_drawing(region.data)
     assert drawing.counts and b'id="symbols"' in drawing.svg and "Lieux par département" in drawing.legend_entries
 
 
 def test_legend_values():
-    assert maps.legend_values(0) == []
-    assert maps.legend_values(1) == [1]
-    assert maps.legend_values(214) == [200, 50, 10]
-    assert maps.legend_values(41) == [20, 5, 1]
+    assert map_style.legend_values(0) == []
+    assert map_style.legend_values(1) == [1]
+    assert map_style.legend_values(214) == [200, 50, 10]
+    assert map_style.legend_values(41) == [20, 5, 1]
 
 
 @pytest.mark.parametrize("key", ["territory/doubs/locator", "territory/bfc/locator", "hub/dollar/locator"])
 def test_locator_names_stay_inside_the_close_view_and_apart(atlas, key):
-    drawing = maps.locator_drawing(picture_spec(atlas, key).data)
+    drawing = locators.locator_drawing(picture_spec(atlas, key).data)
     assert drawing.names
     x0, y0, x1, y1 = drawing.frame
     boxes = [box for _, box in drawing.names]
@@ -481,7 +494,7 @@ def test_locator_names_stay_inside_the_close_view_and_apart(atlas, key):
         assert x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1, name
         assert not [j for j, other in enumerate(boxes) if j != i and _overlaps(box, other)]
         for line in name.split("\n"):
-            assert maps.xml_text(line).encode() in drawing.svg
+            assert xml_text(line).encode() in drawing.svg
 
 
 def _overlaps(a, b):
@@ -496,7 +509,7 @@ def _boundary_segments(ax):
     """Every outline drawn in the axes, as display-pixel segments."""
     from matplotlib.collections import PathCollection
 
-    from generator.drawing import path_segments
+    from generator.pictures.labels import path_segments
     paths = [p for c in ax.collections if isinstance(c, PathCollection) and "points" not in (c.get_gid() or "")
              and c.get_offsets().size == 0 or (isinstance(c, PathCollection) and c.get_gid()
                                                 in ("departements", "regions", "highlight"))
@@ -509,14 +522,14 @@ def test_the_france_legend_crosses_no_boundary(atlas, kind):
     """The home map's legend used to sit on the coast (and on the Nord in the PDF): its box meets no outline."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from generator.drawing import segments_crossing
+    from generator.pictures.labels import segments_crossing
     with style():
         if kind == "counts":
-            fig = maps.france_figure(picture_spec(national_atlas()[0], "home/map").data)
+            fig = france_maps.france_figure(picture_spec(national_atlas()[0], "home/map").data)
         elif kind == "density":
-            fig = maps.density_figure(picture_spec(atlas, "home/density").data)
+            fig = france_maps.density_figure(picture_spec(atlas, "home/density").data)
         else:
-            fig = maps.france_figure(picture_spec(atlas, "home/map").data)
+            fig = france_maps.france_figure(picture_spec(atlas, "home/map").data)
         FigureCanvasAgg(fig).draw()
         metro = fig.axes[0]
         legends = [lg for lg in [metro.get_legend(), *fig.legends] if lg is not None]
@@ -540,16 +553,16 @@ def test_a_close_view_draws_only_what_meets_it_and_nothing_outside_its_frame():
     nothing else around it. Every line drawn belongs to an outline that meets the view and is clipped to
     the frame; the neighbouring intercommunalités are drawn too, so that piece reads as a limit among others."""
     data = {"outline": NANTES, "points": [], "centre": None, "labels": False, "intercommunal": True}
-    drawing = maps.locator_drawing(data)
-    west, south, east, north = maps._locator_bounds(data, geo.layer("epci")["244400404"])
-    mw, ms, me, mn = maps._padded((west, south, east, north), 0.05)  # the view and a margin, in pt
+    drawing = locators.locator_drawing(data)
+    west, south, east, north = locator_kit._locator_bounds(data, geo.layer("epci")["244400404"])
+    mw, ms, me, mn = map_style._padded((west, south, east, north), 0.05)  # the view and a margin, in pt
     (left, top), (right, bottom) = drawing.to_xy(mn, mw), drawing.to_xy(ms, me)
     svg = drawing.svg.decode()
     for gid, layer_names in (("departements", ["departements"]), ("regions", ["regions"]),
-                             (maps.INTERCOMMUNAL_GID, ["epci", "epci-cc"])):
+                             (map_style.INTERCOMMUNAL_GID, ["epci", "epci-cc"])):
         drawn = drawing.layers[gid]
         meeting = [o for name in layer_names for o in geo.layer(name).values()
-                   if maps._intersects(o.bounds, (west, south, east, north)) and o.code != NANTES[1]]
+                   if map_style._intersects(o.bounds, (west, south, east, north)) and o.code != NANTES[1]]
         assert 1 <= len(drawn) <= len(meeting), gid  # an outline whose box meets the view but whose line
         # does not is left out
         assert f'<g id="{gid}">' in svg.split('<g clip-path="url(#vue)">', 1)[1].split('<rect x=', 1)[0]  # clipped
@@ -558,33 +571,33 @@ def test_a_close_view_draws_only_what_meets_it_and_nothing_outside_its_frame():
                 assert (run[:, 0] >= left - 1e-6).all() and (run[:, 0] <= right + 1e-6).all()
                 assert (run[:, 1] >= top - 1e-6).all() and (run[:, 1] <= bottom + 1e-6).all()
     # the neighbours of Nantes Métropole are there (Erdre et Gesvres, Clisson Sèvre et Maine…)
-    assert len(drawing.layers[maps.INTERCOMMUNAL_GID]) >= 8
-    narrow = maps.draw_locator_narrow(data).decode()
+    assert len(drawing.layers[map_style.INTERCOMMUNAL_GID]) >= 8
+    narrow = locator_narrow.draw_locator_narrow(data).decode()
     assert 'clip-path="url(#vue)"' in narrow
 
 
 def test_a_departement_map_draws_its_intercommunalites_and_a_region_map_its_departements(atlas):
     doubs = picture_spec(atlas, "territory/doubs/locator").data
     region = picture_spec(atlas, "territory/bfc/locator").data
-    drawing = maps.locator_drawing(doubs)
+    drawing = locators.locator_drawing(doubs)
     order = drawing.order
     # drawn over the highlight's fill, under its edge: visible inside the Doubs
-    assert order.index(f"{maps.COARSE}-highlight-fill") < order.index(maps.INTERCOMMUNAL_GID) \
+    assert order.index(f"{mpl.COARSE}-highlight-fill") < order.index(map_style.INTERCOMMUNAL_GID) \
         < order.index("highlight")
     assert [drawing.svg.index(f'<g id="{gid}">'.encode()) for gid in order] == sorted(
         drawing.svg.index(f'<g id="{gid}">'.encode()) for gid in order)  # written in that order
     inside = [o for name in ("epci", "epci-cc") for o in geo.layer(name).values()
               if geo.layer("departements")["25"].contains(*reversed(_inner_point(o)))]
     assert len(inside) >= 5  # the Doubs's intercommunalités (Grand Besançon, Pontarlier…)
-    drawn = {code for code, _ in drawing.layers[maps.INTERCOMMUNAL_GID]}
+    drawn = {code for code, _ in drawing.layers[map_style.INTERCOMMUNAL_GID]}
     assert {o.code for o in inside} <= drawn
-    drawing = maps.locator_drawing(region)
+    drawing = locators.locator_drawing(region)
     order = drawing.order
-    assert order.index(f"{maps.COARSE}-highlight-fill") < order.index("departements") < order.index("highlight")
+    assert order.index(f"{mpl.COARSE}-highlight-fill") < order.index("departements") < order.index("highlight")
     of_region = [o for o in geo.layer("departements-simple").values() if o.region == "27"]
     assert len(of_region) == 8 and {o.code for o in of_region} <= {code for code, _ in drawing.layers["departements"]}
     for data, needle in ((doubs, 'stroke="#b0b0b0"'), (region, 'stroke="#8c8c8c"')):
-        assert needle in maps.draw_locator_narrow(data).decode()
+        assert needle in locator_narrow.draw_locator_narrow(data).decode()
 
 
 def _inner_point(outline):
@@ -599,13 +612,13 @@ LONG_NAMES = ("Plateforme C (association PiNG), atelier partagé du Haut-Doubs",
 
 def test_hub_names_are_whole_inside_the_view_and_cross_no_boundary_where_there_is_room():
     """'Plateforme C (association P…' was cut at 28 characters and drawn across the Doubs's limit."""
-    from generator.drawing import segments_crossing
+    from generator.pictures.labels import segments_crossing
     points = [{"lat": 47.24, "lon": 6.02, "status": "active", "label": LONG_NAMES[0]},
               {"lat": 47.22, "lon": 5.98, "status": "project", "label": LONG_NAMES[1]},
               {"lat": 46.93, "lon": 6.35, "status": "active", "label": "Pontarlier Lab", "approx": True}]
     data = {"outline": ["departements", "25"], "points": points, "centre": None, "labels": True,
             "intercommunal": True}
-    drawing = maps.locator_drawing(data)
+    drawing = locators.locator_drawing(data)
     names = [name for name, _ in drawing.names]
     assert sorted(t.replace("-\n", "-").replace("\n", " ") for t in names) == sorted(
         p["label"] for p in points)  # whole, on several lines (cut at spaces and hyphens), never cut short
@@ -642,8 +655,8 @@ def test_the_narrow_france_maps_keep_legend_credit_and_insets_apart(atlas, key):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     spec = picture_spec(national_atlas()[0], "narrow/home/map") if key == "counts" else picture_spec(atlas, key)
     with style():
-        fills = maps._density_fills(spec.data) if spec.kind == "density-narrow" else None
-        fig = maps.france_narrow_figure(spec.data, fills=fills, extra=0.5 if fills else 0.0)
+        fills = france_maps._density_fills(spec.data) if spec.kind == "density-narrow" else None
+        fig = france_maps.france_narrow_figure(spec.data, fills=fills, extra=0.5 if fills else 0.0)
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         legend = next(lg for lg in fig.legends if lg.get_gid() == "legend").get_window_extent(renderer)

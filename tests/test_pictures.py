@@ -44,7 +44,7 @@ def test_every_key_is_drawn_with_its_words(atlas, tmp_path: Path):
 
 
 def test_parallel_and_serial_drawings_are_identical(atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(pictures, "SERIAL_BELOW", 2)  # so that these few pictures go to worker processes
+    monkeypatch.setattr(pictures.run, "SERIAL_BELOW", 2)  # so that these few pictures go to worker processes
     parallel = draw_pictures(atlas, cache_dir=tmp_path / "a", keys=SOME, jobs=2, progress=False)
     serial = draw_pictures(atlas, cache_dir=tmp_path / "b", keys=SOME, jobs=1, progress=False)
     assert {k: p.svg for k, p in parallel.items()} == {k: p.svg for k, p in serial.items()}

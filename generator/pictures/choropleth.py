@@ -13,27 +13,36 @@ from collections.abc import Callable
 from typing import Any
 
 from generator import formats, geo
-from generator.drawing import Spec
 from generator.measured import levels_word, score_text, scores_of
 from generator.model import PILLAR_LABELS, PILLARS, Atlas
+from generator.pictures.keys import PictureKey
+from generator.pictures.spec import Spec
 
 LEVELS = ("departement", "epci")
+
+
 # ColorBrewer YlGnBu, 5 classes (colour-blind safe, prints in grey): 1-1.9, 2-2.9, 3-3.9, 4-4.9, 5
 CLASSES = (("de 1 à 1,9", "#ffffcc"), ("de 2 à 2,9", "#a1dab4"), ("de 3 à 3,9", "#41b6c4"),
            ("de 4 à 4,9", "#2c7fb8"), ("5", "#253494"))
+
+
 NOT_MEASURED_FILL = "url(#non-mesure)"
+
+
 WIDTH, HEIGHT, LEGEND_W = 560.0, 560.0, 210.0
+
+
 METRO = (-5.3, 41.3, 9.7, 51.2)  # west, south, east, north
 
 
-def keys(atlas: Atlas) -> list[str]:
+def keys(atlas: Atlas) -> list[PictureKey]:
     """One map per pillar and level where at least one territory of the level has a measured score."""
     scores = scores_of(atlas)
-    out = []
+    out: list[PictureKey] = []
     for pillar in PILLARS:
         for level in LEVELS:
             if any(p.level == level and p.pillars.get(pillar) is not None for p in scores.profiles.values()):
-                out.append(f"choropleth/{pillar}/{level}")
+                out.append(PictureKey("choropleth", pillar, level))
     return out
 
 
@@ -41,9 +50,11 @@ def class_of(score: float) -> int:
     return min(4, max(0, int(score) - 1))
 
 
-def spec(atlas: Atlas, key: str) -> Spec:
+def spec(atlas: Atlas, key: PictureKey) -> Spec:
     """The values to draw (official code -> score or None) and the words: title, alt, table."""
-    _, pillar, level = key.split("/")
+    pillar, level = key.subject, key.name
+    if pillar not in PILLARS or level not in LEVELS:
+        raise KeyError(key.text)
     scores = scores_of(atlas)
     territories = sorted(atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
     values: dict[str, float | None] = {}
@@ -67,7 +78,7 @@ def spec(atlas: Atlas, key: str) -> Spec:
            f"(de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : {', '.join(parts)} ; "
            f"non mesurés (hachurés) : {formats.number(missing)}. Le tableau donne le score de chacun.")
     return Spec(
-        key=key, kind="choropleth", title=f"Score mesuré du pilier {label} par {_one(level)}", alt=alt,
+        key=key.text, kind="choropleth", title=f"Score mesuré du pilier {label} par {_one(level)}", alt=alt,
         table_headers=("Territoire", "Code officiel", "Score mesuré"), table_rows=tuple(rows),
         data={"level": level, "values": dict(sorted(values.items()))},
     )
@@ -155,4 +166,4 @@ def draw(data: dict[str, Any]) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-DRAWERS: dict[str, Callable[[dict[str, Any]], bytes]] = {"choropleth": draw}
+SPECS: dict[tuple[str, str], Callable[[Atlas, PictureKey], Spec | None]] = {("choropleth", "*"): spec}

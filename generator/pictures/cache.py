@@ -1,0 +1,176 @@
+"""The picture cache: each picture stored under the SHA-256 of its spec and of the code that draws it.
+
+An unchanged picture is read back from `.cache/pictures/` (its SVG and, beside it, its words) and
+never drawn again; what a build did not use for weeks is removed; files half-written by a killed
+build are found by their writer's process id and removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import networkx
+
+from generator import geo
+from generator.faults import pid_alive
+from generator.outputs import write_atomic
+from generator.pictures.kinds import KINDS
+from generator.pictures.spec import Spec
+
+GENERATOR = Path(__file__).resolve().parent.parent
+CACHE_FORMAT = 2  # bump when what the cache stores (or how a spec is drawn from here) changes
+
+# Modules whose effect on a picture goes through the spec's data (which the key hashes already):
+# an edit there (a new field of a sheet, a new score) must not throw away every cached picture.
+MODEL_SIDE = frozenset({"model", "measured", "scores", "status_text", "load", "errors", "sheets", "validate",
+                        "schema", "text", "citation"})
+
+
+def _module_file(dotted: str) -> Path | None:
+    """The file of module `generator.a.b` (None for a package's `__init__`, which gathers every module)."""
+    path = GENERATOR.joinpath(*dotted.split(".")[1:]).with_suffix(".py")
+    return path if path.is_file() else None
+
+
+def _imported_modules(name: str, seen: set[str] | None = None) -> set[str]:
+    """Module `name` (dotted) and the generator modules it imports, transitively, less MODEL_SIDE."""
+    seen = set() if seen is None else seen
+    if name in seen or name.rsplit(".", 1)[-1] in MODEL_SIDE:
+        return seen
+    path = _module_file(name)
+    if path is None:
+        return seen
+    seen.add(name)
+    for imported in _direct_imports(path):
+        _imported_modules(imported, seen)
+    return seen
+
+
+@cache
+def _direct_imports(path: Path) -> tuple[str, ...]:
+    """The generator modules one file imports (parsed once per build, not once per picture kind)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+            names.append(node.module)
+            names.extend(f"{node.module}.{alias.name}" for alias in node.names)  # a module, or a name (skipped)
+    return tuple(names)
+
+
+@cache
+def code_version(kind: str | None = None) -> str:
+    """Hash of everything outside the data that shapes a picture of `kind`: the module that draws it
+    and the generator modules it imports (the SVG kit, formats, geo…), the libraries, the boundaries.
+
+    Per kind, so that an edit to the maps does not redraw the charts, nor the reverse. Without
+    `kind`, the hash of every drawing module."""
+    digest = hashlib.sha256()
+    drawers = [KINDS[kind].draw] if kind is not None else [k.draw for k in KINDS.values()]
+    names: set[str] = {"generator.formats"}
+    for drawer in drawers:
+        names |= _imported_modules(drawer.__module__)
+    for name in sorted(names):
+        path = _module_file(name)
+        if path is not None:
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    digest.update(f"cache {CACHE_FORMAT} matplotlib {matplotlib.__version__} networkx {networkx.__version__}".encode())
+    digest.update(geo.geodata_version().encode())
+    return digest.hexdigest()
+
+
+def _words(spec: Spec) -> dict[str, Any]:
+    return {"title": spec.title, "alt": spec.alt, "table_headers": list(spec.table_headers),
+            "table_rows": [list(row) for row in spec.table_rows]}
+
+
+def cache_key(spec: Spec) -> str:
+    """SHA-256 of the spec (kind, drawing data, words) and of the code version."""
+    payload = {"code": code_version(spec.kind), "kind": spec.kind, "data": spec.data, **_words(spec)}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    # the pid in the name tells a later build whether the writer is still alive (remove_stale_files)
+    write_atomic(path, content, prefix=f".tmp-{os.getpid()}-", suffix=path.suffix)
+
+
+def remove_stale_files(cache_dir: Path) -> int:
+    """Remove the half-written cache files of builds that were killed (their writer is dead).
+
+    The cache is shared by every build of the checkout, so it has no lock: a file is stale when
+    the process named in it is gone, or, for the names of older versions, after an hour.
+    """
+    removed = 0
+    for path in cache_dir.glob(".tmp-*"):
+        pid_text = path.name.split("-")[1] if path.name.count("-") >= 2 else ""
+        try:
+            stale = (not pid_alive(int(pid_text))) if pid_text.isdigit() else \
+                time.time() - path.stat().st_mtime > 3600
+            if stale:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+CACHE_KEEP_DAYS = 30
+
+
+def prune_cache(cache_dir: Path, used: set[str], keep_days: float = CACHE_KEEP_DAYS) -> int:
+    """Mark the pictures `used` by this build as fresh and remove those no build used for `keep_days`.
+
+    The cache is shared by every tree built from the checkout (the atlas, benchmark trees, CI runs)
+    and every code change makes new keys: without this it only grows (and so does CI's copy).
+    Returns how many pictures were removed.
+    """
+    now = time.time()
+    removed = 0
+    with os.scandir(cache_dir) as entries:  # not Path.glob: 100,000 names, 0.76 s of a warm national build
+        svgs = [entry.name for entry in entries if entry.name.endswith(".svg") and not entry.name.startswith(".")]
+    for name in svgs:
+        path = cache_dir / name
+        digest = name[: -len(".svg")]
+        try:
+            age = now - os.stat(path).st_mtime
+            if digest in used:
+                if age > 86400:  # touched at most once a day: a build does not rewrite 5,000 dates
+                    os.utime(path)
+            elif age > keep_days * 86400:
+                path.unlink()
+                (cache_dir / f"{digest}.json").unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _from_cache(cache_dir: Path, digest: str) -> bytes | None:
+    svg_path, words_path = cache_dir / f"{digest}.svg", cache_dir / f"{digest}.json"
+    try:
+        svg = svg_path.read_bytes()
+        if not words_path.is_file():  # written first: a picture without its words was never finished
+            return None
+    except OSError:
+        return None
+    return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
+
+
+def _words_json(spec: Spec) -> bytes:
+    return json.dumps({"key": spec.key, **_words(spec)}, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _store(cache_dir: Path, digest: str, words: bytes, svg: bytes) -> None:
+    _write_atomic(cache_dir / f"{digest}.json", words)
+    _write_atomic(cache_dir / f"{digest}.svg", svg)
+
+

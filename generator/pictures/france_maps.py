@@ -1,0 +1,252 @@
+"""The home maps drawn through matplotlib: France with its overseas insets, counts, density, and
+their variants for phones (the layout of insets, legend and credit earns matplotlib's cost here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from generator import geo
+from generator.pictures.france_layers import (
+    draw_base,
+    draw_points,
+    draw_symbols,
+    keep_apart,
+    legend_handles,
+    symbol_legend,
+)
+from generator.pictures.map_style import (
+    CREDIT_FONTSIZE,
+    DENSITY_COLOURS,
+    FRANCE_TEXT,
+    LARGEST_SYMBOL,
+    LEGEND_WRAP,
+    METRO,
+    NO_DATA,
+    OUTLINE,
+    _padded,
+    _view_of,
+)
+from generator.pictures.mpl import new_figure, svg_bytes
+from generator.pictures.spec import ATTRIBUTION, INK, MUTED, wrap_label
+from generator.pictures.svg import NARROW_WIDTH
+
+
+def _credit(fig: Any) -> Any:
+    """The IGN credit in the free band at the bottom right, under the maps, never over them."""
+    return fig.text(0.99, 0.008, ATTRIBUTION, ha="right", va="bottom", fontsize=CREDIT_FONTSIZE, color=MUTED,
+                    gid="credit")
+
+
+def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]], fills: dict[str, str] | None,
+            top: float, symbols: list[dict[str, Any]] | None = None, largest: int = 0,
+            labels: list[Any] | None = None) -> list[Any]:
+    axes = []
+    width = 0.98 / len(geo.OVERSEAS)
+    deps = geo.layer("departements-simple")
+    for i, code in enumerate(geo.OVERSEAS):
+        ax = fig.add_axes((0.01 + i * width, 0.06, width - 0.01, top - 0.07))
+        bounds = _padded(deps[code].bounds, 0.08)
+        lat0 = draw_base(ax, bounds, "", fills=fills or {code: "none"}, regions=False)
+        draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == code], lat0, size=10)
+        draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == code], lat0, size=16)
+        if symbols:
+            drawn = draw_symbols(ax, [c for c in symbols if c["code"] == code], lat0, largest, LARGEST_SYMBOL)
+            (labels if labels is not None else []).extend(drawn)
+        ax.set_title(deps[code].name, fontsize=FRANCE_TEXT, pad=2)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(OUTLINE)
+            spine.set_linewidth(0.5)
+        axes.append(ax)
+    return axes
+
+
+def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None, band: float = 0.0) -> Any:
+    """Metropolitan France above, the five overseas départements as insets below: points, or counts."""
+    fig = new_figure(6.4, 7.2 + band)  # `band` inches kept free between the map and the insets (a legend)
+    ax = fig.add_axes((0.01, (0.25 * 7.2 + band) / (7.2 + band), 0.98, 0.74 * 7.2 / (7.2 + band)))
+    lat0 = draw_base(ax, METRO, "-simple", fills=fills)
+    ax.set_axis_off()
+    points = data.get("points", [])
+    towns = data.get("towns", [])
+    symbols = data.get("symbols", [])
+    draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == "metro"], lat0)
+    draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
+    labels = draw_symbols(ax, [c for c in symbols if c["code"] not in geo.OVERSEAS], lat0,
+                          data.get("largest", 0), LARGEST_SYMBOL)
+    insets = _insets(fig, points, towns, fills, 0.24 * 7.2 / (7.2 + band), symbols, data.get("largest", 0), labels)
+    if labels:
+        keep_apart(fig, labels, [ax, *insets])
+    return fig, ax, lat0
+
+
+def draw_towns(ax: Any, towns: list[dict[str, Any]], lat0: float, size: float = 14) -> None:
+    """Main towns of the atlas's smaller territories: white diamonds, under the hubs."""
+    if towns:
+        xy = [geo.project(t["lon"], t["lat"], lat0) for t in towns]
+        ax.scatter([x for x, _ in xy], [y for _, y in xy], s=size, marker="D", facecolors="white",
+                   edgecolors=INK, linewidths=0.6, zorder=4)
+
+
+def france_figure(data: dict[str, Any]) -> Any:
+    """The home map, points or counts, with its legend in the Atlantic (lower left, where no outline is drawn)."""
+    fig, ax, _ = draw_france(data)
+    if data.get("symbols"):
+        clear_legend(fig, ax, lambda loc: symbol_legend(ax, data["legend"], data["largest"], LARGEST_SYMBOL,
+                                                        horizontal=False, loc=loc))
+    else:
+        extra = [Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor=INK,
+                        markersize=5, label=wrap_label("chef-lieu d'un territoire de l'atlas", LEGEND_WRAP, 2))
+                 ] if data.get("towns") else []
+        handles = legend_handles(data["points"]) + extra
+        if handles:
+            clear_legend(fig, ax, lambda loc: ax.legend(handles=handles, loc=loc, frameon=False, fontsize=FRANCE_TEXT,
+                                                        labelspacing=0.5, handlelength=1.2, borderaxespad=0.2))
+    _credit(fig)
+    return fig
+
+
+def draw_france_map(data: dict[str, Any]) -> bytes:
+    return svg_bytes(france_figure(data))
+
+
+def draw_density(data: dict[str, Any]) -> bytes:
+    return svg_bytes(density_figure(data))
+
+
+def _density_fills(data: dict[str, Any]) -> dict[str, str]:
+    fills = {code: NO_DATA for code in geo.layer("departements-simple")}
+    fills.update({code: DENSITY_COLOURS[cls] for code, cls in data["classes"].items()})
+    return fills
+
+
+def _density_handles(data: dict[str, Any]) -> list[Any]:
+    handles = [Patch(facecolor=DENSITY_COLOURS[i], edgecolor=OUTLINE, label=label)
+               for i, label in enumerate(data["legend"])]
+    if data["missing"]:
+        handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
+    return handles
+
+
+def density_figure(data: dict[str, Any]) -> Any:
+    """Choropleth in one hue (colour-blind safe), grey where the population is not known; the legend in a
+    band of its own between the map and the insets (in a corner of the map, at a legible size, it lay on
+    the coast)."""
+    band = 0.62
+    fig, _, _ = draw_france({"points": []}, fills=_density_fills(data), band=band)
+    handles = _density_handles(data)
+    height = 7.2 + band
+    legend = fig.legend(handles=handles, loc="center left", ncols=3, frameon=False, fontsize=FRANCE_TEXT,
+                        title="Lieux d'innovation pour 100 000 habitants", title_fontsize=FRANCE_TEXT,
+                        alignment="left", bbox_to_anchor=(0.01, (0.245 * 7.2 + band / 2) / height),
+                        columnspacing=1.2, handlelength=1.5)
+    legend.set_gid("legend")
+    _credit(fig)
+    return fig
+
+
+LEGEND_PLACES = ("lower left", "upper left", "upper right", "lower right")  # the sea first, then the borders
+
+
+def clear_legend(fig: Any, ax: Any, make: Callable[[str], Any]) -> Any:
+    """The legend made by `make(loc)` at the first place of LEGEND_PLACES where its box crosses no outline
+    of `ax` (the home map's legend sat on the coast, and on the Nord in the PDF); the least crossed when
+    none is clear. Measured with the Agg renderer, like the labels."""
+    from generator.pictures.labels import path_segments, segments_crossing
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    lines = path_segments([p for c in ax.collections if isinstance(c, PathCollection) and c.get_offsets().size == 0
+                           for p in c.get_paths()], ax.transData)
+    best: tuple[int, str] | None = None
+    for loc in LEGEND_PLACES:
+        legend = make(loc)
+        crossing = segments_crossing(legend.get_window_extent(renderer).extents, lines)
+        if crossing == 0:
+            return legend
+        legend.remove()
+        if best is None or crossing < best[0]:
+            best = (crossing, loc)
+    assert best is not None
+    return make(best[1])
+
+
+NARROW_PT = 9.5  # points: text of the narrow France map, 12.7 px at its own width, 11 px or more on a phone
+
+
+NARROW_SYMBOL = 24.0  # points: the largest circle of the narrow France map
+
+
+def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = None, extra: float = 0.0) -> Any:
+    """The home map (or the density map, with `fills`) for a phone: metropolitan France, the overseas
+    départements in a row under it, the legend and the credit under them, drawn NARROW_WIDTH px wide
+    with every word at NARROW_PT; `extra` inches more for a taller legend, under the insets."""
+    width = NARROW_WIDTH / 96
+    base = width * 1.52
+    height = base + extra
+
+    def up(fraction: float) -> float:  # a height of the base layout, moved up by `extra`
+        return (fraction * base + extra) / height
+
+    fig = new_figure(width, height)
+    ax = fig.add_axes((0.0, up(0.34), 1.0, 0.66 * base / height))
+    lat0 = draw_base(ax, METRO, "-simple", fills=fills)
+    ax.set_axis_off()
+    points, towns, symbols = data.get("points", []), data.get("towns", []), data.get("symbols", [])
+    largest = data.get("largest", 0)
+    draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == "metro"], lat0, size=10)
+    draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0, size=14)
+    labels = draw_symbols(ax, [c for c in symbols if c["code"] not in geo.OVERSEAS], lat0, largest, NARROW_SYMBOL,
+                          fontsize=NARROW_PT)
+    insets = []
+    step = 1.0 / len(geo.OVERSEAS)
+    deps = geo.layer("departements-simple")
+    for i, code in enumerate(geo.OVERSEAS):
+        inset = fig.add_axes((i * step + 0.005, up(0.215), step - 0.01, 0.11 * base / height))
+        inset_lat0 = draw_base(inset, _padded(deps[code].bounds, 0.08), "", fills=fills or {code: "none"},
+                               regions=False)
+        draw_points(inset, [p for p in points if _view_of(p["lat"], p["lon"]) == code], inset_lat0, size=10)
+        labels += draw_symbols(inset, [c for c in symbols if c["code"] == code], inset_lat0, largest,
+                               NARROW_SYMBOL * 0.7, fontsize=NARROW_PT)
+        inset.set_xticks([])
+        inset.set_yticks([])
+        for spine in inset.spines.values():
+            spine.set_edgecolor(OUTLINE)
+            spine.set_linewidth(0.5)
+        insets.append(inset)
+    if labels:
+        keep_apart(fig, labels, [ax, *insets])
+    if symbols:
+        symbol_legend(fig, data["legend"], largest, NARROW_SYMBOL, horizontal=True, loc="lower left",
+                      bbox_to_anchor=(0.0, 0.34 / height)).set_gid("legend")
+        for text in fig.legends[-1].get_texts():
+            text.set_fontsize(NARROW_PT)
+        fig.legends[-1].get_title().set_fontsize(NARROW_PT)
+    elif "classes" in data:
+        legend = fig.legend(handles=_density_handles(data), loc="lower left", bbox_to_anchor=(0.0, 0.4 / height),
+                            ncols=2, frameon=False, fontsize=NARROW_PT, title="Lieux pour 100 000 habitants",
+                            title_fontsize=NARROW_PT, alignment="left", labelspacing=0.3, handlelength=1.2,
+                            columnspacing=0.8, borderaxespad=0.2)
+        legend.set_gid("legend")
+    else:
+        handles = legend_handles(points)
+        if handles:
+            legend = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.34 / height), frameon=False,
+                                fontsize=NARROW_PT, labelspacing=0.3, handlelength=1.2, borderaxespad=0.2)
+            legend.set_gid("legend")
+    fig.text(0.99, 0.006, ATTRIBUTION.replace(", Licence", ",\nLicence"), ha="right", va="bottom",
+             fontsize=NARROW_PT - 0.5, color=MUTED, gid="credit", linespacing=1.1)
+    return fig
+
+
+def draw_france_narrow(data: dict[str, Any]) -> bytes:
+    return svg_bytes(france_narrow_figure(data))
+
+
+def draw_density_narrow(data: dict[str, Any]) -> bytes:
+    """The density map for a phone (see `france_narrow_figure`)."""
+    return svg_bytes(france_narrow_figure(data, fills=_density_fills(data), extra=0.5))

@@ -1,0 +1,293 @@
+"""What the SVG locators are built from: views, path data on a grid, clipping, marks, label boxes,
+and the small France of the overview panel (written once per process)."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from generator import geo
+from generator.pictures.labels import (
+    clip_parameters,
+)
+from generator.pictures.map_style import HOLLOW_WIDTH, METRO, _intersects, _padded
+from generator.pictures.spec import INK, MUTED
+from generator.pictures.svg import svg_text
+
+
+def _variant(outline: list[str], detail: str) -> geo.Outline:
+    """The outline from the coarsest layer that suits the view, falling back to a finer one."""
+    layer_name, code = outline
+    for suffix in dict.fromkeys((detail, "-simple", "")):
+        name = layer_name + suffix
+        if name in geo.LAYERS and code in geo.layer(name):
+            return geo.layer(name)[code]
+    return geo.layer(layer_name)[code]
+
+
+def _locator_bounds(data: dict[str, Any], outline: geo.Outline | None) -> tuple[float, float, float, float]:
+    """The close view: the outline with a margin, or the points; a hub just outside the outline still shows."""
+    points, centre = data["points"], data["centre"]
+    if outline is not None:
+        bounds = _padded(outline.bounds, 0.12, 0.05)
+    else:
+        lats = [p["lat"] for p in points] + ([centre[0]] if centre else [])
+        lons = [p["lon"] for p in points] + ([centre[1]] if centre else [])
+        bounds = _padded((min(lons), min(lats), max(lons), max(lats)), 0.2, 0.3)
+    for p in points:
+        bounds = (min(bounds[0], p["lon"] - 0.05), min(bounds[1], p["lat"] - 0.05),
+                  max(bounds[2], p["lon"] + 0.05), max(bounds[3], p["lat"] + 0.05))
+    return bounds
+
+
+def _ring_data(rings: Iterable[Any], to_xy: Callable[[Any], Any], grid: int = 2, closed: bool = True) -> str:
+    """SVG path data of rings of (lon, lat) points, on a 1/`grid` px grid (half pixels: a phone's
+    screen shows no finer), repeated points dropped.
+
+    All the rings are projected, rounded and differenced as one array (per ring, those few numpy calls
+    cost more than the ring's own points); only the writing of each ring's steps is done ring by ring."""
+    arrays = [np.asarray(ring, dtype=float) for ring in rings]
+    arrays = [a for a in arrays if len(a)]
+    if not arrays:
+        return ""
+    lengths = np.array([len(a) for a in arrays])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    xy = np.round(to_xy(np.concatenate(arrays)) * grid).astype(np.int64) * (10 // grid)
+    keep = np.ones(len(xy), dtype=bool)
+    keep[1:] = np.any(xy[1:] != xy[:-1], axis=1)
+    keep[starts] = True  # each ring's first point, even where the previous ring ended
+    ring_of = np.repeat(np.arange(len(arrays)), lengths)[keep]
+    xy = xy[keep]
+    kept = np.bincount(ring_of, minlength=len(arrays))
+    first = np.concatenate(([0], np.cumsum(kept)[:-1]))
+    steps = np.diff(xy, axis=0)
+    steps[first[1:] - 1] = 0  # no step from one ring to the next (dropped below)
+    if len(steps) and -_TENTHS_REACH <= steps.min() and steps.max() < _TENTHS_REACH:
+        texts = list(map(_TENTHS_TABLE.__getitem__, (steps + _TENTHS_REACH).ravel().tolist()))
+    else:
+        texts = list(map(_tenths, steps.ravel().tolist()))
+    corner = xy[first].tolist()
+    least = 3 if closed else 2
+    parts = []
+    end = "z" if closed else ""
+    for ring, (start, count) in enumerate(zip(first.tolist(), kept.tolist(), strict=True)):
+        if count < least:
+            continue
+        moves = " ".join(texts[2 * start:2 * (start + count - 1)])
+        x, y = corner[ring]
+        parts.append("M" + _tenths(x) + " " + _tenths(y) + "l" + moves + end)
+    return "".join(parts)
+
+
+def _in_view(rings: Iterable[Any], view: tuple[float, float, float, float]) -> list[Any]:
+    """The runs of each ring that come into the view (plus the point on each side), so that no line is
+    written for what the clip hides: boundary lines only, never filled."""
+    west, south, east, north = view
+    out = []
+    for ring in rings:
+        ring = np.asarray(ring, dtype=float)
+        inside = (ring[:, 0] >= west) & (ring[:, 0] <= east) & (ring[:, 1] >= south) & (ring[:, 1] <= north)
+        if inside.all():
+            out.append(ring)
+            continue
+        near = inside.copy()
+        near[1:] |= inside[:-1]
+        near[:-1] |= inside[1:]
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], near.astype(np.int8), [0]))))
+        out += [ring[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= 2]
+    return out
+
+
+def _tenths(value: int) -> str:
+    sign = "-" if value < 0 else ""
+    whole, part = divmod(abs(int(value)), 10)
+    return f"{sign}{whole}.{part}" if part else f"{sign}{whole}"
+
+
+_TENTHS_REACH = 20000  # steps of up to 2,000 px or pt, written by table look-up (thousands per picture)
+
+
+_TENTHS_TABLE = [_tenths(v) for v in range(-_TENTHS_REACH, _TENTHS_REACH)]
+
+
+def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool, edge: float | None = None) -> str:
+    """One hub as an SVG shape; hollow (white inside, a thicker edge) at a commune's centre."""
+    fill, stroke, width = ("#ffffff", colour, HOLLOW_WIDTH * 1.3) if hollow else (colour, "#ffffff", 0.8)
+    width = edge if edge is not None else width
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+    if shape == "square":
+        return (f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="{width}"/>')
+    if shape == "triangle":
+        return (f'<path d="M{x:.1f} {y - r * 1.15:.1f}L{x + r * 1.1:.1f} {y + r * 0.75:.1f}L{x - r * 1.1:.1f} '
+                f'{y + r * 0.75:.1f}z" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
+    d = r * 0.8  # a cross (closed), drawn as two thick strokes so that its shape tells it without colour
+    return (f'<path d="M{x - d:.1f} {y - d:.1f}L{x + d:.1f} {y + d:.1f}M{x - d:.1f} {y + d:.1f}L{x + d:.1f} '
+            f'{y - d:.1f}" stroke="{colour}" stroke-width="{3.2 if not hollow else 2.2}" stroke-linecap="round"/>')
+
+
+NARROW_MAP_HEIGHT = 300.0  # px: the tallest close view of a narrow locator
+
+
+WIDE_W, WIDE_H = 460.8, 259.2  # pt: the 6.4 × 3.6 in picture the matplotlib locator was
+
+
+ZOOM_AREA = (0.36 * WIDE_W, 0.02 * WIDE_H, 0.99 * WIDE_W, 0.92 * WIDE_H)  # x0, y0, x1, y1 (y down)
+
+
+OVERVIEW_AREA = (0.01 * WIDE_W, 0.02 * WIDE_H, 0.34 * WIDE_W, 0.64 * WIDE_H)
+
+
+LINE_HEIGHT = 1.2  # of a line of text, in font sizes
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
+
+
+def _clip_runs(ring: np.ndarray, box: Box) -> list[np.ndarray]:
+    """The parts of a polyline inside `box`, each segment cut at the box's edge (Liang-Barsky)."""
+    return _clip_many([ring], box)[0]
+
+
+def _clip_many(rings: list[np.ndarray], box: Box) -> list[list[np.ndarray]]:
+    """`_clip_runs` of many polylines, with one Liang-Barsky pass over the segments of all those that
+    cross the box's edge (one pass per ring cost a third of a locator)."""
+    out: list[list[np.ndarray]] = [[] for _ in rings]
+    partial: list[int] = []
+    for i, ring in enumerate(rings):
+        if len(ring) < 2:
+            continue
+        low, high = ring.min(axis=0), ring.max(axis=0)
+        if low[0] >= box[0] and low[1] >= box[1] and high[0] <= box[2] and high[1] <= box[3]:
+            out[i] = [ring]  # wholly inside
+        elif not (high[0] < box[0] or high[1] < box[1] or low[0] > box[2] or low[1] > box[3]):
+            partial.append(i)
+    if not partial:
+        return out
+    a_all = np.concatenate([rings[i][:-1] for i in partial])
+    d_all = np.concatenate([rings[i][1:] for i in partial]) - a_all
+    lo_all, hi_all = clip_parameters(a_all, d_all, box)
+    start = 0
+    for i in partial:
+        end = start + len(rings[i]) - 1
+        a, d, lo, hi = a_all[start:end], d_all[start:end], lo_all[start:end], hi_all[start:end]
+        start = end
+        keep = lo <= hi
+        if not keep.any():
+            continue
+        idx = np.flatnonzero(keep)
+        starts, ends = a[idx] + lo[idx, None] * d[idx], a[idx] + hi[idx, None] * d[idx]
+        breaks = np.ones(len(idx), dtype=bool)
+        breaks[1:] = (np.diff(idx) != 1) | (hi[idx[:-1]] < 1) | (lo[idx[1:]] > 0)
+        cuts = np.flatnonzero(breaks)
+        bounds = [*cuts.tolist(), len(idx)]
+        out[i] = [np.vstack([starts[s:s + 1], ends[s:e]]) for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
+    return out
+
+
+@functools.cache
+def _layer_bounds(name: str) -> tuple[list[geo.Outline], np.ndarray]:
+    """A layer's outlines and their bounds as one array (n×4), read once per process."""
+    outlines = list(geo.layer(name).values())
+    return outlines, np.array([o.bounds for o in outlines], dtype=float).reshape(-1, 4)
+
+
+def _meeting(name: str, bounds: tuple[float, float, float, float]) -> list[geo.Outline]:
+    """The outlines of a layer whose bounds meet `bounds` (in the layer's order)."""
+    outlines, boxes = _layer_bounds(name)
+    hit = ((boxes[:, 0] <= bounds[2]) & (bounds[0] <= boxes[:, 2]) & (boxes[:, 1] <= bounds[3])
+           & (bounds[1] <= boxes[:, 3]))
+    return [outlines[i] for i in np.flatnonzero(hit)]
+
+
+def _path_data(runs: Iterable[np.ndarray], grid: int, closed: bool = False) -> str:
+    return _ring_data(runs, lambda xy: xy, grid, closed)
+
+
+def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, float]], preferred: list[float],
+                 area: Box, gap: float, dots: list[Box], lines: np.ndarray, pad: float = 1.5
+                 ) -> list[tuple[Box, float]]:
+    """drawing.place_labels on plain boxes: each label beside its point, covering no other label nor point,
+    inside `area`, crossing as few `lines` as can be. Returns each box and its reach (in `gap`s)."""
+    from generator.pictures.labels import CROSSING_COST, LABEL_DIRECTIONS, LABEL_REACH, Crossings, _box_at, overlap_area
+
+    placed: list[Box] = []
+    out: list[tuple[Box, float]] = []
+    dot_array = np.array(dots) if dots else np.zeros((0, 4))
+    turns = sorted(range(LABEL_DIRECTIONS), key=lambda k: (min(k, LABEL_DIRECTIONS - k), k))
+    for (w, h), (cx, cy), angle0 in zip(sizes, centres, preferred, strict=True):
+        best: tuple[float, float, Box] | None = None
+        reach_max = gap * LABEL_REACH[-1] + w + h + 2 * pad  # no candidate box goes further: lines beyond are left out
+        near = lines[(np.maximum(lines[:, 0], lines[:, 2]) >= cx - reach_max)
+                     & (np.minimum(lines[:, 0], lines[:, 2]) <= cx + reach_max)
+                     & (np.maximum(lines[:, 1], lines[:, 3]) >= cy - reach_max)
+                     & (np.minimum(lines[:, 1], lines[:, 3]) <= cy + reach_max)]
+        crossings = Crossings(near)
+        placed_array = np.array(placed) if placed else np.zeros((0, 4))
+        for reach in LABEL_REACH:
+            for k in turns:
+                angle = angle0 + 2 * math.pi * k / LABEL_DIRECTIONS
+                ux, uy = round(math.cos(angle), 6), round(math.sin(angle), 6)
+                x0, y0, x1, y1 = _box_at(cx, cy, ux, uy, gap * reach, w, h)
+                box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+                outside = (max(area[0] - x0, 0) + max(x1 - area[2], 0) + max(area[1] - y0, 0)
+                           + max(y1 - area[3], 0))
+                covered = (overlap_area(box, placed_array) if placed else 0.0) \
+                    + overlap_area(box, dot_array) + outside * 1000
+                if best is None or covered < best[0]:
+                    covered += CROSSING_COST * crossings.count(box)
+                if best is None or covered < best[0]:
+                    best = (covered, reach, (x0, y0, x1, y1))
+                if covered == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        placed.append(tuple(v + s for v, s in zip(best[2], (-pad, -pad, pad, pad), strict=True)))
+        out.append((best[2], best[1]))
+    return out
+
+
+def _text_lines(x: float, top: float, lines: list[str], size: float, anchor: str = "start", **extra: Any) -> list[str]:
+    return [svg_text(x, top + size * (0.95 + i * LINE_HEIGHT), line, size, anchor, **extra)
+            for i, line in enumerate(lines)]
+
+
+def _star(x: float, y: float, r: float) -> str:
+    corners = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.45
+        angle = -math.pi / 2 + i * math.pi / 5
+        corners.append(f"{x + radius * math.cos(angle):.1f} {y + radius * math.sin(angle):.1f}")
+    return f'<path d="M{"L".join(corners)}z" fill="{INK}" stroke="#ffffff" stroke-width="0.5"/>'
+
+
+@functools.cache
+def _overview_projection() -> tuple[float, float, float, float]:
+    """(k, scale, ox, oy) of the small France, the same on every locator."""
+    west, south, east, north = METRO
+    k = math.cos(math.radians((south + north) / 2))
+    x0, y0, x1, y1 = OVERVIEW_AREA
+    scale = min((x1 - x0) / ((east - west) * k), (y1 - y0) / (north - south))
+    return k, scale, x0 + (x1 - x0 - (east - west) * k * scale) / 2, y0 + (y1 - y0 - (north - south) * scale) / 2
+
+
+def _overview_xy(lonlat: Any) -> Any:
+    """(lon, lat) points to pt on the small France."""
+    k, scale, ox, oy = _overview_projection()
+    lonlat = np.asarray(lonlat, dtype=float)
+    return np.column_stack(((lonlat[:, 0] - METRO[0]) * k * scale + ox, (METRO[3] - lonlat[:, 1]) * scale + oy))
+
+
+@functools.cache
+def _overview_regions() -> str:
+    """The small France's régions: the same path on every locator, written once per process."""
+    rings = [_overview_xy(r) for o in geo.layer("regions-overview").values() if _intersects(o.bounds, METRO)
+             for p in o.polygons for r in p]
+    return (f'<path fill="none" stroke="{MUTED}" stroke-width="0.9" stroke-linejoin="round" '
+            f'd="{_path_data(rings, 1, closed=True)}"/>')

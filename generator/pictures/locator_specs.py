@@ -1,0 +1,161 @@
+"""The specs of the locator maps (a territory's, a hub's) and the list of maps an atlas has.
+
+A territory's locator highlights its outline (or its département's) with its hubs; a région with
+many hubs shows them counted per département; a hub's shows its département and the point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from generator import geo
+from generator.model import OLD_AFTER_YEARS, Atlas, Territory
+from generator.pictures.keys import PictureKey, both
+from generator.pictures.map_specs import (
+    COUNT_HEADERS,
+    HUB_HEADERS,
+    _approx_sentence,
+    _count_rows,
+    _counts_alt,
+    _hub_rows,
+    _point,
+    _symbols,
+    _unplaced_sentence,
+    density_spec,
+    departement_counts,
+    france_spec,
+)
+from generator.pictures.map_style import (
+    CREDIT,
+    FAR,
+    MAX_NAMED,
+    PLACED,
+    REGION_AGGREGATE_ABOVE,
+    TO_CHECK,
+    _padded,
+    legend_values,
+    position,
+)
+from generator.pictures.spec import Spec, enumerate_fr, plural
+from generator.vocabulary import sort_key
+
+
+def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
+    """The territory's outline (or its département's) highlighted, its hubs as points; a région with
+    many hubs shows them counted per département instead."""
+    territory = atlas.territories[territory_id]
+    located = geo.territory_outline(atlas, territory)
+    hub_ids = atlas.hubs_within(territory_id)
+    hubs = [atlas.hubs[h] for h in hub_ids]
+    points = [_point(atlas, h) for h in hubs if h.coordinates is not None]
+    if territory.level == "region" and located is not None and len(points) > REGION_AGGREGATE_ABOVE:
+        return _region_counts_spec(atlas, territory, located, hub_ids)
+    centre = territory.coordinates
+    if located is None and not points and centre is None:
+        return None
+    far: list[str] = []
+    if located is None:
+        shown = "pas de contour connu pour ce territoire"
+    else:
+        outline = geo.layer(located.layer)[located.code]
+        if located.own:
+            shown = "contour du territoire surligné"
+            centre = None  # its outline says where it is
+        else:
+            shown = (f"sans contour propre sur la carte, le département qui le contient, {outline.name} "
+                     f"({outline.code}), est surligné")
+        # a point far from the outline (a typo in a sheet, a hub elsewhere) would shrink the map to nothing
+        west, south, east, north = _padded(outline.bounds, 0, FAR)
+        far = sorted((p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north)),
+                     key=sort_key)
+        points = [p for p in points if p["label"] not in far]
+        if centre is not None and not (west <= centre[1] <= east and south <= centre[0] <= north):
+            centre = None
+    alt = f"Carte de localisation, {territory.name} : {shown}"
+    if centre is not None:
+        alt += f", son chef-lieu marqué d'une étoile ({position(*centre)})"
+    alt += f" ; {plural(len(points), *PLACED)}"
+    if points and len(points) <= MAX_NAMED:
+        alt += " : " + enumerate_fr(sorted((p["label"] for p in points), key=sort_key))
+    elif points:
+        alt += " (voir le tableau)"
+    alt += "." + _approx_sentence(points)
+    to_check = sum(1 for p in points if p["status"] == TO_CHECK)
+    if to_check:
+        alt += (f" {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de "
+                f"{OLD_AFTER_YEARS} ans), en triangle.")
+    if far:
+        alt += f" Hors du cadre de la carte : {enumerate_fr(far)}."
+    alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None])
+    alt += " " + CREDIT
+    return Spec(
+        key=PictureKey("territory", territory_id, "locator").text, kind="locator",
+        title=f"Localisation : {territory.name}", alt=alt,
+        table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, hub_ids),
+        data={"outline": [located.layer, located.code] if located else None,
+              "points": points, "centre": list(centre) if centre else None,
+              "labels": len(points) <= 12,
+              # a département's map shows its intercommunalités, an intercommunalité's its neighbours
+              "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")},
+    )
+
+
+def _region_counts_spec(atlas: Atlas, territory: Territory, located: geo.Located, hub_ids: Iterable[str]) -> Spec:
+    counts, unknown = departement_counts(atlas, hub_ids)
+    symbols = _symbols(counts)
+    largest = max((c["count"] for c in symbols), default=0)
+    alt = (f"Carte de localisation, {territory.name} : contour du territoire surligné, ses lieux d'innovation "
+           "comptés par département en cercles proportionnels au nombre de lieux : "
+           + _counts_alt(counts, unknown) + " " + CREDIT)
+    return Spec(
+        key=PictureKey("territory", territory.id, "locator").text, kind="locator",
+        title=f"Localisation : {territory.name}, lieux par département", alt=alt,
+        table_headers=COUNT_HEADERS, table_rows=_count_rows(counts),
+        data={"outline": [located.layer, located.code], "points": [], "centre": None, "labels": False,
+              "symbols": symbols, "largest": largest, "legend": legend_values(largest)},
+    )
+
+
+def hub_locator_spec(atlas: Atlas, hub_id: str) -> Spec | None:
+    """Where one hub is: its département highlighted, the hub as a point (hollow at a commune's centre)."""
+    hub = atlas.hubs[hub_id]
+    if hub.coordinates is None:
+        return None
+    lat, lon = hub.coordinates
+    dep = geo.departement_at(lat, lon)  # where the point is, even if its territory says otherwise
+    alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {position(lat, lon)}"
+    if hub.precision == "commune":
+        alt += " (position approximative : centre de la commune, en symbole creux)"
+    if dep is not None:
+        alt += f", dans le département {geo.layer('departements')[dep].name} ({dep}), surligné"
+    alt += ". " + CREDIT
+    return Spec(
+        key=PictureKey("hub", hub_id, "locator").text, kind="locator", title=f"Localisation : {hub.name}", alt=alt,
+        table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, [hub_id]),
+        data={"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
+              "labels": True},
+    )
+
+
+def keys(atlas: Atlas) -> list[PictureKey]:
+    """Every map that has something to show for this atlas, each with its phone variant."""
+    out = both(PictureKey.home("map"))
+    if atlas.hubs:
+        out += both(PictureKey.home("density"))
+    for tid, territory in atlas.territories.items():
+        if (geo.territory_outline(atlas, territory) is not None or territory.coordinates is not None
+                or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
+            out += both(PictureKey("territory", tid, "locator"))
+    for hid, hub in atlas.hubs.items():
+        if hub.coordinates is not None:
+            out += both(PictureKey("hub", hid, "locator"))
+    return out
+
+
+# which function makes the spec of each map: (scope, name)
+SPECS: dict[tuple[str, str], Callable[[Atlas, PictureKey], Spec | None]] = {
+    ("home", "map"): lambda atlas, key: france_spec(atlas),
+    ("home", "density"): lambda atlas, key: density_spec(atlas),
+    ("territory", "locator"): lambda atlas, key: territory_locator_spec(atlas, atlas.territories[key.subject].id),
+    ("hub", "locator"): lambda atlas, key: hub_locator_spec(atlas, atlas.hubs[key.subject].id),
+}

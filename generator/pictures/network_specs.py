@@ -1,0 +1,131 @@
+"""The specs of the partnership networks: hub by hub, or counted between territories past 150 hubs."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from generator import formats
+from generator.model import Atlas
+from generator.pictures.spec import MARKERS, OKABE_ITO, Spec, _capped, plural
+from generator.vocabulary import sort_key
+
+
+def _type_style(atlas: Atlas, used: list[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker per hub type, so types stay apart even past the eight colours."""
+    order = [t for t in atlas.vocabulary.hub_types if t in used] + sorted(t for t in used
+                                                                          if t not in atlas.vocabulary.hub_types)
+    return {t: (OKABE_ITO[i % 7], MARKERS[i % len(MARKERS)]) for i, t in enumerate(order)}
+
+
+GROUPED_ABOVE = 150  # more hubs than this in one network: drawn by territory (past it, names are unreadable)
+
+
+MAX_GROUPS = 40  # the finest grouping of the core with at most this many territories is the one drawn
+
+
+GROUP_LEVELS = ("epci", "departement", "region")  # finest first
+
+
+GROUP_WORDS = {"epci": "intercommunalité", "departement": "département", "region": "région"}
+
+
+def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> Spec:
+    """Hubs as nodes and partnerships as edges; hubs outside `core` are the partners from elsewhere.
+
+    Past GROUPED_ABOVE hubs (a national or régional network), the hubs are grouped by territory
+    (see `grouped_network_spec`): a drawing of thousands of named points says nothing and its
+    layout and labels cost minutes.
+    """
+    core_set = set(core)
+    edges = [(a, b) for a, b in atlas.partnerships if a in core_set or b in core_set]
+    nodes = sorted({h for edge in edges for h in edge})
+    if len(nodes) > GROUPED_ABOVE:
+        grouped = grouped_network_spec(atlas, key, core_set, edges, nodes, title)
+        if grouped is not None:
+            return grouped
+    styles = _type_style(atlas, sorted({atlas.hubs[h].types[0] for h in nodes}))
+    territory_name = {h: atlas.territories[atlas.hubs[h].territory_id].name for h in nodes}
+    outside = [h for h in nodes if h not in core_set]
+    alt = (f"{title}. {plural(len(nodes), 'lieu', 'lieux')} reliés par "
+           f"{plural(len(edges), 'partenariat')}")
+    if outside:
+        alt += f", dont {plural(len(outside), 'lieu partenaire', 'lieux partenaires')} d'autres territoires"
+    pairs = [f"{atlas.hubs[a].name} – {atlas.hubs[b].name}" for a, b in edges]
+    alt += ". " + _capped(pairs, "partenariat", " ; ") + "."
+    isolated = len(core_set) - len(core_set & set(nodes))
+    if isolated:
+        alt += f" {plural(isolated, 'autre lieu', 'autres lieux')} sans partenariat connu."
+    return Spec(
+        key=key, kind="network", title=title, alt=alt,
+        table_headers=("Lieu", "Territoire", "Partenaire", "Territoire du partenaire"),
+        table_rows=tuple((atlas.hubs[a].name, territory_name[a], atlas.hubs[b].name, territory_name[b])
+                         for a, b in edges),
+        data={
+            "nodes": [{"id": h, "label": atlas.hubs[h].name, "colour": styles[atlas.hubs[h].types[0]][0],
+                       "marker": styles[atlas.hubs[h].types[0]][1], "outside": h not in core_set}
+                      for h in nodes],
+            "edges": [list(e) for e in edges],
+            "legend": [{"label": atlas.vocabulary.label("hub_types", t), "colour": c, "marker": m}
+                       for t, (c, m) in styles.items()],
+            "has_outside": bool(outside),
+        },
+    )
+
+
+def _group_of(atlas: Atlas, hub_id: str, level: str) -> str:
+    """The territory at `level` that holds the hub (its own territory when none is at that level)."""
+    tid = atlas.hubs[hub_id].territory_id
+    chain = [*atlas.ancestors(tid), atlas.territories[tid]]
+    return next((t.id for t in reversed(chain) if t.level == level), tid)
+
+
+def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tuple[str, str]], nodes: list[str],
+                         title: str) -> Spec | None:
+    """The partnerships counted between territories: the core's hubs grouped at the finest level that
+    gives at most MAX_GROUPS territories, partners from elsewhere by their région. None when no level
+    groups the core that much (the network is then drawn hub by hub)."""
+    core_nodes = [h for h in nodes if h in core]
+    level = next((lv for lv in GROUP_LEVELS
+                  if len({_group_of(atlas, h, lv) for h in core_nodes}) <= MAX_GROUPS), None)
+    if level is None:
+        return None
+    group = {h: ("in:" if h in core else "out:") + _group_of(atlas, h, level if h in core else "region")
+             for h in nodes}
+    hubs_in: Counter[str] = Counter(group.values())
+    internal: Counter[str] = Counter()
+    between: Counter[tuple[str, str]] = Counter()
+    for a, b in edges:
+        ga, gb = group[a], group[b]
+        if ga == gb:
+            internal[ga] += 1
+        else:
+            between[(min(ga, gb), max(ga, gb))] += 1
+
+    def name(gid: str) -> str:
+        return atlas.territories[gid.split(":", 1)[1]].name
+
+    ids = sorted(hubs_in, key=lambda g: (g.startswith("out:"), sort_key(name(g))))
+    pairs = sorted(between.items(), key=lambda item: (-item[1], sort_key(name(item[0][0])), sort_key(name(item[0][1]))))
+    counted = [(n, index, name(g), name(g)) for index, g in enumerate(ids) if (n := internal[g])]
+    counted += [(n, len(ids) + index, name(a), name(b)) for index, ((a, b), n) in enumerate(pairs)]
+    rows = [(a, b, formats.number(n)) for n, _, a, b in sorted(counted, key=lambda item: (-item[0], item[1]))]
+    word = GROUP_WORDS[level]
+    grouped_title = f"{title}, par {word}"
+    outside = [g for g in ids if g.startswith("out:")]
+    alt = (f"{grouped_title}. {plural(len(nodes), 'lieu', 'lieux')} reliés par {plural(len(edges), 'partenariat')}, "
+           f"comptés entre {plural(len(ids) - len(outside), word)}")
+    if outside:
+        alt += f" et {plural(len(outside), 'région')} des partenaires d'ailleurs"
+    alt += ". Les liens les plus nombreux : " + _capped(
+        [f"{name(a)} – {name(b)} ({formats.number(n)})" for (a, b), n in pairs], "lien", " ; ") + "."
+    return Spec(
+        key=key, kind="network-groups", title=grouped_title, alt=alt,
+        table_headers=("Territoire", "Territoire partenaire", "Partenariats"),
+        table_rows=tuple(rows),
+        data={
+            "nodes": [{"id": g, "label": name(g), "hubs": hubs_in[g], "internal": internal[g],
+                       "outside": g.startswith("out:")} for g in ids],
+            "edges": [[a, b, n] for (a, b), n in sorted(between.items())],
+            "level": level,
+        },
+    )

@@ -1,0 +1,224 @@
+"""Drawing the pictures of an atlas: specs from the registry, the cache, then the workers.
+
+A picture is first a spec computed from the atlas (cheap); what the cache does not hold is drawn
+in worker processes, in batches (heavy maps first, then pictures sorted by the outline they share),
+each worker storing what it draws; progress on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import geo
+from generator.errors import AtlasError
+from generator.faults import worker_pool, writing
+from generator.model import Atlas
+from generator.pictures.cache import _from_cache, _store, _words_json, cache_key, prune_cache, remove_stale_files
+from generator.pictures.keys import PictureKey
+from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_function
+from generator.pictures.mpl import style
+from generator.pictures.spec import Spec
+
+SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
+
+
+@dataclass(frozen=True)
+class Picture:
+    key: str                  # stable id: "home/map", "territory/<id>/pillars", ...
+    filename: str             # path relative to the docs root: "assets/pictures/<key>.svg"
+    svg: bytes                # deterministic SVG
+    title: str                # short French caption
+    alt: str                  # French text alternative generated from the data (plain text, no markup)
+    table_headers: tuple[str, ...]            # the data table beside the picture (French)
+    table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
+
+
+@dataclass
+class DrawStats:
+    """What one `draw_pictures` call did: how many pictures were drawn and how many came from the cache."""
+
+    requested: int = 0
+    drawn: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    drawn_keys: list[str] = field(default_factory=list)
+    drawn_by_kind: dict[str, int] = field(default_factory=dict)      # pictures drawn, per kind
+    seconds_by_kind: dict[str, float] = field(default_factory=dict)  # CPU seconds drawing them (all workers)
+    main_cpu: float = 0.0  # CPU seconds of the calling process (specs, cache keys, collecting)
+
+
+last_stats = DrawStats()
+
+
+def picture_keys(atlas: Atlas) -> list[str]:
+    """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs)."""
+    return sorted({key.text for keys in KEY_LISTS for key in keys(atlas)})
+
+
+def picture_spec(atlas: Atlas, key: str | PictureKey, wide: dict[PictureKey, Spec] | None = None) -> Spec:
+    """What the picture `key` is made of, without drawing it. `wide`, when given, keeps the specs of wide
+    pictures already computed, so that a narrow variant does not compute its picture's spec again."""
+    text = key.text if isinstance(key, PictureKey) else key
+    try:
+        parsed = key if isinstance(key, PictureKey) else PictureKey.parse(key)
+        plain = parsed.wide
+        found = wide.get(plain) if wide is not None else None
+        if found is None:
+            found = spec_function(plain)(atlas, plain)
+            if found is None:
+                raise KeyError(text)
+            if wide is not None:
+                wide[plain] = found
+        return narrow_spec(found) if parsed.narrow else found
+    except (KeyError, IndexError, ValueError) as error:
+        raise AtlasError(f"no picture {text!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
+
+
+def picture_specs(atlas: Atlas, keys: Iterable[str]) -> dict[str, Spec]:
+    """The specs of many pictures, each wide picture's spec computed once for it and its narrow variant."""
+    wide: dict[PictureKey, Spec] = {}
+    return {key: picture_spec(atlas, key, wide) for key in keys}
+
+
+def render(kind: str, data: dict[str, Any]) -> bytes:
+    """Draw one picture in the atlas style and return its SVG bytes."""
+    drawing = KINDS[kind]
+    if not drawing.matplotlib:
+        return drawing.draw(data)  # copying matplotlib's settings in and out cost more than most of these
+    with style():
+        return drawing.draw(data)
+
+
+Job = tuple[str, str, dict[str, Any], str, bytes]  # key, kind, data, cache digest, words (JSON)
+
+
+def _draw_batch(jobs: list[Job], cache_dir: Path) -> list[tuple[str, bytes, float]]:
+    """Draw a batch of pictures and store each in the cache as soon as drawn (an interrupted national
+    build keeps what it drew); returns each key, its SVG and the CPU seconds it took."""
+    out = []
+    for key, kind, data, digest, words in jobs:
+        started = time.process_time()  # CPU time: what the picture costs, whatever else the machine runs
+        svg = render(kind, data)
+        out.append((key, svg, time.process_time() - started))
+        _store(cache_dir, digest, words, svg)
+    return out
+
+
+BATCH = 48  # pictures per batch sent to a worker: one message, one reply instead of one per picture
+
+
+def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Heavy pictures first, one per batch, then the rest in batches of pictures that share a base map
+    (sorted by kind and outline: a worker reuses what it computed for the previous one)."""
+    heavy = [job for job in jobs if KINDS[job[1]].heavy]
+    light = sorted((job for job in jobs if not KINDS[job[1]].heavy),
+                   key=lambda job: (job[1], str(job[2].get("outline")), job[0]))
+    size = max(1, min(BATCH, len(light) // (4 * workers) or 1))
+    return [[job] for job in heavy] + [light[i:i + size] for i in range(0, len(light), size)]
+
+
+def _picture(spec: Spec, svg: bytes) -> Picture:
+    return Picture(key=spec.key, filename=spec.filename, svg=svg, title=spec.title, alt=spec.alt,
+                   table_headers=spec.table_headers, table_rows=spec.table_rows)
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("pictures"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True, disable=not enabled or total == 0)
+
+
+def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys: Iterable[str] | None = None,
+                  jobs: int | None = None, progress: bool = True,
+                  stats: DrawStats | None = None) -> dict[str, Picture]:
+    """Draw (or take from cache) the pictures; parallel on all cores; progress on stderr.
+
+    `stats`, when given, is filled with what was drawn and what came from the cache (the same
+    figures are kept in `generator.pictures.last_stats`).
+    """
+    started = time.perf_counter()
+    started_cpu = time.process_time()
+    wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
+    specs = picture_specs(atlas, wanted)
+    with writing(cache_dir, "the picture cache"):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if remove_stale_files(cache_dir) and progress:
+            print(f"pictures: removed the half-written files of a build that was stopped from {cache_dir}",
+                  file=sys.stderr)
+    result: dict[str, Picture] = {}
+    digests = {key: cache_key(spec) for key, spec in specs.items()}
+    todo: list[str] = []
+    for key, spec in specs.items():
+        svg = _from_cache(cache_dir, digests[key])
+        if svg is None:
+            todo.append(key)
+        else:
+            result[key] = _picture(spec, svg)
+
+    # The same spec under two keys is drawn once.
+    unique: dict[str, str] = {}
+    for key in todo:
+        unique.setdefault(digests[key], key)
+    jobs_list: list[Job] = [(key, specs[key].kind, specs[key].data, digests[key], _words_json(specs[key]))
+                            for key in unique.values()]
+    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    if any(KINDS[specs[key].kind].geodata for key in unique.values()):
+        for name in geo.LAYERS:  # read once here so that forked workers inherit them
+            geo.layer(name)
+    drawn: dict[str, bytes] = {}
+    by_kind: dict[str, int] = {}
+    seconds_by_kind: dict[str, float] = {}
+
+    def took(batch: list[tuple[str, bytes, float]]) -> None:
+        for key, svg, seconds in batch:
+            drawn[key] = svg
+            kind = specs[key].kind
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+            seconds_by_kind[kind] = seconds_by_kind.get(kind, 0.0) + seconds
+
+    with writing(cache_dir, "the picture cache"):
+        if workers == 1 or len(jobs_list) < SERIAL_BELOW:
+            with _progress(len(jobs_list), progress) as bar:
+                task = bar.add_task("pictures", total=len(jobs_list))
+                for job in jobs_list:
+                    took(_draw_batch([job], cache_dir))
+                    bar.advance(task)
+        else:
+            batches = _batches(jobs_list, workers)
+            # workers die with this process and are stopped at once on an error or a signal
+            with worker_pool(min(workers, len(batches))) as pool:
+                futures = [pool.submit(_draw_batch, batch, cache_dir) for batch in batches]
+                with _progress(len(jobs_list), progress) as bar:
+                    task = bar.add_task("pictures", total=len(jobs_list))
+                    for future in as_completed(futures):
+                        done = future.result()
+                        took(done)
+                        bar.advance(task, len(done))
+    for key in todo:
+        result[key] = _picture(specs[key], drawn[unique[digests[key]]])
+
+    if keys is None:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
+        with writing(cache_dir, "the picture cache"):
+            prune_cache(cache_dir, set(digests.values()))
+
+    figures = DrawStats(requested=len(specs), drawn=len(jobs_list), cached=len(specs) - len(todo),
+                           seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()),
+                           drawn_by_kind=dict(sorted(by_kind.items())),
+                           seconds_by_kind=dict(sorted(seconds_by_kind.items())),
+                           main_cpu=time.process_time() - started_cpu)
+    last_stats.__dict__.update(figures.__dict__)  # the same object, updated: `from ... import last_stats` sees it
+    if stats is not None:
+        stats.__dict__.update(figures.__dict__)
+    if progress and jobs_list:
+        print(f"pictures: {len(jobs_list)} drawn, {last_stats.cached} from the cache "
+              f"({last_stats.seconds:.1f} s)", file=sys.stderr)
+    return dict(sorted(result.items()))
