@@ -218,7 +218,7 @@ def test_full_picture_cache_is_one_message(tmp_path: Path, fixture_atlas, monkey
         else:
             def full(path: Path, content: bytes) -> None:
                 raise OSError(errno.ENOSPC, "No space left on device", str(path))
-            monkeypatch.setattr(pictures, "_write_atomic", full)
+            monkeypatch.setattr(pictures.cache, "_write_atomic", full)
         with pytest.raises(AtlasError, match="cannot write the picture cache .*no space left"):
             pictures.draw_pictures(fixture_atlas, disk / "cache", keys=["territory/doubs/pillars"], jobs=1,
                                    progress=False)
@@ -504,7 +504,7 @@ def test_look_alike_characters_are_pointed_out() -> None:
 # ---- 6. large networks -----------------------------------------------------------------------
 
 def test_network_of_600_hubs_needs_no_scipy(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.charts import network_layout
+    from generator.pictures.networks import network_layout
 
     monkeypatch.setitem(sys.modules, "scipy", None)  # importing scipy fails, as where it is not installed
     nodes = [f"lieu-{i}" for i in range(600)]
