@@ -38,6 +38,8 @@ RUNTIME = [
     "Indicateur", "Fait marquant", "Chiffre", "habitants", "habitants par km²", "emplois", "établissements",
     "En activité", "À vérifier (statut ancien)", "En projet", "Fermé",
     "home-intro", "site-description",
+    # the titles of the lists by type, theme and network (page_parts.VOCABULARY_PAGES)
+    "Lieux par type", "Lieux par thème", "Lieux par réseau",
     # the pillars' descriptions (generator.model.PILLAR_DESCRIPTIONS)
     *PILLAR_DESCRIPTIONS.values(),
     # units of the indicator catalogue (territories/indicators.yml); a unit not here stays as written
