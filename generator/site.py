@@ -151,7 +151,8 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     if cache is None:
         outs = pages.all_pages(progress, wanted)
     else:
-        outs = cache.complete(pages.all_pages(progress, cache.attach(pages, territories_dir, site_url, wanted)))
+        cache.begin(territories_dir)
+        outs = cache.complete(pages.all_pages(progress, cache.attach(pages, site_url, wanted)))
     sheets = opendata.sheet_outputs(atlas, territories_dir)
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data
@@ -162,7 +163,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     outs += content_outputs(content_dir)
     from generator.editions import english_outputs  # the English edition, under en/ (owner E)
 
-    outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted)
+    outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url)
     return check_unique(outs)
 
 
@@ -212,6 +213,10 @@ class PageCache:
     page is rendered. The rendered bytes are not stored twice: a hit reads the page back from the
     docs folder, whose file must still have the size and modification time it had when written.
     The index of one docs folder is `.cache/pages/<docs folder hash>.json` (not in the docs folder).
+
+    One cache serves every edition of a run: `begin()` once, then `attach()` and `complete()` for
+    each `Pages` (the English edition's with `prefix="en/"`, where its files go), `save()` after
+    `write_tree`.
     """
 
     def __init__(self, docs_dir: Path, cache_dir: Path = Path(".cache/pages")) -> None:
@@ -219,10 +224,18 @@ class PageCache:
         self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
         self.entries: dict[str, list[Any]] = self._read_index()
         self.code = ""
-        self.hits: dict[str, Output] = {}
-        self.misses: dict[str, tuple[str, ...]] = {}  # page -> its sources (the key is made once rendered)
-        self.reads: dict[str, tuple[set[str], set[str]]] = {}  # page -> pictures and hubs it placed
+        self.begin(Path("."))
+
+    def begin(self, territories_dir: Path) -> None:
+        """A new run over the sheets of `territories_dir` (its parent is what sheet paths are relative to)."""
+        self._base_dir = territories_dir.absolute().parent
+        self.hits: dict[str, Output] = {}  # docs path -> the page as read back (at its edition's own path)
+        self.misses: dict[str, tuple[str, ...]] = {}  # docs path -> its sources (the key is made once rendered)
+        self.reads: dict[str, tuple[set[str], set[str]]] = {}  # docs path -> pictures and hubs it placed
         self.rendered: set[str] = set()
+        self._owner: dict[str, tuple[Any, str]] = {}  # docs path -> (its Pages, the common key of that Pages)
+        self._sheet_digests: dict[str, str] = {}
+        self._picture_digests: dict[tuple[int, str], str] = {}
 
     def _read_index(self) -> dict[str, list[Any]]:
         try:
@@ -232,58 +245,57 @@ class PageCache:
         ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
         return dict(data["pages"]) if ok else {}
 
-    def attach(self, pages: Any, territories_dir: Path, site_url: str | None,
-               wanted: Callable[[str, set[str]], bool] | None) -> Callable[[str, set[str]], bool]:
-        """Record what each page places (pictures, hub cards) and return the `wanted` of `all_pages`:
-        False for a page taken from the cache (or refused by `wanted`)."""
+    def attach(self, pages: Any, site_url: str | None, wanted: Callable[[str, set[str]], bool] | None,
+               prefix: str = "") -> Callable[[str, set[str]], bool]:
+        """Record what each page of `pages` places (pictures, hub cards) and return the `wanted` of
+        `all_pages`: False for a page taken from the cache (or refused by `wanted`). `prefix`: where
+        this edition's pages go in the docs folder."""
         if not self.code:
             self.code = _code_version()
-        self.hits, self.misses, self.reads, self.rendered = {}, {}, {}, set()
-        self._pages, self._base_dir = pages, territories_dir.absolute().parent
-        self._common: str | None = None
-        self._sheet_digests: dict[str, str] = {}
-        self._picture_digests: dict[str, str] = {}
-        self._wrap("picture", 0)
-        self._wrap("hub_card", 1)
+        common: list[str] = []  # computed at the first page: after the shared pages, which fill some of it
+        self._wrap(pages, prefix, "picture", 0)
+        self._wrap(pages, prefix, "hub_card", 1)
 
         def cached(path: str, sources: set[str]) -> bool:
             if wanted is not None and not wanted(path, sources):
                 return False
-            found = self._hit(path, sources)
+            if not common:
+                common.append(self._common_key(pages, site_url, prefix))
+            full = prefix + path
+            self._owner[full] = (pages, common[0])
+            found = self._hit(full, sources)
             if found is not None:
-                self.hits[path] = found
+                self.hits[full] = Output(path, found.data, found.sources)
                 return False
-            self.misses[path] = tuple(sorted(sources))
+            self.misses[full] = tuple(sorted(sources))
             return True
 
         return cached
 
-    def _wrap(self, name: str, slot: int) -> None:
-        original = self._pages.env.globals.get(name)
+    def _wrap(self, pages: Any, prefix: str, name: str, slot: int) -> None:
+        original = pages.env.globals.get(name)
         if not callable(original):
             return
         reads = self.reads
 
         def recording(key: str, page_path: str, *args: Any, **kwargs: Any) -> Any:
-            reads.setdefault(page_path, (set(), set()))[slot].add(str(key))
+            reads.setdefault(prefix + page_path, (set(), set()))[slot].add(str(key))
             return original(key, page_path, *args, **kwargs)
 
-        self._pages.env.globals[name] = recording
+        pages.env.globals[name] = recording
 
-    def _common_key(self) -> str:
-        """What every page may show, hashed once per run (after the shared pages: they fill some of it)."""
-        if self._common is None:
-            p, atlas = self._pages, self._pages.atlas
-            parts = (self.code, repr(p.options), repr(atlas.as_of), repr(atlas.vocabulary), repr(atlas.sources),
-                     repr(atlas.indicators), repr(p.scores), repr(getattr(p, "names", None)),
-                     repr(sorted(getattr(p, "_long_rankings", ()))), repr(p.env.globals.get("releases")),
-                     repr(getattr(p.env.globals.get("citation"), "site_url", None)),
-                     repr(sorted(k for k in p.env.globals if not k.startswith("_"))))
-            digest = hashlib.sha256()
-            for part in parts:
-                digest.update(part.encode("utf-8") + b"\0")
-            self._common = digest.hexdigest()
-        return self._common
+    def _common_key(self, p: Any, site_url: str | None, prefix: str) -> str:
+        """What every page of one edition may show, hashed once per run."""
+        atlas = p.atlas
+        parts = (self.code, prefix, repr(getattr(p, "lang", None)), repr(p.options), repr(site_url),
+                 repr(atlas.as_of), repr(atlas.vocabulary), repr(atlas.sources), repr(atlas.indicators),
+                 repr(p.scores), repr(getattr(p, "names", None)), repr(sorted(getattr(p, "_long_rankings", ()))),
+                 repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
+                 repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
 
     def _sheet(self, path: str) -> str:
         found = self._sheet_digests.get(path)
@@ -295,46 +307,47 @@ class PageCache:
             self._sheet_digests[path] = found
         return found
 
-    def _picture(self, key: str) -> str:
-        found = self._picture_digests.get(key)
+    def _picture(self, pages: Any, key: str) -> str:
+        found = self._picture_digests.get((id(pages.pictures), key))
         if found is None:
             parts = []
             for name in (key, f"narrow/{key}"):  # a picture is placed with its narrow variant
-                pic = self._pages.pictures.get(name)
+                pic = pages.pictures.get(name)
                 if pic is None:
                     parts.append("-")
                     continue
                 svg = getattr(pic, "digest", None) or hashlib.sha1(pic.svg).hexdigest()
                 parts.append(repr((pic.filename, svg, pic.title, pic.alt, pic.table_headers, pic.table_rows)))
             found = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-            self._picture_digests[key] = found
+            self._picture_digests[(id(pages.pictures), key)] = found
         return found
 
-    def _hub(self, hub_id: str) -> str:
-        hub = self._pages.atlas.hubs.get(hub_id)
+    def _hub(self, pages: Any, hub_id: str) -> str:
+        hub = pages.atlas.hubs.get(hub_id)
         if hub is None:
             return "-"
-        place = self._pages.atlas.territories.get(hub.territory_id)
+        place = pages.atlas.territories.get(hub.territory_id)
         return self._sheet(hub.path) + (self._sheet(place.path) if place is not None else "-")
 
-    def _key(self, path: str, sources: Iterable[str], pictures: Iterable[str], hubs: Iterable[str]) -> str:
-        digest = hashlib.sha256(f"{self._common_key()}\0{path}\n".encode())
+    def _key(self, full: str, sources: Iterable[str], pictures: Iterable[str], hubs: Iterable[str]) -> str:
+        pages, common = self._owner[full]
+        digest = hashlib.sha256(f"{common}\0{full}\n".encode())
         for source in sorted(sources):
             digest.update(f"s {source} {self._sheet(source)}\n".encode())
         for key in sorted(pictures):
-            digest.update(f"p {key} {self._picture(key)}\n".encode())
+            digest.update(f"p {key} {self._picture(pages, key)}\n".encode())
         for hub_id in sorted(hubs):
-            digest.update(f"h {hub_id} {self._hub(hub_id)}\n".encode())
+            digest.update(f"h {hub_id} {self._hub(pages, hub_id)}\n".encode())
         return digest.hexdigest()
 
-    def _hit(self, path: str, sources: set[str]) -> Output | None:
-        entry = self.entries.get(path)
+    def _hit(self, full: str, sources: set[str]) -> Output | None:
+        entry = self.entries.get(full)
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
         key, size, mtime_ns, pictures, hubs = entry
-        if self._key(path, sources, pictures, hubs) != key:
+        if self._key(full, sources, pictures, hubs) != key:
             return None
-        target = self.docs_dir / path
+        target = self.docs_dir / full
         try:
             status = os.lstat(target)
             if status.st_size != size or status.st_mtime_ns != mtime_ns:
@@ -343,12 +356,12 @@ class PageCache:
                 data = handle.read()
         except OSError:
             return None
-        return Output(path, data, tuple(sorted(sources))) if len(data) == size else None
+        return Output(full, data, tuple(sorted(sources))) if len(data) == size else None
 
-    def complete(self, outs: list[Output]) -> list[Output]:
-        """The outputs of `all_pages` with the pages taken from the cache."""
-        self.rendered = {out.path for out in outs if out.path in self.misses}
-        return outs + [self.hits[path] for path in sorted(self.hits)]
+    def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
+        """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""
+        self.rendered |= {prefix + out.path for out in outs if prefix + out.path in self.misses}
+        return outs + [out for full, out in sorted(self.hits.items()) if full == prefix + out.path]
 
     def save(self, outputs: Iterable[Output], partial: bool = False) -> None:
         """After `write_tree`: remember the key, size and time of each sheet page now in the docs folder."""
