@@ -561,3 +561,17 @@ def test_partnership_rows_read_from_the_territory_s_own_hub(fixture_atlas, tmp_p
                     " | Grand Besançon Métropole |"]
     page = pages["territoires/doubs.md"].decode("utf-8")
     assert "Ancien incubateur" in page
+
+
+def test_lists_sort_names_the_french_way(fixture_atlas) -> None:
+    """Île-de-France among the I, not after Provence (issue 13): every list of the site sorts names with
+    vocabulary.sort_key, accents and case folded."""
+    from dataclasses import replace
+
+    names = {"fablab-besancon": "Île aux savoirs", "living-lab-sante": "Provence lab", "incubateur-ferme": "ateliers",
+             "tiers-lieu-projet": "Halle"}
+    hubs = {k: replace(h, name=names.get(k, h.name)) for k, h in fixture_atlas.hubs.items()}
+    atlas = _fixture_with(fixture_atlas, hubs=hubs)
+    page = Pages(atlas, _options()).hubs_index()[0].data.decode()
+    order = sorted(names.values(), key=lambda n: page.index(f">{n}</a>"))
+    assert order == ["ateliers", "Halle", "Île aux savoirs", "Provence lab"]
