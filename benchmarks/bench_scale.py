@@ -5,7 +5,9 @@ working folder (its own cold picture cache, its own docs and site folders):
 1. cold `atlas build` (every picture drawn, no PDF; Pagefind index included), wall time and peak memory;
 2. the engines alone on the same generated docs: mkdocs, properdocs, zensical (those installed);
 3. `atlas build --no-site` again with the warm cache and nothing changed (the generation's own cost);
-4. one hub sheet edited: `--no-site` again, the files it rewrote;
+4. the same sheets at another path (every sheet page rendered again), then one hub sheet edited:
+   `--no-site` again, the files it rewrote and the sheet pages it rendered; then that sheet saved
+   again with the same bytes (the inputs' stamp does not apply: the generation with a warm cache);
 5. the site: size, pages, the largest page, the search index (Pagefind's bytes for a first query,
    against the engine's lunr index, measured by building the same docs with `extra.search: engine`).
 Prints one JSON object and writes it to OUT/figures.json. Each command runs under /usr/bin/time.
@@ -15,6 +17,7 @@ Usage: python benchmarks/bench_scale.py [--territories DIR] [--out DIR] [--engin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -62,12 +65,30 @@ def pagefind_first_query(site: Path) -> dict[str, float]:
             "index_files": sum(1 for p in pf.rglob("*") if p.is_file())}
 
 
+def _generation(atlas: list[str], out: Path, env: dict[str, str]) -> dict[str, object]:
+    """One `--no-site` generation: time, memory, the files it wrote and the sheet pages it rendered."""
+    run = subprocess.run(["/usr/bin/time", "-f", "%e %M", *atlas,
+                          "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], cwd=out, env=env,
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr[-3000:])
+        raise SystemExit("failed: the --no-site generation")
+    written = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("written ")]
+    rendered = re.search(r"pages: (\d+) territory or hub pages rendered, (\d+) unchanged", run.stderr)
+    seconds, kib = run.stderr.strip().splitlines()[-1].split()[-2:]
+    return {"s": round(float(seconds), 1), "peak_mib": round(int(kib) / 1024), "files_written": len(written),
+            "first": written[:8], "sheet_pages_rendered": int(rendered.group(1)) if rendered else None,
+            "sheet_pages_kept": int(rendered.group(2)) if rendered else None}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--territories", type=Path, default=ROOT / "territories")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-scale")
     parser.add_argument("--engines", default="mkdocs,properdocs,zensical")
     parser.add_argument("--skip-lunr", action="store_true", help="do not build the engine-search variant")
+    parser.add_argument("--seed-pictures", type=Path, default=None,
+                        help="start from (hard links to) this picture cache: the pages cold, not the pictures")
     options = parser.parse_args()
     out = options.out.resolve()
     territories = options.territories.resolve()
@@ -78,9 +99,18 @@ def main() -> int:
     # by its --clean) is not the picture cache
     out = out / "work"
     (out / "gen").mkdir(parents=True)
+    if options.seed_pictures is not None:
+        seeded = out / ".cache" / "pictures"
+        seeded.mkdir(parents=True)
+        for entry in os.scandir(options.seed_pictures):  # not the half-written files of a build running there
+            if not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):  # pruned meanwhile
+                    os.link(entry.path, seeded / entry.name)
     atlas = [sys.executable, "-m", "generator.cli", "build", "--territories", str(territories)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    figures: dict[str, object] = {"tree": str(options.territories), "cpus": os.cpu_count()}
+    figures: dict[str, object] = {"tree": str(options.territories), "cpus": os.cpu_count(),
+                                  "pictures_seeded_from": str(options.seed_pictures or "") or None,
+                                  "load_average_at_start": os.getloadavg()}
 
     # 1. cold build (a private, empty picture cache: the build runs in `out`)
     figures["cold_build"] = timed([*atlas, "--docs-dir", "gen/docs", "--site-dir", "site"], out, env)
@@ -111,16 +141,14 @@ def main() -> int:
     hub = sorted(tree_copy.glob("*/hubs/*.yml"))[len(sorted(tree_copy.glob("*/hubs/*.yml"))) // 2]
     edited = list(atlas)
     edited[edited.index("--territories") + 1] = str(tree_copy)
-    timed([*edited, "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], out, env)  # same sheets, new path
+    # same sheets at a new path: every sheet page is rendered again (their sources' paths changed)
+    figures["full_regeneration"] = timed([*edited, "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"],
+                                         out, env)
     text = hub.read_text(encoding="utf-8")
     hub.write_text(re.sub(r"(?m)^name: (.*)$", r"name: \1 (modifié)", text, count=1), encoding="utf-8")
-    run = subprocess.run(["/usr/bin/time", "-f", "%e %M", *edited,
-                          "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], cwd=out, env=env,
-                         capture_output=True, text=True)
-    written = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("written ")]
-    seconds, kib = run.stderr.strip().splitlines()[-1].split()[-2:]
-    figures["one_hub_edited"] = {"s": round(float(seconds), 1), "peak_mib": round(int(kib) / 1024),
-                                 "files_written": len(written), "first": written[:8]}
+    figures["one_hub_edited"] = _generation(edited, out, env)
+    hub.touch()  # saved again, same bytes: the inputs' stamp does not apply, every page is as it was
+    figures["sheet_saved_unchanged"] = _generation(edited, out, env)
 
     # 5. the engine's own search index, for comparison
     if not options.skip_lunr:
@@ -137,6 +165,8 @@ def main() -> int:
     if mkdocs:
         figures["ratio_cold_build_to_mkdocs"] = round(figures["cold_build"]["s"] / mkdocs, 2)
         figures["ratio_warm_generation_to_mkdocs"] = round(figures["warm_generation"]["s"] / mkdocs, 2)
+        figures["ratio_sheet_saved_unchanged_to_mkdocs"] = round(figures["sheet_saved_unchanged"]["s"] / mkdocs, 2)
+    figures["load_average_at_end"] = os.getloadavg()
     (out.parent / "figures.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(figures, indent=1, ensure_ascii=False))
     return 0
