@@ -284,16 +284,17 @@ def test_search_works_with_the_keyboard_alone(driver, server: str) -> None:
     driver.get(f"{server}/territoires/grand-besancon-metropole/")
     assert _tab_to(driver, "a.classList.contains('md-search__input')", limit=10)
     ActionChains(driver).send_keys("Ornans").perform()
-    # The results follow the typing: wait for the results of the whole word (its page first), not
+    # The results follow the typing: wait for the results of the whole word (its French page first), not
     # for any result, which may still be those of "Or" or "Orn" and be replaced under the arrow key.
+    path = "/territoires/ornans/"  # the French page (the English one is /en/territoires/ornans/)
     first_result = ("const a = document.querySelector('.md-search-result__item a');"
-                    "return document.activeElement.value === 'Ornans' && a !== null && a.href;")
-    WebDriverWait(driver, 10).until(lambda d: "/territoires/ornans/" in (d.execute_script(first_result) or ""))
+                    "return document.activeElement.value === 'Ornans' && a !== null && new URL(a.href).pathname;")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(first_result) == path)
     ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
-    WebDriverWait(driver, 5).until(
-        lambda d: "/territoires/ornans/" in (d.execute_script("return document.activeElement.href") or ""))
+    focused = "const a = document.activeElement; return a.href ? new URL(a.href).pathname : null;"
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script(focused) == path)
     ActionChains(driver).send_keys(Keys.ENTER).perform()
-    WebDriverWait(driver, 10).until(lambda d: "/territoires/ornans/" in d.current_url)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return location.pathname") == path)
     assert _errors(driver) == []
 
 
