@@ -212,11 +212,3 @@ def pages_of(items: Sequence[Any], size: int = HUBS_PER_PAGE) -> list[Sequence[A
 def hub_list_path(page: int) -> str:
     """Page 1 is the index itself; the next ones sit beside the other browsing pages."""
     return "hubs/index.md" if page == 1 else f"parcourir/lieux-{page}.md"
-
-
-def territory_list_path(page: int) -> str:
-    return "territoires/index.md" if page == 1 else f"parcourir/territoires-{page}.md"
-
-
-def hub_of(atlas: Atlas, hub_id: str) -> Hub:
-    return atlas.hubs[hub_id]

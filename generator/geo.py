@@ -164,10 +164,6 @@ def departement_of_commune(code: str) -> str:
     return code[:3] if code.startswith("97") else code[:2]
 
 
-def is_overseas(departement: str | None) -> bool:
-    return departement in OVERSEAS
-
-
 COAST_TOLERANCE = 0.05  # degrees: a point on the coast may fall just outside a simplified outline
 
 

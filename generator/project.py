@@ -8,7 +8,7 @@ so an installed `atlas` builds any atlas repository, not only the checkout it ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +72,6 @@ class Project:
             cache=cache if cache is not None else base / ".cache",
             lang=lang,
         )
-
-    def with_(self, **changes: Any) -> Project:
-        """The same project with some folders (or the language) changed."""
-        return replace(self, **changes)
 
     def site_config(self) -> dict[str, Any]:
         """mkdocs.yml as plain data, its theme's custom_dir made absolute: the project's own folder when

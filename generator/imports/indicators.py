@@ -24,7 +24,6 @@ import argparse
 import io
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -91,11 +90,6 @@ SOURCES: dict[str, dict[str, str]] = {
         "publisher": "INSEE, SOeS",
     },
 }
-
-
-@dataclass
-class Summary:
-    coverage: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 

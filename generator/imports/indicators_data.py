@@ -33,9 +33,6 @@ LARGE_AAV_CLASSES = frozenset({"4", "5"})  # TAAV2017: aires of 700,000 inhabita
 MAYOTTE = "976"
 
 
-MAYOTTE_REGION = "06"
-
-
 NA = frozenset({"", "N/A - résultat non disponible", "nd", "nc", "n.d."})
 
 
