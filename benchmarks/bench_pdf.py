@@ -1,11 +1,12 @@
 """Benchmark of the PDF reports: seconds per territory report, the whole atlas, peak memory.
 
     python benchmarks/bench_pdf.py [--territories DIR] [--sample N] [--jobs N] [--pictures]
-    python benchmarks/bench_pdf.py --full --jobs 2 [--territories DIR]
+    python benchmarks/bench_pdf.py --full --jobs 2 [--territories DIR] [--what volumes|reports|both] [--lang en]
 
-`--full` runs the real command, `atlas pdf --atlas` (every report, every région volume and the
-national one, pictures included), and polls the resident memory of its process and of each
-worker every half second: wall time, files, pages, and the peak of the parent and of each worker.
+`--full` runs the real commands a publisher runs (pictures included): `atlas pdf --atlas` (every
+région volume and the national one) and `atlas pdf` (every territory's report), and polls the
+resident memory of each process and of each worker every half second: wall time, files, pages, and
+the peak of the parent and of each worker, then the total of the two (issue 11 target 6).
 
 Each phase runs in a fresh process so that its peak resident memory (ru_maxrss) is its own.
 Reports are rendered to memory (nothing is written) except in the `write_reports` phase, which
@@ -147,8 +148,19 @@ def _tree_rss(root: int) -> dict[int, int]:
     return out
 
 
-def full_run(territories: Path, jobs: int) -> None:
-    """`atlas pdf --atlas --jobs N` as a user runs it, timed, with the peak memory of each process."""
+def full_run(territories: Path, jobs: int, what: str = "both", lang: str = "fr") -> None:
+    """`atlas pdf --atlas` and `atlas pdf` as a user runs them, timed, with the peak memory of each process."""
+    runs = {"volumes": [["--atlas"]], "reports": [[]], "both": [["--atlas"], []]}[what]
+    seconds, workers = 0.0, 0
+    for options in runs:
+        s, w = _full_command(territories, jobs, options + (["--lang", lang] if lang != "fr" else []))
+        seconds, workers = seconds + s, max(workers, w)
+    if len(runs) > 1:
+        print(f"all reports and volumes, --jobs {jobs}: {seconds:.0f} s ({seconds / 60:.1f} min); "
+              f"largest worker peak {workers / 2**20:.0f} MiB")
+
+
+def _full_command(territories: Path, jobs: int, options: list[str]) -> tuple[float, int]:
     import subprocess
 
     from pypdf import PdfReader
@@ -156,7 +168,7 @@ def full_run(territories: Path, jobs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "pdf"
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "pdf", "--atlas", "--territories",
+        proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "pdf", *options, "--territories",
                                  str(territories), "--out", str(out), "--jobs", str(jobs)], cwd=ROOT)
         peaks: dict[int, int] = {}
         while proc.poll() is None:
@@ -165,15 +177,16 @@ def full_run(territories: Path, jobs: int) -> None:
             time.sleep(0.5)
         seconds = time.perf_counter() - start
         files = sorted(out.glob("*.pdf"))
-        volumes = [f for f in files if f.name == "atlas.pdf" or f.name.startswith("atlas-")]
+        volumes = [f for f in files if f.name.startswith(("atlas.", "atlas-"))]
         pages = {f.name: len(PdfReader(f).pages) for f in volumes}
         size = sum(f.stat().st_size for f in files)
     parent = peaks.pop(proc.pid, 0)
     workers = sorted(peaks.values(), reverse=True)
-    print(f"atlas pdf --atlas --jobs {jobs}: exit {proc.returncode}, {len(files)} files ({len(volumes)} volumes, "
-          f"{sum(pages.values())} volume pages, largest {max(pages.values(), default=0)}), {size / 1e6:.0f} MB "
-          f"in {seconds:.0f} s; peak RSS parent {parent / 2**20:.0f} MiB, "
-          f"workers {', '.join(f'{w / 2**20:.0f}' for w in workers[:4])} MiB")
+    print(f"atlas pdf {' '.join(options)} --jobs {jobs}: exit {proc.returncode}, {len(files)} files "
+          f"({len(volumes)} volumes, {sum(pages.values())} volume pages, largest {max(pages.values(), default=0)}), "
+          f"{size / 1e6:.0f} MB in {seconds:.0f} s; peak RSS parent {parent / 2**20:.0f} MiB, "
+          f"workers {', '.join(f'{w / 2**20:.0f}' for w in workers[:4])} MiB", flush=True)
+    return seconds, max(workers, default=0)
 
 
 def main() -> int:
@@ -184,10 +197,13 @@ def main() -> int:
     parser.add_argument("--pictures", action="store_true", help="draw and include the charts and maps")
     parser.add_argument("--skip-write", action="store_true", help="skip the parallel write_reports phase")
     parser.add_argument("--atlas-only", action="store_true", help="only the whole-atlas phase")
-    parser.add_argument("--full", action="store_true", help="time the real `atlas pdf --atlas` and its workers' memory")
+    parser.add_argument("--full", action="store_true",
+                        help="time the real `atlas pdf --atlas` and `atlas pdf` and their workers' memory")
+    parser.add_argument("--what", choices=("volumes", "reports", "both"), default="both", help="with --full")
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="with --full: the reports' language")
     args = parser.parse_args()
     if args.full:
-        full_run(args.territories, args.jobs or 2)
+        full_run(args.territories, args.jobs or 2, args.what, args.lang)
         return 0
 
     if not args.atlas_only:
