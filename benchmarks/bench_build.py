@@ -57,20 +57,19 @@ def main() -> int:
     parser.add_argument("--cold", action="store_true", help="empty the picture cache first")
     options = parser.parse_args()
 
-    from generator.build import run_build
+    from generator.commands import build
+    from generator.project import Project
 
     out = ROOT / "build" / "bench"
     if out.exists():
         shutil.rmtree(out)
     if options.cold:
         shutil.rmtree(ROOT / ".cache" / "pictures", ignore_errors=True)
-    args = argparse.Namespace(territories=options.territories, docs_dir=out / "docs", site_dir=out / "site",
-                              pdf=False, pdf_variant=None, engine="mkdocs", jobs=options.jobs, no_site=False,
-                              content_dir=ROOT / "content", quiet=True)
+    project = Project.at(ROOT, territories=options.territories, docs_dir=out / "docs", site_dir=out / "site")
     phases = _first_build_by_phase(options.territories, out, options.jobs)
     first = sum(phases.values())
     started = time.perf_counter()
-    run_build(args)
+    build.run(project, build.Options(jobs=options.jobs, quiet=True))
     second = time.perf_counter() - started
     docs_files, docs_bytes = _size(out / "docs")
     site_files, site_bytes = _size(out / "site")

@@ -23,9 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.imports.indicators import run_import_indicators  # noqa: E402
+from generator.commands import import_sheets  # noqa: E402
 from generator.imports.indicators_data import compute, read_inputs  # noqa: E402
 from generator.load import load_valid_atlas  # noqa: E402
+from generator.project import Project  # noqa: E402
 from generator.scores import score_atlas  # noqa: E402
 
 
@@ -41,7 +42,7 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
 def _import(folder: Path) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        run_import_indicators(argparse.Namespace(territories=folder, dry_run=False))
+        import_sheets.run(Project.at(territories=folder), import_sheets.Options(indicators=True))
     return out.getvalue().strip().splitlines()[-1]
 
 
