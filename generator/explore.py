@@ -56,11 +56,12 @@ def redirect_outputs(long_levels: Sequence[str] = ()) -> list[Output]:
     return outs
 
 
-def display_names(atlas: Atlas) -> dict[str, str]:
+def display_names(atlas: Atlas, level_labels: Mapping[str, str] | None = None) -> dict[str, str]:
     """Each territory's name, with its level added when another territory has the same name
-    ("Mayotte (région)" and "Mayotte (département)")."""
+    ("Mayotte (région)" and "Mayotte (département)"; `level_labels`: the levels in another language)."""
+    labels = level_labels or LEVEL_LABELS
     count = Counter(t.name.casefold() for t in atlas.territories.values())
-    return {t.id: f"{t.name} ({LEVEL_LABELS[t.level].casefold()})" if count[t.name.casefold()] > 1 else t.name
+    return {t.id: f"{t.name} ({labels[t.level].casefold()})" if count[t.name.casefold()] > 1 else t.name
             for t in atlas.territories.values()}
 
 
@@ -72,10 +73,11 @@ def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory
     return region, dep
 
 
-def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None) -> list[dict[str, Any]]:
+def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
+                level_labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One compact record per hub, sorted by name: what the filters and the map need (`status_short`:
     the status in the edition's words, French by default)."""
-    names = display_names(atlas)
+    names = display_names(atlas, level_labels)
     status_short = status_short or (lambda h: status_text.status_short(atlas, h))
     out = []
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
@@ -96,9 +98,10 @@ def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None) 
     return out
 
 
-def territory_records(atlas: Atlas, scores: measured.Scores) -> list[dict[str, Any]]:
+def territory_records(atlas: Atlas, scores: measured.Scores,
+                      level_labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One compact record per territory, in the order of the plain list (level, parent, name)."""
-    names = display_names(atlas)
+    names = display_names(atlas, level_labels)
     out = []
     for t in ordered_territories(atlas):
         region, dep = _place(atlas, t.id)
@@ -190,15 +193,15 @@ def territory_facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
     return out
 
 
-def data_outputs(atlas: Atlas, scores: measured.Scores,
-                 status_short: Callable[[Hub], str] | None = None) -> list[Output]:
+def data_outputs(atlas: Atlas, scores: measured.Scores, status_short: Callable[[Hub], str] | None = None,
+                 level_labels: Mapping[str, str] | None = None) -> list[Output]:
     """The two filter files and the outlines of the interactive map (a byte copy of committed data)."""
     def dump(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
     return [
-        Output(HUBS_DATA, dump(hub_records(atlas, status_short))),
-        Output(TERRITORIES_DATA, dump(territory_records(atlas, scores))),
+        Output(HUBS_DATA, dump(hub_records(atlas, status_short, level_labels))),
+        Output(TERRITORIES_DATA, dump(territory_records(atlas, scores, level_labels))),
         Output(BOUNDARIES, (GEODATA / "departements-simple.geojson").read_bytes(),
                ("generator/geodata/departements-simple.geojson",)),
     ]

@@ -245,17 +245,22 @@ class PageBase:
         else:
             style = f' style="{"; ".join(legibles)}"' if legibles else ""
             img += f"{style}>"
+        # the words of the charts and maps are French (generator.pictures): marked so in the English edition
+        fr = "" if self.lang == "fr" else ' lang="fr"'
         html = (
-            f'<figure class="atlas-figure">\n'
+            f'<figure class="atlas-figure"{fr}>\n'
             f'<div class="atlas-figure__frame md-typeset__scrollwrap">{img}</div>\n'
             f"<figcaption>{text.html_text(pic.title)}</figcaption>\n"
             f"</figure>\n"
         )
         if pic.table_headers:
+            data_label = self._("Données du graphique :")
+            title = text.html_text(pic.title)
+            title = title if self.lang == "fr" else f'<span lang="fr">{title}</span>'
             html += (
                 '\n<details class="atlas-data" data-search-exclude>\n'
-                f'<summary>{self._("Données du graphique :")} {text.html_text(pic.title)}</summary>\n'
-                f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\n'
+                f"<summary>{data_label} {title}</summary>\n"
+                f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table{fr}>\n'
                 f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
             )
         return Markup("\n" + html + "\n")
@@ -288,6 +293,7 @@ class PageBase:
         for param, label in labels.items():
             fields.append({
                 "param": param, "label": self._(label),
+                "fr": self.lang != "fr" and param in ("type", "theme", "reseau"),  # the sheets' French vocabulary
                 "first": self._("Aucun") if param == "pilier" and kind == "territories" else self._("Tous"),
                 "options": [(value, self._choice(param, value, name), self.words.number(n) if n else "")
                             for value, name, n in choices.get(param, ())]})
@@ -305,6 +311,8 @@ class PageBase:
             return self.words.pillar_labels.get(value, name)
         if param == "statut":
             return self._(name)
+        if param in ("region", "departement"):
+            return self.names.get(value, name)  # "Mayotte (region)": the level in the edition's words
         return name
 
     def territory_table(self, rows: Sequence[tuple[Territory, Territory | None]], page_path: str) -> str:

@@ -95,7 +95,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             pillar_path=explore.pillar_path, MAP_PAGE=explore.MAP_PAGE,
             fr=self.french_text, field=self.field, _p=self._,
         )
-        self.names = explore.display_names(atlas)
+        self.names = explore.display_names(atlas, None if lang == "fr" else self.words.level_labels)
         self._long_rankings: set[str] = set()  # levels whose pillar rankings have pages of their own
         self.env.globals["tname"] = lambda t: self.names.get(t.id, t.name)
 
@@ -238,7 +238,8 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("map", explore.MAP_PAGE, "map.md.j2", lambda p: [p.map_page()]),
     PageKind("accessibility", "accessibilite.md", "accessibility.md.j2", lambda p: [p.accessibility_page()]),
     PageKind("explore-data", explore.HUBS_DATA, "",
-             lambda p: explore.data_outputs(p.atlas, p.scores, p.words.status_short)),
+             lambda p: explore.data_outputs(p.atlas, p.scores, p.words.status_short,
+                                            None if p.lang == "fr" else p.words.level_labels)),
     PageKind("vocabulary", "parcourir/<list>.md", "vocabulary_index.md.j2",
              lambda p: [p.vocabulary_index(name) for name in VOCABULARY_PAGES]),
     PageKind("pillars", "piliers/index.md", "pillars_index.md.j2", lambda p: [p.pillars_index()]),
@@ -247,7 +248,7 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("comparison-index", "comparaison/index.md", "comparison_index.md.j2", lambda p: [p.comparison_index()]),
     PageKind("comparison", "comparaison/<level>.md", "comparison.md.j2",
              lambda p: [out for lv in p.levels() for out in p.comparison_pages(lv)]),
-    PageKind("network", "reseau.md", "network.md.j2", lambda p: [p.network_page()]),
+    PageKind("network", "reseau.md, reseau/<région>.md", "network.md.j2", lambda p: p.network_pages()),
     PageKind("quality", "qualite.md", "quality.md.j2", lambda p: [p.quality_page()]),
     PageKind("methodology", "reference/methode.md", "methodology.md.j2", lambda p: [p.methodology_page()]),
     PageKind("reference", "reference/fiches.md", "reference.md.j2", lambda p: [p.reference_page()]),
