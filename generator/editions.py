@@ -140,12 +140,20 @@ def english_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return derived
 
 
+# the hand-written pages (content/, in French) listed without a title: MkDocs would take their French
+# heading for the English navigation
+CONTENT_TITLES = {"a-propos.md": "About the atlas", "methodologie.md": "Methodology",
+                  "contribuer.md": "Contributing", "licences.md": "Licences and credits"}
+
+
 def _nav(items: Any, _: Callable[[str], str]) -> Any:
     """The navigation with its titles in English (the paths are the same)."""
     if isinstance(items, list):
         return [_nav(item, _) for item in items]
     if isinstance(items, dict):
         return {_(title): _nav(value, _) for title, value in items.items()}
+    if isinstance(items, str) and items in CONTENT_TITLES:
+        return {CONTENT_TITLES[items]: items}
     return items
 
 
