@@ -112,14 +112,20 @@ class Crossings:
         return int(np.count_nonzero(~(above | below)))
 
 
-def overlap_area(box: tuple[float, ...], others: np.ndarray) -> float:
-    """`_overlap`, with one box in `others` computed without numpy's per-call cost (same result)."""
-    if len(others) != 1:
+SMALL = 8  # below this many boxes, numpy adds a sum in the same order as a plain loop (checked): no numpy call
+
+
+def overlap_area(box: tuple[float, ...], others: np.ndarray, plain: list[tuple[float, ...]] | None = None) -> float:
+    """`_overlap`, computed without numpy's per-call cost when `others` holds few boxes (the same result:
+    the same products, summed in the same order). `plain` is `others` as a list of tuples, if at hand."""
+    if len(others) >= SMALL:
         return _overlap(box, others)
-    o = others[0]
-    ox = min(box[2], float(o[2])) - max(box[0], float(o[0]))
-    oy = min(box[3], float(o[3])) - max(box[1], float(o[1]))
-    return max(ox, 0.0) * max(oy, 0.0)
+    total = 0.0
+    for o in (plain if plain is not None else others.tolist()):
+        ox = min(box[2], o[2]) - max(box[0], o[0])
+        oy = min(box[3], o[3]) - max(box[1], o[1])
+        total += max(ox, 0.0) * max(oy, 0.0)
+    return total
 
 
 def clip_parameters(starts: np.ndarray, deltas: np.ndarray,

@@ -159,19 +159,30 @@ def _clip_many(rings: list[np.ndarray], box: Box) -> list[list[np.ndarray]]:
     cross the box's edge (one pass per ring cost a third of a locator)."""
     out: list[list[np.ndarray]] = [[] for _ in rings]
     partial: list[int] = []
-    for i, ring in enumerate(rings):
-        if len(ring) < 2:
-            continue
-        low, high = ring.min(axis=0), ring.max(axis=0)
-        if low[0] >= box[0] and low[1] >= box[1] and high[0] <= box[2] and high[1] <= box[3]:
-            out[i] = [ring]  # wholly inside
-        elif not (high[0] < box[0] or high[1] < box[1] or low[0] > box[2] or low[1] > box[3]):
+    usable = [i for i, ring in enumerate(rings) if len(ring) >= 2]
+    if not usable:
+        return out
+    starts = np.cumsum([0] + [len(rings[i]) for i in usable[:-1]])
+    points = np.concatenate([rings[i] for i in usable])
+    low, high = np.minimum.reduceat(points, starts), np.maximum.reduceat(points, starts)  # each ring's extent
+    inside = (low[:, 0] >= box[0]) & (low[:, 1] >= box[1]) & (high[:, 0] <= box[2]) & (high[:, 1] <= box[3])
+    outside = (high[:, 0] < box[0]) | (high[:, 1] < box[1]) | (low[:, 0] > box[2]) | (low[:, 1] > box[3])
+    for i, whole, away in zip(usable, inside.tolist(), outside.tolist(), strict=True):
+        if whole:
+            out[i] = [rings[i]]  # wholly inside
+        elif not away:
             partial.append(i)
     if not partial:
         return out
     a_all = np.concatenate([rings[i][:-1] for i in partial])
-    d_all = np.concatenate([rings[i][1:] for i in partial]) - a_all
-    lo_all, hi_all = clip_parameters(a_all, d_all, box)
+    b_all = np.concatenate([rings[i][1:] for i in partial])
+    d_all = b_all - a_all
+    meets = np.flatnonzero((np.maximum(a_all[:, 0], b_all[:, 0]) >= box[0])
+                           & (np.minimum(a_all[:, 0], b_all[:, 0]) <= box[2])
+                           & (np.maximum(a_all[:, 1], b_all[:, 1]) >= box[1])
+                           & (np.minimum(a_all[:, 1], b_all[:, 1]) <= box[3]))
+    lo_all, hi_all = np.ones(len(a_all)), np.zeros(len(a_all))  # a segment whose extent misses the box: none of it
+    lo_all[meets], hi_all[meets] = clip_parameters(a_all[meets], d_all[meets], box)  # Liang-Barsky on the others
     start = 0
     for i in partial:
         end = start + len(rings[i]) - 1
@@ -219,6 +230,7 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
     placed: list[Box] = []
     out: list[tuple[Box, float]] = []
     dot_array = np.array(dots) if dots else np.zeros((0, 4))
+    dot_list = dot_array.tolist()
     turns = sorted(range(LABEL_DIRECTIONS), key=lambda k: (min(k, LABEL_DIRECTIONS - k), k))
     for (w, h), (cx, cy), angle0 in zip(sizes, centres, preferred, strict=True):
         best: tuple[float, float, Box] | None = None
@@ -229,6 +241,7 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
                      & (np.minimum(lines[:, 1], lines[:, 3]) <= cy + reach_max)]
         crossings = Crossings(near)
         placed_array = np.array(placed) if placed else np.zeros((0, 4))
+        placed_list = placed_array.tolist()
         for reach in LABEL_REACH:
             for k in turns:
                 angle = angle0 + 2 * math.pi * k / LABEL_DIRECTIONS
@@ -237,8 +250,8 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
                 box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
                 outside = (max(area[0] - x0, 0) + max(x1 - area[2], 0) + max(area[1] - y0, 0)
                            + max(y1 - area[3], 0))
-                covered = (overlap_area(box, placed_array) if placed else 0.0) \
-                    + overlap_area(box, dot_array) + outside * 1000
+                covered = (overlap_area(box, placed_array, placed_list) if placed else 0.0) \
+                    + overlap_area(box, dot_array, dot_list) + outside * 1000
                 if best is None or covered < best[0]:
                     covered += CROSSING_COST * crossings.count(box)
                 if best is None or covered < best[0]:

@@ -178,7 +178,10 @@ def _close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tupl
         drawn = []
         for name in names:
             met = [o for o in _meeting(name, bounds) if not _covered(o, name.removesuffix(detail), hidden)]
-            rings = [(o.code, to_px(r)) for o in met for p in o.polygons for r in p]
+            plain = [(o.code, r) for o in met for p in o.polygons for r in p]
+            projected = np.split(to_px(np.concatenate([r for _, r in plain])),
+                                 np.cumsum([len(r) for _, r in plain])[:-1]) if plain else []
+            rings = [(code, xy) for (code, _), xy in zip(plain, projected, strict=True)]
             clipped = _clip_many([ring for _, ring in rings], clip)
             runs_of: dict[str, list[np.ndarray]] = {}
             for (code, _), runs in zip(rings, clipped, strict=True):
