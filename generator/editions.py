@@ -33,7 +33,7 @@ from generator.site_templates import EN_PREFIX, gettext_for, relative_href
 LANG = "en"
 # the page kinds in English (with every territory and hub page); the others are published in French
 TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data", "pillars", "pillar", "comparison-index",
-                        "comparison", "map", "status", "vocabulary"})
+                        "comparison", "map", "status", "vocabulary", "quality"})
 ASSETS_PREFIX = "assets/atlas"
 
 

@@ -31,7 +31,7 @@ class ReferencePages(PageBase):
             unsourced=sum(1 for f in facts if not f.sourced), old=sum(1 for f in facts if self.atlas.is_old(f)),
             status_to_check=sum(1 for h in self.atlas.hubs.values() if self.atlas.status_is_old(h)),
             list_max=QUALITY_LIST_MAX,
-            average=formats.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
+            average=self.words.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
         )
 
     def opendata_page(self, data: Sequence[Output], sheet_count: int = 0) -> Output:
