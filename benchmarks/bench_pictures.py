@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -61,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"measuring {len(kept)} of {len(keys)} pictures (kinds: {args.kinds or 'all'}, one in {args.every})")
 
     with tempfile.TemporaryDirectory() as cache:
+        before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cold = DrawStats()
         drawn = draw_pictures(atlas, cache_dir=Path(cache), keys=None if len(kept) == len(keys) else kept,
                               jobs=args.jobs, progress=False, stats=cold)
+        after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cached = DrawStats()
         draw_pictures(atlas, cache_dir=Path(cache), keys=None if len(kept) == len(keys) else kept,
                       jobs=args.jobs, progress=False, stats=cached)
@@ -84,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{total_bytes / max(len(drawn), 1) / 1024:>8.1f} {total_bytes / 1024 / 1024:>9.1f}")
     print(f"calling process: {cold.main_cpu:.2f} CPU s; drawing and calling process together "
           f"{total_seconds + cold.main_cpu:.1f} CPU s ({(total_seconds + cold.main_cpu) / 2:.1f} s on 2 idle cores)")
+    spent = [sum(getattr(a, f) - getattr(b, f) for f in ("ru_utime", "ru_stime"))
+             for a, b in zip(after, before, strict=True)]
+    print(f"all CPU of the cold call, user and system (cache writes, messages, workers starting included): "
+          f"{spent[0]:.1f} s here, {spent[1]:.1f} s in the workers, {sum(spent):.1f} s in all "
+          f"({sum(spent) / 2:.1f} s on 2 idle cores)")
     print(f"\ncached: {cached.requested} pictures, {cached.drawn} drawn, {cached.seconds:.2f} s wall")
     print(f"load average after: {_load()}")
     return 0

@@ -121,3 +121,53 @@ def test_the_cache_forgets_pictures_no_build_used_for_a_month(tmp_path):
     assert prune_cache(tmp_path, {"used"}) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["recent.json", "recent.svg", "used.json", "used.svg"]
     assert (tmp_path / "used.svg").stat().st_mtime > old + 86400  # marked fresh
+
+
+def test_every_key_is_a_typed_key_with_a_registered_drawing(atlas):
+    """Keys are parsed once into PictureKey (scope, subject, name, phone variant) and written back the same;
+    the registry knows the spec function and the drawing of each, and a phone variant's drawing is the one
+    its picture's kind names."""
+    from generator.pictures import KINDS, PictureKey
+
+    keys = picture_keys(atlas)
+    for text in keys:
+        key = PictureKey.parse(text)
+        assert key.text == text and str(key) == text
+        spec = picture_spec(atlas, key)
+        assert spec.key == text and spec.kind in KINDS
+        if key.narrow:
+            assert KINDS[picture_spec(atlas, key.wide).kind].narrow == spec.kind
+            assert picture_spec(atlas, key.wide).alt == spec.alt
+    assert PictureKey.parse("narrow/territory/gbm/pillars") == PictureKey("territory", "gbm", "pillars", narrow=True)
+    assert PictureKey.parse("home/map") == PictureKey.home("map")
+    for wrong in ("territory/gbm", "home", "narrow/narrow/home/map", "elsewhere/x/y", "territory//pillars"):
+        with pytest.raises(ValueError):
+            PictureKey.parse(wrong)
+        with pytest.raises(AtlasError, match="no picture"):
+            picture_spec(atlas, wrong)
+    with pytest.raises(AtlasError, match="no picture"):
+        picture_spec(atlas, "narrow/territory/doubs/network")  # a network has no variant for phones
+
+
+def test_text_width_is_matplotlib_s_measure():
+    """Widths are summed from each character's advance and each pair's kerning, measured once: to the bit
+    what matplotlib measures for the whole line (names, French accents, digits, punctuation)."""
+    from generator.pictures.svg import _measured_width, text_width
+
+    for words in ("Métropolisation", "CA Lannion-Trégor Communauté", "Île-de-France", "AVA Tés, « ok » 12,5 %",
+                  "Médiane des intercommunalités (EPCI)", "WAV", "x"):
+        for bold in (False, True):
+            for size in (6.5, 8.0, 9.0, 12.5):
+                assert text_width(words, size, bold) == _measured_width(words, bold) * size / 100, words
+
+
+def test_a_shared_close_view_draws_the_same_bytes(atlas):
+    """Locators of the same outline and bounds share one close view per process: drawing with it or
+    computing it afresh gives the same picture."""
+    from generator.pictures import locators
+
+    spec = picture_spec(atlas, "hub/fablab/locator")
+    locators._VIEWS.clear()
+    fresh = render(spec.kind, spec.data)
+    assert locators._VIEWS  # kept for the next locator of this département
+    assert render(spec.kind, spec.data) == fresh
