@@ -449,8 +449,10 @@ def docs_up_to_date(docs_dir: Path, signature: str) -> bool:
             and stamp.get("files") == _docs_state(docs_dir))
 
 
-def write_stamp(docs_dir: Path, signature: str) -> None:
-    state = _docs_state(docs_dir)
+def write_stamp(docs_dir: Path, signature: str, state: dict[str, list[int]] | None = None) -> None:
+    """Record the inputs' signature and the docs folder's files (`state`: as `write_tree` left them,
+    else read again)."""
+    state = state if state is not None else _docs_state(docs_dir)
     if state is None:
         return
     text = json.dumps({"docs": str(docs_dir.resolve()), "inputs": signature, "files": state}, sort_keys=True,
@@ -553,7 +555,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
             _say(f"  removed {path}", quiet)
 
     with writing(STAMP_DIR, "the build's cache"):
-        write_stamp(docs_dir, signature)  # what this generation was made from: the next one may skip
+        write_stamp(docs_dir, signature, stats.states)  # what this generation was made from: the next one may skip
     if no_site:
         _say(f"done in {time.perf_counter() - started:.1f} s (no site: --no-site)", quiet)
         return 0

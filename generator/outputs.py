@@ -44,6 +44,9 @@ class WriteStats:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each output's declared sources
+    # size and modification time of every file of the manifest (and of the manifest) as left by a whole
+    # write: what the inputs' stamp records, without a second stat of 20,000 files (None when partial)
+    states: dict[str, list[int]] | None = None
 
 
 def check_relative(path: str) -> PurePosixPath:
@@ -98,6 +101,7 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     stats = WriteStats(sources={out.path: out.sources for out in items})
     inside = _InsideCheck(root)
     base = str(root)
+    states: dict[str, list[int]] = {}
     for out in items:
         target = os.path.join(base, out.path)  # strings: pathlib was a second of 20,000 outputs
         try:
@@ -114,11 +118,14 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
             with open(target, "rb") as handle:
                 if handle.read() == out.data:
                     stats.unchanged.append(out.path)
+                    states[out.path] = [status.st_size, status.st_mtime_ns]
                     continue
         path = Path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, out.data)
         stats.written.append(out.path)
+        status = os.lstat(target)
+        states[out.path] = [status.st_size, status.st_mtime_ns]
     manifest = root / MANIFEST
     current = sorted(out.path for out in items)
     if partial:
@@ -142,6 +149,9 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     text = "\n".join(current) + "\n"
     if not manifest.is_file() or manifest.read_text(encoding="utf-8") != text:
         write_atomic(manifest, text.encode("utf-8"))
+    if not partial:
+        status = os.lstat(manifest)
+        stats.states = {MANIFEST: [status.st_size, status.st_mtime_ns], **states}
     return stats
 
 

@@ -236,6 +236,7 @@ class PageCache:
         self._owner: dict[str, tuple[Any, str]] = {}  # docs path -> (its Pages, the common key of that Pages)
         self._sheet_digests: dict[str, str] = {}
         self._picture_digests: dict[tuple[int, str], str] = {}
+        self._reprs: dict[int, tuple[Any, str]] = {}
 
     def _read_index(self) -> dict[str, list[Any]]:
         try:
@@ -287,15 +288,22 @@ class PageCache:
     def _common_key(self, p: Any, site_url: str | None, prefix: str) -> str:
         """What every page of one edition may show, hashed once per run."""
         atlas = p.atlas
+        shared = self._shared_repr  # the editions share the atlas and its scores: their text is made once
         parts = (self.code, prefix, repr(getattr(p, "lang", None)), repr(p.options), repr(site_url),
-                 repr(atlas.as_of), repr(atlas.vocabulary), repr(atlas.sources), repr(atlas.indicators),
-                 repr(p.scores), repr(getattr(p, "names", None)), repr(sorted(getattr(p, "_long_rankings", ()))),
+                 repr(atlas.as_of), shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators),
+                 shared(p.scores), shared(getattr(p, "names", None)), repr(sorted(getattr(p, "_long_rankings", ()))),
                  repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
                  repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
         digest = hashlib.sha256()
         for part in parts:
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
+
+    def _shared_repr(self, value: Any) -> str:
+        found = self._reprs.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._reprs[id(value)] = (value, repr(value))
+        return found[1]
 
     def _sheet(self, path: str) -> str:
         found = self._sheet_digests.get(path)

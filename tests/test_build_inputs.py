@@ -64,3 +64,17 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
     with monkeypatch.context() as patch:
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
         assert build_run(*args) == 0
+
+
+def test_write_tree_reports_the_state_the_stamp_reads(tmp_path: Path) -> None:
+    """The stamp takes the files' sizes and times from `write_tree` instead of a second stat of each:
+    they must be what `_docs_state` reads back (written, unchanged and the manifest alike)."""
+    from generator.build import _docs_state
+    from generator.outputs import Output, write_tree
+
+    docs = tmp_path / "docs"
+    first = write_tree([Output("a.md", b"A"), Output("sub/b.md", b"B")], docs)
+    assert first.states == _docs_state(docs)
+    again = write_tree([Output("a.md", b"A"), Output("sub/b.md", b"B2"), Output("c.md", b"C")], docs)
+    assert again.unchanged == ["a.md"] and again.states == _docs_state(docs)
+    assert write_tree([Output("c.md", b"C")], docs, partial=True).states is None
