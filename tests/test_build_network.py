@@ -39,3 +39,11 @@ def test_a_long_network_is_split_by_region_with_every_row(fixture_atlas, monkeyp
     assert sorted(row for out in parts for row in _rows(out.data.decode("utf-8"))) == _rows(whole) != []
     # the part of the page above the table is the same
     assert main.split("## Par région")[0] == whole.split("## Par territoire")[0]
+
+
+def test_the_region_pages_are_made_with_the_site(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the page kinds, as a build makes them: every région page the network page links is made."""
+    monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
+    outs = {o.path: o for o in Pages(fixture_atlas, SiteOptions(), {}).all_pages()}
+    linked = re.findall(r"\]\((reseau/[^)]+\.md)\)", outs["reseau.md"].data.decode("utf-8"))
+    assert linked and all(path in outs for path in linked)
