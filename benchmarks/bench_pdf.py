@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import statistics
 import sys
@@ -132,15 +133,21 @@ def _run(target, *args) -> dict:
     return result
 
 
-def _tree_rss(root: int) -> dict[int, int]:
-    """Resident bytes of `root` and of its descendants, by pid (from /proc)."""
+def _tree_rss(root: int, cpu: dict[int, float] | None = None) -> dict[int, int]:
+    """Resident bytes of `root` and of its descendants, by pid (from /proc); their CPU seconds so far
+    (user + system) go into `cpu` when given."""
     out: dict[int, int] = {}
     todo = [root]
+    tick = os.sysconf("SC_CLK_TCK")
     while todo:
         pid = todo.pop()
         try:
             with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
                 out[pid] = int(handle.read().split()[1]) * resource.getpagesize()
+            if cpu is not None:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
             for task in Path(f"/proc/{pid}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text(encoding="ascii").split()]
         except (OSError, ValueError):
@@ -171,8 +178,9 @@ def _full_command(territories: Path, jobs: int, options: list[str]) -> tuple[flo
         proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "pdf", *options, "--territories",
                                  str(territories), "--out", str(out), "--jobs", str(jobs)], cwd=ROOT)
         peaks: dict[int, int] = {}
+        cpu: dict[int, float] = {}
         while proc.poll() is None:
-            for pid, rss in _tree_rss(proc.pid).items():
+            for pid, rss in _tree_rss(proc.pid, cpu).items():
                 peaks[pid] = max(peaks.get(pid, 0), rss)
             time.sleep(0.5)
         seconds = time.perf_counter() - start
@@ -185,7 +193,9 @@ def _full_command(territories: Path, jobs: int, options: list[str]) -> tuple[flo
     print(f"atlas pdf {' '.join(options)} --jobs {jobs}: exit {proc.returncode}, {len(files)} files "
           f"({len(volumes)} volumes, {sum(pages.values())} volume pages, largest {max(pages.values(), default=0)}), "
           f"{size / 1e6:.0f} MB in {seconds:.0f} s; peak RSS parent {parent / 2**20:.0f} MiB, "
-          f"workers {', '.join(f'{w / 2**20:.0f}' for w in workers[:4])} MiB", flush=True)
+          f"workers {', '.join(f'{w / 2**20:.0f}' for w in workers[:4])} MiB; CPU {sum(cpu.values()):.0f} s "
+          f"(workers {', '.join(f'{c:.0f}' for c in sorted(cpu.values(), reverse=True)[:3])}; on a quiet "
+          f"machine the wall time is about the largest worker's CPU time)", flush=True)
     return seconds, max(workers, default=0)
 
 
