@@ -8,6 +8,7 @@ generated home page.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -200,6 +201,16 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
+def _stable_repr(value: Any) -> str:
+    """repr() with sets in sorted order (a set's order changes from one process to the next)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return f"{type(value).__name__}(" + ", ".join(
+            f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(repr(item) for item in value)) + "}"
+    return repr(value)
+
+
 class PageCache:
     """Territory and hub pages as last rendered, each kept with a hash of everything it shows.
 
@@ -289,7 +300,7 @@ class PageCache:
         """What every page of one edition may show, hashed once per run."""
         atlas = p.atlas
         shared = self._shared_repr  # the editions share the atlas and its scores: their text is made once
-        parts = (self.code, prefix, repr(getattr(p, "lang", None)), repr(p.options), repr(site_url),
+        parts = (self.code, prefix, repr(getattr(p, "lang", None)), _stable_repr(p.options), repr(site_url),
                  repr(atlas.as_of), shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators),
                  shared(p.scores), shared(getattr(p, "names", None)), repr(sorted(getattr(p, "_long_rankings", ()))),
                  repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),

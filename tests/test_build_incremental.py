@@ -106,3 +106,17 @@ def test_a_page_edited_in_the_docs_folder_is_rendered_again(tmp_path: Path, monk
     (sheets / HUB).touch()  # so that the inputs' stamp does not skip the generation
     assert _build(sheets, tmp_path / "out", capsys) == (1, rendered - 1)
     assert page.read_bytes() == good
+
+
+def test_a_page_key_does_not_depend_on_the_process(tmp_path: Path) -> None:
+    """What keys the pages is the same text in every process: a set's order follows PYTHONHASHSEED, and a
+    key that changed with it would make every page a miss (the PDFs' ids are a set in the options)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from generator.site import _stable_repr; from generator.pages import SiteOptions; "
+            "print(_stable_repr(SiteOptions(pdf_ids=frozenset({'doubs', 'ornans', 'jura', 'ain', 'aube'}))))")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(seen) == 1 and "'ain', 'aube', 'doubs', 'jura', 'ornans'" in seen.pop()
