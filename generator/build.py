@@ -46,7 +46,7 @@ from generator.faults import (
     writing,
 )
 from generator.model import Atlas
-from generator.outputs import MANIFEST, WriteStats, write_atomic, write_tree
+from generator.outputs import MANIFEST, Progress, WriteStats, write_atomic, write_tree
 from generator.search import engine_search_config, run_pagefind, search_mode
 from generator.site import (
     CONFIG_FILE,
@@ -73,14 +73,6 @@ def _say(message: str, quiet: bool = False) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        if not quiet and sys.stderr.isatty():
-            end = "\n" if done >= total else ""
-            print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
-    return report
-
-
 def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
                   quiet: bool = False, wanted: Callable[[str, set[str]], bool] | None = None,
@@ -92,8 +84,9 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     since they were written into `docs_dir` are read back instead of rendered.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf)
-    outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
-                        _progress("pages", quiet), wanted, site_url=config.get("site_url") or None, cache=cache)
+    with Progress("pages", enabled=not quiet) as bar:
+        outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
+                            bar.update, wanted, site_url=config.get("site_url") or None, cache=cache)
     stats = write_tree(outs, docs_dir, partial=wanted is not None)
     if cache is not None:
         with writing(cache.index_path.parent, "the build's cache"):

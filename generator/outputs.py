@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.errors import AtlasError
 
@@ -217,3 +218,39 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
         except OSError:
             return
         folder = folder.parent
+
+
+class Progress:
+    """The one progress reporter of the long stages (pages, pictures, PDFs, reading the sheets): a rich
+    bar on stderr, only on a terminal (logs and CI stay clean), gone when the stage ends.
+
+    Redrawn when told, never by a timer thread: the stages fork worker processes, and forking while
+    another thread holds a lock can deadlock. Use as a context manager; `advance(n, note)` or
+    `update(done, total)` (the `progress(done, total)` callbacks of `load_atlas` and `all_pages`).
+    """
+
+    def __init__(self, label: str, total: int | None = None, enabled: bool = True) -> None:
+        self.label, self.total, self.enabled = label, total, enabled
+        self._bar: Any = None
+
+    def __enter__(self) -> Progress:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        console = Console(stderr=True)
+        self._bar = Bar(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.description}"), console=console, transient=True, auto_refresh=False,
+                        disable=not (self.enabled and console.is_terminal))
+        self._bar.__enter__()
+        self._task = self._bar.add_task("", total=self.total)
+        return self
+
+    def advance(self, n: int = 1, note: str = "") -> None:
+        self._bar.update(self._task, advance=n, description=note, refresh=True)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        self._bar.update(self._task, completed=done, total=total if total is not None else self.total, refresh=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.__exit__(*exc)

@@ -89,3 +89,13 @@ def test_write_tree_follows_a_folder_link_only_inside_the_folder(tmp_path: Path)
     with pytest.raises(AtlasError, match="would leave"):
         write_tree([Output("b/c/out/x/y.md", b"x")], docs, prune=False)
     assert list(outside.iterdir()) == []
+
+
+def test_the_progress_reporter_is_silent_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    """Logs and CI get the stage's summary lines, not a bar redrawn a thousand times."""
+    from generator.outputs import Progress
+
+    with Progress("pages", 3) as bar:
+        bar.update(1, 3)
+        bar.advance(2, "done")
+    assert capsys.readouterr().err == ""
