@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -81,24 +82,18 @@ class PillarPages(PageBase):
     def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,
                       caption: str) -> str:
         """A ranking as a sortable HTML table: rank, territory, its parent, its score, indicators used."""
-        out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
-               '<table data-sortable="true">', f"<caption>{text.html_text(caption)}</caption>",
-               "<thead><tr>" + "".join(f'<th scope="col" data-type="{k}">{h}</th>' for h, k in (
-                   (self._("Rang"), "number"), (self._("Territoire"), "text"), (self._("Territoire parent"), "text"),
-                   (self._("Score mesuré"), "number"), (self._("Indicateurs"), "number"))) + "</tr></thead>", "<tbody>"]
+        head = [(self._("Rang"), "number"), (self._("Territoire"), "text"), (self._("Territoire parent"), "text"),
+                (self._("Score mesuré"), "number"), (self._("Indicateurs"), "number")]
+        rows = []
         for rank, t, value, n in ranked:
             parent = self.atlas.parent(t.id)
             pname = self.names[parent.id] if parent else ""
-            out.append(
-                f'<tr><td data-sort="{rank}">{rank}</td>'
-                f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
-                f'<a href="{relative_href(page_path, territory_path(t.id))}">'
-                f"{text.html_text(self.names[t.id])}</a></th>"
-                f'<td data-sort="{text.attr(pname.casefold())}">{text.html_text(pname or "—")}</td>'
-                f'<td data-sort="{value!r}">{text.html_text(self.words.score_text(value))}</td>'
-                f'<td data-sort="{n}">{n}</td></tr>')
-        out += ["</tbody>", "</table>", "</div></div>"]
-        return "\n".join(out)
+            rows.append({"before": [(str(rank), str(rank))], "sort": t.name.casefold(), "name": self.names[t.id],
+                         "href": Markup(relative_href(page_path, territory_path(t.id))),
+                         "after": [(Markup(text.attr(pname.casefold())), Markup(text.html_text(pname or "—"))),
+                                   (repr(value), Markup(text.html_text(self.words.score_text(value)))),
+                                   (str(n), str(n))]})
+        return self.html("sortable_table", caption, [(Markup(h), k) for h, k in head], rows)
 
     def comparison_index(self) -> Output:
         return self.render("comparison_index.md.j2", "comparaison/index.md", levels=self.levels())
@@ -162,19 +157,10 @@ class PillarPages(PageBase):
     def _compare_table(self, rows: Sequence[Territory], page_path: str, caption: str,
                        head: Sequence[tuple[str, str]], cells: Callable[[Territory], list[str]],
                        extra_class: str = "") -> str:
-        out = ['<div class="md-typeset__scrollwrap" data-search-exclude><div class="md-typeset__table">',
-               f'<table data-sortable="true" class="atlas-compare{extra_class}">',
-               f"<caption>{text.html_text(caption)}</caption>",
-               "<thead><tr>" + "".join(
-                   f'<th scope="col" data-type="{k}">{text.html_text(h)}</th>' for h, k in head
-               ) + "</tr></thead>", "<tbody>"]
-        for t in rows:
-            name = (f'<th scope="row" data-sort="{text.attr(t.name.casefold())}">'
-                    f'<a href="{relative_href(page_path, territory_path(t.id))}">'
-                    f'{text.html_text(self.names[t.id])}</a></th>')
-            out.append("<tr>" + name + "".join(cells(t)) + "</tr>")
-        out += ["</tbody>", "</table>", "</div></div>"]
-        return "\n".join(out)
+        shown = [{"before": [], "sort": t.name.casefold(), "name": self.names[t.id],
+                  "href": Markup(relative_href(page_path, territory_path(t.id))),
+                  "after": [_cell(c) for c in cells(t)]} for t in rows]
+        return self.html("sortable_table", caption, head, shown, "atlas-compare" + extra_class)
 
     def _score_cells(self, t: Territory, scored: bool) -> list[str]:
         if not scored:
@@ -221,3 +207,13 @@ class PillarPages(PageBase):
 def _with_unit(label: str, unit: str | None) -> str:
     """`Densité de population (habitants par km²)`; a unit the label already says is not repeated."""
     return f"{label} ({unit})" if unit and unit.casefold() not in label.casefold() else label
+
+
+_CELL = re.compile(r'<td data-sort="([^"]*)">(.*)</td>', re.S)
+
+
+def _cell(html: str) -> tuple[Markup, Markup]:
+    """A cell made by the *_cells methods as its sort key and its shown HTML (both already escaped)."""
+    found = _CELL.fullmatch(html)
+    assert found is not None, html
+    return Markup(found.group(1)), Markup(found.group(2))
