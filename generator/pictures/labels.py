@@ -11,12 +11,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
-from matplotlib.transforms import Bbox  # noqa: E402
-
-from generator.vocabulary import sort_key  # noqa: E402,F401  (French order, one place: charts and maps import it from here)
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 
 def away_from(x: float, y: float, cx: float, cy: float, gap: float) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from generator import formats  # noqa: E402
-from generator.vocabulary import sort_key  # noqa: E402,F401  (French order, one place: charts and maps import it from here)
 
 matplotlib.use("Agg")
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import formats  # noqa: E402
-from generator.vocabulary import sort_key  # noqa: E402,F401  (French order, one place: charts and maps import it from here)
+from generator import formats
 
 # Okabe-Ito, the colour-blind-safe palette (Okabe & Ito 2008), readable on the white card every
 # picture is drawn on, which is itself readable in the site's light and dark palettes.

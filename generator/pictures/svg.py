@@ -10,7 +10,6 @@ import functools
 from typing import Any
 
 from generator.pictures.spec import INK, PAPER
-from generator.vocabulary import sort_key  # noqa: E402,F401  (French order, one place: charts and maps import it from here)
 
 NARROW_WIDTH = 340  # px: the width a narrow variant is drawn for (a 360 px screen's column, about 328 px)
 
