@@ -218,52 +218,30 @@ class PageBase:
         pic = self.pictures.get(key)
         if pic is None:
             return Markup("")
-        src = self.file_prefix + relative_href(page_path, pic.filename)
-        head = "".join(f"<th scope=\"col\">{text.html_text(h)}</th>" for h in pic.table_headers)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{_html_value(c)}</td>" for c in row) + "</tr>" for row in pic.table_rows
-        )
         width, height, legible = legible_width(pic.svg)
-        size = f' width="{width}" height="{height}"' if width else ""
         # never shown smaller than the width at which its smallest text is MIN_TEXT_PX: on a narrow
         # screen the picture scrolls inside its own frame (maps and diagrams are the exception of
         # WCAG 1.4.10) and its data table below reflows
         legibles = [f"--legible: {legible}px"] if legible else []
-        img = f'<img src="{text.attr(src)}" alt="{text.attr(pic.alt)}" loading="lazy"{size}'
+        shown: dict[str, Any] = {
+            "src": self.file_prefix + relative_href(page_path, pic.filename), "alt": pic.alt, "title": pic.title,
+            "size": Markup(f' width="{width}" height="{height}"' if width else ""), "narrow": None,
+            "headers": list(pic.table_headers),
+            "rows": [[Markup(_html_value(c)) for c in row] for row in pic.table_rows],
+            # the words of the charts and maps are French (generator.pictures): marked so in the English edition
+            "fr": self.lang != "fr"}
         narrow = self.pictures.get(f"{NARROW}/{key}")
         if narrow is not None:
             # the kinds a reader meets most (a territory's locator and profile, the home map) have a variant
             # drawn for phones, with larger text relative to the picture: chosen by the browser below
             # NARROW_SCREEN, where the wide one would scroll or show its words under 11 px
             n_width, n_height, n_legible = legible_width(narrow.svg)
-            n_size = f' width="{n_width}" height="{n_height}"' if n_width else ""
             legibles += [f"--legible-narrow: {n_legible}px"] if n_legible else []
-            style = f' style="{"; ".join(legibles)}"' if legibles else ""
-            img = (f'<picture><source media="{NARROW_SCREEN}" '
-                   f'srcset="{text.attr(self.file_prefix + relative_href(page_path, narrow.filename))}"{n_size}>'
-                   f"{img}{style}></picture>")
-        else:
-            style = f' style="{"; ".join(legibles)}"' if legibles else ""
-            img += f"{style}>"
-        # the words of the charts and maps are French (generator.pictures): marked so in the English edition
-        fr = "" if self.lang == "fr" else ' lang="fr"'
-        html = (
-            f'<figure class="atlas-figure"{fr}>\n'
-            f'<div class="atlas-figure__frame md-typeset__scrollwrap">{img}</div>\n'
-            f"<figcaption>{text.html_text(pic.title)}</figcaption>\n"
-            f"</figure>\n"
-        )
-        if pic.table_headers:
-            data_label = self._("Données du graphique :")
-            title = text.html_text(pic.title)
-            title = title if self.lang == "fr" else f'<span lang="fr">{title}</span>'
-            html += (
-                '\n<details class="atlas-data" data-search-exclude>\n'
-                f"<summary>{data_label} {title}</summary>\n"
-                f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table{fr}>\n'
-                f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table></div></div>\n</details>\n"
-            )
-        return Markup("\n" + html + "\n")
+            shown["narrow"] = {"media": Markup(NARROW_SCREEN),
+                               "src": self.file_prefix + relative_href(page_path, narrow.filename),
+                               "size": Markup(f' width="{n_width}" height="{n_height}"' if n_width else "")}
+        shown["style"] = Markup(f' style="{"; ".join(legibles)}"' if legibles else "")
+        return self.html("figure", shown)
 
     def html(self, macro: str, *args: Any) -> Markup:
         """One macro of theme/pages/_html.md.j2 (cards, lists, pager, filters) rendered as raw HTML."""
