@@ -18,32 +18,14 @@ from generator.pictures.spec import GRID, INK, MUTED, OKABE_ITO, shorten, wrap_l
 from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, svg_document, svg_text, text_width, wrap_to
 
 PILLAR_COLOURS = (OKABE_ITO[0], OKABE_ITO[4], MUTED)  # blue, vermillion, grey: each above 3:1 on white
-
-
 LEGEND_LINE = 0.2  # inches per line of the legend under the pillars chart
-
-
 BAR_LABEL_WRAP = 30  # characters per line of a bar's name (two lines at most, whole words)
-
-
 PT_PER_IN = 72.0
-
-
 WIDE_CHART_W = 6.4 * PT_PER_IN  # pt: the 6.4 in picture matplotlib drew
-
-
 TICK_TEXT = 9.0  # pt: names, scale and axis title (matplotlib's font.size in STYLE)
-
-
 VALUE_TEXT = 8.0  # pt: the value written after each bar, the legend
-
-
 TICK_PAD = 3.5  # pt between a tick (or the axis) and its text
-
-
 TICK_LENGTH = 3.5
-
-
 LEFT_PAD = 4.32  # pt (6 px at 100 dpi) between the picture's edge and the longest name (fit_left did this)
 
 

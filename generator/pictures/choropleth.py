@@ -27,11 +27,7 @@ CLASSES = (("de 1 à 1,9", "#ffffcc"), ("de 2 à 2,9", "#a1dab4"), ("de 3 à 3,9
 
 
 NOT_MEASURED_FILL = "url(#non-mesure)"
-
-
 WIDTH, HEIGHT, LEGEND_W = 560.0, 560.0, 210.0
-
-
 METRO = (-5.3, 41.3, 9.7, 51.2)  # west, south, east, north
 
 

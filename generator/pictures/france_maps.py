@@ -176,8 +176,6 @@ def clear_legend(fig: Any, ax: Any, make: Callable[[str], Any]) -> Any:
 
 
 NARROW_PT = 9.5  # points: text of the narrow France map, 12.7 px at its own width, 11 px or more on a phone
-
-
 NARROW_SYMBOL = 24.0  # points: the largest circle of the narrow France map
 
 

@@ -35,8 +35,6 @@ def label_boxes(fig: Figure, labels: list[Annotation], pad: float = 0.0) -> list
 
 
 LABEL_DIRECTIONS = 16
-
-
 LABEL_REACH = (1.0, 1.6, 2.4, 3.4, 4.8, 6.5, 9.0, 12.0, 16.0)
 
 

@@ -109,8 +109,6 @@ def _tenths(value: int) -> str:
 
 
 _TENTHS_REACH = 20000  # steps of up to 2,000 px or pt, written by table look-up (thousands per picture)
-
-
 _TENTHS_TABLE = [_tenths(v) for v in range(-_TENTHS_REACH, _TENTHS_REACH)]
 
 
@@ -132,20 +130,10 @@ def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool,
 
 
 NARROW_MAP_HEIGHT = 300.0  # px: the tallest close view of a narrow locator
-
-
 WIDE_W, WIDE_H = 460.8, 259.2  # pt: the 6.4 × 3.6 in picture the matplotlib locator was
-
-
 ZOOM_AREA = (0.36 * WIDE_W, 0.02 * WIDE_H, 0.99 * WIDE_W, 0.92 * WIDE_H)  # x0, y0, x1, y1 (y down)
-
-
 OVERVIEW_AREA = (0.01 * WIDE_W, 0.02 * WIDE_H, 0.34 * WIDE_W, 0.64 * WIDE_H)
-
-
 LINE_HEIGHT = 1.2  # of a line of text, in font sizes
-
-
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
 
 

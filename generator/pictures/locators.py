@@ -112,8 +112,6 @@ class CloseView:
 
 
 _VIEWS: dict[tuple[Any, ...], CloseView] = {}
-
-
 VIEWS_KEPT = 64  # close views kept per process: batches come sorted by outline, so the last few suffice
 
 

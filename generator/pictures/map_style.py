@@ -14,77 +14,29 @@ from generator.pictures.mpl import COARSE
 from generator.pictures.spec import ATTRIBUTION, OKABE_ITO, STATUS_COLOURS
 
 METRO: tuple[float, float, float, float] = (-5.3, 41.25, 9.7, 51.15)  # west, south, east, north
-
-
 CREDIT = f"Fonds de carte : {ATTRIBUTION}."
-
-
 NO_COORDINATES = "non renseignée"
-
-
 DENSITY_COLOURS = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # ColorBrewer Blues, one hue
-
-
 NO_DATA = "#d9d9d9"
-
-
 HIGHLIGHT = "#0072B2"
-
-
 HIGHLIGHT_FILL = "#cfe3f3"
-
-
 OUTLINE = "#8c8c8c"
-
-
 MAX_NAMED = 12  # beyond this many, an alt text counts the hubs instead of naming them
-
-
 FAR = 1.0  # degrees around a territory's outline beyond which a hub is not drawn on its locator
-
-
 WIDE_VIEW = 3.5  # degrees of longitude: wider views (régions) use the simplified layers
-
-
 PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
-
-
 TO_CHECK = "to-check"  # an open or planned status no source has seen for more than five years
-
-
 CATEGORIES = (*STATUSES, TO_CHECK)  # how a point is drawn: shape and colour
-
-
 MARKERS = {"active": "o", "project": "s", "closed": "X", TO_CHECK: "^"}
-
-
 COLOURS = {**STATUS_COLOURS, TO_CHECK: OKABE_ITO[1]}  # orange: none of the three statuses
-
-
 CATEGORY_LABELS = {**STATUS_LABELS, TO_CHECK: f"À vérifier (statut vu il y a plus de {OLD_AFTER_YEARS} ans)"}
-
-
 APPROXIMATE = "Position approximative (centre de la commune)"
-
-
 PRECISION_WORDS = {"address": "adresse", "commune": "centre de la commune"}
-
-
 HOLLOW_WIDTH = 1.3  # edge of a commune-precision marker: hollow, so that shape, not colour alone, tells it
-
-
 AGGREGATE_ABOVE = 150  # more hubs than this on France: counts per département instead of points
-
-
 REGION_AGGREGATE_ABOVE = 60  # same for a région's map
-
-
 LARGEST_SYMBOL = 34.0  # points: diameter of the circle of the largest count on the France map
-
-
 LOCAL_SYMBOL = 26.0  # the same on a région's locator
-
-
 CROWDED = 40  # more points than this on a locator: smaller markers
 
 
@@ -161,35 +113,15 @@ def _covered(outline: geo.Outline, layer: str, hidden: tuple[str, str] | None) -
 
 
 INTERCOMMUNAL = "#b0b0b0"  # the intercommunalités of a close view: lighter and thinner than the départements
-
-
 INTERCOMMUNAL_GID = f"{COARSE}-intercommunalites"  # thin context lines: whole points suffice (lighter files)
-
-
 NAME_SIZE = 6.5  # points: hub names beside their points on a locator
-
-
 NAME_WRAP = 24  # characters per line of a hub's name: whole names on up to four lines, never cut mid-word
-
-
 NAME_GAP = 4.0  # points between a hub and its name
-
-
 BOUNDARY_GIDS = ("highlight", "departements", "regions")  # the light intercommunal lines may be crossed
-
-
 LEGEND_WRAP = 26  # characters per line of a legend entry in a narrow column
-
-
 LEGEND_SIZE = 8.0  # points: a locator is shown ~530 px wide on the site, where 8 pt is ~9 px
-
-
 FRANCE_TEXT = 8.0
-
-
 SYMBOL_COLOUR = "#0072B2"
-
-
 SYMBOL_EDGE = "#08306b"
 
 
@@ -199,6 +131,4 @@ def _diameter(count: int, largest: int, biggest: float) -> float:
 
 
 CREDIT_FONTSIZE = 8.0
-
-
 SHAPES = {"active": "circle", "project": "square", "closed": "cross", TO_CHECK: "triangle"}

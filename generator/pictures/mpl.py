@@ -59,17 +59,9 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 _PATH_DATA = re.compile(rb' d="([^"]*)"')
-
-
 _GLYPH = re.compile(rb'<path id="(DejaVu[^"]*)" d="([^"]*)" transform="scale\(0\.015625\)"')
-
-
 _SEGMENT_ARGS = {"M": 2, "L": 2, "Q": 4, "C": 6, "z": 0, "Z": 0}
-
-
 GLYPH_STEP = 16  # glyph outlines on a grid of 1/400 em (0.03 pt for 12 pt text): invisible, a third lighter
-
-
 _NUMBERS: dict[int, dict[int, str]] = {}  # unit -> value -> text, shared by every path of a process
 
 
@@ -172,14 +164,8 @@ def _compact_glyph(match: re.Match[bytes]) -> bytes:
 
 
 COARSE = "coarse"  # gid prefix of artists drawn on a whole-point grid (small overview maps)
-
-
 _COARSE_GROUP = re.compile(rb'<g id="' + COARSE.encode() + rb'[^"]*">.*?</g>', re.DOTALL)
-
-
 _FONT = b"font-family: 'DejaVu Sans'"
-
-
 FONT_FALLBACK = b"font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif"
 
 
@@ -190,8 +176,6 @@ def _coarse_group(match: re.Match[bytes]) -> bytes:
 
 
 _STYLE_ATTR = re.compile(rb' style="([^"]*)"')
-
-
 _STYLE_SHEET = b"</style>"
 
 

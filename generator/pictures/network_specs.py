@@ -18,14 +18,8 @@ def _type_style(atlas: Atlas, used: list[str]) -> dict[str, tuple[str, str]]:
 
 
 GROUPED_ABOVE = 150  # more hubs than this in one network: drawn by territory (past it, names are unreadable)
-
-
 MAX_GROUPS = 40  # the finest grouping of the core with at most this many territories is the one drawn
-
-
 GROUP_LEVELS = ("epci", "departement", "region")  # finest first
-
-
 GROUP_WORDS = {"epci": "intercommunalité", "departement": "département", "region": "région"}
 
 

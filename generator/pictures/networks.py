@@ -19,8 +19,6 @@ from generator.pictures.network_specs import GROUP_WORDS
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, shorten, wrap_label
 
 NETWORK_SEED = 20240611
-
-
 LARGE_NETWORK = 500  # from this size networkx's spring layout needs scipy, which is not a dependency
 
 
@@ -80,8 +78,6 @@ def _force_layout(nodes: list[str], edges: list[tuple[str, str]], k: float,
 
 
 NETWORK_MARKER = 90  # marker area in points²
-
-
 LABEL_GAP = 7.0  # points between a node and its label
 
 

@@ -30,23 +30,11 @@ OKABE_ITO: tuple[str, ...] = (
 
 
 MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "h")
-
-
 INK = "#1a1a1a"
-
-
 MUTED = "#595959"  # 7:1 on white
-
-
 GRID = "#d0d0d0"
-
-
 PAPER = "#ffffff"
-
-
 STATUS_COLOURS = {"active": "#009E73", "project": "#0072B2", "closed": "#D55E00"}
-
-
 ATTRIBUTION = "© IGN – ADMIN EXPRESS COG CARTO, Licence Ouverte 2.0"
 
 

@@ -12,11 +12,7 @@ from typing import Any
 from generator.pictures.spec import INK, PAPER
 
 NARROW_WIDTH = 340  # px: the width a narrow variant is drawn for (a 360 px screen's column, about 328 px)
-
-
 NARROW_TEXT = 12.5  # px: the smallest text of a narrow variant, 11 px or more once scaled to that column
-
-
 SVG_FONT = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif"
 
 
@@ -36,8 +32,6 @@ def _measured_width(text: str, bold: bool) -> float:
 
 
 _ADVANCE: dict[tuple[str, bool], float] = {}  # character -> its width at 100 px
-
-
 _KERNING: dict[tuple[str, str, bool], float] = {}  # pair of characters -> what their pair adds to the two widths
 
 
