@@ -19,12 +19,13 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from generator import text
 from generator.model import Atlas
+from generator.opendata import DATA_DIR
 from generator.outputs import Output
 from generator.page_parts import mark_french
 from generator.pages import SHARED_KINDS, Pages, SiteOptions, hub_path, territory_path
@@ -41,20 +42,25 @@ ASSETS_PREFIX = "assets/atlas"
 def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                   schemas: Mapping[str, dict] | None, scores: Any,
                   wanted: Callable[[str], bool] | None = None, cache: Any = None,
-                  site_url: str | None = None) -> list[Output]:
-    """Every page of the English edition, at its French path (without the `en/` prefix); with `wanted`,
+                  site_url: str | None = None, french_outputs: Sequence[Output] = ()) -> list[Output]:
+    """Every page of the English edition (the open-data page from the French edition's data files), at
+    its French path (without the `en/` prefix); with `wanted`,
     only the territory and hub pages whose path it accepts (the pages remade in French). With `cache`
     (generator.site.PageCache, B's), the sheet pages whose inputs did not change are read back."""
     english = Pages(atlas, options, pictures, schemas, scores, lang=LANG)
-    english.file_prefix = "../"
+    english.file_prefix = EN_PREFIX
     french = Pages(atlas, options, pictures, schemas, scores)  # the kinds not translated yet
-    french.file_prefix = "../"
+    french.file_prefix = EN_PREFIX
     french.untranslated = True
     french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
     outs: list[Output] = []
     for kind in SHARED_KINDS:
         outs += kind.build(english if kind.name in TRANSLATED else french)
     # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new
+    data = [o for o in french_outputs if posixpath.dirname(o.path) == DATA_DIR and not o.path.endswith(".md")]
+    if data:
+        sheets = sum(1 for o in french_outputs if o.path.startswith(f"{DATA_DIR}/fiches/"))
+        outs.append(english.opendata_page(data, sheets))
     cached = None if cache is None else cache.attach(
         english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for t in atlas.territories.values():
@@ -77,7 +83,7 @@ def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, A
     edition's outputs, from which those are taken)."""
     remade = {o.path for o in french}  # `atlas serve`: the sheet pages the French edition remade
     pages = english_pages(atlas, options, pictures, schemas, scores,
-                          None if wanted is None else remade.__contains__, cache, site_url)
+                          None if wanted is None else remade.__contains__, cache, site_url, french)
     made = {o.path for o in pages}
     for out in french:
         if out.path in made:
@@ -85,7 +91,7 @@ def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, A
         if out.path.startswith(ASSETS_PREFIX + "/"):
             pages.append(out)
         elif out.path.endswith(".md"):
-            # the open-data page and content/ (a-propos, contribuer, licences, methodologie): French
+            # content/ (a-propos, contribuer, licences, methodologie): French
             page = mark_french(_unlinked(out.data.decode("utf-8"), out.path))
             pages.append(Output(out.path, page.encode("utf-8"), out.sources))
     return [Output(EN_PREFIX + o.path, o.data, o.sources) for o in pages]
@@ -101,7 +107,7 @@ def _unlinked(page: str, page_path: str) -> str:
         if "://" in target or target.startswith(("#", "mailto:")) or target.split("#")[0].endswith(".md"):
             return match.group(0)
         in_docs = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), target))
-        return f'<a href="{text.attr("../" + relative_href(page_path, in_docs))}">{match.group(1)}</a>'
+        return f'<a href="{text.attr(relative_href(EN_PREFIX + page_path, in_docs))}">{match.group(1)}</a>'
 
     return _MD_LINK.sub(fix, page)
 

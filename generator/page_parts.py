@@ -110,7 +110,7 @@ class PageBase:
     _pairs_of: dict[str, list[int]]
     lang: str
     words: Any  # views.Words of this edition
-    file_prefix: str = ""  # before the href of a file (picture, data): "../" in the English edition
+    file_prefix: str = ""  # where this edition's pages are in the site ("en/"): files are the French site's
     untranslated: bool = False  # a French page published in the English edition (marked lang="fr")
     _: Callable[..., str]  # the site catalog of this edition, for Python's own words (plain text)
 
@@ -224,7 +224,7 @@ class PageBase:
         # WCAG 1.4.10) and its data table below reflows
         legibles = [f"--legible: {legible}px"] if legible else []
         shown: dict[str, Any] = {
-            "src": self.file_prefix + relative_href(page_path, pic.filename), "alt": pic.alt, "title": pic.title,
+            "src": relative_href(self.file_prefix + page_path, pic.filename), "alt": pic.alt, "title": pic.title,
             "size": Markup(f' width="{width}" height="{height}"' if width else ""), "narrow": None,
             "headers": list(pic.table_headers),
             "rows": [[Markup(_html_value(c)) for c in row] for row in pic.table_rows],
@@ -238,7 +238,7 @@ class PageBase:
             n_width, n_height, n_legible = legible_width(narrow.svg)
             legibles += [f"--legible-narrow: {n_legible}px"] if n_legible else []
             shown["narrow"] = {"media": Markup(NARROW_SCREEN),
-                               "src": self.file_prefix + relative_href(page_path, narrow.filename),
+                               "src": relative_href(self.file_prefix + page_path, narrow.filename),
                                "size": Markup(f' width="{n_width}" height="{n_height}"' if n_width else "")}
         shown["style"] = Markup(f' style="{"; ".join(legibles)}"' if legibles else "")
         return self.html("figure", shown)

@@ -48,10 +48,21 @@ class ReferencePages(PageBase):
         for out in data:
             name = out.path.rsplit("/", 1)[-1]
             what, fmt = described.get(name, (name, name.rsplit(".", 1)[-1].upper()))
-            files.append((name, what, fmt, _size(len(out.data))))
+            what = self._(what)  # the descriptions are in scripts/update_site_messages.py's RUNTIME list
+            files.append((name, what, fmt, self._size(len(out.data))))
         return self.render("opendata.md.j2", "donnees/index.md", files=files, sheet_count=sheet_count,
                            territory_columns=TERRITORY_COLUMNS, hub_columns=HUB_COLUMNS,
                            measure_columns=MEASURE_COLUMNS)
+
+    def _size(self, n: int) -> str:
+        """`12 Ko` / `12 KB`: a file's size in the edition's language."""
+        if n < 1024:
+            unit, shown = self._("octets"), str(n)
+        elif n < 1024 * 1024:
+            unit, shown = self._("Ko"), self.words.number(n / 1024, 0)
+        else:
+            unit, shown = self._("Mo"), self.words.number(n / 1024 / 1024, 1)
+        return f"{shown}\u00a0{unit}"
 
     def methodology_page(self) -> Output:
         return self.render("methodology.md.j2", "reference/methode.md")
@@ -119,11 +130,3 @@ class ReferencePages(PageBase):
         sections = reference_sections() if self.schemas else []  # rows from the table of fields (generator.fields)
         return self.render("reference.md.j2", "reference/fiches.md", sections=sections,
                            has_schema_files=bool(sections))
-
-
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n}\u00a0octets"
-    if n < 1024 * 1024:
-        return f"{formats.number(n / 1024, 0)}\u00a0Ko"
-    return f"{formats.number(n / 1024 / 1024, 1)}\u00a0Mo"

@@ -115,7 +115,7 @@ def _link(ctx: jinja2.runtime.Context, label: Any, target: str, anchor: str = ""
     In the English edition a link to a file (data, sheet copy, PDF) points at the one copy the French
     site holds, as raw HTML (MkDocs would look for it in the English docs folder)."""
     if ctx.get("edition_lang", SOURCE_LANG) != SOURCE_LANG and not target.endswith(".md"):
-        href = "../" + relative_href(ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
+        href = relative_href(EN_PREFIX + ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
         return Markup(f'<a href="{text.attr(href)}">{_html_label(label)}</a>')
     href = relative_file(ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
     return Markup(f"[{_label(label)}]({href})")
@@ -129,8 +129,8 @@ def _html_label(label: Any) -> str:
 def _href(ctx: jinja2.runtime.Context, target: str) -> Markup:
     """An href for raw HTML (cards, `<details>` tables) pointing at another page or file (in the
     English edition, a file is the French site's copy)."""
-    prefix = "../" if ctx.get("edition_lang", SOURCE_LANG) != SOURCE_LANG and not target.endswith(".md") else ""
-    return Markup(text.attr(prefix + relative_href(ctx["page_path"], target)))
+    english_file = ctx.get("edition_lang", SOURCE_LANG) != SOURCE_LANG and not target.endswith(".md")
+    return Markup(text.attr(relative_href((EN_PREFIX if english_file else "") + ctx["page_path"], target)))
 
 
 def _label(label: Any) -> str:

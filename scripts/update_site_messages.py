@@ -40,6 +40,11 @@ RUNTIME = [
     "home-intro", "site-description",
     # the titles of the lists by type, theme and network (page_parts.VOCABULARY_PAGES)
     "Lieux par type", "Lieux par thème", "Lieux par réseau",
+    # the open-data files (page_reference.opendata_page) and their sizes
+    "L'atlas complet : territoires, lieux, partenariats, sources, vocabulaire",
+    "Les territoires, une ligne chacun, avec leurs scores mesurés",
+    "Les mesures officielles et leurs scores, une ligne par territoire et indicateur",
+    "Les lieux d'innovation, une ligne chacun", "Les lieux d'innovation qui ont des coordonnées, pour une carte",
     # the pillars' descriptions (generator.model.PILLAR_DESCRIPTIONS)
     *PILLAR_DESCRIPTIONS.values(),
     # units of the indicator catalogue (territories/indicators.yml); a unit not here stays as written

@@ -145,6 +145,18 @@ def test_both_editions_build_strictly_and_link_their_twins(built: Path) -> None:
             assert _target(built, page, href).is_file(), f"{page}: switcher {href}"
 
 
+def test_english_pages_link_to_files_that_exist(built: Path) -> None:
+    """Pictures, data files and sheet copies are not copied into en/: the English pages link to the
+    French site's copy, which must be there (MkDocs does not check raw HTML links)."""
+    checked = 0
+    for page in sorted((built / "en").rglob("index.html")):
+        raw = page.read_text(encoding="utf-8")
+        for href in re.findall(r'(?:href|src|srcset)="([^"#?:]+\.(?:json|csv|geojson|yml|svg|pdf|zip))"', raw):
+            assert _target(built, page, href).is_file(), f"{page}: {href}"
+            checked += 1
+    assert checked > 50
+
+
 def test_english_pages_read_as_english(built: Path) -> None:
     raw = (built / "en" / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
     assert "A metropolis in eastern France." in raw
