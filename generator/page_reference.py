@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generator import formats, measured
 from generator.model import (
     LEVELS,
     PILLARS,
@@ -86,11 +85,11 @@ class ReferencePages(PageBase):
         vintages: dict[tuple[str, int | None], list[str]] = {}
         for ind in a.indicators.values():
             if ind.derived:
-                label = "Calcul de l'atlas à partir de ses fiches"
+                label = self._("Calcul de l'atlas à partir de ses fiches")
             elif ind.source:
                 label = ind.source.title + (f", {ind.source.publisher}" if ind.source.publisher else "")
             else:
-                label = "non indiquée"
+                label = self._("non indiquée")
             vintages.setdefault((label, ind.year), []).append(ind.label)
         rows = [(label, year, names) for (label, year), names in
                 sorted(vintages.items(), key=lambda kv: (sort_key(kv[0][0]), kv[0][1] or 0))]
@@ -121,10 +120,10 @@ class ReferencePages(PageBase):
             ind = self.atlas.indicators[s.indicator]
             k = round(s.p * s.count)
             rows.append(SimpleNamespace(
-                label=ind.label, value=measured.value_text(s.value, ind.unit), n=s.count, k=k,
-                p=formats.number(s.p, 2), five_p=formats.number(5 * s.p, 2), score=s.score))
+                label=ind.label, value=self.value_text(s.value, ind.unit), n=s.count, k=k,
+                p=self.words.number(s.p, 2), five_p=self.words.number(5 * s.p, 2), score=s.score))
         return SimpleNamespace(territory=self.atlas.territories[prof.territory], pillar=key, rows=rows,
-                               result=measured.score_text(value))
+                               result=self.words.score_text(value))
 
     def reference_page(self) -> Output:
         sections = reference_sections() if self.schemas else []  # rows from the table of fields (generator.fields)
