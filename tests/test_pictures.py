@@ -155,7 +155,7 @@ def test_text_width_is_matplotlib_s_measure():
     from generator.pictures.svg import _measured_width, text_width
 
     for words in ("Métropolisation", "CA Lannion-Trégor Communauté", "Île-de-France", "AVA Tés, « ok » 12,5 %",
-                  "Médiane des intercommunalités (EPCI)", "WAV", "x"):
+                  "Médiane des intercommunalités (EPCI)", "WAV", "x", "Sofffa", "Office Coffee", "La Raffinerie"):
         for bold in (False, True):
             for size in (6.5, 8.0, 9.0, 12.5):
                 assert text_width(words, size, bold) == _measured_width(words, bold) * size / 100, words

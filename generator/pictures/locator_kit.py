@@ -213,7 +213,15 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
                  ) -> list[tuple[Box, float]]:
     """drawing.place_labels on plain boxes: each label beside its point, covering no other label nor point,
     inside `area`, crossing as few `lines` as can be. Returns each box and its reach (in `gap`s)."""
-    from generator.pictures.labels import CROSSING_COST, LABEL_DIRECTIONS, LABEL_REACH, Crossings, _box_at, overlap_area
+    from generator.pictures.labels import (
+        CROSSING_COST,
+        LABEL_DIRECTIONS,
+        LABEL_REACH,
+        Crossings,
+        _box_at,
+        overlap_area,
+        overlap_areas,
+    )
 
     placed: list[Box] = []
     out: list[tuple[Box, float]] = []
@@ -230,18 +238,35 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
         crossings = Crossings(near)
         placed_array = np.array(placed) if placed else np.zeros((0, 4))
         placed_list = placed_array.tolist()
+        units = []
+        for k in turns:
+            angle = angle0 + 2 * math.pi * k / LABEL_DIRECTIONS
+            units.append((round(math.cos(angle), 6), round(math.sin(angle), 6)))
         for reach in LABEL_REACH:
-            for k in turns:
-                angle = angle0 + 2 * math.pi * k / LABEL_DIRECTIONS
-                ux, uy = round(math.cos(angle), 6), round(math.sin(angle), 6)
-                x0, y0, x1, y1 = _box_at(cx, cy, ux, uy, gap * reach, w, h)
-                box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+            candidates = [_box_at(cx, cy, ux, uy, gap * reach, w, h) for ux, uy in units]
+            padded = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in candidates]
+            # the first direction alone (most labels stop there), then the others' measures all at once
+            covers: tuple[list[float], list[float]] | None = None
+            crossed: list[int] | None = None
+            for i, ((x0, y0, x1, y1), box) in enumerate(zip(candidates, padded, strict=True)):
                 outside = (max(area[0] - x0, 0) + max(x1 - area[2], 0) + max(area[1] - y0, 0)
                            + max(y1 - area[3], 0))
-                covered = (overlap_area(box, placed_array, placed_list) if placed else 0.0) \
-                    + overlap_area(box, dot_array, dot_list) + outside * 1000
+                if i == 0:
+                    covered = (overlap_area(box, placed_array, placed_list) if placed else 0.0) \
+                        + overlap_area(box, dot_array, dot_list) + outside * 1000
+                else:
+                    if covers is None:
+                        boxes = np.array(padded)
+                        covers = (overlap_areas(boxes, placed_array) if placed else [0.0] * len(padded),
+                                  overlap_areas(boxes, dot_array))
+                    covered = covers[0][i] + covers[1][i] + outside * 1000
                 if best is None or covered < best[0]:
-                    covered += CROSSING_COST * crossings.count(box)
+                    if i == 0:
+                        covered += CROSSING_COST * crossings.count(box)
+                    else:
+                        if crossed is None:
+                            crossed = crossings.count_many(np.array(padded))
+                        covered += CROSSING_COST * crossed[i]
                 if best is None or covered < best[0]:
                     best = (covered, reach, (x0, y0, x1, y1))
                 if covered == 0:
