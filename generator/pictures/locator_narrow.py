@@ -42,15 +42,27 @@ from generator.pictures.map_style import (
 from generator.pictures.spec import ATTRIBUTION, INK, MUTED, plural
 from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, svg_document, svg_text, text_width, wrap_to
 
+NarrowView = tuple[tuple[str, ...], tuple[float, float, float, float, float], float, float]
+_VIEWS: dict[tuple[Any, ...], NarrowView] = {}
+VIEWS_KEPT = 64  # narrow close views kept per process (batches come sorted by outline)
 
-def draw_locator_narrow(data: dict[str, Any]) -> bytes:
-    """The close view of a locator for a phone, written as SVG text (about ten times faster than the
-    wide one): NARROW_WIDTH px wide, its legend under the map in text of NARROW_TEXT px or more. The
-    names of the hubs are in the table under the picture (on a phone, a name beside each point would
-    cover the map); the small France is left out."""
-    points, centre = data["points"], data["centre"]
-    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
-    bounds = _locator_bounds(data, outline)
+
+def _narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
+                 ) -> NarrowView:
+    """The narrow close view without its hubs, shared by the locators of one outline and bounds (a
+    département's hubs): its SVG under the hubs, its projection (west, north, k, scale, ox), its size."""
+    key = (tuple(outline_ref) if outline_ref else None, intercommunal, tuple(bounds))
+    found = _VIEWS.get(key)
+    if found is None:
+        if len(_VIEWS) >= VIEWS_KEPT:
+            _VIEWS.clear()
+        found = _VIEWS[key] = _make_narrow_view(outline_ref, intercommunal, bounds)
+    return found
+
+
+def _make_narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
+                      ) -> NarrowView:
+    outline = geo.layer(outline_ref[0])[outline_ref[1]] if outline_ref else None
     detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
     lat0 = (bounds[1] + bounds[3]) / 2
     k = math.cos(math.radians(lat0))
@@ -63,19 +75,15 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
     def to_xy(lonlat: Any) -> Any:
         return np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + 1))
 
-    def point_xy(lat: float, lon: float) -> tuple[float, float]:
-        x, y = to_xy(np.array([[lon, lat]]))[0]
-        return float(x), float(y)
-
-    hidden = (data["outline"][0], data["outline"][1]) if outline is not None else None
+    hidden = (outline_ref[0], outline_ref[1]) if outline is not None and outline_ref else None
     body = [f'<clipPath id="vue"><rect x="{ox:.1f}" y="1" width="{map_w:.1f}" height="{map_h:.1f}"/></clipPath>',
             '<g clip-path="url(#vue)">']
-    if outline is not None:
-        shape = _variant(data["outline"], detail)
+    if outline is not None and outline_ref:
+        shape = _variant(outline_ref, detail)
         body.append(f'<path fill="{HIGHLIGHT_FILL}" d="{_ring_data((r for p in shape.polygons for r in p), to_xy)}"/>')
     padded = _padded(bounds, 0.05)
     layers: list[tuple[list[str], str, float]] = []
-    if not detail and data.get("intercommunal", False):
+    if not detail and intercommunal:
         layers.append(([n for n in geo.LEVEL_LAYERS["epci"]], INTERCOMMUNAL, 0.5))
     layers += [(["departements" + detail], OUTLINE, 0.7), (["regions" + detail], MUTED, 1.3)]
     view = (west - 0.02, south - 0.02, east + 0.02, north + 0.02)
@@ -85,9 +93,31 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
         if rings:
             body.append(f'<path fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round" '
                         f'd="{_ring_data(_in_view(rings, view), to_xy, 1, closed=False)}"/>')
-    if outline is not None:
+    if outline is not None and outline_ref:
         body.append(f'<path fill="none" stroke="{HIGHLIGHT}" stroke-width="2.2" stroke-linejoin="round" '
                     f'd="{_ring_data((r for p in shape.polygons for r in p), to_xy)}"/>')
+    return tuple(body), (west, north, k, scale, ox), map_w, map_h
+
+
+def draw_locator_narrow(data: dict[str, Any]) -> bytes:
+    """The close view of a locator for a phone, written as SVG text (about ten times faster than the
+    wide one): NARROW_WIDTH px wide, its legend under the map in text of NARROW_TEXT px or more. The
+    names of the hubs are in the table under the picture (on a phone, a name beside each point would
+    cover the map); the small France is left out. The close view without its hubs is shared by the
+    locators of one outline and bounds (`_narrow_view`)."""
+    points, centre = data["points"], data["centre"]
+    outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
+    bounds = _locator_bounds(data, outline)
+    under, (west, north, k, scale, ox), map_w, map_h = _narrow_view(data["outline"], bool(data.get("intercommunal")),
+                                                                     bounds)
+    w = float(NARROW_WIDTH)
+
+    def point_xy(lat: float, lon: float) -> tuple[float, float]:
+        lonlat = np.array([[lon, lat]])
+        x, y = np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + 1))[0]
+        return float(x), float(y)
+
+    body = list(under)
     for status in (TO_CHECK, *STATUSES):
         for p in points:
             if p["status"] == status:
