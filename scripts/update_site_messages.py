@@ -40,6 +40,8 @@ RUNTIME = [
     "home-intro", "site-description",
     # the titles of the lists by type, theme and network (page_parts.VOCABULARY_PAGES)
     "Lieux par type", "Lieux par thème", "Lieux par réseau",
+    # the titles of the four controlled lists (page_parts.VOCABULARY_TITLES)
+    "Types de lieux", "Services", "Thèmes", "Réseaux",
     # the open-data files (page_reference.opendata_page) and their sizes
     "L'atlas complet : territoires, lieux, partenariats, sources, vocabulaire",
     "Les territoires, une ligne chacun, avec leurs scores mesurés",

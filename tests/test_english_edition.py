@@ -67,7 +67,7 @@ def test_untranslated_pages_are_published_in_french_and_say_so(docs: dict[str, s
     page = docs["en/a-propos.md"]
     assert page.startswith("---\ncontent_lang: fr\n")  # main.html marks the content lang="fr" after a note
     assert '<a href="../../donnees/atlas.json">les données</a>' in page  # the French site's copy of the file
-    assert docs["en/reference/methode.md"].startswith("---\ncontent_lang: fr\n")
+    assert docs["en/accessibilite.md"].startswith("---\ncontent_lang: fr\n")
     assert "content_lang" not in docs["en/territoires/doubs.md"]
 
 
@@ -161,7 +161,7 @@ def test_english_pages_read_as_english(built: Path) -> None:
     raw = (built / "en" / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
     assert "A metropolis in eastern France." in raw
     assert 'placeholder="Rechercher"' not in raw and "Accessibility: partially compliant" in raw
-    untranslated = (built / "en" / "reference" / "methode" / "index.html").read_text(encoding="utf-8")
+    untranslated = (built / "en" / "accessibilite" / "index.html").read_text(encoding="utf-8")
     assert "This page has not been translated yet" in untranslated and '<div lang="fr">' in untranslated
 
 
