@@ -20,6 +20,7 @@ from generator import geo
 from generator.errors import AtlasError
 from generator.faults import worker_pool, writing
 from generator.model import Atlas
+from generator.outputs import Progress
 from generator.pictures.cache import _from_cache, _store, _words_json, cache_key, prune_cache, remove_stale_files
 from generator.pictures.keys import PictureKey
 from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_function
@@ -129,14 +130,6 @@ def _picture(spec: Spec, svg: bytes) -> Picture:
                    table_headers=spec.table_headers, table_rows=spec.table_rows)
 
 
-def _progress(total: int, enabled: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("pictures"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True, disable=not enabled or total == 0)
-
-
 def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys: Iterable[str] | None = None,
                   jobs: int | None = None, progress: bool = True,
                   stats: DrawStats | None = None) -> dict[str, Picture]:
@@ -187,22 +180,20 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
 
     with writing(cache_dir, "the picture cache"):
         if workers == 1 or len(jobs_list) < SERIAL_BELOW:
-            with _progress(len(jobs_list), progress) as bar:
-                task = bar.add_task("pictures", total=len(jobs_list))
+            with Progress("pictures", len(jobs_list), progress and bool(jobs_list)) as bar:
                 for job in jobs_list:
                     took(_draw_batch([job], cache_dir))
-                    bar.advance(task)
+                    bar.advance()
         else:
             batches = _batches(jobs_list, workers)
             # workers die with this process and are stopped at once on an error or a signal
             with worker_pool(min(workers, len(batches))) as pool:
                 futures = [pool.submit(_draw_batch, batch, cache_dir) for batch in batches]
-                with _progress(len(jobs_list), progress) as bar:
-                    task = bar.add_task("pictures", total=len(jobs_list))
+                with Progress("pictures", len(jobs_list), progress) as bar:
                     for future in as_completed(futures):
                         done = future.result()
                         took(done)
-                        bar.advance(task, len(done))
+                        bar.advance(len(done))
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]])
 
