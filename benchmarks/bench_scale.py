@@ -75,8 +75,10 @@ def _generation(atlas: list[str], out: Path, env: dict[str, str]) -> dict[str, o
         raise SystemExit("failed: the --no-site generation")
     written = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("written ")]
     rendered = re.search(r"pages: (\d+) territory or hub pages rendered, (\d+) unchanged", run.stderr)
+    summary = re.search(r": (\d+) written, (\d+) unchanged, (\d+) removed", run.stderr)
     seconds, kib = run.stderr.strip().splitlines()[-1].split()[-2:]
-    return {"s": round(float(seconds), 1), "peak_mib": round(int(kib) / 1024), "files_written": len(written),
+    return {"s": round(float(seconds), 1), "peak_mib": round(int(kib) / 1024),
+            "files_written": int(summary.group(1)) if summary else len(written),
             "first": written[:8], "sheet_pages_rendered": int(rendered.group(1)) if rendered else None,
             "sheet_pages_kept": int(rendered.group(2)) if rendered else None}
 
