@@ -188,7 +188,7 @@ class PageBase:
             url = text.url_attr(src.url) if src.url else None
             parts = [f'<a href="{url}" lang="fr">{title}</a>' if url else f'<span lang="fr">{title}</span>']
         if src.publisher:
-            parts.append(text.md_text(src.publisher))
+            parts.append(str(self.french_text(src.publisher)))  # a French name or description
         if src.accessed:
             parts.append(self._("consulté le") + " " + text.md_text(formats.long_date(src.accessed, self.lang)))
         return Markup(", ".join(parts))
