@@ -167,7 +167,9 @@ def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     _copy_built(built, tmp_path)
     disk = tmp_path / "disk"
-    with _tmpfs(disk, "8m") as mounted:
+    # room for the previous site (both editions, their search index: 8 MiB was no longer enough) and a little
+    site_mib = sum(p.stat().st_size for p in (tmp_path / "site").rglob("*") if p.is_file()) // 2**20
+    with _tmpfs(disk, f"{2 * site_mib + 8}m") as mounted:
         import shutil
         shutil.copytree(tmp_path / "site", disk / "site")
         before = (disk / "site" / "index.html").read_bytes()
