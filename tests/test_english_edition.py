@@ -110,8 +110,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _alternates(raw: str) -> dict[str, str]:
-    return dict((lang, href) for href, lang in re.findall(r'<link rel="alternate" href="([^"]*)" hreflang="([a-z-]+)"',
-                                                          raw))
+    """The hreflang links of a page: rel is the token `alternate` (written " alternate", see main.html)."""
+    found = re.findall(r'<link rel="\s*alternate\s*" href="([^"]*)" hreflang="([a-z-]+)"', raw)
+    return {lang: href for href, lang in found}
 
 
 def _target(site: Path, page: Path, href: str) -> Path:
