@@ -13,14 +13,14 @@ from conftest import ROOT
 
 LAYERS: list[set[str]] = [
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
-    {"errors", "formats", "text", "typography", "pdf_fetcher", "equal_area", "__init__", "ids"},
+    {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids"},
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
-    {"model", "outputs", "drawing", "site_templates", "faults"},
+    {"model", "outputs", "site_templates", "faults"},
     {"scores", "specs"},  # specs: the kinds of value of the sheet format
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
-    {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "pdf_report", "feed", "views"},
-    {"validate", "charts", "maps", "api", "choropleth", "explore"},
+    {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
+    {"validate", "api", "explore"},
     {"load", "pictures", "search", "page_parts"},
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},
@@ -32,10 +32,11 @@ LAYERS: list[set[str]] = [
     {"cli"},  # reads the arguments into a Project and a command's options
     {"__main__"},
 ]
-APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "page_reference", "site",
-           "site_templates", "opendata"}, {"pdf", "pdf_report", "charts", "maps"}),
-         ({"charts", "maps", "choropleth", "geo", "drawing", "pictures"}, {"pages", "site", "pdf", "pdf_report"}),
-         ({"pdf", "pdf_report"}, {"pages", "site", "charts", "maps"})]
+APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "page_reference",
+           "site_templates", "opendata"}, {"pdf", "pictures"}),
+         ({"site"}, {"pdf"}),  # the site draws its pictures (pictures) but never reads the PDF code
+         ({"geo", "pictures"}, {"pages", "page_parts", "editions", "site", "pdf"}),
+         ({"pdf"}, {"pages", "page_parts", "editions", "site", "pictures"})]
 
 
 def _imports(path: Path) -> set[str]:
