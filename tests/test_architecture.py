@@ -36,7 +36,7 @@ APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "p
            "site_templates", "opendata"}, {"pdf", "pictures"}),
          ({"site"}, {"pdf"}),  # the site draws its pictures (pictures) but never reads the PDF code
          ({"geo", "pictures"}, {"pages", "page_parts", "editions", "site", "pdf"}),
-         ({"pdf"}, {"pages", "page_parts", "editions", "site", "pictures"})]
+         ({"pdf"}, {"pages", "page_parts", "editions", "site"})]  # pdf draws its pictures too
 
 
 def _imports(path: Path) -> set[str]:
