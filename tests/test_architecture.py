@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
     {"validate", "api", "explore"},
-    {"load", "pictures", "search", "page_parts"},
+    {"load", "pictures", "search", "page_parts", "page_cache"},  # page_cache: the sheet pages kept (site's)
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},
     {"editions"},  # the English edition: the page kinds again, in English, under en/

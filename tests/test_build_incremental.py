@@ -115,7 +115,7 @@ def test_a_page_key_does_not_depend_on_the_process(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = ("from generator.site import _stable_repr; from generator.pages import SiteOptions; "
+    code = ("from generator.page_cache import _stable_repr; from generator.pages import SiteOptions; "
             "print(_stable_repr(SiteOptions(pdf_ids=frozenset({'doubs', 'ornans', 'jura', 'ain', 'aube'}))))")
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}

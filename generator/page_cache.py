@@ -1,0 +1,253 @@
+"""Territory and hub pages kept between builds, each with a hash of everything it shows (issue 11:
+after one sheet is edited, only the pages that show it are rendered). See `PageCache`."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from generator.outputs import Output, write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+PAGE_CACHE_FORMAT = 1  # bump when what a page's key covers changes
+_KEYED_PACKAGES = ("jinja2", "markdown", "babel", "markupsafe")
+
+
+def _code_version(templates: tuple[str, ...] = ()) -> str:
+    """The generator's and the theme's files (contents), the folders the page templates are read from
+    (`templates`: an atlas repository's own theme), and the libraries that render the pages."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(f"{PAGE_CACHE_FORMAT} {sys.version}\n".encode())
+    for package in _KEYED_PACKAGES:
+        try:
+            digest.update(f"{package} {metadata.version(package)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package} -\n".encode())
+    for folder in (ROOT / "generator", ROOT / "theme", *(Path(t) for t in templates)):
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "assets"))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                # the code, the templates, the catalogs, and the geodata (commune names, boundaries: 4 MB)
+                if "geodata" in path.parts or name.endswith((".py", ".j2", ".html", ".po", ".mo", ".yml", ".json",
+                                                            ".csv")):
+                    digest.update(f"{path}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _stable_repr(value: Any) -> str:
+    """repr() with sets in sorted order (a set's order changes from one process to the next)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return f"{type(value).__name__}(" + ", ".join(
+            f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(repr(item) for item in value)) + "}"
+    return repr(value)
+
+
+class PageCache:
+    """Territory and hub pages as last rendered, each kept with a hash of everything it shows.
+
+    Rendering the 2,900 sheet pages of the national atlas is most of a regeneration; after one sheet
+    is edited, only the pages that show it have other inputs. A page's key hashes: the code (the
+    generator, the theme, the rendering libraries), what every page may show (the options, the
+    date, the vocabulary, the shared sources, the indicators, the measured scores, the display
+    names, the releases, the site's address), the bytes of every sheet the page declares as its
+    sources (`Pages.territory_sources`, `hub_sources`), and the pictures and hub cards it placed
+    the last time (recorded while rendering, checked against today's). Any doubt is a miss: the
+    page is rendered. The rendered bytes are not stored twice: a hit reads the page back from the
+    docs folder, whose file must still have the size and modification time it had when written.
+    The index of one docs folder is `.cache/pages/<docs folder hash>.json` (not in the docs folder).
+
+    One cache serves every edition of a run: `begin()` once, then `attach()` and `complete()` for
+    each `Pages` (the English edition's with `prefix="en/"`, where its files go), `save()` after
+    `write_tree`.
+    """
+
+    def __init__(self, docs_dir: Path, cache_dir: Path = Path(".cache/pages")) -> None:
+        self.docs_dir = docs_dir.resolve()
+        self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
+        self.entries: dict[str, list[Any]] = self._read_index()
+        self.code = ""
+        self._codes: dict[tuple[str, ...], str] = {}  # the code's hash, per folders of templates
+        self.begin(Path("."))
+
+    def begin(self, territories_dir: Path) -> None:
+        """A new run over the sheets of `territories_dir` (its parent is what sheet paths are relative to)."""
+        self._base_dir = territories_dir.absolute().parent
+        self.hits: dict[str, Output] = {}  # docs path -> the page as read back (at its edition's own path)
+        self.misses: dict[str, tuple[str, ...]] = {}  # docs path -> its sources (the key is made once rendered)
+        self.reads: dict[str, tuple[set[str], set[str]]] = {}  # docs path -> pictures and hubs it placed
+        self.rendered: set[str] = set()
+        self._owner: dict[str, tuple[Any, str]] = {}  # docs path -> (its Pages, the common key of that Pages)
+        self._sheet_digests: dict[str, str] = {}
+        self._picture_digests: dict[tuple[int, str], str] = {}
+        self._reprs: dict[int, tuple[Any, str]] = {}
+
+    def _read_index(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
+        return dict(data["pages"]) if ok else {}
+
+    def attach(self, pages: Any, site_url: str | None, wanted: Callable[[str, set[str]], bool] | None,
+               prefix: str = "") -> Callable[[str, set[str]], bool]:
+        """Record what each page of `pages` places (pictures, hub cards) and return the `wanted` of
+        `all_pages`: False for a page taken from the cache (or refused by `wanted`). `prefix`: where
+        this edition's pages go in the docs folder."""
+        templates = tuple(str(t) for t in getattr(pages.env.loader, "searchpath", ()))
+        if templates not in self._codes:
+            self._codes[templates] = _code_version(templates)
+        self.code = code = self._codes[templates]
+        common: list[str] = []  # computed at the first page: after the shared pages, which fill some of it
+        self._wrap(pages, prefix, "picture", 0)
+        self._wrap(pages, prefix, "hub_card", 1)
+
+        def cached(path: str, sources: set[str]) -> bool:
+            if wanted is not None and not wanted(path, sources):
+                return False
+            if not common:
+                common.append(self._common_key(pages, site_url, prefix, code))
+            full = prefix + path
+            self._owner[full] = (pages, common[0])
+            found = self._hit(full, sources)
+            if found is not None:
+                self.hits[full] = Output(path, found.data, found.sources)
+                return False
+            self.misses[full] = tuple(sorted(sources))
+            return True
+
+        return cached
+
+    def _wrap(self, pages: Any, prefix: str, name: str, slot: int) -> None:
+        original = pages.env.globals.get(name)
+        if not callable(original):
+            return
+        reads = self.reads
+
+        def recording(key: str, page_path: str, *args: Any, **kwargs: Any) -> Any:
+            reads.setdefault(prefix + page_path, (set(), set()))[slot].add(str(key))
+            return original(key, page_path, *args, **kwargs)
+
+        pages.env.globals[name] = recording
+
+    def _common_key(self, p: Any, site_url: str | None, prefix: str, code: str) -> str:
+        """What every page of one edition may show, hashed once per run."""
+        atlas = p.atlas
+        shared = self._shared_repr  # the editions share the atlas and its scores: their text is made once
+        parts = (code, prefix, repr(getattr(p, "lang", None)), _stable_repr(p.options), repr(site_url),
+                 repr(atlas.as_of), shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators),
+                 shared(p.scores), shared(getattr(p, "names", None)), repr(sorted(getattr(p, "_long_rankings", ()))),
+                 repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
+                 repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def _shared_repr(self, value: Any) -> str:
+        found = self._reprs.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._reprs[id(value)] = (value, repr(value))
+        return found[1]
+
+    def _sheet(self, path: str) -> str:
+        found = self._sheet_digests.get(path)
+        if found is None:
+            try:
+                found = hashlib.sha256((self._base_dir / path).read_bytes()).hexdigest()
+            except OSError:
+                found = "unreadable"
+            self._sheet_digests[path] = found
+        return found
+
+    def _picture(self, pages: Any, key: str) -> str:
+        found = self._picture_digests.get((id(pages.pictures), key))
+        if found is None:
+            parts = []
+            for name in (key, f"narrow/{key}"):  # a picture is placed with its narrow variant
+                pic = pages.pictures.get(name)
+                if pic is None:
+                    parts.append("-")
+                    continue
+                svg = getattr(pic, "digest", None) or hashlib.sha1(pic.svg).hexdigest()
+                parts.append(repr((pic.filename, svg, pic.title, pic.alt, pic.table_headers, pic.table_rows)))
+            found = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+            self._picture_digests[(id(pages.pictures), key)] = found
+        return found
+
+    def _hub(self, pages: Any, hub_id: str) -> str:
+        hub = pages.atlas.hubs.get(hub_id)
+        if hub is None:
+            return "-"
+        place = pages.atlas.territories.get(hub.territory_id)
+        return self._sheet(hub.path) + (self._sheet(place.path) if place is not None else "-")
+
+    def _key(self, full: str, sources: Iterable[str], pictures: Iterable[str], hubs: Iterable[str]) -> str:
+        pages, common = self._owner[full]
+        digest = hashlib.sha256(f"{common}\0{full}\n".encode())
+        for source in sorted(sources):
+            digest.update(f"s {source} {self._sheet(source)}\n".encode())
+        for key in sorted(pictures):
+            digest.update(f"p {key} {self._picture(pages, key)}\n".encode())
+        for hub_id in sorted(hubs):
+            digest.update(f"h {hub_id} {self._hub(pages, hub_id)}\n".encode())
+        return digest.hexdigest()
+
+    def _hit(self, full: str, sources: set[str]) -> Output | None:
+        entry = self.entries.get(full)
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        key, size, mtime_ns, pictures, hubs = entry
+        if self._key(full, sources, pictures, hubs) != key:
+            return None
+        target = self.docs_dir / full
+        try:
+            status = os.lstat(target)
+            if status.st_size != size or status.st_mtime_ns != mtime_ns:
+                return None  # edited, replaced or removed since this build wrote it
+            with open(target, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return Output(full, data, tuple(sorted(sources))) if len(data) == size else None
+
+    def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
+        """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""
+        self.rendered |= {prefix + out.path for out in outs if prefix + out.path in self.misses}
+        return outs + [out for full, out in sorted(self.hits.items()) if full == prefix + out.path]
+
+    def save(self, outputs: Iterable[Output], partial: bool = False) -> None:
+        """After `write_tree`: remember the key, size and time of each sheet page now in the docs folder."""
+        if not self.code:
+            return
+        entries = dict(self.entries) if partial else {}
+        for out in outputs:
+            if out.path in self.hits:
+                entries[out.path] = self.entries[out.path]
+            elif out.path in self.rendered:
+                pictures, hubs = self.reads.get(out.path, (set(), set()))
+                try:
+                    status = os.lstat(self.docs_dir / out.path)
+                except OSError:
+                    continue
+                if status.st_size != len(out.data):
+                    continue
+                entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), status.st_size,
+                                     status.st_mtime_ns, sorted(pictures), sorted(hubs)]
+        self.entries = entries
+        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries},
+                          sort_keys=True, separators=(",", ":"))
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.index_path, text.encode("utf-8"))
