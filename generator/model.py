@@ -25,7 +25,7 @@ PILLAR_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
     "knowledge": "Place sur la carte universitaire et parmi les lieux de savoirs, espaces d'innovation compris",
     "identity": "Identité régionale : Food Labs, Food Tech, alimentation locale et circuits d'approvisionnement, "
                 "culture",
-    "environment": "Environnement naturel et ses interactions avec les pôles ; stratégie climat",
+    "environment": "Environnement naturel et ses interactions avec les lieux d'innovation ; stratégie climat",
 })
 LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune", "pays")
 LEVEL_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.LEVELS[k]["fr"][0] for k in LEVELS})
