@@ -48,9 +48,9 @@ def _argparse_speaks() -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
-def _language_option(parser: argparse.ArgumentParser, default: object) -> None:
+def _language_option(parser: argparse.ArgumentParser, default: object, help: str | None = None) -> None:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
-                        help=_("language of the messages: fr (default) or en; also ATLAS_LANG"))
+                        help=help or _("language of the messages: fr (default) or en; also ATLAS_LANG"))
 
 
 def _asked_language(argv: Sequence[str]) -> str | None:
@@ -66,9 +66,9 @@ def _asked_language(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, lang_help: str | None = None) -> None:
     # per command too (`atlas validate --lang en`); SUPPRESS keeps a global `atlas --lang en` given before
-    _language_option(parser, argparse.SUPPRESS)
+    _language_option(parser, argparse.SUPPRESS, lang_help)
     parser.add_argument(
         "--territories", metavar="DIR", type=Path, default=Path("territories"),
         help=_("folder of the sheets (default: territories/)"),
@@ -142,7 +142,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs-dir", metavar="DIR", type=Path, default=Path("build/docs"))
 
     p = sub.add_parser("pdf", help=_("PDF reports (état des lieux) per territory, or the whole atlas"))
-    _common(p)
+    _common(p, _("language of the messages and of the reports: fr (default) or en, which writes the English "
+                 "reports beside the French ones (<id>.en.pdf, atlas.en.pdf); ATLAS_LANG changes only the messages"))
     p.add_argument("ids", nargs="*", metavar="TERRITORY", help=_("territory ids (default: all)"))
     p.add_argument("--atlas", action="store_true",
                    help=_("the whole atlas: one volume per région and a national volume"))

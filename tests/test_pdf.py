@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import formats
+from generator import formats, i18n
 from generator.errors import AtlasError
 from generator.model import PILLAR_LABELS, PILLARS
 from generator.pdf import (
@@ -371,14 +371,21 @@ def test_french_spacing_in_text_not_in_attributes(fixture_atlas, tmp_path):
 # ---- options and errors -----------------------------------------------------------------------
 
 def test_unknown_territory_says_did_you_mean(fixture_atlas, tmp_path):
-    with pytest.raises(AtlasError, match="did you mean grand-besancon-metropole"):
+    with pytest.raises(AtlasError) as caught:
         write_reports(fixture_atlas, tmp_path, ["grand-besancon"], pictures={})
+    assert str(caught.value) == "aucun territoire d'identifiant 'grand-besancon' (vouliez-vous dire " \
+                                "grand-besancon-metropole ?)"
+    with i18n.using("en"), pytest.raises(AtlasError) as caught:
+        write_reports(fixture_atlas, tmp_path, ["grand-besancon"], pictures={})
+    assert str(caught.value) == "no territory with id 'grand-besancon' (did you mean grand-besancon-metropole?)"
     assert check_territory_ids(fixture_atlas, ["doubs", "doubs"]) == ["doubs"]
     assert not list(tmp_path.iterdir())
 
 
 def test_unknown_variant_is_a_clear_error():
-    with pytest.raises(AtlasError, match="did you mean pdf/a-3u"):
+    with pytest.raises(AtlasError, match="variante PDF inconnue 'pdf/a3u' ; vouliez-vous dire pdf/a-3u"):
+        check_variant("pdf/a3u")
+    with i18n.using("en"), pytest.raises(AtlasError, match="unknown PDF variant 'pdf/a3u'; did you mean pdf/a-3u"):
         check_variant("pdf/a3u")
 
 
@@ -411,11 +418,14 @@ def test_cli_parallel_matches_serial_and_reports_errors(fixture_atlas, fixture_a
         ["atlas.pdf", "doubs.pdf", "ornans.pdf"] + [f"atlas-{r}.pdf" for r in regions])
     # Pictures were drawn for this run: compare text, not bytes, with the picture-less build.
     assert text_of(out / "doubs.pdf").split("Identité")[0] == text_of(fixture_reports["doubs"]).split("Identité")[0]
-    capsys.readouterr()
+    assert f"{len(regions) + 3} PDF écrits dans {out} (" in capsys.readouterr().err  # French by default
     assert main(["pdf", "--territories", str(fixture_atlas_dir), "--out", str(out), "dubs"]) == 1
     err = capsys.readouterr().err
-    assert "no territory with id 'dubs'" in err and "did you mean doubs" in err
+    assert "aucun territoire d'identifiant 'dubs' (vouliez-vous dire doubs ?)" in err
     assert "Traceback" not in err
+    assert main(["pdf", "--lang", "en", "--territories", str(fixture_atlas_dir), "--out", str(out), "dubs"]) == 1
+    err = capsys.readouterr().err
+    assert "no territory with id 'dubs' (did you mean doubs?)" in err and "Traceback" not in err
 
 
 def test_pictures_are_figures_with_their_text_alternative(fixture_atlas, tmp_path, caplog):
@@ -624,3 +634,15 @@ def test_census_hubs_carry_the_census_credit_and_an_old_status_reads_to_be_check
         assert f"« {credit} », {census.url}, Licence Ouverte 2.0" in text, path.name
         assert "Recensé en activité en 2019 — à vérifier" in text, path.name
         assert "En activité (constaté en 2025)" in text, path.name
+
+
+def test_pdf_help_says_lang_chooses_the_reports_language_too(capsys):
+    """`--lang` of `atlas pdf` picks the reports' language as well as the messages' (English: `<id>.en.pdf`)."""
+    from generator.cli import main
+
+    for argv, said in ((["pdf", "--help"], "langue des messages et des rapports"),
+                       (["pdf", "--lang", "en", "--help"], "language of the messages and of the reports")):
+        with pytest.raises(SystemExit):
+            main(argv)
+        help_text = " ".join(capsys.readouterr().out.split())
+        assert said in help_text and "<id>.en.pdf" in help_text

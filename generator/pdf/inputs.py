@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.model import Atlas
 from generator.project import SHIPPED_THEME
 
@@ -49,8 +50,9 @@ def check_variant(variant: str | None) -> str:
     known = pdf_variants()
     if variant not in known:
         near = difflib.get_close_matches(variant, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise AtlasError(f"unknown PDF variant {variant!r}{hint} (known: {', '.join(known)})")
+        hint = _("; did you mean {names}?").format(names=", ".join(near)) if near else ""
+        raise AtlasError(_("unknown PDF variant {variant!r}{hint} (known: {known})").format(
+            variant=variant, hint=hint, known=", ".join(known)))
     return variant
 
 
@@ -66,8 +68,9 @@ def check_territory_ids(atlas: Atlas, ids: Sequence[str]) -> list[str]:
         near = difflib.get_close_matches(tid, list(atlas.territories), n=3, cutoff=0.6)
         by_name = [t.id for t in atlas.territories.values() if t.name.casefold() == tid.casefold()]
         near = list(dict.fromkeys(by_name + near))
-        hint = f" (did you mean {', '.join(near)}?)" if near else " (run `atlas stats` to list the territories)"
-        problems.append(f"no territory with id {tid!r}{hint}")
+        hint = _(" (did you mean {names}?)").format(names=", ".join(near)) if near else \
+            _(" (run `atlas stats` to list the territories)")
+        problems.append(_("no territory with id {id!r}{hint}").format(id=tid, hint=hint))
     if problems:
         raise AtlasError("; ".join(problems))
     return out
@@ -134,7 +137,7 @@ def prepare_build_folder(folder: Path, pictures: Mapping[str, Any]) -> dict[str,
     fonts = folder / "fonts"
     fonts.mkdir(parents=True, exist_ok=True)
     source = _font_dir()
-    for *_, name in FONT_FACES:
+    for *_faces, name in FONT_FACES:
         shutil.copyfile(source / name, fonts / name)
     if (source / FONT_LICENCE).is_file():
         shutil.copyfile(source / FONT_LICENCE, fonts / FONT_LICENCE)
@@ -153,7 +156,8 @@ def _font_dir() -> Path:
     import matplotlib
 
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    missing = [name for *_, name in FONT_FACES if not (folder / name).is_file()]
+    missing = [name for *_faces, name in FONT_FACES if not (folder / name).is_file()]
     if missing:
-        raise AtlasError(f"the DejaVu fonts are missing from {folder} ({', '.join(missing)}); reinstall matplotlib")
+        raise AtlasError(_("the DejaVu fonts are missing from {folder} ({files}); reinstall matplotlib").format(
+            folder=folder, files=", ".join(missing)))
     return folder

@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.errors import AtlasError
 from generator.faults import temporary_name, workers_for_memory, writing
+from generator.i18n import _
 from generator.model import Atlas
 from generator.pdf.inputs import (
     atlas_picture_ids,
@@ -43,7 +44,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 def _output_path(out_dir: Path, name: str) -> Path:
     target = (out_dir / name).resolve()
     if target.parent != out_dir.resolve():
-        raise AtlasError(f"refusing to write {name!r} outside {out_dir}")
+        raise AtlasError(_("refusing to write {name!r} outside {folder}").format(name=name, folder=out_dir))
     return target
 
 
@@ -75,17 +76,19 @@ def write_reports(
     volumes = volume_order(atlas) if whole_atlas else []
     clash = sorted({volume_file(r)[:-4] for r in volumes} & set(ids))
     if clash:
-        raise AtlasError(f"a territory with the id {clash[0]!r} would overwrite a volume of the atlas "
-                         f"({clash[0]}.pdf); rename it")
+        raise AtlasError(_("a territory with the id {id!r} would overwrite a volume of the atlas ({file}); "
+                           "rename it").format(id=clash[0], file=f"{clash[0]}.pdf"))
     # the volumes, the longest tasks, first: parallel workers then end together
     tasks: list[tuple[str, str | None]] = [("atlas", r) for r in volumes] + [("territory", t) for t in ids]
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise AtlasError(f"the output folder {out_dir} is a file; give a folder with --out DIR")
+        raise AtlasError(_("the output folder {folder} is a file; give a folder with {option}").format(
+            folder=out_dir, option="--out DIR"))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise AtlasError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
+        raise AtlasError(_("cannot create the output folder {folder}: {reason}").format(
+            folder=out_dir, reason=error.strerror)) from None
     if not tasks:
         return []
     used = picture_keys(ids, False) + (picture_keys(atlas_picture_ids(atlas), True) if whole_atlas else [])
@@ -99,15 +102,15 @@ def write_reports(
                                  VOLUME_MEMORY if volumes else WORKER_MEMORY)
     results: dict[str, Path] = {}
     beside = Path(scratch if scratch is not None else out_dir).absolute()
-    with writing(beside.parent, "the PDF scratch folder beside"):
+    with writing(beside.parent, _("the PDF scratch folder beside")):
         tmp = tempfile.mkdtemp(prefix=temporary_name(beside, "pdf"), dir=beside.parent)
     try:
         build_dir = Path(tmp)
-        with writing(build_dir, "the PDF scratch folder"):
+        with writing(build_dir, _("the PDF scratch folder")):
             refs = prepare_build_folder(build_dir, pictures)
         with _Progress(len(tasks)) as advance:
             for name, data in rendered(atlas, build_dir, refs, variant, tasks, workers, lang):
-                with writing(out_dir, "the PDF folder"):
+                with writing(out_dir, _("the PDF folder")):
                     _write_if_changed(_output_path(out_dir, name), data)
                 results[name] = out_dir / name
                 advance(name)
