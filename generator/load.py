@@ -31,7 +31,8 @@ from generator.model import (
     _frozen,
     build_atlas,
 )
-from generator.sheets import find_sheets, read_sheet
+from generator.sheet_parser import read_sheet
+from generator.sheets import find_sheets
 from generator.specs import Fact as FactSpec
 from generator.specs import ListOf, Record
 from generator.validate import SheetData, check_atlas, check_sheet

@@ -16,11 +16,11 @@ LAYERS: list[set[str]] = [
     {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids"},
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
-    {"model", "outputs", "site_templates", "faults"},
+    {"model", "outputs", "site_templates", "faults", "sheet_nodes"},
     {"scores", "specs"},  # specs: the kinds of value of the sheet format
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
-    {"validate", "api", "explore"},
+    {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
     {"load", "pictures", "search", "page_parts", "page_cache"},  # page_cache: the sheet pages kept (site's)
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},

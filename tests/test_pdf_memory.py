@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from generator import formats
 from generator.pdf.report import CAPS
-from generator.sheets import MAX_BYTES as MAX_SHEET_BYTES
+from generator.sheet_parser import MAX_BYTES as MAX_SHEET_BYTES
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "atlas"
 ROOT = Path(__file__).resolve().parent.parent

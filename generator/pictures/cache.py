@@ -30,7 +30,8 @@ CACHE_FORMAT = 2  # bump when what the cache stores (or how a spec is drawn from
 
 # Modules whose effect on a picture goes through the spec's data (which the key hashes already):
 # an edit there (a new field of a sheet, a new score) must not throw away every cached picture.
-MODEL_SIDE = frozenset({"model", "measured", "scores", "status_text", "load", "errors", "sheets", "validate",
+MODEL_SIDE = frozenset({"model", "measured", "scores", "status_text", "load", "errors", "sheets", "sheet_nodes",
+                        "sheet_parser", "validate",
                         "schema", "text", "citation"})
 
 

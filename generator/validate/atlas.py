@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from generator.errors import Location, Report
 from generator.i18n import N_, _
 from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG, slugify
-from generator.sheets import Scalar, plain_type
+from generator.sheet_nodes import Scalar, plain_type
 from generator.specs import Slug
 from generator.validate.hints import describe, did_you_mean, quote, ref_hint
 from generator.validate.rules import check_codes, check_hubs_inside, check_rules

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from generator.errors import look_alike
 from generator.i18n import _
 from generator.ids import slugify
-from generator.sheets import Map, Node, Seq, plain_type
+from generator.sheet_nodes import Map, Node, Seq, plain_type
 
 
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from generator.errors import Location, Report
 from generator.i18n import _, ngettext
 from generator.ids import MAX_ID_LENGTH, SLUG, slugify
-from generator.sheets import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
+from generator.sheet_nodes import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 from generator.specs import (
     MAX_SHORT_STRING,
     CommuneCode,

@@ -1,0 +1,279 @@
+"""Reading one sheet as untrusted input: libyaml events turned into nodes, refusing tags, anchors,
+aliases, merge keys, duplicate keys, control and invisible characters, too large or too deep
+sheets, each with one message and a hint; never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from generator.errors import Location, Report
+from generator.i18n import N_, _, number
+from generator.sheet_nodes import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
+from generator.sheets import SheetFile
+
+# libyaml's parser keeps this fast; the pure-Python one gives the same events. Only the event
+# interface of these loaders is used: nothing is constructed.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+MAX_BYTES = 1024 * 1024
+
+
+MAX_DEPTH = 12
+
+
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _offset_location(text: str, offset: int, display: str) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return Location(display, line, offset - start + 1)
+
+
+class _Refused(Exception):
+    """A structural problem that stops the parse of one sheet (its message is for the user)."""
+
+    def __init__(self, loc: Location, message: str, hint: str = "") -> None:
+        self.loc, self.message, self.hint = loc, message, hint
+
+
+def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
+    """Read and parse one sheet; on any problem report it and return None. Never raises for bad input."""
+    display = sheet.display
+    try:
+        size = sheet.path.stat().st_size
+        if size > MAX_BYTES:
+            report.error(Location(display), "",
+                         _("the sheet is {size} bytes; the limit is 1 MiB ({limit} bytes)").format(
+                             size=number(size, grouped_in_english=True),
+                             limit=number(MAX_BYTES, grouped_in_english=True)),
+                         _("split the text or move long content elsewhere"))
+            return None
+        raw = sheet.path.read_bytes()
+    except OSError as error:
+        report.error(Location(display), "", _("cannot read the file: {reason}").format(reason=error.strerror or error))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start].decode("utf-8", "replace")
+        report.error(_offset_location(prefix, len(prefix), display), "",
+                     _("invalid UTF-8 (byte 0x{byte:02x})").format(byte=raw[error.start]), _("save the file as UTF-8"))
+        return None
+    bad = False
+    for pattern, what, hint in (
+        (CONTROL, _("control character U+{code:04X} in the sheet"),
+         _("remove it; only tab, carriage return and newline are allowed")),
+        (INVISIBLE, _("invisible or bidirectional-override character U+{code:04X} in the sheet"),
+         _("remove it (it can hide what the text says)")),
+    ):
+        for match in pattern.finditer(text):
+            report.error(_offset_location(text, match.start(), display), "",
+                         what.format(code=ord(match.group())), hint)
+            bad = True
+    if bad:
+        return None
+    problems: list[_Refused] = []
+    try:
+        node = _build(text, display, problems)
+        for p in problems:
+            report.error(p.loc, "", p.message, p.hint)
+        return node
+    except _Refused as refused:
+        for p in problems:
+            report.error(p.loc, "", p.message, p.hint)
+        report.error(refused.loc, "", refused.message, refused.hint)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        problem = _(error.problem or error.context or "invalid YAML")  # libyaml's own words, translated when known
+        report.error(loc, "", _("not valid YAML: {problem}").format(problem=problem),
+                     _("check the indentation and quote values that contain ': ' or start with a special character"))
+    except yaml.YAMLError as error:
+        report.error(Location(display), "", _("not valid YAML: {problem}").format(problem=error))
+    except (RecursionError, MemoryError):
+        report.error(Location(display), "", _("the sheet is nested too deeply or too large to read"),
+                     _("sheets are flat data: at most a few levels of nesting"))
+    return None
+
+
+def _loc(event, display: str) -> Location:
+    mark = event.start_mark
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+
+
+_MAP_END, _SEQ_END, _ALIAS, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent, \
+    yaml.DocumentStartEvent
+
+
+# what libyaml says of the commonest mistakes, listed so that the catalog translates them; other
+# problems are shown in libyaml's English words
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected node content"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("found character that cannot start any token"),
+    N_("found a tab character that violates indentation"),
+    N_("found unexpected end of stream"),
+    N_("found unknown escape character"),
+    N_("found undefined tag handle"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("invalid YAML"),
+)
+
+
+_DROP = Scalar("", True, Location(""), REFUSED_TAG)  # pending key meaning "drop the value that follows"
+
+
+def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
+    """Turn libyaml events into nodes, refusing every construct that plain data does not need.
+
+    Problems that leave the rest of the sheet readable (an anchor, an alias, a tag, a bad or
+    duplicate key) are collected in `problems` and the offending value is dropped or marked, so
+    that one run reports them all; more than one document or deep nesting stop the parse.
+    """
+    parser = _Parser(text)
+    documents = 0
+    root: Node | None = None
+    stack: list[Node] = []
+    pending_key: list[Scalar | None] = []
+    seen_keys: list[dict[str, Scalar]] = []
+    get_event, check_event = parser.get_event, parser.check_event
+    try:
+        while check_event():
+            event = get_event()
+            cls = event.__class__
+            if cls is _MAP_END or cls is _SEQ_END:
+                stack.pop()
+                pending_key.pop()
+                seen_keys.pop()
+                continue
+            if cls is _SCALAR or cls is _MAP_START or cls is _SEQ_START:
+                mark = event.start_mark
+                loc = Location(display, mark.line + 1, mark.column + 1)
+                tag = event.tag
+                refused = False
+                if event.anchor is not None:
+                    problems.append(_Refused(loc, _("anchor '&{anchor}' is not allowed").format(anchor=event.anchor),
+                                             _("sheets are plain data: remove the anchor")))
+                if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    problems.append(_Refused(loc, _("tag '{tag}' is not allowed").format(tag=shown),
+                                             _("remove the tag; quote the value if it is text")))
+                    refused = True
+                if cls is _SCALAR:
+                    if event.style == '"':  # only double quotes have escapes (\0, \u202E...)
+                        bad = CONTROL.search(event.value) or INVISIBLE.search(event.value)
+                        if bad:
+                            what = _("control character U+{code:04X} written as an escape in a quoted value") \
+                                if CONTROL.match(bad.group()) else \
+                                _("invisible or bidirectional-override character U+{code:04X} "
+                                  "written as an escape in a quoted value")
+                            problems.append(_Refused(loc, what.format(code=ord(bad.group())),
+                                                     _("remove the escape; only \\t and \\n are allowed")))
+                            refused = True
+                    quoted = bool(event.style) or tag == "tag:yaml.org,2002:str" or tag == "!"
+                    node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Refused(loc, _("the sheet is nested more than {depth} levels deep").format(
+                                           depth=MAX_DEPTH),
+                                       _("sheets need only a few levels: check the indentation"))
+                    node = (Map if cls is _MAP_START else Seq)([], loc, REFUSED_TAG if refused else None)
+                if stack:
+                    _attach(node, stack[-1], pending_key, seen_keys, problems)
+                elif root is None:
+                    root = node
+                if cls is not _SCALAR:
+                    stack.append(node)
+                    pending_key.append(None)
+                    seen_keys.append({})
+                continue
+            if cls is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    raise _Refused(_loc(event, display), _("more than one YAML document in the sheet"),
+                                   _("a sheet is one document: remove the '---' line and what follows"))
+            elif cls is _ALIAS:
+                loc = _loc(event, display)
+                problems.append(_Refused(loc, _("alias '*{anchor}' is not allowed").format(anchor=event.anchor),
+                                         _("sheets are plain data: write the value again instead of an alias")))
+                if stack:
+                    _attach(Scalar("", True, loc, REFUSED_TAG), stack[-1], pending_key, seen_keys, problems)
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
+    return root
+
+
+def _attach(node: Node, parent: Node, pending_key: list[Scalar | None],
+            seen_keys: list[dict[str, Scalar]], problems: list[_Refused]) -> None:
+    if parent.__class__ is Seq:
+        parent.items.append(node)  # type: ignore[union-attr]
+        return
+    key = pending_key[-1]
+    if key is not None:
+        if key is not _DROP:
+            parent.items.append((key, node))  # type: ignore[union-attr]
+        pending_key[-1] = None
+        return
+    refusal = _key_refusal(node, seen_keys[-1])
+    if refusal is None:
+        seen_keys[-1][node.text] = node  # type: ignore[union-attr, index]
+        pending_key[-1] = node  # type: ignore[assignment]
+        return
+    # the entry is dropped; its problem is reported once, and the map is marked so that a field
+    # it held is not also reported as missing
+    pending_key[-1] = _DROP
+    parent.dropped = True  # type: ignore[union-attr]
+    if refusal is not _SILENT:
+        problems.append(refusal)
+
+
+_SILENT = _Refused(Location(""), "")
+
+
+def _key_refusal(node: Node, seen: dict[str, Scalar]) -> _Refused | None:
+    """Why this key can't be used (None when it can)."""
+    if node.__class__ is not Scalar:
+        return _Refused(node.loc, _("a key must be text, not a list or a map"), _("check the indentation"))
+    if node.tag == REFUSED_TAG:  # type: ignore[union-attr]
+        return _SILENT
+    text = node.text  # type: ignore[union-attr]
+    if not node.quoted:  # type: ignore[union-attr]
+        if text == "<<":
+            return _Refused(node.loc, _("merge keys ('<<') are not allowed"), _("write the fields out in full"))
+        kind = plain_type(text)
+        if kind != "str":
+            return _Refused(node.loc, _("key {key} is not a string ({kind})").format(key=repr(text), kind=kind),
+                            _('quote it: "{text}":').format(text=text))
+    previous = seen.get(text)
+    if previous is not None:
+        return _Refused(node.loc, _("duplicate key '{key}' (first written at line {line})").format(
+                            key=text, line=previous.loc.line),
+                        _("keep one of the two; YAML would silently drop the first"))
+    return None
