@@ -10,12 +10,13 @@ YAML snippets are placeholders, never translated.
 from __future__ import annotations
 
 import gettext
-import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+
+from generator.catalogs import po_translations
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -59,18 +60,9 @@ def language() -> str:
 @cache
 def _translations(lang: str) -> gettext.NullTranslations:
     """The catalog of `lang` compiled in memory from its .po file (English is the message ids)."""
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if lang == "en" or not po.is_file():
+    if lang == "en":
         return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, DOMAIN)
 
 
 def _(message: str) -> str:

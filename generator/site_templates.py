@@ -16,7 +16,6 @@ The French edition uses the ids themselves, so its pages are byte for byte what 
 from __future__ import annotations
 
 import gettext
-import io
 import posixpath
 from datetime import date
 from functools import cache, lru_cache
@@ -27,6 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import formats, ids, text
+from generator.catalogs import po_translations
 from generator.project import SHIPPED_THEME
 
 TEMPLATES_DIR = SHIPPED_THEME / "pages"  # the checkout's theme, or the copy in the package (generator.project)
@@ -39,18 +39,9 @@ EN_PREFIX = "en/"  # where the English edition lives in the docs folder and the 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The site catalog of `lang`, compiled in memory from its .po file; French: the ids themselves."""
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if lang == SOURCE_LANG or not po.is_file():
+    if lang == SOURCE_LANG:
         return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, DOMAIN)
 
 
 def gettext_for(lang: str) -> Any:

@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYERS: list[set[str]] = [
+    {"catalogs"},  # the .po files read with Babel (command line, site, PDF)
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
     {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids"},
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)

@@ -14,7 +14,6 @@ French.
 from __future__ import annotations
 
 import gettext
-import io
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -24,6 +23,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import formats, views, vocabulary
+from generator.catalogs import po_translations
 from generator.model import PILLAR_DESCRIPTIONS
 
 LANGS = ("fr", "en")
@@ -56,18 +56,9 @@ def check_lang(lang: str | None) -> str:
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The templates' catalog for `lang`, compiled in memory from its .po (French: the message ids)."""
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if lang == "fr" or not po.is_file():
+    if lang == "fr":
         return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, DOMAIN)
 
 
 @dataclass(frozen=True)
