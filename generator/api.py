@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.citation import normalise_site_url
+from generator.ids import SLUG_PATTERN
 from generator.measured import scores_of
 from generator.model import Atlas, Fact, Hub, Source, Territory
 from generator.opendata import hub_record, source_dict, territory_record
 from generator.outputs import Output
-from generator.schema import SLUG_PATTERN
 from generator.scores import Scores
 
 API_DIR = "api"

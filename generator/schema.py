@@ -9,30 +9,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-# read through here by the pages, the API, the importers and the tests (the names are defined once, there)
-from generator.fields import SHEET_SPECS, TITLES  # noqa: F401
-from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG_PATTERN  # noqa: F401
-from generator.specs import (  # noqa: F401
-    MAX_SHORT_STRING,
-    CommuneCode,
-    Coords,
-    Date,
-    Enum,
-    Fact,
-    FactValue,
-    Field,
-    Integer,
-    ListOf,
-    MapOf,
-    Markdown,
-    Number,
-    Record,
-    Slug,
-    Spec,
-    Text,
-    Url,
-    Year,
-)
+from generator.fields import SHEET_SPECS, TITLES
 
 SCHEMA_BASE = "https://atlas-territoires-de-demain.fr/schema/"
 

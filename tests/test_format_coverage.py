@@ -8,7 +8,8 @@ import re
 import yaml
 
 from conftest import FIXTURE_ATLAS, ROOT
-from generator.schema import SHEET_SPECS, Fact, ListOf, MapOf, Record, Spec
+from generator.fields import SHEET_SPECS
+from generator.specs import Fact, ListOf, MapOf, Record, Spec
 
 
 def _paths(spec: Spec, prefix: str = "") -> set[str]:
@@ -84,7 +85,7 @@ def test_every_shipped_sheet_points_at_its_schema() -> None:
 
 
 def test_reserved_ids_are_listed_in_the_contributor_guide() -> None:
-    from generator.schema import RESERVED_IDS
+    from generator.ids import RESERVED_IDS
     guide = (ROOT / "content" / "contribuer.md").read_text(encoding="utf-8")
     assert [i for i in sorted(RESERVED_IDS) if f"`{i}`" not in guide] == []
 
