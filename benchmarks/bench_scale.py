@@ -68,13 +68,14 @@ def pagefind_first_query(site: Path) -> dict[str, float]:
 def _generation(atlas: list[str], out: Path, env: dict[str, str]) -> dict[str, object]:
     """One `--no-site` generation: time, memory, the files it wrote and the sheet pages it rendered."""
     run = subprocess.run(["/usr/bin/time", "-f", "%e %M", *atlas,
-                          "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], cwd=out, env=env,
+                          "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], cwd=out,
+                         env={**env, "ATLAS_LANG": "en"},  # the summary lines parsed below, in English
                          capture_output=True, text=True)
     if run.returncode != 0:
         sys.stderr.write(run.stderr[-3000:])
         raise SystemExit("failed: the --no-site generation")
     written = [line.strip() for line in run.stderr.splitlines() if line.strip().startswith("written ")]
-    rendered = re.search(r"pages: (\d+) territory or hub pages rendered, (\d+) unchanged", run.stderr)
+    rendered = re.search(r"pages: (\d+) territory or hub pages? rendered, (\d+) unchanged", run.stderr)
     summary = re.search(r": (\d+) written, (\d+) unchanged, (\d+) removed", run.stderr)
     seconds, kib = run.stderr.strip().splitlines()[-1].split()[-2:]
     return {"s": round(float(seconds), 1), "peak_mib": round(int(kib) / 1024),

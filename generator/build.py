@@ -45,6 +45,7 @@ from generator.faults import (
     temporary_name,
     writing,
 )
+from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
 from generator.outputs import MANIFEST, Progress, WriteStats, write_atomic, write_tree
 from generator.search import engine_search_config, run_pagefind, search_mode
@@ -89,10 +90,13 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                             bar.update, wanted, site_url=config.get("site_url") or None, cache=cache)
     stats = write_tree(outs, docs_dir, partial=wanted is not None)
     if cache is not None:
-        with writing(cache.index_path.parent, "the build's cache"):
+        with writing(cache.index_path.parent, _("the build's cache")):
             cache.save(outs, partial=wanted is not None)
-        _say(f"pages: {len(cache.rendered)} territory or hub pages rendered, {len(cache.hits)} unchanged "
-             "(their sheets, pictures and the shared data as before)", quiet)
+        _say(ngettext("pages: {rendered} territory or hub page rendered, {unchanged} unchanged "
+                      "(their sheets, pictures and the shared data as before)",
+                      "pages: {rendered} territory or hub pages rendered, {unchanged} unchanged "
+                      "(their sheets, pictures and the shared data as before)", len(cache.rendered)).format(
+            rendered=number(len(cache.rendered)), unchanged=number(len(cache.hits))), quiet)
     return stats
 
 
@@ -144,8 +148,9 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
     if engine in ("mkdocs", "properdocs"):
         if engine == "properdocs" and importlib.util.find_spec("properdocs") is None:
-            raise AtlasError("ProperDocs is not installed; install it with `pip install properdocs`, "
-                             "or build with the default engine (`--engine mkdocs`)")
+            raise AtlasError(_("{engine} is not installed; install it with `{command}`, or build with the default "
+                               "engine (`{option}`)").format(engine="ProperDocs", command="pip install properdocs",
+                                                             option="--engine mkdocs"))
         with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
               else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
             config_path = Path(tmp) / "mkdocs.yml"
@@ -157,8 +162,9 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
     elif engine == "zensical":
         exe = shutil.which("zensical")
         if exe is None:
-            raise AtlasError("Zensical is not installed; install it with `pip install zensical`, "
-                             "or build with the default engine (`--engine mkdocs`)")
+            raise AtlasError(_("{engine} is not installed; install it with `{command}`, or build with the default "
+                               "engine (`{option}`)").format(engine="Zensical", command="pip install zensical",
+                                                             option="--engine mkdocs"))
         # Zensical wants the docs and site folders inside the folder of its configuration file: the
         # configuration goes beside the docs folder and the site is built there, then moved aside.
         project = docs_dir.resolve().parent
@@ -176,7 +182,8 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
                 config_path.unlink(missing_ok=True)
             shutil.move(str(local_site), str(site_dir))
     else:
-        raise AtlasError(f"unknown site engine {engine!r}; use {', '.join(ENGINES)}")
+        raise AtlasError(_("unknown site engine {engine!r}; use {engines}").format(engine=engine,
+                                                                                  engines=", ".join(ENGINES)))
 
 
 def _write_config(path: Path, config: dict[str, Any]) -> None:
@@ -185,7 +192,7 @@ def _write_config(path: Path, config: dict[str, Any]) -> None:
 
 def _run(engine: str, command: list[str], env: dict[str, str], site_dir: Path, quiet: bool,
          cwd: Path = ROOT) -> None:
-    _say(f"site: {engine} build…", quiet)
+    _say(_("site: {engine} build…").format(engine=engine), quiet)
     # the engine dies with this process (even killed); on Ctrl+C or SIGTERM, run() kills it
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, **child_options())
     if result.returncode != 0 or not (site_dir / "index.html").is_file():
@@ -193,12 +200,14 @@ def _run(engine: str, command: list[str], env: dict[str, str], site_dir: Path, q
         for code, words in ((errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system"),
                             (errno.EACCES, "Permission denied"), (errno.EDQUOT, "Disk quota exceeded")):
             if words in output:  # the engine's own traceback says why: say it as the build would
-                raise fs_error(OSError(code, words), site_dir.parent, f"the {engine} build into")
+                raise fs_error(OSError(code, words), site_dir.parent,
+                               _("the {engine} build into").format(engine=engine))
         log = "\n".join(line for line in output.splitlines()
                         if "WARNING" in line or "ERROR" in line or "Error" in line)
         raise AtlasError(
-            f"the {engine} build failed (exit {result.returncode}); the previous site is unchanged.\n"
-            + (log or (result.stderr.strip()[-2000:] or "no output"))
+            _("the {engine} build failed (exit {code}); the previous site is unchanged.").format(
+                engine=engine, code=result.returncode) + "\n"
+            + (log or (result.stderr.strip()[-2000:] or _("no output")))
         )
 
 
@@ -213,19 +222,22 @@ def check_output_folders(territories: Path, content_dir: Path, config_file: Path
     every sheet. It may only be a new folder, an empty one, or a site folder (one that a build made).
     """
     docs, site = docs_dir.resolve(), site_dir.resolve()
-    keep = {"the sheets folder": territories.resolve(), "the content folder": content_dir.resolve(),
-            "the theme folder": (ROOT / "theme").resolve(), "the generator package": (ROOT / "generator").resolve()}
-    whole = {"the repository": ROOT.resolve(), "the configuration's folder": config_file.resolve().parent,
-             "the working folder": Path.cwd().resolve(), "the home folder": Path.home().resolve()}
+    keep = {_("the sheets folder"): territories.resolve(), _("the content folder"): content_dir.resolve(),
+            _("the theme folder"): (ROOT / "theme").resolve(),
+            _("the generator package"): (ROOT / "generator").resolve()}
+    whole = {_("the repository"): ROOT.resolve(), _("the configuration's folder"): config_file.resolve().parent,
+             _("the working folder"): Path.cwd().resolve(), _("the home folder"): Path.home().resolve()}
     for label, out in (("--site-dir", site), ("--docs-dir", docs)):
         for what, folder in keep.items():
             if out == folder or out in folder.parents or folder in out.parents:
-                raise AtlasError(f"{label} {out} would overwrite {what} ({folder}); choose a folder of its own")
+                raise AtlasError(_("{option} {out} would overwrite {what} ({folder}); choose a folder of its "
+                                   "own").format(option=label, out=out, what=what, folder=folder))
         for what, folder in whole.items():
             if out == folder or out in folder.parents:
-                raise AtlasError(f"{label} {out} is {what} or holds it; choose a folder of its own")
+                raise AtlasError(_("{option} {out} is {what} or holds it; choose a folder of its own").format(
+                    option=label, out=out, what=what))
     if docs == site or site in docs.parents or docs in site.parents:
-        raise AtlasError("the docs folder and the site folder must be separate folders")
+        raise AtlasError(_("the docs folder and the site folder must be separate folders"))
     if site.is_dir() and any(site.iterdir()):
         entries = {p.name for p in site.iterdir()}
         # a built site (marker or home page), or a folder that holds only the reports of `atlas pdf`
@@ -233,8 +245,9 @@ def check_output_folders(territories: Path, content_dir: Path, config_file: Path
     else:
         made_by_atlas = True
     if not made_by_atlas:
-        raise AtlasError(f"--site-dir {site} exists and holds files that are not a built site; "
-                         "each build replaces that folder, so choose a new or empty folder")
+        raise AtlasError(_("{option} {folder} exists and holds files that are not a built site; each build "
+                           "replaces that folder, so choose a new or empty folder").format(option="--site-dir",
+                                                                                          folder=site))
 
 
 def swap_in(new_site: Path, site_dir: Path, aside: Path | None = None) -> None:
@@ -262,13 +275,13 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
     """Run the engine aside and swap the result into `site_dir` only on success."""
     config = config if config is not None else read_site_config()
     site_dir = site_dir.resolve()
-    with writing(site_dir.parent, "the new site beside"):
+    with writing(site_dir.parent, _("the new site beside")):
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         aside = Path(tempfile.mkdtemp(prefix=temporary_name(site_dir, "building"), dir=site_dir.parent))
     target = aside / "site"
     mode = search_mode(config)
     try:
-        with writing(site_dir.parent, "the new site beside"):
+        with writing(site_dir.parent, _("the new site beside")):
             run_engine(engine, engine_search_config(config, mode, engine), docs_dir, target, atlas.as_of, quiet,
                        work_dir=aside)
             if english_docs(docs_dir).is_dir():  # the English edition, built on its own into en/ (owner E)
@@ -287,7 +300,7 @@ def _make_pdfs(atlas: Atlas, docs_dir: Path, args: argparse.Namespace, pictures:
                quiet: bool) -> list[Path]:
     from generator.pdf import write_reports  # WeasyPrint only when asked for
 
-    _say("PDF reports…", quiet)
+    _say(_("PDF reports…"), quiet)
     return write_reports(atlas, docs_dir / PDF_DIR, territory_ids=None, whole_atlas=True,
                          variant=getattr(args, "pdf_variant", None), jobs=getattr(args, "jobs", None),
                          pictures=pictures, scratch=docs_dir)  # beside the docs folder, which is locked
@@ -475,10 +488,10 @@ def run_build(args: argparse.Namespace) -> int:
     """
     docs_dir: Path = args.docs_dir
     site_dir: Path = args.site_dir
-    folders = {"the site folder": site_dir, "the docs folder": docs_dir, "the picture cache": CACHE_DIR}
+    folders = {_("the site folder"): site_dir, _("the docs folder"): docs_dir, _("the picture cache"): CACHE_DIR}
     quiet = bool(getattr(args, "quiet", False))
     locks: list[FolderLock] = []
-    with interruptible("the build"):
+    with interruptible(_("the build")):
         try:
             return _build(args, locks, quiet)
         except OSError as error:
@@ -495,7 +508,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     started = time.perf_counter()
     territories: Path = args.territories
     if not territories.is_dir():
-        raise AtlasError(f"no sheets folder {territories}; run from the repository root or pass --territories DIR")
+        raise AtlasError(_("no sheets folder {folder}; run from the repository root or pass {option}").format(
+            folder=territories, option="--territories DIR"))
     docs_dir: Path = args.docs_dir
     site_dir: Path = args.site_dir
     content_dir = getattr(args, "content_dir", None) or ROOT / "content"
@@ -510,49 +524,56 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
 
     signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir)
     if no_site and not getattr(args, "pdf", False) and docs_up_to_date(docs_dir, signature):
-        _say(f"{docs_dir}: nothing changed since the last generation (sheets, content, configuration, "
-             f"generator, theme and docs folder as they were); done in {time.perf_counter() - started:.1f} s",
-             quiet)
+        _say(_("{folder}: nothing changed since the last generation (sheets, content, configuration, generator, "
+               "theme and docs folder as they were); done in {seconds} s").format(
+            folder=docs_dir, seconds=decimal(time.perf_counter() - started)), quiet)
         return 0
 
-    _say("validating the sheets…", quiet)
+    _say(_("validating the sheets…"), quiet)
     try:
         atlas = load_valid_atlas(territories)
     except InvalidAtlas as error:
         print("\n".join(p.text() for p in error.report.errors), file=sys.stderr)  # every error, then the summary
         raise
-    _say(f"{len(atlas.territories)} territories, {len(atlas.hubs)} hubs", quiet)
+    _say(_("{territories}, {hubs}").format(
+        territories=ngettext("{count} territory", "{count} territories", len(atlas.territories)).format(
+            count=number(len(atlas.territories))),
+        hubs=ngettext("{count} hub", "{count} hubs", len(atlas.hubs)).format(count=number(len(atlas.hubs)))), quiet)
 
     from generator.measured import scores_of
 
     scores = scores_of(atlas)  # the measured profile, once: pictures, pages, PDFs and open data reuse it
-    _say(f"measured profile: {len(scores.profiles)} territories scored", quiet)
+    _say(ngettext("measured profile: {count} territory scored", "measured profile: {count} territories scored",
+                  len(scores.profiles)).format(count=number(len(scores.profiles))), quiet)
 
-    _say("charts and maps…", quiet)
+    _say(_("charts and maps…"), quiet)
     pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet)
 
     written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
     pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)
     stale_pdfs = prune_pdfs(atlas, docs_dir)
 
-    _say("pages…", quiet)
-    with writing(docs_dir, "the docs folder"):
+    _say(_("pages…"), quiet)
+    with writing(docs_dir, _("the docs folder")):
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
                               quiet, cache=PageCache(docs_dir, PAGE_CACHE_DIR))
     stats.removed.extend(stale_pdfs)
-    _say(f"{docs_dir}: {len(stats.written)} written, {len(stats.unchanged)} unchanged, "
-         f"{len(stats.removed)} removed", quiet)
+    _say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
+        folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),
+        removed=number(len(stats.removed))), quiet)
     if 0 < len(stats.written) + len(stats.removed) <= SHOW_CHANGED:  # one edited sheet: say what it touched
         for path in stats.written:
-            _say(f"  written {path}", quiet)
+            _say(_("  written {path}").format(path=path), quiet)
         for path in stats.removed:
-            _say(f"  removed {path}", quiet)
+            _say(_("  removed {path}").format(path=path), quiet)
 
-    with writing(STAMP_DIR, "the build's cache"):
+    with writing(STAMP_DIR, _("the build's cache")):
         write_stamp(docs_dir, signature, stats.states)  # what this generation was made from: the next one may skip
     if no_site:
-        _say(f"done in {time.perf_counter() - started:.1f} s (no site: --no-site)", quiet)
+        _say(_("done in {seconds} s (no site: {option})").format(seconds=decimal(time.perf_counter() - started),
+                                                                 option="--no-site"), quiet)
         return 0
     build_site(atlas, docs_dir, site_dir, getattr(args, "engine", "mkdocs"), config, quiet)
-    _say(f"site built into {site_dir} in {time.perf_counter() - started:.1f} s", quiet)
+    _say(_("site built into {folder} in {seconds} s").format(folder=site_dir,
+                                                             seconds=decimal(time.perf_counter() - started)), quiet)
     return 0

@@ -33,30 +33,36 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError, escape
+from generator.i18n import N_, _, ngettext, number
 
 LOCK_SUFFIX = ".atlas-lock"
 TMP_SUFFIX = ".atlas-tmp"   # a file being written (generator.outputs.write_atomic)
 PR_SET_PDEATHSIG = 1
 
 _ADVICE: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("no space left on the device", "free some space, or choose a folder on another disk"),
-    errno.EDQUOT: ("the disk quota is exceeded", "free some space, or choose a folder on another disk"),
-    errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk"),
-    errno.EACCES: ("permission denied", "check the folder's permissions, or choose a folder of yours"),
-    errno.EPERM: ("operation not permitted", "check the folder's permissions, or choose a folder of yours"),
-    errno.ENAMETOOLONG: ("a file name or path is too long", "choose a folder with a shorter path"),
-    errno.ENOTDIR: ("a part of the path is a file, not a folder", "choose another folder"),
-    errno.EEXIST: ("a file is in the way", "remove it, or choose another folder"),
-    errno.EMFILE: ("too many open files", "raise the limit (ulimit -n) or build with fewer --jobs"),
+    errno.ENOSPC: (N_("no space left on the device"), N_("free some space, or choose a folder on another disk")),
+    errno.EDQUOT: (N_("the disk quota is exceeded"), N_("free some space, or choose a folder on another disk")),
+    errno.EROFS: (N_("the file system is read-only"), N_("choose a folder on a writable disk")),
+    errno.EACCES: (N_("permission denied"), N_("check the folder's permissions, or choose a folder of yours")),
+    errno.EPERM: (N_("operation not permitted"), N_("check the folder's permissions, or choose a folder of yours")),
+    errno.ENAMETOOLONG: (N_("a file name or path is too long"), N_("choose a folder with a shorter path")),
+    errno.ENOTDIR: (N_("a part of the path is a file, not a folder"), N_("choose another folder")),
+    errno.EEXIST: (N_("a file is in the way"), N_("remove it, or choose another folder")),
+    errno.EMFILE: (N_("too many open files"), N_("raise the limit (ulimit -n) or build with fewer --jobs")),
 }
 
 
 def fs_error(error: OSError, folder: Path | str, what: str) -> AtlasError:
     """One clear message for a file-system error while writing `what` (e.g. "the site folder")."""
     reason, advice = _ADVICE.get(error.errno or 0, (error.strerror or type(error).__name__,
-                                                      "check the folder and try again"))
-    return AtlasError(f"cannot write {what} {escape(str(folder))}: {reason}; {advice}. "
-                      "Nothing was half-written: the previous site is unchanged")
+                                                      N_("check the folder and try again")))
+    return AtlasError(_("cannot write {what} {folder}: {reason}; {advice}. "
+                        "Nothing was half-written: the previous site is unchanged").format(
+        what=_(what), folder=escape(str(folder)), reason=_(reason), advice=_(advice)))
+
+
+# what is being written, as the callers outside the command-line modules name it (translated in fs_error)
+_WRITING = (N_("the picture cache"), N_("the lock file beside"))
 
 
 @contextlib.contextmanager
@@ -117,10 +123,11 @@ class FolderLock:
         except BlockingIOError:
             if not wait:
                 os.close(fd)
-                raise AtlasError(f"a build is already running in {escape(str(self.folder))} "
-                                 f"(process {self.holder()}); wait for it or stop it") from None
+                raise AtlasError(_("a build is already running in {folder} (process {pid}); wait for it or "
+                                   "stop it").format(folder=escape(str(self.folder)), pid=self.holder())) from None
             if say is not None:
-                say(f"waiting for process {self.holder()}, which is building {escape(str(self.folder))}…")
+                say(_("waiting for process {pid}, which is building {folder}…").format(
+                    pid=self.holder(), folder=escape(str(self.folder))))
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
@@ -170,7 +177,9 @@ def remove_leftovers(folder: Path, say: Callable[[str], None], inside: bool = Fa
                 path.unlink()
     if found:
         shown = ", ".join(escape(str(p)) for p in sorted(found)[:5]) + (" …" if len(found) > 5 else "")
-        say(f"removed {len(found)} leftover(s) of an earlier build that was stopped: {shown}")
+        say(ngettext("removed {count} leftover of an earlier build that was stopped: {files}",
+                     "removed {count} leftovers of an earlier build that was stopped: {files}",
+                     len(found)).format(count=number(len(found)), files=shown))
     return found
 
 
@@ -210,8 +219,8 @@ def interruptible(what: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        raise Interrupted(f"interrupted: {what} stopped, its temporary files removed; "
-                          "the previous site is unchanged", exit_code=130) from None
+        raise Interrupted(_("interrupted: {what} stopped, its temporary files removed; "
+                            "the previous site is unchanged").format(what=what), exit_code=130) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import AtlasError
+from generator.i18n import N_, _
 
 MANIFEST = ".atlas-generated"
 TMP_SUFFIX = ".atlas-tmp"  # generator.faults removes these when a killed build left them
@@ -60,12 +61,12 @@ def _check_path(path: str) -> None:
     """`check_relative` on the string alone: a national build makes 20,000 outputs, and a PurePosixPath
     each was a second of it. After these checks the path's parts are exactly `path.split("/")`."""
     if not path or "\x00" in path or "\\" in path:
-        raise AtlasError(f"refusing to write {path!r}: not a plain relative path")
+        raise AtlasError(_("refusing to write {path!r}: not a plain relative path").format(path=path))
     parts = path.split("/")
     if path.startswith("/") or any(part in ("..", ".", "") for part in parts):
-        raise AtlasError(f"refusing to write {path!r}: it would leave the output folder")
+        raise AtlasError(_("refusing to write {path!r}: it would leave the output folder").format(path=path))
     if any(len(part) > 50 and len(part.encode("utf-8")) > 200 for part in parts):
-        raise AtlasError(f"refusing to write {path!r}: a file name is too long")
+        raise AtlasError(_("refusing to write {path!r}: a file name is too long").format(path=path))
 
 
 def _fold(path: str) -> str:
@@ -81,8 +82,8 @@ def check_unique(outputs: Iterable[Output]) -> list[Output]:
         key = _fold(out.path)
         if key in seen:
             raise AtlasError(
-                f"two generated files have the same path {out.path!r} (also {seen[key]!r}); "
-                "rename one of the sheets so their ids differ"
+                _("two generated files have the same path {path!r} (also {other!r}); "
+                  "rename one of the sheets so their ids differ").format(path=out.path, other=seen[key])
             )
         seen[key] = out.path
     return items
@@ -112,8 +113,9 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
         if not inside(out.path.rpartition("/")[0]) or (status is not None and stat.S_ISLNK(status.st_mode)):
             resolved = Path(target).resolve()
             if root != resolved and root not in resolved.parents:
-                raise AtlasError(f"refusing to write {out.path!r}: it would leave {folder}")
-            raise AtlasError(f"refusing to write {out.path!r}: it is a symbolic link")
+                raise AtlasError(_("refusing to write {path!r}: it would leave {folder}").format(path=out.path,
+                                                                                                  folder=folder))
+            raise AtlasError(_("refusing to write {path!r}: it is a symbolic link").format(path=out.path))
         if status is not None and stat.S_ISREG(status.st_mode) and status.st_size == len(out.data):
             # reading back beats a manifest of hashes here: 287 MB compared in 0.19 s, hashed in 0.22 s
             with open(target, "rb") as handle:
@@ -220,6 +222,10 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
+# the labels the callers give Progress (translated when shown)
+_LABELS = (N_("pages"), N_("pictures"))
+
+
 class Progress:
     """The one progress reporter of the long stages (pages, pictures, PDFs, reading the sheets): a rich
     bar on stderr, only on a terminal (logs and CI stay clean), gone when the stage ends.
@@ -239,7 +245,7 @@ class Progress:
         from rich.progress import Progress as Bar
 
         console = Console(stderr=True)
-        self._bar = Bar(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        self._bar = Bar(TextColumn(_(self.label)), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=console, transient=True, auto_refresh=False,
                         disable=not (self.enabled and console.is_terminal))
         self._bar.__enter__()

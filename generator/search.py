@@ -28,6 +28,7 @@ from typing import Any
 
 from generator.errors import AtlasError
 from generator.faults import child_options
+from generator.i18n import _
 
 ROOT_SELECTOR = "article.md-content__inner"  # the page's text: no menus, header or footer in the index
 OUTPUT_SUBDIR = "pagefind"
@@ -42,10 +43,11 @@ def search_mode(config: dict[str, Any]) -> str:
     """`pagefind` or `engine`, from `extra.search` (default: Pagefind when it is installed)."""
     wanted = str((config.get("extra") or {}).get("search") or "pagefind")
     if wanted not in ("pagefind", "engine"):
-        raise AtlasError(f"mkdocs.yml: extra.search is {wanted!r}; use pagefind or engine")
+        raise AtlasError(_("{file}: {key} is {value!r}; use {choices}").format(
+            file="mkdocs.yml", key="extra.search", value=wanted, choices="pagefind, engine"))
     if wanted == "pagefind" and not pagefind_available():
-        print("atlas build: warning: Pagefind is not installed (pip install 'pagefind[extended]'); "
-              "the site uses the engine's own search index", file=sys.stderr)
+        print(_("atlas build: warning: Pagefind is not installed ({command}); the site uses the engine's own "
+                "search index").format(command="pip install 'pagefind[extended]'"), file=sys.stderr)
         return "engine"
     return wanted
 
@@ -102,7 +104,7 @@ def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = Fal
     (about 100 ms a page, 5 minutes for the national atlas), the command a whole folder at once.
     """
     if not quiet:
-        print("search: Pagefind index…", file=sys.stderr, flush=True)
+        print(_("search: Pagefind index…"), file=sys.stderr, flush=True)
     skip = excluded_pages(docs_dir) if docs_dir is not None else set()
     site = site_dir.resolve()
     count = 0
@@ -124,8 +126,8 @@ def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = Fal
                    *[arg for selector in EXCLUDE_SELECTORS for arg in ("--exclude-selectors", selector)]]
         result = subprocess.run(command, capture_output=True, text=True, **child_options())
     if result.returncode != 0 or not (site / OUTPUT_SUBDIR / "pagefind.js").is_file():
-        raise AtlasError(f"the Pagefind index failed (exit {result.returncode}); the previous site is unchanged.\n"
-                         + ((result.stderr or result.stdout).strip()[-2000:] or "no output"))
+        raise AtlasError(_("the Pagefind index failed (exit {code}); the previous site is unchanged.").format(
+            code=result.returncode) + "\n" + ((result.stderr or result.stdout).strip()[-2000:] or _("no output")))
     _sort_languages(site / OUTPUT_SUBDIR / "pagefind-entry.json")
     return count
 

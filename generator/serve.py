@@ -28,6 +28,7 @@ import yaml
 from generator.build import engine_config, generate_docs, source_date_epoch
 from generator.errors import AtlasError
 from generator.faults import FolderLock, child_options, pid_alive, writing
+from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
 from generator.pages import hub_path, territory_path
 from generator.project import SHIPPED_THEME
@@ -70,7 +71,7 @@ class Regenerator:
         try:
             return self._run(changed_files)
         except AtlasError as error:  # a full disk, a read-only folder: said, and the preview goes on
-            self.say(f"{error}; the preview keeps the last good pages")
+            self.say(_("{error}; the preview keeps the last good pages").format(error=error))
             return False
 
     def _run(self, changed_files: Iterable[Path] | None) -> bool:
@@ -83,7 +84,9 @@ class Regenerator:
             atlas, report = load_atlas(self.territories)
             if atlas is None:
                 self.say(report.format("text"))
-                self.say(f"{len(report.errors)} error(s): the preview keeps the last good pages")
+                self.say(ngettext("{count} error: the preview keeps the last good pages",
+                                  "{count} errors: the preview keeps the last good pages",
+                                  len(report.errors)).format(count=number(len(report.errors))))
                 return False
             self.as_of = atlas.as_of
             pictures = draw_site_pictures(atlas, Path(".cache/pictures"), None, progress=False)
@@ -96,7 +99,7 @@ class Regenerator:
                 self.pages_made += keep
                 return keep
 
-            with writing(self.docs_dir, "the docs folder"):
+            with writing(self.docs_dir, _("the docs folder")):
                 stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config,
                                       pictures, quiet=True, wanted=None if wanted is None else counted,
                                       cache=self.page_cache)
@@ -106,9 +109,14 @@ class Regenerator:
             else:
                 self.sources.update(stats.sources)
             self.previous, self.picture_signatures = atlas, signatures
-            scope = "every page" if wanted is None else f"{self.pages_made} territory or hub page(s)"
-            self.say(f"regenerated {scope} in {time.perf_counter() - started:.1f} s: {len(stats.written)} file(s) "
-                     f"written, {len(stats.removed)} removed, {len(stats.unchanged)} unchanged")
+            scope = _("every page") if wanted is None else ngettext(
+                "{count} territory or hub page", "{count} territory or hub pages", self.pages_made).format(
+                count=number(self.pages_made))
+            written = ngettext("{count} file written", "{count} files written", len(stats.written)).format(
+                count=number(len(stats.written)))
+            self.say(_("regenerated {scope} in {seconds} s: {written}, {removed} removed, {unchanged} "
+                       "unchanged").format(scope=scope, seconds=decimal(time.perf_counter() - started), written=written,
+                removed=number(len(stats.removed)), unchanged=number(len(stats.unchanged))))
             return True
 
     def _wanted(self, atlas: Atlas, signatures: dict[str, tuple],
@@ -130,7 +138,7 @@ class Regenerator:
         redrawn = {key for key, sig in signatures.items() if self.picture_signatures.get(key) != sig}
         forced = set()
         for key in redrawn:
-            kind, _, rest = key.partition("/")
+            kind, _sep, rest = key.partition("/")
             owner = rest.split("/", 1)[0]
             if kind == "territory" and owner in atlas.territories:
                 forced.add(territory_path(owner))
@@ -228,18 +236,21 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            raise AtlasError(f"port {port} is already in use on {host}; stop the other server or choose "
-                             f"another port with --port {port + 1}") from None
+            raise AtlasError(_("port {port} is already in use on {host}; stop the other server or choose another "
+                               "port with {option}").format(port=port, host=host,
+                                                            option=f"--port {port + 1}")) from None
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """`atlas serve`: generate, serve with live reload, regenerate on save; Ctrl+C stops."""
     host = str(args.host)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        raise AtlasError(f"the preview listens only on this computer; use --host 127.0.0.1 (not {host})")
+        raise AtlasError(_("the preview listens only on this computer; use {option} (not {host})").format(
+            option="--host 127.0.0.1", host=host))
     territories: Path = args.territories
     if not territories.is_dir():
-        raise AtlasError(f"no sheets folder {territories}; run from the repository root or pass --territories DIR")
+        raise AtlasError(_("no sheets folder {folder}; run from the repository root or pass {option}").format(
+            folder=territories, option="--territories DIR"))
     docs_dir: Path = args.docs_dir
     content_dir: Path = getattr(args, "content_dir", None) or ROOT / "content"
     config = getattr(args, "site_config", None) or read_site_config()  # the project's (generator.project)
@@ -250,7 +261,8 @@ def run_serve(args: argparse.Namespace) -> int:
     _check_port_free(host, int(args.port))
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
     if not regen.run():
-        raise AtlasError("the sheets have errors; fix them (see above) and run `atlas serve` again")
+        raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
+            command="atlas serve"))
     observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regen.run)
     _remove_stale_serve_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
@@ -264,7 +276,8 @@ def run_serve(args: argparse.Namespace) -> int:
                    "--dev-addr", f"{host}:{int(args.port)}"]
         # NO_MKDOCS_2_WARNING: mkdocs-material's end-of-life banner, said once in the README, not on each start
         env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of), NO_MKDOCS_2_WARNING="1")
-        say(f"preview on http://{host}:{int(args.port)}/ (Ctrl+C to stop); watching {territories} and {content_dir}")
+        say(_("preview on {url} (Ctrl+C to stop); watching {sheets} and {content}").format(
+            url=f"http://{host}:{int(args.port)}/", sheets=territories, content=content_dir))
         process = subprocess.Popen(command, cwd=ROOT, env=env, **child_options())  # dies with us
         # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
         previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from generator.errors import AtlasError
+from generator.i18n import _
 from generator.model import Atlas
 from generator.outputs import Output, check_unique
 from generator.page_cache import PageCache
@@ -33,9 +34,10 @@ def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:
     try:
         data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise AtlasError(f"cannot read {config_file}: {error}; check that the file exists and is plain YAML") from None
+        raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
+            file=config_file, error=error)) from None
     if not isinstance(data, dict):
-        raise AtlasError(f"{config_file} is not a YAML map of MkDocs settings")
+        raise AtlasError(_("{file} is not a YAML map of MkDocs settings").format(file=config_file))
     return data
 
 
@@ -78,7 +80,8 @@ def content_outputs(content_dir: Path) -> list[Output]:
         if any(part.startswith(".") for part in rel.split("/")):
             continue
         if path.is_symlink():
-            raise AtlasError(f"{path} is a symbolic link; content/ must hold plain files")
+            raise AtlasError(_("{path} is a symbolic link; {folder} must hold plain files").format(
+                path=path, folder="content/"))
         if not path.is_file() or rel == "index.md":
             continue
         outs.append(Output(rel, path.read_bytes(), (path.relative_to(content_dir.parent).as_posix(),)))
@@ -99,13 +102,13 @@ def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress
     try:
         from generator import pictures
     except ImportError as error:  # pages still build, without their figures
-        print(f"atlas build: warning: no charts or maps ({error})", file=sys.stderr)
+        print(_("atlas build: warning: no charts or maps ({error})").format(error=error), file=sys.stderr)
         return {}
     return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress))
 
 
 def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
-    return [Output(pic.filename, pic.svg, ()) for _, pic in sorted(pictures.items())]
+    return [Output(pic.filename, pic.svg, ()) for _key, pic in sorted(pictures.items())]
 
 
 def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path, site_url: str | None) -> list[Output]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE_ATLAS
+from generator import i18n
 from generator.commands.build import Options as BuildOptions
 from generator.commands.build import run as build_run
 from generator.errors import AtlasError
@@ -43,8 +45,16 @@ def test_site_dir_that_would_overwrite_other_files_is_refused(tree: Path, site: 
 
 
 def test_docs_dir_inside_the_sheets_is_refused(tree: Path) -> None:
-    with pytest.raises(AtlasError, match="--docs-dir .* would overwrite the sheets folder"):
-        build_run(*_args(tree / "territories", tree / "territories" / "docs", tree / "site", tree / "content"))
+    docs = tree / "territories" / "docs"
+    with pytest.raises(AtlasError) as caught:
+        build_run(*_args(tree / "territories", docs, tree / "site", tree / "content"))
+    sheets = (tree / "territories").resolve()
+    assert str(caught.value) == (f"--docs-dir {docs.resolve()} écraserait le dossier des fiches ({sheets}) ; "
+                                 "choisissez un dossier à part")
+    with i18n.using("en"), pytest.raises(AtlasError) as caught:
+        build_run(*_args(tree / "territories", docs, tree / "site", tree / "content"))
+    assert str(caught.value) == (f"--docs-dir {docs.resolve()} would overwrite the sheets folder ({sheets}); "
+                                 "choose a folder of its own")
 
 
 def test_a_built_site_is_replaced_and_marked(tree: Path) -> None:
@@ -69,7 +79,9 @@ def test_zensical_builds_the_same_generated_docs(tree: Path) -> None:
 def test_an_output_path_that_is_not_plain_and_relative_is_refused(path: str) -> None:
     from generator.outputs import Output
 
-    with pytest.raises(AtlasError, match="refusing to write"):
+    with pytest.raises(AtlasError, match=f"écriture de {re.escape(repr(path))} refusée : "):
+        Output(path, b"x")
+    with i18n.using("en"), pytest.raises(AtlasError, match=f"refusing to write {re.escape(repr(path))}: "):
         Output(path, b"x")
 
 
@@ -86,7 +98,7 @@ def test_write_tree_follows_a_folder_link_only_inside_the_folder(tmp_path: Path)
     assert stats.written == ["inner/deep/a.md", "b/c/d.md"]
     assert (docs / "real" / "deep" / "a.md").read_bytes() == b"A"
     (docs / "b" / "c" / "out").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(AtlasError, match="would leave"):
+    with pytest.raises(AtlasError, match="elle sortirait de"):
         write_tree([Output("b/c/out/x/y.md", b"x")], docs, prune=False)
     assert list(outside.iterdir()) == []
 

@@ -182,7 +182,7 @@ def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path:
         with pytest.raises(AtlasError) as caught:
             build_run(*_args(tmp_path / "territories", disk / "site", tmp_path / "build" / "docs"))
         message = str(caught.value)
-        assert "no space left" in message and str(disk) in message and "free some space" in message
+        assert "plus de place sur le disque" in message and str(disk) in message and "libérez de la place" in message
         assert (disk / "site" / "index.html").read_bytes() == before  # the previous site stays
         assert _leftovers(disk) == []
         if not mounted:
@@ -205,7 +205,7 @@ def test_full_disk_in_the_docs_folder_leaves_no_partial_file(tmp_path: Path, atl
                 return real(src, dst, *a, **k)
             monkeypatch.setattr(outputs.os, "replace", full)
         args = _args(atlas_copy, tmp_path / "site", disk / "docs", no_site=True)
-        with pytest.raises(AtlasError, match="cannot write the docs folder .*no space left on the device"):
+        with pytest.raises(AtlasError, match="impossible d'écrire le dossier docs .*plus de place sur le disque"):
             build_run(*args)
         assert _leftovers(disk) == []
 
@@ -221,7 +221,7 @@ def test_full_picture_cache_is_one_message(tmp_path: Path, fixture_atlas, monkey
             def full(path: Path, content: bytes) -> None:
                 raise OSError(errno.ENOSPC, "No space left on device", str(path))
             monkeypatch.setattr(pictures.cache, "_write_atomic", full)
-        with pytest.raises(AtlasError, match="cannot write the picture cache .*no space left"):
+        with pytest.raises(AtlasError, match="impossible d'écrire le cache des images .*plus de place sur le disque"):
             pictures.draw_pictures(fixture_atlas, disk / "cache", keys=["territory/doubs/pillars"], jobs=1,
                                    progress=False)
         assert not [p for p in (disk / "cache").glob(".tmp-*")]
@@ -246,7 +246,7 @@ def test_full_pdf_folder_leaves_no_temporary(tmp_path: Path, fixture_atlas, monk
                 return handle
             monkeypatch.setattr(outputs.os, "fdopen", full)
             scratch = None
-        with pytest.raises(AtlasError, match="no space left"):
+        with pytest.raises(AtlasError, match="plus de place sur le disque"):
             write_reports(fixture_atlas, disk / "pdf", ["ornans"], whole_atlas=False, jobs=1, pictures={},
                           scratch=scratch)
         assert _leftovers(disk) == [] and _leftovers(tmp_path) == []
@@ -278,7 +278,7 @@ def test_read_only_parent_of_the_site_is_one_message(tmp_path: Path, atlas_copy:
         err = capsys.readouterr().err
         assert code == 1
         assert "Traceback" not in err
-        assert str(locked) in err and ("read-only" in err or "permission denied" in err)
+        assert str(locked) in err and ("lecture seule" in err or "permission refusée" in err)
         assert _leftovers(tmp_path) == []
 
 
@@ -293,6 +293,10 @@ def test_a_second_build_names_the_process_that_holds_the_folder(tmp_path: Path, 
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(AtlasError) as caught:
+            build_run(*_args(atlas_copy, site, tmp_path / "docs"))
+        assert str(caught.value) == (f"une construction est déjà en cours dans {site} (processus {holder.pid}) ; "
+                                     "attendez-la ou arrêtez-la")
+        with i18n.using("en"), pytest.raises(AtlasError) as caught:
             build_run(*_args(atlas_copy, site, tmp_path / "docs"))
         assert str(caught.value) == (f"a build is already running in {site} (process {holder.pid}); "
                                      "wait for it or stop it")
@@ -312,7 +316,7 @@ def test_two_builds_at_once_one_builds_the_other_says_why(tmp_path: Path, atlas_
     out1, err1 = first.communicate(timeout=120)
     assert first.returncode == 0, err1
     assert second.returncode == 1
-    assert f"a build is already running in {site} (process {first.pid})" in err2
+    assert f"une construction est déjà en cours dans {site} (processus {first.pid})" in err2
     assert "Traceback" not in err1 + err2
     assert (site / "index.html").is_file() and _leftovers(tmp_path) == []
 
@@ -332,7 +336,7 @@ def test_serve_waits_for_a_build_of_its_docs_folder(tmp_path: Path, atlas_copy: 
     worker = threading.Thread(target=lambda: (regen.run(), done.set()))
     worker.start()
     try:
-        assert _wait_for(lambda: any("waiting for process" in s for s in said), 30)
+        assert _wait_for(lambda: any("attente du processus" in s for s in said), 30)
         assert not done.is_set() and not (docs / "index.md").exists()
     finally:
         lock.release()
@@ -356,7 +360,8 @@ def test_sigterm_stops_the_build_and_its_engine_and_keeps_the_previous_site(buil
     build.send_signal(signal.SIGTERM)
     out, err = build.communicate(timeout=60)
     assert build.returncode == 130
-    assert "interrupted" in err and "Traceback" not in err
+    assert "interrompu : arrêt de la construction, fichiers temporaires supprimés ; le site précédent est " \
+           "inchangé" in err and "Traceback" not in err
     assert _wait_gone(children) == set()
     assert (site / "index.html").read_bytes() == before
     assert _leftovers(tmp_path) == []
@@ -381,7 +386,7 @@ def test_after_a_sigkill_the_next_build_removes_the_leftovers(built: Path, tmp_p
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     args = _args(tmp_path / "territories", site, docs, quiet=False)
     assert build_run(*args) == 0
-    assert "leftover(s) of an earlier build that was stopped" in capsys.readouterr().err
+    assert "d'une construction précédente interrompue supprimé" in capsys.readouterr().err
     assert _leftovers(tmp_path) == []
 
 

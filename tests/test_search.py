@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import search
+from generator import i18n, search
 from generator.errors import AtlasError
 
 CONFIG = {"plugins": [{"search": {"lang": "fr"}}, "tags"], "extra_javascript": ["assets/atlas/sortable.js"],
@@ -29,11 +29,13 @@ def test_engine_mode_keeps_the_engine_search(monkeypatch):
 def test_without_pagefind_the_build_falls_back_to_the_engine_search(monkeypatch, capsys):
     monkeypatch.setattr(search, "pagefind_available", lambda: False)
     assert search.search_mode(CONFIG) == "engine"
-    assert "Pagefind is not installed" in capsys.readouterr().err
+    assert "Pagefind n'est pas installé (pip install 'pagefind[extended]')" in capsys.readouterr().err
 
 
 def test_an_unknown_search_setting_is_one_message():
-    with pytest.raises(AtlasError, match="extra.search is 'lunr'; use pagefind or engine"):
+    with pytest.raises(AtlasError, match="extra.search vaut 'lunr' ; utilisez pagefind, engine"):
+        search.search_mode({"extra": {"search": "lunr"}})
+    with i18n.using("en"), pytest.raises(AtlasError, match="extra.search is 'lunr'; use pagefind, engine"):
         search.search_mode({"extra": {"search": "lunr"}})
 
 

@@ -32,8 +32,13 @@ def test_taken_port_is_one_clear_message(tmp_path: Path, monkeypatch, capsys) ->
         busy.listen()
         port = busy.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 1
-    err = capsys.readouterr().err
-    assert f"port {port} is already in use on 127.0.0.1" in err and "Traceback" not in err
+        err = capsys.readouterr().err
+        assert main(["serve", "--lang", "en", "--port", str(port)]) == 1
+        err_en = capsys.readouterr().err
+    assert f"le port {port} est déjà utilisé sur 127.0.0.1 ; arrêtez l'autre serveur ou choisissez un autre port " \
+           f"avec --port {port + 1}" in err and "Traceback" not in err
+    assert f"port {port} is already in use on 127.0.0.1; stop the other server or choose another port with " \
+           f"--port {port + 1}" in err_en and "Traceback" not in err_en
 
 
 def test_sigterm_stops_the_preview_and_its_server(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import i18n
 from generator.errors import AtlasError
 from generator.outputs import Output, check_unique, write_tree
 from generator.pages import Pages, SiteOptions
@@ -303,9 +304,13 @@ def test_missing_pictures_are_tolerated(fixture_atlas) -> None:
 
 
 def test_two_outputs_with_one_path_are_an_error() -> None:
-    with pytest.raises(AtlasError, match="same path"):
+    with pytest.raises(AtlasError, match="deux fichiers produits ont le même chemin 'a/b.md' \\(et 'a/b.md'\\) ; "
+                                         "renommez l'une des fiches"):
         check_unique([Output("a/b.md", b"1"), Output("a/b.md", b"2")])
-    with pytest.raises(AtlasError, match="same path"):
+    with pytest.raises(AtlasError, match="le même chemin 'a/b.md' \\(et 'a/B.md'\\)"):
+        check_unique([Output("a/B.md", b"1"), Output("a/b.md", b"2")])
+    with i18n.using("en"), pytest.raises(AtlasError, match="two generated files have the same path 'a/b.md' "
+                                                             "\\(also 'a/B.md'\\); rename one of the sheets"):
         check_unique([Output("a/B.md", b"1"), Output("a/b.md", b"2")])
 
 
@@ -313,7 +318,7 @@ def test_content_page_colliding_with_a_generated_page_is_an_error(fixture_atlas,
     content = tmp_path / "content"
     (content / "territoires").mkdir(parents=True)
     (content / "territoires" / "index.md").write_text("# Collision\n")
-    with pytest.raises(AtlasError, match="same path"):
+    with pytest.raises(AtlasError, match="le même chemin"):
         site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {})
 
 

@@ -153,7 +153,7 @@ def test_failed_build_keeps_the_previous_site(built: Path, workdir: Path, monkey
     base = workdir / "c"
     assert build_run(*_args(FIXTURES / "atlas", base, _content(workdir / "good-content"))) == 0
     previous = _tree(base / "site")
-    with pytest.raises(AtlasError, match="previous site is unchanged"):
+    with pytest.raises(AtlasError, match="le site précédent est inchangé"):
         build_run(*_args(FIXTURES / "atlas", base, content))
     assert _tree(base / "site") == previous
     assert not [p for p in base.iterdir() if p.name.startswith(".site.building-")]
