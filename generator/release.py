@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AtlasError, InvalidAtlas
+from generator.i18n import _, ngettext, number
 from generator.load import load_valid_atlas
 from generator.measured import scores_of
 from generator.model import Atlas
@@ -197,8 +198,8 @@ def read_bundle(folder: Path) -> tuple[str, str, dict[str, dict[str, Any]], dict
         package = json.loads((folder / PACKAGE).read_text(encoding="utf-8"))
         doc = json.loads((folder / "atlas.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AtlasError(f"{folder} is not a release bundle ({error}); "
-                         "give the folder an `atlas release` wrote") from None
+        raise AtlasError(_("{folder} is not a release bundle ({error}); give the folder an `{command}` "
+                           "wrote").format(folder=folder, error=error, command="atlas release")) from None
     return (str(package.get("version", folder.name)), str(package.get("created", "")), *records(doc))
 
 
@@ -229,7 +230,7 @@ def check_bundle(folder: Path) -> list[str]:
         return [f"{folder}: {error}"]
     listed = set()
     for line in sums:
-        digest, _, name = line.partition("  ")
+        digest, _sep, name = line.partition("  ")
         listed.add(name)
         path = folder / name
         if not path.is_file() or sha256(path.read_bytes()) != digest:
@@ -344,8 +345,8 @@ def bundle_zip(release: Release) -> bytes:
 def write_bundle(outs: list[Output], target: Path) -> None:
     """Make the bundle beside `target`, check it, then rename it into place; never over an existing one."""
     if target.exists():
-        raise AtlasError(f"{target} exists: a release is never overwritten; choose another version "
-                         "(--version) or another folder (--out)")
+        raise AtlasError(_("{folder} exists: a release is never overwritten; choose another version ({version}) "
+                           "or another folder ({out})").format(folder=target, version="--version", out="--out"))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".atlas-release", dir=target.parent))
     try:
@@ -355,10 +356,10 @@ def write_bundle(outs: list[Output], target: Path) -> None:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         problems = check_bundle(tmp)
         if problems:
-            raise AtlasError("the bundle does not match its dictionary (a bug):\n" + "\n".join(problems[:20]))
+            raise AtlasError(_("the bundle does not match its dictionary (a bug):") + "\n" + "\n".join(problems[:20]))
         os.chmod(tmp, 0o755)  # mkdtemp made it 0700
         if target.exists():
-            raise AtlasError(f"{target} was created meanwhile: a release is never overwritten")
+            raise AtlasError(_("{folder} was created meanwhile: a release is never overwritten").format(folder=target))
         os.rename(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -368,7 +369,8 @@ def run_release(args: argparse.Namespace) -> int:
     """`atlas release`: validate, then write the bundle (and its changes since the previous one)."""
     territories: Path = args.territories
     if not territories.is_dir():
-        raise AtlasError(f"no sheets folder {territories}; run from the repository root or pass --territories DIR")
+        raise AtlasError(_("no sheets folder {folder}; run from the repository root or pass {option}").format(
+            folder=territories, option="--territories DIR"))
     try:
         atlas = load_valid_atlas(territories)
     except InvalidAtlas as error:
@@ -376,8 +378,9 @@ def run_release(args: argparse.Namespace) -> int:
         raise
     version = args.release_version or atlas.as_of.isoformat()
     if not VERSION.match(version):
-        raise AtlasError(f"version {version!r}: use letters, digits, dots, hyphens and underscores "
-                         "(for example 2026-12-01 or 1.2.0)", exit_code=2)
+        raise AtlasError(_("version {version!r}: use letters, digits, dots, hyphens and underscores "
+                           "(for example {examples})").format(version=version, examples="2026-12-01, 1.2.0"),
+                         exit_code=2)
     releases_dir = territories.absolute().parent / RELEASES
     target = args.out if args.out is not None else releases_dir / version
     previous = args.since
@@ -385,9 +388,15 @@ def run_release(args: argparse.Namespace) -> int:
         earlier = [r for r in published_releases(releases_dir) if r.folder.resolve() != target.resolve()]
         previous = earlier[0].folder if earlier else None
     elif not (previous / PACKAGE).is_file():
-        raise AtlasError(f"--since {previous}: no {PACKAGE} there; give the folder of an earlier release")
+        raise AtlasError(_("{option} {folder}: no {file} there; give the folder of an earlier release").format(
+            option="--since", folder=previous, file=PACKAGE))
     outs = bundle_outputs(atlas, territories, version, previous)
     write_bundle(outs, target)
-    since = f", changes since {previous.name} in {CHANGES}" if previous is not None else ""
-    print(f"release {version}: {len(outs)} files in {target}{since}", file=sys.stderr)
+    files = ngettext("{count} file", "{count} files", len(outs)).format(count=number(len(outs)))
+    if previous is not None:
+        said = _("release {version}: {files} in {folder}, changes since {previous} in {changes}").format(
+            version=version, files=files, folder=target, previous=previous.name, changes=CHANGES)
+    else:
+        said = _("release {version}: {files} in {folder}").format(version=version, files=files, folder=target)
+    print(said, file=sys.stderr)
     return 0

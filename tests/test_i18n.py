@@ -18,6 +18,7 @@ from conftest import ROOT
 from generator import i18n
 
 PO = ROOT / "generator" / "locale" / "fr" / "LC_MESSAGES" / "atlas.po"
+PDF_PO = ROOT / "generator" / "locale" / "en" / "LC_MESSAGES" / "pdf.po"
 
 
 def _fields(text: str, flags: set[str]) -> set[str]:
@@ -76,17 +77,24 @@ def _script():
 
 
 def test_catalog_reads_the_packages_and_only_the_atlas_domain() -> None:
-    """Messages of generator/imports/ and generator/validate/ are extracted; the PDF's `_()` are French ids of
-    its own catalog (generator/pdf/words.py) and stay out."""
+    """Messages of generator/imports/, generator/validate/ and of the commands are extracted; the PDF's `_()`
+    are French ids of its own catalog (generator/pdf/words.py: render.py, templates.py) and stay out, while
+    the command-line messages of `atlas pdf` (command.py, inputs.py, writer.py) come in."""
     sources = {path.relative_to(ROOT).as_posix() for path in _script().sources()}
     assert {"generator/cli.py", "generator/imports/territories.py", "generator/imports/census.py",
-            "generator/imports/indicators.py"} <= sources
+            "generator/imports/indicators.py", "generator/build.py", "generator/release.py",
+            "generator/pdf/command.py", "generator/pdf/inputs.py", "generator/pdf/writer.py"} <= sources
     assert any(path.startswith("generator/validate/") for path in sources)
-    assert not [path for path in sources if path.startswith("generator/pdf/")]
+    pdf_catalog = {"generator/pdf/words.py", "generator/pdf/render.py", "generator/pdf/templates.py"}
+    assert not pdf_catalog & sources
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="fr")
     located = {file for message in catalog for file, _line in message.locations}
-    assert "generator/imports/messages.py" in located and not [f for f in located if f.startswith("generator/pdf/")]
+    assert "generator/imports/messages.py" in located and "generator/pdf/command.py" in located
+    assert not pdf_catalog & located
+    with PDF_PO.open("rb") as handle:
+        pdf_ids = {message.id for message in read_po(handle, locale="en") if message.id}
+    assert pdf_ids and not pdf_ids & {message.id for message in catalog if message.id}
 
 
 def _words_outside_placeholders(node: ast.expr) -> str:
@@ -100,14 +108,21 @@ def _words_outside_placeholders(node: ast.expr) -> str:
     return ""
 
 
-def test_import_prints_and_raises_only_catalog_messages() -> None:
-    """What `atlas import` prints or raises goes through `_()`/`ngettext()`: a literal with words in a
-    print() or an AtlasError() would stay English in the French import."""
+COMMAND_MODULES = ("build.py", "serve.py", "faults.py", "outputs.py", "search.py", "site.py", "page_cache.py",
+                   "editions.py", "release.py", "pdf/command.py", "pdf/inputs.py", "pdf/writer.py")
+
+
+@pytest.mark.parametrize("modules", [sorted((ROOT / "generator" / "imports").glob("*.py")),
+                                     [ROOT / "generator" / name for name in COMMAND_MODULES]],
+                         ids=["import", "build-serve-pdf-release"])
+def test_commands_print_and_raise_only_catalog_messages(modules) -> None:
+    """What `atlas import`, `build`, `serve`, `pdf` and `release` print, say or raise goes through
+    `_()`/`ngettext()`: a literal with words in a print(), say() or AtlasError() would stay English in French."""
     found = []
-    for path in sorted((ROOT / "generator" / "imports").glob("*.py")):
+    for path in modules:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                    node.func.id in ("print", "AtlasError") and node.args:
+                    node.func.id in ("print", "AtlasError", "say", "_say", "Interrupted") and node.args:
                 words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", _words_outside_placeholders(node.args[0]))
                 if words:
                     found.append(f"{path.name}:{node.lineno}: {' '.join(words)}")

@@ -247,10 +247,17 @@ def test_release_never_overwrites_a_version(atlas_copy: Path, capsys) -> None:
     assert _release(atlas_copy, "--version", "v1") == 0
     bundle = atlas_copy.parent / "releases" / "v1"
     before = {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
-    capsys.readouterr()
+    said = capsys.readouterr().err
+    files = sum(1 for p in bundle.rglob("*") if p.is_file())
+    assert f"publication v1 : {files} fichiers dans " in said and str(Path("releases") / "v1") in said
     assert _release(atlas_copy, "--version", "v1") == 1
     err = capsys.readouterr().err
-    assert "never overwritten" in err and "Traceback" not in err
+    assert "v1 existe : une publication n'est jamais écrasée ; choisissez une autre version (--version) ou un " \
+           "autre dossier (--out)" in err and "Traceback" not in err
+    assert _release(atlas_copy, "--lang", "en", "--version", "v1") == 1
+    err = capsys.readouterr().err
+    assert "v1 exists: a release is never overwritten; choose another version (--version) or another folder " \
+           "(--out)" in err and "Traceback" not in err
     assert before == {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     assert _release(atlas_copy, "--version", "../x") == 2
 
@@ -287,6 +294,7 @@ def test_site_links_the_current_release_and_lists_earlier_ones(atlas_copy: Path,
 
 def test_release_errors_are_one_message(tmp_path: Path, capsys) -> None:
     assert _release(tmp_path / "nowhere") == 1
-    assert "no sheets folder" in capsys.readouterr().err
+    assert f"pas de dossier de fiches {tmp_path / 'nowhere'} ; lancez la commande depuis la racine du dépôt ou " \
+           "donnez --territories DIR" in capsys.readouterr().err
     with pytest.raises(AtlasError):
         release.read_bundle(tmp_path)
