@@ -62,7 +62,7 @@ def fs_error(error: OSError, folder: Path | str, what: str) -> AtlasError:
 
 
 # what is being written, as the callers outside the command-line modules name it (translated in fs_error)
-_WRITING = (N_("the picture cache"), N_("the lock file beside"))
+_WRITING = (N_("the picture cache"),)
 
 
 @contextlib.contextmanager
@@ -115,19 +115,21 @@ class FolderLock:
 
     def acquire(self, wait: bool = False, say: Callable[[str], None] | None = None) -> FolderLock:
         """Take the lock; without `wait`, a held lock is an AtlasError naming the holder's pid."""
-        with writing(self.folder.parent, "the lock file beside"):
+        with writing(self.folder.parent, _("the lock file beside")):
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            pid = self.holder()
+            pid = _("unknown") if pid == "unknown" else pid  # an unreadable lock file: said in the language
             if not wait:
                 os.close(fd)
                 raise AtlasError(_("a build is already running in {folder} (process {pid}); wait for it or "
-                                   "stop it").format(folder=escape(str(self.folder)), pid=self.holder())) from None
+                                   "stop it").format(folder=escape(str(self.folder)), pid=pid)) from None
             if say is not None:
                 say(_("waiting for process {pid}, which is building {folder}…").format(
-                    pid=self.holder(), folder=escape(str(self.folder))))
+                    pid=pid, folder=escape(str(self.folder))))
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
