@@ -26,7 +26,7 @@ def _build(sheets: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple
     project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=out / "docs", site_dir=out / "site")
     assert build_run(project, BuildOptions(jobs=1, no_site=True, quiet=False)) == 0
     said = capsys.readouterr().err
-    found = re.search(r"pages : (\d+) pages? de territoire ou de lieu produites?, (\d+) inchangées", said)
+    found = re.search(r"pages : (\d+) pages? de territoire ou de lieu produites?, (\d+) sans changement", said)
     assert found, said
     return int(found.group(1)), int(found.group(2))
 

@@ -392,11 +392,15 @@ def test_preview_regenerates_only_what_a_saved_sheet_changes(tmp_path: Path, mon
     assert regen.run({sheet})
     assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")
     assert untouched.stat().st_mtime_ns == mtime
-    written = int(re.search(r"(\d+) file\(s\) written", messages[-1]).group(1))
+    said = re.fullmatch(r"régénération de (\d+) pages? de territoire ou de lieu en [\d,]+ s : (\d+) fichiers? écrits?, "
+                        r"supprimés : \d+, inchangés : \d+", messages[-1])
+    assert said and int(said.group(1)) == regen.pages_made, messages[-1]
+    written = int(said.group(2))
     assert 0 < written < 60  # with the lists and the filter data of the indexes, in both editions
     assert 0 < regen.pages_made < len(regen.previous.territories) + len(regen.previous.hubs) - 3
     sheet.write_text("name: [\n", encoding="utf-8")  # a broken sheet: reported, last good pages kept
     assert not regen.run()
+    assert re.fullmatch(r"\d+ erreurs? : l'aperçu garde les dernières bonnes pages", messages[-1]), messages[-1]
     assert "# Pays horloger modifié" in page.read_text(encoding="utf-8")
 
 

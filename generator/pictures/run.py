@@ -19,6 +19,7 @@ from typing import Any
 from generator import geo
 from generator.errors import AtlasError
 from generator.faults import worker_pool, writing
+from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
 from generator.outputs import Progress
 from generator.pictures.cache import _from_cache, _store, _words_json, cache_key, prune_cache, remove_stale_files
@@ -145,8 +146,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
         if remove_stale_files(cache_dir) and progress:
-            print(f"pictures: removed the half-written files of a build that was stopped from {cache_dir}",
-                  file=sys.stderr)
+            print(_("pictures: removed the half-written files of a build that was stopped from {folder}").format(
+                folder=cache_dir), file=sys.stderr)
     result: dict[str, Picture] = {}
     digests = {key: cache_key(spec) for key, spec in specs.items()}
     todo: list[str] = []
@@ -210,6 +211,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     if stats is not None:
         stats.__dict__.update(figures.__dict__)
     if progress and jobs_list:
-        print(f"pictures: {len(jobs_list)} drawn, {last_stats.cached} from the cache "
-              f"({last_stats.seconds:.1f} s)", file=sys.stderr)
+        print(ngettext("pictures: {drawn} drawn, {cached} from the cache ({seconds} s)",
+                       "pictures: {drawn} drawn, {cached} from the cache ({seconds} s)", len(jobs_list)).format(
+            drawn=number(len(jobs_list)), cached=number(last_stats.cached), seconds=decimal(last_stats.seconds)),
+              file=sys.stderr)
     return dict(sorted(result.items()))
