@@ -25,7 +25,8 @@ def _size(folder: Path) -> tuple[int, int]:
 
 def _first_build_by_phase(territories: Path, out: Path, jobs: int | None) -> dict[str, float]:
     """The steps of `atlas build`, timed one by one (same functions, same order)."""
-    from generator.build import build_site, generate_docs
+    from generator.build import generate_docs
+    from generator.engine import build_site
     from generator.load import load_valid_atlas
     from generator.site import draw_site_pictures, read_site_config
 

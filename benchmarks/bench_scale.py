@@ -126,7 +126,7 @@ def main() -> int:
     engines = {}
     for engine in options.engines.split(","):
         script = ("import sys, pathlib; from datetime import date\n"
-                  "from generator.build import run_engine\nfrom generator.site import read_site_config\n"
+                  "from generator.engine import run_engine\nfrom generator.site import read_site_config\n"
                   "from generator.search import engine_search_config\n"
                   f"run_engine({engine!r}, engine_search_config(read_site_config(), 'pagefind'), "
                   f"pathlib.Path('gen/docs'), pathlib.Path('site-{engine}'), date(2026, 1, 1), quiet=True)\n")
@@ -155,7 +155,7 @@ def main() -> int:
 
     # 5. the engine's own search index, for comparison
     if not options.skip_lunr:
-        script = ("import pathlib; from datetime import date\nfrom generator.build import run_engine\n"
+        script = ("import pathlib; from datetime import date\nfrom generator.engine import run_engine\n"
                   "from generator.site import read_site_config\n"
                   "run_engine('mkdocs', read_site_config(), pathlib.Path('gen/docs'), pathlib.Path('site-lunr'), "
                   "date(2026, 1, 1), quiet=True)\n")

@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from generator.build import engine_config, generate_docs, source_date_epoch
+from generator.build import generate_docs
+from generator.engine import engine_config, source_date_epoch
 from generator.errors import AtlasError
 from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.i18n import _, decimal, ngettext, number

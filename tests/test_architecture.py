@@ -27,6 +27,8 @@ LAYERS: list[set[str]] = [
     {"scaffold", "pages", "release"},
     {"editions"},  # the English edition: the page kinds again, in English, under en/
     {"pdf", "site", "imports"},  # imports: the package of `atlas import` (territories, census, indicators)
+    {"engine"},  # the site engines run on the docs folder, both editions swapped in whole
+    {"build_stamp"},  # the inputs' stamp that lets an unchanged generation be skipped
     {"build"},
     {"serve"},
     {"commands"},  # one module per command, typed functions over a Project (what tests call)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import load
-from generator.build import stamp_path
+from generator.build_stamp import stamp_path
 from generator.commands.build import Options as BuildOptions
 from generator.commands.build import run as build_run
 from generator.project import Project
@@ -69,7 +69,7 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
 def test_write_tree_reports_the_state_the_stamp_reads(tmp_path: Path) -> None:
     """The stamp takes the files' sizes and times from `write_tree` instead of a second stat of each:
     they must be what `_docs_state` reads back (written, unchanged and the manifest alike)."""
-    from generator.build import _docs_state
+    from generator.build_stamp import _docs_state
     from generator.outputs import Output, write_tree
 
     docs = tmp_path / "docs"

@@ -161,7 +161,7 @@ def _copy_built(built: Path, to: Path) -> None:
 
 def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import build
+    from generator import engine  # runs the site engine
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
@@ -176,8 +176,8 @@ def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path:
         if mounted:
             _fill(disk, 300_000)  # room for the lock file, not for a new site
         else:  # the engine's own report of a full disk, as MkDocs prints it
-            real = build.subprocess.run
-            monkeypatch.setattr(build.subprocess, "run", lambda *a, **k: SimpleNamespace(
+            real = engine.subprocess.run
+            monkeypatch.setattr(engine.subprocess, "run", lambda *a, **k: SimpleNamespace(
                 returncode=1, stdout="", stderr="OSError: [Errno 28] No space left on device: 'x'"))
         with pytest.raises(AtlasError) as caught:
             build_run(*_args(tmp_path / "territories", disk / "site", tmp_path / "build" / "docs"))
@@ -186,7 +186,7 @@ def test_full_disk_under_the_site_keeps_the_previous_site(built: Path, tmp_path:
         assert (disk / "site" / "index.html").read_bytes() == before  # the previous site stays
         assert _leftovers(disk) == []
         if not mounted:
-            monkeypatch.setattr(build.subprocess, "run", real)
+            monkeypatch.setattr(engine.subprocess, "run", real)
 
 
 def test_full_disk_in_the_docs_folder_leaves_no_partial_file(tmp_path: Path, atlas_copy: Path,
