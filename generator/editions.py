@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import text
+from generator.citation import Citer
 from generator.model import Atlas
 from generator.opendata import DATA_DIR
 from generator.outputs import Output
@@ -50,6 +51,8 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     (generator.site.PageCache, B's), the sheet pages whose inputs did not change are read back."""
     english = Pages(atlas, options, pictures, schemas, scores, lang=LANG)
     english.file_prefix = EN_PREFIX
+    # its pages cite the English edition (their own address, English words)
+    english.env.globals["citation"] = Citer(atlas, site_url, lang=LANG)
     french = Pages(atlas, options, pictures, schemas, scores)  # the kinds not translated yet
     french.file_prefix = EN_PREFIX
     french.untranslated = True
