@@ -49,7 +49,8 @@ from generator.site import (
 
 def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
-                  quiet: bool = False, wanted: Callable[[str, set[str]], bool] | None = None,
+                  quiet: bool = False, pdf_ids_en: frozenset[str] = frozenset(), atlas_pdf_en: str | None = None,
+                  wanted: Callable[[str, set[str]], bool] | None = None,
                   cache: PageCache | None = None) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
@@ -57,7 +58,7 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
     since they were written into `docs_dir` are read back instead of rendered.
     """
-    options = site_options(config, content_dir, pdf_ids, atlas_pdf)
+    options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     with Progress("pages", enabled=not quiet) as bar:
         outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
                             bar.update, wanted, site_url=config.get("site_url") or None, cache=cache)
@@ -128,7 +129,7 @@ def _pdf_names(atlas: Atlas) -> set[str]:
 
 
 def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path,
-                       written: Sequence[Path] = ()) -> tuple[frozenset[str], str | None]:
+                       written: Sequence[Path] = ()) -> tuple[frozenset[str], str | None, frozenset[str], str | None]:
     """PDFs made earlier (`atlas pdf` into SITE/pdf, or a previous `--pdf`) stay in the new site.
 
     The site folder is replaced by each build; without this, `atlas build` would drop the reports
@@ -161,7 +162,8 @@ def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path,
         names |= {p.name for p in target.glob("*.pdf")
                   if p.name not in names and p.is_file() and not p.is_symlink()}
     links = published(atlas, names & wanted)
-    return links.territories, (f"{PDF_DIR}/{links.atlas}" if links.atlas else None)
+    return (links.territories, f"{PDF_DIR}/{links.atlas}" if links.atlas else None,
+            links.territories_en, f"{PDF_DIR}/{links.atlas_en}" if links.atlas_en else None)
 
 
 def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
@@ -266,13 +268,14 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet)
 
     written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
-    pdf_ids, atlas_pdf = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)
+    pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)
     stale_pdfs = prune_pdfs(atlas, docs_dir)
 
     say(_("pages…"), quiet)
     with writing(docs_dir, _("the docs folder")):
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
-                              quiet, cache=PageCache(docs_dir, PAGE_CACHE_DIR))
+                              quiet, pdf_ids_en=pdf_ids_en, atlas_pdf_en=atlas_pdf_en,
+                              cache=PageCache(docs_dir, PAGE_CACHE_DIR))
     stats.removed.extend(stale_pdfs)
     say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
         folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),

@@ -80,6 +80,8 @@ class SiteOptions:
     sheet_edit_uri: str = "edit/main/"
     pdf_ids: frozenset[str] = frozenset()
     atlas_pdf: str | None = None  # path of the whole-atlas PDF inside the docs folder, if built
+    pdf_ids_en: frozenset[str] = frozenset()  # territories whose English report (`<id>.en.pdf`) is there
+    atlas_pdf_en: str | None = None  # path of the English whole-atlas PDF, if built
     intro: str | None = None  # content/index.md, the hand-written introduction of the home page
     has_contribuer: bool = False  # content/contribuer.md exists (the quality page links to it)
     has_methodologie: bool = False  # content/methodologie.md exists (the catalogue page links to it)

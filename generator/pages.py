@@ -142,7 +142,9 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         path = territory_path(t.id)
         hubs = self.atlas.hubs_within(t.id)
         pairs = self._pairs(hubs)
-        pdf = f"pdf/{t.id}.pdf" if t.id in self.options.pdf_ids else None
+        # the English edition links the English report where there is one, else the French one
+        pdf = f"pdf/{t.id}.en.pdf" if self.lang == "en" and t.id in self.options.pdf_ids_en else \
+            f"pdf/{t.id}.pdf" if t.id in self.options.pdf_ids else None
         return self.render(
             "territory.md.j2", path, sources=self.territory_sources(t, hubs, pairs),
             t=t, ancestors=self.atlas.ancestors(t.id), parent=self.atlas.parent(t.id),

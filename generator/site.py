@@ -42,12 +42,15 @@ def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:
 
 
 def site_options(config: Mapping[str, Any], content_dir: Path, pdf_ids: frozenset[str] = frozenset(),
-                 atlas_pdf: str | None = None) -> SiteOptions:
+                 atlas_pdf: str | None = None, pdf_ids_en: frozenset[str] = frozenset(),
+                 atlas_pdf_en: str | None = None) -> SiteOptions:
     return SiteOptions(
         repo_url=config.get("repo_url") or None,
         sheet_edit_uri=sheet_edit_uri(config),
         pdf_ids=pdf_ids,
         atlas_pdf=atlas_pdf,
+        pdf_ids_en=pdf_ids_en,
+        atlas_pdf_en=atlas_pdf_en,
         intro=content_intro(content_dir),
         has_contribuer=(content_dir / "contribuer.md").is_file(),
         has_methodologie=(content_dir / "methodologie.md").is_file(),

@@ -200,3 +200,21 @@ def test_no_sheet_text_becomes_live_html_in_the_english_edition(tmp_path: Path,
         assert not scan.problems, f"{page}: {scan.problems[:5]}"
         texts.append("".join(scan.text))
     assert "Terre <script>alert('nom')</script> | hostile $\\invalidcmd$ {{ 7*7 }}" in "\n".join(texts)
+
+
+def test_english_pages_link_the_english_reports_where_they_exist(fixture_atlas) -> None:
+    """An English territory page links `<id>.en.pdf` when that report exists, else the French one;
+    the French page always links the French report; the home pages link their own whole atlas."""
+    from generator.pages import Pages
+
+    options = SiteOptions(pdf_ids=frozenset({"doubs", "ornans"}), pdf_ids_en=frozenset({"doubs"}),
+                          atlas_pdf="pdf/atlas.pdf", atlas_pdf_en="pdf/atlas.en.pdf")
+    english, french = Pages(fixture_atlas, options, lang="en"), Pages(fixture_atlas, options)
+    doubs, ornans = fixture_atlas.territories["doubs"], fixture_atlas.territories["ornans"]
+    assert "pdf/doubs.en.pdf" in english.territory_page(doubs).data.decode()
+    assert "pdf/ornans.pdf" in english.territory_page(ornans).data.decode()  # no English report: the French one
+    assert "ornans.en.pdf" not in english.territory_page(ornans).data.decode()
+    assert "(../pdf/doubs.pdf)" in french.territory_page(doubs).data.decode()
+    assert ".en.pdf" not in french.territory_page(doubs).data.decode()
+    assert "pdf/atlas.en.pdf" in english.home_page().data.decode()
+    assert "pdf/atlas.en.pdf" not in french.home_page().data.decode()
