@@ -24,7 +24,7 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
                    words: Words | None = None) -> SimpleNamespace:
     """Everything one territory's pages show, with a fresh set of numbered references.
 
-    Long lists are capped (generator.pdf_report.CAPS): a report describes its first hubs in full and
+    Long lists are capped (generator.pdf.report.CAPS): a report describes its first hubs in full and
     lists the next ones in a table; in a volume of the atlas (`single` false) a territory lists its
     own hubs in a table only (each has its full description in its territory's report). `words`
     gives the report's language (French when None).
