@@ -45,10 +45,6 @@ def score_text(value: float | None) -> str:
     return NOT_MEASURED if value is None else formats.number(value, 1)
 
 
-def score_out_of(value: float | None) -> str:
-    return NOT_MEASURED if value is None else f"{formats.number(value, 1)} sur 5"
-
-
 def ordinal(rank: int) -> str:
     return "1er" if rank == 1 else f"{rank}e"
 

@@ -71,7 +71,8 @@ class Words:
         return formats.number(value, 1, lang=self.lang)
 
     def score_out_of(self, value: float | None) -> str:
-        return measured.score_out_of(value) if self.french else vocabulary.score(value, "en")
+        """`3,4 sur 5` / `3.4 out of 5`; None: `non mesuré` / `not measured` (vocabulary.score, site and PDF)."""
+        return vocabulary.score(value, self.lang)
 
     def rank_text(self, s: IndicatorScore) -> str:
         """`12e sur 101` / `12th of 101`."""

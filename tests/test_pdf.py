@@ -139,7 +139,8 @@ def test_editorial_appreciation_stays_apart_from_the_measured_score(fixture_atla
 
 
 def test_territory_report_shows_the_measured_profile(fixture_atlas, fixture_reports):
-    from generator.measured import rank_text, score_out_of, scores_of
+    from generator.measured import rank_text, scores_of
+    from generator.vocabulary import score as score_out_of
 
     profile = scores_of(fixture_atlas).profile(TERRITORY)
     text = " ".join(text_of(fixture_reports[TERRITORY]).split())  # table cells wrap

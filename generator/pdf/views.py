@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 
 from generator import measured
-from generator.model import PILLARS, Atlas, Hub, Territory
+from generator.model import OLD_AFTER_YEARS, PILLARS, Atlas, Hub, Territory
 from generator.pdf.citations import Citations, number_brief, number_report
 from generator.pdf.inputs import THEME_DIR, PictureRef
 from generator.pdf.report import CAPS, capped, hub_type_counts, pillar_rows, territory_hubs, territory_partnerships
@@ -62,7 +62,7 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         pillar_descriptions={k: w.pillar_description(k) for k in PILLARS},
         coordinates=w.coordinates(*territory.coordinates) if territory.coordinates else "",
         updated=w.long_date(territory.updated),
-        old_before=atlas.as_of.year - 5,
+        old_before=atlas.as_of.year - OLD_AFTER_YEARS,  # a fact of an earlier year is old (model.year_is_old)
         credits=_credits(hubs),
         pictures=SimpleNamespace(
             pillars=pictures.get(f"territory/{tid}/pillars"),
