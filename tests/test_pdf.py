@@ -647,3 +647,19 @@ def test_pdf_help_says_lang_chooses_the_reports_language_too(capsys):
             main(argv)
         help_text = " ".join(capsys.readouterr().out.split())
         assert said in help_text and "<id>.en.pdf" in help_text
+
+
+def test_report_pictures_are_keys_of_the_picture_registry(fixture_atlas) -> None:
+    """The reports name their pictures like the registry does, and every name there is a picture the
+    registry can make (a chart added to the reports is one name in REPORT_PICTURES, one template line)."""
+    from generator.pdf.inputs import REPORT_PICTURES, territory_picture
+    from generator.pictures import picture_keys
+    from generator.pictures.keys import PictureKey
+    from generator.pictures.kinds import spec_function
+
+    existing = set(picture_keys(fixture_atlas))
+    for name in REPORT_PICTURES:
+        key = PictureKey("territory", "doubs", name)
+        assert territory_picture("doubs", name) == key.text
+        assert spec_function(key) is not None
+        assert key.text in existing  # the fixture's Doubs has hubs, so every report picture exists

@@ -92,11 +92,23 @@ class PictureRef:
 ATLAS_PICTURE_LEVELS = ("region", "departement")
 
 
+# The pictures of a territory that its report shows, by their name in the picture registry
+# (generator.pictures); the templates read each as `v.pictures.<name>` (`-` as `_`): a chart added
+# to the reports is a name here and a line in theme/pdf.
+REPORT_PICTURES = ("pillars", "locator", "hubs-by-type")
+
+
+def territory_picture(territory_id: str, name: str) -> str:
+    """The key of a territory's picture, as generator.pictures.PictureKey writes it (not imported here:
+    the reports are made without the picture code when it is missing)."""
+    return f"territory/{territory_id}/{name}"
+
+
 def picture_keys(territory_ids: Sequence[str], whole_atlas: bool) -> list[str]:
     """The picture keys the reports use (generator.pictures draws them)."""
     keys = []
     for tid in territory_ids:
-        keys += [f"territory/{tid}/pillars", f"territory/{tid}/locator", f"territory/{tid}/hubs-by-type"]
+        keys += [territory_picture(tid, name) for name in REPORT_PICTURES]
     if whole_atlas:
         keys.append("home/map")
     return keys

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from generator import measured
 from generator.model import OLD_AFTER_YEARS, PILLARS, Atlas, Hub, Territory
 from generator.pdf.citations import Citations, number_brief, number_report
-from generator.pdf.inputs import THEME_DIR, PictureRef
+from generator.pdf.inputs import REPORT_PICTURES, THEME_DIR, PictureRef, territory_picture
 from generator.pdf.report import CAPS, capped, hub_type_counts, pillar_rows, territory_hubs, territory_partnerships
 from generator.pdf.words import Words
 from generator.text import safe_url
@@ -64,11 +64,8 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         updated=w.long_date(territory.updated),
         old_before=atlas.as_of.year - OLD_AFTER_YEARS,  # a fact of an earlier year is old (model.year_is_old)
         credits=_credits(hubs),
-        pictures=SimpleNamespace(
-            pillars=pictures.get(f"territory/{tid}/pillars"),
-            locator=pictures.get(f"territory/{tid}/locator"),
-            hubs_by_type=pictures.get(f"territory/{tid}/hubs-by-type"),
-        ),
+        pictures=SimpleNamespace(**{name.replace("-", "_"): pictures.get(territory_picture(tid, name))
+                                    for name in REPORT_PICTURES}),
     )
     # the references are numbered now, in the order the pages print the facts: templates only print
     citations = Citations(atlas, f"t-{tid}", listed_cap=CAPS.listed_sources, lang=w.lang)
