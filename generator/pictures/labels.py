@@ -62,22 +62,7 @@ def segments_crossing(box: tuple[float, ...], segments: np.ndarray) -> int:
     one side of the segment's line: no division, about ten times faster than clipping each segment
     (Liang-Barsky, `clip_parameters`), which gives the same answer; label placement asks this thousands
     of times per picture."""
-    if not len(segments):
-        return 0
-    x0, y0, x1, y1 = segments[:, 0], segments[:, 1], segments[:, 2], segments[:, 3]
-    bx0, by0, bx1, by1 = box[0], box[1], box[2], box[3]
-    near = ((np.minimum(x0, x1) <= bx1) & (np.maximum(x0, x1) >= bx0)
-            & (np.minimum(y0, y1) <= by1) & (np.maximum(y0, y1) >= by0))
-    if not near.any():
-        return 0
-    x0, y0, x1, y1 = x0[near], y0[near], x1[near], y1[near]
-    dx, dy = x1 - x0, y1 - y0
-    above = below = None
-    for cx, cy in ((bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1)):
-        side = dx * (cy - y0) - dy * (cx - x0)
-        above = side > 0 if above is None else above & (side > 0)
-        below = side < 0 if below is None else below & (side < 0)
-    return int(np.count_nonzero(~(above | below)))
+    return Crossings(segments).count(box)
 
 
 class Crossings:
@@ -205,6 +190,7 @@ def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area
     sizes = [(b.width, b.height) for b in label_boxes(fig, labels)]
     dots = np.array([b.extents for b in points])
     px_per_pt = fig.dpi / 72
+    crossings = Crossings(lines) if lines is not None else None  # the boundaries' extents, once
     placed: list[tuple[float, ...]] = []
     for i in order if order is not None else range(len(labels)):
         label, (w, h) = labels[i], sizes[i]
@@ -222,8 +208,8 @@ def place_labels(fig: Figure, labels: list[Annotation], points: list[Bbox], area
                 outside = (max(area.x0 - box[0], 0) + max(box[2] - area.x1, 0)
                            + max(area.y0 - box[1], 0) + max(box[3] - area.y1, 0))
                 covered = _overlap(box, np.array(placed)) + _overlap(box, dots) + outside * 1000
-                if lines is not None and (best is None or covered < best[0]):
-                    covered += CROSSING_COST * segments_crossing(box, lines)
+                if crossings is not None and (best is None or covered < best[0]):
+                    covered += CROSSING_COST * crossings.count(box)
                 if best is None or covered < best[0]:
                     best = (covered, ux, uy, reach, box)
                 if covered == 0:

@@ -18,6 +18,28 @@ from generator.pictures.map_style import HOLLOW_WIDTH, METRO, _intersects, _padd
 from generator.pictures.spec import INK, MUTED
 from generator.pictures.svg import svg_text
 
+VIEWS_KEPT = 64  # close views kept per process: batches come sorted by outline, so the last few suffice
+
+
+def view_memo(make: Callable[[Any, bool, Any], Any]) -> Callable[[Any, bool, Any], Any]:
+    """`make(outline_ref, intercommunal, bounds)` computed once per outline and bounds and reused by the
+    locators that share them (a département's hubs), the last VIEWS_KEPT kept per process; the kept
+    views are the wrapper's `views`."""
+    views: dict[tuple[Any, ...], Any] = {}
+
+    @functools.wraps(make)
+    def memo(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]) -> Any:
+        key = (tuple(outline_ref) if outline_ref else None, intercommunal, tuple(bounds))
+        found = views.get(key)
+        if found is None:
+            if len(views) >= VIEWS_KEPT:
+                views.clear()
+            found = views[key] = make(outline_ref, intercommunal, bounds)
+        return found
+
+    memo.views = views  # type: ignore[attr-defined]
+    return memo
+
 
 def _variant(outline: list[str], detail: str) -> geo.Outline:
     """The outline from the coarsest layer that suits the view, falling back to a finer one."""

@@ -17,6 +17,7 @@ from generator.pictures.locator_kit import (
     _meeting,
     _ring_data,
     _variant,
+    view_memo,
 )
 from generator.pictures.map_style import (
     APPROXIMATE,
@@ -43,25 +44,13 @@ from generator.pictures.spec import ATTRIBUTION, INK, MUTED, plural
 from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, svg_document, svg_text, text_width, wrap_to
 
 NarrowView = tuple[tuple[str, ...], tuple[float, float, float, float, float], float, float]
-_VIEWS: dict[tuple[Any, ...], NarrowView] = {}
-VIEWS_KEPT = 64  # narrow close views kept per process (batches come sorted by outline)
 
 
+@view_memo
 def _narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
                  ) -> NarrowView:
     """The narrow close view without its hubs, shared by the locators of one outline and bounds (a
     département's hubs): its SVG under the hubs, its projection (west, north, k, scale, ox), its size."""
-    key = (tuple(outline_ref) if outline_ref else None, intercommunal, tuple(bounds))
-    found = _VIEWS.get(key)
-    if found is None:
-        if len(_VIEWS) >= VIEWS_KEPT:
-            _VIEWS.clear()
-        found = _VIEWS[key] = _make_narrow_view(outline_ref, intercommunal, bounds)
-    return found
-
-
-def _make_narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
-                      ) -> NarrowView:
     outline = geo.layer(outline_ref[0])[outline_ref[1]] if outline_ref else None
     detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
     lat0 = (bounds[1] + bounds[3]) / 2

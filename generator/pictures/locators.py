@@ -32,6 +32,7 @@ from generator.pictures.locator_kit import (
     _star,
     _text_lines,
     _variant,
+    view_memo,
 )
 from generator.pictures.map_style import (
     APPROXIMATE,
@@ -111,24 +112,10 @@ class CloseView:
         return float(x), float(y)
 
 
-_VIEWS: dict[tuple[Any, ...], CloseView] = {}
-VIEWS_KEPT = 64  # close views kept per process: batches come sorted by outline, so the last few suffice
-
-
+@view_memo
 def close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
                ) -> CloseView:
     """The close view for this outline and bounds, computed once per process and reused."""
-    key = (tuple(outline_ref) if outline_ref else None, intercommunal, tuple(bounds))
-    found = _VIEWS.get(key)
-    if found is None:
-        if len(_VIEWS) >= VIEWS_KEPT:
-            _VIEWS.clear()
-        found = _VIEWS[key] = _close_view(outline_ref, intercommunal, bounds)
-    return found
-
-
-def _close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple[float, float, float, float]
-                ) -> CloseView:
     outline = geo.layer(outline_ref[0])[outline_ref[1]] if outline_ref else None
     in_metro = _view_of((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) == "metro"
     detail = "-simple" if bounds[2] - bounds[0] > WIDE_VIEW else ""
@@ -197,6 +184,9 @@ def _close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tupl
     return CloseView(frame=frame, projection=(west, north, k, scale, ox, oy), under=tuple(body), order=tuple(order),
                      layers=layers, highlight=highlight, shape=shape, in_metro=in_metro,
                      lines=np.vstack(segments) if segments else np.zeros((0, 4)))
+
+
+_VIEWS = close_view.views  # type: ignore[attr-defined]  # the views kept (a test empties them)
 
 
 def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
