@@ -116,18 +116,34 @@ class PillarView:
     def measured_count(self) -> int:
         return sum(1 for r in self.rows if r.score is not None)
 
-    @property
-    def why_not(self) -> str:
-        """Why a pillar has no measured score, in one sentence."""
-        if not self.rows:
-            return "aucun indicateur du catalogue ne mesure ce pilier à ce niveau"
-        n, total = self.measured_count, len(self.rows)
-        if n == 0:
-            return (f"aucun des {total} indicateurs n'a de valeur ici" if total > 1
-                    else "son indicateur n'a pas de valeur ici")
-        if total == 1:
-            return f"un seul indicateur le mesure à ce niveau ; il en faut au moins {MIN_INDICATORS}"
-        return f"un seul indicateur mesuré sur {total} ; il en faut au moins {MIN_INDICATORS}"
+
+# Why a pillar has no measured score, in each edition's words: no indicator at this level; none of
+# {total} has a value; its only indicator has none; only one indicator at this level; one of {total}.
+WHY_NOT: Mapping[str, tuple[str, str, str, str, str]] = {
+    "fr": ("aucun indicateur du catalogue ne mesure ce pilier à ce niveau",
+           "aucun des {total} indicateurs n'a de valeur ici",
+           "son indicateur n'a pas de valeur ici",
+           "un seul indicateur le mesure à ce niveau ; il en faut au moins {least}",
+           "un seul indicateur mesuré sur {total} ; il en faut au moins {least}"),
+    "en": ("no indicator of the catalogue measures this pillar at this level",
+           "none of the {total} indicators has a value here",
+           "its indicator has no value here",
+           "only one indicator measures it at this level; at least {least} are needed",
+           "only one of {total} indicators is measured; at least {least} are needed"),
+}
+
+
+def why_not(view: PillarView, lang: str = "fr") -> str:
+    """Why a pillar has no measured score, in one sentence of `lang` (site and PDF)."""
+    words = WHY_NOT[lang]
+    total = len(view.rows)
+    if not total:
+        return words[0]
+    if view.measured_count == 0:
+        sentence = words[1] if total > 1 else words[2]
+    else:
+        sentence = words[3] if total == 1 else words[4]
+    return sentence.format(total=total, least=MIN_INDICATORS)
 
 
 def scored_levels(atlas: Atlas) -> list[str]:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from generator import formats, measured, status_text, vocabulary
 from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub
-from generator.scores import MIN_INDICATORS, IndicatorScore
+from generator.scores import IndicatorScore
 
 OF_LEVEL_EN: Mapping[str, str] = MappingProxyType({
     "region": "of the region", "departement": "of the département", "epci": "of the intercommunality",
@@ -96,17 +96,7 @@ class Words:
 
     def why_not(self, view: measured.PillarView) -> str:
         """Why a pillar has no measured score, in one sentence."""
-        if self.french:
-            return view.why_not
-        if not view.rows:
-            return "no indicator of the catalogue measures this pillar at this level"
-        n, total = view.measured_count, len(view.rows)
-        if n == 0:
-            return (f"none of the {total} indicators has a value here" if total > 1
-                    else "its indicator has no value here")
-        if total == 1:
-            return f"only one indicator measures it at this level; at least {MIN_INDICATORS} are needed"
-        return f"only one of {total} indicators is measured; at least {MIN_INDICATORS} are needed"
+        return measured.why_not(view, self.lang)
 
     # -- a hub's status --
 
