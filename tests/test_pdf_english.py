@@ -185,8 +185,8 @@ def test_catalog_translates_every_message_of_the_reports():
     for path in sorted((ROOT / "theme" / "pdf").glob("*.j2")):
         wanted |= {m for _, m, _, _ in extract_from_file("jinja2", str(path), options={"extensions": "jinja2.ext.do"})}
     for path in sorted((ROOT / "generator" / "pdf").glob("*.py")):
-        if "generator.i18n" in path.read_text(encoding="utf-8") or "from generator import i18n" in \
-                path.read_text(encoding="utf-8"):
+        source = path.read_text(encoding="utf-8")
+        if "generator.i18n" in source or "from generator import i18n" in source:
             continue  # the command line's messages (atlas.po, English ids), not the reports' (pdf.po)
         wanted |= {m for _, m, _, _ in extract_from_file("python", str(path))}
     from generator.model import PILLAR_DESCRIPTIONS
