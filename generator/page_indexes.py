@@ -130,9 +130,6 @@ class IndexPages(PageBase):
         return self.render("status_index.md.j2", STATUS_PAGE, groups=groups, to_check=status_text.TO_CHECK,
                            long_list=STATUS_LIST_MAX)
 
-    def network_page(self) -> Output:
-        return self.network_pages()[0]
-
     def network_pages(self) -> list[Output]:
         """The network page; when its table by territory has more than NETWORK_ROWS_MAX rows, that table
         goes on one page per région (`reseau/<région>.md`), which the network page lists: the France

@@ -242,14 +242,6 @@ class Field:
     column: str | None = None
     column_fact: tuple[str, str] | None = None  # a fact's year and source columns, when published
 
-    @property
-    def is_fact(self) -> bool:
-        return isinstance(self.spec, Fact)
-
-    @property
-    def is_markdown(self) -> bool:
-        return isinstance(self.spec, Markdown)
-
 
 @dataclass(frozen=True)
 class Record(Spec):

@@ -159,14 +159,10 @@ LINE_HEIGHT = 1.2  # of a line of text, in font sizes
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
 
 
-def _clip_runs(ring: np.ndarray, box: Box) -> list[np.ndarray]:
-    """The parts of a polyline inside `box`, each segment cut at the box's edge (Liang-Barsky)."""
-    return _clip_many([ring], box)[0]
-
-
 def _clip_many(rings: list[np.ndarray], box: Box) -> list[list[np.ndarray]]:
-    """`_clip_runs` of many polylines, with one Liang-Barsky pass over the segments of all those that
-    cross the box's edge (one pass per ring cost a third of a locator)."""
+    """The parts of each polyline inside `box`, each segment cut at the box's edge, with one Liang-Barsky
+    pass over the segments of all those that cross the box's edge (one pass per ring cost a third of a
+    locator)."""
     out: list[list[np.ndarray]] = [[] for _ in rings]
     partial: list[int] = []
     usable = [i for i, ring in enumerate(rings) if len(ring) >= 2]
