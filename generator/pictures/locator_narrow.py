@@ -40,8 +40,8 @@ from generator.pictures.map_style import (
     _padded,
     legend_values,
 )
-from generator.pictures.spec import ATTRIBUTION, INK, MUTED, plural
-from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, svg_document, svg_text, text_width, wrap_to
+from generator.pictures.spec import ATTRIBUTION, MUTED, plural
+from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, haloed_text, svg_document, svg_text, text_width, wrap_to
 
 NarrowView = tuple[tuple[str, ...], tuple[float, float, float, float, float], float, float]
 
@@ -122,9 +122,7 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
     for c in symbols:  # the counts over every circle, each with a white halo
         x, y = point_xy(c["lat"], c["lon"])
-        body.append(f'<text x="{x:.1f}" y="{y + 4.5:.1f}" font-size="{NARROW_TEXT + 0.5:g}" text-anchor="middle" '
-                    f'font-weight="bold" fill="{INK}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                    f'{formats.number(c["count"])}</text>')
+        body.append(haloed_text(x, y + 4.5, formats.number(c["count"]), NARROW_TEXT + 0.5, 3))
     if centre:
         x, y = point_xy(centre[0], centre[1])
         body.append(svg_text(x, y + 6, "★", 18, "middle"))

@@ -65,8 +65,8 @@ from generator.pictures.map_style import (
     _view_of,
 )
 from generator.pictures.mpl import COARSE
-from generator.pictures.spec import ATTRIBUTION, INK, MUTED, OKABE_ITO, shorten, wrap_label
-from generator.pictures.svg import svg_document, svg_text, text_width, xml_text
+from generator.pictures.spec import ATTRIBUTION, MUTED, OKABE_ITO, shorten, wrap_label
+from generator.pictures.svg import haloed_text, svg_document, svg_text, text_width, xml_text
 
 
 @dataclass
@@ -310,9 +310,7 @@ def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any
         fits = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
         if fits and not any(_intersects(box, other) for _, other in kept):
             kept.append((text, box))
-            texts.append(f'<text x="{x:.1f}" y="{cy + LEGEND_SIZE * 0.36:.1f}" font-size="{LEGEND_SIZE:g}" '
-                         f'text-anchor="middle" font-weight="bold" fill="{INK}" stroke="#ffffff" stroke-width="2" '
-                         f'paint-order="stroke">{text}</text>')
+            texts.append(haloed_text(x, cy + LEGEND_SIZE * 0.36, text, LEGEND_SIZE, 2))
     order.append("counts")
     body.append('<g id="counts">' + "".join(texts) + "</g>")
     return kept

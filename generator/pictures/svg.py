@@ -91,6 +91,15 @@ def svg_text(x: float, y: float, text: str, size: float, anchor: str = "start", 
             f"{xml_text(text)}</text>")
 
 
+def haloed_text(x: float, y: float, text: str, size: float, halo: float) -> str:
+    """Bold centred text over a white halo (a count on a map's circle): the halo is a text of its own
+    drawn first, since WeasyPrint ignores `paint-order` and a stroke on the text itself covers its
+    letters in the PDF; `text` is already XML text."""
+    at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="middle" font-weight="bold"'
+    return (f'<text {at} fill="{PAPER}" stroke="{PAPER}" stroke-width="{halo:g}">{text}</text>'
+            f'<text {at} fill="{INK}">{text}</text>')
+
+
 def svg_document(width: float, height: float, body: list[str], defs: str = "", unit: str = "px") -> bytes:
     """A whole SVG picture of `width` × `height` `unit`s (px, or pt as matplotlib wrote) on the white card,
     its size said in that unit (see pages.legible_width)."""
