@@ -14,7 +14,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from calendar import timegm
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,9 +31,11 @@ from generator.faults import (
     child_options,
     fs_error,
     temporary_name,
+    worker_pool,
     writing,
 )
-from generator.i18n import _
+from generator.html_whitespace import Squeezed, chunks, site_pages, squeeze_files, squeeze_site
+from generator.i18n import N_, _
 from generator.model import Atlas
 from generator.search import engine_search_config, run_pagefind, search_mode
 from generator.site import (
@@ -91,34 +97,59 @@ def _existing_nav(items: Any, docs_dir: Path) -> Any:
     return out
 
 
-def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path, as_of: date,
-               quiet: bool = False, work_dir: Path | None = None) -> None:
-    """Build `docs_dir` into `site_dir` (which must not exist yet) with MkDocs or Zensical, strictly.
+@dataclass
+class EngineRun:
+    """One engine process to run: the edition it builds, its command, where it writes."""
 
-    The engine's configuration goes into `work_dir` (the build's own temporary folder beside the
-    site, removed with it) rather than the shared temporary directory, where a killed build would
-    leave it for good.
+    edition: str  # "fr" or "en": named in its error
+    engine: str
+    command: list[str]
+    env: dict[str, str]
+    cwd: Path
+    built: Path  # where the engine writes the site
+    site_dir: Path  # where the site must be once built (`built`, or where it is moved)
+
+    def finish(self) -> None:
+        """After a successful run: the site where it belongs (Zensical builds inside its project)."""
+        if self.built != self.site_dir:
+            shutil.move(str(self.built), str(self.site_dir))
+
+
+EDITIONS = {"fr": N_("the French edition"), "en": N_("the English edition")}
+
+
+def _not_installed(engine: str) -> AtlasError:
+    name, command = {"properdocs": ("ProperDocs", "pip install properdocs"),
+                     "zensical": ("Zensical", "pip install zensical")}[engine]
+    return AtlasError(_("{engine} is not installed; install it with `{command}`, or build with the default "
+                        "engine (`{option}`)").format(engine=name, command=command, option="--engine mkdocs"))
+
+
+@contextlib.contextmanager
+def prepared(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path, as_of: date,
+             work_dir: Path, edition: str = "fr") -> Iterator[EngineRun]:
+    """The engine's configuration written and its command made, for `docs_dir` into `site_dir` (which must
+    not exist yet); what the run leaves beside the docs (Zensical's configuration) removed afterwards.
+
+    The configuration goes into `work_dir` (the build's own temporary folder beside the site, removed
+    with it), one file per edition, so both editions can be built at once.
     """
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(as_of), PYTHONHASHSEED="0", NO_MKDOCS_2_WARNING="1")
+    name = "mkdocs.yml" if edition == "fr" else f"mkdocs.{edition}.yml"
     if engine in ("mkdocs", "properdocs"):
         if engine == "properdocs" and importlib.util.find_spec("properdocs") is None:
-            raise AtlasError(_("{engine} is not installed; install it with `{command}`, or build with the default "
-                               "engine (`{option}`)").format(engine="ProperDocs", command="pip install properdocs",
-                                                             option="--engine mkdocs"))
-        with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
-              else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
-            config_path = Path(tmp) / "mkdocs.yml"
-            _write_config(config_path, engine_config(config, docs_dir, site_dir))
-            # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
-            # ProperDocs (the maintained fork of MkDocs 1.x) reads the same configuration and themes.
-            _run(engine, [sys.executable, "-m", engine, "build", "--strict", "--clean",
-                          "-f", str(config_path), "-d", str(site_dir.resolve())], env, site_dir, quiet)
+            raise _not_installed(engine)
+        config_path = work_dir / name
+        _write_config(config_path, engine_config(config, docs_dir, site_dir))
+        # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
+        # ProperDocs (the maintained fork of MkDocs 1.x) reads the same configuration and themes.
+        yield EngineRun(edition, engine, [sys.executable, "-m", engine, "build", "--strict", "--clean", "-f",
+                                          str(config_path), "-d", str(site_dir.resolve())], env, ROOT,
+                        site_dir, site_dir)
     elif engine == "zensical":
         exe = shutil.which("zensical")
         if exe is None:
-            raise AtlasError(_("{engine} is not installed; install it with `{command}`, or build with the default "
-                               "engine (`{option}`)").format(engine="Zensical", command="pip install zensical",
-                                                             option="--engine mkdocs"))
+            raise _not_installed(engine)
         # Zensical wants the docs and site folders inside the folder of its configuration file: the
         # configuration goes beside the docs folder and the site is built there, then moved aside.
         project = docs_dir.resolve().parent
@@ -130,39 +161,101 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
             config_path = project / f"{Path(tmp).name}.yml"
             try:
                 _write_config(config_path, derived)
-                _run(engine, [exe, "build", "--clean", "--strict", "-f", str(config_path)], env, local_site, quiet,
-                     cwd=project)
+                yield EngineRun(edition, engine, [exe, "build", "--clean", "--strict", "-f", str(config_path)], env,
+                                project, local_site, site_dir)
             finally:
                 config_path.unlink(missing_ok=True)
-            shutil.move(str(local_site), str(site_dir))
     else:
         raise AtlasError(_("unknown site engine {engine!r}; use {engines}").format(engine=engine,
                                                                                   engines=", ".join(ENGINES)))
+
+
+def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path, as_of: date,
+               quiet: bool = False, work_dir: Path | None = None, edition: str = "fr") -> None:
+    """Build `docs_dir` into `site_dir` (which must not exist yet) with MkDocs, ProperDocs or Zensical, strictly."""
+    with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
+          else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
+        with prepared(engine, config, docs_dir, site_dir, as_of, Path(tmp), edition) as run:
+            say(_("site: {engine} build…").format(engine=engine), quiet)
+            # the engine dies with this process (even killed); on Ctrl+C or SIGTERM, run() kills it
+            result = subprocess.run(run.command, env=run.env, cwd=run.cwd, capture_output=True, text=True,
+                                    **child_options())
+            _check(run, result.returncode, result.stdout, result.stderr)
+            run.finish()
+
+
+def run_engines(runs: list[EngineRun], quiet: bool = False,
+                done: Callable[[EngineRun], None] = lambda run: None) -> None:
+    """Run the engines of `runs` at once; `done(run)` as each one succeeds. The first to fail stops the
+    others (SIGTERM, then SIGKILL after a few seconds) and its error is raised; so does an interruption."""
+    running: dict[int, tuple[EngineRun, subprocess.Popen[bytes], Any, Any]] = {}
+    try:
+        for run in runs:
+            say(_("site: {engine} build…").format(engine=run.engine), quiet)
+            out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # unnamed: nothing left if killed
+            process = subprocess.Popen(run.command, env=run.env, cwd=run.cwd, stdout=out, stderr=err,
+                                       **child_options())
+            running[process.pid] = (run, process, out, err)
+        while running:
+            for pid, (run, process, out, err) in list(running.items()):
+                if process.poll() is None:
+                    continue
+                del running[pid]
+                with out, err:
+                    _check(run, process.returncode, _read(out), _read(err))
+                run.finish()
+                done(run)
+            if running:
+                time.sleep(0.05)
+    finally:
+        stop_processes([entry[1] for entry in running.values()])
+        for entry in running.values():
+            entry[2].close()
+            entry[3].close()
+
+
+def _read(handle: Any) -> str:
+    handle.seek(0)
+    return handle.read().decode("utf-8", errors="replace")
+
+
+def stop_processes(processes: list[subprocess.Popen[bytes]], grace: float = 5.0) -> None:
+    """Terminate `processes`, wait up to `grace` seconds for them, kill those still there, and reap them."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            process.wait()
 
 
 def _write_config(path: Path, config: dict[str, Any]) -> None:
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def _run(engine: str, command: list[str], env: dict[str, str], site_dir: Path, quiet: bool,
-         cwd: Path = ROOT) -> None:
-    say(_("site: {engine} build…").format(engine=engine), quiet)
-    # the engine dies with this process (even killed); on Ctrl+C or SIGTERM, run() kills it
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, **child_options())
-    if result.returncode != 0 or not (site_dir / "index.html").is_file():
-        output = result.stdout + result.stderr
-        for code, words in ((errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system"),
-                            (errno.EACCES, "Permission denied"), (errno.EDQUOT, "Disk quota exceeded")):
-            if words in output:  # the engine's own traceback says why: say it as the build would
-                raise fs_error(OSError(code, words), site_dir.parent,
-                               _("the {engine} build into").format(engine=engine))
-        log = "\n".join(line for line in output.splitlines()
-                        if "WARNING" in line or "ERROR" in line or "Error" in line)
-        raise AtlasError(
-            _("the {engine} build failed (exit {code}); the previous site is unchanged.").format(
-                engine=engine, code=result.returncode) + "\n"
-            + (log or (result.stderr.strip()[-2000:] or _("no output")))
-        )
+def _check(run: EngineRun, returncode: int, stdout: str, stderr: str) -> None:
+    """An engine's failure as one message naming the edition, with the engine's own error lines."""
+    if returncode == 0 and (run.built / "index.html").is_file():
+        return
+    output = stdout + stderr
+    for code, words in ((errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system"),
+                        (errno.EACCES, "Permission denied"), (errno.EDQUOT, "Disk quota exceeded")):
+        if words in output:  # the engine's own traceback says why: say it as the build would
+            raise fs_error(OSError(code, words), run.site_dir.parent,
+                           _("the {engine} build into").format(engine=run.engine))
+    log = "\n".join(line for line in output.splitlines()
+                    if "WARNING" in line or "ERROR" in line or "Error" in line)
+    raise AtlasError(
+        _("the {engine} build of {edition} failed (exit {code}); the previous site is unchanged.").format(
+            engine=run.engine, edition=_(EDITIONS.get(run.edition, run.edition)), code=returncode) + "\n"
+        + (log or (stderr.strip()[-2000:] or _("no output")))
+    )
 
 
 def swap_in(new_site: Path, site_dir: Path, aside: Path | None = None) -> None:
@@ -186,22 +279,40 @@ def swap_in(new_site: Path, site_dir: Path, aside: Path | None = None) -> None:
 
 
 def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdocs",
-               config: dict[str, Any] | None = None, quiet: bool = False) -> None:
-    """Run the engine aside and swap the result into `site_dir` only on success."""
+               config: dict[str, Any] | None = None, quiet: bool = False, jobs: int | None = None) -> None:
+    """Run the engine aside and swap the result into `site_dir` only on success.
+
+    With more than one job (and more than one core), the two editions' engines run at once (each is
+    single-threaded) and each edition's pages are squeezed (generator.html_whitespace) in worker
+    processes as soon as its engine is done; with one, the engines run one after the other. The
+    site is the same byte for byte either way.
+    """
     config = config if config is not None else read_site_config()
+    workers = max(1, min(jobs if jobs is not None else (os.cpu_count() or 1), os.cpu_count() or 1))
     site_dir = site_dir.resolve()
     with writing(site_dir.parent, _("the new site beside")):
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         aside = Path(tempfile.mkdtemp(prefix=temporary_name(site_dir, "building"), dir=site_dir.parent))
     target = aside / "site"
+    english = aside / "site-en"  # built on its own, moved into en/ once both editions are built
     mode = search_mode(config)
+    editions = [("fr", engine_search_config(config, mode, engine), docs_dir, target)]
+    if english_docs(docs_dir).is_dir():  # the English edition (owner E)
+        editions.append(("en", engine_search_config(english_config(config), mode, engine), english_docs(docs_dir),
+                         english))
     try:
         with writing(site_dir.parent, _("the new site beside")):
-            run_engine(engine, engine_search_config(config, mode, engine), docs_dir, target, atlas.as_of, quiet,
-                       work_dir=aside)
-            if english_docs(docs_dir).is_dir():  # the English edition, built on its own into en/ (owner E)
-                run_engine(engine, engine_search_config(english_config(config), mode, engine),
-                           english_docs(docs_dir), target / "en", atlas.as_of, quiet, work_dir=aside)
+            if workers == 1 or len(editions) == 1:
+                for edition, edition_config, docs, built in editions:
+                    run_engine(engine, edition_config, docs, built, atlas.as_of, quiet, work_dir=aside,
+                               edition=edition)
+                squeeze_site(site_pages(target), 1)
+                if english.is_dir():
+                    squeeze_site(site_pages(english), 1)
+            else:
+                _build_together(engine, editions, atlas.as_of, aside, workers, quiet)
+            if english.is_dir():
+                os.replace(english, target / "en")
             if mode == "pagefind":  # the engine's own index is left out: see generator.search
                 run_pagefind(target, docs_dir, quiet)
             (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
@@ -209,3 +320,20 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
             swap_in(target, site_dir, aside)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
+
+
+def _build_together(engine: str, editions: list[tuple[str, dict[str, Any], Path, Path]], as_of: date,
+                    aside: Path, workers: int, quiet: bool) -> None:
+    """Both editions' engines at once; each edition's pages squeezed in the pool once its engine is done."""
+    with contextlib.ExitStack() as stack:
+        runs = [stack.enter_context(prepared(engine, edition_config, docs, built, as_of, aside, edition))
+                for edition, edition_config, docs, built in editions]
+        pool = stack.enter_context(worker_pool(workers))
+        squeezing: list[Future[Squeezed]] = []
+
+        def squeeze_edition(run: EngineRun) -> None:
+            squeezing.extend(pool.submit(squeeze_files, part) for part in chunks(site_pages(run.site_dir),
+                                                                                 workers * 4))
+        run_engines(runs, quiet, squeeze_edition)
+        for future in squeezing:
+            future.result()

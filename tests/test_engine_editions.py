@@ -1,0 +1,194 @@
+"""Both editions' engines at once (issue 11 target 1): the same site byte for byte as one after the
+other, with each engine; one edition's failure named, with the engine's own words, the other engine
+stopped and the previous site kept; an interruption stops both engines."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, FIXTURE_ATLAS, ROOT
+from generator import engine, i18n
+from generator.engine import EngineRun, build_site, run_engines
+from generator.errors import AtlasError
+from generator.site import read_site_config
+
+EPOCH = "1764115200"  # 2025-11-26, the conftest's AS_OF
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory):
+    """The fixture atlas's docs folder, both editions (generated once), and the atlas."""
+    from generator.commands.build import Options, run
+    from generator.load import load_valid_atlas
+    from generator.project import Project
+
+    base = tmp_path_factory.mktemp("editions")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(base)
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        project = Project.at(territories=FIXTURE_ATLAS, docs_dir=base / "docs", site_dir=base / "site")
+        assert run(project, Options(jobs=1, quiet=True, no_site=True)) == 0
+    finally:
+        mp.undo()
+    assert (base / "docs" / "en" / "index.md").is_file()
+    return base, load_valid_atlas(FIXTURE_ATLAS, as_of=AS_OF)
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if ".atlas-" in p.name and not p.name.endswith(".atlas-lock")]
+
+
+def _site(generated, tmp_path: Path, name: str, jobs: int, engine_name: str = "mkdocs") -> dict[str, bytes]:
+    base, atlas = generated
+    build_site(atlas, base / "docs", tmp_path / name, engine_name, read_site_config(), quiet=True, jobs=jobs)
+    assert _leftovers(tmp_path) == []
+    return _files(tmp_path / name)
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "properdocs", "zensical"])
+def test_both_editions_at_once_give_the_site_built_one_after_the_other(generated, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       engine_name: str) -> None:
+    if engine_name == "zensical" and shutil.which("zensical") is None:
+        pytest.skip("Zensical is not installed")
+    if engine_name == "properdocs" and not _installed("properdocs"):
+        pytest.skip("ProperDocs is not installed")
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)  # at once even on a one-core machine
+    started: list[list[str]] = []
+    real = engine.run_engines
+    monkeypatch.setattr(engine, "run_engines", lambda runs, *a, **k: (started.append([r.edition for r in runs]),
+                                                                      real(runs, *a, **k))[1])
+    one_after_the_other = _site(generated, tmp_path, "one", jobs=1, engine_name=engine_name)
+    assert started == []
+    at_once = _site(generated, tmp_path, "two", jobs=2, engine_name=engine_name)
+    assert started == [["fr", "en"]]
+    assert "en/index.html" in at_once and "index.html" in at_once and "pagefind/pagefind.js" in at_once
+    assert sorted(at_once) == sorted(one_after_the_other)
+    assert [name for name in at_once if at_once[name] != one_after_the_other[name]] == []
+    assert b"\n        " not in at_once["index.html"]  # the pages are squeezed either way
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+    return importlib.util.find_spec(module) is not None
+
+
+def _fake(edition: str, folder: Path, code: str) -> EngineRun:
+    site = folder / edition
+    return EngineRun(edition, "mkdocs", [sys.executable, "-c", code], dict(os.environ), folder, site, site)
+
+
+def _gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+SLOW_ENGINE = "import os, time; open('slow.pid', 'w').write(str(os.getpid())); time.sleep(60)"
+FAILING_ENGINE = ("import sys, time; time.sleep(0.5); print('INFO - Building documentation...'); "
+                  "print('ERROR - Config value \"nav\": a page does not exist', file=sys.stderr); sys.exit(1)")
+
+
+def test_a_failing_edition_stops_the_other_and_says_which(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    with pytest.raises(AtlasError) as caught:
+        run_engines([_fake("fr", tmp_path, SLOW_ENGINE), _fake("en", tmp_path, FAILING_ENGINE)], quiet=True)
+    assert time.monotonic() - started < 15  # the other engine was not waited for
+    assert str(caught.value) == ("la construction de l'édition anglaise par mkdocs a échoué (code 1) ; le site "
+                                 "précédent est inchangé.\nERROR - Config value \"nav\": a page does not exist")
+    assert _gone(int((tmp_path / "slow.pid").read_text()))
+    with i18n.using("en"), pytest.raises(AtlasError) as caught:
+        run_engines([_fake("fr", tmp_path, FAILING_ENGINE), _fake("en", tmp_path, SLOW_ENGINE)], quiet=True)
+    assert str(caught.value).startswith("the mkdocs build of the French edition failed (exit 1); the previous "
+                                        "site is unchanged.\nERROR - Config value")
+    assert _gone(int((tmp_path / "slow.pid").read_text()))
+
+
+def test_a_real_engine_failure_keeps_the_previous_site(generated, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    base, atlas = generated
+    docs = tmp_path / "docs"
+    shutil.copytree(base / "docs", docs)
+    (docs / "en" / "broken.md").write_text("# Broken\n\n[a page](nowhere.md)\n", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous", encoding="utf-8")
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    with pytest.raises(AtlasError) as caught:
+        build_site(atlas, docs, site, "mkdocs", read_site_config(), quiet=True, jobs=2)
+    message = str(caught.value)
+    assert message.startswith("la construction de l'édition anglaise par mkdocs a échoué (code 1) ; "
+                              "le site précédent est inchangé.\n")
+    assert "broken.md" in message and "nowhere.md" in message  # the engine's own words
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous"
+    assert _leftovers(tmp_path) == []
+
+
+INTERRUPTED = """
+import os, sys
+from pathlib import Path
+from generator.engine import EngineRun, run_engines
+from generator.errors import AtlasError
+from generator.faults import interruptible
+code = "import time; time.sleep(60)"
+runs = [EngineRun(e, "mkdocs", [sys.executable, "-c", code], dict(os.environ), Path.cwd(), Path(e), Path(e))
+        for e in ("fr", "en")]
+try:
+    with interruptible("la construction"):
+        print("running", flush=True)
+        run_engines(runs, quiet=True)
+except AtlasError as error:
+    print(error, file=sys.stderr)
+    sys.exit(error.exit_code)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interruption_stops_both_engines(tmp_path: Path, sig: signal.Signals) -> None:
+    build = subprocess.Popen([sys.executable, "-c", INTERRUPTED], cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert build.stdout.readline().strip() == "running"
+        deadline = time.monotonic() + 30
+        while len(children := _children(build.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(children) == 2, "both engines run at once"
+        build.send_signal(sig)
+        _, err = build.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            build.kill()
+    assert build.returncode == 130 and "interrompu" in err and "Traceback" not in err
+    assert all(_gone(pid) for pid in children)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
