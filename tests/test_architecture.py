@@ -19,10 +19,12 @@ LAYERS: list[set[str]] = [
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
     {"model", "outputs", "site_templates", "faults", "sheet_nodes"},
     {"scores", "specs"},  # specs: the kinds of value of the sheet format
+    {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
     {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
-    {"load", "pictures", "search", "page_parts", "page_cache"},  # page_cache: the sheet pages kept (site's)
+    {"load", "pictures", "search", "page_parts", "page_cache",
+     "html_whitespace"},  # page_cache: the sheet pages kept (site's); html_whitespace: the built pages squeezed
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},
     {"editions"},  # the English edition: the page kinds again, in English, under en/
