@@ -292,7 +292,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         say(_("done in {seconds} s (no site: {option})").format(seconds=decimal(time.perf_counter() - started),
                                                                  option="--no-site"), quiet)
         return 0
-    build_site(atlas, docs_dir, site_dir, getattr(args, "engine", "mkdocs"), config, quiet)
+    build_site(atlas, docs_dir, site_dir, getattr(args, "engine", "mkdocs"), config, quiet, getattr(args, "jobs", None))
     say(_("site built into {folder} in {seconds} s").format(folder=site_dir,
                                                              seconds=decimal(time.perf_counter() - started)), quiet)
     return 0
