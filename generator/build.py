@@ -191,6 +191,9 @@ def prune_pdfs(atlas: Atlas, docs_dir: Path) -> list[str]:
 CACHE_DIR = Path(".cache/pictures")
 
 
+SPECS_DIR = Path(".cache/specs")  # each picture's spec with the sheets it read, per sheets folder (pictures.kept)
+
+
 PAGE_CACHE_DIR = Path(".cache/pages")  # the sheet pages' keys per docs folder (generator.site.PageCache)
 
 
@@ -265,7 +268,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
                   len(scores.profiles)).format(count=number(len(scores.profiles))), quiet)
 
     say(_("charts and maps…"), quiet)
-    pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet)
+    pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet, territories, SPECS_DIR)
 
     written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
     pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)

@@ -58,15 +58,16 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     french.untranslated = True
     french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
     outs: list[Output] = []
+    # attached before the shared pages: the cache records what they place and keeps them too
+    cached = None if cache is None else cache.attach(
+        english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for kind in SHARED_KINDS:
-        outs += kind.build(english if kind.name in TRANSLATED else french)
+        outs += (english if kind.name in TRANSLATED else french).shared_pages(kind)
     # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new
     data = [o for o in french_outputs if posixpath.dirname(o.path) == DATA_DIR and not o.path.endswith(".md")]
     if data:
         sheets = sum(1 for o in french_outputs if o.path.startswith(f"{DATA_DIR}/fiches/"))
         outs.append(english.opendata_page(data, sheets))
-    cached = None if cache is None else cache.attach(
-        english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for t in atlas.territories.values():
         if (wanted is None or wanted(territory_path(t.id))) if cached is None else \
                 cached(territory_path(t.id), english._territory_sources_of(t)):

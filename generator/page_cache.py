@@ -8,16 +8,17 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.atlas_reads import ReadState, Recorder, listed
 from generator.outputs import Output, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-PAGE_CACHE_FORMAT = 1  # bump when what a page's key covers changes
+PAGE_CACHE_FORMAT = 2  # bump when what a page's key covers changes (2: the shared pages kept too)
 _KEYED_PACKAGES = ("jinja2", "markdown", "babel", "markupsafe")
 
 
@@ -76,7 +77,7 @@ class PageCache:
     def __init__(self, docs_dir: Path, cache_dir: Path = Path(".cache/pages")) -> None:
         self.docs_dir = docs_dir.resolve()
         self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
-        self.entries: dict[str, list[Any]] = self._read_index()
+        self.entries, self.kind_entries = self._read_index()
         self.code = ""
         self._codes: dict[tuple[str, ...], str] = {}  # the code's hash, per folders of templates
         self.begin(Path("."))
@@ -89,17 +90,20 @@ class PageCache:
         self.reads: dict[str, tuple[set[str], set[str]]] = {}  # docs path -> pictures and hubs it placed
         self.rendered: set[str] = set()
         self._owner: dict[str, tuple[Any, str]] = {}  # docs path -> (its Pages, the common key of that Pages)
-        self._sheet_digests: dict[str, str] = {}
+        self._state: ReadState | None = None  # the sheets' hashes of this run, shared with the shared pages
         self._picture_digests: dict[tuple[int, str], str] = {}
         self._reprs: dict[int, tuple[Any, str]] = {}
+        self.kinds_kept: set[str] = set()  # the kinds of shared pages read back (with their edition's prefix)
+        self.kinds_made: dict[str, tuple[Any, str, set[tuple[str, str]], set[str], list[str], list[str]]] = {}
 
-    def _read_index(self) -> dict[str, list[Any]]:
+    def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         try:
             data = json.loads(self.index_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            return {}, {}
         ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
-        return dict(data["pages"]) if ok else {}
+        kinds = data.get("kinds") if ok else None
+        return (dict(data["pages"]) if ok else {}), (dict(kinds) if isinstance(kinds, dict) else {})
 
     def attach(self, pages: Any, site_url: str | None, wanted: Callable[[str, set[str]], bool] | None,
                prefix: str = "") -> Callable[[str, set[str]], bool]:
@@ -113,6 +117,9 @@ class PageCache:
         common: list[str] = []  # computed at the first page: after the shared pages, which fill some of it
         self._wrap(pages, prefix, "picture", 0)
         self._wrap(pages, prefix, "hub_card", 1)
+        if self._state is None or self._state.atlas is not pages.atlas:
+            self._state = ReadState(pages.atlas, self._base_dir)
+        pages.kind_cache = self._kind_cache(pages, site_url, prefix, code)
 
         def cached(path: str, sources: set[str]) -> bool:
             if wanted is not None and not wanted(path, sources):
@@ -163,14 +170,9 @@ class PageCache:
         return found[1]
 
     def _sheet(self, path: str) -> str:
-        found = self._sheet_digests.get(path)
-        if found is None:
-            try:
-                found = hashlib.sha256((self._base_dir / path).read_bytes()).hexdigest()
-            except OSError:
-                found = "unreadable"
-            self._sheet_digests[path] = found
-        return found
+        if self._state is None:
+            raise RuntimeError("attach() the pages first")
+        return self._state.sheet(path)
 
     def _picture(self, pages: Any, key: str) -> str:
         found = self._picture_digests.get((id(pages.pictures), key))
@@ -223,6 +225,107 @@ class PageCache:
             return None
         return Output(full, data, tuple(sorted(sources))) if len(data) == size else None
 
+    # -- the shared pages (indexes, pillars, comparisons, network...): one kind at a time, keyed by what it read
+
+    def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
+        """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
+        last making read (recorded by `atlas_reads.Recorder`), the pictures it placed and what every
+        page of the edition may show are as they were; else made with its reads recorded."""
+        shared = self._shared_repr
+        atlas = pages.atlas
+        common = hashlib.sha256("\0".join((
+            code, prefix, repr(pages.lang), _stable_repr(pages.options), repr(site_url), repr(atlas.as_of),
+            shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators), shared(pages.scores),
+            shared(pages.names), shared(atlas.partnerships), repr(pages.env.globals.get("releases")),
+            repr(pages.file_prefix), repr(pages.untranslated), repr(sorted(pages.env.globals)))).encode()).hexdigest()
+
+        def made(kind: Any) -> list[Output]:
+            return self.keep(prefix + kind.name, common, lambda: kind.build(pages), pages, prefix)
+
+        return made
+
+    def keep(self, name: str, common: str, make: Callable[[], Iterable[Output]], pages: Any = None,
+             prefix: str = "") -> list[Output]:
+        """The outputs `make()` makes (shared pages of one kind, a data file), read back from the docs
+        folder when the atlas's entries that their last making read (recorded by `atlas_reads.Recorder`),
+        the pictures they placed (through `pages`) and `common` (what else they show) are as they were.
+        `prefix`: where these outputs go in the docs folder (the English edition's "en/")."""
+        if self._state is None:
+            raise RuntimeError("begin() and attach() the pages first")
+        kept = self._kept_kind(pages, prefix, name, common)
+        if kept is not None:
+            return kept
+        rankings = pages._long_rankings if pages is not None else set()
+        before = set(rankings)
+        placed: set[str] = set()
+        pictures = pages.pictures if pages is not None else None
+        if pages is not None:
+            pages.pictures = _Placed(pictures, placed)  # type: ignore[arg-type]
+        try:
+            with Recorder(self._state.atlas) as recorder:
+                outs = list(make())
+        finally:
+            if pages is not None:
+                pages.pictures = pictures
+        self.kinds_made[name] = (pages, common, recorder.reads, placed, [prefix + o.path for o in outs],
+                                 sorted(rankings - before))
+        return outs
+
+    def _kind_key(self, pages: Any, common: str, name: str, reads: list[list[str]], placed: Iterable[str]) -> str:
+        assert self._state is not None
+        digest = hashlib.sha256(f"{common}\0{name}\0{self._state.digest('', reads)}\n".encode())
+        for key in sorted(placed):
+            digest.update(f"p {key} {self._picture(pages, key)}\n".encode())
+        return digest.hexdigest()
+
+    def _kept_kind(self, pages: Any, prefix: str, name: str, common: str) -> list[Output] | None:
+        """The pages of kind `name` (with its edition's `prefix`) read back, or None when anything differs."""
+        entry = self.kind_entries.get(name)
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        key, reads, placed, files, rankings = entry
+        if self._kind_key(pages, common, name, reads, placed) != key:
+            return None
+        outs = []
+        for full, size, mtime_ns, sources in files:
+            try:
+                status = os.lstat(self.docs_dir / full)
+                if status.st_size != size or status.st_mtime_ns != mtime_ns or not full.startswith(prefix):
+                    return None  # edited, replaced or removed since this build wrote it
+                with open(self.docs_dir / full, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+            if len(data) != size:
+                return None
+            outs.append(Output(full[len(prefix):], data, tuple(sources)))
+        if pages is not None:
+            pages._long_rankings.update(rankings)  # what the pillar pages tell the sheet pages and the redirects
+        self.kinds_kept.add(name)
+        return outs
+
+    def _save_kinds(self, by_path: dict[str, Output], partial: bool) -> dict[str, list[Any]]:
+        kinds = dict(self.kind_entries) if partial else {}
+        for name, entry in self.kind_entries.items():
+            if name in self.kinds_kept:
+                kinds[name] = entry
+        for name, (pages, common, reads, placed, paths, rankings) in self.kinds_made.items():
+            files = []
+            for full in paths:
+                out = by_path.get(full)
+                try:
+                    status = os.lstat(self.docs_dir / full)
+                except OSError:
+                    break
+                if out is None or status.st_size != len(out.data):
+                    break
+                files.append([full, status.st_size, status.st_mtime_ns, list(out.sources)])
+            else:
+                reads_list = listed(reads)
+                kinds[name] = [self._kind_key(pages, common, name, reads_list, placed), reads_list, sorted(placed),
+                               files, rankings]
+        return kinds
+
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""
         self.rendered |= {prefix + out.path for out in outs if prefix + out.path in self.misses}
@@ -233,6 +336,8 @@ class PageCache:
         if not self.code:
             return
         entries = dict(self.entries) if partial else {}
+        outputs = list(outputs)
+        kinds = self._save_kinds({out.path: out for out in outputs}, partial)
         for out in outputs:
             if out.path in self.hits:
                 entries[out.path] = self.entries[out.path]
@@ -246,8 +351,33 @@ class PageCache:
                     continue
                 entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), status.st_size,
                                      status.st_mtime_ns, sorted(pictures), sorted(hubs)]
-        self.entries = entries
-        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries},
+        self.entries, self.kind_entries = entries, kinds
+        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds},
                           sort_keys=True, separators=(",", ":"))
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.index_path, text.encode("utf-8"))
+
+
+class _Placed(Mapping):
+    """The pictures of a `Pages`, noting which ones its pages looked up (placed, or their phone variant)."""
+
+    def __init__(self, pictures: Mapping[str, Any], placed: set[str]) -> None:
+        self._pictures, self._placed = pictures, placed
+
+    def __getitem__(self, key: str) -> Any:
+        self._placed.add(key)
+        return self._pictures[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._placed.add(key)
+        return self._pictures.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._placed.add(str(key))
+        return key in self._pictures
+
+    def __iter__(self) -> Any:
+        raise TypeError("a shared page that loops over every picture cannot be kept")
+
+    def __len__(self) -> int:
+        return len(self._pictures)

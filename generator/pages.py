@@ -181,6 +181,11 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         )
 
 
+    def shared_pages(self, kind: PageKind) -> list[Output]:
+        """The pages of one kind made from many sheets; with the page cache attached, read back when
+        what they read last time is as it was (generator.page_cache)."""
+        return self.kind_cache(kind) if self.kind_cache is not None else list(kind.build(self))
+
     def all_pages(self, progress: Callable[[int, int], None] | None = None,
                   wanted: Callable[[str, set[str]], bool] | None = None) -> list[Output]:
         """Every page of the site; `progress(done, total)` is called as territory and hub pages are made.
@@ -188,7 +193,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         With `wanted(page_path, sources)`, a territory or hub page is made only when it returns True
         (`atlas serve` after a save); the pages made from every sheet (indexes, home...) always are.
         """
-        outs = [out for kind in SHARED_KINDS for out in kind.build(self)]
+        outs = [out for kind in SHARED_KINDS for out in self.shared_pages(kind)]
         outs += explore.redirect_outputs(sorted(self._long_rankings))  # after the pillar pages: they fill it
         total = len(self.atlas.territories) + len(self.atlas.hubs)
         done = 0

@@ -100,14 +100,21 @@ def asset_outputs(assets_dir: Path = ASSETS_DIR) -> list[Output]:
     return outs
 
 
-def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress: bool) -> dict[str, Any]:
-    """The charts and maps of the site, or none (with a warning) if the picture module is missing."""
+def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress: bool,
+                       territories_dir: Path | None = None, specs_dir: Path = Path(".cache/specs")) -> dict[str, Any]:
+    """The charts and maps of the site, or none (with a warning) if the picture module is missing.
+
+    With `territories_dir`, each picture's spec is kept with the sheets it read (in `specs_dir`, one
+    index per sheets folder), so that the next build specifies again only the pictures of what changed.
+    """
     try:
         from generator import pictures
+        from generator.pictures.kept import SpecBook
     except ImportError as error:  # pages still build, without their figures
         print(_("atlas build: warning: no charts or maps ({error})").format(error=error), file=sys.stderr)
         return {}
-    return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress))
+    kept = SpecBook(atlas, territories_dir, specs_dir) if territories_dir is not None else None
+    return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress, kept=kept))
 
 
 def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:

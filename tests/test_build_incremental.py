@@ -3,6 +3,7 @@ target 2) and the docs folder is byte for byte what a cold build of the same she
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -36,8 +37,20 @@ def _files(docs: Path) -> dict[str, bytes]:
 
 
 def _same_as_cold(sheets: Path, docs: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """A cold build of the same sheets into a new folder (no page of it cached) makes the same files."""
-    rendered, kept = _build(sheets, tmp_path / name, capsys)
+    """A cold build of the same sheets into a new folder makes the same files: no page of it cached, no
+    picture's spec kept (it runs in a folder of its own, with a copy of the picture cache only: its
+    pictures are stored by the hash of their spec, so a stale spec would show as another picture)."""
+    cold = tmp_path / name
+    cold.mkdir()
+    pictures = Path(".cache/pictures").absolute()
+    if pictures.is_dir():
+        shutil.copytree(pictures, cold / ".cache" / "pictures", copy_function=os.link)
+    here = Path.cwd()
+    os.chdir(cold)
+    try:
+        rendered, kept = _build(sheets, cold, capsys)
+    finally:
+        os.chdir(here)
     assert kept == 0
     cold, warm = _files(tmp_path / name / "docs"), _files(docs)
     assert sorted(cold) == sorted(warm)
@@ -90,6 +103,51 @@ def test_an_edit_renders_only_the_pages_that_show_it(tmp_path: Path, monkeypatch
     rendered, kept = _build(sheets, tmp_path / "out", capsys)
     assert rendered + kept == pages - editions
     _same_as_cold(sheets, docs, tmp_path, "cold4", capsys)
+
+
+@pytest.mark.slow  # eleven builds of the fixture atlas: CI runs it
+def test_edits_that_change_what_pictures_and_shared_pages_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Each kept result (a picture's spec, a page) is checked against a cold build after edits that
+    change what it read: a hub moved to another territory, a status and a position changed, a hub
+    added then removed, a label of the vocabulary changed."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    docs = tmp_path / "out" / "docs"
+    _build(sheets, tmp_path / "out", capsys)
+    assert sorted(p.name for p in (tmp_path / ".cache" / "specs").iterdir())  # the specs were kept
+
+    # a hub moved to another territory (its locator, both territories' charts and maps)
+    moved = sheets / "ornans" / "hubs" / "living-lab-sante.yml"
+    moved.parent.mkdir()
+    (sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml").rename(moved)
+    _build(sheets, tmp_path / "out", capsys)
+    _same_as_cold(sheets, docs, tmp_path, "moved", capsys)
+
+    # a status changed (charts by status, the status page) and a hub's position (its locator, the maps)
+    _edit(sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml", "value: project", "value: active")
+    _edit(sheets / HUB, "value: [47.2400, 6.0200]", "value: [47.2500, 6.0300]")
+    _build(sheets, tmp_path / "out", capsys)
+    _same_as_cold(sheets, docs, tmp_path, "status", capsys)
+
+    # a hub added, with a partner (the network, the counts, the lists)
+    text = (sheets / HUB).read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Atelier du Doubs")
+    added = sheets / "doubs" / "hubs" / "atelier-du-doubs.yml"
+    added.write_text(text, encoding="utf-8")
+    _build(sheets, tmp_path / "out", capsys)
+    _same_as_cold(sheets, docs, tmp_path, "added", capsys)
+
+    # a label of the vocabulary (every chart by type, the lists by type)
+    _edit(sheets / "vocabulary.yml", "label: Tiers-lieu", "label: Tiers-lieu partagé")
+    _build(sheets, tmp_path / "out", capsys)
+    _same_as_cold(sheets, docs, tmp_path, "vocabulary", capsys)
+
+    # the added hub removed again
+    added.unlink()
+    _build(sheets, tmp_path / "out", capsys)
+    _same_as_cold(sheets, docs, tmp_path, "removed", capsys)
 
 
 def test_a_page_edited_in_the_docs_folder_is_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -17,12 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from generator import geo
+from generator.atlas_reads import Recorder
 from generator.errors import AtlasError
 from generator.faults import worker_pool, writing
 from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
 from generator.outputs import Progress
-from generator.pictures.cache import _from_cache, _store, _words_json, cache_key, prune_cache, remove_stale_files
+from generator.pictures.cache import (
+    _from_cache,
+    _store,
+    _words,
+    _words_json,
+    cache_key,
+    prune_cache,
+    remove_stale_files,
+)
+from generator.pictures.kept import SpecBook
 from generator.pictures.keys import PictureKey
 from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_function
 from generator.pictures.mpl import style
@@ -131,25 +141,98 @@ def _picture(spec: Spec, svg: bytes) -> Picture:
                    table_headers=spec.table_headers, table_rows=spec.table_rows)
 
 
+def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook,
+                    digests: dict[str, str]) -> dict[str, Spec]:
+    """The specs of the pictures of `groups` (a wide picture -> it and its variant), each group's reads
+    recorded, then kept in `kept` with the cache keys (also put in `digests`) and words."""
+    specs: dict[str, Spec] = {}
+    reads: dict[str, set[tuple[str, str]]] = {}
+    with Recorder(atlas) as recorder:
+        for wide_key, group in groups.items():
+            recorder.reads = set()
+            wide: dict[PictureKey, Spec] = {}
+            for key in group:
+                specs[key] = picture_spec(atlas, key, wide)
+            reads[wide_key] = recorder.reads
+    for wide_key, group in groups.items():  # the recorder closed: hashing reads the atlas as it is
+        made = {key: cache_key(specs[key]) for key in group}
+        digests.update(made)
+        words = _words(specs[group[0]])
+        if all(_words(specs[key]) == words for key in group):
+            kept.record(wide_key, reads[wide_key], made, words)
+    return specs
+
+
+def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests: dict[str, str],
+                ) -> tuple[dict[str, Spec], dict[str, tuple[str, dict[str, Any]]]]:
+    """The specs to compute, and the pictures whose spec read the same sheets as when it was kept
+    (key -> its cache key and words): only those of the first are computed."""
+    if kept is None:
+        return picture_specs(atlas, wanted), {}
+    groups: dict[str, list[str]] = {}
+    for key in wanted:
+        groups.setdefault(PictureKey.parse(key).wide.text, []).append(key)
+    taken: dict[str, tuple[str, dict[str, Any]]] = {}
+    todo: dict[str, list[str]] = {}
+    for wide_key, group in groups.items():
+        found = kept.lookup(wide_key)
+        if found is not None and all(key in found[0] for key in group):
+            taken.update((key, (found[0][key], found[1])) for key in group)
+        else:
+            todo[wide_key] = group
+    return _recorded_specs(atlas, todo, kept, digests), taken
+
+
+def _kept_picture(key: str, svg: bytes, words: dict[str, Any]) -> Picture:
+    return Picture(key=key, filename=f"assets/pictures/{key}.svg", svg=svg, title=words["title"], alt=words["alt"],
+                   table_headers=tuple(words["table_headers"]),
+                   table_rows=tuple(tuple(row) for row in words["table_rows"]))
+
+
+PRUNE_EVERY = 86400  # seconds: the cache's prune (a stat of each of its 260,000 files) runs once a day
+PRUNED = ".pruned"  # the stamp of the last prune, in the cache folder
+
+
 def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys: Iterable[str] | None = None,
                   jobs: int | None = None, progress: bool = True,
-                  stats: DrawStats | None = None) -> dict[str, Picture]:
+                  stats: DrawStats | None = None, kept: SpecBook | None = None) -> dict[str, Picture]:
     """Draw (or take from cache) the pictures; parallel on all cores; progress on stderr.
 
     `stats`, when given, is filled with what was drawn and what came from the cache (the same
-    figures are kept in `generator.pictures.last_stats`).
+    figures are kept in `generator.pictures.last_stats`). With `kept` (generator.pictures.kept), a
+    picture whose spec read the same sheets as at the last build is not specified again; `kept` is
+    saved after.
     """
     started = time.perf_counter()
     started_cpu = time.process_time()
     wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
-    specs = picture_specs(atlas, wanted)
+    digests: dict[str, str] = {}  # the cache keys of the pictures specified (see cache_key)
+    specs, taken = _kept_specs(atlas, wanted, kept, digests)
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
         if remove_stale_files(cache_dir) and progress:
             print(_("pictures: removed the half-written files of a build that was stopped from {folder}").format(
                 folder=cache_dir), file=sys.stderr)
     result: dict[str, Picture] = {}
-    digests = {key: cache_key(spec) for key, spec in specs.items()}
+    lost: set[str] = set()  # kept pictures the cache no longer holds: specified again, with their variant
+    for key, (digest, words) in taken.items():
+        svg = _from_cache(cache_dir, digest)
+        if svg is None:
+            lost.add(PictureKey.parse(key).wide.text)
+        else:
+            result[key] = _kept_picture(key, svg, words)
+    if lost and kept is not None:
+        again: dict[str, list[str]] = {}
+        for key in list(taken):
+            wide_key = PictureKey.parse(key).wide.text
+            if wide_key in lost:
+                again.setdefault(wide_key, []).append(key)
+                taken.pop(key)
+                result.pop(key, None)
+        specs.update(_recorded_specs(atlas, again, kept, digests))
+    for key, spec in specs.items():
+        if key not in digests:
+            digests[key] = cache_key(spec)
     todo: list[str] = []
     for key, spec in specs.items():
         svg = _from_cache(cache_dir, digests[key])
@@ -198,11 +281,16 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]])
 
-    if keys is None:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
+    if kept is not None:
+        with writing(kept.index_path.parent, "the build's cache"):
+            kept.save()
+    if keys is None and _prune_due(cache_dir):  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
         with writing(cache_dir, "the picture cache"):
-            prune_cache(cache_dir, set(digests.values()))
+            prune_cache(cache_dir, set(digests.values()) | {digest for digest, _words in taken.values()})
+            (cache_dir / PRUNED).write_bytes(b"")
 
-    figures = DrawStats(requested=len(specs), drawn=len(jobs_list), cached=len(specs) - len(todo),
+    requested = len(specs) + len(taken)
+    figures = DrawStats(requested=requested, drawn=len(jobs_list), cached=requested - len(todo),
                            seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()),
                            drawn_by_kind=dict(sorted(by_kind.items())),
                            seconds_by_kind=dict(sorted(seconds_by_kind.items())),
@@ -216,3 +304,11 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             drawn=number(len(jobs_list)), cached=number(last_stats.cached), seconds=decimal(last_stats.seconds)),
               file=sys.stderr)
     return dict(sorted(result.items()))
+
+
+def _prune_due(cache_dir: Path) -> bool:
+    """Whether the cache's last prune is a day old (or never ran): the cache keeps pictures for weeks."""
+    try:
+        return time.time() - os.stat(cache_dir / PRUNED).st_mtime > PRUNE_EVERY
+    except OSError:
+        return True

@@ -1,0 +1,102 @@
+"""Pictures' specs kept between builds, each with the sheets its spec read (issue 11, target 2).
+
+Computing the specs of the 10,585 pictures of the national atlas, and hashing each into its cache
+key, was a quarter of a regeneration after one edit, while that edit changes a handful of them. So
+each spec is computed with the atlas's mappings recording what it reads (`Recorder`): which
+territories and hubs (by id, or all of them when it loops over a mapping), which entries of the
+indexes (children, hubs by territory, partners). What is kept per picture (`SpecBook`, one index
+per sheets folder in `.cache/specs/`) is that list, a hash of the sheets and index entries it
+named as they were, the picture's cache key and its words. The next build hashes the same list
+today: equal, the picture is taken as kept; else its spec is computed again. What every picture
+may read (the code, the date, the vocabulary, the shared sources, the indicators' catalogue, the
+measured scores) is hashed once into every key: a change there recomputes every spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator import geo
+from generator.atlas_reads import ReadState, listed
+from generator.model import Atlas
+from generator.outputs import write_atomic
+
+KEPT_FORMAT = 1  # bump when what an entry holds, or what its hash covers, changes
+GENERATOR = Path(__file__).resolve().parent.parent
+
+
+def _code_version() -> str:
+    """The generator's Python files (the spec functions and what they call), the boundaries, Python."""
+    digest = hashlib.sha256(f"{KEPT_FORMAT} {sys.version}\n{geo.geodata_version()}\n".encode())
+    for dirpath, dirnames, filenames in os.walk(GENERATOR):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "geodata", "locale"))
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as handle:
+                    digest.update(path.encode() + b"\0" + handle.read() + b"\0")
+    return digest.hexdigest()
+
+
+class SpecBook:
+    """What each picture's spec read, its hash, the picture's cache key and words, kept per sheets folder.
+
+    `lookup(key)` gives the kept (cache keys, words) of a picture whose reads hash as they did, else
+    None; `record(key, reads, keys, words)` after computing a spec; `save()` keeps this build's.
+    """
+
+    def __init__(self, atlas: Atlas, territories_dir: Path, index_dir: Path = Path(".cache/specs")) -> None:
+        base = territories_dir.absolute()
+        self.atlas = atlas
+        self.index_path = index_dir / f"{hashlib.sha256(str(base).encode()).hexdigest()[:32]}.json"
+        self.state = ReadState(atlas, base.parent)  # sheet paths are relative to the sheets folder's parent
+        self.common = self._common()
+        self.entries = self._read()
+        self.kept: dict[str, list[Any]] = {}
+
+    def _read(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        ok = isinstance(data, dict) and data.get("format") == KEPT_FORMAT and data.get("common") == self.common
+        return data["pictures"] if ok and isinstance(data.get("pictures"), dict) else {}
+
+    def _common(self) -> str:
+        """What any spec may read besides the recorded mappings, hashed once."""
+        from generator.measured import scores_of
+
+        atlas = self.atlas
+        digest = hashlib.sha256(_code_version().encode())
+        for part in (atlas.as_of, atlas.vocabulary, atlas.sources, atlas.indicators, scores_of(atlas)):
+            digest.update(repr(part).encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def lookup(self, wide: str) -> tuple[dict[str, str], dict[str, Any]] | None:
+        """The kept cache keys (per picture key: the picture and its variant) and words of the picture
+        `wide`, when what its spec read is as it was; else None."""
+        entry = self.entries.get(wide)
+        if not (isinstance(entry, list) and len(entry) == 4):
+            return None
+        digest, reads, keys, words = entry
+        if self.state.digest(self.common, reads) != digest:
+            return None
+        self.kept[wide] = entry
+        return keys, words
+
+    def record(self, wide: str, reads: set[tuple[str, str]], keys: dict[str, str], words: dict[str, Any]) -> None:
+        """Keep what the spec of `wide` read and what it made (`keys`: its cache key and its variant's)."""
+        reads_list = listed(reads)
+        self.kept[wide] = [self.state.digest(self.common, reads_list), reads_list, keys, words]
+
+    def save(self) -> None:
+        """Keep this build's entries (the pictures that no longer exist go)."""
+        text = json.dumps({"format": KEPT_FORMAT, "common": self.common, "pictures": self.kept},
+                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.index_path, text.encode("utf-8"))

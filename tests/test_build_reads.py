@@ -1,0 +1,66 @@
+"""What an output read from the atlas is recorded (generator.atlas_reads), and what is kept from it:
+a picture's spec is specified again only when a sheet or index entry it read changed (issue 11)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import AS_OF, FIXTURE_ATLAS
+from generator.atlas_reads import ALL, ReadState, Recorder
+from generator.load import load_valid_atlas
+from generator.pictures import chart_specs, locator_specs
+from generator.pictures.kept import SpecBook
+
+
+def test_the_recorder_notes_what_is_read_and_gives_the_atlas_back(fixture_atlas) -> None:
+    atlas = fixture_atlas
+    hubs = atlas.hubs
+    with Recorder(atlas) as recorder:
+        recorder.reads = set()
+        locator_specs.hub_locator_spec(atlas, "fablab-besancon")
+        one = recorder.reads
+        recorder.reads = set()
+        chart_specs.founded_spec(atlas)  # every hub's year
+        every = recorder.reads
+    assert atlas.hubs is hubs and type(atlas.partnerships) is tuple
+    assert ("hubs", "fablab-besancon") in one and ("hubs", ALL) not in one
+    assert ("hubs", ALL) in every
+
+
+def test_a_read_hashes_as_the_sheet_is(tmp_path: Path) -> None:
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    reads = [["hubs", "fablab-besancon"], ["children", "doubs"]]
+    before = ReadState(atlas, tmp_path).digest("", reads)
+    assert ReadState(atlas, tmp_path).digest("", reads) == before
+    sheet = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert ReadState(atlas, tmp_path).digest("", reads) != before
+    other = sheets / "doubs" / "hubs" / "incubateur-ferme.yml"  # not read: the same hash
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    sheet.write_text(sheet.read_text(encoding="utf-8")[:-1], encoding="utf-8")
+    assert ReadState(atlas, tmp_path).digest("", reads) == before
+
+
+def test_a_kept_spec_is_taken_until_what_it_read_changes(tmp_path: Path) -> None:
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    book = SpecBook(atlas, sheets, tmp_path / "specs")
+    with Recorder(atlas) as recorder:
+        recorder.reads = set()
+        spec = locator_specs.hub_locator_spec(atlas, "fablab-besancon")
+        reads = recorder.reads
+    assert spec is not None
+    words = {"title": spec.title, "alt": spec.alt, "table_headers": list(spec.table_headers),
+             "table_rows": [list(row) for row in spec.table_rows]}
+    book.record("hub/fablab-besancon/locator", reads, {"hub/fablab-besancon/locator": "k"}, words)
+    book.save()
+    again = SpecBook(load_valid_atlas(sheets, as_of=AS_OF), sheets, tmp_path / "specs")
+    assert again.lookup("hub/fablab-besancon/locator") == ({"hub/fablab-besancon/locator": "k"}, words)
+    sheet = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("Fablab de Besançon", "Fablab"), encoding="utf-8")
+    edited = SpecBook(load_valid_atlas(sheets, as_of=AS_OF), sheets, tmp_path / "specs")
+    assert edited.lookup("hub/fablab-besancon/locator") is None
