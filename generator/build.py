@@ -51,17 +51,19 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
                   quiet: bool = False, pdf_ids_en: frozenset[str] = frozenset(), atlas_pdf_en: str | None = None,
                   wanted: Callable[[str, set[str]], bool] | None = None,
-                  cache: PageCache | None = None) -> WriteStats:
+                  cache: PageCache | None = None, english: bool = True) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
-    With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save).
+    With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save);
+    `english=False` (only with `wanted`) leaves the English edition's files as they were.
     With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
     since they were written into `docs_dir` are read back instead of rendered.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     with Progress("pages", enabled=not quiet) as bar:
         outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
-                            bar.update, wanted, site_url=config.get("site_url") or None, cache=cache)
+                            bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
+                            english=english or wanted is None)
     stats = write_tree(outs, docs_dir, partial=wanted is not None)
     if cache is not None:
         with writing(cache.index_path.parent, _("the build's cache")):

@@ -146,7 +146,8 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
                  schemas: Mapping[str, dict] | None = None,
                  progress: Callable[[int, int], None] | None = None,
                  wanted: Callable[[str, set[str]], bool] | None = None,
-                 site_url: str | None = None, cache: PageCache | None = None) -> list[Output]:
+                 site_url: str | None = None, cache: PageCache | None = None,
+                 english: bool = True) -> list[Output]:
     """Every file of the generated docs folder; two files with one path are an error.
 
     `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses. With `cache`,
@@ -174,7 +175,8 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     outs += content_outputs(content_dir)
     from generator.editions import english_outputs  # the English edition, under en/ (owner E)
 
-    outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url)
+    if english:  # `atlas serve` after a save leaves it out: the preview shows the French edition
+        outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url)
     return check_unique(outs)
 
 
