@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.errors import AtlasError, InvalidAtlas, Location, Report
+from generator.errors import AtlasError, InvalidAtlas, Location, Problem, Report
 from generator.fields import HUB, INDICATOR, PILLAR, SHEET_SPECS, SOURCE, TERRITORY, VOCABULARY_ENTRY
-from generator.i18n import _
+from generator.i18n import _, language
 from generator.model import (
     PILLARS,
     VOCABULARY_LISTS,
@@ -31,11 +31,11 @@ from generator.model import (
     _frozen,
     build_atlas,
 )
-from generator.sheet_parser import read_sheet
-from generator.sheets import find_sheets
+from generator.sheet_parser import parse_sheet, read_bytes, read_sheet
+from generator.sheets import SheetFile, find_sheets
 from generator.specs import Fact as FactSpec
 from generator.specs import ListOf, Record
-from generator.validate import SheetData, check_atlas, check_sheet
+from generator.validate import Checked, SheetData, check_atlas, check_sheet
 
 Progress = Callable[[int, int], None]
 
@@ -48,9 +48,84 @@ def build_date() -> date:
     return date.today()
 
 
-def load_atlas(territories_dir: Path, as_of: date | None = None,
-               progress: Progress | None = None) -> tuple[Atlas | None, Report]:
-    """Every sheet under `territories_dir` -> (Atlas, report) or (None, report) when any error was found."""
+Checked1 = tuple[tuple[Problem, ...], Checked | None]  # one sheet's own problems, and its data (None: unusable)
+
+
+def check_file(sheet: SheetFile, raw: bytes | None = None) -> Checked1:
+    """Phase 1 for one sheet, on its own: read (unless `raw` is given), parse, type against the format.
+
+    Each sheet is checked against a report of its own, so its result depends on its bytes only (what
+    `SheetMemo` keeps); the problems then go into the run's report in the order of the sheets."""
+    own = Report()
+    if raw is None:
+        raw = read_bytes(sheet, own)
+    node = None if raw is None else parse_sheet(raw, sheet.display, own)
+    if node is None and own.problems:  # unreadable: reported already, nothing to type
+        return tuple(own.problems), None
+    checked = check_sheet(SHEET_SPECS[sheet.kind], node, own, sheet.display)
+    return tuple(own.problems), checked
+
+
+class SheetMemo:
+    """The sheets as last read and checked, kept by a long-lived process (`atlas serve`) between runs.
+
+    A sheet is read again only when its file's size, time or inode changed, or when the caller names
+    it as changed (the watcher saw it saved); it is parsed and checked again only when its bytes
+    changed. What is kept is what `check_file` returns for those bytes, so a run with the memo gives
+    the report and the model of a fresh load; the checks across sheets always run on the whole atlas.
+    Sheets that are gone are forgotten at the end of each run.
+    """
+
+    def __init__(self) -> None:
+        # (path, display, kind, territory id, stem, language) -> (file state, bytes, result)
+        self.entries: dict[tuple, tuple[tuple[int, ...], bytes | None, Checked1]] = {}
+        self.reads = 0  # sheets read from disk in the last run
+        self.checks = 0  # sheets parsed and checked in the last run
+        # the model's records made from those results: a territory or hub whose sheet gave the same
+        # result (the same object) and whose shared sources and catalogue are as they were is kept
+        self.shared: tuple[Any, ...] | None = None  # (sources data, catalogue data, their locations, made)
+        self.records: dict[tuple[str, str], tuple[Checked, str, Any]] = {}
+        self.made = 0  # territory and hub records made (not kept) in the last run
+
+    def begin(self) -> None:
+        self.reads = self.checks = self.made = 0
+        self._seen: set[tuple] = set()
+
+    def check(self, sheet: SheetFile, changed: frozenset[Path]) -> Checked1:
+        key = (str(sheet.path), sheet.display, sheet.kind, sheet.territory_id, sheet.stem, language())
+        self._seen.add(key)
+        entry = self.entries.get(key)
+        try:
+            status = os.stat(sheet.path)
+            state: tuple[int, ...] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        except OSError:
+            state = ()
+        if entry is not None and state and entry[0] == state and sheet.path.absolute() not in changed:
+            return entry[2]
+        self.reads += 1
+        scratch = Report()
+        raw = read_bytes(sheet, scratch)
+        if raw is not None and entry is not None and entry[1] == raw:
+            result = entry[2]
+        elif raw is None:
+            result = (tuple(scratch.problems), None)
+        else:
+            self.checks += 1
+            result = check_file(sheet, raw)
+        self.entries[key] = (state if raw is not None else (), raw, result)
+        return result
+
+    def end(self) -> None:
+        self.entries = {key: value for key, value in self.entries.items() if key in self._seen}
+
+
+def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progress | None = None,
+               memo: SheetMemo | None = None,
+               changed: Iterable[Path] = ()) -> tuple[Atlas | None, Report]:
+    """Every sheet under `territories_dir` -> (Atlas, report) or (None, report) when any error was found.
+
+    With `memo` (a long-lived process), the sheets it holds with the same file state and bytes are not
+    read or checked again; `changed`: files known to have been saved since the last run (read again)."""
     root = Path(territories_dir)
     if not root.exists():
         raise AtlasError(_("the territories folder '{folder}' does not exist (give another with --territories DIR)")
@@ -69,11 +144,12 @@ def load_atlas(territories_dir: Path, as_of: date | None = None,
     shared_locs: dict[str, Location] = {}
     catalogue: SheetData | None = None
     total = len(tree.files)
+    if memo is not None:
+        memo.begin()
+        saved = frozenset(Path(f).absolute() for f in changed)
     for done, sheet in enumerate(tree.files, 1):
-        before = len(report.problems)
-        node = read_sheet(sheet, report)
-        unreadable = node is None and len(report.problems) > before
-        checked = None if unreadable else check_sheet(SHEET_SPECS[sheet.kind], node, report, sheet.display)
+        problems, checked = memo.check(sheet, saved) if memo is not None else check_file(sheet)
+        report.problems.extend(problems)
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
         if checked is None or checked.data is None:
@@ -90,13 +166,15 @@ def load_atlas(territories_dir: Path, as_of: date | None = None,
         else:
             target = territories if sheet.kind == "territory" else hubs
             target.append(SheetData(sheet.kind, sheet.stem or "", sheet.display, rel, checked, sheet.territory_id))
+    if memo is not None:
+        memo.end()
     valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of,
                                    catalogue)
     if report.errors:
         return None, report
     # a hub's territory folder may hold an invalid territory sheet; that is an error already reported
     indicators = catalogue.data if catalogue is not None else {}
-    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators), report
+    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators, memo), report
 
 
 def load_valid_atlas(territories_dir: Path, as_of: date | None = None) -> Atlas:
@@ -174,13 +252,33 @@ def _measure(data: dict, indicator: Indicator | None, resolve: dict[str, Source]
 
 def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabulary: dict,
            shared_sources: dict, shared_locs: dict[str, Location], as_of: date,
-           catalogue: dict[str, dict]) -> Atlas:
-    shared = {sid: _source(sid, d, True, shared_locs.get(f"{sid}", Location(""))) for sid, d in shared_sources.items()}
-    indicators = {
-        iid: Indicator(id=iid, source=shared.get(e["source"]) if "source" in e else None,
-                       **_declared(INDICATOR, e, shared, "indicators.yml", Indicator))
-        for iid, e in catalogue.items()
-    }
+           catalogue: dict[str, dict], memo: SheetMemo | None = None) -> Atlas:
+    kept = memo.shared if memo is not None else None
+    if kept is not None and kept[0] is shared_sources and kept[1] is catalogue and kept[2] == shared_locs:
+        shared, indicators = kept[3]
+    else:
+        shared = {sid: _source(sid, d, True, shared_locs.get(f"{sid}", Location("")))
+                  for sid, d in shared_sources.items()}
+        indicators = {
+            iid: Indicator(id=iid, source=shared.get(e["source"]) if "source" in e else None,
+                           **_declared(INDICATOR, e, shared, "indicators.yml", Indicator))
+            for iid, e in catalogue.items()
+        }
+        if memo is not None:  # the records point at these sources: none of the old ones is kept
+            memo.shared, memo.records = (shared_sources, catalogue, dict(shared_locs), (shared, indicators)), {}
+    records: dict[tuple[str, str], tuple[Checked, str, Any]] = {}
+
+    def kept_record(kind: str, ident: str, sheet: SheetData) -> Any:
+        found = memo.records.get((kind, ident)) if memo is not None else None
+        if found is not None and found[0] is sheet.checked and found[1] == sheet.path:
+            records[kind, ident] = found
+            return found[2]
+        return None
+
+    def keep(kind: str, ident: str, sheet: SheetData, record: Any) -> None:
+        records[kind, ident] = (sheet.checked, sheet.path, record)
+        if memo is not None:
+            memo.made += 1
 
     def local_sources(sheet: SheetData) -> dict[str, Source]:
         return {sid: _source(sid, d, False, sheet.loc(f"sources.{sid}#key"))
@@ -188,6 +286,9 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
 
     territories: dict[str, Territory] = {}
     for tid, sheet in valid_t.items():
+        if (territory := kept_record("territory", tid, sheet)) is not None:
+            territories[tid] = territory
+            continue
         d = sheet.data
         local = local_sources(sheet)
         resolve = {**shared, **local}
@@ -200,8 +301,12 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
                               for iid, f in (d.get("measures") or {}).items()}),
             **_declared(TERRITORY, d, resolve, sheet.display, Territory),
         )
+        keep("territory", tid, sheet, territories[tid])
     hubs: dict[str, Hub] = {}
     for hid, sheet in valid_h.items():
+        if (hub := kept_record("hub", hid, sheet)) is not None and hub.territory_id == (sheet.territory_id or ""):
+            hubs[hid] = hub
+            continue
         d = sheet.data
         local = local_sources(sheet)
         resolve = {**shared, **local}
@@ -211,6 +316,9 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
             precision=d["coordinates"].get("precision", "address") if "coordinates" in d else None,
             **_declared(HUB, d, resolve, sheet.display, Hub),
         )
+        keep("hub", hid, sheet, hubs[hid])
+    if memo is not None:
+        memo.records = records
     vocab = Vocabulary(**{
         name: _frozen({eid: VocabularyEntry(id=eid, **_declared(VOCABULARY_ENTRY, e, {}, "vocabulary.yml",
                                                                 VocabularyEntry))

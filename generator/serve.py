@@ -11,6 +11,7 @@ sheet with errors is reported and the preview keeps the last good pages.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -30,9 +31,11 @@ from generator.engine import engine_config, source_date_epoch
 from generator.errors import AtlasError
 from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.i18n import _, decimal, ngettext, number
+from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
 from generator.pages import hub_path, territory_path
 from generator.project import SHIPPED_THEME
+from generator.search import engine_search_config
 from generator.site import ROOT, PageCache, draw_site_pictures, read_site_config
 
 DEBOUNCE_SECONDS = 0.4
@@ -63,6 +66,8 @@ class Regenerator:
         self.sources: dict[str, tuple[str, ...]] = {}
         self.pages_made = 0
         self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
+        self.memo = SheetMemo()  # the sheets as read and checked: a save reads and checks only what changed
+        self.written: list[str] = []  # docs paths written or removed by the last run (told to the engine)
 
     def run(self, changed_files: Iterable[Path] | None = None) -> bool:
         """Regenerate; True when the docs folder is up to date with the sheets.
@@ -76,13 +81,12 @@ class Regenerator:
             return False
 
     def _run(self, changed_files: Iterable[Path] | None) -> bool:
-        from generator.load import load_atlas
-
+        changed_files = None if changed_files is None else list(changed_files)
         with self.lock, FolderLock(self.docs_dir).acquire(wait=True, say=self.say):
             # the docs folder's lock, taken for the time of one regeneration: a build running on
             # the same folder is waited for, never written over
             started = time.perf_counter()
-            atlas, report = load_atlas(self.territories)
+            atlas, report = load_atlas(self.territories, memo=self.memo, changed=changed_files or ())
             if atlas is None:
                 self.say(report.format("text"))
                 self.say(ngettext("{count} error: the preview keeps the last good pages",
@@ -90,7 +94,10 @@ class Regenerator:
                                   len(report.errors)).format(count=number(len(report.errors))))
                 return False
             self.as_of = atlas.as_of
-            pictures = draw_site_pictures(atlas, Path(".cache/pictures"), None, progress=False)
+            # each picture's spec kept with the sheets it read (generator.pictures.kept): a save specifies
+            # again only the pictures of what changed
+            pictures = draw_site_pictures(atlas, Path(".cache/pictures"), None, progress=False,
+                                          territories_dir=self.territories)
             signatures = {key: _signature(pic) for key, pic in pictures.items()}
             wanted = self._wanted(atlas, signatures, changed_files)
             self.pages_made = 0
@@ -103,13 +110,14 @@ class Regenerator:
             with writing(self.docs_dir, _("the docs folder")):
                 stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config,
                                       pictures, quiet=True, wanted=None if wanted is None else counted,
-                                      cache=self.page_cache)
+                                      cache=self.page_cache, english=False)  # French only, unless every page
             if wanted is None:
                 self.pages_made = len(atlas.territories) + len(atlas.hubs)
                 self.sources = dict(stats.sources)
             else:
                 self.sources.update(stats.sources)
             self.previous, self.picture_signatures = atlas, signatures
+            self.written = [*stats.written, *stats.removed]
             scope = _("every page") if wanted is None else ngettext(
                 "{count} territory or hub page", "{count} territory or hub pages", self.pages_made).format(
                 count=number(self.pages_made))
@@ -208,17 +216,6 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 SERVE_PREFIX = "atlas-serve-"
 
-# MkDocs' server, without its warning that a --dirty build may show stale navigation on every save:
-# the preview is dirty on purpose (only the changed pages are rebuilt) and `atlas build` is always clean.
-QUIET_MKDOCS = (
-    "import logging, sys\n"
-    "logging.getLogger('mkdocs.commands.build').addFilter(\n"
-    "    lambda record: \"'dirty' build\" not in record.getMessage())\n"
-    "from mkdocs.__main__ import cli\n"
-    "sys.argv[0] = 'mkdocs'\n"
-    "cli()\n"
-)
-
 
 def _remove_stale_serve_folders() -> None:
     """The temporary folders of previews that were killed (their process is gone)."""
@@ -260,26 +257,31 @@ def run_serve(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr, flush=True)
 
     _check_port_free(host, int(args.port))
+    engine: list[subprocess.Popen] = []  # the site engine, once started: told what each regeneration wrote
+    telling = threading.Lock()
+
+    def regenerate(files: set[Path]) -> None:
+        if regen.run(files) and engine:
+            _tell(engine[0], regen.written, telling)
+
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
     if not regen.run():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))
-    observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regen.run)
+    observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regenerate)
     _remove_stale_serve_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
         config_path = Path(tmp) / "mkdocs.yml"
-        derived = engine_config(config, docs_dir, Path(tmp) / "site")
-        derived["strict"] = False  # a warning while editing must not stop the preview
-        # the generated pages are reached through the indexes, not the nav: no list of them on each save
-        derived["validation"] = {**(derived.get("validation") or {}), "omitted_files": "ignore"}
-        config_path.write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        command = [sys.executable, "-c", QUIET_MKDOCS, "serve", "--dirty", "--no-strict", "-f", str(config_path),
-                   "--dev-addr", f"{host}:{int(args.port)}"]
+        config_path.write_text(yaml.safe_dump(preview_config(config, docs_dir, Path(tmp) / "site"),
+                                              allow_unicode=True, sort_keys=False), encoding="utf-8")
+        command = [sys.executable, "-m", "generator.serve_engine", str(config_path), f"{host}:{int(args.port)}"]
         # NO_MKDOCS_2_WARNING: mkdocs-material's end-of-life banner, said once in the README, not on each start
         env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of), NO_MKDOCS_2_WARNING="1")
         say(_("preview on {url} (Ctrl+C to stop); watching {sheets} and {content}").format(
             url=f"http://{host}:{int(args.port)}/", sheets=territories, content=content_dir))
-        process = subprocess.Popen(command, cwd=ROOT, env=env, **child_options())  # dies with us
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                                   **child_options())  # dies with us
+        engine.append(process)
         # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
@@ -288,10 +290,33 @@ def run_serve(args: argparse.Namespace) -> int:
             return 130
         finally:
             signal.signal(signal.SIGTERM, previous)
+            observer.stop()
             if process.poll() is None:
                 process.terminate()
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-            observer.stop()
+
+
+def preview_config(config: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+    """The engine's configuration for the preview: the published one (generator.engine) without what only
+    a published site needs: no search index (Pagefind's page script is kept, so the page is the page
+    as published; its index is made by `atlas build`), no stop on a warning while editing."""
+    derived = engine_config(engine_search_config(config, "pagefind"), docs_dir, site_dir)
+    derived["strict"] = False  # a warning while editing must not stop the preview
+    # the generated pages are reached through the indexes, not the nav: no list of them on each save
+    derived["validation"] = {**(derived.get("validation") or {}), "omitted_files": "ignore"}
+    return derived
+
+
+def _tell(process: subprocess.Popen, written: list[str], lock: threading.Lock) -> None:
+    """Tell the site engine (generator.serve_engine) which files of the docs folder changed."""
+    line = json.dumps({"changed": written}, ensure_ascii=False) + "\n"
+    with lock:
+        try:
+            if process.poll() is None and process.stdin is not None:
+                process.stdin.write(line.encode("utf-8"))
+                process.stdin.flush()
+        except OSError:  # the engine stopped: the preview's end says so
+            pass

@@ -53,20 +53,35 @@ class _Refused(Exception):
 
 def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
     """Read and parse one sheet; on any problem report it and return None. Never raises for bad input."""
+    raw = read_bytes(sheet, report)
+    return None if raw is None else parse_sheet(raw, sheet.display, report)
+
+
+def read_bytes(sheet: SheetFile, report: Report) -> bytes | None:
+    """The bytes of one sheet, or None with the reason reported (too large, unreadable)."""
     display = sheet.display
     try:
         size = sheet.path.stat().st_size
         if size > MAX_BYTES:
-            report.error(Location(display), "",
-                         _("the sheet is {size} bytes; the limit is 1 MiB ({limit} bytes)").format(
-                             size=number(size, grouped_in_english=True),
-                             limit=number(MAX_BYTES, grouped_in_english=True)),
-                         _("split the text or move long content elsewhere"))
+            report.error(Location(display), "", _too_large(size), _("split the text or move long content elsewhere"))
             return None
         raw = sheet.path.read_bytes()
     except OSError as error:
         report.error(Location(display), "", _("cannot read the file: {reason}").format(reason=error.strerror or error))
         return None
+    if len(raw) > MAX_BYTES:  # grown between the two calls
+        report.error(Location(display), "", _too_large(len(raw)), _("split the text or move long content elsewhere"))
+        return None
+    return raw
+
+
+def _too_large(size: int) -> str:
+    return _("the sheet is {size} bytes; the limit is 1 MiB ({limit} bytes)").format(
+        size=number(size, grouped_in_english=True), limit=number(MAX_BYTES, grouped_in_english=True))
+
+
+def parse_sheet(raw: bytes, display: str, report: Report) -> Node | None:
+    """Parse the bytes of one sheet (named `display` in messages) into nodes; None with the problems reported."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -8,7 +8,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -68,3 +70,77 @@ def test_sigterm_stops_the_preview_and_its_server(tmp_path: Path) -> None:
     with socket.socket() as again:  # the MkDocs server is gone: the port is free
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as page:
+            return page.status, page.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def _wait_for(check, what: str, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the preview did not show {what} within {timeout} s")
+
+
+@pytest.mark.slow
+def test_the_served_page_shows_a_saved_sheet_keeps_the_last_good_one_and_follows_added_and_removed_hubs(
+        tmp_path: Path) -> None:
+    """A real `atlas serve`: each save reaches the page served over HTTP (regenerated, then rebuilt by
+    the preview's engine, generator.serve_engine); a sheet with errors keeps the last good page."""
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1764115200", ATLAS_LANG="fr")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
+                                "--docs-dir", str(tmp_path / "docs")],
+                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    said: list[str] = []
+    threading.Thread(target=lambda: said.extend(line.decode("utf-8", "replace") for line in process.stderr),
+                     daemon=True).start()
+    page = f"http://127.0.0.1:{port}/hubs/living-lab-sante/"
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    text = hub.read_text(encoding="utf-8")
+    try:
+        _wait_for(lambda: _get(page)[0] == 200, "the hub's page", 300)
+        assert "Living Lab Santé" in _get(page)[1]
+
+        hub.write_text(text.replace("name: Living Lab Santé", "name: Living Lab Santé et autonomie"),
+                       encoding="utf-8")
+        _wait_for(lambda: "Living Lab Santé et autonomie" in _get(page)[1], "the new name")
+        partner = f"http://127.0.0.1:{port}/hubs/fablab-besancon/"  # names it among its partners
+        _wait_for(lambda: "Living Lab Santé et autonomie" in _get(partner)[1], "the new name on the partner's page")
+
+        errors = len([line for line in said if "l'aperçu garde les dernières bonnes pages" in line])
+        hub.write_text("name: [\n", encoding="utf-8")
+        _wait_for(lambda: len([line for line in said if "l'aperçu garde les dernières bonnes pages" in line])
+                  > errors, "the error")
+        assert any("living-lab-sante.yml" in line for line in said)
+        assert "Living Lab Santé et autonomie" in _get(page)[1]  # the last good page
+
+        hub.write_text(text.replace("name: Living Lab Santé", "name: Living Lab Santé, réparé"), encoding="utf-8")
+        _wait_for(lambda: "Living Lab Santé, réparé" in _get(page)[1], "the fixed sheet")
+
+        added = hub.with_name("living-lab-bis.yml")
+        added.write_text(text.replace("id: living-lab-sante", "id: living-lab-bis").replace(
+            "name: Living Lab Santé", "name: Second Living Lab"), encoding="utf-8")
+        new_page = f"http://127.0.0.1:{port}/hubs/living-lab-bis/"
+        _wait_for(lambda: "Second Living Lab" in _get(new_page)[1], "an added hub")
+        added.unlink()
+        _wait_for(lambda: _get(new_page)[0] == 404, "a removed hub gone")
+        assert "Living Lab Santé, réparé" in _get(page)[1]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    assert "Traceback" not in "".join(said), "".join(said)[-3000:]

@@ -1,0 +1,90 @@
+"""The preview's site engine (generator.serve_engine) renders again only the pages it is told were
+written, and what it serves then is what a whole build of the same docs folder gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURE_ATLAS
+from generator.serve import Regenerator, preview_config
+from generator.serve_engine import Engine
+from generator.site import ROOT, read_site_config
+
+DEV_ADDR = "127.0.0.1:8765"
+
+
+def _engine(tmp_path: Path, docs: Path, name: str) -> Engine:
+    config_file = tmp_path / f"{name}.yml"
+    config_file.write_text(yaml.safe_dump(preview_config(read_site_config(), docs, tmp_path / name),
+                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
+    engine = Engine(str(config_file), str(tmp_path / name), DEV_ADDR)
+    engine.serve_url = f"http://{DEV_ADDR}/"
+    return engine
+
+
+def _html(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def _built(markdown: str) -> str:
+    """Where MkDocs writes a page (directory URLs): hubs/x.md -> hubs/x/index.html, hubs/index.md -> hubs/index.html."""
+    stem = markdown[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return f"{stem}.html"
+    return f"{stem}/index.html"
+
+
+@pytest.mark.slow
+def test_a_save_renders_the_written_pages_as_a_whole_build_would(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    docs = tmp_path / "docs"
+    regen = Regenerator(sheets, docs, ROOT / "content", read_site_config(), lambda message: None)
+    assert regen.run()
+    kept = _engine(tmp_path, docs, "kept")
+    kept.build()  # the first build: MkDocs' own
+    site = tmp_path / "kept"
+    before = {page: page.stat().st_mtime_ns for page in site.rglob("*.html")}
+
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Living Lab Santé", "name: Living Lab Santé 2"),
+                   encoding="utf-8")
+    assert regen.run({hub})
+    assert "hubs/living-lab-sante.md" in regen.written
+    told = set(regen.written)
+    kept.request(regen.written)
+    kept.build()
+    assert "Living Lab Santé 2" in _html(site, "hubs/living-lab-sante/index.html")
+
+    # a hub added and one removed: into and out of the list of files, without a whole build
+    added = hub.with_name("living-lab-bis.yml")
+    added.write_text(hub.read_text(encoding="utf-8").replace("id: living-lab-sante", "id: living-lab-bis")
+                     .replace("name: Living Lab Santé 2", "name: Second Living Lab"), encoding="utf-8")
+    (sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml").unlink()
+    assert regen.run({added})
+    told |= set(regen.written)
+    kept.request(regen.written)
+    kept.build()
+    assert "Second Living Lab" in _html(site, "hubs/living-lab-bis/index.html")
+    assert not (site / "hubs" / "tiers-lieu-projet" / "index.html").exists()
+    rendered = {site / _built(path) for path in told if path.endswith(".md")}
+    untouched = [page for page in before if page not in rendered and page.exists()]
+    assert len(untouched) > 20  # pages not told about are not rendered again
+    assert all(page.stat().st_mtime_ns == before[page] for page in untouched)
+
+    whole = _engine(tmp_path, docs, "whole")
+    whole.build()
+    compared = 0
+    for written in sorted(told):
+        if written.endswith(".md") and not written.startswith("en/") and (docs / written).is_file():
+            page = _built(written)
+            assert _html(site, page) == _html(tmp_path / "whole", page), page
+            compared += 1
+    assert compared > 5

@@ -1,0 +1,117 @@
+"""The preview keeps the sheets as read and checked between saves (`load.SheetMemo`): whatever happens
+to the files, a load through the memo gives the model and the report of a fresh load, and only the
+sheets whose files changed are read and checked again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import AS_OF
+from generator import i18n
+from generator.load import SheetMemo, load_atlas
+
+
+def _same_as_fresh(sheets: Path, memo: SheetMemo, changed: tuple[Path, ...] = ()):
+    kept, kept_report = load_atlas(sheets, as_of=AS_OF, memo=memo, changed=changed)
+    fresh, fresh_report = load_atlas(sheets, as_of=AS_OF)
+    assert kept == fresh
+    assert [p.text() for p in kept_report.sorted()] == [p.text() for p in fresh_report.sorted()]
+    assert [p.severity for p in kept_report.sorted()] == [p.severity for p in fresh_report.sorted()]
+    return kept, kept_report
+
+
+def test_memo_gives_a_fresh_load_through_edits_removals_renames_and_errors(atlas_copy: Path) -> None:
+    sheets = atlas_copy
+    memo = SheetMemo()
+    first, _report = _same_as_fresh(sheets, memo)
+    assert first is not None
+    every = memo.checks
+    assert every == memo.reads > 10  # the first run reads and checks every sheet
+
+    # nothing changed: nothing read, nothing checked, no record made
+    _same_as_fresh(sheets, memo)
+    assert memo.reads == memo.checks == memo.made == 0
+
+    # one hub edited: that sheet only, and the model shows the edit
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Living Lab Santé", "name: Living Lab Santé 2"),
+                   encoding="utf-8")
+    atlas, _report = _same_as_fresh(sheets, memo, (hub,))
+    assert atlas.hubs["living-lab-sante"].name == "Living Lab Santé 2"
+    assert memo.reads == memo.checks == memo.made == 1  # the other records are those of the last run
+    assert atlas.hubs["fablab-besancon"] is first.hubs["fablab-besancon"]
+
+    # saved again with the same bytes (a new time): read, not checked
+    os.utime(hub, ns=(hub.stat().st_atime_ns, hub.stat().st_mtime_ns + 10**9))
+    _same_as_fresh(sheets, memo)
+    assert (memo.reads, memo.checks) == (1, 0)
+
+    # named as saved by the watcher, same state: read again all the same
+    _same_as_fresh(sheets, memo, (hub,))
+    assert (memo.reads, memo.checks) == (1, 0)
+
+    # the shared sources changed: every record is made again (they point at the sources)
+    shared = sheets / "sources.yml"
+    shared_text = shared.read_text(encoding="utf-8")
+    shared.write_text(shared_text + "\n# a comment\n", encoding="utf-8")
+    _same_as_fresh(sheets, memo)
+    assert memo.checks == 1 and memo.made == len(atlas.territories) + len(atlas.hubs)
+    shared.write_text(shared_text, encoding="utf-8")
+    _same_as_fresh(sheets, memo)
+
+    # made invalid: the memo reports the same errors as a fresh load, and no model
+    text = hub.read_text(encoding="utf-8")
+    hub.write_text("name: [\n", encoding="utf-8")
+    broken, report = _same_as_fresh(sheets, memo, (hub,))
+    assert broken is None and report.errors
+    # fixed again (the bytes of before): the model of before
+    hub.write_text(text, encoding="utf-8")
+    fixed, _report = _same_as_fresh(sheets, memo, (hub,))
+    assert fixed == atlas
+
+    # a hub that no sheet names removed, then another renamed (its file, so its id)
+    (sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml").unlink()
+    atlas, _report = _same_as_fresh(sheets, memo)
+    assert "tiers-lieu-projet" not in atlas.hubs and memo.checks == 0
+    old = sheets / "doubs" / "hubs" / "incubateur-ferme.yml"
+    old.rename(old.with_name("incubateur-ancien.yml"))
+    atlas, _report = _same_as_fresh(sheets, memo)
+    assert "incubateur-ancien" in atlas.hubs and "incubateur-ferme" not in atlas.hubs
+    assert memo.checks == 1
+    assert not any("incubateur-ferme" in key[0] or "tiers-lieu-projet" in key[0] for key in memo.entries)
+
+    # renamed to an id another sheet uses, then to a name that is not an id: the cross-sheet checks
+    # still run on the whole atlas
+    renamed = old.with_name("incubateur-ancien.yml")
+    clash = renamed.rename(old.with_name("fablab-besancon.yml"))
+    clashing, report = _same_as_fresh(sheets, memo)
+    assert clashing is None and any("fablab-besancon" in p.message for p in report.errors)
+    bad = clash.rename(old.with_name("Incubateur Ancien.yml"))
+    _same_as_fresh(sheets, memo)
+    bad.rename(old)
+    _same_as_fresh(sheets, memo)
+
+
+def test_memo_keeps_messages_per_language(atlas_copy: Path) -> None:
+    hub = atlas_copy / "doubs" / "hubs" / "incubateur-ferme.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("founded: 2010", "founded: deux mille dix"),
+                   encoding="utf-8")
+    memo = SheetMemo()
+    with i18n.using("fr"):
+        _atlas, french = _same_as_fresh(atlas_copy, memo)
+    with i18n.using("en"):
+        _atlas, english = _same_as_fresh(atlas_copy, memo)
+    assert french.errors and english.errors
+    assert [p.message for p in french.errors] != [p.message for p in english.errors]
+
+
+def test_an_empty_sheet_is_reported_whatever_the_other_sheets_say(atlas_copy: Path) -> None:
+    """Each sheet is checked on its own: an empty sheet is an error even after another sheet's error
+    (it was silent then, since its check looked at the errors of the whole run)."""
+    (atlas_copy / "doubs" / "hubs" / "incubateur-ferme.yml").write_text("name: [\n", encoding="utf-8")
+    (atlas_copy / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml").write_text("", encoding="utf-8")
+    with i18n.using("en"):
+        _atlas, report = _same_as_fresh(atlas_copy, SheetMemo())
+    assert any(p.message == "the sheet is empty" and p.location.file.endswith("tiers-lieu-projet.yml")
+               for p in report.errors)
