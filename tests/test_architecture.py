@@ -25,11 +25,12 @@ LAYERS: list[set[str]] = [
     {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
     {"load", "pictures", "search", "page_parts", "page_cache",
      "html_whitespace"},  # page_cache: the sheet pages kept (site's); html_whitespace: the built pages squeezed
+    {"page_records"},  # atlas.json's records kept by the page cache (site's)
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},
     {"editions"},  # the English edition: the page kinds again, in English, under en/
     {"pdf", "site", "imports"},  # imports: the package of `atlas import` (territories, census, indicators)
-    {"engine"},  # the site engines run on the docs folder, both editions swapped in whole
+    {"engine", "serve_engine"},  # serve_engine: MkDocs' server for `atlas serve`, the site kept in memory
     {"build_stamp"},  # the inputs' stamp that lets an unchanged generation be skipped
     {"build"},
     {"serve"},
