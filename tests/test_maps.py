@@ -19,6 +19,7 @@ from generator.pictures import (
     france_maps,
     locator_kit,
     locator_narrow,
+    locator_specs,
     locators,
     map_specs,
     map_style,
@@ -97,7 +98,7 @@ def test_territory_locator_lists_its_hubs(atlas):
 def test_a_hub_without_coordinates_is_listed_never_placed(atlas):
     keys = picture_keys(atlas)
     assert "hub/incubator/locator" not in keys
-    assert "hub/fablab/locator" in keys
+    assert "incubator" not in locator_specs.named_on_locator(atlas, "doubs")
     france = picture_spec(atlas, "home/map")
     assert "Ancien incubateur" not in [p["label"] for p in france.data["points"]]
     assert len(france.data["points"]) == 5
@@ -137,6 +138,31 @@ def test_density_uses_sheet_populations_and_skips_closed_hubs(atlas):
 def test_density_breaks():
     assert map_specs.density_breaks([]) == []
     assert map_specs.density_breaks([0.0, 1.5]) == [0.4, 0.8, 1.2, 1.5]
+
+
+def test_a_hub_named_on_its_territory_locator_has_no_picture_of_its_own(atlas, monkeypatch):
+    """Its page shows its territory's locator, its point marked by the address (`locator.svg#lieu-<id>`,
+    drawn larger by the picture's :target rule): one picture per territory instead of two more per hub."""
+    keys = picture_keys(atlas)
+    assert not [k for k in keys if k.startswith(("hub/", "narrow/hub/"))]
+    assert locator_specs.named_on_locator(atlas, "gbm") == ("fablab", "living")
+    assert locator_specs.named_on_locator(atlas, "reunion") == ("run-lab",)
+    for key in ("territory/gbm/locator", "narrow/territory/gbm/locator"):
+        spec = picture_spec(atlas, key)
+        svg = render(spec.kind, spec.data).decode()
+        assert svg.count('id="lieu-fablab"') == 1 and svg.count('id="lieu-living"') == 1, key
+        assert svg.count(":target{") == 1 and "Fablab de Besançon" in spec.alt
+        if spec.kind == "locator":
+            assert "Fablab de Besançon" in svg  # named beside its point
+    # a hub left off its territory's map (too far away) keeps its own picture, and so do the hubs of a map
+    # with too many points to name them
+    moved = make_atlas(dollar={"coordinates": (50.63, 3.06)})
+    assert {"hub/dollar/locator", "narrow/hub/dollar/locator"} <= set(picture_keys(moved))
+    assert "hub/fablab/locator" not in picture_keys(moved)
+    monkeypatch.setattr(locator_specs, "LABELLED_MAX", 1)
+    assert {"hub/fablab/locator", "hub/living/locator"} <= set(picture_keys(atlas))
+    assert "hub/run-lab/locator" not in picture_keys(atlas)
+    assert picture_spec(atlas, "territory/gbm/locator").data["labels"] is False
 
 
 def test_a_hub_far_from_its_territory_is_named_not_drawn():
@@ -639,7 +665,7 @@ def test_narrow_locators_fit_a_phone_with_legible_text(atlas):
     shown in a 360 px screen's column, ~328 px), never wider than that column needs."""
     from generator.pages import legible_width
     keys = [k for k in picture_keys(atlas) if k.startswith("narrow/")]
-    assert {"narrow/home/map", "narrow/territory/doubs/locator", "narrow/hub/fablab/locator"} <= set(keys)
+    assert {"narrow/home/map", "narrow/territory/doubs/locator", "narrow/territory/gbm/locator"} <= set(keys)
     assert "narrow/home/density" in keys and not [k for k in keys if k.endswith("/network")]  # networks scroll
     for key in [k for k in keys if k.endswith("/locator") or k.endswith("/map")]:
         spec = picture_spec(atlas, key)

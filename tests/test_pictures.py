@@ -67,9 +67,10 @@ def test_a_change_redraws_only_what_depends_on_it(atlas, tmp_path: Path):
     renamed = make_atlas(**{"run-lab": {"name": "Run Lab 974"}})
     stats = DrawStats()
     draw_pictures(renamed, cache_dir=tmp_path, progress=False, jobs=1, stats=stats)
-    # a hub's name shows in the maps' tables and its locators; Run Lab has no partner, no chart names it
-    assert stats.drawn_keys == ["home/map", "hub/run-lab/locator", "narrow/home/map", "narrow/hub/run-lab/locator",
-                                "narrow/territory/reunion/locator", "territory/reunion/locator"]
+    # a hub's name shows in the maps' tables and on its territory's locator (which its page shows, marked);
+    # Run Lab has no partner, no chart names it
+    assert stats.drawn_keys == ["home/map", "narrow/home/map", "narrow/territory/reunion/locator",
+                                "territory/reunion/locator"]
     assert "territory/gbm/pillars" not in stats.drawn_keys
 
 

@@ -134,21 +134,33 @@ _TENTHS_REACH = 20000  # steps of up to 2,000 px or pt, written by table look-up
 _TENTHS_TABLE = [_tenths(v) for v in range(-_TENTHS_REACH, _TENTHS_REACH)]
 
 
-def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool, edge: float | None = None) -> str:
-    """One hub as an SVG shape; hollow (white inside, a thicker edge) at a commune's centre."""
+def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool, edge: float | None = None,
+            mark: str | None = None) -> str:
+    """One hub as an SVG shape; hollow (white inside, a thicker edge) at a commune's centre. `mark`, the
+    hub's id, names the shape (MARKED), so that a page showing this map for that hub marks its point."""
     fill, stroke, width = ("#ffffff", colour, HOLLOW_WIDTH * 1.3) if hollow else (colour, "#ffffff", 0.8)
     width = edge if edge is not None else width
+    named = f' id="{MARK_PREFIX}{mark}"' if mark else ""
     if shape == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+        return (f'<circle{named} cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke}" '
+                f'stroke-width="{width}"/>')
     if shape == "square":
-        return (f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{fill}" '
-                f'stroke="{stroke}" stroke-width="{width}"/>')
+        return (f'<rect{named} x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+                f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
     if shape == "triangle":
-        return (f'<path d="M{x:.1f} {y - r * 1.15:.1f}L{x + r * 1.1:.1f} {y + r * 0.75:.1f}L{x - r * 1.1:.1f} '
+        return (f'<path{named} d="M{x:.1f} {y - r * 1.15:.1f}L{x + r * 1.1:.1f} {y + r * 0.75:.1f}L{x - r * 1.1:.1f} '
                 f'{y + r * 0.75:.1f}z" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
     d = r * 0.8  # a cross (closed), drawn as two thick strokes so that its shape tells it without colour
-    return (f'<path d="M{x - d:.1f} {y - d:.1f}L{x + d:.1f} {y + d:.1f}M{x - d:.1f} {y + d:.1f}L{x + d:.1f} '
+    return (f'<path{named} d="M{x - d:.1f} {y - d:.1f}L{x + d:.1f} {y + d:.1f}M{x - d:.1f} {y + d:.1f}L{x + d:.1f} '
             f'{y - d:.1f}" stroke="{colour}" stroke-width="{3.2 if not hollow else 2.2}" stroke-linecap="round"/>')
+
+
+MARK_PREFIX = "lieu-"  # a hub's point has the id MARK_PREFIX + its id (a page links `locator.svg#lieu-<id>`)
+# The point a page's address names (`#lieu-<id>`, CSS :target) drawn twice as large with a dark halo: a
+# hub's page shows its territory's locator with its own point marked. A renderer without :target (a
+# PDF) draws the map as it is.
+MARKED = ("<style>:target{transform:scale(2);transform-box:fill-box;transform-origin:center;"
+          "filter:drop-shadow(0 0 1px #000) drop-shadow(0 0 1px #000)}</style>")
 
 
 NARROW_MAP_HEIGHT = 300.0  # px: the tallest close view of a narrow locator

@@ -10,6 +10,7 @@ import numpy as np
 from generator import formats, geo
 from generator.model import STATUSES
 from generator.pictures.locator_kit import (
+    MARKED,
     NARROW_MAP_HEIGHT,
     _in_view,
     _locator_bounds,
@@ -106,13 +107,13 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
         x, y = np.column_stack(((lonlat[:, 0] - west) * k * scale + ox, (north - lonlat[:, 1]) * scale + 1))[0]
         return float(x), float(y)
 
-    body = list(under)
+    body = ([MARKED] if any(p.get("id") for p in points) else []) + list(under)
     for status in (TO_CHECK, *STATUSES):
         for p in points:
             if p["status"] == status:
                 x, y = point_xy(p["lat"], p["lon"])
                 body.append(_marker(SHAPES[status], x, y, 5.0 if len(points) <= CROWDED else 4.0, COLOURS[status],
-                                    bool(p.get("approx"))))
+                                    bool(p.get("approx")), mark=p.get("id")))
     symbols = data.get("symbols", [])
     largest = data.get("largest", 0)
     for c in symbols:

@@ -1,12 +1,15 @@
 """The specs of the locator maps (a territory's, a hub's) and the list of maps an atlas has.
 
 A territory's locator highlights its outline (or its département's) with its hubs; a région with
-many hubs shows them counted per département; a hub's shows its département and the point.
+many hubs shows them counted per département; a hub's shows its département and the point, for the
+hubs that their territory's locator does not name (`named_on_locator`): the page of one it names shows
+that map with its point marked, and no picture of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from generator import geo
 from generator.model import OLD_AFTER_YEARS, Atlas, Territory
@@ -39,6 +42,36 @@ from generator.pictures.map_style import (
 from generator.pictures.spec import Spec, enumerate_fr, plural
 from generator.vocabulary import sort_key
 
+LABELLED_MAX = 12  # a locator with more points than this names none of them (its table does)
+
+
+def _placed(atlas: Atlas, territory: Territory, located: geo.Located | None
+            ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The hubs a territory's locator draws (points with their hub's id, in the order of `hubs_within`)
+    and the names of those left out, too far from its outline: a point far away (a typo in a sheet, a
+    hub elsewhere) would shrink the map to nothing."""
+    points = [{**_point(atlas, atlas.hubs[h]), "id": h} for h in atlas.hubs_within(territory.id)
+              if atlas.hubs[h].coordinates is not None]
+    if located is None:
+        return points, []
+    west, south, east, north = _padded(geo.layer(located.layer)[located.code].bounds, 0, FAR)
+    far = sorted((p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north)),
+                 key=sort_key)
+    return [p for p in points if p["label"] not in far], far
+
+
+def named_on_locator(atlas: Atlas, territory_id: str) -> tuple[str, ...]:
+    """The hubs that a territory's locator draws as points with their names beside them (none for a
+    région counted per département, nor above LABELLED_MAX points): the page of such a hub shows that
+    map with its point marked (`#lieu-<id>`) instead of two pictures of its own."""
+    territory = atlas.territories[territory_id]
+    located = geo.territory_outline(atlas, territory)
+    placed = sum(1 for h in atlas.hubs_within(territory_id) if atlas.hubs[h].coordinates is not None)
+    if territory.level == "region" and located is not None and placed > REGION_AGGREGATE_ABOVE:
+        return ()  # counted per département
+    points, _far = _placed(atlas, territory, located)
+    return tuple(p["id"] for p in points) if len(points) <= LABELLED_MAX else ()
+
 
 def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
     """The territory's outline (or its département's) highlighted, its hubs as points; a région with
@@ -53,7 +86,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
     centre = territory.coordinates
     if located is None and not points and centre is None:
         return None
-    far: list[str] = []
+    points, far = _placed(atlas, territory, located)
     if located is None:
         shown = "pas de contour connu pour ce territoire"
     else:
@@ -64,11 +97,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
         else:
             shown = (f"sans contour propre sur la carte, le département qui le contient, {outline.name} "
                      f"({outline.code}), est surligné")
-        # a point far from the outline (a typo in a sheet, a hub elsewhere) would shrink the map to nothing
         west, south, east, north = _padded(outline.bounds, 0, FAR)
-        far = sorted((p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north)),
-                     key=sort_key)
-        points = [p for p in points if p["label"] not in far]
         if centre is not None and not (west <= centre[1] <= east and south <= centre[0] <= north):
             centre = None
     alt = f"Carte de localisation, {territory.name} : {shown}"
@@ -94,7 +123,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
         table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, hub_ids),
         data={"outline": [located.layer, located.code] if located else None,
               "points": points, "centre": list(centre) if centre else None,
-              "labels": len(points) <= 12,
+              "labels": len(points) <= LABELLED_MAX,
               # a département's map shows its intercommunalités, an intercommunalité's its neighbours
               "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")},
     )
@@ -146,8 +175,11 @@ def keys(atlas: Atlas) -> list[PictureKey]:
         if (geo.territory_outline(atlas, territory) is not None or territory.coordinates is not None
                 or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
             out += both(PictureKey("territory", tid, "locator"))
+    # a hub named on its own territory's locator is shown there (its page marks its point): no picture of its own
+    shared = {h for territory_id in atlas.hubs_by_territory for h in named_on_locator(atlas, territory_id)
+              if atlas.hubs[h].territory_id == territory_id}
     for hid, hub in atlas.hubs.items():
-        if hub.coordinates is not None:
+        if hub.coordinates is not None and hid not in shared:
             out += both(PictureKey("hub", hid, "locator"))
     return out
 

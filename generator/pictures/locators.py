@@ -17,6 +17,7 @@ from generator import formats, geo
 from generator.model import STATUSES
 from generator.pictures.locator_kit import (
     LINE_HEIGHT,
+    MARKED,
     WIDE_H,
     WIDE_W,
     ZOOM_AREA,
@@ -201,7 +202,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     frame, to_xy, layers, highlight, shape = view.frame, view.to_xy, view.layers, view.highlight, view.shape
     ox, oy = frame[0], frame[1]
     map_w, map_h = frame[2] - frame[0], frame[3] - frame[1]
-    body = list(view.under)
+    body = ([MARKED] if any(p.get("id") for p in points) else []) + list(view.under)
     order = list(view.order)
 
     def group(gid: str, content: str) -> None:
@@ -220,7 +221,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
             for p in chosen:
                 x, y = to_xy(p["lat"], p["lon"])
                 marks.append(_marker(SHAPES[status], x, y, radius, COLOURS[status], approx,
-                                     HOLLOW_WIDTH if approx else 0.6))
+                                     HOLLOW_WIDTH if approx else 0.6, p.get("id")))
                 fill, stroke = ("#ffffff", COLOURS[status]) if approx else (COLOURS[status], "#ffffff")
                 drawn_points.append({"label": p["label"], "status": status, "approx": approx, "x": x, "y": y,
                                      "fill": fill, "stroke": stroke, "width": HOLLOW_WIDTH if approx else 0.6})
