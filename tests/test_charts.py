@@ -133,8 +133,8 @@ def test_dollar_in_a_name_stays_text(atlas):
     spec = picture_spec(atlas, "territory/doubs/network")
     assert STYLE["text.parse_math"] is False
     svg = render(spec.kind, spec.data).decode()  # mathtext would raise on \invalidcmd
-    # the label, wrapped on two lines, each as an XML comment beside its glyphs
-    assert r"<!-- Lab $\invalidcmd$ -->" in svg and "<!-- &amp; $x^2$ -->" in svg
+    # the label, wrapped on two lines, each written as text (a network's words are <text>, never glyphs)
+    assert r">Lab $\invalidcmd$</text>" in svg and ">&amp; $x^2$</text>" in svg and "DejaVuSans-" not in svg
     assert DOLLAR_NAME in spec.alt
 
 

@@ -199,10 +199,28 @@ def shared_styles(svg: bytes) -> bytes:
     return svg.replace(_STYLE_SHEET, rules + b"\n" + _STYLE_SHEET)
 
 
+TEXT_AS_TEXT = {"svg.fonttype": "none"}  # words as <text> (a quarter of the bytes of glyph outlines)
+_PLACE = re.compile(rb' (x|y)="(-?[0-9]+\.[0-9]{3,})"')
+_NO_TURN = re.compile(rb' transform="rotate\(-?0 [-0-9. ]+\)"')
+_SHIFT = re.compile(rb' transform="translate\((-?[0-9.]+) (-?[0-9.]+)\)"')
+
+
+def _hundredths(match: re.Match[bytes]) -> bytes:
+    return b" " + match.group(1) + b'="' + _number(round(float(match.group(2)) * 100), 100).encode() + b'"'
+
+
+def _compact_places(svg: bytes) -> bytes:
+    """Where texts and markers are (x, y, a text's translation) to 0.01 pt, and no rotation by 0:
+    matplotlib writes six decimals and `rotate(-0 x y)` on every text drawn as text."""
+    svg = _NO_TURN.sub(b"", _PLACE.sub(_hundredths, svg))
+    return _SHIFT.sub(lambda m: b' transform="translate(' + _number(round(float(m.group(1)) * 100), 100).encode()
+                      + b" " + _number(round(float(m.group(2)) * 100), 100).encode() + b')"', svg)
+
+
 def svg_bytes(fig: Figure) -> bytes:
     """Deterministic SVG: fixed hash salt (in STYLE), no date, no creator in the metadata; compact paths.
 
-    Text drawn as text (`svg.fonttype` "none", used by the locator maps) names fonts close to
+    Text drawn as text (`svg.fonttype` "none", TEXT_AS_TEXT: the networks) names fonts close to
     DejaVu Sans after it, for a reader that lacks it.
     """
     buffer = io.BytesIO()
@@ -210,6 +228,8 @@ def svg_bytes(fig: Figure) -> bytes:
     plt.close(fig)
     svg = _GLYPH.sub(_compact_glyph, buffer.getvalue())
     svg = _COARSE_GROUP.sub(_coarse_group, svg)
+    if matplotlib.rcParams["svg.fonttype"] == "none":
+        svg = _compact_places(svg)
     return shared_styles(_PATH_DATA.sub(_compact_path, svg).replace(_FONT, FONT_FALLBACK))
 
 
