@@ -122,7 +122,7 @@ class ReadState:
         self.atlas = atlas
         self.base = base
         self._sheets: dict[str, str] = {}
-        self._whole: dict[str, str] = {}
+        self._states: dict[tuple[str, str], str] = {}
 
     def sheet(self, path: str) -> str:
         """The hash of one sheet's bytes ("unreadable" when it cannot be read)."""
@@ -138,16 +138,19 @@ class ReadState:
 
     def state(self, name: str, key: str) -> str:
         """Today's state of one read (the atlas's own mappings: call it outside a `Recorder`)."""
+        found = self._states.get((name, key))
+        if found is None:
+            found = self._states[(name, key)] = self._state(name, key)
+        return found
+
+    def _state(self, name: str, key: str) -> str:
         mapping = getattr(self.atlas, name)
         if key == ALL:
-            found = self._whole.get(name)
-            if found is None:
-                if name in SHEETS:
-                    text = "\n".join(f"{k} {self.state(name, k)}" for k in mapping)
-                else:
-                    text = repr(list(mapping.items()) if name != "partnerships" else mapping)
-                found = self._whole[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            return found
+            if name in SHEETS:
+                text = "\n".join(f"{k} {self.state(name, k)}" for k in mapping)
+            else:
+                text = repr(list(mapping.items()) if name != "partnerships" else mapping)
+            return hashlib.sha256(text.encode("utf-8")).hexdigest()
         value = mapping.get(key)
         if value is None:
             return "-"
@@ -157,10 +160,9 @@ class ReadState:
 
     def digest(self, common: str, reads: Iterable[Iterable[str]]) -> str:
         """The hash of `common` (what else the output depends on) and of the reads' states today."""
-        digest = hashlib.sha256(common.encode())
-        for name, key in reads:
-            digest.update(f"{name}\0{key}\0{self.state(name, key)}\n".encode())
-        return digest.hexdigest()
+        state = self.state
+        text = "\n".join([common, *(f"{name}\0{key}\0{state(name, key)}" for name, key in reads)])
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def listed(reads: Iterable[tuple[str, str]]) -> list[list[str]]:

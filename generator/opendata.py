@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator.errors import AtlasError
 from generator.fields import HUB, TERRITORY
@@ -134,14 +134,46 @@ def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
     }
 
 
-def atlas_json(atlas: Atlas, scores: Scores | None = None) -> bytes:
-    """The whole atlas as one JSON document (UTF-8, keys in a fixed order)."""
+class RecordTexts(Protocol):
+    """Where atlas.json's records may come from ready encoded (the page cache keeps them, generator.page_kept)."""
+
+    def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str: ...
+
+
+def record_text(record: dict[str, Any]) -> str:
+    """One record of atlas.json as json.dumps writes it on its own (indent 1)."""
+    return json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False, default=_default)
+
+
+def _records_list(texts: list[str]) -> str:
+    """A list of records as json.dumps(indent=1) writes it as a value of the top-level object."""
+    if not texts:
+        return "[]"
+    return "[\n  " + ",\n  ".join(t.replace("\n", "\n  ") for t in texts) + "\n ]"
+
+
+_HOLE = "\x00atlas-{}\x00"  # where a list of records goes in the document (no sheet text holds a NUL)
+
+
+def atlas_json(atlas: Atlas, scores: Scores | None = None, records: RecordTexts | None = None) -> bytes:
+    """The whole atlas as one JSON document (UTF-8, keys in a fixed order). The territories and hubs are
+    encoded one by one (with `records`, those whose inputs did not change come ready encoded): the
+    text is byte for byte json.dumps of the whole document (indent 1)."""
     scores = scores or scores_of(atlas)
+
+    def encoded(section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
+        return records.text(section, record_id, make) if records is not None else record_text(make())
+
+    lists = {
+        "territories": [encoded("territories", t.id, lambda t=t: territory_record(atlas, t, scores))
+                        for t in atlas.territories.values()],
+        "hubs": [encoded("hubs", h.id, lambda h=h: hub_record(atlas, h)) for h in atlas.hubs.values()],
+    }
     doc = {
         "as_of": atlas.as_of.isoformat(),
         "indicators": {iid: _indicator_dict(ind) for iid, ind in atlas.indicators.items()},
-        "territories": [territory_record(atlas, t, scores) for t in atlas.territories.values()],
-        "hubs": [hub_record(atlas, h) for h in atlas.hubs.values()],
+        "territories": _HOLE.format("territories"),
+        "hubs": _HOLE.format("hubs"),
         "partnerships": [list(p) for p in atlas.partnerships],
         "sources": {k: source_dict(v) for k, v in atlas.sources.items()},
         "vocabulary": {
@@ -150,7 +182,10 @@ def atlas_json(atlas: Atlas, scores: Scores | None = None) -> bytes:
             for name in VOCABULARY_LISTS
         },
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=_default) + "\n").encode("utf-8")
+    text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False, default=_default)
+    for name, texts in lists.items():
+        text = text.replace(json.dumps(_HOLE.format(name)), _records_list(texts), 1)
+    return (text + "\n").encode("utf-8")
 
 
 def _default(value: Any) -> Any:
@@ -343,17 +378,27 @@ def hubs_geojson(atlas: Atlas) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
-def data_outputs(atlas: Atlas, scores: Scores | None = None) -> list[Output]:
-    """The data files, under `donnees/` in the docs folder."""
+def data_makers(atlas: Atlas, scores: Scores | None = None,
+                records: Callable[[str], RecordTexts] | None = None) -> list[tuple[str, Callable[[], Output]]]:
+    """Each data file under `donnees/` of the docs folder, as its path and what makes it (so that the page
+    cache can keep each file whose inputs did not change: measures.csv does not read the hubs).
+    `records(path)`: where atlas.json's records may come from ready encoded."""
     scores = scores or scores_of(atlas)
     every = tuple(sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()}))
-    return [
-        Output(f"{DATA_DIR}/atlas.json", atlas_json(atlas, scores), every),
-        Output(f"{DATA_DIR}/territories.csv", territories_csv(atlas, scores), every),
-        Output(f"{DATA_DIR}/measures.csv", measures_csv(atlas, scores), every),
-        Output(f"{DATA_DIR}/hubs.csv", hubs_csv(atlas), every),
-        Output(f"{DATA_DIR}/hubs.geojson", hubs_geojson(atlas), every),
+    files: list[tuple[str, Callable[[], bytes]]] = [
+        ("atlas.json", lambda: atlas_json(atlas, scores, records(f"{DATA_DIR}/atlas.json") if records else None)),
+        ("territories.csv", lambda: territories_csv(atlas, scores)),
+        ("measures.csv", lambda: measures_csv(atlas, scores)),
+        ("hubs.csv", lambda: hubs_csv(atlas)),
+        ("hubs.geojson", lambda: hubs_geojson(atlas)),
     ]
+    return [(f"{DATA_DIR}/{name}", lambda name=name, make=make: Output(f"{DATA_DIR}/{name}", make(), every))
+            for name, make in files]
+
+
+def data_outputs(atlas: Atlas, scores: Scores | None = None) -> list[Output]:
+    """The data files, under `donnees/` in the docs folder."""
+    return [make() for _path, make in data_makers(atlas, scores)]
 
 
 def sheet_copy_path(sheet_path: str) -> str:

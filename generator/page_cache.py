@@ -3,17 +3,19 @@ after one sheet is edited, only the pages that show it are rendered). See `PageC
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import ReadState, Recorder, listed
+import jinja2
+
+from generator.atlas_reads import ReadState
 from generator.outputs import Output, write_atomic
+from generator.page_kept import KeptOutputs, _stable_repr  # noqa: F401  (_stable_repr: tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,17 +47,7 @@ def _code_version(templates: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def _stable_repr(value: Any) -> str:
-    """repr() with sets in sorted order (a set's order changes from one process to the next)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return f"{type(value).__name__}(" + ", ".join(
-            f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
-    if isinstance(value, set | frozenset):
-        return "{" + ", ".join(sorted(repr(item) for item in value)) + "}"
-    return repr(value)
-
-
-class PageCache:
+class PageCache(KeptOutputs):
     """Territory and hub pages as last rendered, each kept with a hash of everything it shows.
 
     Rendering the 2,900 sheet pages of the national atlas is most of a regeneration; after one sheet
@@ -94,6 +86,7 @@ class PageCache:
         self._picture_digests: dict[tuple[int, str], str] = {}
         self._reprs: dict[int, tuple[Any, str]] = {}
         self.kinds_kept: set[str] = set()  # the kinds of shared pages read back (with their edition's prefix)
+        self.extra: dict[str, Any] = {}  # other entries of the index made this run (page_kept.KeptRecords)
         self.kinds_made: dict[str, tuple[Any, str, set[tuple[str, str]], set[str], list[str], list[str]]] = {}
 
     def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
@@ -120,6 +113,12 @@ class PageCache:
         if self._state is None or self._state.atlas is not pages.atlas:
             self._state = ReadState(pages.atlas, self._base_dir)
         pages.kind_cache = self._kind_cache(pages, site_url, prefix, code)
+        if pages.env.bytecode_cache is None:
+            # the templates compiled once, not by each build (1.4 of 18 s under the profiler after one edit);
+            # Jinja checks each template's source against its compiled copy
+            folder = self.index_path.parent / "templates"
+            folder.mkdir(parents=True, exist_ok=True)
+            pages.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder), "atlas-%s.cache")
 
         def cached(path: str, sources: set[str]) -> bool:
             if wanted is not None and not wanted(path, sources):
@@ -183,7 +182,11 @@ class PageCache:
                 if pic is None:
                     parts.append("-")
                     continue
-                svg = getattr(pic, "digest", None) or hashlib.sha1(pic.svg).hexdigest()
+                digest = getattr(pic, "digest", None)
+                if digest:  # the picture's cache key: a hash of its words, its data and the code that drew it
+                    parts.append(f"{pic.filename} {digest}")
+                    continue
+                svg = hashlib.sha1(pic.svg).hexdigest()
                 parts.append(repr((pic.filename, svg, pic.title, pic.alt, pic.table_headers, pic.table_rows)))
             found = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
             self._picture_digests[(id(pages.pictures), key)] = found
@@ -198,14 +201,10 @@ class PageCache:
 
     def _key(self, full: str, sources: Iterable[str], pictures: Iterable[str], hubs: Iterable[str]) -> str:
         pages, common = self._owner[full]
-        digest = hashlib.sha256(f"{common}\0{full}\n".encode())
-        for source in sorted(sources):
-            digest.update(f"s {source} {self._sheet(source)}\n".encode())
-        for key in sorted(pictures):
-            digest.update(f"p {key} {self._picture(pages, key)}\n".encode())
-        for hub_id in sorted(hubs):
-            digest.update(f"h {hub_id} {self._hub(pages, hub_id)}\n".encode())
-        return digest.hexdigest()
+        text = "\n".join([f"{common}\0{full}", *(f"s {source} {self._sheet(source)}" for source in sorted(sources)),
+                          *(f"p {key} {self._picture(pages, key)}" for key in sorted(pictures)),
+                          *(f"h {hub_id} {self._hub(pages, hub_id)}" for hub_id in sorted(hubs))])
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def _hit(self, full: str, sources: set[str]) -> Output | None:
         entry = self.entries.get(full)
@@ -224,107 +223,6 @@ class PageCache:
         except OSError:
             return None
         return Output(full, data, tuple(sorted(sources))) if len(data) == size else None
-
-    # -- the shared pages (indexes, pillars, comparisons, network...): one kind at a time, keyed by what it read
-
-    def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
-        """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
-        last making read (recorded by `atlas_reads.Recorder`), the pictures it placed and what every
-        page of the edition may show are as they were; else made with its reads recorded."""
-        shared = self._shared_repr
-        atlas = pages.atlas
-        common = hashlib.sha256("\0".join((
-            code, prefix, repr(pages.lang), _stable_repr(pages.options), repr(site_url), repr(atlas.as_of),
-            shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators), shared(pages.scores),
-            shared(pages.names), shared(atlas.partnerships), repr(pages.env.globals.get("releases")),
-            repr(pages.file_prefix), repr(pages.untranslated), repr(sorted(pages.env.globals)))).encode()).hexdigest()
-
-        def made(kind: Any) -> list[Output]:
-            return self.keep(prefix + kind.name, common, lambda: kind.build(pages), pages, prefix)
-
-        return made
-
-    def keep(self, name: str, common: str, make: Callable[[], Iterable[Output]], pages: Any = None,
-             prefix: str = "") -> list[Output]:
-        """The outputs `make()` makes (shared pages of one kind, a data file), read back from the docs
-        folder when the atlas's entries that their last making read (recorded by `atlas_reads.Recorder`),
-        the pictures they placed (through `pages`) and `common` (what else they show) are as they were.
-        `prefix`: where these outputs go in the docs folder (the English edition's "en/")."""
-        if self._state is None:
-            raise RuntimeError("begin() and attach() the pages first")
-        kept = self._kept_kind(pages, prefix, name, common)
-        if kept is not None:
-            return kept
-        rankings = pages._long_rankings if pages is not None else set()
-        before = set(rankings)
-        placed: set[str] = set()
-        pictures = pages.pictures if pages is not None else None
-        if pages is not None:
-            pages.pictures = _Placed(pictures, placed)  # type: ignore[arg-type]
-        try:
-            with Recorder(self._state.atlas) as recorder:
-                outs = list(make())
-        finally:
-            if pages is not None:
-                pages.pictures = pictures
-        self.kinds_made[name] = (pages, common, recorder.reads, placed, [prefix + o.path for o in outs],
-                                 sorted(rankings - before))
-        return outs
-
-    def _kind_key(self, pages: Any, common: str, name: str, reads: list[list[str]], placed: Iterable[str]) -> str:
-        assert self._state is not None
-        digest = hashlib.sha256(f"{common}\0{name}\0{self._state.digest('', reads)}\n".encode())
-        for key in sorted(placed):
-            digest.update(f"p {key} {self._picture(pages, key)}\n".encode())
-        return digest.hexdigest()
-
-    def _kept_kind(self, pages: Any, prefix: str, name: str, common: str) -> list[Output] | None:
-        """The pages of kind `name` (with its edition's `prefix`) read back, or None when anything differs."""
-        entry = self.kind_entries.get(name)
-        if not (isinstance(entry, list) and len(entry) == 5):
-            return None
-        key, reads, placed, files, rankings = entry
-        if self._kind_key(pages, common, name, reads, placed) != key:
-            return None
-        outs = []
-        for full, size, mtime_ns, sources in files:
-            try:
-                status = os.lstat(self.docs_dir / full)
-                if status.st_size != size or status.st_mtime_ns != mtime_ns or not full.startswith(prefix):
-                    return None  # edited, replaced or removed since this build wrote it
-                with open(self.docs_dir / full, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                return None
-            if len(data) != size:
-                return None
-            outs.append(Output(full[len(prefix):], data, tuple(sources)))
-        if pages is not None:
-            pages._long_rankings.update(rankings)  # what the pillar pages tell the sheet pages and the redirects
-        self.kinds_kept.add(name)
-        return outs
-
-    def _save_kinds(self, by_path: dict[str, Output], partial: bool) -> dict[str, list[Any]]:
-        kinds = dict(self.kind_entries) if partial else {}
-        for name, entry in self.kind_entries.items():
-            if name in self.kinds_kept:
-                kinds[name] = entry
-        for name, (pages, common, reads, placed, paths, rankings) in self.kinds_made.items():
-            files = []
-            for full in paths:
-                out = by_path.get(full)
-                try:
-                    status = os.lstat(self.docs_dir / full)
-                except OSError:
-                    break
-                if out is None or status.st_size != len(out.data):
-                    break
-                files.append([full, status.st_size, status.st_mtime_ns, list(out.sources)])
-            else:
-                reads_list = listed(reads)
-                kinds[name] = [self._kind_key(pages, common, name, reads_list, placed), reads_list, sorted(placed),
-                               files, rankings]
-        return kinds
 
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""
@@ -357,27 +255,3 @@ class PageCache:
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.index_path, text.encode("utf-8"))
 
-
-class _Placed(Mapping):
-    """The pictures of a `Pages`, noting which ones its pages looked up (placed, or their phone variant)."""
-
-    def __init__(self, pictures: Mapping[str, Any], placed: set[str]) -> None:
-        self._pictures, self._placed = pictures, placed
-
-    def __getitem__(self, key: str) -> Any:
-        self._placed.add(key)
-        return self._pictures[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self._placed.add(key)
-        return self._pictures.get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        self._placed.add(str(key))
-        return key in self._pictures
-
-    def __iter__(self) -> Any:
-        raise TypeError("a shared page that loops over every picture cannot be kept")
-
-    def __len__(self) -> int:
-        return len(self._pictures)

@@ -159,12 +159,17 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     scores = scores_of(atlas)  # the measured profile, derived once for every output
     pages = Pages(atlas, options, pictures, schemas, scores)
     published = publishing_outputs(pages, atlas, territories_dir, site_url)  # before the pages: citations
-    data = opendata.data_outputs(atlas, scores)
     if cache is None:
+        data = opendata.data_outputs(atlas, scores)
         outs = pages.all_pages(progress, wanted)
     else:
         cache.begin(territories_dir)
         outs = cache.complete(pages.all_pages(progress, cache.attach(pages, site_url, wanted)))
+        common = cache.data_common(atlas, scores)  # each data file kept while what it read is unchanged
+        from generator.page_kept import KeptRecords
+
+        data = [out for path, make in opendata.data_makers(atlas, scores, lambda path: KeptRecords(cache, path, common))
+                for out in cache.keep(f"data:{path}", common, lambda make=make: [make()])]
     sheets = opendata.sheet_outputs(atlas, territories_dir)
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data

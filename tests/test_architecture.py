@@ -23,9 +23,9 @@ LAYERS: list[set[str]] = [
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
     {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
+    {"page_kept"},  # what the page cache keeps by what it read: shared pages, data files, atlas.json's records
     {"load", "pictures", "search", "page_parts", "page_cache",
      "html_whitespace"},  # page_cache: the sheet pages kept (site's); html_whitespace: the built pages squeezed
-    {"page_records"},  # atlas.json's records kept by the page cache (site's)
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
     {"scaffold", "pages", "release"},
     {"editions"},  # the English edition: the page kinds again, in English, under en/

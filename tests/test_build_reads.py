@@ -64,3 +64,18 @@ def test_a_kept_spec_is_taken_until_what_it_read_changes(tmp_path: Path) -> None
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("Fablab de Besançon", "Fablab"), encoding="utf-8")
     edited = SpecBook(load_valid_atlas(sheets, as_of=AS_OF), sheets, tmp_path / "specs")
     assert edited.lookup("hub/fablab-besancon/locator") is None
+
+
+def test_atlas_json_is_the_same_from_its_records_split_back(fixture_atlas) -> None:
+    from generator import opendata
+    from generator.page_kept import split_records
+
+    text = opendata.atlas_json(fixture_atlas).decode("utf-8")
+    parts = split_records(text)
+    assert len(parts) == len(fixture_atlas.territories) + len(fixture_atlas.hubs)
+
+    class Taken:
+        def text(self, section: str, record_id: str, make: object) -> str:
+            return parts[f"{section}:{record_id}"]
+
+    assert opendata.atlas_json(fixture_atlas, records=Taken()).decode("utf-8") == text

@@ -50,6 +50,7 @@ class Picture:
     alt: str                  # French text alternative generated from the data (plain text, no markup)
     table_headers: tuple[str, ...]            # the data table beside the picture (French)
     table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
+    digest: str = ""  # its cache key: a hash of its spec (words included) and of the code that draws it
 
 
 @dataclass
@@ -136,9 +137,9 @@ def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [[job] for job in heavy] + [light[i:i + size] for i in range(0, len(light), size)]
 
 
-def _picture(spec: Spec, svg: bytes) -> Picture:
+def _picture(spec: Spec, svg: bytes, digest: str = "") -> Picture:
     return Picture(key=spec.key, filename=spec.filename, svg=svg, title=spec.title, alt=spec.alt,
-                   table_headers=spec.table_headers, table_rows=spec.table_rows)
+                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest)
 
 
 def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook,
@@ -183,10 +184,20 @@ def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests:
     return _recorded_specs(atlas, todo, kept, digests), taken
 
 
-def _kept_picture(key: str, svg: bytes, words: dict[str, Any]) -> Picture:
+def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
+    """A kept picture's drawing from the cache (its words are kept with its spec: not read here)."""
+    try:
+        with open(cache_dir / f"{digest}.svg", "rb") as handle:
+            svg = handle.read()
+    except OSError:
+        return None
+    return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
+
+
+def _kept_picture(key: str, svg: bytes, words: dict[str, Any], digest: str) -> Picture:
     return Picture(key=key, filename=f"assets/pictures/{key}.svg", svg=svg, title=words["title"], alt=words["alt"],
                    table_headers=tuple(words["table_headers"]),
-                   table_rows=tuple(tuple(row) for row in words["table_rows"]))
+                   table_rows=tuple(tuple(row) for row in words["table_rows"]), digest=digest)
 
 
 PRUNE_EVERY = 86400  # seconds: the cache's prune (a stat of each of its 260,000 files) runs once a day
@@ -210,17 +221,18 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     specs, taken = _kept_specs(atlas, wanted, kept, digests)
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
-        if remove_stale_files(cache_dir) and progress:
+        # a look at each of the cache's names: with the prune, once a day for a whole atlas
+        if (keys is not None or _prune_due(cache_dir)) and remove_stale_files(cache_dir) and progress:
             print(_("pictures: removed the half-written files of a build that was stopped from {folder}").format(
                 folder=cache_dir), file=sys.stderr)
     result: dict[str, Picture] = {}
     lost: set[str] = set()  # kept pictures the cache no longer holds: specified again, with their variant
     for key, (digest, words) in taken.items():
-        svg = _from_cache(cache_dir, digest)
+        svg = _kept_svg(cache_dir, digest)
         if svg is None:
             lost.add(PictureKey.parse(key).wide.text)
         else:
-            result[key] = _kept_picture(key, svg, words)
+            result[key] = _kept_picture(key, svg, words, digest)
     if lost and kept is not None:
         again: dict[str, list[str]] = {}
         for key in list(taken):
@@ -239,7 +251,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         if svg is None:
             todo.append(key)
         else:
-            result[key] = _picture(spec, svg)
+            result[key] = _picture(spec, svg, digests[key])
 
     # The same spec under two keys is drawn once.
     unique: dict[str, str] = {}
@@ -279,7 +291,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                         took(done)
                         bar.advance(len(done))
     for key in todo:
-        result[key] = _picture(specs[key], drawn[unique[digests[key]]])
+        result[key] = _picture(specs[key], drawn[unique[digests[key]]], digests[key])
 
     if kept is not None:
         with writing(kept.index_path.parent, "the build's cache"):

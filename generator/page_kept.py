@@ -1,0 +1,275 @@
+"""Outputs made from many sheets kept between builds (issue 11, target 2): the shared pages, the
+data files, and the records of atlas.json, each with what it read from the atlas.
+
+`KeptOutputs` (a part of `page_cache.PageCache`) keeps a group of outputs (one kind of shared page
+in one edition, one data file) with the atlas's entries its making read (generator.atlas_reads), the
+pictures it placed and what else it shows (`common`): while those hash as they did and its files are
+as the build wrote them, the group is read back from the docs folder instead of made.
+
+The records of atlas.json: after one hub is edited, the
+national atlas.json (7 MB, Python's JSON encoder with indentation: about a tenth of a regeneration)
+is written again with that hub's record encoded and the others taken from the file as it was.
+
+Each record is made with its reads recorded (generator.atlas_reads: its sheet, its children, its
+hubs, its partners); the page cache's index keeps, per record, those reads and their hash. The
+next build takes a record's text from the previous atlas.json when that file is as the last build
+wrote it (size and time, from the page cache) and the record's reads hash as they did; else it
+makes and encodes the record again. The file is byte for byte what a cold build writes (tested).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from generator.atlas_reads import ReadState, Recorder, listed
+from generator.opendata import record_text
+from generator.outputs import Output
+
+
+def _stable_repr(value: Any) -> str:
+    """repr() with sets in sorted order (a set's order changes from one process to the next)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return f"{type(value).__name__}(" + ", ".join(
+            f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(repr(item) for item in value)) + "}"
+    return repr(value)
+
+
+def split_records(text: str) -> dict[str, str]:
+    """The records of an atlas.json written by `opendata.atlas_json`, each as `record_text` writes it
+    on its own, by "territories:<id>" and "hubs:<id>". Records hold no raw newline (JSON escapes it)
+    and their own lines are indented deeper than the list's, so its separators are unambiguous."""
+    found: dict[str, str] = {}
+    for section in ("territories", "hubs"):
+        head = f'\n "{section}": [\n  {{\n'
+        start = text.find(head)
+        if start < 0:
+            continue
+        end = text.find("\n  }\n ]", start)
+        if end < 0:
+            continue
+        for inner in text[start + len(head):end].split("\n  },\n  {\n"):
+            own = "{\n" + "\n".join(line[2:] for line in inner.split("\n")) + "\n}"
+            first = own.split("\n", 2)[1]
+            if not first.startswith(' "id": '):
+                continue
+            try:
+                record_id = json.loads(first[len(' "id": '):].rstrip(","))
+            except ValueError:
+                continue
+            found[f"{section}:{record_id}"] = own
+    return found
+
+
+class KeptRecords:
+    """`opendata.RecordTexts` from the page cache: records of the previous atlas.json whose reads are
+    unchanged, the others made again (their reads recorded for the next build)."""
+
+    def __init__(self, cache: Any, path: str, common: str) -> None:
+        self.cache = cache
+        self.name = f"records:{path}"
+        self.common = common
+        kept = cache.kind_entries.get(self.name)
+        self.previous: dict[str, list[Any]] = kept if isinstance(kept, dict) else {}
+        self.fragments: dict[str, str] = {}
+        text = cache.read_kept(f"data:{path}", path) if self.previous else None
+        if text is not None:
+            self.fragments = split_records(text.decode("utf-8"))
+        self.made: dict[str, list[Any]] = {}
+        cache.extra[self.name] = self.made  # saved with the page cache's index
+        self.taken = 0
+
+    def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
+        key = f"{section}:{record_id}"
+        state = self.cache.state
+        old = self.previous.get(key)
+        if (key in self.fragments and isinstance(old, list) and len(old) == 2
+                and state.digest(self.common, old[1]) == old[0]):
+            self.made[key] = old
+            self.taken += 1
+            return self.fragments[key]
+        with Recorder(state.atlas) as recorder:
+            record = make()
+        reads = listed(recorder.reads | {(section, record_id)})  # its own sheet, which `make` holds already
+        self.made[key] = [state.digest(self.common, reads), reads]
+        return record_text(record)
+
+
+class KeptOutputs:
+    """The groups of outputs the page cache keeps by what they read (see the module's docstring)."""
+
+    _state: ReadState | None
+    kind_entries: dict[str, Any]
+    kinds_kept: set[str]
+    kinds_made: dict[str, Any]
+    extra: dict[str, Any]
+    docs_dir: Any
+    code: str
+    _shared_repr: Callable[[Any], str]
+    _picture: Callable[[Any, str], str]
+
+    def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
+        """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
+        last making read (recorded by `atlas_reads.Recorder`), the pictures it placed and what every
+        page of the edition may show are as they were; else made with its reads recorded."""
+        shared = self._shared_repr
+        atlas = pages.atlas
+        common = hashlib.sha256("\0".join((
+            code, prefix, repr(pages.lang), _stable_repr(pages.options), repr(site_url), repr(atlas.as_of),
+            shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators), shared(pages.scores),
+            shared(pages.names), shared(atlas.partnerships), repr(pages.env.globals.get("releases")),
+            repr(pages.file_prefix), repr(pages.untranslated), repr(sorted(pages.env.globals)))).encode()).hexdigest()
+
+        def made(kind: Any) -> list[Output]:
+            return self.keep(prefix + kind.name, common, lambda: kind.build(pages), pages, prefix)
+
+        return made
+
+    def keep(self, name: str, common: str, make: Callable[[], Iterable[Output]], pages: Any = None,
+             prefix: str = "") -> list[Output]:
+        """The outputs `make()` makes (shared pages of one kind, a data file), read back from the docs
+        folder when the atlas's entries that their last making read (recorded by `atlas_reads.Recorder`),
+        the pictures they placed (through `pages`) and `common` (what else they show) are as they were.
+        `prefix`: where these outputs go in the docs folder (the English edition's "en/")."""
+        if self._state is None:
+            raise RuntimeError("begin() and attach() the pages first")
+        kept = self._kept_kind(pages, prefix, name, common)
+        if kept is not None:
+            return kept
+        rankings = pages._long_rankings if pages is not None else set()
+        before = set(rankings)
+        placed: set[str] = set()
+        pictures = pages.pictures if pages is not None else None
+        if pages is not None:
+            pages.pictures = _Placed(pictures, placed)  # type: ignore[arg-type]
+        try:
+            with Recorder(self._state.atlas) as recorder:
+                outs = list(make())
+        finally:
+            if pages is not None:
+                pages.pictures = pictures
+        self.kinds_made[name] = (pages, common, recorder.reads, placed, [prefix + o.path for o in outs],
+                                 sorted(rankings - before))
+        return outs
+
+    @property
+    def state(self) -> ReadState:
+        """The state of the atlas's sheets and indexes this run (after `attach`)."""
+        if self._state is None:
+            raise RuntimeError("attach() the pages first")
+        return self._state
+
+    def read_kept(self, name: str, path: str) -> bytes | None:
+        """The file `path` of the kept outputs `name` as the last build wrote it, or None if it changed since."""
+        entry = self.kind_entries.get(name)
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        for full, size, mtime_ns, _sources in entry[3]:
+            if full != path:
+                continue
+            try:
+                status = os.lstat(self.docs_dir / full)
+                if status.st_size != size or status.st_mtime_ns != mtime_ns:
+                    return None
+                with open(self.docs_dir / full, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+            return data if len(data) == size else None
+        return None
+
+    def data_common(self, atlas: Any, scores: Any) -> str:
+        """What any data file may read besides the atlas's recorded mappings (after `attach`)."""
+        shared = self._shared_repr
+        return hashlib.sha256("\0".join((self.code, repr(atlas.as_of), shared(atlas.vocabulary), shared(atlas.sources),
+                                         shared(atlas.indicators), shared(scores))).encode()).hexdigest()
+
+    def _kind_key(self, pages: Any, common: str, name: str, reads: list[list[str]], placed: Iterable[str]) -> str:
+        assert self._state is not None
+        digest = hashlib.sha256(f"{common}\0{name}\0{self._state.digest('', reads)}\n".encode())
+        for key in sorted(placed):
+            digest.update(f"p {key} {self._picture(pages, key)}\n".encode())
+        return digest.hexdigest()
+
+    def _kept_kind(self, pages: Any, prefix: str, name: str, common: str) -> list[Output] | None:
+        """The pages of kind `name` (with its edition's `prefix`) read back, or None when anything differs."""
+        entry = self.kind_entries.get(name)
+        if not (isinstance(entry, list) and len(entry) == 5):
+            return None
+        key, reads, placed, files, rankings = entry
+        if self._kind_key(pages, common, name, reads, placed) != key:
+            return None
+        outs = []
+        for full, size, mtime_ns, sources in files:
+            try:
+                status = os.lstat(self.docs_dir / full)
+                if status.st_size != size or status.st_mtime_ns != mtime_ns or not full.startswith(prefix):
+                    return None  # edited, replaced or removed since this build wrote it
+                with open(self.docs_dir / full, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+            if len(data) != size:
+                return None
+            outs.append(Output(full[len(prefix):], data, tuple(sources)))
+        if pages is not None:
+            pages._long_rankings.update(rankings)  # what the pillar pages tell the sheet pages and the redirects
+        self.kinds_kept.add(name)
+        return outs
+
+    def _save_kinds(self, by_path: dict[str, Output], partial: bool) -> dict[str, list[Any]]:
+        kinds = dict(self.kind_entries) if partial else {}
+        for name, entry in self.kind_entries.items():
+            if name in self.kinds_kept:
+                kinds[name] = entry
+            elif name.startswith("records:") and f"data:{name.removeprefix('records:')}" in self.kinds_kept:
+                kinds[name] = entry  # the file was kept whole: so are its records
+        kinds.update(self.extra)
+        for name, (pages, common, reads, placed, paths, rankings) in self.kinds_made.items():
+            files = []
+            for full in paths:
+                out = by_path.get(full)
+                try:
+                    status = os.lstat(self.docs_dir / full)
+                except OSError:
+                    break
+                if out is None or status.st_size != len(out.data):
+                    break
+                files.append([full, status.st_size, status.st_mtime_ns, list(out.sources)])
+            else:
+                reads_list = listed(reads)
+                kinds[name] = [self._kind_key(pages, common, name, reads_list, placed), reads_list, sorted(placed),
+                               files, rankings]
+        return kinds
+
+
+
+class _Placed(Mapping):
+    """The pictures of a `Pages`, noting which ones its pages looked up (placed, or their phone variant)."""
+
+    def __init__(self, pictures: Mapping[str, Any], placed: set[str]) -> None:
+        self._pictures, self._placed = pictures, placed
+
+    def __getitem__(self, key: str) -> Any:
+        self._placed.add(key)
+        return self._pictures[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._placed.add(key)
+        return self._pictures.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._placed.add(str(key))
+        return key in self._pictures
+
+    def __iter__(self) -> Any:
+        raise TypeError("a shared page that loops over every picture cannot be kept")
+
+    def __len__(self) -> int:
+        return len(self._pictures)
