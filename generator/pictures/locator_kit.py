@@ -155,6 +155,7 @@ def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool,
             f'{y - d:.1f}" stroke="{colour}" stroke-width="{3.2 if not hollow else 2.2}" stroke-linecap="round"/>')
 
 
+CONTOUR = "contour"  # id of the highlighted outline's path, written once and used twice (fill, edge)
 MARK_PREFIX = "lieu-"  # a hub's point has the id MARK_PREFIX + its id (a page links `locator.svg#lieu-<id>`)
 # The point a page's address names (`#lieu-<id>`, CSS :target) drawn twice as large with a dark halo: a
 # hub's page shows its territory's locator with its own point marked. A renderer without :target (a

@@ -10,6 +10,7 @@ import numpy as np
 from generator import formats, geo
 from generator.model import STATUSES
 from generator.pictures.locator_kit import (
+    CONTOUR,
     MARKED,
     NARROW_MAP_HEIGHT,
     _in_view,
@@ -69,8 +70,9 @@ def _narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tup
     body = [f'<clipPath id="vue"><rect x="{ox:.1f}" y="1" width="{map_w:.1f}" height="{map_h:.1f}"/></clipPath>',
             '<g clip-path="url(#vue)">']
     if outline is not None and outline_ref:
-        shape = _variant(outline_ref, detail)
-        body.append(f'<path fill="{HIGHLIGHT_FILL}" d="{_ring_data((r for p in shape.polygons for r in p), to_xy)}"/>')
+        shape = _variant(outline_ref, detail)  # its outline written once, filled and then drawn over the lines
+        body.append(f'<defs><path id="{CONTOUR}" d="{_ring_data((r for p in shape.polygons for r in p), to_xy)}"/>'
+                    f'</defs><use href="#{CONTOUR}" fill="{HIGHLIGHT_FILL}"/>')
     padded = _padded(bounds, 0.05)
     layers: list[tuple[list[str], str, float]] = []
     if not detail and intercommunal:
@@ -84,8 +86,8 @@ def _narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tup
             body.append(f'<path fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round" '
                         f'd="{_ring_data(_in_view(rings, view), to_xy, 1, closed=False)}"/>')
     if outline is not None and outline_ref:
-        body.append(f'<path fill="none" stroke="{HIGHLIGHT}" stroke-width="2.2" stroke-linejoin="round" '
-                    f'd="{_ring_data((r for p in shape.polygons for r in p), to_xy)}"/>')
+        body.append(f'<use href="#{CONTOUR}" fill="none" stroke="{HIGHLIGHT}" stroke-width="2.2" '
+                    'stroke-linejoin="round"/>')
     return tuple(body), (west, north, k, scale, ox), map_w, map_h
 
 

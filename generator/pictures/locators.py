@@ -16,6 +16,7 @@ import numpy as np
 from generator import formats, geo
 from generator.model import STATUSES
 from generator.pictures.locator_kit import (
+    CONTOUR,
     LINE_HEIGHT,
     MARKED,
     WIDE_H,
@@ -148,10 +149,12 @@ def close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple
 
     shape = _variant(outline_ref, detail) if outline is not None and outline_ref else None
     highlight = [to_px(r) for p in shape.polygons for r in p] if shape is not None else []
+    if shape is not None:  # its outline written once, filled under the lines and drawn over them (<use>)
+        body.insert(1, f'<defs><path id="{CONTOUR}" d="{_path_data(highlight, 2, closed=True)}"/></defs>')
+    fill = f'<use href="#{CONTOUR}" fill="{HIGHLIGHT_FILL}" fill-rule="evenodd"/>'
     children = outline is not None and outline_ref is not None and (intercommunal or outline_ref[0] == "regions")
     if shape is not None and children:
-        group(f"{COARSE}-highlight-fill", f'<path fill="{HIGHLIGHT_FILL}" fill-rule="evenodd" '
-                                         f'd="{_path_data(highlight, 2, closed=True)}"/>')
+        group(f"{COARSE}-highlight-fill", fill)
     specs: list[tuple[str, list[str], str, float, int]] = []
     if not detail and intercommunal:
         specs.append((INTERCOMMUNAL_GID, list(geo.LEVEL_LAYERS["epci"]), INTERCOMMUNAL, 0.3, 1))
@@ -159,8 +162,7 @@ def close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple
               ("regions", ["regions" + detail], MUTED, 0.9, 2)]
     for gid, names, colour, width, grid in specs:
         if gid == "departements" and shape is not None and not children:
-            group(f"{COARSE}-highlight-fill", f'<path fill="{HIGHLIGHT_FILL}" fill-rule="evenodd" '
-                                             f'd="{_path_data(highlight, 2, closed=True)}"/>')
+            group(f"{COARSE}-highlight-fill", fill)
         drawn = []
         for name in names:
             met = [o for o in _meeting(name, bounds) if not _covered(o, name.removesuffix(detail), hidden)]
@@ -178,8 +180,8 @@ def close_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tuple
             group(gid, f'<path fill="none" stroke="{colour}" stroke-width="{width}" stroke-linejoin="round" '
                        f'd="{_path_data((r for _, rs in drawn for r in rs), grid)}"/>')
     if shape is not None:
-        group("highlight", f'<path fill="none" stroke="{HIGHLIGHT}" stroke-width="1.6" stroke-linejoin="round" '
-                           f'd="{_path_data(highlight, 2, closed=True)}"/>')
+        group("highlight", f'<use href="#{CONTOUR}" fill="none" stroke="{HIGHLIGHT}" stroke-width="1.6" '
+                           'stroke-linejoin="round"/>')
     runs = [r for gid in ("departements", "regions") for _, rs in layers.get(gid, []) for r in rs] + highlight
     segments = [np.hstack([r[:-1], r[1:]]) for r in runs if len(r) > 1]
     return CloseView(frame=frame, projection=(west, north, k, scale, ox, oy), under=tuple(body), order=tuple(order),
