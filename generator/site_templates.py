@@ -172,9 +172,30 @@ def _slug(value: Any) -> Markup:
     return Markup(text_value)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The compiled templates, kept for the life of the process (keyed by name, file and source): each
+    edition makes its environment, and `atlas serve` makes them again at each save; compiling the
+    35 page templates was 0.7 s of every save on the national atlas."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key + bucket.checksum)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()  # every environment below has the same settings: one compiled form each
+
+
 def make_environment(templates_dir: Path = TEMPLATES_DIR, lang: str = SOURCE_LANG) -> jinja2.Environment:
     """The page templates' environment: strict, Markdown-escaping, deterministic, in `lang`."""
     env = jinja2.Environment(
+        bytecode_cache=_COMPILED,
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         finalize=lambda value: _finalize(value, lang),
