@@ -100,7 +100,7 @@ class SheetMemo:
             state: tuple[int, ...] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
         except OSError:
             state = ()
-        if entry is not None and state and entry[0] == state and sheet.path.absolute() not in changed:
+        if entry is not None and state and entry[0] == state and not (changed and sheet.path.absolute() in changed):
             return entry[2]
         self.reads += 1
         scratch = Report()
@@ -154,8 +154,8 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
             progress(done, total)
         if checked is None or checked.data is None:
             continue
-        rel = sheet.path.absolute().relative_to(base).as_posix() if sheet.path.absolute().is_relative_to(base) \
-            else sheet.display
+        where = sheet.path.absolute()
+        rel = where.relative_to(base).as_posix() if where.is_relative_to(base) else sheet.display
         if sheet.kind == "vocabulary":
             vocabulary = checked.data
         elif sheet.kind == "indicators":

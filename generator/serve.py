@@ -38,7 +38,7 @@ from generator.project import SHIPPED_THEME
 from generator.search import engine_search_config
 from generator.site import ROOT, PageCache, draw_site_pictures, read_site_config
 
-DEBOUNCE_SECONDS = 0.4
+DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
 
 
 class Regenerator:

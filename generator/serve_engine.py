@@ -221,6 +221,7 @@ def serve(config_file: str, dev_addr: str) -> int:
         return None
 
     server.error_handler = error_page
+    server.build_delay = 0.0  # MkDocs waits for a quiet folder; atlas serve says once, when it has written
     try:
         engine.build()
         # the live-reload script goes into the pages only when something is watched; atlas serve

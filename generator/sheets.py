@@ -37,14 +37,17 @@ class Tree:
 
     files: list[SheetFile] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    cwd: Path = field(default_factory=Path.cwd)  # the working folder, once per walk (messages' paths)
 
 
-def display_path(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when inside it, else absolute."""
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """A path as messages show it: relative to the working folder (`cwd`: its absolute path, when the
+    caller knows it already) when inside it, else absolute."""
+    where = path if path.is_absolute() else (cwd or Path.cwd()) / path
     try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
+        return where.relative_to(cwd or Path.cwd()).as_posix()
     except ValueError:
-        return path.absolute().as_posix()
+        return where.as_posix()
 
 
 def _ignored(name: str) -> bool:
@@ -69,14 +72,14 @@ def find_sheets(root: Path) -> Tree:
     report = tree.report
 
     def stray(path: Path, why: str, hint: str) -> None:
-        report.error(Location(display_path(path)), "", why, hint)
+        report.error(Location(display_path(path, tree.cwd)), "", why, hint)
 
     for entry, path in _listing(root, stray, _("replace the link with the file or folder itself")):
         if entry.is_dir(follow_symlinks=False):
             _walk_territory(path, tree, stray)
         elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in TOP_SHEETS \
                 and _is_sheet_name(entry.name):
-            tree.files.append(SheetFile(path, display_path(path), _stem(entry.name)))
+            tree.files.append(SheetFile(path, display_path(path, tree.cwd), _stem(entry.name)))
         else:
             stray(path, _("unexpected file in the territories folder"),
                   _("only vocabulary.yml, sources.yml, indicators.yml and one folder per territory belong here; "
@@ -120,7 +123,7 @@ def _walk_territory(folder: Path, tree: Tree, stray) -> None:
                     stray(hub_path, _("a folder where a hub sheet should be"),
                           _("a hub is one file: hubs/<hub-id>.yml"))
                 elif _is_sheet_name(hub.name):
-                    tree.files.append(SheetFile(hub_path, display_path(hub_path), "hub",
+                    tree.files.append(SheetFile(hub_path, display_path(hub_path, tree.cwd), "hub",
                                                 territory_id, _stem(hub.name)))
                 else:
                     stray(hub_path, _("unexpected file in a hubs folder"),
@@ -132,4 +135,4 @@ def _walk_territory(folder: Path, tree: Tree, stray) -> None:
         stray(folder, _("territory folder without a territory.yml"),
               _("add territory.yml (atlas new territory ...) or remove the folder"))
     else:
-        tree.files.insert(0, SheetFile(sheet, display_path(sheet), "territory", territory_id, territory_id))
+        tree.files.insert(0, SheetFile(sheet, display_path(sheet, tree.cwd), "territory", territory_id, territory_id))
