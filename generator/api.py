@@ -11,7 +11,7 @@ written as `\\u` escapes, so a sheet's `<script>` stays inert even if a document
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from generator.citation import normalise_site_url
@@ -98,14 +98,28 @@ class Api:
 
     def outputs(self) -> list[Output]:
         """Every API file, each declaring the sheet it comes from (the index: all of them)."""
-        outs = [Output(territory_api_path(t.id), dumps(self.territory(t)), (t.path,))
-                for t in self.atlas.territories.values()]
-        outs += [Output(hub_api_path(h.id), dumps(self.hub(h)), (h.path,)) for h in self.atlas.hubs.values()]
-        every = tuple(sorted({t.path for t in self.atlas.territories.values()}
-                             | {h.path for h in self.atlas.hubs.values()}))
-        outs.append(Output(f"{API_DIR}/index.json", dumps(self.index()), every))
-        outs += [Output(f"{SCHEMA_DIR}/{name}", dumps(schema)) for name, schema in api_schemas().items()]
-        return outs
+        return [make() for _path, _record, make in self.makers()]
+
+    def makers(self) -> list[tuple[str, tuple[str, str], Callable[[], Output]]]:
+        """Each API file as its path, the record it shows (mapping and id; empty for the index and the
+        schemas) and what makes it: the page cache keeps each document whose record's reads did not change."""
+        atlas = self.atlas
+        found: list[tuple[str, tuple[str, str], Callable[[], Output]]] = [
+            (territory_api_path(t.id), ("territories", t.id),
+             lambda t=t: Output(territory_api_path(t.id), dumps(self.territory(t)), (t.path,)))
+            for t in atlas.territories.values()]
+        found += [(hub_api_path(h.id), ("hubs", h.id),
+                   lambda h=h: Output(hub_api_path(h.id), dumps(self.hub(h)), (h.path,))) for h in atlas.hubs.values()]
+
+        def index() -> Output:
+            every = tuple(sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()}))
+            return Output(f"{API_DIR}/index.json", dumps(self.index()), every)
+
+        found.append((f"{API_DIR}/index.json", ("", ""), index))
+        found += [(f"{SCHEMA_DIR}/{name}", ("", ""),
+                   lambda name=name, schema=schema: Output(f"{SCHEMA_DIR}/{name}", dumps(schema)))
+                  for name, schema in api_schemas().items()]
+        return found
 
 
 # ---- the JSON Schemas of the documents ------------------------------------------------------------

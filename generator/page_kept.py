@@ -132,13 +132,16 @@ class KeptOutputs:
         return made
 
     def keep(self, name: str, common: str, make: Callable[[], Iterable[Output]], pages: Any = None,
-             prefix: str = "") -> list[Output]:
+             prefix: str = "", own: tuple[str, str] = ("", "")) -> list[Output]:
         """The outputs `make()` makes (shared pages of one kind, a data file), read back from the docs
         folder when the atlas's entries that their last making read (recorded by `atlas_reads.Recorder`),
         the pictures they placed (through `pages`) and `common` (what else they show) are as they were.
-        `prefix`: where these outputs go in the docs folder (the English edition's "en/")."""
+        `prefix`: where these outputs go in the docs folder (the English edition's "en/"); `own`: the
+        record (mapping, id) that `make` holds already, which its reads would not show."""
         if self._state is None:
             raise RuntimeError("begin() and attach() the pages first")
+        if name in self.kinds_made or name in self.kinds_kept:
+            raise RuntimeError(f"two groups of outputs kept under one name: {name}")
         kept = self._kept_kind(pages, prefix, name, common)
         if kept is not None:
             return kept
@@ -154,7 +157,8 @@ class KeptOutputs:
         finally:
             if pages is not None:
                 pages.pictures = pictures
-        self.kinds_made[name] = (pages, common, recorder.reads, placed, [prefix + o.path for o in outs],
+        reads = recorder.reads | {own} if own[0] else recorder.reads  # `own`: the record `make` holds already
+        self.kinds_made[name] = (pages, common, reads, placed, [prefix + o.path for o in outs],
                                  sorted(rankings - before))
         return outs
 

@@ -121,24 +121,40 @@ def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
     return [Output(pic.filename, pic.svg, ()) for _key, pic in sorted(pictures.items())]
 
 
-def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path, site_url: str | None) -> list[Output]:
-    """The static API, the Atom feed and the data releases; the pages get the citations and the releases.
+def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path,
+                       site_url: str | None) -> Callable[[PageCache | None], list[Output]]:
+    """The static API, the Atom feed and the data releases; the pages get the citations and the releases
+    at once, the files when the returned function is called (with the page cache attached, after the
+    pages: each API document whose record's reads did not change is read back).
 
     The page templates include `_citation.md.j2` and `_releases.md.j2` when these are defined, so
     pages made outside a site build (tests of one page) stay as they were.
     """
-    from generator.api import Api
     from generator.citation import Citer
-    from generator.feed import feed_outputs
-    from generator.measured import scores_of
-    from generator.release import bundle_zip, published_releases
+    from generator.release import published_releases
 
     releases = published_releases(territories_dir.absolute().parent / "releases")
     pages.env.globals.update(citation=Citer(atlas, site_url), releases=[
         (r.version, r.date, f"donnees/versions/atlas-{r.version}.zip") for r in releases])
-    outs = Api(atlas, scores_of(atlas), site_url).outputs() + feed_outputs(atlas, site_url)
-    outs += [Output(f"donnees/versions/atlas-{r.version}.zip", bundle_zip(r)) for r in releases]
-    return outs
+
+    def files(cache: PageCache | None) -> list[Output]:
+        from generator.api import Api
+        from generator.feed import feed_outputs
+        from generator.measured import scores_of
+        from generator.release import bundle_zip
+
+        scores = scores_of(atlas)
+        makers = Api(atlas, scores, site_url).makers()
+        if cache is None:
+            outs = [make() for _path, _record, make in makers]
+        else:
+            common = cache.data_common(atlas, scores) + repr(site_url)
+            outs = [out for path, record, make in makers
+                    for out in cache.keep(f"api:{path}", common, lambda make=make: [make()], own=record)]
+        outs += feed_outputs(atlas, site_url)
+        return outs + [Output(f"donnees/versions/atlas-{r.version}.zip", bundle_zip(r)) for r in releases]
+
+    return files
 
 
 def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options: SiteOptions,
@@ -174,7 +190,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data
     outs += sheets
-    outs += published
+    outs += published(cache)
     outs += picture_outputs(pictures)
     outs += asset_outputs()
     outs += content_outputs(content_dir)
