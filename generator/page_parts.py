@@ -216,18 +216,22 @@ class PageBase:
                         + self._("ancien") + "</span>")
         return Markup(" ".join(bits))
 
-    def picture(self, key: str, page_path: str) -> Markup:
-        """A chart or map with its alt text and, beside it, its data in a collapsible table."""
+    def picture(self, key: str, page_path: str, mark: str = "") -> Markup:
+        """A chart or map with its alt text and, beside it, its data in a collapsible table. `mark`, an id
+        in the picture, is put after its address (`#mark`): a hub's page marks its point on its territory's
+        locator (generator.pictures.locator_specs.named_on_locator)."""
         pic = self.pictures.get(key)
         if pic is None:
             return Markup("")
+        fragment = f"#{mark}" if mark else ""
         width, height, legible = legible_width(pic.svg)
         # never shown smaller than the width at which its smallest text is MIN_TEXT_PX: on a narrow
         # screen the picture scrolls inside its own frame (maps and diagrams are the exception of
         # WCAG 1.4.10) and its data table below reflows
         legibles = [f"--legible: {legible}px"] if legible else []
         shown: dict[str, Any] = {
-            "src": relative_href(self.file_prefix + page_path, pic.filename), "alt": pic.alt, "title": pic.title,
+            "src": relative_href(self.file_prefix + page_path, pic.filename) + fragment, "alt": pic.alt,
+            "title": pic.title,
             "size": Markup(f' width="{width}" height="{height}"' if width else ""), "narrow": None,
             "headers": list(pic.table_headers),
             "rows": [[Markup(_html_value(c)) for c in row] for row in pic.table_rows],
@@ -241,7 +245,7 @@ class PageBase:
             n_width, n_height, n_legible = legible_width(narrow.svg)
             legibles += [f"--legible-narrow: {n_legible}px"] if n_legible else []
             shown["narrow"] = {"media": Markup(NARROW_SCREEN),
-                               "src": relative_href(self.file_prefix + page_path, narrow.filename),
+                               "src": relative_href(self.file_prefix + page_path, narrow.filename) + fragment,
                                "size": Markup(f' width="{n_width}" height="{n_height}"' if n_width else "")}
         shown["style"] = Markup(f' style="{"; ".join(legibles)}"' if legibles else "")
         return self.html("figure", shown)
