@@ -388,6 +388,20 @@ def test_the_hub_page_says_its_position_is_approximate(fixture_atlas):
         assert sentence not in pages.hub_page(hub).data.decode()
 
 
+def test_a_hub_page_shows_its_territory_map_with_its_point_marked(fixture_atlas, tmp_path):
+    from generator.pages import Pages, SiteOptions
+    from generator.pictures import draw_pictures
+    territory = fixture_atlas.hubs["fablab-besancon"].territory_id
+    keys = [k for k in picture_keys(fixture_atlas) if k.endswith(f"territory/{territory}/locator")]
+    pictures = draw_pictures(fixture_atlas, cache_dir=tmp_path, keys=keys, progress=False, jobs=1)
+    assert len(pictures) == 2 and all(b'id="lieu-fablab-besancon"' in p.svg for p in pictures.values())
+    text = Pages(fixture_atlas, SiteOptions(), pictures).hub_page(fixture_atlas.hubs["fablab-besancon"]).data.decode()
+    for folder in ("", "narrow/"):  # the wide picture and its variant for phones
+        assert text.count(f"assets/pictures/{folder}territory/{territory}/locator.svg#lieu-fablab-besancon\"") == 1
+    assert "ce lieu y est le point agrandi" in text and "Données du graphique" in text
+    assert pictures[keys[1]].alt in text.replace("&#x27;", "'")  # the map's own text alternative
+
+
 def test_an_old_status_is_drawn_as_to_check_never_as_active():
     from generator.model import Fact
     atlas = make_atlas(**{"jura-lab": {"status_fact": Fact(value="active", year=2019)}})
