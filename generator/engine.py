@@ -139,7 +139,7 @@ def prepared(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Path
     if engine in ("mkdocs", "properdocs"):
         if engine == "properdocs" and importlib.util.find_spec("properdocs") is None:
             raise _not_installed(engine)
-        config_path = work_dir / name
+        config_path = work_dir.resolve() / name  # the engine runs in another folder
         _write_config(config_path, engine_config(config, docs_dir, site_dir))
         # Never -q with --strict: a quiet strict build exits 0 on warnings (mkdocs/mkdocs#4126).
         # ProperDocs (the maintained fork of MkDocs 1.x) reads the same configuration and themes.
