@@ -194,10 +194,11 @@ def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
         y += 6
     grid_bottom = y
     del grid_top
-    for tick in range(6):  # grid lines under the bars, the scale under the grid
+    # grid lines under the bars (one path: 30 lines cost a third of the picture as elements), the scale under
+    lines = "".join(f"M{left + tick * unit:.1f} {top:.1f}V{bottom:.1f}" for tick in range(6) for top, bottom in groups)
+    body.append(f'<path d="{lines}" stroke="{GRID}" stroke-width="0.8"/>')
+    for tick in range(6):
         x = left + tick * unit
-        body += [f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="{GRID}" '
-                 f'stroke-width="0.8"/>' for top, bottom in groups]
         body.append(svg_text(x + (3 if tick == 0 else 0), grid_bottom + small, formats.number(tick), small,
                              "middle"))
     body.append(f'<line x1="{left}" y1="{grid_bottom - 4:.1f}" x2="{right:.1f}" y2="{grid_bottom - 4:.1f}" '
