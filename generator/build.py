@@ -51,19 +51,20 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
                   quiet: bool = False, pdf_ids_en: frozenset[str] = frozenset(), atlas_pdf_en: str | None = None,
                   wanted: Callable[[str, set[str]], bool] | None = None,
-                  cache: PageCache | None = None, english: bool = True) -> WriteStats:
+                  cache: PageCache | None = None, english: bool = True, jobs: int | None = 1) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
     With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save);
     `english=False` (only with `wanted`) leaves the English edition's files as they were.
     With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
-    since they were written into `docs_dir` are read back instead of rendered.
+    since they were written into `docs_dir` are read back instead of rendered. `jobs` (None: every core):
+    worker processes for the sheet pages when there are many to render.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     with Progress("pages", enabled=not quiet) as bar:
         outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
                             bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
-                            english=english or wanted is None)
+                            english=english or wanted is None, jobs=jobs)
     stats = write_tree(outs, docs_dir, partial=wanted is not None)
     if cache is not None:
         with writing(cache.index_path.parent, _("the build's cache")):
@@ -280,7 +281,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     with writing(docs_dir, _("the docs folder")):
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
                               quiet, pdf_ids_en=pdf_ids_en, atlas_pdf_en=atlas_pdf_en,
-                              cache=PageCache(docs_dir, PAGE_CACHE_DIR))
+                              cache=PageCache(docs_dir, PAGE_CACHE_DIR), jobs=getattr(args, "jobs", None))
     stats.removed.extend(stale_pdfs)
     say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
         folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),

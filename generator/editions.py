@@ -44,7 +44,7 @@ ASSETS_PREFIX = "assets/atlas"
 def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                   schemas: Mapping[str, dict] | None, scores: Any,
                   wanted: Callable[[str], bool] | None = None, cache: Any = None,
-                  site_url: str | None = None, french_outputs: Sequence[Output] = ()) -> list[Output]:
+                  site_url: str | None = None, french_outputs: Sequence[Output] = (), jobs: int = 1) -> list[Output]:
     """Every page of the English edition (the open-data page from the French edition's data files), at
     its French path (without the `en/` prefix); with `wanted`,
     only the territory and hub pages whose path it accepts (the pages remade in French). With `cache`
@@ -68,27 +68,27 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     if data:
         sheets = sum(1 for o in french_outputs if o.path.startswith(f"{DATA_DIR}/fiches/"))
         outs.append(english.opendata_page(data, sheets))
-    for t in atlas.territories.values():
-        if (wanted is None or wanted(territory_path(t.id))) if cached is None else \
-                cached(territory_path(t.id), english._territory_sources_of(t)):
-            outs.append(english.territory_page(t))
-    for h in atlas.hubs.values():
-        if (wanted is None or wanted(hub_path(h.id))) if cached is None else \
-                cached(hub_path(h.id), english.hub_sources(h)):
-            outs.append(english.hub_page(h))
+    english.jobs = jobs
+    todo = [("t", t.id) for t in atlas.territories.values()
+            if ((wanted is None or wanted(territory_path(t.id))) if cached is None else
+                cached(territory_path(t.id), english._territory_sources_of(t)))]
+    todo += [("h", h.id) for h in atlas.hubs.values()
+             if ((wanted is None or wanted(hub_path(h.id))) if cached is None else
+                 cached(hub_path(h.id), english.hub_sources(h)))]
+    outs += english.sheet_pages(todo)
     return outs if cache is None else cache.complete(outs, EN_PREFIX)
 
 
 def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                     schemas: Mapping[str, dict] | None, scores: Any, french: list[Output],
                     wanted: Callable[[str, set[str]], bool] | None = None, cache: Any = None,
-                    site_url: str | None = None) -> list[Output]:
+                    site_url: str | None = None, jobs: int = 1) -> list[Output]:
     """The English edition's files, under `en/`: its pages, the French site's open-data page and
     hand-written pages marked as French, and the site's own CSS and scripts (`french`: the French
     edition's outputs, from which those are taken)."""
     remade = {o.path for o in french}  # `atlas serve`: the sheet pages the French edition remade
     pages = english_pages(atlas, options, pictures, schemas, scores,
-                          None if wanted is None else remade.__contains__, cache, site_url, french)
+                          None if wanted is None else remade.__contains__, cache, site_url, french, jobs)
     made = {o.path for o in pages}
     for out in french:
         if out.path in made:

@@ -113,6 +113,7 @@ class PageCache(KeptOutputs):
         if self._state is None or self._state.atlas is not pages.atlas:
             self._state = ReadState(pages.atlas, self._base_dir)
         pages.kind_cache = self._kind_cache(pages, site_url, prefix, code)
+        pages.sheet_reads = (self._collect_reads(prefix), self._merge_reads)
         if pages.env.bytecode_cache is None:
             # the templates compiled once, not by each build (1.4 of 18 s under the profiler after one edit);
             # Jinja checks each template's source against its compiled copy
@@ -135,6 +136,20 @@ class PageCache(KeptOutputs):
             return True
 
         return cached
+
+    def _collect_reads(self, prefix: str) -> Callable[[list[str]], dict[str, tuple[list[str], list[str]]]]:
+        """In a worker that rendered sheet pages: what each placed, to send to the parent (`_merge_reads`)."""
+        def collect(paths: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+            found = {prefix + path: self.reads.get(prefix + path, (set(), set())) for path in paths}
+            return {full: (sorted(pictures), sorted(hubs)) for full, (pictures, hubs) in found.items()}
+
+        return collect
+
+    def _merge_reads(self, reads: dict[str, tuple[list[str], list[str]]]) -> None:
+        for full, (pictures, hubs) in reads.items():
+            entry = self.reads.setdefault(full, (set(), set()))
+            entry[0].update(pictures)
+            entry[1].update(hubs)
 
     def _wrap(self, pages: Any, prefix: str, name: str, slot: int) -> None:
         original = pages.env.globals.get(name)

@@ -115,6 +115,8 @@ class PageBase:
     file_prefix: str = ""  # where this edition's pages are in the site ("en/"): files are the French site's
     untranslated: bool = False  # a French page published in the English edition (marked lang="fr")
     kind_cache: Any = None  # set by the page cache (generator.page_cache): makes, or reads back, a shared kind
+    sheet_reads: Any = None  # set by the page cache: (collect, merge) what sheet pages placed, across workers
+    jobs: int = 1  # worker processes for many sheet pages (Pages.sheet_pages)
     _: Callable[..., str]  # the site catalog of this edition, for Python's own words (plain text)
 
     def render(self, template: str, path: str, sources: Iterable[str] = (), **context: Any) -> Output:

@@ -195,24 +195,69 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         """
         outs = [out for kind in SHARED_KINDS for out in self.shared_pages(kind)]
         outs += explore.redirect_outputs(sorted(self._long_rankings))  # after the pillar pages: they fill it
-        total = len(self.atlas.territories) + len(self.atlas.hubs)
-        done = 0
-        for t in self.atlas.territories.values():
-            if wanted is None or wanted(territory_path(t.id), self._territory_sources_of(t)):
-                outs.append(self.territory_page(t))
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, total)
-        for h in self.atlas.hubs.values():
-            if wanted is None or wanted(hub_path(h.id), self.hub_sources(h)):
-                outs.append(self.hub_page(h))
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, total)
+        todo = [("t", t.id) for t in self.atlas.territories.values()
+                if wanted is None or wanted(territory_path(t.id), self._territory_sources_of(t))]
+        todo += [("h", h.id) for h in self.atlas.hubs.values()
+                 if wanted is None or wanted(hub_path(h.id), self.hub_sources(h))]
+        return outs + self.sheet_pages(todo, progress, len(self.atlas.territories) + len(self.atlas.hubs))
+
+    def sheet_pages(self, todo: Sequence[tuple[str, str]], progress: Callable[[int, int], None] | None = None,
+                    total: int = 0) -> list[Output]:
+        """The territory ("t") and hub ("h") pages of `todo`, in that order; with `jobs` above 1 and many
+        of them (a cold build: 5,800 pages on the national atlas), rendered by forked worker processes."""
+        skipped = max(0, total - len(todo))  # taken from the page cache: done already
+        total = total or len(todo)
+        if self.jobs <= 1 or len(todo) < PARALLEL_FROM:
+            outs = []
+            for done, item in enumerate(todo, start=1):
+                outs.append(self._sheet_page(item))
+                if progress and done % 50 == 0:
+                    progress(skipped + done, total)
+        else:
+            outs = self._sheet_pages_forked(todo, progress, skipped, total)
         if progress:
-            progress(done, total)
+            progress(total, total)
         return outs
 
+    def _sheet_page(self, item: tuple[str, str]) -> Output:
+        kind, record_id = item
+        return self.territory_page(self.atlas.territories[record_id]) if kind == "t" else \
+            self.hub_page(self.atlas.hubs[record_id])
+
+    def _sheet_pages_forked(self, todo: Sequence[tuple[str, str]], progress: Callable[[int, int], None] | None,
+                            skipped: int, total: int) -> list[Output]:
+        global _FORKED
+        from generator.faults import worker_pool
+
+        size = max(20, len(todo) // (4 * self.jobs))
+        chunks = [list(todo[i:i + size]) for i in range(0, len(todo), size)]
+        outs: list[Output] = []
+        _FORKED = self  # what the forked workers render with (their copy of this process's memory)
+        try:
+            with worker_pool(min(self.jobs, len(chunks))) as pool:
+                for made, reads in pool.map(_render_chunk, chunks):
+                    outs += made
+                    if reads is not None and self.sheet_reads is not None:
+                        self.sheet_reads[1](reads)  # what those pages placed, for the page cache
+                    if progress:
+                        progress(skipped + len(outs), total)
+        finally:
+            _FORKED = None
+        return outs
+
+
+PARALLEL_FROM = 300  # sheet pages to render: fewer are rendered in this process (starting workers costs more)
+_FORKED: Pages | None = None  # the pages a forked worker renders with (set by the parent just before forking)
+
+
+def _render_chunk(chunk: list[tuple[str, str]]) -> tuple[list[Output], Any]:
+    """In a worker: some sheet pages, and what they placed (pictures, hub cards) for the parent's page cache."""
+    pages = _FORKED
+    if pages is None:
+        raise RuntimeError("no pages to render in this worker")
+    outs = [pages._sheet_page(item) for item in chunk]
+    reads = pages.sheet_reads[0]([out.path for out in outs]) if pages.sheet_reads is not None else None
+    return outs, reads
 
 
 def content_intro(content_dir: Path) -> str | None:

@@ -8,6 +8,7 @@ generated home page.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -163,7 +164,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
                  progress: Callable[[int, int], None] | None = None,
                  wanted: Callable[[str, set[str]], bool] | None = None,
                  site_url: str | None = None, cache: PageCache | None = None,
-                 english: bool = True) -> list[Output]:
+                 english: bool = True, jobs: int | None = 1) -> list[Output]:
     """Every file of the generated docs folder; two files with one path are an error.
 
     `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses. With `cache`,
@@ -174,6 +175,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
 
     scores = scores_of(atlas)  # the measured profile, derived once for every output
     pages = Pages(atlas, options, pictures, schemas, scores)
+    pages.jobs = jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))  # for many sheet pages
     published = publishing_outputs(pages, atlas, territories_dir, site_url)  # before the pages: citations
     if cache is None:
         data = opendata.data_outputs(atlas, scores)
@@ -197,7 +199,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     from generator.editions import english_outputs  # the English edition, under en/ (owner E)
 
     if english:  # `atlas serve` after a save leaves it out: the preview shows the French edition
-        outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url)
+        outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url, jobs)
     return check_unique(outs)
 
 

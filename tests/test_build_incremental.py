@@ -178,3 +178,30 @@ def test_a_page_key_does_not_depend_on_the_process(tmp_path: Path) -> None:
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(seen) == 1 and "'ain', 'aube', 'doubs', 'jura', 'ornans'" in seen.pop()
+
+
+def test_sheet_pages_rendered_by_workers_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A cold build's sheet pages rendered by forked workers (--jobs 2) are the pages one process renders,
+    and the page cache learns from the workers what each page placed (its pictures and hub cards)."""
+    import json
+
+    from generator import pages
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    indexes = []
+    for name, jobs in (("one", 1), ("two", 2)):
+        folder = tmp_path / name
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=folder / "docs",
+                             site_dir=folder / "site")
+        assert build_run(project, BuildOptions(jobs=jobs, no_site=True, quiet=True)) == 0
+        [index] = (folder / ".cache" / "pages").glob("*.json")
+        indexes.append({path: entry[3:] for path, entry in json.loads(index.read_text())["pages"].items()})
+    one, two = _files(tmp_path / "one" / "docs"), _files(tmp_path / "two" / "docs")
+    assert sorted(one) == sorted(two) and [path for path in one if one[path] != two[path]] == []
+    assert indexes[0] == indexes[1] and any(pictures for pictures, _hubs in indexes[0].values())
