@@ -192,6 +192,10 @@ def main() -> int:
         figures["start_cpu_s"] = round(_cpu(process.pid), 2)
         print(f"preview serving {url} after {figures['start_s']} s ({figures['start_cpu_s']} CPU s)", flush=True)
         time.sleep(3)  # let MkDocs' first build settle
+        idle = _cpu(process.pid)
+        time.sleep(10)  # nothing saved: what the preview costs while the author reads
+        figures["idle_cpu_s_per_s"] = round((_cpu(process.pid) - idle) / 10, 3)
+        print(f"idle: {figures['idle_cpu_s_per_s']} CPU s per second", flush=True)
         for number in range(1, options.edits + 1):
             figures["edits"].append(_one_edit(process, log, sheet, url, number, options.timeout))  # type: ignore
             time.sleep(2)

@@ -11,6 +11,7 @@ sheet with errors is reported and the preview keeps the last good pages.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import signal
@@ -268,6 +269,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if not regen.run():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))
+    # what the first generation leaves (the sheets as read, the model, the caches' keys: millions of
+    # objects) is kept for the whole preview: out of the cyclic collector's reach, a save's garbage
+    # collections no longer walk it (2.7 -> 2.3 CPU s per save on the national atlas). Freed objects
+    # are still freed: only the detection of cycles skips them.
+    gc.collect()
+    gc.freeze()
     observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regenerate)
     _remove_stale_serve_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
