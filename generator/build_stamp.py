@@ -41,13 +41,52 @@ def _tree_state(folder: Path, digest: Any) -> None:
             digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
 
 
+def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> None:
+    """Every sheet file as (path, size, hash of its bytes): a sheet saved again with the same bytes (an
+    editor's save, a git checkout) does not count as a change. `hashes` holds the previous build's
+    [size, time, hash] per path: a file of the same size and time is not read again; it is updated."""
+    previous = dict(hashes)
+    hashes.clear()
+    if not folder.is_dir():
+        digest.update(f"no {folder}\n".encode())
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", ".git"))
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                status = os.stat(path)
+                known = previous.get(path)
+                if isinstance(known, list) and known[:2] == [status.st_size, status.st_mtime_ns]:
+                    content = str(known[2])
+                else:
+                    with open(path, "rb") as handle:
+                        content = hashlib.sha256(handle.read()).hexdigest()
+            except OSError:
+                continue
+            hashes[path] = [status.st_size, status.st_mtime_ns, content]
+            digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
+
+
+def previous_hashes(docs_dir: Path) -> dict[str, list[Any]]:
+    """The sheets' sizes, times and hashes the last generation of `docs_dir` recorded (empty if none)."""
+    try:
+        stamp = json.loads(stamp_path(docs_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    sheets = stamp.get("sheets") if isinstance(stamp, dict) else None
+    return dict(sheets) if isinstance(sheets, dict) else {}
+
+
 def inputs_signature(territories: Path, content_dir: Path, config_file: Path, docs_dir: Path,
-                     site_dir: Path) -> str:
+                     site_dir: Path, hashes: dict[str, list[Any]] | None = None) -> str:
     """A hash of everything a generation reads: the sheets, content/, the configuration, the generator
     and its geodata, the theme, the releases, the PDFs kept, the libraries, the date (old facts).
 
     Sizes and modification times, not contents: a national atlas is 2,900 sheets and 19,000 outputs,
-    whose stat takes a fraction of a second where loading and rendering them takes ten.
+    whose stat takes a fraction of a second where loading and rendering them takes ten. With `hashes`
+    (`previous_hashes`, updated here), the sheets count by their bytes: only the files whose size or
+    time changed are read.
     """
     from importlib import metadata
 
@@ -58,7 +97,11 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
             digest.update(f"{package} {metadata.version(package)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package} -\n".encode())
-    for folder in (territories.resolve(), territories.resolve().parent / "releases", content_dir.resolve(),
+    if hashes is None:
+        _tree_state(territories.resolve(), digest)
+    else:
+        _sheets_state(territories.resolve(), digest, hashes)
+    for folder in (territories.resolve().parent / "releases", content_dir.resolve(),
                    ROOT / "generator", ROOT / "theme", ROOT / "schema", site_dir.resolve() / PDF_DIR,
                    docs_dir.resolve() / PDF_DIR):
         _tree_state(folder, digest)
@@ -94,25 +137,30 @@ def stamp_path(docs_dir: Path) -> Path:
     return STAMP_DIR / f"{hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:32]}.json"
 
 
-def docs_up_to_date(docs_dir: Path, signature: str) -> bool:
+def docs_up_to_date(docs_dir: Path, signature: str, hashes: dict[str, list[Any]] | None = None) -> bool:
     """True when the last whole generation had these inputs and its files are still as it wrote them
-    (no file edited, removed or replaced since, e.g. by `atlas serve`); any doubt says False."""
+    (no file edited, removed or replaced since, e.g. by `atlas serve`); any doubt says False. With
+    `hashes` (the sheets as `inputs_signature` found them), the stamp follows their new times."""
     try:
         stamp = json.loads(stamp_path(docs_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (isinstance(stamp, dict) and stamp.get("inputs") == signature
-            and stamp.get("files") == _docs_state(docs_dir))
+    state = _docs_state(docs_dir)
+    same = isinstance(stamp, dict) and stamp.get("inputs") == signature and stamp.get("files") == state
+    if same and hashes is not None and stamp.get("sheets") != hashes:
+        write_stamp(docs_dir, signature, state, hashes)  # saved again, same bytes: next time not read again
+    return same
 
 
-def write_stamp(docs_dir: Path, signature: str, state: dict[str, list[int]] | None = None) -> None:
+def write_stamp(docs_dir: Path, signature: str, state: dict[str, list[int]] | None = None,
+                hashes: dict[str, list[Any]] | None = None) -> None:
     """Record the inputs' signature and the docs folder's files (`state`: as `write_tree` left them,
-    else read again)."""
+    else read again), and the sheets' sizes, times and hashes (`hashes`)."""
     state = state if state is not None else _docs_state(docs_dir)
     if state is None:
         return
-    text = json.dumps({"docs": str(docs_dir.resolve()), "inputs": signature, "files": state}, sort_keys=True,
-                      separators=(",", ":"))
+    text = json.dumps({"docs": str(docs_dir.resolve()), "inputs": signature, "files": state,
+                       **({"sheets": hashes} if hashes is not None else {})}, sort_keys=True, separators=(",", ":"))
     stamp = stamp_path(docs_dir)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     try:

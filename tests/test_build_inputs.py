@@ -51,10 +51,18 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
     assert build_run(*args) == 0
     assert page.read_bytes() == good
 
-    # a sheet saved again (new modification time): generated again, same bytes, the stamp follows
+    # a sheet saved again with the same bytes (new modification time): no change; the stamp follows its time
     sheet = next(p for p in sorted(sheets.rglob("*.yml")) if "hubs" in p.parts)
     later = sheet.stat().st_mtime_ns + 5_000_000_000
     os.utime(sheet, ns=(later, later))
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "load_valid_atlas", _refuse_loading)
+        assert build_run(*args) == 0
+    assert stamp_path(docs).read_bytes() != stamp
+    stamp = stamp_path(docs).read_bytes()
+
+    # its bytes changed (a space at the end, the same size as another edit would not be): generated again
+    sheet.write_bytes(sheet.read_bytes() + b"\n")
     with monkeypatch.context() as patch:
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
         with pytest.raises(AssertionError, match="nothing changed"):
@@ -64,6 +72,18 @@ def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkey
     with monkeypatch.context() as patch:
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
         assert build_run(*args) == 0
+
+    # the same size, other bytes, the time set back as it was: read again all the same (its time differs
+    # from the stamp's), generated again
+    size, when = sheet.stat().st_size, sheet.stat().st_mtime_ns
+    text = sheet.read_bytes()
+    sheet.write_bytes(text[:-2] + (b"X\n" if text[-2:-1] != b"X" else b"Y\n"))
+    os.utime(sheet, ns=(when + 1, when + 1))
+    assert sheet.stat().st_size == size
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "load_valid_atlas", _refuse_loading)
+        with pytest.raises(AssertionError, match="nothing changed"):
+            build_run(*args)
 
 
 def test_write_tree_reports_the_state_the_stamp_reads(tmp_path: Path) -> None:
