@@ -3,7 +3,9 @@
 For the tree given (the shipped atlas by default, or one from make_france_tree.py), in a private
 working folder (its own cold picture cache, its own docs and site folders):
 1. cold `atlas build` (every picture drawn, no PDF; Pagefind index included), wall time and peak memory;
-2. the engines alone on the same generated docs: mkdocs, properdocs, zensical (those installed);
+2. the engines alone on the same generated docs: mkdocs, properdocs, zensical (those installed), both
+   editions one after the other and both at once (as `atlas build` runs them with two jobs); then the
+   HTML post-pass alone on the engine's pages (generator.html_whitespace), with the HTML size before/after;
 3. `atlas build --no-site` again with the warm cache and nothing changed (the generation's own cost);
 4. the same sheets at another path (every sheet page rendered again), then one hub sheet edited:
    `--no-site` again, the files it rewrote and the sheet pages it rendered; then that sheet saved
@@ -11,7 +13,11 @@ working folder (its own cold picture cache, its own docs and site folders):
 5. the site: size, pages, the largest page, the search index (Pagefind's bytes for a first query,
    against the engine's lunr index, measured by building the same docs with `extra.search: engine`).
 Prints one JSON object and writes it to OUT/figures.json. Each command runs under /usr/bin/time.
+The cold build's stages (generation and pictures; engines and post-pass; Pagefind) are read from the
+times at which its progress lines appear. CPU seconds (user + system of the whole process tree) beside
+wall seconds, and the load average at each step.
 Usage: python benchmarks/bench_scale.py [--territories DIR] [--out DIR] [--engines mkdocs,properdocs,zensical]
+                                        [--jobs N] [--target1-only]
 """
 
 from __future__ import annotations
@@ -24,21 +30,103 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall seconds and peak resident memory (MiB, the largest process of the command's tree)."""
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None,
+          stages: dict[str, str] | None = None) -> dict[str, object]:
+    """Wall seconds, CPU seconds (user + system, the command and its children) and peak resident memory
+    (MiB, the largest process of the command's tree); with `stages` (name -> start of a progress line),
+    the seconds at which the first line starting so appeared."""
     report = cwd / ".time"
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(report), *command], cwd=cwd,
-                            env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+    load = os.getloadavg()[0]
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(report), *command], cwd=cwd,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    started, seen, tail = time.monotonic(), {}, []
+    for line in process.stderr:
+        tail = (tail + [line])[-60:]
+        if line.startswith("edition "):  # the engines alone: each edition's seconds
+            _, edition, seconds = line.split()
+            seen[f"edition_{edition}_s"] = float(seconds)
+        for name, prefix in (stages or {}).items():
+            if name not in seen and line.strip().startswith(prefix):
+                seen[name] = round(time.monotonic() - started, 1)
+                seen[f"{name}_cpu_s"] = cpu_so_far(process.pid)
+    if process.wait() != 0:
+        sys.stderr.write("".join(tail))
         raise SystemExit(f"failed: {' '.join(command)}")
-    seconds, kib = report.read_text().split()[-2:]
-    return {"s": round(float(seconds), 1), "peak_mib": round(int(kib) / 1024)}
+    seconds, user, system, kib = report.read_text().split()[-4:]
+    figures: dict[str, object] = {"s": round(float(seconds), 1), "cpu_s": round(float(user) + float(system), 1),
+                                  "peak_mib": round(int(kib) / 1024), "load_1min_at_start": round(load, 1)}
+    if stages or seen:
+        figures["stages_at_s"] = seen
+    return figures
+
+
+def cpu_so_far(time_pid: int) -> float | None:
+    """CPU seconds used so far by the command that /usr/bin/time runs: its own and those of the children it
+    has waited for (the picture workers before the engines start, the engines before Pagefind)."""
+    try:
+        children = Path(f"/proc/{time_pid}/task/{time_pid}/children").read_text().split()
+        fields = Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return round(sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK"), 1)
+
+
+ENGINES_ALONE = """
+import contextlib, pathlib, sys, tempfile, time
+from datetime import date
+from generator.editions import english_config
+from generator.engine import prepared, run_engine, run_engines
+from generator.search import engine_search_config
+from generator.site import read_site_config
+engine, how = sys.argv[1], sys.argv[2]
+config = read_site_config()
+editions = [("fr", engine_search_config(config, "pagefind", engine), pathlib.Path("gen/docs"),
+             pathlib.Path(f"site-{engine}")),
+            ("en", engine_search_config(english_config(config), "pagefind", engine), pathlib.Path("gen/docs/en"),
+             pathlib.Path(f"site-{engine}-en"))]
+day = date(2026, 1, 1)
+with tempfile.TemporaryDirectory(dir=".") as work:
+    if how == "one-after-the-other":
+        for edition, edition_config, docs, site in editions:
+            started = time.monotonic()
+            run_engine(engine, edition_config, docs, site, day, quiet=True, work_dir=pathlib.Path(work),
+                       edition=edition)
+            print("edition", edition, round(time.monotonic() - started, 1), file=sys.stderr, flush=True)
+    else:
+        with contextlib.ExitStack() as stack:
+            runs = [stack.enter_context(prepared(engine, c, d, s, day, pathlib.Path(work), e))
+                    for e, c, d, s in editions]
+            run_engines(runs, quiet=True)
+"""
+
+SQUEEZE_ALONE = """
+import pathlib, resource, sys, time
+from generator.html_whitespace import site_pages, squeeze_site
+pages = site_pages(pathlib.Path(sys.argv[1])) + site_pages(pathlib.Path(sys.argv[2]))
+started, cpu = time.monotonic(), time.process_time()
+done = squeeze_site(pages, int(sys.argv[3]))
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = time.process_time() - cpu + workers.ru_utime + workers.ru_stime
+print(round(time.monotonic() - started, 1), round(cpu, 1), done.pages, done.rewritten, done.before, done.after)
+"""
+
+
+def engines_alone(engine: str, how: str, out: Path, env: dict[str, str]) -> dict[str, object]:
+    """One engine on the generated docs, both editions, `one-after-the-other` or `at-once`."""
+    for site in (out / f"site-{engine}", out / f"site-{engine}-en"):
+        shutil.rmtree(site, ignore_errors=True)
+    figures = timed([sys.executable, "-c", ENGINES_ALONE, engine, how], out, env)
+    return figures
+
+
+def html_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.html"))
 
 
 def folder_size(folder: Path) -> tuple[int, int, int, str]:
@@ -90,6 +178,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-scale")
     parser.add_argument("--engines", default="mkdocs,properdocs,zensical")
     parser.add_argument("--skip-lunr", action="store_true", help="do not build the engine-search variant")
+    parser.add_argument("--jobs", type=int, default=None, help="atlas build --jobs (default: its own, the cores)")
+    parser.add_argument("--target1-only", action="store_true",
+                        help="the cold build, the engines alone and the post-pass only (no regeneration, no lunr)")
     parser.add_argument("--seed-pictures", type=Path, default=None,
                         help="start from (hard links to) this picture cache: the pages cold, not the pictures")
     options = parser.parse_args()
@@ -116,26 +207,75 @@ def main() -> int:
                                   "load_average_at_start": os.getloadavg()}
 
     # 1. cold build (a private, empty picture cache: the build runs in `out`)
-    figures["cold_build"] = timed([*atlas, "--docs-dir", "gen/docs", "--site-dir", "site"], out, env)
+    jobs = ["--jobs", str(options.jobs)] if options.jobs else []
+    figures["cold_build"] = timed([*atlas, *jobs, "--docs-dir", "gen/docs", "--site-dir", "site"], out,
+                                  {**env, "ATLAS_LANG": "en"},  # the progress lines, read in English
+                                  stages={"engines": "site:", "pagefind": "search:"})
+    at = figures["cold_build"]["stages_at_s"]
+    cold = figures["cold_build"]
+    if "engines" in at:
+        cold["generation_and_pictures_s"] = at["engines"]
+        cold["engines_and_post_pass_s"] = round(at.get("pagefind", cold["s"]) - at["engines"], 1)
+        cold["pagefind_and_swap_s"] = round(cold["s"] - at.get("pagefind", cold["s"]), 1)
+    if at.get("engines_cpu_s") is not None and at.get("pagefind_cpu_s") is not None:  # user + system
+        cold["generation_and_pictures_cpu_s"] = at["engines_cpu_s"]
+        cold["engines_and_post_pass_cpu_s"] = round(at["pagefind_cpu_s"] - at["engines_cpu_s"], 1)
+        cold["pagefind_and_swap_cpu_s"] = round(cold["cpu_s"] - at["pagefind_cpu_s"], 1)
     size, files, pages, largest = folder_size(out / "site")
-    figures["site"] = {"mb": round(size / 1e6, 1), "files": files, "html_pages": pages, "largest_page": largest,
+    figures["site"] = {"mb": round(size / 1e6, 1), "html_mb": round(html_size(out / "site") / 1e6, 1),
+                       "files": files, "html_pages": pages, "largest_page": largest,
                        "pages_over_1mb": sum(1 for p in (out / "site").rglob("*.html") if p.stat().st_size > 1e6)}
     figures["pagefind"] = pagefind_first_query(out / "site")
 
-    # 2. the engines alone on the same docs
-    engines = {}
+    # 2. the engines alone on the same docs, both editions: one after the other, then at once
+    engines: dict[str, object] = {}
     for engine in options.engines.split(","):
-        script = ("import sys, pathlib; from datetime import date\n"
-                  "from generator.engine import run_engine\nfrom generator.site import read_site_config\n"
-                  "from generator.search import engine_search_config\n"
-                  f"run_engine({engine!r}, engine_search_config(read_site_config(), 'pagefind'), "
-                  f"pathlib.Path('gen/docs'), pathlib.Path('site-{engine}'), date(2026, 1, 1), quiet=True)\n")
         try:
-            engines[engine] = timed([sys.executable, "-c", script], out, env)
+            engines[engine] = {"one_after_the_other": engines_alone(engine, "one-after-the-other", out, env),
+                               "at_once": engines_alone(engine, "at-once", out, env)}
         except SystemExit as error:
             engines[engine] = {"error": str(error)[:300]}
-        shutil.rmtree(out / f"site-{engine}", ignore_errors=True)
+        if engine != "mkdocs" or "error" in engines[engine]:
+            for site in (out / f"site-{engine}", out / f"site-{engine}-en"):
+                shutil.rmtree(site, ignore_errors=True)
     figures["engine_alone"] = engines
+
+    # the post-pass alone on MkDocs's pages (both editions), one worker and the build's workers
+    if (out / "site-mkdocs").is_dir():
+        before = html_size(out / "site-mkdocs") + html_size(out / "site-mkdocs-en")
+        post: dict[str, object] = {"html_mb_before": round(before / 1e6, 1)}
+        for workers in (1, options.jobs or os.cpu_count() or 1):
+            copies = [out / f"squeeze-{name}" for name in ("fr", "en")]
+            for source, copy in zip((out / "site-mkdocs", out / "site-mkdocs-en"), copies, strict=True):
+                shutil.rmtree(copy, ignore_errors=True)
+                shutil.copytree(source, copy)
+            run = subprocess.run([sys.executable, "-c", SQUEEZE_ALONE, *map(str, copies), str(workers)], cwd=out,
+                                 env=env, capture_output=True, text=True, check=True)
+            seconds, cpu, pages_, rewritten, size_before, size_after = run.stdout.split()
+            post[f"s_with_{workers}_workers"] = float(seconds)
+            post[f"cpu_s_with_{workers}_workers"] = float(cpu)
+            post["html_mb_after"] = round(int(size_after) / 1e6, 1)
+            post["pages"], post["rewritten"] = int(pages_), int(rewritten)
+            for copy in copies:
+                shutil.rmtree(copy, ignore_errors=True)
+        figures["post_pass_alone"] = post
+    for site in (out / "site-mkdocs", out / "site-mkdocs-en"):
+        shutil.rmtree(site, ignore_errors=True)
+
+    mkdocs = engines.get("mkdocs", {})
+    if "one_after_the_other" in mkdocs:
+        cold = figures["cold_build"]
+        for how in ("one_after_the_other", "at_once"):
+            seconds = mkdocs[how]["s"]
+            figures[f"ratio_cold_build_to_mkdocs_{how}"] = round(cold["s"] / seconds, 2)
+            if "generation_and_pictures_s" in cold:
+                figures[f"ratio_generation_and_pictures_to_mkdocs_{how}"] = round(
+                    cold["generation_and_pictures_s"] / seconds, 2)
+    if options.target1_only:
+        figures["load_average_at_end"] = os.getloadavg()
+        (out.parent / "figures.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(json.dumps(figures, indent=1, ensure_ascii=False))
+        return 0
 
     # 3. warm generation, nothing changed; 4. one hub sheet edited
     figures["warm_generation"] = timed([*atlas, "--docs-dir", "gen/docs", "--site-dir", "site", "--no-site"], out, env)
@@ -164,11 +304,11 @@ def main() -> int:
         figures["lunr_index_mb"] = round(index.stat().st_size / 1e6, 2) if index.is_file() else None
         shutil.rmtree(out / "site-lunr", ignore_errors=True)
 
-    mkdocs = engines.get("mkdocs", {}).get("s")
-    if mkdocs:
-        figures["ratio_cold_build_to_mkdocs"] = round(figures["cold_build"]["s"] / mkdocs, 2)
-        figures["ratio_warm_generation_to_mkdocs"] = round(figures["warm_generation"]["s"] / mkdocs, 2)
-        figures["ratio_sheet_saved_unchanged_to_mkdocs"] = round(figures["sheet_saved_unchanged"]["s"] / mkdocs, 2)
+    if "at_once" in mkdocs:
+        seconds = mkdocs["at_once"]["s"]
+        figures["ratio_warm_generation_to_mkdocs_at_once"] = round(figures["warm_generation"]["s"] / seconds, 2)
+        figures["ratio_sheet_saved_unchanged_to_mkdocs_at_once"] = round(
+            figures["sheet_saved_unchanged"]["s"] / seconds, 2)
     figures["load_average_at_end"] = os.getloadavg()
     (out.parent / "figures.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(figures, indent=1, ensure_ascii=False))
