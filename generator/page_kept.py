@@ -6,15 +6,13 @@ in one edition, one data file) with the atlas's entries its making read (generat
 pictures it placed and what else it shows (`common`): while those hash as they did and its files are
 as the build wrote them, the group is read back from the docs folder instead of made.
 
-The records of atlas.json: after one hub is edited, the
-national atlas.json (7 MB, Python's JSON encoder with indentation: about a tenth of a regeneration)
-is written again with that hub's record encoded and the others taken from the file as it was.
-
-Each record is made with its reads recorded (generator.atlas_reads: its sheet, its children, its
-hubs, its partners); the page cache's index keeps, per record, those reads and their hash. The
-next build takes a record's text from the previous atlas.json when that file is as the last build
-wrote it (size and time, from the page cache) and the record's reads hash as they did; else it
-makes and encodes the record again. The file is byte for byte what a cold build writes (tested).
+`KeptRecords`, the records of atlas.json: after one hub is edited, the national atlas.json (7 MB
+through Python's indenting JSON encoder: about a tenth of a regeneration) is written again with that
+hub's record encoded and the others taken from the file as it was. Each record is made with its reads
+recorded (its sheet, its children, its hubs, its partners); the page cache's index keeps, per record,
+those reads and their hash. The next build takes a record's text from the previous atlas.json when
+that file is as the last build wrote it (size and time) and the record's reads hash as they did; else
+it makes and encodes the record again. The file is byte for byte what a cold build writes (tested).
 """
 
 from __future__ import annotations
