@@ -1,11 +1,14 @@
 """`atlas serve`: a local preview on 127.0.0.1 that follows the sheets as they are saved.
 
-The docs folder is generated once, then MkDocs' own development server (`mkdocs serve --dirty`,
-live reload) serves it. A watchdog observer follows `territories/`, `content/` and the page
-templates: when a file is saved, the atlas is loaded again and the pages that show a changed sheet
-are made again in memory (see `Regenerator`); only the files whose bytes changed are written
-(`generator.outputs.write_tree`), so MkDocs rebuilds only those pages and reloads the browser. A
-sheet with errors is reported and the preview keeps the last good pages.
+The docs folder is generated once, then the preview's site engine (generator.serve_engine: MkDocs'
+development server with the built site kept in memory, live reload) serves it. A watchdog observer
+follows `territories/`, `content/` and the page templates: when a file is saved, the atlas is loaded
+again through the sheets kept in memory (`load.SheetMemo`: only the saved sheets are read and checked;
+the checks across sheets run on the whole atlas) and the pages that show a changed sheet are made again
+(see `Regenerator`; the French edition, which the preview shows); only the files whose bytes changed are
+written (`generator.outputs.write_tree`), and the engine is told which, so it renders only those pages
+and reloads the browser. A sheet with errors is reported and the preview keeps the last good pages.
+Figures: benchmarks/bench_serve.py, benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -48,9 +51,11 @@ class Regenerator:
     After the first run, a save regenerates only the territory and hub pages that show a changed
     sheet: the pages whose declared sources (`Output.sources`, this run's or the previous run's)
     name a sheet whose content changed, and the pages whose pictures changed. The pages made from
-    every sheet (home, indexes, comparisons, quality, open data) are always made again. A change
-    that reaches every page (vocabulary, shared sources, a sheet added or removed, content/ or the
-    templates) regenerates everything.
+    every sheet (home, indexes, comparisons, quality, open data) are made again unless the page
+    cache holds them for what they read (generator.page_cache). A change that reaches every page
+    (vocabulary, shared sources, a sheet added or removed, content/ or the templates) regenerates
+    everything, in both editions; a save of a sheet leaves the English edition's files as they were
+    (the preview shows the French one; `atlas build` makes them again).
     """
 
     def __init__(self, territories: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],

@@ -78,7 +78,11 @@ class Engine:
         started = time.monotonic()
         changed = self.take()
         if changed is not None and self.config is not None:
-            done = self._incremental(changed)
+            try:
+                done = self._incremental(changed)
+            except Exception as error:  # a page that fails here fails in the whole build too: said there
+                log.debug(f"rendering the written pages failed ({error}); building the whole site")
+                done = None
             if done is not None:
                 log.info(f"Documentation built in {time.monotonic() - started:.2f} seconds ({done} pages)")
                 return
