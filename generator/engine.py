@@ -306,9 +306,9 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
                 for edition, edition_config, docs, built in editions:
                     run_engine(engine, edition_config, docs, built, atlas.as_of, quiet, work_dir=aside,
                                edition=edition)
-                squeeze_site(site_pages(target), 1)
+                squeeze_site(site_pages(target), workers)
                 if english.is_dir():
-                    squeeze_site(site_pages(english), 1)
+                    squeeze_site(site_pages(english), workers)
             else:
                 _build_together(engine, editions, atlas.as_of, aside, workers, quiet)
             if english.is_dir():
