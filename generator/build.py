@@ -200,7 +200,7 @@ SPECS_DIR = Path(".cache/specs")  # each picture's spec with the sheets it read,
 PAGE_CACHE_DIR = Path(".cache/pages")  # the sheet pages' keys per docs folder (generator.site.PageCache)
 
 
-SHOW_CHANGED = 100  # up to this many files written or removed are named one by one (one edited hub:
+SHOW_CHANGED = 100  # up to this many files written or removed are named one by one (one edited hub: 36)
 
 
 def run_build(args: argparse.Namespace) -> int:
