@@ -14,11 +14,11 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from generator.atlas_records import hub_record, source_dict, territory_record
 from generator.citation import normalise_site_url
 from generator.ids import SLUG_PATTERN
 from generator.measured import scores_of
 from generator.model import Atlas, Fact, Hub, Source, Territory
-from generator.opendata import hub_record, source_dict, territory_record
 from generator.outputs import Output
 from generator.scores import Scores
 

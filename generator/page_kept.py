@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed
-from generator.opendata import record_text
+from generator.atlas_records import record_text
 from generator.outputs import Output
 
 
@@ -40,7 +40,7 @@ def _stable_repr(value: Any) -> str:
 
 
 def split_records(text: str) -> dict[str, str]:
-    """The records of an atlas.json written by `opendata.atlas_json`, each as `record_text` writes it
+    """The records of an atlas.json written by `atlas_records.atlas_json`, each as `record_text` writes it
     on its own, by "territories:<id>" and "hubs:<id>". Records hold no raw newline (JSON escapes it)
     and their own lines are indented deeper than the list's, so its separators are unambiguous."""
     found: dict[str, str] = {}
@@ -66,7 +66,7 @@ def split_records(text: str) -> dict[str, str]:
 
 
 class KeptRecords:
-    """`opendata.RecordTexts` from the page cache: records of the previous atlas.json whose reads are
+    """`atlas_records.RecordTexts` from the page cache: records of the previous atlas.json whose reads are
     unchanged, the others made again (their reads recorded for the next build)."""
 
     def __init__(self, cache: Any, path: str, common: str) -> None:

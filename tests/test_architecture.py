@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"scores", "specs"},  # specs: the kinds of value of the sheet format
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
+    {"atlas_records"},  # atlas.json and its records (open data, the static API, the page cache)
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
     {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
     {"page_kept"},  # what the page cache keeps by what it read: shared pages, data files, atlas.json's records
@@ -39,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
 ]
 APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "page_reference",
-           "site_templates", "opendata"}, {"pdf", "pictures"}),
+           "site_templates", "opendata", "atlas_records"}, {"pdf", "pictures"}),
          ({"site"}, {"pdf"}),  # the site draws its pictures (pictures) but never reads the PDF code
          ({"geo", "pictures"}, {"pages", "page_parts", "editions", "site", "pdf"}),
          ({"pdf"}, {"pages", "page_parts", "editions", "site"})]  # pdf draws its pictures too

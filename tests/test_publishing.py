@@ -20,11 +20,11 @@ import yaml
 from conftest import AS_OF, FIXTURE_ATLAS, FIXTURES, ROOT
 from generator import release
 from generator.api import Api, api_schemas, dumps, hub_api_path, territory_api_path
+from generator.atlas_records import hub_record, territory_record
 from generator.citation import Citer, bibtex_text
 from generator.errors import AtlasError
 from generator.feed import FEED_PATH, atom_feed
 from generator.load import load_valid_atlas
-from generator.opendata import hub_record, territory_record
 from generator.pages import SiteOptions
 from generator.site import site_outputs
 
