@@ -7,7 +7,10 @@ published. Each hub sits in its EPCI, at the main town of one of its member comm
 the others a few hundred metres away, as an address would be, so the tree passes validation; half of
 the statuses dated 2019 (old, "à vérifier"), as the census's are.
 With --communes, every commune of the COG too (under its EPCI), for the commune-scale build.
-Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000] [--communes]
+With --measures, the régions, départements and EPCI carry the atlas's measured indicators
+(territories/indicators.yml and their sources) with synthetic values, so that their pages have a measured
+profile, its pillars chart and the pillars' maps, as the shipped atlas's do (the hubs stay the same).
+Usage: python benchmarks/make_france_tree.py OUT_DIR [--hubs 4000] [--communes] [--measures]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+ATLAS = Path(__file__).resolve().parent.parent / "territories"
 CENTRES = Path(__file__).resolve().parent.parent / "generator" / "geodata" / "communes-centres.csv"
 DATA = Path(__file__).resolve().parent.parent / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 TYPES = ["fab-lab", "living-lab", "media-lab", "coworking", "tiers-lieu", "incubator", "accelerator",
@@ -48,7 +52,33 @@ def vocabulary() -> str:
     return "\n".join(out) + "\n"
 
 
-def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> tuple[int, int]:
+def measured(out: Path, seed: int) -> dict[str, list[str]]:
+    """Copy the atlas's indicators and the sources they cite into the tree; return, per level, the
+    indicators measured at that level (their values are drawn by `measures`)."""
+    import yaml
+
+    (out / "indicators.yml").write_bytes((ATLAS / "indicators.yml").read_bytes())
+    indicators = yaml.safe_load((ATLAS / "indicators.yml").read_text(encoding="utf-8"))
+    indicators = {iid: i for iid, i in indicators.items() if "derived" not in i}  # the atlas computes those
+    cited = {i["source"] for i in indicators.values()}
+    sources = yaml.safe_load((ATLAS / "sources.yml").read_text(encoding="utf-8"))
+    with (out / "sources.yml").open("a", encoding="utf-8") as handle:
+        handle.write(yaml.safe_dump({k: v for k, v in sources.items() if k in cited}, allow_unicode=True,
+                                    sort_keys=True, width=1000))
+    by_level: dict[str, list[str]] = {}
+    for iid, indicator in indicators.items():
+        for level in indicator["levels"]:
+            by_level.setdefault(level, []).append(iid)
+    return by_level
+
+
+def measures(ids: list[str], rng: random.Random) -> str:
+    """A `measures:` block of synthetic values (0 to 100) for these indicators."""
+    return "measures:\n" + "".join(f"  {iid}: {round(rng.uniform(0, 100), 2)}\n" for iid in ids) if ids else ""
+
+
+def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False, with_measures: bool = False
+               ) -> tuple[int, int]:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -107,6 +137,11 @@ def write_tree(out: Path, hubs: int, seed: int = 7, communes: bool = False) -> t
             if c.get("population"):
                 body += f"population:\n  value: {c['population']}\n  year: 2023\n  source: insee-cog-2026\n"
             sheets.append((cid, body + "updated: 2026-01-15\n"))
+    if with_measures:  # drawn apart from the hubs' generator, so that the hubs are the same either way
+        by_level, draws = measured(out, seed), random.Random(seed + 1)
+        sheets = [(tid, body.replace("updated: 2026-01-15\n", measures(by_level.get(
+            re.search(r"^level: (\w+)$", body, re.M).group(1), []), draws) + "updated: 2026-01-15\n"))  # type: ignore[union-attr]
+            for tid, body in sheets]
     for tid, body in sheets:
         (out / tid).mkdir()
         (out / tid / "territory.yml").write_text(
@@ -144,8 +179,10 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--hubs", type=int, default=4000)
     parser.add_argument("--communes", action="store_true", help="add the ~35,000 communes (issue 11 part 7)")
+    parser.add_argument("--measures", action="store_true",
+                        help="give the régions, départements and EPCI synthetic measured indicators")
     args = parser.parse_args()
-    territories, hubs = write_tree(args.out, args.hubs, communes=args.communes)
+    territories, hubs = write_tree(args.out, args.hubs, communes=args.communes, with_measures=args.measures)
     print(f"{territories} territories, {hubs} hubs in {args.out}")
 
 
