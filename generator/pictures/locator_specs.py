@@ -176,8 +176,8 @@ def keys(atlas: Atlas) -> list[PictureKey]:
                 or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
             out += both(PictureKey("territory", tid, "locator"))
     # a hub named on its own territory's locator is shown there (its page marks its point): no picture of its own
-    shared = {h for territory_id in atlas.hubs_by_territory for h in named_on_locator(atlas, territory_id)
-              if atlas.hubs[h].territory_id == territory_id}
+    shared = {h for territory_id in atlas.hubs_by_territory if territory_id in atlas.territories
+              for h in named_on_locator(atlas, territory_id) if atlas.hubs[h].territory_id == territory_id}
     for hid, hub in atlas.hubs.items():
         if hub.coordinates is not None and hid not in shared:
             out += both(PictureKey("hub", hid, "locator"))
