@@ -34,7 +34,9 @@ from typing import Any
 log = logging.getLogger("mkdocs.commands.serve")
 
 INCREMENTAL_MAX = 400  # more files written at once (a template edited): one build of the whole site
-PER_PAGE_PLUGINS = frozenset()  # plugins whose events are only per page: none known yet (search is left out)
+# plugins whose events are only per page, so that rendering a few pages again is what they would do:
+# none known yet (the preview leaves the search plugin out); any other plugin: the whole build
+PER_PAGE_PLUGINS: frozenset[str] = frozenset()
 
 
 class Engine:
