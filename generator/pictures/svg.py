@@ -84,10 +84,11 @@ def xml_text(text: str) -> str:
 
 def svg_text(x: float, y: float, text: str, size: float, anchor: str = "start", bold: bool = False,
              fill: str = INK, italic: bool = False) -> str:
-    """One line of text, its baseline at y."""
+    """One line of text, its baseline at y; in INK unless told, which the picture's root sets (svg_document)."""
     style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
     anchor_attr = f' text-anchor="{anchor}"' if anchor != "start" else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}"{anchor_attr}{style} fill="{fill}">'
+    fill_attr = f' fill="{fill}"' if fill != INK else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}"{anchor_attr}{style}{fill_attr}>'
             f"{xml_text(text)}</text>")
 
 
@@ -97,16 +98,17 @@ def haloed_text(x: float, y: float, text: str, size: float, halo: float) -> str:
     letters in the PDF; `text` is already XML text."""
     at = f'x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="middle" font-weight="bold"'
     return (f'<text {at} fill="{PAPER}" stroke="{PAPER}" stroke-width="{halo:g}">{text}</text>'
-            f'<text {at} fill="{INK}">{text}</text>')
+            f'<text {at}>{text}</text>')
 
 
 def svg_document(width: float, height: float, body: list[str], defs: str = "", unit: str = "px") -> bytes:
     """A whole SVG picture of `width` × `height` `unit`s (px, or pt as matplotlib wrote) on the white card,
-    its size said in that unit (see pages.legible_width)."""
+    its size said in that unit (see pages.legible_width). Its words are in INK, set once on the root (every
+    shape says its own fill; a text only when it is not INK)."""
     size = (f'width="{width:.0f}px" height="{height:.0f}px" viewBox="0 0 {width:.0f} {height:.0f}"' if unit == "px"
             else f'width="{width:g}{unit}" height="{height:.1f}{unit}" viewBox="0 0 {width:g} {height:.1f}"')
     head = (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" {size} '
-            f'font-family="{SVG_FONT}">')
+            f'font-family="{SVG_FONT}" fill="{INK}">')
     parts = [head]
     if defs:
         parts.append(f"<defs>{defs}</defs>")
