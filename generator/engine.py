@@ -192,7 +192,8 @@ def run_engines(runs: list[EngineRun], quiet: bool = False,
     try:
         for run in runs:
             say(_("site: {engine} build…").format(engine=run.engine), quiet)
-            out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # unnamed: nothing left if killed
+            # unnamed files beside the site being built (the build's own folder): nothing left if killed
+            out, err = (tempfile.TemporaryFile(dir=run.site_dir.parent) for _stream in range(2))
             process = subprocess.Popen(run.command, env=run.env, cwd=run.cwd, stdout=out, stderr=err,
                                        **child_options())
             running[process.pid] = (run, process, out, err)
