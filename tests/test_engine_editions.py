@@ -192,3 +192,49 @@ def _children(pid: int) -> list[int]:
                 if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
                     found.append(int(entry.name))
     return found
+
+
+def test_squeezed_pages_read_and_index_as_before(generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture's site built without the post-pass and with it: every page has the same tags,
+    attributes and text (blank runs folded; verbatim elements byte for byte), the other files and the
+    Pagefind index (the text it reads) are identical, and the HTML is smaller."""
+    from test_engine_whitespace import rendered_alike
+
+    monkeypatch.setattr(engine, "squeeze_site", lambda pages, jobs=1: None)
+    raw = _site(generated, tmp_path, "raw", jobs=1)
+    monkeypatch.undo()
+    squeezed = _site(generated, tmp_path, "squeezed", jobs=1)
+    assert sorted(raw) == sorted(squeezed)
+    pages = [name for name in raw if name.endswith(".html")]
+    assert len(pages) > 60
+    for name in pages:
+        assert rendered_alike(squeezed[name].decode()) == rendered_alike(raw[name].decode()), name
+    assert [name for name in raw if not name.endswith(".html") and raw[name] != squeezed[name]] == []
+    before, after = sum(len(raw[n]) for n in pages), sum(len(squeezed[n]) for n in pages)
+    assert after < 0.95 * before
+    _same_text_in_chromium(tmp_path / "raw", tmp_path / "squeezed",
+                           ["index.html", "territoires/doubs/index.html", "en/hubs/index.html", "donnees/index.html"])
+
+
+def _same_text_in_chromium(raw: Path, squeezed: Path, pages: list[str]) -> None:
+    """What the browser shows as text (innerText follows the CSS whitespace rules) is the same."""
+    if not (Path("/usr/bin/chromium").exists() and Path("/usr/bin/chromedriver").exists()):
+        return
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        for page in pages:
+            assert (raw / page).is_file(), page
+            texts = []
+            for site in (raw, squeezed):
+                driver.get((site / page).as_uri())
+                texts.append(driver.execute_script("return document.body.innerText"))
+            assert texts[0] == texts[1] and len(texts[0]) > 100, page
+    finally:
+        driver.quit()
