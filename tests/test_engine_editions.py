@@ -227,7 +227,11 @@ def _same_text_in_chromium(raw: Path, squeezed: Path, pages: list[str]) -> None:
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"):
         options.add_argument(flag)
+    # scripts off: innerText is then the HTML under the CSS whitespace rules alone (the theme's scripts add
+    # words that depend on timing, e.g. the hint of a picture wider than the screen once it has loaded)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_window_size(1280, 900)
     try:
         for page in pages:
             assert (raw / page).is_file(), page
