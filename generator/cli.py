@@ -132,7 +132,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help=_("also build the PDF reports into SITE/pdf/"))
     p.add_argument("--pdf-variant", default=None, help=_("WeasyPrint PDF variant for the reports (e.g. pdf/a-3u)"))
     p.add_argument("--engine", choices=("mkdocs", "zensical", "properdocs"), default="mkdocs", help=_("site engine"))
-    p.add_argument("--jobs", "-j", type=int, default=None, help=_("parallel workers (default: all cores)"))
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help=_("parallel workers for pictures, pages and PDFs; with more than one, the French and "
+                          "English editions' engines run at once (default: all cores; 1 keeps memory lowest)"))
     p.add_argument("--no-site", action="store_true", help=_("generate the docs folder only, do not run the engine"))
 
     p = sub.add_parser("serve", help=_("local preview that rebuilds when a sheet is saved"))
