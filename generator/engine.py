@@ -176,7 +176,7 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
     with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
           else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
         with prepared(engine, config, docs_dir, site_dir, as_of, Path(tmp), edition) as run:
-            say(_("site: {engine} build…").format(engine=engine), quiet)
+            say(_("site: building {edition} with {engine}…").format(edition=_(EDITIONS[edition]), engine=engine), quiet)
             # the engine dies with this process (even killed); on Ctrl+C or SIGTERM, run() kills it
             result = subprocess.run(run.command, env=run.env, cwd=run.cwd, capture_output=True, text=True,
                                     **child_options())
@@ -191,7 +191,8 @@ def run_engines(runs: list[EngineRun], quiet: bool = False,
     running: dict[int, tuple[EngineRun, subprocess.Popen[bytes], Any, Any]] = {}
     try:
         for run in runs:
-            say(_("site: {engine} build…").format(engine=run.engine), quiet)
+            say(_("site: building {edition} with {engine}…").format(edition=_(EDITIONS[run.edition]),
+                                                                     engine=run.engine), quiet)
             # unnamed files beside the site being built (the build's own folder): nothing left if killed
             out, err = (tempfile.TemporaryFile(dir=run.site_dir.parent) for _stream in range(2))
             process = subprocess.Popen(run.command, env=run.env, cwd=run.cwd, stdout=out, stderr=err,
