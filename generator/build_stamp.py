@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,8 @@ STAMP_DIR = Path(".cache/inputs")  # per docs folder: what its last whole genera
 STAMPED_PACKAGES = ("babel", "jinja2", "markdown", "matplotlib", "networkx", "numpy", "pyyaml", "ruamel.yaml")
 
 
-def _tree_state(folder: Path, digest: Any) -> None:
-    """Every file under `folder` as (path, size, mtime): an edit, a new or a removed file changes it."""
+def _files(folder: Path, digest: Any) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under `folder` in a fixed order with its state (a folder that is missing is said once)."""
     if not folder.is_dir():
         digest.update(f"no {folder}\n".encode())
         return
@@ -35,10 +36,15 @@ def _tree_state(folder: Path, digest: Any) -> None:
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             try:
-                status = os.stat(path)
+                yield path, os.stat(path)
             except OSError:
                 continue
-            digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+
+
+def _tree_state(folder: Path, digest: Any) -> None:
+    """Every file under `folder` as (path, size, mtime): an edit, a new or a removed file changes it."""
+    for path, status in _files(folder, digest):
+        digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
 
 
 def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> None:
@@ -47,25 +53,18 @@ def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> No
     [size, time, hash] per path: a file of the same size and time is not read again; it is updated."""
     previous = dict(hashes)
     hashes.clear()
-    if not folder.is_dir():
-        digest.update(f"no {folder}\n".encode())
-        return
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", ".git"))
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
+    for path, status in _files(folder, digest):
+        known = previous.get(path)
+        if isinstance(known, list) and known[:2] == [status.st_size, status.st_mtime_ns]:
+            content = str(known[2])
+        else:
             try:
-                status = os.stat(path)
-                known = previous.get(path)
-                if isinstance(known, list) and known[:2] == [status.st_size, status.st_mtime_ns]:
-                    content = str(known[2])
-                else:
-                    with open(path, "rb") as handle:
-                        content = hashlib.sha256(handle.read()).hexdigest()
+                with open(path, "rb") as handle:
+                    content = hashlib.sha256(handle.read()).hexdigest()
             except OSError:
                 continue
-            hashes[path] = [status.st_size, status.st_mtime_ns, content]
-            digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
+        hashes[path] = [status.st_size, status.st_mtime_ns, content]
+        digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
 
 
 def previous_hashes(docs_dir: Path) -> dict[str, list[Any]]:
