@@ -23,13 +23,7 @@ def source_id(src: Source | None) -> str | None:
 def _fact(f: Fact | None) -> dict[str, Any] | None:
     if f is None:
         return None
-    out: dict[str, Any] = {"value": f.value}
-    for key in ("label", "unit", "year", "note"):
-        if getattr(f, key) is not None:
-            out[key] = getattr(f, key)
-    if f.source is not None:
-        out["source"] = f.source.id
-    return out
+    return _given({"value": f.value}, f, ("label", "unit", "year", "note"))
 
 
 def source_dict(src: Source) -> dict[str, Any]:
@@ -57,13 +51,17 @@ def _profile_dict(profile: Profile | None) -> dict[str, Any] | None:
 
 
 def _indicator_dict(ind: Indicator) -> dict[str, Any]:
-    out: dict[str, Any] = {"label": ind.label, "pillar": ind.pillar, "direction": ind.direction,
-                           "levels": list(ind.levels)}
-    for key in ("unit", "definition", "year", "derived"):
-        if getattr(ind, key) is not None:
-            out[key] = getattr(ind, key)
-    if ind.source is not None:
-        out["source"] = ind.source.id
+    return _given({"label": ind.label, "pillar": ind.pillar, "direction": ind.direction, "levels": list(ind.levels)},
+                  ind, ("unit", "definition", "year", "derived"))
+
+
+def _given(out: dict[str, Any], item: Fact | Indicator, keys: tuple[str, ...]) -> dict[str, Any]:
+    """`out` with the attributes of `item` among `keys` that are given, then its source's id if it has one."""
+    for key in keys:
+        if getattr(item, key) is not None:
+            out[key] = getattr(item, key)
+    if item.source is not None:
+        out["source"] = item.source.id
     return out
 
 
