@@ -176,18 +176,19 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
     with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
           else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
         with prepared(engine, config, docs_dir, site_dir, as_of, Path(tmp), edition) as run:
-            say(_("site: building {edition} with {engine}…").format(edition=_(EDITIONS[edition]), engine=engine), quiet)
-            # the engine dies with this process (even killed); on Ctrl+C or SIGTERM, run() kills it
-            result = subprocess.run(run.command, env=run.env, cwd=run.cwd, capture_output=True, text=True,
-                                    **child_options())
-            _check(run, result.returncode, result.stdout, result.stderr)
-            run.finish()
+            _run_processes([run], quiet)
 
 
 def run_engines(runs: list[EngineRun], quiet: bool = False,
                 done: Callable[[EngineRun], None] = lambda run: None) -> None:
     """Run the engines of `runs` at once; `done(run)` as each one succeeds. The first to fail stops the
     others (SIGTERM, then SIGKILL after a few seconds) and its error is raised; so does an interruption."""
+    _run_processes(runs, quiet, done)
+
+
+def _run_processes(runs: list[EngineRun], quiet: bool = False,
+                   done: Callable[[EngineRun], None] = lambda run: None) -> None:
+    """`run_engines`, and `run_engine` with one run: the same start, output files, check and stop."""
     running: dict[int, tuple[EngineRun, subprocess.Popen[bytes], Any, Any]] = {}
     try:
         for run in runs:

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from generator.build import generate_docs
-from generator.engine import engine_config, source_date_epoch
+from generator.engine import engine_config, source_date_epoch, stop_processes
 from generator.errors import AtlasError
 from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.i18n import _, decimal, ngettext, number
@@ -303,12 +303,7 @@ def run_serve(args: argparse.Namespace) -> int:
         finally:
             signal.signal(signal.SIGTERM, previous)
             observer.stop()
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_processes([process], grace=10)
 
 
 def preview_config(config: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
