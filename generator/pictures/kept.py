@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ KEPT_FORMAT = 1  # bump when what an entry holds, or what its hash covers, chang
 GENERATOR = Path(__file__).resolve().parent.parent
 
 
+@cache
 def _code_version() -> str:
     """The generator's Python files (the spec functions and what they call), the boundaries, Python."""
     digest = hashlib.sha256(f"{KEPT_FORMAT} {sys.version}\n{geo.geodata_version()}\n".encode())

@@ -225,10 +225,11 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
     digests: dict[str, str] = {}  # the cache keys of the pictures specified (see cache_key)
     specs, taken = _kept_specs(atlas, wanted, kept, digests)
+    prune = keys is None and _prune_due(cache_dir)  # a whole atlas, once a day (PRUNE_EVERY)
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
         # a look at each of the cache's names: with the prune, once a day for a whole atlas
-        if (keys is not None or _prune_due(cache_dir)) and remove_stale_files(cache_dir) and progress:
+        if (keys is not None or prune) and remove_stale_files(cache_dir) and progress:
             print(_("pictures: removed the half-written files of a build that was stopped from {folder}").format(
                 folder=cache_dir), file=sys.stderr)
     result: dict[str, Picture] = {}
@@ -305,7 +306,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     if kept is not None:
         with writing(kept.index_path.parent, "the build's cache"):
             kept.save()
-    if keys is None and _prune_due(cache_dir):  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
+    if prune:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
         with writing(cache_dir, "the picture cache"):
             prune_cache(cache_dir, set(digests.values()) | {digest for digest, _words in taken.values()})
             (cache_dir / PRUNED).write_bytes(b"")
