@@ -21,7 +21,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.build_stamp import STAMP_DIR, docs_up_to_date, inputs_signature, previous_hashes, write_stamp
+from generator.build_stamp import (
+    STAMP_DIR,
+    docs_up_to_date,
+    inputs_signature,
+    previous_hashes,
+    read_stamp,
+    write_stamp,
+)
 from generator.engine import PDF_DIR, SITE_MARKER, build_site, say
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import (
@@ -246,9 +253,10 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         locks.append(FolderLock(folder).acquire())
         remove_leftovers(folder, lambda message: say(message, quiet), inside=folder == docs_dir)
 
-    hashes = previous_hashes(docs_dir)  # the sheets count by their bytes: saved again unchanged is no change
+    stamp = read_stamp(docs_dir)
+    hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
     signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes)
-    if no_site and not getattr(args, "pdf", False) and docs_up_to_date(docs_dir, signature, hashes):
+    if no_site and not getattr(args, "pdf", False) and docs_up_to_date(docs_dir, signature, hashes, stamp):
         say(_("{folder}: nothing changed since the last generation (sheets, content, configuration, generator, "
                "theme and docs folder as they were); done in {seconds} s").format(
             folder=docs_dir, seconds=decimal(time.perf_counter() - started)), quiet)

@@ -67,13 +67,19 @@ def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> No
         digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
 
 
-def previous_hashes(docs_dir: Path) -> dict[str, list[Any]]:
-    """The sheets' sizes, times and hashes the last generation of `docs_dir` recorded (empty if none)."""
+def read_stamp(docs_dir: Path) -> dict[str, Any]:
+    """The stamp the last whole generation of `docs_dir` wrote (empty if none or unreadable): read once
+    per build, for the sheets' hashes and for the check that nothing changed."""
     try:
         stamp = json.loads(stamp_path(docs_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    sheets = stamp.get("sheets") if isinstance(stamp, dict) else None
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def previous_hashes(stamp: dict[str, Any]) -> dict[str, list[Any]]:
+    """The sheets' sizes, times and hashes a stamp recorded (empty if none)."""
+    sheets = stamp.get("sheets")
     return dict(sheets) if isinstance(sheets, dict) else {}
 
 
@@ -136,16 +142,17 @@ def stamp_path(docs_dir: Path) -> Path:
     return STAMP_DIR / f"{hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:32]}.json"
 
 
-def docs_up_to_date(docs_dir: Path, signature: str, hashes: dict[str, list[Any]] | None = None) -> bool:
+def docs_up_to_date(docs_dir: Path, signature: str, hashes: dict[str, list[Any]] | None = None,
+                    stamp: dict[str, Any] | None = None) -> bool:
     """True when the last whole generation had these inputs and its files are still as it wrote them
     (no file edited, removed or replaced since, e.g. by `atlas serve`); any doubt says False. With
-    `hashes` (the sheets as `inputs_signature` found them), the stamp follows their new times."""
-    try:
-        stamp = json.loads(stamp_path(docs_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    `hashes` (the sheets as `inputs_signature` found them), the stamp follows their new times. `stamp`:
+    the stamp as `read_stamp` gave it, when the caller has read it already."""
+    stamp = read_stamp(docs_dir) if stamp is None else stamp
+    if not stamp:
         return False
     state = _docs_state(docs_dir)
-    same = isinstance(stamp, dict) and stamp.get("inputs") == signature and stamp.get("files") == state
+    same = stamp.get("inputs") == signature and stamp.get("files") == state
     if same and hashes is not None and stamp.get("sheets") != hashes:
         write_stamp(docs_dir, signature, state, hashes)  # saved again, same bytes: next time not read again
     return same

@@ -15,7 +15,7 @@ import jinja2
 
 from generator.atlas_reads import ReadState
 from generator.outputs import Output, write_atomic
-from generator.page_kept import KeptOutputs, _stable_repr  # noqa: F401  (_stable_repr: tests)
+from generator.page_kept import KeptOutputs, _stable_repr, read_back  # noqa: F401  (_stable_repr: tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -228,16 +228,8 @@ class PageCache(KeptOutputs):
         key, size, mtime_ns, pictures, hubs = entry
         if self._key(full, sources, pictures, hubs) != key:
             return None
-        target = self.docs_dir / full
-        try:
-            status = os.lstat(target)
-            if status.st_size != size or status.st_mtime_ns != mtime_ns:
-                return None  # edited, replaced or removed since this build wrote it
-            with open(target, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        return Output(full, data, tuple(sorted(sources))) if len(data) == size else None
+        data = read_back(self.docs_dir / full, size, mtime_ns)
+        return Output(full, data, tuple(sorted(sources))) if data is not None else None
 
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""

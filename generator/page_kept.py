@@ -22,11 +22,26 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed
 from generator.atlas_records import record_text
 from generator.outputs import Output
+
+
+def read_back(path: Path, size: int, mtime_ns: int) -> bytes | None:
+    """A file this build wrote earlier, read back if it is still as written (same size and time), else None:
+    edited, replaced or removed since."""
+    try:
+        status = os.lstat(path)
+        if status.st_size != size or status.st_mtime_ns != mtime_ns:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return data if len(data) == size else None
 
 
 def _stable_repr(value: Any) -> str:
@@ -81,7 +96,6 @@ class KeptRecords:
             self.fragments = split_records(text.decode("utf-8"))
         self.made: dict[str, list[Any]] = {}
         cache.extra[self.name] = self.made  # saved with the page cache's index
-        self.taken = 0
 
     def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
         key = f"{section}:{record_id}"
@@ -90,7 +104,6 @@ class KeptRecords:
         if (key in self.fragments and isinstance(old, list) and len(old) == 2
                 and state.digest(self.common, old[1]) == old[0]):
             self.made[key] = old
-            self.taken += 1
             return self.fragments[key]
         with Recorder(state.atlas) as recorder:
             record = make()
@@ -175,15 +188,7 @@ class KeptOutputs:
         for full, size, mtime_ns, _sources in entry[3]:
             if full != path:
                 continue
-            try:
-                status = os.lstat(self.docs_dir / full)
-                if status.st_size != size or status.st_mtime_ns != mtime_ns:
-                    return None
-                with open(self.docs_dir / full, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                return None
-            return data if len(data) == size else None
+            return read_back(self.docs_dir / full, size, mtime_ns)
         return None
 
     def data_common(self, atlas: Any, scores: Any) -> str:
@@ -209,15 +214,8 @@ class KeptOutputs:
             return None
         outs = []
         for full, size, mtime_ns, sources in files:
-            try:
-                status = os.lstat(self.docs_dir / full)
-                if status.st_size != size or status.st_mtime_ns != mtime_ns or not full.startswith(prefix):
-                    return None  # edited, replaced or removed since this build wrote it
-                with open(self.docs_dir / full, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                return None
-            if len(data) != size:
+            data = read_back(self.docs_dir / full, size, mtime_ns) if full.startswith(prefix) else None
+            if data is None:
                 return None
             outs.append(Output(full[len(prefix):], data, tuple(sources)))
         if pages is not None:
