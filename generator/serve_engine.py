@@ -195,9 +195,14 @@ def _follow_stdin(engine: Engine, server: Any) -> None:
     server.shutdown()
 
 
-def _fits(server_class: Any) -> bool:
-    """MkDocs' server has the parts this module drives (else: `mkdocs serve --dirty`)."""
-    return all(hasattr(server_class, name) for name in ("_build_loop", "serve", "shutdown", "_serve_request"))
+# what this module drives on MkDocs' server, its methods and the attributes its __init__ sets
+DRIVEN = ("serve", "shutdown", "server_close", "_rebuild_cond", "_want_rebuild", "_watched_paths", "build_delay",
+          "error_handler")
+
+
+def _fits(server: Any) -> bool:
+    """MkDocs' server, once made, has the parts this module drives (else: `mkdocs serve --dirty`)."""
+    return all(hasattr(server, name) for name in DRIVEN)
 
 
 def serve(config_file: str, dev_addr: str) -> int:
@@ -205,12 +210,6 @@ def serve(config_file: str, dev_addr: str) -> int:
 
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
-    if not _fits(LiveReloadServer):
-        from mkdocs.__main__ import cli
-
-        sys.argv = ["mkdocs", "serve", "--dirty", "--no-strict", "-f", config_file, "--dev-addr", dev_addr]
-        cli()
-        return 0
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     engine = Engine(config_file, site_dir, dev_addr)
     config = engine.new_config()
@@ -218,6 +217,17 @@ def serve(config_file: str, dev_addr: str) -> int:
     engine.serve_url = _serve_url(host, port, urlsplit(config.site_url or "/").path)
     server = LiveReloadServer(builder=engine.build, host=host, port=port, root=site_dir,
                               mount_path=urlsplit(config.site_url or "/").path)
+    if not _fits(server):  # another MkDocs than the 1.6 this was written against: its own preview
+        import shutil
+
+        from mkdocs.__main__ import cli
+
+        if hasattr(server, "server_close"):
+            server.server_close()  # the port, for MkDocs' own server
+        shutil.rmtree(site_dir, ignore_errors=True)
+        sys.argv = ["mkdocs", "serve", "--dirty", "--no-strict", "-f", config_file, "--dev-addr", dev_addr]
+        cli()
+        return 0
 
     def error_page(code: int) -> bytes | None:
         path = os.path.join(site_dir, f"{code}.html")
