@@ -33,12 +33,13 @@ GENERATOR = Path(__file__).resolve().parent.parent
 
 @cache
 def _code_version() -> str:
-    """The generator's Python files (the spec functions and what they call), the boundaries, Python."""
+    """The generator's Python files (the spec functions and what they call), the site catalog (the English
+    pictures' words), the boundaries, Python."""
     digest = hashlib.sha256(f"{KEPT_FORMAT} {sys.version}\n{geo.geodata_version()}\n".encode())
     for dirpath, dirnames, filenames in os.walk(GENERATOR):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "geodata", "locale"))
+        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "geodata"))
         for name in sorted(filenames):
-            if name.endswith(".py"):
+            if name.endswith(".py") or name == "site.po":
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as handle:
                     digest.update(path.encode() + b"\0" + handle.read() + b"\0")

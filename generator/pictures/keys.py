@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 NARROW = "narrow"  # prefix of a picture's variant drawn for phones (the site shows it below 720 px)
+ENGLISH = "en"  # prefix of a picture's English edition (its words in English: title, alt text, table, drawing)
 SCOPES = ("home", "territory", "hub", "pillar", "choropleth")
 
 
@@ -17,24 +18,29 @@ SCOPES = ("home", "territory", "hub", "pillar", "choropleth")
 class PictureKey:
     """`scope` is where the picture belongs (the home page, a territory, a hub, a pillar's ranking,
     a pillar's map); `subject` the territory, hub or pillar it is about ("" on the home page); `name`
-    which picture of that subject (`pillars`, `locator`, `map`…, a level for a ranking or a map)."""
+    which picture of that subject (`pillars`, `locator`, `map`…, a level for a ranking or a map); `lang`
+    the language of its words (`en/territory/doubs/pillars` is the English edition's)."""
 
     scope: str
     subject: str
     name: str
     narrow: bool = False
+    lang: str = "fr"
 
     @classmethod
     def parse(cls, text: str) -> PictureKey:
         """The key of `text`; ValueError when it is not the key of any picture kind."""
         parts = text.split("/")
-        narrow = parts[0] == NARROW
+        lang = ENGLISH if parts[0] == ENGLISH else "fr"
+        if lang != "fr":
+            parts = parts[1:]
+        narrow = bool(parts) and parts[0] == NARROW
         if narrow:
             parts = parts[1:]
         if parts and parts[0] == "home" and len(parts) == 2 and parts[1]:
-            return cls("home", "", parts[1], narrow)
+            return cls("home", "", parts[1], narrow, lang)
         if len(parts) == 3 and parts[0] in SCOPES[1:] and all(parts):
-            return cls(parts[0], parts[1], parts[2], narrow)
+            return cls(parts[0], parts[1], parts[2], narrow, lang)
         raise ValueError(f"not a picture key: {text!r}")
 
     @classmethod
@@ -45,7 +51,8 @@ class PictureKey:
     def text(self) -> str:
         """The key as written (file names, the pictures' mapping, the pages)."""
         path = f"home/{self.name}" if self.scope == "home" else f"{self.scope}/{self.subject}/{self.name}"
-        return f"{NARROW}/{path}" if self.narrow else path
+        path = f"{NARROW}/{path}" if self.narrow else path
+        return path if self.lang == "fr" else f"{self.lang}/{path}"
 
     def __str__(self) -> str:
         return self.text
@@ -59,6 +66,15 @@ class PictureKey:
     def variant(self) -> PictureKey:
         """Its variant drawn for phones."""
         return replace(self, narrow=True)
+
+    @property
+    def french(self) -> PictureKey:
+        """The same picture with French words (itself when it is French)."""
+        return replace(self, lang="fr") if self.lang != "fr" else self
+
+    def in_lang(self, lang: str) -> PictureKey:
+        """The same picture with its words in `lang`."""
+        return replace(self, lang=lang)
 
 
 def both(key: PictureKey) -> list[PictureKey]:
