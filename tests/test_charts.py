@@ -200,7 +200,8 @@ def test_a_crowded_network_keeps_every_label_apart():
     edges = [[f"h{i:02d}", f"h{(i * 7 + 3) % 24:02d}"] for i in range(24) if i != (i * 7 + 3) % 24]
     edges += [[f"h{i:02d}", f"h{i + 1:02d}"] for i in range(23)]
     data = {"nodes": nodes, "edges": edges, "has_outside": True,
-            "legend": [{"label": "Fab Lab", "colour": "#0072B2", "marker": "o"}]}
+            "legend": [{"label": "Fab Lab", "colour": "#0072B2", "marker": "o"}],
+            "words": {"outside": "lieu d'un autre territoire"}}
     texts, boxes, _ = _network_label_boxes(data)
     clashes = [(texts[i], texts[j]) for i, a in enumerate(boxes) for j, b in enumerate(boxes)
                if i < j and a.overlaps(b)]
@@ -265,7 +266,7 @@ def test_bar_names_start_inside_the_picture():
     """'CA Lannion-Trégor Communauté' was drawn as 'A Lannion-…': its text started at a negative x."""
     labels = [LANNION, "Communauté d'agglomération du Pays de Saint-Malo Agglomération", "Doubs"]
     svg = bar_charts.draw_bars({"labels": labels, "values": [3.4, 2.0, 4.1], "colours": ["#0072B2"] * 3,
-                            "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
+                            "xlabel": "Score mesuré (1 à 5)", "decimals": 1, "lang": "fr"})
     boxes = _text_boxes(svg)
     assert boxes and _outside(svg, boxes) == []
     names = [words for words, *_ in boxes]
@@ -280,7 +281,8 @@ def test_the_pillars_legend_names_every_series_inside_the_picture():
     series = [{"name": LANNION, "scores": [3.7, 4.0, None, None, None]},
               {"name": "Côtes-d'Armor (département)", "scores": [3.0, 2.1, 3.3, 3.5, 3.3]},
               {"name": "Médiane des intercommunalités (EPCI)", "scores": [3.3, 3.0, None, None, None], "median": True}]
-    data = {"labels": ["Métropolisation", "Santé", "Savoirs", "Identité", "Environnement"], "series": series}
+    data = {"labels": ["Métropolisation", "Santé", "Savoirs", "Identité", "Environnement"], "series": series,
+            "words": {"scale": "Score mesuré (1 à 5)", "not_measured": "non mesuré"}, "lang": "fr"}
     svg = bar_charts.draw_pillars(data)
     boxes = _text_boxes(svg)
     assert _outside(svg, boxes) == []
@@ -336,7 +338,8 @@ def test_narrow_years_write_their_years_apart(atlas):
     from generator.pictures.svg import NARROW_TEXT, text_width
     spec = picture_spec(atlas, "narrow/home/founded")
     assert spec.kind == "years-narrow"
-    many = {"years": list(range(1990, 2026)), "values": [i % 7 for i in range(36)]}  # 36 years on 340 px
+    many = {"years": list(range(1990, 2026)), "values": [i % 7 for i in range(36)],  # 36 years on 340 px
+            "words": spec.data["words"], "lang": "fr"}
     for data in (spec.data, many):
         svg = bar_charts.draw_years_narrow(data)
         assert legible_width(svg)[0] == 340 and legible_width(svg)[2] <= 328

@@ -34,11 +34,23 @@ def test_every_key_is_drawn_with_its_words(atlas, tmp_path: Path):
     stats = DrawStats()
     drawn = draw_pictures(atlas, cache_dir=tmp_path, progress=False, jobs=2, stats=stats)
     assert list(drawn) == picture_keys(atlas)
-    assert stats.drawn == len(drawn) and stats.cached == 0
+    # every picture has its English twin; one whose drawing has no words shares its French picture's file
+    files = {picture.filename for picture in drawn.values()}
+    assert stats.drawn == len(files) < len(drawn) and stats.cached == 0 and stats.shared == len(drawn) - len(files)
     for key, picture in drawn.items():
         assert isinstance(picture, Picture)
         assert picture.key == key
-        assert picture.filename == f"assets/pictures/{key}.svg"
+        french = key.removeprefix("en/")
+        if key.startswith("en/"):
+            assert picture.lang == "en" and f"en/{french}" == key and french in drawn
+            twin, spec = drawn[french], picture_spec(atlas, key)
+            if picture.filename == twin.filename:  # shared: the same drawing, its own English words
+                assert spec.data == picture_spec(atlas, french).data and picture.svg == twin.svg
+            else:
+                assert picture.filename == f"en/assets/pictures/{french}.svg" and picture.svg != twin.svg
+            assert picture.alt != twin.alt
+        else:
+            assert picture.lang == "fr" and picture.filename == f"assets/pictures/{key}.svg"
         assert picture.svg.rstrip().endswith(b"</svg>")
         assert picture.title and picture.alt and picture.table_headers
 
@@ -69,8 +81,8 @@ def test_a_change_redraws_only_what_depends_on_it(atlas, tmp_path: Path):
     draw_pictures(renamed, cache_dir=tmp_path, progress=False, jobs=1, stats=stats)
     # a hub's name shows in the maps' tables and on its territory's locator (which its page shows, marked);
     # Run Lab has no partner, no chart names it
-    assert stats.drawn_keys == ["home/map", "narrow/home/map", "narrow/territory/reunion/locator",
-                                "territory/reunion/locator"]
+    redrawn = ["home/map", "narrow/home/map", "narrow/territory/reunion/locator", "territory/reunion/locator"]
+    assert stats.drawn_keys == [f"en/{key}" for key in redrawn] + redrawn  # and their English twins
     assert "territory/gbm/pillars" not in stats.drawn_keys
 
 

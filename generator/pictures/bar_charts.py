@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator import formats
-from generator.measured import NOT_MEASURED
-from generator.pictures.mpl import french_axis, new_figure, svg_bytes
+from generator.pictures.mpl import new_figure, svg_bytes
 from generator.pictures.spec import GRID, INK, MUTED, OKABE_ITO, shorten, wrap_label
 from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, svg_document, svg_text, text_width, wrap_to
 
@@ -52,7 +51,7 @@ def _series_fill(j: int) -> str:
 
 
 def _scale(left: float, right: float, top: float, bottom: float, xmax: float, ticks: list[float],
-           title: str) -> tuple[list[str], list[str]]:
+           title: str, lang: str) -> tuple[list[str], list[str]]:
     """The grid lines (drawn under the bars), then the axis lines, the scale's marks and numbers and the
     axis title (drawn over them)."""
     unit = (right - left) / xmax
@@ -63,7 +62,8 @@ def _scale(left: float, right: float, top: float, bottom: float, xmax: float, ti
     marks = "".join(f"M{left + t * unit:.1f} {bottom:.1f}v{TICK_LENGTH}" for t in ticks)
     axes.append(f'<path d="{marks}" stroke="{INK}" stroke-width="0.8"/>')
     baseline = bottom + TICK_LENGTH + TICK_PAD + 0.76 * TICK_TEXT
-    axes += [svg_text(left + t * unit, baseline, formats.number(round(t, 6)), TICK_TEXT, "middle") for t in ticks]
+    axes += [svg_text(left + t * unit, baseline, formats.number(round(t, 6), lang=lang), TICK_TEXT, "middle")
+             for t in ticks]
     axes.append(svg_text((left + right) / 2, baseline + 4 + 1.17 * TICK_TEXT, title, TICK_TEXT, "middle"))
     return grid, axes
 
@@ -82,7 +82,7 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
     """Horizontal bars 1-5 with their score written at the end; "non mesuré" is a dashed empty box
     with words, never a zero bar. Up to three series (the territory, its parent, the median of its level),
     told apart by colour and hatching, named in a legend of one line each under the chart."""
-    labels, series = data["labels"], data["series"]
+    labels, series, words, lang = data["labels"], data["series"], data["words"], data["lang"]
     n = len(series)
     w = WIDE_CHART_W
     bars = PT_PER_IN * 0.62 * len(labels) * (1 + 0.45 * (n - 1))
@@ -95,7 +95,7 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
     unit = (right - left) / xmax
     row = bars / len(labels)
     band = 0.8 / n * row  # one series' slot in a row; the bar fills 90 % of it
-    body, axes = _scale(left, right, top, bottom, xmax, [float(t) for t in range(6)], "Score mesuré (1 à 5)")
+    body, axes = _scale(left, right, top, bottom, xmax, [float(t) for t in range(6)], words["scale"], lang)
     for i, label in enumerate(labels):
         centre = top + (i + 0.5) * row
         body.append(svg_text(left - TICK_PAD, centre + 0.35 * TICK_TEXT, label, TICK_TEXT, "end"))
@@ -106,13 +106,13 @@ def draw_pillars(data: dict[str, Any]) -> bytes:
                 body.append(f'<rect x="{left:.1f}" y="{y - 0.45 * band:.1f}" width="{5 * unit:.1f}" '
                             f'height="{0.9 * band:.1f}" fill="none" stroke="{MUTED}" stroke-width="0.8" '
                             'stroke-dasharray="2.4 1.6"/>')
-                body.append(svg_text(left + 2.5 * unit, y + 0.35 * VALUE_TEXT, NOT_MEASURED, VALUE_TEXT, "middle",
-                                     fill=MUTED, italic=True))
+                body.append(svg_text(left + 2.5 * unit, y + 0.35 * VALUE_TEXT, words["not_measured"], VALUE_TEXT,
+                                     "middle", fill=MUTED, italic=True))
             else:
                 body.append(f'<rect x="{left:.1f}" y="{y - 0.45 * band:.1f}" width="{value * unit:.1f}" '
                             f'height="{0.9 * band:.1f}" fill="{_series_fill(j)}"/>')
-                body.append(svg_text(left + (value + 0.06) * unit, y + 0.35 * VALUE_TEXT, formats.number(value, 1),
-                                     VALUE_TEXT, bold=j == 0))
+                body.append(svg_text(left + (value + 0.06) * unit, y + 0.35 * VALUE_TEXT,
+                                     formats.number(value, 1, lang=lang), VALUE_TEXT, bold=j == 0))
     body += axes
     if n > 1:
         pitch = VALUE_TEXT * 1.2 + 0.35 * VALUE_TEXT * 1.2  # a line and matplotlib's labelspacing
@@ -143,7 +143,8 @@ def draw_bars(data: dict[str, Any]) -> bytes:
     span = len(labels) - 1 + 0.7  # matplotlib's view: the bars' extent and 5 % more each side
     first = -0.35 - 0.05 * span
     row = (bottom - top) / (span * 1.1)
-    body, axes = _scale(left, right, top, bottom, xmax, scale_ticks(xmax), data["xlabel"])
+    lang = data["lang"]
+    body, axes = _scale(left, right, top, bottom, xmax, scale_ticks(xmax), data["xlabel"], lang)
     for i, (lines, value, colour) in enumerate(zip(names, values, data["colours"], strict=True)):
         centre = top + (i - first) * row
         pitch = TICK_TEXT * 1.17
@@ -153,7 +154,7 @@ def draw_bars(data: dict[str, Any]) -> bytes:
         body.append(f'<rect x="{left:.1f}" y="{centre - 0.35 * row:.1f}" width="{value * unit:.1f}" '
                     f'height="{0.7 * row:.1f}" fill="{colour}"/>')
         body.append(svg_text(left + (value + most * 0.015) * unit, centre + 0.35 * VALUE_TEXT,
-                             formats.number(value, data.get("decimals")), VALUE_TEXT))
+                             formats.number(value, data.get("decimals"), lang=lang), VALUE_TEXT))
     return _wide_document(height, body + axes)
 
 
@@ -162,7 +163,7 @@ def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
     NARROW_TEXT px or more, each pillar's name above its bars, the series named one per line below.
     Shown instead of the wide chart on narrow screens (pages.picture), where that one's 8 pt text fell
     to 5 px."""
-    labels, series = data["labels"], data["series"]
+    labels, series, words, lang = data["labels"], data["series"], data["words"], data["lang"]
     n = len(series)
     w, size, small = NARROW_WIDTH, NARROW_TEXT + 1, NARROW_TEXT
     left, right = 8.0, w - 44.0  # bars from 0 to 5 between these x; the value is written after the bar
@@ -183,13 +184,13 @@ def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
             if value is None:
                 rows.append(f'<rect x="{left}" y="{y:.1f}" width="{5 * unit:.1f}" height="{bar}" fill="none" '
                             f'stroke="{MUTED}" stroke-dasharray="3 2" stroke-width="0.8"/>')
-                rows.append(svg_text(left + 2.5 * unit, y + bar - 3.5, NOT_MEASURED, small, "middle", fill=MUTED,
-                                     italic=True))
+                rows.append(svg_text(left + 2.5 * unit, y + bar - 3.5, words["not_measured"], small, "middle",
+                                     fill=MUTED, italic=True))
             else:
                 fill = f"url(#serie-{j})" if j else PILLAR_COLOURS[0]
                 rows.append(f'<rect x="{left}" y="{y:.1f}" width="{value * unit:.1f}" height="{bar}" fill="{fill}"/>')
-                rows.append(svg_text(left + value * unit + 4, y + bar - 3.5, formats.number(value, 1), small,
-                                     bold=j == 0))
+                rows.append(svg_text(left + value * unit + 4, y + bar - 3.5, formats.number(value, 1, lang=lang),
+                                     small, bold=j == 0))
             y += bar + 2
         y += 6
     grid_bottom = y
@@ -199,13 +200,13 @@ def draw_pillars_narrow(data: dict[str, Any]) -> bytes:
     body.append(f'<path d="{lines}" stroke="{GRID}" stroke-width="0.8"/>')
     for tick in range(6):
         x = left + tick * unit
-        body.append(svg_text(x + (3 if tick == 0 else 0), grid_bottom + small, formats.number(tick), small,
-                             "middle"))
+        body.append(svg_text(x + (3 if tick == 0 else 0), grid_bottom + small, formats.number(tick, lang=lang),
+                             small, "middle"))
     body.append(f'<line x1="{left}" y1="{grid_bottom - 4:.1f}" x2="{right:.1f}" y2="{grid_bottom - 4:.1f}" '
                 f'stroke="{MUTED}" stroke-width="0.8"/>')
     body += rows
     y = grid_bottom + 2 * small + 6
-    body.append(svg_text(left + 2.5 * unit, y, "Score mesuré (1 à 5)", small, "middle"))
+    body.append(svg_text(left + 2.5 * unit, y, words["scale"], small, "middle"))
     y += 14
     if n > 1:
         for j, s in enumerate(series):
@@ -243,7 +244,8 @@ def draw_bars_narrow(data: dict[str, Any]) -> bytes:
         y += 4
         body.append(f'<rect x="{left}" y="{y:.1f}" width="{max(value * unit, 0.5):.1f}" height="{bar}" '
                     f'fill="{colour}"/>')
-        body.append(svg_text(left + value * unit + 4, y + bar - 2, formats.number(value, data.get("decimals")), size))
+        body.append(svg_text(left + value * unit + 4, y + bar - 2,
+                             formats.number(value, data.get("decimals"), lang=data["lang"]), size))
         y += bar + 6
     body.append(f'<line x1="{left}" y1="2" x2="{left}" y2="{y:.1f}" stroke="{MUTED}" stroke-width="0.8"/>')
     y += size + 4
@@ -254,12 +256,12 @@ def draw_bars_narrow(data: dict[str, Any]) -> bytes:
 def draw_years_narrow(data: dict[str, Any]) -> bytes:
     """Hubs founded per year for a phone, as SVG text: vertical bars, a year written every few bars so that
     no two overlap, the scale's top and middle written at the left, words of NARROW_TEXT px or more."""
-    years, values = data["years"], data["values"]
+    years, values, lang = data["years"], data["values"], data["lang"]
     w, size = NARROW_WIDTH, NARROW_TEXT
     top = max([*values, 1])
     step_value = max(1, math.ceil(top / 2))
     scale_top = step_value * 2
-    left = 8 + text_width(formats.number(scale_top), size) + 4
+    left = 8 + text_width(formats.number(scale_top, lang=lang), size) + 4
     right, base, height = w - 8.0, 30.0 + 160, 160.0
     slot = (right - left) / len(years)
     body = []
@@ -268,7 +270,7 @@ def draw_years_narrow(data: dict[str, Any]) -> bytes:
         colour = GRID if tick else MUTED
         body.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{colour}" '
                     f'stroke-width="0.8"/>')
-        body.append(svg_text(left - 4, y + size * 0.35, formats.number(tick), size, "end"))
+        body.append(svg_text(left - 4, y + size * 0.35, formats.number(tick, lang=lang), size, "end"))
     for i, value in enumerate(values):
         h = height * value / scale_top
         body.append(f'<rect x="{left + i * slot + slot * 0.12:.1f}" y="{base - h:.1f}" width="{slot * 0.76:.1f}" '
@@ -276,24 +278,26 @@ def draw_years_narrow(data: dict[str, Any]) -> bytes:
     every = max(1, math.ceil(len(years) / ((right - left) // (text_width("2000", size) + 10))))
     for i in range(0, len(years), every):
         body.append(svg_text(left + (i + 0.5) * slot, base + size + 4, str(years[i]), size, "middle"))
-    body.append(svg_text(left, 14, "Lieux créés par année", size, fill=MUTED))
+    body.append(svg_text(left, 14, data["words"]["title"], size, fill=MUTED))
     return svg_document(w, base + size + 12, body)
 
 
 def ranking_narrow_data(data: dict[str, Any]) -> dict[str, Any]:
     """A ranking drawn for phones as bars (`draw_bars_narrow`): its scale's title, one decimal, up to 5."""
-    return {**data, "xlabel": "Score mesuré (1 à 5)", "decimals": 1, "top": 5}
+    return {**data, "decimals": 1, "top": 5}
 
 
 def draw_ranking(data: dict[str, Any]) -> bytes:
     """Ranked territories, best first, each bar labelled with its rating."""
     labels = data["labels"]
     return draw_bars({"labels": labels, "values": data["values"], "colours": [OKABE_ITO[0]] * len(labels),
-                      "xlabel": "Score mesuré (1 à 5)", "decimals": 1})
+                      "xlabel": data["xlabel"], "decimals": 1, "lang": data["lang"]})
 
 
 def draw_years(data: dict[str, Any]) -> bytes:
-    """Vertical bars per year; years written without a thousands separator, counts the French way."""
+    """Vertical bars per year; years written without a thousands separator, counts the language's way."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     years, values = data["years"], data["values"]
     fig = new_figure(6.4, 3.0)
     ax = fig.add_axes((0.1, 0.17, 0.87, 0.78))
@@ -301,9 +305,11 @@ def draw_years(data: dict[str, Any]) -> bytes:
     step = max(1, round(len(years) / 12))
     ax.set_xticks(years[::step], [str(y) for y in years[::step]])
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
-    french_axis(ax.yaxis)
+    lang = data["lang"]
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts written the language's way
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: formats.number(round(value, 6), lang=lang)))
     ax.yaxis.grid(True, color=GRID, linewidth=0.6)
-    ax.set_ylabel("Lieux créés")
+    ax.set_ylabel(data["words"]["ylabel"])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_axisbelow(True)

@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator import formats, geo
-from generator.measured import levels_word, score_text, scores_of
-from generator.model import PILLAR_LABELS, PILLARS, Atlas
+from generator import geo, vocabulary
+from generator.measured import scores_of
+from generator.model import PILLARS, Atlas
 from generator.pictures.keys import PictureKey
 from generator.pictures.spec import Spec
+from generator.pictures.svg import xml_text
+from generator.pictures.words import N_, Words
 
 LEVELS = ("departement", "epci")
 
 
 # ColorBrewer YlGnBu, 5 classes (colour-blind safe, prints in grey): 1-1.9, 2-2.9, 3-3.9, 4-4.9, 5
-CLASSES = (("de 1 à 1,9", "#ffffcc"), ("de 2 à 2,9", "#a1dab4"), ("de 3 à 3,9", "#41b6c4"),
-           ("de 4 à 4,9", "#2c7fb8"), ("5", "#253494"))
+CLASSES = ((N_("de 1 à 1,9"), "#ffffcc"), (N_("de 2 à 2,9"), "#a1dab4"), (N_("de 3 à 3,9"), "#41b6c4"),
+           (N_("de 4 à 4,9"), "#2c7fb8"), ("5", "#253494"))
 
 
 NOT_MEASURED_FILL = "url(#non-mesure)"
@@ -51,6 +53,7 @@ def spec(atlas: Atlas, key: PictureKey) -> Spec:
     pillar, level = key.subject, key.name
     if pillar not in PILLARS or level not in LEVELS:
         raise KeyError(key.text)
+    w = Words(key.lang)
     scores = scores_of(atlas)
     territories = sorted(atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
     values: dict[str, float | None] = {}
@@ -62,26 +65,30 @@ def spec(atlas: Atlas, key: PictureKey) -> Spec:
         value = prof.pillars.get(pillar) if prof else None
         if t.code:
             values[t.code] = value
-        rows.append((t.name, t.code or "—", score_text(value)))
+        rows.append((t.name, t.code or "—", w.score(value)))
         if value is None:
             missing += 1
         else:
             counts[class_of(value)] += 1
-    label = PILLAR_LABELS[pillar]
-    what = levels_word(level)
-    parts = [f"{text} : {formats.number(n)}" for (text, _), n in zip(CLASSES, counts, strict=False)]
-    alt = (f"Carte de France métropolitaine des {what} colorés selon leur score mesuré du pilier {label} "
-           f"(de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : {', '.join(parts)} ; "
-           f"non mesurés (hachurés) : {formats.number(missing)}. Le tableau donne le score de chacun.")
+    label = vocabulary.pillar_label(pillar, w.lang)
+    what = w.levels(level)
+    classes = [w._(text) for text, _ in CLASSES]
+    parts = [f"{text}{w._(' : ')}{w.number(n)}" for text, n in zip(classes, counts, strict=False)]
+    alt = w._("Carte de France métropolitaine des %(levels)s colorés selon leur score mesuré du pilier %(pillar)s "
+              "(de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : %(parts)s ; "
+              "non mesurés (hachurés) : %(missing)s. Le tableau donne le score de chacun.", levels=what, pillar=label,
+              parts=", ".join(parts), missing=w.number(missing))
     return Spec(
-        key=key.text, kind="choropleth", title=f"Score mesuré du pilier {label} par {_one(level)}", alt=alt,
-        table_headers=("Territoire", "Code officiel", "Score mesuré"), table_rows=tuple(rows),
-        data={"level": level, "values": dict(sorted(values.items()))},
+        key=key.text, kind="choropleth",
+        title=w._("Score mesuré du pilier %(pillar)s par %(level)s", pillar=label, level=w._(_one(level))), alt=alt,
+        table_headers=(w._("Territoire"), w._("Code officiel"), w._("Score mesuré")), table_rows=tuple(rows),
+        data={"level": level, "values": dict(sorted(values.items())), "classes": classes,
+              "words": {"title": w._("Score mesuré"), "not_measured": w._("non mesuré")}},
     )
 
 
 def _one(level: str) -> str:
-    return {"departement": "département", "epci": "intercommunalité"}[level]
+    return {"departement": N_("département"), "epci": N_("intercommunalité")}[level]
 
 
 def _fmt(v: float) -> str:
@@ -145,16 +152,18 @@ def draw(data: dict[str, Any]) -> bytes:
                    f'd="{"".join(groups[fill])}"/>')
     # legend
     x0, y = WIDTH + 16, 40.0
-    out.append(f'<text x="{x0}" y="{y}" font-size="13" font-weight="bold" fill="#1a1a1a">Score mesuré</text>')
+    words = data["words"]
+    out.append(f'<text x="{x0}" y="{y}" font-size="13" font-weight="bold" fill="#1a1a1a">'
+               f'{xml_text(words["title"])}</text>')
     y += 10
-    for text, colour in reversed(CLASSES):
+    for text, (_, colour) in reversed(list(zip(data["classes"], CLASSES, strict=True))):
         out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{colour}" stroke="#4d4d4d" '
                    f'stroke-width="0.6"/>'
-                   f'<text x="{x0 + 30}" y="{y + 12.5}" font-size="12" fill="#1a1a1a">{text}</text>')
+                   f'<text x="{x0 + 30}" y="{y + 12.5}" font-size="12" fill="#1a1a1a">{xml_text(text)}</text>')
         y += 24
     out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{NOT_MEASURED_FILL}" stroke="#4d4d4d" '
                f'stroke-width="0.6"/><text x="{x0 + 30}" y="{y + 12.5}" font-size="12" '
-               'fill="#1a1a1a">non mesuré</text>')
+               f'fill="#1a1a1a">{xml_text(words["not_measured"])}</text>')
     y += 40
     out.append(f'<text x="{x0}" y="{HEIGHT - 22}" font-size="10" fill="#595959">© IGN – ADMIN EXPRESS COG CARTO,</text>'
                f'<text x="{x0}" y="{HEIGHT - 9}" font-size="10" fill="#595959">Licence Ouverte 2.0</text>')

@@ -16,10 +16,8 @@ from generator import formats, geo
 from generator.model import STATUSES
 from generator.pictures.labels import label_boxes, path_segments, place_labels
 from generator.pictures.map_style import (
-    APPROXIMATE,
     BOUNDARY_GIDS,
     CATEGORIES,
-    CATEGORY_LABELS,
     COLOURS,
     FRANCE_TEXT,
     HOLLOW_WIDTH,
@@ -40,7 +38,7 @@ from generator.pictures.map_style import (
     _intersects,
     _padded,
 )
-from generator.pictures.spec import INK, MUTED, plural, shorten, wrap_label
+from generator.pictures.spec import INK, MUTED, shorten, wrap_label
 
 
 def _outline_paths(outlines: Iterable[geo.Outline], lat0: float, clip: Bbox | None = None) -> list[MplPath]:
@@ -172,22 +170,23 @@ def _labels(ax: Any, xy: list[tuple[float, float]], names: list[str]) -> list[An
     return labels
 
 
-def legend_handles(points: list[dict[str, Any]]) -> list[Any]:
-    """One entry per status drawn (filled shapes), and the hollow circle of commune-precision points."""
+def legend_handles(points: list[dict[str, Any]], words: dict[str, Any]) -> list[Any]:
+    """One entry per status drawn (filled shapes), and the hollow circle of commune-precision points (their
+    words from the spec: `words`)."""
     present = [s for s in CATEGORIES if any(p["status"] == s for p in points)]
     handles: list[Any] = [Line2D([], [], linestyle="none", marker=MARKERS[s], markerfacecolor=COLOURS[s],
-                                 markeredgecolor="white", markersize=7, label=wrap_label(CATEGORY_LABELS[s],
+                                 markeredgecolor="white", markersize=7, label=wrap_label(words["categories"][s],
                                                                                         LEGEND_WRAP, 2))
                           for s in present]
     if any(p.get("approx") for p in points):
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=MUTED,
                               markeredgewidth=HOLLOW_WIDTH, markersize=6.5,
-                              label=wrap_label(APPROXIMATE, LEGEND_WRAP, 2), gid="legend-approx"))
+                              label=wrap_label(words["approximate"], LEGEND_WRAP, 2), gid="legend-approx"))
     return handles
 
 
 def draw_symbols(ax: Any, symbols: list[dict[str, Any]], lat0: float, largest: int, biggest: float,
-                 fontsize: float = FRANCE_TEXT) -> list[Any]:
+                 fontsize: float = FRANCE_TEXT, lang: str = "fr") -> list[Any]:
     """Proportional circles, largest first so that smaller ones stay on top and visible, each with its count
     inside (or just above when the circle is smaller than the figure). Returns the count labels."""
     if not symbols:
@@ -203,7 +202,7 @@ def draw_symbols(ax: Any, symbols: list[dict[str, Any]], lat0: float, largest: i
     for c, point in zip(symbols, xy, strict=True):
         radius = _diameter(c["count"], largest, biggest) / 2
         inside = 2 * radius >= fontsize * 1.3
-        label = ax.annotate(formats.number(c["count"]), point, xytext=(0, 0 if inside else radius + 0.5),
+        label = ax.annotate(formats.number(c["count"], lang=lang), point, xytext=(0, 0 if inside else radius + 0.5),
                             textcoords="offset points", ha="center", va="center" if inside else "bottom",
                             fontsize=fontsize, fontweight="bold", color=INK, zorder=7,
                             path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
@@ -232,15 +231,17 @@ def keep_apart(fig: Any, labels: list[Any], axes: list[Any]) -> list[Any]:
 
 
 def symbol_legend(where: Any, values: list[int], largest: int, biggest: float, horizontal: bool,
-                  **placement: Any) -> Any:
-    """Reference circles (round counts) sized as on the map."""
+                  words: dict[str, Any], lang: str, **placement: Any) -> Any:
+    """Reference circles (round counts) sized as on the map (their words from the spec: `words`)."""
     handles = [Line2D([], [], linestyle="none", marker="o", markersize=_diameter(v, largest, biggest),
                       markerfacecolor=SYMBOL_COLOUR, markeredgecolor=SYMBOL_EDGE, alpha=0.55,
-                      label=formats.number(v) if horizontal else plural(v, "lieu", "lieux")) for v in values]
+                      label=formats.number(v, lang=lang) if horizontal else counted)
+               for v, counted in zip(values, words["counts"], strict=True)]
     top = _diameter(values[0], largest, biggest) if values else 0
     fontsize = LEGEND_SIZE if horizontal else FRANCE_TEXT
     return where.legend(handles=handles, ncols=len(handles) if horizontal else 1, frameon=False,
-                        fontsize=fontsize, title="Lieux par département" if horizontal else "Lieux par\ndépartement",
+                        fontsize=fontsize,
+                        title=words["per_departement"] if horizontal else words["per_departement_lines"],
                         title_fontsize=fontsize,
                         handleheight=max(1.0, top / fontsize), handlelength=max(1.5, top / fontsize),
                         labelspacing=0.4, columnspacing=0.8, borderaxespad=0.2, **placement)

@@ -45,7 +45,7 @@ def _credit(fig: Any) -> Any:
 
 def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]], fills: dict[str, str] | None,
             top: float, symbols: list[dict[str, Any]] | None = None, largest: int = 0,
-            labels: list[Any] | None = None) -> list[Any]:
+            labels: list[Any] | None = None, lang: str = "fr") -> list[Any]:
     axes = []
     width = 0.98 / len(geo.OVERSEAS)
     deps = geo.layer("departements-simple")
@@ -56,7 +56,8 @@ def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]],
         draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == code], lat0, size=10)
         draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == code], lat0, size=16)
         if symbols:
-            drawn = draw_symbols(ax, [c for c in symbols if c["code"] == code], lat0, largest, LARGEST_SYMBOL)
+            drawn = draw_symbols(ax, [c for c in symbols if c["code"] == code], lat0, largest, LARGEST_SYMBOL,
+                                 lang=lang)
             (labels if labels is not None else []).extend(drawn)
         ax.set_title(deps[code].name, fontsize=FRANCE_TEXT, pad=2)
         for spine in ax.spines.values():
@@ -78,8 +79,9 @@ def draw_france(data: dict[str, Any], fills: dict[str, str] | None = None, band:
     draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == "metro"], lat0)
     draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0)
     labels = draw_symbols(ax, [c for c in symbols if c["code"] not in geo.OVERSEAS], lat0,
-                          data.get("largest", 0), LARGEST_SYMBOL)
-    insets = _insets(fig, points, towns, fills, 0.24 * 7.2 / (7.2 + band), symbols, data.get("largest", 0), labels)
+                          data.get("largest", 0), LARGEST_SYMBOL, lang=data.get("lang", "fr"))
+    insets = _insets(fig, points, towns, fills, 0.24 * 7.2 / (7.2 + band), symbols, data.get("largest", 0), labels,
+                     data.get("lang", "fr"))
     if labels:
         keep_apart(fig, labels, [ax, *insets])
     return fig, ax, lat0
@@ -98,12 +100,12 @@ def france_figure(data: dict[str, Any]) -> Any:
     fig, ax, _ = draw_france(data)
     if data.get("symbols"):
         clear_legend(fig, ax, lambda loc: symbol_legend(ax, data["legend"], data["largest"], LARGEST_SYMBOL,
-                                                        horizontal=False, loc=loc))
+                                                        False, data["words"], data["lang"], loc=loc))
     else:
         extra = [Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor=INK,
-                        markersize=5, label=wrap_label("chef-lieu d'un territoire de l'atlas", LEGEND_WRAP, 2))
+                        markersize=5, label=wrap_label(data["words"]["town"], LEGEND_WRAP, 2))
                  ] if data.get("towns") else []
-        handles = legend_handles(data["points"]) + extra
+        handles = legend_handles(data["points"], data["words"]) + extra
         if handles:
             clear_legend(fig, ax, lambda loc: ax.legend(handles=handles, loc=loc, frameon=False, fontsize=FRANCE_TEXT,
                                                         labelspacing=0.5, handlelength=1.2, borderaxespad=0.2))
@@ -129,7 +131,7 @@ def _density_handles(data: dict[str, Any]) -> list[Any]:
     handles = [Patch(facecolor=DENSITY_COLOURS[i], edgecolor=OUTLINE, label=label)
                for i, label in enumerate(data["legend"])]
     if data["missing"]:
-        handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label="population non renseignée"))
+        handles.append(Patch(facecolor=NO_DATA, edgecolor=OUTLINE, label=data["words"]["no_population"]))
     return handles
 
 
@@ -142,7 +144,7 @@ def density_figure(data: dict[str, Any]) -> Any:
     handles = _density_handles(data)
     height = 7.2 + band
     legend = fig.legend(handles=handles, loc="center left", ncols=3, frameon=False, fontsize=FRANCE_TEXT,
-                        title="Lieux d'innovation pour 100 000 habitants", title_fontsize=FRANCE_TEXT,
+                        title=data["words"]["title"], title_fontsize=FRANCE_TEXT,
                         alignment="left", bbox_to_anchor=(0.01, (0.245 * 7.2 + band / 2) / height),
                         columnspacing=1.2, handlelength=1.5)
     legend.set_gid("legend")
@@ -198,8 +200,9 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
     largest = data.get("largest", 0)
     draw_towns(ax, [t for t in towns if _view_of(t["lat"], t["lon"]) == "metro"], lat0, size=10)
     draw_points(ax, [p for p in points if _view_of(p["lat"], p["lon"]) == "metro"], lat0, size=14)
+    lang = data.get("lang", "fr")
     labels = draw_symbols(ax, [c for c in symbols if c["code"] not in geo.OVERSEAS], lat0, largest, NARROW_SYMBOL,
-                          fontsize=NARROW_PT)
+                          fontsize=NARROW_PT, lang=lang)
     insets = []
     step = 1.0 / len(geo.OVERSEAS)
     deps = geo.layer("departements-simple")
@@ -209,7 +212,7 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
                                regions=False)
         draw_points(inset, [p for p in points if _view_of(p["lat"], p["lon"]) == code], inset_lat0, size=10)
         labels += draw_symbols(inset, [c for c in symbols if c["code"] == code], inset_lat0, largest,
-                               NARROW_SYMBOL * 0.7, fontsize=NARROW_PT)
+                               NARROW_SYMBOL * 0.7, fontsize=NARROW_PT, lang=lang)
         inset.set_xticks([])
         inset.set_yticks([])
         for spine in inset.spines.values():
@@ -219,19 +222,19 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
     if labels:
         keep_apart(fig, labels, [ax, *insets])
     if symbols:
-        symbol_legend(fig, data["legend"], largest, NARROW_SYMBOL, horizontal=True, loc="lower left",
+        symbol_legend(fig, data["legend"], largest, NARROW_SYMBOL, True, data["words"], lang, loc="lower left",
                       bbox_to_anchor=(0.0, 0.34 / height)).set_gid("legend")
         for text in fig.legends[-1].get_texts():
             text.set_fontsize(NARROW_PT)
         fig.legends[-1].get_title().set_fontsize(NARROW_PT)
     elif "classes" in data:
         legend = fig.legend(handles=_density_handles(data), loc="lower left", bbox_to_anchor=(0.0, 0.4 / height),
-                            ncols=2, frameon=False, fontsize=NARROW_PT, title="Lieux pour 100 000 habitants",
+                            ncols=2, frameon=False, fontsize=NARROW_PT, title=data["words"]["short_title"],
                             title_fontsize=NARROW_PT, alignment="left", labelspacing=0.3, handlelength=1.2,
                             columnspacing=0.8, borderaxespad=0.2)
         legend.set_gid("legend")
     else:
-        handles = legend_handles(points)
+        handles = legend_handles(points, data["words"])
         if handles:
             legend = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.34 / height), frameon=False,
                                 fontsize=NARROW_PT, labelspacing=0.3, handlelength=1.2, borderaxespad=0.2)

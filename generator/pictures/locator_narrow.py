@@ -22,9 +22,7 @@ from generator.pictures.locator_kit import (
     view_memo,
 )
 from generator.pictures.map_style import (
-    APPROXIMATE,
     CATEGORIES,
-    CATEGORY_LABELS,
     COLOURS,
     CROWDED,
     HIGHLIGHT,
@@ -42,7 +40,7 @@ from generator.pictures.map_style import (
     _padded,
     legend_values,
 )
-from generator.pictures.spec import ATTRIBUTION, MUTED, plural
+from generator.pictures.spec import ATTRIBUTION, MUTED
 from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, haloed_text, svg_document, svg_text, text_width, wrap_to
 
 NarrowView = tuple[tuple[str, ...], tuple[float, float, float, float, float], float, float]
@@ -125,7 +123,7 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
     for c in symbols:  # the counts over every circle, each with a white halo
         x, y = point_xy(c["lat"], c["lon"])
-        body.append(haloed_text(x, y + 4.5, formats.number(c["count"]), NARROW_TEXT + 0.5, 3))
+        body.append(haloed_text(x, y + 4.5, formats.number(c["count"], lang=data["lang"]), NARROW_TEXT + 0.5, 3))
     if centre:
         x, y = point_xy(centre[0], centre[1])
         body.append(svg_text(x, y + 6, "★", 18, "middle"))
@@ -135,18 +133,20 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
     y = map_h + 8
     size = NARROW_TEXT
     entries: list[tuple[str, str, float]] = []  # (marker drawn around (14, 0), label, marker's half height)
+    words = data.get("words") or {}  # the legend's words, from the spec (none when nothing needs a legend)
     for status in CATEGORIES:
         if any(p["status"] == status for p in points):
-            entries.append((_marker(SHAPES[status], 14, 0, 5.0, COLOURS[status], False), CATEGORY_LABELS[status], 6))
+            entries.append((_marker(SHAPES[status], 14, 0, 5.0, COLOURS[status], False),
+                            words["categories"][status], 6))
     if any(p.get("approx") for p in points):
-        entries.append((_marker("circle", 14, 0, 5.0, MUTED, True), APPROXIMATE, 6))
+        entries.append((_marker("circle", 14, 0, 5.0, MUTED, True), words["approximate"], 6))
     if centre:
-        entries.append((svg_text(14, 6, "★", 18, "middle"), "chef-lieu", 9))
-    for c in legend_values(largest) if symbols else []:
+        entries.append((svg_text(14, 6, "★", 18, "middle"), words["centre"], 9))
+    values = legend_values(largest) if symbols else []
+    for c, label in zip(values, words.get("counts_per_departement", []), strict=True):
         r = _diameter(c, largest, LOCAL_SYMBOL) * 0.75
         entries.append((f'<circle cx="14" cy="0" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
-                        f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>', plural(c, "lieu", "lieux") + " par département",
-                        r + 1))
+                        f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>', label, r + 1))
     for mark, label, mark_half in entries:
         lines = wrap_to(label, w - 40, size, lines=2)
         half = max(9.0, mark_half, (len(lines) * (size + 3)) / 2)

@@ -27,19 +27,21 @@ from generator.pictures.map_specs import (
     density_spec,
     departement_counts,
     france_spec,
+    headers,
 )
 from generator.pictures.map_style import (
-    CREDIT,
     FAR,
     MAX_NAMED,
-    PLACED,
     REGION_AGGREGATE_ABOVE,
     TO_CHECK,
     _padded,
+    credit,
     legend_values,
+    map_words,
     position,
 )
-from generator.pictures.spec import Spec, enumerate_fr, plural
+from generator.pictures.spec import Spec
+from generator.pictures.words import FRENCH, Words
 from generator.vocabulary import sort_key
 
 LABELLED_MAX = 12  # a locator with more points than this names none of them (its table does)
@@ -73,7 +75,16 @@ def named_on_locator(atlas: Atlas, territory_id: str) -> tuple[str, ...]:
     return tuple(p["id"] for p in points) if len(points) <= LABELLED_MAX else ()
 
 
-def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
+def _drawn_words(data: dict[str, Any], w: Words) -> dict[str, Any]:
+    """A locator's data with the words its drawing writes (its legend: the hubs' statuses, the counts, the
+    chief town), in the spec's language; a locator with none of these writes only place names and the
+    credit, and has the same data in both languages (one file serves both editions)."""
+    if data["points"] or data.get("symbols") or data["centre"]:
+        return {**data, "words": map_words(w, data.get("legend")), "lang": w.lang}
+    return data
+
+
+def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -> Spec | None:
     """The territory's outline (or its département's) highlighted, its hubs as points; a région with
     many hubs shows them counted per département instead."""
     territory = atlas.territories[territory_id]
@@ -82,87 +93,91 @@ def territory_locator_spec(atlas: Atlas, territory_id: str) -> Spec | None:
     hubs = [atlas.hubs[h] for h in hub_ids]
     points = [_point(atlas, h) for h in hubs if h.coordinates is not None]
     if territory.level == "region" and located is not None and len(points) > REGION_AGGREGATE_ABOVE:
-        return _region_counts_spec(atlas, territory, located, hub_ids)
+        return _region_counts_spec(atlas, territory, located, hub_ids, w)
     centre = territory.coordinates
     if located is None and not points and centre is None:
         return None
     points, far = _placed(atlas, territory, located)
     if located is None:
-        shown = "pas de contour connu pour ce territoire"
+        shown = w._("pas de contour connu pour ce territoire")
     else:
         outline = geo.layer(located.layer)[located.code]
         if located.own:
-            shown = "contour du territoire surligné"
+            shown = w._("contour du territoire surligné")
             centre = None  # its outline says where it is
         else:
-            shown = (f"sans contour propre sur la carte, le département qui le contient, {outline.name} "
-                     f"({outline.code}), est surligné")
+            shown = w._("sans contour propre sur la carte, le département qui le contient, %(name)s (%(code)s), "
+                        "est surligné", name=outline.name, code=outline.code)
         west, south, east, north = _padded(outline.bounds, 0, FAR)
         if centre is not None and not (west <= centre[1] <= east and south <= centre[0] <= north):
             centre = None
-    alt = f"Carte de localisation, {territory.name} : {shown}"
+    alt = w._("Carte de localisation, %(name)s : %(shown)s", name=territory.name, shown=shown)
     if centre is not None:
-        alt += f", son chef-lieu marqué d'une étoile ({position(*centre)})"
-    alt += f" ; {plural(len(points), *PLACED)}"
+        alt += w._(", son chef-lieu marqué d'une étoile (%(position)s)", position=position(*centre, w=w))
+    alt += w._(" ; ") + w.nwords(len(points), "%(n)s lieu d'innovation placé", "%(n)s lieux d'innovation placés")
     if points and len(points) <= MAX_NAMED:
-        alt += " : " + enumerate_fr(sorted((p["label"] for p in points), key=sort_key))
+        alt += w._(" : ") + w.enumerate(sorted((p["label"] for p in points), key=sort_key))
     elif points:
-        alt += " (voir le tableau)"
-    alt += "." + _approx_sentence(points)
+        alt += w._(" (voir le tableau)")
+    alt += "." + _approx_sentence(points, w)
     to_check = sum(1 for p in points if p["status"] == TO_CHECK)
     if to_check:
-        alt += (f" {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de "
-                f"{OLD_AFTER_YEARS} ans), en triangle.")
+        alt += " " + w._("%(count)s au statut à vérifier (vu il y a plus de %(n)s ans), en triangle.",
+                         count=w.nwords(to_check, "%(n)s lieu", "%(n)s lieux"), n=OLD_AFTER_YEARS)
     if far:
-        alt += f" Hors du cadre de la carte : {enumerate_fr(far)}."
-    alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None])
-    alt += " " + CREDIT
+        alt += " " + w._("Hors du cadre de la carte : %(names)s.", names=w.enumerate(far))
+    alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None], w)
+    alt += " " + credit(w)
     return Spec(
-        key=PictureKey("territory", territory_id, "locator").text, kind="locator",
-        title=f"Localisation : {territory.name}", alt=alt,
-        table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, hub_ids),
-        data={"outline": [located.layer, located.code] if located else None,
+        key=PictureKey("territory", territory_id, "locator", lang=w.lang).text, kind="locator",
+        title=w._("Localisation : %(name)s", name=territory.name), alt=alt,
+        table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, hub_ids, w),
+        data=_drawn_words({"outline": [located.layer, located.code] if located else None,
               "points": points, "centre": list(centre) if centre else None,
               "labels": len(points) <= LABELLED_MAX,
               # a département's map shows its intercommunalités, an intercommunalité's its neighbours
-              "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")},
+              "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")}, w),
     )
 
 
-def _region_counts_spec(atlas: Atlas, territory: Territory, located: geo.Located, hub_ids: Iterable[str]) -> Spec:
+def _region_counts_spec(atlas: Atlas, territory: Territory, located: geo.Located, hub_ids: Iterable[str],
+                        w: Words = FRENCH) -> Spec:
     counts, unknown = departement_counts(atlas, hub_ids)
     symbols = _symbols(counts)
     largest = max((c["count"] for c in symbols), default=0)
-    alt = (f"Carte de localisation, {territory.name} : contour du territoire surligné, ses lieux d'innovation "
-           "comptés par département en cercles proportionnels au nombre de lieux : "
-           + _counts_alt(counts, unknown) + " " + CREDIT)
+    alt = (w._("Carte de localisation, %(name)s : contour du territoire surligné, ses lieux d'innovation "
+               "comptés par département en cercles proportionnels au nombre de lieux : ", name=territory.name)
+           + _counts_alt(counts, unknown, w) + " " + credit(w))
     return Spec(
-        key=PictureKey("territory", territory.id, "locator").text, kind="locator",
-        title=f"Localisation : {territory.name}, lieux par département", alt=alt,
-        table_headers=COUNT_HEADERS, table_rows=_count_rows(counts),
-        data={"outline": [located.layer, located.code], "points": [], "centre": None, "labels": False,
-              "symbols": symbols, "largest": largest, "legend": legend_values(largest)},
+        key=PictureKey("territory", territory.id, "locator", lang=w.lang).text, kind="locator",
+        title=w._("Localisation : %(name)s, lieux par département", name=territory.name), alt=alt,
+        table_headers=headers(COUNT_HEADERS, w), table_rows=_count_rows(counts, w),
+        data=_drawn_words({"outline": [located.layer, located.code], "points": [], "centre": None, "labels": False,
+                           "symbols": symbols, "largest": largest, "legend": legend_values(largest)}, w),
     )
 
 
-def hub_locator_spec(atlas: Atlas, hub_id: str) -> Spec | None:
+def hub_locator_spec(atlas: Atlas, hub_id: str, w: Words = FRENCH) -> Spec | None:
     """Where one hub is: its département highlighted, the hub as a point (hollow at a commune's centre)."""
     hub = atlas.hubs[hub_id]
     if hub.coordinates is None:
         return None
     lat, lon = hub.coordinates
     dep = geo.departement_at(lat, lon)  # where the point is, even if its territory says otherwise
-    alt = f"Carte de localisation, {hub.name} : un point aux coordonnées {position(lat, lon)}"
+    alt = w._("Carte de localisation, %(name)s : un point aux coordonnées %(position)s", name=hub.name,
+              position=position(lat, lon, w))
     if hub.precision == "commune":
-        alt += " (position approximative : centre de la commune, en symbole creux)"
+        alt += w._(" (position approximative : centre de la commune, en symbole creux)")
     if dep is not None:
-        alt += f", dans le département {geo.layer('departements')[dep].name} ({dep}), surligné"
-    alt += ". " + CREDIT
+        alt += w._(", dans le département %(name)s (%(code)s), surligné", name=geo.layer('departements')[dep].name,
+                   code=dep)
+    alt += ". " + credit(w)
     return Spec(
-        key=PictureKey("hub", hub_id, "locator").text, kind="locator", title=f"Localisation : {hub.name}", alt=alt,
-        table_headers=HUB_HEADERS, table_rows=_hub_rows(atlas, [hub_id]),
-        data={"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
-              "labels": True},
+        key=PictureKey("hub", hub_id, "locator", lang=w.lang).text, kind="locator",
+        title=w._("Localisation : %(name)s", name=hub.name), alt=alt,
+        table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, [hub_id], w),
+        data=_drawn_words({"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)],
+                           "centre": None, "labels": True}, w),
     )
 
 
@@ -186,8 +201,9 @@ def keys(atlas: Atlas) -> list[PictureKey]:
 
 # which function makes the spec of each map: (scope, name)
 SPECS: dict[tuple[str, str], Callable[[Atlas, PictureKey], Spec | None]] = {
-    ("home", "map"): lambda atlas, key: france_spec(atlas),
-    ("home", "density"): lambda atlas, key: density_spec(atlas),
-    ("territory", "locator"): lambda atlas, key: territory_locator_spec(atlas, atlas.territories[key.subject].id),
-    ("hub", "locator"): lambda atlas, key: hub_locator_spec(atlas, atlas.hubs[key.subject].id),
+    ("home", "map"): lambda atlas, key: france_spec(atlas, w=Words(key.lang)),
+    ("home", "density"): lambda atlas, key: density_spec(atlas, Words(key.lang)),
+    ("territory", "locator"): lambda atlas, key: territory_locator_spec(atlas, atlas.territories[key.subject].id,
+                                                                        Words(key.lang)),
+    ("hub", "locator"): lambda atlas, key: hub_locator_spec(atlas, atlas.hubs[key.subject].id, Words(key.lang)),
 }

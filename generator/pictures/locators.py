@@ -37,9 +37,7 @@ from generator.pictures.locator_kit import (
     view_memo,
 )
 from generator.pictures.map_style import (
-    APPROXIMATE,
     CATEGORIES,
-    CATEGORY_LABELS,
     COLOURS,
     CREDIT_FONTSIZE,
     CROWDED,
@@ -234,7 +232,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     symbols = data.get("symbols", [])
     counts: list[tuple[str, Box]] = []
     if symbols:
-        counts = _wide_symbols(body, order, symbols, data["largest"], to_xy, frame)
+        counts = _wide_symbols(body, order, symbols, data["largest"], to_xy, frame, data["lang"])
     if centre:
         x, y = to_xy(centre[0], centre[1])
         group("centre", _star(x, y, 4.6))
@@ -243,8 +241,8 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
                 f'stroke="{MUTED}" stroke-width="0.8"/>')
     if view.in_metro:
         _wide_overview(body, order, data, bounds, shape)
-    legend, entries = (_wide_symbol_legend(body, order, data["legend"], data["largest"]) if symbols
-                       else _wide_status_legend(body, order, points))
+    legend, entries = (_wide_symbol_legend(body, order, data["legend"], data["largest"], data["words"], data["lang"])
+                       if symbols else _wide_status_legend(body, order, points, data.get("words")))
     credit_w = text_width(ATTRIBUTION, CREDIT_FONTSIZE)
     credit_y = WIDE_H - 2.5
     credit = (0.99 * WIDE_W - credit_w, credit_y - CREDIT_FONTSIZE, 0.99 * WIDE_W, credit_y + 0.25 * CREDIT_FONTSIZE)
@@ -289,7 +287,8 @@ def _wide_names(body: list[str], order: list[str], points: list[dict[str, Any]],
 
 
 def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any]], largest: int,
-                  to_xy: Callable[[float, float], tuple[float, float]], frame: Box) -> list[tuple[str, Box]]:
+                  to_xy: Callable[[float, float], tuple[float, float]], frame: Box, lang: str
+                  ) -> list[tuple[str, Box]]:
     """A région's counts per département: proportional circles, largest first, each count written inside
     (or just above) unless it would cover a kept one or leave the view (the table says them all)."""
     parts = []
@@ -299,7 +298,7 @@ def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any
         r = _diameter(c["count"], largest, LOCAL_SYMBOL) / 2
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                      f'stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
-        text = formats.number(c["count"])
+        text = formats.number(c["count"], lang=lang)
         w = text_width(text, LEGEND_SIZE, bold=True)
         inside = 2 * r >= LEGEND_SIZE * 1.3
         cy = y if inside else y - r - 0.5 - LEGEND_SIZE * 0.6
@@ -335,16 +334,16 @@ def _wide_overview(body: list[str], order: list[str], data: dict[str, Any], boun
     body.append(f'<g id="{COARSE}-overview">' + "".join(parts) + "</g>")
 
 
-def _wide_status_legend(body: list[str], order: list[str], points: list[dict[str, Any]]
-                        ) -> tuple[Box | None, list[str]]:
+def _wide_status_legend(body: list[str], order: list[str], points: list[dict[str, Any]],
+                        words: dict[str, Any] | None) -> tuple[Box | None, list[str]]:
     """One entry per status drawn and the hollow circle of commune-precision points, in one column at
-    the bottom left, under the small France."""
+    the bottom left, under the small France (its words from the spec: `words`)."""
     entries: list[tuple[str, str]] = []
     for status in CATEGORIES:
-        if any(p["status"] == status for p in points):
-            entries.append((SHAPES[status] + ":" + COLOURS[status], CATEGORY_LABELS[status]))
-    if any(p.get("approx") for p in points):
-        entries.append(("circle:" + MUTED + ":hollow", APPROXIMATE))
+        if words and any(p["status"] == status for p in points):
+            entries.append((SHAPES[status] + ":" + COLOURS[status], words["categories"][status]))
+    if words and any(p.get("approx") for p in points):
+        entries.append(("circle:" + MUTED + ":hollow", words["approximate"]))
     if not entries:
         return None, []
     size = LEGEND_SIZE
@@ -366,26 +365,27 @@ def _wide_status_legend(body: list[str], order: list[str], points: list[dict[str
     return (x0, top, right, bottom), [" ".join(lines) for lines in wrapped]
 
 
-def _wide_symbol_legend(body: list[str], order: list[str], values: list[int], largest: int
-                        ) -> tuple[Box | None, list[str]]:
+def _wide_symbol_legend(body: list[str], order: list[str], values: list[int], largest: int, words: dict[str, Any],
+                        lang: str) -> tuple[Box | None, list[str]]:
     """Reference circles (round counts) sized as on the map, in a row under the small France."""
     size = LEGEND_SIZE
     top_d = _diameter(values[0], largest, LOCAL_SYMBOL) if values else 0
     x0, bottom = 0.01 * WIDE_W + 1.6, WIDE_H - 0.01 * WIDE_H - 1.6
     top = bottom - top_d - size * LINE_HEIGHT - 4
-    parts = _text_lines(x0, top, ["Lieux par département"], size)
+    title = words["per_departement"]
+    parts = _text_lines(x0, top, [title], size)
     x, cy = x0, bottom - top_d / 2
     for v in values:
         d = _diameter(v, largest, LOCAL_SYMBOL)
         parts.append(f'<circle cx="{x + top_d / 2:.1f}" cy="{cy:.1f}" r="{d / 2:.1f}" fill="{SYMBOL_COLOUR}" '
                      f'fill-opacity="0.55" stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
-        label = formats.number(v)
+        label = formats.number(v, lang=lang)
         parts.append(svg_text(x + top_d + 2, cy + size * 0.36, label, size))
         x += top_d + 2 + text_width(label, size) + 0.8 * size
-    right = max(x, x0 + text_width("Lieux par département", size))
+    right = max(x, x0 + text_width(title, size))
     order.append("legend")
     body.append('<g id="legend">' + "".join(parts) + "</g>")
-    return (x0, top, right, bottom), ["Lieux par département", *(formats.number(v) for v in values)]
+    return (x0, top, right, bottom), [title, *(formats.number(v, lang=lang) for v in values)]
 
 
 def draw_locator(data: dict[str, Any]) -> bytes:

@@ -9,35 +9,41 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from generator import formats, geo
+from generator import geo, vocabulary
 from generator.model import OLD_AFTER_YEARS, STATUSES, Atlas, Hub, Territory
 from generator.pictures.keys import PictureKey
 from generator.pictures.map_style import (
     AGGREGATE_ABOVE,
     CATEGORIES,
-    CATEGORY_LABELS,
-    CREDIT,
     MAX_NAMED,
     NO_COORDINATES,
-    PLACED,
     _view_of,
     category,
+    category_labels,
     coordinate,
+    credit,
     legend_values,
+    map_words,
     precision_words,
     status_words,
 )
-from generator.pictures.spec import Spec, enumerate_fr, plural
+from generator.pictures.spec import Spec
+from generator.pictures.words import FRENCH, N_, Words
 from generator.vocabulary import sort_key
 
 
-def _hub_rows(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+def _hub_rows(atlas: Atlas, hub_ids: Iterable[str], w: Words = FRENCH) -> tuple[tuple[str, ...], ...]:
     return tuple((atlas.hubs[h].name, atlas.territories[atlas.hubs[h].territory_id].name,
-                  status_words(atlas, atlas.hubs[h]), *_coordinates(atlas.hubs[h].coordinates),
-                  precision_words(atlas.hubs[h])) for h in hub_ids)
+                  status_words(atlas, atlas.hubs[h], w), *_coordinates(atlas.hubs[h].coordinates, w),
+                  precision_words(atlas.hubs[h], w)) for h in hub_ids)
 
 
-HUB_HEADERS = ("Lieu", "Territoire", "Statut", "Latitude", "Longitude", "Précision")
+HUB_HEADERS = (N_("Lieu"), N_("Territoire"), N_("Statut"), N_("Latitude"), N_("Longitude"), N_("Précision"))
+
+
+def headers(names: tuple[str, ...], w: Words) -> tuple[str, ...]:
+    """A table's column names in the spec's language."""
+    return tuple(w._(name) for name in names)
 
 
 def _point(atlas: Atlas, hub: Hub) -> dict[str, Any]:
@@ -46,33 +52,35 @@ def _point(atlas: Atlas, hub: Hub) -> dict[str, Any]:
             "approx": hub.precision == "commune"}
 
 
-def _approx_sentence(points: list[dict[str, Any]]) -> str:
+def _approx_sentence(points: list[dict[str, Any]], w: Words = FRENCH) -> str:
     approx = sum(1 for p in points if p.get("approx"))
     if not approx:
         return ""
-    return (f" {plural(approx, 'point', 'points')} en position approximative (centre de la commune), "
-            "en symbole creux.")
+    return " " + w._("%(count)s en position approximative (centre de la commune), en symbole creux.",
+                     count=w.nwords(approx, "%(n)s point", "%(n)s points"))
 
 
-def _unplaced_sentence(names: list[str]) -> str:
+def _unplaced_sentence(names: list[str], w: Words = FRENCH) -> str:
     if not names:
         return ""
     if len(names) > MAX_NAMED:
-        return f" {plural(len(names), 'lieu', 'lieux')} sans coordonnées, donc non placés (voir le tableau)."
-    return f" Sans coordonnées, donc non placés : {enumerate_fr(sorted(names, key=sort_key))}."
+        return " " + w._("%(count)s sans coordonnées, donc non placés (voir le tableau).",
+                         count=w.nwords(len(names), "%(n)s lieu", "%(n)s lieux"))
+    return " " + w._("Sans coordonnées, donc non placés : %(names)s.",
+                     names=w.enumerate(sorted(names, key=sort_key)))
 
 
 MARKED_LEVELS = ("epci", "commune", "pays")  # régions and départements are outlined already
 
 
-def france_spec(atlas: Atlas, aggregate: bool | None = None) -> Spec:
+def france_spec(atlas: Atlas, aggregate: bool | None = None, w: Words = FRENCH) -> Spec:
     """The hubs of the atlas on France, overseas ones in their inset: each hub as a point while they are
     few, counted per département (proportional circles) beyond AGGREGATE_ABOVE, where 1,500 points
     would only make blots."""
     if aggregate is None:
         aggregate = sum(1 for h in atlas.hubs.values() if h.coordinates is not None) > AGGREGATE_ABOVE
     if aggregate:
-        return france_counts_spec(atlas)
+        return france_counts_spec(atlas, w)
     placed, unplaced, off_map = [], [], []
     overseas = 0
     for hub in atlas.hubs.values():
@@ -88,37 +96,46 @@ def france_spec(atlas: Atlas, aggregate: bool | None = None) -> Spec:
     towns = [t for t in atlas.territories.values()
              if t.level in MARKED_LEVELS and t.coordinates is not None and _view_of(*t.coordinates) is not None]
     counts = Counter(p["status"] for p in placed)
-    alt = ("Carte de France, régions et départements tracés, départements d'outre-mer en encarts, avec "
-           f"{plural(len(placed), *PLACED)}")
+    labels = category_labels(w)
+    count = w.nwords(len(placed), "%(n)s lieu d'innovation placé", "%(n)s lieux d'innovation placés")
+    alt = w._("Carte de France, régions et départements tracés, départements d'outre-mer en encarts, avec "
+              "%(count)s", count=count)
     if overseas:
-        alt += f" (dont {formats.number(overseas)} outre-mer)"
+        alt += w._(" (dont %(n)s outre-mer)", n=w.number(overseas))
     if placed:
-        alt += " : " + enumerate_fr([f"{CATEGORY_LABELS[s].lower()} {formats.number(counts[s])}"
-                                     for s in CATEGORIES if counts[s] or s in STATUSES])
-    alt += "." + _approx_sentence(placed)
+        alt += w._(" : ") + w.enumerate([f"{labels[s].lower()} {w.number(counts[s])}"
+                                         for s in CATEGORIES if counts[s] or s in STATUSES])
+    alt += "." + _approx_sentence(placed, w)
     if towns:
-        alt += (f" {plural(len(towns), 'territoire', 'territoires')} de l'atlas (intercommunalités, communes, pays) "
-                f"{'marqué' if len(towns) < 2 else 'marqués'} d'un losange à leur chef-lieu.")
-    alt += _unplaced_sentence(unplaced)
+        marked = w.nwords(len(towns), "%(n)s territoire", "%(n)s territoires")
+        alt += " " + (w._("%(count)s de l'atlas (intercommunalités, communes, pays) marqué d'un losange à leur "
+                          "chef-lieu.", count=marked) if len(towns) < 2
+                      else w._("%(count)s de l'atlas (intercommunalités, communes, pays) marqués d'un losange à "
+                               "leur chef-lieu.", count=marked))
+    alt += _unplaced_sentence(unplaced, w)
     if off_map:
-        alt += f" Hors du cadre de la carte : {enumerate_fr(sorted(off_map, key=sort_key))}."
-    alt += " " + CREDIT
-    rows = [(hub.name, f"Lieu d'innovation ({status_words(atlas, hub).lower()})",
-             atlas.territories[hub.territory_id].name, *(_coordinates(hub.coordinates)), precision_words(hub))
+        alt += " " + w._("Hors du cadre de la carte : %(names)s.", names=w.enumerate(sorted(off_map, key=sort_key)))
+    alt += " " + credit(w)
+    rows = [(hub.name, w._("Lieu d'innovation (%(status)s)", status=status_words(atlas, hub, w).lower()),
+             atlas.territories[hub.territory_id].name, *(_coordinates(hub.coordinates, w)), precision_words(hub, w))
             for hub in atlas.hubs.values()]
-    rows += [(t.name, t.level_label, atlas.territories[t.parent_id].name if t.parent_id else "",
-              *(_coordinates(t.coordinates)), "chef-lieu") for t in towns]
+    rows += [(t.name, vocabulary.level_label(t.level, w.lang) if w.lang != "fr" else t.level_label,
+              atlas.territories[t.parent_id].name if t.parent_id else "",
+              *(_coordinates(t.coordinates, w)), w._("chef-lieu")) for t in towns]
     return Spec(
-        key=PictureKey.home("map").text, kind="france", title="Les lieux d'innovation de l'atlas en France",
-        alt=alt, table_headers=("Nom", "Nature", "Rattachement", "Latitude", "Longitude", "Précision"),
+        key=PictureKey("home", "", "map", lang=w.lang).text, kind="france",
+        title=w._("Les lieux d'innovation de l'atlas en France"),
+        alt=alt,
+        table_headers=headers((N_("Nom"), N_("Nature"), N_("Rattachement"), "Latitude", "Longitude", "Précision"), w),
         table_rows=tuple(rows),
         data={"points": placed,
-              "towns": [{"lat": t.coordinates[0], "lon": t.coordinates[1]} for t in towns]},  # type: ignore[index]
+              "towns": [{"lat": t.coordinates[0], "lon": t.coordinates[1]} for t in towns],  # type: ignore[index]
+              "words": map_words(w), "lang": w.lang},
     )
 
 
-COUNT_HEADERS = ("Département", "Lieux (hors fermés)", "dont statut à vérifier",
-                 "dont position approximative", "dont sans coordonnées", "Lieux fermés")
+COUNT_HEADERS = (N_("Département"), N_("Lieux (hors fermés)"), N_("dont statut à vérifier"),
+                 N_("dont position approximative"), N_("dont sans coordonnées"), N_("Lieux fermés"))
 
 
 def departement_counts(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[dict[str, Counter[str]], list[str]]:
@@ -144,9 +161,9 @@ def departement_counts(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[dict[str, 
     return counts, sorted(unknown, key=sort_key)
 
 
-def _count_rows(counts: dict[str, Counter[str]]) -> tuple[tuple[str, ...], ...]:
+def _count_rows(counts: dict[str, Counter[str]], w: Words = FRENCH) -> tuple[tuple[str, ...], ...]:
     deps = geo.layer("departements")
-    return tuple((f"{deps[code].name} ({code})", *(formats.number(counts[code][k]) for k in
+    return tuple((f"{deps[code].name} ({code})", *(w.number(counts[code][k]) for k in
                                                     ("open", "to-check", "approx", "unplaced", "closed")))
                  for code in sorted(counts, key=lambda c: (sort_key(deps[c].name), c)))
 
@@ -161,56 +178,63 @@ def _symbols(counts: dict[str, Counter[str]]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda c: (-c["count"], c["code"]))
 
 
-def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str]) -> str:
+def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str], w: Words = FRENCH) -> str:
     deps = geo.layer("departements")
     symbols = _symbols(counts)
     total = sum(c["count"] for c in symbols)
-    alt = (f"{plural(total, 'lieu', 'lieux')} (hors lieux fermés) dans "
-           f"{plural(len(symbols), 'département')}")
+    alt = w._("%(hubs)s (hors lieux fermés) dans %(deps)s", hubs=w.nwords(total, "%(n)s lieu", "%(n)s lieux"),
+              deps=w.nwords(len(symbols), "%(n)s département", "%(n)s départements"))
     if symbols:
-        alt += " ; les plus nombreux : " + " ; ".join(f"{deps[c['code']].name} {formats.number(c['count'])}"
-                                                      for c in symbols[:10])
+        alt += w._(" ; les plus nombreux : ") + w._(" ; ").join(f"{deps[c['code']].name} {w.number(c['count'])}"
+                                                           for c in symbols[:10])
         if len(symbols) > 10:
-            alt += f" ; et {plural(len(symbols) - 10, 'département')} de plus (voir le tableau)"
+            alt += w._(" ; et %(rest)s de plus (voir le tableau)",
+                       rest=w.nwords(len(symbols) - 10, "%(n)s département", "%(n)s départements"))
     alt += "."
     to_check = sum(t["to-check"] for t in counts.values())
     approx = sum(t["approx"] for t in counts.values())
     unplaced = sum(t["unplaced"] for t in counts.values())
     closed = sum(t["closed"] for t in counts.values())
     if to_check:
-        alt += (f" Dont {plural(to_check, 'lieu', 'lieux')} au statut à vérifier (vu il y a plus de "
-                f"{OLD_AFTER_YEARS} ans).")
+        alt += " " + w._("Dont %(count)s au statut à vérifier (vu il y a plus de %(n)s ans).",
+                         count=w.nwords(to_check, "%(n)s lieu", "%(n)s lieux"), n=OLD_AFTER_YEARS)
     if approx:
-        alt += f" {plural(approx, 'lieu', 'lieux')} en position approximative (centre de la commune)."
+        alt += " " + w._("%(count)s en position approximative (centre de la commune).",
+                         count=w.nwords(approx, "%(n)s lieu", "%(n)s lieux"))
     if unplaced:
-        alt += f" {plural(unplaced, 'lieu', 'lieux')} sans coordonnées, comptés dans le département de leur territoire."
+        alt += " " + w._("%(count)s sans coordonnées, comptés dans le département de leur territoire.",
+                         count=w.nwords(unplaced, "%(n)s lieu", "%(n)s lieux"))
     if closed:
-        alt += f" {plural(closed, 'lieu fermé', 'lieux fermés')}, {'non compté' if closed < 2 else 'non comptés'}."
+        alt += " " + (w._("%(count)s, non compté.", count=w.nwords(closed, "%(n)s lieu fermé", "%(n)s lieux fermés"))
+                      if closed < 2 else
+                      w._("%(count)s, non comptés.", count=w.nwords(closed, "%(n)s lieu fermé", "%(n)s lieux fermés")))
     if unknown:
-        alt += f" Hors des départements de la carte : {enumerate_fr(unknown)}."
+        alt += " " + w._("Hors des départements de la carte : %(names)s.", names=w.enumerate(unknown))
     return alt
 
 
-def france_counts_spec(atlas: Atlas) -> Spec:
+def france_counts_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Hubs (not closed) counted per département: circles whose area is the count, the count written in."""
     counts, unknown = departement_counts(atlas, atlas.hubs)
     symbols = _symbols(counts)
-    alt = ("Carte de France des lieux d'innovation de l'atlas comptés par département, en cercles "
-           "proportionnels au nombre de lieux, régions et départements tracés, départements d'outre-mer en "
-           "encarts : " + _counts_alt(counts, unknown) + " " + CREDIT)
+    alt = (w._("Carte de France des lieux d'innovation de l'atlas comptés par département, en cercles "
+               "proportionnels au nombre de lieux, régions et départements tracés, départements d'outre-mer en "
+               "encarts : ") + _counts_alt(counts, unknown, w) + " " + credit(w))
     largest = max((c["count"] for c in symbols), default=0)
+    legend = legend_values(largest)
     return Spec(
-        key=PictureKey.home("map").text, kind="france-counts",
-        title="Les lieux d'innovation de l'atlas par département",
-        alt=alt, table_headers=COUNT_HEADERS, table_rows=_count_rows(counts),
-        data={"symbols": symbols, "largest": largest, "legend": legend_values(largest)},
+        key=PictureKey("home", "", "map", lang=w.lang).text, kind="france-counts",
+        title=w._("Les lieux d'innovation de l'atlas par département"),
+        alt=alt, table_headers=headers(COUNT_HEADERS, w), table_rows=_count_rows(counts, w),
+        data={"symbols": symbols, "largest": largest, "legend": legend, "words": map_words(w, legend),
+              "lang": w.lang},
     )
 
 
-def _coordinates(coordinates: tuple[float, float] | None) -> tuple[str, str]:
+def _coordinates(coordinates: tuple[float, float] | None, w: Words = FRENCH) -> tuple[str, str]:
     if coordinates is None:
-        return NO_COORDINATES, NO_COORDINATES
-    return coordinate(coordinates[0]), coordinate(coordinates[1])
+        return w._(NO_COORDINATES), w._(NO_COORDINATES)
+    return coordinate(coordinates[0], w), coordinate(coordinates[1], w)
 
 
 def _departement_populations(atlas: Atlas) -> dict[str, tuple[float, Territory]]:
@@ -234,7 +258,7 @@ def density_breaks(values: list[float]) -> list[float]:
     return [round(step * i + 0.049, 1) for i in range(1, 5)]
 
 
-def density_spec(atlas: Atlas) -> Spec:
+def density_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Active and planned hubs per 100,000 inhabitants per département (population from the sheets)."""
     deps = geo.layer("departements")
     counts: Counter[str] = Counter()
@@ -253,37 +277,42 @@ def density_spec(atlas: Atlas) -> Spec:
     classes = {}
     for code, value in density.items():
         classes[code] = 0 if value == 0 else next(i + 1 for i, b in enumerate(breaks) if value <= b + 1e-9)
-    legend = ["0"] + [(f"plus de 0 à {formats.number(hi, 1)}" if lo == 0 else
-                       f"{formats.number(lo, 1)} à {formats.number(hi, 1)}")
+    legend = ["0"] + [(w._("plus de 0 à %(hi)s", hi=w.number(hi, 1)) if lo == 0 else
+                       w._("%(lo)s à %(hi)s", lo=w.number(lo, 1), hi=w.number(hi, 1)))
                       for lo, hi in zip([0.0] + breaks[:-1], breaks, strict=True)] if breaks else ["0"]
     rows = []
     for code in sorted(set(counts) | set(populations), key=lambda c: (sort_key(deps[c].name), c)):
         pop = populations.get(code)
-        rows.append((f"{deps[code].name} ({code})", formats.number(counts[code]),
-                     formats.number(int(pop[0])) if pop else "non renseignée",
-                     formats.number(density[code], 2) if code in density else "non calculée"))
+        rows.append((f"{deps[code].name} ({code})", w.number(counts[code]),
+                     w.number(int(pop[0])) if pop else w._("non renseignée"),
+                     w.number(density[code], 2) if code in density else w._("non calculée")))
     ranked = sorted(density.items(), key=lambda item: (-item[1], sort_key(deps[item[0]].name)))
     missing = len(deps) - len(populations)
-    alt = ("Carte de France des lieux d'innovation en activité ou en projet pour 100 000 habitants, par "
-           "département ; la population est celle des fiches de département "
-           f"({plural(len(populations), 'département renseigné', 'départements renseignés')}"
-           f"{', les autres en gris' if missing else ''}).")
+    alt = w._("Carte de France des lieux d'innovation en activité ou en projet pour 100 000 habitants, par "
+              "département ; la population est celle des fiches de département (%(count)s%(rest)s).",
+              count=w.nwords(len(populations), "%(n)s département renseigné", "%(n)s départements renseignés"),
+              rest=w._(", les autres en gris") if missing else "")
     if ranked:
-        alt += " " + " ; ".join(f"{deps[c].name} {formats.number(v, 2)}" for c, v in ranked[:15])
+        alt += " " + w._(" ; ").join(f"{deps[c].name} {w.number(v, 2)}" for c, v in ranked[:15])
         if len(ranked) > 15:
-            alt += f" ; et {plural(len(ranked) - 15, 'département')} de plus (voir le tableau)"
+            alt += w._(" ; et %(rest)s de plus (voir le tableau)",
+                       rest=w.nwords(len(ranked) - 15, "%(n)s département", "%(n)s départements"))
         alt += "."
     without = sorted((c for c in counts if c not in populations), key=lambda c: sort_key(deps[c].name))
     if without:
-        alt += (" Lieux dans des départements sans population renseignée : "
-                + enumerate_fr([f"{deps[c].name} {formats.number(counts[c])}" for c in without]) + ".")
+        alt += " " + w._("Lieux dans des départements sans population renseignée : %(list)s.",
+                         list=w.enumerate([f"{deps[c].name} {w.number(counts[c])}" for c in without]))
     if unassigned:
-        alt += f" Sans département connu : {enumerate_fr(sorted(unassigned, key=sort_key))}."
-    alt += " " + CREDIT
+        alt += " " + w._("Sans département connu : %(names)s.", names=w.enumerate(sorted(unassigned, key=sort_key)))
+    alt += " " + credit(w)
     return Spec(
-        key=PictureKey.home("density").text, kind="density",
-        title="Lieux d'innovation pour 100 000 habitants, par département", alt=alt,
-        table_headers=("Département", "Lieux en activité ou en projet", "Population", "Lieux pour 100 000 habitants"),
+        key=PictureKey("home", "", "density", lang=w.lang).text, kind="density",
+        title=w._("Lieux d'innovation pour 100 000 habitants, par département"), alt=alt,
+        table_headers=headers(("Département", N_("Lieux en activité ou en projet"), N_("Population"),
+                               N_("Lieux pour 100 000 habitants")), w),
         table_rows=tuple(rows),
-        data={"classes": dict(sorted(classes.items())), "legend": legend, "missing": missing > 0},
+        data={"classes": dict(sorted(classes.items())), "legend": legend, "missing": missing > 0, "lang": w.lang,
+              "words": {"no_population": w._("population non renseignée"),
+                        "title": w._("Lieux d'innovation pour 100 000 habitants"),
+                        "short_title": w._("Lieux pour 100 000 habitants")}},
     )

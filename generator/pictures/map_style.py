@@ -7,15 +7,17 @@ constants serve the matplotlib France maps and the locators written as SVG text.
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from generator import formats, geo
+from generator import formats, geo, vocabulary
 from generator.model import OLD_AFTER_YEARS, STATUS_LABELS, STATUSES, Atlas, Hub
 from generator.pictures.mpl import COARSE
 from generator.pictures.spec import ATTRIBUTION, OKABE_ITO, STATUS_COLOURS
+from generator.pictures.words import FRENCH, N_, Words
 
 METRO: tuple[float, float, float, float] = (-5.3, 41.25, 9.7, 51.15)  # west, south, east, north
 CREDIT = f"Fonds de carte : {ATTRIBUTION}."
-NO_COORDINATES = "non renseignée"
+NO_COORDINATES = N_("non renseignée")
 DENSITY_COLOURS = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # ColorBrewer Blues, one hue
 NO_DATA = "#d9d9d9"
 HIGHLIGHT = "#0072B2"
@@ -24,14 +26,13 @@ OUTLINE = "#8c8c8c"
 MAX_NAMED = 12  # beyond this many, an alt text counts the hubs instead of naming them
 FAR = 1.0  # degrees around a territory's outline beyond which a hub is not drawn on its locator
 WIDE_VIEW = 3.5  # degrees of longitude: wider views (régions) use the simplified layers
-PLACED = ("lieu d'innovation placé", "lieux d'innovation placés")
 TO_CHECK = "to-check"  # an open or planned status no source has seen for more than five years
 CATEGORIES = (*STATUSES, TO_CHECK)  # how a point is drawn: shape and colour
 MARKERS = {"active": "o", "project": "s", "closed": "X", TO_CHECK: "^"}
 COLOURS = {**STATUS_COLOURS, TO_CHECK: OKABE_ITO[1]}  # orange: none of the three statuses
 CATEGORY_LABELS = {**STATUS_LABELS, TO_CHECK: f"À vérifier (statut vu il y a plus de {OLD_AFTER_YEARS} ans)"}
-APPROXIMATE = "Position approximative (centre de la commune)"
-PRECISION_WORDS = {"address": "adresse", "commune": "centre de la commune"}
+APPROXIMATE = N_("Position approximative (centre de la commune)")
+PRECISION_WORDS = {"address": N_("adresse"), "commune": N_("centre de la commune")}
 HOLLOW_WIDTH = 1.3  # edge of a commune-precision marker: hollow, so that shape, not colour alone, tells it
 AGGREGATE_ABOVE = 150  # more hubs than this on France: counts per département instead of points
 REGION_AGGREGATE_ABOVE = 60  # same for a région's map
@@ -40,14 +41,40 @@ LOCAL_SYMBOL = 26.0  # the same on a région's locator
 CROWDED = 40  # more points than this on a locator: smaller markers
 
 
-def coordinate(value: float) -> str:
-    return formats.number(round(value, 4))
+def coordinate(value: float, w: Words = FRENCH) -> str:
+    return w.number(round(value, 4))
 
 
-def position(lat: float, lon: float) -> str:
-    """`47,24 N, 6,02 E`; south and west the French way (S, O)."""
-    return (f"{coordinate(abs(lat))}{formats.NBSP}{'N' if lat >= 0 else 'S'}, "
-            f"{coordinate(abs(lon))}{formats.NBSP}{'E' if lon >= 0 else 'O'}")
+def position(lat: float, lon: float, w: Words = FRENCH) -> str:
+    """`47,24 N, 6,02 E`; south and west the language's way (S, O in French)."""
+    west = w._("O")  # ouest
+    return (f"{coordinate(abs(lat), w)}{formats.NBSP}{'N' if lat >= 0 else 'S'}, "
+            f"{coordinate(abs(lon), w)}{formats.NBSP}{'E' if lon >= 0 else west}")
+
+
+def credit(w: Words = FRENCH) -> str:
+    """The base map's credit, as the alt texts end."""
+    return w._("Fonds de carte : %(credit)s.", credit=ATTRIBUTION)
+
+
+def category_labels(w: Words = FRENCH) -> dict[str, str]:
+    """How a legend names each way a hub is drawn (its status, or to check)."""
+    return {**{s: vocabulary.status_label(s, w.lang) for s in STATUSES},
+            TO_CHECK: w._("À vérifier (statut vu il y a plus de %(n)s ans)", n=OLD_AFTER_YEARS)}
+
+
+def map_words(w: Words, legend: list[int] | None = None) -> dict[str, Any]:
+    """Every word a map's drawing writes (its legend), in the spec's language: the drawers write no word
+    of their own. `legend`: the round counts of a legend of proportional circles."""
+    words: dict[str, Any] = {
+        "categories": category_labels(w), "approximate": w._(APPROXIMATE),
+        "town": w._("chef-lieu d'un territoire de l'atlas"), "centre": w._("chef-lieu")}
+    if legend is not None:
+        words |= {"per_departement": w._("Lieux par département"),
+                  "per_departement_lines": w._("Lieux par\ndépartement"),
+                  "counts": [w.nwords(v, "%(n)s lieu", "%(n)s lieux") for v in legend]}
+        words["counts_per_departement"] = [w._("%(count)s par département", count=count) for count in words["counts"]]
+    return words
 
 
 def _view_of(lat: float, lon: float) -> str | None:
@@ -75,15 +102,18 @@ def category(atlas: Atlas, hub: Hub) -> str:
     return TO_CHECK if atlas.status_is_old(hub) else hub.status
 
 
-def status_words(atlas: Atlas, hub: Hub) -> str:
+def status_words(atlas: Atlas, hub: Hub, w: Words = FRENCH) -> str:
     """The status as the tables beside the maps say it: `En activité`, `À vérifier (en activité en 2019)`."""
+    label = vocabulary.status_label(hub.status, w.lang)
     if atlas.status_is_old(hub):
-        return f"À vérifier ({hub.status_label.lower()} en {hub.status_year})"
-    return hub.status_label
+        return w._("À vérifier (%(status)s en %(year)s)", status=label.lower(), year=hub.status_year)
+    return label
 
 
-def precision_words(hub: Hub) -> str:
-    return PRECISION_WORDS.get(hub.precision or "address", "adresse") if hub.coordinates else NO_COORDINATES
+def precision_words(hub: Hub, w: Words = FRENCH) -> str:
+    if not hub.coordinates:
+        return w._(NO_COORDINATES)
+    return w._(PRECISION_WORDS.get(hub.precision or "address", "adresse"))
 
 
 def legend_values(largest: int) -> list[int]:

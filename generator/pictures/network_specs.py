@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator import formats
 from generator.model import Atlas
-from generator.pictures.spec import MARKERS, OKABE_ITO, Spec, _capped, plural
+from generator.pictures.spec import MARKERS, OKABE_ITO, Spec
+from generator.pictures.words import FRENCH, N_, Words
 from generator.vocabulary import sort_key
 
 
@@ -20,10 +20,19 @@ def _type_style(atlas: Atlas, used: list[str]) -> dict[str, tuple[str, str]]:
 GROUPED_ABOVE = 150  # more hubs than this in one network: drawn by territory (past it, names are unreadable)
 MAX_GROUPS = 40  # the finest grouping of the core with at most this many territories is the one drawn
 GROUP_LEVELS = ("epci", "departement", "region")  # finest first
-GROUP_WORDS = {"epci": "intercommunalité", "departement": "département", "region": "région"}
+GROUP_WORDS = {"epci": N_("intercommunalité"), "departement": N_("département"), "region": N_("région")}
 
 
-def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> Spec:
+def _groups(w: Words, level: str, n: int) -> str:
+    """`12 départements`: how many territories of `level` a grouped network counts."""
+    if level == "epci":
+        return w.nwords(n, "%(n)s intercommunalité", "%(n)s intercommunalités")
+    if level == "departement":
+        return w.nwords(n, "%(n)s département", "%(n)s départements")
+    return w.nwords(n, "%(n)s région", "%(n)s régions")
+
+
+def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, w: Words = FRENCH) -> Spec:
     """Hubs as nodes and partnerships as edges; hubs outside `core` are the partners from elsewhere.
 
     Past GROUPED_ABOVE hubs (a national or régional network), the hubs are grouped by territory
@@ -34,24 +43,26 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> S
     edges = [(a, b) for a, b in atlas.partnerships if a in core_set or b in core_set]
     nodes = sorted({h for edge in edges for h in edge})
     if len(nodes) > GROUPED_ABOVE:
-        grouped = grouped_network_spec(atlas, key, core_set, edges, nodes, title)
+        grouped = grouped_network_spec(atlas, key, core_set, edges, nodes, title, w)
         if grouped is not None:
             return grouped
     styles = _type_style(atlas, sorted({atlas.hubs[h].types[0] for h in nodes}))
     territory_name = {h: atlas.territories[atlas.hubs[h].territory_id].name for h in nodes}
     outside = [h for h in nodes if h not in core_set]
-    alt = (f"{title}. {plural(len(nodes), 'lieu', 'lieux')} reliés par "
-           f"{plural(len(edges), 'partenariat')}")
+    alt = title + ". " + w._("%(hubs)s reliés par %(links)s", hubs=w.nwords(len(nodes), "%(n)s lieu", "%(n)s lieux"),
+                             links=w.nwords(len(edges), "%(n)s partenariat", "%(n)s partenariats"))
     if outside:
-        alt += f", dont {plural(len(outside), 'lieu partenaire', 'lieux partenaires')} d'autres territoires"
+        alt += w._(", dont %(count)s d'autres territoires",
+                   count=w.nwords(len(outside), "%(n)s lieu partenaire", "%(n)s lieux partenaires"))
     pairs = [f"{atlas.hubs[a].name} – {atlas.hubs[b].name}" for a, b in edges]
-    alt += ". " + _capped(pairs, "partenariat", " ; ") + "."
+    alt += ". " + w.capped(pairs, "%(n)s partenariat", "%(n)s partenariats", w._(" ; ")) + "."
     isolated = len(core_set) - len(core_set & set(nodes))
     if isolated:
-        alt += f" {plural(isolated, 'autre lieu', 'autres lieux')} sans partenariat connu."
+        others = w.nwords(isolated, "%(n)s autre lieu", "%(n)s autres lieux")
+        alt += " " + w._("%(count)s sans partenariat connu.", count=others)
     return Spec(
         key=key, kind="network", title=title, alt=alt,
-        table_headers=("Lieu", "Territoire", "Partenaire", "Territoire du partenaire"),
+        table_headers=(w._("Lieu"), w._("Territoire"), w._("Partenaire"), w._("Territoire du partenaire")),
         table_rows=tuple((atlas.hubs[a].name, territory_name[a], atlas.hubs[b].name, territory_name[b])
                          for a, b in edges),
         data={
@@ -59,9 +70,10 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str) -> S
                        "marker": styles[atlas.hubs[h].types[0]][1], "outside": h not in core_set}
                       for h in nodes],
             "edges": [list(e) for e in edges],
-            "legend": [{"label": atlas.vocabulary.label("hub_types", t), "colour": c, "marker": m}
+            "legend": [{"label": w._(atlas.vocabulary.label("hub_types", t)), "colour": c, "marker": m}
                        for t, (c, m) in styles.items()],
             "has_outside": bool(outside),
+            "words": {"outside": w._("lieu d'un autre territoire")},
         },
     )
 
@@ -74,7 +86,7 @@ def _group_of(atlas: Atlas, hub_id: str, level: str) -> str:
 
 
 def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tuple[str, str]], nodes: list[str],
-                         title: str) -> Spec | None:
+                         title: str, w: Words = FRENCH) -> Spec | None:
     """The partnerships counted between territories: the core's hubs grouped at the finest level that
     gives at most MAX_GROUPS territories, partners from elsewhere by their région. None when no level
     groups the core that much (the network is then drawn hub by hub)."""
@@ -102,24 +114,31 @@ def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tup
     pairs = sorted(between.items(), key=lambda item: (-item[1], sort_key(name(item[0][0])), sort_key(name(item[0][1]))))
     counted = [(n, index, name(g), name(g)) for index, g in enumerate(ids) if (n := internal[g])]
     counted += [(n, len(ids) + index, name(a), name(b)) for index, ((a, b), n) in enumerate(pairs)]
-    rows = [(a, b, formats.number(n)) for n, _, a, b in sorted(counted, key=lambda item: (-item[0], item[1]))]
-    word = GROUP_WORDS[level]
-    grouped_title = f"{title}, par {word}"
+    rows = [(a, b, w.number(n)) for n, _, a, b in sorted(counted, key=lambda item: (-item[0], item[1]))]
+    word = w._(GROUP_WORDS[level])
+    grouped_title = w._("%(title)s, par %(level)s", title=title, level=word)
     outside = [g for g in ids if g.startswith("out:")]
-    alt = (f"{grouped_title}. {plural(len(nodes), 'lieu', 'lieux')} reliés par {plural(len(edges), 'partenariat')}, "
-           f"comptés entre {plural(len(ids) - len(outside), word)}")
+    alt = grouped_title + ". " + w._("%(hubs)s reliés par %(links)s, comptés entre %(groups)s",
+                                     hubs=w.nwords(len(nodes), "%(n)s lieu", "%(n)s lieux"),
+                                     links=w.nwords(len(edges), "%(n)s partenariat", "%(n)s partenariats"),
+                                     groups=_groups(w, level, len(ids) - len(outside)))
     if outside:
-        alt += f" et {plural(len(outside), 'région')} des partenaires d'ailleurs"
-    alt += ". Les liens les plus nombreux : " + _capped(
-        [f"{name(a)} – {name(b)} ({formats.number(n)})" for (a, b), n in pairs], "lien", " ; ") + "."
+        alt += w._(" et %(count)s des partenaires d'ailleurs",
+                   count=w.nwords(len(outside), "%(n)s région", "%(n)s régions"))
+    links = [f"{name(a)} – {name(b)} ({w.number(n)})" for (a, b), n in pairs]
+    alt += w._(". Les liens les plus nombreux : ") + w.capped(links, "%(n)s lien", "%(n)s liens", w._(" ; ")) + "."
     return Spec(
         key=key, kind="network-groups", title=grouped_title, alt=alt,
-        table_headers=("Territoire", "Territoire partenaire", "Partenariats"),
+        table_headers=(w._("Territoire"), w._("Territoire partenaire"), w._("Partenariats")),
         table_rows=tuple(rows),
         data={
             "nodes": [{"id": g, "label": name(g), "hubs": hubs_in[g], "internal": internal[g],
                        "outside": g.startswith("out:")} for g in ids],
             "edges": [[a, b, n] for (a, b), n in sorted(between.items())],
             "level": level,
+            "lang": w.lang,
+            "words": {"hubs": w._("lieux reliés, par %(level)s (nombre)", level=word),
+                      "links": w._("partenariats entre territoires (épaisseur)"),
+                      "outside": w._("partenaires d'une autre région")},
         },
     )

@@ -16,7 +16,6 @@ from matplotlib.transforms import Bbox
 from generator import formats
 from generator.pictures.labels import away_from, place_labels
 from generator.pictures.mpl import TEXT_AS_TEXT, new_figure, svg_bytes
-from generator.pictures.network_specs import GROUP_WORDS
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, shorten, wrap_label
 
 NETWORK_SEED = 20240611
@@ -138,7 +137,7 @@ def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
                for e in data["legend"]]
     if data["has_outside"]:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=MUTED, markersize=7, label="lieu d'un autre territoire"))
+                              markeredgecolor=MUTED, markersize=7, label=data["words"]["outside"]))
     fig.legend(handles=handles, loc="lower center", ncols=min(4, len(handles)), frameon=False, fontsize=7)
     return fig, labels
 
@@ -169,7 +168,8 @@ def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotatio
                facecolors=["white" if n["outside"] else OKABE_ITO[0] for n in nodes],
                edgecolors=[OKABE_ITO[0] if n["outside"] else INK for n in nodes])
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    labels = [ax.annotate(wrap_label(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'])})"), (x, y),
+    labels = [ax.annotate(wrap_label(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'], lang=data['lang'])})"),
+                          (x, y),
                           textcoords="offset points", fontsize=7, color=INK, zorder=3, linespacing=1.1,
                           **away_from(x, y, cx, cy, LABEL_GAP))
               for n, x, y in zip(nodes, xs, ys, strict=False)]
@@ -181,11 +181,11 @@ def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotatio
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
     place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
     handles = [Line2D([], [], linestyle="none", marker="o", markerfacecolor=OKABE_ITO[0], markeredgecolor=INK,
-                      markersize=7, label=f"lieux reliés, par {GROUP_WORDS[data['level']]} (nombre)"),
-               Line2D([], [], color=MUTED, linewidth=3, label="partenariats entre territoires (épaisseur)")]
+                      markersize=7, label=data["words"]["hubs"]),
+               Line2D([], [], color=MUTED, linewidth=3, label=data["words"]["links"])]
     if any(n["outside"] for n in nodes):
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=OKABE_ITO[0], markersize=7, label="partenaires d'une autre région"))
+                              markeredgecolor=OKABE_ITO[0], markersize=7, label=data["words"]["outside"]))
     fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False, fontsize=7)
     return fig, labels
 

@@ -3,6 +3,11 @@
 A picture is first a spec computed from the atlas (cheap); what the cache does not hold is drawn
 in worker processes, in batches (heavy maps first, then pictures sorted by the outline they share),
 each worker storing what it draws; progress on stderr.
+
+Every picture has an English twin (`en/…` keys, `PictureKey.lang`): its spec made with English words
+(title, alt text, table and what the drawing writes). A twin whose drawing has no words (its data is
+the French picture's: a locator without hubs) is not drawn: it shares the French file (`shared`), with
+its own English words; the others are drawn into the English edition's folder (`en/assets/pictures/`).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class Picture:
     table_headers: tuple[str, ...]            # the data table beside the picture (French)
     table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
     digest: str = ""  # its cache key: a hash of its spec (words included) and of the code that draws it
+    lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
 
 
 @dataclass
@@ -60,6 +66,7 @@ class DrawStats:
     requested: int = 0
     drawn: int = 0
     cached: int = 0
+    shared: int = 0  # English twins without words in their drawing: their French picture's file, not drawn
     seconds: float = 0.0
     drawn_keys: list[str] = field(default_factory=list)
     drawn_by_kind: dict[str, int] = field(default_factory=dict)      # pictures drawn, per kind
@@ -70,9 +77,22 @@ class DrawStats:
 last_stats = DrawStats()
 
 
+ENGLISH = "en"
+SHARED = "shared"  # in a twin's kept words: its drawing is the French picture's (same data)
+
+
 def picture_keys(atlas: Atlas) -> list[str]:
-    """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs)."""
-    return sorted({key.text for keys in KEY_LISTS for key in keys(atlas)})
+    """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs),
+    each with its English twin."""
+    french = {key for keys in KEY_LISTS for key in keys(atlas)}
+    return sorted({key.text for key in french} | {key.in_lang(ENGLISH).text for key in french})
+
+
+def picture_file(key: PictureKey) -> str:
+    """Where a picture is in the docs folder: `assets/pictures/<key>.svg`; an English one in the English
+    edition's folder (`en/assets/pictures/…`), which the French site does not hold."""
+    path = f"assets/pictures/{key.french.text}.svg"
+    return path if key.lang == "fr" else f"{key.lang}/{path}"
 
 
 def picture_spec(atlas: Atlas, key: str | PictureKey, wide: dict[PictureKey, Spec] | None = None) -> Spec:
@@ -137,51 +157,86 @@ def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [[job] for job in heavy] + [light[i:i + size] for i in range(0, len(light), size)]
 
 
-def _picture(spec: Spec, svg: bytes, digest: str = "") -> Picture:
-    return Picture(key=spec.key, filename=spec.filename, svg=svg, title=spec.title, alt=spec.alt,
-                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest)
+def _picture(spec: Spec, svg: bytes, digest: str = "", filename: str | None = None) -> Picture:
+    key = PictureKey.parse(spec.key)
+    return Picture(key=spec.key, filename=filename or picture_file(key), svg=svg, title=spec.title, alt=spec.alt,
+                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest, lang=key.lang)
 
 
-def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook,
-                    digests: dict[str, str]) -> dict[str, Spec]:
+def _same_drawing(twin: Spec, french: Spec) -> bool:
+    """Whether an English twin draws exactly what its French picture draws (no word in its drawing)."""
+    return twin.kind == french.kind and twin.data == french.data
+
+
+def _twin_groups(groups: dict[str, list[str]]) -> list[str]:
+    """The groups' keys, the French ones first: a twin's spec is compared with its French picture's."""
+    return sorted(groups, key=lambda wide: PictureKey.parse(wide).lang != "fr")
+
+
+def _shared_group(atlas: Atlas, group: list[str], specs: dict[str, Spec], french: dict[str, Spec]) -> bool:
+    """Whether every picture of an English group has the same drawing as its French picture."""
+    for key in group:
+        parsed = PictureKey.parse(key)
+        if parsed.lang == "fr":
+            return False
+        fr_key = parsed.french.text
+        found = french.get(fr_key) or specs.get(fr_key)
+        if found is None:
+            found = french[fr_key] = picture_spec(atlas, fr_key)
+        if not _same_drawing(specs[key], found):
+            return False
+    return True
+
+
+def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook | None,
+                    digests: dict[str, str], shared: set[str]) -> dict[str, Spec]:
     """The specs of the pictures of `groups` (a wide picture -> it and its variant), each group's reads
-    recorded, then kept in `kept` with the cache keys (also put in `digests`) and words."""
+    recorded, then kept in `kept` with the cache keys (also put in `digests`) and words. The keys of the
+    English twins that share their French picture's drawing are added to `shared`."""
     specs: dict[str, Spec] = {}
     reads: dict[str, set[tuple[str, str]]] = {}
+    french: dict[str, Spec] = {}  # French specs made only to compare a twin with
+    twins: dict[str, bool] = {}
     with Recorder(atlas) as recorder:
-        for wide_key, group in groups.items():
+        for wide_key in _twin_groups(groups):
+            group = groups[wide_key]
             recorder.reads = set()
             wide: dict[PictureKey, Spec] = {}
             for key in group:
                 specs[key] = picture_spec(atlas, key, wide)
+            twins[wide_key] = _shared_group(atlas, group, specs, french)
             reads[wide_key] = recorder.reads
     for wide_key, group in groups.items():  # the recorder closed: hashing reads the atlas as it is
         made = {key: cache_key(specs[key]) for key in group}
         digests.update(made)
+        if twins[wide_key]:
+            shared.update(group)
         words = _words(specs[group[0]])
-        if all(_words(specs[key]) == words for key in group):
-            kept.record(wide_key, reads[wide_key], made, words)
+        if kept is not None and all(_words(specs[key]) == words for key in group):
+            kept.record(wide_key, reads[wide_key], made, {**words, SHARED: twins[wide_key]})
     return specs
 
 
 def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests: dict[str, str],
-                ) -> tuple[dict[str, Spec], dict[str, tuple[str, dict[str, Any]]]]:
+                shared: set[str]) -> tuple[dict[str, Spec], dict[str, tuple[str, dict[str, Any]]]]:
     """The specs to compute, and the pictures whose spec read the same sheets as when it was kept
     (key -> its cache key and words): only those of the first are computed."""
-    if kept is None:
-        return picture_specs(atlas, wanted), {}
     groups: dict[str, list[str]] = {}
     for key in wanted:
         groups.setdefault(PictureKey.parse(key).wide.text, []).append(key)
+    if kept is None:
+        return _recorded_specs(atlas, groups, None, digests, shared), {}
     taken: dict[str, tuple[str, dict[str, Any]]] = {}
     todo: dict[str, list[str]] = {}
     for wide_key, group in groups.items():
         found = kept.lookup(wide_key)
-        if found is not None and all(key in found[0] for key in group):
+        if found is not None and all(key in found[0] for key in group) and SHARED in found[1]:
             taken.update((key, (found[0][key], found[1])) for key in group)
+            if found[1][SHARED]:
+                shared.update(group)
         else:
             todo[wide_key] = group
-    return _recorded_specs(atlas, todo, kept, digests), taken
+    return _recorded_specs(atlas, todo, kept, digests, shared), taken
 
 
 def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
@@ -194,10 +249,18 @@ def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
     return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
 
 
-def _kept_picture(key: str, svg: bytes, words: dict[str, Any], digest: str) -> Picture:
-    return Picture(key=key, filename=f"assets/pictures/{key}.svg", svg=svg, title=words["title"], alt=words["alt"],
-                   table_headers=tuple(words["table_headers"]),
-                   table_rows=tuple(tuple(row) for row in words["table_rows"]), digest=digest)
+def _kept_picture(key: str, svg: bytes, words: dict[str, Any], digest: str, filename: str | None = None) -> Picture:
+    parsed = PictureKey.parse(key)
+    return Picture(key=key, filename=filename or picture_file(parsed), svg=svg, title=words["title"],
+                   alt=words["alt"], table_headers=tuple(words["table_headers"]),
+                   table_rows=tuple(tuple(row) for row in words["table_rows"]), digest=digest, lang=parsed.lang)
+
+
+def _with_french(wanted: list[str]) -> list[str]:
+    """`wanted` and the French picture of each English twin asked for (a twin may share its drawing)."""
+    keys = set(wanted)
+    keys |= {PictureKey.parse(key).french.text for key in wanted if key.startswith(ENGLISH + "/")}
+    return sorted(keys)
 
 
 # the pictures taken as kept by this process's last call, by key and cache key (which covers the drawing
@@ -222,9 +285,11 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     """
     started = time.perf_counter()
     started_cpu = time.process_time()
-    wanted = picture_keys(atlas) if keys is None else sorted(set(keys))
+    asked = picture_keys(atlas) if keys is None else sorted(set(keys))
+    wanted = _with_french(asked)
     digests: dict[str, str] = {}  # the cache keys of the pictures specified (see cache_key)
-    specs, taken = _kept_specs(atlas, wanted, kept, digests)
+    shared: set[str] = set()  # English twins drawn as their French picture: not drawn, its file shared
+    specs, taken = _kept_specs(atlas, wanted, kept, digests, shared)
     prune = keys is None and _prune_due(cache_dir)  # a whole atlas, once a day (PRUNE_EVERY)
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -237,6 +302,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     previous = dict(_LAST_KEPT)
     _LAST_KEPT.clear()
     for key, (digest, words) in taken.items():
+        if key in shared:
+            continue  # its drawing is its French picture's, placed once that one is
         found = previous.get((key, digest))  # the same picture, taken by this process's last call
         svg = None if found is not None else _kept_svg(cache_dir, digest)
         if found is None and svg is None:
@@ -251,12 +318,14 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                 again.setdefault(wide_key, []).append(key)
                 taken.pop(key)
                 result.pop(key, None)
-        specs.update(_recorded_specs(atlas, again, kept, digests))
+        specs.update(_recorded_specs(atlas, again, kept, digests, shared))
     for key, spec in specs.items():
         if key not in digests:
             digests[key] = cache_key(spec)
     todo: list[str] = []
     for key, spec in specs.items():
+        if key in shared:
+            continue
         svg = _from_cache(cache_dir, digests[key])
         if svg is None:
             todo.append(key)
@@ -302,6 +371,13 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                         bar.advance(len(done))
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]], digests[key])
+    for key in sorted(shared):  # the English twins without words in their drawing: the French file, English words
+        french = result[PictureKey.parse(key).french.text]
+        if key in specs:
+            result[key] = _picture(specs[key], french.svg, digests[key], french.filename)
+        else:
+            digest, words = taken[key]
+            result[key] = _kept_picture(key, french.svg, words, digest, french.filename)
 
     if kept is not None:
         with writing(kept.index_path.parent, "the build's cache"):
@@ -312,7 +388,9 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             (cache_dir / PRUNED).write_bytes(b"")
 
     requested = len(specs) + len(taken)
-    figures = DrawStats(requested=requested, drawn=len(jobs_list), cached=requested - len(todo),
+    result = {key: result[key] for key in asked}
+    figures = DrawStats(requested=requested, drawn=len(jobs_list), cached=requested - len(todo) - len(shared),
+                           shared=len(shared),
                            seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()),
                            drawn_by_kind=dict(sorted(by_kind.items())),
                            seconds_by_kind=dict(sorted(seconds_by_kind.items())),
