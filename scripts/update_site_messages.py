@@ -27,10 +27,17 @@ from generator.model import PILLAR_DESCRIPTIONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "generator" / "locale" / "en" / "LC_MESSAGES" / "site.po"
-KEYWORDS = {"_": None, "_p": None, "gettext": None, "ngettext": (1, 2)}
+# N_ marks a word kept in a constant, nwords(n, one, many) and capped(items, one, many) a count of things
+# (generator/pictures/words.py)
+KEYWORDS = {"_": None, "_p": None, "gettext": None, "ngettext": (1, 2), "N_": None, "nwords": (2, 3),
+            "capped": (2, 3)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "trim_blocks": "1", "lstrip_blocks": "1"}
 PYTHON = ["generator/page_parts.py", "generator/page_indexes.py", "generator/page_pillars.py",
-          "generator/page_reference.py", "generator/pages.py", "generator/views.py", "generator/editions.py"]
+          "generator/page_reference.py", "generator/pages.py", "generator/views.py", "generator/editions.py",
+          # the pictures' words (their English twins: titles, alt texts, tables, what the drawings write)
+          "generator/pictures/words.py", "generator/pictures/chart_specs.py", "generator/pictures/network_specs.py",
+          "generator/pictures/map_style.py", "generator/pictures/map_specs.py", "generator/pictures/locator_specs.py",
+          "generator/pictures/choropleth.py"]
 # words that reach `_()` through a variable: table columns, filter labels, units, keys of long texts
 RUNTIME = [
     "Lieu", "Territoire", "Types", "Statut", "Ouverture", "Niveau", "Territoire parent", "Population", "Lieux",
