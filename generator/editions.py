@@ -49,7 +49,7 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     its French path (without the `en/` prefix); with `wanted`,
     only the territory and hub pages whose path it accepts (the pages remade in French). With `cache`
     (generator.site.PageCache, B's), the sheet pages whose inputs did not change are read back."""
-    english = Pages(atlas, options, pictures, schemas, scores, lang=LANG)
+    english = Pages(atlas, options, english_pictures(pictures), schemas, scores, lang=LANG)
     english.file_prefix = EN_PREFIX
     # its pages cite the English edition (their own address, English words)
     english.env.globals["citation"] = Citer(atlas, site_url, lang=LANG)
@@ -77,6 +77,15 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
                  cached(hub_path(h.id), english.hub_sources(h)))]
     outs += english.sheet_pages(todo)
     return outs if cache is None else cache.complete(outs, EN_PREFIX)
+
+
+def english_pictures(pictures: Mapping[str, Any]) -> dict[str, Any]:
+    """The pictures as the English pages place them: under each French key, its English twin (`en/<key>`:
+    English words; its own drawing, or the French file when the drawing has no words), else the French one."""
+    prefix = LANG + "/"
+    shown = {key: pic for key, pic in pictures.items() if not key.startswith(prefix)}
+    shown.update((key[len(prefix):], pic) for key, pic in pictures.items() if key.startswith(prefix))
+    return shown
 
 
 def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],

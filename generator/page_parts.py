@@ -116,6 +116,7 @@ class PageBase:
     untranslated: bool = False  # a French page published in the English edition (marked lang="fr")
     kind_cache: Any = None  # set by the page cache (generator.page_cache): makes, or reads back, a shared kind
     sheet_reads: Any = None  # set by the page cache: (collect, merge) what sheet pages placed, across workers
+    kept_part: Any = None  # set by the page cache while it makes a shared kind: parts kept by what they read
     jobs: int = 1  # worker processes for many sheet pages (Pages.sheet_pages)
     _: Callable[..., str]  # the site catalog of this edition, for Python's own words (plain text)
 
@@ -125,6 +126,12 @@ class PageBase:
         if self.untranslated:
             page = mark_french(page)
         return Output(path, page.encode("utf-8"), tuple(sorted(set(sources))))
+
+    def part(self, name: str, make: Callable[[], str]) -> str:
+        """A piece of a shared page that reads fewer sheets than its page (a ranking of territories on a
+        page that lists hubs), made by `make` from what `name` says and the atlas alone: with the page
+        cache, taken as last made while what it read is as it was (generator.page_kept)."""
+        return make() if self.kept_part is None else self.kept_part(name, make)
 
     def levels(self) -> list[str]:
         """The levels that have at least one territory (a comparison page each)."""
@@ -237,8 +244,8 @@ class PageBase:
             "size": Markup(f' width="{width}" height="{height}"' if width else ""), "narrow": None,
             "headers": list(pic.table_headers),
             "rows": [[Markup(_html_value(c)) for c in row] for row in pic.table_rows],
-            # the words of the charts and maps are French (generator.pictures): marked so in the English edition
-            "fr": self.lang != "fr"}
+            # a picture without an English twin (generator.pictures) is French: marked so in the English edition
+            "fr": self.lang != getattr(pic, "lang", "fr")}
         narrow = self.pictures.get(f"{NARROW}/{key}")
         if narrow is not None:
             # the kinds a reader meets most (a territory's locator and profile, the home map) have a variant

@@ -119,7 +119,11 @@ def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress
 
 
 def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
-    return [Output(pic.filename, pic.svg, ()) for _key, pic in sorted(pictures.items())]
+    """The pictures' files, each once: an English twin without words in its drawing shares its French file."""
+    files: dict[str, bytes] = {}
+    for _key, pic in sorted(pictures.items()):
+        files.setdefault(pic.filename, pic.svg)
+    return [Output(path, svg, ()) for path, svg in files.items()]
 
 
 def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path,
