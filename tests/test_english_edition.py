@@ -14,7 +14,7 @@ import pytest
 
 from generator.editions import english_config
 from generator.pages import SiteOptions
-from generator.site import read_site_config, site_outputs
+from generator.site import read_site_config, site_options, site_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -218,3 +218,55 @@ def test_english_pages_link_the_english_reports_where_they_exist(fixture_atlas) 
     assert ".en.pdf" not in french.territory_page(doubs).data.decode()
     assert "pdf/atlas.en.pdf" in english.home_page().data.decode()
     assert "pdf/atlas.en.pdf" not in french.home_page().data.decode()
+
+
+@pytest.fixture(scope="module")
+def content_docs(fixture_atlas, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A content/ folder with an English counterpart for some pages (content/en/), not for others."""
+    content = tmp_path_factory.mktemp("content")
+    (content / "en").mkdir()
+    (content / "index.md").write_text("# Atlas\n\nPartout en France.\n", encoding="utf-8")
+    (content / "en" / "index.md").write_text("# Atlas\n\nAll over France, see [about](a-propos.md).\n",
+                                             encoding="utf-8")
+    (content / "a-propos.md").write_text("# À propos\n\nVoir [les données](donnees/atlas.json).\n", encoding="utf-8")
+    (content / "en" / "a-propos.md").write_text("# About\n\nSee [the data](donnees/atlas.json).\n", encoding="utf-8")
+    (content / "licences.md").write_text("# Licences et crédits\n\nLe code.\n", encoding="utf-8")
+    outs = site_outputs(fixture_atlas, FIXTURES / "atlas", content,
+                        site_options({}, content), pictures={}, schemas=None)
+    return {o.path: o.data.decode("utf-8") for o in outs if o.path.endswith(".md")}
+
+
+def test_hand_written_pages_are_english_where_content_en_has_them(content_docs: dict[str, str]) -> None:
+    about = content_docs["en/a-propos.md"]
+    assert about.startswith("# About\n") and "content_lang" not in about and "À propos" not in about
+    assert '<a href="../../donnees/atlas.json">the data</a>' in about  # a file: the French site's copy
+    # no English counterpart: the French page, marked so (main.html adds a note in English)
+    assert content_docs["en/licences.md"].startswith("---\ncontent_lang: fr\n")
+    assert "Licences et crédits" in content_docs["en/licences.md"]
+    # the French edition as it was: its pages only, content/en/ not copied among them
+    assert content_docs["a-propos.md"].startswith("# À propos\n")
+    assert not [p for p in content_docs if p.startswith(("en/en/", "en/a-propos.md/"))]
+    assert "All over France, see [about](a-propos.md)." in content_docs["en/index.md"]  # the English home's intro
+    assert "Partout en France." in content_docs["index.md"] and "All over France" not in content_docs["index.md"]
+
+
+@pytest.mark.parametrize("page", ["index.md", "a-propos.md", "methodologie.md", "contribuer.md", "licences.md"])
+def test_shipped_english_pages_keep_the_french_pages_links_and_figures(page: str) -> None:
+    """content/en/ is a translation: the same links (pages, files, addresses), the same numbers and
+    identifiers in code, one title."""
+    french = (ROOT / "content" / page).read_text(encoding="utf-8")
+    english = (ROOT / "content" / "en" / page).read_text(encoding="utf-8")
+    assert len([line for line in english.splitlines() if line.startswith("# ")]) == 1
+
+    def links(text: str) -> list[str]:
+        return sorted(re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r"<(https?://[^>]+)>", text))
+
+    def codes(text: str) -> list[str]:
+        return sorted(re.findall(r"`([^`\n]+)`", text))
+
+    def years(text: str) -> list[str]:
+        return sorted(re.findall(r"\b(?:19|20)\d\d\b", text))
+
+    assert links(english) == links(french)
+    assert codes(english) == codes(french)
+    assert years(english) == years(french)
