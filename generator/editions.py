@@ -17,6 +17,7 @@ are not copied: the English pages link to the French site's copy.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -44,12 +45,18 @@ ASSETS_PREFIX = "assets/atlas"
 def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                   schemas: Mapping[str, dict] | None, scores: Any,
                   wanted: Callable[[str], bool] | None = None, cache: Any = None,
-                  site_url: str | None = None, french_outputs: Sequence[Output] = (), jobs: int = 1) -> list[Output]:
+                  site_url: str | None = None, french_outputs: Sequence[Output] = (), jobs: int = 1,
+                  content_dir: Path | None = None) -> list[Output]:
     """Every page of the English edition (the open-data page from the French edition's data files), at
     its French path (without the `en/` prefix); with `wanted`,
     only the territory and hub pages whose path it accepts (the pages remade in French). With `cache`
-    (generator.site.PageCache, B's), the sheet pages whose inputs did not change are read back."""
+    (generator.site.PageCache, B's), the sheet pages whose inputs did not change are read back. The home
+    page's introduction is content/en/index.md when `content_dir` has it (else the site catalog's)."""
+    intro = english_content(content_dir, "index.md") if options.intro is not None else None
+    if intro is not None:
+        options = dataclasses.replace(options, intro=intro[0])
     english = Pages(atlas, options, english_pictures(pictures), schemas, scores, lang=LANG)
+    english.env.globals["intro_in_english"] = intro is not None
     english.file_prefix = EN_PREFIX
     # its pages cite the English edition (their own address, English words)
     english.env.globals["citation"] = Citer(atlas, site_url, lang=LANG)
@@ -91,13 +98,14 @@ def english_pictures(pictures: Mapping[str, Any]) -> dict[str, Any]:
 def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any],
                     schemas: Mapping[str, dict] | None, scores: Any, french: list[Output],
                     wanted: Callable[[str, set[str]], bool] | None = None, cache: Any = None,
-                    site_url: str | None = None, jobs: int = 1) -> list[Output]:
-    """The English edition's files, under `en/`: its pages, the French site's open-data page and
-    hand-written pages marked as French, and the site's own CSS and scripts (`french`: the French
-    edition's outputs, from which those are taken)."""
+                    site_url: str | None = None, jobs: int = 1, content_dir: Path | None = None) -> list[Output]:
+    """The English edition's files, under `en/`: its pages, the French site's open-data page, the
+    hand-written pages in English where `content_dir` has their English counterpart (`en/` of it:
+    content/en/a-propos.md for content/a-propos.md), else in French and marked so, and the site's own
+    CSS and scripts (`french`: the French edition's outputs, from which those are taken)."""
     remade = {o.path for o in french}  # `atlas serve`: the sheet pages the French edition remade
     pages = english_pages(atlas, options, pictures, schemas, scores,
-                          None if wanted is None else remade.__contains__, cache, site_url, french, jobs)
+                          None if wanted is None else remade.__contains__, cache, site_url, french, jobs, content_dir)
     made = {o.path for o in pages}
     for out in french:
         if out.path in made:
@@ -105,10 +113,25 @@ def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, A
         if out.path.startswith(ASSETS_PREFIX + "/"):
             pages.append(out)
         elif out.path.endswith(".md"):
-            # content/ (a-propos, contribuer, licences, methodologie): French
-            page = mark_french(_unlinked(out.data.decode("utf-8"), out.path))
-            pages.append(Output(out.path, page.encode("utf-8"), out.sources))
+            # content/ (a-propos, contribuer, licences, methodologie): its English counterpart, else French
+            english = english_content(content_dir, out.path)
+            if english is not None:
+                page, sources = _unlinked(english[0], out.path), english[1]
+            else:
+                page, sources = mark_french(_unlinked(out.data.decode("utf-8"), out.path)), out.sources
+            pages.append(Output(out.path, page.encode("utf-8"), sources))
     return [Output(EN_PREFIX + o.path, o.data, o.sources) for o in pages]
+
+
+def english_content(content_dir: Path | None, path: str) -> tuple[str, tuple[str, ...]] | None:
+    """The English counterpart of the hand-written page `path` of content/ (`content/en/<path>`), with
+    its source path; None when there is none (the French page is published, marked French)."""
+    if content_dir is None:
+        return None
+    page = content_dir / EN_PREFIX.rstrip("/") / path
+    if not page.is_file() or page.is_symlink():
+        return None
+    return page.read_text(encoding="utf-8"), (page.relative_to(content_dir.parent).as_posix(),)
 
 
 def _unlinked(page: str, page_path: str) -> str:

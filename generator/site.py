@@ -23,6 +23,7 @@ from generator.outputs import Output, check_unique
 from generator.page_cache import PageCache
 from generator.pages import Pages, SiteOptions, content_intro
 from generator.project import SHIPPED, SHIPPED_THEME
+from generator.site_templates import EN_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = SHIPPED_THEME / "assets"  # the checkout's theme, or the copy in the package (generator.project)
@@ -86,8 +87,8 @@ def content_outputs(content_dir: Path) -> list[Output]:
         if path.is_symlink():
             raise AtlasError(_("{path} is a symbolic link; {folder} must hold plain files").format(
                 path=path, folder="content/"))
-        if not path.is_file() or rel == "index.md":
-            continue
+        if not path.is_file() or rel == "index.md" or rel.startswith(EN_PREFIX):
+            continue  # content/en/: the English counterparts, placed by the English edition (editions.py)
         outs.append(Output(rel, path.read_bytes(), (path.relative_to(content_dir.parent).as_posix(),)))
     return outs
 
@@ -203,7 +204,8 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     from generator.editions import english_outputs  # the English edition, under en/ (owner E)
 
     if english:  # `atlas serve` after a save leaves it out: the preview shows the French edition
-        outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url, jobs)
+        outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url, jobs,
+                                content_dir)
     return check_unique(outs)
 
 
