@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,13 +89,34 @@ class PageCache(KeptOutputs):
         self.kinds_made: dict[str, tuple[Any, str, set[tuple[str, str]], set[str], list[str], list[str]]] = {}
 
     def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+        self.picture_files: dict[str, list[Any]] = {}  # picture file -> [size, mtime_ns, its cache key] as written
         try:
             data = json.loads(self.index_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}, {}
         ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
         kinds = data.get("kinds") if ok else None
+        pictures = data.get("pictures") if ok else None
+        self.picture_files = dict(pictures) if isinstance(pictures, dict) else {}
         return (dict(data["pages"]) if ok else {}), (dict(kinds) if isinstance(kinds, dict) else {})
+
+    def known_files(self, pictures: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
+        """For `write_tree`: the outputs whose bytes are their file's while it has that size and time: the
+        pages and kept outputs read back from it, and the pictures whose cache key is the one written there
+        (a picture's key hashes its spec and the code that drew it). Those files are not read again."""
+        known: dict[str, tuple[int, int]] = {}
+        for full in self.hits:
+            entry = self.entries[full]
+            known[full] = (entry[1], entry[2])
+        for name in self.kinds_kept:
+            for full, size, mtime_ns, _sources in self.kind_entries[name][3]:
+                known[full] = (size, mtime_ns)
+        for pic in pictures.values():
+            written = self.picture_files.get(pic.filename)
+            digest = getattr(pic, "digest", "")
+            if digest and isinstance(written, list) and len(written) == 3 and written[2] == digest:
+                known[pic.filename] = (written[0], written[1])
+        return known
 
     def attach(self, pages: Any, site_url: str | None, wanted: Callable[[str, set[str]], bool] | None,
                prefix: str = "") -> Callable[[str, set[str]], bool]:
@@ -232,10 +253,15 @@ class PageCache(KeptOutputs):
         self.rendered |= {prefix + out.path for out in outs if prefix + out.path in self.misses}
         return outs + [out for full, out in sorted(self.hits.items()) if full == prefix + out.path]
 
-    def save(self, outputs: Iterable[Output], partial: bool = False) -> None:
-        """After `write_tree`: remember the key, size and time of each sheet page now in the docs folder."""
+    def save(self, outputs: Iterable[Output], partial: bool = False, pictures: Mapping[str, Any] | None = None,
+             states: Mapping[str, Sequence[int]] | None = None) -> None:
+        """After `write_tree`: remember the key, size and time of each sheet page now in the docs folder,
+        and (with `states`, what `write_tree` left) the size, time and cache key of each picture file."""
         if not self.code:
             return
+        if states is not None and pictures is not None:
+            self.picture_files = {pic.filename: [*states[pic.filename][:2], pic.digest] for pic in pictures.values()
+                                  if getattr(pic, "digest", "") and pic.filename in states}
         entries = dict(self.entries) if partial else {}
         outputs = list(outputs)
         kinds = self._save_kinds({out.path: out for out in outputs}, partial)
@@ -253,8 +279,8 @@ class PageCache(KeptOutputs):
                 entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), status.st_size,
                                      status.st_mtime_ns, sorted(pictures), sorted(hubs)]
         self.entries, self.kind_entries = entries, kinds
-        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds},
-                          sort_keys=True, separators=(",", ":"))
+        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds,
+                           "pictures": self.picture_files}, sort_keys=True, separators=(",", ":"))
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.index_path, text.encode("utf-8"))
 

@@ -160,18 +160,55 @@ class KeptOutputs:
         before = set(rankings)
         placed: set[str] = set()
         pictures = pages.pictures if pages is not None else None
+        recorder = Recorder(self._state.atlas)
         if pages is not None:
             pages.pictures = _Placed(pictures, placed)  # type: ignore[arg-type]
+            pages.kept_part = self._part_keeper(name, common, pages, recorder)
         try:
-            with Recorder(self._state.atlas) as recorder:
+            with recorder:
                 outs = list(make())
         finally:
             if pages is not None:
                 pages.pictures = pictures
+                pages.kept_part = None
         reads = recorder.reads | {own} if own[0] else recorder.reads  # `own`: the record `make` holds already
         self.kinds_made[name] = (pages, common, reads, placed, [prefix + o.path for o in outs],
                                  sorted(rankings - before))
         return outs
+
+    def _part_keeper(self, kind: str, common: str, pages: Any,
+                     recorder: Recorder) -> Callable[[str, Callable[[], str]], str]:
+        """What `PageBase.part` calls while the shared kind `kind` is made: a part (a ranking table) taken
+        as last made when what it read (recorded apart from the rest of the page) and the pictures it
+        placed are as they were, else made. Either way its reads and pictures are the page's too, so
+        the kind is kept or made again exactly as without parts. A hub renamed makes the pillar pages
+        again (they list the hubs of the pillar), not their 22 ranking tables of territories."""
+        def part(name: str, make: Callable[[], str]) -> str:
+            full = f"part:{kind}#{name}"
+            entry = self.extra.get(full)  # the same part asked twice by one kind: made once
+            placing = pages.pictures  # the _Placed of this making
+            outer_reads, outer_placed = recorder.reads, placing._placed
+            try:
+                recorder.reads, placing._placed = set(), set()  # the check's own lookups are nobody's reads
+                old = self.kind_entries.get(full) if entry is None else None
+                if (isinstance(old, list) and len(old) == 4 and isinstance(old[3], str)
+                        and self._kind_key(pages, common, full, old[1], old[2]) == old[0]):
+                    entry = old
+                elif entry is None:
+                    recorder.reads, placing._placed = reads, placed = set(), set()
+                    value = str(make())
+                    recorder.reads, placing._placed = set(), set()
+                    reads_list = listed(reads)
+                    entry = [self._kind_key(pages, common, full, reads_list, placed), reads_list, sorted(placed),
+                             value]
+            finally:
+                recorder.reads, placing._placed = outer_reads, outer_placed
+            outer_reads.update((read_name, key) for read_name, key in entry[1])
+            outer_placed.update(entry[2])
+            self.extra[full] = entry
+            return entry[3]
+
+        return part
 
     @property
     def state(self) -> ReadState:
@@ -230,6 +267,8 @@ class KeptOutputs:
                 kinds[name] = entry
             elif name.startswith("records:") and f"data:{name.removeprefix('records:')}" in self.kinds_kept:
                 kinds[name] = entry  # the file was kept whole: so are its records
+            elif name.startswith("part:") and name[len("part:"):].partition("#")[0] in self.kinds_kept:
+                kinds[name] = entry  # the kind was kept whole: so are its parts
         kinds.update(self.extra)
         for name, (pages, common, reads, placed, paths, rankings) in self.kinds_made.items():
             files = []

@@ -65,15 +65,18 @@ class PillarPages(PageBase):
             if long_page:
                 self._long_rankings.add(level)
                 outs.append(self.render("pillar_ranking.md.j2", long_page, key=key, level=level, ranked=ranked,
-                                        unmeasured=unmeasured,
-                                        table=Markup(self.ranking_table(ranked, long_page,
-                                                                        self._ranking_caption(key, level)))))
+                                        unmeasured=unmeasured, table=Markup(self._kept_ranking(key, level, long_page))))
         page = explore.pillar_path(key)
-        inline = {lv: Markup(self.ranking_table(r, page, self._ranking_caption(key, lv))) for lv, r, _, lp in levels
-                  if not lp and r}
+        inline = {lv: Markup(self._kept_ranking(key, lv, page)) for lv, r, _, lp in levels if not lp and r}
         outs.insert(0, self.render("pillar.md.j2", page, key=key, rated=rated, hubs=hubs, levels=levels,
                                    tables=inline, medians=self.scores.pillar_medians))
         return outs
+
+    def _kept_ranking(self, key: str, level: str, page_path: str) -> str:
+        """The ranking table of a pillar at one level, on `page_path`: a part of its page kept by what it
+        reads (territories and scores), since the pillar page also lists hubs."""
+        return self.part(f"ranking {key} {level} {page_path}", lambda: self.ranking_table(
+            self.pillar_ranking(key, level)[0], page_path, self._ranking_caption(key, level)))
 
     def _ranking_caption(self, key: str, level: str) -> str:
         return self._("%(levels)s classés par score mesuré : %(pillar)s", levels=self.words.level_plurals[level],

@@ -213,3 +213,31 @@ def test_sheet_pages_rendered_by_workers_are_the_same(tmp_path: Path, monkeypatc
     one, two = _files(tmp_path / "one" / "docs"), _files(tmp_path / "two" / "docs")
     assert sorted(one) == sorted(two) and [path for path in one if one[path] != two[path]] == []
     assert indexes[0] == indexes[1] and any(pictures for pictures, _hubs in indexes[0].values())
+
+
+def test_files_changed_or_removed_by_hand_are_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The files the build knows without reading them (pages read back, pictures of the cache key written
+    there: `write_tree`'s `known`) are still written again when edited by hand, even to the same size,
+    or removed; the others are left alone (their times kept)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    docs = tmp_path / "out" / "docs"
+    _build(sheets, tmp_path / "out", capsys)
+    before = _files(docs)
+    picture = next(p for p in sorted((docs / "assets" / "pictures").rglob("*.svg")))
+    page = docs / "territoires" / "doubs.md"
+    removed = docs / "hubs" / "incubateur-ferme.md"
+    kept = docs / "territoires" / "ornans.md"
+    kept_time = kept.stat().st_mtime_ns
+    data = picture.read_bytes()
+    picture.write_bytes(data[:-2] + bytes(reversed(data[-2:])))  # same size, other bytes, a new time
+    page.write_bytes(page.read_bytes().replace(b"Doubs", b"Dou_s", 1))
+    removed.unlink()
+    (sheets / HUB).touch()  # so that the inputs' stamp does not skip the generation
+    capsys.readouterr()
+    _build(sheets, tmp_path / "out", capsys)
+    assert _files(docs) == before
+    assert kept.stat().st_mtime_ns == kept_time
