@@ -72,10 +72,11 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
         outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
                             bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
                             english=english or wanted is None, jobs=jobs)
-    stats = write_tree(outs, docs_dir, partial=wanted is not None)
+    known = cache.known_files(pictures) if cache is not None else None  # files not to read back again
+    stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
     if cache is not None:
         with writing(cache.index_path.parent, _("the build's cache")):
-            cache.save(outs, partial=wanted is not None)
+            cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)
         say(ngettext("pages: {rendered} territory or hub page rendered, {unchanged} unchanged "
                       "(their sheets, pictures and the shared data as before)",
                       "pages: {rendered} territory or hub pages rendered, {unchanged} unchanged "
