@@ -184,3 +184,46 @@ def test_a_shared_close_view_draws_the_same_bytes(atlas):
     fresh = render(spec.kind, spec.data)
     assert locators._VIEWS  # kept for the next locator of this département
     assert render(spec.kind, spec.data) == fresh
+
+
+FRENCH_DRAWN = ("Nombre de lieux", "Score mesuré", "non mesuré", "Lieux par département", "En activité", "Fermé",
+                "Position approximative", "chef-lieu", "À vérifier", "Lieux créés", "lieu d'un autre territoire")
+
+
+def test_english_twins_write_english_words_and_numbers(atlas):
+    """What the English pictures write is English (legends, axes, categories, numbers with a decimal
+    point); the French ones say what they said. Words drawn as text (not matplotlib's glyph paths)."""
+    from generator.pictures import KINDS
+
+    checked = 0
+    for key in picture_keys(atlas):
+        if not key.startswith("en/"):
+            continue
+        spec, french = picture_spec(atlas, key), picture_spec(atlas, key.removeprefix("en/"))
+        if KINDS[spec.kind].matplotlib and spec.kind != "network":
+            continue
+        drawn = " ".join(re.findall(r">([^<>]+)</text>", render(spec.kind, spec.data).decode()))
+        assert not [word for word in FRENCH_DRAWN if word in drawn], key
+        assert not re.search(r"\d,\d", drawn), key  # 3.4, not 3,4
+        if spec.data == french.data:  # the same drawing: nothing in it is a word of either language
+            assert not [word for word in FRENCH_DRAWN if word in render(french.kind, french.data).decode()], key
+        checked += 1
+    assert checked > 20
+    spec = picture_spec(atlas, "en/territory/gbm/pillars")
+    svg = render(spec.kind, spec.data).decode()
+    assert "Measured score (1 to 5)" in svg and "Health" in svg and "Santé" not in svg
+    assert "Number of hubs" in render("bars", picture_spec(atlas, "en/home/hubs-by-type").data).decode()
+    assert "Nombre de lieux" in render("bars", picture_spec(atlas, "home/hubs-by-type").data).decode()
+
+
+def test_map_legends_fit_their_two_lines_in_both_languages():
+    """A legend entry is cut with "…" past two lines of LEGEND_WRAP characters: no label of either
+    language is (the English "centre of the municipality" was)."""
+    from generator.pictures.map_style import LEGEND_WRAP, map_words
+    from generator.pictures.spec import wrap_label
+    from generator.pictures.words import Words
+
+    for lang in ("fr", "en"):
+        words = map_words(Words(lang), [10, 2])
+        for label in [*words["categories"].values(), words["approximate"], words["town"]]:
+            assert "…" not in wrap_label(label, LEGEND_WRAP, 2), (lang, label)
