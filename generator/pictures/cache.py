@@ -13,11 +13,9 @@ import json
 import os
 import time
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import matplotlib
-import networkx
 
 from generator import geo
 from generator.faults import pid_alive
@@ -74,17 +72,22 @@ def code_version(kind: str | None = None) -> str:
     Per kind, so that an edit to the maps does not redraw the charts, nor the reverse. Without
     `kind`, the hash of every drawing module."""
     digest = hashlib.sha256()
-    drawers = [KINDS[kind].draw] if kind is not None else [k.draw for k in KINDS.values()]
+    modules = [KINDS[kind].module] if kind is not None else [k.module for k in KINDS.values()]
     names: set[str] = {"generator.formats"}
-    for drawer in drawers:
-        names |= _imported_modules(drawer.__module__)
+    for module in modules:  # by name: the drawers are not imported for this (pictures.kinds)
+        names |= _imported_modules(module)
     for name in sorted(names):
         path = _module_file(name)
         if path is not None:
             digest.update(name.encode() + b"\0" + path.read_bytes())
-    digest.update(f"cache {CACHE_FORMAT} matplotlib {matplotlib.__version__} networkx {networkx.__version__}".encode())
+    digest.update(f"cache {CACHE_FORMAT} matplotlib {_version('matplotlib')} networkx {_version('networkx')}".encode())
     digest.update(geo.geodata_version().encode())
     return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    """A library's installed version, read from its metadata: importing networkx to read it cost 80 ms."""
+    return metadata.version(package)
 
 
 def _words(spec: Spec) -> dict[str, Any]:

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from generator import formats  # noqa: E402
+from generator import formats
+from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 matplotlib.use("Agg")
-from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
+# matplotlib's figures, pyplot and tickers are imported when a picture is drawn, not with this module:
+# the spec modules read its constants (COARSE), and a build whose pictures all come from the cache
+# never draws (importing them was 0.3 s of every regeneration)
 
 # Everything that shapes the look of a picture; applied with rc_context so that other users of
 # matplotlib in the same process are left alone.
@@ -55,6 +58,8 @@ def style() -> Any:
 
 def new_figure(width: float, height: float) -> Figure:
     """A figure not registered with pyplot, so that thousands of them never pile up in memory."""
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), facecolor=PAPER)
 
 
@@ -224,6 +229,8 @@ def svg_bytes(fig: Figure) -> bytes:
     Text drawn as text (`svg.fonttype` "none", TEXT_AS_TEXT: the networks) names fonts close to
     DejaVu Sans after it, for a reader that lacks it.
     """
+    import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata=SVG_METADATA, facecolor=PAPER)
     plt.close(fig)
@@ -237,6 +244,8 @@ def svg_bytes(fig: Figure) -> bytes:
 
 def french_axis(axis: Any, integer: bool = True) -> None:
     """Ticks formatted the French way (narrow no-break space, decimal comma)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     if integer:
         axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: formats.number(round(value, 6))))
