@@ -39,7 +39,7 @@ from generator.pictures.cache import (
 )
 from generator.pictures.kept import SpecBook
 from generator.pictures.keys import PictureKey
-from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_function
+from generator.pictures.kinds import KEY_LISTS, KINDS, import_drawers, narrow_spec, spec_function
 from generator.pictures.mpl import style
 from generator.pictures.spec import Spec
 
@@ -342,6 +342,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     if any(KINDS[specs[key].kind].geodata for key in unique.values()):
         for name in geo.LAYERS:  # read once here so that forked workers inherit them
             geo.layer(name)
+    import_drawers(specs[key].kind for key in unique.values())  # imported once, before forking the workers
     drawn: dict[str, bytes] = {}
     by_kind: dict[str, int] = {}
     seconds_by_kind: dict[str, float] = {}
