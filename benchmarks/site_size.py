@@ -23,6 +23,7 @@ DATA_TABLE = re.compile(rb'<details class="atlas-data".*?</details>', re.S)
 SVG = re.compile(rb"<svg\b.*?</svg>", re.S)
 SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
 HEAD = re.compile(rb"<head>.*?</head>", re.S)
+TOC = re.compile(rb'<div class="md-sidebar md-sidebar--secondary".*?(?=<div class="md-content")', re.S)
 
 
 def _sum(pattern: re.Pattern[bytes], text: bytes) -> int:
@@ -51,7 +52,7 @@ def picture_kind(rel: str) -> str:
 
 def measure(site: Path) -> dict[str, dict[str, list[int]]]:
     """{section: {row: [files, bytes, (parts of the pages' bytes…)]}}."""
-    html: dict[str, list[int]] = defaultdict(lambda: [0] * 9)
+    html: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
     pictures: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     folders: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for path in sorted(site.rglob("*")):
@@ -64,10 +65,12 @@ def measure(site: Path) -> dict[str, dict[str, list[int]]]:
         if inner.endswith(".html"):
             text = path.read_bytes()
             article = b"".join(m.group(0) for m in ARTICLE.finditer(text))
+            outside = ARTICLE.sub(b"", text)
             row = html[f"{edition} {page_kind(inner)}"]
             for i, value in enumerate((1, size, size - len(article), _sum(PRIMARY_NAV, text), _sum(HEAD, text),
                                        len(article), _sum(TABLE, article), _sum(DATA_TABLE, article),
-                                       _sum(SVG, article) + _sum(SCRIPT, article))):
+                                       _sum(SVG, article) + _sum(SCRIPT, article),
+                                       _sum(TOC, outside), _sum(SVG, outside), _sum(SCRIPT, outside))):
                 row[i] += value
         elif inner.startswith("assets/pictures/"):
             row = pictures[picture_kind(inner)]
@@ -87,14 +90,15 @@ def report(figures: dict[str, dict[str, list[int]]]) -> None:
     print(f"site: {total / mb:.1f} MB (apparent bytes), "
           f"{sum(r[0] for section in figures.values() for r in section.values()):,} files")
     print("\nHTML pages: files, MB, KB/page; of a page: chrome (outside <article>), of it the navigation and <head>;"
-          " the article, of it tables, figures' data tables, inline SVG and scripts")
+          " the article, of it tables, figures' data tables, inline SVG and scripts; of the chrome again, the"
+          " table of contents, the theme's inline icons (SVG) and scripts")
     print(f"{'kind':<24}{'pages':>7}{'MB':>8}{'KB/p':>7}{'chrome':>8}{'nav':>7}{'head':>7}{'article':>8}"
-          f"{'tables':>8}{'data':>7}{'svg':>6}")
+          f"{'tables':>8}{'data':>7}{'svg':>6}{'toc':>6}{'icons':>6}{'js':>6}")
     rows = sorted(figures["html"].items(), key=lambda kv: -kv[1][1])
     for name, r in rows:
         n = r[0]
         print(f"{name:<24}{n:>7}{r[1] / mb:>8.1f}{r[1] / n / 1e3:>7.1f}"
-              + "".join(f"{v / n / 1e3:>{w}.1f}" for v, w in zip(r[2:], (8, 7, 7, 8, 8, 7, 6), strict=True)))
+              + "".join(f"{v / n / 1e3:>{w}.1f}" for v, w in zip(r[2:], (8, 7, 7, 8, 8, 7, 6, 6, 6, 6), strict=True)))
     for edition in ("fr", "en"):
         mine = [r for k, r in figures["html"].items() if k.startswith(edition + " ")]
         print(f"{edition} HTML: {sum(r[0] for r in mine):,} pages, {sum(r[1] for r in mine) / mb:.1f} MB")

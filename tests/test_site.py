@@ -146,9 +146,16 @@ def test_territory_page_shows_the_measured_profile_apart_from_the_appreciation(f
         row = next(line for line in measured.splitlines() if line.startswith(f"| {label} — "))
         assert f"| {s.score} sur 5 | {rank_text(s)} |" in row
         if s.fact is not None:
-            assert formats.with_unit(s.fact.value, s.fact.unit) in row and s.fact.source.title in row.split(" | ")[0]
+            assert formats.with_unit(s.fact.value, s.fact.unit) in row
+            # the row names its source briefly (producer, vintage, number) and links to the full citation,
+            # listed once under the profile: the number leads to that document's title
+            n = re.search(r"\]\(#source-(\d+)\)", row.split(" | ")[0]).group(1)
+            assert f"{s.fact.source.publisher}" in row.split(" | ")[0] and f"source {n}](#source-{n})" in row
+            cited = measured.split("### Sources des chiffres mesurés { #sources-mesures }", 1)[1].splitlines()
+            entry = cited[cited.index(f"    {{ #source-{n} }}") - 1]
+            assert entry.startswith("1. ") and s.fact.source.title in entry and s.fact.source.publisher in entry
             if s.fact.year:
-                assert f"({s.fact.year})" in row
+                assert f"({s.fact.year})" in row and f" {s.fact.year}, source {n}]" in row
     assert measured.count("**Appréciation éditoriale : ") == sum(1 for p in t.pillars.values() if p.rating is not None)
     assert "n'entre jamais dans son calcul" in measured
     assert "#### Faits marquants (santé)" in measured and "ils ne sont pas notés" in measured
