@@ -95,14 +95,18 @@ class IndexPages(PageBase):
                 "hubs_index.md.j2" if i == 1 else "hubs_list.md.j2", part, hubs=chunk, number=i, total=len(chunks),
                 count=len(hubs), pager=Markup(self.pager(part, parts, i)) if len(parts) > 1 else Markup(""),
                 table=Markup(self.hub_table(chunk, part)),
-                filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, explore.facets(self.atlas),
+                filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, self._hub_facets(),
                                                 HUB_FILTER_LABELS)) if i == 1 else Markup("")))
         return outs
+
+    def _hub_facets(self) -> dict[str, list[tuple[str, str, int]]]:
+        """The hub filters' choices and counts (French labels; each edition words them when it shows them)."""
+        return self.derived("hub facets", lambda: explore.facets(self.atlas))
 
     def map_page(self) -> Output:
         """The interactive map (Leaflet, vendored; outlines and hubs from this site's own files) with the
         static map and its table as the fallback."""
-        f = explore.facets(self.atlas)
+        f = self._hub_facets()
         return self.render("map.md.j2", explore.MAP_PAGE, located=sum(1 for h in self.atlas.hubs.values()
                                                                       if h.coordinates),
                            filters=Markup(self.filter_form(explore.MAP_PAGE, "map", explore.HUBS_DATA,

@@ -120,6 +120,7 @@ class KeptOutputs:
     kinds_kept: set[str]
     kinds_made: dict[str, Any]
     extra: dict[str, Any]
+    derived: dict[str, tuple[Any, set[tuple[str, str]]]]
     docs_dir: Any
     code: str
     _shared_repr: Callable[[Any], str]
@@ -164,13 +165,14 @@ class KeptOutputs:
         if pages is not None:
             pages.pictures = _Placed(pictures, placed)  # type: ignore[arg-type]
             pages.kept_part = self._part_keeper(name, common, pages, recorder)
+            pages.kept_derived = self._derived_keeper(recorder)
         try:
             with recorder:
                 outs = list(make())
         finally:
             if pages is not None:
                 pages.pictures = pictures
-                pages.kept_part = None
+                pages.kept_part = pages.kept_derived = None
         reads = recorder.reads | {own} if own[0] else recorder.reads  # `own`: the record `make` holds already
         self.kinds_made[name] = (pages, common, reads, placed, [prefix + o.path for o in outs],
                                  sorted(rankings - before))
@@ -209,6 +211,24 @@ class KeptOutputs:
             return entry[3]
 
         return part
+
+    def _derived_keeper(self, recorder: Recorder) -> Callable[[str, Callable[[], Any]], Any]:
+        """What `PageBase.derived` calls while a shared kind is made: a value made from the atlas alone (every
+        sheet's quality, the filters' counts) made once in this build for every kind of both editions,
+        its reads added to those of each kind that uses it (so each kind is kept exactly as before)."""
+        def derived(name: str, make: Callable[[], Any]) -> Any:
+            found = self.derived.get(name)
+            if found is None:
+                outer = recorder.reads
+                recorder.reads = reads = set()
+                try:
+                    found = self.derived[name] = (make(), reads)
+                finally:
+                    recorder.reads = outer
+            recorder.reads.update(found[1])
+            return found[0]
+
+        return derived
 
     @property
     def state(self) -> ReadState:

@@ -117,6 +117,7 @@ class PageBase:
     kind_cache: Any = None  # set by the page cache (generator.page_cache): makes, or reads back, a shared kind
     sheet_reads: Any = None  # set by the page cache: (collect, merge) what sheet pages placed, across workers
     kept_part: Any = None  # set by the page cache while it makes a shared kind: parts kept by what they read
+    kept_derived: Any = None  # and values both editions derive from the atlas alone, made once a build
     jobs: int = 1  # worker processes for many sheet pages (Pages.sheet_pages)
     _: Callable[..., str]  # the site catalog of this edition, for Python's own words (plain text)
 
@@ -132,6 +133,16 @@ class PageBase:
         page that lists hubs), made by `make` from what `name` says and the atlas alone: with the page
         cache, taken as last made while what it read is as it was (generator.page_kept)."""
         return make() if self.kept_part is None else self.kept_part(name, make)
+
+    def derived(self, name: str, make: Callable[[], Any]) -> Any:
+        """A value `make` derives from the atlas alone (no edition, no page), named `name`: with the page
+        cache, made once a build for every shared kind of both editions (generator.page_kept). Not to
+        be changed by its users: they share it."""
+        return make() if self.kept_derived is None else self.kept_derived(name, make)
+
+    def all_facts(self) -> list[Fact]:
+        """Every fact of the atlas (the home and quality pages count them)."""
+        return self.derived("every fact", lambda: [f for _, _, f in self.atlas.facts()])
 
     def levels(self) -> list[str]:
         """The levels that have at least one territory (a comparison page each)."""

@@ -22,8 +22,8 @@ class ReferencePages(PageBase):
     """The reference pages: sheet quality, open data, method, the indicator catalogue with a worked."""
 
     def quality_page(self) -> Output:
-        rows = quality_table(self.atlas)
-        facts = [f for _, _, f in self.atlas.facts()]
+        rows = self.derived("quality of every sheet", lambda: quality_table(self.atlas))
+        facts = self.all_facts()
         average = sum(q.completeness for q in rows) / len(rows) if rows else 1.0
         return self.render(
             "quality.md.j2", "qualite.md", rows=rows, facts=len(facts),

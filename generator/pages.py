@@ -168,7 +168,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
 
     def home_page(self) -> Output:
         recent = self.recent_updates()
-        facts = [f for _, _, f in self.atlas.facts()]
+        facts = self.all_facts()
         intro = self.options.intro
         return self.render(
             "home.md.j2", "index.md", intro=Markup(intro) if intro is not None else None,

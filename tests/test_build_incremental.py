@@ -241,3 +241,45 @@ def test_files_changed_or_removed_by_hand_are_written_again(tmp_path: Path, monk
     _build(sheets, tmp_path / "out", capsys)
     assert _files(docs) == before
     assert kept.stat().st_mtime_ns == kept_time
+
+
+def test_parts_and_derived_values_of_the_shared_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A hub renamed makes the pillar pages again (they list hubs) but not their rankings of territories,
+    which are taken as the last build made them; every sheet's quality is worked out once a build for
+    both editions' quality pages; a territory renamed makes the rankings again. Same docs as cold."""
+    from generator import page_pillars, page_reference
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    calls = {"ranking": 0, "quality": 0}
+    ranking, quality = page_pillars.PillarPages.ranking_table, page_reference.quality_table
+
+    def counted_ranking(*args: object, **kwargs: object) -> str:
+        calls["ranking"] += 1
+        return ranking(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_quality(*args: object, **kwargs: object) -> object:
+        calls["quality"] += 1
+        return quality(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(page_pillars.PillarPages, "ranking_table", counted_ranking)
+    monkeypatch.setattr(page_reference, "quality_table", counted_quality)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    docs = tmp_path / "out" / "docs"
+    _build(sheets, tmp_path / "out", capsys)
+    made = calls["ranking"]
+    assert made > 0 and calls["quality"] == 1  # French and English quality pages: one table
+
+    calls.update(ranking=0, quality=0)
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    _build(sheets, tmp_path / "out", capsys)
+    assert calls == {"ranking": 0, "quality": 1}
+    _same_as_cold(sheets, docs, tmp_path, "hub", capsys)
+
+    calls.update(ranking=0, quality=0)
+    _edit(sheets / TERRITORY, "name: Grand Besançon Métropole", "name: Grand Besançon")
+    _build(sheets, tmp_path / "out", capsys)
+    assert calls["ranking"] == made
+    _same_as_cold(sheets, docs, tmp_path, "territory", capsys)
