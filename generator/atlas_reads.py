@@ -11,12 +11,11 @@ target 2: after one edit, only what read the edited sheet is made again).
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.file_states import file_hash
 from generator.model import Atlas
 
 ALL = "*"  # the read of a whole mapping (a loop over it, its length)
@@ -160,31 +159,6 @@ class ReadState:
         state = self.state
         text = "\n".join([common, *(f"{name}\0{key}\0{state(name, key)}" for name, key in reads)])
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-# file -> its state (size, times, inode) and the hash of its bytes, for the life of the process: atlas
-# serve (H4) makes several ReadStates per save, and each read and hashed the 2,900 sheets again
-_HASHED: dict[str, tuple[tuple[int, int, int, int], str]] = {}
-RACY_NS = 2_000_000_000  # a file changed this recently may change again within one tick of its times: not kept
-
-
-def file_hash(path: Path) -> str:
-    """The SHA-256 of a file's bytes ("unreadable" when it cannot be read), hashed again only when its
-    size, times or inode changed since this process hashed it (or it was written in the last seconds)."""
-    key = str(path)
-    try:
-        status = os.stat(key)
-        state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-        kept = _HASHED.get(key)
-        if kept is not None and kept[0] == state:
-            return kept[1]
-        with open(key, "rb") as handle:
-            found = hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return "unreadable"
-    if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_NS:
-        _HASHED[key] = (state, found)
-    return found
 
 
 def listed(reads: Iterable[tuple[str, str]]) -> list[list[str]]:

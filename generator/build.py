@@ -205,6 +205,9 @@ CACHE_DIR = Path(".cache/pictures")
 SPECS_DIR = Path(".cache/specs")  # each picture's spec with the sheets it read, per sheets folder (pictures.kept)
 
 
+SHEETS_DIR = Path(".cache/sheets")  # each sheet as last read and checked, per sheets folder (generator.sheet_memo)
+
+
 PAGE_CACHE_DIR = Path(".cache/pages")  # the sheet pages' keys per docs folder (generator.site.PageCache)
 
 
@@ -236,6 +239,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> int:
     from generator.load import load_valid_atlas
+    from generator.sheet_memo import SheetMemo
 
     started = time.perf_counter()
     territories: Path = args.territories
@@ -264,11 +268,15 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         return 0
 
     say(_("validating the sheets…"), quiet)
+    memo = SheetMemo.on_disk(SHEETS_DIR, territories)  # the last build's: only the sheets that changed are read
     try:
-        atlas = load_valid_atlas(territories)
+        atlas = load_valid_atlas(territories, memo=memo)
     except InvalidAtlas as error:
         print("\n".join(p.text() for p in error.report.errors), file=sys.stderr)  # every error, then the summary
         raise
+    finally:
+        with writing(SHEETS_DIR, _("the build's cache")):
+            memo.save()
     say(_("{territories}, {hubs}").format(
         territories=ngettext("{count} territory", "{count} territories", len(atlas.territories)).format(
             count=number(len(atlas.territories))),

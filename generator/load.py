@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.errors import AtlasError, InvalidAtlas, Location, Problem, Report
+from generator.errors import AtlasError, InvalidAtlas, Location, Report
 from generator.fields import HUB, INDICATOR, PILLAR, SHEET_SPECS, SOURCE, TERRITORY, VOCABULARY_ENTRY
-from generator.i18n import _, language
+from generator.i18n import _
 from generator.model import (
     PILLARS,
     VOCABULARY_LISTS,
@@ -31,11 +31,14 @@ from generator.model import (
     _frozen,
     build_atlas,
 )
-from generator.sheet_parser import parse_sheet, read_bytes, read_sheet
-from generator.sheets import SheetFile, find_sheets
+from generator.sheet_memo import SheetMemo, check_file
+from generator.sheet_parser import read_sheet
+from generator.sheets import find_sheets
 from generator.specs import Fact as FactSpec
 from generator.specs import ListOf, Record
 from generator.validate import Checked, SheetData, check_atlas, check_sheet
+
+__all__ = ["SheetMemo", "build_date", "load_atlas", "load_valid_atlas", "vocabulary_ids"]  # SheetMemo: atlas serve
 
 Progress = Callable[[int, int], None]
 
@@ -46,77 +49,6 @@ def build_date() -> date:
     if epoch and epoch.strip().isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
-
-
-Checked1 = tuple[tuple[Problem, ...], Checked | None]  # one sheet's own problems, and its data (None: unusable)
-
-
-def check_file(sheet: SheetFile, raw: bytes | None = None) -> Checked1:
-    """Phase 1 for one sheet, on its own: read (unless `raw` is given), parse, type against the format.
-
-    Each sheet is checked against a report of its own, so its result depends on its bytes only (what
-    `SheetMemo` keeps); the problems then go into the run's report in the order of the sheets."""
-    own = Report()
-    if raw is None:
-        raw = read_bytes(sheet, own)
-    node = None if raw is None else parse_sheet(raw, sheet.display, own)
-    if node is None and own.problems:  # unreadable: reported already, nothing to type
-        return tuple(own.problems), None
-    checked = check_sheet(SHEET_SPECS[sheet.kind], node, own, sheet.display)
-    return tuple(own.problems), checked
-
-
-class SheetMemo:
-    """The sheets as last read and checked, kept by a long-lived process (`atlas serve`) between runs.
-
-    A sheet is read again only when its file's size, time or inode changed, or when the caller names
-    it as changed (the watcher saw it saved); it is parsed and checked again only when its bytes
-    changed. What is kept is what `check_file` returns for those bytes, so a run with the memo gives
-    the report and the model of a fresh load; the checks across sheets always run on the whole atlas.
-    Sheets that are gone are forgotten at the end of each run.
-    """
-
-    def __init__(self) -> None:
-        # (path, display, kind, territory id, stem, language) -> (file state, bytes, result)
-        self.entries: dict[tuple, tuple[tuple[int, ...], bytes | None, Checked1]] = {}
-        self.reads = 0  # sheets read from disk in the last run
-        self.checks = 0  # sheets parsed and checked in the last run
-        # the model's records made from those results: a territory or hub whose sheet gave the same
-        # result (the same object) and whose shared sources and catalogue are as they were is kept
-        self.shared: tuple[Any, ...] | None = None  # (sources data, catalogue data, their locations, made)
-        self.records: dict[tuple[str, str], tuple[Checked, str, Any]] = {}
-        self.made = 0  # territory and hub records made (not kept) in the last run
-
-    def begin(self) -> None:
-        self.reads = self.checks = self.made = 0
-        self._seen: set[tuple] = set()
-
-    def check(self, sheet: SheetFile, changed: frozenset[Path]) -> Checked1:
-        key = (str(sheet.path), sheet.display, sheet.kind, sheet.territory_id, sheet.stem, language())
-        self._seen.add(key)
-        entry = self.entries.get(key)
-        try:
-            status = os.stat(sheet.path)
-            state: tuple[int, ...] = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-        except OSError:
-            state = ()
-        if entry is not None and state and entry[0] == state and not (changed and sheet.path.absolute() in changed):
-            return entry[2]
-        self.reads += 1
-        scratch = Report()
-        raw = read_bytes(sheet, scratch)
-        if raw is not None and entry is not None and entry[1] == raw:
-            result = entry[2]
-        elif raw is None:
-            result = (tuple(scratch.problems), None)
-        else:
-            self.checks += 1
-            result = check_file(sheet, raw)
-        self.entries[key] = (state if raw is not None else (), raw, result)
-        return result
-
-    def end(self) -> None:
-        self.entries = {key: value for key, value in self.entries.items() if key in self._seen}
 
 
 def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progress | None = None,
@@ -177,9 +109,10 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators, memo), report
 
 
-def load_valid_atlas(territories_dir: Path, as_of: date | None = None) -> Atlas:
-    """The model, or InvalidAtlas (a user error listing the problems) when any sheet is invalid."""
-    atlas, report = load_atlas(territories_dir, as_of)
+def load_valid_atlas(territories_dir: Path, as_of: date | None = None, memo: SheetMemo | None = None) -> Atlas:
+    """The model, or InvalidAtlas (a user error listing the problems) when any sheet is invalid. `memo`:
+    the sheets as an earlier run read and checked them (generator.sheet_memo)."""
+    atlas, report = load_atlas(territories_dir, as_of, memo=memo)
     if atlas is None:
         raise InvalidAtlas(report)
     return atlas

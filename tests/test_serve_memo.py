@@ -1,15 +1,20 @@
-"""The preview keeps the sheets as read and checked between saves (`load.SheetMemo`): whatever happens
-to the files, a load through the memo gives the model and the report of a fresh load, and only the
-sheets whose files changed are read and checked again."""
+"""The preview keeps the sheets as read and checked between saves (`load.SheetMemo`, generator.sheet_memo):
+whatever happens to the files, a load through the memo gives the model and the report of a fresh load,
+and only the sheets whose files changed are read and checked again. The build keeps the same memo on
+disk between runs."""
 
 from __future__ import annotations
 
 import os
+import pickle
+import time
 from pathlib import Path
 
+import pytest
+
 from conftest import AS_OF
-from generator import i18n
-from generator.load import SheetMemo, load_atlas
+from generator import file_states, i18n
+from generator.load import SheetMemo, load_atlas, load_valid_atlas
 
 
 def _same_as_fresh(sheets: Path, memo: SheetMemo, changed: tuple[Path, ...] = ()):
@@ -21,7 +26,9 @@ def _same_as_fresh(sheets: Path, memo: SheetMemo, changed: tuple[Path, ...] = ()
     return kept, kept_report
 
 
-def test_memo_gives_a_fresh_load_through_edits_removals_renames_and_errors(atlas_copy: Path) -> None:
+def test_memo_gives_a_fresh_load_through_edits_removals_renames_and_errors(
+        atlas_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(file_states, "RACY_NS", 0)  # the copies count as settled (see the racy test below)
     sheets = atlas_copy
     memo = SheetMemo()
     first, _report = _same_as_fresh(sheets, memo)
@@ -115,3 +122,51 @@ def test_an_empty_sheet_is_reported_whatever_the_other_sheets_say(atlas_copy: Pa
         _atlas, report = _same_as_fresh(atlas_copy, SheetMemo())
     assert any(p.message == "the sheet is empty" and p.location.file.endswith("tiers-lieu-projet.yml")
                for p in report.errors)
+
+
+def test_a_sheet_changed_in_the_last_seconds_is_read_again_until_it_settles(atlas_copy: Path) -> None:
+    """A second write within one tick of the file system's clock leaves the file's state as it was: a
+    state seen within RACY_NS of the file's last change does not stand for its bytes."""
+    memo = SheetMemo()
+    _same_as_fresh(atlas_copy, memo)  # the copies were just made: their change times are now
+    hub = atlas_copy / "doubs" / "hubs" / "incubateur-ferme.yml"
+    state = os.stat(hub)
+    hub.write_bytes(hub.read_bytes().replace(b"founded: 2010", b"founded: 2011"))  # same size
+    os.utime(hub, ns=(state.st_atime_ns, state.st_mtime_ns))
+    atlas, _report = _same_as_fresh(atlas_copy, memo)
+    assert atlas.hubs["incubateur-ferme"].founded == 2011 and memo.checks == 1
+    assert memo.reads == len(memo.entries)  # not settled yet: every sheet read again, none checked again
+    settled_later = time.time_ns() + file_states.RACY_NS + 10**9
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(file_states.time, "time_ns", lambda: settled_later)
+        _same_as_fresh(atlas_copy, memo)
+        _same_as_fresh(atlas_copy, memo)
+        assert memo.reads == memo.checks == 0
+
+
+def test_the_build_keeps_the_memo_on_disk(atlas_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(file_states, "RACY_NS", 0)
+    folder = atlas_copy.parent / "memo"
+    memo = SheetMemo.on_disk(folder, atlas_copy)
+    assert not memo.entries
+    fresh = load_valid_atlas(atlas_copy, as_of=AS_OF)
+    assert load_valid_atlas(atlas_copy, as_of=AS_OF, memo=memo) == fresh and memo.checks == len(memo.entries)
+    memo.save()
+    hub = atlas_copy / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Living Lab Santé", "name: Living Lab Santé 2"),
+                   encoding="utf-8")
+    again = SheetMemo.on_disk(folder, atlas_copy)  # the next build, another process
+    atlas, _report = _same_as_fresh(atlas_copy, again)
+    assert again.reads == again.checks == 1 and atlas.hubs["living-lab-sante"].name == "Living Lab Santé 2"
+    again.save()
+    (path,) = folder.iterdir()
+    with i18n.using("en"):  # messages in another language: checked again, the same model
+        english = SheetMemo.on_disk(folder, atlas_copy)
+        assert load_valid_atlas(atlas_copy, as_of=AS_OF, memo=english) == atlas
+        assert english.checks == len(english.entries)
+
+    # a file that would make anything but a sheet's result is not read: the memo starts empty
+    path.write_bytes(pickle.dumps({"version": "x", "entries": {}, "run": os.system}))
+    assert not SheetMemo.on_disk(folder, atlas_copy).entries
+    path.write_bytes(b"not a pickle")
+    assert not SheetMemo.on_disk(folder, atlas_copy).entries

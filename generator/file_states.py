@@ -1,0 +1,73 @@
+"""A file's state (size, times, inode) and the hash of its bytes, known once per process.
+
+The sheets' memo (generator.sheet_memo) and what an output read (generator.atlas_reads) both need the
+SHA-256 of the sheets' bytes; whoever reads a sheet first notes it here, and the others take it while
+the file's state is the same. A state noted from a file written in the last seconds is not kept: a
+second write in the same tick of the file system's clock would leave its times as they were (what git
+calls a racy entry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+State = tuple[int, int, int, int]  # size, modification and change times (ns), inode
+
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within one tick of its times
+
+
+# path -> its state when hashed, and the hash of its bytes, for the life of the process (atlas serve makes
+# several ReadStates per save, and each read and hashed the 2,900 sheets again)
+_HASHED: dict[str, tuple[State, str]] = {}
+
+
+def state_of(path: str | Path) -> State | None:
+    """The file's state, or None when it cannot be read."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def settled(state: State, now_ns: int | None = None) -> bool:
+    """Whether a state can stand for the bytes read now: the file was last changed RACY_NS ago or more."""
+    now = time.time_ns() if now_ns is None else now_ns
+    return now - max(state[1], state[2]) > RACY_NS
+
+
+def note_hash(path: str | Path, state: State, digest: str) -> None:
+    """Note the hash of the bytes read from `path` in `state` (kept only when the state is settled)."""
+    if settled(state):
+        _HASHED[str(path)] = (state, digest)
+
+
+def known_hash(path: str | Path, state: State) -> str | None:
+    """The hash noted for `path` in this very state, or None."""
+    kept = _HASHED.get(str(path))
+    return kept[1] if kept is not None and kept[0] == state else None
+
+
+def bytes_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of a file's bytes ("unreadable" when it cannot be read), hashed again only when its
+    size, times or inode changed since this process hashed it (or it was written in the last seconds)."""
+    state = state_of(path)
+    if state is None:
+        return "unreadable"
+    found = known_hash(path, state)
+    if found is not None:
+        return found
+    try:
+        with open(path, "rb") as handle:
+            found = bytes_hash(handle.read())
+    except OSError:
+        return "unreadable"
+    note_hash(path, state, found)
+    return found
