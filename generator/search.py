@@ -102,40 +102,61 @@ def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = Fal
     The pages to index are hard-linked (copied where links fail) into a staging folder beside the
     site, which Pagefind's own command reads: its Python API takes one page at a time through a pipe
     (about 100 ms a page, 5 minutes for the national atlas), the command a whole folder at once.
+    Pagefind holds every page's words until it writes, and writes each language's index on its own:
+    it runs once per language of the pages (`<html lang>`), one run after the other, into the same
+    folder, and the entry file lists the languages of all runs. The files are the ones a single run
+    writes; the memory is that of the largest language (France-scale tree: 1.3 GB instead of 2.0).
     """
     if not quiet:
         print(_("search: Pagefind index…"), file=sys.stderr, flush=True)
     skip = excluded_pages(docs_dir) if docs_dir is not None else set()
     site = site_dir.resolve()
     count = 0
+    languages: dict[str, Any] = {}
+    entry = site / OUTPUT_SUBDIR / "pagefind-entry.json"
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as tmp:
-        staging = Path(tmp)
+        groups: set[str] = set()
         for path in sorted(site.rglob("*.html")):
             rel = path.relative_to(site).as_posix()
             if rel in skip or rel.startswith(f"{OUTPUT_SUBDIR}/"):
                 continue
-            target = staging / rel
+            group = _page_language(path)
+            groups.add(group)
+            target = Path(tmp) / group / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(path, target)
             except OSError:
                 shutil.copyfile(path, target)
             count += 1
-        command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path",
-                   str(site / OUTPUT_SUBDIR), "--root-selector", ROOT_SELECTOR, "--silent",
-                   *[arg for selector in EXCLUDE_SELECTORS for arg in ("--exclude-selectors", selector)]]
-        result = subprocess.run(command, capture_output=True, text=True, **child_options())
-    if result.returncode != 0 or not (site / OUTPUT_SUBDIR / "pagefind.js").is_file():
-        raise AtlasError(_("the Pagefind index failed (exit {code}); the previous site is unchanged.").format(
-            code=result.returncode) + "\n" + ((result.stderr or result.stdout).strip()[-2000:] or _("no output")))
-    _sort_languages(site / OUTPUT_SUBDIR / "pagefind-entry.json")
+        for group in sorted(groups) or [""]:  # no page: one run on the empty folder, as before
+            command = [sys.executable, "-m", "pagefind", "--site", str(Path(tmp) / group), "--output-path",
+                       str(site / OUTPUT_SUBDIR), "--root-selector", ROOT_SELECTOR, "--silent",
+                       *[arg for selector in EXCLUDE_SELECTORS for arg in ("--exclude-selectors", selector)]]
+            result = subprocess.run(command, capture_output=True, text=True, **child_options())
+            if result.returncode != 0 or not (site / OUTPUT_SUBDIR / "pagefind.js").is_file():
+                raise AtlasError(_("the Pagefind index failed (exit {code}); the previous site is unchanged.").format(
+                    code=result.returncode) + "\n" + ((result.stderr or result.stdout).strip()[-2000:]
+                                                      or _("no output")))
+            languages.update(json.loads(entry.read_text(encoding="utf-8")).get("languages") or {})
+    _sort_languages(entry, languages)
     return count
 
 
-def _sort_languages(entry: Path) -> None:
-    """Pagefind lists the languages of a site in no fixed order; with two editions (French, English under
-    en/) the entry file is rewritten with its languages sorted, so two builds stay byte-identical.
-    (Owner E's edit for the English edition.)"""
+_LANG = re.compile(rb"<html\b[^>]*?\blang=[\"']?([A-Za-z]+)", re.I)
+
+
+def _page_language(path: Path) -> str:
+    """The primary language of a page's `<html lang>` (how Pagefind sorts pages into indexes), `-` if none."""
+    with path.open("rb") as handle:
+        found = _LANG.search(handle.read(1024))
+    return found.group(1).decode().lower() if found else "-"
+
+
+def _sort_languages(entry: Path, languages: dict[str, Any]) -> None:
+    """Pagefind lists the languages of a site in no fixed order, and each run only its own: the entry file
+    is rewritten with the languages of every run, sorted, so two builds stay byte-identical.
+    (Owner E's edit for the English edition; one run per language, H3.)"""
     data = json.loads(entry.read_text(encoding="utf-8"))
-    data["languages"] = dict(sorted((data.get("languages") or {}).items()))
+    data["languages"] = dict(sorted(languages.items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
