@@ -11,6 +11,7 @@ target 2: after one edit, only what read the edited sheet is made again).
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,26 @@ class ReadState:
         state = self.state
         text = "\n".join([common, *(f"{name}\0{key}\0{state(name, key)}" for name, key in reads)])
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+# id(atlas) -> the atlas (weakly), the scores its digest was made with, and that digest
+_SHARED: dict[int, tuple[weakref.ref, Any, str]] = {}
+
+
+def shared_digest(atlas: Atlas, scores: Any) -> str:
+    """SHA-256 of what any output may show besides the records it reads: the build date, the vocabulary,
+    the shared sources, the indicators' catalogue and the measured `scores` (generator.measured), made
+    once per atlas. Their text is 7 MB on the national atlas, and the pictures' specs, the page keys,
+    the kept kinds and the data files each hashed it again (about seven times a build, 0.1 s)."""
+    key = id(atlas)
+    found = _SHARED.get(key)
+    if found is not None and found[0]() is atlas and found[1] is scores:
+        return found[2]
+    digest = hashlib.sha256()
+    for part in (atlas.as_of, atlas.vocabulary, atlas.sources, atlas.indicators, scores):
+        digest.update(repr(part).encode("utf-8") + b"\0")
+    _SHARED[key] = (weakref.ref(atlas, lambda _ref: _SHARED.pop(key, None)), scores, digest.hexdigest())
+    return _SHARED[key][2]
 
 
 def listed(reads: Iterable[tuple[str, str]]) -> list[list[str]]:

@@ -15,19 +15,19 @@ measured scores) is hashed once into every key: a change there recomputes every 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from generator import geo
-from generator.atlas_reads import ReadState, listed
+from generator.atlas_reads import ReadState, listed, shared_digest
 from generator.model import Atlas
 from generator.outputs import write_atomic
 
-KEPT_FORMAT = 1  # bump when what an entry holds, or what its hash covers, changes
+KEPT_FORMAT = 2  # bump when what an entry holds, or what its hash covers, changes
 GENERATOR = Path(__file__).resolve().parent.parent
 
 
@@ -56,7 +56,7 @@ class SpecBook:
     def __init__(self, atlas: Atlas, territories_dir: Path, index_dir: Path = Path(".cache/specs")) -> None:
         base = territories_dir.absolute()
         self.atlas = atlas
-        self.index_path = index_dir / f"{hashlib.sha256(str(base).encode()).hexdigest()[:32]}.json"
+        self.index_path = index_dir / f"{hashlib.sha256(str(base).encode()).hexdigest()[:32]}.pickle"
         self.state = ReadState(atlas, base.parent)  # sheet paths are relative to the sheets folder's parent
         self.common = self._common()
         self.entries = self._read()
@@ -64,7 +64,7 @@ class SpecBook:
 
     def _read(self) -> dict[str, list[Any]]:
         mine = _SAVED.get(str(self.index_path.absolute()))
-        if mine is not None:  # this process wrote the index (atlas serve, save after save): no JSON to parse
+        if mine is not None:  # this process wrote the index (atlas serve, save after save): nothing to parse
             try:
                 status = os.stat(self.index_path)
                 if (status.st_size, status.st_mtime_ns) == mine[0]:
@@ -72,8 +72,9 @@ class SpecBook:
             except OSError:
                 pass
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with open(self.index_path, "rb") as handle:
+                data = _PlainValues(handle).load()
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             return {}
         ok = isinstance(data, dict) and data.get("format") == KEPT_FORMAT and data.get("common") == self.common
         return data["pictures"] if ok and isinstance(data.get("pictures"), dict) else {}
@@ -82,11 +83,8 @@ class SpecBook:
         """What any spec may read besides the recorded mappings, hashed once."""
         from generator.measured import scores_of
 
-        atlas = self.atlas
-        digest = hashlib.sha256(_code_version().encode())
-        for part in (atlas.as_of, atlas.vocabulary, atlas.sources, atlas.indicators, scores_of(atlas)):
-            digest.update(repr(part).encode("utf-8") + b"\0")
-        return digest.hexdigest()
+        shared = shared_digest(self.atlas, scores_of(self.atlas))  # made once a build for every output
+        return hashlib.sha256(f"{_code_version()}\0{shared}".encode()).hexdigest()
 
     def lookup(self, wide: str) -> tuple[dict[str, str], dict[str, Any]] | None:
         """The kept cache keys (per picture key: the picture and its variant) and words of the picture
@@ -107,12 +105,21 @@ class SpecBook:
 
     def save(self) -> None:
         """Keep this build's entries (the pictures that no longer exist go)."""
-        text = json.dumps({"format": KEPT_FORMAT, "common": self.common, "pictures": self.kept},
-                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        data = pickle.dumps({"format": KEPT_FORMAT, "common": self.common, "pictures": self.kept},
+                            protocol=pickle.HIGHEST_PROTOCOL)
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.index_path, text.encode("utf-8"))
+        write_atomic(self.index_path, data)
         status = os.stat(self.index_path)
         _SAVED[str(self.index_path.absolute())] = ((status.st_size, status.st_mtime_ns), self.common, self.kept)
+
+
+class _PlainValues(pickle.Unpickler):
+    """The index holds plain values only (dicts, lists, strings, numbers): no class is made, so a file put
+    in the cache cannot run code. Pickled rather than JSON: 12 MB on the national atlas, parsed in 0.3 s
+    and written in 0.15 s as JSON at every build."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name}: the index of kept specs holds plain values only")
 
 
 # index file -> its size and time as this process wrote it, its common hash and its entries: a long-lived
