@@ -160,6 +160,31 @@ def test_territory_page_has_no_console_error_and_a_french_title(driver, server: 
     assert _errors(driver) == []
 
 
+def test_header_icons_come_from_the_stylesheet_and_the_palette_choice_is_kept(driver, server: str) -> None:
+    """The theme's icons are empty svgs drawn by atlas.css (theme/overrides/.icons/): each one shown has a
+    mask in its text colour and the theme's size; the palette script, a file (assets/atlas/palette.js)
+    instead of inline, applies the reader's choice on the next page."""
+    driver.set_window_size(1280, 900)
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    icons = driver.execute_script("""return [...document.querySelectorAll('header svg, .md-top svg')].map(s => {
+        const c = getComputedStyle(s), r = s.getBoundingClientRect();
+        return {cls: s.getAttribute('class'), children: s.children.length, mask: c.maskImage || c.webkitMaskImage,
+                paint: c.backgroundColor, color: c.color, w: r.width, h: r.height}; });""")
+    assert {i["cls"] for i in icons} >= {"atlas-i-library", "atlas-i-menu", "atlas-i-weather-night",
+                                         "atlas-i-weather-sunny", "atlas-i-translate", "atlas-i-arrow-up"}
+    shown = [i for i in icons if i["w"]]
+    assert len(shown) >= 3  # at 1280 px: the logo, the palette toggle, the language switch
+    for icon in shown:
+        assert icon["children"] == 0 and icon["mask"].startswith('url("data:image/svg+xml'), icon
+        assert icon["w"] >= 16 and icon["h"] >= 16 and icon["paint"] == icon["color"], icon
+    driver.execute_script("document.querySelector('label[for=__palette_1]').click()")
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    assert driver.execute_script("return document.body.dataset.mdColorScheme") == "slate"
+    driver.execute_script("document.querySelector('label[for=__palette_0]').click()")  # light again for the others
+    assert driver.execute_script("return document.body.dataset.mdColorScheme") == "default"
+    assert _errors(driver) == []
+
+
 def _axe_source() -> str | None:
     for candidate in (os.environ.get("ATLAS_AXE_JS"), ROOT / "node_modules" / "axe-core" / "axe.min.js"):
         if candidate and Path(candidate).is_file():
