@@ -227,3 +227,28 @@ def test_map_legends_fit_their_two_lines_in_both_languages():
         words = map_words(Words(lang), [10, 2])
         for label in [*words["categories"].values(), words["approximate"], words["town"]]:
             assert "…" not in wrap_label(label, LEGEND_WRAP, 2), (lang, label)
+
+
+def test_kept_specs_keep_the_english_twins_and_what_they_share(tmp_path: Path):
+    """The next build takes every spec as kept, the English twins' with them: the same pictures, the
+    twins without words in their drawing again on their French picture's file, nothing drawn."""
+    import shutil
+    from datetime import date
+
+    from generator.load import load_valid_atlas
+    from generator.pictures.kept import SpecBook
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "atlas", sheets)
+    atlas = load_valid_atlas(sheets, as_of=date(2025, 11, 26))
+    first_stats, second_stats = DrawStats(), DrawStats()
+    first = draw_pictures(atlas, tmp_path / "cache", progress=False, jobs=1, stats=first_stats,
+                          kept=SpecBook(atlas, sheets, tmp_path / "specs"))
+    again = load_valid_atlas(sheets, as_of=date(2025, 11, 26))
+    second = draw_pictures(again, tmp_path / "cache", progress=False, jobs=1, stats=second_stats,
+                           kept=SpecBook(again, sheets, tmp_path / "specs"))
+    assert second_stats.drawn == 0 and second_stats.shared == first_stats.shared > 0
+    assert {k: (p.filename, p.svg, p.title, p.alt, p.table_rows, p.lang, p.digest) for k, p in first.items()} == \
+        {k: (p.filename, p.svg, p.title, p.alt, p.table_rows, p.lang, p.digest) for k, p in second.items()}
+    shared = [k for k, p in second.items() if k.startswith("en/") and p.filename == second[k[3:]].filename]
+    assert len(shared) == first_stats.shared
