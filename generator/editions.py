@@ -35,8 +35,8 @@ from generator.site_templates import EN_PREFIX, gettext_for, relative_href
 
 LANG = "en"
 # the page kinds in English (with every territory and hub page); the others are published in French
-TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data", "pillars", "pillar", "comparison-index",
-                        "comparison", "map", "status", "vocabulary", "quality",
+TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data", "explore-territories", "pillars", "pillar",
+                        "comparison-index", "comparison", "map", "status", "vocabulary", "quality",
                         "network", "indicators", "methodology",
                         "reference"})  # and the open-data page (english_pages)
 ASSETS_PREFIX = "assets/atlas"

@@ -196,15 +196,27 @@ def territory_facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
 def data_outputs(atlas: Atlas, scores: measured.Scores, status_short: Callable[[Hub], str] | None = None,
                  level_labels: Mapping[str, str] | None = None) -> list[Output]:
     """The two filter files and the outlines of the interactive map (a byte copy of committed data)."""
-    def dump(value: Any) -> bytes:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return hub_data_outputs(atlas, status_short, level_labels) + territory_data_outputs(atlas, scores, level_labels)
 
+
+def hub_data_outputs(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
+                     level_labels: Mapping[str, str] | None = None) -> list[Output]:
+    """The hubs' filter file (apart from the territories': a hub edited makes only this one again)."""
+    return [Output(HUBS_DATA, _dump(hub_records(atlas, status_short, level_labels)))]
+
+
+def territory_data_outputs(atlas: Atlas, scores: measured.Scores,
+                           level_labels: Mapping[str, str] | None = None) -> list[Output]:
+    """The territories' filter file and the outlines of the interactive map."""
     return [
-        Output(HUBS_DATA, dump(hub_records(atlas, status_short, level_labels))),
-        Output(TERRITORIES_DATA, dump(territory_records(atlas, scores, level_labels))),
+        Output(TERRITORIES_DATA, _dump(territory_records(atlas, scores, level_labels))),
         Output(BOUNDARIES, (GEODATA / "departements-simple.geojson").read_bytes(),
                ("generator/geodata/departements-simple.geojson",)),
     ]
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
 def pages_of(items: Sequence[Any], size: int = HUBS_PER_PAGE) -> list[Sequence[Any]]:
