@@ -59,7 +59,7 @@ class PillarPages(PageBase):
         hubs = [h for h in self.atlas.hubs.values() if key in h.pillars]
         levels, outs = [], []
         for level in measured.scored_levels(self.atlas):
-            ranked, unmeasured = self.pillar_ranking(key, level)
+            ranked, unmeasured = self._ranking(key, level)
             long_page = explore.pillar_path(key, level) if len(ranked) > RANKING_INLINE_MAX else None
             levels.append((level, ranked, unmeasured, long_page))
             if long_page:
@@ -76,7 +76,11 @@ class PillarPages(PageBase):
         """The ranking table of a pillar at one level, on `page_path`: a part of its page kept by what it
         reads (territories and scores), since the pillar page also lists hubs."""
         return self.part(f"ranking {key} {level} {page_path}", lambda: self.ranking_table(
-            self.pillar_ranking(key, level)[0], page_path, self._ranking_caption(key, level)))
+            self._ranking(key, level)[0], page_path, self._ranking_caption(key, level)))
+
+    def _ranking(self, key: str, level: str) -> tuple[list[tuple[int, Territory, float, int]], int]:
+        """`pillar_ranking`, worked out once a build for both editions (it has no words)."""
+        return self.derived(f"ranking {key} {level}", lambda: self.pillar_ranking(key, level))
 
     def _ranking_caption(self, key: str, level: str) -> str:
         return self._("%(levels)s classés par score mesuré : %(pillar)s", levels=self.words.level_plurals[level],
