@@ -6,7 +6,8 @@ drawers), `run` (drawing an atlas's pictures: specs, cache, workers), `cache`; t
 `network_specs`, `map_specs`, `locator_specs`, `choropleth`), the drawers written as SVG text
 (`bar_charts`, `locators`, `locator_narrow`, `choropleth`) or through matplotlib (`networks`,
 `france_maps` on `france_layers`), and the kit they share (`spec`, `svg`, `labels`, `mpl`, `map_style`,
-`locator_kit`).
+`locator_kit`, `words`: a spec's words in the language of its key, so that every picture has an English
+twin, `en/<key>`, for the English edition).
 """
 
 from __future__ import annotations
