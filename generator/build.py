@@ -14,6 +14,8 @@ on SIGTERM or Ctrl+C (workers and engine stopped, temporaries removed, the previ
 from __future__ import annotations
 
 import argparse
+import ctypes
+import gc
 import shutil
 import sys
 import time
@@ -237,6 +239,18 @@ def run_build(args: argparse.Namespace) -> int:
                 lock.release()
 
 
+def give_back_memory() -> None:
+    """Give the memory the generation freed back to the system before the engines and Pagefind run beside
+    this process, which then only waits: glibc keeps freed blocks for this process's reuse, malloc_trim
+    returns them (France-scale tree: 706 -> 350 MiB with the pictures and the docs' states dropped).
+    Elsewhere than glibc, a collection only. (H3, in H2's file.)"""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> int:
     from generator.load import load_valid_atlas
     from generator.sheet_memo import SheetMemo
@@ -316,6 +330,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         say(_("done in {seconds} s (no site: {option})").format(seconds=decimal(time.perf_counter() - started),
                                                                  option="--no-site"), quiet)
         return 0
+    del pictures, stats, scores  # the engines and Pagefind, which run beside this process, need none of them
+    give_back_memory()
     build_site(atlas, docs_dir, site_dir, getattr(args, "engine", "mkdocs"), config, quiet, getattr(args, "jobs", None))
     say(_("site built into {folder} in {seconds} s").format(folder=site_dir,
                                                              seconds=decimal(time.perf_counter() - started)), quiet)
