@@ -185,6 +185,24 @@ def test_header_icons_come_from_the_stylesheet_and_the_palette_choice_is_kept(dr
     assert _errors(driver) == []
 
 
+def test_a_measured_row_leads_to_its_source_below_the_header(driver, server: str) -> None:
+    """A measured row names its source briefly; its link scrolls to the full citation, listed once under the
+    profile, shown below the theme's fixed header."""
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    link = driver.find_element(By.CSS_SELECTOR, 'td a[href="#source-2"]')
+    assert link.text.startswith("DREES ") and link.text.endswith(", source 2")
+    link.click()
+    entry = driver.find_element(By.ID, "source-2")
+    assert entry.tag_name == "li" and "DREES" in entry.text and driver.current_url.endswith("#source-2")
+    top, header = driver.execute_script("return [arguments[0].getBoundingClientRect().top, "
+                                        "document.querySelector('.md-header').getBoundingClientRect().bottom]", entry)
+    assert header <= top < 900
+    assert _errors(driver) == []
+
+
 def _axe_source() -> str | None:
     for candidate in (os.environ.get("ATLAS_AXE_JS"), ROOT / "node_modules" / "axe-core" / "axe.min.js"):
         if candidate and Path(candidate).is_file():
