@@ -15,11 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.path import Path as MplPath
 
 from generator.model import Atlas, Hub, Territory
+
+if TYPE_CHECKING:  # imported where a point is tested against an outline: a build that only reads the
+    from matplotlib.path import Path as MplPath  # boundaries' file name (explore) does not import matplotlib
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
 LAYERS = ("regions", "departements", "epci", "epci-cc", "regions-simple", "departements-simple",
@@ -41,12 +44,16 @@ class Outline:
 
     def path(self, lat0: float) -> MplPath:
         """The outline as one compound path in projected coordinates (holes included)."""
+        from matplotlib.path import Path as MplPath
+
         paths = [MplPath(project_array(ring, lat0), closed=True)
                  for polygon in self.polygons for ring in polygon]
         return MplPath.make_compound_path(*paths)
 
     def contains(self, lat: float, lon: float) -> bool:
         """Point in polygon (even-odd over the rings, so holes are outside)."""
+        from matplotlib.path import Path as MplPath
+
         west, south, east, north = self.bounds
         if not (west <= lon <= east and south <= lat <= north):
             return False
