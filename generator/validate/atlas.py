@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 
 from generator.errors import Location, Report
 from generator.i18n import N_, _
@@ -98,8 +99,10 @@ def check_id(report: Report, sheet: SheetData, what: str) -> bool:
 
 def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetData],
                 vocabulary: dict[str, dict], shared_sources: dict[str, dict], shared_locs: dict[str, Location],
-                as_of: date, catalogue: SheetData | None = None) -> tuple[dict[str, SheetData], dict[str, SheetData]]:
-    """Phase 2: ids, references, loops and the rules that tie fields together; warnings on facts."""
+                as_of: date, catalogue: SheetData | None = None,
+                distances: Any = None) -> tuple[dict[str, SheetData], dict[str, SheetData]]:
+    """Phase 2: ids, references, loops and the rules that tie fields together; warnings on facts.
+    `distances`: the hubs' distances outside their territory found by earlier runs (check_hubs_inside)."""
     indicators: dict[str, dict] = catalogue.data if catalogue is not None else {}
     if catalogue is not None:
         _check_catalogue(report, catalogue, shared_sources)
@@ -184,7 +187,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                 report.error(valid_t[tid].loc("parent"), "parent", _("parent loop: {chain}").format(chain=chain),
                              _("a territory cannot be inside itself: fix one of these parents"))
     check_codes(report, valid_t)
-    check_hubs_inside(report, valid_t, valid_h)
+    check_hubs_inside(report, valid_t, valid_h, distances)
     return valid_t, valid_h
 
 
