@@ -101,7 +101,9 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     if memo is not None:
         memo.end()
     valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of,
-                                   catalogue)
+                                   catalogue, memo.distances if memo is not None else None)
+    if memo is not None:
+        memo.checked_atlas()
     if report.errors:
         return None, report
     # a hub's territory folder may hold an invalid territory sheet; that is an error already reported

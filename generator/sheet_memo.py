@@ -37,7 +37,7 @@ from generator.validate import Checked, check_sheet
 Checked1 = tuple[tuple[Problem, ...], Checked | None]  # one sheet's own problems, and its data (None: unusable)
 Key = tuple[str, str, str, str | None, str | None, str]  # path, display, kind, territory id, stem, language
 
-MEMO_FORMAT = 1  # bump when what an entry holds changes
+MEMO_FORMAT = 2  # bump when what an entry holds changes
 GENERATOR = Path(__file__).resolve().parent
 
 
@@ -62,6 +62,24 @@ class Entry(NamedTuple):
     result: Checked1
 
 
+class Distances:
+    """The hubs' distances outside their territory's outline (validate.rules.check_hubs_inside), by (level,
+    code, latitude, longitude): those an earlier run found, and those this run used (what is kept next)."""
+
+    def __init__(self, kept: dict[tuple, float] | None = None) -> None:
+        self.kept = kept or {}
+        self.used: dict[tuple, float] = {}
+
+    def get(self, key: tuple) -> float | None:
+        found = self.kept.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def __setitem__(self, key: tuple, distance: float) -> None:
+        self.used[key] = distance
+
+
 class SheetMemo:
     """The sheets as last read and checked (see the module docstring). `SheetMemo()` lives in memory;
     `SheetMemo.on_disk(folder, territories)` starts from the last build's and `save()` keeps this run's.
@@ -78,6 +96,7 @@ class SheetMemo:
         self.reads = 0  # sheets read from disk in the last run
         self.checks = 0  # sheets parsed and checked in the last run
         self.dirty = False  # something to save
+        self.distances = Distances()  # the hubs' distances outside their territory, by point
         # the model's records made from those results: a territory or hub whose sheet gave the same
         # result (the same object) and whose shared sources and catalogue are as they were is kept
         self.shared: tuple[Any, ...] | None = None  # (sources data, catalogue data, their locations, made)
@@ -95,6 +114,7 @@ class SheetMemo:
                 kept = _Restricted(handle).load()
             if not (isinstance(kept, dict) and kept.get("version") == code_version()):
                 return memo
+            memo.distances = Distances(dict(kept["distances"]))
             for key, (state, digest, blob) in kept["entries"].items():
                 result = _Restricted(io.BytesIO(blob)).load()
                 memo.entries[key] = Entry(state, digest, result)
@@ -102,11 +122,13 @@ class SheetMemo:
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, pickle.UnpicklingError):
             memo.entries.clear()
             memo._pickled.clear()
+            memo.distances = Distances()
         return memo
 
     def begin(self) -> None:
         self.reads = self.checks = self.made = 0
         self._seen: set[Key] = set()
+        self.distances = Distances({**self.distances.kept, **self.distances.used})
 
     def check(self, sheet: SheetFile, changed: frozenset[Path]) -> Checked1:
         """The result of `check_file` for this sheet as its file is now."""
@@ -143,6 +165,12 @@ class SheetMemo:
             self.entries = {key: value for key, value in self.entries.items() if key in self._seen}
             self.dirty = True
 
+    def checked_atlas(self) -> None:
+        """After the checks across sheets: the distances they used are what is kept."""
+        if self.distances.used != self.distances.kept:
+            self.dirty = True
+        self.distances = Distances(self.distances.used)
+
     def save(self) -> None:
         """Keep the entries on disk for the next build (when this memo has a file and anything changed)."""
         if self.path is None or not self.dirty:
@@ -156,7 +184,8 @@ class SheetMemo:
                 blob = old[1] if old is not None and old[0] is entry.result else \
                     pickle.dumps(entry.result, protocol=pickle.HIGHEST_PROTOCOL)
                 entries[key] = (entry.state, entry.digest, blob)
-            data = pickle.dumps({"version": code_version(), "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps({"version": code_version(), "entries": entries,
+                                 "distances": self.distances.kept}, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):  # a result that cannot be kept: none is
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,12 +210,12 @@ class _Restricted(pickle.Unpickler):
 @cache
 def code_version() -> str:
     """What a sheet's result may depend on besides its bytes: the generator's code and message
-    catalogs, Python, PyYAML (libyaml's messages)."""
+    catalogs, Python, PyYAML (libyaml's messages); and the committed boundaries (the distances)."""
     digest = hashlib.sha256(f"{MEMO_FORMAT} {sys.version} {yaml.__version__} {yaml.__with_libyaml__}\n".encode())
     for dirpath, dirnames, filenames in os.walk(GENERATOR):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "geodata"))
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
-            if name.endswith((".py", ".po", ".mo")):
+            if name.endswith((".py", ".po", ".mo")) or os.path.basename(dirpath) == "geodata":
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as handle:
                     digest.update(path.encode() + b"\0" + handle.read() + b"\0")

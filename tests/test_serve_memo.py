@@ -170,3 +170,27 @@ def test_the_build_keeps_the_memo_on_disk(atlas_copy: Path, monkeypatch: pytest.
     assert not SheetMemo.on_disk(folder, atlas_copy).entries
     path.write_bytes(b"not a pickle")
     assert not SheetMemo.on_disk(folder, atlas_copy).entries
+
+
+def test_the_hubs_distances_outside_their_territory_are_kept(atlas_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check_hubs_inside reads the outlines only for a point it has not measured: the same report."""
+    from generator import geo
+
+    folder = atlas_copy.parent / "memo"
+    memo = SheetMemo.on_disk(folder, atlas_copy)
+    _same_as_fresh(atlas_copy, memo)
+    assert memo.distances.kept  # the fixture's hubs placed at an address
+    memo.save()
+    hub = atlas_copy / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    text = hub.read_text(encoding="utf-8")
+    with monkeypatch.context() as patch:  # every point known: no outline read
+        patch.setattr(geo, "outline_of", lambda *args: pytest.fail("an outline was read"))
+        kept, _report = load_atlas(atlas_copy, as_of=AS_OF, memo=SheetMemo.on_disk(folder, atlas_copy))
+    assert kept is not None
+    # the hub moved far outside its territory: measured, reported as a fresh load reports it
+    hub.write_text(text.replace("value: [47.2400, 6.0200]", "value: [43.3000, 6.0200]"), encoding="utf-8")
+    again = SheetMemo.on_disk(folder, atlas_copy)
+    with i18n.using("en"):
+        broken, report = _same_as_fresh(atlas_copy, again)
+    assert broken is None and [p.field for p in report.errors] == ["coordinates"]
+    assert "km outside the outline of its territory" in report.errors[0].message

@@ -16,7 +16,7 @@ from generator.commands.build import BUILD_THRESHOLDS, Options
 from generator.commands.build import run as build_run
 from generator.project import Project
 
-NOT_AT_START = ("matplotlib.pyplot", "matplotlib.figure", "networkx", "weasyprint", "mkdocs", "jsonschema")
+NOT_AT_START = ("matplotlib", "matplotlib.pyplot", "networkx", "weasyprint", "mkdocs", "jsonschema")
 
 
 def _imported(code: str) -> set[str]:

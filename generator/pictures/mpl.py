@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import numpy as np
 
 from generator import formats
@@ -19,10 +19,18 @@ from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-# matplotlib's figures, pyplot and tickers are imported when a picture is drawn, not with this module:
+# matplotlib (its figures, pyplot, tickers) is imported when a picture is drawn, not with this module:
 # the spec modules read its constants (COARSE), and a build whose pictures all come from the cache
-# never draws (importing them was 0.3 s of every regeneration)
+# never draws (importing matplotlib was 0.2 s of every regeneration, pyplot and its figures 0.3 s more)
+
+
+@cache
+def _matplotlib() -> Any:
+    """matplotlib on its Agg backend (no window ever opens), imported at the first picture drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    return matplotlib
 
 # Everything that shapes the look of a picture; applied with rc_context so that other users of
 # matplotlib in the same process are left alone.
@@ -37,7 +45,6 @@ STYLE: dict[str, Any] = {
     "axes.edgecolor": MUTED,
     "axes.labelcolor": INK,
     "axes.titlesize": 10,
-    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
     "xtick.color": INK,
     "ytick.color": INK,
     "figure.facecolor": PAPER,
@@ -52,12 +59,14 @@ SVG_METADATA = {"Date": None, "Creator": None, "Contributor": None, "Format": No
 
 
 def style() -> Any:
-    """The rc_context every picture is drawn in."""
-    return matplotlib.rc_context(STYLE)
+    """The rc_context every picture is drawn in (STYLE, and the Okabe-Ito colours in turn)."""
+    matplotlib = _matplotlib()
+    return matplotlib.rc_context({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO)})
 
 
 def new_figure(width: float, height: float) -> Figure:
     """A figure not registered with pyplot, so that thousands of them never pile up in memory."""
+    _matplotlib()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), facecolor=PAPER)
@@ -229,6 +238,7 @@ def svg_bytes(fig: Figure) -> bytes:
     Text drawn as text (`svg.fonttype` "none", TEXT_AS_TEXT: the networks) names fonts close to
     DejaVu Sans after it, for a reader that lacks it.
     """
+    matplotlib = _matplotlib()
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
