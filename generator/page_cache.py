@@ -67,6 +67,7 @@ class PageCache(KeptOutputs):
 
     def __init__(self, docs_dir: Path, cache_dir: Path = Path(".cache/pages")) -> None:
         self.docs_dir = docs_dir.resolve()
+        self._docs = str(self.docs_dir)
         self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
         self.entries, self.kind_entries = self._read_index()
         self.code = ""
@@ -83,6 +84,7 @@ class PageCache(KeptOutputs):
         self._owner: dict[str, tuple[Any, str]] = {}  # docs path -> (its Pages, the common key of that Pages)
         self._state: ReadState | None = None  # the sheets' hashes of this run, shared with the shared pages
         self._picture_digests: dict[tuple[int, str], str] = {}
+        self._lines: dict[tuple[str, str, int], str] = {}  # the lines of the pages' keys (`_line`)
         self._reprs: dict[int, tuple[Any, str]] = {}
         self.kinds_kept: set[str] = set()  # the kinds of shared pages read back (with their edition's prefix)
         self.extra: dict[str, Any] = {}  # other entries of the index made this run (page_kept.KeptRecords)
@@ -148,7 +150,7 @@ class PageCache(KeptOutputs):
             self._owner[full] = (pages, common[0])
             found = self._hit(full, sources)
             if found is not None:
-                self.hits[full] = Output(path, found.data, found.sources)
+                self.hits[full] = Output(path, found, tuple(sorted(sources)))
                 return False
             self.misses[full] = tuple(sorted(sources))
             return True
@@ -232,22 +234,33 @@ class PageCache(KeptOutputs):
         place = pages.atlas.territories.get(hub.territory_id)
         return self._sheet(hub.path) + (self._sheet(place.path) if place is not None else "-")
 
+    def _line(self, kind: str, name: str, pages: Any) -> str:
+        """One line of a page's key: a source sheet ("s"), a picture ("p") or a hub card ("h") and its state
+        today; made once a build (a sheet is a source of many pages, a hub on many cards)."""
+        found = self._lines.get((kind, name, id(pages)))
+        if found is None:
+            state = self._sheet(name) if kind == "s" else self._picture(pages, name) if kind == "p" else \
+                self._hub(pages, name)
+            found = self._lines[(kind, name, id(pages))] = f"{kind} {name} {state}"
+        return found
+
     def _key(self, full: str, sources: Iterable[str], pictures: Iterable[str], hubs: Iterable[str]) -> str:
         pages, common = self._owner[full]
-        text = "\n".join([f"{common}\0{full}", *(f"s {source} {self._sheet(source)}" for source in sorted(sources)),
-                          *(f"p {key} {self._picture(pages, key)}" for key in sorted(pictures)),
-                          *(f"h {hub_id} {self._hub(pages, hub_id)}" for hub_id in sorted(hubs))])
+        line = self._line
+        text = "\n".join([f"{common}\0{full}", *(line("s", source, None) for source in sorted(sources)),
+                          *(line("p", key, pages) for key in sorted(pictures)),
+                          *(line("h", hub_id, pages) for hub_id in sorted(hubs))])
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _hit(self, full: str, sources: set[str]) -> Output | None:
+    def _hit(self, full: str, sources: set[str]) -> bytes | None:
+        """The page at `full` as last written, when its key is today's and its file is as written; else None."""
         entry = self.entries.get(full)
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
         key, size, mtime_ns, pictures, hubs = entry
         if self._key(full, sources, pictures, hubs) != key:
             return None
-        data = read_back(self.docs_dir / full, size, mtime_ns)
-        return Output(full, data, tuple(sorted(sources))) if data is not None else None
+        return read_back(os.path.join(self._docs, full), size, mtime_ns)
 
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""

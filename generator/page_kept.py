@@ -30,7 +30,7 @@ from generator.atlas_records import record_text
 from generator.outputs import Output
 
 
-def read_back(path: Path, size: int, mtime_ns: int) -> bytes | None:
+def read_back(path: Path | str, size: int, mtime_ns: int) -> bytes | None:
     """A file this build wrote earlier, read back if it is still as written (same size and time), else None:
     edited, replaced or removed since."""
     try:
