@@ -31,6 +31,7 @@ from generator.build_stamp import (
     read_stamp,
     write_stamp,
 )
+from generator.collector import PYTHON_THRESHOLDS, thresholds
 from generator.engine import PDF_DIR, SITE_MARKER, build_site, say
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import (
@@ -305,7 +306,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     say(_("charts and maps…"), quiet)
     pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet, territories, SPECS_DIR)
 
-    written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
+    with thresholds(PYTHON_THRESHOLDS):  # WeasyPrint's documents are webs of cycles (generator.collector)
+        written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
     pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)
     stale_pdfs = prune_pdfs(atlas, docs_dir)
 

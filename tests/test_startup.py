@@ -12,8 +12,10 @@ import pytest
 
 from conftest import ROOT
 from generator import build
-from generator.commands.build import BUILD_THRESHOLDS, Options
+from generator.collector import BUILD_THRESHOLDS, PYTHON_THRESHOLDS
+from generator.commands.build import Options
 from generator.commands.build import run as build_run
+from generator.pictures.mpl import style
 from generator.project import Project
 
 NOT_AT_START = ("matplotlib", "matplotlib.pyplot", "networkx", "weasyprint", "mkdocs", "jsonschema")
@@ -37,3 +39,16 @@ def test_a_build_runs_the_collector_less_often_and_gives_its_thresholds_back(
     before = gc.get_threshold()
     assert build_run(Project.at(ROOT), Options(no_site=True, quiet=True)) == 0
     assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before
+
+
+def test_pictures_are_drawn_at_pythons_own_thresholds_inside_a_build() -> None:
+    """A matplotlib figure is a web of reference cycles: at the build's thresholds the figures drawn piled up
+    until a full collection (0.5 MB a map in a worker drawing thousands)."""
+    before = gc.get_threshold()
+    gc.set_threshold(*BUILD_THRESHOLDS)
+    try:
+        with style():
+            assert gc.get_threshold() == PYTHON_THRESHOLDS
+        assert gc.get_threshold() == BUILD_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)

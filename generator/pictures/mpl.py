@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from generator import formats
+from generator.collector import PYTHON_THRESHOLDS, thresholds
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
 
 if TYPE_CHECKING:
@@ -58,10 +61,15 @@ STYLE: dict[str, Any] = {
 SVG_METADATA = {"Date": None, "Creator": None, "Contributor": None, "Format": None, "Type": None}
 
 
-def style() -> Any:
-    """The rc_context every picture is drawn in (STYLE, and the Okabe-Ito colours in turn)."""
+@contextmanager
+def style() -> Iterator[None]:
+    """The rc_context every picture is drawn in (STYLE, and the Okabe-Ito colours in turn), with the cyclic
+    garbage collector at Python's own thresholds: a figure is a web of reference cycles, and at a build's
+    (generator.collector) the figures drawn piled up until a full collection, 0.5 MB a map or network."""
     matplotlib = _matplotlib()
-    return matplotlib.rc_context({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO)})
+    with thresholds(PYTHON_THRESHOLDS), \
+            matplotlib.rc_context({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO)}):
+        yield
 
 
 def new_figure(width: float, height: float) -> Figure:
