@@ -14,7 +14,8 @@ from conftest import ROOT
 LAYERS: list[set[str]] = [
     {"catalogs"},  # the .po files read with Babel (command line, site, PDF)
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
-    {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids"},
+    {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids",
+     "collector"},  # collector: how often the cyclic garbage collector runs (a build, a drawing, the PDFs)
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
     {"model", "outputs", "site_templates", "faults", "sheet_nodes",
