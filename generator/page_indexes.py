@@ -94,10 +94,16 @@ class IndexPages(PageBase):
             outs.append(self.render(
                 "hubs_index.md.j2" if i == 1 else "hubs_list.md.j2", part, hubs=chunk, number=i, total=len(chunks),
                 count=len(hubs), pager=Markup(self.pager(part, parts, i)) if len(parts) > 1 else Markup(""),
-                table=Markup(self.hub_table(chunk, part)),
+                table=Markup(self._kept_hub_table([h.id for h in chunk], part)),
                 filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, self._hub_facets(),
                                                 HUB_FILTER_LABELS)) if i == 1 else Markup("")))
         return outs
+
+    def _kept_hub_table(self, ids: list[str], page_path: str) -> str:
+        """One page's table of the hub list, a part kept by the hubs it shows (fetched again by id inside
+        the part, so that their sheets are its reads): a hub renamed makes one or two of the 16 tables again."""
+        return self.part(f"hubs {page_path} {' '.join(ids)}",
+                         lambda: self.hub_table([self.atlas.hubs[i] for i in ids], page_path))
 
     def _hub_facets(self) -> dict[str, list[tuple[str, str, int]]]:
         """The hub filters' choices and counts (French labels; each edition words them when it shows them)."""
