@@ -128,7 +128,16 @@ class IndexPages(PageBase):
         for h in self.atlas.hubs.values():
             for entry in getattr(h, "types" if name == "hub_types" else name):
                 groups.setdefault(entry, []).append(h.id)
-        return self.render("vocabulary_index.md.j2", path, name=name, title=title, prefix=prefix, groups=groups)
+        lines = {entry: Markup("".join(self._kept_vocabulary_lines(list(chunk), path)
+                                       for chunk in explore.pages_of(ids))) for entry, ids in groups.items() if ids}
+        return self.render("vocabulary_index.md.j2", path, name=name, title=title, prefix=prefix, groups=groups,
+                           lines=lines)
+
+    def _kept_vocabulary_lines(self, ids: list[str], page_path: str) -> str:
+        """The lines of up to a hundred hubs of a vocabulary list, a part kept by the hubs it shows (read again
+        by id inside the part): a hub renamed makes its few runs of lines again, not the 4,600 of the lists."""
+        return self.part(f"vocabulary {page_path} {' '.join(ids)}", lambda: self.env.get_template(
+            "vocabulary_lines.md.j2").render(page_path=page_path, hub_ids=ids))
 
     def status_index(self) -> Output:
         """Hubs by status; an open or planned status seen more than five years ago is listed apart
