@@ -68,7 +68,7 @@ def split_records(text: str) -> dict[str, str]:
         if end < 0:
             continue
         for inner in text[start + len(head):end].split("\n  },\n  {\n"):
-            own = "{\n" + "\n".join(line[2:] for line in inner.split("\n")) + "\n}"
+            own = "{\n" + inner[2:].replace("\n  ", "\n") + "\n}"  # each line 2 spaces less (each has 4 or more)
             first = own.split("\n", 2)[1]
             if not first.startswith(' "id": '):
                 continue
