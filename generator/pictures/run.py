@@ -78,7 +78,7 @@ last_stats = DrawStats()
 
 
 ENGLISH = "en"
-SHARED = "shared"  # in a twin's kept words: its drawing is the French picture's (same data)
+SHARED = "shared"  # in a group's kept words: its English twins whose drawing is the French picture's
 
 
 def picture_keys(atlas: Atlas) -> list[str]:
@@ -168,52 +168,48 @@ def _same_drawing(twin: Spec, french: Spec) -> bool:
     return twin.kind == french.kind and twin.data == french.data
 
 
-def _twin_groups(groups: dict[str, list[str]]) -> list[str]:
-    """The groups' keys, the French ones first: a twin's spec is compared with its French picture's."""
-    return sorted(groups, key=lambda wide: PictureKey.parse(wide).lang != "fr")
+def _group_of(key: str) -> str:
+    """The group a picture is specified and kept with: its French wide picture's key (a picture, its
+    variant for phones and their English twins read the same sheets, and a twin is compared with it)."""
+    return PictureKey.parse(key).wide.french.text
 
 
-def _shared_group(atlas: Atlas, group: list[str], specs: dict[str, Spec], french: dict[str, Spec]) -> bool:
-    """Whether every picture of an English group has the same drawing as its French picture."""
+def _group_words(specs: dict[str, Spec], group: list[str]) -> dict[str, Any] | None:
+    """What the kept specs hold of a group beside the cache keys: each language's words (the same for a
+    picture and its variant, else None: not kept) and the twins that share their French picture's file."""
+    words: dict[str, Any] = {SHARED: sorted(key for key in group if key.startswith(ENGLISH + "/") and _same_drawing(
+        specs[key], specs[PictureKey.parse(key).french.text]))}
     for key in group:
-        parsed = PictureKey.parse(key)
-        if parsed.lang == "fr":
-            return False
-        fr_key = parsed.french.text
-        found = french.get(fr_key) or specs.get(fr_key)
-        if found is None:
-            found = french[fr_key] = picture_spec(atlas, fr_key)
-        if not _same_drawing(specs[key], found):
-            return False
-    return True
+        lang = PictureKey.parse(key).lang
+        mine = _words(specs[key])
+        if words.setdefault(lang, mine) != mine:
+            return None
+    return words
 
 
 def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook | None,
                     digests: dict[str, str], shared: set[str]) -> dict[str, Spec]:
-    """The specs of the pictures of `groups` (a wide picture -> it and its variant), each group's reads
-    recorded, then kept in `kept` with the cache keys (also put in `digests`) and words. The keys of the
-    English twins that share their French picture's drawing are added to `shared`."""
+    """The specs of the pictures of `groups` (a French wide picture -> it, its variant and their English
+    twins), each group's reads recorded, then kept in `kept` with the cache keys (also put in `digests`)
+    and words. The English twins that share their French picture's drawing are added to `shared`."""
     specs: dict[str, Spec] = {}
     reads: dict[str, set[tuple[str, str]]] = {}
-    french: dict[str, Spec] = {}  # French specs made only to compare a twin with
-    twins: dict[str, bool] = {}
     with Recorder(atlas) as recorder:
-        for wide_key in _twin_groups(groups):
-            group = groups[wide_key]
+        for wide_key, group in groups.items():
             recorder.reads = set()
             wide: dict[PictureKey, Spec] = {}
             for key in group:
                 specs[key] = picture_spec(atlas, key, wide)
-            twins[wide_key] = _shared_group(atlas, group, specs, french)
             reads[wide_key] = recorder.reads
     for wide_key, group in groups.items():  # the recorder closed: hashing reads the atlas as it is
         made = {key: cache_key(specs[key]) for key in group}
         digests.update(made)
-        if twins[wide_key]:
-            shared.update(group)
-        words = _words(specs[group[0]])
-        if kept is not None and all(_words(specs[key]) == words for key in group):
-            kept.record(wide_key, reads[wide_key], made, {**words, SHARED: twins[wide_key]})
+        words = _group_words(specs, group)
+        shared.update(words[SHARED] if words is not None else
+                      (key for key in group if key.startswith(ENGLISH + "/")
+                       and _same_drawing(specs[key], specs[PictureKey.parse(key).french.text])))
+        if kept is not None and words is not None:
+            kept.record(wide_key, reads[wide_key], made, words)
     return specs
 
 
@@ -223,17 +219,18 @@ def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests:
     (key -> its cache key and words): only those of the first are computed."""
     groups: dict[str, list[str]] = {}
     for key in wanted:
-        groups.setdefault(PictureKey.parse(key).wide.text, []).append(key)
+        groups.setdefault(_group_of(key), []).append(key)
     if kept is None:
         return _recorded_specs(atlas, groups, None, digests, shared), {}
     taken: dict[str, tuple[str, dict[str, Any]]] = {}
     todo: dict[str, list[str]] = {}
     for wide_key, group in groups.items():
         found = kept.lookup(wide_key)
-        if found is not None and all(key in found[0] for key in group) and SHARED in found[1]:
-            taken.update((key, (found[0][key], found[1])) for key in group)
-            if found[1][SHARED]:
-                shared.update(group)
+        words = found[1] if found is not None else {}
+        if (found is not None and all(key in found[0] and PictureKey.parse(key).lang in words for key in group)
+                and isinstance(words.get(SHARED), list)):
+            taken.update((key, (found[0][key], words[PictureKey.parse(key).lang])) for key in group)
+            shared.update(key for key in words[SHARED] if key in found[0] and key in group)
         else:
             todo[wide_key] = group
     return _recorded_specs(atlas, todo, kept, digests, shared), taken
@@ -286,7 +283,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     started = time.perf_counter()
     started_cpu = time.process_time()
     asked = picture_keys(atlas) if keys is None else sorted(set(keys))
-    wanted = _with_french(asked)
+    wanted = asked if keys is None else _with_french(asked)  # every French picture is in picture_keys
     digests: dict[str, str] = {}  # the cache keys of the pictures specified (see cache_key)
     shared: set[str] = set()  # English twins drawn as their French picture: not drawn, its file shared
     specs, taken = _kept_specs(atlas, wanted, kept, digests, shared)
@@ -307,13 +304,13 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         found = previous.get((key, digest))  # the same picture, taken by this process's last call
         svg = None if found is not None else _kept_svg(cache_dir, digest)
         if found is None and svg is None:
-            lost.add(PictureKey.parse(key).wide.text)
+            lost.add(_group_of(key))
         else:
             result[key] = _LAST_KEPT[key, digest] = found or _kept_picture(key, svg or b"", words, digest)
     if lost and kept is not None:
         again: dict[str, list[str]] = {}
         for key in list(taken):
-            wide_key = PictureKey.parse(key).wide.text
+            wide_key = _group_of(key)
             if wide_key in lost:
                 again.setdefault(wide_key, []).append(key)
                 taken.pop(key)
