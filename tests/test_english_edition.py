@@ -270,3 +270,33 @@ def test_shipped_english_pages_keep_the_french_pages_links_and_figures(page: str
     assert links(english) == links(french)
     assert codes(english) == codes(french)
     assert years(english) == years(french)
+
+
+def test_english_pages_show_the_english_pictures_and_the_french_ones_stay(fixture_atlas, tmp_path: Path) -> None:
+    """An English page places each picture's English twin: its own file under en/ when its drawing has
+    words, the French file when it has none (Ornans' locator: no hub, no star), English words beside it
+    and no lang="fr" mark; the French page is as it was with the French pictures only."""
+    from generator.pictures import draw_pictures, picture_keys
+
+    keys = [k for k in picture_keys(fixture_atlas)
+            if k.removeprefix("en/").removeprefix("narrow/").startswith(("territory/doubs/", "territory/ornans/"))]
+    pictures = draw_pictures(fixture_atlas, cache_dir=tmp_path / "cache", keys=keys, progress=False, jobs=1)
+    french_only = {k: p for k, p in pictures.items() if not k.startswith("en/")}
+    content = tmp_path / "content"
+    content.mkdir()
+    outs = site_outputs(fixture_atlas, FIXTURES / "atlas", content, SiteOptions(), pictures=pictures, schemas=None)
+    docs = {o.path: o.data for o in outs}
+    before = site_outputs(fixture_atlas, FIXTURES / "atlas", content, SiteOptions(), pictures=french_only,
+                          schemas=None)
+    assert {o.path: o.data for o in before if not o.path.startswith("en/")} == \
+        {path: data for path, data in docs.items() if not path.startswith("en/")}  # the French site as it was
+    doubs = docs["en/territoires/doubs.md"].decode()
+    assert 'src="../../assets/pictures/territory/doubs/pillars.svg"' in doubs  # en/assets/pictures/...
+    assert "Measured profile of the five pillars: Doubs" in doubs and "Profil mesuré" not in doubs
+    assert '<figure class="atlas-figure" lang="fr">' not in doubs
+    assert docs["en/assets/pictures/territory/doubs/pillars.svg"] == pictures["en/territory/doubs/pillars"].svg
+    ornans = docs["en/territoires/ornans.md"].decode()
+    assert 'src="../../../assets/pictures/territory/ornans/locator.svg"' in ornans  # the French file, shared
+    assert "Location: Ornans" in ornans and "en/assets/pictures/territory/ornans/locator.svg" not in docs
+    french = docs["territoires/doubs.md"].decode()
+    assert "Profil mesuré des cinq piliers : Doubs" in french and "Measured" not in french
