@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator import file_states
 from generator.engine import PDF_DIR
 from generator.outputs import MANIFEST, write_atomic
 from generator.site import (
@@ -63,7 +64,11 @@ def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> No
                     content = hashlib.sha256(handle.read()).hexdigest()
             except OSError:
                 continue
-        hashes[path] = [status.st_size, status.st_mtime_ns, content]
+        # a sheet changed in the last seconds may change again within one tick of its time (file_states):
+        # its hash is kept under no time, so that the next build reads it again
+        state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        settled_time = status.st_mtime_ns if file_states.settled(state) else -1
+        hashes[path] = [status.st_size, settled_time, content]
         digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,33 @@ def test_write_tree_reports_the_state_the_stamp_reads(tmp_path: Path) -> None:
     again = write_tree([Output("a.md", b"A"), Output("sub/b.md", b"B2"), Output("c.md", b"C")], docs)
     assert again.unchanged == ["a.md"] and again.states == _docs_state(docs)
     assert write_tree([Output("c.md", b"C")], docs, partial=True).states is None
+
+
+def test_a_sheet_saved_twice_in_one_tick_of_its_time_is_read_again(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet hashed moments after it was written may be written again with the same size and time (one
+    tick of the file system's clock): the stamp must not take its old hash for the new bytes."""
+    import hashlib
+
+    from generator.build_stamp import _sheets_state
+
+    sheets = tmp_path / "territories"
+    sheets.mkdir()
+    sheet = sheets / "a.yaml"
+    sheet.write_text("name: Avant\n", encoding="utf-8")
+    first = os.stat(sheet)
+    hashes: dict[str, list[object]] = {}
+    _sheets_state(sheets, hashlib.sha256(), hashes)
+    sheet.write_text("name: Apres\n", encoding="utf-8")  # the same size
+    os.utime(sheet, ns=(first.st_atime_ns, first.st_mtime_ns))  # and the same time, as in one tick
+    assert os.stat(sheet).st_size == first.st_size
+    _sheets_state(sheets, hashlib.sha256(), hashes)
+    (kept,) = hashes.values()
+    assert kept[2] == hashlib.sha256(sheet.read_bytes()).hexdigest()
+
+    # seconds later the same sheet is settled: its time is kept and it is not read again
+    later = time.time_ns() + 10_000_000_000
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    _sheets_state(sheets, hashlib.sha256(), hashes)
+    (kept,) = hashes.values()
+    assert kept[1] == first.st_mtime_ns
