@@ -218,13 +218,19 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             with os.fdopen(fd, "wb") as handle:
                 handle.write(code)
             os.replace(tmp, self.folder / name)
+            # the template's earlier compiled forms (its source or the settings changed) are not kept
+            template = name.split("-", 1)[0]
+            for other in self.folder.glob(f"{template}-*.jinja"):
+                if other.name != name:
+                    other.unlink(missing_ok=True)
         except OSError:
             pass  # a cache: compiled again next time
 
 
 def _compiled_name(bucket: jinja2.bccache.Bucket) -> str:
-    """A compiled template's file name: its name, file and source (Jinja's key and checksum) and the
-    environment's settings that change the compiled code (a setting changed compiles again)."""
+    """A compiled template's file name: its name and file (Jinja's key) with the environment's settings
+    that change the compiled code (a setting changed compiles again), then its source (Jinja's checksum,
+    a SHA-1 in hex): the earlier forms of one template are found by the first part and removed."""
     env = bucket.environment
     settings = repr((jinja2.__version__, env.block_start_string, env.block_end_string, env.variable_start_string,
                      env.variable_end_string, env.comment_start_string, env.comment_end_string,
@@ -233,7 +239,8 @@ def _compiled_name(bucket: jinja2.bccache.Bucket) -> str:
                      env.autoescape if isinstance(env.autoescape, bool) else "auto", env.is_async,
                      sorted(env.extensions), type(env.undefined).__name__ if not isinstance(env.undefined, type)
                      else env.undefined.__name__))
-    return hashlib.sha256(f"{bucket.key}\0{bucket.checksum}\0{settings}".encode()).hexdigest()[:40] + ".jinja"
+    template = hashlib.sha256(f"{bucket.key}\0{settings}".encode()).hexdigest()[:24]
+    return f"{template}-{bucket.checksum[:16]}.jinja"
 
 
 _COMPILED = _CompiledTemplates()  # every environment below has the same settings: one compiled form each

@@ -44,6 +44,7 @@ def test_a_template_compiled_by_one_build_is_read_by_the_next(tmp_path: Path,
     (templates / "page.md.j2").write_text("## {{ title }}\n", encoding="utf-8")
     assert _env(folder, monkeypatch, templates).get_template("page.md.j2").render(title="C") == "## C\n"
     assert len(compiled) == 1
+    assert len(list(folder.iterdir())) == 1  # the template's earlier form removed, not kept for ever
 
     # a damaged file: compiled again, never an error
     for kept in folder.iterdir():
