@@ -222,7 +222,8 @@ class PageCache(KeptOutputs):
                     parts.append(f"{pic.filename} {digest}")
                     continue
                 svg = hashlib.sha1(pic.svg).hexdigest()
-                parts.append(repr((pic.filename, svg, pic.title, pic.alt, pic.table_headers, pic.table_rows)))
+                parts.append(repr((pic.filename, svg, pic.title, pic.alt, pic.table_headers, pic.table_rows,
+                                   getattr(pic, "legend", ()))))
             found = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
             self._picture_digests[(id(pages.pictures), key)] = found
         return found

@@ -256,7 +256,7 @@ class PageBase:
             "headers": list(pic.table_headers),
             "rows": [[Markup(_html_value(c)) for c in row] for row in pic.table_rows],
             # a picture without an English twin (generator.pictures) is French: marked so in the English edition
-            "fr": self.lang != getattr(pic, "lang", "fr")}
+            "fr": self.lang != getattr(pic, "lang", "fr"), "legend": _legend(pic)}
         narrow = self.pictures.get(f"{NARROW}/{key}")
         if narrow is not None:
             # the kinds a reader meets most (a territory's locator and profile, the home map) have a variant
@@ -406,3 +406,9 @@ def _html_value(value: Any) -> str:
     if value is None:
         return "—"
     return text.html_text(value)
+
+
+def _legend(pic: Any) -> Markup:
+    """A map's legend, written beside it in its words' language (generator.pictures.legend; H5)."""
+    written = getattr(pic, "legend_html", None)
+    return Markup(written() if written is not None else "")

@@ -170,8 +170,9 @@ class Regenerator:
 
 
 def _signature(picture: Any) -> tuple:
-    """What a page shows of a picture: its file, caption, alt text and data table."""
-    return (picture.filename, picture.svg, picture.title, picture.alt, picture.table_headers, picture.table_rows)
+    """What a page shows of a picture: its file, caption, alt text, data table and legend."""
+    return (picture.filename, picture.svg, picture.title, picture.alt, picture.table_headers, picture.table_rows,
+            getattr(picture, "legend", ()))
 
 
 def _watch(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
