@@ -124,9 +124,19 @@ def test_network_layout_is_seeded(atlas):
 
 
 def test_node_styles_differ_per_type(atlas):
-    legend = picture_spec(atlas, "home/network").data["legend"]
-    styles = [(e["colour"], e["marker"]) for e in legend]
-    assert len(set(styles)) == len(styles)
+    spec = picture_spec(atlas, "home/network")
+    styles = [symbol for symbol, _label in spec.legend if not symbol.endswith(" hollow")]  # `marker <m> <colour>`
+    assert len(styles) > 1 and len(set(styles)) == len(styles)
+    assert {(n["marker"], n["colour"]) for n in spec.data["nodes"]} <= {tuple(s.split()[1:]) for s in styles}
+
+
+def test_a_network_draws_no_legend_and_shares_its_drawing_with_english(atlas):
+    """Its legend (the hub types, partners from elsewhere) is written beside it in each language
+    (pictures.legend): the drawing itself, names of hubs only, is the same in both editions."""
+    french, english = picture_spec(atlas, "home/network"), picture_spec(atlas, "en/home/network")
+    assert french.data == english.data and french.legend != english.legend
+    svg = render(french.kind, french.data).decode()
+    assert not [label for _symbol, label in french.legend if f">{label}<" in svg]
 
 
 def test_dollar_in_a_name_stays_text(atlas):

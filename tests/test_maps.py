@@ -30,7 +30,7 @@ from generator.pictures import (
     render,
 )
 from generator.pictures.mpl import compact_path, shared_styles, style
-from generator.pictures.spec import ATTRIBUTION, plural
+from generator.pictures.spec import ATTRIBUTION, MUTED, plural
 from generator.pictures.svg import xml_text
 
 
@@ -307,8 +307,8 @@ def test_the_credit_sits_in_a_band_of_its_own(atlas):
             x0, y0, x1, y1 = drawing.credit
             assert x0 >= 0 and x1 <= locator_kit.WIDE_W and y1 <= locator_kit.WIDE_H
             assert drawing.svg.count(b'id="credit"') == 1
-            for other in (drawing.frame, drawing.legend):
-                assert not map_style._intersects(drawing.credit, other), (key, other)
+            assert not map_style._intersects(drawing.credit, drawing.frame), key
+            assert b'id="legend"' not in drawing.svg  # written beside the picture (pictures.legend)
         for fig in figures:
             credits = [text for text in fig.texts if text.get_gid() == "credit"] or [france_maps._credit(fig)]
             assert len(credits) == 1
@@ -349,17 +349,19 @@ def test_commune_precision_points_are_hollow_with_their_legend_entry():
         if key.startswith("territory"):
             (filled,) = drawn["points-active-address"]  # the Fablab, at its address
             assert to_rgba(re.search(r'fill="([^"]+)"', filled).group(1)) == to_rgba(map_style.COLOURS["active"])
-        entries = drawing.legend_entries
-        assert map_style.APPROXIMATE in entries and map_style.APPROXIMATE.split(" (")[0].encode() in drawing.svg
+        # its legend entry is written beside the picture (pictures.legend), not in the drawing
+        assert (f"circle {MUTED} hollow", map_style.APPROXIMATE) in spec.legend
+        assert map_style.APPROXIMATE.split(" (")[0].encode() not in drawing.svg
         assert "position approximative : centre de la commune" in spec.alt or "position approximative (centre de" \
             in spec.alt
     rows = {row[0]: row for row in picture_spec(moved, "territory/gbm/locator").table_rows}
     assert rows["Living Lab Santé"][-1] == "centre de la commune" and rows["Fablab de Besançon"][-1] == "adresse"
     assert picture_spec(moved, "territory/gbm/locator").table_headers[-1] == "Précision"
     # and without any: no such entry, nothing hollow
-    plain = locators.locator_drawing(picture_spec(make_atlas(), "territory/gbm/locator").data)
+    plain_spec = picture_spec(make_atlas(), "territory/gbm/locator")
+    plain = locators.locator_drawing(plain_spec.data)
     assert not [g for g in _drawn_points(plain) if g.endswith("-commune")]
-    assert map_style.APPROXIMATE not in plain.legend_entries
+    assert map_style.APPROXIMATE not in [label for _symbol, label in plain_spec.legend]
 
 
 def test_the_fixture_atlas_draws_its_commune_precision_hub_hollow(fixture_atlas):
@@ -518,7 +520,11 @@ def test_a_crowded_region_is_counted_per_departement_and_a_departement_keeps_its
     doubs = picture_spec(dense, "territory/doubs/locator")
     assert len(doubs.data["points"]) > map_style.REGION_AGGREGATE_ABOVE and "symbols" not in doubs.data
     drawing = locators.locator_drawing(region.data)
-    assert drawing.counts and b'id="symbols"' in drawing.svg and "Lieux par département" in drawing.legend_entries
+    assert drawing.counts and b'id="symbols"' in drawing.svg and b"par d\xc3\xa9partement" not in drawing.svg
+    # its legend beside it: a disc per round count, as large as the map's
+    assert [label for _symbol, label in region.legend] == [
+        f"{plural(v, 'lieu', 'lieux')} par département" for v in map_style.legend_values(region.data["largest"])]
+    assert all(symbol.startswith("disc ") for symbol, _label in region.legend)
 
 
 def test_legend_values():

@@ -448,6 +448,9 @@ def test_pictures_are_figures_with_their_text_alternative(fixture_atlas, tmp_pat
     text = text_of(path)
     for picture in pictures.values():
         assert normalize(picture.title) in text  # the caption
+        for _symbol, label in picture.legend:  # a map's legend, written under it as text (pictures.legend)
+            assert normalize(label) in text
+    assert any(picture.legend for picture in pictures.values())
 
 
 def test_atlas_order_puts_territories_without_region_in_a_last_chapter(fixture_atlas, tmp_path):

@@ -83,6 +83,7 @@ class PictureRef:
     url: str
     title: str
     alt: str
+    legend: str = ""  # a map's legend as HTML (generator.pictures.legend), written under it
 
 
 # In the whole-atlas edition only régions and départements carry their charts and locator map: a
@@ -160,8 +161,15 @@ def prepare_build_folder(folder: Path, pictures: Mapping[str, Any]) -> dict[str,
         picture = pictures[key]
         name = _picture_file(key)
         (folder_pictures / name).write_bytes(picture.svg)
-        refs[key] = PictureRef(f"pictures/{name}", str(picture.title), str(picture.alt))
+        refs[key] = PictureRef(f"pictures/{name}", str(picture.title), str(picture.alt), _legend(picture))
     return refs
+
+
+def _legend(picture: Any) -> str:
+    """A map's legend as HTML, made by the picture code, which drew it; its symbols as CSS backgrounds
+    (WeasyPrint tags an inline SVG as a figure)."""
+    written = getattr(picture, "legend_html", None)
+    return written(inline=False) if written is not None else ""
 
 
 def _font_dir() -> Path:

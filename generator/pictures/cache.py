@@ -91,8 +91,11 @@ def _version(package: str) -> str:
 
 
 def _words(spec: Spec) -> dict[str, Any]:
-    return {"title": spec.title, "alt": spec.alt, "table_headers": list(spec.table_headers),
-            "table_rows": [list(row) for row in spec.table_rows]}
+    words: dict[str, Any] = {"title": spec.title, "alt": spec.alt, "table_headers": list(spec.table_headers),
+                             "table_rows": [list(row) for row in spec.table_rows]}
+    if spec.legend:  # only where there is one: the other pictures keep their cache keys
+        words["legend"] = [list(entry) for entry in spec.legend]
+    return words
 
 
 def cache_key(spec: Spec) -> str:

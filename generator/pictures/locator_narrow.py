@@ -22,7 +22,6 @@ from generator.pictures.locator_kit import (
     view_memo,
 )
 from generator.pictures.map_style import (
-    CATEGORIES,
     COLOURS,
     CROWDED,
     HIGHLIGHT,
@@ -38,10 +37,9 @@ from generator.pictures.map_style import (
     _covered,
     _diameter,
     _padded,
-    legend_values,
 )
 from generator.pictures.spec import ATTRIBUTION, MUTED
-from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, haloed_text, svg_document, svg_text, text_width, wrap_to
+from generator.pictures.svg import NARROW_TEXT, NARROW_WIDTH, haloed_text, svg_document, svg_text, text_width
 
 NarrowView = tuple[tuple[str, ...], tuple[float, float, float, float, float], float, float]
 
@@ -91,7 +89,8 @@ def _narrow_view(outline_ref: list[str] | None, intercommunal: bool, bounds: tup
 
 def draw_locator_narrow(data: dict[str, Any]) -> bytes:
     """The close view of a locator for a phone, written as SVG text (about ten times faster than the
-    wide one): NARROW_WIDTH px wide, its legend under the map in text of NARROW_TEXT px or more. The
+    wide one): NARROW_WIDTH px wide, the credit under the map in text of NARROW_TEXT px or more (its
+    legend is written beside the picture, generator.pictures.legend). The
     names of the hubs are in the table under the picture (on a phone, a name beside each point would
     cover the map); the small France is left out. The close view without its hubs is shared by the
     locators of one outline and bounds (`_narrow_view`)."""
@@ -121,40 +120,18 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
         r = _diameter(c["count"], largest, LOCAL_SYMBOL) * 0.75  # points to px at the same reading size
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
+    lang = data.get("lang", "fr")  # only counts of a thousand or more are written the language's way
     for c in symbols:  # the counts over every circle, each with a white halo
         x, y = point_xy(c["lat"], c["lon"])
-        body.append(haloed_text(x, y + 4.5, formats.number(c["count"], lang=data["lang"]), NARROW_TEXT + 0.5, 3))
+        body.append(haloed_text(x, y + 4.5, formats.number(c["count"], lang=lang), NARROW_TEXT + 0.5, 3))
     if centre:
         x, y = point_xy(centre[0], centre[1])
         body.append(svg_text(x, y + 6, "★", 18, "middle"))
     body.append("</g>")
     body.append(f'<rect x="{ox:.1f}" y="1" width="{map_w:.1f}" height="{map_h:.1f}" fill="none" stroke="{MUTED}" '
                 f'stroke-width="0.8"/>')
-    y = map_h + 8
+    y = map_h + 2
     size = NARROW_TEXT
-    entries: list[tuple[str, str, float]] = []  # (marker drawn around (14, 0), label, marker's half height)
-    words = data.get("words") or {}  # the legend's words, from the spec (none when nothing needs a legend)
-    for status in CATEGORIES:
-        if any(p["status"] == status for p in points):
-            entries.append((_marker(SHAPES[status], 14, 0, 5.0, COLOURS[status], False),
-                            words["categories"][status], 6))
-    if any(p.get("approx") for p in points):
-        entries.append((_marker("circle", 14, 0, 5.0, MUTED, True), words["approximate"], 6))
-    if centre:
-        entries.append((svg_text(14, 6, "★", 18, "middle"), words["centre"], 9))
-    values = legend_values(largest) if symbols else []
-    for c, label in zip(values, words.get("counts_per_departement", []), strict=True):
-        r = _diameter(c, largest, LOCAL_SYMBOL) * 0.75
-        entries.append((f'<circle cx="14" cy="0" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
-                        f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>', label, r + 1))
-    for mark, label, mark_half in entries:
-        lines = wrap_to(label, w - 40, size, lines=2)
-        half = max(9.0, mark_half, (len(lines) * (size + 3)) / 2)
-        body.append(f'<g transform="translate(0 {y + half:.1f})">{mark}</g>')
-        for i, line in enumerate(lines):
-            body.append(svg_text(34, y + half - (len(lines) - 1) * (size + 3) / 2 + i * (size + 3) + size * 0.35,
-                                 line, size))
-        y += 2 * half + 4
     credit = [ATTRIBUTION] if text_width(ATTRIBUTION, size - 0.5) <= w - 8 else ATTRIBUTION.split(", ", 1)
     for line in credit:
         y += size + 2

@@ -14,6 +14,7 @@ from typing import Any
 from generator import geo
 from generator.model import OLD_AFTER_YEARS, Atlas, Territory
 from generator.pictures.keys import PictureKey, both
+from generator.pictures.legend import locator_legend
 from generator.pictures.map_specs import (
     COUNT_HEADERS,
     HUB_HEADERS,
@@ -36,8 +37,6 @@ from generator.pictures.map_style import (
     TO_CHECK,
     _padded,
     credit,
-    legend_values,
-    map_words,
     position,
 )
 from generator.pictures.spec import Spec
@@ -75,12 +74,12 @@ def named_on_locator(atlas: Atlas, territory_id: str) -> tuple[str, ...]:
     return tuple(p["id"] for p in points) if len(points) <= LABELLED_MAX else ()
 
 
-def _drawn_words(data: dict[str, Any], w: Words) -> dict[str, Any]:
-    """A locator's data with the words its drawing writes (its legend: the hubs' statuses, the counts, the
-    chief town), in the spec's language; a locator with none of these writes only place names and the
-    credit, and has the same data in both languages (one file serves both editions)."""
-    if data["points"] or data.get("symbols") or data["centre"]:
-        return {**data, "words": map_words(w, data.get("legend")), "lang": w.lang}
+def _neutral(data: dict[str, Any], w: Words) -> dict[str, Any]:
+    """A locator's drawing data: place and hub names and numbers, no other word (its legend is written
+    beside it, `Spec.legend`), so that both editions share one file. Counts of a thousand or more are
+    written the language's way (`1 234` / `1,234`): only then does the language go with the data."""
+    if max((c["count"] for c in data.get("symbols", ())), default=0) >= 1000:
+        return {**data, "lang": w.lang}
     return data
 
 
@@ -128,15 +127,16 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
         alt += " " + w._("Hors du cadre de la carte : %(names)s.", names=w.enumerate(far))
     alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None], w)
     alt += " " + credit(w)
+    data = {"outline": [located.layer, located.code] if located else None,
+            "points": points, "centre": list(centre) if centre else None,
+            "labels": len(points) <= LABELLED_MAX,
+            # a département's map shows its intercommunalités, an intercommunalité's its neighbours
+            "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")}
     return Spec(
         key=PictureKey("territory", territory_id, "locator", lang=w.lang).text, kind="locator",
         title=w._("Localisation : %(name)s", name=territory.name), alt=alt,
         table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, hub_ids, w),
-        data=_drawn_words({"outline": [located.layer, located.code] if located else None,
-              "points": points, "centre": list(centre) if centre else None,
-              "labels": len(points) <= LABELLED_MAX,
-              # a département's map shows its intercommunalités, an intercommunalité's its neighbours
-              "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")}, w),
+        data=data, legend=locator_legend(data, w),
     )
 
 
@@ -148,12 +148,13 @@ def _region_counts_spec(atlas: Atlas, territory: Territory, located: geo.Located
     alt = (w._("Carte de localisation, %(name)s : contour du territoire surligné, ses lieux d'innovation "
                "comptés par département en cercles proportionnels au nombre de lieux : ", name=territory.name)
            + _counts_alt(counts, unknown, w) + " " + credit(w))
+    data = {"outline": [located.layer, located.code], "points": [], "centre": None, "labels": False,
+            "symbols": symbols, "largest": largest}
     return Spec(
         key=PictureKey("territory", territory.id, "locator", lang=w.lang).text, kind="locator",
         title=w._("Localisation : %(name)s, lieux par département", name=territory.name), alt=alt,
         table_headers=headers(COUNT_HEADERS, w), table_rows=_count_rows(counts, w),
-        data=_drawn_words({"outline": [located.layer, located.code], "points": [], "centre": None, "labels": False,
-                           "symbols": symbols, "largest": largest, "legend": legend_values(largest)}, w),
+        data=_neutral(data, w), legend=locator_legend(data, w),
     )
 
 
@@ -172,12 +173,13 @@ def hub_locator_spec(atlas: Atlas, hub_id: str, w: Words = FRENCH) -> Spec | Non
         alt += w._(", dans le département %(name)s (%(code)s), surligné", name=geo.layer('departements')[dep].name,
                    code=dep)
     alt += ". " + credit(w)
+    data = {"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
+            "labels": True}
     return Spec(
         key=PictureKey("hub", hub_id, "locator", lang=w.lang).text, kind="locator",
         title=w._("Localisation : %(name)s", name=hub.name), alt=alt,
         table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, [hub_id], w),
-        data=_drawn_words({"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)],
-                           "centre": None, "labels": True}, w),
+        data=data, legend=locator_legend(data, w),
     )
 
 

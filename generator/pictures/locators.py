@@ -37,7 +37,6 @@ from generator.pictures.locator_kit import (
     view_memo,
 )
 from generator.pictures.map_style import (
-    CATEGORIES,
     COLOURS,
     CREDIT_FONTSIZE,
     CROWDED,
@@ -47,7 +46,6 @@ from generator.pictures.map_style import (
     INTERCOMMUNAL,
     INTERCOMMUNAL_GID,
     LEGEND_SIZE,
-    LEGEND_WRAP,
     LOCAL_SYMBOL,
     NAME_GAP,
     NAME_SIZE,
@@ -66,7 +64,7 @@ from generator.pictures.map_style import (
 )
 from generator.pictures.mpl import COARSE
 from generator.pictures.spec import ATTRIBUTION, MUTED, OKABE_ITO, shorten, wrap_label
-from generator.pictures.svg import haloed_text, svg_document, svg_text, text_width, xml_text
+from generator.pictures.svg import haloed_text, svg_document, text_width, xml_text
 
 
 @dataclass
@@ -81,8 +79,6 @@ class LocatorDrawing:
     points: list[dict[str, Any]]                 # each drawn hub: status, approx, x, y, fill, stroke, width
     names: list[tuple[str, Box]]                 # hub names (lines joined by "\n") and their boxes
     counts: list[tuple[str, Box]]                # counts written on a région's circles
-    legend: Box | None
-    legend_entries: list[str]
     credit: Box
     order: list[str] = field(default_factory=list)  # the groups' ids in drawing order
 
@@ -192,9 +188,10 @@ _VIEWS = close_view.views  # type: ignore[attr-defined]  # the views kept (a tes
 
 def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     """Two panels, written as SVG text (no matplotlib): where it is in France (skipped overseas), and a
-    close view with the hubs, their names beside them (drawing.place_labels' rules), the legend under
-    the small France and the IGN credit under the close view. The close view without its hubs is shared
-    by the locators of the same outline and bounds (`close_view`)."""
+    close view with the hubs, their names beside them (drawing.place_labels' rules) and the IGN credit
+    under the close view; no other word: its legend is written beside it (generator.pictures.legend).
+    The close view without its hubs is shared by the locators of the same outline and bounds
+    (`close_view`)."""
     points, centre = data["points"], data["centre"]
     outline = geo.layer(data["outline"][0])[data["outline"][1]] if data["outline"] else None
     bounds = _locator_bounds(data, outline)
@@ -232,7 +229,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     symbols = data.get("symbols", [])
     counts: list[tuple[str, Box]] = []
     if symbols:
-        counts = _wide_symbols(body, order, symbols, data["largest"], to_xy, frame, data["lang"])
+        counts = _wide_symbols(body, order, symbols, data["largest"], to_xy, frame, data.get("lang", "fr"))
     if centre:
         x, y = to_xy(centre[0], centre[1])
         group("centre", _star(x, y, 4.6))
@@ -241,8 +238,6 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
                 f'stroke="{MUTED}" stroke-width="0.8"/>')
     if view.in_metro:
         _wide_overview(body, order, data, bounds, shape)
-    legend, entries = (_wide_symbol_legend(body, order, data["legend"], data["largest"], data["words"], data["lang"])
-                       if symbols else _wide_status_legend(body, order, points, data.get("words")))
     credit_w = text_width(ATTRIBUTION, CREDIT_FONTSIZE)
     credit_y = WIDE_H - 2.5
     credit = (0.99 * WIDE_W - credit_w, credit_y - CREDIT_FONTSIZE, 0.99 * WIDE_W, credit_y + 0.25 * CREDIT_FONTSIZE)
@@ -253,8 +248,7 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
         f'width="{WIDE_W:.0f}px" height="{WIDE_H:.0f}px" viewBox="0 0 {WIDE_W:.0f} {WIDE_H:.0f}"'.encode(),
         f'width="{WIDE_W:g}pt" height="{WIDE_H:g}pt" viewBox="0 0 {WIDE_W:g} {WIDE_H:g}"'.encode())
     return LocatorDrawing(svg=svg, frame=frame, to_xy=to_xy, layers=layers, highlight=highlight,
-                          points=drawn_points, names=names, counts=counts, legend=legend, legend_entries=entries,
-                          credit=credit, order=order)
+                          points=drawn_points, names=names, counts=counts, credit=credit, order=order)
 
 
 def _wide_names(body: list[str], order: list[str], points: list[dict[str, Any]], frame: Box, lines: np.ndarray
@@ -332,60 +326,6 @@ def _wide_overview(body: list[str], order: list[str], data: dict[str, Any], boun
                  f'stroke="{OKABE_ITO[4]}" stroke-width="1"/>')
     order.append(f"{COARSE}-overview")
     body.append(f'<g id="{COARSE}-overview">' + "".join(parts) + "</g>")
-
-
-def _wide_status_legend(body: list[str], order: list[str], points: list[dict[str, Any]],
-                        words: dict[str, Any] | None) -> tuple[Box | None, list[str]]:
-    """One entry per status drawn and the hollow circle of commune-precision points, in one column at
-    the bottom left, under the small France (its words from the spec: `words`)."""
-    entries: list[tuple[str, str]] = []
-    for status in CATEGORIES:
-        if words and any(p["status"] == status for p in points):
-            entries.append((SHAPES[status] + ":" + COLOURS[status], words["categories"][status]))
-    if words and any(p.get("approx") for p in points):
-        entries.append(("circle:" + MUTED + ":hollow", words["approximate"]))
-    if not entries:
-        return None, []
-    size = LEGEND_SIZE
-    wrapped = [wrap_label(label, LEGEND_WRAP, 2).split("\n") for _, label in entries]
-    height = sum(len(lines) * size * LINE_HEIGHT for lines in wrapped) + 0.45 * size * (len(entries) - 1)
-    x0, bottom = 0.01 * WIDE_W + 1.6, WIDE_H - 0.01 * WIDE_H - 1.6
-    y = bottom - height
-    top = y
-    parts = []
-    for (mark, _), lines in zip(entries, wrapped, strict=True):
-        shape, colour, *hollow = mark.split(":")
-        h = len(lines) * size * LINE_HEIGHT
-        parts.append(_marker(shape, x0 + 5, y + h / 2, 3.3, colour, bool(hollow), HOLLOW_WIDTH if hollow else 0.6))
-        parts += _text_lines(x0 + 14, y + (h - len(lines) * size * LINE_HEIGHT) / 2, lines, size)
-        y += h + 0.45 * size
-    right = x0 + 14 + max(text_width(line, size) for lines in wrapped for line in lines)
-    order.append("legend")
-    body.append('<g id="legend">' + "".join(parts) + "</g>")
-    return (x0, top, right, bottom), [" ".join(lines) for lines in wrapped]
-
-
-def _wide_symbol_legend(body: list[str], order: list[str], values: list[int], largest: int, words: dict[str, Any],
-                        lang: str) -> tuple[Box | None, list[str]]:
-    """Reference circles (round counts) sized as on the map, in a row under the small France."""
-    size = LEGEND_SIZE
-    top_d = _diameter(values[0], largest, LOCAL_SYMBOL) if values else 0
-    x0, bottom = 0.01 * WIDE_W + 1.6, WIDE_H - 0.01 * WIDE_H - 1.6
-    top = bottom - top_d - size * LINE_HEIGHT - 4
-    title = words["per_departement"]
-    parts = _text_lines(x0, top, [title], size)
-    x, cy = x0, bottom - top_d / 2
-    for v in values:
-        d = _diameter(v, largest, LOCAL_SYMBOL)
-        parts.append(f'<circle cx="{x + top_d / 2:.1f}" cy="{cy:.1f}" r="{d / 2:.1f}" fill="{SYMBOL_COLOUR}" '
-                     f'fill-opacity="0.55" stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
-        label = formats.number(v, lang=lang)
-        parts.append(svg_text(x + top_d + 2, cy + size * 0.36, label, size))
-        x += top_d + 2 + text_width(label, size) + 0.8 * size
-    right = max(x, x0 + text_width(title, size))
-    order.append("legend")
-    body.append('<g id="legend">' + "".join(parts) + "</g>")
-    return (x0, top, right, bottom), [title, *(formats.number(v, lang=lang) for v in values)]
 
 
 def draw_locator(data: dict[str, Any]) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from generator.model import Atlas
-from generator.pictures.spec import MARKERS, OKABE_ITO, Spec
+from generator.pictures.spec import MARKERS, MUTED, OKABE_ITO, Spec
 from generator.pictures.words import FRENCH, N_, Words
 from generator.vocabulary import sort_key
 
@@ -70,11 +70,10 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, w: W
                        "marker": styles[atlas.hubs[h].types[0]][1], "outside": h not in core_set}
                       for h in nodes],
             "edges": [list(e) for e in edges],
-            "legend": [{"label": w._(atlas.vocabulary.label("hub_types", t)), "colour": c, "marker": m}
-                       for t, (c, m) in styles.items()],
-            "has_outside": bool(outside),
-            "words": {"outside": w._("lieu d'un autre territoire")},
         },
+        # written beside the picture (generator.pictures.legend): the drawing is the same in both languages
+        legend=tuple((f"marker {m} {c}", w._(atlas.vocabulary.label("hub_types", t))) for t, (c, m) in styles.items())
+        + ((("marker o " + MUTED + " hollow", w._("lieu d'un autre territoire")),) if outside else ()),
     )
 
 
@@ -136,9 +135,10 @@ def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tup
                        "outside": g.startswith("out:")} for g in ids],
             "edges": [[a, b, n] for (a, b), n in sorted(between.items())],
             "level": level,
-            "lang": w.lang,
-            "words": {"hubs": w._("lieux reliés, par %(level)s (nombre)", level=word),
-                      "links": w._("partenariats entre territoires (épaisseur)"),
-                      "outside": w._("partenaires d'une autre région")},
+            # numbers of a thousand or more are written the language's way: only then is the drawing's
+            "lang": w.lang if max(hubs_in.values(), default=0) >= 1000 else "fr",
         },
+        legend=((f"marker o {OKABE_ITO[0]}", w._("lieux reliés, par %(level)s (nombre)", level=word)),
+                ("line", w._("partenariats entre territoires (épaisseur)")))
+        + (((f"marker o {OKABE_ITO[0]} hollow", w._("partenaires d'une autre région")),) if outside else ()),
     )

@@ -9,7 +9,6 @@ from typing import Any
 import matplotlib
 import networkx as nx
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
@@ -102,7 +101,7 @@ def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
     positions = network_layout([n["id"] for n in nodes], data["edges"])
     size = 6.4 if len(nodes) <= 25 else 8.0
     fig = new_figure(size, size * 0.8)
-    ax = fig.add_axes((0.02, 0.14, 0.96, 0.84))
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))  # its legend is written beside it (generator.pictures.legend)
     for a, b in data["edges"]:
         (x1, y1), (x2, y2) = positions[a], positions[b]
         ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.9, zorder=1)
@@ -132,13 +131,6 @@ def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
             end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
             (x1, y1), (x2, y2) = to_data.transform([(px, py), end])
             ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.5, linestyle=":", zorder=1)
-    handles = [Line2D([], [], linestyle="none", marker=e["marker"], markerfacecolor=e["colour"],
-                      markeredgecolor=INK, markersize=7, label=shorten(e["label"], 30))
-               for e in data["legend"]]
-    if data["has_outside"]:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=MUTED, markersize=7, label=data["words"]["outside"]))
-    fig.legend(handles=handles, loc="lower center", ncols=min(4, len(handles)), frameon=False, fontsize=7)
     return fig, labels
 
 
@@ -155,7 +147,7 @@ def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotatio
     nodes = data["nodes"]
     positions = network_layout([n["id"] for n in nodes], [e[:2] for e in data["edges"]])
     fig = new_figure(8.0, 6.4)
-    ax = fig.add_axes((0.02, 0.1, 0.96, 0.88))
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
     most = max((e[2] for e in data["edges"]), default=1)
     for a, b, n in data["edges"]:
         (x1, y1), (x2, y2) = positions[a], positions[b]
@@ -180,13 +172,6 @@ def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotatio
         points.append(Bbox.from_extents(px - radius, py - radius, px + radius, py + radius))
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
     place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
-    handles = [Line2D([], [], linestyle="none", marker="o", markerfacecolor=OKABE_ITO[0], markeredgecolor=INK,
-                      markersize=7, label=data["words"]["hubs"]),
-               Line2D([], [], color=MUTED, linewidth=3, label=data["words"]["links"])]
-    if any(n["outside"] for n in nodes):
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=OKABE_ITO[0], markersize=7, label=data["words"]["outside"]))
-    fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False, fontsize=7)
     return fig, labels
 
 

@@ -6,8 +6,9 @@ each worker storing what it draws; progress on stderr.
 
 Every picture has an English twin (`en/…` keys, `PictureKey.lang`): its spec made with English words
 (title, alt text, table and what the drawing writes). A twin whose drawing has no words (its data is
-the French picture's: a locator without hubs) is not drawn: it shares the French file (`shared`), with
-its own English words; the others are drawn into the English edition's folder (`en/assets/pictures/`).
+the French picture's: every locator and network, whose legend is written beside it, `Picture.legend`)
+is not drawn: it shares the French file (`shared`), with its own English words; the others are drawn
+into the English edition's folder (`en/assets/pictures/`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from generator.pictures.cache import (
 from generator.pictures.kept import SpecBook
 from generator.pictures.keys import PictureKey
 from generator.pictures.kinds import KEY_LISTS, KINDS, import_drawers, narrow_spec, spec_function
+from generator.pictures.legend import legend_html
 from generator.pictures.mpl import style
 from generator.pictures.spec import Spec
 
@@ -57,6 +59,11 @@ class Picture:
     table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
     digest: str = ""  # its cache key: a hash of its spec (words included) and of the code that draws it
     lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
+    legend: tuple[tuple[str, str], ...] = ()  # (symbol, words), written beside it (generator.pictures.legend)
+
+    def legend_html(self, inline: bool = True) -> str:
+        """Its legend as HTML, for the pages and reports (which do not import the picture code)."""
+        return legend_html(self.legend, inline) if self.legend else ""
 
 
 @dataclass
@@ -160,7 +167,8 @@ def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
 def _picture(spec: Spec, svg: bytes, digest: str = "", filename: str | None = None) -> Picture:
     key = PictureKey.parse(spec.key)
     return Picture(key=spec.key, filename=filename or picture_file(key), svg=svg, title=spec.title, alt=spec.alt,
-                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest, lang=key.lang)
+                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest, lang=key.lang,
+                   legend=spec.legend)
 
 
 def _same_drawing(twin: Spec, french: Spec) -> bool:
@@ -250,7 +258,8 @@ def _kept_picture(key: str, svg: bytes, words: dict[str, Any], digest: str, file
     parsed = PictureKey.parse(key)
     return Picture(key=key, filename=filename or picture_file(parsed), svg=svg, title=words["title"],
                    alt=words["alt"], table_headers=tuple(words["table_headers"]),
-                   table_rows=tuple(tuple(row) for row in words["table_rows"]), digest=digest, lang=parsed.lang)
+                   table_rows=tuple(tuple(row) for row in words["table_rows"]), digest=digest, lang=parsed.lang,
+                   legend=tuple((symbol, label) for symbol, label in words.get("legend", ())))
 
 
 def _with_french(wanted: list[str]) -> list[str]:

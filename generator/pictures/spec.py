@@ -49,6 +49,9 @@ class Spec:
     table_headers: tuple[str, ...]
     table_rows: tuple[tuple[str, ...], ...]
     data: dict[str, Any] = field(default_factory=dict)
+    # its legend, written beside the picture as HTML (generator.pictures.legend): (symbol, words) entries,
+    # so that a map whose drawing writes no other word than place names is one file for both editions
+    legend: tuple[tuple[str, str], ...] = ()
 
     @property
     def filename(self) -> str:

@@ -5,8 +5,8 @@ the site catalog (generator/locale/en/LC_MESSAGES/site.po, the one the English p
 French pictures say exactly what they said before and the English ones read the catalog. Numbers are
 written the language's way (`3,4` / `3.4`), plurals by its rule (French: 0 and 1 take the singular).
 The drawers see only their spec's data: every word they write is put there by the spec, in its
-language, so that a picture whose drawing has no words (a locator without hubs) has the same data in
-both languages and one file serves both editions.
+language, so that a picture whose drawing has no words (a locator, a network: their legend is written
+beside them) has the same data in both languages and one file serves both editions.
 """
 
 from __future__ import annotations

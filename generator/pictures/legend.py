@@ -1,0 +1,123 @@
+"""A map's legend written beside it as HTML, in the page's language, instead of inside its drawing.
+
+A locator's or a network's drawing then writes only place and hub names, the same in both languages:
+the English edition shares the French file (generator.pictures.run). The legend is a list of
+(symbol, words) entries kept with the picture's words; `legend_html` writes it as a short list under
+the picture, each symbol a small inline SVG drawn as on the map (decorative: `aria-hidden`, the words
+are real text, and the map's text alternative and table say everything already).
+
+A symbol is a few words: `circle #009E73` (a hub's shape and colour; `hollow` after it: white inside,
+at a commune's centre), `star` (a chief town), `disc 12.5` (a proportional circle, its diameter in pt),
+`marker ^ #E69F00` (a network's node, matplotlib's marker code; `hollow` as above), `line` (a link).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from generator.pictures.map_style import (
+    CATEGORIES,
+    COLOURS,
+    LOCAL_SYMBOL,
+    SHAPES,
+    SYMBOL_COLOUR,
+    SYMBOL_EDGE,
+    _diameter,
+    legend_values,
+    map_words,
+)
+from generator.pictures.spec import INK, MUTED
+from generator.pictures.words import Words
+
+Entry = tuple[str, str]
+SWATCH = 16  # px: a symbol's box (a proportional circle may be larger)
+PT = 4 / 3  # px per pt: a proportional circle as large as on the map at its natural size
+
+
+def locator_legend(data: dict[str, Any], w: Words) -> tuple[Entry, ...]:
+    """What a locator draws, named in `w`'s language: the hubs' statuses, the hollow symbol of a
+    commune's centre, the chief town's star, the proportional circles of a région's counts."""
+    points = data["points"]
+    words = map_words(w, legend_values(data.get("largest", 0)) if data.get("symbols") else None)
+    entries = [(f"{SHAPES[status]} {COLOURS[status]}", words["categories"][status]) for status in CATEGORIES
+               if any(p["status"] == status for p in points)]
+    if any(p.get("approx") for p in points):
+        entries.append((f"circle {MUTED} hollow", words["approximate"]))
+    if data["centre"]:
+        entries.append(("star", words["centre"]))
+    if data.get("symbols"):
+        for value, label in zip(legend_values(data["largest"]), words["counts_per_departement"], strict=True):
+            entries.append((f"disc {_diameter(value, data['largest'], LOCAL_SYMBOL):.1f}", label))
+    return tuple(entries)
+
+
+def legend_html(entries: Iterable[Sequence[str]], inline: bool = True) -> str:
+    """The legend as a list (empty text when there is none): each symbol drawn, then its words.
+
+    `inline=False` (the PDF reports) draws each symbol as a CSS background image: WeasyPrint tags an
+    inline SVG as a figure (a PDF/UA figure without alternative), a background as decoration."""
+    items = [f'<li>{_swatch(symbol) if inline else _background(symbol)}<span>{html.escape(label, quote=False)}'
+             '</span></li>' for symbol, label in entries]
+    return f'<ul class="atlas-legend">{"".join(items)}</ul>' if items else ""
+
+
+def _background(symbol: str) -> str:
+    svg = _swatch(symbol)
+    size = svg.split('width="', 1)[1].split('"', 1)[0]
+    document = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return (f'<span class="atlas-legend__symbol" style="display: inline-block; width: {size}px; height: {size}px; '
+            f'background: url(&quot;data:image/svg+xml,{quote(document, safe=" =:/,.#-")}&quot;) no-repeat">'
+            '</span>')
+
+
+def _swatch(symbol: str) -> str:
+    from generator.pictures.locator_kit import _marker, _star  # the map's own shapes (numpy: not at import)
+
+    kind, *rest = symbol.split()
+    size = float(SWATCH)
+    if kind == "disc":
+        r = float(rest[0]) * PT / 2
+        size = max(size, math.ceil(2 * r + 2))
+        c = size / 2
+        inner = (f'<circle cx="{c:g}" cy="{c:g}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
+                 f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
+    elif kind == "star":
+        inner = _star(8, 8, 7.5)
+    elif kind == "line":
+        inner = f'<path d="M1 8H15" stroke="{MUTED}" stroke-width="4" stroke-linecap="round"/>'
+    elif kind == "marker":
+        inner = _node(rest[0], rest[1], "hollow" in rest[2:])
+    else:
+        hollow = "hollow" in rest[1:]
+        inner = _marker(kind, 8, 8, 5.0, rest[0], hollow, 1.6 if hollow else 0.8)
+    return (f'<svg class="atlas-legend__symbol" width="{size:g}" height="{size:g}" viewBox="0 0 {size:g} {size:g}" '
+            f'aria-hidden="true" focusable="false">{inner}</svg>')
+
+
+# matplotlib's markers used by the networks (generator.pictures.spec.MARKERS): corners around (0, 0), radius 1
+_NODES = {
+    "s": [(-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)],
+    "^": [(0, -1), (1, 0.8), (-1, 0.8)],
+    "v": [(0, 1), (1, -0.8), (-1, -0.8)],
+    "D": [(0, -1), (0.8, 0), (0, 1), (-0.8, 0)],
+    "P": [(-0.33, -1), (0.33, -1), (0.33, -0.33), (1, -0.33), (1, 0.33), (0.33, 0.33), (0.33, 1), (-0.33, 1),
+          (-0.33, 0.33), (-1, 0.33), (-1, -0.33), (-0.33, -0.33)],
+    "X": [(-1, -0.6), (-0.6, -1), (0, -0.4), (0.6, -1), (1, -0.6), (0.4, 0), (1, 0.6), (0.6, 1), (0, 0.4),
+          (-0.6, 1), (-1, 0.6), (-0.4, 0)],
+    "h": [(0, -1), (0.87, -0.5), (0.87, 0.5), (0, 1), (-0.87, 0.5), (-0.87, -0.5)],
+}
+
+
+def _node(marker: str, colour: str, hollow: bool) -> str:
+    """A network's node as its picture draws it: filled with its type's colour and a dark edge, or
+    white inside with a coloured edge (a partner from elsewhere)."""
+    fill, stroke = ("#ffffff", colour) if hollow else (colour, INK)
+    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="1.2"'
+    if marker not in _NODES:
+        return f'<circle cx="8" cy="8" r="5.5" {paint}/>'
+    corners = "L".join(f"{8 + 5.5 * x:.1f} {8 + 5.5 * y:.1f}" for x, y in _NODES[marker])
+    return f'<path d="M{corners}z" {paint}/>'
