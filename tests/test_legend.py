@@ -11,6 +11,7 @@ from picture_atlas import make_atlas
 
 from generator.pages import SiteOptions
 from generator.pictures import draw_pictures, picture_keys, picture_spec, render
+from generator.pictures import legend as legend_module
 from generator.pictures.legend import legend_html
 from generator.pictures.spec import MUTED
 from generator.site import site_outputs
@@ -55,21 +56,34 @@ def test_a_legend_symbol_is_drawn_as_on_the_map(atlas):
         if shape in ("circle", "square", "triangle", "cross"):
             assert colour in svg  # that status is drawn on this map
     html = legend_html(spec.legend)
-    drawn = re.findall(r"<li><svg [^>]*>(.*?)</svg>", html)
+    drawn = re.findall(r'<li><i class="atlas-sym atlas-sym--([a-z-]+)"(?: style="color:([^"]+)")?', html)
     assert len(drawn) == len(spec.legend)
+    assert ("ring", MUTED) in drawn  # a commune's centre: hollow, as on the map
+    for (shape, colour), symbol in zip(drawn, symbols, strict=True):
+        if shape not in ("ring", "star", "disc"):
+            assert symbol == f"{shape} {colour}"  # the status's shape and colour
 
 
 def test_legend_html_is_a_list_of_decorative_symbols_and_escaped_words():
     html = legend_html([("circle #009E73", "En <b>activité</b> & co"), ("star", "chef-lieu"), ("disc 30.0", "200"),
-                        ("marker ^ #E69F00", "Fab Lab"), ("line", "liens")])
-    assert html.startswith('<ul class="atlas-legend">') and html.count("<li>") == 5
+                        ("marker ^ #E69F00", "Fab Lab"), ("marker o #595959 hollow", "ailleurs"), ("line", "liens")])
+    assert html.startswith('<ul class="atlas-legend">') and html.count("<li>") == 6
     assert "En &lt;b&gt;activité&lt;/b&gt; &amp; co" in html and "<b>" not in html
-    assert html.count('aria-hidden="true"') == 5 and html.count('focusable="false"') == 5
-    assert re.search(r'<svg [^>]*width="42" height="42"', html)  # a 30 pt disc at its size in px (40) and a margin
+    assert html.count('aria-hidden="true"') == 6 and "<svg" not in html  # drawn by CSS (atlas.css)
+    assert '<i class="atlas-sym atlas-sym--circle" style="color:#009E73" aria-hidden="true"></i>' in html
+    assert 'atlas-sym--triangle atlas-sym--edged" style="color:#E69F00"' in html  # a network's node, dark edge
+    assert 'atlas-sym--ring" style="color:#595959"' in html
+    assert 'atlas-sym--disc" style="width:42px;height:42px"' in html  # a 30 pt disc at its size in px (40)
     assert legend_html([]) == ""
     assert legend_html([("star", "a")]) == legend_html([("star", "a")])  # deterministic
-    pdf = legend_html([("circle #009E73", "En activité")], inline=False)
+    pdf = legend_html([("circle #009E73", "En activité")], pdf=True)
     assert "<svg" not in pdf and "data:image/svg+xml," in pdf and "En activité" in pdf
+
+
+def test_every_symbol_shape_has_its_css():
+    css = (Path(__file__).resolve().parent.parent / "theme" / "assets" / "atlas.css").read_text(encoding="utf-8")
+    shapes = {"ring", "star", "line", "disc", "edged", *legend_module._SHAPES.values()}
+    assert not [shape for shape in shapes if f".atlas-sym--{shape}" not in css]
 
 
 def test_pages_write_the_legend_under_the_picture_in_their_language(fixture_atlas, tmp_path: Path):

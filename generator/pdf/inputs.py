@@ -169,7 +169,7 @@ def _legend(picture: Any) -> str:
     """A map's legend as HTML, made by the picture code, which drew it; its symbols as CSS backgrounds
     (WeasyPrint tags an inline SVG as a figure)."""
     written = getattr(picture, "legend_html", None)
-    return written(inline=False) if written is not None else ""
+    return written(pdf=True) if written is not None else ""
 
 
 def _font_dir() -> Path:

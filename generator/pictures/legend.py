@@ -3,8 +3,8 @@
 A locator's or a network's drawing then writes only place and hub names, the same in both languages:
 the English edition shares the French file (generator.pictures.run). The legend is a list of
 (symbol, words) entries kept with the picture's words; `legend_html` writes it as a short list under
-the picture, each symbol a small inline SVG drawn as on the map (decorative: `aria-hidden`, the words
-are real text, and the map's text alternative and table say everything already).
+the picture, each symbol drawn as on the map (decorative: `aria-hidden`; the words are real text, and
+the map's text alternative and table say everything already).
 
 A symbol is a few words: `circle #009E73` (a hub's shape and colour; `hollow` after it: white inside,
 at a commune's centre), `star` (a chief town), `disc 12.5` (a proportional circle, its diameter in pt),
@@ -55,14 +55,42 @@ def locator_legend(data: dict[str, Any], w: Words) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def legend_html(entries: Iterable[Sequence[str]], inline: bool = True) -> str:
+def legend_html(entries: Iterable[Sequence[str]], pdf: bool = False) -> str:
     """The legend as a list (empty text when there is none): each symbol drawn, then its words.
 
-    `inline=False` (the PDF reports) draws each symbol as a CSS background image: WeasyPrint tags an
-    inline SVG as a figure (a PDF/UA figure without alternative), a background as decoration."""
-    items = [f'<li>{_swatch(symbol) if inline else _background(symbol)}<span>{html.escape(label, quote=False)}'
-             '</span></li>' for symbol, label in entries]
+    On the site each symbol is an empty element drawn by CSS (theme/assets/atlas.css, `.atlas-sym`):
+    about 70 bytes instead of 220 for an inline SVG, on every page that shows a map. WeasyPrint knows
+    no clip-path: the reports (`pdf`) draw each symbol as a CSS background image (an SVG), which it
+    takes as decoration (an inline SVG would be tagged as a figure without alternative)."""
+    items = [f"<li>{_background(symbol) if pdf else _css_symbol(symbol)}{html.escape(label, quote=False)}</li>"
+             for symbol, label in entries]
     return f'<ul class="atlas-legend">{"".join(items)}</ul>' if items else ""
+
+
+# a symbol's shape in atlas.css: the locators' statuses and matplotlib's markers of the networks
+_SHAPES = {"circle": "circle", "square": "square", "triangle": "triangle", "cross": "cross", "o": "circle",
+           "s": "square", "^": "triangle", "v": "triangle-down", "D": "diamond", "P": "plus", "X": "x",
+           "h": "hexagon"}
+
+
+def _css_symbol(symbol: str) -> str:
+    """An empty element that atlas.css draws as the map draws the symbol: its shape a class, its colour
+    the element's `color` (a network's node has a dark edge: `--edged`; a hollow one is a ring)."""
+    kind, *rest = symbol.split()
+    style = ""
+    if kind == "disc":
+        size = max(SWATCH, math.ceil(float(rest[0]) * PT + 2))
+        shape, style = "disc", f"width:{size}px;height:{size}px"
+    elif kind in ("star", "line"):
+        shape = kind
+    else:
+        colour, flags = (rest[1], rest[2:]) if kind == "marker" else (rest[0], rest[1:])
+        shape = "ring" if "hollow" in flags else _SHAPES.get(rest[0] if kind == "marker" else kind, "circle")
+        if kind == "marker" and shape != "ring":
+            shape += " atlas-sym--edged"
+        style = f"color:{colour}"
+    styled = f' style="{style}"' if style else ""
+    return f'<i class="atlas-sym atlas-sym--{shape}"{styled} aria-hidden="true"></i>'
 
 
 def _background(symbol: str) -> str:

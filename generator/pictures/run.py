@@ -61,9 +61,9 @@ class Picture:
     lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
     legend: tuple[tuple[str, str], ...] = ()  # (symbol, words), written beside it (generator.pictures.legend)
 
-    def legend_html(self, inline: bool = True) -> str:
+    def legend_html(self, pdf: bool = False) -> str:
         """Its legend as HTML, for the pages and reports (which do not import the picture code)."""
-        return legend_html(self.legend, inline) if self.legend else ""
+        return legend_html(self.legend, pdf) if self.legend else ""
 
 
 @dataclass
