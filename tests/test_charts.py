@@ -10,7 +10,7 @@ from picture_atlas import DOLLAR_NAME, make_atlas
 from generator import formats
 from generator.model import Fact
 from generator.pictures import bar_charts, choropleth, network_specs, networks, picture_keys, picture_spec, render
-from generator.pictures.mpl import STYLE, french_axis, new_figure, style, svg_bytes
+from generator.pictures.mpl import STYLE, style, svg_bytes
 from generator.vocabulary import sort_key
 
 
@@ -146,20 +146,6 @@ def test_dollar_in_a_name_stays_text(atlas):
     # the label, wrapped on two lines, each written as text (a network's words are <text>, never glyphs)
     assert r">Lab $\invalidcmd$</text>" in svg and ">&amp; $x^2$</text>" in svg and "DejaVuSans-" not in svg
     assert DOLLAR_NAME in spec.alt
-
-
-def test_axis_numbers_are_french():
-    with style():
-        fig = new_figure(3, 2)
-        ax = fig.add_subplot()
-        ax.bar([0, 1], [1500, 12000])
-        ax.set_yticks([0, 5000, 10000])
-        french_axis(ax.yaxis, integer=False)
-        fig.canvas.draw()
-        labels = [t.get_text() for t in ax.get_yticklabels()]
-        svg_bytes(fig)
-    assert labels == ["0", "5\u202f000", "10\u202f000"]
-    assert labels[2] == formats.number(10000)
 
 
 def test_tables_are_rectangular_and_alts_plain(atlas):

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from generator import formats
 from generator.collector import PYTHON_THRESHOLDS, thresholds
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
 
@@ -258,12 +257,3 @@ def svg_bytes(fig: Figure) -> bytes:
     if matplotlib.rcParams["svg.fonttype"] == "none":
         svg = _compact_places(svg)
     return shared_styles(_PATH_DATA.sub(_compact_path, svg).replace(_FONT, FONT_FALLBACK))
-
-
-def french_axis(axis: Any, integer: bool = True) -> None:
-    """Ticks formatted the French way (narrow no-break space, decimal comma)."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    if integer:
-        axis.set_major_locator(MaxNLocator(integer=True))
-    axis.set_major_formatter(FuncFormatter(lambda value, _pos: formats.number(round(value, 6))))

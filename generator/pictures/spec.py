@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,16 +63,6 @@ def shorten(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def enumerate_fr(items: Iterable[str]) -> str:
-    """`a, b et c`: the French way to list things in a sentence."""
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " et " + items[-1]
-
-
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`1 lieu`, `3 lieux`, `0 lieu` (French: 0 and 1 take the singular)."""
     word = singular if abs(count) < 2 else (plural_form or singular + "s")
@@ -91,11 +80,3 @@ def wrap_label(text: str, width: int = 20, lines: int = 3) -> str:
     return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …")) or text
 
 
-MAX_ALT_ITEMS = 40
-
-
-def _capped(items: list[str], what: str, sep: str = ", ") -> str:
-    if len(items) <= MAX_ALT_ITEMS:
-        return sep.join(items)
-    rest = len(items) - MAX_ALT_ITEMS
-    return sep.join(items[:MAX_ALT_ITEMS]) + f" ; et {plural(rest, what)} de plus (voir le tableau)"
