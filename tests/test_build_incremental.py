@@ -22,6 +22,16 @@ OTHER_HUB = "doubs/hubs/incubateur-ferme.yml"
 TERRITORY = "grand-besancon-metropole/territory.yml"
 
 
+def _fixture_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The fixture atlas copied into `tmp_path` (the working folder, with a fixed build date): its sheets
+    folder, and the docs folder that `_build` writes."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    return sheets, tmp_path / "out" / "docs"
+
+
 def _build(sheets: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, int]:
     """One `atlas build --no-site`; (sheet pages rendered, sheet pages taken as they were)."""
     capsys.readouterr()
@@ -67,11 +77,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 @pytest.mark.slow  # six builds of the fixture atlas (about 20 s): CI runs it
 def test_an_edit_renders_only_the_pages_that_show_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    sheets = tmp_path / "territories"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
-    docs = tmp_path / "out" / "docs"
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     rendered, kept = _build(sheets, tmp_path / "out", capsys)
     pages = rendered + kept
     assert (rendered, kept) == (pages, 0)
@@ -119,11 +125,7 @@ def test_edits_that_change_what_pictures_and_shared_pages_read(tmp_path: Path, m
     """Each kept result (a picture's spec, a page) is checked against a cold build after edits that
     change what it read: a hub moved to another territory, a status and a position changed, a hub
     added then removed, a label of the vocabulary changed."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    sheets = tmp_path / "territories"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
-    docs = tmp_path / "out" / "docs"
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
     assert sorted(p.name for p in (tmp_path / ".cache" / "specs").iterdir())  # the specs were kept
 
@@ -160,11 +162,7 @@ def test_edits_that_change_what_pictures_and_shared_pages_read(tmp_path: Path, m
 
 def test_a_page_edited_in_the_docs_folder_is_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    sheets = tmp_path / "territories"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
-    docs = tmp_path / "out" / "docs"
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     rendered, _ = _build(sheets, tmp_path / "out", capsys)
     page = docs / "hubs" / "fablab-besancon.md"
     good = page.read_bytes()
@@ -220,11 +218,7 @@ def test_files_changed_or_removed_by_hand_are_written_again(tmp_path: Path, monk
     """The files the build knows without reading them (pages read back, pictures of the cache key written
     there: `write_tree`'s `known`) are still written again when edited by hand, even to the same size,
     or removed; the others are left alone (their times kept)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    sheets = tmp_path / "territories"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
-    docs = tmp_path / "out" / "docs"
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
     before = _files(docs)
     picture = next(p for p in sorted((docs / "assets" / "pictures").rglob("*.svg")))
@@ -250,8 +244,6 @@ def test_parts_and_derived_values_of_the_shared_pages(tmp_path: Path, monkeypatc
     both editions' quality pages; a territory renamed makes the rankings again. Same docs as cold."""
     from generator import page_pillars, page_reference
 
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     calls = {"ranking": 0, "quality": 0}
     ranking, quality = page_pillars.PillarPages.ranking_table, page_reference.quality_table
 
@@ -265,9 +257,7 @@ def test_parts_and_derived_values_of_the_shared_pages(tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(page_pillars.PillarPages, "ranking_table", counted_ranking)
     monkeypatch.setattr(page_reference, "quality_table", counted_quality)
-    sheets = tmp_path / "territories"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
-    docs = tmp_path / "out" / "docs"
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
     made = calls["ranking"]
     assert made > 0 and calls["quality"] == 1  # French and English quality pages: one table
