@@ -61,13 +61,12 @@ def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> No
         else:
             try:
                 with open(path, "rb") as handle:
-                    content = hashlib.sha256(handle.read()).hexdigest()
+                    content = file_states.bytes_hash(handle.read())
             except OSError:
                 continue
         # a sheet changed in the last seconds may change again within one tick of its time (file_states):
         # its hash is kept under no time, so that the next build reads it again
-        state = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-        settled_time = status.st_mtime_ns if file_states.settled(state) else -1
+        settled_time = status.st_mtime_ns if file_states.settled(file_states.state_from(status)) else -1
         hashes[path] = [status.st_size, settled_time, content]
         digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
 
@@ -157,7 +156,7 @@ def docs_up_to_date(docs_dir: Path, signature: str, hashes: dict[str, list[Any]]
     if not stamp or stamp.get("inputs") != signature:  # an input changed: no need to look at 20,000 files
         return False
     state = _docs_state(docs_dir)
-    same = stamp.get("inputs") == signature and stamp.get("files") == state
+    same = stamp.get("files") == state
     if same and hashes is not None and stamp.get("sheets") != hashes:
         write_stamp(docs_dir, signature, state, hashes)  # saved again, same bytes: next time not read again
     return same

@@ -27,9 +27,13 @@ _HASHED: dict[str, tuple[State, str]] = {}
 def state_of(path: str | Path) -> State | None:
     """The file's state, or None when it cannot be read."""
     try:
-        status = os.stat(path)
+        return state_from(os.stat(path))
     except OSError:
         return None
+
+
+def state_from(status: os.stat_result) -> State:
+    """The state of a file from its `os.stat` result (a caller that has one already)."""
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 

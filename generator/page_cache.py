@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import ReadState
+from generator.atlas_reads import ReadState, shared_digest
 from generator.outputs import Output, write_atomic
 from generator.page_kept import KeptOutputs, _stable_repr, read_back  # noqa: F401  (_stable_repr: tests)
 from generator.site_templates import keep_compiled_in
@@ -188,8 +188,8 @@ class PageCache(KeptOutputs):
         atlas = p.atlas
         shared = self._shared_repr  # the editions share the atlas and its scores: their text is made once
         parts = (code, prefix, repr(getattr(p, "lang", None)), _stable_repr(p.options), repr(site_url),
-                 repr(atlas.as_of), shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators),
-                 shared(p.scores), shared(getattr(p, "names", None)), repr(sorted(getattr(p, "_long_rankings", ()))),
+                 shared_digest(atlas, p.scores), shared(getattr(p, "names", None)),
+                 repr(sorted(getattr(p, "_long_rankings", ()))),
                  repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
                  repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
         digest = hashlib.sha256()

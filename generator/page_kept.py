@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import ReadState, Recorder, listed
+from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
 from generator.atlas_records import record_text
 from generator.outputs import Output
 
@@ -133,9 +133,9 @@ class KeptOutputs:
         shared = self._shared_repr
         atlas = pages.atlas
         common = hashlib.sha256("\0".join((
-            code, prefix, repr(pages.lang), _stable_repr(pages.options), repr(site_url), repr(atlas.as_of),
-            shared(atlas.vocabulary), shared(atlas.sources), shared(atlas.indicators), shared(pages.scores),
-            shared(pages.names), shared(atlas.partnerships), repr(pages.env.globals.get("releases")),
+            code, prefix, repr(pages.lang), _stable_repr(pages.options), repr(site_url),
+            shared_digest(atlas, pages.scores), shared(pages.names), shared(atlas.partnerships),
+            repr(pages.env.globals.get("releases")),
             repr(pages.file_prefix), repr(pages.untranslated), repr(sorted(pages.env.globals)))).encode()).hexdigest()
 
         def made(kind: Any) -> list[Output]:
@@ -250,9 +250,7 @@ class KeptOutputs:
 
     def data_common(self, atlas: Any, scores: Any) -> str:
         """What any data file may read besides the atlas's recorded mappings (after `attach`)."""
-        shared = self._shared_repr
-        return hashlib.sha256("\0".join((self.code, repr(atlas.as_of), shared(atlas.vocabulary), shared(atlas.sources),
-                                         shared(atlas.indicators), shared(scores))).encode()).hexdigest()
+        return hashlib.sha256(f"{self.code}\0{shared_digest(atlas, scores)}".encode()).hexdigest()
 
     def _kind_key(self, pages: Any, common: str, name: str, reads: list[list[str]], placed: Iterable[str]) -> str:
         assert self._state is not None

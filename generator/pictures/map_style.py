@@ -10,13 +10,12 @@ import math
 from typing import Any
 
 from generator import formats, geo, vocabulary
-from generator.model import OLD_AFTER_YEARS, STATUS_LABELS, STATUSES, Atlas, Hub
+from generator.model import OLD_AFTER_YEARS, STATUSES, Atlas, Hub
 from generator.pictures.mpl import COARSE
 from generator.pictures.spec import ATTRIBUTION, OKABE_ITO, STATUS_COLOURS
 from generator.pictures.words import FRENCH, N_, Words
 
 METRO: tuple[float, float, float, float] = (-5.3, 41.25, 9.7, 51.15)  # west, south, east, north
-CREDIT = f"Fonds de carte : {ATTRIBUTION}."
 NO_COORDINATES = N_("non renseignée")
 DENSITY_COLOURS = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")  # ColorBrewer Blues, one hue
 NO_DATA = "#d9d9d9"
@@ -30,7 +29,6 @@ TO_CHECK = "to-check"  # an open or planned status no source has seen for more t
 CATEGORIES = (*STATUSES, TO_CHECK)  # how a point is drawn: shape and colour
 MARKERS = {"active": "o", "project": "s", "closed": "X", TO_CHECK: "^"}
 COLOURS = {**STATUS_COLOURS, TO_CHECK: OKABE_ITO[1]}  # orange: none of the three statuses
-CATEGORY_LABELS = {**STATUS_LABELS, TO_CHECK: f"À vérifier (statut vu il y a plus de {OLD_AFTER_YEARS} ans)"}
 APPROXIMATE = N_("Position approximative (centre de la commune)")
 PRECISION_WORDS = {"address": N_("adresse"), "commune": N_("centre de la commune")}
 HOLLOW_WIDTH = 1.3  # edge of a commune-precision marker: hollow, so that shape, not colour alone, tells it

@@ -39,7 +39,7 @@ from generator.pictures.cache import (
     remove_stale_files,
 )
 from generator.pictures.kept import SpecBook
-from generator.pictures.keys import PictureKey
+from generator.pictures.keys import ENGLISH, PictureKey
 from generator.pictures.kinds import KEY_LISTS, KINDS, import_drawers, narrow_spec, spec_function
 from generator.pictures.legend import legend_html
 from generator.pictures.mpl import style
@@ -84,7 +84,6 @@ class DrawStats:
 last_stats = DrawStats()
 
 
-ENGLISH = "en"
 SHARED = "shared"  # in a group's kept words: its English twins whose drawing is the French picture's
 
 
