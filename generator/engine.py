@@ -176,19 +176,14 @@ def run_engine(engine: str, config: dict[str, Any], docs_dir: Path, site_dir: Pa
     with (contextlib.nullcontext(str(work_dir)) if work_dir is not None
           else tempfile.TemporaryDirectory(prefix="atlas-engine-")) as tmp:
         with prepared(engine, config, docs_dir, site_dir, as_of, Path(tmp), edition) as run:
-            _run_processes([run], quiet)
+            run_engines([run], quiet)
 
 
 def run_engines(runs: list[EngineRun], quiet: bool = False,
                 done: Callable[[EngineRun], None] = lambda run: None) -> None:
     """Run the engines of `runs` at once; `done(run)` as each one succeeds. The first to fail stops the
-    others (SIGTERM, then SIGKILL after a few seconds) and its error is raised; so does an interruption."""
-    _run_processes(runs, quiet, done)
-
-
-def _run_processes(runs: list[EngineRun], quiet: bool = False,
-                   done: Callable[[EngineRun], None] = lambda run: None) -> None:
-    """`run_engines`, and `run_engine` with one run: the same start, output files, check and stop."""
+    others (SIGTERM, then SIGKILL after a few seconds) and its error is raised; so does an interruption.
+    `run_engine` is this with one run: the same start, output files, check and stop."""
     running: dict[int, tuple[EngineRun, subprocess.Popen[bytes], Any, Any]] = {}
     try:
         for run in runs:
