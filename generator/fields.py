@@ -170,6 +170,11 @@ VOCABULARY_ENTRY = Record({
     "label": Field(Text(nonblank=True), True, "Libellé en français", "Libellé", "Label"),
     "description": Field(Markdown(), False, "Ce que cela veut dire, pour un lecteur", "Description", "Description"),
     "url": Field(Url(), False, "Page officielle", "Page officielle", "Official page"),
+    "en": Field(Record({
+        "label": Field(Text(nonblank=True), False, "Libellé en anglais", "Libellé", "Label"),
+        "description": Field(Markdown(), False, "Description en anglais", "Description", "Description"),
+    }), False, "Version anglaise du libellé et de la description, montrée par l'édition anglaise du site",
+        "Version anglaise", "English version"),
 })
 VOCABULARY = Record({name: Field(MapOf(VOCABULARY_ENTRY), False) for name in VOCABULARY_LISTS})
 

@@ -240,6 +240,10 @@ class VocabularyEntry:
     label: str
     description: str | None = None
     url: str | None = None
+    en: Mapping[str, str] = field(default_factory=_frozen)  # the `en:` block (label, description): English edition
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "en", _frozen(self.en))
 
 
 @dataclass(frozen=True)

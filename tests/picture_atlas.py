@@ -76,7 +76,10 @@ def hubs() -> dict[str, Hub]:
 def vocabulary() -> Vocabulary:
     labels = {"fab-lab": "Fab Lab", "living-lab": "Living Lab", "tiers-lieu": "Tiers-lieu",
               "incubator": "Incubateur", "coworking": "Espace de coworking"}
-    return Vocabulary(hub_types={k: VocabularyEntry(id=k, label=v) for k, v in labels.items()})
+    english = {"fab-lab": "Fab Lab", "living-lab": "Living Lab", "tiers-lieu": "Third place", "incubator": "Incubator",
+               "coworking": "Coworking space"}  # their `en:` labels (territories/vocabulary.yml), the English charts'
+    return Vocabulary(hub_types={k: VocabularyEntry(id=k, label=v, en={"label": english[k]})
+                                 for k, v in labels.items()})
 
 
 SOURCE = Source(id="test-source", title="Source d'essai", publisher="Essai", shared=True)
