@@ -5,16 +5,19 @@ the edition's language, formatted once here for all the site's pages.
 and `generator.status_text` always wrote (the French site is unchanged); the English ones come from
 `generator.vocabulary` and the site catalog. Sheet text is never translated here: `en:` blocks are
 chosen by the page helpers (`page_parts`), and French text left in an English page is marked
-`lang="fr"` there.
+`lang="fr"` there; the controlled vocabulary's labels, its `en:` label or the French one marked so,
+are chosen here (`vocab_*`), for every page that names a hub type, service, theme or network.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from generator import formats, measured, status_text, vocabulary
+from markupsafe import Markup
+
+from generator import formats, measured, status_text, text, vocabulary
 from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub
 from generator.scores import IndicatorScore
 
@@ -58,6 +61,36 @@ class Words:
     @property
     def direction_words(self) -> Mapping[str, str]:
         return measured.DIRECTION_WORDS if self.french else DIRECTION_WORDS_EN
+
+    # -- the controlled vocabulary (hub types, services, themes, networks) --
+
+    def vocab_label(self, name: str, entry_id: str) -> str:
+        """An entry's label in the edition's language where the vocabulary has it (its `en:` label), else
+        in French: plain text, for alt texts, link titles and sorting."""
+        return vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang)[0] or entry_id
+
+    def vocab_marked_fr(self, name: str, entry_id: str) -> bool:
+        """Whether an entry's label is shown in French in this (English) edition: no `en:` label."""
+        return vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang)[1] != self.lang
+
+    def vocab_text(self, name: str, entry_id: str, part: str = "label") -> Markup:
+        """An entry's label (or description) as Markdown text; French text in the English edition (no `en:`
+        version) inside `<span lang="fr">`, so that screen readers and search read it as French."""
+        shown, lang = vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang, part)
+        if not shown:
+            return Markup("")
+        inner = text.md_text(shown)
+        return Markup(f'<span lang="fr">{inner}</span>' if lang != self.lang else inner)
+
+    def vocab_html(self, name: str, entry_ids: Iterable[str]) -> Markup:
+        """Entries' labels joined by commas inside raw HTML (cards, lists), each French one marked
+        `lang="fr"` in the English edition."""
+        parts = []
+        for entry_id in entry_ids:
+            shown, lang = vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang)
+            inner = text.html_text(shown or entry_id)
+            parts.append(f'<span lang="fr">{inner}</span>' if lang != self.lang else inner)
+        return Markup(", ".join(parts))
 
     # -- numbers, scores, ranks --
 

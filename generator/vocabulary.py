@@ -157,3 +157,17 @@ def sort_key(text: str) -> tuple[str, str]:
     among the I, `Alpes-de-…` before `Alpes-M…`), the text itself breaking ties (a total order)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return plain.casefold(), text
+
+
+def entry_text(vocab: object, name: str, entry_id: str, lang: str = "fr",
+               part: str = "label") -> tuple[str | None, str]:
+    """A controlled-vocabulary entry's `label` or `description` (territories/vocabulary.yml) for the edition
+    in `lang`, with the language it is written in: the entry's `en:` version in English where it has one,
+    else the French text (`"fr"`). Pages and charts read it here, so they cannot name a type differently.
+    An id the vocabulary lacks (an invalid sheet shown anyway) is its own label."""
+    entry = vocab.list(name).get(entry_id)  # type: ignore[attr-defined]  # model.Vocabulary (imports this module)
+    if entry is None:
+        return (entry_id if part == "label" else None), "fr"
+    if _lang(lang) != "fr" and (translated := entry.en.get(part)):
+        return translated, lang
+    return getattr(entry, part), "fr"

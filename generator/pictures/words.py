@@ -2,7 +2,9 @@
 
 A picture's spec is made for one language (`PictureKey.lang`): its words are French message ids of
 the site catalog (generator/locale/en/LC_MESSAGES/site.po, the one the English pages read), so the
-French pictures say exactly what they said before and the English ones read the catalog. Numbers are
+French pictures say exactly what they said before and the English ones read the catalog; the sheets'
+words of the controlled vocabulary (hub types...) come from its `en:` labels (`Words.vocab`), the
+ones the English pages show. Numbers are
 written the language's way (`3,4` / `3.4`), plurals by its rule (French: 0 and 1 take the singular).
 The drawers see only their spec's data: every word they write is put there by the spec, in its
 language, so that a picture whose drawing has no words (a locator, a network: their legend is written
@@ -77,6 +79,11 @@ class Words:
         word = vocabulary.level_label(level, self.lang, 2)
         return word[:1].lower() + word[1:]
 
+    def vocab(self, vocab: Any, name: str, entry_id: str) -> str:
+        """A hub type's, service's, theme's or network's label in this language: the entry's `en:` label
+        (territories/vocabulary.yml), as the English pages show it, else the French one."""
+        return vocabulary.entry_text(vocab, name, entry_id, self.lang)[0] or entry_id
+
     def score(self, value: float | None) -> str:
         """A measured score, one decimal, or `non mesuré` / `not measured`."""
         return self._("non mesuré") if value is None else self.number(value, 1)
@@ -90,9 +97,3 @@ def N_(message: str) -> str:
     where it is used, with `Words._`."""
     return message
 
-
-# the hub types of the shipped vocabulary (territories/vocabulary.yml): sheet data, in French, which the
-# charts' categories and legends show in English where the site catalog translates them
-HUB_TYPE_LABELS = (N_("Fab Lab"), N_("Living Lab"), N_("Média Lab"), N_("Espace de coworking"), N_("Tiers-lieu"),
-                   N_("Incubateur"), N_("Accélérateur"), N_("Food Lab"), N_("Pôle DJERSEN"),
-                   N_("Laboratoire universitaire"))
