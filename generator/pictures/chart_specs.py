@@ -67,8 +67,8 @@ def pillars_spec(atlas: Atlas, territory_id: str, scores: Scores | None = None, 
 def _type_counts(atlas: Atlas, hub_ids: tuple[str, ...], w: Words = FRENCH) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter(t for h in hub_ids for t in atlas.hubs[h].types)
     order = list(atlas.vocabulary.hub_types)
-    # a label of the sheets' vocabulary the site catalog translates (the shipped ones) is in English there
-    labelled = [(w._(atlas.vocabulary.label("hub_types", t)), n, order.index(t) if t in order else len(order))
+    # the vocabulary's `en:` label in English, as on the English pages
+    labelled = [(w.vocab(atlas.vocabulary, "hub_types", t), n, order.index(t) if t in order else len(order))
                 for t, n in counts.items()]
     labelled.sort(key=lambda item: (-item[1], item[2], sort_key(item[0])))
     return [(label, n) for label, n, _ in labelled]
