@@ -72,7 +72,7 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, w: W
             "edges": [list(e) for e in edges],
         },
         # written beside the picture (generator.pictures.legend): the drawing is the same in both languages
-        legend=tuple((f"marker {m} {c}", w._(atlas.vocabulary.label("hub_types", t))) for t, (c, m) in styles.items())
+        legend=tuple((f"marker {m} {c}", w.vocab(atlas.vocabulary, "hub_types", t)) for t, (c, m) in styles.items())
         + ((("marker o " + MUTED + " hollow", w._("lieu d'un autre territoire")),) if outside else ()),
     )
 
