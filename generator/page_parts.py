@@ -44,6 +44,7 @@ STATUS_LIST_MAX = 300  # a status group longer than this is listed by territory 
 COMPARISON_SPLIT = 200  # a level with more territories gets one comparison page per région
 RANKING_INLINE_MAX = 150  # longer rankings (the intercommunalités) get a page of their own
 LEVEL_INLINE_MAX = 150  # a level with more territories is listed on pages of its own (explore.HUBS_PER_PAGE each)
+VOCAB_PARAMS: Mapping[str, str] = {"type": "hub_types", "theme": "themes", "reseau": "networks"}  # filter -> list
 HUB_COLUMNS = ("Lieu", "Territoire", "Types", "Statut", "Ouverture")
 TERRITORY_COLUMNS = ("Territoire", "Niveau", "Territoire parent", "Population", "Lieux")
 HUB_FILTER_LABELS: Mapping[str, str] = {
@@ -149,7 +150,8 @@ class PageBase:
         return [lv for lv in LEVELS if self.atlas.by_level(lv)]
 
     def vocab(self, name: str, entry_id: str) -> str:
-        return self.atlas.vocabulary.label(name, entry_id)
+        """An entry's label in the edition's language (its `en:` label in English), plain text."""
+        return self.words.vocab_label(name, entry_id)
 
     def pillar_views(self, t: Territory) -> tuple[measured.PillarView, ...]:
         return measured.pillar_views(self.atlas, self.scores, t)
@@ -280,10 +282,10 @@ class PageBase:
         territory = self.atlas.territories.get(h.territory_id)
         return self.html("hub_card", {
             "href": Markup(relative_href(page_path, hub_path(h.id))), "name": h.name,
-            "types": ", ".join(self.vocab("hub_types", t) for t in h.types),
-            "themes": ", ".join(self.vocab("themes", t) for t in h.themes),
+            "types": self.words.vocab_html("hub_types", h.types),
+            "themes": self.words.vocab_html("themes", h.themes),
             "category": status_text.status_category(self.atlas, h), "status": self.words.status_short(h),
-            "place": territory.name if territory is not None else None, "mark_fr": self.lang != "fr"})
+            "place": territory.name if territory is not None else None, "mark_fr": False})
 
     def pager(self, page_path: str, parts: Sequence[str], current: int) -> str:
         """Links to every page of a list cut into pages (no script needed)."""
@@ -296,12 +298,15 @@ class PageBase:
         shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
         fields = []
         for param, label in labels.items():
+            options = [(value, self._choice(param, value, name), self.words.number(n) if n else "",
+                        param in VOCAB_PARAMS and self.words.vocab_marked_fr(VOCAB_PARAMS[param], value))
+                       for value, name, n in choices.get(param, ())]
+            if self.lang != "fr" and param in VOCAB_PARAMS:  # the vocabulary's English labels, in their order
+                options.sort(key=lambda o: (vocabulary.sort_key(o[1]), o[0]))
             fields.append({
                 "param": param, "label": self._(label),
-                "fr": self.lang != "fr" and param in ("type", "theme", "reseau"),  # the sheets' French vocabulary
                 "first": self._("Aucun") if param == "pilier" and kind == "territories" else self._("Tous"),
-                "options": [(value, self._choice(param, value, name), self.words.number(n) if n else "")
-                            for value, name, n in choices.get(param, ())]})
+                "options": options})  # (value, label, count, French label in the English edition)
         return self.html("filter_form", {
             "kind": kind, "src": relative_href(page_path, data), "root": relative_href(page_path, "index.md"),
             "here": relative_href(page_path, page_path), "fields": fields})
@@ -318,6 +323,8 @@ class PageBase:
             return self._(name)
         if param in ("region", "departement"):
             return self.names.get(value, name)  # "Mayotte (region)": the level in the edition's words
+        if param in VOCAB_PARAMS:
+            return self.vocab(VOCAB_PARAMS[param], value)  # its `en:` label, else the French one
         return name
 
     def territory_table(self, rows: Sequence[tuple[Territory, Territory | None]], page_path: str) -> str:
@@ -334,9 +341,9 @@ class PageBase:
         shown = [{
             "href": Markup(relative_href(page_path, hub_path(h.id))), "name": h.name,
             "place_href": Markup(relative_href(page_path, territory_path(h.territory_id))),
-            "place": self.names[h.territory_id], "types": ", ".join(self.vocab("hub_types", x) for x in h.types),
+            "place": self.names[h.territory_id], "types": self.words.vocab_html("hub_types", h.types),
             "status": self.words.status_short(h), "founded": str(h.founded) if h.founded else None,
-            "mark_fr": self.lang != "fr"} for h in hubs]
+            "mark_fr": False} for h in hubs]
         return self.html("hub_list", [self._(c) for c in HUB_COLUMNS], shown)
 
 MIN_TEXT_PX = 11.0  # smallest text of a chart or map as displayed, at every screen width
