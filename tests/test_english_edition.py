@@ -166,6 +166,15 @@ def test_english_pages_read_as_english(built: Path) -> None:
     assert "This page has not been translated yet" in untranslated and '<div lang="fr">' in untranslated
 
 
+def test_built_pages_name_the_vocabulary_by_its_en_labels(built: Path) -> None:
+    """The engine's English hub page: the vocabulary's English labels, a French one (no `en:`) marked."""
+    english = (built / "en" / "hubs" / "fablab-besancon" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[^"]*#type-tiers-lieu">Third place</a>', english)
+    assert '<span lang="fr">Événements</span>' in english and "Tiers-lieu</a>" not in english
+    french = (built / "hubs" / "fablab-besancon" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[^"]*#type-tiers-lieu">Tiers-lieu</a>', french) and "Third place" not in french
+
+
 def test_search_indexes_each_edition_in_its_language(built: Path) -> None:
     import json
 
@@ -200,6 +209,7 @@ def test_no_sheet_text_becomes_live_html_in_the_english_edition(tmp_path: Path,
         assert not scan.problems, f"{page}: {scan.problems[:5]}"
         texts.append("".join(scan.text))
     assert "Terre <script>alert('nom')</script> | hostile $\\invalidcmd$ {{ 7*7 }}" in "\n".join(texts)
+    assert "Fab <script>alert('en')</script> Lab | {{ 7*7 }} en" in "\n".join(texts)  # a vocabulary en: label
 
 
 def test_english_pages_link_the_english_reports_where_they_exist(fixture_atlas) -> None:
