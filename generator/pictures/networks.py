@@ -1,181 +1,195 @@
-"""The partnership networks drawn through matplotlib: a seeded layout, labels placed apart."""
+"""The partnership networks written as SVG text: a seeded layout, nodes shaped as their legend, labels apart.
+
+No plotting library: matplotlib took about 90 ms a network (its figure 37 %, measuring and placing
+the labels through its renderer 37 %, writing the SVG 21 %, the layout 5 %); here the labels are
+measured with the font's own metrics (pictures.svg) and placed on plain boxes as the locators'
+names are (pictures.network_labels), a few milliseconds a picture. The drawing writes only hub and
+territory names (and counts): its legend is HTML beside it (pictures.legend), so the English
+edition shares the French file. Every name is XML-escaped text: a sheet's name never becomes markup.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-import matplotlib
-import networkx as nx
-from matplotlib.figure import Figure
-from matplotlib.text import Annotation
-from matplotlib.transforms import Bbox
+import numpy as np
 
 from generator import formats
-from generator.pictures.labels import away_from, place_labels
-from generator.pictures.mpl import TEXT_AS_TEXT, new_figure, svg_bytes
-from generator.pictures.spec import INK, MUTED, OKABE_ITO, shorten, wrap_label
+from generator.pictures.labels import Crossings
+from generator.pictures.legend import _NODES
+from generator.pictures.network_labels import place
+from generator.pictures.network_layout import LARGE_NETWORK, NETWORK_SEED, network_layout
+from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER, shorten, wrap_label
+from generator.pictures.svg import svg_document, svg_text, text_width
 
-NETWORK_SEED = 20240611
-LARGE_NETWORK = 500  # from this size networkx's spring layout needs scipy, which is not a dependency
+__all__ = ["LARGE_NETWORK", "NETWORK_SEED", "draw_network", "draw_network_groups", "grouped_network_drawing",
+           "network_drawing", "network_layout"]
 
-
-def network_layout(nodes: list[str], edges: list[list[str]]) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout: the same graph always gets the same picture.
-
-    From LARGE_NETWORK nodes networkx switches to a solver that imports scipy (a national network
-    crashed the build with ModuleNotFoundError): larger graphs get the same force model here, in
-    numpy, with the pairwise forces computed a block of rows at a time so memory stays bounded.
-    """
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(tuple(e) for e in edges)
-    k = 1.6 / max(len(nodes), 1) ** 0.5
-    if len(graph) >= LARGE_NETWORK:
-        positions = _force_layout(list(graph), list(graph.edges()), k)
-    else:
-        positions = nx.spring_layout(graph, seed=NETWORK_SEED, k=k, iterations=100)
-    return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in positions.items()}
+LABEL_SIZE = 7.0  # pt: the names' size (9.3 px at the picture's natural width, as the matplotlib one)
+LINE_HEIGHT = 1.2  # of a label's line, in font sizes
+LABEL_PAD = 0.08  # of the font size, around a label's lines inside its box
+LABEL_GAP = 7.0  # pt between a node and its label
+NODE_RADIUS = 4.75  # pt: a node's symbol (a circle's radius; other shapes reach about as far), 71 pt² as before
+POLYGON_SCALE = {"s": 1.0}  # the other shapes reach their corners only: larger, to weigh about as a circle
+EDGE_WIDTH = 0.9  # pt: a partnership's line
+NODE_EDGE = 1.2  # pt: a node's outline
+MOVED = 2.2  # a label placed farther than this many gaps from its node gets a thin line to it
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
 
 
-def _force_layout(nodes: list[str], edges: list[tuple[str, str]], k: float,
-                  iterations: int = 50) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold (repulsion k²/d, attraction d²/k, cooling step) in numpy, seeded,
-    scaled to [-1, 1] around the centre like networkx's layouts."""
-    import numpy as np
+@dataclass
+class NetworkDrawing:
+    """A network laid out and labelled, in pt (y downwards), before it is written: what tests measure."""
 
-    n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    pos = np.random.RandomState(NETWORK_SEED).rand(n, 2)
-    src = np.array([index[a] for a, _ in edges], dtype=np.intp)
-    dst = np.array([index[b] for _, b in edges], dtype=np.intp)
-    step = 0.1 * float(max(np.ptp(pos, axis=0).max(), 1e-9))
-    cooling = step / (iterations + 1)
-    block = max(1, 2_000_000 // n)  # rows of the pairwise arrays at a time: about 16 MB each
-    for _ in range(iterations):
-        disp = np.zeros((n, 2))
-        x, y = pos[:, 0], pos[:, 1]
-        for start in range(0, n, block):
-            dx = x[start:start + block, None] - x[None, :]
-            dy = y[start:start + block, None] - y[None, :]
-            push = k * k / np.maximum(dx * dx + dy * dy, 1e-6)
-            disp[start:start + block, 0] = (dx * push).sum(axis=1)
-            disp[start:start + block, 1] = (dy * push).sum(axis=1)
-        if len(src):
-            delta = pos[src] - pos[dst]
-            pull = delta * (np.sqrt((delta ** 2).sum(axis=1)) / k)[:, None]
-            np.add.at(disp, src, -pull)
-            np.add.at(disp, dst, pull)
-        length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 0.01)
-        pos += disp * (np.minimum(length, step) / length)[:, None]
-        step -= cooling
-    pos -= pos.mean(axis=0)
-    scale = float(np.abs(pos).max()) or 1.0
-    pos /= scale
-    return {node: (float(pos[i, 0]), float(pos[i, 1])) for node, i in index.items()}
+    width: float
+    height: float
+    body: list[str] = field(default_factory=list)
+    labels: list[tuple[str, Box]] = field(default_factory=list)  # each label's lines (joined by \n) and box
+    nodes: list[Box] = field(default_factory=list)  # each node's box, in the order of the data's nodes
+
+    def svg(self) -> bytes:
+        return svg_document(self.width, self.height, self.body, unit="pt")
 
 
-NETWORK_MARKER = 90  # marker area in points²
-LABEL_GAP = 7.0  # points between a node and its label
-
-
-def _fit_nodes(ax: Any, positions: dict, nodes: list[dict]) -> tuple[list[float], list[float]]:
-    """Axes around the nodes with room beside the outer ones for their labels, which sit on the outside."""
-    xs = [positions[n["id"]][0] for n in nodes]
-    ys = [positions[n["id"]][1] for n in nodes]
+def _frame(positions: list[tuple[float, float]], width: float, height: float
+           ) -> tuple[list[tuple[float, float]], Box]:
+    """The nodes in pt inside the picture's area, with room beside the outer ones for their labels
+    (they sit on the outside): the span of the nodes plus 38 % on each side across, 16 % up and down."""
+    area = (0.02 * width, 0.02 * height, 0.98 * width, 0.98 * height)
+    xs, ys = [p[0] for p in positions], [p[1] for p in positions]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    ax.set_xlim(min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x)
-    ax.set_ylim(min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y)
-    ax.set_axis_off()
-    return xs, ys
+    left, right = min(xs) - 0.38 * span_x, max(xs) + 0.38 * span_x
+    bottom, top = min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y
+    sx, sy = (area[2] - area[0]) / (right - left), (area[3] - area[1]) / (top - bottom)
+    return [(area[0] + (x - left) * sx, area[1] + (top - y) * sy) for x, y in positions], area
 
 
-def network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
-    """The network drawn, with its labels placed apart; the labels are returned for tests to measure.
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
-    Labels are wrapped, set beside their node on the side away from the centre of the picture, then
-    nudged apart (measured with the Agg renderer) so that no label covers another or another's node.
-    """
-    nodes = data["nodes"]
-    positions = network_layout([n["id"] for n in nodes], data["edges"])
-    size = 6.4 if len(nodes) <= 25 else 8.0
-    fig = new_figure(size, size * 0.8)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))  # its legend is written beside it (generator.pictures.legend)
-    for a, b in data["edges"]:
-        (x1, y1), (x2, y2) = positions[a], positions[b]
-        ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.9, zorder=1)
-    xs, ys = _fit_nodes(ax, positions, nodes)
+
+def _node(marker: str, x: float, y: float, colour: str, hollow: bool, r: float = NODE_RADIUS) -> str:
+    """A node as its legend draws it (legend._NODES, atlas.css `.atlas-sym`): its type's colour with a
+    dark edge, or white inside with an edge of its type's colour (a partner from elsewhere)."""
+    fill, stroke = (PAPER, colour) if hollow else (colour, INK)
+    paint = f'fill="{fill}" stroke="{stroke}"'
+    if marker not in _NODES:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{_number(r)}" {paint}/>'
+    r *= POLYGON_SCALE.get(marker, 1.2)
+    corners = "L".join(f"{x + r * cx:.1f} {y + r * cy:.1f}" for cx, cy in _NODES[marker])
+    return f'<path d="M{corners}z" {paint}/>'
+
+
+@functools.lru_cache(maxsize=16384)
+def _wrapped(label: str) -> tuple[str, ...]:
+    """A name on up to three short lines (spec.wrap_label): a hub is named in its territory's network and
+    in its neighbours' and ancestors' (textwrap took a tenth of a network's time)."""
+    return tuple(wrap_label(label).split("\n"))
+
+
+def _label_size(lines: tuple[str, ...]) -> tuple[float, float]:
+    pad = 2 * LABEL_PAD * LABEL_SIZE
+    return (max(text_width(line, LABEL_SIZE) for line in lines) + pad,
+            len(lines) * LABEL_SIZE * LINE_HEIGHT + pad)
+
+
+def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[tuple[float, float]],
+            radii: list[float], order: list[int], area: Box, segments: np.ndarray) -> tuple[list[str], list[str]]:
+    """Each label beside its node on the side away from the picture's centre, then moved to the
+    nearest spot where it covers no other label nor node, inside the picture, crossing as few lines
+    as it can (the busiest nodes placed first); a label that must cross a line gets a light white box
+    under it, one moved far a thin dotted line to its node. Returns what is drawn under the nodes (the
+    dotted lines, the white boxes: a crowded label's box never fades a node) and the labels' text; the
+    boxes are kept in drawing.labels and drawing.nodes."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    labels: list[Annotation] = []
-    for node in nodes:
-        x, y = positions[node["id"]]
-        ax.scatter([x], [y], s=NETWORK_MARKER, marker=node["marker"], zorder=2, linewidths=1.2,
-                   facecolors="white" if node["outside"] else node["colour"],
-                   edgecolors=node["colour"] if node["outside"] else INK)
-        labels.append(ax.annotate(wrap_label(shorten(node["label"], 60)), (x, y), textcoords="offset points",
-                                  fontsize=7, color=INK, zorder=3, linespacing=1.1,
-                                  **away_from(x, y, cx, cy, LABEL_GAP)))
-    radius = NETWORK_MARKER ** 0.5 / 2 * fig.dpi / 72 + 1  # marker half-width in pixels
-    points = []
-    for node in nodes:
-        px, py = ax.transData.transform(positions[node["id"]])
-        points.append(Bbox.from_extents(px - radius, py - radius, px + radius, py + radius))
+    dots = [(x - r - 1, y - r - 1, x + r + 1, y + r + 1) for (x, y), r in zip(points, radii, strict=True)]
+    boxes = place([_label_size(lines) for lines in texts], points,
+                  [math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else 0.0 for x, y in points],
+                  order, area, LABEL_GAP, dots, segments)
+    crossings = Crossings(segments)
+    leaders, halos, texts_out = [], [], []
+    for i, (x, y) in enumerate(points):
+        (x0, y0, x1, y1), reach = boxes[i]
+        if reach > MOVED:
+            ex, ey = min(max(x, x0), x1), min(max(y, y0), y1)
+            leaders.append(f"M{x:.1f} {y:.1f}L{ex:.1f} {ey:.1f}")
+        if crossings.count((x0, y0, x1, y1)):
+            halos.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
+                             f'fill="{PAPER}" fill-opacity="0.8"/>')
+        pad = LABEL_PAD * LABEL_SIZE
+        if x0 >= x:
+            at, anchor = x0 + pad, "start"
+        elif x1 <= x:
+            at, anchor = x1 - pad, "end"
+        else:
+            at, anchor = (x0 + x1) / 2, "middle"
+        texts_out += [svg_text(at, y0 + pad + LABEL_SIZE * (0.95 + n * LINE_HEIGHT), line, LABEL_SIZE, anchor)
+                      for n, line in enumerate(texts[i])]
+        drawing.labels.append(("\n".join(texts[i]), (x0, y0, x1, y1)))
+    drawing.nodes = dots
+    leader = ([f'<path d="{"".join(leaders)}" stroke="{MUTED}" stroke-width="0.5" stroke-dasharray="1 1.5" '
+               'fill="none"/>'] if leaders else [])
+    return leader + halos, texts_out
+
+
+def network_drawing(data: dict[str, Any]) -> NetworkDrawing:
+    """Hubs shaped and coloured by their first type, partners from elsewhere hollow, partnerships as
+    lines, every hub's name (wrapped, shortened past 60 characters) placed apart."""
+    nodes = data["nodes"]
+    ids = [n["id"] for n in nodes]
+    layout = network_layout(ids, data["edges"])
+    width = 460.8 if len(nodes) <= 25 else 576.0  # pt: the 6.4 or 8 in picture the matplotlib one was
+    drawing = NetworkDrawing(width, width * 0.8)
+    points, area = _frame([layout[i] for i in ids], drawing.width, drawing.height)
+    at = dict(zip(ids, points, strict=True))
+    segments = np.array([(*at[a], *at[b]) for a, b in data["edges"]]).reshape(-1, 4)
+    lines = "".join(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" for x0, y0, x1, y1 in segments.tolist())
+    if lines:
+        drawing.body.append(f'<path d="{lines}" stroke="{MUTED}" stroke-width="{EDGE_WIDTH}" fill="none"/>')
+    shapes = [_node(n["marker"], x, y, n["colour"], n["outside"]) for n, (x, y) in zip(nodes, points, strict=True)]
     degree = Counter(h for edge in data["edges"] for h in edge)
-    order = sorted(range(len(nodes)), key=lambda i: (-degree[nodes[i]["id"]], i))  # the busiest first
-    boxes = place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
-    to_data = ax.transData.inverted()
-    for label, box, point in zip(labels, boxes, points, strict=False):
-        if math.hypot(*label.xyann) > 2.2 * LABEL_GAP:  # nudged far: a thin line says whose label it is
-            px, py = point.x0 + radius, point.y0 + radius
-            end = (min(max(px, box.x0), box.x1), min(max(py, box.y0), box.y1))
-            (x1, y1), (x2, y2) = to_data.transform([(px, py), end])
-            ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.5, linestyle=":", zorder=1)
-    return fig, labels
+    order = sorted(range(len(nodes)), key=lambda i: (-degree[ids[i]], i))  # the busiest first
+    texts = [_wrapped(shorten(n["label"], 60)) for n in nodes]
+    leaders, labels = _labels(drawing, texts, points, [NODE_RADIUS] * len(nodes), order, area, segments)
+    drawing.body += [*leaders, f'<g stroke-width="{NODE_EDGE}">' + "".join(shapes) + "</g>", *labels]
+    return drawing
 
 
 def draw_network(data: dict[str, Any]) -> bytes:
-    """Nodes coloured and shaped by their first type, labelled apart; partners from elsewhere drawn hollow.
-    Its words are written as text (a network is only on the site: 10 KB instead of 40 for a dozen hubs)."""
-    with matplotlib.rc_context(TEXT_AS_TEXT):
-        return svg_bytes(network_figure(data)[0])
+    """The network of a territory or of the atlas (see `network_drawing`), as SVG text in pt."""
+    return network_drawing(data).svg()
 
 
-def grouped_network_figure(data: dict[str, Any]) -> tuple[Figure, list[Annotation]]:
+def grouped_network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     """Territories as discs (area by their number of linked hubs) joined by lines as thick as their
-    partnerships are many; labels placed apart as in `network_figure`."""
+    partnerships are many; partners' régions hollow; labels `name (count)` placed apart."""
     nodes = data["nodes"]
-    positions = network_layout([n["id"] for n in nodes], [e[:2] for e in data["edges"]])
-    fig = new_figure(8.0, 6.4)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
+    ids = [n["id"] for n in nodes]
+    layout = network_layout(ids, [e[:2] for e in data["edges"]])
+    drawing = NetworkDrawing(576.0, 460.8)
+    points, area = _frame([layout[i] for i in ids], drawing.width, drawing.height)
+    at = dict(zip(ids, points, strict=True))
     most = max((e[2] for e in data["edges"]), default=1)
-    for a, b, n in data["edges"]:
-        (x1, y1), (x2, y2) = positions[a], positions[b]
-        ax.plot([x1, x2], [y1, y2], color=MUTED, linewidth=0.5 + 4.5 * (n / most) ** 0.5, zorder=1,
-                solid_capstyle="round")
-    xs, ys = _fit_nodes(ax, positions, nodes)
+    segments = np.array([(*at[a], *at[b]) for a, b, _ in data["edges"]]).reshape(-1, 4)
+    for (x0, y0, x1, y1), (_, _, n) in zip(segments.tolist(), data["edges"], strict=True):
+        drawing.body.append(f'<path d="M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" stroke="{MUTED}" '
+                            f'stroke-width="{_number(0.5 + 4.5 * (n / most) ** 0.5)}" stroke-linecap="round"/>')
     biggest = max(n["hubs"] for n in nodes)
-    areas = [40 + 400 * n["hubs"] / biggest for n in nodes]
-    ax.scatter(xs, ys, s=areas, zorder=2, linewidths=1.2,
-               facecolors=["white" if n["outside"] else OKABE_ITO[0] for n in nodes],
-               edgecolors=[OKABE_ITO[0] if n["outside"] else INK for n in nodes])
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    labels = [ax.annotate(wrap_label(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'], lang=data['lang'])})"),
-                          (x, y),
-                          textcoords="offset points", fontsize=7, color=INK, zorder=3, linespacing=1.1,
-                          **away_from(x, y, cx, cy, LABEL_GAP))
-              for n, x, y in zip(nodes, xs, ys, strict=False)]
-    points = []
-    for (x, y), area in zip(zip(xs, ys, strict=False), areas, strict=False):
-        px, py = ax.transData.transform((x, y))
-        radius = area ** 0.5 / 2 * fig.dpi / 72 + 1
-        points.append(Bbox.from_extents(px - radius, py - radius, px + radius, py + radius))
+    radii = [(40 + 400 * n["hubs"] / biggest) ** 0.5 / 2 for n in nodes]  # area as the matplotlib disc's, pt²
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
-    place_labels(fig, labels, points, ax.bbox, LABEL_GAP, order)
-    return fig, labels
+    texts = [_wrapped(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'], lang=data['lang'])})") for n in nodes]
+    leaders, labels = _labels(drawing, texts, points, radii, order, area, segments)
+    discs = "".join(_node("o", x, y, OKABE_ITO[0], n["outside"], r)
+                    for n, (x, y), r in zip(nodes, points, radii, strict=True))
+    drawing.body += [*leaders, f'<g stroke-width="{NODE_EDGE}">{discs}</g>', *labels]
+    return drawing
 
 
 def draw_network_groups(data: dict[str, Any]) -> bytes:
-    """The network counted between territories (see `grouped_network_spec`), its words as text."""
-    with matplotlib.rc_context(TEXT_AS_TEXT):
-        return svg_bytes(grouped_network_figure(data)[0])
+    """The network counted between territories (see network_specs.grouped_network_spec), as SVG text."""
+    return grouped_network_drawing(data).svg()
