@@ -10,7 +10,7 @@ from picture_atlas import DOLLAR_NAME, make_atlas
 from generator import formats
 from generator.model import Fact
 from generator.pictures import bar_charts, choropleth, network_specs, networks, picture_keys, picture_spec, render
-from generator.pictures.mpl import STYLE, style, svg_bytes
+from generator.pictures.mpl import STYLE
 from generator.vocabulary import sort_key
 
 
@@ -161,47 +161,7 @@ def test_names_sort_the_french_way():
     assert sorted(names, key=sort_key) == ["Alpes-de-Haute-Provence", "Alpes-Maritimes", "Écully", "Eure"]
 
 
-def _network_label_boxes(data):
-    """The drawn network's label boxes and node boxes, in display pixels, as the Agg renderer measures them."""
-    from generator.pictures.labels import label_boxes
-
-    with style():
-        fig, labels = networks.network_figure(data)
-        boxes = label_boxes(fig, labels)
-        ax = fig.axes[0]
-        nodes = [ax.transData.transform(label.xy) for label in labels]
-        texts = [label.get_text() for label in labels]
-        svg_bytes(fig)
-    return texts, boxes, nodes
-
-
-def test_long_similar_partner_names_get_labels_apart():
-    atlas = make_atlas(fablab={"name": "Lorraine Smart Cities Living Lab"},
-                       living={"name": "Lorraine Fab Living Lab"})
-    data = picture_spec(atlas, "territory/gbm/network").data
-    texts, boxes, nodes = _network_label_boxes(data)
-    assert "Lorraine Smart\nCities Living Lab" in texts and "Lorraine Fab\nLiving Lab" in texts  # wrapped, whole
-    assert all(not a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-    radius = 5  # a node's marker (90 pt² at 100 dpi) reaches ~6.6 px: no label's box holds another's centre
-    for i, box in enumerate(boxes):
-        for j, (x, y) in enumerate(nodes):
-            assert not box.padded(radius - 6.6).contains(x, y) or i == j, (texts[i], j)
-    assert render("network", data) == render("network", data)  # same graph, same bytes
-
-
-def test_a_crowded_network_keeps_every_label_apart():
-    names = ["Lorraine Smart Cities Living Lab", "Lorraine Fab Living Lab", "Lorraine Santé Living Lab"]
-    nodes = [{"id": f"h{i:02d}", "label": f"{names[i % 3]} {i}", "colour": "#0072B2", "marker": "o",
-              "outside": i % 4 == 0} for i in range(24)]
-    edges = [[f"h{i:02d}", f"h{(i * 7 + 3) % 24:02d}"] for i in range(24) if i != (i * 7 + 3) % 24]
-    edges += [[f"h{i:02d}", f"h{i + 1:02d}"] for i in range(23)]
-    data = {"nodes": nodes, "edges": edges, "has_outside": True,
-            "legend": [{"label": "Fab Lab", "colour": "#0072B2", "marker": "o"}],
-            "words": {"outside": "lieu d'un autre territoire"}}
-    texts, boxes, _ = _network_label_boxes(data)
-    clashes = [(texts[i], texts[j]) for i, a in enumerate(boxes) for j, b in enumerate(boxes)
-               if i < j and a.overlaps(b)]
-    assert clashes == []
+# the networks' labels apart, inside the picture, escaped: tests/test_networks.py
 
 
 def test_choropleth_colours_each_measured_score_and_hatches_the_unmeasured(atlas):
