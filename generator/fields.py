@@ -173,7 +173,8 @@ VOCABULARY_ENTRY = Record({
     "en": Field(Record({
         "label": Field(Text(nonblank=True), False, "Libellé en anglais", "Libellé", "Label"),
         "description": Field(Markdown(), False, "Description en anglais", "Description", "Description"),
-    }), False, "Version anglaise du libellé et de la description, montrée par l'édition anglaise du site",
+    }), False, "Version anglaise du libellé et de la description, montrée par l'édition anglaise du site "
+        "(à défaut, le texte français)",
         "Version anglaise", "English version"),
 })
 VOCABULARY = Record({name: Field(MapOf(VOCABULARY_ENTRY), False) for name in VOCABULARY_LISTS})
