@@ -19,7 +19,7 @@ import yaml
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.model import Atlas
-from generator.outputs import Output, check_unique
+from generator.outputs import Output, check_relative, check_unique
 from generator.page_cache import PageCache
 from generator.pages import Pages, SiteOptions, content_intro
 from generator.project import SHIPPED, SHIPPED_THEME
@@ -119,12 +119,33 @@ def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress
     return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress, kept=kept))
 
 
+class PictureFile(Output):
+    """A picture's file in the docs folder, its bytes asked of the picture only when the writer needs them:
+    a kept picture reads its drawing from the picture cache then, and after one edit `write_tree` knows
+    16,000 of the 16,300 picture files unchanged by their cache key (`PageCache.known_files`) without it."""
+
+    def __init__(self, path: str, picture: Any) -> None:
+        check_relative(path)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "sources", ())
+        object.__setattr__(self, "picture", picture)
+
+    @property  # type: ignore[override]
+    def data(self) -> bytes:
+        return self.picture.svg
+
+    @property
+    def size(self) -> int:
+        """Its length, known without reading a kept picture's drawing (`write_tree` compares it first)."""
+        return self.picture.size
+
+
 def picture_outputs(pictures: Mapping[str, Any]) -> list[Output]:
     """The pictures' files, each once: an English twin without words in its drawing shares its French file."""
-    files: dict[str, bytes] = {}
+    files: dict[str, Any] = {}
     for _key, pic in sorted(pictures.items()):
-        files.setdefault(pic.filename, pic.svg)
-    return [Output(path, svg, ()) for path, svg in files.items()]
+        files.setdefault(pic.filename, pic)
+    return [PictureFile(path, pic) for path, pic in files.items()]
 
 
 def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path,

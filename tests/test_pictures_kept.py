@@ -14,7 +14,7 @@ from generator import atlas_reads
 from generator.atlas_reads import shared_digest
 from generator.load import load_valid_atlas
 from generator.measured import scores_of
-from generator.pictures.kept import SpecBook
+from generator.pictures.kept import KEPT_FORMAT, SpecBook
 
 
 def test_the_shared_digest_is_made_once_per_atlas_and_follows_what_it_covers(fixture_atlas) -> None:
@@ -32,9 +32,100 @@ def test_the_index_of_kept_specs_is_plain_values(tmp_path: Path) -> None:
     book = SpecBook(atlas, sheets, tmp_path / "specs")
     words = {"title": "t", "alt": "a", "table_headers": ["h"], "table_rows": [["r"]]}
     book.record("home/map", {("hubs", "*")}, {"home/map": "k"}, words)
+    book.sized("home/map", {"home/map": 1234})
     book.save()
-    assert SpecBook(atlas, sheets, tmp_path / "specs").lookup("home/map") == ({"home/map": "k"}, words)
+    assert SpecBook(atlas, sheets, tmp_path / "specs").lookup("home/map") == ({"home/map": "k"}, words,
+                                                                               {"home/map": 1234})
     # a file naming anything to call is not read: every spec is computed again
-    evil = {"format": 2, "common": book.common, "pictures": {"home/map": os.system}}
+    evil = {"format": KEPT_FORMAT, "common": book.common, "pictures": {"home/map": os.system}}
     book.index_path.write_bytes(pickle.dumps(evil))
     assert SpecBook(atlas, sheets, tmp_path / "specs").entries == {}
+
+
+def _seen(pictures: dict) -> dict:
+    """What a page or the docs folder gets of each picture."""
+    return {key: (p.filename, p.svg, p.title, p.alt, p.table_headers, p.table_rows, p.legend, p.digest)
+            for key, p in pictures.items()}
+
+
+def test_after_a_hub_renamed_what_shows_it_is_drawn_again_and_the_rest_is_kept_unread(tmp_path: Path) -> None:
+    """A hub renamed: the pictures that show its name are drawn again, the others are taken as kept without
+    their drawing being read (their size is known from the kept specs), and every picture, drawn or kept,
+    is what a cold draw of the edited sheets gives."""
+    from generator.pictures import DrawStats, draw_pictures
+    from generator.pictures.run import KeptDrawing
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    cache, specs = tmp_path / "cache", tmp_path / "specs"
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Fablab du Doubs"),
+                   encoding="utf-8")
+    renamed = load_valid_atlas(sheets, as_of=AS_OF)
+    stats = DrawStats()
+    edited = draw_pictures(renamed, cache, progress=False, jobs=1, stats=stats,
+                           kept=SpecBook(renamed, sheets, specs))
+    # its territory's locator writes its name (its page marks it there); the territory's pillars do not show it
+    assert "territory/grand-besancon-metropole/locator" in stats.drawn_keys
+    kept = edited["territory/grand-besancon-metropole/pillars"]
+    assert "territory/grand-besancon-metropole/pillars" not in stats.drawn_keys
+    assert isinstance(kept.drawing, KeptDrawing) and kept.drawing._svg is None
+    lazy = [p for p in edited.values() if isinstance(p.drawing, KeptDrawing)]
+    assert len(lazy) >= 20  # 40 of the fixture's 104 pictures do not read that hub
+    cold = draw_pictures(renamed, tmp_path / "cold", progress=False, jobs=1)
+    assert [p.size for p in lazy] == [len(cold[p.key].svg) for p in lazy]
+    assert all(p.drawing._svg is None for p in lazy)  # their sizes known without reading their drawings
+    assert _seen(edited) == _seen(cold)
+
+
+def test_a_kept_drawing_the_cache_lost_is_drawn_again_when_asked_for(tmp_path: Path) -> None:
+    """The cache's drawing of a kept picture removed after the build took it (by hand, by another build's
+    prune): asking for its bytes draws it again from its spec, stores it again, and gives the same bytes."""
+    from generator.pictures import draw_pictures
+    from generator.pictures.run import KeptDrawing
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    cache, specs = tmp_path / "cache", tmp_path / "specs"
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    first = draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
+    again = load_valid_atlas(sheets, as_of=AS_OF)
+    second = draw_pictures(again, cache, progress=False, jobs=1, kept=SpecBook(again, sheets, specs))
+    key = "territory/grand-besancon-metropole/pillars"
+    picture = second[key]
+    assert isinstance(picture.drawing, KeptDrawing)
+    stored = cache / f"{picture.digest}.svg"
+    stored.unlink()
+    assert picture.svg == first[key].svg and stored.read_bytes() == first[key].svg
+
+
+def test_the_departements_of_the_hubs_points_are_kept_between_builds(tmp_path: Path, monkeypatch) -> None:
+    """The home maps' specs, made again after any hub edit, look up each hub's point among the outlines: the
+    answers are kept beside the kept specs, so the next build (a new process) asks the outlines nothing."""
+    from generator import geo
+    from generator.pictures import draw_pictures, map_specs, picture_spec
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
+    draw_pictures(atlas, tmp_path / "cache", progress=False, jobs=1, kept=SpecBook(atlas, sheets, tmp_path / "specs"))
+    known = dict(map_specs.POINT_DEPARTEMENTS)
+    assert known and all(atlas.hubs[h].coordinates in known for h in atlas.hubs if atlas.hubs[h].coordinates)
+    assert (tmp_path / "specs" / "points.pickle").is_file()
+    monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})  # as in a new process
+    SpecBook(atlas, sheets, tmp_path / "specs")
+    assert map_specs.POINT_DEPARTEMENTS == known
+
+    def asked(lat: float, lon: float) -> str | None:
+        raise AssertionError(f"({lat}, {lon}) looked up again")
+
+    monkeypatch.setattr(geo, "departement_at", asked)
+    assert picture_spec(atlas, "home/density").table_rows  # every point known: no outline asked
+    # a file written by another code (or planted) is not taken: every point is looked up again
+    (tmp_path / "specs" / "points.pickle").write_bytes(pickle.dumps({"code": "other", "points": known}))
+    monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
+    SpecBook(atlas, sheets, tmp_path / "specs")
+    assert map_specs.POINT_DEPARTEMENTS == {}

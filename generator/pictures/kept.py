@@ -26,8 +26,9 @@ from generator import geo
 from generator.atlas_reads import ReadState, listed, shared_digest
 from generator.model import Atlas
 from generator.outputs import write_atomic
+from generator.pictures import map_specs
 
-KEPT_FORMAT = 2  # bump when what an entry holds, or what its hash covers, changes
+KEPT_FORMAT = 3  # bump when what an entry holds, or what its hash covers, changes
 GENERATOR = Path(__file__).resolve().parent.parent
 
 
@@ -47,10 +48,11 @@ def _code_version() -> str:
 
 
 class SpecBook:
-    """What each picture's spec read, its hash, the picture's cache key and words, kept per sheets folder.
+    """What each picture's spec read, its hash, the picture's cache key, words and size, kept per sheets folder.
 
-    `lookup(key)` gives the kept (cache keys, words) of a picture whose reads hash as they did, else
-    None; `record(key, reads, keys, words)` after computing a spec; `save()` keeps this build's.
+    `lookup(key)` gives the kept (cache keys, words, sizes) of a picture whose reads hash as they did, else
+    None; `record(key, reads, keys, words)` after computing a spec, `sized(key, sizes)` once its drawing is
+    known; `save()` keeps this build's.
     """
 
     def __init__(self, atlas: Atlas, territories_dir: Path, index_dir: Path = Path(".cache/specs")) -> None:
@@ -61,6 +63,8 @@ class SpecBook:
         self.common = self._common()
         self.entries = self._read()
         self.kept: dict[str, list[Any]] = {}
+        self.points_path = index_dir / "points.pickle"
+        self._points_read = self._read_points()
 
     def _read(self) -> dict[str, list[Any]]:
         mine = _SAVED.get(str(self.index_path.absolute()))
@@ -79,6 +83,21 @@ class SpecBook:
         ok = isinstance(data, dict) and data.get("format") == KEPT_FORMAT and data.get("common") == self.common
         return data["pictures"] if ok and isinstance(data.get("pictures"), dict) else {}
 
+    def _read_points(self) -> int:
+        """The départements of the points earlier builds looked up (map_specs.POINT_DEPARTEMENTS), while the
+        code and boundaries are the same; returns how many the process then knows."""
+        points = map_specs.POINT_DEPARTEMENTS
+        if not points:
+            try:
+                with open(self.points_path, "rb") as handle:
+                    data = _PlainValues(handle).load()
+            except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                data = None
+            if isinstance(data, dict) and data.get("code") == _code_version() and isinstance(data.get("points"), dict):
+                points.update((point, code) for point, code in data["points"].items()
+                              if isinstance(point, tuple) and (code is None or isinstance(code, str)))
+        return len(points)
+
     def _common(self) -> str:
         """What any spec may read besides the recorded mappings, hashed once."""
         from generator.measured import scores_of
@@ -86,22 +105,30 @@ class SpecBook:
         shared = shared_digest(self.atlas, scores_of(self.atlas))  # made once a build for every output
         return hashlib.sha256(f"{_code_version()}\0{shared}".encode()).hexdigest()
 
-    def lookup(self, wide: str) -> tuple[dict[str, str], dict[str, Any]] | None:
-        """The kept cache keys (per picture key: the picture and its variant) and words of the picture
-        `wide`, when what its spec read is as it was; else None."""
+    def lookup(self, wide: str) -> tuple[dict[str, str], dict[str, Any], dict[str, int]] | None:
+        """The kept cache keys (per picture key: the picture, its variant, their twins), words and sizes of
+        their drawings (bytes, when known) of the picture `wide`, when what its spec read is as it was;
+        else None."""
         entry = self.entries.get(wide)
-        if not (isinstance(entry, list) and len(entry) == 4):
+        if not (isinstance(entry, list) and len(entry) == 5):
             return None
-        digest, reads, keys, words = entry
+        digest, reads, keys, words, sizes = entry
         if self.state.digest(self.common, reads) != digest:
             return None
         self.kept[wide] = entry
-        return keys, words
+        return keys, words, sizes
 
     def record(self, wide: str, reads: set[tuple[str, str]], keys: dict[str, str], words: dict[str, Any]) -> None:
         """Keep what the spec of `wide` read and what it made (`keys`: its cache key and its variant's)."""
         reads_list = listed(reads)
-        self.kept[wide] = [self.state.digest(self.common, reads_list), reads_list, keys, words]
+        self.kept[wide] = [self.state.digest(self.common, reads_list), reads_list, keys, words, {}]
+
+    def sized(self, wide: str, sizes: dict[str, int]) -> None:
+        """Keep the sizes of the drawings of `wide`'s pictures (recorded this build): the next build knows
+        a kept picture's file unchanged in the docs folder without reading its drawing."""
+        entry = self.kept.get(wide)
+        if entry is not None:
+            entry[4] = sizes
 
     def save(self) -> None:
         """Keep this build's entries (the pictures that no longer exist go)."""
@@ -111,6 +138,11 @@ class SpecBook:
         write_atomic(self.index_path, data)
         status = os.stat(self.index_path)
         _SAVED[str(self.index_path.absolute())] = ((status.st_size, status.st_mtime_ns), self.common, self.kept)
+        points = map_specs.POINT_DEPARTEMENTS
+        if len(points) != self._points_read:  # new points looked up
+            write_atomic(self.points_path, pickle.dumps({"code": _code_version(), "points": points},
+                                                        protocol=pickle.HIGHEST_PROTOCOL))
+            self._points_read = len(points)
 
 
 class _PlainValues(pickle.Unpickler):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.text import Annotation
-from matplotlib.transforms import Bbox
+
+if TYPE_CHECKING:  # matplotlib is imported by the drawers that measure with it, not by the SVG locators
+    from matplotlib.figure import Figure  # (importing it was 0.25 s of a regeneration that redraws a locator)
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
 
 
 def away_from(x: float, y: float, cx: float, cy: float, gap: float) -> dict[str, Any]:
@@ -30,6 +31,8 @@ def away_from(x: float, y: float, cx: float, cy: float, gap: float) -> dict[str,
 
 def label_boxes(fig: Figure, labels: list[Annotation], pad: float = 0.0) -> list[Bbox]:
     """Where each label is drawn, in display pixels, measured by the Agg renderer."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
     return [label.get_window_extent(renderer).padded(pad) for label in labels]
 

@@ -26,6 +26,7 @@ from generator.pictures.map_specs import (
     _symbols,
     _unplaced_sentence,
     density_spec,
+    departement_at,
     departement_counts,
     france_spec,
     headers,
@@ -164,7 +165,7 @@ def hub_locator_spec(atlas: Atlas, hub_id: str, w: Words = FRENCH) -> Spec | Non
     if hub.coordinates is None:
         return None
     lat, lon = hub.coordinates
-    dep = geo.departement_at(lat, lon)  # where the point is, even if its territory says otherwise
+    dep = departement_at(lat, lon)  # where the point is, even if its territory says otherwise
     alt = w._("Carte de localisation, %(name)s : un point aux coordonnées %(position)s", name=hub.name,
               position=position(lat, lon, w))
     if hub.precision == "commune":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import weakref
 from collections.abc import Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -32,14 +33,13 @@ from generator.outputs import Progress
 from generator.pictures.cache import (
     _from_cache,
     _store,
-    _words,
     _words_json,
     cache_key,
     prune_cache,
     remove_stale_files,
 )
 from generator.pictures.kept import SpecBook
-from generator.pictures.keys import ENGLISH, PictureKey
+from generator.pictures.keys import ENGLISH, NARROW, PictureKey
 from generator.pictures.kinds import KEY_LISTS, KINDS, import_drawers, narrow_spec, spec_function
 from generator.pictures.legend import legend_html
 from generator.pictures.mpl import style
@@ -52,7 +52,8 @@ SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting
 class Picture:
     key: str                  # stable id: "home/map", "territory/<id>/pillars", ...
     filename: str             # path relative to the docs root: "assets/pictures/<key>.svg"
-    svg: bytes                # deterministic SVG
+    # its deterministic SVG, or (a kept picture) where to read it when first asked for: `svg`
+    drawing: bytes | KeptDrawing = field(compare=False, repr=False)
     title: str                # short French caption
     alt: str                  # French text alternative generated from the data (plain text, no markup)
     table_headers: tuple[str, ...]            # the data table beside the picture (French)
@@ -61,9 +62,58 @@ class Picture:
     lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
     legend: tuple[tuple[str, str], ...] = ()  # (symbol, words), written beside it (generator.pictures.legend)
 
+    @property
+    def svg(self) -> bytes:
+        """Its SVG bytes. A kept picture's are read from the picture cache only when asked for: after one
+        edit the writer knows 16,000 of the docs folder's picture files unchanged by their cache key and
+        never asks (reading them all back was 0.3 s of the regeneration)."""
+        drawing = self.drawing
+        return drawing if isinstance(drawing, bytes) else drawing()
+
+    @property
+    def size(self) -> int:
+        """The length of its SVG, known without reading a kept picture's drawing (kept with its spec)."""
+        drawing = self.drawing
+        return len(drawing) if isinstance(drawing, bytes) else drawing.size
+
     def legend_html(self, pdf: bool = False) -> str:
         """Its legend as HTML, for the pages and reports (which do not import the picture code)."""
         return legend_html(self.legend, pdf) if self.legend else ""
+
+
+class KeptDrawing:
+    """A kept picture's drawing, read from the picture cache when first asked for, then held. A cache that
+    lost it since (removed by hand, pruned by another build) is not an error: the picture is drawn again
+    from its spec and stored again. The atlas is held weakly (`atlas serve` keeps pictures from one save
+    to the next, not the atlases they were taken with): `draw_pictures` hands a picture it takes again
+    its new atlas, on which its spec is the same (what it read is as it was)."""
+
+    __slots__ = ("atlas", "cache_dir", "digest", "key", "_size", "_svg")
+
+    def __init__(self, atlas: Atlas, cache_dir: Path, digest: str, key: str, size: int | None = None) -> None:
+        self.atlas = weakref.ref(atlas)
+        self.cache_dir, self.digest, self.key, self._size = cache_dir, digest, key, size
+        self._svg: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        """Its length in bytes: as kept with its spec, else read."""
+        return self._size if self._svg is None and self._size is not None else len(self())
+
+    def __call__(self) -> bytes:
+        if self._svg is None:
+            svg = _kept_svg(self.cache_dir, self.digest)
+            if svg is None:
+                atlas = self.atlas()
+                if atlas is None:
+                    raise AtlasError(f"picture {self.key}: the picture cache lost its drawing; build again")
+                spec = picture_spec(atlas, self.key)
+                svg = render(spec.kind, spec.data)
+                with writing(self.cache_dir, "the picture cache"):  # under its spec's key, made again
+                    self.cache_dir.mkdir(parents=True, exist_ok=True)
+                    _store(self.cache_dir, cache_key(spec), _words_json(spec), svg)
+            self._svg = svg
+        return self._svg
 
 
 @dataclass
@@ -163,9 +213,9 @@ def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [[job] for job in heavy] + [light[i:i + size] for i in range(0, len(light), size)]
 
 
-def _picture(spec: Spec, svg: bytes, digest: str = "", filename: str | None = None) -> Picture:
+def _picture(spec: Spec, svg: bytes | KeptDrawing, digest: str = "", filename: str | None = None) -> Picture:
     key = PictureKey.parse(spec.key)
-    return Picture(key=spec.key, filename=filename or picture_file(key), svg=svg, title=spec.title, alt=spec.alt,
+    return Picture(key=spec.key, filename=filename or picture_file(key), drawing=svg, title=spec.title, alt=spec.alt,
                    table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest, lang=key.lang,
                    legend=spec.legend)
 
@@ -175,10 +225,29 @@ def _same_drawing(twin: Spec, french: Spec) -> bool:
     return twin.kind == french.kind and twin.data == french.data
 
 
+def _lang_of(key: str) -> str:
+    """The language of a picture key's words (`PictureKey.parse(key).lang` without parsing: 18,000 keys a
+    build; a key's language is its first part, `keys.PictureKey.text`)."""
+    return ENGLISH if key.startswith(_EN) else "fr"
+
+
+_EN, _NARROW = ENGLISH + "/", NARROW + "/"
+
+
 def _group_of(key: str) -> str:
     """The group a picture is specified and kept with: its French wide picture's key (a picture, its
     variant for phones and their English twins read the same sheets, and a twin is compared with it)."""
-    return PictureKey.parse(key).wide.french.text
+    return key.removeprefix(_EN).removeprefix(_NARROW)  # PictureKey.parse(key).wide.french.text
+
+
+def _kept_words(spec: Spec) -> dict[str, Any]:
+    """A picture's words as kept with its spec: as a `Picture` holds them (tuples), so that the 18,000 kept
+    pictures of a regeneration take them as read back (converting lists was 0.1 s)."""
+    words: dict[str, Any] = {"title": spec.title, "alt": spec.alt, "table_headers": tuple(spec.table_headers),
+                             "table_rows": tuple(tuple(row) for row in spec.table_rows)}
+    if spec.legend:
+        words["legend"] = tuple(tuple(entry) for entry in spec.legend)
+    return words
 
 
 def _group_words(specs: dict[str, Spec], group: list[str]) -> dict[str, Any] | None:
@@ -187,8 +256,8 @@ def _group_words(specs: dict[str, Spec], group: list[str]) -> dict[str, Any] | N
     words: dict[str, Any] = {SHARED: sorted(key for key in group if key.startswith(ENGLISH + "/") and _same_drawing(
         specs[key], specs[PictureKey.parse(key).french.text]))}
     for key in group:
-        lang = PictureKey.parse(key).lang
-        mine = _words(specs[key])
+        lang = _lang_of(key)
+        mine = _kept_words(specs[key])
         if words.setdefault(lang, mine) != mine:
             return None
     return words
@@ -220,23 +289,27 @@ def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook |
     return specs
 
 
+Taken = dict[str, tuple[str, dict[str, Any], "int | None"]]  # key -> its cache key, words, size of its drawing
+
+
 def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests: dict[str, str],
-                shared: set[str]) -> tuple[dict[str, Spec], dict[str, tuple[str, dict[str, Any]]]]:
+                shared: set[str]) -> tuple[dict[str, Spec], Taken]:
     """The specs to compute, and the pictures whose spec read the same sheets as when it was kept
-    (key -> its cache key and words): only those of the first are computed."""
+    (key -> its cache key, words and size): only those of the first are computed."""
     groups: dict[str, list[str]] = {}
     for key in wanted:
         groups.setdefault(_group_of(key), []).append(key)
     if kept is None:
         return _recorded_specs(atlas, groups, None, digests, shared), {}
-    taken: dict[str, tuple[str, dict[str, Any]]] = {}
+    taken: Taken = {}
     todo: dict[str, list[str]] = {}
     for wide_key, group in groups.items():
         found = kept.lookup(wide_key)
         words = found[1] if found is not None else {}
-        if (found is not None and all(key in found[0] and PictureKey.parse(key).lang in words for key in group)
+        if (found is not None and all(key in found[0] and _lang_of(key) in words for key in group)
                 and isinstance(words.get(SHARED), list)):
-            taken.update((key, (found[0][key], words[PictureKey.parse(key).lang])) for key in group)
+            sizes = found[2] if isinstance(found[2], dict) else {}
+            taken.update((key, (found[0][key], words[_lang_of(key)], sizes.get(key))) for key in group)
             shared.update(key for key in words[SHARED] if key in found[0] and key in group)
         else:
             todo[wide_key] = group
@@ -253,12 +326,14 @@ def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
     return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
 
 
-def _kept_picture(key: str, svg: bytes, words: dict[str, Any], digest: str, filename: str | None = None) -> Picture:
-    parsed = PictureKey.parse(key)
-    return Picture(key=key, filename=filename or picture_file(parsed), svg=svg, title=words["title"],
-                   alt=words["alt"], table_headers=tuple(words["table_headers"]),
-                   table_rows=tuple(tuple(row) for row in words["table_rows"]), digest=digest, lang=parsed.lang,
-                   legend=tuple((symbol, label) for symbol, label in words.get("legend", ())))
+def _kept_picture(key: str, drawing: bytes | KeptDrawing, words: dict[str, Any], digest: str,
+                  filename: str | None = None) -> Picture:
+    lang = _lang_of(key)  # picture_file's path, from the key's text (18,000 keys parsed were 0.05 s)
+    filename = filename or (f"{lang}/assets/pictures/{key[len(_EN):]}.svg" if lang != "fr" else
+                            f"assets/pictures/{key}.svg")
+    return Picture(key=key, filename=filename, drawing=drawing, title=words["title"],
+                   alt=words["alt"], table_headers=words["table_headers"], table_rows=words["table_rows"],
+                   digest=digest, lang=lang, legend=words.get("legend", ()))  # tuples (_kept_words)
 
 
 def _with_french(wanted: list[str]) -> list[str]:
@@ -303,27 +378,16 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             print(_("pictures: removed the half-written files of a build that was stopped from {folder}").format(
                 folder=cache_dir), file=sys.stderr)
     result: dict[str, Picture] = {}
-    lost: set[str] = set()  # kept pictures the cache no longer holds: specified again, with their variant
     previous = dict(_LAST_KEPT)
     _LAST_KEPT.clear()
-    for key, (digest, words) in taken.items():
+    for key, (digest, words, size) in taken.items():
         if key in shared:
             continue  # its drawing is its French picture's, placed once that one is
         found = previous.get((key, digest))  # the same picture, taken by this process's last call
-        svg = None if found is not None else _kept_svg(cache_dir, digest)
-        if found is None and svg is None:
-            lost.add(_group_of(key))
-        else:
-            result[key] = _LAST_KEPT[key, digest] = found or _kept_picture(key, svg or b"", words, digest)
-    if lost and kept is not None:
-        again: dict[str, list[str]] = {}
-        for key in list(taken):
-            wide_key = _group_of(key)
-            if wide_key in lost:
-                again.setdefault(wide_key, []).append(key)
-                taken.pop(key)
-                result.pop(key, None)
-        specs.update(_recorded_specs(atlas, again, kept, digests, shared))
+        if found is not None and isinstance(found.drawing, KeptDrawing):
+            found.drawing.atlas = weakref.ref(atlas)
+        result[key] = _LAST_KEPT[key, digest] = found or _kept_picture(
+            key, KeptDrawing(atlas, cache_dir, digest, key, size if isinstance(size, int) else None), words, digest)
     for key, spec in specs.items():
         if key not in digests:
             digests[key] = cache_key(spec)
@@ -380,17 +444,22 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     for key in sorted(shared):  # the English twins without words in their drawing: the French file, English words
         french = result[PictureKey.parse(key).french.text]
         if key in specs:
-            result[key] = _picture(specs[key], french.svg, digests[key], french.filename)
+            result[key] = _picture(specs[key], french.drawing, digests[key], french.filename)
         else:
-            digest, words = taken[key]
-            result[key] = _kept_picture(key, french.svg, words, digest, french.filename)
+            digest, words, _size = taken[key]
+            result[key] = _kept_picture(key, french.drawing, words, digest, french.filename)
 
     if kept is not None:
+        sizes: dict[str, dict[str, int]] = {}
+        for key in specs:  # the pictures specified again: their drawings are at hand
+            sizes.setdefault(_group_of(key), {})[key] = len(result[key].svg)
+        for wide_key, group_sizes in sizes.items():
+            kept.sized(wide_key, group_sizes)
         with writing(kept.index_path.parent, "the build's cache"):
             kept.save()
     if prune:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
         with writing(cache_dir, "the picture cache"):
-            prune_cache(cache_dir, set(digests.values()) | {digest for digest, _words in taken.values()})
+            prune_cache(cache_dir, set(digests.values()) | {digest for digest, _words, _size in taken.values()})
             (cache_dir / PRUNED).write_bytes(b"")
 
     requested = len(specs) + len(taken)
