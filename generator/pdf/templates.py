@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from generator import status_text
+from generator import status_text, vocabulary
 from generator.citation import Citer, configured_site_url
 from generator.model import Atlas, Hub, Territory
 from generator.pdf.inputs import THEME_DIR
@@ -65,6 +65,12 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
                 _("Texte abrégé (%(n)s caractères de plus)") % {"n": w.number(rest)}, site_link(item))
         return html
 
+    def vocab(name: str, key: str) -> Markup:
+        """A hub type's, service's, theme's or network's label: its `en:` label in an English report, as on
+        the English site; else the French one, marked French there."""
+        shown, lang = vocabulary.entry_text(atlas.vocabulary, name, key, w.lang)
+        return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
+
     env.globals.update(
         w=w,  # generator.pdf.words: the report's language (terms, numbers, dates, ranks, statuses)
         lang=w.lang,
@@ -75,7 +81,7 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         md=md,
         fr=w.fr_text,
         site_link=site_link,
-        vocab=lambda name, key: w.fr_text(atlas.vocabulary.label(name, key)),
+        vocab=vocab,
         territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),
         safe_url=safe_url,
