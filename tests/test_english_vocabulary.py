@@ -243,3 +243,12 @@ def test_a_hostile_english_label_stays_text(tmp_path: Path) -> None:
     assert not [e for e in svg.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "foreignObject")]
     words = " ".join(t.strip() for e in svg.iter() for t in (e.text, e.tail) if t and t.strip())
     assert "Fab <script>alert('en')</script>" in words  # drawn as text (a long label is shortened with "…")
+
+
+def test_the_english_report_names_the_vocabulary_as_the_english_site(fixture_atlas) -> None:
+    from generator.pdf.templates import environment
+
+    english = environment(fixture_atlas, "en").globals["vocab"]
+    assert english("hub_types", "tiers-lieu") == "Third place"
+    assert english("hub_types", "living-lab") == '<span lang="fr">Living Lab</span>'  # no en: label
+    assert environment(fixture_atlas).globals["vocab"]("hub_types", "tiers-lieu") == "Tiers-lieu"
