@@ -98,14 +98,15 @@ def territory_partnerships(atlas: Atlas, territory_id: str) -> list[tuple[Hub, H
 
 
 def hub_type_counts(atlas: Atlas, hubs: list[Hub]) -> list[tuple[str, int]]:
-    """(label, number of hubs) per hub type, in vocabulary order; a hub counts once per type."""
+    """(type id, number of hubs) per hub type, in vocabulary order; a hub counts once per type (the report
+    names each type in its language, templates.vocab)."""
     counts: dict[str, int] = {}
     for hub in hubs:
         for t in hub.types:
             counts[t] = counts.get(t, 0) + 1
     order = list(atlas.vocabulary.hub_types)
     keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
-    return [(atlas.vocabulary.label("hub_types", k), counts[k]) for k in keys]
+    return [(k, counts[k]) for k in keys]
 
 
 def pillar_rows(territory: Territory, label: Callable[[str], str] = PILLAR_LABELS.__getitem__,
