@@ -120,7 +120,7 @@ def english_outputs(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, A
             else:
                 page, sources = mark_french(_unlinked(out.data.decode("utf-8"), out.path)), out.sources
             pages.append(Output(out.path, page.encode("utf-8"), sources))
-    return [Output(EN_PREFIX + o.path, o.data, o.sources) for o in pages]
+    return [o.moved(EN_PREFIX + o.path) for o in pages]
 
 
 def english_content(content_dir: Path | None, path: str) -> tuple[str, tuple[str, ...]] | None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.atlas_reads import ReadState, shared_digest
-from generator.outputs import Output, write_atomic
-from generator.page_kept import KeptOutputs, _stable_repr, read_back  # noqa: F401  (_stable_repr: tests)
+from generator.outputs import KeptFile, Output, unchanged_state, write_atomic
+from generator.page_kept import KeptOutputs, _stable_repr  # noqa: F401  (_stable_repr: tests)
 from generator.site_templates import keep_compiled_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,16 +104,11 @@ class PageCache(KeptOutputs):
         return (dict(data["pages"]) if ok else {}), (dict(kinds) if isinstance(kinds, dict) else {})
 
     def known_files(self, pictures: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
-        """For `write_tree`: the outputs whose bytes are their file's while it has that size and time: the
-        pages and kept outputs read back from it, and the pictures whose cache key is the one written there
-        (a picture's key hashes its spec and the code that drew it). Those files are not read again."""
+        """For `write_tree`: the pictures whose bytes are their file's while it has that size and time: those
+        whose cache key is the one written there (a picture's key hashes its spec and the code that drew
+        it). Those files are not read again; the kept pages and outputs say their states themselves
+        (`outputs.KeptFile`)."""
         known: dict[str, tuple[int, int]] = {}
-        for full in self.hits:
-            entry = self.entries[full]
-            known[full] = (entry[1], entry[2])
-        for name in self.kinds_kept:
-            for full, size, mtime_ns, _sources in self.kind_entries[name][3]:
-                known[full] = (size, mtime_ns)
         for pic in pictures.values():
             written = self.picture_files.get(pic.filename)
             digest = getattr(pic, "digest", "")
@@ -150,7 +145,7 @@ class PageCache(KeptOutputs):
             self._owner[full] = (pages, common[0])
             found = self._hit(full, sources)
             if found is not None:
-                self.hits[full] = Output(path, found, tuple(sorted(sources)))
+                self.hits[full] = KeptFile(path, os.path.join(self._docs, full), found, tuple(sorted(sources)))
                 return False
             self.misses[full] = tuple(sorted(sources))
             return True
@@ -253,15 +248,16 @@ class PageCache(KeptOutputs):
                           *(line("h", hub_id, pages) for hub_id in sorted(hubs))])
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _hit(self, full: str, sources: set[str]) -> bytes | None:
-        """The page at `full` as last written, when its key is today's and its file is as written; else None."""
+    def _hit(self, full: str, sources: set[str]) -> tuple[int, int] | None:
+        """The state (size, mtime_ns) of the page at `full` as last written, when its key is today's and its
+        file is as written; else None."""
         entry = self.entries.get(full)
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
         key, size, mtime_ns, pictures, hubs = entry
         if self._key(full, sources, pictures, hubs) != key:
             return None
-        return read_back(os.path.join(self._docs, full), size, mtime_ns)
+        return (size, mtime_ns) if unchanged_state(os.path.join(self._docs, full), size, mtime_ns) else None
 
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""
@@ -279,20 +275,18 @@ class PageCache(KeptOutputs):
                                   if getattr(pic, "digest", "") and pic.filename in states}
         entries = dict(self.entries) if partial else {}
         outputs = list(outputs)
-        kinds = self._save_kinds({out.path: out for out in outputs}, partial)
+        state = self._state_in(states)
+        kinds = self._save_kinds({out.path: out for out in outputs}, partial, state)
         for out in outputs:
             if out.path in self.hits:
                 entries[out.path] = self.entries[out.path]
             elif out.path in self.rendered:
                 pictures, hubs = self.reads.get(out.path, (set(), set()))
-                try:
-                    status = os.lstat(self.docs_dir / out.path)
-                except OSError:
+                found = state(out.path)
+                if found is None or found[0] != len(out.data):
                     continue
-                if status.st_size != len(out.data):
-                    continue
-                entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), status.st_size,
-                                     status.st_mtime_ns, sorted(pictures), sorted(hubs)]
+                entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), found[0], found[1],
+                                     sorted(pictures), sorted(hubs)]
         self.entries, self.kind_entries = entries, kinds
         text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds,
                            "pictures": self.picture_files}, sort_keys=True, separators=(",", ":"))

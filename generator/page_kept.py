@@ -21,27 +21,12 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
 from generator.atlas_records import record_text
-from generator.outputs import Output
-
-
-def read_back(path: Path | str, size: int, mtime_ns: int) -> bytes | None:
-    """A file this build wrote earlier, read back if it is still as written (same size and time), else None:
-    edited, replaced or removed since."""
-    try:
-        status = os.lstat(path)
-        if status.st_size != size or status.st_mtime_ns != mtime_ns:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    return data if len(data) == size else None
+from generator.outputs import KeptFile, Output, read_if_unchanged, unchanged_state
 
 
 def _stable_repr(value: Any) -> str:
@@ -245,7 +230,7 @@ class KeptOutputs:
         for full, size, mtime_ns, _sources in entry[3]:
             if full != path:
                 continue
-            return read_back(self.docs_dir / full, size, mtime_ns)
+            return read_if_unchanged(self.docs_dir / full, size, mtime_ns)
         return None
 
     def data_common(self, atlas: Any, scores: Any) -> str:
@@ -267,18 +252,36 @@ class KeptOutputs:
         key, reads, placed, files, rankings = entry
         if self._kind_key(pages, common, name, reads, placed) != key:
             return None
-        outs = []
+        outs: list[Output] = []
+        docs = str(self.docs_dir)
         for full, size, mtime_ns, sources in files:
-            data = read_back(self.docs_dir / full, size, mtime_ns) if full.startswith(prefix) else None
-            if data is None:
+            file = os.path.join(docs, full)
+            if not (full.startswith(prefix) and unchanged_state(file, size, mtime_ns)):
                 return None
-            outs.append(Output(full[len(prefix):], data, tuple(sources)))
+            outs.append(KeptFile(full[len(prefix):], file, (size, mtime_ns), tuple(sources)))
         if pages is not None:
             pages._long_rankings.update(rankings)  # what the pillar pages tell the sheet pages and the redirects
         self.kinds_kept.add(name)
         return outs
 
-    def _save_kinds(self, by_path: dict[str, Output], partial: bool) -> dict[str, list[Any]]:
+    def _state_in(self, states: Mapping[str, Sequence[int]] | None) -> Callable[[str], Sequence[int] | None]:
+        """A docs file's (size, mtime_ns) as `write_tree` left it (its `states`: no second lstat), else as it
+        is now (a partial write, which reports none); None when it is missing."""
+        docs = str(self.docs_dir)
+
+        def state(full: str) -> Sequence[int] | None:
+            if states is not None:
+                return states.get(full)
+            try:
+                status = os.lstat(os.path.join(docs, full))
+            except OSError:
+                return None
+            return status.st_size, status.st_mtime_ns
+
+        return state
+
+    def _save_kinds(self, by_path: dict[str, Output], partial: bool,
+                    state: Callable[[str], Sequence[int] | None]) -> dict[str, list[Any]]:
         kinds = dict(self.kind_entries) if partial else {}
         for name, entry in self.kind_entries.items():
             if name in self.kinds_kept:
@@ -292,13 +295,10 @@ class KeptOutputs:
             files = []
             for full in paths:
                 out = by_path.get(full)
-                try:
-                    status = os.lstat(self.docs_dir / full)
-                except OSError:
+                found = state(full)
+                if out is None or found is None or found[0] != len(out.data):
                     break
-                if out is None or status.st_size != len(out.data):
-                    break
-                files.append([full, status.st_size, status.st_mtime_ns, list(out.sources)])
+                files.append([full, found[0], found[1], list(out.sources)])
             else:
                 reads_list = listed(reads)
                 kinds[name] = [self._kind_key(pages, common, name, reads_list, placed), reads_list, sorted(placed),
