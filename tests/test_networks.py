@@ -3,6 +3,7 @@ every name escaped, the same bytes for the same sheets, nodes drawn as their leg
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
@@ -60,6 +61,17 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _covering(drawing: networks.NetworkDrawing) -> list[tuple[str, int]]:
+    """(label, node) pairs where a label's box comes within a node's symbol, its own node included."""
+    out = []
+    for text, (x0, y0, x1, y1) in drawing.labels:
+        for j, (a, b, c, d) in enumerate(drawing.nodes):
+            x, y, r = (a + c) / 2, (b + d) / 2, (c - a) / 2 - 1
+            if math.hypot(x - min(max(x, x0), x1), y - min(max(y, y0), y1)) < r:
+                out.append((text, j))
+    return out
+
+
 def test_long_similar_partner_names_get_labels_apart():
     atlas = make_atlas(fablab={"name": "Lorraine Smart Cities Living Lab"},
                        living={"name": "Lorraine Fab Living Lab"})
@@ -86,7 +98,7 @@ def test_a_crowded_network_keeps_every_label_apart_and_inside_the_picture():
     drawing = networks.network_drawing(data)
     clashes = [(a[0], b[0]) for i, a in enumerate(drawing.labels) for b in drawing.labels[i + 1:]
                if _overlaps(a[1], b[1])]
-    assert clashes == []
+    assert clashes == [] and _covering(drawing) == []
     svg = drawing.svg()
     assert len(_texts(svg)) == sum(len(text.split("\n")) for text, _ in drawing.labels) >= 24
     assert _outside(svg) == []
@@ -162,6 +174,8 @@ def test_a_network_counted_between_territories_is_svg_text_with_its_labels_insid
         assert any(node["label"].split()[0] in words for words, *_ in lines), node["label"]
     assert any(f"({node['hubs']})" in " ".join(w for w, *_ in lines) for node in spec.data["nodes"])
     assert _outside(svg) == []
+    drawing = networks.grouped_network_drawing(spec.data)
+    assert _covering(drawing) == []  # no label over a disc, however large, its own included
     discs = ET.fromstring(svg).findall(f".//{SVG}circle")
     assert len(discs) == len(spec.data["nodes"])
     radii = {n["id"]: float(d.get("r")) for n, d in zip(spec.data["nodes"], discs, strict=True)}

@@ -1,13 +1,15 @@
 """Where a network's labels go: beside their node, apart from each other, inside the picture.
 
-The rule of labels.place_labels and of the locators' names (locator_kit._place_boxes): a label tries
-LABEL_DIRECTIONS directions, nearest to the side it prefers first, at each reach of LABEL_REACH in
-turn, and takes the first spot that covers no other label nor node, stays inside the picture and
-crosses no line; when there is none, the least costly (covering weighs its area, leaving the picture
-a thousand times that, each line crossed CROSSING_COST). Here every spot of a label is measured at
-once (144 boxes against the nearby labels, nodes and lines, in numpy), and a label does not count
-its own node, which the gap already keeps clear: a network of 13 hubs is placed in about 1 ms
-instead of 10. Plain arithmetic in a fixed order: the same network always gets the same labels.
+Close to the rule of labels.place_labels and of the locators' names (locator_kit._place_boxes): a
+label tries LABEL_DIRECTIONS directions, nearest to the side it prefers first, at each reach of
+LABEL_REACH in turn, and takes the least costly spot, the first tried among equals. Covering another
+label or a node costs COVERING and the area covered (padding included), leaving the picture a
+thousand times the length outside, each line crossed CROSSING_COST (or less), each gap of reach REACH_COST: in
+a dense network a label stays near its node over a line or two rather than far away (the locators'
+rule took the first spot crossing nothing, however far). Every spot of a label is measured at once
+(144 boxes against the nearby labels, nodes and lines, in numpy), and a label does not count its own
+node, which the gap already keeps clear: a network of 13 hubs is placed in about 1 ms instead of 10.
+Plain arithmetic in a fixed order: the same network always gets the same labels.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from generator.pictures.labels import CROSSING_COST, LABEL_DIRECTIONS, LABEL_REA
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1, y downwards
 PAD = 1.5  # around a placed label: the next one keeps this far
+COVERING = 1000.0  # what a spot that covers another label or a node costs, over the area it covers
+REACH_COST = 40.0  # pt² a spot costs per gap farther than the nearest: a label crosses a line or two
+# (under a white box) rather than leave its node for the far side of a dense network
 
 
 # the directions tried, nearest to the preferred side first (as labels.place_labels), then the reaches:
@@ -55,30 +60,36 @@ def _near(boxes: np.ndarray, x: float, y: float, reach: float) -> np.ndarray:
 
 
 def place(sizes: list[tuple[float, float]], centres: list[tuple[float, float]], preferred: list[float],
-          order: list[int], area: Box, gap: float, dots: list[Box], segments: np.ndarray) -> list[tuple[Box, float]]:
+          order: list[int], area: Box, gap: float, dots: list[Box], segments: np.ndarray,
+          clearance: list[float] | None = None, crossing: float = CROSSING_COST) -> list[tuple[Box, float]]:
     """Each label (w × h) beside its centre, placed in `order` (the most constrained first); `dots[i]` is
-    label i's node, which the other labels avoid; `segments` (k×4) the lines a label should not cross.
-    Returns, in the labels' own order, each box (without its padding) and its reach (in gaps)."""
+    label i's node, which the other labels avoid; `segments` (k×4) the lines a label should not cross,
+    each costing `crossing`; `clearance[i]` is added to every reach of label i (a node larger than
+    the others). Returns, in the labels' own order, each box (without its padding) and its reach
+    (in gaps, clearance left out)."""
     dot_array = np.array(dots, dtype=float).reshape(-1, 4)
-    placed = np.zeros((0, 4))
+    placed = np.zeros((0, 4))  # the labels placed so far, padded
     out: dict[int, tuple[Box, float]] = {}
     for i in order:
         (w, h), (cx, cy) = sizes[i], centres[i]
         ux, uy = _offsets(preferred[i])
         reach = _REACH
-        ax, ay = cx + gap * reach * ux, cy + gap * reach * uy
+        distance = gap * reach + (clearance[i] if clearance is not None else 0.0)
+        ax, ay = cx + distance * ux, cy + distance * uy
         x0 = np.where(ux > 0.38, ax, np.where(ux < -0.38, ax - w, ax - w / 2))
         y0 = np.where(uy > 0.38, ay, np.where(uy < -0.38, ay - h, ay - h / 2))
         boxes = np.stack([x0, y0, x0 + w, y0 + h], axis=1)
         padded = boxes + _PADDING
         far = gap * LABEL_REACH[-1] + w + h + 2 * PAD  # no spot goes further: what lies beyond is left out
-        others = np.delete(dot_array, i, axis=0)
-        cost = _covered(padded, _near(placed, cx, cy, far)) + _covered(padded, _near(others, cx, cy, far))
+        labels = _near(placed, cx, cy, far)
+        nodes = _near(np.delete(dot_array, i, axis=0), cx, cy, far)
+        cost = _covered(padded, labels) + _covered(padded, nodes) + REACH_COST * (reach - 1)
+        cost += COVERING * ((_covered(boxes, labels - _PADDING) > 0) | (_covered(boxes, nodes) > 0))
         cost += 1000 * (np.maximum(area[0] - boxes[:, 0], 0) + np.maximum(boxes[:, 2] - area[2], 0)
                         + np.maximum(area[1] - boxes[:, 1], 0) + np.maximum(boxes[:, 3] - area[3], 0))
         lines = _near(segments, cx, cy, far)
         if len(lines):
-            cost += CROSSING_COST * np.array(Crossings(lines).count_many(padded))
+            cost += crossing * np.array(Crossings(lines).count_many(padded))
         best = int(np.argmin(cost))  # the first of the least costly, in the order tried
         out[i] = (tuple(float(v) for v in boxes[best]), float(reach[best]))
         placed = np.vstack([placed, padded[best]])

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from generator import formats
-from generator.pictures.labels import Crossings
+from generator.pictures.labels import CROSSING_COST, Crossings
 from generator.pictures.legend import _NODES
 from generator.pictures.network_labels import place
 from generator.pictures.network_layout import LARGE_NETWORK, NETWORK_SEED, network_layout
@@ -37,6 +37,7 @@ NODE_RADIUS = 4.75  # pt: a node's symbol (a circle's radius; other shapes reach
 POLYGON_SCALE = {"s": 1.0}  # the other shapes reach their corners only: larger, to weigh about as a circle
 EDGE_WIDTH = 0.9  # pt: a partnership's line
 NODE_EDGE = 1.2  # pt: a node's outline
+DENSE_CROSSING = 15.0  # pt²: what crossing a line costs a label of a network counted between territories
 MOVED = 2.2  # a label placed farther than this many gaps from its node gets a thin line to it
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
 
@@ -98,19 +99,20 @@ def _label_size(lines: tuple[str, ...]) -> tuple[float, float]:
 
 
 def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[tuple[float, float]],
-            radii: list[float], order: list[int], area: Box, segments: np.ndarray) -> tuple[list[str], list[str]]:
+            radii: list[float], order: list[int], area: Box, segments: np.ndarray,
+            crossing: float = CROSSING_COST) -> tuple[list[str], list[str]]:
     """Each label beside its node on the side away from the picture's centre, then moved to the
     nearest spot where it covers no other label nor node, inside the picture, crossing as few lines
     as it can (the busiest nodes placed first); a label that must cross a line gets a light white box
-    under it, one moved far a thin dotted line to its node. Returns what is drawn under the nodes (the
-    dotted lines, the white boxes: a crowded label's box never fades a node) and the labels' text; the
+    under it, one moved far a thin line to its node. Returns what is drawn under the nodes (the
+    thin lines, the white boxes: a crowded label's box never fades a node) and the labels' text; the
     boxes are kept in drawing.labels and drawing.nodes."""
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     dots = [(x - r - 1, y - r - 1, x + r + 1, y + r + 1) for (x, y), r in zip(points, radii, strict=True)]
     boxes = place([_label_size(lines) for lines in texts], points,
                   [math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else 0.0 for x, y in points],
-                  order, area, LABEL_GAP, dots, segments)
+                  order, area, LABEL_GAP, dots, segments, [r - NODE_RADIUS for r in radii], crossing)
     crossings = Crossings(segments)
     leaders, halos, texts_out = [], [], []
     for i, (x, y) in enumerate(points):
@@ -132,8 +134,7 @@ def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[
                       for n, line in enumerate(texts[i])]
         drawing.labels.append(("\n".join(texts[i]), (x0, y0, x1, y1)))
     drawing.nodes = dots
-    leader = ([f'<path d="{"".join(leaders)}" stroke="{MUTED}" stroke-width="0.5" stroke-dasharray="1 1.5" '
-               'fill="none"/>'] if leaders else [])
+    leader = [f'<path d="{"".join(leaders)}" stroke="{INK}" stroke-width="0.5" fill="none"/>'] if leaders else []
     return leader + halos, texts_out
 
 
@@ -183,7 +184,8 @@ def grouped_network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     radii = [(40 + 400 * n["hubs"] / biggest) ** 0.5 / 2 for n in nodes]  # area as the matplotlib disc's, pt²
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
     texts = [_wrapped(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'], lang=data['lang'])})") for n in nodes]
-    leaders, labels = _labels(drawing, texts, points, radii, order, area, segments)
+    # its lines are many and thick: a label crosses a few, under its white box, rather than go far
+    leaders, labels = _labels(drawing, texts, points, radii, order, area, segments, DENSE_CROSSING)
     discs = "".join(_node("o", x, y, OKABE_ITO[0], n["outside"], r)
                     for n, (x, y), r in zip(nodes, points, radii, strict=True))
     drawing.body += [*leaders, f'<g stroke-width="{NODE_EDGE}">{discs}</g>', *labels]
