@@ -31,11 +31,12 @@ def test_the_index_of_kept_specs_is_plain_values(tmp_path: Path) -> None:
     atlas = load_valid_atlas(sheets, as_of=AS_OF)
     book = SpecBook(atlas, sheets, tmp_path / "specs")
     words = {"title": "t", "alt": "a", "table_headers": ["h"], "table_rows": [["r"]]}
-    book.record("home/map", {("hubs", "*")}, {"home/map": "k"}, words)
+    book.record("home/map", {("hubs", "*")}, {"home/map": "k"}, words, {"home/map": "d"})
     book.sized("home/map", {"home/map": 1234})
     book.save()
-    assert SpecBook(atlas, sheets, tmp_path / "specs").lookup("home/map") == ({"home/map": "k"}, words,
-                                                                               {"home/map": 1234})
+    again = SpecBook(atlas, sheets, tmp_path / "specs")
+    assert again.lookup("home/map") == ({"home/map": "k"}, words, {"home/map": 1234})
+    assert again.earlier("home/map") == ({"home/map": "k"}, {"home/map": "d"})
     # a file naming anything to call is not read: every spec is computed again
     evil = {"format": KEPT_FORMAT, "common": book.common, "pictures": {"home/map": os.system}}
     book.index_path.write_bytes(pickle.dumps(evil))
@@ -53,7 +54,7 @@ def test_after_a_hub_renamed_what_shows_it_is_drawn_again_and_the_rest_is_kept_u
     their drawing being read (their size is known from the kept specs), and every picture, drawn or kept,
     is what a cold draw of the edited sheets gives."""
     from generator.pictures import DrawStats, draw_pictures
-    from generator.pictures.run import KeptDrawing
+    from generator.pictures.picture import KeptDrawing
 
     sheets = tmp_path / "territories"
     shutil.copytree(FIXTURE_ATLAS, sheets)
@@ -84,7 +85,7 @@ def test_a_kept_drawing_the_cache_lost_is_drawn_again_when_asked_for(tmp_path: P
     """The cache's drawing of a kept picture removed after the build took it (by hand, by another build's
     prune): asking for its bytes draws it again from its spec, stores it again, and gives the same bytes."""
     from generator.pictures import draw_pictures
-    from generator.pictures.run import KeptDrawing
+    from generator.pictures.picture import KeptDrawing
 
     sheets = tmp_path / "territories"
     shutil.copytree(FIXTURE_ATLAS, sheets)
@@ -129,3 +130,26 @@ def test_the_departements_of_the_hubs_points_are_kept_between_builds(tmp_path: P
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
     SpecBook(atlas, sheets, tmp_path / "specs")
     assert map_specs.POINT_DEPARTEMENTS == {}
+
+
+def test_a_picture_whose_words_alone_changed_takes_its_drawing_again(tmp_path: Path) -> None:
+    """A territory renamed: the pictures that list it in their table or alt text but do not write its name
+    in their drawing are specified again (new words, new cache key) but not drawn: the drawing kept for the
+    same drawing key (kind, data, code) is taken again, under the new cache key; each is a cold draw's."""
+    from generator.pictures import DrawStats, draw_pictures
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    cache, specs = tmp_path / "cache", tmp_path / "specs"
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    first = draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
+    sheet = sheets / "pays-horloger" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("name: Pays horloger", "name: Pays de l'Horloger"),
+                     encoding="utf-8")
+    renamed = load_valid_atlas(sheets, as_of=AS_OF)
+    stats = DrawStats()
+    edited = draw_pictures(renamed, cache, progress=False, jobs=1, stats=stats, kept=SpecBook(renamed, sheets, specs))
+    changed = [key for key, p in edited.items() if p.digest != first[key].digest]
+    assert stats.drawn == 0 and stats.reused > 0 and len(changed) >= stats.reused
+    assert all(edited[key].svg == first[key].svg for key in changed)  # new words, the same drawing
+    assert _seen(edited) == _seen(draw_pictures(renamed, tmp_path / "cold", progress=False, jobs=1))

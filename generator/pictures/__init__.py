@@ -2,7 +2,8 @@
 
 The site pages and the PDF reports code against `Picture`, `picture_keys` and `draw_pictures`.
 The package's rooms: `keys` (a picture's key as a value), `kinds` (the registry: spec functions and
-drawers), `run` (drawing an atlas's pictures: specs, cache, workers), `cache`; the specs (`chart_specs`,
+drawers), `picture` (a picture as a value: its key's spec, its drawing or where to read it), `run`
+(drawing an atlas's pictures: specs kept, cache, workers), `cache`; the specs (`chart_specs`,
 `network_specs`, `map_specs`, `locator_specs`, `choropleth`), the drawers written as SVG text
 (`bar_charts`, `locators`, `locator_narrow`, `choropleth`) or through matplotlib (`networks`,
 `france_maps` on `france_layers`), and the kit they share (`spec`, `svg`, `labels`, `mpl`, `map_style`,
@@ -23,16 +24,8 @@ from generator.pictures.cache import (
 )
 from generator.pictures.keys import NARROW, PictureKey
 from generator.pictures.kinds import KINDS, PictureKind
-from generator.pictures.run import (
-    DrawStats,
-    Picture,
-    draw_pictures,
-    last_stats,
-    picture_keys,
-    picture_spec,
-    picture_specs,
-    render,
-)
+from generator.pictures.picture import Picture, picture_keys, picture_spec, picture_specs, render
+from generator.pictures.run import DrawStats, draw_pictures, last_stats
 from generator.pictures.spec import Spec
 
 __all__ = ["CACHE_FORMAT", "CACHE_KEEP_DAYS", "KINDS", "NARROW", "DrawStats", "Picture", "PictureKey", "PictureKind",

@@ -105,6 +105,25 @@ def cache_key(spec: Spec) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def cache_keys(spec: Spec, data_text: str | None = None) -> tuple[str, str]:
+    """`cache_key(spec)` and the key of its drawing alone: SHA-256 of what is drawn (kind, data, code), not
+    of the words beside it (title, alt text, table, legend), which a hub's new name changes on the national
+    maps while their drawing stays the same (`run`: such a drawing is taken again, not drawn). One JSON text
+    of the data serves both (`data_text`, when given, is it: a picture and its variant share their data).
+    The cache key's text is the one `cache_key` hashes, written part by part as json.dumps writes a dict."""
+    code = code_version(spec.kind)
+    data_text = _json(spec.data) if data_text is None else data_text
+    parts = {"code": _json(code), "kind": _json(spec.kind), "data": data_text,
+             **{name: _json(value) for name, value in _words(spec).items()}}
+    text = "{" + ",".join(f"{_json(name)}:{parts[name]}" for name in sorted(parts)) + "}"
+    drawing = f"{code}\0{spec.kind}\0{data_text}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), hashlib.sha256(drawing.encode("utf-8")).hexdigest()
+
+
 def _write_atomic(path: Path, content: bytes) -> None:
     # the pid in the name tells a later build whether the writer is still alive (remove_stale_files)
     write_atomic(path, content, prefix=f".tmp-{os.getpid()}-", suffix=path.suffix)

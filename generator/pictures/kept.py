@@ -28,7 +28,7 @@ from generator.model import Atlas
 from generator.outputs import write_atomic
 from generator.pictures import map_specs
 
-KEPT_FORMAT = 3  # bump when what an entry holds, or what its hash covers, changes
+KEPT_FORMAT = 4  # bump when what an entry holds, or what its hash covers, changes
 GENERATOR = Path(__file__).resolve().parent.parent
 
 
@@ -51,8 +51,9 @@ class SpecBook:
     """What each picture's spec read, its hash, the picture's cache key, words and size, kept per sheets folder.
 
     `lookup(key)` gives the kept (cache keys, words, sizes) of a picture whose reads hash as they did, else
-    None; `record(key, reads, keys, words)` after computing a spec, `sized(key, sizes)` once its drawing is
-    known; `save()` keeps this build's.
+    None; `record(key, reads, keys, words, drawings)` after computing a spec, `sized(key, sizes)` once its
+    drawing is known; `earlier(key)` what the last build kept, whatever changed since; `save()` keeps this
+    build's.
     """
 
     def __init__(self, atlas: Atlas, territories_dir: Path, index_dir: Path = Path(".cache/specs")) -> None:
@@ -110,18 +111,30 @@ class SpecBook:
         their drawings (bytes, when known) of the picture `wide`, when what its spec read is as it was;
         else None."""
         entry = self.entries.get(wide)
-        if not (isinstance(entry, list) and len(entry) == 5):
+        if not (isinstance(entry, list) and len(entry) == 6):
             return None
-        digest, reads, keys, words, sizes = entry
+        digest, reads, keys, words, sizes, _drawings = entry
         if self.state.digest(self.common, reads) != digest:
             return None
         self.kept[wide] = entry
         return keys, words, sizes
 
-    def record(self, wide: str, reads: set[tuple[str, str]], keys: dict[str, str], words: dict[str, Any]) -> None:
-        """Keep what the spec of `wide` read and what it made (`keys`: its cache key and its variant's)."""
+    def record(self, wide: str, reads: set[tuple[str, str]], keys: dict[str, str], words: dict[str, Any],
+               drawings: dict[str, str]) -> None:
+        """Keep what the spec of `wide` read and what it made (`keys`: its cache key and its variant's and
+        twins'; `drawings`: the keys of their drawings alone, `cache.cache_keys`)."""
         reads_list = listed(reads)
-        self.kept[wide] = [self.state.digest(self.common, reads_list), reads_list, keys, words, {}]
+        self.kept[wide] = [self.state.digest(self.common, reads_list), reads_list, keys, words, {}, drawings]
+
+    def earlier(self, wide: str) -> tuple[dict[str, str], dict[str, str]] | None:
+        """The cache keys and drawing keys the last build kept for `wide`'s pictures, whatever its spec read
+        (same code and shared inputs): a picture specified again whose drawing key is the one kept draws what
+        the kept cache key's drawing shows."""
+        entry = self.entries.get(wide)
+        if not (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[2], dict)
+                and isinstance(entry[5], dict)):
+            return None
+        return entry[2], entry[5]
 
     def sized(self, wide: str, sizes: dict[str, int]) -> None:
         """Keep the sizes of the drawings of `wide`'s pictures (recorded this build): the next build knows

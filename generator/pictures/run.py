@@ -13,6 +13,7 @@ into the English edition's folder (`en/assets/pictures/`).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -25,7 +26,6 @@ from typing import Any
 
 from generator import geo
 from generator.atlas_reads import Recorder
-from generator.errors import AtlasError
 from generator.faults import worker_pool, writing
 from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
@@ -35,85 +35,27 @@ from generator.pictures.cache import (
     _store,
     _words_json,
     cache_key,
+    cache_keys,
     prune_cache,
     remove_stale_files,
 )
 from generator.pictures.kept import SpecBook
-from generator.pictures.keys import ENGLISH, NARROW, PictureKey
-from generator.pictures.kinds import KEY_LISTS, KINDS, import_drawers, narrow_spec, spec_function
-from generator.pictures.legend import legend_html
-from generator.pictures.mpl import style
+from generator.pictures.keys import ENGLISH, PictureKey
+from generator.pictures.kinds import KINDS, import_drawers
+from generator.pictures.picture import (
+    KeptDrawing,
+    Picture,
+    _group_of,
+    _kept_picture,
+    _lang_of,
+    _picture,
+    picture_keys,
+    picture_spec,
+    render,
+)
 from generator.pictures.spec import Spec
 
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
-
-
-@dataclass(frozen=True)
-class Picture:
-    key: str                  # stable id: "home/map", "territory/<id>/pillars", ...
-    filename: str             # path relative to the docs root: "assets/pictures/<key>.svg"
-    # its deterministic SVG, or (a kept picture) where to read it when first asked for: `svg`
-    drawing: bytes | KeptDrawing = field(compare=False, repr=False)
-    title: str                # short French caption
-    alt: str                  # French text alternative generated from the data (plain text, no markup)
-    table_headers: tuple[str, ...]            # the data table beside the picture (French)
-    table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
-    digest: str = ""  # its cache key: a hash of its spec (words included) and of the code that draws it
-    lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
-    legend: tuple[tuple[str, str], ...] = ()  # (symbol, words), written beside it (generator.pictures.legend)
-
-    @property
-    def svg(self) -> bytes:
-        """Its SVG bytes. A kept picture's are read from the picture cache only when asked for: after one
-        edit the writer knows 16,000 of the docs folder's picture files unchanged by their cache key and
-        never asks (reading them all back was 0.3 s of the regeneration)."""
-        drawing = self.drawing
-        return drawing if isinstance(drawing, bytes) else drawing()
-
-    @property
-    def size(self) -> int:
-        """The length of its SVG, known without reading a kept picture's drawing (kept with its spec)."""
-        drawing = self.drawing
-        return len(drawing) if isinstance(drawing, bytes) else drawing.size
-
-    def legend_html(self, pdf: bool = False) -> str:
-        """Its legend as HTML, for the pages and reports (which do not import the picture code)."""
-        return legend_html(self.legend, pdf) if self.legend else ""
-
-
-class KeptDrawing:
-    """A kept picture's drawing, read from the picture cache when first asked for, then held. A cache that
-    lost it since (removed by hand, pruned by another build) is not an error: the picture is drawn again
-    from its spec and stored again. The atlas is held weakly (`atlas serve` keeps pictures from one save
-    to the next, not the atlases they were taken with): `draw_pictures` hands a picture it takes again
-    its new atlas, on which its spec is the same (what it read is as it was)."""
-
-    __slots__ = ("atlas", "cache_dir", "digest", "key", "_size", "_svg")
-
-    def __init__(self, atlas: Atlas, cache_dir: Path, digest: str, key: str, size: int | None = None) -> None:
-        self.atlas = weakref.ref(atlas)
-        self.cache_dir, self.digest, self.key, self._size = cache_dir, digest, key, size
-        self._svg: bytes | None = None
-
-    @property
-    def size(self) -> int:
-        """Its length in bytes: as kept with its spec, else read."""
-        return self._size if self._svg is None and self._size is not None else len(self())
-
-    def __call__(self) -> bytes:
-        if self._svg is None:
-            svg = _kept_svg(self.cache_dir, self.digest)
-            if svg is None:
-                atlas = self.atlas()
-                if atlas is None:
-                    raise AtlasError(f"picture {self.key}: the picture cache lost its drawing; build again")
-                spec = picture_spec(atlas, self.key)
-                svg = render(spec.kind, spec.data)
-                with writing(self.cache_dir, "the picture cache"):  # under its spec's key, made again
-                    self.cache_dir.mkdir(parents=True, exist_ok=True)
-                    _store(self.cache_dir, cache_key(spec), _words_json(spec), svg)
-            self._svg = svg
-        return self._svg
 
 
 @dataclass
@@ -124,6 +66,7 @@ class DrawStats:
     drawn: int = 0
     cached: int = 0
     shared: int = 0  # English twins without words in their drawing: their French picture's file, not drawn
+    reused: int = 0  # of `cached`: specified again, only their words changed: the drawing kept before, not drawn
     seconds: float = 0.0
     drawn_keys: list[str] = field(default_factory=list)
     drawn_by_kind: dict[str, int] = field(default_factory=dict)      # pictures drawn, per kind
@@ -135,54 +78,6 @@ last_stats = DrawStats()
 
 
 SHARED = "shared"  # in a group's kept words: its English twins whose drawing is the French picture's
-
-
-def picture_keys(atlas: Atlas) -> list[str]:
-    """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs),
-    each with its English twin."""
-    french = {key for keys in KEY_LISTS for key in keys(atlas)}
-    return sorted({key.text for key in french} | {key.in_lang(ENGLISH).text for key in french})
-
-
-def picture_file(key: PictureKey) -> str:
-    """Where a picture is in the docs folder: `assets/pictures/<key>.svg`; an English one in the English
-    edition's folder (`en/assets/pictures/…`), which the French site does not hold."""
-    path = f"assets/pictures/{key.french.text}.svg"
-    return path if key.lang == "fr" else f"{key.lang}/{path}"
-
-
-def picture_spec(atlas: Atlas, key: str | PictureKey, wide: dict[PictureKey, Spec] | None = None) -> Spec:
-    """What the picture `key` is made of, without drawing it. `wide`, when given, keeps the specs of wide
-    pictures already computed, so that a narrow variant does not compute its picture's spec again."""
-    text = key.text if isinstance(key, PictureKey) else key
-    try:
-        parsed = key if isinstance(key, PictureKey) else PictureKey.parse(key)
-        plain = parsed.wide
-        found = wide.get(plain) if wide is not None else None
-        if found is None:
-            found = spec_function(plain)(atlas, plain)
-            if found is None:
-                raise KeyError(text)
-            if wide is not None:
-                wide[plain] = found
-        return narrow_spec(found) if parsed.narrow else found
-    except (KeyError, IndexError, ValueError) as error:
-        raise AtlasError(f"no picture {text!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
-
-
-def picture_specs(atlas: Atlas, keys: Iterable[str]) -> dict[str, Spec]:
-    """The specs of many pictures, each wide picture's spec computed once for it and its narrow variant."""
-    wide: dict[PictureKey, Spec] = {}
-    return {key: picture_spec(atlas, key, wide) for key in keys}
-
-
-def render(kind: str, data: dict[str, Any]) -> bytes:
-    """Draw one picture in the atlas style and return its SVG bytes."""
-    drawing = KINDS[kind]
-    if not drawing.matplotlib:
-        return drawing.draw(data)  # copying matplotlib's settings in and out cost more than most of these
-    with style():
-        return drawing.draw(data)
 
 
 Job = tuple[str, str, dict[str, Any], str, bytes]  # key, kind, data, cache digest, words (JSON)
@@ -213,31 +108,9 @@ def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [[job] for job in heavy] + [light[i:i + size] for i in range(0, len(light), size)]
 
 
-def _picture(spec: Spec, svg: bytes | KeptDrawing, digest: str = "", filename: str | None = None) -> Picture:
-    key = PictureKey.parse(spec.key)
-    return Picture(key=spec.key, filename=filename or picture_file(key), drawing=svg, title=spec.title, alt=spec.alt,
-                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest, lang=key.lang,
-                   legend=spec.legend)
-
-
 def _same_drawing(twin: Spec, french: Spec) -> bool:
     """Whether an English twin draws exactly what its French picture draws (no word in its drawing)."""
     return twin.kind == french.kind and twin.data == french.data
-
-
-def _lang_of(key: str) -> str:
-    """The language of a picture key's words (`PictureKey.parse(key).lang` without parsing: 18,000 keys a
-    build; a key's language is its first part, `keys.PictureKey.text`)."""
-    return ENGLISH if key.startswith(_EN) else "fr"
-
-
-_EN, _NARROW = ENGLISH + "/", NARROW + "/"
-
-
-def _group_of(key: str) -> str:
-    """The group a picture is specified and kept with: its French wide picture's key (a picture, its
-    variant for phones and their English twins read the same sheets, and a twin is compared with it)."""
-    return key.removeprefix(_EN).removeprefix(_NARROW)  # PictureKey.parse(key).wide.french.text
 
 
 def _kept_words(spec: Spec) -> dict[str, Any]:
@@ -264,10 +137,11 @@ def _group_words(specs: dict[str, Spec], group: list[str]) -> dict[str, Any] | N
 
 
 def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook | None,
-                    digests: dict[str, str], shared: set[str]) -> dict[str, Spec]:
+                    digests: dict[str, str], shared: set[str], drawings: dict[str, str]) -> dict[str, Spec]:
     """The specs of the pictures of `groups` (a French wide picture -> it, its variant and their English
-    twins), each group's reads recorded, then kept in `kept` with the cache keys (also put in `digests`)
-    and words. The English twins that share their French picture's drawing are added to `shared`."""
+    twins), each group's reads recorded, then kept in `kept` with the cache keys (also put in `digests`),
+    their drawings' keys (in `drawings`) and words. The English twins that share their French picture's
+    drawing are added to `shared`."""
     specs: dict[str, Spec] = {}
     reads: dict[str, set[tuple[str, str]]] = {}
     with Recorder(atlas) as recorder:
@@ -278,14 +152,22 @@ def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook |
                 specs[key] = picture_spec(atlas, key, wide)
             reads[wide_key] = recorder.reads
     for wide_key, group in groups.items():  # the recorder closed: hashing reads the atlas as it is
-        made = {key: cache_key(specs[key]) for key in group}
+        texts: dict[int, str] = {}  # a picture's data as JSON, by its id: a variant shares its picture's
+        made, drawn = {}, {}
+        for key in group:
+            data = specs[key].data
+            text = texts.get(id(data))
+            if text is None:
+                text = texts[id(data)] = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            made[key], drawn[key] = cache_keys(specs[key], text)
         digests.update(made)
+        drawings.update(drawn)
         words = _group_words(specs, group)
         shared.update(words[SHARED] if words is not None else
                       (key for key in group if key.startswith(ENGLISH + "/")
                        and _same_drawing(specs[key], specs[PictureKey.parse(key).french.text])))
         if kept is not None and words is not None:
-            kept.record(wide_key, reads[wide_key], made, words)
+            kept.record(wide_key, reads[wide_key], made, words, drawn)
     return specs
 
 
@@ -293,14 +175,14 @@ Taken = dict[str, tuple[str, dict[str, Any], "int | None"]]  # key -> its cache 
 
 
 def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests: dict[str, str],
-                shared: set[str]) -> tuple[dict[str, Spec], Taken]:
+                shared: set[str], drawings: dict[str, str]) -> tuple[dict[str, Spec], Taken]:
     """The specs to compute, and the pictures whose spec read the same sheets as when it was kept
     (key -> its cache key, words and size): only those of the first are computed."""
     groups: dict[str, list[str]] = {}
     for key in wanted:
         groups.setdefault(_group_of(key), []).append(key)
     if kept is None:
-        return _recorded_specs(atlas, groups, None, digests, shared), {}
+        return _recorded_specs(atlas, groups, None, digests, shared, drawings), {}
     taken: Taken = {}
     todo: dict[str, list[str]] = {}
     for wide_key, group in groups.items():
@@ -313,27 +195,21 @@ def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests:
             shared.update(key for key in words[SHARED] if key in found[0] and key in group)
         else:
             todo[wide_key] = group
-    return _recorded_specs(atlas, todo, kept, digests, shared), taken
+    return _recorded_specs(atlas, todo, kept, digests, shared, drawings), taken
 
 
-def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
-    """A kept picture's drawing from the cache (its words are kept with its spec: not read here)."""
-    try:
-        with open(cache_dir / f"{digest}.svg", "rb") as handle:
-            svg = handle.read()
-    except OSError:
+def _drawn_before(kept: SpecBook, cache_dir: Path, spec: Spec, digest: str, drawing: str | None) -> bytes | None:
+    """The drawing of a picture specified again whose drawing key is the one the last build kept: the drawing
+    kept then, stored again under its new cache key (only its words changed: a hub renamed, listed in the
+    tables of the national maps, whose drawing does not write its name). None when it draws something else."""
+    earlier = kept.earlier(_group_of(spec.key))
+    if earlier is None or drawing is None or earlier[1].get(spec.key) != drawing:
         return None
-    return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
-
-
-def _kept_picture(key: str, drawing: bytes | KeptDrawing, words: dict[str, Any], digest: str,
-                  filename: str | None = None) -> Picture:
-    lang = _lang_of(key)  # picture_file's path, from the key's text (18,000 keys parsed were 0.05 s)
-    filename = filename or (f"{lang}/assets/pictures/{key[len(_EN):]}.svg" if lang != "fr" else
-                            f"assets/pictures/{key}.svg")
-    return Picture(key=key, filename=filename, drawing=drawing, title=words["title"],
-                   alt=words["alt"], table_headers=words["table_headers"], table_rows=words["table_rows"],
-                   digest=digest, lang=lang, legend=words.get("legend", ()))  # tuples (_kept_words)
+    svg = _from_cache(cache_dir, str(earlier[0].get(spec.key, "")))
+    if svg is not None:
+        with writing(cache_dir, "the picture cache"):
+            _store(cache_dir, digest, _words_json(spec), svg)
+    return svg
 
 
 def _with_french(wanted: list[str]) -> list[str]:
@@ -369,7 +245,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     wanted = asked if keys is None else _with_french(asked)  # every French picture is in picture_keys
     digests: dict[str, str] = {}  # the cache keys of the pictures specified (see cache_key)
     shared: set[str] = set()  # English twins drawn as their French picture: not drawn, its file shared
-    specs, taken = _kept_specs(atlas, wanted, kept, digests, shared)
+    drawings: dict[str, str] = {}  # the keys of their drawings alone (see cache_keys)
+    specs, taken = _kept_specs(atlas, wanted, kept, digests, shared, drawings)
     prune = keys is None and _prune_due(cache_dir)  # a whole atlas, once a day (PRUNE_EVERY)
     with writing(cache_dir, "the picture cache"):
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -392,10 +269,14 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         if key not in digests:
             digests[key] = cache_key(spec)
     todo: list[str] = []
+    reused = 0
     for key, spec in specs.items():
         if key in shared:
             continue
         svg = _from_cache(cache_dir, digests[key])
+        if svg is None and kept is not None:
+            svg = _drawn_before(kept, cache_dir, spec, digests[key], drawings.get(key))
+            reused += svg is not None
         if svg is None:
             todo.append(key)
         else:
@@ -465,7 +346,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     requested = len(specs) + len(taken)
     result = {key: result[key] for key in asked}
     figures = DrawStats(requested=requested, drawn=len(jobs_list), cached=requested - len(todo) - len(shared),
-                           shared=len(shared),
+                           shared=len(shared), reused=reused,
                            seconds=time.perf_counter() - started, drawn_keys=sorted(unique.values()),
                            drawn_by_kind=dict(sorted(by_kind.items())),
                            seconds_by_kind=dict(sorted(seconds_by_kind.items())),

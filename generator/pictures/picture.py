@@ -1,0 +1,182 @@
+"""A picture as a value (its SVG, or where to read it, with its words) and what names and specifies one.
+
+`Picture` is what the pages and reports place; a kept picture's drawing (`KeptDrawing`) is read from the
+picture cache only when its bytes are asked for. `picture_keys`, `picture_spec` and `render` are the
+registry's entry points (`kinds`); `run` specifies, keeps and draws an atlas's pictures with them.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import AtlasError
+from generator.faults import writing
+from generator.model import Atlas
+from generator.pictures.cache import _store, _words_json, cache_key
+from generator.pictures.keys import ENGLISH, NARROW, PictureKey
+from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_function
+from generator.pictures.legend import legend_html
+from generator.pictures.mpl import style
+from generator.pictures.spec import Spec
+
+
+@dataclass(frozen=True)
+class Picture:
+    key: str                  # stable id: "home/map", "territory/<id>/pillars", ...
+    filename: str             # path relative to the docs root: "assets/pictures/<key>.svg"
+    # its deterministic SVG, or (a kept picture) where to read it when first asked for: `svg`
+    drawing: bytes | KeptDrawing = field(compare=False, repr=False)
+    title: str                # short French caption
+    alt: str                  # French text alternative generated from the data (plain text, no markup)
+    table_headers: tuple[str, ...]            # the data table beside the picture (French)
+    table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
+    digest: str = ""  # its cache key: a hash of its spec (words included) and of the code that draws it
+    lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
+    legend: tuple[tuple[str, str], ...] = ()  # (symbol, words), written beside it (generator.pictures.legend)
+
+    @property
+    def svg(self) -> bytes:
+        """Its SVG bytes. A kept picture's are read from the picture cache only when asked for: after one
+        edit the writer knows 16,000 of the docs folder's picture files unchanged by their cache key and
+        never asks (reading them all back was 0.3 s of the regeneration)."""
+        drawing = self.drawing
+        return drawing if isinstance(drawing, bytes) else drawing()
+
+    @property
+    def size(self) -> int:
+        """The length of its SVG, known without reading a kept picture's drawing (kept with its spec)."""
+        drawing = self.drawing
+        return len(drawing) if isinstance(drawing, bytes) else drawing.size
+
+    def legend_html(self, pdf: bool = False) -> str:
+        """Its legend as HTML, for the pages and reports (which do not import the picture code)."""
+        return legend_html(self.legend, pdf) if self.legend else ""
+
+
+class KeptDrawing:
+    """A kept picture's drawing, read from the picture cache when first asked for, then held. A cache that
+    lost it since (removed by hand, pruned by another build) is not an error: the picture is drawn again
+    from its spec and stored again. The atlas is held weakly (`atlas serve` keeps pictures from one save
+    to the next, not the atlases they were taken with): `draw_pictures` hands a picture it takes again
+    its new atlas, on which its spec is the same (what it read is as it was)."""
+
+    __slots__ = ("atlas", "cache_dir", "digest", "key", "_size", "_svg")
+
+    def __init__(self, atlas: Atlas, cache_dir: Path, digest: str, key: str, size: int | None = None) -> None:
+        self.atlas = weakref.ref(atlas)
+        self.cache_dir, self.digest, self.key, self._size = cache_dir, digest, key, size
+        self._svg: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        """Its length in bytes: as kept with its spec, else read."""
+        return self._size if self._svg is None and self._size is not None else len(self())
+
+    def __call__(self) -> bytes:
+        if self._svg is None:
+            svg = _kept_svg(self.cache_dir, self.digest)
+            if svg is None:
+                atlas = self.atlas()
+                if atlas is None:
+                    raise AtlasError(f"picture {self.key}: the picture cache lost its drawing; build again")
+                spec = picture_spec(atlas, self.key)
+                svg = render(spec.kind, spec.data)
+                with writing(self.cache_dir, "the picture cache"):  # under its spec's key, made again
+                    self.cache_dir.mkdir(parents=True, exist_ok=True)
+                    _store(self.cache_dir, cache_key(spec), _words_json(spec), svg)
+            self._svg = svg
+        return self._svg
+
+
+def picture_keys(atlas: Atlas) -> list[str]:
+    """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs),
+    each with its English twin."""
+    french = {key for keys in KEY_LISTS for key in keys(atlas)}
+    return sorted({key.text for key in french} | {key.in_lang(ENGLISH).text for key in french})
+
+
+def picture_file(key: PictureKey) -> str:
+    """Where a picture is in the docs folder: `assets/pictures/<key>.svg`; an English one in the English
+    edition's folder (`en/assets/pictures/…`), which the French site does not hold."""
+    path = f"assets/pictures/{key.french.text}.svg"
+    return path if key.lang == "fr" else f"{key.lang}/{path}"
+
+
+def picture_spec(atlas: Atlas, key: str | PictureKey, wide: dict[PictureKey, Spec] | None = None) -> Spec:
+    """What the picture `key` is made of, without drawing it. `wide`, when given, keeps the specs of wide
+    pictures already computed, so that a narrow variant does not compute its picture's spec again."""
+    text = key.text if isinstance(key, PictureKey) else key
+    try:
+        parsed = key if isinstance(key, PictureKey) else PictureKey.parse(key)
+        plain = parsed.wide
+        found = wide.get(plain) if wide is not None else None
+        if found is None:
+            found = spec_function(plain)(atlas, plain)
+            if found is None:
+                raise KeyError(text)
+            if wide is not None:
+                wide[plain] = found
+        return narrow_spec(found) if parsed.narrow else found
+    except (KeyError, IndexError, ValueError) as error:
+        raise AtlasError(f"no picture {text!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
+
+
+def picture_specs(atlas: Atlas, keys: Iterable[str]) -> dict[str, Spec]:
+    """The specs of many pictures, each wide picture's spec computed once for it and its narrow variant."""
+    wide: dict[PictureKey, Spec] = {}
+    return {key: picture_spec(atlas, key, wide) for key in keys}
+
+
+def render(kind: str, data: dict[str, Any]) -> bytes:
+    """Draw one picture in the atlas style and return its SVG bytes."""
+    drawing = KINDS[kind]
+    if not drawing.matplotlib:
+        return drawing.draw(data)  # copying matplotlib's settings in and out cost more than most of these
+    with style():
+        return drawing.draw(data)
+
+
+def _picture(spec: Spec, svg: bytes | KeptDrawing, digest: str = "", filename: str | None = None) -> Picture:
+    key = PictureKey.parse(spec.key)
+    return Picture(key=spec.key, filename=filename or picture_file(key), drawing=svg, title=spec.title, alt=spec.alt,
+                   table_headers=spec.table_headers, table_rows=spec.table_rows, digest=digest, lang=key.lang,
+                   legend=spec.legend)
+
+
+def _lang_of(key: str) -> str:
+    """The language of a picture key's words (`PictureKey.parse(key).lang` without parsing: 18,000 keys a
+    build; a key's language is its first part, `keys.PictureKey.text`)."""
+    return ENGLISH if key.startswith(_EN) else "fr"
+
+
+_EN, _NARROW = ENGLISH + "/", NARROW + "/"
+
+
+def _group_of(key: str) -> str:
+    """The group a picture is specified and kept with: its French wide picture's key (a picture, its
+    variant for phones and their English twins read the same sheets, and a twin is compared with it)."""
+    return key.removeprefix(_EN).removeprefix(_NARROW)  # PictureKey.parse(key).wide.french.text
+
+
+def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
+    """A kept picture's drawing from the cache (its words are kept with its spec: not read here)."""
+    try:
+        with open(cache_dir / f"{digest}.svg", "rb") as handle:
+            svg = handle.read()
+    except OSError:
+        return None
+    return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
+
+
+def _kept_picture(key: str, drawing: bytes | KeptDrawing, words: dict[str, Any], digest: str,
+                  filename: str | None = None) -> Picture:
+    lang = _lang_of(key)  # picture_file's path, from the key's text (18,000 keys parsed were 0.05 s)
+    filename = filename or (f"{lang}/assets/pictures/{key[len(_EN):]}.svg" if lang != "fr" else
+                            f"assets/pictures/{key}.svg")
+    return Picture(key=key, filename=filename, drawing=drawing, title=words["title"],
+                   alt=words["alt"], table_headers=words["table_headers"], table_rows=words["table_rows"],
+                   digest=digest, lang=lang, legend=words.get("legend", ()))  # tuples (_kept_words)
