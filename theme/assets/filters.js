@@ -78,7 +78,7 @@
       }
       for (var j = 0; j < selects[i].options.length; j++) {
         var option = selects[i].options[j];
-        var label = option.value ? option.getAttribute("data-label") : "Tous";
+        var label = option.value ? option.getAttribute("data-label") : (EN ? "All" : "Tous");
         var n = option.value ? (tally[option.value] || 0) : total;
         option.textContent = label + " (" + n.toLocaleString(LOCALE) + ")";
       }
