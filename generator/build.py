@@ -29,6 +29,7 @@ from generator.build_stamp import (
     inputs_signature,
     previous_hashes,
     read_stamp,
+    stamp_path,
     write_stamp,
 )
 from generator.collector import PYTHON_THRESHOLDS, thresholds
@@ -71,6 +72,7 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     worker processes for the sheet pages when there are many to render.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
+    docs_being_written(docs_dir)
     with Progress("pages", enabled=not quiet) as bar:
         outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
                             bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
@@ -88,6 +90,13 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     return stats
 
 
+
+
+def docs_being_written(docs_dir: Path) -> None:
+    """Before anything is written into `docs_dir`: its stamp goes, and comes back only when the writing
+    ended (`write_stamp`). So a docs folder with a stamp has no half-written file of a killed build, and
+    the next build need not walk its 26,000 files looking for them (0.1 s of a build after one edit)."""
+    stamp_path(docs_dir).unlink(missing_ok=True)
 
 
 def check_output_folders(territories: Path, content_dir: Path, config_file: Path, docs_dir: Path,
@@ -271,7 +280,9 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     no_site = bool(getattr(args, "no_site", False))
     for folder in ([] if no_site else [site_dir]) + [docs_dir]:
         locks.append(FolderLock(folder).acquire())
-        remove_leftovers(folder, lambda message: say(message, quiet), inside=folder == docs_dir)
+        # inside the docs folder only when its last writing did not end (no stamp: see docs_being_written)
+        remove_leftovers(folder, lambda message: say(message, quiet),
+                         inside=folder == docs_dir and not stamp_path(docs_dir).is_file())
 
     stamp = read_stamp(docs_dir)
     hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
@@ -306,6 +317,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
     say(_("charts and maps…"), quiet)
     pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet, territories, SPECS_DIR)
 
+    docs_being_written(docs_dir)  # the reports and the kept PDFs go into the docs folder too
     with thresholds(PYTHON_THRESHOLDS):  # WeasyPrint's documents are webs of cycles (generator.collector)
         written_pdfs = _make_pdfs(atlas, docs_dir, args, pictures, quiet) if getattr(args, "pdf", False) else []
     pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en = keep_existing_pdfs(atlas, docs_dir, site_dir, written_pdfs)

@@ -129,3 +129,31 @@ def test_a_sheet_saved_twice_in_one_tick_of_its_time_is_read_again(tmp_path: Pat
     _sheets_state(sheets, hashlib.sha256(), hashes)
     (kept,) = hashes.values()
     assert kept[1] == first.st_mtime_ns
+
+
+def test_a_docs_folder_whose_writing_did_not_end_is_searched_for_half_written_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build removes the docs folder's stamp before it writes there and writes it again once done: a
+    build killed meanwhile leaves no stamp, so the next one looks for its half-written files inside the
+    folder (a finished writing leaves a stamp, and the next build need not walk the folder)."""
+    from generator import build as build_module
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    args = _args(sheets, tmp_path / "out")
+    assert build_run(*args) == 0
+    docs = tmp_path / "out" / "docs"
+    assert stamp_path(docs).is_file()
+    walked: list[bool] = []
+    real = build_module.remove_leftovers
+    monkeypatch.setattr(build_module, "remove_leftovers",
+                        lambda folder, say, inside=False: walked.append(inside) or real(folder, say, inside))
+    assert build_run(*args) == 0 and walked == [False]  # nothing changed, nothing to look for
+
+    build_module.docs_being_written(docs)  # what a build does before writing; then it was killed
+    leftover = docs / ".index.md.abc.atlas-tmp"
+    leftover.write_bytes(b"half")
+    assert build_run(*args) == 0 and walked[-1] is True
+    assert not leftover.exists() and stamp_path(docs).is_file()
