@@ -238,13 +238,22 @@ class PageBase:
                         + self._("ancien") + "</span>")
         return Markup(" ".join(bits))
 
-    def picture(self, key: str, page_path: str, mark: str = "") -> Markup:
+    def picture(self, key: str, page_path: str, mark: str = "", data_at: str = "", data_id: str = "",
+                pairs: Sequence[tuple[str, str]] | None = None) -> Markup:
         """A chart or map with its alt text and, beside it, its data in a collapsible table. `mark`, an id
         in the picture, is put after its address (`#mark`): a hub's page marks its point on its territory's
-        locator (generator.pictures.locator_specs.named_on_locator)."""
+        locator (generator.pictures.locator_specs.named_on_locator).
+
+        `data_at`: where the page gives the picture's data already, instead of a second table (site size,
+        H4): `below` (the table that follows the figure) or another page's docs path and fragment (a hub's
+        map is its territory's: its data is on that page). `pairs`: the partnerships that table lists; a
+        network drawn hub by hub has exactly these as data, one drawn by territory (counts between
+        territories) keeps its own table. `data_id`: an id for the figure's own table, for such links."""
         pic = self.pictures.get(key)
         if pic is None:
             return Markup("")
+        if pairs is not None and not self._lists_pairs(pic, pairs):
+            data_at = ""
         fragment = f"#{mark}" if mark else ""
         width, height, legible = legible_width(pic.svg)
         # never shown smaller than the width at which its smallest text is MIN_TEXT_PX: on a narrow
@@ -258,7 +267,10 @@ class PageBase:
             "headers": list(pic.table_headers),
             "rows": [[Markup(_html_value(c)) for c in row] for row in pic.table_rows],
             # a picture without an English twin (generator.pictures) is French: marked so in the English edition
-            "fr": self.lang != getattr(pic, "lang", "fr"), "legend": _legend(pic)}
+            "fr": self.lang != getattr(pic, "lang", "fr"), "legend": _legend(pic), "data_id": data_id,
+            "data_at": "below" if data_at == "below" else Markup(_relative_at(page_path, data_at))}
+        if data_at:
+            shown["headers"], shown["rows"] = [], []
         narrow = self.pictures.get(f"{NARROW}/{key}")
         if narrow is not None:
             # the kinds a reader meets most (a territory's locator and profile, the home map) have a variant
@@ -271,6 +283,12 @@ class PageBase:
                                "size": Markup(f' width="{n_width}" height="{n_height}"' if n_width else "")}
         shown["style"] = Markup(f' style="{"; ".join(legibles)}"' if legibles else "")
         return self.html("figure", shown)
+
+    def _lists_pairs(self, pic: Any, pairs: Sequence[tuple[str, str]]) -> bool:
+        """Whether the picture's table is these partnerships, one a row (hub, …, partner, …), in any order."""
+        name = {h: self.atlas.hubs[h].name for pair in pairs for h in pair}
+        rows = sorted(tuple(sorted((r[0], r[2]))) for r in pic.table_rows if len(r) >= 3)
+        return len(rows) == len(pic.table_rows) and rows == sorted(tuple(sorted((name[a], name[b]))) for a, b in pairs)
 
     def html(self, macro: str, *args: Any) -> Markup:
         """One macro of theme/pages/_html.md.j2 (cards, lists, pager, filters) rendered as raw HTML."""
@@ -413,6 +431,14 @@ def _html_value(value: Any) -> str:
     if value is None:
         return "—"
     return text.html_text(value)
+
+
+def _relative_at(page_path: str, target: str) -> str:
+    """`docs/path.md#fragment` as an address relative to the page (a bare `#fragment` as it is)."""
+    path, _, fragment = target.partition("#")
+    if not path:
+        return target
+    return relative_href(page_path, path) + (f"#{fragment}" if fragment else "")
 
 
 def _legend(pic: Any) -> Markup:
