@@ -4,7 +4,11 @@ Prints the HTML per edition (French at the root, English under en/) and per page
 bytes are (the theme's chrome around the article, the navigation, the article's tables, the data
 tables of the figures, inline SVG), the pictures per kind (wide and narrow variants of each scope and
 name), and the other folders (open data, API, Pagefind, sheet copies, PDFs, theme assets).
-Usage: python benchmarks/site_size.py SITE_DIR [--json OUT]
+Usage: python benchmarks/site_size.py SITE_DIR [--json OUT] [--sections KIND...]
+
+`--sections territory` (or hub, home, `parcourir/`…; French pages) also splits that kind's articles by
+their second-level headings, and counts what repeats inside them (alt texts, legends, data tables, cards,
+links, inline styles, class attributes): where to look first to make a kind of page lighter.
 """
 
 from __future__ import annotations
@@ -84,6 +88,47 @@ def measure(site: Path) -> dict[str, dict[str, list[int]]]:
     return {"html": dict(html), "pictures": dict(pictures), "other": dict(folders)}
 
 
+H2 = re.compile(rb'<h2 id="([^"]+)"')
+REPEATS = {  # what a page kind writes many times, each a pattern whose matches are counted and summed
+    "alt texts": re.compile(rb' alt="[^"]*"'),
+    "figures (img, frame, caption)": re.compile(rb'<figure\b.*?</figure>', re.S),
+    "legends under pictures": re.compile(rb'<ul class="atlas-legend">.*?</ul>', re.S),
+    "figures' data tables": DATA_TABLE,
+    "hub cards": re.compile(rb'<li class="atlas-card">.*?</li>', re.S),
+    "links' href attributes": re.compile(rb' href="[^"]*"'),
+    "style attributes": re.compile(rb' style="[^"]*"'),
+    "class attributes": re.compile(rb' class="[^"]*"'),
+    "tables": TABLE,
+}
+
+
+def sections(site: Path, kind: str) -> dict[str, list[int]]:
+    """{part: [pages, bytes]} of the French pages of `kind`: each h2 section of the article (the text
+    before the first one: `(top)`), then the REPEATS counted over the whole article."""
+    parts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith("en/") or page_kind(rel) != kind:
+            continue
+        article = b"".join(m.group(0) for m in ARTICLE.finditer(path.read_bytes()))
+        cuts = [(0, "(top)")] + [(m.start(), "§ " + m.group(1).decode()) for m in H2.finditer(article)]
+        for (start, name), (end, _) in zip(cuts, [*cuts[1:], (len(article), "")], strict=True):
+            parts[name][0] += 1
+            parts[name][1] += end - start
+        for name, pattern in REPEATS.items():
+            found = _sum(pattern, article)
+            if found:
+                parts["· " + name][0] += 1
+                parts["· " + name][1] += found
+    return dict(parts)
+
+
+def report_sections(kind: str, parts: dict[str, list[int]]) -> None:
+    print(f"\n{kind} pages (French), their articles: pages having it, MB, KB per such page")
+    for name, (n, size) in sorted(parts.items(), key=lambda kv: -kv[1][1]):
+        print(f"{name:<40}{n:>7}{size / 1e6:>8.2f}{size / n / 1e3:>8.2f}")
+
+
 def report(figures: dict[str, dict[str, list[int]]]) -> None:
     mb = 1e6
     total = sum(r[1] for section in figures.values() for r in section.values())
@@ -117,9 +162,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--sections", nargs="*", default=[], metavar="KIND",
+                        help="also split these kinds' French articles by section and repeated markup")
     args = parser.parse_args()
     figures = measure(args.site)
     report(figures)
+    for kind in args.sections:
+        report_sections(kind, sections(args.site, kind))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8")
 

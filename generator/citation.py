@@ -29,8 +29,10 @@ CONFIG_FILE = SHIPPED / "mkdocs.yml"  # the checkout's, or the copy in the packa
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
                    "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
-# verbatim text inside raw HTML of a Markdown page: markup and the characters Markdown extensions read
-_PRE_TABLE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;",
+# verbatim text inside raw HTML of a Markdown page: markup and the characters Markdown extensions read.
+# Quotes stay as they are: outside a tag they end nothing, and no extension of the site reads them (a
+# CSL-JSON block has about 36: `&quot;` cost 0.2 KB on each of the France tree's 11,000 pages)
+_PRE_TABLE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
               **{ord(ch): f"&#{ord(ch)};" for ch in "{}|$\\`*_[]"}}
 
 

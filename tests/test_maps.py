@@ -402,8 +402,17 @@ def test_a_hub_page_shows_its_territory_map_with_its_point_marked(fixture_atlas,
     text = Pages(fixture_atlas, SiteOptions(), pictures).hub_page(fixture_atlas.hubs["fablab-besancon"]).data.decode()
     for folder in ("", "narrow/"):  # the wide picture and its variant for phones
         assert text.count(f"assets/pictures/{folder}territory/{territory}/locator.svg#lieu-fablab-besancon\"") == 1
-    assert "ce lieu y est le point agrandi" in text and "Données du graphique" in text
+    assert "ce lieu y est le point agrandi" in text
     assert pictures[keys[1]].alt in text.replace("&#x27;", "'")  # the map's own text alternative
+    # its data (every hub of the territory) is not written on each hub's page: a link leads to the
+    # territory page's table of that map, which carries the id linked
+    assert "Données du graphique" not in text
+    link = f'<a href="../../territoires/{territory}/#donnees-carte">'
+    assert link + "Données de la carte : sur la fiche du territoire</a>" in text
+    pages = Pages(fixture_atlas, SiteOptions(), pictures)
+    home = pages.territory_page(fixture_atlas.territories[territory]).data.decode()
+    table = home.split('<details class="atlas-data" id="donnees-carte"', 1)[1].split("</details>", 1)[0]
+    assert "Fablab de Besançon" in table and "Localisation" in table
 
 
 def test_an_old_status_is_drawn_as_to_check_never_as_active():

@@ -102,7 +102,8 @@ def _ring_data(rings: Iterable[Any], to_xy: Callable[[Any], Any], grid: int = 2,
         moves = " ".join(texts[2 * start:2 * (start + count - 1)])
         x, y = corner[ring]
         parts.append("M" + _tenths(x) + " " + _tenths(y) + "l" + moves + end)
-    return "".join(parts)
+    # a minus sign separates two numbers by itself (SVG path grammar): a tenth of the bytes of a map's lines
+    return "".join(parts).replace(" -", "-")
 
 
 def _in_view(rings: Iterable[Any], view: tuple[float, float, float, float]) -> list[Any]:
@@ -125,9 +126,10 @@ def _in_view(rings: Iterable[Any], view: tuple[float, float, float, float]) -> l
 
 
 def _tenths(value: int) -> str:
+    """`value` tenths as SVG writes them shortest: `12.5`, `.5`, `-.5`, `3`."""
     sign = "-" if value < 0 else ""
     whole, part = divmod(abs(int(value)), 10)
-    return f"{sign}{whole}.{part}" if part else f"{sign}{whole}"
+    return (f"{sign}{whole or ''}.{part}" if part else f"{sign}{whole}")
 
 
 _TENTHS_REACH = 20000  # steps of up to 2,000 px or pt, written by table look-up (thousands per picture)
