@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, FIXTURE_ATLAS
+from conftest import AS_OF, FIXTURE_ATLAS, ROOT
 from generator import i18n, vocabulary
 from generator.load import load_atlas, load_valid_atlas
 from generator.model import VOCABULARY_LISTS, Vocabulary
@@ -252,3 +252,13 @@ def test_the_english_report_names_the_vocabulary_as_the_english_site(fixture_atl
     assert english("hub_types", "tiers-lieu") == "Third place"
     assert english("hub_types", "living-lab") == '<span lang="fr">Living Lab</span>'  # no en: label
     assert environment(fixture_atlas).globals["vocab"]("hub_types", "tiers-lieu") == "Tiers-lieu"
+
+
+def test_every_shipped_entry_has_its_english_version() -> None:
+    """The shipped vocabulary is translated: an English description beside each French one, and an English
+    label for every entry but a network's own French name (shown in French, marked lang="fr")."""
+    atlas = load_valid_atlas(ROOT / "territories", as_of=AS_OF)
+    for name in VOCABULARY_LISTS:
+        for entry_id, entry in atlas.vocabulary.list(name).items():
+            assert bool(entry.en.get("description")) == bool(entry.description), (name, entry_id)
+            assert entry.en.get("label") or name == "networks", (name, entry_id)
