@@ -175,7 +175,14 @@ def test_choropleth_colours_each_measured_score_and_hatches_the_unmeasured(atlas
     svg = render("choropleth", spec.data).decode()
     assert svg.count("<path ") == 2  # one path per class drawn (the Réunion is overseas: table only)
     assert f'fill="{choropleth.CLASSES[4][1]}"' in svg and f'fill="{choropleth.CLASSES[3][1]}"' in svg
-    assert "non mesuré" in svg and "Score mesuré" in svg and "Licence Ouverte 2.0" in svg
+    assert "Licence Ouverte 2.0" in svg
+    # its legend is written beside it in the page's language: no other word in the drawing, which the
+    # English edition shares (same data in both languages)
+    assert "non mesuré" not in svg and "de 4 à 4,9" not in svg
+    assert spec.legend[-1] == ("hatched", "non mesuré")
+    assert (f"patch {choropleth.CLASSES[3][1]}", "de 4 à 4,9") in spec.legend
+    english = picture_spec(atlas, "en/choropleth/health/departement")
+    assert english.data == spec.data and ("hatched", "not measured") in english.legend
     assert render("choropleth", spec.data) == render("choropleth", spec.data)
 
 
