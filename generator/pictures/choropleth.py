@@ -3,8 +3,10 @@
 The SVG is written directly (no plotting library): about 1,255 outlines drawn as rounded path data
 in a few hundred milliseconds. Scores fall in five classes of one colour-blind-safe sequential scale;
 a territory without a measured score is drawn hatched grey, never in the lowest colour. The legend
-is in the picture and the data table beside it lists every territory with its score (metropolitan
-France is drawn; overseas territories are in the table).
+is written beside the picture in the page's language (generator.pictures.legend), so the drawing has
+no word but the map's credit and the English edition shares the French file; the data table beside
+it lists every territory with its score (metropolitan France is drawn; overseas territories are in
+the table).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from generator.measured import scores_of
 from generator.model import PILLARS, Atlas
 from generator.pictures.keys import PictureKey
 from generator.pictures.spec import Spec
-from generator.pictures.svg import xml_text
 from generator.pictures.words import N_, Words
 
 LEVELS = ("departement", "epci")
@@ -29,7 +30,7 @@ CLASSES = ((N_("de 1 à 1,9"), "#ffffcc"), (N_("de 2 à 2,9"), "#a1dab4"), (N_("
 
 
 NOT_MEASURED_FILL = "url(#non-mesure)"
-WIDTH, HEIGHT, LEGEND_W = 560.0, 560.0, 210.0
+WIDTH, HEIGHT = 560.0, 560.0
 METRO = (-5.3, 41.3, 9.7, 51.2)  # west, south, east, north
 
 
@@ -82,8 +83,10 @@ def spec(atlas: Atlas, key: PictureKey) -> Spec:
         key=key.text, kind="choropleth",
         title=w._("Score mesuré du pilier %(pillar)s par %(level)s", pillar=label, level=w._(_one(level))), alt=alt,
         table_headers=(w._("Territoire"), w._("Code officiel"), w._("Score mesuré")), table_rows=tuple(rows),
-        data={"level": level, "values": dict(sorted(values.items())), "classes": classes,
-              "words": {"title": w._("Score mesuré"), "not_measured": w._("non mesuré")}},
+        data={"level": level, "values": dict(sorted(values.items()))},
+        # written beside the picture (generator.pictures.legend): the drawing is the same in both languages
+        legend=(*((f"patch {colour}", text) for text, (_, colour) in reversed(list(zip(classes, CLASSES, strict=True)))
+                  ), ("hatched", w._("non mesuré"))),
     )
 
 
@@ -91,25 +94,12 @@ def _one(level: str) -> str:
     return {"departement": N_("département"), "epci": N_("intercommunalité")}[level]
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
+def _path(outline: geo.Outline, to_xy: Callable[[Any], Any]) -> str:
+    """The outline's rings on a tenth-of-a-pixel grid, each step relative to the last (locator_kit's
+    writer: about half the bytes of absolute points, the same drawing)."""
+    from generator.pictures.locator_kit import _ring_data
 
-
-def _path(outline: geo.Outline, to_xy: Callable[[float, float], tuple[float, float]]) -> str:
-    parts = []
-    for polygon in outline.polygons:
-        for ring in polygon:
-            last = None
-            pts = []
-            for lon, lat in ring:
-                x, y = to_xy(float(lon), float(lat))
-                p = (_fmt(x), _fmt(y))
-                if p != last:
-                    pts.append(p)
-                    last = p
-            if len(pts) >= 3:
-                parts.append("M" + "L".join(f"{x} {y}" for x, y in pts) + "Z")
-    return "".join(parts)
+    return _ring_data((ring for polygon in outline.polygons for ring in polygon), to_xy, 10, closed=True)
 
 
 def _metropolitan(outline: geo.Outline) -> bool:
@@ -118,26 +108,30 @@ def _metropolitan(outline: geo.Outline) -> bool:
 
 
 def draw(data: dict[str, Any]) -> bytes:
-    """The map as SVG: outlines filled by class, hatched where not measured, legend at the right."""
+    """The map as SVG: outlines filled by class, hatched where not measured, the credit in the sea at the
+    lower left (the legend is written beside the picture)."""
     import math
+
+    import numpy as np
 
     lat0 = geo.METRO_LAT
     k = math.cos(math.radians(lat0))
     west, south, east, north = METRO
     scale = min(WIDTH / ((east - west) * k), HEIGHT / (north - south))
 
-    def to_xy(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - west) * k * scale, (north - lat) * scale
+    def to_xy(lonlat: Any) -> Any:
+        lonlat = np.asarray(lonlat, dtype=float)
+        return np.column_stack(((lonlat[:, 0] - west) * k * scale, (north - lonlat[:, 1]) * scale))
 
     values: dict[str, float | None] = data["values"]
     layers = geo.LEVEL_LAYERS[data["level"]]
     out = [f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-           f'viewBox="0 0 {WIDTH + LEGEND_W:.0f} {HEIGHT:.0f}" width="{WIDTH + LEGEND_W:.0f}" height="{HEIGHT:.0f}" '
+           f'viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" width="{WIDTH:.0f}" height="{HEIGHT:.0f}" '
            f'font-family="DejaVu Sans, sans-serif">',
            '<defs><pattern id="non-mesure" width="6" height="6" patternUnits="userSpaceOnUse" '
            'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/>'
            '<line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="1.2"/></pattern></defs>',
-           f'<rect width="{WIDTH + LEGEND_W:.0f}" height="{HEIGHT:.0f}" fill="#ffffff"/>']
+           f'<rect width="{WIDTH:.0f}" height="{HEIGHT:.0f}" fill="#ffffff"/>']
     stroke = "0.3" if data["level"] == "epci" else "0.6"
     groups: dict[str, list[str]] = {}
     for name in layers:
@@ -150,23 +144,8 @@ def draw(data: dict[str, Any]) -> bytes:
     for fill in sorted(groups):
         out.append(f'<path fill="{fill}" stroke="#4d4d4d" stroke-width="{stroke}" stroke-linejoin="round" '
                    f'd="{"".join(groups[fill])}"/>')
-    # legend
-    x0, y = WIDTH + 16, 40.0
-    words = data["words"]
-    out.append(f'<text x="{x0}" y="{y}" font-size="13" font-weight="bold" fill="#1a1a1a">'
-               f'{xml_text(words["title"])}</text>')
-    y += 10
-    for text, (_, colour) in reversed(list(zip(data["classes"], CLASSES, strict=True))):
-        out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{colour}" stroke="#4d4d4d" '
-                   f'stroke-width="0.6"/>'
-                   f'<text x="{x0 + 30}" y="{y + 12.5}" font-size="12" fill="#1a1a1a">{xml_text(text)}</text>')
-        y += 24
-    out.append(f'<rect x="{x0}" y="{y}" width="22" height="16" fill="{NOT_MEASURED_FILL}" stroke="#4d4d4d" '
-               f'stroke-width="0.6"/><text x="{x0 + 30}" y="{y + 12.5}" font-size="12" '
-               f'fill="#1a1a1a">{xml_text(words["not_measured"])}</text>')
-    y += 40
-    out.append(f'<text x="{x0}" y="{HEIGHT - 22}" font-size="10" fill="#595959">© IGN – ADMIN EXPRESS COG CARTO,</text>'
-               f'<text x="{x0}" y="{HEIGHT - 9}" font-size="10" fill="#595959">Licence Ouverte 2.0</text>')
+    out.append(f'<text x="8" y="{HEIGHT - 22}" font-size="10" fill="#595959">© IGN – ADMIN EXPRESS COG CARTO,</text>'
+               f'<text x="8" y="{HEIGHT - 9}" font-size="10" fill="#595959">Licence Ouverte 2.0</text>')
     out.append("</svg>\n")
     return "\n".join(out).encode("utf-8")
 

@@ -8,7 +8,8 @@ the map's text alternative and table say everything already).
 
 A symbol is a few words: `circle #009E73` (a hub's shape and colour; `hollow` after it: white inside,
 at a commune's centre), `star` (a chief town), `disc 12.5` (a proportional circle, its diameter in pt),
-`marker ^ #E69F00` (a network's node, matplotlib's marker code; `hollow` as above), `line` (a link).
+`marker ^ #E69F00` (a network's node, matplotlib's marker code; `hollow` as above), `line` (a link),
+`patch #2c7fb8` (a choropleth's class: an area filled with its colour), `hatched` (an area not measured).
 """
 
 from __future__ import annotations
@@ -81,8 +82,10 @@ def _css_symbol(symbol: str) -> str:
     if kind == "disc":
         size = max(SWATCH, math.ceil(float(rest[0]) * PT + 2))
         shape, style = "disc", f"width:{size}px;height:{size}px"
-    elif kind in ("star", "line"):
+    elif kind in ("star", "line", "hatched"):
         shape = kind
+    elif kind == "patch":
+        shape, style = "patch", f"color:{rest[0]}"
     else:
         colour, flags = (rest[1], rest[2:]) if kind == "marker" else (rest[0], rest[1:])
         shape = "ring" if "hollow" in flags else _SHAPES.get(rest[0] if kind == "marker" else kind, "circle")
@@ -117,6 +120,11 @@ def _swatch(symbol: str) -> str:
         inner = _star(8, 8, 7.5)
     elif kind == "line":
         inner = f'<path d="M1 8H15" stroke="{MUTED}" stroke-width="4" stroke-linecap="round"/>'
+    elif kind in ("patch", "hatched"):  # a choropleth's area, as the map fills it
+        fill = rest[0] if kind == "patch" else "#f2f2f2"
+        inner = f'<rect x="1" y="3" width="14" height="10" fill="{fill}" stroke="#4d4d4d" stroke-width="0.6"/>'
+        if kind == "hatched":
+            inner += '<path d="M3 13L13 3M1 9L7 3M9 13L15 7" stroke="#8c8c8c" stroke-width="1.2"/>'
     elif kind == "marker":
         inner = _node(rest[0], rest[1], "hollow" in rest[2:])
     else:
