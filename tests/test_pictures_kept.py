@@ -153,3 +153,22 @@ def test_a_picture_whose_words_alone_changed_takes_its_drawing_again(tmp_path: P
     assert stats.drawn == 0 and stats.reused > 0 and len(changed) >= stats.reused
     assert all(edited[key].svg == first[key].svg for key in changed)  # new words, the same drawing
     assert _seen(edited) == _seen(draw_pictures(renamed, tmp_path / "cold", progress=False, jobs=1))
+
+
+def test_a_locator_that_writes_no_name_has_no_name_in_its_data(monkeypatch) -> None:
+    """A locator with more hubs than it labels (LABELLED_MAX) writes no name: its data holds none, so that a
+    hub renamed there changes its table and not its drawing key (it is not drawn again); its drawing is the
+    one it had with the names in its data."""
+    from picture_atlas import make_atlas
+
+    from generator.pictures import locator_specs, picture_spec, render
+
+    atlas = make_atlas()
+    named = picture_spec(atlas, "territory/doubs/locator").data
+    assert named["labels"] and named["points"] and all(p["label"] for p in named["points"])
+    monkeypatch.setattr(locator_specs, "LABELLED_MAX", 0)
+    spec = picture_spec(atlas, "territory/doubs/locator")
+    assert not spec.data["labels"] and [p["label"] for p in spec.data["points"]] == [""] * len(named["points"])
+    assert spec.table_rows and all(row[0] for row in spec.table_rows)  # the names are in its table
+    for kind in ("locator", "locator-narrow"):
+        assert render(kind, spec.data) == render(kind, {**named, "labels": False})

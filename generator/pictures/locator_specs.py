@@ -128,9 +128,13 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
         alt += " " + w._("Hors du cadre de la carte : %(names)s.", names=w.enumerate(far))
     alt += _unplaced_sentence([h.name for h in hubs if h.coordinates is None], w)
     alt += " " + credit(w)
+    labelled = len(points) <= LABELLED_MAX
     data = {"outline": [located.layer, located.code] if located else None,
-            "points": points, "centre": list(centre) if centre else None,
-            "labels": len(points) <= LABELLED_MAX,
+            # the hubs' names only where the drawing writes them: a hub renamed in a département of 40 hubs
+            # changes its table and not its map, which is then not drawn again (run: keyed by what is drawn)
+            "points": points if labelled else [{**p, "label": ""} for p in points],
+            "centre": list(centre) if centre else None,
+            "labels": labelled,
             # a département's map shows its intercommunalités, an intercommunalité's its neighbours
             "intercommunal": located is not None and located.layer in ("departements", "epci", "epci-cc")}
     return Spec(

@@ -56,6 +56,9 @@ from generator.pictures.picture import (
 from generator.pictures.spec import Spec
 
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
+# pictures written as SVG text (no matplotlib) take 1-40 ms: fewer than this are drawn in this process too (after
+# a hub edit on the France tree, its 4 locators and 5 networks: 0.3 s, not worth forking the build's process)
+LIGHT_SERIAL_BELOW = 24
 
 
 @dataclass
@@ -305,7 +308,9 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             seconds_by_kind[kind] = seconds_by_kind.get(kind, 0.0) + seconds
 
     with writing(cache_dir, "the picture cache"):
-        if workers == 1 or len(jobs_list) < SERIAL_BELOW:
+        light = len(jobs_list) < LIGHT_SERIAL_BELOW and not any(
+            KINDS[job[1]].heavy or job[1] == "network-groups" for job in jobs_list)  # those: 0.2 s each
+        if workers == 1 or len(jobs_list) < SERIAL_BELOW or light:
             with Progress("pictures", len(jobs_list), progress and bool(jobs_list)) as bar:
                 for job in jobs_list:
                     took(_draw_batch([job], cache_dir))
