@@ -193,3 +193,18 @@ def test_a_large_network_is_laid_out_without_scipy_nor_networkx(monkeypatch):
     assert len(set(layout.values())) == len(nodes)
     small = networks.network_layout([n["id"] for n in nodes[:30]], edges[:20])
     assert max(abs(c) for xy in small.values() for c in xy) == 1.0  # scaled to [-1, 1]
+
+
+def test_the_picture_is_cut_to_what_it_draws(atlas):
+    """No empty band where no label went: each side of the picture is MARGIN from a node or a label,
+    and a network of two hubs is drawn smaller than one of a dozen."""
+    small = networks.network_drawing(picture_spec(atlas, "territory/jura/network").data)
+    crowded = networks.network_drawing(_crowded())
+    for drawing in (small, crowded):
+        boxes = [box for _, box in drawing.labels] + drawing.nodes
+        assert min(b[0] for b in boxes) == pytest.approx(networks.MARGIN, abs=0.1)
+        assert min(b[1] for b in boxes) == pytest.approx(networks.MARGIN, abs=0.1)
+        assert max(b[2] for b in boxes) == pytest.approx(drawing.width - networks.MARGIN, abs=0.1)
+        assert max(b[3] for b in boxes) == pytest.approx(drawing.height - networks.MARGIN, abs=0.1)
+    assert len(picture_spec(atlas, "territory/jura/network").data["nodes"]) < 5
+    assert small.width < crowded.width and small.height < crowded.height

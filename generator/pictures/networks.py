@@ -38,6 +38,7 @@ POLYGON_SCALE = {"s": 1.0}  # the other shapes reach their corners only: larger,
 EDGE_WIDTH = 0.9  # pt: a partnership's line
 NODE_EDGE = 1.2  # pt: a node's outline
 DENSE_CROSSING = 15.0  # pt²: what crossing a line costs a label of a network counted between territories
+MARGIN = 4.0  # pt around what the picture draws
 MOVED = 2.2  # a label placed farther than this many gaps from its node gets a thin line to it
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
 
@@ -98,32 +99,52 @@ def _label_size(lines: tuple[str, ...]) -> tuple[float, float]:
             len(lines) * LABEL_SIZE * LINE_HEIGHT + pad)
 
 
-def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[tuple[float, float]],
-            radii: list[float], order: list[int], area: Box, segments: np.ndarray,
-            crossing: float = CROSSING_COST) -> tuple[list[str], list[str]]:
+def _place_labels(texts: list[tuple[str, ...]], points: list[tuple[float, float]], radii: list[float],
+                  order: list[int], area: Box, segments: np.ndarray, crossing: float) -> list[tuple[Box, float]]:
     """Each label beside its node on the side away from the picture's centre, then moved to the
     nearest spot where it covers no other label nor node, inside the picture, crossing as few lines
-    as it can (the busiest nodes placed first); a label that must cross a line gets a light white box
-    under it, one moved far a thin line to its node. Returns what is drawn under the nodes (the
-    thin lines, the white boxes: a crowded label's box never fades a node) and the labels' text; the
-    boxes are kept in drawing.labels and drawing.nodes."""
+    as it can (the busiest nodes placed first): see network_labels. Each box and its reach (in gaps)."""
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    dots = [(x - r - 1, y - r - 1, x + r + 1, y + r + 1) for (x, y), r in zip(points, radii, strict=True)]
-    boxes = place([_label_size(lines) for lines in texts], points,
-                  [math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else 0.0 for x, y in points],
-                  order, area, LABEL_GAP, dots, segments, [r - NODE_RADIUS for r in radii], crossing)
+    return place([_label_size(lines) for lines in texts], points,
+                 [math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else 0.0 for x, y in points],
+                 order, area, LABEL_GAP, _dots(points, radii), segments, [r - NODE_RADIUS for r in radii], crossing)
+
+
+def _dots(points: list[tuple[float, float]], radii: list[float]) -> list[Box]:
+    return [(x - r - 1, y - r - 1, x + r + 1, y + r + 1) for (x, y), r in zip(points, radii, strict=True)]
+
+
+def _cropped(points: list[tuple[float, float]], radii: list[float], placed: list[tuple[Box, float]],
+             segments: np.ndarray) -> tuple[NetworkDrawing, list[tuple[float, float]], list[tuple[Box, float]],
+                                             np.ndarray]:
+    """The picture cut to what it draws (nodes and labels, and a margin): the room kept for labels on
+    the outside is empty where none went, and a phone scrolls less. The points, boxes and lines moved
+    by as much."""
+    boxes = [box for box, _ in placed] + _dots(points, radii)
+    left, top = min(b[0] for b in boxes) - MARGIN, min(b[1] for b in boxes) - MARGIN
+    right, bottom = max(b[2] for b in boxes) + MARGIN, max(b[3] for b in boxes) + MARGIN
+    moved = [((x0 - left, y0 - top, x1 - left, y1 - top), reach) for (x0, y0, x1, y1), reach in placed]
+    return (NetworkDrawing(round(right - left, 1), round(bottom - top, 1)), [(x - left, y - top) for x, y in points],
+            moved, segments - np.array([left, top, left, top]))
+
+
+def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[tuple[float, float]],
+            radii: list[float], placed: list[tuple[Box, float]], segments: np.ndarray) -> tuple[list[str], list[str]]:
+    """The placed labels written: a label that crosses a line has a light white box under it, one moved
+    far a thin line to its node. Returns what is drawn under the nodes (the thin lines, the white boxes:
+    a crowded label's box never fades a node) and the labels' text; the boxes are kept in
+    drawing.labels and drawing.nodes."""
     crossings = Crossings(segments)
     leaders, halos, texts_out = [], [], []
-    for i, (x, y) in enumerate(points):
-        (x0, y0, x1, y1), reach = boxes[i]
+    pad = LABEL_PAD * LABEL_SIZE
+    for lines, (x, y), ((x0, y0, x1, y1), reach) in zip(texts, points, placed, strict=True):
         if reach > MOVED:
             ex, ey = min(max(x, x0), x1), min(max(y, y0), y1)
             leaders.append(f"M{x:.1f} {y:.1f}L{ex:.1f} {ey:.1f}")
         if crossings.count((x0, y0, x1, y1)):
             halos.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
-                             f'fill="{PAPER}" fill-opacity="0.8"/>')
-        pad = LABEL_PAD * LABEL_SIZE
+                         f'fill="{PAPER}" fill-opacity="0.8"/>')
         if x0 >= x:
             at, anchor = x0 + pad, "start"
         elif x1 <= x:
@@ -131,11 +152,20 @@ def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[
         else:
             at, anchor = (x0 + x1) / 2, "middle"
         texts_out += [svg_text(at, y0 + pad + LABEL_SIZE * (0.95 + n * LINE_HEIGHT), line, LABEL_SIZE, anchor)
-                      for n, line in enumerate(texts[i])]
-        drawing.labels.append(("\n".join(texts[i]), (x0, y0, x1, y1)))
-    drawing.nodes = dots
+                      for n, line in enumerate(lines)]
+        drawing.labels.append(("\n".join(lines), (x0, y0, x1, y1)))
+    drawing.nodes = _dots(points, radii)
     leader = [f'<path d="{"".join(leaders)}" stroke="{INK}" stroke-width="0.5" fill="none"/>'] if leaders else []
     return leader + halos, texts_out
+
+
+def _laid_out(ids: list[str], edges: list[list[Any]], width: float, height: float
+              ) -> tuple[list[tuple[float, float]], Box, np.ndarray]:
+    """The nodes' points in a picture of width × height pt, the area the labels may use, the edges' segments."""
+    layout = network_layout(ids, [e[:2] for e in edges])
+    points, area = _frame([layout[i] for i in ids], width, height)
+    at = dict(zip(ids, points, strict=True))
+    return points, area, np.array([(*at[e[0]], *at[e[1]]) for e in edges]).reshape(-1, 4)
 
 
 def network_drawing(data: dict[str, Any]) -> NetworkDrawing:
@@ -143,21 +173,23 @@ def network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     lines, every hub's name (wrapped, shortened past 60 characters) placed apart."""
     nodes = data["nodes"]
     ids = [n["id"] for n in nodes]
-    layout = network_layout(ids, data["edges"])
-    width = 460.8 if len(nodes) <= 25 else 576.0  # pt: the 6.4 or 8 in picture the matplotlib one was
-    drawing = NetworkDrawing(width, width * 0.8)
-    points, area = _frame([layout[i] for i in ids], drawing.width, drawing.height)
-    at = dict(zip(ids, points, strict=True))
-    segments = np.array([(*at[a], *at[b]) for a, b in data["edges"]]).reshape(-1, 4)
-    lines = "".join(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" for x0, y0, x1, y1 in segments.tolist())
-    if lines:
-        drawing.body.append(f'<path d="{lines}" stroke="{MUTED}" stroke-width="{EDGE_WIDTH}" fill="none"/>')
-    shapes = [_node(n["marker"], x, y, n["colour"], n["outside"]) for n, (x, y) in zip(nodes, points, strict=True)]
+    # pt: the 6.4 or 8 in picture the matplotlib one was; smaller for a few hubs, which it spread over
+    # 600 px (two hubs at opposite corners)
+    width = min(240.0 + 50.0 * len(nodes), 460.8) if len(nodes) <= 25 else 576.0
+    points, area, segments = _laid_out(ids, data["edges"], width, width * 0.8)
     degree = Counter(h for edge in data["edges"] for h in edge)
     order = sorted(range(len(nodes)), key=lambda i: (-degree[ids[i]], i))  # the busiest first
     texts = [_wrapped(shorten(n["label"], 60)) for n in nodes]
-    leaders, labels = _labels(drawing, texts, points, [NODE_RADIUS] * len(nodes), order, area, segments)
-    drawing.body += [*leaders, f'<g stroke-width="{NODE_EDGE}">' + "".join(shapes) + "</g>", *labels]
+    radii = [NODE_RADIUS] * len(nodes)
+    placed = _place_labels(texts, points, radii, order, area, segments, CROSSING_COST)
+    drawing, points, placed, segments = _cropped(points, radii, placed, segments)
+    lines = "".join(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" for x0, y0, x1, y1 in segments.tolist())
+    if lines:
+        drawing.body.append(f'<path d="{lines}" stroke="{MUTED}" stroke-width="{EDGE_WIDTH}" fill="none"/>')
+    under, labels = _labels(drawing, texts, points, radii, placed, segments)
+    shapes = "".join(_node(n["marker"], x, y, n["colour"], n["outside"])
+                     for n, (x, y) in zip(nodes, points, strict=True))
+    drawing.body += [*under, f'<g stroke-width="{NODE_EDGE}">{shapes}</g>', *labels]
     return drawing
 
 
@@ -171,24 +203,22 @@ def grouped_network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     partnerships are many; partners' régions hollow; labels `name (count)` placed apart."""
     nodes = data["nodes"]
     ids = [n["id"] for n in nodes]
-    layout = network_layout(ids, [e[:2] for e in data["edges"]])
-    drawing = NetworkDrawing(576.0, 460.8)
-    points, area = _frame([layout[i] for i in ids], drawing.width, drawing.height)
-    at = dict(zip(ids, points, strict=True))
-    most = max((e[2] for e in data["edges"]), default=1)
-    segments = np.array([(*at[a], *at[b]) for a, b, _ in data["edges"]]).reshape(-1, 4)
-    for (x0, y0, x1, y1), (_, _, n) in zip(segments.tolist(), data["edges"], strict=True):
-        drawing.body.append(f'<path d="M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" stroke="{MUTED}" '
-                            f'stroke-width="{_number(0.5 + 4.5 * (n / most) ** 0.5)}" stroke-linecap="round"/>')
+    points, area, segments = _laid_out(ids, data["edges"], 576.0, 460.8)
     biggest = max(n["hubs"] for n in nodes)
     radii = [(40 + 400 * n["hubs"] / biggest) ** 0.5 / 2 for n in nodes]  # area as the matplotlib disc's, pt²
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
     texts = [_wrapped(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'], lang=data['lang'])})") for n in nodes]
     # its lines are many and thick: a label crosses a few, under its white box, rather than go far
-    leaders, labels = _labels(drawing, texts, points, radii, order, area, segments, DENSE_CROSSING)
+    placed = _place_labels(texts, points, radii, order, area, segments, DENSE_CROSSING)
+    drawing, points, placed, segments = _cropped(points, radii, placed, segments)
+    most = max((e[2] for e in data["edges"]), default=1)
+    for (x0, y0, x1, y1), (_, _, n) in zip(segments.tolist(), data["edges"], strict=True):
+        drawing.body.append(f'<path d="M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" stroke="{MUTED}" '
+                            f'stroke-width="{_number(0.5 + 4.5 * (n / most) ** 0.5)}" stroke-linecap="round"/>')
+    under, labels = _labels(drawing, texts, points, radii, placed, segments)
     discs = "".join(_node("o", x, y, OKABE_ITO[0], n["outside"], r)
                     for n, (x, y), r in zip(nodes, points, radii, strict=True))
-    drawing.body += [*leaders, f'<g stroke-width="{NODE_EDGE}">{discs}</g>', *labels]
+    drawing.body += [*under, f'<g stroke-width="{NODE_EDGE}">{discs}</g>', *labels]
     return drawing
 
 
