@@ -18,6 +18,9 @@ API (stable: the PDF and the pictures import these names):
 - `sort_key(text)`: French alphabetical order, accents and case folded (`Île-de-France` among the I,
   `Alpes-de-…` before `Alpes-M…`); the text itself breaks ties so the order is total.
 - `plural_form(n, lang)`: Babel's category (`one`, `many`, `other`).
+- `entry_text(vocab, name, entry_id, lang, part="label")`: a hub type's, service's, theme's or network's
+  label (or description) from territories/vocabulary.yml in `lang` where its `en:` block has it, else in
+  French, with the language it is in: the English pages, charts and reports all name them through it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from babel import Locale
 
@@ -159,13 +162,19 @@ def sort_key(text: str) -> tuple[str, str]:
     return plain.casefold(), text
 
 
-def entry_text(vocab: object, name: str, entry_id: str, lang: str = "fr",
+class ControlledLists(Protocol):
+    """What `entry_text` reads of `model.Vocabulary` (which imports this module): its lists by name."""
+
+    def list(self, name: str) -> Mapping[str, Any]: ...
+
+
+def entry_text(vocab: ControlledLists, name: str, entry_id: str, lang: str = "fr",
                part: str = "label") -> tuple[str | None, str]:
     """A controlled-vocabulary entry's `label` or `description` (territories/vocabulary.yml) for the edition
     in `lang`, with the language it is written in: the entry's `en:` version in English where it has one,
     else the French text (`"fr"`). Pages and charts read it here, so they cannot name a type differently.
     An id the vocabulary lacks (an invalid sheet shown anyway) is its own label."""
-    entry = vocab.list(name).get(entry_id)  # type: ignore[attr-defined]  # model.Vocabulary (imports this module)
+    entry = vocab.list(name).get(entry_id)
     if entry is None:
         return (entry_id if part == "label" else None), "fr"
     if _lang(lang) != "fr" and (translated := entry.en.get(part)):
