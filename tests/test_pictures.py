@@ -254,3 +254,19 @@ def test_kept_specs_keep_the_english_twins_and_what_they_share(tmp_path: Path):
         {k: (p.filename, p.svg, p.title, p.alt, p.table_rows, p.lang, p.digest) for k, p in second.items()}
     shared = [k for k, p in second.items() if k.startswith("en/") and p.filename == second[k[3:]].filename]
     assert len(shared) == first_stats.shared
+
+
+def test_the_imports_a_drawing_s_code_version_covers_are_python_s_own():
+    """`cache._direct_imports` finds a module's imports by a pattern, not by parsing it: for every module of
+    the generator it gives what Python's own parser finds (a module missed would leave its edits out of the
+    pictures' cache keys)."""
+    import ast
+
+    from generator.pictures.cache import GENERATOR, _direct_imports
+
+    for path in sorted(GENERATOR.rglob("*.py")):
+        parsed = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                parsed |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+        assert set(_direct_imports(path)) == parsed, path

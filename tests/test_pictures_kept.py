@@ -112,13 +112,17 @@ def test_the_departements_of_the_hubs_points_are_kept_between_builds(tmp_path: P
     shutil.copytree(FIXTURE_ATLAS, sheets)
     atlas = load_valid_atlas(sheets, as_of=AS_OF)
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
+    monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
+    assert map_specs.symbol_point("25") == geo.symbol_point("25")  # where the Doubs's count is drawn
     draw_pictures(atlas, tmp_path / "cache", progress=False, jobs=1, kept=SpecBook(atlas, sheets, tmp_path / "specs"))
-    known = dict(map_specs.POINT_DEPARTEMENTS)
+    known, symbols = dict(map_specs.POINT_DEPARTEMENTS), dict(map_specs.SYMBOL_POINTS)
     assert known and all(atlas.hubs[h].coordinates in known for h in atlas.hubs if atlas.hubs[h].coordinates)
     assert (tmp_path / "specs" / "points.pickle").is_file()
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})  # as in a new process
+    monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
     SpecBook(atlas, sheets, tmp_path / "specs")
     assert map_specs.POINT_DEPARTEMENTS == known
+    assert map_specs.SYMBOL_POINTS == symbols == {"25": geo.symbol_point("25")}
 
     def asked(lat: float, lon: float) -> str | None:
         raise AssertionError(f"({lat}, {lon}) looked up again")
@@ -126,10 +130,12 @@ def test_the_departements_of_the_hubs_points_are_kept_between_builds(tmp_path: P
     monkeypatch.setattr(geo, "departement_at", asked)
     assert picture_spec(atlas, "home/density").table_rows  # every point known: no outline asked
     # a file written by another code (or planted) is not taken: every point is looked up again
-    (tmp_path / "specs" / "points.pickle").write_bytes(pickle.dumps({"code": "other", "points": known}))
+    (tmp_path / "specs" / "points.pickle").write_bytes(pickle.dumps({"code": "other", "points": known,
+                                                                      "symbols": symbols}))
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
+    monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
     SpecBook(atlas, sheets, tmp_path / "specs")
-    assert map_specs.POINT_DEPARTEMENTS == {}
+    assert map_specs.POINT_DEPARTEMENTS == {} and map_specs.SYMBOL_POINTS == {}
 
 
 def test_a_picture_whose_words_alone_changed_takes_its_drawing_again(tmp_path: Path) -> None:

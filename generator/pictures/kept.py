@@ -85,19 +85,23 @@ class SpecBook:
         return data["pictures"] if ok and isinstance(data.get("pictures"), dict) else {}
 
     def _read_points(self) -> int:
-        """The départements of the points earlier builds looked up (map_specs.POINT_DEPARTEMENTS), while the
-        code and boundaries are the same; returns how many the process then knows."""
-        points = map_specs.POINT_DEPARTEMENTS
-        if not points:
+        """The départements of the points earlier builds looked up and the points of their counts
+        (map_specs.POINT_DEPARTEMENTS, SYMBOL_POINTS), while the code and boundaries are the same; returns
+        how many the process then knows."""
+        points, symbols = map_specs.POINT_DEPARTEMENTS, map_specs.SYMBOL_POINTS
+        if not points and not symbols:
             try:
                 with open(self.points_path, "rb") as handle:
                     data = _PlainValues(handle).load()
             except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
                 data = None
-            if isinstance(data, dict) and data.get("code") == _code_version() and isinstance(data.get("points"), dict):
+            if (isinstance(data, dict) and data.get("code") == _code_version()
+                    and isinstance(data.get("points"), dict) and isinstance(data.get("symbols"), dict)):
                 points.update((point, code) for point, code in data["points"].items()
                               if isinstance(point, tuple) and (code is None or isinstance(code, str)))
-        return len(points)
+                symbols.update((code, point) for code, point in data["symbols"].items()
+                               if isinstance(code, str) and isinstance(point, tuple) and len(point) == 2)
+        return len(points) + len(symbols)
 
     def _common(self) -> str:
         """What any spec may read besides the recorded mappings, hashed once."""
@@ -151,11 +155,11 @@ class SpecBook:
         write_atomic(self.index_path, data)
         status = os.stat(self.index_path)
         _SAVED[str(self.index_path.absolute())] = ((status.st_size, status.st_mtime_ns), self.common, self.kept)
-        points = map_specs.POINT_DEPARTEMENTS
-        if len(points) != self._points_read:  # new points looked up
-            write_atomic(self.points_path, pickle.dumps({"code": _code_version(), "points": points},
-                                                        protocol=pickle.HIGHEST_PROTOCOL))
-            self._points_read = len(points)
+        points, symbols = map_specs.POINT_DEPARTEMENTS, map_specs.SYMBOL_POINTS
+        if len(points) + len(symbols) != self._points_read:  # new points looked up
+            write_atomic(self.points_path, pickle.dumps({"code": _code_version(), "points": points,
+                                                         "symbols": symbols}, protocol=pickle.HIGHEST_PROTOCOL))
+            self._points_read = len(points) + len(symbols)
 
 
 class _PlainValues(pickle.Unpickler):

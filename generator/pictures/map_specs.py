@@ -31,10 +31,21 @@ from generator.pictures.spec import Spec
 from generator.pictures.words import FRENCH, N_, Words
 from generator.vocabulary import sort_key
 
-# The département of each point asked for, kept between builds with the kept specs (pictures.kept): a hub
-# edit computes the home maps' specs again, which look up every hub's point among the départements' outlines
-# (1,500 points in polygon, 0.2 s of a regeneration on the national atlas; 4,000 on the France tree).
+# The département of each point asked for, and where each département's count is drawn, kept between builds
+# with the kept specs (pictures.kept): a hub edit computes the home maps' specs again, which look up every hub's
+# point among the départements' outlines (1,500 points in polygon, 0.2 s of a regeneration on the national
+# atlas; 4,000 on the France tree) and find a point inside each département (0.2 s more).
 POINT_DEPARTEMENTS: dict[tuple[float, float], str | None] = {}
+SYMBOL_POINTS: dict[str, tuple[float, float]] = {}
+
+
+def symbol_point(code: str) -> tuple[float, float]:
+    """`geo.symbol_point`, remembered in SYMBOL_POINTS."""
+    try:
+        return SYMBOL_POINTS[code]
+    except KeyError:
+        found = SYMBOL_POINTS[code] = geo.symbol_point(code)
+        return found
 
 
 def departement_at(lat: float, lon: float) -> str | None:
@@ -196,7 +207,7 @@ def _symbols(counts: dict[str, Counter[str]]) -> list[dict[str, Any]]:
     out = []
     for code, tally in counts.items():
         if tally["open"]:
-            lat, lon = geo.symbol_point(code)
+            lat, lon = symbol_point(code)
             out.append({"code": code, "lat": lat, "lon": lon, "count": tally["open"]})
     return sorted(out, key=lambda c: (-c["count"], c["code"]))
 
