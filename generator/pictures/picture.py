@@ -95,8 +95,8 @@ class KeptDrawing:
 def picture_keys(atlas: Atlas) -> list[str]:
     """Every picture that exists for this atlas (e.g. no network picture for a territory without hubs),
     each with its English twin."""
-    french = {key for keys in KEY_LISTS for key in keys(atlas)}
-    return sorted({key.text for key in french} | {key.in_lang(ENGLISH).text for key in french})
+    french = {key.text for keys in KEY_LISTS for key in keys(atlas)}
+    return sorted(french | {f"{_EN}{text}" for text in french})  # a twin's key: its French key under en/
 
 
 def picture_file(key: PictureKey) -> str:
