@@ -30,7 +30,7 @@ from generator.model import Atlas
 from generator.opendata import DATA_DIR
 from generator.outputs import Output
 from generator.page_parts import mark_french
-from generator.pages import SHARED_KINDS, Pages, SiteOptions, hub_path, territory_path
+from generator.pages import SHARED_KINDS, Pages, SiteOptions
 from generator.site_templates import EN_PREFIX, gettext_for, relative_href
 
 LANG = "en"
@@ -76,13 +76,8 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
         sheets = sum(1 for o in french_outputs if o.path.startswith(f"{DATA_DIR}/fiches/"))
         outs.append(english.opendata_page(data, sheets))
     english.jobs = jobs
-    todo = [("t", t.id) for t in atlas.territories.values()
-            if ((wanted is None or wanted(territory_path(t.id))) if cached is None else
-                cached(territory_path(t.id), english._territory_sources_of(t)))]
-    todo += [("h", h.id) for h in atlas.hubs.values()
-             if ((wanted is None or wanted(hub_path(h.id))) if cached is None else
-                 cached(hub_path(h.id), english.hub_sources(h)))]
-    outs += english.sheet_pages(todo)
+    outs += english.sheet_pages(english.sheet_todo(
+        cached if cached is not None else None if wanted is None else lambda path, _sources: wanted(path)))
     return outs if cache is None else cache.complete(outs, EN_PREFIX)
 
 

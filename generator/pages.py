@@ -8,6 +8,7 @@ Markdown by default (see `generator.site_templates`) and render Markdown fields 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,11 +196,27 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         """
         outs = [out for kind in SHARED_KINDS for out in self.shared_pages(kind)]
         outs += explore.redirect_outputs(sorted(self._long_rankings))  # after the pillar pages: they fill it
-        todo = [("t", t.id) for t in self.atlas.territories.values()
-                if wanted is None or wanted(territory_path(t.id), self._territory_sources_of(t))]
-        todo += [("h", h.id) for h in self.atlas.hubs.values()
-                 if wanted is None or wanted(hub_path(h.id), self.hub_sources(h))]
-        return outs + self.sheet_pages(todo, progress, len(self.atlas.territories) + len(self.atlas.hubs))
+        return outs + self.sheet_pages(self.sheet_todo(wanted), progress,
+                                       len(self.atlas.territories) + len(self.atlas.hubs))
+
+    def sheet_todo(self, wanted: Callable[[str, set[str]], bool] | None) -> list[tuple[str, str]]:
+        """The territory ("t") and hub ("h") pages to make, in that order: those `wanted(page path, sources)`
+        accepts, or all. Both editions ask (with the page cache, `wanted` takes the kept pages out): each
+        page's sources are worked out once per atlas, not once per edition."""
+        if wanted is None:
+            return [("t", tid) for tid in self.atlas.territories] + [("h", hid) for hid in self.atlas.hubs]
+        known = _sources_of(self.atlas)
+        todo = []
+        for kind, records, path_of in (("t", self.atlas.territories, territory_path),
+                                       ("h", self.atlas.hubs, hub_path)):
+            for record_id, record in records.items():
+                sources = known.get((kind, record_id))
+                if sources is None:
+                    sources = known[(kind, record_id)] = frozenset(
+                        self._territory_sources_of(record) if kind == "t" else self.hub_sources(record))
+                if wanted(path_of(record_id), sources):  # type: ignore[arg-type]
+                    todo.append((kind, record_id))
+        return todo
 
     def sheet_pages(self, todo: Sequence[tuple[str, str]], progress: Callable[[int, int], None] | None = None,
                     total: int = 0) -> list[Output]:
@@ -244,6 +261,18 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         finally:
             _FORKED = None
         return outs
+
+
+# id(atlas) -> the atlas (weakly) and its sheet pages' sources, by ("t" or "h", id): both editions' to-do lists
+_SOURCES: dict[int, tuple[weakref.ref, dict[tuple[str, str], frozenset[str]]]] = {}
+
+
+def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:
+    key = id(atlas)
+    found = _SOURCES.get(key)
+    if found is None or found[0]() is not atlas:
+        found = _SOURCES[key] = (weakref.ref(atlas, lambda _ref: _SOURCES.pop(key, None)), {})
+    return found[1]
 
 
 PARALLEL_FROM = 300  # sheet pages to render: fewer are rendered in this process (starting workers costs more)
