@@ -3,9 +3,7 @@ line break (issue 11 target 3: about a seventh of the site's HTML is template in
 
 Why the rendering is unchanged: outside preformatted text, CSS collapses a run of blanks holding a
 line break to one segment break whatever its length, so `\\n        ` and `\\n` render alike
-(CSS Text 3, "white space processing"); between two of a table's own tags (rows, cells, their groups) the
-line break goes too, as CSS draws no white space between table-internal boxes (CSS 2.1, 17.2.1). The
-pass therefore leaves alone, byte for byte:
+(CSS Text 3, "white space processing"). The pass therefore leaves alone, byte for byte:
 - the elements whose text is raw or shown as written: `pre`, `code`, `kbd`, `samp` (the engines'
   themes set `white-space: pre-wrap` on them), `textarea`, `script`, `style`, `title`, `svg`, `math`
   (SVG 1.1 drops line breaks rather than folding them), `template` and the other raw-text elements;
@@ -30,10 +28,6 @@ from generator.faults import worker_pool
 
 # HTML's whitespace is space, tab, line feed, form feed and carriage return, never U+00A0 or U+202F
 COLLAPSE = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
-# a line break between two of a table's own tags is dropped (the Markdown tables write one tag a line)
-_TABLE_TAG = r"(?:t[dhr]|thead|tbody|tfoot)"
-TABLE_GAP = re.compile(rf"(</{_TABLE_TAG}>|<(?:tr|thead|tbody|tfoot)>|<table(?:\s[^<>]*+)?>)\n"
-                       rf"(?=</?{_TABLE_TAG}[\s>]|</table>)")
 
 _ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""
 RAW = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript"  # text up to the end tag
@@ -71,27 +65,20 @@ def _kept_end(html: str, name: str, start: int) -> int:
     return len(html)
 
 
-def _collapse(text: str) -> str:
-    """One line break for each run of blanks holding one; none between two of a table's own tags."""
-    text = COLLAPSE.sub("\n", text)
-    return TABLE_GAP.sub(r"\1", text) if "<t" in text else text
-
-
 def squeeze(html: str) -> str:
-    """`html` with every run of blanks holding a line break, outside the regions above, one line break
-    (none between a table's own tags)."""
+    """`html` with every run of blanks holding a line break, outside the regions above, one line break."""
     out: list[str] = []
     pos = 0
     while True:
         found = REGION.search(html, pos)
         if found is None:
-            out.append(_collapse(html[pos:]))
+            out.append(COLLAPSE.sub("\n", html[pos:]))
             return "".join(out)
         start, end = found.span()
         kept = found.group("kept")
         if kept and not (kept.lower() in FOREIGN and found.group(0).endswith("/>")):
             end = _kept_end(html, kept, end)
-        out.append(_collapse(html[pos:start]))
+        out.append(COLLAPSE.sub("\n", html[pos:start]))
         out.append(html[start:end])
         pos = end
 
