@@ -99,6 +99,8 @@ def test_a_crowded_network_keeps_every_label_apart_and_inside_the_picture():
     clashes = [(a[0], b[0]) for i, a in enumerate(drawing.labels) for b in drawing.labels[i + 1:]
                if _overlaps(a[1], b[1])]
     assert clashes == [] and _covering(drawing) == []
+    centres = [((a + c) / 2, (b + d) / 2) for a, b, c, d in drawing.nodes]
+    assert min(math.dist(p, q) for i, p in enumerate(centres) for q in centres[i + 1:]) >= 2 * networks.NODE_RADIUS
     svg = drawing.svg()
     assert len(_texts(svg)) == sum(len(text.split("\n")) for text, _ in drawing.labels) >= 24
     assert _outside(svg) == []

@@ -38,6 +38,9 @@ POLYGON_SCALE = {"s": 1.0}  # the other shapes reach their corners only: larger,
 EDGE_WIDTH = 0.9  # pt: a partnership's line
 NODE_EDGE = 1.2  # pt: a node's outline
 DENSE_CROSSING = 15.0  # pt²: what crossing a line costs a label of a network counted between territories
+APART = 3.0  # pt between two nodes' symbols at least (as far as a few rounds of pushing get)
+APART_ROUNDS = 30
+CROWDED = 40  # hubs: a network of more is drawn larger, as much room per name as this many had
 MARGIN = 4.0  # pt around what the picture draws
 MOVED = 2.2  # a label placed farther than this many gaps from its node gets a thin line to it
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pt, y downwards
@@ -68,6 +71,23 @@ def _frame(positions: list[tuple[float, float]], width: float, height: float
     bottom, top = min(ys) - 0.16 * span_y, max(ys) + 0.16 * span_y
     sx, sy = (area[2] - area[0]) / (right - left), (area[3] - area[1]) / (top - bottom)
     return [(area[0] + (x - left) * sx, area[1] + (top - y) * sy) for x, y in positions], area
+
+
+def _apart(points: list[tuple[float, float]], radii: list[float]) -> list[tuple[float, float]]:
+    """The nodes moved just apart where the layout put them on each other (a spring layout packs each
+    cluster of a network in pieces far apart, its nodes touching): each pair closer than its radii
+    and APART pushed away from each other by half the lack, a few rounds, in a fixed order."""
+    xy = np.array(points, dtype=float).reshape(-1, 2)
+    reach = np.array(radii)[:, None] + np.array(radii)[None, :] + APART
+    for _ in range(APART_ROUNDS):
+        delta = xy[:, None, :] - xy[None, :, :]
+        distance = np.sqrt((delta * delta).sum(axis=2))
+        np.fill_diagonal(distance, np.inf)
+        lack = np.where(distance < reach, (reach - distance) / 2, 0.0)
+        if not lack.any():
+            break
+        xy += (delta * (lack / np.maximum(distance, 1e-9))[:, :, None]).sum(axis=1)
+    return [(float(x), float(y)) for x, y in xy]
 
 
 def _number(value: float) -> str:
@@ -155,15 +175,17 @@ def _labels(drawing: NetworkDrawing, texts: list[tuple[str, ...]], points: list[
                       for n, line in enumerate(lines)]
         drawing.labels.append(("\n".join(lines), (x0, y0, x1, y1)))
     drawing.nodes = _dots(points, radii)
-    leader = [f'<path d="{"".join(leaders)}" stroke="{INK}" stroke-width="0.5" fill="none"/>'] if leaders else []
+    leader = [f'<path d="{"".join(leaders)}" stroke="{MUTED}" stroke-width="0.5" fill="none"/>'] if leaders else []
     return leader + halos, texts_out
 
 
-def _laid_out(ids: list[str], edges: list[list[Any]], width: float, height: float
+def _laid_out(ids: list[str], edges: list[list[Any]], width: float, height: float, radii: list[float]
               ) -> tuple[list[tuple[float, float]], Box, np.ndarray]:
-    """The nodes' points in a picture of width × height pt, the area the labels may use, the edges' segments."""
+    """The nodes' points in a picture of width × height pt, apart, the area the labels may use, the edges'
+    segments."""
     layout = network_layout(ids, [e[:2] for e in edges])
     points, area = _frame([layout[i] for i in ids], width, height)
+    points = _apart(points, radii)
     at = dict(zip(ids, points, strict=True))
     return points, area, np.array([(*at[e[0]], *at[e[1]]) for e in edges]).reshape(-1, 4)
 
@@ -174,13 +196,14 @@ def network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     nodes = data["nodes"]
     ids = [n["id"] for n in nodes]
     # pt: the 6.4 or 8 in picture the matplotlib one was; smaller for a few hubs, which it spread over
-    # 600 px (two hubs at opposite corners)
-    width = min(240.0 + 50.0 * len(nodes), 460.8) if len(nodes) <= 25 else 576.0
-    points, area, segments = _laid_out(ids, data["edges"], width, width * 0.8)
+    # 600 px (two hubs at opposite corners), larger past CROWDED hubs, whose names overlapped on 768 px
+    n = len(nodes)
+    width = min(240.0 + 50.0 * n, 460.8) if n <= 25 else round(576.0 * max(1.0, (n / CROWDED) ** 0.5), 1)
+    radii = [NODE_RADIUS] * len(nodes)
+    points, area, segments = _laid_out(ids, data["edges"], width, width * 0.8, radii)
     degree = Counter(h for edge in data["edges"] for h in edge)
     order = sorted(range(len(nodes)), key=lambda i: (-degree[ids[i]], i))  # the busiest first
     texts = [_wrapped(shorten(n["label"], 60)) for n in nodes]
-    radii = [NODE_RADIUS] * len(nodes)
     placed = _place_labels(texts, points, radii, order, area, segments, CROSSING_COST)
     drawing, points, placed, segments = _cropped(points, radii, placed, segments)
     lines = "".join(f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}" for x0, y0, x1, y1 in segments.tolist())
@@ -203,9 +226,9 @@ def grouped_network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     partnerships are many; partners' régions hollow; labels `name (count)` placed apart."""
     nodes = data["nodes"]
     ids = [n["id"] for n in nodes]
-    points, area, segments = _laid_out(ids, data["edges"], 576.0, 460.8)
     biggest = max(n["hubs"] for n in nodes)
     radii = [(40 + 400 * n["hubs"] / biggest) ** 0.5 / 2 for n in nodes]  # area as the matplotlib disc's, pt²
+    points, area, segments = _laid_out(ids, data["edges"], 576.0, 460.8, radii)
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["hubs"], i))
     texts = [_wrapped(f"{shorten(n['label'], 40)} ({formats.number(n['hubs'], lang=data['lang'])})") for n in nodes]
     # its lines are many and thick: a label crosses a few, under its white box, rather than go far
