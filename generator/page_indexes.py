@@ -49,10 +49,14 @@ class IndexPages(PageBase):
         return out
 
     def _status_counts(self) -> dict[str, int]:
-        counts = {s: 0 for s in (*STATUSES, status_text.TO_CHECK)}
-        for h in self.atlas.hubs.values():
-            counts[status_text.status_category(self.atlas, h)] += 1
-        return counts
+        """Hubs by status category, counted once a build for both editions' home pages."""
+        def count() -> dict[str, int]:
+            counts = {s: 0 for s in (*STATUSES, status_text.TO_CHECK)}
+            for h in self.atlas.hubs.values():
+                counts[status_text.status_category(self.atlas, h)] += 1
+            return counts
+
+        return self.derived("status counts", count)
 
     def territories_index(self) -> list[Output]:
         """Territories by level, then parent: a level of up to LEVEL_INLINE_MAX territories is listed on

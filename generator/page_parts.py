@@ -145,6 +145,15 @@ class PageBase:
         """Every fact of the atlas (the home and quality pages count them)."""
         return self.derived("every fact", lambda: [f for _, _, f in self.atlas.facts()])
 
+    def fact_counts(self) -> tuple[int, int, int]:
+        """How many facts the atlas has, how many say their source, how many are old: counted once a build
+        for the home and quality pages of both editions."""
+        def count() -> tuple[int, int, int]:
+            facts = self.all_facts()
+            return len(facts), sum(1 for f in facts if f.sourced), sum(1 for f in facts if self.atlas.is_old(f))
+
+        return self.derived("fact counts", count)
+
     def levels(self) -> list[str]:
         """The levels that have at least one territory (a comparison page each)."""
         return [lv for lv in LEVELS if self.atlas.by_level(lv)]

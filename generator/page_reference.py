@@ -7,15 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.model import (
     LEVELS,
     PILLARS,
 )
 from generator.outputs import Output
 from generator.page_parts import INDICATORS_PAGE, QUALITY_LIST_MAX, PageBase
-from generator.quality import quality_table
+from generator.quality import hub_quality, quality_table, territory_quality
 from generator.schema_reference import reference_sections
 from generator.vocabulary import sort_key
+
+QUALITY_ROWS_PART = 50  # rows of the quality page's table kept together (a part)
 
 
 class ReferencePages(PageBase):
@@ -23,15 +27,32 @@ class ReferencePages(PageBase):
 
     def quality_page(self) -> Output:
         rows = self.derived("quality of every sheet", lambda: quality_table(self.atlas))
-        facts = self.all_facts()
-        average = sum(q.completeness for q in rows) / len(rows) if rows else 1.0
+        facts, sourced, old = self.fact_counts()
+        average = self.derived("average completeness",
+                               lambda: sum(q.completeness for q in rows) / len(rows) if rows else 1.0)
+        shown = [(q.kind, q.id) for q in rows[:QUALITY_LIST_MAX]]
+        table = "".join(self._kept_quality_rows(shown[i:i + QUALITY_ROWS_PART])
+                        for i in range(0, len(shown), QUALITY_ROWS_PART))
         return self.render(
-            "quality.md.j2", "qualite.md", rows=rows, facts=len(facts),
-            unsourced=sum(1 for f in facts if not f.sourced), old=sum(1 for f in facts if self.atlas.is_old(f)),
-            status_to_check=sum(1 for h in self.atlas.hubs.values() if self.atlas.status_is_old(h)),
+            "quality.md.j2", "qualite.md", rows=rows, table=Markup(table), facts=facts, unsourced=facts - sourced,
+            old=old,
+            status_to_check=self.derived("statuses to check", lambda: sum(
+                1 for h in self.atlas.hubs.values() if self.atlas.status_is_old(h))),
             list_max=QUALITY_LIST_MAX,
             average=self.words.number(round(average * 100)) + "\u00a0%", has_contribuer=self.options.has_contribuer,
         )
+
+    def _kept_quality_rows(self, shown: list[tuple[str, str]]) -> str:
+        """Rows of the quality page's table, a part kept by the sheets it shows (their qualities worked out
+        again inside it, so that their records are its reads): a hub renamed makes its own run of rows
+        again, not the 400 rows of both editions."""
+        def make() -> str:
+            atlas = self.atlas
+            rows = [territory_quality(atlas, atlas.territories[sid]) if kind == "territory" else
+                    hub_quality(atlas, atlas.hubs[sid]) for kind, sid in shown]
+            return self.env.get_template("quality_rows.md.j2").render(page_path="qualite.md", rows=rows)
+
+        return self.part("quality " + " ".join(f"{kind}:{sid}" for kind, sid in shown), make)
 
     def opendata_page(self, data: Sequence[Output], sheet_count: int = 0) -> Output:
         from generator.opendata import HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS

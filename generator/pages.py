@@ -169,12 +169,11 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
 
     def home_page(self) -> Output:
         recent = self.recent_updates()
-        facts = self.all_facts()
+        facts_total, facts_sourced, facts_old = self.fact_counts()
         intro = self.options.intro
         return self.render(
             "home.md.j2", "index.md", intro=Markup(intro) if intro is not None else None,
-            recent=recent, facts_total=len(facts), facts_sourced=sum(1 for f in facts if f.sourced),
-            facts_old=sum(1 for f in facts if self.atlas.is_old(f)),
+            recent=recent, facts_total=facts_total, facts_sourced=facts_sourced, facts_old=facts_old,
             by_status=self._status_counts(),
             status_rows=[("active", self._("en activité")),
                          (status_text.TO_CHECK, self._("statut à vérifier (plus de %(n)s ans)", n=OLD_AFTER_YEARS)),

@@ -255,17 +255,29 @@ def test_parts_and_derived_values_of_the_shared_pages(tmp_path: Path, monkeypatc
         calls["quality"] += 1
         return quality(*args, **kwargs)  # type: ignore[arg-type]
 
+    rows = {"made": 0}
+    hub_row = page_reference.hub_quality
+
+    def counted_row(*args: object, **kwargs: object) -> object:
+        rows["made"] += 1
+        return hub_row(*args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(page_pillars.PillarPages, "ranking_table", counted_ranking)
     monkeypatch.setattr(page_reference, "quality_table", counted_quality)
+    monkeypatch.setattr(page_reference, "hub_quality", counted_row)  # the quality table's rows, by parts
+    monkeypatch.setattr(page_reference, "QUALITY_ROWS_PART", 2)
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
-    made = calls["ranking"]
+    made, hub_rows = calls["ranking"], rows["made"]
     assert made > 0 and calls["quality"] == 1  # French and English quality pages: one table
+    assert hub_rows > 4
 
     calls.update(ranking=0, quality=0)
+    rows["made"] = 0
     _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
     _build(sheets, tmp_path / "out", capsys)
     assert calls == {"ranking": 0, "quality": 1}
+    assert 0 < rows["made"] <= 4  # its run of two rows in each edition, not every row
     _same_as_cold(sheets, docs, tmp_path, "hub", capsys)
 
     calls.update(ranking=0, quality=0)
