@@ -264,8 +264,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         if key in shared:
             continue  # its drawing is its French picture's, placed once that one is
         found = previous.get((key, digest))  # the same picture, taken by this process's last call
-        if found is not None and isinstance(found.drawing, KeptDrawing):
-            found.drawing.atlas = weakref.ref(atlas)
+        if found is not None and isinstance(found.drawing, KeptDrawing):  # read, if ever, from this call's cache
+            found.drawing.atlas, found.drawing.cache_dir = weakref.ref(atlas), cache_dir
         result[key] = _LAST_KEPT[key, digest] = found or _kept_picture(
             key, KeptDrawing(atlas, cache_dir, digest, key, size if isinstance(size, int) else None), words, digest)
     for key, spec in specs.items():
