@@ -150,8 +150,31 @@ class IndexPages(PageBase):
         groups: dict[str, list[str]] = {s: [] for s in order}
         for h in self.atlas.hubs.values():
             groups[status_text.status_category(self.atlas, h)].append(h.id)
+        per_territory, lines = {}, {}
+        for s, ids in groups.items():
+            if len(ids) > STATUS_LIST_MAX:
+                per_territory[s] = Markup(self._kept_status_counts(ids))
+            elif ids:
+                lines[s] = Markup("".join(self._kept_status_lines(s, list(chunk)) for chunk in explore.pages_of(ids)))
         return self.render("status_index.md.j2", STATUS_PAGE, groups=groups, to_check=status_text.TO_CHECK,
-                           long_list=STATUS_LIST_MAX)
+                           long_list=STATUS_LIST_MAX, per_territory=per_territory, lines=lines)
+
+    def _kept_status_counts(self, hub_ids: list[str]) -> str:
+        """A long status group's table of hubs by territory, a part kept by those counts (the part reads the
+        territories it names, not the hubs): a hub renamed leaves it as it was."""
+        per: dict[str, int] = {}
+        for hid in hub_ids:
+            tid = self.atlas.hubs[hid].territory_id
+            per[tid] = per.get(tid, 0) + 1
+        return self.part("status counts " + " ".join(f"{tid}:{n}" for tid, n in sorted(per.items())),
+                         lambda: self.env.get_template("status_counts.md.j2").render(page_path=STATUS_PAGE, per=per))
+
+    def _kept_status_lines(self, status: str, hub_ids: list[str]) -> str:
+        """The lines of up to a hundred hubs of a status group, a part kept by the hubs it shows (read again
+        by id inside the part)."""
+        return self.part(f"status {status} {' '.join(hub_ids)}", lambda: self.env.get_template(
+            "status_lines.md.j2").render(page_path=STATUS_PAGE, hub_ids=hub_ids, s=status,
+                                         to_check=status_text.TO_CHECK))
 
     def network_pages(self) -> list[Output]:
         """The network page; when its table by territory has more than NETWORK_ROWS_MAX rows, that table
