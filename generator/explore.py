@@ -73,20 +73,17 @@ def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory
     return region, dep
 
 
-def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
-                level_labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """One compact record per hub, sorted by name: what the filters and the map need (`status_short`:
-    the status in the edition's words, French by default)."""
-    names = display_names(atlas, level_labels)
-    status_short = status_short or (lambda h: status_text.status_short(atlas, h))
+def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
+    """Each hub, sorted by name, with the fields of its record that both editions share (not to be changed:
+    `hub_records` copies them)."""
     out = []
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         region, dep = _place(atlas, h.territory_id)
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
-            "s": status_text.status_category(atlas, h), "sl": status_short(h),
+            "s": status_text.status_category(atlas, h),
             "th": list(h.themes), "rs": list(h.networks), "p": list(h.pillars),
-            "tn": names[h.territory_id], "tu": page_url(f"territoires/{h.territory_id}.md"),
+            "tu": page_url(f"territoires/{h.territory_id}.md"),
             "r": region.id if region else "", "d": dep.id if dep else "",
         }
         if h.founded:
@@ -94,8 +91,20 @@ def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
         if h.coordinates:
             record["ll"] = [round(h.coordinates[0], 4), round(h.coordinates[1], 4)]
             record["pr"] = h.precision or "address"
-        out.append(record)
+        out.append((h, record))
     return out
+
+
+def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
+                level_labels: Mapping[str, str] | None = None,
+                shared: list[tuple[Hub, dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """One compact record per hub, sorted by name: what the filters and the map need (`status_short`:
+    the status in the edition's words, French by default; `shared`: `hub_shared_records`, made once
+    for both editions)."""
+    names = display_names(atlas, level_labels)
+    status_short = status_short or (lambda h: status_text.status_short(atlas, h))
+    return [{**record, "sl": status_short(h), "tn": names[h.territory_id]}
+            for h, record in (shared if shared is not None else hub_shared_records(atlas))]
 
 
 def territory_records(atlas: Atlas, scores: measured.Scores,
@@ -200,9 +209,10 @@ def data_outputs(atlas: Atlas, scores: measured.Scores, status_short: Callable[[
 
 
 def hub_data_outputs(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
-                     level_labels: Mapping[str, str] | None = None) -> list[Output]:
+                     level_labels: Mapping[str, str] | None = None,
+                     shared: list[tuple[Hub, dict[str, Any]]] | None = None) -> list[Output]:
     """The hubs' filter file (apart from the territories': a hub edited makes only this one again)."""
-    return [Output(HUBS_DATA, _dump(hub_records(atlas, status_short, level_labels)))]
+    return [Output(HUBS_DATA, _dump(hub_records(atlas, status_short, level_labels, shared)))]
 
 
 def territory_data_outputs(atlas: Atlas, scores: measured.Scores,

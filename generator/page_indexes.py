@@ -37,14 +37,19 @@ class IndexPages(PageBase):
         """The latest days on which sheets changed, newest first: (date, sheets changed that day, the
         first few of them by name). A national import touches a thousand sheets on one day: listing
         twelve of them under the same date told nothing, a count per day does."""
-        by_day: dict[Any, list[tuple[str, str]]] = {}
-        for t in self.atlas.territories.values():
-            by_day.setdefault(t.updated, []).append((self.names[t.id], territory_path(t.id)))
-        for h in self.atlas.hubs.values():
-            by_day.setdefault(h.updated, []).append((h.name, hub_path(h.id)))
+        def latest() -> list[tuple[Any, list[tuple[str, str]]]]:  # once a build for both editions
+            by_day: dict[Any, list[tuple[str, str]]] = {}
+            for t in self.atlas.territories.values():
+                by_day.setdefault(t.updated, []).append(("t", t.id))
+            for h in self.atlas.hubs.values():
+                by_day.setdefault(h.updated, []).append(("h", h.id))
+            return [(day, by_day[day]) for day in sorted(by_day, reverse=True)[:days]]
+
         out = []
-        for day in sorted(by_day, reverse=True)[:days]:
-            items = sorted(by_day[day], key=lambda r: (sort_key(r[0]), r[1]))
+        for day, sheets in self.derived(f"sheets changed on the latest {days} days", latest):
+            items = sorted(((self.names[sid], territory_path(sid)) if kind == "t" else
+                            (self.atlas.hubs[sid].name, hub_path(sid)) for kind, sid in sheets),
+                           key=lambda r: (sort_key(r[0]), r[1]))
             out.append((day, len(items), items[:per_day]))
         return out
 
