@@ -59,6 +59,19 @@ def _near(boxes: np.ndarray, x: float, y: float, reach: float) -> np.ndarray:
     return boxes[keep]
 
 
+def _costs(boxes: np.ndarray, reach: np.ndarray, labels: np.ndarray, nodes: np.ndarray,
+           crossings: Crossings | None, area: Box, crossing: float) -> np.ndarray:
+    """What each spot (its box, unpadded, and reach) costs: see the module's docstring."""
+    padded = boxes + _PADDING
+    cost = _covered(padded, labels) + _covered(padded, nodes) + REACH_COST * (reach - 1)
+    cost += COVERING * ((_covered(boxes, labels - _PADDING) > 0) | (_covered(boxes, nodes) > 0))
+    cost += 1000 * (np.maximum(area[0] - boxes[:, 0], 0) + np.maximum(boxes[:, 2] - area[2], 0)
+                    + np.maximum(area[1] - boxes[:, 1], 0) + np.maximum(boxes[:, 3] - area[3], 0))
+    if crossings is not None:
+        cost += crossing * np.array(crossings.count_many(padded))
+    return cost
+
+
 def place(sizes: list[tuple[float, float]], centres: list[tuple[float, float]], preferred: list[float],
           order: list[int], area: Box, gap: float, dots: list[Box], segments: np.ndarray,
           clearance: list[float] | None = None, crossing: float = CROSSING_COST) -> list[tuple[Box, float]]:
@@ -66,31 +79,30 @@ def place(sizes: list[tuple[float, float]], centres: list[tuple[float, float]], 
     label i's node, which the other labels avoid; `segments` (k×4) the lines a label should not cross,
     each costing `crossing`; `clearance[i]` is added to every reach of label i (a node larger than
     the others). Returns, in the labels' own order, each box (without its padding) and its reach
-    (in gaps, clearance left out)."""
+    (in gaps, clearance left out).
+
+    The nearest reach's spots are costed first: when one of them costs nothing it is the answer (no
+    spot costs less, and it comes first), as for most labels; otherwise all 144 are."""
     dot_array = np.array(dots, dtype=float).reshape(-1, 4)
     placed = np.zeros((0, 4))  # the labels placed so far, padded
     out: dict[int, tuple[Box, float]] = {}
     for i in order:
         (w, h), (cx, cy) = sizes[i], centres[i]
         ux, uy = _offsets(preferred[i])
-        reach = _REACH
-        distance = gap * reach + (clearance[i] if clearance is not None else 0.0)
+        distance = gap * _REACH + (clearance[i] if clearance is not None else 0.0)
         ax, ay = cx + distance * ux, cy + distance * uy
         x0 = np.where(ux > 0.38, ax, np.where(ux < -0.38, ax - w, ax - w / 2))
         y0 = np.where(uy > 0.38, ay, np.where(uy < -0.38, ay - h, ay - h / 2))
         boxes = np.stack([x0, y0, x0 + w, y0 + h], axis=1)
-        padded = boxes + _PADDING
         far = gap * LABEL_REACH[-1] + w + h + 2 * PAD  # no spot goes further: what lies beyond is left out
         labels = _near(placed, cx, cy, far)
         nodes = _near(np.delete(dot_array, i, axis=0), cx, cy, far)
-        cost = _covered(padded, labels) + _covered(padded, nodes) + REACH_COST * (reach - 1)
-        cost += COVERING * ((_covered(boxes, labels - _PADDING) > 0) | (_covered(boxes, nodes) > 0))
-        cost += 1000 * (np.maximum(area[0] - boxes[:, 0], 0) + np.maximum(boxes[:, 2] - area[2], 0)
-                        + np.maximum(area[1] - boxes[:, 1], 0) + np.maximum(boxes[:, 3] - area[3], 0))
         lines = _near(segments, cx, cy, far)
-        if len(lines):
-            cost += crossing * np.array(Crossings(lines).count_many(padded))
-        best = int(np.argmin(cost))  # the first of the least costly, in the order tried
-        out[i] = (tuple(float(v) for v in boxes[best]), float(reach[best]))
-        placed = np.vstack([placed, padded[best]])
+        crossings = Crossings(lines) if len(lines) else None
+        first = _costs(boxes[:LABEL_DIRECTIONS], _REACH[:LABEL_DIRECTIONS], labels, nodes, crossings, area, crossing)
+        best = int(np.argmin(first))  # the first of the least costly, in the order tried
+        if first[best] > 0:
+            best = int(np.argmin(_costs(boxes, _REACH, labels, nodes, crossings, area, crossing)))
+        out[i] = (tuple(float(v) for v in boxes[best]), float(_REACH[best]))
+        placed = np.vstack([placed, boxes[best] + _PADDING])
     return [out[i] for i in range(len(sizes))]
