@@ -2,10 +2,12 @@
 
 No plotting library: matplotlib took about 90 ms a network (its figure 37 %, measuring and placing
 the labels through its renderer 37 %, writing the SVG 21 %, the layout 5 %); here the labels are
-measured with the font's own metrics (pictures.svg) and placed on plain boxes as the locators'
-names are (pictures.network_labels), a few milliseconds a picture. The drawing writes only hub and
-territory names (and counts): its legend is HTML beside it (pictures.legend), so the English
-edition shares the French file. Every name is XML-escaped text: a sheet's name never becomes markup.
+measured with the font's own metrics (pictures.svg) and placed on plain boxes (pictures.network_labels),
+the layout is networkx's in numpy (pictures.network_layout): a few milliseconds a picture. Nodes are
+pushed apart where the layout piled them, a crowded network is drawn larger, the picture is cut to
+what it draws. The drawing writes only hub and territory names (and counts): its legend is HTML beside
+it (pictures.legend), so the English edition shares the French file. Every name is XML-escaped text:
+a sheet's name never becomes markup.
 """
 
 from __future__ import annotations
