@@ -178,3 +178,42 @@ def test_a_locator_that_writes_no_name_has_no_name_in_its_data(monkeypatch) -> N
     assert spec.table_rows and all(row[0] for row in spec.table_rows)  # the names are in its table
     for kind in ("locator", "locator-narrow"):
         assert render(kind, spec.data) == render(kind, {**named, "labels": False})
+
+
+_DRAW_ONE = """
+import sys
+from datetime import date
+from pathlib import Path
+
+from generator.load import load_valid_atlas
+from generator.pictures import DrawStats, draw_pictures
+
+sheets = Path(sys.argv[1])
+stats = DrawStats()
+atlas = load_valid_atlas(sheets, as_of=date(2025, 11, 26))
+draw_pictures(atlas, sheets.parent / "cache", keys=["territory/grand-besancon-metropole/locator"], progress=False,
+              jobs=1, stats=stats)
+print(stats.drawn, "matplotlib.textpath" in sys.modules)
+"""
+
+
+def test_a_locator_drawn_again_measures_its_names_without_matplotlib(tmp_path: Path) -> None:
+    """The widths of the texts a drawing measured through matplotlib are kept in the picture cache: after a
+    hub renamed, the next process draws its territory's locator again without loading matplotlib's fonts."""
+    import subprocess
+    import sys
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+
+    def draw() -> str:
+        return subprocess.run([sys.executable, "-c", _DRAW_ONE, str(sheets)], capture_output=True, text=True,
+                              check=True, env=env).stdout.strip()
+
+    assert draw() == "1 True"  # measured through matplotlib, then kept
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Fablab Besançon"),
+                   encoding="utf-8")
+    assert draw() == "1 False"
+    assert list((tmp_path / "cache").glob(".measures-*.pickle"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import time
 from functools import cache
@@ -20,6 +21,7 @@ from typing import Any
 from generator import geo
 from generator.faults import pid_alive
 from generator.outputs import write_atomic
+from generator.pictures import svg
 from generator.pictures.kinds import KINDS
 from generator.pictures.spec import Spec
 
@@ -209,3 +211,31 @@ def _store(cache_dir: Path, digest: str, words: bytes, svg: bytes) -> None:
     _write_atomic(cache_dir / f"{digest}.svg", svg)
 
 
+def _measures_path(cache_dir: Path) -> Path:
+    """The texts' widths measured through matplotlib (`svg.MEASURED`), per matplotlib version (its fonts)."""
+    return cache_dir / f".measures-{_version('matplotlib')}.pickle"
+
+
+def read_measures(cache_dir: Path) -> int:
+    """Add the widths earlier builds measured to `svg.MEASURED` (plain values only: a planted file runs
+    nothing, `kept._PlainValues`); returns how many it then holds."""
+    from generator.pictures.kept import _PlainValues
+
+    if not svg.MEASURED:
+        try:
+            with open(_measures_path(cache_dir), "rb") as handle:
+                found = _PlainValues(handle).load()
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            found = None
+        if isinstance(found, dict):
+            svg.MEASURED.update((key, width) for key, width in found.items()
+                                if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str)
+                                and isinstance(key[1], bool) and isinstance(width, float))
+    return len(svg.MEASURED)
+
+
+def keep_measures(cache_dir: Path, read: int) -> None:
+    """Keep `svg.MEASURED` for the next builds when this process measured more than the `read` it read
+    (what forked workers measured is lost with them: measured again some day, in the build's process)."""
+    if len(svg.MEASURED) > read:
+        _write_atomic(_measures_path(cache_dir), pickle.dumps(svg.MEASURED, protocol=pickle.HIGHEST_PROTOCOL))

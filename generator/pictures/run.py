@@ -36,7 +36,9 @@ from generator.pictures.cache import (
     _words_json,
     cache_key,
     cache_keys,
+    keep_measures,
     prune_cache,
+    read_measures,
     remove_stale_files,
 )
 from generator.pictures.kept import SpecBook
@@ -296,6 +298,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         for name in geo.LAYERS:  # read once here so that forked workers inherit them
             geo.layer(name)
     import_drawers(specs[key].kind for key in unique.values())  # imported once, before forking the workers
+    measured = read_measures(cache_dir) if jobs_list else 0  # the texts' widths measured by earlier builds
     drawn: dict[str, bytes] = {}
     by_kind: dict[str, int] = {}
     seconds_by_kind: dict[str, float] = {}
@@ -325,6 +328,9 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                         done = future.result()
                         took(done)
                         bar.advance(len(done))
+    if jobs_list:
+        with writing(cache_dir, "the picture cache"):
+            keep_measures(cache_dir, measured)
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]], digests[key])
     for key in sorted(shared):  # the English twins without words in their drawing: the French file, English words

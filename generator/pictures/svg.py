@@ -23,12 +23,23 @@ def _font(weight: str) -> Any:
     return FontProperties(family="DejaVu Sans", weight=weight, size=100)
 
 
+# every text measured through matplotlib, (text, bold) -> its width at 100 px: the characters, pairs and
+# ligature lines the widths are made of. Kept between builds by `run` (a file of the picture cache, per
+# matplotlib version): a build that draws a few pictures (a hub renamed: its territory's locator) then
+# measures nothing, and does not import matplotlib and load its fonts for it (0.2 s)
+MEASURED: dict[tuple[str, bool], float] = {}
+
+
 def _measured_width(text: str, bold: bool) -> float:
     """Width of `text` at 100 px as matplotlib lays it out (its advances and kerning): 0.25 ms a call."""
-    from matplotlib.textpath import TextToPath
+    found = MEASURED.get((text, bold))
+    if found is None:
+        from matplotlib.textpath import TextToPath
 
-    width, _, _ = TextToPath().get_text_width_height_descent(text, _font("bold" if bold else "normal"), ismath=False)
-    return float(width)
+        width, _, _ = TextToPath().get_text_width_height_descent(text, _font("bold" if bold else "normal"),
+                                                                 ismath=False)
+        found = MEASURED[(text, bold)] = float(width)
+    return found
 
 
 LIGATURES = ("ff", "fi", "fl")  # matplotlib lays these out as one glyph: a line holding one is measured whole
