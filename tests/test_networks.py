@@ -131,6 +131,8 @@ def test_a_hostile_hub_name_stays_text_in_the_picture():
     written = " ".join(e.text or "" for e in root.iter(f"{SVG}text"))
     assert "{{ x }}" in written and "<script>" in written and "& \"Lab\"" in written  # literal, read back as text
     assert all(e.get("x") and e.get("y") for e in root.iter(f"{SVG}text"))
+    # offline: nothing fetched (no link, image, style sheet nor font), the namespace its only address
+    assert svg.count(b"http") == 1 and b"href" not in svg and b"url(" not in svg and b"@import" not in svg
 
 
 def test_the_same_network_gives_the_same_bytes_in_another_process(atlas, tmp_path):
