@@ -94,7 +94,7 @@ class PageCache(KeptOutputs):
     def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         self.picture_files: dict[str, list[Any]] = {}  # picture file -> [size, mtime_ns, its cache key] as written
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+            data = json.loads(self.index_path.read_bytes())  # no text-mode pass over its 12 MB first
         except (OSError, ValueError):
             return {}, {}
         ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
