@@ -118,21 +118,24 @@ def hub_record(atlas: Atlas, h: Hub) -> dict[str, Any]:
 
 
 class RecordTexts(Protocol):
-    """Where atlas.json's records may come from ready encoded (the page cache keeps them, generator.page_kept)."""
+    """Where atlas.json's records may come from ready encoded, as `record_text` writes them (the page cache
+    keeps them, generator.page_kept)."""
 
     def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str: ...
 
 
 def record_text(record: dict[str, Any]) -> str:
-    """One record of atlas.json as json.dumps writes it on its own (indent 1)."""
-    return json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False, default=_default)
+    """One record of atlas.json as it stands in its list: json.dumps of the record alone (indent 1) with each
+    line after the first two spaces deeper, as json.dumps of the whole document writes it. Kept records are
+    taken from the previous file as they stand there (not indented again: 7 MB nationally)."""
+    return json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False, default=_default).replace("\n", "\n  ")
 
 
 def _records_list(texts: list[str]) -> str:
-    """A list of records as json.dumps(indent=1) writes it as a value of the top-level object."""
+    """A list of records (`record_text`) as json.dumps(indent=1) writes it as a value of the top-level object."""
     if not texts:
         return "[]"
-    return "[\n  " + ",\n  ".join(t.replace("\n", "\n  ") for t in texts) + "\n ]"
+    return "[\n  " + ",\n  ".join(texts) + "\n ]"
 
 
 _HOLE = "\x00atlas-{}\x00"  # where a list of records goes in the document (no sheet text holds a NUL)

@@ -41,9 +41,10 @@ def _stable_repr(value: Any) -> str:
 
 def split_records(text: str) -> dict[str, str]:
     """The records of an atlas.json written by `atlas_records.atlas_json`, each as `record_text` writes it
-    on its own, by "territories:<id>" and "hubs:<id>". Records hold no raw newline (JSON escapes it)
-    and their own lines are indented deeper than the list's, so its separators are unambiguous."""
+    (as it stands in its list), by "territories:<id>" and "hubs:<id>". Records hold no raw newline (JSON
+    escapes it) and their own lines are indented deeper than the list's, so its separators are unambiguous."""
     found: dict[str, str] = {}
+    key = '   "id": '
     for section in ("territories", "hubs"):
         head = f'\n "{section}": [\n  {{\n'
         start = text.find(head)
@@ -53,15 +54,15 @@ def split_records(text: str) -> dict[str, str]:
         if end < 0:
             continue
         for inner in text[start + len(head):end].split("\n  },\n  {\n"):
-            own = "{\n" + inner[2:].replace("\n  ", "\n") + "\n}"  # each line 2 spaces less (each has 4 or more)
-            first = own.split("\n", 2)[1]
-            if not first.startswith(' "id": '):
+            newline = inner.find("\n")
+            first = inner if newline < 0 else inner[:newline]  # not split: that would copy the record
+            if not first.startswith(key):
                 continue
             try:
-                record_id = json.loads(first[len(' "id": '):].rstrip(","))
+                record_id = json.loads(first[len(key):].rstrip(","))
             except ValueError:
                 continue
-            found[f"{section}:{record_id}"] = own
+            found[f"{section}:{record_id}"] = "{\n" + inner + "\n  }"
     return found
 
 
