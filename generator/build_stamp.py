@@ -24,7 +24,7 @@ from generator.site import (
 STAMP_DIR = Path(".cache/inputs")  # per docs folder: what its last whole generation was made from
 
 
-STAMPED_PACKAGES = ("babel", "jinja2", "markdown", "matplotlib", "networkx", "numpy", "pyyaml", "ruamel.yaml")
+STAMPED_PACKAGES = ("babel", "jinja2", "markdown", "matplotlib", "numpy", "pyyaml", "ruamel.yaml")
 
 
 def _files(folder: Path, digest: Any) -> Iterator[tuple[str, os.stat_result]]:

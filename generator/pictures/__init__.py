@@ -5,8 +5,9 @@ The package's rooms: `keys` (a picture's key as a value), `kinds` (the registry:
 drawers), `picture` (a picture as a value: its key's spec, its drawing or where to read it), `run`
 (drawing an atlas's pictures: specs kept, cache, workers), `cache`; the specs (`chart_specs`,
 `network_specs`, `map_specs`, `locator_specs`, `choropleth`), the drawers written as SVG text
-(`bar_charts`, `locators`, `locator_narrow`, `choropleth`) or through matplotlib (`networks`,
-`france_maps` on `france_layers`), and the kit they share (`spec`, `svg`, `labels`, `mpl`, `map_style`,
+(`bar_charts`, `locators`, `locator_narrow`, `choropleth`, `networks` on `network_layout` and
+`network_labels`) or through matplotlib (`france_maps` on `france_layers`, the years chart), and the kit
+they share (`spec`, `svg`, `labels`, `mpl`, `map_style`,
 `locator_kit`, `words`: a spec's words in the language of its key, so that every picture has an English
 twin, `en/<key>`, for the English edition).
 """
