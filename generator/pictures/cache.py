@@ -191,7 +191,18 @@ def prune_cache(cache_dir: Path, used: set[str], keep_days: float = CACHE_KEEP_D
     return removed
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def is_digest(value: object) -> bool:
+    """A cache key as `cache_key` makes it: only such a value names a file of the cache (a key read back
+    from a kept index that was tampered with, `../x`, is a miss, never a path)."""
+    return isinstance(value, str) and _DIGEST.fullmatch(value) is not None
+
+
 def _from_cache(cache_dir: Path, digest: str) -> bytes | None:
+    if not is_digest(digest):
+        return None
     svg_path, words_path = cache_dir / f"{digest}.svg", cache_dir / f"{digest}.json"
     try:
         svg = svg_path.read_bytes()
@@ -212,8 +223,15 @@ def _store(cache_dir: Path, digest: str, words: bytes, svg: bytes) -> None:
 
 
 def _measures_path(cache_dir: Path) -> Path:
-    """The texts' widths measured through matplotlib (`svg.MEASURED`), per matplotlib version (its fonts)."""
-    return cache_dir / f".measures-{_version('matplotlib')}.pickle"
+    """The texts' widths measured through matplotlib (`svg.MEASURED`), per matplotlib version (its fonts)
+    and per version of the code that measures them (svg.py: its font, size, rules), so that a change
+    there never reuses widths measured the old way."""
+    return cache_dir / f".measures-{_version('matplotlib')}-{_svg_code()}.pickle"
+
+
+@cache
+def _svg_code() -> str:
+    return hashlib.sha256(Path(svg.__file__).read_bytes()).hexdigest()[:16]
 
 
 def read_measures(cache_dir: Path) -> int:

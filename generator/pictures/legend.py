@@ -14,7 +14,6 @@ at a commune's centre), `star` (a chief town), `disc 12.5` (a proportional circl
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -33,6 +32,7 @@ from generator.pictures.map_style import (
 )
 from generator.pictures.spec import INK, MUTED
 from generator.pictures.words import Words
+from generator.text import html_text
 
 Entry = tuple[str, str]
 SWATCH = 16  # px: a symbol's box (a proportional circle may be larger)
@@ -63,7 +63,7 @@ def legend_html(entries: Iterable[Sequence[str]], pdf: bool = False) -> str:
     about 70 bytes instead of 220 for an inline SVG, on every page that shows a map. WeasyPrint knows
     no clip-path: the reports (`pdf`) draw each symbol as a CSS background image (an SVG), which it
     takes as decoration (an inline SVG would be tagged as a figure without alternative)."""
-    items = [f"<li>{_background(symbol) if pdf else _css_symbol(symbol)}{html.escape(label, quote=False)}</li>"
+    items = [f"<li>{_background(symbol) if pdf else _css_symbol(symbol)}{html_text(label)}</li>"
              for symbol, label in entries]
     return f'<ul class="atlas-legend">{"".join(items)}</ul>' if items else ""
 

@@ -98,8 +98,10 @@ def _number(value: float) -> str:
 
 def _node(marker: str, x: float, y: float, colour: str, hollow: bool, r: float = NODE_RADIUS) -> str:
     """A node as its legend draws it (legend._NODES, atlas.css `.atlas-sym`): its type's colour with a
-    dark edge, or white inside with an edge of its type's colour (a partner from elsewhere)."""
-    fill, stroke = (PAPER, colour) if hollow else (colour, INK)
+    dark edge, or (a partner from elsewhere) white inside with the grey edge of the legend's ring, in its
+    type's shape: an edge in the type's own colour fell under 3:1 on white for the light ones (WCAG
+    1.4.11: sky blue 2.2:1, yellow 1.2:1)."""
+    fill, stroke = (PAPER, MUTED) if hollow else (colour, INK)
     paint = f'fill="{fill}" stroke="{stroke}"'
     if marker not in _NODES:
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{_number(r)}" {paint}/>'

@@ -16,7 +16,7 @@ from typing import Any
 from generator.errors import AtlasError
 from generator.faults import writing
 from generator.model import Atlas
-from generator.pictures.cache import _store, _words_json, cache_key
+from generator.pictures.cache import _store, _words_json, cache_key, is_digest
 from generator.pictures.keys import ENGLISH, NARROW, PictureKey
 from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_function
 from generator.pictures.legend import legend_html
@@ -164,6 +164,8 @@ def _group_of(key: str) -> str:
 
 def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
     """A kept picture's drawing from the cache (its words are kept with its spec: not read here)."""
+    if not is_digest(digest):
+        return None
     try:
         with open(cache_dir / f"{digest}.svg", "rb") as handle:
             svg = handle.read()
