@@ -360,6 +360,23 @@ def test_chart_data_tables_open_and_close_with_the_keyboard(driver, server: str)
     assert driver.execute_script(is_open) is False
 
 
+
+def test_a_link_to_a_data_table_on_another_page_opens_it(driver, server: str) -> None:
+    """A hub page points to its territory's map data (#donnees-carte, a closed <details>): the theme's
+    script opens it when the fragment names it, whatever the browser does by itself (Chromium opens it on
+    a fragment navigation, Safari does not: the fragment is set here without navigating)."""
+    driver.get(f"{server}/hubs/fablab-besancon/")
+    link = driver.execute_script("return [...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
+                                 ".find(h => h && h.endsWith('#donnees-carte'))")
+    assert link, "the hub page links to its territory's map data"
+    driver.get(f"{server}/territoires/grand-besancon-metropole/")
+    is_open = "return document.getElementById('donnees-carte').open"
+    assert driver.execute_script(is_open) is False
+    driver.execute_script("history.replaceState(null, '', '#donnees-carte');"
+                          "window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    assert driver.execute_script(is_open) is True
+
+
 # ---- Readers at every width (issue 14) ----------------------------------------------------------
 
 WIDE_PAGES = ["comparaison/departement/", "comparaison/commune/", "qualite/", "hubs/", "territoires/",
