@@ -212,3 +212,18 @@ def test_the_picture_is_cut_to_what_it_draws(atlas):
         assert max(b[3] for b in boxes) == pytest.approx(drawing.height - networks.MARGIN, abs=0.1)
     assert len(picture_spec(atlas, "territory/jura/network").data["nodes"]) < 5
     assert small.width < crowded.width and small.height < crowded.height
+
+
+@pytest.mark.parametrize("names", [("Lorraine Fab Living Lab", "Lorraine Smart Cities Living Lab"),
+                                   ("A", "B"), ("Agence territoriale Région Grand Est - Tour Thiers", HOSTILE)])
+def test_a_network_of_two_hubs_fits_a_phone_with_both_names_inside(names):
+    """The shipped atlas's networks are pairs: at its natural size (1 pt = 4/3 px) the picture is narrower
+    than a phone's 320 px of text, so its page never asks to scroll it sideways, names inside, apart."""
+    data = {"nodes": [{"id": f"h{i}", "label": name, "colour": "#0072B2", "marker": "o", "outside": i == 1}
+                      for i, name in enumerate(names)], "edges": [["h0", "h1"]]}
+    drawing = networks.network_drawing(data)
+    svg = drawing.svg()
+    width = float(ET.fromstring(svg).get("viewBox").split()[2])
+    assert width * 4 / 3 <= 320
+    assert _outside(svg) == [] and _covering(drawing) == []
+    assert not any(_overlaps(a, b) for i, (_, a) in enumerate(drawing.labels) for _, b in drawing.labels[i + 1:])

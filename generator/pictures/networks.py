@@ -38,6 +38,7 @@ LABEL_GAP = 7.0  # pt between a node and its label
 NODE_RADIUS = 4.75  # pt: a node's symbol (a circle's radius; other shapes reach about as far), 71 pt² as before
 POLYGON_SCALE = {"s": 1.0}  # the other shapes reach their corners only: larger, to weigh about as a circle
 EDGE_WIDTH = 0.9  # pt: a partnership's line
+PAIR_WIDTH = 236.0  # pt (315 px): a network of two hubs, narrower than a phone's 320 px of text
 NODE_EDGE = 1.2  # pt: a node's outline
 DENSE_CROSSING = 15.0  # pt²: what crossing a line costs a label of a network counted between territories
 APART = 3.0  # pt between two nodes' symbols at least (as far as a few rounds of pushing get)
@@ -200,9 +201,11 @@ def network_drawing(data: dict[str, Any]) -> NetworkDrawing:
     nodes = data["nodes"]
     ids = [n["id"] for n in nodes]
     # pt: the 6.4 or 8 in picture the matplotlib one was; smaller for a few hubs, which it spread over
-    # 600 px (two hubs at opposite corners), larger past CROWDED hubs, whose names overlapped on 768 px
+    # 600 px (two hubs at opposite corners), larger past CROWDED hubs, whose names overlapped on 768 px;
+    # two hubs (a line and two names) fit a phone's 320 px, so that its page does not scroll it sideways
     n = len(nodes)
-    width = min(240.0 + 50.0 * n, 460.8) if n <= 25 else round(576.0 * max(1.0, (n / CROWDED) ** 0.5), 1)
+    width = (PAIR_WIDTH if n <= 2 else min(240.0 + 50.0 * n, 460.8) if n <= 25
+             else round(576.0 * max(1.0, (n / CROWDED) ** 0.5), 1))
     radii = [NODE_RADIUS] * len(nodes)
     points, area, segments = _laid_out(ids, data["edges"], width, width * 0.8, radii)
     degree = Counter(h for edge in data["edges"] for h in edge)
