@@ -200,3 +200,21 @@ def test_catalog_translates_every_message_of_the_reports():
     assert sorted(set(translated) - wanted) == []  # no stale entry
     for msgid, english in translated.items():  # placeholders kept
         assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(re.findall(r"%\(\w+\)s", english)), msgid
+
+
+def test_english_report_shows_the_pictures_english_twins(fixture_atlas, tmp_path, monkeypatch):
+    """An English report draws its charts and maps from their English twins (`en/<key>`: drawn words,
+    title and text alternative in English), the French report from the French pictures."""
+    from generator.pictures import draw_pictures
+
+    monkeypatch.chdir(tmp_path)  # the picture cache (.cache/pictures) of this test alone
+    key = f"territory/{TERRITORY}/hubs-by-type"
+    drawn = draw_pictures(fixture_atlas, keys=[key, f"en/{key}"], jobs=1, progress=False)
+    english, french = drawn[f"en/{key}"].title, drawn[key].title
+    assert english != french
+    [english_pdf] = write_reports(fixture_atlas, tmp_path / "en", [TERRITORY], whole_atlas=False, jobs=1,
+                                  lang="en")
+    [french_pdf] = write_reports(fixture_atlas, tmp_path / "fr", [TERRITORY], whole_atlas=False, jobs=1)
+    english_text, french_text = text_of(english_pdf), text_of(french_pdf)
+    assert english in english_text and french not in english_text
+    assert french in french_text and english not in french_text

@@ -99,6 +99,9 @@ ATLAS_PICTURE_LEVELS = ("region", "departement")
 REPORT_PICTURES = ("pillars", "locator", "hubs-by-type")
 
 
+ENGLISH_PICTURES = "en"  # a picture's English twin is `en/<key>` (generator.pictures.keys.ENGLISH)
+
+
 def territory_picture(territory_id: str, name: str) -> str:
     """The key of a territory's picture, as generator.pictures.PictureKey writes it (not imported here:
     the reports are made without the picture code when it is missing)."""

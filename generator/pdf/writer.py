@@ -18,6 +18,7 @@ from generator.faults import temporary_name, workers_for_memory, writing
 from generator.i18n import _
 from generator.model import Atlas
 from generator.pdf.inputs import (
+    ENGLISH_PICTURES,
     atlas_picture_ids,
     check_territory_ids,
     check_variant,
@@ -93,9 +94,13 @@ def write_reports(
         return []
     used = picture_keys(ids, False) + (picture_keys(atlas_picture_ids(atlas), True) if whole_atlas else [])
     used = sorted(set(used))
+    # an English report shows each picture's English twin (its drawn words, title, alternative and legend
+    # in English: generator.pictures.words), where the picture has one, under the French key it replaces
+    twins = [f"{ENGLISH_PICTURES}/{key}" for key in used] if lang == "en" else []
     if pictures is None:
-        pictures = draw_report_pictures(atlas, used, jobs)
-    pictures = {key: picture for key, picture in pictures.items() if key in set(used)}
+        pictures = draw_report_pictures(atlas, used + twins, jobs)
+    pictures = {key: pictures.get(f"{ENGLISH_PICTURES}/{key}", pictures.get(key)) if twins else pictures[key]
+                for key in used if key in pictures or f"{ENGLISH_PICTURES}/{key}" in pictures}
     # each worker may peak near WORKER_MEMORY (VOLUME_MEMORY with volumes): no more of them than
     # the free memory holds
     workers = workers_for_memory(max(1, min(jobs or os.cpu_count() or 1, len(tasks))),
