@@ -262,3 +262,15 @@ def test_every_shipped_entry_has_its_english_version() -> None:
         for entry_id, entry in atlas.vocabulary.list(name).items():
             assert bool(entry.en.get("description")) == bool(entry.description), (name, entry_id)
             assert entry.en.get("label") or name == "networks", (name, entry_id)
+
+
+def test_a_description_given_only_in_english_is_shown_by_the_english_edition_alone(atlas_copy: Path,
+                                                                                  tmp_path: Path) -> None:
+    """`en:` may hold a description the French entry lacks (GOOD's incubator): the English vocabulary page
+    shows it, the French page shows none (the page asked the French entry whether it had one)."""
+    (atlas_copy / "vocabulary.yml").write_text(GOOD, encoding="utf-8")
+    atlas = load_valid_atlas(atlas_copy, as_of=AS_OF)
+    docs = _docs(atlas, tmp_path)
+    english = atlas.vocabulary.hub_types["incubator"].en["description"]
+    assert english in docs["en/parcourir/types.md"]
+    assert english not in docs["parcourir/types.md"]
