@@ -35,7 +35,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HUB = "metropole-du-grand-nancy/hubs/agence-territoriale-region-grand-est-tour-thiers.yml"
-KEEP_BYTECODE_SETTING = False  # --keep-bytecode-setting: run the builds with PYTHONDONTWRITEBYTECODE as set here
 WRITTEN = re.compile(r"écrits : ([\d\u202f\u00a0 ]+)")
 
 
@@ -55,12 +54,12 @@ def _load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def _build(territories: Path, docs: Path, cwd: Path) -> Run:
+def _build(territories: Path, docs: Path, cwd: Path, keep_bytecode_setting: bool = False) -> Run:
     """`atlas build --no-site` in its own process, measured by wait4 (the process and its children)."""
     command = [sys.executable, "-m", "generator", "build", "--territories", str(territories),
                "--docs-dir", str(docs), "--no-site"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    if not KEEP_BYTECODE_SETTING:
+    if not keep_bytecode_setting:
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # Python's default: the modules' bytecode kept (see below)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -130,8 +129,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-bytecode-setting", action="store_true",
                         help="keep PYTHONDONTWRITEBYTECODE as set (default: Python's default, bytecode kept)")
     args = parser.parse_args(argv)
-    global KEEP_BYTECODE_SETTING
-    KEEP_BYTECODE_SETTING = args.keep_bytecode_setting
 
     work = args.work.resolve()
     territories = work / "territories"
@@ -149,19 +146,19 @@ def main(argv: list[str] | None = None) -> int:
     original = sheet.read_bytes()
     print(f"load average before: {_load()} ({os.cpu_count()} cores)")
     print(f"sheets: {args.territories} → {territories}; edited: {sheet.relative_to(territories)}")
-    kept = KEEP_BYTECODE_SETTING and os.environ.get("PYTHONDONTWRITEBYTECODE")
+    kept = args.keep_bytecode_setting and os.environ.get("PYTHONDONTWRITEBYTECODE")
     print(f"modules' bytecode: {'not written (PYTHONDONTWRITEBYTECODE)' if kept else 'kept (Python default)'}")
 
-    warm = _build(territories, docs, ROOT)
+    warm = _build(territories, docs, ROOT, args.keep_bytecode_setting)
     print(f"warm-up build (not a figure of the edit): {warm.wall:.1f} s, "
           f"{warm.user + warm.system:.1f} CPU s, {warm.written} files written")
     print(f"\n{'build':<22} {'wall s':>7} {'user s':>7} {'sys s':>6} {'CPU s':>7} {'peak MB':>8} {'written':>8}")
     runs: list[Run] = []
     for number in range(1, args.rounds + 1):
         sheet.write_text(_renamed(original.decode("utf-8"), f"essai {number}"), encoding="utf-8")
-        edited = _build(territories, docs, ROOT)
+        edited = _build(territories, docs, ROOT, args.keep_bytecode_setting)
         sheet.write_bytes(original)
-        restored = _build(territories, docs, ROOT)
+        restored = _build(territories, docs, ROOT, args.keep_bytecode_setting)
         for label, run in ((f"round {number}: renamed", edited), (f"round {number}: put back", restored)):
             print(_row(label, run))
             if args.show:
@@ -174,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.check:
         sheet.write_text(_renamed(original.decode("utf-8"), "essai contrôle"), encoding="utf-8")
-        _build(territories, docs, ROOT)
+        _build(territories, docs, ROOT, args.keep_bytecode_setting)
         cold_docs = work / "docs-cold"
-        cold = _build(territories, cold_docs, _cold_root(work))
+        cold = _build(territories, cold_docs, _cold_root(work), args.keep_bytecode_setting)
         differing = _differences(docs, cold_docs)
         sheet.write_bytes(original)
         print(f"\ncheck: cold build in its own project folder {cold.wall:.1f} s; "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -211,10 +211,12 @@ def departement_of_territory(atlas: Atlas, territory: Territory) -> str | None:
     return None
 
 
-def departement_of_hub(atlas: Atlas, hub: Hub) -> str | None:
-    """The département a hub is in: where its coordinates fall, else where its territory is."""
+def departement_of_hub(atlas: Atlas, hub: Hub, at: Callable[[float, float], str | None] | None = None
+                       ) -> str | None:
+    """The département a hub is in: where its coordinates fall (`at`, default `departement_at`: a caller
+    may remember the points), else where its territory is."""
     if hub.coordinates is not None:
-        found = departement_at(*hub.coordinates)
+        found = (at or departement_at)(*hub.coordinates)
         if found:
             return found
     return departement_of_territory(atlas, atlas.territories[hub.territory_id])

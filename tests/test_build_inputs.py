@@ -30,14 +30,20 @@ def _refuse_loading(*args: object, **kwargs: object) -> None:
     raise AssertionError("the sheets were loaded although nothing changed")
 
 
-def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _built_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, tuple[Project, BuildOptions], Path]:
+    """The fixture atlas copied into `tmp_path` (the working folder, fixed build date) and built once:
+    its sheets, the build's arguments and its docs folder."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     sheets = tmp_path / "territories"
     shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
     args = _args(sheets, tmp_path / "out")
     assert build_run(*args) == 0
-    docs = tmp_path / "out" / "docs"
+    return sheets, args, tmp_path / "out" / "docs"
+
+
+def test_nothing_changed_skips_and_any_change_regenerates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sheets, args, docs = _built_fixture(tmp_path, monkeypatch)
     stamp = stamp_path(docs).read_bytes()
     page = next(p for p in sorted(docs.rglob("*.md")) if p.name == "index.md")
     good = page.read_bytes()
@@ -138,13 +144,7 @@ def test_a_docs_folder_whose_writing_did_not_end_is_searched_for_half_written_fi
     folder (a finished writing leaves a stamp, and the next build need not walk the folder)."""
     from generator import build as build_module
 
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    sheets = tmp_path / "territories"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
-    args = _args(sheets, tmp_path / "out")
-    assert build_run(*args) == 0
-    docs = tmp_path / "out" / "docs"
+    sheets, args, docs = _built_fixture(tmp_path, monkeypatch)
     assert stamp_path(docs).is_file()
     walked: list[bool] = []
     real = build_module.remove_leftovers

@@ -20,6 +20,19 @@ from generator.site import site_outputs
 
 HOSTILE = FIXTURE_ATLAS.parent / "hostile"
 
+# the lists after hub_types, the same in GOOD and BAD (the fixture sheets' ids)
+OTHER_LISTS = """services:
+  prototyping: {label: Prototypage}
+  incubation: {label: Incubation}
+  events: {label: Événements}
+themes:
+  e-sante: {label: E-santé}
+  numerique: {label: Numérique}
+networks:
+  french-tech: {label: French Tech}
+  rfflabs: {label: Réseau français des fablabs}
+"""
+
 GOOD = """hub_types:
   fab-lab:
     label: Fab Lab
@@ -34,17 +47,7 @@ GOOD = """hub_types:
   incubator:
     label: Incubateur
     en: {description: Une description seulement en anglais n'est pas une erreur.}
-services:
-  prototyping: {label: Prototypage}
-  incubation: {label: Incubation}
-  events: {label: Événements}
-themes:
-  e-sante: {label: E-santé}
-  numerique: {label: Numérique}
-networks:
-  french-tech: {label: French Tech}
-  rfflabs: {label: Réseau français des fablabs}
-"""
+""" + OTHER_LISTS
 
 BAD = """hub_types:
   fab-lab:
@@ -62,17 +65,7 @@ BAD = """hub_types:
   incubator:
     label: Incubateur
     en: {label: Incubator, url: https://example.org/}
-services:
-  prototyping: {label: Prototypage}
-  incubation: {label: Incubation}
-  events: {label: Événements}
-themes:
-  e-sante: {label: E-santé}
-  numerique: {label: Numérique}
-networks:
-  french-tech: {label: French Tech}
-  rfflabs: {label: Réseau français des fablabs}
-"""
+""" + OTHER_LISTS
 
 EXPECTED = {
     "fr": [

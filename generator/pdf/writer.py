@@ -96,11 +96,12 @@ def write_reports(
     used = sorted(set(used))
     # an English report shows each picture's English twin (its drawn words, title, alternative and legend
     # in English: generator.pictures.words), where the picture has one, under the French key it replaces
-    twins = [f"{ENGLISH_PICTURES}/{key}" for key in used] if lang == "en" else []
+    twins = {f"{ENGLISH_PICTURES}/{key}": key for key in used} if lang == "en" else {}
     if pictures is None:
-        pictures = draw_report_pictures(atlas, used + twins, jobs)
-    pictures = {key: pictures.get(f"{ENGLISH_PICTURES}/{key}", pictures.get(key)) if twins else pictures[key]
-                for key in used if key in pictures or f"{ENGLISH_PICTURES}/{key}" in pictures}
+        pictures = draw_report_pictures(atlas, used + list(twins), jobs)
+    pictures = {**pictures, **{key: pictures[twin] for twin, key in twins.items() if twin in pictures}}
+    wanted = set(used)
+    pictures = {key: picture for key, picture in pictures.items() if key in wanted}
     # each worker may peak near WORKER_MEMORY (VOLUME_MEMORY with volumes): no more of them than
     # the free memory holds
     workers = workers_for_memory(max(1, min(jobs or os.cpu_count() or 1, len(tasks))),

@@ -58,12 +58,8 @@ def departement_at(lat: float, lon: float) -> str | None:
 
 
 def departement_of_hub(atlas: Atlas, hub: Hub) -> str | None:
-    """`geo.departement_of_hub` (where its point falls, else where its territory is), points remembered."""
-    if hub.coordinates is not None:
-        found = departement_at(*hub.coordinates)
-        if found:
-            return found
-    return geo.departement_of_territory(atlas, atlas.territories[hub.territory_id])
+    """`geo.departement_of_hub` with the points remembered."""
+    return geo.departement_of_hub(atlas, hub, departement_at)
 
 
 def _hub_rows(atlas: Atlas, hub_ids: Iterable[str], w: Words = FRENCH) -> tuple[tuple[str, ...], ...]:
