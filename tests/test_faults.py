@@ -110,6 +110,39 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
+def _engines(pid: int) -> set[int]:
+    """The live MkDocs processes under `pid`."""
+    return {child for child in _alive(_descendants(pid)) if b"mkdocs" in _cmdline(child)}
+
+
+@contextlib.contextmanager
+def _frozen_while_the_engine_runs(build: subprocess.Popen, tmp_path: Path) -> Iterator[set[int]]:
+    """Stop the build and its children (SIGSTOP) at a moment its engine is alive, and give the children.
+
+    Polling alone raced: under load the small fixture's engine could end between the check and the
+    signal, so the build finished with 0. Frozen, the build cannot finish before the test's signal;
+    every process is continued on leaving, the build first, so a pending signal is handled at once.
+    """
+    while True:
+        assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml"))
+                         and _engines(build.pid)), "the engine never ran"
+        frozen = [build.pid, *_descendants(build.pid)]
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+        if _engines(build.pid):
+            break
+        for pid in frozen:  # the engine ended just before the freeze: let the build go on and wait again
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+    try:
+        yield set(frozen[1:])
+    finally:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
 def _wait_gone(pids: set[int], seconds: float = 10.0) -> set[int]:
     deadline = time.monotonic() + seconds
     while _alive(pids) and time.monotonic() < deadline:
@@ -354,10 +387,8 @@ def test_sigterm_stops_the_build_and_its_engine_and_keeps_the_previous_site(buil
     build = _build_process(tmp_path / "territories", site, docs, tmp_path)
     # signal while the engine runs: its config is in the building folder and its process is alive
     # (a signal after the engine has finished may let the build complete, which is not this case)
-    assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml")) and any(
-        b"mkdocs" in _cmdline(pid) for pid in _descendants(build.pid)))
-    children = _descendants(build.pid)
-    build.send_signal(signal.SIGTERM)
+    with _frozen_while_the_engine_runs(build, tmp_path) as children:
+        build.send_signal(signal.SIGTERM)
     out, err = build.communicate(timeout=60)
     assert build.returncode == 130
     assert "interrompu : arrêt de la construction, fichiers temporaires supprimés ; le site précédent est " \
@@ -374,12 +405,10 @@ def test_after_a_sigkill_the_next_build_removes_the_leftovers(built: Path, tmp_p
     site, docs = tmp_path / "site", tmp_path / "build" / "docs"
     (docs / ".index.md.abc.atlas-tmp").write_bytes(b"half")  # a docs file being written when killed
     build = _build_process(tmp_path / "territories", site, docs, tmp_path)
-    assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml")) and any(
-        b"mkdocs" in _cmdline(pid) for pid in _descendants(build.pid)))
-    children = _descendants(build.pid)
-    assert children, "the engine runs as a child"
-    build.kill()
-    build.wait()
+    with _frozen_while_the_engine_runs(build, tmp_path) as children:
+        assert children, "the engine runs as a child"
+        build.kill()
+        build.wait()
     assert _wait_gone(children) == set()  # the engine died with its parent
     assert list(tmp_path.glob(".site.atlas-building-*"))  # what a killed build leaves
     monkeypatch.chdir(tmp_path)
