@@ -1,5 +1,5 @@
 """`python -m generator` is the same as the `atlas` command."""
 
-from generator.cli import main
+from generator.cli import program
 
-raise SystemExit(main())
+program()

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from generator import i18n
 from generator.commands import MODULES, options_from
@@ -208,6 +209,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     with i18n.using(_asked_language(argv)):
         return _main(argv)
+
+
+def program() -> NoReturn:
+    """The `atlas` program (console script and `python -m generator`): `main`, then leave at once.
+
+    A build holds the whole atlas in memory; letting the interpreter free its millions of objects one by
+    one costs 0.4 s on the national atlas, a tenth of a build after one edit. Every command has closed its
+    files, workers, locks and temporaries in its own `with` and `finally` blocks by the time `main`
+    returns, so nothing is left for the interpreter's exit to do but flush the output streams.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`atlas validate | head`)
+        pass
+    os._exit(code)
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
