@@ -17,12 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from generator.model import Atlas, Hub, Territory
 
-if TYPE_CHECKING:  # imported where a point is tested against an outline: a build that only reads the
-    from matplotlib.path import Path as MplPath  # boundaries' file name (explore) does not import matplotlib
+# imported where they are used: numpy where outlines are read (a build after one edit may read none),
+# matplotlib where a point is tested against an outline (explore only reads the boundaries' file name)
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.path import Path as MplPath
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
 LAYERS = ("regions", "departements", "epci", "epci-cc", "regions-simple", "departements-simple",
@@ -68,6 +69,8 @@ class Outline:
 @cache
 def layer(name: str) -> Mapping[str, Outline]:
     """All outlines of one committed layer, by code (read once per process)."""
+    import numpy as np
+
     raw = json.loads((GEODATA / f"{name}.geojson").read_text(encoding="utf-8"))
     out: dict[str, Outline] = {}
     for feature in raw["features"]:
@@ -101,6 +104,8 @@ KM_PER_DEGREE_LAT = 111.2
 def distance_outside_km(outline: Outline, lat: float, lon: float) -> float:
     """0 inside the outline, else the distance in km to its nearest edge (local equirectangular scale,
     precise to a few metres at the 1 km the validator allows)."""
+    import numpy as np
+
     if outline.contains(lat, lon):
         return 0.0
     kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat))
@@ -133,6 +138,8 @@ def project(lon: float, lat: float, lat0: float) -> tuple[float, float]:
 
 
 def project_array(points: np.ndarray, lat0: float) -> np.ndarray:
+    import numpy as np
+
     out = np.array(points, dtype=float)
     out[:, 0] *= math.cos(math.radians(lat0))
     return out
@@ -180,6 +187,8 @@ def departement_at(lat: float, lon: float) -> str | None:
 
     Remembered per point: a hub's point is asked for by its locator, its territory's maps, the home
     maps and the counts (12,000 searches through 101 outlines for the 1,527 hubs, 1.3 s of every build)."""
+    import numpy as np
+
     outlines = layer("departements")
     for code, outline in outlines.items():
         if outline.contains(lat, lon):

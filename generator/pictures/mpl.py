@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from generator.collector import PYTHON_THRESHOLDS, thresholds
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
 
@@ -110,6 +108,8 @@ def compact_path(data: str, unit: int) -> str:
         (letters if token in _SEGMENT_ARGS else numeric).append(token)
     if not letters or tokens[0] not in _SEGMENT_ARGS or sum(_SEGMENT_ARGS[c] for c in letters) != len(numeric):
         return data
+    import numpy as np  # here: a build that draws no picture need not import it (0.1 s)
+
     try:
         values: list[int] = np.rint(np.array(numeric, dtype=float) * unit).astype(np.int64).tolist()
     except ValueError:
