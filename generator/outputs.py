@@ -182,6 +182,15 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
             status = os.lstat(target)
         except (FileNotFoundError, NotADirectoryError):
             status = None
+        same_size = status is not None and stat.S_ISREG(status.st_mode) and status.st_size == out.size
+        if same_size:
+            seen = out.state if isinstance(out, KeptFile) and out.file == target else known.get(out.path)
+            # a file of a known state is neither read nor written (25,600 of 25,660 files after one edit), so
+            # where its folder leads need not be checked: 8,500 folders' lstat spared
+            if seen is not None and seen[0] == status.st_size and seen[1] == status.st_mtime_ns:
+                stats.unchanged.append(out.path)
+                states[out.path] = [status.st_size, status.st_mtime_ns]
+                continue
         parent = out.path.rpartition("/")[0]
         if not (folders.get(parent) or inside(parent)) or (status is not None and stat.S_ISLNK(status.st_mode)):
             resolved = Path(target).resolve()
@@ -189,15 +198,11 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
                 raise AtlasError(_("refusing to write {path!r}: it would leave {folder}").format(path=out.path,
                                                                                                   folder=folder))
             raise AtlasError(_("refusing to write {path!r}: it is a symbolic link").format(path=out.path))
-        if status is not None and stat.S_ISREG(status.st_mode) and status.st_size == out.size:
-            seen = out.state if isinstance(out, KeptFile) and out.file == target else known.get(out.path)
-            # a file of a known state is not read again (15,000 of 21,000 files after one edit: 0.3 s); else
+        if same_size and _same_bytes(target, out.data):
             # reading back beats a manifest of hashes: 287 MB compared in 0.19 s, hashed in 0.22 s
-            if (seen is not None and seen[0] == status.st_size and seen[1] == status.st_mtime_ns) \
-                    or _same_bytes(target, out.data):
-                stats.unchanged.append(out.path)
-                states[out.path] = [status.st_size, status.st_mtime_ns]
-                continue
+            stats.unchanged.append(out.path)
+            states[out.path] = [status.st_size, status.st_mtime_ns]  # type: ignore[union-attr]
+            continue
         path = Path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, out.data)
