@@ -148,31 +148,59 @@ _APART = {Territory: {"id", "sources", "en", "pillars", "measures"}, Hub: {"id",
           Indicator: {"source"}, Source: set(), VocabularyEntry: set()}
 
 
+# how _declared fills one field: its value as written, a fact, an identity fact, a tuple of facts, a tuple
+_RAW, _FACT, _IDENTITY, _FACTS, _ITEMS = range(5)
+_PLANS: dict[tuple[int, type], tuple[Record, tuple[tuple[str, str, int, bool, bool], ...], bool]] = {}
+
+
+def _plan(record: Record, cls: type) -> tuple[tuple[tuple[str, str, int, bool, bool], ...], bool]:
+    """Per field of `record`: (name, model attribute, how to fill it, whether the attribute and its `_fact`
+    are the class's own), and whether the class has `extra`; worked out once per record and class (the
+    field loop asked dataclasses for the class's fields 3,200 times a build)."""
+    found = _PLANS.get((id(record), cls))
+    if found is not None and found[0] is record:
+        return found[1], found[2]
+    attrs = {f.name for f in dataclasses.fields(cls)}
+    steps = []
+    for name, f in record.fields.items():
+        if name in _APART[cls]:
+            continue
+        attr, spec = f.attr or name, f.spec
+        if isinstance(spec, FactSpec):
+            how = _IDENTITY if spec.identity else _FACT
+        elif isinstance(spec, ListOf):
+            how = _FACTS if isinstance(spec.item, FactSpec) else _ITEMS
+        else:
+            how = _RAW
+        steps.append((name, attr, how, attr in attrs, f"{attr}_fact" in attrs))
+    _PLANS[id(record), cls] = (record, tuple(steps), "extra" in attrs)
+    return tuple(steps), "extra" in attrs
+
+
 def _declared(record: Record, d: dict, resolve: dict[str, Source], display: str, cls: type) -> dict[str, Any]:
     """The model's arguments for the fields of `record` (generator.fields), derived from each field's kind:
     a fact becomes a Fact, a hub identity field its value and `<name>_fact`, a list a tuple. Fields that the
     model class has no attribute for go to its `extra` mapping (read like attributes, None when absent)."""
     own: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    attrs = {f.name for f in dataclasses.fields(cls)}
-    for name, f in record.fields.items():
-        if name in _APART[cls]:
-            continue
-        attr, raw, spec = f.attr or name, d.get(name), f.spec
-        if isinstance(spec, FactSpec) and spec.identity:
+    steps, has_extra = _plan(record, cls)
+    for name, attr, how, own_attr, own_fact in steps:
+        raw = d.get(name)
+        if how == _IDENTITY:
             value, fact = _identity(raw, resolve, display)
-            values = {attr: value, f"{attr}_fact": fact}
-        elif isinstance(spec, FactSpec):
-            values = {attr: _fact(raw, resolve, display) if raw is not None else None}
-        elif isinstance(spec, ListOf):
-            items = raw or ()
-            values = {attr: tuple(_fact(x, resolve, display) for x in items) if isinstance(spec.item, FactSpec)
-                      else tuple(items)}
+            (own if own_attr else extra)[attr] = value
+            (own if own_fact else extra)[f"{attr}_fact"] = fact
+            continue
+        if how == _FACT:
+            value = _fact(raw, resolve, display) if raw is not None else None
+        elif how == _FACTS:
+            value = tuple(_fact(x, resolve, display) for x in raw or ())
+        elif how == _ITEMS:
+            value = tuple(raw or ())
         else:
-            values = {attr: raw}
-        for key, value in values.items():
-            (own if key in attrs else extra)[key] = value
-    return {**own, "extra": _frozen(extra)} if "extra" in attrs else own
+            value = raw
+        (own if own_attr else extra)[attr] = value
+    return {**own, "extra": _frozen(extra)} if has_extra else own
 
 
 def _measure(data: dict, indicator: Indicator | None, resolve: dict[str, Source], display: str) -> Fact:

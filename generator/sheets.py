@@ -70,18 +70,19 @@ def find_sheets(root: Path) -> Tree:
     """Walk `root` without following links; classify every entry or report it as stray."""
     tree = Tree()
     report = tree.report
+    shown = display_path(root, tree.cwd)  # how messages name the folder; its files' names are built on it
 
     def stray(path: Path, why: str, hint: str) -> None:
         report.error(Location(display_path(path, tree.cwd)), "", why, hint)
 
-    for entry, path in _listing(root, stray, _("replace the link with the file or folder itself")):
+    for entry in _listing(root, stray, _("replace the link with the file or folder itself")):
         if entry.is_dir(follow_symlinks=False):
-            _walk_territory(path, tree, stray)
+            _walk_territory(entry, _under(shown, entry.name), tree, stray)
         elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in TOP_SHEETS \
                 and _is_sheet_name(entry.name):
-            tree.files.append(SheetFile(path, display_path(path, tree.cwd), _stem(entry.name)))
+            tree.files.append(SheetFile(Path(entry.path), _under(shown, entry.name), _stem(entry.name)))
         else:
-            stray(path, _("unexpected file in the territories folder"),
+            stray(Path(entry.path), _("unexpected file in the territories folder"),
                   _("only vocabulary.yml, sources.yml, indicators.yml and one folder per territory belong here; "
                     "prefix the name with '_' or '.' to keep a file that is not a sheet"))
     for kind in TOP_SHEETS:
@@ -94,45 +95,53 @@ def find_sheets(root: Path) -> Tree:
     return tree
 
 
-def _listing(folder: Path, stray, link_hint: str) -> Iterator[tuple[os.DirEntry, Path]]:
+def _under(shown: str, name: str) -> str:
+    """How messages name `name` in a folder they name `shown` (what `display_path` gives, without making
+    and comparing two Path objects for each of the national atlas's 4,700 entries)."""
+    return name if shown == "." else f"{shown}/{name}"
+
+
+def _listing(folder: Path | str, stray, link_hint: str) -> Iterator[os.DirEntry]:
     """A folder's entries in name order, without ignored names; symbolic links are reported and skipped."""
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if _ignored(entry.name):
             continue
-        path = Path(entry.path)
         if entry.is_symlink():
-            stray(path, _("symbolic links are not allowed in the territories folder"), link_hint)
+            stray(Path(entry.path), _("symbolic links are not allowed in the territories folder"), link_hint)
             continue
-        yield entry, path
+        yield entry
 
 
-def _walk_territory(folder: Path, tree: Tree, stray) -> None:
+def _walk_territory(folder: os.DirEntry, shown: str, tree: Tree, stray) -> None:
     territory_id = folder.name
-    sheet: Path | None = None
-    for entry, path in _listing(folder, stray, _("replace the link with the file or folder itself")):
+    sheet: tuple[Path, str] | None = None
+    for entry in _listing(folder.path, stray, _("replace the link with the file or folder itself")):
         if entry.name in ("territory.yml", "territory.yaml"):
             if not entry.is_file(follow_symlinks=False):
-                stray(path, _("a folder where the territory sheet should be"), _("territory.yml must be a file"))
+                stray(Path(entry.path), _("a folder where the territory sheet should be"),
+                      _("territory.yml must be a file"))
             elif sheet is not None:
-                stray(path, _("two territory sheets in one folder"), _("keep only {name}").format(name=sheet.name))
+                stray(Path(entry.path), _("two territory sheets in one folder"),
+                      _("keep only {name}").format(name=sheet[0].name))
             else:
-                sheet = path
+                sheet = (Path(entry.path), _under(shown, entry.name))
         elif entry.name == "hubs" and entry.is_dir(follow_symlinks=False):
-            for hub, hub_path in _listing(path, stray, _("replace the link with the file itself")):
+            hubs_shown = _under(shown, entry.name)
+            for hub in _listing(entry.path, stray, _("replace the link with the file itself")):
                 if hub.is_dir(follow_symlinks=False):
-                    stray(hub_path, _("a folder where a hub sheet should be"),
+                    stray(Path(hub.path), _("a folder where a hub sheet should be"),
                           _("a hub is one file: hubs/<hub-id>.yml"))
                 elif _is_sheet_name(hub.name):
-                    tree.files.append(SheetFile(hub_path, display_path(hub_path, tree.cwd), "hub",
+                    tree.files.append(SheetFile(Path(hub.path), _under(hubs_shown, hub.name), "hub",
                                                 territory_id, _stem(hub.name)))
                 else:
-                    stray(hub_path, _("unexpected file in a hubs folder"),
+                    stray(Path(hub.path), _("unexpected file in a hubs folder"),
                           _("hub sheets end in .yml or .yaml; prefix other files with '_' or '.'"))
         else:
-            stray(path, _("unexpected entry in a territory folder"),
+            stray(Path(entry.path), _("unexpected entry in a territory folder"),
                   _("a territory folder holds territory.yml and a hubs/ folder only"))
     if sheet is None:
-        stray(folder, _("territory folder without a territory.yml"),
+        stray(Path(folder.path), _("territory folder without a territory.yml"),
               _("add territory.yml (atlas new territory ...) or remove the folder"))
     else:
-        tree.files.insert(0, SheetFile(sheet, display_path(sheet, tree.cwd), "territory", territory_id, territory_id))
+        tree.files.insert(0, SheetFile(sheet[0], sheet[1], "territory", territory_id, territory_id))
