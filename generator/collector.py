@@ -26,3 +26,18 @@ def thresholds(values: tuple[int, int, int]) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+@contextmanager
+def paused(pause: bool = True) -> Iterator[None]:
+    """No collection inside the block (when `pause`), as it was after: for work that makes objects to keep and
+    no garbage cycles (reading a cache), which the caller then freezes (`gc.freeze`) — each collection would
+    only have walked them once more on their way to the oldest generation."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
