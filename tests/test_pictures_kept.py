@@ -38,9 +38,16 @@ def test_the_index_of_kept_specs_is_plain_values(tmp_path: Path) -> None:
     assert again.lookup("home/map") == ({"home/map": "k"}, words, {"home/map": 1234})
     assert again.earlier("home/map") == ({"home/map": "k"}, {"home/map": "d"})
     # a file naming anything to call is not read: every spec is computed again
-    evil = {"format": KEPT_FORMAT, "common": book.common, "pictures": {"home/map": os.system}}
+    evil = {"format": KEPT_FORMAT, "common": book.common, "groups": {"home/map": os.system}, "postings": {}}
+    index = book.index_path.read_bytes()
     book.index_path.write_bytes(pickle.dumps(evil))
-    assert SpecBook(atlas, sheets, tmp_path / "specs").entries == {}
+    planted = SpecBook(atlas, sheets, tmp_path / "specs")
+    assert planted.fresh and planted.groups == {} and planted.taken("home/map") is None
+    # nor a shard: the kept words are then not known (a page asking for them gets its spec made again)
+    book.index_path.write_bytes(index)
+    book.shard_path("home/map").write_bytes(pickle.dumps({"home/map": [set(), {"home/map": "k"}, os.system, {}]}))
+    planted = SpecBook(atlas, sheets, tmp_path / "specs")
+    assert planted.taken("home/map") is not None and planted.words("home/map") is None
 
 
 def _seen(pictures: dict) -> dict:
@@ -217,3 +224,80 @@ def test_a_locator_drawn_again_measures_its_names_without_matplotlib(tmp_path: P
                    encoding="utf-8")
     assert draw() == "1 False"
     assert list((tmp_path / "cache").glob(".measures-*.pickle"))
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> tuple:
+    """The fixture drawn once with kept specs, then `fablab-besancon.yml` edited (`old` -> `new`): the book of
+    the edited atlas (what it finds stale), its pictures and draw figures, and a cold draw of the same sheets."""
+    from generator.pictures import DrawStats, draw_pictures
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    cache, specs = tmp_path / "cache", tmp_path / "specs"
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    text = hub.read_text(encoding="utf-8")
+    assert old in text
+    hub.write_text(text.replace(old, new), encoding="utf-8")
+    edited = load_valid_atlas(sheets, as_of=AS_OF)
+    book, stats = SpecBook(edited, sheets, specs), DrawStats()
+    stale = set(book.stale)
+    pictures = draw_pictures(edited, cache, progress=False, jobs=1, stats=stats, kept=book)
+    return stale, pictures, stats, draw_pictures(edited, tmp_path / "cold", progress=False, jobs=1)
+
+
+def test_a_hub_renamed_specifies_again_only_the_pictures_that_read_its_name(tmp_path: Path) -> None:
+    """Reads are kept per field: the charts that count the hub's type and status, and the list of pictures
+    itself, read no name and are kept; its territory's locator, which writes the name, is drawn again."""
+    from generator.pictures.kept import KEYS
+
+    stale, pictures, stats, cold = _edited(tmp_path, "name: Fablab de Besançon", "name: Fablab du Doubs")
+    assert "territory/grand-besancon-metropole/locator" in stale
+    assert "territory/grand-besancon-metropole/locator" in stats.drawn_keys
+    for counts in ("hubs-by-type", "hubs-by-status"):
+        assert f"territory/grand-besancon-metropole/{counts}" not in stale
+        assert f"home/{counts}" not in stale
+    assert KEYS not in stale
+    assert _seen(pictures) == _seen(cold)
+
+
+def test_a_hub_moved_draws_again_the_maps_that_place_it(tmp_path: Path) -> None:
+    """A change of coordinates is a change of what the maps draw: its territory's locator and the national map
+    are drawn again (not taken as kept), and every picture is a cold draw's."""
+    stale, pictures, stats, cold = _edited(tmp_path, "value: [47.2400, 6.0200]", "value: [47.2500, 6.0300]")
+    assert {"territory/grand-besancon-metropole/locator", "home/map"} <= stale
+    assert {"territory/grand-besancon-metropole/locator", "home/map"} <= set(stats.drawn_keys)
+    assert "territory/grand-besancon-metropole/hubs-by-type" not in stale
+    assert _seen(pictures) == _seen(cold)
+
+
+def test_a_hub_of_another_type_draws_again_the_charts_that_count_it(tmp_path: Path) -> None:
+    stale, pictures, stats, cold = _edited(tmp_path, "types: [fab-lab, tiers-lieu]", "types: [tiers-lieu]")
+    assert {"territory/grand-besancon-metropole/hubs-by-type", "home/hubs-by-type"} <= stale
+    assert "territory/grand-besancon-metropole/hubs-by-type" in stats.drawn_keys
+    assert _seen(pictures) == _seen(cold)
+
+
+def test_a_kept_pictures_words_are_read_from_its_shard_or_specified_again(tmp_path: Path) -> None:
+    """A kept picture's words are read when asked for, from its group's shard; a shard lost since (removed,
+    or rewritten by another build) gives them from the picture's spec made again: the same words either way."""
+    from generator.pictures import draw_pictures
+    from generator.pictures.picture import KeptWords
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    cache, specs = tmp_path / "cache", tmp_path / "specs"
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    first = draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
+    again = load_valid_atlas(sheets, as_of=AS_OF)
+    book = SpecBook(again, sheets, specs)
+    second = draw_pictures(again, cache, progress=False, jobs=1, kept=book)
+    key = "en/territory/doubs/pillars"
+    assert isinstance(second[key]._words, KeptWords)  # not read yet
+    assert second[key].table_rows == first[key].table_rows and second[key] == first[key]
+    lost = load_valid_atlas(sheets, as_of=AS_OF)
+    book = SpecBook(lost, sheets, specs)
+    third = draw_pictures(lost, cache, progress=False, jobs=1, kept=book)
+    book.shard_path("territory/doubs/locator").unlink()
+    assert _seen(third) == _seen(first)

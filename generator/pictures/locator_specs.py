@@ -68,11 +68,18 @@ def named_on_locator(atlas: Atlas, territory_id: str) -> tuple[str, ...]:
     map with its point marked (`#lieu-<id>`) instead of two pictures of its own."""
     territory = atlas.territories[territory_id]
     located = geo.territory_outline(atlas, territory)
-    placed = sum(1 for h in atlas.hubs_within(territory_id) if atlas.hubs[h].coordinates is not None)
-    if territory.level == "region" and located is not None and placed > REGION_AGGREGATE_ABOVE:
+    placed = [h for h in atlas.hubs_within(territory_id) if atlas.hubs[h].coordinates is not None]
+    if territory.level == "region" and located is not None and len(placed) > REGION_AGGREGATE_ABOVE:
         return ()  # counted per département
-    points, _far = _placed(atlas, territory, located)
-    return tuple(p["id"] for p in points) if len(points) <= LABELLED_MAX else ()
+    if located is not None:
+        west, south, east, north = _padded(geo.layer(located.layer)[located.code].bounds, 0, FAR)
+        if any(not (west <= lon <= east and south <= lat <= north)
+               for lat, lon in (atlas.hubs[h].coordinates for h in placed)):
+            points, _far = _placed(atlas, territory, located)  # one far away: left out as its locator does
+            return tuple(p["id"] for p in points) if len(points) <= LABELLED_MAX else ()
+    # none far away: every placed hub, found without reading their names or statuses (the list of pictures
+    # is kept with what it read, `kept`: a hub renamed does not make it again)
+    return tuple(placed) if len(placed) <= LABELLED_MAX else ()
 
 
 def _neutral(data: dict[str, Any], w: Words) -> dict[str, Any]:

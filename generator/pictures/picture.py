@@ -8,8 +8,7 @@ registry's entry points (`kinds`); `run` specifies, keeps and draws an atlas's p
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +22,86 @@ from generator.pictures.legend import legend_html
 from generator.pictures.mpl import style
 from generator.pictures.spec import Spec
 
+Words = tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]]
+WORDS = ("title", "alt", "table_headers", "table_rows", "legend")
 
-@dataclass(frozen=True)
+
 class Picture:
-    key: str                  # stable id: "home/map", "territory/<id>/pillars", ...
-    filename: str             # path relative to the docs root: "assets/pictures/<key>.svg"
-    # its deterministic SVG, or (a kept picture) where to read it when first asked for: `svg`
-    drawing: bytes | KeptDrawing = field(compare=False, repr=False)
-    title: str                # short French caption
-    alt: str                  # French text alternative generated from the data (plain text, no markup)
-    table_headers: tuple[str, ...]            # the data table beside the picture (French)
-    table_rows: tuple[tuple[str, ...], ...]   # already formatted the French way (generator.formats)
-    digest: str = ""  # its cache key: a hash of its spec (words included) and of the code that draws it
-    lang: str = "fr"  # the language of its words (and of its drawing's, unless it has none)
-    legend: tuple[tuple[str, str], ...] = ()  # (symbol, words), written beside it (generator.pictures.legend)
+    """A picture as the pages and reports place it: `key` (stable id: "home/map", "territory/<id>/pillars"),
+    `filename` (relative to the docs root: "assets/pictures/<key>.svg"), its drawing (`svg`), its words:
+    `title` (a short caption), `alt` (the text alternative generated from the data, plain text), the data
+    table beside it (`table_headers`, `table_rows`, formatted in its language), `legend` ((symbol, words),
+    written beside it, generator.pictures.legend); `digest` (its cache key: a hash of its spec, words
+    included, and of the code that draws it) and `lang` (the language of its words, and of its drawing's
+    unless it has none).
+
+    A kept picture's drawing (`KeptDrawing`) and words (`words=`, a function giving them) are read when first
+    asked for: after one edit, the 18,000 pictures of the national atlas are placed by pages kept as they were
+    and written as files known unchanged by their cache key, and only a few are asked for their words or bytes.
+    Equal pictures are those with the same words, key, file, cache key and language (not compared by bytes)."""
+
+    __slots__ = ("key", "filename", "drawing", "digest", "lang", "_words")
+
+    key: str
+    filename: str
+    drawing: bytes | KeptDrawing
+    digest: str
+    lang: str
+
+    def __init__(self, key: str, filename: str, drawing: bytes | KeptDrawing, title: str = "", alt: str = "",
+                 table_headers: tuple[str, ...] = (), table_rows: tuple[tuple[str, ...], ...] = (),
+                 digest: str = "", lang: str = "fr", legend: tuple[tuple[str, str], ...] = (),
+                 words: Callable[[str], Words] | None = None) -> None:
+        put = object.__setattr__  # a value: set once, here (18,000 kept pictures made at each build)
+        put(self, "key", key)
+        put(self, "filename", filename)
+        put(self, "drawing", drawing)
+        put(self, "digest", digest)
+        put(self, "lang", lang)
+        put(self, "_words", words or (title, alt, table_headers, table_rows, legend))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a picture is a value: {name} cannot be set")
+
+    def _told(self) -> Words:
+        words = self._words
+        if callable(words):
+            words = words(self.key)
+            object.__setattr__(self, "_words", words)
+        return words
+
+    @property
+    def title(self) -> str:
+        return self._told()[0]
+
+    @property
+    def alt(self) -> str:
+        return self._told()[1]
+
+    @property
+    def table_headers(self) -> tuple[str, ...]:
+        return self._told()[2]
+
+    @property
+    def table_rows(self) -> tuple[tuple[str, ...], ...]:
+        return self._told()[3]
+
+    @property
+    def legend(self) -> tuple[tuple[str, str], ...]:
+        return self._told()[4]
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (self.key, self.filename, *self._told()[:4], self.digest, self.lang, self.legend)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Picture) and self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        return (f"Picture(key={self.key!r}, filename={self.filename!r}, title={self.title!r}, "
+                f"digest={self.digest!r}, lang={self.lang!r})")
 
     @property
     def svg(self) -> bytes:
@@ -174,11 +239,42 @@ def _kept_svg(cache_dir: Path, digest: str) -> bytes | None:
     return svg if svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>") else None
 
 
-def _kept_picture(key: str, drawing: bytes | KeptDrawing, words: dict[str, Any], digest: str,
+def _kept_picture(key: str, drawing: bytes | KeptDrawing, words: dict[str, Any] | KeptWords, digest: str,
                   filename: str | None = None) -> Picture:
     lang = _lang_of(key)  # picture_file's path, from the key's text (18,000 keys parsed were 0.05 s)
     filename = filename or (f"{lang}/assets/pictures/{key[len(_EN):]}.svg" if lang != "fr" else
                             f"assets/pictures/{key}.svg")
+    if isinstance(words, KeptWords):
+        return Picture(key, filename, drawing, digest=digest, lang=lang, words=words)
     return Picture(key=key, filename=filename, drawing=drawing, title=words["title"],
                    alt=words["alt"], table_headers=words["table_headers"], table_rows=words["table_rows"],
                    digest=digest, lang=lang, legend=words.get("legend", ()))  # tuples (_kept_words)
+
+
+class KeptWords:
+    """The words of a kept group's pictures, read from its shard of the kept specs (`kept`) when a page first
+    asks for those of one of them (`words(key)`): the shard's entry when it holds the group's kept cache keys
+    (which hash the words), else (the shard lost or rewritten by another build since) the picture's spec made
+    again on the atlas it was taken with."""
+
+    __slots__ = ("shard", "group", "keys", "atlas")
+
+    def __init__(self, shard: Path, group: str, keys: dict[str, str], atlas: Atlas) -> None:
+        self.shard, self.group, self.keys = shard, group, keys
+        self.atlas = weakref.ref(atlas)
+
+    def __call__(self, key: str) -> Words:
+        from generator.pictures.kept import read_shard
+
+        entry = read_shard(self.shard).get(self.group)
+        if isinstance(entry, list) and len(entry) == 4 and entry[1] == self.keys and isinstance(entry[2], dict):
+            words = entry[2].get(_lang_of(key))
+            if isinstance(words, dict) and all(name in words for name in WORDS[:4]):
+                return (words["title"], words["alt"], words["table_headers"], words["table_rows"],
+                        words.get("legend", ()))
+        atlas = self.atlas()
+        if atlas is None:
+            raise AtlasError(f"picture {key}: the kept specs lost its words; build again")
+        spec = picture_spec(atlas, key)  # as the kept words were made (_kept_words: tuples)
+        return (spec.title, spec.alt, tuple(spec.table_headers), tuple(tuple(row) for row in spec.table_rows),
+                tuple(tuple(entry) for entry in spec.legend))

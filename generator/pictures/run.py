@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from generator import geo
-from generator.atlas_reads import Recorder
 from generator.faults import worker_pool, writing
 from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
@@ -46,6 +45,7 @@ from generator.pictures.keys import ENGLISH, PictureKey
 from generator.pictures.kinds import KINDS, import_drawers
 from generator.pictures.picture import (
     KeptDrawing,
+    KeptWords,
     Picture,
     _group_of,
     _kept_picture,
@@ -55,6 +55,7 @@ from generator.pictures.picture import (
     picture_spec,
     render,
 )
+from generator.pictures.reads import FieldRecorder
 from generator.pictures.spec import Spec
 
 SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting workers costs more
@@ -148,8 +149,8 @@ def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook |
     their drawings' keys (in `drawings`) and words. The English twins that share their French picture's
     drawing are added to `shared`."""
     specs: dict[str, Spec] = {}
-    reads: dict[str, set[tuple[str, str]]] = {}
-    with Recorder(atlas) as recorder:
+    reads: dict[str, set[tuple[str, str, str]]] = {}
+    with FieldRecorder(atlas) as recorder:
         for wide_key, group in groups.items():
             recorder.reads = set()
             wide: dict[PictureKey, Spec] = {}
@@ -172,17 +173,17 @@ def _recorded_specs(atlas: Atlas, groups: dict[str, list[str]], kept: SpecBook |
                       (key for key in group if key.startswith(ENGLISH + "/")
                        and _same_drawing(specs[key], specs[PictureKey.parse(key).french.text])))
         if kept is not None and words is not None:
-            kept.record(wide_key, reads[wide_key], made, words, drawn)
+            kept.record(wide_key, reads[wide_key], made, words, drawn, words[SHARED])
     return specs
 
 
-Taken = dict[str, tuple[str, dict[str, Any], "int | None"]]  # key -> its cache key, words, size of its drawing
+Taken = dict[str, tuple[str, KeptWords, "int | None"]]  # key -> its cache key, words (read when asked), size
 
 
 def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests: dict[str, str],
                 shared: set[str], drawings: dict[str, str]) -> tuple[dict[str, Spec], Taken]:
-    """The specs to compute, and the pictures whose spec read the same sheets as when it was kept
-    (key -> its cache key, words and size): only those of the first are computed."""
+    """The specs to compute, and the pictures of the groups none of whose reads changed since they were
+    kept (key -> its cache key, words and size): only those of the first are computed."""
     groups: dict[str, list[str]] = {}
     for key in wanted:
         groups.setdefault(_group_of(key), []).append(key)
@@ -191,13 +192,12 @@ def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests:
     taken: Taken = {}
     todo: dict[str, list[str]] = {}
     for wide_key, group in groups.items():
-        found = kept.lookup(wide_key)
-        words = found[1] if found is not None else {}
-        if (found is not None and all(key in found[0] and _lang_of(key) in words for key in group)
-                and isinstance(words.get(SHARED), list)):
-            sizes = found[2] if isinstance(found[2], dict) else {}
-            taken.update((key, (found[0][key], words[_lang_of(key)], sizes.get(key))) for key in group)
-            shared.update(key for key in words[SHARED] if key in found[0] and key in group)
+        found = kept.taken(wide_key)
+        if found is not None and all(key in found[0] for key in group):
+            keys, sizes, twins = found
+            words = KeptWords(kept.shard_path(wide_key), wide_key, keys, atlas)
+            taken.update((key, (keys[key], words, sizes.get(key))) for key in group)
+            shared.update(key for key in twins if key in group)
         else:
             todo[wide_key] = group
     return _recorded_specs(atlas, todo, kept, digests, shared, drawings), taken
@@ -246,7 +246,10 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     """
     started = time.perf_counter()
     started_cpu = time.process_time()
-    asked = picture_keys(atlas) if keys is None else sorted(set(keys))
+    if keys is None:  # kept with what it read, like a spec (it looks up every territory's outline: 0.05-0.3 s)
+        asked = kept.picture_keys(picture_keys) if kept is not None else picture_keys(atlas)
+    else:
+        asked = sorted(set(keys))
     wanted = asked if keys is None else _with_french(asked)  # every French picture is in picture_keys
     digests: dict[str, str] = {}  # the cache keys of the pictures specified (see cache_key)
     shared: set[str] = set()  # English twins drawn as their French picture: not drawn, its file shared
@@ -268,6 +271,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
         found = previous.get((key, digest))  # the same picture, taken by this process's last call
         if found is not None and isinstance(found.drawing, KeptDrawing):  # read, if ever, from this call's cache
             found.drawing.atlas, found.drawing.cache_dir = weakref.ref(atlas), cache_dir
+        if found is not None and isinstance(found._words, KeptWords):  # words not asked for yet: this atlas's
+            found._words.atlas = weakref.ref(atlas)
         result[key] = _LAST_KEPT[key, digest] = found or _kept_picture(
             key, KeptDrawing(atlas, cache_dir, digest, key, size if isinstance(size, int) else None), words, digest)
     for key, spec in specs.items():
@@ -347,8 +352,8 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             sizes.setdefault(_group_of(key), {})[key] = len(result[key].svg)
         for wide_key, group_sizes in sizes.items():
             kept.sized(wide_key, group_sizes)
-        with writing(kept.index_path.parent, "the build's cache"):
-            kept.save()
+        with writing(kept.folder.parent, "the build's cache"):  # a whole atlas: the groups that no longer exist go
+            kept.save({_group_of(key) for key in wanted} if keys is None else None)
     if prune:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
         with writing(cache_dir, "the picture cache"):
             prune_cache(cache_dir, set(digests.values()) | {digest for digest, _words, _size in taken.values()})
@@ -370,7 +375,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
                        "pictures: {drawn} drawn, {cached} from the cache ({seconds} s)", len(jobs_list)).format(
             drawn=number(len(jobs_list)), cached=number(last_stats.cached), seconds=decimal(last_stats.seconds)),
               file=sys.stderr)
-    return dict(sorted(result.items()))
+    return result  # in the order of `asked`, sorted (picture_keys, or the keys asked for)
 
 
 def _prune_due(cache_dir: Path) -> bool:

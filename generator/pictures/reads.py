@@ -1,0 +1,329 @@
+"""What a picture's spec read from the atlas, field by field, and what changed in the atlas since a build.
+
+`atlas_reads.Recorder` notes the territories and hubs a spec reads as whole sheets: renaming a hub then
+made every picture that counts hubs specified again (58 after one rename on the national atlas), though
+a count never reads a name. `FieldRecorder` hands a spec each record wrapped (`_Record`), which notes
+each field read: (`hubs`, id, `name`); a method or a field the model does not declare reads the whole
+record (`*`). It also notes a record asked for (`hubs`, id, ``): there or not), a loop over a mapping
+(`hubs`, ``, ``: its ids in order), an entry of an index (`children`, id, ``) and a loop over an index or
+the partnerships (`children`, ``, ``).
+
+`AtlasState` is the atlas as the kept specs were made from it (`snapshot`), compared with today's
+(`changed`): the reads whose value differs. A record is looked at field by field only when its sheet's
+bytes differ (their hash as the sheets' memo noted it at load, `file_states`); a sheet changed since the
+load, or not noted, is looked at field by field (the record is what the specs read). What every spec
+may read besides (the code, the vocabulary, the sources, the scores) is the kept index's `common`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import fields
+from typing import Any
+
+from generator.file_states import known_hash, state_of
+from generator.model import Atlas
+
+Read = tuple[str, str, str]  # (mapping, id or "", field or ""): see the module docstring
+RECORDS = ("territories", "hubs")  # mappings of records, one sheet each
+INDEXES = ("children", "hubs_by_territory", "partners_of", "named_by")  # derived mappings: an entry is one read
+WHOLE = "*"  # a read of the whole record (a method, a property, an undeclared field)
+DIGEST = 8  # bytes of a field's digest
+
+
+class _Record:
+    """A territory or hub as a spec sees it while recorded: each attribute read is noted."""
+
+    __slots__ = ("_inner", "_mapping", "_id", "_book")
+
+    def __init__(self, inner: Any, mapping: str, rid: str, book: FieldRecorder) -> None:
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_mapping", mapping)
+        object.__setattr__(self, "_id", rid)
+        object.__setattr__(self, "_book", book)
+
+    def __getattr__(self, name: str) -> Any:
+        inner = self._inner
+        field = name if name in _field_names(type(inner)) else WHOLE
+        self._book.reads.add((self._mapping, self._id, field))
+        return getattr(inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("records are read-only")
+
+    def __eq__(self, other: object) -> bool:
+        self._book.reads.add((self._mapping, self._id, WHOLE))
+        return self._inner == (other._inner if isinstance(other, _Record) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._inner)
+
+    def __repr__(self) -> str:
+        self._book.reads.add((self._mapping, self._id, WHOLE))
+        return repr(self._inner)
+
+
+class _Records(Mapping):
+    """The territories or hubs while recorded: records handed out wrapped, ids asked for and loops noted."""
+
+    __slots__ = ("_inner", "_name", "_book")
+
+    def __init__(self, name: str, inner: Mapping[str, Any], book: FieldRecorder) -> None:
+        self._name, self._inner, self._book = name, inner, book
+
+    def _wrap(self, key: str, value: Any) -> Any:
+        return None if value is None else _Record(value, self._name, key, self._book)
+
+    def __getitem__(self, key: str) -> Any:
+        self._book.reads.add((self._name, key, ""))
+        return self._wrap(key, self._inner[key])
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._book.reads.add((self._name, key, ""))
+        found = self._inner.get(key)
+        return default if found is None else self._wrap(key, found)
+
+    def __contains__(self, key: object) -> bool:
+        self._book.reads.add((self._name, str(key), ""))
+        return key in self._inner
+
+    def __iter__(self) -> Iterator[str]:
+        self._book.reads.add((self._name, "", ""))
+        return iter(self._inner)
+
+    def __len__(self) -> int:
+        self._book.reads.add((self._name, "", ""))
+        return len(self._inner)
+
+    def keys(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return self._inner.keys()
+
+    def values(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return [self._wrap(key, value) for key, value in self._inner.items()]
+
+    def items(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return [(key, self._wrap(key, value)) for key, value in self._inner.items()]
+
+
+class _Entries(Mapping):
+    """An index (children, hubs by territory, partners, named by) while recorded: each entry read is noted."""
+
+    __slots__ = ("_inner", "_name", "_book")
+
+    def __init__(self, name: str, inner: Mapping[str, Any], book: FieldRecorder) -> None:
+        self._name, self._inner, self._book = name, inner, book
+
+    def __getitem__(self, key: str) -> Any:
+        self._book.reads.add((self._name, key, ""))
+        return self._inner[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._book.reads.add((self._name, key, ""))
+        return self._inner.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._book.reads.add((self._name, str(key), ""))
+        return key in self._inner
+
+    def __iter__(self) -> Iterator[str]:
+        self._book.reads.add((self._name, "", ""))
+        return iter(self._inner)
+
+    def __len__(self) -> int:
+        self._book.reads.add((self._name, "", ""))
+        return len(self._inner)
+
+    def keys(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return self._inner.keys()
+
+    def values(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return self._inner.values()
+
+    def items(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return self._inner.items()
+
+
+class _Pairs(tuple):
+    """The partnerships while recorded: any read of the tuple is a read of all of it."""
+
+    _book: FieldRecorder
+
+    def _note(self) -> None:
+        self._book.reads.add(("partnerships", "", ""))
+
+    def __iter__(self) -> Iterator[Any]:
+        self._note()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._note()
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._note()
+        return super().__getitem__(index)
+
+    def __contains__(self, item: object) -> bool:
+        self._note()
+        return super().__contains__(item)
+
+    def __bool__(self) -> bool:
+        self._note()
+        return super().__len__() > 0
+
+
+class FieldRecorder:
+    """While entered, the atlas's mappings note what is read into `reads` (set it per spec). The atlas
+    object stays the same one (the measured scores and other memos keyed by it still apply)."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas = atlas
+        self.reads: set[Read] = set()
+        self._saved: dict[str, Any] = {}
+
+    def __enter__(self) -> FieldRecorder:
+        for name in RECORDS:
+            self._saved[name] = getattr(self.atlas, name)
+            object.__setattr__(self.atlas, name, _Records(name, self._saved[name], self))
+        for name in INDEXES:
+            self._saved[name] = getattr(self.atlas, name)
+            object.__setattr__(self.atlas, name, _Entries(name, self._saved[name], self))
+        self._saved["partnerships"] = self.atlas.partnerships
+        pairs = _Pairs(self.atlas.partnerships)
+        pairs._book = self
+        object.__setattr__(self.atlas, "partnerships", pairs)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, value in self._saved.items():
+            object.__setattr__(self.atlas, name, value)
+        self._saved.clear()
+
+
+_NAMES: dict[type, frozenset[str]] = {}
+_ORDER: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> frozenset[str]:
+    found = _NAMES.get(kind)
+    if found is None:
+        found = _NAMES[kind] = frozenset(field_order(kind))
+    return found
+
+
+def field_order(kind: type) -> tuple[str, ...]:
+    """The declared fields of a record's class, in the model's order (what a record's digests follow)."""
+    found = _ORDER.get(kind)
+    if found is None:
+        found = _ORDER[kind] = tuple(f.name for f in fields(kind))
+    return found
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST).digest()
+
+
+def field_digests(record: Any) -> bytes:
+    """Each declared field's value hashed (its repr: a frozen value of the model), one after the other."""
+    return b"".join(_digest(repr(getattr(record, name))) for name in field_order(type(record)))
+
+
+def _entries(mapping: Mapping[str, Any]) -> dict[str, bytes]:
+    return {key: _digest(repr(value)) for key, value in mapping.items()}
+
+
+UNKNOWN = bytes(32)  # a sheet whose hash the sheets' memo did not note (its fields are compared)
+
+
+class AtlasState:
+    """The atlas the kept specs were made from, as plain values: per record, its sheet's hash (32 bytes,
+    UNKNOWN when not noted) then its field digests; each mapping's ids in order, each index entry's digest,
+    the partnerships'."""
+
+    def __init__(self, atlas: Atlas, base: str) -> None:
+        self.atlas, self.base = atlas, base
+
+    def _sheet(self, path: str) -> bytes:
+        """A sheet's hash as the sheets' memo noted it for the file as it is now (UNKNOWN: not noted, or
+        changed since the load: the record's fields are then compared, the record being what specs read)."""
+        state = state_of(path)
+        found = None if state is None else known_hash(path, state)
+        return bytes.fromhex(found) if found else UNKNOWN
+
+    def snapshot(self, before: dict[str, Any] | None) -> dict[str, Any]:
+        """Today's state; a record whose sheet hash is the one `before` holds has the field digests held there
+        (a record is made from its sheet and what `common` covers: hashing every field was 0.18 s)."""
+        atlas = self.atlas
+        out: dict[str, Any] = {"order": {}, "records": {}, "entries": {}}
+        join, base, sheet = os.path.join, self.base, self._sheet
+        for mapping in RECORDS:
+            records: Mapping[str, Any] = getattr(atlas, mapping)
+            old = before["records"][mapping] if before else {}
+            mine: dict[str, bytes] = {}
+            for rid, record in records.items():
+                digest = sheet(join(base, record.path))
+                was = old.get(rid)
+                mine[rid] = was if (was is not None and digest != UNKNOWN and was[:32] == digest) else \
+                    digest + field_digests(record)
+            out["order"][mapping] = _digest("\n".join(records))
+            out["records"][mapping] = mine
+        for name in INDEXES:
+            out["entries"][name] = _entries(getattr(atlas, name))
+        out["partnerships"] = _digest(repr(atlas.partnerships))
+        return out
+
+    def changed(self, before: dict[str, Any]) -> tuple[set[Read], dict[str, Any]]:
+        """The reads whose value differs from `before` (a `snapshot`), and today's snapshot."""
+        now = self.snapshot(before)
+        changed: set[Read] = set()
+        for mapping in RECORDS:
+            if now["order"][mapping] != before["order"][mapping]:
+                changed.add((mapping, "", ""))
+            old, new = before["records"][mapping], now["records"][mapping]
+            for rid in old.keys() ^ new.keys():  # a record added or gone: every read of it (`affected`)
+                changed.add((mapping, rid, ""))
+            for rid, digests in new.items():
+                was = old.get(rid)
+                if was is None or was is digests or was[32:] == digests[32:]:
+                    continue
+                changed.add((mapping, rid, WHOLE))
+                names = field_order(type(getattr(self.atlas, mapping)[rid]))
+                if len(was) != len(digests):  # another model (its code changed the common hash too)
+                    changed.update((mapping, rid, name) for name in names)
+                    continue
+                for i, name in enumerate(names):
+                    at = 32 + i * DIGEST
+                    if digests[at:at + DIGEST] != was[at:at + DIGEST]:
+                        changed.add((mapping, rid, name))
+        for name in INDEXES:
+            old_entries, new_entries = before["entries"][name], now["entries"][name]
+            if old_entries != new_entries:
+                changed.add((name, "", ""))
+                changed.update((name, key, "") for key in old_entries.keys() | new_entries.keys()
+                               if old_entries.get(key) != new_entries.get(key))
+        if now["partnerships"] != before["partnerships"]:
+            changed.add(("partnerships", "", ""))
+        return changed, now
+
+
+def well_formed(snapshot: object) -> bool:
+    """Whether a snapshot read back from the cache has the shape `AtlasState.snapshot` gives."""
+    if not isinstance(snapshot, dict):
+        return False
+    try:
+        return (all(isinstance(snapshot["records"][mapping], dict) for mapping in RECORDS)
+                and all(isinstance(snapshot["order"][mapping], bytes) for mapping in RECORDS)
+                and all(isinstance(snapshot["entries"][name], dict) for name in INDEXES)
+                and isinstance(snapshot["partnerships"], bytes)
+                and all(isinstance(value, bytes) and len(value) >= 32 for mapping in RECORDS
+                        for value in snapshot["records"][mapping].values()))
+    except (KeyError, TypeError):
+        return False
