@@ -14,7 +14,7 @@ import hashlib
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.file_states import file_hash
 from generator.model import Atlas
@@ -126,6 +126,13 @@ class ReadState:
         self._sheets: dict[str, str] = {}
         self._states: dict[tuple[str, str], str] = {}
         self._lines: dict[tuple[str, str], str] = {}  # a read's line of a digest (`digest`)
+        self._structure = ""
+
+    def structure(self) -> str:
+        """`structure_digest` of the atlas, made once."""
+        if not self._structure:
+            self._structure = structure_digest(self.atlas)
+        return self._structure
 
     def sheet(self, path: str) -> str:
         """The hash of one sheet's bytes ("unreadable" when it cannot be read)."""
@@ -156,6 +163,33 @@ class ReadState:
             return f"{value.path} {self.sheet(value.path)}"
         return repr(value)
 
+    def snapshot(self) -> dict[str, Any]:
+        """This run's state of the indexes and sheets, kept with the page cache's index: the next build tells
+        what changed since from it (`changes_since`), without hashing each kept output's reads again."""
+        atlas = self.atlas
+        paths = [t.path for t in atlas.territories.values()] + [h.path for h in atlas.hubs.values()]
+        return {"structure": self.structure(), "sheets": {path: self.sheet(path)[:32] for path in paths}}
+
+    def changes_since(self, previous: Any) -> Changes | None:
+        """What differs from `previous` (a `snapshot` of the last build), or None when that cannot be told:
+        no snapshot, or the indexes changed (a sheet added, removed, moved, a parent or partner changed)."""
+        if not (isinstance(previous, dict) and isinstance(previous.get("sheets"), dict)
+                and previous.get("structure") == self.structure()):
+            return None
+        before = previous["sheets"]
+        atlas = self.atlas
+        every = (*(t.path for t in atlas.territories.values()), *(h.path for h in atlas.hubs.values()))
+        paths = {path for path in every if before.get(path) != self.sheet(path)[:32]}
+        reads: set[tuple[str, str]] = set()
+        for name in SHEETS:
+            mapping = getattr(atlas, name)
+            changed = {(name, key) for key, record in mapping.items() if record.path in paths}
+            if changed:
+                reads |= changed | {(name, ALL)}
+        cards = {h.id for h in atlas.hubs.values()
+                 if h.path in paths or atlas.territories[h.territory_id].path in paths}
+        return Changes(frozenset(paths), frozenset(reads), frozenset(cards))
+
     def digest(self, common: str, reads: Iterable[Iterable[str]]) -> str:
         """The hash of `common` (what else the output depends on) and of the reads' states today."""
         lines = self._lines  # each read's line made once a build: 10,000 digests of 160,000 reads after one edit
@@ -166,6 +200,40 @@ class ReadState:
                 line = lines[(name, key)] = f"{name}\0{key}\0{self.state(name, key)}"
             text.append(line)
         return hashlib.sha256("\n".join(text).encode()).hexdigest()
+
+
+class Changes(NamedTuple):
+    """What changed since the last build's `ReadState.snapshot`, the indexes being the same: the sheets
+    (paths), the reads whose state differs (a sheet's record, and the whole mapping it is in), the hubs
+    whose card (their sheet and their territory's) differs. An output none of whose reads is among them
+    has the key it had: it is kept without hashing its reads again (issue 11: 10,000 digests after one edit)."""
+
+    paths: frozenset[str]
+    reads: frozenset[tuple[str, str]]
+    cards: frozenset[str]
+
+    def touch(self, reads: Iterable[Iterable[str]]) -> bool:
+        """Whether any of `reads` (pairs, as kept in an index) is among the changed ones."""
+        changed = self.reads
+        if not changed:
+            return False
+        for name, key in reads:
+            if (name, key) in changed:
+                return True
+        return False
+
+
+def structure_digest(atlas: Atlas) -> str:
+    """SHA-256 of the atlas's indexes: each record's id and sheet, the parents, the hubs' territories, the
+    children, the hubs by territory, the partnerships (what a page's sources and the recorded index reads
+    are made of). Equal: those reads are as they were, and a sheet's state is its bytes' hash alone."""
+    digest = hashlib.sha256()
+    digest.update(repr([(t.id, t.path, t.parent_id) for t in atlas.territories.values()]).encode())
+    digest.update(repr([(h.id, h.path, h.territory_id) for h in atlas.hubs.values()]).encode())
+    for name in ("children", "hubs_by_territory", "partners_of", "named_by"):
+        digest.update(f"\0{name}\0{list(getattr(atlas, name).items())!r}".encode())
+    digest.update(f"\0{atlas.partnerships!r}".encode())
+    return digest.hexdigest()
 
 
 # id(atlas) -> the atlas (weakly), the scores its digest was made with, and that digest

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import ReadState, shared_digest
+from generator.atlas_reads import Changes, ReadState, shared_digest
 from generator.outputs import KeptFile, Output, unchanged_state, write_atomic
 from generator.page_kept import KeptOutputs, _stable_repr  # noqa: F401  (_stable_repr: tests)
 from generator.site_templates import keep_compiled_in
@@ -69,6 +69,8 @@ class PageCache(KeptOutputs):
         self.docs_dir = docs_dir.resolve()
         self._docs = str(self.docs_dir)
         self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
+        self.previous: dict[str, Any] | None = None  # the last build's snapshot (`_snapshot`), if whole
+        self._commons_before: frozenset[str] | None = None
         self.entries, self.kind_entries = self._read_index()
         self.code = ""
         self._codes: dict[tuple[str, ...], str] = {}  # the code's hash, per folders of templates
@@ -90,6 +92,10 @@ class PageCache(KeptOutputs):
         self.extra: dict[str, Any] = {}  # other entries of the index made this run (page_kept.KeptRecords)
         self.derived: dict[str, tuple[Any, set[tuple[str, str]]]] = {}  # values both editions use, with their reads
         self.kinds_made: dict[str, tuple[Any, str, set[tuple[str, str]], set[str], list[str], list[str]]] = {}
+        self.changes: Changes | None = None  # what changed since the last build (`attach`), None: unknown
+        self.commons: set[str] = set()  # the `common` parts of this run's keys (kept in the snapshot)
+        self.pictures_source: Mapping[str, Any] | None = None  # the pictures the editions' pictures come from
+        self._pictures_changed: dict[str, bool] = {}
 
     def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         self.picture_files: dict[str, list[Any]] = {}  # picture file -> [size, mtime_ns, its cache key] as written
@@ -101,6 +107,8 @@ class PageCache(KeptOutputs):
         kinds = data.get("kinds") if ok else None
         pictures = data.get("pictures") if ok else None
         self.picture_files = dict(pictures) if isinstance(pictures, dict) else {}
+        since = data.get("since") if ok else None
+        self.previous = since if isinstance(since, dict) and isinstance(since.get("commons"), list) else None
         return (dict(data["pages"]) if ok else {}), (dict(kinds) if isinstance(kinds, dict) else {})
 
     def known_files(self, pictures: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
@@ -130,6 +138,8 @@ class PageCache(KeptOutputs):
         self._wrap(pages, prefix, "hub_card", 1)
         if self._state is None or self._state.atlas is not pages.atlas:
             self._state = ReadState(pages.atlas, self._base_dir)
+            # here, outside any recording of reads: telling the changes reads the whole atlas
+            self.changes = self._state.changes_since(self.previous) if self.previous is not None else None
         pages.kind_cache = self._kind_cache(pages, site_url, prefix, code)
         pages.sheet_reads = (self._collect_reads(prefix), self._merge_reads)
         # the templates compiled once, not by each build (0.3 s of a build after one edit); Jinja checks each
@@ -141,6 +151,7 @@ class PageCache(KeptOutputs):
                 return False
             if not common:
                 common.append(self._common_key(pages, site_url, prefix, code))
+                self.commons.add(common[0])
             full = prefix + path
             self._owner[full] = (pages, common[0])
             found = self._hit(full, sources)
@@ -151,6 +162,56 @@ class PageCache(KeptOutputs):
             return True
 
         return cached
+
+    def unchanged(self, common: str, reads: Iterable[Iterable[str]] = (), placed: Iterable[str] = (),
+                  sources: Iterable[str] = (), cards: Iterable[str] = ()) -> bool:
+        """Whether an output kept at the last build, keyed then with `common`, the atlas's `reads`, the pictures
+        it `placed`, the sheets of its `sources` and the hub `cards` it showed, has the same key now: told
+        from what changed since that build (`changes`), without hashing those again. False when unsure (no
+        whole build before, the indexes changed, another `common`): the key is then made and compared."""
+        changes = self.changes
+        if changes is None or self.previous is None or common not in self._previous_commons():
+            return False
+        if changes.touch(reads) or not changes.paths.isdisjoint(sources) or not changes.cards.isdisjoint(cards):
+            return False
+        known = self._pictures_changed
+        for key in placed:  # 10,000 pictures placed by the kept pages: a loop, not a generator
+            found = known.get(key)
+            if found is None:
+                found = self._picture_changed(key)
+            if found:
+                return False
+        return True
+
+    def _previous_commons(self) -> frozenset[str]:
+        found = self._commons_before
+        if found is None:
+            found = self._commons_before = frozenset((self.previous or {}).get("commons", ()))
+        return found
+
+    def _picture_changed(self, key: str) -> bool:
+        """Whether the picture an edition places under `key` (with its phone variant `narrow/<key>`) may be
+        another than at the last build: the French one or its English twin (`en/<key>`, placed instead in
+        English) has another file or cache key, appeared or went (one without a cache key counts as changed)."""
+        before = (self.previous or {}).get("pictures")
+        source = self.pictures_source
+        found = not isinstance(before, dict) or source is None or any(
+            (state := _picture_state(source.get(name))) == "?" or before.get(name) != state
+            for name in (key, f"en/{key}", f"narrow/{key}", f"en/narrow/{key}"))
+        self._pictures_changed[key] = found
+        return found
+
+    def _snapshot(self, pictures: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """What the next build tells its changes from (`unchanged`): the sheets and indexes, the commons
+        and the pictures of this run, when every kept entry was checked or made by it."""
+        if self._state is None:
+            return None
+        snapshot = self._state.snapshot()
+        snapshot["commons"] = sorted(self.commons)
+        if pictures is not None and pictures is self.pictures_source:
+            snapshot["pictures"] = {key: state for key, pic in pictures.items()
+                                    if (state := _picture_state(pic)) not in (None, "?")}
+        return snapshot
 
     def _collect_reads(self, prefix: str) -> Callable[[list[str]], dict[str, tuple[list[str], list[str]]]]:
         """In a worker that rendered sheet pages: what each placed, to send to the parent (`_merge_reads`)."""
@@ -258,7 +319,8 @@ class PageCache(KeptOutputs):
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
         key, size, mtime_ns, pictures, hubs = entry
-        if self._key(full, sources, pictures, hubs) != key:
+        if (not self.unchanged(self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
+                and self._key(full, sources, pictures, hubs) != key):
             return None
         return (size, mtime_ns) if unchanged_state(os.path.join(self._docs, full), size, mtime_ns) else None
 
@@ -273,6 +335,8 @@ class PageCache(KeptOutputs):
         and (with `states`, what `write_tree` left) the size, time and cache key of each picture file."""
         if not self.code:
             return
+        # a partial save keeps entries no check of this run saw: the next build hashes every key again
+        snapshot = None if partial else self._snapshot(pictures)
         if states is not None and pictures is not None:
             self.picture_files = {pic.filename: [*states[pic.filename][:2], pic.digest] for pic in pictures.values()
                                   if getattr(pic, "digest", "") and pic.filename in states}
@@ -291,8 +355,21 @@ class PageCache(KeptOutputs):
                 entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), found[0], found[1],
                                      sorted(pictures), sorted(hubs)]
         self.entries, self.kind_entries = entries, kinds
+        self.previous, self._commons_before = snapshot, None
         text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds,
-                           "pictures": self.picture_files}, sort_keys=True, separators=(",", ":"))
+                           "pictures": self.picture_files, "since": self.previous}, sort_keys=True,
+                          separators=(",", ":"))
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.index_path, text.encode("utf-8"))
 
+
+
+def _picture_state(pic: Any) -> str | None:
+    """A picture's file and cache key, hashed short; None for no picture, "?" for one without a cache key
+    (whose drawing is not told by a key: never taken as unchanged)."""
+    if pic is None:
+        return None
+    digest = getattr(pic, "digest", "")
+    if not digest:
+        return "?"
+    return hashlib.blake2b(f"{pic.filename}\0{digest}".encode(), digest_size=12).hexdigest()

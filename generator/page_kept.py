@@ -82,13 +82,14 @@ class KeptRecords:
             self.fragments = split_records(text.decode("utf-8"))
         self.made: dict[str, list[Any]] = {}
         cache.extra[self.name] = self.made  # saved with the page cache's index
+        cache.commons.add(common)
 
     def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
         key = f"{section}:{record_id}"
         state = self.cache.state
         old = self.previous.get(key)
         if (key in self.fragments and isinstance(old, list) and len(old) == 2
-                and state.digest(self.common, old[1]) == old[0]):
+                and (self.cache.unchanged(self.common, old[1]) or state.digest(self.common, old[1]) == old[0])):
             self.made[key] = old
             return self.fragments[key]
         with Recorder(state.atlas) as recorder:
@@ -111,6 +112,8 @@ class KeptOutputs:
     code: str
     _shared_repr: Callable[[Any], str]
     _picture: Callable[[Any, str], str]
+    commons: set[str]
+    unchanged: Callable[..., bool]
 
     def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
         """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
@@ -140,6 +143,7 @@ class KeptOutputs:
             raise RuntimeError("begin() and attach() the pages first")
         if name in self.kinds_made or name in self.kinds_kept:
             raise RuntimeError(f"two groups of outputs kept under one name: {name}")
+        self.commons.add(common)
         kept = self._kept_kind(pages, prefix, name, common)
         if kept is not None:
             return kept
@@ -180,7 +184,8 @@ class KeptOutputs:
                 recorder.reads, placing._placed = set(), set()  # the check's own lookups are nobody's reads
                 old = self.kind_entries.get(full) if entry is None else None
                 if (isinstance(old, list) and len(old) == 4 and isinstance(old[3], str)
-                        and self._kind_key(pages, common, full, old[1], old[2]) == old[0]):
+                        and (self.unchanged(common, old[1], old[2])
+                             or self._kind_key(pages, common, full, old[1], old[2]) == old[0])):
                     entry = old
                 elif entry is None:
                     recorder.reads, placing._placed = reads, placed = set(), set()
@@ -251,7 +256,7 @@ class KeptOutputs:
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
         key, reads, placed, files, rankings = entry
-        if self._kind_key(pages, common, name, reads, placed) != key:
+        if not self.unchanged(common, reads, placed) and self._kind_key(pages, common, name, reads, placed) != key:
             return None
         outs: list[Output] = []
         docs = str(self.docs_dir)

@@ -208,6 +208,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
         outs = pages.all_pages(progress, wanted)
     else:
         cache.begin(territories_dir)
+        cache.pictures_source = pictures  # what the editions' pictures are taken from (PageCache.unchanged)
         outs = cache.complete(pages.all_pages(progress, cache.attach(pages, site_url, wanted)))
         common = cache.data_common(atlas, scores)  # each data file kept while what it read is unchanged
         from generator.page_kept import KeptRecords

@@ -3,6 +3,7 @@ target 2) and the docs folder is byte for byte what a cold build of the same she
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -285,3 +286,67 @@ def test_parts_and_derived_values_of_the_shared_pages(tmp_path: Path, monkeypatc
     _build(sheets, tmp_path / "out", capsys)
     assert calls["ranking"] == made
     _same_as_cold(sheets, docs, tmp_path, "territory", capsys)
+
+
+@pytest.mark.slow  # four builds of the fixture atlas: CI runs it
+def test_kept_outputs_are_told_by_what_changed_since_the_last_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """After one hub edit, a kept page or group of outputs none of whose inputs changed is taken without
+    hashing its inputs again (the page cache's snapshot of the last build says what changed); one that
+    read the hub, or whose picture changed while its sheets did not, is made again. Same docs as cold."""
+    from generator import page_cache, page_kept
+
+    keys = {"pages": 0, "kinds": 0}
+    page_key, kind_key = page_cache.PageCache._key, page_kept.KeptOutputs._kind_key
+
+    def counted_page(self: page_cache.PageCache, full: str, *args: object) -> str:
+        keys["pages"] += full in self.entries and full not in self.misses  # a page checked, not one made
+        return page_key(self, full, *args)  # type: ignore[arg-type]
+
+    def counted_kind(*args: object) -> str:
+        keys["kinds"] += 1
+        return kind_key(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(page_cache.PageCache, "_key", counted_page)
+    monkeypatch.setattr(page_kept.KeptOutputs, "_kind_key", counted_kind)
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    keys.update(pages=0, kinds=0)
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert rendered > 0 and kept > 0
+    # the pages that show the hub were hashed (and found changed), no page taken as it was
+    assert keys["pages"] == rendered
+    _same_as_cold(sheets, docs, tmp_path, "renamed", capsys)
+
+    # a picture placed by a kept page gets another cache key, no sheet changes: that page is made again
+    from generator import build
+
+    index = json.loads(next((Path(".cache") / "pages").glob("*.json")).read_text())
+    drawn, made, chosen = build.draw_site_pictures, [], []
+
+    class Redrawn:  # the same picture under another cache key
+        def __init__(self, picture: object) -> None:
+            self.picture, self.digest = picture, "0" * 64
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.picture, name)
+
+    def one_picture_redrawn(*args: object, **kwargs: object) -> dict:
+        pictures = drawn(*args, **kwargs)  # type: ignore[arg-type]
+        chosen.append(next((path, key) for path, entry in sorted(index["pages"].items()) for key in entry[3]
+                           if key in pictures and not path.startswith("en/")))
+        pictures[chosen[0][1]] = Redrawn(pictures[chosen[0][1]])
+        return pictures
+
+    save = page_cache.PageCache.save
+
+    def saved(self: page_cache.PageCache, *args: object, **kwargs: object) -> None:
+        made.append(set(self.rendered))
+        save(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "draw_site_pictures", one_picture_redrawn)
+    monkeypatch.setattr(page_cache.PageCache, "save", saved)
+    stamp_path(docs).unlink()  # no sheet changed: so that the inputs' stamp does not skip the generation
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert chosen[0][0] in made[-1] and kept > 0
