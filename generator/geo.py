@@ -206,9 +206,12 @@ def departement_at(lat: float, lon: float) -> str | None:
     return best[1] if best else None
 
 
-def departement_of_territory(atlas: Atlas, territory: Territory) -> str | None:
-    """The département a territory is in (or is), from codes first, else from its coordinates."""
-    deps = layer("departements")
+def departement_of_territory(atlas: Atlas, territory: Territory, layers: Callable[[str], Mapping[str, object]] = layer,
+                             at: Callable[[float, float], str | None] | None = None) -> str | None:
+    """The département a territory is in (or is), from codes first, else from its coordinates. `layers` gives
+    a layer's outlines by code (only their codes are read here), `at` a point's département: a caller may
+    remember them (generator.pictures.map_specs: a build after one edit then reads no boundary file)."""
+    deps = layers("departements")
     for t in (territory, *reversed(atlas.ancestors(territory.id))):
         if t.code:
             if t.level == "departement" and t.code in deps:
@@ -216,7 +219,7 @@ def departement_of_territory(atlas: Atlas, territory: Territory) -> str | None:
             if t.level == "commune" and departement_of_commune(t.code) in deps:
                 return departement_of_commune(t.code)
     if territory.coordinates is not None:
-        return departement_at(*territory.coordinates)
+        return (at or departement_at)(*territory.coordinates)
     return None
 
 
@@ -240,14 +243,16 @@ class Located:
     own: bool
 
 
-def territory_outline(atlas: Atlas, territory: Territory) -> Located | None:
-    """Its own outline where its level has one (matched by code), else its département's."""
+def territory_outline(atlas: Atlas, territory: Territory, layers: Callable[[str], Mapping[str, object]] = layer,
+                      at: Callable[[float, float], str | None] | None = None) -> Located | None:
+    """Its own outline where its level has one (matched by code), else its département's (`layers` and `at`:
+    see `departement_of_territory`)."""
     for layer_name in LEVEL_LAYERS.get(territory.level, ()):
-        if territory.code and territory.code in layer(layer_name):
+        if territory.code and territory.code in layers(layer_name):
             return Located(layer_name, territory.code, True)
     if territory.level == "region":
         return None  # a région is never shown as one of its départements
-    dep = departement_of_territory(atlas, territory)
+    dep = departement_of_territory(atlas, territory, layers, at)
     if dep is None:
         return None
     return Located("departements", dep, territory.level == "departement")
