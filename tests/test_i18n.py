@@ -127,3 +127,33 @@ def test_commands_print_and_raise_only_catalog_messages(modules) -> None:
                 if words:
                     found.append(f"{path.name}:{node.lineno}: {' '.join(words)}")
     assert found == []
+
+
+def test_a_catalog_compiled_once_is_kept_beside_its_po_and_read_back_alike(tmp_path) -> None:
+    """Catalogs are compiled from their .po file; the compiled bytes are kept in __pycache__ under the hash of
+    the .po (an edited .po is compiled again), read back with the same translations, and a damaged copy is
+    compiled again rather than trusted."""
+    import shutil
+    from pathlib import Path
+
+    from generator.catalogs import po_translations
+
+    po = tmp_path / "atlas.po"
+    shutil.copy(Path(ROOT) / "generator" / "locale" / "fr" / "LC_MESSAGES" / "atlas.po", po)
+    first = po_translations.__wrapped__(po, "fr", "atlas")
+    kept = list((tmp_path / "__pycache__").glob("atlas.*.mo"))
+    assert len(kept) == 1
+    again = po_translations.__wrapped__(po, "fr", "atlas")
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="fr", domain="atlas")
+    messages = [m for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)][:50]
+    assert messages
+    for message in messages:
+        assert first.gettext(message.id) == again.gettext(message.id) == message.string
+    kept[0].write_bytes(b"damaged")
+    assert po_translations.__wrapped__(po, "fr", "atlas").gettext(messages[0].id) == messages[0].string
+    assert kept[0].read_bytes() != b"damaged"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "a new message"\nmsgstr "un nouveau message"\n',
+                  encoding="utf-8")
+    assert po_translations.__wrapped__(po, "fr", "atlas").gettext("a new message") == "un nouveau message"
+    assert [p.name for p in (tmp_path / "__pycache__").glob("atlas.*.mo")] != [kept[0].name]
