@@ -161,9 +161,12 @@ def keep_existing_pdfs(atlas: Atlas, docs_dir: Path, site_dir: Path,
     returned: those are linked as returned; the docs folder is read only for the reports earlier
     runs left there (it persists between builds). Which links follow is generator.pdf's `published`.
     """
+    target = docs_dir / PDF_DIR
+    if not written and not any(folder.is_dir() and any(folder.glob("*.pdf"))
+                               for folder in (site_dir / PDF_DIR, target)):
+        return frozenset(), None, frozenset(), None  # no report anywhere: the PDF package need not be imported
     from generator.pdf.volumes import published
 
-    target = docs_dir / PDF_DIR
     wanted = _pdf_names(atlas)  # reports, the national volume and the volumes per région
     names = {p.name for p in written}  # this build's reports, as values
     for source in (site_dir / PDF_DIR,):
