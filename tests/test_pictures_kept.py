@@ -120,29 +120,45 @@ def test_the_departements_of_the_hubs_points_are_kept_between_builds(tmp_path: P
     atlas = load_valid_atlas(sheets, as_of=AS_OF)
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
     monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
+    monkeypatch.setattr(map_specs, "OUTLINES", {})
     assert map_specs.symbol_point("25") == geo.symbol_point("25")  # where the Doubs's count is drawn
     draw_pictures(atlas, tmp_path / "cache", progress=False, jobs=1, kept=SpecBook(atlas, sheets, tmp_path / "specs"))
     known, symbols = dict(map_specs.POINT_DEPARTEMENTS), dict(map_specs.SYMBOL_POINTS)
     assert known and all(atlas.hubs[h].coordinates in known for h in atlas.hubs if atlas.hubs[h].coordinates)
     assert (tmp_path / "specs" / "points.pickle").is_file()
+    layers = dict(map_specs.OUTLINES)
+    assert layers["departements"]["25"] == (geo.layer("departements")["25"].code, geo.layer("departements")["25"].name,
+                                            geo.layer("departements")["25"].bounds)
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})  # as in a new process
     monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
+    monkeypatch.setattr(map_specs, "OUTLINES", {})
     SpecBook(atlas, sheets, tmp_path / "specs")
     assert map_specs.POINT_DEPARTEMENTS == known
     assert map_specs.SYMBOL_POINTS == symbols == {"25": geo.symbol_point("25")}
+    assert map_specs.OUTLINES == layers
 
     def asked(lat: float, lon: float) -> str | None:
         raise AssertionError(f"({lat}, {lon}) looked up again")
 
+    def read(name: str) -> None:
+        raise AssertionError(f"the boundary file {name} read again")
+
+    specs_before = {key: picture_spec(atlas, key) for key in (
+        "home/density", "territory/grand-besancon-metropole/locator", "territory/doubs/locator",
+        "hub/fablab-besancon/locator")}
     monkeypatch.setattr(geo, "departement_at", asked)
+    monkeypatch.setattr(geo, "layer", read)
     assert picture_spec(atlas, "home/density").table_rows  # every point known: no outline asked
+    # the locators' specs (made again when a hub they name is renamed) read the kept outlines, and are the same
+    assert {key: picture_spec(atlas, key) for key in specs_before} == specs_before
     # a file written by another code (or planted) is not taken: every point is looked up again
     (tmp_path / "specs" / "points.pickle").write_bytes(pickle.dumps({"code": "other", "points": known,
                                                                       "symbols": symbols}))
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
     monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
+    monkeypatch.setattr(map_specs, "OUTLINES", {})
     SpecBook(atlas, sheets, tmp_path / "specs")
-    assert map_specs.POINT_DEPARTEMENTS == {} and map_specs.SYMBOL_POINTS == {}
+    assert map_specs.POINT_DEPARTEMENTS == {} and map_specs.SYMBOL_POINTS == {} and map_specs.OUTLINES == {}
 
 
 def test_a_picture_whose_words_alone_changed_takes_its_drawing_again(tmp_path: Path) -> None:

@@ -193,8 +193,8 @@ class SpecBook:
         """The départements of the points earlier builds looked up and the points of their counts
         (map_specs.POINT_DEPARTEMENTS, SYMBOL_POINTS), while the code and boundaries are the same; returns
         how many the process then knows."""
-        points, symbols = map_specs.POINT_DEPARTEMENTS, map_specs.SYMBOL_POINTS
-        if not points and not symbols:
+        points, symbols, layers = map_specs.POINT_DEPARTEMENTS, map_specs.SYMBOL_POINTS, map_specs.OUTLINES
+        if not points and not symbols and not layers:
             try:
                 with open(self.points_path, "rb") as handle:
                     data = _PlainValues(handle).load()
@@ -206,7 +206,8 @@ class SpecBook:
                               if isinstance(point, tuple) and (code is None or isinstance(code, str)))
                 symbols.update((code, point) for code, point in data["symbols"].items()
                                if isinstance(code, str) and isinstance(point, tuple) and len(point) == 2)
-        return len(points) + len(symbols)
+                layers.update(_outlines(data.get("outlines")))
+        return _known()
 
     def _common(self) -> str:
         """What any spec may read besides the recorded mappings, hashed once."""
@@ -350,12 +351,38 @@ class SpecBook:
         self._save_points()
 
     def _save_points(self) -> None:
-        points, symbols = map_specs.POINT_DEPARTEMENTS, map_specs.SYMBOL_POINTS
-        if len(points) + len(symbols) != self._points_read:  # new points looked up
+        if _known() != self._points_read:  # new points or outlines looked up
             self.points_path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.points_path, pickle.dumps({"code": _code_version(), "points": points,
-                                                         "symbols": symbols}, protocol=pickle.HIGHEST_PROTOCOL))
-            self._points_read = len(points) + len(symbols)
+            layers = {name: {code: tuple(found) for code, found in outlines.items()}
+                      for name, outlines in map_specs.OUTLINES.items()}  # plain values (not map_specs.Outlined)
+            kept = {"code": _code_version(), "points": map_specs.POINT_DEPARTEMENTS,
+                    "symbols": map_specs.SYMBOL_POINTS, "outlines": layers}
+            write_atomic(self.points_path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            self._points_read = _known()
+
+
+def _known() -> int:
+    """How many points, symbols' points and layers the process knows (kept in points.pickle)."""
+    return len(map_specs.POINT_DEPARTEMENTS) + len(map_specs.SYMBOL_POINTS) + len(map_specs.OUTLINES)
+
+
+def _outlines(data: Any) -> dict[str, dict[str, map_specs.Outlined]]:
+    """The layers' outlines as kept (code, name, bounds), those of the right shape."""
+    out: dict[str, dict[str, map_specs.Outlined]] = {}
+    if not isinstance(data, dict):
+        return out
+    for name, layer in data.items():
+        if not (isinstance(name, str) and isinstance(layer, dict)):
+            continue
+        found = {}
+        for code, (key, label, bounds) in ((c, v) for c, v in layer.items()
+                                          if isinstance(v, tuple) and len(v) == 3):
+            if (isinstance(code, str) and code == key and isinstance(label, str) and isinstance(bounds, tuple)
+                    and len(bounds) == 4 and all(isinstance(b, float) for b in bounds)):
+                found[code] = map_specs.Outlined(key, label, bounds)
+        if len(found) == len(layer):  # a layer whole or not at all (its codes are what a spec tests)
+            out[name] = found
+    return out
 
 
 # shard file -> its size and time as read, and what it holds: the kept pictures' words are read from it

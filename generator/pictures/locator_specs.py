@@ -30,6 +30,8 @@ from generator.pictures.map_specs import (
     departement_counts,
     france_spec,
     headers,
+    outlines,
+    territory_outline,
 )
 from generator.pictures.map_style import (
     FAR,
@@ -56,7 +58,7 @@ def _placed(atlas: Atlas, territory: Territory, located: geo.Located | None
               if atlas.hubs[h].coordinates is not None]
     if located is None:
         return points, []
-    west, south, east, north = _padded(geo.layer(located.layer)[located.code].bounds, 0, FAR)
+    west, south, east, north = _padded(outlines(located.layer)[located.code].bounds, 0, FAR)
     far = sorted((p["label"] for p in points if not (west <= p["lon"] <= east and south <= p["lat"] <= north)),
                  key=sort_key)
     return [p for p in points if p["label"] not in far], far
@@ -67,12 +69,12 @@ def named_on_locator(atlas: Atlas, territory_id: str) -> tuple[str, ...]:
     région counted per département, nor above LABELLED_MAX points): the page of such a hub shows that
     map with its point marked (`#lieu-<id>`) instead of two pictures of its own."""
     territory = atlas.territories[territory_id]
-    located = geo.territory_outline(atlas, territory)
+    located = territory_outline(atlas, territory)
     placed = [h for h in atlas.hubs_within(territory_id) if atlas.hubs[h].coordinates is not None]
     if territory.level == "region" and located is not None and len(placed) > REGION_AGGREGATE_ABOVE:
         return ()  # counted per département
     if located is not None:
-        west, south, east, north = _padded(geo.layer(located.layer)[located.code].bounds, 0, FAR)
+        west, south, east, north = _padded(outlines(located.layer)[located.code].bounds, 0, FAR)
         if any(not (west <= lon <= east and south <= lat <= north)
                for lat, lon in (atlas.hubs[h].coordinates for h in placed)):
             points, _far = _placed(atlas, territory, located)  # one far away: left out as its locator does
@@ -95,7 +97,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
     """The territory's outline (or its département's) highlighted, its hubs as points; a région with
     many hubs shows them counted per département instead."""
     territory = atlas.territories[territory_id]
-    located = geo.territory_outline(atlas, territory)
+    located = territory_outline(atlas, territory)
     hub_ids = atlas.hubs_within(territory_id)
     hubs = [atlas.hubs[h] for h in hub_ids]
     points = [_point(atlas, h) for h in hubs if h.coordinates is not None]
@@ -108,7 +110,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
     if located is None:
         shown = w._("pas de contour connu pour ce territoire")
     else:
-        outline = geo.layer(located.layer)[located.code]
+        outline = outlines(located.layer)[located.code]
         if located.own:
             shown = w._("contour du territoire surligné")
             centre = None  # its outline says where it is
@@ -182,7 +184,7 @@ def hub_locator_spec(atlas: Atlas, hub_id: str, w: Words = FRENCH) -> Spec | Non
     if hub.precision == "commune":
         alt += w._(" (position approximative : centre de la commune, en symbole creux)")
     if dep is not None:
-        alt += w._(", dans le département %(name)s (%(code)s), surligné", name=geo.layer('departements')[dep].name,
+        alt += w._(", dans le département %(name)s (%(code)s), surligné", name=outlines('departements')[dep].name,
                    code=dep)
     alt += ". " + credit(w)
     data = {"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
@@ -201,7 +203,7 @@ def keys(atlas: Atlas) -> list[PictureKey]:
     if atlas.hubs:
         out += both(PictureKey.home("density"))
     for tid, territory in atlas.territories.items():
-        if (geo.territory_outline(atlas, territory) is not None or territory.coordinates is not None
+        if (territory_outline(atlas, territory) is not None or territory.coordinates is not None
                 or any(atlas.hubs[h].coordinates for h in atlas.hubs_within(tid))):
             out += both(PictureKey("territory", tid, "locator"))
     # a hub named on its own territory's locator is shown there (its page marks its point): no picture of its own

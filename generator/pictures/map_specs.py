@@ -6,8 +6,8 @@ A hub without coordinates is listed in the alt text and the table, never placed 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from generator import geo, vocabulary
 from generator.model import OLD_AFTER_YEARS, STATUSES, Atlas, Hub, Territory
@@ -37,6 +37,32 @@ from generator.vocabulary import sort_key
 # atlas; 4,000 on the France tree) and find a point inside each département (0.2 s more).
 POINT_DEPARTEMENTS: dict[tuple[float, float], str | None] = {}
 SYMBOL_POINTS: dict[str, tuple[float, float]] = {}
+
+
+class Outlined(NamedTuple):
+    """What a spec reads of an outline (`geo.Outline`): its code, name and bounds, not its polygons."""
+
+    code: str
+    name: str
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+
+
+# Each layer's outlines as the specs read them, kept with the points: the locators of a hub's territories, made
+# again after it is renamed, find their outlines without reading the boundary files (0.3 s) and numpy (0.1 s)
+OUTLINES: dict[str, dict[str, Outlined]] = {}
+
+
+def outlines(name: str) -> Mapping[str, Outlined]:
+    """`geo.layer(name)` as the specs read it (codes, names, bounds), remembered in OUTLINES."""
+    found = OUTLINES.get(name)
+    if found is None:
+        found = OUTLINES[name] = {code: Outlined(o.code, o.name, o.bounds) for code, o in geo.layer(name).items()}
+    return found
+
+
+def territory_outline(atlas: Atlas, territory: Territory) -> geo.Located | None:
+    """`geo.territory_outline` with the outlines and points remembered."""
+    return geo.territory_outline(atlas, territory, outlines, departement_at)
 
 
 def symbol_point(code: str) -> tuple[float, float]:
@@ -192,7 +218,7 @@ def departement_counts(atlas: Atlas, hub_ids: Iterable[str]) -> tuple[dict[str, 
 
 
 def _count_rows(counts: dict[str, Counter[str]], w: Words = FRENCH) -> tuple[tuple[str, ...], ...]:
-    deps = geo.layer("departements")
+    deps = outlines("departements")
     return tuple((f"{deps[code].name} ({code})", *(w.number(counts[code][k]) for k in
                                                     ("open", "to-check", "approx", "unplaced", "closed")))
                  for code in sorted(counts, key=lambda c: (sort_key(deps[c].name), c)))
@@ -209,7 +235,7 @@ def _symbols(counts: dict[str, Counter[str]]) -> list[dict[str, Any]]:
 
 
 def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str], w: Words = FRENCH) -> str:
-    deps = geo.layer("departements")
+    deps = outlines("departements")
     symbols = _symbols(counts)
     total = sum(c["count"] for c in symbols)
     alt = w._("%(hubs)s (hors lieux fermés) dans %(deps)s", hubs=w.nwords(total, "%(n)s lieu", "%(n)s lieux"),
@@ -270,7 +296,7 @@ def _coordinates(coordinates: tuple[float, float] | None, w: Words = FRENCH) -> 
 def _departement_populations(atlas: Atlas) -> dict[str, tuple[float, Territory]]:
     """Population of each département that has a sheet with a population fact, by INSEE code."""
     out: dict[str, tuple[float, Territory]] = {}
-    deps = geo.layer("departements")
+    deps = outlines("departements")
     for territory in atlas.by_level("departement"):
         if territory.code in deps and territory.population is not None and territory.code not in out:
             value = territory.population.value
@@ -290,7 +316,7 @@ def density_breaks(values: list[float]) -> list[float]:
 
 def density_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Active and planned hubs per 100,000 inhabitants per département (population from the sheets)."""
-    deps = geo.layer("departements")
+    deps = outlines("departements")
     counts: Counter[str] = Counter()
     unassigned = []
     for hub in atlas.hubs.values():

@@ -339,7 +339,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     for key in todo:
         result[key] = _picture(specs[key], drawn[unique[digests[key]]], digests[key])
     for key in sorted(shared):  # the English twins without words in their drawing: the French file, English words
-        french = result[PictureKey.parse(key).french.text]
+        french = result[key[len(ENGLISH) + 1:]]  # its French key: the twin's less `en/` (picture_keys)
         if key in specs:
             result[key] = _picture(specs[key], french.drawing, digests[key], french.filename)
         else:
