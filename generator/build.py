@@ -268,6 +268,7 @@ def give_back_memory() -> None:
 def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> int:
     from generator.load import load_valid_atlas
     from generator.sheet_memo import SheetMemo
+    from generator.sheets import find_sheets
 
     started = time.perf_counter()
     territories: Path = args.territories
@@ -290,7 +291,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
 
     stamp = read_stamp(docs_dir)
     hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
-    signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes)
+    tree = find_sheets(territories)  # walked once: the signature counts these sheets, the loader reads them
+    signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes, tree)
     if no_site and not getattr(args, "pdf", False) and docs_up_to_date(docs_dir, signature, hashes, stamp):
         say(_("{folder}: nothing changed since the last generation (sheets, content, configuration, generator, "
                "theme and docs folder as they were); done in {seconds} s").format(
@@ -305,7 +307,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         # with the last build's results, loading makes the model and little garbage (the changed sheets' parse);
         # a first build parses every sheet (170,000 objects of garbage cycles on the shipped atlas): collected
         with paused(bool(memo.entries)):
-            atlas = load_valid_atlas(territories, memo=memo)
+            atlas = load_valid_atlas(territories, memo=memo, tree=tree)
     except InvalidAtlas as error:
         print("\n".join(p.text() for p in error.report.errors), file=sys.stderr)  # every error, then the summary
         raise

@@ -17,6 +17,7 @@ from typing import Any
 from generator import file_states
 from generator.engine import PDF_DIR
 from generator.outputs import MANIFEST, lstat_all, write_atomic
+from generator.sheets import Tree
 from generator.site import (
     ROOT,
 )
@@ -55,20 +56,7 @@ def _sheets_state(folder: Path, digest: Any, hashes: dict[str, list[Any]]) -> No
     previous = dict(hashes)
     hashes.clear()
     for path, status in _files(folder, digest):
-        known = previous.get(path)
-        if isinstance(known, list) and known[:2] == [status.st_size, status.st_mtime_ns]:
-            content = str(known[2])
-        else:
-            try:
-                with open(path, "rb") as handle:
-                    content = file_states.bytes_hash(handle.read())
-            except OSError:
-                continue
-        # a sheet changed in the last seconds may change again within one tick of its time (file_states):
-        # its hash is kept under no time, so that the next build reads it again
-        settled_time = status.st_mtime_ns if file_states.settled(file_states.state_from(status)) else -1
-        hashes[path] = [status.st_size, settled_time, content]
-        digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
+        _note_sheet(path, status, previous, hashes, digest)
 
 
 def read_stamp(docs_dir: Path) -> dict[str, Any]:
@@ -87,15 +75,53 @@ def previous_hashes(stamp: dict[str, Any]) -> dict[str, list[Any]]:
     return dict(sheets) if isinstance(sheets, dict) else {}
 
 
+def _listed_sheets_state(tree: Tree, digest: Any, hashes: dict[str, list[Any]]) -> None:
+    """`_sheets_state` of the sheets `find_sheets` listed (and what it found out of place, which the build
+    will report): the walk the loader needs anyway, and each sheet's os.stat kept in `tree.states` for the
+    sheet memo, so the folder is walked and each sheet looked up once a build, not two and three times."""
+    previous = dict(hashes)
+    hashes.clear()
+    for sheet in tree.files:
+        path = os.path.abspath(sheet.path)
+        try:
+            status = tree.states[path] = os.stat(path)
+        except OSError:
+            digest.update(f"no {path}\n".encode())
+            continue
+        _note_sheet(path, status, previous, hashes, digest)
+    for problem in tree.report.problems:
+        digest.update(f"{problem.text()}\n".encode())
+
+
+def _note_sheet(path: str, status: os.stat_result, previous: dict[str, list[Any]], hashes: dict[str, list[Any]],
+                digest: Any) -> None:
+    """One sheet into the signature: its path, size and hash (read only when its size or time changed)."""
+    known = previous.get(path)
+    if isinstance(known, list) and known[:2] == [status.st_size, status.st_mtime_ns]:
+        content = str(known[2])
+    else:
+        try:
+            with open(path, "rb") as handle:
+                content = file_states.bytes_hash(handle.read())
+        except OSError:
+            return
+    # a sheet changed in the last seconds may change again within one tick of its time (file_states):
+    # its hash is kept under no time, so that the next build reads it again
+    settled_time = status.st_mtime_ns if file_states.settled(file_states.state_from(status)) else -1
+    hashes[path] = [status.st_size, settled_time, content]
+    digest.update(f"{path}\0{status.st_size}\0{content}\n".encode())
+
+
 def inputs_signature(territories: Path, content_dir: Path, config_file: Path, docs_dir: Path,
-                     site_dir: Path, hashes: dict[str, list[Any]] | None = None) -> str:
+                     site_dir: Path, hashes: dict[str, list[Any]] | None = None, tree: Tree | None = None) -> str:
     """A hash of everything a generation reads: the sheets, content/, the configuration, the generator
     and its geodata, the theme, the releases, the PDFs kept, the libraries, the date (old facts).
 
     Sizes and modification times, not contents: a national atlas is 2,900 sheets and 19,000 outputs,
     whose stat takes a fraction of a second where loading and rendering them takes ten. With `hashes`
     (`previous_hashes`, updated here), the sheets count by their bytes: only the files whose size or
-    time changed are read.
+    time changed are read. With `tree` too (`find_sheets` of `territories`), the sheets it lists are those
+    counted, and their states are kept in it for the loader.
     """
     from importlib import metadata
 
@@ -108,6 +134,8 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
             digest.update(f"{package} -\n".encode())
     if hashes is None:
         _tree_state(territories.resolve(), digest)
+    elif tree is not None:
+        _listed_sheets_state(tree, digest, hashes)
     else:
         _sheets_state(territories.resolve(), digest, hashes)
     for folder in (territories.resolve().parent / "releases", content_dir.resolve(),

@@ -33,7 +33,7 @@ from generator.model import (
 )
 from generator.sheet_memo import SheetMemo, check_file
 from generator.sheet_parser import read_sheet
-from generator.sheets import find_sheets
+from generator.sheets import Tree, find_sheets
 from generator.specs import Fact as FactSpec
 from generator.specs import ListOf, Record
 from generator.validate import Checked, SheetData, check_atlas, check_sheet
@@ -53,11 +53,12 @@ def build_date() -> date:
 
 def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progress | None = None,
                memo: SheetMemo | None = None,
-               changed: Iterable[Path] = ()) -> tuple[Atlas | None, Report]:
+               changed: Iterable[Path] = (), tree: Tree | None = None) -> tuple[Atlas | None, Report]:
     """Every sheet under `territories_dir` -> (Atlas, report) or (None, report) when any error was found.
 
     With `memo` (a long-lived process), the sheets it holds with the same file state and bytes are not
-    read or checked again; `changed`: files known to have been saved since the last run (read again)."""
+    read or checked again; `changed`: files known to have been saved since the last run (read again);
+    `tree`: the folder as `find_sheets` found it just before, when the caller walked it already."""
     root = Path(territories_dir)
     if not root.exists():
         raise AtlasError(_("the territories folder '{folder}' does not exist (give another with --territories DIR)")
@@ -66,7 +67,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
         raise AtlasError(_("'{folder}' is not a folder (give the territories folder with --territories DIR)")
                          .format(folder=root), exit_code=2)
     as_of = as_of or build_date()
-    tree = find_sheets(root)
+    tree = tree if tree is not None else find_sheets(root)
     report = tree.report
     base = root.absolute().parent
     territories: list[SheetData] = []
@@ -80,7 +81,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
         memo.begin()
         saved = frozenset(Path(f).absolute() for f in changed)
     for done, sheet in enumerate(tree.files, 1):
-        problems, checked = memo.check(sheet, saved) if memo is not None else check_file(sheet)
+        problems, checked = memo.check(sheet, saved, tree.states) if memo is not None else check_file(sheet)
         report.problems.extend(problems)
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
@@ -111,10 +112,11 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators, memo), report
 
 
-def load_valid_atlas(territories_dir: Path, as_of: date | None = None, memo: SheetMemo | None = None) -> Atlas:
+def load_valid_atlas(territories_dir: Path, as_of: date | None = None, memo: SheetMemo | None = None,
+                     tree: Tree | None = None) -> Atlas:
     """The model, or InvalidAtlas (a user error listing the problems) when any sheet is invalid. `memo`:
-    the sheets as an earlier run read and checked them (generator.sheet_memo)."""
-    atlas, report = load_atlas(territories_dir, as_of, memo=memo)
+    the sheets as an earlier run read and checked them (generator.sheet_memo); `tree`: see `load_atlas`."""
+    atlas, report = load_atlas(territories_dir, as_of, memo=memo, tree=tree)
     if atlas is None:
         raise InvalidAtlas(report)
     return atlas

@@ -20,6 +20,7 @@ import io
 import os
 import pickle
 import sys
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,7 +29,7 @@ import yaml
 
 from generator.errors import Problem, Report
 from generator.fields import SHEET_SPECS
-from generator.file_states import State, bytes_hash, note_hash, settled, state_of
+from generator.file_states import State, bytes_hash, note_hash, settled, state_from, state_of
 from generator.i18n import language
 from generator.sheet_parser import parse_sheet, read_bytes
 from generator.sheets import SheetFile
@@ -130,13 +131,16 @@ class SheetMemo:
         self._seen: set[Key] = set()
         self.distances = Distances({**self.distances.kept, **self.distances.used})
 
-    def check(self, sheet: SheetFile, changed: frozenset[Path]) -> Checked1:
-        """The result of `check_file` for this sheet as its file is now."""
+    def check(self, sheet: SheetFile, changed: frozenset[Path],
+              states: Mapping[str, os.stat_result] | None = None) -> Checked1:
+        """The result of `check_file` for this sheet as its file is now (`states`: the files' os.stat by
+        absolute path, when the caller took them already)."""
         where = os.path.abspath(sheet.path)
         key: Key = (str(sheet.path), sheet.display, sheet.kind, sheet.territory_id, sheet.stem, language())
         self._seen.add(key)
         entry = self.entries.get(key)
-        state = state_of(where)
+        known = states.get(where) if states else None
+        state = state_from(known) if known is not None else state_of(where)
         if entry is not None and state is not None and entry.state == state \
                 and not (changed and sheet.path.absolute() in changed):
             note_hash(where, state, entry.digest)  # what an output read (atlas_reads) hashes it by

@@ -38,6 +38,9 @@ class Tree:
     files: list[SheetFile] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     cwd: Path = field(default_factory=Path.cwd)  # the working folder, once per walk (messages' paths)
+    # each sheet's os.stat by absolute path, when the caller took them already (the build's inputs signature):
+    # the sheet memo then does not ask again
+    states: dict[str, os.stat_result] = field(default_factory=dict)
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

@@ -157,3 +157,20 @@ def test_a_docs_folder_whose_writing_did_not_end_is_searched_for_half_written_fi
     leftover.write_bytes(b"half")
     assert build_run(*args) == 0 and walked[-1] is True
     assert not leftover.exists() and stamp_path(docs).is_file()
+
+
+def test_a_stray_file_after_a_build_is_reported_not_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signature counts what the walk of the sheets found out of place: a file dropped into the sheets folder
+    after a build is not "nothing changed" but the loader's error, and once removed the build skips again."""
+    from generator.errors import InvalidAtlas
+
+    sheets, args, docs = _built_fixture(tmp_path, monkeypatch)
+    stray = sheets / "notes.txt"
+    stray.write_text("not a sheet\n", encoding="utf-8")
+    with pytest.raises(InvalidAtlas) as caught:
+        build_run(*args)
+    assert [p for p in caught.value.report.errors if "notes.txt" in p.text()]
+    stray.unlink()
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "load_valid_atlas", _refuse_loading)
+        assert build_run(*args) == 0
