@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator.file_states import file_hash
 from generator.model import Atlas
 
-ALL = "*"  # the read of a whole mapping (a loop over it, its length)
+ALL = "*"  # the read of a whole mapping (a loop over its values or items)
+KEYS = "#"  # the read of a mapping's keys alone (its length, a loop over its keys: each value read is noted)
+QUERY = "?"  # the reads of a query's answer are named "?<query>" (see `ask`)
 RECORDED = ("territories", "hubs", "children", "hubs_by_territory", "partners_of", "named_by")
 SHEETS = ("territories", "hubs")  # mappings of records read from one sheet each
 
 
 class _Reads(Mapping):
-    """A read-only mapping that notes each key read (and ALL for a loop) into its recorder's current set."""
+    """A read-only mapping that notes each key read (ALL for a loop over its values, KEYS for its length or a
+    loop over its keys alone) into its recorder's current set."""
 
     __slots__ = ("_inner", "_name", "_recorder")
 
@@ -45,15 +48,15 @@ class _Reads(Mapping):
         return key in self._inner
 
     def __iter__(self) -> Iterator[str]:
-        self._recorder.reads.add((self._name, ALL))
+        self._recorder.reads.add((self._name, KEYS))
         return iter(self._inner)
 
     def __len__(self) -> int:
-        self._recorder.reads.add((self._name, ALL))
+        self._recorder.reads.add((self._name, KEYS))
         return len(self._inner)
 
     def keys(self) -> Any:
-        self._recorder.reads.add((self._name, ALL))
+        self._recorder.reads.add((self._name, KEYS))
         return self._inner.keys()
 
     def values(self) -> Any:
@@ -98,8 +101,11 @@ class Recorder:
         self.atlas = atlas
         self.reads: set[tuple[str, str]] = set()
         self._saved: dict[str, Any] = {}
+        self._outer: Recorder | None = None
 
     def __enter__(self) -> Recorder:
+        self._outer = _RECORDING.get(id(self.atlas))
+        _RECORDING[id(self.atlas)] = self
         for name in RECORDED:
             self._saved[name] = getattr(self.atlas, name)
             object.__setattr__(self.atlas, name, _Reads(name, self._saved[name], self))
@@ -113,6 +119,10 @@ class Recorder:
         for name, value in self._saved.items():
             object.__setattr__(self.atlas, name, value)
         self._saved.clear()
+        if self._outer is None:
+            _RECORDING.pop(id(self.atlas), None)
+        else:
+            _RECORDING[id(self.atlas)] = self._outer
 
 
 class ReadState:
@@ -149,7 +159,15 @@ class ReadState:
         return found
 
     def _state(self, name: str, key: str) -> str:
+        if name.startswith(QUERY):  # the answer itself: equal answers, equal state, whatever records they read
+            try:
+                found = answer(self.atlas, name[len(QUERY):], key)
+            except KeyError:  # a query this code no longer has
+                return "-"
+            return hashlib.sha256(repr(found).encode("utf-8")).hexdigest()
         mapping = getattr(self.atlas, name)
+        if key == KEYS:
+            return hashlib.sha256(repr(list(mapping)).encode("utf-8")).hexdigest()
         if key == ALL:
             if name in SHEETS:
                 text = "\n".join(f"{k} {self.state(name, k)}" for k in mapping)
@@ -218,7 +236,7 @@ class Changes(NamedTuple):
         if not changed:
             return False
         for name, key in reads:
-            if (name, key) in changed:
+            if (name, key) in changed or name[0] == QUERY:  # a query's answer: asked again (its state)
                 return True
         return False
 
@@ -234,6 +252,55 @@ def structure_digest(atlas: Atlas) -> str:
         digest.update(f"\0{name}\0{list(getattr(atlas, name).items())!r}".encode())
     digest.update(f"\0{atlas.partnerships!r}".encode())
     return digest.hexdigest()
+
+
+# queries by name: a value made from the atlas alone (and its argument), whose read is its answer (`ask`)
+QUERIES: dict[str, Callable[[Atlas, str], Any]] = {}
+_RECORDING: dict[int, Recorder] = {}  # id(atlas) -> the recorder running on it
+_ANSWERS: dict[int, tuple[weakref.ref, dict[tuple[str, str], Any]]] = {}  # id(atlas) -> its answers
+
+
+def query(name: str) -> Callable[[Callable[[Atlas, str], Any]], Callable[[Atlas, str], Any]]:
+    """Register `make(atlas, argument)` as the query `name`: its answer must be made of plain values
+    (its repr is its state) and depend on nothing but the atlas, the argument and the code."""
+    def register(make: Callable[[Atlas, str], Any]) -> Callable[[Atlas, str], Any]:
+        QUERIES[name] = make
+        return make
+
+    return register
+
+
+def ask(atlas: Atlas, name: str, argument: str = "") -> Any:
+    """The answer of the query `name` (made once per atlas). A running `Recorder` notes one read, the
+    answer, not the records the query looked at: a page that lists the hubs of a pillar is made again when
+    that list changes, not when any hub is renamed (issue 11). Not to be changed by its users: they share it."""
+    found = answer(atlas, name, argument)
+    recorder = _RECORDING.get(id(atlas))
+    if recorder is not None:
+        recorder.reads.add((QUERY + name, argument))
+    return found
+
+
+def answer(atlas: Atlas, name: str, argument: str) -> Any:
+    """`ask` without noting the read (KeyError for a query that does not exist)."""
+    key = id(atlas)
+    known = _ANSWERS.get(key)
+    if known is None or known[0]() is not atlas:
+        known = _ANSWERS[key] = (weakref.ref(atlas, lambda _ref: _ANSWERS.pop(key, None)), {})
+    if (name, argument) in known[1]:
+        return known[1][(name, argument)]
+    make = QUERIES[name]
+    recorder = _RECORDING.get(key)
+    if recorder is None:
+        found = make(atlas, argument)
+    else:  # what the query reads is not the reader's
+        outer, recorder.reads = recorder.reads, set()
+        try:
+            found = make(atlas, argument)
+        finally:
+            recorder.reads = outer
+    known[1][(name, argument)] = found
+    return found
 
 
 # id(atlas) -> the atlas (weakly), the scores its digest was made with, and that digest

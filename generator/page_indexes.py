@@ -4,14 +4,18 @@ by vocabulary and by status, the partnership network, accessibility.
 
 from __future__ import annotations
 
+import heapq
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
-from generator import explore, status_text
+from generator import explore, status_text, vocabulary
+from generator.atlas_reads import answer, query
 from generator.model import (
     LEVELS,
     STATUSES,
+    Atlas,
 )
 from generator.outputs import Output
 from generator.page_parts import (
@@ -37,31 +41,15 @@ class IndexPages(PageBase):
         """The latest days on which sheets changed, newest first: (date, sheets changed that day, the
         first few of them by name). A national import touches a thousand sheets on one day: listing
         twelve of them under the same date told nothing, a count per day does."""
-        def latest() -> list[tuple[Any, list[tuple[str, str]]]]:  # once a build for both editions
-            by_day: dict[Any, list[tuple[str, str]]] = {}
-            for t in self.atlas.territories.values():
-                by_day.setdefault(t.updated, []).append(("t", t.id))
-            for h in self.atlas.hubs.values():
-                by_day.setdefault(h.updated, []).append(("h", h.id))
-            return [(day, by_day[day]) for day in sorted(by_day, reverse=True)[:days]]
-
         out = []
-        for day, sheets in self.derived(f"sheets changed on the latest {days} days", latest):
-            items = sorted(((self.names[sid], territory_path(sid)) if kind == "t" else
-                            (self.atlas.hubs[sid].name, hub_path(sid)) for kind, sid in sheets),
-                           key=lambda r: (sort_key(r[0]), r[1]))
-            out.append((day, len(items), items[:per_day]))
+        for day, count, first in self.ask("recent sheets", f"{days} {per_day} {self.lang}"):
+            out.append((day, count, [(self.names[sid], territory_path(sid)) if kind == "t" else
+                                     (self.atlas.hubs[sid].name, hub_path(sid)) for kind, sid in first]))
         return out
 
     def _status_counts(self) -> dict[str, int]:
         """Hubs by status category, counted once a build for both editions' home pages."""
-        def count() -> dict[str, int]:
-            counts = {s: 0 for s in (*STATUSES, status_text.TO_CHECK)}
-            for h in self.atlas.hubs.values():
-                counts[status_text.status_category(self.atlas, h)] += 1
-            return counts
-
-        return self.derived("status counts", count)
+        return {s: len(ids) for s, ids in self.ask("status groups").items()}
 
     def territories_index(self) -> list[Output]:
         """Territories by level, then parent: a level of up to LEVEL_INLINE_MAX territories is listed on
@@ -116,14 +104,13 @@ class IndexPages(PageBase):
 
     def _hub_facets(self) -> dict[str, list[tuple[str, str, int]]]:
         """The hub filters' choices and counts (French labels; each edition words them when it shows them)."""
-        return self.derived("hub facets", lambda: explore.facets(self.atlas))
+        return self.ask("hub facets")
 
     def map_page(self) -> Output:
         """The interactive map (Leaflet, vendored; outlines and hubs from this site's own files) with the
         static map and its table as the fallback."""
         f = self._hub_facets()
-        return self.render("map.md.j2", explore.MAP_PAGE, located=sum(1 for h in self.atlas.hubs.values()
-                                                                      if h.coordinates),
+        return self.render("map.md.j2", explore.MAP_PAGE, located=self.ask("located hubs"),
                            filters=Markup(self.filter_form(explore.MAP_PAGE, "map", explore.HUBS_DATA,
                                                            {k: f[k] for k in ("type", "statut")},
                                                            {"type": "Type de lieu", "statut": "Statut"})))
@@ -152,25 +139,21 @@ class IndexPages(PageBase):
         """Hubs by status; an open or planned status seen more than five years ago is listed apart
         ("à vérifier"), never with the current ones. Long groups are counted per département."""
         order = ("active", status_text.TO_CHECK, "project", "closed")
-        groups: dict[str, list[str]] = {s: [] for s in order}
-        for h in self.atlas.hubs.values():
-            groups[status_text.status_category(self.atlas, h)].append(h.id)
+        found = self.ask("status groups")
+        groups: dict[str, list[str]] = {s: list(found.get(s, ())) for s in order}
         per_territory, lines = {}, {}
         for s, ids in groups.items():
             if len(ids) > STATUS_LIST_MAX:
-                per_territory[s] = Markup(self._kept_status_counts(ids))
+                per_territory[s] = Markup(self._kept_status_counts(s))
             elif ids:
                 lines[s] = Markup("".join(self._kept_status_lines(s, list(chunk)) for chunk in explore.pages_of(ids)))
         return self.render("status_index.md.j2", STATUS_PAGE, groups=groups, to_check=status_text.TO_CHECK,
                            long_list=STATUS_LIST_MAX, per_territory=per_territory, lines=lines)
 
-    def _kept_status_counts(self, hub_ids: list[str]) -> str:
+    def _kept_status_counts(self, status: str) -> str:
         """A long status group's table of hubs by territory, a part kept by those counts (the part reads the
         territories it names, not the hubs): a hub renamed leaves it as it was."""
-        per: dict[str, int] = {}
-        for hid in hub_ids:
-            tid = self.atlas.hubs[hid].territory_id
-            per[tid] = per.get(tid, 0) + 1
+        per = self.ask("status territories", status)
         return self.part("status counts " + " ".join(f"{tid}:{n}" for tid, n in sorted(per.items())),
                          lambda: self.env.get_template("status_counts.md.j2").render(page_path=STATUS_PAGE, per=per))
 
@@ -209,3 +192,58 @@ class IndexPages(PageBase):
         outs += [self.render("network.md.j2", path, degree=degree, region=region, by_territory=groups[region.id])
                  for region, path, _ in regions]
         return outs
+
+
+# the answers the index pages read instead of every hub (generator.atlas_reads.ask): a hub renamed leaves them
+# as they were, and the pages that show only them (home, map, statuses) are kept
+_name_key = lru_cache(maxsize=None)(sort_key)  # both editions sort the same names
+
+
+@query("recent sheets")
+def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tuple[str, str], ...]]]:
+    """`"<days> <per day> <lang>"`: the latest days on which sheets changed, newest first, with how many
+    changed that day and the first few of them by their name in that edition, as ("t" or "h", id)."""
+    days, per_day, lang = argument.split()
+    names = explore.display_names(atlas, None if lang == "fr" else
+                                  {lv: vocabulary.level_label(lv, lang) for lv in LEVELS})
+    by_day: dict[Any, list[tuple[str, str]]] = {}
+    for t in atlas.territories.values():
+        by_day.setdefault(t.updated, []).append(("t", t.id))
+    for h in atlas.hubs.values():
+        by_day.setdefault(h.updated, []).append(("h", h.id))
+    out = []
+    for day in sorted(by_day, reverse=True)[:int(days)]:
+        items = [((names[sid], territory_path(sid)) if kind == "t" else (atlas.hubs[sid].name, hub_path(sid)),
+                  (kind, sid)) for kind, sid in by_day[day]]
+        first = heapq.nsmallest(int(per_day), items, key=lambda r: (_name_key(r[0][0]), r[0][1]))
+        out.append((day, len(items), tuple(item for _, item in first)))
+    return out
+
+
+@query("status groups")
+def _status_groups(atlas: Atlas, _argument: str) -> dict[str, tuple[str, ...]]:
+    """The hubs' ids by status category (an old open or planned status is "to check"), in id order."""
+    groups: dict[str, list[str]] = {s: [] for s in (*STATUSES, status_text.TO_CHECK)}
+    for h in atlas.hubs.values():
+        groups[status_text.status_category(atlas, h)].append(h.id)
+    return {s: tuple(ids) for s, ids in groups.items()}
+
+
+@query("status territories")
+def _status_territories(atlas: Atlas, status: str) -> dict[str, int]:
+    """How many hubs of a status category each territory holds (by territory id)."""
+    per: dict[str, int] = {}
+    for hid in answer(atlas, "status groups", "")[status]:
+        tid = atlas.hubs[hid].territory_id
+        per[tid] = per.get(tid, 0) + 1
+    return per
+
+
+@query("hub facets")
+def _facets(atlas: Atlas, _argument: str) -> dict[str, list[tuple[str, str, int]]]:
+    return explore.facets(atlas)
+
+
+@query("located hubs")
+def _located(atlas: Atlas, _argument: str) -> int:
+    return sum(1 for h in atlas.hubs.values() if h.coordinates)

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import formats, measured, status_text, text, vocabulary
+from generator.atlas_reads import ask, query
 from generator.errors import AtlasError
 from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
 from generator.model import (
@@ -141,18 +142,15 @@ class PageBase:
         be changed by its users: they share it."""
         return make() if self.kept_derived is None else self.kept_derived(name, make)
 
-    def all_facts(self) -> list[Fact]:
-        """Every fact of the atlas (the home and quality pages count them)."""
-        return self.derived("every fact", lambda: [f for _, _, f in self.atlas.facts()])
+    def ask(self, name: str, argument: str = "") -> Any:
+        """The answer of a query on the atlas (generator.atlas_reads.ask): made once a build for both
+        editions, and what a shared page read is that answer, not every record the query looked at."""
+        return ask(self.atlas, name, argument)
 
     def fact_counts(self) -> tuple[int, int, int]:
-        """How many facts the atlas has, how many say their source, how many are old: counted once a build
-        for the home and quality pages of both editions."""
-        def count() -> tuple[int, int, int]:
-            facts = self.all_facts()
-            return len(facts), sum(1 for f in facts if f.sourced), sum(1 for f in facts if self.atlas.is_old(f))
-
-        return self.derived("fact counts", count)
+        """How many facts the atlas has, how many say their source, how many are old (the home and quality
+        pages of both editions): a hub renamed leaves them as they were."""
+        return self.ask("fact counts")
 
     def levels(self) -> list[str]:
         """The levels that have at least one territory (a comparison page each)."""
@@ -454,3 +452,10 @@ def _legend(pic: Any) -> Markup:
     """A map's legend, written beside it in its words' language (generator.pictures.legend; H5)."""
     written = getattr(pic, "legend_html", None)
     return Markup(written() if written is not None else "")
+
+
+@query("fact counts")
+def _fact_counts(atlas: Atlas, _argument: str) -> tuple[int, int, int]:
+    """How many facts the atlas has, how many say their source, how many are old."""
+    facts = [f for _, _, f in atlas.facts()]
+    return len(facts), sum(1 for f in facts if f.sourced), sum(1 for f in facts if atlas.is_old(f))

@@ -10,8 +10,10 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import explore, measured, text
+from generator.atlas_reads import query
 from generator.model import (
     PILLARS,
+    Atlas,
     Territory,
 )
 from generator.outputs import Output
@@ -28,7 +30,7 @@ class PillarPages(PageBase):
             key: (
                 sum(1 for t in self.atlas.territories.values()
                     if t.pillars.get(key) is not None and t.pillars[key].rating is not None),
-                sum(1 for h in self.atlas.hubs.values() if key in h.pillars),
+                len(self.ask("pillar hubs", key)),
                 sum(1 for p in self.scores.profiles.values() if p.pillars.get(key) is not None),
             )
             for key in PILLARS
@@ -56,7 +58,7 @@ class PillarPages(PageBase):
         rated = [t for t in self.atlas.territories.values()
                  if t.pillars.get(key) is not None and t.pillars[key].rating is not None]
         rated.sort(key=lambda t: (-t.pillars[key].rating, sort_key(t.name), t.id))
-        hubs = [h for h in self.atlas.hubs.values() if key in h.pillars]
+        hubs = [self.atlas.hubs[hid] for hid in self.ask("pillar hubs", key)]  # a hub renamed elsewhere: kept
         levels, outs = [], []
         for level in measured.scored_levels(self.atlas):
             ranked, unmeasured = self._ranking(key, level)
@@ -224,3 +226,9 @@ def _cell(html: str) -> tuple[Markup, Markup]:
     found = _CELL.fullmatch(html)
     assert found is not None, html
     return Markup(found.group(1)), Markup(found.group(2))
+
+
+@query("pillar hubs")
+def _pillar_hubs(atlas: Atlas, key: str) -> tuple[str, ...]:
+    """The ids of the hubs that work on the pillar `key`, in the atlas's order."""
+    return tuple(h.id for h in atlas.hubs.values() if key in h.pillars)

@@ -350,3 +350,53 @@ def test_kept_outputs_are_told_by_what_changed_since_the_last_build(tmp_path: Pa
     stamp_path(docs).unlink()  # no sheet changed: so that the inputs' stamp does not skip the generation
     rendered, kept = _build(sheets, tmp_path / "out", capsys)
     assert chosen[0][0] in made[-1] and kept > 0
+
+
+@pytest.mark.slow  # four builds of the fixture atlas, three cold ones: CI runs it
+def test_shared_pages_that_read_answers_are_kept_while_the_answers_are(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The pillar pages read which hubs work on each pillar, the map page how many hubs are located and the
+    filters' counts, the home page the counts by status and the first sheets of the latest days: answers
+    of queries (atlas_reads.ask), not every hub. A hub renamed that none of them lists leaves them as
+    they were (not made again); a status or a pillar changed makes them again. Same docs as cold. (In
+    this small atlas the home page lists every sheet, and the map's table every hub: both show the name.)"""
+    from generator import page_indexes, page_pillars, pages
+
+    made = {"pillar": 0, "map": 0, "home": 0}
+    pillar_page, map_page, home_page = page_pillars.PillarPages.pillar_page, page_indexes.IndexPages.map_page, \
+        pages.Pages.home_page
+
+    def counting(name: str, method: object) -> object:
+        def counted(*args: object, **kwargs: object) -> object:
+            made[name] += 1
+            return method(*args, **kwargs)  # type: ignore[operator]
+        return counted
+
+    monkeypatch.setattr(page_pillars.PillarPages, "pillar_page", counting("pillar", pillar_page))
+    monkeypatch.setattr(page_indexes.IndexPages, "map_page", counting("map", map_page))
+    monkeypatch.setattr(pages.Pages, "home_page", counting("home", home_page))
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    assert made["pillar"] > 0 and made["map"] > 0
+
+    # a hub on no pillar renamed: the pillar pages are kept
+    made.update(pillar=0, map=0, home=0)
+    _edit(sheets / OTHER_HUB, "name: Ancien incubateur", "name: Ancien incubateur du Doubs")
+    _build(sheets, tmp_path / "out", capsys)
+    assert made["pillar"] == 0
+    _same_as_cold(sheets, docs, tmp_path, "renamed", capsys)
+
+    # a status changed: the counts by status (home, map filters) are made again
+    made.update(pillar=0, map=0, home=0)
+    _edit(sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml", "value: project", "value: active")
+    _build(sheets, tmp_path / "out", capsys)
+    assert made["home"] > 0 and made["map"] > 0 and made["pillar"] == 0
+    _same_as_cold(sheets, docs, tmp_path, "status", capsys)
+
+    # the renamed hub works on a pillar now: that pillar's page lists it
+    made.update(pillar=0, map=0, home=0)
+    _edit(sheets / OTHER_HUB, "partners: [fablab-besancon]", "partners: [fablab-besancon]\npillars: [health]")
+    _build(sheets, tmp_path / "out", capsys)
+    assert made["pillar"] > 0
+    _same_as_cold(sheets, docs, tmp_path, "pillar", capsys)
