@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,43 @@ STAMP_DIR = Path(".cache/inputs")  # per docs folder: what its last whole genera
 
 
 STAMPED_PACKAGES = ("babel", "jinja2", "markdown", "matplotlib", "numpy", "pyyaml", "ruamel.yaml")
+
+
+def installed_versions(packages: Sequence[str]) -> dict[str, str | None]:
+    """The installed version of each package (None when it is not installed), as importlib.metadata.version
+    gives it: read from the names of the `<name>-<version>.dist-info` folders on sys.path, first found first.
+    Importing importlib.metadata and parsing each package's METADATA was 0.05 s of every build; a package
+    found no such way (an .egg-info install) is asked of importlib.metadata."""
+    wanted = {_normalized(name): name for name in packages}
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                project, _, version = name[:-len(".dist-info")].partition("-")
+                package = wanted.get(_normalized(project))
+                if package is not None and package not in found:
+                    found[package] = version
+        if len(found) == len(wanted):
+            break
+    missing = [name for name in packages if name not in found]
+    if missing:
+        from importlib import metadata
+
+        for name in missing:
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                found[name] = None
+    return {name: found[name] for name in packages}
+
+
+def _normalized(project: str) -> str:
+    """A project's name as wheels spell it in their .dist-info folder (PEP 503, then `_`)."""
+    return re.sub(r"[-_.]+", "_", project).lower()
 
 
 def _files(folder: Path, digest: Any) -> Iterator[tuple[str, os.stat_result]]:
@@ -123,15 +161,10 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
     time changed are read. With `tree` too (`find_sheets` of `territories`), the sheets it lists are those
     counted, and their states are kept in it for the loader.
     """
-    from importlib import metadata
-
     digest = hashlib.sha256()
     digest.update(f"{date.today().isoformat()} {os.environ.get('SOURCE_DATE_EPOCH', '')} {sys.version}\n".encode())
-    for package in STAMPED_PACKAGES:
-        try:
-            digest.update(f"{package} {metadata.version(package)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package} -\n".encode())
+    for package, version in installed_versions(STAMPED_PACKAGES).items():
+        digest.update(f"{package} {version or '-'}\n".encode())
     if hashes is None:
         _tree_state(territories.resolve(), digest)
     elif tree is not None:

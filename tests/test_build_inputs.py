@@ -174,3 +174,22 @@ def test_a_stray_file_after_a_build_is_reported_not_skipped(tmp_path: Path, monk
     with monkeypatch.context() as patch:
         patch.setattr(load, "load_valid_atlas", _refuse_loading)
         assert build_run(*args) == 0
+
+
+def test_installed_versions_are_those_importlib_metadata_gives() -> None:
+    """The stamp reads the libraries' versions from their .dist-info folders' names: the same answers as
+    importlib.metadata, spellings of a name included, and None for a package that is not installed."""
+    from importlib import metadata
+
+    from generator.build_stamp import STAMPED_PACKAGES, installed_versions
+
+    names = (*STAMPED_PACKAGES, "PyYAML", "ruamel_yaml", "Jinja2", "no-such-package-atlas")
+    found = installed_versions(names)
+    assert list(found) == list(names)
+    for name in names:
+        try:
+            expected: str | None = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = None
+        assert found[name] == expected, name
+    assert found["no-such-package-atlas"] is None and found["numpy"]
