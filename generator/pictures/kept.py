@@ -109,7 +109,7 @@ def _unpacked(group: str, packed: Any) -> tuple[dict[str, str], dict[str, int], 
                 return None
             key = prefix + group
             keys[key] = digests[at]
-            if lengths[at] >= 0:
+            if isinstance(lengths[at], int) and lengths[at] >= 0:
                 sizes[key] = lengths[at]
             if twins >> bit & 1:
                 shared.append(key)
@@ -342,9 +342,10 @@ class SpecBook:
         for number, shard in touched.items():
             write_atomic(self.folder / f"g-{number:02x}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
             _SHARD_CACHE.pop(str(self.folder / f"g-{number:02x}.pickle"), None)
-        if self.fresh:  # shards of groups that no longer exist
+        if self.fresh:  # shards of groups that no longer exist, and the whole index of the format before (9 MB)
             for number in set(range(SHARDS)) - set(touched):
                 (self.folder / f"g-{number:02x}.pickle").unlink(missing_ok=True)
+            self.folder.with_name(f"{self.folder.name}.pickle").unlink(missing_ok=True)
         data = {"format": KEPT_FORMAT, "common": self.common, "state": self.snapshot, "groups": self.groups,
                 "postings": postings, "keys": "\n".join(self._keys) if self._keys is not None else None}
         write_atomic(self.index_path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

@@ -245,7 +245,7 @@ def _kept_picture(key: str, drawing: bytes | KeptDrawing, words: dict[str, Any] 
     filename = filename or (f"{lang}/assets/pictures/{key[len(_EN):]}.svg" if lang != "fr" else
                             f"assets/pictures/{key}.svg")
     if isinstance(words, KeptWords):
-        return Picture(key, filename, drawing, digest=digest, lang=lang, words=words)
+        return Picture(key, filename, drawing, "", "", (), (), digest, lang, (), words)
     return Picture(key=key, filename=filename, drawing=drawing, title=words["title"],
                    alt=words["alt"], table_headers=words["table_headers"], table_rows=words["table_rows"],
                    digest=digest, lang=lang, legend=words.get("legend", ()))  # tuples (_kept_words)

@@ -196,7 +196,7 @@ def _kept_specs(atlas: Atlas, wanted: list[str], kept: SpecBook | None, digests:
         if found is not None and all(key in found[0] for key in group):
             keys, sizes, twins = found
             words = KeptWords(kept.shard_path(wide_key), wide_key, keys, atlas)
-            taken.update((key, (keys[key], words, sizes.get(key))) for key in group)
+            taken.update((key, (keys[key], words, sizes.get(key))) for key in group)  # sizes: ints (kept._packed)
             shared.update(key for key in twins if key in group)
         else:
             todo[wide_key] = group
@@ -268,13 +268,16 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     for key, (digest, words, size) in taken.items():
         if key in shared:
             continue  # its drawing is its French picture's, placed once that one is
-        found = previous.get((key, digest))  # the same picture, taken by this process's last call
-        if found is not None and isinstance(found.drawing, KeptDrawing):  # read, if ever, from this call's cache
-            found.drawing.atlas, found.drawing.cache_dir = weakref.ref(atlas), cache_dir
-        if found is not None and isinstance(found._words, KeptWords):  # words not asked for yet: this atlas's
-            found._words.atlas = weakref.ref(atlas)
-        result[key] = _LAST_KEPT[key, digest] = found or _kept_picture(
-            key, KeptDrawing(atlas, cache_dir, digest, key, size if isinstance(size, int) else None), words, digest)
+        mark = (key, digest)
+        found = previous.get(mark) if previous else None  # the same picture, taken by this process's last call
+        if found is None:
+            found = _kept_picture(key, KeptDrawing(atlas, cache_dir, digest, key, size), words, digest)
+        else:
+            if isinstance(found.drawing, KeptDrawing):  # read, if ever, from this call's cache
+                found.drawing.atlas, found.drawing.cache_dir = weakref.ref(atlas), cache_dir
+            if isinstance(found._words, KeptWords):  # words not asked for yet: this atlas's
+                found._words.atlas = weakref.ref(atlas)
+        result[key] = _LAST_KEPT[mark] = found
     for key, spec in specs.items():
         if key not in digests:
             digests[key] = cache_key(spec)
