@@ -69,7 +69,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     as_of = as_of or build_date()
     tree = tree if tree is not None else find_sheets(root)
     report = tree.report
-    base = root.absolute().parent
+    base = os.path.join(os.path.dirname(os.path.abspath(root)), "")  # strings: 2,900 Path objects were 0.05 s
     territories: list[SheetData] = []
     hubs: list[SheetData] = []
     vocabulary: dict = {}
@@ -87,8 +87,8 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
             progress(done, total)
         if checked is None or checked.data is None:
             continue
-        where = sheet.path.absolute()
-        rel = where.relative_to(base).as_posix() if where.is_relative_to(base) else sheet.display
+        where = os.path.abspath(sheet.path)
+        rel = where[len(base):].replace(os.sep, "/") if where.startswith(base) else sheet.display
         if sheet.kind == "vocabulary":
             vocabulary = checked.data
         elif sheet.kind == "indicators":
