@@ -303,6 +303,31 @@ def answer(atlas: Atlas, name: str, argument: str) -> Any:
     return found
 
 
+# id(atlas) -> what keeps values worked out from one sheet each between builds (the page cache's `SheetValues`)
+_PER_SHEET: dict[int, tuple[weakref.ref, Callable[..., Any]]] = {}
+
+
+def keep_per_sheet(atlas: Atlas, keeper: Callable[..., Any] | None) -> None:
+    """Set (or, with None, remove) what `per_sheet` asks for the values of `atlas`'s sheets."""
+    key = id(atlas)
+    if keeper is None:
+        _PER_SHEET.pop(key, None)
+    else:
+        _PER_SHEET[key] = (weakref.ref(atlas, lambda _ref: _PER_SHEET.pop(key, None)), keeper)
+
+
+def per_sheet(atlas: Atlas, name: str, record: Any, make: Callable[[], Any], dump: Callable[[Any], Any] = list,
+              load: Callable[[Any], Any] = tuple) -> Any:
+    """`make()`, a value worked out from `record`'s sheet alone (with what every output may show: the
+    build date, the shared sources...), named `name`: with a keeper (`keep_per_sheet`), taken as the
+    last build made it while the sheet's bytes are the same (`dump` and `load` turn it into plain
+    data and back). After one hub edit, one sheet's quality is worked out again, not 2,900."""
+    found = _PER_SHEET.get(id(atlas))
+    if found is None or found[0]() is not atlas:
+        return make()
+    return found[1](name, record.path, make, dump, load)
+
+
 # id(atlas) -> the atlas (weakly), the scores its digest was made with, and that digest
 _SHARED: dict[int, tuple[weakref.ref, Any, str]] = {}
 

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import Changes, ReadState, shared_digest
+from generator.atlas_reads import Changes, ReadState, keep_per_sheet, shared_digest
 from generator.outputs import KeptFile, Output, unchanged_state, write_atomic
-from generator.page_kept import KeptOutputs, _stable_repr  # noqa: F401  (_stable_repr: tests)
+from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
 from generator.site_templates import keep_compiled_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +140,7 @@ class PageCache(KeptOutputs):
             self._state = ReadState(pages.atlas, self._base_dir)
             # here, outside any recording of reads: telling the changes reads the whole atlas
             self.changes = self._state.changes_since(self.previous) if self.previous is not None else None
+            keep_per_sheet(pages.atlas, SheetValues(self, shared_digest(pages.atlas, pages.scores) + code))
         pages.kind_cache = self._kind_cache(pages, site_url, prefix, code)
         pages.sheet_reads = (self._collect_reads(prefix), self._merge_reads)
         # the templates compiled once, not by each build (0.3 s of a build after one edit); Jinja checks each

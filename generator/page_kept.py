@@ -99,6 +99,36 @@ class KeptRecords:
         return record_text(record)
 
 
+class SheetValues:
+    """The keeper of `atlas_reads.per_sheet` for one run: values worked out from one sheet each, kept in the
+    page cache's index by name with the hash of their sheet's bytes and what else they may read (`common`:
+    the code, the build date, the shared sources, the measured scores). A value whose sheet has other bytes
+    now is worked out again; the others are read back."""
+
+    def __init__(self, cache: Any, common: str) -> None:
+        self.cache, self.common = cache, common
+        self.previous: dict[str, dict[str, list[Any]]] = {}
+        self.made: dict[str, dict[str, list[Any]]] = {}
+
+    def __call__(self, name: str, path: str, make: Callable[[], Any], dump: Callable[[Any], Any],
+                 load: Callable[[Any], Any]) -> Any:
+        made = self.made.get(name)
+        if made is None:
+            made = self.made[name] = {}
+            self.cache.extra[f"sheets:{name}"] = {"common": self.common, "values": made}
+            kept = self.cache.kind_entries.get(f"sheets:{name}")
+            ok = isinstance(kept, dict) and kept.get("common") == self.common and isinstance(kept.get("values"), dict)
+            self.previous[name] = kept["values"] if ok else {}
+        digest = self.cache.state.sheet(path)[:32]
+        old = self.previous[name].get(path)
+        if isinstance(old, list) and len(old) == 2 and old[0] == digest:
+            made[path] = old
+            return load(old[1])
+        value = make()
+        made[path] = [digest, dump(value)]
+        return value
+
+
 class KeptOutputs:
     """The groups of outputs the page cache keeps by what they read (see the module's docstring)."""
 
@@ -296,6 +326,8 @@ class KeptOutputs:
                 kinds[name] = entry  # the file was kept whole: so are its records
             elif name.startswith("part:") and name[len("part:"):].partition("#")[0] in self.kinds_kept:
                 kinds[name] = entry  # the kind was kept whole: so are its parts
+            elif name.startswith("sheets:"):
+                kinds[name] = entry  # values checked by their sheet's hash when used (SheetValues)
         kinds.update(self.extra)
         for name, (pages, common, reads, placed, paths, rankings) in self.kinds_made.items():
             files = []

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import formats, measured, status_text, text, vocabulary
-from generator.atlas_reads import ask, query
+from generator.atlas_reads import ask, per_sheet, query
 from generator.errors import AtlasError
 from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
 from generator.model import (
@@ -457,5 +457,13 @@ def _legend(pic: Any) -> Markup:
 @query("fact counts")
 def _fact_counts(atlas: Atlas, _argument: str) -> tuple[int, int, int]:
     """How many facts the atlas has, how many say their source, how many are old."""
-    facts = [f for _, _, f in atlas.facts()]
+    total = sourced = old = 0
+    for record in (*atlas.territories.values(), *atlas.hubs.values()):  # each sheet's counts kept by its bytes
+        n, s, o = per_sheet(atlas, "fact counts", record, lambda record=record: _sheet_fact_counts(atlas, record))
+        total, sourced, old = total + n, sourced + s, old + o
+    return total, sourced, old
+
+
+def _sheet_fact_counts(atlas: Atlas, record: Territory | Hub) -> tuple[int, int, int]:
+    facts = [f for _, f in record.facts()]
     return len(facts), sum(1 for f in facts if f.sourced), sum(1 for f in facts if atlas.is_old(f))

@@ -6,9 +6,10 @@ numbers, so a contributor sees the same completeness on the terminal and on the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
+from generator.atlas_reads import per_sheet
 from generator.fields import HUB, TERRITORY, checklist
 from generator.model import PILLAR_LABELS, PILLARS, Atlas, Fact, Hub, Territory
 from generator.specs import Record
@@ -75,7 +76,18 @@ def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: li
 
 
 def quality_table(atlas: Atlas) -> list[SheetQuality]:
-    """Every sheet's quality, the sheets that most need work first."""
-    rows = [territory_quality(atlas, t) for t in atlas.territories.values()]
-    rows += [hub_quality(atlas, h) for h in atlas.hubs.values()]
+    """Every sheet's quality, the sheets that most need work first (each row kept by its sheet between
+    builds, with the page cache: generator.atlas_reads.per_sheet)."""
+    rows = [per_sheet(atlas, "quality", t, lambda t=t: territory_quality(atlas, t), _plain, _from_plain)
+            for t in atlas.territories.values()]
+    rows += [per_sheet(atlas, "quality", h, lambda h=h: hub_quality(atlas, h), _plain, _from_plain)
+             for h in atlas.hubs.values()]
     return sorted(rows, key=lambda q: q.need)
+
+
+def _plain(q: SheetQuality) -> list[Any]:
+    return [getattr(q, f.name) for f in fields(SheetQuality)]
+
+
+def _from_plain(data: list[Any]) -> SheetQuality:
+    return SheetQuality(*(tuple(v) if isinstance(v, list) else v for v in data))

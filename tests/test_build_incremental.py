@@ -400,3 +400,40 @@ def test_shared_pages_that_read_answers_are_kept_while_the_answers_are(tmp_path:
     _build(sheets, tmp_path / "out", capsys)
     assert made["pillar"] > 0
     _same_as_cold(sheets, docs, tmp_path, "pillar", capsys)
+
+
+@pytest.mark.slow  # two builds of the fixture atlas and a cold one: CI runs it
+def test_values_of_one_sheet_are_kept_by_its_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Every sheet's quality (the quality page's table) and facts' counts (the home and quality pages) are
+    worked out from that sheet alone: after one hub edit only that hub's are worked out again, the others
+    read back from the page cache's index (atlas_reads.per_sheet). Same docs as cold."""
+    from generator import page_parts, quality
+
+    worked: list[str] = []
+    hub_quality, territory_quality, counts = quality.hub_quality, quality.territory_quality, \
+        page_parts._sheet_fact_counts
+
+    def hub(atlas: object, h: object) -> object:
+        worked.append(f"quality {h.id}")  # type: ignore[attr-defined]
+        return hub_quality(atlas, h)  # type: ignore[arg-type]
+
+    def territory(atlas: object, t: object) -> object:
+        worked.append(f"quality {t.id}")  # type: ignore[attr-defined]
+        return territory_quality(atlas, t)  # type: ignore[arg-type]
+
+    def fact_counts(atlas: object, record: object) -> tuple[int, int, int]:
+        worked.append(f"facts {record.id}")  # type: ignore[attr-defined]
+        return counts(atlas, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quality, "hub_quality", hub)
+    monkeypatch.setattr(quality, "territory_quality", territory)
+    monkeypatch.setattr(page_parts, "_sheet_fact_counts", fact_counts)
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    assert "quality fablab-besancon" in worked and "facts doubs" in worked
+    worked.clear()
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    _build(sheets, tmp_path / "out", capsys)
+    assert sorted(worked) == ["facts fablab-besancon", "quality fablab-besancon"]
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
