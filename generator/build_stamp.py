@@ -8,9 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,48 +21,12 @@ from generator.sheets import Tree
 from generator.site import (
     ROOT,
 )
+from generator.versions import installed_versions
 
 STAMP_DIR = Path(".cache/inputs")  # per docs folder: what its last whole generation was made from
 
 
 STAMPED_PACKAGES = ("babel", "jinja2", "markdown", "matplotlib", "numpy", "pyyaml", "ruamel.yaml")
-
-
-def installed_versions(packages: Sequence[str]) -> dict[str, str | None]:
-    """The installed version of each package (None when it is not installed), as importlib.metadata.version
-    gives it: read from the names of the `<name>-<version>.dist-info` folders on sys.path, first found first.
-    Importing importlib.metadata and parsing each package's METADATA was 0.05 s of every build; a package
-    found no such way (an .egg-info install) is asked of importlib.metadata."""
-    wanted = {_normalized(name): name for name in packages}
-    found: dict[str, str | None] = {}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info") and "-" in name:
-                project, _, version = name[:-len(".dist-info")].partition("-")
-                package = wanted.get(_normalized(project))
-                if package is not None and package not in found:
-                    found[package] = version
-        if len(found) == len(wanted):
-            break
-    missing = [name for name in packages if name not in found]
-    if missing:
-        from importlib import metadata
-
-        for name in missing:
-            try:
-                found[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                found[name] = None
-    return {name: found[name] for name in packages}
-
-
-def _normalized(project: str) -> str:
-    """A project's name as wheels spell it in their .dist-info folder (PEP 503, then `_`)."""
-    return re.sub(r"[-_.]+", "_", project).lower()
 
 
 def _files(folder: Path, digest: Any) -> Iterator[tuple[str, os.stat_result]]:

@@ -12,7 +12,8 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYERS: list[set[str]] = [
-    {"catalogs"},  # the .po files read with Babel (command line, site, PDF)
+    {"catalogs",  # the .po files read with Babel (command line, site, PDF)
+     "versions"},  # the installed libraries' versions (the inputs' stamp, the picture cache)
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
     {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids",
      "collector"},  # collector: how often the cyclic garbage collector runs (a build, a drawing, the PDFs)

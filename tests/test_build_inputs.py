@@ -181,7 +181,8 @@ def test_installed_versions_are_those_importlib_metadata_gives() -> None:
     importlib.metadata, spellings of a name included, and None for a package that is not installed."""
     from importlib import metadata
 
-    from generator.build_stamp import STAMPED_PACKAGES, installed_versions
+    from generator.build_stamp import STAMPED_PACKAGES
+    from generator.versions import installed_versions
 
     names = (*STAMPED_PACKAGES, "PyYAML", "ruamel_yaml", "Jinja2", "no-such-package-atlas")
     found = installed_versions(names)

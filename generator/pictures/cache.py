@@ -14,7 +14,6 @@ import pickle
 import re
 import time
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +97,9 @@ def code_version(kind: str | None = None) -> str:
 @cache
 def _version(package: str) -> str:
     """A library's installed version, read from its metadata: importing matplotlib to read it costs 0.1 s."""
-    return metadata.version(package)
+    from generator.versions import installed_versions
+
+    return installed_versions((package,))[package] or "-"
 
 
 def _words(spec: Spec) -> dict[str, Any]:
