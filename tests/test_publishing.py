@@ -298,3 +298,15 @@ def test_release_errors_are_one_message(tmp_path: Path, capsys) -> None:
            "donnez --territories DIR" in capsys.readouterr().err
     with pytest.raises(AtlasError):
         release.read_bundle(tmp_path)
+
+
+def test_feed_escapes_as_xml_sax_saxutils_does() -> None:
+    """The feed's escaping is xml.sax.saxutils' (written out so that the feed does not import urllib and ssl)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from generator.feed import _escape, _quoteattr
+
+    for value in ("plain", "a & b < c > d", 'say "hi"', "it's", "both \" and '", "tab\tline\nreturn\r",
+                  "]]> <script>alert(1)</script>", "&amp; already", ""):
+        assert _escape(value) == escape(value)
+        assert _quoteattr(value) == quoteattr(value)
