@@ -26,14 +26,11 @@ _KEYED_PACKAGES = ("jinja2", "markdown", "babel", "markupsafe")
 def _code_version(templates: tuple[str, ...] = ()) -> str:
     """The generator's and the theme's files (contents), the folders the page templates are read from
     (`templates`: an atlas repository's own theme), and the libraries that render the pages."""
-    from importlib import metadata
+    from generator.versions import installed_versions
 
     digest = hashlib.sha256(f"{PAGE_CACHE_FORMAT} {sys.version}\n".encode())
-    for package in _KEYED_PACKAGES:
-        try:
-            digest.update(f"{package} {metadata.version(package)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package} -\n".encode())
+    for package, version in installed_versions(_KEYED_PACKAGES).items():
+        digest.update(f"{package} {version or '-'}\n".encode())
     for folder in (ROOT / "generator", ROOT / "theme", *(Path(t) for t in templates)):
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "assets"))
