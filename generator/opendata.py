@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator.atlas_reads import per_sheet
 from generator.atlas_records import RecordTexts, atlas_json, source_id
 from generator.errors import AtlasError
 from generator.fields import HUB, TERRITORY
@@ -47,12 +48,13 @@ def _cell(value: Any) -> str:
     return text
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+def _csv(header: list[str], rows: list[list[Any]], cells: bool = False) -> bytes:
+    """The table as CSV; `cells`: the rows are cells already (`_cell` applied)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(row if cells else [_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -194,28 +196,41 @@ def territories_csv(atlas: Atlas, scores: Scores | None = None) -> bytes:
 
 
 def hubs_csv(atlas: Atlas) -> bytes:
-    rows = [[c.value(atlas, None, h) for c in HUB_TABLE] for h in atlas.hubs.values()]
-    return _csv([c.name for c in HUB_TABLE], rows)
+    """One row per hub. Its cells but the partners (both directions: other sheets name them too) come from its
+    sheet alone: kept by its bytes between builds (atlas_reads.per_sheet), one row worked out after one edit."""
+    at = [c.name for c in HUB_TABLE].index("partners")  # the one column read from other sheets too
+    own = [c for i, c in enumerate(HUB_TABLE) if i != at]
+    rows = []
+    for h in atlas.hubs.values():
+        row = per_sheet(atlas, "hubs.csv row", h, lambda h=h: [_cell(c.value(atlas, None, h)) for c in own],
+                        list, list)
+        rows.append([*row[:at], _cell(HUB_TABLE[at].value(atlas, None, h)), *row[at:]])
+    return _csv([c.name for c in HUB_TABLE], rows, cells=True)
 
 
 def hubs_geojson(atlas: Atlas) -> bytes:
-    """Hubs with coordinates as GeoJSON points ([longitude, latitude], RFC 7946)."""
-    features = []
-    for h in atlas.hubs.values():
-        if not h.coordinates:
-            continue
-        lat, lon = h.coordinates
-        features.append({
-            "type": "Feature",
-            "id": h.id,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "name": h.name, "territory": h.territory_id, "types": list(h.types), "status": h.status,
-                "founded": h.founded, "website": h.website, "updated": h.updated.isoformat(),
-            },
-        })
-    doc = {"type": "FeatureCollection", "features": features}
-    return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    """Hubs with coordinates as GeoJSON points ([longitude, latitude], RFC 7946): the text of
+    `json.dumps(document, ensure_ascii=False, indent=1)`, each feature encoded on its own (from its hub's sheet
+    alone: kept by its bytes between builds, atlas_reads.per_sheet) and indented to its place in the list."""
+    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(h), str, str)
+                for h in atlas.hubs.values() if h.coordinates]
+    listed = "[\n  " + ",\n  ".join(features) + "\n ]" if features else "[]"
+    return ('{\n "type": "FeatureCollection",\n "features": ' + listed + "\n}\n").encode("utf-8")
+
+
+def _feature_text(h: Any) -> str:
+    """A hub's GeoJSON feature as `json.dumps(..., indent=1)` writes it two levels down (in the list)."""
+    lat, lon = h.coordinates
+    feature = {
+        "type": "Feature",
+        "id": h.id,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "name": h.name, "territory": h.territory_id, "types": list(h.types), "status": h.status,
+            "founded": h.founded, "website": h.website, "updated": h.updated.isoformat(),
+        },
+    }
+    return json.dumps(feature, ensure_ascii=False, indent=1, allow_nan=False).replace("\n", "\n  ")
 
 
 def data_makers(atlas: Atlas, scores: Scores | None = None,

@@ -405,10 +405,11 @@ def test_shared_pages_that_read_answers_are_kept_while_the_answers_are(tmp_path:
 @pytest.mark.slow  # two builds of the fixture atlas and a cold one: CI runs it
 def test_values_of_one_sheet_are_kept_by_its_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """Every sheet's quality (the quality page's table) and facts' counts (the home and quality pages) are
-    worked out from that sheet alone: after one hub edit only that hub's are worked out again, the others
-    read back from the page cache's index (atlas_reads.per_sheet). Same docs as cold."""
-    from generator import page_parts, quality
+    """Every sheet's quality (the quality page's table) and facts' counts (the home and quality pages), each
+    hub's GeoJSON feature, are worked out from that sheet alone: after one hub edit only that hub's are
+    worked out again, the others read back from the page cache's index (atlas_reads.per_sheet). Same docs
+    as cold."""
+    from generator import opendata, page_parts, quality
 
     worked: list[str] = []
     hub_quality, territory_quality, counts = quality.hub_quality, quality.territory_quality, \
@@ -429,11 +430,18 @@ def test_values_of_one_sheet_are_kept_by_its_bytes(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(quality, "hub_quality", hub)
     monkeypatch.setattr(quality, "territory_quality", territory)
     monkeypatch.setattr(page_parts, "_sheet_fact_counts", fact_counts)
+    feature = opendata._feature_text
+
+    def feature_text(h: object) -> str:
+        worked.append(f"feature {h.id}")  # type: ignore[attr-defined]
+        return feature(h)
+
+    monkeypatch.setattr(opendata, "_feature_text", feature_text)
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
     assert "quality fablab-besancon" in worked and "facts doubs" in worked
     worked.clear()
     _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
     _build(sheets, tmp_path / "out", capsys)
-    assert sorted(worked) == ["facts fablab-besancon", "quality fablab-besancon"]
+    assert sorted(worked) == ["facts fablab-besancon", "feature fablab-besancon", "quality fablab-besancon"]
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
