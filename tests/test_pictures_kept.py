@@ -242,9 +242,10 @@ def test_a_locator_drawn_again_measures_its_names_without_matplotlib(tmp_path: P
     assert list((tmp_path / "cache").glob(".measures-*.pickle"))
 
 
-def _edited(tmp_path: Path, old: str, new: str) -> tuple:
-    """The fixture drawn once with kept specs, then `fablab-besancon.yml` edited (`old` -> `new`): the book of
-    the edited atlas (what it finds stale), its pictures and draw figures, and a cold draw of the same sheets."""
+def _edited(tmp_path: Path, old: str, new: str, sheet: str = "grand-besancon-metropole/hubs/fablab-besancon.yml"
+            ) -> tuple:
+    """The fixture drawn once with kept specs, then a hub's sheet edited (`old` -> `new`): what the book of the
+    edited atlas finds stale, its pictures and draw figures, and a cold draw of the same sheets."""
     from generator.pictures import DrawStats, draw_pictures
 
     sheets = tmp_path / "territories"
@@ -252,7 +253,7 @@ def _edited(tmp_path: Path, old: str, new: str) -> tuple:
     cache, specs = tmp_path / "cache", tmp_path / "specs"
     atlas = load_valid_atlas(sheets, as_of=AS_OF)
     draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
-    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    hub = sheets / sheet
     text = hub.read_text(encoding="utf-8")
     assert old in text
     hub.write_text(text.replace(old, new), encoding="utf-8")
@@ -275,6 +276,14 @@ def test_a_hub_renamed_specifies_again_only_the_pictures_that_read_its_name(tmp_
         assert f"territory/grand-besancon-metropole/{counts}" not in stale
         assert f"home/{counts}" not in stale
     assert KEYS not in stale
+    assert _seen(pictures) == _seen(cold)
+
+
+def test_a_hub_without_a_year_renamed_leaves_the_years_chart_kept(tmp_path: Path) -> None:
+    """The years chart counts the hubs without a founding year (its alt text), it does not name them."""
+    stale, pictures, _stats, cold = _edited(tmp_path, "name: Tiers-lieu en projet", "name: Tiers-lieu à venir",
+                                            "pays-horloger/hubs/tiers-lieu-projet.yml")
+    assert "home/founded" not in stale and "territory/pays-horloger/locator" in stale
     assert _seen(pictures) == _seen(cold)
 
 

@@ -120,14 +120,14 @@ def hubs_by_status_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where:
 def founded_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Hubs founded per year, every year between the first and the last shown (zeros included)."""
     years = Counter(h.founded for h in atlas.hubs.values() if h.founded is not None)
-    unknown = [h.name for h in atlas.hubs.values() if h.founded is None]
+    unknown = sum(1 for h in atlas.hubs.values() if h.founded is None)  # counted: a rename does not make it again
     span = list(range(min(years), max(years) + 1))
     counted = [f"{y}{w._(' : ')}{w.number(years[y])}" for y in span if years[y]]
     alt = (w._("Lieux d'innovation créés par année, de %(first)s à %(last)s : ", first=span[0], last=span[-1])
            + w.capped(counted, "%(n)s année", "%(n)s années") + ".")
     if unknown:
         alt += " " + w._("%(count)s sans année de création connue.",
-                         count=w.nwords(len(unknown), "%(n)s lieu", "%(n)s lieux"))
+                         count=w.nwords(unknown, "%(n)s lieu", "%(n)s lieux"))
     return Spec(
         key=PictureKey("home", "", "founded", lang=w.lang).text, kind="years",
         title=w._("Lieux d'innovation créés par année"), alt=alt,
