@@ -434,6 +434,22 @@ def test_vocabulary_indexes_list_every_hub_under_each_of_its_entries(fixture_atl
         assert f"(../hubs/{hub.id}.md)" in section
 
 
+def test_vocabulary_lists_do_not_show_an_old_status_as_current() -> None:
+    """A hub whose open status no source has seen for more than five years is « à vérifier » in the lists by
+    type, theme and network too (they said « en activité » from the raw status), as on the status page."""
+    from datetime import date
+
+    from conftest import FIXTURE_ATLAS
+    from generator.load import load_valid_atlas
+
+    later = load_valid_atlas(FIXTURE_ATLAS, as_of=date(2031, 1, 1))  # the fixture's 2024 and 2025 statuses are old
+    hub = later.hubs["fablab-besancon"]
+    assert later.status_is_old(hub) and hub.status == "active"
+    page = Pages(later, _options()).vocabulary_index("hub_types").data.decode()
+    line = next(line for line in page.splitlines() if "(../hubs/fablab-besancon.md)" in line)
+    assert line.endswith(", à vérifier (en activité en 2024)") and "(en activité)" not in line
+
+
 def test_schema_reference_rows_name_nested_fields() -> None:
     from generator.schema_reference import spec_rows
     from generator.specs import Enum, Field, ListOf, Number, Record, Text
