@@ -93,6 +93,7 @@ class PageCache(KeptOutputs):
         self.commons: set[str] = set()  # the `common` parts of this run's keys (kept in the snapshot)
         self.pictures_source: Mapping[str, Any] | None = None  # the pictures the editions' pictures come from
         self._pictures_changed: dict[str, bool] = {}
+        self._sorted: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(sources) -> (sources, sorted)
 
     def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         self.picture_files: dict[str, list[Any]] = {}  # picture file -> [size, mtime_ns, its cache key] as written
@@ -152,11 +153,15 @@ class PageCache(KeptOutputs):
                 self.commons.add(common[0])
             full = prefix + path
             self._owner[full] = (pages, common[0])
-            found = self._hit(full, sources)
+            file = f"{self._docs}/{full}"
+            found = self._hit(full, sources, file)
+            listed = self._sorted.get(id(sources))  # both editions ask with the same sources: sorted once
+            if listed is None or listed[0] is not sources:
+                listed = self._sorted[id(sources)] = (sources, tuple(sorted(sources)))
             if found is not None:
-                self.hits[full] = KeptFile(path, os.path.join(self._docs, full), found, tuple(sorted(sources)))
+                self.hits[full] = KeptFile(path, file, found, listed[1])
                 return False
-            self.misses[full] = tuple(sorted(sources))
+            self.misses[full] = listed[1]
             return True
 
         return cached
@@ -193,9 +198,19 @@ class PageCache(KeptOutputs):
         English) has another file or cache key, appeared or went (one without a cache key counts as changed)."""
         before = (self.previous or {}).get("pictures")
         source = self.pictures_source
-        found = not isinstance(before, dict) or source is None or any(
-            (state := _picture_state(source.get(name))) == "?" or before.get(name) != state
-            for name in (key, f"en/{key}", f"narrow/{key}", f"en/narrow/{key}"))
+        found = not isinstance(before, dict) or source is None
+        if not found:
+            for name in (key, "en/" + key, "narrow/" + key, "en/narrow/" + key):
+                pic = source.get(name)  # type: ignore[union-attr]
+                if pic is None:
+                    if name in before:  # type: ignore[operator]
+                        found = True
+                        break
+                    continue
+                state = _picture_state(pic)
+                if state == "?" or before.get(name) != state:  # type: ignore[union-attr]
+                    found = True
+                    break
         self._pictures_changed[key] = found
         return found
 
@@ -310,9 +325,9 @@ class PageCache(KeptOutputs):
                 text.append(found if found is not None else line(kind, name, shown))
         return hashlib.sha256("\n".join(text).encode()).hexdigest()
 
-    def _hit(self, full: str, sources: set[str]) -> tuple[int, int] | None:
-        """The state (size, mtime_ns) of the page at `full` as last written, when its key is today's and its
-        file is as written; else None."""
+    def _hit(self, full: str, sources: set[str], file: str) -> tuple[int, int] | None:
+        """The state (size, mtime_ns) of the page at `full` (its `file`) as last written, when its key is
+        today's and its file is as written; else None."""
         entry = self.entries.get(full)
         if not (isinstance(entry, list) and len(entry) == 5):
             return None
@@ -320,7 +335,7 @@ class PageCache(KeptOutputs):
         if (not self.unchanged(self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
                 and self._key(full, sources, pictures, hubs) != key):
             return None
-        return (size, mtime_ns) if unchanged_state(os.path.join(self._docs, full), size, mtime_ns) else None
+        return (size, mtime_ns) if unchanged_state(file, size, mtime_ns) else None
 
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""

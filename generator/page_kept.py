@@ -291,7 +291,7 @@ class KeptOutputs:
         outs: list[Output] = []
         docs = str(self.docs_dir)
         for full, size, mtime_ns, sources in files:
-            file = os.path.join(docs, full)
+            file = f"{docs}/{full}"  # what os.path.join gives for a relative path, 2,900 times a build
             if not (full.startswith(prefix) and unchanged_state(file, size, mtime_ns)):
                 return None
             outs.append(KeptFile(full[len(prefix):], file, (size, mtime_ns), tuple(sources)))
