@@ -39,7 +39,7 @@ from generator.pictures import map_specs
 from generator.pictures.keys import ENGLISH, NARROW
 from generator.pictures.reads import RECORDS, AtlasState, FieldRecorder, Read, well_formed
 
-KEPT_FORMAT = 5  # bump when what an entry holds, or what its hash covers, changes
+KEPT_FORMAT = 6  # bump when what an entry holds, or what its hash covers, changes
 SHARDS = 128  # files holding the groups' reads, words and drawing keys (about 70 KB each on the national atlas)
 KEYS = "@keys"  # the group of the list of picture keys itself (its reads, kept like a picture's)
 # a group's pictures: its French wide picture, its variant for phones, and their English twins (`picture._group_of`)
@@ -132,16 +132,26 @@ class SpecBook:
         self.atlas = atlas
         self.folder = index_dir / hashlib.sha256(str(base).encode()).hexdigest()[:32]
         self.index_path = self.folder / "index.pickle"
+        self.postings_path = self.folder / "postings.pickle"  # with the keys' list: written when they change
         self._shard_paths = [self.folder / f"g-{number:02x}.pickle" for number in range(SHARDS)]
         self.common = self._common()
         self.state = AtlasState(atlas, str(base.parent))
         index = self._read()
         self.fresh = index is None  # nothing kept: every spec is made, every shard written
-        self.groups: dict[str, Any] = index["groups"] if index else {}  # group -> `Packed`
+        # group -> `Packed`; kept per shard pickled apart, so that a build writes again only the shards it changed
+        self._group_blobs: dict[int, bytes] = index["groups"] if index else {}
+        self.groups: dict[str, Any] = {}
+        for blob in self._group_blobs.values():
+            found = _loaded(blob)
+            if isinstance(found, dict):
+                self.groups.update(found)
+        self._changed_groups: set[int] = set()  # shards whose groups changed
         # (mapping, id) -> its reads' pictures, pickled ({field: [group, ...]}): only those of a change are read
         self.postings: dict[tuple[str, str], bytes] = index["postings"] if index else {}
-        keys = index.get("keys") if index else None  # one text, a key a line: read as one string
+        self._keys_text = index.get("keys") if index else None  # one text, a key a line: read as one string
+        keys = self._keys_text
         self._keys: list[str] | None = keys.split("\n") if isinstance(keys, str) and keys else None
+        self._token = index["token"] if index else ""
         if index:
             changed, self.snapshot = self.state.changed(index["state"])
         else:
@@ -161,10 +171,18 @@ class SpecBook:
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             return None
         if not (isinstance(data, dict) and data.get("format") == KEPT_FORMAT and data.get("common") == self.common
-                and isinstance(data.get("groups"), dict) and isinstance(data.get("postings"), dict)
+                and isinstance(data.get("groups"), dict) and isinstance(data.get("token"), str)
                 and well_formed(data.get("state"))):
             return None
-        return data
+        try:  # the postings and keys written with this index (its token): else (another build's, a crash
+            with open(self.postings_path, "rb") as handle:  # between the two writes) nothing is kept
+                posted = _PlainValues(handle).load()
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            return None
+        if not (isinstance(posted, dict) and posted.get("token") == data["token"]
+                and isinstance(posted.get("postings"), dict)):
+            return None
+        return {**data, "postings": posted["postings"], "keys": posted.get("keys")}
 
     def _affected(self, changed: set[Read]) -> set[str]:
         """The groups that read any of `changed` (a record added or gone: whatever they read of it)."""
@@ -180,13 +198,7 @@ class SpecBook:
 
     def _posted(self, mapping: str, key: str) -> dict[str, list[str]]:
         """The groups that read each field of one record (or an index entry, a loop: field "")."""
-        blob = self.postings.get((mapping, key))
-        if not isinstance(blob, bytes):
-            return {}
-        try:
-            found = _PlainValues(io.BytesIO(blob)).load()
-        except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
-            return {}
+        found = _loaded(self.postings.get((mapping, key)))
         return found if isinstance(found, dict) else {}
 
     def _read_points(self) -> int:
@@ -277,6 +289,7 @@ class SpecBook:
             return
         self.made[sys.intern(group)] = [{_plain_read(read) for read in reads}, keys, words, drawings]
         self.groups[group] = packed
+        self._changed_groups.add(shard_of(group))
 
     def earlier(self, group: str) -> tuple[dict[str, str], dict[str, str]] | None:
         """The cache keys and drawing keys the last build kept for `group`'s pictures, whatever its spec read
@@ -294,12 +307,14 @@ class SpecBook:
         found = _unpacked(group, self.groups.get(group))
         if found is not None:
             self.groups[group] = _packed(group, found[0], sizes, found[2])
+            self._changed_groups.add(shard_of(group))
 
     def save(self, wanted: set[str] | None = None) -> None:
         """Keep this build's groups (`wanted`, when given: those that exist now; the others go)."""
         gone = set(self.groups) - wanted if wanted is not None else set()
         for group in self.stale - set(self.made) - gone:  # what it read changed and it was not made again:
             self.groups.pop(group, None)  # no longer kept (its reads stay posted, its shard entry for `earlier`)
+            self._changed_groups.add(shard_of(group))
             if group == KEYS:
                 self._keys = None
         if not self.made and not gone and not self._state_changed:
@@ -329,15 +344,22 @@ class SpecBook:
             if group in gone:
                 shard.pop(group, None)
                 self.groups.pop(group, None)
+                self._changed_groups.add(shard_of(group))
             else:
                 shard[group] = self.made[group]
         postings = {} if self.fresh else self.postings
+        moved = self.fresh  # the postings or the keys' list differ from those read
         for where, fields in posted.items():
             fields = {field: groups for field, groups in fields.items() if groups}
-            if fields:
-                postings[where] = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-            else:
-                postings.pop(where, None)
+            blob = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL) if fields else None
+            if blob != postings.get(where):
+                moved = True
+                if blob is None:
+                    postings.pop(where, None)
+                else:
+                    postings[where] = blob
+        keys = "\n".join(self._keys) if self._keys is not None else None
+        moved = moved or keys != self._keys_text
         self.folder.mkdir(parents=True, exist_ok=True)
         for number, shard in touched.items():
             write_atomic(self.folder / f"g-{number:02x}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
@@ -346,8 +368,22 @@ class SpecBook:
             for number in set(range(SHARDS)) - set(touched):
                 (self.folder / f"g-{number:02x}.pickle").unlink(missing_ok=True)
             self.folder.with_name(f"{self.folder.name}.pickle").unlink(missing_ok=True)
-        data = {"format": KEPT_FORMAT, "common": self.common, "state": self.snapshot, "groups": self.groups,
-                "postings": postings, "keys": "\n".join(self._keys) if self._keys is not None else None}
+        blobs = {} if self.fresh else self._group_blobs
+        changed = set(range(SHARDS)) if self.fresh else self._changed_groups
+        by_shard: dict[int, dict[str, Any]] = {number: {} for number in changed}
+        for group, packed in self.groups.items():
+            mine = by_shard.get(shard_of(group))
+            if mine is not None:
+                mine[group] = packed
+        for number, groups in by_shard.items():
+            blobs[number] = pickle.dumps(groups, protocol=pickle.HIGHEST_PROTOCOL)
+        if moved:  # first the postings under a new token, then the index naming it
+            self._token = os.urandom(8).hex()
+            write_atomic(self.postings_path, pickle.dumps({"token": self._token, "postings": postings, "keys": keys},
+                                                          protocol=pickle.HIGHEST_PROTOCOL))
+            self._keys_text = keys
+        data = {"format": KEPT_FORMAT, "common": self.common, "state": self.snapshot, "groups": blobs,
+                "token": self._token}
         write_atomic(self.index_path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         self._save_points()
 
@@ -360,6 +396,16 @@ class SpecBook:
                     "symbols": map_specs.SYMBOL_POINTS, "outlines": layers}
             write_atomic(self.points_path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
             self._points_read = _known()
+
+
+def _loaded(blob: Any) -> Any:
+    """A part of the index pickled apart (plain values only), None when it is not that."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        return _PlainValues(io.BytesIO(blob)).load()
+    except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        return None
 
 
 def _known() -> int:
