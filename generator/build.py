@@ -300,9 +300,9 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool) -> in
         return 0
 
     say(_("validating the sheets…"), quiet)
-    with paused():  # unpickling makes no garbage: the results are kept to the end, then frozen (see below)
+    with paused():  # unpickling makes no garbage: the results are kept to the end, frozen at once (see below)
         memo = SheetMemo.on_disk(SHEETS_DIR, territories)  # the last build's: only the sheets that changed are read
-    gc.freeze()
+        gc.freeze()
     try:
         # with the last build's results, loading makes the model and little garbage (the changed sheets' parse);
         # a first build parses every sheet (170,000 objects of garbage cycles on the shipped atlas): collected
