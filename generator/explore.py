@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from generator import measured, status_text
@@ -18,7 +19,11 @@ from generator.geo import GEODATA
 from generator.model import LEVEL_LABELS, LEVELS, PILLARS, Atlas, Hub, Territory
 from generator.outputs import Output
 from generator.site_templates import page_url
-from generator.vocabulary import sort_key
+from generator.vocabulary import sort_key as _sort_key
+
+# the French order of a name, worked out once per name and process: the shared pages of both editions sort
+# the same 3,000 names several times (hub lists, filters, the latest changes, rankings)
+sort_key = lru_cache(maxsize=65536)(_sort_key)
 
 HUBS_DATA = "parcourir/lieux.json"
 TERRITORIES_DATA = "parcourir/territoires.json"

@@ -5,13 +5,13 @@ by vocabulary and by status, the partnership network, accessibility.
 from __future__ import annotations
 
 import heapq
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
 from generator import explore, status_text, vocabulary
 from generator.atlas_reads import answer, query
+from generator.explore import sort_key
 from generator.model import (
     LEVELS,
     STATUSES,
@@ -29,7 +29,6 @@ from generator.page_parts import (
     hub_path,
     territory_path,
 )
-from generator.vocabulary import sort_key
 
 NETWORK_ROWS_MAX = 600  # partnership rows on the network page; more go on one page per région
 
@@ -196,7 +195,6 @@ class IndexPages(PageBase):
 
 # the answers the index pages read instead of every hub (generator.atlas_reads.ask): a hub renamed leaves them
 # as they were, and the pages that show only them (home, map, statuses) are kept
-_name_key = lru_cache(maxsize=None)(sort_key)  # both editions sort the same names
 
 
 @query("recent sheets")
@@ -215,7 +213,7 @@ def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tu
     for day in sorted(by_day, reverse=True)[:int(days)]:
         items = [((names[sid], territory_path(sid)) if kind == "t" else (atlas.hubs[sid].name, hub_path(sid)),
                   (kind, sid)) for kind, sid in by_day[day]]
-        first = heapq.nsmallest(int(per_day), items, key=lambda r: (_name_key(r[0][0]), r[0][1]))
+        first = heapq.nsmallest(int(per_day), items, key=lambda r: (sort_key(r[0][0]), r[0][1]))
         out.append((day, len(items), tuple(item for _, item in first)))
     return out
 

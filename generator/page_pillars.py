@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from generator import explore, measured, text
 from generator.atlas_reads import query
+from generator.explore import sort_key
 from generator.model import (
     PILLARS,
     Atlas,
@@ -19,7 +20,6 @@ from generator.model import (
 from generator.outputs import Output
 from generator.page_parts import COMPARISON_SPLIT, RANKING_INLINE_MAX, PageBase, territory_path
 from generator.site_templates import relative_href
-from generator.vocabulary import sort_key
 
 
 class PillarPages(PageBase):

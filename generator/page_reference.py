@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.explore import sort_key
 from generator.model import (
     LEVELS,
     PILLARS,
@@ -17,7 +18,6 @@ from generator.outputs import Output
 from generator.page_parts import INDICATORS_PAGE, QUALITY_LIST_MAX, PageBase
 from generator.quality import hub_quality, quality_table, territory_quality
 from generator.schema_reference import reference_sections
-from generator.vocabulary import sort_key
 
 QUALITY_ROWS_PART = 50  # rows of the quality page's table kept together (a part)
 
