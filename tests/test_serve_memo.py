@@ -194,3 +194,21 @@ def test_the_hubs_distances_outside_their_territory_are_kept(atlas_copy: Path, m
         broken, report = _same_as_fresh(atlas_copy, again)
     assert broken is None and [p.field for p in report.errors] == ["coordinates"]
     assert "km outside the outline of its territory" in report.errors[0].message
+
+
+def test_a_kept_sheet_reports_its_problems_at_their_place(atlas_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo file keeps where each field was written packed, made into places only when asked: a sheet
+    read back unchanged whose reference breaks (the hub it names is removed) is reported at the same
+    file:line:column, with the same words, as a fresh load reports it."""
+    monkeypatch.setattr(file_states, "RACY_NS", 0)
+    folder = atlas_copy.parent / "memo"
+    memo = SheetMemo.on_disk(folder, atlas_copy)
+    load_valid_atlas(atlas_copy, as_of=AS_OF, memo=memo)
+    memo.save()
+    (atlas_copy / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml").unlink()  # named by fablab-besancon
+    kept = SheetMemo.on_disk(folder, atlas_copy)
+    atlas, report = load_atlas(atlas_copy, as_of=AS_OF, memo=kept)
+    assert atlas is None and kept.reads == 0  # fablab-besancon's result came from the file
+    _none, fresh = load_atlas(atlas_copy, as_of=AS_OF)
+    assert [p.text() for p in report.errors] == [p.text() for p in fresh.errors]
+    assert any("fablab-besancon.yml:29:" in p.text() and "living-lab-sante" in p.text() for p in report.errors)

@@ -141,31 +141,31 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                              _("the source id '{id}' is already defined in the shared sources.yml").format(id=sid),
                              _("cite the shared source as source: {id} and remove it here, or rename it").format(
                                  id=sid))
-        for kind, ident, path in sheet.checked.refs:
-            loc = sheet.loc(path)
+        for kind, ident, path in sheet.checked.refs:  # each problem's place looked up when it is reported
             if kind == "territory":
                 if ident in all_t or ident in broken_t:  # a broken sheet's own errors say enough
                     continue
                 message = _("unknown territory '{id}' ('{id}' is a hub)") if ident in all_h else \
                     _("unknown territory '{id}'")
-                report.error(loc, path, message.format(id=ident),
+                report.error(sheet.loc(path), path, message.format(id=ident),
                              did_you_mean(ident, all_t - {sheet.id}) or _(REF_FALLBACK["territory"]))
             elif kind == "hub":
                 if ident == sheet.id:
-                    report.error(loc, path, _("a hub cannot be its own partner"), _("remove it from partners"))
+                    report.error(sheet.loc(path), path, _("a hub cannot be its own partner"),
+                                 _("remove it from partners"))
                 elif ident not in all_h and ident not in broken_h:
                     message = _("unknown hub '{id}' ('{id}' is a territory)") if ident in all_t else \
                         _("unknown hub '{id}'")
-                    report.error(loc, path, message.format(id=ident),
+                    report.error(sheet.loc(path), path, message.format(id=ident),
                                  did_you_mean(ident, all_h - {sheet.id}) or _(REF_FALLBACK["hub"]))
             elif kind == "source":
                 if ident not in local and ident not in shared_sources:
-                    report.error(loc, path, _("unknown source '{id}'").format(id=ident),
+                    report.error(sheet.loc(path), path, _("unknown source '{id}'").format(id=ident),
                                  did_you_mean(ident, [*local, *shared_sources]) or _(REF_FALLBACK["source"]))
             else:
                 entries = vocabulary.get(kind, {})
                 if ident not in entries and not broken_vocabulary:
-                    report.error(loc, path, _(UNKNOWN_VOCABULARY[kind]).format(id=ident),
+                    report.error(sheet.loc(path), path, _(UNKNOWN_VOCABULARY[kind]).format(id=ident),
                                  did_you_mean(ident, entries)
                                  or _("add it to {list} in territories/vocabulary.yml").format(list=kind))
         check_rules(report, sheet, as_of, indicators)
