@@ -51,6 +51,7 @@ _ADVICE: dict[int, tuple[str, str]] = {
     errno.ENOTDIR: (N_("a part of the path is a file, not a folder"), N_("choose another folder")),
     errno.EEXIST: (N_("a file is in the way"), N_("remove it, or choose another folder")),
     errno.EMFILE: (N_("too many open files"), N_("raise the limit (ulimit -n) or build with fewer --jobs")),
+    errno.ENOENT: (N_("no such file or folder"), N_("check that it is there (a project copied in part?)")),
 }
 
 
@@ -67,15 +68,34 @@ def fs_error(error: OSError, folder: Path | str, what: str) -> AtlasError:
 _WRITING = (N_("the picture cache"),)
 
 
+def read_error(error: OSError, name: str) -> AtlasError:
+    """One clear message for a file that could not be read (a theme's template, a cached drawing)."""
+    reason, advice = _ADVICE.get(error.errno or 0, (error.strerror or type(error).__name__,
+                                                      N_("check the file and try again")))
+    return AtlasError(_("cannot read {file}: {reason}; {advice}. Nothing was half-written: the previous site "
+                        "is unchanged").format(file=escape(name), reason=_(reason), advice=_(advice)))
+
+
 @contextlib.contextmanager
 def writing(folder: Path | str, what: str) -> Iterator[None]:
-    """Turn an OSError raised inside into `fs_error` for `folder`."""
+    """Turn an OSError raised inside into `fs_error` for `folder`; one about a file outside `folder` (and its
+    temporaries beside it), which was being read, into `read_error` for that file."""
     try:
         yield
     except AtlasError:
         raise
     except OSError as error:
+        name = error.filename
+        if isinstance(name, (str, bytes)) and not _is_under(os.fsdecode(name), folder):
+            raise read_error(error, os.fsdecode(name)) from None
         raise fs_error(error, folder, what) from None
+
+
+def _is_under(name: str, folder: Path | str) -> bool:
+    """Whether the file `name` is `folder`, inside it, or one of its temporaries beside it (`.name...`)."""
+    path, root = os.path.abspath(name), os.path.abspath(folder)
+    beside = os.path.join(os.path.dirname(root), f".{os.path.basename(root)}")
+    return path == root or path.startswith(os.path.join(root, "")) or path.startswith(beside)
 
 
 def folder_of(error: OSError, folders: dict[str, Path]) -> tuple[Path, str]:

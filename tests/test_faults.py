@@ -551,3 +551,22 @@ def test_network_of_600_hubs_needs_no_scipy(monkeypatch: pytest.MonkeyPatch) -> 
     xs = [x for x, _ in positions.values()]
     assert -1.0 <= min(xs) < -0.5 and 0.5 < max(xs) <= 1.0
     assert len(set(positions.values())) == 600  # no two hubs on one point
+
+
+def test_a_file_that_cannot_be_read_while_writing_is_named_as_read(tmp_path: Path) -> None:
+    """Inside `writing(folder)`, a failure about a file of that folder (or its temporaries beside it) is a writing
+    error naming the folder; one about a file elsewhere, which was being read (a theme's file, a cached
+    drawing), says that file could not be read — it used to say the docs folder could not be written."""
+    from generator.faults import writing
+
+    docs = tmp_path / "docs"
+    theme_file = tmp_path / "theme" / "page.md.j2"
+    with pytest.raises(AtlasError) as caught, writing(docs, "the docs folder"):
+        open(theme_file, "rb")  # noqa: SIM115  (the failure is the point)
+    assert str(caught.value) == (f"impossible de lire {theme_file} : fichier ou dossier introuvable ; vérifiez qu'il "
+                                 "est bien là (un projet copié en partie ?). Rien n'est resté à moitié écrit : le site "
+                                 "précédent est inchangé")
+    for inside in (docs / "a" / "b.md", tmp_path / ".docs.atlas-tmp" / "x"):
+        with pytest.raises(AtlasError) as caught, writing(docs, "the docs folder"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(inside))
+        assert str(caught.value).startswith(f"impossible d'écrire le dossier docs {docs} : plus de place sur le disque")
