@@ -223,15 +223,15 @@ def departement_of_territory(atlas: Atlas, territory: Territory, layers: Callabl
     return None
 
 
-def departement_of_hub(atlas: Atlas, hub: Hub, at: Callable[[float, float], str | None] | None = None
-                       ) -> str | None:
+def departement_of_hub(atlas: Atlas, hub: Hub, at: Callable[[float, float], str | None] | None = None,
+                       layers: Callable[[str], Mapping[str, object]] = layer) -> str | None:
     """The département a hub is in: where its coordinates fall (`at`, default `departement_at`: a caller
-    may remember the points), else where its territory is."""
+    may remember the points), else where its territory is (`layers`: see `departement_of_territory`)."""
     if hub.coordinates is not None:
         found = (at or departement_at)(*hub.coordinates)
         if found:
             return found
-    return departement_of_territory(atlas, atlas.territories[hub.territory_id])
+    return departement_of_territory(atlas, atlas.territories[hub.territory_id], layers, at)
 
 
 @dataclass(frozen=True)

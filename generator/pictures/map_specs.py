@@ -84,8 +84,8 @@ def departement_at(lat: float, lon: float) -> str | None:
 
 
 def departement_of_hub(atlas: Atlas, hub: Hub) -> str | None:
-    """`geo.departement_of_hub` with the points remembered."""
-    return geo.departement_of_hub(atlas, hub, departement_at)
+    """`geo.departement_of_hub` with the points and the outlines' codes remembered."""
+    return geo.departement_of_hub(atlas, hub, departement_at, outlines)
 
 
 def _hub_rows(atlas: Atlas, hub_ids: Iterable[str], w: Words = FRENCH) -> tuple[tuple[str, ...], ...]:
