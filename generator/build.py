@@ -250,6 +250,7 @@ def run_build(args: argparse.Namespace) -> int:
         finally:
             for lock in reversed(locks):
                 lock.release()
+            gc.unfreeze()  # what the build froze may be collected again by a caller that lives on (tests, a script)
 
 
 def give_back_memory() -> None:
