@@ -107,11 +107,14 @@ class SheetValues:
 
     def __init__(self, cache: Any, common: str) -> None:
         self.cache, self.common = cache, common
+        self._extra = cache.extra  # this run's (`PageCache.begin` makes another)
         self.previous: dict[str, dict[str, list[Any]]] = {}
         self.made: dict[str, dict[str, list[Any]]] = {}
 
     def __call__(self, name: str, path: str, make: Callable[[], Any], dump: Callable[[Any], Any],
                  load: Callable[[Any], Any]) -> Any:
+        if self.cache._state is None or self.cache.extra is not self._extra:  # another run of the cache began
+            return make()
         made = self.made.get(name)
         if made is None:
             made = self.made[name] = {}

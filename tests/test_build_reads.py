@@ -81,3 +81,49 @@ def test_atlas_json_is_the_same_from_its_records_split_back(fixture_atlas) -> No
             return parts[f"{section}:{record_id}"]
 
     assert opendata.atlas_json(fixture_atlas, records=Taken()).decode("utf-8") == text
+
+
+def test_a_value_of_one_sheet_is_kept_by_its_bytes_and_its_common(tmp_path: Path) -> None:
+    """`per_sheet` (the quality rows, the facts' counts...): worked out once, read back by the next run while the
+    sheet has the same bytes and the run the same common; worked out again otherwise, and by a run of the
+    cache that has not attached its pages yet (nothing to check the sheet against)."""
+    from generator.atlas_reads import keep_per_sheet, per_sheet
+    from generator.page_kept import SheetValues
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+
+    class Cache:  # what SheetValues uses of the page cache
+        def __init__(self, entries: dict, attached: bool = True) -> None:
+            self.extra: dict = {}
+            self.kind_entries = dict(entries)
+            self._state = ReadState(atlas, tmp_path) if attached else None
+
+        @property
+        def state(self) -> ReadState:
+            assert self._state is not None
+            return self._state
+
+    made: list[str] = []
+    hub = atlas.hubs["fablab-besancon"]
+
+    def count(name: str, entries: dict, common: str = "c", attached: bool = True) -> tuple[int, dict]:
+        cache = Cache(entries, attached)
+        keep_per_sheet(atlas, SheetValues(cache, common))
+        value = per_sheet(atlas, name, hub, lambda: (made.append(name), (len(made), 2))[1])
+        return value, cache.extra
+
+    try:
+        value, first = count("n", {})
+        assert value == (1, 2) and made == ["n"]
+        assert count("n", first)[0] == (1, 2) and made == ["n"]  # read back, a tuple again
+        assert count("n", first, common="other")[0] == (2, 2)
+        assert count("n", first, attached=False) == ((3, 2), {})  # a run not attached: made, nothing kept
+        (sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml").write_text(
+            (sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml").read_text(encoding="utf-8")
+            + "\n", encoding="utf-8")
+        assert count("n", first)[0] == (4, 2)  # other bytes: worked out again
+    finally:
+        keep_per_sheet(atlas, None)
+    assert per_sheet(atlas, "n", hub, lambda: "no keeper") == "no keeper"
