@@ -265,12 +265,15 @@ def sheet_copy_path(sheet_path: str) -> str:
     return f"{SHEETS_DIR}/{inside}"
 
 
-def sheet_outputs(atlas: Atlas, territories_dir: Path) -> list[Output]:
+def sheet_outputs(atlas: Atlas, territories_dir: Path,
+                  kept: Callable[[str, str], Output | None] | None = None) -> list[Output]:
     """Byte copies of the validated sheets, so every page can link to the YAML it comes from.
 
     Without a known repository address this is how a reader sees (and can copy) the exact sheet
     behind a page. The files keep their `.yml` names: the site serves them as files, never as pages.
     The shared vocabulary and sources files are published too, when the folder has them.
+    `kept(sheet, copy)`: the copy as the last build wrote it, when the sheet's bytes are the same (the
+    page cache's `kept_copy`): the sheet is then not read again.
     """
     root = territories_dir.resolve()
     paths = sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()})
@@ -281,6 +284,10 @@ def sheet_outputs(atlas: Atlas, territories_dir: Path) -> list[Output]:
     outs = []
     plain = _PlainFolders(root)
     for sheet in paths:
+        found = kept(sheet, sheet_copy_path(sheet)) if kept is not None else None
+        if found is not None:
+            outs.append(found)
+            continue
         inside = sheet.split("/", 1)[1] if "/" in sheet else sheet
         source = os.path.join(str(root), inside)
         try:

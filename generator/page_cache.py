@@ -13,11 +13,13 @@ from typing import Any
 
 from generator import file_states
 from generator.atlas_reads import Changes, ReadState, keep_per_sheet, shared_digest
+from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output, unchanged_state, write_atomic
 from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
 from generator.site_templates import keep_compiled_in
 
 ROOT = Path(__file__).resolve().parent.parent
+COPIES = f"{SHEETS_DIR}/"  # where the sheets' byte copies go
 
 
 PAGE_CACHE_FORMAT = 2  # bump when what a page's key covers changes (2: the shared pages kept too)
@@ -118,6 +120,7 @@ class PageCache(KeptOutputs):
     def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         self.picture_files: dict[str, list[Any]] = {}  # picture file -> [size, mtime_ns, its cache key] as written
         self.code_files: dict[str, list[Any]] = {}  # the code's files as the last build hashed them
+        self.copy_files: dict[str, list[int]] = {}  # the sheets' copies in the docs folder: [size, mtime_ns]
         try:
             data = json.loads(self.index_path.read_bytes())  # no text-mode pass over its 12 MB first
         except (OSError, ValueError):
@@ -126,6 +129,8 @@ class PageCache(KeptOutputs):
         kinds = data.get("kinds") if ok else None
         pictures = data.get("pictures") if ok else None
         self.picture_files = dict(pictures) if isinstance(pictures, dict) else {}
+        copies = data.get("copies") if ok else None
+        self.copy_files = dict(copies) if isinstance(copies, dict) else {}
         code_files = data.get("code") if ok else None
         self.code_files = dict(code_files) if isinstance(code_files, dict) else {}
         since = data.get("since") if ok else None
@@ -208,6 +213,17 @@ class PageCache(KeptOutputs):
             if found:
                 return False
         return True
+
+    def kept_copy(self, sheet: str, copy: str) -> Output | None:
+        """The byte copy of `sheet` at `copy` in the docs folder as the last whole build wrote it, when the
+        sheet's bytes are those it had then (`changes`) and the file is as written; else None (read it)."""
+        changes, state = self.changes, self.copy_files.get(copy)
+        before = (self.previous or {}).get("sheets")
+        if (changes is None or not isinstance(state, list) or len(state) != 2 or not isinstance(before, dict)
+                or sheet not in before or sheet in changes.paths):
+            return None
+        file = f"{self._docs}/{copy}"
+        return KeptFile(copy, file, (state[0], state[1]), (sheet,)) if unchanged_state(file, *state) else None
 
     def _previous_commons(self) -> frozenset[str]:
         found = self._commons_before
@@ -373,6 +389,8 @@ class PageCache(KeptOutputs):
             return
         # a partial save keeps entries no check of this run saw: the next build hashes every key again
         snapshot = None if partial else self._snapshot(pictures)
+        if states is not None:  # the sheets' copies as written (`kept_copy`)
+            self.copy_files = {path: list(state[:2]) for path, state in states.items() if path.startswith(COPIES)}
         if states is not None and pictures is not None:
             self.picture_files = {pic.filename: [*states[pic.filename][:2], pic.digest] for pic in pictures.values()
                                   if getattr(pic, "digest", "") and pic.filename in states}
@@ -394,7 +412,8 @@ class PageCache(KeptOutputs):
         self.previous, self._commons_before = snapshot, None
         text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds,
                            "pictures": self.picture_files, "since": self.previous,
-                           "code": self._code_files_now or self.code_files}, sort_keys=True,
+                           "code": self._code_files_now or self.code_files, "copies": self.copy_files},
+                          sort_keys=True,
                           separators=(",", ":"))
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.index_path, text.encode("utf-8"))

@@ -215,7 +215,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
 
         data = [out for path, make in opendata.data_makers(atlas, scores, lambda path: KeptRecords(cache, path, common))
                 for out in cache.keep(f"data:{path}", common, lambda make=make: [make()])]
-    sheets = opendata.sheet_outputs(atlas, territories_dir)
+    sheets = opendata.sheet_outputs(atlas, territories_dir, cache.kept_copy if cache is not None else None)
     outs.append(pages.opendata_page(data, len(sheets)))
     outs += data
     outs += sheets

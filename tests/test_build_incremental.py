@@ -445,3 +445,35 @@ def test_values_of_one_sheet_are_kept_by_its_bytes(tmp_path: Path, monkeypatch: 
     _build(sheets, tmp_path / "out", capsys)
     assert sorted(worked) == ["facts fablab-besancon", "feature fablab-besancon", "quality fablab-besancon"]
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_sheet_copies_of_unchanged_sheets_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """After one hub edit, the byte copies of the other sheets are the files the last build wrote (not read from
+    the sheets again); the edited sheet's copy is its new bytes, and a copy edited by hand is written again."""
+    from generator import opendata
+    from generator.outputs import KeptFile
+
+    copies: list[list[object]] = []
+    sheet_outputs = opendata.sheet_outputs
+
+    def recorded(*args: object, **kwargs: object) -> list[object]:
+        copies.append(sheet_outputs(*args, **kwargs))  # type: ignore[arg-type]
+        return copies[-1]
+
+    monkeypatch.setattr(opendata, "sheet_outputs", recorded)  # site_outputs calls it through its module
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    _build(sheets, tmp_path / "out", capsys)
+    edited = opendata.sheet_copy_path(f"territories/{HUB}")
+    kept = {o.path for o in copies[-1] if isinstance(o, KeptFile)}  # type: ignore[attr-defined]
+    assert edited not in kept and len(kept) >= len(copies[-1]) - 3  # the vocabulary and sources are read
+    assert (docs / edited).read_bytes() == (sheets / HUB).read_bytes()
+
+    other = docs / opendata.sheet_copy_path(f"territories/{OTHER_HUB}")
+    other.write_bytes(other.read_bytes().replace(b"name:", b"nom :", 1))
+    stamp_path(docs).unlink()  # no sheet changed: so that the inputs' stamp does not skip the generation
+    _build(sheets, tmp_path / "out", capsys)
+    assert other.read_bytes() == (sheets / OTHER_HUB).read_bytes()
