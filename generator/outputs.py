@@ -136,8 +136,9 @@ def _check_path(path: str) -> None:
 
 
 def _fold(path: str) -> str:
-    """The key two paths collide on, on a case-insensitive, normalising file system."""
-    return unicodedata.normalize("NFC", path).casefold()
+    """The key two paths collide on, on a case-insensitive, normalising file system (an ASCII path, as nearly
+    all generated paths are, needs no normalising: its lower case is its case fold)."""
+    return path.lower() if path.isascii() else unicodedata.normalize("NFC", path).casefold()
 
 
 def check_unique(outputs: Iterable[Output]) -> list[Output]:
