@@ -220,6 +220,8 @@ def program() -> NoReturn:
     returns, so nothing is left for the interpreter's exit to do but flush the output streams.
     """
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or a coverage tool writes its report when the interpreter exits normally
     try:
         sys.stdout.flush()
         sys.stderr.flush()
