@@ -413,8 +413,7 @@ class PageCache(KeptOutputs):
         text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds,
                            "pictures": self.picture_files, "since": self.previous,
                            "code": self._code_files_now or self.code_files, "copies": self.copy_files},
-                          sort_keys=True,
-                          separators=(",", ":"))
+                          separators=(",", ":"))  # a cache, not an output: its keys need no sorting (0.03 s of 17 MB)
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.index_path, text.encode("utf-8"))
 
