@@ -302,8 +302,13 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
     jobs_list: list[Job] = [(key, specs[key].kind, specs[key].data, digests[key], _words_json(specs[key]))
                             for key in unique.values()]
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    if any(KINDS[specs[key].kind].geodata for key in unique.values()):
-        for name in geo.LAYERS:  # read once here so that forked workers inherit them
+    light = len(jobs_list) < LIGHT_SERIAL_BELOW and not any(
+        KINDS[job[1]].heavy or job[1] == "network-groups" for job in jobs_list)  # those: 0.2 s each
+    serial = workers == 1 or len(jobs_list) < SERIAL_BELOW or light
+    if not serial and any(KINDS[specs[key].kind].geodata for key in unique.values()):
+        # read once here so that forked workers inherit them; drawn here, a picture reads the layers it needs
+        # (the locators a hub rename draws again need two of seven: 0.3 s of reading)
+        for name in geo.LAYERS:
             geo.layer(name)
     import_drawers(specs[key].kind for key in unique.values())  # imported once, before forking the workers
     measured = read_measures(cache_dir) if jobs_list else 0  # the texts' widths measured by earlier builds
@@ -319,9 +324,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             seconds_by_kind[kind] = seconds_by_kind.get(kind, 0.0) + seconds
 
     with writing(cache_dir, "the picture cache"):
-        light = len(jobs_list) < LIGHT_SERIAL_BELOW and not any(
-            KINDS[job[1]].heavy or job[1] == "network-groups" for job in jobs_list)  # those: 0.2 s each
-        if workers == 1 or len(jobs_list) < SERIAL_BELOW or light:
+        if serial:
             with Progress("pictures", len(jobs_list), progress and bool(jobs_list)) as bar:
                 for job in jobs_list:
                     took(_draw_batch([job], cache_dir))
