@@ -8,6 +8,7 @@ typed functions of generator.commands, which tests call directly.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import importlib
 import os
@@ -217,16 +218,19 @@ def program() -> NoReturn:
     A build holds the whole atlas in memory; letting the interpreter free its millions of objects one by
     one costs 0.4 s on the national atlas, a tenth of a build after one edit. Every command has closed its
     files, workers, locks and temporaries in its own `with` and `finally` blocks by the time `main`
-    returns, so nothing is left for the interpreter's exit to do but flush the output streams.
+    returns; what is left is run here: the exit handlers (a coverage tool's, logging's, multiprocessing's)
+    and flushing the output streams. Under a profiler or a tracer the interpreter exits normally.
     """
     code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or a coverage tool writes its report when the interpreter exits normally
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # the reader went away (`atlas validate | head`)
-        pass
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # the reader went away (`atlas validate | head`), or it was closed
+                pass
     os._exit(code)
 
 

@@ -386,6 +386,10 @@ def test_the_program_leaves_at_once_but_lets_a_profiler_write_its_report(tmp_pat
     failed = subprocess.run([sys.executable, "-m", "generator", "validate", "--territories", str(tmp_path / "none")],
                             cwd=tmp_path, capture_output=True, text=True, env=env)
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    closed = subprocess.run([sys.executable, "-m", "generator", "validate", "--territories", str(fixture)],
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: os.close(1))  # standard output closed (`atlas … >&-`)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr
     report = tmp_path / "profile.out"
     profiled = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(report), "-m", "generator", "validate",
                                "--territories", str(fixture)], cwd=tmp_path, capture_output=True, text=True, env=env)
