@@ -203,7 +203,7 @@ def hubs_csv(atlas: Atlas) -> bytes:
     rows = []
     for h in atlas.hubs.values():
         row = per_sheet(atlas, "hubs.csv row", h, lambda h=h: [_cell(c.value(atlas, None, h)) for c in own],
-                        list, list)
+                        list, _cells)
         rows.append([*row[:at], _cell(HUB_TABLE[at].value(atlas, None, h)), *row[at:]])
     return _csv([c.name for c in HUB_TABLE], rows, cells=True)
 
@@ -212,10 +212,24 @@ def hubs_geojson(atlas: Atlas) -> bytes:
     """Hubs with coordinates as GeoJSON points ([longitude, latitude], RFC 7946): the text of
     `json.dumps(document, ensure_ascii=False, indent=1)`, each feature encoded on its own (from its hub's sheet
     alone: kept by its bytes between builds, atlas_reads.per_sheet) and indented to its place in the list."""
-    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(h), str, str)
+    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(h), str, _feature_kept)
                 for h in atlas.hubs.values() if h.coordinates]
     listed = "[\n  " + ",\n  ".join(features) + "\n ]" if features else "[]"
     return ('{\n "type": "FeatureCollection",\n "features": ' + listed + "\n}\n").encode("utf-8")
+
+
+def _cells(kept: Any) -> list[str]:
+    """A hub's csv cells as the page cache kept them (ValueError unless a list of texts)."""
+    if not isinstance(kept, list) or not all(isinstance(cell, str) for cell in kept):
+        raise ValueError("not a row of cells")
+    return list(kept)
+
+
+def _feature_kept(kept: Any) -> str:
+    """A hub's GeoJSON feature text as the page cache kept it (ValueError unless a JSON Feature)."""
+    if not isinstance(kept, str) or not isinstance(found := json.loads(kept), dict) or found.get("type") != "Feature":
+        raise ValueError("not a GeoJSON feature")
+    return kept
 
 
 def _feature_text(h: Any) -> str:

@@ -459,9 +459,17 @@ def _fact_counts(atlas: Atlas, _argument: str) -> tuple[int, int, int]:
     """How many facts the atlas has, how many say their source, how many are old."""
     total = sourced = old = 0
     for record in (*atlas.territories.values(), *atlas.hubs.values()):  # each sheet's counts kept by its bytes
-        n, s, o = per_sheet(atlas, "fact counts", record, lambda record=record: _sheet_fact_counts(atlas, record))
+        n, s, o = per_sheet(atlas, "fact counts", record, lambda record=record: _sheet_fact_counts(atlas, record),
+                            list, _three_counts)
         total, sourced, old = total + n, sourced + s, old + o
     return total, sourced, old
+
+
+def _three_counts(kept: list[Any]) -> tuple[int, int, int]:
+    """A sheet's fact counts as the page cache kept them (ValueError when they are not three counts)."""
+    if len(kept) != 3 or not all(type(n) is int for n in kept):
+        raise ValueError("not three counts")
+    return kept[0], kept[1], kept[2]
 
 
 def _sheet_fact_counts(atlas: Atlas, record: Territory | Hub) -> tuple[int, int, int]:

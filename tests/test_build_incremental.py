@@ -477,3 +477,35 @@ def test_sheet_copies_of_unchanged_sheets_are_not_read_again(tmp_path: Path, mon
     stamp_path(docs).unlink()  # no sheet changed: so that the inputs' stamp does not skip the generation
     _build(sheets, tmp_path / "out", capsys)
     assert other.read_bytes() == (sheets / OTHER_HUB).read_bytes()
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_damaged_or_planted_cache_entries_are_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Values kept per sheet (quality rows, facts' counts, hubs.csv cells, GeoJSON features) and the pictures'
+    postings are read back from files of the project's cache: one of the wrong shape, under the right sheet
+    hash or index token, is made again instead of stopping the build with a traceback or being written out
+    (review findings: a planted quality row raised TypeError, a string row was split into characters, a
+    posting of another shape raised TypeError). Same docs as cold."""
+    import pickle
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    (index,) = Path(".cache/pages").glob("*.json")
+    data = json.loads(index.read_bytes())
+    wrong = {"sheets:quality": [1, 2], "sheets:fact counts": ["a", "b", "c"], "sheets:hubs.csv row": "abc",
+             "sheets:hubs.geojson feature": "<script>alert(1)</script>"}
+    for kind, value in wrong.items():
+        values = data["kinds"][kind]["values"]
+        assert values
+        for kept in values.values():
+            kept[1] = value
+    index.write_text(json.dumps(data), encoding="utf-8")
+    (postings,) = Path(".cache/specs").glob("*/postings.pickle")
+    posted = pickle.loads(postings.read_bytes())
+    posted["postings"] = {key: pickle.dumps({"name": 5}) for key in posted["postings"]}
+    postings.write_bytes(pickle.dumps(posted))
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    _build(sheets, tmp_path / "out", capsys)
+    assert "alert(1)" not in (docs / "donnees" / "hubs.geojson").read_text(encoding="utf-8")
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)

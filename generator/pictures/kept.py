@@ -189,6 +189,8 @@ class SpecBook:
         stale: set[str] = set()
         for mapping, key, field in changed:
             found = self._posted(mapping, key)
+            if found is None:  # a damaged or planted entry: which groups read it is unknown, so none is kept
+                return set(self.groups) | {KEYS}
             if field == "" and key and mapping in RECORDS:  # presence: every read of that record
                 for groups in found.values():
                     stale.update(groups)
@@ -196,10 +198,17 @@ class SpecBook:
                 stale.update(found.get(field, ()))
         return stale
 
-    def _posted(self, mapping: str, key: str) -> dict[str, list[str]]:
-        """The groups that read each field of one record (or an index entry, a loop: field "")."""
-        found = _loaded(self.postings.get((mapping, key)))
-        return found if isinstance(found, dict) else {}
+    def _posted(self, mapping: str, key: str) -> dict[str, list[str]] | None:
+        """The groups that read each field of one record (or an index entry, a loop: field ""); None when its
+        entry is not a mapping of fields to lists of group names (damaged or planted)."""
+        blob = self.postings.get((mapping, key))
+        if blob is None:
+            return {}
+        found = _loaded(blob)
+        if not (isinstance(found, dict) and all(isinstance(groups, list) and all(isinstance(g, str) for g in groups)
+                                                for groups in found.values())):
+            return None
+        return found
 
     def _read_points(self) -> int:
         """The départements of the points earlier builds looked up and the points of their counts
