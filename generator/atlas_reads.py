@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.file_states import file_hash
+from generator.file_states import loaded_hash
 from generator.model import Atlas
 
 ALL = "*"  # the read of a whole mapping (a loop over its values or items)
@@ -145,10 +145,12 @@ class ReadState:
         return self._structure
 
     def sheet(self, path: str) -> str:
-        """The hash of one sheet's bytes ("unreadable" when it cannot be read)."""
+        """The hash of the bytes of one sheet that the outputs were made from: those the loader parsed
+        (file_states.loaded_hash: a sheet saved again during the build hashes to no file's bytes, so what is
+        kept under it is made again next time); "unreadable" when it cannot be read."""
         found = self._sheets.get(path)
         if found is None:
-            found = self._sheets[path] = file_hash(self.base / path)
+            found = self._sheets[path] = loaded_hash(self.base / path)
         return found
 
     def state(self, name: str, key: str) -> str:

@@ -59,6 +59,30 @@ def bytes_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+# absolute path -> the state of a sheet when the loader read it and the hash of the bytes it parsed (settled or
+# not): what an output made from that load was made from (`loaded_hash`)
+_LOADED: dict[str, tuple[State | None, str]] = {}
+CHANGED_SINCE_READ = "changed-since-read:"  # prefix of a hash that no file's bytes have
+
+
+def note_loaded(path: str, state: State | None, digest: str) -> None:
+    """Note the bytes the loader parsed for the sheet at `path` (absolute), and the file's state then."""
+    _LOADED[path] = (state, digest)
+
+
+def loaded_hash(path: str | Path) -> str:
+    """The hash of the bytes the loader parsed for this sheet, while the file is as it was then; when it changed
+    since (saved again during the build), a value no file's bytes hash to, so that what is kept under it is made
+    again by the next build (the file's new hash would have vouched for pages made from the old bytes). A
+    sheet the loader did not note: `file_hash`."""
+    where = os.path.abspath(path)
+    loaded = _LOADED.get(where)
+    if loaded is None:
+        return file_hash(Path(where))
+    state, digest = loaded
+    return digest if state is not None and state_of(where) == state else CHANGED_SINCE_READ + digest
+
+
 def file_hash(path: Path) -> str:
     """The SHA-256 of a file's bytes ("unreadable" when it cannot be read), hashed again only when its
     size, times or inode changed since this process hashed it (or it was written in the last seconds)."""

@@ -29,7 +29,7 @@ import yaml
 
 from generator.errors import Location, Problem, Report
 from generator.fields import SHEET_SPECS
-from generator.file_states import State, bytes_hash, note_hash, settled, state_from, state_of
+from generator.file_states import State, bytes_hash, note_hash, note_loaded, settled, state_from, state_of
 from generator.i18n import language
 from generator.sheet_parser import parse_sheet, read_bytes
 from generator.sheets import SheetFile
@@ -144,6 +144,7 @@ class SheetMemo:
         if entry is not None and state is not None and entry.state == state \
                 and not (changed and sheet.path.absolute() in changed):
             note_hash(where, state, entry.digest)  # what an output read (atlas_reads) hashes it by
+            note_loaded(where, state, entry.digest)
             return entry.result
         self.reads += 1
         scratch = Report()
@@ -158,6 +159,7 @@ class SheetMemo:
             result = check_file(sheet, raw)
         if state is not None and raw is not None:
             note_hash(where, state, digest)
+        note_loaded(where, state if raw is not None else None, digest)
         kept = state if state is not None and raw is not None and settled(state) else None
         if entry is None or entry.state != kept or entry.digest != digest or entry.result is not result:
             self.entries[key] = Entry(kept, digest, result)

@@ -509,3 +509,29 @@ def test_damaged_or_planted_cache_entries_are_made_again(tmp_path: Path, monkeyp
     _build(sheets, tmp_path / "out", capsys)
     assert "alert(1)" not in (docs / "donnees" / "hubs.geojson").read_text(encoding="utf-8")
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # four builds of the fixture atlas: CI runs it
+def test_a_sheet_saved_during_a_build_is_made_again_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A contributor saves a sheet while a build runs (after its load): that build made its pages from the old
+    bytes, and must not keep them under the new bytes' hash — the next build makes again what shows the sheet
+    (review finding: 25 files stayed stale, the hubs list, the data files and the API among them). Same docs
+    as cold."""
+    from generator import build as build_module
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    _edit(sheets / OTHER_HUB, "updated: 2024-11-30", "updated: 2024-12-01")  # a change, so the build runs
+    drawing = build_module.draw_site_pictures
+
+    def saved_meanwhile(*args: object, **kwargs: object) -> object:
+        _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon Sud")
+        return drawing(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "draw_site_pictures", saved_meanwhile)
+        _build(sheets, tmp_path / "out", capsys)
+    _build(sheets, tmp_path / "out", capsys)
+    assert "Fablab de Besançon Sud" in (docs / "hubs" / "index.md").read_text(encoding="utf-8")
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
