@@ -1,9 +1,11 @@
 """Gettext catalogs read straight from their .po files with Babel: the command line's messages
 (generator/i18n.py), the site's pages (site_templates) and the PDF reports (pdf/words) each have
-one, and none needs a compiled .mo file kept in step after an edit or a `pip install -e .`."""
+one, and no compiled .mo file is kept in step by hand after an edit or a `pip install -e .`: each is
+compiled when first needed and kept, like bytecode, in `__pycache__` under the hash of its .po."""
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import hashlib
 import io
@@ -35,14 +37,16 @@ def po_translations(po: Path, lang: str, domain: str) -> gettext.NullTranslation
     catalog = read_po(io.BytesIO(source), locale=lang, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
+    tmp = compiled.with_name(f".{compiled.name}.{os.getpid()}.tmp")
     try:
         compiled.parent.mkdir(exist_ok=True)
-        for old in compiled.parent.glob(f"{po.stem}.*.mo"):  # an earlier version's
-            old.unlink(missing_ok=True)
-        tmp = compiled.with_name(f".{compiled.name}.{os.getpid()}.tmp")
         tmp.write_bytes(buffer.getvalue())
         os.replace(tmp, compiled)
-    except OSError:  # a read-only install: compiled in memory each time, as before
-        pass
+        for old in compiled.parent.glob(f"{po.stem}.*.mo"):  # an earlier version's, once this one is in place
+            if old != compiled:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only install or a full disk: compiled in memory each time, as before
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
