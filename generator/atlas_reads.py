@@ -68,29 +68,31 @@ class _Reads(Mapping):
         return self._inner.items()
 
 
-class _ReadsAll(tuple):
-    """The partnerships: any read of the tuple is a read of all of it."""
+class NotedTuple(tuple):
+    """A tuple whose every read (a loop, its length, an item, membership, its truth) calls `_noted()`: the
+    partnerships while a recorder (here, or the pictures' `FieldRecorder`) records, read only as a whole."""
 
-    _recorder: Recorder
-
-    def _note(self) -> None:
-        self._recorder.reads.add(("partnerships", ALL))
+    _noted: Callable[[], None]
 
     def __iter__(self) -> Iterator[Any]:
-        self._note()
+        self._noted()
         return super().__iter__()
 
     def __len__(self) -> int:
-        self._note()
+        self._noted()
         return super().__len__()
 
     def __getitem__(self, index: Any) -> Any:
-        self._note()
+        self._noted()
         return super().__getitem__(index)
 
     def __contains__(self, item: object) -> bool:
-        self._note()
+        self._noted()
         return super().__contains__(item)
+
+    def __bool__(self) -> bool:
+        self._noted()
+        return super().__len__() > 0
 
 
 class Recorder:
@@ -110,8 +112,8 @@ class Recorder:
             self._saved[name] = getattr(self.atlas, name)
             object.__setattr__(self.atlas, name, _Reads(name, self._saved[name], self))
         self._saved["partnerships"] = self.atlas.partnerships
-        pairs = _ReadsAll(self.atlas.partnerships)
-        pairs._recorder = self
+        pairs = NotedTuple(self.atlas.partnerships)
+        pairs._noted = lambda: self.reads.add(("partnerships", ALL))  # the set of the moment (`answer` swaps it)
         object.__setattr__(self.atlas, "partnerships", pairs)
         return self
 

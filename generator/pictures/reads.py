@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
+from generator.atlas_reads import NotedTuple
 from generator.file_states import known_hash, state_of
 from generator.model import Atlas
 
@@ -151,35 +152,6 @@ class _Entries(Mapping):
         return self._inner.items()
 
 
-class _Pairs(tuple):
-    """The partnerships while recorded: any read of the tuple is a read of all of it."""
-
-    _book: FieldRecorder
-
-    def _note(self) -> None:
-        self._book.reads.add(("partnerships", "", ""))
-
-    def __iter__(self) -> Iterator[Any]:
-        self._note()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._note()
-        return super().__len__()
-
-    def __getitem__(self, index: Any) -> Any:
-        self._note()
-        return super().__getitem__(index)
-
-    def __contains__(self, item: object) -> bool:
-        self._note()
-        return super().__contains__(item)
-
-    def __bool__(self) -> bool:
-        self._note()
-        return super().__len__() > 0
-
-
 class FieldRecorder:
     """While entered, the atlas's mappings note what is read into `reads` (set it per spec). The atlas
     object stays the same one (the measured scores and other memos keyed by it still apply)."""
@@ -197,8 +169,8 @@ class FieldRecorder:
             self._saved[name] = getattr(self.atlas, name)
             object.__setattr__(self.atlas, name, _Entries(name, self._saved[name], self))
         self._saved["partnerships"] = self.atlas.partnerships
-        pairs = _Pairs(self.atlas.partnerships)
-        pairs._book = self
+        pairs = NotedTuple(self.atlas.partnerships)
+        pairs._noted = lambda: self.reads.add(("partnerships", "", ""))  # the set of the moment (run swaps it)
         object.__setattr__(self.atlas, "partnerships", pairs)
         return self
 
