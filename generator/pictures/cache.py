@@ -237,13 +237,13 @@ def _svg_code() -> str:
 
 def read_measures(cache_dir: Path) -> int:
     """Add the widths earlier builds measured to `svg.MEASURED` (plain values only: a planted file runs
-    nothing, `kept._PlainValues`); returns how many it then holds."""
-    from generator.pictures.kept import _PlainValues
+    nothing, `kept_files.PlainValues`); returns how many it then holds."""
+    from generator.pictures.kept_files import PlainValues
 
     if not svg.MEASURED:
         try:
             with open(_measures_path(cache_dir), "rb") as handle:
-                found = _PlainValues(handle).load()
+                found = PlainValues(handle).load()
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             found = None
         if isinstance(found, dict):

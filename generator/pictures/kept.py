@@ -22,11 +22,9 @@ groups it specifies again; a kept picture's words are read from its shard when a
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 import sys
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,16 +34,23 @@ from generator.atlas_reads import shared_digest
 from generator.model import Atlas
 from generator.outputs import write_atomic
 from generator.pictures import map_specs
-from generator.pictures.keys import ENGLISH, NARROW
+from generator.pictures.kept_files import (
+    SHARDS,
+    PlainValues,
+    forget_shard,
+    known_points,
+    loaded,
+    outlines_kept,
+    pack_group,
+    plain_read,
+    read_shard,
+    shard_of,
+    unpack_group,
+)
 from generator.pictures.reads import RECORDS, AtlasState, FieldRecorder, Read, well_formed
 
 KEPT_FORMAT = 6  # bump when what an entry holds, or what its hash covers, changes
-SHARDS = 128  # files holding the groups' reads, words and drawing keys (about 70 KB each on the national atlas)
 KEYS = "@keys"  # the group of the list of picture keys itself (its reads, kept like a picture's)
-# a group's pictures: its French wide picture, its variant for phones, and their English twins (`picture._group_of`)
-VARIANTS = ("", f"{NARROW}/", f"{ENGLISH}/", f"{ENGLISH}/{NARROW}/")
-
-
 @cache
 def _code_version() -> str:
     """The generator's code (the spec functions and what they call), its catalogs (the English pictures'
@@ -54,67 +59,6 @@ def _code_version() -> str:
     from generator.sheet_memo import code_version
 
     return hashlib.sha256(f"{KEPT_FORMAT}\n{code_version()}\n{geo.geodata_version()}\n".encode()).hexdigest()
-
-
-def shard_of(group: str) -> int:
-    return zlib.crc32(group.encode("utf-8")) % SHARDS
-
-
-def _plain_read(read: tuple[str, ...]) -> Read:
-    """A read as `reads` writes it; a whole record or mapping as `atlas_reads.Recorder` notes it
-    (`("hubs", id)`, `("hubs", "*")`) is taken as a read of all of it."""
-    if len(read) == 3:
-        return read  # type: ignore[return-value]
-    name, key = read
-    if key == "*":
-        return (name, "", "")
-    return (name, key, "*") if name in RECORDS else (name, key, "")
-
-
-Packed = tuple[int, tuple[str, ...], tuple[int, ...], int]  # members, their cache keys and sizes, shared twins
-
-
-def _packed(group: str, keys: dict[str, str], sizes: dict[str, int], shared: list[str]) -> Packed | None:
-    """A group's kept cache keys, sizes (-1: not known) and twins sharing their French file, as few values
-    (the index of the national atlas: 4,500 groups, 18,000 pictures, read at every build); None when a key
-    is not one of the group's `VARIANTS`."""
-    mask = twins = 0
-    digests: list[str] = []
-    lengths: list[int] = []
-    for bit, prefix in enumerate(VARIANTS):
-        key = prefix + group
-        if key in keys:
-            mask |= 1 << bit
-            digests.append(keys[key])
-            lengths.append(sizes.get(key, -1))
-            twins |= (key in shared) << bit
-    return (mask, tuple(digests), tuple(lengths), twins) if len(digests) == len(keys) else None
-
-
-def _unpacked(group: str, packed: Any) -> tuple[dict[str, str], dict[str, int], list[str]] | None:
-    """`_packed`'s values back as (cache keys, sizes, shared twins), None when they are not of that shape."""
-    if not (isinstance(packed, tuple) and len(packed) == 4):
-        return None
-    mask, digests, lengths, twins = packed
-    if not (isinstance(mask, int) and isinstance(twins, int) and isinstance(digests, tuple)
-            and isinstance(lengths, tuple) and len(digests) == len(lengths)):
-        return None
-    keys: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    shared: list[str] = []
-    at = 0
-    for bit, prefix in enumerate(VARIANTS):
-        if mask >> bit & 1:
-            if at >= len(digests):
-                return None
-            key = prefix + group
-            keys[key] = digests[at]
-            if isinstance(lengths[at], int) and lengths[at] >= 0:
-                sizes[key] = lengths[at]
-            if twins >> bit & 1:
-                shared.append(key)
-            at += 1
-    return keys, sizes, shared
 
 
 class SpecBook:
@@ -142,7 +86,7 @@ class SpecBook:
         self._group_blobs: dict[int, bytes] = index["groups"] if index else {}
         self.groups: dict[str, Any] = {}
         for blob in self._group_blobs.values():
-            found = _loaded(blob)
+            found = loaded(blob)
             if isinstance(found, dict):
                 self.groups.update(found)
         self._changed_groups: set[int] = set()  # shards whose groups changed
@@ -167,7 +111,7 @@ class SpecBook:
     def _read(self) -> dict[str, Any] | None:
         try:
             with open(self.index_path, "rb") as handle:
-                data = _PlainValues(handle).load()
+                data = PlainValues(handle).load()
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             return None
         if not (isinstance(data, dict) and data.get("format") == KEPT_FORMAT and data.get("common") == self.common
@@ -176,7 +120,7 @@ class SpecBook:
             return None
         try:  # the postings and keys written with this index (its token): else (another build's, a crash
             with open(self.postings_path, "rb") as handle:  # between the two writes) nothing is kept
-                posted = _PlainValues(handle).load()
+                posted = PlainValues(handle).load()
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             return None
         if not (isinstance(posted, dict) and posted.get("token") == data["token"]
@@ -204,7 +148,7 @@ class SpecBook:
         blob = self.postings.get((mapping, key))
         if blob is None:
             return {}
-        found = _loaded(blob)
+        found = loaded(blob)
         if not (isinstance(found, dict) and all(isinstance(groups, list) and all(isinstance(g, str) for g in groups)
                                                 for groups in found.values())):
             return None
@@ -218,7 +162,7 @@ class SpecBook:
         if not points and not symbols and not layers:
             try:
                 with open(self.points_path, "rb") as handle:
-                    data = _PlainValues(handle).load()
+                    data = PlainValues(handle).load()
             except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
                 data = None
             if (isinstance(data, dict) and data.get("code") == _code_version()
@@ -227,8 +171,8 @@ class SpecBook:
                               if isinstance(point, tuple) and (code is None or isinstance(code, str)))
                 symbols.update((code, point) for code, point in data["symbols"].items()
                                if isinstance(code, str) and isinstance(point, tuple) and len(point) == 2)
-                layers.update(_outlines(data.get("outlines")))
-        return _known()
+                layers.update(outlines_kept(data.get("outlines")))
+        return known_points()
 
     def _common(self) -> str:
         """What any spec may read besides the recorded mappings, hashed once."""
@@ -270,7 +214,7 @@ class SpecBook:
         nothing it read changed; else None."""
         if group in self.stale:
             return None
-        return _unpacked(group, self.groups.get(group))
+        return unpack_group(group, self.groups.get(group))
 
     def lookup(self, group: str) -> tuple[dict[str, str], dict[str, Any], dict[str, int]] | None:
         """The kept cache keys, words and sizes of `group` when nothing it read changed, else None."""
@@ -280,7 +224,7 @@ class SpecBook:
 
     def words(self, group: str) -> dict[str, Any] | None:
         """The kept words of `group` (per language), when its shard holds those of its kept cache keys."""
-        entry, kept = self._entry(group), _unpacked(group, self.groups.get(group))
+        entry, kept = self._entry(group), unpack_group(group, self.groups.get(group))
         if entry is None or kept is None or entry[1] != kept[0] or not isinstance(entry[2], dict):
             return None
         return entry[2]
@@ -293,10 +237,10 @@ class SpecBook:
         """Keep what the spec of `group` read and what it made (`keys`: its cache key and its variant's and
         twins'; `drawings`: the keys of their drawings alone, `cache.cache_keys`; `shared`: its English twins
         that share their French picture's file)."""
-        packed = _packed(group, keys, {}, list(shared or ()))
+        packed = pack_group(group, keys, {}, list(shared or ()))
         if packed is None:
             return
-        self.made[sys.intern(group)] = [{_plain_read(read) for read in reads}, keys, words, drawings]
+        self.made[sys.intern(group)] = [{plain_read(read) for read in reads}, keys, words, drawings]
         self.groups[group] = packed
         self._changed_groups.add(shard_of(group))
 
@@ -313,9 +257,9 @@ class SpecBook:
     def sized(self, group: str, sizes: dict[str, int]) -> None:
         """Keep the sizes of the drawings of `group`'s pictures (recorded this build): the next build knows
         a kept picture's file unchanged in the docs folder without reading its drawing."""
-        found = _unpacked(group, self.groups.get(group))
+        found = unpack_group(group, self.groups.get(group))
         if found is not None:
-            self.groups[group] = _packed(group, found[0], sizes, found[2])
+            self.groups[group] = pack_group(group, found[0], sizes, found[2])
             self._changed_groups.add(shard_of(group))
 
     def save(self, wanted: set[str] | None = None) -> None:
@@ -372,7 +316,7 @@ class SpecBook:
         self.folder.mkdir(parents=True, exist_ok=True)
         for number, shard in touched.items():
             write_atomic(self.folder / f"g-{number:02x}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
-            _SHARD_CACHE.pop(str(self.folder / f"g-{number:02x}.pickle"), None)
+            forget_shard(self.folder / f"g-{number:02x}.pickle")
         if self.fresh:  # shards of groups that no longer exist, and the whole index of the format before (9 MB)
             for number in set(range(SHARDS)) - set(touched):
                 (self.folder / f"g-{number:02x}.pickle").unlink(missing_ok=True)
@@ -397,79 +341,11 @@ class SpecBook:
         self._save_points()
 
     def _save_points(self) -> None:
-        if _known() != self._points_read:  # new points or outlines looked up
+        if known_points() != self._points_read:  # new points or outlines looked up
             self.points_path.parent.mkdir(parents=True, exist_ok=True)
             layers = {name: {code: tuple(found) for code, found in outlines.items()}
                       for name, outlines in map_specs.OUTLINES.items()}  # plain values (not map_specs.Outlined)
             kept = {"code": _code_version(), "points": map_specs.POINT_DEPARTEMENTS,
                     "symbols": map_specs.SYMBOL_POINTS, "outlines": layers}
             write_atomic(self.points_path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-            self._points_read = _known()
-
-
-def _loaded(blob: Any) -> Any:
-    """A part of the index pickled apart (plain values only), None when it is not that."""
-    if not isinstance(blob, bytes):
-        return None
-    try:
-        return _PlainValues(io.BytesIO(blob)).load()
-    except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
-        return None
-
-
-def _known() -> int:
-    """How many points, symbols' points and layers the process knows (kept in points.pickle)."""
-    return len(map_specs.POINT_DEPARTEMENTS) + len(map_specs.SYMBOL_POINTS) + len(map_specs.OUTLINES)
-
-
-def _outlines(data: Any) -> dict[str, dict[str, map_specs.Outlined]]:
-    """The layers' outlines as kept (code, name, bounds), those of the right shape."""
-    out: dict[str, dict[str, map_specs.Outlined]] = {}
-    if not isinstance(data, dict):
-        return out
-    for name, layer in data.items():
-        if not (isinstance(name, str) and isinstance(layer, dict)):
-            continue
-        found = {}
-        for code, (key, label, bounds) in ((c, v) for c, v in layer.items()
-                                          if isinstance(v, tuple) and len(v) == 3):
-            if (isinstance(code, str) and code == key and isinstance(label, str) and isinstance(bounds, tuple)
-                    and len(bounds) == 4 and all(isinstance(b, float) for b in bounds)):
-                found[code] = map_specs.Outlined(key, label, bounds)
-        if len(found) == len(layer):  # a layer whole or not at all (its codes are what a spec tests)
-            out[name] = found
-    return out
-
-
-# shard file -> its size and time as read, and what it holds: the kept pictures' words are read from it
-# when a page asks, after the build's SpecBook is gone (`atlas serve` reads a shard once per change)
-_SHARD_CACHE: dict[str, tuple[tuple[int, int], dict[str, list[Any]]]] = {}
-
-
-def read_shard(path: Path) -> dict[str, list[Any]]:
-    """The groups a shard file holds ({} when it cannot be read or is not plain values)."""
-    where = str(path)
-    try:
-        status = os.stat(path)
-    except OSError:
-        return {}
-    stamp = (status.st_size, status.st_mtime_ns)
-    found = _SHARD_CACHE.get(where)
-    if found is not None and found[0] == stamp:
-        return found[1]
-    try:
-        with open(path, "rb") as handle:
-            data = _PlainValues(handle).load()
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-        return {}
-    data = data if isinstance(data, dict) else {}
-    _SHARD_CACHE[where] = (stamp, data)
-    return data
-
-
-class _PlainValues(pickle.Unpickler):
-    """The index holds plain values only (dicts, lists, sets, strings, numbers, bytes): no class is made, so
-    a file put in the cache cannot run code."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name}: the index of kept specs holds plain values only")
+            self._points_read = known_points()

@@ -264,7 +264,7 @@ class KeptWords:
         self.atlas = weakref.ref(atlas)
 
     def __call__(self, key: str) -> Words:
-        from generator.pictures.kept import read_shard
+        from generator.pictures.kept_files import read_shard
 
         entry = read_shard(self.shard).get(self.group)
         if isinstance(entry, list) and len(entry) == 4 and entry[1] == self.keys and isinstance(entry[2], dict):
