@@ -239,7 +239,24 @@ def _same_text_in_chromium(raw: Path, squeezed: Path, pages: list[str]) -> None:
             texts = []
             for site in (raw, squeezed):
                 driver.get((site / page).as_uri())
-                texts.append(driver.execute_script("return document.body.innerText"))
+                texts.append(_settled_text(driver))
             assert texts[0] == texts[1] and len(texts[0]) > 100, page
     finally:
         driver.quit()
+
+
+def _settled_text(driver: object, seconds: float = 10.0) -> str:
+    """The page's innerText once the page has loaded and its text no longer changes between two reads: under
+    load, the first page of a new browser was once read before its stylesheet applied (the blank runs between
+    the header's hidden elements then showed as a leading " \\n", CI of 51cbd44), which is not what a reader sees."""
+    deadline = time.monotonic() + seconds
+    last = None
+    while True:
+        ready = driver.execute_script(  # type: ignore[attr-defined]
+            "return document.readyState === 'complete' && [...document.styleSheets].every("
+            "s => { try { return s.cssRules.length > 0; } catch (e) { return false; } })")
+        text = driver.execute_script("return document.body.innerText")  # type: ignore[attr-defined]
+        if (ready and text == last) or time.monotonic() > deadline:
+            return text
+        last = text
+        time.sleep(0.2)
