@@ -95,6 +95,22 @@ class NotedTuple(tuple):
         return super().__len__() > 0
 
 
+def noted_partnerships(atlas: Atlas, saved: dict[str, Any], note: Callable[[], None]) -> None:
+    """Put in place of the atlas's partnerships a `NotedTuple` calling `note` at each read (the tuple it
+    replaces kept in `saved`, for `put_back`): both recorders, the shared pages' and the pictures', do it."""
+    saved["partnerships"] = atlas.partnerships
+    pairs = NotedTuple(atlas.partnerships)
+    pairs._noted = note
+    object.__setattr__(atlas, "partnerships", pairs)
+
+
+def put_back(atlas: Atlas, saved: dict[str, Any]) -> None:
+    """The atlas's attributes a recorder replaced, as they were (and `saved` emptied)."""
+    for name, value in saved.items():
+        object.__setattr__(atlas, name, value)
+    saved.clear()
+
+
 class Recorder:
     """While entered, the atlas's mappings note what is read into `reads` (set it per spec). The atlas
     object stays the same one (the measured scores and other memos keyed by it still apply)."""
@@ -111,16 +127,12 @@ class Recorder:
         for name in RECORDED:
             self._saved[name] = getattr(self.atlas, name)
             object.__setattr__(self.atlas, name, _Reads(name, self._saved[name], self))
-        self._saved["partnerships"] = self.atlas.partnerships
-        pairs = NotedTuple(self.atlas.partnerships)
-        pairs._noted = lambda: self.reads.add(("partnerships", ALL))  # the set of the moment (`answer` swaps it)
-        object.__setattr__(self.atlas, "partnerships", pairs)
+        # noted in the recorder's set of the moment (`answer` swaps it)
+        noted_partnerships(self.atlas, self._saved, lambda: self.reads.add(("partnerships", ALL)))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for name, value in self._saved.items():
-            object.__setattr__(self.atlas, name, value)
-        self._saved.clear()
+        put_back(self.atlas, self._saved)
         if self._outer is None:
             _RECORDING.pop(id(self.atlas), None)
         else:

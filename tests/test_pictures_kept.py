@@ -8,6 +8,7 @@ import pickle
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from conftest import AS_OF, FIXTURE_ATLAS
 from generator import atlas_reads
@@ -93,11 +94,11 @@ def test_after_a_hub_renamed_what_shows_it_is_drawn_again_and_the_rest_is_kept_u
     assert _seen(edited) == _seen(cold)
 
 
-def test_a_kept_drawing_the_cache_lost_is_drawn_again_when_asked_for(tmp_path: Path) -> None:
-    """The cache's drawing of a kept picture removed after the build took it (by hand, by another build's
-    prune): asking for its bytes draws it again from its spec, stores it again, and gives the same bytes."""
+def _drawn_twice(tmp_path: Path) -> tuple[Path, Path, Path, dict, dict, Any]:
+    """The fixture's pictures drawn with kept specs, then drawn again by a new atlas of the same sheets (the
+    second takes every spec kept): the sheets, the picture cache, the specs' folder, both drawings and the
+    second atlas (its kept pictures draw again from it, so the caller keeps it alive)."""
     from generator.pictures import draw_pictures
-    from generator.pictures.picture import KeptDrawing
 
     sheets = tmp_path / "territories"
     shutil.copytree(FIXTURE_ATLAS, sheets)
@@ -106,6 +107,15 @@ def test_a_kept_drawing_the_cache_lost_is_drawn_again_when_asked_for(tmp_path: P
     first = draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
     again = load_valid_atlas(sheets, as_of=AS_OF)
     second = draw_pictures(again, cache, progress=False, jobs=1, kept=SpecBook(again, sheets, specs))
+    return sheets, cache, specs, first, second, again
+
+
+def test_a_kept_drawing_the_cache_lost_is_drawn_again_when_asked_for(tmp_path: Path) -> None:
+    """The cache's drawing of a kept picture removed after the build took it (by hand, by another build's
+    prune): asking for its bytes draws it again from its spec, stores it again, and gives the same bytes."""
+    from generator.pictures.picture import KeptDrawing
+
+    sheets, cache, specs, first, second, _again = _drawn_twice(tmp_path)
     key = "territory/grand-besancon-metropole/pillars"
     picture = second[key]
     assert isinstance(picture.drawing, KeptDrawing)
@@ -315,14 +325,7 @@ def test_a_kept_pictures_words_are_read_from_its_shard_or_specified_again(tmp_pa
     from generator.pictures import draw_pictures
     from generator.pictures.picture import KeptWords
 
-    sheets = tmp_path / "territories"
-    shutil.copytree(FIXTURE_ATLAS, sheets)
-    cache, specs = tmp_path / "cache", tmp_path / "specs"
-    atlas = load_valid_atlas(sheets, as_of=AS_OF)
-    first = draw_pictures(atlas, cache, progress=False, jobs=1, kept=SpecBook(atlas, sheets, specs))
-    again = load_valid_atlas(sheets, as_of=AS_OF)
-    book = SpecBook(again, sheets, specs)
-    second = draw_pictures(again, cache, progress=False, jobs=1, kept=book)
+    sheets, cache, specs, first, second, _again = _drawn_twice(tmp_path)
     key = "en/territory/doubs/pillars"
     assert isinstance(second[key]._words, KeptWords)  # not read yet
     assert second[key].table_rows == first[key].table_rows and second[key] == first[key]

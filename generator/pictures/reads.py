@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
-from generator.atlas_reads import NotedTuple
+from generator.atlas_reads import noted_partnerships, put_back
 from generator.file_states import known_hash, state_of
 from generator.model import Atlas
 
@@ -64,51 +64,6 @@ class _Record:
     def __repr__(self) -> str:
         self._book.reads.add((self._mapping, self._id, WHOLE))
         return repr(self._inner)
-
-
-class _Records(Mapping):
-    """The territories or hubs while recorded: records handed out wrapped, ids asked for and loops noted."""
-
-    __slots__ = ("_inner", "_name", "_book")
-
-    def __init__(self, name: str, inner: Mapping[str, Any], book: FieldRecorder) -> None:
-        self._name, self._inner, self._book = name, inner, book
-
-    def _wrap(self, key: str, value: Any) -> Any:
-        return None if value is None else _Record(value, self._name, key, self._book)
-
-    def __getitem__(self, key: str) -> Any:
-        self._book.reads.add((self._name, key, ""))
-        return self._wrap(key, self._inner[key])
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self._book.reads.add((self._name, key, ""))
-        found = self._inner.get(key)
-        return default if found is None else self._wrap(key, found)
-
-    def __contains__(self, key: object) -> bool:
-        self._book.reads.add((self._name, str(key), ""))
-        return key in self._inner
-
-    def __iter__(self) -> Iterator[str]:
-        self._book.reads.add((self._name, "", ""))
-        return iter(self._inner)
-
-    def __len__(self) -> int:
-        self._book.reads.add((self._name, "", ""))
-        return len(self._inner)
-
-    def keys(self) -> Any:
-        self._book.reads.add((self._name, "", ""))
-        return self._inner.keys()
-
-    def values(self) -> Any:
-        self._book.reads.add((self._name, "", ""))
-        return [self._wrap(key, value) for key, value in self._inner.items()]
-
-    def items(self) -> Any:
-        self._book.reads.add((self._name, "", ""))
-        return [(key, self._wrap(key, value)) for key, value in self._inner.items()]
 
 
 class _Entries(Mapping):
@@ -152,6 +107,30 @@ class _Entries(Mapping):
         return self._inner.items()
 
 
+class _Records(_Entries):
+    """The territories or hubs while recorded: records handed out wrapped, ids asked for and loops noted."""
+
+    __slots__ = ()
+
+    def _wrap(self, key: str, value: Any) -> Any:
+        return None if value is None else _Record(value, self._name, key, self._book)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._wrap(key, super().__getitem__(key))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = super().get(key)
+        return default if found is None else self._wrap(key, found)
+
+    def values(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return [self._wrap(key, value) for key, value in self._inner.items()]
+
+    def items(self) -> Any:
+        self._book.reads.add((self._name, "", ""))
+        return [(key, self._wrap(key, value)) for key, value in self._inner.items()]
+
+
 class FieldRecorder:
     """While entered, the atlas's mappings note what is read into `reads` (set it per spec). The atlas
     object stays the same one (the measured scores and other memos keyed by it still apply)."""
@@ -168,16 +147,12 @@ class FieldRecorder:
         for name in INDEXES:
             self._saved[name] = getattr(self.atlas, name)
             object.__setattr__(self.atlas, name, _Entries(name, self._saved[name], self))
-        self._saved["partnerships"] = self.atlas.partnerships
-        pairs = NotedTuple(self.atlas.partnerships)
-        pairs._noted = lambda: self.reads.add(("partnerships", "", ""))  # the set of the moment (run swaps it)
-        object.__setattr__(self.atlas, "partnerships", pairs)
+        # noted in the recorder's set of the moment (run swaps it per spec)
+        noted_partnerships(self.atlas, self._saved, lambda: self.reads.add(("partnerships", "", "")))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for name, value in self._saved.items():
-            object.__setattr__(self.atlas, name, value)
-        self._saved.clear()
+        put_back(self.atlas, self._saved)
 
 
 _NAMES: dict[type, frozenset[str]] = {}
