@@ -283,6 +283,8 @@ def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
 
     driver.set_window_size(320, 800)
     try:
+        # the new size reaches the page a moment later under load (CI of df3bb88 read 1280 once): wait for it
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.innerWidth") == 320)
         assert driver.execute_script("return window.innerWidth") == 320
         driver.get(f"{server}/{page}")
         # Lazy images load only near the screen: load them all, so their final size is measured.
