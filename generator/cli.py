@@ -15,11 +15,12 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO
 
 from generator import i18n
 from generator.commands import MODULES, options_from
 from generator.errors import AtlasError
+from generator.faults import output_error
 from generator.i18n import N_, _
 from generator.project import Project
 
@@ -221,6 +222,7 @@ def program() -> NoReturn:
     returns; what is left is run here: the exit handlers (a coverage tool's, logging's, multiprocessing's)
     and flushing the output streams. Under a profiler or a tracer the interpreter exits normally.
     """
+    _open_standard_streams()
     code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or a coverage tool writes its report when the interpreter exits normally
@@ -232,6 +234,51 @@ def program() -> NoReturn:
             except (OSError, ValueError):  # the reader went away (`atlas validate | head`), or it was closed
                 pass
     os._exit(code)
+
+
+def _open_standard_streams() -> None:
+    """Standard output or error closed by the caller (`atlas … >&-`, `2>&-`) reads as the null device.
+
+    Python leaves `sys.stderr` at None then, and the first file the build opens would take the free
+    descriptor, so that the engine's or a worker's messages would be written into a page being built.
+    """
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, "w", encoding="utf-8", errors="backslashreplace", closefd=False))
+    sys.stdout = _NotedOutput(sys.stdout)  # type: ignore[assignment]
+
+
+class _NotedOutput:
+    """The standard output as given, remembering the error its writing raised: `_main` tells the command's
+    own output that could not be written (`atlas … > file` on a full disk) from a file the command wrote."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.failure: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            self.failure = error
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            self.failure = error
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -275,6 +322,13 @@ def _main(argv: list[str]) -> int:
             # the reader went away (`atlas validate | head`): not an error of ours, nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 1
+        except OSError as error:
+            if error is not getattr(sys.stdout, "failure", None):
+                raise
+            failure = output_error(error)
+            print(f"atlas {args.command}: {failure}", file=sys.stderr)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush fails no more
+            return failure.exit_code
 
 
 if __name__ == "__main__":

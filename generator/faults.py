@@ -76,6 +76,15 @@ def read_error(error: OSError, name: str) -> AtlasError:
                         "is unchanged").format(file=escape(name), reason=_(reason), advice=_(advice)))
 
 
+def output_error(error: OSError) -> AtlasError:
+    """One clear message for the command's own output that could not be written (`atlas … > file` on a full
+    disk): what the command wrote to its files is complete, only what it printed is cut."""
+    reason, advice = _ADVICE.get(error.errno or 0, (error.strerror or type(error).__name__,
+                                                      N_("check where the output goes and try again")))
+    return AtlasError(_("cannot write the command's output (standard output): {reason}; {advice}").format(
+        reason=_(reason), advice=_(advice)))
+
+
 @contextlib.contextmanager
 def writing(folder: Path | str, what: str) -> Iterator[None]:
     """Turn an OSError raised inside into `fs_error` for `folder`; one about a file outside `folder` (and its

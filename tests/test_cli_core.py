@@ -394,3 +394,23 @@ def test_the_program_leaves_at_once_but_lets_a_profiler_write_its_report(tmp_pat
     profiled = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(report), "-m", "generator", "validate",
                                "--territories", str(fixture)], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert profiled.returncode == 0 and report.stat().st_size > 0
+
+
+def test_closed_or_full_standard_streams_end_in_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """`atlas … 2>&-` (standard error closed: Python leaves sys.stderr at None) runs as with the null device,
+    and `atlas … > /dev/full` says in one line that the command's output could not be written."""
+    fixture = ROOT / "tests" / "fixtures" / "atlas"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "generator", "validate", "--territories", str(fixture)]
+    no_stderr = subprocess.run(command, cwd=tmp_path, stdout=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=lambda: os.close(2))
+    assert no_stderr.returncode == 0
+    assert "territory.yml:7:13: avertissement" in no_stderr.stdout  # the findings still printed
+    if not Path("/dev/full").exists():
+        return
+    with open("/dev/full", "w") as full:
+        cut = subprocess.run(command, cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+    assert cut.returncode == 1
+    assert "Traceback" not in cut.stderr
+    assert "impossible d'écrire la sortie de la commande (sortie standard) : plus de place sur le disque" \
+        in cut.stderr
