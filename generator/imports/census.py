@@ -17,14 +17,20 @@ commune's EPCI (the département where the commune belongs to no EPCI: Île-de-B
   the hub is placed at the main town instead, and the report says so.
 - Ids: the slug of the name; where two places of the census share it, or a sheet or a reserved page
   already uses it, the commune's slug is added (then its code, then the census ID).
-- Rows with the same name in the same commune are one place (one hub, the note says so).
+- Rows with the same name in the same commune are one place (one hub, the note says so): names folded
+  (accents, case, spaces and punctuation aside: `1624 COWORKIN'LILLE` is `1624 Cowork'in Lille`), as
+  rows at one street address with one website and similar names (census_places).
 
 Existing hubs are never duplicated. A sheet written by this import carries the census IDs in a
-comment (`# mission-coworking-2019: 71`), so a re-import finds it even after its name was edited;
-other hubs (the curated ones) are found by a similar name in the same commune or EPCI. A found
-sheet is edited by round-trip YAML: fields a person wrote are kept; only what is missing is added
-(`commune`, `coordinates`, and for a curated hub a citation of the census in its `sources`), and a
-fact that this import wrote itself is brought up to date. A second run changes nothing.
+comment (`# mission-coworking-2019: 71`), so a re-import finds it even after its name was edited (two
+sheets merged by hand keep both rows' IDs); else a place is found in the one sheet of its commune
+that `atlas validate` would take for it (same folded name, nothing telling them apart: the check of
+hubs listed twice, generator.validate.duplicates); other hubs (the curated ones) are found by a
+similar name in the same commune or EPCI. Places found in one sheet are one place. A found sheet is
+edited by round-trip YAML: fields a person wrote are kept; only what is missing is added (`commune`,
+`coordinates`, and for a curated hub a citation of the census in its `sources`, which names every row
+found in it), and a fact that this import wrote itself is brought up to date. A second run changes
+nothing.
 
 Bad rows (no name, an unknown commune code, a point outside France) are reported with their line and
 skipped whole. The resulting tree is validated (a staged copy, `load_atlas`) before anything is
@@ -43,7 +49,8 @@ from typing import Any
 
 from generator.errors import AtlasError
 from generator.i18n import _, ngettext, number
-from generator.imports.census_plan import MARKER, Plan, assign_place_ids, match_places, plan_places, scan_hubs
+from generator.imports.census_places import place_maker, plan_places
+from generator.imports.census_plan import MARKER, Plan, assign_place_ids, combine_found, match_places, scan_hubs
 from generator.imports.census_rows import (
     CENSUS_SOURCE,
     CENSUS_URL,
@@ -88,8 +95,9 @@ def plan_import(census: Path, territories: Path, data_dir: Path, centres_path: P
     places, skips, notes = plan_places(rows, cog, territory_of, centres, locator)
     hubs = scan_hubs(territories)
     matched, match_notes = match_places(places, hubs)
+    places, matched, combined = combine_found(places, matched, place_maker(cog, territory_of, centres))
     assign_place_ids(places, matched, used_ids, cog)
-    plan = Plan(skipped=skips, notes=notes + match_notes, places=places)
+    plan = Plan(skipped=skips, notes=notes + match_notes + combined, places=places)
     writes: dict[Path, str] = {}
     today = build_date()
     for index, place in enumerate(places):

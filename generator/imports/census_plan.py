@@ -4,7 +4,6 @@ hubs already in the atlas, choosing ids and the territory folder of each.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,40 +11,15 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from generator.errors import AtlasError
-from generator.i18n import _, decimal
+from generator.i18n import _, ngettext
 from generator.ids import RESERVED_IDS, slugify
-from generator.imports.census_rows import (
-    ADDRESS_SCORE,
-    CITATION_ID,
-    TYPES,
-    Cog,
-    CommuneLocator,
-    Place,
-    Row,
-    Skip,
-    normalise_website,
-    postcode_of,
-    reason,
-    resolve_commune,
-)
+from generator.imports.census_places import PlaceMaker, name_tokens, similar_names, speaking_first
+from generator.imports.census_rows import CITATION_ID, Cog, Place, Skip
 from generator.imports.cog import with_suffix
 from generator.imports.territory_sheets import not_yaml
+from generator.validate.duplicates import Listing
 
 MARKER = re.compile(r"^#\s*mission-coworking-2019:\s*([0-9][0-9 ,]*)\s*$", re.M)
-
-
-OUTSIDE_KM = 1.0          # the validator's tolerance for a hub outside its territory
-
-
-
-
-_STOP = frozenset({"le", "la", "les", "l", "de", "du", "des", "d", "et", "the", "and", "a", "au", "aux", "en"})
-
-
-GENERIC_WORDS = frozenset({"fablab", "fab", "lab", "labs", "coworking", "cowork", "espace", "tiers", "lieu",
-                      "lieux", "centre", "atelier", "maison", "pole", "space", "hub", "club", "bureau",
-                      "bureaux", "numerique", "village", "ville", "association", "incubateur", "pepiniere",
-                      "technopole", "plateforme", "living", "media", "medialab"})
 
 
 @dataclass
@@ -57,6 +31,11 @@ class HubSheet:
     commune: str | None
     census_ids: set[str]
     text: str
+    address: str | None = None
+    website: str | None = None
+
+    def listing(self) -> Listing:
+        return Listing.of(self.name, self.commune, self.address, self.website)
 
 
 def scan_hubs(territories: Path) -> list[HubSheet]:
@@ -86,30 +65,13 @@ def scan_hubs(territories: Path) -> list[HubSheet]:
             if isinstance(citation, dict):
                 ids.update(re.findall(r"n° ([0-9]+)", str(citation.get("title") or "")))
             commune = data.get("commune")
+            address = data.get("address")
+            address = address.get("value") if isinstance(address, dict) else address
+            website = data.get("website")
             out.append(HubSheet(path.stem, folder.name, path, str(data.get("name") or ""),
-                                str(commune) if commune is not None else None, ids, text))
+                                str(commune) if commune is not None else None, ids, text,
+                                str(address) if address else None, website if isinstance(website, str) else None))
     return out
-
-
-def name_tokens(name: str) -> set[str]:
-    slug = re.sub(r"(^|-)fab-lab(-|$)", r"\1fablab\2", slugify(name)).replace("co-working", "coworking")
-    return {t for t in slug.split("-") if t and t not in _STOP}
-
-
-def similar_names(a: str, b: str) -> bool:
-    """Two names of one place: same words, or the words of one among the other's with a distinctive
-    word shared, or nearly the same letters."""
-    ta, tb = name_tokens(a), name_tokens(b)
-    if not ta or not tb:
-        return False
-    if ta == tb:
-        return True
-    small, large = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    if small <= large and small - GENERIC_WORDS:
-        return True
-    sa, sb = "".join(sorted(ta)), "".join(sorted(tb))
-    return difflib.SequenceMatcher(None, "-".join(sorted(ta - GENERIC_WORDS)) or sa,
-                                   "-".join(sorted(tb - GENERIC_WORDS)) or sb).ratio() >= 0.9
 
 
 @dataclass
@@ -121,124 +83,6 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     sources: list[tuple[Path, str]] = field(default_factory=list)  # (territories/sources.yml, id) to add
-
-
-
-
-def _in_france_and_outline(place_point: tuple[float, float], territory_level: str, territory_code: str,
-                           departement: str) -> float:
-    """Distance in km from the point to its territory's outline (0 inside; the département's outline when
-    the territory has none of its own)."""
-    from generator import geo
-
-    outline = geo.outline_of(territory_level, territory_code) or geo.outline_of("departement", departement)
-    if outline is None:
-        return 0.0
-    return geo.distance_outside_km(outline, *place_point)
-
-
-def _departement_at(lat: float, lon: float) -> str | None:
-    from generator import geo
-
-    return geo.departement_at(lat, lon)
-
-
-def _in_france(lat: float, lon: float) -> bool:
-    return _departement_at(lat, lon) is not None
-
-
-def _note(rows: list[Row]) -> str:
-    typo = rows[0].typo
-    label = f"« {typo[0].lower()}{typo[1:]} »".replace("tiers lieux", "tiers-lieu") if typo else "sans type"
-    note = f"Lieu recensé en 2019 par la Mission Coworking, {'comme ' if typo else ''}{label}"
-    if len(rows) > 1:
-        others = [r for r in rows[1:] if r.address and r.address != rows[0].address]
-        note += f" ; le recensement le cite {len(rows)} fois (fiches n° {', '.join(r.id for r in rows)})"
-        if others:
-            note += ", aussi au " + " et au ".join(r.address for r in others)
-    return note
-
-
-def plan_places(rows: list[Row], cog: Cog, territory_of: dict[tuple[str, str], str],
-                centres: dict[str, tuple[float, float]],
-                locator: CommuneLocator | None) -> tuple[list[Place], list[Skip], list[str]]:
-    """Group the rows into places with their fields; rows that cannot be imported whole are skipped."""
-    skips: list[Skip] = []
-    notes: list[str] = []
-    groups: dict[tuple[str, str], list[Row]] = {}
-    for row in rows:
-        if not row.name or not slugify(row.name):
-            skips.append(Skip(row, reason(_("no name"))))
-            continue
-        if row.lat is not None and row.lon is not None and not _in_france(row.lat, row.lon):
-            skips.append(Skip(row, reason(_("coordinates [{lat}, {lon}] outside France"), lat=row.lat, lon=row.lon)))
-            continue
-        commune, why = resolve_commune(row, cog, locator)
-        if commune is None:
-            skips.append(Skip(row, why))
-            continue
-        dep = cog.departements.get(commune)
-        if row.code.strip("0") and row.departement and dep != row.departement and row.lat is not None \
-                and _departement_at(row.lat, row.lon) == row.departement:
-            skips.append(Skip(row, reason(_("commune code {code} ({name}, département {departement}) disagrees "
-                                            "with its département {given} and its point"),
-                                          code=row.code, name=cog.names[commune], departement=dep,
-                                          given=row.departement)))
-            continue
-        # Places of the same name in two arrondissements of Paris, Lyon or Marseille are two places.
-        where = row.code if row.code in cog.arrondissements else commune
-        groups.setdefault((where, slugify(row.name)), []).append(row)
-    places: list[Place] = []
-    for (where, _slug), group in groups.items():
-        first = group[0]
-        commune = cog.current[where]
-        siren = cog.epci_of.get(commune)
-        dep = cog.departements.get(commune, "")
-        territory = territory_of.get(("epci", siren)) if siren else None
-        level, code = ("epci", siren) if territory else ("departement", dep)
-        if territory is None:
-            territory = territory_of.get(("departement", dep))
-        if territory is None:
-            why = reason(_("no territory sheet for EPCI {code} ({name}); import it first (atlas import --level "
-                           "epci)"), code=siren, name=cog.epci_names.get(siren, "?")) if siren else \
-                reason(_("no territory sheet for département {code}; import it first (atlas import --level "
-                         "departement)"), code=dep)
-            for row in group:
-                skips.append(Skip(row, why))
-            continue
-        website = next((w for w in (normalise_website(r.web) for r in group) if w), None)
-        reports = [f"{r.line}: " + _("website {website!r} left out (not an http(s) link)").format(website=r.web)
-                   for r in group if r.web and normalise_website(r.web) is None]
-        postcode = postcode_of(first.postcode)
-        town = first.commune_given or cog.names.get(commune, "")
-        if first.address:
-            address = ", ".join(p for p in (first.address, " ".join(x for x in (postcode, town) if x)) if p)
-        else:
-            address = None
-        point: tuple[float, float] | None = None
-        precision: str | None = None
-        if first.lat is not None and first.lon is not None and first.score is not None and first.score >= ADDRESS_SCORE:
-            outside = _in_france_and_outline((first.lat, first.lon), level, code, dep)
-            if outside > OUTSIDE_KM:
-                reports.append(f"{first.line}: " + _(
-                    "address point [{lat}, {lon}] is {distance} km outside {territory}; placed at the main town of "
-                    "{commune}").format(lat=first.lat, lon=first.lon, distance=decimal(outside), territory=territory,
-                                        commune=cog.names.get(commune)))
-            else:
-                point, precision = (first.lat, first.lon), "address"
-        if point is None and commune in centres:
-            point, precision = centres[commune], "commune"
-        places.append(Place(
-            rows=group, commune=commune, where=cog.arrondissements.get(where) or cog.names[commune],
-            territory=territory, territory_level=level, territory_code=code,
-            name=first.name, types=[TYPES.get(first.typo.lower(), "tiers-lieu")], address=address,
-            website=website, coordinates=point, precision=precision, note=_note(group), reports=reports,
-            centre=centres.get(commune),
-        ))
-        if len(group) > 1:
-            notes.append(_("lines {lines}: {name!r} ({commune}) listed more than once: one hub").format(
-                lines=", ".join(str(r.line) for r in group), name=first.name, commune=cog.names.get(commune)))
-    return places, skips, notes
 
 
 def assign_place_ids(places: list[Place], matched: dict[int, HubSheet], used: set[str], cog: Cog) -> None:
@@ -272,9 +116,12 @@ def assign_place_ids(places: list[Place], matched: dict[int, HubSheet], used: se
 
 
 def match_places(places: list[Place], hubs: list[HubSheet]) -> tuple[dict[int, HubSheet], list[str]]:
-    """The existing sheet of each place, if any: the one recording its census IDs; else a sheet not made
+    """The existing sheet of each place, if any: the one recording its census IDs; else the one sheet of
+    its commune with the same folded name and nothing telling them apart (generator.validate.duplicates),
+    or with the same street address, the same website and a similar name; else a sheet not made
     by this import with a similar name in the same territory folder or the same commune (a place may
-    have moved within its EPCI since 2019), the same commune first when several places qualify."""
+    have moved within its EPCI since 2019), the same commune first when several places qualify. Several
+    places may be found in one sheet (see `combine_found`)."""
     by_census: dict[str, HubSheet] = {}
     for hub in hubs:
         for cid in hub.census_ids:
@@ -285,8 +132,29 @@ def match_places(places: list[Place], hubs: list[HubSheet]) -> tuple[dict[int, H
         if hub is not None:
             matched[index] = hub
     notes: list[str] = []
+    in_commune: dict[str, list[tuple[HubSheet, Listing]]] = {}
     for hub in hubs:
-        if hub.census_ids:
+        if hub.commune:
+            in_commune.setdefault(hub.commune, []).append((hub, hub.listing()))
+    for index, place in enumerate(places):
+        if index in matched or place.commune not in in_commune:
+            continue
+        mine = Listing.of(place.name, place.commune, place.address, place.website)
+        found = [hub for hub, listing in in_commune[place.commune] if mine.one_place(listing) == "name"
+                 or (mine.same_address_and_website(listing) and similar_names(place.name, hub.name))]
+        if len(found) == 1:
+            matched[index] = found[0]
+        elif found:
+            notes.append(ngettext(
+                "census place {name!r} (line {lines}) looks like {paths}: none merged; merge by hand (add its ID "
+                "to the `# mission-coworking-2019:` line or the `{source}` source of the right sheet)",
+                "census place {name!r} (lines {lines}) looks like {paths}: none merged; merge by hand (add its IDs "
+                "to the `# mission-coworking-2019:` line or the `{source}` source of the right sheet)",
+                len(place.rows)).format(name=place.name, lines=", ".join(str(r.line) for r in place.rows),
+                                        paths=", ".join(str(h.path) for h in found), source=CITATION_ID))
+    taken = {id(hub) for hub in matched.values()}
+    for hub in hubs:
+        if hub.census_ids or id(hub) in taken:
             continue
         candidates = [i for i, place in enumerate(places) if i not in matched
                       and (hub.territory == place.territory or hub.commune == place.commune)
@@ -303,3 +171,39 @@ def match_places(places: list[Place], hubs: list[HubSheet]) -> tuple[dict[int, H
                            "`{source}` source) if one is the same place").format(
                 path=hub.path, names=", ".join(repr(places[i].name) for i in candidates), source=CITATION_ID))
     return matched, notes
+
+
+def combine_found(places: list[Place], matched: dict[int, HubSheet],
+                  make: PlaceMaker) -> tuple[list[Place], dict[int, HubSheet], list[str]]:
+    """Places found in one sheet are one place: a sheet that records the rows of two places (merged by
+    hand), or a place found by its name in a sheet that records another. Their rows make one place
+    (its first row placed at its address speaking), where the first of them was; the others go."""
+    by_sheet: dict[Path, list[int]] = {}
+    for index in sorted(matched):
+        by_sheet.setdefault(matched[index].path, []).append(index)
+    combined: dict[int, Place] = {}
+    gone: set[int] = set()
+    notes: list[str] = []
+    for path, indexes in by_sheet.items():
+        if len(indexes) == 1:
+            continue
+        rows = speaking_first([row for i in indexes for row in places[i].rows])
+        base = next(places[i] for i in indexes if any(row is rows[0] for row in places[i].rows))
+        made = make(rows, base.commune, base.area)
+        assert not isinstance(made, Skip)  # the commune of a place that has its territory
+        combined[indexes[0]] = made
+        gone.update(indexes[1:])
+        notes.append(_("lines {lines}: {names} are one place, found in {path}").format(
+            lines=", ".join(str(r.line) for r in sorted(rows, key=lambda r: r.line)),
+            names=", ".join(repr(n) for n in dict.fromkeys(places[i].name for i in indexes)), path=path))
+    if not combined:
+        return places, matched, notes
+    out: list[Place] = []
+    found: dict[int, HubSheet] = {}
+    for index, place in enumerate(places):
+        if index in gone:
+            continue
+        if index in matched:
+            found[len(out)] = matched[index]
+        out.append(combined.get(index, place))
+    return out, found, notes

@@ -251,6 +251,7 @@ class Place:
     centre: tuple[float, float] | None = None  # the commune's main town
     id: str = ""
     reports: list[str] = field(default_factory=list)  # "<line>: <what was left out>", said after the file name
+    area: str = ""             # code of the commune, or of the arrondissement municipal, its rows were grouped in
 
     @property
     def ids(self) -> list[str]:

@@ -16,10 +16,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
 from generator.i18n import _, ngettext
-from generator.imports.census_plan import GENERIC_WORDS, name_tokens
+from generator.imports.census_places import GENERIC_WORDS, name_tokens
 from generator.imports.census_rows import CENSUS_SOURCE, CENSUS_URL, CITATION_ID, POINTS_SOURCE, Place
 from generator.imports.messages import absent
 from generator.imports.sheet_yaml import YAML11_PLAIN, round_trip_yaml, yaml_string
+from generator.validate.duplicates import folded
 
 HUB_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/hub.schema.json"
 
@@ -133,10 +134,23 @@ def _insert(doc: CommentedMap, key: str, value: Any) -> None:
     doc.insert(keys.index(before[-1]) + 1 if before else 0, key, value)
 
 
+CITATION_TITLE = "Recensement des tiers-lieux (CGET – Mission Coworking), mise à jour du 13 juin 2019 : "
+
+
+def citation_title(place: Place) -> str:
+    """The census's rows of a place, each name after its rows: `fiche n° 421 « The Camp » et fiche
+    n° 1330 « ICI thecamp »` (`fiche n° 2 et fiche n° 3 « X »` when they share a name)."""
+    names: dict[str, list[str]] = {}
+    for row in place.rows:
+        names.setdefault(folded(row.name), []).append(row.id)
+    spelled = {folded(row.name): row.name for row in reversed(place.rows)}  # each name as its first row spells it
+    return CITATION_TITLE + " et ".join(f"{' et '.join('fiche n° ' + i for i in ids)} « {spelled[key]} »"
+                                        for key, ids in names.items())
+
+
 def _citation(place: Place) -> CommentedMap:
     entry = CommentedMap()
-    entry["title"] = (f"Recensement des tiers-lieux (CGET – Mission Coworking), mise à jour du 13 juin 2019 : "
-                      f"{' et '.join('fiche n° ' + i for i in place.ids)} « {place.name} »")
+    entry["title"] = citation_title(place)
     entry["publisher"] = "CGET (ANCT) – Mission Coworking"
     entry["url"] = CENSUS_URL
     return entry
@@ -175,13 +189,21 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
             changes.append(f"{key}: {_plain(old)} -> {_plain(value)}")
     if not census_made:
         sources = doc.get("sources")
+        cites = ngettext("cites fiche {ids}", "cites fiches {ids}", len(place.ids)).format(ids=", ".join(place.ids))
         if not isinstance(sources, dict) or CITATION_ID not in sources:
             if not isinstance(sources, CommentedMap):
                 sources = CommentedMap()
                 _insert(doc, "sources", sources)
             sources[CITATION_ID] = _citation(place)
-            cites = ngettext("cites fiche {ids}", "cites fiches {ids}", len(place.ids)).format(ids=", ".join(place.ids))
             changes.append(f"sources.{CITATION_ID}: {absent()} -> {cites}")
+        else:
+            entry = sources[CITATION_ID]
+            title = str(entry.get("title") or "") if isinstance(entry, dict) else ""
+            cited = set(re.findall(r"n° ([0-9]+)", title))
+            if isinstance(entry, CommentedMap) and title.startswith(CITATION_TITLE) and not set(place.ids) <= cited:
+                # this import's own citation, a row short (a place found in the sheet under another name)
+                entry["title"] = citation_title(place)
+                changes.append(f"sources.{CITATION_ID}.title: {', '.join(sorted(cited, key=int))} -> {cites}")
     if not changes:
         return text, []
     out = io.StringIO()

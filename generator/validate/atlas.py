@@ -14,6 +14,7 @@ from generator.i18n import N_, _
 from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG, slugify
 from generator.sheet_nodes import Scalar, plain_type
 from generator.specs import Slug
+from generator.validate.duplicates import check_duplicates
 from generator.validate.hints import describe, did_you_mean, quote, ref_hint
 from generator.validate.rules import check_codes, check_hubs_inside, check_rules
 from generator.validate.values import SheetData
@@ -188,6 +189,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                              _("a territory cannot be inside itself: fix one of these parents"))
     check_codes(report, valid_t)
     check_hubs_inside(report, valid_t, valid_h, distances)
+    check_duplicates(report, valid_h.values())
     return valid_t, valid_h
 
 
