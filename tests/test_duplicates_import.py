@@ -1,0 +1,228 @@
+"""`atlas import --hubs` writes no place twice (readers saw hubs listed twice in the atlas).
+
+A small census CSV (the original columns) over a small tree of real territories (imported from
+`@etalab/decoupage-administratif`, installed by `npm ci`; skipped without it): one place under two
+spellings, a row placed only in Paris beside the same name in an arrondissement, branches of one brand
+(kept apart), one address with one website and similar names, a curated hub of the same name, and a
+pair of sheets merged by hand that a re-import must keep as one. Every tree is loaded back (the sheets
+are valid, spec 1.1) and `atlas validate` finds no hub listed twice in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from generator import i18n
+from generator.cli import main
+from generator.load import load_atlas
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+COLUMNS = ["ID", "NOM_TL", "ADRESSE", "CP", "COMINIT", "INSEECOM", "NOMCOM", "WEB", "TYPO", "LAT", "LONG",
+           "PRECISION", "METRO", "NOMMETRO", "INSEEDEP", "INSEEREG", "NOMREG"]
+COWORKING = "Tiers lieux à dominante coworking"
+
+pytestmark = pytest.mark.skipif(not (PACKAGE_DATA / "communes.json").exists(),
+                                reason="needs @etalab/decoupage-administratif (run `npm ci`)")
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
+
+
+def _row(id: int, name: str, code: str, *, address: str = "", cp: str = "0", commune: str = "", web: str = "",
+         lat: float | str = "", lon: float | str = "", score: float | str = "", dep: str = "") -> dict[str, str]:
+    return {"ID": str(id), "NOM_TL": name, "ADRESSE": address, "CP": cp, "COMINIT": commune, "INSEECOM": code,
+            "NOMCOM": commune, "WEB": web, "TYPO": COWORKING, "LAT": str(lat), "LONG": str(lon),
+            "PRECISION": str(score), "METRO": "0", "NOMMETRO": "", "INSEEDEP": dep, "INSEEREG": "", "NOMREG": ""}
+
+
+def _annecy(id: int, name: str, address: str, **more: object) -> dict[str, str]:
+    values: dict = {"cp": "74000", "commune": "Annecy", "lat": 45.9000, "lon": 6.1200, "score": 0.9, "dep": "74",
+                    **more}
+    return _row(id, name, "74010", address=address, **values)
+
+
+ROWS = [
+    # one place under two spellings (the census's rows 134 and 736 of Lille), the second placed at its address
+    _annecy(1, "1624 COWORKIN'ANNECY", "12 ter rue des Tours", web="http://www.1624.example.org/", score=0.41),
+    _annecy(2, "1624 Cowork'in Annecy", "12 Rue des Tours", web="http://www.1624.example.co/", lat=45.9010),
+    # branches of one brand in two arrondissements of Paris: two places
+    _row(3, "Anticafé", "75110", address="6 Rue du Château d'Eau", cp="75010", commune="Paris",
+         lat=48.8695, lon=2.3615, score=0.95, dep="75"),
+    _row(4, "Anticafé", "75101", address="10 Rue de Richelieu", cp="75001", commune="Paris",
+         lat=48.8642, lon=2.3362, score=0.94, dep="75"),
+    # a place in an arrondissement, and a row naming it placed only in Paris (no address): one place
+    _row(5, "Onzième Lieu", "75111", address="91 Rue Jean-Pierre Timbaud", cp="75011", commune="Paris",
+         lat=48.8682, lon=2.3788, score=0.95, dep="75"),
+    _row(6, "ONZIEME LIEU", "0", commune="Paris", dep="75"),
+    # one street address, one website, similar names: one place; another name there: two places
+    _annecy(7, "La Capsule", "5 Rue des Marmouzets", web="www.capsule.example.org", lat=45.9050),
+    _annecy(8, "La Capsule by Annecy Coworking", "5 Rue des Marmouzets", web="http://www.capsule.example.org",
+            lat=45.9051),
+    _annecy(9, "Le Digitoire", "5 Rue des Marmouzets", web="http://www.capsule.example.org", lat=45.9052),
+    # the curated hub `thecamp` below, under the census's spelling
+    _annecy(10, "The Camp", "550 Rue Denis Papin", web="https://thecamp.example.org/fr", lat=45.9100),
+]
+
+CURATED = """\
+# yaml-language-server: $schema=../../../schema/hub.schema.json
+name: thecamp
+types: [incubator]
+status: {value: active, year: 2019, source: site-thecamp}
+commune: "74010"
+description: Écrit à la main.
+sources:
+  site-thecamp:
+    title: Site de thecamp
+    url: https://thecamp.example.org/
+updated: 2026-01-02
+"""
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Grand Annecy and the Métropole du Grand Paris, with a curated hub, made once."""
+    root = tmp_path_factory.mktemp("duplicates") / "territories"
+    for code in ("200066793", "200054781"):
+        assert main(["import", "--level", "epci", "--code", code, "--territories", str(root)]) == 0
+    shutil.copy(ROOT / "territories" / "vocabulary.yml", root / "vocabulary.yml")
+    curated = root / "ca-du-grand-annecy" / "hubs" / "thecamp.yml"
+    curated.parent.mkdir(parents=True)
+    curated.write_text(CURATED, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tree(base_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    copy = tmp_path / "territories"
+    shutil.copytree(base_tree, copy)
+    return copy
+
+
+def _import(census: Path, tree: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["import", "--hubs", str(census), "--territories", str(tree)]) == 0
+    return capsys.readouterr().out
+
+
+def _hubs(tree: Path) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(tree.glob("*/hubs/*.yml"))}
+
+
+def _load(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _snapshot(tree: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(tree)): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+def _listed_twice(tree: Path) -> list[str]:
+    atlas, report = load_atlas(tree)
+    assert atlas is not None, [p.text() for p in report.errors]
+    return [p.text() for p in report.warnings if "deux fois" in p.message or "listed twice" in p.message]
+
+
+def test_one_place_under_two_spellings_is_one_hub(tmp_path, tree, capsys) -> None:
+    _import(_write_csv(tmp_path / "census.csv", ROWS), tree, capsys)
+    hubs = _hubs(tree)
+    names = sorted(_load(p)["name"] for p in hubs.values())
+    assert names == ["1624 Cowork'in Annecy", "Anticafé", "Anticafé", "La Capsule", "Le Digitoire", "Onzième Lieu",
+                     "thecamp"]
+    # the row placed at its address speaks for the place; the other row is named in the note
+    lieu = _load(hubs["1624-cowork-in-annecy"])
+    assert lieu["address"]["value"] == "12 Rue des Tours, 74000 Annecy"
+    assert lieu["coordinates"]["precision"] == "address"
+    assert lieu["website"] == "http://www.1624.example.co/"
+    assert lieu["status"]["note"].endswith("le recensement le cite 2 fois (fiches n° 2, 1), aussi au 12 ter rue "
+                                           "des Tours")
+    assert hubs["1624-cowork-in-annecy"].read_text(encoding="utf-8").splitlines()[1] == \
+        "# mission-coworking-2019: 2, 1"
+    # branches in two arrondissements stay two places; the row without arrondissement joins its place
+    assert {"anticafe-paris-10e-arrondissement", "anticafe-paris-1er-arrondissement", "onzieme-lieu"} <= set(hubs)
+    assert "fiches n° 5, 6" in _load(hubs["onzieme-lieu"])["status"]["note"]
+    # one address, one website, similar names: one place; a different name at that address: its own sheet
+    capsule = _load(hubs["la-capsule"])
+    assert "aussi sous le nom « La Capsule by Annecy Coworking »" in capsule["status"]["note"]
+    assert "le-digitoire" in hubs
+    # what the import leaves to a person: two names at one address with one website (a place inside another?)
+    warned = _listed_twice(tree)
+    assert len(warned) == 1 and "le-digitoire.yml" in warned[0] and "la-capsule.yml" in warned[0]
+
+
+def test_a_curated_hub_of_the_same_name_takes_the_census_row(tmp_path, tree, capsys) -> None:
+    _import(_write_csv(tmp_path / "census.csv", ROWS), tree, capsys)
+    hubs = _hubs(tree)
+    assert "the-camp" not in hubs
+    camp = _load(hubs["thecamp"])
+    assert camp["name"] == "thecamp" and camp["types"] == ["incubator"]   # hand-written facts untouched
+    assert camp["coordinates"]["precision"] == "address"
+    assert camp["sources"]["recensement-tiers-lieux-2019"]["title"].endswith(": fiche n° 10 « The Camp »")
+
+
+def test_a_curated_hub_citing_one_row_is_found_for_another_spelling(tmp_path, tree, capsys) -> None:
+    """The census lists thecamp twice (rows 421 « The Camp » and 1330 « ICI thecamp »): the sheet that cites
+    one is found for the other by its folded name, and its citation then names both rows."""
+    rows = [*ROWS, _annecy(11, "ICI thecamp", "550 rue Denis Papin", web="http://ici.example.org", score=0.55)]
+    path = tree / "ca-du-grand-annecy" / "hubs" / "thecamp.yml"
+    path.write_text(CURATED.replace("updated:", "  recensement-tiers-lieux-2019:\n    title: 'Recensement des "
+                                    "tiers-lieux (CGET – Mission Coworking), mise à jour du 13 juin 2019 : fiche n° "
+                                    "11 « ICI thecamp »'\n    url: https://github.com/anct-carto/mission_coworking\n"
+                                    "updated:"), encoding="utf-8")
+    out = _import(_write_csv(tmp_path / "census.csv", rows), tree, capsys)
+    assert "the-camp" not in _hubs(tree) and "ici-thecamp" not in _hubs(tree)
+    title = _load(path)["sources"]["recensement-tiers-lieux-2019"]["title"]
+    assert title.endswith(": fiche n° 10 « The Camp » et fiche n° 11 « ICI thecamp »")
+    assert "'The Camp', 'ICI thecamp' sont un seul lieu, retrouvé dans" in out
+    before = _snapshot(tree)
+    _import(_write_csv(tmp_path / "census.csv", rows), tree, capsys)
+    assert _snapshot(tree) == before
+
+
+def test_sheets_merged_by_hand_stay_one_after_a_reimport(tmp_path, tree, capsys) -> None:
+    """Two sheets of one place written by an earlier import (names that do not fold alike): the
+    contributor keeps one, writes both census IDs on its marker line and deletes the other."""
+    rows = [_annecy(1, "Cobalt", "5 rue Victor Hugo", web="www.cobalt.example.org"),
+            _annecy(2, "Deneau", "5 Rue Victor Hugo", web="http://cobalt.example.org", lat=45.9001)]
+    census = _write_csv(tmp_path / "census.csv", rows)
+    _import(census, tree, capsys)
+    hubs = _hubs(tree)
+    assert {"cobalt", "deneau"} <= set(hubs)
+    assert len(_listed_twice(tree)) == 1  # same address, same website: the check says so
+    kept = hubs["cobalt"]
+    kept.write_text(kept.read_text(encoding="utf-8").replace("# mission-coworking-2019: 1\n",
+                                                             "# mission-coworking-2019: 1, 2\n"), encoding="utf-8")
+    hubs["deneau"].unlink()
+    _import(census, tree, capsys)
+    assert "deneau" not in _hubs(tree)
+    assert _load(kept)["status"]["note"].endswith("(fiches n° 1, 2), aussi sous le nom « Deneau »")
+    assert _listed_twice(tree) == []
+    before = _snapshot(tree)
+    out = _import(census, tree, capsys)
+    assert _snapshot(tree) == before
+    assert "0 créé, 0 fusionné dans une fiche existante, 0 mis à jour, 1 inchangé" in out
+
+
+def test_a_new_row_of_a_place_already_in_a_sheet_is_not_written_twice(tmp_path, tree, capsys) -> None:
+    """A later census lists the place again, under another spelling: the sheet is found by its folded
+    name in its commune, not written a second time."""
+    _import(_write_csv(tmp_path / "census.csv", ROWS[:2]), tree, capsys)
+    later = [_annecy(20, "1624 COWORK IN ANNECY", "12 rue des Tours", lat=45.9011)]
+    out = _import(_write_csv(tmp_path / "later.csv", later), tree, capsys)
+    assert [p.stem for p in tree.glob("*/hubs/1624*")] == ["1624-cowork-in-annecy"]
+    assert "0 créé" in out
