@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.errors import Report
 from generator.i18n import _
@@ -26,11 +27,15 @@ ARTICLES = frozenset({"le", "la", "les", "l"})
 _STREET_STOP = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et"})
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
 def words(text: str) -> list[str]:
     """The words of a text without accents, case folded (letters and digits only)."""
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-    return [w for w in re.split(r"[^0-9a-z]+", plain.replace("ß", "ss")) if w]
+    if not text.isascii():
+        text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae").replace("ß", "ss")
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [w for w in _NOT_WORD.split(text.lower()) if w]
 
 
 def folded(text: str) -> str:
@@ -110,14 +115,20 @@ class Listing:
 
 
 class _Hub:
-    """What the check compares of one hub sheet."""
+    """What the check compares of one hub sheet (its listing made only for a hub that has a name key or a
+    website in common with another: the check runs at every load of the atlas)."""
 
     def __init__(self, sheet: SheetData) -> None:
-        data = sheet.data
         self.sheet = sheet
-        website = data.get("website")
-        self.listing = Listing.of(str(data.get("name") or ""), _value(data.get("commune")),
-                                  _value(data.get("address")), website if isinstance(website, str) else None)
+        self.keys = name_keys(str(sheet.data.get("name") or ""))
+        website = sheet.data.get("website")
+        self.website = website_key(website) if isinstance(website, str) and website else None
+
+    @cached_property
+    def listing(self) -> Listing:
+        data = self.sheet.data
+        address = _value(data.get("address"))
+        return Listing(self.keys, _value(data.get("commune")), street(address) if address else None, self.website)
 
 
 def likely_duplicates(hubs: Iterable[SheetData]) -> list[tuple[SheetData, SheetData, str]]:
@@ -134,10 +145,10 @@ def likely_duplicates(hubs: Iterable[SheetData]) -> list[tuple[SheetData, SheetD
         by_key: dict[str, list[int]] = defaultdict(list)
         by_site: dict[str, list[int]] = defaultdict(list)
         for i, hub in enumerate(group):
-            for key in hub.listing.keys:
+            for key in hub.keys:
                 by_key[key].append(i)
-            if hub.listing.website:
-                by_site[hub.listing.website].append(i)
+            if hub.website:
+                by_site[hub.website].append(i)
         seen: set[tuple[int, int]] = set()
         for members in by_key.values():
             for x, i in enumerate(members):
