@@ -4,13 +4,10 @@ for the specs, all read back as plain values only (`PlainValues`: a file put in 
 
 from __future__ import annotations
 
-import io
-import os
-import pickle
 import zlib
-from pathlib import Path
 from typing import Any
 
+from generator.kept_pickles import PlainValues, forget_shard, loaded, read_shard  # noqa: F401  (kept.py, cache.py)
 from generator.pictures import map_specs
 from generator.pictures.keys import ENGLISH, NARROW
 from generator.pictures.reads import RECORDS, Read
@@ -81,16 +78,6 @@ def unpack_group(group: str, packed: Any) -> tuple[dict[str, str], dict[str, int
     return keys, sizes, shared
 
 
-def loaded(blob: Any) -> Any:
-    """A part of the index pickled apart (plain values only), None when it is not that."""
-    if not isinstance(blob, bytes):
-        return None
-    try:
-        return PlainValues(io.BytesIO(blob)).load()
-    except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
-        return None
-
-
 def known_points() -> int:
     """How many points, symbols' points and layers the process knows (kept in points.pickle)."""
     return len(map_specs.POINT_DEPARTEMENTS) + len(map_specs.SYMBOL_POINTS) + len(map_specs.OUTLINES)
@@ -113,42 +100,3 @@ def outlines_kept(data: Any) -> dict[str, dict[str, map_specs.Outlined]]:
         if len(found) == len(layer):  # a layer whole or not at all (its codes are what a spec tests)
             out[name] = found
     return out
-
-
-# shard file -> its size and time as read, and what it holds: the kept pictures' words are read from it
-# when a page asks, after the build's SpecBook is gone (`atlas serve` reads a shard once per change)
-_SHARD_CACHE: dict[str, tuple[tuple[int, int], dict[str, list[Any]]]] = {}
-
-
-def forget_shard(path: Path) -> None:
-    """A shard file was written again: what this process read of it is not used again."""
-    _SHARD_CACHE.pop(str(path), None)
-
-
-def read_shard(path: Path) -> dict[str, list[Any]]:
-    """The groups a shard file holds ({} when it cannot be read or is not plain values)."""
-    where = str(path)
-    try:
-        status = os.stat(path)
-    except OSError:
-        return {}
-    stamp = (status.st_size, status.st_mtime_ns)
-    found = _SHARD_CACHE.get(where)
-    if found is not None and found[0] == stamp:
-        return found[1]
-    try:
-        with open(path, "rb") as handle:
-            data = PlainValues(handle).load()
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-        return {}
-    data = data if isinstance(data, dict) else {}
-    _SHARD_CACHE[where] = (stamp, data)
-    return data
-
-
-class PlainValues(pickle.Unpickler):
-    """The index holds plain values only (dicts, lists, sets, strings, numbers, bytes): no class is made, so
-    a file put in the cache cannot run code."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name}: the index of kept specs holds plain values only")
