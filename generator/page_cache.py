@@ -4,64 +4,19 @@ after one sheet is edited, only the pages that show it are rendered). See `PageC
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator import file_states
 from generator.atlas_reads import Changes, ReadState, keep_per_sheet, shared_digest
 from generator.opendata import SHEETS_DIR
-from generator.outputs import KeptFile, Output, unchanged_state, write_atomic
+from generator.outputs import KeptFile, Output, unchanged_state
+from generator.page_code import PAGE_CACHE_FORMAT, code_version
 from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
+from generator.page_store import KindStore, read_index
 from generator.site_templates import keep_compiled_in
 
-ROOT = Path(__file__).resolve().parent.parent
 COPIES = f"{SHEETS_DIR}/"  # where the sheets' byte copies go
-
-
-PAGE_CACHE_FORMAT = 2  # bump when what a page's key covers changes (2: the shared pages kept too)
-_KEYED_PACKAGES = ("jinja2", "markdown", "babel", "markupsafe")
-
-
-def _code_version(templates: tuple[str, ...] = (), known: Mapping[str, Any] | None = None,
-                  noted: dict[str, list[Any]] | None = None) -> str:
-    """The generator's and the theme's files (contents), the folders the page templates are read from
-    (`templates`: an atlas repository's own theme), and the libraries that render the pages. `known`: the
-    files' hashes as the last build noted them (path -> state and hash): a file in the same settled state
-    is not read again (the 4 MB of geodata and 200 files were read and hashed at every build, 0.08 s);
-    `noted` receives this run's."""
-    from generator.versions import installed_versions
-
-    digest = hashlib.sha256(f"{PAGE_CACHE_FORMAT} {sys.version}\n".encode())
-    for package, version in installed_versions(_KEYED_PACKAGES).items():
-        digest.update(f"{package} {version or '-'}\n".encode())
-    for folder in (ROOT / "generator", ROOT / "theme", *(Path(t) for t in templates)):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "assets"))
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                # the code, the templates, the catalogs, and the geodata (commune names, boundaries: 4 MB)
-                if "geodata" in path.parts or name.endswith((".py", ".j2", ".html", ".po", ".mo", ".yml", ".json",
-                                                            ".csv")):
-                    digest.update(f"{path}\0{_file_hash(str(path), known, noted)}\0".encode())
-    return digest.hexdigest()
-
-
-def _file_hash(path: str, known: Mapping[str, Any] | None, noted: dict[str, list[Any]] | None) -> str:
-    """The SHA-256 of a file's bytes, taken from `known` while its state is the one noted there."""
-    state = file_states.state_of(path)
-    old = known.get(path) if known is not None and state is not None else None
-    if isinstance(old, list) and len(old) == 5 and tuple(old[:4]) == state and isinstance(old[4], str):
-        found = old[4]
-    else:
-        with open(path, "rb") as handle:
-            found = file_states.bytes_hash(handle.read())
-    if noted is not None and state is not None and file_states.settled(state):
-        noted[path] = [*state, found]  # a file changed in the last seconds is read again next time
-    return found
 
 
 class PageCache(KeptOutputs):
@@ -76,7 +31,8 @@ class PageCache(KeptOutputs):
     the last time (recorded while rendering, checked against today's). Any doubt is a miss: the
     page is rendered. The rendered bytes are not stored twice: a hit reads the page back from the
     docs folder, whose file must still have the size and modification time it had when written.
-    The index of one docs folder is `.cache/pages/<docs folder hash>.json` (not in the docs folder).
+    The index of one docs folder is in `.cache/pages/<docs folder hash>/` (not in the docs folder): a small
+    index and shards (generator.page_store).
 
     One cache serves every edition of a run: `begin()` once, then `attach()` and `complete()` for
     each `Pages` (the English edition's with `prefix="en/"`, where its files go), `save()` after
@@ -86,13 +42,17 @@ class PageCache(KeptOutputs):
     def __init__(self, docs_dir: Path, cache_dir: Path = Path(".cache/pages")) -> None:
         self.docs_dir = docs_dir.resolve()
         self._docs = str(self.docs_dir)
-        self.index_path = cache_dir / f"{hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]}.json"
+        self.cache_dir = cache_dir
+        name = hashlib.sha256(str(self.docs_dir).encode()).hexdigest()[:32]
+        self.folder = cache_dir / name
+        self.index_path = self.folder / "index.pickle"
+        self._legacy_index = cache_dir / f"{name}.json"  # the one JSON file of the format before (17 MB)
         self.previous: dict[str, Any] | None = None  # the last build's snapshot (`_snapshot`), if whole
         self._commons_before: frozenset[str] | None = None
-        self.entries, self.kind_entries = self._read_index()
+        self.entries = self._read_index()
         self.code = ""
         self._codes: dict[tuple[str, ...], str] = {}  # the code's hash, per folders of templates
-        self._code_files_now: dict[str, list[Any]] = {}  # the code's files' states and hashes (`_code_version`)
+        self._code_files_now: dict[str, list[Any]] = {}  # the code's files' states and hashes (`code_version`)
         self.begin(Path("."))
 
     def begin(self, territories_dir: Path) -> None:
@@ -115,27 +75,24 @@ class PageCache(KeptOutputs):
         self.commons: set[str] = set()  # the `common` parts of this run's keys (kept in the snapshot)
         self.pictures_source: Mapping[str, Any] | None = None  # the pictures the editions' pictures come from
         self._pictures_changed: dict[str, bool] = {}
+        self._touched: set[str] | None = None  # the kept groups to check by their key (`untouched`)
+        self._touched_known = False
         self._sorted: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(sources) -> (sources, sorted)
 
-    def _read_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-        self.picture_files: dict[str, list[Any]] = {}  # picture file -> [size, mtime_ns, its cache key] as written
-        self.code_files: dict[str, list[Any]] = {}  # the code's files as the last build hashed them
-        self.copy_files: dict[str, list[int]] = {}  # the sheets' copies in the docs folder: [size, mtime_ns]
-        try:
-            data = json.loads(self.index_path.read_bytes())  # no text-mode pass over its 12 MB first
-        except (OSError, ValueError):
-            return {}, {}
-        ok = isinstance(data, dict) and data.get("format") == PAGE_CACHE_FORMAT and isinstance(data.get("pages"), dict)
-        kinds = data.get("kinds") if ok else None
-        pictures = data.get("pictures") if ok else None
-        self.picture_files = dict(pictures) if isinstance(pictures, dict) else {}
-        copies = data.get("copies") if ok else None
-        self.copy_files = dict(copies) if isinstance(copies, dict) else {}
-        code_files = data.get("code") if ok else None
-        self.code_files = dict(code_files) if isinstance(code_files, dict) else {}
-        since = data.get("since") if ok else None
+    def _read_index(self) -> dict[str, list[Any]]:
+        """The sheet pages' entries; the other parts of the index beside them (the kept kinds: `kind_entries`)."""
+        data = read_index(self.folder, PAGE_CACHE_FORMAT) or {}
+        self.kind_entries = KindStore(self.folder, data or None)  # the kept kinds, read from their shards
+        pictures, copies, code_files = data.get("pictures"), data.get("copies"), data.get("code")
+        # picture file -> [size, mtime_ns, its cache key] as written
+        self.picture_files: dict[str, Any] = pictures if isinstance(pictures, dict) else {}
+        # the sheets' copies in the docs folder: [size, mtime_ns]
+        self.copy_files: dict[str, Any] = copies if isinstance(copies, dict) else {}
+        # the code's files as the last build hashed them
+        self.code_files: dict[str, Any] = code_files if isinstance(code_files, dict) else {}
+        since = data.get("since")
         self.previous = since if isinstance(since, dict) and isinstance(since.get("commons"), list) else None
-        return (dict(data["pages"]) if ok else {}), (dict(kinds) if isinstance(kinds, dict) else {})
+        return data.get("pages", {})
 
     def known_files(self, pictures: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
         """For `write_tree`: the pictures whose bytes are their file's while it has that size and time: those
@@ -157,7 +114,7 @@ class PageCache(KeptOutputs):
         this edition's pages go in the docs folder."""
         templates = tuple(str(t) for t in getattr(pages.env.loader, "searchpath", ()))
         if templates not in self._codes:
-            self._codes[templates] = _code_version(templates, self.code_files, self._code_files_now)
+            self._codes[templates] = code_version(templates, self.code_files, self._code_files_now)
         self.code = code = self._codes[templates]
         common: list[str] = []  # computed at the first page: after the shared pages, which fill some of it
         self._wrap(pages, prefix, "picture", 0)
@@ -171,7 +128,7 @@ class PageCache(KeptOutputs):
         pages.sheet_reads = (self._collect_reads(prefix), self._merge_reads)
         # the templates compiled once, not by each build (0.3 s of a build after one edit); Jinja checks each
         # template's source against its compiled copy
-        keep_compiled_in(self.index_path.parent / "compiled")
+        keep_compiled_in(self.cache_dir / "compiled")
 
         def cached(path: str, sources: set[str]) -> bool:
             if wanted is not None and not wanted(path, sources):
@@ -213,6 +170,20 @@ class PageCache(KeptOutputs):
             if found:
                 return False
         return True
+
+    def untouched(self, name: str, common: str) -> bool:
+        """Whether the kept group of outputs `name`, whose making now would have `common`, has the key it had
+        at the last build, told by the postings of what changed since (`page_store.KindStore.touched`): none
+        of its reads nor pictures changed, and it read no query's answer. False when unsure."""
+        if not self._touched_known:
+            self._touched_known = True
+            changes = self.changes
+            if changes is not None and self.previous is not None:
+                store = self.kind_entries
+                pictures = [key for key in store.posted_pictures() if self._picture_changed(key)]
+                self._touched = store.touched(changes.reads, pictures)
+        touched = self._touched
+        return touched is not None and name not in touched and common in self._previous_commons()
 
     def kept_copy(self, sheet: str, copy: str) -> Output | None:
         """The byte copy of `sheet` at `copy` in the docs folder as the last whole build wrote it, when the
@@ -368,7 +339,8 @@ class PageCache(KeptOutputs):
         """The state (size, mtime_ns) of the page at `full` (its `file`) as last written, when its key is
         today's and its file is as written; else None."""
         entry = self.entries.get(full)
-        if not (isinstance(entry, list) and len(entry) == 5):
+        if not (isinstance(entry, list) and len(entry) == 5 and type(entry[1]) is int and type(entry[2]) is int
+                and isinstance(entry[3], list) and isinstance(entry[4], list)):
             return None
         key, size, mtime_ns, pictures, hubs = entry
         if (not self.unchanged(self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
@@ -397,7 +369,7 @@ class PageCache(KeptOutputs):
         entries = dict(self.entries) if partial else {}
         outputs = list(outputs)
         state = self._state_in(states)
-        kinds = self._save_kinds({out.path: out for out in outputs}, partial, state)
+        made, kept = self._save_kinds({out.path: out for out in outputs}, state)
         for out in outputs:
             if out.path in self.hits:
                 entries[out.path] = self.entries[out.path]
@@ -408,23 +380,21 @@ class PageCache(KeptOutputs):
                     continue
                 entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), found[0], found[1],
                                      sorted(pictures), sorted(hubs)]
-        self.entries, self.kind_entries = entries, kinds
+        self.entries = entries
         self.previous, self._commons_before = snapshot, None
-        text = json.dumps({"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries, "kinds": kinds,
-                           "pictures": self.picture_files, "since": self.previous,
-                           "code": self._code_files_now or self.code_files, "copies": self.copy_files},
-                          separators=(",", ":"))  # a cache, not an output: its keys need no sorting (0.03 s of 17 MB)
-        self.index_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.index_path, text.encode("utf-8"))
-
+        index = {"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries,
+                 "pictures": self.picture_files, "since": self.previous,
+                 "code": self._code_files_now or self.code_files, "copies": self.copy_files}
+        self.kind_entries.save(index, made, kept, partial)  # the shards that changed, then the index
+        self._legacy_index.unlink(missing_ok=True)
 
 
 def _picture_state(pic: Any) -> str | None:
-    """A picture's file and cache key, hashed short; None for no picture, "?" for one without a cache key
-    (whose drawing is not told by a key: never taken as unchanged)."""
+    """A picture's cache key (cut short) and file; None for no picture, "?" for one without a cache key (whose
+    drawing is not told by a key: never taken as unchanged). Not hashed: 13,800 pictures twice a build."""
     if pic is None:
         return None
     digest = getattr(pic, "digest", "")
     if not digest:
         return "?"
-    return hashlib.blake2b(f"{pic.filename}\0{digest}".encode(), digest_size=12).hexdigest()
+    return f"{digest[:24]} {pic.filename}"

@@ -21,12 +21,17 @@ import dataclasses
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
 from generator.atlas_records import record_text
 from generator.outputs import KeptFile, Output, read_if_unchanged, unchanged_state
+from generator.page_store import pairs
+
+RECORD_BUCKETS = 8  # entries of atlas.json's records kept (2,900 records on the national atlas)
+SHEET_BUCKETS = 16  # entries of each kind of value kept per sheet
 
 
 def _stable_repr(value: Any) -> str:
@@ -74,28 +79,38 @@ class KeptRecords:
         self.cache = cache
         self.name = f"records:{path}"
         self.common = common
-        kept = cache.kind_entries.get(self.name)
-        self.previous: dict[str, list[Any]] = kept if isinstance(kept, dict) else {}
+        self.previous: dict[str, list[Any]] = {}
+        for bucket in range(RECORD_BUCKETS):  # kept apart: one record made again writes one bucket again
+            kept = cache.kind_entries.get(f"{self.name}#{bucket:x}")
+            if isinstance(kept, dict):
+                self.previous.update(kept)
         self.fragments: dict[str, str] = {}
         text = cache.read_kept(f"data:{path}", path) if self.previous else None
         if text is not None:
             self.fragments = split_records(text.decode("utf-8"))
-        self.made: dict[str, list[Any]] = {}
-        cache.extra[self.name] = self.made  # saved with the page cache's index
+        self._made: dict[int, dict[str, list[Any]]] = {}
         cache.commons.add(common)
+
+    def _bucket(self, key: str) -> dict[str, list[Any]]:
+        """The records made or kept this build in the bucket of `key`, saved with the page cache's index."""
+        bucket = zlib.crc32(key.encode("utf-8")) % RECORD_BUCKETS
+        found = self._made.get(bucket)
+        if found is None:
+            found = self._made[bucket] = self.cache.extra[f"{self.name}#{bucket:x}"] = {}
+        return found
 
     def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
         key = f"{section}:{record_id}"
         state = self.cache.state
         old = self.previous.get(key)
-        if (key in self.fragments and isinstance(old, list) and len(old) == 2
+        if (key in self.fragments and isinstance(old, list) and len(old) == 2 and pairs(old[1])
                 and (self.cache.unchanged(self.common, old[1]) or state.digest(self.common, old[1]) == old[0])):
-            self.made[key] = old
+            self._bucket(key)[key] = old
             return self.fragments[key]
         with Recorder(state.atlas) as recorder:
             record = make()
         reads = listed(recorder.reads | {(section, record_id)})  # its own sheet, which `make` holds already
-        self.made[key] = [state.digest(self.common, reads), reads]
+        self._bucket(key)[key] = [state.digest(self.common, reads), reads]
         return record_text(record)
 
 
@@ -108,22 +123,29 @@ class SheetValues:
     def __init__(self, cache: Any, common: str) -> None:
         self.cache, self.common = cache, common
         self._extra = cache.extra  # this run's (`PageCache.begin` makes another)
-        self.previous: dict[str, dict[str, list[Any]]] = {}
-        self.made: dict[str, dict[str, list[Any]]] = {}
+        # (name, bucket) -> values as kept, and as made or kept this run: kept in SHEET_BUCKETS entries per name,
+        # so that one sheet edited writes one bucket of each again, not 2,900 values
+        self.previous: dict[tuple[str, int], dict[str, list[Any]]] = {}
+        self.made: dict[tuple[str, int], dict[str, list[Any]]] = {}
+        self._buckets: dict[str, int] = {}  # sheet path -> its bucket
 
     def __call__(self, name: str, path: str, make: Callable[[], Any], dump: Callable[[Any], Any],
                  load: Callable[[Any], Any]) -> Any:
         if self.cache._state is None or self.cache.extra is not self._extra:  # another run of the cache began
             return make()
-        made = self.made.get(name)
+        bucket = self._buckets.get(path)
+        if bucket is None:
+            bucket = self._buckets[path] = zlib.crc32(path.encode("utf-8")) % SHEET_BUCKETS
+        made = self.made.get((name, bucket))
         if made is None:
-            made = self.made[name] = {}
-            self.cache.extra[f"sheets:{name}"] = {"common": self.common, "values": made}
-            kept = self.cache.kind_entries.get(f"sheets:{name}")
+            made = self.made[(name, bucket)] = {}
+            entry = f"sheets:{name}#{bucket:x}"
+            self.cache.extra[entry] = {"common": self.common, "values": made}
+            kept = self.cache.kind_entries.get(entry)
             ok = isinstance(kept, dict) and kept.get("common") == self.common and isinstance(kept.get("values"), dict)
-            self.previous[name] = kept["values"] if ok else {}
+            self.previous[(name, bucket)] = kept["values"] if ok else {}
         digest = self.cache.state.sheet(path)[:32]
-        old = self.previous[name].get(path)
+        old = self.previous[(name, bucket)].get(path)
         if isinstance(old, list) and len(old) == 2 and old[0] == digest:
             try:  # the loaders check the shape of what they read back: a damaged or planted value is made anew
                 value = load(old[1])
@@ -141,7 +163,7 @@ class KeptOutputs:
     """The groups of outputs the page cache keeps by what they read (see the module's docstring)."""
 
     _state: ReadState | None
-    kind_entries: dict[str, Any]
+    kind_entries: Any  # page_store.KindStore: get(name), files(name), others
     kinds_kept: set[str]
     kinds_made: dict[str, Any]
     extra: dict[str, Any]
@@ -152,6 +174,7 @@ class KeptOutputs:
     _picture: Callable[[Any, str], str]
     commons: set[str]
     unchanged: Callable[..., bool]
+    untouched: Callable[[str, str], bool]
 
     def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
         """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
@@ -221,8 +244,8 @@ class KeptOutputs:
             try:
                 recorder.reads, placing._placed = set(), set()  # the check's own lookups are nobody's reads
                 old = self.kind_entries.get(full) if entry is None else None
-                if (isinstance(old, list) and len(old) == 4 and isinstance(old[3], str)
-                        and (self.unchanged(common, old[1], old[2])
+                if (isinstance(old, list) and len(old) == 4 and isinstance(old[3], str) and pairs(old[1])
+                        and isinstance(old[2], list) and (self.unchanged(common, old[1], old[2])
                              or self._kind_key(pages, common, full, old[1], old[2]) == old[0])):
                     entry = old
                 elif entry is None:
@@ -268,13 +291,10 @@ class KeptOutputs:
 
     def read_kept(self, name: str, path: str) -> bytes | None:
         """The file `path` of the kept outputs `name` as the last build wrote it, or None if it changed since."""
-        entry = self.kind_entries.get(name)
-        if not (isinstance(entry, list) and len(entry) == 5):
-            return None
-        for full, size, mtime_ns, _sources in entry[3]:
-            if full != path:
-                continue
-            return read_if_unchanged(self.docs_dir / full, size, mtime_ns)
+        found = self.kind_entries.files(name)
+        for full, size, mtime_ns, _sources in found[0] if found is not None else ():
+            if full == path:
+                return read_if_unchanged(self.docs_dir / full, size, mtime_ns)
         return None
 
     def data_common(self, atlas: Any, scores: Any) -> str:
@@ -290,12 +310,18 @@ class KeptOutputs:
 
     def _kept_kind(self, pages: Any, prefix: str, name: str, common: str) -> list[Output] | None:
         """The pages of kind `name` (with its edition's `prefix`) read back, or None when anything differs."""
-        entry = self.kind_entries.get(name)
-        if not (isinstance(entry, list) and len(entry) == 5):
+        found = self.kind_entries.files(name)  # its files' states and rankings: in the index itself
+        if found is None:
             return None
-        key, reads, placed, files, rankings = entry
-        if not self.unchanged(common, reads, placed) and self._kind_key(pages, common, name, reads, placed) != key:
-            return None
+        files, rankings = found
+        if not self.untouched(name, common):  # something it read or placed changed: its key made again
+            entry = self.kind_entries.get(name)  # from its shard
+            if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str) and pairs(entry[1])
+                    and isinstance(entry[2], list)):
+                return None
+            key, reads, placed = entry[:3]
+            if not self.unchanged(common, reads, placed) and self._kind_key(pages, common, name, reads, placed) != key:
+                return None
         outs: list[Output] = []
         docs = str(self.docs_dir)
         for full, size, mtime_ns, sources in files:
@@ -324,19 +350,18 @@ class KeptOutputs:
 
         return state
 
-    def _save_kinds(self, by_path: dict[str, Output], partial: bool,
-                    state: Callable[[str], Sequence[int] | None]) -> dict[str, list[Any]]:
-        kinds = dict(self.kind_entries) if partial else {}
-        for name, entry in self.kind_entries.items():
-            if name in self.kinds_kept:
-                kinds[name] = entry
-            elif name.startswith("records:") and f"data:{name.removeprefix('records:')}" in self.kinds_kept:
-                kinds[name] = entry  # the file was kept whole: so are its records
+    def _save_kinds(self, by_path: dict[str, Output],
+                    state: Callable[[str], Sequence[int] | None]) -> tuple[dict[str, Any], set[str]]:
+        """The entries this build made (new or made again) and the names of those it kept as they were."""
+        kept = set(self.kinds_kept)
+        for name in self.kind_entries.others:
+            if name.startswith("records:") and f"data:{name[len('records:'):].partition('#')[0]}" in self.kinds_kept:
+                kept.add(name)  # the file was kept whole: so are its records
             elif name.startswith("part:") and name[len("part:"):].partition("#")[0] in self.kinds_kept:
-                kinds[name] = entry  # the kind was kept whole: so are its parts
+                kept.add(name)  # the kind was kept whole: so are its parts
             elif name.startswith("sheets:"):
-                kinds[name] = entry  # values checked by their sheet's hash when used (SheetValues)
-        kinds.update(self.extra)
+                kept.add(name)  # values checked by their sheet's hash when used (SheetValues)
+        made = dict(self.extra)
         for name, (pages, common, reads, placed, paths, rankings) in self.kinds_made.items():
             files = []
             for full in paths:
@@ -347,10 +372,9 @@ class KeptOutputs:
                 files.append([full, found[0], found[1], list(out.sources)])
             else:
                 reads_list = listed(reads)
-                kinds[name] = [self._kind_key(pages, common, name, reads_list, placed), reads_list, sorted(placed),
-                               files, rankings]
-        return kinds
-
+                made[name] = [self._kind_key(pages, common, name, reads_list, placed), reads_list, sorted(placed),
+                              files, rankings]
+        return made, kept
 
 
 class _Placed(Mapping):

@@ -20,15 +20,18 @@ LAYERS: list[set[str]] = [
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
     {"model", "outputs", "site_templates", "faults", "sheet_nodes",
-     "file_states"},  # file_states: a file's state and the hash of its bytes, known once per process
+     "file_states",  # file_states: a file's state and the hash of its bytes, known once per process
+     "kept_pickles"},  # kept_pickles: the caches' files read back as plain values only (pictures' specs, pages)
     {"scores", "specs"},  # specs: the kinds of value of the sheet format
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
-    {"atlas_records"},  # atlas.json and its records (open data, the static API, the page cache)
+    {"atlas_records",  # atlas.json and its records (open data, the static API, the page cache)
+     "page_store"},  # the page cache's index on disk: a small index, shards, postings
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},
     {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
     {"page_kept",  # what the page cache keeps by what it read: shared pages, data files, atlas.json's records
-     "sheet_memo"},  # each sheet as last read and checked (atlas serve in memory, the build on disk)
+     "sheet_memo",  # each sheet as last read and checked (atlas serve in memory, the build on disk)
+     "page_code"},  # the page cache's hash of the code that renders the pages
     {"load", "pictures", "search", "page_parts", "page_cache",
      "html_whitespace"},  # page_cache: the sheet pages kept (site's); html_whitespace: the built pages squeezed
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages

@@ -3,8 +3,8 @@ target 2) and the docs folder is byte for byte what a cold build of the same she
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -191,8 +191,6 @@ def test_sheet_pages_rendered_by_workers_are_the_same(tmp_path: Path, monkeypatc
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """A cold build's sheet pages rendered by forked workers (--jobs 2) are the pages one process renders,
     and the page cache learns from the workers what each page placed (its pictures and hub cards)."""
-    import json
-
     from generator import pages
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -207,8 +205,8 @@ def test_sheet_pages_rendered_by_workers_are_the_same(tmp_path: Path, monkeypatc
         project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=folder / "docs",
                              site_dir=folder / "site")
         assert build_run(project, BuildOptions(jobs=jobs, no_site=True, quiet=True)) == 0
-        [index] = (folder / ".cache" / "pages").glob("*.json")
-        indexes.append({path: entry[3:] for path, entry in json.loads(index.read_text())["pages"].items()})
+        [index] = (folder / ".cache" / "pages").glob("*/index.pickle")
+        indexes.append({path: entry[3:] for path, entry in pickle.loads(index.read_bytes())["pages"].items()})
     one, two = _files(tmp_path / "one" / "docs"), _files(tmp_path / "two" / "docs")
     assert sorted(one) == sorted(two) and [path for path in one if one[path] != two[path]] == []
     assert indexes[0] == indexes[1] and any(pictures for pictures, _hubs in indexes[0].values())
@@ -322,7 +320,7 @@ def test_kept_outputs_are_told_by_what_changed_since_the_last_build(tmp_path: Pa
     # a picture placed by a kept page gets another cache key, no sheet changes: that page is made again
     from generator import build
 
-    index = json.loads(next((Path(".cache") / "pages").glob("*.json")).read_text())
+    index = pickle.loads(next((Path(".cache") / "pages").glob("*/index.pickle")).read_bytes())
     drawn, made, chosen = build.draw_site_pictures, [], []
 
     class Redrawn:  # the same picture under another cache key
@@ -487,20 +485,21 @@ def test_damaged_or_planted_cache_entries_are_made_again(tmp_path: Path, monkeyp
     hash or index token, is made again instead of stopping the build with a traceback or being written out
     (review findings: a planted quality row raised TypeError, a string row was split into characters, a
     posting of another shape raised TypeError). Same docs as cold."""
-    import pickle
-
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
-    (index,) = Path(".cache/pages").glob("*.json")
-    data = json.loads(index.read_bytes())
     wrong = {"sheets:quality": [1, 2], "sheets:fact counts": ["a", "b", "c"], "sheets:hubs.csv row": "abc",
              "sheets:hubs.geojson feature": "<script>alert(1)</script>"}
-    for kind, value in wrong.items():
-        values = data["kinds"][kind]["values"]
-        assert values
-        for kept in values.values():
-            kept[1] = value
-    index.write_text(json.dumps(data), encoding="utf-8")
+    planted = 0
+    for shard in Path(".cache/pages").glob("*/sheets-*.pickle"):  # under the token the index names
+        data = pickle.loads(shard.read_bytes())
+        for name, blob in data["entries"].items():  # each entry pickled apart, a kind's values in buckets
+            value = wrong[name.partition("#")[0]]
+            entry = pickle.loads(blob)
+            for kept in entry["values"].values():
+                kept[1], planted = value, planted + 1
+            data["entries"][name] = pickle.dumps(entry)
+        shard.write_bytes(pickle.dumps(data))
+    assert planted
     (postings,) = Path(".cache/specs").glob("*/postings.pickle")
     posted = pickle.loads(postings.read_bytes())
     posted["postings"] = {key: pickle.dumps({"name": 5}) for key in posted["postings"]}
