@@ -534,3 +534,36 @@ def test_a_sheet_saved_during_a_build_is_made_again_by_the_next(tmp_path: Path, 
     _build(sheets, tmp_path / "out", capsys)
     assert "Fablab de Besançon Sud" in (docs / "hubs" / "index.md").read_text(encoding="utf-8")
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # four builds of the fixture atlas, one cold: CI runs it
+def test_damaged_truncated_or_planted_page_index_files_are_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The page cache's shards and index (generator.page_store) truncated, of another build or planted with code:
+    what they held is made again (no traceback, no code run), and the docs are what a cold build gives."""
+    import pickle
+
+    class Planted:  # a pickle that would run code when loaded
+        def __reduce__(self) -> tuple:
+            return (os.system, ("echo planted > planted.txt",))
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    (folder,) = (index.parent for index in Path(".cache/pages").glob("*/index.pickle"))
+    shards = sorted(folder.glob("*-*.pickle"))
+    assert len(shards) >= 4
+    for number, shard in enumerate(shards):
+        whole = shard.read_bytes()
+        shard.write_bytes([whole[: len(whole) // 2], pickle.dumps(Planted()),
+                           pickle.dumps({**pickle.loads(whole), "token": "0" * 16})][number % 3])
+    _edit(sheets / HUB, "name: Fablab de Besançon", "name: Fablab de Besançon-Centre")
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert rendered > 0 and kept > 0  # the sheet pages' entries are in the index, which was whole
+    _same_as_cold(sheets, docs, tmp_path, "shards", capsys)
+    index = folder / "index.pickle"
+    index.write_bytes(index.read_bytes()[:1000])
+    _edit(sheets / HUB, "name: Fablab de Besançon-Centre", "name: Fablab de Besançon")
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert kept == 0  # nothing known: every page made again
+    _same_as_cold(sheets, docs, tmp_path, "index", capsys)
+    assert not Path("planted.txt").exists()
