@@ -31,7 +31,8 @@ LAYERS: list[set[str]] = [
     {"validate", "api", "explore", "sheet_parser"},  # sheet_parser: one sheet read as untrusted YAML
     {"page_kept",  # what the page cache keeps by what it read: shared pages, data files, atlas.json's records
      "sheet_memo",  # each sheet as last read and checked (atlas serve in memory, the build on disk)
-     "page_code"},  # the page cache's hash of the code that renders the pages
+     "page_code",  # the page cache's hash of the code that renders the pages
+     "page_figures"},  # a chart or map placed on a page (page_parts.PageBase's)
     {"load", "pictures", "search", "page_parts", "page_cache",
      "html_whitespace"},  # page_cache: the sheet pages kept (site's); html_whitespace: the built pages squeezed
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages
@@ -46,7 +47,7 @@ LAYERS: list[set[str]] = [
     {"cli"},  # reads the arguments into a Project and a command's options
     {"__main__"},
 ]
-APART = [({"pages", "editions", "page_parts", "page_indexes", "page_pillars", "page_reference",
+APART = [({"pages", "editions", "page_parts", "page_figures", "page_indexes", "page_pillars", "page_reference",
            "site_templates", "opendata", "atlas_records"}, {"pdf", "pictures"}),
          ({"site"}, {"pdf"}),  # the site draws its pictures (pictures) but never reads the PDF code
          ({"geo", "pictures"}, {"pages", "page_parts", "editions", "site", "pdf"}),
