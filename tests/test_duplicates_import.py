@@ -226,3 +226,11 @@ def test_a_new_row_of_a_place_already_in_a_sheet_is_not_written_twice(tmp_path, 
     out = _import(_write_csv(tmp_path / "later.csv", later), tree, capsys)
     assert [p.stem for p in tree.glob("*/hubs/1624*")] == ["1624-cowork-in-annecy"]
     assert "0 créé" in out
+    # the sheet records the new row: found by its ID from then on, even once renamed by hand
+    path = tree / "ca-du-grand-annecy" / "hubs" / "1624-cowork-in-annecy.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[1] == "# mission-coworking-2019: 2, 1, 20"
+    path.write_text(text.replace("name: \"1624 Cowork'in Annecy\"", "name: Espace 1624"), encoding="utf-8")
+    before = _snapshot(tree)
+    _import(_write_csv(tmp_path / "later.csv", later), tree, capsys)
+    assert _snapshot(tree) == before

@@ -25,12 +25,12 @@ Existing hubs are never duplicated. A sheet written by this import carries the c
 comment (`# mission-coworking-2019: 71`), so a re-import finds it even after its name was edited (two
 sheets merged by hand keep both rows' IDs); else a place is found in the one sheet of its commune
 that `atlas validate` would take for it (same folded name, nothing telling them apart: the check of
-hubs listed twice, generator.validate.duplicates); other hubs (the curated ones) are found by a
-similar name in the same commune or EPCI. Places found in one sheet are one place. A found sheet is
-edited by round-trip YAML: fields a person wrote are kept; only what is missing is added (`commune`,
-`coordinates`, and for a curated hub a citation of the census in its `sources`, which names every row
-found in it), and a fact that this import wrote itself is brought up to date. A second run changes
-nothing.
+hubs listed twice, generator.validate.duplicates), which then records the new rows' IDs too; other
+hubs (the curated ones) are found by a similar name in the same commune or EPCI. Places found in one
+sheet are one place. A found sheet is edited by round-trip YAML: fields a person wrote are kept; only
+what is missing is added (`commune`, `coordinates`, and for a curated hub a citation of the census in
+its `sources`, which names every row found in it), and a fact that this import wrote itself is
+brought up to date. A second run changes nothing.
 
 Bad rows (no name, an unknown commune code, a point outside France) are reported with their line and
 skipped whole. The resulting tree is validated (a staged copy, `load_atlas`) before anything is

@@ -17,6 +17,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from generator.errors import AtlasError
 from generator.i18n import _, ngettext
 from generator.imports.census_places import GENERIC_WORDS, name_tokens
+from generator.imports.census_plan import MARKER
 from generator.imports.census_rows import CENSUS_SOURCE, CENSUS_URL, CITATION_ID, POINTS_SOURCE, Place
 from generator.imports.messages import absent
 from generator.imports.sheet_yaml import YAML11_PLAIN, round_trip_yaml, yaml_string
@@ -204,8 +205,17 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
                 # this import's own citation, a row short (a place found in the sheet under another name)
                 entry["title"] = citation_title(place)
                 changes.append(f"sources.{CITATION_ID}.title: {', '.join(sorted(cited, key=int))} -> {cites}")
-    if not changes:
+    # a sheet of this import found by its name records the new rows too: found by their IDs from then on
+    marker = MARKER.search(text) if census_made else None
+    recorded = re.findall(r"[0-9]+", marker.group(1)) if marker else []
+    ids = recorded + [i for i in place.ids if i not in recorded] if marker else recorded
+    if not changes and ids == recorded:
         return text, []
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue(), changes
+    if changes:
+        out = io.StringIO()
+        yaml.dump(doc, out)
+        text = out.getvalue()
+    if ids != recorded:
+        text = MARKER.sub(f"# mission-coworking-2019: {', '.join(ids)}", text, count=1)
+        changes.append(f"# mission-coworking-2019: {', '.join(recorded)} -> {', '.join(ids)}")
+    return text, changes
