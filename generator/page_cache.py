@@ -13,7 +13,7 @@ from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output, unchanged_state
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
 from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
-from generator.page_store import KindStore, read_index
+from generator.page_store import KindStore, picture_state, read_index
 from generator.site_templates import keep_compiled_in
 
 COPIES = f"{SHEETS_DIR}/"  # where the sheets' byte copies go
@@ -75,6 +75,7 @@ class PageCache(KeptOutputs):
         self.commons: set[str] = set()  # the `common` parts of this run's keys (kept in the snapshot)
         self.pictures_source: Mapping[str, Any] | None = None  # the pictures the editions' pictures come from
         self._pictures_changed: dict[str, bool] = {}
+        self._picture_states: dict[str, str | None] = {}  # picture key -> `_picture_state` (this run's pictures)
         self._touched: set[str] | None = None  # the kept groups to check by their key (`untouched`)
         self._touched_known = False
         self._sorted: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(sources) -> (sources, sorted)
@@ -211,17 +212,25 @@ class PageCache(KeptOutputs):
         found = not isinstance(before, dict) or source is None
         if not found:
             for name in (key, "en/" + key, "narrow/" + key, "en/narrow/" + key):
-                pic = source.get(name)  # type: ignore[union-attr]
-                if pic is None:
+                state = self._picture_state_now(name)
+                if state is None:
                     if name in before:  # type: ignore[operator]
                         found = True
                         break
                     continue
-                state = _picture_state(pic)
                 if state == "?" or before.get(name) != state:  # type: ignore[union-attr]
                     found = True
                     break
         self._pictures_changed[key] = found
+        return found
+
+    def _picture_state_now(self, name: str) -> str | None:
+        """`_picture_state` of the picture `name` of this run, made once (placed by the pages, then kept in the
+        snapshot)."""
+        states = self._picture_states
+        if name in states:
+            return states[name]
+        found = states[name] = picture_state((self.pictures_source or {}).get(name))
         return found
 
     def _snapshot(self, pictures: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -232,8 +241,8 @@ class PageCache(KeptOutputs):
         snapshot = self._state.snapshot()
         snapshot["commons"] = sorted(self.commons)
         if pictures is not None and pictures is self.pictures_source:
-            snapshot["pictures"] = {key: state for key, pic in pictures.items()
-                                    if (state := _picture_state(pic)) not in (None, "?")}
+            now = self._picture_state_now
+            snapshot["pictures"] = {key: state for key in pictures if (state := now(key)) not in (None, "?")}
         return snapshot
 
     def _collect_reads(self, prefix: str) -> Callable[[list[str]], dict[str, tuple[list[str], list[str]]]]:
@@ -387,14 +396,3 @@ class PageCache(KeptOutputs):
                  "code": self._code_files_now or self.code_files, "copies": self.copy_files}
         self.kind_entries.save(index, made, kept, partial)  # the shards that changed, then the index
         self._legacy_index.unlink(missing_ok=True)
-
-
-def _picture_state(pic: Any) -> str | None:
-    """A picture's cache key (cut short) and file; None for no picture, "?" for one without a cache key (whose
-    drawing is not told by a key: never taken as unchanged). Not hashed: 13,800 pictures twice a build."""
-    if pic is None:
-        return None
-    digest = getattr(pic, "digest", "")
-    if not digest:
-        return "?"
-    return f"{digest[:24]} {pic.filename}"
