@@ -139,9 +139,6 @@ class KindStore:
             return None
         return light[0], light[1]
 
-    def posted_pictures(self) -> list[str]:
-        return [key[len(PICTURE) + 1:] for key in self.postings if key.startswith(PICTURE + "\0")]
-
     def touched(self, reads: Iterable[tuple[str, str]], pictures: Iterable[str]) -> set[str] | None:
         """The groups that read one of `reads` or placed one of `pictures` (changed since the last build), and
         those that read an answer to a query; None when a posting is damaged (every group is then checked)."""

@@ -47,7 +47,6 @@ def test_entries_come_back_and_postings_say_which_groups_read_what_changed(tmp_p
     assert store.touched([("hubs", "a"), ("hubs", "*")], []) == {"hubs", "api:api/lieux/a.json", "home"}
     assert store.touched([], ["home/map"]) == {"hubs", "home"}
     assert store.touched([("hubs", "b")], []) == {"api:api/lieux/b.json", "home"}
-    assert store.posted_pictures() == ["home/map"]
 
 
 def test_only_the_shards_of_changed_entries_are_read_and_written(tmp_path: Path) -> None:
