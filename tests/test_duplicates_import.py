@@ -234,3 +234,30 @@ def test_a_new_row_of_a_place_already_in_a_sheet_is_not_written_twice(tmp_path, 
     before = _snapshot(tree)
     _import(_write_csv(tmp_path / "later.csv", later), tree, capsys)
     assert _snapshot(tree) == before
+
+
+def test_a_row_the_census_says_is_closed_makes_a_closed_place(tmp_path, tree, capsys) -> None:
+    """The census names one of its rows « L'atelier du 9 (Actuellement fermé) »: the place's status is closed
+    in 2019 (not « active »), its name is the place's name without those words, the note says which row."""
+    rows = [_annecy(11, "L'Atelier du 12", "9 Rue du Moulin", web="http://www.atelier12.example.fr", lat=45.9100),
+            _annecy(12, "L'atelier du 12 (Actuellement fermé)", "9 rue du moulin Annecy",
+                    web="http://atelier12.example.fr/", lat=45.9101, score=0.49)]
+    _import(_write_csv(tmp_path / "census.csv", rows), tree, capsys)
+    hubs = _hubs(tree)
+    sheet = _load(hubs["l-atelier-du-12"])
+    assert sheet["name"] == "L'Atelier du 12"
+    assert sheet["status"]["value"] == "closed" and sheet["status"]["year"] == 2019
+    assert sheet["status"]["note"].endswith("la fiche n° 12 le dit « actuellement fermé »")
+    assert not any("ferm" in hub_id for hub_id in hubs)
+    atlas, report = load_atlas(tree)
+    assert atlas is not None and not report.errors, [p.text() for p in report.errors]
+
+
+def test_a_place_listed_once_as_closed_is_named_without_the_words(tmp_path, tree, capsys) -> None:
+    rows = [_annecy(13, "Le Troquet (actuellement fermée)", "3 Rue Royale", lat=45.9000)]
+    _import(_write_csv(tmp_path / "census.csv", rows), tree, capsys)
+    text = _hubs(tree)["le-troquet"].read_text(encoding="utf-8")
+    assert "name: Le Troquet\n" in text and "  value: closed\n" in text
+    assert "la fiche n° 13 le dit « actuellement fermé »" in text
+    atlas, report = load_atlas(tree)
+    assert atlas is not None and not report.errors, [p.text() for p in report.errors]

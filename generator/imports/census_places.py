@@ -116,6 +116,10 @@ def _note(rows: list[Row]) -> str:
                                        ([f"sous le nom « {r.name} »"] if named else [])))
         if others:
             note += ", aussi " + " et ".join(others)
+    closed = [r.id for r in rows if r.closed]
+    if closed:
+        note += (f" ; {'la fiche' if len(closed) == 1 else 'les fiches'} n° {', '.join(closed)} le "
+                 f"{'dit' if len(closed) == 1 else 'disent'} « actuellement fermé »")
     return note
 
 
@@ -227,7 +231,7 @@ def place_maker(cog: Cog, territory_of: dict[tuple[str, str], str],
             territory=territory, territory_level=level, territory_code=code,
             name=first.name, types=[TYPES.get(first.typo.lower(), "tiers-lieu")], address=address,
             website=website, coordinates=point, precision=precision, note=_note(rows), reports=reports,
-            centre=centres.get(commune), area=where,
+            centre=centres.get(commune), area=where, closed=any(r.closed for r in rows),
         )
 
     return make

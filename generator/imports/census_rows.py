@@ -59,6 +59,7 @@ class Row:
     lat: float | None
     lon: float | None
     score: float | None
+    closed: bool = False     # its name ended in « (Actuellement fermé) », taken off the name
 
 
 def _float(text: str) -> float | None:
@@ -67,6 +68,10 @@ def _float(text: str) -> float | None:
     except ValueError:
         return None
     return value if value == value and abs(value) != float("inf") else None
+
+
+# the census's own word that a place was closed when it was listed: « L'atelier du 9 (Actuellement fermé) »
+CLOSED_MARK = re.compile(r"\s*\(\s*actuellement\s+ferm[ée]e?\s*\)", re.I)
 
 
 def _clean(text: str | None) -> str:
@@ -91,13 +96,15 @@ def read_census(path: Path) -> list[Row]:
                 score = _float(raw["PRECISION"] or "")
                 if score is not None and score > 1:
                     score /= 10  # a block of rows gives the score on a 0-10 scale
+                name = _clean(raw["NOM_TL"])
+                closed = CLOSED_MARK.search(name) is not None
                 rows.append(Row(
-                    line=reader.line_num, id=_clean(raw["ID"]), name=_clean(raw["NOM_TL"]),
+                    line=reader.line_num, id=_clean(raw["ID"]), name=_clean(CLOSED_MARK.sub(" ", name)),
                     address=_clean(raw["ADRESSE"]), postcode=_clean(raw["CP"]),
                     commune_given=names[0] if names else "", commune_names=names,
                     code=_clean(raw["INSEECOM"]).upper(), departement=_clean(raw["INSEEDEP"]).upper(),
                     web=_clean(raw["WEB"]), typo=_clean(raw["TYPO"]),
-                    lat=_float(raw["LAT"] or ""), lon=_float(raw["LONG"] or ""), score=score,
+                    lat=_float(raw["LAT"] or ""), lon=_float(raw["LONG"] or ""), score=score, closed=closed,
                 ))
     except FileNotFoundError:
         raise AtlasError(_("{path} not found; give the census CSV with --hubs FILE.").format(path=path)) from None
@@ -252,6 +259,7 @@ class Place:
     id: str = ""
     reports: list[str] = field(default_factory=list)  # "<line>: <what was left out>", said after the file name
     area: str = ""             # code of the commune, or of the arrondissement municipal, its rows were grouped in
+    closed: bool = False       # a row of it says « actuellement fermé »: its status is closed in 2019
 
     @property
     def ids(self) -> list[str]:

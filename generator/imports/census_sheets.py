@@ -40,7 +40,7 @@ def _flow(values: Iterable[Any]) -> CommentedSeq:
 
 def _status_fact(place: Place) -> CommentedMap:
     fact = CommentedMap()
-    fact["value"] = "active"
+    fact["value"] = "closed" if place.closed else "active"
     fact["year"] = 2019
     fact["source"] = CENSUS_SOURCE
     fact["note"] = place.note
@@ -93,7 +93,8 @@ def new_hub_text(place: Place, updated: date) -> str:
     tests load every generated sheet back and compare)."""
     lines = [HUB_SCHEMA_COMMENT, _marker(place), f"name: {yaml_scalar(place.name)}",
              f"types: [{', '.join(place.types)}]",
-             "status:", "  value: active", "  year: 2019", f"  source: {CENSUS_SOURCE}",
+             "status:", f"  value: {'closed' if place.closed else 'active'}", "  year: 2019",
+             f"  source: {CENSUS_SOURCE}",
              f"  note: {yaml_scalar(place.note)}"]
     if place.address is not None:
         lines += ["address:", f"  value: {yaml_scalar(place.address)}", f"  source: {CENSUS_SOURCE}"]
