@@ -30,12 +30,13 @@ def status_short(atlas: Atlas, hub: Hub) -> str:
 
 def status_long(atlas: Atlas, hub: Hub) -> str:
     """For a hub's own page and report, without its source: `Recensé en activité en 2019 — à vérifier`,
-    `En activité (constaté en 2024)`, `Fermé en 2019`."""
+    `En activité (constaté en 2024)`, `Fermé en 2019`, `Fermé (constaté en 2019)`."""
     year = hub.status_year
     if atlas.status_is_old(hub):
         return f"Recensé {SEEN_AS[hub.status]} en {year} — à vérifier"
     if hub.status == "closed":
-        return f"Fermé en {hub.closed_in}" if hub.closed_in else "Fermé"
+        # without the year it closed, the year a source saw it closed: a 2019 census's « actuellement fermé »
+        return f"Fermé en {hub.closed_in}" if hub.closed_in else f"Fermé (constaté en {year})" if year else "Fermé"
     label = STATUS_LABELS[hub.status]
     if year is None:
         # an undated source cannot say the place is open today

@@ -150,7 +150,9 @@ class Words:
         if self.atlas.status_is_old(hub):
             return f"Listed as {SEEN_AS_EN[hub.status]} in {year} — to be checked"
         if hub.status == "closed":
-            return f"Closed in {hub.closed_in}" if hub.closed_in else "Closed"
+            if hub.closed_in:
+                return f"Closed in {hub.closed_in}"
+            return f"Closed (observed in {year})" if year else "Closed"
         label = vocabulary.status_label(hub.status, "en")
         if year is None:
             return f"{label} (according to an undated source)" if hub.status_fact is not None else label

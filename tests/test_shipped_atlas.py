@@ -207,3 +207,15 @@ def test_contributor_guide_names_the_commands() -> None:
     text = (CONTENT / "contribuer.md").read_text(encoding="utf-8")
     for command in ("atlas new territory", "atlas new hub", "atlas validate", "atlas serve", "atlas import"):
         assert command in text, command
+
+
+def test_a_place_the_census_says_is_closed_is_shown_closed_with_the_year(atlas: Atlas) -> None:
+    """L'Atelier du 9 is listed twice by the 2019 census, once as « (Actuellement fermé) »: closed as seen in
+    2019, never « à vérifier (en activité en 2019) », and the page says when it was seen closed."""
+    from generator.status_text import status_long, status_short
+    from generator.views import Words
+
+    hub = atlas.hubs["l-atelier-du-9"]
+    assert hub.status == "closed" and hub.status_year == 2019 and hub.closed_in is None
+    assert status_long(atlas, hub) == "Fermé (constaté en 2019)" and status_short(atlas, hub) == "Fermé"
+    assert Words(atlas, "en").status_long(hub) == "Closed (observed in 2019)"
