@@ -76,7 +76,7 @@ class PageCache(KeptOutputs):
         self.pictures_source: Mapping[str, Any] | None = None  # the pictures the editions' pictures come from
         self._changed: frozenset[str] | None = None  # the pictures' keys changed since the last build
         self._changed_known = False
-        self._picture_states: dict[str, str | None] = {}  # picture key -> `_picture_state` (this run's pictures)
+        self._picture_states: dict[str, str | None] | None = None  # picture key -> `picture_state`, this run's
         self._touched: set[str] | None = None  # the kept groups to check by their key (`untouched`)
         self._touched_known = False
         self._sorted: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(sources) -> (sources, sorted)
@@ -214,9 +214,9 @@ class PageCache(KeptOutputs):
         before = (self.previous or {}).get("pictures")
         if not isinstance(before, dict) or self.pictures_source is None:
             return None
-        now = self._picture_state_now
-        names = {name for name in self.pictures_source if (state := now(name)) == "?" or before.get(name) != state}
-        names.update(name for name in before if isinstance(name, str) and now(name) is None)
+        now = self._picture_states_now()
+        names = {name for name, state in now.items() if state == "?" or before.get(name) != state}
+        names.update(name for name in before if isinstance(name, str) and name not in now)
         keys = set(names)
         for name in names:  # the keys whose variants these are
             for prefix in ("en/", "narrow/", "en/narrow/"):
@@ -225,13 +225,12 @@ class PageCache(KeptOutputs):
         self._changed = frozenset(keys)
         return self._changed
 
-    def _picture_state_now(self, name: str) -> str | None:
-        """`_picture_state` of the picture `name` of this run, made once (placed by the pages, then kept in the
-        snapshot)."""
-        states = self._picture_states
-        if name in states:
-            return states[name]
-        found = states[name] = picture_state((self.pictures_source or {}).get(name))
+    def _picture_states_now(self) -> dict[str, str | None]:
+        """`picture_state` of every picture of this run, made once (for the changed pictures and the snapshot)."""
+        found = self._picture_states
+        if found is None:
+            found = self._picture_states = {name: picture_state(pic) for name, pic in
+                                             (self.pictures_source or {}).items()}
         return found
 
     def _snapshot(self, pictures: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -242,8 +241,8 @@ class PageCache(KeptOutputs):
         snapshot = self._state.snapshot()
         snapshot["commons"] = sorted(self.commons)
         if pictures is not None and pictures is self.pictures_source:
-            now = self._picture_state_now
-            snapshot["pictures"] = {key: state for key in pictures if (state := now(key)) not in (None, "?")}
+            snapshot["pictures"] = {key: state for key, state in self._picture_states_now().items()
+                                    if state not in (None, "?")}
         return snapshot
 
     def _collect_reads(self, prefix: str) -> Callable[[list[str]], dict[str, tuple[list[str], list[str]]]]:

@@ -127,15 +127,17 @@ class SheetValues:
         # so that one sheet edited writes one bucket of each again, not 2,900 values
         self.previous: dict[tuple[str, int], dict[str, list[Any]]] = {}
         self.made: dict[tuple[str, int], dict[str, list[Any]]] = {}
-        self._buckets: dict[str, int] = {}  # sheet path -> its bucket
+        self._sheets: dict[str, tuple[int, str]] = {}  # sheet path -> its bucket and its bytes' hash (short)
 
     def __call__(self, name: str, path: str, make: Callable[[], Any], dump: Callable[[Any], Any],
                  load: Callable[[Any], Any]) -> Any:
         if self.cache._state is None or self.cache.extra is not self._extra:  # another run of the cache began
             return make()
-        bucket = self._buckets.get(path)
-        if bucket is None:
-            bucket = self._buckets[path] = zlib.crc32(path.encode("utf-8")) % SHEET_BUCKETS
+        sheet = self._sheets.get(path)  # 2,900 sheets asked by four kinds of value: worked out once each
+        if sheet is None:
+            sheet = self._sheets[path] = (zlib.crc32(path.encode("utf-8")) % SHEET_BUCKETS,
+                                          self.cache.state.sheet(path)[:32])
+        bucket, digest = sheet
         made = self.made.get((name, bucket))
         if made is None:
             made = self.made[(name, bucket)] = {}
@@ -144,7 +146,6 @@ class SheetValues:
             kept = self.cache.kind_entries.get(entry)
             ok = isinstance(kept, dict) and kept.get("common") == self.common and isinstance(kept.get("values"), dict)
             self.previous[(name, bucket)] = kept["values"] if ok else {}
-        digest = self.cache.state.sheet(path)[:32]
         old = self.previous[(name, bucket)].get(path)
         if isinstance(old, list) and len(old) == 2 and old[0] == digest:
             try:  # the loaders check the shape of what they read back: a damaged or planted value is made anew
