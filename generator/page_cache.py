@@ -31,8 +31,7 @@ class PageCache(KeptOutputs):
     the last time (recorded while rendering, checked against today's). Any doubt is a miss: the
     page is rendered. The rendered bytes are not stored twice: a hit reads the page back from the
     docs folder, whose file must still have the size and modification time it had when written.
-    The index of one docs folder is in `.cache/pages/<docs folder hash>/` (not in the docs folder): a small
-    index and shards (generator.page_store).
+    The index is in `.cache/pages/<docs folder hash>/`: a small index and shards (generator.page_store).
 
     One cache serves every edition of a run: `begin()` once, then `attach()` and `complete()` for
     each `Pages` (the English edition's with `prefix="en/"`, where its files go), `save()` after
@@ -352,8 +351,11 @@ class PageCache(KeptOutputs):
                 and isinstance(entry[3], list) and isinstance(entry[4], list)):
             return None
         key, size, mtime_ns, pictures, hubs = entry
-        if (not self.unchanged(self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
-                and self._key(full, sources, pictures, hubs) != key):
+        try:
+            if (not self.unchanged(self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
+                    and self._key(full, sources, pictures, hubs) != key):
+                return None
+        except TypeError:  # a damaged or planted entry (names that are not texts): the page is rendered
             return None
         return (size, mtime_ns) if unchanged_state(file, size, mtime_ns) else None
 

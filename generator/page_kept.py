@@ -28,7 +28,7 @@ from typing import Any
 from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
 from generator.atlas_records import record_text
 from generator.outputs import KeptFile, Output, read_if_unchanged, unchanged_state
-from generator.page_store import pairs
+from generator.page_store import pairs, strings
 
 RECORD_BUCKETS = 8  # entries of atlas.json's records kept (2,900 records on the national atlas)
 SHEET_BUCKETS = 16  # entries of each kind of value kept per sheet
@@ -246,7 +246,7 @@ class KeptOutputs:
                 recorder.reads, placing._placed = set(), set()  # the check's own lookups are nobody's reads
                 old = self.kind_entries.get(full) if entry is None else None
                 if (isinstance(old, list) and len(old) == 4 and isinstance(old[3], str) and pairs(old[1])
-                        and isinstance(old[2], list) and (self.unchanged(common, old[1], old[2])
+                        and strings(old[2]) and (self.unchanged(common, old[1], old[2])
                              or self._kind_key(pages, common, full, old[1], old[2]) == old[0])):
                     entry = old
                 elif entry is None:
@@ -318,7 +318,7 @@ class KeptOutputs:
         if not self.untouched(name, common):  # something it read or placed changed: its key made again
             entry = self.kind_entries.get(name)  # from its shard
             if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str) and pairs(entry[1])
-                    and isinstance(entry[2], list)):
+                    and strings(entry[2])):
                 return None
             key, reads, placed = entry[:3]
             if not self.unchanged(common, reads, placed) and self._kind_key(pages, common, name, reads, placed) != key:

@@ -52,7 +52,8 @@ def shard_of(name: str) -> str:
     return f"{kind}-{zlib.crc32(name.encode('utf-8')) % SHARDS[kind]:02x}"
 
 
-def _strings(value: Any) -> bool:
+def strings(value: Any) -> bool:
+    """A list of texts (pictures placed, names of groups)."""
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
@@ -92,8 +93,8 @@ class KindStore:
         self.folder = folder
         kinds = index.get("kinds") if index else None
         ok = (isinstance(kinds, dict) and isinstance(kinds.get("light"), dict)
-              and isinstance(kinds.get("postings"), dict) and _strings(kinds.get("others"))
-              and _strings(kinds.get("always")) and isinstance(kinds.get("tokens"), dict))
+              and isinstance(kinds.get("postings"), dict) and strings(kinds.get("others"))
+              and strings(kinds.get("always")) and isinstance(kinds.get("tokens"), dict))
         self.fresh = not ok  # nothing kept: every shard written whole
         kinds = kinds if ok else {}
         self.light: dict[str, Any] = kinds.get("light", {})  # group -> [files, rankings]
@@ -135,7 +136,7 @@ class KindStore:
     def files(self, name: str) -> tuple[list[Any], list[str]] | None:
         """A group's files and the rankings it told, as kept (None when not kept or not of that shape)."""
         light = self.light.get(name)
-        if not (isinstance(light, list) and len(light) == 2 and well_formed_files(light[0]) and _strings(light[1])):
+        if not (isinstance(light, list) and len(light) == 2 and well_formed_files(light[0]) and strings(light[1])):
             return None
         return light[0], light[1]
 
@@ -145,7 +146,7 @@ class KindStore:
         found = set(self.always)
         for name, key in (*reads, *((PICTURE, key) for key in pictures)):
             groups = self.postings.get(f"{name}\0{key}", [])
-            if not _strings(groups):
+            if not strings(groups):
                 return None
             found.update(groups)
         return found
@@ -176,7 +177,7 @@ class KindStore:
             self._values.pop(name, None)
             shard(name).pop(name, None)
         for name, entry in made.items():
-            if category(name) in GROUPS:
+            if category(name) in GROUPS and isinstance(entry, list) and len(entry) == 5:
                 old = self.get(name)
                 if old is not None and pairs(old[1]):
                     self._unpost(name, old[1], old[2])
@@ -222,7 +223,7 @@ class KindStore:
 
     def _unpost(self, name: str, reads: list[list[str]], placed: Any) -> None:
         postings = self.postings
-        keys = placed if _strings(placed) else []
+        keys = placed if strings(placed) else []
         for where in (*(f"{r[0]}\0{r[1]}" for r in reads), *(f"{PICTURE}\0{key}" for key in keys)):
             groups = postings.get(where)
             if isinstance(groups, list) and name in groups:

@@ -561,8 +561,16 @@ def test_damaged_truncated_or_planted_page_index_files_are_made_again(tmp_path: 
     assert rendered > 0 and kept > 0  # the sheet pages' entries are in the index, which was whole
     _same_as_cold(sheets, docs, tmp_path, "shards", capsys)
     index = folder / "index.pickle"
+    data = pickle.loads(index.read_bytes())  # the sheet pages' entries planted: pictures and cards not texts
+    for entry in data["pages"].values():
+        entry[3], entry[4] = [["x"]], [{"a": 1}]
+    index.write_bytes(pickle.dumps(data))
+    _edit(sheets / HUB, "name: Fablab de Besançon-Centre", "name: Fablab de Besançon-Est")
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    assert kept == 0  # every page rendered, no TypeError
+    _same_as_cold(sheets, docs, tmp_path, "pages", capsys)
     index.write_bytes(index.read_bytes()[:1000])
-    _edit(sheets / HUB, "name: Fablab de Besançon-Centre", "name: Fablab de Besançon")
+    _edit(sheets / HUB, "name: Fablab de Besançon-Est", "name: Fablab de Besançon")
     rendered, kept = _build(sheets, tmp_path / "out", capsys)
     assert kept == 0  # nothing known: every page made again
     _same_as_cold(sheets, docs, tmp_path, "index", capsys)
