@@ -198,7 +198,8 @@ class PageCache(KeptOutputs):
     def _previous_commons(self) -> frozenset[str]:
         found = self._commons_before
         if found is None:
-            found = self._commons_before = frozenset((self.previous or {}).get("commons", ()))
+            commons = (self.previous or {}).get("commons", ())  # a planted snapshot's may be anything
+            found = self._commons_before = frozenset(c for c in commons if isinstance(c, str))
         return found
 
     def _changed_pictures(self) -> frozenset[str] | None:
@@ -228,8 +229,7 @@ class PageCache(KeptOutputs):
         """`picture_state` of every picture of this run, made once (for the changed pictures and the snapshot)."""
         found = self._picture_states
         if found is None:
-            found = self._picture_states = {name: picture_state(pic) for name, pic in
-                                             (self.pictures_source or {}).items()}
+            found = self._picture_states = {k: picture_state(p) for k, p in (self.pictures_source or {}).items()}
         return found
 
     def _snapshot(self, pictures: Mapping[str, Any] | None) -> dict[str, Any] | None:
