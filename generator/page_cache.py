@@ -13,7 +13,7 @@ from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output, unchanged_state
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
 from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
-from generator.page_store import KindStore, picture_state, read_index
+from generator.page_store import KEY_CHARS, KindStore, picture_state, read_index
 from generator.site_templates import keep_compiled_in
 
 COPIES = f"{SHEETS_DIR}/"  # where the sheets' byte copies go
@@ -104,7 +104,7 @@ class PageCache(KeptOutputs):
         for pic in pictures.values():
             written = self.picture_files.get(pic.filename)
             digest = getattr(pic, "digest", "")
-            if digest and isinstance(written, list) and len(written) == 3 and written[2] == digest:
+            if digest and isinstance(written, list) and len(written) == 3 and written[2] == digest[:KEY_CHARS]:
                 known[pic.filename] = (written[0], written[1])
         return known
 
@@ -229,7 +229,7 @@ class PageCache(KeptOutputs):
         """`picture_state` of every picture of this run, made once (for the changed pictures and the snapshot)."""
         found = self._picture_states
         if found is None:
-            found = self._picture_states = {k: picture_state(p) for k, p in (self.pictures_source or {}).items()}
+            found = self._picture_states = {k: picture_state(p, k) for k, p in (self.pictures_source or {}).items()}
         return found
 
     def _snapshot(self, pictures: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -375,8 +375,8 @@ class PageCache(KeptOutputs):
         if states is not None:  # the sheets' copies as written (`kept_copy`)
             self.copy_files = {path: list(state[:2]) for path, state in states.items() if path.startswith(COPIES)}
         if states is not None and pictures is not None:
-            self.picture_files = {pic.filename: [*states[pic.filename][:2], pic.digest] for pic in pictures.values()
-                                  if getattr(pic, "digest", "") and pic.filename in states}
+            self.picture_files = {pic.filename: [*states[pic.filename][:2], pic.digest[:KEY_CHARS]]
+                                  for pic in pictures.values() if getattr(pic, "digest", "") and pic.filename in states}
         entries = dict(self.entries) if partial else {}
         outputs = list(outputs)
         state = self._state_in(states)

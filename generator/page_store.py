@@ -40,6 +40,7 @@ SHARDS: Mapping[str, int] = {"api": 1, "part": 2, "kind": 1, "data": 1, "records
 GROUPS = ("kind", "api", "data")  # kept groups of outputs: [key, reads, placed, files, rankings] (page_kept)
 PICTURE = "\x01p"  # a posting's read name for a picture placed (read names are the atlas's mappings, "?query")
 QUERY = "?"
+KEY_CHARS = 24  # a picture's cache key as the index keeps it (96 bits of its SHA-256)
 
 
 def category(name: str) -> str:
@@ -238,12 +239,15 @@ def read_index(folder: Path, fmt: int) -> dict[str, Any] | None:
     return data
 
 
-def picture_state(pic: Any) -> str | None:
-    """A picture's cache key (cut short) and file; None for no picture, "?" for one without a cache key (whose
-    drawing is not told by a key: never taken as unchanged), as the snapshot keeps it. Not hashed: 13,800 a build."""
+def picture_state(pic: Any, key: str = "") -> str | None:
+    """A picture's cache key (cut short) and, unless it is the usual one for `key`, its file; None for no picture,
+    "?" for one without a cache key (whose drawing is not told by a key: never taken as unchanged), as the
+    snapshot keeps it. Not hashed: 18,000 pictures a build."""
     if pic is None:
         return None
     digest = getattr(pic, "digest", "")
     if not digest:
         return "?"
-    return f"{digest[:24]} {pic.filename}"
+    english = key.startswith("en/")
+    usual = f"en/assets/pictures/{key[3:]}.svg" if english else f"assets/pictures/{key}.svg"
+    return digest[:KEY_CHARS] if pic.filename == usual else f"{digest[:KEY_CHARS]} {pic.filename}"
