@@ -11,9 +11,10 @@ sheet read. One hub edit makes again a handful of those. So, per docs folder (`.
   atlas, each picture placed -> the groups that read it); the names kept in shards and each shard's token.
 - `<category>-XX.pickle`, the shards: a group's key, reads and pictures placed (needed only when it is
   checked again: something it read changed), the parts of the shared pages, atlas.json's records, the
-  values per sheet. The shards of what a build kept as it was are neither read nor written.
+  values per sheet. A shard is read when one of its entries is asked, and its entries are unpickled one
+  by one when asked; it is written again when one of them changed, the others' bytes copied as they are.
 
-Finding what changed goes through the postings (`posted`): the groups that read a changed sheet, index
+Finding what changed goes through the postings (`touched`): the groups that read a changed sheet, index
 entry or picture, and those that read an answer to a query (asked again each build), are checked by
 their key; the others are read back from their files' states. A shard is written before the index that
 names its token: after a crash between the two, or with a damaged or planted shard, its entries are
@@ -32,10 +33,9 @@ from typing import Any
 from generator.kept_pickles import forget_shard, loaded, pickled, read_plain, read_shard
 from generator.outputs import write_atomic
 
-STORE_FORMAT = 3  # bump when what the index or a shard holds changes (3: the index split into shards)
 # shards per category of entry name ("<category>:..."; a shared kind's name has none: "kind")
-# (few: renaming a written file costs about 2 ms here, and a shard holds its entries pickled apart, so that
-# writing one again copies the bytes of those that did not change)
+# (few: replacing a written file cost about 2 ms a file under load here, and a shard holds its entries pickled
+# apart, so that writing one again copies the bytes of those that did not change)
 SHARDS: Mapping[str, int] = {"api": 1, "part": 2, "kind": 1, "data": 1, "records": 1, "sheets": 1}
 GROUPS = ("kind", "api", "data")  # kept groups of outputs: [key, reads, placed, files, rankings] (page_kept)
 PICTURE = "\x01p"  # a posting's read name for a picture placed (read names are the atlas's mappings, "?query")
