@@ -67,7 +67,7 @@ class PageCache(KeptOutputs):
         self._lines: dict[tuple[str, str, int], str] = {}  # the lines of the pages' keys (`_line`)
         self._reprs: dict[int, tuple[Any, str]] = {}
         self.kinds_kept: set[str] = set()  # the kinds of shared pages read back (with their edition's prefix)
-        self.extra: dict[str, Any] = {}  # other entries of the index made this run (page_kept.KeptRecords)
+        self.extra: dict[str, Any] = {}  # other entries of the index made this run (page_records.KeptRecords)
         self.derived: dict[str, tuple[Any, set[tuple[str, str]]]] = {}  # values both editions use, with their reads
         self.kinds_made: dict[str, tuple[Any, str, set[tuple[str, str]], set[str], list[str], list[str]]] = {}
         self.changes: Changes | None = None  # what changed since the last build (`attach`), None: unknown

@@ -1,36 +1,28 @@
 """Outputs made from many sheets kept between builds (issue 11, target 2): the shared pages, the
-data files, and the records of atlas.json, each with what it read from the atlas.
+data files, the API documents, each with what it read from the atlas.
 
 `KeptOutputs` (a part of `page_cache.PageCache`) keeps a group of outputs (one kind of shared page
 in one edition, one data file) with the atlas's entries its making read (generator.atlas_reads), the
 pictures it placed and what else it shows (`common`): while those hash as they did and its files are
 as the build wrote them, the group is read back from the docs folder instead of made.
 
-`KeptRecords`, the records of atlas.json: after one hub is edited, the national atlas.json (7 MB
-through Python's indenting JSON encoder: about a tenth of a regeneration) is written again with that
-hub's record encoded and the others taken from the file as it was. Each record is made with its reads
-recorded (its sheet, its children, its hubs, its partners); the page cache's index keeps, per record,
-those reads and their hash. The next build takes a record's text from the previous atlas.json when
-that file is as the last build wrote it (size and time) and the record's reads hash as they did; else
-it makes and encodes the record again. The file is byte for byte what a cold build writes (tested).
+`SheetValues` keeps the values worked out from one sheet each; atlas.json's records are kept by
+`page_records.KeptRecords`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
-from generator.atlas_records import record_text
 from generator.outputs import KeptFile, Output, read_if_unchanged, unchanged_state
 from generator.page_store import pairs, strings
 
-RECORD_BUCKETS = 8  # entries of atlas.json's records kept (2,900 records on the national atlas)
 SHEET_BUCKETS = 16  # entries of each kind of value kept per sheet
 
 
@@ -42,86 +34,6 @@ def _stable_repr(value: Any) -> str:
     if isinstance(value, set | frozenset):
         return "{" + ", ".join(sorted(repr(item) for item in value)) + "}"
     return repr(value)
-
-
-def split_records(text: str) -> dict[str, str]:
-    """The records of an atlas.json written by `atlas_records.atlas_json`, each as `record_text` writes it
-    (as it stands in its list), by "territories:<id>" and "hubs:<id>". Records hold no raw newline (JSON
-    escapes it) and their own lines are indented deeper than the list's, so its separators are unambiguous."""
-    found: dict[str, str] = {}
-    key = '   "id": '
-    separator = "\n  },\n  {\n"
-    for section in ("territories", "hubs"):
-        head = f'\n "{section}": [\n  {{\n'
-        start = text.find(head)
-        if start < 0:
-            continue
-        end = text.find("\n  }\n ]", start)
-        if end < 0:
-            continue
-        at = start + len(head) - 2  # each record sliced once from the text ("{" to its "}"), not split and joined
-        while at < end:
-            stop = text.find(separator, at, end)
-            stop = end if stop < 0 else stop
-            record = text[at:stop + 4]
-            at = stop + len(separator) - 2
-            newline = record.find("\n", 2)
-            first = record[2:] if newline < 0 else record[2:newline]
-            if not first.startswith(key):
-                continue
-            value = first[len(key):].rstrip(",")
-            if len(value) > 1 and value[0] == value[-1] == '"' and "\\" not in value and '"' not in value[1:-1]:
-                record_id: Any = value[1:-1]  # a slug as JSON writes it (2,900 of them: json.loads was 0.02 s)
-            else:
-                try:
-                    record_id = json.loads(value)
-                except ValueError:
-                    continue
-            found[f"{section}:{record_id}"] = record
-    return found
-
-
-class KeptRecords:
-    """`atlas_records.RecordTexts` from the page cache: records of the previous atlas.json whose reads are
-    unchanged, the others made again (their reads recorded for the next build)."""
-
-    def __init__(self, cache: Any, path: str, common: str) -> None:
-        self.cache = cache
-        self.name = f"records:{path}"
-        self.common = common
-        self.previous: dict[str, list[Any]] = {}
-        for bucket in range(RECORD_BUCKETS):  # kept apart: one record made again writes one bucket again
-            kept = cache.kind_entries.get(f"{self.name}#{bucket:x}")
-            if isinstance(kept, dict):
-                self.previous.update(kept)
-        self.fragments: dict[str, str] = {}
-        text = cache.read_kept(f"data:{path}", path) if self.previous else None
-        if text is not None:
-            self.fragments = split_records(text.decode("utf-8"))
-        self._made: dict[int, dict[str, list[Any]]] = {}
-        cache.commons.add(common)
-
-    def _bucket(self, key: str) -> dict[str, list[Any]]:
-        """The records made or kept this build in the bucket of `key`, saved with the page cache's index."""
-        bucket = zlib.crc32(key.encode("utf-8")) % RECORD_BUCKETS
-        found = self._made.get(bucket)
-        if found is None:
-            found = self._made[bucket] = self.cache.extra[f"{self.name}#{bucket:x}"] = {}
-        return found
-
-    def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
-        key = f"{section}:{record_id}"
-        state = self.cache.state
-        old = self.previous.get(key)
-        if (key in self.fragments and isinstance(old, list) and len(old) == 2 and pairs(old[1])
-                and (self.cache.unchanged(self.common, old[1]) or state.digest(self.common, old[1]) == old[0])):
-            self._bucket(key)[key] = old
-            return self.fragments[key]
-        with Recorder(state.atlas) as recorder:
-            record = make()
-        reads = listed(recorder.reads | {(section, record_id)})  # its own sheet, which `make` holds already
-        self._bucket(key)[key] = [state.digest(self.common, reads), reads]
-        return record_text(record)
 
 
 class SheetValues:

@@ -211,7 +211,7 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
         cache.pictures_source = pictures  # what the editions' pictures are taken from (PageCache.unchanged)
         outs = cache.complete(pages.all_pages(progress, cache.attach(pages, site_url, wanted)))
         common = cache.data_common(atlas, scores)  # each data file kept while what it read is unchanged
-        from generator.page_kept import KeptRecords
+        from generator.page_records import KeptRecords
 
         data = [out for path, make in opendata.data_makers(atlas, scores, lambda path: KeptRecords(cache, path, common))
                 for out in cache.keep(f"data:{path}", common, lambda make=make: [make()])]

@@ -32,7 +32,8 @@ LAYERS: list[set[str]] = [
     {"page_kept",  # what the page cache keeps by what it read: shared pages, data files, atlas.json's records
      "sheet_memo",  # each sheet as last read and checked (atlas serve in memory, the build on disk)
      "page_code",  # the page cache's hash of the code that renders the pages
-     "page_figures"},  # a chart or map placed on a page (page_parts.PageBase's)
+     "page_figures",  # a chart or map placed on a page (page_parts.PageBase's)
+     "page_records"},  # atlas.json's records kept by what they read (the page cache's)
     {"load", "pictures", "search", "page_parts", "page_cache",
      "html_whitespace"},  # page_cache: the sheet pages kept (site's); html_whitespace: the built pages squeezed
     {"page_indexes", "page_pillars", "page_reference"},  # groups of site pages on page_parts, gathered by pages

@@ -70,7 +70,7 @@ def test_a_kept_spec_is_taken_until_what_it_read_changes(tmp_path: Path) -> None
 
 def test_atlas_json_is_the_same_from_its_records_split_back(fixture_atlas) -> None:
     from generator import opendata
-    from generator.page_kept import split_records
+    from generator.page_records import split_records
 
     text = opendata.atlas_json(fixture_atlas).decode("utf-8")
     parts = split_records(text)
