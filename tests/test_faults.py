@@ -126,10 +126,16 @@ def _frozen_while_the_engine_runs(build: subprocess.Popen, tmp_path: Path) -> It
     while True:
         assert _wait_for(lambda: list(tmp_path.glob(".site.atlas-building-*/mkdocs.yml"))
                          and _engines(build.pid)), "the engine never ran"
-        frozen = [build.pid, *_descendants(build.pid)]
-        for pid in frozen:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGSTOP)
+        # the build first, so that it starts no child while its children are listed; then every descendant,
+        # listed again until none is new (an engine started between a listing and the build's freeze ran on
+        # unfrozen once, and wrote into the killed build's folder after the next build had removed it)
+        os.kill(build.pid, signal.SIGSTOP)
+        frozen = [build.pid]
+        while new := [pid for pid in _descendants(build.pid) if pid not in frozen]:
+            for pid in new:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+            frozen += new
         if _engines(build.pid):
             break
         for pid in frozen:  # the engine ended just before the freeze: let the build go on and wait again
