@@ -80,7 +80,7 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     known = cache.known_files(pictures) if cache is not None else None  # files not to read back again
     stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
     if cache is not None:
-        with writing(cache.index_path.parent, _("the build's cache")):
+        with writing(cache.cache_dir, _("the build's cache")):
             cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)
         say(ngettext("pages: {rendered} territory or hub page rendered, {unchanged} unchanged "
                       "(their sheets, pictures and the shared data as before)",
