@@ -13,7 +13,10 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-UNREADABLE = (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError)  # what reading a cache file raises
+# what reading a cache file raises: a damaged pickle can raise nearly anything while it is read (a list where
+# a set's items are added: AttributeError; a frame longer than the file: OverflowError; IndexError,
+# MemoryError), so that reading one is a failure to read, whatever it raises
+UNREADABLE = (Exception,)
 
 
 class PlainValues(pickle.Unpickler):
@@ -28,7 +31,8 @@ def read_plain(path: Path) -> Any:
     """A whole cache file as plain values, None when it cannot be read or holds anything else."""
     try:
         with open(path, "rb") as handle:
-            return PlainValues(handle).load()
+            data = handle.read()  # from memory: a length field of a damaged file cannot ask for more than it has
+        return PlainValues(io.BytesIO(data)).load()
     except UNREADABLE:
         return None
 
@@ -39,7 +43,7 @@ def loaded(blob: Any) -> Any:
         return None
     try:
         return PlainValues(io.BytesIO(blob)).load()
-    except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
+    except UNREADABLE:
         return None
 
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.faults import TMP_SUFFIX
 from generator.kept_pickles import forget_shard, loaded, pickled, read_plain, read_shard
 from generator.outputs import write_atomic
 
@@ -96,6 +97,10 @@ class KindStore:
         ok = (isinstance(kinds, dict) and isinstance(kinds.get("light"), dict)
               and isinstance(kinds.get("postings"), dict) and strings(kinds.get("others"))
               and strings(kinds.get("always")) and isinstance(kinds.get("tokens"), dict))
+        # a posting that is not a list would be replaced by the groups of this build alone, and a group kept as
+        # it was would drop out of it for good: one such posting and nothing is kept (the others are checked
+        # when asked, by `touched`)
+        ok = ok and all(type(groups) is list for groups in kinds["postings"].values())
         self.fresh = not ok  # nothing kept: every shard written whole
         kinds = kinds if ok else {}
         self.light: dict[str, Any] = kinds.get("light", {})  # group -> [files, rankings]
@@ -196,6 +201,8 @@ class KindStore:
                 shard(name)[name] = pickled(entry)
                 self._values[name] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
+        for leftover in self.folder.glob(f".*{TMP_SUFFIX}"):  # a build killed while writing here (the folder's
+            leftover.unlink(missing_ok=True)  # builds hold the docs folder's lock: none is being written now)
         if self.fresh:  # every shard written: those of names no longer kept go
             for path in self.folder.glob("*-*.pickle"):
                 if path.stem not in dirty:
@@ -217,7 +224,7 @@ class KindStore:
         postings = self.postings
         for where in (*(f"{r[0]}\0{r[1]}" for r in reads), *(f"{PICTURE}\0{key}" for key in placed)):
             groups = postings.get(where)
-            if not isinstance(groups, list):  # none yet (a damaged one is told by `touched`)
+            if groups is None:  # none yet (one that is not a list made the store fresh)
                 groups = postings[where] = []
             if name not in groups:
                 groups.append(name)

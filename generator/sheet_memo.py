@@ -112,7 +112,7 @@ class SheetMemo:
         memo = cls(folder / f"{name}.pickle")
         try:
             with open(memo.path, "rb") as handle:  # type: ignore[arg-type]
-                kept = _Restricted(handle).load()
+                kept = _Restricted(io.BytesIO(handle.read())).load()
             if not (isinstance(kept, dict) and kept.get("version") == code_version()):
                 return memo
             memo.distances = Distances(dict(kept["distances"]))
@@ -120,7 +120,7 @@ class SheetMemo:
                 result = _unpacked(_Restricted(io.BytesIO(blob)).load())
                 memo.entries[key] = Entry(state, digest, result)
                 memo._pickled[key] = (result, blob)
-        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, pickle.UnpicklingError):
+        except Exception:  # a damaged file raises nearly anything while read (OverflowError, IndexError…)
             memo.entries.clear()
             memo._pickled.clear()
             memo.distances = Distances()

@@ -8,7 +8,7 @@ import os
 import pickle
 from pathlib import Path
 
-from generator.kept_pickles import forget_shard
+from generator.kept_pickles import forget_shard, loaded, read_plain
 from generator.page_store import KindStore, read_index, shard_of
 
 FORMAT = 3
@@ -114,10 +114,36 @@ def test_a_damaged_index_or_posting_keeps_nothing_it_cannot_check(tmp_path: Path
     store = KindStore(tmp_path, None)
     assert store.get("hubs") is None and store.files("hubs") is None
     data = pickle.loads(whole)
-    data["kinds"]["postings"]["hubs\0a"] = "hubs"  # not a list of names: which groups read it is unknown
+    data["kinds"]["postings"]["hubs\0a"] = ["hubs", 3]  # not names only: which groups read it is unknown
     store = KindStore(tmp_path, data)
     assert store.touched([("hubs", "a")], []) is None  # every group is checked by its key
+    data["kinds"]["postings"]["hubs\0a"] = "hubs"  # not a list: it would be made again with this build's groups
+    store = KindStore(tmp_path, data)  # alone, and a group kept as it was would drop out of it: nothing is kept
+    assert store.get("hubs") is None and store.files("hubs") is None and store.names() == set()
     data["kinds"]["light"]["hubs"] = [[["hubs/index.md", "10", 20, []]], []]  # a size that is not a number
     assert KindStore(tmp_path, data).files("hubs") is None
     data["kinds"] = {"light": "x"}
     assert KindStore(tmp_path, data).get("hubs") is None
+
+
+def test_cache_bytes_that_raise_anything_while_read_are_unreadable(tmp_path: Path) -> None:
+    """A damaged pickle raises nearly anything while it is read (AttributeError: a list where a set's items go;
+    OverflowError: a frame longer than the system allows): the cache's readers take it as unreadable."""
+    from generator.sheet_memo import SheetMemo
+
+    for damaged in (b"\x80\x05](K\x01\x90.", b"\x80\x05\x95" + b"\xff" * 8 + b"."):
+        assert loaded(damaged) is None
+        (tmp_path / "index.pickle").write_bytes(damaged)
+        assert read_plain(tmp_path / "index.pickle") is None and read_index(tmp_path, FORMAT) is None
+        memo = SheetMemo.on_disk(tmp_path, tmp_path / "territories")
+        memo.path.write_bytes(damaged)
+        assert SheetMemo.on_disk(tmp_path, tmp_path / "territories").entries == {}
+
+
+def test_what_a_killed_build_was_writing_in_the_cache_goes_at_the_next_save(tmp_path: Path) -> None:
+    _saved(tmp_path)
+    half = tmp_path / ".index.pickle.x1y2z3.atlas-tmp"  # as write_atomic names its temporaries
+    half.write_bytes(b"\x80\x05half")
+    store = _reopened(tmp_path)
+    store.save({"format": FORMAT, "pages": {}}, {}, store.names(), partial=False)
+    assert not half.exists() and _reopened(tmp_path).get("hubs") is not None

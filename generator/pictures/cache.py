@@ -8,6 +8,7 @@ build are found by their writer's process id and removed.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -238,13 +239,13 @@ def _svg_code() -> str:
 def read_measures(cache_dir: Path) -> int:
     """Add the widths earlier builds measured to `svg.MEASURED` (plain values only: a planted file runs
     nothing, `kept_files.PlainValues`); returns how many it then holds."""
-    from generator.pictures.kept_files import PlainValues
+    from generator.kept_pickles import UNREADABLE, PlainValues
 
     if not svg.MEASURED:
         try:
             with open(_measures_path(cache_dir), "rb") as handle:
-                found = PlainValues(handle).load()
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                found = PlainValues(io.BytesIO(handle.read())).load()
+        except UNREADABLE:
             found = None
         if isinstance(found, dict):
             svg.MEASURED.update((key, width) for key, width in found.items()

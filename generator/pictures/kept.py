@@ -22,6 +22,7 @@ groups it specifies again; a kept picture's words are read from its shard when a
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -31,6 +32,7 @@ from typing import Any
 
 from generator import geo
 from generator.atlas_reads import shared_digest
+from generator.kept_pickles import UNREADABLE
 from generator.model import Atlas
 from generator.outputs import write_atomic
 from generator.pictures import map_specs
@@ -111,8 +113,8 @@ class SpecBook:
     def _read(self) -> dict[str, Any] | None:
         try:
             with open(self.index_path, "rb") as handle:
-                data = PlainValues(handle).load()
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                data = PlainValues(io.BytesIO(handle.read())).load()
+        except UNREADABLE:
             return None
         if not (isinstance(data, dict) and data.get("format") == KEPT_FORMAT and data.get("common") == self.common
                 and isinstance(data.get("groups"), dict) and isinstance(data.get("token"), str)
@@ -120,8 +122,8 @@ class SpecBook:
             return None
         try:  # the postings and keys written with this index (its token): else (another build's, a crash
             with open(self.postings_path, "rb") as handle:  # between the two writes) nothing is kept
-                posted = PlainValues(handle).load()
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                posted = PlainValues(io.BytesIO(handle.read())).load()
+        except UNREADABLE:
             return None
         if not (isinstance(posted, dict) and posted.get("token") == data["token"]
                 and isinstance(posted.get("postings"), dict)):
@@ -162,8 +164,8 @@ class SpecBook:
         if not points and not symbols and not layers:
             try:
                 with open(self.points_path, "rb") as handle:
-                    data = PlainValues(handle).load()
-            except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                    data = PlainValues(io.BytesIO(handle.read())).load()
+            except UNREADABLE:
                 data = None
             if (isinstance(data, dict) and data.get("code") == _code_version()
                     and isinstance(data.get("points"), dict) and isinstance(data.get("symbols"), dict)):
