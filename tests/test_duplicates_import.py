@@ -149,8 +149,9 @@ def test_one_place_under_two_spellings_is_one_hub(tmp_path, tree, capsys) -> Non
     assert lieu["address"]["value"] == "12 Rue des Tours, 74000 Annecy"
     assert lieu["coordinates"]["precision"] == "address"
     assert lieu["website"] == "http://www.1624.example.co/"
+    # the other row's street and website are in the note (the sheet keeps one of each)
     assert lieu["status"]["note"].endswith("le recensement le cite 2 fois (fiches n° 2, 1), aussi au 12 ter rue "
-                                           "des Tours")
+                                           "des Tours, avec le site http://www.1624.example.org/")
     assert hubs["1624-cowork-in-annecy"].read_text(encoding="utf-8").splitlines()[1] == \
         "# mission-coworking-2019: 2, 1"
     # branches in two arrondissements stay two places; the row without arrondissement joins its place

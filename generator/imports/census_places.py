@@ -108,12 +108,17 @@ def _note(rows: list[Row]) -> str:
     if len(rows) > 1:
         note += f" ; le recensement le cite {len(rows)} fois (fiches n° {', '.join(r.id for r in rows)})"
         others = []
+        first_web = normalise_website(rows[0].web) if rows[0].web else None
         for r in rows[1:]:
             named = folded(r.name) != folded(rows[0].name)
-            placed = bool(r.address) and folded(r.address) != folded(rows[0].address)
-            if named or placed:
-                others.append(" ".join(([f"au {r.address}"] if placed else []) +
-                                       ([f"sous le nom « {r.name} »"] if named else [])))
+            other_code = bool(r.postcode) and r.postcode != rows[0].postcode  # one street in two arrondissements
+            placed = bool(r.address) and (folded(r.address) != folded(rows[0].address) or other_code)
+            web = normalise_website(r.web) if r.web else None
+            other_web = web is not None and first_web is not None and website_key(web) != website_key(first_web)
+            if named or placed or other_web:
+                where = f"au {r.address}" + (f", {r.postcode}" if other_code else "")
+                others.append(", ".join(([where] if placed else []) + ([f"sous le nom « {r.name} »"] if named else [])
+                                        + ([f"avec le site {web}"] if other_web else [])))
         if others:
             note += ", aussi " + " et ".join(others)
     closed = [r.id for r in rows if r.closed]
