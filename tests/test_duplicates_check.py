@@ -102,3 +102,25 @@ def test_the_keys() -> None:
     assert not same_street(street("Rue Porte de Paris, Cluny"), street("2 rue porte de Paris, 71250 Cluny"))
     assert not same_street(street("10 Rue de Richelieu, 75001 Paris"), street("6 Rue du Château d'Eau, 75010"))
     assert website_key("http://www.Example.org/") == website_key("https://example.org") == "example.org"
+
+
+def test_an_address_without_its_number_does_not_tell_a_pair_apart(atlas_copy: Path) -> None:
+    """`Rue Porte de Paris` and `2 rue porte de Paris` are one street: the same name there is warned."""
+    _hub(atlas_copy, "pays-horloger", "fablab-clunisois", "FabLab Clunisois",
+         address='"Rue Porte de Paris, 71250 Cluny"')
+    _hub(atlas_copy, "pays-horloger", "fablab-du-clunisois", "Fablab Clunisois",
+         address='"2 rue porte de Paris, 71250 Cluny"')
+    assert len(_warned(atlas_copy)) == 1
+
+
+def test_one_address_and_one_website_gets_its_own_hint(atlas_copy: Path, capsys, monkeypatch) -> None:
+    """Two names at one address: « give each its own address » cannot apply; the hint says what can."""
+    monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    _hub(atlas_copy, "pays-horloger", "cobalt", "Cobalt", address='"5 rue Victor Hugo, 86000 Poitiers"',
+         website="http://www.cobaltpoitiers.fr")
+    _hub(atlas_copy, "pays-horloger", "deneau", "Deneau", address='"5 Rue Victor Hugo, 86000 Poitiers"',
+         website="http://cobaltpoitiers.fr/")
+    assert main(["validate"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "deux fois" in x)
+    assert line.endswith("si ce sont deux lieux à une même adresse, donnez à chacun le site web qui lui est propre)")

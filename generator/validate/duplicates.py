@@ -100,7 +100,12 @@ class Listing:
         """Two communes, or two addresses on different streets: two places (branches of a brand)."""
         if self.commune and other.commune and self.commune != other.commune:
             return True
-        return self.street is not None and other.street is not None and not same_street(self.street, other.street)
+        if self.street is None or other.street is None or same_street(self.street, other.street):
+            return False
+        # `Rue Porte de Paris` and `2 rue porte de Paris`: one street, one of them without its number
+        small, large = (self.street, other.street) if len(self.street) <= len(other.street) else \
+            (other.street, self.street)
+        return any(w.isdigit() for w in small) or not small <= large
 
     def same_address_and_website(self, other: Listing) -> bool:
         return (self.street is not None and other.street is not None and same_street(self.street, other.street)
@@ -174,7 +179,8 @@ def check_duplicates(report: Report, hubs: Iterable[SheetData]) -> None:
         else:
             message = _("this hub and {other} have the same address and website: they may be one place "
                         "listed twice").format(other=first.display)
-        report.warning(second.loc("name"), "name", message,
-                       _("if it is one place, keep one sheet (its sources, and the census IDs of both) and "
-                         "delete the other; if they are two places (branches of one brand), give each its "
-                         "own address"))
+        hint = (_("if it is one place, keep one sheet (its sources, and the census IDs of both) and delete the "
+                  "other; if they are two places (branches of one brand), give each its own address") if why == "name"
+                else _("if it is one place, keep one sheet (its sources, and the census IDs of both) and delete the "
+                       "other; if they are two places at one address, give each the website of its own"))
+        report.warning(second.loc("name"), "name", message, hint)
