@@ -131,11 +131,13 @@ def _frozen_while_the_engine_runs(build: subprocess.Popen, tmp_path: Path) -> It
         # unfrozen once, and wrote into the killed build's folder after the next build had removed it)
         os.kill(build.pid, signal.SIGSTOP)
         frozen = [build.pid]
+        _wait_stopped(frozen)  # a stop lands a moment after the signal: a fork can end in between
         while new := [pid for pid in _descendants(build.pid) if pid not in frozen]:
             for pid in new:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGSTOP)
             frozen += new
+            _wait_stopped(new)
         if _engines(build.pid):
             break
         for pid in frozen:  # the engine ended just before the freeze: let the build go on and wait again
@@ -147,6 +149,19 @@ def _frozen_while_the_engine_runs(build: subprocess.Popen, tmp_path: Path) -> It
         for pid in frozen:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
+
+
+def _wait_stopped(pids: list[int], seconds: float = 10.0) -> None:
+    """Until each process is stopped (state T in /proc) or gone."""
+    def running() -> bool:
+        for pid in pids:
+            with contextlib.suppress(OSError, IndexError):
+                if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("T", "t", "Z", "X"):
+                    return True
+        return False
+    deadline = time.monotonic() + seconds
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _wait_gone(pids: set[int], seconds: float = 10.0) -> set[int]:
