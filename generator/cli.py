@@ -223,7 +223,12 @@ def program() -> NoReturn:
     and flushing the output streams. Under a profiler or a tracer the interpreter exits normally.
     """
     _open_standard_streams()
-    code = main()
+    try:
+        code = main()
+    except SystemExit as done:  # argparse's own exits: --help (0), a usage error (2, its message written)
+        if not isinstance(done.code, int | None):
+            raise
+        code = done.code or 0
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or a coverage tool writes its report when the interpreter exits normally
     atexit._run_exitfuncs()
@@ -233,6 +238,11 @@ def program() -> NoReturn:
                 stream.flush()
             except (OSError, ValueError):  # the reader went away (`atlas validate | head`), or it was closed
                 pass
+    failure = getattr(sys.stdout, "failure", None)
+    if code == 0 and failure is not None and not isinstance(failure, BrokenPipeError):
+        # what was printed could not all be written (`atlas --help > /dev/full`): not a success
+        print(f"atlas: {output_error(failure)}", file=sys.stderr)
+        code = 1
     os._exit(code)
 
 

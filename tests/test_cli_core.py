@@ -414,3 +414,8 @@ def test_closed_or_full_standard_streams_end_in_a_message_not_a_traceback(tmp_pa
     assert "Traceback" not in cut.stderr
     assert "impossible d'écrire la sortie de la commande (sortie standard) : plus de place sur le disque" \
         in cut.stderr
+    with open("/dev/full", "w") as full:  # argparse's own output (its exit skipped the command's handler)
+        helped = subprocess.run([sys.executable, "-m", "generator", "--help"], cwd=tmp_path, stdout=full,
+                                stderr=subprocess.PIPE, text=True, env=env)
+    assert helped.returncode == 1 and "Traceback" not in helped.stderr
+    assert "atlas: impossible d'écrire la sortie de la commande" in helped.stderr
