@@ -178,7 +178,8 @@ class IndexPages(PageBase):
         ordered = dict(sorted(by_territory.items(),
                               key=lambda kv: (sort_key(self.atlas.territories[kv[0]].name), kv[0])))
         if sum(len(pairs) for pairs in ordered.values()) <= NETWORK_ROWS_MAX:
-            return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory=ordered)]
+            return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked,
+                                sections=self._kept_pairs("reseau.md", ordered))]
         groups: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for tid, pairs in ordered.items():
             place = next((x for x in (self.atlas.territories[tid], *self.atlas.ancestors(tid)) if x.level == "region"),
@@ -186,11 +187,21 @@ class IndexPages(PageBase):
             groups.setdefault(place.id, {})[tid] = pairs
         regions = [(self.atlas.territories[g], f"reseau/{g}.md", sum(len(p) for p in groups[g].values()))
                    for g in sorted(groups, key=lambda g: (sort_key(self.atlas.territories[g].name), g))]
-        outs = [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, by_territory={},
+        outs = [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, sections=Markup(""),
                             regions=regions)]
-        outs += [self.render("network.md.j2", path, degree=degree, region=region, by_territory=groups[region.id])
+        outs += [self.render("network.md.j2", path, degree=degree, region=region,
+                             sections=self._kept_pairs(path, groups[region.id]))
                  for region, path, _ in regions]
         return outs
+
+    def _kept_pairs(self, page_path: str, by_territory: dict[str, list[tuple[str, str]]]) -> Markup:
+        """Each territory's table of partnerships, a part kept by the pairs it shows (their names read again
+        inside the part): a hub renamed makes again the tables that name it, not a région's 2,000 rows."""
+        return Markup("".join(self.part(f"pairs {page_path} {tid} " + " ".join(f"{a}:{b}" for a, b in pairs),
+                                        lambda tid=tid, pairs=pairs: self.env.get_template(
+                                            "_network_territory_pairs.md.j2").render(page_path=page_path, tid=tid,
+                                                                                      pairs=pairs))
+                              for tid, pairs in by_territory.items()))
 
 
 # the answers the index pages read instead of every hub (generator.atlas_reads.ask): a hub renamed leaves them
