@@ -612,3 +612,15 @@ def test_lists_sort_names_the_french_way(fixture_atlas) -> None:
     page = Pages(atlas, _options()).hubs_index()[0].data.decode()
     order = sorted(names.values(), key=lambda n: page.index(f">{n}</a>"))
     assert order == ["ateliers", "Halle", "Île aux savoirs", "Provence lab"]
+
+
+def test_the_network_page_counts_one_partnership_in_the_singular(atlas_copy: Path) -> None:
+    """« L'atlas compte 1 partenariats » was printed for an atlas of one partnership (the shipped one)."""
+    from generator.load import load_valid_atlas
+
+    sheet = atlas_copy / "doubs" / "hubs" / "incubateur-ferme.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("partners: [fablab-besancon]\n", ""), encoding="utf-8")
+    atlas = load_valid_atlas(atlas_copy)
+    assert len(atlas.partnerships) == 1
+    page = next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
+    assert "L'atlas compte un partenariat\nentre 2 lieux." in page and "1 partenariats" not in page
