@@ -10,11 +10,21 @@ the bad rows and of a dry run is read whole in French and in English (`--lang en
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml as pyyaml
+from census_helpers import (
+    NEEDS_PACKAGE,
+    ROOT,
+    base_tree,
+    hub_sheets,
+    load_yaml,
+    snapshot,
+    tree_copy,
+    write_csv,
+)
+from census_helpers import census_row as _row
 from ruamel.yaml import YAML
 
 from generator import i18n
@@ -24,32 +34,18 @@ from generator.imports.census_rows import normalise_website
 from generator.imports.census_sheets import yaml_scalar
 from generator.load import load_atlas
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_DATA = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
-COLUMNS = ["ID", "NOM_TL", "ADRESSE", "CP", "COMINIT", "INSEECOM", "NOMCOM", "WEB", "TYPO", "LAT", "LONG",
-           "PRECISION", "METRO", "NOMMETRO", "INSEEDEP", "INSEEREG", "NOMREG"]
-COWORKING = "Tiers lieux à dominante coworking"
 FABLAB = "Tiers lieux à dominante fablab"
 CENTRES = {row["code"]: (float(row["lat"]), float(row["lon"]))
            for row in csv.DictReader((ROOT / "generator" / "geodata" / "communes-centres.csv").open(encoding="utf-8"))
            if row["code"] in {"74010", "22016", "75056"}}
 
-pytestmark = pytest.mark.skipif(not (PACKAGE_DATA / "communes.json").exists(),
-                                reason="needs @etalab/decoupage-administratif (run `npm ci`)")
+pytestmark = NEEDS_PACKAGE
 
 
 @pytest.fixture(autouse=True)
 def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
     """The language a contributor gets without choosing one (an ATLAS_LANG of the shell does not leak in)."""
     monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
-
-
-def _row(id: int, name: str, code: str, *, address: str = "", cp: str = "0", commune: str = "", web: str = "",
-         typo: str = COWORKING, lat: float | str = "", lon: float | str = "", score: float | str = "",
-         dep: str = "") -> dict[str, str]:
-    return {"ID": str(id), "NOM_TL": name, "ADRESSE": address, "CP": cp, "COMINIT": commune, "INSEECOM": code,
-            "NOMCOM": commune, "WEB": web, "TYPO": typo, "LAT": str(lat), "LONG": str(lon), "PRECISION": str(score),
-            "METRO": "0", "NOMMETRO": "", "INSEEDEP": dep, "INSEEREG": "", "NOMREG": ""}
 
 
 ROWS = [
@@ -77,12 +73,7 @@ ROWS = [
 ]
 
 
-def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+_write_csv = write_csv
 
 
 CURATED = """\
@@ -101,26 +92,18 @@ updated: 2026-01-02
 """
 
 
-@pytest.fixture(scope="module")
-def base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", name="base_tree")
+def _base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Territories of the test rows (Grand Annecy, Métropole du Grand Paris, Côtes-d'Armor), made once."""
-    root = tmp_path_factory.mktemp("census") / "territories"
-    for args in (["--level", "departement", "--code", "22"], ["--level", "epci", "--code", "200066793"],
-                 ["--level", "epci", "--code", "200054781"]):
-        assert main(["import", *args, "--territories", str(root)]) == 0
-    shutil.copy(ROOT / "territories" / "vocabulary.yml", root / "vocabulary.yml")
-    curated = root / "ca-du-grand-annecy" / "hubs" / "la-fabrique-d-annecy.yml"
-    curated.parent.mkdir(parents=True)
-    curated.write_text(CURATED, encoding="utf-8")
-    return root
+    return base_tree(tmp_path_factory.mktemp("census"), [["--level", "departement", "--code", "22"],
+                                                         ["--level", "epci", "--code", "200066793"],
+                                                         ["--level", "epci", "--code", "200054781"]],
+                     Path("ca-du-grand-annecy/hubs/la-fabrique-d-annecy.yml"), CURATED)
 
 
 @pytest.fixture
 def tree(base_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
-    copy = tmp_path / "territories"
-    shutil.copytree(base_tree, copy)
-    return copy
+    return tree_copy(base_tree, tmp_path, monkeypatch)
 
 
 def _run(census: Path, tree: Path, capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str, str]:
@@ -129,16 +112,7 @@ def _run(census: Path, tree: Path, capsys: pytest.CaptureFixture[str], *more: st
     return code, out.out, out.err
 
 
-def _hubs(tree: Path) -> dict[str, Path]:
-    return {p.stem: p for p in sorted(tree.glob("*/hubs/*.yml"))}
-
-
-def _load(path: Path) -> dict:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-
-
-def _snapshot(tree: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(tree)): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+_hubs, _load, _snapshot = hub_sheets, load_yaml, snapshot
 
 
 def test_import_places_rows_in_todays_communes_and_their_epci(tmp_path, tree, capsys) -> None:

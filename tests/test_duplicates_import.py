@@ -10,37 +10,22 @@ are valid, spec 1.1) and `atlas validate` finds no hub listed twice in it.
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
+from census_helpers import NEEDS_PACKAGE, base_tree, hub_sheets, load_yaml, snapshot, tree_copy, write_csv
+from census_helpers import census_row as _row
 
 from generator import i18n
 from generator.cli import main
 from generator.load import load_atlas
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_DATA = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
-COLUMNS = ["ID", "NOM_TL", "ADRESSE", "CP", "COMINIT", "INSEECOM", "NOMCOM", "WEB", "TYPO", "LAT", "LONG",
-           "PRECISION", "METRO", "NOMMETRO", "INSEEDEP", "INSEEREG", "NOMREG"]
-COWORKING = "Tiers lieux à dominante coworking"
-
-pytestmark = pytest.mark.skipif(not (PACKAGE_DATA / "communes.json").exists(),
-                                reason="needs @etalab/decoupage-administratif (run `npm ci`)")
+pytestmark = NEEDS_PACKAGE
 
 
 @pytest.fixture(autouse=True)
 def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
-
-
-def _row(id: int, name: str, code: str, *, address: str = "", cp: str = "0", commune: str = "", web: str = "",
-         lat: float | str = "", lon: float | str = "", score: float | str = "", dep: str = "") -> dict[str, str]:
-    return {"ID": str(id), "NOM_TL": name, "ADRESSE": address, "CP": cp, "COMINIT": commune, "INSEECOM": code,
-            "NOMCOM": commune, "WEB": web, "TYPO": COWORKING, "LAT": str(lat), "LONG": str(lon),
-            "PRECISION": str(score), "METRO": "0", "NOMMETRO": "", "INSEEDEP": dep, "INSEEREG": "", "NOMREG": ""}
 
 
 def _annecy(id: int, name: str, address: str, **more: object) -> dict[str, str]:
@@ -86,33 +71,20 @@ updated: 2026-01-02
 """
 
 
-def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+_write_csv = write_csv
 
 
-@pytest.fixture(scope="module")
-def base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", name="base_tree")
+def _base_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Grand Annecy and the Métropole du Grand Paris, with a curated hub, made once."""
-    root = tmp_path_factory.mktemp("duplicates") / "territories"
-    for code in ("200066793", "200054781"):
-        assert main(["import", "--level", "epci", "--code", code, "--territories", str(root)]) == 0
-    shutil.copy(ROOT / "territories" / "vocabulary.yml", root / "vocabulary.yml")
-    curated = root / "ca-du-grand-annecy" / "hubs" / "thecamp.yml"
-    curated.parent.mkdir(parents=True)
-    curated.write_text(CURATED, encoding="utf-8")
-    return root
+    return base_tree(tmp_path_factory.mktemp("duplicates"), [["--level", "epci", "--code", "200066793"],
+                                                             ["--level", "epci", "--code", "200054781"]],
+                     Path("ca-du-grand-annecy/hubs/thecamp.yml"), CURATED)
 
 
 @pytest.fixture
 def tree(base_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
-    copy = tmp_path / "territories"
-    shutil.copytree(base_tree, copy)
-    return copy
+    return tree_copy(base_tree, tmp_path, monkeypatch)
 
 
 def _import(census: Path, tree: Path, capsys: pytest.CaptureFixture[str]) -> str:
@@ -120,16 +92,7 @@ def _import(census: Path, tree: Path, capsys: pytest.CaptureFixture[str]) -> str
     return capsys.readouterr().out
 
 
-def _hubs(tree: Path) -> dict[str, Path]:
-    return {p.stem: p for p in sorted(tree.glob("*/hubs/*.yml"))}
-
-
-def _load(path: Path) -> dict:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-
-
-def _snapshot(tree: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(tree)): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+_hubs, _load, _snapshot = hub_sheets, load_yaml, snapshot
 
 
 def _listed_twice(tree: Path) -> list[str]:
