@@ -117,6 +117,13 @@ def test_territory_report_shows_name_pillars_indicators_and_sources(fixture_atla
     assert formats.long_date(fixture_atlas.as_of) in text  # the edition date, in French
 
 
+def test_a_hubs_status_note_is_in_its_territorys_report(fixture_atlas, fixture_reports):
+    """The status note of a hub (what its status rests on) is printed under the status, as on the site."""
+    hub = fixture_atlas.hubs["tiers-lieu-projet"]
+    assert hub.status_fact.note == "Annoncé en 2025"
+    assert "Annoncé en 2025" in text_of(fixture_reports[hub.territory_id])
+
+
 def test_french_spacing_in_a_report(fixture_reports):
     from generator.typography import NBSP
 

@@ -179,6 +179,26 @@ def test_an_epci_shows_a_departement_only_measure_as_context_never_scored(fixtur
     assert f"| {value} (2024) | 1er sur 1 |" in health.split("Indicateur (contexte)")[1]
 
 
+def test_a_hub_page_shows_its_status_note_as_literal_french_text(fixture_atlas) -> None:
+    """The note of a status (« le recensement le cite 2 fois… », « annoncé en 2025 ») says what the status
+    rests on: the hub page shows it in the status row, in both editions, as text a sheet cannot turn into markup."""
+    from dataclasses import replace
+
+    hub = fixture_atlas.hubs["tiers-lieu-projet"]
+    assert hub.status_fact.note == "Annoncé en 2025"
+    options = _options()
+    row = Pages(fixture_atlas, options).hub_page(hub).data.decode().split("| Statut |")[1].split("\n")[0]
+    assert " — Annoncé en 2025 " in row and row.index("Annoncé") < row.index("source :")
+    english = Pages(fixture_atlas, options, lang="en").hub_page(hub).data.decode()
+    assert '<span lang="fr">Annoncé en 2025</span>' in english.split("| Status |")[1].split("\n")[0]
+    hostile = replace(hub.status_fact, note="<script>alert(1)</script> {{ 7*7 }} | cellule")
+    atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs, hub.id: replace(hub, status_fact=hostile)})
+    row = Pages(atlas, options).hub_page(atlas.hubs[hub.id]).data.decode().split("| Statut |")[1].split("\n")[0]
+    assert "<script" not in row and "{{" not in row and "49" not in row
+    assert "<script>alert(1)</script> {{ 7*7 }} | cellule" in html.unescape(row)  # what a reader sees
+    assert row.count("|") == 1  # the row's end: a pipe in the note opens no new cell
+
+
 def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
     from dataclasses import replace
 
