@@ -225,3 +225,37 @@ def test_a_place_listed_once_as_closed_is_named_without_the_words(tmp_path, tree
     assert "la fiche n° 13 le dit « actuellement fermé »" in text
     atlas, report = load_atlas(tree)
     assert atlas is not None and not report.errors, [p.text() for p in report.errors]
+
+
+def test_one_name_on_two_streets_of_a_commune_is_two_places_that_name_each_other(tmp_path, tree, capsys) -> None:
+    """The census lists `Yelloworking` at 7bis avenue Saint-Jérôme and at 45 rue Roux Alpheran (Aix): two
+    spaces, or one that moved, it cannot say. Both stay, each note naming the other; one street misspelt
+    (`rue du Congrès`, `rue du Congès`) or an address without its number is still one place."""
+    rows = [_annecy(30, "Le Comptoir", "7bis Avenue Saint-Jérôme", web="http://comptoir.example.org/", lat=45.9200),
+            _annecy(31, "Le Comptoir", "45 Rue Roux Alpheran", web="www.comptoir.example.org", lat=45.9220),
+            _annecy(32, "LE COMPTOIR", "", lat="", lon="", score=""),
+            _annecy(33, "Le Labo", "6 Rue du Congrès", lat=45.9300),
+            _annecy(34, "Le LABO", "6 rue du Congès", lat=45.9301, score=0.41),
+            _annecy(35, "La Forge", "Rue Porte de Paris", lat=45.9400, score=0.99),
+            _annecy(36, "La Forge", "2 rue des Tanneurs", lat=45.9401)]
+    census = _write_csv(tmp_path / "census.csv", rows)
+    _import(census, tree, capsys)
+    hubs = _hubs(tree)
+    comptoirs = sorted(p for p in hubs if p.startswith("le-comptoir"))
+    assert len(comptoirs) == 2, comptoirs
+    first, second = (_load(hubs[p]) for p in comptoirs)
+    by_id = {hubs[p].read_text(encoding="utf-8").splitlines()[1]: _load(hubs[p]) for p in comptoirs}
+    assert set(by_id) == {"# mission-coworking-2019: 30, 32", "# mission-coworking-2019: 31"}
+    assert by_id["# mission-coworking-2019: 30, 32"]["status"]["note"].endswith(
+        "le recensement cite aussi sous ce nom, dans la commune, un autre lieu, au 45 Rue Roux Alpheran (fiche n° 31)")
+    assert by_id["# mission-coworking-2019: 31"]["status"]["note"].endswith(
+        "un autre lieu, au 7bis Avenue Saint-Jérôme (fiches n° 30, 32)")
+    assert {first["address"]["value"], second["address"]["value"]} == {
+        "7bis Avenue Saint-Jérôme, 74000 Annecy", "45 Rue Roux Alpheran, 74000 Annecy"}
+    assert [p for p in hubs if p.startswith("le-labo")] == ["le-labo"]
+    assert "fiches n° 33, 34" in _load(hubs["le-labo"])["status"]["note"]
+    assert [p for p in hubs if p.startswith("la-forge")] == ["la-forge"]
+    assert _listed_twice(tree) == []  # two addresses tell them apart: nothing for a person to settle
+    before = _snapshot(tree)
+    _import(census, tree, capsys)
+    assert _snapshot(tree) == before

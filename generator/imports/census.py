@@ -49,7 +49,7 @@ from typing import Any
 
 from generator.errors import AtlasError
 from generator.i18n import _, ngettext, number
-from generator.imports.census_places import place_maker, plan_places
+from generator.imports.census_places import note_namesakes, place_maker, plan_places
 from generator.imports.census_plan import MARKER, Plan, assign_place_ids, combine_found, match_places, scan_hubs
 from generator.imports.census_rows import (
     CENSUS_SOURCE,
@@ -96,6 +96,7 @@ def plan_import(census: Path, territories: Path, data_dir: Path, centres_path: P
     hubs = scan_hubs(territories)
     matched, match_notes = match_places(places, hubs)
     places, matched, combined = combine_found(places, matched, place_maker(cog, territory_of, centres))
+    note_namesakes(places)
     assign_place_ids(places, matched, used_ids, cog)
     plan = Plan(skipped=skips, notes=notes + match_notes + combined, places=places)
     writes: dict[Path, str] = {}

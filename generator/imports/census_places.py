@@ -5,10 +5,12 @@ The census lists some places twice, under two spellings or two postcodes (`1624 
 `1624 Cowork'in Lille`, `Start-Way` and `Start-way Bastille` at one address). Rows are one place when,
 in one commune, their names fold to the same letters and digits (generator.validate.duplicates, the
 check that warns about hubs listed twice), or when they give the same street address, the same website
-and similar names (not `Darwin Ecosystème` and `Le Digitoire`, a place in it). Places of one name in two
-arrondissements of Paris, Lyon or Marseille stay two places; a row placed only in the city (no
-arrondissement) joins the one place of its name there, if there is one. The place speaks with the words
-of its first row placed at its address (else its first row).
+and similar names (not `Darwin Ecosystème` and `Le Digitoire`, a place in it). Rows of one name on two
+streets of one commune (`Yelloworking`, 7bis avenue Saint-Jérôme and 45 rue Roux Alpheran, Aix) stay two
+places: the census lists two addresses and cannot say whether they are two spaces or one that moved, so
+each note names the other. Places of one name in two arrondissements of Paris, Lyon or Marseille stay
+two places; a row placed only in the city (no arrondissement) joins the one place of its name there, if
+there is one. The place speaks with the words of its first row placed at its address (else its first row).
 """
 
 from __future__ import annotations
@@ -128,6 +130,28 @@ def _note(rows: list[Row]) -> str:
     return note
 
 
+_NUMBER_WORDS = frozenset({"bis", "ter", "quater"})
+
+
+def _street_name(row: Row) -> frozenset[str] | None:
+    """The words of a row's street without its number (`7bis Avenue Saint-Jérôme` -> {avenue, saint,
+    jerome}), or None when the row gives no numbered street."""
+    words = street(row.address) if row.address else frozenset()
+    if not any(any(c.isdigit() for c in w) for w in words):
+        return None
+    name = frozenset(w for w in words if not any(c.isdigit() for c in w) and w not in _NUMBER_WORDS)
+    return name or None
+
+
+def other_streets(a: Row, b: Row) -> bool:
+    """Two rows that give numbered addresses on two streets (`rue du Congrès` and `rue du Congès` are one
+    street misspelt; `rue de Bretagne` and `rue du Temple` are two)."""
+    sa, sb = _street_name(a), _street_name(b)
+    if sa is None or sb is None or sa <= sb or sb <= sa:
+        return False
+    return difflib.SequenceMatcher(None, " ".join(sorted(sa)), " ".join(sorted(sb))).ratio() < 0.8
+
+
 def _street_key(row: Row, commune: str) -> tuple[str, frozenset[str], str] | None:
     """(commune, street words, website) of a row that gives a street number and a website."""
     words = street(row.address) if row.address else frozenset()
@@ -153,14 +177,20 @@ def group_rows(located: list[tuple[Row, str, str]]) -> list[tuple[list[Row], str
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    seen: dict[tuple[str, str], int] = {}
+    # rows of one name in one area: each joins the first place of that name on its street (or any, when
+    # one of them gives no numbered street); a place is known by its first row giving a street
+    named: dict[tuple[str, str], list[list[int]]] = {}
     at_street: dict[tuple[str, frozenset[str], str], list[int]] = {}
     for i, (row, commune, where) in enumerate(located):
-        key = (where, folded(row.name))
-        if key in seen:
-            union(seen[key], i)
+        places_of_name = named.setdefault((where, folded(row.name)), [])
+        for place in places_of_name:
+            if not other_streets(located[place[1]][0], row):
+                union(place[0], i)
+                if _street_name(located[place[1]][0]) is None:
+                    place[1] = i
+                break
         else:
-            seen[key] = i
+            places_of_name.append([i, i])
         address = _street_key(row, commune)
         if address is not None:
             for j in at_street.setdefault(address, []):
@@ -185,6 +215,24 @@ def group_rows(located: list[tuple[Row, str, str]]) -> list[tuple[list[Row], str
         first = next(i for i in members if located[i][0] is rows[0])
         out.append((rows, located[first][1], located[first][2]))
     return out
+
+
+def note_namesakes(places: list[Place]) -> None:
+    """Add to the note of each place the other places of its name in its area (two streets of one commune):
+    the census cannot say whether they are two spaces or one that moved, so a reader learns of the other."""
+    by_name: dict[tuple[str, str], list[Place]] = {}
+    for place in places:
+        for key in dict.fromkeys((place.area, folded(r.name)) for r in place.rows):
+            by_name.setdefault(key, []).append(place)
+    for place in places:
+        others = {id(p): p for key in dict.fromkeys((place.area, folded(r.name)) for r in place.rows)
+                  for p in by_name[key] if p is not place}
+        told = [f"au {p.rows[0].address} ({'fiche' if len(p.ids) == 1 else 'fiches'} n° {', '.join(p.ids)})"
+                for p in others.values()
+                if p.rows[0].address]
+        if told:
+            place.note += " ; le recensement cite aussi sous ce nom, dans la commune, " + (
+                "un autre lieu, " if len(told) == 1 else f"{len(told)} autres lieux, ") + " et ".join(told)
 
 
 PlaceMaker = Callable[[list[Row], str, str], "Place | Skip"]
