@@ -221,7 +221,16 @@ class KeptLocations(Mapping[str, Location]):
         return self._locations()[path]
 
     def get(self, path: str, default: Any = None) -> Any:
-        return self._locations().get(path, default)
+        """One location without making the others: the loader asks each sheet for its sources' keys only,
+        and making all of a sheet's locations for that was 0.09 s of a build after one edit (France tree)."""
+        if self._made is not None:
+            return self._made.get(path, default)
+        paths, files, which, lines, columns = self.packed
+        try:
+            i = paths.index(path)
+        except ValueError:
+            return default
+        return Location(files[which[i]], lines[i], columns[i])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._locations())
