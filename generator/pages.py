@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,13 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         a = self.atlas
         paths = {t.path, *(x.path for x in a.ancestors(t.id))}
         paths.update(a.territories[c].path for c in a.children.get(t.id, ()))
-        for hub_id in {*hubs, *(h for pair in pairs for h in pair)}:
-            paths.update(self._hub_and_place(hub_id))
+        places = _hub_places(a)
+        shown = {*hubs, *(h for pair in pairs for h in pair)}
+        try:  # one update, not a call per hub: 40,000 hubs shown by the 1,374 territory pages of the France tree
+            paths.update(chain.from_iterable(map(places.__getitem__, shown)))
+        except KeyError:  # a hub of no known territory: said as `_hub_and_place` says it
+            for hub_id in shown:
+                paths.update(self._hub_and_place(hub_id))
         return paths
 
     def hub_sources(self, h: Hub) -> set[str]:
@@ -264,6 +270,21 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
 
 # id(atlas) -> the atlas (weakly) and its sheet pages' sources, by ("t" or "h", id): both editions' to-do lists
 _SOURCES: dict[int, tuple[weakref.ref, dict[tuple[str, str], frozenset[str]]]] = {}
+
+
+# id(atlas) -> the atlas (weakly) and each hub's sheet with its territory's (what a card or a mention shows)
+_PLACES: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
+
+
+def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
+    key = id(atlas)
+    found = _PLACES.get(key)
+    if found is None or found[0]() is not atlas:
+        territories = atlas.territories
+        found = _PLACES[key] = (weakref.ref(atlas, lambda _ref: _PLACES.pop(key, None)), {
+            h.id: (h.path, territories[h.territory_id].path) for h in atlas.hubs.values()
+            if h.territory_id in territories})
+    return found[1]
 
 
 def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:

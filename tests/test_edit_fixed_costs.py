@@ -5,6 +5,7 @@ each with the behaviour it had (the same locations, the same refusals, frozen ou
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -65,3 +66,26 @@ def test_a_kept_file_has_its_fields_and_stays_frozen() -> None:
         kept.path = "b.md"  # type: ignore[misc]
     with pytest.raises(AtlasError):
         KeptFile("../a.md", "/docs/a.md", (3, 4))
+
+
+def test_a_territory_page_lists_every_sheet_its_hubs_and_partners_show(fixture_atlas: Any) -> None:
+    """Each hub shown (listed, or in a partnership) brings its sheet and its territory's: worked out once per
+    atlas (`pages._hub_places`), the same sets as hub by hub."""
+    from generator.pages import Pages, _hub_places
+    from generator.site import SiteOptions
+
+    pages = Pages(fixture_atlas, SiteOptions())
+    atlas = fixture_atlas
+    assert _hub_places(atlas) == {h.id: (h.path, atlas.territories[h.territory_id].path) for h in atlas.hubs.values()}
+    assert _hub_places(atlas) is _hub_places(atlas)
+    for t in atlas.territories.values():
+        hubs = atlas.hubs_within(t.id)
+        pairs = pages._pairs(hubs)
+        expected = {t.path, *(x.path for x in atlas.ancestors(t.id)),
+                    *(atlas.territories[c].path for c in atlas.children.get(t.id, ()))}
+        for hub_id in {*hubs, *(h for pair in pairs for h in pair)}:
+            expected.update(pages._hub_and_place(hub_id))
+        assert pages.territory_sources(t, hubs, pairs) == expected
+    some = next(iter(atlas.territories.values()))
+    with pytest.raises(KeyError):
+        pages.territory_sources(some, ("no-such-hub",), [])
