@@ -79,6 +79,7 @@ class PageCache(KeptOutputs):
         self._touched: set[str] | None = None  # the kept groups to check by their key (`untouched`)
         self._touched_known = False
         self._sorted: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(sources) -> (sources, sorted)
+        self.values: SheetValues | None = None  # the values kept per sheet this run (`attach`)
 
     def _read_index(self) -> dict[str, list[Any]]:
         """The sheet pages' entries; the other parts of the index beside them (the kept kinds: `kind_entries`)."""
@@ -124,7 +125,8 @@ class PageCache(KeptOutputs):
             self._state = ReadState(pages.atlas, self._base_dir)
             # here, outside any recording of reads: telling the changes reads the whole atlas
             self.changes = self._state.changes_since(self.previous) if self.previous is not None else None
-            keep_per_sheet(pages.atlas, SheetValues(self, shared_digest(pages.atlas, pages.scores) + code))
+            self.values = SheetValues(self, shared_digest(pages.atlas, pages.scores) + code)
+            keep_per_sheet(pages.atlas, self.values)
         pages.kind_cache = self._kind_cache(pages, site_url, prefix, code)
         pages.sheet_reads = (self._collect_reads(prefix), self._merge_reads)
         # the templates compiled once, not by each build (0.3 s of a build after one edit); Jinja checks each
@@ -243,20 +245,6 @@ class PageCache(KeptOutputs):
             snapshot["pictures"] = {key: state for key, state in self._picture_states_now().items()
                                     if state not in (None, "?")}
         return snapshot
-
-    def _collect_reads(self, prefix: str) -> Callable[[list[str]], dict[str, tuple[list[str], list[str]]]]:
-        """In a worker that rendered sheet pages: what each placed, to send to the parent (`_merge_reads`)."""
-        def collect(paths: list[str]) -> dict[str, tuple[list[str], list[str]]]:
-            found = {prefix + path: self.reads.get(prefix + path, (set(), set())) for path in paths}
-            return {full: (sorted(pictures), sorted(hubs)) for full, (pictures, hubs) in found.items()}
-
-        return collect
-
-    def _merge_reads(self, reads: dict[str, tuple[list[str], list[str]]]) -> None:
-        for full, (pictures, hubs) in reads.items():
-            entry = self.reads.setdefault(full, (set(), set()))
-            entry[0].update(pictures)
-            entry[1].update(hubs)
 
     def _wrap(self, pages: Any, prefix: str, name: str, slot: int) -> None:
         original = pages.env.globals.get(name)

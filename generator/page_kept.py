@@ -24,6 +24,10 @@ from generator.outputs import KeptFile, Output, read_if_unchanged, unchanged_sta
 from generator.page_store import pairs, strings
 
 SHEET_BUCKETS = 16  # entries of each kind of value kept per sheet
+# what a worker that rendered sheet pages sends its parent: each page's pictures and hub cards placed, and the
+# SPARSE values it made (`SheetValues.sparse_made`)
+WorkerReads = tuple[dict[str, tuple[list[str], list[str]]], dict[tuple[str, int], dict[str, list[Any]]]]
+SPARSE = "~"  # a name of values asked for some sheets only (hub cards): their bucket keeps those not asked this run
 
 
 def _stable_repr(value: Any) -> str:
@@ -50,6 +54,7 @@ class SheetValues:
         self.previous: dict[tuple[str, int], dict[str, list[Any]]] = {}
         self.made: dict[tuple[str, int], dict[str, list[Any]]] = {}
         self._sheets: dict[str, tuple[int, str]] = {}  # sheet path -> its bucket and its bytes' hash (short)
+        self._given: dict[tuple[str, int], dict[str, list[Any]]] = {}  # SPARSE values a worker sent its parent
 
     def __call__(self, name: str, path: str, make: Callable[[], Any], dump: Callable[[Any], Any],
                  load: Callable[[Any], Any]) -> Any:
@@ -62,12 +67,7 @@ class SheetValues:
         bucket, digest = sheet
         made = self.made.get((name, bucket))
         if made is None:
-            made = self.made[(name, bucket)] = {}
-            entry = f"sheets:{name}#{bucket:x}"
-            self.cache.extra[entry] = {"common": self.common, "values": made}
-            kept = self.cache.kind_entries.get(entry)
-            ok = isinstance(kept, dict) and kept.get("common") == self.common and isinstance(kept.get("values"), dict)
-            self.previous[(name, bucket)] = kept["values"] if ok else {}
+            made = self._bucket(name, bucket)
         old = self.previous[(name, bucket)].get(path)
         if isinstance(old, list) and len(old) == 2 and old[0] == digest:
             try:  # the loaders check the shape of what they read back: a damaged or planted value is made anew
@@ -80,6 +80,39 @@ class SheetValues:
         value = make()
         made[path] = [digest, dump(value)]
         return value
+
+    def _bucket(self, name: str, bucket: int) -> dict[str, list[Any]]:
+        """The values of one bucket as this run keeps them: those it made or checked, and for a SPARSE name the
+        others as kept (a hub's card is asked only by the pages made again: the others' stay for later)."""
+        entry = f"sheets:{name}#{bucket:x}"
+        kept = self.cache.kind_entries.get(entry)
+        ok = isinstance(kept, dict) and kept.get("common") == self.common and isinstance(kept.get("values"), dict)
+        previous = self.previous[(name, bucket)] = kept["values"] if ok else {}
+        made = self.made[(name, bucket)] = dict(previous) if name.startswith(SPARSE) else {}
+        self.cache.extra[entry] = {"common": self.common, "values": made}
+        return made
+
+    def sparse_made(self) -> dict[tuple[str, int], dict[str, list[Any]]]:
+        """The SPARSE values this run made and did not give yet (in a worker that rendered sheet pages: what its
+        parent keeps; the worker renders several chunks, each sends what is new)."""
+        out: dict[tuple[str, int], dict[str, list[Any]]] = {}
+        for key, made in self.made.items():
+            if key[0].startswith(SPARSE):
+                before, given = self.previous[key], self._given.setdefault(key, {})
+                found = {path: value for path, value in made.items()
+                         if before.get(path) is not value and given.get(path) is not value}
+                if found:
+                    out[key] = found
+                    given.update(found)
+        return out
+
+    def merge(self, values: Mapping[tuple[str, int], Mapping[str, list[Any]]]) -> None:
+        """Values a worker made (`sparse_made`), kept by this run as if made here."""
+        if self.cache._state is None or self.cache.extra is not self._extra:
+            return
+        for (name, bucket), found in values.items():
+            made = self.made.get((name, bucket))
+            (made if made is not None else self._bucket(name, bucket)).update(found)
 
 
 class KeptOutputs:
@@ -98,6 +131,8 @@ class KeptOutputs:
     commons: set[str]
     unchanged: Callable[..., bool]
     untouched: Callable[[str, str], bool]
+    reads: dict[str, tuple[set[str], set[str]]]  # docs path -> pictures and hubs its page placed
+    values: SheetValues | None
 
     def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
         """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
@@ -151,6 +186,25 @@ class KeptOutputs:
         self.kinds_made[name] = (pages, common, reads, placed, [prefix + o.path for o in outs],
                                  sorted(rankings - before))
         return outs
+
+    def _collect_reads(self, prefix: str) -> Callable[[list[str]], WorkerReads]:
+        """In a worker that rendered sheet pages: what each placed, and the hub cards it made (values kept per
+        sheet, `page_kept.SPARSE`), to send to the parent (`_merge_reads`)."""
+        def collect(paths: list[str]) -> WorkerReads:
+            found = {prefix + path: self.reads.get(prefix + path, (set(), set())) for path in paths}
+            values = self.values.sparse_made() if self.values is not None else {}
+            return {full: (sorted(pictures), sorted(hubs)) for full, (pictures, hubs) in found.items()}, values
+
+        return collect
+
+    def _merge_reads(self, worker: WorkerReads) -> None:
+        reads, values = worker
+        if self.values is not None:
+            self.values.merge(values)
+        for full, (pictures, hubs) in reads.items():
+            entry = self.reads.setdefault(full, (set(), set()))
+            entry[0].update(pictures)
+            entry[1].update(hubs)
 
     def _part_keeper(self, kind: str, common: str, pages: Any,
                      recorder: Recorder) -> Callable[[str, Callable[[], str]], str]:
