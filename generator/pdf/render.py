@@ -145,11 +145,10 @@ class Renderer:
     def render(self, source: str) -> bytes:
         """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only (of a French
         report: an English one keeps English spacing, its French quotations included)."""
-        from weasyprint import HTML
-
+        from generator.pdf.engine import lean_html
         from generator.typography import apply_french_spacing
 
-        document = HTML(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
+        document = lean_html(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
         if self.lang == "fr":
             apply_french_spacing(document.etree_element)
         return document.write_pdf(
