@@ -37,7 +37,7 @@ LANG = "en"
 # the page kinds in English (with every territory and hub page); the others are published in French
 TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data", "explore-territories", "pillars", "pillar",
                         "comparison-index", "comparison", "map", "status", "vocabulary", "quality",
-                        "network", "indicators", "methodology",
+                        "network", "network-region", "indicators", "methodology",
                         "reference"})  # and the open-data page (english_pages)
 ASSETS_PREFIX = "assets/atlas"
 

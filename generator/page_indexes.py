@@ -5,6 +5,7 @@ by vocabulary and by status, the partnership network, accessibility.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -165,36 +166,35 @@ class IndexPages(PageBase):
 
     def network_pages(self) -> list[Output]:
         """The network page; when its table by territory has more than NETWORK_ROWS_MAX rows, that table
-        goes on one page per région (`reseau/<région>.md`), which the network page lists: the France
-        tree's 3,989 partnerships made a 2.5 MB page (issue 11: no page over 1 MB). (Owner E; B's edit.)"""
+        goes on one page per région (`reseau/<région>.md`, `network_regions`), which the network page
+        lists: the France tree's 3,989 partnerships made a 2.5 MB page (issue 11: no page over 1 MB). (Owner
+        E; B's edit.)"""
         degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
-        by_territory: dict[str, list[tuple[str, str]]] = {}
-        for a, b in self.atlas.partnerships:
-            ta, tb = self.atlas.hubs[a].territory_id, self.atlas.hubs[b].territory_id
-            by_territory.setdefault(ta, []).append((a, b))
-            if tb != ta:
-                by_territory.setdefault(tb, []).append((b, a))  # seen from that territory's hub
         ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
-        ordered = dict(sorted(by_territory.items(),
-                              key=lambda kv: (sort_key(self.atlas.territories[kv[0]].name), kv[0])))
-        if sum(len(pairs) for pairs in ordered.values()) <= NETWORK_ROWS_MAX:
+        ordered, regions = self.ask("network sections", str(NETWORK_ROWS_MAX))
+        if not regions:
             return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked,
-                                sections=self._kept_pairs("reseau.md", ordered))]
-        groups: dict[str, dict[str, list[tuple[str, str]]]] = {}
-        for tid, pairs in ordered.items():
-            place = next((x for x in (self.atlas.territories[tid], *self.atlas.ancestors(tid)) if x.level == "region"),
-                         self.atlas.territories[tid])
-            groups.setdefault(place.id, {})[tid] = pairs
-        regions = [(self.atlas.territories[g], f"reseau/{g}.md", sum(len(p) for p in groups[g].values()))
-                   for g in sorted(groups, key=lambda g: (sort_key(self.atlas.territories[g].name), g))]
-        outs = [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, sections=Markup(""),
-                            regions=regions)]
-        outs += [self.render("network.md.j2", path, degree=degree, region=region,
-                             sections=self._kept_pairs(path, groups[region.id]))
-                 for region, path, _ in regions]
-        return outs
+                                sections=self._kept_pairs("reseau.md", dict(ordered)))]
+        rows = [(self.atlas.territories[g], f"reseau/{g}.md", sum(len(pairs) for _tid, pairs in sections))
+                for g, sections in regions]
+        return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, sections=Markup(""),
+                            regions=rows)]
 
-    def _kept_pairs(self, page_path: str, by_territory: dict[str, list[tuple[str, str]]]) -> Markup:
+    def network_regions(self) -> list[tuple[str, Callable[[], list[Output]]]]:
+        """The région pages of the network (none when it fits one page), each kept apart by the page cache
+        (`PageKind.groups`): a hub renamed makes again the pages of its région and its partners', not 18."""
+        regions = self.ask("network sections", str(NETWORK_ROWS_MAX))[1]
+        return [(g, lambda g=g: self.network_region_page(g)) for g, _sections in regions]
+
+    def network_region_page(self, region_id: str) -> list[Output]:
+        """One région's partnerships, each of its territories' table a part (`_kept_pairs`)."""
+        degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
+        path = f"reseau/{region_id}.md"
+        sections = dict(self.ask("network sections", str(NETWORK_ROWS_MAX))[1])[region_id]
+        return [self.render("network.md.j2", path, degree=degree, region=self.atlas.territories[region_id],
+                            sections=self._kept_pairs(path, dict(sections)))]
+
+    def _kept_pairs(self, page_path: str, by_territory: Mapping[str, Sequence[tuple[str, str]]]) -> Markup:
         """Each territory's table of partnerships, a part kept by the pairs it shows (their names read again
         inside the part): a hub renamed makes again the tables that name it, not a région's 2,000 rows."""
         return Markup("".join(self.part(f"pairs {page_path} {tid} " + " ".join(f"{a}:{b}" for a, b in pairs),
@@ -227,6 +227,31 @@ def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tu
         first = heapq.nsmallest(int(per_day), items, key=lambda r: (sort_key(r[0][0]), r[0][1]))
         out.append((day, len(items), tuple(item for _, item in first)))
     return out
+
+
+@query("network sections")
+def _network_sections(atlas: Atlas, most: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The partnerships by territory, each seen from that territory's hub, the territories in name order, and
+    when they are more than `most` rows (NETWORK_ROWS_MAX), the same by région (régions in name order):
+    (territory id, pairs) and (région id, its territories' (id, pairs)), ids only (a hub renamed leaves the
+    answer as it was)."""
+    by_territory: dict[str, list[tuple[str, str]]] = {}
+    for a, b in atlas.partnerships:
+        ta, tb = atlas.hubs[a].territory_id, atlas.hubs[b].territory_id
+        by_territory.setdefault(ta, []).append((a, b))
+        if tb != ta:
+            by_territory.setdefault(tb, []).append((b, a))  # seen from that territory's hub
+    ordered = sorted(by_territory.items(), key=lambda kv: (sort_key(atlas.territories[kv[0]].name), kv[0]))
+    sections = tuple((tid, tuple(pairs)) for tid, pairs in ordered)
+    if sum(len(pairs) for pairs in by_territory.values()) <= int(most):
+        return sections, ()
+    groups: dict[str, list[tuple[str, tuple[tuple[str, str], ...]]]] = {}
+    for tid, pairs in sections:
+        place = next((x for x in (atlas.territories[tid], *atlas.ancestors(tid)) if x.level == "region"),
+                     atlas.territories[tid])
+        groups.setdefault(place.id, []).append((tid, pairs))
+    regions = sorted(groups, key=lambda g: (sort_key(atlas.territories[g].name), g))
+    return sections, tuple((g, tuple(groups[g])) for g in regions)
 
 
 @query("status groups")

@@ -134,7 +134,7 @@ class KeptOutputs:
     reads: dict[str, tuple[set[str], set[str]]]  # docs path -> pictures and hubs its page placed
     values: SheetValues | None
 
-    def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[[Any], list[Output]]:
+    def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[..., list[Output]]:
         """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
         last making read (recorded by `atlas_reads.Recorder`), the pictures it placed and what every
         page of the edition may show are as they were; else made with its reads recorded."""
@@ -146,8 +146,9 @@ class KeptOutputs:
             repr(pages.env.globals.get("releases")),
             repr(pages.file_prefix), repr(pages.untranslated), repr(sorted(pages.env.globals)))).encode()).hexdigest()
 
-        def made(kind: Any) -> list[Output]:
-            return self.keep(prefix + kind.name, common, lambda: kind.build(pages), pages, prefix)
+        def made(kind: Any, member: str = "", make: Callable[[], Iterable[Output]] | None = None) -> list[Output]:
+            name = f"{prefix}{kind.name}:{member}" if member else prefix + kind.name  # a group of a kind: its own
+            return self.keep(name, common, make or (lambda: kind.build(pages)), pages, prefix)
 
         return made
 

@@ -190,6 +190,9 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
     def shared_pages(self, kind: PageKind) -> list[Output]:
         """The pages of one kind made from many sheets; with the page cache attached, read back when
         what they read last time is as it was (generator.page_cache)."""
+        if kind.groups is not None:  # each group kept apart (`_kind_cache` names it after the kind)
+            return [out for member, make in kind.groups(self)
+                    for out in (self.kind_cache(kind, member, make) if self.kind_cache is not None else make())]
         return self.kind_cache(kind) if self.kind_cache is not None else list(kind.build(self))
 
     def all_pages(self, progress: Callable[[int, int], None] | None = None,
@@ -328,6 +331,9 @@ class PageKind:
     path: str  # the page, or the pattern of its pages
     template: str
     build: Callable[[Pages], Iterable[Output]]
+    # a kind made of groups of pages kept apart by the page cache (the network's région pages): each group's
+    # name and maker; `build` is then not used
+    groups: Callable[[Pages], Sequence[tuple[str, Callable[[], Iterable[Output]]]]] | None = None
 
 
 SHARED_KINDS: tuple[PageKind, ...] = (
@@ -354,7 +360,9 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("comparison-index", "comparaison/index.md", "comparison_index.md.j2", lambda p: [p.comparison_index()]),
     PageKind("comparison", "comparaison/<level>.md", "comparison.md.j2",
              lambda p: [out for lv in p.levels() for out in p.comparison_pages(lv)]),
-    PageKind("network", "reseau.md, reseau/<région>.md", "network.md.j2", lambda p: p.network_pages()),
+    PageKind("network", "reseau.md", "network.md.j2", lambda p: p.network_pages()),
+    PageKind("network-region", "reseau/<région>.md", "network.md.j2", lambda p: [],
+             groups=lambda p: p.network_regions()),
     PageKind("quality", "qualite.md", "quality.md.j2", lambda p: [p.quality_page()]),
     PageKind("methodology", "reference/methode.md", "methodology.md.j2", lambda p: [p.methodology_page()]),
     PageKind("reference", "reference/fiches.md", "reference.md.j2", lambda p: [p.reference_page()]),

@@ -26,7 +26,8 @@ def test_a_short_network_stays_one_page(fixture_atlas) -> None:
 def test_a_long_network_is_split_by_region_with_every_row(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = Pages(fixture_atlas, SiteOptions(), {}).network_pages()[0].data.decode("utf-8")
     monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
-    outs = Pages(fixture_atlas, SiteOptions(), {}).network_pages()
+    pages = Pages(fixture_atlas, SiteOptions(), {})
+    outs = pages.network_pages() + [out for _region, make in pages.network_regions() for out in make()]
     main, parts = outs[0].data.decode("utf-8"), outs[1:]
     assert outs[0].path == "reseau.md" and parts
     assert "## Par région" in main and _rows(main) == []
@@ -47,3 +48,49 @@ def test_the_region_pages_are_made_with_the_site(fixture_atlas, monkeypatch: pyt
     outs = {o.path: o for o in Pages(fixture_atlas, SiteOptions(), {}).all_pages()}
     linked = re.findall(r"\]\((reseau/[^)]+\.md)\)", outs["reseau.md"].data.decode("utf-8"))
     assert linked and all(path in outs for path in linked)
+
+
+def test_each_region_page_is_a_group_of_its_own(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The région pages are one kept group each (`PageKind.groups`): the page cache keeps or makes them one by
+    one, so that a hub renamed makes again the pages of its région and its partners', not all 18."""
+    from generator.pages import SHARED_KINDS
+
+    monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
+    pages = Pages(fixture_atlas, SiteOptions(), {})
+    asked: list[str] = []
+
+    def kind_cache(kind: object, member: str = "", make: object = None) -> list[object]:
+        asked.append(f"{kind.name}:{member}" if member else kind.name)  # type: ignore[attr-defined]
+        return list(make() if make is not None else kind.build(pages))  # type: ignore[attr-defined, operator]
+
+    pages.kind_cache = kind_cache
+    (kind,) = [k for k in SHARED_KINDS if k.name == "network-region"]
+    made = pages.shared_pages(kind)
+    regions = [t.id for t in fixture_atlas.territories.values() if t.level == "region"]
+    assert asked == [f"network-region:{r}" for r in regions] and [o.path for o in made] == \
+        [f"reseau/{r}.md" for r in regions]
+    pages.kind_cache = None
+    assert [o.data for o in pages.shared_pages(kind)] == [o.data for o in made]
+
+
+def test_a_hub_renamed_leaves_the_network_s_sections_as_they_were(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What groups the région pages is a query's answer of ids (`network sections`): a hub renamed leaves it as
+    it was (the région pages that do not show the hub are kept), its région's page shows the new name."""
+    import shutil
+    from pathlib import Path
+
+    from generator.atlas_reads import answer
+    from generator.load import load_valid_atlas
+
+    monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
+    sheets = tmp_path / "territories"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "atlas", sheets)
+    before = load_valid_atlas(sheets)
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Fablab renommé"),
+                   encoding="utf-8")
+    after = load_valid_atlas(sheets)
+    assert answer(before, "network sections", "1") == answer(after, "network sections", "1")
+    assert answer(after, "network sections", "1")[1]  # split by région
+    page = [o for _r, make in Pages(after, SiteOptions(), {}).network_regions() for o in make()]
+    assert any("Fablab renommé" in o.data.decode("utf-8") for o in page)
