@@ -83,18 +83,26 @@ class IndexPages(PageBase):
 
     def hubs_index(self) -> list[Output]:
         """Every hub by name, HUBS_PER_PAGE a page (plain lists without JavaScript); filters on page 1."""
-        hubs = sorted(self.atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id))
-        chunks = explore.pages_of(hubs)
-        parts = [explore.hub_list_path(i) for i in range(1, len(chunks) + 1)]
-        outs = []
-        for i, (chunk, part) in enumerate(zip(chunks, parts, strict=True), start=1):
-            outs.append(self.render(
-                "hubs_index.md.j2" if i == 1 else "hubs_list.md.j2", part, hubs=chunk, number=i, total=len(chunks),
-                count=len(hubs), pager=Markup(self.pager(part, parts, i)) if len(parts) > 1 else Markup(""),
-                table=Markup(self._kept_hub_table([h.id for h in chunk], part)),
-                filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, self._hub_facets(),
-                                                HUB_FILTER_LABELS)) if i == 1 else Markup("")))
-        return outs
+        return [out for _page, make in self.hub_list_groups() for out in make()]
+
+    def hub_list_groups(self) -> list[tuple[str, Callable[[], list[Output]]]]:
+        """The pages of the hub list, each kept apart by the page cache (`PageKind.groups`): what orders them is
+        a query's answer of ids (`hub pages`), so a hub renamed in its place makes its one page again, not 40."""
+        pages = self.ask("hub pages", str(explore.HUBS_PER_PAGE))
+        return [(str(i), lambda i=i: [self.hub_list_page(i)]) for i in range(1, len(pages) + 1)]
+
+    def hub_list_page(self, number: int) -> Output:
+        """Page `number` (from 1) of the hub list."""
+        pages = self.ask("hub pages", str(explore.HUBS_PER_PAGE))
+        parts = [explore.hub_list_path(i) for i in range(1, len(pages) + 1)]
+        ids, part = pages[number - 1], parts[number - 1]
+        return self.render(
+            "hubs_index.md.j2" if number == 1 else "hubs_list.md.j2", part, hubs=[self.atlas.hubs[h] for h in ids],
+            number=number, total=len(pages), count=sum(len(chunk) for chunk in pages),
+            pager=Markup(self.pager(part, parts, number)) if len(parts) > 1 else Markup(""),
+            table=Markup(self._kept_hub_table(list(ids), part)),
+            filters=Markup(self.filter_form(part, "hubs", explore.HUBS_DATA, self._hub_facets(),
+                                            HUB_FILTER_LABELS)) if number == 1 else Markup(""))
 
     def _kept_hub_table(self, ids: list[str], page_path: str) -> str:
         """One page's table of the hub list, a part kept by the hubs it shows (fetched again by id inside
@@ -227,6 +235,13 @@ def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tu
         first = heapq.nsmallest(int(per_day), items, key=lambda r: (sort_key(r[0][0]), r[0][1]))
         out.append((day, len(items), tuple(item for _, item in first)))
     return out
+
+
+@query("hub pages")
+def _hub_pages(atlas: Atlas, size: str) -> tuple[tuple[str, ...], ...]:
+    """The hubs' ids by name (then id), `size` a page (at least one page, maybe empty)."""
+    hubs = sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id))
+    return tuple(tuple(h.id for h in chunk) for chunk in explore.pages_of(hubs, int(size)))
 
 
 @query("network sections")

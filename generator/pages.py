@@ -331,8 +331,8 @@ class PageKind:
     path: str  # the page, or the pattern of its pages
     template: str
     build: Callable[[Pages], Iterable[Output]]
-    # a kind made of groups of pages kept apart by the page cache (the network's région pages): each group's
-    # name and maker; `build` is then not used
+    # a kind made of groups of pages kept apart by the page cache (the hub list's pages, the network's région
+    # pages): each group's name and maker; `build` is then not used
     groups: Callable[[Pages], Sequence[tuple[str, Callable[[], Iterable[Output]]]]] | None = None
 
 
@@ -340,7 +340,8 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("home", "index.md", "home.md.j2", lambda p: [p.home_page()]),
     PageKind("territories", "territoires/index.md, parcourir/territoires-<level>-<n>.md", "territories_index.md.j2",
              lambda p: p.territories_index()),
-    PageKind("hubs", "hubs/index.md, hubs/page-<n>.md", "hubs_index.md.j2", lambda p: p.hubs_index()),
+    PageKind("hubs", "hubs/index.md, parcourir/lieux-<n>.md", "hubs_index.md.j2", lambda p: p.hubs_index(),
+             groups=lambda p: p.hub_list_groups()),
     PageKind("status", STATUS_PAGE, "status_index.md.j2", lambda p: [p.status_index()]),
     PageKind("map", explore.MAP_PAGE, "map.md.j2", lambda p: [p.map_page()]),
     PageKind("accessibility", "accessibilite.md", "accessibility.md.j2", lambda p: [p.accessibility_page()]),
