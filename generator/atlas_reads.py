@@ -197,6 +197,11 @@ class ReadState:
             return f"{value.path} {self.sheet(value.path)}"
         return repr(value)
 
+    def answer_states(self) -> dict[str, str]:
+        """The states of the queries' answers this run told ("?query\0argument" -> state): kept in the snapshot,
+        so that the next build tells which answers changed and checks only the groups that read those."""
+        return {f"{name}\0{key}": state for (name, key), state in self._states.items() if name.startswith(QUERY)}
+
     def snapshot(self) -> dict[str, Any]:
         """This run's state of the indexes and sheets, kept with the page cache's index: the next build tells
         what changed since from it (`changes_since`), without hashing each kept output's reads again."""

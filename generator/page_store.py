@@ -146,16 +146,23 @@ class KindStore:
             return None
         return light[0], light[1]
 
-    def touched(self, reads: Iterable[tuple[str, str]], pictures: Iterable[str]) -> set[str] | None:
+    def touched(self, reads: Iterable[tuple[str, str]], pictures: Iterable[str],
+                answers_told: bool = False) -> set[str] | None:
         """The groups that read one of `reads` or placed one of `pictures` (changed since the last build), and
-        those that read an answer to a query; None when a posting is damaged (every group is then checked)."""
-        found = set(self.always)
+        those that read an answer to a query, unless `answers_told` (the changed answers are among `reads`);
+        None when a posting is damaged (every group is then checked)."""
+        found = set() if answers_told else set(self.always)
         for name, key in (*reads, *((PICTURE, key) for key in pictures)):
             groups = self.postings.get(f"{name}\0{key}", [])
             if not strings(groups):
                 return None
             found.update(groups)
         return found
+
+    def answers_read(self) -> list[tuple[str, str]]:
+        """The queries' answers (name, argument) that kept groups read, as the postings name them."""
+        return [(name, key) for name, _, key in (where.partition("\0") for where in self.postings
+                                                 if where.startswith(QUERY))]
 
     def save(self, index: dict[str, Any], made: Mapping[str, Any], kept: set[str], partial: bool) -> None:
         """Write the shards whose entries changed, then `index` with the kinds' part: `made` are this build's

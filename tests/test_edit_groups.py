@@ -51,3 +51,34 @@ def test_a_hub_renamed_in_its_place_leaves_the_order_as_it_was(tmp_path: Path) -
     assert answer(before, "hub pages", "2") == answer(after, "hub pages", "2")
     ids = [h for page in answer(after, "hub pages", "1") for h in page]
     assert ids == [h.id for h in sorted(after.hubs.values(), key=lambda h: (explore.sort_key(h.name), h.id))]
+
+
+@pytest.mark.slow  # four builds of the fixture atlas: CI runs it
+def test_groups_that_read_an_answer_are_checked_only_when_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The queries' answers of a build are kept in its snapshot: a group that read answers (the map reads the
+    hub filters' counts) is checked by its key only when one of them changed, not at every build."""
+    from test_build_incremental import HUB, _build, _edit, _fixture_copy, _same_as_cold
+
+    from generator.page_cache import PageCache
+
+    keyed: list[str] = []
+    key = PageCache._kind_key
+
+    def recorded(self: Any, pages: Any, common: str, name: str, *args: Any) -> str:
+        keyed.append(name)
+        return key(self, pages, common, name, *args)
+
+    monkeypatch.setattr(PageCache, "_kind_key", recorded)
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, docs.parent, capsys)
+    keyed.clear()
+    _edit(sheets / HUB, "  value: 120", "  value: 121")  # a figure of the hub: no answer, no map changes
+    _build(sheets, docs.parent, capsys)
+    assert "map" not in keyed and "en/map" not in keyed
+    _same_as_cold(sheets, docs, tmp_path, "cold-1", capsys)
+    keyed.clear()
+    _edit(sheets / HUB, "types: [fab-lab, tiers-lieu]", "types: [fab-lab, living-lab]")  # the filters' counts
+    _build(sheets, docs.parent, capsys)
+    assert "map" in keyed and "en/map" in keyed
+    _same_as_cold(sheets, docs, tmp_path, "cold-2", capsys)
