@@ -302,7 +302,8 @@ def test_hostile_sheet_markup_is_literal_text_and_nothing_is_fetched(hostile_atl
         text = text_of(data)
         assert normalize(territory.name) in text  # "<script>alert(1)</script> {{ 7*7 }}" as written
         assert "{{ 7*7 }}" in text
-        assert normalize(hub.name) in text
+        # a hub's name is in a table cell of the volumes, which wraps it (a word longer than the column too)
+        assert re.sub(r"\s", "", normalize(hub.name)) in re.sub(r"\s", "", text)
         assert "Fab Lab <b>gras</b>" in text  # a vocabulary label is text too
         if path.name != "atlas.pdf":  # a volume of the atlas lists hubs in a table, reports describe them
             assert "{{ 6*7 }}" in text and "{{ config }}" in text
