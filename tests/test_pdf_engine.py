@@ -68,3 +68,22 @@ def test_reports_and_volumes_are_the_same_bytes_with_the_lean_stylesheet(fixture
     monkeypatch.setattr(engine, "lean_html", lambda **kwargs: weasyprint.HTML(**kwargs))
     whole = [renderer.render(source) for source in html]
     assert lean == whole
+
+
+def test_element_languages_are_tagged_only_where_a_document_has_them(fixture_atlas, tmp_path, monkeypatch) -> None:
+    # a French report has no element with a language of its own: its boxes skip the wrapper that copies
+    # `lang` into the structure tree, and the PDF is the same as with the wrapper at work
+    import tinyhtml5
+
+    import generator.pdf.tagging as tagging
+
+    build = tmp_path / "build"
+    french = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None))
+    english = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None), lang="en")
+    source = french.territory_html("grand-besancon-metropole")
+    assert not tagging.has_element_languages(tinyhtml5.parse(source, namespace_html_elements=False))
+    assert tagging.has_element_languages(tinyhtml5.parse(english.territory_html("grand-besancon-metropole"),
+                                                         namespace_html_elements=False))
+    skipped = french.render(source)
+    monkeypatch.setattr(tagging, "has_element_languages", lambda root: True)
+    assert french.render(source) == skipped

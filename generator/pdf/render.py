@@ -146,11 +146,13 @@ class Renderer:
         """HTML -> PDF bytes, with French spacing applied to the parsed text nodes only (of a French
         report: an English one keeps English spacing, its French quotations included)."""
         from generator.pdf.engine import lean_html
+        from generator.pdf.tagging import has_element_languages, languages_needed
         from generator.typography import apply_french_spacing
 
         document = lean_html(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
         if self.lang == "fr":
             apply_french_spacing(document.etree_element)
+        languages_needed(has_element_languages(document.etree_element))
         return document.write_pdf(
             stylesheets=self.stylesheets,
             font_config=self.fonts,

@@ -13,6 +13,19 @@ from collections.abc import Iterator
 from typing import Any
 
 _done = False
+_needed = True  # whether the document being written has an element with a language of its own
+
+
+def has_element_languages(root: Any) -> bool:
+    """Whether an element below <html> and <body> of this parsed document has a `lang` (a French report
+    has none: its boxes then go straight to WeasyPrint's own builder, a generator layer less per box)."""
+    return any(element.get("lang") for element in root.iter() if element.tag not in ("html", "body"))
+
+
+def languages_needed(needed: bool) -> None:
+    """Say whether the next document written needs its elements' languages (see has_element_languages)."""
+    global _needed
+    _needed = needed
 
 
 def tag_element_languages() -> None:
@@ -29,13 +42,21 @@ def tag_element_languages() -> None:
         return
 
     def with_language(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+        if not _needed:
+            return build(box, parent, *args)
         element = getattr(box, "element", None)
         lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) not in (
             "html", "body") else None
-        for made in build(box, parent, *args):  # recursion goes through the module's name: this wrapper
-            if lang and "Lang" not in made:
-                made["Lang"] = pydyf.String(lang)
-            yield made
+        return _marked(build(box, parent, *args), lang, pydyf.String) if lang else build(box, parent, *args)
 
     tags._build_box_tree = with_language
     _done = True
+
+
+def _marked(made: Iterator[Any], lang: str, string: Any) -> Iterator[Any]:
+    """The structure elements `made`, each given `lang` unless it has one (recursion goes through the
+    module's name: the wrapper, so an inner element's own language wins)."""
+    for element in made:
+        if "Lang" not in element:
+            element["Lang"] = string(lang)
+        yield element
