@@ -21,3 +21,17 @@ def test_parallel_reports_leave_no_weasyprint_scratch(fixture_atlas, tmp_path: P
                           jobs=2, pictures={})
     assert [p.name for p in paths] == ["doubs.pdf", "ornans.pdf"]
     assert list(scratch.glob("weasyprint-*")) == []
+
+
+def test_reports_are_given_to_the_workers_largest_first(fixture_atlas) -> None:
+    from generator.pdf.volumes import report_order
+
+    ids = list(fixture_atlas.territories)
+    order = report_order(fixture_atlas, ids)
+    assert sorted(order) == sorted(ids)
+
+    def size(tid: str) -> int:
+        return len(fixture_atlas.hubs_within(tid)) + len(fixture_atlas.children.get(tid, ()))
+
+    assert [size(t) for t in order] == sorted((size(t) for t in ids), reverse=True)
+    assert size(order[0]) > size(order[-1])

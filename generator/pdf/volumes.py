@@ -88,3 +88,14 @@ def volume_order(atlas: Atlas) -> list[str | None]:
     """Largest volumes first, so that parallel workers finish together; the national one last."""
     sizes = {region.id: len(entries) for region, entries in atlas_chapters(atlas) if region is not None}
     return [*sorted(sizes, key=lambda r: (-sizes[r], r)), None]
+
+
+def report_order(atlas: Atlas, territory_ids: list[str]) -> list[str]:
+    """Territory reports largest first (by the hubs and territories they list: a région's report is about 30
+    pages, an intercommunalité's 9), so that parallel workers finish together: in the atlas' order the
+    largest reports (Île-de-France, Paris…) came last and one worker finished them alone."""
+    def size(tid: str) -> int:
+        return len(atlas.hubs_within(tid)) + len(atlas.children.get(tid, ()))
+
+    return sorted(territory_ids, key=lambda tid: -size(tid))  # stable: ties keep the given order
+

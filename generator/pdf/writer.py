@@ -26,7 +26,7 @@ from generator.pdf.inputs import (
     picture_keys,
     prepare_build_folder,
 )
-from generator.pdf.volumes import report_file, volume_file, volume_order, volume_regions
+from generator.pdf.volumes import report_file, report_order, volume_file, volume_order, volume_regions
 from generator.pdf.words import check_lang
 from generator.pdf.workers import rendered
 
@@ -79,8 +79,9 @@ def write_reports(
     if clash:
         raise AtlasError(_("a territory with the id {id!r} would overwrite a volume of the atlas ({file}); "
                            "rename it").format(id=clash[0], file=f"{clash[0]}.pdf"))
-    # the volumes, the longest tasks, first: parallel workers then end together
-    tasks: list[tuple[str, str | None]] = [("atlas", r) for r in volumes] + [("territory", t) for t in ids]
+    # the volumes, the longest tasks, first, then the reports largest first: parallel workers then end together
+    tasks: list[tuple[str, str | None]] = [("atlas", r) for r in volumes] + [
+        ("territory", t) for t in report_order(atlas, ids)]
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise AtlasError(_("the output folder {folder} is a file; give a folder with {option}").format(
