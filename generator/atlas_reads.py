@@ -22,7 +22,7 @@ from generator.model import Atlas
 ALL = "*"  # the read of a whole mapping (a loop over its values or items)
 KEYS = "#"  # the read of a mapping's keys alone (its length, a loop over its keys: each value read is noted)
 QUERY = "?"  # the reads of a query's answer are named "?<query>" (see `ask`)
-RECORDED = ("territories", "hubs", "children", "hubs_by_territory", "partners_of", "named_by")
+RECORDED = ("territories", "hubs", "children", "hubs_by_territory", "hubs_inside", "partners_of", "named_by")
 SHEETS = ("territories", "hubs")  # mappings of records read from one sheet each
 
 
@@ -269,7 +269,7 @@ def structure_digest(atlas: Atlas) -> str:
     digest = hashlib.sha256()
     digest.update(repr([(t.id, t.path, t.parent_id) for t in atlas.territories.values()]).encode())
     digest.update(repr([(h.id, h.path, h.territory_id) for h in atlas.hubs.values()]).encode())
-    for name in ("children", "hubs_by_territory", "partners_of", "named_by"):
+    for name in ("children", "hubs_by_territory", "hubs_inside", "partners_of", "named_by"):
         digest.update(f"\0{name}\0{list(getattr(atlas, name).items())!r}".encode())
     digest.update(f"\0{atlas.partnerships!r}".encode())
     return digest.hexdigest()

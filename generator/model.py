@@ -282,6 +282,8 @@ class Atlas:
     partners_of: Mapping[str, tuple[str, ...]]
     named_by: Mapping[str, tuple[str, ...]]
     indicators: Mapping[str, Indicator] = field(default_factory=_frozen)  # the catalogue, in file order
+    # territory id -> the hubs inside it, by id (`hubs_inside`); empty: told by the hierarchy alone
+    hubs_inside: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
 
     def parent(self, territory_id: str) -> Territory | None:
         parent_id = self.territories[territory_id].parent_id
@@ -307,7 +309,11 @@ class Atlas:
         return tuple(out)
 
     def hubs_within(self, territory_id: str) -> tuple[str, ...]:
-        """Hubs of this territory and of all territories below it, sorted by id."""
+        """Hubs of this territory and of all territories below it, sorted by id; a département and its région
+        count the hubs of their communes (`hubs_inside`: the Métropole du Grand Paris's in Saint-Denis are in
+        Seine-Saint-Denis, not in Paris, its parent)."""
+        if self.hubs_inside:  # empty in an atlas made without build_atlas, or without hubs
+            return self.hubs_inside.get(territory_id, ())
         ids = [territory_id, *self.descendants(territory_id)]
         return tuple(sorted(h for tid in ids for h in self.hubs_by_territory.get(tid, ())))
 
@@ -362,7 +368,9 @@ def build_atlas(
     for h in hubs.values():
         for p in h.partners:
             named_by.setdefault(p, []).append(h.id)
+    inside = hubs_inside(territories, hubs)
     return Atlas(
+        hubs_inside=_frozen({k: tuple(sorted(v)) for k, v in sorted(inside.items())}),
         territories=_frozen(territories),
         hubs=_frozen(hubs),
         vocabulary=vocabulary,
@@ -375,3 +383,36 @@ def build_atlas(
         named_by=_frozen({k: tuple(sorted(v)) for k, v in sorted(named_by.items())}),
         indicators=_frozen(indicators),
     )
+
+
+ABOVE_EPCI = ("departement", "region")
+
+
+def departement_code(commune: str) -> str:
+    """The département of an INSEE commune code (`93066` -> `93`, `2A004` -> `2A`, `97411` -> `974`)."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+def hubs_inside(territories: Mapping[str, Territory], hubs: Mapping[str, Hub]) -> dict[str, set[str]]:
+    """Territory id -> the hubs inside it: a hub is in its territory and the territories above it, except
+    that a hub whose commune lies in another département (an EPCI across départements, as the Métropole
+    du Grand Paris, whose parent is Paris) is in that département and its région instead of its
+    territory's: a département's count of hubs is the count of its communes' (spec 1.1: `commune`)."""
+    departements = {t.code: t.id for t in territories.values() if t.level == "departement" and t.code}
+
+    def chain(tid: str | None) -> list[str]:
+        out: list[str] = []
+        while tid and tid in territories and tid not in out:
+            out.append(tid)
+            tid = territories[tid].parent_id
+        return out
+
+    inside: dict[str, set[str]] = {}
+    for h in hubs.values():
+        up = chain(h.territory_id)
+        where = departements.get(departement_code(h.commune)) if h.commune else None
+        if where is not None and where not in up:
+            up = [tid for tid in up if territories[tid].level not in ABOVE_EPCI] + chain(where)
+        for tid in up:
+            inside.setdefault(tid, set()).add(h.id)
+    return inside

@@ -159,8 +159,19 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             own_hubs=self.atlas.hubs_by_territory.get(t.id, ()), hubs=hubs, pairs=pairs, pdf=pdf,
             measured_level=measured.has_profile(self.atlas, t),
             edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
-            sheet_copy=sheet_copy_path(t.path),
+            sheet_copy=sheet_copy_path(t.path), across=self._across(t, hubs),
         )
+
+    def _across(self, t: Territory, hubs: Sequence[str]) -> list[tuple[str, int]]:
+        """(territory name, count) of the hubs a département counts by their commune whose own territory is
+        not below it (the Métropole du Grand Paris's hubs in Seine-Saint-Denis): the page says why they are here."""
+        below = {t.id, *self.atlas.descendants(t.id)}
+        counts: dict[str, int] = {}
+        for hid in hubs:
+            owner = self.atlas.hubs[hid].territory_id
+            if owner not in below:
+                counts[owner] = counts.get(owner, 0) + 1
+        return [(self.atlas.territories[tid].name, n) for tid, n in sorted(counts.items())]
 
     def hub_page(self, h: Hub) -> Output:
         path = hub_path(h.id)

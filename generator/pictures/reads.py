@@ -29,7 +29,8 @@ from generator.model import Atlas
 
 Read = tuple[str, str, str]  # (mapping, id or "", field or ""): see the module docstring
 RECORDS = ("territories", "hubs")  # mappings of records, one sheet each
-INDEXES = ("children", "hubs_by_territory", "partners_of", "named_by")  # derived mappings: an entry is one read
+# derived mappings: an entry is one read
+INDEXES = ("children", "hubs_by_territory", "hubs_inside", "partners_of", "named_by")
 WHOLE = "*"  # a read of the whole record (a method, a property, an undeclared field)
 DIGEST = 8  # bytes of a field's digest
 

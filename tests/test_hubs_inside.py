@@ -1,0 +1,83 @@
+"""A département counts the hubs of its communes (issue found on the shipped atlas): the Métropole du Grand
+Paris, an EPCI whose parent is Paris, holds hubs in Saint-Denis (93) and Créteil (94); they were counted in
+Paris, and Seine-Saint-Denis and the Val-de-Marne counted none, in their pages, reports and the measured
+« lieux pour 100 000 habitants »."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.model import Fact, Hub, Source, Territory, Vocabulary, build_atlas, departement_code
+from generator.scores import derived_value
+
+SOURCE = Source("test-source", "Source de test")
+DAY = date(2026, 1, 1)
+
+
+def _territory(tid: str, level: str, parent: str | None, code: str, population: int = 100_000) -> Territory:
+    return Territory(id=tid, name=tid, level=level, updated=DAY, path=f"{tid}/territory.yml", parent_id=parent,
+                     code=code, population=Fact(population, 2023, SOURCE))
+
+
+def _hub(hid: str, territory: str, commune: str | None) -> Hub:
+    return Hub(id=hid, territory_id=territory, name=hid, types=("coworking",), status="active", updated=DAY,
+               path=f"{territory}/hubs/{hid}.yml", commune=commune)
+
+
+def _atlas():
+    territories = {t.id: t for t in (
+        _territory("idf", "region", None, "11"), _territory("paris", "departement", "idf", "75"),
+        _territory("seine-saint-denis", "departement", "idf", "93"),
+        _territory("val-de-marne", "departement", "idf", "94"),
+        _territory("mgp", "epci", "paris", "200054781"), _territory("est-ensemble", "pays", "mgp", "T8"),
+        _territory("bretagne", "region", None, "53"))}
+    hubs = {h.id: h for h in (
+        _hub("a-paris", "mgp", "75056"), _hub("b-saint-denis", "mgp", "93066"),
+        _hub("c-montreuil", "est-ensemble", "93048"), _hub("d-sans-commune", "mgp", None),
+        _hub("e-brest", "mgp", "29019"))}  # a commune whose département has no sheet: the hierarchy says
+    return build_atlas(territories, hubs, Vocabulary(), {}, DAY)
+
+
+def test_a_departement_counts_the_hubs_of_its_communes_and_its_region_the_same() -> None:
+    atlas = _atlas()
+    assert atlas.hubs_within("seine-saint-denis") == ("b-saint-denis", "c-montreuil")
+    assert atlas.hubs_within("paris") == ("a-paris", "d-sans-commune", "e-brest")
+    assert atlas.hubs_within("val-de-marne") == ()
+    # the EPCI and the territories below it keep their own hubs; the région counts each hub once
+    assert atlas.hubs_within("mgp") == ("a-paris", "b-saint-denis", "c-montreuil", "d-sans-commune", "e-brest")
+    assert atlas.hubs_within("est-ensemble") == ("c-montreuil",)
+    assert atlas.hubs_within("idf") == atlas.hubs_within("mgp")
+    assert atlas.hubs_within("bretagne") == ()
+    # the measure made from the hubs follows
+    assert derived_value(atlas, atlas.territories["seine-saint-denis"], "hubs-per-100k") == 2.0
+
+
+def test_departement_codes_of_corsica_and_overseas() -> None:
+    assert [departement_code(c) for c in ("93066", "2A004", "2B033", "97411", "01001")] == ["93", "2A", "2B", "974",
+                                                                                            "01"]
+
+
+def test_a_departement_page_says_why_it_lists_another_territorys_hubs(fixture_atlas) -> None:
+    """Seine-Saint-Denis's page lists hubs of the Métropole du Grand Paris (its cards name it): one sentence
+    says they are counted in the département of their commune, in both editions."""
+    from dataclasses import replace
+
+    from test_site import _options
+
+    from generator.pages import Pages
+
+    small = _atlas()
+    atlas = replace(small, vocabulary=fixture_atlas.vocabulary)
+    page = Pages(atlas, _options()).territory_page(atlas.territories["seine-saint-denis"]).data.decode()
+    assert "Un de ces lieux relève de mgp : il est compté ici, dans le département de sa commune." in page
+    assert "Un de ces lieux relève de est-ensemble : il est compté ici" in page  # each hub's own territory
+    english = Pages(atlas, _options(), lang="en").territory_page(atlas.territories["seine-saint-denis"]).data.decode()
+    assert "One of these hubs belongs to mgp: it is counted here, in the département of its commune." in english
+    two = _atlas()
+    moved = replace(two.hubs["c-montreuil"], territory_id="mgp")
+    from generator.model import build_atlas
+    two = build_atlas(two.territories, {**two.hubs, "c-montreuil": moved}, fixture_atlas.vocabulary, {}, DAY)
+    page = Pages(two, _options()).territory_page(two.territories["seine-saint-denis"]).data.decode()
+    assert "2 de ces lieux relèvent de mgp : ils sont comptés ici, dans le département de leur commune." in page
+    paris = Pages(atlas, _options()).territory_page(atlas.territories["paris"]).data.decode()
+    assert "relève" not in paris and "relèvent" not in paris  # its hubs are below it: nothing to say
