@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from generator import explore, measured, status_text, text, vocabulary
 from generator.model import (
+    ABOVE_EPCI,
     LEVELS,
     OLD_AFTER_YEARS,
     PILLAR_DESCRIPTIONS,
@@ -165,6 +166,8 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
     def _across(self, t: Territory, hubs: Sequence[str]) -> list[tuple[str, int]]:
         """(territory name, count) of the hubs a département counts by their commune whose own territory is
         not below it (the Métropole du Grand Paris's hubs in Seine-Saint-Denis): the page says why they are here."""
+        if t.level not in ABOVE_EPCI:  # an intercommunalité's hubs are its own and its members' (model.hubs_inside)
+            return []
         below = {t.id, *self.atlas.descendants(t.id)}
         counts: dict[str, int] = {}
         for hid in hubs:
@@ -290,23 +293,23 @@ _SOURCES: dict[int, tuple[weakref.ref, dict[tuple[str, str], frozenset[str]]]] =
 _PLACES: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
 
 
-def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
+def _per_atlas(table: dict[int, tuple[weakref.ref, Any]], atlas: Atlas, make: Callable[[], Any]) -> Any:
+    """What `make()` gives, once per atlas: kept in `table` while the atlas lives."""
     key = id(atlas)
-    found = _PLACES.get(key)
+    found = table.get(key)
     if found is None or found[0]() is not atlas:
-        territories = atlas.territories
-        found = _PLACES[key] = (weakref.ref(atlas, lambda _ref: _PLACES.pop(key, None)), {
-            h.id: (h.path, territories[h.territory_id].path) for h in atlas.hubs.values()
-            if h.territory_id in territories})
+        found = table[key] = (weakref.ref(atlas, lambda _ref: table.pop(key, None)), make())
     return found[1]
+
+
+def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
+    territories = atlas.territories
+    return _per_atlas(_PLACES, atlas, lambda: {h.id: (h.path, territories[h.territory_id].path)
+                                               for h in atlas.hubs.values() if h.territory_id in territories})
 
 
 def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:
-    key = id(atlas)
-    found = _SOURCES.get(key)
-    if found is None or found[0]() is not atlas:
-        found = _SOURCES[key] = (weakref.ref(atlas, lambda _ref: _SOURCES.pop(key, None)), {})
-    return found[1]
+    return _per_atlas(_SOURCES, atlas, dict)
 
 
 PARALLEL_FROM = 300  # sheet pages to render: fewer are rendered in this process (starting workers costs more)

@@ -53,43 +53,29 @@ def test_the_region_pages_are_made_with_the_site(fixture_atlas, monkeypatch: pyt
 def test_each_region_page_is_a_group_of_its_own(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
     """The région pages are one kept group each (`PageKind.groups`): the page cache keeps or makes them one by
     one, so that a hub renamed makes again the pages of its région and its partners', not all 18."""
+    from page_group_helpers import groups_asked
+
     from generator.pages import SHARED_KINDS
 
     monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
     pages = Pages(fixture_atlas, SiteOptions(), {})
-    asked: list[str] = []
-
-    def kind_cache(kind: object, member: str = "", make: object = None) -> list[object]:
-        asked.append(f"{kind.name}:{member}" if member else kind.name)  # type: ignore[attr-defined]
-        return list(make() if make is not None else kind.build(pages))  # type: ignore[attr-defined, operator]
-
-    pages.kind_cache = kind_cache
+    made, asked = groups_asked(pages, "network-region")
     (kind,) = [k for k in SHARED_KINDS if k.name == "network-region"]
-    made = pages.shared_pages(kind)
     regions = [t.id for t in fixture_atlas.territories.values() if t.level == "region"]
     assert asked == [f"network-region:{r}" for r in regions] and [o.path for o in made] == \
         [f"reseau/{r}.md" for r in regions]
-    pages.kind_cache = None
     assert [o.data for o in pages.shared_pages(kind)] == [o.data for o in made]
 
 
 def test_a_hub_renamed_leaves_the_network_s_sections_as_they_were(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What groups the région pages is a query's answer of ids (`network sections`): a hub renamed leaves it as
     it was (the région pages that do not show the hub are kept), its région's page shows the new name."""
-    import shutil
-    from pathlib import Path
+    from page_group_helpers import renamed_fablab
 
     from generator.atlas_reads import answer
-    from generator.load import load_valid_atlas
 
     monkeypatch.setattr(page_indexes, "NETWORK_ROWS_MAX", 1)
-    sheets = tmp_path / "territories"
-    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "atlas", sheets)
-    before = load_valid_atlas(sheets)
-    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
-    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Fablab renommé"),
-                   encoding="utf-8")
-    after = load_valid_atlas(sheets)
+    before, after = renamed_fablab(tmp_path, "Fablab renommé")
     assert answer(before, "network sections", "1") == answer(after, "network sections", "1")
     assert answer(after, "network sections", "1")[1]  # split by région
     page = [o for _r, make in Pages(after, SiteOptions(), {}).network_regions() for o in make()]

@@ -220,13 +220,13 @@ def group_rows(located: list[tuple[Row, str, str]]) -> list[tuple[list[Row], str
 def note_namesakes(places: list[Place]) -> None:
     """Add to the note of each place the other places of its name in its area (two streets of one commune):
     the census cannot say whether they are two spaces or one that moved, so a reader learns of the other."""
+    names = [dict.fromkeys((place.area, folded(r.name)) for r in place.rows) for place in places]
     by_name: dict[tuple[str, str], list[Place]] = {}
-    for place in places:
-        for key in dict.fromkeys((place.area, folded(r.name)) for r in place.rows):
+    for place, keys in zip(places, names, strict=True):
+        for key in keys:
             by_name.setdefault(key, []).append(place)
-    for place in places:
-        others = {id(p): p for key in dict.fromkeys((place.area, folded(r.name)) for r in place.rows)
-                  for p in by_name[key] if p is not place}
+    for place, keys in zip(places, names, strict=True):
+        others = {id(p): p for key in keys for p in by_name[key] if p is not place}
         told = [f"au {p.rows[0].address} ({'fiche' if len(p.ids) == 1 else 'fiches'} n° {', '.join(p.ids)})"
                 for p in others.values()
                 if p.rows[0].address]
