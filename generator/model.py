@@ -15,6 +15,7 @@ from typing import Any
 
 from generator import vocabulary
 from generator.errors import Location
+from generator.hub_geography import hubs_inside
 
 PILLARS: tuple[str, ...] = ("metropolisation", "health", "knowledge", "identity", "environment")
 # the French words of the fixed lists come from the one vocabulary of the atlas (generator.vocabulary)
@@ -384,35 +385,3 @@ def build_atlas(
         indicators=_frozen(indicators),
     )
 
-
-ABOVE_EPCI = ("departement", "region")
-
-
-def departement_code(commune: str) -> str:
-    """The département of an INSEE commune code (`93066` -> `93`, `2A004` -> `2A`, `97411` -> `974`)."""
-    return commune[:3] if commune.startswith("97") else commune[:2]
-
-
-def hubs_inside(territories: Mapping[str, Territory], hubs: Mapping[str, Hub]) -> dict[str, set[str]]:
-    """Territory id -> the hubs inside it: a hub is in its territory and the territories above it, except
-    that a hub whose commune lies in another département (an EPCI across départements, as the Métropole
-    du Grand Paris, whose parent is Paris) is in that département and its région instead of its
-    territory's: a département's count of hubs is the count of its communes' (spec 1.1: `commune`)."""
-    departements = {t.code: t.id for t in territories.values() if t.level == "departement" and t.code}
-
-    def chain(tid: str | None) -> list[str]:
-        out: list[str] = []
-        while tid and tid in territories and tid not in out:
-            out.append(tid)
-            tid = territories[tid].parent_id
-        return out
-
-    inside: dict[str, set[str]] = {}
-    for h in hubs.values():
-        up = chain(h.territory_id)
-        where = departements.get(departement_code(h.commune)) if h.commune else None
-        if where is not None and where not in up:
-            up = [tid for tid in up if territories[tid].level not in ABOVE_EPCI] + chain(where)
-        for tid in up:
-            inside.setdefault(tid, set()).add(h.id)
-    return inside

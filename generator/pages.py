@@ -18,8 +18,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import explore, measured, status_text, text, vocabulary
+from generator.hub_geography import ABOVE_EPCI
 from generator.model import (
-    ABOVE_EPCI,
     LEVELS,
     OLD_AFTER_YEARS,
     PILLAR_DESCRIPTIONS,

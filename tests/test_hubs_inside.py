@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.model import Fact, Hub, Source, Territory, Vocabulary, build_atlas, departement_code
+from generator.hub_geography import departement_code
+from generator.model import Fact, Hub, Source, Territory, Vocabulary, build_atlas
 from generator.scores import derived_value
 
 SOURCE = Source("test-source", "Source de test")
