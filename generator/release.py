@@ -58,6 +58,8 @@ CREDITS = (
     "DILA – Annuaire de l'administration (points des mairies, Licence Ouverte 2.0)",
     "CGET (ANCT) – Mission Coworking, recensement des tiers-lieux, mise à jour du 13 juin 2019, "
     "https://github.com/anct-carto/mission_coworking (Licence Ouverte 2.0)",
+    "ANCT – Carte des programmes de l'ANCT, données Fabriques de territoire, mise à jour de janvier 2024, "
+    "https://github.com/anct-carto/superposeur-anct (Licence Ouverte 2.0)",
     "les producteurs des indicateurs mesurés (DREES, INSEE, Agence Bio, DGOS…), nommés dans atlas.json "
     "(clés indicators et sources)",
 )

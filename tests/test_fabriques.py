@@ -1,0 +1,106 @@
+"""The ANCT's Fabriques de territoire on hub sheets (scripts/import_fabriques_territoire.py): each pair of
+data/anct-fabriques-territoire-2024/matches.csv is on its sheet, in the Fabrique's commune, with the
+network and a source naming the Fabrique; the script writes valid sheets and a second run changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import AS_OF, FIXTURE_ATLAS, ROOT
+from generator.load import load_atlas
+
+DATA = ROOT / "data" / "anct-fabriques-territoire-2024"
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("import_fabriques_territoire",
+                                                  ROOT / "scripts" / "import_fabriques_territoire.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_file_holds_382_fabriques_with_their_communes(script) -> None:
+    known = script.fabriques(DATA / "fabt_geom.geojson")
+    assert len(known) == 382
+    assert known["fabt-117"].label == "LA FABULERIE" and known["fabt-117"].commune == "13055"
+    # two labels hold "; " themselves: their commune's ids and labels do not pair, none is guessed
+    assert all(f.commune and f.id.startswith("fabt-") for f in known.values())
+
+
+def test_arrondissements_are_their_city(script) -> None:
+    assert [script.city_of(c) for c in ("75118", "69381", "13201", "13055", "13001", "75056", "69123")] == \
+        ["75056", "69123", "13055", "13055", "13001", "75056", "69123"]
+
+
+def test_every_pair_is_on_the_shipped_sheets(script) -> None:
+    """What `--check` says of the shipped atlas: nothing to write, no pair in two communes."""
+    assert script.main(["--check", "--territories", str(ROOT / "territories")]) == 0
+    rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
+    assert len(rows) == len({r["hub"] for r in rows}) == len({r["id_territoire"] for r in rows}) == 40
+    sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
+    known = script.fabriques(DATA / "fabt_geom.geojson")
+    for row in rows:
+        data = yaml.safe_load(sheets[row["hub"]].read_text(encoding="utf-8"))
+        assert "fabriques-de-territoire" in data["networks"]
+        source = data["sources"][script.SOURCE_ID]
+        assert f"{row['id_territoire']} « {known[row['id_territoire']].label} »" in source["title"]
+        assert script.city_of(data["commune"]) == known[row["id_territoire"]].commune
+
+
+def _pairs(path: Path, *rows: tuple[str, str]) -> Path:
+    path.write_text("id_territoire,hub,raison\n" + "".join(f"{a},{b},test\n" for a, b in rows), encoding="utf-8")
+    return path
+
+
+def test_the_script_writes_valid_sheets_once(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a copy of the fixture atlas whose Fablab is moved to Marseille 1er and paired with LA FABULERIE:
+    the network is added, the source and `updated` written without a YAML alias (the safe loader refuses
+    aliases), the comments kept, the atlas still valid; a second run writes nothing."""
+    atlas = tmp_path / "atlas"
+    shutil.copytree(FIXTURE_ATLAS, atlas)
+    vocabulary = atlas / "vocabulary.yml"  # the network as the shipped vocabulary has it
+    entry = "networks:\n  fabriques-de-territoire:\n    label: Fabriques de Territoire\n"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("networks:\n", entry, 1), encoding="utf-8")
+    hub = atlas / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    before = yaml.safe_load(hub.read_text(encoding="utf-8"))
+    text = hub.read_text(encoding="utf-8")
+    text = text.replace(f'commune: "{before["commune"]}"', 'commune: "13201"') if "commune" in before \
+        else text + 'commune: "13201"\n'
+    hub.write_text("# kept comment\n" + text, encoding="utf-8")
+    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"))
+    assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
+    assert capsys.readouterr().out.startswith("1 sheet changed")
+    written = hub.read_text(encoding="utf-8")
+    assert written.startswith("# kept comment\n") and "&id" not in written
+    after = yaml.safe_load(written)
+    assert after["networks"] == [*before.get("networks", []), "fabriques-de-territoire"]
+    assert "fabt-117 « LA FABULERIE », Marseille" in after["sources"][script.SOURCE_ID]["title"]
+    assert after["updated"] == after["sources"][script.SOURCE_ID]["accessed"]
+    _, report = load_atlas(atlas, as_of=AS_OF)
+    assert not report.errors, report.errors
+    assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
+    assert capsys.readouterr().out.startswith("0 sheets changed")
+    assert hub.read_text(encoding="utf-8") == written
+
+
+def test_a_pair_in_two_communes_is_refused(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Fablab of Besançon paired with a Fabrique of Marseille: nothing written, the line named."""
+    atlas = tmp_path / "atlas"
+    shutil.copytree(FIXTURE_ATLAS, atlas)
+    hub = atlas / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    text = hub.read_text(encoding="utf-8")
+    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"), ("fabt-999", "fablab-besancon"))
+    assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 1
+    err = capsys.readouterr().err
+    assert f"{pairs}:2: fabt-117 is in 13055 (Marseille)" in err and f"{pairs}:3: no Fabrique fabt-999" in err
+    assert hub.read_text(encoding="utf-8") == text
