@@ -16,6 +16,7 @@ from typing import Any
 
 from generator import measured, status_text
 from generator.geo import GEODATA
+from generator.hub_geography import counted_in
 from generator.model import LEVEL_LABELS, LEVELS, PILLARS, Atlas, Hub, Territory
 from generator.outputs import Output
 from generator.site_templates import page_url
@@ -82,14 +83,18 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
     """Each hub, sorted by name, with the fields of its record that both editions share (not to be changed:
     `hub_records` copies them)."""
     out = []
+    # a hub of an EPCI across départements is in its commune's (the Métropole du Grand Paris's in Saint-Denis)
+    counted = {level: counted_in(atlas.territories, atlas.hubs_inside, level) for level in ("region", "departement")}
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         region, dep = _place(atlas, h.territory_id)
+        region_id = counted["region"].get(h.id, region.id if region else "")
+        dep_id = counted["departement"].get(h.id, dep.id if dep else "")
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
             "s": status_text.status_category(atlas, h),
             "th": list(h.themes), "rs": list(h.networks), "p": list(h.pillars),
             "tu": page_url(f"territoires/{h.territory_id}.md"),
-            "r": region.id if region else "", "d": dep.id if dep else "",
+            "r": region_id, "d": dep_id,
         }
         if h.founded:
             record["f"] = h.founded

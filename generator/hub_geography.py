@@ -6,7 +6,7 @@ Kept apart from the model's records because it reads geography (INSEE codes), no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 
@@ -70,3 +70,9 @@ def hubs_inside(territories: Mapping[str, Territory], hubs: Mapping[str, Hub]) -
         for tid in up:
             inside.setdefault(tid, set()).add(h.id)
     return inside
+
+
+def counted_in(territories: Mapping[str, Territory], inside: Mapping[str, Iterable[str]], level: str) -> dict[str, str]:
+    """Hub id -> the territory of `level` (a département or a région) that counts it in `inside`
+    (`hubs_inside`): the one of its commune, which is not always above its territory."""
+    return {hid: tid for tid, hubs in inside.items() if territories[tid].level == level for hid in hubs}

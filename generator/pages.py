@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import explore, measured, status_text, text, vocabulary
-from generator.hub_geography import ABOVE_EPCI
+from generator.hub_geography import ABOVE_EPCI, counted_in
 from generator.model import (
     LEVELS,
     OLD_AFTER_YEARS,
@@ -176,12 +176,26 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
                 counts[owner] = counts.get(owner, 0) + 1
         return [(self.atlas.territories[tid].name, n) for tid, n in sorted(counts.items())]
 
+    def _hub_above(self, h: Hub) -> tuple[list[Territory], Territory | None]:
+        """The territories shown above a hub: its territory's, without a département or région that does not
+        count it (model.hubs_inside); and the département that does count it when it is not among them (a
+        hub of the Métropole du Grand Paris in Saint-Denis: Seine-Saint-Denis, not Paris, its EPCI's parent)."""
+        a = self.atlas
+        counted = _counted(a)
+        above = [x for x in a.ancestors(h.territory_id)
+                 if x.level not in ABOVE_EPCI or counted[x.level].get(h.id, x.id) == x.id]
+        dep = counted["departement"].get(h.id)
+        shown = dep is not None and dep != h.territory_id and all(x.id != dep for x in above)
+        return above, a.territories[dep] if shown else None
+
     def hub_page(self, h: Hub) -> Output:
         path = hub_path(h.id)
         territory = self.atlas.territories[h.territory_id]
+        above, departement = self._hub_above(h)
+        sources = self.hub_sources(h) | ({departement.path} if departement is not None else set())
         return self.render(
-            "hub.md.j2", path, sources=self.hub_sources(h), h=h, territory=territory,
-            ancestors=self.atlas.ancestors(territory.id),
+            "hub.md.j2", path, sources=sources, h=h, territory=territory,
+            ancestors=above, departement=departement,
             partners=self.atlas.partners_of.get(h.id, ()), named_by=self.atlas.named_by.get(h.id, ()),
             edit_url=self.options.edit_url(h.path), quality=hub_quality(self.atlas, h),
             sheet_copy=sheet_copy_path(h.path),
@@ -291,6 +305,7 @@ _SOURCES: dict[int, tuple[weakref.ref, dict[tuple[str, str], frozenset[str]]]] =
 
 # id(atlas) -> the atlas (weakly) and each hub's sheet with its territory's (what a card or a mention shows)
 _PLACES: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
+_COUNTED: dict[int, tuple[weakref.ref, dict[str, dict[str, str]]]] = {}
 
 
 def _per_atlas(table: dict[int, tuple[weakref.ref, Any]], atlas: Atlas, make: Callable[[], Any]) -> Any:
@@ -306,6 +321,12 @@ def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
     territories = atlas.territories
     return _per_atlas(_PLACES, atlas, lambda: {h.id: (h.path, territories[h.territory_id].path)
                                                for h in atlas.hubs.values() if h.territory_id in territories})
+
+
+def _counted(atlas: Atlas) -> dict[str, dict[str, str]]:
+    """Hub id -> the région and the département that count it (hub_geography.counted_in), once per atlas."""
+    return _per_atlas(_COUNTED, atlas, lambda: {level: counted_in(atlas.territories, atlas.hubs_inside, level)
+                                                 for level in ABOVE_EPCI})
 
 
 def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:

@@ -82,3 +82,31 @@ def test_a_departement_page_says_why_it_lists_another_territorys_hubs(fixture_at
     assert "2 de ces lieux relèvent de mgp : ils sont comptés ici, dans le département de leur commune." in page
     paris = Pages(atlas, _options()).territory_page(atlas.territories["paris"]).data.decode()
     assert "relève" not in paris and "relèvent" not in paris  # its hubs are below it: nothing to say
+
+
+def test_a_hub_page_shows_the_departement_of_its_commune_not_its_epcis_parent(fixture_atlas) -> None:
+    """A hub of the Métropole du Grand Paris in Saint-Denis: its breadcrumb does not go through Paris (the
+    EPCI's parent, which does not count it) and its table names Seine-Saint-Denis, in both editions; a hub
+    in Paris keeps Paris in its breadcrumb and has no such row; the interactive map's records filter each
+    hub by the département that counts it."""
+    from dataclasses import replace
+
+    from test_site import _options
+
+    from generator.explore import hub_shared_records
+    from generator.pages import Pages
+
+    atlas = replace(_atlas(), vocabulary=fixture_atlas.vocabulary)
+    page = Pages(atlas, _options()).hub_page(atlas.hubs["b-saint-denis"]).data.decode()
+    crumbs = next(line for line in page.splitlines() if line.startswith("Vous êtes ici"))
+    assert "[idf]" in crumbs and "[mgp]" in crumbs and "[paris]" not in crumbs
+    assert "| Département | [seine-saint-denis](../territoires/seine-saint-denis.md) (celui de sa commune) |" in page
+    english = Pages(atlas, _options(), lang="en").hub_page(atlas.hubs["b-saint-denis"]).data.decode()
+    assert "[seine-saint-denis](../territoires/seine-saint-denis.md) (that of its commune) |" in english
+    in_paris = Pages(atlas, _options()).hub_page(atlas.hubs["a-paris"]).data.decode()
+    crumbs = next(line for line in in_paris.splitlines() if line.startswith("Vous êtes ici"))
+    assert "[paris]" in crumbs and "(celui de sa commune)" not in in_paris
+    records = {h.id: r for h, r in hub_shared_records(atlas)}
+    assert [records[h]["d"] for h in ("a-paris", "b-saint-denis", "c-montreuil", "e-brest")] == \
+        ["paris", "seine-saint-denis", "seine-saint-denis", "paris"]
+    assert {r["r"] for r in records.values()} == {"idf"}
