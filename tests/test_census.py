@@ -10,6 +10,7 @@ the bad rows and of a dry run is read whole in French and in English (`--lang en
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -159,15 +160,17 @@ def test_import_places_rows_in_todays_communes_and_their_epci(tmp_path, tree, ca
     assert "lieux : 3 lignes ignorées :" not in out  # three reasons, one row each
 
 
-def test_existing_hub_is_merged_not_duplicated(tmp_path, tree, capsys) -> None:
+def test_existing_hub_is_merged_not_duplicated(tmp_path, tree, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     census = _write_csv(tmp_path / "census.csv", ROWS)
     assert _run(census, tree, capsys)[0] == 0
     hubs = _hubs(tree)
     assert "fabrique-d-annecy" not in hubs
     merged = _load(hubs["la-fabrique-d-annecy"])
     original = YAML(typ="safe").load(CURATED)
-    for key in ("name", "types", "status", "address", "description", "updated"):
+    for key in ("name", "types", "status", "address", "description"):
         assert merged[key] == original[key]          # hand-written facts untouched
+    assert merged["updated"] == date(2026, 1, 1) != original["updated"]  # checked against the census that day
     assert "website" not in merged                    # nothing else copied over
     assert merged["commune"] == "74010"               # what was missing is added
     assert merged["coordinates"] == {"value": [45.8992, 6.1294], "precision": "address",

@@ -169,7 +169,10 @@ def test_second_run_changes_nothing(terr: Path, data_dir: Path, capsys: pytest.C
     assert "0 créé, 0 mis à jour" in out and " : modifie " not in out
 
 
-def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import keeps what a person wrote and dates the sheet it changed (`updated`: when it was last checked)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH_2026))
     run(terr, data_dir, "--level", "region")
     sheet = terr / "bretagne" / "territory.yml"
     sheet.write_text(
@@ -200,8 +203,9 @@ def test_update_keeps_everything_but_identity(terr: Path, data_dir: Path, capsys
     assert f"{sheet} : modifie code: 53 -> 53" in out  # an unquoted code is rewritten as a string
     text = sheet.read_text(encoding="utf-8")
     for kept in ("# Written by hand: keep me", "# official name", "# keep this comment", "# a rating",
-                 "Une région de **technopoles**.", "updated: 2025-01-01", "contributors: [Alice]"):
+                 "Une région de **technopoles**.", "contributors: [Alice]"):
         assert kept in text
+    assert "updated: 2026-01-01\n" in text and "2025-01-01" not in text  # the import's date, not a day more
     assert 'code: "53"' in text
     data = read(sheet)
     # key order is the contributor's, not the importer's

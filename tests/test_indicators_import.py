@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,7 @@ def test_command_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                                    capsys: pytest.CaptureFixture[str], lang: str) -> None:
     """`atlas import --indicators` on a tree of one EPCI sheet: a dry run, the import, a second run."""
     monkeypatch.delenv(i18n.ENV_VARIABLE, raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1769904000")  # 2026-02-01
     tree = tmp_path / "territories"
     sheet = tree / "bordeaux-metropole" / "territory.yml"
     sheet.parent.mkdir(parents=True)
@@ -206,7 +208,8 @@ def test_command_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == words["done"]
-    assert YAML(typ="safe").load(sheet.read_text(encoding="utf-8"))["measures"]["densite-population"] == \
-        expected["densite-population"]
+    imported = YAML(typ="safe").load(sheet.read_text(encoding="utf-8"))
+    assert imported["measures"]["densite-population"] == expected["densite-population"]
+    assert imported["updated"] == date(2026, 2, 1)  # the day it was checked against the files (SOURCE_DATE_EPOCH)
     assert main(argv) == 0
     assert capsys.readouterr().out.splitlines() == [words["again"]]

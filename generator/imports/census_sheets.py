@@ -20,7 +20,7 @@ from generator.imports.census_places import GENERIC_WORDS, name_tokens
 from generator.imports.census_plan import MARKER
 from generator.imports.census_rows import CENSUS_SOURCE, CENSUS_URL, CITATION_ID, POINTS_SOURCE, Place
 from generator.imports.messages import absent
-from generator.imports.sheet_yaml import YAML11_PLAIN, round_trip_yaml, yaml_string
+from generator.imports.sheet_yaml import YAML11_PLAIN, mark_checked, round_trip_yaml, yaml_string
 from generator.validate.duplicates import folded
 
 HUB_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/hub.schema.json"
@@ -213,6 +213,7 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
     if not changes and ids == recorded:
         return text, []
     if changes:
+        mark_checked(doc)
         out = io.StringIO()
         yaml.dump(doc, out)
         text = out.getvalue()

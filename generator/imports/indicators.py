@@ -34,7 +34,7 @@ from generator.errors import AtlasError
 from generator.i18n import _, ngettext, number
 from generator.imports.indicators_data import AREAS, COG_DIR, DATA_DIR, LEVELS, compute, read_inputs
 from generator.imports.messages import absent, change_line, dry_run_mark, removed
-from generator.imports.sheet_yaml import not_sources_map, round_trip_yaml, sheet_date, write_sheet
+from generator.imports.sheet_yaml import mark_checked, not_sources_map, round_trip_yaml, sheet_date, write_sheet
 from generator.imports.territory_sheets import scan_existing
 
 # Shared sources the catalogue cites; added to territories/sources.yml when missing.
@@ -178,6 +178,7 @@ def update_measures(text: str, measures: Mapping[str, float], owned: frozenset[s
                  if k in doc]
         position = keys.index(after[0]) + 1 if after else len(keys)
         doc.insert(position, "measures", new)
+    mark_checked(doc)
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue(), changes

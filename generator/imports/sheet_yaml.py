@@ -82,6 +82,14 @@ def sheet_date() -> date:
     return build_date()
 
 
+def mark_checked(doc: CommentedMap) -> None:
+    """Date a sheet that an import has just changed: `updated` is when the sheet was last checked (spec
+    1.1), and the import checked it against its data. A sheet without `updated` is left so (validation
+    says it is required)."""
+    if "updated" in doc:
+        doc["updated"] = date.fromordinal(sheet_date().toordinal())  # its own object: YAML would write an alias
+
+
 def write_sheet(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

