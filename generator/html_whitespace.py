@@ -123,8 +123,9 @@ class FrenchText:
     def text(self, pos: int, end: int) -> str:
         """`html[pos:end]` (tags and text, no region) with the text spaced where it is French."""
         segment = self.html[pos:end]
+        french = self._french(pos)
         varying = LANG.search(segment) or (self.open and self.open[-1][0] < end)  # the language may change
-        if not varying and not self._french(pos):
+        if not varying and not french:
             self.before = ""
             return segment
         parts = TAGS.split(segment)
@@ -184,6 +185,7 @@ class FrenchText:
             if name.lower() in INLINE:
                 return
         self.before = "a" if name.lower() in ("code", "kbd", "samp") else ""
+
 
 def _marked(parts: list[str]) -> list[int]:
     """The indexes of the texts of `parts` (text, tag, text, ...) that hold a mark, found in one search

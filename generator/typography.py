@@ -1,15 +1,16 @@
-"""French typography for printed text: no-break spaces before `: ; ? !` and inside « ».
+"""French typography for printed and published text: no-break spaces before `: ; ? !` and inside « ».
 
-Applied to the text nodes of a parsed document only, so that tags, attributes, URLs and code are
-never touched. French rules (Imprimerie nationale): a narrow no-break space (U+202F) before
-`; ? !`, a no-break space (U+00A0) before `:` and inside guillemets.
+Applied to the text nodes of a parsed document only (the PDFs: `apply_french_spacing`; the website:
+`french_spacing_html`, called by the post-pass generator.html_whitespace on the text between tags), so
+that tags, attributes, URLs and code are never touched. French rules (Imprimerie nationale): a narrow
+no-break space (U+202F) before `; ? !`, a no-break space (U+00A0) before `:` and inside guillemets.
 """
 
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Iterable
+from html import unescape
 from xml.etree.ElementTree import Element
 
 NBSP = "\u00a0"
@@ -113,7 +114,9 @@ def french_spacing_html(source: str, before: str = "") -> str:
 
     `before` is the character shown just before this text (the end of the previous text, across an
     inline tag: `<strong>Statut</strong> :`), "" when none. Idempotent; never inside a URL or a
-    character reference, never creates a tag.
+    character reference, never creates a tag. Unlike `french_spacing`, no space is added before
+    `: ; ? !` where the text has none: a line cannot break there, and on the shipped atlas the only
+    such places are names (« Hope! », « Hey! Coworking ») and English words (`status: closed`).
     """
     if not _ANY_MARK.search(source):  # a mark written as a reference (`&#33;`) has its `;`
         return source

@@ -9,11 +9,10 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_engine_whitespace import rendered_alike
 
 from generator.html_whitespace import squeeze, squeeze_files
 from generator.typography import NBSP, NNBSP, french_spacing_html
-
-from test_engine_whitespace import rendered_alike
 
 
 def fr(body: str) -> str:
@@ -35,9 +34,11 @@ TEXT = {  # the text between two tags, as a French page holds it -> as it is sho
     "tight marks": ("Quoi ? Oui ! Puis ; fin", f"Quoi{NNBSP}? Oui{NNBSP}! Puis{NNBSP}; fin"),
     "guillemets, even glued": ("« coworking » et «fablab»", f"«{NBSP}coworking{NBSP}» et «{NBSP}fablab{NBSP}»"),
     "a line break before the mark": ("la liste\n: a", f"la liste{NBSP}: a"),
-    "an author's no-break space is kept, the narrow one before ?": (f"Quoi{NBSP}? a{NBSP}: b", f"Quoi{NNBSP}? a{NBSP}: b"),
+    "an author's no-break space is kept, the narrow one before ?": (f"Quoi{NBSP}? a{NBSP}: b",
+                                                                    f"Quoi{NNBSP}? a{NBSP}: b"),
     "&amp; keeps its ;": ("Recherche &amp; développement", None),
-    "references before a mark": ("l&#39;atelier ? &quot;Oui&quot; : &gt; ;", f"l&#39;atelier{NNBSP}? &quot;Oui&quot;{NBSP}: &gt; ;"),
+    "references before a mark": ("l&#39;atelier ? &quot;Oui&quot; : &gt; ;",
+                                 f"l&#39;atelier{NNBSP}? &quot;Oui&quot;{NBSP}: &gt; ;"),
     "&nbsp; before ? becomes the narrow one; before : it is right": ("Quoi&nbsp;? a&nbsp;: b c&#160;: d",
                                                                      f"Quoi{NNBSP}? a&nbsp;: b c&#160;: d"),
     "a reference that is the mark": ("Hey&#33; et Hope &#33;", f"Hey&#33; et Hope{NNBSP}&#33;"),
