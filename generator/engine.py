@@ -281,8 +281,9 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
     """Run the engine aside and swap the result into `site_dir` only on success.
 
     With more than one job (and more than one core), the two editions' engines run at once (each is
-    single-threaded) and each edition's pages are squeezed (generator.html_whitespace) in worker
-    processes as soon as its engine is done; with one, the engines run one after the other. The
+    single-threaded) and each edition's pages are squeezed (generator.html_whitespace: whitespace,
+    and the French no-break spaces where the text is French) in worker processes as soon as its
+    engine is done; with one, the engines run one after the other. The
     site is the same byte for byte either way.
     """
     config = config if config is not None else read_site_config()

@@ -1,14 +1,16 @@
-"""French typography for printed text: no-break spaces before `: ; ? !` and inside « ».
+"""French typography for printed and published text: no-break spaces before `: ; ? !` and inside « ».
 
-Applied to the text nodes of a parsed document only, so that tags, attributes, URLs and code are
-never touched. French rules (Imprimerie nationale): a narrow no-break space (U+202F) before
-`; ? !`, a no-break space (U+00A0) before `:` and inside guillemets.
+Applied to the text nodes of a parsed document only (the PDFs: `apply_french_spacing`; the website:
+`french_spacing_html`, called by the post-pass generator.html_whitespace on the text between tags), so
+that tags, attributes, URLs and code are never touched. French rules (Imprimerie nationale): a narrow
+no-break space (U+202F) before `; ? !`, a no-break space (U+00A0) before `:` and inside guillemets.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html import unescape
 from xml.etree.ElementTree import Element
 
 NBSP = "\u00a0"
@@ -66,3 +68,85 @@ def apply_french_spacing(root: Element, skip: Iterable[str] = _SKIP_TAGS) -> Non
                 child.tail = french_spacing(child.tail)
 
     walk(root, False)
+
+
+# --- The same rules on HTML source text (the website's post-pass, generator.html_whitespace) ---------
+#
+# The text between two tags is HTML: `&amp;` ends with a `;` that is not punctuation, and `&nbsp;` is a
+# space. Marks are found in the text as a reader sees it (each character reference read as its
+# character) and only blanks are changed in the source, so a reference is never cut or altered.
+
+_BLANK = "[ \t\n\r\f\u00a0\u202f]"  # HTML's whitespace and the two no-break spaces
+_AFTER = r"[\w)\]»%€\u2019\"'.…]"  # what a spaced mark follows: a word, a closing sign, a full stop
+_END = r"(?=\s|$|[)\]»,.;:?!\"'])"  # the mark ends its word: `a?b` and `?q=1` are left alone
+_HTML_MARKS = re.compile(
+    rf"(?<=«)(?P<open>{_BLANK}*)(?=\S|$)"  # after «
+    rf"|(?<={_AFTER})(?P<tight>{_BLANK}+)(?=[;?!]+{_END})"  # before ; ? !
+    rf"|(?<={_AFTER})(?P<colon>{_BLANK}+)(?=:(?:\s|$))"  # before a colon that ends its word (not 10:30, C:\)
+    rf"|(?<=[^\s«])(?P<close>{_BLANK}*)(?=»)"  # before »
+)
+_SPACE_FOR = {"open": NBSP, "tight": NNBSP, "colon": NBSP, "close": NBSP}
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});?")
+_URL = re.compile(r"(?:https?|ftp)://\S*|mailto:\S*|www\.\S*", re.I)
+_ANY_MARK = re.compile(r"[«»:;?!]")
+_OBJECT = "\ufffc"  # stands for a reference that is not one character: no word, no blank, no mark
+
+
+def _read(source: str) -> tuple[str, list[int]]:
+    """The text a reader sees (references read) and where each of its characters starts in `source`."""
+    shown: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for ref in _REFERENCE.finditer(source):
+        shown.append(source[pos:ref.start()])
+        starts.extend(range(pos, ref.start()))
+        char = unescape(ref.group(0))
+        shown.append(char if len(char) == 1 else _OBJECT)
+        starts.append(ref.start())
+        pos = ref.end()
+    shown.append(source[pos:])
+    starts.extend(range(pos, len(source) + 1))  # one more: where the end of the text is
+    return "".join(shown), starts
+
+
+def french_spacing_html(source: str, before: str = "") -> str:
+    """`source`, the HTML text between two tags, with the French no-break spaces of `french_spacing`.
+
+    `before` is the character shown just before this text (the end of the previous text, across an
+    inline tag: `<strong>Statut</strong> :`), "" when none. Idempotent; never inside a URL or a
+    character reference, never creates a tag. Unlike `french_spacing`, no space is added before
+    `: ; ? !` where the text has none: a line cannot break there, and on the shipped atlas the only
+    such places are names (« Hope! », « Hey! Coworking ») and English words (`status: closed`).
+    """
+    if not _ANY_MARK.search(source):  # a mark written as a reference (`&#33;`) has its `;`
+        return source
+    shown, starts = _read(source) if "&" in source else (source, None)
+    lead = before if before and not before.isspace() else ""
+    text = lead + shown
+    urls = [(url.start(), url.end()) for url in _URL.finditer(text)]
+    out: list[str] = []
+    pos = 0
+    for found in _HTML_MARKS.finditer(text):
+        start, end = found.span()
+        if start < len(lead) or any(a < end < b for a, b in urls):
+            continue
+        space = _SPACE_FOR[found.lastgroup or ""]
+        if found.group(0) == space:
+            continue
+        first, last = start - len(lead), end - len(lead)
+        if starts is not None:
+            first, last = starts[first], starts[last]
+        out.append(source[pos:first])
+        out.append(space)
+        pos = last
+    if not out:
+        return source
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def shown_last(source: str) -> str:
+    """The last character a reader sees of `source`, HTML text (a reference read as its character)."""
+    if not source.endswith(";") or "&" not in source:
+        return source[-1:]
+    return _read(source)[0][-1:]

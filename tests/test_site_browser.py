@@ -578,7 +578,7 @@ def test_old_pillar_addresses_lead_to_the_french_ones(site: Path) -> None:
 
 def test_footer_states_the_accessibility_status_and_links_the_declaration(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité\u00a0: partiellement conforme" in html  # French typography (generator.typography)
     declaration = (site / "accessibilite" / "index.html").read_text(encoding="utf-8")
     for part in ("État de conformité", "Contenus non accessibles", "Retour d'information et contact",
                  "Voies de recours", "axe-core"):
@@ -630,3 +630,22 @@ def test_phones_get_the_pictures_drawn_for_them(driver, server: str) -> None:
                     assert fits and shown_width >= legible - 0.5, (path, shown_width, legible)
     finally:
         driver.set_window_size(1280, 900)
+
+
+@pytest.mark.parametrize(("query", "page"), [("Histoire", "/hubs/fablab-besancon/"),  # « Histoire » on the page
+                                             ("« Histoire »", "/hubs/fablab-besancon/"),
+                                             ("Surface de l'atelier", "/hubs/fablab-besancon/"),
+                                             ("tiers-lieux", None)])
+def test_search_finds_text_beside_french_no_break_spaces(driver, server: str, query: str, page: str | None) -> None:
+    """The pages' text holds no-break spaces inside « » and before `:` (generator.typography): Pagefind
+    still splits words there, so a word in guillemets, a name with an apostrophe or « tiers-lieux »
+    typed with ordinary spaces finds its page."""
+    driver.get(f"{server}/")
+    urls = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/pagefind/pagefind.js').then(async pf => { const found = await pf.search(arguments[0]);"
+        "done(await Promise.all(found.results.slice(0, 20).map(r => r.data().then(d => d.url)))); })"
+        ".catch(e => done(String(e)));", query)
+    assert isinstance(urls, list) and urls, urls
+    if page is not None:
+        assert page in urls, urls

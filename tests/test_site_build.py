@@ -116,10 +116,10 @@ def test_search_leaves_out_lists_of_every_sheet_and_chart_tables(built: Path) ->
     assert not {"qualite/", "reseau/"} & locations
     doubs = " ".join(d["content"] for d in docs if d["url"].startswith("/territoires/doubs/"))
     assert "Identité" in doubs or "Niveau" in doubs
-    assert "Thèmes :" not in doubs  # the hub cards' line of themes
+    assert "Thèmes\u00a0:" not in doubs  # the hub cards' line of themes (French no-break space: generator.typography)
     assert not any("Données du graphique" in d["content"] for d in docs)
     page = (built / "site" / "territoires/doubs/index.html").read_text(encoding="utf-8")
-    assert "Données du graphique" in page and "Thèmes :" in page  # still on the page itself
+    assert "Données du graphique" in page and "Thèmes\u00a0:" in page  # still on the page itself
 
 
 def _tree(folder: Path) -> dict[str, str]:

@@ -1,0 +1,140 @@
+"""French typography on the website: the post-pass (generator.html_whitespace, `squeeze(..., spacing=True)`)
+puts the no-break spaces of generator.typography before `: ; ? !` and inside « » in the text of the
+French pages, and changes nothing else (tags, attributes, raw regions, English text, references)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_engine_whitespace import rendered_alike
+
+from generator.html_whitespace import squeeze, squeeze_files
+from generator.typography import NBSP, NNBSP, french_spacing_html
+
+
+def fr(body: str) -> str:
+    return f'<!doctype html>\n<html lang="fr" class="no-js"><head><title>T</title></head><body>{body}</body></html>'
+
+
+def en(body: str) -> str:
+    return fr(body).replace('<html lang="fr"', '<html lang="en"', 1)
+
+
+def spaced(html: str) -> str:
+    out = squeeze(html, spacing=True)
+    assert squeeze(out, spacing=True) == out  # idempotent: a second run changes nothing
+    return out
+
+
+TEXT = {  # the text between two tags, as a French page holds it -> as it is shown
+    "colon": ("Statut : ouvert", f"Statut{NBSP}: ouvert"),
+    "tight marks": ("Quoi ? Oui ! Puis ; fin", f"Quoi{NNBSP}? Oui{NNBSP}! Puis{NNBSP}; fin"),
+    "guillemets, even glued": ("« coworking » et «fablab»", f"«{NBSP}coworking{NBSP}» et «{NBSP}fablab{NBSP}»"),
+    "a line break before the mark": ("la liste\n: a", f"la liste{NBSP}: a"),
+    "an author's no-break space is kept, the narrow one before ?": (f"Quoi{NBSP}? a{NBSP}: b",
+                                                                    f"Quoi{NNBSP}? a{NBSP}: b"),
+    "&amp; keeps its ;": ("Recherche &amp; développement", None),
+    "references before a mark": ("l&#39;atelier ? &quot;Oui&quot; : &gt; ;",
+                                 f"l&#39;atelier{NNBSP}? &quot;Oui&quot;{NBSP}: &gt; ;"),
+    "&nbsp; before ? becomes the narrow one; before : it is right": ("Quoi&nbsp;? a&nbsp;: b c&#160;: d",
+                                                                     f"Quoi{NNBSP}? a&nbsp;: b c&#160;: d"),
+    "a reference that is the mark": ("Hey&#33; et Hope &#33;", f"Hey&#33; et Hope{NNBSP}&#33;"),
+    "times, ratios, drives": ("à 10:30, ratio 1:2, C:\\atlas, a::b", None),
+    "URLs": ("https://exemple.fr/?q=1 ou https://exemple.fr/page? x mailto:a@b.fr?subject=x www.x.fr/a? b", None),
+    "no space is added before : ; ? ! (names: Hope!, Hey! Coworking; English: status: closed)":
+        ("Hope! Hey! Coworking, status: closed, a;b, Quoi?", None),
+    "a mark inside a word": ("a?b x!=y (?) e.g.:", None),
+    "already spaced": (f"Note{NBSP}: « a »{NNBSP}; fin{NNBSP}!", f"Note{NBSP}: «{NBSP}a{NBSP}»{NNBSP}; fin{NNBSP}!"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT))
+def test_text(name: str) -> None:
+    text, expected = TEXT[name]
+    expected = text if expected is None else expected
+    assert french_spacing_html(text) == expected
+    assert french_spacing_html(expected) == expected
+    assert spaced(fr(f"<p>{text}</p>")) == fr(f"<p>{expected}</p>")
+
+
+PAGES = {  # French page bodies -> as the pass leaves them
+    "a mark after an inline tag": ("<p><strong>Statut</strong> : ouvert ; <a href=\"x\">lien</a> ? <em>a</em>\n: b</p>",
+                                   f"<p><strong>Statut</strong>{NBSP}: ouvert{NNBSP}; <a href=\"x\">lien</a>{NNBSP}? "
+                                   f"<em>a</em>{NBSP}: b</p>"),
+    "not after a tag that ends the text (a cell, a line break)": ("<td>a</td><td> : b</td><p>x<br> : y</p>", None),
+    "guillemets around inline tags": ("<p>«<em>coworking</em>»</p>", f"<p>«{NBSP}<em>coworking</em>{NBSP}»</p>"),
+    "inline code and comments between": ("<p>la commande <code>atlas</code> : ok<!-- note --> ? oui</p>",
+                                         f"<p>la commande <code>atlas</code>{NBSP}: ok<!-- note -->{NNBSP}? oui</p>"),
+    "attribute values never change": ('<a href="https://x.fr/?a=1&amp;b=2 : ?" title="Note : « a » ?" '
+                                      "data-x='y ; z'>Note : a</a>",
+                                      '<a href="https://x.fr/?a=1&amp;b=2 : ?" title="Note : « a » ?" '
+                                      f"data-x='y ; z'>Note{NBSP}: a</a>"),
+    "an attribute value with a line break": ('<a title="a :\n b ?">x ?</a>', f'<a title="a :\n b ?">x{NNBSP}?</a>'),
+    "raw and kept regions": ("<script>a = b ? c : d; // « x »</script><style>a:hover { b : c ; }</style>"
+                             "<pre>a : b ?</pre><code>x ; y</code><kbd>C : </kbd><samp>« »</samp>"
+                             "<svg><text>a : b</text><title>c ?</title></svg><textarea>a : b</textarea>"
+                             "<math><mi>a : b</mi></math><!-- a : b -->", None),
+    "English inside a French page": ('<p>Texte : <span lang="en">Note: a ? b ! « c »</span> fin !</p>',
+                                     f'<p>Texte{NBSP}: <span lang="en">Note: a ? b ! « c »</span> fin{NNBSP}!</p>'),
+    "a tag that looks like a mark": ("<p>a <b>:</b> b</p>", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_french_page(name: str) -> None:
+    body, expected = PAGES[name]
+    page = fr(body)
+    got = spaced(page)
+    assert got == fr(body if expected is None else expected)
+    assert _tags(got) == _tags(page)  # the same tags and attribute values: no markup made, none changed
+
+
+def test_english_pages_change_only_their_french_parts() -> None:
+    body = ('<p>Source : <a href="s" lang="fr">Populations légales ; superficies : « IGN »</a> — Note : why ?</p>'
+            '<p lang="fr-FR">Quoi ? <span lang="en">What ?</span> Oui !</p><p>After : x ?</p>')
+    assert spaced(en(body)) == en(
+        f'<p>Source : <a href="s" lang="fr">Populations légales{NNBSP}; superficies{NBSP}: «{NBSP}IGN{NBSP}»</a>'
+        f' — Note : why ?</p><p lang="fr-FR">Quoi{NNBSP}? <span lang="en">What ?</span> Oui{NNBSP}!</p>'
+        "<p>After : x ?</p>")
+    assert spaced("<p>No lang at all : x ?</p>") == "<p>No lang at all : x ?</p>"
+    assert squeeze(fr("<p>a : b</p>")) == fr("<p>a : b</p>")  # the whitespace pass alone leaves it
+
+
+def test_the_post_pass_spaces_the_french_pages(tmp_path) -> None:
+    (tmp_path / "index.html").write_text(fr("<p>\n   Statut : ouvert</p>"), encoding="utf-8")
+    (tmp_path / "en.html").write_text(en("<p>\n   Status : open</p>"), encoding="utf-8")
+    done = squeeze_files([str(tmp_path / "index.html"), str(tmp_path / "en.html")])
+    assert done.rewritten == 2
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == fr(f"<p>\nStatut{NBSP}: ouvert</p>")
+    assert (tmp_path / "en.html").read_text(encoding="utf-8") == en("<p>\nStatus : open</p>")
+
+
+def _tags(html: str) -> list[tuple]:
+    return [event for event in rendered_alike(html) if event[0] != "text"]
+
+
+def _unspaced(html: str) -> str:
+    return html.replace("&nbsp;", " ").replace(NBSP, " ").replace(NNBSP, " ")
+
+
+PIECES = ["Statut", " : ", " ; ", " ? ", "!", " ! ", ":", "«", "»", " « ", " » ", "&amp;", "&#39;", "&gt;", "&nbsp;",
+          "&#33;", "10:30", "https://x.fr/?q=1", "C:\\", "\n", " ", "é", "<b>", "</b>", "<em>x</em>", "<p>", "</p>",
+          '<a href="a : ?" title="« b » ;">', "</a>", "<code>a : b</code>", "<script>a ? b : c</script>",
+          '<span lang="en">', "</span>", "<br>", "<!-- c : d -->", "<pre>\n a ; b</pre>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+def test_only_blanks_become_no_break_spaces(pieces: list[str]) -> None:
+    """Whatever the text: the same tags and attributes, the same characters but for blanks turned into
+    no-break spaces (and one after « or before »), every reference whole, and a second run changes nothing."""
+    page = fr("".join(pieces))
+    got = spaced(page)
+    assert _tags(got) == _tags(page)
+    assert re.sub(r"[ \n]+", " ", _unspaced(got)).replace("« ", "«").replace(" »", "»") == \
+        re.sub(r"[ \n]+", " ", _unspaced(squeeze(page))).replace("« ", "«").replace(" »", "»")
+    references = re.compile(r"&(?!nbsp;)[#\w]*;?")  # `&nbsp;` before a mark may become the character
+    assert references.findall(got) == references.findall(page)
