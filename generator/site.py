@@ -94,9 +94,12 @@ def content_outputs(content_dir: Path) -> list[Output]:
 
 
 def asset_outputs(assets_dir: Path = ASSETS_DIR) -> list[Output]:
+    """The theme's scripts, styles, fonts and vendored libraries (with their licence files), copied as they
+    are. Its Markdown files are notes for maintainers (vendor/README.md: versions, how to update): in the
+    docs folder the engine would publish them as pages of the site, in English under the French layout."""
     outs = []
     for path in sorted(assets_dir.rglob("*")):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and path.suffix != ".md":
             rel = path.relative_to(assets_dir).as_posix()
             outs.append(Output(f"{ASSETS_PREFIX}/{rel}", path.read_bytes()))
     return outs

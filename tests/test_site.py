@@ -644,3 +644,14 @@ def test_the_network_page_counts_one_partnership_in_the_singular(atlas_copy: Pat
     assert len(atlas.partnerships) == 1
     page = next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
     assert "L'atlas compte un partenariat\nentre 2 lieux." in page and "1 partenariats" not in page
+
+
+def test_the_themes_maintainer_notes_are_not_published() -> None:
+    """theme/assets/vendor/README.md (versions of the vendored libraries) is no page of the site; the
+    libraries' licence files are copied with them."""
+    from generator.site import asset_outputs
+
+    paths = {out.path for out in asset_outputs()}
+    assert not [p for p in paths if p.endswith(".md")]
+    assert "assets/atlas/vendor/leaflet/LICENSE" in paths
+    assert "assets/atlas/vendor/leaflet/leaflet.js" in paths
