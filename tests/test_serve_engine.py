@@ -157,3 +157,32 @@ def test_long_pages_written_are_read_on_two_cores_as_on_one(tmp_path: Path, monk
         assert read(got) == read(expected)
         assert {f.src_uri: links for f, links in (got.links_to_anchors or {}).items()} == \
             {f.src_uri: links for f, links in (expected.links_to_anchors or {}).items()}
+
+
+def test_the_engine_is_told_what_a_save_wrote_before_the_page_cache_is_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site engine starts rendering the written pages while the preview saves its page cache (0.3 s of a
+    save on the France tree): it is told as soon as the docs folder is written, once, with what was written."""
+    from generator.page_cache import PageCache
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    regen = Regenerator(sheets, tmp_path / "docs", ROOT / "content", read_site_config(), lambda message: None)
+    assert regen.run()
+    events: list[tuple[str, list[str]]] = []
+    regen.tell = lambda paths: events.append(("told", list(paths)))
+    save = PageCache.save
+
+    def saved(self: PageCache, *args: Any, **kwargs: Any) -> None:
+        events.append(("cache saved", []))
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageCache, "save", saved)
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Living Lab Santé", "name: Living Lab Santé 2"),
+                   encoding="utf-8")
+    assert regen.run({hub})
+    assert [name for name, _paths in events] == ["told", "cache saved"]
+    assert "hubs/living-lab-sante.md" in events[0][1] and events[0][1] == regen.written
