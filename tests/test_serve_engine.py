@@ -63,6 +63,9 @@ def test_a_save_renders_the_written_pages_as_a_whole_build_would(tmp_path: Path,
     kept.request(regen.written)
     kept.build()
     assert "Living Lab Santé 2" in _html(site, "hubs/living-lab-sante/index.html")
+    # the built site's post-pass: French no-break spaces (« Statut : » in the hub's table), squeezed blanks
+    assert "\u00a0:" in _html(site, "hubs/living-lab-sante/index.html")
+    assert "\n\n" not in _html(site, "hubs/living-lab-sante/index.html").split("<body", 1)[1].split("<pre", 1)[0]
 
     # a hub added and one removed: into and out of the list of files, without a whole build
     added = hub.with_name("living-lab-bis.yml")

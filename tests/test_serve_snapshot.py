@@ -62,12 +62,14 @@ def test_saves_of_the_preview_keep_a_snapshot_and_the_next_build_is_a_cold_ones(
 def test_pages_a_save_did_not_check_are_checked_by_their_key_at_the_next_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A save that did not want the edited hub's page (the preview's own choice of pages; here it wants the
-    territory pages only) leaves it as it was: the snapshot it keeps is not theirs, so the next generation (here a preview started
-    again, which reads the index from disk: the same pages' common part as the save's) makes them again."""
+    territory pages only) leaves it as it was: the snapshot it keeps is not theirs, so the next generation
+    (here a preview started again, which reads the index from disk: the same pages' common part as the
+    save's) makes them again."""
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     regen = Regenerator(sheets, docs, ROOT / "content", read_site_config(), lambda message: None)
     assert regen.run()
-    monkeypatch.setattr(Regenerator, "_wanted", lambda self, *args: lambda path, sources: path.startswith("territoires/"))
+    monkeypatch.setattr(Regenerator, "_wanted",
+                        lambda self, *args: lambda path, sources: path.startswith("territoires/"))
     _edit(sheets / HUB, "name: Fablab de Besançon\n", "name: Fablab de Besançon-Centre\n")
     assert regen.run({sheets / HUB})
     page = docs / "hubs" / "fablab-besancon.md"
