@@ -62,16 +62,14 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
                   quiet: bool = False, pdf_ids_en: frozenset[str] = frozenset(), atlas_pdf_en: str | None = None,
                   wanted: Callable[[str, set[str]], bool] | None = None,
-                  cache: PageCache | None = None, english: bool = True, jobs: int | None = 1,
-                  written: Callable[[WriteStats], None] | None = None) -> WriteStats:
+                  cache: PageCache | None = None, english: bool = True, jobs: int | None = 1) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
     With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save);
     `english=False` (only with `wanted`) leaves the English edition's files as they were.
     With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
     since they were written into `docs_dir` are read back instead of rendered. `jobs` (None: every core):
-    worker processes for the sheet pages when there are many to render. `written(stats)` is called once the
-    docs folder is written, before the page cache is saved (`atlas serve`: the site engine starts meanwhile).
+    worker processes for the sheet pages when there are many to render.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     docs_being_written(docs_dir)
@@ -81,8 +79,6 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                             english=english or wanted is None, jobs=jobs)
     known = cache.known_files(pictures) if cache is not None else None  # files not to read back again
     stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
-    if written is not None:
-        written(stats)
     if cache is not None:
         with writing(cache.cache_dir, _("the build's cache")):
             cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)

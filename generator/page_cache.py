@@ -13,7 +13,7 @@ from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output, unchanged_state
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
 from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
-from generator.page_store import KEY_CHARS, KindStore, picture_state, read_index, strings
+from generator.page_store import KEY_CHARS, KindStore, picture_state, read_index
 from generator.site_templates import keep_compiled_in
 
 COPIES = f"{SHEETS_DIR}/"  # where the sheets' byte copies go
@@ -46,8 +46,7 @@ class PageCache(KeptOutputs):
         self.folder = cache_dir / name
         self.index_path = self.folder / "index.pickle"
         self._legacy_index = cache_dir / f"{name}.json"  # the one JSON file of the format before (17 MB)
-        self.previous: dict[str, Any] | None = None  # the last build's snapshot (`_snapshot`)
-        self.unverified: frozenset[str] = frozenset()  # entries the snapshot does not tell (`save`)
+        self.previous: dict[str, Any] | None = None  # the last build's snapshot (`_snapshot`), if whole
         self._commons_before: frozenset[str] | None = None
         self.entries = self._read_index()
         self.code = ""
@@ -93,10 +92,8 @@ class PageCache(KeptOutputs):
         self.copy_files: dict[str, Any] = copies if isinstance(copies, dict) else {}
         # the code's files as the last build hashed them
         self.code_files: dict[str, Any] = code_files if isinstance(code_files, dict) else {}
-        since, unverified = data.get("since"), data.get("unverified", [])
-        ok = isinstance(since, dict) and isinstance(since.get("commons"), list) and strings(unverified)
-        self.previous = since if ok else None
-        self.unverified = frozenset(unverified) if ok else frozenset()
+        since = data.get("since")
+        self.previous = since if isinstance(since, dict) and isinstance(since.get("commons"), list) else None
         return data.get("pages", {})
 
     def known_files(self, pictures: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
@@ -157,16 +154,14 @@ class PageCache(KeptOutputs):
 
         return cached
 
-    def unchanged(self, name: str, common: str, reads: Iterable[Iterable[str]] = (), placed: Iterable[str] = (),
+    def unchanged(self, common: str, reads: Iterable[Iterable[str]] = (), placed: Iterable[str] = (),
                   sources: Iterable[str] = (), cards: Iterable[str] = ()) -> bool:
-        """Whether the output `name` kept at the last build, keyed then with `common`, the atlas's `reads`, the
-        pictures it `placed`, the sheets of its `sources` and the hub `cards` it showed, has the same key now:
-        told from what changed since that build (`changes`), without hashing those again. False when unsure
-        (no snapshot, the indexes changed, another `common`, an entry the last build kept unchecked): the key
-        is then made and compared."""
+        """Whether an output kept at the last build, keyed then with `common`, the atlas's `reads`, the pictures
+        it `placed`, the sheets of its `sources` and the hub `cards` it showed, has the same key now: told
+        from what changed since that build (`changes`), without hashing those again. False when unsure (no
+        whole build before, the indexes changed, another `common`): the key is then made and compared."""
         changes = self.changes
-        if (changes is None or self.previous is None or name in self.unverified
-                or common not in self._previous_commons()):
+        if changes is None or self.previous is None or common not in self._previous_commons():
             return False
         if changes.touch(reads) or not changes.paths.isdisjoint(sources) or not changes.cards.isdisjoint(cards):
             return False
@@ -190,8 +185,7 @@ class PageCache(KeptOutputs):
                 self._touched = None if pictures is None else store.touched(changes.reads, pictures) \
                     if answers is None else store.touched(changes.reads | answers, pictures, answers_told=True)
         touched = self._touched
-        return (touched is not None and name not in touched and name not in self.unverified
-                and common in self._previous_commons())
+        return touched is not None and name not in touched and common in self._previous_commons()
 
     def _changed_answers(self) -> set[tuple[str, str]] | None:
         """The answers read by kept groups whose state is not the last build's (130 groups read one: a rename
@@ -255,7 +249,7 @@ class PageCache(KeptOutputs):
 
     def _snapshot(self, pictures: Mapping[str, Any] | None) -> dict[str, Any] | None:
         """What the next build tells its changes from (`unchanged`): the sheets and indexes, the commons
-        and the pictures of this run (for the entries it checked or made: `save` names the others)."""
+        and the pictures of this run, when every kept entry was checked or made by it."""
         if self._state is None:
             return None
         snapshot = self._state.snapshot()
@@ -359,7 +353,7 @@ class PageCache(KeptOutputs):
             return None
         key, size, mtime_ns, pictures, hubs = entry
         try:
-            if (not self.unchanged(full, self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
+            if (not self.unchanged(self._owner[full][1], sources=sources, cards=hubs, placed=pictures)
                     and self._key(full, sources, pictures, hubs) != key):
                 return None
         except TypeError:  # a damaged or planted entry (names that are not texts): the page is rendered
@@ -377,7 +371,8 @@ class PageCache(KeptOutputs):
         and (with `states`, what `write_tree` left) the size, time and cache key of each picture file."""
         if not self.code:
             return
-        snapshot = self._snapshot(pictures)
+        # a partial save keeps entries no check of this run saw: the next build hashes every key again
+        snapshot = None if partial else self._snapshot(pictures)
         if states is not None:  # the sheets' copies as written (`kept_copy`)
             self.copy_files = {path: list(state[:2]) for path, state in states.items() if path.startswith(COPIES)}
         if states is not None and pictures is not None:
@@ -387,14 +382,11 @@ class PageCache(KeptOutputs):
         outputs = list(outputs)
         state = self._state_in(states)
         made, kept = self._save_kinds({out.path: out for out in outputs}, state)
-        old_kinds = self.kind_entries.names()
         if snapshot is not None and self._state is not None:  # told by the groups' keys and `_changed_answers`
             snapshot["answers"] = self._state.answer_states()
-        checked: set[str] = set()  # the sheet pages this run found or made (their entries' keys are today's)
         for out in outputs:
             if out.path in self.hits:
                 entries[out.path] = self.entries[out.path]
-                checked.add(out.path)
             elif out.path in self.rendered:
                 pictures, hubs = self.reads.get(out.path, (set(), set()))
                 found = state(out.path)
@@ -402,14 +394,10 @@ class PageCache(KeptOutputs):
                     continue
                 entries[out.path] = [self._key(out.path, self.misses[out.path], pictures, hubs), found[0], found[1],
                                      sorted(pictures), sorted(hubs)]
-                checked.add(out.path)
-        # a partial save (`atlas serve`: the French edition, the pages it wanted) keeps the other entries as they
-        # were, made at older states than this snapshot's: named, they are checked by their key when next asked
-        unverified = frozenset((set(entries) - checked) | (old_kinds - set(made) - kept)) if partial else frozenset()
-        self.entries, self.unverified = entries, unverified
+        self.entries = entries
         self.previous, self._commons_before = snapshot, None
         index = {"format": PAGE_CACHE_FORMAT, "docs": str(self.docs_dir), "pages": entries,
-                 "pictures": self.picture_files, "since": self.previous, "unverified": sorted(unverified),
+                 "pictures": self.picture_files, "since": self.previous,
                  "code": self._code_files_now or self.code_files, "copies": self.copy_files}
         self.kind_entries.save(index, made, kept, partial)  # the shards that changed, then the index
         self._legacy_index.unlink(missing_ok=True)

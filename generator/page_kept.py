@@ -223,7 +223,7 @@ class KeptOutputs:
                 recorder.reads, placing._placed = set(), set()  # the check's own lookups are nobody's reads
                 old = self.kind_entries.get(full) if entry is None else None
                 if (isinstance(old, list) and len(old) == 4 and isinstance(old[3], str) and pairs(old[1])
-                        and strings(old[2]) and (self.unchanged(full, common, old[1], old[2])
+                        and strings(old[2]) and (self.unchanged(common, old[1], old[2])
                              or self._kind_key(pages, common, full, old[1], old[2]) == old[0])):
                     entry = old
                 elif entry is None:
@@ -298,8 +298,7 @@ class KeptOutputs:
                     and strings(entry[2])):
                 return None
             key, reads, placed = entry[:3]
-            if (not self.unchanged(name, common, reads, placed)
-                    and self._kind_key(pages, common, name, reads, placed) != key):
+            if not self.unchanged(common, reads, placed) and self._kind_key(pages, common, name, reads, placed) != key:
                 return None
         outs: list[Output] = []
         docs = str(self.docs_dir)

@@ -80,17 +80,12 @@ class KeptRecords:
         self._made: dict[int, dict[str, list[Any]]] = {}
         cache.commons.add(common)
 
-    def _entry(self, key: str) -> tuple[int, str]:
-        """The bucket of the record `key` and the name of its entry in the page cache."""
-        bucket = zlib.crc32(key.encode("utf-8")) % RECORD_BUCKETS
-        return bucket, f"{self.name}#{bucket:x}"
-
     def _bucket(self, key: str) -> dict[str, list[Any]]:
         """The records made or kept this build in the bucket of `key`, saved with the page cache's index."""
-        bucket, name = self._entry(key)
+        bucket = zlib.crc32(key.encode("utf-8")) % RECORD_BUCKETS
         found = self._made.get(bucket)
         if found is None:
-            found = self._made[bucket] = self.cache.extra[name] = {}
+            found = self._made[bucket] = self.cache.extra[f"{self.name}#{bucket:x}"] = {}
         return found
 
     def text(self, section: str, record_id: str, make: Callable[[], dict[str, Any]]) -> str:
@@ -98,8 +93,7 @@ class KeptRecords:
         state = self.cache.state
         old = self.previous.get(key)
         if (key in self.fragments and isinstance(old, list) and len(old) == 2 and pairs(old[1])
-                and (self.cache.unchanged(self._entry(key)[1], self.common, old[1])
-                     or state.digest(self.common, old[1]) == old[0])):
+                and (self.cache.unchanged(self.common, old[1]) or state.digest(self.common, old[1]) == old[0])):
             self._bucket(key)[key] = old
             return self.fragments[key]
         with Recorder(state.atlas) as recorder:

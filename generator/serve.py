@@ -38,7 +38,6 @@ from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.i18n import _, decimal, ngettext, number
 from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
-from generator.outputs import WriteStats
 from generator.pages import hub_path, territory_path
 from generator.project import SHIPPED_THEME
 from generator.search import engine_search_config
@@ -76,9 +75,6 @@ class Regenerator:
         self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
         self.memo = SheetMemo()  # the sheets as read and checked: a save reads and checks only what changed
         self.written: list[str] = []  # docs paths written or removed by the last run (told to the engine)
-        # told those paths as soon as they are written, before the page cache is saved (the site engine: it renders
-        # them meanwhile, 0.3 s of a save on the France tree)
-        self.tell: Callable[[list[str]], None] | None = None
 
     def run(self, changed_files: Iterable[Path] | None = None) -> bool:
         """Regenerate; True when the docs folder is up to date with the sheets.
@@ -121,14 +117,14 @@ class Regenerator:
             with writing(self.docs_dir, _("the docs folder")):
                 stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config,
                                       pictures, quiet=True, wanted=None if wanted is None else counted,
-                                      cache=self.page_cache, english=False,  # French only, unless every page
-                                      written=self._written)
+                                      cache=self.page_cache, english=False)  # French only, unless every page
             if wanted is None:
                 self.pages_made = len(atlas.territories) + len(atlas.hubs)
                 self.sources = dict(stats.sources)
             else:
                 self.sources.update(stats.sources)
             self.previous, self.picture_signatures = atlas, signatures
+            self.written = [*stats.written, *stats.removed]
             scope = _("every page") if wanted is None else ngettext(
                 "{count} territory or hub page", "{count} territory or hub pages", self.pages_made).format(
                 count=number(self.pages_made))
@@ -138,11 +134,6 @@ class Regenerator:
                        "unchanged").format(scope=scope, seconds=decimal(time.perf_counter() - started), written=written,
                 removed=number(len(stats.removed)), unchanged=number(len(stats.unchanged))))
             return True
-
-    def _written(self, stats: WriteStats) -> None:
-        self.written = [*stats.written, *stats.removed]
-        if self.tell is not None:
-            self.tell(self.written)
 
     def _wanted(self, atlas: Atlas, signatures: dict[str, tuple],
                 changed_files: Iterable[Path] | None) -> Callable[[str, set[str]], bool] | None:
@@ -282,13 +273,16 @@ def run_serve(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr, flush=True)
 
     _check_port_free(host, int(args.port))
+    engine: list[subprocess.Popen] = []  # the site engine, once started: told what each regeneration wrote
     telling = threading.Lock()
 
     saves = [0]
 
     def regenerate(files: set[Path]) -> None:
         with thresholds(BUILD_THRESHOLDS):  # a save's few long-lived objects: the collector seldom (collector)
-            regen.run(files)  # the engine is told what it wrote as soon as written (`Regenerator.tell`)
+            done = regen.run(files)
+        if done and engine:
+            _tell(engine[0], regen.written, telling)
         # what this save made and keeps (the new model, the caches' keys) joins the first generation's, out of
         # the collector's reach: at Python's thresholds each save ran 2 to 4 full collections over them (0.2
         # of 1.8 CPU s on the national atlas). Garbage cycles frozen meanwhile are collected every few saves.
@@ -321,7 +315,7 @@ def run_serve(args: argparse.Namespace) -> int:
             url=f"http://{host}:{int(args.port)}/", sheets=territories, content=content_dir))
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE,
                                    **child_options())  # dies with us
-        regen.tell = lambda paths: _tell(process, paths, telling)
+        engine.append(process)
         # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:

@@ -21,11 +21,9 @@ log lines, like the ones its server writes around them.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 import os
-import pickle
 import sys
 import tempfile
 import threading
@@ -39,11 +37,6 @@ INCREMENTAL_MAX = 400  # more files written at once (a template edited): one bui
 # plugins whose events are only per page, so that rendering a few pages again is what they would do:
 # none known yet (the preview leaves the search plugin out); any other plugin: the whole build
 PER_PAGE_PLUGINS: frozenset[str] = frozenset()
-# written pages of more Markdown than this in all are read in two processes (`populate`): after one hub renamed on
-# the France tree, 20 pages of 2.4 MB (the hub lists by type, theme and network, two régions) took 2.2 s in one
-FORK_BYTES = 400_000
-# what reading a page (`_populate_page`) sets on it, sent back from the process that read it
-READ_FIELDS = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
 
 
 class Engine:
@@ -141,7 +134,7 @@ class Engine:
     def _incremental(self, changed: set[str]) -> int | None:
         """Read and render again the pages written, copy the other files, add and remove files; None:
         build the whole site instead."""
-        from mkdocs.commands.build import _build_page
+        from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.files import File, InclusionLevel, set_exclusions
         from mkdocs.structure.pages import Page
 
@@ -171,17 +164,15 @@ class Engine:
             if found is None or not found.inclusion.is_in_serve():
                 continue  # not part of the site (the English edition): nothing to do
             (pages if found.is_documentation_page() else others).append(found)
-        titles = []
         for file in pages:
             page = file.page
             if id(page) in self.carried:  # its own title again, from its text
                 self.carried.discard(id(page))
-                titles.append(page.__dict__.pop("title", None))
+                title = page.__dict__.pop("title", None)
             else:
-                titles.append(page.title)
-        populate([file.page for file in pages], config, files)
-        for file, title in zip(pages, titles, strict=True):
-            if id(file.page) in in_nav and file.page.title != title:
+                title = page.title
+            _populate_page(page, config, files)
+            if id(page) in in_nav and page.title != title:
                 return None  # the navigation shows this title on every page
         for file in gone:
             files.remove(file)
@@ -196,80 +187,6 @@ class Engine:
         for file in pages:
             file.page.validate_anchor_links(files=files, log_level=level)
         return len(pages) + len(gone)
-
-
-def populate(pages: list[Any], config: Any, files: Any) -> None:
-    """MkDocs' `_populate_page` (the Markdown read and converted: most of a save's rendering) for each of `pages`;
-    when they are long, on two cores: a forked process reads the pages of about half the bytes and sends back
-    what reading set on them (`READ_FIELDS`, the links to other pages' anchors by path), while this one reads
-    the others. Each page is read exactly as it would be here; if the other process fails, its pages are read
-    here (its messages, MkDocs' log lines, are said once by whichever process read the page)."""
-    from mkdocs.commands.build import _populate_page
-
-    sizes = [_size(page) for page in pages]
-    if len(pages) < 2 or sum(sizes) < FORK_BYTES or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        for page in pages:
-            _populate_page(page, config, files)
-        return
-    here: list[Any] = []
-    there: list[Any] = []
-    loads = [0, 0]
-    for size, page in sorted(zip(sizes, pages, strict=True), key=lambda pair: -pair[0]):  # the largest first
-        side = 0 if loads[0] <= loads[1] else 1
-        (here, there)[side].append(page)
-        loads[side] += size
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the other process: read its pages, send what reading set, and leave without any cleanup
-        status = 1
-        try:
-            gc.disable()  # a collection would walk (and so copy) every object of the site this process shares
-            os.close(read)
-            for page in there:
-                _populate_page(page, config, files)
-            data = pickle.dumps([_read_state(page) for page in there], protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    try:
-        for page in here:
-            _populate_page(page, config, files)
-    finally:
-        with os.fdopen(read, "rb") as sent:
-            data = sent.read()
-        _, status = os.waitpid(pid, 0)
-    try:
-        states = pickle.loads(data) if os.waitstatus_to_exitcode(status) == 0 else None
-    except Exception:  # cut short: read here
-        states = None
-    if not isinstance(states, list) or len(states) != len(there):
-        log.debug("the second process did not read its pages; reading them here")
-        for page in there:
-            _populate_page(page, config, files)
-        return
-    for page, state in zip(there, states, strict=True):
-        links = state.pop("links_to_anchors")
-        page.__dict__.update(state)
-        if links is not None:
-            page.links_to_anchors = {files.get_file_from_path(uri): found for uri, found in links.items()}
-
-
-def _size(page: Any) -> int:
-    try:
-        return os.path.getsize(page.file.abs_src_path)
-    except (OSError, TypeError):
-        return 0
-
-
-def _read_state(page: Any) -> dict[str, Any]:
-    """What `_populate_page` set on `page`, as plain values (the anchors' links by the linked file's path)."""
-    state = {name: getattr(page, name) for name in READ_FIELDS}
-    links = getattr(page, "links_to_anchors", None)
-    state["links_to_anchors"] = None if links is None else {file.src_uri: found for file, found in links.items()}
-    return state
 
 
 def _follow_stdin(engine: Engine, server: Any) -> None:
