@@ -84,7 +84,7 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
     `hub_records` copies them)."""
     out = []
     # a hub of an EPCI across départements is in its commune's (the Métropole du Grand Paris's in Saint-Denis)
-    counted = {level: counted_in(atlas.territories, atlas.hubs_inside, level) for level in ("region", "departement")}
+    counted = counted_in(atlas.territories, atlas.hubs_inside)
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         region, dep = _place(atlas, h.territory_id)
         region_id = counted["region"].get(h.id, region.id if region else "")

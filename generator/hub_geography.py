@@ -72,7 +72,12 @@ def hubs_inside(territories: Mapping[str, Territory], hubs: Mapping[str, Hub]) -
     return inside
 
 
-def counted_in(territories: Mapping[str, Territory], inside: Mapping[str, Iterable[str]], level: str) -> dict[str, str]:
-    """Hub id -> the territory of `level` (a département or a région) that counts it in `inside`
+def counted_in(territories: Mapping[str, Territory], inside: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
+    """Level (`departement`, `region`) -> hub id -> the territory of that level that counts it in `inside`
     (`hubs_inside`): the one of its commune, which is not always above its territory."""
-    return {hid: tid for tid, hubs in inside.items() if territories[tid].level == level for hid in hubs}
+    counted: dict[str, dict[str, str]] = {level: {} for level in ABOVE_EPCI}
+    for tid, hubs in inside.items():
+        of_level = counted.get(territories[tid].level)
+        if of_level is not None:
+            of_level.update(dict.fromkeys(hubs, tid))
+    return counted

@@ -325,8 +325,7 @@ def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
 
 def _counted(atlas: Atlas) -> dict[str, dict[str, str]]:
     """Hub id -> the région and the département that count it (hub_geography.counted_in), once per atlas."""
-    return _per_atlas(_COUNTED, atlas, lambda: {level: counted_in(atlas.territories, atlas.hubs_inside, level)
-                                                 for level in ABOVE_EPCI})
+    return _per_atlas(_COUNTED, atlas, lambda: counted_in(atlas.territories, atlas.hubs_inside))
 
 
 def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:

@@ -22,13 +22,12 @@ import io
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 
-from generator.imports.census_sheets import HUB_ORDER
-from generator.imports.sheet_yaml import round_trip_yaml, sheet_date, write_sheet
+from generator.imports.census_sheets import insert_field
+from generator.imports.sheet_yaml import flow_list, mark_checked, round_trip_yaml, sheet_date, write_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "anct-fabriques-territoire-2024"
@@ -74,12 +73,6 @@ def city_of(commune: str) -> str:
     return next((city for prefix, city in CITIES if commune.startswith(prefix)), commune)
 
 
-def _insert(doc: CommentedMap, key: str, value: object) -> None:
-    position = HUB_ORDER.index(key)
-    before = [k for k in HUB_ORDER[:position] if k in doc]
-    doc.insert(list(doc.keys()).index(before[-1]) + 1 if before else 0, key, value)
-
-
 def citation(fabrique: Fabrique) -> CommentedMap:
     entry = CommentedMap()
     entry["title"] = f"{TITLE}{fabrique.id} « {fabrique.label} », {fabrique.commune_name}"
@@ -100,19 +93,16 @@ def updated_text(text: str, fabrique: Fabrique) -> str:
             and all(kept.get(key) == value for key, value in wanted.items()):
         return text
     if networks is None:
-        networks = CommentedSeq()
-        networks.fa.set_flow_style()
-        _insert(doc, "networks", networks)
+        networks = flow_list([])
+        insert_field(doc, "networks", networks)
     if NETWORK not in networks:
         networks.append(NETWORK)
     if not isinstance(sources, CommentedMap):
         sources = CommentedMap()
-        _insert(doc, "sources", sources)
-    today = sheet_date()
-    wanted["accessed"] = today
+        insert_field(doc, "sources", sources)
+    wanted["accessed"] = sheet_date()
     sources[SOURCE_ID] = wanted
-    if "updated" in doc:
-        doc["updated"] = date.fromordinal(today.toordinal())  # another object: YAML would write an alias
+    mark_checked(doc)
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()

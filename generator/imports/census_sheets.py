@@ -7,11 +7,10 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
@@ -20,7 +19,7 @@ from generator.imports.census_places import GENERIC_WORDS, name_tokens
 from generator.imports.census_plan import MARKER
 from generator.imports.census_rows import CENSUS_SOURCE, CENSUS_URL, CITATION_ID, POINTS_SOURCE, Place
 from generator.imports.messages import absent
-from generator.imports.sheet_yaml import YAML11_PLAIN, mark_checked, round_trip_yaml, yaml_string
+from generator.imports.sheet_yaml import YAML11_PLAIN, flow_list, mark_checked, round_trip_yaml, yaml_string
 from generator.validate.duplicates import folded
 
 HUB_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/hub.schema.json"
@@ -30,12 +29,6 @@ HUB_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/hub.schema
 HUB_ORDER = ("name", "types", "status", "founded", "closed_in", "address", "commune", "coordinates",
              "website", "services", "themes", "pillars", "networks", "partners", "figures",
              "description", "en", "sources", "updated", "contributors")
-
-
-def _flow(values: Iterable[Any]) -> CommentedSeq:
-    seq = CommentedSeq(list(values))
-    seq.fa.set_flow_style()
-    return seq
 
 
 def _status_fact(place: Place) -> CommentedMap:
@@ -60,7 +53,7 @@ def _coordinates_fact(place: Place) -> CommentedMap | None:
     if place.coordinates is None:
         return None
     fact = CommentedMap()
-    fact["value"] = _flow([round(place.coordinates[0], 6), round(place.coordinates[1], 6)])
+    fact["value"] = flow_list([round(place.coordinates[0], 6), round(place.coordinates[1], 6)])
     fact["precision"] = place.precision
     fact["source"] = CENSUS_SOURCE if place.precision == "address" else POINTS_SOURCE
     return fact
@@ -129,7 +122,8 @@ def same_street(census_address: str, sheet_address: Any) -> bool:
     return bool(mine) and mine <= theirs
 
 
-def _insert(doc: CommentedMap, key: str, value: Any) -> None:
+def insert_field(doc: CommentedMap, key: str, value: Any) -> None:
+    """Add `key` to a hub sheet at its usual place (HUB_ORDER), after the fields that precede it."""
     position = HUB_ORDER.index(key)
     before = [k for k in HUB_ORDER[:position] if k in doc]
     keys = list(doc.keys())
@@ -166,7 +160,7 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
         raise AtlasError(_("the sheet's top level is not a map"))
     changes: list[str] = []
     if "commune" not in doc:
-        _insert(doc, "commune", DoubleQuotedScalarString(place.commune))
+        insert_field(doc, "commune", DoubleQuotedScalarString(place.commune))
         changes.append(f"commune: {absent()} -> {place.commune}")
     coordinates = _coordinates_fact(place)
     if not census_made and place.precision == "address" and "address" in doc \
@@ -184,7 +178,7 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
         old = doc.get(key)
         if key not in doc:
             if key == "coordinates" or not census_made:
-                _insert(doc, key, value)
+                insert_field(doc, key, value)
                 changes.append(f"{key}: {absent()} -> {_plain(value)}")
         elif census_made and _ours(old) and _plain(old) != _plain(value):
             doc[key] = value
@@ -195,7 +189,7 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
         if not isinstance(sources, dict) or CITATION_ID not in sources:
             if not isinstance(sources, CommentedMap):
                 sources = CommentedMap()
-                _insert(doc, "sources", sources)
+                insert_field(doc, "sources", sources)
             sources[CITATION_ID] = _citation(place)
             changes.append(f"sources.{CITATION_ID}: {absent()} -> {cites}")
         else:

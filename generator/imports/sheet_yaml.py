@@ -7,12 +7,13 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.errors import AtlasError
@@ -41,10 +42,9 @@ def yaml_string(value: str) -> str:
     return DoubleQuotedScalarString(value) if YAML11_PLAIN.match(value) else value
 
 
-def flow_list(values: list[float]):
-    from ruamel.yaml.comments import CommentedSeq
-
-    seq = CommentedSeq(values)
+def flow_list(values: Iterable[Any]) -> CommentedSeq:
+    """A YAML sequence written on one line (`[48.69, 6.19]`, `[french-tech]`)."""
+    seq = CommentedSeq(list(values))
     seq.fa.set_flow_style()
     return seq
 
