@@ -38,12 +38,14 @@ from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.i18n import _, decimal, ngettext, number
 from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
+from generator.outputs import write_tree
 from generator.pages import hub_path, territory_path
 from generator.project import SHIPPED_THEME
 from generator.search import engine_search_config
-from generator.site import ROOT, PageCache, draw_site_pictures, read_site_config
+from generator.site import ROOT, PageCache, draw_site_pictures, picture_outputs, read_site_config, sheet_pages_alone
 
 DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
+FIRST_MAX = 4  # saved sheets whose own pages are shown before the rest; more (a folder copied in): all at once
 
 
 class Regenerator:
@@ -75,6 +77,7 @@ class Regenerator:
         self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
         self.memo = SheetMemo()  # the sheets as read and checked: a save reads and checks only what changed
         self.written: list[str] = []  # docs paths written or removed by the last run (told to the engine)
+        self.first: Callable[[list[str]], None] | None = None  # told the saved sheets' own pages, once written
 
     def run(self, changed_files: Iterable[Path] | None = None) -> bool:
         """Regenerate; True when the docs folder is up to date with the sheets.
@@ -107,6 +110,8 @@ class Regenerator:
                                           territories_dir=self.territories)
             signatures = {key: _signature(pic) for key, pic in pictures.items()}
             wanted = self._wanted(atlas, signatures, changed_files)
+            if wanted is not None and self.first is not None:
+                self._show_first(atlas, pictures, signatures, started)
             self.pages_made = 0
 
             def counted(path: str, sources: set[str]) -> bool:
@@ -134,6 +139,29 @@ class Regenerator:
                        "unchanged").format(scope=scope, seconds=decimal(time.perf_counter() - started), written=written,
                 removed=number(len(stats.removed)), unchanged=number(len(stats.unchanged))))
             return True
+
+    def _show_first(self, atlas: Atlas, pictures: dict[str, Any], signatures: dict[str, tuple],
+                    started: float) -> None:
+        """Write the saved sheets' own pages (and the pictures drawn again) before the other pages, and tell
+        `first`: the author sees the page of the hub they edited as soon as it is made, while the lists, the
+        indexes and the territories' pages that name it follow (on the France-scale tree, 4,000 hubs: the
+        hub's page about 2 s after the save, every page about 10 s). The full regeneration after it makes
+        these pages again, to the same bytes (so they are not written twice)."""
+        old = self.previous
+        if old is None:
+            return
+        todo = [("h", hid) for hid, hub in atlas.hubs.items() if old.hubs[hid] != hub]
+        todo += [("t", tid) for tid, territory in atlas.territories.items() if old.territories[tid] != territory]
+        if not todo or len(todo) > FIRST_MAX:
+            return
+        redrawn = {key: pic for key, pic in pictures.items() if self.picture_signatures.get(key) != signatures[key]}
+        with writing(self.docs_dir, _("the docs folder")):
+            outs = sheet_pages_alone(atlas, self.territories, self.content_dir, self.config, pictures, todo)
+            stats = write_tree([*outs, *picture_outputs(redrawn)], self.docs_dir, partial=True)
+        if stats.written and self.first is not None:
+            self.first(stats.written)
+            self.say(_("first: {pages}, in {seconds} s; the other pages follow").format(
+                pages=", ".join(out.path for out in outs), seconds=decimal(time.perf_counter() - started)))
 
     def _wanted(self, atlas: Atlas, signatures: dict[str, tuple],
                 changed_files: Iterable[Path] | None) -> Callable[[str, set[str]], bool] | None:
@@ -293,6 +321,12 @@ def run_serve(args: argparse.Namespace) -> int:
         gc.freeze()
 
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
+
+    def tell_first(written: list[str]) -> None:
+        if engine:
+            _tell(engine[0], written, telling)
+
+    regen.first = tell_first
     if not regen.run():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +232,18 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
         outs += english_outputs(atlas, options, pictures, schemas, scores, outs, wanted, cache, site_url, jobs,
                                 content_dir)
     return check_unique(outs)
+
+
+def sheet_pages_alone(atlas: Atlas, territories_dir: Path, content_dir: Path, config: Mapping[str, Any],
+                      pictures: Mapping[str, Any], todo: Sequence[tuple[str, str]]) -> list[Output]:
+    """The territory ("t") and hub ("h") pages of `todo` made alone, as `site_outputs` makes them for the
+    preview (same options, citations and releases, no PDF): `atlas serve` writes the saved sheets' own pages
+    before the lists and indexes that name them."""
+    from generator.measured import scores_of
+
+    pages = Pages(atlas, site_options(config, content_dir), pictures, load_schemas(), scores_of(atlas))
+    publishing_outputs(pages, atlas, territories_dir, config.get("site_url") or None)  # the citations
+    return pages.sheet_pages(todo)
 
 
 def load_schemas() -> dict[str, dict] | None:

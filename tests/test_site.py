@@ -547,7 +547,8 @@ def _docs_tree(folder: Path) -> dict[str, bytes]:
 
 def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """After each save, the docs folder is what a full generation would write, from far fewer pages."""
+    """After each save, the docs folder is what a full generation would write, from far fewer pages; the saved
+    sheet's own page is written and told first (`Regenerator.first`), already as the full generation makes it."""
     import shutil
 
     from generator.serve import Regenerator
@@ -561,7 +562,10 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
     content.mkdir()
     config = read_site_config()
     regen = Regenerator(sheets, tmp_path / "docs", content, config, lambda message: None)
+    first: dict[str, bytes] = {}  # what the first call was told, as it was then
+    regen.first = lambda written: first.update((p, (tmp_path / "docs" / p).read_bytes()) for p in written)
     assert regen.run()
+    assert not first  # the first generation writes every page at once
     every = len(regen.previous.territories) + len(regen.previous.hubs)
     edits = [
         # a commune's name shows on its page, its parent's (children) and nowhere else among sheet pages
@@ -576,8 +580,13 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
         text_before = sheet.read_text(encoding="utf-8")
         assert before in text_before
         sheet.write_text(text_before.replace(before, after), encoding="utf-8")
+        first.clear()
         assert regen.run({sheet})
         assert 0 < regen.pages_made < every
+        own = ("hubs/" if "/hubs/" in sheet.as_posix() else "territoires/") + (
+            sheet.stem if "/hubs/" in sheet.as_posix() else sheet.parent.name) + ".md"
+        assert own in first, sorted(first)
+        assert first.keys().isdisjoint(regen.written)  # made again after, to the same bytes: not written twice
         sheet_path = f"territories/{sheet.relative_to(sheets).as_posix()}"
         showing = {p for p, src in regen.sources.items() if p.startswith(("territoires/", "hubs/"))
                    and p != "territoires/index.md" and p != "hubs/index.md" and sheet_path in src}
@@ -591,6 +600,7 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
         assert set(kept) == set(whole)
         french = {p: data for p, data in kept.items() if not p.startswith("en/")}
         assert french == {p: data for p, data in whole.items() if not p.startswith("en/")}, sheet.name
+        assert all(whole[p] == data for p, data in first.items())
 
 
 @pytest.mark.parametrize("config, expected", [
