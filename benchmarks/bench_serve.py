@@ -112,6 +112,22 @@ class Log:
         with self.cond:
             return next((i for i, (when, _line) in enumerate(self.lines) if when >= stamp), len(self.lines))
 
+    def last_of(self, index: int, pattern: re.Pattern[str], quiet: float,
+                timeout: float) -> tuple[float, object] | None:
+        """The last line matching `pattern` from `index` on, once none more came for `quiet` seconds (the
+        engine may build twice after a regeneration: the pages told early, then the rest)."""
+        deadline = time.monotonic() + timeout
+        found = self.wait_for(index, pattern, timeout)
+        while found is not None and time.monotonic() < deadline:
+            with self.cond:
+                later = [(when, m) for when, line in self.lines[index:] if (m := pattern.search(line))]
+            if later:
+                found = later[-1]
+            if time.monotonic() - found[0] >= quiet:
+                return found
+            time.sleep(0.2)
+        return found
+
     def wait_for(self, index: int, pattern: re.Pattern[str] | str, timeout: float) -> tuple[float, object] | None:
         deadline = time.monotonic() + timeout
         with self.cond:
@@ -253,7 +269,7 @@ def _one_edit(process: subprocess.Popen, log: Log, sheet: Path, url: str, number
         time.sleep(0.05)
     # the whole save: the regeneration's line, then the engine's build of what it wrote
     regenerated = log.wait_for(index, REGENERATED, timeout if shown else 0.1)
-    built = log.wait_for(log.since(regenerated[0]), MKDOCS_BUILT, 30) if regenerated else None
+    built = log.last_of(log.since(regenerated[0]), MKDOCS_BUILT, 3, 60) if regenerated else None
     deadline = time.monotonic() + 5
     while epoch and not reloaded and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -45,7 +45,7 @@ from generator.faults import (
 )
 from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
-from generator.outputs import Progress, WriteStats, write_tree
+from generator.outputs import Output, Progress, WriteStats, write_tree
 from generator.site import (
     CONFIG_FILE,
     ROOT,
@@ -62,21 +62,30 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                   pictures: dict[str, Any], pdf_ids: frozenset[str] = frozenset(), atlas_pdf: str | None = None,
                   quiet: bool = False, pdf_ids_en: frozenset[str] = frozenset(), atlas_pdf_en: str | None = None,
                   wanted: Callable[[str, set[str]], bool] | None = None,
-                  cache: PageCache | None = None, english: bool = True, jobs: int | None = 1) -> WriteStats:
+                  cache: PageCache | None = None, english: bool = True, jobs: int | None = 1,
+                  pages_written: Callable[[list[str]], None] | None = None) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
     With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save);
     `english=False` (only with `wanted`) leaves the English edition's files as they were.
     With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
     since they were written into `docs_dir` are read back instead of rendered. `jobs` (None: every core):
-    worker processes for the sheet pages when there are many to render.
+    worker processes for the sheet pages when there are many to render. `pages_written` (with `wanted`:
+    `atlas serve`): the pages are written as soon as they are made, and the paths written are given to it,
+    before the data files are made; the returned stats count the other files.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     docs_being_written(docs_dir)
+
+    def pages_done(pages: list[Output]) -> None:
+        if pages_written is not None:
+            pages_written(write_tree(pages, docs_dir, partial=True).written)
+
     with Progress("pages", enabled=not quiet) as bar:
         outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
                             bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
-                            english=english or wanted is None, jobs=jobs)
+                            english=english or wanted is None, jobs=jobs,
+                            pages_done=pages_done if pages_written is not None and wanted is not None else None)
     known = cache.known_files(pictures) if cache is not None else None  # files not to read back again
     stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
     if cache is not None:

@@ -77,7 +77,9 @@ class Regenerator:
         self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
         self.memo = SheetMemo()  # the sheets as read and checked: a save reads and checks only what changed
         self.written: list[str] = []  # docs paths written or removed by the last run (told to the engine)
-        self.first: Callable[[list[str]], None] | None = None  # told the saved sheets' own pages, once written
+        # told the docs paths written before a save's run ends: the saved sheets' own pages, then the other
+        # pages (`atlas serve`: the engine renders them while the data files are made)
+        self.early: Callable[[list[str]], None] | None = None
 
     def run(self, changed_files: Iterable[Path] | None = None) -> bool:
         """Regenerate; True when the docs folder is up to date with the sheets.
@@ -110,8 +112,9 @@ class Regenerator:
                                           territories_dir=self.territories)
             signatures = {key: _signature(pic) for key, pic in pictures.items()}
             wanted = self._wanted(atlas, signatures, changed_files)
-            if wanted is not None and self.first is not None:
-                self._show_first(atlas, pictures, signatures, started)
+            early: list[str] = []
+            if wanted is not None and self.early is not None:
+                early += self._show_first(atlas, pictures, signatures, started)
             self.pages_made = 0
 
             def counted(path: str, sources: set[str]) -> bool:
@@ -122,46 +125,56 @@ class Regenerator:
             with writing(self.docs_dir, _("the docs folder")):
                 stats = generate_docs(atlas, self.territories, self.docs_dir, self.content_dir, self.config,
                                       pictures, quiet=True, wanted=None if wanted is None else counted,
-                                      cache=self.page_cache, english=False)  # French only, unless every page
+                                      cache=self.page_cache, english=False,  # French only, unless every page
+                                      pages_written=self._told(early) if self.early is not None else None)
             if wanted is None:
                 self.pages_made = len(atlas.territories) + len(atlas.hubs)
                 self.sources = dict(stats.sources)
             else:
                 self.sources.update(stats.sources)
             self.previous, self.picture_signatures = atlas, signatures
-            self.written = [*stats.written, *stats.removed]
+            self.written = [*stats.written, *stats.removed]  # to tell the engine (the early ones were told)
             scope = _("every page") if wanted is None else ngettext(
                 "{count} territory or hub page", "{count} territory or hub pages", self.pages_made).format(
                 count=number(self.pages_made))
-            written = ngettext("{count} file written", "{count} files written", len(stats.written)).format(
-                count=number(len(stats.written)))
+            count = len(early) + len(stats.written)
+            written = ngettext("{count} file written", "{count} files written", count).format(count=number(count))
             self.say(_("regenerated {scope} in {seconds} s: {written}, {removed} removed, {unchanged} "
                        "unchanged").format(scope=scope, seconds=decimal(time.perf_counter() - started), written=written,
                 removed=number(len(stats.removed)), unchanged=number(len(stats.unchanged))))
             return True
 
+    def _told(self, early: list[str]) -> Callable[[list[str]], None]:
+        """What `generate_docs` calls with the pages it wrote before the data files: told to `early` at once."""
+        def tell(written: list[str]) -> None:
+            early.extend(written)
+            if written and self.early is not None:
+                self.early(written)
+        return tell
+
     def _show_first(self, atlas: Atlas, pictures: dict[str, Any], signatures: dict[str, tuple],
-                    started: float) -> None:
+                    started: float) -> list[str]:
         """Write the saved sheets' own pages (and the pictures drawn again) before the other pages, and tell
-        `first`: the author sees the page of the hub they edited as soon as it is made, while the lists, the
+        `early`: the author sees the page of the hub they edited as soon as it is made, while the lists, the
         indexes and the territories' pages that name it follow (on the France-scale tree, 4,000 hubs: the
         hub's page about 2 s after the save, every page about 10 s). The full regeneration after it makes
         these pages again, to the same bytes (so they are not written twice)."""
         old = self.previous
         if old is None:
-            return
+            return []
         todo = [("h", hid) for hid, hub in atlas.hubs.items() if old.hubs[hid] != hub]
         todo += [("t", tid) for tid, territory in atlas.territories.items() if old.territories[tid] != territory]
         if not todo or len(todo) > FIRST_MAX:
-            return
+            return []
         redrawn = {key: pic for key, pic in pictures.items() if self.picture_signatures.get(key) != signatures[key]}
         with writing(self.docs_dir, _("the docs folder")):
             outs = sheet_pages_alone(atlas, self.territories, self.content_dir, self.config, pictures, todo)
             stats = write_tree([*outs, *picture_outputs(redrawn)], self.docs_dir, partial=True)
-        if stats.written and self.first is not None:
-            self.first(stats.written)
+        if stats.written and self.early is not None:
+            self.early(stats.written)
             self.say(_("first: {pages}, in {seconds} s; the other pages follow").format(
                 pages=", ".join(out.path for out in outs), seconds=decimal(time.perf_counter() - started)))
+        return stats.written
 
     def _wanted(self, atlas: Atlas, signatures: dict[str, tuple],
                 changed_files: Iterable[Path] | None) -> Callable[[str, set[str]], bool] | None:
@@ -322,11 +335,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
 
-    def tell_first(written: list[str]) -> None:
+    def tell_early(written: list[str]) -> None:
         if engine:
             _tell(engine[0], written, telling)
 
-    regen.first = tell_first
+    regen.early = tell_early
     if not regen.run():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))

@@ -193,11 +193,14 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
                  progress: Callable[[int, int], None] | None = None,
                  wanted: Callable[[str, set[str]], bool] | None = None,
                  site_url: str | None = None, cache: PageCache | None = None,
-                 english: bool = True, jobs: int | None = 1) -> list[Output]:
+                 english: bool = True, jobs: int | None = 1,
+                 pages_done: Callable[[list[Output]], None] | None = None) -> list[Output]:
     """Every file of the generated docs folder; two files with one path are an error.
 
     `wanted` (see `Pages.all_pages`) leaves out the territory and hub pages it refuses. With `cache`,
     a territory or hub page whose inputs are those of its last rendering is taken as it was.
+    `pages_done` is given the (French) pages as soon as they are made, before the data files and the
+    English edition (`atlas serve` writes them at once, for its engine to render meanwhile).
     """
     from generator import opendata
     from generator.measured import scores_of
@@ -209,6 +212,8 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     if cache is None:
         data = opendata.data_outputs(atlas, scores)
         outs = pages.all_pages(progress, wanted)
+        if pages_done is not None:
+            pages_done(outs)
     else:
         cache.begin(territories_dir)
         cache.pictures_source = pictures  # what the editions' pictures are taken from (PageCache.unchanged)
@@ -216,6 +221,8 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
         common = cache.data_common(atlas, scores)  # each data file kept while what it read is unchanged
         from generator.page_records import KeptRecords
 
+        if pages_done is not None:
+            pages_done(outs)
         data = [out for path, make in opendata.data_makers(atlas, scores, lambda path: KeptRecords(cache, path, common))
                 for out in cache.keep(f"data:{path}", common, lambda make=make: [make()])]
     sheets = opendata.sheet_outputs(atlas, territories_dir, cache.kept_copy if cache is not None else None)

@@ -548,7 +548,8 @@ def _docs_tree(folder: Path) -> dict[str, bytes]:
 def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """After each save, the docs folder is what a full generation would write, from far fewer pages; the saved
-    sheet's own page is written and told first (`Regenerator.first`), already as the full generation makes it."""
+    sheet's own page is written and told first (`Regenerator.early`), then the other pages before the data files,
+    each already as the full generation makes it."""
     import shutil
 
     from generator.serve import Regenerator
@@ -562,8 +563,8 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
     content.mkdir()
     config = read_site_config()
     regen = Regenerator(sheets, tmp_path / "docs", content, config, lambda message: None)
-    first: dict[str, bytes] = {}  # what the first call was told, as it was then
-    regen.first = lambda written: first.update((p, (tmp_path / "docs" / p).read_bytes()) for p in written)
+    first: dict[str, bytes] = {}  # what `early` was told, as it was then
+    regen.early = lambda written: first.update((p, (tmp_path / "docs" / p).read_bytes()) for p in written)
     assert regen.run()
     assert not first  # the first generation writes every page at once
     every = len(regen.previous.territories) + len(regen.previous.hubs)
@@ -586,6 +587,7 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
         own = ("hubs/" if "/hubs/" in sheet.as_posix() else "territoires/") + (
             sheet.stem if "/hubs/" in sheet.as_posix() else sheet.parent.name) + ".md"
         assert own in first, sorted(first)
+        assert len([p for p in first if p.endswith(".md")]) > 1, sorted(first)  # the pages that name it too
         assert first.keys().isdisjoint(regen.written)  # made again after, to the same bytes: not written twice
         sheet_path = f"territories/{sheet.relative_to(sheets).as_posix()}"
         showing = {p for p, src in regen.sources.items() if p.startswith(("territoires/", "hubs/"))
