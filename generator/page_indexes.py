@@ -22,13 +22,16 @@ from generator.outputs import Output
 from generator.page_parts import (
     HUB_FILTER_LABELS,
     LEVEL_INLINE_MAX,
+    SLUG,
     STATUS_LIST_MAX,
     STATUS_PAGE,
     TERRITORY_FILTER_LABELS,
+    VOCABULARY_ENTRY_MAX,
     VOCABULARY_PAGES,
     PageBase,
     hub_path,
     territory_path,
+    vocabulary_entry_path,
 )
 
 NETWORK_ROWS_MAX = 600  # partnership rows on the network page; more go on one page per région
@@ -126,16 +129,39 @@ class IndexPages(PageBase):
     def accessibility_page(self) -> Output:
         return self.render("accessibility.md.j2", "accessibilite.md")
 
+    def vocabulary_groups(self) -> list[tuple[str, Callable[[], list[Output]]]]:
+        """The pages of the vocabulary lists, each kept apart by the page cache (`PageKind.groups`): a list's
+        page, and a page of its own for each entry with more than VOCABULARY_ENTRY_MAX hubs (1,106 coworking
+        spaces on the shipped atlas; on the France tree a hub renamed rewrote three 435 KB lists)."""
+        made: list[tuple[str, Callable[[], list[Output]]]] = []
+        for name in VOCABULARY_PAGES:
+            made.append((name, lambda name=name: [self.vocabulary_index(name)]))
+            made += [(f"{name} {entry}", lambda name=name, entry=entry: [self.vocabulary_entry_page(name, entry)])
+                     for entry in self._long_entries(name)]
+        return made
+
+    def _long_entries(self, name: str) -> list[str]:
+        return [entry for entry, ids in self.ask("vocabulary groups", name).items()
+                if len(ids) > VOCABULARY_ENTRY_MAX and SLUG.match(entry)]
+
     def vocabulary_index(self, name: str) -> Output:
         path, title, prefix = VOCABULARY_PAGES[name]
-        groups: dict[str, list[str]] = {entry: [] for entry in self.atlas.vocabulary.list(name)}
-        for h in self.atlas.hubs.values():
-            for entry in getattr(h, "types" if name == "hub_types" else name):
-                groups.setdefault(entry, []).append(h.id)
-        lines = {entry: Markup("".join(self._kept_vocabulary_lines(list(chunk), path)
-                                       for chunk in explore.pages_of(ids))) for entry, ids in groups.items() if ids}
+        groups = self.ask("vocabulary groups", name)
+        own = {entry: vocabulary_entry_path(name, entry) for entry in self._long_entries(name)}
+        lines = {entry: self._vocabulary_lines(ids, path) for entry, ids in groups.items() if ids and entry not in own}
         return self.render("vocabulary_index.md.j2", path, name=name, title=title, prefix=prefix, groups=groups,
-                           lines=lines)
+                           lines=lines, own=own)
+
+    def vocabulary_entry_page(self, name: str, entry: str) -> Output:
+        """The hubs of one long entry of a vocabulary list, on a page of its own."""
+        path = vocabulary_entry_path(name, entry)
+        ids = self.ask("vocabulary groups", name)[entry]
+        index, _title, prefix = VOCABULARY_PAGES[name]
+        return self.render("vocabulary_entry.md.j2", path, name=name, entry_id=entry, hub_ids=ids, index=index,
+                           anchor=f"{prefix}-{entry}", lines=self._vocabulary_lines(ids, path))
+
+    def _vocabulary_lines(self, ids: Sequence[str], page_path: str) -> Markup:
+        return Markup("".join(self._kept_vocabulary_lines(list(chunk), page_path) for chunk in explore.pages_of(ids)))
 
     def _kept_vocabulary_lines(self, ids: list[str], page_path: str) -> str:
         """The lines of up to a hundred hubs of a vocabulary list, a part kept by the hubs it shows (read again
@@ -267,6 +293,18 @@ def _network_sections(atlas: Atlas, most: str) -> tuple[tuple[Any, ...], tuple[A
         groups.setdefault(place.id, []).append((tid, pairs))
     regions = sorted(groups, key=lambda g: (sort_key(atlas.territories[g].name), g))
     return sections, tuple((g, tuple(groups[g])) for g in regions)
+
+
+@query("vocabulary groups")
+def _vocabulary_groups(atlas: Atlas, name: str) -> dict[str, tuple[str, ...]]:
+    """The hubs' ids under each entry of the vocabulary list `name` (its entries first, in its order, then any
+    other a hub names), in id order."""
+    groups: dict[str, list[str]] = {entry: [] for entry in atlas.vocabulary.list(name)}
+    field = "types" if name == "hub_types" else name
+    for h in atlas.hubs.values():
+        for entry in getattr(h, field):
+            groups.setdefault(entry, []).append(h.id)
+    return {entry: tuple(ids) for entry, ids in groups.items()}
 
 
 @query("status groups")

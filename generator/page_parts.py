@@ -46,6 +46,7 @@ VOCABULARY_PAGES: Mapping[str, tuple[str, str, str]] = {
     "themes": ("parcourir/themes.md", "Lieux par thème", "theme"),
     "networks": ("parcourir/reseaux.md", "Lieux par réseau", "reseau"),
 }
+VOCABULARY_ENTRY_MAX = 300  # an entry of a vocabulary list with more hubs has its hubs on a page of its own
 STATUS_PAGE = "parcourir/statuts.md"
 INDICATORS_PAGE = "reference/indicateurs.md"
 QUALITY_LIST_MAX = 400  # the quality page lists the sheets that most need work, not all 2,900
@@ -70,6 +71,11 @@ VOCABULARY_TITLES: Mapping[str, str] = {
 
 def territory_path(territory_id: str) -> str:
     return f"territoires/{_slug(territory_id)}.md"
+
+
+def vocabulary_entry_path(name: str, entry_id: str) -> str:
+    """The page of one long entry of a vocabulary list: parcourir/types/coworking.md beside parcourir/types.md."""
+    return f"{VOCABULARY_PAGES[name][0].removesuffix('.md')}/{entry_id}.md"
 
 
 def hub_path(hub_id: str) -> str:
