@@ -107,15 +107,11 @@ class Log:
                     return stamp, found
         return None
 
-    def since(self, stamp: float) -> int:
-        """The index of the first line that arrived at or after `stamp`."""
-        with self.cond:
-            return next((i for i, (when, _line) in enumerate(self.lines) if when >= stamp), len(self.lines))
-
-    def last_of(self, index: int, pattern: re.Pattern[str], quiet: float,
-                timeout: float) -> tuple[float, object] | None:
-        """The last line matching `pattern` from `index` on, once none more came for `quiet` seconds (the
-        engine may build twice after a regeneration: the pages told early, then the rest)."""
+    def last_of(self, index: int, pattern: re.Pattern[str], quiet: float, timeout: float,
+                after: float = 0.0) -> tuple[float, object] | None:
+        """The last line matching `pattern` from `index` on, once none more came for `quiet` seconds after
+        `after` and after the last one (the engine builds several times after a save: the saved sheet's page,
+        the other pages, then the data files; the last build may end before or after the regeneration's line)."""
         deadline = time.monotonic() + timeout
         found = self.wait_for(index, pattern, timeout)
         while found is not None and time.monotonic() < deadline:
@@ -123,7 +119,7 @@ class Log:
                 later = [(when, m) for when, line in self.lines[index:] if (m := pattern.search(line))]
             if later:
                 found = later[-1]
-            if time.monotonic() - found[0] >= quiet:
+            if time.monotonic() - max(found[0], after) >= quiet:
                 return found
             time.sleep(0.2)
         return found
@@ -269,7 +265,7 @@ def _one_edit(process: subprocess.Popen, log: Log, sheet: Path, url: str, number
         time.sleep(0.05)
     # the whole save: the regeneration's line, then the engine's build of what it wrote
     regenerated = log.wait_for(index, REGENERATED, timeout if shown else 0.1)
-    built = log.last_of(log.since(regenerated[0]), MKDOCS_BUILT, 3, 60) if regenerated else None
+    built = log.last_of(index, MKDOCS_BUILT, 3, 60, after=regenerated[0]) if regenerated else None
     deadline = time.monotonic() + 5
     while epoch and not reloaded and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -281,7 +277,7 @@ def _one_edit(process: subprocess.Popen, log: Log, sheet: Path, url: str, number
         "first_said_s": float(first[1].group(1).replace(",", ".")) if first else None,
         "regenerated_s": round(regenerated[0] - saved, 2) if regenerated else None,
         "regeneration_said_s": float(regenerated[1].group(1).replace(",", ".")) if regenerated else None,
-        "mkdocs_s": round(built[0] - regenerated[0], 2) if built and regenerated else None,
+        "mkdocs_s": round(built[0] - regenerated[0], 2) if built and regenerated else None,  # may be below 0
         "every_page_s": round(built[0] - saved, 2) if built else None,
         "mkdocs_said_s": float(built[1].group(1)) if built else None,
         "reload_s": round(reloaded[0] - saved, 2) if reloaded else None,
@@ -290,7 +286,8 @@ def _one_edit(process: subprocess.Popen, log: Log, sheet: Path, url: str, number
     }
     print(f"save {number}: the hub's page shown after {result['shown_s']} s (first browser reload at "
           f"{result['reload_s']} s); every page at {result['every_page_s']} s (regenerated at "
-          f"{result['regenerated_s']} s, MkDocs {result['mkdocs_s']} s more), {result['cpu_s']} CPU s", flush=True)
+          f"{result['regenerated_s']} s, the engine's last build ended {result['mkdocs_s']} s from then), "
+          f"{result['cpu_s']} CPU s", flush=True)
     return result
 
 

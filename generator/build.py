@@ -71,8 +71,8 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     With `cache` (generator.site.PageCache), the territory and hub pages whose inputs did not change
     since they were written into `docs_dir` are read back instead of rendered. `jobs` (None: every core):
     worker processes for the sheet pages when there are many to render. `pages_written` (with `wanted`:
-    `atlas serve`): the pages are written as soon as they are made, and the paths written are given to it,
-    before the data files are made; the returned stats count the other files.
+    `atlas serve`): the pages are written as soon as they are made and the paths written are given to it,
+    before the data files are made; then the paths of the other files written, before the page cache is saved.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     docs_being_written(docs_dir)
@@ -88,6 +88,8 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                             pages_done=pages_done if pages_written is not None and wanted is not None else None)
     known = cache.known_files(pictures) if cache is not None else None  # files not to read back again
     stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
+    if pages_written is not None and wanted is not None:
+        pages_written([*stats.written, *stats.removed])  # before the page cache is saved (0.3 s on the France tree)
     if cache is not None:
         with writing(cache.cache_dir, _("the build's cache")):
             cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)

@@ -133,11 +133,12 @@ class Regenerator:
             else:
                 self.sources.update(stats.sources)
             self.previous, self.picture_signatures = atlas, signatures
-            self.written = [*stats.written, *stats.removed]  # to tell the engine (the early ones were told)
+            told = self.early is not None and wanted is not None  # every file written told already
+            self.written = [] if told else [*stats.written, *stats.removed]  # to tell the engine
             scope = _("every page") if wanted is None else ngettext(
                 "{count} territory or hub page", "{count} territory or hub pages", self.pages_made).format(
                 count=number(self.pages_made))
-            count = len(early) + len(stats.written)
+            count = len(early) if told else len(stats.written)
             written = ngettext("{count} file written", "{count} files written", count).format(count=number(count))
             self.say(_("regenerated {scope} in {seconds} s: {written}, {removed} removed, {unchanged} "
                        "unchanged").format(scope=scope, seconds=decimal(time.perf_counter() - started), written=written,
@@ -145,7 +146,8 @@ class Regenerator:
             return True
 
     def _told(self, early: list[str]) -> Callable[[list[str]], None]:
-        """What `generate_docs` calls with the pages it wrote before the data files: told to `early` at once."""
+        """What `generate_docs` calls with the files it wrote (the pages before the data files are made, then the
+        others before the page cache is saved): noted in `early` and told at once."""
         def tell(written: list[str]) -> None:
             early.extend(written)
             if written and self.early is not None:
@@ -322,7 +324,7 @@ def run_serve(args: argparse.Namespace) -> int:
     def regenerate(files: set[Path]) -> None:
         with thresholds(BUILD_THRESHOLDS):  # a save's few long-lived objects: the collector seldom (collector)
             done = regen.run(files)
-        if done and engine:
+        if done and engine and regen.written:
             _tell(engine[0], regen.written, telling)
         # what this save made and keeps (the new model, the caches' keys) joins the first generation's, out of
         # the collector's reach: at Python's thresholds each save ran 2 to 4 full collections over them (0.2

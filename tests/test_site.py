@@ -564,7 +564,13 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
     config = read_site_config()
     regen = Regenerator(sheets, tmp_path / "docs", content, config, lambda message: None)
     first: dict[str, bytes] = {}  # what `early` was told, as it was then
-    regen.early = lambda written: first.update((p, (tmp_path / "docs" / p).read_bytes()) for p in written)
+    told: list[str] = []
+
+    def early(written: list[str]) -> None:
+        told.extend(written)
+        first.update((p, (tmp_path / "docs" / p).read_bytes()) for p in written)
+
+    regen.early = early
     assert regen.run()
     assert not first  # the first generation writes every page at once
     every = len(regen.previous.territories) + len(regen.previous.hubs)
@@ -582,13 +588,15 @@ def test_preview_makes_again_exactly_the_pages_that_show_a_changed_sheet(tmp_pat
         assert before in text_before
         sheet.write_text(text_before.replace(before, after), encoding="utf-8")
         first.clear()
+        told.clear()
         assert regen.run({sheet})
         assert 0 < regen.pages_made < every
         own = ("hubs/" if "/hubs/" in sheet.as_posix() else "territoires/") + (
             sheet.stem if "/hubs/" in sheet.as_posix() else sheet.parent.name) + ".md"
         assert own in first, sorted(first)
         assert len([p for p in first if p.endswith(".md")]) > 1, sorted(first)  # the pages that name it too
-        assert first.keys().isdisjoint(regen.written)  # made again after, to the same bytes: not written twice
+        assert len(told) == len(set(told))  # the own page made again after, to the same bytes: not written twice
+        assert regen.written == []  # every file told as written, the last ones before the page cache's save
         sheet_path = f"territories/{sheet.relative_to(sheets).as_posix()}"
         showing = {p for p, src in regen.sources.items() if p.startswith(("territoires/", "hubs/"))
                    and p != "territoires/index.md" and p != "hubs/index.md" and sheet_path in src}
