@@ -46,7 +46,9 @@ def test_long_entries_get_a_page_of_their_own(fixture_atlas, monkeypatch: pytest
             if len(ids) > 1:
                 split += 1
                 page = made[path]
-                assert f"({path.split('/', 1)[1]})" in section  # types/fab-lab.md, beside types.md
+                own_link = f"({path.split('/', 1)[1]})"  # types/fab-lab.md, beside types.md
+                assert own_link in section
+                assert own_link in index.split("\n## ", 1)[0]  # the list at the top leads there too
                 assert f"La liste de ses {len(ids)} lieux" in section
                 assert "../hubs/" not in section
                 for hid in ids:
