@@ -54,6 +54,8 @@ def test_long_entries_get_a_page_of_their_own(fixture_atlas, monkeypatch: pytest
                 for hid in ids:
                     assert f"(../../hubs/{hid}.md)" in page, (path, hid)
                 assert page.count("(../../hubs/") == len(ids)
+                counts = [int(n) for n in re.findall(r"^## .+ \((\d+)\)$", page, flags=re.M)]  # by région
+                assert counts and sum(counts) == len(ids)
                 name_of = path.rsplit("/", 2)[-2]
                 assert f"{len(ids)} lieux, listés ci-dessous ; retour à [{title}](../{name_of}.md#{prefix}-{entry})" \
                     in page
@@ -106,3 +108,16 @@ def test_the_split_lists_build_strict_and_a_rename_rewrites_the_entry_page(
     assert run(project, Options(jobs=1, quiet=True, no_site=True)) == 0
     assert "[Un nom tout neuf]" in entry_page.read_text(encoding="utf-8")
     assert index.read_bytes() == index_before
+
+
+def test_hubs_no_region_counts_are_listed_last(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree without its régions (a département's sheets alone): the entry's hubs under « Hors région »."""
+    import dataclasses
+
+    monkeypatch.setattr(page_indexes, "VOCABULARY_ENTRY_MAX", 1)
+    alone = dataclasses.replace(fixture_atlas, hubs_inside={})
+    entry, ids = next((e, ids) for e, ids in _entries(alone, "hub_types").items() if len(ids) > 1)
+    page = _made(alone)[vocabulary_entry_path("hub_types", entry)]
+    assert f"## Hors région ({len(ids)})" in page
+    assert f"## Outside any region ({len(ids)})" in _made(alone, "en")[
+        vocabulary_entry_path("hub_types", entry)]
