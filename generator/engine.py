@@ -30,6 +30,7 @@ from generator.errors import AtlasError
 from generator.faults import (
     child_options,
     fs_error,
+    stop_if_asked,
     temporary_name,
     worker_pool,
     writing,
@@ -204,6 +205,7 @@ def run_engines(runs: list[EngineRun], quiet: bool = False,
                 run.finish()
                 done(run)
             if running:
+                stop_if_asked()
                 time.sleep(0.05)
     finally:
         stop_processes([entry[1] for entry in running.values()])
@@ -316,6 +318,7 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
                 run_pagefind(target, docs_dir, quiet)
             (target / SITE_MARKER).write_text("built by atlas build; replaced as a whole by the next build\n",
                                               encoding="utf-8")
+            stop_if_asked()  # a signal whose interruption was lost: the previous site stays
             swap_in(target, site_dir, aside)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
