@@ -7,7 +7,7 @@ again through the sheets kept in memory (`load.SheetMemo`: only the saved sheets
 the checks across sheets run on the whole atlas) and the pages that show a changed sheet are made again
 (see `Regenerator`; the French edition, which the preview shows); only the files whose bytes changed are
 written (`generator.outputs.write_tree`), and the engine is told which, so it renders only those pages
-and reloads the browser. A sheet with errors is reported and the preview keeps the last good pages.
+and reloads the browser: the saved sheet's own page first, then the other pages as they are made. A sheet with errors is reported and the preview keeps the last good pages.
 Figures: benchmarks/bench_serve.py, benchmarks/RESULTS.md.
 """
 
@@ -159,7 +159,7 @@ class Regenerator:
         """Write the saved sheets' own pages (and the pictures drawn again) before the other pages, and tell
         `early`: the author sees the page of the hub they edited as soon as it is made, while the lists, the
         indexes and the territories' pages that name it follow (on the France-scale tree, 4,000 hubs: the
-        hub's page about 2 s after the save, every page about 10 s). The full regeneration after it makes
+        hub's page about 2 s after the save, every page 5 to 6.5 s). The full regeneration after it makes
         these pages again, to the same bytes (so they are not written twice)."""
         old = self.previous
         if old is None:
