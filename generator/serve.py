@@ -7,9 +7,8 @@ again through the sheets kept in memory (`load.SheetMemo`: only the saved sheets
 the checks across sheets run on the whole atlas) and the pages that show a changed sheet are made again
 (see `Regenerator`; the French edition, which the preview shows); only the files whose bytes changed are
 written (`generator.outputs.write_tree`), and the engine is told which, so it renders only those pages
-and reloads the browser: the saved sheet's own page first, then the other pages as they are made. A
-sheet with errors is reported and the preview keeps the last good pages. Figures: benchmarks/bench_serve.py,
-benchmarks/RESULTS.md.
+and reloads the browser (the saved sheet's own page first). A sheet with errors is reported and the preview
+keeps the last good pages. Figures: benchmarks/bench_serve.py, benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
