@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator import explore, status_text, vocabulary
 from generator.atlas_reads import answer, query
 from generator.explore import sort_key
+from generator.hub_geography import counted_in
 from generator.model import (
     LEVELS,
     STATUSES,
@@ -316,8 +317,7 @@ def _vocabulary_regions(atlas: Atlas, argument: str) -> list[tuple[str, tuple[st
     in name order, hubs in id order; hubs no région counts last, under ""."""
     name, entry = argument.split(" ", 1)
     ids = answer(atlas, "vocabulary groups", name)[entry]
-    region_of = {hid: tid for tid, hubs in atlas.hubs_inside.items()
-                 if atlas.territories[tid].level == "region" for hid in hubs}
+    region_of = counted_in(atlas.territories, atlas.hubs_inside)["region"]
     by_region: dict[str, list[str]] = {}
     for hid in ids:
         by_region.setdefault(region_of.get(hid, ""), []).append(hid)

@@ -111,10 +111,11 @@ class Regenerator:
             pictures = draw_site_pictures(atlas, Path(".cache/pictures"), None, progress=False,
                                           territories_dir=self.territories)
             signatures = {key: _signature(pic) for key, pic in pictures.items()}
-            wanted = self._wanted(atlas, signatures, changed_files)
+            found = self._wanted(atlas, signatures, changed_files)
+            wanted = found[0] if found is not None else None
             early: list[str] = []
-            if wanted is not None and self.early is not None:
-                early += self._show_first(atlas, pictures, signatures, started)
+            if found is not None and self.early is not None:
+                early += self._show_first(atlas, pictures, found[1], found[2], started)
             self.pages_made = 0
 
             def counted(path: str, sources: set[str]) -> bool:
@@ -154,33 +155,29 @@ class Regenerator:
                 self.early(written)
         return tell
 
-    def _show_first(self, atlas: Atlas, pictures: dict[str, Any], signatures: dict[str, tuple],
+    def _show_first(self, atlas: Atlas, pictures: dict[str, Any], edited: list[tuple[str, str]], redrawn: set[str],
                     started: float) -> list[str]:
         """Write the saved sheets' own pages (and the pictures drawn again) before the other pages, and tell
         `early`: the author sees the page of the hub they edited as soon as it is made, while the lists, the
         indexes and the territories' pages that name it follow (on the France-scale tree, 4,000 hubs: the
         hub's page about 2 s after the save, every page 5 to 6.5 s). The full regeneration after it makes
         these pages again, to the same bytes (so they are not written twice)."""
-        old = self.previous
-        if old is None:
+        if not edited or len(edited) > FIRST_MAX:
             return []
-        todo = [("h", hid) for hid, hub in atlas.hubs.items() if old.hubs[hid] != hub]
-        todo += [("t", tid) for tid, territory in atlas.territories.items() if old.territories[tid] != territory]
-        if not todo or len(todo) > FIRST_MAX:
-            return []
-        redrawn = {key: pic for key, pic in pictures.items() if self.picture_signatures.get(key) != signatures[key]}
         with writing(self.docs_dir, _("the docs folder")):
-            outs = sheet_pages_alone(atlas, self.territories, self.content_dir, self.config, pictures, todo)
-            stats = write_tree([*outs, *picture_outputs(redrawn)], self.docs_dir, partial=True)
+            outs = sheet_pages_alone(atlas, self.territories, self.content_dir, self.config, pictures, edited)
+            stats = write_tree([*outs, *picture_outputs({key: pictures[key] for key in redrawn})], self.docs_dir,
+                               partial=True)
         if stats.written and self.early is not None:
             self.early(stats.written)
             self.say(_("first: {pages}, in {seconds} s; the other pages follow").format(
                 pages=", ".join(out.path for out in outs), seconds=decimal(time.perf_counter() - started)))
         return stats.written
 
-    def _wanted(self, atlas: Atlas, signatures: dict[str, tuple],
-                changed_files: Iterable[Path] | None) -> Callable[[str, set[str]], bool] | None:
-        """Which territory and hub pages to make again, or None for all of them."""
+    def _wanted(self, atlas: Atlas, signatures: dict[str, tuple], changed_files: Iterable[Path] | None
+                ) -> tuple[Callable[[str, set[str]], bool], list[tuple[str, str]], set[str]] | None:
+        """Which territory and hub pages to make again, with the sheets whose record changed (("h" or "t", id),
+        hubs first) and the pictures drawn again; None for all of them."""
         old = self.previous
         if old is None or changed_files is None:
             return None
@@ -190,10 +187,10 @@ class Regenerator:
         if (set(old.territories) != set(atlas.territories) or set(old.hubs) != set(atlas.hubs)
                 or old.vocabulary != atlas.vocabulary or old.sources != atlas.sources or old.as_of != atlas.as_of):
             return None
-        changed = {t.path for tid, t in atlas.territories.items() if old.territories[tid] != t}
-        changed |= {old.territories[tid].path for tid, t in atlas.territories.items() if old.territories[tid] != t}
-        changed |= {h.path for hid, h in atlas.hubs.items() if old.hubs[hid] != h}
-        changed |= {old.hubs[hid].path for hid, h in atlas.hubs.items() if old.hubs[hid] != h}
+        edited = [("h", hid) for hid, hub in atlas.hubs.items() if old.hubs[hid] != hub]
+        edited += [("t", tid) for tid, territory in atlas.territories.items() if old.territories[tid] != territory]
+        records = {"h": (atlas.hubs, old.hubs), "t": (atlas.territories, old.territories)}
+        changed = {sheets[record_id].path for kind, record_id in edited for sheets in records[kind]}  # now, before
         redrawn = {key for key, sig in signatures.items() if self.picture_signatures.get(key) != sig}
         forced = set()
         for key in redrawn:
@@ -210,7 +207,7 @@ class Regenerator:
         def wanted(page: str, sources: set[str]) -> bool:
             return page in forced or not changed.isdisjoint(sources) or not changed.isdisjoint(previous.get(page, ()))
 
-        return wanted
+        return wanted, edited, redrawn
 
 
 COLLECT_EVERY = 10  # saves between two full collections of what the preview froze (atlas serve)

@@ -187,6 +187,17 @@ def publishing_outputs(pages: Pages, atlas: Atlas, territories_dir: Path,
     return files
 
 
+def _pages_of(atlas: Atlas, territories_dir: Path, options: SiteOptions, pictures: Mapping[str, Any],
+              schemas: Mapping[str, dict] | None,
+              site_url: str | None) -> tuple[Pages, Callable[[PageCache | None], list[Output]]]:
+    """The French edition's page maker as a site build sets it up (the measured profile, the citations and
+    releases), with the function that makes the publishing files (`publishing_outputs`)."""
+    from generator.measured import scores_of
+
+    pages = Pages(atlas, options, pictures, schemas, scores_of(atlas))  # the measured profile, derived once
+    return pages, publishing_outputs(pages, atlas, territories_dir, site_url)  # before the pages: citations
+
+
 def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options: SiteOptions,
                  pictures: Mapping[str, Any],
                  schemas: Mapping[str, dict] | None = None,
@@ -203,12 +214,10 @@ def site_outputs(atlas: Atlas, territories_dir: Path, content_dir: Path, options
     English edition (`atlas serve` writes them at once, for its engine to render meanwhile).
     """
     from generator import opendata
-    from generator.measured import scores_of
 
-    scores = scores_of(atlas)  # the measured profile, derived once for every output
-    pages = Pages(atlas, options, pictures, schemas, scores)
+    pages, published = _pages_of(atlas, territories_dir, options, pictures, schemas, site_url)
+    scores = pages.scores
     pages.jobs = jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))  # for many sheet pages
-    published = publishing_outputs(pages, atlas, territories_dir, site_url)  # before the pages: citations
     if cache is None:
         data = opendata.data_outputs(atlas, scores)
         outs = pages.all_pages(progress, wanted)
@@ -246,10 +255,8 @@ def sheet_pages_alone(atlas: Atlas, territories_dir: Path, content_dir: Path, co
     """The territory ("t") and hub ("h") pages of `todo` made alone, as `site_outputs` makes them for the
     preview (same options, citations and releases, no PDF): `atlas serve` writes the saved sheets' own pages
     before the lists and indexes that name them."""
-    from generator.measured import scores_of
-
-    pages = Pages(atlas, site_options(config, content_dir), pictures, load_schemas(), scores_of(atlas))
-    publishing_outputs(pages, atlas, territories_dir, config.get("site_url") or None)  # the citations
+    pages, _files = _pages_of(atlas, territories_dir, site_options(config, content_dir), pictures, load_schemas(),
+                              config.get("site_url") or None)
     return pages.sheet_pages(todo)
 
 
