@@ -130,6 +130,8 @@ def french_spacing_html(source: str, before: str = "") -> str:
         start, end = found.span()
         if start < len(lead) or any(a < end < b for a, b in urls):
             continue
+        if start == end == len(lead) and found.lastgroup == "open":
+            continue  # a « that ends the text before a tag: its language may be another, no space is added here
         space = _SPACE_FOR[found.lastgroup or ""]
         if found.group(0) == space:
             continue
