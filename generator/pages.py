@@ -161,7 +161,51 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             measured_level=measured.has_profile(self.atlas, t),
             edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
             sheet_copy=sheet_copy_path(t.path), across=self._across(t, hubs),
+            by_departement=self._by_departement(t, hubs), pairs_by_departement=self._pairs_by_departement(t, hubs, pairs),
         )
+
+    def _by_departement(self, t: Territory, hubs: Sequence[str]) -> tuple[list[tuple[Territory, int]], list[str]]:
+        """A région with more than REGION_CARDS_MAX hubs: (département, count of the hubs it counts), in the
+        order of their codes, and the hubs no département counts (shown as cards). A reader finds a place
+        through its département's page (342 cards in one list on Île-de-France's page were not read), and the
+        page stays small at national scale (600 cards and 365 KB a région on the France tree). Else nothing."""
+        if t.level != "region" or len(hubs) <= REGION_CARDS_MAX:
+            return [], []
+        counted = _counted(self.atlas)["departement"]
+        counts: dict[str, int] = {}
+        alone = []
+        for hid in hubs:
+            dep = counted.get(hid)
+            if dep is None:
+                alone.append(hid)
+            else:
+                counts[dep] = counts.get(dep, 0) + 1
+        return self._counts_in_order(counts), alone
+
+    def _pairs_by_departement(self, t: Territory, hubs: Sequence[str], pairs: Sequence[tuple[str, str]]
+                              ) -> tuple[list[tuple[Territory, int]], list[tuple[str, str]]]:
+        """A région with more than REGION_PAIRS_MAX partnerships: (département, count of the partnerships of the
+        hubs it counts; one between two of its départements counts in each), and the partnerships of hubs that
+        no département counts (listed). Each partnership is listed on its hubs' départements' pages (940 rows,
+        180 KB, on a région of the France tree). Else nothing."""
+        if t.level != "region" or len(pairs) <= REGION_PAIRS_MAX:
+            return [], []
+        counted = _counted(self.atlas)["departement"]
+        inside = set(hubs)
+        counts: dict[str, int] = {}
+        alone = []
+        for a, b in pairs:  # `a` is inside (`_pairs`)
+            deps = {counted.get(h) for h in (a, b) if h in inside}
+            if None in deps:
+                alone.append((a, b))
+            for dep in deps - {None}:
+                counts[dep] = counts.get(dep, 0) + 1  # type: ignore[index]
+        return self._counts_in_order(counts), alone
+
+    def _counts_in_order(self, counts: Mapping[str, int]) -> list[tuple[Territory, int]]:
+        territories = self.atlas.territories
+        deps = sorted(counts, key=lambda d: (territories[d].code or "", self.names.get(d, territories[d].name)))
+        return [(territories[d], counts[d]) for d in deps]
 
     def _across(self, t: Territory, hubs: Sequence[str]) -> list[tuple[str, int]]:
         """(territory name, count) of the hubs a département counts by their commune whose own territory is
@@ -332,6 +376,8 @@ def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:
     return _per_atlas(_SOURCES, atlas, dict)
 
 
+REGION_CARDS_MAX = 40  # a région page with more hubs counts them by département (Pages._by_departement)
+REGION_PAIRS_MAX = 60  # and with more partnerships, those too (Pages._pairs_by_departement)
 PARALLEL_FROM = 300  # sheet pages to render: fewer are rendered in this process (starting workers costs more)
 _FORKED: Pages | None = None  # the pages a forked worker renders with (set by the parent just before forking)
 

@@ -1,0 +1,114 @@
+"""A région with many hubs counts them by département on its page (a table linking each département's page,
+where the cards are) instead of one card per hub: 342 cards in one alphabetical list on Île-de-France's page
+of the shipped atlas, 600 on a région of the France tree. A région with few hubs keeps its cards; a hub that
+no département counts keeps its card on the région's page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, FIXTURE_ATLAS
+from generator import pages as pages_module
+from generator.load import load_valid_atlas
+from generator.pages import Pages, SiteOptions
+
+REGION = "bourgogne-franche-comte"
+
+
+def _hubs_section(page: str) -> str:
+    return page.split("## Lieux d'innovation", 1)[1].split("\n## ", 1)[0]
+
+
+def _rows(section: str) -> list[tuple[str, str, int]]:
+    """(link, code, count) of the table of hubs by département."""
+    return [(link, code, int(n.replace("\u202f", "").replace("\u00a0", "")))
+            for link, code, n in re.findall(r"^\| (\[[^]]+\]\([^)]+\)) \| ([^|]+?) \| ([\d\u202f\u00a0]+) \|$",
+                                            section, flags=re.M)]
+
+
+def test_a_long_region_counts_its_hubs_by_departement(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
+    region = fixture_atlas.territories[REGION]
+    hubs = fixture_atlas.hubs_within(REGION)
+    assert len(hubs) > 1
+    section = _hubs_section(Pages(fixture_atlas, SiteOptions()).territory_page(region).data.decode())
+    assert "### Lieux par département\n" in section
+    assert f"Ses {len(hubs)} lieux sont listés sur la page de leur département :" in section
+    rows = _rows(section)
+    doubs = fixture_atlas.territories["doubs"]
+    assert rows == [("[Doubs](doubs.md)", doubs.code, len(hubs))]
+    assert "atlas-card" not in section  # the cards are on the département's page
+    assert 'class="atlas-card"' in Pages(fixture_atlas, SiteOptions()).territory_page(doubs).data.decode()
+
+
+def test_a_short_region_keeps_its_cards(fixture_atlas) -> None:
+    """At the shipped threshold the fixture's région (4 hubs) shows a card per hub, as before."""
+    section = _hubs_section(Pages(fixture_atlas, SiteOptions()).territory_page(
+        fixture_atlas.territories[REGION]).data.decode())
+    assert "Lieux par département" not in section
+    for hid in fixture_atlas.hubs_within(REGION):
+        assert f'href="../../hubs/{hid}/"' in section
+
+
+def test_the_english_edition_says_it_in_english(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
+    n = len(fixture_atlas.hubs_within(REGION))
+    page = Pages(fixture_atlas, SiteOptions(), lang="en").territory_page(
+        fixture_atlas.territories[REGION]).data.decode()
+    assert f"Its {n} hubs are listed on the pages of their départements:" in page
+    assert "| Département | Code | Innovation hubs |" in page
+
+
+def test_a_hub_of_the_region_itself_keeps_its_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hub whose sheet is the région's, with no commune, is counted in no département: its card stays."""
+    monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
+    monkeypatch.setattr(pages_module, "REGION_PAIRS_MAX", 0)
+    tree = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    (tree / REGION / "hubs").mkdir()
+    (tree / REGION / "hubs" / "agence-regionale.yml").write_text(
+        "name: Agence régionale d'innovation\ntypes: [incubator]\nstatus: active\npartners: [fablab-besancon]\n"
+        "updated: 2024-11-30\n", encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=AS_OF)
+    hubs = atlas.hubs_within(REGION)
+    page = Pages(atlas, SiteOptions()).territory_page(atlas.territories[REGION]).data.decode()
+    section = _hubs_section(page)
+    assert sum(n for _link, _code, n in _rows(section)) == len(hubs) - 1
+    assert "Un lieu n'est compté dans aucun de ses départements :" in section
+    assert section.count('class="atlas-card"') == 1
+    assert 'href="../../hubs/agence-regionale/"' in section
+    partnerships = page.split("## Partenariats", 1)[1]  # its partnership is listed, the others counted
+    assert "Un partenariat est celui d'un lieu compté dans aucun de ses départements :" in partnerships
+    assert "| [Agence régionale d'innovation](../hubs/agence-regionale.md) | Bourgogne-Franche-Comté | " \
+        "[Fablab de Besançon](../hubs/fablab-besancon.md) |" in partnerships
+    assert partnerships.count("(../hubs/") == 2
+
+
+def test_a_region_with_many_partnerships_counts_them_by_departement(fixture_atlas,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past REGION_PAIRS_MAX the région's page counts its partnerships by département (each département's
+    page lists its own); the network keeps its own data table."""
+    monkeypatch.setattr(pages_module, "REGION_PAIRS_MAX", 0)
+    pages = Pages(fixture_atlas, SiteOptions())
+    hubs = fixture_atlas.hubs_within(REGION)
+    pairs = pages._pairs(hubs)
+    assert pairs
+    page = pages.territory_page(fixture_atlas.territories[REGION]).data.decode()
+    section = page.split("## Partenariats", 1)[1].split("\n## ", 1)[0]
+    assert "### Partenariats par département\n" in section
+    assert f"Ses {len(pairs)} partenariats sont listés sur la page du département de leurs lieux" in section
+    doubs = fixture_atlas.territories["doubs"]
+    assert _rows(section) == [("[Doubs](doubs.md)", doubs.code, len(pairs))]  # both hubs of each in the Doubs
+    assert "| Lieu |" not in section and "../hubs/" not in section
+    doubs_page = pages.territory_page(doubs).data.decode()  # where they are listed
+    for a, b in pairs:
+        assert f"(../hubs/{a}.md)" in doubs_page and f"(../hubs/{b}.md)" in doubs_page
+    monkeypatch.setattr(pages_module, "REGION_PAIRS_MAX", len(pairs))  # at the threshold: listed, as before
+    page = pages.territory_page(fixture_atlas.territories[REGION]).data.decode()
+    assert "Partenariats par département" not in page
+    for a, b in pairs:
+        assert f"| [{fixture_atlas.hubs[a].name}](../hubs/{a}.md) |" in page
