@@ -110,5 +110,5 @@ def test_a_region_with_many_partnerships_counts_them_by_departement(fixture_atla
     monkeypatch.setattr(pages_module, "REGION_PAIRS_MAX", len(pairs))  # at the threshold: listed, as before
     page = pages.territory_page(fixture_atlas.territories[REGION]).data.decode()
     assert "Partenariats par département" not in page
-    for a, b in pairs:
+    for a, _b in pairs:
         assert f"| [{fixture_atlas.hubs[a].name}](../hubs/{a}.md) |" in page
