@@ -112,3 +112,31 @@ def test_a_region_with_many_partnerships_counts_them_by_departement(fixture_atla
     assert "Partenariats par département" not in page
     for a, _b in pairs:
         assert f"| [{fixture_atlas.hubs[a].name}](../hubs/{a}.md) |" in page
+
+
+def test_a_network_counted_by_departement_counts_a_hub_where_the_pages_do(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The région's network, drawn by département past GROUPED_ABOVE hubs, puts a hub in the département of its
+    commune (as the table by département and the département pages do), not in its EPCI's parent."""
+    from generator.pictures import network_specs, picture_spec
+
+    monkeypatch.setattr(network_specs, "GROUPED_ABOVE", 0)
+    monkeypatch.setattr(network_specs, "MAX_GROUPS", 2)  # by département, not by EPCI
+    tree = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    (tree / "jura").mkdir()
+    (tree / "jura" / "territory.yml").write_text(
+        "id: jura\nname: Jura\nlevel: departement\ncode: \"39\"\nparent: bourgogne-franche-comte\n"
+        "updated: 2024-11-30\n", encoding="utf-8")
+    sheet = tree / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('commune: "25056"', 'commune: "39198"'),
+                     encoding="utf-8")  # Dole: a commune of the Jura
+    other = tree / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml"  # a third EPCI: grouped by département
+    other.write_text(other.read_text(encoding="utf-8") + "partners: [fablab-besancon]\n", encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=AS_OF)
+    spec = picture_spec(atlas, f"territory/{REGION}/network")
+    assert spec.kind == "network-groups"
+    groups = {node["id"]: node["hubs"] for node in spec.data["nodes"]}
+    assert groups == {"in:doubs": 3, "in:jura": 1}
+    counted = Pages(atlas, SiteOptions()).territory_page(atlas.territories["jura"]).data.decode()
+    assert "(../hubs/living-lab-sante.md)" in counted  # the Jura's page lists it and its partnership

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
+from generator.hub_geography import counted_in
 from generator.model import Atlas
 from generator.pictures.spec import MARKERS, MUTED, OKABE_ITO, Spec
 from generator.pictures.words import FRENCH, N_, Words
@@ -77,8 +79,14 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, w: W
     )
 
 
-def _group_of(atlas: Atlas, hub_id: str, level: str) -> str:
-    """The territory at `level` that holds the hub (its own territory when none is at that level)."""
+def _group_of(atlas: Atlas, hub_id: str, level: str, counted: Mapping[str, Mapping[str, str]]) -> str:
+    """The territory at `level` that holds the hub: for a département or a région, the one that counts it
+    (`counted`: hub_geography.counted_in, by its commune, as the pages and the maps count it: a hub of the
+    Métropole du Grand Paris in Saint-Denis is in Seine-Saint-Denis); else the one above its territory; its
+    own territory when none is at that level."""
+    found = counted.get(level, {}).get(hub_id)
+    if found is not None:
+        return found
     tid = atlas.hubs[hub_id].territory_id
     chain = [*atlas.ancestors(tid), atlas.territories[tid]]
     return next((t.id for t in reversed(chain) if t.level == level), tid)
@@ -90,11 +98,12 @@ def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tup
     gives at most MAX_GROUPS territories, partners from elsewhere by their région. None when no level
     groups the core that much (the network is then drawn hub by hub)."""
     core_nodes = [h for h in nodes if h in core]
+    counted = counted_in(atlas.territories, atlas.hubs_inside)
     level = next((lv for lv in GROUP_LEVELS
-                  if len({_group_of(atlas, h, lv) for h in core_nodes}) <= MAX_GROUPS), None)
+                  if len({_group_of(atlas, h, lv, counted) for h in core_nodes}) <= MAX_GROUPS), None)
     if level is None:
         return None
-    group = {h: ("in:" if h in core else "out:") + _group_of(atlas, h, level if h in core else "region")
+    group = {h: ("in:" if h in core else "out:") + _group_of(atlas, h, level if h in core else "region", counted)
              for h in nodes}
     hubs_in: Counter[str] = Counter(group.values())
     internal: Counter[str] = Counter()
