@@ -24,6 +24,7 @@ from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -112,6 +113,14 @@ def _link(ctx: jinja2.runtime.Context, label: Any, target: str, anchor: str = ""
         href = relative_href(EN_PREFIX + ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
         return Markup(f'<a href="{text.attr(href)}">{_html_label(label)}</a>')
     href = relative_file(ctx["page_path"], target) + (f"#{anchor}" if anchor else "")
+    return Markup(f"[{_label(label)}]({href})")
+
+
+@jinja2.pass_context
+def _link_query(ctx: jinja2.runtime.Context, label: Any, target: str, name: str, value: str) -> Markup:
+    """A Markdown link to a page of the site with a query (`hubs/index.md?region=occitanie`: the list's
+    filters read it); MkDocs checks the page and keeps the query."""
+    href = relative_file(ctx["page_path"], target) + "?" + urlencode({name: value})
     return Markup(f"[{_label(label)}]({href})")
 
 
@@ -289,6 +298,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR, lang: str = SOURCE_LAN
         long_date=lambda v: formats.long_date(v, lang),
         short_date=lambda v: formats.short_date(v, lang),
     )
-    env.globals.update(link=_link, href=_href, ext_link=_ext_link, Markup=Markup, edition_lang=lang, nl=Markup("\n"),
+    env.globals.update(link=_link, link_query=_link_query, href=_href, ext_link=_ext_link, Markup=Markup,
+                       edition_lang=lang, nl=Markup("\n"),
                        same_id=lambda slug: Markup("" if lang == SOURCE_LANG else f" {{ #{_slug(slug)} }}"))
     return env

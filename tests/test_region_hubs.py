@@ -42,6 +42,8 @@ def test_a_long_region_counts_its_hubs_by_departement(fixture_atlas, monkeypatch
     doubs = fixture_atlas.territories["doubs"]
     assert rows == [("[Doubs](doubs.md)", doubs.code, len(hubs))]
     assert "atlas-card" not in section  # the cards are on the département's page
+    assert f"Ils sont aussi réunis dans [la liste des lieux d'innovation](../hubs/index.md?region={REGION}), " \
+        "filtrée sur la région." in section  # the hub list's filters read the query
     assert 'class="atlas-card"' in Pages(fixture_atlas, SiteOptions()).territory_page(doubs).data.decode()
 
 
@@ -140,3 +142,23 @@ def test_a_network_counted_by_departement_counts_a_hub_where_the_pages_do(tmp_pa
     assert groups == {"in:doubs": 3, "in:jura": 1}
     counted = Pages(atlas, SiteOptions()).territory_page(atlas.territories["jura"]).data.decode()
     assert "(../hubs/living-lab-sante.md)" in counted  # the Jura's page lists it and its partnership
+
+
+def test_a_region_counted_by_departement_builds_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs build --strict` of both editions accepts the tables and the link with a query; the built page
+    links the hub list filtered on the région."""
+    from generator.commands.build import Options, run
+    from generator.project import Project
+
+    monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
+    monkeypatch.setattr(pages_module, "REGION_PAIRS_MAX", 0)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    project = Project.at(territories=sheets, docs_dir=tmp_path / "docs", site_dir=tmp_path / "site")
+    assert run(project, Options(jobs=1, quiet=True, engine="mkdocs")) == 0  # strict, both editions
+    for prefix in ("", "en/"):
+        page = (tmp_path / "site" / f"{prefix}territoires" / REGION / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../hubs/?region={REGION}"' in page, prefix
+        assert 'href="../doubs/"' in page, prefix
