@@ -1,0 +1,61 @@
+"""A hub's card names its town, from its sheet's address: cards of places of one name in one territory (three
+« Anticafé » of the Métropole du Grand Paris on the shipped atlas) differ by it; its text stays text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, FIXTURE_ATLAS
+from generator.load import load_valid_atlas
+from generator.page_parts import address_town
+from generator.pages import Pages, SiteOptions
+
+
+@pytest.mark.parametrize(("address", "town"), [
+    ("6 Rue du Château d'Eau, 75010 Paris", "75010 Paris"),
+    ("141 Avenue Boucicaut, 71100 Chalon sur Saone", "71100 Chalon sur Saone"),
+    ("10 rue X 75001 Paris", "75001 Paris"),  # no comma before the postcode
+    ("Route de Bastia, 20200 Ville-di-Pietrabugno", "20200 Ville-di-Pietrabugno"),
+    ("2 Avenue de la Résistance, Vence", "Vence"),
+    ("Parc Technologique Delta Sud, VERNIOLLE", "Verniolle"),
+    ("1 rue X, SAINT-MARTIN-D'HÈRES", "Saint-Martin-d'Hères"),
+    ("12 rue des Lilas,\n  25000   Besançon", "25000 Besançon"),  # folded lines, spaces
+    ("Quelque part", None),  # one part, no postcode: not said to be a town
+    ("3 rue du Port, 17", None),  # no letter
+    ("Ancien site de la Radio Comptoir de l'Ouest, à côté de l'ancienne gare routière", None),  # too long
+    ("", None),
+    ("1 quai des Chartrons, 33000 BORDEAUX", "33000 Bordeaux"),  # all capitals, or all small letters:
+    ("3 place du Martroi, 45000 orléans", "45000 Orléans"),  # written as towns are
+    ("8 RUE DU PORT, LA ROCHE SUR YON", "La Roche sur Yon"),
+    ("Place Jean Jaurès, 42000 SAINT-ÉTIENNE", "42000 Saint-Étienne"),
+    ("2 rue X, 69003 Lyon 3e", "69003 Lyon 3e"),
+    ("1 La Canebière, 13001 MARSEILLE 1ER", "13001 Marseille 1er"),  # any other writing is the sheet's
+    (None, None),
+])
+def test_the_town_of_an_address(address: str | None, town: str | None) -> None:
+    assert address_town(address) == town
+
+
+def test_cards_of_places_of_one_name_differ_by_their_town(tmp_path: Path) -> None:
+    tree = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    hubs = tree / "grand-besancon-metropole" / "hubs"
+    for slug, address in (("la-ruche-battant", "12 rue Battant, 25000 Besançon"),
+                          ("la-ruche-planoise", "<b>3</b> avenue Île-de-France, 25000 Besançon {{ x }}")):
+        (hubs / f"{slug}.yml").write_text(
+            f"name: La Ruche\ntypes: [tiers-lieu]\nstatus: active\naddress: \"{address}\"\nupdated: 2024-11-30\n",
+            encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=AS_OF)
+    page = Pages(atlas, SiteOptions()).territory_page(atlas.territories["grand-besancon-metropole"]).data.decode()
+    cards = {m.group(2): m.group(1) for m in re.finditer(r'(href="\.\./\.\./hubs/(la-ruche-[a-z]+)/".*?</li>)', page)}
+    assert set(cards) == {"la-ruche-battant", "la-ruche-planoise"}
+    assert '<span class="atlas-card__place">25000 Besançon · Grand Besançon Métropole</span>' \
+        in cards["la-ruche-battant"]
+    # the sheet's text, literal (braces as entities, shown as typed): its last part reads as the town
+    assert '<span class="atlas-card__place">25000 Besançon &#123;&#123; x &#125;&#125; · Grand Besançon ' \
+        'Métropole</span>' in cards["la-ruche-planoise"]
+    assert "<b>" not in page  # the address's first part is not on the card, and no sheet text becomes HTML
