@@ -155,6 +155,7 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
     """For each hub filter, its choices: (value, French label, hubs) in label order, with counts."""
     names = display_names(atlas)
     counts: dict[str, Counter[str]] = {p: Counter() for p in FILTER_PARAMS}
+    counted = counted_in(atlas.territories, atlas.hubs_inside)  # as `hub_shared_records` files each hub
     for h in atlas.hubs.values():
         region, dep = _place(atlas, h.territory_id)
         counts["type"].update(set(h.types))
@@ -162,10 +163,12 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
         counts["reseau"].update(set(h.networks))
         counts["pilier"].update(set(h.pillars))
         counts["statut"][status_text.status_category(atlas, h)] += 1
-        if region:
-            counts["region"][region.id] += 1
-        if dep:
-            counts["departement"][dep.id] += 1
+        region_id = counted["region"].get(h.id, region.id if region else "")
+        dep_id = counted["departement"].get(h.id, dep.id if dep else "")
+        if region_id:
+            counts["region"][region_id] += 1
+        if dep_id:
+            counts["departement"][dep_id] += 1
     label = {
         "type": lambda v: atlas.vocabulary.label("hub_types", v),
         "theme": lambda v: atlas.vocabulary.label("themes", v),

@@ -162,3 +162,28 @@ def test_a_region_counted_by_departement_builds_strict(tmp_path: Path, monkeypat
         page = (tmp_path / "site" / f"{prefix}territoires" / REGION / "index.html").read_text(encoding="utf-8")
         assert f'href="../../hubs/?region={REGION}"' in page, prefix
         assert 'href="../doubs/"' in page, prefix
+
+
+def test_the_hub_list_s_filters_count_a_hub_where_they_file_it(tmp_path: Path) -> None:
+    """The counts beside each région and département of the list's filters are those of the records the filters
+    select (a hub in the département of its commune): « Paris (304) » selected 214 places on the shipped atlas."""
+    from collections import Counter
+
+    from generator import explore
+
+    tree = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    (tree / "jura").mkdir()
+    (tree / "jura" / "territory.yml").write_text(
+        "id: jura\nname: Jura\nlevel: departement\ncode: \"39\"\nparent: bourgogne-franche-comte\n"
+        "updated: 2024-11-30\n", encoding="utf-8")
+    sheet = tree / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('commune: "25056"', 'commune: "39198"'),
+                     encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=AS_OF)
+    facets = explore.facets(atlas)
+    records = [record for _hub, record in explore.hub_shared_records(atlas)]
+    for param, field in (("region", "r"), ("departement", "d")):
+        filed = Counter(record[field] for record in records if record[field])
+        assert {value: n for value, _label, n in facets[param]} == dict(filed), param
+    assert dict((value, n) for value, _label, n in facets["departement"])["jura"] == 1
