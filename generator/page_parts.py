@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import formats, measured, status_text, text, vocabulary
+from generator.addresses import address_town
 from generator.atlas_reads import ask, per_sheet, query
 from generator.errors import AtlasError
 from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
@@ -343,60 +344,11 @@ class PageBase(Figures):
         shown = [{
             "href": Markup(relative_href(page_path, hub_path(h.id))), "name": h.name,
             "place_href": Markup(relative_href(page_path, territory_path(h.territory_id))),
-            "place": self.names[h.territory_id], "types": self.words.vocab_html("hub_types", h.types),
+            "place": self.names[h.territory_id], "town": address_town(h.address),
+            "types": self.words.vocab_html("hub_types", h.types),
             "status": self.words.status_short(h), "founded": str(h.founded) if h.founded else None,
             "mark_fr": False} for h in hubs]
         return self.html("hub_list", [self._(c) for c in HUB_COLUMNS], shown)
-
-_POSTCODE_TOWN = re.compile(r"(?:^|[\s,])((?:\d{5}|2[AB]\d{3})\s+[^\d\s,][^,]*)$")
-_LETTER = re.compile(r"[^\W\d_]")
-TOWN_MAX = 48  # characters: a longer last part of an address is a description, not a town
-
-
-def address_town(address: str | None) -> str | None:
-    """The town of an address as its sheet writes it, for a hub's card: its postcode and town (`75010 Paris`),
-    else its last part after a comma when it begins with a capital (`Cannes`); None when neither reads as a
-    town. Cards of places of one name in one territory (three « Anticafé » of the Métropole du Grand Paris)
-    differ by it; it is the card's own sheet's, so a card kept per sheet stays right."""
-    if not address:
-        return None
-    flat = " ".join(address.split())
-    found = _POSTCODE_TOWN.search(flat)
-    if found is not None:
-        town = found.group(1)
-    elif "," in flat:
-        town = flat.rsplit(",", 1)[1].strip()
-    else:
-        return None
-    if found is None and not town[:1].isupper():  # « à côté de la gare »: a description, not a town
-        return None
-    return _town_case(town) if _LETTER.search(town) and len(town) <= TOWN_MAX else None
-
-
-_TOWN_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_SMALL_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "sur", "sous", "en", "lès", "lez", "et", "aux", "au",
-                          "l", "d"})
-
-
-def _town_case(town: str) -> str:
-    """A town written all in capitals or all in small letters (`33000 BORDEAUX`, `45000 orléans`), as towns are
-    written (`33000 Bordeaux`, `45000 Orléans`, `La Roche sur Yon`); any other writing is the sheet's."""
-    letters = "".join(_TOWN_WORD.findall(town))
-    if not (letters.isupper() or letters.islower()):
-        return town
-    words = list(_TOWN_WORD.finditer(town))
-
-    def word(index: int, match: re.Match[str]) -> str:
-        lower = match.group(0).lower()
-        after_digit = match.start() > 0 and town[match.start() - 1].isdigit()  # `1ER`: `1er`
-        return lower if after_digit or (index and lower in _SMALL_WORDS) else lower[:1].upper() + lower[1:]
-
-    out, last = [], 0
-    for index, match in enumerate(words):
-        out += [town[last:match.start()], word(index, match)]
-        last = match.end()
-    return "".join(out) + town[last:]
-
 
 def mark_french(page: str) -> str:
     """A page left in French in the English edition: `content_lang: fr` in its front matter, which

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, FIXTURE_ATLAS
+from generator.addresses import address_town
 from generator.load import load_valid_atlas
-from generator.page_parts import address_town
 from generator.pages import Pages, SiteOptions
 
 
@@ -59,3 +59,21 @@ def test_cards_of_places_of_one_name_differ_by_their_town(tmp_path: Path) -> Non
     assert '<span class="atlas-card__place">25000 Besançon &#123;&#123; x &#125;&#125; · Grand Besançon ' \
         'Métropole</span>' in cards["la-ruche-planoise"]
     assert "<b>" not in page  # the address's first part is not on the card, and no sheet text becomes HTML
+
+
+def test_the_list_of_places_shows_the_town_beside_the_territory(fixture_atlas) -> None:
+    """The plain list (`hubs/`) and the records the filters' script writes its rows from (`lieux.json`)."""
+    from generator import explore
+
+    records = {record["id"]: record for _hub, record in explore.hub_shared_records(fixture_atlas)}
+    page = Pages(fixture_atlas, SiteOptions()).hub_list_page(1).data.decode()
+    told = 0
+    for hub in fixture_atlas.hubs.values():
+        town = address_town(hub.address)
+        assert records[hub.id].get("v") == town
+        told += town is not None
+    assert told  # the fixture has addresses
+    for hub in fixture_atlas.hubs.values():
+        town = address_town(hub.address)
+        row = re.search(rf'<tr><th scope="row"><a href="[^"]*{hub.id}/">.*?</tr>', page).group(0)
+        assert (f"<td>{town} · <a " in row) if town else ("<td><a " in row), row

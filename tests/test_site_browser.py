@@ -467,6 +467,12 @@ def test_a_filter_url_gives_the_expected_rows(driver, server: str, site: Path) -
     names = driver.execute_script(
         "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
     assert sorted(names) == expected
+    # each row's territory, after its town when its address gives one (explore.hub_shared_records: "v")
+    chosen = [r for r in hubs if "fab-lab" in r["t"] and r["r"] == "bourgogne-franche-comte"]
+    assert any(r.get("v") for r in chosen)
+    places = driver.execute_script(
+        "return [...document.querySelectorAll('[data-filter-results] tbody tr')].map(tr => tr.children[1].textContent)")
+    assert sorted(places) == sorted((f"{r['v']} · " if r.get("v") else "") + r["tn"] for r in chosen)
     assert driver.find_element("css selector", "select[name=type]").get_attribute("value") == "fab-lab"
     status = driver.find_element("css selector", "[data-filter-count]").text
     assert status.startswith(f"{len(expected)} ")

@@ -130,7 +130,9 @@
       var row = document.createElement("tr");
       row.appendChild(cell("th", rec.n, root + rec.u, "row"));
       if (kind === "hubs") {
-        row.appendChild(cell("td", rec.tn, root + rec.tu));
+        var place = cell("td", rec.tn, root + rec.tu);
+        if (rec.v) { place.insertBefore(document.createTextNode(rec.v + " · "), place.firstChild); }
+        row.appendChild(place);
         row.appendChild(cell("td", rec.t.map(function (x) { return labels.type[x] || x; }).join(", ")));
         row.appendChild(cell("td", rec.sl));
         row.appendChild(cell("td", rec.f ? String(rec.f) : "—"));
