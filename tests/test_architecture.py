@@ -17,7 +17,8 @@ LAYERS: list[set[str]] = [
     {"i18n"},  # the language of the command line's messages: everything that speaks may use it
     {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids",
      "collector",  # collector: how often the cyclic garbage collector runs (a build, a drawing, the PDFs)
-     "hub_geography"},  # which territories a hub is inside (by its commune's département)
+     "hub_geography",  # which territories a hub is inside (by its commune's département)
+     "addresses"},  # the town of a hub's address (its card, its row in the list of places)
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
     {"model", "outputs", "site_templates", "faults", "sheet_nodes",
