@@ -530,11 +530,14 @@ def test_interactive_map_is_offline_filters_and_opens_a_hub_from_the_keyboard(dr
     # nothing was asked of any host but this site (no tile server, no CDN)
     urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert urls and all(u.startswith(server) for u in urls), [u for u in urls if not u.startswith(server)]
-    # keyboard: every group and point is a tab stop; Enter opens a group, then a point's card, then its page
+    # keyboard: every group and point is a tab stop; Enter opens a group, then a point's card, then its page;
+    # the point chosen is one whose card names its town (from its address)
+    named = next(r for r in hubs if r.get("v"))
     for _ in range(8):
         target = driver.execute_script(
-            "return document.querySelector('.atlas-pin[tabindex=\"0\"]')"
-            " || document.querySelector('.atlas-cluster[tabindex=\"0\"]')")
+            "return [...document.querySelectorAll('.atlas-pin[tabindex=\"0\"]')]"
+            ".find(p => p.title.startsWith(arguments[0] + ' : '))"
+            " || document.querySelector('.atlas-cluster[tabindex=\"0\"]')", named["n"])
         assert target is not None
         driver.execute_script("arguments[0].focus()", target)
         ActionChains(driver).send_keys(Keys.ENTER).perform()
@@ -545,6 +548,11 @@ def test_interactive_map_is_offline_filters_and_opens_a_hub_from_the_keyboard(dr
     WebDriverWait(driver, 5).until(lambda d: d.execute_script(
         "return document.activeElement.matches('a.atlas-popup__title')"))
     href = driver.execute_script("return document.activeElement.href")
+    assert href.endswith(named["u"])
+    # its card says its status and where it is: its town, then its territory
+    lines = driver.execute_script(
+        "return [...document.activeElement.parentElement.querySelectorAll('p')].map(p => p.textContent)")
+    assert lines[:2] == [named["sl"], f"{named['v']} · {named['tn']}"]
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     WebDriverWait(driver, 10).until(lambda d: "/hubs/" in d.current_url and d.current_url == href)
     assert driver.find_element("css selector", "h1").text

@@ -54,7 +54,7 @@
     link.textContent = rec.n;
     link.className = "atlas-popup__title";
     box.appendChild(link);
-    var lines = [rec.sl, rec.tn];
+    var lines = [rec.sl, rec.v ? rec.v + " · " + rec.tn : rec.tn];  // its town, as the cards and the list
     if (rec.pr === "commune") {
       lines.push(EN ? "Approximate position (centre of the municipality)" : "Position approximative (centre de la commune)");
     }
