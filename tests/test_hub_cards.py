@@ -45,14 +45,18 @@ def test_cards_of_places_of_one_name_differ_by_their_town(tmp_path: Path) -> Non
     shutil.copytree(FIXTURE_ATLAS, tree)
     hubs = tree / "grand-besancon-metropole" / "hubs"
     for slug, address in (("la-ruche-battant", "12 rue Battant, 25000 Besançon"),
-                          ("la-ruche-planoise", "<b>3</b> avenue Île-de-France, 25000 Besançon {{ x }}")):
+                          ("la-ruche-planoise", "<b>3</b> avenue Île-de-France, 25000 Besançon {{ x }}"),
+                          ("la-ruche-chaprais", "1 rue X, 25000 <script>alert(1)</script>")):
         (hubs / f"{slug}.yml").write_text(
             f"name: La Ruche\ntypes: [tiers-lieu]\nstatus: active\naddress: \"{address}\"\nupdated: 2024-11-30\n",
             encoding="utf-8")
     atlas = load_valid_atlas(tree, as_of=AS_OF)
     page = Pages(atlas, SiteOptions()).territory_page(atlas.territories["grand-besancon-metropole"]).data.decode()
     cards = {m.group(2): m.group(1) for m in re.finditer(r'(href="\.\./\.\./hubs/(la-ruche-[a-z]+)/".*?</li>)', page)}
-    assert set(cards) == {"la-ruche-battant", "la-ruche-planoise"}
+    assert set(cards) == {"la-ruche-battant", "la-ruche-planoise", "la-ruche-chaprais"}
+    # written as towns are (all small letters), and as text
+    assert "25000 &lt;Script&gt;Alert(1)&lt;/Script&gt; · Grand Besançon Métropole" in cards["la-ruche-chaprais"]
+    assert "<script" not in page.lower()
     assert '<span class="atlas-card__place">25000 Besançon · Grand Besançon Métropole</span>' \
         in cards["la-ruche-battant"]
     # the sheet's text, literal (braces as entities, shown as typed): its last part reads as the town
