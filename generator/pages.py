@@ -161,7 +161,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             measured_level=measured.has_profile(self.atlas, t),
             edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
             sheet_copy=sheet_copy_path(t.path), across=self._across(t, hubs),
-            by_departement=self._by_departement(t, hubs),
+            by_departement=self._by_departement(t, hubs), REGION_CARDS_MAX=REGION_CARDS_MAX,
             pairs_by_departement=self._pairs_by_departement(t, hubs, pairs),
         )
 

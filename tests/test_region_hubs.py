@@ -187,3 +187,19 @@ def test_the_hub_list_s_filters_count_a_hub_where_they_file_it(tmp_path: Path) -
         filed = Counter(record[field] for record in records if record[field])
         assert {value: n for value, _label, n in facets[param]} == dict(filed), param
     assert dict((value, n) for value, _label, n in facets["departement"])["jura"] == 1
+
+
+def test_a_departement_with_many_hubs_links_the_list_filtered_on_it(fixture_atlas,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its cards stay (a département's page lists its places), with the list filtered on it beside them."""
+    doubs = fixture_atlas.territories["doubs"]
+    link = "[la liste des lieux d'innovation](../hubs/index.md?departement=doubs), filtrée sur le département."
+    assert link not in Pages(fixture_atlas, SiteOptions()).territory_page(doubs).data.decode()  # 4 hubs: no link
+    monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
+    page = Pages(fixture_atlas, SiteOptions()).territory_page(doubs).data.decode()
+    section = _hubs_section(page)
+    assert f"Ils sont aussi réunis dans {link}" in section
+    assert section.count('class="atlas-card"') == len(fixture_atlas.hubs_within("doubs"))
+    english = Pages(fixture_atlas, SiteOptions(), lang="en").territory_page(doubs).data.decode()
+    assert "All of them are also in [the list of innovation hubs](../hubs/index.md?departement=doubs), filtered " \
+        "by département." in english
