@@ -80,6 +80,14 @@ def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory
     return region, dep
 
 
+def _filed(atlas: Atlas, counted: Mapping[str, Mapping[str, str]], h: Hub) -> tuple[str, str]:
+    """The région and département ids the list's filters file a hub under: those that count it by its commune
+    (`counted`: hub_geography.counted_in), else those above its territory ("" when none)."""
+    region, dep = _place(atlas, h.territory_id)
+    return (counted["region"].get(h.id, region.id if region else ""),
+            counted["departement"].get(h.id, dep.id if dep else ""))
+
+
 def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
     """Each hub, sorted by name, with the fields of its record that both editions share (not to be changed:
     `hub_records` copies them)."""
@@ -87,9 +95,7 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
     # a hub of an EPCI across départements is in its commune's (the Métropole du Grand Paris's in Saint-Denis)
     counted = counted_in(atlas.territories, atlas.hubs_inside)
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
-        region, dep = _place(atlas, h.territory_id)
-        region_id = counted["region"].get(h.id, region.id if region else "")
-        dep_id = counted["departement"].get(h.id, dep.id if dep else "")
+        region_id, dep_id = _filed(atlas, counted, h)
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
             "s": status_text.status_category(atlas, h),
@@ -161,14 +167,12 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
     counts: dict[str, Counter[str]] = {p: Counter() for p in FILTER_PARAMS}
     counted = counted_in(atlas.territories, atlas.hubs_inside)  # as `hub_shared_records` files each hub
     for h in atlas.hubs.values():
-        region, dep = _place(atlas, h.territory_id)
         counts["type"].update(set(h.types))
         counts["theme"].update(set(h.themes))
         counts["reseau"].update(set(h.networks))
         counts["pilier"].update(set(h.pillars))
         counts["statut"][status_text.status_category(atlas, h)] += 1
-        region_id = counted["region"].get(h.id, region.id if region else "")
-        dep_id = counted["departement"].get(h.id, dep.id if dep else "")
+        region_id, dep_id = _filed(atlas, counted, h)
         if region_id:
             counts["region"][region_id] += 1
         if dep_id:
