@@ -161,7 +161,8 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             measured_level=measured.has_profile(self.atlas, t),
             edit_url=self.options.edit_url(t.path), quality=territory_quality(self.atlas, t),
             sheet_copy=sheet_copy_path(t.path), across=self._across(t, hubs),
-            by_departement=self._by_departement(t, hubs), REGION_CARDS_MAX=REGION_CARDS_MAX,
+            by_departement=self._by_departement(t, hubs),
+            filtered_list=t.level if t.level in ABOVE_EPCI and len(hubs) > REGION_CARDS_MAX else None,
             pairs_by_departement=self._pairs_by_departement(t, hubs, pairs),
         )
 
@@ -377,7 +378,8 @@ def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:
     return _per_atlas(_SOURCES, atlas, dict)
 
 
-REGION_CARDS_MAX = 40  # a région page with more hubs counts them by département (Pages._by_departement)
+REGION_CARDS_MAX = 40  # a région page with more hubs counts them by département (Pages._by_departement); a
+# région or département page with more links the list of hubs filtered on it
 REGION_PAIRS_MAX = 60  # and with more partnerships, those too (Pages._pairs_by_departement)
 PARALLEL_FROM = 300  # sheet pages to render: fewer are rendered in this process (starting workers costs more)
 _FORKED: Pages | None = None  # the pages a forked worker renders with (set by the parent just before forking)

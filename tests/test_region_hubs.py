@@ -30,6 +30,21 @@ def _rows(section: str) -> list[tuple[str, str, int]]:
                                             section, flags=re.M)]
 
 
+def _with_a_hub_in_the_jura(tmp_path: Path) -> Path:
+    """The fixture's sheets with the Jura as a second département of the région, and the living lab of Grand
+    Besançon Métropole (an EPCI of the Doubs) placed in Dole, a commune of the Jura."""
+    tree = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    (tree / "jura").mkdir()
+    (tree / "jura" / "territory.yml").write_text(
+        "id: jura\nname: Jura\nlevel: departement\ncode: \"39\"\nparent: bourgogne-franche-comte\n"
+        "updated: 2024-11-30\n", encoding="utf-8")
+    sheet = tree / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('commune: "25056"', 'commune: "39198"'),
+                     encoding="utf-8")
+    return tree
+
+
 def test_a_long_region_counts_its_hubs_by_departement(fixture_atlas, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
     region = fixture_atlas.territories[REGION]
@@ -124,15 +139,7 @@ def test_a_network_counted_by_departement_counts_a_hub_where_the_pages_do(tmp_pa
 
     monkeypatch.setattr(network_specs, "GROUPED_ABOVE", 0)
     monkeypatch.setattr(network_specs, "MAX_GROUPS", 2)  # by département, not by EPCI
-    tree = tmp_path / "territories"
-    shutil.copytree(FIXTURE_ATLAS, tree)
-    (tree / "jura").mkdir()
-    (tree / "jura" / "territory.yml").write_text(
-        "id: jura\nname: Jura\nlevel: departement\ncode: \"39\"\nparent: bourgogne-franche-comte\n"
-        "updated: 2024-11-30\n", encoding="utf-8")
-    sheet = tree / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace('commune: "25056"', 'commune: "39198"'),
-                     encoding="utf-8")  # Dole: a commune of the Jura
+    tree = _with_a_hub_in_the_jura(tmp_path)
     other = tree / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml"  # a third EPCI: grouped by département
     other.write_text(other.read_text(encoding="utf-8") + "partners: [fablab-besancon]\n", encoding="utf-8")
     atlas = load_valid_atlas(tree, as_of=AS_OF)
@@ -144,7 +151,8 @@ def test_a_network_counted_by_departement_counts_a_hub_where_the_pages_do(tmp_pa
     assert "(../hubs/living-lab-sante.md)" in counted  # the Jura's page lists it and its partnership
 
 
-def test_a_region_counted_by_departement_builds_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_region_counted_by_departement_builds_strict(atlas_copy: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """`mkdocs build --strict` of both editions accepts the tables and the link with a query; the built page
     links the hub list filtered on the région."""
     from generator.commands.build import Options, run
@@ -152,11 +160,7 @@ def test_a_region_counted_by_departement_builds_strict(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(pages_module, "REGION_CARDS_MAX", 1)
     monkeypatch.setattr(pages_module, "REGION_PAIRS_MAX", 0)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
-    sheets = tmp_path / "territories"
-    shutil.copytree(FIXTURE_ATLAS, sheets)
-    project = Project.at(territories=sheets, docs_dir=tmp_path / "docs", site_dir=tmp_path / "site")
+    project = Project.at(territories=atlas_copy, docs_dir=tmp_path / "docs", site_dir=tmp_path / "site")
     assert run(project, Options(jobs=1, quiet=True, engine="mkdocs")) == 0  # strict, both editions
     for prefix in ("", "en/"):
         page = (tmp_path / "site" / f"{prefix}territoires" / REGION / "index.html").read_text(encoding="utf-8")
@@ -171,15 +175,7 @@ def test_the_hub_list_s_filters_count_a_hub_where_they_file_it(tmp_path: Path) -
 
     from generator import explore
 
-    tree = tmp_path / "territories"
-    shutil.copytree(FIXTURE_ATLAS, tree)
-    (tree / "jura").mkdir()
-    (tree / "jura" / "territory.yml").write_text(
-        "id: jura\nname: Jura\nlevel: departement\ncode: \"39\"\nparent: bourgogne-franche-comte\n"
-        "updated: 2024-11-30\n", encoding="utf-8")
-    sheet = tree / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace('commune: "25056"', 'commune: "39198"'),
-                     encoding="utf-8")
+    tree = _with_a_hub_in_the_jura(tmp_path)
     atlas = load_valid_atlas(tree, as_of=AS_OF)
     facets = explore.facets(atlas)
     records = [record for _hub, record in explore.hub_shared_records(atlas)]

@@ -6,12 +6,10 @@ with `mkdocs build --strict`; a hub renamed makes again its entry page, not the 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_ATLAS
 from generator import page_indexes
 from generator.page_parts import VOCABULARY_PAGES, vocabulary_entry_path
 from generator.pages import Pages, SiteOptions
@@ -82,15 +80,12 @@ def test_short_entries_stay_on_the_list(fixture_atlas) -> None:
 
 
 def test_the_split_lists_build_strict_and_a_rename_rewrites_the_entry_page(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        atlas_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.commands.build import Options, run
     from generator.project import Project
 
     monkeypatch.setattr(page_indexes, "VOCABULARY_ENTRY_MAX", 1)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
-    sheets = tmp_path / "territories"
-    shutil.copytree(FIXTURE_ATLAS, sheets)
+    sheets = atlas_copy
     project = Project.at(territories=sheets, docs_dir=tmp_path / "docs", site_dir=tmp_path / "site")
     assert run(project, Options(jobs=1, quiet=True, engine="mkdocs")) == 0  # strict, both editions
     entry_page = next((tmp_path / "docs" / "parcourir" / "types").glob("*.md"))  # the fixture's tiers-lieux
