@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
@@ -51,6 +52,11 @@ def build_date() -> date:
     return date.today()
 
 
+# a tree without territories/sources.yml or indicators.yml: one empty mapping, the same object each run, so that
+# `atlas serve` keeps the model's records across saves (it keeps them while these are the same objects)
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
+
+
 def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progress | None = None,
                memo: SheetMemo | None = None,
                changed: Iterable[Path] = (), tree: Tree | None = None) -> tuple[Atlas | None, Report]:
@@ -73,7 +79,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     territories: list[SheetData] = []
     hubs: list[SheetData] = []
     vocabulary: dict = {}
-    shared_sources: dict = {}
+    shared_sources: Mapping[str, Any] = _NOTHING
     shared_locs: dict[str, Location] = {}
     catalogue: SheetData | None = None
     total = len(tree.files)
@@ -108,7 +114,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     if report.errors:
         return None, report
     # a hub's territory folder may hold an invalid territory sheet; that is an error already reported
-    indicators = catalogue.data if catalogue is not None else {}
+    indicators = catalogue.data if catalogue is not None else _NOTHING
     return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators, memo), report
 
 
@@ -216,8 +222,8 @@ def _measure(data: dict, indicator: Indicator | None, resolve: dict[str, Source]
 
 
 def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabulary: dict,
-           shared_sources: dict, shared_locs: dict[str, Location], as_of: date,
-           catalogue: dict[str, dict], memo: SheetMemo | None = None) -> Atlas:
+           shared_sources: Mapping[str, Any], shared_locs: dict[str, Location], as_of: date,
+           catalogue: Mapping[str, dict], memo: SheetMemo | None = None) -> Atlas:
     kept = memo.shared if memo is not None else None
     if kept is not None and kept[0] is shared_sources and kept[1] is catalogue and kept[2] == shared_locs:
         shared, indicators = kept[3]

@@ -26,6 +26,35 @@ def _same_as_fresh(sheets: Path, memo: SheetMemo, changed: tuple[Path, ...] = ()
     return kept, kept_report
 
 
+
+def test_a_tree_without_shared_sources_or_catalogue_keeps_its_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sources.yml and indicators.yml are optional: without them a save makes the saved sheet's record, not
+    every record (each run's empty catalogue was a new object, so none of the last run's records was kept:
+    5,374 records made again per save on the France-scale tree)."""
+    monkeypatch.setattr(file_states, "RACY_NS", 0)
+    sheets = tmp_path / "territories"
+    (sheets / "bretagne").mkdir(parents=True)
+    (sheets / "finistere" / "hubs").mkdir(parents=True)
+    (sheets / "vocabulary.yml").write_text("hub_types:\n  fab-lab: {label: Fab Lab}\n", encoding="utf-8")
+    (sheets / "bretagne" / "territory.yml").write_text(
+        'name: Bretagne\nlevel: region\ncode: "53"\nupdated: 2026-01-10\n', encoding="utf-8")
+    (sheets / "finistere" / "territory.yml").write_text(
+        'name: Finistère\nlevel: departement\ncode: "29"\nparent: bretagne\nupdated: 2026-01-10\n',
+        encoding="utf-8")
+    hub = sheets / "finistere" / "hubs" / "le-lab.yml"
+    hub.write_text("name: Le Lab\ntypes: [fab-lab]\nstatus: active\nupdated: 2026-01-10\n", encoding="utf-8")
+    memo = SheetMemo()
+    first, report = _same_as_fresh(sheets, memo)
+    assert first is not None, report.format("text")
+    assert not first.indicators and not first.sources
+    hub.write_text(hub.read_text(encoding="utf-8").replace("Le Lab", "Le Lab 2"), encoding="utf-8")
+    atlas, _report = _same_as_fresh(sheets, memo, (hub,))
+    assert atlas.hubs["le-lab"].name == "Le Lab 2"
+    assert memo.reads == memo.checks == memo.made == 1
+    assert atlas.territories["finistere"] is first.territories["finistere"]
+
+
 def test_memo_gives_a_fresh_load_through_edits_removals_renames_and_errors(
         atlas_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(file_states, "RACY_NS", 0)  # the copies count as settled (see the racy test below)
