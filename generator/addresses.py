@@ -1,13 +1,43 @@
-"""The town of a hub's address as its sheet writes it, shown beside its name on cards and in the list of places:
-places of one name in one territory (three « Anticafé » of the Métropole du Grand Paris) differ by it."""
+"""The town of a hub, shown beside its name on cards, in the list of places and on the map: places of one name in
+one territory (three « Anticafé » of the Métropole du Grand Paris) differ by it. Its name is the official one of
+the hub's commune (the COG's, committed in generator/geodata/communes-centres.csv: `59009` is
+« Villeneuve-d'Ascq », where the 2019 census wrote « VILLENEUVE D ASCQ »), after its address's postcode; without a
+known commune, the town of the address as its sheet writes it."""
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+COMMUNES = Path(__file__).resolve().parent / "geodata" / "communes-centres.csv"
 
 _POSTCODE_TOWN = re.compile(r"(?:^|[\s,])((?:\d{5}|2[AB]\d{3})\s+[^\d\s,][^,]*)$")
 _LETTER = re.compile(r"[^\W\d_]")
 TOWN_MAX = 48  # characters: a longer last part of an address is a description, not a town
+
+
+def hub_town(address: str | None, commune: str | None) -> str | None:
+    """The town shown for a hub: its address's postcode and the official name of its commune (`59491
+    Villeneuve-d'Ascq`), the name alone without a postcode, else `address_town` (no commune, or a code that
+    is not a commune of today's COG: a municipal arrondissement, Saint-Martin)."""
+    name = commune_names().get(commune) if commune else None
+    if name is None:
+        return address_town(address)
+    found = _POSTCODE_TOWN.search(" ".join(address.split())) if address else None
+    return f"{found.group(1).split()[0]} {name}" if found is not None else name
+
+
+@cache
+def commune_names() -> Mapping[str, str]:
+    """INSEE code -> official name of every commune of the COG (34,871: read once, 0.05 s; its columns are
+    code, nom, lat, lon, origine)."""
+    with COMMUNES.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        return {row[0]: row[1] for row in rows if len(row) > 1}
 
 
 def address_town(address: str | None) -> str | None:

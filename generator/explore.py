@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator import measured, status_text
-from generator.addresses import address_town
+from generator.addresses import hub_town
 from generator.geo import GEODATA
 from generator.hub_geography import counted_in
 from generator.model import LEVEL_LABELS, LEVELS, PILLARS, Atlas, Hub, Territory
@@ -103,7 +103,7 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
             "tu": page_url(f"territoires/{h.territory_id}.md"),
             "r": region_id, "d": dep_id,
         }
-        town = address_town(h.address)
+        town = hub_town(h.address, h.commune)
         if town:
             record["v"] = town  # the list shows it beside the territory (theme/assets/filters.js)
         if h.founded:

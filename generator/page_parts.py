@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import formats, measured, status_text, text, vocabulary
-from generator.addresses import address_town
+from generator.addresses import hub_town
 from generator.atlas_reads import ask, per_sheet, query
 from generator.errors import AtlasError
 from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
@@ -279,7 +279,7 @@ class PageBase(Figures):
                 "href": Markup(href), "name": h.name, "types": self.words.vocab_html("hub_types", h.types),
                 "themes": self.words.vocab_html("themes", h.themes),
                 "category": status_text.status_category(self.atlas, h), "status": self.words.status_short(h),
-                "place": place, "town": address_town(h.address), "mark_fr": False}))
+                "place": place, "town": hub_town(h.address, h.commune), "mark_fr": False}))
 
         def load(kept: Any) -> str:
             if not (type(kept) is list and len(kept) == 3 and kept[0] == href and kept[1] == place
@@ -344,7 +344,7 @@ class PageBase(Figures):
         shown = [{
             "href": Markup(relative_href(page_path, hub_path(h.id))), "name": h.name,
             "place_href": Markup(relative_href(page_path, territory_path(h.territory_id))),
-            "place": self.names[h.territory_id], "town": address_town(h.address),
+            "place": self.names[h.territory_id], "town": hub_town(h.address, h.commune),
             "types": self.words.vocab_html("hub_types", h.types),
             "status": self.words.status_short(h), "founded": str(h.founded) if h.founded else None,
             "mark_fr": False} for h in hubs]

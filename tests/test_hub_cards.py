@@ -1,5 +1,5 @@
-"""A hub's card names its town, from its sheet's address: cards of places of one name in one territory (three
-« Anticafé » of the Métropole du Grand Paris on the shipped atlas) differ by it; its text stays text."""
+"""A hub's card names its town, from its sheet's commune and address: cards of places of one name in one territory
+(three « Anticafé » of the Métropole du Grand Paris on the shipped atlas) differ by it; its text stays text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, FIXTURE_ATLAS
-from generator.addresses import address_town
+from generator.addresses import address_town, hub_town
 from generator.load import load_valid_atlas
 from generator.pages import Pages, SiteOptions
 
@@ -38,6 +38,24 @@ from generator.pages import Pages, SiteOptions
 ])
 def test_the_town_of_an_address(address: str | None, town: str | None) -> None:
     assert address_town(address) == town
+
+
+@pytest.mark.parametrize(("address", "commune", "town"), [
+    # the commune's official name (COG) after the address's postcode, whatever the address's writing
+    ("3 rue des Teinturiers, 59491 VILLENEUVE D ASCQ", "59009", "59491 Villeneuve-d'Ascq"),
+    ("10 rue X, 33160 Saint Aubin de Medoc", "33376", "33160 Saint-Aubin-de-Médoc"),
+    ("1 rue Y, 75013 PARIS-13E-ARRONDISSEMENT", "75056", "75013 Paris"),
+    ("1 rue Y, 75013 <script>x</script>", "75056", "75013 Paris"),  # only the postcode is read from it
+    (None, "59009", "Villeneuve-d'Ascq"),  # no address: the commune's name alone
+    ("Parc Technologique Delta Sud, VERNIOLLE", "09332", "Verniolle"),  # no postcode
+    # no commune, or a code the COG does not list as a commune: the address's town
+    ("1 quai des Chartrons, 33000 BORDEAUX", None, "33000 Bordeaux"),
+    ("1 rue Z, 75013 PARIS", "75113", "75013 Paris"),  # a municipal arrondissement's code
+    ("Rue de Hollande, 97150 Marigot", "97801", "97150 Marigot"),  # Saint-Martin: not in the COG's communes
+    (None, None, None),
+])
+def test_the_town_of_a_hub(address: str | None, commune: str | None, town: str | None) -> None:
+    assert hub_town(address, commune) == town
 
 
 def test_cards_of_places_of_one_name_differ_by_their_town(tmp_path: Path) -> None:
@@ -73,11 +91,11 @@ def test_the_list_of_places_shows_the_town_beside_the_territory(fixture_atlas) -
     page = Pages(fixture_atlas, SiteOptions()).hub_list_page(1).data.decode()
     told = 0
     for hub in fixture_atlas.hubs.values():
-        town = address_town(hub.address)
+        town = hub_town(hub.address, hub.commune)
         assert records[hub.id].get("v") == town
         told += town is not None
     assert told  # the fixture has addresses
     for hub in fixture_atlas.hubs.values():
-        town = address_town(hub.address)
+        town = hub_town(hub.address, hub.commune)
         row = re.search(rf'<tr><th scope="row"><a href="[^"]*{hub.id}/">.*?</tr>', page).group(0)
         assert (f"<td>{town} · <a " in row) if town else ("<td><a " in row), row
