@@ -68,8 +68,9 @@ def value_text(value: float, unit: str | None) -> str:
 
 
 def level_word(level: str) -> str:
-    """`département`, `intercommunalité (EPCI)`: a level in running text."""
-    return LEVEL_LABELS[level].lower().replace("(epci)", "(EPCI)")
+    """`département`, `intercommunalité (EPCI)`, `pays, PETR ou bassin de vie`: a level in running text (only its
+    first letter lowered: the acronyms stay)."""
+    return _lowered(LEVEL_LABELS[level])
 
 
 OF_LEVEL: Mapping[str, str] = {"region": "de la région", "departement": "du département",
@@ -82,7 +83,11 @@ def of_level(level: str) -> str:
 
 
 def levels_word(level: str) -> str:
-    return LEVEL_PLURALS[level].lower().replace("(epci)", "(EPCI)")
+    return _lowered(LEVEL_PLURALS[level])
+
+
+def _lowered(label: str) -> str:
+    return label[:1].lower() + label[1:]
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,14 @@ def test_french_sort_order() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         vocabulary.term("hub", "de")
+
+
+@pytest.mark.parametrize(("level", "one", "many"), [
+    ("epci", "intercommunalité (EPCI)", "intercommunalités (EPCI)"),
+    ("pays", "pays, PETR ou bassin de vie", "pays, PETR et bassins de vie"),  # the acronym stays (« petr » was shown)
+    ("departement", "département", "départements"),
+])
+def test_a_level_in_running_text_keeps_its_acronyms(level: str, one: str, many: str) -> None:
+    from generator import measured
+
+    assert (measured.level_word(level), measured.levels_word(level)) == (one, many)
