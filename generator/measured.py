@@ -70,7 +70,7 @@ def value_text(value: float, unit: str | None) -> str:
 def level_word(level: str) -> str:
     """`département`, `intercommunalité (EPCI)`, `pays, PETR ou bassin de vie`: a level in running text (only its
     first letter lowered: the acronyms stay)."""
-    return _lowered(LEVEL_LABELS[level])
+    return in_running_text(LEVEL_LABELS[level])
 
 
 OF_LEVEL: Mapping[str, str] = {"region": "de la région", "departement": "du département",
@@ -83,10 +83,12 @@ def of_level(level: str) -> str:
 
 
 def levels_word(level: str) -> str:
-    return _lowered(LEVEL_PLURALS[level])
+    return in_running_text(LEVEL_PLURALS[level])
 
 
-def _lowered(label: str) -> str:
+def in_running_text(label: str) -> str:
+    """A level's label inside a sentence: its first letter lowered, its acronyms kept (`Intercommunality (EPCI)`
+    -> `intercommunality (EPCI)`, `Pays, PETR ou bassin de vie` -> `pays, PETR ou bassin de vie`)."""
     return label[:1].lower() + label[1:]
 
 

@@ -119,10 +119,14 @@ class Words:
 
     def level_word(self, level: str) -> str:
         """`département`, `intercommunality (EPCI)`: a level in running text."""
-        return measured.level_word(level) if self.french else _lower_level(vocabulary.level_label(level, "en"))
+        if self.french:
+            return measured.level_word(level)
+        return measured.in_running_text(vocabulary.level_label(level, "en"))
 
     def levels_word(self, level: str) -> str:
-        return measured.levels_word(level) if self.french else _lower_level(vocabulary.level_label(level, "en", 2))
+        if self.french:
+            return measured.levels_word(level)
+        return measured.in_running_text(vocabulary.level_label(level, "en", 2))
 
     def of_level(self, level: str) -> str:
         return measured.of_level(level) if self.french else OF_LEVEL_EN[level]
@@ -163,7 +167,3 @@ def _ordinal_en(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
-
-def _lower_level(label: str) -> str:
-    """`Intercommunality (EPCI)` -> `intercommunality (EPCI)`; `Département` keeps its accent, lower-cased."""
-    return label[:1].lower() + label[1:]
