@@ -124,6 +124,13 @@ def test_a_hubs_status_note_is_in_its_territorys_report(fixture_atlas, fixture_r
     assert "Annoncé en 2025" in text_of(fixture_reports[hub.territory_id])
 
 
+
+def test_a_hubs_commune_is_in_its_territorys_report(fixture_atlas, fixture_reports):
+    """A hub's commune by its official name (the COG's) and code, as on its page."""
+    hub = fixture_atlas.hubs["living-lab-sante"]
+    assert hub.commune == "25056"
+    assert "Commune Besançon (25056)" in normalize(text_of(fixture_reports[hub.territory_id]))
+
 def test_french_spacing_in_a_report(fixture_reports):
     from generator.typography import NBSP
 
