@@ -123,6 +123,16 @@ class PillarView:
     def measured_count(self) -> int:
         return sum(1 for r in self.rows if r.score is not None)
 
+    @property
+    def context_groups(self) -> tuple[tuple[Territory, tuple[MeasureRow, ...]], ...]:
+        """The context figures by the territory they measure (a département's beside a région's), so that
+        each table is headed by the place its figures are of, never a région's figure under a département."""
+        groups: dict[str, tuple[Territory, list[MeasureRow]]] = {}
+        for row in self.context:
+            if row.context_of is not None:
+                groups.setdefault(row.context_of.id, (row.context_of, []))[1].append(row)
+        return tuple((above, tuple(rows)) for above, rows in groups.values())
+
 
 # Why a pillar has no measured score, in each edition's words: no indicator at this level; none of
 # {total} has a value; its only indicator has none; only one indicator at this level; one of {total}.

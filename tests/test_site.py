@@ -179,6 +179,40 @@ def test_an_epci_shows_a_departement_only_measure_as_context_never_scored(fixtur
     assert f"| {value} (2024) | 1er sur 1 |" in health.split("Indicateur (contexte)")[1]
 
 
+def test_context_figures_of_two_levels_are_each_headed_by_their_own_territory(fixture_atlas) -> None:
+    """An EPCI's pillar may borrow one figure from its département and another from its région: each table
+    is headed by the place it measures and ranked among that place's level (a région's figure once showed
+    under « Valeur pour <département> », ranked « 8e sur 14 » among départements)."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from generator.measured import pillar_views, scores_of
+
+    indicators = dict(fixture_atlas.indicators)
+    indicators["medecins-generalistes"] = replace(indicators["medecins-generalistes"], levels=("departement",))
+    indicators["apl-medecins-generalistes"] = replace(indicators["apl-medecins-generalistes"], levels=("region",))
+    territories = dict(fixture_atlas.territories)
+    doubs, region = territories["doubs"], territories["bourgogne-franche-comte"]
+    territories["bourgogne-franche-comte"] = replace(region, measures=MappingProxyType(
+        {"apl-medecins-generalistes": replace(doubs.measures["apl-medecins-generalistes"], value=2.7)}))
+    atlas = _fixture_with(fixture_atlas, indicators=indicators, territories=territories)
+    epci = atlas.territories["grand-besancon-metropole"]
+    health = next(v for v in pillar_views(atlas, scores_of(atlas), epci) if v.key == "health")
+    groups = {above.id: [r.indicator.id for r in rows] for above, rows in health.context_groups}
+    assert groups == {"doubs": ["medecins-generalistes"], "bourgogne-franche-comte": ["apl-medecins-generalistes"]}
+    page = Pages(atlas, _options()).territory_page(epci).data.decode()
+    section = page.split("### Santé", 1)[1].split("### Savoirs", 1)[0]
+    tables = section.split("| Indicateur (contexte) et source |")[1:]
+    assert len(tables) == 2
+    by_place = {t.split(" |", 1)[0].strip(): t for t in tables}
+    assert set(by_place) == {"Valeur pour Doubs", "Valeur pour Bourgogne-Franche-Comté"}
+    assert "Rang parmi les départements" in by_place["Valeur pour Doubs"]
+    assert "Médecins" in by_place["Valeur pour Doubs"] and "2,7" not in by_place["Valeur pour Doubs"]
+    assert "Rang parmi les régions" in by_place["Valeur pour Bourgogne-Franche-Comté"]
+    assert "2,7" in by_place["Valeur pour Bourgogne-Franche-Comté"].split("\n\n", 1)[0]
+    assert "celui de la région [Bourgogne-Franche-Comté]" in section
+
+
 def test_a_hub_page_shows_its_status_note_as_literal_french_text(fixture_atlas) -> None:
     """The note of a status (« le recensement le cite 2 fois… », « annoncé en 2025 ») says what the status
     rests on: the hub page shows it in the status row, in both editions, as text a sheet cannot turn into markup."""
