@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -45,9 +45,11 @@ def pillar_path(key: str, level: str | None = None) -> str:
     return f"piliers/{slug}-{level}.md" if level else f"piliers/{slug}.md"
 
 
-def redirect_outputs(long_levels: Sequence[str] = ()) -> list[Output]:
+def redirect_outputs(long_levels: Sequence[str] = (), pages: Collection[str] | None = None) -> list[Output]:
     """Small HTML pages at the pillars' former English addresses, pointing at the French ones
-    (`long_levels`: the levels whose ranking has a page of its own)."""
+    (`long_levels`: the levels whose ranking has a page of its own). With `pages` (the paths made), a level's
+    former address whose pillar has no ranking page at that level (no EPCI measured on identity) points at
+    the pillar's page instead of an address that does not exist."""
     outs = []
     for key, slug in PILLAR_SLUGS.items():
         if key == slug:
@@ -55,6 +57,8 @@ def redirect_outputs(long_levels: Sequence[str] = ()) -> list[Output]:
         for level in (None, *long_levels):
             old = f"piliers/{key}-{level}" if level else f"piliers/{key}"
             new = f"../{slug}-{level}/" if level else f"../{slug}/"
+            if level and pages is not None and pillar_path(key, level) not in pages:
+                new = f"../{slug}/"
             html = ('<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
                     f'<title>Page déplacée</title>\n<meta http-equiv="refresh" content="0; url={new}">\n'
                     f'<link rel="canonical" href="{new}">\n<meta name="robots" content="noindex">\n</head>\n'

@@ -85,7 +85,9 @@ class PillarPages(PageBase):
         return self.derived(f"ranking {key} {level}", lambda: self.pillar_ranking(key, level))
 
     def _ranking_caption(self, key: str, level: str) -> str:
-        return self._("%(levels)s classés par score mesuré : %(pillar)s", levels=self.words.level_plurals[level],
+        # « Classement des régions », not « Régions classés »: the levels' genders differ
+        return self._("Classement des %(levels)s par score mesuré : %(pillar)s",
+                      levels=measured.in_running_text(self.words.level_plurals[level]),
                       pillar=self.words.pillar_labels[key])
 
     def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,

@@ -279,7 +279,8 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         (`atlas serve` after a save); the pages made from every sheet (indexes, home...) always are.
         """
         outs = [out for kind in SHARED_KINDS for out in self.shared_pages(kind)]
-        outs += explore.redirect_outputs(sorted(self._long_rankings))  # after the pillar pages: they fill it
+        # after the pillar pages, which fill the levels and say which ranking pages exist
+        outs += explore.redirect_outputs(sorted(self._long_rankings), {out.path for out in outs})
         return outs + self.sheet_pages(self.sheet_todo(wanted), progress,
                                        len(self.atlas.territories) + len(self.atlas.hubs))
 

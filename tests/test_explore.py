@@ -44,3 +44,13 @@ def test_pillar_pages_have_french_addresses() -> None:
     olds = {o.path for o in explore.redirect_outputs(["epci"])}
     assert "piliers/health/index.html" in olds and "piliers/health-epci/index.html" in olds
     assert not any(p.startswith("piliers/metropolisation") for p in olds)  # same word in both languages
+
+
+def test_a_former_level_address_without_its_ranking_page_points_at_the_pillar() -> None:
+    """No EPCI measured on identity: no `identite-epci` page, so its former address leads to the pillar's page,
+    not to an address that does not exist (the reader got « Page déplacée », then a 404)."""
+    made = {explore.pillar_path("health", "epci"), explore.pillar_path("identity")}
+    pages = {o.path: o.data.decode() for o in explore.redirect_outputs(["epci"], made)}
+    assert 'url=../sante-epci/"' in pages["piliers/health-epci/index.html"]
+    assert 'url=../identite/"' in pages["piliers/identity-epci/index.html"]
+    assert 'href="../identite/"' in pages["piliers/identity-epci/index.html"]

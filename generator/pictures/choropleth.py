@@ -75,10 +75,10 @@ def spec(atlas: Atlas, key: PictureKey) -> Spec:
     what = w.levels(level)
     classes = [w._(text) for text, _ in CLASSES]
     parts = [f"{text}{w._(' : ')}{w.number(n)}" for text, n in zip(classes, counts, strict=False)]
-    alt = w._("Carte de France métropolitaine des %(levels)s colorés selon leur score mesuré du pilier %(pillar)s "
-              "(de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : %(parts)s ; "
-              "non mesurés (hachurés) : %(missing)s. Le tableau donne le score de chacun.", levels=what, pillar=label,
-              parts=", ".join(parts), missing=w.number(missing))
+    alt = w._("Carte de France métropolitaine des %(levels)s, chaque territoire coloré selon son score mesuré "
+              "du pilier %(pillar)s (de 1 à 5, cinq classes du clair au foncé). Nombre de territoires par classe : "
+              "%(parts)s ; non mesurés (hachurés) : %(missing)s. Le tableau donne le score de chacun.",
+              levels=what, pillar=label, parts=", ".join(parts), missing=w.number(missing))
     return Spec(
         key=key.text, kind="choropleth",
         title=w._("Score mesuré du pilier %(pillar)s par %(level)s", pillar=label, level=w._(_one(level))), alt=alt,
