@@ -225,8 +225,15 @@ def departement_of_territory(atlas: Atlas, territory: Territory, layers: Callabl
 
 def departement_of_hub(atlas: Atlas, hub: Hub, at: Callable[[float, float], str | None] | None = None,
                        layers: Callable[[str], Mapping[str, object]] = layer) -> str | None:
-    """The département a hub is in: where its coordinates fall (`at`, default `departement_at`: a caller
-    may remember the points), else where its territory is (`layers`: see `departement_of_territory`)."""
+    """The département a hub is in: its commune's (as the list of places, its filters and the territories'
+    pages count it), else where its coordinates fall (`at`, default `departement_at`: a caller may remember
+    the points), else where its territory is (`layers`: see `departement_of_territory`). A point near a
+    boundary falls on the other side of the simplified outlines: three Paris places were counted in the
+    Hauts-de-Seine and the Seine-Saint-Denis on the national map (211 against 214 on the Paris page)."""
+    if hub.commune:
+        found = departement_of_commune(hub.commune)
+        if found in layers("departements"):
+            return found
     if hub.coordinates is not None:
         found = (at or departement_at)(*hub.coordinates)
         if found:

@@ -725,3 +725,23 @@ def test_the_narrow_france_maps_keep_legend_credit_and_insets_apart(atlas, key):
             assert 0 <= box.x0 and box.x1 <= fig.bbox.x1 and 0 <= box.y0 and box.y1 <= fig.bbox.y1
         for inset in fig.axes[1:]:
             assert not legend.overlaps(inset.get_window_extent(renderer))
+
+
+def test_a_place_counts_in_its_communes_departement_before_its_points(fixture_atlas) -> None:
+    """The national map counts a place in its commune's département, as the list of places and the territories'
+    pages do: a point just across a simplified boundary (three Paris places counted in the Hauts-de-Seine and
+    the Seine-Saint-Denis) no longer makes the map's count differ from the Paris page's."""
+    from dataclasses import replace
+
+    from generator import geo
+    from generator.pictures.map_specs import departement_counts
+
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    in_jura = (46.6744, 5.5547)  # Lons-le-Saunier
+    assert geo.departement_at(*in_jura) == "39"
+    moved = replace(hub, coordinates=in_jura, commune="25056")
+    assert geo.departement_of_hub(fixture_atlas, moved) == "25"
+    assert geo.departement_of_hub(fixture_atlas, replace(moved, commune=None)) == "39"  # no commune: its point
+    atlas = replace(fixture_atlas, hubs={**fixture_atlas.hubs, hub.id: moved})
+    counts, _unknown = departement_counts(atlas, [hub.id])
+    assert set(counts) == {"25"}

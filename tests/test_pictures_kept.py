@@ -125,14 +125,19 @@ def test_a_kept_drawing_the_cache_lost_is_drawn_again_when_asked_for(tmp_path: P
 
 
 def test_the_departements_of_the_hubs_points_are_kept_between_builds(tmp_path: Path, monkeypatch) -> None:
-    """The home maps' specs, made again after any hub edit, look up each hub's point among the outlines: the
-    answers are kept beside the kept specs, so the next build (a new process) asks the outlines nothing."""
+    """The home maps' specs, made again after any hub edit, look up the point among the outlines of each hub
+    without a commune (one with a commune counts in its commune's département): the answers are kept beside
+    the kept specs, so the next build (a new process) asks the outlines nothing."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
     from generator import geo
     from generator.pictures import draw_pictures, map_specs, picture_spec
 
     sheets = tmp_path / "territories"
     shutil.copytree(FIXTURE_ATLAS, sheets)
     atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    atlas = replace(atlas, hubs=MappingProxyType({h: replace(hub, commune=None) for h, hub in atlas.hubs.items()}))
     monkeypatch.setattr(map_specs, "POINT_DEPARTEMENTS", {})
     monkeypatch.setattr(map_specs, "SYMBOL_POINTS", {})
     monkeypatch.setattr(map_specs, "OUTLINES", {})
