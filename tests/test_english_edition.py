@@ -146,6 +146,17 @@ def test_both_editions_build_strictly_and_link_their_twins(built: Path) -> None:
             assert _target(built, page, href).is_file(), f"{page}: switcher {href}"
 
 
+def test_the_error_pages_switch_to_each_editions_home(built: Path) -> None:
+    """The 404 page is served at any address and built with the root as its base: its language switcher leads
+    to the editions' home pages by rooted links (it wrote « //en/ », an address naming a host « en »)."""
+    for page in (built / "404.html", built / "en" / "404.html"):
+        raw = page.read_text(encoding="utf-8")
+        switcher = dict((lang, href) for href, lang in re.findall(
+            r'<a href="([^"]*)" hreflang="(fr|en)" lang="\2" class="md-select__link"', raw))
+        assert switcher == {"fr": "/", "en": "/en/"}, page
+        assert (built / "index.html").is_file() and (built / "en" / "index.html").is_file()
+
+
 def test_english_pages_link_to_files_that_exist(built: Path) -> None:
     """Pictures, data files and sheet copies are not copied into en/: the English pages link to the
     French site's copy, which must be there (MkDocs does not check raw HTML links)."""
