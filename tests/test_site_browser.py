@@ -345,6 +345,35 @@ def test_search_works_with_the_keyboard_alone(driver, server: str) -> None:
     assert _errors(driver) == []
 
 
+def test_search_opens_from_a_button_on_a_phone(driver, server: str) -> None:
+    """Below 960 px the theme shows the search field only once its toggle is checked, from a magnifier button
+    that came with the engine's search plugin (replaced by Pagefind): a phone had no way to search. The
+    atlas's button opens the field, which finds French words with their accents; an arrow closes it."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{server}/territoires/doubs/")
+    assert not driver.find_element("css selector", ".atlas-search-open").is_displayed()  # the field is there
+    driver.set_window_size(360, 800)
+    try:
+        driver.get(f"{server}/territoires/doubs/")
+        field = driver.find_element("css selector", ".md-search__input")
+        assert not field.is_displayed()
+        opener = driver.find_element("css selector", ".atlas-search-open")
+        assert opener.is_displayed() and opener.get_attribute("aria-label") == "Rechercher dans l'atlas"
+        opener.click()
+        WebDriverWait(driver, 5).until(lambda d: field.is_displayed())
+        ActionChains(driver).send_keys("Ornans").perform()
+        first = "const a = document.querySelector('.md-search-result__item a'); return a && new URL(a.href).pathname;"
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(first) == "/territoires/ornans/")
+        driver.find_element("css selector", ".atlas-search-close").click()
+        WebDriverWait(driver, 5).until(lambda d: not field.is_displayed())
+        assert _errors(driver) == []
+    finally:
+        driver.set_window_size(1280, 900)
+
+
 def test_chart_data_tables_open_and_close_with_the_keyboard(driver, server: str) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys

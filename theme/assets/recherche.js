@@ -30,6 +30,32 @@
     '<ol class="md-search-result__list" id="atlas-search-results"></ol></div></div></div></div>';
   var source = inner.querySelector(".md-header__source");
   inner.insertBefore(box, source);
+  // Below 960 px the theme hides the field until its toggle (#__search, before the header) is checked, and
+  // shows it from a magnifier button; both come with the engine's search plugin, which Pagefind replaces:
+  // without them a phone had no search at all
+  if (!toggle) {
+    toggle = document.createElement("input");
+    toggle.type = "checkbox";
+    toggle.className = "md-toggle";
+    toggle.id = "__search";
+    toggle.setAttribute("data-md-toggle", "search");
+    toggle.setAttribute("autocomplete", "off");
+    toggle.setAttribute("aria-hidden", "true");
+    toggle.tabIndex = -1;
+    var header = document.querySelector(".md-header");
+    if (header) { header.parentNode.insertBefore(toggle, header); }
+  }
+  var opener = document.createElement("button");
+  opener.type = "button";
+  opener.className = "md-header__button md-icon atlas-search-open";
+  opener.setAttribute("aria-label", EN ? "Search the atlas" : "Rechercher dans l\'atlas");
+  opener.innerHTML = '<svg class="atlas-i-magnify" aria-hidden="true"></svg>';
+  inner.insertBefore(opener, box);
+  var closer = document.createElement("button");
+  closer.type = "button";
+  closer.className = "md-icon atlas-search-close";
+  closer.setAttribute("aria-label", EN ? "Close the search" : "Fermer la recherche");
+  closer.innerHTML = '<svg class="atlas-i-arrow-left" aria-hidden="true"></svg>';
   var input = box.querySelector(".md-search__input");
   var meta = box.querySelector(".md-search-result__meta");
   var list = box.querySelector(".md-search-result__list");
@@ -83,6 +109,9 @@
     }).catch(function () { meta.textContent = EN ? "Search is not available." : "La recherche n'est pas disponible."; });
   }
 
+  box.querySelector(".md-search__form").appendChild(closer);
+  opener.addEventListener("click", function () { open(true); input.focus(); });
+  closer.addEventListener("click", function () { open(false); input.blur(); opener.focus(); });
   input.addEventListener("focus", function () { open(true); load(); });
   input.addEventListener("input", function () { search(input.value); });
   box.addEventListener("keydown", function (event) {
