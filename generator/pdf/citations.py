@@ -148,9 +148,10 @@ def number_report(c: Citations, v: Any) -> Citations:
         for r in capped(pv.rows, CAPS.indicators):
             if r.score is not None and r.fact:
                 c.use(r.fact)
-        for r in capped(pv.context, CAPS.indicators):
-            if r.fact:
-                c.use(r.fact)
+        for _above, rows in pv.context_groups:  # a table per place measured, each capped (macros.html.j2)
+            for r in capped(rows, CAPS.indicators):
+                if r.fact:
+                    c.use(r.fact)
         if pillar:
             for f in capped(pillar.indicators, CAPS.indicators):
                 c.use(f)

@@ -56,6 +56,7 @@
   closer.className = "md-icon atlas-search-close";
   closer.setAttribute("aria-label", EN ? "Close the search" : "Fermer la recherche");
   closer.innerHTML = '<svg class="atlas-i-arrow-left" aria-hidden="true"></svg>';
+  box.querySelector(".md-search__form").appendChild(closer);
   var input = box.querySelector(".md-search__input");
   var meta = box.querySelector(".md-search-result__meta");
   var list = box.querySelector(".md-search-result__list");
@@ -109,7 +110,6 @@
     }).catch(function () { meta.textContent = EN ? "Search is not available." : "La recherche n'est pas disponible."; });
   }
 
-  box.querySelector(".md-search__form").appendChild(closer);
   opener.addEventListener("click", function () { open(true); input.focus(); });
   closer.addEventListener("click", function () { open(false); input.blur(); opener.focus(); });
   input.addEventListener("focus", function () { open(true); load(); });
