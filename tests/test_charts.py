@@ -312,3 +312,50 @@ def test_narrow_years_write_their_years_apart(atlas):
         spans = [(x - text_width(w, NARROW_TEXT) / 2, x + text_width(w, NARROW_TEXT) / 2) for x, w in years]
         assert all(a[1] + 4 <= b[0] for a, b in zip(spans, spans[1:], strict=False))
         assert spans[0][0] >= 0 and spans[-1][1] <= 340
+
+
+# --- the font's widths, from the committed table (issue 11: no matplotlib to measure a name) -------------------
+
+def _names_of_the_shipped_atlas(count: int) -> list[str]:
+    """`count` names of the shipped sheets, every one with a ligature (ff, fi, fl, ffi, ffl) among them."""
+    from pathlib import Path
+
+    names = sorted({line[6:].strip().strip("'\"") for path in (Path(__file__).parent.parent / "territories").rglob(
+        "*.yml") for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("name: ")})
+    ligatures = [name for name in names if any(pair in name for pair in ("ff", "fi", "fl"))]
+    return ligatures + names[:: max(1, len(names) // count)]
+
+
+def test_text_widths_from_the_table_are_matplotlibs_to_the_last_bit():
+    """Each line's width summed from the committed advances and kernings is what matplotlib measures for the
+    whole line (its shaping: kerning pairs and the ff/fi/fl/ffi/ffl ligatures), in both weights; a character
+    outside the table (Greek) is measured through matplotlib and adds up the same way."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from generator.pictures import svg
+
+    lines = _names_of_the_shipped_atlas(300) + [
+        "affiche fff offre ffl ffi fifi flûte", "Œuvre « Ÿ » – 12\u202f% — … €", "Δέλτα Fab Lab", "ﬁ"]
+    measurer = TextToPath()
+    for bold in (False, True):
+        font = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal", size=100)
+        for line in lines:
+            whole, _, _ = measurer.get_text_width_height_descent(line, font, ismath=False)
+            assert svg.text_width(line, 100, bold) == float(whole), (line, bold)
+    assert len(svg._metrics(False)[0]) > 200  # the table was read, not every glyph measured
+
+
+def test_measuring_the_usual_words_imports_no_matplotlib():
+    """A fresh process lays out French names and labels without importing matplotlib (0.3 s of an edit
+    build that draws a renamed hub's locator)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom generator.pictures.svg import text_width, wrap_to\n"
+            "w = [text_width(t, 12, b) for t in ('Communauté d\\'agglomération « Office » – 1\\u202f234 €',"
+            " 'Fab Lab de l\\'Œuvre', 'effluents') for b in (False, True)]\n"
+            "wrap_to('Tiers-lieu affilié au réseau des Fabriques de Territoire', 80, 12)\n"
+            "print('matplotlib' in sys.modules, min(w) > 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -241,22 +241,27 @@ print(stats.drawn, "matplotlib.textpath" in sys.modules)
 
 
 def test_a_locator_drawn_again_measures_its_names_without_matplotlib(tmp_path: Path) -> None:
-    """The widths of the texts a drawing measured through matplotlib are kept in the picture cache: after a
-    hub renamed, the next process draws its territory's locator again without loading matplotlib's fonts."""
+    """French names are laid out from the committed table of the font's widths: a process that draws a locator
+    does not load matplotlib's fonts for its words. A name in another script (Greek) is measured through
+    matplotlib once, and kept in the picture cache: after that hub is renamed with the same letters, the next
+    process draws its territory's locator again without matplotlib."""
     import subprocess
     import sys
 
     sheets = tmp_path / "territories"
     shutil.copytree(FIXTURE_ATLAS, sheets)
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
 
     def draw() -> str:
         return subprocess.run([sys.executable, "-c", _DRAW_ONE, str(sheets)], capture_output=True, text=True,
                               check=True, env=env).stdout.strip()
 
+    assert draw() == "1 False"  # every letter in the table
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Fablab Δέλτα"),
+                   encoding="utf-8")
     assert draw() == "1 True"  # measured through matplotlib, then kept
-    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
-    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab de Besançon", "name: Fablab Besançon"),
+    hub.write_text(hub.read_text(encoding="utf-8").replace("name: Fablab Δέλτα", "name: Fablab de Δέλτα"),
                    encoding="utf-8")
     assert draw() == "1 False"
     assert list((tmp_path / "cache").glob(".measures-*.pickle"))

@@ -90,6 +90,8 @@ def code_version(kind: str | None = None) -> str:
         path = _module_file(name)
         if path is not None:
             digest.update(name.encode() + b"\0" + path.read_bytes())
+    if "generator.pictures.svg" in names:  # the widths its words are laid out with
+        digest.update(b"metrics\0" + (svg.METRICS_FILE.read_bytes() if svg.METRICS_FILE.is_file() else b"-"))
     digest.update(f"cache {CACHE_FORMAT} matplotlib {_version('matplotlib')}".encode())
     digest.update(geo.geodata_version().encode())
     return digest.hexdigest()

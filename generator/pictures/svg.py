@@ -1,12 +1,15 @@
 """The SVG-text kit: pictures written as text, no plotting library (charts, locators, their variants).
 
-Text widths come from DejaVu Sans' own metrics (as matplotlib measures them), so that a picture
-written here lays its words out as a matplotlib one would, in microseconds.
+Text widths come from DejaVu Sans' own metrics as matplotlib measures them, kept in a committed table
+(`METRICS_FILE`), so that a picture written here lays its words out as a matplotlib one would, in
+microseconds, and a build that draws a few pictures does not import matplotlib (0.3 s) to measure them.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 from typing import Any
 
 from generator.pictures.spec import INK, PAPER
@@ -23,10 +26,9 @@ def _font(weight: str) -> Any:
     return FontProperties(family="DejaVu Sans", weight=weight, size=100)
 
 
-# every text measured through matplotlib, (text, bold) -> its width at 100 px: the characters, pairs and
-# ligature lines the widths are made of. Kept between builds by `run` (a file of the picture cache, per
-# matplotlib version): a build that draws a few pictures (a hub renamed: its territory's locator) then
-# measures nothing, and does not import matplotlib and load its fonts for it (0.2 s)
+# every text measured through matplotlib, (text, bold) -> its width at 100 px: the glyphs outside the committed
+# table (`METRICS_FILE`) and their pairs. Kept between builds by `run` (a file of the picture cache, per
+# matplotlib version): a build that draws a name in another script measures it once
 MEASURED: dict[tuple[str, bool], float] = {}
 
 
@@ -42,36 +44,83 @@ def _measured_width(text: str, bold: bool) -> float:
     return found
 
 
-LIGATURES = ("ff", "fi", "fl")  # matplotlib lays these out as one glyph: a line holding one is measured whole
-_ADVANCE: dict[tuple[str, bool], float] = {}  # character -> its width at 100 px
-_KERNING: dict[tuple[str, str, bool], float] = {}  # pair of characters -> what their pair adds to the two widths
+# the ligatures matplotlib forms in DejaVu Sans, longest first: a line is split into glyphs greedily (an "ffi" is one)
+LIGATURES = ("ffi", "ffl", "ff", "fi", "fl")
+# the advances and kernings of the usual characters and ligatures, as matplotlib measured them
+# (scripts/derive_font_metrics.py): read once, so that no build imports matplotlib to measure a name
+METRICS_FILE = Path(__file__).with_name("dejavu-sans-metrics.json")
+_ADVANCE: dict[tuple[str, bool], float] = {}  # glyph outside the table -> its width at 100 px
+_KERNING: dict[tuple[str, str, bool], float] = {}  # pair of glyphs, one outside the table -> what the pair adds
+
+
+@functools.cache
+def _metrics(bold: bool) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The committed table of one weight: advances, and the kernings of the pairs that have one (a pair of
+    two glyphs of the table that it does not list has none). Empty when the file is missing or damaged:
+    every glyph is then measured through matplotlib, as the table was made."""
+    try:
+        weight = json.loads(METRICS_FILE.read_text(encoding="utf-8"))["bold" if bold else "normal"]
+        advance, kerning = weight["advance"], weight["kerning"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, {}
+    if not (isinstance(advance, dict) and isinstance(kerning, dict)):
+        return {}, {}
+    return advance, kerning
+
+
+def _glyphs(text: str) -> list[str] | str:
+    """The glyphs matplotlib lays `text` out as: its characters, each ligature of LIGATURES as one."""
+    if "f" not in text:
+        return text
+    out: list[str] = []
+    at = 0
+    while at < len(text):
+        for ligature in LIGATURES:
+            if text.startswith(ligature, at):
+                out.append(ligature)
+                at += len(ligature)
+                break
+        else:
+            out.append(text[at])
+            at += 1
+    return out
 
 
 @functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width of one line of text in DejaVu Sans at `size` px, from the font's own metrics (no rendering).
 
-    A line's width is the sum of its characters' advances and of its pairs' kerning (what matplotlib
-    measures, to the last bit: multiples of 1/64 px at 100 px; checked on every name and word of the shipped
-    atlas); each character and each pair is measured once per process, so that the names of thousands of
-    pictures cost microseconds instead of 0.25 ms. A line with a ligature ("ff"…) is measured whole."""
-    if len(text) < 2 or any(pair in text for pair in LIGATURES):
-        return _measured_width(text, bold) * size / 100
+    A line's width is the sum of its glyphs' advances and of its pairs' kerning (what matplotlib measures,
+    to the last bit: multiples of 1/64 px at 100 px, so that the sum is exact in any order; checked
+    against matplotlib on names of the shipped atlas, tests/test_charts.py). The usual characters and
+    ligatures are in the committed table (`METRICS_FILE`); another character, and its pairs, are measured
+    through matplotlib once per process."""
+    advances, kernings = _metrics(bold)
     total = 0.0
     previous = ""
-    for char in text:
-        advance = _ADVANCE.get((char, bold))
+    for glyph in _glyphs(text):
+        advance = advances.get(glyph)
         if advance is None:
-            advance = _ADVANCE[(char, bold)] = _measured_width(char, bold)
+            advance = _ADVANCE.get((glyph, bold))
+            if advance is None:
+                advance = _ADVANCE[(glyph, bold)] = _measured_width(glyph, bold)
         total += advance
         if previous:
-            kerning = _KERNING.get((previous, char, bold))
-            if kerning is None:
-                kerning = _KERNING[(previous, char, bold)] = (_measured_width(previous + char, bold)
-                                                               - _ADVANCE[(previous, bold)] - advance)
-            total += kerning
-        previous = char
+            if previous in advances and glyph in advances:
+                total += kernings.get(previous, {}).get(glyph, 0.0)
+            else:
+                kerning = _KERNING.get((previous, glyph, bold))
+                if kerning is None:
+                    kerning = _KERNING[(previous, glyph, bold)] = (
+                        _measured_width(previous + glyph, bold) - _glyph_width(previous, bold) - advance)
+                total += kerning
+        previous = glyph
     return total * size / 100
+
+
+def _glyph_width(glyph: str, bold: bool) -> float:
+    found = _metrics(bold)[0].get(glyph)
+    return found if found is not None else _ADVANCE[(glyph, bold)]
 
 
 def wrap_to(text: str, width: float, size: float, bold: bool = False, lines: int = 3) -> list[str]:
