@@ -163,6 +163,11 @@ INDICATOR = Record({
     "derived": Field(Enum(DERIVED_INDICATORS), False, "Calculé par l'atlas lui-même, au lieu d'une source", "Calcul",
                      "Derived"),
     "year": Field(Year(), False, "Année par défaut d'une mesure", "Année", "Year"),
+    "en": Field(Record({
+        "label": Field(Text(nonblank=True), False, "Libellé en anglais", "Libellé", "Label"),
+        "definition": Field(Markdown(), False, "Définition en anglais (Markdown)", "Définition", "Definition"),
+    }), False, "Version anglaise du libellé et de la définition, montrée par l'édition anglaise du site et ses "
+        "rapports (à défaut, le texte français)", "Version anglaise", "English version"),
 })
 INDICATORS = MapOf(INDICATOR)
 

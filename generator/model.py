@@ -181,6 +181,10 @@ class Indicator:
     source: Source | None = None
     year: int | None = None
     derived: str | None = None
+    en: Mapping[str, str] = field(default_factory=_frozen)  # the `en:` block (label, definition): English edition
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "en", _frozen(self.en))
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,8 @@ class PillarPages(PageBase):
             return first
         measures = [(_("Territoire"), "text")] + [
             (_("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
-               measure=_with_unit(ind.label, _(ind.unit) if ind.unit else None)), "number") for ind in keys]
+               measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None)), "number")
+            for ind in keys]
         second = self._compare_table(rows, page_path, _("%(caption)s : un indicateur clé par pilier", caption=caption),
                                      measures,
                                      lambda t: self._measure_cells(t, keys), extra_class=" atlas-compare--measures")

@@ -103,7 +103,7 @@ class ReferencePages(PageBase):
                                 for lv in LEVELS if lv in ind.levels]
                     items.append((ind, coverage))
             by_pillar.append((key, items))
-        vintages: dict[tuple[str, int | None], list[str]] = {}
+        vintages: dict[tuple[str, int | None], list[Any]] = {}
         for ind in a.indicators.values():
             if ind.derived:
                 label = self._("Calcul de l'atlas à partir de ses fiches")
@@ -111,7 +111,7 @@ class ReferencePages(PageBase):
                 label = ind.source.title + (f", {ind.source.publisher}" if ind.source.publisher else "")
             else:
                 label = self._("non indiquée")
-            vintages.setdefault((label, ind.year), []).append(ind.label)
+            vintages.setdefault((label, ind.year), []).append(ind)
         rows = [(label, year, names) for (label, year), names in
                 sorted(vintages.items(), key=lambda kv: (sort_key(kv[0][0]), kv[0][1] or 0))]
         return self.render("indicators.md.j2", INDICATORS_PAGE, catalogue=a.indicators, by_pillar=by_pillar,
@@ -141,7 +141,7 @@ class ReferencePages(PageBase):
             ind = self.atlas.indicators[s.indicator]
             k = round(s.p * s.count)
             rows.append(SimpleNamespace(
-                label=ind.label, value=self.value_text(s.value, ind.unit), n=s.count, k=k,
+                indicator=ind, value=self.value_text(s.value, ind.unit), n=s.count, k=k,
                 p=self.words.number(s.p, 2), five_p=self.words.number(5 * s.p, 2), score=s.score))
         return SimpleNamespace(territory=self.atlas.territories[prof.territory], pillar=key, rows=rows,
                                result=self.words.score_text(value))

@@ -80,6 +80,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         w = self.words
         self.env.globals.update(
             fact=self.fact, source=self.source, picture=self.picture, vocab=self.vocab, vocab_text=w.vocab_text,
+            indicator=w.indicator_text,
             territory_path=territory_path, hub_path=hub_path, rating=self.rating,
             rating_words=lambda value: vocabulary.rating(value, lang),
             LEVELS=LEVELS, LEVEL_LABELS=w.level_labels, LEVEL_PLURALS=w.level_plurals, PILLARS=PILLARS,

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from markupsafe import Markup
 
 from generator import formats, measured, status_text, text, vocabulary
-from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub
+from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub, Indicator
 from generator.scores import IndicatorScore
 
 OF_LEVEL_EN: Mapping[str, str] = MappingProxyType({
@@ -77,6 +77,20 @@ class Words:
         """An entry's label (or description) as Markdown text; French text in the English edition (no `en:`
         version) inside `<span lang="fr">`, so that screen readers and search read it as French."""
         shown, lang = vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang, part)
+        if not shown:
+            return Markup("")
+        inner = text.md_text(shown)
+        return Markup(f'<span lang="fr">{inner}</span>' if lang != self.lang else inner)
+
+    def indicator_label(self, indicator: Indicator) -> str:
+        """An indicator's label in the edition's language where the catalogue has it (its `en:` label), else in
+        French: plain text, for table headings and alt texts."""
+        return vocabulary.indicator_text(indicator, self.lang)[0] or indicator.id
+
+    def indicator_text(self, indicator: Indicator, part: str = "label") -> Markup:
+        """An indicator's label (or definition) as Markdown text; French text in the English edition (no `en:`
+        version) inside `<span lang="fr">`."""
+        shown, lang = vocabulary.indicator_text(indicator, self.lang, part)
         if not shown:
             return Markup("")
         inner = text.md_text(shown)

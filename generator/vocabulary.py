@@ -168,6 +168,14 @@ class ControlledLists(Protocol):
     def list(self, name: str) -> Mapping[str, Any]: ...
 
 
+def indicator_text(indicator: Any, lang: str = "fr", part: str = "label") -> tuple[str | None, str]:
+    """A catalogue indicator's `label` or `definition` (territories/indicators.yml) for the edition in `lang`,
+    with the language it is written in: its `en:` version in English where it has one, else the French."""
+    if _lang(lang) != "fr" and (translated := indicator.en.get(part)):
+        return translated, lang
+    return getattr(indicator, part), "fr"
+
+
 def entry_text(vocab: ControlledLists, name: str, entry_id: str, lang: str = "fr",
                part: str = "label") -> tuple[str | None, str]:
     """A controlled-vocabulary entry's `label` or `description` (territories/vocabulary.yml) for the edition

@@ -321,3 +321,29 @@ def test_english_pages_show_the_english_pictures_and_the_french_ones_stay(fixtur
     assert "Location: Ornans" in ornans and "en/assets/pictures/territory/ornans/locator.svg" not in docs
     french = docs["territoires/doubs.md"].decode()
     assert "Profil mesuré des cinq piliers : Doubs" in french and "Measured" not in french
+
+
+def test_indicators_are_named_by_their_en_label_and_the_others_marked_french(fixture_atlas,
+                                                                             tmp_path: Path) -> None:
+    """An indicator of the catalogue with an `en:` block is named and defined in English in the English
+    edition (territory pages, the indicators' page, the comparison tables); one without stays French there,
+    marked lang="fr"; the French edition is as it was."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    apl = fixture_atlas.indicators["apl-medecins-generalistes"]
+    indicators = dict(fixture_atlas.indicators)
+    indicators[apl.id] = replace(apl, en={"label": "Local potential accessibility to GPs",
+                                          "definition": "Average of the communes weighted by population."})
+    atlas = replace(fixture_atlas, indicators=MappingProxyType(indicators))
+    outs = {o.path: o.data.decode("utf-8") for o in site_outputs(
+        atlas, FIXTURES / "atlas", tmp_path, SiteOptions(), pictures={}, schemas=None) if o.path.endswith(".md")}
+    english, french = outs["en/territoires/doubs.md"], outs["territoires/doubs.md"]
+    assert "| Local potential accessibility to GPs — " in english
+    assert '<span lang="fr">Médecins généralistes pour 10 000 habitants</span>' in english
+    assert '| <span lang="fr">Accessibilité potentielle' not in english  # (the source's own title stays French)
+    assert "| Accessibilité potentielle localisée aux médecins généralistes — " in french
+    assert "GPs" not in french
+    catalogue = next(text for path, text in outs.items() if path.startswith("en/") and "#indicateur-apl" in text)
+    assert "### Local potential accessibility to GPs { #indicateur-apl-medecins-generalistes }" in catalogue
+    assert "- Definition: Average of the communes weighted by population." in catalogue

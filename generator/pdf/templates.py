@@ -72,7 +72,14 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         shown, lang = vocabulary.entry_text(atlas.vocabulary, name, key, w.lang)
         return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
 
+    def indicator(ind: Any, part: str = "label") -> Markup:
+        """An indicator's label or definition: its `en:` version in an English report, as on the English site;
+        else the French one, marked French there."""
+        shown, lang = vocabulary.indicator_text(ind, w.lang, part)
+        return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
+
     env.globals.update(
+        indicator=indicator,
         w=w,  # generator.pdf.words: the report's language (terms, numbers, dates, ranks, statuses)
         lang=w.lang,
         citation=citer,  # theme/pdf/_citation.html.j2
