@@ -94,8 +94,9 @@ def check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[
                 path = f"pillars.{key}.rating"
                 report.error(sheet.loc(path), path, _("a rating needs a rationale"),
                              _("add pillars.{key}.rationale: why this rating, or remove the rating").format(key=key))
-        _check_measures(report, sheet, indicators)
+        refused = _check_measures(report, sheet, indicators)
     else:
+        refused = set()
         status, closed_in, founded = (_value(data.get(k)) for k in ("status", "closed_in", "founded"))
         if closed_in is not None and status is not None and status != "closed":
             report.error(sheet.loc("closed_in"), "closed_in",
@@ -110,6 +111,8 @@ def check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[
                            _("write status: {{value: {status}, year: <year a source saw it>, source: <id>}}").format(
                                status=status))
     for path, fact in iter_facts(data, sheet.kind, indicators):
+        if path in refused:  # a measure refused above: its error says enough (no "without a source" beside it)
+            continue
         loc = fact.get("_loc") or sheet.loc(path)
         if "source" not in fact:
             report.warning(loc, path, _("fact without a source"),
@@ -126,11 +129,17 @@ def check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[
                               _("update it with a recent figure, or keep it marked as old"))
 
 
-def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict]) -> None:
+def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict]) -> set[str]:
+    """Each measure against the catalogue; the paths of the measures refused. A sheet whose level is missing or
+    unknown (its own error says so) has its measures' levels left unchecked: no level to name, none to blame."""
     level = sheet.data.get("level")
+    refused: set[str] = set()
     for iid in sheet.data.get("measures") or {}:
         path = f"measures.{iid}"
         entry = indicators.get(iid)
+        if entry is not None and "derived" not in entry and (level is None or level in entry.get("levels", ())):
+            continue
+        refused.add(path)
         if entry is None:
             report.error(sheet.loc(path + "#key"), path, _("unknown indicator '{id}'").format(id=iid),
                          did_you_mean(iid, indicators) or _("use an id of territories/indicators.yml"))
@@ -138,12 +147,13 @@ def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict
             report.error(sheet.loc(path + "#key"), path,
                          _("the indicator '{id}' is computed by the atlas").format(id=iid),
                          _("remove this measure: the atlas derives it from the sheets"))
-        elif level not in entry.get("levels", ()):
+        else:
             report.error(sheet.loc(path + "#key"), path,
                          _("the indicator '{id}' is not measured for the level {level} (levels: {levels})").format(
                              id=iid, level=level, levels=", ".join(entry.get("levels", ()))),
                          _("remove the measure, or add {level} to its levels in territories/indicators.yml").format(
                              level=level))
+    return refused
 
 
 def iter_facts(data: dict, kind: str, indicators: dict[str, dict] | None = None) -> Iterable[tuple[str, dict]]:
