@@ -31,6 +31,13 @@ PILLAR_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
 LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune", "pays")
 LEVEL_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.LEVELS[k]["fr"][0] for k in LEVELS})
 LEVEL_PLURALS: Mapping[str, str] = MappingProxyType({k: vocabulary.LEVELS[k]["fr"][1] for k in LEVELS})
+# the levels a territory's `parent` may have: only levels above its own (région > département > EPCI > commune).
+# A pays (PETR, bassin de vie) and an EPCI may hold each other: a PETR groups EPCI, and an établissement public
+# territorial (a pays) lies inside the Métropole du Grand Paris; neither holds a département or a région.
+PARENT_LEVELS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "region": (), "departement": ("region",), "epci": ("region", "departement", "pays"),
+    "commune": ("region", "departement", "epci", "pays"), "pays": ("region", "departement", "epci"),
+})
 STATUSES: tuple[str, ...] = ("active", "project", "closed")
 STATUS_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.STATUSES[k]["fr"] for k in STATUSES})
 VOCABULARY_LISTS: tuple[str, ...] = ("hub_types", "services", "themes", "networks")

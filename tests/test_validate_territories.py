@@ -53,6 +53,43 @@ def _validate(capsys: pytest.CaptureFixture[str], lang: str = "fr", exit_code: i
     return [line for line in lines if line not in FIXTURE_WARNINGS[lang]]
 
 
+# ---- 1. a parent must be of a level above its child's -----------------------------------------------------
+
+def test_an_epci_inside_an_epci_is_an_error_on_its_parent_line(atlas_copy: Path, capsys) -> None:
+    _write(atlas_copy, "pontarlier/territory.yml", _territory("epci", "grand-besancon-metropole"))
+    f = "territories/pontarlier/territory.yml"
+    assert _validate(capsys) == [
+        f"{f}:3:9: parent: un territoire de niveau epci ne peut pas être inclus dans 'grand-besancon-metropole', "
+        "de niveau epci (piste : son parent est de niveau region, departement ou pays : écrivez l'identifiant du "
+        "territoire qui le contient)"]
+    assert _validate(capsys, "en") == [
+        f"{f}:3:9: parent: a territory of level epci cannot be inside 'grand-besancon-metropole', of level epci "
+        "(hint: its parent is of level region, departement or pays: write the id of the territory that holds it)"]
+
+
+def test_a_parent_of_a_lower_level_and_a_region_with_a_parent(atlas_copy: Path, capsys) -> None:
+    _write(atlas_copy, "jura/territory.yml", _territory("departement", "ornans"))
+    _write(atlas_copy, "autre-region/territory.yml", _territory("region", "pays-horloger"))
+    assert _validate(capsys) == [
+        "territories/autre-region/territory.yml:3:9: parent: un territoire de niveau region n'a pas de "
+        "parent : 'pays-horloger' est de niveau pays "
+        "(piste : supprimez parent : aucun niveau n'est au-dessus de region)",
+        "territories/jura/territory.yml:3:9: parent: un territoire de niveau departement ne peut pas être inclus "
+        "dans 'ornans', de niveau commune "
+        "(piste : son parent est de niveau region : écrivez l'identifiant du territoire qui le contient)"]
+
+
+def test_parents_of_levels_above_pass_pays_and_epci_hold_each_other(atlas_copy: Path, capsys) -> None:
+    """A PETR (pays) groups EPCI; an établissement public territorial (pays) lies inside the Métropole du Grand
+    Paris (an EPCI); an EPCI's parent may be its région; a commune may be in a pays."""
+    _write(atlas_copy, "petr/territory.yml", _territory("pays", "bourgogne-franche-comte"))
+    _write(atlas_copy, "cc-dans-petr/territory.yml", _territory("epci", "petr"))
+    _write(atlas_copy, "ept/territory.yml", _territory("pays", "grand-besancon-metropole"))
+    _write(atlas_copy, "commune-du-pays/territory.yml", _territory("commune", "pays-horloger"))
+    _write(atlas_copy, "epci-de-region/territory.yml", _territory("epci", "bourgogne-franche-comte"))
+    assert _validate(capsys, exit_code=0) == []
+
+
 # ---- 3. a misspelt level: one message, on its line -------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -98,3 +135,23 @@ def test_a_measure_for_a_level_not_listed_is_one_message(atlas_copy: Path, capsy
         "territories/ornans/territory.yml:7:3: measures.apl-medecins-generalistes: l'indicateur "
         "'apl-medecins-generalistes' n'est pas mesuré pour le niveau commune (niveaux : departement, epci) "
         "(piste : supprimez la mesure, ou ajoutez commune à ses niveaux (levels) dans territories/indicators.yml)"]
+
+
+def test_a_parent_loop_is_reported_once_on_its_first_sheet_naming_the_chain(atlas_copy: Path, capsys) -> None:
+    """Before: one message in each sheet of the loop. The levels of a pays and an EPCI do not tell which parent
+    is wrong: the hint stays general."""
+    _write(atlas_copy, "petr/territory.yml", _territory("pays", "zz-cc"))
+    _write(atlas_copy, "zz-cc/territory.yml", _territory("epci", "petr"))
+    assert _validate(capsys) == [
+        "territories/petr/territory.yml:3:9: parent: boucle de parents : petr -> zz-cc -> petr "
+        "(piste : un territoire ne peut pas être inclus dans lui-même : corrigez l'un de ces parents)"]
+
+
+def test_a_parent_loop_with_a_wrong_level_names_that_parent_once(atlas_copy: Path, capsys) -> None:
+    """The loop's one message names the parent whose level cannot hold its child; no second message about that
+    level (the loop says it)."""
+    _edit(atlas_copy, "doubs/territory.yml", "parent: bourgogne-franche-comte", "parent: grand-besancon-metropole")
+    assert _validate(capsys, "en") == [
+        "territories/doubs/territory.yml:6:9: parent: parent loop: doubs -> grand-besancon-metropole -> doubs "
+        "(hint: a territory cannot be inside itself: fix the parent of 'doubs' (departement), which cannot be "
+        "inside 'grand-besancon-metropole' (epci))"]

@@ -12,6 +12,7 @@ from typing import Any
 from generator.errors import Location, Report
 from generator.i18n import N_, _
 from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG, slugify
+from generator.model import PARENT_LEVELS
 from generator.sheet_nodes import Scalar, plain_type
 from generator.specs import Slug
 from generator.validate.duplicates import check_duplicates
@@ -171,26 +172,78 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                                  or _("add it to {list} in territories/vocabulary.yml").format(list=kind))
         check_rules(report, sheet, as_of, indicators)
 
-    # parent loops: follow each chain; a chain that comes back to a territory is a loop
-    parents = {tid: s.data.get("parent") for tid, s in valid_t.items()}
-    reported: set[str] = set()
-    for start in parents:
-        seen: list[str] = []
-        current: str | None = start
-        while current is not None and current in parents and current not in seen:
-            seen.append(current)
-            current = parents[current]
-        if current is not None and current in seen and current not in reported:
-            loop = seen[seen.index(current):]
-            for tid in loop:
-                reported.add(tid)
-                chain = " -> ".join([*loop[loop.index(tid):], *loop[:loop.index(tid)], tid])
-                report.error(valid_t[tid].loc("parent"), "parent", _("parent loop: {chain}").format(chain=chain),
-                             _("a territory cannot be inside itself: fix one of these parents"))
+    in_loops = _check_parent_loops(report, valid_t)
+    _check_parent_levels(report, valid_t, in_loops)
     check_codes(report, valid_t)
     check_hubs_inside(report, valid_t, valid_h, distances)
     check_duplicates(report, valid_h.values())
     return valid_t, valid_h
+
+
+def _path_order(sheet: SheetData) -> list[str]:
+    return sheet.display.split("/")  # doubs/territory.yml before doubs-bis/territory.yml
+
+
+def _not_inside(level: Any, parent_level: Any) -> bool:
+    """Whether a territory of `level` cannot be inside one of `parent_level` (both known levels)."""
+    return level in PARENT_LEVELS and parent_level in PARENT_LEVELS and parent_level not in PARENT_LEVELS[level]
+
+
+def _check_parent_loops(report: Report, valid_t: dict[str, SheetData]) -> set[str]:
+    """Each parent loop once, on its first sheet in path order, naming the chain from there; the ids in loops.
+    The hint names a parent whose level cannot hold its child, where one can tell: that is the one to fix."""
+    parents = {tid: s.data.get("parent") for tid, s in valid_t.items()}
+    in_loops: set[str] = set()
+    for start in sorted(parents, key=lambda tid: _path_order(valid_t[tid])):
+        seen: list[str] = []
+        current: str | None = start
+        while current is not None and current in parents and current not in seen and current not in in_loops:
+            seen.append(current)
+            current = parents[current]
+        if current is None or current not in seen:  # no loop, or one already reported
+            continue
+        loop = seen[seen.index(current):]
+        in_loops.update(loop)
+        first = min(loop, key=lambda tid: _path_order(valid_t[tid]))
+        at = loop.index(first)
+        ordered = [*loop[at:], *loop[:at]]
+        hint = _("a territory cannot be inside itself: fix one of these parents")
+        for tid in ordered:
+            level, parent_level = valid_t[tid].data.get("level"), valid_t[parents[tid]].data.get("level")
+            if _not_inside(level, parent_level):
+                hint = _("a territory cannot be inside itself: fix the parent of '{id}' ({level}), which cannot "
+                         "be inside '{parent}' ({parent_level})").format(
+                    id=tid, level=level, parent=parents[tid], parent_level=parent_level)
+                break
+        report.error(valid_t[first].loc("parent"), "parent",
+                     _("parent loop: {chain}").format(chain=" -> ".join([*ordered, first])), hint)
+    return in_loops
+
+
+def _check_parent_levels(report: Report, valid_t: dict[str, SheetData], in_loops: set[str]) -> None:
+    """A parent is of a level above its child's (model.PARENT_LEVELS): an EPCI inside another EPCI, or a
+    département inside an EPCI, would place the territory wrongly on every page that shows where it is.
+    Not checked in a parent loop (reported once, above) nor where a level is unknown (its own error)."""
+    for tid, sheet in valid_t.items():
+        parent = valid_t.get(sheet.data.get("parent") or "")
+        if parent is None or tid in in_loops:
+            continue
+        level, parent_level = sheet.data.get("level"), parent.data.get("level")
+        if not _not_inside(level, parent_level):
+            continue
+        expected = PARENT_LEVELS[level]
+        if not expected:
+            report.error(sheet.loc("parent"), "parent",
+                         _("a territory of level {level} has no parent: '{parent}' is of level {parent_level}").format(
+                             level=level, parent=parent.id, parent_level=parent_level),
+                         _("remove parent: no level is above {level}").format(level=level))
+            continue
+        report.error(sheet.loc("parent"), "parent",
+                     _("a territory of level {level} cannot be inside '{parent}', of level {parent_level}").format(
+                         level=level, parent=parent.id, parent_level=parent_level),
+                     _("its parent is of level {levels}: write the id of the territory that holds it").format(
+                         levels=_(" or ").join([", ".join(expected[:-1]), expected[-1]] if len(expected) > 1
+                                               else expected)))
 
 
 def _check_catalogue(report: Report, catalogue: SheetData, shared_sources: dict[str, dict]) -> None:
