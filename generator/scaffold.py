@@ -69,15 +69,21 @@ def _check_new_id(ident: str, terr: set[str], hubs: set[str]) -> None:
                          .format(id=ident))
 
 
-def skeleton(record: Record, given: dict[str, str], schema_line: str) -> str:
+# a code of the form of each level (the validator checks it: generator.validate.rules.CODE_FORMATS), to be replaced
+CODE_EXAMPLES = {"region": '"00"', "departement": '"01"', "epci": '"000000000"', "commune": '"00000"'}
+
+
+def skeleton(record: Record, given: dict[str, str], schema_line: str, examples: dict[str, str] | None = None) -> str:
     """A sheet from the table of fields: the given fields written, every other field that has an example
-    as commented lines with its help text, in the format's order, so a contributor uncomments what they know."""
+    as commented lines with its help text, in the format's order, so a contributor uncomments what they know.
+    `examples`: examples that depend on the sheet (a code has the form of its level)."""
     lines = [schema_line]
     for name, f in record.fields.items():
+        example = (examples or {}).get(name, f.example)
         if name in given:
             lines.append(f"{name}: {given[name]}")
-        elif f.example is not None:
-            first, *rest = (f"{name}:{f.example}" if f.example.startswith("\n") else f"{name}: {f.example}").split("\n")
+        elif example is not None:
+            first, *rest = (f"{name}:{example}" if example.startswith("\n") else f"{name}: {example}").split("\n")
             lines.append(f"# {first}".ljust(36) + f" # {f.description}")
             lines += [f"# {line}" for line in rest]
     return "\n".join([*lines, ""])
@@ -90,7 +96,7 @@ def territory_sheet(ident: str, name: str, level: str, parent: str | None, code:
         given["code"] = _yaml_text(code)
     if parent:
         given["parent"] = parent
-    return skeleton(TERRITORY, given, schema_line)
+    return skeleton(TERRITORY, given, schema_line, {"code": CODE_EXAMPLES[level]} if level in CODE_EXAMPLES else None)
 
 
 def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str) -> str:

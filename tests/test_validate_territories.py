@@ -155,3 +155,61 @@ def test_a_parent_loop_with_a_wrong_level_names_that_parent_once(atlas_copy: Pat
         "territories/doubs/territory.yml:6:9: parent: parent loop: doubs -> grand-besancon-metropole -> doubs "
         "(hint: a territory cannot be inside itself: fix the parent of 'doubs' (departement), which cannot be "
         "inside 'grand-besancon-metropole' (epci))"]
+
+
+# ---- 2. the official code: its format per level, a SIREN's check digit, a code shared ---------------------
+
+HUB_AT_PONTARLIER = ("name: Tiers-lieu de Pontarlier\ntypes: [tiers-lieu]\n"
+                     "status: {value: active, year: 2025, source: insee-rp-2021}\ncommune: \"25462\"\n"
+                     "coordinates: [46.9046, 6.3547]\nupdated: 2025-01-05\n")
+
+
+def test_a_code_of_the_wrong_format_for_its_level_is_one_error_with_a_hint(atlas_copy: Path, capsys) -> None:
+    _write(atlas_copy, "region-a/territory.yml", _territory("region", code="5"))
+    _write(atlas_copy, "departement-a/territory.yml", _territory("departement", "bourgogne-franche-comte", "20"))
+    _write(atlas_copy, "epci-a/territory.yml", _territory("epci", "doubs", "25"))
+    _write(atlas_copy, "commune-a/territory.yml", _territory("commune", "doubs", "2500"))
+    _write(atlas_copy, "pays-a/territory.yml", _territory("pays", "doubs", "T8"))  # a pays' code: any
+    assert _validate(capsys) == [
+        'territories/commune-a/territory.yml:3:7: code: attendu : un code commune INSEE entre guillemets, par '
+        'exemple "44109" ou "2A004", trouvé : "2500" (piste : vérifiez le code dans le référentiel officiel '
+        "(INSEE, ou le SIREN pour un EPCI))",
+        'territories/departement-a/territory.yml:3:7: code: attendu : un code INSEE de département, par exemple '
+        '"01", "2A" ou "971", trouvé : "20" (piste : "20" s\'écrit comme le code d\'un territoire de niveau region :'
+        " vérifiez le niveau, ou écrivez le code de ce territoire)",
+        'territories/epci-a/territory.yml:3:7: code: attendu : un SIREN à neuf chiffres, par exemple "243500139", '
+        'trouvé : "25" (piste : "25" s\'écrit comme le code d\'un territoire de niveau region ou departement : '
+        "vérifiez le niveau, ou écrivez le code de ce territoire)",
+        'territories/region-a/territory.yml:3:7: code: attendu : un code INSEE de région à deux chiffres, par '
+        'exemple "53", trouvé : "5" (piste : vérifiez le code dans le référentiel officiel (INSEE, ou le SIREN '
+        "pour un EPCI))"]
+
+
+def test_a_siren_with_a_wrong_check_digit_turns_off_no_check_silently(atlas_copy: Path, capsys) -> None:
+    """Before: a code of no EPCI found no outline, and the hub far outside the EPCI passed unseen."""
+    _write(atlas_copy, "cc-pontarlier/territory.yml", _territory("epci", "doubs", "242500362"))
+    _write(atlas_copy, "cc-pontarlier/hubs/tiers-lieu-pontarlier.yml", HUB_AT_PONTARLIER)
+    assert _validate(capsys, "en") == [
+        'territories/cc-pontarlier/territory.yml:3:7: code: the SIREN "242500362" has a wrong check digit '
+        "(hint: check its nine digits: one may be mistyped, or two swapped)"]
+
+
+def test_a_code_copied_from_another_epci_is_one_error_and_no_hub_is_blamed(atlas_copy: Path, capsys) -> None:
+    """Before: the duplicate's error, and one error per hub of the sheet with the copied code, « outside » the
+    outline of the EPCI whose code it copied. The error is on the later sheet in path order, naming the other;
+    either may hold the wrong code, so neither's hubs are checked until it is fixed."""
+    _write(atlas_copy, "cc-pontarlier/territory.yml", _territory("epci", "doubs", "242500361"))
+    _write(atlas_copy, "cc-pontarlier/hubs/tiers-lieu-pontarlier.yml", HUB_AT_PONTARLIER)
+    _write(atlas_copy, "cc-pontarlier/hubs/fablab-pontarlier.yml", HUB_AT_PONTARLIER.replace("Tiers-lieu", "Fablab"))
+    assert _validate(capsys) == [
+        'territories/grand-besancon-metropole/territory.yml:4:7: code: le code "242500361" est déjà celui de '
+        "territories/cc-pontarlier/territory.yml (niveau epci) (piste : deux territoires d'un même niveau ne "
+        "peuvent pas avoir le même code officiel : vérifiez le code, ou gardez l'une des deux fiches)"]
+
+
+def test_with_its_own_code_a_hub_outside_its_epci_is_still_an_error(atlas_copy: Path, capsys) -> None:
+    _write(atlas_copy, "grand-besancon-metropole/hubs/tiers-lieu-pontarlier.yml", HUB_AT_PONTARLIER)
+    assert _validate(capsys) == [
+        "territories/grand-besancon-metropole/hubs/tiers-lieu-pontarlier.yml:5:14: coordinates: [46.9046, 6.3547] "
+        "est à 34,3 km hors du contour de son territoire Grand Besançon Métropole (piste : vérifiez le point "
+        "(latitude d'abord, puis longitude), ou déplacez la fiche dans le territoire où il se trouve)"]

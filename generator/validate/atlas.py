@@ -174,8 +174,8 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
 
     in_loops = _check_parent_loops(report, valid_t)
     _check_parent_levels(report, valid_t, in_loops)
-    check_codes(report, valid_t)
-    check_hubs_inside(report, valid_t, valid_h, distances)
+    doubtful = check_codes(report, valid_t)
+    check_hubs_inside(report, valid_t, valid_h, distances, doubtful)
     check_duplicates(report, valid_h.values())
     return valid_t, valid_h
 

@@ -5,25 +5,69 @@ measures against the catalogue, official codes, hubs inside their territory, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
 from generator.errors import Report
 from generator.fields import SHEET_SPECS
-from generator.i18n import _, decimal
+from generator.i18n import N_, _, decimal
 from generator.model import is_stale
-from generator.specs import Fact, ListOf, MapOf, Record
-from generator.validate.hints import did_you_mean
+from generator.specs import CommuneCode, Fact, ListOf, MapOf, Record
+from generator.validate.hints import did_you_mean, quote
 from generator.validate.values import SheetData
 
+# the official code of each level (spec: INSEE for a région, a département, a commune; SIREN for an EPCI); a
+# pays (PETR, bassin de vie, établissement public territorial) has codes of several kinds, and is not checked
+CODE_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "region": (re.compile(r"^[0-9]{2}$"), N_('a two-digit INSEE région code, e.g. "53"')),
+    "departement": (re.compile(r"^(?:0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-6])$"),
+                    N_('an INSEE département code, e.g. "01", "2A" or "971"')),
+    "epci": (re.compile(r"^[0-9]{9}$"), N_('a SIREN of nine digits, e.g. "243500139"')),
+    "commune": (re.compile(CommuneCode.pattern), CommuneCode.expected_text),
+}
 
-def check_codes(report: Report, valid_t: dict[str, SheetData]) -> None:
-    """Two territories of one level may not share an official code (a copied sheet, a wrong code)."""
+
+def luhn_valid(digits: str) -> bool:
+    """The check of a SIREN's last digit (Luhn): a digit mistyped or two neighbours swapped fail it."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _code_problem(level: str, code: str) -> tuple[str, str] | None:
+    """What is wrong with a territory's official code for its level (message, hint), or None."""
+    pattern, expected = CODE_FORMATS[level]
+    if not pattern.match(code):
+        others = [lv for lv, (p, _e) in CODE_FORMATS.items() if lv != level and p.match(code)]
+        hint = _('"{code}" is written like the code of a territory of level {other}: check the level, or write '
+                 "the code of this territory").format(code=code, other=_(" or ").join(others)) if others else \
+            _("check the code in the official register (INSEE, or the SIREN for an EPCI)")
+        return _("expected {expected}, found {found}").format(expected=_(expected), found=quote(code)), hint
+    if level == "epci" and not luhn_valid(code):
+        return (_('the SIREN "{code}" has a wrong check digit').format(code=code),
+                _("check its nine digits: one may be mistyped, or two swapped"))
+    return None
+
+
+def check_codes(report: Report, valid_t: dict[str, SheetData]) -> set[str]:
+    """An official code of the format of its level (a SIREN with its check digit for an EPCI); two territories of
+    one level may not share one (a copied sheet, a wrong code). Returns the ids of the territories whose code is
+    in doubt: badly written, or shared (either sheet may hold the wrong one), so that their hubs are not checked
+    against an outline that may not be theirs (a copied code put 60 hubs of Bordeaux « outside » Caen)."""
+    doubtful: set[str] = set()
     first: dict[tuple[str, str], SheetData] = {}
     for sheet in sorted(valid_t.values(), key=lambda s: s.display.split("/")):  # doubs before doubs-bis
         code, level = sheet.data.get("code"), sheet.data.get("level")
         if code is None or level is None:
+            continue
+        problem = _code_problem(level, code) if level in CODE_FORMATS else None
+        if problem is not None:
+            report.error(sheet.loc("code"), "code", *problem)
+            doubtful.add(sheet.id)
             continue
         seen = first.setdefault((level, code), sheet)
         if seen is not sheet:
@@ -32,14 +76,17 @@ def check_codes(report: Report, valid_t: dict[str, SheetData]) -> None:
                              code=code, sheet=seen.display, level=level),
                          _("two territories of one level cannot share an official code: "
                            "check the code, or keep one of the two sheets"))
+            doubtful.update((seen.id, sheet.id))
+    return doubtful
 
 
 OUTSIDE_TOLERANCE_KM = 1.0
 
 
 def check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: dict[str, SheetData],
-                      distances: Any = None) -> None:
-    """A hub placed at its address must lie inside its territory's outline (where the atlas has one).
+                      distances: Any = None, doubtful: Collection[str] = ()) -> None:
+    """A hub placed at its address must lie inside its territory's outline (where the atlas has one); not
+    checked for a territory whose code is in doubt (`doubtful`, see check_codes): its own error says why.
 
     `distances` (generator.sheet_memo.Distances): each distance found by earlier runs, by (level, code,
     latitude, longitude), given back with `get` and noted with `[key] = distance`; when every hub's is
@@ -47,7 +94,8 @@ def check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: di
     for sheet in valid_h.values():
         coords = sheet.data.get("coordinates")
         territory = valid_t.get(sheet.territory_id or "")
-        if coords is None or territory is None or coords.get("precision", "address") != "address":
+        if coords is None or territory is None or coords.get("precision", "address") != "address" \
+                or territory.id in doubtful:
             continue
         lat, lon = coords["value"]
         key = (territory.data.get("level"), territory.data.get("code"), lat, lon)
