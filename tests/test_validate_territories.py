@@ -213,3 +213,34 @@ def test_with_its_own_code_a_hub_outside_its_epci_is_still_an_error(atlas_copy: 
         "territories/grand-besancon-metropole/hubs/tiers-lieu-pontarlier.yml:5:14: coordinates: [46.9046, 6.3547] "
         "est à 34,3 km hors du contour de son territoire Grand Besançon Métropole (piste : vérifiez le point "
         "(latitude d'abord, puis longitude), ou déplacez la fiche dans le territoire où il se trouve)"]
+
+
+# ---- 5. a decimal comma in a figure with a unit ----------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_decimal_comma_in_a_hub_figure_with_a_unit_is_refused_like_a_measure(atlas_copy: Path, capsys,
+                                                                                 lang: str) -> None:
+    """Before: `1,5` with `unit: m²` passed as the text « 1,5 », while a measure or an area was refused."""
+    _edit(atlas_copy, "grand-besancon-metropole/hubs/fablab-besancon.yml", "    value: 250\n", "    value: 250,5\n")
+    f = "territories/grand-besancon-metropole/hubs/fablab-besancon.yml"
+    assert _validate(capsys, lang) == {
+        "fr": [f'{f}:36:12: figures[1].value: attendu : un nombre, trouvé : "250,5" '
+               "(piste : utilisez un point décimal : 250.5)"],
+        "en": [f'{f}:36:12: figures[1].value: expected a number, found "250,5" (hint: use a decimal point: 250.5)'],
+    }[lang]
+
+
+def test_a_decimal_comma_in_a_pillar_indicator_with_a_unit_too(atlas_copy: Path, capsys) -> None:
+    _edit(atlas_copy, "doubs/territory.yml", "  health:\n", "  health:\n    indicators:\n      - label: Distance\n"
+          "        value: 12,5\n        unit: km\n        source: insee-rp-2021\n")
+    assert _validate(capsys) == [
+        'territories/doubs/territory.yml:27:16: pillars.health.indicators[0].value: attendu : un nombre, trouvé : '
+        '"12,5" (piste : utilisez un point décimal : 12.5)']
+
+
+def test_a_quoted_text_with_a_unit_and_a_comma_without_a_unit_stay_texts(atlas_copy: Path, capsys) -> None:
+    """Written in quotes, the value is a text by choice; without a unit, `1,5` may be a text (a ratio, a
+    version) and is left as one."""
+    _edit(atlas_copy, "grand-besancon-metropole/hubs/fablab-besancon.yml", "    value: 250\n", '    value: "250,5"\n')
+    _edit(atlas_copy, "grand-besancon-metropole/hubs/fablab-besancon.yml", "    value: 120\n", "    value: 1,5\n")
+    assert _validate(capsys, exit_code=0) == []

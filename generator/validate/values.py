@@ -42,6 +42,11 @@ _FLOAT_TEXT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)
 _DATE_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
+def _decimal_comma(text: str) -> bool:
+    """`12,5`: a number written with a French decimal comma."""
+    return "," in text and _FLOAT_TEXT.match(text.replace(",", ".", 1)) is not None
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
@@ -189,6 +194,12 @@ class SheetChecker:
             result = self.record(Record(spec.fields()), node, path)
             if result is MISSING or "value" not in result:
                 return MISSING
+            if spec.indicator and "unit" in result and isinstance(result["value"], str):
+                value = next(v for k, v in node.items if k.text == "value")
+                if isinstance(value, Scalar) and not value.quoted and _decimal_comma(value.text):
+                    # `1,5` with a unit is a French decimal, not a text: refused as in a measure or an area
+                    return self.wrong(Number(), value, join(path, "value"),
+                                      _("use a decimal point: {number}").format(number=value.text.replace(",", ".", 1)))
             result["_loc"] = node.loc
             return result
         if spec.indicator:
@@ -301,7 +312,7 @@ class SheetChecker:
         elif not node.quoted and _FLOAT_TEXT.match(text):
             value = float(text)
         else:
-            if "," in text and _FLOAT_TEXT.match(text.replace(",", ".", 1)):
+            if _decimal_comma(text):
                 hint = _("use a decimal point: {number}").format(number=text.replace(",", ".", 1))
             elif node.quoted and _FLOAT_TEXT.match(text):
                 hint = _("write the number without quotes")
