@@ -173,6 +173,14 @@ def _ring_area(ring: np.ndarray) -> float:
     return float((x[:-1] * y[1:] - x[1:] * y[:-1]).sum() / 2)
 
 
+@cache
+def regions_of_departements() -> Mapping[str, str]:
+    """Département code -> its région's code, from the committed boundaries' properties (json only: no outline
+    is built; read once per process, by the validator's check of parents)."""
+    raw = json.loads((GEODATA / "departements-simple.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["code"]: f["properties"]["region"] for f in raw["features"]}
+
+
 def departement_of_commune(code: str) -> str:
     """INSEE commune code -> département code (`25056` -> `25`, `97411` -> `974`, `2A004` -> `2A`)."""
     return code[:3] if code.startswith("97") else code[:2]

@@ -244,3 +244,25 @@ def test_a_quoted_text_with_a_unit_and_a_comma_without_a_unit_stay_texts(atlas_c
     _edit(atlas_copy, "grand-besancon-metropole/hubs/fablab-besancon.yml", "    value: 250\n", '    value: "250,5"\n')
     _edit(atlas_copy, "grand-besancon-metropole/hubs/fablab-besancon.yml", "    value: 120\n", "    value: 1,5\n")
     assert _validate(capsys, exit_code=0) == []
+
+
+# ---- 1 (continued). a parent the codes say does not hold its child: a warning -----------------------------
+
+def test_a_parent_that_the_codes_say_does_not_hold_its_child_is_a_warning(atlas_copy: Path, capsys) -> None:
+    """A commune's INSEE code names its département; the committed boundaries name each département's région.
+    (An EPCI's départements are not in the package: not checked.)"""
+    _write(atlas_copy, "gironde/territory.yml", _territory("departement", "bourgogne-franche-comte", "33"))
+    _write(atlas_copy, "jura/territory.yml", _territory("departement", "bourgogne-franche-comte", "39"))
+    _write(atlas_copy, "arbois/territory.yml", _territory("commune", "doubs", "39013"))
+    _write(atlas_copy, "besancon/territory.yml", _territory("commune", "bourgogne-franche-comte", "25056"))
+    _write(atlas_copy, "bordeaux/territory.yml", _territory("commune", "bourgogne-franche-comte", "33063"))
+    assert _validate(capsys, exit_code=0) == [
+        "territories/arbois/territory.yml:4:9: avertissement : parent: son parent 'doubs' (code \"25\") ne contient "
+        "pas le code \"39013\", qui est dans \"39\" (piste : écrivez parent: jura, ou vérifiez les deux codes)",
+        "territories/bordeaux/territory.yml:4:9: avertissement : parent: son parent 'bourgogne-franche-comte' (code "
+        "\"27\") ne contient pas le code \"33063\", qui est dans \"75\" (piste : écrivez l'identifiant du territoire "
+        "de code \"75\", ou vérifiez les deux codes)",
+        "territories/gironde/territory.yml:4:9: avertissement : parent: son parent 'bourgogne-franche-comte' (code "
+        "\"27\") ne contient pas le code \"33\", qui est dans \"75\" (piste : écrivez l'identifiant du territoire de "
+        "code \"75\", ou vérifiez les deux codes)"]
+    assert main(["validate", "-q", "--strict"]) == 1

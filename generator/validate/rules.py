@@ -12,8 +12,9 @@ from typing import Any
 
 from generator.errors import Report
 from generator.fields import SHEET_SPECS
+from generator.hub_geography import departement_code
 from generator.i18n import N_, _, decimal
-from generator.model import is_stale
+from generator.model import PARENT_LEVELS, is_stale
 from generator.specs import CommuneCode, Fact, ListOf, MapOf, Record
 from generator.validate.hints import did_you_mean, quote
 from generator.validate.values import SheetData
@@ -78,6 +79,52 @@ def check_codes(report: Report, valid_t: dict[str, SheetData]) -> set[str]:
                            "check the code, or keep one of the two sheets"))
             doubtful.update((seen.id, sheet.id))
     return doubtful
+
+
+def check_parents_hold(report: Report, valid_t: dict[str, SheetData], doubtful: Collection[str]) -> None:
+    """A warning where the official codes tell that a parent does not hold its child: a commune's code names
+    its département (`25434` -> `25`), and the committed boundaries name each département's région. An EPCI's
+    départements are not in the package (data/ holds only the seat's, and an EPCI may span several): not checked.
+    Only codes of the right form and not shared (`doubtful`, see check_codes), and parents of a level above."""
+    def code(sheet: SheetData) -> str | None:
+        return None if sheet.id in doubtful or sheet.data.get("level") not in CODE_FORMATS else sheet.data.get("code")
+
+    regions: Any = None
+    by_code = {(s.data.get("level"), code(s)): s.id for s in valid_t.values() if code(s)}
+    for sheet in valid_t.values():
+        parent = valid_t.get(sheet.data.get("parent") or "")
+        own, level = code(sheet), sheet.data.get("level")
+        if parent is None or own is None:
+            continue
+        parent_code, parent_level = code(parent), parent.data.get("level")
+        if parent_code is None or _not_in_parent_levels(level, parent_level):
+            continue
+        expected: str | None = None
+        if level == "commune" and parent_level in ("departement", "region"):
+            expected = departement_code(own)
+            if parent_level == "region":
+                from generator import geo  # the boundaries' file is read only when a pair needs it
+
+                regions = regions if regions is not None else geo.regions_of_departements()
+                expected = regions.get(expected)
+        elif level == "departement" and parent_level == "region":
+            from generator import geo
+
+            regions = regions if regions is not None else geo.regions_of_departements()
+            expected = regions.get(own)
+        if expected is None or expected == parent_code:
+            continue
+        other = by_code.get((parent_level, expected))
+        report.warning(sheet.loc("parent"), "parent",
+                       _('its parent \'{parent}\' (code "{parent_code}") does not hold the code "{code}", which is in '
+                         '"{expected}"').format(parent=parent.id, parent_code=parent_code, code=own, expected=expected),
+                       _("write parent: {id}, or check the two codes").format(id=other) if other else
+                       _('write the id of the territory of code "{expected}", or check the two codes').format(
+                           expected=expected))
+
+
+def _not_in_parent_levels(level: Any, parent_level: Any) -> bool:
+    return level not in PARENT_LEVELS or parent_level not in PARENT_LEVELS[level]
 
 
 OUTSIDE_TOLERANCE_KM = 1.0
