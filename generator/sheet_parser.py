@@ -10,9 +10,10 @@ import re
 import yaml
 
 from generator.errors import Location, Report
-from generator.i18n import N_, _, number
+from generator.i18n import _, number
 from generator.sheet_nodes import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 from generator.sheets import SheetFile
+from generator.yaml_problems import GENERIC_HINT, explain, unknown_problem
 
 # libyaml's parser keeps this fast; the pure-Python one gives the same events. Only the event
 # interface of these loaders is used: nothing is constructed.
@@ -36,6 +37,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+NONCHARACTER = re.compile("[\ufffe\uffff]")  # refused by YAML's reader, like the control characters
 
 
 def _offset_location(text: str, offset: int, display: str) -> Location:
@@ -97,6 +101,8 @@ def parse_sheet(raw: bytes, display: str, report: Report) -> Node | None:
          _("remove it; only tab, carriage return and newline are allowed")),
         (INVISIBLE, _("invisible or bidirectional-override character U+{code:04X} in the sheet"),
          _("remove it (it can hide what the text says)")),
+        (NONCHARACTER, _("non-character U+{code:04X} in the sheet (YAML does not accept it)"),
+         _("remove it (a text editor or a conversion left it there)")),
     ):
         for match in pattern.finditer(text):
             report.error(_offset_location(text, match.start(), display), "",
@@ -115,13 +121,13 @@ def parse_sheet(raw: bytes, display: str, report: Report) -> Node | None:
             report.error(p.loc, "", p.message, p.hint)
         report.error(refused.loc, "", refused.message, refused.hint)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        problem = _(error.problem or error.context or "invalid YAML")  # libyaml's own words, translated when known
-        report.error(loc, "", _("not valid YAML: {problem}").format(problem=problem),
-                     _("check the indentation and quote values that contain ': ' or start with a special character"))
-    except yaml.YAMLError as error:
-        report.error(Location(display), "", _("not valid YAML: {problem}").format(problem=error))
+        # libyaml's words told in plain words, at the line of the mistake where it can be told
+        loc, message, hint = explain(error, text, display, _Parser)
+        report.error(loc, "", message, hint)
+    except yaml.YAMLError as error:  # the reader's (the characters it refuses are found above): never expected
+        words = f"{error.reason} (#x{error.character:04x})" if isinstance(error, yaml.reader.ReaderError) and \
+            isinstance(error.character, int) else str(error)
+        report.error(Location(display), "", unknown_problem(words), _(GENERIC_HINT))
     except (RecursionError, MemoryError):
         report.error(Location(display), "", _("the sheet is nested too deeply or too large to read"),
                      _("sheets are flat data: at most a few levels of nesting"))
@@ -138,27 +144,6 @@ _SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml
 
 _MAP_END, _SEQ_END, _ALIAS, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent, \
     yaml.DocumentStartEvent
-
-
-# what libyaml says of the commonest mistakes, listed so that the catalog translates them; other
-# problems are shown in libyaml's English words
-YAML_PROBLEMS = (
-    N_("mapping values are not allowed in this context"),
-    N_("mapping values are not allowed here"),
-    N_("could not find expected ':'"),
-    N_("did not find expected key"),
-    N_("did not find expected '-' indicator"),
-    N_("did not find expected node content"),
-    N_("did not find expected ',' or ']'"),
-    N_("did not find expected ',' or '}'"),
-    N_("found character that cannot start any token"),
-    N_("found a tab character that violates indentation"),
-    N_("found unexpected end of stream"),
-    N_("found unknown escape character"),
-    N_("found undefined tag handle"),
-    N_("block sequence entries are not allowed in this context"),
-    N_("invalid YAML"),
-)
 
 
 _DROP = Scalar("", True, Location(""), REFUSED_TAG)  # pending key meaning "drop the value that follows"

@@ -24,7 +24,8 @@ LAYERS: list[set[str]] = [
     {"model", "outputs", "site_templates", "faults", "sheet_nodes",
      "file_states",  # file_states: a file's state and the hash of its bytes, known once per process
      "kept_pickles"},  # kept_pickles: the caches' files read back as plain values only (pictures' specs, pages)
-    {"scores", "specs"},  # specs: the kinds of value of the sheet format
+    {"scores", "specs",  # specs: the kinds of value of the sheet format
+     "yaml_problems"},  # what libyaml says of a sheet it cannot read, in plain words at the real mistake
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
     {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
     {"atlas_records",  # atlas.json and its records (open data, the static API, the page cache)
