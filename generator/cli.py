@@ -120,6 +120,10 @@ def make_parser() -> argparse.ArgumentParser:
     h.add_argument("--name")
     h.add_argument("--type", dest="types", action="append", help=_("hub type id (repeatable)"))
     h.add_argument("--status", choices=("active", "project", "closed"), default=None)
+    h.add_argument("--source", metavar="ID", default=None,
+                   help=_("source of the status, an id of territories/sources.yml: the status is written as a "
+                          "sourced fact, as `atlas validate --strict` asks"))
+    h.add_argument("--year", metavar="YEAR", type=int, default=None, help=_("year that source saw the status"))
 
     p = sub.add_parser("stats", help=_("quality report on the terminal"))
     _common(p)

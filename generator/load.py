@@ -299,6 +299,16 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
     return build_atlas(territories, hubs, vocab, shared, as_of, indicators)
 
 
+def shared_source_ids(territories: Path) -> set[str]:
+    """The ids of territories/sources.yml (for `atlas new`), read even when other sheets are invalid."""
+    for sheet in find_sheets(territories).files:
+        if sheet.kind == "sources":
+            report = Report()
+            checked = check_sheet(SHEET_SPECS["sources"], read_sheet(sheet, report), report, sheet.display)
+            return set(checked.data or ())
+    return set()
+
+
 def vocabulary_ids(territories: Path) -> dict[str, list[str]]:
     """The vocabulary ids of the atlas (for schema enums), read even when other sheets are invalid."""
     tree = find_sheets(territories)

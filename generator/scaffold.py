@@ -6,6 +6,7 @@ contributor starts from something `atlas validate` accepts.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from generator.errors import AtlasError
 from generator.fields import HUB, TERRITORY
 from generator.i18n import _
 from generator.ids import RESERVED_IDS, is_id, slugify
-from generator.load import build_date, vocabulary_ids
+from generator.load import build_date, shared_source_ids, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import schema_comment
 from generator.sheets import find_sheets
@@ -99,9 +100,49 @@ def territory_sheet(ident: str, name: str, level: str, parent: str | None, code:
     return skeleton(TERRITORY, given, schema_line, {"code": CODE_EXAMPLES[level]} if level in CODE_EXAMPLES else None)
 
 
-def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str) -> str:
+def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str,
+              source: str | None = None, year: int | None = None) -> str:
+    """A hub sheet; with `source` (and `year`), its status is written as the dated, sourced fact the format
+    asks for, so that the sheet passes `atlas validate --strict` as written."""
+    if source:
+        status = "{value: " + status + (f", year: {year}" if year else "") + f", source: {source}}}"
     given = {"name": _yaml_text(name), "types": "[" + ", ".join(types) + "]", "status": status, "updated": today}
     return skeleton(HUB, given, schema_line)
+
+
+def _status_source(args: argparse.Namespace, root: Path, ask: Ask | None, today: int) -> tuple[str | None, int | None]:
+    """The source of the new hub's status (an id of territories/sources.yml) and the year it saw that status:
+    the options, else asked in a terminal; (None, None) when there is none yet."""
+    known = shared_source_ids(root)
+    source = args.source
+    if source is None and ask is not None and known:
+        source = ask(_("Source of the status (an id of {file}; empty if none yet): ").format(
+            file=root / "sources.yml")).strip() or None
+    if source is None:
+        return None, None
+    if source not in known:
+        raise AtlasError(_("unknown source '{id}' ({hint}); add it to sources.yml first, or give the status "
+                           "without --source").format(id=source, hint=did_you_mean(source, known) or _(
+                               "known sources: {ids}").format(ids=", ".join(sorted(known)) or "-")), exit_code=2)
+    year = args.year
+    if year is None and ask is not None:
+        answer = ask(_("Year that source saw the status (empty if it does not say): ")).strip()
+        if answer and not answer.isdigit():
+            raise AtlasError(_("the year must be a number such as 2024, not '{year}'").format(year=answer),
+                             exit_code=2)
+        year = int(answer) if answer else None
+    if year is not None and not 1900 <= year <= today:
+        raise AtlasError(_("the year the source saw the status must be between 1900 and {today}, not {year}")
+                         .format(today=today, year=year), exit_code=2)
+    return source, year
+
+
+def next_command(path: Path, root: Path, strict: bool) -> str:
+    """The `atlas validate` command to run on a new sheet, with the --territories folder it was written in."""
+    words = ["atlas", "validate"] + (["--strict"] if strict else [])
+    if Path(root) != Path("territories"):
+        words += ["--territories", str(root)]
+    return shlex.join([*words, str(path)])
 
 
 def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
@@ -115,6 +156,7 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
     terr, hubs = _existing_ids(root)
     today = build_date().isoformat()
     schema_dir = root.absolute().parent / "schema"
+    source = None
     if args.kind == "territory":
         name = _need(args.name, _("Name (official, with accents)"), ask)
         ident = _need(args.id, _("Id"), ask, default=slugify(name))
@@ -154,11 +196,20 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
                 hint = did_you_mean(t, known) or _("known types: {types}").format(types=", ".join(sorted(known)))
                 raise AtlasError(_("unknown hub type '{id}' ({hint}); add it to vocabulary.yml first if it is new")
                                  .format(id=t, hint=hint), exit_code=2)
+        source, year = _status_source(args, root, ask, build_date().year)
         path = root / territory / "hubs" / f"{ident}.yml"
-        body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir))
+        body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir),
+                         source, year)
     if path.exists():
         raise AtlasError(_("{path} already exists").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(body, encoding="utf-8")
-    print(_("wrote {path}; fill it in, then run: atlas validate {path}").format(path=path))
+    if args.kind == "hub" and not source:
+        # the format wants the status sourced: the sheet warns until it is (and fails --strict, as in CI)
+        print(_("wrote {path}; its status has no source yet: add one (--source ID, or status: {{value: {status}, "
+                "year: <year a source saw it>, source: <id>}}), fill the sheet in, then run: {command}").format(
+                    path=path, status=status, command=next_command(path, root, strict=True)))
+    else:
+        print(_("wrote {path}; fill it in, then run: {command}").format(
+            path=path, command=next_command(path, root, strict=True)))
     return 0

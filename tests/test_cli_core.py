@@ -226,11 +226,71 @@ def test_new_prompts_for_missing_fields(atlas_copy: Path) -> None:
     from generator.commands import new
     from generator.project import Project
 
-    answers = iter(["Le Lab", "", "fab-lab, living-lab", "project"])
+    answers = iter(["Le Lab", "", "fab-lab, living-lab", "project", "insee-rp-2021", "2024"])
     options = new.Options(kind="hub", territory="doubs")
     assert new.run(Project.at(territories=atlas_copy), options, ask=lambda prompt: next(answers)) == 0
-    assert (atlas_copy / "doubs" / "hubs" / "le-lab.yml").is_file()
-    assert main(["validate", "-q"]) == 0
+    sheet = atlas_copy / "doubs" / "hubs" / "le-lab.yml"
+    assert "\nstatus: {value: project, year: 2024, source: insee-rp-2021}\n" in sheet.read_text(encoding="utf-8")
+    assert main(["validate", "-q", "--strict", str(sheet)]) == 0
+
+
+def _elsewhere(atlas_copy: Path) -> Path:
+    """The fixture atlas in a folder that is not the default territories/ (given with --territories)."""
+    folder = atlas_copy.parent / "fiches"
+    atlas_copy.rename(folder)
+    return folder
+
+
+def test_new_says_the_next_command_with_its_territories_folder_and_that_command_passes_strict(
+        atlas_copy: Path, capsys) -> None:
+    """`atlas new` prints the command to run next with the --territories it was given (without it, the
+    command printed refused the sheet as outside territories/); a scaffold whose status is given its
+    source passes `atlas validate --strict` as written, as the territory scaffold does."""
+    import shlex
+
+    _elsewhere(atlas_copy)
+    assert main(["new", "hub", "--territories", "fiches", "doubs", "mon-lab", "--name", "Mon Lab", "--type",
+                 "fab-lab", "--status", "active", "--source", "insee-rp-2021", "--year", "2024"]) == 0
+    assert main(["new", "territory", "--territories", "fiches", "besancon", "--name", "Besançon", "--level",
+                 "commune", "--parent", "grand-besancon-metropole", "--code", "25056"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "fiches/doubs/hubs/mon-lab.yml écrit ; complétez-le, puis lancez : "
+        "atlas validate --strict --territories fiches fiches/doubs/hubs/mon-lab.yml",
+        "fiches/besancon/territory.yml écrit ; complétez-le, puis lancez : "
+        "atlas validate --strict --territories fiches fiches/besancon/territory.yml"]
+    for line in out:
+        assert main(shlex.split(line.split(" : ")[-1])[1:]) == 0
+        printed = capsys.readouterr()
+        assert printed.out == "" and " 0 erreur, 0 avertissement" in printed.err
+
+
+def test_new_hub_without_a_source_says_its_status_needs_one(atlas_copy: Path, capsys) -> None:
+    """Without --source, the status is written bare, as the format allows; the warning that a status needs a
+    source stays (it is what --strict and CI check), and the command says so and how to give one."""
+    _elsewhere(atlas_copy)
+    assert main(["new", "hub", "--territories", "fiches", "doubs", "mon-lab", "--name", "Mon Lab", "--type",
+                 "fab-lab", "--status", "active"]) == 0
+    assert capsys.readouterr().out == (
+        "fiches/doubs/hubs/mon-lab.yml écrit ; son statut n'a pas encore de source : ajoutez-en une (--source "
+        "IDENTIFIANT, ou status: {value: active, year: <année où une source l'a constaté>, source: <identifiant>}), "
+        "complétez la fiche, puis lancez : atlas validate --strict --territories fiches "
+        "fiches/doubs/hubs/mon-lab.yml\n")
+    assert main(["validate", "--strict", "-q", "--territories", "fiches", "fiches/doubs/hubs/mon-lab.yml"]) == 1
+    assert capsys.readouterr().out == (
+        "fiches/doubs/hubs/mon-lab.yml:4:9: avertissement : status: statut sans source (piste : écrivez status: "
+        "{value: active, year: <année où une source l'a constaté>, source: <identifiant>})\n")
+
+
+def test_new_hub_refuses_an_unknown_source_or_year(atlas_copy: Path, capsys) -> None:
+    argv = ["new", "hub", "doubs", "mon-lab", "--name", "Mon Lab", "--type", "fab-lab", "--status", "active"]
+    assert main([*argv, "--source", "insee-rp-20"]) == 2
+    assert capsys.readouterr().err == "atlas new: source inconnue 'insee-rp-20' (vouliez-vous dire 'insee-rp-2021' " \
+        "?) ; ajoutez-la d'abord à sources.yml, ou donnez le statut sans --source\n"
+    assert main([*argv, "--source", "insee-rp-2021", "--year", "3024"]) == 2
+    assert capsys.readouterr().err == "atlas new: l'année où la source a constaté le statut doit être comprise " \
+        "entre 1900 et 2025, pas 3024\n"
+    assert not (atlas_copy / "doubs" / "hubs" / "mon-lab.yml").exists()
 
 
 def test_stats_json(atlas_copy: Path, capsys) -> None:

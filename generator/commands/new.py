@@ -20,6 +20,8 @@ class Options:
     territory: str | None = None  # hub: the territory it is in
     types: list[str] | None = None  # hub
     status: str | None = None  # hub
+    source: str | None = None  # hub: the source of its status (an id of territories/sources.yml)
+    year: int | None = None  # hub: the year that source saw the status
 
 
 @in_its_language
