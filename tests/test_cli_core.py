@@ -302,6 +302,28 @@ def test_stats_json(atlas_copy: Path, capsys) -> None:
     assert data["totals"]["unsourced"] == 2 and data["totals"]["old"] == 2
 
 
+def test_stats_piped_prints_every_column_whole(atlas_copy: Path) -> None:
+    """`atlas stats | cat`: not a terminal, so plain lines with every column whole (rich cut its table, and
+    the line above it, at 80 columns, and folded the sheet names)."""
+    done = subprocess.run([sys.executable, "-m", "generator", "stats", "--top", "3"], cwd=atlas_copy.parent,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1764115200",
+                               "COLUMNS": "80"}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "5 territoires, 4 lieux, 2 partenariats, 27 faits (93 % sourcés, 2 anciens), 18 piliers non évalués",
+        "Les 3 fiches qui ont le plus besoin d'être complétées (même mesure que la page Qualité du site)",
+        "fiche                                                 complétude  faits  sans source  anciens  manquants",
+        "----------------------------------------------------  ----------  -----  -----------  -------  "
+        "------------------------------------------",
+        "territories/pays-horloger/hubs/tiers-lieu-projet.yml  0%          1      0            0        "
+        "10: adresse, coordonnées, site web, …",
+        "territories/pays-horloger/territory.yml               0%          0      0            0        "
+        "15: code, population, superficie, …",
+        "territories/ornans/territory.yml                      7%          0      0            0        "
+        "14: population, superficie, coordonnées, …",
+    ]
+
+
 def test_python_dash_m_runs(atlas_copy: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "generator", "validate", "-q"], cwd=atlas_copy.parent,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)

@@ -57,13 +57,11 @@ def run(project: Project, options: Options = Options()) -> int:
 
 
 def _print_table(totals: dict[str, Any], rows: list[SheetQuality], top: int) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
+    """The totals and the sheets that most need work: a rich table on a terminal; elsewhere (`atlas stats |
+    cat`, a file) plain lines with every column whole, as rich would cut its table at 80 columns."""
+    bold = "[bold]{count}[/]" if sys.stdout.isatty() else "{count}"
     sourced = 100 * (1 - totals["unsourced"] / totals["facts"]) if totals["facts"] else 100.0
-    bold = "[bold]{count}[/]"
-    console.print(", ".join([
+    line = ", ".join([
         ngettext("{count} territory", "{count} territories", totals["territories"]).format(
             count=bold.format(count=number(totals["territories"]))),
         ngettext("{count} hub", "{count} hubs", totals["hubs"]).format(count=bold.format(count=number(totals["hubs"]))),
@@ -75,13 +73,28 @@ def _print_table(totals: dict[str, Any], rows: list[SheetQuality], top: int) -> 
                                              count=number(totals["old"]))),
         ngettext("{count} pillar not assessed", "{count} pillars not assessed", totals["pillars_not_assessed"]).format(
             count=number(totals["pillars_not_assessed"])),
-    ]))
-    table = Table(title=_("The {count} sheets that most need work (same measure as the site's quality page)").format(
-        count=top))
-    table.add_column(_("sheet"), overflow="fold", min_width=24)
-    for col in (_("completeness"), _("facts"), _("unsourced"), _("old"), _("missing")):
+    ])
+    title = _("The {count} sheets that most need work (same measure as the site's quality page)").format(count=top)
+    header = [_("sheet"), _("completeness"), _("facts"), _("unsourced"), _("old"), _("missing")]
+    cells = [[r.path, f"{r.completeness:.0%}", str(r.facts), str(len(r.unsourced)), str(len(r.old)),
+              f"{len(r.missing)}: " + ", ".join(r.missing[:3]) + (", …" if len(r.missing) > 3 else "")]
+             for r in rows[:top]]
+    if not sys.stdout.isatty():
+        widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
+        print(line)
+        print(title)
+        for row in [header, ["-" * w for w in widths], *cells]:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(line)
+    table = Table(title=title)
+    table.add_column(header[0], overflow="fold", min_width=24)
+    for col in header[1:]:
         table.add_column(col)
-    for r in rows[:top]:
-        table.add_row(r.path, f"{r.completeness:.0%}", str(r.facts), str(len(r.unsourced)), str(len(r.old)),
-                      f"{len(r.missing)}: " + ", ".join(r.missing[:3]) + (", …" if len(r.missing) > 3 else ""))
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
