@@ -197,6 +197,20 @@ class FactValue(Spec):
                           {"type": "string", "maxLength": MAX_SHORT_STRING}]}
 
 
+ELIDED = tuple("aeiouyàâéèêîô")
+# the reference page's type names in the plural (`liste de …`): each singular the specs use
+TYPE_PLURALS: Mapping[str, str] = {"texte": "textes", "identifiant": "identifiants", "table": "tables",
+                                   "nombre": "nombres", "entier": "entiers", "valeur": "valeurs", "liste": "listes"}
+
+
+def list_items(type_name: str) -> str:
+    """A type name in the plural: `identifiant` -> `identifiants`, `une valeur parmi : a, b` -> `valeurs
+    parmi : a, b` (a name not in the table is kept as it is)."""
+    if type_name.startswith("une valeur parmi"):
+        return "valeurs parmi" + type_name[len("une valeur parmi"):]
+    return TYPE_PLURALS.get(type_name, type_name)
+
+
 @dataclass(frozen=True)
 class ListOf(Spec):
     item: Spec = field(default_factory=Text)
@@ -204,7 +218,10 @@ class ListOf(Spec):
 
     @property
     def type_name(self) -> str:  # type: ignore[override]
-        return f"liste de {self.item.type_name}"
+        """`liste d'identifiants`, `liste de textes`, `liste de valeurs parmi : a, b`: its items in the plural,
+        `de` elided before a vowel, as French writes it."""
+        items = list_items(self.item.type_name)
+        return f"liste d'{items}" if items[:1] in ELIDED else f"liste de {items}"
 
     @property
     def expected(self) -> str:  # type: ignore[override]

@@ -333,6 +333,9 @@ def test_reference_page_lists_every_schema_field(fixture_atlas) -> None:
     page = Pages(fixture_atlas, _options(), schemas=schemas).reference_page().data.decode()
     for field in schemas["hub"]["properties"]:
         assert field.replace("_", "&#95;") in page
+    # French elides and puts the items in the plural: « liste d'identifiants », never « liste de identifiant »
+    assert "| liste d'identifiants |" in page and "liste de identifiant" not in page
+    assert "liste de une valeur" not in page and "liste de valeurs parmi : " in page
 
 
 @dataclass
@@ -513,6 +516,11 @@ def test_schema_reference_rows_name_nested_fields() -> None:
     assert ("name", "texte", True, "Nom") in rows
     assert ("facts[].value", "nombre", False, "") in rows
     assert ("status", "une valeur parmi : active, closed", False, "") in rows
+    from generator.specs import Slug
+    lists = Record({"ids": Field(ListOf(Slug())), "names": Field(ListOf(Text())),
+                    "kinds": Field(ListOf(Enum(("a", "b"))))})
+    assert [kind for _path, kind, _req, _help in spec_rows(lists)] == [
+        "liste d'identifiants", "liste de textes", "liste de valeurs parmi : a, b"]
 
 
 def test_every_sheet_is_published_as_a_byte_copy_and_linked_from_its_page(fixture_atlas, tmp_path: Path) -> None:
