@@ -104,3 +104,26 @@ def test_a_pair_in_two_communes_is_refused(script, tmp_path: Path, capsys: pytes
     err = capsys.readouterr().err
     assert f"{pairs}:2: fabt-117 is in 13055 (Marseille)" in err and f"{pairs}:3: no Fabrique fabt-999" in err
     assert hub.read_text(encoding="utf-8") == text
+
+
+def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
+    """The credits page says how many hubs rest on the 2024 list (the pairs of matches.csv) and which one
+    rests on a press article, so that its count agrees with the network's in the lists (41)."""
+    rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
+    in_network = {}
+    for path in (ROOT / "territories").glob("*/hubs/*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "fabriques-de-territoire" in (data.get("networks") or ()):
+            in_network[path.stem] = data
+    listed = {r["hub"] for r in rows}
+    assert len(listed) == 40 and listed <= set(in_network) and len(in_network) == 41
+    (other,) = set(in_network) - listed
+    assert other == "polen-mende"
+    article = in_network[other]["sources"][in_network[other]["status"]["source"]]["url"]
+    french = (ROOT / "content" / "licences.md").read_text(encoding="utf-8")
+    english = (ROOT / "content" / "en" / "licences.md").read_text(encoding="utf-8")
+    for page, words in ((french, ("Quarante lieux", "Un quarante et unième, POLeN", "41 lieux du réseau")),
+                        (english, ("Forty of the atlas's hubs", "A forty-first, POLeN", "41 hubs of the network"))):
+        flat = " ".join(page.split())
+        assert all(w in flat for w in words), words
+        assert f"({article})" in flat
