@@ -194,7 +194,7 @@ def test_page_numbers_toc_and_outline(fixture_atlas, fixture_reports):
     assert [title for title, _ in tree] == [name]
     sections = [title for title, _ in tree[0][1]]
     # one term for the places, as on the site (issue 13): « lieux d'innovation », never « pôles »
-    assert sections == ["Identité", "Profil mesuré et cinq piliers", "Lieux d’innovation", "Partenariats",
+    assert sections == ["Carte d’identité", "Profil mesuré et cinq piliers", "Lieux d’innovation", "Partenariats",
                         "Territoires inclus", "Sources"]
     words = text_of(fixture_reports[TERRITORY]).casefold()
     assert "lieux d’innovation" in words and "pôle d’innovation" not in words and "pôles d’innovation" not in words

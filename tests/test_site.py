@@ -565,6 +565,25 @@ def _heading_levels(markdown_page: str) -> list[int]:
     return levels
 
 
+def test_territory_pages_have_no_two_headings_of_the_same_text(fixture_atlas, tmp_path: Path) -> None:
+    """A reader listing the headings (a screen reader's list, the table of contents) tells each one apart:
+    the identity table is « Carte d'identité », the pillar « Identité » of the measured profile keeps its
+    name (both editions)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    outs = site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {})
+    pages = {o.path: o.data.decode() for o in outs if re.match(r"(en/)?territoires/[^/]+\.md$", o.path)
+             and o.data.startswith(b"---\natlas_generated: true")}
+    assert len(pages) >= 2 * len(fixture_atlas.territories) - 2
+    for path, page in pages.items():
+        titles = [re.sub(r"\s*\{ #[^}]*\}\s*$", "", line.lstrip("#").strip())
+                  for line in page.splitlines() if re.match(r"#{1,6} \S", line)]
+        assert len(titles) == len(set(titles)), (path, sorted(t for t in titles if titles.count(t) > 1))
+    doubs, doubs_en = pages["territoires/doubs.md"], pages["en/territoires/doubs.md"]
+    assert "## Carte d'identité { #identite }" in doubs and "### Identité { #pilier-identity }" in doubs
+    assert "## At a glance { #identite }" in doubs_en and "### Identity { #pilier-identity }" in doubs_en
+
+
 def test_generated_pages_have_one_h1_and_no_skipped_heading_level(fixture_atlas, tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
