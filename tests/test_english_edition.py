@@ -347,3 +347,9 @@ def test_indicators_are_named_by_their_en_label_and_the_others_marked_french(fix
     catalogue = next(text for path, text in outs.items() if path.startswith("en/") and "#indicateur-apl" in text)
     assert "### Local potential accessibility to GPs { #indicateur-apl-medecins-generalistes }" in catalogue
     assert "- Definition: Average of the communes weighted by population." in catalogue
+
+
+def test_a_hubs_commune_code_is_named_the_insee_code_not_read_as_a_postcode(docs: dict[str, str]) -> None:
+    """« Besançon (25056) » beside an address's postcode reads as one: the row says which code it is."""
+    assert "| Commune | Besançon (code INSEE 25056) |" in docs["hubs/fablab-besancon.md"]
+    assert "| Municipality | Besançon (INSEE code 25056) |" in docs["en/hubs/fablab-besancon.md"]

@@ -126,10 +126,12 @@ def test_a_hubs_status_note_is_in_its_territorys_report(fixture_atlas, fixture_r
 
 
 def test_a_hubs_commune_is_in_its_territorys_report(fixture_atlas, fixture_reports):
-    """A hub's commune by its official name (the COG's) and code, as on its page."""
+    """A hub's commune by its official name (the COG's) and code, as on its page: the code named as the
+    INSEE code, so that it is not read as a postcode beside the address's."""
     hub = fixture_atlas.hubs["living-lab-sante"]
     assert hub.commune == "25056"
-    assert "Commune Besançon (25056)" in normalize(text_of(fixture_reports[hub.territory_id]))
+    text = normalize(text_of(fixture_reports[hub.territory_id]))
+    assert "Commune Besançon (code INSEE 25056)" in text and "Besançon (25056)" not in text
 
 def test_french_spacing_in_a_report(fixture_reports):
     from generator.typography import NBSP
