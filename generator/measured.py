@@ -20,6 +20,7 @@ from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS,
 from generator.scores import MIN_INDICATORS, IndicatorScore, Scores, score_atlas
 
 NOT_MEASURED = "non mesuré"
+TIED = " ex aequo"  # after a shared rank: `290e ex aequo sur 1 255`
 DIRECTION_WORDS: Mapping[str, str] = {"higher": "plus la valeur est haute, meilleur est le score",
                                       "lower": "plus la valeur est basse, meilleur est le score"}
 
@@ -50,8 +51,9 @@ def ordinal(rank: int) -> str:
 
 
 def rank_text(s: IndicatorScore) -> str:
-    """`12e sur 101` (ties share the best rank)."""
-    return f"{ordinal(s.rank)} sur {formats.number(s.count)}"
+    """`12e sur 101`; a rank shared by several territories (ties share the best rank) says so, as French
+    does: `290e ex aequo sur 1 255` (966 EPCI at 0 % would otherwise each read as the 290th alone)."""
+    return f"{ordinal(s.rank)}{TIED if s.tied > 1 else ''} sur {formats.number(s.count)}"
 
 
 def plain_value(value: float) -> float:

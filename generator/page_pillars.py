@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,10 +97,12 @@ class PillarPages(PageBase):
         head = [(self._("Rang"), "number"), (self._("Territoire"), "text"), (self._("Territoire parent"), "text"),
                 (self._("Score mesuré"), "number"), (self._("Indicateurs"), "number")]
         rows = []
+        shared = Counter(rank for rank, *_ in ranked)  # ties share the best rank: « 3 ex aequo »
+        tied = self._("ex aequo")
         for rank, t, value, n in ranked:
             parent = self.atlas.parent(t.id)
             pname = self.names[parent.id] if parent else ""
-            rows.append({"before": [(str(rank), str(rank))], "sort": t.name.casefold(), "name": self.names[t.id],
+            rows.append({"before": [(str(rank), f"{rank} {tied}" if shared[rank] > 1 else str(rank))], "sort": t.name.casefold(), "name": self.names[t.id],
                          "href": Markup(relative_href(page_path, territory_path(t.id))),
                          "after": [(Markup(text.attr(pname.casefold())), Markup(text.html_text(pname or "—"))),
                                    (repr(value), Markup(text.html_text(self.words.score_text(value)))),

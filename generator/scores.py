@@ -37,6 +37,7 @@ class IndicatorScore:
     p: float
     score: int
     median: float      # of the level
+    tied: int = 1      # territories of the level with this very value, itself included (2 or more: a tie)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ def score_atlas(atlas: Atlas) -> Scores:
         direction = catalogue[iid].direction
         for tid, (value, fact) in found.items():
             p, s, rank = score(ordered, value, direction)
-            per_territory.setdefault(tid, {})[iid] = IndicatorScore(iid, value, fact, rank, len(ordered), p, s, median)
+            tied = bisect.bisect_right(ordered, value) - bisect.bisect_left(ordered, value)
+            per_territory.setdefault(tid, {})[iid] = IndicatorScore(iid, value, fact, rank, len(ordered), p, s, median,
+                                                                    tied)
     profiles: dict[str, Profile] = {}
     order = list(catalogue)
     for level in levels:
@@ -213,7 +216,7 @@ def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
                 origin = ", ".join(bits) or "sans source"
             k = round(s.p * s.count)
             word = "inférieure" if indicator.direction == "higher" else "supérieure"
-            lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank} sur {s.count}")
+            lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank}{' ex aequo' if s.tied > 1 else ''} sur {s.count}")
             lines.append(f"    {k} {plural} sur {s.count} ont une valeur {word} ou égale : p = {k}/{s.count} = "
                          f"{_fr(s.p, 3)} ; note = max(1, ⌈5 × {_fr(s.p, 3)}⌉) = {s.score} ; "
                          f"médiane des {plural} : {_fr(s.median)}")

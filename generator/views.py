@@ -122,10 +122,10 @@ class Words:
         return vocabulary.score(value, self.lang)
 
     def rank_text(self, s: IndicatorScore) -> str:
-        """`12e sur 101` / `12th of 101`."""
+        """`12e sur 101` / `12th of 101`; a shared rank `290e ex aequo sur 1 255` / `tied 290th of 1,255`."""
         if self.french:
             return measured.rank_text(s)
-        return f"{_ordinal_en(s.rank)} of {formats.number(s.count, lang='en')}"
+        return f"{'tied ' if s.tied > 1 else ''}{_ordinal_en(s.rank)} of {formats.number(s.count, lang='en')}"
 
     def value_text(self, value: float, unit: str | None) -> str:
         plain = measured.plain_value(value) if isinstance(value, float) else value

@@ -120,8 +120,53 @@ def test_explain_in_french() -> None:
     atlas = _atlas()
     text = explain(atlas, score_atlas(atlas), "d2")
     assert "Santé : 4,0 (moyenne de 2 notes : 4 + 4 = 8, divisé par 2)" in text
-    assert "rang 2 sur 4" in text
+    assert "rang 2 ex aequo sur 4" in text  # d2 and d3 tie on `acces`
     assert "3 départements sur 4 ont une valeur inférieure ou égale : p = 3/4 = 0,750" in text
     assert "note = max(1, ⌈5 × 0,750⌉) = 4" in text
     assert "4 départements sur 5 ont une valeur supérieure ou égale" in text  # `attente`, direction lower
     assert "Environnement : non mesuré (1 indicateur mesuré sur 1 ; il en faut au moins deux)" in text
+
+
+def test_a_shared_rank_says_it_is_shared() -> None:
+    """d2 and d3 tie on `acces` (rank 2 for both): every printed rank says so, « 2e ex aequo sur 4 » /
+    « tied 2nd of 4 », and a rank held alone does not (« 1er sur 4 »)."""
+    from generator.measured import rank_text
+    from generator.views import Words
+
+    atlas = _atlas()
+    scores = score_atlas(atlas)
+    acces = {tid: scores.profile(tid).indicators["acces"] for tid in ("d1", "d2", "d3", "d4")}
+    assert {tid: s.tied for tid, s in acces.items()} == {"d1": 1, "d2": 2, "d3": 2, "d4": 1}
+    assert rank_text(acces["d2"]) == rank_text(acces["d3"]) == "2e ex aequo sur 4"
+    assert rank_text(acces["d4"]) == "1er sur 4" and rank_text(acces["d1"]) == "4e sur 4"
+    english = Words(atlas, "en")
+    assert english.rank_text(acces["d2"]) == "tied 2nd of 4" and english.rank_text(acces["d4"]) == "1st of 4"
+    assert "rang 2 ex aequo sur 4" in explain(atlas, scores, "d2")
+    assert "rang 1 sur 5" in explain(atlas, scores, "d1")  # `attente`: no tie
+
+
+def test_a_shared_rank_on_the_pages_and_in_the_report(tmp_path) -> None:
+    """The territory page's indicator table and the pillar's ranking (both editions) and the PDF report
+    print the tie; on the health pillar d2 (4.0) is first alone and d1, d3, d4 share 3.5."""
+    import io
+
+    from pypdf import PdfReader
+
+    from generator.pages import Pages, SiteOptions
+    from generator.pdf import Renderer, check_variant, prepare_build_folder
+
+    atlas = _atlas()
+    for lang, shared, alone in (("fr", "| 2e ex aequo sur 4 |", "| 1er sur 4 |"),
+                                ("en", "| tied 2nd of 4 |", "| 1st of 4 |")):
+        pages = Pages(atlas, SiteOptions(), lang=lang)
+        assert shared in pages.territory_page(atlas.territories["d2"]).data.decode()
+        assert alone in pages.territory_page(atlas.territories["d4"]).data.decode()
+        ranking = "\n".join(o.data.decode() for o in pages.pillar_page("health"))
+        tied = "ex aequo" if lang == "fr" else "tied"
+        # health: d2 4.0 alone first; d1, d3, d4 share 3.5 -> « 2 ex aequo » three times
+        assert ranking.count(f">2 {tied}<") == 3 and f">1 {tied}<" not in ranking, ranking
+    build = tmp_path / "build"
+    renderer = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None))
+    pdf = renderer.territory_pdf("d2")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "2e ex aequo sur 4" in " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())

@@ -156,6 +156,7 @@ def ranking_spec(atlas: Atlas, pillar: str, level: str, scores: Scores | None = 
     ranks: list[int] = []
     for i, (value, _, _) in enumerate(measured):
         ranks.append(ranks[-1] if i and value == measured[i - 1][0] else i + 1)
+    shared = Counter(ranks)  # ties share the best rank: « 3 ex aequo »
     label = vocabulary.pillar_label(pillar, w.lang)
     what = w.levels(level)
     ranked = [f"{name} {w.score(v)}" for v, name, _ in measured]
@@ -169,7 +170,8 @@ def ranking_spec(atlas: Atlas, pillar: str, level: str, scores: Scores | None = 
         key=PictureKey("pillar", pillar, level, lang=w.lang).text, kind="ranking",
         title=w._("Classement des %(levels)s : %(pillar)s (score mesuré)", levels=what, pillar=label), alt=alt,
         table_headers=(w._("Rang"), w._("Territoire"), w._("Score mesuré")),
-        table_rows=tuple((str(rank), name, w.score(v)) for rank, (v, name, _) in zip(ranks, measured, strict=False)),
+        table_rows=tuple((f"{rank} {w._('ex aequo')}" if shared[rank] > 1 else str(rank), name, w.score(v))
+                         for rank, (v, name, _) in zip(ranks, measured, strict=False)),
         data={"labels": [name for _, name, _ in measured], "values": [v for v, _, _ in measured],
               "xlabel": w._("Score mesuré (1 à 5)"), "lang": w.lang},
     )
