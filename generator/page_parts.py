@@ -240,13 +240,18 @@ class PageBase(Figures):
             parts.append(self._("consulté le") + " " + text.md_text(formats.long_date(src.accessed, self.lang)))
         return Markup(", ".join(parts))
 
-    def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None) -> Markup:
-        """A fact the French way with its year, its source and its marks (unsourced, old)."""
+    def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None,
+             dated: bool = True) -> Markup:
+        """A fact the French way with its year, its source and its marks (unsourced, old). A figure whose
+        source gives no year says « (non daté) » where its year would be; `dated=False` for an address,
+        which prints its year when known but no mark."""
         if f is None:
             return Markup("—")
         bits = [str(self.value_with_unit(f.value, f.unit or unit))]
         if with_year and f.year is not None:
             bits.append(f"({f.year})")
+        elif with_year and dated:
+            bits.append("(" + self._("non daté") + ")")
         if f.note:
             bits.append("— " + str(self.french_text(f.note)))
         if with_source:

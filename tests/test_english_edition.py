@@ -353,3 +353,14 @@ def test_a_hubs_commune_code_is_named_the_insee_code_not_read_as_a_postcode(docs
     """« Besançon (25056) » beside an address's postcode reads as one: the row says which code it is."""
     assert "| Commune | Besançon (code INSEE 25056) |" in docs["hubs/fablab-besancon.md"]
     assert "| Municipality | Besançon (INSEE code 25056) |" in docs["en/hubs/fablab-besancon.md"]
+
+
+def test_a_figure_without_a_year_says_so_where_its_year_would_be(docs: dict[str, str]) -> None:
+    """Doubs's population and area have no year in its sheet: « (non daté) » / « (undated) » where a year
+    is printed in parentheses; a hub's address (with a year here) and opening year get no such mark."""
+    docs = {path: page.replace("\u202f", " ").replace("\u00a0", " ") for path, page in docs.items()}
+    assert "| Population | 545 000 habitants (non daté) " in docs["territoires/doubs.md"]
+    assert "| Population | 545,000 inhabitants (undated) " in docs["en/territoires/doubs.md"]
+    assert "| Population | 545 000 habitants (non daté) " not in docs["territoires/grand-besancon-metropole.md"]
+    for page in (docs["hubs/fablab-besancon.md"], docs["en/hubs/fablab-besancon.md"]):
+        assert "non daté" not in page and "undated" not in page

@@ -185,6 +185,20 @@ def test_unsourced_and_old_facts_are_marked(fixture_atlas, fixture_reports):
     assert text.count("[1]") >= 2
 
 
+def test_a_figure_without_a_year_says_non_date(fixture_atlas, fixture_reports):
+    """Figures print their year in parentheses; one whose source gives none says « (non daté) » in its
+    place, and a date of its own (a hub's opening year) or an address never does."""
+    doubs = fixture_atlas.territories["doubs"]
+    assert doubs.population.year is None and doubs.area_km2.year is None
+    text = text_of(fixture_reports["doubs"])
+    assert "545 000 habitants (non daté)" in text and "5 233,6 km² (non daté)" in text
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    assert hub.founded_fact.year == 2024  # the year of its source, not printed beside the year 2014
+    besancon = text_of(fixture_reports[TERRITORY])
+    assert re.search(r"Création 2014 ?\[\d+\]", besancon), besancon
+    assert "2014 (non daté)" not in besancon and "Besançon (non daté)" not in besancon
+
+
 def test_page_numbers_toc_and_outline(fixture_atlas, fixture_reports):
     reader = PdfReader(fixture_reports[TERRITORY])
     pages = len(reader.pages)
