@@ -74,9 +74,9 @@ def test_the_widest_values_fit_their_columns(renderer, body) -> None:
     # the longest score and rank a national atlas of communes prints (about 35,000 of them), in the report's
     # words and in the measured table of a report ("report") or of a volume ("atlas")
     w = renderer.words
-    rank = w.rank_text(SimpleNamespace(rank=34999, count=35000))  # type: ignore[arg-type]
+    rank = w.rank_text(SimpleNamespace(rank=34999, count=35000, tied=2))  # type: ignore[arg-type]
     row = (f'<tr><th scope="row">{w.pillar_label("metropolisation")}</th><td>Part</td><td>69,3 %</td>'
-           f'<td class="nowrap">{w.rating(5)}</td><td class="nowrap">{rank}</td></tr>')
+           f'<td class="nowrap">{w.rating(5)}</td><td class="rank">{rank}</td></tr>')
     head = "".join(f'<th scope="col">{w._(h)}</th>' for h in ("Indicateur", "Valeur", "Score", "Rang", "Valeur"))
     source = (f'<!DOCTYPE html><html lang="{renderer.lang}"><head><title>t</title></head><body class="{body}">'
               f'<table class="indicators measured"><thead><tr>{head}</tr></thead><tbody>{row}</tbody></table>'
