@@ -95,3 +95,31 @@ def test_a_word_longer_than_its_column_breaks_inside_its_cell(tmp_path) -> None:
     renderer = Renderer(atlas, tmp_path, prepare_build_folder(tmp_path, {}), check_variant(None))
     tables, overflows = _tables_and_overflows(_layout(renderer, renderer.volume_html(None)))
     assert any(table.element.get("class") == "hub-list" for table in tables) and overflows == []
+
+
+def _text_beyond(document: Any) -> list[str]:
+    """Texts of the document that end beyond the right edge of their page's content area."""
+    from weasyprint.formatting_structure import boxes
+
+    out: list[str] = []
+
+    def walk(box: Any, right: float) -> None:
+        if isinstance(box, boxes.TextBox) and box.position_x + box.width > right + 0.5:
+            out.append(box.text)
+        for child in getattr(box, "children", None) or ():
+            walk(child, right)
+
+    for page in document.pages:
+        root = page._page_box
+        walk(root, root.content_box_x() + root.width)
+    return out
+
+
+def test_a_long_url_in_a_description_wraps_inside_the_margins(renderer) -> None:
+    # a hub's description may hold a long address as a bare URL or as a link's text, with a part longer than
+    # a line and no space, slash or hyphen to break at: it ran past the right margin
+    url = "https://www.data.gouv.fr/fr/datasets/r/" + "0c2b7a3e8f1d4c6b9a5e2f7d1c3b8a6e" * 5 + "?format=csv"
+    source = (f'<!DOCTYPE html><html lang="{renderer.lang}"><head><title>t</title></head><body>'
+              f'<div class="description"><p>Voir {url} et <a href="{url}">{url}</a>.</p></div>'
+              f'<div class="summary"><p>{"Anticonstitutionnellement" * 6}</p></div></body></html>')
+    assert _text_beyond(_layout(renderer, source)) == []
