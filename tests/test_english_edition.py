@@ -157,6 +157,21 @@ def test_the_error_pages_switch_to_each_editions_home(built: Path) -> None:
         assert (built / "index.html").is_file() and (built / "en" / "index.html").is_file()
 
 
+def test_the_english_error_page_leads_into_the_english_edition(built: Path) -> None:
+    """The English 404 page's navigation, header and assets lead to /en/ (its links were rooted at « / »,
+    the French pages); the French one's stay at the root. Every rooted link leads to a file of the site."""
+    for page, edition in ((built / "404.html", "fr"), (built / "en" / "404.html", "en")):
+        raw = page.read_text(encoding="utf-8")
+        nav = re.findall(r'<a href="(/[^"]*)"[^>]*class="md-nav__link', raw)
+        assert len(nav) > 5, page
+        # every rooted link but the language switcher's (to each edition's home page, tested above)
+        outside = re.sub(r'<a href="[^"]*" hreflang="(fr|en)" lang="\1" class="md-select__link"', "", raw)
+        for href in re.findall(r'(?:href|src)="(/[^"/][^"]*|/)"', outside):
+            target = built / posixpath.normpath(href.split("#")[0].split("?")[0].lstrip("/") or ".")
+            assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)
+            assert (href == "/en" or href.startswith("/en/")) == (edition == "en"), (page, href)
+
+
 def test_english_pages_link_to_files_that_exist(built: Path) -> None:
     """Pictures, data files and sheet copies are not copied into en/: the English pages link to the
     French site's copy, which must be there (MkDocs does not check raw HTML links)."""
