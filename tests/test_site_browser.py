@@ -355,7 +355,9 @@ def test_search_opens_from_a_button_on_a_phone(driver, server: str) -> None:
     driver.set_window_size(1280, 900)
     driver.get(f"{server}/territoires/doubs/")
     assert not driver.find_element("css selector", ".atlas-search-open").is_displayed()  # the field is there
-    driver.set_window_size(360, 800)
+    # a phone: 360 CSS px, the page laid out by its viewport meta (a desktop window of 360 px is not one)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
     try:
         driver.get(f"{server}/territoires/doubs/")
         field = driver.find_element("css selector", ".md-search__input")
@@ -367,10 +369,22 @@ def test_search_opens_from_a_button_on_a_phone(driver, server: str) -> None:
         ActionChains(driver).send_keys("Ornans").perform()
         first = "const a = document.querySelector('.md-search-result__item a'); return a && new URL(a.href).pathname;"
         WebDriverWait(driver, 10).until(lambda d: d.execute_script(first) == "/territoires/ornans/")
+        # no result, title or excerpt runs past the screen's right edge (« Vous êtes ici : Territoires › Occita… »
+        # was cut at 360 px), and the results do not scroll sideways
+        beyond = driver.execute_script(
+            "const w = document.documentElement.clientWidth;"
+            "const wide = [...document.querySelectorAll('.md-search-result__item, .md-search-result__item *')]"
+            "  .filter(e => e.getBoundingClientRect().right > w + 0.5)"
+            "  .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 50)}`);"
+            "const sc = document.querySelector('.md-search__scrollwrap');"
+            "return [document.querySelectorAll('.md-search-result__item').length, wide,"
+            "        sc ? sc.scrollWidth - sc.clientWidth : 0];")
+        assert beyond[0] > 0 and beyond[1] == [] and beyond[2] <= 0, beyond
         driver.find_element("css selector", ".atlas-search-close").click()
         WebDriverWait(driver, 5).until(lambda d: not field.is_displayed())
         assert _errors(driver) == []
     finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         driver.set_window_size(1280, 900)
 
 
