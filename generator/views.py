@@ -18,7 +18,7 @@ from types import MappingProxyType
 from markupsafe import Markup
 
 from generator import formats, measured, status_text, text, vocabulary
-from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub, Indicator
+from generator.model import LEVELS, PILLARS, STATUSES, Atlas, Hub, Indicator, Territory
 from generator.scores import IndicatorScore
 
 OF_LEVEL_EN: Mapping[str, str] = MappingProxyType({
@@ -120,6 +120,10 @@ class Words:
     def score_out_of(self, value: float | None) -> str:
         """`3,4 sur 5` / `3.4 out of 5`; None: `non mesuré` / `not measured` (vocabulary.score, site and PDF)."""
         return vocabulary.score(value, self.lang)
+
+    def territory_level(self, t: Territory) -> str:
+        """`Commune`, `Département`; `Collectivité d'outre-mer` / `Overseas collectivity` for Saint-Martin."""
+        return vocabulary.territory_level_label(t.level, t.code, self.lang)
 
     def rank_text(self, s: IndicatorScore) -> str:
         """`12e sur 101` / `12th of 101`; a shared rank `290e ex aequo sur 1 255` / `tied 290th of 1,255`."""

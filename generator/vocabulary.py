@@ -140,6 +140,22 @@ def score(value: float | None, lang: str = "fr") -> str:
     return f"{formats.number(value, 1, lang=lang)} {OUT_OF[_lang(lang)]} {SCALE}"
 
 
+# The collectivités d'outre-mer that the COG lists as communes (Saint-Martin 97801, Saint-Barthélemy 97701,
+# in the COM's "département" codes 975, 977, 978): the atlas keeps them at its commune level, but names them
+# by what they are, never « Commune »
+OVERSEAS_COLLECTIVITY_CODES: tuple[str, ...] = ("975", "977", "978")
+OVERSEAS_COLLECTIVITY: Mapping[str, str] = MappingProxyType({"fr": "Collectivité d'outre-mer",
+                                                             "en": "Overseas collectivity"})
+
+
+def territory_level_label(level: str, code: str | None, lang: str = "fr") -> str:
+    """A territory's level as its page names it: `Commune`, but `Collectivité d'outre-mer` for Saint-Martin
+    (a commune of the atlas whose INSEE code, 97801, is a COM's)."""
+    if level == "commune" and code and code[:3] in OVERSEAS_COLLECTIVITY_CODES:
+        return OVERSEAS_COLLECTIVITY[_lang(lang)]
+    return level_label(level, lang)
+
+
 def level_label(level: str, lang: str = "fr", n: int | float = 1) -> str:
     """`Région`, `Intercommunalités (EPCI)`, `Municipality`: a level's name in the form `n` takes."""
     return _pick(LEVELS[level][_lang(lang)], n, lang)

@@ -379,3 +379,33 @@ def test_a_figure_without_a_year_says_so_where_its_year_would_be(docs: dict[str,
     assert "| Population | 545 000 habitants (non daté) " not in docs["territoires/grand-besancon-metropole.md"]
     for page in (docs["hubs/fablab-besancon.md"], docs["en/hubs/fablab-besancon.md"]):
         assert "non daté" not in page and "undated" not in page
+
+
+def test_saint_martin_is_named_an_overseas_collectivity_not_a_commune(tmp_path: Path) -> None:
+    """The atlas keeps Saint-Martin (INSEE 97801) at its commune level, but its page and its report name its
+    level as what it is (the test gives the fixture's Ornans Saint-Martin's code)."""
+    import io
+    import shutil
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from generator.load import load_valid_atlas
+    from generator.pages import Pages
+    from generator.pdf import Renderer, check_variant, prepare_build_folder
+
+    tree = tmp_path / "atlas"
+    shutil.copytree(FIXTURES / "atlas", tree)
+    sheet = tree / "ornans" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('code: "25434"', 'code: "97801"'), encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=date(2025, 11, 26))
+    french = Pages(atlas, SiteOptions()).territory_page(atlas.territories["ornans"]).data.decode()
+    english = Pages(atlas, SiteOptions(), lang="en").territory_page(atlas.territories["ornans"]).data.decode()
+    assert "| Niveau | Collectivité d'outre-mer |" in french and "| Niveau | Commune |" not in french
+    assert "| Level | Overseas collectivity |" in english
+    doubs = Pages(atlas, SiteOptions()).territory_page(atlas.territories["doubs"]).data.decode()
+    assert "| Niveau | Département |" in doubs
+    build = tmp_path / "build"
+    pdf = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None)).territory_pdf("ornans")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Niveau Collectivité d’outre-mer" in text.replace("'", "’") and "Niveau Commune" not in text
