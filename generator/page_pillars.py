@@ -102,7 +102,8 @@ class PillarPages(PageBase):
         for rank, t, value, n in ranked:
             parent = self.atlas.parent(t.id)
             pname = self.names[parent.id] if parent else ""
-            rows.append({"before": [(str(rank), f"{rank} {tied}" if shared[rank] > 1 else str(rank))], "sort": t.name.casefold(), "name": self.names[t.id],
+            rows.append({"before": [(str(rank), f"{rank} {tied}" if shared[rank] > 1 else str(rank))],
+                         "sort": t.name.casefold(), "name": self.names[t.id],
                          "href": Markup(relative_href(page_path, territory_path(t.id))),
                          "after": [(Markup(text.attr(pname.casefold())), Markup(text.html_text(pname or "—"))),
                                    (repr(value), Markup(text.html_text(self.words.score_text(value)))),

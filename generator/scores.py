@@ -216,7 +216,8 @@ def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
                 origin = ", ".join(bits) or "sans source"
             k = round(s.p * s.count)
             word = "inférieure" if indicator.direction == "higher" else "supérieure"
-            lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank}{' ex aequo' if s.tied > 1 else ''} sur {s.count}")
+            tied = " ex aequo" if s.tied > 1 else ""
+            lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank}{tied} sur {s.count}")
             lines.append(f"    {k} {plural} sur {s.count} ont une valeur {word} ou égale : p = {k}/{s.count} = "
                          f"{_fr(s.p, 3)} ; note = max(1, ⌈5 × {_fr(s.p, 3)}⌉) = {s.score} ; "
                          f"médiane des {plural} : {_fr(s.median)}")

@@ -53,7 +53,8 @@ def test_an_en_summary_shows_and_the_french_text_is_the_marked_fallback(docs: di
 
 def test_english_words_and_no_french_ones_on_translated_pages(docs: dict[str, str]) -> None:
     page = docs["en/territoires/doubs.md"]
-    for english in ("## At a glance { #identite }", "| Level | Département |", "## Measured profile", "Editorial rating: 2 out of 5.",
+    for english in ("## At a glance { #identite }", "| Level | Département |", "## Measured profile",
+                    "Editorial rating: 2 out of 5.",
                     "## About this sheet", "You are here:", "1 March 2025"):
         assert english in page, english
     for french in ("Identité", "Appréciation éditoriale", "Vous êtes ici", "Mise à jour", "non sourcé", "mars"):

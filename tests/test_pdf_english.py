@@ -108,7 +108,8 @@ def test_english_report_has_english_words_and_the_en_texts(fixture_atlas, report
     assert str(reader.trailer["/Root"]["/Lang"]) == "en"
     text = text_of(path)
     en = translations("en")
-    for label in ("Carte d’identité", "Profil mesuré et cinq piliers", "Partenariats", "Territoires inclus", "Sommaire"):
+    for label in ("Carte d’identité", "Profil mesuré et cinq piliers", "Partenariats", "Territoires inclus",
+                  "Sommaire"):
         assert en.gettext(label) != label and en.gettext(label) in text, label
     assert vocabulary.term("hub_title", "en", 2) in text
     assert vocabulary.level_label(territory.level, "en") in text
