@@ -476,15 +476,15 @@ def spanning(data_dir: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
                          "typeLiaison": 2})
     add("communes", _commune("35002", "Amanlis", "35", "53", 1800), _commune("56001", "Allaire", "56", "53", 4000))
     # epci.json's own figures are another vintage: the import must not use them
-    add("epci", {"code": "200000001", "nom": "CC de Test", "type": "CC", "populationMunicipale": 1,
+    add("epci", {"code": "200000008", "nom": "CC de Test", "type": "CC", "populationMunicipale": 1,
                  "membres": [{"code": "35002", "populationMunicipale": 1},
                              {"code": "56001", "populationMunicipale": 0}]})
     areas = tmp_path / "areas.csv"
     areas.write_text("level,code,nom,area_km2,communes,communes_sans_contour\n"
                      "departement,35,Ille-et-Vilaine,6837.77,2,0\n"
-                     "epci,200000001,CC de Test,123.456,2,0\n", encoding="utf-8")
+                     "epci,200000008,CC de Test,123.456,2,0\n", encoding="utf-8")
     seats = tmp_path / "seats.csv"
-    seats.write_text("siren,nom,nature,dep_siege\n200000001,CC de Test,CC,35\n", encoding="utf-8")
+    seats.write_text("siren,nom,nature,dep_siege\n200000008,CC de Test,CC,35\n", encoding="utf-8")
     return data_dir, areas, seats
 
 
@@ -495,7 +495,7 @@ def test_epci_seat_nature_population_and_area(terr: Path, spanning: tuple[Path, 
     for level in ("region", "departement", "epci"):
         assert run(terr, data, "--level", level, *opts) == 0
     sheet = read(terr / "cc-de-test" / "territory.yml")
-    assert sheet["code"] == "200000001"
+    assert sheet["code"] == "200000008"
     assert sheet["parent"] == "ille-et-vilaine"  # the seat, though the Morbihan holds more inhabitants
     assert sheet["population"]["value"] == 1800 + 4000  # its communes' 2023 populations, not epci.json's
     assert sheet["population"]["year"] == 2023 and "communes" in sheet["population"]["note"]
