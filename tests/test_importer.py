@@ -502,6 +502,10 @@ def test_epci_seat_nature_population_and_area(terr: Path, spanning: tuple[Path, 
     assert sheet["summary"].startswith("Communauté de communes de 2 communes")
     assert "siège est dans le département d'Ille-et-Vilaine ; elle s'étend aussi sur le département du Morbihan" \
         in sheet["summary"]
+    # its English version, in the `en:` block that the English edition shows
+    assert sheet["en"] == {"summary": "Community of communes (communauté de communes) of 2 communes, an intercommunal "
+                                      "body with its own tax-raising powers. Its seat is in the département of "
+                                      "Ille-et-Vilaine; it also spans the département of Morbihan."}
     assert sheet["area_km2"] == {"value": 123.5, "year": 2024, "source": "ign-admin-express-cog-carto",
                                  "note": sheet["area_km2"]["note"]}
     dep = read(terr / "ille-et-vilaine" / "territory.yml")
@@ -529,6 +533,37 @@ def test_epci_without_seat_goes_to_its_most_populated_departement(terr: Path, sp
     sheet = read(terr / "cc-de-test" / "territory.yml")
     assert sheet["parent"] == "morbihan"
     assert "siège non renseigné" in sheet["summary"] and "Son siège est" not in sheet["summary"]
+    assert "The atlas places it in the département of Morbihan, where most of its inhabitants live (seat not given)" \
+        in sheet["en"]["summary"]
+
+
+def test_an_english_summary_is_added_to_an_imported_sheet_without_changing_its_date(
+        terr: Path, spanning: tuple[Path, Path, Path]) -> None:
+    """A sheet an earlier import wrote, without an `en:` block: the next import adds the English summary and
+    leaves `updated` (a translation checks nothing); a contributor's English summary is never overwritten, nor
+    is one added beside a contributor's French summary."""
+    data, areas, seats = spanning
+    opts = ("--areas", str(areas), "--seats", str(seats))
+    for level in ("region", "departement", "epci"):
+        assert run(terr, data, "--level", level, *opts) == 0
+    sheet = terr / "cc-de-test" / "territory.yml"
+    text = sheet.read_text(encoding="utf-8")
+    english = read(sheet)["en"]["summary"]
+    old = text.replace(f"en:\n  summary: {english}\n", "").replace(f"updated: {read(sheet)['updated']}",
+                                                                    "updated: 2025-01-05")
+    assert "en:" not in old
+    sheet.write_text(old, encoding="utf-8")
+    assert run(terr, data, "--level", "epci", *opts) == 0
+    assert read(sheet)["en"] == {"summary": english} and str(read(sheet)["updated"]) == "2025-01-05"
+    assert list(read(sheet)).index("en") == list(read(sheet)).index("summary") + 1
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(english, "Written by hand."), encoding="utf-8")
+    assert run(terr, data, "--level", "epci", *opts) == 0
+    assert read(sheet)["en"] == {"summary": "Written by hand."}
+    other = terr / "rennes-metropole" / "territory.yml"
+    other.write_text(other.read_text(encoding="utf-8").replace(read(other)["summary"], "Une métropole.").replace(
+        f"en:\n  summary: {read(other)['en']['summary']}\n", ""), encoding="utf-8")
+    assert run(terr, data, "--level", "epci", *opts) == 0
+    assert "en" not in read(other) and read(other)["summary"] == "Une métropole."
 
 
 def test_a_contributors_epci_summary_is_kept(terr: Path, spanning: tuple[Path, Path, Path],

@@ -63,6 +63,7 @@ from generator.imports.messages import change_line, counted, dry_run_mark
 from generator.imports.sheet_yaml import sheet_date, sources_text, write_sheet
 from generator.imports.territory_sheets import (
     epci_summary,
+    epci_summary_en,
     identity,
     new_sheet_text,
     own_summary,
@@ -215,7 +216,8 @@ def run_import(args: argparse.Namespace) -> int:
         if old_census:
             left_out.append(e)
         summary = epci_summary(e, entities["departement"]) if e.level == "epci" else None
-        fields = identity(e, parent, point, leave_out_population=old_census, summary=summary)
+        summary_en = epci_summary_en(e, entities["departement"]) if e.level == "epci" else None
+        fields = identity(e, parent, point, leave_out_population=old_census, summary=summary, summary_en=summary_en)
         if e.level == "epci" and not e.seat_known:
             unseated.append(e)
         if e.population is not None and e.population_source and not old_census:

@@ -38,6 +38,15 @@ EPCI_NATURE = {
 }
 
 
+# The same natures in the English summary (the `en:` block): the French name kept, since it is the official one.
+EPCI_NATURE_EN = {
+    "CC": "Community of communes (communauté de communes)",
+    "CA": "Agglomeration community (communauté d'agglomération)",
+    "CU": "Urban community (communauté urbaine)",
+    "METRO": "Metropolis (métropole)",
+}
+
+
 # "de" + the département's article, by the COG's typeLiaison (TNCC).
 _OF_DEPARTEMENT = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des "}
 
@@ -45,7 +54,15 @@ _OF_DEPARTEMENT = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l
 # A summary an import wrote (so an import may rewrite it): nature, member count, seat sentence.
 _IMPORTED_SUMMARY = re.compile(
     r"^(?:Communauté de communes|Communauté d'agglomération|Communauté urbaine|Métropole"
-    r"|Collectivité territoriale à statut particulier) (?:de|qui exerce sur ses) \d+ communes?\b.*Son siège est",
+    r"|Collectivité territoriale à statut particulier) (?:de|qui exerce sur ses) \d+ communes?\b"
+    r".*(?:Son siège est|L'atlas la rattache)",
+    re.DOTALL)
+
+
+# The English summary an import wrote (so an import may rewrite it), as `epci_summary_en` writes it.
+_IMPORTED_SUMMARY_EN = re.compile(
+    r"^(?:Community of communes|Agglomeration community|Urban community|Metropolis"
+    r"|Territorial authority with special status) .*\b(?:Its seat is|The atlas places it)",
     re.DOTALL)
 
 
@@ -159,8 +176,41 @@ def epci_summary(e: Entity, departements: dict[str, Entity]) -> str | None:
     return text + "."
 
 
+def _and_en(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def epci_summary_en(e: Entity, departements: dict[str, Entity]) -> str | None:
+    """The English version of `epci_summary`, for the sheet's `en:` block (the English edition shows it):
+    the same facts, in the same order, the official French names kept."""
+    seat = departements.get(e.departement or "")
+    if seat is None:
+        return None
+    count = f"{e.communes} commune" + ("s" if e.communes > 1 else "")
+    others = sorted((departements[d] for d in e.departements if d != seat.code and d in departements),
+                    key=lambda d: d.code)
+    if e.epci_type == "MET69":
+        return (f"Territorial authority with special status that exercises over its {count} the powers of a "
+                "metropolis and those of a département. Its seat is in Lyon; the Official Geographic Code places "
+                f"its communes in the département of {seat.name} ({seat.code}).")
+    nature = EPCI_NATURE_EN.get(e.epci_type or "")
+    if nature is None:
+        return None
+    text = f"{nature} of {count}, an intercommunal body with its own tax-raising powers. "
+    if e.seat_known:
+        text += f"Its seat is in the département of {seat.name}"
+    else:
+        text += (f"The atlas places it in the département of {seat.name}, where most of its inhabitants live "
+                 "(seat not given)")
+    if others:
+        which = "département" if len(others) == 1 else "départements"
+        text += f"; it also spans the {which} of {_and_en([d.name for d in others])}"
+    return text + "."
+
+
 def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | None,
-             leave_out_population: bool = False, summary: str | None = None) -> dict[str, Any]:
+             leave_out_population: bool = False, summary: str | None = None,
+             summary_en: str | None = None) -> dict[str, Any]:
     """The identity fields the import owns, in sheet order.
 
     With `leave_out_population`, `population` maps to None: new sheets get none, and an existing
@@ -179,6 +229,8 @@ def identity(e: Entity, parent: str | None, coordinates: tuple[float, float] | N
         fields["coordinates"] = [coordinates[0], coordinates[1]]
     if summary is not None:
         fields["summary"] = summary
+        if summary_en is not None:
+            fields["en"] = {"summary": summary_en}
     return fields
 
 
@@ -193,6 +245,8 @@ def new_sheet_text(fields: dict[str, Any], updated: date) -> str:
             doc[key] = DoubleQuotedScalarString(value)
         elif key == "coordinates":
             doc[key] = flow_list(value)
+        elif key == "en":
+            doc[key] = CommentedMap(value)
         else:
             doc[key] = value
     doc["updated"] = updated
@@ -227,6 +281,26 @@ def own_summary(text: str) -> bool:
     return bool(summary) and not _IMPORTED_SUMMARY.match(str(summary))
 
 
+def _english_summary(doc: CommentedMap, summary: str) -> str | None:
+    """Set the `en:` block's `summary` to the import's English summary, unless a contributor wrote one (or
+    `en:` is not a map: validation says so); returns the change, or None."""
+    block = doc.get("en")
+    if block is None:
+        position = list(doc.keys()).index("summary") + 1 if "summary" in doc else len(doc)
+        doc.insert(position, "en", CommentedMap({"summary": summary}))
+        return f"en.summary: {absent()} -> {_show(summary)}"
+    if not isinstance(block, CommentedMap):
+        return None
+    old = block.get("summary")
+    if old == summary or (old is not None and not _IMPORTED_SUMMARY_EN.match(str(old))):
+        return None
+    if old is None:
+        block.insert(0, "summary", summary)
+    else:
+        block["summary"] = summary
+    return f"en.summary: {_show(old) if old is not None else absent()} -> {_show(summary)}"
+
+
 def update_sheet_text(text: str, fields: dict[str, Any],
                       removable_sources: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     """Set the identity fields of an existing sheet, keeping everything else; returns (text, changes).
@@ -250,6 +324,14 @@ def update_sheet_text(text: str, fields: dict[str, Any],
             continue
         if key == "summary" and key in doc and not _IMPORTED_SUMMARY.match(str(old)):
             continue  # a contributor's summary: never overwritten
+        if key == "en":
+            if "summary" in doc and not _IMPORTED_SUMMARY.match(str(doc["summary"])):
+                continue  # a contributor's French summary: an English one of the import's would say another thing
+            change = _english_summary(doc, value["summary"])
+            if change:
+                changes.append(change)
+                keys = list(doc.keys())
+            continue
         if key in ("population", "area_km2") and isinstance(old, CommentedMap):
             for sub in ("value", "year", "source", "note"):
                 if sub in value:
@@ -282,7 +364,8 @@ def update_sheet_text(text: str, fields: dict[str, Any],
             keys = list(doc.keys())
     if not changes:
         return text, []
-    mark_checked(doc)
+    if any(not change.startswith("en.") for change in changes):
+        mark_checked(doc)  # a translation added checks nothing: the sheet's date stays
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue(), changes
