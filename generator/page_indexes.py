@@ -36,6 +36,7 @@ from generator.page_parts import (
 )
 
 NETWORK_ROWS_MAX = 600  # partnership rows on the network page; more go on one page per région
+RANKED_MAX = 30  # rows of the network page's table of the most linked places
 
 
 class IndexPages(PageBase):
@@ -208,7 +209,9 @@ class IndexPages(PageBase):
         lists: the France tree's 3,989 partnerships made a 2.5 MB page (issue 11: no page over 1 MB). (Owner
         E; B's edit.)"""
         degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
-        ranked = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+        # the most linked first, then by name as readers sort them (not by id); the table says when it stops
+        ranked = sorted(degree.items(), key=lambda kv: (-kv[1], sort_key(self.atlas.hubs[kv[0]].name), kv[0])
+                        )[:RANKED_MAX]
         ordered, regions = self.ask("network sections", str(NETWORK_ROWS_MAX))
         if not regions:
             return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked,

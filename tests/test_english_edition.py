@@ -171,6 +171,12 @@ def test_the_english_error_page_leads_into_the_english_edition(built: Path) -> N
             target = built / posixpath.normpath(href.split("#")[0].split("?")[0].lstrip("/") or ".")
             assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)
             assert (href == "/en" or href.startswith("/en/")) == (edition == "en"), (page, href)
+        # the page says what happened in its edition's language, and leads back to the lists
+        heading = {"fr": "<h1>Page introuvable</h1>", "en": "<h1>Page not found</h1>"}[edition]
+        assert heading in raw and "Not found" not in raw.replace("Page not found", ""), page
+        root = "/en/" if edition == "en" else "/"
+        for target in ("territoires/", "hubs/"):
+            assert f'<a href="{root}{target}">' in raw, (page, target)
 
 
 def test_english_pages_link_to_files_that_exist(built: Path) -> None:

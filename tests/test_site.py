@@ -94,12 +94,15 @@ def test_pdf_link_only_when_the_pdf_exists(fixture_atlas) -> None:
 
 
 def test_hub_page_lists_partners_and_hubs_that_name_it(fixture_atlas) -> None:
+    """Every partner has its card; a place that named this one without being named back is linked again where
+    the page says the partnership is described (its sentence and source are on that place's page)."""
     pages = Pages(fixture_atlas, _options())
     for hub_id, named in fixture_atlas.named_by.items():
         page = pages.hub_page(fixture_atlas.hubs[hub_id]).data.decode()
-        assert "Lieux qui le citent comme partenaire" in page
-        for other in named:
-            assert f"(../hubs/{other}.md)" in page or f"({other}.md)" in page
+        elsewhere = [other for other in named if other not in fixture_atlas.hubs[hub_id].partners]
+        assert ("Où ce partenariat est décrit, avec sa source :" in page) == bool(elsewhere)
+        for other in elsewhere:
+            assert f"({other}.md)" in page
         for partner in fixture_atlas.partners_of.get(hub_id, ()):
             assert f'href="../{partner}/"' in page
 
@@ -736,3 +739,43 @@ def test_the_themes_maintainer_notes_are_not_published() -> None:
     assert not [p for p in paths if p.endswith(".md")]
     assert "assets/atlas/vendor/leaflet/LICENSE" in paths
     assert "assets/atlas/vendor/leaflet/leaflet.js" in paths
+
+
+def test_the_most_linked_places_sort_by_name_and_say_where_the_table_stops(fixture_atlas, monkeypatch) -> None:
+    """The table of the most linked places orders equal counts by name as readers sort them (it sorted by id:
+    « AV Lab » after « Arty Farty »), and says how many it shows of how many when it stops."""
+    from dataclasses import replace
+
+    from generator import page_indexes
+    from generator.vocabulary import sort_key
+
+    names = {"fablab-besancon": "Zèbre lab", "living-lab-sante": "Atelier santé", "incubateur-ferme": "Écluse"}
+    hubs = {k: replace(h, name=names.get(k, h.name)) for k, h in fixture_atlas.hubs.items()}
+    atlas = _fixture_with(fixture_atlas, hubs=hubs)
+    linked = {h for pair in atlas.partnerships for h in pair}
+    assert len(linked) == 3 and max(len(p) for p in atlas.partners_of.values()) == 2  # the fixture's network
+    page = next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
+    table = page.split("## Les lieux les plus reliés", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("](")[0].lstrip("| [") for line in table.splitlines() if line.startswith("| [")]
+    most = max(atlas.partners_of, key=lambda h: len(atlas.partners_of[h]))
+    assert rows[0] == names[most] and rows[1:] == sorted(rows[1:], key=sort_key)
+    assert "lieux qui ont le plus de partenaires" not in page
+    monkeypatch.setattr(page_indexes, "RANKED_MAX", 2)
+    page = next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
+    assert "Les 2 lieux qui ont le plus de partenaires, sur 3 lieux reliés." in page
+
+
+def test_a_partner_page_shows_the_partner_once_and_says_where_the_partnership_is_described(fixture_atlas,
+                                                                                          tmp_path: Path) -> None:
+    """A partnership written on one sheet shows on both pages; the other page showed the partner twice (its
+    card, then a list « Lieux qui le citent ») without the sentence and source: it shows the card once and
+    links the page where the partnership is described."""
+    pages = _generated(fixture_atlas, tmp_path)
+    writer, named = next((a, b) for a, b in ((h.id, p) for h in fixture_atlas.hubs.values() for p in h.partners)
+                         if a not in fixture_atlas.hubs[b].partners)
+    page = pages[f"hubs/{named}.md"].decode("utf-8")
+    name = fixture_atlas.hubs[writer].name
+    partners = page.split("## Partenaires", 1)[1].split("\n## ", 1)[0]
+    assert f"Où ce partenariat est décrit, avec sa source : [{name}]({writer}.md)." in partners
+    assert "Lieux qui le citent" not in page
+    assert partners.count(f">{name}</a>") == 1 and partners.count(name) == 2  # its card, then the sentence
