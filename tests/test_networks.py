@@ -227,3 +227,31 @@ def test_a_network_of_two_hubs_fits_a_phone_with_both_names_inside(names):
     assert width * 4 / 3 <= 320
     assert _outside(svg) == [] and _covering(drawing) == []
     assert not any(_overlaps(a, b) for i, (_, a) in enumerate(drawing.labels) for _, b in drawing.labels[i + 1:])
+
+
+def test_many_separate_groups_each_get_a_place_of_their_own() -> None:
+    """The national network is many pairs of places: laid out together, two pairs fell on each other, their
+    names mixed (Art3Fact, Pulseo, Villette Makerz, WoMa). From PACK_FROM groups each is laid out alone in a
+    cell of a grid: no two groups' extents meet; fewer groups keep the one layout of them all."""
+    import random
+
+    from generator.pictures import network_layout as layout_module
+
+    pairs = [[f"a{i}", f"b{i}"] for i in range(20)] + [["t0", "t1"], ["t1", "t2"]]
+    nodes = list(dict.fromkeys(end for edge in pairs for end in edge))
+    random.Random(0).shuffle(nodes)  # in this order the one layout of them all put two pairs on each other
+    positions = networks.network_layout(nodes, pairs)
+    groups = [{f"a{i}", f"b{i}"} for i in range(20)] + [{"t0", "t1", "t2"}]
+    boxes = []
+    for group in groups:
+        xs, ys = [positions[n][0] for n in group], [positions[n][1] for n in group]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        for u0, v0, u1, v1 in boxes[i + 1:]:
+            assert x1 < u0 or u1 < x0 or y1 < v0 or v1 < y0  # apart on one axis at least
+    assert all(-1 <= c <= 1 for p in positions.values() for c in p)
+    few = [["a", "b"], ["c", "d"], ["e", "f"]]
+    assert layout_module.PACK_FROM > 3
+    x, y = layout_module._spring_layout(6, [(0, 1), (2, 3), (4, 5)], 1.6 / 6 ** 0.5)
+    assert networks.network_layout(list("abcdef"), few) == {n: (round(float(x[i]), 4), round(float(y[i]), 4))
+                                                   for i, n in enumerate("abcdef")}

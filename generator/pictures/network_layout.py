@@ -11,12 +11,15 @@ not a dependency: a national network crashed the build with ModuleNotFoundError)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 NETWORK_SEED = 20240611
 LARGE_NETWORK = 500  # from this size the layout works by blocks of rows (memory), with fewer iterations
 ITERATIONS = 100  # networkx's spring_layout's count, which the pictures were drawn with
 THRESHOLD = 1e-4  # networkx's: stop once the mean step per node is below it
+PACK_FROM = 4  # from this many separate groups of hubs, each is laid out in a cell of a grid (see `_packed`)
 
 
 def network_layout(nodes: list[str], edges: list[list[str]]) -> dict[str, tuple[float, float]]:
@@ -33,11 +36,51 @@ def network_layout(nodes: list[str], edges: list[list[str]]) -> dict[str, tuple[
     if n == 1:
         return {order[0]: (0.0, 0.0)}
     k = 1.6 / n ** 0.5
+    groups = _components(n, pairs) if n < LARGE_NETWORK else []
     if n >= LARGE_NETWORK:
         x, y = _force_layout(n, pairs, k)
+    elif len(groups) >= PACK_FROM:
+        x, y = _packed(n, groups, pairs)
     else:
         x, y = _spring_layout(n, pairs, k)
     return {node: (round(float(x[i]), 4), round(float(y[i]), 4)) for node, i in index.items()}
+
+
+def _components(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """The groups of nodes linked to each other, the largest first (then in the nodes' order)."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda members: (-len(members), members[0]))
+
+
+def _packed(n: int, groups: list[list[int]], pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Many separate groups (the national network: pairs of places across France): each laid out alone by
+    `_spring_layout`, in its own cell of a grid (4 by 5 for 20 groups), so that no two groups
+    fall on each other, which one layout of them all let happen (two pairs overlapping, their names mixed)."""
+    x, y = np.zeros(n), np.zeros(n)
+    columns = max(1, math.ceil(math.sqrt(len(groups) / 1.25)))  # wide cells: the names go beside the hubs
+    for g, members in enumerate(groups):
+        if len(members) == 1:
+            gx, gy = np.zeros(1), np.zeros(1)
+        else:
+            local = {node: i for i, node in enumerate(members)}
+            inner = [(local[a], local[b]) for a, b in pairs if a in local]
+            gx, gy = _spring_layout(len(members), inner, 1.6 / len(members) ** 0.5)
+        column, row = g % columns, g // columns
+        x[members] = column + 0.5 + 0.22 * gx  # a group takes under half its cell: its names fit the rest
+        y[members] = row + 0.5 + 0.22 * gy
+    return _scaled(x, y)
 
 
 def _spring_layout(n: int, pairs: list[tuple[int, int]], k: float) -> tuple[np.ndarray, np.ndarray]:
