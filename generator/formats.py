@@ -63,7 +63,8 @@ def _scientific(value: int | float, locale: str = LOCALE) -> str:
 
 
 def with_unit(value: int | float | bool | str, unit: str | None = None, lang: str = "fr") -> str:
-    """A fact value with its unit the French way: `12,5 %`, `462 000 habitants`, `3 km`."""
+    """A fact value with its unit: `12,5 %`, `462 000 habitants`, `3 km`; in English `12.5%`, a per cent sign
+    written against the number as English does (`5.91% of the population`)."""
     if isinstance(value, bool):
         text = _YES_NO[lang][0 if value else 1]
     elif isinstance(value, (int, float)):
@@ -72,6 +73,8 @@ def with_unit(value: int | float | bool | str, unit: str | None = None, lang: st
         text = str(value)
     if not unit:
         return text
+    if lang == "en" and unit.startswith("%"):
+        return f"{text}{unit}"
     return f"{text}{NBSP}{unit}"
 
 

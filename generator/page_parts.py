@@ -218,7 +218,9 @@ class PageBase(Figures):
         unit_md = text.md_text(translated)
         if self.lang != "fr" and translated == unit and any(c.isalpha() for c in unit):
             unit_md = f'<span lang="fr">{unit_md}</span>'
-        return Markup(f"{shown}{formats.NBSP}{unit_md}")
+        # English writes a per cent sign against its number (`5.91% of the population`), French after a space
+        space = "" if self.lang == "en" and translated.startswith("%") else formats.NBSP
+        return Markup(f"{shown}{space}{unit_md}")
 
     def value_text(self, value: Any, unit: str | None) -> Markup:
         """A computed value (a median, a score's value) shortened to what a reader needs, with its unit."""

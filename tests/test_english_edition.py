@@ -416,3 +416,23 @@ def test_saint_martin_is_named_an_overseas_collectivity_not_a_commune(tmp_path: 
     pdf = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None)).territory_pdf("ornans")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Niveau Collectivité d’outre-mer" in text.replace("'", "’") and "Niveau Commune" not in text
+
+
+def test_english_writes_a_per_cent_sign_against_its_number(fixture_atlas, tmp_path: Path) -> None:
+    """« 5.91 % of the population » in the English edition: English writes `5.91%`, French `5,91 %` (a
+    no-break space), in running values and in the tables' medians alike."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from generator import formats
+
+    assert formats.with_unit(5.91, "% of the population", "en") == "5.91% of the population"
+    assert formats.with_unit(5.91, "% de la population", "fr") == "5,91\u00a0% de la population"
+    apl = fixture_atlas.indicators["apl-medecins-generalistes"]
+    atlas = replace(fixture_atlas, indicators=MappingProxyType({**fixture_atlas.indicators,
+                                                                apl.id: replace(apl, unit="%")}))
+    outs = {o.path: o.data.decode("utf-8") for o in site_outputs(
+        atlas, FIXTURES / "atlas", tmp_path, SiteOptions(), pictures={}, schemas=None) if o.path.endswith(".md")}
+    english, french = outs["en/territoires/doubs.md"], outs["territoires/doubs.md"]
+    assert re.search(r"\d%", english) and not re.search("\\d\u00a0%", english)
+    assert re.search("\\d\u00a0%", french) and not re.search(r"\d%", french)
