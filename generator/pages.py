@@ -92,7 +92,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             score_text=w.score_text, score_out_of=w.score_out_of, rank_text=w.rank_text,
             territory_level=w.territory_level,
             value_text=self.value_text, level_word=w.level_word, of_level=w.of_level,
-            levels_word=w.levels_word, why_not=w.why_not,
+            levels_word=w.levels_word, territory_levels_word=w.territory_levels_word, why_not=w.why_not,
             DIRECTION_WORDS=w.direction_words, status_is_old=atlas.status_is_old,
             status_short=w.status_short, status_long=w.status_long,
             status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,

@@ -141,6 +141,13 @@ class Words:
             return measured.level_word(level)
         return measured.in_running_text(vocabulary.level_label(level, "en"))
 
+    def territory_levels_word(self, t: Territory) -> str:
+        """The plural of a territory's level in running text (« les communes »), « collectivités d'outre-mer »
+        for Saint-Martin, which the atlas keeps among the communes but names by what it is."""
+        if vocabulary.is_overseas_collectivity(t.level, t.code):
+            return vocabulary.OVERSEAS_COLLECTIVITIES[self.lang]
+        return self.levels_word(t.level)
+
     def levels_word(self, level: str) -> str:
         if self.french:
             return measured.levels_word(level)

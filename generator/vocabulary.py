@@ -148,10 +148,19 @@ OVERSEAS_COLLECTIVITY: Mapping[str, str] = MappingProxyType({"fr": "Collectivit�
                                                              "en": "Overseas collectivity"})
 
 
+OVERSEAS_COLLECTIVITIES: Mapping[str, str] = MappingProxyType({"fr": "collectivités d'outre-mer",
+                                                                "en": "overseas collectivities"})
+
+
+def is_overseas_collectivity(level: str, code: str | None) -> bool:
+    """A commune of the atlas whose INSEE code is a COM's (Saint-Martin 97801, Saint-Barthélemy 97701)."""
+    return level == "commune" and bool(code) and str(code)[:3] in OVERSEAS_COLLECTIVITY_CODES
+
+
 def territory_level_label(level: str, code: str | None, lang: str = "fr") -> str:
     """A territory's level as its page names it: `Commune`, but `Collectivité d'outre-mer` for Saint-Martin
     (a commune of the atlas whose INSEE code, 97801, is a COM's)."""
-    if level == "commune" and code and code[:3] in OVERSEAS_COLLECTIVITY_CODES:
+    if is_overseas_collectivity(level, code):
         return OVERSEAS_COLLECTIVITY[_lang(lang)]
     return level_label(level, lang)
 

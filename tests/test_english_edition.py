@@ -410,12 +410,16 @@ def test_saint_martin_is_named_an_overseas_collectivity_not_a_commune(tmp_path: 
     english = Pages(atlas, SiteOptions(), lang="en").territory_page(atlas.territories["ornans"]).data.decode()
     assert "| Niveau | Collectivité d'outre-mer |" in french and "| Niveau | Commune |" not in french
     assert "| Level | Overseas collectivity |" in english
+    # the sentence where no indicator measures it says what it is too (« ne mesure pas les communes » before)
+    assert "Le catalogue d'indicateurs ne mesure pas les collectivités d'outre-mer" in french
+    assert "ne mesure pas les communes" not in french and "overseas collectivities" in english
     doubs = Pages(atlas, SiteOptions()).territory_page(atlas.territories["doubs"]).data.decode()
     assert "| Niveau | Département |" in doubs
     build = tmp_path / "build"
     pdf = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None)).territory_pdf("ornans")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Niveau Collectivité d’outre-mer" in text.replace("'", "’") and "Niveau Commune" not in text
+    assert "ne mesure pas les collectivités d’outre-mer" in text.replace("'", "’")
 
 
 def test_english_writes_a_per_cent_sign_against_its_number(fixture_atlas, tmp_path: Path) -> None:
