@@ -745,3 +745,14 @@ def test_a_place_counts_in_its_communes_departement_before_its_points(fixture_at
     atlas = replace(fixture_atlas, hubs={**fixture_atlas.hubs, hub.id: moved})
     counts, _unknown = departement_counts(atlas, [hub.id])
     assert set(counts) == {"25"}
+
+
+def test_a_locators_text_alternative_tells_places_of_one_name_apart_by_their_commune():
+    """Two places of one name (chains: « Coworking Pays-Basque » in Bayonne and in Biarritz) were listed twice
+    alike in the map's text alternative: each is followed by its commune; a name used once stays bare."""
+    atlas = make_atlas(fablab={"name": "Coworking", "commune": "25056"},
+                       living={"name": "Coworking", "commune": "25462"})
+    alt = picture_spec(atlas, "territory/gbm/locator").alt
+    assert "Coworking (Besançon)" in alt and "Coworking (Pontarlier)" in alt
+    single = picture_spec(make_atlas(), "territory/gbm/locator").alt
+    assert "Fablab de Besançon" in single and "(Besançon)" not in single

@@ -8,10 +8,12 @@ that map with its point marked, and no picture of its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from generator import geo
+from generator.addresses import commune_name
 from generator.model import OLD_AFTER_YEARS, Atlas, Territory
 from generator.pictures.keys import PictureKey, both
 from generator.pictures.legend import locator_legend
@@ -47,6 +49,18 @@ from generator.pictures.words import FRENCH, Words
 from generator.vocabulary import sort_key
 
 LABELLED_MAX = 12  # a locator with more points than this names none of them (its table does)
+
+
+def _alt_names(atlas: Atlas, points: list[dict[str, Any]]) -> list[str]:
+    """The points' names for a text alternative, in French order; a name that several places share is followed
+    by each one's commune (« Coworking Pays-Basque (Bayonne), Coworking Pays-Basque (Anglet) »), which a
+    screen reader could not tell apart."""
+    counts = Counter(p["label"] for p in points)
+    names = []
+    for p in points:
+        commune = commune_name(atlas.hubs[p["id"]].commune) if counts[p["label"]] > 1 else None
+        names.append(f"{p['label']} ({commune})" if commune else p["label"])
+    return sorted(names, key=sort_key)
 
 
 def _placed(atlas: Atlas, territory: Territory, located: geo.Located | None
@@ -125,7 +139,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
         alt += w._(", son chef-lieu marqué d'une étoile (%(position)s)", position=position(*centre, w=w))
     alt += w._(" ; ") + w.nwords(len(points), "%(n)s lieu d'innovation placé", "%(n)s lieux d'innovation placés")
     if points and len(points) <= MAX_NAMED:
-        alt += w._(" : ") + w.enumerate(sorted((p["label"] for p in points), key=sort_key))
+        alt += w._(" : ") + w.enumerate(_alt_names(atlas, points))
     elif points:
         alt += w._(" (voir le tableau)")
     alt += "." + _approx_sentence(points, w)
