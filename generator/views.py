@@ -76,11 +76,7 @@ class Words:
     def vocab_text(self, name: str, entry_id: str, part: str = "label") -> Markup:
         """An entry's label (or description) as Markdown text; French text in the English edition (no `en:`
         version) inside `<span lang="fr">`, so that screen readers and search read it as French."""
-        shown, lang = vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang, part)
-        if not shown:
-            return Markup("")
-        inner = text.md_text(shown)
-        return Markup(f'<span lang="fr">{inner}</span>' if lang != self.lang else inner)
+        return self._marked(*vocabulary.entry_text(self.atlas.vocabulary, name, entry_id, self.lang, part))
 
     def indicator_label(self, indicator: Indicator) -> str:
         """An indicator's label in the edition's language where the catalogue has it (its `en:` label), else in
@@ -90,7 +86,10 @@ class Words:
     def indicator_text(self, indicator: Indicator, part: str = "label") -> Markup:
         """An indicator's label (or definition) as Markdown text; French text in the English edition (no `en:`
         version) inside `<span lang="fr">`."""
-        shown, lang = vocabulary.indicator_text(indicator, self.lang, part)
+        return self._marked(*vocabulary.indicator_text(indicator, self.lang, part))
+
+    def _marked(self, shown: str | None, lang: str) -> Markup:
+        """`shown` as Markdown text, inside `<span lang="fr">` when it is French in another edition."""
         if not shown:
             return Markup("")
         inner = text.md_text(shown)

@@ -144,19 +144,28 @@ def departement_phrase(d: Entity) -> str:
     return _OF_DEPARTEMENT.get(d.liaison if d.liaison is not None else 0, "de ") + d.name
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+def _and(items: list[str], word: str = "et") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _summary_facts(e: Entity, departements: dict[str, Entity]) -> tuple[Entity, str, list[Entity]] | None:
+    """What both summaries of an EPCI say: its seat's département, its member count (« 12 communes », a word
+    both languages share) and the other départements it spans; None without a known département."""
+    seat = departements.get(e.departement or "")
+    if seat is None:
+        return None
+    others = sorted((departements[d] for d in e.departements if d != seat.code and d in departements),
+                    key=lambda d: d.code)
+    return seat, f"{e.communes} commune" + ("s" if e.communes > 1 else ""), others
 
 
 def epci_summary(e: Entity, departements: dict[str, Entity]) -> str | None:
     """The French summary of an imported EPCI sheet: its nature, its members, its seat's département
     and the other départements it spans (the format has no field for the nature)."""
-    seat = departements.get(e.departement or "")
-    if seat is None:
+    facts = _summary_facts(e, departements)
+    if facts is None:
         return None
-    count = f"{e.communes} commune" + ("s" if e.communes > 1 else "")
-    others = sorted((departements[d] for d in e.departements if d != seat.code and d in departements),
-                    key=lambda d: d.code)
+    seat, count, others = facts
     if e.epci_type == "MET69":
         return (f"Collectivité territoriale à statut particulier qui exerce sur ses {count} les compétences "
                 "d'une métropole et celles d'un département. Son siège est à Lyon ; le Code officiel "
@@ -176,19 +185,13 @@ def epci_summary(e: Entity, departements: dict[str, Entity]) -> str | None:
     return text + "."
 
 
-def _and_en(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def epci_summary_en(e: Entity, departements: dict[str, Entity]) -> str | None:
     """The English version of `epci_summary`, for the sheet's `en:` block (the English edition shows it):
     the same facts, in the same order, the official French names kept."""
-    seat = departements.get(e.departement or "")
-    if seat is None:
+    facts = _summary_facts(e, departements)
+    if facts is None:
         return None
-    count = f"{e.communes} commune" + ("s" if e.communes > 1 else "")
-    others = sorted((departements[d] for d in e.departements if d != seat.code and d in departements),
-                    key=lambda d: d.code)
+    seat, count, others = facts
     if e.epci_type == "MET69":
         return (f"Territorial authority with special status that exercises over its {count} the powers of a "
                 "metropolis and those of a département. Its seat is in Lyon; the Official Geographic Code places "
@@ -204,7 +207,7 @@ def epci_summary_en(e: Entity, departements: dict[str, Entity]) -> str | None:
                  "(seat not given)")
     if others:
         which = "département" if len(others) == 1 else "départements"
-        text += f"; it also spans the {which} of {_and_en([d.name for d in others])}"
+        text += f"; it also spans the {which} of {_and([d.name for d in others], 'and')}"
     return text + "."
 
 

@@ -69,13 +69,14 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
     def vocab(name: str, key: str) -> Markup:
         """A hub type's, service's, theme's or network's label: its `en:` label in an English report, as on
         the English site; else the French one, marked French there."""
-        shown, lang = vocabulary.entry_text(atlas.vocabulary, name, key, w.lang)
-        return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
+        return marked(*vocabulary.entry_text(atlas.vocabulary, name, key, w.lang))
 
     def indicator(ind: Any, part: str = "label") -> Markup:
         """An indicator's label or definition: its `en:` version in an English report, as on the English site;
         else the French one, marked French there."""
-        shown, lang = vocabulary.indicator_text(ind, w.lang, part)
+        return marked(*vocabulary.indicator_text(ind, w.lang, part))
+
+    def marked(shown: str | None, lang: str) -> Markup:
         return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
 
     env.globals.update(
