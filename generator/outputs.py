@@ -9,6 +9,7 @@ are no longer produced.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -128,10 +129,18 @@ def check_relative(path: str) -> PurePosixPath:
 _CHECKED: set[str] = set()
 
 
+# a path every check below accepts: parts of 1 to 50 characters, none "." nor "..", no NUL nor backslash
+# (one match in C; a part over 50 characters, which may still be under 200 bytes, takes the checks below)
+_PLAIN_PATH = re.compile(r"(?!\.\.?(?:/|\Z))[^/\\\x00]{1,50}(?:/(?!\.\.?(?:/|\Z))[^/\\\x00]{1,50})*")
+
+
 def _check_path(path: str) -> None:
     """`check_relative` on the string alone: a national build makes 20,000 outputs, and a PurePosixPath
     each was a second of it. After these checks the path's parts are exactly `path.split("/")`."""
     if type(path) is str and path in _CHECKED:  # a plain string only (a subclass may compare equal and differ)
+        return
+    if type(path) is str and _PLAIN_PATH.fullmatch(path):
+        _CHECKED.add(path)
         return
     if not path or "\x00" in path or "\\" in path:
         raise AtlasError(_("refusing to write {path!r}: not a plain relative path").format(path=path))

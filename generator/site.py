@@ -129,9 +129,7 @@ class PictureFile(Output):
 
     def __init__(self, path: str, picture: Any) -> None:
         _check_path(path)  # the checks of `check_relative`, without making a PurePosixPath (13,800 of them)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "sources", ())
-        object.__setattr__(self, "picture", picture)
+        self.__dict__.update(path=path, sources=(), picture=picture)  # the frozen fields at once (as `KeptFile`)
 
     @property  # type: ignore[override]
     def data(self) -> bytes:
