@@ -328,6 +328,26 @@ def test_website_keeps_the_scheme_the_census_gives() -> None:
         assert normalise_website(bad) is None
 
 
+def test_website_ends_where_a_link_cannot_go_on_and_may_have_accents() -> None:
+    # three rows of the census give a wiki's link markup after the address
+    assert normalise_website("https://kellefabrik.org/|kellefabrik.org]]") == "https://kellefabrik.org/"
+    assert normalise_website("http://fablab-vignes.org|fablab-vignes.org]]") == "http://fablab-vignes.org"
+    assert normalise_website("https://atelier-d-cales.jimdo.com|site web") == "https://atelier-d-cales.jimdo.com"
+    assert normalise_website("http://www.chezmémé.fr") == "http://www.chezmémé.fr"  # an internationalised name
+    for bad in ("http://-a.fr", "http://a-.fr", "http://a_b.fr"):
+        assert normalise_website(bad) is None
+
+
+def test_census_cells_read_once_as_windows_1252_are_mended() -> None:
+    from generator.imports.census_rows import _clean
+
+    assert _clean("http://www.chezmÃ©mÃ©.fr") == "http://www.chezmémé.fr"
+    assert _clean("ROCHER concept |Â\xa0Coworking") == "ROCHER concept | Coworking"
+    assert _clean("1Âª place des Orphelins") == "1ª place des Orphelins"
+    for kept in ("Café du Coin", "Ã bientôt", "TÃ©st Ã"):  # no exact round trip: as written
+        assert _clean(kept) == kept
+
+
 def test_similar_names() -> None:
     assert similar_names("La Casemate – Fab Lab du CCSTI de Grenoble", "FabLab La Casemate")
     assert similar_names("Up and Space", "Up&Space Martinique")

@@ -75,9 +75,25 @@ def _float(text: str) -> float | None:
 CLOSED_MARK = re.compile(r"\s*\(\s*actuellement\s+ferm[ée]e?\s*\)", re.I)
 
 
+# UTF-8 bytes read once as Windows-1252: « Ã© » for « é », « Â\xa0 » for a non-breaking space (three cells of
+# the census: « http://www.chezmÃ©mÃ©.fr », « ROCHER concept |Â\xa0Coworking », « 1Âª place des Orphelins »)
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def _unmangled(text: str) -> str:
+    """`text` with UTF-8 read as Windows-1252 undone, when the whole text round-trips exactly; else as it is."""
+    if not _MOJIBAKE.search(text):
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:  # not only mojibake (a real « Ã » beside other text): left alone
+        return text
+
+
 def _clean(text: str | None) -> str:
-    """Whitespace collapsed (the file has non-breaking spaces), zero-width/bidi characters dropped."""
-    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", text or "")
+    """Whitespace collapsed (the file has non-breaking spaces), zero-width/bidi characters dropped, UTF-8 read as
+    Windows-1252 undone (`_unmangled`)."""
+    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", _unmangled(text or ""))
     return " ".join(text.split())
 
 
@@ -300,7 +316,9 @@ def normalise_website(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    found = re.search(r"https?://\S+", text, re.I)
+    # a link ends at a space or at a character no URL holds unencoded: « https://a.org/|a.org]] » (a wiki's
+    # link markup copied into the census, three rows) is https://a.org/
+    found = re.search(r"https?://[^\s|\[\]<>\"{}\\^`]+", text, re.I)
     if found:
         text = found.group(0)
     elif re.search(r"\s", text):
@@ -308,7 +326,8 @@ def normalise_website(text: str) -> str | None:
     match = re.match(r"^(https?)://(.*)$", text, re.I)
     scheme, rest = (match.group(1).lower(), match.group(2)) if match else ("http", text)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}\.?(?::[0-9]{1,5})?", host, re.I):
+    # labels of letters (accented ones too: an internationalised name, « chezmémé.fr »), digits and hyphens
+    if not re.fullmatch(r"(?:[^\W_](?:[^\W_]|-)*(?<!-)\.)+[a-z]{2,24}\.?(?::[0-9]{1,5})?", host, re.I):
         return None
     return f"{scheme}://{rest}"
 
