@@ -77,7 +77,8 @@ CLOSED_MARK = re.compile(r"\s*\(\s*actuellement\s+ferm[ée]e?\s*\)", re.I)
 
 # UTF-8 bytes read once as Windows-1252: « Ã© » for « é », « Â\xa0 » for a non-breaking space (three cells of
 # the census: « http://www.chezmÃ©mÃ©.fr », « ROCHER concept |Â\xa0Coworking », « 1Âª place des Orphelins »)
-_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile("[\u00c2\u00c3]"  # the lead byte of a two-byte sequence, then a continuation byte's character
+                       "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
 
 def _unmangled(text: str) -> str:
