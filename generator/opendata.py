@@ -212,7 +212,7 @@ def hubs_geojson(atlas: Atlas) -> bytes:
     """Hubs with coordinates as GeoJSON points ([longitude, latitude], RFC 7946): the text of
     `json.dumps(document, ensure_ascii=False, indent=1)`, each feature encoded on its own (from its hub's sheet
     alone: kept by its bytes between builds, atlas_reads.per_sheet) and indented to its place in the list."""
-    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(h), str, _feature_kept)
+    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(atlas, h), str, _feature_kept)
                 for h in atlas.hubs.values() if h.coordinates]
     listed = "[\n  " + ",\n  ".join(features) + "\n ]" if features else "[]"
     return ('{\n "type": "FeatureCollection",\n "features": ' + listed + "\n}\n").encode("utf-8")
@@ -232,15 +232,21 @@ def _feature_kept(kept: Any) -> str:
     return kept
 
 
-def _feature_text(h: Any) -> str:
-    """A hub's GeoJSON feature as `json.dumps(..., indent=1)` writes it two levels down (in the list)."""
+def _feature_text(atlas: Atlas, h: Any) -> str:
+    """A hub's GeoJSON feature as `json.dumps(..., indent=1)` writes it two levels down (in the list). Its status
+    comes with the year a source saw it and whether that is too old to read as current (as in hubs.csv): a
+    place listed by the 2019 census is not said to be open today."""
     lat, lon = h.coordinates
+    status = h.status_fact
     feature = {
         "type": "Feature",
         "id": h.id,
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
         "properties": {
             "name": h.name, "territory": h.territory_id, "types": list(h.types), "status": h.status,
+            "status_year": status.year if status is not None else None,
+            "status_source": source_id(status.source) if status is not None else None,
+            "status_to_check": atlas.status_is_old(h),
             "founded": h.founded, "website": h.website, "updated": h.updated.isoformat(),
         },
     }

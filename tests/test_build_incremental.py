@@ -430,9 +430,9 @@ def test_values_of_one_sheet_are_kept_by_its_bytes(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(page_parts, "_sheet_fact_counts", fact_counts)
     feature = opendata._feature_text
 
-    def feature_text(h: object) -> str:
+    def feature_text(atlas: object, h: object) -> str:
         worked.append(f"feature {h.id}")  # type: ignore[attr-defined]
-        return feature(h)
+        return feature(atlas, h)  # type: ignore[arg-type]
 
     monkeypatch.setattr(opendata, "_feature_text", feature_text)
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)

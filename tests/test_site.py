@@ -319,6 +319,12 @@ def test_open_data_files_hold_the_atlas(fixture_atlas) -> None:
     assert len(geo["features"]) == len(with_coords)
     first = with_coords[0]
     assert geo["features"][0]["geometry"]["coordinates"] == [first.coordinates[1], first.coordinates[0]]
+    for feature in geo["features"]:  # a status comes with its year and whether it is too old to read as current
+        hub = fixture_atlas.hubs[feature["id"]]
+        properties = feature["properties"]
+        assert properties["status_to_check"] is fixture_atlas.status_is_old(hub)
+        assert properties["status_year"] == (hub.status_fact.year if hub.status_fact else None)
+    assert any(f["properties"]["status_year"] is not None for f in geo["features"])
 
 
 def test_csv_cells_cannot_run_as_formulas() -> None:

@@ -196,3 +196,21 @@ def test_control_and_bidi_characters_written_as_escapes(atlas_copy: Path, lang: 
             "(hint: remove the escape; only \\t and \\n are allowed)",
         ],
     }[lang]
+
+
+@LANGS
+def test_a_link_holding_what_no_link_holds_is_a_warning_naming_the_character(atlas_copy: Path, lang: str) -> None:
+    # a census row gave « https://kellefabrik.org/|kellefabrik.org]] »: a browser encodes '|' and asks for a page
+    # that does not exist; the page escapes the text as any other, so the build goes on, with a warning
+    f = _write(atlas_copy, "pays-horloger/hubs/h.yml",
+               VALID_HUB.encode() + b"website: https://kellefabrik.org/|kellefabrik.org]]\n")
+    with i18n.using(lang):
+        atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+        warnings = [p.text() for p in report.problems if p.severity == "warning" and p.field == "website"]
+    assert atlas is not None and atlas.hubs["h"].website == "https://kellefabrik.org/|kellefabrik.org]]"
+    assert warnings == {
+        "fr": [f"{f}:5:10: avertissement : website: le lien https://kellefabrik.org/|kellefabrik.org]] contient '|', "
+               "qu'un lien ne peut pas contenir (piste : retirez ce qui suit l'adresse, ou écrivez-le %7C)"],
+        "en": [f"{f}:5:10: warning: website: the link https://kellefabrik.org/|kellefabrik.org]] holds '|', "
+               "which a link cannot hold (hint: remove what follows the address, or encode it as %7C)"],
+    }[lang]

@@ -344,11 +344,11 @@ class SheetChecker:
                 hint = _("add the scheme: https://{text}").format(text=text)
             return self.wrong(spec, node, path, hint)
         odd = re.search(r'[|\[\]<>"{}\\^`]', text)
-        if odd is not None:  # RFC 3986: never unencoded in a link (a browser may cut it there, or refuse it)
-            self.error(node, path, _("the link {url} holds {char!r}, which a link cannot hold").format(
+        if odd is not None:  # RFC 3986: never unencoded in a link; a browser encodes it and asks for another page
+            # a warning: the page escapes the link as it escapes any sheet text, it only leads nowhere
+            self.report.warning(node.loc, path, _("the link {url} holds {char!r}, which a link cannot hold").format(
                 url=text, char=odd.group(0)), _("remove what follows the address, or encode it as {code}").format(
                 code=f"%{ord(odd.group(0)):02X}"))
-            return MISSING
         return text
 
     def commune_code(self, spec: CommuneCode, node: Scalar, path: str) -> Any:
