@@ -75,12 +75,14 @@ def level_word(level: str) -> str:
     return in_running_text(LEVEL_LABELS[level])
 
 
-OF_LEVEL: Mapping[str, str] = {"region": "de la région", "departement": "du département",
-                               "epci": "de l'intercommunalité", "commune": "de la commune", "pays": "du pays"}
+# the enclosing territory in apposition: « celui de son département, Calvados, » (« du département Calvados »
+# lacked the name's own article: du Calvados, de la Gironde, de l'Ain, des Landes)
+OF_LEVEL: Mapping[str, str] = {"region": "de sa région,", "departement": "de son département,",
+                               "epci": "de son intercommunalité,", "commune": "de sa commune,", "pays": "de son pays,"}
 
 
 def of_level(level: str) -> str:
-    """`du département`, `de l'intercommunalité`: "celui du département Doubs"."""
+    """`de son département,`, `de son intercommunalité,`: « celui de son département, Doubs, mesuré… »."""
     return OF_LEVEL[level]
 
 

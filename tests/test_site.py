@@ -176,7 +176,7 @@ def test_an_epci_shows_a_departement_only_measure_as_context_never_scored(fixtur
     page = Pages(atlas, _options()).territory_page(atlas.territories["grand-besancon-metropole"]).data.decode()
     health = page.split("### Santé", 1)[1].split("### Savoirs", 1)[0]
     assert "**Score mesuré : non mesuré**" in health  # one indicator left at EPCI level
-    assert "Contexte : ce chiffre est celui du département [Doubs](doubs.md)" in health
+    assert "Contexte : ce chiffre est celui de son département, [Doubs](doubs.md), mesuré" in health
     assert "ne compte pas dans le score de ce territoire" in health
     value = formats.with_unit(8.2, "pour 10 000 habitants")
     assert f"| {value} (2024) | 1er sur 1 |" in health.split("Indicateur (contexte)")[1]
@@ -213,7 +213,7 @@ def test_context_figures_of_two_levels_are_each_headed_by_their_own_territory(fi
     assert "Médecins" in by_place["Valeur pour Doubs"] and "2,7" not in by_place["Valeur pour Doubs"]
     assert "Rang parmi les régions" in by_place["Valeur pour Bourgogne-Franche-Comté"]
     assert "2,7" in by_place["Valeur pour Bourgogne-Franche-Comté"].split("\n\n", 1)[0]
-    assert "celui de la région [Bourgogne-Franche-Comté]" in section
+    assert "celui de sa région, [Bourgogne-Franche-Comté](bourgogne-franche-comte.md), mesuré" in section
 
 
 def test_a_hub_page_shows_its_status_note_as_literal_french_text(fixture_atlas) -> None:
