@@ -440,3 +440,20 @@ def test_english_writes_a_per_cent_sign_against_its_number(fixture_atlas, tmp_pa
     english, french = outs["en/territoires/doubs.md"], outs["territoires/doubs.md"]
     assert re.search(r"\d%", english) and not re.search("\\d\u00a0%", english)
     assert re.search("\\d\u00a0%", french) and not re.search(r"\d%", french)
+
+
+def test_a_long_level_s_list_pages_are_named_with_each_language_s_colon(fixture_atlas, monkeypatch) -> None:
+    """A level too long for the index is listed on pages of its own, each named « Page 1 : A … B (n) »: French
+    spacing in French, « Page 1: A … B (n) » in English (the colon was written into the template)."""
+    from generator import page_indexes
+    from generator.pages import Pages
+
+    monkeypatch.setattr(page_indexes, "LEVEL_INLINE_MAX", 0)  # the fixture's one territory a level stands for many
+    lines = {}
+    for lang in ("fr", "en"):
+        index = next(o for o in Pages(fixture_atlas, SiteOptions(), lang=lang).territories_index()
+                     if o.path == "territoires/index.md")
+        lines[lang] = [line for line in index.data.decode().splitlines() if "Page 1" in line]
+    assert lines["fr"] and all("Page 1</a>\u00a0: " in line or "Page 1]" in line for line in lines["fr"]), lines
+    assert lines["en"] and all("Page 1</a>: " in line or "Page 1](" in line for line in lines["en"]), lines
+    assert not any(" : " in line or "\u00a0:" in line for line in lines["en"]), lines["en"]

@@ -56,7 +56,7 @@ def spec(atlas: Atlas, key: PictureKey) -> Spec:
         raise KeyError(key.text)
     w = Words(key.lang)
     scores = scores_of(atlas)
-    territories = sorted(atlas.by_level(level), key=lambda t: (t.name.casefold(), t.id))
+    territories = sorted(atlas.by_level(level), key=lambda t: (vocabulary.sort_key(t.name), t.id))  # Ardèche, Ardennes
     values: dict[str, float | None] = {}
     rows = []
     counts = [0] * len(CLASSES)
