@@ -85,6 +85,10 @@ def test_founded_per_year_fills_the_gaps(atlas):
     assert spec.data["values"] == [1, 0, 0, 0, 2, 0, 1]
     assert ("2014", "2") in spec.table_rows
     assert "2\u00a0lieux sans année de création connue" in spec.alt
+    # the caption says how many places the chart counts, of all the atlas's
+    assert spec.title == f"Lieux d'innovation créés par année (année connue pour 4\u00a0lieux sur {len(atlas.hubs)})"
+    english = picture_spec(atlas, "en/home/founded")
+    assert english.title == f"Innovation hubs opened per year (year known for 4\u00a0hubs of {len(atlas.hubs)})"
 
 
 def test_ranking_orders_by_measured_score_and_names_the_unmeasured(atlas):
