@@ -182,6 +182,36 @@ def test_sheets_merged_by_hand_stay_one_after_a_reimport(tmp_path, tree, capsys)
     assert "0 créé, 0 fusionné dans une fiche existante, 0 mis à jour, 1 inchangé" in out
 
 
+def test_a_renamed_place_merged_by_hand_speaks_with_the_listing_it_is_named_after(tmp_path, tree, capsys) -> None:
+    """The census lists a place under its former name and its current one (La Serre, 27 bis allées Maurice-Sarraut,
+    row 14; IF- Les Imaginations Fertiles, 27 allées Maurice-Sarraut, row 569): the contributor keeps the sheet of
+    the current name and records both rows. The re-import gives it its own listing's address and point, and the
+    note names the former listing, though the census lists the former name first (it gave the sheet of « Les
+    Imaginations Fertiles » the address of La Serre, and a note « aussi sous le nom « Les Imaginations Fertiles »
+    »)."""
+    rows = [_annecy(1, "La Serre", "27 Bis Allée Maurice Sarraut", web="http://www.serre.example.org", lat=45.9001),
+            _annecy(2, "Les Imaginations Fertiles", "27 Allée Maurice Sarraut", web="http://if.example.org")]
+    census = _write_csv(tmp_path / "census.csv", rows)
+    _import(census, tree, capsys)
+    hubs = _hubs(tree)
+    assert {"la-serre", "les-imaginations-fertiles"} <= set(hubs)
+    kept = hubs["les-imaginations-fertiles"]
+    kept.write_text(kept.read_text(encoding="utf-8").replace("# mission-coworking-2019: 2\n",
+                                                             "# mission-coworking-2019: 2, 1\n"), encoding="utf-8")
+    hubs["la-serre"].unlink()
+    _import(census, tree, capsys)
+    assert "la-serre" not in _hubs(tree)
+    sheet = _load(kept)
+    assert sheet["address"]["value"] == "27 Allée Maurice Sarraut, 74000 Annecy"
+    assert sheet["coordinates"]["value"] == [45.9, 6.12]
+    assert sheet["status"]["note"].endswith("le recensement le cite 2 fois (fiches n° 2, 1), aussi au 27 Bis Allée "
+                                            "Maurice Sarraut, sous le nom « La Serre », avec le site "
+                                            "http://www.serre.example.org")
+    before = _snapshot(tree)
+    _import(census, tree, capsys)
+    assert _snapshot(tree) == before
+
+
 def test_a_new_row_of_a_place_already_in_a_sheet_is_not_written_twice(tmp_path, tree, capsys) -> None:
     """A later census lists the place again, under another spelling: the sheet is found by its folded
     name in its commune, not written a second time."""

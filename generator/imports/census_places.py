@@ -10,7 +10,8 @@ streets of one commune (`Yelloworking`, 7bis avenue Saint-Jérôme and 45 rue Ro
 places: the census lists two addresses and cannot say whether they are two spaces or one that moved, so
 each note names the other. Places of one name in two arrondissements of Paris, Lyon or Marseille stay
 two places; a row placed only in the city (no arrondissement) joins the one place of its name there, if
-there is one. The place speaks with the words of its first row placed at its address (else its first row).
+there is one. The place speaks with the words of its first row placed at its address (else its first row);
+a sheet that records several listings speaks with the one it is named after (see `speaking_first`).
 """
 
 from __future__ import annotations
@@ -95,11 +96,18 @@ def at_address(row: Row) -> bool:
     return row.lat is not None and row.lon is not None and row.score is not None and row.score >= ADDRESS_SCORE
 
 
-def speaking_first(rows: list[Row]) -> list[Row]:
+def speaking_first(rows: list[Row], named: str | None = None) -> list[Row]:
     """The rows of one place in file order, the first one placed at its address moved first (it gives
-    the place's name, address, point and type)."""
+    the place's name, address, point and type). `named`: the name of the sheet the place was found in (a
+    sheet that records several listings, merged by hand): the listing it is named after speaks when the
+    census places it at its address, or when none is (a place renamed, La Serre become Les Imaginations
+    Fertiles, keeps its current listing's address, and its note names the former one)."""
     rows = sorted(rows, key=lambda r: r.line)
-    first = next((r for r in rows if at_address(r) and r.address), rows[0])
+    key = folded(named) if named else None
+    own = [r for r in rows if key and folded(r.name) == key]
+    placed = [r for r in rows if at_address(r) and r.address]
+    first = next((r for r in own if any(r is p for p in placed)), None) \
+        or (placed[0] if placed else own[0] if own else rows[0])
     return [first, *(r for r in rows if r is not first)]
 
 

@@ -177,7 +177,8 @@ def combine_found(places: list[Place], matched: dict[int, HubSheet],
                   make: PlaceMaker) -> tuple[list[Place], dict[int, HubSheet], list[str]]:
     """Places found in one sheet are one place: a sheet that records the rows of two places (merged by
     hand), or a place found by its name in a sheet that records another. Their rows make one place
-    (its first row placed at its address speaking), where the first of them was; the others go."""
+    (the row the sheet is named after speaking, else its first row placed at its address: `speaking_first`),
+    where the first of them was; the others go."""
     by_sheet: dict[Path, list[int]] = {}
     for index in sorted(matched):
         by_sheet.setdefault(matched[index].path, []).append(index)
@@ -187,7 +188,7 @@ def combine_found(places: list[Place], matched: dict[int, HubSheet],
     for path, indexes in by_sheet.items():
         if len(indexes) == 1:
             continue
-        rows = speaking_first([row for i in indexes for row in places[i].rows])
+        rows = speaking_first([row for i in indexes for row in places[i].rows], matched[indexes[0]].name)
         base = next(places[i] for i in indexes if any(row is rows[0] for row in places[i].rows))
         made = make(rows, base.commune, base.area)
         assert not isinstance(made, Skip)  # the commune of a place that has its territory
