@@ -70,7 +70,9 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
         english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for kind in SHARED_KINDS:
         outs += (english if kind.name in TRANSLATED else french).shared_pages(kind)
-    # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new
+    # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new; a hub's
+    # former address was one in English too
+    outs += english.moved_hub_outputs()
     inside, copies = f"{DATA_DIR}/", f"{DATA_DIR}/fiches/"  # 22,000 outputs looked at: string tests only
     data = [o for o in french_outputs if o.path.startswith(inside) and "/" not in o.path[len(inside):]
             and not o.path.endswith(".md")]

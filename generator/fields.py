@@ -184,13 +184,20 @@ VOCABULARY_ENTRY = Record({
 })
 VOCABULARY = Record({name: Field(MapOf(VOCABULARY_ENTRY), False) for name in VOCABULARY_LISTS})
 
+# territories/moved.yml (optional): the former id of a hub whose sheet was merged into another, or renamed ->
+# the id of the hub that has its sheet now; its former page leads there (Pages.moved_hub_outputs)
+MOVED = MapOf(Slug("hub"))
+
 SHEET_SPECS: Mapping[str, Record | MapOf] = {
     "territory": TERRITORY, "hub": HUB, "vocabulary": VOCABULARY, "sources": SOURCES, "indicators": INDICATORS,
+    "moved": MOVED,
 }
 TITLES = {
     "territory": "Fiche territoire", "hub": "Fiche lieu d'innovation",
     "vocabulary": "Vocabulaire contrôlé", "sources": "Sources partagées",
     "indicators": "Catalogue des indicateurs mesurés",
+    "moved": "Lieux déplacés : ancien identifiant d'un lieu fusionné ou renommé, et identifiant du lieu qui a "
+             "sa fiche (facultatif)",
 }
 
 

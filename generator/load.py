@@ -38,6 +38,7 @@ from generator.sheets import Tree, find_sheets
 from generator.specs import Fact as FactSpec
 from generator.specs import ListOf, Record
 from generator.validate import Checked, SheetData, check_atlas, check_sheet
+from generator.validate.moved import check_moved
 
 __all__ = ["SheetMemo", "build_date", "load_atlas", "load_valid_atlas", "vocabulary_ids"]  # SheetMemo: atlas serve
 
@@ -82,6 +83,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     shared_sources: Mapping[str, Any] = _NOTHING
     shared_locs: dict[str, Location] = {}
     catalogue: SheetData | None = None
+    moved: SheetData | None = None
     total = len(tree.files)
     if memo is not None:
         memo.begin()
@@ -99,6 +101,8 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
             vocabulary = checked.data
         elif sheet.kind == "indicators":
             catalogue = SheetData("indicators", "indicators", sheet.display, rel, checked)
+        elif sheet.kind == "moved":
+            moved = SheetData("moved", "moved", sheet.display, rel, checked)
         elif sheet.kind == "sources":
             shared_sources = checked.data
             shared_locs = {k[:-4]: v for k, v in checked.locations.items() if k.endswith("#key")}
@@ -109,13 +113,15 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
         memo.end()
     valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of,
                                    catalogue, memo.distances if memo is not None else None)
+    moved_hubs = check_moved(report, moved, territories, hubs)
     if memo is not None:
         memo.checked_atlas()
     if report.errors:
         return None, report
     # a hub's territory folder may hold an invalid territory sheet; that is an error already reported
     indicators = catalogue.data if catalogue is not None else _NOTHING
-    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators, memo), report
+    return _model(valid_t, valid_h, vocabulary, shared_sources, shared_locs, as_of, indicators, memo,
+                  moved_hubs), report
 
 
 def load_valid_atlas(territories_dir: Path, as_of: date | None = None, memo: SheetMemo | None = None,
@@ -223,7 +229,8 @@ def _measure(data: dict, indicator: Indicator | None, resolve: dict[str, Source]
 
 def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabulary: dict,
            shared_sources: Mapping[str, Any], shared_locs: dict[str, Location], as_of: date,
-           catalogue: Mapping[str, dict], memo: SheetMemo | None = None) -> Atlas:
+           catalogue: Mapping[str, dict], memo: SheetMemo | None = None,
+           moved_hubs: Mapping[str, str] | None = None) -> Atlas:
     kept = memo.shared if memo is not None else None
     if kept is not None and kept[0] is shared_sources and kept[1] is catalogue and kept[2] == shared_locs:
         shared, indicators = kept[3]
@@ -296,7 +303,7 @@ def _model(valid_t: dict[str, SheetData], valid_h: dict[str, SheetData], vocabul
                        for eid, e in (vocabulary.get(name) or {}).items()})
         for name in VOCABULARY_LISTS
     })
-    return build_atlas(territories, hubs, vocab, shared, as_of, indicators)
+    return build_atlas(territories, hubs, vocab, shared, as_of, indicators, moved_hubs)
 
 
 def shared_source_ids(territories: Path) -> set[str]:

@@ -296,6 +296,9 @@ class Atlas:
     indicators: Mapping[str, Indicator] = field(default_factory=_frozen)  # the catalogue, in file order
     # territory id -> the hubs inside it, by id (`hubs_inside`); empty: told by the hierarchy alone
     hubs_inside: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
+    # former id of a hub whose sheet was merged into another or renamed -> the id of the hub that has its
+    # sheet now (territories/moved.yml, optional): its former page leads to the kept hub's
+    moved_hubs: Mapping[str, str] = field(default_factory=_frozen)
 
     def parent(self, territory_id: str) -> Territory | None:
         parent_id = self.territories[territory_id].parent_id
@@ -360,8 +363,10 @@ def build_atlas(
     sources: Mapping[str, Source],
     as_of: date,
     indicators: Mapping[str, Indicator] | None = None,
+    moved_hubs: Mapping[str, str] | None = None,
 ) -> Atlas:
-    """Derive the indexes from validated records (references are known to resolve)."""
+    """Derive the indexes from validated records (references are known to resolve; `moved_hubs`: former hub
+    id -> kept hub id, each kept hub known to exist)."""
     territories = dict(sorted(territories.items()))
     hubs = dict(sorted(hubs.items()))
     children: dict[str, list[str]] = {}
@@ -394,5 +399,6 @@ def build_atlas(
         partners_of=_frozen({k: tuple(sorted(v)) for k, v in sorted(partners_of.items())}),
         named_by=_frozen({k: tuple(sorted(v)) for k, v in sorted(named_by.items())}),
         indicators=_frozen(indicators),
+        moved_hubs=_frozen(dict(sorted((moved_hubs or {}).items()))),
     )
 

@@ -8,6 +8,7 @@ Markdown by default (see `generator.site_templates`) and render Markdown fields 
 
 from __future__ import annotations
 
+import html
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -265,6 +266,28 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         )
 
 
+    def moved_hub_outputs(self) -> list[Output]:
+        """At the address of each hub whose sheet was merged into another or renamed (territories/moved.yml),
+        a small page that sends readers' bookmarks and links on to the kept hub's page, in the edition's
+        language. Like the pillars' former addresses (explore.redirect_outputs) it is an HTML file, not a page:
+        the engine copies it, and neither the navigation, the sitemap nor the search index lists it. Its paths
+        are made of validated ids (checked again by `hub_path`); its one text from a sheet, the kept hub's
+        name, is escaped."""
+        outs = []
+        for old, new in self.atlas.moved_hubs.items():
+            hub = self.atlas.hubs[new]
+            href = "../" + hub_path(new).removeprefix("hubs/").removesuffix(".md") + "/"
+            name = html.escape(hub.name, quote=False)
+            title, moved = self._("Page déplacée"), self._("Cette page a changé d'adresse :")
+            page = (f'<!doctype html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n'
+                    f'<title>{title}</title>\n'
+                    f'<meta http-equiv="refresh" content="0; url={href}">\n<link rel="canonical" href="{href}">\n'
+                    f'<meta name="robots" content="noindex">\n</head>\n<body>\n'
+                    f'<p>{moved} <a href="{href}">{name}</a>.</p>\n'
+                    f'</body>\n</html>\n')
+            outs.append(Output(hub_path(old).removesuffix(".md") + "/index.html", page.encode("utf-8"), (hub.path,)))
+        return outs
+
     def shared_pages(self, kind: PageKind) -> list[Output]:
         """The pages of one kind made from many sheets; with the page cache attached, read back when
         what they read last time is as it was (generator.page_cache)."""
@@ -283,6 +306,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         outs = [out for kind in SHARED_KINDS for out in self.shared_pages(kind)]
         # after the pillar pages, which fill the levels and say which ranking pages exist
         outs += explore.redirect_outputs(sorted(self._long_rankings), {out.path for out in outs})
+        outs += self.moved_hub_outputs()
         return outs + self.sheet_pages(self.sheet_todo(wanted), progress,
                                        len(self.atlas.territories) + len(self.atlas.hubs))
 

@@ -26,7 +26,7 @@ class SheetFile:
 
     path: Path            # real path on disk
     display: str          # how messages name it
-    kind: str             # "territory" | "hub" | "vocabulary" | "sources" | "indicators"
+    kind: str             # "territory" | "hub" | "vocabulary" | "sources" | "indicators" | "moved"
     territory_id: str | None = None
     stem: str | None = None   # id from the folder or file name
 
@@ -57,8 +57,9 @@ def _ignored(name: str) -> bool:
     return name.startswith(".") or name.startswith("_")
 
 
-# the sheets of the atlas as a whole, at the top of the territories folder
-TOP_SHEETS: tuple[str, ...] = ("vocabulary", "sources", "indicators")
+# the sheets of the atlas as a whole, at the top of the territories folder (moved.yml: the hubs whose sheet
+# was merged into another or renamed, old id -> kept id, so that their former pages lead to the kept one)
+TOP_SHEETS: tuple[str, ...] = ("vocabulary", "sources", "indicators", "moved")
 
 
 def _is_sheet_name(name: str) -> bool:
@@ -86,8 +87,8 @@ def find_sheets(root: Path) -> Tree:
             tree.files.append(SheetFile(Path(entry.path), _under(shown, entry.name), _stem(entry.name)))
         else:
             stray(Path(entry.path), _("unexpected file in the territories folder"),
-                  _("only vocabulary.yml, sources.yml, indicators.yml and one folder per territory belong here; "
-                    "prefix the name with '_' or '.' to keep a file that is not a sheet"))
+                  _("only vocabulary.yml, sources.yml, indicators.yml, moved.yml and one folder per territory "
+                    "belong here; prefix the name with '_' or '.' to keep a file that is not a sheet"))
     for kind in TOP_SHEETS:
         found = [f for f in tree.files if f.kind == kind]
         if len(found) > 1:

@@ -76,12 +76,19 @@ def test_every_shipped_sheet_points_at_its_schema() -> None:
         rel = path.relative_to(territories)
         kind = ("vocabulary" if rel.name.startswith("vocabulary") else "sources" if rel.name.startswith("sources")
                 else "indicators" if rel.name.startswith("indicators")
+                else "moved" if len(rel.parts) == 1 and rel.name.startswith("moved")
                 else "territory" if rel.name.startswith("territory") else "hub")
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), f"{rel}: no schema line"
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == (ROOT / "schema" / f"{kind}.schema.json").resolve(), f"{rel}: points at {target}"
         assert os.path.isfile(target)
+
+
+def test_the_fixture_has_every_kind_of_sheet() -> None:
+    """moved.yml is optional; the fixture has one, so the golden tree shows a former hub address in both editions."""
+    tops = {p.stem for p in FIXTURE_ATLAS.glob("*.yml")}
+    assert {kind for kind in SHEET_SPECS if kind not in ("territory", "hub")} <= tops
 
 
 def test_reserved_ids_are_listed_in_the_contributor_guide() -> None:

@@ -122,6 +122,24 @@ def test_search_leaves_out_lists_of_every_sheet_and_chart_tables(built: Path) ->
     assert "Données du graphique" in page and "Thèmes\u00a0:" in page  # still on the page itself
 
 
+def test_a_moved_hub_keeps_its_address_out_of_the_search_and_the_sitemap(built: Path) -> None:
+    """The fixture's moved.yml: the former address of a hub leads to the kept page, in both editions, and is
+    found by nothing (the pillars' former addresses are kept out the same way: files, not pages)."""
+    site = built / "site"
+    for prefix, lang in (("", "fr"), ("en/", "en")):
+        page = (site / prefix / "hubs/fab-lab-de-besancon/index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in page and 'content="0; url=../fablab-besancon/"' in page
+        assert (site / prefix / "hubs/fablab-besancon/index.html").is_file()  # where it leads
+    locations = {d["url"] for d in _search_records(site)}
+    assert any("/hubs/fablab-besancon/" in u for u in locations)
+    assert not [u for u in locations if "fab-lab-de-besancon" in u or "/piliers/health/" in u]
+    import gzip
+    for sitemap in [*site.glob("sitemap.xml*"), *site.glob("en/sitemap.xml*")]:  # pages only (none without a
+        data = sitemap.read_bytes()                                              # site_url, as here)
+        text = (gzip.decompress(data) if sitemap.suffix == ".gz" else data).decode("utf-8")
+        assert "fab-lab-de-besancon" not in text, sitemap
+
+
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
