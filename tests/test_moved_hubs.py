@@ -46,6 +46,16 @@ def test_a_former_id_that_still_has_a_sheet(atlas_copy: Path, capsys) -> None:
         "(hint: once what that sheet says is in 'living-lab-sante', delete it; or remove this line)"]
 
 
+def test_a_line_written_the_wrong_way_round_is_one_error(atlas_copy: Path, capsys) -> None:
+    """`fablab-besancon: fab-lab-de-besancon` (the kept id first) beside the fixture's own line: the kept
+    hub still has its sheet, said once; the fixture's line is not blamed for a loop."""
+    _moved(atlas_copy, "fab-lab-de-besancon: fablab-besancon\nfablab-besancon: fab-lab-de-besancon\n")
+    assert _validate(capsys) == [
+        f"territories/moved.yml:2:1: fablab-besancon: le lieu 'fablab-besancon' a encore une fiche : {KEPT} "
+        "(piste : une fois ce qu'elle dit reporté dans 'fab-lab-de-besancon', supprimez-la ; sinon supprimez "
+        "cette ligne)"]
+
+
 def test_a_former_id_that_is_a_territory_or_reserved(atlas_copy: Path, capsys) -> None:
     _moved(atlas_copy, "doubs: fablab-besancon\nindex: fablab-besancon\n")
     assert _validate(capsys) == [

@@ -22,7 +22,8 @@ from generator.validate.values import SheetData
 def check_moved(report: Report, moved: SheetData | None, territories: list[SheetData],
                 hubs: list[SheetData]) -> dict[str, str]:
     """The moved hubs that can have their page (former id -> kept hub id, in the file's order); every problem
-    of the others reported, one error each, on the line of the id at fault."""
+    of the others reported, one error per line, on the id at fault: a line whose former id cannot be one is
+    told so, and left out of the chains and loops (its target is not judged: the line is to be removed)."""
     if moved is None or moved.data is None:  # no file, or one that is not a map (said already)
         return {}
     sheet_of = {s.id: s.display for s in [*territories, *hubs]}
@@ -30,25 +31,24 @@ def check_moved(report: Report, moved: SheetData | None, territories: list[Sheet
     _broken_t, broken_h, _broken_vocabulary = _broken_sheets(report, [*territories, *hubs])
     for kind, node, path in moved.checked.bad_refs:  # a target that is not an id at all
         _report_bad_ref(report, moved, kind, node, path, hub_ids, _(REF_FALLBACK["hub"]))
-    targets: dict[str, str] = moved.data
-    loops = _loops(targets)
-    reported_loops: set[frozenset[str]] = set()
     valid: dict[str, str] = {}
-    for old, new in targets.items():
-        fine = True
+    targets: dict[str, str] = {}  # the lines whose former id can be one: chains and loops are told among them
+    for old, new in moved.data.items():
         if old in RESERVED_IDS:
             report.error(moved.loc(f"{old}#key"), old, _("the id '{id}' is reserved for the site's own pages")
                          .format(id=old), _("remove this line: no hub can have had this id"))
-            fine = False
         elif old in hub_ids or old in broken_h:
             report.error(moved.loc(f"{old}#key"), old, _("the hub '{id}' still has a sheet: {sheet}").format(
                 id=old, sheet=sheet_of.get(old, old)),
                 _("once what that sheet says is in '{new}', delete it; or remove this line").format(new=new))
-            fine = False
         elif old in sheet_of:
             report.error(moved.loc(f"{old}#key"), old, _("'{id}' is the id of a territory: {sheet}").format(
                 id=old, sheet=sheet_of[old]), _("moved.yml lists former ids of hubs only: remove this line"))
-            fine = False
+        else:
+            targets[old] = new
+    loops = _loops(targets)
+    reported_loops: set[frozenset[str]] = set()
+    for old, new in targets.items():
         loop = loops.get(old)
         if loop is not None:
             if loop not in reported_loops:
@@ -59,7 +59,6 @@ def check_moved(report: Report, moved: SheetData | None, territories: list[Sheet
                 report.error(moved.loc(old), old, _("loop of moved ids: {chain}").format(
                     chain=" -> ".join([*chain, old])),
                     _("write, for each former id, the id of the hub that has its sheet now"))
-            fine = False
         elif new in targets:
             end = _end(targets, new)
             message = _("'{id}' has moved too, to '{next}': a former id leads to the hub that has its sheet now, "
@@ -67,15 +66,13 @@ def check_moved(report: Report, moved: SheetData | None, territories: list[Sheet
             report.error(moved.loc(old), old, message.format(id=new, next=targets[new]),
                          _("write {old}: {end}").format(old=old, end=end) if end in hub_ids
                          else _("write the id of the hub that has its sheet now"))
-            fine = False
         elif new not in hub_ids:
             if new not in broken_h:  # a broken sheet's own errors say enough
                 message = _("unknown hub '{id}' ('{id}' is a territory)") if new in sheet_of else \
                     _("unknown hub '{id}'")
                 report.error(moved.loc(old), old, message.format(id=new),
                              did_you_mean(new, hub_ids) or _(REF_FALLBACK["hub"]))
-            fine = False
-        if fine:
+        else:
             valid[old] = new
     return valid
 
