@@ -25,8 +25,10 @@ _SKIP_TAGS = frozenset({"style", "script", "code", "pre", "kbd", "samp", "tt", "
 _BEFORE_TIGHT = re.compile(
     r"(?:(?<=[\w)\]»%€\u2019\"'])[ \u00a0\u202f]?|^[ \u00a0\u202f])([;?!]+)(?=\s|$|[)\]»,.;:?!\"'])"
 )
-# Same for `:`, but never in `10:30`, `https://`, `C:\` (a colon followed by a non-space is kept).
-_BEFORE_COLON = re.compile(r"(?:(?<=[\w)\]»%€\u2019\"'])[ \u00a0\u202f]?|^[ \u00a0\u202f]):(?=\s|$)")
+# Same for `:`, but never in `10:30`, `https://`, `C:\` (a colon followed by a non-space is kept); a colon
+# before » is spaced too: the » rule below puts a space after it, which a second run would then see and space
+# the colon for (« x :» » became « x :\u00a0» » on a first run, « x\u00a0:\u00a0» » on a second: not idempotent)
+_BEFORE_COLON = re.compile(r"(?:(?<=[\w)\]»%€\u2019\"'])[ \u00a0\u202f]?|^[ \u00a0\u202f]):(?=\s|$|»)")
 _AFTER_OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
 

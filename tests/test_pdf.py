@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from generator import formats, i18n
@@ -398,6 +400,28 @@ def test_french_spacing_in_text_not_in_attributes(fixture_atlas, tmp_path):
     assert f"Bilan{NBSP}:" in reader.pages[0].extract_text()
     uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
     assert uris == ["https://exemple.fr/a?b=c"]
+
+
+# pieces of the reports' text (their tags are the parsed tree's, which the pass never sees: text nodes only)
+SPACING_PIECES = ["Note", "x", " : ", ":", " ; ", ";", " ? ", "?", "!", " ! ", "«", "»", " « ", " » ", "10:30",
+                  "https://x.fr/?q=1", "C:\\", "\n", " ", "\u00a0", "\u202f", "é", ")", "(", "'", "\u2019", "%", "."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SPACING_PIECES), max_size=14))
+@example(["x", " :", "»", " »"])  # « x :» »: spaced « x :\u00a0» » by a first run, « x\u00a0:\u00a0» » by a second
+@example(["x", ":", "»"])  # x:» as well
+def test_report_spacing_changes_only_blanks_and_a_second_run_nothing(pieces: list[str]) -> None:
+    """The reports' pass (generator.typography.french_spacing, on each text node): the same characters but for
+    blanks turned into no-break spaces or added before a mark, and a second run changes nothing, as the site's
+    pass (tests/test_html_french.py)."""
+    from generator.typography import french_spacing
+
+    text = "".join(pieces)
+    once = french_spacing(text)
+    assert french_spacing(once) == once
+    blanks = re.compile("[ \u00a0\u202f]")
+    assert blanks.sub("", once) == blanks.sub("", text)
 
 
 # ---- options and errors -----------------------------------------------------------------------
