@@ -18,7 +18,7 @@ from generator import measured, status_text
 from generator.addresses import hub_town
 from generator.geo import GEODATA
 from generator.hub_geography import counted_in
-from generator.model import LEVEL_LABELS, LEVELS, PILLARS, Atlas, Hub, Territory
+from generator.model import LEVEL_LABELS, LEVELS, PILLAR_SLUGS, PILLARS, Atlas, Hub, Territory
 from generator.outputs import Output
 from generator.site_templates import page_url
 from generator.vocabulary import sort_key as _sort_key
@@ -32,10 +32,6 @@ TERRITORIES_DATA = "parcourir/territoires.json"
 BOUNDARIES = "carte/departements.geojson"
 MAP_PAGE = "carte/index.md"
 HUBS_PER_PAGE = 100  # rows of one page of the plain hub list (and of the filtered list)
-PILLAR_SLUGS: Mapping[str, str] = {  # French addresses of the pillar pages; the keys stay in the data
-    "metropolisation": "metropolisation", "health": "sante", "knowledge": "savoirs",
-    "identity": "identite", "environment": "environnement",
-}
 FILTER_PARAMS = ("type", "region", "departement", "statut", "theme", "reseau", "pilier")
 
 

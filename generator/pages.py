@@ -25,6 +25,7 @@ from generator.model import (
     LEVELS,
     OLD_AFTER_YEARS,
     PILLAR_DESCRIPTIONS,
+    PILLAR_SLUGS,
     PILLARS,
     STATUSES,
     Atlas,
@@ -99,7 +100,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,
             year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url,
             slug_ok=SLUG.match,
-            pillar_path=explore.pillar_path, MAP_PAGE=explore.MAP_PAGE,
+            pillar_path=explore.pillar_path, pillar_slug=PILLAR_SLUGS.__getitem__, MAP_PAGE=explore.MAP_PAGE,
             fr=self.french_text, field=self.field, _p=self._,
         )
         self.names = explore.display_names(atlas, None if lang == "fr" else self.words.level_labels)

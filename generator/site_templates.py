@@ -184,6 +184,18 @@ def _slug(value: Any) -> Markup:
     return Markup(text_value)
 
 
+def _kept_id(former: str, current: str) -> Markup:
+    """Written at the start of a heading whose id was `former` and is now `current` (`#pilier-health` ->
+    `#pilier-sante`): an empty element with the former id, so that the links made to it still lead to the
+    heading (MkDocs checks the ids of raw HTML too); nothing when the id did not change. Inside the heading, not
+    before it: a link to it then shows the heading where its own id does, and the table of contents marks that
+    section (before the heading, the heading's top margin put it lower and the previous section was marked).
+    The table of contents and the heading's text read no tag."""
+    if former == current:
+        return Markup("")
+    return Markup(f'<span id="{_slug(former)}"></span>')
+
+
 class _CompiledTemplates(jinja2.BytecodeCache):
     """The compiled templates, kept for the life of the process (keyed by name, file and source): each
     edition makes its environment, and `atlas serve` makes them again at each save; compiling the
@@ -299,6 +311,6 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR, lang: str = SOURCE_LAN
         short_date=lambda v: formats.short_date(v, lang),
     )
     env.globals.update(link=_link, link_query=_link_query, href=_href, ext_link=_ext_link, Markup=Markup,
-                       edition_lang=lang, nl=Markup("\n"),
+                       edition_lang=lang, nl=Markup("\n"), kept_id=_kept_id,
                        same_id=lambda slug: Markup("" if lang == SOURCE_LANG else f" {{ #{_slug(slug)} }}"))
     return env

@@ -147,6 +147,34 @@ def test_both_editions_build_strictly_and_link_their_twins(built: Path) -> None:
             assert _target(built, page, href).is_file(), f"{page}: switcher {href}"
 
 
+def test_pillar_anchors_are_french_and_the_former_ones_still_lead_there(built: Path) -> None:
+    """A pillar's section is #pilier-sante (its French slug) in both editions, as every anchor of a page and the
+    pillar pages' addresses; the former #pilier-health (the key, in English on French pages) is an empty element
+    at the start of its heading, so links made to it still lead there. Every link of the site to a pillar's section
+    leads to an id of its page, and none uses a former one."""
+    from generator.model import PILLAR_SLUGS
+
+    for edition in (built, built / "en"):
+        for page in ("territoires/grand-besancon-metropole", "reference/indicateurs"):
+            raw = (edition / page / "index.html").read_text(encoding="utf-8")
+            level = "2" if page.startswith("reference") else "3"
+            for key, slug in PILLAR_SLUGS.items():
+                kept = f'<span id="pilier-{key}"></span>' if key != slug else ""
+                assert re.search(rf'<h{level} id="pilier-{slug}">{kept}\w', raw), (edition, page, key)
+        raw = (edition / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
+        assert '<h4 id="faits-sante"><span id="faits-health"></span>' in raw
+    checked = 0
+    former = {f"{prefix}-{key}" for key, slug in PILLAR_SLUGS.items() if key != slug for prefix in ("pilier", "faits")}
+    for page in sorted(built.rglob("*.html")):
+        raw = page.read_text(encoding="utf-8")
+        for href, anchor in re.findall(r'href="([^"#]*)#((?:pilier|faits)-[^"]*)"', raw):
+            assert anchor not in former, (page, href, anchor)
+            target = page if not href else _target(built, page, href)
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (page, href, anchor)
+            checked += 1
+    assert checked > 50
+
+
 def test_the_error_pages_switch_to_each_editions_home(built: Path) -> None:
     """The 404 page is served at any address and built with the root as its base: its language switcher leads
     to the editions' home pages by rooted links (it wrote « //en/ », an address naming a host « en »)."""

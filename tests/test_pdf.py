@@ -135,6 +135,23 @@ def test_a_hubs_commune_is_in_its_territorys_report(fixture_atlas, fixture_repor
     text = normalize(text_of(fixture_reports[hub.territory_id]))
     assert "Commune Besançon (code INSEE 25056)" in text and "Besançon (25056)" not in text
 
+def test_pillar_sections_are_named_by_their_french_slug_and_keep_the_former_names(fixture_reports):
+    """A pillar's section is `t-<id>-pilier-sante` (the French slug, as on the site), where the report's contents
+    and profile table lead; the former name (the key, `-pilier-health`) stays a destination of the same section
+    for the links made to it."""
+    from generator.model import PILLAR_SLUGS
+
+    reader = PdfReader(fixture_reports[TERRITORY])
+    names = reader.named_destinations
+    page_of = {name: reader.get_destination_page_number(dest) for name, dest in names.items()}
+    links = {str(a.get_object()["/Dest"]) for page in reader.pages for a in page.get("/Annots") or []
+             if "/Dest" in a.get_object()}
+    for key, slug in PILLAR_SLUGS.items():
+        current, former = f"t-{TERRITORY}-pilier-{slug}", f"t-{TERRITORY}-pilier-{key}"
+        assert current in names and current in links, key
+        assert page_of[former] == page_of[current] and (former == current or former not in links), key
+
+
 def test_french_spacing_in_a_report(fixture_reports):
     from generator.typography import NBSP
 

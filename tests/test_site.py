@@ -161,7 +161,7 @@ def test_territory_page_shows_the_measured_profile_apart_from_the_appreciation(f
                 assert f"({s.fact.year})" in row and f" {s.fact.year}, source {n}]" in row
     assert measured.count("**Appréciation éditoriale : ") == sum(1 for p in t.pillars.values() if p.rating is not None)
     assert "n'entre jamais dans son calcul" in measured
-    assert "#### Faits marquants (santé)" in measured and "ils ne sont pas notés" in measured
+    assert "Faits marquants (santé) { #faits-sante }" in measured and "ils ne sont pas notés" in measured
     assert "(s)" not in page
 
 
@@ -174,7 +174,7 @@ def test_an_epci_shows_a_departement_only_measure_as_context_never_scored(fixtur
     indicators["medecins-generalistes"] = replace(indicators["medecins-generalistes"], levels=("departement",))
     atlas = _fixture_with(fixture_atlas, indicators=indicators)
     page = Pages(atlas, _options()).territory_page(atlas.territories["grand-besancon-metropole"]).data.decode()
-    health = page.split("### Santé", 1)[1].split("### Savoirs", 1)[0]
+    health = page.split("Santé { #pilier-sante }", 1)[1].split("Savoirs { #pilier-savoirs }", 1)[0]
     assert "**Score mesuré : non mesuré**" in health  # one indicator left at EPCI level
     assert "Contexte : ce chiffre est celui de son département, [Doubs](doubs.md), mesuré" in health
     assert "ne compte pas dans le score de ce territoire" in health
@@ -204,7 +204,7 @@ def test_context_figures_of_two_levels_are_each_headed_by_their_own_territory(fi
     groups = {above.id: [r.indicator.id for r in rows] for above, rows in health.context_groups}
     assert groups == {"doubs": ["medecins-generalistes"], "bourgogne-franche-comte": ["apl-medecins-generalistes"]}
     page = Pages(atlas, _options()).territory_page(epci).data.decode()
-    section = page.split("### Santé", 1)[1].split("### Savoirs", 1)[0]
+    section = page.split("Santé { #pilier-sante }", 1)[1].split("Savoirs { #pilier-savoirs }", 1)[0]
     tables = section.split("| Indicateur (contexte) et source |")[1:]
     assert len(tables) == 2
     by_place = {t.split(" |", 1)[0].strip(): t for t in tables}
@@ -589,8 +589,12 @@ def test_territory_pages_have_no_two_headings_of_the_same_text(fixture_atlas, tm
                   for line in page.splitlines() if re.match(r"#{1,6} \S", line)]
         assert len(titles) == len(set(titles)), (path, sorted(t for t in titles if titles.count(t) > 1))
     doubs, doubs_en = pages["territoires/doubs.md"], pages["en/territoires/doubs.md"]
-    assert "## Carte d'identité { #identite }" in doubs and "### Identité { #pilier-identity }" in doubs
-    assert "## At a glance { #identite }" in doubs_en and "### Identity { #pilier-identity }" in doubs_en
+    # the pillar's anchor is its French slug in both editions, as every anchor of the page; its former one
+    # (the key) is kept, an empty element at the start of the heading
+    assert "## Carte d'identité { #identite }" in doubs
+    assert '### <span id="pilier-identity"></span>Identité { #pilier-identite }' in doubs
+    assert "## At a glance { #identite }" in doubs_en
+    assert '### <span id="pilier-identity"></span>Identity { #pilier-identite }' in doubs_en
 
 
 def test_generated_pages_have_one_h1_and_no_skipped_heading_level(fixture_atlas, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from generator import status_text, vocabulary
 from generator.addresses import commune_name
 from generator.citation import Citer, configured_site_url
-from generator.model import Atlas, Hub, Territory
+from generator.model import PILLAR_SLUGS, Atlas, Hub, Territory
 from generator.pdf.inputs import THEME_DIR
 from generator.pdf.report import CAPS, capped, clip_text
 from generator.pdf.words import Words
@@ -97,5 +97,6 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         safe_url=safe_url,
         status_long=w.status_long,
         year_fact=status_text.year_fact,
+        pillar_slug=PILLAR_SLUGS.__getitem__,  # the pillars' sections: `t-doubs-pilier-sante`, as on the site
     )
     return env
