@@ -343,6 +343,40 @@ def test_shipped_english_pages_keep_the_french_pages_links_and_figures(page: str
     assert years(english) == years(french)
 
 
+# what is not prose on a hand-written page: code spans, HTML tags and comments, link targets, addresses, the
+# attributes of attr_list (`# Title { lang="fr" }`)
+_NOT_PROSE = re.compile(r"`+[^`\n]*`+|<!--.*?-->|<[A-Za-z/!][^<>]*>|\]\([^)]*\)|https?://[^\s)>\]]+"
+                        r"|\{:?[ ]*(?:[#.][\w-]+|[\w-]+=)[^{}\n]*\}")
+
+
+def straight_quotes(markdown: str) -> list[tuple[int, str]]:
+    """The lines of a Markdown page whose prose has a straight quote (" or '): outside fenced code blocks (commands,
+    YAML examples), code spans, HTML tags and their attributes, link targets, addresses and attr_list's braces."""
+    found, fenced = [], False
+    for number, line in enumerate(markdown.splitlines(), 1):
+        if re.match(r"\s*(```|~~~)", line):
+            fenced = not fenced
+        elif not fenced and re.search("[\"']", _NOT_PROSE.sub(" ", line)):
+            found.append((number, line))
+    return found
+
+
+def test_the_prose_check_leaves_code_and_markup_alone() -> None:
+    page = ("The `name: \"x\"` field, <span lang=\"fr\">l’atelier</span>, [a](b.md \"t\") and <https://x.fr/?a='b'>.\n"
+            "```yaml\ntitle: Rapport d'activité\n```\n<!-- it's -->\n# Atlas { lang=\"fr\" }\n")
+    assert straight_quotes(page) == []
+    assert straight_quotes("The atlas's \"data\".\n") == [(1, "The atlas's \"data\".")]
+
+
+@pytest.mark.parametrize("page", ["index.md", "a-propos.md", "methodologie.md", "contribuer.md", "licences.md"])
+def test_shipped_english_pages_write_typographic_quotes(page: str) -> None:
+    """English prose writes “ ” and ’ (the atlas’s, “to check”), never a straight " or ': in code, YAML examples,
+    commands, addresses and HTML attributes the straight ones stay, as they must."""
+    english = (ROOT / "content" / "en" / page).read_text(encoding="utf-8")
+    assert straight_quotes(english) == []
+    assert "’" in english  # its apostrophes are there, typographic
+
+
 def test_english_pages_show_the_english_pictures_and_the_french_ones_stay(fixture_atlas, tmp_path: Path) -> None:
     """An English page places each picture's English twin: its own file under en/ when its drawing has
     words, the French file when it has none (Ornans' locator: no hub, no star), English words beside it

@@ -123,7 +123,7 @@ def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
     french = (ROOT / "content" / "licences.md").read_text(encoding="utf-8")
     english = (ROOT / "content" / "en" / "licences.md").read_text(encoding="utf-8")
     for page, words in ((french, ("Quarante lieux", "Un quarante et unième, POLeN", "41 lieux du réseau")),
-                        (english, ("Forty of the atlas's hubs", "A forty-first, POLeN", "41 hubs of the network"))):
+                        (english, ("Forty of the atlas’s hubs", "A forty-first, POLeN", "41 hubs of the network"))):
         flat = " ".join(page.split())
         assert all(w in flat for w in words), words
         assert f"({article})" in flat
