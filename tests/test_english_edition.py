@@ -8,6 +8,7 @@ import posixpath
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,62 @@ def test_pillar_anchors_are_french_and_the_former_ones_still_lead_there(built: P
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (page, href, anchor)
             checked += 1
     assert checked > 50
+
+
+class _NameLang(HTMLParser):
+    """Each place a page shows the atlas's French name (text, or a title, aria-label or alt attribute), with the
+    language it is marked in there and whether it is inside the page's own content (<article>)."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name, self.stack, self.found = name, [], []  # stack: (tag, its lang or None)
+
+    def _lang(self, stack: list) -> str | None:
+        return next((lang for _, lang in reversed(stack) if lang is not None), None)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        here = [*self.stack, (tag, dict(attrs).get("lang"))]
+        for key, value in attrs:
+            if key in ("title", "aria-label", "alt") and value and self.name in value:
+                self.found.append((tag, key, self._lang(here), "article" in {t for t, _ in here}))
+        if tag not in self.VOID:
+            self.stack = here
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        tags = {t for t, _ in self.stack}
+        if self.name in " ".join(data.split()) and not tags & {"title", "script"}:
+            self.found.append((self.stack[-1][0], "text", self._lang(self.stack), "article" in tags))
+
+
+def test_the_atlas_french_name_is_marked_french_on_english_pages(built: Path) -> None:
+    """The English edition names the atlas by its French name: in the header (title, logo link), the navigation
+    drawer's title and the home page's heading it is inside an element marked lang="fr" (WCAG 3.1.2). The page's
+    <title> holds text only and cannot mark a part of it. The French pages are as they were."""
+    name = "Atlas des territoires de demain"
+    pages = sorted((built / "en").rglob("*.html"))
+    chrome = 0
+    for page in pages:
+        parser = _NameLang(name)
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, where, lang, in_article in parser.found:
+            if not in_article:  # the theme's header and navigation, on every page
+                assert lang == "fr", (page, tag, where)
+                chrome += 1
+    assert chrome >= 5 * len(pages)  # header title, logo's title and aria-label, drawer's text and its logo's
+    home = (built / "en" / "index.html").read_text(encoding="utf-8")
+    assert f'<h1 id="atlas-des-territoires-de-demain" lang="fr">{name}</h1>' in home
+    french = (built / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="md-header__topic">' in french and '<label class="md-nav__title" for="__drawer">' in french
+    assert 'md-logo" lang' not in french and f'<h1 id="atlas-des-territoires-de-demain">{name}</h1>' in (
+        built / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_error_pages_switch_to_each_editions_home(built: Path) -> None:
