@@ -291,13 +291,14 @@ def sheet_outputs(atlas: Atlas, territories_dir: Path,
 
     Without a known repository address this is how a reader sees (and can copy) the exact sheet
     behind a page. The files keep their `.yml` names: the site serves them as files, never as pages.
-    The shared vocabulary and sources files are published too, when the folder has them.
+    The shared files (vocabulary, sources, the indicators' catalogue, the moved hubs) are published too, when the
+    folder has them: every YAML file the atlas is made of.
     `kept(sheet, copy)`: the copy as the last build wrote it, when the sheet's bytes are the same (the
     page cache's `kept_copy`): the sheet is then not read again.
     """
     root = territories_dir.resolve()
     paths = sorted({t.path for t in atlas.territories.values()} | {h.path for h in atlas.hubs.values()})
-    for name in ("vocabulary", "sources"):
+    for name in ("vocabulary", "sources", "indicators", "moved"):
         for suffix in (".yml", ".yaml"):
             if (root / (name + suffix)).is_file():
                 paths.append(f"{territories_dir.absolute().name}/{name}{suffix}")

@@ -153,9 +153,10 @@ def test_the_former_address_leads_to_the_kept_page_in_both_editions(fixture_atla
         assert '<link rel="canonical" href="../fablab-besancon/">' in page
         assert '<meta name="robots" content="noindex">' in page
         assert f'<p>{words} <a href="../fablab-besancon/">Fablab de Besançon</a>.</p>' in page
-    # no list, index, data file or page names the former id: only its two redirect files
+    # no list, index, data file or page names the former id: only its two redirect files, and the published
+    # byte copy of moved.yml itself (every YAML file of the atlas is published in donnees/fiches/)
     naming = sorted(path for path, data in files.items() if b"fab-lab-de-besancon" in data)
-    assert naming == [] and sorted(p for p in files if "fab-lab-de-besancon" in p) == [
+    assert naming == ["donnees/fiches/moved.yml"] and sorted(p for p in files if "fab-lab-de-besancon" in p) == [
         "en/hubs/fab-lab-de-besancon/index.html", "hubs/fab-lab-de-besancon/index.html"]
 
 
@@ -167,9 +168,14 @@ def test_a_tree_without_the_file_makes_the_same_files_but_the_redirects(fixture_
         shutil.copytree(fixture_atlas_dir, trees[-1])
     (trees[1] / "moved.yml").unlink()
     with_file, without = (_outputs(tree, tree.parent) for tree in trees)
-    redirects = {"hubs/fab-lab-de-besancon/index.html", "en/hubs/fab-lab-de-besancon/index.html"}
+    redirects = {"hubs/fab-lab-de-besancon/index.html", "en/hubs/fab-lab-de-besancon/index.html",
+                 "donnees/fiches/moved.yml"}  # and the file's published copy
     assert set(with_file) - set(without) == redirects
-    assert without == {p: d for p, d in with_file.items() if p not in redirects}
+    counted = {"donnees/index.md", "en/donnees/index.md"}  # the open data page counts the YAML files published
+    assert {p: d for p, d in without.items() if p not in counted} == {
+        p: d for p, d in with_file.items() if p not in redirects | counted}
+    for page in counted:
+        assert with_file[page] == without[page].replace(b" 12 ", b" 13 ", 1) != without[page]
 
 
 def test_the_kept_hub_name_is_text_on_the_redirect_page(atlas_copy: Path, tmp_path: Path) -> None:

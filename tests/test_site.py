@@ -548,8 +548,10 @@ def test_every_sheet_is_published_as_a_byte_copy_and_linked_from_its_page(fixtur
         page = outs[page_path].data.decode()
         assert f"[Voir la fiche source (YAML)](../donnees/fiches/{inside})" in page
         assert "[guide du contributeur](../contribuer.md)" in page
-    assert copies["donnees/fiches/vocabulary.yml"].data == (FIXTURE_SHEETS / "vocabulary.yml").read_bytes()
-    assert len(copies) == len(sheets) + 2  # and the shared vocabulary and sources
+    shared = ("vocabulary.yml", "sources.yml", "indicators.yml", "moved.yml")  # every YAML file of the atlas
+    for name in shared:
+        assert copies[f"donnees/fiches/{name}"].data == (FIXTURE_SHEETS / name).read_bytes()
+    assert len(copies) == len(sheets) + len(shared)
     assert all(p.endswith(".yml") for p in copies)  # never a page: MkDocs copies them as files
 
 
