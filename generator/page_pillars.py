@@ -14,9 +14,13 @@ from generator import explore, measured, text
 from generator.atlas_reads import query
 from generator.explore import sort_key
 from generator.model import (
+    OLD_AFTER_YEARS,
     PILLARS,
     Atlas,
+    Indicator,
+    Source,
     Territory,
+    year_is_old,
 )
 from generator.outputs import Output
 from generator.page_parts import COMPARISON_SPLIT, RANKING_INLINE_MAX, PageBase, territory_path
@@ -120,7 +124,8 @@ class PillarPages(PageBase):
         rows = sorted(self.atlas.by_level(level), key=lambda t: (sort_key(t.name), t.id))
         if len(rows) <= COMPARISON_SPLIT:
             return [self.render("comparison.md.j2", path, level=level, rows=rows, parts=None, region=None,
-                                table=Markup(self.comparison_table(rows, path, self.words.level_plurals[level])))]
+                                table=Markup(self.comparison_table(rows, path, self.words.level_plurals[level])),
+                                column_sources=self.comparison_sources(rows))]
         groups: dict[str, list[Territory]] = {}
         for t in rows:
             region = next((a for a in self.atlas.ancestors(t.id) if a.level == "region"), None)
@@ -132,10 +137,11 @@ class PillarPages(PageBase):
             part = f"comparaison/{level}-{rid or 'hors-region'}.md"
             caption = self._("%(levels)s : %(region)s", levels=self.words.level_plurals[level], region=name)
             outs.append(self.render("comparison.md.j2", part, level=level, rows=groups[rid], parts=None, region=name,
-                                    table=Markup(self.comparison_table(groups[rid], part, caption))))
+                                    table=Markup(self.comparison_table(groups[rid], part, caption)),
+                                    column_sources=self.comparison_sources(groups[rid])))
             parts.append((name, part, len(groups[rid])))
         outs.insert(0, self.render("comparison.md.j2", path, level=level, rows=rows, parts=parts, region=None,
-                                   table=Markup("")))
+                                   table=Markup(""), column_sources=[]))
         return outs
 
     def comparison_table(self, rows: Sequence[Territory], page_path: str, caption: str) -> str:
@@ -161,14 +167,66 @@ class PillarPages(PageBase):
                                     lambda t: self._score_cells(t, scored) + self._identity_cells(t))
         if not (scored and keys):
             return first
+        years = {ind.id: self._column_years(rows, ind) for ind in keys}
         measures = [(_("Territoire"), "text")] + [
-            (_("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
-               measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None)), "number")
-            for ind in keys]
+            (self._measure_head(ind, years[ind.id]), "number") for ind in keys]
         second = self._compare_table(rows, page_path, _("%(caption)s : un indicateur clé par pilier", caption=caption),
-                                     measures,
-                                     lambda t: self._measure_cells(t, keys), extra_class=" atlas-compare--measures")
+                                     measures, lambda t: self._measure_cells(t, keys, years),
+                                     extra_class=" atlas-compare--measures")
         return first + "\n\n" + second
+
+    def comparison_sources(self, rows: Sequence[Territory]) -> list[tuple[str, str, Markup]]:
+        """What the comparison tables of `rows` cite, column by column: (column, years, sources as Markdown).
+
+        A reader of the tables sees each figure's year (in its cell, or in the column's header when the
+        whole column is of one year) and here where the figures come from, once per column rather than
+        in every cell; the measured scores are explained by the catalogue the page links to."""
+        if not rows:
+            return []
+        _ = self._
+        level = rows[0].level
+        columns: list[tuple[str, list[tuple[int | None, Source | None, bool]]]] = []
+        for label, attr in ((_("Population"), "population"), (_("Superficie (km²)"), "area_km2")):
+            found = []
+            for t in rows:
+                f = getattr(t, attr)
+                if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
+                    found.append((f.year, f.source, False))
+            columns.append((label, found))
+        if measured.has_profile(self.atlas, rows[0]):
+            for ind in measured.key_indicators(self.atlas, level):
+                found = []
+                for t in rows:
+                    prof = self.scores.profile(t.id)
+                    s = prof.indicators.get(ind.id) if prof else None
+                    if s is not None:
+                        found.append((self._measure_year(s, ind), s.fact.source if s.fact else ind.source,
+                                      s.fact is None))
+                label = _("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
+                          measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None))
+                columns.append((label, found))
+        out = []
+        for label, found in columns:
+            if not found:
+                continue
+            years = sorted({y for y, _s, _d in found if y is not None})
+            cited: list[Source] = []
+            computed = unsourced = False
+            for _y, src, derived in found:
+                if derived:
+                    computed = True
+                elif src is None:
+                    unsourced = True
+                elif all(_source_key(c) != _source_key(src) for c in cited):
+                    cited.append(src)
+            parts = [str(self.source(src)) for src in cited]
+            if computed:
+                parts.append(_("calculé par l'atlas à partir de ses fiches"))
+            if unsourced:
+                parts.append(str(self.source(None)))
+            out.append((label, ", ".join(str(y) for y in years), Markup(" ; ".join(parts))))
+        out.append((_("Lieux"), "", Markup(_("calculé par l'atlas à partir de ses fiches"))))
+        return out
 
     def _compare_table(self, rows: Sequence[Territory], page_path: str, caption: str,
                        head: Sequence[tuple[str, str]], cells: Callable[[Territory], list[str]],
@@ -191,7 +249,49 @@ class PillarPages(PageBase):
                 cells.append(f'<td data-sort="{value!r}">{self.words.score_text(value)}</td>')
         return cells
 
-    def _measure_cells(self, t: Territory, keys: Sequence[Any]) -> list[str]:
+    @staticmethod
+    def _measure_year(found: Any, ind: Indicator) -> int | None:
+        """A measure's year: its own, else its indicator's vintage (as on the territory pages)."""
+        if found.fact is not None and found.fact.year is not None:
+            return found.fact.year
+        return ind.year
+
+    def _column_years(self, rows: Sequence[Territory], ind: Indicator) -> set[int | None]:
+        """The years of the measures of `ind` that the column shows (None: a measure without a year)."""
+        years = set()
+        for t in rows:
+            prof = self.scores.profile(t.id)
+            found = prof.indicators.get(ind.id) if prof else None
+            if found is not None:
+                years.add(self._measure_year(found, ind))
+        return years
+
+    def _when(self, year: int | None, derived: bool) -> str:
+        """` (2013)` and the « ancien » badge when old, as HTML; ` (non daté)` for a measure with no year
+        (a count the atlas derives from its sheets is of the day it is built: nothing)."""
+        if year is None:
+            return "" if derived else " (" + text.html_text(self._("non daté")) + ")"
+        shown = f" ({year})"
+        if year_is_old(year, self.atlas.as_of):
+            old = self._("donnée de plus de %(n)s ans", n=OLD_AFTER_YEARS)
+            shown += (f' <span class="atlas-badge atlas-badge--old" title="{text.attr(old)}">'
+                      + text.html_text(self._("ancien")) + "</span>")
+        return shown
+
+    def _measure_head(self, ind: Indicator, years: set[int | None]) -> Markup:
+        """The column's header: pillar, measure and unit, and its year when all its figures share one."""
+        _ = self._
+        label = _("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
+                  measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None))
+        head = text.html_text(label)
+        if len(years) == 1:
+            (year,) = years
+            when = self._when(year, ind.derived is not None)  # ` (2013)`: `, 2013` after the unit's parenthesis
+            head += when.replace(" (", ", ", 1).replace(")", "", 1) if when.startswith(" (") else when
+        return Markup(head)
+
+    def _measure_cells(self, t: Territory, keys: Sequence[Indicator],
+                       years: dict[str, set[int | None]]) -> list[str]:
         prof = self.scores.profile(t.id)
         cells = []
         for ind in keys:
@@ -201,7 +301,9 @@ class PillarPages(PageBase):
             else:
                 shown = self.words.number(found.fact.value) if found.fact else self.words.number(
                     measured.plain_value(found.value))
-                cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}</td>')
+                when = "" if len(years[ind.id]) == 1 else self._when(self._measure_year(found, ind),
+                                                                      found.fact is None)
+                cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}{when}</td>')
         return cells
 
     def _identity_cells(self, t: Territory) -> list[str]:
@@ -210,14 +312,18 @@ class PillarPages(PageBase):
             if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
                 badge = self._("non sourcé")
                 mark = "" if f.sourced else f' <span class="atlas-badge atlas-badge--unsourced">{badge}</span>'
-                year = f" ({f.year})" if f.year is not None else ""
                 shown = text.html_text(self.words.number(f.value))
-                cells.append(f'<td data-sort="{f.value!r}">{shown}{year}{mark}</td>')
+                cells.append(f'<td data-sort="{f.value!r}">{shown}{self._when(f.year, False)}{mark}</td>')
             else:
                 cells.append('<td data-sort="">—</td>')
         n = len(self.atlas.hubs_within(t.id))
         cells.append(f'<td data-sort="{n}">{n}</td>')
         return cells
+
+
+def _source_key(src: Source) -> tuple[Any, ...]:
+    """A document the same whichever sheet names it (a Source also says where it was written)."""
+    return (src.id, src.title, src.publisher, src.url, src.accessed)
 
 
 def _with_unit(label: str, unit: str | None) -> str:

@@ -791,3 +791,35 @@ def test_a_partner_page_shows_the_partner_once_and_says_where_the_partnership_is
     assert f"Où ce partenariat est décrit, avec sa source : [{name}]({writer}.md)." in partners
     assert "Lieux qui le citent" not in page
     assert partners.count(f">{name}</a>") == 1 and partners.count(name) == 2  # its card, then the sentence
+
+
+def test_comparison_pages_date_every_figure_and_name_their_sources() -> None:
+    """A comparison table once gave bare values (an R&D effort of 2013 read as current): each figure
+    now says its year, in its cell or in its column's header when the column is of one year, with the
+    « ancien » badge when old, and the page lists the sources of its columns."""
+    from datetime import date
+
+    from generator.load import load_valid_atlas
+
+    def page(atlas, path: str) -> str:
+        pages = Pages(atlas, _options())
+        level = path.split("/")[-1].removesuffix(".md")
+        return next(o for o in pages.comparison_pages(level) if o.path == path).data.decode()
+
+    now = load_valid_atlas(FIXTURE_SHEETS, as_of=date(2025, 11, 26))
+    text_ = page(now, "comparaison/departement.md")
+    head = re.search(r'<table[^>]*atlas-compare--measures.*?</thead>', text_, re.S).group(0)
+    assert "(consultations par an et par habitant), 2023</th>" in head  # one year: said once, in the header
+    assert "atlas-badge--old" not in head
+    sources = text_.split("## Sources { #sources }", 1)[1]
+    assert ("- **Santé : Accessibilité potentielle localisée aux médecins généralistes (consultations par an et "
+            "par habitant)** (2023) : Accessibilité potentielle localisée aux médecins généralistes 2023, DREES"
+            in sources)
+    assert "- **Lieux** : calculé par l'atlas à partir de ses fiches" in sources
+    # population and area cells carry their year (or say they have none)
+    assert "545 000 (non daté)" in text_.replace("\u202f", " ").replace("\xa0", " ")
+    # ten years later the same figures are old, and the page says so where it gives their year
+    later = load_valid_atlas(FIXTURE_SHEETS, as_of=date(2035, 1, 1))
+    head = re.search(r'<table[^>]*atlas-compare--measures.*?</thead>',
+                     page(later, "comparaison/departement.md"), re.S).group(0)
+    assert re.search(r', 2023 <span class="atlas-badge atlas-badge--old" title="[^"]+">ancien</span></th>', head)
