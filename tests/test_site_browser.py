@@ -345,6 +345,56 @@ def test_search_works_with_the_keyboard_alone(driver, server: str) -> None:
     assert _errors(driver) == []
 
 
+def test_search_lists_more_results_from_a_button(driver, server: str) -> None:
+    """The search announced « 542 résultats » and listed the first 20 with no way to see the others: a
+    « Plus de résultats » button lists the next 20, with the keyboard too, moves the focus to the first
+    result it added and updates the count; in English, « More results »."""
+    import re
+
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    state = ("const m = document.querySelector('.md-search-result__meta');"
+             "const b = document.querySelector('.atlas-search-more');"
+             "return [document.activeElement.value, m ? m.textContent : '',"
+             "        document.querySelectorAll('.md-search-result__item').length,"
+             "        b ? [b.tagName, b.type, b.textContent, b.hidden] : null];")
+    for prefix, words, shown, more in (("", "résultats", "affichés", "Plus de résultats"),
+                                       ("/en", "results", "shown", "More results")):
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        field = driver.find_element("css selector", ".md-search__input")
+        field.click()
+        ActionChains(driver).send_keys("atlas").perform()
+        WebDriverWait(driver, 10).until(
+            lambda d: d.execute_script(state)[0] == "atlas" and d.execute_script(state)[2] == 20)
+        _value, meta, _n, button = driver.execute_script(state)
+        found = re.fullmatch(rf"(\d+) {words}, 20 {shown}", meta)
+        assert found and int(found.group(1)) > 20, meta  # the fixture site has more than 20 pages to find
+        total = int(found.group(1))
+        # the excerpts are the page's words, not its breadcrumb or a map's caption and legend
+        excerpts = driver.execute_script(
+            "return [...document.querySelectorAll('.md-search-result__item p')].map(p => p.textContent);")
+        noise = ("Vous êtes ici", "You are here", "Localisation :", "Location:")
+        assert not [e for e in excerpts if any(n in e for n in noise)], excerpts
+        assert button == ["BUTTON", "button", more, False], button
+        # keyboard alone: from the last result, Tab reaches the button, Enter lists the next ones
+        driver.execute_script("const a = document.querySelectorAll('.md-search-result__item a');"
+                              "a[a.length - 1].focus();")
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        assert driver.execute_script("return document.activeElement.classList.contains('atlas-search-more')")
+        ActionChains(driver).send_keys(Keys.ENTER).perform()
+        listed = min(total, 40)
+        WebDriverWait(driver, 10).until(lambda d, listed=listed: d.execute_script(state)[2] == listed)
+        _value, meta, _n, button = driver.execute_script(state)
+        assert meta == (f"{total} {words}" if listed == total else f"{total} {words}, {listed} {shown}"), meta
+        assert button[3] is (listed == total)  # hidden once every result is listed
+        # the focus is on the first result added (the 21st), not lost on a button that may be gone
+        assert driver.execute_script(
+            "return document.activeElement === document.querySelectorAll('.md-search-result__item a')[20]")
+    assert _errors(driver) == []
+
+
 def test_search_opens_from_a_button_on_a_phone(driver, server: str) -> None:
     """Below 960 px the theme shows the search field only once its toggle is checked, from a magnifier button
     that came with the engine's search plugin (replaced by Pagefind): a phone had no way to search. The

@@ -89,26 +89,68 @@
     return pagefind;
   }
 
+  var PAGE = 20; // results read and listed at a time; « Plus de résultats » lists the next ones
+  var results = [];
+  var shown = 0;
+  var more = document.createElement("button");
+  more.type = "button";
+  more.className = "md-button atlas-search-more";
+  more.textContent = EN ? "More results" : "Plus de résultats";
+  more.hidden = true;
+  list.parentNode.appendChild(more);
+
+  function count() {
+    var n = results.length;
+    var all = EN ? (n === 0 ? "No result" : n === 1 ? "1 result" : n + " results")
+      : n === 0 ? "Aucun résultat" : n === 1 ? "1 résultat" : n + " résultats";
+    // once some are left out, say how many are listed: « 542 résultats, 20 affichés »
+    meta.textContent = shown < n ? all + (EN ? ", " + shown + " shown" : ", " + shown + " affichés") : all;
+    more.hidden = shown >= n;
+  }
+
+  function item(page) {
+    var title = (page.meta && page.meta.title) || page.url;
+    return '<li class="md-search-result__item"><a href="' + text(page.url) + '" class="md-search-result__link">' +
+      '<article class="md-search-result__article md-typeset"><h1>' + text(title) + '</h1>' +
+      '<p>' + marked(page.excerpt) + '</p></article></a></li>';
+  }
+
+  // the next PAGE results, read and added under those listed; resolves to the first link added
+  function next(ticket) {
+    var from = shown;
+    return Promise.all(results.slice(from, from + PAGE).map(function (r) { return r.data(); })).then(function (pages) {
+      if (ticket !== pending) { return null; }
+      list.insertAdjacentHTML("beforeend", pages.map(item).join(""));
+      shown = from + pages.length;
+      count();
+      return list.children[from] ? list.children[from].querySelector("a") : null;
+    });
+  }
+
   function search(query) {
     var ticket = ++pending;
-    if (!query.trim()) { list.innerHTML = ""; meta.textContent = ""; return; }
+    if (!query.trim()) { list.innerHTML = ""; meta.textContent = ""; results = []; shown = 0; more.hidden = true; return; }
     load().then(function (module) { return module.debouncedSearch(query, {}, 150); }).then(function (found) {
       if (!found || ticket !== pending) { return null; }
-      meta.textContent = EN ? (found.results.length === 0 ? "No result" :
-        found.results.length === 1 ? "1 result" : found.results.length + " results")
-        : found.results.length === 0 ? "Aucun résultat" :
-        found.results.length === 1 ? "1 résultat" : found.results.length + " résultats";
-      return Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
-    }).then(function (pages) {
-      if (!pages || ticket !== pending) { return; }
-      list.innerHTML = pages.map(function (page) {
-        var title = (page.meta && page.meta.title) || page.url;
-        return '<li class="md-search-result__item"><a href="' + text(page.url) + '" class="md-search-result__link">' +
-          '<article class="md-search-result__article md-typeset"><h1>' + text(title) + '</h1>' +
-          '<p>' + marked(page.excerpt) + '</p></article></a></li>';
-      }).join("");
-    }).catch(function () { meta.textContent = EN ? "Search is not available." : "La recherche n'est pas disponible."; });
+      results = found.results;
+      shown = 0;
+      list.innerHTML = "";
+      return next(ticket);
+    }).catch(function () {
+      more.hidden = true;
+      meta.textContent = EN ? "Search is not available." : "La recherche n'est pas disponible.";
+    });
   }
+
+  // keyboard users land on the first result added, the one after those they had seen
+  more.addEventListener("click", function () {
+    var ticket = pending;
+    more.disabled = true;
+    next(ticket).then(function (first) {
+      more.disabled = false;
+      if (first) { first.focus(); }
+    }).catch(function () { more.disabled = false; });
+  });
 
   opener.addEventListener("click", function () { open(true); input.focus(); });
   closer.addEventListener("click", function () { open(false); input.blur(); opener.focus(); });
