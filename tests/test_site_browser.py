@@ -501,6 +501,40 @@ def test_no_table_wider_than_its_container_at_1280(driver, server: str, page: st
     assert overflows == [], f"{page}: tables wider than their box: {overflows}"
 
 
+@pytest.mark.parametrize("width", [1280, 360])
+def test_table_rows_are_ruled_across_their_row_header(driver, server: str, width: int) -> None:
+    """The lines of a ranking broke at the « Territoire » column (its cells are th scope=row, which the
+    theme does not rule) and the caption touched the table's border: each row header is ruled like the
+    row's other cells, and the caption keeps off the border, at 1280 px and on a phone."""
+    if width == 360:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+    try:
+        for page in ("piliers/sante/", "comparaison/departement/"):
+            driver.get(f"{server}/{page}")
+            found = driver.execute_script("""
+                return [...document.querySelectorAll('article table[data-sortable]')].map(t => {
+                  const rows = [...t.tBodies[0].rows];
+                  const broken = rows.filter(r => {
+                    const th = r.querySelector('th[scope=row]'), td = r.querySelector('td');
+                    const a = getComputedStyle(th), b = getComputedStyle(td);
+                    return !th || a.borderTopWidth !== b.borderTopWidth || a.borderTopStyle !== b.borderTopStyle
+                      || a.borderTopColor !== b.borderTopColor
+                      || Math.abs(th.getBoundingClientRect().top - td.getBoundingClientRect().top) > 0.5;
+                  }).length;
+                  const cap = t.caption, inset = cap ? parseFloat(getComputedStyle(cap).paddingLeft) : -1;
+                  return [cap ? cap.textContent.slice(0, 40) : '', rows.length, broken, inset];
+                });""")
+            assert found, page
+            for caption, rows, broken, inset in found:
+                assert broken == 0, f"{page} {caption}: {broken} of {rows} row headers not ruled like their row"
+                assert inset >= 4, f"{page} {caption}: the caption touches the table's border ({inset} px)"
+    finally:
+        if width == 360:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.set_window_size(1280, 900)
+
+
 @pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=health"])
 def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driver, server: str, page: str) -> None:
     """No horizontal page scroll at 360 px; each picture is shown at least at the width where its
