@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from generator import measured, status_text
+from generator import measured, status_text, vocabulary
 from generator.addresses import hub_town
 from generator.geo import GEODATA
 from generator.hub_geography import counted_in
@@ -141,6 +141,8 @@ def territory_records(atlas: Atlas, scores: measured.Scores,
             "pn": names[parent.id] if parent else "", "r": region.id if region else "",
             "d": dep.id if dep else "", "h": len(atlas.hubs_within(t.id)),
         }
+        if vocabulary.is_overseas_collectivity(t.level, t.code):
+            record["com"] = 1  # named « Collectivité d'outre-mer », not by its level (Saint-Martin)
         if t.population is not None and isinstance(t.population.value, (int, float)):
             record["pop"] = t.population.value
         if prof is not None:

@@ -323,10 +323,10 @@ class PageBase(Figures):
 
     def _choice(self, param: str, value: str, name: str) -> str:
         """A filter choice's label in the edition's language (levels, pillars and statuses have one)."""
+        if param == "niveau":  # « Collectivités d'outre-mer » when the level holds only Saint-Martin
+            return self.words.level_plural_of(value) if value in self.words.level_plurals else name
         if self.lang == "fr":
             return name
-        if param == "niveau":
-            return self.words.level_plurals.get(value, name)
         if param == "pilier":
             return self.words.pillar_labels.get(value, name)
         if param == "statut":
@@ -341,7 +341,7 @@ class PageBase(Figures):
         """Territories as a plain HTML table (the filtered list of the script uses the same columns)."""
         shown = [{
             "href": Markup(relative_href(page_path, territory_path(t.id))), "name": self.names[t.id],
-            "level": self.words.level_labels[t.level], "parent": self.names[parent.id] if parent else None,
+            "level": self.words.territory_level(t), "parent": self.names[parent.id] if parent else None,
             "population": self.words.number(t.population.value) if t.population is not None
             and isinstance(t.population.value, (int, float)) else None,
             "hubs": str(len(self.atlas.hubs_within(t.id)))} for t, parent in rows]

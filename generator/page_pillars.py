@@ -124,7 +124,7 @@ class PillarPages(PageBase):
         rows = sorted(self.atlas.by_level(level), key=lambda t: (sort_key(t.name), t.id))
         if len(rows) <= COMPARISON_SPLIT:
             return [self.render("comparison.md.j2", path, level=level, rows=rows, parts=None, region=None,
-                                table=Markup(self.comparison_table(rows, path, self.words.level_plurals[level])),
+                                table=Markup(self.comparison_table(rows, path, self.words.level_plural_of(level))),
                                 column_sources=self.comparison_sources(rows))]
         groups: dict[str, list[Territory]] = {}
         for t in rows:
@@ -135,7 +135,7 @@ class PillarPages(PageBase):
             region = self.atlas.territories[rid] if rid else None
             name = region.name if region else self._("Hors région")
             part = f"comparaison/{level}-{rid or 'hors-region'}.md"
-            caption = self._("%(levels)s : %(region)s", levels=self.words.level_plurals[level], region=name)
+            caption = self._("%(levels)s : %(region)s", levels=self.words.level_plural_of(level), region=name)
             outs.append(self.render("comparison.md.j2", part, level=level, rows=groups[rid], parts=None, region=name,
                                     table=Markup(self.comparison_table(groups[rid], part, caption)),
                                     column_sources=self.comparison_sources(groups[rid])))

@@ -147,6 +147,24 @@ class Words:
             return vocabulary.OVERSEAS_COLLECTIVITIES[self.lang]
         return self.levels_word(t.level)
 
+    def level_plural_of(self, level: str) -> str:
+        """`Communes`, but `Collectivités d'outre-mer` / `Overseas collectivities` when every territory of the
+        level is one (Saint-Martin, the atlas's only commune): a list, count or title named for it."""
+        if self._all_overseas(level):
+            plural = vocabulary.OVERSEAS_COLLECTIVITIES[self.lang]
+            return plural[:1].upper() + plural[1:]
+        return vocabulary.level_label(level, self.lang, 2)
+
+    def levels_word_of(self, level: str) -> str:
+        """`levels_word`, in running text, named for the level's territories like `level_plural_of`."""
+        if self._all_overseas(level):
+            return vocabulary.OVERSEAS_COLLECTIVITIES[self.lang]
+        return self.levels_word(level)
+
+    def _all_overseas(self, level: str) -> bool:
+        found = self.atlas.by_level(level)
+        return bool(found) and all(vocabulary.is_overseas_collectivity(t.level, t.code) for t in found)
+
     def levels_word(self, level: str) -> str:
         if self.french:
             return measured.levels_word(level)

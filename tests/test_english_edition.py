@@ -576,3 +576,50 @@ def test_a_long_level_s_list_pages_are_named_with_each_language_s_colon(fixture_
     assert lines["fr"] and all("Page 1</a>\u00a0: " in line or "Page 1]" in line for line in lines["fr"]), lines
     assert lines["en"] and all("Page 1</a>: " in line or "Page 1](" in line for line in lines["en"]), lines
     assert not any(" : " in line or "\u00a0:" in line for line in lines["en"]), lines["en"]
+def test_saint_martin_is_named_an_overseas_collectivity_in_lists_and_comparisons(tmp_path: Path) -> None:
+    """Saint-Martin's page named it a « Collectivité d'outre-mer », the lists and the comparison page still
+    « Commune » (« Communes (1) »): where its level is named for it, it now reads as on its page. The test
+    gives the fixture's only commune, Ornans, Saint-Martin's code; a lone territory is not offered a sort."""
+    import json
+    import shutil
+    from datetime import date
+
+    from generator.load import load_valid_atlas
+    from generator.site import site_outputs
+
+    tree = tmp_path / "atlas"
+    shutil.copytree(FIXTURES / "atlas", tree)
+    sheet = tree / "ornans" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('code: "25434"', 'code: "97801"'), encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=date(2025, 11, 26))
+    content = tmp_path / "content"
+    content.mkdir()
+    docs = {o.path: o.data.decode("utf-8", "replace") for o in
+            site_outputs(atlas, tree, content, SiteOptions(), pictures={}, schemas=None)
+            if o.path.endswith((".md", ".json"))}
+    for prefix, plural, single, title, word in (
+            ("", "Collectivités d'outre-mer", "Collectivité d'outre-mer", "# Comparer : collectivités d'outre-mer",
+             "Communes"),
+            ("en/", "Overseas collectivities", "Overseas collectivity", "# Compare: overseas collectivities",
+             "Municipalities")):
+        home, index = docs[prefix + "index.md"], docs[prefix + "territoires/index.md"]
+        compare, compared = docs[prefix + "comparaison/index.md"], docs[prefix + "comparaison/commune.md"]
+        assert f"| [{plural}](territoires/index.md#niveau-commune) | 1 |" in home
+        assert f"## {plural} (1) {{ #niveau-commune }}" in index
+        def h(words: str) -> str:
+            return words.replace("'", "&#x27;")  # in raw HTML
+
+        assert f'<a href="ornans/">Ornans</a></th><td>{h(single)}</td>' in index
+        assert f">{h(plural)} (1)</option>" in index
+        assert f"- [{plural}](commune.md) (1)" in compare
+        assert f"<caption>{h(plural)} : " in compared or f"<caption>{h(plural)}: " in compared
+        assert title in compared
+        for page in (home, index, compare, compared):
+            assert word not in page
+        assert "Cliquez sur l'en-tête" not in compared and "Click a column header" not in compared
+    # the script's filtered list names it so too
+    records = json.loads(next(v for k, v in docs.items() if k.endswith("territoires.json") and "api" not in k))
+    assert [r.get("com") for r in records if r["id"] == "ornans"] == [1]
+    assert not [r for r in records if r.get("com") and r["id"] != "ornans"]
+    # the other levels keep their word
+    assert "| [Départements](territoires/index.md#niveau-departement) | 1 |" in docs["index.md"]

@@ -137,7 +137,7 @@
         row.appendChild(cell("td", rec.sl));
         row.appendChild(cell("td", rec.f ? String(rec.f) : "—"));
       } else {
-        row.appendChild(cell("td", LEVELS[rec.l] || rec.l));
+        row.appendChild(cell("td", rec.com ? (EN ? "Overseas collectivity" : "Collectivité d'outre-mer") : LEVELS[rec.l] || rec.l));
         row.appendChild(cell("td", rec.pn || "—"));
         row.appendChild(cell("td", number(rec.pop)));
         row.appendChild(cell("td", String(rec.h)));
