@@ -823,3 +823,14 @@ def test_comparison_pages_date_every_figure_and_name_their_sources() -> None:
     head = re.search(r'<table[^>]*atlas-compare--measures.*?</thead>',
                      page(later, "comparaison/departement.md"), re.S).group(0)
     assert re.search(r', 2023 <span class="atlas-badge atlas-badge--old" title="[^"]+">ancien</span></th>', head)
+
+
+def test_a_comparison_of_several_territories_says_how_to_sort_in_a_sentence_of_its_own() -> None:
+    """The sorting sentence follows the legend's last sentence after a space (a block tag's newline was
+    trimmed: « …sur la page de chaque territoire.Cliquez sur l'en-tête… »)."""
+    from picture_atlas import make_atlas  # three départements
+
+    text_ = next(o for o in Pages(make_atlas(), _options()).comparison_pages("departement")
+                 if o.path == "comparaison/departement.md").data.decode()
+    assert "la page de chaque territoire. Cliquez sur l'en-tête d'une colonne pour trier" in text_
+    assert not re.search(r"[a-zé]\.[A-Z]", text_.split("<table", 1)[0])
