@@ -75,7 +75,22 @@ def with_unit(value: int | float | bool | str, unit: str | None = None, lang: st
         return text
     if lang == "en" and unit.startswith("%"):
         return f"{text}{unit}"
+    if lang == "fr" and isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 2:
+        unit = _singular_unit(unit)  # « 0 lieu pour 100 000 habitants », « 1,5 an »: French plural starts at 2
     return f"{text}{NBSP}{unit}"
+
+
+# a unit's first word in the plural, and its singular (the catalogue's units and their kind; any other unit is
+# written as given: a wrong singular would be worse than a plural after 0 or 1)
+_SINGULAR = {"lieux": "lieu", "consultations": "consultation", "habitants": "habitant", "ans": "an",
+             "emplois": "emploi", "établissements": "établissement", "entreprises": "entreprise",
+             "logements": "logement", "personnes": "personne", "places": "place", "jours": "jour",
+             "médecins": "médecin", "communes": "commune", "ménages": "ménage", "salariés": "salarié"}
+
+
+def _singular_unit(unit: str) -> str:
+    first, space, rest = unit.partition(" ")
+    return _SINGULAR.get(first, first) + space + rest
 
 
 @lru_cache(maxsize=4096)

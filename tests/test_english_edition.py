@@ -623,3 +623,19 @@ def test_saint_martin_is_named_an_overseas_collectivity_in_lists_and_comparisons
     assert not [r for r in records if r.get("com") and r["id"] != "ornans"]
     # the other levels keep their word
     assert "| [Départements](territoires/index.md#niveau-departement) | 1 |" in docs["index.md"]
+
+
+def test_a_french_value_under_two_takes_its_unit_in_the_singular() -> None:
+    """« 0 lieux pour 100 000 habitants » on 966 EPCI pages: French puts a noun in the plural from 2 on. The
+    catalogue's units that start with a plural noun take its singular under 2; any other unit stays as given."""
+    from generator import formats
+
+    assert formats.with_unit(0, "lieux pour 100 000 habitants") == "0\u00a0lieu pour 100 000 habitants"
+    assert formats.with_unit(1.5, "ans") == "1,5\u00a0an" and formats.with_unit(2, "ans") == "2\u00a0ans"
+    assert formats.with_unit(1.9, "consultations par an et par habitant") == \
+        "1,9\u00a0consultation par an et par habitant"
+    assert formats.with_unit(3.4, "consultations par an et par habitant") == \
+        "3,4\u00a0consultations par an et par habitant"
+    assert formats.with_unit(0.5, "pour 10 000 habitants") == "0,5\u00a0pour 10 000 habitants"  # no noun first
+    assert formats.with_unit(1, "mois") == "1\u00a0mois"  # not in the table: as given, never a wrong singular
+    assert formats.with_unit(0, "lieux pour 100 000 habitants", "en") == "0\u00a0lieux pour 100 000 habitants"
