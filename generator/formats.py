@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -75,9 +76,15 @@ def with_unit(value: int | float | bool | str, unit: str | None = None, lang: st
         return text
     if lang == "en" and unit.startswith("%"):
         return f"{text}{unit}"
+    return f"{text}{NBSP}{unit_for(value, unit, lang)}"
+
+
+def unit_for(value: Any, unit: str, lang: str = "fr") -> str:
+    """The unit as written after `value`: in French, a unit that starts with a plural noun of `_SINGULAR` takes its
+    singular under 2 (« 0 lieu pour 100 000 habitants », « 1,5 an »: French plural starts at 2)."""
     if lang == "fr" and isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 2:
-        unit = _singular_unit(unit)  # « 0 lieu pour 100 000 habitants », « 1,5 an »: French plural starts at 2
-    return f"{text}{NBSP}{unit}"
+        return _singular_unit(unit)
+    return unit
 
 
 # a unit's first word in the plural, and its singular (the catalogue's units and their kind; any other unit is

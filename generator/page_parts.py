@@ -214,7 +214,7 @@ class PageBase(Figures):
         shown = text.md_text(formats.with_unit(value, None, self.lang))
         if not unit:
             return Markup(shown)
-        translated = self._(unit)
+        translated = self._(formats.unit_for(value, unit, self.lang))  # « 0 lieu pour 100 000 habitants »
         unit_md = text.md_text(translated)
         if self.lang != "fr" and translated == unit and any(c.isalpha() for c in unit):
             unit_md = f'<span lang="fr">{unit_md}</span>'

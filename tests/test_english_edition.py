@@ -625,7 +625,7 @@ def test_saint_martin_is_named_an_overseas_collectivity_in_lists_and_comparisons
     assert "| [Départements](territoires/index.md#niveau-departement) | 1 |" in docs["index.md"]
 
 
-def test_a_french_value_under_two_takes_its_unit_in_the_singular() -> None:
+def test_a_french_value_under_two_takes_its_unit_in_the_singular(fixture_atlas) -> None:
     """« 0 lieux pour 100 000 habitants » on 966 EPCI pages: French puts a noun in the plural from 2 on. The
     catalogue's units that start with a plural noun take its singular under 2; any other unit stays as given."""
     from generator import formats
@@ -639,3 +639,10 @@ def test_a_french_value_under_two_takes_its_unit_in_the_singular() -> None:
     assert formats.with_unit(0.5, "pour 10 000 habitants") == "0,5\u00a0pour 10 000 habitants"  # no noun first
     assert formats.with_unit(1, "mois") == "1\u00a0mois"  # not in the table: as given, never a wrong singular
     assert formats.with_unit(0, "lieux pour 100 000 habitants", "en") == "0\u00a0lieux pour 100 000 habitants"
+    # the pages' tables write the value and its unit apart (the unit in the edition's language)
+    from generator.pages import Pages
+
+    assert str(Pages(fixture_atlas, SiteOptions()).value_text(0.0, "lieux pour 100 000 habitants")) == \
+        "0\u00a0lieu pour 100 000 habitants"
+    assert str(Pages(fixture_atlas, SiteOptions()).value_text(2.5, "lieux pour 100 000 habitants")) == \
+        "2,5\u00a0lieux pour 100 000 habitants"
