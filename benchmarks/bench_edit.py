@@ -82,6 +82,15 @@ def _renamed(text: str, suffix: str) -> str:
     return changed
 
 
+def copy_sheets(source: Path, work: Path) -> Path:
+    """A new WORK folder holding a copy of the sheets (WORK/territories, returned): the edits touch the copy."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    shutil.copytree(source, work / "territories", symlinks=True)
+    return work / "territories"
+
+
 def _cold_root(work: Path) -> Path:
     """A project folder that reads the repository's content, theme and mkdocs.yml but keeps its own
     (empty) `.cache/`: the cold build of `--check` shares nothing with the edited builds."""
@@ -133,10 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     territories = work / "territories"
     docs = work / "docs"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    shutil.copytree(args.territories, territories, symlinks=True)
+    copy_sheets(args.territories, work)
     sheet = territories / args.hub
     if not sheet.is_file():
         hubs = sorted(territories.glob("*/hubs/*.yml"))

@@ -21,7 +21,6 @@ import functools
 import importlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_edit import DEFAULT_HUB, _renamed  # noqa: E402  (the same edit as the build's benchmark)
+from bench_edit import DEFAULT_HUB, _renamed, copy_sheets  # noqa: E402  (the same edit as the build's benchmark)
 
 # (module, attribute): the steps of an edit build, in the order they run (generator.build.run_build)
 STEPS = [
@@ -132,10 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     territories, docs = work / "territories", work / "docs"
     if not (args.reuse and territories.is_dir()):
-        if work.exists():
-            shutil.rmtree(work)
-        work.mkdir(parents=True)
-        shutil.copytree(args.territories, territories, symlinks=True)
+        copy_sheets(args.territories, work)
     sheet = territories / args.hub
     if not sheet.is_file():
         sys.exit(f"no hub sheet {sheet}")

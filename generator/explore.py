@@ -55,12 +55,20 @@ def redirect_outputs(long_levels: Sequence[str] = (), pages: Collection[str] | N
             new = f"../{slug}-{level}/" if level else f"../{slug}/"
             if level and pages is not None and pillar_path(key, level) not in pages:
                 new = f"../{slug}/"
-            html = ('<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-                    f'<title>Page déplacée</title>\n<meta http-equiv="refresh" content="0; url={new}">\n'
-                    f'<link rel="canonical" href="{new}">\n<meta name="robots" content="noindex">\n</head>\n'
-                    f'<body>\n<p>Cette page a changé d\'adresse : <a href="{new}">{new}</a>.</p>\n</body>\n</html>\n')
-            outs.append(Output(f"{old}/index.html", html.encode("utf-8")))
+            outs.append(Output(f"{old}/index.html", redirect_page(new, new)))
     return outs
+
+
+def redirect_page(href: str, link_html: str, lang: str = "fr", title: str = "Page déplacée",
+                  sentence: str = "Cette page a changé d'adresse :") -> bytes:
+    """A small HTML page at a former address that sends readers on to `href` (a refresh, a canonical link, a
+    link named `link_html`, escaped by the caller) and keeps search engines from listing it: an HTML file,
+    not a page, so the engine copies it and neither the navigation, the sitemap nor the search index lists it."""
+    return ('<!doctype html>\n'
+            f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n<link rel="canonical" href="{href}">\n'
+            '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+            f'<p>{sentence} <a href="{href}">{link_html}</a>.</p>\n</body>\n</html>\n').encode()
 
 
 def display_names(atlas: Atlas, level_labels: Mapping[str, str] | None = None) -> dict[str, str]:

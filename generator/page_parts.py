@@ -262,10 +262,14 @@ class PageBase(Figures):
             else:
                 bits.append(str(self.source(None)))
         if self.atlas.is_old(f):
-            old = self._("donnée de plus de %(n)s ans", n=OLD_AFTER_YEARS)
-            bits.append(f'<span class="atlas-badge atlas-badge--old" title="{text.attr(old)}">'
-                        + self._("ancien") + "</span>")
+            bits.append(self.old_badge())
         return Markup(" ".join(bits))
+
+    def old_badge(self) -> str:
+        """The « ancien » badge of a figure older than OLD_AFTER_YEARS, as HTML (its reason in its title)."""
+        old = self._("donnée de plus de %(n)s ans", n=OLD_AFTER_YEARS)
+        return (f'<span class="atlas-badge atlas-badge--old" title="{text.attr(old)}">'
+                + text.html_text(self._("ancien")) + "</span>")
 
     def html(self, macro: str, *args: Any) -> Markup:
         """One macro of theme/pages/_html.md.j2 (cards, lists, pager, filters) rendered as raw HTML."""

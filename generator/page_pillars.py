@@ -14,7 +14,6 @@ from generator import explore, measured, text
 from generator.atlas_reads import query
 from generator.explore import sort_key
 from generator.model import (
-    OLD_AFTER_YEARS,
     PILLARS,
     Atlas,
     Indicator,
@@ -195,16 +194,9 @@ class PillarPages(PageBase):
             columns.append((label, found))
         if measured.has_profile(self.atlas, rows[0]):
             for ind in measured.key_indicators(self.atlas, level):
-                found = []
-                for t in rows:
-                    prof = self.scores.profile(t.id)
-                    s = prof.indicators.get(ind.id) if prof else None
-                    if s is not None:
-                        found.append((self._measure_year(s, ind), s.fact.source if s.fact else ind.source,
-                                      s.fact is None))
-                label = _("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
-                          measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None))
-                columns.append((label, found))
+                columns.append((self._measure_label(ind), [
+                    (self._measure_year(s, ind), s.fact.source if s.fact else ind.source, s.fact is None)
+                    for s in self._shown_measures(rows, ind)]))
         out = []
         for label, found in columns:
             if not found:
@@ -256,15 +248,20 @@ class PillarPages(PageBase):
             return found.fact.year
         return ind.year
 
+    def _shown_measures(self, rows: Sequence[Territory], ind: Indicator) -> list[Any]:
+        """The scored measures of `ind` that a comparison column of `rows` shows, in row order."""
+        profiles = (self.scores.profile(t.id) for t in rows)
+        return [found for prof in profiles if prof and (found := prof.indicators.get(ind.id)) is not None]
+
     def _column_years(self, rows: Sequence[Territory], ind: Indicator) -> set[int | None]:
         """The years of the measures of `ind` that the column shows (None: a measure without a year)."""
-        years = set()
-        for t in rows:
-            prof = self.scores.profile(t.id)
-            found = prof.indicators.get(ind.id) if prof else None
-            if found is not None:
-                years.add(self._measure_year(found, ind))
-        return years
+        return {self._measure_year(found, ind) for found in self._shown_measures(rows, ind)}
+
+    def _measure_label(self, ind: Indicator) -> str:
+        """A key measure's column: « Santé : Accessibilité … (consultations par an et par habitant) »."""
+        _ = self._
+        return _("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
+                 measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None))
 
     def _when(self, year: int | None, derived: bool) -> str:
         """` (2013)` and the « ancien » badge when old, as HTML; ` (non daté)` for a measure with no year
@@ -273,17 +270,12 @@ class PillarPages(PageBase):
             return "" if derived else " (" + text.html_text(self._("non daté")) + ")"
         shown = f" ({year})"
         if year_is_old(year, self.atlas.as_of):
-            old = self._("donnée de plus de %(n)s ans", n=OLD_AFTER_YEARS)
-            shown += (f' <span class="atlas-badge atlas-badge--old" title="{text.attr(old)}">'
-                      + text.html_text(self._("ancien")) + "</span>")
+            shown += " " + self.old_badge()
         return shown
 
     def _measure_head(self, ind: Indicator, years: set[int | None]) -> Markup:
         """The column's header: pillar, measure and unit, and its year when all its figures share one."""
-        _ = self._
-        label = _("%(pillar)s : %(measure)s", pillar=self.words.pillar_labels[ind.pillar],
-                  measure=_with_unit(self.words.indicator_label(ind), _(ind.unit) if ind.unit else None))
-        head = text.html_text(label)
+        head = text.html_text(self._measure_label(ind))
         if len(years) == 1:
             (year,) = years
             when = self._when(year, ind.derived is not None)  # ` (2013)`: `, 2013` after the unit's parenthesis

@@ -271,23 +271,16 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
     def moved_hub_outputs(self) -> list[Output]:
         """At the address of each hub whose sheet was merged into another or renamed (territories/moved.yml),
         a small page that sends readers' bookmarks and links on to the kept hub's page, in the edition's
-        language. Like the pillars' former addresses (explore.redirect_outputs) it is an HTML file, not a page:
-        the engine copies it, and neither the navigation, the sitemap nor the search index lists it. Its paths
+        language (`explore.redirect_page`, as for the pillars' former addresses). Its paths
         are made of validated ids (checked again by `hub_path`); its one text from a sheet, the kept hub's
         name, is escaped."""
         outs = []
+        title, sentence = self._("Page déplacée"), self._("Cette page a changé d'adresse :")
         for old, new in self.atlas.moved_hubs.items():
             hub = self.atlas.hubs[new]
             href = "../" + hub_path(new).removeprefix("hubs/").removesuffix(".md") + "/"
-            name = html.escape(hub.name, quote=False)
-            title, moved = self._("Page déplacée"), self._("Cette page a changé d'adresse :")
-            page = (f'<!doctype html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n'
-                    f'<title>{title}</title>\n'
-                    f'<meta http-equiv="refresh" content="0; url={href}">\n<link rel="canonical" href="{href}">\n'
-                    f'<meta name="robots" content="noindex">\n</head>\n<body>\n'
-                    f'<p>{moved} <a href="{href}">{name}</a>.</p>\n'
-                    f'</body>\n</html>\n')
-            outs.append(Output(hub_path(old).removesuffix(".md") + "/index.html", page.encode("utf-8"), (hub.path,)))
+            page = explore.redirect_page(href, html.escape(hub.name, quote=False), self.lang, title, sentence)
+            outs.append(Output(hub_path(old).removesuffix(".md") + "/index.html", page, (hub.path,)))
         return outs
 
     def shared_pages(self, kind: PageKind) -> list[Output]:

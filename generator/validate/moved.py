@@ -46,21 +46,17 @@ def check_moved(report: Report, moved: SheetData | None, territories: list[Sheet
                 id=old, sheet=sheet_of[old]), _("moved.yml lists former ids of hubs only: remove this line"))
         else:
             targets[old] = new
-    loops = _loops(targets)
     reported_loops: set[frozenset[str]] = set()
     for old, new in targets.items():
-        loop = loops.get(old)
-        if loop is not None:
-            if loop not in reported_loops:
-                reported_loops.add(loop)
-                chain = [old]
-                while targets[chain[-1]] != old:
-                    chain.append(targets[chain[-1]])
+        chain = _walk(targets, old)
+        if targets[chain[-1]] == old:  # the walk came back to its start: a loop
+            if frozenset(chain) not in reported_loops:
+                reported_loops.add(frozenset(chain))
                 report.error(moved.loc(old), old, _("loop of moved ids: {chain}").format(
                     chain=" -> ".join([*chain, old])),
                     _("write, for each former id, the id of the hub that has its sheet now"))
         elif new in targets:
-            end = _end(targets, new)
+            end = targets[_walk(targets, new)[-1]]
             message = _("'{id}' has moved too, to '{next}': a former id leads to the hub that has its sheet now, "
                         "in one step")
             report.error(moved.loc(old), old, message.format(id=new, next=targets[new]),
@@ -77,26 +73,10 @@ def check_moved(report: Report, moved: SheetData | None, territories: list[Sheet
     return valid
 
 
-def _loops(targets: dict[str, str]) -> dict[str, frozenset[str]]:
-    """Each former id that is in a loop of moves (`a: b`, `b: a`; or `a: a`), with the ids of its loop."""
-    out: dict[str, frozenset[str]] = {}
-    for start in targets:
-        seen = [start]
-        current = targets[start]
-        while current in targets and current not in seen:
-            seen.append(current)
-            current = targets[current]
-        if current == start:
-            out[start] = frozenset(seen)
-    return out
-
-
-def _end(targets: dict[str, str], start: str) -> str:
-    """Where a chain of moves from `start` ends: the first id that has not moved (an id of the loop when the
-    chain runs into one)."""
-    seen: set[str] = set()
-    current = start
-    while current in targets and current not in seen:
-        seen.add(current)
-        current = targets[current]
-    return current
+def _walk(targets: dict[str, str], start: str) -> list[str]:
+    """The former ids met from `start` following the moves, in order, until the next id has not moved or was
+    met already (so `targets[walk[-1]]` is where the chain ends, or the id it loops back to)."""
+    chain = [start]
+    while targets[chain[-1]] in targets and targets[chain[-1]] not in chain:
+        chain.append(targets[chain[-1]])
+    return chain
