@@ -209,17 +209,18 @@ class IndexPages(PageBase):
         lists: the France tree's 3,989 partnerships made a 2.5 MB page (issue 11: no page over 1 MB). (Owner
         E; B's edit.)"""
         degree = {h: len(p) for h, p in self.atlas.partners_of.items()}
-        # the most linked first, then by name as readers sort them (not by id); the table says when it stops
-        ranked = sorted(degree.items(), key=lambda kv: (-kv[1], sort_key(self.atlas.hubs[kv[0]].name), kv[0])
-                        )[:RANKED_MAX]
+        # the places with several partners, the most linked first, then by name as readers sort them (not by
+        # id); a place with one partner says nothing more here than its row in the partnerships below
+        several = [(h, n) for h, n in degree.items() if n > 1]
+        ranked = sorted(several, key=lambda kv: (-kv[1], sort_key(self.atlas.hubs[kv[0]].name), kv[0]))[:RANKED_MAX]
         ordered, regions = self.ask("network sections", str(NETWORK_ROWS_MAX))
         if not regions:
-            return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked,
+            return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, several=len(several),
                                 sections=self._kept_pairs("reseau.md", dict(ordered)))]
         rows = [(self.atlas.territories[g], f"reseau/{g}.md", sum(len(pairs) for _tid, pairs in sections))
                 for g, sections in regions]
-        return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, sections=Markup(""),
-                            regions=rows)]
+        return [self.render("network.md.j2", "reseau.md", degree=degree, ranked=ranked, several=len(several),
+                            sections=Markup(""), regions=rows)]
 
     def network_regions(self) -> list[tuple[str, Callable[[], list[Output]]]]:
         """The région pages of the network (none when it fits one page), each kept apart by the page cache

@@ -754,9 +754,12 @@ def test_the_themes_maintainer_notes_are_not_published() -> None:
 
 
 def test_the_most_linked_places_sort_by_name_and_say_where_the_table_stops(fixture_atlas, monkeypatch) -> None:
-    """The table of the most linked places orders equal counts by name as readers sort them (it sorted by id:
-    « AV Lab » after « Arty Farty »), and says how many it shows of how many when it stops."""
+    """The table of the most linked places lists the places with several partners, orders equal counts by
+    name as readers sort them (it sorted by id: « AV Lab » after « Arty Farty »), says how many it shows of
+    how many when it stops, and how many places have one partner only (the table listed 30 of the atlas's 57
+    linked places, 26 of them with one partner: a row each that said nothing the partnerships below do not)."""
     from dataclasses import replace
+    from types import MappingProxyType
 
     from generator import page_indexes
     from generator.vocabulary import sort_key
@@ -765,16 +768,34 @@ def test_the_most_linked_places_sort_by_name_and_say_where_the_table_stops(fixtu
     hubs = {k: replace(h, name=names.get(k, h.name)) for k, h in fixture_atlas.hubs.items()}
     atlas = _fixture_with(fixture_atlas, hubs=hubs)
     linked = {h for pair in atlas.partnerships for h in pair}
-    assert len(linked) == 3 and max(len(p) for p in atlas.partners_of.values()) == 2  # the fixture's network
-    page = next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
-    table = page.split("## Les lieux les plus reliés", 1)[1].split("\n## ", 1)[0]
-    rows = [line.split("](")[0].lstrip("| [") for line in table.splitlines() if line.startswith("| [")]
+    assert len(linked) == 3 and sorted(len(p) for p in atlas.partners_of.values()) == [1, 1, 2]  # the fixture's
+
+    def network_page(atlas) -> str:
+        return next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
+
+    def table_rows(page: str) -> list[str]:
+        table = page.split("## Les lieux les plus reliés", 1)[1].split("\n## ", 1)[0]
+        return [line.split("](")[0].lstrip("| [") for line in table.splitlines() if line.startswith("| [")]
+
+    page = network_page(atlas)
     most = max(atlas.partners_of, key=lambda h: len(atlas.partners_of[h]))
-    assert rows[0] == names[most] and rows[1:] == sorted(rows[1:], key=sort_key)
+    assert table_rows(page) == [names[most]]
+    assert "Les 2 autres lieux reliés ont un seul partenaire chacun : ils figurent dans les partenariats " \
+           "listés plus bas." in page
     assert "lieux qui ont le plus de partenaires" not in page
+
+    # the three places linked in a triangle: two partners each, the table in readers' order, cut at RANKED_MAX
+    a, b, c = sorted(linked)
+    pairs = ((a, b), (a, c), (b, c))
+    triangle = replace(atlas, partnerships=pairs, partners_of=MappingProxyType(
+        {a: (b, c), b: (a, c), c: (a, b)}))
+    page = network_page(triangle)
+    assert table_rows(page) == sorted((names[h] for h in linked), key=sort_key)
+    assert "un seul partenaire" not in page
     monkeypatch.setattr(page_indexes, "RANKED_MAX", 2)
-    page = next(o for o in Pages(atlas, _options()).network_pages() if o.path == "reseau.md").data.decode()
-    assert "Les 2 lieux qui ont le plus de partenaires, sur 3 lieux reliés." in page
+    page = network_page(triangle)
+    assert "Les 2 lieux qui ont le plus de partenaires, sur 3 lieux qui en ont plusieurs." in page
+    assert table_rows(page) == sorted((names[h] for h in linked), key=sort_key)[:2]
 
 
 def test_a_partner_page_shows_the_partner_once_and_says_where_the_partnership_is_described(fixture_atlas,
