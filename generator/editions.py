@@ -153,7 +153,9 @@ _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(([^)\s]+)\)")
 
 def english_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """mkdocs.yml for the English edition: English theme and search, English navigation titles (same
-    pages), no `exclude_docs` (its docs folder is `en/`), the language switcher pointing home."""
+    pages), no `exclude_docs` (its docs folder is `en/`), the language switcher pointing home, and
+    `site_url` + `en/` as its address (its pages are there: with the French address, their canonical
+    links and sitemap named the French pages, and its error page led to the French site)."""
     _ = gettext_for(LANG)
     derived = copy.deepcopy(dict(config))
     derived.pop("exclude_docs", None)
@@ -175,6 +177,8 @@ def english_config(config: Mapping[str, Any]) -> dict[str, Any]:
             plugin = {"search": {**(plugin["search"] or {}), "lang": LANG}}
         plugins.append(plugin)
     derived["plugins"] = plugins
+    if derived.get("site_url"):  # its pages' address: canonical links, sitemap, the error page's links (main.html)
+        derived["site_url"] = str(derived["site_url"]).rstrip("/") + f"/{LANG}/"
     extra = dict(derived.get("extra") or {})
     extra["edition"] = LANG
     derived["extra"] = extra

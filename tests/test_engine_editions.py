@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -296,3 +297,41 @@ def _settled_text(driver: object, seconds: float = 10.0) -> str:
             return text
         last = text
         time.sleep(0.2)
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "zensical"])
+def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, engine_name: str) -> None:
+    """A site served under a sub-path (a GitHub Pages project site, https://example.org/atlas/) with its
+    address as site_url: each edition's 404 page, served in place of any missing address at any depth, roots
+    every link (navigation, assets, the lists, the language switcher) at the site's path, /atlas/ or
+    /atlas/en/, and each leads to a file of the site. They were rooted at « / » (the switcher, the whole English
+    page under MkDocs) or at /atlas/ in the English edition (Zensical), and Zensical's wrote « /atlas/../ ». The
+    English pages' canonical links and sitemap name the English addresses (they named the French pages)."""
+    if engine_name == "zensical" and shutil.which("zensical") is None:
+        pytest.skip("Zensical is not installed")
+    base, atlas = generated
+    site = tmp_path / "site"
+    config = {**read_site_config(), "site_url": "https://example.org/atlas/"}
+    build_site(atlas, base / "docs", site, engine_name, config, quiet=True, jobs=2)
+    for page, root in ((site / "404.html", "/atlas/"), (site / "en" / "404.html", "/atlas/en/")):
+        raw = page.read_text(encoding="utf-8")
+        switcher = dict((lang, href) for href, lang in re.findall(
+            r'<a href="([^"]*)" hreflang="(fr|en)" lang="\2" class="md-select__link"', raw))
+        assert switcher == {"fr": "/atlas/", "en": "/atlas/en/"}, page
+        assert 'rel=" alternate"' not in raw, page  # the page stands for no page: no twin to name
+        for target in ("", "territoires/", "hubs/"):
+            assert f'<li><a href="{root}{target}">' in raw, (page, target)
+        outside = re.sub(r'<a href="[^"]*" hreflang="(fr|en)" lang="\1" class="md-select__link"', "", raw)
+        links = re.findall(r'(?:href|src)="(/[^"]*)"', outside)
+        assert len(links) > 15, page
+        for href in links:
+            assert href.startswith(root) and "/../" not in href, (page, href)
+            path = posixpath.normpath(href.split("#")[0].split("?")[0][len("/atlas/"):] or ".")
+            target = site / path
+            assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)
+    english = (site / "en" / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/atlas/en/territoires/doubs/">' in english
+    french = (site / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/atlas/territoires/doubs/">' in french
+    locations = re.findall(r"<loc>([^<]*)</loc>", (site / "en" / "sitemap.xml").read_text(encoding="utf-8"))
+    assert locations and all(loc.startswith("https://example.org/atlas/en/") for loc in locations)
