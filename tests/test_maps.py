@@ -384,7 +384,7 @@ def test_the_hub_page_says_its_position_is_approximate(fixture_atlas):
     sentence = "position approximative : centre de la commune"
     assert sentence in text
     # where its map goes (no pictures drawn here), before the table of fields
-    assert text.index(".atlas-breadcrumb") < text.index(sentence) < text.index("| Champ | Valeur |")
+    assert text.index(".atlas-breadcrumb") < text.index(sentence) < text.index(">Champ</span> |")
     others = [h for h in fixture_atlas.hubs.values() if h.coordinates and h.precision != "commune"]
     assert others
     for hub in others:

@@ -122,6 +122,31 @@ def test_search_leaves_out_lists_of_every_sheet_and_chart_tables(built: Path) ->
     assert "Données du graphique" in page and "Thèmes\u00a0:" in page  # still on the page itself
 
 
+def test_search_text_leaves_out_the_identity_tables_header_and_keeps_their_content(built: Path) -> None:
+    """The header row of a page's identity table (« Champ | Valeur », required by Markdown, naming nothing) was
+    indexed as text: result excerpts began with « Champ Valeur Niveau. Département… ». Both indexes leave it out
+    (Pagefind's, and the engine's when mkdocs.yml chooses it: mkdocs-material's parser, as its plugin reads a
+    page); the rows stay in the index, the header on the page."""
+    from material.plugins.search.plugin import Parser
+
+    site = built / "site"
+    records = {d["url"]: d["content"] for d in _search_records(site)}
+    for url, header, kept in (("/territoires/doubs/", "Champ Valeur", "Niveau. Département. Code officiel. 25."),
+                              ("/hubs/fablab-besancon/", "Champ Valeur", "Territoire. Grand Besançon Métropole."),
+                              ("/en/territoires/doubs/", "Field Value", "Level. Département. Official code. 25.")):
+        assert kept in records[url], url
+        assert header not in records[url] and header.split()[0] not in records[url], url
+        page = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        first, second = header.split()
+        assert f"<th><span data-search-exclude>{first}</span></th>" in page, url  # still shown
+        assert f"<th><span data-search-exclude>{second}</span></th>" in page, url
+        parser = Parser()
+        parser.feed(page[page.index("<article"):page.index("</article>")])
+        parser.close()
+        engine_text = " ".join("".join(section.text) for section in parser.data)
+        assert kept.split(".")[0] in engine_text and first not in engine_text, url
+
+
 def test_a_moved_hub_keeps_its_address_out_of_the_search_and_the_sitemap(built: Path) -> None:
     """The fixture's moved.yml: the former address of a hub leads to the kept page, in both editions, and is
     found by nothing (the pillars' former addresses are kept out the same way: files, not pages)."""
