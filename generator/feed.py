@@ -14,9 +14,10 @@ import re
 import uuid
 from datetime import date
 
-from generator import formats, text
+from generator import formats, text, vocabulary
 from generator.citation import ATLAS_TITLE, normalise_site_url
-from generator.model import LEVEL_LABELS, Atlas
+from generator.measured import in_running_text
+from generator.model import Atlas
 from generator.outputs import Output
 
 FEED_PATH = "flux.xml"
@@ -87,7 +88,11 @@ def atom_feed(atlas: Atlas, site_url: str | None = None, limit: int = FEED_MAX) 
     ]
     for updated, kind, ident, name, page, api in rows:
         if kind == "territoire":
-            what = f"Fiche du territoire {text.plain(name)} ({LEVEL_LABELS[atlas.territories[ident].level].lower()})"
+            # its level as its page and the lists name it (Saint-Martin: « collectivité d'outre-mer », not
+            # « commune »), its acronyms kept (« intercommunalité (epci) » before)
+            territory = atlas.territories[ident]
+            level = in_running_text(vocabulary.territory_level_label(territory.level, territory.code))
+            what = f"Fiche du territoire {text.plain(name)} ({level})"
         else:
             hub = atlas.hubs[ident]
             place = atlas.territories.get(hub.territory_id)

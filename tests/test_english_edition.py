@@ -646,3 +646,46 @@ def test_a_french_value_under_two_takes_its_unit_in_the_singular(fixture_atlas) 
         "0\u00a0lieu pour 100 000 habitants"
     assert str(Pages(fixture_atlas, SiteOptions()).value_text(2.5, "lieux pour 100 000 habitants")) == \
         "2,5\u00a0lieux pour 100 000 habitants"
+
+
+def test_saint_martin_is_an_overseas_collectivity_in_rows_that_name_its_level_and_in_the_feed(tmp_path: Path) -> None:
+    """The lists name Saint-Martin's level « Collectivité d'outre-mer »; three rows that name a territory with its
+    level still said « Commune »: a pillar's editorial ratings, a parent's list of mixed children (its page and its
+    report), and the update feed (« Fiche du territoire Saint-Martin (commune) », whose EPCI lowered their acronym,
+    « (intercommunalité (epci)) »). The test gives the fixture's Ornans Saint-Martin's code, a rating, the newest
+    date, and Doubs as parent (whose children are then of three levels)."""
+    import io
+    import shutil
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from generator.feed import atom_feed
+    from generator.load import load_valid_atlas
+    from generator.pages import Pages
+    from generator.pdf import Renderer, check_variant, prepare_build_folder
+
+    tree = tmp_path / "atlas"
+    shutil.copytree(FIXTURES / "atlas", tree)
+    sheet = tree / "ornans" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('code: "25434"', 'code: "97801"')
+                     .replace("parent: grand-besancon-metropole", "parent: doubs")
+                     .replace("updated: 2025-01-05", "updated: 2025-11-20\npillars:\n  health:\n    rating: 3\n"
+                              "    rationale: Un hôpital.\n"), encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=date(2025, 11, 26))
+    for lang, single in (("fr", "Collectivité d'outre-mer"), ("en", "Overseas collectivity")):
+        pages = Pages(atlas, SiteOptions(), lang=lang)
+        pillar = next(o for o in pages.pillar_page("health") if o.path.endswith("piliers/sante.md")).data.decode()
+        assert f"[Ornans](../territoires/ornans.md#pilier-sante) | {single} |" in pillar, lang
+        doubs = pages.territory_page(atlas.territories["doubs"]).data.decode()
+        assert f"- [Ornans](ornans.md) — {single}\n" in doubs, lang
+        assert "- [Grand Besançon Métropole](grand-besancon-metropole.md) — Intercommunalit" in doubs, lang
+    feed = atom_feed(atlas).decode()
+    assert "<summary>Fiche du territoire Ornans (collectivité d’outre-mer), mise à jour le 20 novembre 2025." \
+        in feed.replace("'", "’")
+    assert "<summary>Fiche du territoire Grand Besançon Métropole (intercommunalité (EPCI)), mise à jour" in feed
+    assert "(commune)" not in feed and "epci)" not in feed
+    build = tmp_path / "build"
+    pdf = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None)).territory_pdf("doubs")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Ornans Collectivité d’outre-mer" in text.replace("'", "’") and "Ornans Commune" not in text
