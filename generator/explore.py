@@ -107,7 +107,7 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
             "s": status_text.status_category(atlas, h),
-            "th": list(h.themes), "rs": list(h.networks), "p": list(h.pillars),
+            "th": list(h.themes), "rs": list(h.networks), "p": [PILLAR_SLUGS[k] for k in h.pillars],
             "tu": page_url(f"territoires/{h.territory_id}.md"),
             "r": region_id, "d": dep_id,
         }
@@ -153,8 +153,8 @@ def territory_records(atlas: Atlas, scores: measured.Scores,
             record["com"] = 1  # named « Collectivité d'outre-mer », not by its level (Saint-Martin)
         if t.population is not None and isinstance(t.population.value, (int, float)):
             record["pop"] = t.population.value
-        if prof is not None:
-            record["sc"] = {k: round(v, 2) for k, v in prof.pillars.items() if v is not None}
+        if prof is not None:  # by the pillar's slug, the filter's value in the list's address (page_parts)
+            record["sc"] = {PILLAR_SLUGS[k]: round(v, 2) for k, v in prof.pillars.items() if v is not None}
         out.append(record)
     return out
 

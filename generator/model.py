@@ -20,8 +20,9 @@ from generator.hub_geography import hubs_inside
 PILLARS: tuple[str, ...] = ("metropolisation", "health", "knowledge", "identity", "environment")
 # the French words of the fixed lists come from the one vocabulary of the atlas (generator.vocabulary)
 PILLAR_LABELS: Mapping[str, str] = MappingProxyType({k: vocabulary.PILLARS[k]["fr"] for k in PILLARS})
-# the pillars' French slugs, in both editions: the addresses of their pages (piliers/sante/) and the anchors of
-# their sections (#pilier-sante); the keys (health) stay in the sheets, the data and the API
+# the pillars' French slugs, in both editions: the addresses of their pages (piliers/sante/), the anchors of their
+# sections (#pilier-sante) and the lists' filters (?pilier=sante); the keys (health) stay in the sheets, the data
+# and the API
 PILLAR_SLUGS: Mapping[str, str] = MappingProxyType({
     "metropolisation": "metropolisation", "health": "sante", "knowledge": "savoirs",
     "identity": "identite", "environment": "environnement",

@@ -22,6 +22,7 @@ from generator.ids import MAX_ID_LENGTH, SLUG_PATTERN
 from generator.model import (
     LEVELS,
     OLD_AFTER_YEARS,
+    PILLAR_SLUGS,
     Atlas,
     Fact,
     Hub,
@@ -68,6 +69,15 @@ TERRITORY_FILTER_LABELS: Mapping[str, str] = {
 VOCABULARY_TITLES: Mapping[str, str] = {
     "hub_types": "Types de lieux", "services": "Services", "themes": "Thèmes", "networks": "Réseaux",
 }
+
+
+
+def _address_value(param: str, value: str) -> str:
+    """A filter choice's value in the list's address (`?pilier=sante`), the same in both editions: a pillar by its
+    French slug, as its page (piliers/sante/) and its sections (#pilier-sante); its key (`health`, in English on
+    French pages) is the option's former value, which filters.js still reads (and rewrites) from links made
+    before. The data files the script reads (explore.hub_shared_records, territory_records) use the slug too."""
+    return PILLAR_SLUGS[value] if param == "pilier" else value
 
 
 def territory_path(territory_id: str) -> str:
@@ -312,15 +322,17 @@ class PageBase(Figures):
         shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
         fields = []
         for param, label in labels.items():
-            options = [(value, self._choice(param, value, name), self.words.number(n) if n else "",
-                        param in VOCAB_PARAMS and self.words.vocab_marked_fr(VOCAB_PARAMS[param], value))
+            options = [(_address_value(param, value), self._choice(param, value, name),
+                        self.words.number(n) if n else "",
+                        param in VOCAB_PARAMS and self.words.vocab_marked_fr(VOCAB_PARAMS[param], value),
+                        value if _address_value(param, value) != value else "")
                        for value, name, n in choices.get(param, ())]
             if self.lang != "fr" and param in VOCAB_PARAMS:  # the vocabulary's English labels, in their order
                 options.sort(key=lambda o: (vocabulary.sort_key(o[1]), o[0]))
             fields.append({
                 "param": param, "label": self._(label),
                 "first": self._("Aucun") if param == "pilier" and kind == "territories" else self._("Tous"),
-                "options": options})  # (value, label, count, French label in the English edition)
+                "options": options})  # (value, label, count, French label in the English edition, former value)
         return self.html("filter_form", {
             "kind": kind, "src": relative_href(page_path, data), "root": relative_href(page_path, "index.md"),
             "here": relative_href(page_path, page_path), "fields": fields})

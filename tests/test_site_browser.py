@@ -610,14 +610,57 @@ def test_a_filter_url_gives_the_expected_rows(driver, server: str, site: Path) -
     # the plain list is hidden while a filter applies
     assert driver.execute_script("return document.querySelector('[data-filter-results]').nextElementSibling.hidden")
     territories = _records(site, "territoires.json")
-    scored = [r for r in territories if r.get("sc", {}).get("health") is not None]
-    driver.get(f"{server}/territoires/?pilier=health")
+    scored = [r for r in territories if r.get("sc", {}).get("sante") is not None]
+    best_first = sorted(scored, key=lambda r: -r["sc"]["sante"])
+    assert scored
+    driver.get(f"{server}/territoires/?pilier=sante")
     WebDriverWait(driver, 10).until(lambda d: d.execute_script(
         "return !document.querySelector('[data-filter-results]').hidden"))
     names = driver.execute_script(
         "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
-    best_first = sorted(scored, key=lambda r: -r["sc"]["health"])
     assert names[0] == best_first[0]["n"] and sorted(names) == sorted(r["n"] for r in scored)
+    assert _errors(driver) == []
+
+
+def test_the_pillar_filter_has_one_address_in_both_editions_and_reads_the_former_one(driver, server: str,
+                                                                                     site: Path) -> None:
+    """A pillar filter's address said `?pilier=health`: a French parameter with the English key, on the French
+    pages too. Its value is now the pillar's French slug in both editions, as its page's address (piliers/sante/)
+    and its sections' anchors (#pilier-sante); a list filtered by the former key (addresses readers kept or
+    shared) gives the same rows, and its address is rewritten."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shown(url: str) -> tuple[list[str], str, str]:
+        driver.get(server + url)
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return !document.querySelector('[data-filter-results]').hidden"))
+        names = driver.execute_script(
+            "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
+        return (names, driver.execute_script("return document.querySelector('select[name=pilier]').value"),
+                driver.execute_script("return location.search"))
+
+    scored = sorted((r for r in _records(site, "territoires.json") if "sante" in r.get("sc", {})),
+                    key=lambda r: (-r["sc"]["sante"], r["n"]))
+    serving = sorted(r["n"] for r in _records(site, "lieux.json") if "savoirs" in r["p"])
+    assert scored and serving
+    for edition in ("", "/en"):
+        names, value, query = shown(f"{edition}/territoires/?pilier=sante")
+        assert (names[0], value, query) == (scored[0]["n"], "sante", "?pilier=sante"), edition
+        assert shown(f"{edition}/territoires/?pilier=health") == (names, "sante", "?pilier=sante"), edition
+        names, value, query = shown(f"{edition}/hubs/?pilier=savoirs")
+        assert (sorted(names), value, query) == (serving, "savoirs", "?pilier=savoirs"), edition
+        former = shown(f"{edition}/hubs/?pilier=knowledge&type=fab-lab")
+        assert former[1:] == ("savoirs", "?type=fab-lab&pilier=savoirs"), edition
+        # the choice made in the form goes into the address by its slug
+        driver.execute_script("const s = document.querySelector('select[name=pilier]'); s.value = 'identite';"
+                              "s.dispatchEvent(new Event('change', {bubbles: true}))")
+        assert "pilier=identite" in driver.current_url
+    driver.get(f"{server}/territoires/")
+    options = driver.execute_script(
+        "return [...document.querySelectorAll('select[name=pilier] option')].map(o => o.value + '|' +"
+        " (o.getAttribute('data-former') || ''))")
+    assert options == ["|", "metropolisation|", "sante|health", "savoirs|knowledge", "identite|identity",
+                       "environnement|environment"]
     assert _errors(driver) == []
 
 

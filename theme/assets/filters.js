@@ -33,21 +33,28 @@
     return true;
   }
 
+  // A choice's value in the address is the same in both editions (a pillar by its French slug, ?pilier=sante,
+  // as its page piliers/sante/); an option's data-former is the value links made before still carry
+  // (?pilier=health): it selects the option, and the address is rewritten with the current value.
   function readParams(form) {
     var query = new URLSearchParams(window.location.search);
     var params = {};
+    var former = false;
     var selects = form.querySelectorAll("select");
     for (var i = 0; i < selects.length; i++) {
       var name = selects[i].name;
       var value = query.get(name) || "";
-      var known = false;
+      var known = "";
       for (var j = 0; j < selects[i].options.length; j++) {
-        if (selects[i].options[j].value === value) { known = true; }
+        var option = selects[i].options[j];
+        if (option.value === value) { known = value; }
+        else if (value && option.getAttribute("data-former") === value) { known = option.value; former = true; }
       }
-      params[name] = known ? value : "";
+      params[name] = known;
       selects[i].value = params[name];
     }
     params.page = Math.max(1, parseInt(query.get("page") || "1", 10) || 1);
+    if (former) { window.history.replaceState(null, "", queryOf(params, params.page) + window.location.hash); }
     return params;
   }
 
