@@ -3,8 +3,10 @@
 `api/territoires/<id>.json` and `api/lieux/<id>.json` carry the record of the open data
 (`generator.opendata`: the same facts, measures and measured profile as the page), every source a
 fact of the sheet cites (its own and the shared ones), the page's address and the edition date.
-`api/index.json` lists them; `api/schemas/*.schema.json` (JSON Schema 2020-12) document all three and
-are published with them. Bytes are deterministic; `<`, `>`, `&` and the line separators U+2028/9 are
+`api/index.json` lists them, and the hubs merged into another or renamed (territories/moved.yml): at such a
+hub's former address, `api/lieux/<former id>.json` is a small document naming the kept hub and its document,
+as its former page leads to the kept page. `api/schemas/*.schema.json` (JSON Schema 2020-12) document the four
+kinds and are published with them. Bytes are deterministic; `<`, `>`, `&` and the line separators U+2028/9 are
 written as `\\u` escapes, so a sheet's `<script>` stays inert even if a document is pasted into HTML.
 """
 
@@ -85,6 +87,12 @@ class Api:
         doc.update(record)
         return doc
 
+    def moved(self, old: str, new: str) -> dict[str, Any]:
+        """The document at a moved hub's former address: the kept hub, its page and its document."""
+        doc = self._head("lieu_deplace", f"hubs/{new}/", hub_api_path(old))
+        doc.update({"id": old, "moved_to": new, "moved_to_api": self.site_url + hub_api_path(new)})
+        return doc
+
     def index(self) -> dict[str, Any]:
         doc = self._head("index", "", f"{API_DIR}/index.json")
         doc["territoires"] = [
@@ -94,6 +102,8 @@ class Api:
             {"id": h.id, "name": h.name, "territory": h.territory_id, "status": h.status,
              "updated": h.updated.isoformat(), "api": self.site_url + hub_api_path(h.id)}
             for h in self.atlas.hubs.values()]
+        doc["lieux_deplaces"] = [{"id": old, "moved_to": new, "api": self.site_url + hub_api_path(old)}
+                                 for old, new in self.atlas.moved_hubs.items()]
         return doc
 
     def outputs(self) -> list[Output]:
@@ -116,6 +126,10 @@ class Api:
             return Output(f"{API_DIR}/index.json", dumps(self.index()), every)
 
         found.append((f"{API_DIR}/index.json", ("", ""), index))
+        found += [(hub_api_path(old), ("", ""),  # moved.yml is in the page cache's common key (data_common)
+                   lambda old=old, new=new: Output(hub_api_path(old), dumps(self.moved(old, new)),
+                                                   (atlas.hubs[new].path,)))
+                  for old, new in atlas.moved_hubs.items()]
         found += [(f"{SCHEMA_DIR}/{name}", ("", ""),
                    lambda name=name, schema=schema: Output(f"{SCHEMA_DIR}/{name}", dumps(schema)))
                   for name, schema in api_schemas().items()]
@@ -195,10 +209,25 @@ def api_schemas() -> dict[str, dict[str, Any]]:
         ["id", "name", "territory", "status", "sources", "updated"])
     entry = {"type": "object", "required": ["id", "name", "updated", "api"],
              "properties": {"id": _ID, "name": {"type": "string"}, "updated": _DATE, "api": {"type": "string"}}}
+    move = {"type": "object", "required": ["id", "moved_to", "api"], "additionalProperties": False,
+            "properties": {"id": {**_ID, "description": "former id of a hub merged into another or renamed"},
+                           "moved_to": {**_ID, "description": "id of the hub that has its sheet now"},
+                           "api": {"type": "string", "description": "the document at the former address"}}}
     index = _schema(
         "index", "Index de l'API de l'Atlas des territoires de demain",
-        "api/index.json : tous les territoires et lieux, avec l'adresse de leur document.",
+        "api/index.json : tous les territoires et lieux, avec l'adresse de leur document, et les lieux déplacés "
+        "(territories/moved.yml : fusionnés dans un autre ou renommés).",
         {"kind": {"const": "index"}, "territoires": {"type": "array", "items": entry},
-         "lieux": {"type": "array", "items": entry}},
-        ["territoires", "lieux"])
-    return {"territoire.schema.json": territory, "lieu.schema.json": hub, "index.schema.json": index}
+         "lieux": {"type": "array", "items": entry}, "lieux_deplaces": {"type": "array", "items": move}},
+        ["territoires", "lieux", "lieux_deplaces"])
+    moved = _schema(
+        "lieu_deplace", "Lieu déplacé (API de l'Atlas des territoires de demain)",
+        "api/lieux/<ancien id>.json : à l'ancienne adresse d'un lieu fusionné dans un autre ou renommé "
+        "(territories/moved.yml), le lieu qui a sa fiche aujourd'hui et l'adresse de son document.",
+        {"kind": {"const": "lieu_deplace"}, "id": move["properties"]["id"],
+         "moved_to": move["properties"]["moved_to"],
+         "moved_to_api": {"type": "string", "description": "the kept hub's document"}},
+        ["id", "moved_to", "moved_to_api"])
+    moved["additionalProperties"] = False
+    return {"territoire.schema.json": territory, "lieu.schema.json": hub, "index.schema.json": index,
+            "lieu_deplace.schema.json": moved}

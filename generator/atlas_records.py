@@ -160,6 +160,10 @@ def atlas_json(atlas: Atlas, scores: Scores | None = None, records: RecordTexts 
         "indicators": {iid: _indicator_dict(ind) for iid, ind in atlas.indicators.items()},
         "territories": _HOLE.format("territories"),
         "hubs": _HOLE.format("hubs"),
+        # territories/moved.yml as it was checked: the former id of a merged or renamed hub -> the kept hub's id
+        # (its former page hubs/<id>/ and API document lead there); {} without the file. The shape of moved.yml,
+        # described by schema/moved.schema.json
+        "moved_hubs": dict(atlas.moved_hubs),
         "partnerships": [list(p) for p in atlas.partnerships],
         "sources": {k: source_dict(v) for k, v in atlas.sources.items()},
         "vocabulary": {

@@ -276,8 +276,10 @@ class KeptOutputs:
         return None
 
     def data_common(self, atlas: Any, scores: Any) -> str:
-        """What any data file may read besides the atlas's recorded mappings (after `attach`)."""
-        return hashlib.sha256(f"{self.code}\0{shared_digest(atlas, scores)}".encode()).hexdigest()
+        """What any data file may read besides the atlas's recorded mappings (after `attach`): the moved hubs
+        too (atlas.json, the API's index and its documents at former addresses), which no sheet holds."""
+        moved = repr(list(atlas.moved_hubs.items()))
+        return hashlib.sha256(f"{self.code}\0{shared_digest(atlas, scores)}\0{moved}".encode()).hexdigest()
 
     def _kind_key(self, pages: Any, common: str, name: str, reads: list[list[str]], placed: Iterable[str]) -> str:
         assert self._state is not None

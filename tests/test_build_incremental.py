@@ -580,3 +580,19 @@ def test_damaged_truncated_or_planted_page_index_files_are_made_again(tmp_path: 
     assert kept == 0  # nothing known: every page made again
     _same_as_cold(sheets, docs, tmp_path, "index", capsys)
     assert not Path("planted.txt").exists()
+
+
+def test_an_edit_of_moved_yml_alone_makes_the_moves_data_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """moved.yml is no sheet of a territory or hub, but atlas.json, the API's index and the API's documents at
+    former addresses show it (the page cache's key of the data files holds the moves): after an edit of that file
+    alone, the docs folder is what a cold build makes."""
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    moved = sheets / "moved.yml"
+    moved.write_text(moved.read_text(encoding="utf-8") + "ancien-incubateur: incubateur-ferme\n", encoding="utf-8")
+    _build(sheets, tmp_path / "out", capsys)
+    assert b'"ancien-incubateur": "incubateur-ferme"' in (docs / "donnees" / "atlas.json").read_bytes()
+    assert b'"moved_to":"incubateur-ferme"' in (docs / "api" / "lieux" / "ancien-incubateur.json").read_bytes()
+    assert b'"id":"ancien-incubateur"' in (docs / "api" / "index.json").read_bytes()
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)

@@ -153,11 +153,15 @@ def test_the_former_address_leads_to_the_kept_page_in_both_editions(fixture_atla
         assert '<link rel="canonical" href="../fablab-besancon/">' in page
         assert '<meta name="robots" content="noindex">' in page
         assert f'<p>{words} <a href="../fablab-besancon/">Fablab de Besançon</a>.</p>' in page
-    # no list, index, data file or page names the former id: only its two redirect files, and the published
-    # byte copy of moved.yml itself (every YAML file of the atlas is published in donnees/fiches/)
+    # no list or page names the former id: only its two redirect files, its API document (which names the kept
+    # hub), the moves of atlas.json and of the API's index, and the published byte copy of moved.yml itself
+    # (every YAML file of the atlas is published in donnees/fiches/)
     naming = sorted(path for path, data in files.items() if b"fab-lab-de-besancon" in data)
-    assert naming == ["donnees/fiches/moved.yml"] and sorted(p for p in files if "fab-lab-de-besancon" in p) == [
-        "en/hubs/fab-lab-de-besancon/index.html", "hubs/fab-lab-de-besancon/index.html"]
+    assert naming == ["api/index.json", "api/lieux/fab-lab-de-besancon.json", "donnees/atlas.json",
+                      "donnees/fiches/moved.yml"]
+    assert sorted(p for p in files if "fab-lab-de-besancon" in p) == [
+        "api/lieux/fab-lab-de-besancon.json", "en/hubs/fab-lab-de-besancon/index.html",
+        "hubs/fab-lab-de-besancon/index.html"]
 
 
 def test_a_tree_without_the_file_makes_the_same_files_but_the_redirects(fixture_atlas_dir: Path,
@@ -169,12 +173,18 @@ def test_a_tree_without_the_file_makes_the_same_files_but_the_redirects(fixture_
     (trees[1] / "moved.yml").unlink()
     with_file, without = (_outputs(tree, tree.parent) for tree in trees)
     redirects = {"hubs/fab-lab-de-besancon/index.html", "en/hubs/fab-lab-de-besancon/index.html",
+                 "api/lieux/fab-lab-de-besancon.json",  # the API's document at the former address
                  "donnees/fiches/moved.yml"}  # and the file's published copy
     assert set(with_file) - set(without) == redirects
     counted = {"donnees/index.md", "en/donnees/index.md"}  # the open data page counts the YAML files published
-    assert {p: d for p, d in without.items() if p not in counted} == {
-        p: d for p, d in with_file.items() if p not in redirects | counted}
-    for page in counted:
+    moves = {"donnees/atlas.json": (b'"moved_hubs": {}',
+                                    b'"moved_hubs": {\n  "fab-lab-de-besancon": "fablab-besancon"\n }'),
+             "api/index.json": (b'"lieux_deplaces":[]', b'"lieux_deplaces":[{"id":"fab-lab-de-besancon"')}
+    assert {p: d for p, d in without.items() if p not in counted | set(moves)} == {
+        p: d for p, d in with_file.items() if p not in redirects | counted | set(moves)}
+    for path, (none, some) in moves.items():
+        assert none in without[path] and some in with_file[path], path
+    for page in counted:  # the YAML files counted (and the size of atlas.json, here the same in Ko)
         assert with_file[page] == without[page].replace(b" 12 ", b" 13 ", 1) != without[page]
 
 

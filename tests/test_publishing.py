@@ -68,7 +68,8 @@ def test_api_documents_validate_against_their_published_schemas(which, fixture_a
         if path.startswith("api/schemas/"):
             continue
         doc = json.loads(out.data)
-        name = {"territoire": "territoire", "lieu": "lieu", "index": "index"}[doc["kind"]]
+        name = {"territoire": "territoire", "lieu": "lieu", "index": "index",
+                "lieu_deplace": "lieu_deplace"}[doc["kind"]]
         errors = list(_validator(f"{name}.schema.json").iter_errors(doc))
         assert errors == [], f"{path}: {[e.message for e in errors][:3]}"
         assert doc["api"] == "https://example.org/atlas/" + path
@@ -91,6 +92,52 @@ def test_api_documents_carry_the_pages_facts_sources_and_measures(fixture_atlas)
         doc = api.hub(h)
         assert doc["status"] == hub_record(fixture_atlas, h)["status"] and doc["page"] == f"hubs/{h.id}/"
     assert some.id in {e["id"] for e in api.index()["territoires"]}
+
+
+def test_the_moved_hubs_are_in_atlas_json_and_the_api_as_their_schemas_say(fixture_atlas, tmp_path: Path) -> None:
+    """territories/moved.yml (a merged or renamed hub's former id -> the kept hub) was published only as a file of
+    donnees/fiches/: atlas.json lists the moves as moved.yml does (schema/moved.schema.json), the API's index under
+    lieux_deplaces, and the former API address holds a document naming the kept hub (as the former page leads to
+    its page); every document validates against its published schema; the bytes do not depend on the file's
+    order, and without moved.yml the shapes stay ({} and [])."""
+    from generator.atlas_records import atlas_json
+
+    moves = {"fab-lab-de-besancon": "fablab-besancon"}
+    assert dict(fixture_atlas.moved_hubs) == moves  # the fixture's moved.yml
+    doc = json.loads(atlas_json(fixture_atlas))
+    assert doc["moved_hubs"] == moves
+    sheet_schema = json.loads((ROOT / "schema" / "moved.schema.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(sheet_schema).iter_errors(doc["moved_hubs"])) == []
+    api = Api(fixture_atlas, site_url="https://example.org/atlas/")
+    outs = {o.path: o for o in api.outputs()}
+    index = json.loads(outs["api/index.json"].data)
+    assert index["lieux_deplaces"] == [{"id": "fab-lab-de-besancon", "moved_to": "fablab-besancon",
+                                        "api": "https://example.org/atlas/api/lieux/fab-lab-de-besancon.json"}]
+    moved = outs["api/lieux/fab-lab-de-besancon.json"]
+    assert moved.sources == (fixture_atlas.hubs["fablab-besancon"].path,)
+    assert json.loads(moved.data) == {
+        "api_version": 1, "kind": "lieu_deplace", "edition": fixture_atlas.as_of.isoformat(),
+        "page": "https://example.org/atlas/hubs/fablab-besancon/",
+        "api": "https://example.org/atlas/api/lieux/fab-lab-de-besancon.json",
+        "licence": "Licence Ouverte 2.0 (Etalab)",
+        "id": "fab-lab-de-besancon", "moved_to": "fablab-besancon",
+        "moved_to_api": "https://example.org/atlas/api/lieux/fablab-besancon.json"}
+    assert list(_validator("lieu_deplace.schema.json").iter_errors(json.loads(moved.data))) == []
+    assert list(_validator("index.schema.json").iter_errors(index)) == []
+    bad = dict(json.loads(moved.data), moved_to="Pas un identifiant")
+    assert list(_validator("lieu_deplace.schema.json").iter_errors(bad))  # the schema checks the ids
+    # deterministic: the moves in id order whatever the file's order; none: {} and [] (the index's key stays)
+    tree = tmp_path / "atlas"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    (tree / "moved.yml").write_text("zz-ancien-lieu: fablab-besancon\nfab-lab-de-besancon: fablab-besancon\n",
+                                    encoding="utf-8")
+    two = load_valid_atlas(tree, as_of=AS_OF)
+    assert list(json.loads(atlas_json(two))["moved_hubs"]) == ["fab-lab-de-besancon", "zz-ancien-lieu"]
+    assert [m["id"] for m in Api(two).index()["lieux_deplaces"]] == ["fab-lab-de-besancon", "zz-ancien-lieu"]
+    (tree / "moved.yml").unlink()
+    none = load_valid_atlas(tree, as_of=AS_OF)
+    assert json.loads(atlas_json(none))["moved_hubs"] == {} and Api(none).index()["lieux_deplaces"] == []
+    assert not [o.path for o in Api(none).outputs() if "fab-lab-de-besancon" in o.path]
 
 
 def test_api_json_keeps_hostile_text_inert_and_exact(hostile_atlas) -> None:
