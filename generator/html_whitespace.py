@@ -14,7 +14,9 @@ line break to one segment break whatever its length, so `\\n        ` and `\\n` 
 
 The same walk puts the French no-break spaces (generator.typography.french_spacing_html: before
 `: ; ? !`, inside « ») in the text between tags whose language is French (`FrenchText`), so that a
-reader at 360 px never sees « coworking » split from its guillemet or a line starting with `:`. Done
+reader at 360 px never sees « coworking » split from its guillemet or a line starting with `:`, and
+writes its straight quotes as French typography does (french_quotes_html: « » and ’, the page's title
+too), while the data files keep the names as written. Done
 on the HTML rather than in the generated Markdown, which stays the same for every engine (MkDocs,
 Zensical, ProperDocs), and which also holds text the engine writes (navigation, footer, search).
 The regions above are left alone here too: text in them is code, markup or script, not prose.
@@ -36,7 +38,7 @@ from operator import add
 from pathlib import Path
 
 from generator.faults import worker_pool
-from generator.typography import french_spacing_html, shown_last
+from generator.typography import french_quotes_html, french_typography_html, shown_last
 
 # HTML's whitespace is space, tab, line feed, form feed and carriage return, never U+00A0 or U+202F
 COLLAPSE = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
@@ -93,7 +95,8 @@ def squeeze(html: str, spacing: bool = False) -> str:
         if kept and not (kept.lower() in FOREIGN and found.group(0).endswith("/>")):
             end = _kept_end(html, kept, end)
         out.append(COLLAPSE.sub("\n", french.text(pos, start) if french else html[pos:start]))
-        out.append(html[start:end])
+        out.append(french.title(html[start:end], start) if french and (found.group("raw") or "").lower() == "title"
+                   else html[start:end])
         if french:
             french.after_region(html[start:end], found.group("raw") or kept)
         pos = end
@@ -106,7 +109,8 @@ INLINE = frozenset("a abbr b bdi bdo cite data del dfn em i ins mark q s small s
 TAGS = re.compile(rf"(<(?:/?[A-Za-z][^\s/>]*+{_ATTRS}|[!?/][^>]*+)>)")  # split: text, tag, text, ...
 TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")
 LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-MARKS = re.compile("[«»:;?!]")  # no mark in a text: nothing to space in it (most texts)
+# no mark in a text: nothing to space or to quote in it (a straight quote may be written as a reference)
+MARKS = re.compile(r"""[«»:;?!'"]|&(?:apos|quot|#0*3[49]|#[xX]0*2[27]);""")
 
 
 class FrenchText:
@@ -133,7 +137,7 @@ class FrenchText:
             self._walk(parts, pos)
         else:
             for i in _marked(parts):
-                parts[i] = french_spacing_html(parts[i], self._before(parts, i))
+                parts[i] = french_typography_html(parts[i], self._before(parts, i))
         self.before = self._before(parts, len(parts))
         return "".join(parts)
 
@@ -148,7 +152,7 @@ class FrenchText:
             part = parts[i]
             if i % 2 == 0:
                 if self._french(starts[i]):
-                    parts[i] = french_spacing_html(part, self._before(parts, i))
+                    parts[i] = french_typography_html(part, self._before(parts, i))
                 continue
             lang, name = LANG.search(part), TAG_NAME.match(part)
             if lang and name and not name.group(1):
@@ -173,6 +177,17 @@ class FrenchText:
         while self.open and self.open[-1][0] <= pos:
             self.open.pop()
         return bool(self.open) and self.open[-1][1]
+
+    def title(self, region: str, at: int) -> str:
+        """The page's <title> (`region`, at `at`), its quotes typographic when it is French (`french_quotes_html`:
+        the tab shows a name as the heading does); its spacing is left as it was."""
+        if not self._french(at):
+            return region
+        opened = region.index(">") + 1
+        closing = region.rfind("</")
+        if closing < opened:
+            return region
+        return region[:opened] + french_quotes_html(region[opened:closing]) + region[closing:]
 
     def after_region(self, region: str, name: str | None) -> None:
         """After a region: a comment is nothing between two texts; inline code reads as a word before a

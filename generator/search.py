@@ -124,10 +124,7 @@ def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = Fal
             groups.add(group)
             target = Path(tmp) / group / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
+            _stage(path, target)
             count += 1
         for group in sorted(groups) or [""]:  # no page: one run on the empty folder, as before
             command = [sys.executable, "-m", "pagefind", "--site", str(Path(tmp) / group), "--output-path",
@@ -141,6 +138,26 @@ def run_pagefind(site_dir: Path, docs_dir: Path | None = None, quiet: bool = Fal
             languages.update(json.loads(entry.read_text(encoding="utf-8")).get("languages") or {})
     _sort_languages(entry, languages)
     return count
+
+
+# Pagefind splits a word at a straight apostrophe, not at a typographic one: « d’innovation » was one word
+# that « innovation » did not find, « L’Agglo » one that « agglo » did not. The pages show ’ (the French pages'
+# typography, generator.typography.french_quotes_html; the English edition's own words); the copy Pagefind reads
+# has the straight one, so both words of an elision are found (recherche.js shows ’ again in French results).
+_TYPOGRAPHIC_APOSTROPHE = "\u2019".encode()
+
+
+def _stage(page: Path, target: Path) -> None:
+    """The copy of `page` that Pagefind reads: a hard link (a copy where links fail), or its bytes with each
+    typographic apostrophe straight when it has one."""
+    data = page.read_bytes()
+    if _TYPOGRAPHIC_APOSTROPHE in data:
+        target.write_bytes(data.replace(_TYPOGRAPHIC_APOSTROPHE, b"'"))
+        return
+    try:
+        os.link(page, target)
+    except OSError:
+        shutil.copyfile(page, target)
 
 
 _LANG = re.compile(rb"<html\b[^>]*?\blang=[\"']?([A-Za-z]+)", re.I)

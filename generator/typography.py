@@ -1,4 +1,5 @@
-"""French typography for printed and published text: no-break spaces before `: ; ? !` and inside « ».
+"""French typography for printed and published text: no-break spaces before `: ; ? !` and inside « », and on the
+website typographic quotes and apostrophes (`french_quotes_html`: « » and ’ for the straight ones of names).
 
 Applied to the text nodes of a parsed document only (the PDFs: `apply_french_spacing`; the website:
 `french_spacing_html`, called by the post-pass generator.html_whitespace on the text between tags), so
@@ -149,6 +150,71 @@ def french_spacing_html(source: str, before: str = "") -> str:
         return source
     out.append(source[pos:])
     return "".join(out)
+
+
+# --- Typographic quotes and apostrophes (the website's post-pass too, and the lists the script draws) ---------
+#
+# Official names are written with straight quotes (« CA "Saintes - Grandes Rives - L'Agglo" », 178 territories
+# and 159 hubs with a straight apostrophe): a French page shows them as French typography writes them, « » with
+# no-break spaces and ’, while the data (atlas.json, the API, the CSV files, the sheets) keeps them as written.
+# Only text a reader sees is changed: never a tag, an attribute value, a URL, code, or English text.
+APOSTROPHE = "\u2019"
+# a pair of double quotes around words: the opening one not after a letter or a digit, the closing one not before
+# one, neither against a blank inside (`"13.2"` is a pair; `24"`, `a"b` and a lone `"` are left as they are). A
+# text's double quotes are made « » only when they all pair so: `"a "b" c"` stays (its inner pair made « » would
+# leave an outer pair for a second run: the pass must give the same page run twice)
+_QUOTED = re.compile(r'(?<![\w"])"(?=[^\s"])([^"]*?)(?<=[^\s"])"(?![\w"])')
+# a straight quote in HTML source: the character or a reference to it (&#39; &#x27; &apos; &quot; &#34; &#x22;)
+_QUOTE_SOURCE = re.compile(r"""['"]|&(?:apos|quot|#0*3[49]|#[xX]0*2[27]);""")
+
+
+def french_quotes(text: str) -> str:
+    """`text` with « » (and their no-break spaces) for each pair of straight double quotes and ’ for each
+    straight apostrophe; idempotent. Plain text (a name): `french_quotes_html` does the same in HTML."""
+    if "'" not in text and '"' not in text:
+        return text
+    if 2 * len(_QUOTED.findall(text)) == text.count('"'):
+        text = _QUOTED.sub(lambda m: f"«{NBSP}{m.group(1)}{NBSP}»", text)
+    return text.replace("'", APOSTROPHE)
+
+
+def french_quotes_html(source: str) -> str:
+    """`source`, the HTML text between two tags, with the quotes of `french_quotes`: found in the text as a
+    reader sees it (references read), each one replaced whole in the source (`&quot;` too), never inside a URL."""
+    if not _QUOTE_SOURCE.search(source):
+        return source
+    shown, starts = _read(source) if "&" in source else (source, None)
+    urls = [(url.start(), url.end()) for url in _URL.finditer(shown)] if "/" in shown or "@" in shown else []
+
+    def free(i: int) -> bool:
+        return not any(a <= i < b for a, b in urls)
+
+    edits: dict[int, str] = {}
+    pairs = [(pair.start(), pair.end() - 1) for pair in _QUOTED.finditer(shown)]
+    pairs = [(first, last) for first, last in pairs if free(first) and free(last)]
+    if 2 * len(pairs) == sum(1 for i, char in enumerate(shown) if char == '"' and free(i)):  # all of them pair
+        for first, last in pairs:
+            edits[first], edits[last] = "«" + NBSP, NBSP + "»"
+    for i, char in enumerate(shown):
+        if char == "'" and free(i):
+            edits[i] = APOSTROPHE
+    if not edits:
+        return source
+    out: list[str] = []
+    pos = 0
+    for i in sorted(edits):
+        first, last = (starts[i], starts[i + 1]) if starts is not None else (i, i + 1)
+        out.append(source[pos:first])
+        out.append(edits[i])
+        pos = last
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def french_typography_html(source: str, before: str = "") -> str:
+    """`source`, HTML text between two tags of a French page, as French typography writes it: its quotes
+    (`french_quotes_html`), then its no-break spaces (`french_spacing_html`, which spaces the « » made)."""
+    return french_spacing_html(french_quotes_html(source), before)
 
 
 def shown_last(source: str) -> str:

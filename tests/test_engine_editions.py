@@ -233,10 +233,12 @@ def test_squeezed_pages_read_and_index_as_before(generated, tmp_path: Path, monk
 
 
 def _unspaced(value: object) -> str:
-    """`value`'s text with the French spacing undone: the no-break spaces as spaces, none after « or
-    before » (glued guillemets get one), blank runs folded."""
+    """`value`'s text with the French spacing and quotes undone: the no-break spaces as spaces, none after « or
+    before » (glued guillemets get one), blank runs folded, every quote and apostrophe one sign (straight or
+    typographic, or the delimiters of a repr, which follow them)."""
     text = str(value).replace("\u00a0", " ").replace("\u202f", " ").replace("\\xa0", " ").replace("\\u202f", " ")
-    return re.sub(r"\s+", " ", text).replace("« ", "«").replace(" »", "»")
+    text = re.sub(r"\s+", " ", text).replace("« ", "«").replace(" »", "»")
+    return re.sub("[«»\"'’]|&(?:#x27|#39|quot|#34|apos);", "'", text)
 
 
 def _fragments(site: Path) -> list:
@@ -251,7 +253,7 @@ def _fragments(site: Path) -> list:
 
 def _outside_french(html: str) -> str:
     """An English page without its elements marked `lang="fr"` (the only ones the pass may space)."""
-    return re.sub(r'<(a|span|p|div|option)\b[^>]*\slang="fr"[^>]*>.*?</\1>', "", html, flags=re.S)
+    return re.sub(r'<(a|span|p|div|option|td|th|li|label)\b[^>]*\slang="fr"[^>]*>.*?</\1>', "", html, flags=re.S)
 
 
 def _same_text_in_chromium(raw: Path, squeezed: Path, pages: list[str]) -> None:

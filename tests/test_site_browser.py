@@ -764,7 +764,7 @@ def test_footer_states_the_accessibility_status_and_links_the_declaration(site: 
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "Accessibilité\u00a0: partiellement conforme" in html  # French typography (generator.typography)
     declaration = (site / "accessibilite" / "index.html").read_text(encoding="utf-8")
-    for part in ("État de conformité", "Contenus non accessibles", "Retour d'information et contact",
+    for part in ("État de conformité", "Contenus non accessibles", "Retour d’information et contact",
                  "Voies de recours", "axe-core"):
         assert part in declaration
 
@@ -833,3 +833,17 @@ def test_search_finds_text_beside_french_no_break_spaces(driver, server: str, qu
     assert isinstance(urls, list) and urls, urls
     if page is not None:
         assert page in urls, urls
+
+
+def test_the_script_s_lists_show_names_as_the_pages_do(driver, server: str) -> None:
+    """The filtered lists and the map's cards are drawn by the script from the data files, which keep the names as
+    written: on a French page it writes their straight quotes as the pages do (generator.typography), not on an
+    English one."""
+    name = "CA \"Saintes - Grandes Rives - L'Agglo\""
+    for path, expected in (("/hubs/", "CA «\u00a0Saintes - Grandes Rives - L’Agglo\u00a0»"), ("/en/hubs/", name)):
+        driver.get(server + path)
+        assert driver.execute_script("return window.atlasFilters.shown(arguments[0])", name) == expected, path
+    driver.get(server + "/hubs/")
+    for same in ('24" x', 'a"b"c', '"a "b" c"', "", None):
+        assert driver.execute_script("return window.atlasFilters.shown(arguments[0])", same) == same
+    assert _errors(driver) == []

@@ -296,7 +296,8 @@ def test_hostile_page_title_and_heading_are_text(hostile_site: Path) -> None:
     assert "<" not in title and "alert" in title
     scan = _Scan()
     scan.feed(f"<p>{title}</p>")
-    assert "".join(scan.text).startswith("Atelier </title><script>alert('hub')</script>")
+    # its straight quotes typographic, as French text (generator.typography.french_quotes_html): text all the same
+    assert "".join(scan.text).startswith("Atelier </title><script>alert(’hub’)</script>")
 
 
 def test_hostile_search_index_holds_text_that_the_search_shows_as_text(hostile_site: Path) -> None:
@@ -305,7 +306,7 @@ def test_hostile_search_index_holds_text_that_the_search_shows_as_text(hostile_s
     docs = _search_records(hostile_site)
     assert any("<script>alert('hub')</script>" in d["content"] for d in docs)
     script = (hostile_site / "assets" / "atlas" / "recherche.js").read_text(encoding="utf-8")
-    assert "marked(page.excerpt)" in script and "text(title)" in script
+    assert "marked(page.excerpt)" in script and "text(typographic(title))" in script
     assert "page.excerpt +" not in script  # never inserted as HTML as it comes
 
 
@@ -495,3 +496,49 @@ def test_every_page_of_the_site_is_in_french(built: Path) -> None:
     assert pages
     for page in pages:
         assert re.search(r'<html lang="fr"[\s>]', page.read_text(encoding="utf-8")), page
+
+
+def test_straight_quotes_of_a_name_are_typographic_on_french_pages_only(workdir: Path) -> None:
+    """An official name with straight quotes (« CA "Saintes - Grandes Rives - L'Agglo" », here the fixture's Pays
+    horloger renamed so) is shown on the French pages as French typography writes it, « » and ’, in its heading,
+    its tab title, the lists and the breadcrumbs of its hub; the English pages, atlas.json and the API keep the
+    name as written; the search index reads the straight apostrophe, at which Pagefind splits a word (« agglo »
+    finds « L'Agglo », not « L’Agglo »), the site's own French words too (« d’innovation »)."""
+    import json
+    import shutil
+
+    official = "Pays \"Horloger - L'Agglo\""
+    shown = "Pays «\u00a0Horloger - L’Agglo\u00a0»"
+    sheets = workdir / "quotes-sheets"
+    shutil.copytree(FIXTURES / "atlas", sheets)
+    sheet = sheets / "pays-horloger" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("name: Pays horloger", "name: " + json.dumps(official)),
+                     encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(workdir)
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        assert build_run(*_args(sheets, workdir / "q", _content(workdir / "content"))) == 0
+    finally:
+        mp.undo()
+    site = workdir / "q" / "site"
+    page = (site / "territoires" / "pays-horloger" / "index.html").read_text(encoding="utf-8")
+    assert f">{shown}</h1>" in page and f"<title>{shown} - Atlas des territoires de demain</title>" in page
+
+    def text(raw: str) -> str:  # the prose a reader sees: no tag, no attribute, no code (alternatives and the
+        # citations to copy, BibTeX and CSL-JSON, keep the name as written)
+        return html.unescape(re.sub(r"<(script|pre)\b.*?</\1>|<[^>]*>", " ", raw, flags=re.S))
+
+    for other in ("territoires/pays-horloger/index.html", "territoires/index.html",
+                  "hubs/tiers-lieu-projet/index.html"):
+        shown_text = text((site / other).read_text(encoding="utf-8"))
+        assert shown in shown_text and '"Horloger' not in shown_text and "L'Agglo" not in shown_text, other
+    english = (site / "en" / "territoires" / "pays-horloger" / "index.html").read_text(encoding="utf-8")
+    assert official in text(english.split("<h1", 1)[1].split("</h1>", 1)[0].split(">", 1)[1]) and "«" not in english
+    data = json.loads((site / "donnees" / "atlas.json").read_text(encoding="utf-8"))
+    assert next(t["name"] for t in data["territories"] if t["id"] == "pays-horloger") == official
+    api = json.loads((site / "api" / "territoires" / "pays-horloger.json").read_text(encoding="utf-8"))
+    assert api["name"] == official
+    indexed = {d["url"]: d["content"] for d in _search_records(site)}
+    assert "L'Agglo" in indexed["/territoires/pays-horloger/"] and "’" not in indexed["/territoires/pays-horloger/"]
+    assert "’" in page and not any("’" in text for text in indexed.values())

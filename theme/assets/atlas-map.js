@@ -51,10 +51,10 @@
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = root + rec.u;
-    link.textContent = rec.n;
+    link.textContent = F.shown(rec.n);
     link.className = "atlas-popup__title";
     box.appendChild(link);
-    var lines = [rec.sl, rec.v ? rec.v + " · " + rec.tn : rec.tn];  // its town, as the cards and the list
+    var lines = [rec.sl, rec.v ? F.shown(rec.v) + " · " + F.shown(rec.tn) : F.shown(rec.tn)];  // its town, as the cards and the list
     if (rec.pr === "commune") {
       lines.push(EN ? "Approximate position (centre of the municipality)" : "Position approximative (centre de la commune)");
     }
@@ -74,7 +74,7 @@
         className: "atlas-pin atlas-pin--" + rec.s + (rec.pr === "commune" ? " atlas-pin--approx" : ""),
         iconSize: [20, 20]
       }),
-      title: rec.n + " : " + rec.sl,
+      title: F.shown(rec.n) + " : " + rec.sl,
       alt: rec.n,
       keyboard: true,
       riseOnHover: true

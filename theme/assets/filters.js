@@ -17,6 +17,17 @@
   var LEVELS = EN ? { region: "Region", departement: "Département", epci: "Intercommunality", commune: "Municipality", pays: "Pays" }
     : { region: "Région", departement: "Département", epci: "Intercommunalité", commune: "Commune", pays: "Pays" };
 
+  // A name in a French page as the pages show it (generator/typography.py, french_quotes: « » for straight
+  // double quotes when they all pair, ’ for a straight apostrophe); the data file keeps it as written, as the
+  // English edition shows it
+  var QUOTED = /(?<![\p{L}\p{N}_"])"(?=[^\s"])([^"]*?)(?<=[^\s"])"(?![\p{L}\p{N}_"])/gu;
+  function shown(value) {
+    if (EN || typeof value !== "string") { return value; }
+    var pairs = (value.match(QUOTED) || []).length;
+    if (2 * pairs === value.split("\"").length - 1) { value = value.replace(QUOTED, "\u00ab\u00a0$1\u00a0\u00bb"); }
+    return value.replace(/'/g, "\u2019");
+  }
+
   function has(rec, key, value) {
     var v = rec[key];
     return Array.isArray(v) ? v.indexOf(value) >= 0 : v === value;
@@ -135,17 +146,17 @@
     var body = document.createElement("tbody");
     rows.forEach(function (rec) {
       var row = document.createElement("tr");
-      row.appendChild(cell("th", rec.n, root + rec.u, "row"));
+      row.appendChild(cell("th", shown(rec.n), root + rec.u, "row"));
       if (kind === "hubs") {
-        var place = cell("td", rec.tn, root + rec.tu);
-        if (rec.v) { place.insertBefore(document.createTextNode(rec.v + " · "), place.firstChild); }
+        var place = cell("td", shown(rec.tn), root + rec.tu);
+        if (rec.v) { place.insertBefore(document.createTextNode(shown(rec.v) + " · "), place.firstChild); }
         row.appendChild(place);
         row.appendChild(cell("td", rec.t.map(function (x) { return labels.type[x] || x; }).join(", ")));
         row.appendChild(cell("td", rec.sl));
         row.appendChild(cell("td", rec.f ? String(rec.f) : "—"));
       } else {
-        row.appendChild(cell("td", rec.com ? (EN ? "Overseas collectivity" : "Collectivité d'outre-mer") : LEVELS[rec.l] || rec.l));
-        row.appendChild(cell("td", rec.pn || "—"));
+        row.appendChild(cell("td", rec.com ? (EN ? "Overseas collectivity" : "Collectivité d\u2019outre-mer") : LEVELS[rec.l] || rec.l));
+        row.appendChild(cell("td", shown(rec.pn) || "—"));
         row.appendChild(cell("td", number(rec.pop)));
         row.appendChild(cell("td", String(rec.h)));
         if (params.pilier) { row.appendChild(cell("td", score(rec.sc[params.pilier]))); }
@@ -263,6 +274,7 @@
     }
   }
 
-  window.atlasFilters = { accepts: accepts, readParams: readParams, queryOf: queryOf, updateCounts: updateCounts };
+  window.atlasFilters = { accepts: accepts, readParams: readParams, queryOf: queryOf, updateCounts: updateCounts,
+                         shown: shown };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 }());

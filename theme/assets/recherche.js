@@ -64,6 +64,9 @@
 
   function open(on) { if (toggle) { toggle.checked = on; } }
   function text(value) { var d = document.createElement("div"); d.textContent = value; return d.innerHTML; }
+  // the index reads straight apostrophes (generator/search.py: Pagefind splits a word there only); the pages
+  // show typographic ones (French typography, generator/typography.py; the English edition's own words)
+  function typographic(value) { return String(value).replace(/'/g, "\u2019"); }
   // Pagefind's excerpt is the page's text with <mark> around the words found; a sheet's text may
   // look like markup ("<script>"): it is read in an inert template and only the marks are kept.
   function marked(excerpt) {
@@ -72,9 +75,9 @@
     var out = "";
     (function walk(node) {
       node.childNodes.forEach(function (child) {
-        if (child.nodeType === 3) { out += text(child.nodeValue); }
-        else if (child.nodeName === "MARK") { out += "<mark>" + text(child.textContent) + "</mark>"; }
-        else { out += text(child.textContent); }
+        if (child.nodeType === 3) { out += text(typographic(child.nodeValue)); }
+        else if (child.nodeName === "MARK") { out += "<mark>" + text(typographic(child.textContent)) + "</mark>"; }
+        else { out += text(typographic(child.textContent)); }
       });
     })(t.content);
     return out;
@@ -111,7 +114,7 @@
   function item(page) {
     var title = (page.meta && page.meta.title) || page.url;
     return '<li class="md-search-result__item"><a href="' + text(page.url) + '" class="md-search-result__link">' +
-      '<article class="md-search-result__article md-typeset"><h1>' + text(title) + '</h1>' +
+      '<article class="md-search-result__article md-typeset"><h1>' + text(typographic(title)) + '</h1>' +
       '<p>' + marked(page.excerpt) + '</p></article></a></li>';
   }
 
