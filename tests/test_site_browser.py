@@ -535,7 +535,7 @@ def test_table_rows_are_ruled_across_their_row_header(driver, server: str, width
         driver.set_window_size(1280, 900)
 
 
-@pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=health"])
+@pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=sante"])
 def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driver, server: str, page: str) -> None:
     """No horizontal page scroll at 360 px; each picture is shown at least at the width where its
     smallest text measures 11 px (read from the SVG file itself), scrolling in its own frame."""
@@ -731,7 +731,7 @@ def test_interactive_map_is_offline_filters_and_opens_a_hub_from_the_keyboard(dr
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("page", ["carte/", "hubs/?type=fab-lab&region=bourgogne-franche-comte", "hubs/",
-                                  "territoires/?pilier=health", "qualite/", "accessibilite/", "piliers/sante/",
+                                  "territoires/?pilier=sante", "qualite/", "accessibilite/", "piliers/sante/",
                                   "parcourir/statuts/"])
 def test_reader_pages_have_no_serious_axe_violation(driver, server: str, page: str, scheme: str) -> None:
     source = _axe_source()
