@@ -52,25 +52,35 @@ def _local_name(tag: object) -> str:
 
 
 def apply_french_spacing(root: Element, skip: Iterable[str] = _SKIP_TAGS) -> None:
-    """Rewrite, in place, every prose text node under `root` (element text and tails).
+    """Rewrite, in place, every prose text node under `root` (element text and tails) as French typography
+    writes it: the straight quotes of names as « » and ’ (`french_quotes_text`; not in an element of another
+    language: an English quotation keeps its own), then the no-break spaces. A French report wrote
+    CA "Saintes - Grandes Rives - L'Agglo" where the website shows CA « Saintes - Grandes Rives - L’Agglo ».
 
     Working on the parsed tree rather than on HTML source is what guarantees that no tag name,
     attribute value or URL is changed.
     """
     skipped = frozenset(skip)
 
-    def walk(element: Element, in_skipped: bool) -> None:
+    def walk(element: Element, in_skipped: bool, french: bool) -> None:
         name = _local_name(element.tag)
         inside = in_skipped or name in skipped or not name
-        if not inside and element.text:
-            element.text = french_spacing(element.text)
-        for child in element:
-            walk(child, inside)
-            # A child's tail belongs to this element's content.
-            if not in_skipped and name not in skipped and child.tail:
-                child.tail = french_spacing(child.tail)
+        lang = element.get("lang") if name else None
+        if lang is not None:
+            french = lang.lower().startswith("fr")
 
-    walk(root, False)
+        def typeset(text: str) -> str:
+            return french_spacing(french_quotes_text(text) if french else text)
+
+        if not inside and element.text:
+            element.text = typeset(element.text)
+        for child in element:
+            walk(child, inside, french)
+            # A child's tail belongs to this element's content (and language).
+            if not in_skipped and name not in skipped and child.tail:
+                child.tail = typeset(child.tail)
+
+    walk(root, False, True)
 
 
 # --- The same rules on HTML source text (the website's post-pass, generator.html_whitespace) ---------
@@ -176,6 +186,18 @@ def french_quotes(text: str) -> str:
     if 2 * len(_QUOTED.findall(text)) == text.count('"'):
         text = _QUOTED.sub(lambda m: f"«{NBSP}{m.group(1)}{NBSP}»", text)
     return text.replace("'", APOSTROPHE)
+
+
+def french_quotes_text(text: str) -> str:
+    """`french_quotes` on plain text around its URLs, which keep their quotes (a report's text nodes)."""
+    if "'" not in text and '"' not in text:
+        return text
+    out, pos = [], 0
+    for url in _URL.finditer(text):
+        out += [french_quotes(text[pos:url.start()]), url.group()]
+        pos = url.end()
+    out.append(french_quotes(text[pos:]))
+    return "".join(out)
 
 
 def french_quotes_html(source: str) -> str:

@@ -190,3 +190,23 @@ def _unquoted(text: str) -> str:
     """Quotes of any kind as one sign, apostrophes as another (the pass makes « » of "" and ’ of ')."""
     text = text.replace("&#39;", "'").replace("&quot;", '"')
     return re.sub("[«»\"]", "Q", text).replace("’", "'")
+
+
+def test_reports_typeset_names_as_the_website_does() -> None:
+    """A French report wrote CA "Saintes - Grandes Rives - L'Agglo" where the website shows
+    CA « Saintes - Grandes Rives - L’Agglo »: the reports' pass on the parsed tree (`apply_french_spacing`)
+    typesets quotes too, but not in a URL, code, or an element of another language."""
+    from xml.etree import ElementTree
+
+    from generator.typography import apply_french_spacing
+
+    root = ElementTree.fromstring(
+        "<div><p>CA \"Saintes - Grandes Rives - L'Agglo\" : voir https://x.fr/l'a</p>"
+        "<p lang=\"en\">the atlas's \"x\" <span lang=\"fr\">l'a</span></p><code>name: 'x'</code></div>")
+    apply_french_spacing(root)
+    texts = [element.text for element in root.iter()]
+    assert texts[1] == f"CA «{NBSP}Saintes - Grandes Rives - L’Agglo{NBSP}»{NBSP}: voir https://x.fr/l'a"
+    assert texts[2] == "the atlas's \"x\" " and texts[3] == "l’a"  # English kept, its French part typeset
+    assert texts[4] == "name: 'x'"
+    apply_french_spacing(root)  # the same text run twice
+    assert [element.text for element in root.iter()] == texts

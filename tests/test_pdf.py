@@ -29,6 +29,7 @@ from generator.pdf import (
     write_reports,
 )
 from generator.pdf.report import CAPS, atlas_chapters
+from generator.typography import french_quotes_text
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "pdf_hostile"
 AS_OF = date(2025, 11, 26)
@@ -115,7 +116,7 @@ def test_territory_report_shows_name_pillars_indicators_and_sources(fixture_atla
     cited = {fact.source.title for _, fact in territory.facts() if fact.source}
     assert cited
     for title in cited:
-        assert normalize(title) in text
+        assert normalize(french_quotes_text(title)) in text  # its quotes as French typography writes them
     assert formats.long_date(fixture_atlas.as_of) in text  # the edition date, in French
 
 
@@ -183,7 +184,7 @@ def test_territory_report_shows_the_measured_profile(fixture_atlas, fixture_repo
     assert "Score mesuré : non mesuré" in text  # the pillars with fewer than two indicators
     for iid, s in profile.indicators.items():
         ind = fixture_atlas.indicators[iid]
-        assert normalize(ind.label) in text
+        assert normalize(french_quotes_text(ind.label)) in text
         assert normalize(rank_text(s)) in text
         if s.fact is not None:
             assert normalize(formats.with_unit(s.fact.value, s.fact.unit)) in text
@@ -345,11 +346,12 @@ def test_hostile_sheet_markup_is_literal_text_and_nothing_is_fetched(hostile_atl
         assert normalize(territory.name) in text  # "<script>alert(1)</script> {{ 7*7 }}" as written
         assert "{{ 7*7 }}" in text
         # a hub's name is in a table cell of the volumes, which wraps it (a word longer than the column too)
-        assert re.sub(r"\s", "", normalize(hub.name)) in re.sub(r"\s", "", text)
+        assert re.sub(r"\s", "", normalize(french_quotes_text(hub.name))) in re.sub(r"\s", "", text)
         assert "Fab Lab <b>gras</b>" in text  # a vocabulary label is text too
         if path.name != "atlas.pdf":  # a volume of the atlas lists hubs in a table, reports describe them
             assert "{{ 6*7 }}" in text and "{{ config }}" in text
-            assert "Rapport <script>alert('src')</script>" in text  # source title
+            # the source's title, as text (its apostrophes typeset as French typography writes them)
+            assert french_quotes_text("Rapport <script>alert('src')</script>") in text
         # Template code in a note stayed code: the loop did not run.
         assert "{% for x in range(3) %}boucle{% endfor %}" in text
         assert "boucleboucle" not in text
@@ -520,7 +522,7 @@ def test_pictures_are_figures_with_their_text_alternative(fixture_atlas, tmp_pat
     assert sorted(alts) == sorted(p.alt for p in pictures.values())
     text = text_of(path)
     for picture in pictures.values():
-        assert normalize(picture.title) in text  # the caption
+        assert normalize(french_quotes_text(picture.title)) in text  # the caption
         for _symbol, label in picture.legend:  # a map's legend, written under it as text (pictures.legend)
             assert normalize(label) in text
     assert any(picture.legend for picture in pictures.values())

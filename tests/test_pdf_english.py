@@ -23,6 +23,7 @@ from generator.pdf import Renderer, check_variant, output_names, prepare_build_f
 from generator.pdf.citations import Citations
 from generator.pdf.volumes import published, report_file, volume_file
 from generator.pdf.words import LOCALE_DIR, translations
+from generator.typography import french_quotes_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TERRITORY = "grand-besancon-metropole"
@@ -149,7 +150,9 @@ def test_french_report_keeps_french_words(fixture_atlas, reports):
     text = text_of(path)
     territory = fixture_atlas.territories[TERRITORY]
     first_words = territory.summary.split(",")[0]  # Markdown: its first words are plain text
-    assert first_words in text and territory.en["summary"] not in text
+    # with its apostrophes as French typography writes them (« Métropole de l’est »), as on the site
+    assert "'" in first_words and first_words not in text
+    assert french_quotes_text(first_words) in text and territory.en["summary"] not in text
     assert vocabulary.rating(territory.pillars["metropolisation"].rating) in text  # "3 sur 5", as on the site
     for english in ("Innovation hubs", "Contents", "Measured score", "out of 5", "How to cite"):
         assert english not in text, english
@@ -217,5 +220,5 @@ def test_english_report_shows_the_pictures_english_twins(fixture_atlas, tmp_path
                                   lang="en")
     [french_pdf] = write_reports(fixture_atlas, tmp_path / "fr", [TERRITORY], whole_atlas=False, jobs=1)
     english_text, french_text = text_of(english_pdf), text_of(french_pdf)
-    assert english in english_text and french not in english_text
-    assert french in french_text and english not in french_text
+    assert english in english_text and french not in english_text and french_quotes_text(french) not in english_text
+    assert french_quotes_text(french) in french_text and english not in french_text
