@@ -71,7 +71,6 @@ VOCABULARY_TITLES: Mapping[str, str] = {
 }
 
 
-
 def _address_value(param: str, value: str) -> str:
     """A filter choice's value in the list's address (`?pilier=sante`), the same in both editions: a pillar by its
     French slug, as its page (piliers/sante/) and its sections (#pilier-sante); its key (`health`, in English on
@@ -322,11 +321,10 @@ class PageBase(Figures):
         shows and runs on the data file; hidden without JavaScript, where the plain pages serve."""
         fields = []
         for param, label in labels.items():
-            options = [(_address_value(param, value), self._choice(param, value, name),
-                        self.words.number(n) if n else "",
+            options = [(shown, self._choice(param, value, name), self.words.number(n) if n else "",
                         param in VOCAB_PARAMS and self.words.vocab_marked_fr(VOCAB_PARAMS[param], value),
-                        value if _address_value(param, value) != value else "")
-                       for value, name, n in choices.get(param, ())]
+                        value if shown != value else "")
+                       for value, name, n in choices.get(param, ()) for shown in (_address_value(param, value),)]
             if self.lang != "fr" and param in VOCAB_PARAMS:  # the vocabulary's English labels, in their order
                 options.sort(key=lambda o: (vocabulary.sort_key(o[1]), o[0]))
             fields.append({

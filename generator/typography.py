@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from html import unescape
+from html import escape, unescape
 from xml.etree.ElementTree import Element
 
 NBSP = "\u00a0"
@@ -189,15 +189,11 @@ def french_quotes(text: str) -> str:
 
 
 def french_quotes_text(text: str) -> str:
-    """`french_quotes` on plain text around its URLs, which keep their quotes (a report's text nodes)."""
+    """`french_quotes_html`'s rule on plain text (a report's text nodes): its URLs keep their quotes, and the
+    double quotes are made « » only when all of them pair, as on the website's pages."""
     if "'" not in text and '"' not in text:
         return text
-    out, pos = [], 0
-    for url in _URL.finditer(text):
-        out += [french_quotes(text[pos:url.start()]), url.group()]
-        pos = url.end()
-    out.append(french_quotes(text[pos:]))
-    return "".join(out)
+    return unescape(french_quotes_html(escape(text, quote=False)))
 
 
 def french_quotes_html(source: str) -> str:
