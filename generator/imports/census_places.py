@@ -92,8 +92,11 @@ def _in_france(lat: float, lon: float) -> bool:
 
 
 def at_address(row: Row) -> bool:
-    """The geocoder placed the row at its address (score at least ADDRESS_SCORE)."""
-    return row.lat is not None and row.lon is not None and row.score is not None and row.score >= ADDRESS_SCORE
+    """The geocoder placed the row at its address (score at least ADDRESS_SCORE). A row without an address
+    is not placed at one, whatever its score: the geocoder could only have found its postcode or commune
+    (three Poitiers rows share one point, the town's, with a score of 0.98)."""
+    return (bool(row.address) and row.lat is not None and row.lon is not None and row.score is not None
+            and row.score >= ADDRESS_SCORE)
 
 
 def speaking_first(rows: list[Row], named: str | None = None) -> list[Row]:
