@@ -376,6 +376,24 @@ def test_missing_pictures_are_tolerated(fixture_atlas) -> None:
     assert "<figure" not in page
 
 
+@pytest.mark.parametrize("lang, no_point, below", [
+    ("fr", "il n'est placé sur aucune carte.", "La carte ci-dessous montre son territoire, Pays horloger."),
+    ("en", "it is not placed on any map.", "The map below shows its territory, Pays horloger.")])
+def test_a_hub_without_coordinates_announces_the_map_below_only_when_it_is_there(fixture_atlas, lang: str,
+                                                                                 no_point: str, below: str) -> None:
+    """A territory without an outline (Saint-Martin) has no locator: its hubs' pages said « La carte
+    ci-dessous montre son territoire » above no map."""
+    hub = fixture_atlas.hubs["tiers-lieu-projet"]
+    assert hub.coordinates is None
+    page = Pages(fixture_atlas, _options(), pictures={}, lang=lang).hub_page(hub).data.decode()
+    assert no_point in page and below not in page and "<figure" not in page
+    pic = _Pic("territory/pays-horloger/locator", "assets/pictures/territory/pays-horloger/locator.svg", b"<svg/>",
+               "Pays horloger", "Carte du Pays horloger", ("Lieu",), ())
+    page = Pages(fixture_atlas, _options(), pictures={pic.key: pic}, lang=lang).hub_page(hub).data.decode()
+    assert no_point in page and below in page
+    assert page.index(below) < page.index("<figure")
+
+
 def test_two_outputs_with_one_path_are_an_error() -> None:
     with pytest.raises(AtlasError, match="deux fichiers produits ont le même chemin 'a/b.md' \\(et 'a/b.md'\\) ; "
                                          "renommez l'une des fiches"):
