@@ -17,6 +17,7 @@ from typing import Any
 from generator import measured, status_text, vocabulary
 from generator.addresses import hub_town
 from generator.geo import GEODATA
+from generator.homonyms import homonyms
 from generator.hub_geography import counted_in
 from generator.model import LEVEL_LABELS, LEVELS, PILLAR_SLUGS, PILLARS, Atlas, Hub, Territory
 from generator.outputs import Output
@@ -72,12 +73,11 @@ def redirect_page(href: str, link_html: str, lang: str = "fr", title: str = "Pag
 
 
 def display_names(atlas: Atlas, level_labels: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Each territory's name, with its level added when another territory has the same name
-    ("Mayotte (région)" and "Mayotte (département)"; `level_labels`: the levels in another language)."""
-    labels = level_labels or LEVEL_LABELS
-    count = Counter(t.name.casefold() for t in atlas.territories.values())
-    return {t.id: f"{t.name} ({labels[t.level].casefold()})" if count[t.name.casefold()] > 1 else t.name
-            for t in atlas.territories.values()}
+    """Each territory's name, told apart from the others of the same name (`homonyms`; `level_labels`: the
+    levels in another language, the English edition's)."""
+    lang = "fr" if level_labels is None or level_labels.get("region") == LEVEL_LABELS["region"] else "en"
+    qualified = homonyms(atlas, lang)
+    return {t.id: qualified.get(t.id, t.name) for t in atlas.territories.values()}
 
 
 def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory | None]:

@@ -16,6 +16,7 @@ from datetime import date
 
 from generator import formats, text, vocabulary
 from generator.citation import ATLAS_TITLE, normalise_site_url
+from generator.homonyms import homonyms
 from generator.measured import in_running_text
 from generator.model import Atlas
 from generator.outputs import Output
@@ -61,8 +62,9 @@ def _stamp(day: date) -> str:
 
 def feed_entries(atlas: Atlas) -> list[tuple[date, str, str, str, str, str]]:
     """(updated, kind, id, title, page path, API path) of every sheet, newest first (then by kind and id)."""
-    rows = [(t.updated, "territoire", t.id, t.name, f"territoires/{t.id}/", f"api/territoires/{t.id}.json")
-            for t in atlas.territories.values()]
+    told = homonyms(atlas)  # « CC des Quatre Rivières (Haute-Savoie) »: two entries of one name told apart
+    rows = [(t.updated, "territoire", t.id, told.get(t.id, t.name), f"territoires/{t.id}/",
+             f"api/territoires/{t.id}.json") for t in atlas.territories.values()]
     rows += [(h.updated, "lieu", h.id, h.name, f"hubs/{h.id}/", f"api/lieux/{h.id}.json") for h in atlas.hubs.values()]
     rows.sort(key=lambda r: (-r[0].toordinal(), r[1], r[2]))
     return rows
@@ -86,17 +88,19 @@ def atom_feed(atlas: Atlas, site_url: str | None = None, limit: int = FEED_MAX) 
         f"  <link rel=\"alternate\" type=\"text/html\" href={xml_attr(base or './')}/>",
         "  <rights>Données sous Licence Ouverte 2.0 (Etalab)</rights>",
     ]
+    told = homonyms(atlas)
     for updated, kind, ident, name, page, api in rows:
         if kind == "territoire":
             # its level as its page and the lists name it (Saint-Martin: « collectivité d'outre-mer », not
             # « commune »), its acronyms kept (« intercommunalité (epci) » before)
             territory = atlas.territories[ident]
             level = in_running_text(vocabulary.territory_level_label(territory.level, territory.code))
-            what = f"Fiche du territoire {text.plain(name)} ({level})"
+            what = f"Fiche du territoire {text.plain(territory.name)} ({level})"
         else:
             hub = atlas.hubs[ident]
             place = atlas.territories.get(hub.territory_id)
-            what = f"Fiche du lieu {text.plain(name)}" + (f", {text.plain(place.name)}" if place else "")
+            where = f", {text.plain(told.get(place.id, place.name))}" if place else ""
+            what = f"Fiche du lieu {text.plain(name)}{where}"
         lines += [
             "  <entry>",
             f"    <id>{entry_id(page)}</id>",

@@ -226,7 +226,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             owner = self.atlas.hubs[hid].territory_id
             if owner not in below:
                 counts[owner] = counts.get(owner, 0) + 1
-        return [(self.atlas.territories[tid].name, n) for tid, n in sorted(counts.items())]
+        return [(self.names[tid], n) for tid, n in sorted(counts.items())]
 
     def _hub_above(self, h: Hub) -> tuple[list[Territory], Territory | None]:
         """The territories shown above a hub: its territory's, without a département or région that does not

@@ -27,7 +27,8 @@ LAYERS: list[set[str]] = [
     {"scores", "specs",  # specs: the kinds of value of the sheet format
      "yaml_problems"},  # what libyaml says of a sheet it cannot read, in plain words at the real mistake
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
-    {"measured", "status_text", "citation", "fields"},  # derived once per atlas; fields: the format
+    {"measured", "status_text", "citation", "fields",  # derived once per atlas; fields: the format
+     "homonyms"},  # territories of one name told apart (by level, by département) in every list
     {"atlas_records",  # atlas.json and its records (open data, the static API, the page cache)
      "page_store"},  # the page cache's index on disk: a small index, shards, postings
     {"schema", "schema_reference", "sheets", "quality", "geo", "opendata", "feed", "views"},

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator import status_text, vocabulary
 from generator.addresses import commune_name
 from generator.citation import Citer, configured_site_url
+from generator.homonyms import homonyms
 from generator.model import PILLAR_SLUGS, Atlas, Hub, Territory
 from generator.pdf.inputs import THEME_DIR
 from generator.pdf.report import CAPS, capped, clip_text
@@ -91,7 +92,10 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         fr=w.fr_text,
         site_link=site_link,
         vocab=vocab,
-        territory_name=lambda tid: atlas.territories[tid].name if tid in atlas.territories else tid,
+        # « CC des Quatre Rivières (Haute-Savoie) » where two territories of one name may be listed together
+        territory_name=lambda tid: (homonyms(atlas, w.lang).get(tid) or atlas.territories[tid].name
+                                    if tid in atlas.territories else tid),
+        tname=lambda t: homonyms(atlas, w.lang).get(t.id) or t.name,
         hub_count=lambda tid: len(atlas.hubs_within(tid)),
         commune_name=commune_name,  # the COG's official name of a hub's commune
         safe_url=safe_url,

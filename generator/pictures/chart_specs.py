@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from generator import vocabulary
+from generator.homonyms import homonyms
 from generator.measured import has_profile, pillar_views, scores_of
 from generator.model import PILLARS, Atlas, Territory
 from generator.pictures.keys import PictureKey, both
@@ -149,14 +150,16 @@ def ranking_spec(atlas: Atlas, pillar: str, level: str, scores: Scores | None = 
     """Territories of one level ranked by their measured score on one pillar; the unmeasured named apart."""
     scores = scores if scores is not None else scores_of(atlas)
     territories = atlas.by_level(level)
+    told = homonyms(atlas, w.lang)  # « CC des Quatre Rivières (Haute-Savoie) », two EPCI of that name
     measured = []
     for t in territories:
         prof = scores.profile(t.id)
         value = prof.pillars.get(pillar) if prof else None
         if value is not None:
-            measured.append((value, t.name, t.id))
+            measured.append((value, told.get(t.id, t.name), t.id))
     measured.sort(key=lambda item: (-item[0], sort_key(item[1]), item[2]))
-    unmeasured = sorted((t.name for t in territories if t.id not in {r[2] for r in measured}), key=sort_key)
+    ranked_ids = {r[2] for r in measured}
+    unmeasured = sorted((told.get(t.id, t.name) for t in territories if t.id not in ranked_ids), key=sort_key)
     ranks: list[int] = []
     for i, (value, _, _) in enumerate(measured):
         ranks.append(ranks[-1] if i and value == measured[i - 1][0] else i + 1)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator import geo, vocabulary
+from generator.homonyms import homonyms
 from generator.measured import scores_of
 from generator.model import PILLARS, Atlas
 from generator.pictures.keys import PictureKey
@@ -66,7 +67,7 @@ def spec(atlas: Atlas, key: PictureKey) -> Spec:
         value = prof.pillars.get(pillar) if prof else None
         if t.code:
             values[t.code] = value
-        rows.append((t.name, t.code or "—", w.score(value)))
+        rows.append((homonyms(atlas, w.lang).get(t.id, t.name), t.code or "—", w.score(value)))
         if value is None:
             missing += 1
         else:

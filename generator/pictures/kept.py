@@ -32,6 +32,7 @@ from typing import Any
 
 from generator import geo
 from generator.atlas_reads import shared_digest
+from generator.homonyms import homonyms
 from generator.kept_pickles import UNREADABLE
 from generator.model import Atlas
 from generator.outputs import write_atomic
@@ -181,7 +182,9 @@ class SpecBook:
         from generator.measured import scores_of
 
         shared = shared_digest(self.atlas, scores_of(self.atlas))  # made once a build for every output
-        return hashlib.sha256(f"{_code_version()}\0{shared}".encode()).hexdigest()
+        # any spec may name a territory told apart from its homonyms by the others' names (generator.homonyms)
+        told = repr([sorted(homonyms(self.atlas, lang).items()) for lang in ("fr", "en")])
+        return hashlib.sha256(f"{_code_version()}\0{shared}\0{told}".encode()).hexdigest()
 
     # -- the groups' shards
 

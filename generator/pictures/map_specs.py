@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from generator import geo, vocabulary
+from generator.homonyms import homonyms
 from generator.model import OLD_AFTER_YEARS, STATUSES, Atlas, Hub, Territory
 from generator.pictures.keys import PictureKey
 from generator.pictures.map_style import (
@@ -89,7 +90,9 @@ def departement_of_hub(atlas: Atlas, hub: Hub) -> str | None:
 
 
 def _hub_rows(atlas: Atlas, hub_ids: Iterable[str], w: Words = FRENCH) -> tuple[tuple[str, ...], ...]:
-    return tuple((atlas.hubs[h].name, atlas.territories[atlas.hubs[h].territory_id].name,
+    told = homonyms(atlas, w.lang)
+    return tuple((atlas.hubs[h].name,
+                  told.get(atlas.hubs[h].territory_id) or atlas.territories[atlas.hubs[h].territory_id].name,
                   status_words(atlas, atlas.hubs[h], w), *_coordinates(atlas.hubs[h].coordinates, w),
                   precision_words(atlas.hubs[h], w)) for h in hub_ids)
 
@@ -172,11 +175,13 @@ def france_spec(atlas: Atlas, aggregate: bool | None = None, w: Words = FRENCH) 
     if off_map:
         alt += " " + w._("Hors du cadre de la carte : %(names)s.", names=w.enumerate(sorted(off_map, key=sort_key)))
     alt += " " + credit(w)
+    told = homonyms(atlas, w.lang)  # « CC des Quatre Rivières (Haute-Savoie) », two EPCI of that name
     rows = [(hub.name, w._("Lieu d'innovation (%(status)s)", status=status_words(atlas, hub, w).lower()),
-             atlas.territories[hub.territory_id].name, *(_coordinates(hub.coordinates, w)), precision_words(hub, w))
+             told.get(hub.territory_id) or atlas.territories[hub.territory_id].name,
+             *(_coordinates(hub.coordinates, w)), precision_words(hub, w))
             for hub in atlas.hubs.values()]
-    rows += [(t.name, vocabulary.level_label(t.level, w.lang) if w.lang != "fr" else t.level_label,
-              atlas.territories[t.parent_id].name if t.parent_id else "",
+    rows += [(told.get(t.id, t.name), vocabulary.level_label(t.level, w.lang) if w.lang != "fr" else t.level_label,
+              (told.get(t.parent_id) or atlas.territories[t.parent_id].name) if t.parent_id else "",
               *(_coordinates(t.coordinates, w)), w._("chef-lieu")) for t in towns]
     return Spec(
         key=PictureKey("home", "", "map", lang=w.lang).text, kind="france",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+from generator.homonyms import homonyms
 from generator.hub_geography import counted_in
 from generator.model import Atlas
 from generator.pictures.spec import MARKERS, MUTED, OKABE_ITO, Spec
@@ -49,7 +50,9 @@ def network_spec(atlas: Atlas, key: str, core: tuple[str, ...], title: str, w: W
         if grouped is not None:
             return grouped
     styles = _type_style(atlas, sorted({atlas.hubs[h].types[0] for h in nodes}))
-    territory_name = {h: atlas.territories[atlas.hubs[h].territory_id].name for h in nodes}
+    told = homonyms(atlas, w.lang)
+    territory_name = {h: told.get(atlas.hubs[h].territory_id) or atlas.territories[atlas.hubs[h].territory_id].name
+                      for h in nodes}
     outside = [h for h in nodes if h not in core_set]
     alt = title + ". " + w._("%(hubs)s reliés par %(links)s", hubs=w.nwords(len(nodes), "%(n)s lieu", "%(n)s lieux"),
                              links=w.nwords(len(edges), "%(n)s partenariat", "%(n)s partenariats"))
@@ -115,8 +118,11 @@ def grouped_network_spec(atlas: Atlas, key: str, core: set[str], edges: list[tup
         else:
             between[(min(ga, gb), max(ga, gb))] += 1
 
+    told = homonyms(atlas, w.lang)
+
     def name(gid: str) -> str:
-        return atlas.territories[gid.split(":", 1)[1]].name
+        tid = gid.split(":", 1)[1]
+        return told.get(tid) or atlas.territories[tid].name
 
     ids = sorted(hubs_in, key=lambda g: (g.startswith("out:"), sort_key(name(g))))
     pairs = sorted(between.items(), key=lambda item: (-item[1], sort_key(name(item[0][0])), sort_key(name(item[0][1]))))
