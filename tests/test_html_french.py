@@ -210,3 +210,61 @@ def test_reports_typeset_names_as_the_website_does() -> None:
     assert texts[4] == "name: 'x'"
     apply_french_spacing(root)  # the same text run twice
     assert [element.text for element in root.iter()] == texts
+
+
+# -- the words the scripts write and the pictures draw (theme/assets/*.js, generator.pictures) --
+
+def _script_strings(source: str) -> list[tuple[int, str]]:
+    """The string literals of a script (its comments left out), with their line."""
+    source = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), source, flags=re.S)
+    source = re.sub(r"(?m)(?<![:\\\"'])//[^\n]*", "", source)
+    found = []
+    for m in re.finditer(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', source):
+        text = m.group(1) if m.group(1) is not None else m.group(2)
+        found.append((source.count("\n", 0, m.start()) + 1, text.replace("\\'", "'")))
+    return found
+
+
+def test_the_scripts_french_messages_are_typeset_as_the_pages() -> None:
+    """« La recherche n'est pas disponible. », « Tableau plus large que l'écran : … » were written with straight
+    apostrophes and a plain space before the colon by the scripts, where the pages show ’ and a no-break space."""
+    from conftest import ROOT
+
+    scripts = sorted((ROOT / "theme" / "assets").glob("*.js"))
+    assert len(scripts) >= 5
+    wrong = []
+    for script in scripts:
+        for line, text in _script_strings(script.read_text(encoding="utf-8")):
+            if re.search(r"[^\W\d_]'[^\W\d_]", text) or re.search(r"\w [:;?!]", text):
+                wrong.append(f"{script.name}:{line}: {text}")
+    assert wrong == []
+    messages = (ROOT / "theme" / "assets" / "recherche.js").read_text(encoding="utf-8")
+    assert '"La recherche n\\u2019est pas disponible."' in messages
+    cues = (ROOT / "theme" / "assets" / "scroll-regions.js").read_text(encoding="utf-8")
+    assert '"Tableau plus large que l\\u2019écran\\u00a0: faites-le défiler horizontalement"' in cues
+
+
+def test_the_french_pictures_draw_typographic_quotes_and_apostrophes(fixture_atlas) -> None:
+    import json
+
+    from generator.pictures import picture_keys, picture_spec
+    from generator.pictures.picture import typeset
+    from generator.pictures.spec import Spec
+
+    specs = {key: picture_spec(fixture_atlas, key) for key in picture_keys(fixture_atlas)}
+    drawn = {key: json.dumps(spec.data, ensure_ascii=False) for key, spec in specs.items()}
+    assert specs["home/density"].data["words"]["title"] == "Lieux d\u2019innovation pour 100 000 habitants"
+    assert [key for key, text in drawn.items() if "'" in text] == []
+    assert "l\u2019atlas" in specs["home/map"].data["words"]["town"]
+
+    spec = Spec(key="pillar/health/epci", kind="ranking", title="t", alt='CA "Saintes - L\'Agglo" 3,2',
+                table_headers=(), table_rows=(("CA \"Saintes - L'Agglo\"",),),
+                data={"labels": ["Provence-Alpes-Côte d'Azur", 'CA "Saintes - L\'Agglo"'], "values": [3.2, 3.1],
+                      "site": "https://example.org/l'x", "outline": "ile-de-france"})
+    french = typeset(spec, "fr")
+    assert french.data["labels"] == ["Provence-Alpes-Côte d\u2019Azur", f"CA «{NBSP}Saintes - L\u2019Agglo{NBSP}»"]
+    assert french.data["site"] == "https://example.org/l'x"  # an address is left as it is
+    assert french.alt == spec.alt  # an attribute, as the pages' attributes
+    assert french.table_rows == spec.table_rows  # the page's post-pass typesets the table
+    assert french.data["outline"] == "ile-de-france" and typeset(french, "fr") == french
+    assert typeset(spec, "en") == spec  # the English edition shows names as written

@@ -129,7 +129,11 @@ def test_a_hostile_hub_name_stays_text_in_the_picture():
     assert not list(root.iter(f"{SVG}script")) and not list(root.iter("script"))
     assert b"<script" not in svg and b"&lt;script&gt;" in svg and b"&lt;/text&gt;" in svg
     written = " ".join(e.text or "" for e in root.iter(f"{SVG}text"))
-    assert "{{ x }}" in written and "<script>" in written and "& \"Lab\"" in written  # literal, read back as text
+    # literal, read back as text (the French picture's quotes typeset as its page's: « Lab »)
+    assert "{{ x }}" in written and "<script>" in written and "& «\u00a0Lab\u00a0»" in written
+    english = picture_spec(atlas, "en/territory/gbm/network")
+    written = " ".join(e.text or "" for e in ET.fromstring(render(english.kind, english.data)).iter(f"{SVG}text"))
+    assert "<script>alert('x')</script>" in written and "& \"Lab\"" in written  # the English one as written
     assert all(e.get("x") and e.get("y") for e in root.iter(f"{SVG}text"))
     # offline: nothing fetched (no link, image, style sheet nor font), the namespace its only address
     assert svg.count(b"http") == 1 and b"href" not in svg and b"url(" not in svg and b"@import" not in svg

@@ -313,7 +313,7 @@ def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
             return [...document.querySelectorAll('article .md-typeset__scrollwrap')]
               .filter(b => b.scrollWidth > b.clientWidth + 1 && !b.parentElement.closest('.md-typeset__scrollwrap'))
               .every(b => b.tabIndex === 0
-                          && /^(Tableau défilant|Image défilante) : ./.test(b.getAttribute('aria-label')));"""))
+                          && /^(Tableau défilant|Image défilante)\u00a0: ./.test(b.getAttribute('aria-label')));"""))
         assert _errors(driver) == []
         source = _axe_source()
         if source is not None:  # at this width too (scrollable tables must be reachable by keyboard)
@@ -413,7 +413,7 @@ def test_search_opens_from_a_button_on_a_phone(driver, server: str) -> None:
         field = driver.find_element("css selector", ".md-search__input")
         assert not field.is_displayed()
         opener = driver.find_element("css selector", ".atlas-search-open")
-        assert opener.is_displayed() and opener.get_attribute("aria-label") == "Rechercher dans l'atlas"
+        assert opener.is_displayed() and opener.get_attribute("aria-label") == "Rechercher dans l\u2019atlas"
         opener.click()
         WebDriverWait(driver, 5).until(lambda d: field.is_displayed())
         ActionChains(driver).send_keys("Ornans").perform()

@@ -7,6 +7,7 @@ registry's entry points (`kinds`); `run` specifies, keeps and draws an atlas's p
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_functio
 from generator.pictures.legend import legend_html
 from generator.pictures.mpl import style
 from generator.pictures.spec import Spec
+from generator.typography import french_quotes_text
 
 Words = tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]]
 WORDS = ("title", "alt", "table_headers", "table_rows", "legend")
@@ -183,11 +185,38 @@ def picture_spec(atlas: Atlas, key: str | PictureKey, wide: dict[PictureKey, Spe
             found = spec_function(plain)(atlas, plain)
             if found is None:
                 raise KeyError(text)
+            found = typeset(found, plain.lang)
             if wide is not None:
                 wide[plain] = found
         return narrow_spec(found) if parsed.narrow else found
     except (KeyError, IndexError, ValueError) as error:
         raise AtlasError(f"no picture {text!r} in this atlas; picture_keys(atlas) lists the ones that exist") from error
+
+
+def typeset(spec: Spec, lang: str) -> Spec:
+    """A French spec whose drawn words (its data) follow French typography, as the pages do (generator.typography):
+    the straight quotes of names « » and their apostrophes ’ (« Côte d’Azur »). Its title and tables are typeset
+    on the page by the post-pass (generator.html_whitespace), its alt text, an attribute, is left as written. An
+    English spec is left as it is: the English catalogue writes ’ already, and names are shown as written
+    (an English twin whose only words are such names gets a drawing of its own)."""
+    if lang != "fr":
+        return spec
+
+    def words(value: Any) -> Any:
+        if isinstance(value, str):
+            if ("'" not in value and '"' not in value) or "://" in value:  # an address is left as it is
+                return value
+            return french_quotes_text(value)
+        if isinstance(value, dict):
+            return {k: words(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [words(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(words(v) for v in value)
+        return value
+
+    data = words(spec.data)
+    return spec if data == spec.data else dataclasses.replace(spec, data=data)
 
 
 def picture_specs(atlas: Atlas, keys: Iterable[str]) -> dict[str, Spec]:

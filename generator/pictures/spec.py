@@ -8,6 +8,7 @@ write French lists, plurals and shortened names for titles, alt texts and labels
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,9 +58,16 @@ class Spec:
         return f"assets/pictures/{self.key}.svg"
 
 
+_BLANKS = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break spaces: « Lab », « 5 lieux » stay on one line
+
+
+def _one_line(text: str) -> str:
+    return _BLANKS.sub(" ", text).strip(" ")
+
+
 def shorten(text: str, limit: int = 38) -> str:
     """A label that fits beside a bar; the full text stays in the table and the alt text."""
-    text = " ".join(text.split())
+    text = _one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -70,8 +78,9 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def wrap_label(text: str, width: int = 20, lines: int = 3) -> str:
-    """A long name on a few short lines of even length, so that it takes less room beside its point."""
-    text = " ".join(text.split())
+    """A long name on a few short lines of even length, so that it takes less room beside its point (never
+    broken at a no-break space: textwrap breaks at ASCII blanks only)."""
+    text = _one_line(text)
     count = min(lines, max(1, math.ceil(len(text) / width)))
     for target in range(math.ceil(len(text) / count), width + 1):
         wrapped = textwrap.wrap(text, target, break_long_words=False)

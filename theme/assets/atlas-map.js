@@ -20,7 +20,7 @@
   form.hidden = false;
   el.setAttribute("role", "region");
   var EN = document.documentElement.lang === "en";  // the English edition (en/): English words
-  el.setAttribute("aria-label", EN ? "Interactive map of the innovation hubs" : "Carte interactive des lieux d'innovation");
+  el.setAttribute("aria-label", EN ? "Interactive map of the innovation hubs" : "Carte interactive des lieux d\u2019innovation");
   // zoomSnap 0.25: the national view fills the frame with metropolitan France (at 0.5 the zoom that
   // fits was rounded down to nearly half the size, France lost in an empty sea)
   var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.25, keyboard: true });

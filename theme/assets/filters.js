@@ -130,7 +130,7 @@
       : ["Territory", "Level", "Parent territory", "Population", "Hubs"])
       : (kind === "hubs" ? ["Lieu", "Territoire", "Types", "Statut", "Ouverture"]
       : ["Territoire", "Niveau", "Territoire parent", "Population", "Lieux"]);
-    if (kind === "territories" && params.pilier) { head.push((EN ? "Score: " : "Score : ") + labels.pilier); }
+    if (kind === "territories" && params.pilier) { head.push((EN ? "Score: " : "Score\u00a0: ") + labels.pilier); }
     var wrap = document.createElement("div");
     wrap.className = "md-typeset__scrollwrap";
     var inner = document.createElement("div");
@@ -177,7 +177,7 @@
     nav.className = "atlas-pager";
     nav.setAttribute("aria-label", EN ? "Pages of the filtered list" : "Pages de la liste filtrée");
     var p = document.createElement("p");
-    p.textContent = EN ? "Page " + page + " of " + pages + ":" : "Page " + page + " sur " + pages + " :";
+    p.textContent = EN ? "Page " + page + " of " + pages + ":" : "Page " + page + " sur " + pages + "\u00a0:";
     nav.appendChild(p);
     var list = document.createElement("ul");
     for (var i = 1; i <= pages; i++) {

@@ -21,7 +21,7 @@
     '<label class="md-search__overlay" for="__search"></label>' +
     '<div class="md-search__inner">' +
     '<form class="md-search__form" name="search" action="javascript:void(0)">' +
-    '<input type="search" class="md-search__input" name="query" aria-label="' + (EN ? "Search the atlas" : "Rechercher dans l\'atlas") + '"' +
+    '<input type="search" class="md-search__input" name="query" aria-label="' + (EN ? "Search the atlas" : "Rechercher dans l\u2019atlas") + '"' +
     ' placeholder="' + (EN ? "Search" : "Rechercher") + '" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false"' +
     ' aria-controls="atlas-search-results">' +
     '</form>' +
@@ -48,7 +48,7 @@
   var opener = document.createElement("button");
   opener.type = "button";
   opener.className = "md-header__button md-icon atlas-search-open";
-  opener.setAttribute("aria-label", EN ? "Search the atlas" : "Rechercher dans l\'atlas");
+  opener.setAttribute("aria-label", EN ? "Search the atlas" : "Rechercher dans l\u2019atlas");
   opener.innerHTML = '<svg class="atlas-i-magnify" aria-hidden="true"></svg>';
   inner.insertBefore(opener, box);
   var closer = document.createElement("button");
@@ -141,7 +141,7 @@
       return next(ticket);
     }).catch(function () {
       more.hidden = true;
-      meta.textContent = EN ? "Search is not available." : "La recherche n'est pas disponible.";
+      meta.textContent = EN ? "Search is not available." : "La recherche n\u2019est pas disponible.";
     });
   }
 

@@ -40,9 +40,9 @@
           var en = document.documentElement.lang === "en";  // the English edition (en/)
           cue.textContent = box.classList.contains("atlas-figure__frame")
             ? (en ? "Picture wider than the screen (to keep its text legible): scroll it sideways"
-              : "Image plus large que l'écran (pour garder son texte lisible) : faites-la défiler horizontalement")
+              : "Image plus large que l\u2019écran (pour garder son texte lisible)\u00a0: faites-la défiler horizontalement")
             : (en ? "Table wider than the screen: scroll it sideways"
-              : "Tableau plus large que l'écran : faites-le défiler horizontalement");
+              : "Tableau plus large que l\u2019écran\u00a0: faites-le défiler horizontalement");
           box.parentNode.insertBefore(cue, box);
         }
       }
@@ -54,8 +54,8 @@
         var figure = box.closest("figure");
         var caption = figure && figure.querySelector("figcaption");
         var english = document.documentElement.lang === "en";
-        box.setAttribute("aria-label", caption ? (english ? "Scrolling picture: " : "Image défilante : ")
-          + caption.textContent.trim() : (english ? "Scrolling table: " : "Tableau défilant : ") + nameOf(box));
+        box.setAttribute("aria-label", caption ? (english ? "Scrolling picture: " : "Image défilante\u00a0: ")
+          + caption.textContent.trim() : (english ? "Scrolling table: " : "Tableau défilant\u00a0: ") + nameOf(box));
       } else if (!scrolls && box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
