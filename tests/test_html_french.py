@@ -235,7 +235,7 @@ def test_the_scripts_french_messages_are_typeset_as_the_pages() -> None:
     wrong = []
     for script in scripts:
         for line, text in _script_strings(script.read_text(encoding="utf-8")):
-            if re.search(r"[^\W\d_]'[^\W\d_]", text) or re.search(r"\w [:;?!]", text):
+            if re.search(r"[^\W\d_]'[^\W\d_]", text) or re.search(r"(^|\w) [:;?!]", text):
                 wrong.append(f"{script.name}:{line}: {text}")
     assert wrong == []
     messages = (ROOT / "theme" / "assets" / "recherche.js").read_text(encoding="utf-8")

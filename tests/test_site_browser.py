@@ -706,7 +706,7 @@ def test_interactive_map_is_offline_filters_and_opens_a_hub_from_the_keyboard(dr
     for _ in range(8):
         target = driver.execute_script(
             "return [...document.querySelectorAll('.atlas-pin[tabindex=\"0\"]')]"
-            ".find(p => p.title.startsWith(arguments[0] + ' : '))"
+            ".find(p => p.title.startsWith(arguments[0] + '\\u00a0: '))"  # French typography: a no-break space
             " || document.querySelector('.atlas-cluster[tabindex=\"0\"]')", named["n"])
         assert target is not None
         driver.execute_script("arguments[0].focus()", target)

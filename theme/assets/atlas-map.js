@@ -74,7 +74,7 @@
         className: "atlas-pin atlas-pin--" + rec.s + (rec.pr === "commune" ? " atlas-pin--approx" : ""),
         iconSize: [20, 20]
       }),
-      title: F.shown(rec.n) + " : " + rec.sl,
+      title: F.shown(rec.n) + (EN ? ": " : "\u00a0: ") + rec.sl,
       alt: rec.n,
       keyboard: true,
       riseOnHover: true
@@ -86,7 +86,8 @@
   map.on("popupopen", function (event) {
     var node = event.popup.getElement();
     var close = node && node.querySelector(".leaflet-popup-close-button");
-    if (close) { close.setAttribute("aria-label", "Fermer"); close.setAttribute("title", "Fermer"); }
+    var word = EN ? "Close" : "Fermer";
+    if (close) { close.setAttribute("aria-label", word); close.setAttribute("title", word); }
     var link = node && node.querySelector("a.atlas-popup__title");
     if (link) { link.focus(); }
   });
