@@ -106,7 +106,7 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
         region_id, dep_id = _filed(atlas, counted, h)
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
-            "s": status_text.status_category(atlas, h),
+            "s": status_text.STATUS_SLUGS[status_text.status_category(atlas, h)],
             "th": list(h.themes), "rs": list(h.networks), "p": [PILLAR_SLUGS[k] for k in h.pillars],
             "tu": page_url(f"territoires/{h.territory_id}.md"),
             "r": region_id, "d": dep_id,

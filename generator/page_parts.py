@@ -75,8 +75,11 @@ def _address_value(param: str, value: str) -> str:
     """A filter choice's value in the list's address (`?pilier=sante`), the same in both editions: a pillar by its
     French slug, as its page (piliers/sante/) and its sections (#pilier-sante); its key (`health`, in English on
     French pages) is the option's former value, which filters.js still reads (and rewrites) from links made
-    before. The data files the script reads (explore.hub_shared_records, territory_records) use the slug too."""
-    return PILLAR_SLUGS[value] if param == "pilier" else value
+    before. The data files the script reads (explore.hub_shared_records, territory_records) use the slug too.
+    A status likewise (`?statut=en-activite`, formerly `?statut=active`: status_text.STATUS_SLUGS)."""
+    if param == "pilier":
+        return PILLAR_SLUGS[value]
+    return status_text.STATUS_SLUGS.get(value, value) if param == "statut" else value
 
 
 def territory_path(territory_id: str) -> str:

@@ -7,11 +7,17 @@ en 2019 — à vérifier" instead of "En activité". "Fermé" stays as it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from types import MappingProxyType
 
 from generator.model import STATUS_LABELS, Atlas, Fact, Hub
 
 TO_CHECK = "to-check"  # the display category of an old open or planned status
+# a category's value in the hub list's and map's addresses (?statut=en-activite), the same in both editions, as
+# the pillars' (?pilier=sante): French words on French pages; the category's key is its option's former value
+STATUS_SLUGS: Mapping[str, str] = MappingProxyType({
+    "active": "en-activite", "project": "en-projet", "closed": "ferme", TO_CHECK: "a-verifier"})
 TO_CHECK_LABEL = "À vérifier"
 SEEN_AS = {"active": "en activité", "project": "en projet", "closed": "fermé"}
 

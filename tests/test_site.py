@@ -873,3 +873,21 @@ def test_a_comparison_of_several_territories_says_how_to_sort_in_a_sentence_of_i
                  if o.path == "comparaison/departement.md").data.decode()
     assert "la page de chaque territoire. Cliquez sur l'en-tête d'une colonne pour trier" in text_
     assert not re.search(r"[a-zé]\.[A-Z]", text_.split("<table", 1)[0])
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_status_filter_s_address_has_french_words_and_reads_the_former_keys(fixture_atlas, tmp_path: Path,
+                                                                               prefix: str) -> None:
+    """The status filter wrote English keys in the address of French pages (`?statut=to-check`): its values are
+    now French words in both editions (`?statut=en-activite`), as the pillar filter's (`?pilier=sante`); the
+    former key is each option's data-former, which theme/assets/filters.js reads and rewrites."""
+    files = _generated(fixture_atlas, tmp_path)
+    for page in ("hubs/index.md", "carte/index.md"):
+        form = re.search(r'<select [^>]*name="statut">(.*?)</select>', files[prefix + page].decode()).group(1)
+        options = [(value, re.search(r'data-former="([^"]*)"', attrs).group(1) if "data-former" in attrs else "")
+                   for value, attrs in re.findall(r'<option value="([^"]*)"([^>]*)>', form)]
+        assert options == [("", ""), ("en-activite", "active"), ("en-projet", "project"), ("ferme", "closed")], page
+    records = json.loads(files[prefix + "parcourir/lieux.json"])
+    assert {r["s"] for r in records} == {"en-activite", "en-projet", "ferme"}
+    script = (Path(__file__).resolve().parent.parent / "theme" / "assets" / "atlas-map.js").read_text(encoding="utf-8")
+    assert '"en-activite": "●"' in script and '"a-verifier": "▲"' in script  # the map's shapes by the same values

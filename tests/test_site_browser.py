@@ -664,6 +664,51 @@ def test_the_pillar_filter_has_one_address_in_both_editions_and_reads_the_former
     assert _errors(driver) == []
 
 
+def test_the_status_filter_has_french_words_in_its_address_and_reads_the_former_keys(driver, server: str,
+                                                                                     site: Path) -> None:
+    """The status filter's address said `?statut=to-check`, English keys on French pages: its values are now
+    French words in both editions, as the pillar filter's slugs (`?statut=en-activite`); a list or map filtered
+    by a former key gives the same rows, and its address is rewritten."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shown(url: str) -> tuple[list[str], str, str]:
+        driver.get(server + url)
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return !document.querySelector('[data-filter-results]').hidden"))
+        names = driver.execute_script(
+            "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
+        return (sorted(names), driver.execute_script("return document.querySelector('select[name=statut]').value"),
+                driver.execute_script("return location.search"))
+
+    hubs = _records(site, "lieux.json")
+    active = sorted(r["n"] for r in hubs if r["s"] == "en-activite")
+    assert active and len(active) < len(hubs)
+    for edition in ("", "/en"):
+        assert shown(f"{edition}/hubs/?statut=en-activite") == (active, "en-activite", "?statut=en-activite"), edition
+        assert shown(f"{edition}/hubs/?statut=active") == (active, "en-activite", "?statut=en-activite"), edition
+        former = shown(f"{edition}/hubs/?type=fab-lab&statut=closed")
+        assert former[1:] == ("ferme", "?type=fab-lab&statut=ferme"), edition
+        driver.execute_script("const s = document.querySelector('select[name=statut]'); s.value = 'en-projet';"
+                              "s.dispatchEvent(new Event('change', {bubbles: true}))")
+        assert "statut=en-projet" in driver.current_url
+    located = [r for r in hubs if "ll" in r and r["s"] == "en-activite"]
+    driver.get(f"{server}/carte/?statut=active")
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+    assert int(driver.find_element("css selector", "[data-atlas-map]").get_attribute("data-count")) == len(located)
+    assert driver.execute_script("return location.search") == "?statut=en-activite"
+    # close enough to the first one that it is a pin of its own, not in a group
+    driver.execute_script("document.querySelector('[data-atlas-map]').atlasMap.setView(arguments[0], 18,"
+                          " {animate: false})", located[0]["ll"])
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.querySelector('.atlas-pin')"))
+    pins = driver.execute_script("return [...document.querySelectorAll('.atlas-pin')].map(p => p.className)")
+    assert pins and all("atlas-pin--en-activite" in p for p in pins)
+    colour = driver.execute_script("const p = document.querySelector('.atlas-pin'); const s = getComputedStyle(p);"
+                                   " return s.backgroundColor + ' ' + s.color")
+    assert "rgb(0, 107, 79)" in colour  # the active pins' green (theme/assets/atlas.css), by the new class
+    assert _errors(driver) == []
+
+
 def test_plain_lists_without_javascript_have_every_hub(site: Path) -> None:
     """Without JavaScript the filters stay hidden and the paginated list holds every hub once."""
     import re

@@ -1,7 +1,7 @@
 /* The interactive map of the hubs: Leaflet and Leaflet.markercluster served by this site
    (assets/atlas/vendor/), département outlines and hubs read from this site's own files; no tile
    server, nothing from the network. Hubs are grouped at national zoom; the type and status filters
-   share the addresses of the hub list (?type=fab-lab&statut=active). Every marker and group is a
+   share the addresses of the hub list (?type=fab-lab&statut=en-activite). Every marker and group is a
    button reachable with the Tab key; Enter opens a group or the hub's card, whose link is focused.
    Without JavaScript the map stays hidden and the fixed map with its table below serves. */
 (function () {
@@ -14,7 +14,8 @@
   var F = window.atlasFilters;
   var root = el.getAttribute("data-root") || "";
   var status = form.parentElement.querySelector("[data-filter-count]");
-  var STATUS_SHAPES = { active: "●", project: "■", closed: "✕", "to-check": "▲" };
+  // by the status's value in the data and the address (generator/status_text.py, STATUS_SLUGS)
+  var STATUS_SHAPES = { "en-activite": "●", "en-projet": "■", ferme: "✕", "a-verifier": "▲" };
 
   el.hidden = false;
   form.hidden = false;

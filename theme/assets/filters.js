@@ -45,8 +45,9 @@
   }
 
   // A choice's value in the address is the same in both editions (a pillar by its French slug, ?pilier=sante,
-  // as its page piliers/sante/); an option's data-former is the value links made before still carry
-  // (?pilier=health): it selects the option, and the address is rewritten with the current value.
+  // as its page piliers/sante/; a status by its French words, ?statut=en-activite); an option's data-former is
+  // the value links made before still carry (?pilier=health, ?statut=active): it selects the option, and the
+  // address is rewritten with the current value.
   function readParams(form) {
     var query = new URLSearchParams(window.location.search);
     var params = {};
