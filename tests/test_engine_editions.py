@@ -331,6 +331,11 @@ def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, en
             path = posixpath.normpath(href.split("#")[0].split("?")[0][len("/atlas/"):] or ".")
             target = site / path
             assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)
+    # GitHub Pages serves the root 404.html for the English edition's missing addresses too: it shows the
+    # English error page there (tests/test_site_browser.py), those under the site's path + en/
+    root_error = (site / "404.html").read_text(encoding="utf-8")
+    assert 'var english = "/atlas/en/";' in root_error and 'fetch(english + "404.html"' in root_error
+    assert "var english" not in (site / "en" / "404.html").read_text(encoding="utf-8")
     english = (site / "en" / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.org/atlas/en/territoires/doubs/">' in english
     french = (site / "territoires" / "doubs" / "index.html").read_text(encoding="utf-8")

@@ -250,8 +250,13 @@ def test_the_english_error_page_leads_into_the_english_edition(built: Path) -> N
         raw = page.read_text(encoding="utf-8")
         nav = re.findall(r'<a href="(/[^"]*)"[^>]*class="md-nav__link', raw)
         assert len(nav) > 5, page
-        # every rooted link but the language switcher's (to each edition's home page, tested above)
+        # every rooted link but the language switcher's (to each edition's home page, tested above) and, on the
+        # French page, the line for readers without JavaScript at an English address (its own test, in
+        # test_site_browser), which leads to the English edition
         outside = re.sub(r'<a href="[^"]*" hreflang="(fr|en)" lang="\1" class="md-select__link"', "", raw)
+        english_line = '<noscript><p lang="en">Page not found. <a href="/en/">The atlas in English</a>.</p></noscript>'
+        assert (english_line in outside) == (edition == "fr"), page
+        outside = outside.replace(english_line, "")
         for href in re.findall(r'(?:href|src)="(/[^"/][^"]*|/)"', outside):
             target = built / posixpath.normpath(href.split("#")[0].split("?")[0].lstrip("/") or ".")
             assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)

@@ -892,3 +892,72 @@ def test_the_script_s_lists_show_names_as_the_pages_do(driver, server: str) -> N
     for same in ('24" x', 'a"b"c', '"a "b" c"', "", None):
         assert driver.execute_script("return window.atlasFilters.shown(arguments[0])", same) == same
     assert _errors(driver) == []
+
+
+@pytest.fixture(scope="module")
+def pages_server(site: Path):
+    """The site served as GitHub Pages serves one: a missing address, at any depth, gets the root 404.html
+    (the French error page) with the status 404, the English edition's addresses too."""
+    class Pages(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args, **kwargs) -> None:
+            pass
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            if code != 404:
+                super().send_error(code, message, explain)
+                return
+            body = (site / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Pages, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_missing_english_address_gets_the_english_error_page(driver, pages_server: str, site: Path) -> None:
+    """GitHub Pages serves the root 404.html for every missing address: a reader of the English edition who
+    followed a dead link (/en/...) read « Page introuvable », in French. The French error page now shows the
+    English one there, the address kept; a French address keeps the French page."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def error_page(path: str) -> tuple[str, str, str, list[str]]:
+        driver.get(pages_server + path)
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return document.readyState === 'complete' && document.querySelector('article h1') !== null"
+            " && document.documentElement.style.visibility !== 'hidden'"))
+        return (driver.execute_script("return document.documentElement.lang"),
+                driver.execute_script("return document.querySelector('article h1').textContent"),
+                driver.execute_script("return location.pathname"),
+                driver.execute_script("return [...document.querySelectorAll('article li a')]"
+                                      ".map(a => a.getAttribute('href'))"))
+
+    driver.get_log("browser")  # what earlier tests left
+    for path in ("/en/territoires/nulle-part/", "/en/hubs/lieu/ferme/depuis/longtemps", "/en/nowhere.html"):
+        lang, title, shown, links = error_page(path)
+        assert (lang, title, shown) == ("en", "Page not found", path), path
+        assert links == ["/en/", "/en/territoires/", "/en/hubs/"], path
+        # the English page's own scripts ran: its search field, in English
+        WebDriverWait(driver, 5).until(lambda d: d.execute_script(
+            "const b = document.querySelector('.atlas-search-open');"
+            " return b !== null && b.getAttribute('aria-label') === 'Search the atlas'"))
+    for path in ("/territoires/nulle-part/", "/enquete/", "/hubs/en/"):
+        lang, title, shown, links = error_page(path)
+        assert (lang, title, shown) == ("fr", "Page introuvable", path), path
+        assert links == ["/", "/territoires/", "/hubs/"], path
+    # the only errors: the missing pages themselves (their 404 status)
+    assert [e for e in _errors(driver) if "status of 404" not in e] == []
+
+
+def test_without_javascript_the_root_error_page_is_french_with_a_line_in_english(site: Path) -> None:
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in page and "<h1>Page introuvable</h1>" in page
+    assert '<noscript><p lang="en">Page not found. <a href="/en/">The atlas in English</a>.</p></noscript>' in page
+    english = (site / "en" / "404.html").read_text(encoding="utf-8")
+    assert "<noscript>" not in english and "document.write" not in english  # the English page is itself
