@@ -267,4 +267,20 @@ def test_the_french_pictures_draw_typographic_quotes_and_apostrophes(fixture_atl
     assert french.alt == spec.alt  # an attribute, as the pages' attributes
     assert french.table_rows == spec.table_rows  # the page's post-pass typesets the table
     assert french.data["outline"] == "ile-de-france" and typeset(french, "fr") == french
-    assert typeset(spec, "en") == spec  # the English edition shows names as written
+    english = typeset(spec, "en")  # apostrophes only: an English twin keeps sharing its French drawing
+    assert english.data["labels"] == ["Provence-Alpes-Côte d\u2019Azur", 'CA "Saintes - L\u2019Agglo"']
+    assert english.data["site"] == "https://example.org/l'x" and english.alt == spec.alt
+    assert typeset(english, "en") == english
+
+
+def test_an_english_twin_of_a_name_with_an_apostrophe_shares_its_french_drawing() -> None:
+    """A locator draws names only: where they have an apostrophe, the English drawing is the French one (one
+    file for both editions), as before the French pictures were typeset."""
+    from generator.pictures import picture_spec
+    from generator.pictures.run import _same_drawing
+    from picture_atlas import make_atlas
+
+    atlas = make_atlas(fablab={"name": "Cowork'in de l'Est"})
+    french, english = (picture_spec(atlas, key) for key in ("territory/gbm/locator", "en/territory/gbm/locator"))
+    assert "Cowork\u2019in de l\u2019Est" in repr(french.data)
+    assert _same_drawing(english, french)

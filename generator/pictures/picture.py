@@ -22,7 +22,7 @@ from generator.pictures.kinds import KEY_LISTS, KINDS, narrow_spec, spec_functio
 from generator.pictures.legend import legend_html
 from generator.pictures.mpl import style
 from generator.pictures.spec import Spec
-from generator.typography import french_quotes_text
+from generator.typography import APOSTROPHE, french_quotes_text
 
 Words = tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]]
 WORDS = ("title", "alt", "table_headers", "table_rows", "legend")
@@ -194,19 +194,19 @@ def picture_spec(atlas: Atlas, key: str | PictureKey, wide: dict[PictureKey, Spe
 
 
 def typeset(spec: Spec, lang: str) -> Spec:
-    """A French spec whose drawn words (its data) follow French typography, as the pages do (generator.typography):
-    the straight quotes of names « » and their apostrophes ’ (« Côte d’Azur »). Its title and tables are typeset
-    on the page by the post-pass (generator.html_whitespace), its alt text, an attribute, is left as written. An
-    English spec is left as it is: the English catalogue writes ’ already, and names are shown as written
-    (an English twin whose only words are such names gets a drawing of its own)."""
-    if lang != "fr":
-        return spec
+    """A spec whose drawn words (its data) follow the pages' typography (generator.typography): in French the
+    straight quotes of names « » and their apostrophes ’ (« Côte d’Azur »); in English the apostrophes ’ only
+    (its catalogue writes ’ already), so that an English twin whose only words are names with an apostrophe
+    keeps sharing its French drawing (377 locators and networks of the shipped atlas). Its title and tables are
+    typeset on the page by the post-pass (generator.html_whitespace); its alt text, an attribute, is left as
+    written."""
+    french = lang == "fr"
 
     def words(value: Any) -> Any:
         if isinstance(value, str):
-            if ("'" not in value and '"' not in value) or "://" in value:  # an address is left as it is
+            if ("'" not in value and ('"' not in value or not french)) or "://" in value:  # an address: as it is
                 return value
-            return french_quotes_text(value)
+            return french_quotes_text(value) if french else value.replace("'", APOSTROPHE)
         if isinstance(value, dict):
             return {k: words(v) for k, v in value.items()}
         if isinstance(value, list):
