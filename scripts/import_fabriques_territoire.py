@@ -12,6 +12,13 @@ of Paris, Lyon and Marseille count as their city, as in the ANCT's file), then a
 `fabriques-de-territoire` to the sheet's `networks`, a source naming the Fabrique's id and label in the
 file, and sets `updated` (the sheet was checked against the file). A second run changes nothing.
 `--check` writes nothing and exits 1 when a sheet would change (for CI or a review).
+
+The list also dates a place: where the pair's `statut` is `oui` (the label names the place itself, not
+only its carrier or another place of a consortium) and the sheet's only status is the 2019 census's
+« active » (source `mission-coworking-2019`), the status becomes active in 2024 with this list as its
+source; the census's note is kept after the Fabrique's id and label. A status from another source, a
+closure or a project is left as it is: the list says that a place was on the ANCT's list of Fabriques
+in January 2024, nothing about a place the census did not list or a person checked since.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +47,10 @@ PATH = "data/geom/geojsonV2/fabt_geom.geojson"
 URL = f"https://github.com/{REPOSITORY}/blob/{COMMIT}/{PATH}"
 PUBLISHER = "ANCT – service cartographie"
 TITLE = "Carte des programmes de l'ANCT, Fabriques de territoire (données de janvier 2024) : "
+CENSUS_SOURCE = "mission-coworking-2019"  # the 2019 census, whose « active » the list makes newer
+YEAR = 2024  # the list describes January 2024
+STATUS_NOTE = "Sur la liste des Fabriques de territoire de l'ANCT, mise à jour de janvier 2024 : "
+OWN_NOTE = re.compile(re.escape(STATUS_NOTE) + r"fabt-[0-9]+ « .*? »\.(?: (.+))?$")
 # arrondissements municipaux -> their city, as the ANCT's file codes Paris, Lyon and Marseille
 CITIES = (("751", "75056"), ("6938", "69123"), ("132", "13055"))
 
@@ -81,16 +93,49 @@ def citation(fabrique: Fabrique) -> CommentedMap:
     return entry
 
 
-def updated_text(text: str, fabrique: Fabrique) -> str:
-    """The sheet with the network, its source and the date of the check; `text` itself when both are there."""
+def status_fact(fabrique: Fabrique, census_note: object) -> CommentedMap:
+    """The status the list gives a place of the 2019 census: active in 2024, the census's note kept."""
+    fact = CommentedMap()
+    fact["value"] = "active"
+    fact["year"] = YEAR
+    fact["source"] = SOURCE_ID
+    fact["note"] = f"{STATUS_NOTE}{fabrique.id} « {fabrique.label} »." + (f" {census_note}" if census_note else "")
+    return fact
+
+
+def newer_status(status: object, fabrique: Fabrique) -> CommentedMap | None:
+    """The status to write on a sheet paired for its status, or None to keep the sheet's: only the
+    census's « active » (a 2019 listing) is replaced; one this script wrote is kept when it names the
+    same Fabrique."""
+    if not isinstance(status, dict):
+        return None
+    if str(status.get("source")) == SOURCE_ID:
+        note = str(status.get("note") or "")
+        mine = status.get("value") == "active" and status.get("year") == YEAR \
+            and note.startswith(f"{STATUS_NOTE}{fabrique.id} « {fabrique.label} ».")
+        if mine or not note.startswith(STATUS_NOTE):
+            return None  # this script's status, or one a person wrote citing the list: kept
+        # written for another line of the list (the pair changed): the census's note follows the label
+        census_note = OWN_NOTE.match(note)
+        return status_fact(fabrique, census_note.group(1) if census_note else None)
+    if str(status.get("source")) != CENSUS_SOURCE or status.get("value") != "active" \
+            or not isinstance(status.get("year"), int) or status["year"] >= YEAR:
+        return None
+    return status_fact(fabrique, status.get("note"))
+
+
+def updated_text(text: str, fabrique: Fabrique, dates_status: bool = False) -> str:
+    """The sheet with the network, its source and the date of the check, and the newer status when the
+    pair dates it (`dates_status`); `text` itself when all are there."""
     yaml = round_trip_yaml()
     doc = yaml.load(text)
     networks = doc.get("networks")
     sources = doc.get("sources")
     wanted = citation(fabrique)
     kept = sources.get(SOURCE_ID) if isinstance(sources, dict) else None
+    status = newer_status(doc.get("status"), fabrique) if dates_status else None
     if networks is not None and NETWORK in networks and isinstance(kept, dict) \
-            and all(kept.get(key) == value for key, value in wanted.items()):
+            and all(kept.get(key) == value for key, value in wanted.items()) and status is None:
         return text
     if networks is None:
         networks = flow_list([])
@@ -100,8 +145,11 @@ def updated_text(text: str, fabrique: Fabrique) -> str:
     if not isinstance(sources, CommentedMap):
         sources = CommentedMap()
         insert_field(doc, "sources", sources)
-    wanted["accessed"] = sheet_date()
-    sources[SOURCE_ID] = wanted
+    if not (isinstance(kept, dict) and all(kept.get(key) == value for key, value in wanted.items())):
+        wanted["accessed"] = sheet_date()
+        sources[SOURCE_ID] = wanted
+    if status is not None:
+        doc["status"] = status
     mark_checked(doc)
     out = io.StringIO()
     yaml.dump(doc, out)
@@ -126,13 +174,24 @@ def main(argv: list[str] | None = None) -> int:
                 missing = f"Fabrique {row['id_territoire']}" if fabrique is None else f"hub sheet {row['hub']}"
                 problems.append(f"{where}: no {missing}")
                 continue
+            dates = (row.get("statut") or "non").strip()
+            if dates not in ("oui", "non"):
+                problems.append(f"{where}: statut is « {dates} », not « oui » or « non »")
+                continue
             text = sheet.read_text(encoding="utf-8")
-            commune = round_trip_yaml().load(text).get("commune")
+            doc = round_trip_yaml().load(text)
+            commune = doc.get("commune")
             if commune is None or city_of(str(commune)) != fabrique.commune:
                 problems.append(f"{where}: {fabrique.id} is in {fabrique.commune} ({fabrique.commune_name}), "
                                 f"the sheet {sheet} in {commune}: check the match")
                 continue
-            new = updated_text(text, fabrique)
+            status = doc.get("status")
+            if dates == "non" and isinstance(status, dict) and str(status.get("source")) == SOURCE_ID \
+                    and str(status.get("note") or "").startswith(STATUS_NOTE):
+                problems.append(f"{where}: the sheet {sheet} has its status from {fabrique.id}, which does not "
+                                "date it (statut « non »): give it back its former status")
+                continue
+            new = updated_text(text, fabrique, dates_status=dates == "oui")
             if new != text:
                 changed.append(str(sheet))
                 if not args.check:
