@@ -3,7 +3,8 @@
 The two EPCI are recomputed here from the commune files with plain csv/json code, independently of
 generator/imports/indicators_data.py: Bordeaux Métropole (28 communes, no merger) and the CC Entre Doubs
 et Loue, four of whose APL communes have merged into others since 2023. The command speaks French by
-default and English with `--lang en`; one sheet's import is read in both.
+default and English with `--lang en`; one sheet's import is read in both. The festivals list is also
+read on a small file of its own, for the codes the producer's file writes badly.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from ruamel.yaml import YAML
 
 from generator import i18n
 from generator.cli import main
+from generator.errors import AtlasError
 from generator.imports.indicators import read_catalogue, update_measures, wanted
-from generator.imports.indicators_data import compute, read_inputs
+from generator.imports.indicators_data import FESTIVALS, compute, read_festivals, read_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "indicators"
@@ -32,13 +34,29 @@ pytestmark = pytest.mark.skipif(not (COG / "communes.json").is_file(),
 
 
 @pytest.fixture(scope="module")
-def measured() -> dict:
-    return compute(read_inputs(DATA, COG, AREAS))
+def inputs():
+    return read_inputs(DATA, COG, AREAS)
+
+
+@pytest.fixture(scope="module")
+def measured(inputs) -> dict:
+    return compute(inputs)
 
 
 def _csv(name: str, delimiter: str = ";") -> list[list[str]]:
     with (DATA / name).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle, delimiter=delimiter))
+
+
+def _part_of(members: set[str], communes: list[dict]) -> dict[str, str]:
+    """Codes of older COGs that now belong to a member: its former codes and its communes déléguées."""
+    part_of = {code: code for code in members}
+    for c in communes:
+        if c["type"] == "commune-actuelle" and c["code"] in members:
+            part_of.update({old: c["code"] for old in c.get("anciensCodes", [])})
+        if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu") in members:
+            part_of.setdefault(c["code"], c["chefLieu"])
+    return part_of
 
 
 def _by_hand(siren: str) -> dict[str, float]:
@@ -47,13 +65,7 @@ def _by_hand(siren: str) -> dict[str, float]:
     members = {m["code"] for m in epci["membres"]}
     population = {c["code"]: c["population"] for c in communes
                   if c["type"] == "commune-actuelle" and c["code"] in members}
-    # codes of older COGs that now belong to a member: its former codes and its communes déléguées
-    part_of = {code: code for code in members}
-    for c in communes:
-        if c["type"] == "commune-actuelle" and c["code"] in members:
-            part_of.update({old: c["code"] for old in c.get("anciensCodes", [])})
-        if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu") in members:
-            part_of.setdefault(c["code"], c["chefLieu"])
+    part_of = _part_of(members, communes)
 
     apl_rows = [r for r in _csv("drees_apl_medecins_generalistes_2023.csv")[1:] if r[0] in part_of]
     weight = sum(float(r[5]) for r in apl_rows)
@@ -68,11 +80,13 @@ def _by_hand(siren: str) -> dict[str, float]:
 
     pop16 = sum(int(r[2]) for r in _csv("insee_populations_2016_communes_cog2019.csv")[1:] if r[0] in part_of and r[2])
     area = next(float(r[3]) for r in _csv("../../generator/geodata/areas.csv", ",") if r[:2] == ["epci", siren])
+    festivals = sum(1 for r in _csv(FESTIVALS)[1:] if r[4] in part_of)
     return {
         "apl-medecins-generalistes": round(apl, 2),
         "part-population-grandes-aires": round(share, 1),
         "evolution-population-2016-2023": round(100 * (pop23 / pop16 - 1), 2),
         "densite-population": round(pop23 / area, 1),
+        "festivals-pour-100000": round(1e5 * festivals / pop23, 2),
         "apl rows": len(apl_rows),
     }
 
@@ -108,6 +122,32 @@ def test_producers_published_figures(measured: dict) -> None:
         round(1e4 * float(gironde[2]) / float(gironde[-1]), 2)
 
 
+def test_festivals_counted_once_against_the_published_total(inputs, measured: dict) -> None:
+    # Ministère de la Culture: « près de 7 300 festivals ont connu une édition en 2019 » (Culture études CE-2023-2)
+    rows = _csv(FESTIVALS)[1:]
+    assert round(len(rows), -2) == 7300
+    codes = [r[4] for r in rows]
+    assert (codes.count(""), codes.count("#N/A"), codes.count("97127"), codes.count("1053")) == (23, 1, 1, 1)
+    assert len(inputs.festivals) == len(rows) - 23 - 1 - 1  # Saint-Martin is no commune of the COG used
+    # each placed festival counts in exactly one département: their rates give the counts back (a rate is
+    # rounded to 0.01 per 100,000, less than half a festival for a population under ten million)
+    regions = {r for r in inputs.dep_region.values() if len(r) == 2}  # the collectivités d'outre-mer have three digits
+    departements = {d for d, r in inputs.dep_region.items() if r in regions}
+    assert (len(regions), len(departements)) == (18, 101)
+    counted = 0
+    for dep in departements:
+        value = measured[("departement", dep)].get("festivals-pour-100000")
+        if value is None:
+            assert dep == "976"  # Mayotte: not measured
+            continue
+        population = sum(c.population for c in inputs.communes.values() if c.departement == dep)
+        counted += round(value * population / 1e5)
+    mayotte = sum(1 for code in inputs.festivals if inputs.communes[code].departement == "976")
+    elsewhere = sum(1 for code in inputs.festivals if inputs.communes[code].region not in regions)
+    assert (mayotte, elsewhere) == (9, 13)  # Saint-Barthélemy, Polynésie française, Nouvelle-Calédonie: no sheet
+    assert counted == len(inputs.festivals) - mayotte - elsewhere == 7235
+
+
 def test_absent_is_absent_not_zero(measured: dict) -> None:
     for dep in ("75", "92", "93", "94"):
         assert "part-surface-agricole-bio" not in measured[("departement", dep)]
@@ -115,6 +155,15 @@ def test_absent_is_absent_not_zero(measured: dict) -> None:
     assert "apl-medecins-generalistes" not in measured[("departement", "976")]  # the DREES file has no Mayotte
     assert "evolution-population-2016-2023" not in measured[("departement", "976")]
     assert measured[("departement", "01")]["part-surface-agricole-bio"] == 8.6
+    assert "festivals-pour-100000" not in measured[("departement", "976")]
+    # the festivals list covers the whole country: an EPCI none of whose communes is in it has 0, not nothing
+    communes = json.loads((COG / "communes.json").read_text(encoding="utf-8"))
+    placed = {r[4] for r in _csv(FESTIVALS)[1:]}
+    for e in json.loads((COG / "epci.json").read_text(encoding="utf-8")):
+        members = {m["code"] for m in e["membres"]}
+        if not any(m.startswith("976") for m in members) and not placed & set(_part_of(members, communes)):
+            break  # the first EPCI of the package without a festival (and outside Mayotte)
+    assert measured[("epci", e["code"])]["festivals-pour-100000"] == 0.0
 
 
 def test_every_epci_measured_on_commune_indicators(measured: dict) -> None:
@@ -128,7 +177,26 @@ def test_every_epci_measured_on_commune_indicators(measured: dict) -> None:
         assert "part-population-grandes-aires" in got
         if siren not in mayotte:
             assert {"apl-medecins-generalistes", "apl-medecins-generalistes-moins-65-ans",
-                    "densite-population", "evolution-population-2016-2023"} <= set(got), siren
+                    "densite-population", "evolution-population-2016-2023", "festivals-pour-100000"} <= set(got), siren
+
+
+def test_festivals_file_read_with_its_faults(tmp_path: Path) -> None:
+    """A code written without its leading zero gets it back; a former code maps to today's commune; no code,
+    #N/A and a code the COG does not know are left out, not counted anywhere."""
+    path = tmp_path / "festivals.csv"
+    path.write_text("identifiant;nom_du_festival;commune_principale_de_deroulement;"
+                    "departement_principal_de_deroulement;code_insee_commune\n"
+                    "FEST_1;Un;Bourg-en-Bresse;Ain;1053\n"
+                    "FEST_2;Deux;Les Sables-d'Olonne;Vendée;85194\n"
+                    "FEST_3;Trois;Olonne-sur-Mer;Vendée;85166\n"
+                    "FEST_4;Quatre;;Var;\n"
+                    "FEST_5;Cinq;;Aude;#N/A\n"
+                    "FEST_6;Six;Saint-Martin;Guadeloupe;97127\n", encoding="utf-8")
+    resolve = {"01053": "01053", "85194": "85194", "85166": "85194"}  # Olonne-sur-Mer merged in 2019
+    assert read_festivals(path, resolve) == ["01053", "85194", "85194"]
+    path.write_text("identifiant;code_commune\nFEST_1;01053\n", encoding="utf-8")
+    with pytest.raises(AtlasError, match="code_insee_commune"):
+        read_festivals(path, resolve)
 
 
 SHEET = """\

@@ -12,7 +12,10 @@ Commune files are aggregated to the territories of today's COG (@etalab/decoupag
 - APL: mean of the communes' APL weighted by the population the DREES computed it on (2021);
 - AAV: population share (2023 populations) of communes in aires of 700,000 inhabitants or more;
 - population change: sums of populations 2016 and 2023 over the same communes, then the ratio;
-- density: population 2023 over the IGN area of generator/geodata/areas.csv.
+- density: population 2023 over the IGN area of generator/geodata/areas.csv;
+- festivals: the Ministère de la Culture's festivals counted in their main commune, summed over the
+  territory's communes, per 100,000 inhabitants (2023 populations); none listed is 0, the list being
+  national.
 
 Département files give a value per département; counts are divided by population, and summed
 before dividing for a région. A figure the producer does not give is absent, never zero.
@@ -73,6 +76,12 @@ SOURCES: dict[str, dict[str, str]] = {
         "title": "Nombre d'agriculteurs engagés dans une démarche certifiée de transition agro-écologique au "
                  "31 décembre 2021, par département (baromètre des résultats de l'action publique)",
         "publisher": "Etalab (baromètre des résultats de l'action publique)",
+    },
+    "culture-festivals-2019": {
+        "title": "Liste des festivals en France (cartographie nationale des festivals ayant eu lieu en 2019, Deps-doc, "
+                 "France Festivals, Cepel, 2022), par commune principale de déroulement",
+        "publisher": "Ministère de la Culture",
+        "url": "https://www.data.gouv.fr/datasets/liste-des-festivals-en-france",
     },
     "insee-aav2020-cog2023": {
         "title": "Table d'appartenance géographique des communes au 1er janvier 2023 : aires d'attraction des villes "

@@ -36,6 +36,9 @@ MAYOTTE = "976"
 NA = frozenset({"", "N/A - résultat non disponible", "nd", "nc", "n.d."})
 
 
+FESTIVALS = "culture_festivals_2019.csv"  # Ministère de la Culture, festivals with an edition in 2019
+
+
 @dataclass
 class Commune:
     code: str
@@ -61,6 +64,7 @@ class Inputs:
     barometre: dict[tuple[str, str], float]      # (indicator, département) -> value
     msp: dict[str, float]                        # département -> maisons de santé, latest date
     itdd: dict[tuple[str, str, str], float]      # (measure, level, code) -> value
+    festivals: list[str]                         # today's commune of each festival the file places in one
 
 
 def _number(text: str | None) -> float | None:
@@ -197,8 +201,35 @@ def read_inputs(data_dir: Path = DATA_DIR, cog_dir: Path = COG_DIR, areas_path: 
                 if value is not None:
                     itdd[(measure, level, code)] = value
 
+    festivals = read_festivals(data_dir / FESTIVALS, resolve)
+
     return Inputs(communes, resolve, dep_region, areas, population_2016, split, apl, aav_class,
-                  departement_rows, barometre, {k: v for k, (_, v) in msp.items()}, itdd)
+                  departement_rows, barometre, {k: v for k, (_, v) in msp.items()}, itdd, festivals)
+
+
+def read_festivals(path: Path, resolve: Mapping[str, str]) -> list[str]:
+    """Today's commune of each festival of the Ministère de la Culture's list, one entry per festival.
+
+    The file gives each festival's main commune (`code_insee_commune`). A festival without a code, or
+    whose code is not a commune of the COG used (Saint-Martin), is left out: it belongs to no région,
+    département or EPCI of the atlas. One code of the producer's file lost its leading zero (Bourg-en-Bresse,
+    01053, written 1053): a four-digit code gets it back.
+    """
+    rows = _rows(path, ";")
+    header = [h.strip() for h in rows[0]] if rows else []
+    if "code_insee_commune" not in header:
+        raise AtlasError(_("{path}: no column {column}; the indicator files live in data/indicators/ "
+                           "(see its README).").format(path=path, column="code_insee_commune"))
+    column = header.index("code_insee_commune")
+    out = []
+    for row in rows[1:]:
+        code = row[column].strip() if column < len(row) else ""
+        if len(code) == 4 and code.isdigit():
+            code = code.zfill(5)
+        target = resolve.get(code)
+        if target is not None:
+            out.append(target)
+    return out
 
 
 def _groups(c: Commune) -> Iterable[tuple[str, str]]:
@@ -259,6 +290,10 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
         mine = set(_groups(inputs.communes[code]))
         theirs = set(_groups(inputs.communes[holder])) if holder in inputs.communes else set()
         broken |= mine ^ theirs
+    festivals: dict[tuple[str, str], int] = {}
+    for code in inputs.festivals:
+        for key in _groups(inputs.communes[code]):
+            festivals[key] = festivals.get(key, 0) + 1
     for key, members in communes_of.items():
         if key[0] not in LEVELS or _in_mayotte(key, communes_of):
             continue  # Mayotte: the 2023 figure is the 2017 census, and there is no 2016 one
@@ -266,6 +301,8 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
         area = inputs.areas.get(key)
         if area and pop23:
             put(key, "densite-population", round(pop23 / area, 1))
+        if pop23:  # the list covers the whole country: a territory none of its festivals is in has 0
+            put(key, "festivals-pour-100000", round(1e5 * festivals.get(key, 0) / pop23, 2))
         pop16 = sum(inputs.population_2016.get(c.code, 0) for c in members)
         if pop16 and key not in broken:
             put(key, "evolution-population-2016-2023", round(100 * (pop23 / pop16 - 1), 2))
