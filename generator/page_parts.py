@@ -226,13 +226,19 @@ class PageBase(Figures):
         shown = text.md_text(formats.with_unit(value, None, self.lang))
         if not unit:
             return Markup(shown)
-        translated = self._(formats.unit_for(value, unit, self.lang))  # « 0 lieu pour 100 000 habitants »
+        unit_md = self.unit_label(formats.unit_for(value, unit, self.lang))  # « 0 lieu pour 100 000 habitants »
+        # English writes a per cent sign against its number (`5.91% of the population`), French after a space
+        space = "" if self.lang == "en" and str(unit_md).startswith("%") else formats.NBSP
+        return Markup(f"{shown}{space}{unit_md}")
+
+    def unit_label(self, unit: str) -> Markup:
+        """A unit from a sheet or the catalogue as Markdown text, escaped like any sheet text: in the edition's
+        language when the site catalog has it, else as written (marked French in the English edition)."""
+        translated = self._(unit)
         unit_md = text.md_text(translated)
         if self.lang != "fr" and translated == unit and any(c.isalpha() for c in unit):
             unit_md = f'<span lang="fr">{unit_md}</span>'
-        # English writes a per cent sign against its number (`5.91% of the population`), French after a space
-        space = "" if self.lang == "en" and translated.startswith("%") else formats.NBSP
-        return Markup(f"{shown}{space}{unit_md}")
+        return Markup(unit_md)
 
     def value_text(self, value: Any, unit: str | None) -> Markup:
         """A computed value (a median, a score's value) shortened to what a reader needs, with its unit."""

@@ -281,6 +281,8 @@ def test_hostile_sheets_build_and_nothing_of_them_is_live(hostile_site: Path) ->
     assert "Terre <script>alert('nom')</script> | hostile $\\invalidcmd$ {{ 7*7 }}" in everything
     assert "Atelier </title><script>alert('hub')</script> | $x$ {{ 7*7 }} # pas un titre" in everything
     assert "Gabarit {{ a*b*c }} et {% for x in __items__ %}." in everything  # no emphasis inside the spans
+    # the catalogue's unit, on the catalogue page of both editions
+    assert "habitants <script>alert('unite')</script> [lien](javascript:alert('unite'))" in everything
     # The sheets are published as they are, as YAML files that no page embeds.
     copy = hostile_site / "donnees/fiches/terre-hostile/territory.yml"
     assert copy.read_bytes() == (FIXTURES / "hostile/terre-hostile/territory.yml").read_bytes()
