@@ -30,7 +30,8 @@ import yaml
 from generator.errors import Location, Problem, Report
 from generator.fields import SHEET_SPECS
 from generator.file_states import State, bytes_hash, note_hash, note_loaded, settled, state_from, state_of
-from generator.i18n import language
+from generator.i18n import _, language
+from generator.sheet_nodes import Map
 from generator.sheet_parser import parse_sheet, read_bytes
 from generator.sheets import SheetFile
 from generator.validate import Checked, check_sheet
@@ -53,8 +54,23 @@ def check_file(sheet: SheetFile, raw: bytes | None = None) -> Checked1:
     node = None if raw is None else parse_sheet(raw, sheet.display, own)
     if node is None and own.problems:  # unreadable: reported already, nothing to type
         return tuple(own.problems), None
+    if node is None and sheet.kind in _MAPS_OF_ENTRIES:  # an optional shared file left empty: no entries
+        return (), Checked({})
+    if sheet.kind in _MAPS_OF_ENTRIES and isinstance(node, Map) and len(node.items) == 1:
+        key, inner = node.items[0]
+        if key.text == sheet.kind and isinstance(inner, Map) and _MAPS_OF_ENTRIES[sheet.kind] not in inner.keys():
+            # `sources:` above the sources (the format says: no wrapper key): one error, and the entries read as
+            # meant, so that the sheets citing them are not reported too
+            own.error(key.loc, key.text, _("{file} has no wrapper key: its entries are written at the top of the "
+                                           "file").format(file=sheet.path.name),
+                      _("remove the line '{key}:' and move the lines below it one level left").format(key=key.text))
+            node = inner
     checked = check_sheet(SHEET_SPECS[sheet.kind], node, own, sheet.display)
     return tuple(own.problems), checked
+
+
+# the shared files that map ids to entries, with a field that each entry has (a wrapper key lacks it)
+_MAPS_OF_ENTRIES = {"sources": "title", "indicators": "label", "moved": ""}
 
 
 class Entry(NamedTuple):

@@ -6,6 +6,7 @@ sheets, each with one message and a hint; never raises for bad input.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
@@ -36,7 +37,10 @@ PLAIN_TAGS = {
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# zero-width and bidirectional formatting characters (U+061C, the Arabic letter mark, is one like U+200E and U+200F;
+# U+180E was a zero-width space), and the line and paragraph separators U+2028, U+2029, which YAML reads as line
+# ends where no one sees one
+INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 NONCHARACTER = re.compile("[\ufffe\uffff]")  # refused by YAML's reader, like the control characters
@@ -53,6 +57,7 @@ class _Refused(Exception):
 
     def __init__(self, loc: Location, message: str, hint: str = "") -> None:
         self.loc, self.message, self.hint = loc, message, hint
+        self.path = ""  # the field path of the value or key refused, where the parse got to tell it
 
 
 def read_sheet(sheet: SheetFile, report: Report) -> Node | None:
@@ -114,12 +119,12 @@ def parse_sheet(raw: bytes, display: str, report: Report) -> Node | None:
     try:
         node = _build(text, display, problems)
         for p in problems:
-            report.error(p.loc, "", p.message, p.hint)
+            report.error(p.loc, p.path, p.message, p.hint)
         return node
     except _Refused as refused:
         for p in problems:
-            report.error(p.loc, "", p.message, p.hint)
-        report.error(refused.loc, "", refused.message, refused.hint)
+            report.error(p.loc, p.path, p.message, p.hint)
+        report.error(refused.loc, refused.path, refused.message, refused.hint)
     except yaml.MarkedYAMLError as error:
         # libyaml's words told in plain words, at the line of the mistake where it can be told
         loc, message, hint = explain(error, text, display, _Parser)
@@ -132,6 +137,24 @@ def parse_sheet(raw: bytes, display: str, report: Report) -> Node | None:
         report.error(Location(display), "", _("the sheet is nested too deeply or too large to read"),
                      _("sheets are flat data: at most a few levels of nesting"))
     return None
+
+
+# what plain text each scalar tag of the YAML types accepts (plain_type), as YAML itself reads it
+_TYPED_TAGS = {"tag:yaml.org,2002:int": ("int",), "tag:yaml.org,2002:float": ("int", "float"),
+               "tag:yaml.org,2002:bool": ("bool",), "tag:yaml.org,2002:null": ("null",)}
+
+
+def _tag_fits(tag: str, cls: type, event: Any) -> bool:
+    """A plain YAML tag that says what its value is: never ignored when it says something else (`!!int hello`,
+    `!!str` on a map, `!!seq` on a text): YAML itself refuses or misreads these."""
+    if cls is _MAP_START:
+        return tag == "tag:yaml.org,2002:map"
+    if cls is _SEQ_START:
+        return tag == "tag:yaml.org,2002:seq"
+    if tag == "tag:yaml.org,2002:str":
+        return True
+    kinds = _TYPED_TAGS.get(tag)
+    return kinds is not None and plain_type(event.value) in kinds
 
 
 def _loc(event, display: str) -> Location:
@@ -173,6 +196,7 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                 seen_keys.pop()
                 continue
             if cls is _SCALAR or cls is _MAP_START or cls is _SEQ_START:
+                told = len(problems)
                 mark = event.start_mark
                 loc = Location(display, mark.line + 1, mark.column + 1)
                 tag = event.tag
@@ -183,6 +207,11 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                 if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
                     shown = tag.replace("tag:yaml.org,2002:", "!!")
                     problems.append(_Refused(loc, _("tag '{tag}' is not allowed").format(tag=shown),
+                                             _("remove the tag; quote the value if it is text")))
+                    refused = True
+                elif tag in PLAIN_TAGS and not _tag_fits(tag, cls, event):
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    problems.append(_Refused(loc, _("the tag '{tag}' does not fit this value").format(tag=shown),
                                              _("remove the tag; quote the value if it is text")))
                     refused = True
                 if cls is _SCALAR:
@@ -196,7 +225,9 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                             problems.append(_Refused(loc, what.format(code=ord(bad.group())),
                                                      _("remove the escape; only \\t and \\n are allowed")))
                             refused = True
-                    quoted = bool(event.style) or tag == "tag:yaml.org,2002:str" or tag == "!"
+                    # a value tagged !!int, !!float, !!bool or !!null is typed as its plain text, quoted or not
+                    quoted = (bool(event.style) and tag not in _TYPED_TAGS) or tag == "tag:yaml.org,2002:str" \
+                        or tag == "!"
                     node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
                 else:
                     if len(stack) >= MAX_DEPTH:
@@ -204,8 +235,13 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                                            depth=MAX_DEPTH),
                                        _("sheets need only a few levels: check the indentation"))
                     node = (Map if cls is _MAP_START else Seq)([], loc, REFUSED_TAG if refused else None)
+                if len(problems) > told:  # this value's problems: the path where it is written
+                    _name(problems[told:], _value_path(stack, pending_key, node))
+                    told = len(problems)
                 if stack:
                     _attach(node, stack[-1], pending_key, seen_keys, problems)
+                    if len(problems) > told:  # its key refused (duplicate, not a string...)
+                        _name(problems[told:], _join(_container_path(stack), node))
                 elif root is None:
                     root = node
                 if cls is not _SCALAR:
@@ -222,12 +258,46 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                 loc = _loc(event, display)
                 problems.append(_Refused(loc, _("alias '*{anchor}' is not allowed").format(anchor=event.anchor),
                                          _("sheets are plain data: write the value again instead of an alias")))
+                problems[-1].path = _value_path(stack, pending_key, None)
                 if stack:
                     _attach(Scalar("", True, loc, REFUSED_TAG), stack[-1], pending_key, seen_keys, problems)
     finally:
         if hasattr(parser, "dispose"):
             parser.dispose()
     return root
+
+
+def _name(problems: list[_Refused], path: str) -> None:
+    for p in problems:
+        p.path = p.path or path
+
+
+def _join(path: str, key: Node | int | None) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    name = key.text if isinstance(key, Scalar) else ""
+    return path if not name else f"{path}.{name}" if path else name
+
+
+def _container_path(stack: list[Node]) -> str:
+    """The field path of the innermost open map or list (each outer one's last entry holds the next one);
+    worked out only when a problem is told, never for the values that have none."""
+    path = ""
+    for parent in stack[:-1]:
+        items = parent.items  # type: ignore[union-attr]
+        path = _join(path, len(items) - 1) if parent.__class__ is Seq else _join(path, items[-1][0] if items else None)
+    return path
+
+
+def _value_path(stack: list[Node], pending_key: list[Scalar | None], node: Node | None) -> str:
+    """The field path of a node about to be attached to the innermost open map or list (a key: its own)."""
+    if not stack:
+        return ""
+    path, parent = _container_path(stack), stack[-1]
+    if parent.__class__ is Seq:
+        return _join(path, len(parent.items))  # type: ignore[union-attr]
+    key = pending_key[-1]
+    return _join(path, node if key is None else None if key is _DROP else key)
 
 
 def _attach(node: Node, parent: Node, pending_key: list[Scalar | None],

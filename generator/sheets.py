@@ -144,8 +144,10 @@ def _walk_territory(folder: os.DirEntry, shown: str, tree: Tree, stray) -> None:
         else:
             stray(Path(entry.path), _("unexpected entry in a territory folder"),
                   _("a territory folder holds territory.yml and a hubs/ folder only"))
-    if sheet is None:
+    if sheet is None and not any(os.path.lexists(os.path.join(folder.path, name))
+                                 for name in ("territory.yml", "territory.yaml")):
+        # (a territory.yml that is a link or a folder has its own error)
         stray(Path(folder.path), _("territory folder without a territory.yml"),
               _("add territory.yml (atlas new territory ...) or remove the folder"))
-    else:
+    elif sheet is not None:
         tree.files.insert(0, SheetFile(sheet[0], sheet[1], "territory", territory_id, territory_id))

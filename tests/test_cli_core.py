@@ -111,11 +111,13 @@ def test_text_format_and_exit_1(atlas_copy: Path, capsys) -> None:
     assert main(["validate"]) == 1
     out = capsys.readouterr().out.splitlines()
     errors = [line for line in out if ": avertissement : " not in line]
-    assert errors == [f'{f}:8:13: pillars.health.rating: attendu : un entier de 0 à 5, trouvé : "4/5"']
+    assert errors == [f'{f}:8:13: pillars.health.rating: attendu : un entier de 0 à 5, trouvé : "4/5" '
+                      "(piste : écrivez un nombre entier de 0 à 5)"]
     assert main(["validate", "--lang", "en"]) == 1
     out = capsys.readouterr().out.splitlines()
     errors = [line for line in out if ": warning: " not in line]
-    assert errors == [f'{f}:8:13: pillars.health.rating: expected an integer from 0 to 5, found "4/5"']
+    assert errors == [f'{f}:8:13: pillars.health.rating: expected an integer from 0 to 5, found "4/5" '
+                      "(hint: write a whole number from 0 to 5)"]
 
 
 def test_json_format(atlas_copy: Path, capsys) -> None:
@@ -124,7 +126,8 @@ def test_json_format(atlas_copy: Path, capsys) -> None:
     items = json.loads(capsys.readouterr().out)
     error = [i for i in items if i["severity"] == "error"]
     assert error == [{"file": f, "line": 8, "column": 13, "field": "pillars.health.rating",
-                      "message": 'attendu : un entier de 0 à 5, trouvé : "4/5"', "hint": "", "severity": "error"}]
+                      "message": 'attendu : un entier de 0 à 5, trouvé : "4/5"',
+                      "hint": "écrivez un nombre entier de 0 à 5", "severity": "error"}]
 
 
 def test_github_format(atlas_copy: Path, capsys) -> None:
@@ -132,14 +135,16 @@ def test_github_format(atlas_copy: Path, capsys) -> None:
     assert main(["validate", "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
     # the annotation syntax is GitHub's; the message is in the language of the run
-    assert f'::error file={f},line=8,col=13::pillars.health.rating: attendu : un entier de 0 à 5, trouvé : "4/5"' \
+    assert f'::error file={f},line=8,col=13::pillars.health.rating: attendu : un entier de 0 à 5, trouvé : "4/5" ' \
+        "(piste : écrivez un nombre entier de 0 à 5)" \
         in lines
     assert "::warning file=territories/doubs/territory.yml,line=7,col=13::population: fait sans source " \
         "(piste : ajoutez source: <identifiant> (une source de cette fiche ou de territories/sources.yml))" in lines
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
     assert main(["validate", "--format", "github", "--lang", "en"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert f'::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found "4/5"' \
+    assert f'::error file={f},line=8,col=13::pillars.health.rating: expected an integer from 0 to 5, found "4/5" ' \
+        "(hint: write a whole number from 0 to 5)" \
         in lines
 
 

@@ -9,6 +9,7 @@ match exactly, nothing more. Each case runs once per language.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,46 @@ def test_folder_where_hub_sheet_should_be(atlas_copy: Path, lang: str) -> None:
     }[lang]
 
 
+@pytest.mark.parametrize("char", ["\u061c", "\u2028", "\u2029", "\u180e"])
+def test_arabic_letter_mark_and_invisible_line_separators_refused(atlas_copy: Path, char: str) -> None:
+    # the Arabic letter mark is a bidirectional mark like U+200E and U+200F; YAML reads U+2028 and U+2029 as line
+    # ends that no one sees (it said « this line is neither a field nor a list item »)
+    f = _write(atlas_copy, "pays-horloger/hubs/h.yml", ("name: ab" + char + "cd\n" + VALID_HUB[8:]).encode())
+    assert _errors(atlas_copy) == [
+        f"{f}:1:9: caractère invisible ou d'inversion bidirectionnelle U+{ord(char):04X} dans la fiche "
+        "(piste : supprimez-le (il peut cacher ce que dit le texte))"]
+
+
+@pytest.mark.parametrize("what", ["link", "folder"])
+def test_a_territory_sheet_that_is_a_link_or_a_folder_is_one_error(atlas_copy: Path, what: str) -> None:
+    sheet = atlas_copy / "ornans" / "territory.yml"
+    sheet.unlink()
+    if what == "link":
+        sheet.symlink_to(atlas_copy / "doubs" / "territory.yml")
+    else:
+        sheet.mkdir()
+    assert _errors(atlas_copy) == [{
+        "link": "territories/ornans/territory.yml: les liens symboliques ne sont pas autorisés dans le dossier des "
+                "territoires (piste : remplacez le lien par le fichier ou le dossier lui-même)",
+        "folder": "territories/ornans/territory.yml: un dossier à la place de la fiche du territoire "
+                  "(piste : territory.yml doit être un fichier)",
+    }[what]]  # not also « a territory folder without a territory.yml »
+
+
+@pytest.mark.parametrize("text", [b"", b"# rien pour l'instant\n"])
+def test_an_optional_shared_file_left_empty_has_no_entries(atlas_copy: Path, text: bytes) -> None:
+    # sources.yml, indicators.yml, moved.yml: maps of ids to entries; empty, they map nothing (the measures of the
+    # fixture then name no indicator: they go too)
+    for name in ("indicators.yml", "moved.yml"):
+        (atlas_copy / name).write_bytes(text)
+    for sheet in atlas_copy.glob("*/territory.yml"):
+        kept = re.sub(r"(?ms)^measures:\n(?:[ ].*?\n)+", "", sheet.read_text(encoding="utf-8"))
+        sheet.write_text(kept, encoding="utf-8")
+    atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+    assert [p.text() for p in report.errors] == []
+    assert atlas is not None and not atlas.indicators
+
+
 def test_bom_and_crlf_accepted(atlas_copy: Path) -> None:
     text = VALID_HUB.replace("\n", "\r\n").encode()
     _write(atlas_copy, "pays-horloger/hubs/h.yml", b"\xef\xbb\xbf" + text)
@@ -164,13 +205,14 @@ def test_several_problems_in_one_sheet_each_reported_once(atlas_copy: Path) -> N
         b"populaton: 3\n"                # 8 unknown field
     ))
     assert _errors(atlas_copy) == [
-        f"{f}:1:7: l'ancre '&n' n'est pas autorisée (piste : les fiches sont des données simples : supprimez l'ancre)",
-        f"{f}:3:1: clé 'level' en double (déjà écrite ligne 2) "
+        f"{f}:1:7: name: l'ancre '&n' n'est pas autorisée "
+        "(piste : les fiches sont des données simples : supprimez l'ancre)",
+        f"{f}:3:1: level: clé 'level' en double (déjà écrite ligne 2) "
         "(piste : gardez l'une des deux ; YAML ignorerait la première sans rien dire)",
         f'{f}:4:7: code: attendu : du texte, trouvé : 01 (piste : mettez entre guillemets : code: "01")',
-        f"{f}:5:9: l'alias '*n' n'est pas autorisé "
+        f"{f}:5:9: parent: l'alias '*n' n'est pas autorisé "
         "(piste : les fiches sont des données simples : réécrivez la valeur au lieu d'un alias)",
-        f"{f}:6:10: l'étiquette '!ENV' n'est pas autorisée "
+        f"{f}:6:10: summary: l'étiquette '!ENV' n'est pas autorisée "
         "(piste : supprimez l'étiquette ; mettez la valeur entre guillemets si c'est du texte)",
         f"{f}:8:1: populaton: champ inconnu 'populaton' (piste : vouliez-vous dire 'population' ?)",
     ]
@@ -183,16 +225,19 @@ def test_control_and_bidi_characters_written_as_escapes(atlas_copy: Path, lang: 
                b'description: "ligne\\tune\\nligne deux"\nupdated: 2025-01-05\n')
     assert _errors(atlas_copy, lang) == {
         "fr": [
-            f"{f}:1:7: caractère de contrôle U+0000 écrit en séquence d'échappement dans une valeur entre guillemets "
+            f"{f}:1:7: name: caractère de contrôle U+0000 écrit en séquence d'échappement "
+            "dans une valeur entre guillemets "
             "(piste : supprimez la séquence d'échappement ; seuls \\t et \\n sont autorisés)",
-            f"{f}:4:10: caractère invisible ou d'inversion bidirectionnelle U+202E écrit en séquence d'échappement "
+            f"{f}:4:10: address: caractère invisible ou d'inversion bidirectionnelle U+202E "
+            "écrit en séquence d'échappement "
             "dans une valeur entre guillemets (piste : supprimez la séquence d'échappement ; seuls \\t et \\n sont "
             "autorisés)",
         ],
         "en": [
-            f"{f}:1:7: control character U+0000 written as an escape in a quoted value "
+            f"{f}:1:7: name: control character U+0000 written as an escape in a quoted value "
             "(hint: remove the escape; only \\t and \\n are allowed)",
-            f"{f}:4:10: invisible or bidirectional-override character U+202E written as an escape in a quoted value "
+            f"{f}:4:10: address: invisible or bidirectional-override character U+202E "
+            "written as an escape in a quoted value "
             "(hint: remove the escape; only \\t and \\n are allowed)",
         ],
     }[lang]

@@ -108,6 +108,12 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
     indicators: dict[str, dict] = catalogue.data if catalogue is not None else {}
     if catalogue is not None:
         _check_catalogue(report, catalogue, shared_sources)
+        # an entry whose levels were refused in part: its measures' levels are not checked against what is left
+        # (the entry's own error says what is wrong; `levels: [departements]` is not « measured for no level »)
+        refused = {p.field.split(".", 1)[0] for p in report.errors
+                   if p.location.file == catalogue.display and ".levels" in p.field}
+        indicators = {iid: {k: v for k, v in entry.items() if k != "levels" or iid not in refused}
+                      for iid, entry in indicators.items()}
     by_id: dict[str, SheetData] = {}
     valid_t: dict[str, SheetData] = {}
     valid_h: dict[str, SheetData] = {}
@@ -261,6 +267,8 @@ def _check_catalogue(report: Report, catalogue: SheetData, shared_sources: dict[
             report.error(catalogue.loc(f"{iid}.derived"), f"{iid}.derived",
                          _("an indicator has either a source or derived, not both"),
                          _("keep source for official data, derived for what the atlas computes itself"))
-        elif "source" not in entry and "derived" not in entry:
+        elif "source" not in entry and "derived" not in entry and not any(
+                f"{iid}.{name}" in catalogue.checked.locations for name in ("source", "derived")):
+            # (one written but refused has its own error)
             report.error(catalogue.loc(iid), f"{iid}.source", _("an indicator needs a source (or derived)"),
                          _("add source: <id of territories/sources.yml>"))

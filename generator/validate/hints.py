@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from generator import vocabulary
 from generator.errors import look_alike
 from generator.i18n import _
 from generator.ids import slugify
@@ -25,6 +26,39 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if not close:
         return ""
     return _("did you mean {ids}?").format(ids=_(" or ").join(f"'{c}'" for c in close))
+
+
+# The words a contributor may write for a value of the format's fixed lists, which are English keys: the site's
+# French labels (`Santé`, `Département`, `En activité`) and a few plain synonyms, slugified (generator.ids.slugify)
+_VALUE_WORDS: dict[str, str] = {
+    **{slugify(labels["fr"]): key for key, labels in vocabulary.PILLARS.items()},
+    **{slugify(labels["en"]): key for key, labels in vocabulary.PILLARS.items()},
+    **{slugify(word): key for key, labels in vocabulary.LEVELS.items() for word in labels["fr"] + labels["en"]},
+    **{slugify(labels["fr"]): key for key, labels in vocabulary.STATUSES.items() if key != "to-check"},
+    "savoir": "knowledge", "environnemental": "environment",
+    "intercommunalite": "epci", "intercommunalites": "epci", "communaute-de-communes": "epci",
+    "communaute-d-agglomeration": "epci", "metropole": "epci", "petr": "pays", "bassin-de-vie": "pays",
+    "actif": "active", "active": "active", "ouvert": "active", "ouverte": "active", "open": "active",
+    "projet": "project", "planned": "project", "en-cours": "project", "a-venir": "project",
+    "ferme": "closed", "fermee": "closed", "clos": "closed", "close": "closed",
+    "plus-haut": "higher", "haut": "higher", "hausse": "higher", "up": "higher", "high": "higher",
+    "plus-bas": "lower", "bas": "lower", "baisse": "lower", "down": "lower", "low": "lower",
+    "adresse": "address", "exact": "address", "exacte": "address", "rue": "address", "centre": "commune",
+    "mairie": "commune", "chef-lieu": "commune",
+}
+
+
+def value_hint(text: str, values: Iterable[str]) -> str:
+    """A hint for a word that is not one of `values` (a fixed list of the format): the value it names when it
+    is one of them in other letters (`EPCI`), a French label (`Santé`) or a synonym (`ouvert`), else the
+    nearest, else the list to choose from."""
+    allowed = list(values)
+    slug = slugify(text)
+    meant = slug if slug in allowed else _VALUE_WORDS.get(slug)
+    if meant in allowed:
+        return _("did you mean {ids}?").format(ids=f"'{meant}'")
+    return did_you_mean(text, allowed) or _("write one of these words as they are written: {values}").format(
+        values=", ".join(allowed))
 
 
 def id_candidates(text: str) -> list[str]:

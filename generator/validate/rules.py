@@ -232,7 +232,9 @@ def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict
     for iid in sheet.data.get("measures") or {}:
         path = f"measures.{iid}"
         entry = indicators.get(iid)
-        if entry is not None and "derived" not in entry and (level is None or level in entry.get("levels", ())):
+        if entry is not None and ("levels" not in entry or ("source" in entry and "derived" in entry)):
+            continue  # the catalogue entry's own error (its levels unreadable, or source and derived) says it
+        if entry is not None and "derived" not in entry and (level is None or level in entry["levels"]):
             continue
         refused.add(path)
         if entry is None:

@@ -34,8 +34,9 @@ from generator.specs import (
     Spec,
     Text,
     Url,
+    Year,
 )
-from generator.validate.hints import describe, did_you_mean, join, quote
+from generator.validate.hints import describe, did_you_mean, join, quote, value_hint
 
 _INT_TEXT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT_TEXT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
@@ -80,7 +81,8 @@ class SheetChecker:
 
     def wrong(self, spec: Spec, node: Node, path: str, hint: str = "") -> Any:
         self.error(node, path, _("expected {expected}, found {found}").format(expected=spec.expected,
-                                                                               found=describe(node)), hint)
+                                                                               found=describe(node)),
+                   hint or _fix(spec, node, path))
         return MISSING
 
     def check(self, spec: Spec, node: Node, path: str) -> Any:
@@ -257,9 +259,7 @@ class SheetChecker:
     def enum(self, spec: Enum, node: Scalar, path: str) -> Any:
         if node.text in spec.values and (node.quoted or plain_type(node.text) == "str"):
             return node.text
-        hint = did_you_mean(node.text, spec.values) if plain_type(node.text) == "str" or node.quoted else \
-            _("write one of the listed words")
-        return self.wrong(spec, node, path, hint)
+        return self.wrong(spec, node, path, value_hint(node.text, spec.values))
 
     def valid_id(self, node: Scalar, path: str, text: str) -> bool:
         if not node.quoted and plain_type(text) not in ("str", "int"):
@@ -379,6 +379,51 @@ class SheetChecker:
         if kind in ("date", "null"):
             return self.wrong(spec, node, path, _('quote it: "{text}"').format(text=text))
         return self.text(Text(max_length=MAX_SHORT_STRING), node, path)
+
+
+_DIGITS_TEXT = re.compile(r"^[-+]?[0-9]+(?:[ _'\u00a0\u202f]+[0-9]+)+$")  # 50 000, 50_000, 50'000: digits grouped
+
+
+def _fix(spec: Spec, node: Node, path: str) -> str:
+    """What to try when a value is not of its kind and no finer hint applies: every error says how to fix it."""
+    name = path.rsplit(".", 1)[-1].split("[", 1)[0] or "..."
+    text = node.text if isinstance(node, Scalar) else ""
+    if isinstance(spec, (Record, MapOf)):
+        first = next(iter(spec.fields), "...") if isinstance(spec, Record) else "<id>"
+        return _("write its entries indented under '{name}:', one 'key: value' per line, or as {{{first}: ...}}"
+                 ).format(name=name, first=first)
+    if isinstance(spec, ListOf):
+        return _("write a list: one line '- item' per item, indented under '{name}:', or [item, item]").format(
+            name=name)
+    if isinstance(spec, (Text, Markdown, Url)) and not isinstance(node, Scalar):
+        return _("write one text, in quotes if it starts with [ or {{; for several lines write '{name}: |' and "
+                 "the lines indented below").format(name=name)
+    if isinstance(spec, FactValue):
+        return _("write one value (a number, true or false, or a short text) and put the detail in note")
+    if isinstance(spec, Integer) and isinstance(node, Scalar):
+        if _DIGITS_TEXT.match(text) and not node.quoted:
+            return _("write the digits alone, without spaces or separators: {number}").format(
+                number=re.sub(r"[^-+0-9]", "", text))
+        if isinstance(spec, Year):
+            if isinstance(node, Scalar) and (plain_type(text) == "date" or _DATE_TEXT.match(text)):
+                return _("write the year alone: {year}").format(year=text[:4])
+            return _("write the year with its four digits, e.g. 2021")
+        if spec.minimum is not None and spec.maximum is not None:
+            return _("write a whole number from {minimum} to {maximum}").format(minimum=spec.minimum,
+                                                                                maximum=spec.maximum)
+        if spec.minimum is not None:
+            return _("write a whole number of at least {minimum}, in decimal digits").format(minimum=spec.minimum)
+        return _("write a whole number in decimal digits")
+    if isinstance(spec, Number) and isinstance(node, Scalar):
+        if _DIGITS_TEXT.match(text) and not node.quoted:
+            return _("write the digits alone, without spaces or separators: {number}").format(
+                number=re.sub(r"[^-+0-9]", "", text))
+        if spec.positive:
+            return _("write a number greater than 0, or remove the field")
+        return _("write a number in decimal digits, e.g. 12.5, and put any comment in note")
+    if isinstance(spec, Url):
+        return _("write an address that starts with https:// or http://")
+    return _("write {expected}").format(expected=spec.expected)
 
 
 def check_sheet(spec: Spec, node: Node | None, report: Report, display: str) -> Checked:
