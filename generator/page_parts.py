@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -99,6 +99,10 @@ def _slug(value: str) -> str:
     if not SLUG.match(value) or len(value) > MAX_ID_LENGTH:
         raise AtlasError(f"refusing to make a page for the id {value!r}: ids are slugs such as rennes-metropole")
     return value
+
+
+# how precise a hub's point is, in the words of the maps' data tables (pictures.map_style, which pages do not import)
+_PRECISION_WORDS = {"address": "adresse", "commune": "centre de la commune"}
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,16 @@ class PageBase(Figures):
         # English writes a per cent sign against its number (`5.91% of the population`), French after a space
         space = "" if self.lang == "en" and str(unit_md).startswith("%") else formats.NBSP
         return Markup(f"{shown}{space}{unit_md}")
+
+    def position_fact(self, hub: Any) -> Fact | None:
+        """A hub's coordinates written as a fact, as its page's row tells them: the point, how precise, with the
+        year, note and source the sheet gives (the map draws the point; the row says where it comes from)."""
+        f = hub.coordinates_fact
+        if f is None or hub.coordinates is None:
+            return None
+        lat, lon = hub.coordinates
+        point = formats.number(lat, 4, lang=self.lang) + self._(" ; ") + formats.number(lon, 4, lang=self.lang)
+        return replace(f, value=f"{point} ({self._(_PRECISION_WORDS[hub.precision or 'address'])})", unit=None)
 
     def unit_label(self, unit: str) -> Markup:
         """A unit from a sheet or the catalogue as Markdown text, escaped like any sheet text: in the edition's

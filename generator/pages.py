@@ -103,6 +103,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             slug_ok=SLUG.match,
             pillar_path=explore.pillar_path, pillar_slug=PILLAR_SLUGS.__getitem__, MAP_PAGE=explore.MAP_PAGE,
             fr=self.french_text, field=self.field, _p=self._, unit_label=self.unit_label,
+            position_fact=self.position_fact,
         )
         self.names = explore.display_names(atlas, None if lang == "fr" else self.words.level_labels)
         self._long_rankings: set[str] = set()  # levels whose pillar rankings have pages of their own
