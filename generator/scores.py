@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from generator.formats import number
-from generator.model import LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
+from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
 
 MIN_INDICATORS = 2  # a pillar is measured when at least this many of its indicators are
 PER_INHABITANTS = 100_000
@@ -169,20 +169,25 @@ def _fr(value: float, decimals: int | None = None) -> str:
     return number(value, decimals)
 
 
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
 def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
     """How each measured score of a territory was computed, in French, for anyone to recompute by hand."""
     territory = atlas.territories[territory_id]
     profile = scores.profile(territory_id)
     catalogue = atlas.indicators
-    plural = LEVEL_PLURALS[territory.level].lower()
-    lines = [f"Profil mesuré : {territory.name} ({territory.level_label.lower()}, {territory.id})",
+    plural = _lower_first(LEVEL_PLURALS[territory.level])  # « intercommunalités (EPCI) »: the acronym kept
+    singular = _lower_first(LEVEL_LABELS[territory.level])
+    lines = [f"Profil mesuré : {territory.name} ({_lower_first(territory.level_label)}, {territory.id})",
              f"Règle : pour chaque indicateur, p = part des {plural} ayant la mesure dont la valeur est "
              "inférieure ou égale à la sienne (supérieure ou égale quand une valeur basse est meilleure) ; "
              "note = max(1, ⌈5 × p⌉) ; pilier = moyenne des notes, à une décimale, s'il a au moins deux "
              "indicateurs mesurés."]
     listed = [iid for iid, ind in catalogue.items() if territory.level in ind.levels]
     if not listed:
-        lines.append(f"Aucun indicateur du catalogue n'est mesuré au niveau {territory.level_label.lower()}.")
+        lines.append(f"Aucun indicateur du catalogue n'est mesuré au niveau {singular}.")
         return "\n".join(lines) + "\n"
     for pillar in PILLARS:
         ids = [iid for iid in listed if catalogue[iid].pillar == pillar]
@@ -218,7 +223,9 @@ def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
             word = "inférieure" if indicator.direction == "higher" else "supérieure"
             tied = " ex aequo" if s.tied > 1 else ""
             lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank}{tied} sur {s.count}")
-            lines.append(f"    {k} {plural} sur {s.count} ont une valeur {word} ou égale : p = {k}/{s.count} = "
+            # French: the singular under 2 (« 1 département sur 7 a une valeur »)
+            counted = f"{k} {singular} sur {s.count} a" if k < 2 else f"{k} {plural} sur {s.count} ont"
+            lines.append(f"    {counted} une valeur {word} ou égale : p = {k}/{s.count} = "
                          f"{_fr(s.p, 3)} ; note = max(1, ⌈5 × {_fr(s.p, 3)}⌉) = {s.score} ; "
                          f"médiane des {plural} : {_fr(s.median)}")
     return "\n".join(lines) + "\n"

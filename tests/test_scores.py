@@ -18,6 +18,7 @@ d4 (5 + 2) / 2 = 3.5; d5 has one health indicator only -> not measured (None, ne
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from generator.model import Atlas, Fact, Hub, Indicator, Source, Territory, Vocabulary, build_atlas
@@ -125,6 +126,18 @@ def test_explain_in_french() -> None:
     assert "note = max(1, ⌈5 × 0,750⌉) = 4" in text
     assert "4 départements sur 5 ont une valeur supérieure ou égale" in text  # `attente`, direction lower
     assert "Environnement : non mesuré (1 indicateur mesuré sur 1 ; il en faut au moins deux)" in text
+
+
+def test_explain_says_one_territory_in_the_singular_and_keeps_the_acronym() -> None:
+    atlas = _atlas()
+    text = explain(atlas, score_atlas(atlas), "d1")  # the lowest `acces` of 4: only itself has less or as much
+    assert "1 département sur 4 a une valeur inférieure ou égale : p = 1/4 = 0,250" in text
+    assert "1 départements" not in text
+    epci = replace(atlas.territories["d1"], id="e1", level="epci")
+    atlas = replace(atlas, territories={**atlas.territories, "e1": epci})
+    text = explain(atlas, score_atlas(atlas), "e1")
+    assert "(intercommunalité (EPCI), e1)" in text and "des intercommunalités (EPCI) ayant la mesure" in text
+    assert "(epci)" not in text
 
 
 def test_a_shared_rank_says_it_is_shared() -> None:
