@@ -62,6 +62,7 @@ SLOW = {
     "tests/test_pdf.py::test_whole_atlas_shows_pictures_of_regions_and_departements_only",
     "tests/test_pdf.py::test_reports_are_deterministic_in_worker_processes_too",
     "tests/test_pdf_memory.py::test_a_1_mib_sheet_makes_a_capped_report_under_1_gib",
+    "tests/test_pdf_layout.py::test_a_hub_named_with_one_very_long_word_prints_in_its_column",
     "tests/test_pdf_memory.py::test_a_territory_of_2000_hubs_makes_a_capped_report_under_1_gib",
     "tests/test_shipped_atlas.py::test_identity_is_in_sync_with_the_package",
     "tests/test_importer.py::test_real_package_epci_with_commune_parents",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from generator.pdf import Renderer, check_variant, prepare_build_folder
+from generator.pdf.render import LONG_RUN, break_long_runs
 
 
 def _layout(renderer: Renderer, source: str) -> Any:
@@ -21,6 +22,7 @@ def _layout(renderer: Renderer, source: str) -> Any:
 
     document = lean_html(string=source, base_url=renderer.build_dir.resolve().as_uri() + "/",
                          url_fetcher=renderer.fetcher)
+    break_long_runs(document.etree_element)
     if renderer.lang == "fr":
         apply_french_spacing(document.etree_element)
     return document.render(stylesheets=renderer.stylesheets, font_config=renderer.fonts)
@@ -123,3 +125,45 @@ def test_a_long_url_in_a_description_wraps_inside_the_margins(renderer) -> None:
               f'<div class="description"><p>Voir {url} et <a href="{url}">{url}</a>.</p></div>'
               f'<div class="summary"><p>{"Anticonstitutionnellement" * 6}</p></div></body></html>')
     assert _text_beyond(_layout(renderer, source)) == []
+
+
+def test_a_long_run_of_text_gets_places_to_break_and_addresses_tags_and_attributes_do_not() -> None:
+    from xml.etree import ElementTree
+
+    word, url = "Atelier" * 30, "https://example.org/" + "chemin/" * 20
+    root = ElementTree.fromstring(f'<div><p title="{word}">{word} fin</p><td class="url"><a href="{url}">{url}</a></td>'
+                           f'<span>court</span>{word}</div>')
+    break_long_runs(root)
+    p, td, span = root[0], root[1], root[2]
+    assert p.get("title") == word and td[0].get("href") == url and td[0].text == url and span.text == "court"
+    for text in (p.text, span.tail):
+        assert text.replace("\u200b", "") in (word + " fin", word)
+        assert max(len(run) for run in text.replace(" ", "\u200b").split("\u200b")) <= LONG_RUN
+
+
+def test_a_hub_named_with_one_very_long_word_prints_in_its_column(tmp_path) -> None:
+    # a stranger's hub named with one word of 5,600 letters: WeasyPrint's line breaking tried each line's length
+    # anew in the hub list's narrow column, in a time growing with the square of the word (over 10 minutes);
+    # with a place to break every few dozen letters, the report prints in seconds, the name whole
+    import shutil
+    import time
+    from datetime import date
+
+    from generator.load import load_valid_atlas
+
+    tree = tmp_path / "territories"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "pdf_hostile", tree)
+    sheet = tree / "terre-hostile" / "hubs" / "atelier-piege.yml"
+    name = "Atelier" * 800
+    sheet.write_text(f"name: {name}\n" + sheet.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=date(2025, 11, 26))
+    renderer = Renderer(atlas, tmp_path / "build", prepare_build_folder(tmp_path / "build", {}), check_variant(None))
+    start = time.monotonic()
+    data = renderer.territory_pdf("terre-hostile")
+    assert time.monotonic() - start < 120
+    import io
+
+    from pypdf import PdfReader
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    # the name printed whole (over several pages, whose running heads and feet come between its lines)
+    assert "".join(text.replace("\u200b", "").split()).count("Atelier") >= 795

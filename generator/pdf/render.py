@@ -9,6 +9,7 @@ spacing, or in English (`lang="en"`: the document's language, its words and the 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -150,6 +151,7 @@ class Renderer:
         from generator.typography import apply_french_spacing
 
         document = lean_html(string=source, base_url=_dir_url(self.build_dir), url_fetcher=self.fetcher)
+        break_long_runs(document.etree_element)
         if self.lang == "fr":
             apply_french_spacing(document.etree_element)
         languages_needed(has_element_languages(document.etree_element))
@@ -172,3 +174,35 @@ class Renderer:
 
 def _dir_url(folder: Path) -> str:
     return folder.resolve().as_uri() + "/"
+
+
+# A run of text without a break longer than LONG_RUN characters (a hub named with one word of 5,600 letters) gets a
+# break opportunity, a zero-width space, every LONG_RUN_STEP characters: WeasyPrint breaks such a word in a narrow
+# table cell by trying each line's length anew, in a time that grows with the square of its length (30 s for 840
+# letters, more than 10 min for 5,600); with places to break at, it lays out one line at a time. The words and
+# names of real sheets are shorter and print as they are; so do addresses (the elements of class "url").
+LONG_RUN = 80
+LONG_RUN_STEP = 40
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{LONG_RUN + 1},}}")
+
+
+def _breakable(text: str) -> str:
+    return _LONG_RUN.sub(lambda m: "\u200b".join(m.group()[i:i + LONG_RUN_STEP]
+                                                 for i in range(0, len(m.group()), LONG_RUN_STEP)), text)
+
+
+def break_long_runs(root: Any) -> None:
+    """Rewrite, in place, the text nodes under `root` (element text and tails, never a tag or an attribute) so
+    that no run longer than LONG_RUN characters is left without a place to break, except in addresses."""
+
+    def walk(element: Any, in_url: bool) -> None:
+        inside = in_url or "url" in (element.get("class") or "").split() or not isinstance(element.tag, str) \
+            or element.tag.rsplit("}", 1)[-1] in ("style", "script", "head")
+        if not inside and element.text and len(element.text) > LONG_RUN:
+            element.text = _breakable(element.text)
+        for child in element:
+            walk(child, inside)
+            if not inside and child.tail and len(child.tail) > LONG_RUN:
+                child.tail = _breakable(child.tail)
+
+    walk(root, False)
