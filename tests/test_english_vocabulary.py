@@ -74,7 +74,8 @@ EXPECTED = {
         "territories/vocabulary.yml:9:14: hub_types.living-lab.en.label: ne doit pas être vide "
         "(piste : écrivez le texte, ou supprimez le champ s'il est facultatif)",
         "territories/vocabulary.yml:13:9: hub_types.tiers-lieu.en: attendu : une table de champs, "
-        "trouvé : \"Third place\"",
+        "trouvé : \"Third place\" (piste : écrivez ses entrées en retrait sous 'en:', une ligne 'clé: valeur' par "
+        "entrée, ou sous la forme {label: ...})",
         "territories/vocabulary.yml:16:28: hub_types.incubator.en.url: champ inconnu 'url' "
         "(piste : champs connus : label, description)",
     ],
@@ -83,7 +84,8 @@ EXPECTED = {
         "(hint: did you mean 'label'?)",
         "territories/vocabulary.yml:9:14: hub_types.living-lab.en.label: must not be empty "
         "(hint: write the text, or remove the field if optional)",
-        "territories/vocabulary.yml:13:9: hub_types.tiers-lieu.en: expected a map of fields, found \"Third place\"",
+        "territories/vocabulary.yml:13:9: hub_types.tiers-lieu.en: expected a map of fields, found \"Third place\" "
+        "(hint: write its entries indented under 'en:', one 'key: value' per line, or as {label: ...})",
         "territories/vocabulary.yml:16:28: hub_types.incubator.en.url: unknown field 'url' "
         "(hint: known fields: label, description)",
     ],

@@ -113,7 +113,7 @@ def test_ids_that_are_not_ids_never_become_paths(atlas_copy: Path, capsys) -> No
         "territories/moved.yml:4:13: autre-lieu: attendu : un identifiant (lettres minuscules, chiffres et tirets), "
         'trouvé : "../fablab-besancon" (piste : vouliez-vous dire \'fablab-besancon\' ?)',
         "territories/moved.yml:5:8: liste: attendu : un identifiant (lettres minuscules, chiffres et tirets), "
-        "trouvé : une liste"]
+        "trouvé : une liste (piste : écrivez un seul identifiant, sans crochets : fablab-besancon)"]
 
 
 def test_a_moved_file_that_is_not_a_map(atlas_copy: Path, capsys) -> None:

@@ -398,6 +398,8 @@ def _fix(spec: Spec, node: Node, path: str) -> str:
     if isinstance(spec, (Text, Markdown, Url)) and not isinstance(node, Scalar):
         return _("write one text, in quotes if it starts with [ or {{; for several lines write '{name}: |' and "
                  "the lines indented below").format(name=name)
+    if isinstance(spec, Slug) and isinstance(node, Seq) and node.items and isinstance(node.items[0], Scalar):
+        return _("write one id, without brackets: {id}").format(id=node.items[0].text)
     if isinstance(spec, FactValue):
         return _("write one value (a number, true or false, or a short text) and put the detail in note")
     if isinstance(spec, Integer) and isinstance(node, Scalar):
