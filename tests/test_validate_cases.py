@@ -259,3 +259,27 @@ def test_a_link_holding_what_no_link_holds_is_a_warning_naming_the_character(atl
         "en": [f"{f}:5:10: warning: website: the link https://kellefabrik.org/|kellefabrik.org]] holds '|', "
                "which a link cannot hold (hint: remove what follows the address, or encode it as %7C)"],
     }[lang]
+
+
+@LANGS
+def test_a_commune_its_territory_cannot_hold_is_a_warning(atlas_copy: Path, lang: str) -> None:
+    # the commune decides which département counts the hub: a mistyped code would move it without a word
+    a = _write(atlas_copy, "doubs/hubs/a.yml", (VALID_HUB + 'commune: "39300"\n').encode())
+    b = _write(atlas_copy, "ornans/hubs/b.yml", (VALID_HUB + 'commune: "25056"\n').encode())
+    _write(atlas_copy, "doubs/hubs/c.yml", (VALID_HUB + 'commune: "25434"\n').encode())  # a commune of the Doubs
+    with i18n.using(lang):
+        atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+        warnings = [p.text() for p in report.problems if p.severity == "warning" and p.field == "commune"]
+    assert atlas is not None
+    assert warnings == {
+        "fr": [f'{a}:5:10: avertissement : commune: la commune "39300" est dans le département 39, pas dans Doubs '
+               "(25) (piste : vérifiez le code INSEE de la commune, ou déplacez la fiche dans le territoire où se "
+               "trouve le lieu)",
+               f'{b}:5:10: avertissement : commune: la commune "25056" n\'est pas Ornans, dont le code est "25434" '
+               "(piste : vérifiez le code INSEE de la commune, ou déplacez la fiche dans le territoire où se trouve "
+               "le lieu)"],
+        "en": [f'{a}:5:10: warning: commune: the commune "39300" is in the département 39, not in Doubs (25) '
+               "(hint: check the commune's INSEE code, or move the sheet to the territory the hub is in)",
+               f'{b}:5:10: warning: commune: the commune "25056" is not Ornans, whose code is "25434" '
+               "(hint: check the commune's INSEE code, or move the sheet to the territory the hub is in)"],
+    }[lang]

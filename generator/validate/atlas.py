@@ -17,7 +17,7 @@ from generator.sheet_nodes import Scalar, plain_type
 from generator.specs import Slug
 from generator.validate.duplicates import check_duplicates
 from generator.validate.hints import describe, did_you_mean, quote, ref_hint
-from generator.validate.rules import check_codes, check_hubs_inside, check_parents_hold, check_rules
+from generator.validate.rules import check_codes, check_hub_communes, check_hubs_inside, check_parents_hold, check_rules
 from generator.validate.values import SheetData
 
 # "unknown <word> 'x'" for each list of the vocabulary (messages, translated where they are made)
@@ -183,6 +183,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
     doubtful = check_codes(report, valid_t)
     check_parents_hold(report, valid_t, doubtful)
     check_hubs_inside(report, valid_t, valid_h, distances, doubtful)
+    check_hub_communes(report, valid_t, valid_h, doubtful)
     check_duplicates(report, valid_h.values())
     return valid_t, valid_h
 

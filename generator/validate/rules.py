@@ -168,6 +168,31 @@ def check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: di
                          point=f"[{lat}, {lon}]", distance=decimal(distance, 1), name=name), hint)
 
 
+def check_hub_communes(report: Report, valid_t: dict[str, SheetData], valid_h: dict[str, SheetData],
+                       doubtful: Collection[str] = ()) -> None:
+    """A hub's `commune` that its territory cannot hold: in a département's sheet, a commune of another
+    département; in a commune's sheet, another commune. A warning (the format makes no rule of it), since the
+    commune decides which département counts the hub (hub_geography): a mistyped code moves it silently. An
+    EPCI may lie across départements (the Métropole du Grand Paris): its hubs are not checked."""
+    for sheet in valid_h.values():
+        commune = sheet.data.get("commune")
+        territory = valid_t.get(sheet.territory_id or "")
+        if commune is None or territory is None or territory.id in doubtful:
+            continue
+        level, code = territory.data.get("level"), territory.data.get("code")
+        name = territory.data.get("name", territory.id)
+        if level == "departement" and code and departement_code(commune) != code:
+            message = _('the commune "{commune}" is in the département {departement}, not in {name} ({code})').format(
+                commune=commune, departement=departement_code(commune), name=name, code=code)
+        elif level == "commune" and code and commune != code:
+            message = _('the commune "{commune}" is not {name}, whose code is "{code}"').format(
+                commune=commune, name=name, code=code)
+        else:
+            continue
+        report.warning(sheet.loc("commune"), "commune", message,
+                       _("check the commune's INSEE code, or move the sheet to the territory the hub is in"))
+
+
 def _distance_outside(key: tuple[Any, Any, float, float]) -> float:
     """How far outside its territory's outline a point is, in km (0 inside, or when there is no outline)."""
     from generator import geo  # the outlines are read only when a hub has to be checked
