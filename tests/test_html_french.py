@@ -276,9 +276,10 @@ def test_the_french_pictures_draw_typographic_quotes_and_apostrophes(fixture_atl
 def test_an_english_twin_of_a_name_with_an_apostrophe_shares_its_french_drawing() -> None:
     """A locator draws names only: where they have an apostrophe, the English drawing is the French one (one
     file for both editions), as before the French pictures were typeset."""
+    from picture_atlas import make_atlas
+
     from generator.pictures import picture_spec
     from generator.pictures.run import _same_drawing
-    from picture_atlas import make_atlas
 
     atlas = make_atlas(fablab={"name": "Cowork'in de l'Est"})
     french, english = (picture_spec(atlas, key) for key in ("territory/gbm/locator", "en/territory/gbm/locator"))
