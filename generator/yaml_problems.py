@@ -356,6 +356,18 @@ def _after_token(sheet: _Sheet, kind: str | None, mark, start, tokens: list) -> 
     if kind == "mapping-value":
         return _mapping_value(sheet, mark, tokens, scalar)
     if kind == "expected-key" and start is not None:
+        opened = _flow_closed_before(tokens, mark)
+        if opened is not None:  # `summary: [Rennes](https://…) est…`: Markdown read as a list, then more text
+            line, column = sheet.line(mark.line), opened.start_mark.column
+            rest = line[column:].rstrip()
+            return (sheet.loc(mark.line, mark.column),
+                    (_("text after the list that '[' opened at column {column}: a value that starts with '[' is "
+                       "read as a list") if isinstance(opened, yaml.FlowSequenceStartToken) else
+                     _("text after the map that '{{' opened at column {column}: a value that starts with '{{' is "
+                       "read as a map")).format(column=column + 1),
+                    _("if it is text, put the whole value in quotes: {example}").format(
+                        example=_cut(line[:column] + '"' + rest.replace("\\", "\\\\").replace('"', '\\"')
+                                     + '"')))
         sign = sheet.char(mark.line, mark.column)
         if sign == "-":
             return (sheet.loc(mark.line, mark.column),
@@ -458,6 +470,23 @@ def _colon_hint(line: str) -> str:
         return _("put a space after the ':': {example}").format(
             example=_cut(line[:match.end()] + " " + line[match.end():].strip()))
     return _("write the field as 'name: value', with a space after the ':'")
+
+
+def _flow_closed_before(tokens: list, mark) -> yaml.Token | None:
+    """The '[' or '{' of a list or map closed just before `mark`, on its line (a value that began with a
+    bracket and was read as a list or a map, followed by more text), or None."""
+    if not tokens or not isinstance(tokens[-1], (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) \
+            or tokens[-1].end_mark.line != mark.line:
+        return None
+    depth = 0
+    for token in reversed(tokens):
+        if isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+            depth += 1
+        elif isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            depth -= 1
+            if depth == 0:
+                return token if token.start_mark.line == mark.line else None
+    return None
 
 
 def _in_flow(tokens: list) -> bool:

@@ -179,6 +179,23 @@ CASES = {
         'la valeur entre guillemets : name: "@lab")',
         f"{HUB}:1:7: not valid YAML: a value cannot start with '@' (YAML reserves it) (hint: put the value in "
         'quotes: name: "@lab")'),
+    # a Markdown link at the start of a text: read as a list, then more text (it said « this line does not fit
+    # the block that starts at line 1 », and to check the indentation)
+    "markdown-link-starting-a-value": (
+        "name: Lab\ntypes: [fab-lab]\n" + TAIL + "description: [Le lab](https://example.org/) ouvre\n",
+        f"{HUB}:5:22: YAML invalide : du texte suit la liste ouverte par '[' en colonne 14 : une valeur qui "
+        "commence par '[' est lue comme une liste (piste : si c'est du texte, mettez toute la valeur entre "
+        'guillemets : description: "[Le lab](https://example.org/) ouvre")',
+        f"{HUB}:5:22: not valid YAML: text after the list that '[' opened at column 14: a value that starts with "
+        "'[' is read as a list (hint: if it is text, put the whole value in quotes: "
+        'description: "[Le lab](https://example.org/) ouvre")'),
+    "braces-starting-a-value": (
+        "name: {Lab} fabrique\ntypes: [fab-lab]\n" + TAIL,
+        f"{HUB}:1:13: YAML invalide : du texte suit la table ouverte par '{{' en colonne 7 : une valeur qui "
+        "commence par '{' est lue comme une table (piste : si c'est du texte, mettez toute la valeur entre "
+        'guillemets : name: "{Lab} fabrique")',
+        f"{HUB}:1:13: not valid YAML: text after the map that '{{' opened at column 7: a value that starts with "
+        "'{' is read as a map (hint: if it is text, put the whole value in quotes: name: \"{Lab} fabrique\")"),
 }
 
 
