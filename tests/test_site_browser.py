@@ -622,22 +622,28 @@ def test_a_filter_url_gives_the_expected_rows(driver, server: str, site: Path) -
     assert _errors(driver) == []
 
 
+def _filtered(driver, url: str, select: str) -> tuple[list[str], str, str]:
+    """A filtered list page once its script has shown the rows: the names listed, the value of the filter
+    `select`, and the address's query."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return !document.querySelector('[data-filter-results]').hidden"))
+    names = driver.execute_script(
+        "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
+    return (names, driver.execute_script(f"return document.querySelector('select[name={select}]').value"),
+            driver.execute_script("return location.search"))
+
+
 def test_the_pillar_filter_has_one_address_in_both_editions_and_reads_the_former_one(driver, server: str,
                                                                                      site: Path) -> None:
     """A pillar filter's address said `?pilier=health`: a French parameter with the English key, on the French
     pages too. Its value is now the pillar's French slug in both editions, as its page's address (piliers/sante/)
     and its sections' anchors (#pilier-sante); a list filtered by the former key (addresses readers kept or
     shared) gives the same rows, and its address is rewritten."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
     def shown(url: str) -> tuple[list[str], str, str]:
-        driver.get(server + url)
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
-            "return !document.querySelector('[data-filter-results]').hidden"))
-        names = driver.execute_script(
-            "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
-        return (names, driver.execute_script("return document.querySelector('select[name=pilier]').value"),
-                driver.execute_script("return location.search"))
+        return _filtered(driver, server + url, "pilier")
 
     scored = sorted((r for r in _records(site, "territoires.json") if "sante" in r.get("sc", {})),
                     key=lambda r: (-r["sc"]["sante"], r["n"]))
@@ -672,13 +678,8 @@ def test_the_status_filter_has_french_words_in_its_address_and_reads_the_former_
     from selenium.webdriver.support.ui import WebDriverWait
 
     def shown(url: str) -> tuple[list[str], str, str]:
-        driver.get(server + url)
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
-            "return !document.querySelector('[data-filter-results]').hidden"))
-        names = driver.execute_script(
-            "return [...document.querySelectorAll('[data-filter-results] tbody th')].map(th => th.textContent)")
-        return (sorted(names), driver.execute_script("return document.querySelector('select[name=statut]').value"),
-                driver.execute_script("return location.search"))
+        names, value, query = _filtered(driver, server + url, "statut")
+        return sorted(names), value, query
 
     hubs = _records(site, "lieux.json")
     active = sorted(r["n"] for r in hubs if r["s"] == "en-activite")
