@@ -17,7 +17,6 @@ from datetime import date
 from generator import formats, text, vocabulary
 from generator.citation import ATLAS_TITLE, normalise_site_url
 from generator.homonyms import homonyms
-from generator.measured import in_running_text
 from generator.model import Atlas
 from generator.outputs import Output
 
@@ -94,7 +93,7 @@ def atom_feed(atlas: Atlas, site_url: str | None = None, limit: int = FEED_MAX) 
             # its level as its page and the lists name it (Saint-Martin: « collectivité d'outre-mer », not
             # « commune »), its acronyms kept (« intercommunalité (epci) » before)
             territory = atlas.territories[ident]
-            level = in_running_text(vocabulary.territory_level_label(territory.level, territory.code))
+            level = vocabulary.in_running_text(vocabulary.territory_level_label(territory.level, territory.code))
             what = f"Fiche du territoire {text.plain(territory.name)} ({level})"
         else:
             hub = atlas.hubs[ident]

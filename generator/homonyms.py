@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from generator import vocabulary
-from generator.model import Atlas, Territory
+from generator.model import Atlas, Territory, per_atlas
 
 # id(atlas) -> (the atlas, {lang: its homonyms' names}): worked out once per atlas from its own mappings
 _HOMONYMS: dict[int, tuple[weakref.ref, dict[str, dict[str, str]]]] = {}
@@ -27,13 +27,10 @@ def homonyms(atlas: Atlas, lang: str = "fr") -> dict[str, str]:
     Made from the atlas's own mappings, not those a recorder of reads puts in their place while a page or a
     picture is made (generator.atlas_reads, generator.pictures.reads): what depends on it counts it in its
     `common` digest instead (every output may name any territory). Not to be changed: it is shared."""
-    key = id(atlas)
-    known = _HOMONYMS.get(key)
-    if known is None or known[0]() is not atlas:
-        known = _HOMONYMS[key] = (weakref.ref(atlas, lambda _ref: _HOMONYMS.pop(key, None)), {})
-    found = known[1].get(lang)
+    known: dict[str, dict[str, str]] = per_atlas(_HOMONYMS, atlas, dict)
+    found = known.get(lang)
     if found is None:
-        found = known[1][lang] = _homonyms(getattr(atlas.territories, "_inner", atlas.territories), lang)
+        found = known[lang] = _homonyms(getattr(atlas.territories, "_inner", atlas.territories), lang)
     return found
 
 
@@ -46,7 +43,8 @@ def _homonyms(territories: Mapping[str, Territory], lang: str) -> dict[str, str]
         if len(group) < 2:
             continue
         levels = Counter(t.level for t in group)
-        parts = {t.id: [*([_lower_first(vocabulary.level_label(t.level, lang))] if len(levels) > 1 else []),
+        parts = {t.id: [*([vocabulary.in_running_text(vocabulary.level_label(t.level, lang))]
+                          if len(levels) > 1 else []),
                         *([_where(territories, t)] if levels[t.level] > 1 else [])] for t in group}
         told = Counter(tuple(p) for p in parts.values())
         for t in group:
@@ -69,7 +67,3 @@ def _where(territories: Mapping[str, Territory], t: Territory) -> str:
             return found.name
     return chain[0].name if chain else ""
 
-
-def _lower_first(label: str) -> str:
-    """« Département » → « département », « EPCI » kept (a level's name inside a sentence)."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from generator import formats
 from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
 from generator.scores import MIN_INDICATORS, IndicatorScore, Scores, score_atlas
+from generator.vocabulary import in_running_text
 
 NOT_MEASURED = "non mesuré"
 TIED = " ex aequo"  # after a shared rank: `290e ex aequo sur 1 255`
@@ -88,12 +89,6 @@ def of_level(level: str) -> str:
 
 def levels_word(level: str) -> str:
     return in_running_text(LEVEL_PLURALS[level])
-
-
-def in_running_text(label: str) -> str:
-    """A level's label inside a sentence: its first letter lowered, its acronyms kept (`Intercommunality (EPCI)`
-    -> `intercommunality (EPCI)`, `Pays, PETR ou bassin de vie` -> `pays, PETR ou bassin de vie`)."""
-    return label[:1].lower() + label[1:]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ is deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
@@ -409,3 +410,11 @@ def build_atlas(
         moved_hubs=_frozen(dict(sorted((moved_hubs or {}).items()))),
     )
 
+
+def per_atlas(table: dict[int, tuple[weakref.ref, Any]], atlas: Atlas, make: Callable[[], Any]) -> Any:
+    """What `make()` gives, once per atlas: kept in `table` (a module's own) while the atlas lives."""
+    key = id(atlas)
+    found = table.get(key)
+    if found is None or found[0]() is not atlas:
+        found = table[key] = (weakref.ref(atlas, lambda _ref: table.pop(key, None)), make())
+    return found[1]

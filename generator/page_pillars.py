@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import explore, measured, text
+from generator import explore, measured, text, vocabulary
 from generator.atlas_reads import query
 from generator.explore import sort_key
 from generator.model import (
@@ -91,7 +91,7 @@ class PillarPages(PageBase):
     def _ranking_caption(self, key: str, level: str) -> str:
         # « Classement des régions », not « Régions classés »: the levels' genders differ
         return self._("Classement des %(levels)s par score mesuré : %(pillar)s",
-                      levels=measured.in_running_text(self.words.level_plurals[level]),
+                      levels=vocabulary.in_running_text(self.words.level_plurals[level]),
                       pillar=self.words.pillar_labels[key])
 
     def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,

@@ -31,6 +31,7 @@ from generator.model import (
     Atlas,
     Hub,
     Territory,
+    per_atlas,
 )
 from generator.opendata import sheet_copy_path
 from generator.outputs import Output
@@ -379,28 +380,19 @@ _PLACES: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
 _COUNTED: dict[int, tuple[weakref.ref, dict[str, dict[str, str]]]] = {}
 
 
-def _per_atlas(table: dict[int, tuple[weakref.ref, Any]], atlas: Atlas, make: Callable[[], Any]) -> Any:
-    """What `make()` gives, once per atlas: kept in `table` while the atlas lives."""
-    key = id(atlas)
-    found = table.get(key)
-    if found is None or found[0]() is not atlas:
-        found = table[key] = (weakref.ref(atlas, lambda _ref: table.pop(key, None)), make())
-    return found[1]
-
-
 def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
     territories = atlas.territories
-    return _per_atlas(_PLACES, atlas, lambda: {h.id: (h.path, territories[h.territory_id].path)
+    return per_atlas(_PLACES, atlas, lambda: {h.id: (h.path, territories[h.territory_id].path)
                                                for h in atlas.hubs.values() if h.territory_id in territories})
 
 
 def _counted(atlas: Atlas) -> dict[str, dict[str, str]]:
     """Hub id -> the région and the département that count it (hub_geography.counted_in), once per atlas."""
-    return _per_atlas(_COUNTED, atlas, lambda: counted_in(atlas.territories, atlas.hubs_inside))
+    return per_atlas(_COUNTED, atlas, lambda: counted_in(atlas.territories, atlas.hubs_inside))
 
 
 def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:
-    return _per_atlas(_SOURCES, atlas, dict)
+    return per_atlas(_SOURCES, atlas, dict)
 
 
 REGION_CARDS_MAX = 40  # a région page with more hubs counts them by département (Pages._by_departement); a

@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 from generator.formats import number
 from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
+from generator.vocabulary import in_running_text
 
 MIN_INDICATORS = 2  # a pillar is measured when at least this many of its indicators are
 PER_INHABITANTS = 100_000
@@ -169,18 +170,14 @@ def _fr(value: float, decimals: int | None = None) -> str:
     return number(value, decimals)
 
 
-def _lower_first(label: str) -> str:
-    return label[:1].lower() + label[1:]
-
-
 def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
     """How each measured score of a territory was computed, in French, for anyone to recompute by hand."""
     territory = atlas.territories[territory_id]
     profile = scores.profile(territory_id)
     catalogue = atlas.indicators
-    plural = _lower_first(LEVEL_PLURALS[territory.level])  # « intercommunalités (EPCI) »: the acronym kept
-    singular = _lower_first(LEVEL_LABELS[territory.level])
-    lines = [f"Profil mesuré : {territory.name} ({_lower_first(territory.level_label)}, {territory.id})",
+    plural = in_running_text(LEVEL_PLURALS[territory.level])  # « intercommunalités (EPCI) »: the acronym kept
+    singular = in_running_text(LEVEL_LABELS[territory.level])
+    lines = [f"Profil mesuré : {territory.name} ({in_running_text(territory.level_label)}, {territory.id})",
              f"Règle : pour chaque indicateur, p = part des {plural} ayant la mesure dont la valeur est "
              "inférieure ou égale à la sienne (supérieure ou égale quand une valeur basse est meilleure) ; "
              "note = max(1, ⌈5 × p⌉) ; pilier = moyenne des notes, à une décimale, s'il a au moins deux "

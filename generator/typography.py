@@ -178,26 +178,17 @@ _QUOTED = re.compile(r'(?<![\w"])"(?=[^\s"])([^"]*?)(?<=[^\s"])"(?![\w"])')
 _QUOTE_SOURCE = re.compile(r"""['"]|&(?:apos|quot|#0*3[49]|#[xX]0*2[27]);""")
 
 
-def french_quotes(text: str) -> str:
-    """`text` with « » (and their no-break spaces) for each pair of straight double quotes and ’ for each
-    straight apostrophe; idempotent. Plain text (a name): `french_quotes_html` does the same in HTML."""
-    if "'" not in text and '"' not in text:
-        return text
-    if 2 * len(_QUOTED.findall(text)) == text.count('"'):
-        text = _QUOTED.sub(lambda m: f"«{NBSP}{m.group(1)}{NBSP}»", text)
-    return text.replace("'", APOSTROPHE)
-
-
 def french_quotes_text(text: str) -> str:
-    """`french_quotes_html`'s rule on plain text (a report's text nodes): its URLs keep their quotes, and the
-    double quotes are made « » only when all of them pair, as on the website's pages."""
+    """`text` with « » (and their no-break spaces) for each pair of straight double quotes, when all of them pair,
+    and ’ for each straight apostrophe, but in its URLs; idempotent. `french_quotes_html`'s rule on plain text (a
+    report's text nodes, a picture's words)."""
     if "'" not in text and '"' not in text:
         return text
     return unescape(french_quotes_html(escape(text, quote=False)))
 
 
 def french_quotes_html(source: str) -> str:
-    """`source`, the HTML text between two tags, with the quotes of `french_quotes`: found in the text as a
+    """`source`, the HTML text between two tags, with the quotes of `french_quotes_text`: found in the text as a
     reader sees it (references read), each one replaced whole in the source (`&quot;` too), never inside a URL."""
     if not _QUOTE_SOURCE.search(source):
         return source

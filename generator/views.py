@@ -138,7 +138,7 @@ class Words:
         """`département`, `intercommunality (EPCI)`: a level in running text."""
         if self.french:
             return measured.level_word(level)
-        return measured.in_running_text(vocabulary.level_label(level, "en"))
+        return vocabulary.in_running_text(vocabulary.level_label(level, "en"))
 
     def territory_levels_word(self, t: Territory) -> str:
         """The plural of a territory's level in running text (« les communes »), « collectivités d'outre-mer »
@@ -168,7 +168,7 @@ class Words:
     def levels_word(self, level: str) -> str:
         if self.french:
             return measured.levels_word(level)
-        return measured.in_running_text(vocabulary.level_label(level, "en", 2))
+        return vocabulary.in_running_text(vocabulary.level_label(level, "en", 2))
 
     def of_level(self, level: str) -> str:
         return measured.of_level(level) if self.french else OF_LEVEL_EN[level]

@@ -165,6 +165,12 @@ def territory_level_label(level: str, code: str | None, lang: str = "fr") -> str
     return level_label(level, lang)
 
 
+def in_running_text(label: str) -> str:
+    """A label inside a sentence: its first letter lowered, its acronyms kept (`Intercommunality (EPCI)` ->
+    `intercommunality (EPCI)`, `Pays, PETR ou bassin de vie` -> `pays, PETR ou bassin de vie`; `EPCI` stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def level_label(level: str, lang: str = "fr", n: int | float = 1) -> str:
     """`Région`, `Intercommunalités (EPCI)`, `Municipality`: a level's name in the form `n` takes."""
     return _pick(LEVELS[level][_lang(lang)], n, lang)

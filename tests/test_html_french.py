@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_engine_whitespace import rendered_alike
 
 from generator.html_whitespace import squeeze, squeeze_files
-from generator.typography import NBSP, NNBSP, french_quotes, french_quotes_html, french_spacing_html
+from generator.typography import NBSP, NNBSP, french_quotes_html, french_quotes_text, french_spacing_html
 
 
 def fr(body: str) -> str:
@@ -80,13 +80,18 @@ QUOTES = {  # French page bodies with straight quotes -> as the pass leaves them
 }
 
 
-@pytest.mark.parametrize("name", sorted(QUOTES))
-def test_quotes(name: str) -> None:
-    body, expected = QUOTES[name]
+def _check_french_body(body: str, expected: str | None) -> None:
+    """A French page of `body` through the pass gives `expected` (None: `body` unchanged), with the same tags
+    and attribute values: no markup made, none changed."""
     page = fr(body)
     got = spaced(page)
     assert got == fr(body if expected is None else expected)
     assert _tags(got) == _tags(page)
+
+
+@pytest.mark.parametrize("name", sorted(QUOTES))
+def test_quotes(name: str) -> None:
+    _check_french_body(*QUOTES[name])
 
 
 def test_quotes_in_the_title_and_on_english_pages() -> None:
@@ -96,9 +101,9 @@ def test_quotes_in_the_title_and_on_english_pages() -> None:
     assert spaced(page) == page.replace('"Saintes"', f"«{NBSP}Saintes{NBSP}»").replace("L'Agglo", "L’Agglo")
     english = en('<h1>CA "Saintes" - L\'Agglo</h1><p lang="fr">l\'a</p>').replace("<title>T", "<title>L'a")
     assert spaced(english) == english.replace("<p lang=\"fr\">l'a", "<p lang=\"fr\">l’a")
-    assert french_quotes("CA \"Saintes - Grandes Rives - L'Agglo\"") == \
+    assert french_quotes_text("CA \"Saintes - Grandes Rives - L'Agglo\"") == \
         f"CA «{NBSP}Saintes - Grandes Rives - L’Agglo{NBSP}»"
-    assert french_quotes('24" x, a"b"c') == '24" x, a"b"c'
+    assert french_quotes_text('24" x, a"b"c') == '24" x, a"b"c'
 
 
 PAGES = {  # French page bodies -> as the pass leaves them
@@ -126,11 +131,7 @@ PAGES = {  # French page bodies -> as the pass leaves them
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_french_page(name: str) -> None:
-    body, expected = PAGES[name]
-    page = fr(body)
-    got = spaced(page)
-    assert got == fr(body if expected is None else expected)
-    assert _tags(got) == _tags(page)  # the same tags and attribute values: no markup made, none changed
+    _check_french_body(*PAGES[name])
 
 
 def test_english_pages_change_only_their_french_parts() -> None:

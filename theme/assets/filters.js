@@ -17,7 +17,7 @@
   var LEVELS = EN ? { region: "Region", departement: "Département", epci: "Intercommunality", commune: "Municipality", pays: "Pays" }
     : { region: "Région", departement: "Département", epci: "Intercommunalité", commune: "Commune", pays: "Pays" };
 
-  // A name in a French page as the pages show it (generator/typography.py, french_quotes: « » for straight
+  // A name in a French page as the pages show it (generator/typography.py, french_quotes_text: « » for straight
   // double quotes when they all pair, ’ for a straight apostrophe); the data file keeps it as written, as the
   // English edition shows it
   var QUOTED = /(?<![\p{L}\p{N}_"])"(?=[^\s"])([^"]*?)(?<=[^\s"])"(?![\p{L}\p{N}_"])/gu;
