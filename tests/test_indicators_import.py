@@ -22,7 +22,7 @@ from generator import i18n
 from generator.cli import main
 from generator.errors import AtlasError
 from generator.imports.indicators import read_catalogue, update_measures, wanted
-from generator.imports.indicators_data import FESTIVALS, compute, read_festivals, read_inputs
+from generator.imports.indicators_data import CINEMAS, FESTIVALS, compute, read_cinemas, read_festivals, read_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "indicators"
@@ -81,12 +81,16 @@ def _by_hand(siren: str) -> dict[str, float]:
     pop16 = sum(int(r[2]) for r in _csv("insee_populations_2016_communes_cog2019.csv")[1:] if r[0] in part_of and r[2])
     area = next(float(r[3]) for r in _csv("../../generator/geodata/areas.csv", ",") if r[:2] == ["epci", siren])
     festivals = sum(1 for r in _csv(FESTIVALS)[1:] if r[4] in part_of)
+    header, *rows = _csv(CINEMAS)
+    cinemas = [dict(zip(header, r, strict=True)) for r in rows]
+    screens = sum(float(c["écrans"]) for c in cinemas if c["code INSEE"] in part_of and c["genre"] == "FIXE")
     return {
         "apl-medecins-generalistes": round(apl, 2),
         "part-population-grandes-aires": round(share, 1),
         "evolution-population-2016-2023": round(100 * (pop23 / pop16 - 1), 2),
         "densite-population": round(pop23 / area, 1),
         "festivals-pour-100000": round(1e5 * festivals / pop23, 2),
+        "ecrans-cinema-pour-100000": round(1e5 * screens / pop23, 2),
         "apl rows": len(apl_rows),
     }
 
@@ -148,6 +152,45 @@ def test_festivals_counted_once_against_the_published_total(inputs, measured: di
     assert counted == len(inputs.festivals) - mayotte - elsewhere == 7235
 
 
+def test_cinema_screens_against_the_cnc_published_park(inputs, measured: dict) -> None:
+    # CNC, Géographie du cinéma 2023 (Le Film français, 25 September 2024): 2,056 establishments active in 2023 in
+    # metropolitan France, « 5 de moins par rapport à 2022 », and 6,322 screens, « 24 de plus qu'en 2022 »
+    header, *rows = _csv(CINEMAS)
+    cinemas = [dict(zip(header, r, strict=True)) for r in rows]
+    assert (len(cinemas), sum(float(c["écrans"]) for c in cinemas)) == (2056 + 5, 6322 - 24)
+    assert not any(c["code INSEE"].startswith("97") for c in cinemas)  # metropolitan France only
+    travelling = [c for c in cinemas if c["genre"] != "FIXE"]
+    assert {c["genre"] for c in travelling} == {"ITINERANT"} and {c["écrans"] for c in travelling} == {"1.0"}
+    assert (len(travelling), sum(inputs.cinema_screens.values())) == (114, 6298 - 114)  # every fixed screen placed
+    # the départements' rates give the fixed screens back (rounded to 0.01 per 100,000: under half a screen each)
+    counted = 0
+    for dep in {c.departement for c in inputs.communes.values() if c.departement}:
+        value = measured.get(("departement", dep), {}).get("ecrans-cinema-pour-100000")
+        if dep.startswith(("97", "98")):  # overseas départements and collectivités: not in the list, not measured
+            assert value is None, dep
+            continue
+        population = sum(c.population for c in inputs.communes.values() if c.departement == dep)
+        counted += round(value * population / 1e5)
+    assert counted == 6184
+
+
+def test_cinemas_file_read(tmp_path: Path) -> None:
+    """Fixed cinemas' screens add up per commune, an arrondissement counts for its commune, a travelling circuit
+    and a code the COG does not know are left out."""
+    path = tmp_path / "cinemas.csv"
+    path.write_text("\ufeffnom;code INSEE;commune;écrans;fauteuils;genre\r\n"
+                    "UGC;75101;Paris 1er Arrondissement;27.0;3896.0;FIXE\r\n"
+                    "PATHE;75115;Paris 15e Arrondissement;10.0;1962.0;FIXE\r\n"
+                    "CIRCUIT 1;14711;Trévières;1.0;100.0;ITINERANT\r\n"
+                    "LE ROYAL;14711;Trévières;2.0;300.0;FIXE\r\n"
+                    "INCONNU;99999;Nulle part;3.0;300.0;FIXE\r\n", encoding="utf-8")
+    resolve = {"75101": "75056", "75115": "75056", "75056": "75056", "14711": "14711"}
+    assert read_cinemas(path, resolve) == {"75056": 37, "14711": 2}
+    path.write_text("nom;code_insee;ecrans;genre\nUGC;75101;27;FIXE\n", encoding="utf-8")
+    with pytest.raises(AtlasError, match="code INSEE"):
+        read_cinemas(path, resolve)
+
+
 def test_absent_is_absent_not_zero(measured: dict) -> None:
     for dep in ("75", "92", "93", "94"):
         assert "part-surface-agricole-bio" not in measured[("departement", dep)]
@@ -172,12 +215,15 @@ def test_every_epci_measured_on_commune_indicators(measured: dict) -> None:
     assert len(sirens) == 1255
     mayotte = {e["code"] for e in epcis if any(m["code"].startswith("976") for m in e["membres"])}
     assert len(mayotte) == 5
+    overseas = {e["code"] for e in epcis if any(m["code"].startswith("97") for m in e["membres"])}
+    assert len(overseas) == 23
     for siren in sirens:
         got = measured[("epci", siren)]
         assert "part-population-grandes-aires" in got
         if siren not in mayotte:
             assert {"apl-medecins-generalistes", "apl-medecins-generalistes-moins-65-ans",
                     "densite-population", "evolution-population-2016-2023", "festivals-pour-100000"} <= set(got), siren
+        assert ("ecrans-cinema-pour-100000" in got) is (siren not in overseas), siren  # the CNC: metropolitan only
 
 
 def test_festivals_file_read_with_its_faults(tmp_path: Path) -> None:

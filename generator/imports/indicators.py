@@ -15,7 +15,10 @@ Commune files are aggregated to the territories of today's COG (@etalab/decoupag
 - density: population 2023 over the IGN area of generator/geodata/areas.csv;
 - festivals: the Ministère de la Culture's festivals counted in their main commune, summed over the
   territory's communes, per 100,000 inhabitants (2023 populations); none listed is 0, the list being
-  national.
+  national;
+- cinema screens: the CNC's fixed cinemas of 2022 (itinerant circuits left out), their screens summed
+  over the territory's communes, per 100,000 inhabitants (2023 populations); metropolitan France only,
+  0 where there is none.
 
 Département files give a value per département; counts are divided by population, and summed
 before dividing for a région. A figure the producer does not give is absent, never zero.
@@ -82,6 +85,12 @@ SOURCES: dict[str, dict[str, str]] = {
                  "France Festivals, Cepel, 2022), par commune principale de déroulement",
         "publisher": "Ministère de la Culture",
         "url": "https://www.data.gouv.fr/datasets/liste-des-festivals-en-france",
+    },
+    "cnc-cinemas-2022": {
+        "title": "Établissements cinématographiques, liste et localisation des établissements actifs au 31 décembre "
+                 "2022 (écrans, fauteuils, entrées), par commune",
+        "publisher": "CNC ; Ministère de la Culture (data.culture.gouv.fr)",
+        "url": "https://data.culture.gouv.fr/explore/dataset/etablissements-cinematographiques/information/",
     },
     "insee-aav2020-cog2023": {
         "title": "Table d'appartenance géographique des communes au 1er janvier 2023 : aires d'attraction des villes "

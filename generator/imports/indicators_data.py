@@ -39,6 +39,9 @@ NA = frozenset({"", "N/A - résultat non disponible", "nd", "nc", "n.d."})
 FESTIVALS = "culture_festivals_2019.csv"  # Ministère de la Culture, festivals with an edition in 2019
 
 
+CINEMAS = "cnc_cinemas_2022.csv"  # CNC, cinemas active in 2022 (metropolitan France), via data.culture.gouv.fr
+
+
 @dataclass
 class Commune:
     code: str
@@ -65,6 +68,7 @@ class Inputs:
     msp: dict[str, float]                        # département -> maisons de santé, latest date
     itdd: dict[tuple[str, str, str], float]      # (measure, level, code) -> value
     festivals: list[str]                         # today's commune of each festival the file places in one
+    cinema_screens: dict[str, int]               # today's commune -> screens of its fixed cinemas (2022)
 
 
 def _number(text: str | None) -> float | None:
@@ -202,9 +206,42 @@ def read_inputs(data_dir: Path = DATA_DIR, cog_dir: Path = COG_DIR, areas_path: 
                     itdd[(measure, level, code)] = value
 
     festivals = read_festivals(data_dir / FESTIVALS, resolve)
+    cinema_screens = read_cinemas(data_dir / CINEMAS, resolve)
 
     return Inputs(communes, resolve, dep_region, areas, population_2016, split, apl, aav_class,
-                  departement_rows, barometre, {k: v for k, (_, v) in msp.items()}, itdd, festivals)
+                  departement_rows, barometre, {k: v for k, (_, v) in msp.items()}, itdd, festivals,
+                  cinema_screens)
+
+
+def _columns(path: Path, header: list[str], *names: str) -> list[int]:
+    for name in names:
+        if name not in header:
+            raise AtlasError(_("{path}: no column {column}; the indicator files live in data/indicators/ "
+                               "(see its README).").format(path=path, column=name))
+    return [header.index(name) for name in names]
+
+
+def read_cinemas(path: Path, resolve: Mapping[str, str]) -> dict[str, int]:
+    """Today's commune -> screens of the fixed cinemas the CNC lists in it (active in 2022).
+
+    The file lists every active establishment of metropolitan France with its commune (`code INSEE`,
+    an arrondissement for Paris, Lyon and Marseille) and its screens (`écrans`, written `6.0`). The
+    itinerant circuits (`genre` ITINERANT, one screen each) are left out: they show films in many
+    communes, the file gives only the one they are registered in. A code the COG does not know is
+    left out too.
+    """
+    rows = _rows(path, ";")
+    header = [h.strip() for h in rows[0]] if rows else []
+    code_col, screens_col, kind_col = _columns(path, header, "code INSEE", "écrans", "genre")
+    out: dict[str, int] = {}
+    for row in rows[1:]:
+        if len(row) <= max(code_col, screens_col, kind_col) or row[kind_col].strip() != "FIXE":
+            continue
+        target = resolve.get(row[code_col].strip())
+        screens = _number(row[screens_col])
+        if target is not None and screens:
+            out[target] = out.get(target, 0) + int(screens)
+    return out
 
 
 def read_festivals(path: Path, resolve: Mapping[str, str]) -> list[str]:
@@ -217,10 +254,7 @@ def read_festivals(path: Path, resolve: Mapping[str, str]) -> list[str]:
     """
     rows = _rows(path, ";")
     header = [h.strip() for h in rows[0]] if rows else []
-    if "code_insee_commune" not in header:
-        raise AtlasError(_("{path}: no column {column}; the indicator files live in data/indicators/ "
-                           "(see its README).").format(path=path, column="code_insee_commune"))
-    column = header.index("code_insee_commune")
+    (column,) = _columns(path, header, "code_insee_commune")
     out = []
     for row in rows[1:]:
         code = row[column].strip() if column < len(row) else ""
@@ -294,6 +328,10 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
     for code in inputs.festivals:
         for key in _groups(inputs.communes[code]):
             festivals[key] = festivals.get(key, 0) + 1
+    screens: dict[tuple[str, str], int] = {}
+    for code, n in inputs.cinema_screens.items():
+        for key in _groups(inputs.communes[code]):
+            screens[key] = screens.get(key, 0) + n
     for key, members in communes_of.items():
         if key[0] not in LEVELS or _in_mayotte(key, communes_of):
             continue  # Mayotte: the 2023 figure is the 2017 census, and there is no 2016 one
@@ -303,6 +341,9 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
             put(key, "densite-population", round(pop23 / area, 1))
         if pop23:  # the list covers the whole country: a territory none of its festivals is in has 0
             put(key, "festivals-pour-100000", round(1e5 * festivals.get(key, 0) / pop23, 2))
+        if pop23 and not any((c.departement or "").startswith(("97", "98")) for c in members):
+            # the CNC's list covers metropolitan France only, all of it: a territory without a cinema has 0
+            put(key, "ecrans-cinema-pour-100000", round(1e5 * screens.get(key, 0) / pop23, 2))
         pop16 = sum(inputs.population_2016.get(c.code, 0) for c in members)
         if pop16 and key not in broken:
             put(key, "evolution-population-2016-2023", round(100 * (pop23 / pop16 - 1), 2))
