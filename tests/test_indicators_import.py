@@ -22,7 +22,16 @@ from generator import i18n
 from generator.cli import main
 from generator.errors import AtlasError
 from generator.imports.indicators import read_catalogue, update_measures, wanted
-from generator.imports.indicators_data import CINEMAS, FESTIVALS, compute, read_cinemas, read_festivals, read_inputs
+from generator.imports.indicators_data import (
+    CINEMAS,
+    FESTIVALS,
+    LIBRARIES,
+    compute,
+    read_cinemas,
+    read_festivals,
+    read_inputs,
+    read_libraries,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "indicators"
@@ -84,6 +93,9 @@ def _by_hand(siren: str) -> dict[str, float]:
     header, *rows = _csv(CINEMAS)
     cinemas = [dict(zip(header, r, strict=True)) for r in rows]
     screens = sum(float(c["écrans"]) for c in cinemas if c["code INSEE"] in part_of and c["genre"] == "FIXE")
+    header, *rows = _csv(LIBRARIES)
+    libraries = sum(1 for r in rows if dict(zip(header, r, strict=True))["type_adresse"] == "Bâtiment ouvert"
+                    and r[header.index("code_insee_commune")] in part_of)
     return {
         "apl-medecins-generalistes": round(apl, 2),
         "part-population-grandes-aires": round(share, 1),
@@ -91,6 +103,7 @@ def _by_hand(siren: str) -> dict[str, float]:
         "densite-population": round(pop23 / area, 1),
         "festivals-pour-100000": round(1e5 * festivals / pop23, 2),
         "ecrans-cinema-pour-100000": round(1e5 * screens / pop23, 2),
+        "bibliotheques-pour-100000": round(1e5 * libraries / pop23, 2),
         "apl rows": len(apl_rows),
     }
 
@@ -191,6 +204,53 @@ def test_cinemas_file_read(tmp_path: Path) -> None:
         read_cinemas(path, resolve)
 
 
+def test_libraries_against_the_published_mesh(inputs, measured: dict) -> None:
+    # Ministère de la Culture, Atlas des bibliothèques territoriales (data of 2021, ActuaLitté, February 2024):
+    # « 15.500 établissements de lecture publique […] avec, en moyenne, 23 établissements pour 100.000 habitants »
+    header, *rows = _csv(LIBRARIES)
+    libraries = [dict(zip(header, r, strict=True)) for r in rows]
+    open_ = [b for b in libraries if b["type_adresse"] == "Bâtiment ouvert"]
+    assert (len(libraries), len(open_), round(len(open_), -2)) == (15882, 15465, 15500)
+    no_code = [b for b in open_ if not b["code_insee_commune"]]
+    assert len(no_code) == 64 and {b["departement"] for b in no_code} == {"Corse-du-Sud", "Haute-Corse"}
+    assert len(inputs.libraries) == len(open_)  # every open building placed, the Corsican ones by name
+    regions = {r for r in inputs.dep_region.values() if len(r) == 2}
+    placed = [c for c in inputs.libraries if inputs.communes[c].region in regions
+              and inputs.communes[c].departement != "976"]
+    population = sum(c.population for c in inputs.communes.values()
+                     if c.region in regions and c.departement != "976")
+    assert round(1e5 * len(placed) / population) == 23
+    # the départements' rates give the counts back (rounded to 0.01 per 100,000: under half a library each)
+    counted = 0
+    for dep in {c.departement for c in inputs.communes.values() if c.region in regions}:
+        value = measured.get(("departement", dep), {}).get("bibliotheques-pour-100000")
+        if dep == "976":
+            assert value is None  # Mayotte: not measured
+            continue
+        counted += round(value * sum(c.population for c in inputs.communes.values() if c.departement == dep) / 1e5)
+    assert counted == len(placed) == 15429
+    assert measured[("departement", "2A")]["bibliotheques-pour-100000"] > 0
+
+
+def test_libraries_file_read(tmp_path: Path) -> None:
+    """Open buildings count, in their commune or, without a code, in the commune their département and town name;
+    other kinds of address and a row placed by neither are left out."""
+    path = tmp_path / "bibliotheques.csv"
+    path.write_text("\ufeffcp;code_bib;departement;ville;code_insee_commune;statut;type_adresse\n"
+                    "01500;2.0;Ain;Ambronay;01007;Bibliothèque municipale;Bâtiment ouvert\n"
+                    "01500;3.0;Ain;Ambronay;01007;Bibliothèque municipale;Lieu uniquement administratif\n"
+                    "85340;4.0;Vendée;Olonne-sur-Mer;85166;Bibliothèque municipale;Bâtiment ouvert\n"
+                    "20169;5.0;Corse-du-Sud;Bonifacio;;Bibliothèque municipale;Bâtiment ouvert\n"
+                    "20000;6.0;Corse-du-Sud;Nulle part;;Bibliothèque municipale;Bâtiment ouvert\n"
+                    "01500;7.0;Ain;Ambronay;01007;Bibliothèque départementale;Bibliobus\n", encoding="utf-8")
+    resolve = {"01007": "01007", "85194": "85194", "85166": "85194"}
+    by_name = {("Corse-du-Sud", "Bonifacio"): "2A041"}
+    assert read_libraries(path, resolve, by_name) == ["01007", "85194", "2A041"]
+    path.write_text("cp;code_insee;type_adresse\n01500;01007;Bâtiment ouvert\n", encoding="utf-8")
+    with pytest.raises(AtlasError, match="code_insee_commune"):
+        read_libraries(path, resolve, by_name)
+
+
 def test_absent_is_absent_not_zero(measured: dict) -> None:
     for dep in ("75", "92", "93", "94"):
         assert "part-surface-agricole-bio" not in measured[("departement", dep)]
@@ -222,7 +282,8 @@ def test_every_epci_measured_on_commune_indicators(measured: dict) -> None:
         assert "part-population-grandes-aires" in got
         if siren not in mayotte:
             assert {"apl-medecins-generalistes", "apl-medecins-generalistes-moins-65-ans",
-                    "densite-population", "evolution-population-2016-2023", "festivals-pour-100000"} <= set(got), siren
+                    "densite-population", "evolution-population-2016-2023", "festivals-pour-100000",
+                    "bibliotheques-pour-100000"} <= set(got), siren
         assert ("ecrans-cinema-pour-100000" in got) is (siren not in overseas), siren  # the CNC: metropolitan only
 
 

@@ -18,7 +18,10 @@ Commune files are aggregated to the territories of today's COG (@etalab/decoupag
   national;
 - cinema screens: the CNC's fixed cinemas of 2022 (itinerant circuits left out), their screens summed
   over the territory's communes, per 100,000 inhabitants (2023 populations); metropolitan France only,
-  0 where there is none.
+  0 where there is none;
+- public libraries: the Ministère de la Culture's library buildings open to the public, counted in
+  their commune (the Corsican rows, which have no code, by their town and département), per 100,000
+  inhabitants (2023 populations); 0 where none is listed, the list being national.
 
 Département files give a value per département; counts are divided by population, and summed
 before dividing for a région. A figure the producer does not give is absent, never zero.
@@ -79,6 +82,12 @@ SOURCES: dict[str, dict[str, str]] = {
         "title": "Nombre d'agriculteurs engagés dans une démarche certifiée de transition agro-écologique au "
                  "31 décembre 2021, par département (baromètre des résultats de l'action publique)",
         "publisher": "Etalab (baromètre des résultats de l'action publique)",
+    },
+    "culture-bibliotheques-2024": {
+        "title": "Les bibliothèques des collectivités territoriales, adresses et données d'activité (« Adresses des "
+                 "bibliothèques publiques »), liste en ligne en 2024, par commune",
+        "publisher": "Ministère de la Culture",
+        "url": "https://www.data.gouv.fr/datasets/adresses-des-bibliotheques-publiques-2",
     },
     "culture-festivals-2019": {
         "title": "Liste des festivals en France (cartographie nationale des festivals ayant eu lieu en 2019, Deps-doc, "

@@ -42,6 +42,9 @@ FESTIVALS = "culture_festivals_2019.csv"  # Ministère de la Culture, festivals 
 CINEMAS = "cnc_cinemas_2022.csv"  # CNC, cinemas active in 2022 (metropolitan France), via data.culture.gouv.fr
 
 
+LIBRARIES = "culture_bibliotheques_2024.csv"  # Ministère de la Culture, public libraries, list online in 2024
+
+
 @dataclass
 class Commune:
     code: str
@@ -49,6 +52,7 @@ class Commune:
     region: str | None
     population: int
     epci: str | None = None
+    name: str = ""
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Inputs:
     itdd: dict[tuple[str, str, str], float]      # (measure, level, code) -> value
     festivals: list[str]                         # today's commune of each festival the file places in one
     cinema_screens: dict[str, int]               # today's commune -> screens of its fixed cinemas (2022)
+    libraries: list[str]                         # today's commune of each open public library building
 
 
 def _number(text: str | None) -> float | None:
@@ -96,8 +101,9 @@ def _dep_code(text: str) -> str:
     return code.zfill(2) if code.isdigit() and len(code) < 2 else code
 
 
-def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[str, str]]:
-    """Today's communes with their 2023 population and EPCI, the code resolver, département -> région."""
+def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[str, str], dict[str, str]]:
+    """Today's communes with their 2023 population and EPCI, the code resolver, département -> région,
+    département name -> code."""
     def load(name: str) -> Any:
         try:
             return json.loads((cog_dir / name).read_text(encoding="utf-8"))
@@ -105,7 +111,8 @@ def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[st
             raise AtlasError(_("{path} not found; install the official data with `npm ci`.").format(
                 path=cog_dir / name)) from None
     communes_json = load("communes.json")
-    communes = {c["code"]: Commune(c["code"], c.get("departement"), c.get("region"), int(c.get("population") or 0))
+    communes = {c["code"]: Commune(c["code"], c.get("departement"), c.get("region"), int(c.get("population") or 0),
+                                   name=c.get("nom") or "")
                 for c in communes_json if c["type"] == "commune-actuelle"}
     resolve: dict[str, str] = {code: code for code in communes}
     for c in communes_json:
@@ -121,12 +128,14 @@ def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[st
         for m in e.get("membres") or ():
             if m.get("code") in communes:
                 communes[m["code"]].epci = e["code"]
-    dep_region = {d["code"]: d["region"] for d in load("departements.json") if d.get("region")}
-    return communes, resolve, dep_region
+    departements = load("departements.json")
+    dep_region = {d["code"]: d["region"] for d in departements if d.get("region")}
+    dep_names = {d["nom"]: d["code"] for d in departements}
+    return communes, resolve, dep_region, dep_names
 
 
 def read_inputs(data_dir: Path = DATA_DIR, cog_dir: Path = COG_DIR, areas_path: Path = AREAS) -> Inputs:
-    communes, resolve, dep_region = read_cog(cog_dir)
+    communes, resolve, dep_region, dep_names = read_cog(cog_dir)
 
     areas: dict[tuple[str, str], float] = {}
     for row in _rows(areas_path, ",", 1):
@@ -207,10 +216,13 @@ def read_inputs(data_dir: Path = DATA_DIR, cog_dir: Path = COG_DIR, areas_path: 
 
     festivals = read_festivals(data_dir / FESTIVALS, resolve)
     cinema_screens = read_cinemas(data_dir / CINEMAS, resolve)
+    dep_name = {code: name for name, code in dep_names.items()}
+    by_name = {(dep_name[c.departement], c.name): c.code for c in communes.values() if c.departement in dep_name}
+    libraries = read_libraries(data_dir / LIBRARIES, resolve, by_name)
 
     return Inputs(communes, resolve, dep_region, areas, population_2016, split, apl, aav_class,
                   departement_rows, barometre, {k: v for k, (_, v) in msp.items()}, itdd, festivals,
-                  cinema_screens)
+                  cinema_screens, libraries)
 
 
 def _columns(path: Path, header: list[str], *names: str) -> list[int]:
@@ -261,6 +273,29 @@ def read_festivals(path: Path, resolve: Mapping[str, str]) -> list[str]:
         if len(code) == 4 and code.isdigit():
             code = code.zfill(5)
         target = resolve.get(code)
+        if target is not None:
+            out.append(target)
+    return out
+
+
+def read_libraries(path: Path, resolve: Mapping[str, str], by_name: Mapping[tuple[str, str], str]) -> list[str]:
+    """Today's commune of each open public library building of the Ministère de la Culture's list.
+
+    A row counts when its `type_adresse` is « Bâtiment ouvert » (administrative addresses, stores,
+    bookmobiles and unknown places are left out), in its `code_insee_commune`. The Corsican rows have
+    no code (64 open buildings): they are placed by their `departement` and `ville`, which name exactly
+    one commune of today's COG each; a row placed by neither is left out.
+    """
+    rows = _rows(path, ";")
+    header = [h.strip() for h in rows[0]] if rows else []
+    code_col, kind_col, dep_col, town_col = _columns(path, header, "code_insee_commune", "type_adresse",
+                                                     "departement", "ville")
+    out = []
+    for row in rows[1:]:
+        if len(row) <= max(code_col, kind_col, dep_col, town_col) or row[kind_col].strip() != "Bâtiment ouvert":
+            continue
+        code = row[code_col].strip()
+        target = resolve.get(code) if code else by_name.get((row[dep_col].strip(), row[town_col].strip()))
         if target is not None:
             out.append(target)
     return out
@@ -328,6 +363,10 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
     for code in inputs.festivals:
         for key in _groups(inputs.communes[code]):
             festivals[key] = festivals.get(key, 0) + 1
+    libraries: dict[tuple[str, str], int] = {}
+    for code in inputs.libraries:
+        for key in _groups(inputs.communes[code]):
+            libraries[key] = libraries.get(key, 0) + 1
     screens: dict[tuple[str, str], int] = {}
     for code, n in inputs.cinema_screens.items():
         for key in _groups(inputs.communes[code]):
@@ -341,6 +380,7 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
             put(key, "densite-population", round(pop23 / area, 1))
         if pop23:  # the list covers the whole country: a territory none of its festivals is in has 0
             put(key, "festivals-pour-100000", round(1e5 * festivals.get(key, 0) / pop23, 2))
+            put(key, "bibliotheques-pour-100000", round(1e5 * libraries.get(key, 0) / pop23, 2))
         if pop23 and not any((c.departement or "").startswith(("97", "98")) for c in members):
             # the CNC's list covers metropolitan France only, all of it: a territory without a cinema has 0
             put(key, "ecrans-cinema-pour-100000", round(1e5 * screens.get(key, 0) / pop23, 2))
