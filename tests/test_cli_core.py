@@ -28,7 +28,7 @@ def test_valid_atlas_exits_0_and_summarises(atlas_copy: Path, capsys) -> None:
     assert main(["validate"]) == 0
     err = capsys.readouterr().err
     # the two old facts (2015, 2019) are notices: counted, listed only with --notices; French by default
-    assert err.strip().endswith("5 territoires, 4 lieux, 0 erreur, 2 avertissements, 2 remarques "
+    assert err.strip().endswith("5 territoires et 4 lieux vérifiés : 0 erreur, 2 avertissements, 2 remarques "
                                 "(--notices pour les lister)")
 
 
@@ -38,7 +38,8 @@ def test_lang_en_keeps_english(atlas_copy: Path, capsys, argv: list[str]) -> Non
     """--lang en, before the command (global) or after it, speaks English."""
     assert main(argv) == 0
     out, err = capsys.readouterr()
-    assert err.strip().endswith("5 territories, 4 hubs, 0 errors, 2 warnings, 2 notices (--notices to list)")
+    assert err.strip().endswith("5 territories and 4 hubs checked: 0 errors, 2 warnings, 2 notices "
+                                "(--notices to list)")
     assert [line for line in out.splitlines() if line] == [
         "territories/doubs/territory.yml:7:13: warning: population: fact without a source "
         "(hint: add source: <id> (a source of this sheet or of territories/sources.yml))",
@@ -157,6 +158,26 @@ def test_paths_filter_keeps_references(atlas_copy: Path, capsys) -> None:
     assert json.loads(capsys.readouterr().out) == []
     assert main(["validate", "--format", "json", str(atlas_copy / "pays-horloger")]) == 1
     assert [i["field"] for i in json.loads(capsys.readouterr().out)] == ["pillars.health.rating"]
+
+
+def test_the_summary_says_what_was_checked_never_that_the_atlas_was_not_built(atlas_copy: Path, capsys) -> None:
+    """A validation builds nothing: its last line says which sheets it checked and what it found, in the files
+    asked for when paths are given, with the errors of the other sheets counted apart (it said « atlas non
+    construit, 0 erreur » after a clean check of one folder of an atlas with an error elsewhere)."""
+    _break(atlas_copy)
+    assert main(["validate", "territories/doubs"]) == 0
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == "5 territoires et 4 lieux vérifiés ; dans territories/doubs : 0 erreur, 1 avertissement, " \
+        "1 remarque (--notices pour la lister) ; 1 erreur ailleurs"
+    assert main(["validate", "--lang", "en", "territories/pays-horloger"]) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == \
+        "5 territories and 4 hubs checked; in territories/pays-horloger: 1 error, 0 warnings"
+    assert main(["validate"]) == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == "5 territoires et 4 lieux vérifiés : 1 erreur, 2 avertissements, 2 remarques " \
+        "(--notices pour les lister)"
+    assert main(["stats"]) == 1  # the quality report needs a valid atlas: the same line says why it stops
+    assert capsys.readouterr().err.strip().splitlines()[-1] == last
 
 
 def test_usage_error_exits_2(atlas_copy: Path) -> None:
@@ -455,10 +476,10 @@ def test_a_project_speaks_its_language(atlas_copy: Path, capsys) -> None:
     from generator.project import Project
 
     assert validate.run(Project.at(territories=atlas_copy, lang="en"), validate.Options()) == 0
-    assert capsys.readouterr().err.strip().endswith("5 territories, 4 hubs, 0 errors, 2 warnings, 2 notices "
-                                                    "(--notices to list)")
+    assert capsys.readouterr().err.strip().endswith("5 territories and 4 hubs checked: 0 errors, 2 warnings, "
+                                                    "2 notices (--notices to list)")
     assert validate.run(Project.at(territories=atlas_copy), validate.Options()) == 0
-    assert capsys.readouterr().err.strip().startswith("5 territoires, 4 lieux")
+    assert capsys.readouterr().err.strip().startswith("5 territoires et 4 lieux vérifiés : ")
 
 
 def test_the_program_leaves_at_once_but_lets_a_profiler_write_its_report(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.commands import in_its_language
-from generator.commands.validate import summary
+from generator.commands.validate import checked_counts, summary, walked
 from generator.i18n import _, ngettext, number
 from generator.load import load_atlas
 from generator.model import PILLARS, Atlas
@@ -39,10 +39,11 @@ def totals_of(atlas: Atlas, rows: list[SheetQuality]) -> dict[str, Any]:
 @in_its_language
 def run(project: Project, options: Options = Options()) -> int:
     """Quality report on the terminal, or as JSON; 1 when the atlas does not load."""
-    atlas, report = load_atlas(project.territories)
+    tree = walked(project.territories)
+    atlas, report = load_atlas(project.territories, tree=tree)
     if atlas is None:
         print(report.format("text"))
-        print(summary(atlas, report), file=sys.stderr)
+        print(summary(checked_counts(tree) if tree is not None else (0, 0), report), file=sys.stderr)
         return 1
     rows = quality_table(atlas)
     totals = totals_of(atlas, rows)

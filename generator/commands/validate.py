@@ -12,8 +12,8 @@ from generator.commands import in_its_language
 from generator.errors import AtlasError, Problem, Report
 from generator.i18n import _, ngettext, number
 from generator.load import load_atlas
-from generator.model import Atlas
 from generator.project import Project
+from generator.sheets import Tree, find_sheets
 
 
 @dataclass(frozen=True)
@@ -49,23 +49,47 @@ def _in_paths(problem: Problem, paths: list[Path]) -> bool:
     return False
 
 
-def summary(atlas: Atlas | None, report: Report, shown: list[Problem] | None = None) -> str:
-    """`5 territoires, 4 lieux, 0 erreur, ...`: what was read and what was found."""
-    shown = report.sorted() if shown is None else shown
-    errors = sum(1 for p in shown if p.severity == "error")
-    warnings = sum(1 for p in shown if p.severity == "warning")
-    notices = len(report.notices)
-    parts = [_("atlas not built")] if atlas is None else [
-        ngettext("{count} territory", "{count} territories", len(atlas.territories)).format(
-            count=number(len(atlas.territories))),
-        ngettext("{count} hub", "{count} hubs", len(atlas.hubs)).format(count=number(len(atlas.hubs))),
-    ]
-    parts.append(ngettext("{count} error", "{count} errors", errors).format(count=number(errors)))
-    parts.append(ngettext("{count} warning", "{count} warnings", warnings).format(count=number(warnings)))
+def checked_counts(tree: Tree) -> tuple[int, int]:
+    """How many territory and hub sheets the walk found: what `atlas validate` read and checked, whether or not
+    each is valid (a sheet that does not parse was checked too: its error says why)."""
+    return (sum(1 for f in tree.files if f.kind == "territory"), sum(1 for f in tree.files if f.kind == "hub"))
+
+
+def walked(territories: Path) -> Tree | None:
+    """The territories folder as `find_sheets` walks it, for `load_atlas` and the summary's counts; None where
+    `load_atlas` refuses the folder (missing, not a folder, a link: its error says so)."""
+    return find_sheets(territories) if territories.is_dir() and not territories.is_symlink() else None
+
+
+def summary(counts: tuple[int, int], report: Report, shown: list[Problem] | None = None,
+            paths: list[Path] | None = None) -> str:
+    """`5 territoires et 4 lieux vérifiés : 0 erreur, ...`: what was checked and what was found. A validation
+    builds nothing, so the line never speaks of the atlas being built. With `paths`, the counts are those of the
+    problems in these files or folders (the whole atlas was checked: its other errors are counted apart)."""
+    problems = report.sorted() if shown is None else shown
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    notices = sum(1 for p in report.notices if not paths or _in_paths(p, paths))
+    territories, hubs = counts
+    checked = _("{territories} and {hubs} checked").format(
+        territories=ngettext("{count} territory", "{count} territories", territories).format(
+            count=number(territories)),
+        hubs=ngettext("{count} hub", "{count} hubs", hubs).format(count=number(hubs)))
+    parts = [ngettext("{count} error", "{count} errors", errors).format(count=number(errors)),
+             ngettext("{count} warning", "{count} warnings", warnings).format(count=number(warnings))]
     if notices:
         parts.append(ngettext("{count} notice (--notices to list)", "{count} notices (--notices to list)",
                               notices).format(count=number(notices)))
-    return ", ".join(parts)
+    found = ", ".join(parts)
+    if not paths:
+        return _("{checked}: {found}").format(checked=checked, found=found)
+    line = _("{checked}; in {paths}: {found}").format(checked=checked, paths=", ".join(str(p) for p in paths),
+                                                      found=found)
+    elsewhere = sum(1 for p in report.errors if not _in_paths(p, paths))
+    if elsewhere:
+        line += _("; {errors} elsewhere").format(
+            errors=ngettext("{count} error", "{count} errors", elsewhere).format(count=number(elsewhere)))
+    return line
 
 
 @in_its_language
@@ -82,7 +106,8 @@ def run(project: Project, options: Options = Options()) -> int:
                              exit_code=2)
     update, bar = _progress_printer(options.format == "text" and not options.quiet)
     try:
-        atlas, report = load_atlas(project.territories, progress=update)
+        tree = walked(project.territories)
+        atlas, report = load_atlas(project.territories, progress=update, tree=tree)
     finally:
         if bar is not None:
             bar.stop()
@@ -94,7 +119,8 @@ def run(project: Project, options: Options = Options()) -> int:
     if out:
         print(out)
     if options.format == "text" and not options.quiet:
-        print(summary(atlas, report, shown), file=sys.stderr)
+        print(summary(checked_counts(tree) if tree is not None else (0, 0), report, shown, options.paths),
+              file=sys.stderr)
     failed = any(p.severity == "error" for p in shown) or \
         (options.strict and any(p.severity == "warning" for p in shown))
     if not options.paths and atlas is None:
