@@ -18,9 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from generator.formats import number
-from generator.model import LEVEL_LABELS, LEVEL_PLURALS, PILLAR_LABELS, PILLARS, Atlas, Fact, Indicator, Territory
-from generator.vocabulary import in_running_text
+from generator import i18n
+from generator.formats import number, with_unit
+from generator.i18n import _, ngettext
+from generator.model import PILLARS, Atlas, Fact, Indicator, Territory
+from generator.vocabulary import in_running_text, indicator_text, level_label, pillar_label, territory_level_label
 
 MIN_INDICATORS = 2  # a pillar is measured when at least this many of its indicators are
 PER_INHABITANTS = 100_000
@@ -166,25 +168,39 @@ def score_atlas(atlas: Atlas) -> Scores:
 # ---------------------------------------------------------------- atlas scores --explain
 
 
-def _fr(value: float, decimals: int | None = None) -> str:
-    return number(value, decimals)
+def explain(atlas: Atlas, scores: Scores, territory_id: str, lang: str | None = None) -> str:
+    """How each measured score of a territory was computed, for anyone to recompute by hand: in the language of
+    the command line (`atlas --lang en scores --explain`), or `lang`; names, units and numbers as that edition
+    of the site writes them (an indicator's `en:` label, the English units of the site's catalogue)."""
+    lang = lang or i18n.language()
+    with i18n.using(lang):  # the messages' language (generator.i18n) for this call only
+        return _explained(atlas, scores, territory_id, lang)
 
 
-def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
-    """How each measured score of a territory was computed, in French, for anyone to recompute by hand."""
+def _explained(atlas: Atlas, scores: Scores, territory_id: str, lang: str) -> str:
+    from generator.site_templates import translations  # the site's words (units): read only by this command
+
+    unit_words = translations(lang)
+
+    def num(value: float, decimals: int | None = None) -> str:
+        return number(value, decimals, lang=lang)
+
     territory = atlas.territories[territory_id]
     profile = scores.profile(territory_id)
     catalogue = atlas.indicators
-    plural = in_running_text(LEVEL_PLURALS[territory.level])  # « intercommunalités (EPCI) »: the acronym kept
-    singular = in_running_text(LEVEL_LABELS[territory.level])
-    lines = [f"Profil mesuré : {territory.name} ({in_running_text(territory.level_label)}, {territory.id})",
-             f"Règle : pour chaque indicateur, p = part des {plural} ayant la mesure dont la valeur est "
-             "inférieure ou égale à la sienne (supérieure ou égale quand une valeur basse est meilleure) ; "
-             "note = max(1, ⌈5 × p⌉) ; pilier = moyenne des notes, à une décimale, s'il a au moins deux "
-             "indicateurs mesurés."]
+    # « intercommunalités (EPCI) »: the acronym kept in running text
+    plural = in_running_text(level_label(territory.level, lang, 2))
+    singular = in_running_text(level_label(territory.level, lang))
+    lines = [_("Measured profile: {name} ({level}, {id})").format(
+                 name=territory.name, level=in_running_text(territory_level_label(territory.level, territory.code,
+                                                                                  lang)), id=territory.id),
+             _("Rule: for each indicator, p = the share of the {levels} having the measure whose value is lower than "
+               "or equal to its own (greater than or equal when a low value is better); score = max(1, ⌈5 × p⌉); "
+               "pillar = the mean of the scores, to one decimal, when at least two of its indicators are "
+               "measured.").format(levels=plural)]
     listed = [iid for iid, ind in catalogue.items() if territory.level in ind.levels]
     if not listed:
-        lines.append(f"Aucun indicateur du catalogue n'est mesuré au niveau {singular}.")
+        lines.append(_("No indicator of the catalogue is measured at the level {level}.").format(level=singular))
         return "\n".join(lines) + "\n"
     for pillar in PILLARS:
         ids = [iid for iid in listed if catalogue[iid].pillar == pillar]
@@ -192,37 +208,48 @@ def explain(atlas: Atlas, scores: Scores, territory_id: str) -> str:
             continue
         value = profile.pillars.get(pillar) if profile else None
         scored = [profile.indicators[iid] for iid in ids if profile and iid in profile.indicators]
-        head = f"{PILLAR_LABELS[pillar]} : "
-        if value is None:
-            head += f"non mesuré ({len(scored)} indicateur mesuré sur {len(ids)} ; il en faut au moins deux)" \
-                if len(scored) <= 1 else "non mesuré"
+        label = pillar_label(pillar, lang)
+        if value is None and len(scored) <= 1:
+            head = ngettext("{pillar}: not measured ({scored} of {total} indicator measured; at least two are "
+                            "needed)", "{pillar}: not measured ({scored} of {total} indicators measured; at least "
+                            "two are needed)", len(ids)).format(pillar=label, scored=len(scored), total=len(ids))
+        elif value is None:
+            head = _("{pillar}: not measured").format(pillar=label)
         else:
             total = sum(s.score for s in scored)
-            head += f"{_fr(value, 1)} (moyenne de {len(scored)} notes : {' + '.join(str(s.score) for s in scored)}" \
-                    f" = {total}, divisé par {len(scored)})"
+            head = _("{pillar}: {value} (mean of {count} scores: {terms} = {total}, divided by {count})").format(
+                pillar=label, value=num(value, 1), count=len(scored), terms=" + ".join(str(s.score) for s in scored),
+                total=total)
         lines.append("")
         lines.append(head)
         for iid in ids:
             indicator = catalogue[iid]
             s = profile.indicators.get(iid) if profile else None
-            lines.append(f"- {indicator.label}")
+            lines.append(f"- {indicator_text(indicator, lang)[0] or iid}")
             if s is None:
-                lines.append("    non mesuré pour ce territoire (pas de chiffre du producteur)")
+                lines.append("    " + _("not measured for this territory (no figure from the producer)"))
                 continue
-            unit = f" {indicator.unit}" if indicator.unit else ""
-            origin = "calculé par l'atlas"
+            origin = _("computed by the atlas")
             if s.fact is not None:
                 bits = [str(s.fact.year)] if s.fact.year else []
                 if s.fact.source is not None:
                     bits.append(s.fact.source.publisher or s.fact.source.title)
-                origin = ", ".join(bits) or "sans source"
+                origin = ", ".join(bits) or _("without a source")
             k = round(s.p * s.count)
-            word = "inférieure" if indicator.direction == "higher" else "supérieure"
-            tied = " ex aequo" if s.tied > 1 else ""
-            lines.append(f"    valeur {_fr(s.value)}{unit} ({origin}) ; rang {s.rank}{tied} sur {s.count}")
-            # French: the singular under 2 (« 1 département sur 7 a une valeur »)
-            counted = f"{k} {singular} sur {s.count} a" if k < 2 else f"{k} {plural} sur {s.count} ont"
-            lines.append(f"    {counted} une valeur {word} ou égale : p = {k}/{s.count} = "
-                         f"{_fr(s.p, 3)} ; note = max(1, ⌈5 × {_fr(s.p, 3)}⌉) = {s.score} ; "
-                         f"médiane des {plural} : {_fr(s.median)}")
+            rank = _("{rank} (tied)").format(rank=s.rank) if s.tied > 1 else str(s.rank)
+            lines.append("    " + _("value {value} ({origin}); rank {rank} of {count}").format(
+                value=with_unit(s.value, unit_words.gettext(indicator.unit) if indicator.unit else None, lang),
+                origin=origin, rank=rank, count=s.count))
+            # the level in the form k takes (French: the singular under 2, « 1 département sur 7 a une valeur »)
+            if indicator.direction == "higher":
+                counted = ngettext("{k} {levels} out of {count} has a value lower than or equal",
+                                   "{k} {levels} out of {count} have a value lower than or equal", k)
+            else:
+                counted = ngettext("{k} {levels} out of {count} has a value greater than or equal",
+                                   "{k} {levels} out of {count} have a value greater than or equal", k)
+            levels = in_running_text(level_label(territory.level, lang, k))
+            lines.append("    " + counted.format(k=k, count=s.count, levels=levels) + _(
+                ": p = {k}/{count} = {p}; score = max(1, ⌈5 × {p}⌉) = {score}; median of the {levels}: "
+                "{median}").format(k=k, count=s.count, p=num(s.p, 3), score=s.score, levels=plural,
+                                   median=num(s.median)))
     return "\n".join(lines) + "\n"

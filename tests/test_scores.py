@@ -128,6 +128,42 @@ def test_explain_in_french() -> None:
     assert "Environnement : non mesuré (1 indicateur mesuré sur 1 ; il en faut au moins deux)" in text
 
 
+def test_explain_follows_the_language() -> None:
+    """`atlas --lang en scores --explain` is English through and through (it was French in both languages): the
+    rule, the pillars' and levels' English names, numbers with a decimal point, a shared rank, and the French
+    plural rule of each (« 1 département sur 4 a », « 1 département out of 4 has »)."""
+    from generator import i18n
+
+    atlas = _atlas()
+    with i18n.using("en"):
+        text = explain(atlas, score_atlas(atlas), "d2")
+        first = explain(atlas, score_atlas(atlas), "d1")
+    assert text.startswith("Measured profile: ")
+    assert "Rule: for each indicator, p = the share of the départements having the measure" in text
+    assert "Health: 4.0 (mean of 2 scores: 4 + 4 = 8, divided by 2)" in text
+    assert "rank 2 (tied) of 4" in text
+    assert "3 départements out of 4 have a value lower than or equal: p = 3/4 = 0.750; score = max(1, ⌈5 × 0.750⌉) " \
+        "= 4" in text
+    assert "4 départements out of 5 have a value greater than or equal" in text
+    assert "Environment: not measured (1 of 1 indicator measured; at least two are needed)" in text
+    assert "1 département out of 4 has a value lower than or equal" in first
+    assert not any(word in text for word in ("valeur", "rang", "note", "moyenne", "Santé", "0,750"))
+    assert explain(atlas, score_atlas(atlas), "d2", lang="en") == text  # or asked for by its argument
+    assert explain(atlas, score_atlas(atlas), "d2").startswith("Profil mesuré : ")  # French by default
+
+
+def test_scores_command_speaks_english_with_lang_en(atlas_copy, capsys) -> None:
+    """The command line's --lang reaches the explanation (the fixture atlas measures its départements)."""
+    from generator.cli import main
+
+    assert main(["--lang", "en", "scores", "--explain", "doubs"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Measured profile: Doubs (département, doubs)\nRule: ")
+    assert "Règle" not in out and " sur " not in out
+    assert main(["scores", "--explain", "doubs"]) == 0
+    assert capsys.readouterr().out.startswith("Profil mesuré : Doubs (département, doubs)\nRègle : ")
+
+
 def test_explain_says_one_territory_in_the_singular_and_keeps_the_acronym() -> None:
     atlas = _atlas()
     text = explain(atlas, score_atlas(atlas), "d1")  # the lowest `acces` of 4: only itself has less or as much
