@@ -266,3 +266,61 @@ def test_a_parent_that_the_codes_say_does_not_hold_its_child_is_a_warning(atlas_
         "\"27\") ne contient pas le code \"33\", qui est dans \"75\" (piste : écrivez l'identifiant du territoire de "
         "code \"75\", ou vérifiez les deux codes)"]
     assert main(["validate", "-q", "--strict"]) == 1
+
+
+# ---- 2. a date or a year still to come: a warning -----------------------------------------------------------
+
+def _dates_to_come(atlas_copy: Path) -> None:
+    """The fixture atlas with an `updated`, a source's `accessed`, a figure's `year` and a catalogue's default
+    `year` after its build date (SOURCE_DATE_EPOCH: 2025-11-26, as the atlas_copy fixture sets it)."""
+    rel = "grand-besancon-metropole/territory.yml"
+    _edit(atlas_copy, rel, "updated: 2025-03-01\n", "updated: 2025-12-10\n")
+    _edit(atlas_copy, rel, "    accessed: 2025-02-01\n", "    accessed: 2026-02-01\n")
+    _edit(atlas_copy, rel, "  value: 528.6\n  year: 2021\n", "  value: 528.6\n  year: 2026\n")
+    _edit(atlas_copy, "indicators.yml", "  source: drees-apl-2023\n  year: 2023\n", "  source: drees-apl-2023\n"
+                                                                              "  year: 2027\n")
+
+
+def test_a_date_or_a_year_to_come_is_a_warning_at_its_line(atlas_copy: Path, capsys) -> None:
+    """`updated` says when the sheet was last checked, `accessed` when a source was read, a fact's `year` what
+    year the figure describes: none can be after the day of the build. They were accepted without a word; now
+    one warning each, at the value, with the day (or year) it is judged against and what to write; a month and a
+    day swapped is suggested where swapping them gives a past date (2025-12-10 for 2025-10-12). A bare measure's
+    year is the catalogue's: said once, at the catalogue's entry, not at every measure."""
+    _dates_to_come(atlas_copy)
+    f = "territories/grand-besancon-metropole/territory.yml"
+    assert _validate(capsys, exit_code=0) == [
+        f"{f}:13:9: avertissement : area_km2.year: l'année 2026 est postérieure à l'année en cours (2025) (piste : "
+        "écrivez l'année que décrit le chiffre ou où une source l'a constaté ; un objectif pour une année à venir "
+        "n'est pas un fait : dites-le dans la note)",
+        f"{f}:80:15: avertissement : sources.local-study.accessed: la date 2026-02-01 est postérieure à aujourd'hui "
+        "(2025-11-26) (piste : écrivez le jour où la source a été consultée (AAAA-MM-JJ), au plus tard aujourd'hui)",
+        f"{f}:81:10: avertissement : updated: la date 2025-12-10 est postérieure à aujourd'hui (2025-11-26) (piste : "
+        "écrivez le jour où la fiche a été vérifiée pour la dernière fois (AAAA-MM-JJ), au plus tard aujourd'hui ; "
+        "mois et jour inversés ? 2025-10-12)",
+        "territories/indicators.yml:10:9: avertissement : apl-medecins-generalistes.year: l'année 2027 est "
+        "postérieure à l'année en cours (2025) (piste : écrivez l'année que décrit le chiffre ou où une source l'a "
+        "constaté ; un objectif pour une année à venir n'est pas un fait : dites-le dans la note)"]
+    assert _validate(capsys, "en", exit_code=0)[2] == (
+        f"{f}:81:10: warning: updated: the date 2025-12-10 is after today (2025-11-26) (hint: write the day the "
+        "sheet was last checked (YYYY-MM-DD), at the latest today; month and day swapped? 2025-10-12)")
+    assert main(["validate", "-q", "--strict"]) == 1  # CI (--strict) stops a date to come
+
+
+def test_the_day_dates_are_judged_against_is_the_build_date_given(atlas_copy: Path) -> None:
+    """« Today » is the build date (load_atlas's `as_of`, SOURCE_DATE_EPOCH's day for the command line), never
+    the clock read in the checks: the same sheets judged at a later day have no date to come, and the atlas
+    built from them is the same whatever day the checks ran (the warnings are messages, not outputs)."""
+    from datetime import date
+
+    from generator.load import load_atlas
+
+    _dates_to_come(atlas_copy)
+    atlas, report = load_atlas(atlas_copy, as_of=date(2025, 11, 26))
+    assert [p.field for p in report.warnings if "2025-11-26" in p.message or "(2025)" in p.message] == [
+        "area_km2.year", "sources.local-study.accessed", "updated", "apl-medecins-generalistes.year"]
+    later, later_report = load_atlas(atlas_copy, as_of=date(2027, 1, 1))
+    to_come = {"area_km2.year", "sources.local-study.accessed", "updated", "apl-medecins-generalistes.year"}
+    assert not [p for p in later_report.warnings if p.field in to_come]
+    assert atlas is not None and later is not None
+    assert atlas.territories == later.territories and atlas.hubs == later.hubs

@@ -17,7 +17,14 @@ from generator.sheet_nodes import Scalar, plain_type
 from generator.specs import Slug
 from generator.validate.duplicates import check_duplicates
 from generator.validate.hints import describe, did_you_mean, quote, ref_hint
-from generator.validate.rules import check_codes, check_hub_communes, check_hubs_inside, check_parents_hold, check_rules
+from generator.validate.rules import (
+    check_catalogue_years,
+    check_codes,
+    check_hub_communes,
+    check_hubs_inside,
+    check_parents_hold,
+    check_rules,
+)
 from generator.validate.values import SheetData
 
 # "unknown <word> 'x'" for each list of the vocabulary (messages, translated where they are made)
@@ -108,6 +115,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
     indicators: dict[str, dict] = catalogue.data if catalogue is not None else {}
     if catalogue is not None:
         _check_catalogue(report, catalogue, shared_sources)
+        check_catalogue_years(report, catalogue, as_of)
         # an entry whose levels were refused in part: its measures' levels are not checked against what is left
         # (the entry's own error says what is wrong; `levels: [departements]` is not « measured for no level »)
         refused = {p.field.split(".", 1)[0] for p in report.errors

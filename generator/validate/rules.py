@@ -230,10 +230,14 @@ def check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[
             report.warning(sheet.loc("status"), "status", _("status without a source"),
                            _("write status: {{value: {status}, year: <year a source saw it>, source: <id>}}").format(
                                status=status))
+    check_dates(report, sheet, as_of)
     for path, fact in iter_facts(data, sheet.kind, indicators):
         if path in refused:  # a measure refused above: its error says enough (no "without a source" beside it)
             continue
         loc = fact.get("_loc") or sheet.loc(path)
+        year_loc = sheet.checked.locations.get(f"{path}.year")  # None: a bare measure's year, the catalogue's
+        if year_loc is not None and is_future_year(fact.get("year"), as_of):
+            report.warning(year_loc, f"{path}.year", future_year_message(fact["year"], as_of), _(FUTURE_YEAR_HINT))
         if "source" not in fact:
             report.warning(loc, path, _("fact without a source"),
                            _("add source: <id> (a source of this sheet or of territories/sources.yml)"))
@@ -247,6 +251,58 @@ def check_rules(report: Report, sheet: SheetData, as_of: date, indicators: dict[
                 report.notice(loc, path,
                               _("fact from {year}, more than five years old: shown as old").format(year=year),
                               _("update it with a recent figure, or keep it marked as old"))
+
+
+# what a date or a year after the build's day says, and what to try (spec: `updated` is when the sheet was last
+# checked, a fact's `year` the year the figure describes or a source saw the status; neither can be to come)
+FUTURE_YEAR_HINT = N_("write the year the figure describes or a source saw it; a target for a later year is not "
+                      "a fact: say it in the note")
+
+
+def is_future_year(year: Any, as_of: date) -> bool:
+    return isinstance(year, int) and not isinstance(year, bool) and year > as_of.year
+
+
+def future_year_message(year: int, as_of: date) -> str:
+    return _("the year {year} is after the current year ({current})").format(year=year, current=as_of.year)
+
+
+def check_dates(report: Report, sheet: SheetData, as_of: date) -> None:
+    """A warning for a date after today (`as_of`, the build's day: SOURCE_DATE_EPOCH's when set): the sheet's
+    `updated` and its sources' `accessed`, days that have passed by definition. A month and a day swapped
+    (2025-12-03 for 2025-03-12) is the likely slip: the hint says so when the swapped date is a past one."""
+    dated = [("updated", sheet.data.get("updated"),
+              N_("write the day the sheet was last checked (YYYY-MM-DD), at the latest today"))]
+    dated += [(f"sources.{sid}.accessed", source.get("accessed"),
+               N_("write the day the source was read (YYYY-MM-DD), at the latest today"))
+              for sid, source in (sheet.data.get("sources") or {}).items() if isinstance(source, dict)]
+    for path, day, fix in dated:
+        if not isinstance(day, date) or day <= as_of:
+            continue
+        hint = _(fix)
+        swapped = _swapped(day)
+        if swapped is not None and swapped <= as_of:
+            hint += _("; month and day swapped? {swapped}").format(swapped=swapped.isoformat())
+        report.warning(sheet.loc(path), path, _("the date {date} is after today ({today})").format(
+            date=day.isoformat(), today=as_of.isoformat()), hint)
+
+
+def _swapped(day: date) -> date | None:
+    """`day` with its month and day swapped, when that is another valid date."""
+    if day.day > 12 or day.day == day.month:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
+
+
+def check_catalogue_years(report: Report, catalogue: SheetData, as_of: date) -> None:
+    """The catalogue's default years (a bare measure's): one after the current year, said once, at the entry."""
+    for iid, entry in catalogue.data.items():
+        if isinstance(entry, dict) and is_future_year(entry.get("year"), as_of):
+            report.warning(catalogue.loc(f"{iid}.year"), f"{iid}.year", future_year_message(entry["year"], as_of),
+                           _(FUTURE_YEAR_HINT))
 
 
 def _check_measures(report: Report, sheet: SheetData, indicators: dict[str, dict]) -> set[str]:
