@@ -13,12 +13,15 @@ from generator.errors import Location
 
 @dataclass(slots=True)
 class Scalar:
-    """A scalar as written: its text, whether it was quoted (or tagged !!str) and where it starts."""
+    """A scalar as written: its text, whether it was quoted (or tagged !!str) and where it starts. `comment`: for a
+    plain scalar followed on its last line by a comment (`name: Atelier #1` reads `Atelier`), where the `#` is
+    and the rest of that line (` #1`), so that a text field can say what was cut (validate.values)."""
 
     text: str
     quoted: bool
     loc: Location
     tag: str | None = None
+    comment: tuple[Location, str] | None = None
 
 
 @dataclass(slots=True)

@@ -180,6 +180,9 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
     that one run reports them all; more than one document or deep nesting stop the parse.
     """
     parser = _Parser(text)
+    # the lines where a comment may follow a value (` #`): only a plain scalar ending on one of them is looked at
+    lines = text.split("\n") if " #" in text or "\t#" in text else []
+    commented = {i for i, line in enumerate(lines) if " #" in line or "\t#" in line}
     documents = 0
     root: Node | None = None
     stack: list[Node] = []
@@ -229,6 +232,8 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
                     quoted = (bool(event.style) and tag not in _TYPED_TAGS) or tag == "tag:yaml.org,2002:str" \
                         or tag == "!"
                     node: Node = Scalar(event.value, quoted, loc, REFUSED_TAG if refused else tag)
+                    if not event.style and event.end_mark.line in commented:
+                        node.comment = _comment_after(lines, event.end_mark, display)
                 else:
                     if len(stack) >= MAX_DEPTH:
                         raise _Refused(loc, _("the sheet is nested more than {depth} levels deep").format(
@@ -265,6 +270,19 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
         if hasattr(parser, "dispose"):
             parser.dispose()
     return root
+
+
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+
+
+def _comment_after(lines: list[str], end: Any, display: str) -> tuple[Location, str] | None:
+    """Where the comment that follows a plain scalar on its last line starts (its `#`), and the rest of that line
+    as written (` #1 du quartier`); None without one. libyaml's marks count characters, as `lines` does."""
+    rest = lines[end.line][end.column:].rstrip()
+    found = _COMMENT_AFTER.match(rest)
+    if found is None:
+        return None
+    return Location(display, end.line + 1, end.column + found.end()), rest
 
 
 def _name(problems: list[_Refused], path: str) -> None:

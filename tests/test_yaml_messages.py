@@ -311,3 +311,30 @@ def test_every_problem_of_the_pure_python_parser_has_libyaml_words() -> None:
     assert len(problems) > 40
     unknown = [(c, p) for c, p in problems if libyaml_words(c, p) not in PROBLEMS]
     assert unknown == []
+
+
+def test_a_comment_that_cuts_a_plain_text_is_a_warning_where_the_comment_starts(atlas_copy: Path, capsys) -> None:
+    """` #` after an unquoted value starts a YAML comment: `description: Atelier #1 du quartier` was read
+    « Atelier » without a word. A text field followed by a comment on its line is now a warning at the `#`,
+    with the value read and the value quoted to write instead (a text over two lines too, after accented
+    letters: columns count characters). A quoted text, a `#` without a space before it and a comment after a
+    value that is not text (a list of types, a year) say nothing."""
+    hub = atlas_copy / "pays-horloger" / "hubs" / "h.yml"
+    hub.write_text("name: Atelier #1 du quartier\ntypes: [fab-lab]  # le type\nstatus: active\n"
+                   "founded: 2019  # d'après le site\ndescription: Un café\n  très éclairé #2 et plus   \n"
+                   "address: Salle#4, 1 rue Haute\nen:\n  description: \"A café #3\"  # quoted\n"
+                   "updated: 2025-01-05\n", encoding="utf-8")
+    assert main(["validate", "-q", HUB]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{HUB}:1:15: avertissement : name: le texte qui suit « # » a été lu comme un commentaire : la valeur est "
+        '"Atelier" (piste : mettez la valeur entre guillemets si le texte continue : "Atelier #1 du quartier" ; ou '
+        "écrivez le commentaire sur une ligne à part)",
+        f"{HUB}:3:9: avertissement : status: statut sans source (piste : écrivez status: {{value: active, year: "
+        "<année où une source l'a constaté>, source: <identifiant>})",
+        f"{HUB}:6:16: avertissement : description: le texte qui suit « # » a été lu comme un commentaire : la valeur "
+        'est "Un café très éclairé" (piste : mettez la valeur entre guillemets si le texte continue : "Un café très '
+        'éclairé #2 et plus" ; ou écrivez le commentaire sur une ligne à part)']
+    assert main(["validate", "-q", "--lang", "en", HUB]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{HUB}:1:15: warning: name: the text after ' #' was read as a comment: the value is \"Atelier\" (hint: quote "
+        "the value if the text goes on: \"Atelier #1 du quartier\"; or put the comment on a line of its own)")

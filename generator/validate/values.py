@@ -254,6 +254,13 @@ class SheetChecker:
                 self.error(node, path, _("at most {limit} characters, found {count}").format(
                     limit=spec.max_length, count=len(text)), _("shorten it"))
                 return MISSING
+        if not node.quoted and node.comment is not None:
+            # YAML reads ` #` after a plain value as a comment: `description: Atelier #1 du quartier` is « Atelier »
+            where, rest = node.comment
+            self.report.warning(where, path, _("the text after ' #' was read as a comment: the value is {value}")
+                                .format(value=quote(text)),
+                                _("quote the value if the text goes on: {whole}; or put the comment on a line of its "
+                                  "own").format(whole=quote(text + rest)))
         return text
 
     def enum(self, spec: Enum, node: Scalar, path: str) -> Any:
