@@ -100,6 +100,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             DIRECTION_WORDS=w.direction_words, status_is_old=atlas.status_is_old,
             status_short=w.status_short, status_long=w.status_long,
             status_category=lambda h: status_text.status_category(atlas, h), pillar_views=self.pillar_views,
+            status_slug=status_text.STATUS_SLUGS.__getitem__,  # a status category's anchor: #statut-a-verifier
             year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url,
             slug_ok=SLUG.match,
             pillar_path=explore.pillar_path, pillar_slug=PILLAR_SLUGS.__getitem__, MAP_PAGE=explore.MAP_PAGE,

@@ -23,6 +23,7 @@ from generator.outputs import Output, check_unique, write_tree
 from generator.pages import Pages, SiteOptions
 from generator.quality import quality_table
 from generator.site import site_outputs
+from generator.status_text import STATUS_SLUGS, status_category
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 INTRO = "# Atlas des territoires de demain\n\nIntroduction écrite à la main pour les tests.\n"
@@ -244,11 +245,11 @@ def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
     atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs, hub.id: replace(hub, status_fact=old)})
     pages = Pages(atlas, _options())
     page = pages.hub_page(atlas.hubs[hub.id]).data.decode()
-    assert f"[Recensé en activité en {old.year} — à vérifier](../parcourir/statuts.md#statut-to-check)" in page
+    assert f"[Recensé en activité en {old.year} — à vérifier](../parcourir/statuts.md#statut-a-verifier)" in page
     assert "source : [" in page.split("| Statut |")[1].split("\n")[0]
     statuses = pages.status_index().data.decode()
-    to_check = statuses.split("{ #statut-to-check }")[1].split("## ")[0]
-    assert hub.name in to_check and hub.name not in statuses.split("{ #statut-active }")[1].split("## ")[0]
+    to_check = statuses.split("{ #statut-a-verifier }")[1].split("## ")[0]
+    assert hub.name in to_check and hub.name not in statuses.split("{ #statut-en-activite }")[1].split("## ")[0]
     assert "Lieux au statut à vérifier" in pages.quality_page().data.decode()
     assert re.search(r"statut à vérifier \(plus de 5 ans\)\]\([^)]*\) \| 1 \|", pages.home_page().data.decode())
 
@@ -514,8 +515,36 @@ def test_vocabulary_indexes_list_every_hub_under_each_of_its_entries(fixture_atl
                 assert f"(../hubs/{hub.id}.md)" in by_anchor[entry], (name, entry, hub.id)
     status = pages.status_index().data.decode()
     for hub in fixture_atlas.hubs.values():
-        section = status.split(f"{{ #statut-{hub.status} }}")[1].split("\n## ")[0]
+        anchor = STATUS_SLUGS[status_category(fixture_atlas, hub)]
+        section = status.split(f"{{ #statut-{anchor} }}")[1].split("\n## ")[0]
         assert f"(../hubs/{hub.id}.md)" in section
+
+
+def test_the_status_page_anchors_are_french_words_and_the_former_ones_still_lead_there(tmp_path: Path) -> None:
+    """The sections of the status page are #statut-en-activite, #statut-a-verifier... (French words, in both
+    editions, as the list's address ?statut=a-verifier), where they were #statut-active, #statut-to-check (the
+    keys); every link of the site to them (home page, quality page, each hub's status) uses the new ones, and each
+    former id is kept on an empty element in its heading, for the links made to it before."""
+    from datetime import date
+
+    from generator.load import load_valid_atlas
+
+    later = load_valid_atlas(FIXTURE_SHEETS, as_of=date(2031, 1, 1))  # an open status of 2024 is « à vérifier »
+    files = _generated(later, tmp_path)
+    for prefix in ("", "en/"):
+        status = files[f"{prefix}parcourir/statuts.md"].decode()
+        ids = set(re.findall(r"\{ #([a-z0-9-]+) \}", status))
+        assert {"statut-en-activite", "statut-en-projet", "statut-ferme", "statut-a-verifier"} <= ids
+        kept = set(re.findall(r'<span id="([a-z0-9-]+)"></span>', status))
+        assert kept == {"statut-active", "statut-project", "statut-closed", "statut-to-check"}
+        assert "## <span id=\"statut-to-check\"></span>" in status  # inside its heading, not before it
+        linked = [(path, anchor) for path, data in files.items() if path.startswith(prefix) and path.endswith(".md")
+                  and (prefix or not path.startswith("en/"))
+                  for anchor in re.findall(r"parcourir/statuts\.md#([a-z0-9-]+)\)", data.decode())]
+        anchors = {anchor for _path, anchor in linked}
+        assert {"statut-a-verifier", "statut-en-activite"} <= anchors  # the quality page's and a hub's, at least
+        assert anchors <= ids, anchors - ids
+        assert not anchors & kept, "links to the status page use its current anchors"
 
 
 def test_vocabulary_lists_do_not_show_an_old_status_as_current() -> None:
