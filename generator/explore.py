@@ -32,6 +32,9 @@ HUBS_DATA = "parcourir/lieux.json"
 TERRITORIES_DATA = "parcourir/territoires.json"
 BOUNDARIES = "carte/departements.geojson"
 MAP_PAGE = "carte/index.md"
+# more hubs placed than this: the fixed map of France counts them per département instead of drawing each
+# (generator.pictures.map_specs), and the map page says which of the two it shows
+FRANCE_MAP_COUNTED_ABOVE = 150
 HUBS_PER_PAGE = 100  # rows of one page of the plain hub list (and of the filtered list)
 FILTER_PARAMS = ("type", "region", "departement", "statut", "theme", "reseau", "pilier")
 

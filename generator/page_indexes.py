@@ -121,9 +121,12 @@ class IndexPages(PageBase):
 
     def map_page(self) -> Output:
         """The interactive map (Leaflet, vendored; outlines and hubs from this site's own files) with the
-        static map and its table as the fallback."""
+        static map and its table as the fallback (`counted`: that map counts the hubs per département; where
+        the atlas has no pictures, no fixed map follows and the page does not say one does)."""
         f = self._hub_facets()
-        return self.render("map.md.j2", explore.MAP_PAGE, located=self.ask("located hubs"),
+        located = self.ask("located hubs")
+        return self.render("map.md.j2", explore.MAP_PAGE, located=located,
+                           counted=located > explore.FRANCE_MAP_COUNTED_ABOVE,
                            filters=Markup(self.filter_form(explore.MAP_PAGE, "map", explore.HUBS_DATA,
                                                            {k: f[k] for k in ("type", "statut")},
                                                            {"type": "Type de lieu", "statut": "Statut"})))

@@ -12,7 +12,7 @@ import html
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -393,6 +393,36 @@ def test_a_hub_without_coordinates_announces_the_map_below_only_when_it_is_there
     page = Pages(fixture_atlas, _options(), pictures={pic.key: pic}, lang=lang).hub_page(hub).data.decode()
     assert no_point in page and below in page
     assert page.index(below) < page.index("<figure")
+
+
+@pytest.mark.parametrize("lang, below, counted, elsewhere", [
+    ("fr", "la carte fixe et son tableau ci-dessous donnent les mêmes lieux", "comptés par département",
+     'la <a href="../hubs/">liste des lieux</a> présente les mêmes lieux, avec les mêmes filtres'),
+    ("en", "the static map and its table below give the same hubs", "counted by département",
+     'the <a href="../hubs/">list of hubs</a> shows the same hubs, with the same filters')])
+def test_the_map_page_names_its_fallback_only_where_it_is(fixture_atlas, lang: str, below: str, counted: str,
+                                                          elsewhere: str) -> None:
+    """The map page's <noscript> said « la carte fixe et son tableau ci-dessous … comptés par département » above
+    no fixed map (a build without pictures) and above a map of points (an atlas of fewer than 150 placed hubs):
+    it names the fixed map only where it follows, counted per département only where it is, and otherwise the
+    list of hubs (a link in HTML: Markdown is not read inside <noscript>); no « Carte fixe et tableau » heading over
+    nothing either."""
+    from generator import explore
+
+    def noscript(page: str) -> str:
+        return page.split("<noscript><p>", 1)[1].split("</p></noscript>", 1)[0]
+
+    page = Pages(fixture_atlas, _options(), pictures={}, lang=lang).map_page().data.decode()
+    assert elsewhere in noscript(page) and below not in page and "{ #carte-fixe }" not in page
+    pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte", "Carte des lieux", ("Nom",), ())
+    page = Pages(fixture_atlas, _options(), pictures={pic.key: pic}, lang=lang).map_page().data.decode()
+    assert noscript(page).endswith(below + ".")  # 3 hubs placed: a point each, not counted
+    assert page.index("<noscript>") < page.index("{ #carte-fixe }") < page.index("<figure")
+    assert explore.FRANCE_MAP_COUNTED_ABOVE == 150
+    copies = {f"h{i}": replace(fixture_atlas.hubs["fablab-besancon"], id=f"h{i}") for i in range(151)}
+    many = replace(fixture_atlas, hubs={**fixture_atlas.hubs, **copies})
+    page = Pages(many, _options(), pictures={pic.key: pic}, lang=lang).map_page().data.decode()
+    assert noscript(page).endswith(f"{below}, {counted}.")
 
 
 def test_two_outputs_with_one_path_are_an_error() -> None:

@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from generator import formats, geo, vocabulary
+from generator.explore import FRANCE_MAP_COUNTED_ABOVE
 from generator.model import OLD_AFTER_YEARS, STATUSES, Atlas, Hub
 from generator.pictures.mpl import COARSE
 from generator.pictures.spec import ATTRIBUTION, OKABE_ITO, STATUS_COLOURS
@@ -32,7 +33,7 @@ COLOURS = {**STATUS_COLOURS, TO_CHECK: OKABE_ITO[1]}  # orange: none of the thre
 APPROXIMATE = N_("Position approximative (centre de la commune)")
 PRECISION_WORDS = {"address": N_("adresse"), "commune": N_("centre de la commune")}
 HOLLOW_WIDTH = 1.3  # edge of a commune-precision marker: hollow, so that shape, not colour alone, tells it
-AGGREGATE_ABOVE = 150  # more hubs than this on France: counts per département instead of points
+AGGREGATE_ABOVE = FRANCE_MAP_COUNTED_ABOVE  # more hubs than this on France: counts per département, not points
 REGION_AGGREGATE_ABOVE = 60  # same for a région's map
 LARGEST_SYMBOL = 34.0  # points: diameter of the circle of the largest count on the France map
 LOCAL_SYMBOL = 26.0  # the same on a région's locator
