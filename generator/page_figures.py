@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator import formats, text
 from generator.model import Atlas
 from generator.site_templates import relative_href
+from generator.typography import attribute_text
 
 
 class Figures:
@@ -48,7 +49,7 @@ class Figures:
         # WCAG 1.4.10) and its data table below reflows
         legibles = [f"--legible: {legible}px"] if legible else []
         shown: dict[str, Any] = {
-            "src": relative_href(self.file_prefix + page_path, pic.filename) + fragment, "alt": pic.alt,
+            "src": relative_href(self.file_prefix + page_path, pic.filename) + fragment, "alt": shown_alt(pic),
             "title": pic.title,
             "size": Markup(f' width="{width}" height="{height}"' if width else ""), "narrow": None,
             "headers": list(pic.table_headers),
@@ -138,3 +139,11 @@ def _legend(pic: Any) -> Markup:
     """A map's legend, written beside it in its words' language (generator.pictures.legend; H5)."""
     written = getattr(pic, "legend_html", None)
     return Markup(written() if written is not None else "")
+
+
+def shown_alt(picture: Any) -> str:
+    """A picture's text alternative as the page gives it: in French (a French picture, in either edition) with the
+    typography of the page's own text, which the post-pass gives only to the text between tags (« » and ’ for the
+    straight quotes of names, the no-break spaces: « Carte de l’Hérault » as its caption and table say it); an
+    English one as written. The picture's words stay as written (its cache key and drawing do not change)."""
+    return attribute_text(picture.alt, getattr(picture, "lang", "fr"))

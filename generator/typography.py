@@ -187,6 +187,13 @@ def french_quotes_text(text: str) -> str:
     return unescape(french_quotes_html(escape(text, quote=False)))
 
 
+def attribute_text(text: str, lang: str) -> str:
+    """Plain text put in an attribute (a picture's alt text) with the typography of the text around it, which the
+    post-passes give only to the text between tags: in French the quotes and apostrophes of `french_quotes_text`
+    and the no-break spaces of `french_spacing`; in another language as written."""
+    return french_spacing(french_quotes_text(text)) if lang == "fr" else text
+
+
 def french_quotes_html(source: str) -> str:
     """`source`, the HTML text between two tags, with the quotes of `french_quotes_text`: found in the text as a
     reader sees it (references read), each one replaced whole in the source (`&quot;` too), never inside a URL."""

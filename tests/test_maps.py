@@ -403,7 +403,12 @@ def test_a_hub_page_shows_its_territory_map_with_its_point_marked(fixture_atlas,
     for folder in ("", "narrow/"):  # the wide picture and its variant for phones
         assert text.count(f"assets/pictures/{folder}territory/{territory}/locator.svg#lieu-fablab-besancon\"") == 1
     assert "ce lieu y est le point agrandi" in text
-    assert pictures[keys[1]].alt in text.replace("&#x27;", "'")  # the map's own text alternative
+    # the map's own text alternative, with the page's French typography (typography.attribute_text)
+    from html import unescape
+
+    from generator.typography import attribute_text
+    assert attribute_text(pictures[keys[1]].alt, "fr") in unescape(text)
+    assert "d\u2019innovation placés" in unescape(text) and "d'innovation placés" not in unescape(text)
     # its data (every hub of the territory) is not written on each hub's page: a link leads to the
     # territory page's table of that map, which carries the id linked
     assert "Données du graphique" not in text

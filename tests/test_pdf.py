@@ -29,7 +29,7 @@ from generator.pdf import (
     write_reports,
 )
 from generator.pdf.report import CAPS, atlas_chapters
-from generator.typography import french_quotes_text
+from generator.typography import attribute_text, french_quotes_text
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "pdf_hostile"
 AS_OF = date(2025, 11, 26)
@@ -519,7 +519,9 @@ def test_pictures_are_figures_with_their_text_alternative(fixture_atlas, tmp_pat
     assert not [r for r in caplog.records if r.name.startswith("weasyprint") and r.levelname == "ERROR"]
     reader = PdfReader(path)
     alts = [str(f.get("/Alt")) for f in struct_elements(reader, "/Figure")]
-    assert sorted(alts) == sorted(p.alt for p in pictures.values())
+    # in the French report's typography (« », ’, no-break spaces), as its captions (typography.attribute_text)
+    assert sorted(alts) == sorted(attribute_text(p.alt, p.lang) for p in pictures.values())
+    assert any("\u2019" in alt for alt in alts) and not any("'" in alt for alt in alts)
     text = text_of(path)
     for picture in pictures.values():
         assert normalize(french_quotes_text(picture.title)) in text  # the caption
@@ -577,7 +579,8 @@ def test_whole_atlas_shows_pictures_of_regions_and_departements_only(fixture_atl
                                              jobs=1, progress=False)
     paths = write_reports(fixture_atlas, tmp_path / "out", [], whole_atlas=True, jobs=1, pictures=pictures)
     alts = sorted(str(f.get("/Alt")) for path in paths for f in struct_elements(PdfReader(path), "/Figure"))
-    wanted = sorted(p.alt for k, p in pictures.items() if k == "home/map" or k.split("/")[1] in shown)
+    wanted = sorted(attribute_text(p.alt, p.lang) for k, p in pictures.items()
+                    if k == "home/map" or k.split("/")[1] in shown)
     assert alts == wanted
     assert any(k.split("/")[1] == t.id for k in pictures if k != "home/map" for t in below)  # drawn, left out
     assert any("leurs tableaux de données ici" in " ".join(text_of(path).split()) for path in paths)

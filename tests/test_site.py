@@ -360,16 +360,35 @@ class _Pic:
 
 
 def test_pictures_are_placed_with_alt_text_and_a_data_table(fixture_atlas, tmp_path: Path) -> None:
-    pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte <des> lieux", 'Carte "alt" & <b>',
+    # a lone straight quote (24", inches) is no French quotation mark: the attribute escapes it
+    pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte <des> lieux", 'Carte 24" & <b>',
                ("Lieu", "Nombre"), (("A | B", "3"),))
     content = tmp_path / "content"
     content.mkdir()
     outs = {o.path: o for o in site_outputs(fixture_atlas, FIXTURE_SHEETS, content, _options(), {"home/map": pic})}
     assert outs["assets/pictures/home/map.svg"].data == b"<svg/>"
     home = outs["index.md"].data.decode()
-    assert '<img src="assets/pictures/home/map.svg" alt="Carte &quot;alt&quot; &amp; &lt;b&gt;"' in home
+    assert '<img src="assets/pictures/home/map.svg" alt="Carte 24&quot; &amp; &lt;b&gt;"' in home
     assert "<summary>Données du graphique : Carte &lt;des&gt; lieux</summary>" in home
     assert "<td>A &#124; B</td>" in home
+
+
+def test_a_french_alt_text_has_the_typography_of_the_page_and_an_english_one_is_left(fixture_atlas) -> None:
+    """The caption and the data table of a French picture read « CA “Saintes - L’Agglo” » (the post-pass typesets
+    the text between tags), but its alt text, an attribute, kept the straight quotes and apostrophes of the sheets
+    (« L'Agglo », « "Saintes" », « Doubs : »): the same French typography now, no-break spaces included; an English
+    picture's alt text is left as written (its catalogue writes ’ already)."""
+    from generator.page_figures import shown_alt
+
+    alt = 'Carte de l\'Hérault : CA "Saintes - Grandes Rives - L\'Agglo" ; 3 lieux'
+    french = shown_alt(_Pic("home/map", "", b"", "", alt, (), ()))
+    assert french == "Carte de l\u2019Hérault\u00a0: CA «\u00a0Saintes - Grandes Rives - L\u2019Agglo\u00a0»\u202f; " \
+        "3 lieux"
+    english = type("EnglishPicture", (), {"alt": "Map of l'Hérault: \"Saintes\"", "lang": "en"})()
+    assert shown_alt(english) == "Map of l'Hérault: \"Saintes\""
+    pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte", alt, ("Lieu",), ())
+    home = Pages(fixture_atlas, _options(), pictures={pic.key: pic}).home_page().data.decode()
+    assert f'alt="{html.escape(french, quote=True)}"' in home and "l&#x27;" not in home and "L'Agglo" not in home
 
 
 def test_missing_pictures_are_tolerated(fixture_atlas) -> None:

@@ -17,6 +17,7 @@ from generator.errors import AtlasError
 from generator.i18n import _
 from generator.model import Atlas
 from generator.project import SHIPPED_THEME
+from generator.typography import attribute_text
 
 THEME_DIR = SHIPPED_THEME / "pdf"  # the checkout's theme, or the copy in the package (generator.project)
 DEFAULT_VARIANT = "pdf/ua-1"
@@ -164,7 +165,9 @@ def prepare_build_folder(folder: Path, pictures: Mapping[str, Any]) -> dict[str,
         picture = pictures[key]
         name = _picture_file(key)
         (folder_pictures / name).write_bytes(picture.svg)
-        refs[key] = PictureRef(f"pictures/{name}", str(picture.title), str(picture.alt), _legend(picture))
+        # the text alternative with the report's typography (its text nodes get it, an attribute does not)
+        refs[key] = PictureRef(f"pictures/{name}", str(picture.title),
+                               attribute_text(str(picture.alt), getattr(picture, "lang", "fr")), _legend(picture))
     return refs
 
 

@@ -199,7 +199,8 @@ def typeset(spec: Spec, lang: str) -> Spec:
     (its catalogue writes ’ already), so that an English twin whose only words are names with an apostrophe
     keeps sharing its French drawing (377 locators and networks of the shipped atlas). Its title and tables are
     typeset on the page by the post-pass (generator.html_whitespace); its alt text, an attribute, is left as
-    written."""
+    written here and typeset where it is placed (typography.attribute_text: the page, the report), so that the
+    picture's cache key does not change with the typography."""
     french = lang == "fr"
 
     def words(value: Any) -> Any:
