@@ -278,6 +278,18 @@ def swap_in(new_site: Path, site_dir: Path, aside: Path | None = None) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def sitemap_warning(config: dict[str, Any]) -> str | None:
+    """One line when the configuration has no `site_url`: the sitemap protocol wants each page's full address
+    (`<loc>` absolute, sitemaps.org), which only site_url gives, so the engine's sitemap.xml lists no page (MkDocs
+    writes an empty one). Said at each build, naming the setting, rather than publishing relative addresses
+    that crawlers refuse; None when it is set."""
+    if config.get("site_url"):
+        return None
+    return _("atlas build: warning: no site_url in mkdocs.yml: the sitemap (sitemap.xml) lists no page, its "
+             "addresses must be absolute; add site_url: the site's published address (e.g. {example})").format(
+                 example="https://owner.github.io/atlas/")
+
+
 def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdocs",
                config: dict[str, Any] | None = None, quiet: bool = False, jobs: int | None = None) -> None:
     """Run the engine aside and swap the result into `site_dir` only on success.
@@ -289,6 +301,9 @@ def build_site(atlas: Atlas, docs_dir: Path, site_dir: Path, engine: str = "mkdo
     site is the same byte for byte either way.
     """
     config = config if config is not None else read_site_config()
+    warning = sitemap_warning(config)
+    if warning:
+        print(warning, file=sys.stderr)
     workers = max(1, min(jobs if jobs is not None else (os.cpu_count() or 1), os.cpu_count() or 1))
     site_dir = site_dir.resolve()
     with writing(site_dir.parent, _("the new site beside")):

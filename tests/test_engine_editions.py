@@ -302,7 +302,7 @@ def _settled_text(driver: object, seconds: float = 10.0) -> str:
 
 
 @pytest.mark.parametrize("engine_name", ["mkdocs", "zensical"])
-def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, engine_name: str) -> None:
+def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, engine_name: str, capsys) -> None:
     """A site served under a sub-path (a GitHub Pages project site, https://example.org/atlas/) with its
     address as site_url: each edition's 404 page, served in place of any missing address at any depth, roots
     every link (navigation, assets, the lists, the language switcher) at the site's path, /atlas/ or
@@ -315,6 +315,7 @@ def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, en
     site = tmp_path / "site"
     config = {**read_site_config(), "site_url": "https://example.org/atlas/"}
     build_site(atlas, base / "docs", site, engine_name, config, quiet=True, jobs=2)
+    assert "site_url" not in capsys.readouterr().err  # set: nothing to say about the sitemap
     for page, root in ((site / "404.html", "/atlas/"), (site / "en" / "404.html", "/atlas/en/")):
         raw = page.read_text(encoding="utf-8")
         switcher = dict((lang, href) for href, lang in re.findall(
@@ -345,3 +346,20 @@ def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, en
     assert '<link rel="canonical" href="https://example.org/atlas/territoires/doubs/">' in french
     locations = re.findall(r"<loc>([^<]*)</loc>", (site / "en" / "sitemap.xml").read_text(encoding="utf-8"))
     assert locations and all(loc.startswith("https://example.org/atlas/en/") for loc in locations)
+
+
+def test_without_site_url_the_build_says_in_one_line_that_the_sitemap_lists_no_page(generated, tmp_path: Path,
+                                                                                   capsys) -> None:
+    """A sitemap's <loc> must be a full address (sitemaps.org): without site_url MkDocs writes a sitemap that lists
+    no page, and the build said nothing. It now says so in one line, naming the setting to add (README,
+    « Publishing »), each build; relative addresses, which crawlers refuse, are not written instead."""
+    base, atlas = generated
+    config = {k: v for k, v in read_site_config().items() if k != "site_url"}
+    build_site(atlas, base / "docs", tmp_path / "site", "mkdocs", config, quiet=True, jobs=1)
+    said = [line for line in capsys.readouterr().err.splitlines() if "site_url" in line]
+    assert said == ["atlas build : avertissement : pas de site_url dans mkdocs.yml : le plan du site (sitemap.xml) ne "
+                    "liste aucune page, ses adresses devant être absolues ; ajoutez site_url: l'adresse publiée du "
+                    "site (par exemple https://owner.github.io/atlas/)"]
+    for sitemap in (tmp_path / "site" / "sitemap.xml", tmp_path / "site" / "en" / "sitemap.xml"):
+        assert "<loc>" not in sitemap.read_text(encoding="utf-8")  # what the line warns of
+
