@@ -433,6 +433,10 @@ def test_the_map_page_names_its_fallback_only_where_it_is(fixture_atlas, lang: s
 
     page = Pages(fixture_atlas, _options(), pictures={}, lang=lang).map_page().data.decode()
     assert elsewhere in noscript(page) and below not in page and "{ #carte-fixe }" not in page
+    # the post-pass reads <noscript> as raw text: its French typography is given here (no « JavaScript » alone on
+    # a line before a « : » on the next, as a phone showed)
+    assert noscript(page).startswith("La carte interactive demande JavaScript\u00a0: " if lang == "fr" else
+                                     "The interactive map needs JavaScript: ")
     pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte", "Carte des lieux", ("Nom",), ())
     page = Pages(fixture_atlas, _options(), pictures={pic.key: pic}, lang=lang).map_page().data.decode()
     assert noscript(page).endswith(below + ".")  # 3 hubs placed: a point each, not counted
