@@ -13,12 +13,15 @@ of Paris, Lyon and Marseille count as their city, as in the ANCT's file), then a
 file, and sets `updated` (the sheet was checked against the file). A second run changes nothing.
 `--check` writes nothing and exits 1 when a sheet would change (for CI or a review).
 
-The list also dates a place: where the pair's `statut` is `oui` (the label names the place itself, not
-only its carrier or another place of a consortium) and the sheet's only status is the 2019 census's
-« active » (source `mission-coworking-2019`), the status becomes active in 2024 with this list as its
-source; the census's note is kept after the Fabrique's id and label. A status from another source, a
-closure or a project is left as it is: the list says that a place was on the ANCT's list of Fabriques
-in January 2024, nothing about a place the census did not list or a person checked since.
+The list dates no status. It is the register of the places a funding programme labelled (« Fabrique de
+territoire »), not a record of who was open: Le WIP (Colombelles, fabt-06) is on the January 2024 list and
+closed in July 2023. So a sheet's status is left as it is, the 2019 census's « active » (shown « à
+vérifier ») included. The seventeenth session's version of this script dated the census places that a
+label names as « active, 2024 », citing the list: such a status (source `anct-fabriques-territoire-2024`,
+note « Sur la liste des Fabriques de territoire de l'ANCT, mise à jour de janvier 2024 : fabt-NN « label ».
+Lieu recensé en 2019 par la Mission Coworking… ») is given back the census's status it replaced (active,
+2019, source `mission-coworking-2019`, the census's note); any other status citing the list is named as a
+problem, for a person to give it back the status its own source supports.
 """
 
 from __future__ import annotations
@@ -47,10 +50,12 @@ PATH = "data/geom/geojsonV2/fabt_geom.geojson"
 URL = f"https://github.com/{REPOSITORY}/blob/{COMMIT}/{PATH}"
 PUBLISHER = "ANCT – service cartographie"
 TITLE = "Carte des programmes de l'ANCT, Fabriques de territoire (données de janvier 2024) : "
-CENSUS_SOURCE = "mission-coworking-2019"  # the 2019 census, whose « active » the list makes newer
-YEAR = 2024  # the list describes January 2024
+CENSUS_SOURCE = "mission-coworking-2019"  # the 2019 census
+CENSUS_YEAR = 2019
+# the status the seventeenth session's script wrote: the list's words, then the census's note
 STATUS_NOTE = "Sur la liste des Fabriques de territoire de l'ANCT, mise à jour de janvier 2024 : "
-OWN_NOTE = re.compile(re.escape(STATUS_NOTE) + r"fabt-[0-9]+ « .*? »\.(?: (.+))?$")
+OWN_NOTE = re.compile(re.escape(STATUS_NOTE) + r"fabt-[0-9]+ « .*? »\.(?: (Lieu recensé en 2019 par la Mission "
+                      r"Coworking.*))?$", re.DOTALL)
 # arrondissements municipaux -> their city, as the ANCT's file codes Paris, Lyon and Marseille
 CITIES = (("751", "75056"), ("6938", "69123"), ("132", "13055"))
 
@@ -93,47 +98,37 @@ def citation(fabrique: Fabrique) -> CommentedMap:
     return entry
 
 
-def status_fact(fabrique: Fabrique, census_note: object) -> CommentedMap:
-    """The status the list gives a place of the 2019 census: active in 2024, the census's note kept."""
+def dates_from_list(status: object) -> bool:
+    """Whether a status cites the list, which dates none."""
+    return isinstance(status, dict) and str(status.get("source")) == SOURCE_ID
+
+
+def census_status(status: object) -> CommentedMap | None:
+    """The census's status that the seventeenth session's script replaced, from the status it wrote (active,
+    2024, the list's words then the census's note), or None when `status` is not that one."""
+    if not dates_from_list(status) or status.get("value") != "active":
+        return None
+    written = OWN_NOTE.match(str(status.get("note") or ""))
+    if written is None or not written.group(1):
+        return None
     fact = CommentedMap()
     fact["value"] = "active"
-    fact["year"] = YEAR
-    fact["source"] = SOURCE_ID
-    fact["note"] = f"{STATUS_NOTE}{fabrique.id} « {fabrique.label} »." + (f" {census_note}" if census_note else "")
+    fact["year"] = CENSUS_YEAR
+    fact["source"] = CENSUS_SOURCE
+    fact["note"] = written.group(1)
     return fact
 
 
-def newer_status(status: object, fabrique: Fabrique) -> CommentedMap | None:
-    """The status to write on a sheet paired for its status, or None to keep the sheet's: only the
-    census's « active » (a 2019 listing) is replaced; one this script wrote is kept when it names the
-    same Fabrique."""
-    if not isinstance(status, dict):
-        return None
-    if str(status.get("source")) == SOURCE_ID:
-        note = str(status.get("note") or "")
-        mine = status.get("value") == "active" and status.get("year") == YEAR \
-            and note.startswith(f"{STATUS_NOTE}{fabrique.id} « {fabrique.label} ».")
-        if mine or not note.startswith(STATUS_NOTE):
-            return None  # this script's status, or one a person wrote citing the list: kept
-        # written for another line of the list (the pair changed): the census's note follows the label
-        census_note = OWN_NOTE.match(note)
-        return status_fact(fabrique, census_note.group(1) if census_note else None)
-    if str(status.get("source")) != CENSUS_SOURCE or status.get("value") != "active" \
-            or not isinstance(status.get("year"), int) or status["year"] >= YEAR:
-        return None
-    return status_fact(fabrique, status.get("note"))
-
-
-def updated_text(text: str, fabrique: Fabrique, dates_status: bool = False) -> str:
-    """The sheet with the network, its source and the date of the check, and the newer status when the
-    pair dates it (`dates_status`); `text` itself when all are there."""
+def updated_text(text: str, fabrique: Fabrique) -> str:
+    """The sheet with the network, its source and the date of the check, and the census's status back where
+    the list had dated it; `text` itself when all are there."""
     yaml = round_trip_yaml()
     doc = yaml.load(text)
     networks = doc.get("networks")
     sources = doc.get("sources")
     wanted = citation(fabrique)
     kept = sources.get(SOURCE_ID) if isinstance(sources, dict) else None
-    status = newer_status(doc.get("status"), fabrique) if dates_status else None
+    status = census_status(doc.get("status"))
     if networks is not None and NETWORK in networks and isinstance(kept, dict) \
             and all(kept.get(key) == value for key, value in wanted.items()) and status is None:
         return text
@@ -174,10 +169,6 @@ def main(argv: list[str] | None = None) -> int:
                 missing = f"Fabrique {row['id_territoire']}" if fabrique is None else f"hub sheet {row['hub']}"
                 problems.append(f"{where}: no {missing}")
                 continue
-            dates = (row.get("statut") or "non").strip()
-            if dates not in ("oui", "non"):
-                problems.append(f"{where}: statut is « {dates} », not « oui » or « non »")
-                continue
             text = sheet.read_text(encoding="utf-8")
             doc = round_trip_yaml().load(text)
             commune = doc.get("commune")
@@ -186,12 +177,11 @@ def main(argv: list[str] | None = None) -> int:
                                 f"the sheet {sheet} in {commune}: check the match")
                 continue
             status = doc.get("status")
-            if dates == "non" and isinstance(status, dict) and str(status.get("source")) == SOURCE_ID \
-                    and str(status.get("note") or "").startswith(STATUS_NOTE):
-                problems.append(f"{where}: the sheet {sheet} has its status from {fabrique.id}, which does not "
-                                "date it (statut « non »): give it back its former status")
+            if dates_from_list(status) and census_status(status) is None:
+                problems.append(f"{where}: the sheet {sheet} cites {fabrique.id} for its status, but the list of "
+                                "Fabriques dates no status: give it back the status its own source supports")
                 continue
-            new = updated_text(text, fabrique, dates_status=dates == "oui")
+            new = updated_text(text, fabrique)
             if new != text:
                 changed.append(str(sheet))
                 if not args.check:

@@ -1,8 +1,9 @@
 """The ANCT's Fabriques de territoire on hub sheets (scripts/import_fabriques_territoire.py): each pair of
 data/anct-fabriques-territoire-2024/matches.csv is on its sheet, in the Fabrique's commune, with the
-network and a source naming the Fabrique; the pairs whose label names the place itself date a 2019 census
-place's status (active in 2024, from the list); the script writes valid sheets and a second run changes
-nothing."""
+network and a source naming the Fabrique; the list dates no status (it registers labelled places, not open
+ones: Le WIP, on the list of January 2024, closed in July 2023), so a 2019 census place keeps the census's
+status, and the status an earlier version dated from the list is given back; the script writes valid sheets and
+a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -59,61 +60,46 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
         assert script.city_of(data["commune"]) == known[row["id_territoire"]].commune
 
 
-def test_the_list_dates_the_census_places_it_names(script) -> None:
-    """The shipped pairs: 38 of 40 labels name the place itself (`statut` oui); of them, the 30 sheets whose
-    status was the 2019 census's read active in 2024 from the list, the census's note kept after the
-    Fabrique's label; Casaco (the Fabrique is La Tréso, a consortium's place) and Logis des Jeunes de
-    Provence (the label names the association) keep the census's 2019 status; statuses from other
-    sources (a person's reading) are left by the script. L'Hermitage (Autrêches), a census place whose status was
-    a person's reading of 2020 (« à vérifier » as more than five years old), was dated by hand from the list in the
-    script's words, which the script keeps. Le WIP (Colombelles), on the list, closed in July 2023: its status is
-    the closure, from sources of its own, which the script leaves: 30 census places dated."""
+def test_a_listed_place_keeps_its_census_status(script) -> None:
+    """The shipped pairs: no sheet's status cites the list. The 31 census places paired keep the census's
+    « active » of 2019 (shown « à vérifier »), the 30 that the seventeenth session had dated « active, 2024 »
+    from the list among them; L'Hermitage keeps its reading of Le Parisien (2020); Le WIP, on the list, is closed
+    from its own sources. The credits say the list dates no status, and why."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
-    assert {r["statut"] for r in rows} == {"oui", "non"}
-    assert sorted(r["hub"] for r in rows if r["statut"] == "non") == ["casaco", "logis-des-jeunes-de-provence"]
+    assert list(rows[0]) == ["id_territoire", "hub", "raison"]  # no column that dated a status
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
-    known = script.fabriques(DATA / "fabt_geom.geojson")
-    dated = []
-    for row in rows:
-        status = yaml.safe_load(sheets[row["hub"]].read_text(encoding="utf-8"))["status"]
-        if row["statut"] == "non":
-            assert status["source"] == "mission-coworking-2019" and status["year"] == 2019
-        elif status["source"] == script.SOURCE_ID:
-            fabrique = known[row["id_territoire"]]
-            assert status["value"] == "active" and status["year"] == 2024
-            expected = f"{script.STATUS_NOTE}{fabrique.id} « {fabrique.label} ». Lieu recensé en 2019"
-            assert status["note"].startswith(expected)
-            dated.append(row["hub"])
-        else:
-            assert status["source"] != "mission-coworking-2019", row["hub"]  # no census status left behind
-    assert len(dated) == 30 and "l-hermitage-autreches" in dated and "le-wip" not in dated
-    # the credits page says how many census places the list dates
-    for page, words in (("licences.md", "le statut de 30 lieux du recensement de 2019"),
-                        ("en/licences.md", "the status of 30 places of the 2019 census")):
-        assert words in " ".join((ROOT / "content" / page).read_text(encoding="utf-8").split()), page
+    statuses = {r["hub"]: yaml.safe_load(sheets[r["hub"]].read_text(encoding="utf-8"))["status"] for r in rows}
+    assert all(s["source"] != script.SOURCE_ID for s in statuses.values())
+    census = sorted(hub for hub, s in statuses.items() if s["source"] == script.CENSUS_SOURCE)
+    assert len(census) == 31 and {"casaco", "logis-des-jeunes-de-provence", "ping", "la-fabulerie"} <= set(census)
+    assert all(statuses[hub]["value"] == "active" and statuses[hub]["year"] == 2019 for hub in census)
+    assert all(statuses[hub]["note"].startswith("Lieu recensé en 2019 par la Mission Coworking") for hub in census)
+    assert statuses["l-hermitage-autreches"] == {"value": "active", "year": 2020, "note": "article du 21 mars 2020",
+                                                 "source": "leparisien-tiers-lieux-oise-2020"}
+    assert statuses["le-wip"]["value"] == "closed" and statuses["le-wip"]["year"] == 2023
+    for page, words in (("licences.md", "ne date pas leur statut"), ("en/licences.md", "does not date their status")):
+        flat = " ".join((ROOT / "content" / page).read_text(encoding="utf-8").split())
+        assert words in flat and "Le WIP" in flat and "2024" in flat, page
 
 
-def test_only_the_census_active_status_is_replaced(script) -> None:
-    known = script.fabriques(DATA / "fabt_geom.geojson")
-    fabrique = known["fabt-117"]
+def test_only_the_status_the_list_dated_is_given_back(script) -> None:
+    """The census's status comes back from the one the seventeenth session's script wrote, and from no other."""
+    written = {"value": "active", "year": 2024, "source": script.SOURCE_ID,
+               "note": f"{script.STATUS_NOTE}fabt-117 « LA FABULERIE ». Lieu recensé en 2019 par la Mission "
+                       "Coworking, comme « tiers-lieu à dominante fablab »"}
+    assert dict(script.census_status(written)) == {
+        "value": "active", "year": 2019, "source": "mission-coworking-2019",
+        "note": "Lieu recensé en 2019 par la Mission Coworking, comme « tiers-lieu à dominante fablab »"}
     census = {"value": "active", "year": 2019, "source": "mission-coworking-2019", "note": "Lieu recensé en 2019"}
-    new = script.newer_status(census, fabrique)
-    assert dict(new) == {"value": "active", "year": 2024, "source": script.SOURCE_ID,
-                         "note": f"{script.STATUS_NOTE}fabt-117 « LA FABULERIE ». Lieu recensé en 2019"}
-    assert script.newer_status(dict(new), fabrique) is None  # written once
-    # the pair now names another line of the list: the status is rewritten, the census's note kept
-    moved = script.newer_status(dict(new), known["fabt-24"])
-    assert moved["note"] == f"{script.STATUS_NOTE}fabt-24 « PiNG ». Lieu recensé en 2019"
-    for kept in ({**census, "value": "closed"}, {**census, "value": "project"}, {**census, "source": "site"},
-                 {**census, "year": 2024}, "active",
-                 {**census, "source": script.SOURCE_ID, "note": "Lu sur la liste"}):
-        assert script.newer_status(kept, fabrique) is None, kept
+    for kept in (census, {**written, "value": "closed"}, {**written, "source": "site"}, "active",
+                 {**written, "note": f"{script.STATUS_NOTE}fabt-107 « Hermitage »."},
+                 {**written, "note": f"{script.STATUS_NOTE}fabt-107 « Hermitage ». En activité selon Le Parisien"},
+                 {**written, "note": "Lu sur la liste"}):
+        assert script.census_status(kept) is None, kept
 
 
-def _pairs(path: Path, *rows: tuple[str, str], statut: str | None = None) -> Path:
-    head, tail = ("id_territoire,hub,raison", "") if statut is None \
-        else ("id_territoire,hub,raison,statut", f",{statut}")
-    path.write_text(f"{head}\n" + "".join(f"{a},{b},test{tail}\n" for a, b in rows), encoding="utf-8")
+def _pairs(path: Path, *rows: tuple[str, str]) -> Path:
+    path.write_text("id_territoire,hub,raison\n" + "".join(f"{a},{b},test\n" for a, b in rows), encoding="utf-8")
     return path
 
 
@@ -138,52 +124,60 @@ def _census_place_in_marseille(tmp_path: Path) -> tuple[Path, Path]:
     return atlas, hub
 
 
-def test_the_script_dates_a_census_place_once(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A census place paired with `statut` oui: active in 2024 from the list, no longer « à vérifier »,
-    the census's address and note kept, the atlas valid; a second run writes nothing."""
+def test_a_census_place_stays_to_check(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A census place paired with a Fabrique: the network and the source only, the census's 2019 status kept (still
+    « à vérifier »), the atlas valid; a second run writes nothing."""
     atlas, hub = _census_place_in_marseille(tmp_path)
-    _, report = load_atlas(atlas, as_of=AS_OF)
-    assert not report.errors, report.errors
-    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"), statut="oui")
+    before = yaml.safe_load(hub.read_text(encoding="utf-8"))["status"]
+    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"))
     assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
     assert capsys.readouterr().out.startswith("1 sheet changed")
     written = hub.read_text(encoding="utf-8")
     after = yaml.safe_load(written)
-    assert after["status"] == {"value": "active", "year": 2024, "source": script.SOURCE_ID,
-                               "note": f"{script.STATUS_NOTE}fabt-117 « LA FABULERIE ». Lieu recensé en 2019 "
-                                       "par la Mission Coworking, comme « tiers-lieu à dominante fablab »"}
-    assert after["address"]["value"] == "1 rue de l'Exemple, 25000 Besançon"
+    assert after["status"] == before
     assert "fabriques-de-territoire" in after["networks"] and script.SOURCE_ID in after["sources"]
     loaded, report = load_atlas(atlas, as_of=AS_OF)
     assert not report.errors, report.errors
     fablab = loaded.hubs["fablab-besancon"]
-    assert fablab.status_year == 2024 and not loaded.status_is_old(fablab)
+    assert fablab.status_year == 2019 and loaded.status_is_old(fablab)
     assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
     assert capsys.readouterr().out.startswith("0 sheets changed")
     assert hub.read_text(encoding="utf-8") == written
 
 
-def test_a_pair_that_does_not_date_leaves_the_status(script, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    """`statut` non (or no column, as before): the network and source only, the census's 2019 status kept;
-    a status the list gave to a pair marked non is named, and a `statut` neither oui nor non refused."""
+def test_the_status_the_list_dated_is_given_back(script, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A sheet as the seventeenth session's script left it (active in 2024 from the list, the census's note after the
+    label) gets the census's status back, byte for byte as before, the census's address kept; another status
+    citing the list (a person's) is named and nothing is written."""
     atlas, hub = _census_place_in_marseille(tmp_path)
-    before = yaml.safe_load(hub.read_text(encoding="utf-8"))["status"]
-    for statut in ("non", None):
-        pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"), statut=statut)
-        assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
-        assert yaml.safe_load(hub.read_text(encoding="utf-8"))["status"] == before
+    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"))
+    assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
+    census = hub.read_text(encoding="utf-8")
+    note = "Lieu recensé en 2019 par la Mission Coworking, comme « tiers-lieu à dominante fablab »"
+    dated = census.replace(f"  year: 2019\n  source: mission-coworking-2019\n  note: {note}\n",
+                           f"  year: 2024\n  source: {script.SOURCE_ID}\n"
+                           f'  note: "{script.STATUS_NOTE}fabt-117 « LA FABULERIE ». {note}"\n')
+    assert dated != census
+    hub.write_text(dated, encoding="utf-8")
     capsys.readouterr()
-    dating = _pairs(tmp_path / "oui.csv", ("fabt-117", "fablab-besancon"), statut="oui")
-    assert script.main(["--territories", str(atlas), "--matches", str(dating)]) == 0
-    text = hub.read_text(encoding="utf-8")
-    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"), statut="non")
+    assert script.main(["--territories", str(atlas), "--matches", str(pairs), "--check"]) == 1
+    assert capsys.readouterr().out.startswith("1 sheet would change")
+    assert hub.read_text(encoding="utf-8") == dated
+    assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 0
+    assert capsys.readouterr().out.startswith("1 sheet changed")
+    assert hub.read_text(encoding="utf-8") == census
+    assert yaml.safe_load(census)["address"]["value"] == "1 rue de l'Exemple, 25000 Besançon"
+    _, report = load_atlas(atlas, as_of=AS_OF)
+    assert not report.errors, report.errors
+    # a person's status citing the list: named, not guessed back
+    person = census.replace(f"  year: 2019\n  source: mission-coworking-2019\n  note: {note}\n",
+                            f"  year: 2024\n  source: {script.SOURCE_ID}\n  note: vu sur la liste\n")
+    assert person != census
+    hub.write_text(person, encoding="utf-8")
     assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 1
-    assert "has its status from fabt-117, which does not date it" in capsys.readouterr().err
-    pairs = _pairs(tmp_path / "pairs.csv", ("fabt-117", "fablab-besancon"), statut="peut-être")
-    assert script.main(["--territories", str(atlas), "--matches", str(pairs)]) == 1
-    assert "statut is « peut-être », not « oui » or « non »" in capsys.readouterr().err
-    assert hub.read_text(encoding="utf-8") == text
+    assert "cites fabt-117 for its status, but the list of Fabriques dates no status" in capsys.readouterr().err
+    assert hub.read_text(encoding="utf-8") == person
 
 
 def test_the_script_writes_valid_sheets_once(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
