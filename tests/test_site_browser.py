@@ -535,6 +535,38 @@ def test_table_rows_are_ruled_across_their_row_header(driver, server: str, width
         driver.set_window_size(1280, 900)
 
 
+@pytest.mark.parametrize("width", [1280, 360])
+def test_sort_buttons_draw_no_line_and_add_no_inset_to_their_header(driver, server: str, width: int) -> None:
+    """The button of a sortable header took every property of its cell (`all: inherit`): its top rule, drawn
+    again as a short line over each header's words at a different height, its padding and its minimum width,
+    so that each header was inset twice and a ranking wider on a phone. The button is the header's text:
+    no border, no padding, no minimum width of its own."""
+    if width == 360:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+    try:
+        for page in ("piliers/sante/", "comparaison/departement/"):
+            driver.get(f"{server}/{page}")
+            found = driver.execute_script("""
+                return [...document.querySelectorAll('article table[data-sortable] thead th button')].map(b => {
+                  const s = getComputedStyle(b), th = b.closest('th'), t = getComputedStyle(th);
+                  return [b.textContent.trim().slice(0, 30),
+                          s.borderTopStyle === 'none' ? 0 : parseFloat(s.borderTopWidth),
+                          parseFloat(s.paddingLeft) + parseFloat(s.paddingTop), parseFloat(s.minWidth) || 0,
+                          b.getBoundingClientRect().left - th.getBoundingClientRect().left - parseFloat(t.paddingLeft)
+                            - parseFloat(t.borderLeftWidth)];
+                });""")
+            assert found, page
+            for name, border, padding, min_width, inset in found:
+                assert border == 0, f"{page} {name!r}: the sort button draws a {border} px line"
+                assert padding == 0 and min_width == 0, f"{page} {name!r}: padding {padding}, min-width {min_width}"
+                assert abs(inset) <= 1, f"{page} {name!r}: the header's text is inset {inset} px more than its cell's"
+    finally:
+        if width == 360:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.set_window_size(1280, 900)
+
+
 @pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=sante"])
 def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driver, server: str, page: str) -> None:
     """No horizontal page scroll at 360 px; each picture is shown at least at the width where its
