@@ -420,6 +420,27 @@ def test_a_hub_page_shows_its_territory_map_with_its_point_marked(fixture_atlas,
     assert "Fablab de Besançon" in table and "Localisation" in table
 
 
+def test_a_territory_map_without_hubs_has_no_empty_data_table(fixture_atlas, tmp_path):
+    """A territory with no hub (870 of the shipped atlas's, in each edition) offered « Données du
+    graphique : Localisation » over a table of headers without a row: a map that places nothing has no
+    data to open; its text alternative says « 0 lieu d'innovation placé »."""
+    from generator.pages import Pages, SiteOptions
+    from generator.pictures import draw_pictures
+    assert not fixture_atlas.hubs_within("ornans") and fixture_atlas.hubs_within("pays-horloger")
+    keys = [k for k in picture_keys(fixture_atlas)
+            if k.endswith(("territory/ornans/locator", "territory/pays-horloger/locator"))]
+    pictures = draw_pictures(fixture_atlas, cache_dir=tmp_path, keys=keys, progress=False, jobs=1)
+    for lang in ("fr", "en"):
+        pages = Pages(fixture_atlas, SiteOptions(), pictures, lang=lang)
+        text = pages.territory_page(fixture_atlas.territories["ornans"]).data.decode()
+        assert "territory/ornans/locator.svg" in text  # the map is shown
+        assert "<tbody></tbody>" not in text and 'id="donnees-carte"' not in text
+        # a territory with hubs keeps its table, which its hubs' pages link to
+        text = pages.territory_page(fixture_atlas.territories["pays-horloger"]).data.decode()
+        table = text.split('id="donnees-carte"', 1)[1].split("</details>", 1)[0]
+        assert table.count("<tr>") == 1 + len(fixture_atlas.hubs_within("pays-horloger"))
+
+
 def test_an_old_status_is_drawn_as_to_check_never_as_active():
     from generator.model import Fact
     atlas = make_atlas(**{"jura-lab": {"status_fact": Fact(value="active", year=2019)}})
