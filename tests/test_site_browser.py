@@ -567,6 +567,33 @@ def test_sort_buttons_draw_no_line_and_add_no_inset_to_their_header(driver, serv
         driver.set_window_size(1280, 900)
 
 
+def test_tables_of_three_columns_fit_a_phone(driver, server: str) -> None:
+    """At 360 px the theme's tables kept a 5 rem minimum for each header and 1.25 em of padding on each
+    side of every cell: a région's profile (pillar, its score, the median) was 5 px too wide and scrolled
+    its last column off the screen, the context tables of an intercommunality 28 px. A table of three
+    columns fits a phone; wider ones scroll, with their cue."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+    try:
+        for page in ("territoires/bourgogne-franche-comte/", "territoires/doubs/",
+                     "territoires/grand-besancon-metropole/"):
+            driver.get(f"{server}/{page}")
+            _settle(driver)
+            found = driver.execute_script("""
+                return [...document.querySelectorAll('article table:not([class])')].filter(t =>
+                    t.offsetParent !== null && t.rows.length && t.rows[0].cells.length <= 3).map(t => {
+                  const box = t.closest('.md-typeset__scrollwrap');
+                  return [[...t.rows[0].cells].map(c => c.textContent.trim()).join(' | ').slice(0, 60),
+                          box.scrollWidth, box.clientWidth];
+                });""")
+            assert len(found) >= 2, page
+            wide = [f for f in found if f[1] > f[2] + 1]
+            assert wide == [], f"{page}: tables of three columns wider than a phone: {wide}"
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.set_window_size(1280, 900)
+
+
 @pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=sante"])
 def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driver, server: str, page: str) -> None:
     """No horizontal page scroll at 360 px; each picture is shown at least at the width where its
