@@ -148,5 +148,34 @@ class ReferencePages(PageBase):
 
     def reference_page(self) -> Output:
         sections = reference_sections() if self.schemas else []  # rows from the table of fields (generator.fields)
+        # the sections' titles and the types are the generator's words, in the edition's language (the site
+        # catalogue); the fields' descriptions are the schemas', in French (marked so by the template)
+        sections = [(kind, self._(title), [(path, self.type_words(type_name), required, description)
+                                           for path, type_name, required, description in rows])
+                    for kind, title, rows in sections]
         return self.render("reference.md.j2", "reference/fiches.md", sections=sections,
                            has_schema_files=bool(sections))
+
+    def type_words(self, type_name: str) -> str:
+        """A field's type as generator.specs names it (French) in the edition's language: `entier ou table`
+        -> `integer or table`, `liste d'identifiants` -> `list of identifiers`, `une valeur parmi : a, b` ->
+        `one of: a, b` (the values are the format's own words, kept as they are)."""
+        if self.lang == "fr":
+            return type_name
+
+        def one(part: str) -> str:
+            values = part.split(" : ", 1)[-1]
+            if part.startswith("une valeur parmi : "):
+                return self._("une valeur parmi : %(values)s", values=values)
+            if part.startswith("liste de valeurs parmi : "):
+                return self._("liste de valeurs parmi : %(values)s", values=values)
+            for prefix in ("liste de ", "liste d'"):
+                if part.startswith(prefix):
+                    return self._("liste de %(items)s", items=self._(part[len(prefix):]))
+            return self._(part)
+
+        first, *others = type_name.split(" ou ")
+        shown = one(first)
+        for other in others:
+            shown = self._("%(first)s ou %(second)s", first=shown, second=one(other))
+        return shown

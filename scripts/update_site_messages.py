@@ -23,6 +23,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.fields import TITLES  # noqa: E402
 from generator.model import PILLAR_DESCRIPTIONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,11 @@ RUNTIME = [
     "% des actifs occupés de 15 ans ou plus", "% de la population non scolarisée de 15 ans ou plus",
     "lieux pour 100 000 habitants", "% du PIB", "% de la surface agricole", "% de la superficie",
     "% de la population", "hab./km²",
+    # the reference page (page_reference.reference_page): the kinds of sheet (generator.fields.TITLES) and the
+    # words of the fields' types (generator.specs: type_name, TYPE_PLURALS)
+    *TITLES.values(),
+    "texte", "identifiant", "entier", "nombre", "booléen", "table", "liste", "valeur", "date AAAA-MM-JJ",
+    "textes", "identifiants", "entiers", "nombres", "tables", "listes", "valeurs",
 ]
 COUNT_OF = re.compile(r'count_of\("([^"]+)", "([^"]+)"\)')  # a filter's words: Babel's extractor skips them
 

@@ -348,6 +348,30 @@ def test_reference_page_lists_every_schema_field(fixture_atlas) -> None:
     assert "liste de une valeur" not in page and "liste de valeurs parmi : " in page
 
 
+def test_english_reference_page_names_types_and_sheets_in_english(fixture_atlas) -> None:
+    """The English reference page said « entier ou table », « liste d'identifiants », « une valeur parmi : … »
+    and headed its sections « Fiche territoire », « Fiche lieu d'innovation »: words the generator writes,
+    not the schemas' descriptions (which the page says are in French, and stay so, marked)."""
+    import re
+
+    from generator.site import load_schemas
+    schemas = load_schemas()
+    if schemas is None:
+        pytest.skip("generator.schema has no json_schemas")
+    page = Pages(fixture_atlas, _options(), schemas=schemas, lang="en").reference_page().data.decode()
+    for english in ("## Territory sheet", "## Hub sheet", "## Controlled vocabulary", "## Shared sources",
+                    "## Catalogue of measured indicators", "| integer or table |", "| list of identifiers |",
+                    "| one of: active, project, closed |", "| list of values among: region, departement, epci, ",
+                    "| number or boolean or text |", "| date YYYY-MM-DD |", "| identifier |", "| text |"):
+        assert english in page, english
+    outside = re.sub(r'<span lang="fr">.*?</span>', "", page)  # the schemas' descriptions, marked French
+    for french in ("Fiche ", "entier", "identifiant", "une valeur parmi", "liste de", "liste d'", " ou ", "texte",
+                   "AAAA"):
+        assert french not in outside, french
+    french = Pages(fixture_atlas, _options(), schemas=schemas).reference_page().data.decode()
+    assert "## Fiche territoire" in french and "| entier ou table |" in french and "lang=" not in french
+
+
 @dataclass
 class _Pic:
     key: str
