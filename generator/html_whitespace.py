@@ -109,8 +109,9 @@ INLINE = frozenset("a abbr b bdi bdo cite data del dfn em i ins mark q s small s
 TAGS = re.compile(rf"(<(?:/?[A-Za-z][^\s/>]*+{_ATTRS}|[!?/][^>]*+)>)")  # split: text, tag, text, ...
 TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)")
 LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-# no mark in a text: nothing to space or to quote in it (a straight quote may be written as a reference)
-MARKS = re.compile(r"""[«»:;?!'"]|&(?:apos|quot|#0*3[49]|#[xX]0*2[27]);""")
+# no mark in a text: nothing to space or to quote in it (a straight quote may be written as a reference), and no
+# number to hold together (`100 000`: typography.french_digit_groups_html)
+MARKS = re.compile(r"""[«»:;?!'"]|&(?:apos|quot|#0*3[49]|#[xX]0*2[27]);|\d \d{3}""")
 
 
 class FrenchText:

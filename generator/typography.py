@@ -227,10 +227,25 @@ def french_quotes_html(source: str) -> str:
     return "".join(out)
 
 
+# A number's digit groups written with a plain space (the names and units of indicators: `pour 100 000
+# habitants`), not after a word character, a decimal mark or a reference's `&#` (`2019 123`, `0,123 456`,
+# `&#160;000` are not one number), not before another digit: joined by the narrow no-break space that the
+# atlas's own figures have (`1 494`), so that a line never breaks inside a number (« pour 10 / 000 »).
+_DIGIT_GROUPS = re.compile(r"(?<![\w,.&#])\d{1,3}(?: \d{3})+(?!\d)")
+
+
+def french_digit_groups_html(source: str) -> str:
+    """`source`, HTML text between two tags, with each number's digit groups joined by a narrow no-break space."""
+    if " " not in source:
+        return source
+    return _DIGIT_GROUPS.sub(lambda found: found.group(0).replace(" ", NNBSP), source)
+
+
 def french_typography_html(source: str, before: str = "") -> str:
     """`source`, HTML text between two tags of a French page, as French typography writes it: its quotes
-    (`french_quotes_html`), then its no-break spaces (`french_spacing_html`, which spaces the « » made)."""
-    return french_spacing_html(french_quotes_html(source), before)
+    (`french_quotes_html`), its numbers' groups held together (`french_digit_groups_html`), then its no-break
+    spaces (`french_spacing_html`, which spaces the « » made)."""
+    return french_spacing_html(french_digit_groups_html(french_quotes_html(source)), before)
 
 
 def shown_last(source: str) -> str:

@@ -145,6 +145,22 @@ def test_english_pages_change_only_their_french_parts() -> None:
     assert squeeze(fr("<p>a : b</p>")) == fr("<p>a : b</p>")  # the whitespace pass alone leaves it
 
 
+def test_a_number_s_digit_groups_stay_on_one_line() -> None:
+    """The names and units of indicators write `100 000` with a plain space (21 288 times on the French
+    pages): at 360 px « Médecins généralistes pour 10 000 habitants » broke as « pour 10 / 000 habitants ».
+    A number's groups are joined by the narrow no-break space the atlas's own figures have (`1 494`);
+    a year, a decimal part, a reference, an attribute and English text are left alone."""
+    body = ("<td>Médecins généralistes pour 10 000 habitants ; 1 234 567 lieux</td>"
+            "<p>En 2019 123 lieux, 0,123 456 ou 3.141 592, &#160;000 ; a 100 000 b : 12 34 56</p>"
+            '<a title="pour 100 000 habitants">x</a><span lang="en">per 100 000</span>')
+    assert spaced(fr(body)) == fr(
+        f"<td>Médecins généralistes pour 10{NNBSP}000 habitants{NNBSP}; 1{NNBSP}234{NNBSP}567 lieux</td>"
+        f"<p>En 2019 123 lieux, 0,123 456 ou 3.141 592, &#160;000{NNBSP}; a 100{NNBSP}000 b{NBSP}: 12 34 56</p>"
+        '<a title="pour 100 000 habitants">x</a><span lang="en">per 100 000</span>')
+    assert spaced(fr("<p>pour 100 000 habitants</p>")) == fr(f"<p>pour 100{NNBSP}000 habitants</p>")  # no mark
+    assert spaced(en("<p>per 100 000</p>")) == en("<p>per 100 000</p>")
+
+
 def test_the_post_pass_spaces_the_french_pages(tmp_path) -> None:
     (tmp_path / "index.html").write_text(fr("<p>\n   Statut : ouvert</p>"), encoding="utf-8")
     (tmp_path / "en.html").write_text(en("<p>\n   Status : open</p>"), encoding="utf-8")
@@ -164,7 +180,8 @@ def _unspaced(html: str) -> str:
 
 PIECES = ["Statut", " : ", " ; ", " ? ", "!", " ! ", ":", "«", "»", " « ", " » ", "&amp;", "&#39;", "&gt;", "&nbsp;",
           '"', "'", " \"", "\" ", "&quot;",
-          "&#33;", "10:30", "https://x.fr/?q=1", "C:\\", "\n", " ", "é", "<b>", "</b>", "<em>x</em>", "<p>", "</p>",
+          "&#33;", "10:30", "10 000", " 000", "1", "0,1",
+          "https://x.fr/?q=1", "C:\\", "\n", " ", "é", "<b>", "</b>", "<em>x</em>", "<p>", "</p>",
           '<a href="a : ?" title="« b » ;">', "</a>", "<code>a : b</code>", "<script>a ? b : c</script>",
           '<span lang="en">', "</span>", "<br>", "<!-- c : d -->", "<pre>\n a ; b</pre>"]
 
