@@ -96,21 +96,27 @@ class PillarPages(PageBase):
 
     def ranking_table(self, ranked: Sequence[tuple[int, Territory, float, int]], page_path: str,
                       caption: str) -> str:
-        """A ranking as a sortable HTML table: rank, territory, its parent, its score, indicators used."""
-        head = [(self._("Rang"), "number"), (self._("Territoire"), "text"), (self._("Territoire parent"), "text"),
-                (self._("Score mesuré"), "number"), (self._("Indicateurs"), "number")]
+        """A ranking as a sortable HTML table: rank, territory, its parent, its score, indicators used. The
+        parents' column only when one of them has a parent (the régions have none: it was 18 dashes)."""
+        parents = {t.id: self.atlas.parent(t.id) for _, t, _, _ in ranked}
+        with_parents = any(parents.values())
+        head = [(self._("Rang"), "number"), (self._("Territoire"), "text")]
+        if with_parents:
+            head.append((self._("Territoire parent"), "text"))
+        head += [(self._("Score mesuré"), "number"), (self._("Indicateurs"), "number")]
         rows = []
         shared = Counter(rank for rank, *_ in ranked)  # ties share the best rank: « 3 ex aequo »
         tied = self._("ex aequo")
         for rank, t, value, n in ranked:
-            parent = self.atlas.parent(t.id)
+            parent = parents[t.id]
             pname = self.names[parent.id] if parent else ""
+            after = ([(Markup(text.attr(pname.casefold())), Markup(text.html_text(pname or "—")))]
+                     if with_parents else [])
             rows.append({"before": [(str(rank), f"{rank} {tied}" if shared[rank] > 1 else str(rank))],
                          "sort": t.name.casefold(), "name": self.names[t.id],
                          "href": Markup(relative_href(page_path, territory_path(t.id))),
-                         "after": [(Markup(text.attr(pname.casefold())), Markup(text.html_text(pname or "—"))),
-                                   (repr(value), Markup(text.html_text(self.words.score_text(value)))),
-                                   (str(n), str(n))]})
+                         "after": after + [(repr(value), Markup(text.html_text(self.words.score_text(value)))),
+                                           (str(n), str(n))]})
         return self.html("sortable_table", caption, [(Markup(h), k) for h, k in head], rows)
 
     def comparison_index(self) -> Output:

@@ -126,6 +126,19 @@ def test_pillar_page_ranks_by_measured_score_and_keeps_the_appreciations_apart(f
     assert " sur 5 |" in editorial and " sur 5" not in ranking  # the appreciations are never in the ranking
 
 
+def test_a_ranking_of_regions_has_no_column_of_parents(fixture_atlas) -> None:
+    """The régions' ranking of each pillar had a « Territoire parent » column of 18 dashes (a région has
+    none): a column is shown when one of its territories has a parent."""
+    pages = Pages(fixture_atlas, _options())
+    region, doubs = fixture_atlas.territories["bourgogne-franche-comte"], fixture_atlas.territories["doubs"]
+    assert fixture_atlas.parent(region.id) is None and fixture_atlas.parent(doubs.id) is not None
+    regions = pages.ranking_table([(1, region, 3.0, 2)], "piliers/sante.md", "Classement")
+    assert "Territoire parent" not in regions and ">—<" not in regions
+    assert regions.count('<th scope="col"') == 4 and regions.count("<td") == 3  # rank, score, indicators
+    departements = pages.ranking_table([(1, doubs, 3.0, 2)], "piliers/sante.md", "Classement")
+    assert "Territoire parent" in departements and ">Bourgogne-Franche-Comté<" in departements
+
+
 def _fixture_with(atlas, **changes):
     from dataclasses import replace
     from types import MappingProxyType
