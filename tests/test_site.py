@@ -139,6 +139,30 @@ def test_a_ranking_of_regions_has_no_column_of_parents(fixture_atlas) -> None:
     assert "Territoire parent" in departements and ">Bourgogne-Franche-Comté<" in departements
 
 
+def test_the_hub_filters_list_pillars_and_statuses_in_the_site_s_order_in_both_editions(fixture_atlas) -> None:
+    """The English hub filter listed the pillars in the French alphabetical order of their labels
+    (« Environment, Identity, Metropolisation, Health, Knowledge ») and the statuses likewise (« To be
+    checked… » first); the French one alphabetically too, where the rest of the site (the pillar pages, the
+    territories' « Classer par score du pilier », the list by status) follows one order: métropolisation,
+    santé, savoirs, identité, environnement; en activité, à vérifier, en projet, fermé."""
+    from generator import explore
+    from generator.model import PILLARS
+    from generator.status_text import TO_CHECK
+
+    facets = explore.facets(fixture_atlas)
+    pillars = [v for v, _, _ in facets["pilier"]]
+    assert len(pillars) >= 2 and pillars == [k for k in PILLARS if k in pillars]
+    statuses = [v for v, _, _ in facets["statut"]]
+    order = ("active", TO_CHECK, "project", "closed")
+    assert len(statuses) >= 2 and statuses == [s for s in order if s in statuses]
+    for lang, words in (("fr", ("Métropolisation", "Santé", "Savoirs", "Identité", "Environnement")),
+                        ("en", ("Metropolisation", "Health", "Knowledge", "Identity", "Environment"))):
+        page = Pages(fixture_atlas, _options(), lang=lang).hubs_index()[0].data.decode()
+        form = page.split('name="pilier"', 1)[1].split("</select>", 1)[0]
+        shown = [w for w in words if f">{w} (" in form]
+        assert len(shown) >= 2 and sorted(shown, key=form.index) == shown, (lang, shown)
+
+
 def _fixture_with(atlas, **changes):
     from dataclasses import replace
     from types import MappingProxyType
