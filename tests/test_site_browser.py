@@ -6,12 +6,14 @@ from the file named by ATLAS_AXE_JS; without it the accessibility check is skipp
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,21 @@ COMMUNES = {  # extra communes so the comparison table has rows to sort (populat
 }
 # An unbreakable word wider than a phone screen (an address written out in a summary): it must wrap.
 LONG_WORD = "https://example.org/" + "chemin" * 12
+
+@contextlib.contextmanager
+def _at_width(driver, width: int) -> Iterator[None]:
+    """The pages laid out at `width` CSS px: 360 is a phone (its viewport meta read, as a desktop window
+    of 360 px would not), any other width a desktop window; the window is 1280 px again afterwards."""
+    if width == 360:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+    try:
+        yield
+    finally:
+        if width == 360:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.set_window_size(1280, 900)
+
 
 
 def _ship_catalogue(sheets: Path) -> None:
@@ -506,10 +523,7 @@ def test_table_rows_are_ruled_across_their_row_header(driver, server: str, width
     """The lines of a ranking broke at the « Territoire » column (its cells are th scope=row, which the
     theme does not rule) and the caption touched the table's border: each row header is ruled like the
     row's other cells, and the caption keeps off the border, at 1280 px and on a phone."""
-    if width == 360:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
-    try:
+    with _at_width(driver, width):
         for page in ("piliers/sante/", "comparaison/departement/"):
             driver.get(f"{server}/{page}")
             found = driver.execute_script("""
@@ -529,10 +543,6 @@ def test_table_rows_are_ruled_across_their_row_header(driver, server: str, width
             for caption, rows, broken, inset in found:
                 assert broken == 0, f"{page} {caption}: {broken} of {rows} row headers not ruled like their row"
                 assert inset >= 4, f"{page} {caption}: the caption touches the table's border ({inset} px)"
-    finally:
-        if width == 360:
-            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        driver.set_window_size(1280, 900)
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -541,10 +551,7 @@ def test_sort_buttons_draw_no_line_and_add_no_inset_to_their_header(driver, serv
     again as a short line over each header's words at a different height, its padding and its minimum width,
     so that each header was inset twice and a ranking wider on a phone. The button is the header's text:
     no border, no padding, no minimum width of its own."""
-    if width == 360:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
-    try:
+    with _at_width(driver, width):
         for page in ("piliers/sante/", "comparaison/departement/"):
             driver.get(f"{server}/{page}")
             found = driver.execute_script("""
@@ -561,10 +568,6 @@ def test_sort_buttons_draw_no_line_and_add_no_inset_to_their_header(driver, serv
                 assert border == 0, f"{page} {name!r}: the sort button draws a {border} px line"
                 assert padding == 0 and min_width == 0, f"{page} {name!r}: padding {padding}, min-width {min_width}"
                 assert abs(inset) <= 1, f"{page} {name!r}: the header's text is inset {inset} px more than its cell's"
-    finally:
-        if width == 360:
-            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        driver.set_window_size(1280, 900)
 
 
 def test_tables_of_three_columns_fit_a_phone(driver, server: str) -> None:
@@ -572,9 +575,7 @@ def test_tables_of_three_columns_fit_a_phone(driver, server: str) -> None:
     side of every cell: a région's profile (pillar, its score, the median) was 5 px too wide and scrolled
     its last column off the screen, the context tables of an intercommunality 28 px. A table of three
     columns fits a phone; wider ones scroll, with their cue."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
-    try:
+    with _at_width(driver, 360):
         for page in ("territoires/bourgogne-franche-comte/", "territoires/doubs/",
                      "territoires/grand-besancon-metropole/"):
             driver.get(f"{server}/{page}")
@@ -589,9 +590,6 @@ def test_tables_of_three_columns_fit_a_phone(driver, server: str) -> None:
             assert len(found) >= 2, page
             wide = [f for f in found if f[1] > f[2] + 1]
             assert wide == [], f"{page}: tables of three columns wider than a phone: {wide}"
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-        driver.set_window_size(1280, 900)
 
 
 @pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=sante"])
