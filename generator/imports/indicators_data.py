@@ -103,7 +103,7 @@ def _dep_code(text: str) -> str:
 
 def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[str, str], dict[str, str]]:
     """Today's communes with their 2023 population and EPCI, the code resolver, département -> région,
-    département name -> code."""
+    département -> its name."""
     def load(name: str) -> Any:
         try:
             return json.loads((cog_dir / name).read_text(encoding="utf-8"))
@@ -130,7 +130,7 @@ def read_cog(cog_dir: Path) -> tuple[dict[str, Commune], dict[str, str], dict[st
                 communes[m["code"]].epci = e["code"]
     departements = load("departements.json")
     dep_region = {d["code"]: d["region"] for d in departements if d.get("region")}
-    dep_names = {d["nom"]: d["code"] for d in departements}
+    dep_names = {d["code"]: d["nom"] for d in departements}
     return communes, resolve, dep_region, dep_names
 
 
@@ -216,8 +216,7 @@ def read_inputs(data_dir: Path = DATA_DIR, cog_dir: Path = COG_DIR, areas_path: 
 
     festivals = read_festivals(data_dir / FESTIVALS, resolve)
     cinema_screens = read_cinemas(data_dir / CINEMAS, resolve)
-    dep_name = {code: name for name, code in dep_names.items()}
-    by_name = {(dep_name[c.departement], c.name): c.code for c in communes.values() if c.departement in dep_name}
+    by_name = {(dep_names[c.departement], c.name): c.code for c in communes.values() if c.departement in dep_names}
     libraries = read_libraries(data_dir / LIBRARIES, resolve, by_name)
 
     return Inputs(communes, resolve, dep_region, areas, population_2016, split, apl, aav_class,
@@ -301,6 +300,16 @@ def read_libraries(path: Path, resolve: Mapping[str, str], by_name: Mapping[tupl
     return out
 
 
+def _summed(communes: Mapping[str, Commune], counts: Iterable[tuple[str, int]]) -> dict[tuple[str, str], int]:
+    """Counts per commune (a festival, a library: 1 each; a commune's cinema screens) summed into each territory
+    the commune belongs to, keyed as `_groups` keys them."""
+    out: dict[tuple[str, str], int] = {}
+    for code, n in counts:
+        for key in _groups(communes[code]):
+            out[key] = out.get(key, 0) + n
+    return out
+
+
 def _groups(c: Commune) -> Iterable[tuple[str, str]]:
     if c.region:
         yield ("region", c.region)
@@ -359,18 +368,9 @@ def compute(inputs: Inputs) -> dict[tuple[str, str], dict[str, float]]:
         mine = set(_groups(inputs.communes[code]))
         theirs = set(_groups(inputs.communes[holder])) if holder in inputs.communes else set()
         broken |= mine ^ theirs
-    festivals: dict[tuple[str, str], int] = {}
-    for code in inputs.festivals:
-        for key in _groups(inputs.communes[code]):
-            festivals[key] = festivals.get(key, 0) + 1
-    libraries: dict[tuple[str, str], int] = {}
-    for code in inputs.libraries:
-        for key in _groups(inputs.communes[code]):
-            libraries[key] = libraries.get(key, 0) + 1
-    screens: dict[tuple[str, str], int] = {}
-    for code, n in inputs.cinema_screens.items():
-        for key in _groups(inputs.communes[code]):
-            screens[key] = screens.get(key, 0) + n
+    festivals = _summed(inputs.communes, ((code, 1) for code in inputs.festivals))
+    libraries = _summed(inputs.communes, ((code, 1) for code in inputs.libraries))
+    screens = _summed(inputs.communes, inputs.cinema_screens.items())
     for key, members in communes_of.items():
         if key[0] not in LEVELS or _in_mayotte(key, communes_of):
             continue  # Mayotte: the 2023 figure is the 2017 census, and there is no 2016 one
