@@ -49,7 +49,10 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
     """What `--check` says of the shipped atlas: nothing to write, no pair in two communes."""
     assert script.main(["--check", "--territories", str(ROOT / "territories")]) == 0
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
-    assert len(rows) == len({r["hub"] for r in rows}) == len({r["id_territoire"] for r in rows}) == 40
+    assert len(rows) == len({r["hub"] for r in rows}) == 41
+    # one Fabrique, two places: fabt-277 « La Tréso - CASACO (en consortium) » names both
+    assert len({r["id_territoire"] for r in rows}) == 40
+    assert sorted(r["hub"] for r in rows if r["id_territoire"] == "fabt-277") == ["casaco", "la-treso"]
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
     known = script.fabriques(DATA / "fabt_geom.geojson")
     for row in rows:
@@ -226,7 +229,7 @@ def test_a_pair_in_two_communes_is_refused(script, tmp_path: Path, capsys: pytes
 
 def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
     """The credits page says how many hubs rest on the 2024 list (the pairs of matches.csv) and which one
-    rests on a press article, so that its count agrees with the network's in the lists (41)."""
+    rests on a press article, so that its count agrees with the network's in the lists (42)."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
     in_network = {}
     for path in (ROOT / "territories").glob("*/hubs/*.yml"):
@@ -234,14 +237,14 @@ def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
         if "fabriques-de-territoire" in (data.get("networks") or ()):
             in_network[path.stem] = data
     listed = {r["hub"] for r in rows}
-    assert len(listed) == 40 and listed <= set(in_network) and len(in_network) == 41
+    assert len(listed) == 41 and listed <= set(in_network) and len(in_network) == 42
     (other,) = set(in_network) - listed
     assert other == "polen-mende"
     article = in_network[other]["sources"][in_network[other]["status"]["source"]]["url"]
     french = (ROOT / "content" / "licences.md").read_text(encoding="utf-8")
     english = (ROOT / "content" / "en" / "licences.md").read_text(encoding="utf-8")
-    for page, words in ((french, ("Quarante lieux", "Un quarante et unième, POLeN", "41 lieux du réseau")),
-                        (english, ("Forty of the atlas’s hubs", "A forty-first, POLeN", "41 hubs of the network"))):
+    for page, words in ((french, ("Quarante et un lieux", "Un quarante-deuxième, POLeN", "42 lieux du réseau")),
+                        (english, ("Forty-one of the atlas’s hubs", "A forty-second, POLeN", "42 hubs of the network"))):
         flat = " ".join(page.split())
         assert all(w in flat for w in words), words
         assert f"({article})" in flat
