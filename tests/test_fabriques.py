@@ -243,8 +243,9 @@ def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
     article = in_network[other]["sources"][in_network[other]["status"]["source"]]["url"]
     french = (ROOT / "content" / "licences.md").read_text(encoding="utf-8")
     english = (ROOT / "content" / "en" / "licences.md").read_text(encoding="utf-8")
-    for page, words in ((french, ("Quarante et un lieux", "Un quarante-deuxième, POLeN", "42 lieux du réseau")),
-                        (english, ("Forty-one of the atlas’s hubs", "A forty-second, POLeN", "42 hubs of the network"))):
+    french_words = ("Quarante et un lieux", "Un quarante-deuxième, POLeN", "42 lieux du réseau")
+    english_words = ("Forty-one of the atlas’s hubs", "A forty-second, POLeN", "42 hubs of the network")
+    for page, words in ((french, french_words), (english, english_words)):
         flat = " ".join(page.split())
         assert all(w in flat for w in words), words
         assert f"({article})" in flat
