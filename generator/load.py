@@ -39,6 +39,7 @@ from generator.specs import Fact as FactSpec
 from generator.specs import ListOf, Record
 from generator.validate import Checked, SheetData, check_atlas, check_sheet
 from generator.validate.moved import check_moved
+from generator.validate.rules import check_shared_source_dates
 
 __all__ = ["SheetMemo", "build_date", "load_atlas", "load_valid_atlas", "vocabulary_ids"]  # SheetMemo: atlas serve
 
@@ -84,6 +85,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     shared_locs: dict[str, Location] = {}
     catalogue: SheetData | None = None
     moved: SheetData | None = None
+    shared: SheetData | None = None  # sources.yml, for its dates (judged against `as_of`, never memoised)
     total = len(tree.files)
     if memo is not None:
         memo.begin()
@@ -105,6 +107,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
             moved = SheetData("moved", "moved", sheet.display, rel, checked)
         elif sheet.kind == "sources":
             shared_sources = checked.data
+            shared = SheetData("sources", "sources", sheet.display, rel, checked)
             shared_locs = {k[:-4]: v for k, v in checked.locations.items() if k.endswith("#key")}
         else:
             target = territories if sheet.kind == "territory" else hubs
@@ -114,6 +117,8 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     valid_t, valid_h = check_atlas(report, territories, hubs, vocabulary, shared_sources, shared_locs, as_of,
                                    catalogue, memo.distances if memo is not None else None)
     moved_hubs = check_moved(report, moved, territories, hubs)
+    if shared is not None:
+        check_shared_source_dates(report, shared, as_of)
     if memo is not None:
         memo.checked_atlas()
     if report.errors:

@@ -307,6 +307,26 @@ def test_a_date_or_a_year_to_come_is_a_warning_at_its_line(atlas_copy: Path, cap
     assert main(["validate", "-q", "--strict"]) == 1  # CI (--strict) stops a date to come
 
 
+def test_a_shared_source_read_on_a_day_to_come_is_a_warning_at_its_line_in_sources_yml(atlas_copy: Path,
+                                                                                         capsys) -> None:
+    """A source of territories/sources.yml read « after today » was accepted without a word, while the same
+    source written in a sheet was warned about: the same warning now, at the line of sources.yml, with the
+    same hint (the month and day swapped where that gives a past day), and --strict stops it."""
+    _edit(atlas_copy, "sources.yml", "  accessed: 2025-01-10\n", "  accessed: 2025-12-03\n")
+    assert _validate(capsys, exit_code=0) == [
+        "territories/sources.yml:6:13: avertissement : insee-rp-2021.accessed: la date 2025-12-03 est postérieure à "
+        "aujourd'hui (2025-11-26) (piste : écrivez le jour où la source a été consultée (AAAA-MM-JJ), au plus tard "
+        "aujourd'hui ; mois et jour inversés ? 2025-03-12)"]
+    assert _validate(capsys, "en", exit_code=0) == [
+        "territories/sources.yml:6:13: warning: insee-rp-2021.accessed: the date 2025-12-03 is after today "
+        "(2025-11-26) (hint: write the day the source was read (YYYY-MM-DD), at the latest today; month and day "
+        "swapped? 2025-03-12)"]
+    assert main(["validate", "-q", "--strict"]) == 1
+    capsys.readouterr()
+    _edit(atlas_copy, "sources.yml", "  accessed: 2025-12-03\n", "  accessed: 2025-11-26\n")  # today: no warning
+    assert _validate(capsys, exit_code=0) == []
+
+
 def test_the_day_dates_are_judged_against_is_the_build_date_given(atlas_copy: Path) -> None:
     """« Today » is the build date (load_atlas's `as_of`, SOURCE_DATE_EPOCH's day for the command line), never
     the clock read in the checks: the same sheets judged at a later day have no date to come, and the atlas

@@ -267,15 +267,28 @@ def future_year_message(year: int, as_of: date) -> str:
     return _("the year {year} is after the current year ({current})").format(year=year, current=as_of.year)
 
 
+ACCESSED_FIX = N_("write the day the source was read (YYYY-MM-DD), at the latest today")
+
+
 def check_dates(report: Report, sheet: SheetData, as_of: date) -> None:
     """A warning for a date after today (`as_of`, the build's day: SOURCE_DATE_EPOCH's when set): the sheet's
     `updated` and its sources' `accessed`, days that have passed by definition. A month and a day swapped
     (2025-12-03 for 2025-03-12) is the likely slip: the hint says so when the swapped date is a past one."""
     dated = [("updated", sheet.data.get("updated"),
               N_("write the day the sheet was last checked (YYYY-MM-DD), at the latest today"))]
-    dated += [(f"sources.{sid}.accessed", source.get("accessed"),
-               N_("write the day the source was read (YYYY-MM-DD), at the latest today"))
+    dated += [(f"sources.{sid}.accessed", source.get("accessed"), ACCESSED_FIX)
               for sid, source in (sheet.data.get("sources") or {}).items() if isinstance(source, dict)]
+    _check_days(report, sheet, dated, as_of)
+
+
+def check_shared_source_dates(report: Report, shared: SheetData, as_of: date) -> None:
+    """check_dates for territories/sources.yml: each shared source's `accessed` after today, at its line."""
+    _check_days(report, shared, [(f"{sid}.accessed", source.get("accessed"), ACCESSED_FIX)
+                                 for sid, source in shared.data.items() if isinstance(source, dict)], as_of)
+
+
+def _check_days(report: Report, sheet: SheetData, dated: list[tuple[str, Any, str]], as_of: date) -> None:
+    """A warning at each (path, day, fix) whose day is after `as_of`."""
     for path, day, fix in dated:
         if not isinstance(day, date) or day <= as_of:
             continue
