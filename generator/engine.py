@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from calendar import timegm
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
@@ -278,12 +278,20 @@ def swap_in(new_site: Path, site_dir: Path, aside: Path | None = None) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def sitemap_warning(config: dict[str, Any]) -> str | None:
-    """One line when the configuration has no `site_url`: the sitemap protocol wants each page's full address
-    (`<loc>` absolute, sitemaps.org), which only site_url gives, so the engine's sitemap.xml lists no page (MkDocs
-    writes an empty one). Said at each build, naming the setting, rather than publishing relative addresses
-    that crawlers refuse; None when it is set."""
-    if config.get("site_url"):
+def publishing(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether this build is one that gets published: one run by continuous integration (`CI` set and not
+    false, as GitHub Actions, GitLab CI and most others set it), where the Pages workflow builds the site it
+    deploys. A local build or preview is not."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def sitemap_warning(config: dict[str, Any], environ: Mapping[str, str] = os.environ) -> str | None:
+    """One line when the configuration has no `site_url` and the build is one that gets published (`publishing`):
+    the sitemap protocol wants each page's full address (`<loc>` absolute, sitemaps.org), which only site_url
+    gives, so the engine's sitemap.xml lists no page (MkDocs writes an empty one). Said rather than publishing
+    relative addresses that crawlers refuse; None when it is set, and on a local build: mkdocs.yml leaves
+    site_url to the Pages workflow, so every local build and preview would say it for nothing."""
+    if config.get("site_url") or not publishing(environ):
         return None
     return _("atlas build: warning: no site_url in mkdocs.yml: the sitemap (sitemap.xml) lists no page, its "
              "addresses must be absolute; add site_url: the site's published address (e.g. {example})").format(

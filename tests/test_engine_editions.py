@@ -349,10 +349,12 @@ def test_the_error_pages_work_under_the_sites_path(generated, tmp_path: Path, en
 
 
 def test_without_site_url_the_build_says_in_one_line_that_the_sitemap_lists_no_page(generated, tmp_path: Path,
-                                                                                   capsys) -> None:
+                                                                                   capsys, monkeypatch) -> None:
     """A sitemap's <loc> must be a full address (sitemaps.org): without site_url MkDocs writes a sitemap that lists
     no page, and the build said nothing. It now says so in one line, naming the setting to add (README,
-    « Publishing »), each build; relative addresses, which crawlers refuse, are not written instead."""
+    « Publishing »), at each build that gets published (in CI); relative addresses, which crawlers refuse, are not
+    written instead."""
+    monkeypatch.setenv("CI", "true")  # as GitHub Actions sets it
     base, atlas = generated
     config = {k: v for k, v in read_site_config().items() if k != "site_url"}
     build_site(atlas, base / "docs", tmp_path / "site", "mkdocs", config, quiet=True, jobs=1)
@@ -362,4 +364,19 @@ def test_without_site_url_the_build_says_in_one_line_that_the_sitemap_lists_no_p
                     "site (par exemple https://owner.github.io/atlas/)"]
     for sitemap in (tmp_path / "site" / "sitemap.xml", tmp_path / "site" / "en" / "sitemap.xml"):
         assert "<loc>" not in sitemap.read_text(encoding="utf-8")  # what the line warns of
+
+
+def test_a_local_build_without_site_url_says_nothing_of_the_sitemap(monkeypatch) -> None:
+    """mkdocs.yml leaves site_url to the Pages workflow, so every local build and preview said the line for
+    nothing: it is said where a site is built to be published, in continuous integration (`CI` set, not false)."""
+    from generator.engine import sitemap_warning
+
+    config = {k: v for k, v in read_site_config().items() if k != "site_url"}
+    for local in ({}, {"CI": ""}, {"CI": "false"}, {"CI": "0"}):
+        assert sitemap_warning(config, local) is None
+    for ci in ({"CI": "true"}, {"CI": "1"}, {"CI": "yes"}):
+        assert sitemap_warning(config, ci).startswith("atlas build : avertissement : pas de site_url dans mkdocs.yml")
+    assert sitemap_warning({**config, "site_url": "https://example.org/atlas/"}, {"CI": "true"}) is None
+    monkeypatch.delenv("CI", raising=False)
+    assert sitemap_warning(config) is None  # the process's own environment by default
 
