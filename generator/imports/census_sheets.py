@@ -163,15 +163,22 @@ def update_hub_text(text: str, place: Place, census_made: bool) -> tuple[str, li
         insert_field(doc, "commune", DoubleQuotedScalarString(place.commune))
         changes.append(f"commune: {absent()} -> {place.commune}")
     coordinates = _coordinates_fact(place)
-    if not census_made and place.precision == "address" and "address" in doc \
-            and not same_street(place.rows[0].address, doc["address"]):
+    elsewhere = "address" in doc and not (census_made and _ours(doc["address"])) \
+        and not same_street(place.rows[0].address, doc["address"])
+    moved = str(doc["commune"]) != place.commune
+    if moved or (census_made and elsewhere and "coordinates" in doc):
+        # the sheet puts the place in another commune, or a person wrote its address (a move, dated, with its
+        # source): the census's point and address are those it left; the point the sheet has is the person's
+        # choice (La Forge, Aurillac, keeps the census's for want of a better one), kept as it is
+        coordinates = None
+    elif elsewhere and place.precision == "address":
         # the sheet says the place is elsewhere (it moved, or the census is wrong): only its commune is sure
         at_centre = Place(**{**place.__dict__, "coordinates": place.centre, "precision": "commune"})
         coordinates = _coordinates_fact(at_centre)
     wanted = {"coordinates": coordinates}
     if census_made:
         wanted["status"] = _status_fact(place)
-        wanted["address"] = _address_fact(place)
+        wanted["address"] = None if moved else _address_fact(place)
     for key, value in wanted.items():
         if value is None:
             continue
