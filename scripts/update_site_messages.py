@@ -8,6 +8,12 @@ The message ids are the French words of the site: `_()` / `_p()` / `{% trans %}`
 `self._()` in the page modules (generator/page*.py, views.py, editions.py), the titles of mkdocs.yml's
 navigation and palette, and the few words chosen at run time (column and filter labels, units) listed
 in RUNTIME below. The French edition shows the ids themselves.
+
+The file is written so that a run that changes no message changes no byte, whatever the day or the lines the
+messages moved to (two branches would otherwise rewrite every reference and the date, and conflict): entries
+in the order of their ids, each with the files that use it and no line numbers, the catalog's creation date
+and a header of its own kept. `--check` compares the file with what a run would write, so a missing, an
+obsolete or an untranslated entry fails it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
 import yaml
@@ -71,11 +79,16 @@ RUNTIME = [
 COUNT_OF = re.compile(r'count_of\("([^"]+)", "([^"]+)"\)')  # a filter's words: Babel's extractor skips them
 
 
-def template() -> Catalog:
-    """Every message of the site, with the files that use it."""
+HEADER = ("# English words of the site: its French message ids, as the English edition shows them.\n"
+          "# Updated by: python scripts/update_site_messages.py")
+
+
+def template(creation_date: datetime | None = None) -> Catalog:
+    """Every message of the site, with the files that use it (`creation_date`: the catalog's, kept)."""
     import jinja2.ext
 
-    catalog = Catalog(project="Atlas des territoires de demain — site", fuzzy=False, locale="en")
+    catalog = Catalog(project="Atlas des territoires de demain — site", fuzzy=False, locale="en",
+                      header_comment=HEADER, creation_date=creation_date)
     for path in sorted((ROOT / "theme" / "pages").glob("*.j2")):
         for lineno, message, _comments, _context in extract_from_file(
                 jinja2.ext.babel_extract, path, keywords=KEYWORDS, options=JINJA_OPTIONS):
@@ -110,39 +123,45 @@ def _nav_titles(items: object) -> list[str]:
     return out
 
 
-def merged() -> Catalog:
-    """The catalog on disk brought in step: its translations kept for the messages still used."""
-    new = template()
-    if PO.is_file():
-        with PO.open("rb") as handle:
+def merged(po: Path = PO) -> Catalog:
+    """The catalog `po` brought in step: its translations kept for the messages still used, its date kept."""
+    old = None
+    if po.is_file():
+        with po.open("rb") as handle:
             old = read_po(handle, locale="en")
+    new = template(old.creation_date if old is not None else None)
+    if old is not None:
         for message in new:
             if message.id and message.id in old and old[message.id].string:
                 message.string = old[message.id].string
     return new
 
 
-def _ids(catalog: Catalog) -> set[str]:
-    return {str(m.id) for m in catalog if m.id}
+def render(catalog: Catalog) -> bytes:
+    """The file's bytes: entries by id, files without line numbers (see the module's docstring)."""
+    out = BytesIO()
+    write_po(out, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
+    return out.getvalue()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None, po: Path = PO) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the catalog is not in step")
-    args = parser.parse_args()
-    catalog = merged()
+    args = parser.parse_args(argv)
+    catalog = merged(po)
+    body = render(catalog)
     missing = sorted(str(m.id) for m in catalog if m.id and not m.string)
     if args.check:
-        with PO.open("rb") as handle:
-            old = read_po(handle, locale="en")
-        if _ids(old) != _ids(catalog) or missing:
-            print(f"{PO}: not in step ({len(missing)} untranslated); run scripts/update_site_messages.py",
+        stale = not po.is_file() or po.read_bytes() != body
+        if stale or missing:
+            print(f"{po}: not in step ({len(missing)} untranslated); run scripts/update_site_messages.py",
                   file=sys.stderr)
+            for message in missing:
+                print(f"untranslated: {message!r}", file=sys.stderr)
             return 1
         return 0
-    PO.parent.mkdir(parents=True, exist_ok=True)
-    with PO.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=False, no_location=False)
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_bytes(body)
     for message in missing:
         print(f"untranslated: {message!r}")
     return 0

@@ -88,6 +88,44 @@ def test_site_catalog_is_in_step_and_complete() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_the_site_catalog_is_written_the_same_whatever_the_day_and_lines_and_check_catches_each_entry(
+        tmp_path: Path, capsys) -> None:
+    """scripts/update_site_messages.py rewrote the catalog's date and every line reference at each run: diffs
+    of hundreds of lines and conflicts between branches. It now writes entries by id, files without line
+    numbers, the catalog's own date kept, so a run changes no byte; its --check still fails on a missing, an
+    obsolete or an untranslated entry, and a run puts the catalog back in step."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_site_messages", ROOT / "scripts" / "update_site_messages.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = script.PO.read_bytes()
+    text = shipped.decode("utf-8")
+    assert not re.search(r"^#: \S+:[0-9]+", text, re.M)  # no line numbers
+    assert text.startswith(script.HEADER + "\n") and "2026" not in script.HEADER
+    po = tmp_path / "site.po"
+    # another day in the file's header: kept, not the day of the run
+    po.write_text(re.sub(r'POT-Creation-Date: [^\\]+', "POT-Creation-Date: 2020-01-02 03:04+0000", text), "utf-8")
+    assert script.main([], po) == 0
+    written = po.read_bytes()
+    assert b"POT-Creation-Date: 2020-01-02 03:04+0000" in written and script.main([], po) == 0
+    assert po.read_bytes() == written and script.main(["--check"], po) == 0
+    # an obsolete entry
+    po.write_text(text + '\n#: theme/pages/disparu.md.j2\nmsgid "Mot disparu"\nmsgstr "Gone word"\n', "utf-8")
+    assert script.main(["--check"], po) == 1
+    assert script.main([], po) == 0 and po.read_bytes() == shipped
+    # a missing entry: put back by a run, untranslated, which --check still refuses
+    entry = '#: theme/pages/_citation.md.j2\nmsgid "Citer cette fiche"\nmsgstr "Cite this sheet"\n\n'
+    assert entry in text
+    po.write_text(text.replace(entry, ""), "utf-8")
+    assert script.main(["--check"], po) == 1
+    capsys.readouterr()
+    assert script.main([], po) == 0
+    assert capsys.readouterr().out == "untranslated: 'Citer cette fiche'\n"
+    assert script.main(["--check"], po) == 1
+    assert "untranslated: 'Citer cette fiche'" in capsys.readouterr().err
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture atlas built with the real engine (--strict), both editions, into a temporary folder."""
