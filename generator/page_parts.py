@@ -105,6 +105,11 @@ def _slug(value: str) -> str:
 _PRECISION_WORDS = {"address": "adresse", "commune": "centre de la commune"}
 
 
+class OwnText(str):
+    """A fact's value the atlas wrote in the edition's language (a point and how precise it is), not a
+    sheet's French words, which `value_with_unit` marks `lang="fr"` in the English edition."""
+
+
 @dataclass(frozen=True)
 class SiteOptions:
     """What the pages need to know beyond the atlas: where sheets are edited, which PDFs exist."""
@@ -226,8 +231,11 @@ class PageBase(Figures):
 
     def value_with_unit(self, value: Any, unit: str | None) -> Markup:
         """`462 000 habitants` / `462,000 inhabitants` as Markdown text: the unit in the edition's
-        language when the site catalog has it, else as the sheet wrote it (marked French in English)."""
+        language when the site catalog has it, else as the sheet wrote it (marked French in English).
+        A value that is a sheet's words (an address, a figure « Comté ») is French: marked so in English."""
         shown = text.md_text(formats.with_unit(value, None, self.lang))
+        if self.lang != "fr" and type(value) is str and any(c.isalpha() for c in value):
+            shown = f'<span lang="fr">{shown}</span>'
         if not unit:
             return Markup(shown)
         unit_md = self.unit_label(formats.unit_for(value, unit, self.lang))  # « 0 lieu pour 100 000 habitants »
@@ -243,7 +251,8 @@ class PageBase(Figures):
             return None
         lat, lon = hub.coordinates
         point = formats.number(lat, 4, lang=self.lang) + self._(" ; ") + formats.number(lon, 4, lang=self.lang)
-        return replace(f, value=f"{point} ({self._(_PRECISION_WORDS[hub.precision or 'address'])})", unit=None)
+        return replace(f, value=OwnText(f"{point} ({self._(_PRECISION_WORDS[hub.precision or 'address'])})"),
+                       unit=None)
 
     def unit_label(self, unit: str) -> Markup:
         """A unit from a sheet or the catalogue as Markdown text, escaped like any sheet text: in the edition's

@@ -732,3 +732,17 @@ def test_saint_martin_is_an_overseas_collectivity_in_rows_that_name_its_level_an
     pdf = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None)).territory_pdf("doubs")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Ornans Collectivité d’outre-mer" in text.replace("'", "’") and "Ornans Commune" not in text
+
+
+def test_a_sheets_words_given_as_a_facts_value_are_marked_french(docs: dict[str, str]) -> None:
+    """An address or a figure that is a word is the sheet's French, like its labels and notes; the map position,
+    written by the atlas in the edition's words, and numbers are not marked."""
+    hub = docs["en/hubs/fablab-besancon.md"]
+    assert "| Address | <span lang=\"fr\">1 rue de l'Exemple, 25000 Besançon</span> (2024)" in hub
+    position = next(line for line in hub.splitlines() if line.startswith("| Position on the map |"))
+    assert "6.0200 (address) (2024)" in position and "<span lang=\"fr\">47" not in position
+    territory = docs["en/territoires/grand-besancon-metropole.md"]
+    assert '| <span lang="fr">Spécialité</span> | <span lang="fr">Comté</span> | undated |' in territory
+    assert "<span lang=\"fr\">46" not in territory and "<span lang=\"fr\">1" not in territory
+    french = docs["hubs/fablab-besancon.md"]
+    assert "| Adresse | 1 rue de l'Exemple, 25000 Besançon (2024)" in french and 'lang="fr"' not in french

@@ -222,3 +222,19 @@ def test_english_report_shows_the_pictures_english_twins(fixture_atlas, tmp_path
     english_text, french_text = text_of(english_pdf), text_of(french_pdf)
     assert english in english_text and french not in english_text and french_quotes_text(french) not in english_text
     assert french_quotes_text(french) in french_text and english not in french_text
+
+
+def test_a_sheets_words_given_as_a_facts_value_are_marked_french(fixture_atlas, tmp_path):
+    """An address (« 1 rue de l'Exemple… ») or a figure that is a word (« Comté ») is the sheet's French, as its
+    labels and notes are; a number or a year is no language's."""
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    figure = next(f for f in fixture_atlas.territories[TERRITORY].pillars["identity"].indicators
+                  if isinstance(f.value, str))
+    build = tmp_path / "build"
+    renderer = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None), lang="en")
+    texts = languages_of(renderer.territory_html(TERRITORY))
+    for words in (hub.address, figure.value):
+        holders = {lang for text, lang in texts if text.strip() == words}
+        assert holders == {"fr"}, words  # each time it is printed
+    french = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None))
+    assert 'lang="fr"' not in french.territory_html(TERRITORY).split("<body", 1)[1]

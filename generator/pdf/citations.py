@@ -33,6 +33,7 @@ class Cited:
     anchor: str | None
     old: bool
     note: str | None
+    french: bool = False  # the value is a sheet's words (an address) in an English report: marked lang="fr"
 
     @property
     def unsourced(self) -> bool:
@@ -131,6 +132,7 @@ class Citations:
             anchor=self.anchor(number) if number is not None else None,
             old=self.atlas.is_old(fact),
             note=fact.note,
+            french=self.lang != "fr" and type(fact.value) is str and any(c.isalpha() for c in fact.value),
         )
 
 
