@@ -28,10 +28,11 @@ def status_category(atlas: Atlas, hub: Hub) -> str:
 
 
 def status_short(atlas: Atlas, hub: Hub) -> str:
-    """For cards and lists: `En activité`, `Fermé`, or `À vérifier (en activité en 2019)`."""
+    """For cards and lists: `À vérifier (en activité en 2019)`, else the hub page's words with their year,
+    `En activité (constaté en 2024)`, `Fermé en 2019`: a status is a dated fact wherever it is shown."""
     if atlas.status_is_old(hub):
         return f"{TO_CHECK_LABEL} ({SEEN_AS[hub.status]} en {hub.status_year})"
-    return STATUS_LABELS[hub.status]
+    return status_long(atlas, hub)
 
 
 def status_long(atlas: Atlas, hub: Hub) -> str:

@@ -180,13 +180,13 @@ class Words:
     # -- a hub's status --
 
     def status_short(self, hub: Hub) -> str:
-        """`En activité` / `Active`; an old status: `À vérifier (en activité en 2019)` /
-        `To be checked (active in 2019)`."""
+        """`En activité (constaté en 2024)` / `Active (observed in 2024)`, as the hub's page says; an old status:
+        `À vérifier (en activité en 2019)` / `To be checked (active in 2019)`."""
         if self.french:
             return status_text.status_short(self.atlas, hub)
         if self.atlas.status_is_old(hub):
             return f"To be checked ({SEEN_AS_EN[hub.status]} in {hub.status_year})"
-        return vocabulary.status_label(hub.status, "en")
+        return self.status_long(hub)
 
     def status_long(self, hub: Hub) -> str:
         """`Recensé en activité en 2019 — à vérifier` / `Listed as active in 2019 — to be checked`."""

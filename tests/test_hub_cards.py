@@ -99,3 +99,32 @@ def test_the_list_of_places_shows_the_town_beside_the_territory(fixture_atlas) -
         town = hub_town(hub.address, hub.commune)
         row = re.search(rf'<tr><th scope="row"><a href="[^"]*{hub.id}/">.*?</tr>', page).group(0)
         assert (f"<td>{town} · <a " in row) if town else ("<td><a " in row), row
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cards_and_lists_say_the_year_the_status_was_seen_as_the_hub_page_does(fixture_atlas, lang: str) -> None:
+    """« En activité » alone read as today's: a card, a row of the list and the filters' record say the year, in the
+    words of the hub's own page (« En activité (constaté en 2024) », « Fermé en 2019 »)."""
+    from generator import explore
+    from generator.views import Words
+
+    pages = Pages(fixture_atlas, SiteOptions(), lang=lang)
+    words = Words(fixture_atlas, lang)
+    territory = pages.territory_page(fixture_atlas.territories["grand-besancon-metropole"]).data.decode()
+    listed = pages.hub_list_page(1).data.decode()
+    records = {r["id"]: r for r in explore.hub_records(fixture_atlas, words.status_short)}
+    for hub in fixture_atlas.hubs.values():
+        page = pages.hub_page(hub).data.decode()
+        long = words.status_long(hub)
+        assert f"| {long}]" in page.replace("| [", "| ")  # the hub page's own words ...
+        assert records[hub.id]["sl"] == long  # ... in the records of the filters and the map
+        assert re.search(rf'{hub.id}/">.*?<td>{re.escape(long)}</td>', listed), long  # ... in the list
+        if hub.territory_id == "grand-besancon-metropole":  # ... and on the cards
+            card = re.search(rf'<li class="atlas-card"><a class="atlas-card__title" href="[^"]*{hub.id}/".*?</li>',
+                             territory).group(0)
+            assert f'">{long}</span>' in card, card
+    expected = {"fr": ("En activité (constaté en 2024)", "Fermé en 2019", "En projet (constaté en 2025)"),
+                "en": ("Active (observed in 2024)", "Closed in 2019", "Planned (observed in 2025)")}[lang]
+    shown = [words.status_short(fixture_atlas.hubs[h]) for h in ("fablab-besancon", "incubateur-ferme",
+                                                                   "tiers-lieu-projet")]
+    assert tuple(shown) == expected
