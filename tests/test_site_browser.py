@@ -592,6 +592,28 @@ def test_tables_of_three_columns_fit_a_phone(driver, server: str) -> None:
             assert wide == [], f"{page}: tables of three columns wider than a phone: {wide}"
 
 
+def test_the_open_data_files_table_fits_a_phone(driver, server: str) -> None:
+    """The table of the files to download (name, content, format, size) was 28 px wider than a phone of 360 px
+    and scrolled its sizes off the screen: with the format and the size in one column it fits, in both editions,
+    and no page of the sample scrolls sideways at 360 px on a phone."""
+    with _at_width(driver, 360):
+        for page in ("donnees/", "en/donnees/", "reference/indicateurs/", "qualite/", "carte/"):
+            driver.get(f"{server}/{page}")
+            _settle(driver)
+            sizes = driver.execute_script(
+                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.body.scrollWidth];")
+            assert sizes[0] <= sizes[1] and sizes[2] <= sizes[1], f"{page} scrolls sideways: {sizes}"
+            if "donnees" not in page:
+                continue
+            files = driver.execute_script("""
+                const t = document.querySelector('article table');
+                const box = t.closest('.md-typeset__scrollwrap');
+                return [t.rows.length, t.rows[1].cells[0].textContent, box.scrollWidth, box.clientWidth,
+                        box.hasAttribute('data-scrolls')];""")
+            assert files[0] >= 5 and files[1] == "atlas.json", files
+            assert files[2] <= files[3] and not files[4], f"{page}: the files table scrolls at 360 px: {files}"
+
+
 @pytest.mark.parametrize("page", WIDE_PAGES + ["hubs/?type=fab-lab", "territoires/?niveau=commune&pilier=sante"])
 def test_pages_do_not_scroll_sideways_at_360_and_pictures_keep_legible_text(driver, server: str, page: str) -> None:
     """No horizontal page scroll at 360 px; each picture is shown at least at the width where its
