@@ -16,6 +16,7 @@ LOCALE = "fr_FR"
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # the editions' languages -> Babel locales
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+MINUS = "\u2212"
 
 
 _NUMBERS: dict[tuple, str] = {}  # (type, value, decimals) -> text: a national build formats 70,000 numbers
@@ -23,6 +24,8 @@ _NUMBERS: dict[tuple, str] = {}  # (type, value, decimals) -> text: a national b
 
 def number(value: int | float, decimals: int | None = None, lang: str = "fr") -> str:
     """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces); `lang="en"`: `462,000`.
+    A negative number takes the minus sign, `−2,39`, not a hyphen (typography, both editions; data files
+    keep their `-`: they never format through here).
 
     Memoised: Babel parses its locale and pattern on every call (9 s of a national regeneration);
     the key keeps 1 and 1.0, 0.0 and -0.0 apart."""
@@ -31,7 +34,9 @@ def number(value: int | float, decimals: int | None = None, lang: str = "fr") ->
     if text is None:
         if len(_NUMBERS) > 200_000:
             _NUMBERS.clear()
-        text = _NUMBERS[key] = _number(value, decimals, lang)
+        text = _number(value, decimals, lang)
+        # `-0,0` (a small negative value rounded, or -0.0) is zero: no sign
+        text = _NUMBERS[key] = text.replace("-", MINUS) if any(c in "123456789" for c in text) else text.lstrip("-")
     return text
 
 

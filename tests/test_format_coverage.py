@@ -113,3 +113,42 @@ def test_french_numbers_never_fail() -> None:
     check()
     assert number(462000) == "462\u202f000" and number(12.5) == "12,5"
     assert number(1e30) == "1\u202f×\u202f10³⁰" and number(0.00012) == "0,00012"
+
+
+def test_negative_numbers_are_shown_with_a_minus_sign_and_kept_with_a_hyphen_in_the_data(tmp_path) -> None:
+    """French typography (and English) writes a negative number with « − » (U+2212), not a hyphen: the pages of
+    both editions and the numbers the pictures write; the CSV and JSON files keep `-` for the programs that
+    read them. A value rounded to zero takes no sign."""
+    import csv
+    import io
+    import json
+    import shutil
+
+    from conftest import AS_OF, FIXTURE_ATLAS
+    from generator.formats import MINUS, number, with_unit
+    from generator.load import load_valid_atlas
+    from generator.pages import SiteOptions
+    from generator.site import site_outputs
+
+    assert number(-2.39) == f"{MINUS}2,39" and number(-2.39, lang="en") == f"{MINUS}2.39"
+    assert number(-1234567) == f"{MINUS}1\u202f234\u202f567" and number(-1e-9) == f"{MINUS}1\u202f×\u202f10⁻⁹"
+    assert with_unit(-2.39, "%") == f"{MINUS}2,39\u00a0%" and with_unit(-2.39, "%", "en") == f"{MINUS}2.39%"
+    assert number(-0.04, 1) == "0,0" and number(-0.0) == "0" and number(-0.0, 1) == "0,0"
+    tree = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, tree)
+    sheet = tree / "grand-besancon-metropole" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("value: 2.1\n", "value: -2.1\n"), encoding="utf-8")
+    atlas = load_valid_atlas(tree, as_of=AS_OF)
+    content = tmp_path / "content"
+    content.mkdir()
+    outs = {o.path: o.data.decode("utf-8") for o in site_outputs(atlas, tree, content, SiteOptions(), pictures={},
+                                                                 schemas=None)}
+    for page, shown in (("territoires/grand-besancon-metropole.md", f"| {MINUS}2,1\u00a0h |"),
+                        ("en/territoires/grand-besancon-metropole.md", f"| {MINUS}2.1\u00a0")):
+        assert shown in outs[page], page
+        assert "&#45;2" not in outs[page] and "-2,1" not in outs[page]
+    figures = [i for t in json.loads(outs["donnees/atlas.json"])["territories"] if t["id"] == "grand-besancon-metropole"
+               for p in t["pillars"].values() for i in p.get("indicators", ())]
+    assert -2.1 in [f["value"] for f in figures]
+    assert MINUS not in outs["donnees/atlas.json"] and MINUS not in outs["donnees/territories.csv"]
+    assert list(csv.reader(io.StringIO(outs["donnees/territories.csv"])))
