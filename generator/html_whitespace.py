@@ -44,7 +44,9 @@ from generator.typography import french_quotes_html, french_typography_html, sho
 COLLAPSE = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*")
 
 _ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""
-RAW = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript"  # text up to the end tag
+# text up to the end tag; not <noscript>: a reader without scripts gets its content as markup, French text to
+# space and quote like any other
+RAW = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 KEPT = "pre|code|kbd|samp|svg|math|template|listing"  # elements shown as written, or foreign
 REGION = re.compile(
     r"<!--.*?(?:-->|\Z)"  # a comment (unterminated: to the end)

@@ -19,7 +19,6 @@ import gettext
 import hashlib
 import os
 import posixpath
-import re
 import tempfile
 from datetime import date
 from functools import cache, lru_cache
@@ -33,7 +32,6 @@ from markupsafe import Markup
 from generator import formats, ids, text
 from generator.catalogs import po_translations
 from generator.project import SHIPPED_THEME
-from generator.typography import french_typography_html, shown_last
 
 TEMPLATES_DIR = SHIPPED_THEME / "pages"  # the checkout's theme, or the copy in the package (generator.project)
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -186,20 +184,6 @@ def _slug(value: Any) -> Markup:
     return Markup(text_value)
 
 
-_TAG = re.compile(r"(<[^>]*>)")
-
-
-def _typeset(value: Any) -> Markup:
-    """Our own French HTML (a message with its links) with the French typography of the page's text, given here
-    where the post-pass does not reach: it reads <noscript> as raw text. The text between tags only."""
-    parts = _TAG.split(str(value))
-    before = ""  # the last character shown before this text, across the inline tags (`<a>liste</a> :`)
-    for i in range(0, len(parts), 2):
-        parts[i] = french_typography_html(parts[i], before)
-        before = shown_last(parts[i]) or before
-    return Markup("".join(parts))
-
-
 def _kept_id(former: str, current: str) -> Markup:
     """Written at the start of a heading whose id was `former` and is now `current` (`#pilier-health` ->
     `#pilier-sante`): an empty element with the former id, so that the links made to it still lead to the
@@ -325,7 +309,6 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR, lang: str = SOURCE_LAN
         number=lambda v, d=None: formats.number(v, d, lang=lang),
         long_date=lambda v: formats.long_date(v, lang),
         short_date=lambda v: formats.short_date(v, lang),
-        typeset=_typeset if lang == SOURCE_LANG else lambda v: v,
     )
     env.globals.update(link=_link, link_query=_link_query, href=_href, ext_link=_ext_link, Markup=Markup,
                        edition_lang=lang, nl=Markup("\n"), kept_id=_kept_id,

@@ -101,6 +101,8 @@ CASES = {
                                          "<a title='x > y'\nhref=\"z\">\nt</a>"),
     "upper-case tags": ("<PRE>\n  a\n</PRE>\n  <P>\n b</P>", "<PRE>\n  a\n</PRE>\n<P>\nb</P>"),
     "an unclosed pre keeps the rest": ("<p>\n a</p>\n  <pre>\n  b\n  <p>\n c", "<p>\na</p>\n<pre>\n  b\n  <p>\n c"),
+    "noscript is markup, its blanks folded": ("<noscript>\n   <p>\n  La carte\n  </p>\n </noscript>",
+                                             "<noscript>\n<p>\nLa carte\n</p>\n</noscript>"),
     "doctype and entities": ("<!DOCTYPE html>\n  <p>&amp;\n   &#160;\n  x</p>",
                              "<!DOCTYPE html>\n<p>&amp;\n&#160;\nx</p>"),
 }

@@ -126,6 +126,10 @@ PAGES = {  # French page bodies -> as the pass leaves them
     "English inside a French page": ('<p>Texte : <span lang="en">Note: a ? b ! « c »</span> fin !</p>',
                                      f'<p>Texte{NBSP}: <span lang="en">Note: a ? b ! « c »</span> fin{NNBSP}!</p>'),
     "a tag that looks like a mark": ("<p>a <b>:</b> b</p>", None),
+    # a reader without scripts gets <noscript>'s content as markup: French text, spaced as the rest of the page
+    "noscript is markup": ("<noscript><p>La carte demande JavaScript : la <a href=\"x\">carte</a> ?</p></noscript>",
+                           f"<noscript><p>La carte demande JavaScript{NBSP}: la <a href=\"x\">carte</a>{NNBSP}?"
+                           "</p></noscript>"),
 }
 
 

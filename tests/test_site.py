@@ -494,10 +494,14 @@ def test_the_map_page_names_its_fallback_only_where_it_is(fixture_atlas, lang: s
 
     page = Pages(fixture_atlas, _options(), pictures={}, lang=lang).map_page().data.decode()
     assert elsewhere in noscript(page) and below not in page and "{ #carte-fixe }" not in page
-    # the post-pass reads <noscript> as raw text: its French typography is given here (no « JavaScript » alone on
-    # a line before a « : » on the next, as a phone showed)
-    assert noscript(page).startswith("La carte interactive demande JavaScript\u00a0: " if lang == "fr" else
-                                     "The interactive map needs JavaScript: ")
+    # <noscript> is markup to the HTML post-pass, which gives it the French typography of the page's text (no
+    # « JavaScript » alone on a line before a « : » on the next, as a phone showed)
+    from generator.html_whitespace import squeeze
+
+    built = squeeze(f'<html lang="{lang}"><body><noscript><p>{noscript(page)}</p></noscript></body></html>',
+                    spacing=True)
+    assert noscript(built).startswith("La carte interactive demande JavaScript\u00a0: " if lang == "fr" else
+                                      "The interactive map needs JavaScript: ")
     pic = _Pic("home/map", "assets/pictures/home/map.svg", b"<svg/>", "Carte", "Carte des lieux", ("Nom",), ())
     page = Pages(fixture_atlas, _options(), pictures={pic.key: pic}, lang=lang).map_page().data.decode()
     assert noscript(page).endswith(below + ".")  # 3 hubs placed: a point each, not counted
