@@ -941,6 +941,24 @@ def test_interactive_map_opens_on_metropolitan_france(driver, server: str, width
         driver.set_window_size(1280, 900)
 
 
+def test_on_a_phone_the_interactive_maps_frame_has_frances_shape(driver, server: str) -> None:
+    """At 360 px the frame was 70 % of a tall screen (328 × 546 px) with France drawn on 43 % of it, in an empty
+    sea: the frame now has France's shape, and France fills it along both sides."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with _at_width(driver, 360):
+        driver.get(f"{server}/carte/")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+        width, height, france_width, france_height = driver.execute_script("""
+            const el = document.querySelector('[data-atlas-map]'), map = el.atlasMap, box = el.getBoundingClientRect();
+            const sw = map.latLngToContainerPoint([41.33, -5.15]), ne = map.latLngToContainerPoint([51.09, 9.56]);
+            return [box.width, box.height, ne.x - sw.x, sw.y - ne.y];""")
+        assert 300 <= width <= 360 and height <= 1.05 * width, (width, height)
+        assert france_width >= 0.85 * width and france_height >= 0.85 * height, (width, height, france_width,
+                                                                                 france_height)
+
+
 def test_phones_get_the_pictures_drawn_for_them(driver, server: str) -> None:
     """Below 720 px a territory's locator and pillar profile are the narrow variants (text 11 px or more
     without scrolling); at 1280 px the wide ones."""

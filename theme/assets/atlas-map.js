@@ -22,9 +22,10 @@
   el.setAttribute("role", "region");
   var EN = document.documentElement.lang === "en";  // the English edition (en/): English words
   el.setAttribute("aria-label", EN ? "Interactive map of the innovation hubs" : "Carte interactive des lieux d\u2019innovation");
-  // zoomSnap 0.25: the national view fills the frame with metropolitan France (at 0.5 the zoom that
-  // fits was rounded down to nearly half the size, France lost in an empty sea)
-  var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.25, keyboard: true });
+  // zoomSnap 0.1: the national view fills the frame with metropolitan France (at 0.5 the zoom that
+  // fits was rounded down to nearly half the size, France lost in an empty sea; at 0.25 a phone's
+  // frame, shaped as France, still kept up to a sixth of its width empty)
+  var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.1, keyboard: true });
   L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Contours © IGN – ADMIN EXPRESS COG CARTO");
