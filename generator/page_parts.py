@@ -39,6 +39,7 @@ from generator.page_figures import (  # noqa: F401  (re-exported: pages, the tes
 )
 from generator.page_kept import SPARSE
 from generator.site_templates import relative_href
+from generator.typography import french_ordinals_html
 
 SLUG = re.compile(SLUG_PATTERN)
 
@@ -263,6 +264,12 @@ class PageBase(Figures):
             unit_md = f'<span lang="fr">{unit_md}</span>'
         return Markup(unit_md)
 
+    def rank_text(self, s: measured.IndicatorScore) -> Markup:
+        """`290<sup>e</sup> ex aequo sur 1 255` as Markdown text (the suffix raised, as French typography
+        writes it); `tied 290th of 1,255` in English."""
+        shown = text.md_text(self.words.rank_text(s))
+        return Markup(french_ordinals_html(shown) if self.lang == "fr" else shown)
+
     def value_text(self, value: Any, unit: str | None) -> Markup:
         """A computed value (a median, a score's value) shortened to what a reader needs, with its unit."""
         return self.value_with_unit(measured.plain_value(value) if isinstance(value, float) else value, unit)
@@ -280,7 +287,8 @@ class PageBase(Figures):
         if src.publisher:
             parts.append(str(self.french_text(src.publisher)))  # a French name or description
         if src.accessed:
-            parts.append(self._("consulté le") + " " + text.md_text(formats.long_date(src.accessed, self.lang)))
+            day = text.md_text(formats.long_date(src.accessed, self.lang))
+            parts.append(self._("consulté le") + " " + (french_ordinals_html(day) if self.lang == "fr" else day))
         return Markup(", ".join(parts))
 
     def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None,

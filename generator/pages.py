@@ -92,7 +92,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             STATUS_LABELS=w.status_labels, OLD_AFTER_YEARS=OLD_AFTER_YEARS, VOCABULARY_PAGES=VOCABULARY_PAGES,
             VOCABULARY_TITLES=VOCABULARY_TITLES, STATUS_PAGE=STATUS_PAGE, atlas=atlas, options=options,
             hub_card=self.hub_card, sheet_copy_path=sheet_copy_path, scores=self.scores,
-            score_text=w.score_text, score_out_of=w.score_out_of, rank_text=w.rank_text,
+            score_text=w.score_text, score_out_of=w.score_out_of, rank_text=self.rank_text,
             territory_level=w.territory_level,
             value_text=self.value_text, level_word=w.level_word, of_level=w.of_level,
             levels_word=w.levels_word, level_plural_of=w.level_plural_of, levels_word_of=w.levels_word_of,

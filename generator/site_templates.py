@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator import formats, ids, text
 from generator.catalogs import po_translations
 from generator.project import SHIPPED_THEME
+from generator.typography import french_ordinals_html
 
 TEMPLATES_DIR = SHIPPED_THEME / "pages"  # the checkout's theme, or the copy in the package (generator.project)
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -67,8 +68,9 @@ def _finalize(value: Any, lang: str = "fr") -> Any:
         return ""
     if isinstance(value, (bool, int, float)):
         return text.md_text(formats.number(value, lang=lang))  # booleans: oui/non, yes/no
-    if isinstance(value, date):
-        return text.md_text(formats.long_date(value, lang))
+    if isinstance(value, date):  # `1<sup>er</sup> mars 2025` in French
+        shown = text.md_text(formats.long_date(value, lang))
+        return french_ordinals_html(shown) if lang == SOURCE_LANG else shown
     return text.md_text(value)
 
 

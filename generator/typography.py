@@ -241,6 +241,18 @@ def french_digit_groups_html(source: str) -> str:
     return _DIGIT_GROUPS.sub(lambda found: found.group(0).replace(" ", NNBSP), source)
 
 
+# The atlas's own ordinals (`290e sur 1 255`, `1er mars 2025`): a number followed by its French suffix, a word
+# of its own (not `1e10`, not `A4e`, not `&#49;e`).
+_ORDINAL = re.compile(r"(?<![\w&#;])(\d+)(er|e)(?![\w])")
+
+
+def french_ordinals_html(source: str) -> str:
+    """`source`, HTML text the atlas wrote (a rank, a date; never a sheet's), with its ordinals' suffixes raised
+    as French typography writes them: `290<sup>e</sup>`, `1<sup>er</sup>`. Where markup is not allowed (an
+    attribute, an alt text, a plain-text file) the ordinal stays `290e`."""
+    return _ORDINAL.sub(r"\1<sup>\2</sup>", source)
+
+
 def french_typography_html(source: str, before: str = "") -> str:
     """`source`, HTML text between two tags of a French page, as French typography writes it: its quotes
     (`french_quotes_html`), its numbers' groups held together (`french_digit_groups_html`), then its no-break

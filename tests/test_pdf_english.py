@@ -238,3 +238,16 @@ def test_a_sheets_words_given_as_a_facts_value_are_marked_french(fixture_atlas, 
         assert holders == {"fr"}, words  # each time it is printed
     french = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None))
     assert 'lang="fr"' not in french.territory_html(TERRITORY).split("<body", 1)[1]
+
+
+def test_french_ordinals_are_raised_in_a_french_report_only(fixture_atlas, tmp_path):
+    """A French report writes its ranks and dates as the site does, `1<sup>er</sup> sur 1`, « vérifiée le
+    1<sup>er</sup> mars 2025 »; an English one keeps `1st of 1`."""
+    build = tmp_path / "build"
+    french = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None)).territory_html(
+        "doubs")
+    assert '<td class="rank">1<sup>er</sup> sur 1</td>' in french
+    assert "<td>1<sup>er</sup> mars 2025</td>" in french and ">1er " not in french
+    english = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None),
+                       lang="en").territory_html("doubs")
+    assert '<td class="rank">1st of 1</td>' in english and "<sup>" not in english

@@ -205,7 +205,7 @@ def test_a_shared_rank_on_the_pages_and_in_the_report(tmp_path) -> None:
     from generator.pdf import Renderer, check_variant, prepare_build_folder
 
     atlas = _atlas()
-    for lang, shared, alone in (("fr", "| 2e ex aequo sur 4 |", "| 1er sur 4 |"),
+    for lang, shared, alone in (("fr", "| 2<sup>e</sup> ex aequo sur 4 |", "| 1<sup>er</sup> sur 4 |"),
                                 ("en", "| tied 2nd of 4 |", "| 1st of 4 |")):
         pages = Pages(atlas, SiteOptions(), lang=lang)
         assert shared in pages.territory_page(atlas.territories["d2"]).data.decode()

@@ -173,6 +173,7 @@ def _fixture_with(atlas, **changes):
 def test_territory_page_shows_the_measured_profile_apart_from_the_appreciation(fixture_atlas) -> None:
     from generator import formats
     from generator.measured import rank_text, scores_of
+    from generator.typography import french_ordinals_html
 
     t = fixture_atlas.territories["grand-besancon-metropole"]
     page = Pages(fixture_atlas, _options()).territory_page(t).data.decode()
@@ -185,7 +186,7 @@ def test_territory_page_shows_the_measured_profile_apart_from_the_appreciation(f
     for iid, s in profile.indicators.items():
         label = fixture_atlas.indicators[iid].label
         row = next(line for line in measured.splitlines() if line.startswith(f"| {label} — "))
-        assert f"| {s.score} sur 5 | {rank_text(s)} |" in row
+        assert f"| {s.score} sur 5 | {french_ordinals_html(rank_text(s))} |" in row  # `1<sup>er</sup> sur 1`
         if s.fact is not None:
             assert formats.with_unit(s.fact.value, s.fact.unit) in row
             # the row names its source briefly (producer, vintage, number) and links to the full citation,
@@ -217,7 +218,7 @@ def test_an_epci_shows_a_departement_only_measure_as_context_never_scored(fixtur
     assert "Contexte : ce chiffre est celui de son département, [Doubs](doubs.md), mesuré" in health
     assert "ne compte pas dans le score de ce territoire" in health
     value = formats.with_unit(8.2, "pour 10 000 habitants")
-    assert f"| {value} (2024) | 1er sur 1 |" in health.split("Indicateur (contexte)")[1]
+    assert f"| {value} (2024) | 1<sup>er</sup> sur 1 |" in health.split("Indicateur (contexte)")[1]
 
 
 def test_context_figures_of_two_levels_are_each_headed_by_their_own_territory(fixture_atlas) -> None:
@@ -1038,3 +1039,22 @@ def test_the_status_filter_s_address_has_french_words_and_reads_the_former_keys(
     assert {r["s"] for r in records} == {"en-activite", "en-projet", "ferme"}
     script = (Path(__file__).resolve().parent.parent / "theme" / "assets" / "atlas-map.js").read_text(encoding="utf-8")
     assert '"en-activite": "●"' in script and '"a-verifier": "▲"' in script  # the map's shapes by the same values
+
+
+def test_french_ordinals_are_raised_where_markup_is_allowed(fixture_atlas, tmp_path: Path) -> None:
+    """« 1er sur 1 », « consulté le 1er février 2025 » were plain: French typography raises the suffix,
+    `1<sup>er</sup>`, in the page's text; the citation to copy (plain text) keeps « 1er », and the English
+    edition's ordinals (« 1st of 1 ») are as they were."""
+    from conftest import FIXTURE_ATLAS
+
+    docs = {o.path: o.data.decode() for o in site_outputs(fixture_atlas, FIXTURE_ATLAS, tmp_path, _options(),
+                                                          pictures={}, schemas=None) if o.path.endswith(".md")}
+    french = docs["territoires/doubs.md"]
+    assert "| 1<sup>er</sup> sur 1 |" in french and "| 1er sur 1 |" not in french
+    assert "| Fiche mise à jour le | 1<sup>er</sup> mars 2025 |" in french
+    assert "« Doubs » (fiche territoire, mise à jour le 1er mars 2025)" in french  # the citation, to copy as it is
+    assert not re.search(r'="[^"]*<sup>', french)  # never inside an attribute
+    metropole = docs["territoires/grand-besancon-metropole.md"]
+    assert "consulté le 1<sup>er</sup> février 2025" in metropole and "consulté le 1er" not in metropole
+    english = docs["en/territoires/doubs.md"]
+    assert "| 1st of 1 |" in english and "<sup>" not in english

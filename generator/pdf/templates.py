@@ -22,6 +22,7 @@ from generator.pdf.inputs import THEME_DIR
 from generator.pdf.report import CAPS, capped, clip_text
 from generator.pdf.words import Words
 from generator.text import render_markdown, safe_url
+from generator.typography import french_ordinals_html
 
 
 def environment(atlas: Atlas, lang: str = "fr") -> Environment:
@@ -77,6 +78,11 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         else the French one, marked French there."""
         return marked(*vocabulary.indicator_text(ind, w.lang, part))
 
+    def ordinals(shown: str) -> Markup:
+        """A rank or a date the report wrote, its French ordinals raised (`290<sup>e</sup>`, `1<sup>er</sup>`)."""
+        escaped = Markup.escape(shown)
+        return Markup(french_ordinals_html(str(escaped))) if w.lang == "fr" else escaped
+
     def marked(shown: str | None, lang: str) -> Markup:
         return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
 
@@ -90,6 +96,7 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         more=more,
         md=md,
         fr=w.fr_text,
+        ordinals=ordinals,
         site_link=site_link,
         vocab=vocab,
         # « CC des Quatre Rivières (Haute-Savoie) » where two territories of one name may be listed together
