@@ -139,7 +139,7 @@ def test_real_hubs(atlas: Atlas) -> None:
     listed = {"anct-fabriques-territoire-2024"}  # scripts/import_fabriques_territoire.py's citation
     curated = [h for h in atlas.hubs.values() if set(h.sources) - listed]
     assert len(curated) >= 40
-    assert len(atlas.hubs) >= 1450  # about 1,500: the census's places, each once (1,494 hubs in December 2026)
+    assert len(atlas.hubs) >= 1450  # about 1,500: the census's places, each once (1,493 hubs in December 2026)
     assert len(atlas.hubs_by_territory) >= 12
     used = {ty for h in atlas.hubs.values() for ty in h.types}
     assert set(atlas.vocabulary.hub_types) <= used, set(atlas.vocabulary.hub_types) - used
