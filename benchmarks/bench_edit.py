@@ -126,13 +126,30 @@ def _row(label: str, run: Run) -> str:
             f"{run.written if run.written is not None else '?':>8}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def edit_arguments(description: str, work: str) -> argparse.ArgumentParser:
+    """The options the edit benchmarks share: the sheets copied, the working folder, the hub edited, the rounds."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--territories", type=Path, default=ROOT / "territories", help="sheets to copy")
-    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench-edit", help="working folder")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / work, help="working folder")
     parser.add_argument("--hub", default=DEFAULT_HUB, help="the hub sheet to edit, relative to the sheets "
                         "(default: the first hub sheet in name order if the shipped one is absent)")
     parser.add_argument("--rounds", type=int, default=3)
+    return parser
+
+
+def edited_sheet(territories: Path, hub: str, source: Path) -> Path:
+    """The hub sheet to edit in the copied sheets: `hub`, else the first hub sheet in name order."""
+    sheet = territories / hub
+    if not sheet.is_file():
+        hubs = sorted(territories.glob("*/hubs/*.yml"))
+        if not hubs:
+            sys.exit(f"no hub sheet in {source}")
+        sheet = hubs[0]
+    return sheet
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = edit_arguments(__doc__.splitlines()[0], "bench-edit")
     parser.add_argument("--check", action="store_true", help="compare an edited build with a cold one")
     parser.add_argument("--show", action="store_true", help="print each build's own output")
     parser.add_argument("--keep-bytecode-setting", action="store_true",
@@ -143,12 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     territories = work / "territories"
     docs = work / "docs"
     copy_sheets(args.territories, work)
-    sheet = territories / args.hub
-    if not sheet.is_file():
-        hubs = sorted(territories.glob("*/hubs/*.yml"))
-        if not hubs:
-            sys.exit(f"no hub sheet in {args.territories}")
-        sheet = hubs[0]
+    sheet = edited_sheet(territories, args.hub, args.territories)
     original = sheet.read_bytes()
     print(f"load average before: {_load()} ({os.cpu_count()} cores)")
     print(f"sheets: {args.territories} → {territories}; edited: {sheet.relative_to(territories)}")

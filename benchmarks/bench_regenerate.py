@@ -17,7 +17,6 @@ own line (files written, removed, unchanged), then the range and median, and the
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -28,17 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from bench_edit import DEFAULT_HUB, _load, _renamed, copy_sheets  # noqa: E402  (the same edit as bench_edit)
+from bench_edit import _load, _renamed, copy_sheets, edit_arguments, edited_sheet  # noqa: E402  (bench_edit's edit)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--territories", type=Path, default=ROOT / "territories", help="sheets to copy")
-    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench-regenerate", help="working folder")
-    parser.add_argument("--hub", default=DEFAULT_HUB, help="the hub sheet to edit, relative to the sheets "
-                        "(default: the first hub sheet in name order if the shipped one is absent)")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args(argv)
+    args = edit_arguments(__doc__.splitlines()[0], "bench-regenerate").parse_args(argv)
 
     os.chdir(ROOT)  # the picture cache the preview uses is the repository's `.cache/pictures`, as for a contributor
     from generator.serve import Regenerator
@@ -46,12 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.work.resolve()
     territories = copy_sheets(args.territories, work)
-    sheet = territories / args.hub
-    if not sheet.is_file():
-        hubs = sorted(territories.glob("*/hubs/*.yml"))
-        if not hubs:
-            sys.exit(f"no hub sheet in {args.territories}")
-        sheet = hubs[0]
+    sheet = edited_sheet(territories, args.hub, args.territories)
     original = sheet.read_bytes()
     said: list[str] = []
     regenerator = Regenerator(territories, work / "docs", ROOT / "content", read_site_config(ROOT / "mkdocs.yml"),
