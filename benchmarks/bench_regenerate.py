@@ -5,9 +5,10 @@
 Issue 11, target 2 (one hub edited, the files that depend on it rewritten in under 2 s). `bench_edit.py` times a
 new `atlas build` process per edit: it imports the generator, reads every cache from disk (the sheets' memo, the
 pictures' specs, the page cache) and makes the model again before it writes anything. This script times the
-same edit in one process that keeps all of that in memory between saves, as `atlas serve` does: the difference
-between the two figures is what a new process costs, the rest is the generation itself. Like the preview, it
-makes the French edition (`atlas build` makes the English one too).
+same edit in one process that keeps all of that in memory between saves, as `atlas serve` does, with the
+preview's own settings of the collector (`Regenerator.run_first`, `run_saved`): the difference between the two
+figures is what a new process costs, the rest is the generation itself. Like the preview, it makes the French
+edition (`atlas build` makes the English one too).
 
 The sheets are copied into WORK/territories; a first run fills the docs folder WORK/docs and the memory (not a
 figure); each round renames the hub (`name:` gets a suffix) and regenerates, then puts the sheet back byte for
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {_load()} ({os.cpu_count()} cores)")
     print(f"sheets: {args.territories} → {territories}; edited: {sheet.relative_to(territories)}")
     started = time.perf_counter()
-    if not regenerator.run():
+    if not regenerator.run_first():
         sys.exit("\n".join(said))
     print(f"first run (not a figure): {time.perf_counter() - started:.1f} s")
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 sheet.write_text(text, encoding="utf-8")
             said.clear()
             wall, cpu = time.perf_counter(), time.process_time()
-            if not regenerator.run([sheet]):
+            if not regenerator.run_saved([sheet]):
                 sys.exit("\n".join(said))
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)

@@ -74,12 +74,38 @@ class Regenerator:
         self.picture_signatures: dict[str, tuple] = {}
         self.sources: dict[str, tuple[str, ...]] = {}
         self.pages_made = 0
+        self.saves = 0  # runs after a save (run_saved), for the collector's rhythm
         self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
         self.memo = SheetMemo()  # the sheets as read and checked: a save reads and checks only what changed
         self.written: list[str] = []  # docs paths written or removed by the last run (told to the engine)
         # told the docs paths written before a save's run ends: the saved sheets' own pages, then the other
         # pages (`atlas serve`: the engine renders them while the data files are made)
         self.early: Callable[[list[str]], None] | None = None
+
+    def run_first(self) -> bool:
+        """The first run, then what it leaves (the sheets as read, the model, the caches' keys: millions of
+        objects) kept for the whole preview out of the cyclic collector's reach: a save's garbage collections no
+        longer walk it (2.7 -> 2.3 CPU s per save on the national atlas). Freed objects are still freed: only the
+        detection of cycles skips them."""
+        done = self.run()
+        gc.collect()
+        gc.freeze()
+        return done
+
+    def run_saved(self, changed_files: Iterable[Path]) -> bool:
+        """A run after a save, as the preview makes it (benchmarks/bench_regenerate.py times this): the collector
+        seldom during it (generator.collector), then what the save made and keeps (the new model, the caches'
+        keys) joins the first run's out of the collector's reach: at Python's thresholds each save ran 2 to 4 full
+        collections over them (0.2 of 1.8 CPU s on the national atlas). Garbage cycles frozen meanwhile are
+        collected every COLLECT_EVERY saves."""
+        with thresholds(BUILD_THRESHOLDS):
+            done = self.run(changed_files)
+        self.saves += 1
+        if self.saves % COLLECT_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+        return done
 
     def run(self, changed_files: Iterable[Path] | None = None) -> bool:
         """Regenerate; True when the docs folder is up to date with the sheets.
@@ -316,21 +342,10 @@ def run_serve(args: argparse.Namespace) -> int:
     engine: list[subprocess.Popen] = []  # the site engine, once started: told what each regeneration wrote
     telling = threading.Lock()
 
-    saves = [0]
-
     def regenerate(files: set[Path]) -> None:
-        with thresholds(BUILD_THRESHOLDS):  # a save's few long-lived objects: the collector seldom (collector)
-            done = regen.run(files)
+        done = regen.run_saved(files)
         if done and engine and regen.written:
             _tell(engine[0], regen.written, telling)
-        # what this save made and keeps (the new model, the caches' keys) joins the first generation's, out of
-        # the collector's reach: at Python's thresholds each save ran 2 to 4 full collections over them (0.2
-        # of 1.8 CPU s on the national atlas). Garbage cycles frozen meanwhile are collected every few saves.
-        saves[0] += 1
-        if saves[0] % COLLECT_EVERY == 0:
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
 
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
 
@@ -339,15 +354,9 @@ def run_serve(args: argparse.Namespace) -> int:
             _tell(engine[0], written, telling)
 
     regen.early = tell_early
-    if not regen.run():
+    if not regen.run_first():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))
-    # what the first generation leaves (the sheets as read, the model, the caches' keys: millions of
-    # objects) is kept for the whole preview: out of the cyclic collector's reach, a save's garbage
-    # collections no longer walk it (2.7 -> 2.3 CPU s per save on the national atlas). Freed objects
-    # are still freed: only the detection of cycles skips them.
-    gc.collect()
-    gc.freeze()
     observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regenerate)
     _remove_stale_serve_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
