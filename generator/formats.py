@@ -22,6 +22,13 @@ MINUS = "\u2212"
 _NUMBERS: dict[tuple, str] = {}  # (type, value, decimals) -> text: a national build formats 70,000 numbers
 
 
+def sheet_words(value: object) -> bool:
+    """Whether a fact's value is words a sheet wrote (an address, a figure « Comté »), French in every edition and
+    marked so in the English one; not a number, and not the atlas's own text, which is a subclass of str
+    (page_parts.OwnText: a point and its precision, written in the edition's language)."""
+    return type(value) is str and any(c.isalpha() for c in value)
+
+
 def number(value: int | float, decimals: int | None = None, lang: str = "fr") -> str:
     """`462000` -> `462 000`, `12.5` -> `12,5` (separators are no-break spaces); `lang="en"`: `462,000`.
     A negative number takes the minus sign, `−2,39`, not a hyphen (typography, both editions; data files

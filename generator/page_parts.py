@@ -235,7 +235,7 @@ class PageBase(Figures):
         language when the site catalog has it, else as the sheet wrote it (marked French in English).
         A value that is a sheet's words (an address, a figure « Comté ») is French: marked so in English."""
         shown = text.md_text(formats.with_unit(value, None, self.lang))
-        if self.lang != "fr" and type(value) is str and any(c.isalpha() for c in value):
+        if self.lang != "fr" and formats.sheet_words(value):
             shown = f'<span lang="fr">{shown}</span>'
         if not unit:
             return Markup(shown)
@@ -268,7 +268,7 @@ class PageBase(Figures):
         """`290<sup>e</sup> ex aequo sur 1 255` as Markdown text (the suffix raised, as French typography
         writes it); `tied 290th of 1,255` in English."""
         shown = text.md_text(self.words.rank_text(s))
-        return Markup(french_ordinals_html(shown) if self.lang == "fr" else shown)
+        return Markup(french_ordinals_html(shown, self.lang))
 
     def value_text(self, value: Any, unit: str | None) -> Markup:
         """A computed value (a median, a score's value) shortened to what a reader needs, with its unit."""
@@ -288,7 +288,7 @@ class PageBase(Figures):
             parts.append(str(self.french_text(src.publisher)))  # a French name or description
         if src.accessed:
             day = text.md_text(formats.long_date(src.accessed, self.lang))
-            parts.append(self._("consulté le") + " " + (french_ordinals_html(day) if self.lang == "fr" else day))
+            parts.append(self._("consulté le") + " " + french_ordinals_html(day, self.lang))
         return Markup(", ".join(parts))
 
     def fact(self, f: Fact | None, with_source: bool = True, with_year: bool = True, unit: str | None = None,

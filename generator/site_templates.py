@@ -70,7 +70,7 @@ def _finalize(value: Any, lang: str = "fr") -> Any:
         return text.md_text(formats.number(value, lang=lang))  # booleans: oui/non, yes/no
     if isinstance(value, date):  # `1<sup>er</sup> mars 2025` in French
         shown = text.md_text(formats.long_date(value, lang))
-        return french_ordinals_html(shown) if lang == SOURCE_LANG else shown
+        return french_ordinals_html(shown, lang)
     return text.md_text(value)
 
 

@@ -246,11 +246,12 @@ def french_digit_groups_html(source: str) -> str:
 _ORDINAL = re.compile(r"(?<![\w&#;])(\d+)(er|e)(?![\w])")
 
 
-def french_ordinals_html(source: str) -> str:
+def french_ordinals_html(source: str, lang: str = "fr") -> str:
     """`source`, HTML text the atlas wrote (a rank, a date; never a sheet's), with its ordinals' suffixes raised
-    as French typography writes them: `290<sup>e</sup>`, `1<sup>er</sup>`. Where markup is not allowed (an
-    attribute, an alt text, a plain-text file) the ordinal stays `290e`."""
-    return _ORDINAL.sub(r"\1<sup>\2</sup>", source)
+    as French typography writes them: `290<sup>e</sup>`, `1<sup>er</sup>`; as it is in another language (`lang`:
+    the edition's, whose ordinals are its own). Where markup is not allowed (an attribute, an alt text, a
+    plain-text file) the ordinal stays `290e`."""
+    return _ORDINAL.sub(r"\1<sup>\2</sup>", source) if lang == "fr" else source
 
 
 def french_typography_html(source: str, before: str = "") -> str:

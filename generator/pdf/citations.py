@@ -132,7 +132,7 @@ class Citations:
             anchor=self.anchor(number) if number is not None else None,
             old=self.atlas.is_old(fact),
             note=fact.note,
-            french=self.lang != "fr" and type(fact.value) is str and any(c.isalpha() for c in fact.value),
+            french=self.lang != "fr" and formats.sheet_words(fact.value),
         )
 
 

@@ -80,8 +80,7 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
 
     def ordinals(shown: str) -> Markup:
         """A rank or a date the report wrote, its French ordinals raised (`290<sup>e</sup>`, `1<sup>er</sup>`)."""
-        escaped = Markup.escape(shown)
-        return Markup(french_ordinals_html(str(escaped))) if w.lang == "fr" else escaped
+        return Markup(french_ordinals_html(str(Markup.escape(shown)), w.lang))
 
     def marked(shown: str | None, lang: str) -> Markup:
         return w.fr_text(shown) if lang == "fr" else Markup("{0}").format(shown)
