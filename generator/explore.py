@@ -202,7 +202,7 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
     # pillars and statuses in the order the rest of the site gives them (the pillar pages, the list by status),
     # the same in both editions: sorted by their French labels, the English filter listed « Environment,
     # Identity, Metropolisation, Health, Knowledge »
-    order: dict[str, Sequence[str]] = {"pilier": PILLARS, "statut": STATUS_ORDER}
+    order: dict[str, Sequence[str]] = {"pilier": PILLARS, "statut": status_text.CATEGORY_ORDER}
 
     def rank(param: str, value: str) -> int:
         fixed = order.get(param, ())
@@ -210,9 +210,6 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
 
     return {p: sorted(((v, label[p](v), n) for v, n in c.items()), key=lambda x: (rank(p, x[0]), sort_key(x[1]), x[0]))
             for p, c in counts.items()}
-
-
-STATUS_ORDER = ("active", status_text.TO_CHECK, "project", "closed")  # as the list by status (page_indexes)
 
 
 STATUS_WORDS = {"active": "En activité", status_text.TO_CHECK: "À vérifier (statut ancien)", "project": "En projet",

@@ -180,7 +180,7 @@ class IndexPages(PageBase):
     def status_index(self) -> Output:
         """Hubs by status; an open or planned status seen more than five years ago is listed apart
         ("à vérifier"), never with the current ones. Long groups are counted per département."""
-        order = ("active", status_text.TO_CHECK, "project", "closed")
+        order = status_text.CATEGORY_ORDER
         found = self.ask("status groups")
         groups: dict[str, list[str]] = {s: list(found.get(s, ())) for s in order}
         per_territory, lines = {}, {}

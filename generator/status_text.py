@@ -14,6 +14,8 @@ from types import MappingProxyType
 from generator.model import STATUS_LABELS, Atlas, Fact, Hub
 
 TO_CHECK = "to-check"  # the display category of an old open or planned status
+# the categories in the order the site gives them (the list by status, the filters)
+CATEGORY_ORDER: tuple[str, ...] = ("active", TO_CHECK, "project", "closed")
 # a category's value in the hub list's and map's addresses (?statut=en-activite), the same in both editions, as
 # the pillars' (?pilier=sante): French words on French pages; the category's key is its option's former value
 STATUS_SLUGS: Mapping[str, str] = MappingProxyType({
