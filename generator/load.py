@@ -130,10 +130,11 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
 
 
 def load_valid_atlas(territories_dir: Path, as_of: date | None = None, memo: SheetMemo | None = None,
-                     tree: Tree | None = None) -> Atlas:
+                     tree: Tree | None = None, changed: Iterable[Path] = ()) -> Atlas:
     """The model, or InvalidAtlas (a user error listing the problems) when any sheet is invalid. `memo`:
-    the sheets as an earlier run read and checked them (generator.sheet_memo); `tree`: see `load_atlas`."""
-    atlas, report = load_atlas(territories_dir, as_of, memo=memo, tree=tree)
+    the sheets as an earlier run read and checked them (generator.sheet_memo); `tree`, `changed`: see
+    `load_atlas`."""
+    atlas, report = load_atlas(territories_dir, as_of, memo=memo, tree=tree, changed=changed)
     if atlas is None:
         raise InvalidAtlas(report)
     return atlas

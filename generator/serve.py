@@ -40,11 +40,10 @@ from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
 from generator.outputs import write_tree
 from generator.pages import hub_path, territory_path
-from generator.project import SHIPPED_THEME
 from generator.search import engine_search_config
 from generator.site import ROOT, PageCache, draw_site_pictures, picture_outputs, read_site_config, sheet_pages_alone
+from generator.watcher import interrupt, watch_files, watched_folders
 
-DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
 FIRST_MAX = 4  # saved sheets whose own pages are shown before the rest; more (a folder copied in): all at once
 
 
@@ -250,52 +249,6 @@ def _signature(picture: Any) -> tuple:
             getattr(picture, "legend", ()))
 
 
-def _watch(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
-    """Call `on_change(files)` (debounced) when files under `paths` are created, changed, moved or deleted."""
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
-    from watchdog.observers import Observer
-
-    timer: list[threading.Timer | None] = [None]
-    seen: set[Path] = set()
-    guard = threading.Lock()
-
-    def fire() -> None:
-        with guard:
-            files = set(seen)
-            seen.clear()
-        on_change(files)
-
-    class Handler(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write") or (
-                    event.is_directory and event.event_type == "modified"):
-                return
-            name = Path(str(event.src_path)).name
-            if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
-                return
-            with guard:
-                seen.add(Path(str(event.src_path)))
-                if getattr(event, "dest_path", None):
-                    seen.add(Path(str(event.dest_path)))
-                if timer[0] is not None:
-                    timer[0].cancel()
-                timer[0] = threading.Timer(DEBOUNCE_SECONDS, fire)
-                timer[0].daemon = True
-                timer[0].start()
-
-    observer = Observer()
-    for path in paths:
-        if path.is_dir():
-            observer.schedule(Handler(), str(path), recursive=True)
-    observer.daemon = True
-    observer.start()
-    return observer
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 SERVE_PREFIX = "atlas-serve-"
 
 
@@ -357,7 +310,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if not regen.run_first():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))
-    observer = _watch([territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"], regenerate)
+    observer = watch_files(watched_folders(territories, content_dir), regenerate)
     _remove_stale_serve_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
         config_path = Path(tmp) / "mkdocs.yml"
@@ -372,7 +325,7 @@ def run_serve(args: argparse.Namespace) -> int:
                                    **child_options())  # dies with us
         engine.append(process)
         # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = signal.signal(signal.SIGTERM, interrupt)
         try:
             return process.wait()
         except KeyboardInterrupt:

@@ -23,7 +23,8 @@ LAYERS: list[set[str]] = [
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
     {"model", "outputs", "site_templates", "faults", "sheet_nodes",
      "file_states",  # file_states: a file's state and the hash of its bytes, known once per process
-     "kept_pickles"},  # kept_pickles: the caches' files read back as plain values only (pictures' specs, pages)
+     "kept_pickles",  # kept_pickles: the caches' files read back as plain values only (pictures' specs, pages)
+     "watcher"},  # watcher: the files a contributor saves, followed (atlas serve, atlas build --watch)
     {"scores", "specs",  # specs: the kinds of value of the sheet format
      "yaml_problems"},  # what libyaml says of a sheet it cannot read, in plain words at the real mistake
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
@@ -47,7 +48,7 @@ LAYERS: list[set[str]] = [
     {"engine", "serve_engine"},  # serve_engine: MkDocs' server for `atlas serve`, the site kept in memory
     {"build_stamp"},  # the inputs' stamp that lets an unchanged generation be skipped
     {"build"},
-    {"serve"},
+    {"serve", "watch"},  # watch: `atlas build --watch`, the builds of one process
     {"commands"},  # one module per command, typed functions over a Project (what tests call)
     {"cli"},  # reads the arguments into a Project and a command's options
     {"__main__"},

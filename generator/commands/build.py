@@ -17,6 +17,7 @@ class Options:
     jobs: int | None = None  # parallel workers (None: every core)
     no_site: bool = False  # the docs folder only, no engine
     quiet: bool = False  # nothing on stderr but errors
+    watch: bool = False  # the docs folder built again at each save, until interrupted (generator.watch)
 
 
 @in_its_language
@@ -24,6 +25,11 @@ def run(project: Project, options: Options = Options()) -> int:
     """Build the project's site; 0, or AtlasError with the reason (the previous site kept)."""
     from generator.build import run_build  # the pictures and the engine only when a build runs
 
+    args = legacy_args(project, options, docs_dir=project.docs_dir, site_dir=project.site_dir,
+                       site_config=project.site_config())
     with thresholds(BUILD_THRESHOLDS):  # the collector seldom (generator.collector)
-        return run_build(legacy_args(project, options, docs_dir=project.docs_dir, site_dir=project.site_dir,
-                                     site_config=project.site_config()))
+        if options.watch:
+            from generator.watch import run_watch
+
+            return run_watch(args)
+        return run_build(args)

@@ -1,0 +1,105 @@
+"""One hub sheet edited, built again by `atlas build --watch` (the same process): wall and CPU seconds.
+
+    nice -n 10 python benchmarks/bench_watch.py [--territories DIR] [--work DIR] [--hub SHEET] [--rounds N]
+
+Issue 11, target 2 (one hub edited, the files that depend on it rewritten, and named, in under 2 s).
+`bench_edit.py` times a new `atlas build --no-site` process per edit; this script times the build that
+`atlas build --watch` runs after each save (`generator.watch.build_once`: `atlas build --no-site`, both
+editions, with the sheets' memo and the page cache kept in memory by `generator.build.KeptInMemory`), in
+this one process, as the watch does. The watcher's own wait (DEBOUNCE_SECONDS after the save's last
+event) is not in the figure: it is the same for any way of building.
+
+The sheets are copied into WORK/territories; a first build fills WORK/docs and the caches (not a figure);
+each round renames the hub (`name:` gets a suffix) and builds, then puts the sheet back byte for byte and
+builds again. Printed: each build's wall and CPU seconds (this process's), the count of files it wrote, then
+the range and median, the time `settle` takes after each build (the collector, run by the watch while it waits
+for the next save, not in the figures), and the load average before and after. `--show` prints each build's own lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+
+from bench_edit import WRITTEN, _load, _renamed, copy_sheets, edit_arguments, edited_sheet  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = edit_arguments(__doc__.splitlines()[0], "bench-watch")
+    parser.add_argument("--show", action="store_true", help="print each build's own output")
+    args = parser.parse_args(argv)
+
+    os.chdir(ROOT)  # the caches are the repository's `.cache/`, as for a contributor
+    from generator.build import KeptInMemory
+    from generator.collector import BUILD_THRESHOLDS, thresholds
+    from generator.i18n import set_language
+    from generator.watch import build_once, settle
+
+    set_language("fr")
+    work = args.work.resolve()
+    territories = copy_sheets(args.territories, work)
+    sheet = edited_sheet(territories, args.hub, args.territories)
+    original = sheet.read_bytes()
+    build_args = argparse.Namespace(territories=territories, docs_dir=work / "docs", site_dir=work / "site",
+                                    no_site=True, pdf=False, jobs=None, quiet=False)
+    kept = KeptInMemory()
+    settled: list[float] = []
+    print(f"load average before: {_load()} ({os.cpu_count()} cores)")
+    print(f"sheets: {args.territories} → {territories}; edited: {sheet.relative_to(territories)}")
+
+    def build(changed: frozenset[Path]) -> tuple[float, float, str]:
+        kept.changed = changed
+        said = io.StringIO()
+        wall, cpu = time.perf_counter(), time.process_time()
+        with contextlib.redirect_stderr(said), thresholds(BUILD_THRESHOLDS):  # as `atlas build` sets them
+            done = build_once(build_args, kept)
+        figures = (time.perf_counter() - wall, time.process_time() - cpu, said.getvalue())
+        if not done:
+            sys.exit(said.getvalue())
+        start = time.perf_counter()
+        settle()  # as the watch does after each build, while the contributor edits (timed apart)
+        settled.append(time.perf_counter() - start)
+        return figures
+
+    wall, _cpu, _said = build(frozenset())
+    print(f"first build (not a figure): {wall:.1f} s")
+    walls: list[float] = []
+    cpus: list[float] = []
+    print(f"\n{'build':<22}  wall s   CPU s  written")
+    for number in range(1, args.rounds + 1):
+        for label, text in ((f"round {number}: renamed", _renamed(original.decode("utf-8"), f"essai {number}")),
+                            (f"round {number}: put back", None)):
+            if text is None:
+                sheet.write_bytes(original)
+            else:
+                sheet.write_text(text, encoding="utf-8")
+            wall, cpu, said = build(frozenset({sheet.absolute()}))
+            walls.append(wall)
+            cpus.append(cpu)
+            found = WRITTEN.search(said)
+            written = re.sub(r"\D", "", found.group(1)) if found else "?"
+            print(f"{label:<22} {wall:6.2f}  {cpu:6.2f}  {written:>7}")
+            if args.show:
+                print(said)
+    sheet.write_bytes(original)
+    print(f"\nbuilds: {len(walls)}; wall {min(walls):.2f}–{max(walls):.2f} s (median {statistics.median(walls):.2f}); "
+          f"CPU {min(cpus):.2f}–{max(cpus):.2f} s (median {statistics.median(cpus):.2f})")
+    print(f"after each build, the collector while waiting for the next save (not in the figures above): "
+          f"{min(settled[1:]):.2f}–{max(settled[1:]):.2f} s")
+    print(f"load average after: {_load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
