@@ -11,9 +11,10 @@ event) is not in the figure: it is the same for any way of building.
 
 The sheets are copied into WORK/territories; a first build fills WORK/docs and the caches (not a figure);
 each round renames the hub (`name:` gets a suffix) and builds, then puts the sheet back byte for byte and
-builds again. Printed: each build's wall and CPU seconds (this process's), the count of files it wrote, then
-the range and median, the time `settle` takes after each build (the collector, run by the watch while it waits
-for the next save, not in the figures), and the load average before and after. `--show` prints each build's own lines.
+builds again. Printed: each build's wall and CPU seconds (this process's) and the count of files it wrote, then
+the range and median; the time `settle` takes after each build (the caches' saves on disk and the collector,
+which the watch runs while it waits for the next save: not in the figures); the load average before and after.
+`--show` prints each build's own lines.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)  # the caches are the repository's `.cache/`, as for a contributor
     from generator.build import KeptInMemory
     from generator.collector import BUILD_THRESHOLDS, thresholds
+    from generator.faults import FolderLock
     from generator.i18n import set_language
     from generator.watch import build_once, settle
 
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     original = sheet.read_bytes()
     build_args = argparse.Namespace(territories=territories, docs_dir=work / "docs", site_dir=work / "site",
                                     no_site=True, pdf=False, jobs=None, quiet=False)
-    kept = KeptInMemory()
+    kept = KeptInMemory(lock=FolderLock(work / "docs").acquire())  # as the watch holds it
     settled: list[float] = []
     print(f"load average before: {_load()} ({os.cpu_count()} cores)")
     print(f"sheets: {args.territories} → {territories}; edited: {sheet.relative_to(territories)}")
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if not done:
             sys.exit(said.getvalue())
         start = time.perf_counter()
-        settle()  # as the watch does after each build, while the contributor edits (timed apart)
+        settle(kept)  # as the watch does after each build, while the contributor edits (timed apart)
         settled.append(time.perf_counter() - start)
         return figures
 
@@ -95,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     sheet.write_bytes(original)
     print(f"\nbuilds: {len(walls)}; wall {min(walls):.2f}–{max(walls):.2f} s (median {statistics.median(walls):.2f}); "
           f"CPU {min(cpus):.2f}–{max(cpus):.2f} s (median {statistics.median(cpus):.2f})")
-    print(f"after each build, the collector while waiting for the next save (not in the figures above): "
+    print(f"after each build, while the watch waits for the next save (not in the figures above), the caches "
+          f"saved on disk and the collector: "
           f"{min(settled[1:]):.2f}–{max(settled[1:]):.2f} s")
     print(f"load average after: {_load()}")
     return 0

@@ -20,7 +20,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,8 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                   quiet: bool = False, pdf_ids_en: frozenset[str] = frozenset(), atlas_pdf_en: str | None = None,
                   wanted: Callable[[str, set[str]], bool] | None = None,
                   cache: PageCache | None = None, english: bool = True, jobs: int | None = 1,
-                  pages_written: Callable[[list[str]], None] | None = None) -> WriteStats:
+                  pages_written: Callable[[list[str]], None] | None = None,
+                  save_cache: Callable[[Callable[[], None]], None] | None = None) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
     With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save);
@@ -74,6 +75,7 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     worker processes for the sheet pages when there are many to render. `pages_written` (with `wanted`:
     `atlas serve`): the pages are written as soon as they are made and the paths written are given to it,
     before the data files are made; then the paths of the other files written, before the page cache is saved.
+    `save_cache`: given the page cache's save, to run after (`atlas build --watch`); else it runs here.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     docs_being_written(docs_dir)
@@ -92,8 +94,10 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     if told is not None:
         told([*stats.written, *stats.removed])  # before the page cache is saved (0.3 s on the France tree)
     if cache is not None:
-        with writing(cache.cache_dir, _("the build's cache")):
-            cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)
+        def save() -> None:
+            with writing(cache.cache_dir, _("the build's cache")):
+                cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)
+        (save_cache or (lambda now: now()))(save)
         say(ngettext("pages: {rendered} territory or hub page rendered, {unchanged} unchanged "
                       "(their sheets, pictures and the shared data as before)",
                       "pages: {rendered} territory or hub pages rendered, {unchanged} unchanged "
@@ -252,6 +256,25 @@ class KeptInMemory:
     memo: Any = None
     page_cache: Any = None
     changed: frozenset[Path] = frozenset()
+    # the docs folder's lock, held by the watch from its start to its end (no other build writes there
+    # meanwhile), and the caches' saves on disk put off until the build's files are written and named: the
+    # watch runs them (`run_later`) while the contributor edits. A process that dies in between leaves the
+    # caches of the build before and no stamp: the next build checks every file, as after a stopped build.
+    lock: FolderLock | None = None
+    later: list[Callable[[], None]] = field(default_factory=list)
+
+    def run_later(self) -> None:
+        """The saves put off by the last build, in their order."""
+        while self.later:
+            self.later.pop(0)()
+
+
+def _now_or_later(kept: KeptInMemory | None, save: Callable[[], None]) -> None:
+    """A cache's save: at once, or after the build when the docs folder's lock is the watch's (KeptInMemory)."""
+    if kept is not None and kept.lock is not None:
+        kept.later.append(save)
+    else:
+        save()
 
 
 def run_build(args: argparse.Namespace, kept: KeptInMemory | None = None) -> int:
@@ -277,6 +300,11 @@ def run_build(args: argparse.Namespace, kept: KeptInMemory | None = None) -> int
             for lock in reversed(locks):
                 lock.release()
             gc.unfreeze()  # what the build froze may be collected again by a caller that lives on (tests, a script)
+
+
+def _saved(folder: Path, save: Callable[[], None]) -> None:
+    with writing(folder, _("the build's cache")):
+        save()
 
 
 def _page_cache(docs_dir: Path, kept: KeptInMemory | None) -> PageCache:
@@ -308,6 +336,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     from generator.sheets import find_sheets
 
     started = time.perf_counter()
+    if kept is not None:
+        kept.run_later()  # the last build's saves, if the watch did not run them yet: its memory is theirs
     territories: Path = args.territories
     if not territories.is_dir():
         raise AtlasError(_("no sheets folder {folder}; run from the repository root or pass {option}").format(
@@ -321,7 +351,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     check_output_folders(territories, content_dir, config_file, docs_dir, site_dir)
     no_site = bool(getattr(args, "no_site", False))
     for folder in ([] if no_site else [site_dir]) + [docs_dir]:
-        locks.append(FolderLock(folder).acquire())
+        if not (kept is not None and kept.lock is not None and kept.lock.folder == folder.absolute()):
+            locks.append(FolderLock(folder).acquire())  # (the watch holds the docs folder's for all its builds)
         # inside the docs folder only when its last writing did not end (no stamp: see docs_being_written)
         remove_leftovers(folder, lambda message: say(message, quiet),
                          inside=folder == docs_dir and not stamp_path(docs_dir).is_file())
@@ -358,8 +389,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
         print("\n".join(p.text() for p in error.report.errors), file=sys.stderr)  # every error, then the summary
         raise
     finally:
-        with writing(SHEETS_DIR, _("the build's cache")):
-            memo.save()
+        _now_or_later(kept, lambda: _saved(SHEETS_DIR, memo.save))
     say(_("{territories}, {hubs}").format(
         territories=ngettext("{count} territory", "{count} territories", len(atlas.territories)).format(
             count=number(len(atlas.territories))),
@@ -385,7 +415,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     with writing(docs_dir, _("the docs folder")):
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
                               quiet, pdf_ids_en=pdf_ids_en, atlas_pdf_en=atlas_pdf_en,
-                              cache=_page_cache(docs_dir, kept), jobs=getattr(args, "jobs", None))
+                              cache=_page_cache(docs_dir, kept), jobs=getattr(args, "jobs", None),
+                              save_cache=None if kept is None or kept.lock is None else kept.later.append)
     stats.removed.extend(stale_pdfs)
     say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
         folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),
@@ -396,8 +427,9 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
         for path in stats.removed:
             say(_("  removed {path}").format(path=path), quiet)
 
-    with writing(STAMP_DIR, _("the build's cache")):
-        write_stamp(docs_dir, signature, stats.states, hashes)  # what this generation was made from: the next may skip
+    # what this generation was made from: the next may skip
+    states = stats.states
+    _now_or_later(kept, lambda: _saved(STAMP_DIR, lambda: write_stamp(docs_dir, signature, states, hashes)))
     if no_site:
         say(_("done in {seconds} s (no site: {option})").format(seconds=decimal(time.perf_counter() - started),
                                                                  option="--no-site"), quiet)

@@ -4,10 +4,12 @@ For a contributor who previews the docs folder with an engine of their own (`mkd
 serve`, `properdocs serve` on the generated `mkdocs.yml`) or reads the generated files: each save of a
 sheet, of a hand-written page or of a page template runs the same build as `atlas build --no-site`, both
 editions, and names the files it wrote. The process keeps what a new `atlas build` would read back from
-disk (the sheets as read and checked, the page cache's index: generator.build.KeptInMemory) and has its
-modules imported already, so that one hub edited is built again in about 2 s on the national atlas, where
-a new process takes 2.3 to 4 s (benchmarks/bench_watch.py). A save with errors is reported, and the docs
-folder keeps the last good files; Ctrl+C (or SIGTERM) stops.
+disk (the sheets as read and checked, the page cache's index: generator.build.KeptInMemory), has its
+modules imported already, holds the docs folder's lock from start to end (another build there says so
+and stops) and saves its caches on disk once the build's files are written and named. One hub edited is
+built again in under 2 s on the national atlas, where a new process takes 2.3 to 4 s
+(benchmarks/bench_watch.py). A save with errors is reported, and the docs folder keeps the last good
+files; Ctrl+C (or SIGTERM) stops.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from generator.build import KeptInMemory, run_build
 from generator.errors import AtlasError
-from generator.faults import Interrupted
+from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
 from generator.site import ROOT
 from generator.watcher import watch_files, watched_folders
@@ -47,8 +49,9 @@ def run_watch(args: argparse.Namespace) -> int:
     stopping = threading.Event()
     previous = {sig: signal.signal(sig, _stopper(stopping)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        kept.lock = FolderLock(args.docs_dir).acquire()  # the watch's folder until it stops
         build_once(args, kept)
-        settle(stopping)
+        settle(kept, stopping)
         observer = watch_files(watched_folders(territories, content_dir), saves.put)
         try:
             say(_("watching {sheets} and {content}; each save builds {docs} again (Ctrl+C to stop)").format(
@@ -58,12 +61,14 @@ def run_watch(args: argparse.Namespace) -> int:
                 kept.changed = frozenset(path.absolute() for path in files)
                 say(_("saved: {files}").format(files=_named(files)))
                 build_once(args, kept)
-                settle(stopping)
+                settle(kept, stopping)
         finally:
             observer.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if kept.lock is not None:
+            kept.lock.release()
 
 
 def _stopper(stopping: threading.Event) -> Callable[[int, Any], None]:
@@ -91,10 +96,16 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory) -> bool:
     return done
 
 
-def settle(stopping: threading.Event | None = None) -> None:
-    """After a build, while the contributor edits: its garbage collected, and what the process keeps (the
+def settle(kept: KeptInMemory, stopping: threading.Event | None = None) -> None:
+    """After a build, while the contributor edits: the caches saved on disk (the build put it off, its files
+    written and named: 0.3 s on the national atlas), its garbage collected, and what the process keeps (the
     sheets' memo, the page cache, the scores) set out of the cyclic collector's reach, so that the next build's
-    collections do not walk it (0.2 s on the national atlas, spent here rather than in the next build)."""
+    collections do not walk it (0.2 s, spent here rather than in the next build)."""
+    try:
+        kept.run_later()
+    except AtlasError as error:  # a full disk: said; the next build starts from the files as they are
+        kept.later.clear()
+        say(f"atlas build: {error}")
     gc.collect()
     gc.freeze()
     if stopping is not None and stopping.is_set():

@@ -24,6 +24,7 @@ from test_build_incremental import EPOCH, HUB, ROOT, _edit, _files, _fixture_cop
 from generator import measured
 from generator.build import KeptInMemory
 from generator.cli import main
+from generator.faults import FolderLock
 from generator.watch import build_once, settle
 
 HUB_NAME = "name: Fablab de Besançon"
@@ -34,17 +35,22 @@ def _args(sheets: Path, out: Path) -> argparse.Namespace:
                               pdf=False, jobs=1, quiet=False, content_dir=ROOT / "content")
 
 
+def _kept(docs: Path) -> KeptInMemory:
+    """What the watch keeps, its docs folder's lock held as the watch holds it."""
+    return KeptInMemory(lock=FolderLock(docs).acquire())
+
+
 def _watched_build(args: argparse.Namespace, kept: KeptInMemory, *changed: Path) -> bool:
     kept.changed = frozenset(path.absolute() for path in changed)
     done = build_once(args, kept)
-    settle()
+    settle(kept)
     return done
 
 
 def test_builds_in_one_process_give_what_a_cold_build_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
-    args, kept = _args(sheets, tmp_path / "out"), KeptInMemory()
+    args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
     assert _watched_build(args, kept)
     assert kept.memo is not None and kept.page_cache is not None  # kept for the next build
 
@@ -58,12 +64,24 @@ def test_builds_in_one_process_give_what_a_cold_build_gives(tmp_path: Path, monk
     assert measured.calls == calls
     _same_as_cold(sheets, docs, tmp_path, "cold-renamed", capsys)
 
+    # the docs folder is the watch's while it runs; its caches and stamp were saved after the build: once it
+    # stops, a new build finds nothing to do
+    build = ["build", "--no-site", "--territories", str(sheets), "--docs-dir", str(docs), "--site-dir",
+             str(tmp_path / "out" / "site")]
+    capsys.readouterr()
+    assert main(build) == 1
+    assert f"une construction est déjà en cours dans {docs}" in capsys.readouterr().err
+    assert kept.lock is not None
+    kept.lock.release()
+    assert main(build) == 0
+    assert "rien n'a changé depuis la dernière génération" in capsys.readouterr().err
+
 
 @pytest.mark.slow  # eight builds of the fixture atlas: CI runs it
 def test_edits_scores_and_errors_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
-    args, kept = _args(sheets, tmp_path / "out"), KeptInMemory()
+    args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
     assert _watched_build(args, kept)
 
     # a hub closed: the hubs counted per inhabitants change, so the scores are worked out again
