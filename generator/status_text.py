@@ -2,7 +2,8 @@
 
 A status is a dated fact: "en activité" seen by a source in 2019 says nothing about today. When
 `Atlas.status_is_old` (more than five years), pages, reports and charts say "recensé en activité
-en 2019 — à vérifier" instead of "En activité". "Fermé" stays as it is.
+en 2019 — à vérifier" instead of "En activité", or "en activité en 2020 — à vérifier" when the source
+that saw it is not the census ("recensé" names the census's listing only). "Fermé" stays as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ STATUS_SLUGS: Mapping[str, str] = MappingProxyType({
     "active": "en-activite", "project": "en-projet", "closed": "ferme", TO_CHECK: "a-verifier"})
 TO_CHECK_LABEL = "À vérifier"
 SEEN_AS = {"active": "en activité", "project": "en projet", "closed": "fermé"}
+# the ids under which sheets cite the 2019 census of tiers-lieux: the shared source that `atlas import --hubs`
+# writes and a curated sheet's own citation of it (imports.census_rows.CENSUS_SOURCE and CITATION_ID)
+CENSUS_SOURCES = frozenset({"mission-coworking-2019", "recensement-tiers-lieux-2019"})
+
+
+def seen_by_census(hub: Hub) -> bool:
+    """Whether the source of the hub's status is the 2019 census, whose listing « recensé » names."""
+    source = hub.status_fact.source if hub.status_fact is not None else None
+    return source is not None and source.id in CENSUS_SOURCES
 
 
 def status_category(atlas: Atlas, hub: Hub) -> str:
@@ -38,11 +48,14 @@ def status_short(atlas: Atlas, hub: Hub) -> str:
 
 
 def status_long(atlas: Atlas, hub: Hub) -> str:
-    """For a hub's own page and report, without its source: `Recensé en activité en 2019 — à vérifier`,
-    `En activité (constaté en 2024)`, `Fermé en 2019`, `Fermé (constaté en 2019)`."""
+    """For a hub's own page and report, without its source: `Recensé en activité en 2019 — à vérifier` (seen
+    by the census), `En activité en 2020 — à vérifier` (by another source), `En activité (constaté en 2024)`,
+    `Fermé en 2019`, `Fermé (constaté en 2019)`."""
     year = hub.status_year
     if atlas.status_is_old(hub):
-        return f"Recensé {SEEN_AS[hub.status]} en {year} — à vérifier"
+        if seen_by_census(hub):
+            return f"Recensé {SEEN_AS[hub.status]} en {year} — à vérifier"
+        return f"{SEEN_AS[hub.status].capitalize()} en {year} — à vérifier"
     if hub.status == "closed":
         # without the year it closed, the year a source saw it closed: a 2019 census's « actuellement fermé »
         return f"Fermé en {hub.closed_in}" if hub.closed_in else f"Fermé (constaté en {year})" if year else "Fermé"

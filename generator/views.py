@@ -189,12 +189,15 @@ class Words:
         return self.status_long(hub)
 
     def status_long(self, hub: Hub) -> str:
-        """`Recensé en activité en 2019 — à vérifier` / `Listed as active in 2019 — to be checked`."""
+        """`Recensé en activité en 2019 — à vérifier` / `Listed as active in 2019 — to be checked` (seen by the
+        census), `En activité en 2020 — à vérifier` / `Active in 2020 — to be checked` (by another source)."""
         if self.french:
             return status_text.status_long(self.atlas, hub)
         year = hub.status_year
         if self.atlas.status_is_old(hub):
-            return f"Listed as {SEEN_AS_EN[hub.status]} in {year} — to be checked"
+            if status_text.seen_by_census(hub):
+                return f"Listed as {SEEN_AS_EN[hub.status]} in {year} — to be checked"
+            return f"{SEEN_AS_EN[hub.status].capitalize()} in {year} — to be checked"
         if hub.status == "closed":
             if hub.closed_in:
                 return f"Closed in {hub.closed_in}"

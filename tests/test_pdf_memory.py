@@ -137,4 +137,4 @@ def test_a_territory_of_2000_hubs_makes_a_capped_report_under_1_gib(tmp_path: Pa
     assert "3 autres chiffres : voir le site, page hubs/pole-0000/" in text  # a hub's figures, capped too
     assert "Pôle 0000" in text and f"Pôle {CAPS.hub_details + CAPS.hub_rows - 1:04d}" in text
     assert f"Pôle {CAPS.hub_details + CAPS.hub_rows:04d}" not in text  # not in the partnerships' first rows either
-    assert "Recensé en activité en 2019 — à vérifier" in text  # an old status, never shown as current
+    assert "En activité en 2019 — à vérifier" in text  # an old status (not the census's), never shown as current

@@ -240,3 +240,21 @@ def test_a_place_the_census_says_is_closed_is_shown_closed_with_the_year(atlas: 
     assert hub.status == "closed" and hub.status_year == 2019 and hub.closed_in is None
     assert status_long(atlas, hub) == status_short(atlas, hub) == "Fermé (constaté en 2019)"  # cards as its page
     assert Words(atlas, "en").status_long(hub) == "Closed (observed in 2019)"
+
+
+def test_la_station_seen_in_2020_by_an_article_is_not_said_recensee(atlas: Atlas) -> None:
+    """La Station (Saint-Omer): its status comes from a France 3 article of 2020, not from the census, so its page
+    says « En activité en 2020 — à vérifier », while a place seen only by the census stays « Recensé … »."""
+    from generator.imports.census_rows import CENSUS_SOURCE, CITATION_ID
+    from generator.status_text import CENSUS_SOURCES, status_long
+    from generator.views import Words
+
+    assert {CENSUS_SOURCE, CITATION_ID} == CENSUS_SOURCES  # the ids the importer and curated sheets cite it by
+    station = atlas.hubs["la-station"]
+    assert station.status_fact is not None and station.status_fact.source.id == "france3-la-station-2020"
+    assert status_long(atlas, station) == "En activité en 2020 — à vérifier"
+    assert Words(atlas, "en").status_long(station) == "Active in 2020 — to be checked"
+    listed = next(h for h in atlas.hubs.values() if h.status_fact and h.status_fact.source
+                  and h.status_fact.source.id == CENSUS_SOURCE and h.status == "active")
+    assert status_long(atlas, listed) == "Recensé en activité en 2019 — à vérifier"
+    assert Words(atlas, "en").status_long(listed) == "Listed as active in 2019 — to be checked"

@@ -283,13 +283,41 @@ def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
     atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs, hub.id: replace(hub, status_fact=old)})
     pages = Pages(atlas, _options())
     page = pages.hub_page(atlas.hubs[hub.id]).data.decode()
-    assert f"[Recensé en activité en {old.year} — à vérifier](../parcourir/statuts.md#statut-a-verifier)" in page
+    # seen by the place's own site, not listed by the census: « recensé » would name a listing it never had
+    assert f"[En activité en {old.year} — à vérifier](../parcourir/statuts.md#statut-a-verifier)" in page
+    assert "Recensé" not in page
     assert "source : [" in page.split("| Statut |")[1].split("\n")[0]
     statuses = pages.status_index().data.decode()
     to_check = statuses.split("{ #statut-a-verifier }")[1].split("## ")[0]
     assert hub.name in to_check and hub.name not in statuses.split("{ #statut-en-activite }")[1].split("## ")[0]
     assert "Lieux au statut à vérifier" in pages.quality_page().data.decode()
     assert re.search(r"statut à vérifier \(plus de 5 ans\)\]\([^)]*\) \| 1 \|", pages.home_page().data.decode())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_old_status_says_recense_only_when_the_census_saw_it(fixture_atlas, lang: str) -> None:
+    """« Recensé » names the 2019 census's listing: a status seen long ago by another source (a press article)
+    reads « En activité en 2020 — à vérifier », on the hub page (the PDF prints the same `status_long`)."""
+    from generator.model import Source
+    from generator.views import Words
+
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    census = Source(id="mission-coworking-2019", title="Recensement des tiers-lieux", shared=True)
+    article = Source(id="france3-article-2020", title="Article")
+    year = fixture_atlas.as_of.year - 6  # more than five years before the build date
+    expected = {"fr": (f"Recensé en activité en {year} — à vérifier", f"En activité en {year} — à vérifier",
+                       f"En projet en {year} — à vérifier"),
+                "en": (f"Listed as active in {year} — to be checked", f"Active in {year} — to be checked",
+                       f"Planned in {year} — to be checked")}[lang]
+    cases = (("active", census), ("active", article), ("project", article))
+    for (status, source), words in zip(cases, expected, strict=True):
+        fact = replace(hub.status_fact, value=status, year=year, source=source)
+        atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs,
+                                                   hub.id: replace(hub, status=status, status_fact=fact)})
+        assert atlas.status_is_old(atlas.hubs[hub.id])
+        assert Words(atlas, lang).status_long(atlas.hubs[hub.id]) == words
+        page = Pages(atlas, _options(), lang=lang).hub_page(atlas.hubs[hub.id]).data.decode()
+        assert f"[{words}](" in page.split("| Statut |" if lang == "fr" else "| Status |")[1].split("\n")[0]
 
 
 def test_scores_are_derived_once_per_build(fixture_atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
