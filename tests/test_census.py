@@ -17,6 +17,7 @@ import pytest
 import yaml as pyyaml
 from census_helpers import (
     NEEDS_PACKAGE,
+    PACKAGE_DATA,
     ROOT,
     base_tree,
     hub_sheets,
@@ -442,3 +443,25 @@ def test_a_hand_dated_address_elsewhere_in_the_commune_keeps_the_point_the_sheet
     assert _run(census, tree, capsys)[0] == 0
     assert path.read_text(encoding="utf-8").count("  year: 2019\n") == 1
     assert _load(path)["coordinates"] == point
+
+
+def test_la_station_spelled_as_its_sources_spell_it_survives_a_reimport(tmp_path) -> None:
+    """La Station (Saint-Omer) is named as its own sources write it (France 3, Archimag, the ANCT's Fabriques
+    list), not « La station », the census's row 1263: the import owns a sheet's status, address and point, never its
+    name, and finds the sheet by the ID on its marker line, so its own row re-imported leaves the sheet as it is."""
+    from generator.imports.census import plan_import
+
+    shipped = ROOT / "territories"
+    sheet = shipped / "ca-du-pays-de-saint-omer" / "hubs" / "la-station.yml"
+    assert load_yaml(sheet)["name"] == "La Station"
+    root = tmp_path / "territories"
+    for folder in ("hauts-de-france", "pas-de-calais", "ca-du-pays-de-saint-omer"):
+        (root / folder / "hubs").mkdir(parents=True)
+        (root / folder / "territory.yml").write_bytes((shipped / folder / "territory.yml").read_bytes())
+    (root / "ca-du-pays-de-saint-omer" / "hubs" / "la-station.yml").write_bytes(sheet.read_bytes())
+    with (ROOT / "data" / "mission-coworking-2019" / "tiers-lieux-2019.csv").open(encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["ID"] == "1263")
+    assert row["NOM_TL"] == "La station"  # the census's spelling, which the sheet does not take
+    plan, writes = plan_import(_write_csv(tmp_path / "census.csv", [row]), root, PACKAGE_DATA)
+    assert not plan.created and not plan.merged and [hub.id for _, hub in plan.unchanged] == ["la-station"]
+    assert root / "ca-du-pays-de-saint-omer" / "hubs" / "la-station.yml" not in writes
