@@ -8,6 +8,7 @@ hostile `<script>` or `]]>` must stay text in both.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -18,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import AS_OF, FIXTURE_ATLAS, FIXTURES, ROOT
-from generator import release
+from generator import release, text
 from generator.api import Api, api_schemas, dumps, hub_api_path, territory_api_path
 from generator.atlas_records import hub_record, territory_record
 from generator.citation import Citer, bibtex_text
@@ -229,6 +230,36 @@ def test_citation_escapes_hostile_names(hostile_atlas) -> None:
     assert bibtex_text("a}b{c\\d%") == r"a\}b\{c\textbackslash{}d\%"
 
 
+def test_english_citation_marks_its_french_words(fixture_atlas, hostile_atlas) -> None:
+    """WCAG 3.1.2: the English « Cite this sheet » names the atlas, the sheet and its territory in French; each of
+    those words is in `<span lang="fr">` in the sentence and in the BibTeX and CSL-JSON blocks, while the text to
+    copy stays plain and the French edition is unchanged."""
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    territory = fixture_atlas.territories[hub.territory_id].name
+    en = Citer(fixture_atlas, lang="en").hub(hub)
+    shown = str(en.page_text())
+    for words in ("Atlas des territoires de demain", hub.name, territory):
+        assert f'<span lang="fr">{text.md_text(words)}</span>' in shown, words
+        for form in ("bibtex", "csl_json"):
+            assert f'<span lang="fr">{words}</span>' in en.pre(form), (form, words)
+    assert shown.startswith('<span lang="fr">Atlas des territoires de demain</span>, “<span lang="fr">')
+    assert f"(hub sheet, <span lang=\"fr\">{text.md_text(territory)}</span>, updated" in shown
+    assert en.text.startswith(f"Atlas des territoires de demain, “{hub.name}” (hub sheet, {territory}, updated")
+    assert json.loads(en.csl_json)[0]["title"] == hub.name and "\ue000" not in en.bibtex + en.csl_json
+    html_text = str(Citer(fixture_atlas, lang="en").whole_atlas().html_text())
+    assert html_text.startswith('<span lang="fr">Atlas des territoires de demain</span>, edition of ')
+    fr = Citer(fixture_atlas).hub(hub)
+    assert "lang=" not in fr.page_text() + fr.pre("bibtex") + fr.pre("csl_json") + fr.html_text()
+    assert str(fr.page_text()) == text.md_text(fr.text)
+    # a hostile name stays text inside its span: the only tags are the marks, one closed for each opened
+    for h in hostile_atlas.hubs.values():
+        c = Citer(hostile_atlas, lang="en").hub(h)
+        for shown in (str(c.page_text()), str(c.html_text()), str(c.pre("bibtex")), str(c.pdf_pre("csl_json"))):
+            tags = re.findall(r"<[^>]*>", shown)
+            assert set(tags) <= {'<span lang="fr">', "</span>"}, tags
+            assert tags.count("</span>") == tags.count('<span lang="fr">') == len(tags) // 2 > 0
+
+
 def test_site_pages_show_the_citation(fixture_atlas, tmp_path: Path) -> None:
     options = SiteOptions(has_contribuer=True)
     outs = {o.path: o.data.decode() for o in site_outputs(fixture_atlas, FIXTURE_ATLAS, tmp_path, options, {},
@@ -247,6 +278,17 @@ def test_pdf_report_has_the_citation(fixture_atlas) -> None:
 
     html = Renderer(fixture_atlas, ROOT / "build", {}, "pdf/ua-1").territory_html("doubs")
     assert "Citer ce document" in html and "@misc{atlas-tdd-doubs-" in html
+
+
+def test_english_pdf_report_marks_the_citations_french_words(fixture_atlas) -> None:
+    pytest.importorskip("weasyprint")
+    from generator.pdf import Renderer
+
+    html = Renderer(fixture_atlas, ROOT / "build", {}, "pdf/ua-1", lang="en").territory_html("doubs")
+    section = html.split('<section class="citation">')[1].split("</section>")[0]
+    name = fixture_atlas.territories["doubs"].name
+    assert f'<p><span lang="fr">Atlas des territoires de demain</span>, “<span lang="fr">{name}</span>”' in section
+    assert f'title = {{{{<span lang="fr">{name}</span>}}}}' in section
 
 
 def test_citation_cff_is_valid() -> None:
