@@ -104,6 +104,28 @@ def test_the_keys() -> None:
     assert website_key("http://www.Example.org/") == website_key("https://example.org") == "example.org"
 
 
+def test_a_street_kind_abbreviated_is_the_same_street(atlas_copy: Path) -> None:
+    """The census writes `bd`, `bd.`, `Bld` for `boulevard` and `av.`, `Ave.` for `avenue` (`20 bd des Martyrs` and
+    `20 Boulevard des Martyrs`, Gourdon): one name at both is one place listed twice, one address with one website
+    too; a boulevard and an avenue of one name stay two streets, two places."""
+    assert street("50 bd. Gambetta, 75020 Paris") == street("50 Boulevard Gambetta") == street("50 BLD Gambetta")
+    assert street("24 Ave. Joannès Masset") == street("24 avenue Joannes Masset, 69009 Lyon")
+    assert not same_street(street("3 bd Carnot"), street("3 avenue Carnot"))
+    _hub(atlas_copy, "pays-horloger", "le-quai", "Le Quai", address='"20 bd des Martyrs, 25500 Morteau"')
+    _hub(atlas_copy, "pays-horloger", "quai", "Quai", address='"20 Boulevard des Martyrs, 25500 Morteau"')
+    _hub(atlas_copy, "pays-horloger", "wetog", "Wetog", address='"24 Ave. Joannes Masset, 25500 Morteau"',
+         website="http://wetog.example.org")
+    _hub(atlas_copy, "pays-horloger", "cowork-masset", "Cowork Masset",
+         address='"24 avenue Joannès Masset, 25500 Morteau"', website="https://www.wetog.example.org/")
+    _hub(atlas_copy, "pays-horloger", "atelier-carnot-bd", "Atelier Carnot", address='"3 bd Carnot, 25500 Morteau"')
+    _hub(atlas_copy, "pays-horloger", "atelier-carnot-av", "Atelier Carnot",
+         address='"3 avenue Carnot, 25500 Morteau"')
+    warned = sorted(_warned(atlas_copy))
+    assert len(warned) == 2, warned
+    assert "quai.yml |" in warned[0] and "le-quai.yml have the same name" in warned[0]
+    assert "wetog.yml |" in warned[1] and "cowork-masset.yml have the same address and website" in warned[1]
+
+
 def test_an_address_without_its_number_does_not_tell_a_pair_apart(atlas_copy: Path) -> None:
     """`Rue Porte de Paris` and `2 rue porte de Paris` are one street: the same name there is warned."""
     _hub(atlas_copy, "pays-horloger", "fablab-clunisois", "FabLab Clunisois",

@@ -289,3 +289,28 @@ def test_one_name_on_two_streets_of_a_commune_is_two_places_that_name_each_other
     before = _snapshot(tree)
     _import(census, tree, capsys)
     assert _snapshot(tree) == before
+
+
+def test_rows_at_one_boulevard_written_two_ways_are_one_place(tmp_path, tree, capsys) -> None:
+    """The census groups rows at one street address with one website and similar names; `20 bd des Martyrs` and
+    `20 Boulevard des Martyrs` are one street address (the census's Pôle numérique and Thech-Factory, Gourdon, are
+    written so), so those rows make one place; a re-import of its rows changes nothing. A sheet's hand-written
+    `boulevard` is the census's `bd`: not « elsewhere », so the census's point stays."""
+    from generator.imports.census_sheets import same_street
+
+    rows = [_annecy(40, "Le Quai", "20 bd des Martyrs", web="http://lequai.example.org", lat=45.9500),
+            _annecy(41, "Le Quai Coworking", "20 Boulevard des Martyrs", web="https://www.lequai.example.org/",
+                    lat=45.9501)]
+    census = _write_csv(tmp_path / "census.csv", rows)
+    _import(census, tree, capsys)
+    hubs = _hubs(tree)
+    assert [p for p in hubs if p.startswith("le-quai")] == ["le-quai"]
+    quai = _load(hubs["le-quai"])
+    assert quai["address"]["value"] == "20 bd des Martyrs, 74000 Annecy"
+    assert quai["status"]["note"].endswith("le recensement le cite 2 fois (fiches n° 40, 41), aussi au 20 Boulevard "
+                                           "des Martyrs, sous le nom « Le Quai Coworking »")
+    before = _snapshot(tree)
+    _import(census, tree, capsys)
+    assert _snapshot(tree) == before
+    assert same_street("20 bd des Martyrs", {"value": "20 Boulevard des Martyrs, 46300 Gourdon"})
+    assert same_street("3 av. Carnot", "3 Avenue Carnot") and not same_street("3 bd Carnot", "3 avenue Carnot")

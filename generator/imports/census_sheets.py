@@ -20,7 +20,7 @@ from generator.imports.census_plan import MARKER
 from generator.imports.census_rows import CENSUS_SOURCE, CENSUS_URL, CITATION_ID, POINTS_SOURCE, Place
 from generator.imports.messages import absent
 from generator.imports.sheet_yaml import YAML11_PLAIN, flow_list, mark_checked, round_trip_yaml, yaml_string
-from generator.validate.duplicates import folded
+from generator.validate.duplicates import STREET_KINDS, folded
 
 HUB_SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/hub.schema.json"
 
@@ -118,8 +118,13 @@ def _ours(value: Any) -> bool:
 def same_street(census_address: str, sheet_address: Any) -> bool:
     """Whether a sheet's address (bare or a fact) is the census address: its number and street words."""
     text = sheet_address.get("value") if isinstance(sheet_address, dict) else sheet_address
-    mine, theirs = name_tokens(census_address) - GENERIC_WORDS, name_tokens(str(text or ""))
+    mine, theirs = _street_tokens(census_address) - GENERIC_WORDS, _street_tokens(str(text or ""))
     return bool(mine) and mine <= theirs
+
+
+def _street_tokens(address: str) -> set[str]:
+    """An address's words, a street's kind written out as the duplicates check reads it (`bd` -> `boulevard`)."""
+    return {STREET_KINDS.get(t, t) for t in name_tokens(address)}
 
 
 def insert_field(doc: CommentedMap, key: str, value: Any) -> None:

@@ -5,9 +5,10 @@ and a census place of the same name). Two hubs of one territory are flagged when
 the same letters and digits (accents, case, spaces and punctuation aside, a leading French article
 too) and nothing tells them apart: branches of one brand are distinct places, told apart by their
 commune or their address, so two sheets with different communes, or with two addresses on different
-streets, are never flagged. Two hubs at one address with one website are flagged as well, whatever
-their names. A warning, never an error: the contributor decides (merge the sheets, or give each its
-own address). The import of the census matches places with the same keys (generator.imports).
+streets, are never flagged (`bd` and `boulevard`, `av.` and `avenue` are one street). Two hubs at one
+address with one website are flagged as well, whatever their names. A warning, never an error: the
+contributor decides (merge the sheets, or give each its own address). The import of the census matches
+places with the same keys (generator.imports).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from generator.validate.values import SheetData
 
 ARTICLES = frozenset({"le", "la", "les", "l"})
 _STREET_STOP = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "et"})
+# a street's kind abbreviated, read as the word it shortens: `50 bd Gambetta` and `50 boulevard Gambetta`, `3 av.
+# Christophe Colomb` and `3 avenue Christophe Colomb` are one street (the census writes both forms)
+STREET_KINDS = {"bd": "boulevard", "bld": "boulevard", "blvd": "boulevard", "bvd": "boulevard",
+                "av": "avenue", "ave": "avenue"}
 
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -56,10 +61,10 @@ def name_keys(name: str) -> frozenset[str]:
 
 def street(address: str) -> frozenset[str]:
     """The words of an address before its postcode and town (`12 ter rue des Tours, 59000 Lille` ->
-    {12, ter, rue, tours}), small words left out."""
+    {12, ter, rue, tours}), small words left out, a street's kind written out (`bd.` -> `boulevard`)."""
     head = address.rsplit(",", 1)[0] if "," in address else address
     head = re.sub(r"\b[0-9]{5}\b.*$", "", head)
-    return frozenset(w for w in words(head) if w not in _STREET_STOP)
+    return frozenset(STREET_KINDS.get(w, w) for w in words(head) if w not in _STREET_STOP)
 
 
 def same_street(a: frozenset[str], b: frozenset[str]) -> bool:
