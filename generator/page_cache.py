@@ -50,13 +50,15 @@ class PageCache(KeptOutputs):
         self._commons_before: frozenset[str] | None = None
         self.entries = self._read_index()
         self.code = ""
-        self._codes: dict[tuple[str, ...], str] = {}  # the code's hash, per folders of templates
         self._code_files_now: dict[str, list[Any]] = {}  # the code's files' states and hashes (`code_version`)
         self.begin(Path("."))
 
     def begin(self, territories_dir: Path) -> None:
         """A new run over the sheets of `territories_dir` (its parent is what sheet paths are relative to)."""
         self._base_dir = territories_dir.absolute().parent
+        # the code's hash, per folders of templates, once a run: a process that lives on (`atlas build --watch`,
+        # `atlas serve`) sees a template saved (the files' states: `code_version` reads only those that changed)
+        self._codes: dict[tuple[str, ...], str] = {}
         self.hits: dict[str, Output] = {}  # docs path -> the page as read back (at its edition's own path)
         self.misses: dict[str, tuple[str, ...]] = {}  # docs path -> its sources (the key is made once rendered)
         self.reads: dict[str, tuple[set[str], set[str]]] = {}  # docs path -> pictures and hubs it placed
@@ -116,7 +118,8 @@ class PageCache(KeptOutputs):
         this edition's pages go in the docs folder."""
         templates = tuple(str(t) for t in getattr(pages.env.loader, "searchpath", ()))
         if templates not in self._codes:
-            self._codes[templates] = code_version(templates, self.code_files, self._code_files_now)
+            self._codes[templates] = code_version(templates, self._code_files_now or self.code_files,
+                                                  self._code_files_now)
         self.code = code = self._codes[templates]
         common: list[str] = []  # computed at the first page: after the shared pages, which fill some of it
         self._wrap(pages, prefix, "picture", 0)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from test_build_incremental import EPOCH, HUB, ROOT, _edit, _files, _fixture_copy, _same_as_cold
 
-from generator import measured
+from generator import measured, site_templates
 from generator.build import KeptInMemory
 from generator.cli import main
 from generator.faults import FolderLock
@@ -175,3 +175,27 @@ def test_the_watch_builds_again_after_a_save_and_stops_on_ctrl_c(tmp_path: Path)
     assert "Traceback" not in "".join(lines) and lines[-1] in (
         "interrompu\n", "atlas build: interrompu : arrêt de la construction, fichiers temporaires supprimés ; le site "
         "précédent est inchangé\n"), "".join(lines)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_a_template_saved_renders_the_kept_pages_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # the page templates copied, so that one can be saved without touching the checkout's theme
+    templates = tmp_path / "pages-theme"
+    shutil.copytree(site_templates.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(site_templates.make_environment, "__defaults__", (templates, site_templates.SOURCE_LANG))
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
+    assert _watched_build(args, kept)
+
+    # the hub page's template saved with a hub (the copy is not in the inputs' stamp, the checkout's theme is):
+    # every hub page shows the template, not only the saved hub's
+    hub = templates / "hub.md.j2"
+    hub.write_text(hub.read_text(encoding="utf-8") + "\nGabarit modifié.\n", encoding="utf-8")
+    _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+    assert _watched_build(args, kept, hub, sheets / HUB)
+    pages = [page for folder in (docs / "hubs", docs / "en" / "hubs") for page in sorted(folder.glob("*.md"))
+             if page.name != "index.md"]
+    assert len(pages) == 8
+    assert [page.name for page in pages if "Gabarit modifié." not in page.read_text(encoding="utf-8")] == []
+    _same_as_cold(sheets, docs, tmp_path, "cold-template", capsys)
