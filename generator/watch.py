@@ -83,8 +83,12 @@ def _stopper(stopping: threading.Event) -> Callable[[int, Any], None]:
 
 def build_once(args: argparse.Namespace, kept: KeptInMemory) -> bool:
     """One build with what the last one kept; a user error is said and the watch goes on (the docs folder as
-    the last good build left it)."""
+    the last good build left it). `args.site_config_of`, when given: mkdocs.yml read again, as it is now (its
+    edit links, its address shape the pages; the inputs' stamp counts the file)."""
     try:
+        read_config = getattr(args, "site_config_of", None)
+        if read_config is not None:
+            args.site_config = read_config()
         run_build(args, kept)
         done = True
     except Interrupted:

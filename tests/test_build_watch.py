@@ -16,15 +16,20 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_build_incremental import EPOCH, HUB, ROOT, _edit, _files, _fixture_copy, _same_as_cold
 
-from generator import measured, site_templates
+from generator import measured, site_templates, watch
 from generator.build import KeptInMemory
 from generator.cli import main
+from generator.commands.build import Options as BuildOptions
+from generator.commands.build import run as build_run
 from generator.faults import FolderLock
+from generator.project import Project
 from generator.watch import build_once, settle
 
 HUB_NAME = "name: Fablab de Besançon"
@@ -199,3 +204,53 @@ def test_a_template_saved_renders_the_kept_pages_again(tmp_path: Path, monkeypat
     assert len(pages) == 8
     assert [page.name for page in pages if "Gabarit modifié." not in page.read_text(encoding="utf-8")] == []
     _same_as_cold(sheets, docs, tmp_path, "cold-template", capsys)
+
+
+class _Observer:
+    """The watcher's stand-in: the test tells the saves itself."""
+
+    def stop(self) -> None:
+        pass
+
+
+def _saves_then_stop(monkeypatch: pytest.MonkeyPatch, *steps: Callable[[], set[Path]]) -> None:
+    """The watch's waits for a save: each step makes its edits and gives the files saved; then Ctrl+C."""
+    left = list(steps)
+
+    def next_saves(saves: Any, stopping: Any) -> set[Path]:
+        if not left:
+            raise KeyboardInterrupt
+        return left.pop(0)()
+
+    monkeypatch.setattr(watch, "_next_saves", next_saves)
+    monkeypatch.setattr(watch, "watch_files", lambda folders, told: _Observer())
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_the_configuration_is_read_again_at_each_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    config = tmp_path / "mkdocs.yml"
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    project = Project.at(territories=sheets, content=ROOT / "content", config_file=config, docs_dir=docs,
+                         site_dir=tmp_path / "out" / "site")
+
+    def repository_and_hub() -> set[Path]:  # mkdocs.yml given a repository (edit links), then a hub saved
+        _edit(config, "# repo_url: https://git.example/owner/atlas", "repo_url: https://git.example/owner/atlas")
+        _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+        return {sheets / HUB}
+
+    _saves_then_stop(monkeypatch, repository_and_hub)
+    with pytest.raises(KeyboardInterrupt):
+        build_run(project, BuildOptions(jobs=1, watch=True))
+    assert "https://git.example/owner/atlas" in (docs / "hubs" / "incubateur-ferme.md").read_text(encoding="utf-8")
+
+    # a new build of the same files has nothing to do, and a cold one makes the same files
+    capsys.readouterr()
+    assert build_run(project, BuildOptions(jobs=1, no_site=True)) == 0
+    assert "rien n'a changé depuis la dernière génération" in capsys.readouterr().err
+    cold = tmp_path / "cold"
+    cold_project = Project.at(territories=sheets, content=ROOT / "content", config_file=config,
+                              docs_dir=cold / "docs", site_dir=cold / "site")
+    assert build_run(cold_project, BuildOptions(jobs=1, no_site=True)) == 0
+    assert _files(cold / "docs") == _files(docs)

@@ -31,5 +31,6 @@ def run(project: Project, options: Options = Options()) -> int:
         if options.watch:
             from generator.watch import run_watch
 
+            args.site_config_of = project.site_config  # mkdocs.yml read again at each build, as a new build reads it
             return run_watch(args)
         return run_build(args)
