@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import KeptInMemory, run_build
-from generator.errors import AtlasError
+from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
 from generator.site import ROOT
@@ -50,7 +50,7 @@ def run_watch(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, _stopper(stopping)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         kept.lock = FolderLock(args.docs_dir).acquire()  # the watch's folder until it stops
-        build_once(args, kept)
+        build_once(args, kept, first=True)
         settle(kept, stopping)
         observer = watch_files(watched_folders(territories, content_dir), saves.put)
         try:
@@ -81,10 +81,12 @@ def _stopper(stopping: threading.Event) -> Callable[[int, Any], None]:
     return stop
 
 
-def build_once(args: argparse.Namespace, kept: KeptInMemory) -> bool:
-    """One build with what the last one kept; a user error is said and the watch goes on (the docs folder as
-    the last good build left it). `args.site_config_of`, when given: mkdocs.yml read again, as it is now (its
-    edit links, its address shape the pages; the inputs' stamp counts the file)."""
+def build_once(args: argparse.Namespace, kept: KeptInMemory, first: bool = False) -> bool:
+    """One build with what the last one kept; a user error is said and the watch goes on (with errors in the
+    sheets, the docs folder as the last good build left it). The `first` build raises any other: a sheets
+    folder or a configuration that cannot be read leaves nothing to watch. `args.site_config_of`, when given:
+    mkdocs.yml read again, as it is now (its edit links, its address shape the pages; the inputs' stamp
+    counts the file)."""
     try:
         read_config = getattr(args, "site_config_of", None)
         if read_config is not None:
@@ -93,9 +95,14 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory) -> bool:
         done = True
     except Interrupted:
         raise  # Ctrl+C or SIGTERM during a build stops the watch too (the build said what it left)
-    except AtlasError as error:
+    except InvalidAtlas as error:
         say(f"atlas build: {error}")
         say(_("the docs folder keeps the files of the last build without errors; fix the sheets and save again"))
+        done = False
+    except AtlasError as error:
+        if first:
+            raise
+        say(f"atlas build: {error}")
         done = False
     return done
 

@@ -254,3 +254,14 @@ def test_the_configuration_is_read_again_at_each_build(tmp_path: Path, monkeypat
                               docs_dir=cold / "docs", site_dir=cold / "site")
     assert build_run(cold_project, BuildOptions(jobs=1, no_site=True)) == 0
     assert _files(cold / "docs") == _files(docs)
+
+
+def test_a_first_build_without_its_folders_stops_the_watch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    # a sheets folder mistyped: nothing to watch, so the watch says why and stops, rather than wait for saves
+    monkeypatch.chdir(tmp_path)
+    _saves_then_stop(monkeypatch)  # (were it to wait: Ctrl+C at once)
+    assert main(["build", "--watch", "--territories", "fiches", "--docs-dir", "docs"]) == 1
+    said = capsys.readouterr().err
+    assert "pas de dossier de fiches fiches" in said
+    assert "surveillance" not in said and "corrigez les fiches" not in said and "interrompu" not in said
