@@ -46,7 +46,7 @@ def run_watch(args: argparse.Namespace) -> int:
     content_dir: Path = getattr(args, "content_dir", None) or ROOT / "content"
     kept = KeptInMemory()
     saves: queue.Queue[set[Path]] = queue.Queue()
-    stopping = threading.Event()
+    stopping = Stopping()
     previous = {sig: signal.signal(sig, _stopper(stopping)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         kept.lock = FolderLock(args.docs_dir).acquire()  # the watch's folder until it stops
@@ -71,13 +71,21 @@ def run_watch(args: argparse.Namespace) -> int:
             kept.lock.release()
 
 
-def _stopper(stopping: threading.Event) -> Callable[[int, Any], None]:
-    """Ctrl+C or SIGTERM between builds (a build has its own: generator.faults.interruptible). The event is
-    set too: a KeyboardInterrupt raised while the collector runs a finalizer is only printed, not raised,
-    and the watch then stops at its next look at the event."""
+class Stopping(threading.Event):
+    """Ctrl+C or SIGTERM asked. `holding`: the collector runs, and with it the finalizers and the weak
+    references' callbacks of what the build left; a KeyboardInterrupt raised in one of them is not raised but
+    printed, with a traceback (« Exception ignored in… »): the handler then only sets the event, which the
+    watch looks at once the collector is done."""
+
+    holding = False
+
+
+def _stopper(stopping: Stopping) -> Callable[[int, Any], None]:
+    """Ctrl+C or SIGTERM between builds (a build has its own: generator.faults.interruptible)."""
     def stop(signum: int, frame: Any) -> None:
         stopping.set()
-        raise KeyboardInterrupt
+        if not stopping.holding:
+            raise KeyboardInterrupt
     return stop
 
 
@@ -107,7 +115,7 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory, first: bool = False
     return done
 
 
-def settle(kept: KeptInMemory, stopping: threading.Event | None = None) -> None:
+def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
     """After a build, while the contributor edits: the caches saved on disk (the build put it off, its files
     written and named: 0.3 s on the national atlas), its garbage collected, and what the process keeps (the
     sheets' memo, the page cache, the scores) set out of the cyclic collector's reach, so that the next build's
@@ -117,13 +125,19 @@ def settle(kept: KeptInMemory, stopping: threading.Event | None = None) -> None:
     except AtlasError as error:  # a full disk: said; the next build starts from the files as they are
         kept.later.clear()
         say(f"atlas build: {error}")
-    gc.collect()
-    gc.freeze()
+    if stopping is not None:
+        stopping.holding = True
+    try:
+        gc.collect()
+        gc.freeze()
+    finally:
+        if stopping is not None:
+            stopping.holding = False
     if stopping is not None and stopping.is_set():
         raise KeyboardInterrupt
 
 
-def _next_saves(saves: queue.Queue[set[Path]], stopping: threading.Event) -> set[Path]:
+def _next_saves(saves: queue.Queue[set[Path]], stopping: Stopping) -> set[Path]:
     """The files saved since the last build: waits for one save, then takes every other already told."""
     while True:
         if stopping.is_set():

@@ -8,6 +8,7 @@ of the same sheets gives; a save with errors leaves the docs folder as it was an
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import queue
 import shutil
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -265,3 +267,31 @@ def test_a_first_build_without_its_folders_stops_the_watch(tmp_path: Path, monke
     said = capsys.readouterr().err
     assert "pas de dossier de fiches fiches" in said
     assert "surveillance" not in said and "corrigez les fiches" not in said and "interrompu" not in said
+
+
+class _Cycle:
+    """Garbage that only the collector frees: a cycle."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_ctrl_c_while_the_watch_collects_loses_no_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl+C lands in a finalizer the collector runs (the atlas's weak references have callbacks): Python cannot
+    # raise it from there and prints it with a traceback ("Exception ignored in ..."); the watch must stop cleanly
+    lost: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", lost.append)
+    stopping = watch.Stopping()
+    previous = signal.signal(signal.SIGINT, watch._stopper(stopping))
+    gc.disable()  # the cycle freed by the watch's own collection, not before
+    try:
+        garbage = _Cycle()
+        told = weakref.ref(garbage, lambda _ref: os.kill(os.getpid(), signal.SIGINT))  # noqa: F841 (kept alive)
+        del garbage
+        with pytest.raises(KeyboardInterrupt):
+            settle(KeptInMemory(), stopping)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        gc.unfreeze()
+        gc.enable()
+    assert lost == []
