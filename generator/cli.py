@@ -144,8 +144,8 @@ def make_parser() -> argparse.ArgumentParser:
                           "English editions' engines run at once (default: all cores; 1 keeps memory lowest)"))
     p.add_argument("--no-site", action="store_true", help=_("generate the docs folder only, do not run the engine"))
     p.add_argument("--watch", action="store_true",
-                   help=_("generate the docs folder, then again at each save of a sheet or page, naming the files "
-                          "written (no site: preview it with `atlas serve` or your engine); Ctrl+C stops"))
+                   help=_("generate the docs folder, then again at each save of a sheet, a page or a template, naming "
+                          "the files written (no site: preview it with `atlas serve` or your engine); Ctrl+C stops"))
 
     p = sub.add_parser("serve", help=_("local preview that rebuilds when a sheet is saved"))
     _common(p)

@@ -59,7 +59,7 @@ def run_watch(args: argparse.Namespace) -> int:
             while True:
                 files = _next_saves(saves, stopping)
                 kept.changed = frozenset(path.absolute() for path in files)
-                say(_("saved: {files}").format(files=_named(files)))
+                say(_saved_line(files))
                 build_once(args, kept)
                 settle(kept, stopping)
         finally:
@@ -154,16 +154,16 @@ def _next_saves(saves: queue.Queue[set[Path]], stopping: Stopping) -> set[Path]:
             return files
 
 
-def _named(files: set[Path]) -> str:
-    """The saved files, as the contributor knows them: an editor's temporary files (gone by now, without a
-    known suffix) are left out."""
+def _saved_line(files: set[Path]) -> str:
+    """The line that starts a build: the saved files, as the contributor knows them (an editor's temporary
+    files, gone by now, without a known suffix, are left out), the first few named."""
     names = sorted(str(path) for path in files if path.exists() or path.suffix in KNOWN_SUFFIXES) or \
         sorted(str(path) for path in files)
-    if len(names) <= SHOW_SAVED:
-        return ", ".join(names)
+    named = ", ".join(names[:SHOW_SAVED])
     more = len(names) - SHOW_SAVED
-    return ", ".join(names[:SHOW_SAVED]) + " " + ngettext("and {count} other file", "and {count} other files",
-                                                          more).format(count=number(more))
+    if more > 0:
+        named += " " + ngettext("and {count} other file", "and {count} other files", more).format(count=number(more))
+    return ngettext("saved: {files}", "saved: {files}", len(names)).format(files=named)
 
 
 def say(message: str) -> None:

@@ -295,3 +295,13 @@ def test_ctrl_c_while_the_watch_collects_loses_no_exception(tmp_path: Path, monk
         gc.unfreeze()
         gc.enable()
     assert lost == []
+
+
+def test_the_saved_files_are_named_in_good_french(tmp_path: Path) -> None:
+    one, two = tmp_path / "a.yml", tmp_path / "b.yml"
+    one.write_text("a", encoding="utf-8")
+    two.write_text("b", encoding="utf-8")
+    assert watch._saved_line({one}) == f"enregistré : {one}"
+    assert watch._saved_line({one, two}) == f"enregistrés : {one}, {two}"
+    many = {tmp_path / f"{n}.yml" for n in range(5)}
+    assert watch._saved_line(many).endswith(f"{tmp_path / '2.yml'} et 2 autres fichiers")
