@@ -50,10 +50,12 @@ def run_watch(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, _stopper(stopping)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         kept.lock = FolderLock(args.docs_dir).acquire()  # the watch's folder until it stops
-        build_once(args, kept, first=True)
-        settle(kept, stopping)
+        # the saves followed from before the first build (a minute on the national atlas): one made meanwhile,
+        # after the build read the file, is built right after it
         observer = watch_files(watched_folders(territories, content_dir), saves.put)
         try:
+            build_once(args, kept, first=True)
+            settle(kept, stopping)
             say(_("watching {sheets} and {content}; each save builds {docs} again (Ctrl+C to stop)").format(
                 sheets=territories, content=content_dir, docs=args.docs_dir))
             while True:

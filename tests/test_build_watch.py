@@ -305,3 +305,39 @@ def test_the_saved_files_are_named_in_good_french(tmp_path: Path) -> None:
     assert watch._saved_line({one, two}) == f"enregistrés : {one}, {two}"
     many = {tmp_path / f"{n}.yml" for n in range(5)}
     assert watch._saved_line(many).endswith(f"{tmp_path / '2.yml'} et 2 autres fichiers")
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_a_save_during_the_first_build_is_built_after_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # the first build of a national atlas takes a minute: a sheet saved meanwhile, after the build read it, is
+    # told by the watcher, which must be following the folders by then
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=docs,
+                         site_dir=tmp_path / "out" / "site")
+    told: list[Callable[[set[Path]], None]] = []
+    builds: list[bool] = []
+    real_build = watch.build_once
+
+    def following(folders: list[Path], tell: Callable[[set[Path]], None]) -> _Observer:
+        told.append(tell)
+        return _Observer()
+
+    def build(args: argparse.Namespace, kept: KeptInMemory, first: bool = False) -> bool:
+        builds.append(real_build(args, kept, first))
+        if len(builds) == 1:  # the first build read the sheet; it is saved before the build ends
+            _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+            if not told:  # nobody follows the saves yet: the watch would wait for ever
+                raise KeyboardInterrupt
+            told[0]({sheets / HUB})
+        else:
+            raise KeyboardInterrupt  # Ctrl+C once the save is built
+        return builds[-1]
+
+    monkeypatch.setattr(watch, "watch_files", following)
+    monkeypatch.setattr(watch, "build_once", build)
+    with pytest.raises(KeyboardInterrupt):
+        build_run(project, BuildOptions(jobs=1, watch=True))
+    assert builds == [True, True]
+    assert "Fablab de Besançon-Centre" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
