@@ -18,13 +18,13 @@ import argparse
 import gc
 import queue
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from generator.build import KeptInMemory, run_build
+from generator.engine import say
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
@@ -166,7 +166,3 @@ def _saved_line(files: set[Path]) -> str:
     if more > 0:
         named += " " + ngettext("and {count} other file", "and {count} other files", more).format(count=number(more))
     return ngettext("saved: {files}", "saved: {files}", len(names)).format(files=named)
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
