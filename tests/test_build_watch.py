@@ -8,6 +8,7 @@ of the same sheets gives; a save with errors leaves the docs folder as it was an
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import queue
@@ -23,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_build_incremental import EPOCH, HUB, ROOT, _edit, _files, _fixture_copy, _same_as_cold
+from test_build_incremental import EPOCH, HUB, OTHER_HUB, ROOT, _edit, _files, _fixture_copy, _same_as_cold
 
-from generator import measured, site_templates, watch
+from generator import build, measured, site_templates, watch
 from generator.build import KeptInMemory
 from generator.cli import main
 from generator.commands.build import Options as BuildOptions
@@ -340,4 +341,31 @@ def test_a_save_during_the_first_build_is_built_after_it(tmp_path: Path, monkeyp
         build_run(project, BuildOptions(jobs=1, watch=True))
     assert builds == [True, True]
     assert "Fablab de Besançon-Centre" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_a_full_disk_is_said_and_the_next_save_builds_as_a_cold_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
+    assert _watched_build(args, kept)
+
+    real_write = build.write_tree
+
+    def full(outs: Any, folder: Path, **options: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "hubs" / "fablab-besancon.md"))
+
+    monkeypatch.setattr(build, "write_tree", full)
+    _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+    capsys.readouterr()
+    assert not _watched_build(args, kept, sheets / HUB)
+    said = capsys.readouterr().err
+    assert "plus de place sur le disque" in said and "Traceback" not in said
+    assert "corrigez les fiches" not in said  # the sheets are right: the advice is the disk's
+
+    # space freed, another save: the pages the failed build had made are made again
+    monkeypatch.setattr(build, "write_tree", real_write)
+    _edit(sheets / OTHER_HUB, "name: ", "name: L'")
+    assert _watched_build(args, kept, sheets / OTHER_HUB)
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
