@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from generator.errors import AtlasError
+from generator.i18n import _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED = PACKAGE_DIR / "_shipped"  # theme/, content/ and mkdocs.yml copied into a wheel (setup.py)
@@ -80,10 +81,10 @@ class Project:
         try:
             data = yaml.safe_load(self.config_file.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as error:
-            raise AtlasError(f"cannot read {self.config_file}: {error}; check that the file exists and is "
-                             "plain YAML") from None
+            raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
+                file=self.config_file, error=error)) from None
         if not isinstance(data, dict):
-            raise AtlasError(f"{self.config_file} is not a YAML map of MkDocs settings")
+            raise AtlasError(_("{file} is not a YAML map of MkDocs settings").format(file=self.config_file))
         theme = dict(data.get("theme") or {})
         custom = theme.get("custom_dir")
         if isinstance(custom, str) and not Path(custom).is_absolute():

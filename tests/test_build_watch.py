@@ -369,3 +369,30 @@ def test_a_full_disk_is_said_and_the_next_save_builds_as_a_cold_build(tmp_path: 
     _edit(sheets / OTHER_HUB, "name: ", "name: L'")
     assert _watched_build(args, kept, sheets / OTHER_HUB)
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_mkdocs_yml_broken_while_watching_is_said_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    config = tmp_path / "mkdocs.yml"
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    good = config.read_text(encoding="utf-8")
+    project = Project.at(territories=sheets, content=ROOT / "content", config_file=config, docs_dir=docs,
+                         site_dir=tmp_path / "out" / "site")
+
+    def broken() -> set[Path]:
+        config.write_text("nav: [", encoding="utf-8")
+        _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+        return {sheets / HUB}
+
+    def mended() -> set[Path]:
+        config.write_text(good, encoding="utf-8")
+        return {sheets / HUB}
+
+    _saves_then_stop(monkeypatch, broken, mended)
+    with pytest.raises(KeyboardInterrupt):
+        build_run(project, BuildOptions(jobs=1, watch=True))
+    said = capsys.readouterr().err
+    assert f"atlas build: impossible de lire {config} : " in said and "cannot read" not in said
+    assert "Fablab de Besançon-Centre" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
