@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.build_stamp import (
     STAMP_DIR,
@@ -57,6 +57,9 @@ from generator.site import (
     site_options,
     site_outputs,
 )
+
+if TYPE_CHECKING:  # imported by the build itself, once it runs (`_build`)
+    from generator.sheet_memo import SheetMemo
 
 
 def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
@@ -253,8 +256,8 @@ class KeptInMemory:
     4 s on the national atlas). `changed`: the files the watcher saw saved since (read again whatever their
     state on disk says)."""
 
-    memo: Any = None
-    page_cache: Any = None
+    memo: SheetMemo | None = None
+    page_cache: PageCache | None = None
     changed: frozenset[Path] = frozenset()
     # the docs folder's lock, held by the watch from its start to its end (no other build writes there
     # meanwhile), and the caches' saves on disk put off until the build's files are written and named: the
