@@ -3,7 +3,7 @@
 For a contributor who previews the docs folder with an engine of their own (`mkdocs serve`, `zensical
 serve`, `properdocs serve` on the generated `mkdocs.yml`) or reads the generated files: each save of a
 sheet, of a hand-written page or of a page template runs the same build as `atlas build --no-site`, both
-editions, and names the files it wrote. The process keeps what a new `atlas build` would read back from
+editions (mkdocs.yml read again each time), and names the files it wrote. The process keeps what a new `atlas build` would read back from
 disk (the sheets as read and checked, the page cache's index: generator.build.KeptInMemory), has its
 modules imported already, holds the docs folder's lock from start to end (another build there says so
 and stops) and saves its caches on disk once the build's files are written and named. One hub edited is
