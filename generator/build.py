@@ -419,7 +419,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
                               quiet, pdf_ids_en=pdf_ids_en, atlas_pdf_en=atlas_pdf_en,
                               cache=_page_cache(docs_dir, kept), jobs=getattr(args, "jobs", None),
-                              save_cache=None if kept is None or kept.lock is None else kept.later.append)
+                              save_cache=lambda save: _now_or_later(kept, save))
     stats.removed.extend(stale_pdfs)
     say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
         folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),
