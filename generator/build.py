@@ -364,7 +364,11 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
     tree = find_sheets(territories)  # walked once: the signature counts these sheets, the loader reads them
     signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes, tree)
-    if no_site and not getattr(args, "pdf", False) and docs_up_to_date(docs_dir, signature, hashes, stamp):
+    # the watch's first build goes through even when nothing changed: it fills what the process keeps (the
+    # sheets' memo, the page cache's shards, the scores, the pictures taken), which the first save would read
+    warming = kept is not None and kept.memo is None
+    if no_site and not getattr(args, "pdf", False) and not warming and docs_up_to_date(docs_dir, signature, hashes,
+                                                                                        stamp):
         say(_("{folder}: nothing changed since the last generation (sheets, content, configuration, generator, "
                "theme and docs folder as they were); done in {seconds} s").format(
             folder=docs_dir, seconds=decimal(time.perf_counter() - started)), quiet)

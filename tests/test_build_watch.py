@@ -396,3 +396,20 @@ def test_mkdocs_yml_broken_while_watching_is_said_in_french(tmp_path: Path, monk
     said = capsys.readouterr().err
     assert f"atlas build: impossible de lire {config} : " in said and "cannot read" not in said
     assert "Fablab de Besançon-Centre" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
+
+
+def test_the_first_build_of_a_watch_fills_its_memory_even_when_nothing_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A docs folder up to date is not skipped by the watch's first build: that build reads the sheets, the page
+    cache and the scores into the process, which the first save then finds there; it writes nothing."""
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    build = ["build", "--no-site", "--territories", str(sheets), "--docs-dir", str(docs), "--site-dir",
+             str(out / "site")]
+    assert main(build) == 0 and main(build) == 0
+    assert "rien n'a changé depuis la dernière génération" in capsys.readouterr().err
+    kept = _kept(docs)
+    assert _watched_build(_args(sheets, out), kept)
+    said = capsys.readouterr().err
+    assert "rien n'a changé" not in said and f"{docs} — écrits : 0," in said
+    assert kept.memo is not None and kept.memo.entries and kept.page_cache is not None

@@ -241,3 +241,36 @@ def test_a_kept_sheet_reports_its_problems_at_their_place(atlas_copy: Path, monk
     _none, fresh = load_atlas(atlas_copy, as_of=AS_OF)
     assert [p.text() for p in report.errors] == [p.text() for p in fresh.errors]
     assert any("fablab-besancon.yml:29:" in p.text() and "living-lab-sante" in p.text() for p in report.errors)
+
+
+def test_the_rules_of_unchanged_sheets_are_kept_and_said_in_the_run_s_language(
+        atlas_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load after a save runs the rules that tie a sheet's fields together again on the sheets that changed only
+    (validate.atlas._KeptRules); what it reports is a fresh load's, in the language of the run."""
+    from generator.validate import atlas as checks
+
+    monkeypatch.setattr(file_states, "RACY_NS", 0)
+    calls: list[str] = []
+    real = checks.check_rules
+    monkeypatch.setattr(checks, "check_rules", lambda report, sheet, *rest: calls.append(sheet.display)
+                        or real(report, sheet, *rest))
+    memo = SheetMemo()
+    first, report = load_atlas(atlas_copy, as_of=AS_OF, memo=memo)
+    assert first is not None and calls
+    calls.clear()
+    _again, again = load_atlas(atlas_copy, as_of=AS_OF, memo=memo)
+    assert calls == [] and [p.text() for p in again.sorted()] == [p.text() for p in report.sorted()]
+
+    hub = atlas_copy / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    hub.write_text(hub.read_text(encoding="utf-8").replace("updated: 2025-02-15", "updated: 2099-02-15"),
+                   encoding="utf-8")
+    _atlas, kept_report = load_atlas(atlas_copy, as_of=AS_OF, memo=memo, changed=(hub,))
+    assert calls == ["territories/grand-besancon-metropole/hubs/fablab-besancon.yml"]
+    assert any("2099-02-15" in p.text() for p in kept_report.warnings)
+    calls.clear()
+    with i18n.using("en"):
+        _atlas, english = load_atlas(atlas_copy, as_of=AS_OF, memo=memo)
+        assert len(calls) > 1  # another language: the rules said again
+        _fresh, fresh_english = load_atlas(atlas_copy, as_of=AS_OF)
+    assert [p.text() for p in english.sorted()] == [p.text() for p in fresh_english.sorted()]
+    assert any("is after today" in p.text() for p in english.warnings)

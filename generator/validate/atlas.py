@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from generator.errors import Location, Report
-from generator.i18n import N_, _
+from generator.i18n import N_, _, language
 from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, SLUG, slugify
 from generator.model import PARENT_LEVELS
 from generator.sheet_nodes import Scalar, plain_type
@@ -122,6 +122,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                    if p.location.file == catalogue.display and ".levels" in p.field}
         indicators = {iid: {k: v for k, v in entry.items() if k != "levels" or iid not in refused}
                       for iid, entry in indicators.items()}
+    kept_rules = _KeptRules(as_of, indicators)
     by_id: dict[str, SheetData] = {}
     valid_t: dict[str, SheetData] = {}
     valid_h: dict[str, SheetData] = {}
@@ -184,7 +185,7 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
                     report.error(sheet.loc(path), path, _(UNKNOWN_VOCABULARY[kind]).format(id=ident),
                                  did_you_mean(ident, entries)
                                  or _("add it to {list} in territories/vocabulary.yml").format(list=kind))
-        check_rules(report, sheet, as_of, indicators)
+        kept_rules.check(report, sheet)
 
     in_loops = _check_parent_loops(report, valid_t)
     _check_parent_levels(report, valid_t, in_loops)
@@ -194,6 +195,31 @@ def check_atlas(report: Report, territories: list[SheetData], hubs: list[SheetDa
     check_hub_communes(report, valid_t, valid_h, doubtful)
     check_duplicates(report, valid_h.values())
     return valid_t, valid_h
+
+
+class _KeptRules:
+    """`check_rules` of each sheet, its problems kept by the sheet's checked result (the same object while the
+    sheet's bytes are the same: generator.sheet_memo), for the same day, language and catalogue: a process that
+    checks the atlas again after a save (`atlas build --watch`, `atlas serve`) runs the rules again on the sheets
+    that changed only (0.15 s for 2,900 sheets on the national atlas). Only the last check's are kept."""
+
+    _last: dict[int, tuple[Any, str, str, tuple[Any, ...]]] = {}  # id(checked) -> (checked, context, display, problems)
+
+    def __init__(self, as_of: date, indicators: dict[str, dict]) -> None:
+        self.context = repr((as_of, language(), indicators))  # the catalogue: 31 KB of text, once per check
+        self.as_of, self.indicators = as_of, indicators
+        self.seen: dict[int, tuple[Any, str, str, tuple[Any, ...]]] = {}
+        _KeptRules._last, self.before = self.seen, _KeptRules._last
+
+    def check(self, report: Report, sheet: SheetData) -> None:
+        checked = sheet.checked
+        found = self.before.get(id(checked))
+        if found is None or found[0] is not checked or found[1] != self.context or found[2] != sheet.display:
+            scratch = Report()
+            check_rules(scratch, sheet, self.as_of, self.indicators)
+            found = (checked, self.context, sheet.display, tuple(scratch.problems))
+        self.seen[id(checked)] = found
+        report.problems.extend(found[3])
 
 
 def _path_order(sheet: SheetData) -> list[str]:
