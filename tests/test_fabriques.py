@@ -67,9 +67,9 @@ def test_a_listed_place_keeps_its_census_status(script) -> None:
     """The shipped pairs: no sheet's status cites the list. The 24 census places paired keep the census's
     « active » of 2019 (shown « à vérifier »), most of the 30 that the seventeenth session had dated « active,
     2024 » from the list among them; Pangloss Labs, Le Moulin Digital, La Coursive Boutaric, Electrolab,
-    PING'PONG COWORK, La Station and Konk Ar Lab, dated since by sources of their own, say so; L'Hermitage keeps its reading
-    of Le Parisien (2020); Le WIP, on the list, is closed from its own sources. The credits say the list dates no
-    status, and why."""
+    PING'PONG COWORK, La Station and Konk Ar Lab, dated since by sources of their own, say so; L'Hermitage keeps its
+    reading of Le Parisien (2020); Le WIP, on the list, is closed from its own sources. The credits say the list
+    dates no status, and why."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["id_territoire", "hub", "raison"]  # no column that dated a status
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
