@@ -7,8 +7,8 @@ editions (mkdocs.yml read again each time), and names the files it wrote. The pr
 `atlas build` would read back from disk (the sheets as read and checked, the page cache's index:
 generator.build.KeptInMemory), has its modules imported already, holds the docs folder's lock from start
 to end (another build there says so and stops) and saves its caches on disk once the build's files are
-written and named. One hub edited is built again in under 2 s on the national atlas, where a new process
-takes 2.3 to 4 s (benchmarks/bench_watch.py). A save with errors is reported, and the docs folder keeps
+written and named. One hub edited is built again in 1.2 to 1.7 s on the national atlas, where a new process
+takes 2.5 to 4 s (benchmarks/bench_watch.py). A save with errors is reported, and the docs folder keeps
 the last good files; Ctrl+C (or SIGTERM) stops.
 """
 

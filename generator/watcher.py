@@ -22,8 +22,22 @@ def watched_folders(territories: Path, content_dir: Path) -> list[Path]:
 
 def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
     """Call `on_change(files)` (debounced) when files under `paths` are created, changed, moved or deleted."""
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.events import (
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+        FileSystemEvent,
+        FileSystemEventHandler,
+    )
     from watchdog.observers import Observer
+
+    writes = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+               DirCreatedEvent, DirDeletedEvent, DirMovedEvent)
 
     timer: list[threading.Timer | None] = [None]
     seen: set[Path] = set()
@@ -56,7 +70,11 @@ def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None]) -> An
     observer = Observer()
     for path in paths:
         if path.is_dir():
-            observer.schedule(Handler(), str(path), recursive=True)
+            try:  # the kernel told of writes only: the build's own reads of the sheets, the pages and the
+                # templates were 0.4 s of events for this thread to take and drop, beside each build
+                observer.schedule(Handler(), str(path), recursive=True, event_filter=list(writes))
+            except TypeError:  # a watchdog without `event_filter` (before 4): every event, dropped above
+                observer.schedule(Handler(), str(path), recursive=True)
     observer.daemon = True
     observer.start()
     return observer
