@@ -129,20 +129,29 @@ def folder_of(error: OSError, folders: dict[str, Path]) -> tuple[Path, str]:
 
 # ---- one build at a time ---------------------------------------------------------------------
 
+WATCH_MARK = "watch"  # after the process id in a lock file: the holder is `atlas build --watch`
+
+
 class FolderLock:
     """An exclusive `flock` on `.<folder>.atlas-lock` beside `folder`; released when closed or when the
     process dies (even by SIGKILL), so a stale lock never blocks the next build."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, watching: bool = False) -> None:
         self.folder = Path(folder).absolute()
         self.path = self.folder.parent / f".{self.folder.name}{LOCK_SUFFIX}"
         self.fd: int | None = None
+        self.watching = watching  # held by `atlas build --watch` for its life: said so to the builds it refuses
 
     def holder(self) -> str:
+        """The holder's process id as its lock file says ("unknown" when unreadable), without the watch's mark."""
+        return self._holder()[0]
+
+    def _holder(self) -> tuple[str, bool]:
         try:
-            return self.path.read_text(encoding="ascii").strip() or "unknown"
+            words = self.path.read_text(encoding="ascii").split()
         except (OSError, UnicodeDecodeError):
-            return "unknown"
+            return "unknown", False
+        return (words[0] if words else "unknown"), WATCH_MARK in words[1:]
 
     def acquire(self, wait: bool = False, say: Callable[[str], None] | None = None) -> FolderLock:
         """Take the lock; without `wait`, a held lock is an AtlasError naming the holder's pid."""
@@ -152,10 +161,15 @@ class FolderLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            pid = self.holder()
+            pid, watched = self._holder()
             pid = _("unknown") if pid == "unknown" else pid  # an unreadable lock file: said in the language
             if not wait:
                 os.close(fd)
+                if watched:  # a watch never ends by itself: waiting for it is no advice
+                    raise AtlasError(_("{command} (process {pid}) is building {folder} at each save; stop it "
+                                       "(Ctrl+C in its terminal) or build another docs folder with {option}").format(
+                        command="atlas build --watch", pid=pid, folder=escape(str(self.folder)),
+                        option="--docs-dir DIR")) from None
                 raise AtlasError(_("a build is already running in {folder} (process {pid}); wait for it or "
                                    "stop it").format(folder=escape(str(self.folder)), pid=pid)) from None
             if say is not None:
@@ -163,7 +177,7 @@ class FolderLock:
                     pid=pid, folder=escape(str(self.folder))))
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        os.write(fd, f"{os.getpid()}{' ' + WATCH_MARK if self.watching else ''}\n".encode("ascii"))
         self.fd = fd
         return self
 

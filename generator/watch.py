@@ -49,7 +49,7 @@ def run_watch(args: argparse.Namespace) -> int:
     stopping = Stopping()
     previous = {sig: signal.signal(sig, _stopper(stopping)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        kept.lock = FolderLock(args.docs_dir).acquire()  # the watch's folder until it stops
+        kept.lock = FolderLock(args.docs_dir, watching=True).acquire()  # the watch's folder until it stops
         # the saves followed from before the first build (a minute on the national atlas): one made meanwhile,
         # after the build read the file, is built right after it
         observer = watch_files(watched_folders(territories, content_dir), saves.put)

@@ -413,3 +413,23 @@ def test_the_first_build_of_a_watch_fills_its_memory_even_when_nothing_changed(
     said = capsys.readouterr().err
     assert "rien n'a changé" not in said and f"{docs} — écrits : 0," in said
     assert kept.memo is not None and kept.memo.entries and kept.page_cache is not None
+
+
+def test_a_build_refused_by_a_watch_is_told_to_stop_it_not_to_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The watch holds its docs folder's lock for its life: another build there cannot wait for its end."""
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    lock = FolderLock(docs, watching=True).acquire()
+    try:
+        assert main(["build", "--no-site", "--territories", str(sheets), "--docs-dir", str(docs)]) == 1
+        said = capsys.readouterr().err
+        assert main(["--lang", "en", "build", "--no-site", "--territories", str(sheets), "--docs-dir", str(docs)]) == 1
+        said_en = capsys.readouterr().err
+    finally:
+        lock.release()
+    assert said.strip() == (f"atlas build: atlas build --watch (processus {os.getpid()}) reconstruit {docs} à chaque "
+                            "enregistrement ; arrêtez-le (Ctrl+C dans son terminal) ou construisez un autre dossier "
+                            "docs avec --docs-dir DIR")
+    assert said_en.strip() == (f"atlas build: atlas build --watch (process {os.getpid()}) is building {docs} at "
+                               "each save; stop it (Ctrl+C in its terminal) or build another docs folder with "
+                               "--docs-dir DIR")
