@@ -27,6 +27,7 @@ import filecmp
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -137,6 +138,14 @@ def edit_arguments(description: str, work: str) -> argparse.ArgumentParser:
     return parser
 
 
+def spread(label: str, walls: list[float], cpus: list[float]) -> str:
+    """`label: N; wall a–b s (median m); CPU c–d s (median n)`: the line every edit benchmark ends with. The
+    median of an even count is the mean of the two middle figures (before the twentieth session this script
+    printed the upper one)."""
+    return (f"{label}: {len(walls)}; wall {min(walls):.2f}–{max(walls):.2f} s (median {statistics.median(walls):.2f}); "
+            f"CPU {min(cpus):.2f}–{max(cpus):.2f} s (median {statistics.median(cpus):.2f})")
+
+
 def edited_sheet(territories: Path, hub: str, source: Path) -> Path:
     """The hub sheet to edit in the copied sheets: `hub`, else the first hub sheet in name order."""
     sheet = territories / hub
@@ -182,10 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.show:
                 print(run.output)
             runs.append(run)
-    cpu = sorted(run.user + run.system for run in runs)
-    walls = sorted(run.wall for run in runs)
-    print(f"\nedits: {len(runs)}; wall {walls[0]:.2f}–{walls[-1]:.2f} s (median {walls[len(walls) // 2]:.2f}); "
-          f"CPU {cpu[0]:.2f}–{cpu[-1]:.2f} s (median {cpu[len(cpu) // 2]:.2f})")
+    print("\n" + spread("edits", [run.wall for run in runs], [run.user + run.system for run in runs]))
 
     if args.check:
         sheet.write_text(_renamed(original.decode("utf-8"), "essai contrôle"), encoding="utf-8")

@@ -19,7 +19,6 @@ own line (files written, removed, unchanged), then the range and median, and the
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from bench_edit import _load, _renamed, copy_sheets, edit_arguments, edited_sheet  # noqa: E402  (bench_edit's edit)
+from bench_edit import _load, _renamed, copy_sheets, edit_arguments, edited_sheet, spread  # noqa: E402  (bench_edit's edit)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,9 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             cpus.append(time.process_time() - cpu)
             print(f"{label:<22} wall {walls[-1]:5.2f} s, CPU {cpus[-1]:5.2f} s — {said[-1] if said else ''}")
     sheet.write_bytes(original)
-    print(f"\nregenerations: {len(walls)}; wall {min(walls):.2f}–{max(walls):.2f} s (median "
-          f"{statistics.median(walls):.2f}); CPU {min(cpus):.2f}–{max(cpus):.2f} s "
-          f"(median {statistics.median(cpus):.2f})")
+    print("\n" + spread("regenerations", walls, cpus))
     print(f"load average after: {_load()}")
     return 0
 

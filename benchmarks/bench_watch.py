@@ -25,7 +25,6 @@ import contextlib
 import io
 import os
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,7 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from bench_edit import WRITTEN, _build, _load, _renamed, copy_sheets, edit_arguments, edited_sheet  # noqa: E402
+from bench_edit import (  # noqa: E402
+    WRITTEN,
+    _build,
+    _load,
+    _renamed,
+    copy_sheets,
+    edit_arguments,
+    edited_sheet,
+    spread,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(said)
     sheet.write_bytes(original)
     observer.stop()
-    print(f"\nbuilds: {len(walls)}; wall {min(walls):.2f}–{max(walls):.2f} s (median {statistics.median(walls):.2f}); "
-          f"CPU {min(cpus):.2f}–{max(cpus):.2f} s (median {statistics.median(cpus):.2f})")
+    print("\n" + spread("builds", walls, cpus))
     print(f"after each build, while the watch waits for the next save (not in the figures above), the caches "
           f"saved on disk and the collector: "
           f"{min(settled[1:]):.2f}–{max(settled[1:]):.2f} s")
