@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +137,16 @@ def edit_arguments(description: str, work: str) -> argparse.ArgumentParser:
                         "(default: the first hub sheet in name order if the shipped one is absent)")
     parser.add_argument("--rounds", type=int, default=3)
     return parser
+
+
+def edit_rounds(sheet: Path, original: bytes, rounds: int) -> Iterator[str]:
+    """The edits of the benchmarks that build in one process: each round renames the hub (`name:` gets « essai
+    N ») then puts the sheet back byte for byte; yields each step's label once the sheet is written."""
+    for number in range(1, rounds + 1):
+        sheet.write_text(_renamed(original.decode("utf-8"), f"essai {number}"), encoding="utf-8")
+        yield f"round {number}: renamed"
+        sheet.write_bytes(original)
+        yield f"round {number}: put back"
 
 
 def spread(label: str, walls: list[float], cpus: list[float]) -> str:

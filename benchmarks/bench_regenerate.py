@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from bench_edit import _load, _renamed, copy_sheets, edit_arguments, edited_sheet, spread  # noqa: E402  (bench_edit's edit)
+from bench_edit import _load, copy_sheets, edit_arguments, edit_rounds, edited_sheet, spread  # noqa: E402  (bench_edit's edit)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,20 +53,14 @@ def main(argv: list[str] | None = None) -> int:
 
     walls: list[float] = []
     cpus: list[float] = []
-    for number in range(1, args.rounds + 1):
-        for label, text in ((f"round {number}: renamed", _renamed(original.decode("utf-8"), f"essai {number}")),
-                            (f"round {number}: put back", None)):
-            if text is None:
-                sheet.write_bytes(original)
-            else:
-                sheet.write_text(text, encoding="utf-8")
-            said.clear()
-            wall, cpu = time.perf_counter(), time.process_time()
-            if not regenerator.run_saved([sheet]):
-                sys.exit("\n".join(said))
-            walls.append(time.perf_counter() - wall)
-            cpus.append(time.process_time() - cpu)
-            print(f"{label:<22} wall {walls[-1]:5.2f} s, CPU {cpus[-1]:5.2f} s — {said[-1] if said else ''}")
+    for label in edit_rounds(sheet, original, args.rounds):
+        said.clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        if not regenerator.run_saved([sheet]):
+            sys.exit("\n".join(said))
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        print(f"{label:<22} wall {walls[-1]:5.2f} s, CPU {cpus[-1]:5.2f} s — {said[-1] if said else ''}")
     sheet.write_bytes(original)
     print("\n" + spread("regenerations", walls, cpus))
     print(f"load average after: {_load()}")

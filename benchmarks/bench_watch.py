@@ -37,9 +37,9 @@ from bench_edit import (  # noqa: E402
     WRITTEN,
     _build,
     _load,
-    _renamed,
     copy_sheets,
     edit_arguments,
+    edit_rounds,
     edited_sheet,
     spread,
 )
@@ -97,21 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     walls: list[float] = []
     cpus: list[float] = []
     print(f"\n{'build':<22}  wall s   CPU s  written")
-    for number in range(1, args.rounds + 1):
-        for label, text in ((f"round {number}: renamed", _renamed(original.decode("utf-8"), f"essai {number}")),
-                            (f"round {number}: put back", None)):
-            if text is None:
-                sheet.write_bytes(original)
-            else:
-                sheet.write_text(text, encoding="utf-8")
-            wall, cpu, said = build(frozenset({sheet.absolute()}))
-            walls.append(wall)
-            cpus.append(cpu)
-            found = WRITTEN.search(said)
-            written = re.sub(r"\D", "", found.group(1)) if found else "?"
-            print(f"{label:<22} {wall:6.2f}  {cpu:6.2f}  {written:>7}")
-            if args.show:
-                print(said)
+    for label in edit_rounds(sheet, original, args.rounds):
+        wall, cpu, said = build(frozenset({sheet.absolute()}))
+        walls.append(wall)
+        cpus.append(cpu)
+        found = WRITTEN.search(said)
+        written = re.sub(r"\D", "", found.group(1)) if found else "?"
+        print(f"{label:<22} {wall:6.2f}  {cpu:6.2f}  {written:>7}")
+        if args.show:
+            print(said)
     sheet.write_bytes(original)
     observer.stop()
     print("\n" + spread("builds", walls, cpus))

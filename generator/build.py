@@ -100,7 +100,10 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
         def save() -> None:
             with writing(cache.cache_dir, _("the build's cache")):
                 cache.save(outs, partial=wanted is not None, pictures=pictures, states=stats.states)
-        (save_cache or (lambda now: now()))(save)
+        if save_cache is None:
+            save()
+        else:
+            save_cache(save)
         say(ngettext("pages: {rendered} territory or hub page rendered, {unchanged} unchanged "
                       "(their sheets, pictures and the shared data as before)",
                       "pages: {rendered} territory or hub pages rendered, {unchanged} unchanged "

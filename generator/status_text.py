@@ -24,8 +24,10 @@ STATUS_SLUGS: Mapping[str, str] = MappingProxyType({
 TO_CHECK_LABEL = "À vérifier"
 SEEN_AS = {"active": "en activité", "project": "en projet", "closed": "fermé"}
 # the ids under which sheets cite the 2019 census of tiers-lieux: the shared source that `atlas import --hubs`
-# writes and a curated sheet's own citation of it (imports.census_rows.CENSUS_SOURCE and CITATION_ID)
-CENSUS_SOURCES = frozenset({"mission-coworking-2019", "recensement-tiers-lieux-2019"})
+# writes, and a curated sheet's own citation of it (the import takes both from here: imports.census_rows)
+CENSUS_SOURCE = "mission-coworking-2019"
+CITATION_ID = "recensement-tiers-lieux-2019"
+CENSUS_SOURCES = frozenset({CENSUS_SOURCE, CITATION_ID})
 
 
 def seen_by_census(hub: Hub) -> bool:

@@ -122,20 +122,19 @@ def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
     written and named: 0.3 s on the national atlas), its garbage collected, and what the process keeps (the
     sheets' memo, the page cache, the scores) set out of the cyclic collector's reach, so that the next build's
     collections do not walk it (0.2 s, spent here rather than in the next build)."""
+    stopping = stopping or Stopping()
     try:
         kept.run_later()
     except AtlasError as error:  # a full disk: said; the next build starts from the files as they are
         kept.later.clear()
         say(f"atlas build: {error}")
-    if stopping is not None:
-        stopping.holding = True
+    stopping.holding = True
     try:
         gc.collect()
         gc.freeze()
     finally:
-        if stopping is not None:
-            stopping.holding = False
-    if stopping is not None and stopping.is_set():
+        stopping.holding = False
+    if stopping.is_set():
         raise KeyboardInterrupt
 
 

