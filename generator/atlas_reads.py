@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator.file_states import loaded_hash
-from generator.model import Atlas
+from generator.model import Atlas, per_atlas
 
 ALL = "*"  # the read of a whole mapping (a loop over its values or items)
 KEYS = "#"  # the read of a mapping's keys alone (its length, a loop over its keys: each value read is noted)
@@ -263,6 +263,14 @@ class Changes(NamedTuple):
 
 
 def structure_digest(atlas: Atlas) -> str:
+    """`_structure_digest` of the atlas, made once per atlas (the page cache and the pages' sources both ask)."""
+    return per_atlas(_STRUCTURES, atlas, lambda: _structure_digest(atlas))
+
+
+_STRUCTURES: dict[int, tuple[weakref.ref, str]] = {}  # id(atlas) -> the atlas (weakly) and its structure's digest
+
+
+def _structure_digest(atlas: Atlas) -> str:
     """SHA-256 of the atlas's indexes: each record's id and sheet, the parents, the hubs' territories, the
     children, the hubs by territory, the partnerships (what a page's sources and the recorded index reads
     are made of). Equal: those reads are as they were, and a sheet's state is its bytes' hash alone."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.atlas_reads import Changes, ReadState, keep_per_sheet, shared_digest
 from generator.opendata import SHEETS_DIR
-from generator.outputs import KeptFile, Output, unchanged_state
+from generator.outputs import KeptFile, Output
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
 from generator.page_kept import KeptOutputs, SheetValues, _stable_repr  # noqa: F401  (_stable_repr: tests)
 from generator.page_store import KEY_CHARS, KindStore, picture_state, read_index
@@ -80,6 +80,7 @@ class PageCache(KeptOutputs):
         self._picture_states: dict[str, str | None] | None = None  # picture key -> `picture_state`, this run's
         self._touched: set[str] | None = None  # the kept groups to check by their key (`untouched`)
         self._touched_known = False
+        self._written = None  # the docs files' states, looked at once this run (`as_written`)
         self._sorted: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(sources) -> (sources, sorted)
         self.values: SheetValues | None = None  # the values kept per sheet this run (`attach`)
 
@@ -211,7 +212,7 @@ class PageCache(KeptOutputs):
                 or sheet not in before or sheet in changes.paths):
             return None
         file = f"{self._docs}/{copy}"
-        return KeptFile(copy, file, (state[0], state[1]), (sheet,)) if unchanged_state(file, *state) else None
+        return KeptFile(copy, file, (state[0], state[1]), (sheet,)) if self.as_written(copy, file, *state) else None
 
     def _previous_commons(self) -> frozenset[str]:
         found = self._commons_before
@@ -361,7 +362,7 @@ class PageCache(KeptOutputs):
                 return None
         except TypeError:  # a damaged or planted entry (names that are not texts): the page is rendered
             return None
-        return (size, mtime_ns) if unchanged_state(file, size, mtime_ns) else None
+        return (size, mtime_ns) if self.as_written(full, file, size, mtime_ns) else None
 
     def complete(self, outs: list[Output], prefix: str = "") -> list[Output]:
         """The outputs of one edition's pages with its pages taken from the cache (at the edition's paths)."""

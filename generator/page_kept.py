@@ -15,12 +15,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import stat
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
-from generator.outputs import KeptFile, Output, read_if_unchanged, unchanged_state
+from generator.outputs import MANIFEST, KeptFile, Output, lstat_all, read_if_unchanged, unchanged_state
 from generator.page_store import pairs, strings
 
 SHEET_BUCKETS = 16  # entries of each kind of value kept per sheet
@@ -133,6 +134,22 @@ class KeptOutputs:
     untouched: Callable[[str, str], bool]
     reads: dict[str, tuple[set[str], set[str]]]  # docs path -> pictures and hubs its page placed
     values: SheetValues | None
+    _written: dict[str, tuple[int, int] | None] | None  # docs path -> its state, looked at once a run (`as_written`)
+
+    def as_written(self, full: str, file: str, size: int, mtime_ns: int) -> bool:
+        """Whether the docs file `full` (at `file`) is a plain file of the size and time the last build wrote
+        it with. Every file of the last manifest but the pictures is looked at once, at the first question of a
+        run, folder by folder (`outputs.lstat_all`): the 22,000 kept pages, API documents and copies of the
+        France tree were each looked up by its whole path, 0.2 s of a build after one edit. A file changed
+        after that look is caught by `write_tree`, which looks again before trusting a kept file (the build
+        stops and says to run it again); a file the manifest does not list is looked at alone."""
+        states = self._written
+        if states is None:
+            states = self._written = _written_states(self.docs_dir)
+        found = states.get(full, _UNLISTED)
+        if found is _UNLISTED:
+            return unchanged_state(file, size, mtime_ns)
+        return found is not None and found[0] == size and found[1] == mtime_ns
 
     def _kind_cache(self, pages: Any, site_url: str | None, prefix: str, code: str) -> Callable[..., list[Output]]:
         """What `Pages.shared_pages` calls: a kind's pages read back when the sheets and index entries its
@@ -306,7 +323,7 @@ class KeptOutputs:
         docs = str(self.docs_dir)
         for full, size, mtime_ns, sources in files:
             file = f"{docs}/{full}"  # what os.path.join gives for a relative path, 2,900 times a build
-            if not (full.startswith(prefix) and unchanged_state(file, size, mtime_ns)):
+            if not (full.startswith(prefix) and self.as_written(full, file, size, mtime_ns)):
                 return None
             outs.append(KeptFile(full[len(prefix):], file, (size, mtime_ns), tuple(sources)))
         if pages is not None:
@@ -380,3 +397,23 @@ class _Placed(Mapping):
 
     def __len__(self) -> int:
         return len(self._pictures)
+
+
+_UNLISTED = (-1, -1)  # `as_written`: a path the last manifest did not list
+
+
+def _written_states(docs_dir: Any) -> dict[str, tuple[int, int] | None]:
+    """The (size, mtime_ns) of each file the last build wrote in `docs_dir` (its manifest) but the pictures
+    (`write_tree` knows those by their cache key): None for one missing or not a plain file."""
+    base = os.path.join(str(docs_dir), "")
+    try:
+        with open(base + MANIFEST, encoding="utf-8") as handle:
+            paths = [p for p in handle.read().splitlines() if not p.startswith(("assets/", "en/assets/"))]
+    except OSError:
+        return {}
+    try:
+        found = lstat_all(base, paths)
+    except (OSError, ValueError):  # a planted manifest (a path leaving the folder...): each file looked at alone
+        return {}
+    return {path: (status.st_size, status.st_mtime_ns) if status is not None and stat.S_ISREG(status.st_mode)
+            else None for path, status in found.items()}

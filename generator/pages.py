@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from generator import explore, measured, status_text, text, vocabulary
 from generator.addresses import commune_name
-from generator.hub_geography import ABOVE_EPCI, counted_in
+from generator.atlas_reads import structure_digest
+from generator.hub_geography import ABOVE_EPCI
 from generator.model import (
     LEVELS,
     OLD_AFTER_YEARS,
@@ -36,6 +37,7 @@ from generator.model import (
 from generator.opendata import sheet_copy_path
 from generator.outputs import Output
 from generator.page_indexes import IndexPages
+from generator.page_indexes import counted as _counted
 from generator.page_parts import (  # noqa: F401  (MIN_TEXT_PX, NARROW, legible_width: re-exported for the tests and callers)
     MIN_TEXT_PX,
     NARROW,
@@ -378,7 +380,6 @@ _SOURCES: dict[int, tuple[weakref.ref, dict[tuple[str, str], frozenset[str]]]] =
 
 # id(atlas) -> the atlas (weakly) and each hub's sheet with its territory's (what a card or a mention shows)
 _PLACES: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
-_COUNTED: dict[int, tuple[weakref.ref, dict[str, dict[str, str]]]] = {}
 
 
 def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
@@ -387,13 +388,20 @@ def _hub_places(atlas: Atlas) -> dict[str, tuple[str, str]]:
                                                for h in atlas.hubs.values() if h.territory_id in territories})
 
 
-def _counted(atlas: Atlas) -> dict[str, dict[str, str]]:
-    """Hub id -> the région and the département that count it (hub_geography.counted_in), once per atlas."""
-    return per_atlas(_COUNTED, atlas, lambda: counted_in(atlas.territories, atlas.hubs_inside))
-
-
 def _sources_of(atlas: Atlas) -> dict[tuple[str, str], frozenset[str]]:
-    return per_atlas(_SOURCES, atlas, dict)
+    """The sheet pages' sources, filled as asked: those of the last atlas when this one has its structure (a
+    page's sources are made of its indexes alone), as after a save in `atlas build --watch`: 5,400 pages'
+    sources were worked out again at each save of the France tree (0.1 s)."""
+    return per_atlas(_SOURCES, atlas, lambda: _sources_for(structure_digest(atlas)))
+
+
+_LAST_SOURCES: list[tuple[str, dict[tuple[str, str], frozenset[str]]]] = []  # the last structure's, by its digest
+
+
+def _sources_for(structure: str) -> dict[tuple[str, str], frozenset[str]]:
+    if not (_LAST_SOURCES and _LAST_SOURCES[0][0] == structure):
+        _LAST_SOURCES[:] = [(structure, {})]
+    return _LAST_SOURCES[0][1]
 
 
 REGION_CARDS_MAX = 40  # a région page with more hubs counts them by département (Pages._by_departement); a
