@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from generator import file_states
 from generator.errors import AtlasError, InvalidAtlas, Location, Report
 from generator.fields import HUB, INDICATOR, PILLAR, SHEET_SPECS, SOURCE, TERRITORY, VOCABULARY_ENTRY
 from generator.i18n import _
@@ -87,6 +88,9 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
     moved: SheetData | None = None
     shared: SheetData | None = None  # sources.yml, for its dates (judged against `as_of`, never memoised)
     total = len(tree.files)
+    # what an earlier load parsed is not this load's (file_states.loaded_digest): a load without the memo notes
+    # nothing, and its records' sheets are hashed as files are
+    file_states.forget_loaded()
     if memo is not None:
         memo.begin()
         saved = frozenset(Path(f).absolute() for f in changed)

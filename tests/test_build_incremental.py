@@ -596,3 +596,21 @@ def test_an_edit_of_moved_yml_alone_makes_the_moves_data_again(tmp_path: Path, m
     assert b'"moved_to":"incubateur-ferme"' in (docs / "api" / "lieux" / "ancien-incubateur.json").read_bytes()
     assert b'"id":"ancien-incubateur"' in (docs / "api" / "index.json").read_bytes()
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_a_hub_sheet_moved_unchanged_once_settled_is_specified_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A hub's sheet moved, bytes unchanged, to another territory's folder, and built once its state has settled
+    (every state settled here): the pictures' kept specs knew a record by its sheet's hash alone, and took the
+    hub's old territory for its locator and the maps. A record is known by its sheet's path and hash."""
+    from generator import file_states
+
+    monkeypatch.setattr(file_states, "RACY_NS", -10**18)  # every state settled, as minutes after a `mv`
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    moved = sheets / "ornans" / "hubs" / "living-lab-sante.yml"
+    moved.parent.mkdir()
+    (sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml").rename(moved)
+    _build(sheets, tmp_path / "out", capsys)
+    _same_as_cold(sheets, docs, tmp_path, "moved", capsys)

@@ -24,7 +24,7 @@ from dataclasses import fields
 from typing import Any
 
 from generator.atlas_reads import noted_partnerships, put_back
-from generator.file_states import known_hash, state_of
+from generator.file_states import known_hash, loaded_digest, state_of
 from generator.model import Atlas
 
 Read = tuple[str, str, str]  # (mapping, id or "", field or ""): see the module docstring
@@ -200,11 +200,16 @@ class AtlasState:
         self.atlas, self.base = atlas, base
 
     def _sheet(self, path: str) -> bytes:
-        """A sheet's hash as the sheets' memo noted it for the file as it is now (UNKNOWN: not noted, or
-        changed since the load: the record's fields are then compared, the record being what specs read)."""
-        state = state_of(path)
-        found = None if state is None else known_hash(path, state)
-        return bytes.fromhex(found) if found else UNKNOWN
+        """The hash of the bytes its record was made from, with the sheet's path: those the loader parsed
+        (file_states.loaded_digest), else the sheets' memo's for the file as it is now (UNKNOWN: not noted, or
+        changed since: the record's fields are then compared, the record being what specs read)."""
+        found = loaded_digest(os.path.abspath(path))
+        if found is None:
+            state = state_of(path)
+            found = None if state is None else known_hash(path, state)
+        # with its path: a record's fields come from its sheet's bytes and from where the sheet lies (a hub moved
+        # to another folder, bytes unchanged, is in another territory)
+        return hashlib.sha256(f"{path}\0{found}".encode()).digest() if found else UNKNOWN
 
     def snapshot(self, before: dict[str, Any] | None) -> dict[str, Any]:
         """Today's state; a record whose sheet hash is the one `before` holds has the field digests held there
