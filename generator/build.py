@@ -268,6 +268,7 @@ class KeptInMemory:
     # caches of the build before and no stamp: the next build checks every file, as after a stopped build.
     lock: FolderLock | None = None
     later: list[Callable[[], None]] = field(default_factory=list)
+    stamp: dict[str, Any] | None = None  # the stamp of the last build (build_stamp.write_stamp), as written
 
     def run_later(self) -> None:
         """The saves put off by the last build, in their order."""
@@ -363,7 +364,11 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
         remove_leftovers(folder, lambda message: say(message, quiet),
                          inside=folder == docs_dir and not stamp_path(docs_dir).is_file())
 
-    stamp = read_stamp(docs_dir)
+    # the watch's last build's stamp, as it wrote it (or will, in `later`): not read back from the disk (the
+    # France tree's is 4 MB of JSON)
+    stamp = kept.stamp if kept is not None and kept.stamp is not None else read_stamp(docs_dir)
+    if kept is not None:
+        kept.stamp = None  # given back by this build if it ends well; else the next reads the disk's
     hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
     tree = find_sheets(territories)  # walked once: the signature counts these sheets, the loader reads them
     signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes, tree)
@@ -440,6 +445,9 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     # what this generation was made from: the next may skip
     states = stats.states
     _now_or_later(kept, lambda: _saved(STAMP_DIR, lambda: write_stamp(docs_dir, signature, states, hashes)))
+    if kept is not None:  # what that stamp says, for the watch's next build
+        kept.stamp = {"docs": str(docs_dir.resolve()), "inputs": signature, "files": states, "sheets": hashes} \
+            if states is not None else None
     if no_site:
         say(_("done in {seconds} s (no site: {option})").format(seconds=decimal(time.perf_counter() - started),
                                                                  option="--no-site"), quiet)
