@@ -35,6 +35,20 @@ def _own_or_shipped(own: Path, name: str) -> Path:
     return own if own.exists() else SHIPPED / name
 
 
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data, as it is (it is ours: no `!ENV` or Python tags, read with the safe loader);
+    the one reading of it, for a project (`Project.site_config`) and for the shipped file
+    (generator.site.read_site_config)."""
+    try:
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
+            file=config_file, error=error)) from None
+    if not isinstance(data, dict):
+        raise AtlasError(_("{file} is not a YAML map of MkDocs settings").format(file=config_file))
+    return data
+
+
 @dataclass(frozen=True)
 class Project:
     """The folders of one atlas. Paths stay as given (relative ones read from the working folder), so
@@ -78,13 +92,7 @@ class Project:
         """mkdocs.yml as plain data, its theme's custom_dir made absolute: the project's own folder when
         it has it, else the same folder of the theme in use (a repository without theme/ gets the
         shipped overrides)."""
-        try:
-            data = yaml.safe_load(self.config_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
-                file=self.config_file, error=error)) from None
-        if not isinstance(data, dict):
-            raise AtlasError(_("{file} is not a YAML map of MkDocs settings").format(file=self.config_file))
+        data = read_config(self.config_file)
         theme = dict(data.get("theme") or {})
         custom = theme.get("custom_dir")
         if isinstance(custom, str) and not Path(custom).is_absolute():

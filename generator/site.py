@@ -14,15 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.model import Atlas
 from generator.outputs import Output, _check_path, check_unique
 from generator.page_cache import PageCache
 from generator.pages import Pages, SiteOptions, content_intro
-from generator.project import SHIPPED, SHIPPED_THEME
+from generator.project import SHIPPED, SHIPPED_THEME, read_config
 from generator.site_templates import EN_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,15 +30,8 @@ CONFIG_FILE = SHIPPED / "mkdocs.yml"
 
 
 def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:
-    """mkdocs.yml as plain data (it is ours: no `!ENV` or Python tags, read with the safe loader)."""
-    try:
-        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
-            file=config_file, error=error)) from None
-    if not isinstance(data, dict):
-        raise AtlasError(_("{file} is not a YAML map of MkDocs settings").format(file=config_file))
-    return data
+    """mkdocs.yml as plain data, the shipped one by default (read by generator.project.read_config)."""
+    return read_config(config_file)
 
 
 def site_options(config: Mapping[str, Any], content_dir: Path, pdf_ids: frozenset[str] = frozenset(),

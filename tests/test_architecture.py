@@ -98,3 +98,11 @@ def test_pages_charts_and_pdf_stay_apart() -> None:
             path = path if path.exists() else path.with_suffix("")
             if path.exists():
                 assert _imports(path) & forbidden == set(), f"{name} imports {_imports(path) & forbidden}"
+
+
+def test_mkdocs_yml_is_read_in_one_place() -> None:
+    """One reading of mkdocs.yml (generator.project.read_config): `Project.site_config` and
+    `site.read_site_config` once each had their own, with their own messages to keep alike."""
+    readers = sorted(str(path.relative_to(ROOT / "generator")) for path in (ROOT / "generator").rglob("*.py")
+                     if "is not a YAML map of MkDocs settings" in path.read_text(encoding="utf-8"))
+    assert readers == ["project.py"]
