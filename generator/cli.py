@@ -132,13 +132,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help=_("validate, generate and build the site"))
     _common(p)
-    p.add_argument("--site-dir", metavar="DIR", type=Path, default=Path("site"),
+    # --site-dir and --engine: absent when not given (the project's site/, mkdocs), so that --watch can refuse them
+    p.add_argument("--site-dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
                    help=_("output folder (default: site/)"))
     p.add_argument("--docs-dir", metavar="DIR", type=Path, default=Path("build/docs"),
                    help=_("generated docs folder (default: build/docs/)"))
     p.add_argument("--pdf", action="store_true", help=_("also build the PDF reports into SITE/pdf/"))
     p.add_argument("--pdf-variant", default=None, help=_("WeasyPrint PDF variant for the reports (e.g. pdf/a-3u)"))
-    p.add_argument("--engine", choices=("mkdocs", "zensical", "properdocs"), default="mkdocs", help=_("site engine"))
+    p.add_argument("--engine", choices=("mkdocs", "zensical", "properdocs"), default=argparse.SUPPRESS,
+                   help=_("site engine (default: mkdocs)"))
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help=_("parallel workers for pictures, pages and PDFs; with more than one, the French and "
                           "English editions' engines run at once (default: all cores; 1 keeps memory lowest)"))
@@ -310,9 +312,22 @@ def _parse(argv: list[str]) -> argparse.Namespace:
                 sum([args.level is not None, args.hubs is not None, args.indicators]) != 1:
             parser.error(_("import: give one of --level LEVEL (territories), --hubs FILE (census hubs) "
                            "or --indicators (measures)"))
+        if args.command == "build" and args.watch:
+            _refuse_site_options(parser, args)
         if args.project_dir is not None and not args.project_dir.is_dir():
             parser.error(_("-C {folder}: no such folder").format(folder=args.project_dir))
     return args
+
+
+def _refuse_site_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`build --watch` makes the docs folder only: a site folder or an engine given with it would be ignored
+    without a word, so the combination is a usage error that says what to run instead."""
+    given = [f"--site-dir {args.site_dir}"] if hasattr(args, "site_dir") else []
+    given += [f"--engine {args.engine}"] if hasattr(args, "engine") else []
+    if given:
+        options = " ".join(given)
+        parser.error(_("--watch builds the docs folder only, without a site: leave out {options}, or run "
+                       "`atlas build {options}` once the watch is stopped").format(options=options))
 
 
 def project_of(args: argparse.Namespace) -> Project:

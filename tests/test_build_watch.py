@@ -127,6 +127,31 @@ def test_watch_refuses_the_pdf_reports(tmp_path: Path, monkeypatch: pytest.Monke
                             "`atlas pdf`, ou construisez sans --watch")
 
 
+def test_watch_refuses_a_site_folder_or_an_engine_it_would_ignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # the watch builds the docs folder only: --site-dir and --engine were dropped without a word
+    monkeypatch.chdir(tmp_path)
+    _saves_then_stop(monkeypatch)  # (were the watch to start: Ctrl+C at once)
+    said: list[str] = []
+    for argv in (["build", "--watch", "--site-dir", "public"], ["build", "--engine", "zensical", "--watch"],
+                 ["--lang", "en", "build", "--watch", "--site-dir", "public", "--engine", "zensical"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2  # as the other usage errors
+        said.append(capsys.readouterr().err.strip().splitlines()[-1])
+    assert said == [
+        "atlas : erreur : --watch ne construit que le dossier docs, sans site : retirez --site-dir public, ou lancez "
+        "`atlas build --site-dir public` une fois la surveillance arrêtée",
+        "atlas : erreur : --watch ne construit que le dossier docs, sans site : retirez --engine zensical, ou lancez "
+        "`atlas build --engine zensical` une fois la surveillance arrêtée",
+        "atlas: error: --watch builds the docs folder only, without a site: leave out --site-dir public --engine "
+        "zensical, or run `atlas build --site-dir public --engine zensical` once the watch is stopped"]
+    assert not (tmp_path / "build").exists()
+    # without --watch, both are still the build's
+    assert main(["build", "--site-dir", "public", "--engine", "zensical", "--territories", "fiches"]) == 1
+    assert "pas de dossier de fiches fiches" in capsys.readouterr().err
+
+
 def _lines_of(process: subprocess.Popen) -> queue.Queue[str]:
     """The process's stderr, line by line, read by a thread (a select on a buffered pipe misses the lines
     already in the buffer)."""
