@@ -121,6 +121,15 @@ def docs_being_written(docs_dir: Path) -> None:
     stamp_path(docs_dir).unlink(missing_ok=True)
 
 
+def docs_left(docs_dir: Path) -> str:
+    """What a build without a site (`--no-site`, each build of `--watch`) leaves when interrupted: the docs
+    folder as it was while its stamp is there, else perhaps written in part (docs_being_written)."""
+    if stamp_path(docs_dir).is_file():
+        return _("the docs folder {folder} is unchanged").format(folder=docs_dir)
+    return _("the docs folder {folder} may be partly written: the next build writes it again").format(
+        folder=docs_dir)
+
+
 def check_output_folders(territories: Path, content_dir: Path, config_file: Path, docs_dir: Path,
                          site_dir: Path) -> None:
     """Refuse output folders that would overwrite the sheets, the pages or a folder atlas did not make.
@@ -297,7 +306,7 @@ def run_build(args: argparse.Namespace, kept: KeptInMemory | None = None) -> int
     folders = {_("the site folder"): site_dir, _("the docs folder"): docs_dir, _("the picture cache"): CACHE_DIR}
     quiet = bool(getattr(args, "quiet", False))
     locks: list[FolderLock] = []
-    with interruptible(_("the build")):
+    with interruptible(_("the build"), None if not getattr(args, "no_site", False) else lambda: docs_left(docs_dir)):
         try:
             return _build(args, locks, quiet, kept)
         except OSError as error:

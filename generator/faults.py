@@ -270,9 +270,10 @@ def stop_if_asked() -> None:
 
 
 @contextlib.contextmanager
-def interruptible(what: str) -> Iterator[None]:
+def interruptible(what: str, left: Callable[[], str] | None = None) -> Iterator[None]:
     """SIGTERM behaves like Ctrl+C inside; either ends as `Interrupted` after the `finally` blocks
-    (temporary folders, workers, engine) have run. Only in the main thread."""
+    (temporary folders, workers, engine) have run. Only in the main thread. `left`: what the interruption
+    leaves, as it is then (default: the previous site, which a build replaces only once the new one is made)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -283,8 +284,9 @@ def interruptible(what: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        raise Interrupted(_("interrupted: {what} stopped, its temporary files removed; "
-                            "the previous site is unchanged").format(what=what), exit_code=130) from None
+        raise Interrupted(_("interrupted: {what} stopped, its temporary files removed; {left}").format(
+            what=what, left=left() if left is not None else _("the previous site is unchanged")),
+            exit_code=130) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

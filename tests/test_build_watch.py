@@ -31,7 +31,7 @@ from generator.build import KeptInMemory
 from generator.cli import main
 from generator.commands.build import Options as BuildOptions
 from generator.commands.build import run as build_run
-from generator.faults import FolderLock
+from generator.faults import FolderLock, Interrupted
 from generator.project import Project
 from generator.watch import build_once, settle
 
@@ -152,6 +152,63 @@ def test_watch_refuses_a_site_folder_or_an_engine_it_would_ignore(tmp_path: Path
     assert "pas de dossier de fiches fiches" in capsys.readouterr().err
 
 
+def test_an_interrupted_build_says_what_it_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl+C during a build: a build of the site leaves the previous site; a build of the docs folder only
+    (--no-site, each build of --watch) leaves that folder as it was before it writes, perhaps written in part
+    after (« le site précédent est inchangé » was said of both)."""
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    no_site = ["build", "--no-site", "--territories", str(sheets), "--docs-dir", str(docs), "--site-dir",
+               str(out / "site")]
+    assert main(no_site) == 0
+    real_write, real_draw = build.write_tree, build.draw_site_pictures
+
+    def ctrl_c(*args: Any, **options: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the signal's handler raises before this ends
+
+    def ctrl_c_while_writing(outs: Any, folder: Path, **options: Any) -> Any:
+        real_write(list(outs)[:1], folder, partial=True)
+        ctrl_c()
+
+    _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+    monkeypatch.setattr(build, "draw_site_pictures", ctrl_c)  # before the docs folder is written
+    capsys.readouterr()
+    assert main(no_site) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"atlas build: interrompu : arrêt de la construction, fichiers temporaires supprimés ; le dossier docs {docs} "
+        "est inchangé")
+
+    monkeypatch.setattr(build, "draw_site_pictures", real_draw)
+    monkeypatch.setattr(build, "write_tree", ctrl_c_while_writing)  # once it has begun writing the docs folder
+    partly = (f"atlas build: interrompu : arrêt de la construction, fichiers temporaires supprimés ; le dossier docs "
+              f"{docs} est peut-être écrit en partie : la prochaine construction l'écrira de nouveau")
+    assert main(no_site) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == partly
+
+    # a build of the watch: the same (the command line says what the build raised)
+    args, kept = _args(sheets, out), _kept(docs)
+    try:
+        with pytest.raises(Interrupted) as stopped:
+            build_once(args, kept, first=True)
+    finally:
+        assert kept.lock is not None
+        kept.lock.release()
+    assert f"atlas build: {stopped.value}" == partly
+
+    # a build of the site: the previous site, which it replaces only once the new one is made
+    site = ["build", "--territories", str(sheets), "--docs-dir", str(docs), "--site-dir", str(out / "site")]
+    assert main(site) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "atlas build: interrompu : arrêt de la construction, fichiers temporaires supprimés ; le site précédent "
+        "est inchangé")
+    assert main(["--lang", "en", *no_site]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"atlas build: interrupted: the build stopped, its temporary files removed; the docs folder {docs} may be "
+        "partly written: the next build writes it again")
+
+
 def _lines_of(process: subprocess.Popen) -> queue.Queue[str]:
     """The process's stderr, line by line, read by a thread (a select on a buffered pipe misses the lines
     already in the buffer)."""
@@ -206,8 +263,9 @@ def test_the_watch_builds_again_after_a_save_and_stops_on_ctrl_c(tmp_path: Path)
     _read_until(told, "interrompu", lines, 10)
     # said by the watch, or by the build when the signal came before it had let go of its folders
     assert "Traceback" not in "".join(lines) and lines[-1] in (
-        "interrompu\n", "atlas build: interrompu : arrêt de la construction, fichiers temporaires supprimés ; le site "
-        "précédent est inchangé\n"), "".join(lines)
+        "interrompu\n", "atlas build: interrompu : arrêt de la construction, fichiers temporaires supprimés ; le "
+        "dossier docs docs est peut-être écrit en partie : la prochaine construction l'écrira de nouveau\n"), \
+        "".join(lines)
 
 
 @pytest.mark.slow  # three builds of the fixture atlas: CI runs it
