@@ -2,7 +2,8 @@
 
 The docs folder is generated once, then the preview's site engine (generator.serve_engine: MkDocs'
 development server with the built site kept in memory, live reload) serves it. A watchdog observer
-follows `territories/`, `content/` and the page templates: when a file is saved, the atlas is loaded
+follows `territories/`, `content/`, the page templates and the mkdocs.yml in use (saved: read again, every
+page made again and the engine's configuration written again): when a file is saved, the atlas is loaded
 again through the sheets kept in memory (`load.SheetMemo`: only the saved sheets are read and checked;
 the checks across sheets run on the whole atlas) and the pages that show a changed sheet are made again
 (see `Regenerator`; the French edition, which the preview shows); only the files whose bytes changed are
@@ -42,7 +43,7 @@ from generator.outputs import write_tree
 from generator.pages import hub_path, territory_path
 from generator.search import engine_search_config
 from generator.site import ROOT, PageCache, draw_site_pictures, picture_outputs, read_site_config, sheet_pages_alone
-from generator.watcher import interrupt, watch_files, watched_folders
+from generator.watcher import config_files, interrupt, watch_files, watched_folders
 
 FIRST_MAX = 4  # saved sheets whose own pages are shown before the rest; more (a folder copied in): all at once
 
@@ -292,13 +293,34 @@ def run_serve(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr, flush=True)
 
     _check_port_free(host, int(args.port))
+    config_file = config_files(args)[0]
+    read_config: Callable[[], dict[str, Any]] | None = getattr(args, "site_config_of", None)
     engine: list[subprocess.Popen] = []  # the site engine, once started: told what each regeneration wrote
+    engine_config: list[Path] = []  # the engine's mkdocs.yml (preview_config), written again when mkdocs.yml is saved
     telling = threading.Lock()
+    saving = threading.Lock()  # one save at a time: the configuration read again, then the pages made
+
+    def reconfigure() -> bool:
+        """mkdocs.yml saved: read again, for the pages (edit links, address) and for the engine (nav, name)."""
+        if read_config is None:
+            return False
+        try:
+            regen.config = read_config()
+        except AtlasError as error:  # said; the pages and the engine keep the configuration they had
+            say(_("{error}; the preview keeps the last good pages").format(error=error))
+            return False
+        if engine_config:
+            _write_preview_config(engine_config[0], regen.config, docs_dir)
+        return True
 
     def regenerate(files: set[Path]) -> None:
-        done = regen.run_saved(files)
-        if done and engine and regen.written:
-            _tell(engine[0], regen.written, telling)
+        with saving:
+            configured = config_file.absolute() in {path.absolute() for path in files} and reconfigure()
+            done = regen.run_saved(files)
+            if engine and configured:
+                _tell(engine[0], None, telling)  # every page built again, by the new configuration
+            elif done and engine and regen.written:
+                _tell(engine[0], regen.written, telling)
 
     regen = Regenerator(territories, docs_dir, content_dir, config, say)
 
@@ -310,30 +332,37 @@ def run_serve(args: argparse.Namespace) -> int:
     if not regen.run_first():
         raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
             command="atlas serve"))
-    observer = watch_files(watched_folders(territories, content_dir), regenerate)
-    _remove_stale_serve_folders()
-    with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
-        config_path = Path(tmp) / "mkdocs.yml"
-        config_path.write_text(yaml.safe_dump(preview_config(config, docs_dir, Path(tmp) / "site"),
-                                              allow_unicode=True, sort_keys=False), encoding="utf-8")
-        command = [sys.executable, "-m", "generator.serve_engine", str(config_path), f"{host}:{int(args.port)}"]
-        # NO_MKDOCS_2_WARNING: mkdocs-material's end-of-life banner, said once in the README, not on each start
-        env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of), NO_MKDOCS_2_WARNING="1")
-        say(_("preview on {url} (Ctrl+C to stop); watching {sheets} and {content}").format(
-            url=f"http://{host}:{int(args.port)}/", sheets=territories, content=content_dir))
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE,
-                                   **child_options())  # dies with us
-        engine.append(process)
-        # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
-        previous = signal.signal(signal.SIGTERM, interrupt)
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            return 130
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            observer.stop()
-            stop_processes([process], grace=10)
+    observer = watch_files(watched_folders(territories, content_dir), regenerate, files=[config_file])
+    try:
+        _remove_stale_serve_folders()
+        with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
+            config_path = Path(tmp) / "mkdocs.yml"
+            _write_preview_config(config_path, regen.config, docs_dir)
+            engine_config.append(config_path)
+            command = [sys.executable, "-m", "generator.serve_engine", str(config_path), f"{host}:{int(args.port)}"]
+            # NO_MKDOCS_2_WARNING: mkdocs-material's end-of-life banner, said once in the README, not on each start
+            env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(regen.as_of), NO_MKDOCS_2_WARNING="1")
+            say(_("preview on {url} (Ctrl+C to stop); watching {sheets}, {content} and {config}").format(
+                url=f"http://{host}:{int(args.port)}/", sheets=territories, content=content_dir, config=config_file))
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                                       **child_options())  # dies with us
+            engine.append(process)
+            # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
+            previous = signal.signal(signal.SIGTERM, interrupt)
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                return 130
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+                stop_processes([process], grace=10)
+    finally:
+        observer.stop()
+
+
+def _write_preview_config(path: Path, config: dict[str, Any], docs_dir: Path) -> None:
+    path.write_text(yaml.safe_dump(preview_config(config, docs_dir, path.parent / "site"), allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
 
 
 def preview_config(config: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
@@ -347,9 +376,11 @@ def preview_config(config: dict[str, Any], docs_dir: Path, site_dir: Path) -> di
     return derived
 
 
-def _tell(process: subprocess.Popen, written: list[str], lock: threading.Lock) -> None:
-    """Tell the site engine (generator.serve_engine) which files of the docs folder changed."""
-    line = json.dumps({"changed": written}, ensure_ascii=False) + "\n"
+def _tell(process: subprocess.Popen, written: list[str] | None, lock: threading.Lock) -> None:
+    """Tell the site engine (generator.serve_engine) which files of the docs folder changed (None: its
+    configuration changed, every page is built again)."""
+    message = {"all": True, "config": True} if written is None else {"changed": written}
+    line = json.dumps(message, ensure_ascii=False) + "\n"
     with lock:
         try:
             if process.poll() is None and process.stdin is not None:

@@ -63,9 +63,12 @@ class Engine:
             config.site_url = self.serve_url
         return config
 
-    def request(self, paths: Iterable[str] | None) -> None:
-        """Files written into the docs folder (None: anything may have changed) for the next build."""
+    def request(self, paths: Iterable[str] | None, config: bool = False) -> None:
+        """Files written into the docs folder (None: anything may have changed) for the next build; `config`:
+        the configuration changed (its nav, its name: on every page), so the next build is not a dirty one."""
         with self.lock:
+            if config:
+                self.built = False
             if paths is None or self.pending is None:
                 self.pending = None
             else:
@@ -190,13 +193,15 @@ class Engine:
 
 
 def _follow_stdin(engine: Engine, server: Any) -> None:
-    """One JSON line per regeneration: {"changed": [docs paths]} or {"all": true}; end of input: stop."""
+    """One JSON line per regeneration: {"changed": [docs paths]}, {"all": true}, or {"all": true, "config": true}
+    (mkdocs.yml saved: read again, every page rendered); end of input: stop."""
     for line in sys.stdin:
         try:
             message = json.loads(line)
         except ValueError:
             continue
-        engine.request(None if message.get("all") else [str(p) for p in message.get("changed", ())])
+        engine.request(None if message.get("all") else [str(p) for p in message.get("changed", ())],
+                       config=bool(message.get("config")))
         with server._rebuild_cond:
             server._want_rebuild = True
             server._rebuild_cond.notify_all()

@@ -1,15 +1,15 @@
 """`atlas build --watch`: the docs folder built, then built again in the same process at each save.
 
-For a contributor who previews the docs folder with an engine of their own (`mkdocs serve`, `zensical
-serve`, `properdocs serve` on the generated `mkdocs.yml`) or reads the generated files: each save of a
-sheet, of a hand-written page or of a page template runs the same build as `atlas build --no-site`, both
-editions (mkdocs.yml read again each time), and names the files it wrote. The process keeps what a new
-`atlas build` would read back from disk (the sheets as read and checked, the page cache's index:
-generator.build.KeptInMemory), has its modules imported already, holds the docs folder's lock from start
-to end (another build there says so and stops) and saves its caches on disk once the build's files are
-written and named. One hub edited is built again in 1.2 to 1.7 s on the national atlas, where a new process
-takes 2.5 to 4 s (benchmarks/bench_watch.py). A save with errors is reported, and the docs folder keeps
-the last good files; Ctrl+C (or SIGTERM) stops.
+For a contributor who previews the docs folder with an engine of their own (`mkdocs serve`, `zensical serve`,
+`properdocs serve` on the generated `mkdocs.yml`) or reads the generated files: each save of a sheet, of a
+hand-written page, of a page template or of the mkdocs.yml in use runs the same build as `atlas build
+--no-site`, both editions (mkdocs.yml read again each time), and names the files it wrote. The process keeps
+what a new `atlas build` would read back from disk (the sheets as read and checked, the page cache's index:
+generator.build.KeptInMemory), has its modules imported already, holds the docs folder's lock from start to
+end (another build there says so and stops) and saves its caches on disk once the build's files are written
+and named. One hub edited is built again in 1.2 to 1.7 s on the national atlas, where a new process takes 2.5
+to 4 s (benchmarks/bench_watch.py). A save with errors is reported, and the docs folder keeps the last good
+files; Ctrl+C (or SIGTERM) stops.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
 from generator.site import ROOT
-from generator.watcher import watch_files, watched_folders
+from generator.watcher import config_files, watch_files, watched_folders
 
 SHOW_SAVED = 3  # saved files named in the line that starts a build; more are counted
 KNOWN_SUFFIXES = (".yml", ".yaml", ".md", ".html", ".css", ".js", ".svg", ".png", ".jpg")  # a removed file named
@@ -52,12 +52,14 @@ def run_watch(args: argparse.Namespace) -> int:
         kept.lock = FolderLock(args.docs_dir, watching=True).acquire()  # the watch's folder until it stops
         # the saves followed from before the first build (a minute on the national atlas): one made meanwhile,
         # after the build read the file, is built right after it
-        observer = watch_files(watched_folders(territories, content_dir), saves.put)
+        observer = watch_files(watched_folders(territories, content_dir), saves.put, files=config_files(args),
+                               ignored=[args.docs_dir])
         try:
             build_once(args, kept, first=True)
             settle(kept, stopping)
-            say(_("watching {sheets} and {content}; each save builds {docs} again (Ctrl+C to stop)").format(
-                sheets=territories, content=content_dir, docs=args.docs_dir))
+            say(_("watching {sheets}, {content} and {config}; each save builds {docs} again (Ctrl+C to stop)").format(
+                sheets=territories, content=content_dir, config=config_files(args)[0],
+                docs=args.docs_dir))
             while True:
                 files = _next_saves(saves, stopping)
                 kept.changed = frozenset(path.absolute() for path in files)

@@ -4,12 +4,13 @@ milliseconds: they are gathered and told once, DEBOUNCE_SECONDS after the last."
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.project import SHIPPED_THEME
+from generator.project import SHIPPED, SHIPPED_THEME
 
 DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
 
@@ -20,8 +21,18 @@ def watched_folders(territories: Path, content_dir: Path) -> list[Path]:
     return [territories, content_dir, SHIPPED_THEME / "pages", SHIPPED_THEME / "assets"]
 
 
-def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None]) -> Any:
-    """Call `on_change(files)` (debounced) when files under `paths` are created, changed, moved or deleted."""
+def config_files(args: Any) -> list[Path]:
+    """The mkdocs.yml in use (the project's, else the shipped one: `args.config`), followed as the folders are:
+    a save of it alone builds again, the configuration read anew."""
+    return [Path(getattr(args, "config", None) or SHIPPED / "mkdocs.yml")]
+
+
+def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None], files: Iterable[Path] = (),
+                ignored: Iterable[Path] = ()) -> Any:
+    """Call `on_change(files)` (debounced) when files under `paths`, or the single `files` (mkdocs.yml: its
+    folder, a repository's root, is not followed as a whole), are created, changed, moved or deleted. What
+    happens under `ignored` (the docs folder, were it inside a followed folder: the builds' own writes) is
+    not told."""
     from watchdog.events import (
         DirCreatedEvent,
         DirDeletedEvent,
@@ -49,18 +60,35 @@ def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None]) -> An
             seen.clear()
         on_change(files)
 
+    skipped = [Path(os.path.abspath(path)) for path in ignored]
+
+    def told(path: str, only: frozenset[str] | None) -> bool:
+        if not path:
+            return False
+        name = Path(path).name
+        if only is not None:
+            return name in only
+        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+            return False
+        where = Path(os.path.abspath(path))
+        return not any(where == folder or folder in where.parents for folder in skipped)
+
     class Handler(FileSystemEventHandler):
+        def __init__(self, only: frozenset[str] | None = None) -> None:
+            super().__init__()
+            self.only = only  # the names of the files followed in a folder that is not (None: every file)
+
         def on_any_event(self, event: FileSystemEvent) -> None:
             if event.event_type in ("opened", "closed_no_write") or (
                     event.is_directory and event.event_type == "modified"):
                 return
-            name = Path(str(event.src_path)).name
-            if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+            # an editor saves mkdocs.yml as a temporary file renamed to it: the rename's destination counts
+            saved = [Path(path) for path in (str(event.src_path), str(getattr(event, "dest_path", "") or ""))
+                     if told(path, self.only)]
+            if not saved:
                 return
             with guard:
-                seen.add(Path(str(event.src_path)))
-                if getattr(event, "dest_path", None):
-                    seen.add(Path(str(event.dest_path)))
+                seen.update(saved)
                 if timer[0] is not None:
                     timer[0].cancel()
                 timer[0] = threading.Timer(DEBOUNCE_SECONDS, fire)
@@ -68,13 +96,23 @@ def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None]) -> An
                 timer[0].start()
 
     observer = Observer()
+
+    def follow(handler: Handler, folder: Path, recursive: bool) -> None:
+        try:  # the kernel told of writes only: the build's own reads of the sheets, the pages and the
+            # templates were 0.4 s of events for this thread to take and drop, beside each build
+            observer.schedule(handler, str(folder), recursive=recursive, event_filter=list(writes))
+        except TypeError:  # a watchdog without `event_filter` (before 4): every event, dropped above
+            observer.schedule(handler, str(folder), recursive=recursive)
+
     for path in paths:
         if path.is_dir():
-            try:  # the kernel told of writes only: the build's own reads of the sheets, the pages and the
-                # templates were 0.4 s of events for this thread to take and drop, beside each build
-                observer.schedule(Handler(), str(path), recursive=True, event_filter=list(writes))
-            except TypeError:  # a watchdog without `event_filter` (before 4): every event, dropped above
-                observer.schedule(Handler(), str(path), recursive=True)
+            follow(Handler(), path, recursive=True)
+    by_folder: dict[Path, set[str]] = {}
+    for file in files:
+        by_folder.setdefault(Path(os.path.abspath(file)).parent, set()).add(Path(file).name)
+    for folder, names in sorted(by_folder.items()):
+        if folder.is_dir():
+            follow(Handler(frozenset(names)), folder, recursive=False)
     observer.daemon = True
     observer.start()
     return observer

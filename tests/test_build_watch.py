@@ -309,7 +309,7 @@ def _saves_then_stop(monkeypatch: pytest.MonkeyPatch, *steps: Callable[[], set[P
         return left.pop(0)()
 
     monkeypatch.setattr(watch, "_next_saves", next_saves)
-    monkeypatch.setattr(watch, "watch_files", lambda folders, told: _Observer())
+    monkeypatch.setattr(watch, "watch_files", lambda folders, told, **following: _Observer())
 
 
 @pytest.mark.slow  # three builds of the fixture atlas: CI runs it
@@ -403,7 +403,7 @@ def test_a_save_during_the_first_build_is_built_after_it(tmp_path: Path, monkeyp
     builds: list[bool] = []
     real_build = watch.build_once
 
-    def following(folders: list[Path], tell: Callable[[set[Path]], None]) -> _Observer:
+    def following(folders: list[Path], tell: Callable[[set[Path]], None], **also: Any) -> _Observer:
         told.append(tell)
         return _Observer()
 
@@ -516,3 +516,72 @@ def test_a_build_refused_by_a_watch_is_told_to_stop_it_not_to_wait(tmp_path: Pat
     assert said_en.strip() == (f"atlas build: atlas build --watch (process {os.getpid()}) is building {docs} at "
                                "each save; stop it (Ctrl+C in its terminal) or build another docs folder with "
                                "--docs-dir DIR")
+
+
+def _told_within(told: queue.Queue[set[Path]], seconds: float) -> set[Path]:
+    """The files the watcher told within `seconds` (it tells DEBOUNCE_SECONDS after the last event)."""
+    files: set[Path] = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            files |= told.get(timeout=0.1)
+        except queue.Empty:
+            if files:
+                return files
+    return files
+
+
+def test_the_watcher_follows_one_file_of_a_folder_and_leaves_out_the_docs_folder(tmp_path: Path) -> None:
+    """mkdocs.yml is followed alone (its folder, a repository's root, is not followed as a whole; an editor saves
+    it as a temporary file renamed to it); the docs folder inside a followed folder is not told."""
+    from generator.watcher import watch_files
+
+    root, content = tmp_path / "repo", tmp_path / "repo" / "content"
+    (content / "docs").mkdir(parents=True)
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: Atlas\n", encoding="utf-8")
+    told: queue.Queue[set[Path]] = queue.Queue()
+    observer = watch_files([content], told.put, files=[config], ignored=[content / "docs"])
+    try:
+        (root / "README.md").write_text("autre fichier\n", encoding="utf-8")  # beside mkdocs.yml
+        (content / "docs" / "index.md").write_text("écrit par la construction\n", encoding="utf-8")
+        assert _told_within(told, 1.5) == set()
+        (content / "page.md").write_text("page\n", encoding="utf-8")
+        assert _told_within(told, 5) == {content / "page.md"}
+        temporary = root / "mkdocs.yml.new"
+        temporary.write_text("site_name: Atlas de demain\n", encoding="utf-8")
+        temporary.replace(config)
+        assert _told_within(told, 5) == {config}
+        config.write_text("site_name: Atlas\n", encoding="utf-8")
+        assert _told_within(told, 5) == {config}
+    finally:
+        observer.stop()
+
+
+@pytest.mark.slow  # two builds of the fixture atlas: CI runs it
+def test_a_save_of_mkdocs_yml_alone_builds_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    config = tmp_path / "mkdocs.yml"
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    project = Project.at(territories=sheets, content=ROOT / "content", config_file=config, docs_dir=docs,
+                         site_dir=tmp_path / "out" / "site")
+    real_next_saves = watch._next_saves
+    saved: list[set[Path]] = []
+
+    def next_saves(saves: queue.Queue[set[Path]], stopping: watch.Stopping) -> set[Path]:
+        if saved:
+            raise KeyboardInterrupt  # Ctrl+C once the save is built
+        _edit(config, "# repo_url: https://git.example/owner/atlas", "repo_url: https://git.example/owner/atlas")
+        deadline = threading.Timer(30, stopping.set)  # told by the real watcher, or Ctrl+C
+        deadline.start()
+        try:
+            saved.append(real_next_saves(saves, stopping))
+        finally:
+            deadline.cancel()
+        return saved[-1]
+
+    monkeypatch.setattr(watch, "_next_saves", next_saves)
+    with pytest.raises(KeyboardInterrupt):
+        build_run(project, BuildOptions(jobs=1, watch=True))
+    assert saved == [{config}]
+    assert "https://git.example/owner/atlas" in (docs / "hubs" / "incubateur-ferme.md").read_text(encoding="utf-8")

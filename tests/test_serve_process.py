@@ -144,3 +144,35 @@ def test_the_served_page_shows_a_saved_sheet_keeps_the_last_good_one_and_follows
         except subprocess.TimeoutExpired:
             process.kill()
     assert "Traceback" not in "".join(said), "".join(said)[-3000:]
+
+
+@pytest.mark.slow  # a preview of the fixture atlas: CI runs it
+def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
+    """mkdocs.yml was read once: its site name (on every page), its nav or its edit links saved were not shown
+    until the preview was started again."""
+    shutil.copytree(FIXTURE_ATLAS, tmp_path / "territories")
+    config = tmp_path / "mkdocs.yml"  # the project's own
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1764115200", ATLAS_LANG="fr")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
+                                "--docs-dir", str(tmp_path / "docs")],
+                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    said: list[str] = []
+    threading.Thread(target=lambda: said.extend(line.decode("utf-8", "replace") for line in process.stderr),
+                     daemon=True).start()
+    page = f"http://127.0.0.1:{port}/hubs/living-lab-sante/"
+    try:
+        _wait_for(lambda: "Atlas des territoires de demain" in _get(page)[1], "the hub's page", 300)
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "site_name: Atlas des territoires de demain", "site_name: Atlas en essai"), encoding="utf-8")
+        _wait_for(lambda: "Atlas en essai" in _get(page)[1], "the new site name")
+        assert "Atlas en essai" in _get(f"http://127.0.0.1:{port}/")[1]  # every page, not only the ones made again
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    assert "Traceback" not in "".join(said), "".join(said)[-3000:]
+    assert f"et de {config.name}" in "".join(said) or f"et de {config}" in "".join(said), "".join(said)

@@ -19,4 +19,6 @@ def run(project: Project, options: Options = Options()) -> int:
     """Serve the project's docs folder until interrupted."""
     from generator.serve import run_serve
 
-    return run_serve(legacy_args(project, options, docs_dir=project.docs_dir, site_config=project.site_config()))
+    args = legacy_args(project, options, docs_dir=project.docs_dir, site_config=project.site_config())
+    args.site_config_of = project.site_config  # mkdocs.yml read again when it is saved
+    return run_serve(args)
