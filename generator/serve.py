@@ -3,7 +3,8 @@
 The docs folder is generated once, then the preview's site engine (generator.serve_engine: MkDocs'
 development server with the built site kept in memory, live reload) serves it. A watchdog observer
 follows `territories/`, `content/`, the page templates and the mkdocs.yml in use (saved: read again, every
-page made again and the engine's configuration written again): when a file is saved, the atlas is loaded
+page made again and the engine's configuration written again), from before the first generation (a save
+made during it is made right after): when a file is saved, the atlas is loaded
 again through the sheets kept in memory (`load.SheetMemo`: only the saved sheets are read and checked;
 the checks across sheets run on the whole atlas) and the pages that show a changed sheet are made again
 (see `Regenerator`; the French edition, which the preview shows); only the files whose bytes changed are
@@ -299,6 +300,8 @@ def run_serve(args: argparse.Namespace) -> int:
     engine_config: list[Path] = []  # the engine's mkdocs.yml (preview_config), written again when mkdocs.yml is saved
     telling = threading.Lock()
     saving = threading.Lock()  # one save at a time: the configuration read again, then the pages made
+    started = threading.Event()  # the engine runs (or the preview ended): a save told before waits for it
+    ended: list[bool] = []
 
     def reconfigure() -> bool:
         """mkdocs.yml saved: read again, for the pages (edit links, address) and for the engine (nav, name)."""
@@ -314,6 +317,11 @@ def run_serve(args: argparse.Namespace) -> int:
         return True
 
     def regenerate(files: set[Path]) -> None:
+        # a save during the first generation (a minute on the national atlas) is followed already: made
+        # after it, once the engine is there to be told
+        started.wait()
+        if ended:
+            return
         with saving:
             configured = config_file.absolute() in {path.absolute() for path in files} and reconfigure()
             done = regen.run_saved(files)
@@ -329,11 +337,13 @@ def run_serve(args: argparse.Namespace) -> int:
             _tell(engine[0], written, telling)
 
     regen.early = tell_early
-    if not regen.run_first():
-        raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
-            command="atlas serve"))
-    observer = watch_files(watched_folders(territories, content_dir), regenerate, files=[config_file])
+    # followed from before the first generation; its own writes, into the docs folder, are not told
+    observer = watch_files(watched_folders(territories, content_dir), regenerate, files=[config_file],
+                           ignored=[docs_dir])
     try:
+        if not regen.run_first():
+            raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(
+                command="atlas serve"))
         _remove_stale_serve_folders()
         with tempfile.TemporaryDirectory(prefix=f"{SERVE_PREFIX}{os.getpid()}-") as tmp:
             config_path = Path(tmp) / "mkdocs.yml"
@@ -350,13 +360,17 @@ def run_serve(args: argparse.Namespace) -> int:
             # `kill` (SIGTERM) stops the preview like Ctrl+C: the MkDocs server must not outlive it
             previous = signal.signal(signal.SIGTERM, interrupt)
             try:
+                started.set()
                 return process.wait()
             except KeyboardInterrupt:
                 return 130
             finally:
                 signal.signal(signal.SIGTERM, previous)
+                ended.append(True)
                 stop_processes([process], grace=10)
     finally:
+        ended.append(True)
+        started.set()  # a save told meanwhile: nothing more to make
         observer.stop()
 
 

@@ -146,6 +146,63 @@ def test_the_served_page_shows_a_saved_sheet_keeps_the_last_good_one_and_follows
     assert "Traceback" not in "".join(said), "".join(said)[-3000:]
 
 
+def _stop_preview_after(seconds: float) -> threading.Event:
+    """SIGTERM to this process after `seconds` (unless the returned event is set first), once the preview
+    handles it (before, it would end the tests): a deadline for an in-process `atlas serve`."""
+    from generator.watcher import interrupt
+
+    cancel = threading.Event()
+
+    def stop() -> None:
+        if cancel.wait(seconds):
+            return
+        while signal.getsignal(signal.SIGTERM) is not interrupt and not cancel.wait(0.2):
+            pass
+        if not cancel.is_set():
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=stop, daemon=True).start()
+    return cancel
+
+
+@pytest.mark.slow  # a preview of the fixture atlas, its engine started: CI runs it
+def test_a_save_during_the_first_generation_is_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first generation takes a minute on the national atlas: a sheet saved meanwhile, after it was read,
+    is made again once it ends (the files were followed only from its end: the save was never shown)."""
+    from generator import serve
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    text = hub.read_text(encoding="utf-8")
+    real_first, real_saved = serve.Regenerator.run_first, serve.Regenerator.run_saved
+    saved: list[set[Path]] = []
+
+    def first(self: serve.Regenerator) -> bool:
+        done = real_first(self)  # the sheets read, the pages written: the hub saved before the generation ends
+        hub.write_text(text.replace("name: Living Lab Santé", "name: Living Lab Santé et autonomie"), encoding="utf-8")
+        return done
+
+    def after_save(self: serve.Regenerator, files: set[Path]) -> bool:
+        done = real_saved(self, files)
+        saved.append({path.absolute() for path in files})
+        os.kill(os.getpid(), signal.SIGTERM)  # the save made: the preview stops, as `kill` stops it
+        return done
+
+    monkeypatch.setattr(serve.Regenerator, "run_first", first)
+    monkeypatch.setattr(serve.Regenerator, "run_saved", after_save)
+    cancel = _stop_preview_after(60)  # were the save never told
+    try:
+        assert main(["serve", "--port", str(_free_port()), "--docs-dir", "docs"]) == 130
+    finally:
+        cancel.set()
+    assert saved == [{hub.absolute()}]
+    assert "Living Lab Santé et autonomie" in (tmp_path / "docs" / "hubs" / "living-lab-sante.md").read_text(
+        encoding="utf-8")
+
+
 @pytest.mark.slow  # a preview of the fixture atlas: CI runs it
 def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
     """mkdocs.yml was read once: its site name (on every page), its nav or its edit links saved were not shown
