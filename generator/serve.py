@@ -323,7 +323,10 @@ def run_serve(args: argparse.Namespace) -> int:
         if ended:
             return
         with saving:
-            configured = config_file.absolute() in {path.absolute() for path in files} and reconfigure()
+            others = {path for path in files if path.absolute() != config_file.absolute()}
+            configured = others != files and reconfigure()
+            if others == set() and not configured:
+                return  # mkdocs.yml alone, and it cannot be read (said): the pages stay as they are
             done = regen.run_saved(files)
             if engine and configured:
                 _tell(engine[0], None, telling)  # every page built again, by the new configuration

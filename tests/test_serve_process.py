@@ -225,6 +225,14 @@ def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
             "site_name: Atlas des territoires de demain", "site_name: Atlas en essai"), encoding="utf-8")
         _wait_for(lambda: "Atlas en essai" in _get(page)[1], "the new site name")
         assert "Atlas en essai" in _get(f"http://127.0.0.1:{port}/")[1]  # every page, not only the ones made again
+
+        good = config.read_text(encoding="utf-8")
+        config.write_text("nav: [\n", encoding="utf-8")  # a save that cannot be read: said, the pages kept
+        _wait_for(lambda: "l'aperçu garde les dernières bonnes pages" in "".join(said).partition(
+            "impossible de lire mkdocs.yml")[2], "the unreadable mkdocs.yml said")  # (YAML's words on several lines)
+        assert "Atlas en essai" in _get(page)[1]
+        config.write_text(good.replace("site_name: Atlas en essai", "site_name: Atlas réparé"), encoding="utf-8")
+        _wait_for(lambda: "Atlas réparé" in _get(page)[1], "the mended mkdocs.yml")
     finally:
         process.terminate()
         try:
@@ -232,4 +240,4 @@ def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
     assert "Traceback" not in "".join(said), "".join(said)[-3000:]
-    assert f"et de {config.name}" in "".join(said) or f"et de {config}" in "".join(said), "".join(said)
+    assert "et de mkdocs.yml\n" in "".join(said), "".join(said)  # the start line names the file followed
