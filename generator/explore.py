@@ -9,6 +9,7 @@ the committed département outlines. Everything here is a value: nothing is writ
 from __future__ import annotations
 
 import json
+import weakref
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
@@ -16,10 +17,11 @@ from typing import Any
 
 from generator import measured, status_text, vocabulary
 from generator.addresses import hub_town
+from generator.atlas_reads import per_sheet
 from generator.geo import GEODATA
 from generator.homonyms import homonyms
 from generator.hub_geography import counted_in
-from generator.model import LEVEL_LABELS, LEVELS, PILLAR_SLUGS, PILLARS, Atlas, Hub, Territory
+from generator.model import LEVEL_LABELS, LEVELS, PILLAR_SLUGS, PILLARS, Atlas, Hub, Territory, per_atlas
 from generator.outputs import Output
 from generator.site_templates import page_url
 from generator.vocabulary import sort_key as _sort_key
@@ -94,9 +96,20 @@ def _place(atlas: Atlas, territory_id: str) -> tuple[Territory | None, Territory
 def _filed(atlas: Atlas, counted: Mapping[str, Mapping[str, str]], h: Hub) -> tuple[str, str]:
     """The région and département ids the list's filters file a hub under: those that count it by its commune
     (`counted`: hub_geography.counted_in), else those above its territory ("" when none)."""
-    region, dep = _place(atlas, h.territory_id)
-    return (counted["region"].get(h.id, region.id if region else ""),
-            counted["departement"].get(h.id, dep.id if dep else ""))
+    region_id, dep_id = counted["region"].get(h.id), counted["departement"].get(h.id)
+    if region_id is None or dep_id is None:  # the territory's chain looked up only then (4,000 hubs a build)
+        region, dep = _place(atlas, h.territory_id)
+        region_id = region_id if region_id is not None else region.id if region else ""
+        dep_id = dep_id if dep_id is not None else dep.id if dep else ""
+    return region_id, dep_id
+
+
+_COUNTED: dict[int, tuple[weakref.ref, dict[str, dict[str, str]]]] = {}
+
+
+def counted(atlas: Atlas) -> dict[str, dict[str, str]]:
+    """Hub id -> the région and the département that count it (hub_geography.counted_in), once per atlas."""
+    return per_atlas(_COUNTED, atlas, lambda: counted_in(atlas.territories, atlas.hubs_inside))
 
 
 def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
@@ -104,9 +117,9 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
     `hub_records` copies them)."""
     out = []
     # a hub of an EPCI across départements is in its commune's (the Métropole du Grand Paris's in Saint-Denis)
-    counted = counted_in(atlas.territories, atlas.hubs_inside)
+    where = counted(atlas)
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
-        region_id, dep_id = _filed(atlas, counted, h)
+        region_id, dep_id = _filed(atlas, where, h)
         record: dict[str, Any] = {
             "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
             "s": status_text.STATUS_SLUGS[status_text.status_category(atlas, h)],
@@ -178,14 +191,14 @@ def facets(atlas: Atlas) -> dict[str, list[tuple[str, str, int]]]:
     """For each hub filter, its choices: (value, French label, hubs) in label order, with counts."""
     names = display_names(atlas)
     counts: dict[str, Counter[str]] = {p: Counter() for p in FILTER_PARAMS}
-    counted = counted_in(atlas.territories, atlas.hubs_inside)  # as `hub_shared_records` files each hub
+    where = counted(atlas)  # as `hub_shared_records` files each hub
     for h in atlas.hubs.values():
         counts["type"].update(set(h.types))
         counts["theme"].update(set(h.themes))
         counts["reseau"].update(set(h.networks))
         counts["pilier"].update(set(h.pillars))
         counts["statut"][status_text.status_category(atlas, h)] += 1
-        region_id, dep_id = _filed(atlas, counted, h)
+        region_id, dep_id = _filed(atlas, where, h)
         if region_id:
             counts["region"][region_id] += 1
         if dep_id:
@@ -249,6 +262,65 @@ def data_outputs(atlas: Atlas, scores: measured.Scores, status_short: Callable[[
                  level_labels: Mapping[str, str] | None = None) -> list[Output]:
     """The two filter files and the outlines of the interactive map (a byte copy of committed data)."""
     return hub_data_outputs(atlas, status_short, level_labels) + territory_data_outputs(atlas, scores, level_labels)
+
+
+def hub_data_file(atlas: Atlas, status_short: Callable[[Hub], str], level_labels: Mapping[str, str] | None,
+                  edition: str) -> list[Output]:
+    """The hubs' filter file of one edition, byte for byte `hub_data_outputs`, each hub's record written from
+    three parts of what its sheet alone gives, kept per sheet (atlas_reads.per_sheet: after one edit, one
+    record is encoded again, not 4,000), and where the lists file it (its région and département, its
+    territory's name), looked up at each build. The records' keys in order: d, (f, id, ll, n, p, pr), r,
+    (rs, s, sl, t, th), tn, (tu, u, v)."""
+    names = display_names(atlas, level_labels)
+    where = counted(atlas)
+    text = json.JSONEncoder(ensure_ascii=False).encode  # a string as the whole file's encoder writes it
+    records = []
+    for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
+        own = per_sheet(atlas, f"hub filter parts {edition}", h, lambda h=h: _own_parts(atlas, h, status_short),
+                        list, lambda kept, h=h: _three_texts(kept, h.id))
+        region_id, dep_id = _filed(atlas, where, h)
+        records.append(f'{{"d":{text(dep_id)},{own[0]},"r":{text(region_id)},{own[1]},'
+                       f'"tn":{text(names[h.territory_id])},{own[2]}}}')
+    return [Output(HUBS_DATA, ("[" + ",".join(records) + "]").encode("utf-8"))]
+
+
+def _own_parts(atlas: Atlas, h: Hub, status_short: Callable[[Hub], str]) -> tuple[str, str, str]:
+    """A hub's filter record less d, r and tn, as three runs of its encoded fields (see `hub_data_file`)."""
+    record: dict[str, Any] = {
+        "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
+        "s": status_text.STATUS_SLUGS[status_text.status_category(atlas, h)],
+        "th": list(h.themes), "rs": list(h.networks), "p": [PILLAR_SLUGS[k] for k in h.pillars],
+        "tu": page_url(f"territoires/{h.territory_id}.md"), "sl": status_short(h),
+    }
+    town = hub_town(h.address, h.commune)
+    if town:
+        record["v"] = town
+    if h.founded:
+        record["f"] = h.founded
+    if h.coordinates:
+        record["ll"] = [round(h.coordinates[0], 4), round(h.coordinates[1], 4)]
+        record["pr"] = h.precision or "address"
+    return tuple(_dump({k: record[k] for k in keys if k in record}).decode("utf-8")[1:-1]  # type: ignore[return-value]
+                 for keys, _needed in _RUNS)
+
+
+# the keys of each part of a hub's filter record (`_own_parts`), and those every record has
+_RUNS = ((("f", "id", "ll", "n", "p", "pr"), {"id", "n", "p"}),
+         (("rs", "s", "sl", "t", "th"), {"rs", "s", "sl", "t", "th"}),
+         (("tu", "u", "v"), {"tu", "u"}))
+
+
+def _three_texts(kept: Any, hub_id: str) -> tuple[str, str, str]:
+    """A hub's record parts as the page cache kept them: ValueError unless three runs of encoded fields with the
+    keys each part has, the first naming this hub (a planted part must not break the file or name another)."""
+    if not (type(kept) is list and len(kept) == 3 and all(type(part) is str for part in kept)):
+        raise ValueError("not three texts")
+    found = json.loads("[{" + "},{".join(kept) + "}]")
+    if not (len(found) == 3 and all(type(part) is dict and needed <= part.keys() <= set(keys)
+                                    for part, (keys, needed) in zip(found, _RUNS, strict=True))
+            and found[0]["id"] == hub_id):
+        raise ValueError("not a hub's filter record")
+    return kept[0], kept[1], kept[2]
 
 
 def hub_data_outputs(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,

@@ -5,7 +5,6 @@ by vocabulary and by status, the partnership network, accessibility.
 from __future__ import annotations
 
 import heapq
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -14,12 +13,10 @@ from markupsafe import Markup
 from generator import explore, status_text, vocabulary
 from generator.atlas_reads import answer, query
 from generator.explore import sort_key
-from generator.hub_geography import counted_in
 from generator.model import (
     LEVELS,
     STATUSES,
     Atlas,
-    per_atlas,
 )
 from generator.outputs import Output
 from generator.page_parts import (
@@ -320,21 +317,13 @@ def _vocabulary_groups(atlas: Atlas, name: str) -> dict[str, tuple[str, ...]]:
     return {entry: tuple(ids) for entry, ids in groups.items()}
 
 
-_COUNTED: dict[int, tuple[weakref.ref, dict[str, dict[str, str]]]] = {}
-
-
-def counted(atlas: Atlas) -> dict[str, dict[str, str]]:
-    """Hub id -> the région and the département that count it (hub_geography.counted_in), once per atlas."""
-    return per_atlas(_COUNTED, atlas, lambda: counted_in(atlas.territories, atlas.hubs_inside))
-
-
 @query("vocabulary regions")
 def _vocabulary_regions(atlas: Atlas, argument: str) -> list[tuple[str, tuple[str, ...]]]:
     """`"<list> <entry>"`: that entry's hubs by the région that counts them (`Atlas.hubs_inside`), régions
     in name order, hubs in id order; hubs no région counts last, under ""."""
     name, entry = argument.split(" ", 1)
     ids = answer(atlas, "vocabulary groups", name)[entry]
-    region_of = counted(atlas)["region"]  # once per atlas, not once per entry of each list
+    region_of = explore.counted(atlas)["region"]  # once per atlas, not once per entry of each list
     by_region: dict[str, list[str]] = {}
     for hid in ids:
         by_region.setdefault(region_of.get(hid, ""), []).append(hid)

@@ -37,7 +37,6 @@ from generator.model import (
 from generator.opendata import sheet_copy_path
 from generator.outputs import Output
 from generator.page_indexes import IndexPages
-from generator.page_indexes import counted as _counted
 from generator.page_parts import (  # noqa: F401  (MIN_TEXT_PX, NARROW, legible_width: re-exported for the tests and callers)
     MIN_TEXT_PX,
     NARROW,
@@ -184,7 +183,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         page stays small at national scale (600 cards and 365 KB a région on the France tree). Else nothing."""
         if t.level != "region" or len(hubs) <= REGION_CARDS_MAX:
             return [], []
-        counted = _counted(self.atlas)["departement"]
+        counted = explore.counted(self.atlas)["departement"]
         counts: dict[str, int] = {}
         alone = []
         for hid in hubs:
@@ -203,7 +202,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         180 KB, on a région of the France tree). Else nothing."""
         if t.level != "region" or len(pairs) <= REGION_PAIRS_MAX:
             return [], []
-        counted = _counted(self.atlas)["departement"]
+        counted = explore.counted(self.atlas)["departement"]
         inside = set(hubs)
         counts: dict[str, int] = {}
         alone = []
@@ -238,7 +237,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         count it (model.hubs_inside); and the département that does count it when it is not among them (a
         hub of the Métropole du Grand Paris in Saint-Denis: Seine-Saint-Denis, not Paris, its EPCI's parent)."""
         a = self.atlas
-        counted = _counted(a)
+        counted = explore.counted(a)
         above = [x for x in a.ancestors(h.territory_id)
                  if x.level not in ABOVE_EPCI or counted[x.level].get(h.id, x.id) == x.id]
         dep = counted["departement"].get(h.id)
@@ -455,10 +454,8 @@ SHARED_KINDS: tuple[PageKind, ...] = (
     PageKind("map", explore.MAP_PAGE, "map.md.j2", lambda p: [p.map_page()]),
     PageKind("accessibility", "accessibilite.md", "accessibility.md.j2", lambda p: [p.accessibility_page()]),
     PageKind("explore-data", explore.HUBS_DATA, "",
-             lambda p: explore.hub_data_outputs(p.atlas, p.words.status_short,
-                                                None if p.lang == "fr" else p.words.level_labels,
-                                                p.derived("hubs' shared records",
-                                                          lambda: explore.hub_shared_records(p.atlas)))),
+             lambda p: explore.hub_data_file(p.atlas, p.words.status_short,
+                                             None if p.lang == "fr" else p.words.level_labels, p.lang)),
     PageKind("explore-territories", f"{explore.TERRITORIES_DATA}, {explore.BOUNDARIES}", "",
              lambda p: explore.territory_data_outputs(p.atlas, p.scores,
                                                       None if p.lang == "fr" else p.words.level_labels)),

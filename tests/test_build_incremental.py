@@ -491,7 +491,10 @@ def test_damaged_or_planted_cache_entries_are_made_again(tmp_path: Path, monkeyp
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
     _build(sheets, tmp_path / "out", capsys)
     wrong = {"sheets:quality": [1, 2], "sheets:fact counts": ["a", "b", "c"], "sheets:hubs.csv row": "abc",
-             "sheets:hubs.geojson feature": "<script>alert(1)</script>"}
+             "sheets:hubs.geojson feature": "<script>alert(1)</script>",
+             "sheets:hub filter parts fr": ['"id":"x"}]<script>alert(1)</script>', "", ""],
+             "sheets:hub filter parts en": ['"id":"autre","n":"x","p":[]', '"rs":[],"s":"a","sl":"","t":[],"th":[]',
+                                            '"tu":"","u":""']}
     planted = 0
     for shard in Path(".cache/pages").glob("*/sheets-*.pickle"):  # under the token the index names
         data = pickle.loads(shard.read_bytes())
@@ -512,6 +515,8 @@ def test_damaged_or_planted_cache_entries_are_made_again(tmp_path: Path, monkeyp
     _build(sheets, tmp_path / "out", capsys)
     assert "alert(1)" not in (docs / "donnees" / "hubs.geojson").read_text(encoding="utf-8")
     assert "planted card" not in (docs / "territoires" / "doubs.md").read_text(encoding="utf-8")
+    assert "alert(1)" not in (docs / "parcourir" / "lieux.json").read_text(encoding="utf-8")
+    assert '"id":"autre"' not in (docs / "en" / "parcourir" / "lieux.json").read_text(encoding="utf-8")
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
 
 
