@@ -46,7 +46,7 @@ from generator.faults import (
 )
 from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
-from generator.outputs import Output, Progress, WriteStats, write_tree
+from generator.outputs import KeptFilesChanged, Output, Progress, WriteStats, write_tree
 from generator.site import (
     CONFIG_FILE,
     ROOT,
@@ -88,12 +88,30 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
         if told is not None:
             told(write_tree(pages, docs_dir, partial=True).written)
 
-    with Progress("pages", enabled=not quiet) as bar:
-        outs = site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
-                            bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
-                            english=english or wanted is None, jobs=jobs, pages_done=pages_done if told else None)
+    def outputs() -> list[Output]:
+        with Progress("pages", enabled=not quiet) as bar:
+            return site_outputs(atlas, territories_dir, content_dir, options, pictures, load_schemas(),
+                                bar.update, wanted, site_url=config.get("site_url") or None, cache=cache,
+                                english=english or wanted is None, jobs=jobs, pages_done=pages_done if told else None)
+
     known = cache.known_files(pictures) if cache is not None else None  # files not to read back again
-    stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
+    if cache is not None and wanted is None:  # a whole build: the kept files checked once, by `write_tree`
+        cache.trust_written = True
+        try:
+            outs = outputs()
+            stats = write_tree(outs, docs_dir, known=known)
+        except KeptFilesChanged as changed:  # nothing written yet: made again with every kept file looked at
+            say(ngettext("{count} generated file changed since the last build (edited by hand?): made again",
+                         "{count} generated files changed since the last build (edited by hand?): made again",
+                         len(changed.paths)).format(count=number(len(changed.paths))), quiet)
+            cache.trust_written = False
+            outs = outputs()
+            stats = write_tree(outs, docs_dir, known=known)
+        finally:
+            cache.trust_written = False
+    else:
+        outs = outputs()
+        stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
     if told is not None:
         told([*stats.written, *stats.removed])  # before the page cache is saved (0.3 s on the France tree)
     if cache is not None:

@@ -82,6 +82,17 @@ class KeptFile(Output):
         return KeptFile(path, self.file, self.state, self.sources)
 
 
+class KeptFilesChanged(AtlasError):
+    """Files found unchanged in the docs folder (`KeptFile`) that are not as they were when `write_tree` looks
+    at them before writing anything: edited, replaced or removed by hand, or written by another program. A
+    build that took the page cache's word for its files (`PageCache.trust_written`) makes them again."""
+
+    def __init__(self, paths: list[str], file: str) -> None:
+        super().__init__(_("{file} changed while the build ran (edited by hand?); run the build "
+                           "again").format(file=file))
+        self.paths = paths
+
+
 def unchanged_state(path: str | Path, size: int, mtime_ns: int) -> bool:
     """Whether a file this build wrote earlier still has the size and time it had then (not edited,
     replaced or removed since)."""
@@ -196,6 +207,12 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     base = os.path.join(str(root), "")
     states: dict[str, list[int]] = {}
     found = lstat_all(base, [out.path for out in items])
+    # the kept files first, before anything is written: one changed since it was found unchanged has no bytes
+    # to write (they are read from it), and a build that trusted the page cache's states makes it again
+    changed = [out for out in items if isinstance(out, KeptFile) and out.file == base + out.path
+               and not _as_kept(found[out.path], out.state)]
+    if changed:
+        raise KeptFilesChanged([out.path for out in changed], changed[0].file)
     for out in items:
         target = base + out.path  # strings: pathlib was a second of 20,000 outputs (a checked relative path)
         status = found[out.path]
@@ -285,6 +302,12 @@ def lstat_all(base: str, paths: Iterable[str]) -> dict[str, os.stat_result | Non
             if fd is not None:
                 os.close(fd)
     return found
+
+
+def _as_kept(status: os.stat_result | None, state: tuple[int, int]) -> bool:
+    """Whether a file looked at (`lstat_all`) is a plain file of the size and time it was kept with."""
+    return (status is not None and stat.S_ISREG(status.st_mode) and status.st_size == state[0]
+            and status.st_mtime_ns == state[1])
 
 
 def _same_bytes(target: str, data: bytes) -> bool:

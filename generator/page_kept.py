@@ -135,14 +135,20 @@ class KeptOutputs:
     reads: dict[str, tuple[set[str], set[str]]]  # docs path -> pictures and hubs its page placed
     values: SheetValues | None
     _written: dict[str, tuple[int, int] | None] | None  # docs path -> its state, looked at once a run (`as_written`)
+    # a whole build's first try: the kept files are taken as the index says the last build left them, and
+    # `write_tree` looks at each before writing anything (outputs.KeptFilesChanged: the build tries again
+    # without trusting them); 22,000 files were looked at twice a build on the France tree
+    trust_written: bool = False
 
     def as_written(self, full: str, file: str, size: int, mtime_ns: int) -> bool:
         """Whether the docs file `full` (at `file`) is a plain file of the size and time the last build wrote
-        it with. Every file of the last manifest but the pictures is looked at once, at the first question of a
-        run, folder by folder (`outputs.lstat_all`): the 22,000 kept pages, API documents and copies of the
-        France tree were each looked up by its whole path, 0.2 s of a build after one edit. A file changed
-        after that look is caught by `write_tree`, which looks again before trusting a kept file (the build
-        stops and says to run it again); a file the manifest does not list is looked at alone."""
+        it with; taken as so while `trust_written`. Else every file of the last manifest but the pictures is
+        looked at once, at the first question of a run, folder by folder (`outputs.lstat_all`): the 22,000 kept
+        pages, API documents and copies of the France tree were each looked up by its whole path, 0.2 s of a
+        build after one edit. A file changed after that look is caught by `write_tree`, which looks again
+        before trusting a kept file; a file the manifest does not list is looked at alone."""
+        if self.trust_written:
+            return True
         states = self._written
         if states is None:
             states = self._written = _written_states(self.docs_dir)

@@ -619,3 +619,26 @@ def test_a_hub_sheet_moved_unchanged_once_settled_is_specified_again(tmp_path: P
     (sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml").rename(moved)
     _build(sheets, tmp_path / "out", capsys)
     _same_as_cold(sheets, docs, tmp_path, "moved", capsys)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_generated_files_changed_by_hand_are_made_again_after_one_look(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A whole build takes the page cache's word for the files it keeps, and `write_tree` looks at each before
+    writing anything: a kept page edited by hand and an API document removed by hand are found there, said,
+    and made again (the build's second try looks at every kept file). Same docs as cold."""
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    _build(sheets, tmp_path / "out", capsys)
+    page = docs / "territoires" / "doubs.md"
+    page.write_bytes(page.read_bytes() + b"\nhand edit\n")
+    api = sorted((docs / "api").rglob("*.json"))[0]
+    api.unlink()
+    (sheets / OTHER_HUB).touch()  # so that the inputs' stamp does not skip the generation
+    project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=tmp_path / "out" / "docs",
+                         site_dir=tmp_path / "out" / "site")
+    capsys.readouterr()
+    assert build_run(project, BuildOptions(jobs=1, no_site=True, quiet=False)) == 0
+    said = capsys.readouterr().err
+    assert "2 fichiers générés ont changé depuis la dernière génération (modifiés à la main ?) : refaits" in said
+    assert b"hand edit" not in page.read_bytes() and api.is_file()
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
