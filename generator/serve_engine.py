@@ -55,6 +55,8 @@ class Engine:
         self.env: Any = None
         self.serve_url = ""
         self.built = False  # the site folder holds a whole build: later ones may be dirty
+        # the configuration changed since the last whole build began (`request`): the next is not a dirty one
+        self.reconfigured = False
         self.carried: set[int] = set()  # pages of the navigation whose title came from the build before
 
     def new_config(self) -> Any:
@@ -68,7 +70,7 @@ class Engine:
         the configuration changed (its nav, its name: on every page), so the next build is not a dirty one."""
         with self.lock:
             if config:
-                self.built = False
+                self.reconfigured = True
             if paths is None or self.pending is None:
                 self.pending = None
             else:
@@ -128,10 +130,18 @@ class Engine:
 
                 return squeeze(output, spacing=True)
 
+        with self.lock:  # a configuration told from now on (its file read below, or not yet) is the next build's
+            dirty, self.reconfigured = self.built and not self.reconfigured, False
         config = self.new_config()
         config.plugins["atlas-preview"] = Keep()
         self.config = None  # until this build is through
-        build(config, serve_url=self.serve_url or None, dirty=self.built)
+        try:
+            build(config, serve_url=self.serve_url or None, dirty=dirty)
+        except BaseException:
+            if not dirty:  # the next build is a whole one again
+                with self.lock:
+                    self.reconfigured = True
+            raise
         self.config, self.built = config, True
 
     def _incremental(self, changed: set[str]) -> int | None:

@@ -104,3 +104,39 @@ def test_a_save_renders_the_written_pages_as_a_whole_build_would(tmp_path: Path,
             assert _html(site, page) == _html(tmp_path / "whole", page), page
             compared += 1
     assert compared > 5
+
+
+def test_a_configuration_told_during_a_whole_build_makes_the_next_one_whole(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs.yml saved while the engine builds the whole site (dirty, with the configuration it read before):
+    the next build renders every page with the new one. The build's end took the request back (« built »),
+    and the pages whose file had not changed kept the old site name until the preview was started again."""
+    import mkdocs.commands.build as mkdocs_build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    (docs / "autre.md").write_text("# Autre page\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+
+    def configured(name: str) -> None:
+        config.write_text(yaml.safe_dump({"site_name": name, "docs_dir": str(docs), "theme": {"name": "mkdocs"}}),
+                          encoding="utf-8")
+
+    configured("Atlas avant")
+    engine = Engine(str(config), str(tmp_path / "site"), DEV_ADDR)
+    engine.build()  # the first build: a whole one
+    real_build = mkdocs_build.build
+
+    def saved_meanwhile(*args: object, **options: object) -> None:
+        configured("Atlas après")
+        engine.request(None, config=True)  # what atlas serve says on stdin, read by another thread
+        real_build(*args, **options)
+
+    monkeypatch.setattr(mkdocs_build, "build", saved_meanwhile)
+    engine.request(None)  # many files written (a template saved): the whole site, dirty
+    engine.build()
+    monkeypatch.setattr(mkdocs_build, "build", real_build)
+    engine.build()  # the server builds again, as it was asked meanwhile
+    assert "Atlas après" in _html(tmp_path / "site", "autre/index.html")
+    assert "Atlas après" in _html(tmp_path / "site", "index.html")
