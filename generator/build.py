@@ -398,7 +398,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
         kept.stamp = None  # given back by this build if it ends well; else the next reads the disk's
     hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
     tree = find_sheets(territories)  # walked once: the signature counts these sheets, the loader reads them
-    signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes, tree)
+    signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes, tree, config)
     # the watch's first build goes through even when nothing changed: it fills what the process keeps (the
     # sheets' memo, the page cache's shards, the scores, the pictures taken), which the first save would read
     warming = kept is not None and kept.memo is None

@@ -114,7 +114,8 @@ def _note_sheet(path: str, status: os.stat_result, previous: dict[str, list[Any]
 
 
 def inputs_signature(territories: Path, content_dir: Path, config_file: Path, docs_dir: Path,
-                     site_dir: Path, hashes: dict[str, list[Any]] | None = None, tree: Tree | None = None) -> str:
+                     site_dir: Path, hashes: dict[str, list[Any]] | None = None, tree: Tree | None = None,
+                     config: Any = None) -> str:
     """A hash of everything a generation reads: the sheets, content/, the configuration, the generator
     and its geodata, the theme, the releases, the PDFs kept, the libraries, the date (old facts).
 
@@ -122,7 +123,9 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
     whose stat takes a fraction of a second where loading and rendering them takes ten. With `hashes`
     (`previous_hashes`, updated here), the sheets count by their bytes: only the files whose size or
     time changed are read. With `tree` too (`find_sheets` of `territories`), the sheets it lists are those
-    counted, and their states are kept in it for the loader.
+    counted, and their states are kept in it for the loader. `config`: mkdocs.yml as the build read it, before
+    its file's state is taken here: saved in between (`atlas build --watch` reads it at each save), the file's
+    new state would vouch for pages made from the old settings, and the next build would find nothing changed.
     """
     digest = hashlib.sha256()
     digest.update(f"{date.today().isoformat()} {os.environ.get('SOURCE_DATE_EPOCH', '')} {sys.version}\n".encode())
@@ -138,6 +141,8 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
                    ROOT / "generator", ROOT / "theme", ROOT / "schema", site_dir.resolve() / PDF_DIR,
                    docs_dir.resolve() / PDF_DIR):
         _tree_state(folder, digest)
+    if config is not None:
+        digest.update(f"config\0{config!r}\n".encode())
     for path in (config_file.resolve(), *sorted(p for p in ROOT.iterdir() if p.is_file())):
         try:
             status = path.stat()

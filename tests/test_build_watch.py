@@ -39,8 +39,12 @@ HUB_NAME = "name: Fablab de Besançon"
 
 
 def _args(sheets: Path, out: Path) -> argparse.Namespace:
+    """What `atlas build --watch` gives the watch's builds (generator.commands.build): mkdocs.yml read by the
+    project at each build, as `atlas build` reads it (the inputs' signature counts the settings read)."""
+    project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=out / "docs", site_dir=out / "site")
     return argparse.Namespace(territories=sheets, docs_dir=out / "docs", site_dir=out / "site", no_site=True,
-                              pdf=False, jobs=1, quiet=False, content_dir=ROOT / "content")
+                              pdf=False, jobs=1, quiet=False, content_dir=ROOT / "content",
+                              config=project.config_file, site_config_of=project.site_config)
 
 
 def _kept(docs: Path) -> KeptInMemory:
@@ -585,3 +589,40 @@ def test_a_save_of_mkdocs_yml_alone_builds_again(tmp_path: Path, monkeypatch: py
         build_run(project, BuildOptions(jobs=1, watch=True))
     assert saved == [{config}]
     assert "https://git.example/owner/atlas" in (docs / "hubs" / "incubateur-ferme.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow  # three builds of the fixture atlas: CI runs it
+def test_mkdocs_yml_saved_after_the_build_read_it_is_built_by_the_next(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """mkdocs.yml saved while a build runs, after it read the settings and before it took the file's state: the
+    build's stamp held the new state for pages made from the old settings, and the build of that save found
+    « rien n'a changé » (no edit link on any page until another save)."""
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    config = tmp_path / "mkdocs.yml"
+    shutil.copy(ROOT / "mkdocs.yml", config)
+    project = Project.at(territories=sheets, content=ROOT / "content", config_file=config, docs_dir=docs,
+                         site_dir=tmp_path / "out" / "site")
+    args, kept = _args(sheets, tmp_path / "out"), _kept(docs)
+    args.config, args.site_config_of = config, project.site_config  # as `atlas build --watch` gives them
+    real_signature = build.inputs_signature
+
+    def saved_meanwhile(*given: Any, **options: Any) -> str:
+        _edit(config, "# repo_url: https://git.example/owner/atlas", "repo_url: https://git.example/owner/atlas")
+        return real_signature(*given, **options)
+
+    try:
+        assert _watched_build(args, kept)
+        _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+        with monkeypatch.context() as patch:
+            patch.setattr(build, "inputs_signature", saved_meanwhile)
+            assert _watched_build(args, kept, sheets / HUB)
+        assert "https://git.example/owner/atlas" not in (docs / "hubs" / "incubateur-ferme.md").read_text(
+            encoding="utf-8")  # made from the settings read before the save
+        capsys.readouterr()
+        assert _watched_build(args, kept, config)  # the save, told by the watcher
+        assert "rien n'a changé" not in capsys.readouterr().err
+        assert "https://git.example/owner/atlas" in (docs / "hubs" / "incubateur-ferme.md").read_text(encoding="utf-8")
+    finally:
+        assert kept.lock is not None
+        kept.lock.release()
