@@ -20,12 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markupsafe import Markup
 
 from generator import formats, text
+from generator.errors import AtlasError
 from generator.model import Atlas, Hub, Territory
-from generator.project import SHIPPED
+from generator.project import SHIPPED, read_config
 
 ATLAS_TITLE = "Atlas des territoires de demain"
 CONFIG_FILE = SHIPPED / "mkdocs.yml"  # the checkout's, or the copy in the package (generator.project)
@@ -103,10 +103,10 @@ def normalise_site_url(value: Any) -> str | None:
 def configured_site_url(config_file: Path = CONFIG_FILE) -> str | None:
     """`site_url` of mkdocs.yml, for the PDF reports (which do not get the site's configuration)."""
     try:
-        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = read_config(config_file)  # the one reading of mkdocs.yml
+    except AtlasError:
         return None
-    return normalise_site_url(data.get("site_url")) if isinstance(data, dict) else None
+    return normalise_site_url(data.get("site_url"))
 
 
 def bibtex_text(value: object) -> str:

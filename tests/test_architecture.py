@@ -106,3 +106,8 @@ def test_mkdocs_yml_is_read_in_one_place() -> None:
     readers = sorted(str(path.relative_to(ROOT / "generator")) for path in (ROOT / "generator").rglob("*.py")
                      if "is not a YAML map of MkDocs settings" in path.read_text(encoding="utf-8"))
     assert readers == ["project.py"]
+    # nor a YAML reading of its own beside the name of the file (the PDFs' site address had one)
+    parsing = sorted(str(path.relative_to(ROOT / "generator")) for path in (ROOT / "generator").rglob("*.py")
+                     if "safe_load(" in (code := path.read_text(encoding="utf-8"))
+                     and any(name in code for name in ("mkdocs.yml", "CONFIG_FILE", "config_file")))
+    assert parsing == ["project.py"]
