@@ -626,3 +626,45 @@ def test_mkdocs_yml_saved_after_the_build_read_it_is_built_by_the_next(tmp_path:
     finally:
         assert kept.lock is not None
         kept.lock.release()
+
+
+@pytest.mark.slow  # four builds of the fixture atlas and four cold ones: CI runs it
+def test_moves_and_hand_edits_between_the_watch_s_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """What the watch keeps in memory between builds (the stamp it wrote, the pages' sources while the atlas's
+    structure is the same, the docs files' states looked at once a build) is not trusted past a structure change
+    or a hand edit in the docs folder: a hub's sheet moved to another territory and back, a page edited by hand
+    then a sheet saved again unchanged, or another sheet edited. Each time, what a cold build gives."""
+    from generator import file_states
+
+    monkeypatch.setattr(file_states, "RACY_NS", -10**18)  # every state settled, as minutes after a `mv`
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(docs)
+    old = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
+    new = sheets / "ornans" / "hubs" / "living-lab-sante.yml"
+    page = docs / "hubs" / "fablab-besancon.md"
+    try:
+        assert _watched_build(args, kept)
+        new.parent.mkdir()
+        old.rename(new)  # bytes unchanged, in another territory
+        assert _watched_build(args, kept, old, new)
+        _same_as_cold(sheets, docs, tmp_path, "cold-moved", capsys)
+
+        page.write_text(page.read_text(encoding="utf-8") + "\nédité à la main\n", encoding="utf-8")
+        os.utime(sheets / HUB)  # saved again, the same bytes
+        assert _watched_build(args, kept, sheets / HUB)
+        assert "édité à la main" not in page.read_text(encoding="utf-8")
+        _same_as_cold(sheets, docs, tmp_path, "cold-hand", capsys)
+
+        new.rename(old)
+        assert _watched_build(args, kept, old, new)
+        _same_as_cold(sheets, docs, tmp_path, "cold-back", capsys)
+
+        page.write_text(page.read_text(encoding="utf-8") + "\nédité à la main\n", encoding="utf-8")
+        _edit(sheets / OTHER_HUB, "updated: 2024-11-30", "updated: 2024-12-01")
+        assert _watched_build(args, kept, sheets / OTHER_HUB)
+        assert "édité à la main" not in page.read_text(encoding="utf-8")
+        _same_as_cold(sheets, docs, tmp_path, "cold-other", capsys)
+    finally:
+        assert kept.lock is not None
+        kept.lock.release()
