@@ -195,13 +195,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from conftest import FIXTURE_ATLAS
     base = tmp_path_factory.mktemp("built")
     shutil.copytree(FIXTURE_ATLAS, base / "territories")
-    cwd = os.getcwd()
-    os.chdir(base)
-    try:
-        os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    # the build date set for this build only: left in the environment, it made the tests that ran after it in
+    # the same worker judge the shipped sheets' dates against 2025 (sources « accessed » in the future)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(base)
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         assert build_run(*_args(base / "territories", base / "site", base / "build" / "docs")) == 0
-    finally:
-        os.chdir(cwd)
     return base
 
 
