@@ -59,6 +59,7 @@ from generator.site import (
 )
 
 if TYPE_CHECKING:  # imported by the build itself, once it runs (`_build`)
+    from generator.pictures.kept import SpecBook
     from generator.sheet_memo import SheetMemo
 
 
@@ -296,6 +297,7 @@ class KeptInMemory:
     lock: FolderLock | None = None
     later: list[Callable[[], None]] = field(default_factory=list)
     stamp: dict[str, Any] | None = None  # the stamp of the last build (build_stamp.write_stamp), as written
+    specs: SpecBook | None = None  # the pictures' kept specs (generator.pictures.kept), once saved
 
     def run_later(self) -> None:
         """The saves put off by the last build, in their order."""
@@ -444,7 +446,8 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
                   len(scores.profiles)).format(count=number(len(scores.profiles))), quiet)
 
     say(_("charts and maps…"), quiet)
-    pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet, territories, SPECS_DIR)
+    pictures = draw_site_pictures(atlas, CACHE_DIR, getattr(args, "jobs", None), not quiet, territories, SPECS_DIR,
+                                  kept, lambda save: _now_or_later(kept, save))
     gc.freeze()  # nor the pictures' values, kept to the end as well
 
     docs_being_written(docs_dir)  # the reports and the kept PDFs go into the docs folder too

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.errors import AtlasError
 from generator.i18n import _
@@ -22,6 +22,9 @@ from generator.page_cache import PageCache
 from generator.pages import Pages, SiteOptions, content_intro
 from generator.project import SHIPPED, SHIPPED_THEME, read_config
 from generator.site_templates import EN_PREFIX
+
+if TYPE_CHECKING:  # the pictures are imported when drawn (`draw_site_pictures`)
+    from generator.pictures.kept import SpecBook
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = SHIPPED_THEME / "assets"  # the checkout's theme, or the copy in the package (generator.project)
@@ -96,12 +99,22 @@ def asset_outputs(assets_dir: Path = ASSETS_DIR) -> list[Output]:
     return outs
 
 
+class SpecsKept(Protocol):
+    """What a build leaves to the next one of its process (generator.build.KeptInMemory): the kept specs."""
+
+    specs: SpecBook | None
+
+
 def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress: bool,
-                       territories_dir: Path | None = None, specs_dir: Path = Path(".cache/specs")) -> dict[str, Any]:
+                       territories_dir: Path | None = None, specs_dir: Path = Path(".cache/specs"),
+                       kept: SpecsKept | None = None,
+                       save: Callable[[Callable[[], None]], None] | None = None) -> dict[str, Any]:
     """The charts and maps of the site, or none (with a warning) if the picture module is missing.
 
     With `territories_dir`, each picture's spec is kept with the sheets it read (in `specs_dir`, one
     index per sheets folder), so that the next build specifies again only the pictures of what changed.
+    `kept` (`atlas build --watch`): the kept specs of this process's last build, taken and left for the next
+    instead of read back from disk; `save`: given the kept specs' save, to run after the build (else at once).
     """
     try:
         from generator import pictures
@@ -109,8 +122,13 @@ def draw_site_pictures(atlas: Atlas, cache_dir: Path, jobs: int | None, progress
     except ImportError as error:  # pages still build, without their figures
         print(_("atlas build: warning: no charts or maps ({error})").format(error=error), file=sys.stderr)
         return {}
-    kept = SpecBook(atlas, territories_dir, specs_dir) if territories_dir is not None else None
-    return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress, kept=kept))
+    book = None
+    if territories_dir is not None:
+        book = SpecBook.following(kept.specs if kept is not None else None, atlas, territories_dir, specs_dir)
+        if kept is not None:
+            kept.specs = book
+    return dict(pictures.draw_pictures(atlas, cache_dir=cache_dir, jobs=jobs, progress=progress, kept=book,
+                                       save=save))
 
 
 class PictureFile(Output):

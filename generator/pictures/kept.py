@@ -54,6 +54,13 @@ from generator.pictures.reads import RECORDS, AtlasState, FieldRecorder, Read, w
 
 KEPT_FORMAT = 6  # bump when what an entry holds, or what its hash covers, changes
 KEYS = "@keys"  # the group of the list of picture keys itself (its reads, kept like a picture's)
+
+
+def _folder(territories_dir: Path, index_dir: Path) -> Path:
+    """The folder of the kept specs of a sheets folder."""
+    return index_dir / hashlib.sha256(str(territories_dir.absolute()).encode()).hexdigest()[:32]
+
+
 @cache
 def _code_version() -> str:
     """The generator's code (the spec functions and what they call), its catalogs (the English pictures'
@@ -77,12 +84,13 @@ class SpecBook:
     def __init__(self, atlas: Atlas, territories_dir: Path, index_dir: Path = Path(".cache/specs")) -> None:
         base = territories_dir.absolute()
         self.atlas = atlas
-        self.folder = index_dir / hashlib.sha256(str(base).encode()).hexdigest()[:32]
+        self.folder = _folder(territories_dir, index_dir)
         self.index_path = self.folder / "index.pickle"
         self.postings_path = self.folder / "postings.pickle"  # with the keys' list: written when they change
         self._shard_paths = [self.folder / f"g-{number:02x}.pickle" for number in range(SHARDS)]
         self.common = self._common()
         self.state = AtlasState(atlas, str(base.parent))
+        self.saved = False  # True once `save` wrote this build's: what it holds is then what the files hold
         index = self._read()
         self.fresh = index is None  # nothing kept: every spec is made, every shard written
         # group -> `Packed`; kept per shard pickled apart, so that a build writes again only the shards it changed
@@ -92,24 +100,47 @@ class SpecBook:
             found = loaded(blob)
             if isinstance(found, dict):
                 self.groups.update(found)
-        self._changed_groups: set[int] = set()  # shards whose groups changed
         # (mapping, id) -> its reads' pictures, pickled ({field: [group, ...]}): only those of a change are read
         self.postings: dict[tuple[str, str], bytes] = index["postings"] if index else {}
         self._keys_text = index.get("keys") if index else None  # one text, a key a line: read as one string
         keys = self._keys_text
         self._keys: list[str] | None = keys.split("\n") if isinstance(keys, str) and keys else None
         self._token = index["token"] if index else ""
-        if index:
-            changed, self.snapshot = self.state.changed(index["state"])
+        self._shards: dict[int, dict[str, list[Any]]] = {}
+        self._since(index["state"] if index else None)
+        self.points_path = index_dir / "points.pickle"
+        self._points_read = self._read_points()
+
+    @classmethod
+    def following(cls, last: SpecBook | None, atlas: Atlas, territories_dir: Path,
+                  index_dir: Path = Path(".cache/specs")) -> SpecBook:
+        """This build's book: `last` (this process's last build's, `atlas build --watch`) brought up to `atlas`
+        when its save wrote all it holds and the code and shared inputs are the same, so that nothing is read
+        back from disk (0.07 s of each build on the France tree); else read from disk."""
+        if (last is None or not last.saved or last.folder != _folder(territories_dir, index_dir)
+                or last.points_path != index_dir / "points.pickle"):
+            return cls(atlas, territories_dir, index_dir)
+        last.atlas = atlas
+        common = last._common()
+        if common != last.common:  # the code or the shared inputs changed: every spec is made again
+            return cls(atlas, territories_dir, index_dir)
+        last.state = AtlasState(atlas, last.state.base)
+        last.saved = False
+        last._since(last.snapshot)
+        return last
+
+    def _since(self, before: dict[str, Any] | None) -> None:
+        """What changed in the atlas since `before` (the kept state, None: nothing kept), and the groups it makes
+        stale; this build's own records start empty."""
+        if before is not None:
+            changed, self.snapshot = self.state.changed(before)
         else:
             changed, self.snapshot = set(), self.state.snapshot(None)
         self.changed = changed
         self.stale = self._affected(changed)
-        self._state_changed = not index or index["state"] != self.snapshot
+        self._state_changed = before is None or before != self.snapshot
+        self._changed_groups: set[int] = set()  # shards whose groups changed
         self.made: dict[str, list[Any]] = {}  # group -> [reads, keys, words, drawings], specified this build
-        self._shards: dict[int, dict[str, list[Any]]] = {}
-        self.points_path = index_dir / "points.pickle"
-        self._points_read = self._read_points()
 
     def _read(self) -> dict[str, Any] | None:
         try:
@@ -277,6 +308,7 @@ class SpecBook:
                 self._keys = None
         if not self.made and not gone and not self._state_changed:
             self._save_points()
+            self.saved = True
             return
         touched: dict[int, dict[str, list[Any]]] = {}
         posted: dict[tuple[str, str], dict[str, list[str]]] = {}  # the postings changed, read once each
@@ -320,8 +352,8 @@ class SpecBook:
         moved = moved or keys != self._keys_text
         self.folder.mkdir(parents=True, exist_ok=True)
         for number, shard in touched.items():
-            write_atomic(self.folder / f"g-{number:02x}.pickle", pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
-            forget_shard(self.folder / f"g-{number:02x}.pickle")
+            write_atomic(self._shard_paths[number], pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
+            forget_shard(self._shard_paths[number])
         if self.fresh:  # shards of groups that no longer exist, and the whole index of the format before (9 MB)
             for number in set(range(SHARDS)) - set(touched):
                 (self.folder / f"g-{number:02x}.pickle").unlink(missing_ok=True)
@@ -344,6 +376,11 @@ class SpecBook:
                 "token": self._token}
         write_atomic(self.index_path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         self._save_points()
+        # what the files now hold, for the next build of this process (`following`)
+        self._shards = touched if self.fresh else {**self._shards, **touched}  # (a fresh save removed the others)
+        self._group_blobs, self.postings, self.fresh = blobs, postings, False
+        self._keys = self._keys if keys else None  # as read back: an empty list is none
+        self.saved = True
 
     def _save_points(self) -> None:
         if known_points() != self._points_read:  # new points or outlines looked up

@@ -18,7 +18,7 @@ import os
 import sys
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,13 +236,15 @@ PRUNED = ".pruned"  # the stamp of the last prune, in the cache folder
 
 def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys: Iterable[str] | None = None,
                   jobs: int | None = None, progress: bool = True,
-                  stats: DrawStats | None = None, kept: SpecBook | None = None) -> dict[str, Picture]:
+                  stats: DrawStats | None = None, kept: SpecBook | None = None,
+                  save: Callable[[Callable[[], None]], None] | None = None) -> dict[str, Picture]:
     """Draw (or take from cache) the pictures; parallel on all cores; progress on stderr.
 
     `stats`, when given, is filled with what was drawn and what came from the cache (the same
     figures are kept in `generator.pictures.last_stats`). With `kept` (generator.pictures.kept), a
     picture whose spec read the same sheets as at the last build is not specified again; `kept` is
-    saved after.
+    saved after: at once, or given to `save` to run later (`atlas build --watch`: once the build's files are
+    written).
     """
     started = time.perf_counter()
     started_cpu = time.process_time()
@@ -358,8 +360,15 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             sizes.setdefault(_group_of(key), {})[key] = len(result[key].svg)
         for wide_key, group_sizes in sizes.items():
             kept.sized(wide_key, group_sizes)
-        with writing(kept.folder.parent, "the build's cache"):  # a whole atlas: the groups that no longer exist go
-            kept.save({_group_of(key) for key in wanted} if keys is None else None)
+        book, groups = kept, {_group_of(key) for key in wanted} if keys is None else None
+
+        def save_book() -> None:
+            with writing(book.folder.parent, "the build's cache"):  # a whole atlas: the groups no longer there go
+                book.save(groups)
+        if save is None:
+            save_book()
+        else:
+            save(save_book)
     if prune:  # a whole atlas: what it uses is fresh, what nobody used for weeks goes
         with writing(cache_dir, "the picture cache"):
             prune_cache(cache_dir, set(digests.values()) | {digest for digest, _words, _size in taken.values()})
