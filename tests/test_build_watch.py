@@ -668,3 +668,51 @@ def test_moves_and_hand_edits_between_the_watch_s_builds(tmp_path: Path, monkeyp
     finally:
         assert kept.lock is not None
         kept.lock.release()
+
+
+@pytest.mark.slow  # seven builds of the fixture atlas in one process and four cold ones: CI runs it
+def test_the_kept_specs_stay_in_memory_and_each_build_gives_what_a_cold_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The pictures' kept specs are read from disk by the watch's first build only; each later build brings them
+    up to its atlas in memory (an edit, a save with errors and its mend, a hub moved, a picture's group gone)
+    and gives, byte for byte, what a cold build gives."""
+    from generator.pictures.kept import SpecBook
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
+    assert _watched_build(args, kept)
+    book = kept.specs
+    assert book is not None and book.saved
+    read: list[Path] = []
+    real_read = SpecBook._read
+    monkeypatch.setattr(SpecBook, "_read", lambda self: read.append(self.where) or real_read(self))
+
+    def watched(*changed: Path) -> bool:
+        before = len(read)
+        done = _watched_build(args, kept, *changed)
+        assert kept.specs is book and book.saved and len(read) == before  # nothing read back from disk
+        return done
+
+    _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME}-Centre")
+    assert watched(sheets / HUB)
+    assert book.made == {} and "territory/grand-besancon-metropole/locator" in book.groups  # made again, kept
+    _same_as_cold(sheets, docs, tmp_path, "cold-renamed", capsys)
+
+    _edit(sheets / HUB, f"{HUB_NAME}-Centre", "name:\n  - une liste")  # the build stops before its pictures
+    assert not watched(sheets / HUB)
+    _edit(sheets / HUB, "name:\n  - une liste", f"{HUB_NAME} (atelier)")
+    assert watched(sheets / HUB)
+    _same_as_cold(sheets, docs, tmp_path, "cold-mended", capsys)
+
+    # the only hub of a territory whose scores do not count it moved to another: its territory's charts go
+    alone, moved = sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml", sheets / "doubs" / "hubs" / "t.yml"
+    alone.rename(moved)
+    assert watched(alone, moved)
+    assert "territory/pays-horloger/hubs-by-type" not in book.groups
+    _same_as_cold(sheets, docs, tmp_path, "cold-moved", capsys)
+
+    # a hub moved where the scores count it: what every spec may read changed, every spec is made again
+    (sheets / HUB).rename(sheets / "doubs" / "hubs" / "fablab-besancon.yml")
+    assert _watched_build(args, kept, sheets / HUB, sheets / "doubs" / "hubs" / "fablab-besancon.yml")
+    assert kept.specs is not book and kept.specs is not None and kept.specs.saved
+    _same_as_cold(sheets, docs, tmp_path, "cold-scored", capsys)

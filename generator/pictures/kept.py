@@ -85,6 +85,7 @@ class SpecBook:
         base = territories_dir.absolute()
         self.atlas = atlas
         self.folder = _folder(territories_dir, index_dir)
+        self.where = self.folder.absolute()  # (the working folder may change before the next build: `following`)
         self.index_path = self.folder / "index.pickle"
         self.postings_path = self.folder / "postings.pickle"  # with the keys' list: written when they change
         self._shard_paths = [self.folder / f"g-{number:02x}.pickle" for number in range(SHARDS)]
@@ -117,8 +118,8 @@ class SpecBook:
         """This build's book: `last` (this process's last build's, `atlas build --watch`) brought up to `atlas`
         when its save wrote all it holds and the code and shared inputs are the same, so that nothing is read
         back from disk (0.07 s of each build on the France tree); else read from disk."""
-        if (last is None or not last.saved or last.folder != _folder(territories_dir, index_dir)
-                or last.points_path != index_dir / "points.pickle"):
+        if (last is None or not last.saved or last.where != _folder(territories_dir, index_dir).absolute()
+                or last.points_path.absolute() != (index_dir / "points.pickle").absolute()):
             return cls(atlas, territories_dir, index_dir)
         last.atlas = atlas
         common = last._common()
@@ -380,6 +381,7 @@ class SpecBook:
         self._shards = touched if self.fresh else {**self._shards, **touched}  # (a fresh save removed the others)
         self._group_blobs, self.postings, self.fresh = blobs, postings, False
         self._keys = self._keys if keys else None  # as read back: an empty list is none
+        self.made, self._changed_groups = {}, set()  # (the shards hold the groups made)
         self.saved = True
 
     def _save_points(self) -> None:
