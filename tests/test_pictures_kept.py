@@ -344,3 +344,47 @@ def test_a_kept_pictures_words_are_read_from_its_shard_or_specified_again(tmp_pa
     third = draw_pictures(lost, cache, progress=False, jobs=1, kept=book)
     book.shard_path("territory/doubs/locator").unlink()
     assert _seen(third) == _seen(first)
+
+
+def _held(book: SpecBook) -> dict[str, Any]:
+    """What a book holds and answers with, as plain values (its postings unpickled, every shard read)."""
+    from generator.pictures.kept_files import SHARDS
+
+    return {"groups": book.groups, "postings": {where: pickle.loads(blob) for where, blob in book.postings.items()},
+            "keys": book._keys, "snapshot": book.snapshot, "changed": book.changed, "stale": book.stale,
+            "fresh": book.fresh, "common": book.common, "token": book._token,
+            "shards": [book._shard(number) for number in range(SHARDS)]}
+
+
+def test_a_book_kept_in_memory_holds_what_its_files_give_a_new_one(tmp_path: Path) -> None:
+    """`SpecBook.following` (atlas build --watch): the book of the last build, once saved, brought up to an edited
+    atlas holds and answers what a book read from its files holds; before its save, or when what every spec
+    reads changed, the files are read instead. Each draw is a cold draw's."""
+    from generator.pictures import draw_pictures
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    cache, specs = tmp_path / "cache", tmp_path / "specs"
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    book = SpecBook(atlas, sheets, specs)
+    later: list[Any] = []
+    draw_pictures(atlas, cache, progress=False, jobs=1, kept=book, save=later.append)
+    assert not book.saved and not book.index_path.exists()  # its save put off
+    assert SpecBook.following(book, atlas, sheets, specs) is not book  # not saved: not taken
+    later.pop()()
+    assert book.saved
+    hub = sheets / "grand-besancon-metropole" / "hubs" / "fablab-besancon.yml"
+    for old, new in (("name: Fablab de Besançon", "name: Fablab du Doubs"), ("types: [fab-lab, tiers-lieu]",
+                                                                            "types: [tiers-lieu]")):
+        hub.write_text(hub.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        edited = load_valid_atlas(sheets, as_of=AS_OF)
+        assert SpecBook.following(book, edited, sheets, specs) is book
+        assert book.stale and _held(book) == _held(SpecBook(edited, sheets, specs))
+        pictures = draw_pictures(edited, cache, progress=False, jobs=1, kept=book, save=later.append)
+        later.pop()()
+        assert _seen(pictures) == _seen(draw_pictures(edited, tmp_path / "cold", progress=False, jobs=1))
+        assert _held(SpecBook.following(book, edited, sheets, specs)) == _held(SpecBook(edited, sheets, specs))
+        assert book.stale == set()
+        book.save()  # a build that made nothing: it writes nothing
+    later_date = replace(edited, as_of=AS_OF.replace(year=AS_OF.year + 1))  # what every spec reads changed
+    assert SpecBook.following(book, later_date, sheets, specs) is not book
