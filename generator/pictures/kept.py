@@ -108,6 +108,7 @@ class SpecBook:
         self._keys: list[str] | None = keys.split("\n") if isinstance(keys, str) and keys else None
         self._token = index["token"] if index else ""
         self._shards: dict[int, dict[str, list[Any]]] = {}
+        self._unpacked: dict[str, tuple[Any, Any]] = {}  # group -> its packed value and `taken`'s answer
         self._since(index["state"] if index else None)
         self.points_path = index_dir / "points.pickle"
         self._points_read = self._read_points()
@@ -125,7 +126,7 @@ class SpecBook:
         common = last._common()
         if common != last.common:  # the code or the shared inputs changed: every spec is made again
             return cls(atlas, territories_dir, index_dir)
-        last.state = AtlasState(atlas, last.state.base)
+        last.state = AtlasState(atlas, last.state.base, last.state)
         last.saved = False
         last._since(last.snapshot)
         return last
@@ -251,7 +252,11 @@ class SpecBook:
         nothing it read changed; else None."""
         if group in self.stale:
             return None
-        return unpack_group(group, self.groups.get(group))
+        packed = self.groups.get(group)
+        found = self._unpacked.get(group)
+        if found is None or found[0] is not packed:  # (kept unpacked while the group is: a watch's next build)
+            found = self._unpacked[group] = (packed, unpack_group(group, packed))
+        return found[1]
 
     def lookup(self, group: str) -> tuple[dict[str, str], dict[str, Any], dict[str, int]] | None:
         """The kept cache keys, words and sizes of `group` when nothing it read changed, else None."""
