@@ -383,7 +383,11 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             result[key] = _picture(specs[key], french.drawing, digests[key], french.filename)
         else:
             digest, words, _size = taken[key]
-            result[key] = _kept_picture(key, french.drawing, words, digest, french.filename)
+            mark = (key, digest)
+            found = previous.get(mark) if previous else None  # as the last call took it, with the same drawing
+            if found is None or found.drawing is not french.drawing or found.filename != french.filename:
+                found = _kept_picture(key, french.drawing, words, digest, french.filename)
+            result[key] = _LAST_KEPT[mark] = found
 
     if kept is not None:
         sizes: dict[str, dict[str, int]] = {}
@@ -391,7 +395,7 @@ def draw_pictures(atlas: Atlas, cache_dir: Path = Path(".cache/pictures"), keys:
             sizes.setdefault(_group_of(key), {})[key] = len(result[key].svg)
         for wide_key, group_sizes in sizes.items():
             kept.sized(wide_key, group_sizes)
-        book, groups = kept, {_group_of(key) for key in wanted} if keys is None else None
+        book, groups = kept, set(_grouped(wanted)) if keys is None else None
 
         def save_book() -> None:
             with writing(book.folder.parent, "the build's cache"):  # a whole atlas: the groups no longer there go
