@@ -117,8 +117,8 @@ class SpecBook:
     def following(cls, last: SpecBook | None, atlas: Atlas, territories_dir: Path,
                   index_dir: Path = Path(".cache/specs")) -> SpecBook:
         """This build's book: `last` (this process's last build's, `atlas build --watch`) brought up to `atlas`
-        when its save wrote all it holds and the code and shared inputs are the same, so that nothing is read
-        back from disk (0.07 s of each build on the France tree); else read from disk."""
+        when its save wrote all it holds and the code and shared inputs are the same, so that its index,
+        postings and shards are not read back from disk at each save; else read from disk."""
         if (last is None or not last.saved or last.where != _folder(territories_dir, index_dir).absolute()
                 or last.points_path.absolute() != (index_dir / "points.pickle").absolute()):
             return cls(atlas, territories_dir, index_dir)

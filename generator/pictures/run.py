@@ -182,7 +182,7 @@ Taken = dict[str, tuple[str, KeptWords, "int | None"]]  # key -> its cache key, 
 
 # the last call's `wanted` grouped, and each group taken as kept with what it gave: a watch's next build (the
 # same list of keys, kept by the same book: `SpecBook.following`) groups its 18,000 keys and takes its 4,500
-# kept groups without going through them again (0.05 s on the France tree); only the last call's are held
+# kept groups without going through them again; only the last call's are held
 _LAST_GROUPS: list[tuple[list[str], dict[str, list[str]]]] = []
 _LAST_TAKEN: dict[str, tuple[Any, list[str], list[tuple[str, Any]], list[str], KeptWords]] = {}
 
