@@ -671,11 +671,15 @@ def test_moves_and_hand_edits_between_the_watch_s_builds(tmp_path: Path, monkeyp
 
 
 @pytest.mark.slow  # seven builds of the fixture atlas in one process and four cold ones: CI runs it
+
+
+@pytest.mark.slow  # nine builds of the fixture atlas in one process and five cold ones: CI runs it
 def test_the_kept_specs_stay_in_memory_and_each_build_gives_what_a_cold_build_gives(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """The pictures' kept specs are read from disk by the watch's first build only; each later build brings them
-    up to its atlas in memory (an edit, a save with errors and its mend, a hub moved, a picture's group gone)
-    and gives, byte for byte, what a cold build gives."""
+    up to its atlas in memory (an edit, a save with errors and its mend, a hub moved, a picture's group gone),
+    or reads them again when their save failed or what every spec reads changed, and gives, byte for byte, what
+    a cold build gives."""
     from generator.pictures.kept import SpecBook
 
     sheets, docs = _fixture_copy(tmp_path, monkeypatch)
@@ -703,6 +707,25 @@ def test_the_kept_specs_stay_in_memory_and_each_build_gives_what_a_cold_build_gi
     _edit(sheets / HUB, "name:\n  - une liste", f"{HUB_NAME} (atelier)")
     assert watched(sheets / HUB)
     _same_as_cold(sheets, docs, tmp_path, "cold-mended", capsys)
+
+    # their save on disk fails after a build (a full disk): said; the next build reads them from disk
+    real_save = SpecBook.save
+
+    def full(self: SpecBook, wanted: set[str] | None = None) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.index_path))
+
+    monkeypatch.setattr(SpecBook, "save", full)
+    _edit(sheets / HUB, f"{HUB_NAME} (atelier)", f"{HUB_NAME} (fab lab)")
+    capsys.readouterr()
+    assert _watched_build(args, kept, sheets / HUB)
+    assert "plus de place sur le disque" in capsys.readouterr().err and not book.saved
+    monkeypatch.setattr(SpecBook, "save", real_save)
+    _edit(sheets / HUB, f"{HUB_NAME} (fab lab)", f"{HUB_NAME} (atelier)")
+    count = len(read)
+    assert _watched_build(args, kept, sheets / HUB)
+    assert len(read) == count + 1 and kept.specs is not book and kept.specs is not None and kept.specs.saved
+    book = kept.specs
+    _same_as_cold(sheets, docs, tmp_path, "cold-saved-again", capsys)
 
     # the only hub of a territory whose scores do not count it moved to another: its territory's charts go
     alone, moved = sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml", sheets / "doubs" / "hubs" / "t.yml"
