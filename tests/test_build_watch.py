@@ -670,9 +670,6 @@ def test_moves_and_hand_edits_between_the_watch_s_builds(tmp_path: Path, monkeyp
         kept.lock.release()
 
 
-@pytest.mark.slow  # seven builds of the fixture atlas in one process and four cold ones: CI runs it
-
-
 @pytest.mark.slow  # nine builds of the fixture atlas in one process and five cold ones: CI runs it
 def test_the_kept_specs_stay_in_memory_and_each_build_gives_what_a_cold_build_gives(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
