@@ -322,6 +322,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def _refuse_site_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """`build --watch` makes the docs folder only: a site folder or an engine given with it would be ignored
     without a word, so the combination is a usage error that says what to run instead."""
+    if getattr(args, "pdf", False):  # a usage error as well (generator.watch refuses it for the Python API)
+        parser.error(_("{option} builds the docs folder only; make the PDF reports with `{command}`, or build "
+                       "without {option}").format(option="--watch", command="atlas pdf"))
     given = [f"--site-dir {args.site_dir}"] if hasattr(args, "site_dir") else []
     given += [f"--engine {args.engine}"] if hasattr(args, "engine") else []
     if given:

@@ -125,10 +125,19 @@ def test_edits_scores_and_errors_in_one_process(tmp_path: Path, monkeypatch: pyt
 def test_watch_refuses_the_pdf_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     _fixture_copy(tmp_path, monkeypatch)
-    assert main(["build", "--watch", "--pdf"]) == 1
+    with pytest.raises(SystemExit) as stop:  # a usage error, as --site-dir and --engine with --watch
+        main(["build", "--watch", "--pdf"])
+    assert stop.value.code == 2
     said = capsys.readouterr().err
-    assert said.strip() == ("atlas build: --watch ne construit que le dossier docs ; faites les rapports PDF avec "
-                            "`atlas pdf`, ou construisez sans --watch")
+    assert said.strip().splitlines()[-1] == ("atlas : erreur : --watch ne construit que le dossier docs ; faites les "
+                                             "rapports PDF avec `atlas pdf`, ou construisez sans --watch")
+    assert not (tmp_path / "build").exists()
+    # the Python API, which no parser checks, is refused by the watch itself
+    from generator.errors import AtlasError
+    from generator.watch import run_watch
+
+    with pytest.raises(AtlasError, match="rapports PDF avec `atlas pdf`"):
+        run_watch(argparse.Namespace(pdf=True))
 
 
 def test_watch_refuses_a_site_folder_or_an_engine_it_would_ignore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
