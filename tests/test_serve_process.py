@@ -92,20 +92,34 @@ def _wait_for(check, what: str, timeout: float = 120) -> None:
 
 
 @pytest.mark.slow
+def _serve(project: Path) -> tuple[subprocess.Popen[bytes], int, list[str]]:
+    """A real `atlas serve` of the project folder on a free port, and the lines it says, gathered as it says them."""
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1764115200", ATLAS_LANG="fr")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
+                                "--docs-dir", str(project / "docs")],
+                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    said: list[str] = []
+    threading.Thread(target=lambda: said.extend(line.decode("utf-8", "replace") for line in process.stderr),
+                     daemon=True).start()
+    return process, port, said
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def test_the_served_page_shows_a_saved_sheet_keeps_the_last_good_one_and_follows_added_and_removed_hubs(
         tmp_path: Path) -> None:
     """A real `atlas serve`: each save reaches the page served over HTTP (regenerated, then rebuilt by
     the preview's engine, generator.serve_engine); a sheet with errors keeps the last good page."""
     sheets = tmp_path / "territories"
     shutil.copytree(FIXTURE_ATLAS, sheets)
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1764115200", ATLAS_LANG="fr")
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
-                                "--docs-dir", str(tmp_path / "docs")],
-                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    said: list[str] = []
-    threading.Thread(target=lambda: said.extend(line.decode("utf-8", "replace") for line in process.stderr),
-                     daemon=True).start()
+    process, port, said = _serve(tmp_path)
     page = f"http://127.0.0.1:{port}/hubs/living-lab-sante/"
     hub = sheets / "grand-besancon-metropole" / "hubs" / "living-lab-sante.yml"
     text = hub.read_text(encoding="utf-8")
@@ -138,11 +152,7 @@ def test_the_served_page_shows_a_saved_sheet_keeps_the_last_good_one_and_follows
         _wait_for(lambda: _get(new_page)[0] == 404, "a removed hub gone")
         assert "Living Lab Santé, réparé" in _get(page)[1]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process)
     assert "Traceback" not in "".join(said), "".join(said)[-3000:]
 
 
@@ -210,14 +220,7 @@ def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_ATLAS, tmp_path / "territories")
     config = tmp_path / "mkdocs.yml"  # the project's own
     shutil.copy(ROOT / "mkdocs.yml", config)
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1764115200", ATLAS_LANG="fr")
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port),
-                                "--docs-dir", str(tmp_path / "docs")],
-                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    said: list[str] = []
-    threading.Thread(target=lambda: said.extend(line.decode("utf-8", "replace") for line in process.stderr),
-                     daemon=True).start()
+    process, port, said = _serve(tmp_path)
     page = f"http://127.0.0.1:{port}/hubs/living-lab-sante/"
     try:
         _wait_for(lambda: "Atlas des territoires de demain" in _get(page)[1], "the hub's page", 300)
@@ -234,10 +237,6 @@ def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
         config.write_text(good.replace("site_name: Atlas en essai", "site_name: Atlas réparé"), encoding="utf-8")
         _wait_for(lambda: "Atlas réparé" in _get(page)[1], "the mended mkdocs.yml")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process)
     assert "Traceback" not in "".join(said), "".join(said)[-3000:]
     assert "et de mkdocs.yml\n" in "".join(said), "".join(said)  # the start line names the file followed
