@@ -16,7 +16,7 @@ from typing import Any
 
 from generator import file_states
 from generator.engine import PDF_DIR
-from generator.outputs import MANIFEST, lstat_all, write_atomic
+from generator.outputs import MANIFEST, lstat_all, manifest_paths, write_atomic
 from generator.sheets import Tree
 from generator.site import (
     ROOT,
@@ -155,9 +155,8 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
 def _docs_state(docs_dir: Path) -> dict[str, list[int]] | None:
     """Size and modification time of every file the last generation wrote (its manifest), or None."""
     manifest = docs_dir / MANIFEST
-    try:
-        paths = manifest.read_text(encoding="utf-8").splitlines()
-    except OSError:
+    paths = manifest_paths(docs_dir)
+    if paths is None:
         return None
     state = {MANIFEST: [manifest.stat().st_size, manifest.stat().st_mtime_ns]}
     try:

@@ -120,23 +120,27 @@ def hub_shared_records(atlas: Atlas) -> list[tuple[Hub, dict[str, Any]]]:
     where = counted(atlas)
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         region_id, dep_id = _filed(atlas, where, h)
-        record: dict[str, Any] = {
-            "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
-            "s": status_text.STATUS_SLUGS[status_text.status_category(atlas, h)],
-            "th": list(h.themes), "rs": list(h.networks), "p": [PILLAR_SLUGS[k] for k in h.pillars],
-            "tu": page_url(f"territoires/{h.territory_id}.md"),
-            "r": region_id, "d": dep_id,
-        }
-        town = hub_town(h.address, h.commune)
-        if town:
-            record["v"] = town  # the list shows it beside the territory (theme/assets/filters.js)
-        if h.founded:
-            record["f"] = h.founded
-        if h.coordinates:
-            record["ll"] = [round(h.coordinates[0], 4), round(h.coordinates[1], 4)]
-            record["pr"] = h.precision or "address"
-        out.append((h, record))
+        out.append((h, {**_hub_fields(atlas, h), "r": region_id, "d": dep_id}))
     return out
+
+
+def _hub_fields(atlas: Atlas, h: Hub) -> dict[str, Any]:
+    """The fields of a hub's filter record that its sheet alone gives (with the build date: its status)."""
+    record: dict[str, Any] = {
+        "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
+        "s": status_text.STATUS_SLUGS[status_text.status_category(atlas, h)],
+        "th": list(h.themes), "rs": list(h.networks), "p": [PILLAR_SLUGS[k] for k in h.pillars],
+        "tu": page_url(f"territoires/{h.territory_id}.md"),
+    }
+    town = hub_town(h.address, h.commune)
+    if town:
+        record["v"] = town  # the list shows it beside the territory (theme/assets/filters.js)
+    if h.founded:
+        record["f"] = h.founded
+    if h.coordinates:
+        record["ll"] = [round(h.coordinates[0], 4), round(h.coordinates[1], 4)]
+        record["pr"] = h.precision or "address"
+    return record
 
 
 def hub_records(atlas: Atlas, status_short: Callable[[Hub], str] | None = None,
@@ -286,20 +290,7 @@ def hub_data_file(atlas: Atlas, status_short: Callable[[Hub], str], level_labels
 
 def _own_parts(atlas: Atlas, h: Hub, status_short: Callable[[Hub], str]) -> tuple[str, str, str]:
     """A hub's filter record less d, r and tn, as three runs of its encoded fields (see `hub_data_file`)."""
-    record: dict[str, Any] = {
-        "id": h.id, "n": h.name, "u": page_url(f"hubs/{h.id}.md"), "t": list(h.types),
-        "s": status_text.STATUS_SLUGS[status_text.status_category(atlas, h)],
-        "th": list(h.themes), "rs": list(h.networks), "p": [PILLAR_SLUGS[k] for k in h.pillars],
-        "tu": page_url(f"territoires/{h.territory_id}.md"), "sl": status_short(h),
-    }
-    town = hub_town(h.address, h.commune)
-    if town:
-        record["v"] = town
-    if h.founded:
-        record["f"] = h.founded
-    if h.coordinates:
-        record["ll"] = [round(h.coordinates[0], 4), round(h.coordinates[1], 4)]
-        record["pr"] = h.precision or "address"
+    record = {**_hub_fields(atlas, h), "sl": status_short(h)}
     return tuple(_dump({k: record[k] for k in keys if k in record}).decode("utf-8")[1:-1]  # type: ignore[return-value]
                  for keys, _needed in _RUNS)
 

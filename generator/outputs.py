@@ -100,7 +100,7 @@ def unchanged_state(path: str | Path, size: int, mtime_ns: int) -> bool:
         status = os.lstat(path)
     except OSError:
         return False
-    return stat.S_ISREG(status.st_mode) and status.st_size == size and status.st_mtime_ns == mtime_ns
+    return _as_kept(status, (size, mtime_ns))
 
 
 def read_if_unchanged(path: str | Path, size: int, mtime_ns: int) -> bytes | None:
@@ -302,6 +302,14 @@ def lstat_all(base: str, paths: Iterable[str]) -> dict[str, os.stat_result | Non
             if fd is not None:
                 os.close(fd)
     return found
+
+
+def manifest_paths(folder: Path) -> list[str] | None:
+    """The files the last `write_tree` into `folder` wrote (its manifest), or None when it cannot be read."""
+    try:
+        return (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
 
 
 def _as_kept(status: os.stat_result | None, state: tuple[int, int]) -> bool:

@@ -18,10 +18,11 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from generator.atlas_reads import ReadState, Recorder, listed, shared_digest
-from generator.outputs import MANIFEST, KeptFile, Output, lstat_all, read_if_unchanged, unchanged_state
+from generator.outputs import KeptFile, Output, lstat_all, manifest_paths, read_if_unchanged, unchanged_state
 from generator.page_store import pairs, strings
 
 SHEET_BUCKETS = 16  # entries of each kind of value kept per sheet
@@ -408,17 +409,15 @@ class _Placed(Mapping):
 _UNLISTED = (-1, -1)  # `as_written`: a path the last manifest did not list
 
 
-def _written_states(docs_dir: Any) -> dict[str, tuple[int, int] | None]:
+def _written_states(docs_dir: Path) -> dict[str, tuple[int, int] | None]:
     """The (size, mtime_ns) of each file the last build wrote in `docs_dir` (its manifest) but the pictures
     (`write_tree` knows those by their cache key): None for one missing or not a plain file."""
-    base = os.path.join(str(docs_dir), "")
-    try:
-        with open(base + MANIFEST, encoding="utf-8") as handle:
-            paths = [p for p in handle.read().splitlines() if not p.startswith(("assets/", "en/assets/"))]
-    except OSError:
+    listed = manifest_paths(docs_dir)
+    if listed is None:
         return {}
+    paths = [p for p in listed if not p.startswith(("assets/", "en/assets/"))]
     try:
-        found = lstat_all(base, paths)
+        found = lstat_all(os.path.join(str(docs_dir), ""), paths)
     except (OSError, ValueError):  # a planted manifest (a path leaving the folder...): each file looked at alone
         return {}
     return {path: (status.st_size, status.st_mtime_ns) if status is not None and stat.S_ISREG(status.st_mode)
