@@ -83,7 +83,7 @@ def _listed_sheets_state(tree: Tree, digest: Any, hashes: dict[str, list[Any]]) 
     previous = dict(hashes)
     hashes.clear()
     for sheet in tree.files:
-        path = os.path.abspath(sheet.path)
+        path = sheet.absolute()
         try:
             status = tree.states[path] = os.stat(path)
         except OSError:

@@ -29,6 +29,12 @@ class SheetFile:
     kind: str             # "territory" | "hub" | "vocabulary" | "sources" | "indicators" | "moved"
     territory_id: str | None = None
     stem: str | None = None   # id from the folder or file name
+    where: str = ""           # the absolute path, as os.path.abspath gives it ("" when not known)
+
+    def absolute(self) -> str:
+        """`where`, worked out when the walk did not say it (the inputs' stamp and the sheet memo ask for it
+        at each build: 5,400 abspath calls on a France-scale tree)."""
+        return self.where or os.path.abspath(self.path)
 
 
 @dataclass
@@ -75,16 +81,18 @@ def find_sheets(root: Path) -> Tree:
     tree = Tree()
     report = tree.report
     shown = display_path(root, tree.cwd)  # how messages name the folder; its files' names are built on it
+    base = os.path.abspath(root)  # the absolute paths of its entries are built on it, as their shown names
 
     def stray(path: Path, why: str, hint: str) -> None:
         report.error(Location(display_path(path, tree.cwd)), "", why, hint)
 
     for entry in _listing(root, stray, _("replace the link with the file or folder itself")):
         if entry.is_dir(follow_symlinks=False):
-            _walk_territory(entry, _under(shown, entry.name), tree, stray)
+            _walk_territory(entry, _under(shown, entry.name), tree, stray, os.path.join(base, entry.name))
         elif entry.is_file(follow_symlinks=False) and _stem(entry.name) in TOP_SHEETS \
                 and _is_sheet_name(entry.name):
-            tree.files.append(SheetFile(Path(entry.path), _under(shown, entry.name), _stem(entry.name)))
+            tree.files.append(SheetFile(Path(entry.path), _under(shown, entry.name), _stem(entry.name),
+                                        where=os.path.join(base, entry.name)))
         else:
             stray(Path(entry.path), _("unexpected file in the territories folder"),
                   _("only vocabulary.yml, sources.yml, indicators.yml, moved.yml and one folder per territory "
@@ -116,9 +124,9 @@ def _listing(folder: Path | str, stray, link_hint: str) -> Iterator[os.DirEntry]
         yield entry
 
 
-def _walk_territory(folder: os.DirEntry, shown: str, tree: Tree, stray) -> None:
+def _walk_territory(folder: os.DirEntry, shown: str, tree: Tree, stray, where: str) -> None:
     territory_id = folder.name
-    sheet: tuple[Path, str] | None = None
+    sheet: tuple[Path, str, str] | None = None
     for entry in _listing(folder.path, stray, _("replace the link with the file or folder itself")):
         if entry.name in ("territory.yml", "territory.yaml"):
             if not entry.is_file(follow_symlinks=False):
@@ -128,16 +136,16 @@ def _walk_territory(folder: os.DirEntry, shown: str, tree: Tree, stray) -> None:
                 stray(Path(entry.path), _("two territory sheets in one folder"),
                       _("keep only {name}").format(name=sheet[0].name))
             else:
-                sheet = (Path(entry.path), _under(shown, entry.name))
+                sheet = (Path(entry.path), _under(shown, entry.name), f"{where}/{entry.name}")
         elif entry.name == "hubs" and entry.is_dir(follow_symlinks=False):
-            hubs_shown = _under(shown, entry.name)
+            hubs_shown, hubs_where = _under(shown, entry.name), f"{where}/{entry.name}"
             for hub in _listing(entry.path, stray, _("replace the link with the file itself")):
                 if hub.is_dir(follow_symlinks=False):
                     stray(Path(hub.path), _("a folder where a hub sheet should be"),
                           _("a hub is one file: hubs/<hub-id>.yml"))
                 elif _is_sheet_name(hub.name):
                     tree.files.append(SheetFile(Path(hub.path), _under(hubs_shown, hub.name), "hub",
-                                                territory_id, _stem(hub.name)))
+                                                territory_id, _stem(hub.name), f"{hubs_where}/{hub.name}"))
                 else:
                     stray(Path(hub.path), _("unexpected file in a hubs folder"),
                           _("hub sheets end in .yml or .yaml; prefix other files with '_' or '.'"))
@@ -150,4 +158,4 @@ def _walk_territory(folder: os.DirEntry, shown: str, tree: Tree, stray) -> None:
         stray(Path(folder.path), _("territory folder without a territory.yml"),
               _("add territory.yml (atlas new territory ...) or remove the folder"))
     elif sheet is not None:
-        tree.files.insert(0, SheetFile(sheet[0], sheet[1], "territory", territory_id, territory_id))
+        tree.files.insert(0, SheetFile(sheet[0], sheet[1], "territory", territory_id, territory_id, sheet[2]))
