@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import Changes, ReadState, keep_per_sheet, shared_digest
+from generator.atlas_reads import QUERY, QUERY_FIELDS, Changes, ReadState, keep_per_sheet, shared_digest
 from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
@@ -193,13 +193,28 @@ class PageCache(KeptOutputs):
 
     def _changed_answers(self) -> set[tuple[str, str]] | None:
         """The answers read by kept groups whose state is not the last build's (130 groups read one: a rename
-        changes none). None when unknown (no states kept, a question that fails)."""
-        before = (self.previous or {}).get("answers")
-        if not isinstance(before, dict) or self._state is None:
+        changes none). None when unknown (no states kept, a question that fails). An answer whose query reads
+        none of the fields the edit changed (`atlas_reads.QUERY_FIELDS`) keeps the last build's state, not
+        worked out again (a rename left 9 of 11 queries' answers as they were, 7 % of a watch build)."""
+        previous = self.previous or {}
+        before = previous.get("answers")
+        state = self._state
+        if not isinstance(before, dict) or state is None:
             return None
+        fields = None
+        if self.changes is not None and previous.get("answers_common") == state.answers_common(self.code):
+            fields = state.changed_fields(self.changes, previous)
         try:
-            return {(name, key) for name, key in self.kind_entries.answers_read()
-                    if before.get(f"{name}\0{key}") != self._state.state(name, key)}
+            changed = set()
+            for name, key in self.kind_entries.answers_read():
+                was = before.get(f"{name}\0{key}")
+                reads = QUERY_FIELDS.get(name[len(QUERY):])
+                if fields is not None and reads is not None and isinstance(was, str) \
+                        and not any(reads[mapping] & found for mapping, found in fields.items()):
+                    state.carry(name, key, was)
+                elif was != state.state(name, key):
+                    changed.add((name, key))
+            return changed
         except Exception:  # a planted posting asking a query something it cannot answer: every such group keyed
             return None
 
@@ -256,8 +271,10 @@ class PageCache(KeptOutputs):
         and the pictures of this run, when every kept entry was checked or made by it."""
         if self._state is None:
             return None
-        snapshot = self._state.snapshot()
+        common, previous = self._state.answers_common(self.code), self.previous
+        snapshot = self._state.snapshot(previous, previous is not None and previous.get("answers_common") == common)
         snapshot["commons"] = sorted(self.commons)
+        snapshot["answers_common"] = common
         if pictures is not None and pictures is self.pictures_source:
             snapshot["pictures"] = {key: state for key, state in self._picture_states_now().items()
                                     if state not in (None, "?")}

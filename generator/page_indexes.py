@@ -252,7 +252,14 @@ class IndexPages(PageBase):
 # as they were, and the pages that show only them (home, map, statuses) are kept
 
 
-@query("recent sheets")
+# the fields some queries read, declared with them (atlas_reads.query): a territory's shown name is told apart
+# from its homonyms' by its level, its département (its parents) and its code (generator.homonyms); the hubs' lists
+# a vocabulary list may be (vocabulary groups: `types` for hub_types, else the list's own name)
+_NAMED = ("id", "name", "level", "parent_id", "code")
+_LISTS = ("types", "services", "themes", "pillars", "networks")
+
+
+@query("recent sheets", territories=(*_NAMED, "updated"), hubs=("id", "name", "updated"))
 def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tuple[str, str], ...]]]:
     """`"<days> <per day> <lang>"`: the latest days on which sheets changed, newest first, with how many
     changed that day and the first few of them by their name in that edition, as ("t" or "h", id)."""
@@ -273,14 +280,14 @@ def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tu
     return out
 
 
-@query("hub pages")
+@query("hub pages", territories=(), hubs=("id", "name"))
 def _hub_pages(atlas: Atlas, size: str) -> tuple[tuple[str, ...], ...]:
     """The hubs' ids by name (then id), `size` a page (at least one page, maybe empty)."""
     hubs = sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id))
     return tuple(tuple(h.id for h in chunk) for chunk in explore.pages_of(hubs, int(size)))
 
 
-@query("network sections")
+@query("network sections", territories=("id", "name", "level", "parent_id"), hubs=("id", "territory_id"))
 def _network_sections(atlas: Atlas, most: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """The partnerships by territory, each seen from that territory's hub, the territories in name order, and
     when they are more than `most` rows (NETWORK_ROWS_MAX), the same by région (régions in name order):
@@ -305,7 +312,7 @@ def _network_sections(atlas: Atlas, most: str) -> tuple[tuple[Any, ...], tuple[A
     return sections, tuple((g, tuple(groups[g])) for g in regions)
 
 
-@query("vocabulary groups")
+@query("vocabulary groups", territories=(), hubs=("id", *_LISTS))
 def _vocabulary_groups(atlas: Atlas, name: str) -> dict[str, tuple[str, ...]]:
     """The hubs' ids under each entry of the vocabulary list `name` (its entries first, in its order, then any
     other a hub names), in id order."""
@@ -317,7 +324,7 @@ def _vocabulary_groups(atlas: Atlas, name: str) -> dict[str, tuple[str, ...]]:
     return {entry: tuple(ids) for entry, ids in groups.items()}
 
 
-@query("vocabulary regions")
+@query("vocabulary regions", territories=("id", "name", "level"), hubs=("id", *_LISTS))
 def _vocabulary_regions(atlas: Atlas, argument: str) -> list[tuple[str, tuple[str, ...]]]:
     """`"<list> <entry>"`: that entry's hubs by the région that counts them (`Atlas.hubs_inside`), régions
     in name order, hubs in id order; hubs no région counts last, under ""."""
@@ -331,7 +338,7 @@ def _vocabulary_regions(atlas: Atlas, argument: str) -> list[tuple[str, tuple[st
     return [(rid, tuple(by_region[rid])) for rid in order]
 
 
-@query("status groups")
+@query("status groups", territories=(), hubs=("id", "status", "status_fact"))
 def _status_groups(atlas: Atlas, _argument: str) -> dict[str, tuple[str, ...]]:
     """The hubs' ids by status category (an old open or planned status is "to check"), in id order."""
     groups: dict[str, list[str]] = {s: [] for s in (*STATUSES, status_text.TO_CHECK)}
@@ -340,7 +347,7 @@ def _status_groups(atlas: Atlas, _argument: str) -> dict[str, tuple[str, ...]]:
     return {s: tuple(ids) for s, ids in groups.items()}
 
 
-@query("status territories")
+@query("status territories", territories=(), hubs=("id", "status", "status_fact", "territory_id"))
 def _status_territories(atlas: Atlas, status: str) -> dict[str, int]:
     """How many hubs of a status category each territory holds (by territory id)."""
     per: dict[str, int] = {}
@@ -350,11 +357,11 @@ def _status_territories(atlas: Atlas, status: str) -> dict[str, int]:
     return per
 
 
-@query("hub facets")
+@query("hub facets", territories=_NAMED, hubs=("id", *_LISTS, "status", "status_fact", "territory_id"))
 def _facets(atlas: Atlas, _argument: str) -> dict[str, list[tuple[str, str, int]]]:
     return explore.facets(atlas)
 
 
-@query("located hubs")
+@query("located hubs", territories=(), hubs=("coordinates",))
 def _located(atlas: Atlas, _argument: str) -> int:
     return sum(1 for h in atlas.hubs.values() if h.coordinates)

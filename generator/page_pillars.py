@@ -339,7 +339,7 @@ def _cell(html: str) -> tuple[Markup, Markup]:
     return Markup(found.group(1)), Markup(found.group(2))
 
 
-@query("pillar hubs")
+@query("pillar hubs", territories=(), hubs=("id", "pillars"))
 def _pillar_hubs(atlas: Atlas, key: str) -> tuple[str, ...]:
     """The ids of the hubs that work on the pillar `key`, in the atlas's order."""
     return tuple(h.id for h in atlas.hubs.values() if key in h.pillars)

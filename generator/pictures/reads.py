@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import fields
 from typing import Any
 
-from generator.atlas_reads import noted_partnerships, put_back
+from generator.atlas_reads import DIGEST, field_digests, field_order, noted_partnerships, put_back
+from generator.atlas_reads import field_digest as _digest
 from generator.file_states import known_hash, loaded_digest, state_of
 from generator.model import Atlas
 
@@ -32,7 +32,6 @@ RECORDS = ("territories", "hubs")  # mappings of records, one sheet each
 # derived mappings: an entry is one read
 INDEXES = ("children", "hubs_by_territory", "hubs_inside", "partners_of", "named_by")
 WHOLE = "*"  # a read of the whole record (a method, a property, an undeclared field)
-DIGEST = 8  # bytes of a field's digest
 
 
 class _Record:
@@ -157,7 +156,6 @@ class FieldRecorder:
 
 
 _NAMES: dict[type, frozenset[str]] = {}
-_ORDER: dict[type, tuple[str, ...]] = {}
 
 
 def _field_names(kind: type) -> frozenset[str]:
@@ -167,21 +165,6 @@ def _field_names(kind: type) -> frozenset[str]:
     return found
 
 
-def field_order(kind: type) -> tuple[str, ...]:
-    """The declared fields of a record's class, in the model's order (what a record's digests follow)."""
-    found = _ORDER.get(kind)
-    if found is None:
-        found = _ORDER[kind] = tuple(f.name for f in fields(kind))
-    return found
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST).digest()
-
-
-def field_digests(record: Any) -> bytes:
-    """Each declared field's value hashed (its repr: a frozen value of the model), one after the other."""
-    return b"".join(_digest(repr(getattr(record, name))) for name in field_order(type(record)))
 
 
 def _entries(mapping: Mapping[str, Any], last: Mapping[str, Any] | None = None,
