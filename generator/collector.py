@@ -29,6 +29,20 @@ def thresholds(values: tuple[int, int, int]) -> Iterator[None]:
 
 
 @contextmanager
+def collecting(values: tuple[int, int, int]) -> Iterator[None]:
+    """`thresholds(values)`, the collector on inside the block even where a caller paused it (`paused`): what
+    makes webs of cycles (matplotlib's figures) collects them as it goes."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with thresholds(values):
+            yield
+    finally:
+        if not was:
+            gc.disable()
+
+
+@contextmanager
 def paused(pause: bool = True) -> Iterator[None]:
     """No collection inside the block (when `pause`), as it was after: for work that makes objects to keep and
     no garbage cycles (reading a cache), which the caller then freezes (`gc.freeze`) — each collection would

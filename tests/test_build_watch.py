@@ -745,3 +745,22 @@ def test_the_kept_specs_stay_in_memory_and_each_build_gives_what_a_cold_build_gi
     assert _watched_build(args, kept, sheets / HUB, sheets / "doubs" / "hubs" / "fablab-besancon.yml")
     assert kept.specs is not book and kept.specs is not None and kept.specs.saved
     _same_as_cold(sheets, docs, tmp_path, "cold-scored", capsys)
+
+
+def test_the_watch_builds_after_the_first_without_the_cyclic_collector_which_drawing_turns_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.collector import PYTHON_THRESHOLDS, collecting
+
+    seen: list[tuple[bool, bool]] = []
+
+    def fake_build(args: argparse.Namespace, kept: KeptInMemory) -> None:
+        with collecting(PYTHON_THRESHOLDS):  # as matplotlib's figures are drawn (generator.pictures.mpl.style)
+            drawing = gc.isenabled()
+        seen.append((gc.isenabled(), drawing))
+
+    monkeypatch.setattr(watch, "run_build", fake_build)
+    args = argparse.Namespace()
+    assert gc.isenabled()
+    assert build_once(args, KeptInMemory(), first=True) and build_once(args, KeptInMemory())
+    assert seen == [(True, True), (False, True)]  # the edits' builds paused, the drawing collecting
+    assert gc.isenabled()  # on again after each build (settle collects)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from generator.collector import PYTHON_THRESHOLDS, thresholds
+from generator.collector import PYTHON_THRESHOLDS, collecting
 from generator.pictures.spec import INK, MUTED, OKABE_ITO, PAPER
 
 if TYPE_CHECKING:
@@ -61,10 +61,10 @@ SVG_METADATA = {"Date": None, "Creator": None, "Contributor": None, "Format": No
 @contextmanager
 def style() -> Iterator[None]:
     """The rc_context every picture is drawn in (STYLE, and the Okabe-Ito colours in turn), with the cyclic
-    garbage collector at Python's own thresholds: a figure is a web of reference cycles, and at a build's
+    garbage collector on, at Python's own thresholds: a figure is a web of reference cycles, and at a build's
     (generator.collector) the figures drawn piled up until a full collection, 0.5 MB a map or network."""
     matplotlib = _matplotlib()
-    with thresholds(PYTHON_THRESHOLDS), \
+    with collecting(PYTHON_THRESHOLDS), \
             matplotlib.rc_context({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO)}):
         yield
 

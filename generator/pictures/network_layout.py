@@ -12,6 +12,7 @@ not a dependency: a national network crashed the build with ModuleNotFoundError)
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,7 +27,14 @@ def network_layout(nodes: list[str], edges: list[list[str]]) -> dict[str, tuple[
     """Seeded spring layout, in [-1, 1] around the centre: the same graph always gets the same picture.
 
     `nodes` in their order (the seed's random start is drawn in that order), then an edge's ends not
-    among them; an edge to itself or repeated counts once, as in networkx's graphs."""
+    among them; an edge to itself or repeated counts once, as in networkx's graphs. The last layouts are
+    kept in memory: a hub renamed draws its networks again (their names) on the same graph, whose layout
+    was most of a network's drawing (`atlas build --watch`)."""
+    return dict(_kept_layout(tuple(nodes), tuple(tuple(edge[:2]) for edge in edges)))
+
+
+@lru_cache(maxsize=64)
+def _kept_layout(nodes: tuple[str, ...], edges: tuple[tuple[str, ...], ...]) -> dict[str, tuple[float, float]]:
     order = list(dict.fromkeys([*nodes, *(end for edge in edges for end in edge[:2])]))
     index = {node: i for i, node in enumerate(order)}
     pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b, *_ in edges if a != b})
