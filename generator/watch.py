@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import KeptInMemory, run_build
-from generator.collector import paused
 from generator.engine import say
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import FolderLock, Interrupted
@@ -104,11 +103,13 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory, first: bool = False
         read_config = getattr(args, "site_config_of", None)
         if read_config is not None:
             args.site_config = read_config()
-        # after the first, without the cyclic collector: `settle` collects once the files are written (its
-        # collections during an edit's build were 4 % of it on the France tree; a build makes few cycles, and
-        # matplotlib's figures are collected as they are drawn: generator.collector.collecting)
-        with paused(not first):
-            run_build(args, kept)
+        if not first:
+            # without the cyclic collector until `settle`, which collects once the files are written and turns it
+            # on again: its collections were 4 % of an edit's build on the France tree, and turned on at the end of
+            # the build, it would walk there every object the build made and kept. A build makes few cycles, and
+            # matplotlib's figures are collected as they are drawn (generator.collector.collecting)
+            gc.disable()
+        run_build(args, kept)
         done = True
     except Interrupted:
         raise  # Ctrl+C or SIGTERM during a build stops the watch too (the build said what it left)
@@ -140,6 +141,7 @@ def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
         gc.collect()
         gc.freeze()
     finally:
+        gc.enable()  # (a build after the first ran without it: `build_once`)
         stopping.holding = False
     if stopping.is_set():
         raise KeyboardInterrupt

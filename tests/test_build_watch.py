@@ -759,8 +759,12 @@ def test_the_watch_builds_after_the_first_without_the_cyclic_collector_which_dra
         seen.append((gc.isenabled(), drawing))
 
     monkeypatch.setattr(watch, "run_build", fake_build)
-    args = argparse.Namespace()
+    args, kept = argparse.Namespace(), KeptInMemory()
     assert gc.isenabled()
-    assert build_once(args, KeptInMemory(), first=True) and build_once(args, KeptInMemory())
+    assert build_once(args, kept, first=True)
+    settle(kept)
+    assert build_once(args, kept)
+    assert not gc.isenabled()  # until settle has collected what the build left
+    settle(kept)
     assert seen == [(True, True), (False, True)]  # the edits' builds paused, the drawing collecting
-    assert gc.isenabled()  # on again after each build (settle collects)
+    assert gc.isenabled()

@@ -18,7 +18,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from generator.errors import Report
 from generator.i18n import _
@@ -49,9 +49,11 @@ def folded(text: str) -> str:
     return "".join(words(text))
 
 
+@lru_cache(maxsize=20_000)
 def name_keys(name: str) -> frozenset[str]:
     """The folded name, and the same without a leading article (`Le Troquet`, `Troquet`); empty for a
-    name with no letter or digit."""
+    name with no letter or digit. Kept for the names seen last: the check runs at each load of the atlas,
+    5,400 names on a France-scale tree, each folded again (a sixth of the cross-sheet checks of a watch build)."""
     parts = words(name)
     keys = {"".join(parts)}
     if len(parts) > 1 and parts[0] in ARTICLES:
@@ -74,6 +76,7 @@ def same_street(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(small) >= 2 and any(w.isdigit() for w in small) and small <= large
 
 
+@lru_cache(maxsize=20_000)
 def website_key(url: str) -> str:
     """A website without its scheme, `www.`, case of the host and trailing slash."""
     rest = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I)
