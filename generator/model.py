@@ -364,6 +364,13 @@ class Atlas:
         return hub.status_fact is not None and self.is_stale("status", hub.status_fact)
 
 
+def fact_fields(kind: type) -> frozenset[str]:
+    """The fields of a record's class that may hold facts (`facts()` yields only theirs): those declared as a
+    Fact, a pillar (its indicators) or anything (`extra`). What counts a sheet's facts reads only these: a
+    rename, a new description, leave the counts as they were (generator.atlas_reads.QUERY_FIELDS)."""
+    return frozenset(f.name for f in fields(kind) if any(word in str(f.type) for word in ("Fact", "Pillar", "Any")))
+
+
 def build_atlas(
     territories: Mapping[str, Territory],
     hubs: Mapping[str, Hub],

@@ -273,10 +273,15 @@ def _recent_sheets(atlas: Atlas, argument: str) -> list[tuple[Any, int, tuple[tu
         by_day.setdefault(h.updated, []).append(("h", h.id))
     out = []
     for day in sorted(by_day, reverse=True)[:int(days)]:
-        items = [((names[sid], territory_path(sid)) if kind == "t" else (atlas.hubs[sid].name, hub_path(sid)),
-                  (kind, sid)) for kind, sid in by_day[day]]
-        first = heapq.nsmallest(int(per_day), items, key=lambda r: (sort_key(r[0][0]), r[0][1]))
-        out.append((day, len(items), tuple(item for _, item in first)))
+        members = by_day[day]
+        keyed = [(sort_key(names[sid] if kind == "t" else atlas.hubs[sid].name), kind, sid) for kind, sid in members]
+        # the first by name, then page path: only those whose name is among the first few need their path (all
+        # 5,400 sheets of a France-scale tree changed on one day had theirs made at each build)
+        smallest = heapq.nsmallest(int(per_day), (key for key, _, _ in keyed))
+        tied = [(key, (territory_path(sid) if kind == "t" else hub_path(sid)), (kind, sid))
+                for key, kind, sid in keyed if smallest and key <= smallest[-1]]
+        first = heapq.nsmallest(int(per_day), tied, key=lambda r: (r[0], r[1]))
+        out.append((day, len(members), tuple(item for _, _, item in first)))
     return out
 
 

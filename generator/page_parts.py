@@ -28,6 +28,7 @@ from generator.model import (
     Hub,
     Source,
     Territory,
+    fact_fields,
 )
 from generator.outputs import Output
 from generator.page_figures import (  # noqa: F401  (re-exported: pages, the tests)
@@ -432,7 +433,7 @@ def _excerpt(value: Any, limit: int = 160) -> str:
     return flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-@query("fact counts")
+@query("fact counts", territories=fact_fields(Territory), hubs=fact_fields(Hub))
 def _fact_counts(atlas: Atlas, _argument: str) -> tuple[int, int, int]:
     """How many facts the atlas has, how many say their source, how many are old."""
     total = sourced = old = 0
