@@ -222,18 +222,17 @@ class ReadState:
         return repr(value)
 
     def answers_common(self, code: str) -> str:
-        """What the queries' answers and the records' fields depend on besides the records: the `code` (the
-        generator's and the templates': `page_code.code_version`), the build date (old statuses), the
-        vocabulary (its lists' order). Not the measured scores, which an edit of a status changes."""
+        """What the queries' answers and the records' fields depend on besides the sheets: the `code` (the
+        generator's and the templates': `page_code.code_version`) and `inputs_digest` (the build date, which
+        makes a status old, the vocabulary, the shared files a record is made with). Not the measured scores,
+        which an edit of a status changes."""
         if self._common is None or self._common[0] != code:
-            atlas = self.atlas
-            text = f"{code}\0{atlas.as_of!r}\0{atlas.vocabulary!r}"
-            self._common = (code, hashlib.sha256(text.encode("utf-8")).hexdigest())
+            self._common = (code, hashlib.sha256(f"{code}\0{inputs_digest(self.atlas)}".encode()).hexdigest())
         return self._common[1]
 
     def carry(self, name: str, key: str, state: str) -> None:
         """Take `state` as today's state of the read (name, key), without working it out: an answer whose
-        query reads no field that changed since the build that found that state (`may_change`)."""
+        query reads no field that changed since the build that found that state (page_cache._changed_answers)."""
         self._states[(name, key)] = state
 
     def changed_fields(self, changes: Changes, previous: Any) -> dict[str, set[str]] | None:
@@ -272,8 +271,8 @@ class ReadState:
         """This run's state of the indexes and sheets, kept with the page cache's index: the next build tells
         what changed since from it (`changes_since`), without hashing each kept output's reads again; and each
         record's `field_digests`, by which it tells which fields an edit changed (`changed_fields`). A record
-        whose sheet has the bytes it had at `previous` (the last snapshot, made with the same common: the code,
-        the build date, the shared files) has the digests held there (hashing 5,400 records' fields: 0.2 s)."""
+        whose sheet has the bytes it had at `previous` (the last snapshot, made with the same `answers_common`)
+        has the digests held there (hashing 5,400 records' fields: 0.2 s)."""
         atlas = self.atlas
         records = [*atlas.territories.values(), *atlas.hubs.values()]
         sheets = {r.path: self.sheet(r.path)[:32] for r in records}
@@ -449,6 +448,19 @@ def per_sheet(atlas: Atlas, name: str, record: Any, make: Callable[[], Any], dum
 
 # id(atlas) -> the atlas (weakly), the scores its digest was made with, and that digest
 _SHARED: dict[int, tuple[weakref.ref, Any, str]] = {}
+_INPUTS: dict[int, tuple[weakref.ref, str]] = {}  # id(atlas) -> the atlas (weakly) and its `inputs_digest`
+
+
+def inputs_digest(atlas: Atlas) -> str:
+    """SHA-256 of what the atlas holds besides its records and indexes: the build date, the vocabulary, the shared
+    sources, the indicators' catalogue (made once per atlas: their text is 7 MB on the national atlas)."""
+    def make() -> str:
+        digest = hashlib.sha256()
+        for part in (atlas.as_of, atlas.vocabulary, atlas.sources, atlas.indicators):
+            digest.update(repr(part).encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    return per_atlas(_INPUTS, atlas, make)
 
 
 def shared_digest(atlas: Atlas, scores: Any) -> str:
@@ -460,9 +472,7 @@ def shared_digest(atlas: Atlas, scores: Any) -> str:
     found = _SHARED.get(key)
     if found is not None and found[0]() is atlas and found[1] is scores:
         return found[2]
-    digest = hashlib.sha256()
-    for part in (atlas.as_of, atlas.vocabulary, atlas.sources, atlas.indicators):
-        digest.update(repr(part).encode("utf-8") + b"\0")
+    digest = hashlib.sha256(inputs_digest(atlas).encode())
     digest.update(_scores_digest(scores).encode())
     _SHARED[key] = (weakref.ref(atlas, lambda _ref: _SHARED.pop(key, None)), scores, digest.hexdigest())
     return _SHARED[key][2]

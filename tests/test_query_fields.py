@@ -100,3 +100,8 @@ def test_an_answer_whose_fields_did_not_change_is_taken_as_the_last_build_found_
     assert "vocabulary groups" in carried and "hub pages" in carried
     assert not carried & {"status groups", "hub facets"}
     _same_as_cold(sheets, docs, tmp_path, "cold-2", capsys)
+
+    carried.clear()  # a shared file, which records are made with: every answer worked out again
+    _edit(sheets / "sources.yml", "  title: Recensement de la population 2021", "  title: Recensement 2021")
+    _build(sheets, tmp_path / "out", capsys)
+    assert not carried
