@@ -208,12 +208,23 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     states: dict[str, list[int]] = {}
     found = lstat_all(base, [out.path for out in items])
     # the kept files first, before anything is written: one changed since it was found unchanged has no bytes
-    # to write (they are read from it), and a build that trusted the page cache's states makes it again
-    changed = [out for out in items if isinstance(out, KeptFile) and out.file == base + out.path
-               and not _as_kept(found[out.path], out.state)]
+    # to write (they are read from it), and a build that trusted the page cache's states makes it again; those as
+    # kept are unchanged, the others' outputs go on below (one pass over 36,000 kept files, not two)
+    changed: list[KeptFile] = []
+    rest: list[Output] = []
+    for out in items:
+        if isinstance(out, KeptFile) and out.file == base + out.path:
+            status = found[out.path]
+            if not _as_kept(status, out.state):
+                changed.append(out)
+                continue
+            stats.unchanged.append(out.path)
+            states[out.path] = [status.st_size, status.st_mtime_ns]  # type: ignore[union-attr]
+        else:
+            rest.append(out)
     if changed:
         raise KeptFilesChanged([out.path for out in changed], changed[0].file)
-    for out in items:
+    for out in rest:
         target = base + out.path  # strings: pathlib was a second of 20,000 outputs (a checked relative path)
         status = found[out.path]
         same_size = status is not None and stat.S_ISREG(status.st_mode) and status.st_size == out.size
