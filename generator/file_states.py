@@ -82,14 +82,14 @@ def loaded_digest(path: str) -> str | None:
     return loaded[1] if loaded is not None and loaded[0] is not None else None
 
 
-def loaded_hash(path: str | Path) -> str:
+def loaded_hash(path: str | Path, normal: bool = False) -> str:
     """The hash of the bytes the loader parsed for this sheet: what the outputs made from that load are kept
     under. A sheet saved again during the build is not looked at again here: the next build hashes its new
     bytes, which differ from these, and makes again what shows it (the file's new hash, taken here, would have
     vouched for pages made from the old bytes; a second stat of the 5,400 sheets of the France tree was 2 % of
     a watch build). Loaded without a state: a value no file's bytes hash to. A sheet the loader did not note:
-    `file_hash`."""
-    where = os.path.abspath(path)
+    `file_hash`. `normal`: `path` is absolute and normalised already (a string)."""
+    where = path if normal and isinstance(path, str) else os.path.abspath(path)
     loaded = _LOADED.get(where)
     if loaded is None:
         return file_hash(Path(where))

@@ -101,7 +101,7 @@ def load_atlas(territories_dir: Path, as_of: date | None = None, progress: Progr
             progress(done, total)
         if checked is None or checked.data is None:
             continue
-        where = os.path.abspath(sheet.path)
+        where = sheet.absolute()
         rel = where[len(base):].replace(os.sep, "/") if where.startswith(base) else sheet.display
         if sheet.kind == "vocabulary":
             vocabulary = checked.data
