@@ -162,6 +162,16 @@ def field_digests(record: Any) -> bytes:
     return b"".join(field_digest(repr(getattr(record, name))) for name in field_order(type(record)))
 
 
+def fields_apart(kind: type, was: bytes, now: bytes) -> list[str]:
+    """The fields of a record of class `kind` whose digests differ between two `field_digests` of it (every
+    field when their lengths differ: another model)."""
+    names = field_order(kind)
+    if len(was) != len(now):
+        return list(names)
+    return [name for i, name in enumerate(names)
+            if was[i * DIGEST:(i + 1) * DIGEST] != now[i * DIGEST:(i + 1) * DIGEST]]
+
+
 class ReadState:
     """The state today of what was read: a record's sheet (its path and a hash of its bytes), an index
     entry (its value), a whole mapping (all of those). Sheet paths are relative to `base` (the parent
@@ -250,11 +260,9 @@ class ReadState:
                 continue
             record = getattr(self.atlas, name)[key]
             was, now = held.get(record.path), self.fields(record)
-            if not isinstance(was, bytes) or len(was) != len(now):
+            if not isinstance(was, bytes):
                 return None
-            for i, field in enumerate(field_order(type(record))):
-                if was[i * DIGEST:(i + 1) * DIGEST] != now[i * DIGEST:(i + 1) * DIGEST]:
-                    out[name].add(field)
+            out[name].update(fields_apart(type(record), was, now))
         return out
 
     def fields(self, record: Any) -> bytes:

@@ -22,8 +22,8 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.atlas_reads import DIGEST, field_digests, field_order, noted_partnerships, put_back
 from generator.atlas_reads import field_digest as _digest
+from generator.atlas_reads import field_digests, field_order, fields_apart, noted_partnerships, put_back
 from generator.file_states import known_hash, loaded_digest, state_of
 from generator.model import Atlas
 
@@ -165,8 +165,6 @@ def _field_names(kind: type) -> frozenset[str]:
     return found
 
 
-
-
 def _entries(mapping: Mapping[str, Any], last: Mapping[str, Any] | None = None,
              digests: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """Each entry's digest; an entry equal to the one of `last` (the mapping `digests` were made from) has its
@@ -255,14 +253,9 @@ class AtlasState:
                 if was is None or was is digests or was[32:] == digests[32:]:
                     continue
                 changed.add((mapping, rid, WHOLE))
-                names = field_order(type(getattr(self.atlas, mapping)[rid]))
-                if len(was) != len(digests):  # another model (its code changed the common hash too)
-                    changed.update((mapping, rid, name) for name in names)
-                    continue
-                for i, name in enumerate(names):
-                    at = 32 + i * DIGEST
-                    if digests[at:at + DIGEST] != was[at:at + DIGEST]:
-                        changed.add((mapping, rid, name))
+                # after the sheet's 32-byte hash; another model (its code changed the common hash too): every field
+                kind = type(getattr(self.atlas, mapping)[rid])
+                changed.update((mapping, rid, name) for name in fields_apart(kind, was[32:], digests[32:]))
         for name in INDEXES:
             old_entries, new_entries = before["entries"][name], now["entries"][name]
             if old_entries != new_entries:
