@@ -368,8 +368,13 @@ def test_a_row_without_an_address_is_never_placed_at_one(tmp_path) -> None:
              lat=46.5801, lon=0.3402, score=0.98),
         _row(3, "Adresse mal placée", "86194", address="2 rue du Test", cp="86000", commune="Poitiers",
              lat=46.5801, lon=0.3402, score=0.4),
+        # the census's own spelling of an empty cell (LA RENOUEE, Gentioux-Pigerolles), with a score of 0.78
+        _row(4, "Adresse NULL", "86194", address="NULL", cp="86000", commune="Poitiers",
+             lat=46.5801, lon=0.3402, score=0.78),
     ])
-    assert [at_address(row) for row in read_census(census)] == [False, True, False]
+    rows = read_census(census)
+    assert [at_address(row) for row in rows] == [False, True, False, False]
+    assert rows[3].address == ""
 
 
 MOVED_ADDRESS = """\

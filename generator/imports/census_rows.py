@@ -91,9 +91,10 @@ def _unmangled(text: str) -> str:
 
 def _clean(text: str | None) -> str:
     """Whitespace collapsed (the file has non-breaking spaces), zero-width/bidi characters dropped, UTF-8 read as
-    Windows-1252 undone (`_unmangled`)."""
+    Windows-1252 undone (`_unmangled`), and the database's « NULL » (one row's address) read as an empty cell."""
     text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", _unmangled(text or ""))
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return "" if text.upper() == "NULL" else text
 
 
 def read_census(path: Path) -> list[Row]:
