@@ -14,8 +14,11 @@ from typing import Any
 
 import yaml
 
-from generator.errors import AtlasError
+from generator.errors import AtlasError, Location
 from generator.i18n import _
+from generator.yaml_problems import explain
+
+_PARSER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # the tokens before a mistake, as the sheets' reader
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED = PACKAGE_DIR / "_shipped"  # theme/, content/ and mkdocs.yml copied into a wheel (setup.py)
@@ -38,10 +41,29 @@ def _own_or_shipped(own: Path, name: str) -> Path:
 def read_config(config_file: Path) -> dict[str, Any]:
     """mkdocs.yml as plain data, as it is (it is ours: no `!ENV` or Python tags, read with the safe loader);
     the one reading of it, for a project (`Project.site_config`) and for the shipped file
-    (generator.site.read_site_config)."""
+    (generator.site.read_site_config). A mistake in it is told as a sheet's is (generator.yaml_problems):
+    at its line and column, in the language in use, with a fix to try."""
     try:
-        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        text = config_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise AtlasError(_("cannot read {file}: it is not UTF-8 text; save it as UTF-8").format(
+            file=config_file)) from None
+    except OSError as error:
+        raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
+            file=config_file, error=error.strerror or error)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as error:  # a tag: `!!python/name:` or `!ENV` as other sites have
+        mark = error.problem_mark
+        where = Location(str(config_file), mark.line + 1, mark.column + 1) if mark else Location(str(config_file))
+        tag = (error.problem or "").rpartition(" ")[2].strip("'").replace("tag:yaml.org,2002:", "!!")
+        raise AtlasError(_("{where}: the tag {tag} cannot be used here: the atlas reads mkdocs.yml as plain "
+                           "YAML, without tags; remove the tag and write the setting as plain text").format(
+            where=where, tag=tag)) from None
+    except yaml.MarkedYAMLError as error:
+        where, problem, hint = explain(error, text, str(config_file), _PARSER)
+        raise AtlasError(_("{where}: {problem}; {hint}").format(where=where, problem=problem, hint=hint)) from None
+    except yaml.YAMLError as error:  # the reader's: a control character
         raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
             file=config_file, error=error)) from None
     if not isinstance(data, dict):

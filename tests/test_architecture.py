@@ -20,13 +20,14 @@ LAYERS: list[set[str]] = [
      "hub_geography",  # which territories a hub is inside (by its commune's département)
      "addresses"},  # the town of a hub's address (its card, its row in the list of places)
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
+    {"sheet_nodes"},  # a sheet's values as read, with where each was written
+    {"yaml_problems"},  # what libyaml says of a sheet (or mkdocs.yml) it cannot read, in plain words at the mistake
     {"project"},  # where an atlas is: its folders, its configuration, the theme (its own or the shipped one)
-    {"model", "outputs", "site_templates", "faults", "sheet_nodes",
+    {"model", "outputs", "site_templates", "faults",
      "file_states",  # file_states: a file's state and the hash of its bytes, known once per process
      "kept_pickles",  # kept_pickles: the caches' files read back as plain values only (pictures' specs, pages)
      "watcher"},  # watcher: the files a contributor saves, followed (atlas serve, atlas build --watch)
-    {"scores", "specs",  # specs: the kinds of value of the sheet format
-     "yaml_problems"},  # what libyaml says of a sheet it cannot read, in plain words at the real mistake
+    {"scores", "specs"},  # specs: the kinds of value of the sheet format
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
     {"measured", "status_text", "citation", "fields",  # derived once per atlas; fields: the format
      "homonyms"},  # territories of one name told apart (by level, by département) in every list

@@ -418,6 +418,31 @@ def test_a_repository_of_sheets_only_gets_the_shipped_pages_configuration_and_th
     assert own.site_config()["theme"]["custom_dir"] == str((tmp_path / "theme" / "overrides").resolve())
 
 
+@pytest.mark.parametrize("lang, text, line", [
+    ("fr", "site_name: Atlas: essai\n",
+     "mkdocs.yml:1:17 : YAML invalide : un second ': ' sur cette ligne : une valeur qui contient ': ' doit être "
+     "entre guillemets ; mettez la valeur entre guillemets : site_name: \"Atlas: essai\""),
+    ("en", "site_name: Atlas\nnav:\n\t- index.md\n",
+     "mkdocs.yml:3:1: not valid YAML: tab character in the indentation of line 3 (column 1): YAML indents with "
+     "spaces only; replace the tab with spaces (2 per level) and set the editor to insert spaces"),
+    ("fr", "site_name: Atlas\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+           "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+     "mkdocs.yml:4:20 : l'étiquette !!python/name:material.extensions.emoji.twemoji ne peut pas servir ici : "
+     "l'atlas lit mkdocs.yml en YAML simple, sans étiquettes ; retirez l'étiquette et écrivez le réglage en "
+     "texte simple"),
+])
+def test_a_broken_mkdocs_yml_is_told_at_its_line_in_the_language_in_use(
+        tmp_path: Path, capsys, monkeypatch, lang: str, text: str, line: str) -> None:
+    """mkdocs.yml is edited by hand as the sheets are: its mistakes are told as theirs are (file:line:column, in
+    plain words, with a fix), not in PyYAML's English with a caret drawing; nothing is generated."""
+    (tmp_path / "territories").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--lang", lang, "build", "--no-site"]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"atlas build: {line}"]
+    assert not (tmp_path / "build").exists()
+
+
 def test_dash_c_runs_in_another_repository(atlas_copy: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
