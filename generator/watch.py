@@ -41,6 +41,11 @@ def run_watch(args: argparse.Namespace) -> int:
     if getattr(args, "pdf", False):
         raise AtlasError(_("{option} builds the docs folder only; make the PDF reports with `{command}`, or build "
                            "without {option}").format(option="--watch", command="atlas pdf"))
+    engine = getattr(args, "engine", "mkdocs")
+    if engine != "mkdocs":  # no engine runs (the command line refuses --engine too): said, not ignored
+        options = f"--engine {engine}"
+        raise AtlasError(_("--watch builds the docs folder only, without a site: leave out {options}, or run "
+                           "`atlas build {options}` once the watch is stopped").format(options=options))
     args = argparse.Namespace(**{**vars(args), "no_site": True})
     territories: Path = args.territories
     content_dir: Path = getattr(args, "content_dir", None) or ROOT / "content"

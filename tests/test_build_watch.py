@@ -163,6 +163,13 @@ def test_watch_refuses_a_site_folder_or_an_engine_it_would_ignore(tmp_path: Path
     # without --watch, both are still the build's
     assert main(["build", "--site-dir", "public", "--engine", "zensical", "--territories", "fiches"]) == 1
     assert "pas de dossier de fiches fiches" in capsys.readouterr().err
+    # the Python API, which no parser checks: an engine with the watch is refused by the watch itself
+    from generator.errors import AtlasError
+    from generator.project import Project
+
+    with pytest.raises(AtlasError, match=r"retirez --engine zensical, ou lancez `atlas build --engine zensical`"):
+        build_run(Project.at(tmp_path), BuildOptions(jobs=1, watch=True, engine="zensical"))
+    assert not (tmp_path / "build").exists()
 
 
 def test_an_interrupted_build_says_what_it_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
