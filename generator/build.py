@@ -192,7 +192,8 @@ def _make_pdfs(atlas: Atlas, docs_dir: Path, args: argparse.Namespace, pictures:
     say(_("PDF reports…"), quiet)
     return write_reports(atlas, docs_dir / PDF_DIR, territory_ids=None, whole_atlas=True,
                          variant=getattr(args, "pdf_variant", None), jobs=getattr(args, "jobs", None),
-                         pictures=pictures, scratch=docs_dir)  # beside the docs folder, which is locked
+                         pictures=pictures, scratch=docs_dir,  # beside the docs folder, which is locked
+                         config_file=getattr(args, "config", None) or CONFIG_FILE)
 
 
 def _pdf_names(atlas: Atlas) -> set[str]:

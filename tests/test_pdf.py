@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import socket
 from datetime import date
 from pathlib import Path
@@ -610,6 +611,29 @@ def test_a_long_table_flows_on_with_its_caption_and_leaves_no_empty_page(fixture
     assert all(f"Mesure {i:02d}" in whole for i in range(1, shown + 1))
     assert f"Mesure {shown + 1:02d}" not in whole
     assert f"{70 - shown} autres faits marquants : voir le site, page territoires/longue/" in whole
+    # a project's own mkdocs.yml with the address of its site: the line links to that site's page
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Autre atlas\nsite_url: https://exemple.org/atlas\n", encoding="utf-8")
+    path = write_reports(atlas, tmp_path / "own", ["longue"], whole_atlas=False, jobs=1, pictures={},
+                         config_file=config)[0]
+    whole = " ".join(" ".join(normalize(page.extract_text()).split()) for page in PdfReader(path).pages)
+    assert f"{70 - shown} autres faits marquants : voir le site, https://exemple.org/atlas/territoires/longue/" \
+        in whole
+
+
+def test_atlas_pdf_links_to_the_site_of_the_projects_own_mkdocs_yml(fixture_atlas_dir, tmp_path, monkeypatch):
+    """The reports' links took the shipped mkdocs.yml's site_url whatever the project's (`atlas -C DIR pdf`)."""
+    import generator.pdf.command as command
+    from generator.cli import main
+
+    given: dict = {}
+    monkeypatch.setattr(command, "write_reports",  # (the path as the run sees it, in the project's folder)
+                        lambda *args, **kwargs: given.update(where=kwargs["config_file"].resolve()) or [])
+    (tmp_path / "mkdocs.yml").write_text("site_name: Autre atlas\nsite_url: https://exemple.org/\n",
+                                         encoding="utf-8")
+    shutil.copytree(fixture_atlas_dir, tmp_path / "territories")
+    assert main(["-C", str(tmp_path), "pdf", "doubs"]) == 0
+    assert given["where"] == (tmp_path / "mkdocs.yml").resolve()
 
 
 # ---- headings are never left alone at the bottom of a page (issue 14) ---------------------------

@@ -37,7 +37,7 @@ def run_pdf(args: argparse.Namespace) -> int:
     with interruptible(_("the PDF reports")), FolderLock(Path(args.out)).acquire() as _lock:
         remove_leftovers(Path(args.out), say, inside=True)
         paths = write_reports(atlas, args.out, ids, whole_atlas=args.atlas, variant=variant, jobs=args.jobs,
-                              lang=getattr(args, "lang", None))
+                              lang=getattr(args, "lang", None), config_file=args.config)
     size = sum(p.stat().st_size for p in paths)
     print(ngettext("{count} PDF written to {folder} ({size} MB, {variant})",
                    "{count} PDF written to {folder} ({size} MB, {variant})", len(paths)).format(

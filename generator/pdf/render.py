@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from generator import measured
+from generator.citation import CONFIG_FILE
 from generator.model import Atlas
 from generator.pdf.inputs import ATLAS_PICTURE_LEVELS, FONT_FACES, THEME_DIR, PictureRef
 from generator.pdf.report import atlas_chapters
@@ -29,7 +30,7 @@ class Renderer:
     """One per process: templates, stylesheets, fonts and the fetcher are loaded once and reused."""
 
     def __init__(self, atlas: Atlas, build_dir: Path, pictures: Mapping[str, PictureRef], variant: str,
-                 scores: measured.Scores | None = None, lang: str = "fr") -> None:
+                 scores: measured.Scores | None = None, lang: str = "fr", config_file: Path = CONFIG_FILE) -> None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -46,7 +47,7 @@ class Renderer:
         self.variant = variant
         self.words = Words(atlas, lang)
         self.lang = self.words.lang
-        self.env = environment(atlas, self.lang)
+        self.env = environment(atlas, self.lang, config_file)
         tag_element_languages()  # lang="fr" inside an English report reaches the structure tree
         self.fetcher = LocalFetcher([THEME_DIR, build_dir])
         self.fonts = FontConfiguration()

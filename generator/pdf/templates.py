@@ -8,6 +8,7 @@ Jinja's i18n extension from the catalog of generator.pdf.words.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from generator import status_text, vocabulary
 from generator.addresses import commune_name
-from generator.citation import Citer, configured_site_url
+from generator.citation import CONFIG_FILE, Citer, configured_site_url
 from generator.homonyms import homonyms
 from generator.model import PILLAR_SLUGS, Atlas, Hub, Territory
 from generator.pdf.inputs import THEME_DIR
@@ -25,8 +26,9 @@ from generator.text import render_markdown, safe_url
 from generator.typography import french_ordinals_html
 
 
-def environment(atlas: Atlas, lang: str = "fr") -> Environment:
-    """The templates of theme/pdf with the helpers they call, in `lang` (one per Renderer, reused)."""
+def environment(atlas: Atlas, lang: str = "fr", config_file: Path = CONFIG_FILE) -> Environment:
+    """The templates of theme/pdf with the helpers they call, in `lang` (one per Renderer, reused); the pages'
+    addresses are the site's of `config_file` (the project's mkdocs.yml: a site of its own links to itself)."""
     w = Words(atlas, lang)
     _ = w._
     env = Environment(
@@ -36,7 +38,7 @@ def environment(atlas: Atlas, lang: str = "fr") -> Environment:
         extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
     )
     env.install_gettext_translations(w.catalog, newstyle=True)  # type: ignore[attr-defined]
-    citer = Citer(atlas, configured_site_url(), lang=w.lang)
+    citer = Citer(atlas, configured_site_url(config_file), lang=w.lang)
 
     def page_path(item: Territory | Hub) -> str:
         return citer.territory(item).path if isinstance(item, Territory) else citer.hub(item).path

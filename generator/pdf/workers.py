@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator import measured
+from generator.citation import CONFIG_FILE
 from generator.faults import worker_pool
 from generator.model import Atlas
 from generator.pdf.inputs import PictureRef
@@ -43,7 +44,7 @@ _WORKER: Renderer | None = None
 
 
 def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, PictureRef], variant: str,
-                 lang: str) -> None:
+                 lang: str, config_file: Path) -> None:
     global _WORKER
     # WeasyPrint's font configuration makes a temporary folder that a pool worker never removes (its
     # finalizer does not run when the worker exits): keep it inside the build folder, which is removed
@@ -51,7 +52,7 @@ def _init_worker(atlas_bytes: bytes, build_dir: str, pictures: dict[str, Picture
     scratch.mkdir(exist_ok=True)
     tempfile.tempdir = str(scratch)
     atlas, scores = pickle.loads(atlas_bytes)  # scored once in the parent, never again per worker
-    _WORKER = Renderer(atlas, Path(build_dir), pictures, variant, scores, lang)
+    _WORKER = Renderer(atlas, Path(build_dir), pictures, variant, scores, lang, config_file)
 
 
 def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
@@ -63,11 +64,12 @@ def _work(task: tuple[str, str | None]) -> tuple[str, bytes]:
 
 
 def rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], variant: str,
-             tasks: list[tuple[str, str | None]], workers: int, lang: str = "fr") -> Iterator[tuple[str, bytes]]:
+             tasks: list[tuple[str, str | None]], workers: int, lang: str = "fr",
+             config_file: Path = CONFIG_FILE) -> Iterator[tuple[str, bytes]]:
     """(file name, PDF bytes) for each task, as they finish: in this process or in `workers` processes."""
     global _WORKER
     if workers == 1:
-        previous, _WORKER = _WORKER, Renderer(atlas, build_dir, refs, variant, lang=lang)
+        previous, _WORKER = _WORKER, Renderer(atlas, build_dir, refs, variant, lang=lang, config_file=config_file)
         try:
             for task in tasks:
                 yield _work(task)
@@ -76,7 +78,7 @@ def rendered(atlas: Atlas, build_dir: Path, refs: dict[str, PictureRef], variant
         return
     # workers die with this process, and are stopped at once on an error or a signal
     scored = dump_atlas((atlas, measured.scores_of(atlas)))  # scored once here, never again per worker
-    with worker_pool(workers, _init_worker, (scored, str(build_dir), refs, variant, lang)) as pool:
+    with worker_pool(workers, _init_worker, (scored, str(build_dir), refs, variant, lang, config_file)) as pool:
         pending: set[Future] = {pool.submit(_work, task) for task in tasks}  # the atlas, the longest, first
         try:
             while pending:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.citation import CONFIG_FILE
 from generator.errors import AtlasError
 from generator.faults import temporary_name, workers_for_memory, writing
 from generator.i18n import _
@@ -59,11 +60,13 @@ def write_reports(
     pictures: Mapping[str, Any] | None = None,
     scratch: Path | None = None,
     lang: str | None = None,
+    config_file: Path = CONFIG_FILE,
 ) -> list[Path]:
     """Write `<out_dir>/<territory-id>.pdf` for each territory (all when None) and, if asked
     (`whole_atlas`), the atlas in volumes: `<out_dir>/atlas-<région>.pdf` per région and the national
     `<out_dir>/atlas.pdf`; return the paths in that order. Used by `atlas pdf` and `atlas build --pdf`.
     `lang="en"` writes the English edition beside the French one (`<id>.en.pdf`, `atlas.en.pdf`...).
+    `config_file`: the mkdocs.yml whose `site_url` the reports link to (the project's; default the shipped one).
 
     Work is spread over `jobs` processes (default: all cores); progress goes to stderr.
     `pictures` are generator.pictures' Picture objects by key; None draws them here.
@@ -116,7 +119,7 @@ def write_reports(
         with writing(build_dir, _("the PDF scratch folder")):
             refs = prepare_build_folder(build_dir, pictures)
         with _Progress(len(tasks)) as advance:
-            for name, data in rendered(atlas, build_dir, refs, variant, tasks, workers, lang):
+            for name, data in rendered(atlas, build_dir, refs, variant, tasks, workers, lang, config_file):
                 with writing(out_dir, _("the PDF folder")):
                     _write_if_changed(_output_path(out_dir, name), data)
                 results[name] = out_dir / name
