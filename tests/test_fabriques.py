@@ -64,21 +64,20 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
 
 
 def test_a_listed_place_keeps_its_census_status(script) -> None:
-    """The shipped pairs: no sheet's status cites the list. The 16 census places paired keep the census's
+    """The shipped pairs: no sheet's status cites the list. The 14 census places paired keep the census's
     « active » of 2019 (shown « à vérifier »), most of the 30 that the seventeenth session had dated « active,
     2024 » from the list among them; Pangloss Labs, Le Moulin Digital, La Coursive Boutaric, Electrolab,
     PING'PONG COWORK, La Station and Konk Ar Lab, then PiNG, La Fabulerie, Logis des Jeunes de Provence, La Smalah
-    and Cocotte Minute (the twenty-second session), L'Argonaute, LAB01 and Vanderlab (the twenty-third), dated since by
-    sources of their own, say so; L'Hermitage keeps its
-    reading of Le Parisien (2020); Le WIP, on the list, is closed from its own sources. The credits say the list
-    dates no status, and why."""
+    and Cocotte Minute (the twenty-second session), L'Argonaute, LAB01, Vanderlab, La Musette and Le 400 (the
+    twenty-third), dated since by sources of their own, say so; L'Hermitage keeps its reading of Le Parisien (2020);
+    Le WIP, on the list, is closed from its own sources. The credits say the list dates no status, and why."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["id_territoire", "hub", "raison"]  # no column that dated a status
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
     statuses = {r["hub"]: yaml.safe_load(sheets[r["hub"]].read_text(encoding="utf-8"))["status"] for r in rows}
     assert all(s["source"] != script.SOURCE_ID for s in statuses.values())
     census = sorted(hub for hub, s in statuses.items() if s["source"] == script.CENSUS_SOURCE)
-    assert len(census) == 16 and "casaco" in census
+    assert len(census) == 14 and "casaco" in census
     assert all(statuses[hub]["value"] == "active" and statuses[hub]["year"] == 2019 for hub in census)
     assert all(statuses[hub]["note"].startswith("Lieu recensé en 2019 par la Mission Coworking") for hub in census)
     assert statuses["l-hermitage-autreches"] == {"value": "active", "year": 2020, "note": "article du 21 mars 2020",
@@ -86,13 +85,14 @@ def test_a_listed_place_keeps_its_census_status(script) -> None:
     assert statuses["le-wip"]["value"] == "closed" and statuses["le-wip"]["year"] == 2023
     dated = ("pangloss-labs-ferney-voltaire", "le-moulin-digital", "la-coursive-boutaric", "electrolab",
              "ping-pong-cowork", "la-station", "konk-ar-lab", "ping", "la-fabulerie", "logis-des-jeunes-de-provence",
-             "la-smalah-sauce-ouest", "cocotte-minute", "l-argonaute", "lab01", "vanderlab-chateau-ephemere")
+             "la-smalah-sauce-ouest", "cocotte-minute", "l-argonaute", "lab01", "vanderlab-chateau-ephemere",
+             "la-musette", "le-400")
     assert [statuses[hub]["year"] for hub in dated] == [2022, 2025, 2024, 2024, 2023, 2020, 2024, 2021, 2021, 2021,
-                                                        2025, 2025, 2021, 2021, 2024]
-    assert [statuses[hub]["source"] for hub in dated[-8:]] == [
+                                                        2025, 2025, 2021, 2021, 2024, 2020, 2020]
+    assert [statuses[hub]["source"] for hub in dated[-10:]] == [
         "nantes-metropole-ping-2021", "gomet-fabulerie-2021", "nicematin-logis-travaux-2021",
         "francetierslieux-smalah-2025", "cocotte-minute-regards-croises", "bruded-rencontre-auray-2021",
-        "ecomedia-lab01-2021", "unidivers-vendredi-party-27-2024"]
+        "ecomedia-lab01-2021", "unidivers-vendredi-party-27-2024", "lenord-la-musette-2020", "francebleu-le-400-2020"]
     for page, words in (("licences.md", "ne date pas leur statut"), ("en/licences.md", "does not date their status")):
         flat = " ".join((ROOT / "content" / page).read_text(encoding="utf-8").split())
         assert words in flat and "Le WIP" in flat and "2024" in flat, page
