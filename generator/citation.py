@@ -25,10 +25,10 @@ from markupsafe import Markup
 from generator import formats, text
 from generator.errors import AtlasError
 from generator.model import Atlas, Hub, Territory
-from generator.project import SHIPPED, read_config
+from generator.project import SHIPPED_CONFIG, read_config
 
 ATLAS_TITLE = "Atlas des territoires de demain"
-CONFIG_FILE = SHIPPED / "mkdocs.yml"  # the checkout's, or the copy in the package (generator.project)
+CONFIG_FILE = SHIPPED_CONFIG
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
                    "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))

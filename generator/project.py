@@ -32,6 +32,7 @@ def shipped_dir() -> Path:
 
 SHIPPED = shipped_dir()
 SHIPPED_THEME = SHIPPED / "theme"
+SHIPPED_CONFIG = SHIPPED / "mkdocs.yml"  # the checkout's, or the copy in the package
 
 
 def _own_or_shipped(own: Path, name: str) -> Path:

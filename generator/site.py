@@ -20,7 +20,7 @@ from generator.model import Atlas
 from generator.outputs import Output, _check_path, check_unique
 from generator.page_cache import PageCache
 from generator.pages import Pages, SiteOptions, content_intro
-from generator.project import SHIPPED, SHIPPED_THEME, read_config
+from generator.project import SHIPPED_CONFIG, SHIPPED_THEME, read_config
 from generator.site_templates import EN_PREFIX
 
 if TYPE_CHECKING:  # the pictures are imported when drawn (`draw_site_pictures`)
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the pictures are imported when drawn (`draw_site_pictures`)
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = SHIPPED_THEME / "assets"  # the checkout's theme, or the copy in the package (generator.project)
 ASSETS_PREFIX = "assets/atlas"
-CONFIG_FILE = SHIPPED / "mkdocs.yml"
+CONFIG_FILE = SHIPPED_CONFIG
 
 
 def read_site_config(config_file: Path = CONFIG_FILE) -> dict[str, Any]:

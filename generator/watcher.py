@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.project import SHIPPED, SHIPPED_THEME
+from generator.project import SHIPPED_CONFIG, SHIPPED_THEME
 
 DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
 
@@ -24,7 +24,7 @@ def watched_folders(territories: Path, content_dir: Path) -> list[Path]:
 def config_files(args: Any) -> list[Path]:
     """The mkdocs.yml in use (the project's, else the shipped one: `args.config`), followed as the folders are:
     a save of it alone builds again, the configuration read anew."""
-    return [Path(getattr(args, "config", None) or SHIPPED / "mkdocs.yml")]
+    return [Path(getattr(args, "config", None) or SHIPPED_CONFIG)]
 
 
 def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None], files: Iterable[Path] = (),
