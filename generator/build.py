@@ -299,6 +299,7 @@ class KeptInMemory:
     later: list[Callable[[], None]] = field(default_factory=list)
     stamp: dict[str, Any] | None = None  # the stamp of the last build (build_stamp.write_stamp), as written
     specs: SpecBook | None = None  # the pictures' kept specs (generator.pictures.kept), once saved
+    code_said: tuple[str, ...] = ()  # the generator's files the watch said were saved since it started
 
     def run_later(self) -> None:
         """The saves put off by the last build, in their order."""

@@ -24,22 +24,69 @@ def code_version(templates: tuple[str, ...] = (), known: Mapping[str, Any] | Non
     (`templates`: an atlas repository's own theme), and the libraries that render the pages. `known`: the
     files' hashes as the last build noted them (path -> state and hash): a file in the same settled state
     is not read again (the 4 MB of geodata and 200 files were read and hashed at every build, 0.08 s);
-    `noted` receives this run's."""
+    `noted` receives this run's.
+
+    The generator's own files count as this process first found them: they are the code it runs (its modules,
+    catalogs and geodata are read once). A process that lives on (`atlas build --watch`, `atlas serve`) would
+    otherwise key the pages it renders with old code by the code saved since, and a new process would take them
+    as its own; the templates are read again when saved, and count as they are now."""
     from generator.versions import installed_versions
 
     digest = hashlib.sha256(f"{PAGE_CACHE_FORMAT} {sys.version}\n".encode())
     for package, version in installed_versions(_KEYED_PACKAGES).items():
         digest.update(f"{package} {version or '-'}\n".encode())
-    for folder in (ROOT / "generator", ROOT / "theme", *(Path(t) for t in templates)):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "assets"))
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                # the code, the templates, the catalogs, and the geodata (commune names, boundaries: 4 MB)
-                if "geodata" in path.parts or name.endswith((".py", ".j2", ".html", ".po", ".mo", ".yml", ".json",
-                                                            ".csv")):
-                    digest.update(f"{path}\0{file_hash(str(path), known, noted)}\0".encode())
+    if _RUNNING is None:
+        _start(known)
+    assert _RUNNING is not None
+    digest.update(_RUNNING[0].encode())
+    if noted is not None:
+        noted.update(_RUNNING[1])
+    for folder in (ROOT / "theme", *(Path(t) for t in templates)):
+        for path in _code_files(folder):
+            digest.update(f"{path}\0{file_hash(str(path), known, noted)}\0".encode())
     return digest.hexdigest()
+
+
+# the generator's files as this process first hashed them: their digest, their states and hashes as noted for
+# the next build (settled files only), and every file's state then
+_RUNNING: tuple[str, dict[str, list[Any]], dict[str, file_states.State | None]] | None = None
+
+
+def _start(known: Mapping[str, Any] | None) -> None:
+    global _RUNNING
+    noted: dict[str, list[Any]] = {}
+    states: dict[str, file_states.State | None] = {}
+    digest = hashlib.sha256()
+    for path in _code_files(ROOT / "generator"):
+        states[str(path)] = file_states.state_of(path)
+        digest.update(f"{path}\0{file_hash(str(path), known, noted)}\0".encode())
+    _RUNNING = (digest.hexdigest(), noted, states)
+
+
+def code_changed_since_start() -> list[str]:
+    """The generator's files (relative to the package's folder) whose state is not the one this process first
+    hashed them in, or that appeared or went since: saved after it started, they are not the code it runs."""
+    if _RUNNING is None:
+        return []
+    first = _RUNNING[2]
+    now = {str(path) for path in _code_files(ROOT / "generator")}
+    saved = {path for path in now & set(first) if file_states.state_of(path) != first[path]}
+    changed = sorted((now ^ set(first)) | saved)
+    return [str(Path(path).relative_to(ROOT)) for path in changed]
+
+
+def _code_files(folder: Path) -> list[Path]:
+    """The files of `folder` that shape the pages, in a stable order: the code, the templates, the catalogs, and
+    the geodata (commune names, boundaries: 4 MB)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "assets"))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if "geodata" in path.parts or name.endswith((".py", ".j2", ".html", ".po", ".mo", ".yml", ".json",
+                                                        ".csv")):
+                found.append(path)
+    return found
 
 
 def file_hash(path: str, known: Mapping[str, Any] | None, noted: dict[str, list[Any]] | None) -> str:

@@ -28,6 +28,7 @@ from generator.engine import say
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
+from generator.page_code import code_changed_since_start
 from generator.site import ROOT
 from generator.watcher import config_files, watch_files, watched_folders
 
@@ -108,6 +109,7 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory, first: bool = False
         read_config = getattr(args, "site_config_of", None)
         if read_config is not None:
             args.site_config = read_config()
+        _say_code_saved(kept)
         if not first:
             # without the cyclic collector until `settle`, which collects once the files are written and turns it
             # on again: its collections were 4 % of an edit's build on the France tree, and turned on at the end of
@@ -128,6 +130,18 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory, first: bool = False
         say(f"atlas build: {error}")
         done = False
     return done
+
+
+def _say_code_saved(kept: KeptInMemory) -> None:
+    """The generator's own files saved since the watch started (a developer's edit): the process runs the code
+    it imported, and its pages are keyed by that code (generator.page_code), so the edit shows only in a new
+    watch. Said once for each new set of files."""
+    changed = tuple(code_changed_since_start())
+    if changed and changed != kept.code_said:
+        kept.code_said = changed
+        shown = ", ".join(changed[:SHOW_SAVED]) + (", …" if len(changed) > SHOW_SAVED else "")
+        say(_("the generator's code was saved since the watch started ({files}): the watch builds with the code it "
+              "started with; stop it (Ctrl+C) and start it again to build with the new code").format(files=shown))
 
 
 def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:

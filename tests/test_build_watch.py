@@ -775,3 +775,31 @@ def test_the_watch_builds_after_the_first_without_the_cyclic_collector_which_dra
     settle(kept)
     assert seen == [(True, True), (False, True)]  # the edits' builds paused, the drawing collecting
     assert gc.isenabled()
+
+
+def test_the_watch_says_once_that_the_generators_code_was_saved_since_it_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A developer's save of a module during the watch: the process runs the code it imported (its pages keep
+    that code's key: test_page_code), and says so, once for each new set of files saved."""
+    import generator.watch as watch
+
+    sheets, _docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
+    saved: list[str] = []
+    monkeypatch.setattr(watch, "code_changed_since_start", lambda: list(saved))
+    assert _watched_build(args, kept)
+    saved.append("generator/pages.py")
+    lines = []
+    for more in ((), (), ("generator/site.py",)):
+        saved.extend(more)
+        capsys.readouterr()
+        assert _watched_build(args, kept)
+        lines.append([line for line in capsys.readouterr().err.splitlines() if "code du générateur" in line])
+    assert lines == [
+        ["le code du générateur a été enregistré depuis le début de la surveillance (generator/pages.py) : la "
+         "surveillance construit avec le code de son départ ; arrêtez-la (Ctrl+C) et relancez-la pour construire "
+         "avec le nouveau code"],
+        [],
+        ["le code du générateur a été enregistré depuis le début de la surveillance (generator/pages.py, "
+         "generator/site.py) : la surveillance construit avec le code de son départ ; arrêtez-la (Ctrl+C) et "
+         "relancez-la pour construire avec le nouveau code"]]
