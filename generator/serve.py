@@ -41,6 +41,7 @@ from generator.i18n import _, decimal, ngettext, number
 from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
 from generator.outputs import write_tree
+from generator.page_code import code_changed_since_start
 from generator.pages import hub_path, territory_path
 from generator.search import engine_search_config
 from generator.site import ROOT, PageCache, draw_site_pictures, picture_outputs, read_site_config, sheet_pages_alone
@@ -76,6 +77,7 @@ class Regenerator:
         self.sources: dict[str, tuple[str, ...]] = {}
         self.pages_made = 0
         self.saves = 0  # runs after a save (run_saved), for the collector's rhythm
+        self.code_said: tuple[str, ...] = ()  # the generator's files said to be saved since the preview started
         self.page_cache = PageCache(docs_dir)  # kept between saves: the pages' keys stay in memory
         self.memo = SheetMemo()  # the sheets as read and checked: a save reads and checks only what changed
         self.written: list[str] = []  # docs paths written or removed by the last run (told to the engine)
@@ -98,7 +100,15 @@ class Regenerator:
         seldom during it (generator.collector), then what the save made and keeps (the new model, the caches'
         keys) joins the first run's out of the collector's reach: at Python's thresholds each save ran 2 to 4 full
         collections over them (0.2 of 1.8 CPU s on the national atlas). Garbage cycles frozen meanwhile are
-        collected every COLLECT_EVERY saves."""
+        collected every COLLECT_EVERY saves. The generator's own files saved since the start are said once for
+        each new set of them: the preview runs the code it imported (generator.page_code)."""
+        saved = tuple(code_changed_since_start())
+        if saved and saved != self.code_said:
+            self.code_said = saved
+            shown = ", ".join(saved[:3]) + (", …" if len(saved) > 3 else "")
+            self.say(_("the generator's code was saved since the preview started ({files}): the preview builds with "
+                       "the code it started with; stop it (Ctrl+C) and start it again to build with the new "
+                       "code").format(files=shown))
         with thresholds(BUILD_THRESHOLDS):
             done = self.run(changed_files)
         self.saves += 1

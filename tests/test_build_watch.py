@@ -803,3 +803,25 @@ def test_the_watch_says_once_that_the_generators_code_was_saved_since_it_started
         ["le code du générateur a été enregistré depuis le début de la surveillance (generator/pages.py, "
          "generator/site.py) : la surveillance construit avec le code de son départ ; arrêtez-la (Ctrl+C) et "
          "relancez-la pour construire avec le nouveau code"]]
+
+
+def test_the_preview_says_once_that_the_generators_code_was_saved_since_it_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`atlas serve` lives on as the watch does: the same words, for the preview, once for each new set of files."""
+    import generator.serve as serve
+    from generator.site import read_site_config
+
+    sheets, _docs = _fixture_copy(tmp_path, monkeypatch)
+    said: list[str] = []
+    regen = serve.Regenerator(sheets, tmp_path / "docs", ROOT / "content", read_site_config(), said.append)
+    assert regen.run()
+    saved: list[str] = []
+    monkeypatch.setattr(serve, "code_changed_since_start", lambda: list(saved))
+    for more in ((), ("generator/pages.py",), ()):
+        saved.extend(more)
+        _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME} ({len(said)})")
+        regen.run_saved([sheets / HUB])
+    assert [line for line in said if "code du générateur" in line] == [
+        "le code du générateur a été enregistré depuis le lancement de l'aperçu (generator/pages.py) : l'aperçu "
+        "construit avec le code de son lancement ; arrêtez-le (Ctrl+C) et relancez-le pour construire avec le "
+        "nouveau code"]
