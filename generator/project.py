@@ -63,7 +63,8 @@ def read_config(config_file: Path) -> dict[str, Any]:
             where=where, tag=tag)) from None
     except yaml.MarkedYAMLError as error:
         where, problem, hint = explain(error, text, str(config_file), _PARSER)
-        raise AtlasError(_("{where}: {problem}; {hint}").format(where=where, problem=problem, hint=hint)) from None
+        raise AtlasError(_("{where}: {problem} (hint: {hint})").format(
+            where=where, problem=problem, hint=hint)) from None
     except yaml.YAMLError as error:  # the reader's: a control character
         raise AtlasError(_("cannot read {file}: {error}; check that the file exists and is plain YAML").format(
             file=config_file, error=error)) from None

@@ -40,7 +40,7 @@ from generator.faults import FolderLock, child_options, pid_alive, writing
 from generator.i18n import _, decimal, ngettext, number
 from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
-from generator.outputs import write_tree
+from generator.outputs import write_atomic, write_tree
 from generator.page_code import code_changed_since_start
 from generator.pages import hub_path, territory_path
 from generator.search import engine_search_config
@@ -388,8 +388,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _write_preview_config(path: Path, config: dict[str, Any], docs_dir: Path) -> None:
-    path.write_text(yaml.safe_dump(preview_config(config, docs_dir, path.parent / "site"), allow_unicode=True,
-                                   sort_keys=False), encoding="utf-8")
+    """The engine's configuration, written whole through a temporary file: the engine that follows it (mkdocs
+    serve, properdocs serve, zensical serve: each reads a file replaced so, checked) never reads half of it."""
+    text = yaml.safe_dump(preview_config(config, docs_dir, path.parent / "site"), allow_unicode=True, sort_keys=False)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def preview_config(config: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:

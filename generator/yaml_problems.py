@@ -404,11 +404,44 @@ def _after_token(sheet: _Sheet, kind: str | None, mark, start, tokens: list) -> 
                  _("in the map opened with '{{' at column {column}, ',' or '}}' was expected here")).format(
                     column=start.column + 1),
                 _("separate the items with ', ', and put in quotes an item that contains ',', ':', '#' or a bracket"))
+    if kind == "node-content" and sheet.char(mark.line, mark.column) == "" and not sheet.line(mark.line).strip():
+        opened = _unclosed_bracket(sheet, mark.line)  # the sheet ends inside a list or map in brackets
+        if opened is not None:
+            line, column, bracket = opened
+            sequence = bracket == "["
+            text = sheet.line(line).rstrip()
+            close = "]" if sequence else "}"
+            example = text + close if not text.endswith(",") else \
+                ("types: [fab-lab, coworking]" if sequence else "status: {value: active, year: 2025}")
+            return (sheet.loc(line, column),
+                    _("the list opened here with '[' is never closed") if sequence else
+                    _("the map opened here with '{{' is never closed").format(),
+                    _("end it with '{close}' on the same line: {example}").format(close=close, example=_cut(example)))
     if kind == "node-content":
         return (sheet.loc(mark.line, mark.column),
                 _("a value was expected here, not '{sign}'").format(sign=sheet.char(mark.line, mark.column)),
                 _("remove the stray character, or put the value in quotes"))
     return None
+
+
+def _unclosed_bracket(sheet: _Sheet, last: int) -> tuple[int, int, str] | None:
+    """The last '[' or '{' left open in the lines before `last` (0-based line, column, bracket), outside quoted
+    values and comments: where a sheet that ends inside a list or map in brackets opened it."""
+    opened: list[tuple[int, int, str]] = []
+    for n in range(min(last, len(sheet.lines))):
+        quote = ""
+        for column, char in enumerate(sheet.line(n)):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"" and (column == 0 or sheet.line(n)[column - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (column == 0 or sheet.line(n)[column - 1] in " \t"):
+                break
+            elif char in "[{":
+                opened.append((n, column, char))
+            elif char in "]}" and opened:
+                opened.pop()
+    return opened[-1] if opened else None
 
 
 def _quote_too_early(sheet: _Sheet, scalar, mark, quote: str, in_flow: bool) -> Found:

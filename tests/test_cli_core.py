@@ -421,10 +421,10 @@ def test_a_repository_of_sheets_only_gets_the_shipped_pages_configuration_and_th
 @pytest.mark.parametrize("lang, text, line", [
     ("fr", "site_name: Atlas: essai\n",
      "mkdocs.yml:1:17 : YAML invalide : un second ': ' sur cette ligne : une valeur qui contient ': ' doit être "
-     "entre guillemets ; mettez la valeur entre guillemets : site_name: \"Atlas: essai\""),
+     "entre guillemets (piste : mettez la valeur entre guillemets : site_name: \"Atlas: essai\")"),
     ("en", "site_name: Atlas\nnav:\n\t- index.md\n",
      "mkdocs.yml:3:1: not valid YAML: tab character in the indentation of line 3 (column 1): YAML indents with "
-     "spaces only; replace the tab with spaces (2 per level) and set the editor to insert spaces"),
+     "spaces only (hint: replace the tab with spaces (2 per level) and set the editor to insert spaces)"),
     ("fr", "site_name: Atlas\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
      "mkdocs.yml:4:20 : l'étiquette !!python/name:material.extensions.emoji.twemoji ne peut pas servir ici : "

@@ -140,3 +140,19 @@ def test_a_configuration_told_during_a_whole_build_makes_the_next_one_whole(tmp_
     engine.build()  # the server builds again, as it was asked meanwhile
     assert "Atlas après" in _html(tmp_path / "site", "autre/index.html")
     assert "Atlas après" in _html(tmp_path / "site", "index.html")
+
+
+def test_the_preview_configuration_is_replaced_whole_never_rewritten_in_place(tmp_path: Path) -> None:
+    """An engine that follows its configuration (mkdocs, properdocs and zensical serve all read a file replaced
+    so) could read it half written: each save of mkdocs.yml writes another file and renames it over the last."""
+    from generator.serve import _write_preview_config
+
+    path = tmp_path / "preview.yml"
+    _write_preview_config(path, read_site_config(), tmp_path / "docs")
+    first = path.stat().st_ino
+    config = {**read_site_config(), "site_name": "Atlas « aperçu »"}
+    _write_preview_config(path, config, tmp_path / "docs")
+    assert path.stat().st_ino != first  # a new file took the name: no reader saw it truncated
+    assert yaml.safe_load(path.read_text(encoding="utf-8")) == preview_config(config, tmp_path / "docs",
+                                                                               tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["preview.yml"]  # no temporary file left

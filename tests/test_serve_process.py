@@ -231,8 +231,9 @@ def test_the_preview_follows_a_save_of_mkdocs_yml(tmp_path: Path) -> None:
 
         good = config.read_text(encoding="utf-8")
         config.write_text("nav: [\n", encoding="utf-8")  # a save that cannot be read: said, the pages kept
-        _wait_for(lambda: "l'aperçu garde les dernières bonnes pages" in "".join(said).partition(
-            "impossible de lire mkdocs.yml")[2], "the unreadable mkdocs.yml said")  # (YAML's words on several lines)
+        _wait_for(lambda: "mkdocs.yml:1:6 : YAML invalide : la liste ouverte ici par '[' n'est jamais fermée (piste "
+                  ": fermez-la par ']' sur la même ligne : nav: []) ; l'aperçu garde les dernières bonnes pages" in
+                  "".join(said).replace("\n", " "), "the unreadable mkdocs.yml said")  # at its line, as a sheet's
         assert "Atlas en essai" in _get(page)[1]
         config.write_text(good.replace("site_name: Atlas en essai", "site_name: Atlas réparé"), encoding="utf-8")
         _wait_for(lambda: "Atlas réparé" in _get(page)[1], "the mended mkdocs.yml")

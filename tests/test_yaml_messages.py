@@ -102,6 +102,14 @@ CASES = {
         "sur la même ligne : status: {value: active, year: 2024})",
         f"{HUB}:3:9: not valid YAML: the map opened here with '{{' is never closed (hint: end it with '}}' on the "
         "same line: status: {value: active, year: 2024})"),
+    # libyaml says 4:1 (the end of the sheet, « expected node content »): the list was opened at 3:8, on the
+    # sheet's last field, so no next field shows where it should have ended
+    "bracket-never-closed-at-the-end": (
+        "name: Lab\nupdated: 2025-01-05\ntypes: [fab-lab, 'le [coin]',\n",
+        f"{HUB}:3:8: YAML invalide : la liste ouverte ici par '[' n'est jamais fermée (piste : fermez-la par ']' "
+        "sur la même ligne : types: [fab-lab, coworking])",
+        f"{HUB}:3:8: not valid YAML: the list opened here with '[' is never closed (hint: end it with ']' on the "
+        "same line: types: [fab-lab, coworking])"),
     # libyaml says 2:6 (the ':' of the next line): line 1 lost its ':'
     "missing-colon": (
         "name Lab\ntypes: [fab-lab]\n" + TAIL,
