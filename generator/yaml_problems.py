@@ -404,8 +404,9 @@ def _after_token(sheet: _Sheet, kind: str | None, mark, start, tokens: list) -> 
                  _("in the map opened with '{{' at column {column}, ',' or '}}' was expected here")).format(
                     column=start.column + 1),
                 _("separate the items with ', ', and put in quotes an item that contains ',', ':', '#' or a bracket"))
-    if kind == "node-content" and sheet.char(mark.line, mark.column) == "" and not sheet.line(mark.line).strip():
-        opened = _unclosed_bracket(sheet, mark.line)  # the sheet ends inside a list or map in brackets
+    if kind == "node-content" and not sheet.line(mark.line)[mark.column:].strip() and \
+            not any(line.strip() for line in sheet.lines[mark.line + 1:]):
+        opened = _unclosed_bracket(sheet, mark.line + 1)  # the sheet ends inside a list or map in brackets
         if opened is not None:
             line, column, bracket = opened
             sequence = bracket == "["

@@ -497,7 +497,8 @@ def test_mkdocs_yml_broken_while_watching_is_said_in_french(tmp_path: Path, monk
     with pytest.raises(KeyboardInterrupt):
         build_run(project, BuildOptions(jobs=1, watch=True))
     said = capsys.readouterr().err
-    assert f"atlas build: impossible de lire {config} : " in said and "cannot read" not in said
+    assert (f"atlas build: {config}:1:6 : YAML invalide : la liste ouverte ici par '[' n'est jamais fermée (piste : "
+            "fermez-la par ']' sur la même ligne : nav: [])") in said and "cannot read" not in said
     assert "Fablab de Besançon-Centre" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
 
 
