@@ -75,6 +75,16 @@ def code_changed_since_start() -> list[str]:
     return [str(Path(path).relative_to(ROOT)) for path in changed]
 
 
+def newly_saved_code(told: tuple[str, ...], shown: int = 3) -> tuple[tuple[str, ...], str] | None:
+    """For a process that says which of the generator's files were saved since it started (the watch, the
+    preview): the files now and their list as said (the first `shown`, then « … »), or None when they are the ones
+    it `told` already (or none)."""
+    saved = tuple(code_changed_since_start())
+    if not saved or saved == told:
+        return None
+    return saved, ", ".join(saved[:shown]) + (", …" if len(saved) > shown else "")
+
+
 def _code_files(folder: Path) -> list[Path]:
     """The files of `folder` that shape the pages, in a stable order: the code, the templates, the catalogs, and
     the geodata (commune names, boundaries: 4 MB)."""

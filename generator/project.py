@@ -16,9 +16,7 @@ import yaml
 
 from generator.errors import AtlasError, Location
 from generator.i18n import _
-from generator.yaml_problems import explain
-
-_PARSER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # the tokens before a mistake, as the sheets' reader
+from generator.yaml_problems import PARSER, explain
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED = PACKAGE_DIR / "_shipped"  # theme/, content/ and mkdocs.yml copied into a wheel (setup.py)
@@ -62,7 +60,7 @@ def read_config(config_file: Path) -> dict[str, Any]:
                            "YAML, without tags; remove the tag and write the setting as plain text").format(
             where=where, tag=tag)) from None
     except yaml.MarkedYAMLError as error:
-        where, problem, hint = explain(error, text, str(config_file), _PARSER)
+        where, problem, hint = explain(error, text, str(config_file), PARSER)
         raise AtlasError(_("{where}: {problem} (hint: {hint})").format(
             where=where, problem=problem, hint=hint)) from None
     except yaml.YAMLError as error:  # the reader's: a control character

@@ -41,7 +41,7 @@ from generator.i18n import _, decimal, ngettext, number
 from generator.load import SheetMemo, load_atlas
 from generator.model import Atlas
 from generator.outputs import write_atomic, write_tree
-from generator.page_code import code_changed_since_start
+from generator.page_code import newly_saved_code
 from generator.pages import hub_path, territory_path
 from generator.search import engine_search_config
 from generator.site import ROOT, PageCache, draw_site_pictures, picture_outputs, read_site_config, sheet_pages_alone
@@ -102,10 +102,9 @@ class Regenerator:
         collections over them (0.2 of 1.8 CPU s on the national atlas). Garbage cycles frozen meanwhile are
         collected every COLLECT_EVERY saves. The generator's own files saved since the start are said once for
         each new set of them: the preview runs the code it imported (generator.page_code)."""
-        saved = tuple(code_changed_since_start())
-        if saved and saved != self.code_said:
-            self.code_said = saved
-            shown = ", ".join(saved[:3]) + (", …" if len(saved) > 3 else "")
+        found = newly_saved_code(self.code_said)
+        if found is not None:
+            self.code_said, shown = found
             self.say(_("the generator's code was saved since the preview started ({files}): the preview builds with "
                        "the code it started with; stop it (Ctrl+C) and start it again to build with the new "
                        "code").format(files=shown))

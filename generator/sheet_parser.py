@@ -14,11 +14,10 @@ from generator.errors import Location, Report
 from generator.i18n import _, number
 from generator.sheet_nodes import REFUSED_TAG, Map, Node, Scalar, Seq, plain_type
 from generator.sheets import SheetFile
-from generator.yaml_problems import GENERIC_HINT, explain, unknown_problem
+from generator.yaml_problems import GENERIC_HINT, PARSER, explain, unknown_problem
 
 # libyaml's parser keeps this fast; the pure-Python one gives the same events. Only the event
 # interface of these loaders is used: nothing is constructed.
-_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 MAX_BYTES = 1024 * 1024
@@ -127,7 +126,7 @@ def parse_sheet(raw: bytes, display: str, report: Report) -> Node | None:
         report.error(refused.loc, refused.path, refused.message, refused.hint)
     except yaml.MarkedYAMLError as error:
         # libyaml's words told in plain words, at the line of the mistake where it can be told
-        loc, message, hint = explain(error, text, display, _Parser)
+        loc, message, hint = explain(error, text, display, PARSER)
         report.error(loc, "", message, hint)
     except yaml.YAMLError as error:  # the reader's (the characters it refuses are found above): never expected
         words = f"{error.reason} (#x{error.character:04x})" if isinstance(error, yaml.reader.ReaderError) and \
@@ -179,7 +178,7 @@ def _build(text: str, display: str, problems: list[_Refused]) -> Node | None:
     duplicate key) are collected in `problems` and the offending value is dropped or marked, so
     that one run reports them all; more than one document or deep nesting stop the parse.
     """
-    parser = _Parser(text)
+    parser = PARSER(text)
     # the lines where a comment may follow a value (` #`): only a plain scalar ending on one of them is looked at
     lines = text.split("\n") if " #" in text or "\t#" in text else []
     commented = {i for i, line in enumerate(lines) if " #" in line or "\t#" in line}

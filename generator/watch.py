@@ -28,7 +28,7 @@ from generator.engine import say
 from generator.errors import AtlasError, InvalidAtlas
 from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
-from generator.page_code import code_changed_since_start
+from generator.page_code import newly_saved_code
 from generator.site import ROOT
 from generator.watcher import config_files, watch_files, watched_folders
 
@@ -136,10 +136,9 @@ def _say_code_saved(kept: KeptInMemory) -> None:
     """The generator's own files saved since the watch started (a developer's edit): the process runs the code
     it imported, and its pages are keyed by that code (generator.page_code), so the edit shows only in a new
     watch. Said once for each new set of files."""
-    changed = tuple(code_changed_since_start())
-    if changed and changed != kept.code_said:
-        kept.code_said = changed
-        shown = ", ".join(changed[:SHOW_SAVED]) + (", …" if len(changed) > SHOW_SAVED else "")
+    found = newly_saved_code(kept.code_said, SHOW_SAVED)
+    if found is not None:
+        kept.code_said, shown = found
         say(_("the generator's code was saved since the watch started ({files}): the watch builds with the code it "
               "started with; stop it (Ctrl+C) and start it again to build with the new code").format(files=shown))
 

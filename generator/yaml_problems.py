@@ -27,6 +27,9 @@ from generator.errors import Location
 from generator.i18n import N_, _
 from generator.sheet_nodes import plain_type
 
+# the parser whose tokens tell where a mistake is (libyaml's when installed): the sheets' and mkdocs.yml's reader
+PARSER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
 # libyaml's problem -> the kind of mistake (the context refines some: see _kind)
 PROBLEMS: dict[str, str] = {
     # scanner.c
@@ -391,14 +394,7 @@ def _after_token(sheet: _Sheet, kind: str | None, mark, start, tokens: list) -> 
     if kind in ("flow-sequence", "flow-mapping") and start is not None:
         sequence = kind == "flow-sequence"
         if mark.line > start.line:
-            text = sheet.line(start.line).rstrip()
-            close = "]" if sequence else "}"
-            example = text + close if not text.endswith(",") else \
-                ("types: [fab-lab, coworking]" if sequence else "status: {value: active, year: 2025}")
-            return (sheet.loc(start.line, start.column),
-                    _("the list opened here with '[' is never closed") if sequence else
-                    _("the map opened here with '{{' is never closed").format(),
-                    _("end it with '{close}' on the same line: {example}").format(close=close, example=_cut(example)))
+            return _never_closed(sheet, start.line, start.column, sequence)
         return (sheet.loc(mark.line, mark.column),
                 (_("in the list opened with '[' at column {column}, ',' or ']' was expected here") if sequence else
                  _("in the map opened with '{{' at column {column}, ',' or '}}' was expected here")).format(
@@ -408,21 +404,25 @@ def _after_token(sheet: _Sheet, kind: str | None, mark, start, tokens: list) -> 
             not any(line.strip() for line in sheet.lines[mark.line + 1:]):
         opened = _unclosed_bracket(sheet, mark.line + 1)  # the sheet ends inside a list or map in brackets
         if opened is not None:
-            line, column, bracket = opened
-            sequence = bracket == "["
-            text = sheet.line(line).rstrip()
-            close = "]" if sequence else "}"
-            example = text + close if not text.endswith(",") else \
-                ("types: [fab-lab, coworking]" if sequence else "status: {value: active, year: 2025}")
-            return (sheet.loc(line, column),
-                    _("the list opened here with '[' is never closed") if sequence else
-                    _("the map opened here with '{{' is never closed").format(),
-                    _("end it with '{close}' on the same line: {example}").format(close=close, example=_cut(example)))
+            return _never_closed(sheet, opened[0], opened[1], opened[2] == "[")
     if kind == "node-content":
         return (sheet.loc(mark.line, mark.column),
                 _("a value was expected here, not '{sign}'").format(sign=sheet.char(mark.line, mark.column)),
                 _("remove the stray character, or put the value in quotes"))
     return None
+
+
+def _never_closed(sheet: _Sheet, line: int, column: int, sequence: bool) -> Found:
+    """A list (`sequence`) or map in brackets opened at (line, column) and never closed: told there, with its line
+    closed as the fix."""
+    text = sheet.line(line).rstrip()
+    close = "]" if sequence else "}"
+    example = text + close if not text.endswith(",") else \
+        ("types: [fab-lab, coworking]" if sequence else "status: {value: active, year: 2025}")
+    return (sheet.loc(line, column),
+            _("the list opened here with '[' is never closed") if sequence else
+            _("the map opened here with '{{' is never closed").format(),
+            _("end it with '{close}' on the same line: {example}").format(close=close, example=_cut(example)))
 
 
 def _unclosed_bracket(sheet: _Sheet, last: int) -> tuple[int, int, str] | None:

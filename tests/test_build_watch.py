@@ -782,12 +782,12 @@ def test_the_watch_says_once_that_the_generators_code_was_saved_since_it_started
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A developer's save of a module during the watch: the process runs the code it imported (its pages keep
     that code's key: test_page_code), and says so, once for each new set of files saved."""
-    import generator.watch as watch
+    import generator.page_code as page_code
 
     sheets, _docs = _fixture_copy(tmp_path, monkeypatch)
     args, kept = _args(sheets, tmp_path / "out"), _kept(tmp_path / "out" / "docs")
     saved: list[str] = []
-    monkeypatch.setattr(watch, "code_changed_since_start", lambda: list(saved))
+    monkeypatch.setattr(page_code, "code_changed_since_start", lambda: list(saved))
     assert _watched_build(args, kept)
     saved.append("generator/pages.py")
     lines = []
@@ -809,6 +809,7 @@ def test_the_watch_says_once_that_the_generators_code_was_saved_since_it_started
 def test_the_preview_says_once_that_the_generators_code_was_saved_since_it_started(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`atlas serve` lives on as the watch does: the same words, for the preview, once for each new set of files."""
+    import generator.page_code as page_code
     import generator.serve as serve
     from generator.site import read_site_config
 
@@ -817,7 +818,7 @@ def test_the_preview_says_once_that_the_generators_code_was_saved_since_it_start
     regen = serve.Regenerator(sheets, tmp_path / "docs", ROOT / "content", read_site_config(), said.append)
     assert regen.run()
     saved: list[str] = []
-    monkeypatch.setattr(serve, "code_changed_since_start", lambda: list(saved))
+    monkeypatch.setattr(page_code, "code_changed_since_start", lambda: list(saved))
     for more in ((), ("generator/pages.py",), ()):
         saved.extend(more)
         _edit(sheets / HUB, HUB_NAME, f"{HUB_NAME} ({len(said)})")

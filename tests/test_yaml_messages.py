@@ -224,7 +224,7 @@ def test_the_pure_python_parser_is_told_alike(monkeypatch, case: str) -> None:
         report = Report()
         parse_sheet(text.encode(), HUB, report)
         with_libyaml = [p.text() for p in report.sorted()]
-        monkeypatch.setattr(sheet_parser, "_Parser", yaml.BaseLoader)
+        monkeypatch.setattr(sheet_parser, "PARSER", yaml.BaseLoader)
         report = Report()
         parse_sheet(text.encode(), HUB, report)
         assert [p.text() for p in report.sorted()] == with_libyaml == [fr]
