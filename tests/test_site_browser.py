@@ -421,12 +421,16 @@ def test_search_opens_from_a_button_on_a_phone(driver, server: str) -> None:
 
     driver.set_window_size(1280, 900)
     driver.get(f"{server}/territoires/doubs/")
+    # the button is made by recherche.js: on a loaded machine (CI's two cores shared by the workers) it once was
+    # not there yet when looked for
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
     assert not driver.find_element("css selector", ".atlas-search-open").is_displayed()  # the field is there
     # a phone: 360 CSS px, the page laid out by its viewport meta (a desktop window of 360 px is not one)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
     try:
         driver.get(f"{server}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
         field = driver.find_element("css selector", ".md-search__input")
         assert not field.is_displayed()
         opener = driver.find_element("css selector", ".atlas-search-open")
