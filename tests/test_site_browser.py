@@ -945,6 +945,35 @@ def test_interactive_map_opens_on_metropolitan_france(driver, server: str, width
         driver.set_window_size(1280, 900)
 
 
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_interactive_map_scrolls_under_the_header(driver, server: str, width: int) -> None:
+    """Scrolled under the sticky header, the map's groups and pins drew over it (Leaflet's panes, z-index 400 to
+    700, against the header's 4): no point of the header may show a part of the map."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with _at_width(driver, width):
+        driver.get(f"{server}/carte/")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+        under, over = driver.execute_script("""
+            const map = document.querySelector('[data-atlas-map]'), header = document.querySelector('.md-header');
+            const box = map.getBoundingClientRect();
+            window.scrollTo(0, window.scrollY + box.top + box.height / 3);
+            const h = header.getBoundingClientRect(), m = map.getBoundingClientRect();
+            let under = 0; const over = [];
+            for (let x = Math.max(m.left, h.left) + 2; x < Math.min(m.right, h.right) - 2; x += 4) {
+              for (let y = h.top + 2; y < h.bottom - 2; y += 4) {
+                if (y < m.top) { continue; }
+                under += 1;
+                const el = document.elementFromPoint(x, y);
+                if (el && el.closest('[data-atlas-map]')) { over.push([x, y, el.className]); }
+              }
+            }
+            return [under, over.slice(0, 5)];""")
+        assert under > 100  # the map did go under the header
+        assert over == []
+
+
 def test_on_a_phone_the_interactive_maps_frame_has_frances_shape(driver, server: str) -> None:
     """At 360 px the frame was 70 % of a tall screen (328 × 546 px) with France drawn on 43 % of it, in an empty
     sea: the frame now has France's shape, and France fills it along both sides."""
