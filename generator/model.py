@@ -360,8 +360,12 @@ class Atlas:
         return is_stale(path, fact.value, fact.year, self.as_of)
 
     def status_is_old(self, hub: Hub) -> bool:
-        """An open or planned status no source has seen for more than five years is not shown as current."""
-        return hub.status_fact is not None and self.is_stale("status", hub.status_fact)
+        """An open or planned status no source has seen for more than five years is not shown as current, nor
+        one whose source has no date: it cannot say the place is open today either."""
+        fact = hub.status_fact
+        if fact is None:
+            return False
+        return self.is_stale("status", fact) or (fact.year is None and fact.value != "closed")
 
 
 def fact_fields(kind: type) -> frozenset[str]:

@@ -146,7 +146,8 @@ HUB_TABLE: list[Column] = columns(
     HUB, [Column("id", "identifiant de la fiche (slug)", lambda _a, _s, h: h.id)],
     {"name": [Column("territory", "identifiant du territoire où il se trouve", lambda _a, _s, h: h.territory_id)],
      "status": [Column("status_to_check", "true quand le statut (en activité ou en projet) n'a pas été constaté "
-                       "depuis plus de cinq ans : à vérifier, à ne pas lire comme actuel",
+                       "depuis plus de cinq ans, ou l'a été par une source sans date : à vérifier, à ne pas lire "
+                       "comme actuel",
                        lambda a, _s, h: a.status_is_old(h), "boolean")]},
     {"partners": lambda a, _s, h: ";".join(a.partners_of.get(h.id, ()))})
 # (name, meaning) of each column, for the data dictionary and the release's Table Schema

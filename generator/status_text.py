@@ -1,7 +1,7 @@
 """A hub's status in French words, never shown as current when its only source is old.
 
 A status is a dated fact: "en activité" seen by a source in 2019 says nothing about today. When
-`Atlas.status_is_old` (more than five years), pages, reports and charts say "recensé en activité
+`Atlas.status_is_old` (more than five years, or a source without a date), pages, reports and charts say "recensé en activité
 en 2019 — à vérifier" instead of "En activité", or "en activité en 2020 — à vérifier" when the source
 that saw it is not the census ("recensé" names the census's listing only). "Fermé" stays as it is.
 """
@@ -45,8 +45,13 @@ def status_short(atlas: Atlas, hub: Hub) -> str:
     """For cards and lists: `À vérifier (en activité en 2019)`, else the hub page's words with their year,
     `En activité (constaté en 2024)`, `Fermé en 2019`: a status is a dated fact wherever it is shown."""
     if atlas.status_is_old(hub):
-        return f"{TO_CHECK_LABEL} ({SEEN_AS[hub.status]} en {hub.status_year})"
+        return f"{TO_CHECK_LABEL} ({SEEN_AS[hub.status]} {_when(hub.status_year)})"
     return status_long(atlas, hub)
+
+
+def _when(year: int | None) -> str:
+    """`en 2019`, or `selon une source non datée` (a status whose source has no date is to be checked)."""
+    return f"en {year}" if year is not None else "selon une source non datée"
 
 
 def status_long(atlas: Atlas, hub: Hub) -> str:
@@ -56,16 +61,14 @@ def status_long(atlas: Atlas, hub: Hub) -> str:
     year = hub.status_year
     if atlas.status_is_old(hub):
         if seen_by_census(hub):
-            return f"Recensé {SEEN_AS[hub.status]} en {year} — à vérifier"
-        return f"{SEEN_AS[hub.status].capitalize()} en {year} — à vérifier"
+            return f"Recensé {SEEN_AS[hub.status]} {_when(year)} — à vérifier"
+        return f"{SEEN_AS[hub.status].capitalize()} {_when(year)} — à vérifier"
     if hub.status == "closed":
         # without the year it closed, the year a source saw it closed: a 2019 census's « actuellement fermé »
         return f"Fermé en {hub.closed_in}" if hub.closed_in else f"Fermé (constaté en {year})" if year else "Fermé"
     label = STATUS_LABELS[hub.status]
-    if year is None:
-        # an undated source cannot say the place is open today
-        return f"{label} (selon une source non datée)" if hub.status_fact is not None else label
-    return f"{label} (constaté en {year})"
+    # a status written bare, without a source (`status: active`): the sheet's own word, which validation flags
+    return label if year is None else f"{label} (constaté en {year})"
 
 
 def year_fact(fact: Fact) -> Fact:

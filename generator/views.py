@@ -185,7 +185,7 @@ class Words:
         if self.french:
             return status_text.status_short(self.atlas, hub)
         if self.atlas.status_is_old(hub):
-            return f"To be checked ({SEEN_AS_EN[hub.status]} in {hub.status_year})"
+            return f"To be checked ({SEEN_AS_EN[hub.status]} {_when_en(hub.status_year)})"
         return self.status_long(hub)
 
     def status_long(self, hub: Hub) -> str:
@@ -196,16 +196,19 @@ class Words:
         year = hub.status_year
         if self.atlas.status_is_old(hub):
             if status_text.seen_by_census(hub):
-                return f"Listed as {SEEN_AS_EN[hub.status]} in {year} — to be checked"
-            return f"{SEEN_AS_EN[hub.status].capitalize()} in {year} — to be checked"
+                return f"Listed as {SEEN_AS_EN[hub.status]} {_when_en(year)} — to be checked"
+            return f"{SEEN_AS_EN[hub.status].capitalize()} {_when_en(year)} — to be checked"
         if hub.status == "closed":
             if hub.closed_in:
                 return f"Closed in {hub.closed_in}"
             return f"Closed (observed in {year})" if year else "Closed"
         label = vocabulary.status_label(hub.status, "en")
-        if year is None:
-            return f"{label} (according to an undated source)" if hub.status_fact is not None else label
-        return f"{label} (observed in {year})"
+        return label if year is None else f"{label} (observed in {year})"
+
+
+def _when_en(year: int | None) -> str:
+    """`in 2019`, or `according to an undated source` (status_text._when in English)."""
+    return f"in {year}" if year is not None else "according to an undated source"
 
 
 def _ordinal_en(n: int) -> str:

@@ -291,7 +291,8 @@ def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
     to_check = statuses.split("{ #statut-a-verifier }")[1].split("## ")[0]
     assert hub.name in to_check and hub.name not in statuses.split("{ #statut-en-activite }")[1].split("## ")[0]
     assert "Lieux au statut à vérifier" in pages.quality_page().data.decode()
-    assert re.search(r"statut à vérifier \(plus de 5 ans\)\]\([^)]*\) \| 1 \|", pages.home_page().data.decode())
+    assert re.search(r"statut à vérifier \(plus de 5 ans ou sans date\)\]\([^)]*\) \| 1 \|",
+                     pages.home_page().data.decode())
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -318,6 +319,37 @@ def test_an_old_status_says_recense_only_when_the_census_saw_it(fixture_atlas, l
         assert Words(atlas, lang).status_long(atlas.hubs[hub.id]) == words
         page = Pages(atlas, _options(), lang=lang).hub_page(atlas.hubs[hub.id]).data.decode()
         assert f"[{words}](" in page.split("| Statut |" if lang == "fr" else "| Status |")[1].split("\n")[0]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_status_whose_source_has_no_date_is_to_be_checked(fixture_atlas, lang: str) -> None:
+    """A source without a date cannot say a place is open today: « En activité (selon une source non datée) » was
+    counted among the places in activity (the home page, the filters, the map). It is now « à vérifier », as an
+    old status is; a closure seen by an undated source stays « Fermé »."""
+    from generator.model import Source
+    from generator.status_text import TO_CHECK, status_category
+    from generator.views import Words
+
+    hub = fixture_atlas.hubs["fablab-besancon"]
+    article = Source(id="page-sans-date", title="Page non datée")
+    expected = {"fr": ("En activité selon une source non datée — à vérifier",
+                       "À vérifier (en activité selon une source non datée)", "Fermé"),
+                "en": ("Active according to an undated source — to be checked",
+                       "To be checked (active according to an undated source)", "Closed")}[lang]
+    undated = replace(hub.status_fact, value="active", year=None, source=article)
+    atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs,
+                                               hub.id: replace(hub, status="active", status_fact=undated)})
+    seen = atlas.hubs[hub.id]
+    assert atlas.status_is_old(seen) and status_category(atlas, seen) == TO_CHECK
+    words = Words(atlas, lang)
+    assert (words.status_long(seen), words.status_short(seen)) == expected[:2]
+    page = Pages(atlas, _options(), lang=lang).hub_page(seen).data.decode()
+    assert f"[{expected[0]}](" in page.split("| Statut |" if lang == "fr" else "| Status |")[1].split("\n")[0]
+    closed = replace(hub.status_fact, value="closed", year=None, source=article)
+    atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs,
+                                               hub.id: replace(hub, status="closed", status_fact=closed)})
+    assert not atlas.status_is_old(atlas.hubs[hub.id])
+    assert Words(atlas, lang).status_long(atlas.hubs[hub.id]) == expected[2]
 
 
 def test_scores_are_derived_once_per_build(fixture_atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

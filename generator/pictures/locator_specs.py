@@ -145,7 +145,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
     alt += "." + _approx_sentence(points, w)
     to_check = sum(1 for p in points if p["status"] == TO_CHECK)
     if to_check:
-        alt += " " + w._("%(count)s au statut à vérifier (vu il y a plus de %(n)s ans), en triangle.",
+        alt += " " + w._("%(count)s au statut à vérifier (vu il y a plus de %(n)s ans ou sans date), en triangle.",
                          count=w.nwords(to_check, "%(n)s lieu", "%(n)s lieux"), n=OLD_AFTER_YEARS)
     if far:
         alt += " " + w._("Hors du cadre de la carte : %(names)s.", names=w.enumerate(far))

@@ -257,7 +257,7 @@ def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str], w: Words = 
     unplaced = sum(t["unplaced"] for t in counts.values())
     closed = sum(t["closed"] for t in counts.values())
     if to_check:
-        alt += " " + w._("Dont %(count)s au statut à vérifier (vu il y a plus de %(n)s ans).",
+        alt += " " + w._("Dont %(count)s au statut à vérifier (vu il y a plus de %(n)s ans ou sans date).",
                          count=w.nwords(to_check, "%(n)s lieu", "%(n)s lieux"), n=OLD_AFTER_YEARS)
     if approx:
         alt += " " + w._("%(count)s en position approximative (centre de la commune).",

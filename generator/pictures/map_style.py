@@ -59,7 +59,7 @@ def credit(w: Words = FRENCH) -> str:
 def category_labels(w: Words = FRENCH) -> dict[str, str]:
     """How a legend names each way a hub is drawn (its status, or to check)."""
     return {**{s: vocabulary.status_label(s, w.lang) for s in STATUSES},
-            TO_CHECK: w._("À vérifier (statut vu il y a plus de %(n)s ans)", n=OLD_AFTER_YEARS)}
+            TO_CHECK: w._("À vérifier (statut de plus de %(n)s ans ou non daté)", n=OLD_AFTER_YEARS)}
 
 
 def map_words(w: Words, legend: list[int] | None = None) -> dict[str, Any]:
@@ -105,6 +105,8 @@ def status_words(atlas: Atlas, hub: Hub, w: Words = FRENCH) -> str:
     """The status as the tables beside the maps say it: `En activité`, `À vérifier (en activité en 2019)`."""
     label = vocabulary.status_label(hub.status, w.lang)
     if atlas.status_is_old(hub):
+        if hub.status_year is None:  # its source has no date
+            return w._("À vérifier (%(status)s selon une source non datée)", status=label.lower())
         return w._("À vérifier (%(status)s en %(year)s)", status=label.lower(), year=hub.status_year)
     return label
 
