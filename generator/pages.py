@@ -267,7 +267,8 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             recent=recent, facts_total=facts_total, facts_sourced=facts_sourced, facts_old=facts_old,
             by_status=self._status_counts(),
             status_rows=[("active", self._("en activité")),
-                         (status_text.TO_CHECK, self._("statut à vérifier (plus de %(n)s ans ou sans date)", n=OLD_AFTER_YEARS)),
+                         (status_text.TO_CHECK,
+                          self._("statut à vérifier (plus de %(n)s ans ou sans date)", n=OLD_AFTER_YEARS)),
                          ("project", self._("en projet")), ("closed", self._("fermés"))],
         )
 

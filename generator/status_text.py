@@ -1,9 +1,9 @@
 """A hub's status in French words, never shown as current when its only source is old.
 
 A status is a dated fact: "en activité" seen by a source in 2019 says nothing about today. When
-`Atlas.status_is_old` (more than five years, or a source without a date), pages, reports and charts say "recensé en activité
-en 2019 — à vérifier" instead of "En activité", or "en activité en 2020 — à vérifier" when the source
-that saw it is not the census ("recensé" names the census's listing only). "Fermé" stays as it is.
+`Atlas.status_is_old` (more than five years, or a source without a date), pages, reports and charts say
+"recensé en activité en 2019 — à vérifier" instead of "En activité", or "en activité en 2020 — à vérifier"
+when the source that saw it is not the census ("recensé" names the census's listing only). "Fermé" stays.
 """
 
 from __future__ import annotations
