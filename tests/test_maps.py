@@ -128,8 +128,11 @@ def test_overseas_hubs_go_to_their_inset(atlas):
 def test_density_uses_sheet_populations_and_skips_closed_hubs(atlas):
     spec = picture_spec(atlas, "home/density")
     rows = {row[0]: row for row in spec.table_rows}
-    # Doubs: 200 000 inhabitants (test sheet), 3 hubs open or planned (the closed one is left out)
-    assert rows["Doubs (25)"] == ("Doubs (25)", "3", "200\u202f000", "1,50")
+    # Doubs: 200 000 inhabitants in 2021 (test sheet, the year shown beside them), 3 hubs not closed (the closed
+    # one is left out)
+    assert rows["Doubs (25)"] == ("Doubs (25)", "3", "200\u202f000 (2021)", "1,50")
+    assert spec.table_headers[1] == "Lieux non fermés (statut à vérifier compris)"
+    assert "non fermés (statut à vérifier compris)" in spec.alt
     assert spec.data["classes"]["25"] == 4
     assert rows["Jura (39)"][2:] == ("non renseignée", "non calculée")
     assert "39" not in spec.data["classes"]

@@ -310,6 +310,13 @@ def _departement_populations(atlas: Atlas) -> dict[str, tuple[float, Territory]]
     return out
 
 
+def _population_cell(population: tuple[float, Territory], w: Words) -> str:
+    """`656 955 (2023)`: a population with the year its census describes, where the sheet gives it."""
+    value, territory = population
+    year = territory.population.year if territory.population is not None else None
+    return f"{w.number(int(value))} ({year})" if year else w.number(int(value))
+
+
 def density_breaks(values: list[float]) -> list[float]:
     """Upper bounds of four equal classes above zero, rounded up to one decimal."""
     top = max(values, default=0.0)
@@ -320,7 +327,9 @@ def density_breaks(values: list[float]) -> list[float]:
 
 
 def density_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
-    """Active and planned hubs per 100,000 inhabitants per département (population from the sheets)."""
+    """Hubs not closed per 100,000 inhabitants per département (population from the sheets). Those counted include
+    the hubs whose status is to be checked (the 2019 census's), and the words say so: a reader took the column
+    « en activité ou en projet » for places known to be open."""
     deps = outlines("departements")
     counts: Counter[str] = Counter()
     unassigned = []
@@ -345,12 +354,12 @@ def density_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     for code in sorted(set(counts) | set(populations), key=lambda c: (sort_key(deps[c].name), c)):
         pop = populations.get(code)
         rows.append((f"{deps[code].name} ({code})", w.number(counts[code]),
-                     w.number(int(pop[0])) if pop else w._("non renseignée"),
+                     _population_cell(pop, w) if pop else w._("non renseignée"),
                      w.number(density[code], 2) if code in density else w._("non calculée")))
     ranked = sorted(density.items(), key=lambda item: (-item[1], sort_key(deps[item[0]].name)))
     missing = len(deps) - len(populations)
-    alt = w._("Carte de France des lieux d'innovation en activité ou en projet pour 100 000 habitants, par "
-              "département ; la population est celle des fiches de département (%(count)s%(rest)s).",
+    alt = w._("Carte de France des lieux d'innovation non fermés (statut à vérifier compris) pour 100 000 "
+              "habitants, par département ; la population est celle des fiches de département (%(count)s%(rest)s).",
               count=w.nwords(len(populations), "%(n)s département renseigné", "%(n)s départements renseignés"),
               rest=w._(", les autres en gris") if missing else "")
     if ranked:
@@ -369,7 +378,7 @@ def density_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     return Spec(
         key=PictureKey("home", "", "density", lang=w.lang).text, kind="density",
         title=w._("Lieux d'innovation pour 100 000 habitants, par département"), alt=alt,
-        table_headers=headers(("Département", N_("Lieux en activité ou en projet"), N_("Population"),
+        table_headers=headers(("Département", N_("Lieux non fermés (statut à vérifier compris)"), N_("Population"),
                                N_("Lieux pour 100 000 habitants")), w),
         table_rows=tuple(rows),
         data={"classes": dict(sorted(classes.items())), "legend": legend, "missing": missing > 0, "lang": w.lang,
