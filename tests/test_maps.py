@@ -30,7 +30,7 @@ from generator.pictures import (
     render,
 )
 from generator.pictures.mpl import compact_path, shared_styles, style
-from generator.pictures.spec import ATTRIBUTION, MUTED, plural
+from generator.pictures.spec import ATTRIBUTION, INK, MUTED, plural
 from generator.pictures.svg import xml_text
 
 
@@ -333,9 +333,15 @@ def _legends(fig):
 
 
 def _drawn_points(drawing):
-    """Every point group of a written locator by its id (points-<status>-<address|commune>): its markers."""
-    groups = re.findall(r'<g id="(points-[^"]+)">(.*?)</g>', drawing.svg.decode())
-    return {gid: re.findall(r'<(?:circle|rect|path) [^>]*>', content) for gid, content in groups}
+    """Every point group of a written locator by its id (points-<status>-<address|commune>): its shapes' attributes,
+    in drawing order (a hollow point is two shapes, its dark rim then its ring, in a group named for its hub)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(drawing.svg.decode())
+    svg = "{http://www.w3.org/2000/svg}"
+    return {g.get("id"): [dict(shape.attrib) for shape in g.iter() if shape.tag in (svg + "circle", svg + "rect",
+                                                                                      svg + "path")]
+            for g in root.iter(svg + "g") if (g.get("id") or "").startswith("points-")}
 
 
 def test_commune_precision_points_are_hollow_with_their_legend_entry():
@@ -345,13 +351,16 @@ def test_commune_precision_points_are_hollow_with_their_legend_entry():
         spec = picture_spec(moved, key)
         drawing = locators.locator_drawing(spec.data)
         drawn = _drawn_points(drawing)
-        (hollow,) = drawn["points-active-commune"]
-        assert to_rgba(re.search(r'fill="([^"]+)"', hollow).group(1)) == to_rgba("white")
-        assert to_rgba(re.search(r'stroke="([^"]+)"', hollow).group(1)) == to_rgba(map_style.COLOURS["active"])
-        assert float(re.search(r'stroke-width="([^"]+)"', hollow).group(1)) == map_style.HOLLOW_WIDTH
+        rim, ring = drawn["points-active-commune"]
+        # white inside, the status's colour as a ring, and a dark rim around it (WCAG 1.4.11: the orange of a status
+        # to check is 1.7:1 against a territory's light blue)
+        assert to_rgba(rim["fill"]) == to_rgba("white") and to_rgba(rim["stroke"]) == to_rgba(INK)
+        assert float(rim["stroke-width"]) > float(ring["stroke-width"]) == map_style.HOLLOW_WIDTH
+        assert ring["fill"] == "none" and to_rgba(ring["stroke"]) == to_rgba(map_style.COLOURS["active"])
         if key.startswith("territory"):
             (filled,) = drawn["points-active-address"]  # the Fablab, at its address
-            assert to_rgba(re.search(r'fill="([^"]+)"', filled).group(1)) == to_rgba(map_style.COLOURS["active"])
+            assert to_rgba(filled["fill"]) == to_rgba(map_style.COLOURS["active"])
+            assert to_rgba(filled["stroke"]) == to_rgba(INK)  # a dark edge, not a white one
         # its legend entry is written beside the picture (pictures.legend), not in the drawing
         assert (f"circle {MUTED} hollow", map_style.APPROXIMATE) in spec.legend
         assert map_style.APPROXIMATE.split(" (")[0].encode() not in drawing.svg
