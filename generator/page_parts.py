@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import formats, measured, status_text, text, vocabulary
+from generator import formats, import_notes, measured, status_text, text, vocabulary
 from generator.addresses import hub_town
 from generator.atlas_reads import ask, per_sheet, query
 from generator.errors import AtlasError
@@ -110,6 +110,9 @@ _PRECISION_WORDS = {"address": "adresse", "commune": "centre de la commune"}
 class OwnText(str):
     """A fact's value the atlas wrote in the edition's language (a point and how precise it is), not a
     sheet's French words, which `value_with_unit` marks `lang="fr"` in the English edition."""
+
+
+_QUOTED = re.compile(r"« [^«»]* »")  # the census's words quoted in an English note: French
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,16 @@ class PageBase(Figures):
         inner = str(value) if isinstance(value, Markup) else text.md_text(value)
         return Markup(inner if self.lang == "fr" else f'<span lang="fr">{inner}</span>')
 
+    def note_text(self, note: Any) -> Markup:
+        """A fact's note: in the English edition, in English when `atlas import` wrote it (generator.import_notes:
+        a territory's area and population, a census place's listing), the census's own words kept French inside;
+        any other note as `french_text` gives it."""
+        if self.lang != "fr" and isinstance(note, str):
+            said = import_notes.english(note)
+            if said is not None:
+                return Markup(_QUOTED.sub(r'<span lang="fr">\g<0></span>', text.md_text(said)))
+        return self.french_text(note)
+
     def field(self, owner: Any, name: str, css_class: str = "atlas-md") -> Markup:
         """A Markdown field of a sheet rendered (see text.render_markdown) in the edition's language:
         its `en:` version in the English edition when the sheet has one, else the French text, marked
@@ -305,7 +318,7 @@ class PageBase(Figures):
         elif with_year and dated:
             bits.append("(" + self._("non daté") + ")")
         if f.note:
-            bits.append("— " + str(self.french_text(f.note)))
+            bits.append("— " + str(self.note_text(f.note)))
         if with_source:
             if f.source is not None:
                 bits.append(self._("— source :") + " " + str(self.source(f.source)))

@@ -18,7 +18,8 @@ LAYERS: list[set[str]] = [
     {"errors", "formats", "text", "typography", "equal_area", "__init__", "ids",
      "collector",  # collector: how often the cyclic garbage collector runs (a build, a drawing, the PDFs)
      "hub_geography",  # which territories a hub is inside (by its commune's département)
-     "addresses"},  # the town of a hub's address (its card, its row in the list of places)
+     "addresses",  # the town of a hub's address (its card, its row in the list of places)
+     "import_notes"},  # the notes `atlas import` writes in sheets, and their English
     {"vocabulary"},  # the words of the atlas in French and English (terms, plurals, ratings, sort order)
     {"sheet_nodes"},  # a sheet's values as read, with where each was written
     {"yaml_problems"},  # what libyaml says of a sheet (or mkdocs.yml) it cannot read, in plain words at the mistake

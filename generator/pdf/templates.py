@@ -97,6 +97,7 @@ def environment(atlas: Atlas, lang: str = "fr", config_file: Path = CONFIG_FILE)
         more=more,
         md=md,
         fr=w.fr_text,
+        note=w.note_text,  # a fact's note, in English when the importer wrote it
         ordinals=ordinals,
         site_link=site_link,
         vocab=vocab,

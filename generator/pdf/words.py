@@ -14,15 +14,16 @@ French.
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from generator import formats, views, vocabulary
+from generator import formats, import_notes, views, vocabulary
 from generator.catalogs import po_translations
 from generator.model import PILLAR_DESCRIPTIONS
 
@@ -127,6 +128,15 @@ class Words(views.Words):
             if translated:
                 return translated, "en"
         return getattr(item, name), "fr"
+
+    def note_text(self, note: Any) -> Markup:
+        """A fact's note: in English when `atlas import` wrote it (generator.import_notes), the census's words quoted
+        in it marked French; any other note as `fr_text` gives it."""
+        if self.en and isinstance(note, str):
+            said = import_notes.english(note)
+            if said is not None:
+                return Markup(re.sub(r"« [^«»]* »", r'<span lang="fr">\g<0></span>', str(escape(said))))
+        return self.fr_text(note)
 
     def fr_text(self, text: Any) -> Markup:
         """Sheet or catalogue text that has no translation (a label, a note, a source's title), marked
