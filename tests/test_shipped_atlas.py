@@ -258,3 +258,14 @@ def test_la_station_seen_in_2020_by_an_article_is_not_said_recensee(atlas: Atlas
                   and h.status_fact.source.id == CENSUS_SOURCE and h.status == "active")
     assert status_long(atlas, listed) == "Recensé en activité en 2019 — à vérifier"
     assert Words(atlas, "en").status_long(listed) == "Listed as active in 2019 — to be checked"
+
+
+def test_every_note_the_importer_wrote_reads_in_english(atlas: Atlas) -> None:
+    """The English edition says the importer's notes in English (generator.import_notes): each note of the shipped
+    sheets that starts as the importer writes one must be read whole, else the English pages show it in French."""
+    from generator import import_notes
+
+    starts = ("Lieu recensé en ", "Population municipale", "Superficie des contours communaux IGN")
+    notes = [fact.note for _owner, _path, fact in atlas.facts() if fact.note and fact.note.startswith(starts)]
+    assert len(notes) > 3000
+    assert [note for note in notes if import_notes.english(note) is None] == []
