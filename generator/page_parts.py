@@ -221,6 +221,11 @@ class PageBase(Figures):
         inner = str(value) if isinstance(value, Markup) else text.md_text(value)
         return Markup(inner if self.lang == "fr" else f'<span lang="fr">{inner}</span>')
 
+    def own_text(self, words: str) -> Markup:
+        """Words of the atlas's code (an open-data column's meaning) as Markdown text, in the edition's language
+        from the site catalog, which has them all (scripts/update_site_messages.py's RUNTIME; its --check)."""
+        return Markup(text.md_text(str(self._(words))))
+
     def note_text(self, note: Any) -> Markup:
         """A fact's note: in the English edition, in English when `atlas import` wrote it (generator.import_notes:
         a territory's area and population, a census place's listing), the census's own words kept French inside;

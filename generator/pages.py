@@ -105,7 +105,8 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             year_fact=status_text.year_fact, yaml_string=text.yaml_string, html_attr=text.attr, ext_url=text.safe_url,
             slug_ok=SLUG.match,
             pillar_path=explore.pillar_path, pillar_slug=PILLAR_SLUGS.__getitem__, MAP_PAGE=explore.MAP_PAGE,
-            fr=self.french_text, note=self.note_text, field=self.field, _p=self._, unit_label=self.unit_label,
+            fr=self.french_text, note=self.note_text, own=self.own_text, field=self.field, _p=self._,
+            unit_label=self.unit_label,
             position_fact=self.position_fact,
         )
         self.names = explore.display_names(atlas, None if lang == "fr" else self.words.level_labels)

@@ -33,6 +33,7 @@ from babel.messages.pofile import read_po, write_po
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.fields import TITLES  # noqa: E402
 from generator.model import PILLAR_DESCRIPTIONS  # noqa: E402
+from generator.opendata import HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "generator" / "locale" / "en" / "LC_MESSAGES" / "site.po"
@@ -75,6 +76,8 @@ RUNTIME = [
     *TITLES.values(),
     "texte", "identifiant", "entier", "nombre", "booléen", "table", "liste", "valeur", "date AAAA-MM-JJ",
     "textes", "identifiants", "entiers", "nombres", "tables", "listes", "valeurs",
+    # the meanings of the open-data files' columns (the data dictionary of page_reference.opendata_page)
+    *dict.fromkeys(meaning for _column, meaning in [*TERRITORY_COLUMNS, *HUB_COLUMNS, *MEASURE_COLUMNS]),
 ]
 COUNT_OF = re.compile(r'count_of\("([^"]+)", "([^"]+)"\)')  # a filter's words: Babel's extractor skips them
 

@@ -746,3 +746,21 @@ def test_a_sheets_words_given_as_a_facts_value_are_marked_french(docs: dict[str,
     assert "<span lang=\"fr\">46" not in territory and "<span lang=\"fr\">1" not in territory
     french = docs["hubs/fablab-besancon.md"]
     assert "| Adresse | 1 rue de l'Exemple, 25000 Besançon (2024)" in french and 'lang="fr"' not in french
+
+
+def test_the_english_data_dictionary_is_in_english(docs: dict[str, str]) -> None:
+    """The open-data page's tables say what each column means: the meanings are the code's words (generator.opendata),
+    in the site catalog, so the English edition gives them in English (41 of 62 rows were French, marked so)."""
+    from generator.opendata import HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS
+    from generator.site_templates import gettext_for
+
+    english, french = docs["en/donnees/index.md"], docs["donnees/index.md"]
+    _ = gettext_for("en")
+    for _column, meaning in [*TERRITORY_COLUMNS, *HUB_COLUMNS, *MEASURE_COLUMNS]:
+        assert _(meaning) != meaning or meaning.startswith(("latitude", "longitude")), meaning
+    dictionary = [line for line in english.split("### territories.csv")[1].split("### hubs.geojson")[0].splitlines()
+                  if line.startswith("| ") and not line.startswith(("| Column", "|---"))]
+    assert len(dictionary) == len(TERRITORY_COLUMNS) + len(MEASURE_COLUMNS) + len(HUB_COLUMNS)
+    assert [line for line in dictionary if 'lang="fr"' in line] == []
+    assert "| status&#95;to&#95;check | true when the status (active or planned) has not been observed" in english
+    assert "| status&#95;to&#95;check | true quand le statut" in french
