@@ -764,3 +764,22 @@ def test_the_english_data_dictionary_is_in_english(docs: dict[str, str]) -> None
     assert [line for line in dictionary if 'lang="fr"' in line] == []
     assert "| status&#95;to&#95;check | true when the status (active or planned) has not been observed" in english
     assert "| status&#95;to&#95;check | true quand le statut" in french
+
+
+def test_a_territory_without_population_says_so_and_where_to_read_why(fixture_atlas, tmp_path: Path) -> None:
+    """Mayotte's sheet has no population (its census is too old): its page showed « — » and nothing else."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from generator.pages import Pages
+
+    doubs = fixture_atlas.territories["doubs"]
+    atlas = replace(fixture_atlas, territories=MappingProxyType(
+        {**fixture_atlas.territories, "doubs": replace(doubs, population=None)}))
+    options = SiteOptions(has_methodologie=True)
+    pages = {lang: Pages(atlas, options, lang=lang).territory_page(atlas.territories["doubs"]).data.decode()
+             for lang in ("fr", "en")}
+    assert "| Population | non renseignée ([voir la méthodologie](../methodologie.md)) |" in pages["fr"]
+    assert "| Population | not given ([see the methodology](../methodologie.md)) |" in pages["en"]
+    without = Pages(atlas, SiteOptions(), lang="fr").territory_page(atlas.territories["doubs"]).data.decode()
+    assert "| Population | non renseignée |" in without
