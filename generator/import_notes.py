@@ -16,6 +16,7 @@ import re
 AREA_NOTE = ("Superficie des contours communaux IGN réunis, calculée sur l'ellipsoïde ; "
              "comprend les eaux intérieures aux communes (lacs, estuaires)")
 POPULATION_SUM_NOTE = "Population municipale : somme des populations municipales de ses communes (COG 2026)"
+COLLECTIVITY_POPULATION_NOTE = "Population municipale"  # a collectivité d'outre-mer's, as INSEE's page gives it
 EPCI_POPULATION_NOTE = ("Population municipale : somme des populations municipales de ses communes membres "
                         "(COG 2026)")
 
@@ -39,11 +40,20 @@ _NAMESAKES = " ; le recensement cite aussi sous ce nom, dans la commune, "
 _NAMESAKE = re.compile(r"au (?P<address>.+?) \((?:fiche n° (?P<one>\d+)|fiches n° (?P<many>\d+(?:, \d+)*))\)")
 
 
+_QUOTED = re.compile(r"« [^«»]* »")
+
+
+def quotes_marked_french(escaped: str) -> str:
+    """An English note already escaped for where it goes (Markdown, HTML), with the census's words it quotes
+    (« tiers-lieu à dominante coworking ») marked French for screen readers and the tagged PDF."""
+    return _QUOTED.sub(r'<span lang="fr">\g<0></span>', escaped)
+
+
 def english(note: str) -> str | None:
     """The English of a note the importer wrote, or None for any other note (shown in French)."""
     if note == AREA_NOTE:
         return _AREA_EN
-    if note == "Population municipale":  # a collectivité d'outre-mer's, as INSEE's page gives it
+    if note == COLLECTIVITY_POPULATION_NOTE:
         return "Municipal population"
     found = _POPULATION.fullmatch(note)
     if found:

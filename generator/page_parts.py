@@ -112,9 +112,6 @@ class OwnText(str):
     sheet's French words, which `value_with_unit` marks `lang="fr"` in the English edition."""
 
 
-_QUOTED = re.compile(r"« [^«»]* »")  # the census's words quoted in an English note: French
-
-
 @dataclass(frozen=True)
 class SiteOptions:
     """What the pages need to know beyond the atlas: where sheets are edited, which PDFs exist."""
@@ -233,7 +230,7 @@ class PageBase(Figures):
         if self.lang != "fr" and isinstance(note, str):
             said = import_notes.english(note)
             if said is not None:
-                return Markup(_QUOTED.sub(r'<span lang="fr">\g<0></span>', text.md_text(said)))
+                return Markup(import_notes.quotes_marked_french(text.md_text(said)))
         return self.french_text(note)
 
     def field(self, owner: Any, name: str, css_class: str = "atlas-md") -> Markup:

@@ -283,7 +283,7 @@ def load_entities(data_dir: Path, areas: dict[tuple[str, str], float] | None = N
         year, source, _note = _population_fields({c.get("departement") or ""})
         out["commune"][c["code"]] = Entity(
             level="commune", code=c["code"], name=c["nom"], population=c.get("population"),
-            population_year=year, population_source=source, population_note="Population municipale",
+            population_year=year, population_source=source, population_note=import_notes.COLLECTIVITY_POPULATION_NOTE,
             region=c.get("region"), departement=c.get("departement"), epci=epci_of.get(c["code"]),
             chef_lieu=c["code"], zone=c.get("zone"),
         )

@@ -14,7 +14,6 @@ French.
 from __future__ import annotations
 
 import gettext
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -135,7 +134,7 @@ class Words(views.Words):
         if self.en and isinstance(note, str):
             said = import_notes.english(note)
             if said is not None:
-                return Markup(re.sub(r"« [^«»]* »", r'<span lang="fr">\g<0></span>', str(escape(said))))
+                return Markup(import_notes.quotes_marked_french(str(escape(said))))
         return self.fr_text(note)
 
     def fr_text(self, text: Any) -> Markup:
