@@ -38,7 +38,7 @@ LANG = "en"
 TRANSLATED = frozenset({"home", "territories", "hubs", "explore-data", "explore-territories", "pillars", "pillar",
                         "comparison-index", "comparison", "map", "status", "vocabulary", "quality",
                         "network", "network-region", "indicators", "methodology",
-                        "reference"})  # and the open-data page (english_pages)
+                        "reference", "accessibility"})  # and the open-data page (english_pages)
 ASSETS_PREFIX = "assets/atlas"
 
 
@@ -60,16 +60,18 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     english.file_prefix = EN_PREFIX
     # its pages cite the English edition (their own address, English words)
     english.env.globals["citation"] = Citer(atlas, site_url, lang=LANG)
-    french = Pages(atlas, options, pictures, schemas, scores)  # the kinds not translated yet
-    french.file_prefix = EN_PREFIX
-    french.untranslated = True
-    french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
+    french: Pages | None = None  # made for a kind not translated yet, if any (every kind is translated today)
     outs: list[Output] = []
     # attached before the shared pages: the cache records what they place and keeps them too
     cached = None if cache is None else cache.attach(
         english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for kind in SHARED_KINDS:
-        outs += (english if kind.name in TRANSLATED else french).shared_pages(kind)
+        if kind.name not in TRANSLATED and french is None:
+            french = Pages(atlas, options, pictures, schemas, scores)  # published in French, marked lang="fr"
+            french.file_prefix = EN_PREFIX
+            french.untranslated = True
+            french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
+        outs += (english if kind.name in TRANSLATED else french).shared_pages(kind)  # type: ignore[union-attr]
     # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new; a hub's
     # former address was one in English too
     outs += english.moved_hub_outputs()

@@ -69,8 +69,37 @@ def test_untranslated_pages_are_published_in_french_and_say_so(docs: dict[str, s
     page = docs["en/a-propos.md"]
     assert page.startswith("---\ncontent_lang: fr\n")  # main.html marks the content lang="fr" after a note
     assert '<a href="../../donnees/atlas.json">les données</a>' in page  # the French site's copy of the file
-    assert docs["en/accessibilite.md"].startswith("---\ncontent_lang: fr\n")
     assert "content_lang" not in docs["en/territoires/doubs.md"]
+
+
+def test_a_kind_not_translated_yet_is_published_in_french_and_marked(fixture_atlas, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of page is translated today; a new kind added without its English words is still published
+    in the English edition, in French, marked so (`content_lang: fr`), with its links to files kept working."""
+    from generator import editions
+
+    monkeypatch.setattr(editions, "TRANSLATED", editions.TRANSLATED - {"accessibility"})
+    outs = site_outputs(fixture_atlas, FIXTURES / "atlas", tmp_path, SiteOptions(has_contribuer=True), pictures={},
+                        schemas=None)
+    pages = {o.path: o.data.decode("utf-8") for o in outs if o.path.endswith(".md")}
+    assert pages["en/accessibilite.md"].startswith("---\ncontent_lang: fr\n")
+    assert "# Déclaration d'accessibilité" in pages["en/accessibilite.md"]
+    assert "content_lang" not in pages["en/reference/methode.md"]
+
+
+def test_the_accessibility_statement_is_in_english(docs: dict[str, str]) -> None:
+    """The statement is a page of the edition's own language: a reader of the English edition reads what was
+    checked and how to ask for help in English (it was published in French until the 25th session)."""
+    page = docs["en/accessibilite.md"]
+    assert "content_lang" not in page
+    assert "# Accessibility statement" in page and "partially compliant" in page
+    assert "This statement was made on " in page and "Means of redress" in page
+    assert "sheets' texts that have no English version stay in French" in page  # the English edition's own limit
+    for french in ("Déclaration", "Vérifications", "Voies de recours", "partiellement"):
+        assert french not in page, french
+    assert "{ #voies-de-recours }" in page  # the French anchors kept: a link to a section works in both
+    french_page = docs["accessibilite.md"]
+    assert "# Déclaration d'accessibilité" in french_page and "édition anglaise" not in french_page
 
 
 def test_english_config() -> None:
@@ -137,6 +166,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = base / "content"
     content.mkdir()
     (content / "index.md").write_text("# Atlas des territoires de demain\n\nIntroduction.\n", encoding="utf-8")
+    # a hand-written page with no English version (no content/en/a-propos.md): published in French, and says so
+    (content / "a-propos.md").write_text("# À propos\n\nUne page écrite à la main.\n", encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.chdir(base)
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -323,8 +354,11 @@ def test_english_pages_read_as_english(built: Path) -> None:
     raw = (built / "en" / "territoires" / "grand-besancon-metropole" / "index.html").read_text(encoding="utf-8")
     assert "A metropolis in eastern France." in raw
     assert 'placeholder="Rechercher"' not in raw and "Accessibility: partially compliant" in raw
-    untranslated = (built / "en" / "accessibilite" / "index.html").read_text(encoding="utf-8")
+    untranslated = (built / "en" / "a-propos" / "index.html").read_text(encoding="utf-8")
     assert "This page has not been translated yet" in untranslated and '<div lang="fr">' in untranslated
+    statement = (built / "en" / "accessibilite" / "index.html").read_text(encoding="utf-8")
+    assert "This page has not been translated yet" not in statement and "<h1" in statement
+    assert "Accessibility statement</h1>" in statement
 
 
 def test_built_pages_name_the_vocabulary_by_its_en_labels(built: Path) -> None:
