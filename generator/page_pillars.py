@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -166,17 +166,20 @@ class PillarPages(PageBase):
         if scored:
             head += [(self.words.pillar_labels[k], "number") for k in PILLARS]
         head += [(_("Population"), "number"), (_("Superficie (km²)"), "number"), (_("Lieux"), "number")]
+        places = [_places(getattr(t, attr).value for t in rows if getattr(t, attr) is not None)
+                  for attr in ("population", "area_km2")]
         first = self._compare_table(rows, page_path, _("%(caption)s : scores mesurés (de 1 à 5) et chiffres clés",
                                                        caption=caption)
                                     if scored else _("%(caption)s : chiffres clés", caption=caption), head,
-                                    lambda t: self._score_cells(t, scored) + self._identity_cells(t))
+                                    lambda t: self._score_cells(t, scored) + self._identity_cells(t, places))
         if not (scored and keys):
             return first
         years = {ind.id: self._column_years(rows, ind) for ind in keys}
         measures = [(_("Territoire"), "text")] + [
             (self._measure_head(ind, years[ind.id]), "number") for ind in keys]
+        shown = {ind.id: _places(self._shown_value(found) for found in self._shown_measures(rows, ind)) for ind in keys}
         second = self._compare_table(rows, page_path, _("%(caption)s : un indicateur clé par pilier", caption=caption),
-                                     measures, lambda t: self._measure_cells(t, keys, years),
+                                     measures, lambda t: self._measure_cells(t, keys, years, shown),
                                      extra_class=" atlas-compare--measures")
         return first + "\n\n" + second
 
@@ -288,8 +291,13 @@ class PillarPages(PageBase):
             head += when.replace(" (", ", ", 1).replace(")", "", 1) if when.startswith(" (") else when
         return Markup(head)
 
-    def _measure_cells(self, t: Territory, keys: Sequence[Indicator],
-                       years: dict[str, set[int | None]]) -> list[str]:
+    @staticmethod
+    def _shown_value(found: Any) -> Any:
+        """The figure a comparison cell shows for a measure: the sheet's, else the one the atlas computed."""
+        return found.fact.value if found.fact else measured.plain_value(found.value)
+
+    def _measure_cells(self, t: Territory, keys: Sequence[Indicator], years: dict[str, set[int | None]],
+                       places: Mapping[str, int | None]) -> list[str]:
         prof = self.scores.profile(t.id)
         cells = []
         for ind in keys:
@@ -297,26 +305,39 @@ class PillarPages(PageBase):
             if found is None:
                 cells.append('<td data-sort="">—</td>')
             else:
-                shown = self.words.number(found.fact.value) if found.fact else self.words.number(
-                    measured.plain_value(found.value))
+                shown = self.words.number(self._shown_value(found), places.get(ind.id))
                 when = "" if len(years[ind.id]) == 1 else self._when(self._measure_year(found, ind),
                                                                       found.fact is None)
                 cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}{when}</td>')
         return cells
 
-    def _identity_cells(self, t: Territory) -> list[str]:
+    def _identity_cells(self, t: Territory, places: Sequence[int | None] = (None, None)) -> list[str]:
         cells = []
-        for f in (t.population, t.area_km2):
+        for f, decimals in zip((t.population, t.area_km2), places, strict=True):
             if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
                 badge = self._("non sourcé")
                 mark = "" if f.sourced else f' <span class="atlas-badge atlas-badge--unsourced">{badge}</span>'
-                shown = text.html_text(self.words.number(f.value))
+                shown = text.html_text(self.words.number(f.value, decimals))
                 cells.append(f'<td data-sort="{f.value!r}">{shown}{self._when(f.year, False)}{mark}</td>')
             else:
                 cells.append('<td data-sort="">—</td>')
         n = len(self.atlas.hubs_within(t.id))
         cells.append(f'<td data-sort="{n}">{n}</td>')
         return cells
+
+
+# at most this many decimals when a column's figures are written to one precision (a repr's float noise aside)
+MAX_COLUMN_DECIMALS = 3
+
+
+def _places(values: Iterable[Any]) -> int | None:
+    """How many decimals every figure of a column shows: the most any of them has (capped), so that « 7,0 »
+    stands beside « 7,1 » instead of « 7 »; None when all are whole numbers (each shown as written)."""
+    most = 0
+    for value in values:
+        if isinstance(value, float) and not value.is_integer() and 1e-6 <= abs(value) < 1e15:
+            most = max(most, min(MAX_COLUMN_DECIMALS, len(repr(value).partition(".")[2])))
+    return most or None
 
 
 def _source_key(src: Source) -> tuple[Any, ...]:

@@ -1083,6 +1083,33 @@ def test_a_comparison_of_several_territories_says_how_to_sort_in_a_sentence_of_i
     assert not re.search(r"[a-zé]\.[A-Z]", text_.split("<table", 1)[0])
 
 
+def test_a_comparison_column_shows_its_figures_to_one_precision() -> None:
+    """« 7 » stood beside « 7,1 » and « 1 023 » beside « 319,7 »: a column's figures now show as many decimals
+    as the most precise of them (« 7,0 »), so they line up and read as one measure; whole numbers stay whole."""
+    from generator.page_pillars import _places
+
+    assert _places([7.1, 1023, 0.25, None]) == 2 and _places([7, 7.0, 100]) is None
+    assert _places([1 / 3]) == 3  # a float's long tail is capped
+    from types import MappingProxyType
+
+    from picture_atlas import make_atlas  # three départements
+    from generator.model import Fact
+
+    atlas = make_atlas()
+    areas = {"doubs": 7.1, "jura": 7.0}  # one table (La Réunion's is another: overseas)
+    territories = {tid: replace(t, area_km2=Fact(areas[tid], 2024)) if tid in areas else t
+                   for tid, t in atlas.territories.items()}
+    atlas = replace(atlas, territories=MappingProxyType(territories))
+    page = next(o for o in Pages(atlas, _options()).comparison_pages("departement")
+                if o.path == "comparaison/departement.md").data.decode().replace("\u202f", " ").replace("\xa0", " ")
+    first = page.split("</table>", 1)[0]  # population, area, places (the measures' table is the next)
+    cells = re.findall(r'<td data-sort="([^"]*)">([^<(]*)', first)
+    shown = {sort: text_.strip() for sort, text_ in cells if sort in ("7.1", "7.0")}
+    assert shown == {"7.1": "7,1", "7.0": "7,0"}
+    assert '<td data-sort="200000">200 000 (2021)' in first  # the population column: whole numbers stay whole
+    assert '<td data-sort="7.0">7</td>' in page  # and so does a measure column of whole figures
+
+
 @pytest.mark.parametrize("prefix", ["", "en/"])
 def test_the_status_filter_s_address_has_french_words_and_reads_the_former_keys(fixture_atlas, tmp_path: Path,
                                                                                prefix: str) -> None:
