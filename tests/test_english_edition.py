@@ -817,3 +817,42 @@ def test_a_territory_without_population_says_so_and_where_to_read_why(fixture_at
     assert "| Population | not given ([see the methodology](../methodologie.md)) |" in pages["en"]
     without = Pages(atlas, SiteOptions(), lang="fr").territory_page(atlas.territories["doubs"]).data.decode()
     assert "| Population | non renseignée |" in without
+
+
+def test_a_page_with_nothing_on_any_pillar_says_it_once_and_keeps_the_anchors(tmp_path: Path) -> None:
+    """Saint-Martin's page had five pillar sections, each saying « Ni mesure ni description pour ce pilier dans
+    la fiche » (no measure at its level, no description): it now says so once, naming the pillars, and keeps
+    each section's anchor (#pilier-sante) for the links made to them. A page with something to show keeps its
+    five sections."""
+    import shutil
+    from datetime import date
+
+    from generator.load import load_valid_atlas
+
+    tree = tmp_path / "atlas"
+    shutil.copytree(FIXTURES / "atlas", tree)
+    sheet = tree / "ornans" / "territory.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('code: "25434"', 'code: "97801"')
+                     .replace("parent: grand-besancon-metropole\n", ""), encoding="utf-8")  # no context from above
+    atlas = load_valid_atlas(tree, as_of=date(2025, 11, 26))
+    assert not atlas.territories["ornans"].pillars
+    content = tmp_path / "content"
+    content.mkdir()
+    docs = {o.path: o.data.decode("utf-8") for o in
+            site_outputs(atlas, tree, content, SiteOptions(), pictures={}, schemas=None) if o.path.endswith(".md")}
+    for prefix, sentence in (
+            ("", "Ni mesure ni description dans la fiche pour aucun des cinq piliers (métropolisation, santé, "
+                 "savoirs, identité, environnement)."),
+            ("en/", "The sheet has neither a measure nor a description for any of the five pillars (metropolisation, "
+                    "health, knowledge, identity, environment).")):
+        page = docs[prefix + "territoires/ornans.md"]
+        assert sentence in page, page.split("Profil", 1)[-1][:800]
+        assert page.count(sentence) == 1
+        assert "pour ce pilier" not in page and "for this pillar" not in page
+        assert "### " not in page.split(sentence, 1)[0].rsplit("## ", 1)[-1]  # no pillar heading before it
+        for slug in ("metropolisation", "sante", "savoirs", "identite", "environnement"):
+            assert f'<span id="pilier-{slug}"></span>' in page, slug
+        assert '<span id="pilier-health"></span>' in page  # the former anchor too
+        doubs = docs[prefix + "territoires/doubs.md"]
+        assert "aucun des cinq" not in doubs and "any of the five" not in doubs
+        assert doubs.count("{ #pilier-") == 5
