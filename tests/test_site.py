@@ -1086,14 +1086,15 @@ def test_a_comparison_of_several_territories_says_how_to_sort_in_a_sentence_of_i
 def test_a_comparison_column_shows_its_figures_to_one_precision() -> None:
     """« 7 » stood beside « 7,1 » and « 1 023 » beside « 319,7 »: a column's figures now show as many decimals
     as the most precise of them (« 7,0 »), so they line up and read as one measure; whole numbers stay whole."""
+    from types import MappingProxyType
+
+    from picture_atlas import make_atlas  # three départements
+
+    from generator.model import Fact
     from generator.page_pillars import _places
 
     assert _places([7.1, 1023, 0.25, None]) == 2 and _places([7, 7.0, 100]) is None
     assert _places([1 / 3]) == 3  # a float's long tail is capped
-    from types import MappingProxyType
-
-    from picture_atlas import make_atlas  # three départements
-    from generator.model import Fact
 
     atlas = make_atlas()
     areas = {"doubs": 7.1, "jura": 7.0}  # one table (La Réunion's is another: overseas)
