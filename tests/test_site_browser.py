@@ -1117,3 +1117,26 @@ def test_without_javascript_the_root_error_page_is_french_with_a_line_in_english
     assert '<noscript><p lang="en">Page not found. <a href="/en/">The atlas in English</a>.</p></noscript>' in page
     english = (site / "en" / "404.html").read_text(encoding="utf-8")
     assert "<noscript>" not in english and "document.write" not in english  # the English page is itself
+
+
+def test_a_hub_s_marked_point_is_drawn_over_its_neighbours(driver, server: str, site: Path) -> None:
+    """A hub's page shows its territory's locator with its point marked (`locator.svg#lieu-<id>`). SVG has no
+    z-index: the point itself lay under the neighbours drawn after it (Marseille). The mark is a copy drawn
+    last, shown only when the address names it: in Chromium it is the element on top at the point's centre,
+    and it is not shown when the address names no point."""
+    import re as re_
+
+    page = (site / "hubs" / "fablab-besancon" / "index.html").read_text(encoding="utf-8")
+    src = re_.search(r'src="([^"]*locator\.svg)#lieu-fablab-besancon"', page).group(1)
+    svg_url = f"{server}/hubs/fablab-besancon/{src}"
+    probe = """const u = document.getElementById('lieu-fablab-besancon');
+        const shown = getComputedStyle(u).display;
+        const shape = document.getElementById('forme-fablab-besancon').getBoundingClientRect();
+        const top = document.elementFromPoint(shape.x + shape.width / 2, shape.y + shape.height / 2);
+        return [shown, top && (top.id || top.tagName)];"""
+    driver.get(svg_url + "#lieu-fablab-besancon")
+    shown, top = driver.execute_script(probe)
+    assert shown != "none" and top == "lieu-fablab-besancon", (shown, top)
+    driver.get(svg_url)
+    shown, top = driver.execute_script(probe)
+    assert shown == "none" and top != "lieu-fablab-besancon", (shown, top)

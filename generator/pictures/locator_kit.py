@@ -148,14 +148,14 @@ def _marker(shape: str, x: float, y: float, r: float, colour: str, hollow: bool,
         ring = edge if edge is not None else HOLLOW_WIDTH * 1.3
         both = (_shape(shape, x, y, r, "#ffffff", INK, ring + 1.2, None)  # the dark rim, under the ring
                 + _shape(shape, x, y, r, "none", colour, ring, None))
-        return f'<g id="{MARK_PREFIX}{mark}">{both}</g>' if mark else both
+        return f'<g id="{SHAPE_PREFIX}{mark}">{both}</g>' if mark else both
     if shape == "cross":
         return _shape(shape, x, y, r, "none", colour, 3.2 if not hollow else 2.2, mark)
     return _shape(shape, x, y, r, colour, INK, edge if edge is not None else 0.8, mark)
 
 
 def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, width: float, mark: str | None) -> str:
-    named = f' id="{MARK_PREFIX}{mark}"' if mark else ""
+    named = f' id="{SHAPE_PREFIX}{mark}"' if mark else ""
     if shape == "circle":
         return (f'<circle{named} cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke}" '
                 f'stroke-width="{width}"/>')
@@ -171,12 +171,20 @@ def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, wid
 
 
 CONTOUR = "contour"  # id of the highlighted outline's path, written once and used twice (fill, edge)
-MARK_PREFIX = "lieu-"  # a hub's point has the id MARK_PREFIX + its id (a page links `locator.svg#lieu-<id>`)
+MARK_PREFIX = "lieu-"  # a page links `locator.svg#lieu-<id>` to mark a hub's point (`marked_copies`)
+SHAPE_PREFIX = "forme-"  # a hub's point as drawn among the others has the id SHAPE_PREFIX + its id
 # The point a page's address names (`#lieu-<id>`, CSS :target) drawn twice as large with a dark halo: a
-# hub's page shows its territory's locator with its own point marked. A renderer without :target (a
-# PDF) draws the map as it is.
-MARKED = ("<style>:target{transform:scale(2);transform-box:fill-box;transform-origin:center;"
-          "filter:drop-shadow(0 0 1px #000) drop-shadow(0 0 1px #000)}</style>")
+# hub's page shows its territory's locator with its own point marked. The mark is a copy of the point drawn
+# after every other point and name (`marked_copies`), hidden unless named: SVG has no z-index, and the point
+# itself lay under the neighbours drawn after it in a crowded city. A renderer that reads no style (a PDF)
+# draws each copy over its point, the map unchanged.
+MARKED = ("<style>.m{display:none}.m:target{display:inline;transform:scale(2);transform-box:fill-box;"
+          "transform-origin:center;filter:drop-shadow(0 0 1px #000) drop-shadow(0 0 1px #000)}</style>")
+
+
+def marked_copies(marks: Iterable[str]) -> str:
+    """A copy of each named point (`_marker`'s `mark`) to draw last, shown only when the address names it."""
+    return "".join(f'<use class="m" id="{MARK_PREFIX}{mark}" href="#{SHAPE_PREFIX}{mark}"/>' for mark in marks)
 
 
 NARROW_MAP_HEIGHT = 300.0  # px: the tallest close view of a narrow locator

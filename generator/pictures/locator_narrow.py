@@ -19,6 +19,7 @@ from generator.pictures.locator_kit import (
     _meeting,
     _ring_data,
     _variant,
+    marked_copies,
     view_memo,
 )
 from generator.pictures.map_style import (
@@ -127,6 +128,7 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
     if centre:
         x, y = point_xy(centre[0], centre[1])
         body.append(svg_text(x, y + 6, "★", 18, "middle"))
+    body.append(marked_copies(p["id"] for p in points if p.get("id")))  # last: over its neighbours
     body.append("</g>")
     body.append(f'<rect x="{ox:.1f}" y="1" width="{map_w:.1f}" height="{map_h:.1f}" fill="none" stroke="{MUTED}" '
                 f'stroke-width="0.8"/>')

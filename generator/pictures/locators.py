@@ -34,6 +34,7 @@ from generator.pictures.locator_kit import (
     _star,
     _text_lines,
     _variant,
+    marked_copies,
     view_memo,
 )
 from generator.pictures.map_style import (
@@ -233,6 +234,8 @@ def locator_drawing(data: dict[str, Any]) -> LocatorDrawing:
     if centre:
         x, y = to_xy(centre[0], centre[1])
         group("centre", _star(x, y, 4.6))
+    if any(p.get("id") for p in points):  # drawn last: a marked point lies on its neighbours and the names
+        group("marked", marked_copies(p["id"] for p in points if p.get("id")))
     body.append("</g>")
     body.append(f'<rect x="{ox:.1f}" y="{oy:.1f}" width="{map_w:.1f}" height="{map_h:.1f}" fill="none" '
                 f'stroke="{MUTED}" stroke-width="0.8"/>')
