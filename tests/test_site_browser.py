@@ -555,9 +555,14 @@ def test_sort_buttons_draw_no_line_and_add_no_inset_to_their_header(driver, serv
     again as a short line over each header's words at a different height, its padding and its minimum width,
     so that each header was inset twice and a ranking wider on a phone. The button is the header's text:
     no border, no padding, no minimum width of its own."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
     with _at_width(driver, width):
         for page in ("piliers/sante/", "comparaison/departement/"):
             driver.get(f"{server}/{page}")
+            # the buttons are the sorting script's: wait for them (a busy machine ran the check before the script)
+            WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+                "return document.querySelector('article table[data-sortable] thead th button') !== null"))
             found = driver.execute_script("""
                 return [...document.querySelectorAll('article table[data-sortable] thead th button')].map(b => {
                   const s = getComputedStyle(b), th = b.closest('th'), t = getComputedStyle(th);
