@@ -49,9 +49,10 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
     """What `--check` says of the shipped atlas: nothing to write, no pair in two communes."""
     assert script.main(["--check", "--territories", str(ROOT / "territories")]) == 0
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
-    assert len(rows) == len({r["hub"] for r in rows}) == 41
+    # 41 pairs, then 58 more in the twenty-fifth session (18 sheets linked, 40 places written from dated sources)
+    assert len(rows) == len({r["hub"] for r in rows}) == 99
     # one Fabrique, two places: fabt-277 « La Tréso - CASACO (en consortium) » names both
-    assert len({r["id_territoire"] for r in rows}) == 40
+    assert len({r["id_territoire"] for r in rows}) == 98
     assert sorted(r["hub"] for r in rows if r["id_territoire"] == "fabt-277") == ["casaco", "la-treso"]
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
     known = script.fabriques(DATA / "fabt_geom.geojson")
@@ -64,20 +65,22 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
 
 
 def test_a_listed_place_keeps_its_census_status(script) -> None:
-    """The shipped pairs: no sheet's status cites the list. The 14 census places paired keep the census's
+    """The shipped pairs: no sheet's status cites the list. The 22 census places paired keep the census's
     « active » of 2019 (shown « à vérifier »), most of the 30 that the seventeenth session had dated « active,
     2024 » from the list among them; Pangloss Labs, Le Moulin Digital, La Coursive Boutaric, Electrolab,
     PING'PONG COWORK, La Station and Konk Ar Lab, then PiNG, La Fabulerie, Logis des Jeunes de Provence, La Smalah
     and Cocotte Minute (the twenty-second session), L'Argonaute, LAB01, Vanderlab, La Musette and Le 400 (the
     twenty-third), dated since by sources of their own, say so; L'Hermitage keeps its reading of Le Parisien (2020);
-    Le WIP, on the list, is closed from its own sources. The credits say the list dates no status, and why."""
+    Le WIP, on the list, is closed from its own sources. The twenty-fifth session paired eight more census places
+    (FunLab, La Miete, FabLab Autun et télécentre, Le Boc@l, Delta Lab, Runfablab - Solidarnum, Numérifab, Pôle
+    numérique), which keep the census's status too. The credits say the list dates no status, and why."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["id_territoire", "hub", "raison"]  # no column that dated a status
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
     statuses = {r["hub"]: yaml.safe_load(sheets[r["hub"]].read_text(encoding="utf-8"))["status"] for r in rows}
     assert all(s["source"] != script.SOURCE_ID for s in statuses.values())
     census = sorted(hub for hub, s in statuses.items() if s["source"] == script.CENSUS_SOURCE)
-    assert len(census) == 14 and "casaco" in census
+    assert len(census) == 22 and "casaco" in census and "funlab" in census
     assert all(statuses[hub]["value"] == "active" and statuses[hub]["year"] == 2019 for hub in census)
     assert all(statuses[hub]["note"].startswith("Lieu recensé en 2019 par la Mission Coworking") for hub in census)
     assert statuses["l-hermitage-autreches"] == {"value": "active", "year": 2020, "note": "article du 21 mars 2020",
@@ -242,7 +245,8 @@ def test_a_pair_in_two_communes_is_refused(script, tmp_path: Path, capsys: pytes
 
 def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
     """The credits page says how many hubs rest on the 2024 list (the pairs of matches.csv) and which one
-    rests on a press article, so that its count agrees with the network's in the lists (42)."""
+    rests on a press article, so that its count agrees with the network's in the lists (100 since the twenty-fifth
+    session's pairs and new sheets; 42 before)."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
     in_network = {}
     for path in (ROOT / "territories").glob("*/hubs/*.yml"):
@@ -250,14 +254,14 @@ def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
         if "fabriques-de-territoire" in (data.get("networks") or ()):
             in_network[path.stem] = data
     listed = {r["hub"] for r in rows}
-    assert len(listed) == 41 and listed <= set(in_network) and len(in_network) == 42
+    assert len(listed) == 99 and listed <= set(in_network) and len(in_network) == 100
     (other,) = set(in_network) - listed
     assert other == "polen-mende"
     article = in_network[other]["sources"][in_network[other]["status"]["source"]]["url"]
     french = (ROOT / "content" / "licences.md").read_text(encoding="utf-8")
     english = (ROOT / "content" / "en" / "licences.md").read_text(encoding="utf-8")
-    french_words = ("Quarante et un lieux", "Un quarante-deuxième, POLeN", "42 lieux du réseau")
-    english_words = ("Forty-one of the atlas’s hubs", "A forty-second, POLeN", "42 hubs of the network")
+    french_words = ("Quatre-vingt-dix-neuf lieux", "Un centième, POLeN", "100 lieux du réseau")
+    english_words = ("Ninety-nine of the atlas’s hubs", "A hundredth, POLeN", "100 hubs of the network")
     for page, words in ((french, french_words), (english, english_words)):
         flat = " ".join(page.split())
         assert all(w in flat for w in words), words
