@@ -305,7 +305,8 @@ class PillarPages(PageBase):
             if found is None:
                 cells.append('<td data-sort="">—</td>')
             else:
-                shown = self.words.number(self._shown_value(found), places.get(ind.id))
+                value = self._shown_value(found)
+                shown = self.words.number(value, _padded(value, places.get(ind.id)))
                 when = "" if len(years[ind.id]) == 1 else self._when(self._measure_year(found, ind),
                                                                       found.fact is None)
                 cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}{when}</td>')
@@ -317,7 +318,7 @@ class PillarPages(PageBase):
             if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
                 badge = self._("non sourcé")
                 mark = "" if f.sourced else f' <span class="atlas-badge atlas-badge--unsourced">{badge}</span>'
-                shown = text.html_text(self.words.number(f.value, decimals))
+                shown = text.html_text(self.words.number(f.value, _padded(f.value, decimals)))
                 cells.append(f'<td data-sort="{f.value!r}">{shown}{self._when(f.year, False)}{mark}</td>')
             else:
                 cells.append('<td data-sort="">—</td>')
@@ -331,13 +332,21 @@ MAX_COLUMN_DECIMALS = 3
 
 
 def _places(values: Iterable[Any]) -> int | None:
-    """How many decimals every figure of a column shows: the most any of them has (capped), so that « 7,0 »
-    stands beside « 7,1 » instead of « 7 »; None when all are whole numbers (each shown as written)."""
+    """How many decimals the decimal figures of a column show: the most any of them has (capped), so that « 7,0 »
+    stands beside « 7,1 » instead of « 7 »; None when all are whole numbers (each shown as written). An integer
+    keeps its own form (`_padded`)."""
     most = 0
     for value in values:
         if isinstance(value, float) and not value.is_integer() and 1e-6 <= abs(value) < 1e15:
             most = max(most, min(MAX_COLUMN_DECIMALS, len(repr(value).partition(".")[2])))
     return most or None
+
+
+def _padded(value: Any, places: int | None) -> int | None:
+    """The decimals to show `value` with in a column of `places` decimals: a float's (its trailing zeros were lost
+    in reading it), none for an integer, which a sheet or the import wrote rounded to the unit (an area of 1,000 km²
+    or more is rounded so by `atlas import`: « 5 771,0 » would claim a tenth it does not have)."""
+    return places if isinstance(value, float) else None
 
 
 def _source_key(src: Source) -> tuple[Any, ...]:

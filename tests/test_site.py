@@ -1084,8 +1084,9 @@ def test_a_comparison_of_several_territories_says_how_to_sort_in_a_sentence_of_i
 
 
 def test_a_comparison_column_shows_its_figures_to_one_precision() -> None:
-    """« 7 » stood beside « 7,1 » and « 1 023 » beside « 319,7 »: a column's figures now show as many decimals
-    as the most precise of them (« 7,0 »), so they line up and read as one measure; whole numbers stay whole."""
+    """« 7 » stood beside « 7,1 »: a column's decimal figures now show as many decimals as the most precise of them
+    (« 7,0 »), so they line up and read as one measure. An integer stays whole: `atlas import` rounds an area of
+    1,000 km² or more to the unit, and « 5 771,0 » claimed a tenth it does not have."""
     from types import MappingProxyType
 
     from picture_atlas import make_atlas  # three départements
@@ -1097,7 +1098,7 @@ def test_a_comparison_column_shows_its_figures_to_one_precision() -> None:
     assert _places([1 / 3]) == 3  # a float's long tail is capped
 
     atlas = make_atlas()
-    areas = {"doubs": 7.1, "jura": 7.0}  # one table (La Réunion's is another: overseas)
+    areas = {"doubs": 7.1, "jura": 7.0, "reunion": 1023}  # an int: written rounded to the unit (atlas import)
     territories = {tid: replace(t, area_km2=Fact(areas[tid], 2024)) if tid in areas else t
                    for tid, t in atlas.territories.items()}
     atlas = replace(atlas, territories=MappingProxyType(territories))
@@ -1105,8 +1106,8 @@ def test_a_comparison_column_shows_its_figures_to_one_precision() -> None:
                 if o.path == "comparaison/departement.md").data.decode().replace("\u202f", " ").replace("\xa0", " ")
     first = page.split("</table>", 1)[0]  # population, area, places (the measures' table is the next)
     cells = re.findall(r'<td data-sort="([^"]*)">([^<(]*)', first)
-    shown = {sort: text_.strip() for sort, text_ in cells if sort in ("7.1", "7.0")}
-    assert shown == {"7.1": "7,1", "7.0": "7,0"}
+    shown = {sort: text_.strip() for sort, text_ in cells if sort in ("7.1", "7.0", "1023")}
+    assert shown == {"7.1": "7,1", "7.0": "7,0", "1023": "1 023"}  # no tenth the import did not keep
     assert '<td data-sort="200000">200 000 (2021)' in first  # the population column: whole numbers stay whole
     assert '<td data-sort="7.0">7</td>' in page  # and so does a measure column of whole figures
 
