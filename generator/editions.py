@@ -66,12 +66,11 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     cached = None if cache is None else cache.attach(
         english, site_url, None if wanted is None else (lambda path, _sources: wanted(path)), prefix=EN_PREFIX)
     for kind in SHARED_KINDS:
-        if kind.name not in TRANSLATED and french is None:
-            french = Pages(atlas, options, pictures, schemas, scores)  # published in French, marked lang="fr"
-            french.file_prefix = EN_PREFIX
-            french.untranslated = True
-            french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
-        outs += (english if kind.name in TRANSLATED else french).shared_pages(kind)  # type: ignore[union-attr]
+        if kind.name in TRANSLATED:
+            outs += english.shared_pages(kind)
+        else:
+            french = french or _untranslated(Pages(atlas, options, pictures, schemas, scores))
+            outs += french.shared_pages(kind)
     # no redirects from the pillars' former addresses (explore.redirect_outputs): the edition is new; a hub's
     # former address was one in English too
     outs += english.moved_hub_outputs()
@@ -85,6 +84,14 @@ def english_pages(atlas: Atlas, options: SiteOptions, pictures: Mapping[str, Any
     outs += english.sheet_pages(english.sheet_todo(
         cached if cached is not None else None if wanted is None else lambda path, _sources: wanted(path)))
     return outs if cache is None else cache.complete(outs, EN_PREFIX)
+
+
+def _untranslated(french: Pages) -> Pages:
+    """French pages published in the English edition (a kind not translated yet), marked lang="fr"."""
+    french.file_prefix = EN_PREFIX
+    french.untranslated = True
+    french.env.globals["edition_lang"] = LANG  # its links to files go to the French site's copy
+    return french
 
 
 def english_pictures(pictures: Mapping[str, Any]) -> dict[str, Any]:

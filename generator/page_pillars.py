@@ -312,7 +312,7 @@ class PillarPages(PageBase):
                 cells.append(f'<td data-sort="{found.value!r}">{text.html_text(shown)}{when}</td>')
         return cells
 
-    def _identity_cells(self, t: Territory, places: Sequence[int | None] = (None, None)) -> list[str]:
+    def _identity_cells(self, t: Territory, places: Sequence[int | None]) -> list[str]:
         cells = []
         for f, decimals in zip((t.population, t.area_km2), places, strict=True):
             if f is not None and isinstance(f.value, (int, float)) and not isinstance(f.value, bool):
