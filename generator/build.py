@@ -46,7 +46,7 @@ from generator.faults import (
 )
 from generator.i18n import _, decimal, ngettext, number
 from generator.model import Atlas
-from generator.outputs import KeptFilesChanged, Output, Progress, WriteStats, write_tree
+from generator.outputs import KeptFilesChanged, LeftAsWritten, Output, Progress, WriteStats, write_tree
 from generator.site import (
     CONFIG_FILE,
     ROOT,
@@ -59,6 +59,7 @@ from generator.site import (
 )
 
 if TYPE_CHECKING:  # imported by the build itself, once it runs (`_build`)
+    from generator.docs_changes import DocsChanges
     from generator.pictures.kept import SpecBook
     from generator.sheet_memo import SheetMemo
 
@@ -69,7 +70,8 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
                   wanted: Callable[[str, set[str]], bool] | None = None,
                   cache: PageCache | None = None, english: bool = True, jobs: int | None = 1,
                   pages_written: Callable[[list[str]], None] | None = None,
-                  save_cache: Callable[[Callable[[], None]], None] | None = None) -> WriteStats:
+                  save_cache: Callable[[Callable[[], None]], None] | None = None,
+                  left: LeftAsWritten | None = None) -> WriteStats:
     """Write every generated file of the site into `docs_dir` (unchanged files are left alone).
 
     With `wanted`, only the territory and hub pages it accepts are made (`atlas serve` after a save);
@@ -80,6 +82,8 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     `atlas serve`): the pages are written as soon as they are made and the paths written are given to it,
     before the data files are made; then the paths of the other files written, before the page cache is saved.
     `save_cache`: given the page cache's save, to run after (`atlas build --watch`); else it runs here.
+    `left` (a whole build of the watch): the docs files its follower saw untouched since the last build wrote them
+    (generator.docs_changes), not looked at again.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     docs_being_written(docs_dir)
@@ -100,19 +104,19 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
         cache.trust_written = True
         try:
             outs = outputs()
-            stats = write_tree(outs, docs_dir, known=known)
+            stats = write_tree(outs, docs_dir, known=known, left=left, unique=True)
         except KeptFilesChanged as changed:  # nothing written yet: made again with every kept file looked at
             say(ngettext("{count} generated file changed since the last build (edited by hand?): made again",
                          "{count} generated files changed since the last build (edited by hand?): made again",
                          len(changed.paths)).format(count=number(len(changed.paths))), quiet)
             cache.trust_written = False
             outs = outputs()
-            stats = write_tree(outs, docs_dir, known=known)
+            stats = write_tree(outs, docs_dir, known=known, left=left, unique=True)
         finally:
             cache.trust_written = False
     else:
         outs = outputs()
-        stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known)
+        stats = write_tree(outs, docs_dir, partial=wanted is not None, known=known, unique=True)
     if told is not None:
         told([*stats.written, *stats.removed])  # before the page cache is saved (0.3 s on the France tree)
     if cache is not None:
@@ -300,6 +304,7 @@ class KeptInMemory:
     stamp: dict[str, Any] | None = None  # the stamp of the last build (build_stamp.write_stamp), as written
     specs: SpecBook | None = None  # the pictures' kept specs (generator.pictures.kept), once saved
     code_said: tuple[str, ...] = ()  # the generator's files the watch said were saved since it started
+    docs_changes: DocsChanges | None = None  # the docs folder followed between builds (generator.docs_changes)
 
     def run_later(self) -> None:
         """The saves put off by the last build, in their order."""
@@ -459,11 +464,15 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     stale_pdfs = prune_pdfs(atlas, docs_dir)
 
     say(_("pages…"), quiet)
+    follower = kept.docs_changes if kept is not None else None
+    left = follower.left() if follower is not None else None
     with writing(docs_dir, _("the docs folder")):
         stats = generate_docs(atlas, territories, docs_dir, content_dir, config, pictures, pdf_ids, atlas_pdf,
                               quiet, pdf_ids_en=pdf_ids_en, atlas_pdf_en=atlas_pdf_en,
                               cache=_page_cache(docs_dir, kept), jobs=getattr(args, "jobs", None),
-                              save_cache=lambda save: _now_or_later(kept, save))
+                              save_cache=lambda save: _now_or_later(kept, save), left=left)
+    if follower is not None:
+        follower.written(stats.states)
     stats.removed.extend(stale_pdfs)
     say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
         folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),

@@ -14,10 +14,10 @@ import stat
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import AtlasError
 from generator.i18n import N_, _
@@ -129,6 +129,24 @@ class WriteStats:
     states: dict[str, list[int]] | None = None
 
 
+@dataclass(frozen=True)
+class LeftAsWritten:
+    """The files of a folder as the last whole `write_tree` into it left them (its `states`) and, of those, the
+    ones touched since (`touched`), as a follower of the folder vouches (the watch's, generator.docs_changes):
+    a file not touched is taken as it was left, without being looked at."""
+
+    states: Mapping[str, Sequence[int]]
+    touched: Set[str]
+
+
+class _Left(NamedTuple):
+    """A file as the last write left it (what `write_tree` reads of an `os.lstat`)."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_mode: int = stat.S_IFREG
+
+
 def check_relative(path: str) -> PurePosixPath:
     """A relative path with no `..`, no absolute part, no NUL and short parts; else AtlasError."""
     _check_path(path)
@@ -186,7 +204,8 @@ def check_unique(outputs: Iterable[Output]) -> list[Output]:
 
 
 def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, partial: bool = False,
-               known: Mapping[str, Sequence[int]] | None = None) -> WriteStats:
+               known: Mapping[str, Sequence[int]] | None = None, left: LeftAsWritten | None = None,
+               unique: bool = False) -> WriteStats:
     """Write every output under `folder`; unchanged files are not rewritten.
 
     With `prune`, files written by a previous run (listed in the folder's manifest) that are no
@@ -195,10 +214,12 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     files of the previous runs. `known`: outputs whose bytes are those of their file when it has that
     (size, mtime_ns) (read back from it, or a picture of the same cache key as the one written there):
     such a file, still of that size and time, is unchanged without being read (an edit by hand
-    changes its time); any other file of the output's size is read and compared.
+    changes its time); any other file of the output's size is read and compared. `left`: the files a follower
+    of the folder saw untouched since the last whole write, taken as that write left them instead of looked at.
+    `unique`: the outputs' paths are known to differ (`site_outputs` checked them).
     """
     known = known or {}
-    items = check_unique(outputs)
+    items = list(outputs) if unique else check_unique(outputs)
     root = folder.resolve()
     root.mkdir(parents=True, exist_ok=True)
     stats = WriteStats(sources={out.path: out.sources for out in items})
@@ -206,7 +227,7 @@ def write_tree(outputs: Iterable[Output], folder: Path, prune: bool = True, part
     folders = inside.known  # each folder checked once: a lookup per file, not a call
     base = os.path.join(str(root), "")
     states: dict[str, list[int]] = {}
-    found = lstat_all(base, [out.path for out in items])
+    found = lstat_all(base, [out.path for out in items]) if left is None else _as_left(base, items, left)
     # the kept files first, before anything is written: one changed since it was found unchanged has no bytes
     # to write (they are read from it), and a build that trusted the page cache's states makes it again; those as
     # kept are unchanged, the others' outputs go on below (one pass over 36,000 kept files, not two)
@@ -312,6 +333,21 @@ def lstat_all(base: str, paths: Iterable[str]) -> dict[str, os.stat_result | Non
         finally:
             if fd is not None:
                 os.close(fd)
+    return found
+
+
+def _as_left(base: str, items: list[Output], left: LeftAsWritten) -> dict[str, Any]:
+    """`lstat_all` of the outputs that `left` does not vouch for; the others as the last write left them."""
+    found: dict[str, Any] = {}
+    look: list[str] = []
+    states, touched = left.states, left.touched
+    for out in items:
+        state = states.get(out.path)
+        if state is None or out.path in touched:
+            look.append(out.path)
+        else:
+            found[out.path] = _Left(state[0], state[1])
+    found.update(lstat_all(base, look))
     return found
 
 

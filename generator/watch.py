@@ -77,6 +77,8 @@ def run_watch(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if kept.docs_changes is not None:
+            kept.docs_changes.close()
         if kept.lock is not None:
             kept.lock.release()
 
@@ -154,6 +156,7 @@ def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
     except AtlasError as error:  # a full disk: said; the next build starts from the files as they are
         kept.later.clear()
         say(f"atlas build: {error}")
+    follow_docs(kept)
     stopping.holding = True
     try:
         gc.collect()
@@ -163,6 +166,20 @@ def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
         stopping.holding = False
     if stopping.is_set():
         raise KeyboardInterrupt
+
+
+def follow_docs(kept: KeptInMemory) -> None:
+    """The docs folder followed from the end of the first build that wrote it whole, or anew after its follower
+    lost track (generator.docs_changes): the next builds look only at the files touched since."""
+    follower = kept.docs_changes
+    stamp = kept.stamp
+    if (follower is not None and not follower.lost) or stamp is None or not isinstance(stamp.get("files"), dict):
+        return
+    from generator.docs_changes import DocsChanges
+
+    if follower is not None:
+        follower.close()
+    kept.docs_changes = DocsChanges.follow(Path(stamp["docs"]), stamp["files"])
 
 
 def _next_saves(saves: queue.Queue[set[Path]], stopping: Stopping) -> set[Path]:

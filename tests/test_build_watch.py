@@ -827,3 +827,53 @@ def test_the_preview_says_once_that_the_generators_code_was_saved_since_it_start
         "le code du générateur a été enregistré depuis le lancement de l'aperçu (generator/pages.py) : l'aperçu "
         "construit avec le code de son lancement ; arrêtez-le (Ctrl+C) et relancez-le pour construire avec le "
         "nouveau code"]
+
+
+def _states(docs: Path) -> dict[str, tuple[int, int]]:
+    return {file.relative_to(docs).as_posix(): (file.stat().st_size, file.stat().st_mtime_ns)
+            for file in docs.rglob("*") if file.is_file()}
+
+
+def test_the_watch_looks_only_at_the_docs_files_touched_since_its_last_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """From its first build on, the watch follows the docs folder (generator.docs_changes): a build after a save
+    looks at the files touched since the last one (its own writes, a hand edit), not at all of them, and a page
+    edited by hand is still written back; the docs folder is what a cold build gives."""
+    from generator import outputs
+    from generator.outputs import MANIFEST
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(docs)
+    page = docs / "hubs" / "incubateur-ferme.md"
+    looked: list[str] = []
+    real = outputs.lstat_all
+
+    def spy(base: str, paths: list[str]) -> dict[str, os.stat_result | None]:
+        looked.extend(paths)
+        return real(base, paths)
+
+    try:
+        assert _watched_build(args, kept)
+        assert kept.docs_changes is not None and not kept.docs_changes.lost
+        files = len((docs / MANIFEST).read_text(encoding="utf-8").splitlines())
+        page.write_text(page.read_text(encoding="utf-8") + "\nédité à la main\n", encoding="utf-8")
+        monkeypatch.setattr(outputs, "lstat_all", spy)
+        before = _states(docs)
+        _edit(sheets / HUB, HUB_NAME, HUB_NAME + " (essai)")
+        assert _watched_build(args, kept, sheets / HUB)
+        assert looked == ["hubs/incubateur-ferme.md"]  # the hand edit; the rest as the first build left it
+        assert "édité à la main" not in page.read_text(encoding="utf-8")
+        after = _states(docs)
+        written = {path for path, state in after.items() if before.get(path) != state}
+        assert "hubs/incubateur-ferme.md" in written and len(written) < files / 2
+        looked.clear()
+        _edit(sheets / HUB, HUB_NAME + " (essai)", HUB_NAME)
+        assert _watched_build(args, kept, sheets / HUB)
+        assert set(looked) == written  # the files the last build wrote, which it found as it left them
+        monkeypatch.setattr(outputs, "lstat_all", real)
+        _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+    finally:
+        assert kept.lock is not None
+        kept.lock.release()
+        if kept.docs_changes is not None:
+            kept.docs_changes.close()

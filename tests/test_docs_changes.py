@@ -1,0 +1,141 @@
+"""The docs folder followed between the watch's builds (generator.docs_changes, issue 11, target 2): a file
+touched by hand after the last build wrote it is looked at by the next write, the others are taken as that
+build left them, and anything the follower cannot account for file by file makes the next write look at all."""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import outputs
+from generator.docs_changes import IN_Q_OVERFLOW, DocsChanges
+from generator.outputs import Output, write_tree
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux only")
+
+
+def _written(folder: Path) -> tuple[list[Output], dict[str, list[int]]]:
+    outs = [Output("index.md", b"# Accueil\n"), Output("hubs/a.md", b"# A\n"), Output("hubs/b.md", b"# B\n"),
+            Output("territoires/doubs.md", b"# Doubs\n")]
+    stats = write_tree(outs, folder)
+    assert stats.states is not None
+    return outs, stats.states
+
+
+def _looked_at(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths `write_tree` looks at on disk from now on."""
+    looked: list[str] = []
+    real = outputs.lstat_all
+
+    def spy(base: str, paths: list[str]) -> dict[str, os.stat_result | None]:
+        looked.extend(paths)
+        return real(base, paths)
+
+    monkeypatch.setattr(outputs, "lstat_all", spy)
+    return looked
+
+
+def test_a_file_edited_by_hand_is_looked_at_and_the_others_are_not(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    outs, states = _written(docs)
+    follower = DocsChanges.follow(docs, states)
+    assert follower is not None
+    try:
+        left = follower.left()
+        assert left is not None and not left.touched  # nothing happened since the write
+        (docs / "hubs" / "a.md").write_bytes(b"# A, edited by hand\n")
+        left = follower.left()
+        assert left is not None and left.touched == {"hubs/a.md"}
+        looked = _looked_at(monkeypatch)
+        stats = write_tree(outs, docs, left=left)
+        assert looked == ["hubs/a.md"]  # one file looked at, not five
+        assert stats.written == ["hubs/a.md"]  # and written back as the build makes it
+        assert (docs / "hubs" / "a.md").read_bytes() == b"# A\n"
+        follower.written(stats.states)
+        left = follower.left()  # the write's own events: its file looked at next time, found as written
+        assert left is not None and left.touched == {"hubs/a.md"}
+    finally:
+        follower.close()
+
+
+def test_a_file_changed_before_the_folder_was_followed_is_touched(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _outs, states = _written(docs)
+    (docs / "territoires" / "doubs.md").write_bytes(b"# Doubs !\n")  # between the write and the follow
+    (docs / "index.md").unlink()
+    follower = DocsChanges.follow(docs, states)
+    assert follower is not None
+    try:
+        left = follower.left()
+        assert left is not None and left.touched == {"territoires/doubs.md", "index.md"}
+    finally:
+        follower.close()
+
+
+def test_a_new_folder_s_files_are_touched(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _outs, states = _written(docs)
+    follower = DocsChanges.follow(docs, states)
+    assert follower is not None
+    try:
+        (docs / "en" / "hubs").mkdir(parents=True)
+        (docs / "en" / "hubs" / "a.md").write_bytes(b"# A\n")
+        left = follower.left()
+        assert left is not None and "en/hubs/a.md" in left.touched
+        (docs / "en" / "hubs" / "c.md").write_bytes(b"# C\n")  # the new folder is followed too
+        left = follower.left()
+        assert left is not None and "en/hubs/c.md" in left.touched
+    finally:
+        follower.close()
+
+
+def test_a_folder_removed_makes_the_next_write_look_at_every_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    outs, states = _written(docs)
+    follower = DocsChanges.follow(docs, states)
+    assert follower is not None
+    try:
+        for file in (docs / "hubs").iterdir():
+            file.unlink()
+        (docs / "hubs").rmdir()  # which files went with it, no event of the folder says
+        assert follower.left() is None and follower.lost
+        looked = _looked_at(monkeypatch)
+        stats = write_tree(outs, docs, left=follower.left())
+        assert sorted(looked) == sorted(out.path for out in outs)
+        assert sorted(stats.written) == ["hubs/a.md", "hubs/b.md"]
+    finally:
+        follower.close()
+
+
+def test_the_kernel_s_queue_overflowing_makes_every_file_looked_at(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _outs, states = _written(docs)
+    follower = DocsChanges.follow(docs, states)
+    assert follower is not None
+    try:
+        follower._take(struct.pack("iIII", -1, IN_Q_OVERFLOW, 0, 0))  # what the kernel reads out when it dropped events
+        assert follower.left() is None
+    finally:
+        follower.close()
+
+
+def test_a_file_vouched_for_but_changed_in_its_record_is_a_kept_file_that_changed(tmp_path: Path) -> None:
+    """A kept file (the page cache's word) whose state is not the one the last write left is made again, as when
+    it is looked at: the follower's word and the page cache's must agree."""
+    docs = tmp_path / "docs"
+    _outs, states = _written(docs)
+    follower = DocsChanges.follow(docs, states)
+    assert follower is not None
+    try:
+        size, mtime_ns = states["hubs/b.md"]
+        kept = outputs.KeptFile("hubs/b.md", str(docs / "hubs" / "b.md"), (size, mtime_ns - 1))
+        with pytest.raises(outputs.KeptFilesChanged):
+            write_tree([Output("index.md", b"# Accueil\n"), kept], docs, left=follower.left())
+    finally:
+        follower.close()
