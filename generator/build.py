@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import os
 import shutil
 import sys
 import time
@@ -59,9 +60,10 @@ from generator.site import (
 )
 
 if TYPE_CHECKING:  # imported by the build itself, once it runs (`_build`)
-    from generator.docs_changes import DocsChanges
+    from generator.folder_changes import FolderChanges
     from generator.pictures.kept import SpecBook
     from generator.sheet_memo import SheetMemo
+    from generator.sheets import Tree
 
 
 def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_dir: Path, config: dict[str, Any],
@@ -83,7 +85,7 @@ def generate_docs(atlas: Atlas, territories_dir: Path, docs_dir: Path, content_d
     before the data files are made; then the paths of the other files written, before the page cache is saved.
     `save_cache`: given the page cache's save, to run after (`atlas build --watch`); else it runs here.
     `left` (a whole build of the watch): the docs files its follower saw untouched since the last build wrote them
-    (generator.docs_changes), not looked at again.
+    (generator.folder_changes), not looked at again.
     """
     options = site_options(config, content_dir, pdf_ids, atlas_pdf, pdf_ids_en, atlas_pdf_en)
     docs_being_written(docs_dir)
@@ -304,12 +306,38 @@ class KeptInMemory:
     stamp: dict[str, Any] | None = None  # the stamp of the last build (build_stamp.write_stamp), as written
     specs: SpecBook | None = None  # the pictures' kept specs (generator.pictures.kept), once saved
     code_said: tuple[str, ...] = ()  # the generator's files the watch said were saved since it started
-    docs_changes: DocsChanges | None = None  # the docs folder followed between builds (generator.docs_changes)
+    # the docs folder and the sheets folder followed between builds (generator.folder_changes), and the sheets
+    # folder's last listing (absolute path, `find_sheets` or taken again)
+    docs_changes: FolderChanges | None = None
+    sheets_changes: FolderChanges | None = None
+    listing: tuple[str, Tree] | None = None
 
     def run_later(self) -> None:
         """The saves put off by the last build, in their order."""
         while self.later:
             self.later.pop(0)()
+
+
+def _sheets_listing(territories: Path, kept: KeptInMemory | None) -> Tree:
+    """The sheets folder as `find_sheets` finds it; in the watch, its last build's listing when the folder's follower
+    saw nothing that changes it (generator.folder_changes): the sheets saved since looked at anew, not the 5,400
+    of the France tree walked and looked at again (0.1 s)."""
+    from generator.sheets import find_sheets
+
+    root = os.path.abspath(territories)
+    follower = kept.sheets_changes if kept is not None else None
+    last = kept.listing if kept is not None else None
+    tree = None
+    if follower is not None and last is not None and last[0] == root == follower.root:
+        touched = follower.changes()
+        if touched is not None:
+            tree = last[1].again(root, touched)
+            follower.forget()  # looked at anew by this listing (or by the walk)
+    if tree is None:
+        tree = find_sheets(territories)
+    if kept is not None:
+        kept.listing = (root, tree)
+    return tree
 
 
 def _now_or_later(kept: KeptInMemory | None, save: Callable[[], None]) -> None:
@@ -376,7 +404,6 @@ def give_back_memory() -> None:
 def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept: KeptInMemory | None) -> int:
     from generator.load import load_valid_atlas
     from generator.sheet_memo import SheetMemo
-    from generator.sheets import find_sheets
 
     started = time.perf_counter()
     if kept is not None:
@@ -406,7 +433,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
     if kept is not None:
         kept.stamp = None  # given back by this build if it ends well; else the next reads the disk's
     hashes = previous_hashes(stamp)  # the sheets count by their bytes: saved again unchanged is no change
-    tree = find_sheets(territories)  # walked once: the signature counts these sheets, the loader reads them
+    tree = _sheets_listing(territories, kept)  # once: the signature counts these sheets, the loader reads them
     signature = inputs_signature(territories, content_dir, config_file, docs_dir, site_dir, hashes, tree, config)
     # the watch's first build goes through even when nothing changed: it fills what the process keeps (the
     # sheets' memo, the page cache's shards, the scores, the pictures taken), which the first save would read
@@ -472,7 +499,7 @@ def _build(args: argparse.Namespace, locks: list[FolderLock], quiet: bool, kept:
                               cache=_page_cache(docs_dir, kept), jobs=getattr(args, "jobs", None),
                               save_cache=lambda save: _now_or_later(kept, save), left=left)
     if follower is not None:
-        follower.written(stats.states)
+        follower.forget(stats.states)
     stats.removed.extend(stale_pdfs)
     say(_("{folder}: {written} written, {unchanged} unchanged, {removed} removed").format(
         folder=docs_dir, written=number(len(stats.written)), unchanged=number(len(stats.unchanged)),

@@ -79,16 +79,19 @@ def previous_hashes(stamp: dict[str, Any]) -> dict[str, list[Any]]:
 def _listed_sheets_state(tree: Tree, digest: Any, hashes: dict[str, list[Any]]) -> None:
     """`_sheets_state` of the sheets `find_sheets` listed (and what it found out of place, which the build
     will report): the walk the loader needs anyway, and each sheet's os.stat kept in `tree.states` for the
-    sheet memo, so the folder is walked and each sheet looked up once a build, not two and three times."""
+    sheet memo, so the folder is walked and each sheet looked up once a build, not two and three times. A sheet
+    whose state the tree holds already (the watch's listing taken again, `sheets.Tree.again`) is not looked up."""
     previous = dict(hashes)
     hashes.clear()
     for sheet in tree.files:
         path = sheet.absolute()
-        try:
-            status = tree.states[path] = os.stat(path)
-        except OSError:
-            digest.update(f"no {path}\n".encode())
-            continue
+        status = tree.states.get(path)  # taken already when the watch's follower vouches for the others
+        if status is None:
+            try:
+                status = tree.states[path] = os.stat(path)
+            except OSError:
+                digest.update(f"no {path}\n".encode())
+                continue
         _note_sheet(path, status, previous, hashes, digest)
     for problem in tree.report.problems:
         digest.update(f"{problem.text()}\n".encode())

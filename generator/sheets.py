@@ -10,11 +10,12 @@ written and whether it was quoted, so `validate` can type it against the format 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Location, Report
+from generator.errors import Location, Problem, Report
 from generator.i18n import _
 
 SHEET_SUFFIXES = (".yml", ".yaml")
@@ -47,6 +48,40 @@ class Tree:
     # each sheet's os.stat by absolute path, when the caller took them already (the build's inputs signature):
     # the sheet memo then does not ask again
     states: dict[str, os.stat_result] = field(default_factory=dict)
+    walked: tuple[Problem, ...] = ()  # what the walk itself found out of place (the load adds the sheets' own)
+
+    def again(self, root: str, touched: Iterable[str]) -> Tree | None:
+        """This listing for a build after the files `touched` (paths relative to the folder walked, whose absolute
+        path is `root`; the watch's follower names them, generator.folder_changes) changed, when none changes what
+        a walk would find: each is a sheet listed here and still a plain file (saved again: looked at anew), a
+        path that is gone and was not listed (an editor's temporary file) or a name the walk leaves out. The other
+        sheets' states are this listing's. None: walk again (always after a walk that found entries out of place,
+        whose removal is no change of a listed sheet)."""
+        if self.walked:
+            return None
+        listed = self._listed
+        if listed is None:
+            listed = self._listed = {sheet.absolute() for sheet in self.files}
+        states = dict(self.states)
+        for path in touched:
+            if any(_ignored(part) for part in path.split("/")):
+                continue
+            where = os.path.join(root, *path.split("/"))
+            if where in listed:
+                try:
+                    status = os.lstat(where)
+                except OSError:
+                    return None
+                if not stat.S_ISREG(status.st_mode):
+                    return None
+                states[where] = status
+            elif os.path.lexists(where):
+                return None
+        tree = Tree(list(self.files), Report(), self.cwd, states)
+        tree._listed = listed
+        return tree
+
+    _listed: set[str] | None = field(default=None, repr=False, compare=False)
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
@@ -104,6 +139,7 @@ def find_sheets(root: Path) -> Tree:
                 stray(f.path, _("two {kind} files").format(kind=kind),
                       _("keep one of {files}").format(files=", ".join(x.display for x in found)))
             tree.files = [f for f in tree.files if f.kind != kind or f is found[0]]
+    tree.walked = tuple(report.problems)
     return tree
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import queue
 import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.build import KeptInMemory, run_build
 from generator.engine import say
@@ -31,6 +32,9 @@ from generator.i18n import _, ngettext, number
 from generator.page_code import newly_saved_code
 from generator.site import ROOT
 from generator.watcher import config_files, watch_files, watched_folders
+
+if TYPE_CHECKING:
+    from generator.sheets import Tree
 
 SHOW_SAVED = 3  # saved files named in the line that starts a build; more are counted
 KNOWN_SUFFIXES = (".yml", ".yaml", ".md", ".html", ".css", ".js", ".svg", ".png", ".jpg")  # a removed file named
@@ -77,8 +81,9 @@ def run_watch(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if kept.docs_changes is not None:
-            kept.docs_changes.close()
+        for follower in (kept.docs_changes, kept.sheets_changes):
+            if follower is not None:
+                follower.close()
         if kept.lock is not None:
             kept.lock.release()
 
@@ -156,7 +161,7 @@ def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
     except AtlasError as error:  # a full disk: said; the next build starts from the files as they are
         kept.later.clear()
         say(f"atlas build: {error}")
-    follow_docs(kept)
+    follow_folders(kept)
     stopping.holding = True
     try:
         gc.collect()
@@ -168,18 +173,35 @@ def settle(kept: KeptInMemory, stopping: Stopping | None = None) -> None:
         raise KeyboardInterrupt
 
 
-def follow_docs(kept: KeptInMemory) -> None:
-    """The docs folder followed from the end of the first build that wrote it whole, or anew after its follower
-    lost track (generator.docs_changes): the next builds look only at the files touched since."""
+def follow_folders(kept: KeptInMemory) -> None:
+    """The docs folder and the sheets folder followed from the end of the first build (the docs folder: of the
+    first that wrote it whole), or anew after a follower lost track (generator.folder_changes): the next builds
+    look only at the files touched since."""
+    from generator.folder_changes import FolderChanges
+    from generator.sheets import find_sheets
+
     follower = kept.docs_changes
     stamp = kept.stamp
-    if (follower is not None and not follower.lost) or stamp is None or not isinstance(stamp.get("files"), dict):
-        return
-    from generator.docs_changes import DocsChanges
+    if (follower is None or follower.lost) and stamp is not None and isinstance(stamp.get("files"), dict):
+        if follower is not None:
+            follower.close()
+        kept.docs_changes = FolderChanges.follow(Path(stamp["docs"]), stamp["files"])
+    follower = kept.sheets_changes
+    if (follower is None or follower.lost) and kept.listing is not None:
+        if follower is not None:
+            follower.close()
+        root, tree = kept.listing
+        start = os.path.join(root, "")
+        follower = kept.sheets_changes = FolderChanges.follow(Path(root), {
+            where[len(start):].replace(os.sep, "/"): [status.st_size, status.st_mtime_ns]
+            for where, status in tree.states.items() if where.startswith(start)})
+        # a sheet added or removed between the build's walk and the follow: no event tells it, a walk does
+        if follower is not None and _listed(find_sheets(Path(root))) != _listed(tree):
+            follower.lost = True
 
-    if follower is not None:
-        follower.close()
-    kept.docs_changes = DocsChanges.follow(Path(stamp["docs"]), stamp["files"])
+
+def _listed(tree: Tree) -> tuple[list[str], list[str]]:
+    return [sheet.absolute() for sheet in tree.files], [problem.text() for problem in tree.walked]
 
 
 def _next_saves(saves: queue.Queue[set[Path]], stopping: Stopping) -> set[Path]:

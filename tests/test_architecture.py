@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
      "kept_pickles",  # kept_pickles: the caches' files read back as plain values only (pictures' specs, pages)
      "watcher"},  # watcher: the files a contributor saves, followed (atlas serve, atlas build --watch)
     {"scores", "specs",  # specs: the kinds of value of the sheet format
-     "docs_changes"},  # the docs folder followed between the watch's builds (inotify)
+     "folder_changes"},  # the docs folder followed between the watch's builds (inotify)
     {"atlas_reads"},  # what an output read from the atlas, recorded (kept pictures' specs, shared pages)
     {"measured", "status_text", "citation", "fields",  # derived once per atlas; fields: the format
      "homonyms"},  # territories of one name told apart (by level, by département) in every list

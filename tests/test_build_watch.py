@@ -836,7 +836,7 @@ def _states(docs: Path) -> dict[str, tuple[int, int]]:
 
 def test_the_watch_looks_only_at_the_docs_files_touched_since_its_last_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """From its first build on, the watch follows the docs folder (generator.docs_changes): a build after a save
+    """From its first build on, the watch follows the docs folder (generator.folder_changes): a build after a save
     looks at the files touched since the last one (its own writes, a hand edit), not at all of them, and a page
     edited by hand is still written back; the docs folder is what a cold build gives."""
     from generator import outputs
@@ -877,3 +877,49 @@ def test_the_watch_looks_only_at_the_docs_files_touched_since_its_last_build(
         kept.lock.release()
         if kept.docs_changes is not None:
             kept.docs_changes.close()
+
+
+def test_the_watch_walks_the_sheets_folder_only_when_a_save_changes_what_it_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """From its first build on, the watch follows the sheets folder too: a sheet saved is read anew without the
+    folder being walked again (the last listing taken again, `sheets.Tree.again`), and what a walk would find
+    otherwise (a stray file, one removed, an editor's hidden file left out) is found by a walk."""
+    import inspect
+
+    from generator import sheets as sheets_module
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(docs)
+    walks: list[str] = []
+    real = sheets_module.find_sheets
+
+    def spy(root: Path) -> Any:
+        walks.append(inspect.stack()[1].function)
+        return real(root)
+
+    monkeypatch.setattr(sheets_module, "find_sheets", spy)
+    stray = sheets / "doubs" / "hubs" / "notes.txt"
+    try:
+        assert _watched_build(args, kept)
+        assert kept.sheets_changes is not None and not kept.sheets_changes.lost
+        walks.clear()
+        _edit(sheets / HUB, HUB_NAME, HUB_NAME + " (essai)")
+        (sheets / "doubs" / "hubs" / ".incubateur-ferme.yml.swp").write_bytes(b"swap")  # left out by a walk
+        assert _watched_build(args, kept, sheets / HUB)
+        assert "_sheets_listing" not in walks
+        assert "Fablab de Besançon (essai)" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
+        capsys.readouterr()
+        stray.write_text("à trier\n", encoding="utf-8")
+        assert not _watched_build(args, kept, stray)
+        assert walks.count("_sheets_listing") == 1 and "notes.txt" in capsys.readouterr().err
+        stray.unlink()
+        _edit(sheets / HUB, HUB_NAME + " (essai)", HUB_NAME)
+        assert _watched_build(args, kept, stray, sheets / HUB)
+        assert walks.count("_sheets_listing") == 2
+        _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+    finally:
+        assert kept.lock is not None
+        kept.lock.release()
+        for follower in (kept.docs_changes, kept.sheets_changes):
+            if follower is not None:
+                follower.close()

@@ -1,4 +1,4 @@
-"""The docs folder followed between the watch's builds (generator.docs_changes, issue 11, target 2): a file
+"""The docs folder followed between the watch's builds (generator.folder_changes, issue 11, target 2): a file
 touched by hand after the last build wrote it is looked at by the next write, the others are taken as that
 build left them, and anything the follower cannot account for file by file makes the next write look at all."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import outputs
-from generator.docs_changes import IN_Q_OVERFLOW, DocsChanges
+from generator.folder_changes import IN_Q_OVERFLOW, FolderChanges
 from generator.outputs import Output, write_tree
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux only")
@@ -43,7 +43,7 @@ def test_a_file_edited_by_hand_is_looked_at_and_the_others_are_not(tmp_path: Pat
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     docs = tmp_path / "docs"
     outs, states = _written(docs)
-    follower = DocsChanges.follow(docs, states)
+    follower = FolderChanges.follow(docs, states)
     assert follower is not None
     try:
         left = follower.left()
@@ -56,7 +56,7 @@ def test_a_file_edited_by_hand_is_looked_at_and_the_others_are_not(tmp_path: Pat
         assert looked == ["hubs/a.md"]  # one file looked at, not five
         assert stats.written == ["hubs/a.md"]  # and written back as the build makes it
         assert (docs / "hubs" / "a.md").read_bytes() == b"# A\n"
-        follower.written(stats.states)
+        follower.forget(stats.states)
         left = follower.left()  # the write's own events: its file looked at next time, found as written
         assert left is not None and left.touched == {"hubs/a.md"}
     finally:
@@ -68,7 +68,7 @@ def test_a_file_changed_before_the_folder_was_followed_is_touched(tmp_path: Path
     _outs, states = _written(docs)
     (docs / "territoires" / "doubs.md").write_bytes(b"# Doubs !\n")  # between the write and the follow
     (docs / "index.md").unlink()
-    follower = DocsChanges.follow(docs, states)
+    follower = FolderChanges.follow(docs, states)
     assert follower is not None
     try:
         left = follower.left()
@@ -80,7 +80,7 @@ def test_a_file_changed_before_the_folder_was_followed_is_touched(tmp_path: Path
 def test_a_new_folder_s_files_are_touched(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     _outs, states = _written(docs)
-    follower = DocsChanges.follow(docs, states)
+    follower = FolderChanges.follow(docs, states)
     assert follower is not None
     try:
         (docs / "en" / "hubs").mkdir(parents=True)
@@ -98,7 +98,7 @@ def test_a_folder_removed_makes_the_next_write_look_at_every_file(tmp_path: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     docs = tmp_path / "docs"
     outs, states = _written(docs)
-    follower = DocsChanges.follow(docs, states)
+    follower = FolderChanges.follow(docs, states)
     assert follower is not None
     try:
         for file in (docs / "hubs").iterdir():
@@ -116,7 +116,7 @@ def test_a_folder_removed_makes_the_next_write_look_at_every_file(tmp_path: Path
 def test_the_kernel_s_queue_overflowing_makes_every_file_looked_at(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     _outs, states = _written(docs)
-    follower = DocsChanges.follow(docs, states)
+    follower = FolderChanges.follow(docs, states)
     assert follower is not None
     try:
         follower._take(struct.pack("iIII", -1, IN_Q_OVERFLOW, 0, 0))  # what the kernel reads out when it dropped events
@@ -130,7 +130,7 @@ def test_a_file_vouched_for_but_changed_in_its_record_is_a_kept_file_that_change
     it is looked at: the follower's word and the page cache's must agree."""
     docs = tmp_path / "docs"
     _outs, states = _written(docs)
-    follower = DocsChanges.follow(docs, states)
+    follower = FolderChanges.follow(docs, states)
     assert follower is not None
     try:
         size, mtime_ns = states["hubs/b.md"]
@@ -139,3 +139,32 @@ def test_a_file_vouched_for_but_changed_in_its_record_is_a_kept_file_that_change
             write_tree([Output("index.md", b"# Accueil\n"), kept], docs, left=follower.left())
     finally:
         follower.close()
+
+
+def test_a_listing_is_taken_again_only_when_no_touched_path_changes_what_a_walk_finds(tmp_path: Path) -> None:
+    """`sheets.Tree.again`: the watch's last listing of the sheets folder, with the paths its follower names."""
+    import shutil
+
+    from test_build_incremental import ROOT
+
+    from generator.sheets import find_sheets
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+    root = os.path.abspath(sheets)
+    tree = find_sheets(sheets)
+    hub = "doubs/hubs/incubateur-ferme.yml"
+    (sheets / hub).write_text((sheets / hub).read_text(encoding="utf-8") + "# vu\n", encoding="utf-8")
+    again = tree.again(root, {hub, "doubs/hubs/.incubateur-ferme.yml.swp", "doubs/hubs/incubateur-ferme.yml~"})
+    assert again is not None  # a sheet saved; a hidden file; a backup gone since
+    assert [f.absolute() for f in again.files] == [f.absolute() for f in tree.files]
+    saved = again.states[os.path.join(root, "doubs", "hubs", "incubateur-ferme.yml")]
+    assert saved.st_size == (sheets / hub).stat().st_size
+    (sheets / "doubs" / "hubs" / "nouveau.yml").write_text("id: nouveau\n", encoding="utf-8")
+    assert tree.again(root, {"doubs/hubs/nouveau.yml"}) is None  # a new sheet: walked
+    (sheets / hub).unlink()
+    assert tree.again(root, {hub}) is None  # a sheet removed: walked
+    (sheets / "doubs" / "hubs" / "notes.txt").write_text("à trier\n", encoding="utf-8")
+    walked = find_sheets(sheets)
+    assert walked.walked  # what the walk found out of place...
+    assert walked.again(root, set()) is None  # ...makes the next listing a walk too
