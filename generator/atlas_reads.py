@@ -445,15 +445,17 @@ def keep_per_sheet(atlas: Atlas, keeper: Callable[..., Any] | None) -> None:
 
 
 def per_sheet(atlas: Atlas, name: str, record: Any, make: Callable[[], Any], dump: Callable[[Any], Any] = list,
-              load: Callable[[Any], Any] = tuple) -> Any:
+              load: Callable[[Any], Any] = tuple, shape_only: bool = False) -> Any:
     """`make()`, a value worked out from `record`'s sheet alone (with what every output may show: the
     build date, the shared sources...), named `name`: with a keeper (`keep_per_sheet`), taken as the
     last build made it while the sheet's bytes are the same (`dump` and `load` turn it into plain
-    data and back). After one hub edit, one sheet's quality is worked out again, not 2,900."""
+    data and back). After one hub edit, one sheet's quality is worked out again, not 2,900. `shape_only`:
+    `load` checks only the shape of what it reads back (not against the atlas), and gives a value no caller
+    changes: one process may give again the value it read back from the same kept entry."""
     found = _PER_SHEET.get(id(atlas))
     if found is None or found[0]() is not atlas:
         return make()
-    return found[1](name, record.path, make, dump, load)
+    return found[1](name, record.path, make, dump, load, shape_only)
 
 
 # id(atlas) -> the atlas (weakly), the scores its digest was made with, and that digest

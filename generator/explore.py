@@ -281,7 +281,7 @@ def hub_data_file(atlas: Atlas, status_short: Callable[[Hub], str], level_labels
     records = []
     for h in sorted(atlas.hubs.values(), key=lambda h: (sort_key(h.name), h.id)):
         own = per_sheet(atlas, f"hub filter parts {edition}", h, lambda h=h: _own_parts(atlas, h, status_short),
-                        list, lambda kept, h=h: _three_texts(kept, h.id))
+                        list, lambda kept, h=h: _three_texts(kept, h.id), shape_only=True)
         region_id, dep_id = _filed(atlas, where, h)
         records.append(f'{{"d":{text(dep_id)},{own[0]},"r":{text(region_id)},{own[1]},'
                        f'"tn":{text(names[h.territory_id])},{own[2]}}}')

@@ -204,7 +204,7 @@ def hubs_csv(atlas: Atlas) -> bytes:
     rows = []
     for h in atlas.hubs.values():
         row = per_sheet(atlas, "hubs.csv row", h, lambda h=h: [_cell(c.value(atlas, None, h)) for c in own],
-                        list, _cells)
+                        list, _cells, shape_only=True)
         rows.append([*row[:at], _cell(HUB_TABLE[at].value(atlas, None, h)), *row[at:]])
     return _csv([c.name for c in HUB_TABLE], rows, cells=True)
 
@@ -213,7 +213,8 @@ def hubs_geojson(atlas: Atlas) -> bytes:
     """Hubs with coordinates as GeoJSON points ([longitude, latitude], RFC 7946): the text of
     `json.dumps(document, ensure_ascii=False, indent=1)`, each feature encoded on its own (from its hub's sheet
     alone: kept by its bytes between builds, atlas_reads.per_sheet) and indented to its place in the list."""
-    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(atlas, h), str, _feature_kept)
+    features = [per_sheet(atlas, "hubs.geojson feature", h, lambda h=h: _feature_text(atlas, h), str, _feature_kept,
+                          shape_only=True)
                 for h in atlas.hubs.values() if h.coordinates]
     listed = "[\n  " + ",\n  ".join(features) + "\n ]" if features else "[]"
     return ('{\n "type": "FeatureCollection",\n "features": ' + listed + "\n}\n").encode("utf-8")

@@ -51,6 +51,8 @@ class PageCache(KeptOutputs):
         self.entries = self._read_index()
         self.code = ""
         self._code_files_now: dict[str, list[Any]] = {}  # the code's files' states and hashes (`code_version`)
+        # (value name, sheet path) -> a kept value as last read back and what it was read from (SheetValues.loaded)
+        self.loaded_values: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.begin(Path("."))
 
     def begin(self, territories_dir: Path) -> None:

@@ -454,7 +454,7 @@ def _fact_counts(atlas: Atlas, _argument: str) -> tuple[int, int, int]:
     total = sourced = old = 0
     for record in (*atlas.territories.values(), *atlas.hubs.values()):  # each sheet's counts kept by its bytes
         n, s, o = per_sheet(atlas, "fact counts", record, lambda record=record: _sheet_fact_counts(atlas, record),
-                            list, _three_counts)
+                            list, _three_counts, shape_only=True)
         total, sourced, old = total + n, sourced + s, old + o
     return total, sourced, old
 

@@ -78,10 +78,10 @@ def _quality(atlas: Atlas, kind: str, sid: str, name: str, path: str, checks: li
 def quality_table(atlas: Atlas) -> list[SheetQuality]:
     """Every sheet's quality, the sheets that most need work first (each row kept by its sheet between
     builds, with the page cache: generator.atlas_reads.per_sheet)."""
-    rows = [per_sheet(atlas, "quality", t, lambda t=t: territory_quality(atlas, t), _plain, _from_plain)
-            for t in atlas.territories.values()]
-    rows += [per_sheet(atlas, "quality", h, lambda h=h: hub_quality(atlas, h), _plain, _from_plain)
-             for h in atlas.hubs.values()]
+    rows = [per_sheet(atlas, "quality", t, lambda t=t: territory_quality(atlas, t), _plain, _from_plain,
+                      shape_only=True) for t in atlas.territories.values()]
+    rows += [per_sheet(atlas, "quality", h, lambda h=h: hub_quality(atlas, h), _plain, _from_plain,
+                       shape_only=True) for h in atlas.hubs.values()]
     return sorted(rows, key=lambda q: q.need)
 
 

@@ -3,6 +3,7 @@ a picture's spec is specified again only when a sheet or index entry it read cha
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -127,3 +128,59 @@ def test_a_value_of_one_sheet_is_kept_by_its_bytes_and_its_common(tmp_path: Path
     finally:
         keep_per_sheet(atlas, None)
     assert per_sheet(atlas, "n", hub, lambda: "no keeper") == "no keeper"
+
+
+def test_a_value_checked_for_its_shape_only_is_read_back_once_per_kept_entry(tmp_path: Path) -> None:
+    """`per_sheet(..., shape_only=True)` in one process (the watch's builds): the value read back from a kept entry
+    is given again while the entry is the same object, without being read back and checked again; another entry
+    (read from disk again, or damaged) is read back and checked; a value whose check reads the atlas is read back
+    each time."""
+    from generator.atlas_reads import keep_per_sheet, per_sheet
+    from generator.page_kept import SheetValues
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(FIXTURE_ATLAS, sheets)
+    atlas = load_valid_atlas(sheets, as_of=AS_OF)
+    loaded_values: dict = {}
+
+    class Cache:  # what SheetValues uses of the page cache, its memo of values read back kept from run to run
+        def __init__(self, entries: dict) -> None:
+            self.extra: dict = {}
+            self.kind_entries = dict(entries)
+            self._state = ReadState(atlas, tmp_path)
+            self.loaded_values = loaded_values
+
+        @property
+        def state(self) -> ReadState:
+            return self._state
+
+    hub = atlas.hubs["fablab-besancon"]
+    loads: list[object] = []
+
+    def load(kept: list[int]) -> tuple[int, ...]:
+        loads.append(kept)
+        if not all(type(n) is int for n in kept):
+            raise ValueError("not counts")
+        return tuple(kept)
+
+    def run(entries: dict, shape_only: bool = True) -> tuple[tuple[int, ...], dict]:
+        cache = Cache(entries)
+        keep_per_sheet(atlas, SheetValues(cache, "c"))
+        return per_sheet(atlas, "n", hub, lambda: (7, 8), list, load, shape_only=shape_only), cache.extra
+
+    try:
+        value, first = run({})
+        assert value == (7, 8) and loads == []  # made
+        assert run(first)[0] == (7, 8) and len(loads) == 1  # read back and checked
+        value, second = run(first)
+        assert value == (7, 8) and len(loads) == 1  # the same entry: given again
+        assert run(second)[0] == (7, 8) and len(loads) == 1  # kept by the run as it was: still the same entry
+        again = copy.deepcopy(first)  # the index read from disk again: other objects, read back and checked
+        assert run(again)[0] == (7, 8) and len(loads) == 2
+        assert run(first, shape_only=False)[0] == (7, 8) and len(loads) == 3  # a check against the atlas: each time
+        bucket = next(iter(first))
+        path = next(iter(first[bucket]["values"]))
+        damaged = {bucket: {"common": "c", "values": {path: [first[bucket]["values"][path][0], ["x", 8]]}}}
+        assert run(damaged)[0] == (7, 8) and len(loads) == 4  # checked, refused: made again
+    finally:
+        keep_per_sheet(atlas, None)

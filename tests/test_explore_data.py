@@ -40,7 +40,7 @@ def test_parts_kept_per_sheet_are_taken_back_and_damaged_ones_made_again() -> No
     kept: dict[str, list[object]] = {}
     asked: list[str] = []
 
-    def keeper(name: str, path: str, make, dump, load):  # type: ignore[no-untyped-def]
+    def keeper(name: str, path: str, make, dump, load, shape_only=False):  # type: ignore[no-untyped-def]
         asked.append(path)
         if path in kept:
             try:
