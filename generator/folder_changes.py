@@ -58,7 +58,7 @@ class FolderChanges:
         self._libc, self._fd = libc, fd
         self._folders: dict[int, str] = {}  # watch descriptor -> its folder's path in the followed one ("" its root)
         self.touched: set[str] = set()  # paths (POSIX, relative) touched since the last build looked
-        self.states: dict[str, list[int]] = {}  # each file as the last build left or found it
+        self.states: Mapping[str, Sequence[int]] = {}  # each file as the last build left or found it
         self.lost = False  # something happened that no file's event accounts for: every file looked at
 
     @classmethod
@@ -113,7 +113,7 @@ class FolderChanges:
         are the new reference). The events of the build's own writes, still queued, make those files looked at
         by the next build, which finds them as written."""
         if states is not None:
-            self.states = {path: list(state) for path, state in states.items()}
+            self.states = states  # the write's own record, which no one changes (36,500 entries: not copied)
         self.touched.clear()
 
     def _read_events(self) -> None:
