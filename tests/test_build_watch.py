@@ -834,6 +834,7 @@ def _states(docs: Path) -> dict[str, tuple[int, int]]:
             for file in docs.rglob("*") if file.is_file()}
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux only")
 def test_the_watch_looks_only_at_the_docs_files_touched_since_its_last_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """From its first build on, the watch follows the docs folder (generator.folder_changes): a build after a save
@@ -879,6 +880,7 @@ def test_the_watch_looks_only_at_the_docs_files_touched_since_its_last_build(
             kept.docs_changes.close()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux only")
 def test_the_watch_walks_the_sheets_folder_only_when_a_save_changes_what_it_holds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """From its first build on, the watch follows the sheets folder too: a sheet saved is read anew without the
