@@ -8,7 +8,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.atlas_reads import QUERY, QUERY_FIELDS, Changes, ReadState, keep_per_sheet, shared_digest
+from generator.atlas_reads import (
+    QUERY,
+    QUERY_FIELDS,
+    Changes,
+    ReadState,
+    inputs_digest,
+    keep_per_sheet,
+    shared_digest,
+)
 from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
@@ -17,6 +25,7 @@ from generator.page_store import KEY_CHARS, KindStore, picture_state, read_index
 from generator.site_templates import keep_compiled_in
 
 COPIES = f"{SHEETS_DIR}/"  # where the sheets' byte copies go
+HUB_PAGES = "hubs/"  # where the hubs' pages are, in each edition (page_parts.hub_path)
 
 
 class PageCache(KeptOutputs):
@@ -144,9 +153,12 @@ class PageCache(KeptOutputs):
                 return False
             if not common:
                 common.append(self._common_key(pages, site_url, prefix, code))
-                self.commons.add(common[0])
+                common.append(self._common_key(pages, site_url, prefix, code, scores=False))
+                self.commons.update(common)
             full = prefix + path
-            self._owner[full] = (pages, common[0])
+            # a hub's page shows no score (pages.Pages.hub_page): a hub added or closed, which moves the scores,
+            # leaves the other hubs' pages as they were
+            self._owner[full] = (pages, common[1] if path.startswith(HUB_PAGES) else common[0])
             file = f"{self._docs}/{full}"
             found = self._hit(full, sources, file)
             listed = self._sorted.get(id(sources))  # both editions ask with the same sources: sorted once
@@ -294,13 +306,15 @@ class PageCache(KeptOutputs):
 
         pages.env.globals[name] = recording
 
-    def _common_key(self, p: Any, site_url: str | None, prefix: str, code: str) -> str:
-        """What every page of one edition may show, hashed once per run."""
+    def _common_key(self, p: Any, site_url: str | None, prefix: str, code: str, scores: bool = True) -> str:
+        """What every page of one edition may show, hashed once per run; without `scores`, what a hub's page may
+        show (neither the measured profile nor the rankings the pillar pages tell)."""
         atlas = p.atlas
         shared = self._shared_repr  # the editions share the atlas and its scores: their text is made once
         parts = (code, prefix, repr(getattr(p, "lang", None)), _stable_repr(p.options), repr(site_url),
-                 shared_digest(atlas, p.scores), shared(getattr(p, "names", None)),
-                 repr(sorted(getattr(p, "_long_rankings", ()))),
+                 shared_digest(atlas, p.scores) if scores else "hub " + inputs_digest(atlas),
+                 shared(getattr(p, "names", None)),
+                 repr(sorted(getattr(p, "_long_rankings", ()))) if scores else "",
                  repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
                  repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
         digest = hashlib.sha256()

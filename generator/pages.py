@@ -60,6 +60,23 @@ from generator.views import Words
 
 # ---- the page generator ------------------------------------------------------------------------
 
+class NoScores:
+    """What a hub's page is made with in place of the measured profile (`Pages.hub_page`): any use is an error."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"a hub's page read the scores ({name}): its page cache key leaves them out "
+                           "(generator.page_cache); show them on territory pages, or key hub pages by them")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("a hub's page read the scores: its page cache key leaves them out")
+
+    def __bool__(self) -> bool:
+        raise RuntimeError("a hub's page read the scores: its page cache key leaves them out")
+
+
+NO_SCORES = NoScores()
+
+
 class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
     """Renders every page of the site from one atlas; each method returns Outputs."""
 
@@ -246,6 +263,18 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         return above, a.territories[dep] if shown else None
 
     def hub_page(self, h: Hub) -> Output:
+        """A hub's page. It shows no score of the measured profile, so its key in the page cache leaves the scores
+        out (`page_cache.PageCache`): a hub added, removed or closed moves the scores of many territories, and
+        made every hub page again too (4,000 on the France tree). Made without the scores at hand: one read
+        while it is made is an error (`NoScores`), which the tests meet before a reader."""
+        scores, shown = self.scores, self.env.globals.get("scores")
+        self.scores = self.env.globals["scores"] = NO_SCORES  # type: ignore[assignment]
+        try:
+            return self._hub_page(h)
+        finally:
+            self.scores, self.env.globals["scores"] = scores, shown
+
+    def _hub_page(self, h: Hub) -> Output:
         path = hub_path(h.id)
         territory = self.atlas.territories[h.territory_id]
         above, departement = self._hub_above(h)

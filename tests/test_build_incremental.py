@@ -8,12 +8,14 @@ import pickle
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.build_stamp import stamp_path
 from generator.commands.build import Options as BuildOptions
 from generator.commands.build import run as build_run
+from generator.load import load_valid_atlas
 from generator.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -641,4 +643,32 @@ def test_generated_files_changed_by_hand_are_made_again_after_one_look(tmp_path:
     said = capsys.readouterr().err
     assert "2 fichiers générés ont changé depuis la dernière génération (modifiés à la main ?) : refaits" in said
     assert b"hand edit" not in page.read_bytes() and api.is_file()
+    _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+
+
+@pytest.mark.slow  # three builds of the fixture atlas and a cold one: CI runs it
+def test_a_hub_removed_moves_the_scores_and_renders_no_other_hub_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A hub removed (or added, or closed) changes the measured profile (hubs per inhabitant), which every
+    territory page shows: they are rendered again; a hub's page shows no score (its page cache key leaves the
+    scores out), so the other hubs' pages are kept, and the docs folder is what a cold build gives."""
+    from generator import measured
+    from generator.pages import Pages
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    before = measured.scores_of(load_valid_atlas(sheets))
+    _build(sheets, tmp_path / "out", capsys)
+    made: list[str] = []
+    real = Pages._hub_page
+
+    def hub_page(self: Pages, h: Any) -> Any:
+        made.append(h.id)
+        return real(self, h)
+
+    monkeypatch.setattr(Pages, "_hub_page", hub_page)
+    (sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml").unlink()
+    assert repr(measured.scores_of(load_valid_atlas(sheets))) != repr(before)  # the scores moved
+    rendered, kept = _build(sheets, tmp_path / "out", capsys)
+    # the Doubs hub's page shows its département's map, where the removed hub was: rendered again; not Besançon's
+    assert set(made) == {"incubateur-ferme"} and 0 < rendered and kept > 0
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)

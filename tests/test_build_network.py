@@ -80,3 +80,22 @@ def test_a_hub_renamed_leaves_the_network_s_sections_as_they_were(tmp_path, monk
     assert answer(after, "network sections", "1")[1]  # split by région
     page = [o for _r, make in Pages(after, SiteOptions(), {}).network_regions() for o in make()]
     assert any("Fablab renommé" in o.data.decode("utf-8") for o in page)
+
+
+def test_a_hub_page_is_made_without_the_scores_which_it_may_not_read(fixture_atlas,  # type: ignore[no-untyped-def]
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hub's page is keyed without the measured profile (generator.page_cache): while it is made, the scores are
+    out of reach, and a read of them is an error that names the reason; they are back afterwards."""
+    pages = Pages(fixture_atlas, SiteOptions(), {})
+    scores = pages.scores
+    page = pages.hub_page(fixture_atlas.hubs["fablab-besancon"])
+    assert page.path == "hubs/fablab-besancon.md" and pages.scores is scores
+    assert pages.env.globals["scores"] is scores
+
+    def reads_scores(self: Pages, h: object) -> object:
+        return self.scores.profiles
+
+    monkeypatch.setattr(Pages, "_hub_page", reads_scores)
+    with pytest.raises(RuntimeError, match="page cache key leaves them out"):
+        pages.hub_page(fixture_atlas.hubs["fablab-besancon"])
+    assert pages.scores is scores and pages.env.globals["scores"] is scores
