@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import struct
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,17 @@ def _written(folder: Path) -> tuple[list[Output], dict[str, list[int]]]:
     return outs, stats.states
 
 
+@pytest.fixture
+def followed(tmp_path: Path) -> Iterator[tuple[Path, list[Output], FolderChanges]]:
+    """A docs folder as a write left it, followed: (the folder, its outputs, the follower)."""
+    docs = tmp_path / "docs"
+    outs, states = _written(docs)
+    follower = FolderChanges.follow(docs, states)
+    assert follower is not None
+    yield docs, outs, follower
+    follower.close()
+
+
 def _looked_at(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths `write_tree` looks at on disk from now on."""
     looked: list[str] = []
@@ -39,28 +51,22 @@ def _looked_at(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return looked
 
 
-def test_a_file_edited_by_hand_is_looked_at_and_the_others_are_not(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = tmp_path / "docs"
-    outs, states = _written(docs)
-    follower = FolderChanges.follow(docs, states)
-    assert follower is not None
-    try:
-        left = follower.left()
-        assert left is not None and not left.touched  # nothing happened since the write
-        (docs / "hubs" / "a.md").write_bytes(b"# A, edited by hand\n")
-        left = follower.left()
-        assert left is not None and left.touched == {"hubs/a.md"}
-        looked = _looked_at(monkeypatch)
-        stats = write_tree(outs, docs, left=left)
-        assert looked == ["hubs/a.md"]  # one file looked at, not five
-        assert stats.written == ["hubs/a.md"]  # and written back as the build makes it
-        assert (docs / "hubs" / "a.md").read_bytes() == b"# A\n"
-        follower.forget(stats.states)
-        left = follower.left()  # the write's own events: its file looked at next time, found as written
-        assert left is not None and left.touched == {"hubs/a.md"}
-    finally:
-        follower.close()
+def test_a_file_edited_by_hand_is_looked_at_and_the_others_are_not(
+        followed: tuple[Path, list[Output], FolderChanges], monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, outs, follower = followed
+    left = follower.left()
+    assert left is not None and not left.touched  # nothing happened since the write
+    (docs / "hubs" / "a.md").write_bytes(b"# A, edited by hand\n")
+    left = follower.left()
+    assert left is not None and left.touched == {"hubs/a.md"}
+    looked = _looked_at(monkeypatch)
+    stats = write_tree(outs, docs, left=left)
+    assert looked == ["hubs/a.md"]  # one file looked at, not five
+    assert stats.written == ["hubs/a.md"]  # and written back as the build makes it
+    assert (docs / "hubs" / "a.md").read_bytes() == b"# A\n"
+    follower.forget(stats.states)
+    left = follower.left()  # the write's own events: its file looked at next time, found as written
+    assert left is not None and left.touched == {"hubs/a.md"}
 
 
 def test_a_file_changed_before_the_folder_was_followed_is_touched(tmp_path: Path) -> None:
@@ -77,68 +83,46 @@ def test_a_file_changed_before_the_folder_was_followed_is_touched(tmp_path: Path
         follower.close()
 
 
-def test_a_new_folder_s_files_are_touched(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    _outs, states = _written(docs)
-    follower = FolderChanges.follow(docs, states)
-    assert follower is not None
-    try:
-        (docs / "en" / "hubs").mkdir(parents=True)
-        (docs / "en" / "hubs" / "a.md").write_bytes(b"# A\n")
-        left = follower.left()
-        assert left is not None and "en/hubs/a.md" in left.touched
-        (docs / "en" / "hubs" / "c.md").write_bytes(b"# C\n")  # the new folder is followed too
-        left = follower.left()
-        assert left is not None and "en/hubs/c.md" in left.touched
-    finally:
-        follower.close()
+def test_a_new_folder_s_files_are_touched(followed: tuple[Path, list[Output], FolderChanges]) -> None:
+    docs, _outs, follower = followed
+    (docs / "en" / "hubs").mkdir(parents=True)
+    (docs / "en" / "hubs" / "a.md").write_bytes(b"# A\n")
+    left = follower.left()
+    assert left is not None and "en/hubs/a.md" in left.touched
+    (docs / "en" / "hubs" / "c.md").write_bytes(b"# C\n")  # the new folder is followed too
+    left = follower.left()
+    assert left is not None and "en/hubs/c.md" in left.touched
 
 
-def test_a_folder_removed_makes_the_next_write_look_at_every_file(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = tmp_path / "docs"
-    outs, states = _written(docs)
-    follower = FolderChanges.follow(docs, states)
-    assert follower is not None
-    try:
-        for file in (docs / "hubs").iterdir():
-            file.unlink()
-        (docs / "hubs").rmdir()  # which files went with it, no event of the folder says
-        assert follower.left() is None and follower.lost
-        looked = _looked_at(monkeypatch)
-        stats = write_tree(outs, docs, left=follower.left())
-        assert sorted(looked) == sorted(out.path for out in outs)
-        assert sorted(stats.written) == ["hubs/a.md", "hubs/b.md"]
-    finally:
-        follower.close()
+def test_a_folder_removed_makes_the_next_write_look_at_every_file(
+        followed: tuple[Path, list[Output], FolderChanges], monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, outs, follower = followed
+    for file in (docs / "hubs").iterdir():
+        file.unlink()
+    (docs / "hubs").rmdir()  # which files went with it, no event of the folder says
+    assert follower.left() is None and follower.lost
+    looked = _looked_at(monkeypatch)
+    stats = write_tree(outs, docs, left=follower.left())
+    assert sorted(looked) == sorted(out.path for out in outs)
+    assert sorted(stats.written) == ["hubs/a.md", "hubs/b.md"]
 
 
-def test_the_kernel_s_queue_overflowing_makes_every_file_looked_at(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    _outs, states = _written(docs)
-    follower = FolderChanges.follow(docs, states)
-    assert follower is not None
-    try:
-        follower._take(struct.pack("iIII", -1, IN_Q_OVERFLOW, 0, 0))  # what the kernel reads out when it dropped events
-        assert follower.left() is None
-    finally:
-        follower.close()
+def test_the_kernel_s_queue_overflowing_makes_every_file_looked_at(
+        followed: tuple[Path, list[Output], FolderChanges]) -> None:
+    _docs, _outs, follower = followed
+    follower._take(struct.pack("iIII", -1, IN_Q_OVERFLOW, 0, 0))  # what the kernel reads out when it dropped events
+    assert follower.left() is None
 
 
-def test_a_file_vouched_for_but_changed_in_its_record_is_a_kept_file_that_changed(tmp_path: Path) -> None:
+def test_a_file_vouched_for_but_changed_in_its_record_is_a_kept_file_that_changed(
+        followed: tuple[Path, list[Output], FolderChanges]) -> None:
     """A kept file (the page cache's word) whose state is not the one the last write left is made again, as when
     it is looked at: the follower's word and the page cache's must agree."""
-    docs = tmp_path / "docs"
-    _outs, states = _written(docs)
-    follower = FolderChanges.follow(docs, states)
-    assert follower is not None
-    try:
-        size, mtime_ns = states["hubs/b.md"]
-        kept = outputs.KeptFile("hubs/b.md", str(docs / "hubs" / "b.md"), (size, mtime_ns - 1))
-        with pytest.raises(outputs.KeptFilesChanged):
-            write_tree([Output("index.md", b"# Accueil\n"), kept], docs, left=follower.left())
-    finally:
-        follower.close()
+    docs, _outs, follower = followed
+    size, mtime_ns = follower.states["hubs/b.md"]
+    kept = outputs.KeptFile("hubs/b.md", str(docs / "hubs" / "b.md"), (size, mtime_ns - 1))
+    with pytest.raises(outputs.KeptFilesChanged):
+        write_tree([Output("index.md", b"# Accueil\n"), kept], docs, left=follower.left())
 
 
 def test_a_listing_is_taken_again_only_when_no_touched_path_changes_what_a_walk_finds(tmp_path: Path) -> None:
