@@ -77,7 +77,7 @@ class FolderChanges:
         if not follower._watch_tree(""):
             follower.close()
             return None
-        follower.states = {path: list(state) for path, state in states.items()}
+        follower.states = states
         base = os.path.join(follower.root, "")
         for path, status in lstat_all(base, list(follower.states)).items():
             state = follower.states[path]
@@ -85,15 +85,18 @@ class FolderChanges:
                 follower.touched.add(path)
         return follower
 
-    def _watch_tree(self, folder: str) -> bool:
-        """A watch on `folder` and each folder under it; False when the kernel refuses one (watches all in use)."""
-        for top, dirnames, _files in os.walk(os.path.join(self.root, folder) if folder else self.root):
+    def _watch_tree(self, folder: str, touch: bool = False) -> bool:
+        """A watch on `folder` and each folder under it, their files `touch`ed (a new folder's: one made before its
+        watch told nothing); False when the kernel refuses one (watches all in use)."""
+        for top, dirnames, files in os.walk(os.path.join(self.root, folder) if folder else self.root):
             dirnames.sort()
             wd = self._libc.inotify_add_watch(self._fd, os.fsencode(top), MASK)
             if wd < 0:
                 return ctypes.get_errno() in (errno.ENOENT, errno.ENOTDIR)  # gone meanwhile: its removal is told
             relative = os.path.relpath(top, self.root)
-            self._folders[wd] = "" if relative == "." else relative.replace(os.sep, "/")
+            relative = self._folders[wd] = "" if relative == "." else relative.replace(os.sep, "/")
+            if touch:
+                self.touched.update(f"{relative}/{file}" if relative else file for file in files)
         return True
 
     def changes(self) -> frozenset[str] | None:
@@ -142,14 +145,11 @@ class FolderChanges:
             if not mask & IN_ISDIR:
                 if not name.endswith(TMP_SUFFIX):  # a writer's temporary file, never an output
                     self.touched.add(path)
-            elif mask & (IN_CREATE | IN_MOVED_TO):  # a new folder, and its files (one made before its watch)
+            elif mask & (IN_CREATE | IN_MOVED_TO):  # a new folder, and its files
                 self.touched.add(path)
-                if not self._watch_tree(path):
+                if not self._watch_tree(path, touch=True):
                     self.lost = True
                     return
-                for top, _dirs, files in os.walk(os.path.join(self.root, path)):
-                    relative = os.path.relpath(top, self.root).replace(os.sep, "/")
-                    self.touched.update(f"{relative}/{file}" for file in files)
             elif mask & (IN_DELETE | IN_MOVED_FROM):
                 self.lost = True  # a folder gone with its files, which no event names
                 return

@@ -132,7 +132,7 @@ class WriteStats:
 @dataclass(frozen=True)
 class LeftAsWritten:
     """The files of a folder as the last whole `write_tree` into it left them (its `states`) and, of those, the
-    ones touched since (`touched`), as a follower of the folder vouches (the watch's, generator.docs_changes):
+    ones touched since (`touched`), as a follower of the folder vouches (the watch's, generator.folder_changes):
     a file not touched is taken as it was left, without being looked at."""
 
     states: Mapping[str, Sequence[int]]

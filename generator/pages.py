@@ -68,10 +68,10 @@ class NoScores:
                            "(generator.page_cache); show them on territory pages, or key hub pages by them")
 
     def __iter__(self) -> Any:
-        raise RuntimeError("a hub's page read the scores: its page cache key leaves them out")
+        return self.__getattr__("__iter__")
 
     def __bool__(self) -> bool:
-        raise RuntimeError("a hub's page read the scores: its page cache key leaves them out")
+        return self.__getattr__("__bool__")
 
 
 NO_SCORES = NoScores()

@@ -49,6 +49,7 @@ class Tree:
     # the sheet memo then does not ask again
     states: dict[str, os.stat_result] = field(default_factory=dict)
     walked: tuple[Problem, ...] = ()  # what the walk itself found out of place (the load adds the sheets' own)
+    _listed: set[str] | None = field(default=None, repr=False, compare=False)  # the sheets' absolute paths
 
     def again(self, root: str, touched: Iterable[str]) -> Tree | None:
         """This listing for a build after the files `touched` (paths relative to the folder walked, whose absolute
@@ -80,8 +81,6 @@ class Tree:
         tree = Tree(list(self.files), Report(), self.cwd, states)
         tree._listed = listed
         return tree
-
-    _listed: set[str] | None = field(default=None, repr=False, compare=False)
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

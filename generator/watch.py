@@ -23,7 +23,7 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ from generator.site import ROOT
 from generator.watcher import config_files, watch_files, watched_folders
 
 if TYPE_CHECKING:
+    from generator.folder_changes import FolderChanges
     from generator.sheets import Tree
 
 SHOW_SAVED = 3  # saved files named in the line that starts a build; more are counted
@@ -180,27 +181,33 @@ def follow_folders(kept: KeptInMemory) -> None:
     """The docs folder and the sheets folder followed from the end of the first build (the docs folder: of the
     first that wrote it whole), or anew after a follower lost track (generator.folder_changes): the next builds
     look only at the files touched since."""
-    from generator.folder_changes import FolderChanges
     from generator.sheets import find_sheets
 
-    follower = kept.docs_changes
     stamp = kept.stamp
-    if (follower is None or follower.lost) and stamp is not None and isinstance(stamp.get("files"), dict):
-        if follower is not None:
-            follower.close()
-        kept.docs_changes = FolderChanges.follow(Path(stamp["docs"]), stamp["files"])
-    follower = kept.sheets_changes
-    if (follower is None or follower.lost) and kept.listing is not None:
-        if follower is not None:
-            follower.close()
+    if _to_follow(kept.docs_changes) and stamp is not None and isinstance(stamp.get("files"), dict):
+        kept.docs_changes = _follow_anew(kept.docs_changes, Path(stamp["docs"]), stamp["files"])
+    if _to_follow(kept.sheets_changes) and kept.listing is not None:
         root, tree = kept.listing
         start = os.path.join(root, "")
-        follower = kept.sheets_changes = FolderChanges.follow(Path(root), {
+        follower = kept.sheets_changes = _follow_anew(kept.sheets_changes, Path(root), {
             where[len(start):].replace(os.sep, "/"): [status.st_size, status.st_mtime_ns]
             for where, status in tree.states.items() if where.startswith(start)})
         # a sheet added or removed between the build's walk and the follow: no event tells it, a walk does
         if follower is not None and _listed(find_sheets(Path(root))) != _listed(tree):
             follower.lost = True
+
+
+def _to_follow(follower: FolderChanges | None) -> bool:
+    return follower is None or follower.lost
+
+
+def _follow_anew(old: FolderChanges | None, folder: Path, states: Mapping[str, Sequence[int]]) -> FolderChanges | None:
+    """A new follower of `folder` (`old`, which lost track, stopped)."""
+    from generator.folder_changes import FolderChanges
+
+    if old is not None:
+        old.close()
+    return FolderChanges.follow(folder, states)
 
 
 def _listed(tree: Tree) -> tuple[list[str], list[str]]:
