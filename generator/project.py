@@ -32,6 +32,23 @@ SHIPPED = shipped_dir()
 SHIPPED_THEME = SHIPPED / "theme"
 SHIPPED_CONFIG = SHIPPED / "mkdocs.yml"  # the checkout's, or the copy in the package
 
+# editors' leftovers beside a sheet being edited: a backup (`fiche.yml~`: Emacs, Vim, gedit), an autosave
+# (`#fiche.yml#`: Emacs), a safe write's copies (`fiche.yml___jb_tmp___`: JetBrains)
+EDITOR_LEFTOVERS = ("~", "___jb_tmp___", "___jb_old___")
+
+
+def editor_leftover(name: str) -> bool:
+    """Whether `name` is a file an editor leaves beside the one it saves: no change of the atlas to follow,
+    and no stray file to report (it would stop every build of a contributor's copy for a file they did not
+    make)."""
+    return name.endswith(EDITOR_LEFTOVERS) or (len(name) > 1 and name[0] == "#" and name[-1] == "#")
+
+
+def set_aside(name: str) -> bool:
+    """Whether an entry of the sheets folder is left out of the atlas: a name the contributor set aside
+    (`_notes.md`, `.git`) or an editor's leftover."""
+    return name.startswith((".", "_")) or editor_leftover(name)
+
 
 def _own_or_shipped(own: Path, name: str) -> Path:
     return own if own.exists() else SHIPPED / name

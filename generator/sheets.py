@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.errors import Location, Problem, Report
 from generator.i18n import _
+from generator.project import set_aside
 
 SHEET_SUFFIXES = (".yml", ".yaml")
 
@@ -65,7 +66,7 @@ class Tree:
             listed = self._listed = {sheet.absolute() for sheet in self.files}
         states = dict(self.states)
         for path in touched:
-            if any(_ignored(part) for part in path.split("/")):
+            if any(set_aside(part) for part in path.split("/")):
                 continue
             where = os.path.join(root, *path.split("/"))
             if where in listed:
@@ -91,10 +92,6 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
         return where.relative_to(cwd or Path.cwd()).as_posix()
     except ValueError:
         return where.as_posix()
-
-
-def _ignored(name: str) -> bool:
-    return name.startswith(".") or name.startswith("_")
 
 
 # the sheets of the atlas as a whole, at the top of the territories folder (moved.yml: the hubs whose sheet
@@ -151,7 +148,7 @@ def _under(shown: str, name: str) -> str:
 def _listing(folder: Path | str, stray, link_hint: str) -> Iterator[os.DirEntry]:
     """A folder's entries in name order, without ignored names; symbolic links are reported and skipped."""
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if _ignored(entry.name):
+        if set_aside(entry.name):
             continue
         if entry.is_symlink():
             stray(Path(entry.path), _("symbolic links are not allowed in the territories folder"), link_hint)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.project import SHIPPED_CONFIG, SHIPPED_THEME
+from generator.project import SHIPPED_CONFIG, SHIPPED_THEME, editor_leftover
 
 DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
 
@@ -68,7 +68,7 @@ def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None], files
         name = Path(path).name
         if only is not None:
             return name in only
-        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+        if name.startswith(".") or name.endswith((".swp", ".tmp")) or editor_leftover(name):
             return False
         where = Path(os.path.abspath(path))
         return not any(where == folder or folder in where.parents for folder in skipped)

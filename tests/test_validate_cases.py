@@ -136,6 +136,24 @@ def test_folder_where_hub_sheet_should_be(atlas_copy: Path, lang: str) -> None:
     }[lang]
 
 
+def test_editors_leftovers_are_left_out_and_other_strays_reported(atlas_copy: Path) -> None:
+    """An editor's backup or autosave beside a sheet (Emacs, Vim, gedit, JetBrains) once stopped every build of
+    the contributor's copy with « fichier inattendu »; it is left out like a name set aside with « _ », and a
+    file nobody's editor made is still reported, once."""
+    hubs = atlas_copy / "pays-horloger" / "hubs"
+    for name in ("tiers-lieu-projet.yml~", "#tiers-lieu-projet.yml#", "tiers-lieu-projet.yml___jb_tmp___",
+                 "_brouillon.yml"):
+        (hubs / name).write_bytes(b"name: [")
+    (atlas_copy / "pays-horloger" / "territory.yml~").write_bytes(b"name: [")
+    atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+    assert [p.text() for p in report.errors] == []
+    assert atlas is not None and "tiers-lieu-projet" in atlas.hubs
+    (hubs / "notes.txt").write_text("à voir", encoding="utf-8")
+    assert _errors(atlas_copy, "fr") == [
+        "territories/pays-horloger/hubs/notes.txt: fichier inattendu dans un dossier hubs (piste : les fiches de lieu "
+        "finissent par .yml ou .yaml ; préfixez les autres fichiers par '_' ou '.')"]
+
+
 @pytest.mark.parametrize("char", ["\u061c", "\u2028", "\u2029", "\u180e"])
 def test_arabic_letter_mark_and_invisible_line_separators_refused(atlas_copy: Path, char: str) -> None:
     # the Arabic letter mark is a bidirectional mark like U+200E and U+200F; YAML reads U+2028 and U+2029 as line
