@@ -310,6 +310,7 @@ class KeptInMemory:
     # folder's last listing (absolute path, `find_sheets` or taken again)
     docs_changes: FolderChanges | None = None
     sheets_changes: FolderChanges | None = None
+    follow_refused: bool = False  # the kernel refused to follow them (the user's inotify limit): every file looked at
     listing: tuple[str, Tree] | None = None
 
     def run_later(self) -> None:

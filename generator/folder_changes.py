@@ -60,22 +60,29 @@ class FolderChanges:
         self.touched: set[str] = set()  # paths (POSIX, relative) touched since the last build looked
         self.states: Mapping[str, Sequence[int]] = {}  # each file as the last build left or found it
         self.lost = False  # something happened that no file's event accounts for: every file looked at
+        self.refused = 0  # the error of a watch the kernel refused for want of watches (ENOSPC), else 0
 
     @classmethod
     def follow(cls, folder: Path, states: Mapping[str, Sequence[int]]) -> FolderChanges | None:
         """Follow `folder`, whose files (paths relative to it) the last build left or found as `states` say
         (size, mtime_ns): every folder watched, then every file of `states` looked at once (one changed before
-        its folder was watched is touched). None where the kernel cannot follow it (not Linux, the user's
-        inotify watches all in use)."""
+        its folder was watched is touched). None where the kernel cannot follow it (not Linux, no inotify).
+        OSError (ENOSPC, EMFILE) when the user's inotify watches or instances are all in use: the caller says
+        so, and looks at every file."""
         libc = _libc()
         if libc is None or not os.path.isdir(folder):
             return None
         fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if fd < 0:
+            code = ctypes.get_errno()
+            if code == errno.EMFILE:
+                raise OSError(code, os.strerror(code))
             return None
         follower = cls(folder, libc, fd)
         if not follower._watch_tree(""):
             follower.close()
+            if follower.refused:
+                raise OSError(follower.refused, os.strerror(follower.refused))
             return None
         follower.states = states
         base = os.path.join(follower.root, "")
@@ -92,7 +99,10 @@ class FolderChanges:
             dirnames.sort()
             wd = self._libc.inotify_add_watch(self._fd, os.fsencode(top), MASK)
             if wd < 0:
-                return ctypes.get_errno() in (errno.ENOENT, errno.ENOTDIR)  # gone meanwhile: its removal is told
+                code = ctypes.get_errno()
+                if code == errno.ENOSPC:  # the user's watches all in use: told by the watch (`refused`)
+                    self.refused = code
+                return code in (errno.ENOENT, errno.ENOTDIR)  # gone meanwhile: its removal is told
             relative = os.path.relpath(top, self.root)
             relative = self._folders[wd] = "" if relative == "." else relative.replace(os.sep, "/")
             if touch:

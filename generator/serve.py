@@ -351,7 +351,7 @@ def run_serve(args: argparse.Namespace) -> int:
     regen.early = tell_early
     # followed from before the first generation; its own writes, into the docs folder, are not told
     observer = watch_files(watched_folders(territories, content_dir), regenerate, files=[config_file],
-                           ignored=[docs_dir])
+                           ignored=[docs_dir], say=say)
     try:
         if not regen.run_first():
             raise AtlasError(_("the sheets have errors; fix them (see above) and run `{command}` again").format(

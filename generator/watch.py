@@ -34,7 +34,7 @@ from generator.faults import FolderLock, Interrupted
 from generator.i18n import _, ngettext, number
 from generator.page_code import newly_saved_code
 from generator.site import ROOT
-from generator.watcher import config_files, watch_files, watched_folders
+from generator.watcher import config_files, limit_reached, refused_by_limit, watch_files, watched_folders
 
 if TYPE_CHECKING:
     from generator.folder_changes import FolderChanges
@@ -67,7 +67,7 @@ def run_watch(args: argparse.Namespace) -> int:
         # the saves followed from before the first build (a minute on the national atlas): one made meanwhile,
         # after the build read the file, is built right after it
         observer = watch_files(watched_folders(territories, content_dir), saves.put, files=config_files(args),
-                               ignored=[args.docs_dir])
+                               ignored=[args.docs_dir], say=say)
         try:
             build_once(args, kept, first=True)
             settle(kept, stopping)
@@ -183,18 +183,32 @@ def follow_folders(kept: KeptInMemory) -> None:
     look only at the files touched since."""
     from generator.sheets import find_sheets
 
+    if kept.follow_refused:
+        return
     stamp = kept.stamp
-    if _to_follow(kept.docs_changes) and stamp is not None and isinstance(stamp.get("files"), dict):
-        kept.docs_changes = _follow_anew(kept.docs_changes, Path(stamp["docs"]), stamp["files"])
-    if _to_follow(kept.sheets_changes) and kept.listing is not None:
-        root, tree = kept.listing
-        start = os.path.join(root, "")
-        follower = kept.sheets_changes = _follow_anew(kept.sheets_changes, Path(root), {
-            where[len(start):].replace(os.sep, "/"): [status.st_size, status.st_mtime_ns]
-            for where, status in tree.states.items() if where.startswith(start)})
-        # a sheet added or removed between the build's walk and the follow: no event tells it, a walk does
-        if follower is not None and _listed(find_sheets(Path(root))) != _listed(tree):
-            follower.lost = True
+    try:
+        if _to_follow(kept.docs_changes) and stamp is not None and isinstance(stamp.get("files"), dict):
+            kept.docs_changes = _follow_anew(kept.docs_changes, Path(stamp["docs"]), stamp["files"])
+        if _to_follow(kept.sheets_changes) and kept.listing is not None:
+            root, tree = kept.listing
+            start = os.path.join(root, "")
+            follower = kept.sheets_changes = _follow_anew(kept.sheets_changes, Path(root), {
+                where[len(start):].replace(os.sep, "/"): [status.st_size, status.st_mtime_ns]
+                for where, status in tree.states.items() if where.startswith(start)})
+            # a sheet added or removed between the build's walk and the follow: no event tells it, a walk does
+            if follower is not None and _listed(find_sheets(Path(root))) != _listed(tree):
+                follower.lost = True
+    except OSError as error:
+        if not refused_by_limit(error):
+            raise
+        # not tried again while the watch runs: each try walks both folders (36,500 files on the national atlas)
+        kept.follow_refused = True
+        for follower in (kept.docs_changes, kept.sheets_changes):
+            if follower is not None:
+                follower.close()
+        kept.docs_changes = kept.sheets_changes = None
+        say(limit_reached(error.errno, _("each build looks at every file of the docs folder and of the sheets "
+                                         "folder, a little more slowly")))
 
 
 def _to_follow(follower: FolderChanges | None) -> bool:

@@ -4,15 +4,40 @@ milliseconds: they are gathered and told once, DEBOUNCE_SECONDS after the last."
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from generator.i18n import _
 from generator.project import SHIPPED_CONFIG, SHIPPED_THEME, editor_leftover
 
 DEBOUNCE_SECONDS = 0.25  # the events of one save (an editor's temporary file and rename) come within milliseconds
+POLL_SECONDS = 1.0  # how often saves are looked for when the kernel follows no more folders
+# the kernel's limits on following folders (inotify), by the error a refusal gives, and a value to advise
+LIMITS = {errno.ENOSPC: ("max_user_watches", 524288), errno.EMFILE: ("max_user_instances", 1024)}
+
+
+def refused_by_limit(error: OSError) -> bool:
+    """Whether the kernel refused to follow one more folder because the user's inotify limit is reached."""
+    return error.errno in LIMITS
+
+
+def limit_reached(code: int, instead: str) -> str:
+    """What to say when the user's inotify limit (`code`: ENOSPC or EMFILE) is reached: the limit, what the
+    command does `instead`, and the command that raises it. The default of older systems (8,192 watches) is
+    below what the national atlas's sheets and docs folders need (about 13,500)."""
+    setting, advised = LIMITS[code]
+    try:
+        with open(f"/proc/sys/fs/inotify/{setting}", encoding="ascii") as file:
+            limit = file.read().strip()
+    except OSError:
+        limit = "?"
+    return _("the system follows no more folders for this user (fs.inotify.{setting} = {limit}): {instead}; to "
+             "avoid it, raise the limit (sudo sysctl fs.inotify.{setting}={advised}) and start again").format(
+        setting=setting, limit=limit, instead=instead, advised=advised)
 
 
 def watched_folders(territories: Path, content_dir: Path) -> list[Path]:
@@ -28,11 +53,12 @@ def config_files(args: Any) -> list[Path]:
 
 
 def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None], files: Iterable[Path] = (),
-                ignored: Iterable[Path] = ()) -> Any:
+                ignored: Iterable[Path] = (), say: Callable[[str], None] = lambda message: None) -> Any:
     """Call `on_change(files)` (debounced) when files under `paths`, or the single `files` (mkdocs.yml: its
     folder, a repository's root, is not followed as a whole), are created, changed, moved or deleted. What
     happens under `ignored` (the docs folder, were it inside a followed folder: the builds' own writes) is
-    not told."""
+    not told. Where the kernel follows no more folders for the user (its inotify limit), the files are looked
+    at every POLL_SECONDS instead, and `say` tells why and how to raise the limit."""
     from watchdog.events import (
         DirCreatedEvent,
         DirDeletedEvent,
@@ -46,6 +72,7 @@ def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None], files
         FileSystemEventHandler,
     )
     from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
 
     writes = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
                DirCreatedEvent, DirDeletedEvent, DirMovedEvent)
@@ -95,27 +122,37 @@ def watch_files(paths: list[Path], on_change: Callable[[set[Path]], None], files
                 timer[0].daemon = True
                 timer[0].start()
 
-    observer = Observer()
-
-    def follow(handler: Handler, folder: Path, recursive: bool) -> None:
+    def follow(observer: Any, handler: Handler, folder: Path, recursive: bool) -> None:
         try:  # the kernel told of writes only: the build's own reads of the sheets, the pages and the
             # templates were 0.4 s of events for this thread to take and drop, beside each build
             observer.schedule(handler, str(folder), recursive=recursive, event_filter=list(writes))
         except TypeError:  # a watchdog without `event_filter` (before 4): every event, dropped above
             observer.schedule(handler, str(folder), recursive=recursive)
 
-    for path in paths:
-        if path.is_dir():
-            follow(Handler(), path, recursive=True)
     by_folder: dict[Path, set[str]] = {}
     for file in files:
         by_folder.setdefault(Path(os.path.abspath(file)).parent, set()).add(Path(file).name)
-    for folder, names in sorted(by_folder.items()):
-        if folder.is_dir():
-            follow(Handler(frozenset(names)), folder, recursive=False)
-    observer.daemon = True
-    observer.start()
-    return observer
+
+    def started(observer: Any) -> Any:
+        for path in paths:
+            if path.is_dir():
+                follow(observer, Handler(), path, recursive=True)
+        for folder, names in sorted(by_folder.items()):
+            if folder.is_dir():
+                follow(observer, Handler(frozenset(names)), folder, recursive=False)
+        observer.daemon = True
+        observer.start()
+        return observer
+
+    observer = Observer()
+    try:
+        return started(observer)
+    except OSError as error:
+        if not refused_by_limit(error):
+            raise
+        observer.stop()  # the folders it followed before the refusal let go
+        say(limit_reached(error.errno, _("saves are looked for every second instead, a little later")))
+        return started(PollingObserver(timeout=POLL_SECONDS))
 
 
 def interrupt(signum: int, frame: Any) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from test_build_incremental import EPOCH, HUB, OTHER_HUB, ROOT, _edit, _files, _fixture_copy, _same_as_cold
 
-from generator import build, measured, site_templates, watch
+from generator import build, i18n, measured, site_templates, watch
 from generator.build import KeptInMemory
 from generator.cli import main
 from generator.commands.build import Options as BuildOptions
@@ -832,6 +832,73 @@ def test_the_preview_says_once_that_the_generators_code_was_saved_since_it_start
 def _states(docs: Path) -> dict[str, tuple[int, int]]:
     return {file.relative_to(docs).as_posix(): (file.stat().st_size, file.stat().st_mtime_ns)
             for file in docs.rglob("*") if file.is_file()}
+
+
+def test_the_watcher_looks_every_second_when_the_kernel_follows_no_more_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's inotify watches all in use (8,192 on older systems, below what the national atlas needs) once
+    stopped `atlas serve` and `atlas build --watch` with watchdog's traceback: the saves are now looked for every
+    second, and the contributor is told why and how to raise the limit."""
+    import watchdog.observers
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.watcher import watch_files
+
+    class Refusing(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+        def start(self) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", Refusing)
+    content = tmp_path / "content"
+    content.mkdir()
+    told: queue.Queue[set[Path]] = queue.Queue()
+    said: list[str] = []
+    with i18n.using("fr"):
+        observer = watch_files([content], told.put, say=said.append)
+    try:
+        assert isinstance(observer, PollingObserver)
+        assert len(said) == 1 and said[0].startswith(
+            "le système ne suit plus d'autre dossier pour cet utilisateur (fs.inotify.max_user_watches = ")
+        assert said[0].endswith(" : les enregistrements sont cherchés chaque seconde à la place, un peu plus tard ; "
+                                "pour l'éviter, relevez la limite (sudo sysctl fs.inotify.max_user_watches=524288) "
+                                "et relancez")
+        (content / "page.md").write_text("page\n", encoding="utf-8")
+        assert _told_within(told, 5) == {content / "page.md"}
+    finally:
+        observer.stop()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux only")
+def test_the_watch_says_once_that_it_cannot_follow_its_folders_and_builds_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """When the kernel refuses the followers' watches (the user's inotify limit), the watch says so once, stops
+    trying (each try walks both folders), and each build looks at every file, as a watch without followers."""
+    from generator import folder_changes
+
+    tries: list[Path] = []
+
+    def refused(folder: Path, states: Any) -> None:
+        tries.append(folder)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(folder_changes.FolderChanges, "follow", staticmethod(refused))
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    args, kept = _args(sheets, tmp_path / "out"), _kept(docs)
+    page = docs / "hubs" / "incubateur-ferme.md"
+    try:
+        assert _watched_build(args, kept)
+        assert kept.follow_refused and kept.docs_changes is None and kept.sheets_changes is None
+        assert capsys.readouterr().err.count("sudo sysctl fs.inotify.max_user_watches=") == 1
+        page.write_text(page.read_text(encoding="utf-8") + "\nédité à la main\n", encoding="utf-8")
+        _edit(sheets / HUB, HUB_NAME, HUB_NAME + " (essai)")
+        assert _watched_build(args, kept, sheets / HUB)
+        assert "fs.inotify" not in capsys.readouterr().err and len(tries) == 1
+        assert "édité à la main" not in page.read_text(encoding="utf-8")  # every file looked at
+        assert "Fablab de Besançon (essai)" in (docs / "hubs" / "fablab-besancon.md").read_text(encoding="utf-8")
+        _same_as_cold(sheets, docs, tmp_path, "cold", capsys)
+    finally:
+        assert kept.lock is not None
+        kept.lock.release()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux only")

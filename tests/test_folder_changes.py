@@ -152,3 +152,33 @@ def test_a_listing_is_taken_again_only_when_no_touched_path_changes_what_a_walk_
     walked = find_sheets(sheets)
     assert walked.walked  # what the walk found out of place...
     assert walked.again(root, set()) is None  # ...makes the next listing a walk too
+
+
+def test_a_watch_the_kernel_refuses_for_want_of_watches_is_an_error(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's inotify watches all in use (ENOSPC) is told to the caller, which says it (generator.watch),
+    rather than taken as a folder the kernel cannot follow (None, which the watch says nothing of)."""
+    import ctypes
+    import errno
+
+    from generator import folder_changes
+
+    docs = tmp_path / "docs"
+    _outs, states = _written(docs)
+    real = folder_changes._libc()
+    assert real is not None
+
+    class NoWatchesLeft:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def inotify_add_watch(self, fd: int, path: bytes, mask: int) -> int:
+            if path.endswith(b"/hubs"):
+                ctypes.set_errno(errno.ENOSPC)
+                return -1
+            return real.inotify_add_watch(fd, path, mask)
+
+    monkeypatch.setattr(folder_changes, "_libc", NoWatchesLeft)
+    with pytest.raises(OSError) as refused:
+        FolderChanges.follow(docs, states)
+    assert refused.value.errno == errno.ENOSPC
