@@ -1140,7 +1140,7 @@ def test_french_ordinals_are_raised_where_markup_is_allowed(fixture_atlas, tmp_p
                                                           pictures={}, schemas=None) if o.path.endswith(".md")}
     french = docs["territoires/doubs.md"]
     assert "| 1<sup>er</sup> sur 1 |" in french and "| 1er sur 1 |" not in french
-    assert "| Fiche mise à jour le | 1<sup>er</sup> mars 2025 |" in french
+    assert "| Fiche vérifiée le | 1<sup>er</sup> mars 2025 |" in french
     assert "« Doubs » (fiche territoire, mise à jour le 1er mars 2025)" in french  # the citation, to copy as it is
     assert not re.search(r'="[^"]*<sup>', french)  # never inside an attribute
     metropole = docs["territoires/grand-besancon-metropole.md"]
