@@ -8,7 +8,9 @@ The ANCT's file names each Fabrique by its commune and a label that is often its
 association, a town hall), never by address or website: matching it to the atlas's places is a
 judgement, kept in `matches.csv` (one row per place, with the reason) rather than made again by a
 program. For each row the script checks that the Fabrique's commune is the sheet's (the arrondissements
-of Paris, Lyon and Marseille count as their city, as in the ANCT's file), then adds
+of Paris, Lyon and Marseille count as their city, as in the ANCT's file; a row's `commune` column, when
+filled, gives the place's commune where its sources place it elsewhere than the file, the reason saying
+why: a namesake commune, an old code), then adds
 `fabriques-de-territoire` to the sheet's `networks`, a source naming the Fabrique's id and label in the
 file, and sets `updated` (the sheet was checked against the file). A second run changes nothing.
 `--check` writes nothing and exits 1 when a sheet would change (for CI or a review).
@@ -172,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
             text = sheet.read_text(encoding="utf-8")
             doc = round_trip_yaml().load(text)
             commune = doc.get("commune")
-            if commune is None or city_of(str(commune)) != fabrique.commune:
-                problems.append(f"{where}: {fabrique.id} is in {fabrique.commune} ({fabrique.commune_name}), "
+            # the place's commune when a source gives another than the ANCT's file (its reason says which)
+            expected = (row.get("commune") or "").strip() or fabrique.commune
+            if commune is None or city_of(str(commune)) != expected:
+                problems.append(f"{where}: {fabrique.id} is in {expected} ({fabrique.commune_name}), "
                                 f"the sheet {sheet} in {commune}: check the match")
                 continue
             status = doc.get("status")

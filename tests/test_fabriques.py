@@ -49,10 +49,11 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
     """What `--check` says of the shipped atlas: nothing to write, no pair in two communes."""
     assert script.main(["--check", "--territories", str(ROOT / "territories")]) == 0
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
-    # 41 pairs, then 58 more in the twenty-fifth session (18 sheets linked, 40 places written from dated sources)
-    assert len(rows) == len({r["hub"] for r in rows}) == 99
+    # 41 pairs, then 58 more in the twenty-fifth session (18 sheets linked, 40 places written from dated sources),
+    # then 111 in the twenty-seventh (the Brenne Box linked, 110 places written from dated sources)
+    assert len(rows) == len({r["hub"] for r in rows}) == 210
     # one Fabrique, two places: fabt-277 « La Tréso - CASACO (en consortium) » names both
-    assert len({r["id_territoire"] for r in rows}) == 98
+    assert len({r["id_territoire"] for r in rows}) == 209
     assert sorted(r["hub"] for r in rows if r["id_territoire"] == "fabt-277") == ["casaco", "la-treso"]
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
     known = script.fabriques(DATA / "fabt_geom.geojson")
@@ -61,7 +62,11 @@ def test_every_pair_is_on_the_shipped_sheets(script) -> None:
         assert "fabriques-de-territoire" in data["networks"]
         source = data["sources"][script.SOURCE_ID]
         assert f"{row['id_territoire']} « {known[row['id_territoire']].label} »" in source["title"]
-        assert script.city_of(data["commune"]) == known[row["id_territoire"]].commune
+        assert script.city_of(data["commune"]) == (row["commune"] or known[row["id_territoire"]].commune)
+    # where the sources place a Fabrique in another commune than the ANCT's file, the reason names both
+    elsewhere = {r["id_territoire"]: r for r in rows if r["commune"]}
+    assert sorted(elsewhere) == ["fabt-126", "fabt-379"]
+    assert all(known[fid].commune in r["raison"] for fid, r in elsewhere.items())
 
 
 def test_a_listed_place_keeps_its_census_status(script) -> None:
@@ -75,7 +80,7 @@ def test_a_listed_place_keeps_its_census_status(script) -> None:
     (FunLab, La Miete, FabLab Autun et télécentre, Le Boc@l, Delta Lab, Runfablab - Solidarnum, Numérifab, Pôle
     numérique), which keep the census's status too. The credits say the list dates no status, and why."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["id_territoire", "hub", "raison"]  # no column that dated a status
+    assert list(rows[0]) == ["id_territoire", "hub", "raison", "commune"]  # no column that dated a status
     sheets = {p.stem: p for p in (ROOT / "territories").glob("*/hubs/*.yml")}
     statuses = {r["hub"]: yaml.safe_load(sheets[r["hub"]].read_text(encoding="utf-8"))["status"] for r in rows}
     assert all(s["source"] != script.SOURCE_ID for s in statuses.values())
@@ -245,8 +250,8 @@ def test_a_pair_in_two_communes_is_refused(script, tmp_path: Path, capsys: pytes
 
 def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
     """The credits page says how many hubs rest on the 2024 list (the pairs of matches.csv) and which one
-    rests on a press article, so that its count agrees with the network's in the lists (100 since the twenty-fifth
-    session's pairs and new sheets; 42 before)."""
+    rests on a press article, so that its count agrees with the network's in the lists (211 since the
+    twenty-seventh session's pairs and new sheets; 100 after the twenty-fifth, 42 before)."""
     rows = list(csv.DictReader((DATA / "matches.csv").open(encoding="utf-8")))
     in_network = {}
     for path in (ROOT / "territories").glob("*/hubs/*.yml"):
@@ -254,14 +259,15 @@ def test_the_credits_count_the_list_and_the_press_article_apart() -> None:
         if "fabriques-de-territoire" in (data.get("networks") or ()):
             in_network[path.stem] = data
     listed = {r["hub"] for r in rows}
-    assert len(listed) == 99 and listed <= set(in_network) and len(in_network) == 100
+    assert len(listed) == 210 and listed <= set(in_network) and len(in_network) == 211
     (other,) = set(in_network) - listed
     assert other == "polen-mende"
     article = in_network[other]["sources"][in_network[other]["status"]["source"]]["url"]
     french = (ROOT / "content" / "licences.md").read_text(encoding="utf-8")
     english = (ROOT / "content" / "en" / "licences.md").read_text(encoding="utf-8")
-    french_words = ("Quatre-vingt-dix-neuf lieux", "Un centième, POLeN", "100 lieux du réseau")
-    english_words = ("Ninety-nine of the atlas’s hubs", "A hundredth, POLeN", "100 hubs of the network")
+    french_words = ("Deux cent dix lieux", "Un deux-cent-onzième, POLeN", "211 lieux du réseau")
+    english_words = ("Two hundred and ten of the atlas’s hubs", "A two hundred and eleventh, POLeN",
+                     "211 hubs of the network")
     for page, words in ((french, french_words), (english, english_words)):
         flat = " ".join(page.split())
         assert all(w in flat for w in words), words
