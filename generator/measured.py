@@ -10,6 +10,7 @@ intercommunalité is not measured on (context, never scored as its own).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import weakref
 from collections.abc import Mapping
@@ -236,6 +237,82 @@ def pillar_views(atlas: Atlas, scores: Scores, territory: Territory) -> tuple[Pi
             rows=tuple(rows), context=tuple(context),
         ))
     return tuple(out)
+
+
+def shown_on_page(atlas: Atlas, territory: Territory) -> tuple[frozenset[str], frozenset[str]]:
+    """What of the scores a territory's page may show (`pillar_views`): the profiles of the territory and of the
+    territories that enclose it, and the medians of their levels."""
+    ids = {territory.id, *(above.id for above in atlas.ancestors(territory.id))}
+    return frozenset(ids), frozenset(atlas.territories[tid].level for tid in ids)
+
+
+class _LevelsOnly(Mapping):
+    """Medians keyed (level, name), read only at `levels`."""
+
+    def __init__(self, medians: Mapping[tuple[str, str], float], levels: frozenset[str]) -> None:
+        self._medians, self._levels = medians, levels
+
+    def __getitem__(self, key: tuple[str, str]) -> float:
+        if key[0] not in self._levels:
+            raise RuntimeError(f"a territory's page read a median of another level ({key[0]}): its page cache "
+                               "key covers its own levels only (generator.measured.shown_on_page)")
+        return self._medians[key]
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("a territory's page went through every median: its page cache key covers its own "
+                           "levels only (generator.measured.shown_on_page)")
+
+    def __len__(self) -> int:
+        return len(self._medians)
+
+
+class ScoresShown:
+    """The scores as a territory's page is made with them (`Pages.territory_page`): the part `shown_on_page`
+    names, which its key in the page cache covers (`shown_digest`); a read of any other part is an error, met by
+    the tests before a page kept with a stale profile is."""
+
+    def __init__(self, scores: Scores, ids: frozenset[str], levels: frozenset[str]) -> None:
+        self._scores, self._ids = scores, ids
+        self.medians = _LevelsOnly(scores.medians, levels)
+        self.pillar_medians = _LevelsOnly(scores.pillar_medians, levels)
+
+    def profile(self, territory_id: str) -> Any:
+        if territory_id not in self._ids:
+            raise RuntimeError(f"a territory's page read the profile of {territory_id}: its page cache key covers "
+                               "its own and its enclosing territories' only (generator.measured.shown_on_page)")
+        return self._scores.profile(territory_id)
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"a territory's page read the scores' {name}: its page cache key covers what "
+                           "generator.measured.shown_on_page names only")
+
+
+# the last scores whose parts were hashed: each territory's profile and each level's medians, hashed once
+_SHOWN: list[tuple[Scores, dict[str, str], dict[str, str]]] = []
+
+
+def shown_digest(atlas: Atlas, scores: Scores, territory: Territory) -> str:
+    """SHA-256 of what of `scores` the page of `territory` may show (`shown_on_page`): a hub added or closed
+    changes the counts, and so the scores, of many territories, but the profiles most pages show stay as they
+    were (186 files changed of 2,750 territory pages made again on the national atlas)."""
+    if not _SHOWN or _SHOWN[0][0] is not scores:
+        _SHOWN[:] = [(scores, {}, {})]
+    _, profiles, levels = _SHOWN[0]
+    ids, names = shown_on_page(atlas, territory)
+    digest = hashlib.sha256()
+    for tid in sorted(ids):
+        found = profiles.get(tid)
+        if found is None:
+            found = profiles[tid] = hashlib.sha256(repr(scores.profile(tid)).encode("utf-8")).hexdigest()
+        digest.update(f"{tid} {found}\0".encode())
+    for level in sorted(names):
+        found = levels.get(level)
+        if found is None:
+            found = levels[level] = hashlib.sha256(repr((
+                sorted((k, v) for k, v in scores.medians.items() if k[0] == level),
+                sorted((k, v) for k, v in scores.pillar_medians.items() if k[0] == level))).encode("utf-8")).hexdigest()
+        digest.update(f"{level} {found}\0".encode())
+    return digest.hexdigest()
 
 
 def has_profile(atlas: Atlas, territory: Territory) -> bool:

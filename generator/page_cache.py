@@ -17,6 +17,7 @@ from generator.atlas_reads import (
     keep_per_sheet,
     shared_digest,
 )
+from generator.measured import shown_digest
 from generator.opendata import SHEETS_DIR
 from generator.outputs import KeptFile, Output
 from generator.page_code import PAGE_CACHE_FORMAT, code_version
@@ -134,6 +135,8 @@ class PageCache(KeptOutputs):
                                                   self._code_files_now)
         self.code = code = self._codes[templates]
         common: list[str] = []  # computed at the first page: after the shared pages, which fill some of it
+        territories: dict[str, Any] = {}  # each territory's page and the territory (pages.Pages.territory_pages)
+        scored = pages.scores  # (a territory's page is made with the part it shows: `cached` runs meanwhile)
         self._wrap(pages, prefix, "picture", 0)
         self._wrap(pages, prefix, "hub_card", 1)
         if self._state is None or self._state.atlas is not pages.atlas:
@@ -154,11 +157,21 @@ class PageCache(KeptOutputs):
             if not common:
                 common.append(self._common_key(pages, site_url, prefix, code))
                 common.append(self._common_key(pages, site_url, prefix, code, scores=False))
-                self.commons.update(common)
+                common.append(self._common_key(pages, site_url, prefix, code, scores=False, rankings=True))
+                self.commons.update(common[:2])
+                territories.update(getattr(pages, "territory_pages", {}))
             full = prefix + path
             # a hub's page shows no score (pages.Pages.hub_page): a hub added or closed, which moves the scores,
-            # leaves the other hubs' pages as they were
-            self._owner[full] = (pages, common[1] if path.startswith(HUB_PAGES) else common[0])
+            # leaves the other hubs' pages as they were; a territory's page, the scores it shows only
+            if path.startswith(HUB_PAGES):
+                mine = common[1]
+            elif path in territories:
+                mine = hashlib.sha256(f"{common[2]}\0{shown_digest(pages.atlas, scored, territories[path])}"
+                                      .encode()).hexdigest()
+                self.commons.add(mine)
+            else:
+                mine = common[0]
+            self._owner[full] = (pages, mine)
             file = f"{self._docs}/{full}"
             found = self._hit(full, sources, file)
             listed = self._sorted.get(id(sources))  # both editions ask with the same sources: sorted once
@@ -306,15 +319,18 @@ class PageCache(KeptOutputs):
 
         pages.env.globals[name] = recording
 
-    def _common_key(self, p: Any, site_url: str | None, prefix: str, code: str, scores: bool = True) -> str:
+    def _common_key(self, p: Any, site_url: str | None, prefix: str, code: str, scores: bool = True,
+                    rankings: bool | None = None) -> str:
         """What every page of one edition may show, hashed once per run; without `scores`, what a hub's page may
-        show (neither the measured profile nor the rankings the pillar pages tell)."""
+        show (neither the measured profile nor the rankings the pillar pages tell); without `scores` but with
+        `rankings`, what a territory's page may show besides the scores it shows (measured.shown_digest)."""
         atlas = p.atlas
         shared = self._shared_repr  # the editions share the atlas and its scores: their text is made once
         parts = (code, prefix, repr(getattr(p, "lang", None)), _stable_repr(p.options), repr(site_url),
                  shared_digest(atlas, p.scores) if scores else "hub " + inputs_digest(atlas),
                  shared(getattr(p, "names", None)),
-                 repr(sorted(getattr(p, "_long_rankings", ()))) if scores else "",
+                 repr(sorted(getattr(p, "_long_rankings", ()))) if (scores if rankings is None else rankings)
+                 else "",
                  repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
                  repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
         digest = hashlib.sha256()

@@ -175,6 +175,25 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         return self.territory_sources(t, hubs, self._pairs(hubs))
 
     def territory_page(self, t: Territory) -> Output:
+        """A territory's page. It shows the profiles of the territory and of those that enclose it, and the medians
+        of their levels (`measured.shown_on_page`), and its key in the page cache covers those only
+        (`page_cache.PageCache`): a hub added or closed moves the scores, but leaves most pages as they were
+        (2,750 territory pages were made again on the national atlas, for about a hundred changed). Made with
+        that part of the scores only: a read of another is an error (`measured.ScoresShown`)."""
+        scores, shown = self.scores, self.env.globals.get("scores")
+        self.scores = self.env.globals["scores"] = measured.ScoresShown(  # type: ignore[assignment]
+            scores, *measured.shown_on_page(self.atlas, t))
+        try:
+            return self._territory_page(t)
+        finally:
+            self.scores, self.env.globals["scores"] = scores, shown
+
+    @property
+    def territory_pages(self) -> dict[str, Territory]:
+        """Each territory's page (its path in an edition) and the territory: the page cache keys them apart."""
+        return {territory_path(tid): t for tid, t in self.atlas.territories.items()}
+
+    def _territory_page(self, t: Territory) -> Output:
         path = territory_path(t.id)
         hubs = self.atlas.hubs_within(t.id)
         pairs = self._pairs(hubs)

@@ -649,9 +649,10 @@ def test_generated_files_changed_by_hand_are_made_again_after_one_look(tmp_path:
 @pytest.mark.slow  # three builds of the fixture atlas and a cold one: CI runs it
 def test_a_hub_removed_moves_the_scores_and_renders_no_other_hub_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    """A hub removed (or added, or closed) changes the measured profile (hubs per inhabitant), which every
-    territory page shows: they are rendered again; a hub's page shows no score (its page cache key leaves the
-    scores out), so the other hubs' pages are kept, and the docs folder is what a cold build gives."""
+    """A hub removed (or added, or closed) changes the measured profile (hubs per inhabitant): the territory pages
+    that show a score that moved are rendered again (in this small atlas, every one: the medians of each level
+    moved); a hub's page shows no score (its page cache key leaves the scores out), so the other hubs' pages are
+    kept, and the docs folder is what a cold build gives."""
     from generator import measured
     from generator.pages import Pages
 
@@ -659,16 +660,31 @@ def test_a_hub_removed_moves_the_scores_and_renders_no_other_hub_page(tmp_path: 
     before = measured.scores_of(load_valid_atlas(sheets))
     _build(sheets, tmp_path / "out", capsys)
     made: list[str] = []
-    real = Pages._hub_page
+    territories: list[str] = []
+    real, real_territory = Pages._hub_page, Pages._territory_page
 
     def hub_page(self: Pages, h: Any) -> Any:
         made.append(h.id)
         return real(self, h)
 
+    def territory_page(self: Pages, t: Any) -> Any:
+        territories.append(t.id)
+        return real_territory(self, t)
+
     monkeypatch.setattr(Pages, "_hub_page", hub_page)
+    monkeypatch.setattr(Pages, "_territory_page", territory_page)
+    atlas = load_valid_atlas(sheets)
     (sheets / "pays-horloger" / "hubs" / "tiers-lieu-projet.yml").unlink()
-    assert repr(measured.scores_of(load_valid_atlas(sheets))) != repr(before)  # the scores moved
+    after_atlas = load_valid_atlas(sheets)
+    after = measured.scores_of(after_atlas)
+    assert repr(after) != repr(before)  # the scores moved
+    # the territories whose page shows a score that moved: their own, an enclosing territory's, a median
+    moved = {tid for tid, t in after_atlas.territories.items()
+             if measured.shown_digest(after_atlas, after, t)
+             != measured.shown_digest(atlas, before, atlas.territories[tid])}
     rendered, kept = _build(sheets, tmp_path / "out", capsys)
     # the Doubs hub's page shows its département's map, where the removed hub was: rendered again; not Besançon's
     assert set(made) == {"incubateur-ferme"} and 0 < rendered and kept > 0
+    # a territory's page is made again when a score it shows moved (measured.shown_digest), and only then
+    assert set(territories) == moved and len(territories) == 2 * len(moved)  # both editions
     _same_as_cold(sheets, docs, tmp_path, "cold", capsys)

@@ -4,10 +4,11 @@ network page was 2.5 MB): the network page lists the régions, each région's pa
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from generator import page_indexes
+from generator import measured, page_indexes
 from generator.pages import Pages, SiteOptions
 
 
@@ -99,3 +100,31 @@ def test_a_hub_page_is_made_without_the_scores_which_it_may_not_read(fixture_atl
     with pytest.raises(RuntimeError, match="page cache key leaves them out"):
         pages.hub_page(fixture_atlas.hubs["fablab-besancon"])
     assert pages.scores is scores and pages.env.globals["scores"] is scores
+
+
+def test_a_territory_page_is_made_with_the_scores_it_shows_only(fixture_atlas,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A territory's page is keyed by the scores it shows (generator.measured.shown_digest): its own profile and
+    its enclosing territories', the medians of their levels. While it is made, any other part of the scores is
+    out of reach, and a read of it is an error that names the reason; the scores are back afterwards."""
+    pages = Pages(fixture_atlas, SiteOptions(), {})
+    scores = pages.scores
+    page = pages.territory_page(fixture_atlas.territories["pays-horloger"])
+    assert page.path == "territoires/pays-horloger.md" and pages.scores is scores
+    assert pages.env.globals["scores"] is scores
+    ids, levels = measured.shown_on_page(fixture_atlas, fixture_atlas.territories["pays-horloger"])
+    assert ids == {"pays-horloger", "doubs", "bourgogne-franche-comte"} and levels == {"pays", "departement", "region"}
+    reads = {
+        "another territory's profile": lambda s: s.profile("grand-besancon-metropole"),
+        "another level's median": lambda s: s.medians.get(("commune", "hubs-per-100k")),
+        "every median": lambda s: list(s.pillar_medians),
+        "every profile": lambda s: s.profiles,
+    }
+    for what, read in reads.items():
+        def reads_scores(self: Pages, t: object, read: Any = read) -> object:
+            return read(self.scores)
+
+        monkeypatch.setattr(Pages, "_territory_page", reads_scores)
+        with pytest.raises(RuntimeError, match="page cache key covers"):
+            pages.territory_page(fixture_atlas.territories["pays-horloger"])
+        assert pages.scores is scores and pages.env.globals["scores"] is scores, what
