@@ -320,7 +320,7 @@ class PageCache(KeptOutputs):
         pages.env.globals[name] = recording
 
     def _common_key(self, p: Any, site_url: str | None, prefix: str, code: str, scores: bool = True,
-                    rankings: bool | None = None) -> str:
+                    rankings: bool = False) -> str:
         """What every page of one edition may show, hashed once per run; without `scores`, what a hub's page may
         show (neither the measured profile nor the rankings the pillar pages tell); without `scores` but with
         `rankings`, what a territory's page may show besides the scores it shows (measured.shown_digest)."""
@@ -329,8 +329,7 @@ class PageCache(KeptOutputs):
         parts = (code, prefix, repr(getattr(p, "lang", None)), _stable_repr(p.options), repr(site_url),
                  shared_digest(atlas, p.scores) if scores else "hub " + inputs_digest(atlas),
                  shared(getattr(p, "names", None)),
-                 repr(sorted(getattr(p, "_long_rankings", ()))) if (scores if rankings is None else rankings)
-                 else "",
+                 repr(sorted(getattr(p, "_long_rankings", ()))) if scores or rankings else "",
                  repr(p.env.globals.get("releases")), repr(getattr(p, "file_prefix", None)),
                  repr(getattr(p, "untranslated", None)), repr(sorted(k for k in p.env.globals)))
         digest = hashlib.sha256()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -180,13 +181,19 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         (`page_cache.PageCache`): a hub added or closed moves the scores, but leaves most pages as they were
         (2,750 territory pages were made again on the national atlas, for about a hundred changed). Made with
         that part of the scores only: a read of another is an error (`measured.ScoresShown`)."""
-        scores, shown = self.scores, self.env.globals.get("scores")
-        self.scores = self.env.globals["scores"] = measured.ScoresShown(  # type: ignore[assignment]
-            scores, *measured.shown_on_page(self.atlas, t))
-        try:
+        with self._made_with(measured.ScoresShown(self.scores, *measured.shown_on_page(self.atlas, t))):
             return self._territory_page(t)
+
+    @contextmanager
+    def _made_with(self, scores: Any) -> Iterator[None]:
+        """The scores that a page's template and its methods read while it is made (`scores` in place of the
+        measured profile), the profile back afterwards."""
+        kept, shown = self.scores, self.env.globals.get("scores")
+        self.scores = self.env.globals["scores"] = scores
+        try:
+            yield
         finally:
-            self.scores, self.env.globals["scores"] = scores, shown
+            self.scores, self.env.globals["scores"] = kept, shown
 
     @property
     def territory_pages(self) -> dict[str, Territory]:
@@ -286,12 +293,8 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
         out (`page_cache.PageCache`): a hub added, removed or closed moves the scores of many territories, and
         made every hub page again too (4,000 on the France tree). Made without the scores at hand: one read
         while it is made is an error (`NoScores`), which the tests meet before a reader."""
-        scores, shown = self.scores, self.env.globals.get("scores")
-        self.scores = self.env.globals["scores"] = NO_SCORES  # type: ignore[assignment]
-        try:
+        with self._made_with(NO_SCORES):
             return self._hub_page(h)
-        finally:
-            self.scores, self.env.globals["scores"] = scores, shown
 
     def _hub_page(self, h: Hub) -> Output:
         path = hub_path(h.id)
