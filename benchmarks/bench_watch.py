@@ -1,6 +1,7 @@
 """One hub sheet edited, built again by `atlas build --watch` (the same process): wall and CPU seconds.
 
     nice -n 10 python benchmarks/bench_watch.py [--territories DIR] [--work DIR] [--hub SHEET] [--rounds N]
+    nice -n 10 python benchmarks/bench_watch.py [--territories DIR] [--work DIR] --hubs N
 
 Issue 11, target 2 (one hub edited, the files that depend on it rewritten, and named, in under 2 s).
 `bench_edit.py` times a new `atlas build --no-site` process per edit; this script times the build that
@@ -12,7 +13,10 @@ event) is not in the figure: it is the same for any way of building.
 The sheets are copied into WORK/territories; a new `atlas build --no-site` fills WORK/docs and the caches, then
 the watch's first build fills the process, as when a contributor starts it (neither is a figure);
 each round renames the hub (`name:` gets a suffix) and builds, then puts the sheet back byte for byte and
-builds again. Printed: each build's wall and CPU seconds (this process's) and the count of files it wrote, then
+builds again. With `--hubs N`, each round edits another hub (N hubs spread over the sheets in name order, each
+renamed then put back), as a contributor goes from sheet to sheet: the first edit of a hub reads cache entries
+and kept words that the rounds of one hub read only once. Printed: each build's wall and CPU seconds (this
+process's) and the count of files it wrote, then
 the range and median; the time `settle` takes after each build (the caches' saves on disk and the collector,
 which the watch runs while it waits for the next save: not in the figures); the load average before and after.
 `--show` prints each build's own lines.
@@ -37,17 +41,28 @@ from bench_edit import (  # noqa: E402
     WRITTEN,
     _build,
     _load,
+    _renamed,
     copy_sheets,
     edit_arguments,
-    edit_rounds,
     edited_sheet,
     spread,
 )
 
 
+def spread_hubs(territories: Path, count: int, source: Path) -> list[Path]:
+    """`count` hub sheets spread evenly over the copied sheets in name order (the middle one of each slice)."""
+    hubs = sorted(territories.glob("*/hubs/*.yml"))
+    if not hubs:
+        sys.exit(f"no hub sheet in {source}")
+    step = len(hubs) / count
+    return [hubs[min(len(hubs) - 1, int(step * index + step / 2))] for index in range(count)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = edit_arguments(__doc__.splitlines()[0], "bench-watch")
     parser.add_argument("--show", action="store_true", help="print each build's own output")
+    parser.add_argument("--hubs", type=int, default=0, metavar="N",
+                        help="edit N different hubs, one per round (instead of --hub, --rounds times)")
     args = parser.parse_args(argv)
 
     os.chdir(ROOT)  # the caches are the repository's `.cache/`, as for a contributor
@@ -61,14 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     set_language("fr")
     work = args.work.resolve()
     territories = copy_sheets(args.territories, work)
-    sheet = edited_sheet(territories, args.hub, args.territories)
-    original = sheet.read_bytes()
+    sheets = spread_hubs(territories, args.hubs, args.territories) if args.hubs > 0 else \
+        [edited_sheet(territories, args.hub, args.territories)] * args.rounds
     build_args = argparse.Namespace(territories=territories, docs_dir=work / "docs", site_dir=Path("site"),
                                     no_site=True, pdf=False, jobs=None, quiet=False)
     kept = KeptInMemory()
     settled: list[float] = []
     print(f"load average before: {_load()} ({os.cpu_count()} cores)")
-    print(f"sheets: {args.territories} → {territories}; edited: {sheet.relative_to(territories)}")
+    edited = sheets[0].relative_to(territories) if args.hubs <= 0 else f"{len(sheets)} hubs, one per round"
+    print(f"sheets: {args.territories} → {territories}; edited: {edited}")
 
     def build(changed: frozenset[Path]) -> tuple[float, float, str]:
         kept.changed = changed
@@ -97,16 +113,25 @@ def main(argv: list[str] | None = None) -> int:
     walls: list[float] = []
     cpus: list[float] = []
     print(f"\n{'build':<22}  wall s   CPU s  written")
-    for label in edit_rounds(sheet, original, args.rounds):
-        wall, cpu, said = build(frozenset({sheet.absolute()}))
-        walls.append(wall)
-        cpus.append(cpu)
-        found = WRITTEN.search(said)
-        written = re.sub(r"\D", "", found.group(1)) if found else "?"
-        print(f"{label:<22} {wall:6.2f}  {cpu:6.2f}  {written:>7}")
-        if args.show:
-            print(said)
-    sheet.write_bytes(original)
+    for number, sheet in enumerate(sheets, 1):
+        if args.hubs > 0:
+            print(f"round {number}: {sheet.relative_to(territories)}")
+        original = sheet.read_bytes()
+        try:  # as `edit_rounds`: the name gets « essai N » (N: the round), then the sheet is put back
+            renamed = _renamed(original.decode("utf-8"), f"essai {number}").encode("utf-8")
+            steps = ((f"round {number}: renamed", renamed), (f"round {number}: put back", original))
+            for label, text in steps:
+                sheet.write_bytes(text)
+                wall, cpu, said = build(frozenset({sheet.absolute()}))
+                walls.append(wall)
+                cpus.append(cpu)
+                found = WRITTEN.search(said)
+                written = re.sub(r"\D", "", found.group(1)) if found else "?"
+                print(f"{label:<22} {wall:6.2f}  {cpu:6.2f}  {written:>7}")
+                if args.show:
+                    print(said)
+        finally:
+            sheet.write_bytes(original)
     observer.stop()
     print("\n" + spread("builds", walls, cpus))
     print(f"after each build, while the watch waits for the next save (not in the figures above), the caches "
