@@ -1,13 +1,19 @@
 """Which territories a hub is inside: its own and those above it, except that a département and its région
 count the hubs of their communes, whatever the EPCI's parent (spec 1.1: `commune`).
 
-Kept apart from the model's records because it reads geography (INSEE codes), not the sheets' hierarchy alone.
+Kept apart from the model's records because it reads geography (INSEE codes, and the EPCI each commune is a
+member of, for the validator), not the sheets' hierarchy alone.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Protocol
+
+COMMUNES_EPCI = Path(__file__).resolve().parent / "geodata" / "communes-epci.csv"
 
 
 class Territory(Protocol):
@@ -45,6 +51,42 @@ ABOVE_EPCI = ("departement", "region")
 def departement_code(commune: str) -> str:
     """The département of an INSEE commune code (`93066` -> `93`, `2A004` -> `2A`, `97411` -> `974`)."""
     return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+# a municipal arrondissement's code (Paris 75101-75120, Lyon 69381-69389, Marseille 13201-13216) -> its city's:
+# CommuneCode accepts one, and the COG's communes and EPCI members hold only the city
+CITIES = {"751": "75056", "6938": "69123", "132": "13055"}
+
+
+def city_of(commune: str) -> str:
+    """The commune an INSEE code stands for: a municipal arrondissement's city (`69381` -> `69123`), else itself."""
+    for prefix, city in CITIES.items():
+        if commune.startswith(prefix):
+            return city
+    return commune
+
+
+def epci_of(commune: str) -> str | None:
+    """The SIREN of the EPCI à fiscalité propre the commune is a member of (an arrondissement: its city's), None for
+    a code that no EPCI of the COG 2026 holds (one of the four islands outside any EPCI, an older or mistyped code)."""
+    return communes_epci().get(city_of(commune))
+
+
+@cache
+def communes_epci() -> Mapping[str, str]:
+    """Commune INSEE code -> EPCI SIREN, from generator/geodata/communes-epci.csv (decoupage-administratif 6.0.0:
+    34,871 rows, 0.02 s): read once per process, and only by a check that needs it, so that `atlas build --watch`
+    and `atlas serve`, which validate at each save, do not read it again."""
+    with COMMUNES_EPCI.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        return {row[0]: row[1] for row in rows if len(row) > 1}
+
+
+@cache
+def known_epci() -> frozenset[str]:
+    """The SIRENs that have members in communes_epci(): an EPCI code not among them is of another vintage."""
+    return frozenset(communes_epci().values())
 
 
 def hubs_inside(territories: Mapping[str, Territory], hubs: Mapping[str, Hub]) -> dict[str, set[str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.hub_geography import departement_code
+from generator.hub_geography import city_of, departement_code, epci_of
 from generator.model import Fact, Hub, Source, Territory, Vocabulary, build_atlas
 from generator.scores import derived_value
 
@@ -110,3 +110,13 @@ def test_a_hub_page_shows_the_departement_of_its_commune_not_its_epcis_parent(fi
     assert [records[h]["d"] for h in ("a-paris", "b-saint-denis", "c-montreuil", "e-brest")] == \
         ["paris", "seine-saint-denis", "seine-saint-denis", "paris"]
     assert {r["r"] for r in records.values()} == {"idf"}
+
+
+def test_the_epci_of_a_commune_and_of_an_arrondissement_through_its_city() -> None:
+    # generator/geodata/communes-epci.csv (decoupage-administratif 6.0.0): the arrondissements of Paris, Lyon and
+    # Marseille are no members; they stand for their city, as addresses.py reads them as no commune of the COG
+    assert [city_of(c) for c in ("75101", "75120", "69381", "69389", "13201", "13216", "75056", "25056", "2A004")] \
+        == ["75056", "75056", "69123", "69123", "13055", "13055", "75056", "25056", "2A004"]
+    assert [epci_of(c) for c in ("25056", "75112", "93066", "69381", "13201", "2A004")] == [
+        "242500361", "200054781", "200054781", "200046977", "200054807", "242010056"]
+    assert [epci_of(c) for c in ("29155", "97801", "99999")] == [None, None, None]  # Ouessant, Saint-Martin, none

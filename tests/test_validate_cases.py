@@ -301,3 +301,101 @@ def test_a_commune_its_territory_cannot_hold_is_a_warning(atlas_copy: Path, lang
                f'{b}:5:10: warning: commune: the commune "25056" is not Ornans, whose code is "25434" '
                "(hint: check the commune's INSEE code, or move the sheet to the territory the hub is in)"],
     }[lang]
+
+
+def _commune_warnings(atlas_copy: Path, lang: str = "fr") -> list[str]:
+    with i18n.using(lang):
+        atlas, report = load_atlas(atlas_copy, as_of=AS_OF)
+        warnings = [p.text() for p in report.problems if p.severity == "warning" and p.field == "commune"]
+    assert atlas is not None
+    return warnings
+
+
+def _epci_sheet(atlas_copy: Path, tid: str, name: str, code: str) -> None:
+    _write(atlas_copy, f"{tid}/territory.yml",
+           f'name: {name}\nlevel: epci\ncode: "{code}"\nparent: doubs\nupdated: 2025-01-05\n'.encode())
+
+
+@LANGS
+def test_a_hub_filed_under_its_departement_while_its_epci_has_a_sheet_is_a_warning(atlas_copy: Path,
+                                                                                    lang: str) -> None:
+    # the contributor guide puts a hub under its EPCI when the EPCI has a sheet: filed under the département (or
+    # the région), the EPCI's page does not count it (hub_geography.hubs_inside); 39 such hubs went unnoticed
+    a = _write(atlas_copy, "doubs/hubs/a.yml", (VALID_HUB + 'commune: "25056"\n').encode())  # Besançon
+    r = _write(atlas_copy, "bourgogne-franche-comte/hubs/r.yml", (VALID_HUB + 'commune: "25056"\n').encode())
+    _epci_sheet(atlas_copy, "metropole-de-lyon", "Métropole de Lyon", "200046977")
+    y = _write(atlas_copy, "doubs/hubs/y.yml", (VALID_HUB + 'commune: "69381"\n').encode())  # Lyon 1er: Lyon's EPCI
+    _write(atlas_copy, "pays-horloger/hubs/p.yml", (VALID_HUB + 'commune: "25056"\n').encode())  # a pays: not checked
+    _write(atlas_copy, "doubs/hubs/o.yml", (VALID_HUB + 'commune: "25434"\n').encode())  # Ornans: its EPCI has none
+    assert _commune_warnings(atlas_copy, lang) == {
+        "fr": [f"{r}:5:10: avertissement : commune: la commune \"25056\" fait partie de Grand Besançon Métropole "
+               "(fiche 'grand-besancon-metropole'), dont la page ne compte pas les lieux rangés sous "
+               "Bourgogne-Franche-Comté (piste : déplacez la fiche dans territories/grand-besancon-metropole/hubs/)",
+               f"{a}:5:10: avertissement : commune: la commune \"25056\" fait partie de Grand Besançon Métropole "
+               "(fiche 'grand-besancon-metropole'), dont la page ne compte pas les lieux rangés sous Doubs "
+               "(piste : déplacez la fiche dans territories/grand-besancon-metropole/hubs/)",
+               f"{y}:5:10: avertissement : commune: la commune \"69381\" fait partie de Métropole de Lyon "
+               "(fiche 'metropole-de-lyon'), dont la page ne compte pas les lieux rangés sous Doubs "
+               "(piste : déplacez la fiche dans territories/metropole-de-lyon/hubs/)"],
+        "en": [f"{r}:5:10: warning: commune: the commune \"25056\" is in Grand Besançon Métropole "
+               "(sheet 'grand-besancon-metropole'), whose page does not count the hubs filed under "
+               "Bourgogne-Franche-Comté (hint: move the sheet to territories/grand-besancon-metropole/hubs/)",
+               f"{a}:5:10: warning: commune: the commune \"25056\" is in Grand Besançon Métropole "
+               "(sheet 'grand-besancon-metropole'), whose page does not count the hubs filed under Doubs "
+               "(hint: move the sheet to territories/grand-besancon-metropole/hubs/)",
+               f"{y}:5:10: warning: commune: the commune \"69381\" is in Métropole de Lyon "
+               "(sheet 'metropole-de-lyon'), whose page does not count the hubs filed under Doubs "
+               "(hint: move the sheet to territories/metropole-de-lyon/hubs/)"],
+    }[lang]
+    for stem, epci in (("a", "grand-besancon-metropole"), ("r", "grand-besancon-metropole"),
+                       ("y", "metropole-de-lyon")):  # moved as the hint says: no warning (the id stays the stem)
+        sheet = next(atlas_copy.glob(f"*/hubs/{stem}.yml"))
+        (atlas_copy / epci / "hubs").mkdir(exist_ok=True)
+        sheet.rename(atlas_copy / epci / "hubs" / f"{stem}.yml")
+    assert _commune_warnings(atlas_copy, lang) == []
+
+
+@LANGS
+def test_a_hub_under_an_epci_its_commune_is_not_a_member_of_is_a_warning(atlas_copy: Path, lang: str) -> None:
+    _epci_sheet(atlas_copy, "metropole-de-lyon", "Métropole de Lyon", "200046977")
+    b = _write(atlas_copy, "grand-besancon-metropole/hubs/b.yml",
+               (VALID_HUB + 'commune: "25434"\n').encode())  # Ornans, of the CC Loue-Lison, which has no sheet
+    c = _write(atlas_copy, "grand-besancon-metropole/hubs/c.yml", (VALID_HUB + 'commune: "69123"\n').encode())
+    # members: an arrondissement is one through its city (Lyon 1er, 69381, of the Métropole de Lyon)
+    _write(atlas_copy, "metropole-de-lyon/hubs/l.yml", (VALID_HUB + 'commune: "69381"\n').encode())
+    _write(atlas_copy, "metropole-de-lyon/hubs/m.yml", (VALID_HUB + 'commune: "69123"\n').encode())
+    assert _commune_warnings(atlas_copy, lang) == {
+        "fr": [f'{b}:5:10: avertissement : commune: la commune "25434" ne fait pas partie de Grand Besançon Métropole '
+               "(piste : vérifiez le code INSEE de la commune, ou déplacez la fiche dans le territoire où se trouve "
+               "le lieu)",
+               f'{c}:5:10: avertissement : commune: la commune "69123" ne fait pas partie de Grand Besançon Métropole '
+               "(piste : vérifiez le code INSEE de la commune, ou déplacez la fiche dans "
+               "territories/metropole-de-lyon/hubs/)"],
+        "en": [f'{b}:5:10: warning: commune: the commune "25434" is not a member of Grand Besançon Métropole '
+               "(hint: check the commune's INSEE code, or move the sheet to the territory the hub is in)",
+               f'{c}:5:10: warning: commune: the commune "69123" is not a member of Grand Besançon Métropole '
+               "(hint: check the commune's INSEE code, or move the sheet to territories/metropole-de-lyon/hubs/)"],
+    }[lang]
+
+
+def test_an_epci_code_the_membership_table_does_not_know_is_not_checked(atlas_copy: Path) -> None:
+    # a SIREN of another vintage (valid check digit, absent from decoupage-administratif 6.0.0): nothing to say
+    _epci_sheet(atlas_copy, "cc-d-une-autre-annee", "CC d'une autre année", "200099992")
+    _write(atlas_copy, "cc-d-une-autre-annee/hubs/h.yml", (VALID_HUB + 'commune: "25434"\n').encode())
+    assert _commune_warnings(atlas_copy) == []
+
+
+def test_the_membership_table_is_read_once_per_process_and_only_for_a_hub_with_a_commune(atlas_copy: Path) -> None:
+    from generator.hub_geography import communes_epci
+
+    for hub in ("fablab-besancon", "living-lab-sante"):  # the fixture's only hubs with a commune
+        sheet = atlas_copy / "grand-besancon-metropole" / "hubs" / f"{hub}.yml"
+        sheet.write_text("".join(line for line in sheet.read_text(encoding="utf-8").splitlines(keepends=True)
+                                 if not line.startswith("commune:")), encoding="utf-8")
+    communes_epci.cache_clear()
+    assert _commune_warnings(atlas_copy) == []
+    assert communes_epci.cache_info().misses == 0  # no hub has a commune: not read
+    _write(atlas_copy, "grand-besancon-metropole/hubs/h.yml", (VALID_HUB + 'commune: "25056"\n').encode())
+    for _ in range(2):  # two checks in one process, as `atlas build --watch` makes at each save: one read
+        assert _commune_warnings(atlas_copy) == []
+    assert communes_epci.cache_info().misses == 1

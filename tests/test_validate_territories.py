@@ -209,7 +209,12 @@ def test_a_code_copied_from_another_epci_is_one_error_and_no_hub_is_blamed(atlas
 
 def test_with_its_own_code_a_hub_outside_its_epci_is_still_an_error(atlas_copy: Path, capsys) -> None:
     _write(atlas_copy, "grand-besancon-metropole/hubs/tiers-lieu-pontarlier.yml", HUB_AT_PONTARLIER)
+    # and its commune, Pontarlier, is not a member of Grand Besançon Métropole either (generator/geodata/
+    # communes-epci.csv): a warning at `commune`, before the error at `coordinates`
     assert _validate(capsys) == [
+        'territories/grand-besancon-metropole/hubs/tiers-lieu-pontarlier.yml:4:10: avertissement : commune: la '
+        'commune "25462" ne fait pas partie de Grand Besançon Métropole (piste : vérifiez le code INSEE de la '
+        "commune, ou déplacez la fiche dans le territoire où se trouve le lieu)",
         "territories/grand-besancon-metropole/hubs/tiers-lieu-pontarlier.yml:5:14: coordinates: [46.9046, 6.3547] "
         "est à 34,3 km hors du contour de son territoire Grand Besançon Métropole (piste : vérifiez le point "
         "(latitude d'abord, puis longitude), ou déplacez la fiche dans le territoire où il se trouve)"]

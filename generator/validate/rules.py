@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.errors import Report
 from generator.fields import SHEET_SPECS
-from generator.hub_geography import departement_code
+from generator.hub_geography import ABOVE_EPCI, departement_code, epci_of, known_epci
 from generator.i18n import N_, _, decimal
 from generator.model import PARENT_LEVELS, is_stale
 from generator.specs import CommuneCode, Fact, ListOf, MapOf, Record
@@ -171,9 +171,14 @@ def check_hubs_inside(report: Report, valid_t: dict[str, SheetData], valid_h: di
 def check_hub_communes(report: Report, valid_t: dict[str, SheetData], valid_h: dict[str, SheetData],
                        doubtful: Collection[str] = ()) -> None:
     """A hub's `commune` that its territory cannot hold: in a département's sheet, a commune of another
-    département; in a commune's sheet, another commune. A warning (the format makes no rule of it), since the
-    commune decides which département counts the hub (hub_geography): a mistyped code moves it silently. An
-    EPCI may lie across départements (the Métropole du Grand Paris): its hubs are not checked."""
+    département; in a commune's sheet, another commune; in an EPCI's sheet, a commune that is not one of its
+    members. And a hub filed under its département or région while its commune's EPCI has a sheet (the
+    contributor guide puts it under the EPCI): that EPCI's page does not count it. Warnings (the format makes
+    no rule of it), since the commune decides which territories count the hub (hub_geography): a mistyped
+    code moves it silently. An EPCI may lie across départements (the Métropole du Grand Paris): its hubs are
+    not checked against its département. The EPCI membership table is read only when a hub needs it."""
+    epcis = {t.data["code"]: t for t in valid_t.values()
+             if t.data.get("level") == "epci" and t.data.get("code") and t.id not in doubtful}
     for sheet in valid_h.values():
         commune = sheet.data.get("commune")
         territory = valid_t.get(sheet.territory_id or "")
@@ -181,16 +186,28 @@ def check_hub_communes(report: Report, valid_t: dict[str, SheetData], valid_h: d
             continue
         level, code = territory.data.get("level"), territory.data.get("code")
         name = territory.data.get("name", territory.id)
-        if level == "departement" and code and departement_code(commune) != code:
+        hint: str | None = None
+        if level in ABOVE_EPCI and epcis and (epci := epcis.get(epci_of(commune) or "")) is not None:
+            message = _('the commune "{commune}" is in {epci} (sheet \'{id}\'), whose page does not count the hubs '
+                        "filed under {name}").format(
+                commune=commune, epci=epci.data.get("name", epci.id), id=epci.id, name=name)
+            hint = _("move the sheet to territories/{id}/hubs/").format(id=epci.id)
+        elif level == "departement" and code and departement_code(commune) != code:
             message = _('the commune "{commune}" is in the département {departement}, not in {name} ({code})').format(
                 commune=commune, departement=departement_code(commune), name=name, code=code)
         elif level == "commune" and code and commune != code:
             message = _('the commune "{commune}" is not {name}, whose code is "{code}"').format(
                 commune=commune, name=name, code=code)
+        elif level == "epci" and code in known_epci() and (own := epci_of(commune)) != code:
+            message = _('the commune "{commune}" is not a member of {name}').format(commune=commune, name=name)
+            other = epcis.get(own or "")
+            if other is not None:
+                hint = _("check the commune's INSEE code, or move the sheet to territories/{id}/hubs/").format(
+                    id=other.id)
         else:
             continue
         report.warning(sheet.loc("commune"), "commune", message,
-                       _("check the commune's INSEE code, or move the sheet to the territory the hub is in"))
+                       hint or _("check the commune's INSEE code, or move the sheet to the territory the hub is in"))
 
 
 def _distance_outside(key: tuple[Any, Any, float, float]) -> float:
