@@ -364,6 +364,8 @@ def test_a_hub_under_an_epci_its_commune_is_not_a_member_of_is_a_warning(atlas_c
     # members: an arrondissement is one through its city (Lyon 1er, 69381, of the Métropole de Lyon)
     _write(atlas_copy, "metropole-de-lyon/hubs/l.yml", (VALID_HUB + 'commune: "69381"\n').encode())
     _write(atlas_copy, "metropole-de-lyon/hubs/m.yml", (VALID_HUB + 'commune: "69123"\n').encode())
+    # a code no EPCI of the table holds (Auxon-Dessous, a commune déléguée of Les Auxons in the COG 2019): not said
+    _write(atlas_copy, "grand-besancon-metropole/hubs/d.yml", (VALID_HUB + 'commune: "25034"\n').encode())
     assert _commune_warnings(atlas_copy, lang) == {
         "fr": [f'{b}:5:10: avertissement : commune: la commune "25434" ne fait pas partie de Grand Besançon Métropole '
                "(piste : vérifiez le code INSEE de la commune, ou déplacez la fiche dans le territoire où se trouve "

@@ -198,7 +198,9 @@ def check_hub_communes(report: Report, valid_t: dict[str, SheetData], valid_h: d
         elif level == "commune" and code and commune != code:
             message = _('the commune "{commune}" is not {name}, whose code is "{code}"').format(
                 commune=commune, name=name, code=code)
-        elif level == "epci" and code in known_epci() and (own := epci_of(commune)) != code:
+        elif level == "epci" and code in known_epci() and (own := epci_of(commune)) is not None and own != code:
+            # (a code no EPCI of the table holds, a former commune's or one of the four islands', is not said to be
+            # outside: the table cannot tell where it belongs)
             message = _('the commune "{commune}" is not a member of {name}').format(commune=commune, name=name)
             other = epcis.get(own or "")
             if other is not None:
