@@ -124,6 +124,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help=_("source of the status, an id of territories/sources.yml: the status is written as a "
                           "sourced fact, as `atlas validate --strict` asks"))
     h.add_argument("--year", metavar="YEAR", type=int, default=None, help=_("year that source saw the status"))
+    h.add_argument("--commune", metavar="CODE", default=None,
+                   help=_("INSEE code of the hub's commune, written in the sheet; without a territory id, the hub "
+                          "goes under the sheet of its commune, else of its EPCI, else of its département"))
 
     p = sub.add_parser("stats", help=_("quality report on the terminal"))
     _common(p)

@@ -6,20 +6,25 @@ contributor starts from something `atlas validate` accepts.
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.errors import AtlasError
+from generator.addresses import commune_name
+from generator.errors import AtlasError, Report
 from generator.fields import HUB, TERRITORY
+from generator.hub_geography import city_of, departement_code, epci_of
 from generator.i18n import _
 from generator.ids import RESERVED_IDS, is_id, slugify
 from generator.load import build_date, shared_source_ids, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import schema_comment
+from generator.sheet_nodes import Map, Scalar
+from generator.sheet_parser import read_sheet
 from generator.sheets import find_sheets
-from generator.specs import Record
+from generator.specs import CommuneCode, Record
 from generator.validate import did_you_mean
 
 Ask = Callable[[str], str]
@@ -101,13 +106,68 @@ def territory_sheet(ident: str, name: str, level: str, parent: str | None, code:
 
 
 def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str,
-              source: str | None = None, year: int | None = None) -> str:
+              source: str | None = None, year: int | None = None, commune: str | None = None) -> str:
     """A hub sheet; with `source` (and `year`), its status is written as the dated, sourced fact the format
     asks for, so that the sheet passes `atlas validate --strict` as written."""
     if source:
         status = "{value: " + status + (f", year: {year}" if year else "") + f", source: {source}}}"
     given = {"name": _yaml_text(name), "types": "[" + ", ".join(types) + "]", "status": status, "updated": today}
+    if commune:
+        given["commune"] = f'"{commune}"'
     return skeleton(HUB, given, schema_line)
+
+
+def territories_by_code(root: Path) -> dict[tuple[str, str], str]:
+    """(level, code) -> the id of the territory sheet that says them, for the sheets that parse (the others are
+    `atlas validate`'s to report). Read with the sheets' own parser: a sheet may write its fields in any YAML
+    form."""
+    found: dict[tuple[str, str], str] = {}
+    ignored = Report()
+    for sheet in find_sheets(root).files:
+        node = read_sheet(sheet, ignored) if sheet.kind == "territory" and sheet.stem else None
+        if not isinstance(node, Map):
+            continue
+        fields = {key.text: value for key, value in node.items}
+        level, code = fields.get("level"), fields.get("code")
+        if isinstance(level, Scalar) and isinstance(code, Scalar) and sheet.stem:
+            found.setdefault((level.text, code.text), sheet.stem)
+    return found
+
+
+def territory_of_commune(commune: str, by_code: dict[tuple[str, str], str]) -> str | None:
+    """The territory a hub of `commune` is filed under, as the contributor guide says: the commune's own sheet,
+    else its EPCI's, else its département's (the pages of those above count it); None when none has a sheet."""
+    for level, code in (("commune", commune), ("commune", city_of(commune)), ("epci", epci_of(commune)),
+                        ("departement", departement_code(commune))):
+        if code and (level, code) in by_code:
+            return by_code[(level, code)]
+    return None
+
+
+def _hub_territory(args: argparse.Namespace, root: Path, terr: set[str], ask: Ask | None) -> str:
+    """The territory of the new hub: the one given, else (with --commune) the one that holds the commune."""
+    commune = getattr(args, "commune", None)
+    if commune is None:
+        return _need(args.territory, _("Territory id"), ask)
+    if not re.fullmatch(CommuneCode.pattern, commune):
+        raise AtlasError(_("'{code}' is not an INSEE commune code (five digits, or 2A or 2B and three digits: 44109, "
+                           "2A004)").format(code=commune), exit_code=2)
+    if args.territory is not None and args.id is None and args.territory not in terr:
+        args.territory, args.id = None, args.territory  # `atlas new hub --commune 25056 my-hub`: the id alone
+    found = territory_of_commune(commune, territories_by_code(root))
+    town = commune_name(city_of(commune))
+    label = f"{commune} ({town})" if town else commune
+    if args.territory is None:
+        if found is None:
+            raise AtlasError(_("no territory sheet holds the commune {commune}: neither the commune, its EPCI "
+                               "nor its département has one; give the territory id, or create its sheet first with "
+                               "atlas new territory").format(commune=label), exit_code=2)
+        print(_("the commune {commune} is in the territory '{id}'").format(commune=label, id=found))
+        return found
+    if found is not None and found != args.territory:
+        print(_("note: the commune {commune} is in the territory '{id}', which has a sheet; the contributor "
+                "guide files the hub there").format(commune=label, id=found))
+    return args.territory
 
 
 def _status_source(args: argparse.Namespace, root: Path, ask: Ask | None, today: int) -> tuple[str | None, int | None]:
@@ -176,7 +236,7 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
         body = territory_sheet(ident, name, level, parent, code, today,
                                schema_comment("territory", path.absolute(), schema_dir))
     else:
-        territory = _need(args.territory, _("Territory id"), ask)
+        territory = _hub_territory(args, root, terr, ask)
         if territory not in terr:
             raise AtlasError(_("unknown territory '{id}'").format(id=territory) + " "
                              + (did_you_mean(territory, terr) or _("(create it first with atlas new territory)")))
@@ -199,7 +259,7 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
         source, year = _status_source(args, root, ask, build_date().year)
         path = root / territory / "hubs" / f"{ident}.yml"
         body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir),
-                         source, year)
+                         source, year, getattr(args, "commune", None))
     if path.exists():
         raise AtlasError(_("{path} already exists").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)

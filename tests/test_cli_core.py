@@ -319,6 +319,41 @@ def test_new_hub_refuses_an_unknown_source_or_year(atlas_copy: Path, capsys) -> 
     assert not (atlas_copy / "doubs" / "hubs" / "mon-lab.yml").exists()
 
 
+def test_new_hub_with_a_commune_goes_under_the_territory_that_holds_it(atlas_copy: Path, capsys) -> None:
+    """`atlas new hub --commune CODE [id]`: the sheet goes under the commune's own sheet, else its EPCI's, else its
+    département's (the contributor guide's rule, which `atlas validate` checks), with `commune:` written."""
+    sourced = ["--type", "fab-lab", "--status", "active", "--source", "insee-rp-2021", "--year", "2024"]
+    cases = (("25056", "lab-besancon", "grand-besancon-metropole", "25056 (Besançon)"),  # its EPCI has a sheet
+             ("25434", "lab-ornans", "ornans", "25434 (Ornans)"),  # its own commune sheet, before the EPCI's
+             ("25462", "lab-pontarlier", "doubs", "25462 (Pontarlier)"))  # CC du Grand Pontarlier has none
+    for commune, ident, territory, said in cases:
+        assert main(["new", "hub", "--commune", commune, ident, "--name", "Lab", *sourced]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert out[0] == f"la commune {said} est dans le territoire « {territory} »"
+        sheet = atlas_copy / territory / "hubs" / f"{ident}.yml"
+        assert f'\ncommune: "{commune}"\n' in sheet.read_text(encoding="utf-8")
+        assert main(["validate", "-q", "--strict", str(sheet)]) == 0, capsys.readouterr()
+    # a territory given stays the contributor's choice; the command says where the guide files the hub, and
+    # `atlas validate` warns the same
+    assert main(["new", "hub", "--commune", "25056", "doubs", "lab-doubs", "--name", "Lab", *sourced]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "remarque : la commune 25056 (Besançon) est dans le " \
+        "territoire « grand-besancon-metropole », qui a une fiche ; le guide du contributeur y range le lieu"
+    assert main(["validate", "-q", str(atlas_copy / "doubs" / "hubs" / "lab-doubs.yml")]) == 0
+    assert "déplacez la fiche dans territories/grand-besancon-metropole/hubs/" in capsys.readouterr().out
+
+
+def test_new_hub_refuses_a_commune_no_territory_holds_or_a_malformed_code(atlas_copy: Path, capsys) -> None:
+    argv = ["new", "hub", "mon-lab", "--name", "Mon Lab", "--type", "fab-lab", "--status", "active"]
+    assert main([*argv, "--commune", "39300"]) == 2  # Lons-le-Saunier: no sheet of its commune, EPCI or département
+    assert capsys.readouterr().err == "atlas new: aucune fiche de territoire ne contient la commune 39300 " \
+        "(Lons-le-Saunier) : ni la commune, ni son EPCI, ni son département n'a de fiche ; donnez l'identifiant " \
+        "du territoire, ou créez d'abord sa fiche avec atlas new territory\n"
+    assert main([*argv, "--commune", "2505"]) == 2
+    assert capsys.readouterr().err == "atlas new: « 2505 » n'est pas un code INSEE de commune (cinq chiffres, ou 2A " \
+        "ou 2B suivi de trois chiffres : 44109, 2A004)\n"
+    assert not list(atlas_copy.glob("*/hubs/mon-lab.yml"))
+
+
 def test_stats_json(atlas_copy: Path, capsys) -> None:
     assert main(["stats", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -22,6 +22,7 @@ class Options:
     status: str | None = None  # hub
     source: str | None = None  # hub: the source of its status (an id of territories/sources.yml)
     year: int | None = None  # hub: the year that source saw the status
+    commune: str | None = None  # hub: the INSEE code of its commune (without `territory`: the territory holding it)
 
 
 @in_its_language
