@@ -10,12 +10,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator import file_states
 from generator.engine import PDF_DIR
+from generator.load import build_date
 from generator.outputs import MANIFEST, lstat_all, manifest_paths, write_atomic
 from generator.sheets import Tree
 from generator.site import (
@@ -131,7 +131,9 @@ def inputs_signature(territories: Path, content_dir: Path, config_file: Path, do
     new state would vouch for pages made from the old settings, and the next build would find nothing changed.
     """
     digest = hashlib.sha256()
-    digest.update(f"{date.today().isoformat()} {os.environ.get('SOURCE_DATE_EPOCH', '')} {sys.version}\n".encode())
+    # the date the facts are judged against (`load.build_date`: SOURCE_DATE_EPOCH's, else today's), not the clock's:
+    # with SOURCE_DATE_EPOCH set, midnight changes no output, and a build just before it was made again just after
+    digest.update(f"{build_date().isoformat()} {os.environ.get('SOURCE_DATE_EPOCH', '')} {sys.version}\n".encode())
     for package, version in installed_versions(STAMPED_PACKAGES).items():
         digest.update(f"{package} {version or '-'}\n".encode())
     if hashes is None:

@@ -194,3 +194,35 @@ def test_installed_versions_are_those_importlib_metadata_gives() -> None:
             expected = None
         assert found[name] == expected, name
     assert found["no-such-package-atlas"] is None and found["numpy"]
+
+
+def test_midnight_regenerates_only_when_the_build_date_is_todays(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inputs' signature holds the date facts are judged against (`load.build_date`), not the clock's: with
+    SOURCE_DATE_EPOCH set, a build just after midnight skips like any other (this file's first test failed when the
+    suite ran across midnight), and without it a new day regenerates (an old fact's age moved)."""
+    import datetime as real
+
+    from generator.build_stamp import inputs_signature
+
+    class Tomorrow(real.date):
+        @classmethod
+        def today(cls) -> real.date:
+            return real.date.today() + real.timedelta(days=1)
+
+    sheets = tmp_path / "territories"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "atlas", sheets)
+
+    def signature() -> str:
+        return inputs_signature(sheets, ROOT / "content", ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site")
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    today = signature()
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "date", Tomorrow)
+        assert signature() == today
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    today = signature()
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "date", Tomorrow)
+        assert signature() != today
