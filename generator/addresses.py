@@ -52,13 +52,14 @@ def read_centres(path: Path = COMMUNES) -> dict[str, tuple[float, float]]:
     points: dict[str, tuple[float, float]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for raw in csv.DictReader(handle):
-            lat, lon = _float(raw.get("lat") or ""), _float(raw.get("lon") or "")
+            lat, lon = finite_number(raw.get("lat") or ""), finite_number(raw.get("lon") or "")
             if lat is not None and lon is not None:
                 points[raw["code"]] = (lat, lon)
     return points
 
 
-def _float(text: str) -> float | None:
+def finite_number(text: str) -> float | None:
+    """A number as a CSV cell writes it (a decimal comma accepted), None for anything else, NaN or infinity."""
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.addresses import COMMUNES
 from generator.addresses import POINTS_SOURCE as POINTS_SOURCE  # the main-town points' source, at home with them
+from generator.addresses import finite_number as _float
 from generator.addresses import read_centres as read_points
 from generator.errors import AtlasError
 from generator.i18n import _
@@ -60,14 +61,6 @@ class Row:
     lon: float | None
     score: float | None
     closed: bool = False     # its name ended in « (Actuellement fermé) », taken off the name
-
-
-def _float(text: str) -> float | None:
-    try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return value if value == value and abs(value) != float("inf") else None
 
 
 # the census's own word that a place was closed when it was listed: « L'atelier du 9 (Actuellement fermé) »
