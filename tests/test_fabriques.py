@@ -75,7 +75,8 @@ def test_a_listed_place_keeps_its_census_status(script) -> None:
     2024 » from the list among them; Pangloss Labs, Le Moulin Digital, La Coursive Boutaric, Electrolab,
     PING'PONG COWORK, La Station and Konk Ar Lab, then PiNG, La Fabulerie, Logis des Jeunes de Provence, La Smalah
     and Cocotte Minute (the twenty-second session), L'Argonaute, LAB01, Vanderlab, La Musette and Le 400 (the
-    twenty-third), dated since by sources of their own, say so; L'Hermitage keeps its reading of Le Parisien (2020);
+    twenty-third), dated since by sources of their own, say so; L'Hermitage, seen by Le Parisien in 2020, is
+    dated since by the ANCT's podcast (2025, the twenty-eighth session);
     Le WIP, on the list, is closed from its own sources. The twenty-fifth session paired eight more census places
     (FunLab, La Miete, FabLab Autun et télécentre, Le Boc@l, Delta Lab, Runfablab - Solidarnum, Numérifab, Pôle
     numérique), which keep the census's status too. The credits say the list dates no status, and why."""
@@ -88,8 +89,10 @@ def test_a_listed_place_keeps_its_census_status(script) -> None:
     assert len(census) == 22 and "casaco" in census and "funlab" in census
     assert all(statuses[hub]["value"] == "active" and statuses[hub]["year"] == 2019 for hub in census)
     assert all(statuses[hub]["note"].startswith("Lieu recensé en 2019 par la Mission Coworking") for hub in census)
-    assert statuses["l-hermitage-autreches"] == {"value": "active", "year": 2020, "note": "article du 21 mars 2020",
-                                                 "source": "leparisien-tiers-lieux-oise-2020"}
+    hermitage = statuses["l-hermitage-autreches"]  # the ANCT's podcast of 1 July 2025, after Le Parisien (2020)
+    assert (hermitage["value"], hermitage["year"], hermitage["source"]) == \
+        ("active", 2025, "anct-podcast-hermitage-2025")
+    assert hermitage["note"].endswith("Le Parisien le voyait déjà actif le 21 mars 2020")
     assert statuses["le-wip"]["value"] == "closed" and statuses["le-wip"]["year"] == 2023
     dated = ("pangloss-labs-ferney-voltaire", "le-moulin-digital", "la-coursive-boutaric", "electrolab",
              "ping-pong-cowork", "la-station", "konk-ar-lab", "ping", "la-fabulerie", "logis-des-jeunes-de-provence",
