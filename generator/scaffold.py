@@ -23,7 +23,7 @@ from generator.model import LEVELS, STATUSES
 from generator.schema import schema_comment
 from generator.sheet_nodes import Map, Scalar
 from generator.sheet_parser import read_sheet
-from generator.sheets import find_sheets
+from generator.sheets import Tree, find_sheets
 from generator.specs import CommuneCode, Record
 from generator.validate import did_you_mean
 
@@ -36,8 +36,7 @@ def _yaml_text(value: str) -> str:
     return f'"{escaped}"'
 
 
-def _existing_ids(territories: Path) -> tuple[set[str], set[str]]:
-    tree = find_sheets(territories)
+def _existing_ids(tree: Tree) -> tuple[set[str], set[str]]:
     terr = {f.stem for f in tree.files if f.kind == "territory" and f.stem}
     hubs = {f.stem for f in tree.files if f.kind == "hub" and f.stem}
     return terr, hubs
@@ -123,21 +122,22 @@ def hub_sheet(name: str, types: list[str], status: str, today: str, schema_line:
     return skeleton(HUB, given, schema_line)
 
 
-def town_point(commune: str | None, root: Path) -> tuple[float, float] | None:
+def town_point(commune: str | None, sources: set[str]) -> tuple[float, float] | None:
     """The main-town point of `commune` (generator/geodata/communes-centres.csv; an arrondissement: its city's),
-    when the atlas's sources.yml has the source of those points (`atlas import` writes it); else None."""
-    if not commune or POINTS_SOURCE not in shared_source_ids(root):
+    when the atlas's `sources` (the ids of its sources.yml) have the source of those points (`atlas import` writes
+    it); else None."""
+    if not commune or POINTS_SOURCE not in sources:
         return None
     return read_centres().get(city_of(commune))
 
 
-def territories_by_code(root: Path) -> dict[tuple[str, str], str]:
+def territories_by_code(tree: Tree) -> dict[tuple[str, str], str]:
     """(level, code) -> the id of the territory sheet that says them, for the sheets that parse (the others are
     `atlas validate`'s to report). Read with the sheets' own parser: a sheet may write its fields in any YAML
     form."""
     found: dict[tuple[str, str], str] = {}
     ignored = Report()
-    for sheet in find_sheets(root).files:
+    for sheet in tree.files:
         node = read_sheet(sheet, ignored) if sheet.kind == "territory" and sheet.stem else None
         if not isinstance(node, Map):
             continue
@@ -158,7 +158,7 @@ def territory_of_commune(commune: str, by_code: dict[tuple[str, str], str]) -> s
     return None
 
 
-def _hub_territory(args: argparse.Namespace, root: Path, terr: set[str], ask: Ask | None) -> str:
+def _hub_territory(args: argparse.Namespace, tree: Tree, terr: set[str], ask: Ask | None) -> str:
     """The territory of the new hub: the one given, else (with --commune) the one that holds the commune."""
     commune = getattr(args, "commune", None)
     if commune is None:
@@ -168,7 +168,7 @@ def _hub_territory(args: argparse.Namespace, root: Path, terr: set[str], ask: As
                            "2A004)").format(code=commune), exit_code=2)
     if args.territory is not None and args.id is None and args.territory not in terr:
         args.territory, args.id = None, args.territory  # `atlas new hub --commune 25056 my-hub`: the id alone
-    found = territory_of_commune(commune, territories_by_code(root))
+    found = territory_of_commune(commune, territories_by_code(tree))
     town = commune_name(city_of(commune))
     label = f"{commune} ({town})" if town else commune
     if args.territory is None:
@@ -184,10 +184,10 @@ def _hub_territory(args: argparse.Namespace, root: Path, terr: set[str], ask: As
     return args.territory
 
 
-def _status_source(args: argparse.Namespace, root: Path, ask: Ask | None, today: int) -> tuple[str | None, int | None]:
+def _status_source(args: argparse.Namespace, known: set[str], root: Path, ask: Ask | None,
+                   today: int) -> tuple[str | None, int | None]:
     """The source of the new hub's status (an id of territories/sources.yml) and the year it saw that status:
     the options, else asked in a terminal; (None, None) when there is none yet."""
-    known = shared_source_ids(root)
     source = args.source
     if source is None and ask is not None and known:
         source = ask(_("Source of the status (an id of {file}; empty if none yet): ").format(
@@ -227,7 +227,8 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
     if not root.is_dir():
         raise AtlasError(_("the territories folder '{folder}' does not exist (give it with --territories DIR)")
                          .format(folder=root))
-    terr, hubs = _existing_ids(root)
+    tree = find_sheets(root)  # walked once: the ids, and the territories' codes for --commune
+    terr, hubs = _existing_ids(tree)
     today = build_date().isoformat()
     schema_dir = root.absolute().parent / "schema"
     source = None
@@ -250,7 +251,7 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
         body = territory_sheet(ident, name, level, parent, code, today,
                                schema_comment("territory", path.absolute(), schema_dir))
     else:
-        territory = _hub_territory(args, root, terr, ask)
+        territory = _hub_territory(args, tree, terr, ask)
         if territory not in terr:
             raise AtlasError(_("unknown territory '{id}'").format(id=territory) + " "
                              + (did_you_mean(territory, terr) or _("(create it first with atlas new territory)")))
@@ -270,11 +271,12 @@ def run_new(args: argparse.Namespace, ask: Ask | None = None) -> int:
                 hint = did_you_mean(t, known) or _("known types: {types}").format(types=", ".join(sorted(known)))
                 raise AtlasError(_("unknown hub type '{id}' ({hint}); add it to vocabulary.yml first if it is new")
                                  .format(id=t, hint=hint), exit_code=2)
-        source, year = _status_source(args, root, ask, build_date().year)
+        known_sources = shared_source_ids(root)  # read once: the status's source, the points' source
+        source, year = _status_source(args, known_sources, root, ask, build_date().year)
         path = root / territory / "hubs" / f"{ident}.yml"
         commune = getattr(args, "commune", None)
         body = hub_sheet(name, types, status, today, schema_comment("hub", path.absolute(), schema_dir),
-                         source, year, commune, town_point(commune, root))
+                         source, year, commune, town_point(commune, known_sources))
     if path.exists():
         raise AtlasError(_("{path} already exists").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)

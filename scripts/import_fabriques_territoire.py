@@ -39,6 +39,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
+from generator.hub_geography import city_of  # an arrondissement as its city, as the ANCT's file codes it
 from generator.imports.census_sheets import insert_field
 from generator.imports.sheet_yaml import flow_list, mark_checked, round_trip_yaml, sheet_date, write_sheet
 
@@ -58,8 +59,6 @@ CENSUS_YEAR = 2019
 STATUS_NOTE = "Sur la liste des Fabriques de territoire de l'ANCT, mise à jour de janvier 2024 : "
 OWN_NOTE = re.compile(re.escape(STATUS_NOTE) + r"fabt-[0-9]+ « .*? »\.(?: (Lieu recensé en 2019 par la Mission "
                       r"Coworking.*))?$", re.DOTALL)
-# arrondissements municipaux -> their city, as the ANCT's file codes Paris, Lyon and Marseille
-CITIES = (("751", "75056"), ("6938", "69123"), ("132", "13055"))
 
 
 @dataclass(frozen=True)
@@ -85,11 +84,6 @@ def fabriques(path: Path) -> dict[str, Fabrique]:
         for fid, label in zip(ids, labels, strict=True):
             out[fid] = Fabrique(fid, " ".join(label.split()), props["id_geo"], props["lib_geo"])
     return out
-
-
-def city_of(commune: str) -> str:
-    """The commune as the ANCT's file codes it (an arrondissement municipal as its city)."""
-    return next((city for prefix, city in CITIES if commune.startswith(prefix)), commune)
 
 
 def citation(fabrique: Fabrique) -> CommentedMap:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.addresses import COMMUNES
+from generator.addresses import COMMUNES, finite_number
 from generator.addresses import POINTS_SOURCE as POINTS_SOURCE  # the main-town points' source, at home with them
-from generator.addresses import finite_number as _float
 from generator.addresses import read_centres as read_points
 from generator.errors import AtlasError
 from generator.i18n import _
@@ -104,7 +103,7 @@ def read_census(path: Path) -> list[Row]:
             rows: list[Row] = []
             for raw in reader:
                 names = tuple(n for n in (_clean(raw["COMINIT"]), _clean(raw["NOMCOM"])) if n)
-                score = _float(raw["PRECISION"] or "")
+                score = finite_number(raw["PRECISION"] or "")
                 if score is not None and score > 1:
                     score /= 10  # a block of rows gives the score on a 0-10 scale
                 name = _clean(raw["NOM_TL"])
@@ -115,7 +114,8 @@ def read_census(path: Path) -> list[Row]:
                     commune_given=names[0] if names else "", commune_names=names,
                     code=_clean(raw["INSEECOM"]).upper(), departement=_clean(raw["INSEEDEP"]).upper(),
                     web=_clean(raw["WEB"]), typo=_clean(raw["TYPO"]),
-                    lat=_float(raw["LAT"] or ""), lon=_float(raw["LONG"] or ""), score=score, closed=closed,
+                    lat=finite_number(raw["LAT"] or ""), lon=finite_number(raw["LONG"] or ""), score=score,
+                    closed=closed,
                 ))
     except FileNotFoundError:
         raise AtlasError(_("{path} not found; give the census CSV with --hubs FILE.").format(path=path)) from None
