@@ -5,7 +5,8 @@ For a contributor who previews the docs folder with an engine of their own (`mkd
 hand-written page, of a page template or of the mkdocs.yml in use runs the same build as
 `atlas build --no-site`, both editions (mkdocs.yml read again each time), and names the files it wrote.
 The process keeps what a new `atlas build` would read back from disk (the sheets as read and checked, the
-page cache's index: generator.build.KeptInMemory), has its modules imported already, holds the docs folder's
+page cache's index: generator.build.KeptInMemory), has its modules imported already (the pictures' drawers
+and outlines too: `read_ahead`), holds the docs folder's
 lock from start to end (another build there says so and stops) and saves its caches on disk once the build's
 files are written and named. From the end of its first build it follows the sheets folder and the docs folder
 (generator.folder_changes): a build looks only at the files saved or touched since the last one, not at the
@@ -70,6 +71,7 @@ def run_watch(args: argparse.Namespace) -> int:
                                ignored=[args.docs_dir], say=say)
         try:
             build_once(args, kept, first=True)
+            read_ahead()
             settle(kept, stopping)
             say(_("watching {sheets}, {content} and {config}; each save builds {docs} again (Ctrl+C to stop)").format(
                 sheets=territories, content=content_dir, config=config_files(args)[0],
@@ -141,6 +143,17 @@ def build_once(args: argparse.Namespace, kept: KeptInMemory, first: bool = False
         say(f"atlas build: {error}")
         done = False
     return done
+
+
+def read_ahead() -> None:
+    """What the first save would read otherwise, read after the first build (which drew nothing new): the
+    pictures' drawers and outlines, the communes' names. On the France tree that save took 1.70-1.96 s, and
+    1.40-1.45 s with these read ahead (0.35 s here, about 50 MiB); the later saves find them in memory."""
+    from generator.addresses import commune_names
+    from generator.pictures.run import ready_to_draw
+
+    ready_to_draw()
+    commune_names()
 
 
 def _say_code_saved(kept: KeptInMemory) -> None:

@@ -401,6 +401,36 @@ def test_ctrl_c_while_the_watch_collects_loses_no_exception(tmp_path: Path, monk
     assert lost == []
 
 
+def test_the_watch_reads_the_pictures_drawers_and_outlines_before_the_first_save(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first save after the watch starts would import the drawers and read the outlines its pictures need
+    (0.4 s of that save on the France tree): the watch reads them while it waits, after its first build."""
+    from generator import geo
+    from generator.pictures.kinds import KINDS
+
+    sheets, docs = _fixture_copy(tmp_path, monkeypatch)
+    first_build = watch.build_once
+
+    def drew_nothing(*args: Any, **options: Any) -> bool:  # as a first build whose pictures were all kept
+        done = first_build(*args, **options)
+        geo.layer.cache_clear()
+        return done
+
+    monkeypatch.setattr(watch, "build_once", drew_nothing)
+    seen: dict[str, Any] = {}
+
+    def first_save() -> set[Path]:
+        seen["outlines"] = geo.layer.cache_info().currsize
+        seen["drawers missing"] = {kind.module for kind in KINDS.values()} - set(sys.modules)
+        raise KeyboardInterrupt
+
+    _saves_then_stop(monkeypatch, first_save)
+    project = Project.at(territories=sheets, content=ROOT / "content", docs_dir=docs, site_dir=tmp_path / "site")
+    with pytest.raises(KeyboardInterrupt):
+        build_run(project, BuildOptions(jobs=1, watch=True))
+    assert seen == {"outlines": len(geo.LAYERS), "drawers missing": set()}
+
+
 def test_the_saved_files_are_named_in_good_french(tmp_path: Path) -> None:
     one, two = tmp_path / "a.yml", tmp_path / "b.yml"
     one.write_text("a", encoding="utf-8")
