@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     observer = watch_files(watched_folders(territories, ROOT / "content"), lambda files: None)
     wall, _cpu, _said = build(frozenset())
     start = time.perf_counter()
-    read_ahead()  # as the watch does after its first build
+    read_ahead(kept)  # as the watch does after its first build
     print(f"the watch's first build (not a figure): {wall:.1f} s; read ahead after it: "
           f"{time.perf_counter() - start:.2f} s")
     walls: list[float] = []
