@@ -172,6 +172,17 @@ def test_nodes_are_drawn_with_their_legend_s_shape_and_colour(atlas):
         assert (f'fill="{colour}"' in svg) if not hollow else ('fill="#ffffff"' in svg)
 
 
+def test_a_hub_type_has_one_symbol_in_every_network(atlas):
+    # numbered among the types one network shows, coworking was a triangle on the national network and a square
+    # on Bretagne's: the reader of two charts read two meanings into one symbol
+    types = list(atlas.vocabulary.hub_types)
+    alone = {t: network_specs._type_style(atlas, [t])[t] for t in types}
+    together = network_specs._type_style(atlas, types)
+    assert together == alone
+    assert list(together) == types  # the legend lists them in the vocabulary's order
+    assert len(set(together.values())) == len(types)  # and tells every type apart
+
+
 def test_a_network_counted_between_territories_is_svg_text_with_its_labels_inside(atlas, monkeypatch):
     monkeypatch.setattr(network_specs, "GROUPED_ABOVE", 2)  # the fixture's few hubs stand for thousands
     spec = picture_spec(atlas, "home/network")

@@ -14,10 +14,11 @@ from generator.vocabulary import sort_key
 
 
 def _type_style(atlas: Atlas, used: list[str]) -> dict[str, tuple[str, str]]:
-    """Colour and marker per hub type, so types stay apart even past the eight colours."""
-    order = [t for t in atlas.vocabulary.hub_types if t in used] + sorted(t for t in used
-                                                                          if t not in atlas.vocabulary.hub_types)
-    return {t: (OKABE_ITO[i % 7], MARKERS[i % len(MARKERS)]) for i, t in enumerate(order)}
+    """Colour and marker per hub type, in the vocabulary's order: a type has the same symbol in every network
+    of the atlas (numbered among the types one network shows, a coworking space was a triangle on one and a
+    square on the next), and types stay apart even past the seven colours."""
+    order = list(atlas.vocabulary.hub_types) + sorted(t for t in used if t not in atlas.vocabulary.hub_types)
+    return {t: (OKABE_ITO[i % 7], MARKERS[i % len(MARKERS)]) for i, t in enumerate(order) if t in used}
 
 
 GROUPED_ABOVE = 150  # more hubs than this in one network: drawn by territory (past it, names are unreadable)
