@@ -950,6 +950,21 @@ def test_interactive_map_opens_on_metropolitan_france(driver, server: str, width
         driver.set_window_size(1280, 900)
 
 
+@pytest.mark.parametrize(("page", "titles"), [("carte/", ["Zoom avant", "Zoom arrière"]),
+                                                ("en/carte/", ["Zoom in", "Zoom out"])])
+def test_the_maps_zoom_buttons_speak_their_editions_language(driver, server: str, page: str,
+                                                             titles: list[str]) -> None:
+    """The English map's buttons said « Zoomer » and « Dézoomer » to screen readers and as tooltips."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{server}/{page}")
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+        "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+    found = driver.execute_script(
+        "return [...document.querySelectorAll('.leaflet-control-zoom a')].map(a => a.getAttribute('aria-label'));")
+    assert found == titles
+
+
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_interactive_map_scrolls_under_the_header(driver, server: str, width: int) -> None:
     """Scrolled under the sticky header, the map's groups and pins drew over it (Leaflet's panes, z-index 400 to

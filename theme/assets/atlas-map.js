@@ -26,7 +26,8 @@
   // fits was rounded down to nearly half the size, France lost in an empty sea; at 0.25 a phone's
   // frame, shaped as France, still kept up to a sixth of its width empty)
   var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.1, keyboard: true });
-  L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+  L.control.zoom(EN ? { zoomInTitle: "Zoom in", zoomOutTitle: "Zoom out" }
+                    : { zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arri\u00e8re" }).addTo(map);
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Contours © IGN – ADMIN EXPRESS COG CARTO");
   var METRO = [[41.33, -5.15], [51.09, 9.56]];  // metropolitan France, Corsica included
@@ -42,7 +43,7 @@
       var n = cluster.getChildCount();
       var size = n < 10 ? 30 : n < 100 ? 38 : 46;
       return L.divIcon({
-        html: "<span>" + n + "<span class=\"atlas-sr\">" + (EN ? " hubs, zoom in" : " lieux, zoomer") + "</span></span>",
+        html: "<span>" + n + "<span class=\"atlas-sr\">" + (EN ? " hubs, zoom in" : " lieux, zoom avant") + "</span></span>",
         className: "atlas-cluster", iconSize: [size, size]
       });
     }
