@@ -5,6 +5,7 @@ Babel gives the CLDR rules (narrow no-break space as thousands separator, decima
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -92,10 +93,15 @@ def with_unit(value: int | float | bool | str, unit: str | None = None, lang: st
 
 
 def unit_for(value: Any, unit: str, lang: str = "fr") -> str:
-    """The unit as written after `value`: in French, a unit that starts with a plural noun of `_SINGULAR` takes its
-    singular under 2 (« 0 lieu pour 100 000 habitants », « 1,5 an »: French plural starts at 2)."""
-    if lang == "fr" and isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 2:
-        return _singular_unit(unit)
+    """The unit as written after `value`: a unit that starts with a plural noun of `_SINGULAR` takes its singular
+    under 2 in French (« 0 lieu pour 100 000 habitants », « 1,5 an »: French plural starts at 2), and at exactly 1
+    in English (« 1 hub per 100,000 inhabitants », « 0 hubs », « 1.5 years »)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return unit
+    if lang == "fr" and abs(value) < 2:
+        return _singular_unit(unit, _SINGULAR)
+    if lang == "en" and abs(value) == 1:
+        return _singular_unit(unit, _SINGULAR_EN)
     return unit
 
 
@@ -107,9 +113,15 @@ _SINGULAR = {"lieux": "lieu", "consultations": "consultation", "habitants": "hab
              "médecins": "médecin", "communes": "commune", "ménages": "ménage", "salariés": "salarié"}
 
 
-def _singular_unit(unit: str) -> str:
+_SINGULAR_EN = {"hubs": "hub", "years": "year", "consultations": "consultation", "inhabitants": "inhabitant",
+                "jobs": "job", "establishments": "establishment", "companies": "company", "dwellings": "dwelling",
+                "people": "person", "places": "place", "days": "day", "doctors": "doctor", "municipalities":
+                "municipality", "households": "household", "employees": "employee"}
+
+
+def _singular_unit(unit: str, singular: Mapping[str, str]) -> str:
     first, space, rest = unit.partition(" ")
-    return _SINGULAR.get(first, first) + space + rest
+    return singular.get(first, first) + space + rest
 
 
 @lru_cache(maxsize=4096)

@@ -725,6 +725,17 @@ def test_a_french_value_under_two_takes_its_unit_in_the_singular(fixture_atlas) 
         "2,5\u00a0lieux pour 100 000 habitants"
 
 
+def test_an_english_value_of_one_takes_its_unit_in_the_singular() -> None:
+    """« 1 hubs per 100,000 inhabitants » on an English EPCI page: English puts the noun in the singular at 1 only."""
+    from generator import formats
+
+    assert formats.with_unit(1, "hubs per 100,000 inhabitants", "en") == "1\u00a0hub per 100,000 inhabitants"
+    assert formats.with_unit(1.0, "years", "en") == "1\u00a0year"
+    assert formats.with_unit(0, "hubs per 100,000 inhabitants", "en") == "0\u00a0hubs per 100,000 inhabitants"
+    assert formats.with_unit(1.5, "years", "en") == "1.5\u00a0years"
+    assert formats.with_unit(1, "per 100,000 inhabitants", "en") == "1\u00a0per 100,000 inhabitants"
+
+
 def test_saint_martin_is_an_overseas_collectivity_in_rows_that_name_its_level_and_in_the_feed(tmp_path: Path) -> None:
     """The lists name Saint-Martin's level « Collectivité d'outre-mer »; three rows that name a territory with its
     level still said « Commune »: a pillar's editorial ratings, a parent's list of mixed children (its page and its
