@@ -42,10 +42,13 @@ def status_category(atlas: Atlas, hub: Hub) -> str:
 
 
 def status_short(atlas: Atlas, hub: Hub) -> str:
-    """For cards and lists: `À vérifier (en activité en 2019)`, else the hub page's words with their year,
-    `En activité (constaté en 2024)`, `Fermé en 2019`: a status is a dated fact wherever it is shown."""
+    """For cards and lists: `À vérifier (recensé en activité en 2019)` (seen by the census: it listed places, it
+    did not see them at work), `À vérifier (en activité en 2020)` (by another source), else the hub page's words
+    with their year, `En activité (constaté en 2024)`, `Fermé en 2019`: a status is a dated fact wherever it is
+    shown."""
     if atlas.status_is_old(hub):
-        return f"{TO_CHECK_LABEL} ({SEEN_AS[hub.status]} {_when(hub.status_year)})"
+        listed = "recensé " if seen_by_census(hub) else ""
+        return f"{TO_CHECK_LABEL} ({listed}{SEEN_AS[hub.status]} {_when(hub.status_year)})"
     return status_long(atlas, hub)
 
 

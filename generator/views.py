@@ -181,11 +181,13 @@ class Words:
 
     def status_short(self, hub: Hub) -> str:
         """`En activité (constaté en 2024)` / `Active (observed in 2024)`, as the hub's page says; an old status:
-        `À vérifier (en activité en 2019)` / `To be checked (active in 2019)`."""
+        `À vérifier (recensé en activité en 2019)` / `To be checked (listed as active in 2019)` when the census
+        saw it, `À vérifier (en activité en 2020)` / `To be checked (active in 2020)` when another source did."""
         if self.french:
             return status_text.status_short(self.atlas, hub)
         if self.atlas.status_is_old(hub):
-            return f"To be checked ({SEEN_AS_EN[hub.status]} {_when_en(hub.status_year)})"
+            listed = "listed as " if status_text.seen_by_census(hub) else ""
+            return f"To be checked ({listed}{SEEN_AS_EN[hub.status]} {_when_en(hub.status_year)})"
         return self.status_long(hub)
 
     def status_long(self, hub: Hub) -> str:

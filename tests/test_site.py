@@ -298,7 +298,8 @@ def test_an_old_status_is_to_check_never_current(fixture_atlas) -> None:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_an_old_status_says_recense_only_when_the_census_saw_it(fixture_atlas, lang: str) -> None:
     """« Recensé » names the 2019 census's listing: a status seen long ago by another source (a press article)
-    reads « En activité en 2020 — à vérifier », on the hub page (the PDF prints the same `status_long`)."""
+    reads « En activité en 2020 — à vérifier », on the hub page (the PDF prints the same `status_long`), and in the
+    lists « À vérifier (en activité en 2020) », where the census's places read « À vérifier (recensé …) »."""
     from generator.model import Source
     from generator.views import Words
 
@@ -310,13 +311,19 @@ def test_an_old_status_says_recense_only_when_the_census_saw_it(fixture_atlas, l
                        f"En projet en {year} — à vérifier"),
                 "en": (f"Listed as active in {year} — to be checked", f"Active in {year} — to be checked",
                        f"Planned in {year} — to be checked")}[lang]
+    # the lists, cards and the map's records say it too (they said « À vérifier (en activité en 2019) »)
+    short = {"fr": (f"À vérifier (recensé en activité en {year})", f"À vérifier (en activité en {year})",
+                    f"À vérifier (en projet en {year})"),
+             "en": (f"To be checked (listed as active in {year})", f"To be checked (active in {year})",
+                    f"To be checked (planned in {year})")}[lang]
     cases = (("active", census), ("active", article), ("project", article))
-    for (status, source), words in zip(cases, expected, strict=True):
+    for (status, source), words, listed in zip(cases, expected, short, strict=True):
         fact = replace(hub.status_fact, value=status, year=year, source=source)
         atlas = _fixture_with(fixture_atlas, hubs={**fixture_atlas.hubs,
                                                    hub.id: replace(hub, status=status, status_fact=fact)})
         assert atlas.status_is_old(atlas.hubs[hub.id])
         assert Words(atlas, lang).status_long(atlas.hubs[hub.id]) == words
+        assert Words(atlas, lang).status_short(atlas.hubs[hub.id]) == listed
         page = Pages(atlas, _options(), lang=lang).hub_page(atlas.hubs[hub.id]).data.decode()
         assert f"[{words}](" in page.split("| Statut |" if lang == "fr" else "| Status |")[1].split("\n")[0]
 
