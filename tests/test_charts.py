@@ -63,6 +63,11 @@ def test_hubs_by_type_count_every_type_and_the_hubs_below(atlas):
     assert "(5\u00a0lieux ; un lieu peut avoir plusieurs types)" in spec.alt
     home = picture_spec(atlas, "home/hubs-by-type")
     assert sum(home.data["values"]) == 7  # 6 hubs, one of them with two types
+    # the caption says it as well, where the bars add up to more than the places
+    assert home.title.endswith(" (un lieu peut avoir plusieurs types)")
+    assert picture_spec(atlas, "en/home/hubs-by-type").title.endswith(" (a hub may have several types)")
+    single = picture_spec(atlas, "territory/jura/hubs-by-type")  # one hub, of one type
+    assert single.title == "Lieux d'innovation par type : Jura"
 
 
 def test_hubs_by_status_show_every_status(atlas):
