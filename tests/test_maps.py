@@ -794,3 +794,36 @@ def test_a_locators_text_alternative_tells_places_of_one_name_apart_by_their_com
     assert "Coworking (Besançon)" in alt and "Coworking (Pontarlier)" in alt
     single = picture_spec(make_atlas(), "territory/gbm/locator").alt
     assert "Fablab de Besançon" in single and "(Besançon)" not in single
+
+
+def _seen_text(page: str) -> str:
+    """What a reader sees of a page's Markdown and HTML: no attribute (an alt text is not seen), no tag."""
+    seen = re.sub(r"<[^>]*>", " ", re.sub(r'\s(?:alt|title)="[^"]*"', "", page))
+    return re.sub(r"\s+", " ", seen.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("fr", "La carte situe le lieu {where}."), ("en", "The map places the hub {where}.")])
+def test_a_hubs_own_map_names_under_it_the_area_it_highlights(fixture_atlas, lang, said):
+    """A hub's own locator highlights the département where its point is (`hub_locator_spec`), while its page
+    files it under its territory (an EPCI: « Territoire » Grand Besançon Métropole): the département's name was
+    in the map's alt text only. Its legend now says it in the alt text's own words, in the page's language; a
+    point in no département (at sea, Saint-Martin) has no outline and no such sentence."""
+    from generator.pages import Pages, SiteOptions
+    from generator.pictures.picture import _picture
+
+    def page_with_own_map(atlas, hub_id):
+        spec = picture_spec(atlas, PictureKey("hub", hub_id, "locator", lang=lang))
+        pictures = {"hub/" + hub_id + "/locator": _picture(spec, b"<svg/>")}
+        return spec, Pages(atlas, SiteOptions(), pictures=pictures, lang=lang).hub_page(atlas.hubs[hub_id]).data.decode()
+
+    for atlas, hub_id, name in ((fixture_atlas, "fablab-besancon", "Doubs (25)"),
+                                (make_atlas(), "run-lab", "La Réunion (974)")):
+        spec, page = page_with_own_map(atlas, hub_id)
+        where = (re.search(r"(dans le département|in the département) [^,]+, (surligné|highlighted)", spec.alt)
+                 .group(0))
+        assert name in where and spec.data["outline"] == ["departements", name[-4:-1].strip("(")]
+        assert said.format(where=where) in _seen_text(page), (hub_id, _seen_text(page)[:600])
+    at_sea = make_atlas(fablab={"coordinates": (46.0, -3.0)})  # in the Atlantic: no département there
+    spec, page = page_with_own_map(at_sea, "fablab")
+    assert spec.data["outline"] is None and said.split(" {")[0] not in _seen_text(page)

@@ -9,7 +9,8 @@ the map's text alternative and table say everything already).
 A symbol is a few words: `circle #009E73` (a hub's shape and colour; `hollow` after it: white inside,
 at a commune's centre), `star` (a chief town), `disc 12.5` (a proportional circle, its diameter in pt),
 `marker ^ #E69F00` (a network's node, matplotlib's marker code; `hollow` as above), `line` (a link),
-`patch #2c7fb8` (a choropleth's class: an area filled with its colour), `hatched` (an area not measured).
+`patch #2c7fb8` (a choropleth's class: an area filled with its colour), `hatched` (an area not measured),
+`area` (the outline a locator highlights: its fill and edge).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from urllib.parse import quote
 from generator.pictures.map_style import (
     CATEGORIES,
     COLOURS,
+    HIGHLIGHT,
+    HIGHLIGHT_FILL,
     LOCAL_SYMBOL,
     SHAPES,
     SYMBOL_COLOUR,
@@ -82,7 +85,7 @@ def _css_symbol(symbol: str) -> str:
     if kind == "disc":
         size = max(SWATCH, math.ceil(float(rest[0]) * PT + 2))
         shape, style = "disc", f"width:{size}px;height:{size}px"
-    elif kind in ("star", "line", "hatched"):
+    elif kind in ("star", "line", "hatched", "area"):
         shape = kind
     elif kind == "patch":
         shape, style = "patch", f"color:{rest[0]}"
@@ -120,6 +123,9 @@ def _swatch(symbol: str) -> str:
         inner = _star(8, 8, 7.5)
     elif kind == "line":
         inner = f'<path d="M1 8H15" stroke="{MUTED}" stroke-width="4" stroke-linecap="round"/>'
+    elif kind == "area":  # the highlighted outline, as the locator fills and edges it
+        inner = (f'<rect x="1.8" y="3.8" width="12.4" height="8.4" fill="{HIGHLIGHT_FILL}" stroke="{HIGHLIGHT}" '
+                 'stroke-width="1.6"/>')
     elif kind in ("patch", "hatched"):  # a choropleth's area, as the map fills it
         fill = rest[0] if kind == "patch" else "#f2f2f2"
         inner = f'<rect x="1" y="3" width="14" height="10" fill="{fill}" stroke="#4d4d4d" stroke-width="0.6"/>'

@@ -197,17 +197,22 @@ def hub_locator_spec(atlas: Atlas, hub_id: str, w: Words = FRENCH) -> Spec | Non
               position=position(lat, lon, w))
     if hub.precision == "commune":
         alt += w._(" (position approximative : centre de la commune, en symbole creux)")
+    outlined = None
     if dep is not None:
-        alt += w._(", dans le département %(name)s (%(code)s), surligné", name=outlines('departements')[dep].name,
-                   code=dep)
+        outlined = w._("dans le département %(name)s (%(code)s), surligné", name=outlines("departements")[dep].name,
+                       code=dep)
+        alt += ", " + outlined
     alt += ". " + credit(w)
     data = {"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
             "labels": True}
+    # the area the map highlights, named under it in the alt's words: the page files the hub under its
+    # territory (an EPCI, a région) and names the département only where its breadcrumb does not
+    told = (("area", w._("La carte situe le lieu %(where)s.", where=outlined)),) if outlined else ()
     return Spec(
         key=PictureKey("hub", hub_id, "locator", lang=w.lang).text, kind="locator",
         title=w._("Localisation : %(name)s", name=hub.name), alt=alt,
         table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, [hub_id], w),
-        data=data, legend=locator_legend(data, w),
+        data=data, legend=locator_legend(data, w) + told,
     )
 
 
