@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -815,7 +816,8 @@ def test_a_hubs_own_map_names_under_it_the_area_it_highlights(fixture_atlas, lan
     def page_with_own_map(atlas, hub_id):
         spec = picture_spec(atlas, PictureKey("hub", hub_id, "locator", lang=lang))
         pictures = {"hub/" + hub_id + "/locator": _picture(spec, b"<svg/>")}
-        return spec, Pages(atlas, SiteOptions(), pictures=pictures, lang=lang).hub_page(atlas.hubs[hub_id]).data.decode()
+        pages = Pages(atlas, SiteOptions(), pictures=pictures, lang=lang)
+        return spec, pages.hub_page(atlas.hubs[hub_id]).data.decode()
 
     for atlas, hub_id, name in ((fixture_atlas, "fablab-besancon", "Doubs (25)"),
                                 (make_atlas(), "run-lab", "La Réunion (974)")):
@@ -827,3 +829,49 @@ def test_a_hubs_own_map_names_under_it_the_area_it_highlights(fixture_atlas, lan
     at_sea = make_atlas(fablab={"coordinates": (46.0, -3.0)})  # in the Atlantic: no département there
     spec, page = page_with_own_map(at_sea, "fablab")
     assert spec.data["outline"] is None and said.split(" {")[0] not in _seen_text(page)
+
+
+def _drawn_discs(svg: str) -> list[float]:
+    """The diameters in px of a locator's proportional circles at the picture's natural size (the wide one is
+    drawn in pt, `width="…pt"`, and shown at 4/3 px each), largest first."""
+    head = re.search(r'<svg [^>]*width="([\d.]+)(pt|px)?"[^>]*viewBox="0 0 ([\d.]+)', svg)
+    per_unit = float(head.group(1)) * (4 / 3 if head.group(2) == "pt" else 1) / float(head.group(3))
+    radii = re.findall(r'<circle [^>]*r="([\d.]+)" fill="#0072B2" fill-opacity="0.55"', svg)
+    return sorted((2 * float(r) * per_unit for r in radii), reverse=True)
+
+
+def test_a_legends_proportional_discs_are_as_large_as_the_maps():
+    """A région's legend showed « 5 lieux » and « 1 lieu par département » as two equal discs (16 px: the
+    symbol's box was also the disc's size): each disc is now as large as the map draws that count, on the wide
+    map and on its phone variant alike, in a box of at least 16 px."""
+    from dataclasses import replace
+
+    from picture_atlas import AS_OF, territories, vocabulary
+
+    from generator.model import build_atlas
+    from generator.pictures.legend import legend_html
+
+    many = dict(make_atlas().hubs)
+    for i in range(60):  # more than REGION_AGGREGATE_ABOVE: counted per département, the Jura's few
+        many[f"b{i}"] = replace(many["fablab"], id=f"b{i}", name=f"B {i}", partners=())
+    for i in range(8):
+        many[f"j{i}"] = replace(many["fablab"], id=f"j{i}", name=f"J {i}", partners=(), coordinates=(46.6744, 5.5547))
+    atlas = build_atlas(territories(), many, vocabulary(), {}, AS_OF)
+    spec = picture_spec(atlas, "territory/bfc/locator")
+    counts = sorted((s["count"] for s in spec.data["symbols"]), reverse=True)
+    values = map_style.legend_values(spec.data["largest"])
+    assert len(counts) >= 2 and len(values) == 3  # 50, 10 and 2 hubs
+    html = legend_html(spec.legend)
+    shown = [(float(box), float(d)) for box, d in
+             re.findall(r'atlas-sym--disc" style="width:(\d+)px;height:\1px;--d:([\d.]+)px"', html)]
+    assert len(shown) == len(values) and len({d for _box, d in shown}) == len(values)  # three sizes
+    for key in ("territory/bfc/locator", "narrow/territory/bfc/locator"):
+        drawn_spec = picture_spec(atlas, key)
+        assert drawn_spec.legend == spec.legend  # one legend under both
+        drawn = _drawn_discs(render(drawn_spec.kind, drawn_spec.data).decode())
+        assert len(drawn) == len(counts), key
+        per_hub = drawn[0] / math.sqrt(counts[0])  # areas proportional to the counts (the largest: least rounded)
+        assert drawn == pytest.approx([per_hub * math.sqrt(c) for c in counts], abs=0.15), key
+        for (box, d), value in zip(shown, values, strict=True):  # the legend's disc for `value`: the map's
+            assert d == pytest.approx(per_hub * math.sqrt(value), abs=0.15), (key, value)
+            assert box >= max(16, d)

@@ -77,14 +77,21 @@ _SHAPES = {"circle": "circle", "square": "square", "triangle": "triangle", "cros
            "h": "hexagon"}
 
 
+def disc_px(symbol: str) -> float:
+    """A proportional circle's diameter in px (`disc 12.5`: pt), as large as the map draws it at its natural
+    size: the wide locator in pt shown at 4/3 px each, its phone variant in px (`locator_narrow`)."""
+    return float(symbol.split()[1]) * PT
+
+
 def _css_symbol(symbol: str) -> str:
     """An empty element that atlas.css draws as the map draws the symbol: its shape a class, its colour
     the element's `color` (a network's node has a dark edge: `--edged`; a hollow one is a ring)."""
     kind, *rest = symbol.split()
     style = ""
-    if kind == "disc":
-        size = max(SWATCH, math.ceil(float(rest[0]) * PT + 2))
-        shape, style = "disc", f"width:{size}px;height:{size}px"
+    if kind == "disc":  # drawn at the map's size (`--d`) in a box of at least SWATCH: a 1 and a 5 differ
+        diameter = disc_px(symbol)
+        size = max(SWATCH, math.ceil(diameter + 2))
+        shape, style = "disc", f"width:{size}px;height:{size}px;--d:{diameter:.1f}px"
     elif kind in ("star", "line", "hatched", "area"):
         shape = kind
     elif kind == "patch":
@@ -114,7 +121,7 @@ def _swatch(symbol: str) -> str:
     kind, *rest = symbol.split()
     size = float(SWATCH)
     if kind == "disc":
-        r = float(rest[0]) * PT / 2
+        r = disc_px(symbol) / 2
         size = max(size, math.ceil(2 * r + 2))
         c = size / 2
         inner = (f'<circle cx="{c:g}" cy="{c:g}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
