@@ -875,3 +875,45 @@ def test_a_legends_proportional_discs_are_as_large_as_the_maps():
         for (box, d), value in zip(shown, values, strict=True):  # the legend's disc for `value`: the map's
             assert d == pytest.approx(per_hub * math.sqrt(value), abs=0.15), (key, value)
             assert box >= max(16, d)
+
+
+@pytest.mark.parametrize("key", ["narrow/home/map", "narrow/home/density"])
+def test_the_narrow_france_maps_name_their_overseas_insets_legibly_inside_the_picture(atlas, key):
+    """At 360 px the home map and `carte/` showed five unlabelled boxes under France, where the wide map names
+    Guadeloupe, Martinique, Guyane, La Réunion and Mayotte: each inset now has its name over it, short where the
+    full one is wider than its fifth of the picture (« Guad. », named in full in the alt text), at the narrow
+    map's text size (12 px or more at 340 px, 11 px or more in a 360 px screen's column), inside the picture and
+    its own column, clear of France, of the legend and of each other."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.pictures.svg import NARROW_WIDTH
+
+    spec = picture_spec(atlas, key)
+    with style():
+        fills = france_maps._density_fills(spec.data) if spec.kind == "density-narrow" else None
+        fig = france_maps.france_narrow_figure(spec.data, fills=fills, extra=0.5 if fills else 0.0)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        texts = {t.get_gid(): t for ax in fig.axes for t in (ax.title,) if t.get_text()}
+        boxes = {gid: t.get_window_extent(renderer) for gid, t in texts.items()}
+        france = fig.axes[0].get_window_extent(renderer)
+        legend = next(lg for lg in fig.legends if lg.get_gid() == "legend").get_window_extent(renderer)
+        step = fig.bbox.width / len(geo.OVERSEAS)
+        for i, code in enumerate(geo.OVERSEAS):
+            text = texts[f"inset-name-{code}"]
+            box = boxes[f"inset-name-{code}"]
+            assert text.get_fontsize() * 4 / 3 >= 12.0 and text.get_fontsize() * 4 / 3 * 328 / NARROW_WIDTH >= 11
+            assert i * step <= box.x0 and box.x1 <= (i + 1) * step, (code, text.get_text())  # its own column
+            assert 0 <= box.y0 and box.y1 <= fig.bbox.y1
+            assert not box.overlaps(france) and not box.overlaps(legend)
+            name = geo.layer("departements-simple")[code].name
+            assert text.get_text() in (name, france_maps.SHORT_NAMES[code])
+            assert name in picture_spec(atlas, "home/map").alt  # named in full in the text alternative
+    svg = render(spec.kind, spec.data).decode()
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    for code in geo.OVERSEAS:  # written in the drawing (as glyphs: its comment names it), inside its view box
+        written = re.search(rf"<!-- {re.escape(texts[f'inset-name-{code}'].get_text())} -->\s*"
+                            r'<g [^>]*transform="translate\(([\d.]+) ([\d.]+)\)', svg)
+        assert written, code
+        x, y = (float(v) for v in written.groups())
+        assert 0 <= x <= width and 0 <= y <= height

@@ -157,8 +157,10 @@ def france_spec(atlas: Atlas, aggregate: bool | None = None, w: Words = FRENCH) 
     counts = Counter(p["status"] for p in placed)
     labels = category_labels(w)
     count = w.nwords(len(placed), "%(n)s lieu d'innovation placé", "%(n)s lieux d'innovation placés")
-    alt = w._("Carte de France, régions et départements tracés, départements d'outre-mer en encarts, avec "
-              "%(count)s", count=count)
+    # the insets named in full: the phone variant may write them short (« Guad. », france_maps.inset_name)
+    overseas_names = w.enumerate([outlines("departements")[code].name for code in geo.OVERSEAS])
+    alt = w._("Carte de France, régions et départements tracés, départements d'outre-mer en encarts "
+              "(%(overseas)s), avec %(count)s", overseas=overseas_names, count=count)
     if overseas:
         alt += w._(" (dont %(n)s outre-mer)", n=w.number(overseas))
     if placed:
