@@ -877,7 +877,7 @@ def test_a_legends_proportional_discs_are_as_large_as_the_maps():
             assert box >= max(16, d)
 
 
-@pytest.mark.parametrize("key", ["narrow/home/map", "narrow/home/density"])
+@pytest.mark.parametrize("key", ["narrow/home/map", "narrow/home/density", "counts"])
 def test_the_narrow_france_maps_name_their_overseas_insets_legibly_inside_the_picture(atlas, key):
     """At 360 px the home map and `carte/` showed five unlabelled boxes under France, where the wide map names
     Guadeloupe, Martinique, Guyane, La Réunion and Mayotte: each inset now has its name over it, short where the
@@ -888,12 +888,15 @@ def test_the_narrow_france_maps_name_their_overseas_insets_legibly_inside_the_pi
 
     from generator.pictures.svg import NARROW_WIDTH
 
+    if key == "counts":  # a national atlas: counted per département, the insets' counts under their names
+        atlas, key = national_atlas()[0], "narrow/home/map"
     spec = picture_spec(atlas, key)
     with style():
         fills = france_maps._density_fills(spec.data) if spec.kind == "density-narrow" else None
         fig = france_maps.france_narrow_figure(spec.data, fills=fills, extra=0.5 if fills else 0.0)
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
+        counted = [t.get_window_extent(renderer) for ax in fig.axes[1:] for t in ax.texts]
         texts = {t.get_gid(): t for ax in fig.axes for t in (ax.title,) if t.get_text()}
         boxes = {gid: t.get_window_extent(renderer) for gid, t in texts.items()}
         france = fig.axes[0].get_window_extent(renderer)
@@ -906,9 +909,10 @@ def test_the_narrow_france_maps_name_their_overseas_insets_legibly_inside_the_pi
             assert i * step <= box.x0 and box.x1 <= (i + 1) * step, (code, text.get_text())  # its own column
             assert 0 <= box.y0 and box.y1 <= fig.bbox.y1
             assert not box.overlaps(france) and not box.overlaps(legend)
+            assert not [other for other in counted if box.overlaps(other)], code
             name = geo.layer("departements-simple")[code].name
             assert text.get_text() in (name, france_maps.SHORT_NAMES[code])
-            assert name in picture_spec(atlas, "home/map").alt  # named in full in the text alternative
+            assert name in spec.alt  # named in full in the text alternative (the wide map's too)
     svg = render(spec.kind, spec.data).decode()
     width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
     for code in geo.OVERSEAS:  # written in the drawing (as glyphs: its comment names it), inside its view box
