@@ -921,3 +921,23 @@ def test_the_narrow_france_maps_name_their_overseas_insets_legibly_inside_the_pi
         assert written, code
         x, y = (float(v) for v in written.groups())
         assert 0 <= x <= width and 0 <= y <= height
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_territory_map_without_its_own_outline_names_under_it_the_departement_it_highlights(fixture_atlas, lang):
+    """A pays or a commune has no outline on the maps: its locator highlights its département, which its hubs'
+    pages showed as « son territoire, Pays horloger ». The legend says so in the alt text's words; a territory
+    drawn with its own outline (an EPCI) has no such line."""
+    from generator.pages import Pages, SiteOptions
+    from generator.pictures.picture import _picture
+
+    spec = picture_spec(fixture_atlas, PictureKey("territory", "pays-horloger", "locator", lang=lang))
+    shown = re.search(r"(sans contour propre|without an outline of its own).*?(est surligné|is highlighted)",
+                      spec.alt).group(0)
+    assert "Doubs (25)" in shown and spec.data["outline"] == ["departements", "25"]
+    pictures = {"territory/pays-horloger/locator": _picture(spec, b"<svg/>")}
+    hub = fixture_atlas.hubs["tiers-lieu-projet"]  # no point of its own: its page shows its territory's map
+    page = Pages(fixture_atlas, SiteOptions(), pictures=pictures, lang=lang).hub_page(hub).data.decode()
+    assert ("Pays horloger" + (" : " if lang == "fr" else ": ") + shown + ".") in _seen_text(page)
+    own = picture_spec(fixture_atlas, PictureKey("territory", "grand-besancon-metropole", "locator", lang=lang))
+    assert not [symbol for symbol, _words in own.legend if symbol == "area"]
