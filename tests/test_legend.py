@@ -73,7 +73,7 @@ def test_legend_html_is_a_list_of_decorative_symbols_and_escaped_words():
     assert '<i class="atlas-sym atlas-sym--circle" style="color:#009E73" aria-hidden="true"></i>' in html
     assert 'atlas-sym--triangle atlas-sym--edged" style="color:#E69F00"' in html  # a network's node, dark edge
     assert 'atlas-sym--ring" style="color:#595959"' in html
-    assert 'atlas-sym--disc" style="width:42px;height:42px"' in html  # a 30 pt disc at its size in px (40)
+    assert 'atlas-sym--disc" style="width:42px;height:42px;--d:40.0px"' in html  # a 30 pt disc at its size in px
     assert legend_html([]) == ""
     assert legend_html([("star", "a")]) == legend_html([("star", "a")])  # deterministic
     pdf = legend_html([("circle #009E73", "En activité")], pdf=True)

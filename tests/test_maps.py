@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -794,3 +795,149 @@ def test_a_locators_text_alternative_tells_places_of_one_name_apart_by_their_com
     assert "Coworking (Besançon)" in alt and "Coworking (Pontarlier)" in alt
     single = picture_spec(make_atlas(), "territory/gbm/locator").alt
     assert "Fablab de Besançon" in single and "(Besançon)" not in single
+
+
+def _seen_text(page: str) -> str:
+    """What a reader sees of a page's Markdown and HTML: no attribute (an alt text is not seen), no tag."""
+    seen = re.sub(r"<[^>]*>", " ", re.sub(r'\s(?:alt|title)="[^"]*"', "", page))
+    return re.sub(r"\s+", " ", seen.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("fr", "La carte situe le lieu {where}."), ("en", "The map places the hub {where}.")])
+def test_a_hubs_own_map_names_under_it_the_area_it_highlights(fixture_atlas, lang, said):
+    """A hub's own locator highlights the département where its point is (`hub_locator_spec`), while its page
+    files it under its territory (an EPCI: « Territoire » Grand Besançon Métropole): the département's name was
+    in the map's alt text only. Its legend now says it in the alt text's own words, in the page's language; a
+    point in no département (at sea, Saint-Martin) has no outline and no such sentence."""
+    from generator.pages import Pages, SiteOptions
+    from generator.pictures.picture import _picture
+
+    def page_with_own_map(atlas, hub_id):
+        spec = picture_spec(atlas, PictureKey("hub", hub_id, "locator", lang=lang))
+        pictures = {"hub/" + hub_id + "/locator": _picture(spec, b"<svg/>")}
+        pages = Pages(atlas, SiteOptions(), pictures=pictures, lang=lang)
+        return spec, pages.hub_page(atlas.hubs[hub_id]).data.decode()
+
+    for atlas, hub_id, name in ((fixture_atlas, "fablab-besancon", "Doubs (25)"),
+                                (make_atlas(), "run-lab", "La Réunion (974)")):
+        spec, page = page_with_own_map(atlas, hub_id)
+        where = (re.search(r"(dans le département|in the département) [^,]+, (surligné|highlighted)", spec.alt)
+                 .group(0))
+        assert name in where and spec.data["outline"] == ["departements", name[-4:-1].strip("(")]
+        assert said.format(where=where) in _seen_text(page), (hub_id, _seen_text(page)[:600])
+    at_sea = make_atlas(fablab={"coordinates": (46.0, -3.0)})  # in the Atlantic: no département there
+    spec, page = page_with_own_map(at_sea, "fablab")
+    assert spec.data["outline"] is None and said.split(" {")[0] not in _seen_text(page)
+
+
+def _drawn_discs(svg: str) -> list[float]:
+    """The diameters in px of a locator's proportional circles at the picture's natural size (the wide one is
+    drawn in pt, `width="…pt"`, and shown at 4/3 px each), largest first."""
+    head = re.search(r'<svg [^>]*width="([\d.]+)(pt|px)?"[^>]*viewBox="0 0 ([\d.]+)', svg)
+    per_unit = float(head.group(1)) * (4 / 3 if head.group(2) == "pt" else 1) / float(head.group(3))
+    radii = re.findall(r'<circle [^>]*r="([\d.]+)" fill="#0072B2" fill-opacity="0.55"', svg)
+    return sorted((2 * float(r) * per_unit for r in radii), reverse=True)
+
+
+def test_a_legends_proportional_discs_are_as_large_as_the_maps():
+    """A région's legend showed « 5 lieux » and « 1 lieu par département » as two equal discs (16 px: the
+    symbol's box was also the disc's size): each disc is now as large as the map draws that count, on the wide
+    map and on its phone variant alike, in a box of at least 16 px."""
+    from dataclasses import replace
+
+    from picture_atlas import AS_OF, territories, vocabulary
+
+    from generator.model import build_atlas
+    from generator.pictures.legend import legend_html
+
+    many = dict(make_atlas().hubs)
+    for i in range(60):  # more than REGION_AGGREGATE_ABOVE: counted per département, the Jura's few
+        many[f"b{i}"] = replace(many["fablab"], id=f"b{i}", name=f"B {i}", partners=())
+    for i in range(8):
+        many[f"j{i}"] = replace(many["fablab"], id=f"j{i}", name=f"J {i}", partners=(), coordinates=(46.6744, 5.5547))
+    atlas = build_atlas(territories(), many, vocabulary(), {}, AS_OF)
+    spec = picture_spec(atlas, "territory/bfc/locator")
+    counts = sorted((s["count"] for s in spec.data["symbols"]), reverse=True)
+    values = map_style.legend_values(spec.data["largest"])
+    assert len(counts) >= 2 and len(values) == 3  # 50, 10 and 2 hubs
+    html = legend_html(spec.legend)
+    shown = [(float(box), float(d)) for box, d in
+             re.findall(r'atlas-sym--disc" style="width:(\d+)px;height:\1px;--d:([\d.]+)px"', html)]
+    assert len(shown) == len(values) and len({d for _box, d in shown}) == len(values)  # three sizes
+    for key in ("territory/bfc/locator", "narrow/territory/bfc/locator"):
+        drawn_spec = picture_spec(atlas, key)
+        assert drawn_spec.legend == spec.legend  # one legend under both
+        drawn = _drawn_discs(render(drawn_spec.kind, drawn_spec.data).decode())
+        assert len(drawn) == len(counts), key
+        per_hub = drawn[0] / math.sqrt(counts[0])  # areas proportional to the counts (the largest: least rounded)
+        assert drawn == pytest.approx([per_hub * math.sqrt(c) for c in counts], abs=0.15), key
+        for (box, d), value in zip(shown, values, strict=True):  # the legend's disc for `value`: the map's
+            assert d == pytest.approx(per_hub * math.sqrt(value), abs=0.15), (key, value)
+            assert box >= max(16, d)
+
+
+@pytest.mark.parametrize("key", ["narrow/home/map", "narrow/home/density", "counts"])
+def test_the_narrow_france_maps_name_their_overseas_insets_legibly_inside_the_picture(atlas, key):
+    """At 360 px the home map and `carte/` showed five unlabelled boxes under France, where the wide map names
+    Guadeloupe, Martinique, Guyane, La Réunion and Mayotte: each inset now has its name over it, short where the
+    full one is wider than its fifth of the picture (« Guad. », named in full in the alt text), at the narrow
+    map's text size (12 px or more at 340 px, 11 px or more in a 360 px screen's column), inside the picture and
+    its own column, clear of France, of the legend and of each other."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.pictures.svg import NARROW_WIDTH
+
+    if key == "counts":  # a national atlas: counted per département, the insets' counts under their names
+        atlas, key = national_atlas()[0], "narrow/home/map"
+    spec = picture_spec(atlas, key)
+    with style():
+        fills = france_maps._density_fills(spec.data) if spec.kind == "density-narrow" else None
+        fig = france_maps.france_narrow_figure(spec.data, fills=fills, extra=0.5 if fills else 0.0)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        counted = [t.get_window_extent(renderer) for ax in fig.axes[1:] for t in ax.texts]
+        texts = {t.get_gid(): t for ax in fig.axes for t in (ax.title,) if t.get_text()}
+        boxes = {gid: t.get_window_extent(renderer) for gid, t in texts.items()}
+        france = fig.axes[0].get_window_extent(renderer)
+        legend = next(lg for lg in fig.legends if lg.get_gid() == "legend").get_window_extent(renderer)
+        step = fig.bbox.width / len(geo.OVERSEAS)
+        for i, code in enumerate(geo.OVERSEAS):
+            text = texts[f"inset-name-{code}"]
+            box = boxes[f"inset-name-{code}"]
+            assert text.get_fontsize() * 4 / 3 >= 12.0 and text.get_fontsize() * 4 / 3 * 328 / NARROW_WIDTH >= 11
+            assert i * step <= box.x0 and box.x1 <= (i + 1) * step, (code, text.get_text())  # its own column
+            assert 0 <= box.y0 and box.y1 <= fig.bbox.y1
+            assert not box.overlaps(france) and not box.overlaps(legend)
+            assert not [other for other in counted if box.overlaps(other)], code
+            name = geo.layer("departements-simple")[code].name
+            assert text.get_text() in (name, france_maps.SHORT_NAMES[code])
+            assert name in spec.alt  # named in full in the text alternative (the wide map's too)
+    svg = render(spec.kind, spec.data).decode()
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    for code in geo.OVERSEAS:  # written in the drawing (as glyphs: its comment names it), inside its view box
+        written = re.search(rf"<!-- {re.escape(texts[f'inset-name-{code}'].get_text())} -->\s*"
+                            r'<g [^>]*transform="translate\(([\d.]+) ([\d.]+)\)', svg)
+        assert written, code
+        x, y = (float(v) for v in written.groups())
+        assert 0 <= x <= width and 0 <= y <= height
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_territory_map_without_its_own_outline_names_under_it_the_departement_it_highlights(fixture_atlas, lang):
+    """A pays or a commune has no outline on the maps: its locator highlights its département, which its hubs'
+    pages showed as « son territoire, Pays horloger ». The legend says so in the alt text's words; a territory
+    drawn with its own outline (an EPCI) has no such line."""
+    from generator.pages import Pages, SiteOptions
+    from generator.pictures.picture import _picture
+
+    spec = picture_spec(fixture_atlas, PictureKey("territory", "pays-horloger", "locator", lang=lang))
+    shown = re.search(r"(sans contour propre|without an outline of its own).*?(est surligné|is highlighted)",
+                      spec.alt).group(0)
+    assert "Doubs (25)" in shown and spec.data["outline"] == ["departements", "25"]
+    pictures = {"territory/pays-horloger/locator": _picture(spec, b"<svg/>")}
+    hub = fixture_atlas.hubs["tiers-lieu-projet"]  # no point of its own: its page shows its territory's map
+    page = Pages(fixture_atlas, SiteOptions(), pictures=pictures, lang=lang).hub_page(hub).data.decode()
+    assert ("Pays horloger" + (" : " if lang == "fr" else ": ") + shown + ".") in _seen_text(page)
+    own = picture_spec(fixture_atlas, PictureKey("territory", "grand-besancon-metropole", "locator", lang=lang))
+    assert not [symbol for symbol, _words in own.legend if symbol == "area"]

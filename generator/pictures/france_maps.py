@@ -179,6 +179,19 @@ def clear_legend(fig: Any, ax: Any, make: Callable[[str], Any]) -> Any:
 
 NARROW_PT = 9.5  # points: text of the narrow France map, 12.7 px at its own width, 11 px or more on a phone
 NARROW_SYMBOL = 24.0  # points: the largest circle of the narrow France map
+NARROW_NAMES = 0.12  # inches: the band of the overseas insets' names, between metropolitan France and them
+# an overseas département's name where its full one is wider than its inset (a fifth of 340 px): the alt text
+# names them in full
+SHORT_NAMES = {"971": "Guad.", "972": "Mart.", "973": "Guyane", "974": "Réunion", "976": "Mayotte"}
+
+
+def inset_name(code: str, width_px: float) -> str:
+    """An inset's name as the narrow map writes it: in full where it fits `width_px` at NARROW_PT, else short
+    (« La Réunion » is 70 px, an inset 65)."""
+    from generator.pictures.svg import text_width
+
+    name = geo.layer("departements-simple")[code].name
+    return name if text_width(name, NARROW_PT * 4 / 3) <= width_px else SHORT_NAMES.get(code, code)
 
 
 def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = None, extra: float = 0.0) -> Any:
@@ -187,13 +200,13 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
     with every word at NARROW_PT; `extra` inches more for a taller legend, under the insets."""
     width = NARROW_WIDTH / 96
     base = width * 1.52
-    height = base + extra
+    height = base + extra + NARROW_NAMES
 
-    def up(fraction: float) -> float:  # a height of the base layout, moved up by `extra`
-        return (fraction * base + extra) / height
+    def up(fraction: float, names: float = 0.0) -> float:  # a height of the base layout, moved up by `extra`
+        return (fraction * base + extra + names) / height
 
     fig = new_figure(width, height)
-    ax = fig.add_axes((0.0, up(0.34), 1.0, 0.66 * base / height))
+    ax = fig.add_axes((0.0, up(0.34, NARROW_NAMES), 1.0, 0.66 * base / height))
     lat0 = draw_base(ax, METRO, "-simple", fills=fills)
     ax.set_axis_off()
     points, towns, symbols = data.get("points", []), data.get("towns", []), data.get("symbols", [])
@@ -213,6 +226,8 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
         draw_points(inset, [p for p in points if _view_of(p["lat"], p["lon"]) == code], inset_lat0, size=10)
         labels += draw_symbols(inset, [c for c in symbols if c["code"] == code], inset_lat0, largest,
                                NARROW_SYMBOL * 0.7, fontsize=NARROW_PT, lang=lang)
+        inset.set_title(inset_name(code, (step - 0.01) * NARROW_WIDTH), fontsize=NARROW_PT, pad=2,
+                        gid=f"inset-name-{code}")
         inset.set_xticks([])
         inset.set_yticks([])
         for spine in inset.spines.values():

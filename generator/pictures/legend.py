@@ -9,7 +9,8 @@ the map's text alternative and table say everything already).
 A symbol is a few words: `circle #009E73` (a hub's shape and colour; `hollow` after it: white inside,
 at a commune's centre), `star` (a chief town), `disc 12.5` (a proportional circle, its diameter in pt),
 `marker ^ #E69F00` (a network's node, matplotlib's marker code; `hollow` as above), `line` (a link),
-`patch #2c7fb8` (a choropleth's class: an area filled with its colour), `hatched` (an area not measured).
+`patch #2c7fb8` (a choropleth's class: an area filled with its colour), `hatched` (an area not measured),
+`area` (the outline a locator highlights: its fill and edge).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from urllib.parse import quote
 from generator.pictures.map_style import (
     CATEGORIES,
     COLOURS,
+    HIGHLIGHT,
+    HIGHLIGHT_FILL,
     LOCAL_SYMBOL,
     SHAPES,
     SYMBOL_COLOUR,
@@ -74,15 +77,22 @@ _SHAPES = {"circle": "circle", "square": "square", "triangle": "triangle", "cros
            "h": "hexagon"}
 
 
+def disc_px(symbol: str) -> float:
+    """A proportional circle's diameter in px (`disc 12.5`: pt), as large as the map draws it at its natural
+    size: the wide locator in pt shown at 4/3 px each, its phone variant in px (`locator_narrow`)."""
+    return float(symbol.split()[1]) * PT
+
+
 def _css_symbol(symbol: str) -> str:
     """An empty element that atlas.css draws as the map draws the symbol: its shape a class, its colour
     the element's `color` (a network's node has a dark edge: `--edged`; a hollow one is a ring)."""
     kind, *rest = symbol.split()
     style = ""
-    if kind == "disc":
-        size = max(SWATCH, math.ceil(float(rest[0]) * PT + 2))
-        shape, style = "disc", f"width:{size}px;height:{size}px"
-    elif kind in ("star", "line", "hatched"):
+    if kind == "disc":  # drawn at the map's size (`--d`) in a box of at least SWATCH: a 1 and a 5 differ
+        diameter = disc_px(symbol)
+        size = max(SWATCH, math.ceil(diameter + 2))
+        shape, style = "disc", f"width:{size}px;height:{size}px;--d:{diameter:.1f}px"
+    elif kind in ("star", "line", "hatched", "area"):
         shape = kind
     elif kind == "patch":
         shape, style = "patch", f"color:{rest[0]}"
@@ -111,7 +121,7 @@ def _swatch(symbol: str) -> str:
     kind, *rest = symbol.split()
     size = float(SWATCH)
     if kind == "disc":
-        r = float(rest[0]) * PT / 2
+        r = disc_px(symbol) / 2
         size = max(size, math.ceil(2 * r + 2))
         c = size / 2
         inner = (f'<circle cx="{c:g}" cy="{c:g}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
@@ -120,6 +130,9 @@ def _swatch(symbol: str) -> str:
         inner = _star(8, 8, 7.5)
     elif kind == "line":
         inner = f'<path d="M1 8H15" stroke="{MUTED}" stroke-width="4" stroke-linecap="round"/>'
+    elif kind == "area":  # the highlighted outline, as the locator fills and edges it
+        inner = (f'<rect x="1.8" y="3.8" width="12.4" height="8.4" fill="{HIGHLIGHT_FILL}" stroke="{HIGHLIGHT}" '
+                 'stroke-width="1.6"/>')
     elif kind in ("patch", "hatched"):  # a choropleth's area, as the map fills it
         fill = rest[0] if kind == "patch" else "#f2f2f2"
         inner = f'<rect x="1" y="3" width="14" height="10" fill="{fill}" stroke="#4d4d4d" stroke-width="0.6"/>'

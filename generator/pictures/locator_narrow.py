@@ -9,6 +9,7 @@ import numpy as np
 
 from generator import formats, geo
 from generator.model import STATUSES
+from generator.pictures.legend import PT
 from generator.pictures.locator_kit import (
     CONTOUR,
     MARKED,
@@ -118,7 +119,7 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
     largest = data.get("largest", 0)
     for c in symbols:
         x, y = point_xy(c["lat"], c["lon"])
-        r = _diameter(c["count"], largest, LOCAL_SYMBOL) * 0.75  # points to px at the same reading size
+        r = _diameter(c["count"], largest, LOCAL_SYMBOL) * PT / 2  # pt to px: as large as its legend's disc
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
     lang = data.get("lang", "fr")  # only counts of a thousand or more are written the language's way

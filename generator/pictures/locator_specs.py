@@ -121,6 +121,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
     if located is None and not points and centre is None:
         return None
     points, far = _placed(atlas, territory, located)
+    told: tuple[tuple[str, str], ...] = ()
     if located is None:
         shown = w._("pas de contour connu pour ce territoire")
     else:
@@ -131,6 +132,8 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
         else:
             shown = w._("sans contour propre sur la carte, le département qui le contient, %(name)s (%(code)s), "
                         "est surligné", name=outline.name, code=outline.code)
+            # said under the map too: its hubs' pages show it as their territory's (« son territoire, Ornans »)
+            told = (("area", w._("%(place)s : %(shown)s.", place=territory.name, shown=shown)),)
         west, south, east, north = _padded(outline.bounds, 0, FAR)
         if centre is not None and not (west <= centre[1] <= east and south <= centre[0] <= north):
             centre = None
@@ -164,7 +167,7 @@ def territory_locator_spec(atlas: Atlas, territory_id: str, w: Words = FRENCH) -
         key=PictureKey("territory", territory_id, "locator", lang=w.lang).text, kind="locator",
         title=w._("Localisation : %(name)s", name=territory.name), alt=alt,
         table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, hub_ids, w),
-        data=data, legend=locator_legend(data, w),
+        data=data, legend=locator_legend(data, w) + told,
     )
 
 
@@ -197,17 +200,22 @@ def hub_locator_spec(atlas: Atlas, hub_id: str, w: Words = FRENCH) -> Spec | Non
               position=position(lat, lon, w))
     if hub.precision == "commune":
         alt += w._(" (position approximative : centre de la commune, en symbole creux)")
+    outlined = None
     if dep is not None:
-        alt += w._(", dans le département %(name)s (%(code)s), surligné", name=outlines('departements')[dep].name,
-                   code=dep)
+        outlined = w._("dans le département %(name)s (%(code)s), surligné", name=outlines("departements")[dep].name,
+                       code=dep)
+        alt += ", " + outlined
     alt += ". " + credit(w)
     data = {"outline": ["departements", dep] if dep else None, "points": [_point(atlas, hub)], "centre": None,
             "labels": True}
+    # the area the map highlights, named under it in the alt's words: the page files the hub under its
+    # territory (an EPCI, a région) and names the département only where its breadcrumb does not
+    told = (("area", w._("La carte situe le lieu %(where)s.", where=outlined)),) if outlined else ()
     return Spec(
         key=PictureKey("hub", hub_id, "locator", lang=w.lang).text, kind="locator",
         title=w._("Localisation : %(name)s", name=hub.name), alt=alt,
         table_headers=headers(HUB_HEADERS, w), table_rows=_hub_rows(atlas, [hub_id], w),
-        data=data, legend=locator_legend(data, w),
+        data=data, legend=locator_legend(data, w) + told,
     )
 
 

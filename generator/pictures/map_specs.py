@@ -157,8 +157,8 @@ def france_spec(atlas: Atlas, aggregate: bool | None = None, w: Words = FRENCH) 
     counts = Counter(p["status"] for p in placed)
     labels = category_labels(w)
     count = w.nwords(len(placed), "%(n)s lieu d'innovation placé", "%(n)s lieux d'innovation placés")
-    alt = w._("Carte de France, régions et départements tracés, départements d'outre-mer en encarts, avec "
-              "%(count)s", count=count)
+    alt = w._("Carte de France, régions et départements tracés, départements d'outre-mer en encarts "
+              "(%(overseas)s), avec %(count)s", overseas=_insets_named(w), count=count)
     if overseas:
         alt += w._(" (dont %(n)s outre-mer)", n=w.number(overseas))
     if placed:
@@ -274,13 +274,20 @@ def _counts_alt(counts: dict[str, Counter[str]], unknown: list[str], w: Words = 
     return alt
 
 
+def _insets_named(w: Words) -> str:
+    """The overseas insets of the France maps named in full, for their text alternative: the phone variant
+    may write them short (« Guad. », france_maps.inset_name)."""
+    return w.enumerate([outlines("departements")[code].name for code in geo.OVERSEAS])
+
+
 def france_counts_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Hubs (not closed) counted per département: circles whose area is the count, the count written in."""
     counts, unknown = departement_counts(atlas, atlas.hubs)
     symbols = _symbols(counts)
     alt = (w._("Carte de France des lieux d'innovation de l'atlas comptés par département, en cercles "
                "proportionnels au nombre de lieux, régions et départements tracés, départements d'outre-mer en "
-               "encarts : ") + _counts_alt(counts, unknown, w) + " " + credit(w))
+               "encarts (%(overseas)s) : ", overseas=_insets_named(w)) + _counts_alt(counts, unknown, w) + " "
+           + credit(w))
     largest = max((c["count"] for c in symbols), default=0)
     legend = legend_values(largest)
     return Spec(
@@ -362,6 +369,7 @@ def density_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
               "habitants, par département ; la population est celle des fiches de département (%(count)s%(rest)s).",
               count=w.nwords(len(populations), "%(n)s département renseigné", "%(n)s départements renseignés"),
               rest=w._(", les autres en gris") if missing else "")
+    alt += " " + w._("Départements d'outre-mer en encarts : %(names)s.", names=_insets_named(w))
     if ranked:
         alt += " " + w._(" ; ").join(f"{deps[c].name} {w.number(v, 2)}" for c, v in ranked[:15])
         if len(ranked) > 15:
