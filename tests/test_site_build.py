@@ -147,6 +147,18 @@ def test_search_text_leaves_out_the_identity_tables_header_and_keeps_their_conte
         assert kept.split(".")[0] in engine_text and first not in engine_text, url
 
 
+def test_a_hubs_map_sentences_stay_on_its_page_and_out_of_the_search(built: Path) -> None:
+    """Every hub's search excerpt began with the map's own words (« Sur la carte, position approximative… », « La
+    carte montre son territoire… »), as the reader's review found: on the page, out of the index."""
+    site = built / "site"
+    records = {d["url"]: d["content"] for d in _search_records(site)}
+    sentence = "Sur la carte, position approximative"
+    page = (site / "hubs" / "living-lab-sante" / "index.html").read_text(encoding="utf-8")
+    assert sentence in page and "<p data-search-exclude>" + sentence in page
+    assert "/hubs/living-lab-sante/" in records and sentence not in records["/hubs/living-lab-sante/"]
+    assert not any("La carte montre son territoire" in text or sentence in text for text in records.values())
+
+
 def test_a_moved_hub_keeps_its_address_out_of_the_search_and_the_sitemap(built: Path) -> None:
     """The fixture's moved.yml: the former address of a hub leads to the kept page, in both editions, and is
     found by nothing (the pillars' former addresses are kept out the same way: files, not pages)."""
