@@ -187,10 +187,12 @@ def status_label(status: str, lang: str = "fr") -> str:
 
 
 def sort_key(text: str) -> tuple[str, str]:
-    """French alphabetical order: accents, ligature forms and case folded first (`Île-de-France`
-    among the I, `Alpes-de-…` before `Alpes-M…`), the text itself breaking ties (a total order)."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return plain.casefold(), text
+    """French alphabetical order: accents, ligatures (œ, æ), case and punctuation folded first (`Île-de-France`
+    among the I, `Alpes-de-…` before `Alpes-M…`, `#ChezYvonne` and `(Fab)Lab` among the C and the F, not before
+    the digits), the text itself breaking ties (a total order)."""
+    plain = "".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFKD", text)
+                    if not unicodedata.combining(c))
+    return " ".join(plain.casefold().replace("œ", "oe").replace("æ", "ae").split()), text
 
 
 class ControlledLists(Protocol):

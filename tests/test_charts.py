@@ -168,6 +168,11 @@ def test_tables_are_rectangular_and_alts_plain(atlas):
 def test_names_sort_the_french_way():
     names = ["Alpes-Maritimes", "Écully", "Alpes-de-Haute-Provence", "Eure"]
     assert sorted(names, key=sort_key) == ["Alpes-de-Haute-Provence", "Alpes-Maritimes", "Écully", "Eure"]
+    # punctuation does not come before the digits and the letters (the reader's review: « "La Source" »,
+    # « #ChezYvonne » and « (Fab)Lab » opened the list of places, before « 111-Cothink »); œ is o and e
+    names = ['"La Source" Espace Partagé', "Œuvre", "(Fab)Lab Digiscope", "#ChezYvonne", "Oise", "111-Cothink", "Ocre"]
+    assert sorted(names, key=sort_key) == ["111-Cothink", "#ChezYvonne", "(Fab)Lab Digiscope",
+                                           '"La Source" Espace Partagé', "Ocre", "Œuvre", "Oise"]
 
 
 # the networks' labels apart, inside the picture, escaped: tests/test_networks.py
