@@ -11,8 +11,8 @@ lock from start to end (another build there says so and stops) and saves its cac
 files are written and named. From the end of its first build it follows the sheets folder and the docs folder
 (generator.folder_changes): a build looks only at the files saved or touched since the last one, not at the
 5,400 sheets and 36,500 docs files of the France tree. One hub edited is built again in 0.75 to 1.15 s on the
-shipped atlas and 1.2 to 3 s on a France-scale tree of 4,000 hubs, by the hour (the machine's own speed varies
-that much), where a new process takes 2.5 to 4 s (benchmarks/bench_watch.py). A save with errors is reported,
+shipped atlas and 1.0 to 2.0 s on a France-scale tree of 4,000 hubs at the machine's usual speed, up to 3 s at its
+slow hours, where a new process takes 2.5 to 4 s (benchmarks/bench_watch.py). A save with errors is reported,
 and the docs folder keeps the last good files; Ctrl+C (or SIGTERM) stops.
 """
 
