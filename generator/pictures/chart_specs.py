@@ -84,11 +84,11 @@ def hubs_by_type_spec(atlas: Atlas, key: str, hub_ids: tuple[str, ...], where: s
     alt = (w._("%(where)s, lieux d'innovation par type (%(count)s%(note)s) : ", where=where,
                count=w.nwords(len(hub_ids), "%(n)s lieu", "%(n)s lieux"), note=note)
            + w.capped(listed, "%(n)s type", "%(n)s types") + ".")
+    # said in the caption too: the bars add up to more than the places (1,759 for 1,636 on the shipped atlas)
+    title = (w._("Lieux d'innovation par type : %(where)s (un lieu peut avoir plusieurs types)", where=where)
+             if several else w._("Lieux d'innovation par type : %(where)s", where=where))
     return Spec(
-        # said in the caption too: the bars add up to more than the places (1,759 for 1,636 on the shipped atlas)
-        key=key, kind="bars", alt=alt, title=w._("Lieux d'innovation par type : %(where)s (un lieu peut avoir "
-                                                 "plusieurs types)", where=where) if several else
-        w._("Lieux d'innovation par type : %(where)s", where=where),
+        key=key, kind="bars", title=title, alt=alt,
         table_headers=(w._("Type de lieu"), w._("Nombre de lieux")),
         table_rows=tuple((label, w.number(n)) for label, n in counts),
         data={"labels": [label for label, _ in counts], "values": [n for _, n in counts],

@@ -64,7 +64,6 @@ SERIAL_BELOW = 8  # fewer pictures than this are drawn in this process: starting
 LIGHT_SERIAL_BELOW = 24
 
 
-
 def read_outlines() -> None:
     """Every committed outline layer read into this process (`geo.layer` keeps them)."""
     for name in geo.LAYERS:
@@ -77,6 +76,7 @@ def ready_to_draw() -> None:
     first save's pictures read them otherwise: 0.4 s of that save on the France tree, for about 50 MiB)."""
     read_outlines()
     import_drawers(KINDS)
+
 
 @dataclass
 class DrawStats:
