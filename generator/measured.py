@@ -24,6 +24,7 @@ from generator.vocabulary import in_running_text
 
 NOT_MEASURED = "non mesuré"
 TIED = " ex aequo"  # after a shared rank: `290e ex aequo sur 1 255`
+LAST_TIED = ", au bas du classement"  # a tie on the least favourable value (IndicatorScore.tied_last)
 DIRECTION_WORDS: Mapping[str, str] = {"higher": "plus la valeur est haute, meilleur est le score",
                                       "lower": "plus la valeur est basse, meilleur est le score"}
 
@@ -86,8 +87,10 @@ def ordinal(rank: int) -> str:
 
 def rank_text(s: IndicatorScore) -> str:
     """`12e sur 101`; a rank shared by several territories (ties share the best rank) says so, as French
-    does: `290e ex aequo sur 1 255` (966 EPCI at 0 % would otherwise each read as the 290th alone)."""
-    return f"{ordinal(s.rank)}{TIED if s.tied > 1 else ''} sur {formats.number(s.count)}"
+    does: `290e ex aequo sur 1 255` (966 EPCI at 0 % would otherwise each read as the 290th alone), and a
+    group tied on the least favourable value says it is last: `290e ex aequo sur 1 255, au bas du classement`."""
+    last = LAST_TIED if s.tied_last else ""
+    return f"{ordinal(s.rank)}{TIED if s.tied > 1 else ''} sur {formats.number(s.count)}{last}"
 
 
 def plain_value(value: float) -> float:

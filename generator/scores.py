@@ -42,6 +42,13 @@ class IndicatorScore:
     median: float      # of the level
     tied: int = 1      # territories of the level with this very value, itself included (2 or more: a tie)
 
+    @property
+    def tied_last(self) -> bool:
+        """Tied with others on the level's least favourable value. The rule gives such a group the score of the
+        share at or below it, which can be high (808 EPCI at 0 hubs per 100,000 inhabitants all get 4 of 5):
+        the pages say where the group stands."""
+        return self.tied > 1 and self.rank + self.tied - 1 == self.count
+
 
 @dataclass(frozen=True)
 class Profile:

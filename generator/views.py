@@ -125,10 +125,12 @@ class Words:
         return vocabulary.territory_level_label(t.level, t.code, self.lang)
 
     def rank_text(self, s: IndicatorScore) -> str:
-        """`12e sur 101` / `12th of 101`; a shared rank `290e ex aequo sur 1 255` / `tied 290th of 1,255`."""
+        """`12e sur 101` / `12th of 101`; a shared rank `290e ex aequo sur 1 255` / `tied 290th of 1,255`; a tie on
+        the least favourable value adds `, au bas du classement` / `, bottom of the ranking`."""
         if self.french:
             return measured.rank_text(s)
-        return f"{'tied ' if s.tied > 1 else ''}{_ordinal_en(s.rank)} of {formats.number(s.count, lang='en')}"
+        last = ", bottom of the ranking" if s.tied_last else ""
+        return f"{'tied ' if s.tied > 1 else ''}{_ordinal_en(s.rank)} of {formats.number(s.count, lang='en')}{last}"
 
     def value_text(self, value: float, unit: str | None) -> str:
         plain = measured.plain_value(value) if isinstance(value, float) else value

@@ -219,3 +219,45 @@ def test_a_shared_rank_on_the_pages_and_in_the_report(tmp_path) -> None:
     pdf = renderer.territory_pdf("d2")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "2e ex aequo sur 4" in " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def test_a_tie_on_the_least_favourable_value_is_explained(tmp_path) -> None:
+    """d2 to d5 have no hub: they share the last place on `lieux`, yet the rule gives them 4 of 5 (p = 4/5). Their
+    rank says « au bas du classement » / « bottom of the ranking », and the territory page (both editions) and the
+    report explain that score under the table. A tie in the middle (`acces`: d2 and d3, 2nd of 4) and a place held
+    alone say nothing of the kind."""
+    import io
+
+    from pypdf import PdfReader
+
+    from generator.measured import rank_text
+    from generator.pages import Pages, SiteOptions
+    from generator.pdf import Renderer, check_variant, prepare_build_folder
+    from generator.views import Words
+
+    atlas = _atlas()
+    scores = score_atlas(atlas)
+    lieux = {tid: scores.profile(tid).indicators["lieux"] for tid in ("d1", "d2", "d3", "d4", "d5")}
+    assert [(s.rank, s.tied, s.score, s.tied_last) for s in lieux.values()] == [(1, 1, 5, False)] + [(2, 4, 4, True)] * 4
+    assert not scores.profile("d2").indicators["acces"].tied_last  # 2nd of 4 with d3: a tie, not the last place
+    assert rank_text(lieux["d3"]) == "2e ex aequo sur 5, au bas du classement"
+    assert Words(atlas, "en").rank_text(lieux["d3"]) == "tied 2nd of 5, bottom of the ranking"
+    assert rank_text(lieux["d1"]) == "1er sur 5"
+
+    for lang, note in (("fr", "4 des 5 départements, dont ce territoire, ont la valeur la moins favorable"),
+                       ("en", "4 of the 5 départements, this territory included, share the least favourable value")):
+        pages = Pages(atlas, SiteOptions(), lang=lang)
+        page = pages.territory_page(atlas.territories["d3"]).data.decode()
+        assert page.count(note) == 1, page
+        score = "le même score, 4 sur 5," if lang == "fr" else "the same score, 4 out of 5,"
+        assert score in page
+        assert note not in pages.territory_page(atlas.territories["d1"]).data.decode()
+    build = tmp_path / "build"
+    renderer = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None))
+    for lang, said in (("fr", "4 des 5 départements, dont ce territoire, ont la valeur la moins favorable"),
+                       ("en", "4 of the 5 départements, this territory included, share the least favourable")):
+        if lang == "en":
+            renderer = Renderer(atlas, build, prepare_build_folder(build, {}), check_variant(None), lang="en")
+        pdf = renderer.territory_pdf("d3")
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert said in " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
