@@ -238,7 +238,8 @@ def test_a_tie_on_the_least_favourable_value_is_explained(tmp_path) -> None:
     atlas = _atlas()
     scores = score_atlas(atlas)
     lieux = {tid: scores.profile(tid).indicators["lieux"] for tid in ("d1", "d2", "d3", "d4", "d5")}
-    assert [(s.rank, s.tied, s.score, s.tied_last) for s in lieux.values()] == [(1, 1, 5, False)] + [(2, 4, 4, True)] * 4
+    assert [(s.rank, s.tied, s.score, s.tied_last) for s in lieux.values()] == \
+        [(1, 1, 5, False)] + [(2, 4, 4, True)] * 4
     assert not scores.profile("d2").indicators["acces"].tied_last  # 2nd of 4 with d3: a tie, not the last place
     assert rank_text(lieux["d3"]) == "2e ex aequo sur 5, au bas du classement"
     assert Words(atlas, "en").rank_text(lieux["d3"]) == "tied 2nd of 5, bottom of the ranking"
