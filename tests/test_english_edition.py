@@ -477,6 +477,22 @@ def test_shipped_english_pages_keep_the_french_pages_links_and_figures(page: str
     assert years(english) == years(french)
 
 
+def test_the_anchors_that_generated_pages_link_to_exist_in_both_editions_hand_written_pages() -> None:
+    """A generated page links a section of a hand-written one (« voir la méthodologie » under a tie:
+    `methodologie.md#limites`); the English page must hold the same anchor, as every anchor of the site is
+    French in both editions (`mkdocs build --strict` fails otherwise, on the national atlas only)."""
+    import markdown
+
+    linked = set(re.findall(r'link\([^()]*(?:\([^()]*\)[^()]*)*"(\w[\w-]*\.md)", "([\w-]+)"\)',
+                            "".join(t.read_text(encoding="utf-8") for t in (ROOT / "theme" / "pages").glob("*.j2"))))
+    assert ("methodologie.md", "limites") in linked
+    for page, anchor in sorted(linked):
+        for folder in (ROOT / "content", ROOT / "content" / "en"):
+            md = markdown.Markdown(extensions=["toc", "attr_list"])
+            html = md.convert((folder / page).read_text(encoding="utf-8"))
+            assert f'id="{anchor}"' in html, (folder / page, anchor)
+
+
 # what is not prose on a hand-written page: code spans, HTML tags and comments, link targets, addresses, the
 # attributes of attr_list (`# Title { lang="fr" }`)
 _NOT_PROSE = re.compile(r"`+[^`\n]*`+|<!--.*?-->|<[A-Za-z/!][^<>]*>|\]\([^)]*\)|https?://[^\s)>\]]+"
