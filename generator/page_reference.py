@@ -149,8 +149,8 @@ class ReferencePages(PageBase):
 
     def reference_page(self) -> Output:
         sections = reference_sections() if self.schemas else []  # rows from the table of fields (generator.fields)
-        # the sections' titles and the types are the generator's words, in the edition's language (the site
-        # catalogue); the fields' descriptions are the schemas', in French (marked so by the template)
+        # the sections' titles, the types and the fields' descriptions (the schemas' French words) are the
+        # generator's words, in the edition's language (the site catalogue has them all: its --check)
         sections = [(kind, self._(title), [(path, self.type_words(type_name), required, description)
                                            for path, type_name, required, description in rows])
                     for kind, title, rows in sections]

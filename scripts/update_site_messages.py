@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.fields import TITLES  # noqa: E402
 from generator.model import PILLAR_DESCRIPTIONS  # noqa: E402
 from generator.opendata import HUB_COLUMNS, MEASURE_COLUMNS, TERRITORY_COLUMNS  # noqa: E402
+from generator.schema_reference import reference_sections  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "generator" / "locale" / "en" / "LC_MESSAGES" / "site.po"
@@ -78,6 +79,8 @@ RUNTIME = [
     "textes", "identifiants", "entiers", "nombres", "tables", "listes", "valeurs",
     # the meanings of the open-data files' columns (the data dictionary of page_reference.opendata_page)
     *dict.fromkeys(meaning for _column, meaning in [*TERRITORY_COLUMNS, *HUB_COLUMNS, *MEASURE_COLUMNS]),
+    # the fields' descriptions on the reference page (generator.fields, the JSON Schemas' French descriptions)
+    *dict.fromkeys(row[3] for _kind, _title, rows in reference_sections() for row in rows if row[3]),
 ]
 COUNT_OF = re.compile(r'count_of\("([^"]+)", "([^"]+)"\)')  # a filter's words: Babel's extractor skips them
 
