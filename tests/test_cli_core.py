@@ -242,6 +242,37 @@ def test_validate_refuses_paths_outside_the_territories_folder(atlas_copy: Path,
         "territories (donnez ce dossier avec --territories DOSSIER)\n"
 
 
+# the sheet of the contributor guide's example (« une fiche où le type, le statut et le site web sont mal écrits »)
+GUIDE_SHEET = """# yaml-language-server: $schema=../../../schema/hub.schema.json
+name: Mon Fab Lab
+types: [fablab]
+status: ouvert
+founded: 2019
+commune: "25056"
+address: 1 rue de l'Exemple, Besançon
+description: Un atelier de fabrication numérique.
+website: monfablab.fr
+updated: 2025-11-20
+"""
+
+
+@pytest.mark.parametrize("lang, guide", [("fr", "contribuer.md"), ("en", "en/contribuer.md")])
+def test_the_contributor_guide_shows_what_the_validator_prints(atlas_copy: Path, capsys, lang: str,
+                                                                guide: str) -> None:
+    """The guide's example of `atlas validate` (French; `--lang en` on the English page) is the validator's own
+    output for such a sheet, line for line, from the file's line and column on."""
+    import re
+
+    sheet = atlas_copy / "grand-besancon-metropole" / "hubs" / "mon-fab-lab.yml"
+    sheet.write_text(GUIDE_SHEET, encoding="utf-8")
+    assert main(["validate", "--lang", lang]) == 1
+    printed = [line.split("mon-fab-lab.yml:", 1)[1] for line in capsys.readouterr().out.splitlines()
+               if "mon-fab-lab.yml:" in line]
+    text = (ROOT / "content" / guide).read_text(encoding="utf-8")
+    shown = re.findall(r"^territories/rennes-metropole/hubs/mon-fab-lab\.yml:(.*)$", text, re.MULTILINE)
+    assert len(printed) == 3 and printed == shown
+
+
 def test_new_refuses_existing_id(atlas_copy: Path, capsys) -> None:
     assert main(["new", "hub", "doubs", "fablab-besancon", "--name", "X", "--type", "fab-lab"]) == 1
     assert capsys.readouterr().err == "atlas new: l'identifiant 'fablab-besancon' existe déjà (un lieu) ; modifiez " \
