@@ -251,3 +251,15 @@ def test_french_ordinals_are_raised_in_a_french_report_only(fixture_atlas, tmp_p
     english = Renderer(fixture_atlas, build, prepare_build_folder(build, {}), check_variant(None),
                        lang="en").territory_html("doubs")
     assert '<td class="rank">1st of 1</td>' in english and "<sup>" not in english
+
+
+def test_english_report_says_the_units_and_the_parents_score_in_english(reports):
+    """The English report printed the catalogue's units in French (« 9.6 pour 10 000 habitants », « 0% de la
+    population ») and the parent's score with French punctuation (« 3.3 ; Doubs : 5.0 »); the site's English
+    edition said them in English. The units now come from the site's catalog, the line from the report's."""
+    text = " ".join(text_of(reports[f"{TERRITORY}.en.pdf"]).replace("\u2010 ", "").split())
+    assert re.search(r"\d per 10,000 inhabitants", text) and re.search(r"\d inhabitants per km²", text), text
+    assert not re.search(r"\d (pour \d|habitants par|consultations par)", text)  # a label may say « 10 000 habitants »
+    assert re.search(r"median of the intercommunalities \(EPCI\): [\d.]+; Doubs: [\d.]+", text), text
+    french = " ".join(text_of(reports[f"{TERRITORY}.pdf"]).split())
+    assert re.search(r"\d pour 10 000 habitants", french) and re.search(r"[\d,]+ ; Doubs : [\d,]+", french), french

@@ -15,6 +15,7 @@ from typing import Any
 from generator import formats
 from generator.model import PILLARS, Atlas, Fact, Source
 from generator.pdf.report import CAPS, capped
+from generator.pdf.words import unit_words
 from generator.status_text import year_fact
 
 
@@ -126,7 +127,7 @@ class Citations:
         the field's own unit (population, area) when the fact carries none."""
         number = self.number(fact.source) if fact.source is not None else None
         return Cited(
-            text=formats.with_unit(fact.value, fact.unit or unit, lang=self.lang),
+            text=formats.with_unit(fact.value, unit_words(fact.unit or unit, self.lang), lang=self.lang),
             year=fact.year,
             number=number,
             anchor=self.anchor(number) if number is not None else None,

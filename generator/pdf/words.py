@@ -61,6 +61,21 @@ def translations(lang: str) -> gettext.NullTranslations:
     return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, DOMAIN)
 
 
+@cache
+def _site_catalog(lang: str) -> gettext.NullTranslations:
+    """The site's catalog (site.po), which has the English of every unit of the indicator catalogue: a report
+    says its units as the site's English edition does."""
+    return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / "site.po", lang, "site")
+
+
+def unit_words(unit: str | None, lang: str) -> str | None:
+    """A unit in the report's language: `pour 100 000 habitants` -> `per 100,000 inhabitants` from the site's
+    catalog; a unit it does not know (a sheet's own) stays as written, as on the site."""
+    if not unit or lang == "fr":
+        return unit
+    return _site_catalog(lang).gettext(unit)
+
+
 @dataclass(frozen=True)
 class Words(views.Words):
     """Everything a template says that depends on the report's language (one per Renderer): the
@@ -76,6 +91,10 @@ class Words(views.Words):
     @property
     def catalog(self) -> gettext.NullTranslations:
         return translations(self.lang)
+
+    def value_text(self, value: float, unit: str | None) -> str:
+        """A computed value (a median, a score's value) with its unit in the report's language."""
+        return super().value_text(value, unit_words(unit, self.lang))
 
     # -- the catalog and the vocabulary --------------------------------------------------------
 
