@@ -224,6 +224,26 @@ def test_content_pages(page: str) -> None:
     assert "{{" not in text and "!!!" not in text
 
 
+def test_the_licences_page_credits_every_producer_of_the_indicator_catalogue() -> None:
+    """Every producer that a catalogue indicator's source names (« CNC ; Ministère de la Culture », « DGOS, CNAM ;
+    DITP ») is credited on the licences page of both editions: the page once left out the Ministère de la Culture
+    and the CNC, whose files give three indicators."""
+    import yaml
+
+    catalogue = yaml.safe_load((TERRITORIES / "indicators.yml").read_text(encoding="utf-8"))
+    sources = yaml.safe_load((TERRITORIES / "sources.yml").read_text(encoding="utf-8"))
+    producers = set()
+    for entry in catalogue.values():
+        if entry.get("source"):
+            publisher = re.sub(r"\([^)]*\)", "", sources[entry["source"]]["publisher"])
+            producers |= {name.strip() for name in re.split(r"[;,]", publisher) if name.strip()}
+    assert {"INSEE", "Ministère de la Culture", "CNC"} <= producers
+    for page in (CONTENT / "licences.md", CONTENT / "en" / "licences.md"):
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        assert [p for p in sorted(producers) if p not in text and p.replace("Ministère", "ministère") not in text] \
+            == [], page
+
+
 def test_contributor_guide_names_the_commands() -> None:
     text = (CONTENT / "contribuer.md").read_text(encoding="utf-8")
     for command in ("atlas new territory", "atlas new hub", "atlas validate", "atlas serve", "atlas import"):
