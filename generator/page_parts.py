@@ -267,7 +267,7 @@ class PageBase(Figures):
         if f is None or hub.coordinates is None:
             return None
         lat, lon = hub.coordinates
-        point = formats.number(lat, 4, lang=self.lang) + self._(" ; ") + formats.number(lon, 4, lang=self.lang)
+        point = self.words.position(lat, lon)  # as the territory pages and the reports write a point
         return replace(f, value=OwnText(f"{point} ({self._(_PRECISION_WORDS[hub.precision or 'address'])})"),
                        unit=None)
 

@@ -126,6 +126,7 @@ class Pages(IndexPages, PillarPages, ReferencePages, PageBase):
             fr=self.french_text, note=self.note_text, own=self.own_text, field=self.field, _p=self._,
             unit_label=self.unit_label,
             position_fact=self.position_fact,
+            position=w.position,
         )
         self.names = explore.display_names(atlas, None if lang == "fr" else self.words.level_labels)
         self._long_rankings: set[str] = set()  # levels whose pillar rankings have pages of their own

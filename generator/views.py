@@ -132,6 +132,14 @@ class Words:
         last = ", bottom of the ranking" if s.tied_last else ""
         return f"{'tied ' if s.tied > 1 else ''}{_ordinal_en(s.rank)} of {formats.number(s.count, lang='en')}{last}"
 
+    def position(self, lat: float, lon: float) -> str:
+        """`45,5490° N, 3,7432° E` / `45.5490° N, 3.7432° E`: a point as the pages and the reports write it
+        (west is O in French)."""
+        ns = "N" if lat >= 0 else "S"
+        ew = "E" if lon >= 0 else ("O" if self.french else "W")
+        return (f"{self.number(abs(lat), 4)}°{formats.NBSP}{ns}, "
+                f"{self.number(abs(lon), 4)}°{formats.NBSP}{ew}")
+
     def value_text(self, value: float, unit: str | None) -> str:
         plain = measured.plain_value(value) if isinstance(value, float) else value
         return formats.with_unit(plain, unit, lang=self.lang)

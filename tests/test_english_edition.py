@@ -801,7 +801,7 @@ def test_a_sheets_words_given_as_a_facts_value_are_marked_french(docs: dict[str,
     hub = docs["en/hubs/fablab-besancon.md"]
     assert "| Address | <span lang=\"fr\">1 rue de l'Exemple, 25000 Besançon</span> (2024)" in hub
     position = next(line for line in hub.splitlines() if line.startswith("| Position on the map |"))
-    assert "6.0200 (address) (2024)" in position and "<span lang=\"fr\">47" not in position
+    assert "6.0200°\u00a0E (address) (2024)" in position and "<span lang=\"fr\">47" not in position
     territory = docs["en/territoires/grand-besancon-metropole.md"]
     assert '| <span lang="fr">Spécialité</span> | <span lang="fr">Comté</span> | undated |' in territory
     assert "<span lang=\"fr\">46" not in territory and "<span lang=\"fr\">1" not in territory

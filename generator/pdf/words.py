@@ -131,10 +131,7 @@ class Words(views.Words):
         return f"{self.number(rest)} {one if vocabulary.plural_form(rest, self.lang) == 'one' else many}"
 
     def coordinates(self, lat: float, lon: float) -> str:
-        ns = "N" if lat >= 0 else "S"
-        ew = "E" if lon >= 0 else ("W" if self.en else "O")
-        return (f"{self.number(abs(lat), 4)}°{formats.NBSP}{ns}, "
-                f"{self.number(abs(lon), 4)}°{formats.NBSP}{ew}")
+        return self.position(lat, lon)  # as the site's pages write a point
 
     # -- a sheet's own words -------------------------------------------------------------------
 
