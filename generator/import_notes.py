@@ -5,7 +5,8 @@ population (« Superficie des contours communaux IGN réunis… », « Populatio
 municipales de ses communes membres (COG 2026) ») and each census place's status (« Lieu recensé en 2019 par la
 Mission Coworking, comme « tiers-lieu à dominante coworking » »). The English edition showed them in French on
 every territory page and on 1,200 hub pages. `english` reads a note back into the parts the importer wrote and
-says it in English; a note it does not read whole (a contributor's, or one edited by hand) stays French.
+says it in English; a note it does not read whole (a contributor's, or one edited by hand) stays French. It also
+reads the one note the curated sheets write in a fixed form, a hub placed at its commune's town hall.
 The importers write their notes from the French words here, so that both stay in step.
 """
 
@@ -40,6 +41,14 @@ _NAMESAKES = " ; le recensement cite aussi sous ce nom, dans la commune, "
 _NAMESAKE = re.compile(r"au (?P<address>.+?) \((?:fiche n° (?P<one>\d+)|fiches n° (?P<many>\d+(?:, \d+)*))\)")
 
 
+# a hub placed at its commune's town hall (the point `atlas new hub --commune` gives), in the words the curated
+# sheets use for it: « placé à la mairie de Nîmes, aucune source lue ne donnant la position du lieu » (96 sheets)
+_TOWN_HALL = re.compile(r"placé à la mairie (?P<of>de |d'|d’|du |des )(?P<place>[^,;]+), aucune source lue ne "
+                        r"donnant (?P<what>la position|les coordonnées|le point exact) du lieu")
+_TOWN_HALL_WHAT = {"la position": "its position", "les coordonnées": "its coordinates",
+                   "le point exact": "its exact point"}
+_ARTICLE = {"du ": "Le ", "des ": "Les "}  # « mairie du Havre »: Le Havre
+
 _QUOTED = re.compile(r"« [^«»]* »")
 
 
@@ -55,6 +64,10 @@ def english(note: str) -> str | None:
         return _AREA_EN
     if note == COLLECTIVITY_POPULATION_NOTE:
         return "Municipal population"
+    hall = _TOWN_HALL.fullmatch(note)
+    if hall:
+        place = _ARTICLE.get(hall["of"], "") + hall["place"]
+        return f"placed at the town hall of {place}, no source read giving {_TOWN_HALL_WHAT[hall['what']]}"
     found = _POPULATION.fullmatch(note)
     if found:
         whose = "its member municipalities" if found["members"] else "its municipalities"

@@ -103,3 +103,19 @@ def test_the_english_report_says_the_population_note_in_english(fixture_atlas, t
                     lang="en").territory_html(territory.id)
     assert "Municipal population: sum of the municipal populations of its member municipalities (COG 2026)" in html
     assert cog.EPCI_POPULATION_NOTE not in html
+
+
+def test_the_town_hall_note_of_the_curated_sheets_is_said_in_english() -> None:
+    """96 curated hub sheets note « placé à la mairie de Nîmes, aucune source lue ne donnant la position du lieu »:
+    the English edition showed it in French on each page. Its fixed form is read whole, with the commune's article
+    (« du Havre »: Le Havre); a note that says more, or otherwise, stays French."""
+    said = import_notes.english
+    unread = ", aucune source lue ne donnant "
+    assert said(f"placé à la mairie de Nîmes{unread}la position du lieu") == \
+        "placed at the town hall of Nîmes, no source read giving its position"
+    assert said(f"placé à la mairie du Havre{unread}les coordonnées du lieu") == \
+        "placed at the town hall of Le Havre, no source read giving its coordinates"
+    assert said(f"placé à la mairie des Premiers Sapins{unread}le point exact du lieu") == \
+        "placed at the town hall of Les Premiers Sapins, no source read giving its exact point"
+    assert said(f"placé à la mairie de Metz{unread}la position du lieu, sauf une") is None
+    assert said("placé à la mairie de Die; la source situe le lieu place de la mairie sans en donner le numéro") is None
