@@ -215,6 +215,10 @@ def test_both_editions_build_strictly_and_link_their_twins(built: Path) -> None:
         assert {lang_ for _, lang_ in switcher} == {"fr", "en"}, page
         for href, _ in switcher:
             assert _target(built, page, href).is_file(), f"{page}: switcher {href}"
+        # the feed of the sheets updated, French, advertised by every page of both editions for feed readers
+        feed = re.findall(r'<link rel=" alternate" type="application/atom\+xml" hreflang="fr" href="([^"]*)"', raw)
+        assert len(feed) == 1 and _target(built, page, feed[0]) == built / "flux.xml", (page, feed)
+        assert (built / "flux.xml").is_file()
 
 
 def test_pillar_anchors_are_french_and_the_former_ones_still_lead_there(built: Path) -> None:
