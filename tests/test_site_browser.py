@@ -331,11 +331,45 @@ def test_pages_reflow_at_320_css_pixels(driver, server: str, page: str) -> None:
               .filter(b => b.scrollWidth > b.clientWidth + 1 && !b.parentElement.closest('.md-typeset__scrollwrap'))
               .every(b => b.tabIndex === 0
                           && /^(Tableau défilant|Image défilante)\u00a0: ./.test(b.getAttribute('aria-label')));"""))
+        # and no two of them have one name (a pillar's indicators and its context figures sit under one heading)
+        labels = driver.execute_script(
+            "return [...document.querySelectorAll('article .md-typeset__scrollwrap[role=region]')]"
+            ".map(b => b.getAttribute('aria-label'));")
+        assert len(labels) == len(set(labels)), (page, labels)
         assert _errors(driver) == []
         source = _axe_source()
         if source is not None:  # at this width too (scrollable tables must be reachable by keyboard)
             driver.execute_script(source)
             assert _axe_violations(driver) == []
+    finally:
+        driver.set_window_size(1280, 900)
+
+
+def test_two_scrolling_tables_under_one_heading_are_named_apart(driver, server: str) -> None:
+    """A pillar's indicators and its context figures are two tables under one heading: at 360 px a screen reader
+    heard « Tableau défilant : Santé » twice. The second now adds its first column's header."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.set_window_size(360, 900)
+    try:
+        driver.get(f"{server}/territoires/grand-besancon-metropole/")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState === 'complete'"))
+        # a second wide table right after the first one that has a header row, as on a territory with context
+        driver.execute_script("""
+            const box = [...document.querySelectorAll('article .md-typeset__scrollwrap')]
+              .find(b => b.querySelector('thead th') && !b.parentElement.closest('.md-typeset__scrollwrap'));
+            const twin = box.cloneNode(true);
+            ['tabindex', 'role', 'aria-label', 'data-scrolls'].forEach(a => twin.removeAttribute(a));
+            twin.querySelector('thead th').textContent = 'Indicateur (contexte) et source';
+            box.querySelector('table').style.minWidth = twin.querySelector('table').style.minWidth = '900px';
+            box.setAttribute('data-first', ''); twin.setAttribute('data-twin', '');
+            box.after(twin);
+            window.dispatchEvent(new Event('resize'));""")
+        labels = WebDriverWait(driver, 10).until(lambda d: d.execute_script("""
+            const pair = ['[data-first]', '[data-twin]']
+              .map(s => document.querySelector(s).getAttribute('aria-label'));
+            return pair.every(Boolean) ? pair : null;"""))
+        assert labels[0] != labels[1] and labels[1] == labels[0] + " \u2014 Indicateur (contexte) et source", labels
     finally:
         driver.set_window_size(1280, 900)
 

@@ -24,8 +24,19 @@
     return "Tableau";
   }
 
+  /* Two tables under one heading (a pillar's measured indicators and its context figures) would both be named
+     after it: the second and later ones add their first column's header to tell them apart. */
+  function distinct(name, box, used) {
+    var head = box.querySelector("thead th");
+    var more = head && head.textContent.trim();
+    if (used[name] && more) { name += " \u2014 " + more; }
+    used[name] = true;
+    return name;
+  }
+
   function update() {
     var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    var used = {};
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
       if (box.parentElement && box.parentElement.closest(".md-typeset__scrollwrap")) { continue; }
@@ -48,14 +59,15 @@
       }
       if (cue) { cue.hidden = !scrolls; }
       if (scrolls) { box.setAttribute("data-scrolls", ""); } else { box.removeAttribute("data-scrolls"); }
-      if (scrolls && !box.hasAttribute("tabindex")) {
+      if (scrolls) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         var figure = box.closest("figure");
         var caption = figure && figure.querySelector("figcaption");
         var english = document.documentElement.lang === "en";
         box.setAttribute("aria-label", caption ? (english ? "Scrolling picture: " : "Image défilante\u00a0: ")
-          + caption.textContent.trim() : (english ? "Scrolling table: " : "Tableau défilant\u00a0: ") + nameOf(box));
+          + caption.textContent.trim() : (english ? "Scrolling table: " : "Tableau défilant\u00a0: ")
+          + distinct(nameOf(box), box, used));
       } else if (!scrolls && box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
