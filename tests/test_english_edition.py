@@ -335,8 +335,12 @@ def test_the_english_error_page_leads_into_the_english_edition(built: Path) -> N
             assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)
             assert (href == "/en" or href.startswith("/en/")) == (edition == "en"), (page, href)
         # the page says what happened in its edition's language, and leads back to the lists
-        heading = {"fr": "<h1>Page introuvable</h1>", "en": "<h1>Page not found</h1>"}[edition]
+        heading = {"fr": '<h1 id="page-introuvable">Page introuvable</h1>',
+                   "en": '<h1 id="page-introuvable">Page not found</h1>'}[edition]
         assert heading in raw and "Not found" not in raw.replace("Page not found", ""), page
+        # a skip link to that heading, first in the page, as every page has (the theme gives none without a toc)
+        skip = {"fr": "Aller au contenu", "en": "Skip to content"}[edition]
+        assert re.search(rf'<a href="#page-introuvable" class="md-skip">\s*{skip}\s*</a>', raw), page
         root = "/en/" if edition == "en" else "/"
         for target in ("territoires/", "hubs/"):
             assert f'<a href="{root}{target}">' in raw, (page, target)
