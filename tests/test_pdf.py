@@ -216,7 +216,7 @@ def test_a_figure_without_a_year_says_non_date(fixture_atlas, fixture_reports):
     hub = fixture_atlas.hubs["fablab-besancon"]
     assert hub.founded_fact.year == 2024  # the year of its source, not printed beside the year 2014
     besancon = text_of(fixture_reports[TERRITORY])
-    assert re.search(r"Création 2014 ?\[\d+\]", besancon), besancon
+    assert re.search(r"Ouverture 2014 ?\[\d+\]", besancon), besancon  # « Ouverture », as on the site
     assert "2014 (non daté)" not in besancon and "Besançon (non daté)" not in besancon
 
 
