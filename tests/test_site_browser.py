@@ -1160,3 +1160,69 @@ def test_a_hub_s_marked_point_is_drawn_over_its_neighbours(driver, server: str, 
     driver.get(svg_url)
     shown, top = driver.execute_script(probe)
     assert shown == "none" and top != "lieu-fablab-besancon", (shown, top)
+
+
+# ---- The keyboard review of 2026-12-05: the search, the navigation drawer, the map, focus contrast ----------
+
+def _press(driver, *keys: str, shift: bool = False) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    chain = ActionChains(driver)
+    if shift:
+        chain.key_down(Keys.SHIFT)
+    for key in keys:
+        chain.send_keys(key)
+    if shift:
+        chain.key_up(Keys.SHIFT)
+    chain.perform()
+
+
+_FOCUS_PLACE = """
+    const a = document.activeElement, r = a.getBoundingClientRect();
+    return {drawer: Boolean(a.closest('.md-sidebar--primary')), left: r.left, right: r.right,
+            open: document.getElementById('__drawer').checked, tag: a.tagName + '.' + a.className};"""
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_closed_navigation_drawer_takes_no_focus_and_opens_from_the_keyboard(driver, server: str,
+                                                                                prefix: str) -> None:
+    """At 360 px seven Tab stops were the links of the closed drawer, off the screen (x = -242 px). Closed, the drawer
+    takes no focus; its ☰ button is a Tab stop that opens it (Entrée, Espace) with the focus on its first link;
+    Échap closes it and the focus comes back to the ☰."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with _at_width(driver, 360):
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return document.querySelector('.md-header label[for=__drawer]').tabIndex === 0"))
+        stops = []
+        for _ in range(30):
+            _press(driver, Keys.TAB)
+            stops.append(driver.execute_script(_FOCUS_PLACE))
+        assert not [s for s in stops if s["drawer"] or s["right"] <= 0], stops
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return document.querySelector('.md-header label[for=__drawer]').tabIndex === 0"))
+        assert _tab_to(driver, "a.matches('.md-header label[for=__drawer]')", limit=4)
+        label = driver.execute_script("const a = document.activeElement;"
+                                      "return [a.getAttribute('role'), a.getAttribute('aria-label'),"
+                                      " a.getAttribute('aria-expanded')];")
+        assert label == ["button", "Navigation menu" if prefix else "Menu de navigation", "false"], label
+        for key in (Keys.ENTER, " "):
+            _press(driver, key)
+            WebDriverWait(driver, 5).until(lambda d: d.execute_script(_FOCUS_PLACE)["drawer"])
+            inside = []
+            for _ in range(4):
+                place = driver.execute_script(_FOCUS_PLACE)
+                assert place["open"] and place["drawer"], place
+                inside.append(place)
+                _press(driver, Keys.TAB)
+            WebDriverWait(driver, 5).until(lambda d: all(p["left"] >= 0 for p in
+                                                         [d.execute_script(_FOCUS_PLACE)]))
+            _press(driver, Keys.ESCAPE)
+            place = driver.execute_script(_FOCUS_PLACE)
+            assert not place["open"] and place["tag"].startswith("LABEL"), place
+            assert driver.execute_script("return document.activeElement.getAttribute('aria-expanded')") == "false"
+    assert _errors(driver) == []

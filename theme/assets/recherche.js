@@ -174,3 +174,45 @@
     }
   });
 })();
+
+/* The navigation drawer of narrow screens (below 76.25 em), from the keyboard. The theme opens it from a <label for=
+   "__drawer"> (the ☰ of the header), which no Tab reached: its links were reachable only while the drawer was closed,
+   off the screen (atlas.css now hides the closed drawer). The ☰ is a button in the Tab order (the theme's script
+   clicks a focused label on Entrée; Espace here); opened from it, the drawer takes the focus; Échap, or the focus
+   leaving the drawer, closes it and the focus comes back to the ☰. */
+(function () {
+  "use strict";
+  var drawer = document.getElementById("__drawer");
+  var button = document.querySelector('.md-header label[for="__drawer"]');
+  var sidebar = document.querySelector(".md-sidebar--primary");
+  if (!drawer || !button || !sidebar) { return; }
+  var EN = document.documentElement.lang === "en";
+  button.tabIndex = 0;
+  button.setAttribute("role", "button");
+  button.setAttribute("aria-label", EN ? "Navigation menu" : "Menu de navigation");
+  function expanded() { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); }
+  expanded();
+  function close(refocus) {
+    if (!drawer.checked) { return; }
+    drawer.checked = false;
+    drawer.dispatchEvent(new Event("change", { bubbles: true }));
+    if (refocus) { button.focus(); }
+  }
+  button.addEventListener("keydown", function (event) {
+    if (event.key === " ") { event.preventDefault(); button.click(); }
+  });
+  drawer.addEventListener("change", function () {
+    expanded();
+    if (drawer.checked && document.activeElement === button) {
+      var first = sidebar.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
+      if (first) { first.focus(); }
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && drawer.checked) { event.preventDefault(); close(true); }
+  });
+  sidebar.addEventListener("focusout", function (event) {
+    var to = event.relatedTarget;
+    if (to && !sidebar.contains(to) && to !== button) { close(false); }
+  });
+}());
