@@ -1164,6 +1164,21 @@ def test_a_hub_s_marked_point_is_drawn_over_its_neighbours(driver, server: str, 
 
 # ---- The keyboard review of 2026-12-05: the search, the navigation drawer, the map, focus contrast ----------
 
+_SEARCH_STATE = """
+    const box = document.querySelector('.md-search'), a = document.activeElement, r = a.getBoundingClientRect();
+    const links = [...document.querySelectorAll('.md-search-result__item a')];
+    return {open: document.getElementById('__search').checked,
+            focus: a.matches('.md-search__input') ? 'field' : a.matches('.atlas-search-open') ? 'magnifier'
+                   : box.contains(a) ? 'in-search' : 'page',
+            shown: r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth,
+            results: links.length,
+            focusable_results: links.filter(l => getComputedStyle(l).visibility !== 'hidden').length};"""
+
+
+def _search_state(driver) -> dict:
+    return driver.execute_script(_SEARCH_STATE)
+
+
 def _press(driver, *keys: str, shift: bool = False) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -1176,6 +1191,74 @@ def _press(driver, *keys: str, shift: bool = False) -> None:
     if shift:
         chain.key_up(Keys.SHIFT)
     chain.perform()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_search_lets_the_keyboard_go(driver, server: str, width: int, prefix: str) -> None:
+    """The search was a keyboard trap: opened on focus, it stayed open once the focus left it (the dark overlay over
+    the page at 1280 px, its white panel over the links the focus walked at 360 px); Échap from a result hid the
+    results but left the focus on one, and the next Tabs went through the twenty invisible results. Now the focus
+    leaving the search closes it; Échap anywhere in it closes it and puts the focus on the field (1280 px) or on the
+    magnifier that opened it (360 px); hidden results are not focusable. The open search does not widen the page
+    (at 360 px its background's disc made it 1,232 px wide), and its results are not headings."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    back_to = "field" if width == 1280 else "magnifier"
+    with _at_width(driver, width):
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
+
+        def open_and_search() -> None:
+            if width == 1280:
+                assert _tab_to(driver, "a.matches('.md-search__input')", limit=12)
+            else:
+                assert _tab_to(driver, "a.matches('.atlas-search-open')", limit=12)
+                _press(driver, Keys.ENTER)
+            WebDriverWait(driver, 5).until(lambda d: _search_state(d)["focus"] == "field" and _search_state(d)["open"])
+            _press(driver, "atlas")
+            WebDriverWait(driver, 10).until(lambda d: _search_state(d)["results"] >= 2)
+
+        open_and_search()
+        sizes = driver.execute_script("const e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
+        assert sizes[0] <= sizes[1], f"the open search widens the page: {sizes}"
+        assert driver.execute_script(
+            "return [document.querySelectorAll('h1').length,"
+            " document.querySelectorAll('.md-search :is(h1, h2, h3, h4, h5, h6, [role=heading])').length]") == [1, 0]
+        # Échap from a result
+        _press(driver, Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+        assert _search_state(driver)["focus"] == "in-search"
+        _press(driver, Keys.ESCAPE)
+        state = _search_state(driver)
+        assert (state["open"], state["focus"], state["focusable_results"]) == (False, back_to, 0), state
+        # the next Tab lands on the page, on something shown, not in the closed search
+        _press(driver, Keys.TAB)
+        state = _search_state(driver)
+        assert state["focus"] == "page" and state["shown"] and not state["open"], state
+        # Tab out of the open search, forwards past its last element and backwards before the field: it closes
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
+        open_and_search()
+        assert _tab_to(driver, "!document.querySelector('.md-search').contains(a)", limit=60)
+        state = _search_state(driver)
+        assert state["focus"] == "page" and state["shown"] and not state["open"], state
+        assert state["focusable_results"] == 0, state
+        _press(driver, Keys.TAB, shift=True)  # back: the search stays closed, its hidden results are passed
+        state = _search_state(driver)
+        assert state["focus"] == back_to and (width == 360 or state["open"]), state
+        if width == 1280:  # the field opens on focus (Shift+Tab reached it); Shift+Tab again leaves it: closed
+            _press(driver, Keys.TAB, shift=True)
+            state = _search_state(driver)
+            assert state["focus"] == "page" and not state["open"], state
+        # Échap with the focus on the field closes the search too
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
+        open_and_search()
+        _press(driver, Keys.ESCAPE)
+        state = _search_state(driver)
+        assert (state["open"], state["focus"]) == (False, back_to), state
+    assert _errors(driver) == []
 
 
 _FOCUS_PLACE = """
@@ -1226,3 +1309,41 @@ def test_the_closed_navigation_drawer_takes_no_focus_and_opens_from_the_keyboard
             assert not place["open"] and place["tag"].startswith("LABEL"), place
             assert driver.execute_script("return document.activeElement.getAttribute('aria-expanded')") == "false"
     assert _errors(driver) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focused_search_results_and_contents_links_meet_aa_contrast(driver, server: str, scheme: str) -> None:
+    """axe « color-contrast » on what only a focus shows: the search's count (4.41:1, dark 4.05:1), the found words
+    in the focused result (#526cfe on #eef0ff: 3.75:1) and its excerpt (4.48:1), a focused link of the table of
+    contents (#526cfe on white: 4.25:1). The focused result has an outline, not only a 10 % tint (WCAG 2.4.7)."""
+    source = _axe_source()
+    if source is None:
+        pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _open_in_scheme(driver, f"{server}/territoires/doubs/", scheme)
+    driver.find_element("css selector", ".md-search__input").click()
+    _press(driver, "atlas")
+    WebDriverWait(driver, 10).until(lambda d: _search_state(d)["results"] >= 2 and d.execute_script(
+        "return Boolean(document.querySelector('.md-search-result__item mark'))"))
+    _press(driver, Keys.ARROW_DOWN)
+    assert driver.execute_script("return Boolean(document.activeElement.querySelector('mark'))"
+                                 " || [...document.querySelectorAll('.md-search-result__item a')]"
+                                 ".some(a => a.querySelector('mark'))")
+    # the result with found words is the one focused (the first one may have none)
+    driver.execute_script("[...document.querySelectorAll('.md-search-result__item a')]"
+                          ".find(a => a.querySelector('mark')).focus()")
+    outline = driver.execute_script("const c = getComputedStyle(document.activeElement);"
+                                    "return [c.outlineStyle, parseFloat(c.outlineWidth)];")
+    assert outline[0] != "none" and outline[1] >= 1.5, outline
+    driver.execute_script(source)
+    run = ("const done = arguments[arguments.length - 1];"
+           "axe.run(document.querySelector(arguments[0]), {runOnly: ['color-contrast']})"
+           ".then(r => done(JSON.stringify(r.violations.map(v => v.nodes.map(n => n.target.join(' ')"
+           " + ' ' + n.any.map(c => c.message).join(' ')))))).catch(e => done(JSON.stringify([String(e)])));")
+    driver.set_script_timeout(60)
+    assert json.loads(driver.execute_async_script(run, ".md-search")) == []
+    _press(driver, Keys.ESCAPE)
+    driver.execute_script("document.querySelector('.md-nav--secondary a.md-nav__link').focus()")
+    assert json.loads(driver.execute_async_script(run, ".md-nav--secondary")) == []
