@@ -1311,6 +1311,51 @@ def test_the_closed_navigation_drawer_takes_no_focus_and_opens_from_the_keyboard
     assert _errors(driver) == []
 
 
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize(("page", "words"), [("carte/", "Passer la carte"), ("en/carte/", "Skip the map")])
+def test_the_map_can_be_skipped_and_its_zoom_buttons_come_before_its_points(driver, server: str, width: int,
+                                                                         page: str, words: str) -> None:
+    """Keyboard users went through every group and point of the map (55 at the first zoom of the national atlas) to
+    reach the zoom buttons, after all of them, or what followed the map. A link before the map, shown when focused,
+    moves the focus past it; the zoom buttons come before the points."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with _at_width(driver, width):
+        driver.get(f"{server}/{page}")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(
+            "css selector", ".atlas-pin[tabindex='0'], .atlas-cluster[tabindex='0']"))
+        assert _tab_to(driver, "a.matches('.atlas-skip-map')", limit=40)
+        link = driver.execute_script("const a = document.activeElement, r = a.getBoundingClientRect();"
+                                     "return [a.textContent, r.width > 20 && r.height > 10, r.left >= 0,"
+                                     " r.right <= innerWidth];")
+        assert link == [words, True, True, True], link
+        order = []
+        for _ in range(5):
+            _press(driver, Keys.TAB)
+            order.append(driver.execute_script(
+                "const a = document.activeElement; return a.matches('.leaflet-control-zoom-in') ? 'in'"
+                " : a.matches('.leaflet-control-zoom-out') ? 'out' : a.matches('.atlas-pin, .atlas-cluster') ? 'point'"
+                " : a.matches('[data-atlas-map]') ? 'map' : a.tagName;"))
+        assert order[:order.index("point")] in (["in", "out"], ["map", "in", "out"]), order
+        assert _tab_to(driver, "a.matches('.atlas-skip-map')", limit=1) is False  # still in the map
+        driver.execute_script("document.querySelector('.atlas-skip-map').focus()")
+        _press(driver, Keys.ENTER)
+        after = driver.execute_script(
+            "const a = document.activeElement, m = document.querySelector('[data-atlas-map]');"
+            "return [a === m.nextElementSibling || a === m.nextElementSibling.nextElementSibling, a.tagName,"
+            " a.getBoundingClientRect().top >= 0];")
+        assert after == [True, "H2", True], after
+        _press(driver, Keys.TAB)
+        assert driver.execute_script("return !document.activeElement.closest('[data-atlas-map]')"
+                                     " && document.querySelector('[data-atlas-map]')"
+                                     ".compareDocumentPosition(document.activeElement)"
+                                     " & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert _errors(driver) == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_focused_search_results_and_contents_links_meet_aa_contrast(driver, server: str, scheme: str) -> None:
     """axe « color-contrast » on what only a focus shows: the search's count (4.41:1, dark 4.05:1), the found words
