@@ -1205,6 +1205,7 @@ def test_the_search_lets_the_keyboard_go(driver, server: str, width: int, prefix
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
+    driver.get_log("browser")  # only this test's messages: an earlier test may have left some
     back_to = "field" if width == 1280 else "magnifier"
     with _at_width(driver, width):
         driver.get(f"{server}{prefix}/territoires/doubs/")
@@ -1276,6 +1277,7 @@ def test_the_closed_navigation_drawer_takes_no_focus_and_opens_from_the_keyboard
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
+    driver.get_log("browser")  # only this test's messages: an earlier test may have left some
     with _at_width(driver, 360):
         driver.get(f"{server}{prefix}/territoires/doubs/")
         WebDriverWait(driver, 10).until(lambda d: d.execute_script(
@@ -1321,6 +1323,7 @@ def test_the_map_can_be_skipped_and_its_zoom_buttons_come_before_its_points(driv
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
+    driver.get_log("browser")  # only this test's messages: an earlier test may have left some
     with _at_width(driver, width):
         driver.get(f"{server}/{page}")
         WebDriverWait(driver, 15).until(lambda d: d.execute_script(
