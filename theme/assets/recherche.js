@@ -206,8 +206,8 @@
 /* The navigation drawer of narrow screens (below 76.25 em), from the keyboard. The theme opens it from a <label for=
    "__drawer"> (the ☰ of the header), which no Tab reached: its links were reachable only while the drawer was closed,
    off the screen (atlas.css now hides the closed drawer). The ☰ is a button in the Tab order (the theme's script
-   clicks a focused label on Entrée; Espace here); opened from it, the drawer takes the focus; Échap, or the focus
-   leaving the drawer, closes it and the focus comes back to the ☰. */
+   clicks a focused label on Entrée; Espace here); opened from it, the drawer takes the focus; Échap closes it with
+   the focus back on the ☰, and the focus leaving the drawer (Tab past its last link) closes it too. */
 (function () {
   "use strict";
   var drawer = document.getElementById("__drawer");
