@@ -1194,3 +1194,237 @@ def test_a_hub_s_marked_point_is_drawn_over_its_neighbours(driver, server: str, 
     driver.get(svg_url)
     shown, top = driver.execute_script(probe)
     assert shown == "none" and top != "lieu-fablab-besancon", (shown, top)
+
+
+# ---- The keyboard review of 2026-12-05: the search, the navigation drawer, the map, focus contrast ----------
+
+_SEARCH_STATE = """
+    const box = document.querySelector('.md-search'), a = document.activeElement, r = a.getBoundingClientRect();
+    const links = [...document.querySelectorAll('.md-search-result__item a')];
+    return {open: document.getElementById('__search').checked,
+            focus: a.matches('.md-search__input') ? 'field' : a.matches('.atlas-search-open') ? 'magnifier'
+                   : box.contains(a) ? 'in-search' : 'page',
+            shown: r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth,
+            results: links.length,
+            focusable_results: links.filter(l => getComputedStyle(l).visibility !== 'hidden').length};"""
+
+
+def _search_state(driver) -> dict:
+    return driver.execute_script(_SEARCH_STATE)
+
+
+def _press(driver, *keys: str, shift: bool = False) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    chain = ActionChains(driver)
+    if shift:
+        chain.key_down(Keys.SHIFT)
+    for key in keys:
+        chain.send_keys(key)
+    if shift:
+        chain.key_up(Keys.SHIFT)
+    chain.perform()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_search_lets_the_keyboard_go(driver, server: str, width: int, prefix: str) -> None:
+    """The search was a keyboard trap: opened on focus, it stayed open once the focus left it (the dark overlay over
+    the page at 1280 px, its white panel over the links the focus walked at 360 px); Échap from a result hid the
+    results but left the focus on one, and the next Tabs went through the twenty invisible results. Now the focus
+    leaving the search closes it; Échap anywhere in it closes it and puts the focus on the field (1280 px) or on the
+    magnifier that opened it (360 px); hidden results are not focusable. The open search does not widen the page
+    (at 360 px its background's disc made it 1,232 px wide), and its results are not headings."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get_log("browser")  # only this test's messages: an earlier test may have left some
+    back_to = "field" if width == 1280 else "magnifier"
+    with _at_width(driver, width):
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
+
+        def open_and_search() -> None:
+            if width == 1280:
+                assert _tab_to(driver, "a.matches('.md-search__input')", limit=12)
+            else:
+                assert _tab_to(driver, "a.matches('.atlas-search-open')", limit=12)
+                _press(driver, Keys.ENTER)
+            WebDriverWait(driver, 5).until(lambda d: _search_state(d)["focus"] == "field" and _search_state(d)["open"])
+            _press(driver, "atlas")
+            WebDriverWait(driver, 10).until(lambda d: _search_state(d)["results"] >= 2)
+
+        open_and_search()
+        sizes = driver.execute_script("const e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
+        assert sizes[0] <= sizes[1], f"the open search widens the page: {sizes}"
+        assert driver.execute_script(
+            "return [document.querySelectorAll('h1').length,"
+            " document.querySelectorAll('.md-search :is(h1, h2, h3, h4, h5, h6, [role=heading])').length]") == [1, 0]
+        # Échap from a result
+        _press(driver, Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+        assert _search_state(driver)["focus"] == "in-search"
+        _press(driver, Keys.ESCAPE)
+        state = _search_state(driver)
+        assert (state["open"], state["focus"], state["focusable_results"]) == (False, back_to, 0), state
+        # the next Tab lands on the page, on something shown, not in the closed search
+        _press(driver, Keys.TAB)
+        state = _search_state(driver)
+        assert state["focus"] == "page" and state["shown"] and not state["open"], state
+        # Tab out of the open search, forwards past its last element and backwards before the field: it closes
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
+        open_and_search()
+        assert _tab_to(driver, "!document.querySelector('.md-search').contains(a)", limit=60)
+        state = _search_state(driver)
+        assert state["focus"] == "page" and state["shown"] and not state["open"], state
+        assert state["focusable_results"] == 0, state
+        _press(driver, Keys.TAB, shift=True)  # back: the search stays closed, its hidden results are passed
+        state = _search_state(driver)
+        assert state["focus"] == back_to and (width == 360 or state["open"]), state
+        if width == 1280:  # the field opens on focus (Shift+Tab reached it); Shift+Tab again leaves it: closed
+            _press(driver, Keys.TAB, shift=True)
+            state = _search_state(driver)
+            assert state["focus"] == "page" and not state["open"], state
+        # Échap with the focus on the field closes the search too
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".atlas-search-open"))
+        open_and_search()
+        _press(driver, Keys.ESCAPE)
+        state = _search_state(driver)
+        assert (state["open"], state["focus"]) == (False, back_to), state
+    assert _errors(driver) == []
+
+
+_FOCUS_PLACE = """
+    const a = document.activeElement, r = a.getBoundingClientRect();
+    return {drawer: Boolean(a.closest('.md-sidebar--primary')), left: r.left, right: r.right,
+            open: document.getElementById('__drawer').checked, tag: a.tagName + '.' + a.className};"""
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_closed_navigation_drawer_takes_no_focus_and_opens_from_the_keyboard(driver, server: str,
+                                                                                prefix: str) -> None:
+    """At 360 px seven Tab stops were the links of the closed drawer, off the screen (x = -242 px). Closed, the drawer
+    takes no focus; its ☰ button is a Tab stop that opens it (Entrée, Espace) with the focus on its first link;
+    Échap closes it and the focus comes back to the ☰."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get_log("browser")  # only this test's messages: an earlier test may have left some
+    with _at_width(driver, 360):
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return document.querySelector('.md-header label[for=__drawer]').tabIndex === 0"))
+        stops = []
+        for _ in range(30):
+            _press(driver, Keys.TAB)
+            stops.append(driver.execute_script(_FOCUS_PLACE))
+        assert not [s for s in stops if s["drawer"] or s["right"] <= 0], stops
+        driver.get(f"{server}{prefix}/territoires/doubs/")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+            "return document.querySelector('.md-header label[for=__drawer]').tabIndex === 0"))
+        assert _tab_to(driver, "a.matches('.md-header label[for=__drawer]')", limit=4)
+        label = driver.execute_script("const a = document.activeElement;"
+                                      "return [a.getAttribute('role'), a.getAttribute('aria-label'),"
+                                      " a.getAttribute('aria-expanded')];")
+        assert label == ["button", "Navigation menu" if prefix else "Menu de navigation", "false"], label
+        for key in (Keys.ENTER, " "):
+            _press(driver, key)
+            WebDriverWait(driver, 5).until(lambda d: d.execute_script(_FOCUS_PLACE)["drawer"])
+            inside = []
+            for _ in range(4):
+                place = driver.execute_script(_FOCUS_PLACE)
+                assert place["open"] and place["drawer"], place
+                inside.append(place)
+                _press(driver, Keys.TAB)
+            WebDriverWait(driver, 5).until(lambda d: all(p["left"] >= 0 for p in
+                                                         [d.execute_script(_FOCUS_PLACE)]))
+            _press(driver, Keys.ESCAPE)
+            place = driver.execute_script(_FOCUS_PLACE)
+            assert not place["open"] and place["tag"].startswith("LABEL"), place
+            assert driver.execute_script("return document.activeElement.getAttribute('aria-expanded')") == "false"
+    assert _errors(driver) == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize(("page", "words"), [("carte/", "Passer la carte"), ("en/carte/", "Skip the map")])
+def test_the_map_can_be_skipped_and_its_zoom_buttons_come_before_its_points(driver, server: str, width: int,
+                                                                         page: str, words: str) -> None:
+    """Keyboard users went through every group and point of the map (55 at the first zoom of the national atlas) to
+    reach the zoom buttons, after all of them, or what followed the map. A link before the map, shown when focused,
+    moves the focus past it; the zoom buttons come before the points."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get_log("browser")  # only this test's messages: an earlier test may have left some
+    with _at_width(driver, width):
+        driver.get(f"{server}/{page}")
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "const m = document.querySelector('[data-atlas-map]'); return m && m.dataset.ready === 'true'"))
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(
+            "css selector", ".atlas-pin[tabindex='0'], .atlas-cluster[tabindex='0']"))
+        assert _tab_to(driver, "a.matches('.atlas-skip-map')", limit=40)
+        link = driver.execute_script("const a = document.activeElement, r = a.getBoundingClientRect();"
+                                     "return [a.textContent, r.width > 20 && r.height > 10, r.left >= 0,"
+                                     " r.right <= innerWidth];")
+        assert link == [words, True, True, True], link
+        order = []
+        for _ in range(5):
+            _press(driver, Keys.TAB)
+            order.append(driver.execute_script(
+                "const a = document.activeElement; return a.matches('.leaflet-control-zoom-in') ? 'in'"
+                " : a.matches('.leaflet-control-zoom-out') ? 'out' : a.matches('.atlas-pin, .atlas-cluster') ? 'point'"
+                " : a.matches('[data-atlas-map]') ? 'map' : a.tagName;"))
+        assert order[:order.index("point")] in (["in", "out"], ["map", "in", "out"]), order
+        driver.execute_script("document.querySelector('.atlas-skip-map').focus()")
+        _press(driver, Keys.ENTER)
+        after = driver.execute_script(
+            "const a = document.activeElement, m = document.querySelector('[data-atlas-map]');"
+            "return [a === m.nextElementSibling || a === m.nextElementSibling.nextElementSibling, a.tagName,"
+            " a.getBoundingClientRect().top >= 0];")
+        assert after == [True, "H2", True], after
+        _press(driver, Keys.TAB)
+        assert driver.execute_script("return !document.activeElement.closest('[data-atlas-map]')"
+                                     " && document.querySelector('[data-atlas-map]')"
+                                     ".compareDocumentPosition(document.activeElement)"
+                                     " & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert _errors(driver) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focused_search_results_and_contents_links_meet_aa_contrast(driver, server: str, scheme: str) -> None:
+    """axe « color-contrast » on what only a focus shows: the search's count (4.41:1, dark 4.05:1), the found words
+    in the focused result (#526cfe on #eef0ff: 3.75:1) and its excerpt (4.48:1), a focused link of the table of
+    contents (#526cfe on white: 4.25:1). The focused result has an outline, not only a 10 % tint (WCAG 2.4.7)."""
+    source = _axe_source()
+    if source is None:
+        pytest.skip("axe-core not installed: npm install --no-save axe-core@4.14.1")
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _open_in_scheme(driver, f"{server}/territoires/doubs/", scheme)
+    driver.find_element("css selector", ".md-search__input").click()
+    _press(driver, "atlas")
+    WebDriverWait(driver, 10).until(lambda d: _search_state(d)["results"] >= 2 and d.execute_script(
+        "return Boolean(document.querySelector('.md-search-result__item mark'))"))
+    _press(driver, Keys.ARROW_DOWN)
+    assert driver.execute_script("return Boolean(document.activeElement.querySelector('mark'))"
+                                 " || [...document.querySelectorAll('.md-search-result__item a')]"
+                                 ".some(a => a.querySelector('mark'))")
+    # the result with found words is the one focused (the first one may have none)
+    driver.execute_script("[...document.querySelectorAll('.md-search-result__item a')]"
+                          ".find(a => a.querySelector('mark')).focus()")
+    outline = driver.execute_script("const c = getComputedStyle(document.activeElement);"
+                                    "return [c.outlineStyle, parseFloat(c.outlineWidth)];")
+    assert outline[0] != "none" and outline[1] >= 1.5, outline
+    driver.execute_script(source)
+    run = ("const done = arguments[arguments.length - 1];"
+           "axe.run(document.querySelector(arguments[0]), {runOnly: ['color-contrast']})"
+           ".then(r => done(JSON.stringify(r.violations.map(v => v.nodes.map(n => n.target.join(' ')"
+           " + ' ' + n.any.map(c => c.message).join(' ')))))).catch(e => done(JSON.stringify([String(e)])));")
+    driver.set_script_timeout(60)
+    assert json.loads(driver.execute_async_script(run, ".md-search")) == []
+    _press(driver, Keys.ESCAPE)
+    driver.execute_script("document.querySelector('.md-nav--secondary a.md-nav__link').focus()")
+    assert json.loads(driver.execute_async_script(run, ".md-nav--secondary")) == []

@@ -7,6 +7,27 @@
 (function () {
   "use strict";
 
+  /* « Passer la carte »: a link before the map, shown when focused, that takes the focus past the map's groups and
+     points to what follows it (the fixed map's heading), for keyboard users who do not want to walk the map. */
+  function skip(el, EN) {
+    var after = el.nextElementSibling;
+    while (after && after.tagName === "NOSCRIPT") { after = after.nextElementSibling; }
+    if (!after) { return; }
+    if (!after.id) { after.id = "atlas-after-map"; }
+    if (!after.hasAttribute("tabindex")) { after.setAttribute("tabindex", "-1"); }
+    after.classList.add("atlas-after-map");
+    var link = document.createElement("a");
+    link.className = "atlas-skip-map";
+    link.href = "#" + after.id;
+    link.textContent = EN ? "Skip the map" : "Passer la carte";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      after.focus();
+      after.scrollIntoView({ block: "start" });
+    });
+    el.parentNode.insertBefore(link, el);
+  }
+
   function start() {
   var el = document.querySelector("[data-atlas-map]");
   var form = document.querySelector("form[data-atlas-filters=map]");
@@ -21,6 +42,7 @@
   form.hidden = false;
   el.setAttribute("role", "region");
   var EN = document.documentElement.lang === "en";  // the English edition (en/): English words
+  skip(el, EN);
   el.setAttribute("aria-label", EN ? "Interactive map of the innovation hubs" : "Carte interactive des lieux d\u2019innovation");
   // zoomSnap 0.1: the national view fills the frame with metropolitan France (at 0.5 the zoom that
   // fits was rounded down to nearly half the size, France lost in an empty sea; at 0.25 a phone's
@@ -28,6 +50,11 @@
   var map = L.map(el, { zoomControl: false, minZoom: 3, maxZoom: 15, zoomSnap: 0.1, keyboard: true });
   L.control.zoom(EN ? { zoomInTitle: "Zoom in", zoomOutTitle: "Zoom out" }
                     : { zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arri\u00e8re" }).addTo(map);
+  // Leaflet writes its controls after the map's panes: the Tab key went through every group and point (55 at the
+  // first zoom, 257 after one) before the zoom buttons. Put first in the frame (they are positioned, so drawn at the
+  // same place), the buttons come first.
+  var controls = el.querySelector(".leaflet-control-container");
+  if (controls) { el.insertBefore(controls, el.firstChild); }
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Contours © IGN – ADMIN EXPRESS COG CARTO");
   var METRO = [[41.33, -5.15], [51.09, 9.56]];  // metropolitan France, Corsica included

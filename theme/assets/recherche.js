@@ -63,6 +63,20 @@
   var pending = 0;
 
   function open(on) { if (toggle) { toggle.checked = on; } }
+  function isOpen() { return Boolean(toggle && toggle.checked); }
+  // below 960 px the field is a full-screen panel opened from the magnifier (the theme's breakpoint)
+  var narrow = window.matchMedia("(max-width: 59.984375em)");
+  var resting = false;  // the focus is being put back on the field as the search closes: it must not open again
+  // Closing leaves the focus where the reader can go on from: on the field in the header (wide screens) or on the
+  // magnifier that opened the panel (phones), never on a result hidden with the panel.
+  function close(refocus) {
+    open(false);
+    if (!refocus) { return; }
+    if (narrow.matches) { opener.focus(); return; }
+    resting = true;
+    input.focus();
+    resting = false;
+  }
   function text(value) { var d = document.createElement("div"); d.textContent = value; return d.innerHTML; }
   // the index reads straight apostrophes (generator/search.py: Pagefind splits a word there only); the pages
   // show typographic ones (French typography, generator/typography.py; the English edition's own words)
@@ -114,7 +128,8 @@
   function item(page) {
     var title = (page.meta && page.meta.title) || page.url;
     return '<li class="md-search-result__item"><a href="' + text(page.url) + '" class="md-search-result__link">' +
-      '<article class="md-search-result__article md-typeset"><h1>' + text(typographic(title)) + '</h1>' +
+      '<article class="md-search-result__article md-typeset"><div class="atlas-search-result__title">' +
+      text(typographic(title)) + '</div>' +
       '<p>' + marked(page.excerpt) + '</p></article></a></li>';
   }
 
@@ -156,21 +171,76 @@
   });
 
   opener.addEventListener("click", function () { open(true); input.focus(); });
-  closer.addEventListener("click", function () { open(false); input.blur(); opener.focus(); });
-  input.addEventListener("focus", function () { open(true); load(); });
-  input.addEventListener("input", function () { search(input.value); });
+  closer.addEventListener("click", function () { close(true); });
+  input.addEventListener("focus", function () { if (!resting) { open(true); } load(); });
+  // the field kept the focus after Échap: a click or a new word opens the results again
+  input.addEventListener("click", function () { open(true); });
+  input.addEventListener("input", function () { open(true); search(input.value); });
+  // The search closes once the focus leaves it (Tab past its last element, Shift+Tab before the field): left
+  // open, it kept the theme's dark overlay over the page (wide screens) or its white panel over the links that
+  // the focus walked, unseen (phones). A click outside with nothing focusable moves no focus: the theme's
+  // overlay closes it then.
+  box.addEventListener("focusout", function (event) {
+    var to = event.relatedTarget;
+    if (to && !box.contains(to) && isOpen()) { open(false); }
+  });
+  // Échap closes the search wherever the focus is (a result, « Plus de résultats », the close button)
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && isOpen()) { event.preventDefault(); close(true); }
+  });
   box.addEventListener("keydown", function (event) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     var at = links.indexOf(document.activeElement);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       if (!links.length) { return; }
       event.preventDefault();
+      open(true);
       var next = event.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
       if (next < 0) { input.focus(); } else { links[next].focus(); }
-    } else if (event.key === "Escape") {
-      open(false); input.blur();
     } else if (event.key === "Enter" && document.activeElement === input && links.length) {
       event.preventDefault(); window.location.href = links[0].href;
     }
   });
 })();
+
+/* The navigation drawer of narrow screens (below 76.25 em), from the keyboard. The theme opens it from a <label for=
+   "__drawer"> (the ☰ of the header), which no Tab reached: its links were reachable only while the drawer was closed,
+   off the screen (atlas.css now hides the closed drawer). The ☰ is a button in the Tab order (the theme's script
+   clicks a focused label on Entrée; Espace here); opened from it, the drawer takes the focus; Échap closes it with
+   the focus back on the ☰, and the focus leaving the drawer (Tab past its last link) closes it too. */
+(function () {
+  "use strict";
+  var drawer = document.getElementById("__drawer");
+  var button = document.querySelector('.md-header label[for="__drawer"]');
+  var sidebar = document.querySelector(".md-sidebar--primary");
+  if (!drawer || !button || !sidebar) { return; }
+  var EN = document.documentElement.lang === "en";
+  button.tabIndex = 0;
+  button.setAttribute("role", "button");
+  button.setAttribute("aria-label", EN ? "Navigation menu" : "Menu de navigation");
+  function expanded() { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); }
+  expanded();
+  function close(refocus) {
+    if (!drawer.checked) { return; }
+    drawer.checked = false;
+    drawer.dispatchEvent(new Event("change", { bubbles: true }));
+    if (refocus) { button.focus(); }
+  }
+  button.addEventListener("keydown", function (event) {
+    if (event.key === " ") { event.preventDefault(); button.click(); }
+  });
+  drawer.addEventListener("change", function () {
+    expanded();
+    if (drawer.checked && document.activeElement === button) {
+      var first = sidebar.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
+      if (first) { first.focus(); }
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && drawer.checked) { event.preventDefault(); close(true); }
+  });
+  sidebar.addEventListener("focusout", function (event) {
+    var to = event.relatedTarget;
+    if (to && !sidebar.contains(to) && to !== button) { close(false); }
+  });
+}());
