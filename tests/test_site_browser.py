@@ -1167,7 +1167,7 @@ def test_a_missing_english_address_gets_the_english_error_page(driver, pages_ser
 
 def test_without_javascript_the_root_error_page_is_french_with_a_line_in_english(site: Path) -> None:
     page = (site / "404.html").read_text(encoding="utf-8")
-    assert '<html lang="fr"' in page and "<h1>Page introuvable</h1>" in page
+    assert '<html lang="fr"' in page and '<h1 id="page-introuvable">Page introuvable</h1>' in page
     assert '<noscript><p lang="en">Page not found. <a href="/en/">The atlas in English</a>.</p></noscript>' in page
     english = (site / "en" / "404.html").read_text(encoding="utf-8")
     assert "<noscript>" not in english and "document.write" not in english  # the English page is itself
