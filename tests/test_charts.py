@@ -68,6 +68,11 @@ def test_hubs_by_type_count_every_type_and_the_hubs_below(atlas):
     assert picture_spec(atlas, "en/home/hubs-by-type").title.endswith(" (a hub may have several types)")
     single = picture_spec(atlas, "territory/jura/hubs-by-type")  # one hub, of one type
     assert single.title == "Lieux d'innovation par type : Jura"
+    # but a territory of one hub has no chart of its hubs (one bar on a 0-1 axis): its list says type and status
+    keys = picture_keys(atlas)
+    assert len(atlas.hubs_within("jura")) == 1 and "territory/jura/hubs-by-type" not in keys
+    assert "territory/jura/hubs-by-status" not in keys and "en/territory/jura/hubs-by-type" not in keys
+    assert "territory/bfc/hubs-by-type" in keys and "territory/gbm/hubs-by-status" in keys
 
 
 def test_hubs_by_status_show_every_status(atlas):

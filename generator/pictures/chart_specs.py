@@ -193,6 +193,11 @@ def _level_word(territory: Territory, w: Words = FRENCH) -> str:
     return vocabulary.level_label(territory.level, w.lang).lower().replace("(epci)", "(EPCI)")
 
 
+# a territory's charts of its hubs by type and by status start at two hubs: one hub drew a single bar on a 0-1 axis,
+# which its list (type and status beside its name) already says
+CHARTED_FROM = 2
+
+
 def keys(atlas: Atlas) -> list[PictureKey]:
     """Every chart that has something to show for this atlas (with the phone variants of those that have one)."""
     out: list[PictureKey] = []
@@ -207,7 +212,7 @@ def keys(atlas: Atlas) -> list[PictureKey]:
         if has_profile(atlas, t):
             out += both(PictureKey("territory", tid, "pillars"))
         hubs = atlas.hubs_within(tid)
-        if hubs:
+        if len(hubs) >= CHARTED_FROM:
             out += [*both(PictureKey("territory", tid, "hubs-by-type")),
                     *both(PictureKey("territory", tid, "hubs-by-status"))]
         if any(h in atlas.partners_of for h in hubs):
