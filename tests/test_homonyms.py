@@ -113,3 +113,33 @@ def test_a_ranking_chart_names_both(atlas, lang: str) -> None:
     a, _ = atlas
     spec = ranking_spec(a, "health", "pays", w=Words(lang))
     assert "Pays horloger (Doubs)" in spec.alt and "Pays horloger (Jura)" in spec.alt
+
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "fr"), ("en/", "en")])
+def test_the_way_to_a_page_names_each_step_apart(atlas, docs: dict[str, str], prefix: str, lang: str) -> None:
+    """« Vous êtes ici : Territoires › … › Doubs › Doubs » told the reader nothing: the pays named as its
+    département. The breadcrumb and the identity card name each territory as the lists do."""
+    told = homonyms(atlas[0], lang)
+    page = docs[prefix + "territoires/pays-du-doubs.md"]
+    crumb = next(line for line in page.splitlines() if "](index.md) › " in line)
+    assert f"[{told['doubs']}](doubs.md)" in crumb and crumb.endswith(f"**{told['pays-du-doubs']}**")
+    card = page.split("{ #identite }", 1)[1].split("\n\n", 2)[1]
+    assert f"[{told['doubs']}](doubs.md)" in card
+    assert "# Doubs\n" in page  # the heading stays the sheet's name; the browser's title tells it apart
+    epci = docs[prefix + "territoires/grand-besancon-metropole.md"]  # a child of the Doubs named apart too
+    assert f"[{told['doubs']}](doubs.md)" in epci and "[Doubs](doubs.md)" not in epci
+    doubs = docs[prefix + "territoires/doubs.md"]  # a parent without a homonym keeps its name
+    assert "[Bourgogne-Franche-Comté](bourgogne-franche-comte.md)" in doubs and "[Bourgogne-Franche-Comté (" not in doubs
+
+
+def test_a_report_names_its_homonyms_apart(atlas, tmp_path) -> None:
+    from generator.pdf import Renderer, prepare_build_folder
+    from generator.pdf.inputs import check_variant
+
+    a, _ = atlas
+    told = homonyms(a, "fr")
+    html = Renderer(a, tmp_path, prepare_build_folder(tmp_path, {}), check_variant(None)).territory_html(
+        "pays-du-doubs")
+    assert f"<title>{told['pays-du-doubs']} — état des lieux</title>" in html
+    assert f"Bourgogne-Franche-Comté › {told['doubs']}</p>" in html

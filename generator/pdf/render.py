@@ -17,6 +17,7 @@ from typing import Any
 
 from generator import measured
 from generator.citation import CONFIG_FILE
+from generator.homonyms import homonyms
 from generator.model import Atlas
 from generator.pdf.inputs import ATLAS_PICTURE_LEVELS, FONT_FACES, THEME_DIR, PictureRef
 from generator.pdf.report import atlas_chapters
@@ -80,10 +81,12 @@ class Renderer:
         w, _ = self.words, self.words._
         view = territory_view(self.atlas, territory, self.pictures, scores=self.scores, words=w)
         level = w.level_word(territory.level) if territory.level != "epci" else _("intercommunalité")
+        # the document's title names a homonym as the site's lists do: « Guadeloupe (département) »
+        told = homonyms(self.atlas, self.lang).get(territory.id, territory.name)
         return self._page(
             "territory.html.j2",
             v=view,
-            title=_("%(name)s — état des lieux") % {"name": territory.name},
+            title=_("%(name)s — état des lieux") % {"name": told},
             description=_("État des lieux de %(name)s (%(level)s) dans l’atlas des territoires de demain")
             % {"name": territory.name, "level": level},
             body_class="report",
