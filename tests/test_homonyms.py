@@ -130,7 +130,8 @@ def test_the_way_to_a_page_names_each_step_apart(atlas, docs: dict[str, str], pr
     epci = docs[prefix + "territoires/grand-besancon-metropole.md"]  # a child of the Doubs named apart too
     assert f"[{told['doubs']}](doubs.md)" in epci and "[Doubs](doubs.md)" not in epci
     doubs = docs[prefix + "territoires/doubs.md"]  # a parent without a homonym keeps its name
-    assert "[Bourgogne-Franche-Comté](bourgogne-franche-comte.md)" in doubs and "[Bourgogne-Franche-Comté (" not in doubs
+    assert "[Bourgogne-Franche-Comté](bourgogne-franche-comte.md)" in doubs
+    assert "[Bourgogne-Franche-Comté (" not in doubs
 
 
 def test_a_report_names_its_homonyms_apart(atlas, tmp_path) -> None:
