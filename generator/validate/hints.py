@@ -7,13 +7,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from generator import vocabulary
 from generator.errors import look_alike
 from generator.i18n import _
 from generator.ids import slugify
 from generator.sheet_nodes import Map, Node, Seq, plain_type
+from generator.specs import Field
 
 
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -59,6 +60,25 @@ def value_hint(text: str, values: Iterable[str]) -> str:
         return _("did you mean {ids}?").format(ids=f"'{meant}'")
     return did_you_mean(text, allowed) or _("write one of these words as they are written: {values}").format(
         values=", ".join(allowed))
+
+
+def meant_fields(name: str, known: Mapping[str, Field]) -> list[str]:
+    """The fields of `known` that an unknown field `name` may have meant: the one it names in the words of the
+    pages, where the format's key is English (`superficie:` is `area_km2`, `savoirs:` under `pillars` is
+    `knowledge`), else the nearest in spelling (`populaton:`)."""
+    slug = slugify(name)
+    by_label = {slugify(words): key for key, f in known.items() for words in (f.label, f.label_en) if words}
+    meant = by_label.get(slug) or _VALUE_WORDS.get(slug)
+    return [meant] if meant in known else nearest(name, known)
+
+
+def field_hint(name: str, known: Mapping[str, Field]) -> str:
+    """A hint for a field that is not one of `known`: what it may have meant (`meant_fields`), else the fields
+    to choose from."""
+    meant = meant_fields(name, known)
+    if meant:
+        return _("did you mean {ids}?").format(ids=_(" or ").join(f"'{m}'" for m in meant))
+    return _("known fields: {fields}").format(fields=", ".join(known))
 
 
 def id_candidates(text: str) -> list[str]:

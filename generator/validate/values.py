@@ -36,7 +36,7 @@ from generator.specs import (
     Url,
     Year,
 )
-from generator.validate.hints import describe, did_you_mean, join, quote, value_hint
+from generator.validate.hints import describe, field_hint, join, meant_fields, quote, value_hint
 
 _INT_TEXT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT_TEXT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
@@ -126,13 +126,13 @@ class SheetChecker:
         if not isinstance(node, Map):
             return self.wrong(spec, node, path)
         out: dict[str, Any] = {}
-        known = list(spec.fields)
+        meant: set[str] = set()  # fields that an unknown one stands for: `nom:` is the missing `name`, one problem
         for key, value in node.items:
             name = key.text
             sub = join(path, name)
             if name not in spec.fields:
-                hint = did_you_mean(name, known) or _("known fields: {fields}").format(fields=", ".join(known))
-                self.error(key, sub, _("unknown field '{name}'").format(name=name), hint)
+                meant.update(meant_fields(name, spec.fields))
+                self.error(key, sub, _("unknown field '{name}'").format(name=name), field_hint(name, spec.fields))
                 continue
             self.checked.locations[sub + "#key"] = key.loc
             result = self.check(spec.fields[name].spec, value, sub)
@@ -140,7 +140,7 @@ class SheetChecker:
                 out[name] = result
         present = set(node.keys())
         for name, f in spec.fields.items():
-            if f.required and name not in present and not node.dropped:
+            if f.required and name not in present and name not in meant and not node.dropped:
                 self.error(node, join(path, name), _("missing required field '{name}'").format(name=name),
                            _("add '{name}:' ({expected})").format(name=name, expected=f.spec.expected))
         return out
