@@ -941,3 +941,43 @@ def test_a_territory_map_without_its_own_outline_names_under_it_the_departement_
     assert ("Pays horloger" + (" : " if lang == "fr" else ": ") + shown + ".") in _seen_text(page)
     own = picture_spec(fixture_atlas, PictureKey("territory", "grand-besancon-metropole", "locator", lang=lang))
     assert not [symbol for symbol, _words in own.legend if symbol == "area"]
+
+
+def test_paris_and_the_petite_couronne_are_counted_in_an_inset():
+    """At France's scale Paris's circle covers the counts of the Hauts-de-Seine, the Seine-Saint-Denis and the
+    Val-de-Marne (the shipped atlas: 130 places out of sight): an inset writes the four counts, on the wide map
+    and on the phones' one, and the text alternative says so."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.pictures.labels import label_boxes
+    atlas, expected, _ = national_atlas()
+    spec = picture_spec(atlas, "home/map")
+    assert spec.data["paris"]
+    assert "Un encart agrandit Paris et la petite couronne" in spec.alt
+    with style():
+        for fig in (france_maps.france_figure(spec.data), france_maps.france_narrow_map_figure(spec.data)):
+            FigureCanvasAgg(fig).draw()
+            inset = next(ax for ax in fig.axes if ax.get_title() == "Paris et petite couronne")
+            written = {t.get_gid(): t.get_text() for t in inset.texts}
+            assert written == {f"paris-count-{code}": str(expected[code]) for code in map_style.PARIS_INSET}
+            boxes = label_boxes(fig, list(inset.texts))
+            frame = inset.get_window_extent()
+            for i, box in enumerate(boxes):  # every count inside the inset, none over another
+                assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+                assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
+            title = inset.title.get_window_extent()
+            others = [ax for ax in fig.axes if ax is not inset]
+            drawn = [t for ax in others for t in ax.texts] + [ax.title for ax in others if ax.get_title()]
+            drawn += [legend for legend in (*fig.legends, *(ax.get_legend() for ax in others)) if legend]
+            for thing in drawn:  # the inset and its title cover no count, name or legend of the map
+                box = thing.get_window_extent()
+                assert not box.overlaps(frame) and not box.overlaps(title), thing
+            assert 0 <= title.x0 and title.x1 <= fig.bbox.x1 and title.y1 <= fig.bbox.y1
+
+
+def test_a_map_without_parisian_places_has_no_paris_inset(atlas):
+    spec = map_specs.france_spec(atlas, aggregate=True)
+    assert not spec.data["paris"] and "petite couronne" not in spec.alt
+    with style():
+        for fig in (france_maps.france_figure(spec.data), france_maps.france_narrow_map_figure(spec.data)):
+            assert "Paris et petite couronne" not in [ax.get_title() for ax in fig.axes]

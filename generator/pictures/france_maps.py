@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from generator import geo
+from generator import formats, geo
 from generator.pictures.france_layers import (
     draw_base,
     draw_points,
@@ -29,6 +30,7 @@ from generator.pictures.map_style import (
     METRO,
     NO_DATA,
     OUTLINE,
+    PARIS_INSET,
     _padded,
     _view_of,
 )
@@ -95,12 +97,42 @@ def draw_towns(ax: Any, towns: list[dict[str, Any]], lat0: float, size: float = 
                    edgecolors=INK, linewidths=0.6, zorder=4)
 
 
+PARIS_INSET_RECT = (0.012, 0.822, 0.235, 0.142)  # figure fractions: the Channel, north of Brittany, west of Cotentin
+
+
+def paris_inset(fig: Any, symbols: list[dict[str, Any]], title: str, lang: str,
+                rect: tuple[float, float, float, float] = PARIS_INSET_RECT, fontsize: float = FRANCE_TEXT) -> Any:
+    """Paris and the petite couronne enlarged (map_specs.PARIS_INSET: at France's scale Paris's circle covers its
+    neighbours' counts): each count written in its département, without circles, which would overlap again at
+    the map's scale."""
+    deps = geo.layer("departements")
+    west, south, east, north = zip(*(deps[code].bounds for code in PARIS_INSET), strict=True)
+    inset = fig.add_axes(rect)
+    lat0 = draw_base(inset, _padded((min(west), min(south), max(east), max(north)), 0.02), "",
+                     fills=dict.fromkeys(PARIS_INSET, "none"), regions=False)
+    for c in symbols:
+        if c["code"] in PARIS_INSET:
+            inset.annotate(formats.number(c["count"], lang=lang), geo.project(c["lon"], c["lat"], lat0),
+                           ha="center", va="center", fontsize=fontsize - 1, fontweight="bold", color=INK, zorder=7,
+                           path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
+                           gid=f"paris-count-{c['code']}")
+    inset.set_title(title, fontsize=fontsize, pad=2, gid="inset-name-paris")
+    for spine in inset.spines.values():
+        spine.set_edgecolor(OUTLINE)
+        spine.set_linewidth(0.5)
+    return inset
+
+
 def france_figure(data: dict[str, Any]) -> Any:
     """The home map, points or counts, with its legend in the Atlantic (lower left, where no outline is drawn)."""
     fig, ax, _ = draw_france(data)
     if data.get("symbols"):
+        places = LEGEND_PLACES
+        if data.get("paris"):  # the upper left is the inset's
+            paris_inset(fig, data["symbols"], data["words"]["paris"], data["lang"])
+            places = tuple(p for p in LEGEND_PLACES if p != "upper left")
         clear_legend(fig, ax, lambda loc: symbol_legend(ax, data["legend"], data["largest"], LARGEST_SYMBOL,
-                                                        False, data["words"], data["lang"], loc=loc))
+                                                        False, data["words"], data["lang"], loc=loc), places)
     else:
         extra = [Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor=INK,
                         markersize=5, label=wrap_label(data["words"]["town"], LEGEND_WRAP, 2))
@@ -155,8 +187,8 @@ def density_figure(data: dict[str, Any]) -> Any:
 LEGEND_PLACES = ("lower left", "upper left", "upper right", "lower right")  # the sea first, then the borders
 
 
-def clear_legend(fig: Any, ax: Any, make: Callable[[str], Any]) -> Any:
-    """The legend made by `make(loc)` at the first place of LEGEND_PLACES where its box crosses no outline
+def clear_legend(fig: Any, ax: Any, make: Callable[[str], Any], places: tuple[str, ...] = LEGEND_PLACES) -> Any:
+    """The legend made by `make(loc)` at the first of `places` where its box crosses no outline
     of `ax` (the home map's legend sat on the coast, and on the Nord in the PDF); the least crossed when
     none is clear. Measured with the Agg renderer, like the labels."""
     from generator.pictures.labels import path_segments, segments_crossing
@@ -165,7 +197,7 @@ def clear_legend(fig: Any, ax: Any, make: Callable[[str], Any]) -> Any:
     lines = path_segments([p for c in ax.collections if isinstance(c, PathCollection) and c.get_offsets().size == 0
                            for p in c.get_paths()], ax.transData)
     best: tuple[int, str] | None = None
-    for loc in LEGEND_PLACES:
+    for loc in places:
         legend = make(loc)
         crossing = segments_crossing(legend.get_window_extent(renderer).extents, lines)
         if crossing == 0:
@@ -259,8 +291,25 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
     return fig
 
 
+NARROW_PARIS = 1.55  # inches: the band of the narrow map's Paris inset, between the overseas row and the legend
+
+
+def france_narrow_map_figure(data: dict[str, Any]) -> Any:
+    """The home map for a phone; Paris and the petite couronne enlarged in a band of their own under the overseas
+    row (there is no room for them at the map's corners at 340 px)."""
+    if not data.get("paris"):
+        return france_narrow_figure(data)
+    fig = france_narrow_figure(data, extra=NARROW_PARIS)
+    height = fig.get_figheight()
+    side = (NARROW_PARIS - 0.2) / height  # the inset's height, its title above it
+    width = side * height / fig.get_figwidth()
+    paris_inset(fig, data["symbols"], data["words"]["paris"], data.get("lang", "fr"),
+                rect=((1 - width) / 2, 0.95 / height, width, side), fontsize=NARROW_PT)
+    return fig
+
+
 def draw_france_narrow(data: dict[str, Any]) -> bytes:
-    return svg_bytes(france_narrow_figure(data))
+    return svg_bytes(france_narrow_map_figure(data))
 
 
 def draw_density_narrow(data: dict[str, Any]) -> bytes:

@@ -18,6 +18,7 @@ from generator.pictures.map_style import (
     CATEGORIES,
     MAX_NAMED,
     NO_COORDINATES,
+    PARIS_INSET,
     _view_of,
     category,
     category_labels,
@@ -284,9 +285,13 @@ def france_counts_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Hubs (not closed) counted per département: circles whose area is the count, the count written in."""
     counts, unknown = departement_counts(atlas, atlas.hubs)
     symbols = _symbols(counts)
+    # Paris's circle covers its neighbours' counts at France's scale: an inset writes them (france_maps.paris_inset)
+    enlarged = any(c["code"] == "75" for c in symbols) and sum(c["code"] in PARIS_INSET for c in symbols) > 1
     alt = (w._("Carte de France des lieux d'innovation de l'atlas comptés par département, en cercles "
                "proportionnels au nombre de lieux, régions et départements tracés, départements d'outre-mer en "
                "encarts (%(overseas)s) : ", overseas=_insets_named(w)) + _counts_alt(counts, unknown, w) + " "
+           + (w._("Un encart agrandit Paris et la petite couronne, où le cercle de Paris cache les nombres de ses "
+                  "voisins à l'échelle de la France.") + " " if enlarged else "")
            + credit(w))
     largest = max((c["count"] for c in symbols), default=0)
     legend = legend_values(largest)
@@ -295,7 +300,7 @@ def france_counts_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
         title=w._("Les lieux d'innovation de l'atlas par département"),
         alt=alt, table_headers=headers(COUNT_HEADERS, w), table_rows=_count_rows(counts, w),
         data={"symbols": symbols, "largest": largest, "legend": legend, "words": map_words(w, legend),
-              "lang": w.lang},
+              "lang": w.lang, "paris": enlarged},
     )
 
 

@@ -35,6 +35,9 @@ PRECISION_WORDS = {"address": N_("adresse"), "commune": N_("centre de la commune
 HOLLOW_WIDTH = 1.3  # edge of a commune-precision marker: hollow, so that shape, not colour alone, tells it
 AGGREGATE_ABOVE = FRANCE_MAP_COUNTED_ABOVE  # more hubs than this on France: counts per département, not points
 REGION_AGGREGATE_ABOVE = 60  # same for a région's map
+# Paris and the petite couronne, enlarged in an inset of the France map of counts: at France's scale Paris's circle
+# covers its three neighbours' counts (130 places of the shipped atlas were counted out of sight)
+PARIS_INSET = ("75", "92", "93", "94")
 LARGEST_SYMBOL = 34.0  # points: diameter of the circle of the largest count on the France map
 LOCAL_SYMBOL = 26.0  # the same on a région's locator
 CROWDED = 40  # more points than this on a locator: smaller markers
@@ -69,7 +72,7 @@ def map_words(w: Words, legend: list[int] | None = None) -> dict[str, Any]:
         "categories": category_labels(w), "approximate": w._(APPROXIMATE),
         "town": w._("chef-lieu d'un territoire de l'atlas"), "centre": w._("chef-lieu")}
     if legend is not None:
-        words |= {"per_departement": w._("Lieux par département"),
+        words |= {"per_departement": w._("Lieux par département"), "paris": w._("Paris et petite couronne"),
                   "per_departement_lines": w._("Lieux par\ndépartement"),
                   "counts": [w.nwords(v, "%(n)s lieu", "%(n)s lieux") for v in legend]}
         words["counts_per_departement"] = [w._("%(count)s par département", count=count) for count in words["counts"]]
