@@ -945,7 +945,7 @@ def test_a_territory_map_without_its_own_outline_names_under_it_the_departement_
 
 def test_paris_and_the_petite_couronne_are_counted_in_an_inset():
     """At France's scale Paris's circle covers the counts of the Hauts-de-Seine, the Seine-Saint-Denis and the
-    Val-de-Marne (the shipped atlas: 130 places out of sight): an inset writes the four counts, on the wide map
+    Val-de-Marne (91 places of the shipped atlas out of sight): an inset writes the four counts, on the wide map
     and on the phones' one, and the text alternative says so."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
