@@ -113,7 +113,7 @@ def paris_inset(fig: Any, symbols: list[dict[str, Any]], title: str, lang: str,
     for c in symbols:
         if c["code"] in PARIS_INSET:
             inset.annotate(formats.number(c["count"], lang=lang), geo.project(c["lon"], c["lat"], lat0),
-                           ha="center", va="center", fontsize=fontsize - 1, fontweight="bold", color=INK, zorder=7,
+                           ha="center", va="center", fontsize=fontsize, fontweight="bold", color=INK, zorder=7,
                            path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
                            gid=f"paris-count-{c['code']}")
     inset.set_title(title, fontsize=fontsize, pad=2, gid="inset-name-paris")
