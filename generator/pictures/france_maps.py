@@ -102,7 +102,7 @@ PARIS_INSET_RECT = (0.012, 0.822, 0.235, 0.142)  # figure fractions: the Channel
 
 def paris_inset(fig: Any, symbols: list[dict[str, Any]], title: str, lang: str,
                 rect: tuple[float, float, float, float] = PARIS_INSET_RECT, fontsize: float = FRANCE_TEXT) -> Any:
-    """Paris and the petite couronne enlarged (map_specs.PARIS_INSET: at France's scale Paris's circle covers its
+    """Paris and the petite couronne enlarged (map_style.PARIS_INSET: at France's scale Paris's circle covers its
     neighbours' counts): each count written in its département, without circles, which would overlap again at
     the map's scale."""
     deps = geo.layer("departements")
