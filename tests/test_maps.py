@@ -981,3 +981,41 @@ def test_a_map_without_parisian_places_has_no_paris_inset(atlas):
     with style():
         for fig in (france_maps.france_figure(spec.data), france_maps.france_narrow_map_figure(spec.data)):
             assert "Paris et petite couronne" not in [ax.get_title() for ax in fig.axes]
+
+
+def test_a_count_covered_by_a_larger_circle_s_is_written_beside_its_circle():
+    """Île-de-France's map counted per département: Paris's 212 covered the counts of its three neighbours at
+    their circles' centres, and the wide map left them out (the narrow one wrote them over each other). Each
+    is now written beside its circle, no count over another, on both maps."""
+    from generator.pictures.locator_narrow import draw_locator_narrow
+    from generator.pictures.svg import NARROW_TEXT, text_width
+
+    atlas, _, _ = national_atlas()
+    many = dict(atlas.hubs)
+    from dataclasses import replace
+
+    from picture_atlas import AS_OF, territories, vocabulary
+
+    from generator.model import build_atlas
+    for i in range(70):  # enough hubs for the région's map to count them per département
+        many[f"b{i}"] = replace(atlas.hubs["fablab"], id=f"b{i}", name=f"B {i}", partners=())
+    region = picture_spec(build_atlas(territories(), many, vocabulary(), {}, AS_OF), "territory/bfc/locator")
+    crowd = [{"code": "25", "lat": 47.24, "lon": 6.02, "count": 212},  # four circles as close as Paris's
+             {"code": "39", "lat": 47.25, "lon": 5.92, "count": 41},
+             {"code": "70", "lat": 47.30, "lon": 6.09, "count": 34},
+             {"code": "90", "lat": 47.19, "lon": 6.08, "count": 16}]
+    data = {**region.data, "symbols": crowd, "largest": 212}
+    drawing = locators.locator_drawing(data)
+    assert sorted(text for text, _ in drawing.counts) == ["16", "212", "34", "41"]
+    boxes = [box for _, box in drawing.counts]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if map_style._intersects(a, b)]
+    narrow = draw_locator_narrow(data).decode()
+    size = NARROW_TEXT + 0.5
+    written = [(float(x), float(y), text) for x, y, text in
+               re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="[\d.]+" text-anchor="middle" '
+                          r'font-weight="bold">(\d+)</text>', narrow)]
+    assert sorted(text for *_, text in written) == ["16", "212", "34", "41"]
+    narrow_boxes = [(x - text_width(t, size, bold=True) / 2, y - size, x + text_width(t, size, bold=True) / 2, y)
+                    for x, y, t in written]
+    assert not [(a, b) for i, a in enumerate(narrow_boxes) for b in narrow_boxes[i + 1:]
+                if map_style._intersects(a, b)]

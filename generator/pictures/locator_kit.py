@@ -333,6 +333,31 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
     return out
 
 
+def count_places(circles: list[tuple[float, float, float, str, float]], size: float, frame: Box,
+                 over_small: bool = False) -> list[tuple[str, float, float, Box]]:
+    """Where each circle's count is written (`circles`: x, y, radius, text, text width, largest first): at its
+    centre (just above a circle too small to hold it, unless `over_small`), else beside it (left, right,
+    below, above, then at its corners), at the first place whose box stays in `frame` and covers no count
+    already placed; a count with no such place is left to the table. On Île-de-France's map, Paris's 212
+    covered its three neighbours' counts at their centres: they are written beside their circles."""
+    placed: list[tuple[str, float, float, Box]] = []
+    half = size * 0.6
+    for x, y, r, text, width in circles:
+        gap = 1.5
+        first = y if over_small or 2 * r >= size * 1.3 else y - r - 0.5 - half
+        side, down = r + gap + width / 2, r + gap + half
+        slant = (r + gap) * 0.7071  # the circle's diagonal points, the label's corner on them
+        for cx, cy in ((x, first), (x - side, y), (x + side, y), (x, y + down), (x, y - down),
+                       (x + slant + width / 2, y - slant - half), (x + slant + width / 2, y + slant + half),
+                       (x - slant - width / 2, y - slant - half), (x - slant - width / 2, y + slant + half)):
+            box = (cx - width / 2 - 1, cy - half - 1, cx + width / 2 + 1, cy + half + 1)
+            inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+            if inside and not any(_intersects(box, other) for *_, other in placed):
+                placed.append((text, cx, cy, box))
+                break
+    return placed
+
+
 def _text_lines(x: float, top: float, lines: list[str], size: float, anchor: str = "start", **extra: Any) -> list[str]:
     return [svg_text(x, top + size * (0.95 + i * LINE_HEIGHT), line, size, anchor, **extra)
             for i, line in enumerate(lines)]

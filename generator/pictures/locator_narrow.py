@@ -20,6 +20,7 @@ from generator.pictures.locator_kit import (
     _meeting,
     _ring_data,
     _variant,
+    count_places,
     marked_copies,
     view_memo,
 )
@@ -123,9 +124,15 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
     lang = data.get("lang", "fr")  # only counts of a thousand or more are written the language's way
-    for c in symbols:  # the counts over every circle, each with a white halo
+    size = NARROW_TEXT + 0.5
+    circles = []
+    for c in symbols:  # the counts over their circles, each with a white halo, or beside them (count_places)
         x, y = point_xy(c["lat"], c["lon"])
-        body.append(haloed_text(x, y + 4.5, formats.number(c["count"], lang=lang), NARROW_TEXT + 0.5, 3))
+        text = formats.number(c["count"], lang=lang)
+        circles.append((x, y, _diameter(c["count"], largest, LOCAL_SYMBOL) * PT / 2, text,
+                        text_width(text, size, bold=True)))
+    for text, x, cy, _ in count_places(circles, size, (ox, 1, ox + map_w, 1 + map_h), over_small=True):
+        body.append(haloed_text(x, cy + 4.5, text, size, 3))
     if centre:
         x, y = point_xy(centre[0], centre[1])
         body.append(svg_text(x, y + 6, "★", 18, "middle"))

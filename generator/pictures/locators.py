@@ -34,6 +34,7 @@ from generator.pictures.locator_kit import (
     _star,
     _text_lines,
     _variant,
+    count_places,
     marked_copies,
     view_memo,
 )
@@ -59,7 +60,6 @@ from generator.pictures.map_style import (
     WIDE_VIEW,
     _covered,
     _diameter,
-    _intersects,
     _padded,
     _view_of,
 )
@@ -287,32 +287,23 @@ def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any
                   to_xy: Callable[[float, float], tuple[float, float]], frame: Box, lang: str
                   ) -> list[tuple[str, Box]]:
     """A région's counts per département: proportional circles, largest first, each count written inside
-    (or just above) unless it would cover a kept one or leave the view (the table says them all)."""
+    (or just above), else beside its circle (`count_places`); one with no room is left to the table."""
     parts = []
-    labels = []
+    circles = []
     for c in symbols:
         x, y = to_xy(c["lat"], c["lon"])
         r = _diameter(c["count"], largest, LOCAL_SYMBOL) / 2
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                      f'stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
         text = formats.number(c["count"], lang=lang)
-        w = text_width(text, LEGEND_SIZE, bold=True)
-        inside = 2 * r >= LEGEND_SIZE * 1.3
-        cy = y if inside else y - r - 0.5 - LEGEND_SIZE * 0.6
-        labels.append((text, x, cy, (x - w / 2 - 1, cy - LEGEND_SIZE * 0.6 - 1, x + w / 2 + 1,
-                                     cy + LEGEND_SIZE * 0.6 + 1)))
+        circles.append((x, y, r, text, text_width(text, LEGEND_SIZE, bold=True)))
     order.append("symbols")
     body.append('<g id="symbols">' + "".join(parts) + "</g>")
-    kept: list[tuple[str, Box]] = []
-    texts = []
-    for text, x, cy, box in labels:
-        fits = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-        if fits and not any(_intersects(box, other) for _, other in kept):
-            kept.append((text, box))
-            texts.append(haloed_text(x, cy + LEGEND_SIZE * 0.36, text, LEGEND_SIZE, 2))
+    placed = count_places(circles, LEGEND_SIZE, frame)
     order.append("counts")
-    body.append('<g id="counts">' + "".join(texts) + "</g>")
-    return kept
+    body.append('<g id="counts">' + "".join(haloed_text(x, cy + LEGEND_SIZE * 0.36, text, LEGEND_SIZE, 2)
+                                            for text, x, cy, _ in placed) + "</g>")
+    return [(text, box) for text, _, _, box in placed]
 
 
 def _wide_overview(body: list[str], order: list[str], data: dict[str, Any], bounds: tuple[float, ...],
