@@ -8,13 +8,16 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from generator import vocabulary
 from generator.errors import look_alike
 from generator.i18n import _
 from generator.ids import slugify
 from generator.sheet_nodes import Map, Node, Seq, plain_type
-from generator.specs import Field
+
+if TYPE_CHECKING:
+    from generator.specs import Field
 
 
 def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -62,14 +65,38 @@ def value_hint(text: str, values: Iterable[str]) -> str:
         values=", ".join(allowed))
 
 
-def meant_fields(name: str, known: Mapping[str, Field]) -> list[str]:
-    """The fields of `known` that an unknown field `name` may have meant: the one it names in the words of the
-    pages, where the format's key is English (`superficie:` is `area_km2`, `savoirs:` under `pillars` is
-    `knowledge`), else the nearest in spelling (`populaton:`)."""
+# The words of the pages for the fields whose format has no label of their own: the pillars under `pillars:`
+# (`savoirs:` is `knowledge`); every other field is named by its labels (generator.fields)
+_FIELD_WORDS: dict[str, str] = {slugify(word): key for key, labels in vocabulary.PILLARS.items()
+                                for word in (labels["fr"], labels["en"])}
+SAME_WORD = 0.8  # difflib's ratio from which an unknown field is the known one misspelt (`nme`, `updatd`)
+
+
+def _named_field(name: str, known: Mapping[str, Field]) -> str | None:
+    """The field of `known` that `name` names in the words of the pages, where the format's key is English
+    (`superficie:` is `area_km2`, `statut:` is `status`), or None."""
     slug = slugify(name)
     by_label = {slugify(words): key for key, f in known.items() for words in (f.label, f.label_en) if words}
-    meant = by_label.get(slug) or _VALUE_WORDS.get(slug)
-    return [meant] if meant in known else nearest(name, known)
+    meant = by_label.get(slug) or _FIELD_WORDS.get(slug)
+    return meant if meant in known else None
+
+
+def meant_fields(name: str, known: Mapping[str, Field]) -> list[str]:
+    """The fields of `known` that an unknown field `name` may have meant: the one it names in the words of the
+    pages (`_named_field`), else the nearest in spelling (`populaton:`)."""
+    named = _named_field(name, known)
+    return [named] if named else nearest(name, known)
+
+
+def stands_for(name: str, known: Mapping[str, Field]) -> str | None:
+    """The field of `known` that an unknown field `name` is, written another way: named in the words of the pages
+    (`nom:`), or misspelt (`nme:`); not merely the nearest (`notes:` is not `types:`). A required field it
+    stands for is not reported missing as well: one problem, one message."""
+    named = _named_field(name, known)
+    if named:
+        return named
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=SAME_WORD)
+    return close[0] if close else None
 
 
 def field_hint(name: str, known: Mapping[str, Field]) -> str:

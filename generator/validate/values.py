@@ -36,7 +36,7 @@ from generator.specs import (
     Url,
     Year,
 )
-from generator.validate.hints import describe, field_hint, join, meant_fields, quote, value_hint
+from generator.validate.hints import describe, field_hint, join, quote, stands_for, value_hint
 
 _INT_TEXT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT_TEXT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
@@ -131,7 +131,7 @@ class SheetChecker:
             name = key.text
             sub = join(path, name)
             if name not in spec.fields:
-                meant.update(meant_fields(name, spec.fields))
+                meant.add(stands_for(name, spec.fields) or "")
                 self.error(key, sub, _("unknown field '{name}'").format(name=name), field_hint(name, spec.fields))
                 continue
             self.checked.locations[sub + "#key"] = key.loc
