@@ -115,7 +115,6 @@ def test_a_ranking_chart_names_both(atlas, lang: str) -> None:
     assert "Pays horloger (Doubs)" in spec.alt and "Pays horloger (Jura)" in spec.alt
 
 
-
 @pytest.mark.parametrize(("prefix", "lang"), [("", "fr"), ("en/", "en")])
 def test_the_way_to_a_page_names_each_step_apart(atlas, docs: dict[str, str], prefix: str, lang: str) -> None:
     """« Vous êtes ici : Territoires › … › Doubs › Doubs » told the reader nothing: the pays named as its

@@ -965,6 +965,15 @@ def test_paris_and_the_petite_couronne_are_counted_in_an_inset():
             for i, box in enumerate(boxes):  # every count inside the inset, none over another
                 assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
                 assert not [j for j, other in enumerate(boxes) if j != i and box.overlaps(other)]
+            # each count inside its own département, every corner of it: none on a border, where a reader could
+            # give it to the neighbour (the Hauts-de-Seine's count sat on Paris's edge at Boulogne)
+            lat0 = sum(inset.get_ylim()) / 2  # the inset's view is centred on its projection's latitude
+            to_data = inset.transData.inverted()
+            for text, box in zip(inset.texts, boxes, strict=True):
+                code = text.get_gid()[len("paris-count-"):]
+                for x, y in ((box.x0, box.y0), (box.x0, box.y1), (box.x1, box.y0), (box.x1, box.y1)):
+                    px, lat = to_data.transform((x, y))
+                    assert geo.departement_at(lat, px / math.cos(math.radians(lat0))) == code, (code, x, y)
             title = inset.title.get_window_extent()
             others = [ax for ax in fig.axes if ax is not inset]
             drawn = [t for ax in others for t in ax.texts] + [ax.title for ax in others if ax.get_title()]
@@ -975,6 +984,14 @@ def test_paris_and_the_petite_couronne_are_counted_in_an_inset():
             assert 0 <= title.x0 and title.x1 <= fig.bbox.x1 and title.y1 <= fig.bbox.y1
 
 
+@pytest.mark.parametrize(("codes", "enlarged"), [
+    (("75", "92", "93", "94", "25"), True), (("75", "94"), True), (("75", "25"), False), (("92", "93"), False),
+    (("75",), False), ((), False)])
+def test_the_inset_is_drawn_when_paris_s_circle_has_a_neighbour(codes: tuple[str, ...], enlarged: bool):
+    symbols = [{"code": code, "lat": 48.86, "lon": 2.34, "count": 3} for code in codes]
+    assert map_specs.paris_enlarged(symbols) is enlarged
+
+
 def test_a_map_without_parisian_places_has_no_paris_inset(atlas):
     spec = map_specs.france_spec(atlas, aggregate=True)
     assert not spec.data["paris"] and "petite couronne" not in spec.alt
@@ -983,21 +1000,21 @@ def test_a_map_without_parisian_places_has_no_paris_inset(atlas):
             assert "Paris et petite couronne" not in [ax.get_title() for ax in fig.axes]
 
 
-def test_a_count_covered_by_a_larger_circle_s_is_written_beside_its_circle():
+def test_a_count_a_larger_circle_covers_is_written_beside_its_own():
     """Île-de-France's map counted per département: Paris's 212 covered the counts of its three neighbours at
     their circles' centres, and the wide map left them out (the narrow one wrote them over each other). Each
-    is now written beside its circle, no count over another, on both maps."""
-    from generator.pictures.locator_narrow import draw_locator_narrow
-    from generator.pictures.svg import NARROW_TEXT, text_width
-
-    atlas, _, _ = national_atlas()
-    many = dict(atlas.hubs)
+    is now written beside its circle, over no other count and no other circle, on both maps."""
     from dataclasses import replace
 
     from picture_atlas import AS_OF, territories, vocabulary
 
     from generator.model import build_atlas
-    for i in range(70):  # enough hubs for the région's map to count them per département
+    from generator.pictures.locator_narrow import draw_locator_narrow
+    from generator.pictures.svg import NARROW_TEXT, text_width
+
+    atlas, _, _ = national_atlas()
+    many = dict(atlas.hubs)
+    for i in range(70):  # only for the région's map to be counted per département: its circles are replaced below
         many[f"b{i}"] = replace(atlas.hubs["fablab"], id=f"b{i}", name=f"B {i}", partners=())
     region = picture_spec(build_atlas(territories(), many, vocabulary(), {}, AS_OF), "territory/bfc/locator")
     crowd = [{"code": "25", "lat": 47.24, "lon": 6.02, "count": 212},  # four circles as close as Paris's
@@ -1009,6 +1026,15 @@ def test_a_count_covered_by_a_larger_circle_s_is_written_beside_its_circle():
     assert sorted(text for text, _ in drawing.counts) == ["16", "212", "34", "41"]
     boxes = [box for _, box in drawing.counts]
     assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if map_style._intersects(a, b)]
+    circles = [(float(x), float(y), float(r)) for x, y, r in
+               re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', drawing.svg.decode())][-4:]
+    for (text, box), (x, y, r) in zip(sorted(drawing.counts, key=lambda c: -int(c[0])), circles, strict=True):
+        # written beside its circle, on none of the others but one its own circle lies in (Paris's, for the
+        # Hauts-de-Seine's: there, any place beside it touches Paris's circle)
+        around = [(ox, oy, orr) for ox, oy, orr in circles if (ox, oy) != (x, y)
+                  and math.hypot(ox - x, oy - y) + r > orr]
+        if text != "212":
+            assert not [o for o in around if _covers(box, o)], text
     narrow = draw_locator_narrow(data).decode()
     size = NARROW_TEXT + 0.5
     written = [(float(x), float(y), text) for x, y, text in
@@ -1019,3 +1045,9 @@ def test_a_count_covered_by_a_larger_circle_s_is_written_beside_its_circle():
                     for x, y, t in written]
     assert not [(a, b) for i, a in enumerate(narrow_boxes) for b in narrow_boxes[i + 1:]
                 if map_style._intersects(a, b)]
+
+
+def _covers(box: tuple[float, float, float, float], circle: tuple[float, float, float]) -> bool:
+    x, y, r = circle
+    nearest_x, nearest_y = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    return (nearest_x - x) ** 2 + (nearest_y - y) ** 2 < r ** 2

@@ -31,6 +31,7 @@ from generator.pictures.map_style import (
     NO_DATA,
     OUTLINE,
     PARIS_INSET,
+    PARIS_LABEL_POINTS,
     _padded,
     _view_of,
 )
@@ -112,7 +113,8 @@ def paris_inset(fig: Any, symbols: list[dict[str, Any]], title: str, lang: str,
                      fills=dict.fromkeys(PARIS_INSET, "none"), regions=False)
     for c in symbols:
         if c["code"] in PARIS_INSET:
-            inset.annotate(formats.number(c["count"], lang=lang), geo.project(c["lon"], c["lat"], lat0),
+            lat, lon = PARIS_LABEL_POINTS.get(c["code"], (c["lat"], c["lon"]))
+            inset.annotate(formats.number(c["count"], lang=lang), geo.project(lon, lat, lat0),
                            ha="center", va="center", fontsize=fontsize, fontweight="bold", color=INK, zorder=7,
                            path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
                            gid=f"paris-count-{c['code']}")
@@ -301,9 +303,9 @@ def france_narrow_map_figure(data: dict[str, Any]) -> Any:
         return france_narrow_figure(data)
     fig = france_narrow_figure(data, extra=NARROW_PARIS)
     height = fig.get_figheight()
-    side = (NARROW_PARIS - 0.2) / height  # the inset's height, its title above it
+    side = (NARROW_PARIS - 0.2) / height  # the inset's height: 0.2 in of the band left to its title, above it
     width = side * height / fig.get_figwidth()
-    paris_inset(fig, data["symbols"], data["words"]["paris"], data.get("lang", "fr"),
+    paris_inset(fig, data["symbols"], data["words"]["paris"], data.get("lang", "fr"),  # 0.95 in: above the legend
                 rect=((1 - width) / 2, 0.95 / height, width, side), fontsize=NARROW_PT)
     return fig
 

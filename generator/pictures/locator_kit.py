@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -333,28 +333,53 @@ def _place_boxes(sizes: list[tuple[float, float]], centres: list[tuple[float, fl
     return out
 
 
-def count_places(circles: list[tuple[float, float, float, str, float]], size: float, frame: Box,
-                 over_small: bool = False) -> list[tuple[str, float, float, Box]]:
-    """Where each circle's count is written (`circles`: x, y, radius, text, text width, largest first): at its
-    centre (just above a circle too small to hold it, unless `over_small`), else beside it (left, right,
-    below, above, then at its corners), at the first place whose box stays in `frame` and covers no count
-    already placed; a count with no such place is left to the table. On Île-de-France's map, Paris's 212
-    covered its three neighbours' counts at their centres: they are written beside their circles."""
+class Circle(NamedTuple):
+    """A count's circle on a map, in the picture's units (y downwards), and the count's text and width."""
+
+    x: float
+    y: float
+    r: float
+    text: str
+    width: float
+
+
+COUNT_GAP = 1.5  # between a circle and a count written beside it
+
+
+def _box_covers_circle(box: Box, c: Circle) -> bool:
+    nearest_x, nearest_y = min(max(c.x, box[0]), box[2]), min(max(c.y, box[1]), box[3])
+    return (nearest_x - c.x) ** 2 + (nearest_y - c.y) ** 2 < c.r ** 2
+
+
+def count_places(circles: list[Circle], size: float, frame: Box, over_small: bool = False
+                 ) -> list[tuple[str, float, float, Box]]:
+    """Where each circle's count is written (largest circle first): at its centre (just above a circle too small
+    to hold it, unless `over_small`), else beside it (left, right, below, above, then at its corners), at the
+    first place whose box stays in `frame`, covers no count already placed and, beside the circle, no other
+    circle (else the first that only keeps clear of the counts); a count with no such place is left to the
+    table. On Île-de-France's map, Paris's 212 covered its three neighbours' counts at their centres: they are
+    written beside their circles."""
     placed: list[tuple[str, float, float, Box]] = []
     half = size * 0.6
-    for x, y, r, text, width in circles:
-        gap = 1.5
-        first = y if over_small or 2 * r >= size * 1.3 else y - r - 0.5 - half
-        side, down = r + gap + width / 2, r + gap + half
-        slant = (r + gap) * 0.7071  # the circle's diagonal points, the label's corner on them
-        for cx, cy in ((x, first), (x - side, y), (x + side, y), (x, y + down), (x, y - down),
-                       (x + slant + width / 2, y - slant - half), (x + slant + width / 2, y + slant + half),
-                       (x - slant - width / 2, y - slant - half), (x - slant - width / 2, y + slant + half)):
-            box = (cx - width / 2 - 1, cy - half - 1, cx + width / 2 + 1, cy + half + 1)
+    for c in circles:
+        side, down = c.r + COUNT_GAP + c.width / 2, c.r + COUNT_GAP + half
+        slant = (c.r + COUNT_GAP) * 0.7071  # the circle's diagonal points, the count's corner on them
+        first = c.y if over_small or 2 * c.r >= size * 1.3 else c.y - c.r - 0.5 - half
+        spots = [(c.x, first), (c.x - side, c.y), (c.x + side, c.y), (c.x, c.y + down), (c.x, c.y - down),
+                 (c.x + slant + c.width / 2, c.y - slant - half), (c.x + slant + c.width / 2, c.y + slant + half),
+                 (c.x - slant - c.width / 2, c.y - slant - half), (c.x - slant - c.width / 2, c.y + slant + half)]
+        free: list[tuple[float, float, Box]] = []
+        for i, (cx, cy) in enumerate(spots):
+            box = (cx - c.width / 2 - 1, cy - half - 1, cx + c.width / 2 + 1, cy + half + 1)
             inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
             if inside and not any(_intersects(box, other) for *_, other in placed):
-                placed.append((text, cx, cy, box))
-                break
+                free.append((cx, cy, box))
+                if i == 0 or not any(_box_covers_circle(box, o) for o in circles if o is not c):
+                    placed.append((c.text, cx, cy, box))
+                    break
+        else:
+            if free:  # beside the circle, over another one: better than not written
+                placed.append((c.text, *free[0]))
     return placed
 
 

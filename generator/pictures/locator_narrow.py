@@ -14,6 +14,7 @@ from generator.pictures.locator_kit import (
     CONTOUR,
     MARKED,
     NARROW_MAP_HEIGHT,
+    Circle,
     _in_view,
     _locator_bounds,
     _marker,
@@ -118,19 +119,17 @@ def draw_locator_narrow(data: dict[str, Any]) -> bytes:
                                     bool(p.get("approx")), mark=p.get("id")))
     symbols = data.get("symbols", [])
     largest = data.get("largest", 0)
+    lang = data.get("lang", "fr")  # only counts of a thousand or more are written the language's way
+    size = NARROW_TEXT + 0.5
+    circles = []
     for c in symbols:
         x, y = point_xy(c["lat"], c["lon"])
         r = _diameter(c["count"], largest, LOCAL_SYMBOL) * PT / 2  # pt to px: as large as its legend's disc
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                     f'stroke="{SYMBOL_EDGE}" stroke-width="0.8"/>')
-    lang = data.get("lang", "fr")  # only counts of a thousand or more are written the language's way
-    size = NARROW_TEXT + 0.5
-    circles = []
-    for c in symbols:  # the counts over their circles, each with a white halo, or beside them (count_places)
-        x, y = point_xy(c["lat"], c["lon"])
         text = formats.number(c["count"], lang=lang)
-        circles.append((x, y, _diameter(c["count"], largest, LOCAL_SYMBOL) * PT / 2, text,
-                        text_width(text, size, bold=True)))
+        circles.append(Circle(x, y, r, text, text_width(text, size, bold=True)))
+    # the counts over their circles, each with a white halo, or beside them when another covers them
     for text, x, cy, _ in count_places(circles, size, (ox, 1, ox + map_w, 1 + map_h), over_small=True):
         body.append(haloed_text(x, cy + 4.5, text, size, 3))
     if centre:

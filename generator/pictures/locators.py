@@ -23,6 +23,7 @@ from generator.pictures.locator_kit import (
     WIDE_W,
     ZOOM_AREA,
     Box,
+    Circle,
     _clip_many,
     _locator_bounds,
     _marker,
@@ -296,7 +297,7 @@ def _wide_symbols(body: list[str], order: list[str], symbols: list[dict[str, Any
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{SYMBOL_COLOUR}" fill-opacity="0.55" '
                      f'stroke="{SYMBOL_EDGE}" stroke-width="0.5"/>')
         text = formats.number(c["count"], lang=lang)
-        circles.append((x, y, r, text, text_width(text, LEGEND_SIZE, bold=True)))
+        circles.append(Circle(x, y, r, text, text_width(text, LEGEND_SIZE, bold=True)))
     order.append("symbols")
     body.append('<g id="symbols">' + "".join(parts) + "</g>")
     placed = count_places(circles, LEGEND_SIZE, frame)

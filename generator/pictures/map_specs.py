@@ -281,17 +281,22 @@ def _insets_named(w: Words) -> str:
     return w.enumerate([outlines("departements")[code].name for code in geo.OVERSEAS])
 
 
+def paris_enlarged(symbols: list[dict[str, Any]]) -> bool:
+    """Whether the France map enlarges Paris and the petite couronne (france_maps.paris_inset): Paris has a circle,
+    which at France's scale covers the counts of its neighbours, and one of them has a circle too."""
+    codes = {c["code"] for c in symbols}
+    return "75" in codes and bool(codes & set(PARIS_INSET[1:]))
+
+
 def france_counts_spec(atlas: Atlas, w: Words = FRENCH) -> Spec:
     """Hubs (not closed) counted per département: circles whose area is the count, the count written in."""
     counts, unknown = departement_counts(atlas, atlas.hubs)
     symbols = _symbols(counts)
-    # Paris's circle covers its neighbours' counts at France's scale: an inset writes them (france_maps.paris_inset)
-    enlarged = any(c["code"] == "75" for c in symbols) and sum(c["code"] in PARIS_INSET for c in symbols) > 1
+    enlarged = paris_enlarged(symbols)
     alt = (w._("Carte de France des lieux d'innovation de l'atlas comptés par département, en cercles "
                "proportionnels au nombre de lieux, régions et départements tracés, départements d'outre-mer en "
                "encarts (%(overseas)s) : ", overseas=_insets_named(w)) + _counts_alt(counts, unknown, w) + " "
-           + (w._("Un encart agrandit Paris et la petite couronne, où le cercle de Paris cache les nombres de ses "
-                  "voisins à l'échelle de la France.") + " " if enlarged else "")
+           + (w._("Un encart agrandit Paris et la petite couronne.") + " " if enlarged else "")
            + credit(w))
     largest = max((c["count"] for c in symbols), default=0)
     legend = legend_values(largest)

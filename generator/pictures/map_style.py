@@ -38,6 +38,9 @@ REGION_AGGREGATE_ABOVE = 60  # same for a région's map
 # Paris and the petite couronne, enlarged in an inset of the France map of counts: at France's scale Paris's circle
 # covers its three neighbours' counts (41, 34 and 16 places of the shipped atlas in 2026-12)
 PARIS_INSET = ("75", "92", "93", "94")
+# where the inset writes a count, where the France map's point (geo.symbol_point) would not do: the Hauts-de-Seine's
+# lies at Boulogne, on Paris's edge at the inset's scale; its south (Clamart) holds the count clear of every border
+PARIS_LABEL_POINTS = {"92": (48.79, 2.265)}
 LARGEST_SYMBOL = 34.0  # points: diameter of the circle of the largest count on the France map
 LOCAL_SYMBOL = 26.0  # the same on a région's locator
 CROWDED = 40  # more points than this on a locator: smaller markers
