@@ -60,7 +60,7 @@ def territory_view(atlas: Atlas, territory: Territory, pictures: Mapping[str, Pi
         views={v.key: v for v in measured.pillar_views(atlas, scores, territory)},
         levels_word=w.levels_word(territory.level),
         pillar_descriptions={k: w.pillar_description(k) for k in PILLARS},
-        coordinates=w.coordinates(*territory.coordinates) if territory.coordinates else "",
+        coordinates=w.position(*territory.coordinates) if territory.coordinates else "",
         updated=w.long_date(territory.updated),
         old_before=atlas.as_of.year - OLD_AFTER_YEARS,  # a fact of an earlier year is old (model.year_is_old)
         credits=_credits(hubs),

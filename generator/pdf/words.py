@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from generator import formats, import_notes, views, vocabulary
 from generator.catalogs import po_translations
 from generator.model import PILLAR_DESCRIPTIONS
+from generator.pictures.words import site_catalog
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -61,19 +62,12 @@ def translations(lang: str) -> gettext.NullTranslations:
     return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, DOMAIN)
 
 
-@cache
-def _site_catalog(lang: str) -> gettext.NullTranslations:
-    """The site's catalog (site.po), which has the English of every unit of the indicator catalogue: a report
-    says its units as the site's English edition does."""
-    return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / "site.po", lang, "site")
-
-
 def unit_words(unit: str | None, lang: str) -> str | None:
     """A unit in the report's language: `pour 100 000 habitants` -> `per 100,000 inhabitants` from the site's
     catalog; a unit it does not know (a sheet's own) stays as written, as on the site."""
     if not unit or lang == "fr":
         return unit
-    return _site_catalog(lang).gettext(unit)
+    return site_catalog(lang).gettext(unit)
 
 
 @dataclass(frozen=True)
@@ -129,9 +123,6 @@ class Words(views.Words):
         """`1 autre lieu d’innovation`, `1 250 autres lieux d’innovation` / `12 more figures` (no "(s)")."""
         one, many = MORE_WORDS[kind][self.lang]
         return f"{self.number(rest)} {one if vocabulary.plural_form(rest, self.lang) == 'one' else many}"
-
-    def coordinates(self, lat: float, lon: float) -> str:
-        return self.position(lat, lon)  # as the site's pages write a point
 
     # -- a sheet's own words -------------------------------------------------------------------
 

@@ -46,6 +46,13 @@ def _credit(fig: Any) -> Any:
                     gid="credit")
 
 
+def _framed(ax: Any) -> None:
+    """An inset's thin grey frame (the overseas départements, Paris and the petite couronne)."""
+    for spine in ax.spines.values():
+        spine.set_edgecolor(OUTLINE)
+        spine.set_linewidth(0.5)
+
+
 def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]], fills: dict[str, str] | None,
             top: float, symbols: list[dict[str, Any]] | None = None, largest: int = 0,
             labels: list[Any] | None = None, lang: str = "fr") -> list[Any]:
@@ -63,9 +70,7 @@ def _insets(fig: Any, points: list[dict[str, Any]], towns: list[dict[str, Any]],
                                  lang=lang)
             (labels if labels is not None else []).extend(drawn)
         ax.set_title(deps[code].name, fontsize=FRANCE_TEXT, pad=2)
-        for spine in ax.spines.values():
-            spine.set_edgecolor(OUTLINE)
-            spine.set_linewidth(0.5)
+        _framed(ax)
         axes.append(ax)
     return axes
 
@@ -119,9 +124,7 @@ def paris_inset(fig: Any, symbols: list[dict[str, Any]], title: str, lang: str,
                            path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
                            gid=f"paris-count-{c['code']}")
     inset.set_title(title, fontsize=fontsize, pad=2, gid="inset-name-paris")
-    for spine in inset.spines.values():
-        spine.set_edgecolor(OUTLINE)
-        spine.set_linewidth(0.5)
+    _framed(inset)
     return inset
 
 
@@ -264,9 +267,7 @@ def france_narrow_figure(data: dict[str, Any], fills: dict[str, str] | None = No
                         gid=f"inset-name-{code}")
         inset.set_xticks([])
         inset.set_yticks([])
-        for spine in inset.spines.values():
-            spine.set_edgecolor(OUTLINE)
-            spine.set_linewidth(0.5)
+        _framed(inset)
         insets.append(inset)
     if labels:
         keep_apart(fig, labels, [ax, *insets])

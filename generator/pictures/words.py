@@ -28,7 +28,8 @@ MAX_ALT_ITEMS = 40  # a list in an alt text longer than this is cut, the rest co
 
 
 @cache
-def _catalog(lang: str) -> gettext.NullTranslations:
+def site_catalog(lang: str) -> gettext.NullTranslations:
+    """The site's catalog (site.po) of `lang`, for the pictures' words and the reports' units; French: the ids."""
     if lang == "fr":
         return gettext.NullTranslations()
     return po_translations(LOCALE_DIR / lang / "LC_MESSAGES" / "site.po", lang, "site")
@@ -39,7 +40,7 @@ class Words:
 
     def __init__(self, lang: str = "fr") -> None:
         self.lang = lang
-        self.catalog = _catalog(lang)
+        self.catalog = site_catalog(lang)
 
     def _(self, message: str, **values: Any) -> str:
         """`message` (French, the id) in this language, `%(name)s` filled with `values`."""
